@@ -1,0 +1,370 @@
+// Package store owns the archive's embedded database (bbolt): the Articles
+// with their cluster fields, the order in which they arrived, and the
+// buckets that other packages keep their durable state in (the crawler's
+// frontier, seen set and fetch log). It does not own the WARC files, the
+// dedup checkpoint or the Bleve index, which live beside it in the archive
+// directory.
+//
+// One process writes an archive at a time: Open takes an exclusive lock and
+// a second writer gets ErrLocked naming the holder's pid instead of waiting.
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/syndex/syndex/article"
+)
+
+// SchemaVersion is the layout version this build writes. Archives with a
+// higher version are refused with a clear message; lower versions are
+// migrated on open.
+const SchemaVersion = 1
+
+// FileName is the database file inside the archive directory.
+const FileName = "syndex.db"
+
+const pidFile = "syndex.pid"
+
+var (
+	bucketMeta     = []byte("meta")
+	bucketArticles = []byte("articles")
+	bucketOrder    = []byte("order")
+	bucketByURL    = []byte("by-url")
+	keySchema      = []byte("schema")
+	keyCreated     = []byte("created")
+)
+
+// ErrLocked is returned by Open when another process holds the archive.
+var ErrLocked = errors.New("archive in use")
+
+// ErrNotFound is returned when an article does not exist.
+var ErrNotFound = errors.New("not found")
+
+// LockedError says which process holds the archive.
+type LockedError struct {
+	Dir string
+	PID int
+}
+
+func (e *LockedError) Error() string {
+	if e.PID > 0 {
+		return fmt.Sprintf("archive %s in use by pid %d", e.Dir, e.PID)
+	}
+	return fmt.Sprintf("archive %s in use by another process", e.Dir)
+}
+
+// Unwrap lets callers test errors.Is(err, ErrLocked).
+func (e *LockedError) Unwrap() error { return ErrLocked }
+
+// Options tune Open.
+type Options struct {
+	// ReadOnly opens the database without taking the writer lock. bbolt
+	// still waits for a writer to release the file, so ReadOnly fails fast
+	// with ErrLocked while a writer runs.
+	ReadOnly bool
+	// NoSync trades crash safety for speed (bulk imports in tests).
+	NoSync bool
+}
+
+// Store is an open archive database.
+type Store struct {
+	db       *bolt.DB
+	dir      string
+	readOnly bool
+}
+
+// Open opens (creating if needed) the store in archive directory dir.
+func Open(dir string, opt Options) (*Store, error) {
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create archive %s: %w", dir, err)
+		}
+	}
+	path := filepath.Join(dir, FileName)
+	if opt.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open archive %s: no store (%s): run `syndex crawl`, `syndex import` or `syndex demo --keep` first", dir, FileName)
+		}
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: 200 * time.Millisecond, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, &LockedError{Dir: dir, PID: readPID(dir)}
+		}
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{db: db, dir: dir, readOnly: opt.ReadOnly}
+	if err := s.checkSchema(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !opt.ReadOnly {
+		_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+	}
+	return s, nil
+}
+
+func readPID(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, pidFile))
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+func (s *Store) checkSchema() error {
+	if s.readOnly {
+		return s.db.View(func(tx *bolt.Tx) error {
+			m := tx.Bucket(bucketMeta)
+			if m == nil {
+				return fmt.Errorf("archive %s: store has no schema record; it was not written by syndex", s.dir)
+			}
+			return schemaOK(s.dir, m.Get(keySchema))
+		})
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if m == nil {
+			if tx.Stats().PageCount > 0 && hasBuckets(tx) {
+				return fmt.Errorf("archive %s: store has data but no schema record; it was not written by syndex", s.dir)
+			}
+			var err error
+			if m, err = tx.CreateBucket(bucketMeta); err != nil {
+				return err
+			}
+			m.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+			m.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
+		} else if err := schemaOK(s.dir, m.Get(keySchema)); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bucketArticles, bucketOrder, bucketByURL} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+}
+
+func hasBuckets(tx *bolt.Tx) bool {
+	found := false
+	tx.ForEach(func(name []byte, _ *bolt.Bucket) error { found = true; return nil })
+	return found
+}
+
+func schemaOK(dir string, v []byte) error {
+	n, err := strconv.Atoi(string(v))
+	if err != nil {
+		return fmt.Errorf("archive %s: unreadable schema version %q", dir, v)
+	}
+	if n > SchemaVersion {
+		return fmt.Errorf("archive %s was written by a newer syndex (schema %d, this build reads up to %d): upgrade syndex", dir, n, SchemaVersion)
+	}
+	return nil
+}
+
+// Dir is the archive directory.
+func (s *Store) Dir() string { return s.dir }
+
+// DB exposes the database to packages that keep their own buckets in the
+// archive (the crawler's frontier). Each such package owns the buckets it
+// names with its own prefix, e.g. "crawl.frontier".
+func (s *Store) DB() *bolt.DB { return s.db }
+
+// Close releases the database and the writer lock.
+func (s *Store) Close() error {
+	if !s.readOnly {
+		_ = os.Remove(filepath.Join(s.dir, pidFile))
+	}
+	return s.db.Close()
+}
+
+// record is how an Article is kept: the article plus its arrival number.
+type record struct {
+	Seq uint64 `json:"seq"`
+	article.Article
+}
+
+// PutArticle stores a, keeping its arrival number if it already exists and
+// assigning the next one otherwise. It returns that number.
+func (s *Store) PutArticle(a *article.Article) (uint64, error) {
+	var seq uint64
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		seq, err = putArticle(tx, a)
+		return err
+	})
+	return seq, err
+}
+
+// PutArticles stores many articles in one transaction.
+func (s *Store) PutArticles(as []*article.Article) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, a := range as {
+			if _, err := putArticle(tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
+	if a.ID == "" {
+		return 0, errors.New("put article: empty id")
+	}
+	arts := tx.Bucket(bucketArticles)
+	rec := record{Article: *a}
+	if old := arts.Get([]byte(a.ID)); old != nil {
+		var prev record
+		if err := json.Unmarshal(old, &prev); err == nil {
+			rec.Seq = prev.Seq
+		}
+	}
+	if rec.Seq == 0 {
+		order := tx.Bucket(bucketOrder)
+		n, err := order.NextSequence()
+		if err != nil {
+			return 0, err
+		}
+		rec.Seq = n
+		if err := order.Put(u64(n), []byte(a.ID)); err != nil {
+			return 0, err
+		}
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return 0, fmt.Errorf("encode article %s: %w", a.ID, err)
+	}
+	if err := arts.Put([]byte(a.ID), b); err != nil {
+		return 0, err
+	}
+	if a.URL != "" {
+		if err := tx.Bucket(bucketByURL).Put([]byte(a.URL), []byte(a.ID)); err != nil {
+			return 0, err
+		}
+	}
+	return rec.Seq, nil
+}
+
+// Article returns the article with the given id, or ErrNotFound.
+func (s *Store) Article(id string) (*article.Article, error) {
+	var a *article.Article
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketArticles).Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("article %s: %w", id, ErrNotFound)
+		}
+		var rec record
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("decode article %s: %w", id, err)
+		}
+		a = &rec.Article
+		return nil
+	})
+	return a, err
+}
+
+// ArticleByURL returns the article fetched from url, or ErrNotFound.
+func (s *Store) ArticleByURL(url string) (*article.Article, error) {
+	var id []byte
+	s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketByURL).Get([]byte(url)); v != nil {
+			id = bytes.Clone(v)
+		}
+		return nil
+	})
+	if id == nil {
+		return nil, fmt.Errorf("article at %s: %w", url, ErrNotFound)
+	}
+	return s.Article(string(id))
+}
+
+// Count returns the number of stored articles.
+func (s *Store) Count() int {
+	n := 0
+	s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketArticles).Stats().KeyN
+		return nil
+	})
+	return n
+}
+
+// LastSeq returns the arrival number of the newest article (0 when empty).
+func (s *Store) LastSeq() uint64 {
+	var n uint64
+	s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketOrder).Sequence()
+		return nil
+	})
+	return n
+}
+
+// Articles yields every article in arrival order, starting after arrival
+// number since (0 for all). It reads in chunks with short read
+// transactions, so the caller may write to the store while iterating.
+func (s *Store) Articles(since uint64) iter.Seq2[*article.Article, error] {
+	return func(yield func(*article.Article, error) bool) {
+		next := since + 1
+		for {
+			var chunk []*article.Article
+			var errs []error
+			err := s.db.View(func(tx *bolt.Tx) error {
+				arts := tx.Bucket(bucketArticles)
+				c := tx.Bucket(bucketOrder).Cursor()
+				for k, id := c.Seek(u64(next)); k != nil && len(chunk)+len(errs) < 512; k, id = c.Next() {
+					next = binary.BigEndian.Uint64(k) + 1
+					v := arts.Get(id)
+					if v == nil {
+						continue
+					}
+					var rec record
+					if err := json.Unmarshal(v, &rec); err != nil {
+						errs = append(errs, fmt.Errorf("decode article %s: %w", id, err))
+						continue
+					}
+					a := rec.Article
+					chunk = append(chunk, &a)
+				}
+				return nil
+			})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, e := range errs {
+				if !yield(nil, e) {
+					return
+				}
+			}
+			for _, a := range chunk {
+				if !yield(a, nil) {
+					return
+				}
+			}
+			if len(chunk)+len(errs) == 0 {
+				return
+			}
+		}
+	}
+}
+
+func u64(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
