@@ -1,0 +1,123 @@
+// Command syndex archives news media, finds syndicated copies of each story
+// and makes the archive searchable. Each command lives in its own file and
+// only parses flags, opens the archive and calls the library packages.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// usageError marks bad usage or bad configuration: exit code 2 (SPEC.md).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error (exit 2) with a formatted one-line message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// asUsage marks err, when non-nil, as a usage or configuration error.
+func asUsage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageError{err}
+}
+
+var rootCmd = &cobra.Command{
+	Use:           "syndex",
+	Short:         "Archive news media, find syndicated copies, search the archive",
+	Version:       version,
+	SilenceUsage:  true,
+	SilenceErrors: true,
+	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+		return setupLogging(cmd)
+	},
+}
+
+// evalCmd groups the evaluation commands (`syndex eval extract|dedup|...`).
+var evalCmd = &cobra.Command{
+	Use:   "eval",
+	Short: "Score extraction or dedup against labelled data",
+}
+
+// configCmd groups the configuration commands (`syndex config check|example`).
+var configCmd = &cobra.Command{
+	Use:   "config",
+	Short: "Check or print configuration files",
+}
+
+func init() {
+	pf := rootCmd.PersistentFlags()
+	pf.String("data", "", "archive directory (default $SYNDEX_DATA, else ./syndex-data)")
+	pf.String("config", "", "configuration file (YAML); flags override it")
+	pf.String("log-level", "warn", "log level: debug, info, warn, error")
+	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+	})
+	rootCmd.AddCommand(evalCmd, configCmd)
+}
+
+func setupLogging(cmd *cobra.Command) error {
+	lvl, _ := cmd.Flags().GetString("log-level")
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(lvl)); err != nil {
+		return usagef("--log-level %q: want debug, info, warn or error", lvl)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
+	return nil
+}
+
+// dataDir resolves the archive directory: --data, $SYNDEX_DATA, ./syndex-data.
+func dataDir(cmd *cobra.Command) string {
+	if d, _ := cmd.Flags().GetString("data"); d != "" {
+		return d
+	}
+	if d := os.Getenv("SYNDEX_DATA"); d != "" {
+		return d
+	}
+	return "syndex-data"
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line and returns the process exit code.
+func run(args []string) int {
+	rootCmd.SetArgs(args)
+	err := rootCmd.Execute()
+	if err == nil {
+		return 0
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	fmt.Fprintln(os.Stderr, "syndex: "+msg)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return 2
+	}
+	return 1
+}
+
+// isCobraUsage recognises the usage errors cobra returns without calling
+// the flag error func (unknown command, wrong number of arguments).
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand", "invalid argument"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
