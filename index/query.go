@@ -1,0 +1,352 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// ErrBadQuery is wrapped by every *QueryError.
+var ErrBadQuery = errors.New("bad query")
+
+// QueryError reports a query string Bleve cannot run, with the position
+// (1-based, in characters) of the clause at fault.
+type QueryError struct {
+	Query  string // the whole query string
+	Column int    // 1-based character position of the faulty clause
+	Near   string // the faulty clause
+	Msg    string // what is wrong
+}
+
+func (e *QueryError) Error() string {
+	return fmt.Sprintf("bad query at column %d near %q: %s", e.Column, e.Near, e.Msg)
+}
+
+// Unwrap lets callers test errors.Is(err, ErrBadQuery).
+func (e *QueryError) Unwrap() error { return ErrBadQuery }
+
+// userFields maps the field names accepted in a query string onto the
+// index fields; "title" and "body" are expanded per language.
+var userFields = map[string]string{
+	"":           "",
+	"title":      fieldTitle,
+	"body":       fieldBody,
+	"text":       fieldBody,
+	"site":       FieldSite,
+	"sites":      FieldSites,
+	"cluster":    FieldCluster,
+	"role":       FieldRole,
+	"lang":       FieldLang,
+	"author":     FieldAuthor,
+	"year":       FieldYear,
+	"published":  FieldPublished,
+	"date":       FieldPublished,
+	"fetched":    FieldFetched,
+	"first_seen": FieldFetched,
+	"copies":     FieldCopies,
+}
+
+// lowerKeyword are keyword fields whose values are stored lower-cased.
+var lowerKeyword = map[string]bool{FieldSite: true, FieldSites: true, FieldLang: true, FieldRole: true}
+
+// canonicalField resolves a user field name; ok is false for an unknown one.
+func canonicalField(f string) (string, bool) {
+	if c, ok := userFields[f]; ok {
+		return c, true
+	}
+	for _, p := range []string{fieldTitle + "_", fieldBody + "_"} {
+		if a, ok := strings.CutPrefix(f, p); ok && knownAnalysis[a] {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+func knownFieldList() string {
+	var names []string
+	for k := range userFields {
+		if k != "" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// clause is one whitespace-separated element of a query string.
+type clause struct {
+	pos  int // byte offset in the query
+	text string
+}
+
+// splitClauses cuts a query string the way Bleve's lexer does at the top
+// level (whitespace outside phrases and regular expressions), so an error
+// can be pinned to the clause that causes it.
+func splitClauses(s string) ([]clause, error) {
+	var out []clause
+	i := 0
+	for i < len(s) {
+		if isSpace(s[i]) {
+			i++
+			continue
+		}
+		start := i
+		valueStart := true // at the start of a value: '/' opens a regexp
+		for i < len(s) && !isSpace(s[i]) {
+			switch c := s[i]; {
+			case c == '\\':
+				i += 2
+				valueStart = false
+				continue
+			case c == '"':
+				q := i
+				i++
+				for i < len(s) && s[i] != '"' {
+					if s[i] == '\\' {
+						i++
+					}
+					i++
+				}
+				if i >= len(s) {
+					return nil, newQueryError(s, q, s[q:], `unterminated phrase: missing closing "`)
+				}
+			case c == '/' && valueStart:
+				q := i
+				i++
+				for i < len(s) && s[i] != '/' {
+					if s[i] == '\\' {
+						i++
+					}
+					i++
+				}
+				if i >= len(s) {
+					return nil, newQueryError(s, q, s[q:], "unterminated regular expression: missing closing /")
+				}
+			}
+			valueStart = s[i] == ':' || ((s[i] == '+' || s[i] == '-') && i == start)
+			i++
+		}
+		if i > len(s) {
+			i = len(s)
+		}
+		out = append(out, clause{pos: start, text: s[start:i]})
+	}
+	return out, nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+func newQueryError(s string, pos int, near, msg string) *QueryError {
+	if len(near) > 40 {
+		near = near[:40] + "…"
+	}
+	return &QueryError{Query: s, Column: utf8.RuneCountInString(s[:pos]) + 1, Near: near, Msg: msg}
+}
+
+// parseUserQuery parses a Bleve query string, reporting syntax errors,
+// unknown fields and invalid regular expressions with their position.
+func parseUserQuery(s string) (query.Query, error) {
+	clauses, err := splitClauses(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range clauses {
+		q, err := query.NewQueryStringQuery(c.text).Parse()
+		if err != nil {
+			return nil, newQueryError(s, c.pos, c.text, cleanParseMsg(err))
+		}
+		if msg := checkQuery(q); msg != "" {
+			return nil, newQueryError(s, c.pos, c.text, msg)
+		}
+	}
+	q, err := query.NewQueryStringQuery(s).Parse()
+	if err != nil {
+		return nil, newQueryError(s, 0, s, cleanParseMsg(err))
+	}
+	return q, nil
+}
+
+func cleanParseMsg(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	if msg == "syntax error" || strings.HasPrefix(msg, "syntax error") {
+		msg += " (Bleve query syntax: words, \"phrases\", +must, -mustnot, field:value, word~1, /regexp/)"
+	}
+	return msg
+}
+
+// checkQuery returns what is wrong with a parsed query, or "".
+func checkQuery(q query.Query) string {
+	field := func(f string) string {
+		if _, ok := canonicalField(f); !ok {
+			return fmt.Sprintf("unknown field %q (fields: %s; write a literal colon as \\:)", f, knownFieldList())
+		}
+		return ""
+	}
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		for _, sub := range []query.Query{q.Must, q.Should, q.MustNot, q.Filter} {
+			if sub != nil {
+				if m := checkQuery(sub); m != "" {
+					return m
+				}
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, sub := range q.Conjuncts {
+			if m := checkQuery(sub); m != "" {
+				return m
+			}
+		}
+	case *query.DisjunctionQuery:
+		for _, sub := range q.Disjuncts {
+			if m := checkQuery(sub); m != "" {
+				return m
+			}
+		}
+	case *query.MatchQuery:
+		return field(q.FieldVal)
+	case *query.MatchPhraseQuery:
+		return field(q.FieldVal)
+	case *query.WildcardQuery:
+		return field(q.FieldVal)
+	case *query.RegexpQuery:
+		if m := field(q.FieldVal); m != "" {
+			return m
+		}
+		if _, err := syntax.Parse(q.Regexp, syntax.Perl); err != nil {
+			return fmt.Sprintf("invalid regular expression: %v", err)
+		}
+	case *query.NumericRangeQuery:
+		if q.FieldVal == "" {
+			return ""
+		}
+		return field(q.FieldVal)
+	case *query.DateRangeStringQuery:
+		return field(q.FieldVal)
+	case *query.DateRangeQuery:
+		return field(q.FieldVal)
+	}
+	return ""
+}
+
+// rewrite maps user field names onto index fields, expanding text queries
+// over the per-language fields in langs (analysis names).
+func rewrite(q query.Query, langs []string) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			q.Must = rewrite(q.Must, langs)
+		}
+		if q.Should != nil {
+			q.Should = rewrite(q.Should, langs)
+		}
+		if q.MustNot != nil {
+			q.MustNot = rewrite(q.MustNot, langs)
+		}
+		if q.Filter != nil {
+			q.Filter = rewrite(q.Filter, langs)
+		}
+	case *query.ConjunctionQuery:
+		for i := range q.Conjuncts {
+			q.Conjuncts[i] = rewrite(q.Conjuncts[i], langs)
+		}
+	case *query.DisjunctionQuery:
+		for i := range q.Disjuncts {
+			q.Disjuncts[i] = rewrite(q.Disjuncts[i], langs)
+		}
+	case *query.MatchQuery:
+		f, _ := canonicalField(q.FieldVal)
+		if isTextField(f) {
+			return expand(f, langs, q.Boost(), func(field string) query.Query {
+				n := *q
+				n.BoostVal = nil
+				n.FieldVal = field
+				return &n
+			})
+		}
+		q.FieldVal = f
+		if lowerKeyword[f] {
+			q.Match = strings.ToLower(q.Match)
+		}
+	case *query.MatchPhraseQuery:
+		f, _ := canonicalField(q.FieldVal)
+		if isTextField(f) {
+			return expand(f, langs, q.Boost(), func(field string) query.Query {
+				n := *q
+				n.BoostVal = nil
+				n.FieldVal = field
+				return &n
+			})
+		}
+		q.FieldVal = f
+		if lowerKeyword[f] {
+			q.MatchPhrase = strings.ToLower(q.MatchPhrase)
+		}
+	case *query.WildcardQuery:
+		f, _ := canonicalField(q.FieldVal)
+		if isTextField(f) {
+			w := strings.ToLower(q.Wildcard)
+			return expand(f, langs, q.Boost(), func(field string) query.Query {
+				n := query.NewWildcardQuery(w)
+				n.SetField(field)
+				return n
+			})
+		}
+		q.FieldVal = f
+	case *query.RegexpQuery:
+		f, _ := canonicalField(q.FieldVal)
+		if isTextField(f) {
+			return expand(f, langs, q.Boost(), func(field string) query.Query {
+				n := query.NewRegexpQuery(q.Regexp)
+				n.SetField(field)
+				return n
+			})
+		}
+		q.FieldVal = f
+	case *query.NumericRangeQuery:
+		if f, ok := canonicalField(q.FieldVal); ok {
+			q.FieldVal = f
+		}
+	case *query.DateRangeQuery:
+		if f, ok := canonicalField(q.FieldVal); ok {
+			q.FieldVal = f
+		}
+	case *query.DateRangeStringQuery:
+		if f, ok := canonicalField(q.FieldVal); ok {
+			q.FieldVal = f
+		}
+	}
+	return q
+}
+
+func isTextField(f string) bool { return f == "" || f == fieldTitle || f == fieldBody }
+
+// expand builds the disjunction of mk over the title and/or body fields of
+// each language, titles boosted.
+func expand(field string, langs []string, boost float64, mk func(field string) query.Query) query.Query {
+	var ds []query.Query
+	for _, a := range langs {
+		if field != fieldBody {
+			t := mk(titleField(a))
+			t.(query.BoostableQuery).SetBoost(boost * titleBoost)
+			ds = append(ds, t)
+		}
+		if field != fieldTitle {
+			b := mk(bodyField(a))
+			b.(query.BoostableQuery).SetBoost(boost)
+			ds = append(ds, b)
+		}
+	}
+	switch len(ds) {
+	case 0:
+		return query.NewMatchNoneQuery()
+	case 1:
+		return ds[0]
+	}
+	return query.NewDisjunctionQuery(ds)
+}

@@ -1,0 +1,355 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Search limits.
+const (
+	DefaultLimit = 10   // hits per page when Query.Limit is 0
+	MaxLimit     = 1000 // largest page a single search returns
+	facetSize    = 20   // terms per site/language facet
+)
+
+// Query is one search: a Bleve query-string plus filters and paging.
+type Query struct {
+	// Text is Bleve query-string syntax: words, "phrases", +must, -mustnot,
+	// field:value (title, body, site, sites, lang, author, role, cluster,
+	// year, copies, published, fetched), word~1 fuzziness, /regexp/,
+	// wild*card, published:>"2024-01-01". Empty matches every cluster.
+	Text string
+	// Sites keeps clusters carried by any of these sites (as original or
+	// copy).
+	Sites []string
+	// Lang keeps clusters in this language (a tag such as "en" or "pt-BR").
+	Lang string
+	// From and To bound the original's publication date, inclusive; zero
+	// means unbounded.
+	From, To time.Time
+	// Sort is "relevance" (default for a text query), "date" (oldest first)
+	// or "-date" (newest first, default for an empty query).
+	Sort string
+	// Limit and Offset page through the hits.
+	Limit, Offset int
+	// Highlight adds snippets with matches marked <mark>…</mark> (HTML
+	// escaped text).
+	Highlight bool
+	// Facets adds counts by site, language and year.
+	Facets bool
+}
+
+// Result is a page of hits; its JSON form is the stable `search --json`
+// output.
+type Result struct {
+	Total  uint64  `json:"total"`
+	TookMS float64 `json:"took_ms"`
+	Offset int     `json:"offset"`
+	Hits   []Hit   `json:"hits"`
+	Facets *Facets `json:"facets,omitempty"`
+}
+
+// Hit is one cluster: its canonical (original) article and its copies.
+type Hit struct {
+	Cluster   string    `json:"cluster"`
+	Score     float64   `json:"score"`
+	Title     string    `json:"title"`
+	Snippets  []string  `json:"snippets"`
+	Lang      string    `json:"lang,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Original  Original  `json:"original"`
+	Copies    []Copy    `json:"copies"`
+}
+
+// Original is the display data of a cluster's original.
+type Original struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url,omitempty"`
+	Site      string    `json:"site,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Title     string    `json:"title,omitempty"`
+}
+
+// Copy is the display data of one republished copy.
+type Copy struct {
+	ID         string    `json:"id"`
+	URL        string    `json:"url,omitempty"`
+	Site       string    `json:"site,omitempty"`
+	Published  time.Time `json:"published,omitzero"`
+	Similarity float64   `json:"similarity"`
+}
+
+// Facets counts the matching clusters by site carrying them, language and
+// publication year.
+type Facets struct {
+	Sites []FacetCount `json:"sites"`
+	Langs []FacetCount `json:"langs"`
+	Years []FacetCount `json:"years"`
+}
+
+// FacetCount is one facet value and how many matching clusters have it.
+type FacetCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// langsFor returns the analysis names a query must cover.
+func (ix *Index) langsFor(lang string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if lang != "" {
+		a := analysisFor(lang)
+		if ix.langs[a] {
+			return []string{a}
+		}
+		return nil
+	}
+	out := make([]string, 0, len(ix.langs))
+	for a := range ix.langs {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// buildRequest turns a Query into a Bleve request.
+func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
+	limit := q.Limit
+	switch {
+	case limit < 0:
+		return nil, fmt.Errorf("search: limit %d is negative", limit)
+	case limit == 0:
+		limit = DefaultLimit
+	case limit > MaxLimit:
+		return nil, fmt.Errorf("search: limit %d exceeds %d", limit, MaxLimit)
+	}
+	if q.Offset < 0 {
+		return nil, fmt.Errorf("search: offset %d is negative", q.Offset)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return nil, fmt.Errorf("search: --to %s is before --from %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+	}
+	langs := ix.langsFor(q.Lang)
+
+	var main query.Query
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		main = query.NewMatchAllQuery()
+	} else {
+		parsed, err := parseUserQuery(text)
+		if err != nil {
+			return nil, err
+		}
+		main = rewrite(parsed, langs)
+	}
+	conj := []query.Query{main}
+	if len(q.Sites) > 0 {
+		var ds []query.Query
+		for _, s := range q.Sites {
+			t := query.NewTermQuery(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "www.")))
+			t.SetField(FieldSites)
+			ds = append(ds, t)
+		}
+		conj = append(conj, query.NewDisjunctionQuery(ds))
+	}
+	if q.Lang != "" {
+		t := query.NewTermQuery(NormalizeLang(q.Lang))
+		t.SetField(FieldLang)
+		conj = append(conj, t)
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		yes := true
+		d := query.NewDateRangeInclusiveQuery(q.From, q.To, &yes, &yes)
+		d.SetField(FieldPublished)
+		conj = append(conj, d)
+	}
+	var final query.Query = main
+	if len(conj) > 1 {
+		final = query.NewConjunctionQuery(conj)
+	}
+
+	req := bleve.NewSearchRequestOptions(final, limit, q.Offset, false)
+	req.Fields = []string{fieldMeta}
+	byScore := &search.SortScore{Desc: true}
+	byID := &search.SortDocID{}
+	byDate := func(desc bool) *search.SortField {
+		return &search.SortField{Field: FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
+	}
+	sortBy := q.Sort
+	if sortBy == "" {
+		sortBy = "relevance"
+		if text == "" {
+			sortBy = "-date"
+		}
+	}
+	switch sortBy {
+	case "relevance", "score":
+		req.SortByCustom(search.SortOrder{byScore, byID})
+	case "date":
+		req.SortByCustom(search.SortOrder{byDate(false), byScore, byID})
+	case "-date":
+		req.SortByCustom(search.SortOrder{byDate(true), byScore, byID})
+	default:
+		return nil, fmt.Errorf("search: unknown sort %q (want relevance, date or -date)", q.Sort)
+	}
+	if q.Highlight && text != "" {
+		req.Highlight = bleve.NewHighlight()
+		for _, a := range langs {
+			req.Highlight.AddField(bodyField(a))
+		}
+	}
+	if q.Facets {
+		req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, facetSize))
+		req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, facetSize))
+		req.AddFacet("years", bleve.NewFacetRequest(FieldYear, 100))
+	}
+	return req, nil
+}
+
+// Search runs q. A query string Bleve cannot parse gives a *QueryError
+// naming the position; other bad options give plain errors.
+func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	req, err := ix.buildRequest(q)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %s for %q: %w", ix.dir, q.Text, err)
+	}
+	res := &Result{
+		Total:  sr.Total,
+		TookMS: float64(time.Since(start).Microseconds()) / 1000,
+		Offset: q.Offset,
+		Hits:   make([]Hit, 0, len(sr.Hits)),
+	}
+	for _, h := range sr.Hits {
+		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, Copies: []Copy{}}
+		if s, ok := h.Fields[fieldMeta].(string); ok {
+			var m meta
+			if err := json.Unmarshal([]byte(s), &m); err != nil {
+				return nil, fmt.Errorf("search %s: cluster %s: stored data: %w", ix.dir, h.ID, err)
+			}
+			hit.Original = m.Original
+			hit.Title = m.Original.Title
+			hit.Lang = m.Lang
+			hit.Published = m.Original.Published
+			if m.Copies != nil {
+				hit.Copies = m.Copies
+			}
+		}
+		for _, frags := range h.Fragments {
+			hit.Snippets = append(hit.Snippets, frags...)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	if q.Facets {
+		res.Facets = &Facets{
+			Sites: facetTerms(sr.Facets["sites"]),
+			Langs: facetTerms(sr.Facets["langs"]),
+			Years: facetTerms(sr.Facets["years"]),
+		}
+		slices.SortFunc(res.Facets.Years, func(a, b FacetCount) int { return cmp.Compare(b.Term, a.Term) })
+	}
+	return res, nil
+}
+
+func facetTerms(fr *search.FacetResult) []FacetCount {
+	out := []FacetCount{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, FacetCount{Term: t.Term, Count: t.Count})
+	}
+	return out
+}
+
+// WriteTable prints the result for a terminal: one block per story with
+// its date, original site and URL, copies and snippets.
+func (r *Result) WriteTable(w io.Writer) error {
+	ew := &errWriter{w: w}
+	if len(r.Hits) == 0 {
+		if r.Total > 0 {
+			ew.printf("no hits on this page (%d matches in all; lower --offset)\n", r.Total)
+		} else {
+			ew.printf("no matches\n")
+		}
+		return ew.err
+	}
+	ew.printf("%d–%d of %d stories (%.1f ms)\n", r.Offset+1, r.Offset+len(r.Hits), r.Total, r.TookMS)
+	for i, h := range r.Hits {
+		title := h.Title
+		if title == "" {
+			title = "(untitled)"
+		}
+		ew.printf("\n%3d. %s\n", r.Offset+i+1, truncate(oneLine(title), 100))
+		date := "date unknown"
+		if !h.Published.IsZero() {
+			date = h.Published.UTC().Format(time.DateOnly)
+		}
+		lang := ""
+		if h.Lang != "" {
+			lang = "  [" + h.Lang + "]"
+		}
+		ew.printf("     %s  %s  %s%s\n", date, h.Original.Site, h.Original.URL, lang)
+		if len(h.Copies) > 0 {
+			parts := make([]string, 0, len(h.Copies))
+			for _, c := range h.Copies {
+				p := c.Site
+				if !c.Published.IsZero() {
+					p += " " + c.Published.UTC().Format(time.DateOnly)
+				}
+				parts = append(parts, fmt.Sprintf("%s (%.2f)", p, c.Similarity))
+			}
+			ew.printf("     copies (%d): %s\n", len(h.Copies), truncate(strings.Join(parts, ", "), 160))
+		}
+		for _, s := range h.Snippets {
+			ew.printf("     … %s …\n", truncate(oneLine(plainSnippet(s)), 160))
+		}
+	}
+	return ew.err
+}
+
+// plainSnippet turns an HTML-highlighted fragment into terminal text with
+// matches marked *like this*.
+func plainSnippet(s string) string {
+	s = strings.ReplaceAll(s, "<mark>", "*")
+	s = strings.ReplaceAll(s, "</mark>", "*")
+	s = strings.ReplaceAll(s, "…", "")
+	return strings.TrimSpace(html.UnescapeString(s))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
