@@ -1,0 +1,298 @@
+package extract
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/article"
+)
+
+// attrPattern is one way republishers credit the original. The outlet
+// follows the match; strong patterns always count, weak ones ("Source:",
+// "via") only when the outlet resolves to a site and the line stands apart
+// from the body (short, near the top or bottom).
+type attrPattern struct {
+	re     *regexp.Regexp
+	strong bool
+}
+
+// outletTail captures the credited outlet after a phrase: up to the end of
+// the sentence, a bracket or a separator, at most 80 characters.
+const outletTail = `\s*(?:(?:the\s+)?(?:website|site|blog|magazine|newspaper|journal)\s+)?["“«„]?(?P<x>[^;|()\[\]\n]{1,80}?)["”»“]?\s*(?:\.\s|\.$|[;|()\[\],]|\s[-–—]\s|$)`
+
+var attrPatterns = func() []attrPattern {
+	strong := []string{
+		// English
+		`(?i)\bthe original source of this (?:article|story|post) is`,
+		`(?i)(?:^[\W_]*|\b(?:this|the) (?:article|story|post|piece|report|essay|interview|column|op-ed|content|text|blog post)(?: above)? (?:was |has been |had been |is )?)(?:originally|first) (?:published|posted|appeared|ran|printed) (?:at|by|on|in)(?: page \d+ of)?`,
+		`(?i)\brepublished (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of)|under a creative commons license from|courtesy of)`,
+		`(?i)\breprinted (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of))`,
+		`(?i)\b(?:this (?:article|story|post) )?(?:is )?(?:re)?published (?:here )?(?:courtesy of|in partnership with)`,
+		`(?i)\bread the original (?:article|story) (?:at|on)`,
+		// French
+		`(?i)(?:^[\W_]*|\b(?:cet article|cette tribune|ce texte|cette chronique) (?:a été |a d'abord été |a d’abord été |est )?)(?:initialement|originellement|d'abord|d’abord|originalement|précédemment|paru|publié)\s*(?:été )?(?:publiée?|paru(?:e)?)? ?(?:sur|dans|par|chez)(?: le site(?: de)?)?`,
+		`(?i)\b(?:article )?(?:paru|publié) (?:initialement|originellement|d'abord|d’abord) (?:sur|dans|par)`,
+		`(?i)\brepublié (?:avec l'autorisation|avec l’autorisation|avec la permission) (?:de|du|des)`,
+		// German
+		`(?i)\b(?:dieser|der) (?:artikel|beitrag|text) (?:ist |erschien )?(?:zuerst|ursprünglich|erstmals) (?:erschienen )?(?:bei|in|im|auf)`,
+		`(?i)\b(?:zuerst|ursprünglich|erstmals) (?:erschienen|veröffentlicht) (?:bei|in|im|auf)`,
+		`(?i)\berstveröffentlichung (?:bei|in|im|auf)`,
+		`(?i)\bmit freundlicher genehmigung (?:von|der|des)`,
+		// Spanish
+		`(?i)\beste (?:artículo|texto|reportaje) (?:fue publicado|se publicó|apareció) (?:originalmente|por primera vez|primero) en`,
+		`(?i)\b(?:publicado|publicada|aparecido) (?:originalmente|originariamente|por primera vez) en`,
+		`(?i)\b(?:republicado|reproducido) con (?:el )?permiso de`,
+		// Russian
+		`(?i)впервые (?:опубликован[ао]?|вышла|вышел|напечатан[ао]?) (?:в|на)`,
+		`(?i)(?:оригинал|первоисточник) (?:статьи |материала |публикации )?(?:опубликован[ао]? )?(?:в|на)`,
+		`(?i)(?:материал|статья|текст) (?:был[ао]? )?(?:изначально |первоначально )?опубликован[ао]? (?:изначально |первоначально )(?:в|на)`,
+		// Arabic
+		`(?:نُشر|نشر|نشرت|نُشرت)(?:\s+(?:هذا المقال|هذه المقالة|المقال|المقالة))?\s+(?:أصلا|أصلاً|لأول مرة|أولا|أولاً|في الأصل)\s+(?:في|على|على موقع)`,
+		`(?:نقلا|نقلاً) عن`,
+	}
+	weak := []string{
+		`(?i)^\(?(?:source|sources|quelle|quellen|fuente|fuentes|источник|источники)\s*:`,
+		`^\(?(?:المصدر|المصادر)\s*:`,
+		`(?i)^\(?(?:via|über|vía)\s`,
+	}
+	var out []attrPattern
+	for _, s := range strong {
+		out = append(out, attrPattern{re: regexp.MustCompile(s + outletTail), strong: true})
+	}
+	for _, s := range weak {
+		out = append(out, attrPattern{re: regexp.MustCompile(s + outletTail), strong: false})
+	}
+	return out
+}()
+
+// knownOutlets maps outlet names as they appear in credit lines to sites.
+var knownOutlets = map[string]string{
+	"the associated press": "apnews.com", "associated press": "apnews.com", "ap": "apnews.com",
+	"reuters": "reuters.com", "afp": "afp.com", "agence france-presse": "afp.com", "agence france presse": "afp.com",
+	"the conversation": "theconversation.com", "live science": "livescience.com", "the atlantic": "theatlantic.com",
+	"futurism": "futurism.com", "propublica": "propublica.org", "kaiser health news": "kffhealthnews.org",
+	"kff health news": "kffhealthnews.org", "grist": "grist.org", "inside climate news": "insideclimatenews.org",
+	"mongabay": "mongabay.com", "global voices": "globalvoices.org", "common dreams": "commondreams.org",
+	"truthout": "truthout.org", "the guardian": "theguardian.com", "guardian": "theguardian.com",
+	"bbc": "bbc.com", "bbc news": "bbc.com", "wired": "wired.com", "the hill": "thehill.com",
+	"bloomberg": "bloomberg.com", "cnn": "cnn.com", "al jazeera": "aljazeera.com", "tass": "tass.ru",
+	"ria novosti": "ria.ru", "риа новости": "ria.ru", "тасс": "tass.ru", "интерфакс": "interfax.ru",
+	"dpa": "dpa.com", "efe": "efe.com", "agencia efe": "efe.com", "xinhua": "xinhuanet.com",
+	"the new york times": "nytimes.com", "the washington post": "washingtonpost.com",
+	"le monde": "lemonde.fr", "der spiegel": "spiegel.de", "spiegel online": "spiegel.de", "el país": "elpais.com",
+	"the 74": "the74million.org", "the marshall project": "themarshallproject.org", "the texas tribune": "texastribune.org",
+	"calmatters": "calmatters.org", "stateline": "stateline.org", "global research": "globalresearch.ca",
+	"scientific american": "scientificamerican.com", "space.com": "space.com", "vice": "vice.com",
+}
+
+// domainRE finds a domain-like name ("Wired.com", "www.example.org").
+var domainRE = regexp.MustCompile(`(?i)\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12})\b`)
+
+// attribution is a credit line found in the text.
+type attribution struct {
+	Block  int    // index of the paragraph that holds it
+	Line   string // the sentence removed from the text
+	Rest   string // what remains of the paragraph ("" drops it)
+	Outlet string // the credited outlet as written
+	Source string // resolved site or URL ("" when the outlet is this site)
+}
+
+// findAttribution looks for a credit line among the blocks: strong phrases
+// anywhere in a short-enough paragraph, weak ones only at the edges of the
+// text. links maps anchor texts of the original page to their URLs, used to
+// resolve the outlet; self is the page's own site.
+func findAttribution(blocks []Block, links []link, self string) *attribution {
+	n := len(blocks)
+	// Credits sit at the top or (mostly) the bottom; scan bottom first.
+	order := make([]int, 0, n)
+	for i := n - 1; i >= 0; i-- {
+		order = append(order, i)
+	}
+	for _, i := range order {
+		text := blocks[i].Text
+		if len(text) > 600 {
+			continue
+		}
+		edge := i < 2 || i >= n-3
+		for _, p := range attrPatterns {
+			if !p.strong && (!edge || len(text) > 160) {
+				continue
+			}
+			loc := p.re.FindStringSubmatchIndex(text)
+			if loc == nil {
+				continue
+			}
+			xi := p.re.SubexpIndex("x")
+			outlet := cleanOutlet(text[loc[2*xi]:loc[2*xi+1]])
+			if !plausibleOutlet(outlet) {
+				continue
+			}
+			src, resolved := resolveOutlet(outlet, text, links, self)
+			if !p.strong && !resolved {
+				continue
+			}
+			line, rest := cutSentence(text, loc[0], loc[1])
+			return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
+		}
+	}
+	return nil
+}
+
+var pagePrefixRE = regexp.MustCompile(`(?i)^page\s+\d+\s+of\s+`)
+
+func cleanOutlet(s string) string {
+	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"“”«»„'.:`))
+	s = pagePrefixRE.ReplaceAllString(s, "")
+	// Drop a trailing date clause: "The Pretoria News on January 16, 2008".
+	if i := strings.Index(strings.ToLower(s), " on "); i > 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// plausibleOutlet refuses captures that are clearly not a publication:
+// years, long clauses, pronouns.
+func plausibleOutlet(s string) bool {
+	if s == "" || len(strings.Fields(s)) > 8 {
+		return false
+	}
+	r := []rune(s)[0]
+	if r >= '0' && r <= '9' {
+		return false
+	}
+	switch strings.ToLower(s) {
+	case "the", "this", "it", "our", "a", "an", "here", "print", "paper":
+		return false
+	}
+	return true
+}
+
+// link is an anchor of the original page.
+type link struct {
+	Text, Href string
+}
+
+// pageLinks lists the page's anchors with absolute http(s) targets.
+func pageLinks(doc *html.Node, base *url.URL) []link {
+	var out []link
+	walkElements(doc, func(n *html.Node) bool {
+		if n.Data == "a" && len(out) < 5000 {
+			if h := resolve(base, attr(n, "href")); h != "" {
+				out = append(out, link{Text: nodeText(n), Href: h})
+			}
+			return false
+		}
+		return !skipTags[n.Data]
+	})
+	return out
+}
+
+// resolveOutlet turns the credited outlet into a site or URL: a link whose
+// text is the outlet (or sits in the credit line), a domain-like name, or a
+// known outlet. It reports false when none applies, and returns "" as the
+// source when the credit names the page's own site.
+func resolveOutlet(outlet, line string, links []link, self string) (string, bool) {
+	lo := strings.ToLower(outlet)
+	var best string
+	for _, l := range links {
+		lt := strings.ToLower(l.Text)
+		if lt == "" {
+			continue
+		}
+		if lt == lo || strings.Contains(lt, lo) || (len(lt) > 3 && strings.Contains(lo, lt)) {
+			best = l.Href
+			break
+		}
+	}
+	if best == "" {
+		// A link whose text appears in the credit line ("Read the original
+		// article" after "published by Futurism").
+		ll := strings.ToLower(line)
+		for _, l := range links {
+			lt := strings.ToLower(l.Text)
+			if len(lt) > 3 && strings.Contains(ll, lt) && siteOf(l.Href) != self {
+				best = l.Href
+				break
+			}
+		}
+	}
+	if best != "" {
+		return selfFilter(sourceFromURL(best), self), true
+	}
+	if m := domainRE.FindString(outlet); m != "" && strings.Contains(m, ".") {
+		return selfFilter(strings.TrimPrefix(strings.ToLower(m), "www."), self), true
+	}
+	if strings.HasPrefix(lo, "http") {
+		if s := siteOf(outlet); s != "" {
+			return selfFilter(outlet, self), true
+		}
+	}
+	if s, ok := knownOutlets[strings.TrimPrefix(lo, "the ")]; ok {
+		return selfFilter(s, self), true
+	}
+	if s, ok := knownOutlets[lo]; ok {
+		return selfFilter(s, self), true
+	}
+	return outlet, false
+}
+
+// sourceFromURL keeps an article URL as is and reduces a home-page link to
+// its site.
+func sourceFromURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	if strings.Trim(p.Path, "/") == "" && p.RawQuery == "" {
+		return siteOf(u)
+	}
+	return u
+}
+
+// selfFilter returns "" when src is the page's own site: a site crediting
+// itself has not republished anything.
+func selfFilter(src, self string) string {
+	s := src
+	if strings.Contains(src, "://") {
+		s = siteOf(src)
+	}
+	if self != "" && (s == self || strings.HasSuffix(s, "."+self) || strings.HasSuffix(self, "."+s)) {
+		return ""
+	}
+	return src
+}
+
+// cutSentence splits text into the sentence containing [start,end) and the
+// rest of the paragraph; short leftovers ("Read the original article.")
+// go with the credit line.
+func cutSentence(text string, start, end int) (line, rest string) {
+	s := strings.LastIndexAny(text[:start], ".!?")
+	if s < 0 {
+		s = 0
+	} else {
+		s++
+	}
+	e := len(text)
+	for i := end; i < len(text); i++ {
+		if (text[i] == '.' || text[i] == '!' || text[i] == '?') && (i+1 == len(text) || text[i+1] == ' ') {
+			e = i + 1
+			break
+		}
+	}
+	if end > e {
+		e = end
+	}
+	line = strings.TrimSpace(text[s:e])
+	rest = strings.TrimSpace(text[:s] + " " + text[e:])
+	if len(rest) < 40 {
+		line = text
+		rest = ""
+	}
+	return line, rest
+}
+
+// siteOf is article.SiteOf, aliased for brevity in this file.
+var siteOf = article.SiteOf

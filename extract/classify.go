@@ -1,0 +1,99 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+var (
+	// datedPathRE matches article URLs carrying a date (/2019/11/19/…).
+	datedPathRE = regexp.MustCompile(`/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)`)
+	// sectionPathRE matches listing URLs: tags, categories, authors, pages.
+	sectionPathRE = regexp.MustCompile(`(?i)^/((tag|tags|category|categories|section|sections|topic|topics|author|authors|page|search|archive|archives|feed|rubrique|thema|themen|kategorie|tema|temas|rubrik)(/|$)|(page/\d+/?)$)`)
+)
+
+// minArticleText is the least main text, in bytes, an article has.
+const minArticleText = 250
+
+// classify decides whether a page is an article, from the strongest signal
+// available: its declared type, then its URL shape, then how much of its
+// text is links.
+func classify(rawURL string, m pageMeta, doc *html.Node, text string) (bool, string) {
+	if len(text) < 80 {
+		return false, fmt.Sprintf("main text too short (%d bytes)", len(text))
+	}
+	path := "/"
+	if u, err := url.Parse(rawURL); err == nil && u.Path != "" {
+		path = u.Path
+	}
+	ld := densityOf(doc)
+	switch {
+	case m.LDArticle:
+		return true, "JSON-LD declares an Article"
+	case m.OGType == "article" && (path != "/" || len(text) >= minArticleText):
+		return true, "og:type is article"
+	}
+	if path == "/" || path == "" {
+		return false, "site home page"
+	}
+	if sectionPathRE.MatchString(path) {
+		return false, "listing URL " + path
+	}
+	if m.OGType == "website" && !datedPathRE.MatchString(path) && ld > 0.3 {
+		return false, fmt.Sprintf("og:type website with link density %.2f", ld)
+	}
+	if ld > 0.5 {
+		return false, fmt.Sprintf("page is mostly links (density %.2f)", ld)
+	}
+	if len(text) < minArticleText {
+		return false, fmt.Sprintf("main text too short (%d bytes)", len(text))
+	}
+	if datedPathRE.MatchString(path) {
+		return true, "dated article URL"
+	}
+	slug := path[strings.LastIndex(strings.TrimSuffix(path, "/"), "/")+1:]
+	if strings.Count(slug, "-") >= 2 || strings.HasSuffix(slug, ".html") || strings.HasSuffix(slug, ".htm") {
+		return true, "article slug URL with main text"
+	}
+	return true, fmt.Sprintf("main text of %d bytes, link density %.2f", len(text), ld)
+}
+
+// densityOf returns the share of the body's visible text that sits inside
+// links: high on home and section pages, low on articles.
+func densityOf(doc *html.Node) float64 {
+	var all, linked int
+	var walk func(n *html.Node, inLink bool, depth int)
+	walk = func(n *html.Node, inLink bool, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			l := len(strings.TrimSpace(n.Data))
+			all += l
+			if inLink {
+				linked += l
+			}
+			return
+		case html.ElementNode:
+			if skipTags[n.Data] {
+				return
+			}
+			if n.Data == "a" {
+				inLink = true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inLink, depth+1)
+		}
+	}
+	walk(doc, false, 0)
+	if all == 0 {
+		return 0
+	}
+	return float64(linked) / float64(all)
+}

@@ -1,0 +1,98 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/saintfish/chardet"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// metaCharsetRE finds a charset declared in a <meta charset> or
+// <meta http-equiv content="...; charset=..."> within the prescan window.
+var metaCharsetRE = regexp.MustCompile(`(?is)<meta[^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.+-]+)`)
+
+// prescanLimit is how many bytes the WHATWG prescan examines.
+const prescanLimit = 1024
+
+// Decode converts an HTML body in any charset to UTF-8, choosing the
+// encoding in the WHATWG order: byte-order mark, the Content-Type header's
+// charset, a <meta> charset in the first 1024 bytes, then detection (valid
+// UTF-8 stays UTF-8; otherwise a statistical guess). It returns the UTF-8
+// bytes and the name of the encoding it decoded from.
+func Decode(body []byte, contentType string) ([]byte, string, error) {
+	// 1. Byte-order mark.
+	switch {
+	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
+		return body[3:], "utf-8", nil
+	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
+		return transcode(body, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be")
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
+		return transcode(body, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le")
+	}
+	// 2. Transport-layer charset.
+	if contentType != "" {
+		if _, params, err := mime.ParseMediaType(contentType); err == nil {
+			if enc, name := lookup(params["charset"]); enc != nil {
+				return transcode(body, enc, name)
+			}
+		}
+	}
+	// 3. <meta> prescan.
+	head := body[:min(len(body), prescanLimit)]
+	if m := metaCharsetRE.FindSubmatch(head); m != nil {
+		label := strings.ToLower(string(m[1]))
+		// WHATWG: a meta claiming UTF-16 is read as UTF-8 (the bytes are
+		// ASCII-compatible or the prescan could not have matched).
+		if strings.HasPrefix(label, "utf-16") {
+			label = "utf-8"
+		}
+		if label == "x-user-defined" {
+			label = "windows-1252"
+		}
+		if enc, name := lookup(label); enc != nil {
+			return transcode(body, enc, name)
+		}
+	}
+	// 4. Detection.
+	if utf8.Valid(body) {
+		return body, "utf-8", nil
+	}
+	if r, err := chardet.NewHtmlDetector().DetectBest(body[:min(len(body), 64<<10)]); err == nil && r.Confidence >= 30 {
+		if enc, name := lookup(r.Charset); enc != nil {
+			return transcode(body, enc, name)
+		}
+	}
+	return transcode(body, charmap.Windows1252, "windows-1252")
+}
+
+// lookup resolves a charset label to an encoding, or nil when unknown.
+func lookup(label string) (encoding.Encoding, string) {
+	label = strings.TrimSpace(strings.Trim(label, `"'`))
+	if label == "" {
+		return nil, ""
+	}
+	return charset.Lookup(label)
+}
+
+func transcode(body []byte, enc encoding.Encoding, name string) ([]byte, string, error) {
+	if name == "utf-8" {
+		if utf8.Valid(body) {
+			return body, name, nil
+		}
+		// Invalid sequences become U+FFFD, as a browser would show them.
+		return bytes.ToValidUTF8(body, []byte("\uFFFD")), name, nil
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, name, fmt.Errorf("decode body as %s: %w", name, err)
+	}
+	return out, name, nil
+}

@@ -1,0 +1,243 @@
+package extract
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// CorpusScore is the evaluation of extraction on one corpus.
+type CorpusScore struct {
+	Name      string
+	Pages     int
+	Precision float64 // mean per-page shingle precision
+	Recall    float64 // mean per-page shingle recall
+	F1        float64 // harmonic mean of Precision and Recall
+	Accuracy  float64 // share of pages whose tokens match the truth exactly
+	// TitlePages and DatePages count pages with title / date truth;
+	// TitleAccuracy and DateAccuracy are the shares extracted correctly.
+	TitlePages, DatePages       int
+	TitleAccuracy, DateAccuracy float64
+	MsPerPage                   float64 // mean wall time of Extract
+	Failed                      int     // pages Extract returned an error for
+}
+
+// EvalScores is the result of EvalCorpus, one entry per corpus found.
+type EvalScores struct {
+	Corpora []CorpusScore
+}
+
+// evalPage is one page with its ground truth.
+type evalPage struct {
+	file, url, body, title string
+	published              time.Time // zero when unknown
+}
+
+// ErrNoCorpus is returned when a directory holds no corpus EvalCorpus reads.
+var ErrNoCorpus = errors.New("no known corpus layout")
+
+// EvalCorpus scores extraction against a corpus with ground truth and
+// writes one line per corpus to w. dir is either a corpus (the ScrapingHub
+// layout: ground-truth.json + html/<id>.html.gz; or the Fundus layout:
+// manifest.jsonl with body_text) or a directory of such corpora.
+func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, error) {
+	dirs := []string{dir}
+	if !isCorpus(dir) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("eval extract: read %s: %w", dir, err)
+		}
+		dirs = dirs[:0]
+		for _, e := range entries {
+			if p := filepath.Join(dir, e.Name()); e.IsDir() && isCorpus(p) {
+				dirs = append(dirs, p)
+			}
+		}
+		if len(dirs) == 0 {
+			return nil, fmt.Errorf("eval extract: %s: %w", dir, ErrNoCorpus)
+		}
+	}
+	out := &EvalScores{}
+	for _, d := range dirs {
+		pages, err := loadCorpus(d)
+		if err != nil {
+			return out, err
+		}
+		cs, err := evalPages(ctx, filepath.Base(d), d, pages)
+		if err != nil {
+			return out, err
+		}
+		out.Corpora = append(out.Corpora, cs)
+		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\texact=%.3f\tms/page=%.1f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, cs.Accuracy, cs.MsPerPage)
+		if cs.TitlePages > 0 {
+			fmt.Fprintf(w, "\ttitle=%.3f(%d)", cs.TitleAccuracy, cs.TitlePages)
+		}
+		if cs.DatePages > 0 {
+			fmt.Fprintf(w, "\tdate=%.3f(%d)", cs.DateAccuracy, cs.DatePages)
+		}
+		if cs.Failed > 0 {
+			fmt.Fprintf(w, "\tfailed=%d", cs.Failed)
+		}
+		fmt.Fprintln(w)
+	}
+	return out, nil
+}
+
+func isCorpus(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, "ground-truth.json")); err == nil {
+		return true
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.jsonl"))
+	return err == nil && strings.Contains(string(b[:min(len(b), 4096)]), `"body_text"`)
+}
+
+func loadCorpus(dir string) ([]evalPage, error) {
+	gtPath := filepath.Join(dir, "ground-truth.json")
+	if b, err := os.ReadFile(gtPath); err == nil {
+		var gt map[string]struct {
+			URL         string `json:"url"`
+			ArticleBody string `json:"articleBody"`
+		}
+		if err := json.Unmarshal(b, &gt); err != nil {
+			return nil, fmt.Errorf("eval extract: %s: %w", gtPath, err)
+		}
+		pages := make([]evalPage, 0, len(gt))
+		for id, g := range gt {
+			pages = append(pages, evalPage{file: filepath.Join(dir, "html", id+".html.gz"), url: g.URL, body: g.ArticleBody})
+		}
+		sort.Slice(pages, func(i, j int) bool { return pages[i].file < pages[j].file })
+		return pages, nil
+	}
+	mPath := filepath.Join(dir, "manifest.jsonl")
+	f, err := os.Open(mPath)
+	if err != nil {
+		return nil, fmt.Errorf("eval extract: %w", err)
+	}
+	defer f.Close()
+	var pages []evalPage
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		var m struct {
+			HTML      string `json:"html"`
+			URL       string `json:"url"`
+			Title     string `json:"title"`
+			Published string `json:"publishing_date"`
+			Body      string `json:"body_text"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
+		}
+		p := evalPage{file: filepath.Join(dir, m.HTML), url: m.URL, body: m.Body, title: m.Title}
+		if t, err := time.Parse("2006-01-02 15:04:05.999999Z07:00", m.Published); err == nil {
+			p.published = t
+		}
+		pages = append(pages, p)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("eval extract: %s: %w", mPath, err)
+	}
+	return pages, nil
+}
+
+func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusScore, error) {
+	cs := CorpusScore{Name: name, Pages: len(pages)}
+	ex := New(Options{})
+	scores := make([]PageScore, 0, len(pages))
+	var elapsed time.Duration
+	var titleOK, dateOK int
+	for _, p := range pages {
+		if err := ctx.Err(); err != nil {
+			return cs, err
+		}
+		raw, err := readMaybeGzip(p.file)
+		if err != nil {
+			return cs, fmt.Errorf("eval extract: %w", err)
+		}
+		start := time.Now()
+		res, err := ex.Extract(ctx, Input{URL: p.url, HTML: raw})
+		elapsed += time.Since(start)
+		predicted := ""
+		if err != nil {
+			cs.Failed++
+		} else {
+			predicted = res.Article.Text
+		}
+		scores = append(scores, ScorePage(p.body, predicted))
+		if p.title != "" {
+			cs.TitlePages++
+			if err == nil && sameTitle(p.title, res.Article.Title) {
+				titleOK++
+			}
+		}
+		if !p.published.IsZero() {
+			cs.DatePages++
+			if err == nil && sameDay(p.published, res.Article.Published) {
+				dateOK++
+			}
+		}
+	}
+	cs.Precision, cs.Recall, cs.F1, cs.Accuracy = Totals(scores)
+	if len(pages) > 0 {
+		cs.MsPerPage = float64(elapsed.Microseconds()) / 1000 / float64(len(pages))
+	}
+	if cs.TitlePages > 0 {
+		cs.TitleAccuracy = float64(titleOK) / float64(cs.TitlePages)
+	}
+	if cs.DatePages > 0 {
+		cs.DateAccuracy = float64(dateOK) / float64(cs.DatePages)
+	}
+	return cs, nil
+}
+
+func readMaybeGzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}
+
+// sameTitle compares titles ignoring case, spacing and quote style.
+func sameTitle(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`, "–", "-", "—", "-").Replace(s)
+		return strings.ToLower(collapseSpace(s))
+	}
+	return norm(a) == norm(b)
+}
+
+// sameDay reports whether got falls on truth's calendar day, either in
+// truth's zone or in UTC (date-only extractions carry no zone).
+func sameDay(truth, got time.Time) bool {
+	if got.IsZero() {
+		return false
+	}
+	d := func(t time.Time) string { return t.Format("2006-01-02") }
+	return d(got.In(truth.Location())) == d(truth) || d(got.UTC()) == d(truth.UTC()) || d(got) == d(truth)
+}

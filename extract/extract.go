@@ -1,0 +1,296 @@
+// Package extract turns one fetched HTML page into an article.Article: the
+// main text (paragraphs separated by a blank line, without navigation,
+// related links, share bars or comments), its metadata (title, author,
+// dates, language, site name, canonical URL) and its attribution — the
+// outlet the page says it republishes. It also decides whether a page is
+// an article at all (section and home pages are not) and learns, per site,
+// the paragraphs that repeat across pages (disclaimers, donation appeals),
+// which it moves from Text to Boilerplate.
+//
+// Main-text extraction builds on go-trafilatura; metadata comes from
+// JSON-LD, OpenGraph / article:* meta, <time> and bylines, in that order of
+// trust, with go-trafilatura's (and go-htmldate's) findings as a fallback.
+// The package does not fetch pages, deduplicate or index.
+package extract
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/article"
+)
+
+// Input is one fetched page.
+type Input struct {
+	URL         string    // final URL after redirects
+	HTML        []byte    // raw body, any charset
+	ContentType string    // the Content-Type header, for its charset
+	Fetched     time.Time // when the page was fetched
+}
+
+// Result is the extraction of one page.
+type Result struct {
+	Article   *article.Article
+	IsArticle bool   // false for section, home and listing pages
+	Reason    string // why the page is (not) considered an article
+}
+
+// Options tune an Extractor. The zero value is usable.
+type Options struct {
+	// BoilerplatePages is how many distinct pages of a site must share a
+	// paragraph before it counts as site boilerplate (default 3; negative
+	// disables learning).
+	BoilerplatePages int
+	// MaxParagraphsPerSite caps the paragraphs tracked per site (default
+	// 20000), bounding the model's memory.
+	MaxParagraphsPerSite int
+	// MaxBytes is the largest body extracted; longer bodies are cut
+	// (default 8 MiB).
+	MaxBytes int
+	// MaxDepth flattens DOM subtrees nested deeper than this (default 256),
+	// bounding time on pathological pages.
+	MaxDepth int
+	// KeepTitleHeading keeps a leading heading that repeats the title in
+	// Text (by default it is dropped: the title has its own field).
+	KeepTitleHeading bool
+	// Logger receives debug messages; nil uses slog.Default().
+	Logger *slog.Logger
+}
+
+// Extractor extracts articles. It is safe for concurrent use; it holds the
+// per-site boilerplate model, so one Extractor should see all pages of a
+// crawl.
+type Extractor struct {
+	opt   Options
+	sites *siteModel
+	log   *slog.Logger
+}
+
+// New returns an Extractor with opt's defaults filled in.
+func New(opt Options) *Extractor {
+	if opt.BoilerplatePages == 0 {
+		opt.BoilerplatePages = 3
+	}
+	if opt.MaxParagraphsPerSite <= 0 {
+		opt.MaxParagraphsPerSite = 20000
+	}
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = 8 << 20
+	}
+	if opt.MaxDepth <= 0 {
+		opt.MaxDepth = 256
+	}
+	lg := opt.Logger
+	if lg == nil {
+		lg = slog.Default()
+	}
+	return &Extractor{opt: opt, sites: newSiteModel(opt.BoilerplatePages, opt.MaxParagraphsPerSite), log: lg}
+}
+
+// Extract turns one page into an Article. It fails only when the input
+// cannot be read as HTML at all; a page without main text yields an
+// Article with empty Text and IsArticle false.
+func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	body := in.HTML
+	if len(body) > e.opt.MaxBytes {
+		body = body[:e.opt.MaxBytes]
+	}
+	utf, enc, err := Decode(body, in.ContentType)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", in.URL, err)
+	}
+	doc, err := html.Parse(bytes.NewReader(utf))
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: parse html: %w", in.URL, err)
+	}
+	flattenDeep(doc, e.opt.MaxDepth)
+	var base *url.URL
+	if in.URL != "" {
+		base, _ = url.Parse(in.URL)
+	}
+	meta := metaDoc(doc, base)
+
+	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base}
+	tr, terr := trafilatura.ExtractDocument(doc, topt)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var blocks []Block
+	var tmeta trafilatura.Metadata
+	if terr == nil && tr != nil {
+		blocks = blocksOf(tr.ContentNode)
+		tmeta = tr.Metadata
+	} else {
+		e.log.Debug("no main text", "url", in.URL, "encoding", enc, "err", terr)
+	}
+
+	a := &article.Article{URL: in.URL, Fetched: in.Fetched}
+	a.Site = article.SiteOf(in.URL)
+	a.Canonical = meta.Canonical
+	idURL := in.URL
+	if a.Canonical != "" && article.SiteOf(a.Canonical) == a.Site {
+		idURL = a.Canonical
+	}
+	if idURL != "" {
+		a.ID = article.IDFor(idURL)
+	}
+	a.Title = chooseTitle(meta, tmeta)
+	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
+	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
+	a.Published = meta.Published
+	if a.Published.IsZero() && !tmeta.Date.IsZero() {
+		a.Published = tmeta.Date
+	}
+	a.Modified = meta.Modified
+
+	if !e.opt.KeepTitleHeading {
+		blocks = dropTitleHeading(blocks, a.Title)
+	}
+
+	// Attribution: explicit markup first, then credit lines in the text.
+	if meta.Source != "" {
+		a.Source = selfFilter(meta.Source, a.Site)
+	}
+	if a.Source == "" && a.Canonical != "" {
+		if cs := article.SiteOf(a.Canonical); cs != "" && a.Site != "" && cs != a.Site {
+			a.Source = a.Canonical
+		}
+	}
+	if at := findAttribution(blocks, pageLinks(doc, base), a.Site); at != nil {
+		a.Boilerplate = append(a.Boilerplate, at.Line)
+		if a.Source == "" {
+			a.Source = at.Source
+		}
+		if at.Rest == "" {
+			blocks = append(blocks[:at.Block:at.Block], blocks[at.Block+1:]...)
+		} else {
+			blocks[at.Block].Text = at.Rest
+		}
+	}
+
+	// Site boilerplate learned across pages.
+	paras := make([]string, len(blocks))
+	total := 0
+	for i, b := range blocks {
+		paras[i] = b.Text
+		total += len(b.Text)
+	}
+	flags := e.sites.observe(a.Site, firstNonEmpty(idURL, a.Title), paras)
+	removed := 0
+	for i, f := range flags {
+		if f {
+			removed += len(paras[i])
+		}
+	}
+	// A page made only of repeated blocks is a template page, not one whose
+	// text is all boilerplate: keep it whole.
+	if removed > 0 && removed < total*4/5 {
+		kept := paras[:0:0]
+		for i, p := range paras {
+			if flags[i] {
+				a.Boilerplate = append(a.Boilerplate, p)
+			} else {
+				kept = append(kept, p)
+			}
+		}
+		paras = kept
+	}
+	a.Text = strings.Join(paras, "\n\n")
+	a.Lang = chooseLang(tmeta.Language, meta.Lang, a.Text)
+
+	ok, reason := classify(in.URL, meta, doc, a.Text)
+	return &Result{Article: a, IsArticle: ok, Reason: reason}, nil
+}
+
+// chooseTitle prefers the JSON-LD headline, then go-trafilatura's title
+// (which already weighs og:title, <title> and <h1>), then og:title; a
+// trailing " | Site Name" is cut.
+func chooseTitle(m pageMeta, t trafilatura.Metadata) string {
+	title := firstNonEmpty(m.Title, t.Title)
+	return cutSiteSuffix(title, firstNonEmpty(m.SiteName, t.Sitename))
+}
+
+func cutSiteSuffix(title, site string) string {
+	if site == "" {
+		return title
+	}
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+		if i := strings.LastIndex(title, sep); i > 0 && strings.EqualFold(strings.TrimSpace(title[i+len(sep):]), site) {
+			return strings.TrimSpace(title[:i])
+		}
+	}
+	return title
+}
+
+// dropTitleHeading removes headings before the first paragraph that repeat
+// the title: the title has its own field and the benchmark's bodies leave
+// it out.
+func dropTitleHeading(blocks []Block, title string) []Block {
+	if title == "" || len(blocks) < 2 {
+		return blocks
+	}
+	nt := strings.ToLower(collapseSpace(title))
+	for i := 0; i < len(blocks) && i < 3; i++ {
+		b := blocks[i]
+		if !strings.HasPrefix(b.Tag, "h") || b.Tag == "header" {
+			break
+		}
+		bt := strings.ToLower(b.Text)
+		if bt == nt || strings.HasPrefix(nt, bt) || strings.HasPrefix(bt, nt) {
+			return append(blocks[:i:i], blocks[i+1:]...)
+		}
+	}
+	return blocks
+}
+
+// chooseLang trusts detection on enough text, else the page's declaration.
+func chooseLang(detected, declared, text string) string {
+	declared = strings.ToLower(strings.TrimSpace(declared))
+	if i := strings.IndexAny(declared, "-_"); i > 0 {
+		declared = declared[:i]
+	}
+	if detected != "" && len(text) >= 200 {
+		return detected
+	}
+	if len(declared) == 2 || len(declared) == 3 {
+		return declared
+	}
+	return detected
+}
+
+// flattenDeep replaces the children of elements nested deeper than limit
+// with their text, so later recursive passes stay bounded.
+func flattenDeep(root *html.Node, limit int) {
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth >= limit {
+			if n.FirstChild != nil {
+				t := nodeText(n)
+				for c := n.FirstChild; c != nil; {
+					next := c.NextSibling
+					n.RemoveChild(c)
+					c = next
+				}
+				if t != "" {
+					n.AppendChild(&html.Node{Type: html.TextNode, Data: t})
+				}
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+}

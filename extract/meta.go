@@ -1,0 +1,382 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// pageMeta is what the page's markup says about itself, each field taken
+// from the most trusted source that has it: JSON-LD, then OpenGraph and
+// article:* / name= meta, then <time> and bylines.
+type pageMeta struct {
+	Title, Author, SiteName, Lang, Canonical string
+	Published, Modified                      time.Time
+	OGType                                   string
+	LDTypes                                  []string // @type values of JSON-LD objects
+	LDArticle                                bool     // a JSON-LD object is an Article or subtype
+	Source                                   string   // syndication-source / original-source / isBasedOn
+	Description                              string
+}
+
+// metaDoc gathers pageMeta from a parsed document; base resolves relative
+// URLs.
+func metaDoc(doc *html.Node, base *url.URL) pageMeta {
+	var m pageMeta
+	meta := map[string]string{} // first value per lower-cased name/property
+	var times []string
+	var bylines []string
+	var ld []string
+	walkElements(doc, func(n *html.Node) bool {
+		switch n.Data {
+		case "html":
+			if l := attr(n, "lang"); l != "" {
+				meta["html:lang"] = l
+			}
+		case "meta":
+			k := strings.ToLower(strings.TrimSpace(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv"))))
+			v := strings.TrimSpace(attr(n, "content"))
+			if k != "" && v != "" {
+				if _, ok := meta[k]; !ok {
+					meta[k] = v
+				}
+			}
+		case "link":
+			rel := strings.ToLower(attr(n, "rel"))
+			if hasToken(rel, "canonical") && m.Canonical == "" {
+				m.Canonical = resolve(base, attr(n, "href"))
+			}
+		case "script":
+			if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+				ld = append(ld, n.FirstChild.Data)
+			}
+			return false
+		case "style", "noscript", "template":
+			return false
+		case "time":
+			if dt := attr(n, "datetime"); dt != "" {
+				times = append(times, dt)
+			}
+		}
+		if len(bylines) < 3 && isByline(n) {
+			if t := nodeText(n); t != "" && len(t) < 120 {
+				bylines = append(bylines, t)
+			}
+		}
+		return true
+	})
+
+	for _, raw := range ld {
+		m.readLD(raw, base)
+	}
+
+	m.OGType = strings.ToLower(meta["og:type"])
+	if m.Title == "" {
+		m.Title = firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["citation_title"])
+	}
+	if m.SiteName == "" {
+		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])
+	}
+	if m.Author == "" {
+		a := firstNonEmpty(meta["author"], meta["article:author"], meta["dc.creator"], meta["sailthru.author"], meta["parsely-author"], meta["citation_author"], meta["byl"])
+		if !strings.HasPrefix(a, "http") {
+			m.Author = a
+		}
+	}
+	if m.Author == "" && len(bylines) > 0 {
+		m.Author = cleanByline(bylines[0])
+	}
+	if m.Published.IsZero() {
+		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
+			if t, ok := parseDate(meta[k]); ok {
+				m.Published = t
+				break
+			}
+		}
+	}
+	if m.Published.IsZero() {
+		for _, s := range times {
+			if t, ok := parseDate(s); ok {
+				m.Published = t
+				break
+			}
+		}
+	}
+	if m.Modified.IsZero() {
+		for _, k := range []string{"article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"} {
+			if t, ok := parseDate(meta[k]); ok {
+				m.Modified = t
+				break
+			}
+		}
+	}
+	m.Lang = firstNonEmpty(m.Lang, meta["html:lang"], meta["content-language"], meta["og:locale"], meta["dc.language"])
+	if m.Source == "" {
+		for _, k := range []string{"syndication-source", "original-source", "dc.source", "citation_original"} {
+			if v := meta[k]; v != "" {
+				m.Source = resolve(base, v)
+				break
+			}
+		}
+	}
+	if m.Canonical == "" {
+		m.Canonical = resolve(base, meta["og:url"])
+	}
+	m.Description = firstNonEmpty(meta["description"], meta["og:description"])
+	return m
+}
+
+// readLD merges one JSON-LD script into m, looking through @graph arrays
+// and nested objects for the Article (or subtype) that describes the page.
+func (m *pageMeta) readLD(raw string, base *url.URL) {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(raw)), &v); err != nil {
+		return
+	}
+	var objs []map[string]any
+	var collect func(v any, depth int)
+	collect = func(v any, depth int) {
+		if depth > 6 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				collect(e, depth+1)
+			}
+		case map[string]any:
+			objs = append(objs, x)
+			if g, ok := x["@graph"]; ok {
+				collect(g, depth+1)
+			}
+			if me, ok := x["mainEntity"]; ok {
+				collect(me, depth+1)
+			}
+		}
+	}
+	collect(v, 0)
+	for _, o := range objs {
+		types := ldTypes(o["@type"])
+		m.LDTypes = append(m.LDTypes, types...)
+		art := false
+		for _, t := range types {
+			if isArticleType(t) {
+				art = true
+			}
+		}
+		if !art {
+			continue
+		}
+		m.LDArticle = true
+		if m.Title == "" {
+			m.Title = collapseSpace(html.UnescapeString(firstNonEmpty(ldString(o["headline"]), ldString(o["name"]))))
+		}
+		if m.Author == "" {
+			m.Author = ldAuthors(o["author"])
+		}
+		if m.Published.IsZero() {
+			m.Published, _ = parseDate(ldString(o["datePublished"]))
+		}
+		if m.Modified.IsZero() {
+			m.Modified, _ = parseDate(ldString(o["dateModified"]))
+		}
+		if m.SiteName == "" {
+			if p, ok := o["publisher"].(map[string]any); ok {
+				m.SiteName = ldString(p["name"])
+			}
+		}
+		if m.Lang == "" {
+			m.Lang = ldString(o["inLanguage"])
+		}
+		if m.Source == "" {
+			if s := ldURL(o["isBasedOn"]); s != "" {
+				m.Source = resolve(base, s)
+			}
+		}
+	}
+}
+
+func ldTypes(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// isArticleType reports whether a schema.org type is Article or one of its
+// news/blog subtypes.
+func isArticleType(t string) bool {
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "http://schema.org/"), "https://schema.org/")
+	return strings.HasSuffix(t, "Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting" || t == "SocialMediaPosting"
+}
+
+func ldString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case []any:
+		for _, e := range x {
+			if s := ldString(e); s != "" {
+				return s
+			}
+		}
+	case map[string]any:
+		return firstNonEmpty(ldString(x["@value"]), ldString(x["name"]))
+	}
+	return ""
+}
+
+func ldURL(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case []any:
+		for _, e := range x {
+			if s := ldURL(e); s != "" {
+				return s
+			}
+		}
+	case map[string]any:
+		return firstNonEmpty(ldString(x["url"]), ldString(x["@id"]))
+	}
+	return ""
+}
+
+// ldAuthors joins the names of a JSON-LD author value (string, Person or a
+// list of them) with "; ".
+func ldAuthors(v any) string {
+	var names []string
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		if depth > 3 {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			if s := strings.TrimSpace(x); s != "" && !strings.HasPrefix(s, "http") {
+				names = append(names, s)
+			}
+		case []any:
+			for _, e := range x {
+				add(e, depth+1)
+			}
+		case map[string]any:
+			add(x["name"], depth+1)
+		}
+	}
+	add(v, 0)
+	return strings.Join(dedupStrings(names), "; ")
+}
+
+var bylineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`)
+
+// isByline reports whether n is marked up as an author byline.
+func isByline(n *html.Node) bool {
+	if attr(n, "rel") == "author" || strings.EqualFold(attr(n, "itemprop"), "author") {
+		return true
+	}
+	switch n.Data {
+	case "span", "div", "p", "a", "address":
+		return bylineClassRE.MatchString(attr(n, "class"))
+	}
+	return false
+}
+
+var byPrefixRE = regexp.MustCompile(`(?i)^(by|von|par|por|de|автор[:]?|بقلم)\s+`)
+
+func cleanByline(s string) string {
+	s = byPrefixRE.ReplaceAllString(strings.TrimSpace(s), "")
+	return strings.TrimSpace(strings.Trim(s, "|·,-–—"))
+}
+
+// dateLayouts are tried in order; layouts without a zone give UTC.
+var dateLayouts = []string{
+	time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05-0700",
+	"2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04",
+	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -0700 MST", "2006-01-02 15:04:05", "2006-01-02 15:04",
+	"2006-01-02", "2006/01/02", "20060102", "20060102T150405Z0700",
+	time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST",
+	"January 2, 2006", "Jan 2, 2006", "2 January 2006", "02.01.2006", "2.1.2006", "02.01.2006 15:04",
+}
+
+// parseDate reads a machine date in any of the common layouts, keeping
+// the zone when the string has one. Implausible years are refused.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return time.Time{}, false
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			if t.Year() < 1990 || t.Year() > 2100 {
+				return time.Time{}, false
+			}
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// resolve makes ref absolute against base; it returns "" for anything but
+// http(s) URLs.
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+	u.Fragment = ""
+	return u.String()
+}
+
+func hasToken(list, tok string) bool {
+	for _, f := range strings.Fields(list) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func dedupStrings(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
