@@ -1,0 +1,191 @@
+package report
+
+import (
+	"cmp"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Node is one site in the syndication network.
+type Node struct {
+	Site string
+	// Out counts copies other sites made of this site's originals; In
+	// counts copies this site made.
+	Out, In int
+	// Articles, Originals, Copies come from the site table (0 when the
+	// site has no article in the filtered range).
+	Articles, Originals, Copies int
+}
+
+// Nodes returns the sites that appear on an edge, busiest first.
+func (r *Report) Nodes() []Node {
+	idx := map[string]*Node{}
+	get := func(s string) *Node {
+		n := idx[s]
+		if n == nil {
+			n = &Node{Site: s}
+			idx[s] = n
+		}
+		return n
+	}
+	for _, e := range r.Edges {
+		get(e.Source).Out += e.Count
+		get(e.Republisher).In += e.Count
+	}
+	for _, s := range r.Sites {
+		if n := idx[s.Site]; n != nil {
+			n.Articles, n.Originals, n.Copies = s.Articles, s.Originals, s.Copies
+		}
+	}
+	out := make([]Node, 0, len(idx))
+	for _, n := range idx {
+		out = append(out, *n)
+	}
+	slices.SortFunc(out, func(a, b Node) int {
+		return cmp.Or(cmp.Compare(b.Out+b.In, a.Out+a.In), cmp.Compare(a.Site, b.Site))
+	})
+	return out
+}
+
+type gexfDoc struct {
+	XMLName xml.Name  `xml:"gexf"`
+	XMLNS   string    `xml:"xmlns,attr"`
+	Version string    `xml:"version,attr"`
+	Meta    gexfMeta  `xml:"meta"`
+	Graph   gexfGraph `xml:"graph"`
+}
+
+type gexfMeta struct {
+	Creator     string `xml:"creator"`
+	Description string `xml:"description"`
+}
+
+type gexfGraph struct {
+	DefaultEdgeType string           `xml:"defaultedgetype,attr"`
+	Mode            string           `xml:"mode,attr"`
+	Attributes      []gexfAttributes `xml:"attributes"`
+	Nodes           []gexfNode       `xml:"nodes>node"`
+	Edges           []gexfEdge       `xml:"edges>edge"`
+}
+
+type gexfAttributes struct {
+	Class string     `xml:"class,attr"`
+	Attrs []gexfAttr `xml:"attribute"`
+}
+
+type gexfAttr struct {
+	ID    string `xml:"id,attr"`
+	Title string `xml:"title,attr"`
+	Type  string `xml:"type,attr"`
+}
+
+type gexfValue struct {
+	For   string `xml:"for,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type gexfNode struct {
+	ID     string      `xml:"id,attr"`
+	Label  string      `xml:"label,attr"`
+	Values []gexfValue `xml:"attvalues>attvalue"`
+}
+
+type gexfEdge struct {
+	ID     string      `xml:"id,attr"`
+	Source string      `xml:"source,attr"`
+	Target string      `xml:"target,attr"`
+	Weight int         `xml:"weight,attr"`
+	Label  string      `xml:"label,attr,omitempty"`
+	Values []gexfValue `xml:"attvalues>attvalue"`
+}
+
+// WriteGEXF writes the network as GEXF 1.3 (Gephi): a node per site with
+// article/original/copy counts, a directed edge from source to republisher
+// weighted by count, with median lag and first/last copy dates.
+func (r *Report) WriteGEXF(w io.Writer) error {
+	nodes := r.Nodes()
+	id := map[string]string{}
+	doc := gexfDoc{XMLNS: "http://gexf.net/1.3", Version: "1.3",
+		Meta: gexfMeta{Creator: "syndex", Description: "syndication network: edges point from the original outlet to the republisher"}}
+	g := &doc.Graph
+	g.DefaultEdgeType, g.Mode = "directed", "static"
+	g.Attributes = []gexfAttributes{
+		{Class: "node", Attrs: []gexfAttr{
+			{"articles", "articles", "integer"}, {"originals", "originals", "integer"}, {"copies", "copies", "integer"},
+			{"copies_received", "copies_received", "integer"}, {"copies_made", "copies_made", "integer"}}},
+		{Class: "edge", Attrs: []gexfAttr{
+			{"count", "count", "integer"}, {"median_lag_seconds", "median_lag_seconds", "long"},
+			{"first", "first", "string"}, {"last", "last", "string"}}},
+	}
+	for i, n := range nodes {
+		id[n.Site] = "n" + strconv.Itoa(i)
+		g.Nodes = append(g.Nodes, gexfNode{ID: id[n.Site], Label: n.Site, Values: []gexfValue{
+			{"articles", strconv.Itoa(n.Articles)}, {"originals", strconv.Itoa(n.Originals)}, {"copies", strconv.Itoa(n.Copies)},
+			{"copies_received", strconv.Itoa(n.Out)}, {"copies_made", strconv.Itoa(n.In)}}})
+	}
+	for i, e := range r.Edges {
+		vals := []gexfValue{{"count", strconv.Itoa(e.Count)}}
+		if e.MedianLagSeconds != nil {
+			vals = append(vals, gexfValue{"median_lag_seconds", strconv.FormatInt(*e.MedianLagSeconds, 10)})
+		}
+		if !e.First.IsZero() {
+			vals = append(vals, gexfValue{"first", timeCell(e.First)}, gexfValue{"last", timeCell(e.Last)})
+		}
+		g.Edges = append(g.Edges, gexfEdge{ID: "e" + strconv.Itoa(i), Source: id[e.Source], Target: id[e.Republisher],
+			Weight: e.Count, Label: strconv.Itoa(e.Count), Values: vals})
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("write gexf: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write gexf: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("write gexf: %w", err)
+	}
+	return nil
+}
+
+// dotQuote quotes s as a DOT string: backslashes and quotes are escaped,
+// line breaks and control characters removed.
+func dotQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range Clean(s) {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// WriteDOT writes the network as a Graphviz digraph: source → republisher,
+// pen width by count, labelled with count and median lag.
+func (r *Report) WriteDOT(w io.Writer) error {
+	ew := &errWriter{w: w}
+	ew.printf("// syndex syndication network: edges point from the original outlet to the republisher\n")
+	ew.printf("digraph syndication {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\"];\n  edge [color=\"#4a6fa5\", fontname=\"Helvetica\", fontsize=10];\n")
+	maxCount := 1
+	for _, e := range r.Edges {
+		maxCount = max(maxCount, e.Count)
+	}
+	for _, n := range r.Nodes() {
+		ew.printf("  %s [label=%s, tooltip=%s];\n", dotQuote(n.Site), dotQuote(n.Site),
+			dotQuote(fmt.Sprintf("%d copies received, %d made", n.Out, n.In)))
+	}
+	for _, e := range r.Edges {
+		ew.printf("  %s -> %s [label=%s, weight=%d, penwidth=%.2f];\n", dotQuote(e.Source), dotQuote(e.Republisher),
+			dotQuote(fmt.Sprintf("%d · %s", e.Count, FormatLag(e.MedianLagSeconds))), e.Count, edgeWidth(e.Count, maxCount))
+	}
+	ew.printf("}\n")
+	return ew.err
+}

@@ -1,0 +1,87 @@
+package report
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+)
+
+//go:embed templates/report.html.tmpl
+var templateFS embed.FS
+
+// Funcs are the template helpers the report page uses; the web UI reuses
+// them.
+var Funcs = template.FuncMap{
+	"lag":   FormatLag,
+	"date":  fmtDate,
+	"pct":   pct,
+	"trunc": truncate,
+	"sim":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"join":  strings.Join,
+	"inc":   func(i int) int { return i + 1 },
+	"bar": func(f float64) string { // width of a share bar, in percent
+		return fmt.Sprintf("%.1f", 100*max(0, min(1, f)))
+	},
+}
+
+var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(Funcs).ParseFS(templateFS, "templates/report.html.tmpl"))
+
+// htmlTop bounds the rows of long tables in the HTML report.
+const htmlTop = 50
+
+type htmlPage struct {
+	R            *Report
+	Network      template.HTML
+	Timeline     template.HTML
+	Originators  []Outlet
+	Republishers []Outlet
+	Edges        []Edge
+	MoreEdges    int
+	Clusters     []Cluster
+	MoreClusters int
+	From, To     string
+}
+
+// WriteHTML writes one self-contained HTML page (inline CSS, inline SVG,
+// no scripts, no external requests) with the summary tables, the network
+// picture and the weekly timeline.
+func (r *Report) WriteHTML(w io.Writer) error {
+	var net, tl bytes.Buffer
+	if err := r.WriteSVG(&net, SVGOptions{}); err != nil {
+		return err
+	}
+	if err := r.WriteTimelineSVG(&tl); err != nil {
+		return err
+	}
+	p := htmlPage{R: r,
+		// Both SVGs escape every string they carry (xmlText).
+		Network: template.HTML(net.String()), Timeline: template.HTML(tl.String()),
+		Originators: r.Originators(), Republishers: r.Republishers(),
+		Edges: r.Edges, Clusters: r.Clusters}
+	if len(p.Edges) > htmlTop {
+		p.Edges, p.MoreEdges = p.Edges[:htmlTop], len(p.Edges)-htmlTop
+	}
+	if len(p.Clusters) > htmlTop/2 {
+		p.Clusters, p.MoreClusters = p.Clusters[:htmlTop/2], len(p.Clusters)-htmlTop/2
+	}
+	if len(p.Originators) > 20 {
+		p.Originators = p.Originators[:20]
+	}
+	if len(p.Republishers) > 20 {
+		p.Republishers = p.Republishers[:20]
+	}
+	if !r.Filter.From.IsZero() {
+		p.From = r.Filter.From.UTC().Format(time.DateOnly)
+	}
+	if !r.Filter.To.IsZero() {
+		p.To = r.Filter.To.UTC().Format(time.DateOnly)
+	}
+	if err := htmlTemplate.Execute(w, p); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,488 @@
+// Package report turns an archive's clustered Articles into the syndication
+// network report of SPEC.md: which outlet's stories are republished by whom,
+// how often and how fast, and the evidence behind each original.
+//
+// Build computes the tables (clusters, edges between sites, per-site counts,
+// a weekly timeline); Write renders them as text, JSON, CSV, GEXF, DOT or a
+// self-contained HTML page whose network picture is laid out by this package
+// (no Graphviz needed). The package does not read the archive itself: the
+// caller passes the Articles, so it is usable on any JSONL corpus too.
+//
+// Every string in a report comes from crawled pages and is treated as
+// hostile: each output format escapes it for its own syntax, and the text
+// format strips terminal control characters.
+package report
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/syndex/syndex/article"
+)
+
+// Filter narrows a report. Zero values mean "no restriction".
+type Filter struct {
+	// From and To bound the articles counted, by their date (Published, or
+	// Fetched when the publication date is unknown): From inclusive, To
+	// exclusive. A copy is reported when its own date is in range; its
+	// original is looked up regardless of date so the lag stays known.
+	From, To time.Time
+	// Site keeps only the copies made by or of this site (and so the
+	// clusters, edges and site rows involving it).
+	Site string
+	// MinCount drops edges republishing fewer than this many articles (the
+	// network picture and edge tables); clusters and sites are unaffected.
+	MinCount int
+}
+
+// Report is the syndication network report (SPEC.md "Report"), plus a few
+// fields that help readers: titles, first/last copy dates, a timeline and
+// totals.
+type Report struct {
+	Clusters []Cluster `json:"clusters"`
+	Edges    []Edge    `json:"edges"`
+	Sites    []Site    `json:"sites"`
+	// Timeline counts copies per week (weeks start on Monday, UTC).
+	Timeline []Week `json:"timeline"`
+	// Totals summarises the whole filtered archive.
+	Totals Totals `json:"totals"`
+	// Filter echoes what was applied, so a saved report says what it covers.
+	Filter FilterInfo `json:"filter"`
+}
+
+// Member identifies a cluster's original.
+type Member struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	Site      string    `json:"site"`
+	Published time.Time `json:"published,omitzero"`
+	Title     string    `json:"title,omitempty"`
+	WARC      string    `json:"warc,omitempty"`
+}
+
+// Copy is one republished copy of a cluster's original.
+type Copy struct {
+	ID         string    `json:"id"`
+	URL        string    `json:"url"`
+	Site       string    `json:"site"`
+	Published  time.Time `json:"published,omitzero"`
+	Similarity float64   `json:"similarity"`
+	// LagSeconds is copy date minus original date (Published, else
+	// Fetched); absent when either date is unknown. It may be negative when
+	// the copy claims an earlier date than the original it credits.
+	LagSeconds *int64 `json:"lag_seconds,omitempty"`
+	Title      string `json:"title,omitempty"`
+	WARC       string `json:"warc,omitempty"`
+}
+
+// Cluster is one syndicated story: an original and its copies.
+type Cluster struct {
+	ID       string   `json:"id"`
+	Original Member   `json:"original"`
+	Copies   []Copy   `json:"copies"`
+	Evidence []string `json:"evidence"`
+}
+
+// Edge aggregates the copies one site made of another site's originals.
+type Edge struct {
+	Source      string `json:"source"`
+	Republisher string `json:"republisher"`
+	Count       int    `json:"count"`
+	// MedianLagSeconds is absent when no copy on the edge has a known lag.
+	MedianLagSeconds *int64    `json:"median_lag_seconds,omitempty"`
+	First            time.Time `json:"first,omitzero"`
+	Last             time.Time `json:"last,omitzero"`
+}
+
+// Site counts one site's articles by role.
+type Site struct {
+	Site      string `json:"site"`
+	Articles  int    `json:"articles"`
+	Originals int    `json:"originals"`
+	Copies    int    `json:"copies"`
+	Unique    int    `json:"unique"`
+	// CopyShare is Copies / Articles.
+	CopyShare float64 `json:"copy_share"`
+	// Republished counts copies other sites made of this site's originals.
+	Republished int `json:"republished"`
+}
+
+// Week is one bar of the timeline.
+type Week struct {
+	Start  time.Time `json:"start"`
+	Copies int       `json:"copies"`
+}
+
+// Totals summarises a report.
+type Totals struct {
+	Articles int `json:"articles"`
+	Sites    int `json:"sites"`
+	Clusters int `json:"clusters"`
+	Copies   int `json:"copies"`
+	// MedianLagSeconds over all copies with a known lag.
+	MedianLagSeconds *int64 `json:"median_lag_seconds,omitempty"`
+}
+
+// FilterInfo records the filter a report was built with.
+type FilterInfo struct {
+	From     time.Time `json:"from,omitzero"`
+	To       time.Time `json:"to,omitzero"`
+	Site     string    `json:"site,omitempty"`
+	MinCount int       `json:"min_count,omitempty"`
+}
+
+// Outlet ranks a site as an originator or a republisher.
+type Outlet struct {
+	Site string
+	// Copies is how many copies the outlet's stories received (originator)
+	// or made (republisher).
+	Copies int
+	// Partners is how many distinct sites are on the other end.
+	Partners int
+	// Stories is how many distinct clusters are involved.
+	Stories int
+}
+
+// dateOf is the date an article is placed at: its publication date, or the
+// time it was fetched when the page gave none.
+func dateOf(a *article.Article) time.Time {
+	if !a.Published.IsZero() {
+		return a.Published.UTC()
+	}
+	return a.Fetched.UTC()
+}
+
+func (f Filter) inRange(t time.Time) bool {
+	if f.From.IsZero() && f.To.IsZero() {
+		return true
+	}
+	if t.IsZero() {
+		return false
+	}
+	if !f.From.IsZero() && t.Before(f.From) {
+		return false
+	}
+	if !f.To.IsZero() && !t.Before(f.To) {
+		return false
+	}
+	return true
+}
+
+// Build computes the report for arts under filter f. Articles without a
+// cluster count as unique. The result is deterministic for a given input
+// set regardless of its order.
+func Build(arts []*article.Article, f Filter) *Report {
+	byID := make(map[string]*article.Article, len(arts))
+	for _, a := range arts {
+		if a == nil || a.ID == "" {
+			continue
+		}
+		if prev, ok := byID[a.ID]; !ok || a.Fetched.After(prev.Fetched) {
+			byID[a.ID] = a
+		}
+	}
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+
+	// The original of each cluster, for copies whose Original is missing.
+	clusterOrig := map[string]*article.Article{}
+	for _, id := range ids {
+		a := byID[id]
+		if a.Role == article.RoleOriginal && a.Cluster != "" {
+			if _, ok := clusterOrig[a.Cluster]; !ok {
+				clusterOrig[a.Cluster] = a
+			}
+		}
+	}
+
+	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount}}
+	sites := map[string]*Site{}
+	clusters := map[string]*Cluster{}
+	var allLags []int64
+
+	for _, id := range ids {
+		a := byID[id]
+		if !f.inRange(dateOf(a)) {
+			continue
+		}
+		s := sites[a.Site]
+		if s == nil {
+			s = &Site{Site: a.Site}
+			sites[a.Site] = s
+		}
+		s.Articles++
+		switch a.Role {
+		case article.RoleOriginal:
+			s.Originals++
+		case article.RoleCopy:
+			s.Copies++
+		default:
+			s.Unique++
+		}
+		if a.Role != article.RoleCopy {
+			continue
+		}
+		orig := byID[a.Original]
+		if orig == nil {
+			orig = clusterOrig[a.Cluster]
+		}
+		if f.Site != "" && a.Site != f.Site && (orig == nil || orig.Site != f.Site) {
+			continue
+		}
+		cid := a.Cluster
+		if cid == "" {
+			cid = a.Original
+		}
+		c := clusters[cid]
+		if c == nil {
+			c = &Cluster{ID: cid}
+			if orig != nil {
+				c.Original = Member{ID: orig.ID, URL: orig.URL, Site: orig.Site, Published: orig.Published.UTC(), Title: orig.Title, WARC: orig.WARC}
+				c.Evidence = slices.Clone(orig.Evidence)
+			} else {
+				c.Original = Member{ID: a.Original}
+			}
+			if c.Evidence == nil {
+				c.Evidence = []string{}
+			}
+			clusters[cid] = c
+		}
+		cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published.UTC(), Similarity: a.Similarity, Title: a.Title, WARC: a.WARC}
+		if orig != nil {
+			od, cd := dateOf(orig), dateOf(a)
+			if !od.IsZero() && !cd.IsZero() {
+				lag := int64(cd.Sub(od) / time.Second)
+				cp.LagSeconds = &lag
+				allLags = append(allLags, lag)
+			}
+		}
+		c.Copies = append(c.Copies, cp)
+	}
+
+	// Clusters, largest first.
+	for _, c := range clusters {
+		slices.SortFunc(c.Copies, func(x, y Copy) int {
+			return cmp.Or(cmpLag(x.LagSeconds, y.LagSeconds), cmp.Compare(x.Site, y.Site), cmp.Compare(x.ID, y.ID))
+		})
+		r.Clusters = append(r.Clusters, *c)
+	}
+	slices.SortFunc(r.Clusters, func(x, y Cluster) int {
+		return cmp.Or(cmp.Compare(len(y.Copies), len(x.Copies)),
+			x.Original.Published.Compare(y.Original.Published), cmp.Compare(x.ID, y.ID))
+	})
+
+	// Edges between sites.
+	type key struct{ src, dst string }
+	edges := map[key]*Edge{}
+	lags := map[key][]int64{}
+	weeks := map[time.Time]int{}
+	for _, c := range r.Clusters {
+		for _, cp := range c.Copies {
+			d := cp.Published
+			if a := byID[cp.ID]; a != nil {
+				d = dateOf(a)
+			}
+			if !d.IsZero() {
+				weeks[weekStart(d)]++
+			}
+			if c.Original.Site == "" {
+				continue
+			}
+			k := key{c.Original.Site, cp.Site}
+			e := edges[k]
+			if e == nil {
+				e = &Edge{Source: k.src, Republisher: k.dst}
+				edges[k] = e
+			}
+			e.Count++
+			if !d.IsZero() {
+				if e.First.IsZero() || d.Before(e.First) {
+					e.First = d
+				}
+				if d.After(e.Last) {
+					e.Last = d
+				}
+			}
+			if cp.LagSeconds != nil {
+				lags[k] = append(lags[k], *cp.LagSeconds)
+			}
+			if s := sites[c.Original.Site]; s != nil {
+				s.Republished++
+			}
+		}
+	}
+	for k, e := range edges {
+		if e.Count < f.MinCount {
+			continue
+		}
+		e.MedianLagSeconds = median(lags[k])
+		r.Edges = append(r.Edges, *e)
+	}
+	slices.SortFunc(r.Edges, func(x, y Edge) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Source, y.Source), cmp.Compare(x.Republisher, y.Republisher))
+	})
+
+	// Sites: all of them, or the filtered site and its partners.
+	keep := map[string]bool{}
+	if f.Site != "" {
+		keep[f.Site] = true
+		for _, e := range r.Edges {
+			if e.Source == f.Site || e.Republisher == f.Site {
+				keep[e.Source], keep[e.Republisher] = true, true
+			}
+		}
+	}
+	for name, s := range sites {
+		if f.Site != "" && !keep[name] {
+			continue
+		}
+		if s.Articles > 0 {
+			s.CopyShare = float64(s.Copies) / float64(s.Articles)
+		}
+		r.Sites = append(r.Sites, *s)
+		r.Totals.Articles += s.Articles
+	}
+	slices.SortFunc(r.Sites, func(x, y Site) int {
+		return cmp.Or(cmp.Compare(y.Articles, x.Articles), cmp.Compare(x.Site, y.Site))
+	})
+	r.Totals.Sites = len(r.Sites)
+	r.Totals.Clusters = len(r.Clusters)
+	for _, c := range r.Clusters {
+		r.Totals.Copies += len(c.Copies)
+	}
+	r.Totals.MedianLagSeconds = median(allLags)
+	r.Timeline = timeline(weeks)
+
+	if r.Clusters == nil {
+		r.Clusters = []Cluster{}
+	}
+	if r.Edges == nil {
+		r.Edges = []Edge{}
+	}
+	if r.Sites == nil {
+		r.Sites = []Site{}
+	}
+	return r
+}
+
+func cmpLag(a, b *int64) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return cmp.Compare(*a, *b)
+}
+
+// median returns the median of xs (the mean of the middle two for an even
+// count, rounded toward zero), or nil for an empty slice.
+func median(xs []int64) *int64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	m := s[n/2]
+	if n%2 == 0 {
+		m = s[n/2-1] + (s[n/2]-s[n/2-1])/2
+	}
+	return &m
+}
+
+// weekStart returns the Monday 00:00 UTC that starts t's week.
+func weekStart(t time.Time) time.Time {
+	t = t.UTC()
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	off := (int(d.Weekday()) + 6) % 7
+	return d.AddDate(0, 0, -off)
+}
+
+// maxFilledWeeks bounds gap filling, so one bogus date (1970) does not
+// produce thousands of empty weeks.
+const maxFilledWeeks = 260
+
+func timeline(weeks map[time.Time]int) []Week {
+	out := make([]Week, 0, len(weeks))
+	for w, n := range weeks {
+		out = append(out, Week{Start: w, Copies: n})
+	}
+	slices.SortFunc(out, func(a, b Week) int { return a.Start.Compare(b.Start) })
+	if len(out) < 2 {
+		return out
+	}
+	first, last := out[0].Start, out[len(out)-1].Start
+	span := int(last.Sub(first).Hours()/24/7) + 1
+	if span > maxFilledWeeks {
+		return out
+	}
+	filled := make([]Week, 0, span)
+	i := 0
+	for w := first; !w.After(last); w = w.AddDate(0, 0, 7) {
+		n := 0
+		if i < len(out) && out[i].Start.Equal(w) {
+			n = out[i].Copies
+			i++
+		}
+		filled = append(filled, Week{Start: w, Copies: n})
+	}
+	return filled
+}
+
+// Originators ranks sites by how many copies their originals received.
+func (r *Report) Originators() []Outlet {
+	return r.rank(func(e Edge) (string, string) { return e.Source, e.Republisher }, true)
+}
+
+// Republishers ranks sites by how many copies they made.
+func (r *Report) Republishers() []Outlet {
+	return r.rank(func(e Edge) (string, string) { return e.Republisher, e.Source }, false)
+}
+
+func (r *Report) rank(ends func(Edge) (self, other string), asSource bool) []Outlet {
+	copies := map[string]int{}
+	partners := map[string]map[string]bool{}
+	stories := map[string]map[string]bool{}
+	for _, e := range r.Edges {
+		self, other := ends(e)
+		copies[self] += e.Count
+		if partners[self] == nil {
+			partners[self] = map[string]bool{}
+		}
+		partners[self][other] = true
+	}
+	kept := map[[2]string]bool{}
+	for _, e := range r.Edges {
+		kept[[2]string{e.Source, e.Republisher}] = true
+	}
+	for _, c := range r.Clusters {
+		for _, cp := range c.Copies {
+			if !kept[[2]string{c.Original.Site, cp.Site}] {
+				continue
+			}
+			self := cp.Site
+			if asSource {
+				self = c.Original.Site
+			}
+			if stories[self] == nil {
+				stories[self] = map[string]bool{}
+			}
+			stories[self][c.ID] = true
+		}
+	}
+	out := make([]Outlet, 0, len(copies))
+	for s, n := range copies {
+		out = append(out, Outlet{Site: s, Copies: n, Partners: len(partners[s]), Stories: len(stories[s])})
+	}
+	slices.SortFunc(out, func(a, b Outlet) int {
+		return cmp.Or(cmp.Compare(b.Copies, a.Copies), cmp.Compare(a.Site, b.Site))
+	})
+	return out
+}

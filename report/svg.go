@@ -1,0 +1,313 @@
+package report
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// SVGOptions tune the network picture.
+type SVGOptions struct {
+	// Href, when set, makes each node a link to Href(site) (the web UI's
+	// site page). The result is escaped; it should be a relative path.
+	Href func(site string) string
+	// MaxNodes keeps the picture legible by drawing only the busiest sites
+	// (default 60).
+	MaxNodes int
+	// Width and Height of the view box (default 960 × a height that grows
+	// with the node count).
+	Width, Height float64
+}
+
+// xmlText escapes s for XML text or a quoted attribute, dropping characters
+// XML 1.0 cannot carry.
+func xmlText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return html.EscapeString(s)
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+type point struct{ x, y float64 }
+
+func (p point) add(q point) point   { return point{p.x + q.x, p.y + q.y} }
+func (p point) sub(q point) point   { return point{p.x - q.x, p.y - q.y} }
+func (p point) mul(k float64) point { return point{p.x * k, p.y * k} }
+func (p point) len() float64        { return math.Hypot(p.x, p.y) }
+func (p point) unit() point {
+	l := p.len()
+	if l == 0 {
+		return point{1, 0}
+	}
+	return p.mul(1 / l)
+}
+func (p point) perp() point { return point{-p.y, p.x} }
+
+// layout places nodes with a Fruchterman–Reingold force simulation started
+// from a circle in node order, so the result depends only on the input.
+// Positions are in [0,1]².
+func layout(n int, edges [][2]int, weights []float64) []point {
+	pos := make([]point, n)
+	for i := range pos {
+		a := 2 * math.Pi * float64(i) / float64(max(n, 1))
+		// A slight spiral avoids symmetric deadlocks on regular graphs.
+		rad := 0.35 + 0.1*float64(i%3)/3
+		pos[i] = point{0.5 + rad*math.Cos(a), 0.5 + rad*math.Sin(a)}
+	}
+	if n < 2 {
+		if n == 1 {
+			pos[0] = point{0.5, 0.5}
+		}
+		return pos
+	}
+	k := math.Sqrt(1.0 / float64(n))
+	temp := 0.1
+	const iters = 400
+	disp := make([]point, n)
+	for it := 0; it < iters; it++ {
+		for i := range disp {
+			disp[i] = point{}
+		}
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				d := pos[i].sub(pos[j])
+				l := math.Max(d.len(), 1e-4)
+				f := k * k / l
+				u := d.mul(1 / l)
+				disp[i] = disp[i].add(u.mul(f))
+				disp[j] = disp[j].sub(u.mul(f))
+			}
+		}
+		for ei, e := range edges {
+			d := pos[e[0]].sub(pos[e[1]])
+			l := math.Max(d.len(), 1e-4)
+			f := l * l / k * (0.6 + 0.4*weights[ei])
+			u := d.mul(1 / l)
+			disp[e[0]] = disp[e[0]].sub(u.mul(f))
+			disp[e[1]] = disp[e[1]].add(u.mul(f))
+		}
+		for i := range pos {
+			// Gravity keeps disconnected parts on screen.
+			disp[i] = disp[i].add(point{0.5, 0.5}.sub(pos[i]).mul(0.8 * k))
+			l := disp[i].len()
+			if l > 0 {
+				pos[i] = pos[i].add(disp[i].mul(math.Min(l, temp) / l))
+			}
+		}
+		temp = math.Max(0.002, temp*0.985)
+	}
+	// Normalise into the unit square.
+	minP, maxP := pos[0], pos[0]
+	for _, p := range pos {
+		minP = point{math.Min(minP.x, p.x), math.Min(minP.y, p.y)}
+		maxP = point{math.Max(maxP.x, p.x), math.Max(maxP.y, p.y)}
+	}
+	span := maxP.sub(minP)
+	for i, p := range pos {
+		q := p.sub(minP)
+		if span.x > 1e-9 {
+			q.x /= span.x
+		} else {
+			q.x = 0.5
+		}
+		if span.y > 1e-9 {
+			q.y /= span.y
+		} else {
+			q.y = 0.5
+		}
+		pos[i] = q
+	}
+	return pos
+}
+
+// edgeWidth maps a count to a stroke width between 1.2 and 9.
+func edgeWidth(count, maxCount int) float64 {
+	if maxCount <= 1 {
+		return 1.5
+	}
+	return 1.2 + 7.8*math.Sqrt(float64(count-1)/float64(maxCount-1))
+}
+
+// nodeColor blends blue (pure originator) to orange (pure republisher).
+func nodeColor(out, in int) string {
+	t := 0.5
+	if out+in > 0 {
+		t = float64(in) / float64(out+in)
+	}
+	blue, orange := [3]float64{43, 108, 176}, [3]float64{221, 107, 32}
+	var c [3]int
+	for i := range c {
+		c[i] = int(math.Round(blue[i] + t*(orange[i]-blue[i])))
+	}
+	return fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+}
+
+// WriteSVG draws the syndication network: a circle per site (blue for
+// sites whose stories are copied, orange for sites that copy, size by
+// volume), an arrow from each source to each republisher, width by count.
+func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
+	ew := &errWriter{w: w}
+	if opt.MaxNodes <= 0 {
+		opt.MaxNodes = 60
+	}
+	nodes := r.Nodes()
+	hidden := 0
+	if len(nodes) > opt.MaxNodes {
+		hidden = len(nodes) - opt.MaxNodes
+		nodes = nodes[:opt.MaxNodes]
+	}
+	idx := map[string]int{}
+	for i, n := range nodes {
+		idx[n.Site] = i
+	}
+	W, H := opt.Width, opt.Height
+	if W <= 0 {
+		W = 960
+	}
+	if H <= 0 {
+		H = math.Min(860, 380+10*float64(len(nodes)))
+	}
+	var es []Edge
+	var pairs [][2]int
+	var weights []float64
+	maxCount, maxFlow := 1, 1
+	for _, e := range r.Edges {
+		i, ok1 := idx[e.Source]
+		j, ok2 := idx[e.Republisher]
+		if !ok1 || !ok2 || i == j {
+			continue
+		}
+		es = append(es, e)
+		pairs = append(pairs, [2]int{i, j})
+		maxCount = max(maxCount, e.Count)
+	}
+	for _, e := range es {
+		weights = append(weights, float64(e.Count)/float64(maxCount))
+	}
+	for _, n := range nodes {
+		maxFlow = max(maxFlow, n.Out+n.In)
+	}
+	pos := layout(len(nodes), pairs, weights)
+	const margin = 70.0
+	legendH := 34.0
+	at := make([]point, len(nodes))
+	rad := make([]float64, len(nodes))
+	for i, p := range pos {
+		at[i] = point{margin + p.x*(W-2*margin), margin*0.6 + p.y*(H-legendH-margin*1.4)}
+		rad[i] = 6 + 14*math.Sqrt(float64(nodes[i].Out+nodes[i].In)/float64(maxFlow))
+	}
+	reverse := map[[2]int]bool{}
+	for _, p := range pairs {
+		reverse[p] = true
+	}
+
+	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="syndication network: %d sites, %d links" font-family="Helvetica, Arial, sans-serif">`+"\n",
+		W, H, W, H, len(nodes), len(es))
+	ew.printf(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fbfcfe" rx="8"/>`+"\n", W, H)
+	if len(nodes) == 0 {
+		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="15" fill="#667">No syndication found in this range.</text>`+"\n</svg>\n", W/2, H/2)
+		return ew.err
+	}
+	ew.printf(`<g fill="none" stroke-linecap="round">` + "\n")
+	for k, e := range es {
+		i, j := pairs[k][0], pairs[k][1]
+		s, t := at[i], at[j]
+		d := t.sub(s)
+		bend := 0.08
+		if reverse[[2]int{j, i}] {
+			bend = 0.18
+		}
+		c := s.add(d.mul(0.5)).add(d.perp().mul(bend))
+		sw := edgeWidth(e.Count, maxCount)
+		alen, awid := 7+1.6*sw, 6+1.4*sw
+		p0 := s.add(c.sub(s).unit().mul(rad[i]))
+		back := c.sub(t).unit()
+		tip := t.add(back.mul(rad[j] + 1))
+		base := tip.add(back.mul(alen))
+		wing := back.perp().mul(awid / 2)
+		l1, l2 := base.add(wing), base.sub(wing)
+		tip2 := fmt.Sprintf("%s: %d copies of stories from %s, median lag %s", e.Republisher, e.Count, e.Source, FormatLag(e.MedianLagSeconds))
+		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="#4a6fa5" stroke-opacity="0.55" stroke-width="%.2f"/>`,
+			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, sw)
+		ew.printf(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#4a6fa5" fill-opacity="0.85" stroke="none"/></g>`+"\n",
+			tip.x, tip.y, l1.x, l1.y, l2.x, l2.y)
+	}
+	ew.printf("</g>\n<g>\n")
+	for i, n := range nodes {
+		p := at[i]
+		tip := fmt.Sprintf("%s: %d copies received, %d copies made, %d articles", n.Site, n.Out, n.In, n.Articles)
+		if opt.Href != nil {
+			ew.printf(`<a href="%s">`, xmlText(opt.Href(n.Site)))
+		}
+		ew.printf(`<g><title>%s</title><circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#fff" stroke-width="2"/>`,
+			xmlText(tip), p.x, p.y, rad[i], nodeColor(n.Out, n.In))
+		ew.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13" fill="#1a202c" stroke="#fbfcfe" stroke-width="4" paint-order="stroke" stroke-linejoin="round">%s</text></g>`,
+			p.x, p.y+rad[i]+15, xmlText(truncate(n.Site, 32)))
+		if opt.Href != nil {
+			ew.printf(`</a>`)
+		}
+		ew.printf("\n")
+	}
+	ew.printf("</g>\n")
+	ly := H - 14
+	ew.printf(`<g font-size="12" fill="#4a5568"><circle cx="20" cy="%.0f" r="6" fill="#2b6cb0"/><text x="31" y="%.0f">stories copied by others</text>`, ly-4, ly)
+	ew.printf(`<circle cx="200" cy="%.0f" r="6" fill="#dd6b20"/><text x="211" y="%.0f">copies others' stories</text>`, ly-4, ly)
+	ew.printf(`<text x="380" y="%.0f">arrow: source → republisher, width: number of copies</text>`, ly)
+	if hidden > 0 {
+		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="end">%d smaller sites not drawn</text>`, W-16, ly, hidden)
+	}
+	ew.printf("</g>\n</svg>\n")
+	return ew.err
+}
+
+// WriteTimelineSVG draws copies per week as a bar chart.
+func (r *Report) WriteTimelineSVG(w io.Writer) error {
+	ew := &errWriter{w: w}
+	const W, H, left, right, top, bottom = 960.0, 200.0, 48.0, 16.0, 16.0, 34.0
+	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="copies per week" font-family="Helvetica, Arial, sans-serif" font-size="11">`+"\n", W, H, W, H)
+	ew.printf(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fbfcfe" rx="8"/>`+"\n", W, H)
+	weeks := r.Timeline
+	if len(weeks) == 0 {
+		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="14" fill="#667">No dated copies.</text>`+"\n</svg>\n", W/2, H/2)
+		return ew.err
+	}
+	maxN := 1
+	for _, wk := range weeks {
+		maxN = max(maxN, wk.Copies)
+	}
+	plotW, plotH := W-left-right, H-top-bottom
+	bw := plotW / float64(len(weeks))
+	ew.printf(`<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#a0aec0"/>`, left, top+plotH, W-right, top+plotH)
+	ew.printf(`<text x="%.0f" y="%.0f" text-anchor="end" fill="#4a5568">%d</text>`, left-6, top+8, maxN)
+	ew.printf(`<text x="%.0f" y="%.0f" text-anchor="end" fill="#4a5568">0</text>`+"\n", left-6, top+plotH)
+	labelEvery := max(1, int(math.Ceil(float64(len(weeks))/10)))
+	for i, wk := range weeks {
+		h := plotH * float64(wk.Copies) / float64(maxN)
+		x := left + float64(i)*bw
+		ew.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#dd6b20" fill-opacity="0.8"><title>week of %s: %d copies</title></rect>`,
+			x+bw*0.1, top+plotH-h, math.Max(bw*0.8, 0.5), h, wk.Start.Format("2006-01-02"), wk.Copies)
+		if i%labelEvery == 0 {
+			ew.printf(`<text x="%.1f" y="%.0f" text-anchor="middle" fill="#4a5568">%s</text>`, x+bw/2, H-12, wk.Start.Format("Jan 2 06"))
+		}
+		ew.printf("\n")
+	}
+	ew.printf("</svg>\n")
+	return ew.err
+}

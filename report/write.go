@@ -1,0 +1,278 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+)
+
+// Formats lists the formats Write accepts.
+var Formats = []string{"text", "json", "csv", "gexf", "dot", "html"}
+
+// Tables lists the tables WriteCSV accepts; "csv" in Write means the first.
+var Tables = []string{"edges", "clusters", "sites"}
+
+// Write renders the report in format (one of Formats). The "csv" format
+// writes the edges table; use WriteCSV for the others.
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "text", "":
+		return r.WriteText(w)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("write json report: %w", err)
+		}
+		return nil
+	case "csv":
+		return r.WriteCSV(w, "edges")
+	case "gexf":
+		return r.WriteGEXF(w)
+	case "dot":
+		return r.WriteDOT(w)
+	case "html":
+		return r.WriteHTML(w)
+	}
+	return fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// Clean makes a crawled string safe to print on a terminal: control
+// characters (including ANSI escapes and bidi overrides) become U+FFFD and
+// runs of whitespace collapse to one space.
+func Clean(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029':
+			r = '\uFFFD'
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// FormatLag renders a lag in seconds compactly ("45s", "2h05m", "3d04h",
+// "-1h00m"); nil is "?".
+func FormatLag(p *int64) string {
+	if p == nil {
+		return "?"
+	}
+	s := *p
+	sign := ""
+	if s < 0 {
+		sign, s = "-", -s
+	}
+	d, h, m := s/86400, s%86400/3600, s%3600/60
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%s%dd%02dh", sign, d, h)
+	case h > 0:
+		return fmt.Sprintf("%s%dh%02dm", sign, h, m)
+	case m > 0:
+		return fmt.Sprintf("%s%dm%02ds", sign, m, s%60)
+	}
+	return fmt.Sprintf("%s%ds", sign, s)
+}
+
+func fmtDate(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
+
+// textTop bounds the rows of each ranking in the text report.
+const textTop = 15
+
+// WriteText renders a terminal summary: totals, top originating outlets,
+// top republishers, edges with counts and median lag, each site's copy
+// share, and the largest clusters.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	t := r.Totals
+	ew.printf("Syndication report: %d articles on %d sites, %d syndicated stories, %d copies, median lag %s\n",
+		t.Articles, t.Sites, t.Clusters, t.Copies, FormatLag(t.MedianLagSeconds))
+	if f := r.Filter; !f.From.IsZero() || !f.To.IsZero() || f.Site != "" || f.MinCount > 0 {
+		ew.printf("Filter: from %s to %s, site %q, min count %d\n", fmtDate(f.From), fmtDate(f.To), Clean(f.Site), f.MinCount)
+	}
+
+	outlets := func(title, verb string, os []Outlet) {
+		ew.printf("\n%s\n", title)
+		if len(os) == 0 {
+			ew.printf("  (none)\n")
+			return
+		}
+		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "  SITE\tCOPIES %s\tSTORIES\tPARTNERS\n", verb)
+		for i, o := range os {
+			if i == textTop {
+				fmt.Fprintf(tw, "  … %d more\t\t\t\n", len(os)-textTop)
+				break
+			}
+			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\n", Clean(o.Site), o.Copies, o.Stories, o.Partners)
+		}
+		_ = tw.Flush()
+	}
+	outlets("Top originating outlets", "RECEIVED", r.Originators())
+	outlets("Top republishers", "MADE", r.Republishers())
+
+	ew.printf("\nWho republishes whom\n")
+	if len(r.Edges) == 0 {
+		ew.printf("  (none)\n")
+	} else {
+		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "  SOURCE\t\tREPUBLISHER\tCOPIES\tMEDIAN LAG\tFIRST\tLAST\n")
+		for i, e := range r.Edges {
+			if i == 2*textTop {
+				fmt.Fprintf(tw, "  … %d more\t\t\t\t\t\t\n", len(r.Edges)-i)
+				break
+			}
+			fmt.Fprintf(tw, "  %s\t→\t%s\t%d\t%s\t%s\t%s\n", Clean(e.Source), Clean(e.Republisher), e.Count,
+				FormatLag(e.MedianLagSeconds), fmtDate(e.First), fmtDate(e.Last))
+		}
+		_ = tw.Flush()
+	}
+
+	ew.printf("\nSites\n")
+	if len(r.Sites) == 0 {
+		ew.printf("  (none)\n")
+	} else {
+		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "  SITE\tARTICLES\tORIGINALS\tCOPIES\tUNIQUE\tCOPY SHARE\n")
+		for _, s := range r.Sites {
+			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s\n", Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
+		}
+		_ = tw.Flush()
+	}
+
+	ew.printf("\nLargest clusters\n")
+	if len(r.Clusters) == 0 {
+		ew.printf("  (none)\n")
+	}
+	for i, c := range r.Clusters {
+		if i == 10 {
+			ew.printf("  … %d more\n", len(r.Clusters)-i)
+			break
+		}
+		title := Clean(c.Original.Title)
+		if title == "" {
+			title = Clean(c.Original.URL)
+		}
+		ew.printf("  %s  %s  [%s, %s]\n", plural(len(c.Copies), "copy", "copies"), title, Clean(c.Original.Site), fmtDate(c.Original.Published))
+		if len(c.Evidence) > 0 {
+			ew.printf("      evidence: %s\n", Clean(strings.Join(c.Evidence, ", ")))
+		}
+		for j, cp := range c.Copies {
+			if j == 5 {
+				ew.printf("      … %d more copies\n", len(c.Copies)-j)
+				break
+			}
+			ew.printf("      → %s  +%s  sim %.2f  %s\n", Clean(cp.Site), FormatLag(cp.LagSeconds), cp.Similarity, Clean(cp.URL))
+		}
+	}
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = fmt.Errorf("write report: %w", err)
+	}
+	return n, e.err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// csvSafe defuses spreadsheet formula injection in a crawled string: a cell
+// starting with = + - @ or a tab/CR is prefixed with a single quote (the
+// OWASP recommendation). Numbers are written without this guard.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func lagCell(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+func timeCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// WriteCSV writes one table (edges, clusters or sites; see Tables) as CSV
+// with a header row. The clusters table has one row per copy.
+func (r *Report) WriteCSV(w io.Writer, table string) error {
+	cw := csv.NewWriter(w)
+	var rows [][]string
+	switch table {
+	case "edges":
+		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last"})
+		for _, e := range r.Edges {
+			rows = append(rows, []string{csvSafe(e.Source), csvSafe(e.Republisher), strconv.Itoa(e.Count),
+				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last)})
+		}
+	case "clusters":
+		rows = append(rows, []string{"cluster", "original_id", "original_site", "original_url", "original_published",
+			"copy_id", "copy_site", "copy_url", "copy_published", "similarity", "lag_seconds", "evidence"})
+		for _, c := range r.Clusters {
+			o := c.Original
+			for _, cp := range c.Copies {
+				rows = append(rows, []string{csvSafe(c.ID), csvSafe(o.ID), csvSafe(o.Site), csvSafe(o.URL), timeCell(o.Published),
+					csvSafe(cp.ID), csvSafe(cp.Site), csvSafe(cp.URL), timeCell(cp.Published),
+					strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), csvSafe(strings.Join(c.Evidence, ";"))})
+			}
+		}
+	case "sites":
+		rows = append(rows, []string{"site", "articles", "originals", "copies", "unique", "copy_share", "republished"})
+		for _, s := range r.Sites {
+			rows = append(rows, []string{csvSafe(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
+				strconv.Itoa(s.Copies), strconv.Itoa(s.Unique), strconv.FormatFloat(s.CopyShare, 'f', 4, 64), strconv.Itoa(s.Republished)})
+		}
+	default:
+		return fmt.Errorf("unknown csv table %q (want one of %s)", table, strings.Join(Tables, ", "))
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return fmt.Errorf("write csv table %s: %w", table, err)
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
