@@ -1,0 +1,87 @@
+package dedup
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Config holds the tunables of near-duplicate detection; the yaml tags are
+// the keys of the "dedup" section of the config file.
+type Config struct {
+	// Shingle is the number of words per shingle.
+	Shingle int `yaml:"shingle"`
+	// Sample keeps one shingle in Sample (by hash) as a feature; 1 keeps all.
+	Sample int `yaml:"sample"`
+	// Bands and Rows shape the LSH: Bands*Rows MinHash values per article.
+	Bands int `yaml:"bands"`
+	Rows  int `yaml:"rows"`
+	// Containment is the minimum share of the smaller cleaned feature set
+	// found in the other for a candidate to be a copy.
+	Containment float64 `yaml:"containment"`
+	// Jaccard is the minimum Jaccard similarity of the cleaned sets; it
+	// stops a short snippet from matching a long article it is quoted in.
+	Jaccard float64 `yaml:"jaccard"`
+	// MinShared is the minimum number of shared cleaned features.
+	MinShared int `yaml:"min_shared"`
+	// SiteMinDocs and SiteFrac: a feature seen in at least
+	// max(SiteMinDocs, SiteFrac*articles of the site) articles of one site
+	// is that site's boilerplate.
+	SiteMinDocs int     `yaml:"site_min_docs"`
+	SiteFrac    float64 `yaml:"site_frac"`
+	// GlobalMinDocs and GlobalFrac: a feature seen in at least
+	// max(GlobalMinDocs, GlobalFrac*all articles) articles is too common
+	// to count as evidence.
+	GlobalMinDocs int     `yaml:"global_min_docs"`
+	GlobalFrac    float64 `yaml:"global_frac"`
+	// MaxCandidates caps how many LSH candidates are verified per article.
+	MaxCandidates int `yaml:"max_candidates"`
+	// Workers is the number of goroutines Run uses for shingling; 0 means
+	// GOMAXPROCS. Results do not depend on it.
+	Workers int `yaml:"workers"`
+	// PairThreshold is the score above which `eval pairs` calls a pair
+	// derived.
+	PairThreshold float64 `yaml:"pair_threshold"`
+}
+
+// DefaultConfig returns settings tuned on the synthetic syndication set.
+func DefaultConfig() Config {
+	return Config{
+		Shingle:       3,
+		Sample:        4,
+		Bands:         32,
+		Rows:          2,
+		Containment:   0.5,
+		Jaccard:       0.12,
+		MinShared:     3,
+		SiteMinDocs:   3,
+		SiteFrac:      0.2,
+		GlobalMinDocs: 200,
+		GlobalFrac:    0.01,
+		MaxCandidates: 256,
+		PairThreshold: 0.35,
+	}
+}
+
+// Validate reports the first field that is out of range.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(ok bool, field, why string) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("dedup.%s: %s", field, why))
+		}
+	}
+	check(c.Shingle >= 1 && c.Shingle <= 8, "shingle", "must be between 1 and 8")
+	check(c.Sample >= 1 && c.Sample <= 64, "sample", "must be between 1 and 64")
+	check(c.Bands >= 1 && c.Bands <= 256, "bands", "must be between 1 and 256")
+	check(c.Rows >= 1 && c.Rows <= 16, "rows", "must be between 1 and 16")
+	check(c.Containment > 0 && c.Containment <= 1, "containment", "must be in (0, 1]")
+	check(c.Jaccard >= 0 && c.Jaccard <= 1, "jaccard", "must be in [0, 1]")
+	check(c.MinShared >= 1, "min_shared", "must be at least 1")
+	check(c.SiteMinDocs >= 2, "site_min_docs", "must be at least 2")
+	check(c.SiteFrac >= 0 && c.SiteFrac <= 1, "site_frac", "must be in [0, 1]")
+	check(c.GlobalMinDocs >= 2, "global_min_docs", "must be at least 2")
+	check(c.GlobalFrac >= 0 && c.GlobalFrac <= 1, "global_frac", "must be in [0, 1]")
+	check(c.MaxCandidates >= 1, "max_candidates", "must be at least 1")
+	check(c.Workers >= 0, "workers", "must not be negative")
+	return errors.Join(errs...)
+}

@@ -1,0 +1,188 @@
+package dedup
+
+import (
+	"github.com/syndex/syndex/article"
+)
+
+// maxCompare bounds the members the containment rule compares against, so
+// a very large cluster costs O(n) per decision rather than O(n²).
+const maxCompare = 24
+
+// decide picks the original of cluster c, strongest evidence first:
+// attribution or cross-site canonical naming a member; the earliest
+// publication date; the member the others contain (the one most similar to
+// all); the earliest fetch time; the smallest id. It then sets every
+// member's role, original and similarity to the original.
+func (ix *Index) decide(c int32) {
+	cl := &ix.clusters[c]
+	if len(cl.members) == 0 {
+		return
+	}
+	cands := cl.members
+	var evidence []string
+
+	// 1. attribution and canonical votes.
+	votes := make([]int, len(cands))
+	var byAttr, byCanon bool
+	for _, x := range cands {
+		dx := &ix.docs[x]
+		if dx.src == "" && dx.canonHash == 0 {
+			continue
+		}
+		for i, m := range cands {
+			dm := &ix.docs[m]
+			if m == x || dm.site == dx.site {
+				continue
+			}
+			if dx.canonHash != 0 && dx.canonHash == dm.urlHash {
+				votes[i]++
+				byCanon = true
+			}
+			if dx.src != "" && ix.attributes(dx, dm) {
+				votes[i]++
+				byAttr = true
+			}
+		}
+	}
+	if top := maxInt(votes); top > 0 {
+		var next []uint32
+		for i, m := range cands {
+			if votes[i] == top {
+				next = append(next, m)
+			}
+		}
+		cands = next
+		if byAttr {
+			evidence = append(evidence, article.EvidenceAttribution)
+		}
+		if byCanon {
+			evidence = append(evidence, article.EvidenceCanonical)
+		}
+	}
+
+	// 2. earliest publication date, when every remaining candidate has one.
+	if len(cands) > 1 {
+		if next, ok := ix.earliest(cands, func(d *doc) int64 { return d.published }); ok {
+			if len(next) < len(cands) {
+				evidence = append(evidence, article.EvidenceEarliest)
+			}
+			cands = next
+		}
+	}
+
+	// 3. containment: the member most similar to all the others (it
+	// contains the truncated copies and is contained in the wrapped ones).
+	if len(cands) > 1 {
+		others := cl.members
+		if len(others) > maxCompare {
+			others = others[:maxCompare]
+		}
+		scores := make([]float64, len(cands))
+		for i, m := range cands {
+			for _, x := range others {
+				if x != m {
+					v := ix.verify(m, x)
+					scores[i] += v.containment() + v.jaccard()
+				}
+			}
+		}
+		bestScore := maxFloat(scores)
+		var next []uint32
+		for i, m := range cands {
+			if scores[i] >= bestScore-1e-9 {
+				next = append(next, m)
+			}
+		}
+		if len(next) < len(cands) {
+			evidence = append(evidence, article.EvidenceContainment)
+		}
+		cands = next
+	}
+
+	// 4. earliest fetch; 5. smallest id.
+	if len(cands) > 1 {
+		if next, ok := ix.earliest(cands, func(d *doc) int64 { return d.fetched }); ok && len(next) < len(cands) {
+			evidence = append(evidence, article.EvidenceEarliestFetched)
+			cands = next
+		}
+	}
+	orig := cands[0]
+	if len(cands) > 1 {
+		for _, m := range cands[1:] {
+			if ix.docs[m].id < ix.docs[orig].id {
+				orig = m
+			}
+		}
+		evidence = append(evidence, article.EvidenceLexicographicTie)
+	}
+
+	cl.original = orig
+	cl.evidence = evidence
+	for _, m := range cl.members {
+		d := &ix.docs[m]
+		d.original = orig
+		if m == orig {
+			d.role, d.sim = article.RoleOriginal, 1
+			continue
+		}
+		d.role = article.RoleCopy
+		d.sim = float32(ix.verify(m, orig).containment())
+	}
+}
+
+// attributes reports whether copy x's Source names member m's site, URL or
+// outlet name.
+func (ix *Index) attributes(x, m *doc) bool {
+	if x.srcURL != 0 && x.srcURL == m.urlHash {
+		return true
+	}
+	s := &ix.sites[m.site]
+	if x.src == s.name || x.src == nameKey(s.label) {
+		return true
+	}
+	return len(s.label) >= 4 && x.srcURL == 0 && len(x.src) > len(s.label) && containsWord(x.src, s.label)
+}
+
+// containsWord reports whether name (letters only) starts or ends with
+// label, e.g. "reutersnews" and "reuters".
+func containsWord(name, label string) bool {
+	return len(name) >= len(label) && (name[:len(label)] == label || name[len(name)-len(label):] == label)
+}
+
+// earliest keeps the candidates with the smallest non-zero time; ok is
+// false when some candidate has no time.
+func (ix *Index) earliest(cands []uint32, at func(*doc) int64) ([]uint32, bool) {
+	var best int64
+	for _, m := range cands {
+		t := at(&ix.docs[m])
+		if t == 0 {
+			return cands, false
+		}
+		if best == 0 || t < best {
+			best = t
+		}
+	}
+	var next []uint32
+	for _, m := range cands {
+		if at(&ix.docs[m]) == best {
+			next = append(next, m)
+		}
+	}
+	return next, true
+}
+
+func maxInt(xs []int) int {
+	m := 0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+func maxFloat(xs []float64) float64 {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = max(m, x)
+	}
+	return m
+}

@@ -1,0 +1,481 @@
+package dedup
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/syndex/syndex/article"
+)
+
+const (
+	noCluster   = -1
+	siteSlots   = 256
+	siteMax     = 8192
+	globalSlots = 4096
+	globalMax   = 1 << 18
+)
+
+// doc is one article as the index remembers it: identity, the facts the
+// original decision needs, and a range of the feature arena.
+type doc struct {
+	id        string
+	src       string // normalised attribution (site, or name) if any
+	site      uint32
+	feats     []uint32 // sorted sampled shingle hashes
+	published int64    // unix seconds, 0 if unknown
+	fetched   int64
+	urlHash   uint64 // 0 if no URL
+	srcURL    uint64 // hash of Source when it is a URL
+	canonHash uint64 // hash of a cross-site canonical URL
+	cluster   int32  // index into ix.clusters, noCluster when unique
+	original  uint32 // doc index of the original (self when unique)
+	sim       float32
+	role      article.Role
+	dead      bool
+}
+
+// cluster is a group of copies: its id (the first member's article id),
+// members (doc indexes in arrival order), original and evidence.
+type cluster struct {
+	id       string
+	members  []uint32
+	original uint32
+	evidence []string
+}
+
+type site struct {
+	name  string // host, e.g. "example.org"
+	label string // first host label, e.g. "example"
+	freq  *freqTable
+}
+
+// Index is the incremental near-duplicate index. It keeps, per article,
+// a sampled feature set (about a quarter of its shingles, 4 bytes each)
+// and its LSH entries. Add must be called by one goroutine at a time; the
+// read methods may not run concurrently with Add either.
+type Index struct {
+	cfg  Config
+	docs []doc
+	byID map[string]uint32
+	// primed is set by Run after it has counted every article's features
+	// into the site and global tables ahead of adding them.
+	primed      bool
+	sites       []site
+	siteByNm    map[string]uint32
+	clusterByID map[string]int32
+	global      *freqTable
+	lsh         *lsh
+	clusters    []cluster
+	live        int
+
+	// scratch
+	sh   shingler
+	sk   []uint32
+	keys []uint64
+	seen map[uint32]struct{}
+}
+
+// NewIndex returns an empty index. cfg should have passed Validate.
+func NewIndex(cfg Config) *Index {
+	ix := &Index{
+		cfg:         cfg,
+		byID:        make(map[string]uint32),
+		siteByNm:    make(map[string]uint32),
+		clusterByID: make(map[string]int32),
+		global:      newFreqTable(globalSlots, globalMax),
+		lsh:         newLSH(cfg.Bands),
+	}
+	ix.initScratch()
+	return ix
+}
+
+func (ix *Index) initScratch() {
+	ix.sh = shingler{k: ix.cfg.Shingle, sample: ix.cfg.Sample}
+	ix.sk = make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
+	ix.keys = make([]uint64, ix.cfg.Bands)
+	ix.seen = make(map[uint32]struct{})
+}
+
+// Len returns the number of articles in the index.
+func (ix *Index) Len() int { return ix.live }
+
+// Add indexes a (new or changed) article and returns its Assignment
+// followed by the Assignments of other members whose cluster, role or
+// original changed because of it.
+func (ix *Index) Add(a *article.Article) []article.Assignment {
+	return ix.addFeatures(a, ix.sh.features(a.Text, nil))
+}
+
+// addFeatures is Add with the feature set already computed.
+func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignment {
+	var touched []uint32
+	if old, ok := ix.byID[a.ID]; ok {
+		touched = ix.remove(old)
+	}
+	d := ix.newDoc(a, fs)
+	di := uint32(len(ix.docs))
+	ix.docs = append(ix.docs, d)
+	ix.byID[a.ID] = di
+	ix.live++
+
+	if !ix.primed {
+		ix.sites[d.site].freq.add(fs)
+		ix.global.add(fs)
+	}
+
+	before := ix.snapshot(touched)
+	clean := ix.clean(di, nil)
+	if len(clean) > 0 {
+		sketch(clean, ix.sk)
+		bandKeys(ix.sk, ix.cfg.Rows, ix.keys)
+		if target, ok := ix.join(di); ok {
+			group := []uint32{target}
+			if c := ix.docs[target].cluster; c != noCluster {
+				group = ix.clusters[c].members
+			}
+			touched = append(touched, group...)
+			before = append(before, ix.snapshot(group)...)
+			ix.attach(di, target)
+		}
+		ix.lsh.insert(di, ix.keys)
+	} else {
+		ix.lsh.insert(di, nil)
+	}
+	out := []article.Assignment{ix.assignment(di)}
+	for i, m := range touched {
+		if m == di {
+			continue
+		}
+		now := ix.docs[m]
+		if b := before[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original {
+			if !slices.ContainsFunc(out, func(x article.Assignment) bool { return x.ID == now.id }) {
+				out = append(out, ix.assignment(m))
+			}
+		}
+	}
+	return out
+}
+
+// state is the part of a doc's assignment whose change is reported.
+type state struct {
+	cluster  int32
+	role     article.Role
+	original uint32
+}
+
+func (ix *Index) snapshot(ms []uint32) []state {
+	out := make([]state, len(ms))
+	for i, m := range ms {
+		d := &ix.docs[m]
+		out[i] = state{d.cluster, d.role, d.original}
+	}
+	return out
+}
+
+// newDoc records a's identity and the facts the original decision uses.
+func (ix *Index) newDoc(a *article.Article, fs []uint32) doc {
+	siteName := siteName(a)
+	si := ix.siteIndex(siteName)
+	d := doc{
+		id:       a.ID,
+		site:     si,
+		feats:    fs,
+		cluster:  noCluster,
+		role:     article.RoleUnique,
+		original: uint32(len(ix.docs)),
+		sim:      1,
+	}
+	if !a.Published.IsZero() {
+		d.published = a.Published.Unix()
+	}
+	if !a.Fetched.IsZero() {
+		d.fetched = a.Fetched.Unix()
+	}
+	if a.URL != "" {
+		d.urlHash = urlKey(a.URL)
+	}
+	if a.Canonical != "" && article.SiteOf(a.Canonical) != siteName {
+		d.canonHash = urlKey(a.Canonical)
+	}
+	if src := strings.TrimSpace(a.Source); src != "" {
+		if s := article.SiteOf(src); s != "" && strings.Contains(src, "/") {
+			d.src = s
+			d.srcURL = urlKey(src)
+		} else {
+			d.src = nameKey(src)
+		}
+	}
+	return d
+}
+
+// siteIndex returns the index of the named site, adding it if new.
+func (ix *Index) siteIndex(name string) uint32 {
+	si, ok := ix.siteByNm[name]
+	if !ok {
+		si = uint32(len(ix.sites))
+		label, _, _ := strings.Cut(name, ".")
+		ix.sites = append(ix.sites, site{name: name, label: label, freq: newFreqTable(siteSlots, siteMax)})
+		ix.siteByNm[name] = si
+	}
+	return si
+}
+
+// siteFor returns the named site's record, adding it if new.
+func (ix *Index) siteFor(name string) *site { return &ix.sites[ix.siteIndex(name)] }
+
+// urlKey hashes a URL ignoring scheme, "www.", fragment and a trailing
+// slash, so http/https and canonical variants meet.
+func urlKey(raw string) uint64 {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return xxhash.Sum64String(strings.ToLower(raw))
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	p := strings.TrimSuffix(u.EscapedPath(), "/")
+	s := host + p
+	if u.RawQuery != "" {
+		s += "?" + u.RawQuery
+	}
+	return xxhash.Sum64String(s)
+}
+
+// nameKey reduces an outlet name or host to lower-case letters and digits
+// ("The Daily Star" -> "thedailystar", "dailystar.example" stays a host).
+func nameKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if strings.Contains(s, ".") && !strings.Contains(s, " ") {
+		return strings.TrimPrefix(s, "www.")
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if foldRune(r) >= 0 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// remove takes an article out of its cluster before it is re-added; it
+// returns the members whose assignment may have changed.
+func (ix *Index) remove(di uint32) []uint32 {
+	d := &ix.docs[di]
+	d.dead = true
+	ix.live--
+	c := d.cluster
+	if c == noCluster {
+		return nil
+	}
+	cl := &ix.clusters[c]
+	cl.members = slices.DeleteFunc(cl.members, func(m uint32) bool { return m == di })
+	touched := slices.Clone(cl.members)
+	if len(cl.members) == 1 {
+		ix.makeUnique(cl.members[0])
+		cl.members = nil
+		delete(ix.clusterByID, cl.id)
+	} else {
+		ix.decide(c)
+	}
+	return touched
+}
+
+func (ix *Index) makeUnique(m uint32) {
+	d := &ix.docs[m]
+	d.cluster, d.role, d.original, d.sim = noCluster, article.RoleUnique, m, 1
+}
+
+// isNoise reports whether feature f is boilerplate of site s or globally
+// common.
+func (ix *Index) isNoise(s uint32, f uint32) bool {
+	st := ix.sites[s].freq
+	if c := st.count(f); c > 0 && c >= st.threshold(ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
+		return true
+	}
+	c := ix.global.count(f)
+	return c > 0 && c >= ix.global.threshold(ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
+}
+
+// clean appends di's features minus noise to dst.
+func (ix *Index) clean(di uint32, dst []uint32) []uint32 {
+	d := &ix.docs[di]
+	for _, f := range d.feats {
+		if !ix.isNoise(d.site, f) {
+			dst = append(dst, f)
+		}
+	}
+	return dst
+}
+
+// match is the verification of one pair on cleaned feature sets.
+type match struct {
+	inter, na, nb int
+}
+
+// containment returns the share of the smaller set found in the larger.
+func (m match) containment() float64 {
+	small := min(m.na, m.nb)
+	if small == 0 {
+		return 0
+	}
+	return float64(m.inter) / float64(small)
+}
+
+// inA returns the share of a's set found in b's.
+func (m match) inA() float64 {
+	if m.na == 0 {
+		return 0
+	}
+	return float64(m.inter) / float64(m.na)
+}
+
+func (m match) jaccard() float64 {
+	u := m.na + m.nb - m.inter
+	if u == 0 {
+		return 0
+	}
+	return float64(m.inter) / float64(u)
+}
+
+// verify compares two articles on their cleaned feature sets.
+func (ix *Index) verify(a, b uint32) match {
+	da, db := &ix.docs[a], &ix.docs[b]
+	fa, fb := da.feats, db.feats
+	var m match
+	i, j := 0, 0
+	for i < len(fa) || j < len(fb) {
+		switch {
+		case j >= len(fb) || (i < len(fa) && fa[i] < fb[j]):
+			if !ix.isNoise(da.site, fa[i]) {
+				m.na++
+			}
+			i++
+		case i >= len(fa) || fb[j] < fa[i]:
+			if !ix.isNoise(db.site, fb[j]) {
+				m.nb++
+			}
+			j++
+		default:
+			okA := !ix.isNoise(da.site, fa[i])
+			okB := !ix.isNoise(db.site, fb[j])
+			if okA {
+				m.na++
+			}
+			if okB {
+				m.nb++
+			}
+			if okA && okB {
+				m.inter++
+			}
+			i++
+			j++
+		}
+	}
+	return m
+}
+
+// isCopy applies the thresholds to a verified pair.
+func (ix *Index) isCopy(m match) bool {
+	return m.inter >= ix.cfg.MinShared && m.containment() >= ix.cfg.Containment && m.jaccard() >= ix.cfg.Jaccard
+}
+
+// join verifies the LSH candidates of di (whose band keys are in ix.keys)
+// and returns the article di should be grouped with: the original of the
+// best cluster whose original di matches, or the best matching unique
+// article.
+func (ix *Index) join(di uint32) (uint32, bool) {
+	clear(ix.seen)
+	var cands []uint32
+	ix.lsh.candidates(ix.keys, func(c uint32) bool {
+		if _, dup := ix.seen[c]; dup || ix.docs[c].dead || c == di {
+			return true
+		}
+		ix.seen[c] = struct{}{}
+		cands = append(cands, c)
+		return len(cands) < ix.cfg.MaxCandidates
+	})
+	slices.Sort(cands)
+	best, bestScore := -1, 0.0
+	var bestTarget uint32
+	checked := make(map[int32]bool)
+	for _, c := range cands {
+		target := c // the article di must match: c itself, or c's original
+		cl := ix.docs[c].cluster
+		if cl != noCluster {
+			if checked[cl] {
+				continue
+			}
+			checked[cl] = true
+			target = ix.clusters[cl].original
+		}
+		m := ix.verify(di, target)
+		if !ix.isCopy(m) {
+			continue
+		}
+		score := m.containment() + m.jaccard()
+		if score > bestScore {
+			best, bestScore, bestTarget = int(c), score, target
+		}
+	}
+	return bestTarget, best >= 0
+}
+
+// attach adds di to target's cluster (creating it when target is unique)
+// and re-decides the cluster's original.
+func (ix *Index) attach(di, target uint32) {
+	cl := ix.docs[target].cluster
+	if cl == noCluster {
+		cl = int32(len(ix.clusters))
+		id := ix.docs[target].id
+		if _, taken := ix.clusterByID[id]; taken {
+			id = fmt.Sprintf("%s~%d", id, cl)
+		}
+		ix.clusters = append(ix.clusters, cluster{id: id, members: []uint32{target}, original: target})
+		ix.clusterByID[id] = cl
+		ix.docs[target].cluster = cl
+	}
+	ix.clusters[cl].members = append(ix.clusters[cl].members, di)
+	ix.docs[di].cluster = cl
+	ix.decide(cl)
+}
+
+// Assignment returns the current assignment of article id.
+func (ix *Index) Assignment(id string) (article.Assignment, bool) {
+	di, ok := ix.byID[id]
+	if !ok {
+		return article.Assignment{}, false
+	}
+	return ix.assignment(di), true
+}
+
+func (ix *Index) assignment(di uint32) article.Assignment {
+	d := &ix.docs[di]
+	as := article.Assignment{ID: d.id, Cluster: d.id, Role: d.role, Original: ix.docs[d.original].id,
+		Similarity: float64(d.sim), Evidence: []string{}}
+	if d.cluster != noCluster {
+		cl := &ix.clusters[d.cluster]
+		as.Cluster = cl.id
+		as.Evidence = slices.Clone(cl.evidence)
+	}
+	return as
+}
+
+// Members returns the article ids of a cluster in arrival order; for the
+// cluster id of a unique article it returns that article alone.
+func (ix *Index) Members(cluster string) []string {
+	if i, ok := ix.clusterByID[cluster]; ok {
+		if cl := &ix.clusters[i]; len(cl.members) > 0 {
+			out := make([]string, len(cl.members))
+			for j, m := range cl.members {
+				out[j] = ix.docs[m].id
+			}
+			return out
+		}
+	}
+	if di, ok := ix.byID[cluster]; ok && ix.docs[di].cluster == noCluster {
+		return []string{cluster}
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package dedup
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/syndex/syndex/article"
+)
+
+// Stats summarises a Run.
+type Stats struct {
+	Lines     int           // input lines read (blank lines excluded)
+	Articles  int           // good lines written
+	Bad       int           // corrupt lines skipped
+	Clusters  int           // groups with at least one copy
+	Originals int           // articles with role original
+	Copies    int           // articles with role copy
+	Unique    int           // articles with role unique
+	Elapsed   time.Duration // wall time
+}
+
+// LineError lists the input lines Run could not use.
+type LineError struct {
+	Lines []int   // 1-based line numbers
+	Errs  []error // one per line, naming the line
+}
+
+func (e *LineError) Error() string {
+	const show = 5
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d corrupt input line(s): ", len(e.Lines))
+	for i, err := range e.Errs {
+		if i == show {
+			fmt.Fprintf(&b, "; and %d more", len(e.Errs)-show)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+// parsed is one input line after decoding and shingling.
+type parsed struct {
+	line  int
+	art   *article.Article // Text dropped once shingled
+	feats []uint32
+	err   error
+}
+
+type batch struct {
+	seq   int
+	items []parsed
+}
+
+// Run clusters the Articles in r (JSONL) and writes one Assignment per good
+// line to w, in input order, reflecting the final clustering. Corrupt lines
+// are skipped and reported together in a *LineError after the output is
+// written. Decoding and shingling run on cfg.Workers goroutines; the
+// clustering itself is sequential, so the output does not depend on the
+// number of workers.
+func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, error) {
+	start := time.Now()
+	var st Stats
+	if err := cfg.Validate(); err != nil {
+		return st, err
+	}
+	items, err := parseAll(ctx, r, cfg)
+	if err != nil {
+		return st, err
+	}
+	ix := NewIndex(cfg)
+	var lineErr LineError
+	// Learn per-site and global recurring features from the whole input
+	// first, so the first articles of a site are cleaned as well as the last.
+	for _, it := range items {
+		st.Lines++
+		if it.err != nil {
+			continue
+		}
+		ix.siteFor(siteName(it.art)).freq.add(it.feats)
+		ix.global.add(it.feats)
+	}
+	ix.primed = true
+	for i := range items {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return st, ctx.Err()
+		}
+		it := &items[i]
+		if it.err != nil {
+			lineErr.Lines = append(lineErr.Lines, it.line)
+			lineErr.Errs = append(lineErr.Errs, it.err)
+			continue
+		}
+		ix.addFeatures(it.art, it.feats)
+		it.feats = nil
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	for _, it := range items {
+		if it.err != nil {
+			continue
+		}
+		as, _ := ix.Assignment(it.art.ID)
+		if err := enc.Encode(as); err != nil {
+			return st, fmt.Errorf("write assignment for %s: %w", it.art.ID, err)
+		}
+		st.Articles++
+	}
+	if err := bw.Flush(); err != nil {
+		return st, fmt.Errorf("write assignments: %w", err)
+	}
+	st.Bad = len(lineErr.Lines)
+	for i := range ix.docs {
+		d := &ix.docs[i]
+		if d.dead {
+			continue
+		}
+		switch d.role {
+		case article.RoleOriginal:
+			st.Originals++
+		case article.RoleCopy:
+			st.Copies++
+		default:
+			st.Unique++
+		}
+	}
+	st.Clusters = st.Originals
+	st.Elapsed = time.Since(start)
+	if st.Bad > 0 {
+		return st, &lineErr
+	}
+	return st, nil
+}
+
+// siteName is the site an article is counted under.
+func siteName(a *article.Article) string {
+	s := a.Site
+	if s == "" {
+		s = article.SiteOf(a.URL)
+	}
+	return strings.ToLower(s)
+}
+
+// parseAll reads r line by line and decodes and shingles the lines on
+// several goroutines, returning them in input order.
+func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan batch, workers*2)
+	results := make(chan batch, workers*2)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh := shingler{k: cfg.Shingle, sample: cfg.Sample}
+			for b := range jobs {
+				for i := range b.items {
+					parseLine(&b.items[i], &sh)
+				}
+				results <- b
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		br := bufio.NewReaderSize(r, 1<<20)
+		const size = 128
+		cur := batch{items: make([]parsed, 0, size)}
+		seq, line := 0, 0
+		for {
+			if ctx.Err() != nil {
+				readErr <- ctx.Err()
+				return
+			}
+			raw, err := br.ReadBytes('\n')
+			if len(raw) > 0 {
+				line++
+				if t := bytes.TrimSpace(raw); len(t) > 0 {
+					cur.items = append(cur.items, parsed{line: line, art: &article.Article{Text: string(t)}})
+				}
+				if len(cur.items) == size {
+					cur.seq = seq
+					jobs <- cur
+					seq++
+					cur = batch{items: make([]parsed, 0, size)}
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr <- fmt.Errorf("read input line %d: %w", line+1, err)
+				return
+			}
+		}
+		if len(cur.items) > 0 {
+			cur.seq = seq
+			jobs <- cur
+		}
+		readErr <- nil
+	}()
+	go func() { wg.Wait(); close(results) }()
+	var out []parsed
+	pending := make(map[int][]parsed)
+	next := 0
+	for b := range results {
+		pending[b.seq] = b.items
+		for {
+			items, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			out = append(out, items...)
+			next++
+		}
+	}
+	if err := <-readErr; err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// parseLine decodes the raw line held in it.art.Text and shingles it.
+func parseLine(it *parsed, sh *shingler) {
+	raw := it.art.Text
+	var a article.Article
+	dec := json.NewDecoder(strings.NewReader(raw))
+	if err := dec.Decode(&a); err != nil {
+		it.err, it.art = fmt.Errorf("line %d: %w", it.line, err), nil
+		return
+	}
+	if dec.More() {
+		it.err, it.art = fmt.Errorf("line %d: trailing data after the article", it.line), nil
+		return
+	}
+	if err := a.Normalize(); err != nil {
+		it.err, it.art = fmt.Errorf("line %d: %w", it.line, err), nil
+		return
+	}
+	if strings.TrimSpace(a.Text) == "" {
+		it.err, it.art = fmt.Errorf("line %d: article %q has no text", it.line, a.ID), nil
+		return
+	}
+	it.feats = sh.features(a.Text, nil)
+	a.Text = ""
+	a.Boilerplate = nil
+	it.art = &a
+}
