@@ -1,0 +1,143 @@
+package farm
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed content
+var contentFS embed.FS
+
+// storyDef is one story file under content/stories: a header of "key: value"
+// lines, a "---" line, then paragraphs separated by blank lines.
+type storyDef struct {
+	ID        string
+	Outlet    string
+	Section   string
+	Subject   string
+	Lang      string
+	Title     string
+	Author    string
+	Summary   string
+	Published time.Time
+	Paras     []string
+}
+
+// loadStories parses every embedded story file, sorted by id.
+func loadStories() ([]*storyDef, error) {
+	files, err := fs.Glob(contentFS, "content/stories/*.txt")
+	if err != nil {
+		return nil, fmt.Errorf("list stories: %w", err)
+	}
+	var out []*storyDef
+	for _, name := range files {
+		b, err := contentFS.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		s, err := parseStory(name, string(b))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// parseStory parses one story file; name is used in error messages.
+func parseStory(name, text string) (*storyDef, error) {
+	s := &storyDef{Lang: "en"}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	inBody := false
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			s.Paras = append(s.Paras, strings.Join(para, " "))
+			para = nil
+		}
+	}
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if inBody {
+			if t == "" {
+				flush()
+			} else {
+				para = append(para, t)
+			}
+			continue
+		}
+		if t == "---" {
+			inBody = true
+			continue
+		}
+		if t == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(t, ":")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: header line without ':'", name, line)
+		}
+		v = strings.TrimSpace(v)
+		switch strings.TrimSpace(k) {
+		case "id":
+			s.ID = v
+		case "outlet":
+			s.Outlet = v
+		case "section":
+			s.Section = v
+		case "subject":
+			s.Subject = v
+		case "lang":
+			s.Lang = v
+		case "title":
+			s.Title = v
+		case "author":
+			s.Author = v
+		case "summary":
+			s.Summary = v
+		case "published":
+			p, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: published: %w", name, line, err)
+			}
+			s.Published = p
+		default:
+			return nil, fmt.Errorf("%s:%d: unknown header %q", name, line, k)
+		}
+	}
+	flush()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	switch {
+	case s.ID == "" || s.Outlet == "" || s.Title == "" || s.Section == "":
+		return nil, fmt.Errorf("%s: id, outlet, section and title are required", name)
+	case s.Published.IsZero():
+		return nil, fmt.Errorf("%s: published is required", name)
+	case len(s.Paras) < 2:
+		return nil, fmt.Errorf("%s: story needs at least two paragraphs", name)
+	}
+	if want := strings.TrimSuffix(path.Base(name), ".txt"); want != s.ID {
+		return nil, fmt.Errorf("%s: id %q does not match the file name", name, s.ID)
+	}
+	return s, nil
+}
+
+// boiler returns an embedded boilerplate block (donation appeal, disclaimer).
+func boiler(name string) (string, error) {
+	b, err := contentFS.ReadFile("content/boiler/" + name + ".txt")
+	if err != nil {
+		return "", fmt.Errorf("read boilerplate %s: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}

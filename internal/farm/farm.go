@@ -1,0 +1,286 @@
+// Package farm serves a small network of fictional news outlets on loopback
+// addresses, for `syndex demo` and for tests that need real sites to crawl.
+//
+// Each outlet listens on its own 127.0.0.x address (politeness is per host)
+// and serves a home page, section pages, article pages with realistic chrome
+// (navigation, cookie banner, share bar, related links, footer), robots.txt,
+// a sitemap and an RSS or Atom feed. Two outlets publish originals, two
+// republish some of them verbatim inside their own boilerplate (attribution
+// line, donation appeal, legal disclaimer), one runs the first half of
+// stories with a "Read more at" link, one writes in French, and every outlet
+// also has stories nobody copied. Two different stories cover the same event
+// and share one quoted paragraph; they must not be grouped. Truth reports
+// which page copies which, so tests can score the pipeline.
+//
+// The prose lives in content/ and is embedded; nothing is fetched from
+// outside. The package does not crawl, extract or deduplicate anything.
+package farm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Role is the part an outlet plays in the network.
+type Role string
+
+// The outlet roles.
+const (
+	RoleOrigin      Role = "origin"      // publishes originals (and may be copied)
+	RoleRepublisher Role = "republisher" // copies whole stories inside its own boilerplate
+	RoleTruncator   Role = "truncator"   // runs the first half of a story with "Read more at"
+)
+
+// CopyKind says how a copy differs from its original.
+type CopyKind string
+
+// The copy kinds.
+const (
+	KindWrapped   CopyKind = "wrapped"   // full text inside the republisher's header and footer blocks
+	KindTruncated CopyKind = "truncated" // first half of the text, then "Read more at <original URL>"
+	KindRetitled  CopyKind = "retitled"  // wrapped, under a different headline
+)
+
+// Options configure Start.
+type Options struct {
+	// Seed 0 keeps the designed publication lags of the copies; any other
+	// value draws each lag deterministically between 2 hours and 3 days.
+	Seed int64
+	// Delay is added before every response, to simulate slow servers.
+	Delay time.Duration
+	// BaseIP is the address of the first outlet; the others take the
+	// following addresses (127.0.0.1, 127.0.0.2, ...). Default "127.0.0.1".
+	BaseIP string
+	// CrawlDelay is what the truncating outlet's robots.txt declares as
+	// Crawl-delay. Default 1s; it is written with millisecond precision.
+	CrawlDelay time.Duration
+}
+
+// Outlet describes one site of the farm.
+type Outlet struct {
+	Key        string        // short stable name ("ledger")
+	Name       string        // masthead ("Harbor City Ledger")
+	Host       string        // host:port it listens on
+	Site       string        // what article.SiteOf gives for its URLs
+	BaseURL    string        // "http://host:port"
+	Role       Role          // origin, republisher or truncator
+	Lang       string        // main language of the outlet
+	Feed       string        // URL of its RSS or Atom feed
+	Sitemap    string        // URL of its sitemap (or sitemap index)
+	Disallow   []string      // path prefixes robots.txt forbids to every agent
+	CrawlDelay time.Duration // Crawl-delay in robots.txt, 0 if none
+}
+
+// Story is the ground truth for one original story and its copies.
+type Story struct {
+	ID        string    // stable story id (the content file name)
+	Outlet    string    // key of the outlet that published it first
+	URL       string    // the original's URL
+	Title     string    // the original's headline
+	Published time.Time // the original's publication time
+	Lang      string    // language of the text
+	// Subject is shared by different stories about the same event; such
+	// stories quote some of the same words but are not copies.
+	Subject string
+	Copies  []Copy // empty for a story nobody copied
+}
+
+// Copy is one republished copy of a Story.
+type Copy struct {
+	Outlet    string    // key of the copying outlet
+	URL       string    // the copy's URL
+	Title     string    // the copy's headline
+	Kind      CopyKind  // how it differs from the original
+	Published time.Time // the copy's publication time (after the original)
+}
+
+// Request is one request the farm served, for politeness assertions.
+type Request struct {
+	Host      string // host:port that received it
+	Method    string
+	Path      string // path and query as requested
+	UserAgent string
+	Time      time.Time
+	Status    int
+}
+
+// Farm is a running network of outlets. Its methods are safe for
+// concurrent use.
+type Farm struct {
+	outlets []*outlet
+	truth   []Story
+
+	mu       sync.Mutex
+	requests []Request
+	closed   bool
+	stop     func() bool
+}
+
+// Start builds the network and starts serving every outlet on its own
+// address with a free port. It closes the farm when ctx is cancelled.
+func Start(ctx context.Context, opt Options) (*Farm, error) {
+	if opt.BaseIP == "" {
+		opt.BaseIP = "127.0.0.1"
+	}
+	if opt.CrawlDelay <= 0 {
+		opt.CrawlDelay = time.Second
+	}
+	if opt.Delay < 0 {
+		return nil, fmt.Errorf("farm: negative delay %s", opt.Delay)
+	}
+	base := net.ParseIP(opt.BaseIP).To4()
+	if base == nil {
+		return nil, fmt.Errorf("farm: base IP %q is not an IPv4 address", opt.BaseIP)
+	}
+	if int(base[3])+len(outletDefs)-1 > 254 {
+		return nil, fmt.Errorf("farm: base IP %s leaves no room for %d outlets", opt.BaseIP, len(outletDefs))
+	}
+	stories, err := loadStories()
+	if err != nil {
+		return nil, fmt.Errorf("farm: %w", err)
+	}
+	f := &Farm{}
+	var lc net.ListenConfig
+	for i, def := range outletDefs {
+		ip := net.IPv4(base[0], base[1], base[2], base[3]+byte(i)).String()
+		ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(ip, "0"))
+		if err != nil {
+			f.closeListeners()
+			return nil, fmt.Errorf("farm: listen for %s on %s: %w", def.Name, ip, err)
+		}
+		o := &outlet{def: def, ip: ip, ln: ln, host: ln.Addr().String()}
+		o.base = "http://" + o.host
+		if def.Delay {
+			o.crawlDelay = opt.CrawlDelay
+		}
+		f.outlets = append(f.outlets, o)
+	}
+	lags := lagsFor(opt.Seed)
+	if err := f.build(stories, lags); err != nil {
+		f.closeListeners()
+		return nil, fmt.Errorf("farm: %w", err)
+	}
+	for _, o := range f.outlets {
+		o.srv = &http.Server{
+			Handler:           f.handler(o, opt.Delay),
+			ReadHeaderTimeout: 10 * time.Second,
+		}
+		go func(o *outlet) {
+			if err := o.srv.Serve(o.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				slog.Error("farm outlet stopped", "outlet", o.def.Name, "addr", o.host, "err", err)
+			}
+		}(o)
+	}
+	f.stop = context.AfterFunc(ctx, func() { _ = f.Close() })
+	return f, nil
+}
+
+// lagsFor returns the publication lag of each planned copy.
+func lagsFor(seed int64) []time.Duration {
+	lags := make([]time.Duration, len(copyDefs))
+	var r *rand.Rand
+	if seed != 0 {
+		r = rand.New(rand.NewPCG(uint64(seed), 0x5eed))
+	}
+	for i, c := range copyDefs {
+		lags[i] = c.Lag
+		if r != nil {
+			span := int64(70 * time.Hour / time.Minute)
+			lags[i] = 2*time.Hour + time.Duration(r.Int64N(span+1))*time.Minute
+		}
+	}
+	return lags
+}
+
+func (f *Farm) closeListeners() {
+	for _, o := range f.outlets {
+		_ = o.ln.Close()
+	}
+}
+
+// Close stops every outlet. It is safe to call more than once.
+func (f *Farm) Close() error {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return nil
+	}
+	f.closed = true
+	stop := f.stop
+	f.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	var errs []error
+	for _, o := range f.outlets {
+		if o.srv == nil {
+			continue
+		}
+		if err := o.srv.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close %s (%s): %w", o.def.Name, o.host, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Seeds returns the home page URL of every outlet.
+func (f *Farm) Seeds() []string {
+	out := make([]string, len(f.outlets))
+	for i, o := range f.outlets {
+		out[i] = o.base + "/"
+	}
+	return out
+}
+
+// Outlets describes every outlet, in a fixed order.
+func (f *Farm) Outlets() []Outlet {
+	out := make([]Outlet, len(f.outlets))
+	for i, o := range f.outlets {
+		out[i] = Outlet{
+			Key:        o.def.Key,
+			Name:       o.def.Name,
+			Host:       o.host,
+			Site:       o.ip,
+			BaseURL:    o.base,
+			Role:       o.def.Role,
+			Lang:       o.def.Lang,
+			Feed:       o.base + o.feedPath(),
+			Sitemap:    o.base + "/sitemap.xml",
+			Disallow:   slices.Clone(disallowed),
+			CrawlDelay: o.crawlDelay,
+		}
+	}
+	return out
+}
+
+// Truth returns every story with its copies: the ground truth a syndication
+// detector should recover. Stories nobody copied have no Copies.
+func (f *Farm) Truth() []Story {
+	out := make([]Story, len(f.truth))
+	for i, s := range f.truth {
+		s.Copies = slices.Clone(s.Copies)
+		out[i] = s
+	}
+	return out
+}
+
+// Requests returns the requests served so far, in arrival order.
+func (f *Farm) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.requests)
+}
+
+func (f *Farm) logRequest(r Request) {
+	f.mu.Lock()
+	f.requests = append(f.requests, r)
+	f.mu.Unlock()
+}

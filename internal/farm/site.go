@@ -1,0 +1,353 @@
+package farm
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// disallowed are the path prefixes every outlet's robots.txt forbids; every
+// page links to them, so a crawler that ignores robots.txt is caught.
+var disallowed = []string{"/search", "/account/"}
+
+// outlet is one running site.
+type outlet struct {
+	def        outletDef
+	ip         string
+	host       string
+	base       string
+	crawlDelay time.Duration
+	ln         net.Listener
+	srv        *http.Server
+
+	pages    []*page          // newest first
+	sections []string         // sorted
+	res      map[string]*resp // path → response, built once
+}
+
+// page is one article page on an outlet.
+type page struct {
+	Path        string
+	URL         string
+	Title       string
+	Author      string
+	Section     string
+	Lang        string
+	Summary     string
+	Published   time.Time
+	Paras       []string
+	Origin      *outlet // set on copies
+	OriginURL   string
+	OriginName  string
+	Canonical   string
+	Intro       string
+	Attribution string
+	Appeal      string
+	Disclaimer  string
+	ReadMore    string
+	JSONLD      template.JS
+}
+
+// resp is a prebuilt response body.
+type resp struct {
+	body  []byte
+	ctype string
+	mod   time.Time
+	etag  string
+}
+
+// outletView is what templates see of an outlet.
+type outletView struct {
+	Key, Name, Tagline, FeedURL, FeedType string
+	Sections                              []string
+}
+
+type link struct{ Href, Title string }
+
+type pageData struct {
+	O           outletView
+	Lang        string
+	Title       string
+	Heading     string
+	Description string
+	Canonical   string
+	Article     *page
+	List        []*page
+	Related     []link
+}
+
+var siteTmpl = template.Must(template.New("site").Funcs(template.FuncMap{
+	"rfc3339":  func(t time.Time) string { return t.Format(time.RFC3339) },
+	"dateline": func(t time.Time) string { return t.Format("Monday, January 2, 2006 · 3:04 PM") },
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+}).ParseFS(contentFS, "content/templates/site.html"))
+
+func (o *outlet) feedPath() string {
+	if o.def.Atom {
+		return "/atom.xml"
+	}
+	return "/feed.xml"
+}
+
+func (o *outlet) feedType() string {
+	if o.def.Atom {
+		return "application/atom+xml"
+	}
+	return "application/rss+xml"
+}
+
+func (o *outlet) view() outletView {
+	return outletView{Key: o.def.Key, Name: o.def.Name, Tagline: o.def.Tagline,
+		FeedURL: o.base + o.feedPath(), FeedType: o.feedType(), Sections: o.sections}
+}
+
+// articlePath is where an outlet files a page with this slug and date.
+func (o *outlet) articlePath(slug string, published time.Time) string {
+	if o.def.Dated {
+		return o.def.Prefix + published.Format("2006/01/02") + "/" + slug
+	}
+	return o.def.Prefix + slug
+}
+
+// build lays out every page of every outlet and the ground truth.
+func (f *Farm) build(stories []*storyDef, lags []time.Duration) error {
+	byKey := map[string]*outlet{}
+	for _, o := range f.outlets {
+		byKey[o.def.Key] = o
+	}
+	byID := map[string]*storyDef{}
+	truthIdx := map[string]int{}
+	for _, s := range stories {
+		o := byKey[s.Outlet]
+		if o == nil {
+			return fmt.Errorf("story %s: unknown outlet %q", s.ID, s.Outlet)
+		}
+		byID[s.ID] = s
+		p := &page{
+			Path: o.articlePath(s.ID, s.Published), Title: s.Title, Author: s.Author,
+			Section: s.Section, Lang: s.Lang, Summary: s.Summary, Published: s.Published, Paras: s.Paras,
+		}
+		p.URL = o.base + p.Path
+		p.Canonical = p.URL
+		o.pages = append(o.pages, p)
+		truthIdx[s.ID] = len(f.truth)
+		f.truth = append(f.truth, Story{ID: s.ID, Outlet: o.def.Key, URL: p.URL, Title: s.Title,
+			Published: s.Published, Lang: s.Lang, Subject: s.Subject})
+	}
+	for i, c := range copyDefs {
+		s := byID[c.Story]
+		o := byKey[c.Outlet]
+		if s == nil || o == nil {
+			return fmt.Errorf("copy plan %d: unknown story %q or outlet %q", i, c.Story, c.Outlet)
+		}
+		origin := byKey[s.Outlet]
+		orig := f.truth[truthIdx[s.ID]]
+		published := s.Published.Add(lags[i])
+		p := &page{
+			Title: s.Title, Author: s.Author, Section: o.def.Section, Lang: s.Lang, Summary: s.Summary,
+			Published: published, Origin: origin, OriginURL: orig.URL, OriginName: origin.def.Name,
+		}
+		slug := s.ID
+		if c.Kind == KindRetitled {
+			p.Title = c.Title
+			slug = slugify(c.Title)
+		}
+		p.Path = o.articlePath(slug, published)
+		p.URL = o.base + p.Path
+		p.Canonical = p.URL
+		switch o.def.Role {
+		case RoleRepublisher:
+			p.Paras = s.Paras
+			p.Intro = o.def.Intro
+			p.Attribution = o.def.Attribution(origin.def.Name, orig.URL, s.Published)
+			var err error
+			if p.Appeal, err = boiler(o.def.Appeal); err != nil {
+				return err
+			}
+			if p.Disclaimer, err = boiler(o.def.Disclaimer); err != nil {
+				return err
+			}
+			if o.def.Canon {
+				p.Canonical = orig.URL
+			}
+		case RoleTruncator:
+			if c.Kind != KindTruncated {
+				return fmt.Errorf("copy plan %d: %s only truncates", i, o.def.Name)
+			}
+			p.Paras = s.Paras[:(len(s.Paras)+1)/2]
+			p.ReadMore = orig.URL
+		default:
+			return fmt.Errorf("copy plan %d: %s does not republish", i, o.def.Name)
+		}
+		o.pages = append(o.pages, p)
+		ti := truthIdx[s.ID]
+		f.truth[ti].Copies = append(f.truth[ti].Copies, Copy{Outlet: o.def.Key, URL: p.URL,
+			Title: p.Title, Kind: c.Kind, Published: published})
+	}
+	for _, o := range f.outlets {
+		if err := o.render(); err != nil {
+			return fmt.Errorf("render %s: %w", o.def.Name, err)
+		}
+	}
+	return nil
+}
+
+// slugify turns a headline into a URL path segment.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+// render builds every response of the outlet once.
+func (o *outlet) render() error {
+	sort.SliceStable(o.pages, func(i, j int) bool { return o.pages[i].Published.After(o.pages[j].Published) })
+	seen := map[string]bool{}
+	for _, p := range o.pages {
+		if !seen[p.Section] {
+			seen[p.Section] = true
+			o.sections = append(o.sections, p.Section)
+		}
+	}
+	sort.Strings(o.sections)
+	o.res = map[string]*resp{}
+	latest := o.pages[0].Published
+	v := o.view()
+	put := func(path, ctype string, mod time.Time, body []byte) {
+		o.res[path] = &resp{body: body, ctype: ctype, mod: mod,
+			etag: `"` + strconv.FormatUint(xxhash.Sum64(body), 16) + `"`}
+	}
+	exec := func(name string, d pageData) ([]byte, error) {
+		var buf bytes.Buffer
+		if err := siteTmpl.ExecuteTemplate(&buf, name, d); err != nil {
+			return nil, fmt.Errorf("template %s for %s: %w", name, d.Canonical, err)
+		}
+		return buf.Bytes(), nil
+	}
+	const html = "text/html; charset=utf-8"
+	home, err := exec("list", pageData{O: v, Lang: o.def.Lang, Title: "Front page", Heading: "Latest news",
+		Description: o.def.Tagline, Canonical: o.base + "/", List: o.pages})
+	if err != nil {
+		return err
+	}
+	put("/", html, latest, home)
+	for _, sec := range o.sections {
+		var list []*page
+		for _, p := range o.pages {
+			if p.Section == sec {
+				list = append(list, p)
+			}
+		}
+		b, err := exec("list", pageData{O: v, Lang: o.def.Lang, Title: sec, Heading: "Section: " + sec,
+			Description: o.def.Name + " coverage: " + sec, Canonical: o.base + "/section/" + sec, List: list})
+		if err != nil {
+			return err
+		}
+		put("/section/"+sec, html, list[0].Published, b)
+	}
+	for i, p := range o.pages {
+		p.JSONLD, err = jsonLD(o, p)
+		if err != nil {
+			return err
+		}
+		var related []link
+		for j := 1; j <= 3 && j < len(o.pages); j++ {
+			r := o.pages[(i+j)%len(o.pages)]
+			href := r.Path
+			if o.def.Tracking {
+				href += "?utm_source=related&utm_medium=web"
+			}
+			related = append(related, link{Href: href, Title: r.Title})
+		}
+		b, err := exec("article", pageData{O: v, Lang: o.def.Lang, Title: p.Title, Description: p.Summary,
+			Canonical: p.Canonical, Article: p, Related: related})
+		if err != nil {
+			return err
+		}
+		put(p.Path, html, p.Published, b)
+	}
+	for _, d := range disallowed {
+		path := strings.TrimSuffix(d, "/")
+		if d != path {
+			path = d + "login"
+		}
+		b, err := exec("plain", pageData{O: v, Lang: o.def.Lang, Title: "Members only", Heading: "Members only",
+			Description: "This page is for signed-in readers.", Canonical: o.base + path})
+		if err != nil {
+			return err
+		}
+		put(path, html, latest, b)
+	}
+	put("/robots.txt", "text/plain; charset=utf-8", latest, []byte(o.robots()))
+	if o.def.Atom {
+		put(o.feedPath(), o.feedType(), latest, o.atom())
+	} else {
+		put(o.feedPath(), o.feedType(), latest, o.rss())
+	}
+	if o.def.Index {
+		put("/sitemap.xml", "application/xml", latest, o.sitemapIndex())
+		put("/sitemaps/articles.xml", "application/xml", latest, o.newsSitemap())
+		put("/sitemaps/sections.xml", "application/xml", latest, o.sectionSitemap())
+	} else {
+		put("/sitemap.xml", "application/xml", latest, o.newsSitemap())
+	}
+	put("/static/site.css", "text/css; charset=utf-8", latest, []byte(css))
+	return nil
+}
+
+const css = `body{font-family:Georgia,serif;max-width:46rem;margin:0 auto;padding:1rem}
+.cookie-banner{position:fixed;bottom:0;left:0;right:0;background:#222;color:#fff;padding:.5rem}
+.main-nav ul,.footer-nav ul{list-style:none;display:flex;gap:1rem;padding:0}
+.disclaimer{font-size:.8rem;color:#555}.donate{border:1px solid #c90;padding:.5rem}
+`
+
+func jsonLD(o *outlet, p *page) (template.JS, error) {
+	type person struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+	}
+	d := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "NewsArticle",
+		"headline":         p.Title,
+		"datePublished":    p.Published.Format(time.RFC3339),
+		"dateModified":     p.Published.Format(time.RFC3339),
+		"author":           []person{{Type: "Person", Name: p.Author}},
+		"publisher":        map[string]string{"@type": "NewsMediaOrganization", "name": o.def.Name},
+		"mainEntityOfPage": p.URL,
+		"inLanguage":       p.Lang,
+		"articleSection":   p.Section,
+		"description":      p.Summary,
+	}
+	if p.Origin != nil && o.def.Canon {
+		d["isBasedOn"] = p.OriginURL
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("json-ld for %s: %w", p.URL, err)
+	}
+	return template.JS(b), nil
+}
