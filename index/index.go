@@ -151,12 +151,14 @@ func (ix *Index) verify() error {
 	if err != nil {
 		return fmt.Errorf("open index %s: %w: %v", ix.dir, ErrCorrupt, err)
 	}
-	if string(v) != MappingVersion {
-		got := string(v)
-		if got == "" {
-			got = "none"
-		}
-		return fmt.Errorf("open index %s: layout %q, want %q: %w", ix.dir, got, MappingVersion, ErrIncompatible)
+	switch string(v) {
+	case MappingVersion:
+	case "":
+		// Not written by syndex, or scorch fell back past the first
+		// snapshot because later ones are unreadable.
+		return fmt.Errorf("open index %s: no syndex layout marker: %w", ix.dir, ErrCorrupt)
+	default:
+		return fmt.Errorf("open index %s: layout %q, want %q: %w", ix.dir, v, MappingVersion, ErrIncompatible)
 	}
 	if _, err := ix.bi.DocCount(); err != nil {
 		return fmt.Errorf("open index %s: %w: %v", ix.dir, ErrCorrupt, err)

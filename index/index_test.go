@@ -1,0 +1,652 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/article"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func art(id, site, lang, title, text, published string) *article.Article {
+	a := &article.Article{
+		ID: id, URL: "https://" + site + "/" + id, Site: site, Lang: lang,
+		Title: title, Text: text, Fetched: day("2025-01-01"),
+	}
+	if published != "" {
+		a.Published = day(published)
+	}
+	return a
+}
+
+func cp(id, site, published string, sim float64) *article.Article {
+	a := art(id, site, "", "", "", published)
+	a.Similarity = sim
+	a.Role = article.RoleCopy
+	return a
+}
+
+// fixture is a small multilingual archive: clusters with copies on other
+// sites, stories in five languages, one in a language without an analyzer.
+func fixture() []Doc {
+	return []Doc{
+		{Cluster: "c-en-bank", Original: art("en1", "origin.example", "en",
+			"Central bank raises interest rates",
+			"The central bank raised its interest rates again on Tuesday, citing persistent inflation.\n\nEconomists expected the decision.", "2024-03-05"),
+			Copies: []*article.Article{cp("en1a", "copier.example", "2024-03-06", 0.93), cp("en1b", "mirror.example", "2024-03-07", 0.88)}},
+		{Cluster: "c-en-rain", Original: art("en2", "weather.example", "en-GB",
+			"Heavy rain floods the valley",
+			"Rivers burst their banks after a week of heavy rain. Residents were evacuated from flooded homes.", "2023-11-20"),
+			Copies: []*article.Article{cp("en2a", "copier.example", "2023-11-21", 0.91)}},
+		{Cluster: "c-en-football", Original: art("en3", "sport.example", "en",
+			"Local team wins the cup final",
+			"The local football team won the cup final in extra time, their first trophy in twenty years.", "2022-05-14")},
+		{Cluster: "c-fr", Original: art("fr1", "journal.example", "fr",
+			"La banque centrale relève ses taux",
+			"Les banques centrales européennes ont relevé leurs taux directeurs pour lutter contre l'inflation.", "2024-03-05"),
+			Copies: []*article.Article{cp("fr1a", "reprise.example", "2024-03-05", 0.97)}},
+		{Cluster: "c-de", Original: art("de1", "zeitung.example", "de",
+			"Die Regierung beschließt neue Gesetze",
+			"Der Bundestag hat am Donnerstag mehrere Gesetze zum Klimaschutz beschlossen.", "2024-06-01")},
+		{Cluster: "c-ar", Original: art("ar1", "akhbar.example", "ar",
+			"البنك المركزي يرفع أسعار الفائدة",
+			"رفع البنك المركزي أسعار الفائدة مرة أخرى بسبب التضخم المستمر.", "2024-03-06"),
+			Copies: []*article.Article{cp("ar1a", "naql.example", "2024-03-07", 0.9)}},
+		{Cluster: "c-ru", Original: art("ru1", "novosti.example", "ru",
+			"Центральный банк повысил ключевую ставку",
+			"Банк России повысил ключевую ставку до шестнадцати процентов из-за инфляции.", "2024-03-07")},
+		{Cluster: "c-sw", Original: art("sw1", "habari.example", "sw",
+			"Benki kuu yapandisha riba",
+			"Benki kuu imepandisha kiwango cha riba kutokana na mfumuko wa bei.", "")},
+	}
+}
+
+func openFixture(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	if err := ix.Upsert(context.Background(), fixture()); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func clusters(r *Result) []string {
+	out := []string{}
+	for _, h := range r.Hits {
+		out = append(out, h.Cluster)
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+func TestSearchText(t *testing.T) {
+	ix := openFixture(t)
+	tests := []struct {
+		name  string
+		q     Query
+		want  []string // expected clusters, any order
+		first string   // expected top hit, if set
+	}{
+		{name: "english stem", q: Query{Text: "raising rate"}, want: []string{"c-en-bank"}},
+		{name: "english possessive stop", q: Query{Text: "evacuated"}, want: []string{"c-en-rain"}},
+		{name: "french plural stem", q: Query{Text: "banques européennes"}, want: []string{"c-fr"}},
+		{name: "words stemmed in several languages", q: Query{Text: "centrales"}, want: []string{"c-fr", "c-en-bank"}},
+		{name: "german stem", q: Query{Text: "Gesetz"}, want: []string{"c-de"}},
+		{name: "arabic with article", q: Query{Text: "البنك"}, want: []string{"c-ar"}},
+		{name: "arabic without article", q: Query{Text: "بنك"}, want: []string{"c-ar"}},
+		{name: "russian inflection", q: Query{Text: "ставки"}, want: []string{"c-ru"}},
+		{name: "fallback language", q: Query{Text: "riba"}, want: []string{"c-sw"}},
+		{name: "phrase", q: Query{Text: `"interest rates"`}, want: []string{"c-en-bank"}},
+		{name: "phrase word order matters", q: Query{Text: `"rates interest"`}, want: []string{}},
+		{name: "must and must not", q: Query{Text: "+bank -inflation"}, want: []string{"c-en-rain"}},
+		{name: "must", q: Query{Text: "+bank +tuesday"}, want: []string{"c-en-bank"}},
+		{name: "field title", q: Query{Text: "title:valley"}, want: []string{"c-en-rain"}},
+		{name: "field title misses body word", q: Query{Text: "title:evacuated"}, want: []string{}},
+		{name: "field body", q: Query{Text: "body:evacuated"}, want: []string{"c-en-rain"}},
+		{name: "field site", q: Query{Text: "site:Sport.Example"}, want: []string{"c-en-football"}},
+		{name: "field sites includes copies", q: Query{Text: "sites:copier.example"}, want: []string{"c-en-bank", "c-en-rain"}},
+		{name: "field lang", q: Query{Text: "lang:fr"}, want: []string{"c-fr"}},
+		{name: "numeric copies", q: Query{Text: "copies:>=2"}, want: []string{"c-en-bank"}},
+		{name: "date range", q: Query{Text: `published:<"2023-01-01"`}, want: []string{"c-en-football"}},
+		{name: "fuzzy", q: Query{Text: "footbal~1"}, want: []string{"c-en-football"}},
+		{name: "wildcard", q: Query{Text: "Evacu*"}, want: []string{"c-en-rain"}},
+		{name: "regexp", q: Query{Text: "/trop.*/"}, want: []string{"c-en-football"}},
+		{name: "title boosted over body", q: Query{Text: "banks bank"}, first: "c-en-bank",
+			want: []string{"c-en-bank", "c-en-rain"}},
+		{name: "empty lists everything newest first", q: Query{Limit: 3},
+			want: []string{"c-de", "c-ru", "c-ar"}, first: "c-de"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ix.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := clusters(r)
+			if !slices.Equal(sorted(got), sorted(tt.want)) {
+				t.Errorf("Search(%+v) = %v, want %v", tt.q, got, tt.want)
+			}
+			if tt.first != "" && (len(got) == 0 || got[0] != tt.first) {
+				t.Errorf("Search(%+v) first = %v, want %s", tt.q, got, tt.first)
+			}
+		})
+	}
+}
+
+func TestSearchFilters(t *testing.T) {
+	ix := openFixture(t)
+	tests := []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{name: "site of a copy", q: Query{Text: "bank", Sites: []string{"copier.example"}}, want: []string{"c-en-bank", "c-en-rain"}},
+		{name: "site with www", q: Query{Sites: []string{"www.naql.example"}}, want: []string{"c-ar"}},
+		{name: "two sites", q: Query{Sites: []string{"reprise.example", "sport.example"}}, want: []string{"c-fr", "c-en-football"}},
+		{name: "lang", q: Query{Lang: "en"}, want: []string{"c-en-bank", "c-en-rain", "c-en-football"}},
+		{name: "lang tag", q: Query{Lang: "FR-ca"}, want: []string{"c-fr"}},
+		{name: "lang restricts text fields", q: Query{Text: "banque", Lang: "en"}, want: []string{}},
+		{name: "lang absent from index", q: Query{Text: "bank", Lang: "ja"}, want: []string{}},
+		{name: "from", q: Query{From: day("2024-03-06")}, want: []string{"c-ar", "c-ru", "c-de"}},
+		{name: "to inclusive", q: Query{To: day("2023-11-20")}, want: []string{"c-en-rain", "c-en-football"}},
+		{name: "from to", q: Query{Text: "bank banque", From: day("2024-01-01"), To: day("2024-03-05")}, want: []string{"c-en-bank", "c-fr"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ix.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := clusters(r); !slices.Equal(sorted(got), sorted(tt.want)) {
+				t.Errorf("Search(%+v) = %v, want %v", tt.q, got, tt.want)
+			}
+			if r.Total != uint64(len(tt.want)) {
+				t.Errorf("Total = %d, want %d", r.Total, len(tt.want))
+			}
+		})
+	}
+}
+
+func TestSearchSortAndPages(t *testing.T) {
+	ix := openFixture(t)
+	all := []string{"c-de", "c-ru", "c-ar", "c-en-bank", "c-fr", "c-en-rain", "c-en-football", "c-sw"}
+	tests := []struct {
+		name string
+		q    Query
+		want []string // exact order
+	}{
+		{name: "newest first, undated last", q: Query{Sort: "-date", Limit: 8}, want: all},
+		{name: "oldest first, undated last", q: Query{Sort: "date", Limit: 3}, want: []string{"c-en-football", "c-en-rain", "c-en-bank"}},
+		{name: "page two", q: Query{Sort: "-date", Limit: 3, Offset: 3}, want: all[3:6]},
+		{name: "last partial page", q: Query{Sort: "-date", Limit: 3, Offset: 6}, want: all[6:]},
+		{name: "past the end", q: Query{Sort: "-date", Limit: 3, Offset: 20}, want: []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ix.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := clusters(r); !slices.Equal(got, tt.want) {
+				t.Errorf("order = %v, want %v", got, tt.want)
+			}
+			if r.Total != 8 {
+				t.Errorf("Total = %d, want 8", r.Total)
+			}
+		})
+	}
+}
+
+func TestSearchHitDisplayAndFacets(t *testing.T) {
+	ix := openFixture(t)
+	r, err := ix.Search(context.Background(), Query{Text: "bank OR banque OR البنك", Highlight: true, Facets: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bank *Hit
+	for i := range r.Hits {
+		if r.Hits[i].Cluster == "c-en-bank" {
+			bank = &r.Hits[i]
+		}
+	}
+	if bank == nil {
+		t.Fatalf("c-en-bank not found in %v", clusters(r))
+	}
+	if bank.Title != "Central bank raises interest rates" || bank.Original.Site != "origin.example" ||
+		bank.Original.URL != "https://origin.example/en1" || !bank.Published.Equal(day("2024-03-05")) || bank.Lang != "en" {
+		t.Errorf("hit display = %+v", bank)
+	}
+	if len(bank.Copies) != 2 || bank.Copies[0].Site != "copier.example" || bank.Copies[0].Similarity != 0.93 ||
+		!bank.Copies[1].Published.Equal(day("2024-03-07")) {
+		t.Errorf("copies = %+v", bank.Copies)
+	}
+	if len(bank.Snippets) == 0 || !strings.Contains(bank.Snippets[0], "<mark>bank</mark>") {
+		t.Errorf("snippets = %q, want a marked match", bank.Snippets)
+	}
+	if r.Facets == nil {
+		t.Fatal("no facets")
+	}
+	facet := func(fs []FacetCount, term string) int {
+		for _, f := range fs {
+			if f.Term == term {
+				return f.Count
+			}
+		}
+		return 0
+	}
+	tests := []struct {
+		name string
+		got  int
+		want int
+	}{
+		{"sites copier.example", facet(r.Facets.Sites, "copier.example"), 2},
+		{"sites origin.example", facet(r.Facets.Sites, "origin.example"), 1},
+		{"sites naql.example", facet(r.Facets.Sites, "naql.example"), 1},
+		{"langs en", facet(r.Facets.Langs, "en"), 2},
+		{"langs ar", facet(r.Facets.Langs, "ar"), 1},
+		{"years 2024", facet(r.Facets.Years, "2024"), 3},
+		{"years 2023", facet(r.Facets.Years, "2023"), 1},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %d, want %d (facets %+v)", tt.name, tt.got, tt.want, r.Facets)
+		}
+	}
+	if len(r.Facets.Years) < 2 || r.Facets.Years[0].Term < r.Facets.Years[1].Term {
+		t.Errorf("years not newest first: %+v", r.Facets.Years)
+	}
+}
+
+func TestResultJSONShape(t *testing.T) {
+	ix := openFixture(t)
+	r, err := ix.Search(context.Background(), Query{Text: "riba", Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"total", "took_ms", "hits", "facets"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("result JSON lacks %q: %s", k, b)
+		}
+	}
+	hit := m["hits"].([]any)[0].(map[string]any)
+	for _, k := range []string{"cluster", "score", "title", "snippets", "lang", "original", "copies"} {
+		if _, ok := hit[k]; !ok {
+			t.Errorf("hit JSON lacks %q: %s", k, b)
+		}
+	}
+	if _, ok := hit["published"]; ok {
+		t.Errorf("undated hit has published: %s", b)
+	}
+	if c, ok := hit["copies"].([]any); !ok || len(c) != 0 {
+		t.Errorf("copies should be an empty array, got %s", b)
+	}
+	for _, k := range []string{"sites", "langs", "years"} {
+		if _, ok := m["facets"].(map[string]any)[k]; !ok {
+			t.Errorf("facets lack %q: %s", k, b)
+		}
+	}
+}
+
+func TestBadQueries(t *testing.T) {
+	ix := openFixture(t)
+	tests := []struct {
+		name   string
+		text   string
+		column int
+		msg    string
+	}{
+		{name: "unterminated phrase", text: `bank "interest rates`, column: 6, msg: "unterminated phrase"},
+		{name: "unterminated regexp", text: `bank /tro.*`, column: 6, msg: "unterminated regular expression"},
+		{name: "invalid regexp", text: `bank /tro[/`, column: 6, msg: "invalid regular expression"},
+		{name: "unknown field", text: `bank colour:red`, column: 6, msg: `unknown field "colour"`},
+		{name: "dangling field", text: `bank title:`, column: 6, msg: "syntax error"},
+		{name: "bad boost", text: `bank rates^x`, column: 6, msg: ""},
+		{name: "column counts characters", text: `البنك title:`, column: 7, msg: "syntax error"},
+		{name: "bad date", text: `published:>"yesterday"`, column: 1, msg: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ix.Search(context.Background(), Query{Text: tt.text})
+			var qe *QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("Search(%q) err = %v, want *QueryError", tt.text, err)
+			}
+			if !errors.Is(err, ErrBadQuery) {
+				t.Errorf("err does not wrap ErrBadQuery")
+			}
+			if qe.Column != tt.column {
+				t.Errorf("column = %d, want %d (%v)", qe.Column, tt.column, err)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v, want it to mention %q", err, tt.msg)
+			}
+		})
+	}
+	optionErrors := []Query{{Limit: -1}, {Limit: MaxLimit + 1}, {Offset: -1}, {Sort: "title"},
+		{From: day("2024-02-01"), To: day("2024-01-01")}}
+	for _, q := range optionErrors {
+		if _, err := ix.Search(context.Background(), q); err == nil {
+			t.Errorf("Search(%+v) accepted bad options", q)
+		}
+	}
+}
+
+func TestUpsertReplacesAndDelete(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	count := func() uint64 {
+		n, err := ix.Count()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	find := func(text string) []string {
+		r, err := ix.Search(ctx, Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return clusters(r)
+	}
+	if n := count(); n != 8 {
+		t.Fatalf("count = %d, want 8", n)
+	}
+	// Dedup found an earlier original for the football story, in German.
+	d := Doc{Cluster: "c-en-football", Original: art("de9", "sport.example", "de", "Pokalfinale gewonnen",
+		"Die Mannschaft gewann das Pokalfinale in der Verlängerung.", "2022-05-13"),
+		Copies: []*article.Article{cp("en3", "sport.example", "2022-05-14", 0.8), cp("x", "copier.example", "", 0.7)}}
+	if err := ix.Upsert(ctx, []Doc{d}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 8 {
+		t.Errorf("count after replace = %d, want 8", n)
+	}
+	if got := find("trophy"); len(got) != 0 {
+		t.Errorf("old text still found: %v", got)
+	}
+	if got := find("Pokalfinale"); !slices.Equal(got, []string{"c-en-football"}) {
+		t.Errorf("new text: %v", got)
+	}
+	if got := find("sites:copier.example"); len(got) != 3 {
+		t.Errorf("copy site not updated: %v", got)
+	}
+	if err := ix.Delete(ctx, []string{"c-en-football", "c-fr", "no-such-cluster"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 6 {
+		t.Errorf("count after delete = %d, want 6", n)
+	}
+	if got := find("Pokalfinale banque"); len(got) != 0 {
+		t.Errorf("deleted clusters found: %v", got)
+	}
+	if err := ix.Upsert(ctx, []Doc{{Cluster: "x"}}); err == nil {
+		t.Error("Upsert accepted a doc without original")
+	}
+}
+
+func TestCheckpointAndReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "bleve")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp, err := ix.Checkpoint(); err != nil || cp != 0 {
+		t.Fatalf("new index checkpoint = %d, %v", cp, err)
+	}
+	ix.BatchSize = 3 // several batches
+	if err := ix.Apply(ctx, fixture(), []string{"gone"}, 42); err != nil {
+		t.Fatal(err)
+	}
+	if cp, _ := ix.Checkpoint(); cp != 42 {
+		t.Errorf("checkpoint = %d, want 42", cp)
+	}
+	if err := ix.SetCheckpoint(43); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if cp, _ := ix.Checkpoint(); cp != 43 {
+		t.Errorf("checkpoint after reopen = %d, want 43", cp)
+	}
+	if n, _ := ix.Count(); n != 8 {
+		t.Errorf("count after reopen = %d", n)
+	}
+	// The languages present survive a reopen: an Arabic query still works.
+	r, err := ix.Search(ctx, Query{Text: "بنك"})
+	if err != nil || !slices.Equal(clusters(r), []string{"c-ar"}) {
+		t.Errorf("arabic after reopen = %v, %v", r, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	build := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "bleve")
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Apply(context.Background(), fixture(), nil, 8); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+		want   error
+	}{
+		{name: "garbage meta", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.WriteFile(filepath.Join(dir, metaFile), []byte("{not json"), 0o644))
+		}},
+		{name: "missing meta", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.Remove(filepath.Join(dir, metaFile)))
+		}},
+		{name: "garbage root", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.WriteFile(filepath.Join(dir, "store", "root.bolt"), bytes.Repeat([]byte{0xAB}, 8192), 0o600))
+		}},
+		{name: "other layout", want: ErrIncompatible, damage: func(t *testing.T, dir string) {
+			ix, err := Open(dir)
+			must(t, err)
+			must(t, ix.bi.SetInternal([]byte(keyMapping), []byte("syndex-index-0")))
+			must(t, ix.Close())
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := build(t)
+			tt.damage(t, dir)
+			ix, err := Open(dir)
+			if err == nil {
+				ix.Close()
+				t.Fatal("Open succeeded on a damaged index")
+			}
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Open err = %v, want %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), dir) {
+				t.Errorf("error %q does not name the directory", err)
+			}
+		})
+	}
+	t.Run("truncated segment", func(t *testing.T) {
+		// Scorch falls back to the newest snapshot it can load; whatever
+		// it opens must keep checkpoint and documents consistent.
+		dir := build(t)
+		segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+		if len(segs) == 0 {
+			t.Fatal("no segment files")
+		}
+		for _, s := range segs {
+			must(t, os.Truncate(s, 10))
+		}
+		ix, err := Open(dir)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("Open err = %v, want ErrCorrupt", err)
+			}
+			return
+		}
+		defer ix.Close()
+		n, _ := ix.Count()
+		cp, _ := ix.Checkpoint()
+		if !(n == 8 && cp == 8) && cp != 0 {
+			t.Errorf("after fallback: %d docs with checkpoint %d", n, cp)
+		}
+	})
+	t.Run("no index yet", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "none")
+		if _, err := OpenExisting(dir); !errors.Is(err, ErrNoIndex) {
+			t.Errorf("OpenExisting err = %v, want ErrNoIndex", err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("OpenExisting created %s", dir)
+		}
+	})
+	t.Run("locked", func(t *testing.T) {
+		dir := build(t)
+		ix, err := Open(dir)
+		must(t, err)
+		defer ix.Close()
+		if ix2, err := OpenExisting(dir); !errors.Is(err, ErrLocked) {
+			if err == nil {
+				ix2.Close()
+			}
+			t.Errorf("second Open err = %v, want ErrLocked", err)
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	ix := openFixture(t)
+	r, err := ix.Search(context.Background(), Query{Text: "interest", Highlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := r.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"1–1 of 1 stories",
+		"  1. Central bank raises interest rates",
+		"2024-03-05  origin.example  https://origin.example/en1  [en]",
+		"copies (2): copier.example 2024-03-06 (0.93), mirror.example 2024-03-07 (0.88)",
+		"*interest*",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "<mark>") {
+		t.Errorf("table keeps HTML marks:\n%s", out)
+	}
+	empty := &Result{}
+	b.Reset()
+	must(t, empty.WriteTable(&b))
+	if b.String() != "no matches\n" {
+		t.Errorf("empty table = %q", b.String())
+	}
+}
+
+// TestReadWhileWriting checks a reader sharing the Index sees each batch
+// as soon as Upsert returns, while the writer keeps going.
+func TestReadWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(filepath.Join(t.TempDir(), "bleve"))
+	must(t, err)
+	defer ix.Close()
+	written := make(chan int, 100)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(written)
+		for i := range 20 {
+			d := Doc{Cluster: fmt.Sprintf("w%d", i), Original: art(fmt.Sprintf("w%d", i), "live.example", "en",
+				fmt.Sprintf("Live story number%d", i), "Breaking news keeps arriving.", "2025-01-02")}
+			if err := ix.Upsert(ctx, []Doc{d}); err != nil {
+				errc <- err
+				return
+			}
+			written <- i
+		}
+	}()
+	for i := range written {
+		r, err := ix.Search(ctx, Query{Text: fmt.Sprintf("title:number%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total != 1 {
+			t.Errorf("story %d not visible after its Upsert returned (total %d)", i, r.Total)
+		}
+	}
+	select {
+	case err := <-errc:
+		t.Fatal(err)
+	default:
+	}
+	if n, _ := ix.Count(); n != 20 {
+		t.Errorf("count = %d, want 20", n)
+	}
+}
+
+func TestAnalysisFor(t *testing.T) {
+	tests := map[string]string{
+		"en": "en", "EN-us": "en", "pt_BR": "pt", "zh": "cjk", "ja": "cjk", "nb": "no",
+		"bg": "bg", "ca": "ca", "": "std", "sw": "std", "pl": "std", "std": "std", "eng": "en",
+	}
+	for in, want := range tests {
+		if got := analysisFor(in); got != want {
+			t.Errorf("analysisFor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
