@@ -1,0 +1,100 @@
+package dedup
+
+import (
+	"github.com/syndex/syndex/article"
+)
+
+// EvalResult scores a clustering against truth labels.
+type EvalResult struct {
+	Articles  int     // articles scored
+	Precision float64 // pairwise: share of predicted same-cluster pairs that are true
+	Recall    float64 // pairwise: share of true same-cluster pairs predicted
+	F1        float64
+	ARI       float64 // Adjusted Rand Index
+	// OriginalAccuracy is the share of labelled originals (in true clusters
+	// of two or more found articles) that were assigned role original with
+	// themselves as original.
+	OriginalAccuracy float64
+	OriginalsJudged  int
+	TruePairs        int64
+	PredictedPairs   int64
+}
+
+func pairs(n int64) int64 { return n * (n - 1) / 2 }
+
+// Evaluate compares assignments with the articles' TruthCluster and
+// TruthOriginal labels. Assignments are matched to articles by id; an
+// article without a truth_cluster is its own true cluster, and one without
+// an assignment is left out.
+func Evaluate(arts []*article.Article, as []article.Assignment) EvalResult {
+	byID := make(map[string]article.Assignment, len(as))
+	for _, x := range as {
+		byID[x.ID] = x
+	}
+	type cell struct{ truth, pred string }
+	joint := make(map[cell]int64)
+	truth := make(map[string]int64)
+	pred := make(map[string]int64)
+	var res EvalResult
+	seen := make(map[string]bool, len(arts))
+	for _, a := range arts {
+		x, ok := byID[a.ID]
+		if !ok || seen[a.ID] {
+			continue
+		}
+		seen[a.ID] = true
+		t := a.TruthCluster
+		if t == "" {
+			t = "\x00" + a.ID
+		}
+		joint[cell{t, x.Cluster}]++
+		truth[t]++
+		pred[x.Cluster]++
+		res.Articles++
+	}
+	var tp, tPairs, pPairs int64
+	for _, n := range joint {
+		tp += pairs(n)
+	}
+	for _, n := range truth {
+		tPairs += pairs(n)
+	}
+	for _, n := range pred {
+		pPairs += pairs(n)
+	}
+	res.TruePairs, res.PredictedPairs = tPairs, pPairs
+	res.Precision, res.Recall = ratio(tp, pPairs), ratio(tp, tPairs)
+	if res.Precision+res.Recall > 0 {
+		res.F1 = 2 * res.Precision * res.Recall / (res.Precision + res.Recall)
+	}
+	all := pairs(int64(res.Articles))
+	if all > 0 {
+		expected := float64(tPairs) * float64(pPairs) / float64(all)
+		maxIndex := (float64(tPairs) + float64(pPairs)) / 2
+		if maxIndex == expected {
+			res.ARI = 1
+		} else {
+			res.ARI = (float64(tp) - expected) / (maxIndex - expected)
+		}
+	}
+	var right int
+	for _, a := range arts {
+		x, ok := byID[a.ID]
+		if !a.TruthOriginal || !ok || truth[a.TruthCluster] < 2 {
+			continue
+		}
+		res.OriginalsJudged++
+		if x.Role == article.RoleOriginal && x.Original == a.ID {
+			right++
+		}
+	}
+	res.OriginalAccuracy = ratio(int64(right), int64(res.OriginalsJudged))
+	return res
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}

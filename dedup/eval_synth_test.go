@@ -1,0 +1,50 @@
+package dedup_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/synth"
+)
+
+// runArticles pushes arts through Run and returns the assignments.
+func runArticles(t testing.TB, arts []*article.Article, cfg dedup.Config) []article.Assignment {
+	t.Helper()
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	for _, a := range arts {
+		if err := enc.Encode(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if _, err := dedup.Run(context.Background(), &in, &out, cfg); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	var as []article.Assignment
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var x article.Assignment
+		if err := dec.Decode(&x); err != nil {
+			t.Fatal(err)
+		}
+		as = append(as, x)
+	}
+	return as
+}
+
+func TestSyntheticQuality(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		arts := synth.Generate(synth.Default(), seed)
+		as := runArticles(t, arts, dedup.DefaultConfig())
+		r := dedup.Evaluate(arts, as)
+		t.Logf("seed %d: %d articles P=%.4f R=%.4f F1=%.4f ARI=%.4f orig=%.4f (%d)", seed, r.Articles, r.Precision, r.Recall, r.F1, r.ARI, r.OriginalAccuracy, r.OriginalsJudged)
+		if r.F1 < 0.98 || r.OriginalAccuracy < 0.95 {
+			t.Errorf("seed %d: F1 %.4f (want ≥ 0.98), original accuracy %.4f (want ≥ 0.95)", seed, r.F1, r.OriginalAccuracy)
+		}
+	}
+}

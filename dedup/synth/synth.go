@@ -1,0 +1,269 @@
+// Package synth generates seeded, labelled syndication sets for evaluating
+// package dedup: original stories from a few outlets, copies on
+// republishers that wrap them in their own header, attribution, donation
+// appeal and disclaimer, truncate them ("read more at"), retitle them, edit
+// a few words, drop or reorder paragraphs and add quote, whitespace and
+// OCR-like noise, plus hard negatives: independent stories on the same
+// event that share names and one quoted paragraph. Every Article carries
+// its truth_cluster, and the original carries truth_original.
+//
+// The text is made of invented words with a Zipf-like distribution, so the
+// set is free of copyrighted material and the same seed always gives the
+// same set.
+package synth
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/syndex/syndex/article"
+)
+
+// Options shapes a generated set; the zero value of a field takes the
+// default from Default.
+type Options struct {
+	Stories      int     // original stories
+	Origins      int     // sites that publish originals
+	Republishers int     // sites that publish copies
+	CopyRate     float64 // mean copies per story
+	HardNegRate  float64 // share of stories that get a same-event sibling
+}
+
+// Default returns the options used by `syndex eval dedup --generate`.
+func Default() Options {
+	return Options{Stories: 400, Origins: 8, Republishers: 16, CopyRate: 1.6, HardNegRate: 0.25}
+}
+
+var function = strings.Fields("the of and to in a is that for on was with he it as at by from his have said be has an were are but not this which they who after had their been will more would its also one than over into when up two about new other")
+
+type gen struct {
+	r      *rand.Rand
+	vocab  []string
+	t0     time.Time
+	origin []string
+	repub  []repubSite
+}
+
+type repubSite struct {
+	name       string
+	header     string
+	donation   string
+	disclaimer string
+	truncates  bool
+	attributes bool
+}
+
+// Generate returns about opt.Stories*(1+opt.CopyRate+opt.HardNegRate)
+// labelled Articles in a shuffled order, deterministic in seed.
+func Generate(opt Options, seed uint64) []*article.Article {
+	def := Default()
+	if opt.Stories <= 0 {
+		opt.Stories = def.Stories
+	}
+	if opt.Origins <= 0 {
+		opt.Origins = def.Origins
+	}
+	if opt.Republishers <= 0 {
+		opt.Republishers = def.Republishers
+	}
+	if opt.CopyRate <= 0 {
+		opt.CopyRate = def.CopyRate
+	}
+	if opt.HardNegRate < 0 {
+		opt.HardNegRate = 0
+	}
+	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x5eed)), t0: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	g.vocab = make([]string, 6000)
+	for i := range g.vocab {
+		g.vocab[i] = g.word()
+	}
+	for i := range opt.Origins {
+		g.origin = append(g.origin, fmt.Sprintf("%s-%d.example", g.word(), i))
+	}
+	for i := range opt.Republishers {
+		s := repubSite{name: fmt.Sprintf("%s%d.example", g.word(), i)}
+		s.header = "From the " + s.name + " newsroom: " + g.sentence(nil, 6, 10)
+		s.donation = "Support independent news. " + g.sentence(nil, 14, 20) + " " + g.sentence(nil, 10, 16)
+		s.disclaimer = "Disclaimer: " + g.paragraph(nil, 4, 5)
+		s.truncates = i%4 == 1
+		s.attributes = i%3 != 2
+		g.repub = append(g.repub, s)
+	}
+	var out []*article.Article
+	for s := range opt.Stories {
+		out = append(out, g.story(s, opt)...)
+	}
+	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+func (g *gen) word() string {
+	syl := []string{"ka", "lo", "mi", "ne", "ra", "tu", "be", "si", "do", "va", "zen", "tor", "ul", "an", "ri", "po", "gha", "mer", "sta", "qui", "ob", "el", "dru", "fin"}
+	n := 2 + g.r.IntN(3)
+	var b strings.Builder
+	for range n {
+		b.WriteString(syl[g.r.IntN(len(syl))])
+	}
+	return b.String()
+}
+
+// pick draws a vocabulary word with a Zipf-like skew, or a function word.
+func (g *gen) pick() string {
+	if g.r.IntN(100) < 38 {
+		return function[g.r.IntN(len(function))]
+	}
+	x := g.r.Float64()
+	return g.vocab[int(x*x*x*float64(len(g.vocab)))]
+}
+
+func (g *gen) sentence(names []string, lo, hi int) string {
+	n := lo + g.r.IntN(hi-lo+1)
+	ws := make([]string, n)
+	for i := range ws {
+		if len(names) > 0 && g.r.IntN(9) == 0 {
+			ws[i] = names[g.r.IntN(len(names))]
+		} else {
+			ws[i] = g.pick()
+		}
+	}
+	ws[0] = strings.ToUpper(ws[0][:1]) + ws[0][1:]
+	return strings.Join(ws, " ") + "."
+}
+
+func (g *gen) paragraph(names []string, lo, hi int) string {
+	n := lo + g.r.IntN(hi-lo+1)
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = g.sentence(names, 8, 22)
+	}
+	return strings.Join(ss, " ")
+}
+
+type story struct {
+	id, site, url, title string
+	paras                []string
+	published            time.Time
+}
+
+// story writes one original (and maybe a same-event sibling) and its copies.
+func (g *gen) story(s int, opt Options) []*article.Article {
+	names := make([]string, 3)
+	for i := range names {
+		w := g.word()
+		names[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	quote := "“" + g.sentence(names, 12, 20) + " " + g.sentence(names, 10, 16) + "” said " + names[0] + "."
+	day := g.t0.Add(time.Duration(s) * 3 * time.Hour)
+	var out []*article.Article
+	mk := func(tag string, site string) story {
+		st := story{id: fmt.Sprintf("s%04d%s", s, tag), site: site, title: g.sentence(names, 5, 9)}
+		st.url = fmt.Sprintf("https://%s/news/%s", site, st.id)
+		np := 5 + g.r.IntN(8)
+		for i := range np {
+			if i == np/2 {
+				st.paras = append(st.paras, quote)
+				continue
+			}
+			st.paras = append(st.paras, g.paragraph(names, 2, 4))
+		}
+		st.published = day.Add(time.Duration(g.r.IntN(240)) * time.Minute)
+		return st
+	}
+	orig := mk("", g.origin[g.r.IntN(len(g.origin))])
+	out = append(out, g.original(orig))
+	if g.r.Float64() < opt.HardNegRate {
+		sib := mk("n", g.origin[g.r.IntN(len(g.origin))])
+		out = append(out, g.original(sib))
+	}
+	copies := g.r.IntN(int(2*opt.CopyRate) + 1)
+	if copies > len(g.repub) {
+		copies = len(g.repub)
+	}
+	for _, ri := range g.r.Perm(len(g.repub))[:copies] {
+		out = append(out, g.copyOf(orig, g.repub[ri], ri))
+	}
+	return out
+}
+
+func (g *gen) original(st story) *article.Article {
+	a := &article.Article{ID: st.id, URL: st.url, Site: st.site, Title: st.title,
+		Text: strings.Join(st.paras, "\n\n"), Published: st.published,
+		Fetched:      st.published.Add(time.Duration(1+g.r.IntN(600)) * time.Minute),
+		TruthCluster: st.id, TruthOriginal: true}
+	if g.r.IntN(10) == 0 {
+		a.Published = time.Time{} // no date found on the page
+	}
+	return a
+}
+
+// copyOf republishes st on site rs with a random mix of transformations.
+func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
+	paras := append([]string(nil), st.paras...)
+	if rs.truncates || g.r.IntN(10) == 0 {
+		keep := max(2, len(paras)*(35+g.r.IntN(30))/100)
+		paras = append(paras[:keep:keep], "Read more at "+st.site)
+	} else {
+		if g.r.IntN(4) == 0 && len(paras) > 4 {
+			i := 1 + g.r.IntN(len(paras)-2)
+			paras = append(paras[:i], paras[i+1:]...)
+		}
+		if g.r.IntN(4) == 0 && len(paras) > 3 {
+			i := g.r.IntN(len(paras) - 1)
+			paras[i], paras[i+1] = paras[i+1], paras[i]
+		}
+	}
+	for i := range paras {
+		paras[i] = g.noise(paras[i])
+	}
+	var body []string
+	body = append(body, rs.header)
+	if rs.attributes {
+		body = append(body, "This article first appeared on "+st.site+" and is republished here.")
+	}
+	body = append(body, paras...)
+	body = append(body, rs.donation, rs.disclaimer)
+	id := fmt.Sprintf("%s-c%02d", st.id, ri)
+	pub := st.published.Add(time.Duration(30+g.r.IntN(3*24*60)) * time.Minute)
+	a := &article.Article{ID: id, URL: fmt.Sprintf("https://%s/%d/%s", rs.name, pub.Year(), id), Site: rs.name,
+		Title: st.title, Text: strings.Join(body, "\n\n"), Published: pub,
+		Fetched: pub.Add(time.Duration(1+g.r.IntN(600)) * time.Minute), TruthCluster: st.id}
+	if g.r.IntN(3) == 0 {
+		a.Title = "Update: " + g.sentence(nil, 4, 8) // retitled
+	}
+	if rs.attributes {
+		a.Source = st.site
+	}
+	switch g.r.IntN(10) {
+	case 0:
+		a.Canonical = st.url
+	case 1:
+		a.Published = time.Time{}
+	case 2:
+		a.Published = st.published.Truncate(24 * time.Hour) // day precision only
+	}
+	return a
+}
+
+// noise applies light edits: a few words changed, curly or straight
+// quotes, doubled spaces, OCR-like letter swaps.
+func (g *gen) noise(p string) string {
+	ws := strings.Fields(p)
+	level := g.r.IntN(4)
+	for i := range ws {
+		switch x := g.r.IntN(100); {
+		case level >= 1 && x < 2:
+			ws[i] = g.pick()
+		case level >= 2 && x < 4:
+			ws[i] = strings.NewReplacer("m", "rn", "l", "1", "o", "0", "e", "c").Replace(ws[i])
+		case level >= 3 && x < 6:
+			ws[i] += " "
+		}
+	}
+	out := strings.Join(ws, " ")
+	if g.r.IntN(2) == 0 {
+		out = strings.NewReplacer("“", "\"", "”", "\"", " - ", " — ").Replace(out)
+	}
+	return out
+}
