@@ -1,0 +1,113 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+const crashEnv = "SYNDEX_INDEX_CRASH_WRITER"
+
+const crashBatch = 40
+
+func crashDocs(seq uint64) []Doc {
+	docs := make([]Doc, crashBatch)
+	for j := range docs {
+		id := fmt.Sprintf("b%d-%d", seq, j)
+		docs[j] = Doc{Cluster: id, Original: art(id, "crash.example", "en",
+			fmt.Sprintf("Batch batch%d story", seq), "Text written just before the power went out.", "2025-02-01")}
+	}
+	return docs
+}
+
+// crashWriter is the child process: it indexes one batch per checkpoint,
+// resuming after the index's checkpoint, and prints each checkpoint once
+// Apply returned, until it is killed.
+func crashWriter(dir string) {
+	ix, err := Open(dir)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	cp, err := ix.Checkpoint()
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	for seq := cp + 1; ; seq++ {
+		if err := ix.Apply(context.Background(), crashDocs(seq), nil, seq); err != nil {
+			fmt.Println("error", err)
+			os.Exit(3)
+		}
+		fmt.Println(seq)
+	}
+}
+
+// TestCrashConsistency kills a writer process with SIGKILL mid-stream,
+// several times, and checks the index reopens with exactly the documents
+// its checkpoint promises and at least every batch the writer saw commit.
+func TestCrashConsistency(t *testing.T) {
+	if dir := os.Getenv(crashEnv); dir != "" {
+		crashWriter(dir)
+		return
+	}
+	if testing.Short() {
+		t.Skip("spawns writer processes")
+	}
+	dir := filepath.Join(t.TempDir(), "bleve")
+	for round := range 3 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashConsistency$")
+		cmd.Env = append(os.Environ(), crashEnv+"="+dir)
+		out, err := cmd.StdoutPipe()
+		must(t, err)
+		must(t, cmd.Start())
+		sc := bufio.NewScanner(out)
+		var acked uint64
+		lines := 0
+		for sc.Scan() && lines < 4+round*3 {
+			n, err := strconv.ParseUint(sc.Text(), 10, 64)
+			if err != nil {
+				_ = cmd.Process.Kill()
+				t.Fatalf("writer said %q", sc.Text())
+			}
+			acked = n
+			lines++
+		}
+		time.Sleep(time.Duration(round*7) * time.Millisecond) // land mid-batch at varying points
+		must(t, cmd.Process.Kill())
+		_ = cmd.Wait()
+
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatalf("round %d: reopen after kill -9: %v", round, err)
+		}
+		cp, err := ix.Checkpoint()
+		must(t, err)
+		n, err := ix.Count()
+		must(t, err)
+		if cp < acked {
+			t.Errorf("round %d: checkpoint %d behind acknowledged batch %d", round, cp, acked)
+		}
+		if n != cp*crashBatch {
+			t.Errorf("round %d: %d documents, checkpoint %d promises %d", round, n, cp, cp*crashBatch)
+		}
+		for _, c := range []struct {
+			seq  uint64
+			want uint64
+		}{{cp, crashBatch}, {cp + 1, 0}} {
+			r, err := ix.Search(context.Background(), Query{Text: fmt.Sprintf("title:batch%d", c.seq)})
+			must(t, err)
+			if r.Total != c.want {
+				t.Errorf("round %d: batch %d has %d documents, want %d", round, c.seq, r.Total, c.want)
+			}
+		}
+		must(t, ix.Close())
+		t.Logf("round %d: writer acknowledged %d, index at checkpoint %d with %d docs", round, acked, cp, n)
+	}
+}
