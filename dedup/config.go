@@ -51,7 +51,7 @@ func DefaultConfig() Config {
 		Bands:         32,
 		Rows:          2,
 		Containment:   0.5,
-		Jaccard:       0.12,
+		Jaccard:       0.05,
 		MinShared:     3,
 		SiteMinDocs:   3,
 		SiteFrac:      0.2,

@@ -149,22 +149,34 @@ func containsWord(name, label string) bool {
 	return len(name) >= len(label) && (name[:len(label)] == label || name[len(name)-len(label):] == label)
 }
 
-// earliest keeps the candidates with the smallest non-zero time; ok is
-// false when some candidate has no time.
+// earliest keeps the candidates that no other candidate precedes; ok is
+// false when some candidate has no time. A time at exactly midnight UTC is
+// taken to be a bare date, and is compared with the others by day only,
+// so "2024-03-01" does not beat "2024-03-01T09:30Z".
 func (ix *Index) earliest(cands []uint32, at func(*doc) int64) ([]uint32, bool) {
-	var best int64
 	for _, m := range cands {
-		t := at(&ix.docs[m])
-		if t == 0 {
+		if at(&ix.docs[m]) == 0 {
 			return cands, false
 		}
-		if best == 0 || t < best {
-			best = t
+	}
+	const day = 86400
+	before := func(a, b int64) bool {
+		if a%day == 0 || b%day == 0 {
+			return a/day < b/day
 		}
+		return a < b
 	}
 	var next []uint32
 	for _, m := range cands {
-		if at(&ix.docs[m]) == best {
+		tm := at(&ix.docs[m])
+		first := true
+		for _, x := range cands {
+			if x != m && before(at(&ix.docs[x]), tm) {
+				first = false
+				break
+			}
+		}
+		if first {
 			next = append(next, m)
 		}
 	}
