@@ -1,0 +1,205 @@
+// Package crawler is syndex's polite crawler. It owns the frontier (a
+// resumable, SURT-keyed queue kept in the archive's bbolt store), per-host
+// politeness (one request in flight per host, a minimum gap that honours
+// Crawl-delay and slows down with the host), robots.txt per RFC 9309,
+// back-off on 429/503, discovery through sitemaps and feeds, the limits
+// that protect it from hostile servers, and the WARC record of every
+// exchange. Colly does the HTTP requests and the HTML link callbacks.
+//
+// It does not decide what an article is: every successfully fetched HTML
+// page is handed to the caller's Handler, one at a time, and extraction,
+// dedup and indexing happen there.
+package crawler
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// Version is the syndex version named in the default User-Agent.
+var Version = "0.1.0"
+
+// DefaultUserAgent names syndex, its version and where to learn about it.
+func DefaultUserAgent() string {
+	return "syndex/" + Version + " (+https://github.com/syndex/syndex)"
+}
+
+// Config is one crawl's settings. Zero values mean the documented default.
+type Config struct {
+	Seeds     []string // start URLs; their hosts are in scope
+	UserAgent string   // default DefaultUserAgent()
+
+	Delay         time.Duration // minimum gap per host (default 1s); gap = max(Crawl-delay, Delay)
+	MaxCrawlDelay time.Duration // cap on robots.txt Crawl-delay (default 60s)
+	SlowFactor    float64       // gap is at least SlowFactor × last response time (default 2)
+	MaxDelay      time.Duration // upper bound of the slow-host scaling (default 60s)
+	Concurrency   int           // hosts fetched in parallel (default 256); always one per host
+
+	MaxPages        int // pages handed to the handler this run (0 = unlimited)
+	MaxPagesPerHost int // per-host page budget this run (0 = unlimited)
+	MaxDepth        int // link depth from the seeds (0 = unlimited)
+
+	AllowPrivate bool     // permit loopback, private and link-local addresses
+	Subdomains   bool     // subdomains of seed hosts are in scope
+	Hosts        []string // further in-scope hosts
+	Include      []string // regexps: a URL must match one of them (when any are set)
+	Exclude      []string // regexps: a URL matching one is out of scope
+
+	MaxBodySize    int64         // bytes of body kept (default 10 MiB); longer bodies are truncated and marked
+	MaxDecodedSize int64         // bytes after gzip/deflate decoding (default 4 × MaxBodySize)
+	ConnectTimeout time.Duration // default 10s
+	HeaderTimeout  time.Duration // time to response headers (default 30s)
+	Timeout        time.Duration // whole request including body (default 60s)
+	MaxRedirects   int           // default 10
+	MaxURLLength   int           // default 2048
+
+	MaxRetries    int           // attempts per URL on 429/5xx/network errors (default 3)
+	BackoffBase   time.Duration // first back-off without Retry-After (default 5s), doubled per failure
+	MaxBackoff    time.Duration // cap on back-off and Retry-After (default 10m)
+	ParkAfter     int           // consecutive failures before a host is parked (default 5)
+	ParkFor       time.Duration // how long a parked host rests (default 30m)
+	MaxWait       time.Duration // hosts not ready within this are left for the next run (default 30m)
+	RobotsTTL     time.Duration // robots.txt cache lifetime (default 24h)
+	RobotsRetry   time.Duration // retry after a 5xx/unreachable robots.txt (default 5m)
+	RobotsRetries int           // failed robots.txt fetches before a host is given up this run (default 3)
+
+	DisableSitemaps bool          // do not read robots.txt Sitemap: lines and /sitemap.xml
+	DisableFeeds    bool          // do not follow <link rel=alternate> feeds
+	SitemapMaxAge   time.Duration // skip sitemap URLs whose lastmod is older (0 = keep all)
+	MaxSitemapURLs  int           // per sitemap file (default 50000)
+
+	WARCDir     string // WARC files and CDXJ (default <archive>/warc); "-" disables WARC
+	WARCMaxSize int64  // rotation size (default 1 GB)
+	StatsFile   string // live stats JSON (default <archive>/stats.json); "-" disables
+
+	Logger *slog.Logger // default slog.Default()
+}
+
+// settings is a validated Config with defaults applied.
+type settings struct {
+	Config
+	include, exclude []*regexp.Regexp
+	seedHosts        map[string]bool
+}
+
+func (cfg Config) withDefaults(archive string) (*settings, error) {
+	s := &settings{Config: cfg, seedHosts: map[string]bool{}}
+	c := &s.Config
+	if c.UserAgent == "" {
+		c.UserAgent = DefaultUserAgent()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	defInt := func(d *int, v int) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.Delay, time.Second)
+	def(&c.MaxCrawlDelay, 60*time.Second)
+	def(&c.MaxDelay, 60*time.Second)
+	if c.SlowFactor <= 0 {
+		c.SlowFactor = 2
+	}
+	defInt(&c.Concurrency, 256)
+	if c.MaxBodySize <= 0 {
+		c.MaxBodySize = 10 << 20
+	}
+	if c.MaxDecodedSize <= 0 {
+		c.MaxDecodedSize = 4 * c.MaxBodySize
+	}
+	def(&c.ConnectTimeout, 10*time.Second)
+	def(&c.HeaderTimeout, 30*time.Second)
+	def(&c.Timeout, 60*time.Second)
+	defInt(&c.MaxRedirects, 10)
+	defInt(&c.MaxURLLength, 2048)
+	defInt(&c.MaxRetries, 3)
+	def(&c.BackoffBase, 5*time.Second)
+	def(&c.MaxBackoff, 10*time.Minute)
+	defInt(&c.ParkAfter, 5)
+	def(&c.ParkFor, 30*time.Minute)
+	def(&c.MaxWait, 30*time.Minute)
+	def(&c.RobotsTTL, 24*time.Hour)
+	def(&c.RobotsRetry, 5*time.Minute)
+	defInt(&c.RobotsRetries, 3)
+	defInt(&c.MaxSitemapURLs, 50000)
+	if c.WARCDir == "" {
+		c.WARCDir = archive + "/warc"
+	}
+	if c.StatsFile == "" {
+		c.StatsFile = archive + "/stats.json"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if len(c.Seeds) == 0 {
+		return nil, fmt.Errorf("crawl config: no seeds")
+	}
+	for _, raw := range c.Seeds {
+		u, err := Canonicalize(raw)
+		if err != nil {
+			return nil, fmt.Errorf("crawl config: seed %q: %w", raw, err)
+		}
+		s.seedHosts[hostKey(u.Hostname())] = true
+	}
+	for _, h := range c.Hosts {
+		s.seedHosts[hostKey(h)] = true
+	}
+	for _, p := range c.Include {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("crawl config: include pattern %q: %w", p, err)
+		}
+		s.include = append(s.include, re)
+	}
+	for _, p := range c.Exclude {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("crawl config: exclude pattern %q: %w", p, err)
+		}
+		s.exclude = append(s.exclude, re)
+	}
+	return s, nil
+}
+
+// inScope reports whether u may be crawled under the configured scope.
+func (s *settings) inScope(u *url.URL) bool {
+	h := hostKey(u.Hostname())
+	ok := s.seedHosts[h]
+	if !ok && s.Subdomains {
+		for sh := range s.seedHosts {
+			if len(h) > len(sh) && h[len(h)-len(sh)-1:] == "."+sh {
+				ok = true
+				break
+			}
+		}
+	}
+	if !ok {
+		return false
+	}
+	str := u.String()
+	if len(s.include) > 0 {
+		match := false
+		for _, re := range s.include {
+			if re.MatchString(str) {
+				match = true
+				break
+			}
+		}
+		if !match {
+			return false
+		}
+	}
+	for _, re := range s.exclude {
+		if re.MatchString(str) {
+			return false
+		}
+	}
+	return true
+}

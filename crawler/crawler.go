@@ -1,0 +1,922 @@
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/warc"
+)
+
+// Crawler runs polite crawl passes over a configured set of seeds.
+type Crawler struct {
+	s   *settings
+	st  *store.Store
+	db  *bolt.DB
+	h   Handler
+	log *slog.Logger
+	tr  *transport
+	col *colly.Collector
+	w   *warc.Writer
+
+	pass      int
+	handlerMu sync.Mutex
+
+	mu        sync.Mutex
+	hosts     map[string]*hostState
+	order     []*hostState
+	inflight  int
+	pagesSent int // page requests dispatched this run (MaxPages)
+	wake      chan struct{}
+	stats     Stats
+	started   time.Time
+}
+
+// hostState is the scheduler's view of one host (scheme-less host:port).
+type hostState struct {
+	name        string
+	scheme      string
+	queue       []*entry
+	busy        bool
+	next        time.Time // earliest start of the next request
+	robots      *robots
+	robotsUntil time.Time
+	robotsFails int
+	fails       int // consecutive 429/5xx/network failures
+	lastRTT     time.Duration
+	pages       int    // page requests dispatched this run
+	dropped     string // why the host sits out the rest of this run
+}
+
+// New prepares a crawler over the archive st; h receives the HTML pages.
+func New(cfg Config, st *store.Store, h Handler) (*Crawler, error) {
+	if st == nil {
+		return nil, errors.New("crawler: nil store")
+	}
+	if h == nil {
+		h = func(context.Context, *Page) error { return nil }
+	}
+	s, err := cfg.withDefaults(st.Dir())
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureBuckets(st.DB()); err != nil {
+		return nil, err
+	}
+	c := &Crawler{s: s, st: st, db: st.DB(), h: h, log: s.Logger, hosts: map[string]*hostState{}, wake: make(chan struct{}, 1)}
+	if s.WARCDir != "-" {
+		c.w, err = warc.NewWriter(s.WARCDir, warc.Options{MaxFileSize: s.WARCMaxSize, Logger: s.Logger, Info: []warc.Field{
+			{Name: "software", Value: "syndex/" + Version},
+			{Name: "http-header-user-agent", Value: s.UserAgent},
+			{Name: "robots", Value: "obey"},
+			{Name: "description", Value: "syndex polite crawl"},
+		}})
+		if err != nil {
+			return nil, err
+		}
+	}
+	c.tr = newTransport(s, c.w)
+	c.tr.condFor = c.loadCond
+	c.col = newCollector(s, c.tr)
+	return c, nil
+}
+
+func (c *Crawler) host(e *entry) *hostState {
+	h := c.hosts[e.Host]
+	if h == nil {
+		scheme := "http"
+		if u, err := url.Parse(e.URL); err == nil {
+			scheme = u.Scheme
+		}
+		h = &hostState{name: e.Host, scheme: scheme}
+		c.hosts[e.Host] = h
+		c.order = append(c.order, h)
+	}
+	return h
+}
+
+// push adds e to its host's queue in priority order; c.mu must be held.
+func (c *Crawler) push(e *entry, front bool) {
+	h := c.host(e)
+	if front {
+		h.queue = append([]*entry{e}, h.queue...)
+		return
+	}
+	if e.Kind == kindPage {
+		h.queue = append(h.queue, e)
+		return
+	}
+	i := 0
+	for i < len(h.queue) && h.queue[i].Kind != kindPage {
+		i++
+	}
+	h.queue = append(h.queue[:i], append([]*entry{e}, h.queue[i:]...)...)
+}
+
+// newEntry canonicalises raw and checks scope, traps and depth; it returns
+// nil (and counts why) when raw is not to be crawled.
+func (c *Crawler) newEntry(raw string, k kind, depth int, seed bool) *entry {
+	u, err := Canonicalize(raw)
+	if err != nil {
+		c.count(func(s *Stats) { s.Skipped++ })
+		return nil
+	}
+	if !seed {
+		if !c.s.inScope(u) {
+			c.count(func(s *Stats) { s.OutOfScope++ })
+			return nil
+		}
+		if k == kindPage && c.s.MaxDepth > 0 && depth > c.s.MaxDepth {
+			c.count(func(s *Stats) { s.Skipped++ })
+			return nil
+		}
+	}
+	if err := trap(u, c.s.MaxURLLength, time.Now()); err != nil {
+		c.log.Debug("trap refused", "url", raw, "reason", err)
+		c.count(func(s *Stats) { s.Traps++ })
+		return nil
+	}
+	s := u.String()
+	return &entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != kindPage}
+}
+
+func (c *Crawler) count(f func(*Stats)) {
+	c.mu.Lock()
+	f(&c.stats)
+	c.mu.Unlock()
+}
+
+// Run performs one crawl pass (or resumes the unfinished one) and returns
+// when the frontier is exhausted, the page budget is spent, or ctx is
+// cancelled. Pages in flight at cancellation stay queued for the next run.
+func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	c.started = time.Now()
+	c.mu.Lock()
+	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
+	c.mu.Unlock()
+	pending, err := c.loadPass()
+	if err != nil {
+		return c.Stats(), err
+	}
+	c.mu.Lock()
+	for _, e := range pending {
+		c.push(e, false)
+	}
+	c.mu.Unlock()
+	t := &txn{}
+	for _, raw := range c.s.Seeds {
+		if e := c.newEntry(raw, kindPage, 0, true); e != nil {
+			t.add = append(t.add, e)
+			if !c.s.DisableSitemaps {
+				if sm := c.newEntry(e.URL[:len(e.URL)-len(mustURL(e.URL).RequestURI())]+"/sitemap.xml", kindSitemap, 0, true); sm != nil {
+					t.add = append(t.add, sm)
+				}
+			}
+		}
+	}
+	added, err := c.commit(t)
+	if err != nil {
+		return c.Stats(), err
+	}
+	c.mu.Lock()
+	for _, e := range added {
+		c.push(e, false)
+	}
+	c.mu.Unlock()
+	c.log.Info("crawl pass", "pass", c.pass, "resumed", len(pending), "seeds", len(c.s.Seeds))
+
+	statsDone := make(chan struct{})
+	go c.statsLoop(statsDone)
+	c.schedule(ctx)
+	close(statsDone)
+
+	var errs []error
+	if c.w != nil {
+		if err := c.w.Sync(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	st := c.Stats()
+	if err := c.writeStats(st); err != nil {
+		errs = append(errs, err)
+	}
+	c.log.Info("crawl done", "pages", st.Pages, "requests", st.Requests, "errors", st.Errors, "queue", st.Queue, "elapsed", time.Since(c.started).Round(time.Millisecond))
+	if ctx.Err() != nil {
+		errs = append(errs, ctx.Err())
+	}
+	return st, errors.Join(errs...)
+}
+
+func mustURL(s string) *url.URL {
+	u, _ := url.Parse(s)
+	return u
+}
+
+// Close finishes the WARC file. The store stays open (it is the caller's).
+func (c *Crawler) Close() error {
+	if c.w == nil {
+		return nil
+	}
+	return c.w.Close()
+}
+
+func (c *Crawler) budgetDone() bool { return c.s.MaxPages > 0 && c.pagesSent >= c.s.MaxPages }
+
+// schedule is the dispatch loop: it starts one worker per ready host, never
+// two on the same host, and waits for the next host to become ready.
+func (c *Crawler) schedule(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		c.mu.Lock()
+		now := time.Now()
+		wait := time.Hour
+		live := false
+		for _, h := range c.order {
+			if h.busy {
+				continue
+			}
+			if h.dropped != "" || len(h.queue) == 0 || ctx.Err() != nil {
+				continue
+			}
+			needRobots := h.robots == nil || !now.Before(h.robotsUntil)
+			if !needRobots && !c.dispatchable(h) {
+				continue
+			}
+			live = true
+			if h.next.After(now) {
+				if d := h.next.Sub(now); d > c.s.MaxWait {
+					h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
+					c.log.Warn("host left for the next run", "host", h.name, "reason", h.dropped, "queued", len(h.queue))
+				} else if d < wait {
+					wait = d
+				}
+				continue
+			}
+			if c.inflight >= c.s.Concurrency {
+				wait = min(wait, 10*time.Millisecond)
+				continue
+			}
+			h.busy = true
+			c.inflight++
+			if needRobots {
+				go c.robotsWork(ctx, h)
+				continue
+			}
+			e := h.queue[0]
+			h.queue = h.queue[1:]
+			if e.Kind == kindPage {
+				c.pagesSent++
+				h.pages++
+			}
+			go c.work(ctx, h, e)
+		}
+		if c.inflight == 0 && !live {
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		timer.Reset(wait)
+		if ctx.Err() != nil {
+			select {
+			case <-c.wake:
+			case <-timer.C:
+			}
+			continue
+		}
+		select {
+		case <-c.wake:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// dispatchable reports whether h's next entry may be fetched in this run
+// (budgets, robots unavailability); c.mu must be held.
+func (c *Crawler) dispatchable(h *hostState) bool {
+	if h.robots != nil && h.robots.disallowAll {
+		return false
+	}
+	if h.queue[0].Kind != kindPage {
+		return true
+	}
+	if c.budgetDone() {
+		return false
+	}
+	return c.s.MaxPagesPerHost <= 0 || h.pages < c.s.MaxPagesPerHost
+}
+
+// gap is the politeness interval after a request to h.
+func (c *Crawler) gap(h *hostState) time.Duration {
+	g := c.s.Delay
+	if h.robots != nil && h.robots.crawlDelay > g {
+		g = h.robots.crawlDelay
+	}
+	if slow := time.Duration(c.s.SlowFactor * float64(h.lastRTT)); slow > g {
+		g = min(slow, c.s.MaxDelay)
+	}
+	return g
+}
+
+// done is how a worker hands a host back to the scheduler.
+type done struct {
+	requested bool          // a request went to the host
+	wait      time.Duration // extra wait (back-off) instead of the gap, 0 for the gap
+	requeue   *entry        // put back at the front of the queue
+	added     []*entry
+}
+
+func (c *Crawler) finish(h *hostState, d done) {
+	c.mu.Lock()
+	h.busy = false
+	c.inflight--
+	if d.requested {
+		w := c.gap(h)
+		if d.wait > w {
+			w = d.wait
+		}
+		h.next = time.Now().Add(w)
+	}
+	if d.requeue != nil {
+		c.push(d.requeue, true)
+		if d.requeue.Kind == kindPage {
+			c.pagesSent--
+			h.pages--
+		}
+	}
+	for _, e := range d.added {
+		c.push(e, false)
+	}
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// do performs one GET through Colly and the transport.
+func (c *Crawler) do(f *fetch) error {
+	hdr := http.Header{}
+	hdr.Set("User-Agent", c.s.UserAgent)
+	hdr.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	hdr.Set("Accept-Encoding", "gzip, deflate")
+	for k, v := range f.header {
+		hdr[k] = v
+	}
+	id := c.tr.register(f)
+	defer c.tr.fetches.Delete(id)
+	hdr.Set(fetchIDHeader, id)
+	cctx := colly.NewContext()
+	cctx.Put("fetch", f)
+	err := c.col.Request(http.MethodGet, f.url, nil, cctx, hdr)
+	c.mu.Lock()
+	c.stats.Requests++
+	c.stats.Bytes += int64(len(f.raw))
+	if f.status != 0 {
+		c.stats.Status[strconv.Itoa(f.status)]++
+	}
+	if f.truncated == "length" {
+		c.stats.Truncated++
+	}
+	if f.revisit {
+		c.stats.Revisits++
+	}
+	c.mu.Unlock()
+	if f.status == 0 && err == nil {
+		err = fmt.Errorf("fetch %s: no response", f.url)
+	}
+	return err
+}
+
+// robotsWork fetches and interprets h's robots.txt (RFC 9309), following up
+// to five redirects.
+func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
+	d := done{}
+	defer func() { c.finish(h, d) }()
+	now := time.Now()
+	if h.robots == nil {
+		if rec := c.loadRobots(h.name); rec != nil && now.Sub(rec.Fetched) < c.s.RobotsTTL {
+			c.setRobots(h, newRobots(rec.Status, rec.Body, productToken(c.s.UserAgent), rec.Fetched), rec.Fetched.Add(c.s.RobotsTTL))
+			d.added = c.robotsSitemaps(h)
+			return
+		}
+	}
+	target := robotsURL(&url.URL{Scheme: h.scheme, Host: h.name})
+	var f *fetch
+	var err error
+	for hop := 0; hop <= 5; hop++ {
+		f = &fetch{ctx: ctx, url: target}
+		err = c.do(f)
+		d.requested = true
+		c.logFetch(f, "robots", err)
+		if ctx.Err() != nil {
+			return
+		}
+		loc := f.respHead.Get("Location")
+		if err != nil || f.status < 300 || f.status >= 400 || loc == "" || hop == 5 {
+			break
+		}
+		next, perr := url.Parse(target)
+		if perr == nil {
+			next, perr = next.Parse(loc)
+		}
+		if perr != nil {
+			break
+		}
+		if next.Host == h.name {
+			time.Sleep(c.gap(h))
+		}
+		target = next.String()
+	}
+	status := f.status
+	switch {
+	case err != nil || f.err != nil:
+		status = 0 // unreachable: disallow all
+	case status >= 300 && status < 400:
+		status = 404 // RFC 9309 2.3.1.2: more than five redirects = unavailable
+	}
+	r := newRobots(status, f.body, productToken(c.s.UserAgent), time.Now())
+	if r.disallowAll {
+		c.mu.Lock()
+		h.robotsFails++
+		fails := h.robotsFails
+		c.mu.Unlock()
+		c.setRobots(h, r, time.Now().Add(c.s.RobotsRetry))
+		d.wait = c.s.RobotsRetry
+		c.log.Warn("robots.txt unavailable: host disallowed", "host", h.name, "status", f.status, "error", errString(err), "attempt", fails)
+		if fails >= c.s.RobotsRetries {
+			c.mu.Lock()
+			h.dropped = "robots.txt unavailable"
+			c.mu.Unlock()
+		}
+		return
+	}
+	c.setRobots(h, r, r.fetched.Add(c.s.RobotsTTL))
+	if _, cerr := c.commit(&txn{robots: map[string]*robotsRec{h.name: {Status: status, Body: f.body, Fetched: r.fetched}}}); cerr != nil {
+		c.log.Error("save robots.txt", "host", h.name, "error", cerr)
+	}
+	d.added = c.robotsSitemaps(h)
+}
+
+func (c *Crawler) setRobots(h *hostState, r *robots, until time.Time) {
+	if r.crawlDelay > c.s.MaxCrawlDelay {
+		c.log.Warn("Crawl-delay capped", "host", h.name, "crawl_delay", r.crawlDelay, "cap", c.s.MaxCrawlDelay)
+		r.crawlDelay = c.s.MaxCrawlDelay
+	}
+	c.mu.Lock()
+	h.robots, h.robotsUntil = r, until
+	if !r.disallowAll {
+		h.robotsFails = 0
+	}
+	c.mu.Unlock()
+}
+
+// robotsSitemaps queues the Sitemap: lines of h's robots.txt.
+func (c *Crawler) robotsSitemaps(h *hostState) []*entry {
+	if c.s.DisableSitemaps || h.robots == nil {
+		return nil
+	}
+	t := &txn{}
+	for _, sm := range h.robots.sitemaps {
+		if e := c.newEntry(sm, kindSitemap, 0, false); e != nil {
+			t.add = append(t.add, e)
+		}
+	}
+	if len(t.add) == 0 {
+		return nil
+	}
+	added, err := c.commit(t)
+	if err != nil {
+		c.log.Error("queue sitemaps", "host", h.name, "error", err)
+	}
+	return added
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func (c *Crawler) logFetch(f *fetch, kind string, err error) {
+	lvl := slog.LevelDebug
+	if err != nil {
+		lvl = slog.LevelInfo
+	}
+	c.log.Log(context.Background(), lvl, "fetch", "url", f.url, "kind", kind, "status", f.status, "bytes", len(f.raw), "ms", f.elapsed.Milliseconds(), "error", errString(err))
+}
+
+// work fetches one entry and records the outcome.
+func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
+	d := done{}
+	defer func() { c.finish(h, d) }()
+	t := &txn{done: e}
+	rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
+	t.log = rec
+	u, err := url.Parse(e.URL)
+	if err != nil || !h.robots.allowed(u) {
+		t.state = seenRec{Pass: c.pass, State: "robots"}
+		rec.Outcome = "robots-denied"
+		c.count(func(s *Stats) { s.RobotsDenied++ })
+		c.save(t, &d)
+		return
+	}
+	f := &fetch{ctx: ctx, e: e, url: e.URL, header: http.Header{}}
+	if e.Revisit {
+		if cr := c.loadCond(e.Key); cr != nil {
+			if cr.ETag != "" {
+				f.header.Set("If-None-Match", cr.ETag)
+			}
+			if cr.LastModified != "" {
+				f.header.Set("If-Modified-Since", cr.LastModified)
+			}
+		}
+	}
+	err = c.do(f)
+	d.requested = true
+	c.logFetch(f, e.Kind.String(), err)
+	c.mu.Lock()
+	h.lastRTT = f.elapsed
+	c.mu.Unlock()
+	if ctx.Err() != nil {
+		return // stays queued for the next run
+	}
+	rec.Status, rec.Bytes, rec.Millis, rec.WARC = f.status, len(f.raw), f.elapsed.Milliseconds(), f.warcLoc
+	if err == nil {
+		err = f.err
+	}
+	status := f.status
+	switch {
+	case f.truncated == "time" || f.truncated == "disconnect":
+		c.fail(t, rec, err, "failed", &d)
+	case status == 0:
+		c.retry(h, e, t, rec, err, 0, &d)
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		c.retry(h, e, t, rec, fmt.Errorf("%s: HTTP %d", e.URL, status), retryAfter(f.respHead.Get("Retry-After")), &d)
+	case status >= 500:
+		c.retry(h, e, t, rec, fmt.Errorf("%s: HTTP %d", e.URL, status), 0, &d)
+	case status == http.StatusNotModified:
+		c.resetFails(h)
+		t.state = seenRec{Pass: c.pass, State: "done", Status: status}
+		rec.Outcome = "not-modified"
+		c.save(t, &d)
+	case status >= 300 && status < 400:
+		c.resetFails(h)
+		c.redirect(e, f, t, rec, &d)
+	case status >= 200 && status < 300:
+		c.resetFails(h)
+		if err != nil {
+			c.fail(t, rec, err, "failed", &d)
+			return
+		}
+		if !c.process(ctx, e, f, t, rec) {
+			d = done{requested: true} // cancelled in the handler: leave queued
+			return
+		}
+		c.save(t, &d)
+	default:
+		c.resetFails(h)
+		t.state = seenRec{Pass: c.pass, State: "done", Status: status}
+		rec.Outcome = "http-error"
+		c.count(func(s *Stats) { s.Errors++ })
+		c.save(t, &d)
+	}
+}
+
+func (c *Crawler) resetFails(h *hostState) {
+	c.mu.Lock()
+	h.fails = 0
+	c.mu.Unlock()
+}
+
+func (c *Crawler) save(t *txn, d *done) {
+	added, err := c.commit(t)
+	if err != nil {
+		c.log.Error("record fetch", "url", t.log.URL, "error", err)
+		c.count(func(s *Stats) { s.Errors++ })
+		return
+	}
+	d.added = append(d.added, added...)
+}
+
+func (c *Crawler) fail(t *txn, rec *LogRecord, err error, outcome string, d *done) {
+	t.state = seenRec{Pass: c.pass, State: "failed", Status: rec.Status}
+	rec.Outcome, rec.Error = outcome, errString(err)
+	c.count(func(s *Stats) { s.Errors++ })
+	c.save(t, d)
+}
+
+// retry re-queues e after a back-off (Retry-After when given), or gives it
+// up after MaxRetries attempts; the host is parked after ParkAfter
+// consecutive failures.
+func (c *Crawler) retry(h *hostState, e *entry, t *txn, rec *LogRecord, err error, after time.Duration, d *done) {
+	c.mu.Lock()
+	h.fails++
+	fails := h.fails
+	c.mu.Unlock()
+	wait := after
+	if wait <= 0 {
+		wait = c.s.BackoffBase << min(fails-1, 20)
+		if wait > c.s.MaxBackoff || wait <= 0 {
+			wait = c.s.MaxBackoff
+		}
+	}
+	if fails >= c.s.ParkAfter {
+		wait = max(wait, c.s.ParkFor)
+		c.log.Warn("host parked", "host", h.name, "failures", fails, "for", wait)
+	}
+	d.wait = wait
+	e.Tries++
+	rec.Error = errString(err)
+	if e.Tries >= c.s.MaxRetries {
+		c.fail(t, rec, err, "gave-up", d)
+		return
+	}
+	rec.Outcome = "retry"
+	t.requeue = e
+	c.count(func(s *Stats) { s.Retries++ })
+	if _, cerr := c.commit(t); cerr != nil {
+		c.log.Error("requeue", "url", e.URL, "error", cerr)
+	}
+	d.requeue = e
+}
+
+// retryAfter parses a Retry-After value (delay-seconds or HTTP-date).
+func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
+
+// redirect queues a redirect target as a new entry, so that robots.txt,
+// scope and politeness apply to it; loops end at the seen set and chains
+// at MaxRedirects.
+func (c *Crawler) redirect(e *entry, f *fetch, t *txn, rec *LogRecord, d *done) {
+	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
+	loc := f.respHead.Get("Location")
+	base, _ := url.Parse(e.URL)
+	target, err := base.Parse(loc)
+	c.count(func(s *Stats) { s.Redirects++ })
+	switch {
+	case loc == "" || err != nil:
+		c.fail(t, rec, fmt.Errorf("redirect from %s: bad Location %q", e.URL, loc), "bad-redirect", d)
+		return
+	case e.Hops+1 > c.s.MaxRedirects:
+		c.fail(t, rec, fmt.Errorf("redirect from %s: more than %d redirects", e.URL, c.s.MaxRedirects), "too-many-redirects", d)
+		return
+	}
+	ne := c.newEntry(target.String(), e.Kind, e.Depth, false)
+	rec.Outcome = "redirect"
+	if ne != nil {
+		if ne.Key == e.Key {
+			c.fail(t, rec, fmt.Errorf("redirect from %s: loops to itself", e.URL), "redirect-loop", d)
+			return
+		}
+		ne.Via = e.Via
+		if ne.Via == "" {
+			ne.Via = e.URL
+		}
+		ne.Hops, ne.Hints, ne.Revisit, ne.Seed = e.Hops+1, e.Hints, e.Revisit, e.Seed
+		t.add = append(t.add, ne)
+	}
+	c.save(t, d)
+}
+
+// process handles a 2xx body by kind; it returns false when ctx was
+// cancelled while the handler ran (the entry then stays queued).
+func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *LogRecord) bool {
+	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
+	rec.Outcome = "ok"
+	if e.Revisit {
+		t.cond = &condRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
+	}
+	switch e.Kind {
+	case kindSitemap:
+		c.processSitemap(e, f, t, rec)
+	case kindFeed:
+		items, err := parseFeed(f.body)
+		if err != nil {
+			rec.Outcome, rec.Error = "bad-feed", err.Error()
+			c.count(func(s *Stats) { s.Errors++ })
+			return true
+		}
+		for _, it := range items {
+			if ne := c.newEntry(it.Link, kindPage, e.Depth+1, false); ne != nil {
+				ne.Hints = &Hints{Title: it.Title, Published: it.Published, Source: e.URL}
+				t.add = append(t.add, ne)
+			}
+		}
+		c.count(func(s *Stats) { s.Feeds++ })
+	default:
+		if f.revisit {
+			rec.Outcome = "unchanged"
+			return true // identical payload: the handler has seen it
+		}
+		mt, _, _ := mime.ParseMediaType(f.respHead.Get("Content-Type"))
+		if mt == "" {
+			mt, _, _ = mime.ParseMediaType(http.DetectContentType(f.body))
+		}
+		if mt != "text/html" && mt != "application/xhtml+xml" {
+			rec.Outcome = "not-html"
+			return true
+		}
+		xr := f.respHead.Values("X-Robots-Tag")
+		nofollow, noindex := f.nofollow, f.noindex
+		for _, v := range xr {
+			nofollow = nofollow || hasToken(v, "nofollow") || hasToken(v, "none")
+			noindex = noindex || hasToken(v, "noindex") || hasToken(v, "none")
+		}
+		p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.status, Header: f.respHead, Body: f.body,
+			Fetched: f.started.UTC(), WARC: f.warcLoc, Depth: e.Depth, Truncated: f.truncated == "length",
+			Canonical: f.canonical, NoIndex: noindex}
+		if e.Via != "" {
+			p.URL = e.Via
+		}
+		if e.Hints != nil {
+			p.Hints = *e.Hints
+		}
+		c.handlerMu.Lock()
+		herr := c.h(ctx, p)
+		c.handlerMu.Unlock()
+		if herr != nil {
+			if ctx.Err() != nil {
+				return false
+			}
+			rec.Error = herr.Error()
+			c.log.Warn("page handler", "url", e.URL, "error", herr)
+			c.count(func(s *Stats) { s.HandlerErrors++ })
+		}
+		c.count(func(s *Stats) { s.Pages++ })
+		if !nofollow {
+			for _, l := range f.links {
+				if ne := c.newEntry(l, kindPage, e.Depth+1, false); ne != nil {
+					t.add = append(t.add, ne)
+				}
+			}
+		}
+		if !c.s.DisableFeeds {
+			for _, l := range f.feeds {
+				if ne := c.newEntry(l, kindFeed, e.Depth, false); ne != nil {
+					t.add = append(t.add, ne)
+				}
+			}
+		}
+	}
+	return true
+}
+
+func (c *Crawler) processSitemap(e *entry, f *fetch, t *txn, rec *LogRecord) {
+	doc, err := parseSitemap(f.body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
+	if err != nil {
+		rec.Error = err.Error()
+		if doc == nil {
+			rec.Outcome = "bad-sitemap"
+			return
+		}
+	}
+	c.count(func(s *Stats) { s.Sitemaps++ })
+	if doc.Index {
+		if e.Depth >= 3 {
+			rec.Outcome = "sitemap-too-deep"
+			return
+		}
+		for _, sm := range doc.Sitemaps {
+			if ne := c.newEntry(sm, kindSitemap, e.Depth+1, false); ne != nil {
+				t.add = append(t.add, ne)
+			}
+		}
+		return
+	}
+	var cutoff time.Time
+	if c.s.SitemapMaxAge > 0 {
+		cutoff = time.Now().Add(-c.s.SitemapMaxAge)
+	}
+	for _, su := range doc.URLs {
+		when := su.LastMod
+		if !su.Published.IsZero() {
+			when = su.Published
+		}
+		if !cutoff.IsZero() && !when.IsZero() && when.Before(cutoff) {
+			continue
+		}
+		if ne := c.newEntry(su.Loc, kindPage, 1, false); ne != nil {
+			ne.Hints = &Hints{Title: su.Title, Published: su.Published, Source: e.URL}
+			t.add = append(t.add, ne)
+		}
+	}
+}
+
+// Stats is a snapshot of a crawl's progress; it is also written to
+// <archive>/stats.json while the crawl runs.
+type Stats struct {
+	Started       time.Time        `json:"started"`
+	ElapsedSec    float64          `json:"elapsed_seconds"`
+	Pass          int              `json:"pass"`
+	Pages         int64            `json:"pages"`    // HTML pages handed to the handler
+	Requests      int64            `json:"requests"` // every HTTP request, robots.txt included
+	Bytes         int64            `json:"bytes"`
+	Errors        int64            `json:"errors"` // URLs that failed for good
+	HandlerErrors int64            `json:"handler_errors"`
+	Retries       int64            `json:"retries"`
+	RobotsDenied  int64            `json:"robots_denied"`
+	OutOfScope    int64            `json:"out_of_scope"`
+	Traps         int64            `json:"traps"`
+	Skipped       int64            `json:"skipped"`
+	Redirects     int64            `json:"redirects"`
+	Revisits      int64            `json:"revisits"`
+	Truncated     int64            `json:"truncated"`
+	Sitemaps      int64            `json:"sitemaps"`
+	Feeds         int64            `json:"feeds"`
+	Status        map[string]int64 `json:"status"`
+	Queue         int              `json:"queue"`
+	Hosts         int              `json:"hosts"`
+	HostsActive   int              `json:"hosts_active"`
+	HostsDropped  int              `json:"hosts_dropped"`
+	PagesPerSec   float64          `json:"pages_per_second"`
+}
+
+// Stats returns a live snapshot; safe to call from any goroutine.
+func (c *Crawler) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Status = make(map[string]int64, len(c.stats.Status))
+	for k, v := range c.stats.Status {
+		s.Status[k] = v
+	}
+	s.Pass = c.pass
+	s.Hosts = len(c.hosts)
+	for _, h := range c.order {
+		s.Queue += len(h.queue)
+		if h.busy {
+			s.HostsActive++
+		}
+		if h.dropped != "" {
+			s.HostsDropped++
+		}
+	}
+	if !c.started.IsZero() {
+		s.ElapsedSec = time.Since(c.started).Seconds()
+		if s.ElapsedSec > 0 {
+			s.PagesPerSec = float64(s.Pages) / s.ElapsedSec
+		}
+	}
+	return s
+}
+
+func (c *Crawler) statsLoop(done <-chan struct{}) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			if err := c.writeStats(c.Stats()); err != nil {
+				c.log.Warn("write stats", "error", err)
+			}
+		}
+	}
+}
+
+func (c *Crawler) writeStats(s Stats) error {
+	if c.s.StatsFile == "-" {
+		return nil
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := c.s.StatsFile + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write stats %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, c.s.StatsFile); err != nil {
+		return fmt.Errorf("write stats %s: %w", c.s.StatsFile, err)
+	}
+	return nil
+}

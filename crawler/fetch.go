@@ -1,0 +1,354 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/syndex/syndex/warc"
+)
+
+// ErrForbiddenAddress is returned for a host that resolves to a loopback,
+// private, link-local or otherwise non-public address while
+// Config.AllowPrivate is off.
+var ErrForbiddenAddress = errors.New("address not public")
+
+// ErrDecodedTooLarge marks a body whose gzip/deflate decoding exceeded
+// Config.MaxDecodedSize (a decompression bomb).
+var ErrDecodedTooLarge = errors.New("decoded body exceeds limit")
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// publicIP reports whether ip may be fetched without AllowPrivate.
+func publicIP(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() &&
+		!ip.IsLinkLocalMulticast() && !ip.IsInterfaceLocalMulticast() && !ip.IsMulticast() &&
+		!ip.IsUnspecified() && !cgnat.Contains(ip) && ip != netip.MustParseAddr("255.255.255.255")
+}
+
+// dialControl refuses non-public addresses after DNS resolution.
+func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		if allowPrivate {
+			return nil
+		}
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("dial %s: %w", address, err)
+		}
+		if !publicIP(ap.Addr()) {
+			return fmt.Errorf("dial %s: %w (use --allow-private to permit it)", address, ErrForbiddenAddress)
+		}
+		return nil
+	}
+}
+
+// fetch is one request's state, shared between the worker, the transport
+// and Colly's callbacks.
+type fetch struct {
+	ctx    context.Context
+	e      *entry
+	url    string
+	header http.Header
+
+	// Filled by the transport.
+	status    int
+	respHead  http.Header
+	raw       []byte // body as received
+	body      []byte // content coding removed
+	truncated string // "length", "time", "disconnect"
+	err       error  // transport-level failure after headers
+	warcLoc   string
+	ip        string
+	started   time.Time
+	elapsed   time.Duration
+	digest    string
+	revisit   bool // archived as a revisit (304 or identical payload)
+
+	// Filled by Colly's HTML callbacks.
+	links     []string
+	feeds     []string
+	canonical string
+	nofollow  bool
+	noindex   bool
+}
+
+const fetchIDHeader = "X-Syndex-Fetch"
+
+// transport performs every request of a crawl: it applies the timeouts and
+// size limits, writes the exchange to the WARC, removes content coding
+// within the decoded-size limit, and gives Colly the decoded body.
+type transport struct {
+	base    *http.Transport
+	s       *settings
+	w       *warc.Writer
+	fetches sync.Map // id → *fetch
+	nextID  atomic.Uint64
+	condFor func(key string) *condRec
+}
+
+func newTransport(s *settings, w *warc.Writer) *transport {
+	d := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second, Control: dialControl(s.AllowPrivate)}
+	return &transport{s: s, w: w, base: &http.Transport{
+		DialContext:            d.DialContext,
+		ForceAttemptHTTP2:      false,
+		DisableCompression:     true,
+		MaxIdleConnsPerHost:    2,
+		MaxIdleConns:           512,
+		IdleConnTimeout:        60 * time.Second,
+		TLSHandshakeTimeout:    s.ConnectTimeout,
+		ResponseHeaderTimeout:  s.HeaderTimeout,
+		MaxResponseHeaderBytes: 256 << 10,
+	}}
+}
+
+func (t *transport) register(f *fetch) string {
+	id := strconv.FormatUint(t.nextID.Add(1), 10)
+	t.fetches.Store(id, f)
+	return id
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
+	id := in.Header.Get(fetchIDHeader)
+	v, ok := t.fetches.Load(id)
+	if !ok {
+		return nil, fmt.Errorf("request %s: not issued by the crawler", in.URL)
+	}
+	f := v.(*fetch)
+	ctx, cancel := context.WithTimeout(f.ctx, t.s.Timeout)
+	defer cancel()
+	req := in.Clone(ctx)
+	req.Header.Del(fetchIDHeader)
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(ci httptrace.GotConnInfo) {
+			if ra, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
+				f.ip = ra.IP.String()
+			}
+		},
+	}))
+	f.started = time.Now()
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		f.elapsed = time.Since(f.started)
+		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
+	}
+	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
+	resp.Body.Close()
+	f.elapsed = time.Since(f.started)
+	if rerr != nil {
+		if ctx.Err() != nil {
+			trunc = "time"
+		} else {
+			trunc = "disconnect"
+		}
+		f.err = fmt.Errorf("read body of %s after %d bytes: %w", in.URL, len(raw), rerr)
+	}
+	f.status, f.respHead, f.raw, f.truncated = resp.StatusCode, resp.Header, raw, trunc
+	f.digest = warc.PayloadDigest(raw)
+	if err := t.archive(req, resp, f); err != nil {
+		return nil, err
+	}
+	body, derr := decodeContent(resp.Header.Get("Content-Encoding"), raw, t.s.MaxDecodedSize)
+	if derr != nil {
+		if f.err == nil {
+			f.err = fmt.Errorf("decode body of %s: %w", in.URL, derr)
+		}
+		body = nil
+	}
+	f.body = body
+	h := resp.Header.Clone()
+	h.Del("Content-Encoding")
+	h.Del("Content-Length")
+	return &http.Response{
+		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
+		ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor, Header: h,
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
+		Uncompressed: true, Request: in,
+	}, nil
+}
+
+// readCapped reads up to limit bytes and reports "length" truncation when
+// the body was longer; the rest is not read (the connection is dropped).
+func readCapped(r io.Reader, limit int64) ([]byte, string, error) {
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(r, limit+1))
+	b := buf.Bytes()
+	if n > limit {
+		return b[:limit], "length", nil
+	}
+	return b, "", err
+}
+
+// decodeContent removes gzip/deflate content coding, refusing output over
+// limit (decompression bombs).
+func decodeContent(coding string, raw []byte, limit int64) ([]byte, error) {
+	var r io.Reader
+	switch strings.ToLower(strings.TrimSpace(coding)) {
+	case "", "identity":
+		return raw, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		r = zr
+	case "deflate":
+		r = flate.NewReader(bytes.NewReader(raw))
+	default:
+		return nil, fmt.Errorf("unsupported content coding %q", coding)
+	}
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(r, limit+1))
+	if n > limit {
+		return nil, fmt.Errorf("%w (%d bytes)", ErrDecodedTooLarge, limit)
+	}
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s: %w", coding, err)
+	}
+	return out.Bytes(), nil
+}
+
+// archive writes the exchange to the WARC: a revisit for 304 and for a
+// payload identical to the last capture of the URL, otherwise request and
+// response.
+func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) error {
+	if t.w == nil {
+		return nil
+	}
+	var rq bytes.Buffer
+	fmt.Fprintf(&rq, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.Host)
+	req.Header.Write(&rq)
+	rq.WriteString("\r\n")
+	var rs bytes.Buffer
+	fmt.Fprintf(&rs, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
+	resp.Header.Write(&rs)
+	rs.WriteString("\r\n")
+	mt, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
+	ex := &warc.Exchange{URI: req.URL.String(), Date: f.started, IP: f.ip, Request: rq.Bytes(),
+		ResponseHead: rs.Bytes(), Body: f.raw, Truncated: f.truncated, Status: resp.StatusCode,
+		MIME: strings.TrimSpace(strings.ToLower(mt))}
+	var loc warc.Location
+	var err error
+	var prev *condRec
+	if t.condFor != nil && f.e != nil {
+		prev = t.condFor(f.e.Key)
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		rv := warc.Revisit{Profile: warc.ProfileServerNotModified}
+		if prev != nil {
+			rv.RefersToURI, rv.RefersToDate, rv.PayloadDigest = prev.URL, prev.Date, prev.Digest
+		}
+		loc, err = t.w.WriteRevisit(ex, rv)
+		f.revisit = true
+	case prev != nil && resp.StatusCode == http.StatusOK && f.truncated == "" && prev.Digest == f.digest:
+		loc, err = t.w.WriteRevisit(ex, warc.Revisit{Profile: warc.ProfileIdenticalPayload,
+			RefersToURI: prev.URL, RefersToDate: prev.Date, PayloadDigest: prev.Digest})
+		f.revisit = true
+	default:
+		loc, err = t.w.WriteExchange(ex)
+	}
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", req.URL, err)
+	}
+	f.warcLoc = loc.String()
+	return nil
+}
+
+// newCollector configures Colly as the HTTP client and HTML parser only:
+// its robots handling, revisit set, body limit and redirects are off
+// because the crawler does them itself.
+func newCollector(s *settings, t *transport) *colly.Collector {
+	col := colly.NewCollector(
+		colly.UserAgent(s.UserAgent),
+		colly.AllowURLRevisit(),
+		colly.IgnoreRobotsTxt(),
+		colly.ParseHTTPErrorResponse(),
+		colly.MaxBodySize(0),
+	)
+	col.WithTransport(t)
+	col.SetRequestTimeout(s.Timeout + s.ConnectTimeout)
+	col.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
+	get := func(ctx *colly.Context) *fetch {
+		f, _ := ctx.GetAny("fetch").(*fetch)
+		return f
+	}
+	col.OnHTML("a[href], area[href]", func(e *colly.HTMLElement) {
+		f := get(e.Request.Ctx)
+		if f == nil || hasToken(e.Attr("rel"), "nofollow") {
+			return
+		}
+		if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
+			f.links = append(f.links, u)
+		}
+	})
+	col.OnHTML("link[href]", func(e *colly.HTMLElement) {
+		f := get(e.Request.Ctx)
+		if f == nil {
+			return
+		}
+		rel := e.Attr("rel")
+		switch {
+		case hasToken(rel, "canonical"):
+			f.canonical = e.Request.AbsoluteURL(e.Attr("href"))
+		case hasToken(rel, "alternate") && isFeedType(e.Attr("type")):
+			if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
+				f.feeds = append(f.feeds, u)
+			}
+		}
+	})
+	col.OnHTML("meta[name][content]", func(e *colly.HTMLElement) {
+		f := get(e.Request.Ctx)
+		if f == nil {
+			return
+		}
+		name := strings.ToLower(e.Attr("name"))
+		if name == "robots" || name == productToken(s.UserAgent) {
+			c := e.Attr("content")
+			f.nofollow = f.nofollow || hasToken(c, "nofollow") || hasToken(c, "none")
+			f.noindex = f.noindex || hasToken(c, "noindex") || hasToken(c, "none")
+		}
+	})
+	return col
+}
+
+func hasToken(list, tok string) bool {
+	for _, t := range strings.FieldsFunc(strings.ToLower(list), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		if t == tok {
+			return true
+		}
+	}
+	return false
+}
+
+func isFeedType(t string) bool {
+	t = strings.ToLower(strings.TrimSpace(t))
+	return t == "application/rss+xml" || t == "application/atom+xml" || t == "application/feed+json" ||
+		t == "application/rdf+xml"
+}
+
+// productToken is the User-Agent's product name ("syndex"), which robots.txt
+// groups and robots meta tags are matched against.
+func productToken(ua string) string {
+	tok, _, _ := strings.Cut(ua, "/")
+	tok, _, _ = strings.Cut(tok, " ")
+	return strings.ToLower(tok)
+}

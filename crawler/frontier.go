@@ -1,0 +1,283 @@
+package crawler
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Buckets the crawler keeps in the archive's store.
+var (
+	bucketQueue  = []byte("crawl.queue")  // host \x00 prio seq → entry
+	bucketSeen   = []byte("crawl.seen")   // SURT → seenRec
+	bucketLog    = []byte("crawl.log")    // seq → LogRecord
+	bucketMeta   = []byte("crawl.meta")   // "pass" → n
+	bucketCond   = []byte("crawl.cond")   // SURT → condRec (ETag, Last-Modified, digest)
+	bucketRobots = []byte("crawl.robots") // host → robotsRec
+	keyPass      = []byte("pass")
+)
+
+// kind is what a frontier entry is fetched for.
+type kind uint8
+
+const (
+	kindPage    kind = 0 // an HTML page (handed to the handler)
+	kindSitemap kind = 1 // a sitemap or sitemap index
+	kindFeed    kind = 2 // an RSS / Atom / JSON feed
+)
+
+// prio orders a host's queue: discovery documents before pages.
+func (k kind) prio() byte {
+	if k == kindPage {
+		return 1
+	}
+	return 0
+}
+
+func (k kind) String() string {
+	switch k {
+	case kindSitemap:
+		return "sitemap"
+	case kindFeed:
+		return "feed"
+	}
+	return "page"
+}
+
+// entry is one queued URL.
+type entry struct {
+	URL     string `json:"u"`
+	Key     string `json:"k"`
+	Host    string `json:"h"`
+	Depth   int    `json:"d,omitempty"`
+	Kind    kind   `json:"t,omitempty"`
+	Via     string `json:"v,omitempty"`  // first URL of a redirect chain
+	Hops    int    `json:"r,omitempty"`  // redirects so far
+	Tries   int    `json:"n,omitempty"`  // failed attempts so far
+	Revisit bool   `json:"rv,omitempty"` // may be fetched again in a later pass (seeds, feeds, sitemaps)
+	Seed    bool   `json:"s,omitempty"`
+	Hints   *Hints `json:"hi,omitempty"`
+	Seq     uint64 `json:"q"`
+}
+
+func (e *entry) qkey() []byte {
+	b := make([]byte, 0, len(e.Host)+10)
+	b = append(b, e.Host...)
+	b = append(b, 0, e.Kind.prio())
+	return binary.BigEndian.AppendUint64(b, e.Seq)
+}
+
+// seenRec is what the seen set remembers about a URL.
+type seenRec struct {
+	Pass   int    `json:"p"`
+	State  string `json:"s"` // queued, done, failed, robots, skipped
+	Status int    `json:"c,omitempty"`
+}
+
+// condRec remembers validators for conditional GET and the last payload.
+type condRec struct {
+	URL          string    `json:"u"`
+	ETag         string    `json:"e,omitempty"`
+	LastModified string    `json:"m,omitempty"`
+	Digest       string    `json:"d,omitempty"`
+	Date         time.Time `json:"t"`
+}
+
+// robotsRec is a cached robots.txt outcome.
+type robotsRec struct {
+	Status  int       `json:"c"`
+	Body    []byte    `json:"b,omitempty"`
+	Fetched time.Time `json:"t"`
+}
+
+// LogRecord is one line of the fetch log (bucket "crawl.log"): every request
+// the crawler made or refused, with its outcome.
+type LogRecord struct {
+	Time    time.Time `json:"time"`
+	URL     string    `json:"url"`
+	Kind    string    `json:"kind"`
+	Status  int       `json:"status,omitempty"`
+	Error   string    `json:"error,omitempty"`
+	Bytes   int       `json:"bytes,omitempty"`
+	Millis  int64     `json:"ms,omitempty"`
+	WARC    string    `json:"warc,omitempty"`
+	Outcome string    `json:"outcome"`
+}
+
+func ensureBuckets(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketQueue, bucketSeen, bucketLog, bucketMeta, bucketCond, bucketRobots} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+}
+
+func getJSON(b *bolt.Bucket, k []byte, v any) bool {
+	raw := b.Get(k)
+	if raw == nil {
+		return false
+	}
+	return json.Unmarshal(raw, v) == nil
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, raw)
+}
+
+// txn collects the durable effects of one fetch so they commit together.
+type txn struct {
+	done    *entry  // removed from the queue
+	requeue *entry  // re-queued (retry), replacing done
+	state   seenRec // new seen state for done
+	log     *LogRecord
+	add     []*entry // discovered entries (checked against the seen set)
+	cond    *condRec
+	robots  map[string]*robotsRec
+}
+
+// commit applies t in one bbolt transaction and returns the entries that
+// were actually new (not already seen in this pass).
+func (c *Crawler) commit(t *txn) ([]*entry, error) {
+	var added []*entry
+	err := c.db.Update(func(tx *bolt.Tx) error {
+		q, seen := tx.Bucket(bucketQueue), tx.Bucket(bucketSeen)
+		if t.done != nil {
+			if err := q.Delete(t.done.qkey()); err != nil {
+				return err
+			}
+			if t.requeue != nil {
+				if err := putJSON(q, t.requeue.qkey(), t.requeue); err != nil {
+					return err
+				}
+			} else if err := putJSON(seen, []byte(t.done.Key), t.state); err != nil {
+				return err
+			}
+		}
+		for _, e := range t.add {
+			var old seenRec
+			if getJSON(seen, []byte(e.Key), &old) {
+				if !e.Revisit || old.Pass >= c.pass || old.State == "queued" {
+					continue
+				}
+			}
+			n, err := q.NextSequence()
+			if err != nil {
+				return err
+			}
+			e.Seq = n
+			if err := putJSON(q, e.qkey(), e); err != nil {
+				return err
+			}
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: c.pass, State: "queued"}); err != nil {
+				return err
+			}
+			added = append(added, e)
+		}
+		if t.log != nil {
+			l := tx.Bucket(bucketLog)
+			n, _ := l.NextSequence()
+			if err := putJSON(l, binary.BigEndian.AppendUint64(nil, n), t.log); err != nil {
+				return err
+			}
+		}
+		if t.cond != nil && t.done != nil {
+			if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
+				return err
+			}
+		}
+		for h, r := range t.robots {
+			if err := putJSON(tx.Bucket(bucketRobots), []byte(h), r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crawl store: %w", err)
+	}
+	return added, nil
+}
+
+// loadPass reads the pass number and starts a new pass when the previous
+// one left nothing queued. It returns the pending entries.
+func (c *Crawler) loadPass() ([]*entry, error) {
+	var pending []*entry
+	err := c.db.Update(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		pass, _ := strconv.Atoi(string(m.Get(keyPass)))
+		q := tx.Bucket(bucketQueue)
+		cur := q.Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			e := new(entry)
+			if err := json.Unmarshal(v, e); err != nil {
+				return fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
+			}
+			pending = append(pending, e)
+		}
+		if len(pending) == 0 || pass == 0 {
+			pass++
+		}
+		c.pass = pass
+		return m.Put(keyPass, []byte(strconv.Itoa(pass)))
+	})
+	return pending, err
+}
+
+func (c *Crawler) loadCond(key string) *condRec {
+	var r condRec
+	found := false
+	c.db.View(func(tx *bolt.Tx) error {
+		found = getJSON(tx.Bucket(bucketCond), []byte(key), &r)
+		return nil
+	})
+	if !found {
+		return nil
+	}
+	return &r
+}
+
+func (c *Crawler) loadRobots(host string) *robotsRec {
+	var r robotsRec
+	found := false
+	c.db.View(func(tx *bolt.Tx) error {
+		found = getJSON(tx.Bucket(bucketRobots), []byte(host), &r)
+		return nil
+	})
+	if !found {
+		return nil
+	}
+	return &r
+}
+
+// FetchLog returns the fetch log of the archive in order (for tests,
+// reports and debugging).
+func FetchLog(db *bolt.DB) ([]LogRecord, error) {
+	var out []LogRecord
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketLog)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r LogRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode fetch log %x: %w", k, err)
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
