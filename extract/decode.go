@@ -58,6 +58,13 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 			label = "windows-1252"
 		}
 		if enc, name := lookup(label); enc != nil {
+			// Deliberate deviation from WHATWG: archived pages are often
+			// re-saved as UTF-8 with their legacy <meta> left in place.
+			// Text with many multi-byte sequences that is valid UTF-8 is
+			// practically never a legacy encoding, so it wins over the meta.
+			if name != "utf-8" && looksUTF8(body) {
+				return body, "utf-8", nil
+			}
 			return transcode(body, enc, name)
 		}
 	}
@@ -95,4 +102,22 @@ func transcode(body []byte, enc encoding.Encoding, name string) ([]byte, string,
 		return nil, name, fmt.Errorf("decode body as %s: %w", name, err)
 	}
 	return out, name, nil
+}
+
+// looksUTF8 reports whether body is valid UTF-8 with enough multi-byte
+// sequences that a legacy encoding is implausible.
+func looksUTF8(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	multi := 0
+	for _, c := range body {
+		if c >= 0xC2 && c <= 0xF4 {
+			multi++
+			if multi >= 8 {
+				return true
+			}
+		}
+	}
+	return false
 }

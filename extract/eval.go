@@ -140,8 +140,11 @@ func loadCorpus(dir string) ([]evalPage, error) {
 			return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
 		}
 		p := evalPage{file: filepath.Join(dir, m.HTML), url: m.URL, body: m.Body, title: m.Title}
-		if t, err := time.Parse("2006-01-02 15:04:05.999999Z07:00", m.Published); err == nil {
-			p.published = t
+		for _, layout := range []string{"2006-01-02 15:04:05.999999Z07:00", "2006-01-02 15:04:05.999999"} {
+			if t, err := time.Parse(layout, m.Published); err == nil {
+				p.published = t
+				break
+			}
 		}
 		pages = append(pages, p)
 	}

@@ -217,11 +217,17 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 // (which already weighs og:title, <title> and <h1>), then og:title; a
 // trailing " | Site Name" is cut.
 func chooseTitle(m pageMeta, t trafilatura.Metadata) string {
-	title := firstNonEmpty(m.Title, t.Title)
-	return cutSiteSuffix(title, firstNonEmpty(m.SiteName, t.Sitename))
+	site := firstNonEmpty(m.SiteName, t.Sitename)
+	title := cutSiteSuffix(firstNonEmpty(m.Title, t.Title), site)
+	return title
 }
 
 func cutSiteSuffix(title, site string) string {
+	// "Headline | Section" / "Headline | Site | date": a pipe separates
+	// page furniture from a headline of several words.
+	if i := strings.Index(title, " | "); i > 0 && len(strings.Fields(title[:i])) >= 3 {
+		return strings.TrimSpace(title[:i])
+	}
 	if site == "" {
 		return title
 	}
@@ -294,3 +300,4 @@ func flattenDeep(root *html.Node, limit int) {
 	}
 	walk(root, 0)
 }
+

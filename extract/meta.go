@@ -380,3 +380,4 @@ func dedupStrings(in []string) []string {
 	}
 	return out
 }
+
