@@ -58,7 +58,7 @@ func DefaultConfig() Config {
 		GlobalMinDocs: 200,
 		GlobalFrac:    0.01,
 		MaxCandidates: 256,
-		PairThreshold: 0.35,
+		PairThreshold: 0.6,
 	}
 }
 

@@ -126,7 +126,7 @@ func (ix *Index) decide(c int32) {
 			continue
 		}
 		d.role = article.RoleCopy
-		d.sim = float32(ix.verify(m, orig).containment())
+		d.sim = float32(ix.verify(m, orig).inA())
 	}
 }
 

@@ -1,0 +1,213 @@
+package dedup
+
+import (
+	"bufio"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Pair is one labelled text pair for `syndex eval pairs`: a source text,
+// a text that may be derived from it, and whether it wholly is.
+type Pair struct {
+	ID      string
+	Source  string
+	Derived string
+	Label   string // corpus label, e.g. WD, PD, ND
+	Wholly  bool   // the positive class: wholly derived
+}
+
+// PairScore rates how much of derived is reused from source, in [0, 1]:
+// the share of derived's word 2-grams that occur in source. It is
+// directional on purpose: a text wholly derived from a source consists of
+// the source's phrases, while an independent report on the same event
+// shares names and a quote but little else.
+func PairScore(source, derived string) float64 {
+	return containedIn(Shingles(derived, 2, 1), Shingles(source, 2, 1))
+}
+
+// containedIn returns the share of a found in b (sorted sets).
+func containedIn(a, b []uint32) float64 {
+	if len(a) == 0 {
+		return 0
+	}
+	return float64(intersect(a, b)) / float64(len(a))
+}
+
+func jaccardOf(a, b []uint32) float64 {
+	n := intersect(a, b)
+	u := len(a) + len(b) - n
+	if u == 0 {
+		return 0
+	}
+	return float64(n) / float64(u)
+}
+
+func intersect(a, b []uint32) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// PairResult scores a ranking of pairs: how well the positives
+// (wholly derived) are separated from the rest.
+type PairResult struct {
+	Pairs, Positives int
+	AUC              float64 // of the score, positives vs the rest
+	BaselineAUC      float64 // of plain word 1-gram Jaccard, for comparison
+	IndexAUC         float64 // of the same containment on the Index's own sampled features
+	Threshold        float64
+	Precision        float64 // at Threshold
+	Recall           float64 // at Threshold
+}
+
+// EvaluatePairs scores every pair with score (nil means PairScore) and
+// reports AUC, and precision and recall at threshold. cfg gives the
+// Index's shingle size and sampling for IndexAUC.
+func EvaluatePairs(ps []Pair, threshold float64, cfg Config, score func(source, derived string) float64) PairResult {
+	if score == nil {
+		score = PairScore
+	}
+	res := PairResult{Pairs: len(ps), Threshold: threshold}
+	s := make([]float64, len(ps))
+	base := make([]float64, len(ps))
+	own := make([]float64, len(ps))
+	pos := make([]bool, len(ps))
+	var tp, fp int
+	for i, p := range ps {
+		s[i] = score(p.Source, p.Derived)
+		base[i] = jaccardOf(Shingles(p.Source, 1, 1), Shingles(p.Derived, 1, 1))
+		own[i] = containedIn(Shingles(p.Derived, cfg.Shingle, cfg.Sample), Shingles(p.Source, cfg.Shingle, cfg.Sample))
+		pos[i] = p.Wholly
+		if p.Wholly {
+			res.Positives++
+		}
+		if s[i] >= threshold {
+			if p.Wholly {
+				tp++
+			} else {
+				fp++
+			}
+		}
+	}
+	res.AUC, res.BaselineAUC, res.IndexAUC = auc(s, pos), auc(base, pos), auc(own, pos)
+	res.Precision = ratio(int64(tp), int64(tp+fp))
+	res.Recall = ratio(int64(tp), int64(res.Positives))
+	return res
+}
+
+// auc is the probability that a random positive outscores a random
+// negative (ties count half).
+func auc(score []float64, pos []bool) float64 {
+	idx := make([]int, len(score))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		switch {
+		case score[a] < score[b]:
+			return -1
+		case score[a] > score[b]:
+			return 1
+		}
+		return 0
+	})
+	// Mann–Whitney U with average ranks for ties.
+	var rankSum float64
+	var np, nn int
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && score[idx[j]] == score[idx[i]] {
+			j++
+		}
+		avg := float64(i+j+1) / 2 // ranks i+1..j
+		for k := i; k < j; k++ {
+			if pos[idx[k]] {
+				rankSum += avg
+			}
+		}
+		i = j
+	}
+	for _, p := range pos {
+		if p {
+			np++
+		} else {
+			nn++
+		}
+	}
+	if np == 0 || nn == 0 {
+		return 0
+	}
+	return (rankSum - float64(np*(np+1))/2) / float64(np*nn)
+}
+
+// LoadCounter reads the COUNTER corpus of Urdu text reuse (pairs.tsv and
+// the XML documents it names) from dir.
+func LoadCounter(ctx context.Context, dir string) ([]Pair, error) {
+	path := filepath.Join(dir, "pairs.tsv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open pairs index: %w", err)
+	}
+	defer f.Close()
+	var out []Pair
+	sc := bufio.NewScanner(f)
+	line := 0
+	for sc.Scan() {
+		line++
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		cols := strings.Split(sc.Text(), "\t")
+		if line == 1 || len(cols) == 0 || cols[0] == "" {
+			continue
+		}
+		if len(cols) < 4 {
+			return nil, fmt.Errorf("%s:%d: want at least 4 tab-separated columns, got %d", path, line, len(cols))
+		}
+		src, err := counterText(filepath.Join(dir, cols[1]))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		der, err := counterText(filepath.Join(dir, cols[2]))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		out = append(out, Pair{ID: cols[0], Source: src, Derived: der, Label: cols[3], Wholly: cols[3] == "WD"})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// counterText returns the headline and body of one COUNTER document.
+func counterText(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read document: %w", err)
+	}
+	var doc struct {
+		Headline string `xml:"headline"`
+		Body     string `xml:"body"`
+	}
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		return "", fmt.Errorf("parse %s: %w", path, err)
+	}
+	return doc.Body, nil
+}
