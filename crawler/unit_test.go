@@ -1,0 +1,273 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+)
+
+func TestCanonicalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"HTTP://Example.COM:80/a/../b/./c?b=2&a=1#frag", "http://example.com/b/c?a=1&b=2"},
+		{"https://example.com:443", "https://example.com/"},
+		{"http://example.com:8080/x/", "http://example.com:8080/x/"},
+		{"http://example.com/a?utm_source=tw&utm_medium=x&id=3&fbclid=abc&gclid=z", "http://example.com/a?id=3"},
+		{"http://example.com/a;jsessionid=ABC123?PHPSESSID=1&q=x", "http://example.com/a?q=x"},
+		{"http://user:pw@example.com./p", "http://example.com/p"},
+		{"http://example.com/caf%C3%A9", "http://example.com/caf%C3%A9"},
+	}
+	for _, tc := range tests {
+		u, err := Canonicalize(tc.in)
+		if err != nil {
+			t.Errorf("Canonicalize(%q): %v", tc.in, err)
+			continue
+		}
+		if u.String() != tc.want {
+			t.Errorf("Canonicalize(%q) = %q, want %q", tc.in, u, tc.want)
+		}
+	}
+	for _, bad := range []string{"mailto:a@b.c", "javascript:void(0)", "ftp://x/y", "http:///nohost"} {
+		if _, err := Canonicalize(bad); err == nil {
+			t.Errorf("Canonicalize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestKeySameForVariants(t *testing.T) {
+	variants := []string{
+		"http://www.example.com/story?id=1&utm_campaign=x",
+		"http://example.com/story?id=1#comments",
+		"HTTP://EXAMPLE.COM:80/story?fbclid=9&id=1",
+	}
+	var keys []string
+	for _, v := range variants {
+		u, err := Canonicalize(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, Key(u))
+	}
+	for _, k := range keys[1:] {
+		if k != keys[0] {
+			t.Errorf("keys differ: %q", keys)
+		}
+	}
+}
+
+func TestTrap(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		trap bool
+	}{
+		{"http://x/news/2026/05/story", false},
+		{"http://x/calendar/2031/01/", true},
+		{"http://x/calendar/1970/01/", true},
+		{"http://x/events?year=2099&month=1", true},
+		{"http://x/events?year=2025", false},
+		{"http://x/a/b/a/b/a/b/", true},
+		{"http://x/" + strings.Repeat("y", 3000), true},
+		{"http://x/" + strings.Repeat("s/", 30), true},
+	}
+	for _, tc := range tests {
+		u, _ := url.Parse(tc.in)
+		err := trap(u, 2048, now)
+		if (err != nil) != tc.trap {
+			t.Errorf("trap(%q) = %v, want trap=%v", tc.in, err, tc.trap)
+		}
+		if err != nil && !errors.Is(err, ErrTrap) {
+			t.Errorf("trap(%q) error %v is not ErrTrap", tc.in, err)
+		}
+	}
+}
+
+func TestRobotsStatus(t *testing.T) {
+	body := []byte("User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n\nUser-agent: syndex\nDisallow: /nosyndex\nCrawl-delay: 0.5\nSitemap: http://x/sm.xml\n")
+	tests := []struct {
+		status int
+		path   string
+		allow  bool
+	}{
+		{200, "/ok", true},
+		{200, "/nosyndex/a", false},
+		{200, "/private/a", true}, // the syndex group replaces the * group
+		{404, "/anything", true},
+		{410, "/anything", true},
+		{500, "/anything", false},
+		{503, "/", false},
+		{429, "/", false},
+		{0, "/", false},
+	}
+	for _, tc := range tests {
+		r := newRobots(tc.status, body, "syndex", time.Now())
+		u, _ := url.Parse("http://x" + tc.path)
+		if got := r.allowed(u); got != tc.allow {
+			t.Errorf("status %d %s: allowed=%v, want %v", tc.status, tc.path, got, tc.allow)
+		}
+	}
+	r := newRobots(200, body, "syndex", time.Now())
+	if r.crawlDelay != 500*time.Millisecond || len(r.sitemaps) != 1 {
+		t.Errorf("crawl delay %v, sitemaps %v", r.crawlDelay, r.sitemaps)
+	}
+}
+
+func TestPublicIP(t *testing.T) {
+	tests := []struct {
+		ip     string
+		public bool
+	}{
+		{"8.8.8.8", true}, {"2606:4700::1111", true},
+		{"127.0.0.2", false}, {"10.1.2.3", false}, {"192.168.0.1", false}, {"172.16.5.4", false},
+		{"169.254.169.254", false}, {"100.64.0.1", false}, {"0.0.0.0", false}, {"::1", false},
+		{"fe80::1", false}, {"fc00::1", false}, {"::ffff:127.0.0.1", false}, {"224.0.0.1", false},
+	}
+	for _, tc := range tests {
+		if got := publicIP(netip.MustParseAddr(tc.ip)); got != tc.public {
+			t.Errorf("publicIP(%s) = %v", tc.ip, got)
+		}
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	if d := retryAfter("3"); d != 3*time.Second {
+		t.Errorf("seconds: %v", d)
+	}
+	d := retryAfter(time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat))
+	if d < 8*time.Second || d > 11*time.Second {
+		t.Errorf("http-date: %v", d)
+	}
+	for _, v := range []string{"", "soon", "-5"} {
+		if d := retryAfter(v); d != 0 {
+			t.Errorf("retryAfter(%q) = %v", v, d)
+		}
+	}
+}
+
+func TestDecodeContentBomb(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(make([]byte, 8<<20))
+	zw.Close()
+	if _, err := decodeContent("gzip", buf.Bytes(), 1<<20); !errors.Is(err, ErrDecodedTooLarge) {
+		t.Fatalf("bomb: err = %v", err)
+	}
+	out, err := decodeContent("gzip", buf.Bytes(), 16<<20)
+	if err != nil || len(out) != 8<<20 {
+		t.Fatalf("within limit: %d bytes, %v", len(out), err)
+	}
+}
+
+func TestDecodeHTMLCharsets(t *testing.T) {
+	tests := []struct {
+		name, ctype, want string
+		body           func() []byte
+	}{
+		{"windows-1256 header", "text/html; charset=windows-1256", "مرحبا بالعالم", func() []byte {
+			b, _ := charmap.Windows1256.NewEncoder().Bytes([]byte("<p>مرحبا بالعالم</p>"))
+			return b
+		}},
+		{"koi8-r meta", "text/html", "Привет, мир", func() []byte {
+			b, _ := charmap.KOI8R.NewEncoder().Bytes([]byte(`<html><head><meta charset="koi8-r"></head><body>Привет, мир</body></html>`))
+			return b
+		}},
+		{"shift_jis meta http-equiv", "text/html", "こんにちは世界", func() []byte {
+			b, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(`<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>こんにちは世界</p>`))
+			return b
+		}},
+		{"utf-8 bom beats header", "text/html; charset=iso-8859-1", "héllo", func() []byte {
+			return []byte("\xef\xbb\xbf<p>héllo</p>")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := DecodeHTML(tc.body(), tc.ctype)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(out), tc.want) {
+				t.Errorf("decoded %q, want it to contain %q", out, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseSitemap(t *testing.T) {
+	urlset := `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+ <url><loc>http://x/a/1</loc><lastmod>2026-01-02</lastmod>
+  <news:news><news:publication><news:name>X</news:name><news:language>en</news:language></news:publication>
+  <news:publication_date>2026-01-02T10:00:00+01:00</news:publication_date><news:title>Storm hits coast</news:title></news:news></url>
+ <url><loc> http://x/a/2 </loc></url>
+</urlset>`
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(urlset))
+	zw.Close()
+	for name, body := range map[string][]byte{"plain": []byte(urlset), "gzip": gz.Bytes()} {
+		doc, err := parseSitemap(body, 100, 1<<20)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if doc.Index || len(doc.URLs) != 2 {
+			t.Fatalf("%s: %+v", name, doc)
+		}
+		u := doc.URLs[0]
+		if u.Loc != "http://x/a/1" || u.Title != "Storm hits coast" || !u.Published.Equal(time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)) || u.LastMod.IsZero() {
+			t.Errorf("%s: first url %+v", name, u)
+		}
+		if doc.URLs[1].Loc != "http://x/a/2" {
+			t.Errorf("%s: loc not trimmed: %q", name, doc.URLs[1].Loc)
+		}
+	}
+	idx := `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://x/s1.xml</loc></sitemap><sitemap><loc>http://x/s2.xml.gz</loc></sitemap></sitemapindex>`
+	doc, err := parseSitemap([]byte(idx), 100, 1<<20)
+	if err != nil || !doc.Index || len(doc.Sitemaps) != 2 {
+		t.Fatalf("index: %+v %v", doc, err)
+	}
+	if doc, _ := parseSitemap([]byte(urlset), 1, 1<<20); len(doc.URLs) != 1 {
+		t.Errorf("cap not applied: %d urls", len(doc.URLs))
+	}
+	if _, err := parseSitemap([]byte("<html><body>404</body></html>"), 10, 1<<20); !errors.Is(err, errNotSitemap) {
+		t.Errorf("html accepted as sitemap: %v", err)
+	}
+}
+
+func FuzzParseSitemap(f *testing.F) {
+	f.Add([]byte(`<urlset><url><loc>http://x/</loc></url></urlset>`))
+	f.Add([]byte(`<sitemapindex><sitemap><loc>http://x/s.xml</loc></sitemap></sitemapindex>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		doc, err := parseSitemap(b, 10, 1<<16)
+		if err == nil && doc == nil {
+			t.Fatal("nil doc without error")
+		}
+		if doc != nil && len(doc.URLs)+len(doc.Sitemaps) > 10 {
+			t.Fatalf("cap exceeded: %d", len(doc.URLs)+len(doc.Sitemaps))
+		}
+	})
+}
+
+func FuzzCanonicalize(f *testing.F) {
+	f.Add("http://Example.com/a/../b?utm_x=1&b=2&a=1#f")
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := Canonicalize(s)
+		if err != nil {
+			return
+		}
+		again, err := Canonicalize(u.String())
+		if err != nil {
+			t.Fatalf("canonical %q does not re-parse: %v", u, err)
+		}
+		if Key(again) != Key(u) {
+			t.Fatalf("not idempotent: %q → %q", u, again)
+		}
+	})
+}
