@@ -1,0 +1,346 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/syndex/syndex/article"
+)
+
+// The generated corpus: SYNDEX_BENCH_DOCS articles (default 5000), each a
+// deterministic function of its number, so any size can be produced in a
+// stream without holding it in memory.
+
+func benchDocs() int {
+	if s := os.Getenv("SYNDEX_BENCH_DOCS"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 5000
+}
+
+type genLang struct {
+	code    string
+	share   int // out of 100
+	letters []string
+}
+
+var genLangs = []genLang{
+	{"en", 55, strings.Split("ba be bi bo bu ca ce co da de di do fa fe fi ga ge go ha he hi la le li lo ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve wa we ya st tr pr ch sh th ing ed er s", " ")},
+	{"fr", 10, strings.Split("ba be bé ça ce cé da dé è fa fe ga ge la le lé ma me mé na ne ni pa pe ra re ré sa se ta te tu vé ou eau ion ent es", " ")},
+	{"de", 10, strings.Split("ba be bi da de di fa fe ga ge ha he ka ke la le ma me na ne ra re sa se ta te za ze ch sch ung en er ä ö ü ß", " ")},
+	{"ru", 10, strings.Split("ба бе ва ве да де за зе ка ке ла ле ма ме на не по пе ра ре са се та те ко ли ни ов ый ая ие ть", " ")},
+	{"ar", 10, strings.Split("ال ب ت ث ج ح خ د ذ ر ز س ش ص ض ط ع غ ف ق ك ل م ن ه و ي ة ات ون", " ")},
+	{"sw", 5, strings.Split("ba be bi ka ke ki la le li ma me mi na ne ni pa pe ra re sa se ta te wa we ya", " ")},
+}
+
+const genVocab = 20000
+
+// vocab holds each language's words, most frequent first.
+var vocab = func() map[string][]string {
+	out := map[string][]string{}
+	for li, l := range genLangs {
+		r := rand.New(rand.NewPCG(uint64(li), 7))
+		seen := map[string]bool{}
+		var words []string
+		for len(words) < genVocab {
+			var b strings.Builder
+			for range 2 + r.IntN(3) {
+				b.WriteString(l.letters[r.IntN(len(l.letters))])
+			}
+			w := b.String()
+			if !seen[w] {
+				seen[w] = true
+				words = append(words, w)
+			}
+		}
+		out[l.code] = words
+	}
+	return out
+}()
+
+const genSites = 200
+
+func genSite(i int) string { return fmt.Sprintf("site%03d.example", i) }
+
+func genLangOf(r *rand.Rand) string {
+	p := r.IntN(100)
+	for _, l := range genLangs {
+		if p < l.share {
+			return l.code
+		}
+		p -= l.share
+	}
+	return "en"
+}
+
+// genDoc builds cluster document i: a Zipf-distributed text of 300 words
+// in one of six languages, published 2015–2025, a quarter with 1–3 copies.
+func genDoc(i int) Doc {
+	r := rand.New(rand.NewPCG(uint64(i), 99))
+	lang := genLangOf(r)
+	words := vocab[lang]
+	z := rand.NewZipf(r, 1.07, 2, genVocab-1)
+	text := func(n int) string {
+		ws := make([]string, n)
+		for k := range ws {
+			ws[k] = words[z.Uint64()]
+		}
+		return strings.Join(ws, " ")
+	}
+	var body strings.Builder
+	for p := range 5 {
+		if p > 0 {
+			body.WriteString("\n\n")
+		}
+		body.WriteString(text(60))
+	}
+	pub := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(11*365*24)) * time.Hour)
+	id := fmt.Sprintf("g%08d", i)
+	site := genSite(r.IntN(genSites))
+	o := &article.Article{ID: id, URL: "https://" + site + "/" + id, Site: site, Lang: lang,
+		Title: text(8), Text: body.String(), Author: fmt.Sprintf("Author %d", r.IntN(500)),
+		Published: pub, Fetched: pub.Add(time.Hour), Role: article.RoleUnique}
+	d := Doc{Cluster: id, Original: o}
+	if i%4 == 0 {
+		o.Role = article.RoleOriginal
+		for c := range 1 + r.IntN(3) {
+			cs := genSite(r.IntN(genSites))
+			d.Copies = append(d.Copies, &article.Article{ID: fmt.Sprintf("%s-c%d", id, c), URL: "https://" + cs + "/" + id,
+				Site: cs, Published: pub.Add(time.Duration(1+r.IntN(72)) * time.Hour), Similarity: 0.8 + r.Float64()/5})
+		}
+	}
+	return d
+}
+
+// plainDoc is the same content as a cluster document, shaped the way a
+// user of Bleve's default mapping would hand it over.
+type plainDoc struct {
+	Cluster   string    `json:"cluster"`
+	Title     string    `json:"title"`
+	Body      string    `json:"body"`
+	Site      string    `json:"site"`
+	Sites     []string  `json:"sites"`
+	Role      string    `json:"role"`
+	Lang      string    `json:"lang"`
+	Author    string    `json:"author"`
+	Published time.Time `json:"published"`
+	Fetched   time.Time `json:"fetched"`
+	Copies    int       `json:"copies"`
+}
+
+func plainOf(d Doc) plainDoc {
+	o := d.Original
+	p := plainDoc{Cluster: d.Cluster, Title: o.Title, Body: o.Text, Site: o.Site, Sites: []string{o.Site},
+		Role: string(o.Role), Lang: o.Lang, Author: o.Author, Published: o.Published, Fetched: o.Fetched, Copies: len(d.Copies)}
+	for _, c := range d.Copies {
+		p.Sites = append(p.Sites, c.Site)
+	}
+	return p
+}
+
+func dirSize(t testing.TB, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() {
+			info, err := e.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// buildSyndex indexes docs [0,n) into dir with our mapping in batches of
+// DefaultBatchSize.
+func buildSyndex(tb testing.TB, dir string, n int) {
+	ix, err := Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	batch := make([]Doc, 0, DefaultBatchSize)
+	for i := range n {
+		batch = append(batch, genDoc(i))
+		if len(batch) == DefaultBatchSize || i == n-1 {
+			if err := ix.Apply(context.Background(), batch, nil, uint64(i+1)); err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := ix.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// buildBaseline indexes the same docs with a bare default-mapping Bleve.
+func buildBaseline(tb testing.TB, dir string, n int) {
+	bi, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := bi.NewBatch()
+	for i := range n {
+		d := genDoc(i)
+		if err := b.Index(d.Cluster, plainOf(d)); err != nil {
+			tb.Fatal(err)
+		}
+		if b.Size() == DefaultBatchSize || i == n-1 {
+			if err := bi.Batch(b); err != nil {
+				tb.Fatal(err)
+			}
+			b.Reset()
+		}
+	}
+	if err := bi.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkIndexing compares our mapping with a default-mapping Bleve on
+// the same generated documents and batch size, reporting docs/s and index
+// bytes per document. Run with -benchtime=1x; SYNDEX_BENCH_DOCS sets the
+// corpus size.
+func BenchmarkIndexing(b *testing.B) {
+	n := benchDocs()
+	for _, v := range []struct {
+		name  string
+		build func(testing.TB, string, int)
+	}{{"baseline", buildBaseline}, {"syndex", buildSyndex}, {"baseline2", buildBaseline}, {"syndex2", buildSyndex}} {
+		b.Run(v.name, func(b *testing.B) {
+			var total time.Duration
+			var bytes int64
+			for range b.N {
+				dir := filepath.Join(b.TempDir(), "ix")
+				start := time.Now()
+				v.build(b, dir, n)
+				total += time.Since(start)
+				bytes = dirSize(b, dir)
+				must2(b, os.RemoveAll(dir))
+			}
+			b.ReportMetric(float64(n*b.N)/total.Seconds(), "docs/s")
+			b.ReportMetric(float64(bytes)/float64(n), "bytes/doc")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+func must2(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// searchIndex opens the generated index, building it when needed: in
+// SYNDEX_BENCH_DIR when set, so large corpora are built once and reused
+// across runs, else in a temporary directory.
+func searchIndex(b *testing.B) *Index {
+	n := benchDocs()
+	dir := os.Getenv("SYNDEX_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "ix")
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if cp, _ := ix.Checkpoint(); cp != uint64(n) {
+		must2(b, ix.Close())
+		must2(b, os.RemoveAll(dir))
+		start := time.Now()
+		buildSyndex(b, dir, n)
+		took := time.Since(start)
+		b.Logf("built %d-doc index in %s: %.0f docs/s, %.0f bytes/doc",
+			n, took.Round(time.Second), float64(n)/took.Seconds(), float64(dirSize(b, dir))/float64(n))
+		if ix, err = Open(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Cleanup(func() { _ = ix.Close() })
+	return ix
+}
+
+// benchQueries draws queries from the generated vocabulary: terms of
+// ranks 10–2000 (from very common to rare) and phrases taken from real
+// generated texts so they match.
+func benchQueries(kind string, k int) []Query {
+	r := rand.New(rand.NewPCG(uint64(len(kind)), 5))
+	en := vocab["en"]
+	word := func() string { return en[10+r.IntN(1990)] }
+	qs := make([]Query, k)
+	for i := range qs {
+		switch kind {
+		case "1term":
+			qs[i] = Query{Text: word()}
+		case "2term":
+			qs[i] = Query{Text: word() + " " + word()}
+		case "phrase":
+			d := genDoc(r.IntN(benchDocs()))
+			ws := strings.Fields(d.Original.Text)
+			j := r.IntN(len(ws) - 1)
+			qs[i] = Query{Text: `"` + ws[j] + " " + ws[j+1] + `"`}
+		case "filtered":
+			from := time.Date(2016+r.IntN(8), 1, 1, 0, 0, 0, 0, time.UTC)
+			qs[i] = Query{Text: word(), Sites: []string{genSite(r.IntN(genSites)), genSite(r.IntN(genSites))},
+				Lang: "en", From: from, To: from.AddDate(2, 0, 0)}
+		case "facets":
+			qs[i] = Query{Text: word(), Facets: true, Highlight: true}
+		}
+	}
+	return qs
+}
+
+// BenchmarkSearch reports p50/p99 latency of 1-term, 2-term, phrase and
+// filtered queries (top 10 by relevance), plus 1-term with facets and
+// highlighting, over the generated index.
+func BenchmarkSearch(b *testing.B) {
+	ix := searchIndex(b)
+	for _, kind := range []string{"1term", "2term", "phrase", "filtered", "facets"} {
+		b.Run(kind, func(b *testing.B) {
+			qs := benchQueries(kind, 200)
+			lat := make([]time.Duration, 0, b.N)
+			hits := 0
+			b.ResetTimer()
+			for i := range b.N {
+				start := time.Now()
+				r, err := ix.Search(context.Background(), qs[i%len(qs)])
+				lat = append(lat, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r.Total > 0 {
+					hits++
+				}
+			}
+			slices.Sort(lat)
+			pct := func(p float64) float64 {
+				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(float64(hits)/float64(b.N), "hit-rate")
+		})
+	}
+}
