@@ -1,0 +1,274 @@
+// Package config owns syndex.yaml: the typed configuration of an archive
+// (where it lives, how to identify the crawler, crawl limits, the sources
+// with their schedules, dedup thresholds, index and server settings), its
+// defaults, and strict loading that names the file, line and field of every
+// mistake. It does not run anything: commands read a Config and hand its
+// parts to the crawler, dedup, index and web packages.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/syndex/syndex/dedup"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	// Data is the archive directory; relative paths are relative to the
+	// config file. Empty means --data, $SYNDEX_DATA, then ./syndex-data.
+	Data string `yaml:"data"`
+	// UserAgent is the crawler's User-Agent product token.
+	UserAgent string `yaml:"user_agent"`
+	// Contact is a URL or e-mail address site owners can reach, appended
+	// to the User-Agent.
+	Contact string       `yaml:"contact"`
+	Crawl   CrawlConfig  `yaml:"crawl"`
+	Sources []Source     `yaml:"sources"`
+	Dedup   dedup.Config `yaml:"dedup"`
+	Index   IndexConfig  `yaml:"index"`
+	Serve   ServeConfig  `yaml:"serve"`
+}
+
+// CrawlConfig holds the global crawl limits; sources may override some.
+type CrawlConfig struct {
+	Delay         Duration `yaml:"delay"`           // minimum gap between requests to one host
+	MaxPages      int      `yaml:"max_pages"`       // pages per run, 0 = unlimited
+	PerHostBudget int      `yaml:"per_host_budget"` // pages per host per run, 0 = unlimited
+	MaxDepth      int      `yaml:"max_depth"`       // link depth from the seeds, 0 = unlimited
+	BodyCap       ByteSize `yaml:"body_cap"`        // bytes kept per response
+	Timeout       Duration `yaml:"timeout"`         // whole request
+	AllowPrivate  bool     `yaml:"allow_private"`   // permit loopback and private addresses
+	Include       []string `yaml:"include"`         // URL regexps; when set a URL must match one
+	Exclude       []string `yaml:"exclude"`         // URL regexps that are out of scope
+}
+
+// Source is one site or group of sites crawled on its own schedule.
+type Source struct {
+	Name     string   `yaml:"name"`     // unique, used in logs and metrics
+	Seeds    []string `yaml:"seeds"`    // start pages
+	Sitemaps []string `yaml:"sitemaps"` // sitemap or sitemap index URLs
+	Feeds    []string `yaml:"feeds"`    // RSS, Atom or JSON feed URLs
+	// Discover finds sitemaps and feeds from robots.txt and the seeds'
+	// <link rel=alternate>; nil means true.
+	Discover *bool    `yaml:"discover"`
+	Include  []string `yaml:"include"` // URL regexps, added to the global ones
+	Exclude  []string `yaml:"exclude"` // URL regexps, added to the global ones
+	Delay    Duration `yaml:"delay"`   // overrides crawl.delay when set
+	MaxPages int      `yaml:"max_pages"`
+	// Schedule polls the feeds and sitemaps (interval or cron expression).
+	Schedule Schedule `yaml:"schedule"`
+	// Recrawl re-crawls the whole source from its seeds.
+	Recrawl Schedule `yaml:"recrawl"`
+}
+
+// AutoDiscover reports whether feeds and sitemaps are discovered.
+func (s Source) AutoDiscover() bool { return s.Discover == nil || *s.Discover }
+
+// IndexConfig tunes the Bleve index.
+type IndexConfig struct {
+	// Analyzer is the text analyzer: "standard" or a language code
+	// (en, fr, de, es, it, pt, nl, ar, cjk); "auto" picks by article language.
+	Analyzer  string `yaml:"analyzer"`
+	BatchSize int    `yaml:"batch_size"` // documents per index batch
+}
+
+// ServeConfig configures `syndex serve`.
+type ServeConfig struct {
+	Addr string `yaml:"addr"` // host:port to listen on
+}
+
+// Analyzers lists the values IndexConfig.Analyzer accepts.
+var Analyzers = []string{"auto", "standard", "en", "fr", "de", "es", "it", "pt", "nl", "ar", "cjk"}
+
+// Default returns the configuration used when no file is given.
+func Default() *Config {
+	return &Config{
+		UserAgent: "syndex/0.1",
+		Crawl: CrawlConfig{
+			Delay:    Duration(time.Second),
+			MaxDepth: 10,
+			BodyCap:  10 << 20,
+			Timeout:  Duration(60 * time.Second),
+		},
+		Dedup: dedup.DefaultConfig(),
+		Index: IndexConfig{Analyzer: "auto", BatchSize: 100},
+		Serve: ServeConfig{Addr: "127.0.0.1:8080"},
+	}
+}
+
+// UserAgentString is the full User-Agent: the product token and, when
+// set, the contact in parentheses.
+func (c *Config) UserAgentString() string {
+	if c.Contact == "" {
+		return c.UserAgent
+	}
+	return c.UserAgent + " (+" + c.Contact + ")"
+}
+
+// FieldError is one problem with one field of a config file.
+type FieldError struct {
+	File    string // config file, empty when not loaded from a file
+	Line    int    // 1-based line, 0 when unknown
+	Field   string // dotted path, e.g. "sources[1].schedule"
+	Problem string
+}
+
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Problem)
+	return b.String()
+}
+
+// Error is every problem found in a config; its message is the first one
+// on a single line (SPEC.md: one-line errors).
+type Error struct {
+	Problems []*FieldError
+}
+
+func (e *Error) Error() string {
+	if len(e.Problems) == 0 {
+		return "invalid configuration"
+	}
+	msg := e.Problems[0].Error()
+	if n := len(e.Problems) - 1; n > 0 {
+		msg += fmt.Sprintf(" (and %d more problem%s)", n, map[bool]string{true: "s"}[n > 1])
+	}
+	return msg
+}
+
+// Validate checks values that parse but make no sense: negative limits,
+// bad URLs, duplicate source names, bad regexps. It returns an *Error.
+func (c *Config) Validate() error {
+	var p []*FieldError
+	bad := func(field, format string, args ...any) {
+		p = append(p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+	if strings.ContainsAny(c.UserAgent, "\r\n") || strings.TrimSpace(c.UserAgent) == "" {
+		bad("user_agent", "must be a non-empty single line")
+	}
+	if c.Contact != "" {
+		if _, err := mail.ParseAddress(c.Contact); err != nil && !isHTTPURL(c.Contact) {
+			bad("contact", "%q is neither an http(s) URL nor an e-mail address", c.Contact)
+		}
+	}
+	cr := c.Crawl
+	if cr.Delay < 0 {
+		bad("crawl.delay", "must not be negative")
+	}
+	nonNeg := func(field string, v int) {
+		if v < 0 {
+			bad(field, "must not be negative, got %d", v)
+		}
+	}
+	nonNeg("crawl.max_pages", cr.MaxPages)
+	nonNeg("crawl.per_host_budget", cr.PerHostBudget)
+	nonNeg("crawl.max_depth", cr.MaxDepth)
+	if cr.BodyCap < 1024 {
+		bad("crawl.body_cap", "must be at least 1KiB, got %d bytes", cr.BodyCap)
+	}
+	if cr.Timeout <= 0 {
+		bad("crawl.timeout", "must be positive")
+	}
+	checkPatterns := func(field string, pats []string) {
+		for i, pat := range pats {
+			if _, err := regexp.Compile(pat); err != nil {
+				bad(fmt.Sprintf("%s[%d]", field, i), "invalid regexp %q: %v", pat, err)
+			}
+		}
+	}
+	checkPatterns("crawl.include", cr.Include)
+	checkPatterns("crawl.exclude", cr.Exclude)
+	names := map[string]int{}
+	for i, s := range c.Sources {
+		f := fmt.Sprintf("sources[%d]", i)
+		switch {
+		case strings.TrimSpace(s.Name) == "":
+			bad(f+".name", "must not be empty")
+		case names[s.Name] > 0:
+			bad(f+".name", "%q is already the name of sources[%d]", s.Name, names[s.Name]-1)
+		default:
+			names[s.Name] = i + 1
+		}
+		if len(s.Seeds)+len(s.Sitemaps)+len(s.Feeds) == 0 {
+			bad(f, "needs at least one of seeds, sitemaps or feeds")
+		}
+		for _, l := range []struct {
+			name string
+			urls []string
+		}{{"seeds", s.Seeds}, {"sitemaps", s.Sitemaps}, {"feeds", s.Feeds}} {
+			for j, u := range l.urls {
+				if !isHTTPURL(u) {
+					bad(fmt.Sprintf("%s.%s[%d]", f, l.name, j), "%q is not an absolute http(s) URL", u)
+				}
+			}
+		}
+		checkPatterns(f+".include", s.Include)
+		checkPatterns(f+".exclude", s.Exclude)
+		if s.Delay < 0 {
+			bad(f+".delay", "must not be negative")
+		}
+		nonNeg(f+".max_pages", s.MaxPages)
+	}
+	if err := c.Dedup.Validate(); err != nil {
+		for _, e := range unjoin(err) {
+			field, problem, ok := strings.Cut(e.Error(), ": ")
+			if !ok {
+				field, problem = "dedup", e.Error()
+			}
+			bad(field, "%s", problem)
+		}
+	}
+	known := false
+	for _, a := range Analyzers {
+		known = known || c.Index.Analyzer == a
+	}
+	if !known {
+		bad("index.analyzer", "%q is not one of %s", c.Index.Analyzer, strings.Join(Analyzers, ", "))
+	}
+	if c.Index.BatchSize < 1 {
+		bad("index.batch_size", "must be at least 1, got %d", c.Index.BatchSize)
+	}
+	if _, port, err := net.SplitHostPort(c.Serve.Addr); err != nil || port == "" {
+		bad("serve.addr", "%q is not host:port", c.Serve.Addr)
+	}
+	if len(p) > 0 {
+		return &Error{Problems: p}
+	}
+	return nil
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// errorsAs is errors.As for *Error, kept here so callers need one import.
+func asError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,63 @@
+package config
+
+// Example returns a commented configuration that Load accepts, printed by
+// `syndex config example` and shown in the README.
+func Example() string { return example }
+
+const example = `# syndex.yaml: configuration of one syndex archive.
+# Every field is optional; what is left out keeps its default.
+# Durations: 500ms, 2s, 1h30m. Sizes: 512KB, 10MiB. Schedules: an interval
+# (15m, "@every 2h") or a five-field cron expression ("0 */6 * * *", "@daily").
+
+# Archive directory (store, WARC files, dedup and search indexes). Relative
+# paths are relative to this file. Default: --data, $SYNDEX_DATA, ./syndex-data.
+data: ./syndex-data
+
+# How the crawler introduces itself; the contact is appended as
+# "syndex/0.1 (+mailto:...)" so site owners can reach you.
+user_agent: syndex/0.1
+contact: https://example.org/about-our-crawler
+
+crawl:
+  delay: 2s              # minimum gap between two requests to one host (robots.txt Crawl-delay wins when longer)
+  max_pages: 0           # pages per run, 0 = unlimited
+  per_host_budget: 500   # pages per host per run, 0 = unlimited
+  max_depth: 5           # links followed from the seeds, 0 = unlimited
+  body_cap: 10MiB        # longer responses are truncated and marked
+  timeout: 60s           # whole request, headers and body
+  allow_private: false   # true permits loopback and private addresses (tests, intranets)
+  include: []            # URL regexps; when any are set, a URL must match one
+  exclude:               # URL regexps that are never fetched
+    - '\.(pdf|jpg|png|gif|mp4)$'
+    - '/(login|signup|cart)\b'
+
+sources:
+  - name: harbor-ledger
+    seeds: [https://ledger.example/]
+    feeds: [https://ledger.example/feed.xml]
+    sitemaps: [https://ledger.example/sitemap.xml]
+    discover: true         # also find feeds and sitemaps via robots.txt and <link rel=alternate>
+    include: ['^https://ledger\.example/news/']
+    schedule: 15m          # poll feeds and sitemaps every 15 minutes
+    recrawl: "0 3 * * 0"   # full re-crawl from the seeds, Sundays at 03:00
+  - name: coastal-wire
+    seeds: [https://coastwire.example/]
+    delay: 5s              # this site asked us to slow down
+    max_pages: 2000
+    schedule: "@every 1h"
+    recrawl: "@weekly"
+
+# Near-duplicate detection. Shingles are word k-grams; a candidate is a copy
+# when enough of the smaller text is contained in the other.
+dedup:
+  shingle: 3             # words per shingle
+  containment: 0.5       # share of the smaller text found in the other
+  jaccard: 0.12          # minimum overall similarity, stops short quotes matching
+
+index:
+  analyzer: auto         # auto (by article language), standard, or en, fr, de, es, it, pt, nl, ar, cjk
+  batch_size: 100        # documents per index batch
+
+serve:
+  addr: 127.0.0.1:8080   # where "syndex serve" listens
+`

@@ -1,0 +1,246 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads, decodes and validates a config file. Fields the file does not
+// set keep their Default values. Every mistake (YAML syntax, unknown field,
+// wrong type, invalid value) is reported as an *Error whose problems name
+// the file, line and field.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("config file %s does not exist", path)
+		}
+		return nil, fmt.Errorf("read config file %s: %w", path, err)
+	}
+	c, err := Parse(path, b)
+	if err != nil {
+		return nil, err
+	}
+	if c.Data != "" && !filepath.IsAbs(c.Data) {
+		c.Data = filepath.Join(filepath.Dir(path), c.Data)
+	}
+	return c, nil
+}
+
+// Parse decodes and validates config text; name is used in messages.
+// Unlike Load it leaves a relative Data as written.
+func Parse(name string, data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &Error{Problems: []*FieldError{syntaxError(name, err)}}
+	}
+	c := Default()
+	d := &decoder{file: name, lines: map[string]int{}}
+	if len(root.Content) > 0 {
+		d.decode(root.Content[0], reflect.ValueOf(c).Elem(), "")
+	}
+	if len(d.problems) > 0 {
+		return nil, &Error{Problems: d.problems}
+	}
+	if err := c.Validate(); err != nil {
+		e, ok := asError(err)
+		if !ok {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, p := range e.Problems {
+			p.File = name
+			p.Line = d.lineOf(p.Field)
+		}
+		return nil, e
+	}
+	return c, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// syntaxError turns a YAML parser error into a FieldError with its line.
+func syntaxError(name string, err error) *FieldError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &FieldError{File: name, Line: n, Problem: "YAML syntax: " + m[2]}
+	}
+	return &FieldError{File: name, Problem: "YAML syntax: " + msg}
+}
+
+// decoder walks a YAML node tree into a Go value, strictly, collecting
+// every problem and remembering the line of every field it sets.
+type decoder struct {
+	file     string
+	problems []*FieldError
+	lines    map[string]int
+}
+
+func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
+	d.problems = append(d.problems, &FieldError{File: d.file, Line: n.Line, Field: field,
+		Problem: fmt.Sprintf(format, args...)})
+}
+
+// lineOf finds the line of a field, or of its nearest ancestor in the file.
+func (d *decoder) lineOf(field string) int {
+	for f := field; f != ""; {
+		if l, ok := d.lines[f]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(f, ".[")
+		if i < 0 {
+			break
+		}
+		f = f[:i]
+	}
+	return 0
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return strconv.Quote(n.Value)
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+var scalarType = reflect.TypeFor[scalar]()
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if isNull(n) {
+		return // an empty value keeps the default
+	}
+	if v.CanAddr() && v.Addr().Type().Implements(scalarType) {
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "expected a single value, got %s", kindName(n))
+			return
+		}
+		if err := v.Addr().Interface().(scalar).parseScalar(n.Value); err != nil {
+			d.fail(n, path, "%v", err)
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, path, "expected a list, got %s", kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			d.lines[p] = item.Line
+			d.decode(item, s.Index(i), p)
+		}
+		v.Set(s)
+	case reflect.Pointer:
+		e := reflect.New(v.Type().Elem())
+		d.decode(n, e.Elem(), path)
+		v.Set(e)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "expected a string, got %s", kindName(n))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		var b bool
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
+			d.fail(n, path, "expected true or false, got %s", kindName(n))
+			return
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		var i int64
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
+			d.fail(n, path, "expected an integer, got %s", kindName(n))
+			return
+		}
+		v.SetInt(i)
+	case reflect.Float64:
+		var f float64
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
+			d.fail(n, path, "expected a number, got %s", kindName(n))
+			return
+		}
+		v.SetFloat(f)
+	default:
+		d.fail(n, path, "unsupported field type %s", v.Type())
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "expected a mapping of fields, got %s", kindName(n))
+		return
+	}
+	fields := map[string]int{}
+	t := v.Type()
+	for i := range t.NumField() {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if tag != "" && tag != "-" && t.Field(i).IsExported() {
+			fields[tag] = i
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		p := join(path, k.Value)
+		idx, ok := fields[k.Value]
+		if !ok {
+			d.fail(k, p, "unknown field (known fields%s: %s)", where(path), strings.Join(sortedKeys(fields), ", "))
+			continue
+		}
+		if seen[k.Value] {
+			d.fail(k, p, "set twice")
+			continue
+		}
+		seen[k.Value] = true
+		d.lines[p] = k.Line
+		d.decode(val, v.Field(idx), p)
+	}
+}
+
+func where(path string) string {
+	if path == "" {
+		return " at the top level"
+	}
+	return " of " + path
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
