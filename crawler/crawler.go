@@ -451,7 +451,13 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		status = 404 // RFC 9309 2.3.1.2: more than five redirects = unavailable
 	}
 	r := newRobots(status, f.body, productToken(c.s.UserAgent), time.Now())
+	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
+		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
 	if r.disallowAll {
+		rec.Outcome = "robots-unavailable"
+		if _, cerr := c.commit(&txn{log: rec}); cerr != nil {
+			c.log.Error("record robots.txt", "host", h.name, "error", cerr)
+		}
 		c.mu.Lock()
 		h.robotsFails++
 		fails := h.robotsFails
@@ -467,7 +473,7 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		return
 	}
 	c.setRobots(h, r, r.fetched.Add(c.s.RobotsTTL))
-	if _, cerr := c.commit(&txn{robots: map[string]*robotsRec{h.name: {Status: status, Body: f.body, Fetched: r.fetched}}}); cerr != nil {
+	if _, cerr := c.commit(&txn{log: rec, robots: map[string]*robotsRec{h.name: {Status: status, Body: f.body, Fetched: r.fetched}}}); cerr != nil {
 		c.log.Error("save robots.txt", "host", h.name, "error", cerr)
 	}
 	d.added = c.robotsSitemaps(h)

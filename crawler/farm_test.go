@@ -324,7 +324,7 @@ func TestFarm(t *testing.T) {
 		Delay:        delay,
 		AllowPrivate: true,
 		MaxBodySize:  1 << 20, MaxDecodedSize: 4 << 20,
-		Timeout: 400 * time.Millisecond, HeaderTimeout: 300 * time.Millisecond,
+		Timeout: 1500 * time.Millisecond, HeaderTimeout: 1000 * time.Millisecond,
 		BackoffBase: 100 * time.Millisecond, RobotsRetry: 100 * time.Millisecond, RobotsRetries: 2,
 		Logger: quietLogger(),
 	}
@@ -409,7 +409,7 @@ func TestFarm(t *testing.T) {
 
 	// Hostile: truncation recorded, bomb and stall refused, crawl went on.
 	if p := pages.get(hostile.base + "/big"); p == nil || !p.Truncated || len(p.Body) != 1<<20 {
-		t.Errorf("big page: %v", p != nil && p.Truncated)
+		t.Errorf("big page: %v; log %v", p != nil && p.Truncated, outcomeOf(t, st, "/big"))
 	}
 	if p := pages.get(hostile.base + "/bomb"); p != nil {
 		t.Errorf("gzip bomb handed to the handler (%d bytes)", len(p.Body))
@@ -459,4 +459,18 @@ func TestFarm(t *testing.T) {
 			t.Errorf("log for %s = %q, want it to contain %q", path, got, want)
 		}
 	}
+}
+
+func outcomeOf(t *testing.T, st *store.Store, path string) []LogRecord {
+	logs, err := FetchLog(st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []LogRecord
+	for _, l := range logs {
+		if strings.HasSuffix(l.URL, path) {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -169,7 +169,7 @@ func TestDecodeContentBomb(t *testing.T) {
 func TestDecodeHTMLCharsets(t *testing.T) {
 	tests := []struct {
 		name, ctype, want string
-		body           func() []byte
+		body              func() []byte
 	}{
 		{"windows-1256 header", "text/html; charset=windows-1256", "مرحبا بالعالم", func() []byte {
 			b, _ := charmap.Windows1256.NewEncoder().Bytes([]byte("<p>مرحبا بالعالم</p>"))

@@ -1,0 +1,203 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gowarc "github.com/nlnwa/gowarc/v2"
+
+	"github.com/syndex/syndex/store"
+)
+
+// warcRecordAt reads the record a Page.WARC location names with the
+// independent nlnwa reader.
+func warcRecordAt(t *testing.T, dir, loc string) gowarc.WarcRecord {
+	t.Helper()
+	file, off, ok := strings.Cut(loc, "#")
+	if !ok {
+		t.Fatalf("bad warc location %q", loc)
+	}
+	n, _ := strconv.ParseInt(off, 10, 64)
+	r, err := gowarc.NewWarcFileReader(filepath.Join(dir, file), n, gowarc.WithStrictValidation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	rec, _, val, err := r.Next()
+	if err != nil {
+		t.Fatalf("read %s: %v", loc, err)
+	}
+	if err := rec.ValidateDigest(val); err != nil || !val.Valid() {
+		t.Fatalf("%s digest: %v %v", loc, err, val)
+	}
+	return rec
+}
+
+// warcTypes counts the record types in every WARC file of dir.
+func warcTypes(t *testing.T, dir string) map[gowarc.RecordType]int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	out := map[gowarc.RecordType]int{}
+	for _, f := range files {
+		r, err := gowarc.NewWarcFileReader(f, 0, gowarc.WithStrictValidation())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			rec, off, _, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s@%d: %v", f, off, err)
+			}
+			out[rec.Type()]++
+		}
+		r.Close()
+	}
+	return out
+}
+
+// TestArchiveAndRecrawl checks the WARC records of a crawl (read back with
+// nlnwa/gowarc), then a second pass: seeds and feeds are re-fetched with
+// conditional GET (304 → revisit record), articles are not fetched again.
+func TestArchiveAndRecrawl(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.7")
+	h.setRobots("User-agent: *\nDisallow: /private\n")
+	var homeVersion atomic.Int32
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		etag := fmt.Sprintf(`"v%d"`, homeVersion.Load())
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		links := []string{"/a/1", "/a/2"}
+		if homeVersion.Load() > 0 {
+			links = append(links, "/a/3")
+		}
+		io.WriteString(w, articleHTML("Home", links...))
+	})
+	for _, p := range []string{"/a/1", "/a/2", "/a/3"} {
+		h.html(p, articleHTML("Article "+p))
+	}
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{Seeds: []string{h.base + "/"}, Delay: 20 * time.Millisecond, AllowPrivate: true, Logger: quietLogger(), DisableSitemaps: true}
+	run := func() (*pageLog, Stats) {
+		var pages pageLog
+		c, err := New(cfg, st, pages.handler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return &pages, s
+	}
+	pages, s1 := run()
+	if s1.Pages != 3 {
+		t.Fatalf("pass 1 pages = %d, want 3", s1.Pages)
+	}
+	warcDir := filepath.Join(dir, "warc")
+	for u, p := range pages.pages {
+		rec := warcRecordAt(t, warcDir, p.WARC)
+		if rec.Type() != gowarc.Response || rec.WarcHeader().Get(gowarc.WarcTargetURI) != u {
+			t.Errorf("%s: WARC %s is %v for %s", u, p.WARC, rec.Type(), rec.WarcHeader().Get(gowarc.WarcTargetURI))
+		}
+		blk, ok := rec.Block().(gowarc.HttpResponseBlock)
+		if !ok || blk.HttpStatusCode() != 200 {
+			t.Errorf("%s: block %T", u, rec.Block())
+		}
+	}
+
+	// Second pass: the home page answers 304 the first time (unchanged),
+	// so only the seed is requested again.
+	_, s2 := run()
+	if s2.Pass != 2 || s2.Revisits != 1 || s2.Pages != 0 {
+		t.Errorf("pass 2: %+v", s2)
+	}
+	// Third pass: the home page changed and links a new article; only that
+	// one is fetched.
+	homeVersion.Store(1)
+	pages3, s3 := run()
+	if s3.Pages != 2 || pages3.get(h.base+"/a/3") == nil {
+		t.Errorf("pass 3: pages %d %v", s3.Pages, pages3.order)
+	}
+	for _, p := range []string{"/a/1", "/a/2", "/a/3"} {
+		if n := h.count(p, 0); n != 1 {
+			t.Errorf("%s fetched %d times over three passes", p, n)
+		}
+	}
+	if n := h.count("/", 0); n != 3 {
+		t.Errorf("seed fetched %d times over three passes, want 3", n)
+	}
+	types := warcTypes(t, warcDir)
+	if types[gowarc.Revisit] != 1 || types[gowarc.Response] != 6 || types[gowarc.Request] != types[gowarc.Response]+types[gowarc.Revisit] || types[gowarc.Warcinfo] != 3 {
+		t.Errorf("warc record types: %v", types)
+	}
+	cdx, _ := filepath.Glob(filepath.Join(warcDir, "*.cdxj"))
+	if len(cdx) != 3 {
+		t.Errorf("cdxj files: %v", cdx)
+	}
+}
+
+// TestSSRFGuard refuses loopback targets unless AllowPrivate is set.
+func TestSSRFGuard(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.8")
+	h.setRobots("User-agent: *\nDisallow:\n")
+	h.html("/", articleHTML("Home"))
+	for _, allow := range []bool{false, true} {
+		st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pages pageLog
+		c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: allow,
+			Logger: quietLogger(), DisableSitemaps: true, RobotsRetry: 10 * time.Millisecond, RobotsRetries: 1, WARCDir: "-"}, st, pages.handler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(h.hitList())
+		s, err := c.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := len(h.hitList()) - before
+		if !allow && (got != 0 || s.Pages != 0) {
+			t.Errorf("AllowPrivate=false: %d requests reached the server, %d pages", got, s.Pages)
+		}
+		if !allow {
+			logs, _ := FetchLog(st.DB())
+			if len(logs) == 0 || !strings.Contains(logs[0].Error, "address not public") {
+				t.Errorf("refusal not recorded: %+v", logs)
+			}
+		}
+		if allow && (got != 2 || s.Pages != 1) {
+			t.Errorf("AllowPrivate=true: %d requests, %d pages", got, s.Pages)
+		}
+		st.Close()
+	}
+}
