@@ -270,7 +270,7 @@ func TestJSON(t *testing.T) {
 			MedianLagSeconds float64 `json:"median_lag_seconds"`
 		} `json:"edges"`
 		Sites []struct {
-			Site                       string
+			Site                        string
 			Articles, Originals, Copies int
 		} `json:"sites"`
 	}

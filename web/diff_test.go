@@ -1,0 +1,123 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func render(rows []Row) string {
+	var b strings.Builder
+	side := func(spans []Span) string {
+		var s strings.Builder
+		for _, sp := range spans {
+			switch sp.Op {
+			case OpAdded:
+				fmt.Fprintf(&s, "+[%s]", sp.Text)
+			case OpRemoved:
+				fmt.Fprintf(&s, "-[%s]", sp.Text)
+			default:
+				s.WriteString(sp.Text)
+			}
+		}
+		return s.String()
+	}
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s:%s|%s\n", r.Op, side(r.Left), side(r.Right))
+	}
+	return b.String()
+}
+
+func TestDiffParagraphs(t *testing.T) {
+	tests := []struct {
+		name     string
+		orig, cp string
+		want     string
+	}{
+		{"identical", "a b c\n\nd e f", "a b c\n\nd e f", "same:a b c|a b c\nsame:d e f|d e f\n"},
+		{"spacing and case ignored", "A  b c", "a b\nc", "same:A  b c|a b\nc\n"},
+		{"added header", "a b c", "Republished.\n\na b c", "added:|+[Republished.]\nsame:a b c|a b c\n"},
+		{"cut tail", "a b c\n\nd e f", "a b c", "same:a b c|a b c\nremoved:-[d e f]|\n"},
+		{"edited words", "the cat sat on the mat", "the big cat sat on a mat",
+			"changed:the cat sat on -[the] mat|the +[big] cat sat on +[a] mat\n"},
+		{"replaced paragraph", "one two three\n\nx y z", "one two three\n\np q r",
+			"same:one two three|one two three\nremoved:-[x y z]|\nadded:|+[p q r]\n"},
+		{"insert before edited", "alpha beta gamma delta", "Note.\n\nalpha beta gamma epsilon",
+			"added:|+[Note.]\nchanged:alpha beta gamma -[delta]|alpha beta gamma +[epsilon]\n"},
+		{"empty copy", "a", "", "removed:-[a]|\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render(DiffParagraphs(Paragraphs(tt.orig), Paragraphs(tt.cp)))
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSnippetSpans(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"plain &amp; simple", "plain & simple"},
+		{"a <mark>hit</mark> here", "a [hit] here"},
+		{"<mark>&lt;script&gt;</mark>", "[<script>]"},
+		{"open <mark>never closed", "open [never closed]"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		for _, s := range snippetSpans(tt.in) {
+			if s.Op == OpSame {
+				b.WriteString(s.Text)
+			} else {
+				b.WriteString("[" + s.Text + "]")
+			}
+		}
+		if b.String() != tt.want {
+			t.Errorf("snippetSpans(%q) = %q, want %q", tt.in, b.String(), tt.want)
+		}
+	}
+}
+
+func TestParseLocation(t *testing.T) {
+	tests := []struct {
+		in   string
+		file string
+		off  int64
+		ok   bool
+	}{
+		{"a.warc.gz#12", "a.warc.gz", 12, true},
+		{"../../etc/passwd#0", "passwd", 0, true},
+		{"/abs/dir/b.warc.gz#7", "b.warc.gz", 7, true},
+		{"nooffset", "", 0, false},
+		{"a.warc.gz#-1", "", 0, false},
+		{"#5", "", 0, false},
+	}
+	for _, tt := range tests {
+		f, off, err := parseLocation(tt.in)
+		if (err == nil) != tt.ok || f != tt.file || off != tt.off {
+			t.Errorf("parseLocation(%q) = %q %d %v", tt.in, f, off, err)
+		}
+	}
+}
+
+func FuzzDiffParagraphs(f *testing.F) {
+	f.Add("a b\n\nc d", "c d\n\ne f")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		rows := DiffParagraphs(Paragraphs(a), Paragraphs(b))
+		left, right := 0, 0
+		for _, r := range rows {
+			if len(r.Left) > 0 {
+				left++
+			}
+			if len(r.Right) > 0 {
+				right++
+			}
+		}
+		if left != len(Paragraphs(a)) || right != len(Paragraphs(b)) {
+			t.Fatalf("rows lose paragraphs: %d/%d left, %d/%d right", left, len(Paragraphs(a)), right, len(Paragraphs(b)))
+		}
+	})
+}

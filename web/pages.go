@@ -1,0 +1,572 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/report"
+)
+
+func sitePath(site string) string  { return "/site/" + url.PathEscape(site) }
+func clusterPath(id string) string { return "/cluster/" + url.PathEscape(id) }
+
+// snippetSpans turns an index snippet ("text with <mark>hits</mark>", HTML
+// escaped by the index) back into plain text spans, so the template escapes
+// everything itself instead of trusting markup from the index.
+func snippetSpans(s string) []Span {
+	var out []Span
+	for s != "" {
+		i := strings.Index(s, "<mark>")
+		if i < 0 {
+			out = append(out, Span{OpSame, html.UnescapeString(s)})
+			break
+		}
+		if i > 0 {
+			out = append(out, Span{OpSame, html.UnescapeString(s[:i])})
+		}
+		s = s[i+len("<mark>"):]
+		j := strings.Index(s, "</mark>")
+		if j < 0 {
+			j = len(s)
+		}
+		out = append(out, Span{OpChanged, html.UnescapeString(s[:j])})
+		s = strings.TrimPrefix(s[j:], "</mark>")
+	}
+	return out
+}
+
+// form is the search form's state, parsed from the URL.
+type form struct {
+	Q, Lang, From, To, Sort string
+	Sites                   []string
+	Page                    int
+}
+
+func parseDate(field, v string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %q is not a date like 2024-01-31", field, v)
+	}
+	if end {
+		t = t.Add(24*time.Hour - time.Second)
+	}
+	return t, nil
+}
+
+func parseForm(r *http.Request, pageSize int) (form, index.Query, error) {
+	v := r.URL.Query()
+	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Page: 1}
+	for _, s := range v["site"] {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(f.Sites, s) {
+			f.Sites = append(f.Sites, s)
+		}
+	}
+	if p := v.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 10000 {
+			return f, index.Query{}, fmt.Errorf("page: %q is not a page number", p)
+		}
+		f.Page = n
+	}
+	switch f.Sort {
+	case "", "relevance", "date", "-date":
+	default:
+		return f, index.Query{}, fmt.Errorf("sort: %q is not relevance, date or -date", f.Sort)
+	}
+	from, err := parseDate("from", f.From, false)
+	if err != nil {
+		return f, index.Query{}, err
+	}
+	to, err := parseDate("to", f.To, true)
+	if err != nil {
+		return f, index.Query{}, err
+	}
+	q := index.Query{Text: f.Q, Sites: f.Sites, Lang: f.Lang, From: from, To: to, Sort: f.Sort,
+		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true}
+	return f, q, nil
+}
+
+// href builds a search URL for the form with changes applied.
+func (f form) href(change func(v url.Values)) string {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("q", f.Q)
+	set("lang", f.Lang)
+	set("from", f.From)
+	set("to", f.To)
+	set("sort", f.Sort)
+	for _, s := range f.Sites {
+		v.Add("site", s)
+	}
+	if change != nil {
+		change(v)
+	}
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+type facetItem struct {
+	Term     string
+	Count    int
+	Href     string
+	Selected bool
+}
+
+type facetGroup struct {
+	Name  string
+	Items []facetItem
+}
+
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+}
+
+type hitView struct {
+	index.Hit
+	Spans [][]Span
+}
+
+type searchView struct {
+	F          form
+	Total      uint64
+	First      int
+	Last       int
+	Hits       []hitView
+	Facets     []facetGroup
+	Pages      []pageLink
+	Prev, Next string
+	Err        string
+	TookMS     float64
+}
+
+func (s *server) search(w http.ResponseWriter, r *http.Request) {
+	f, q, err := parseForm(r, s.opt.PageSize)
+	v := searchView{F: f}
+	if err != nil {
+		v.Err = err.Error()
+		s.render(w, http.StatusBadRequest, "search", "Search", v)
+		return
+	}
+	res, err := s.b.Search(r.Context(), q)
+	if err != nil {
+		var qe *index.QueryError
+		if errors.As(err, &qe) || errors.Is(err, index.ErrBadQuery) {
+			v.Err = err.Error()
+			s.render(w, http.StatusBadRequest, "search", "Search", v)
+			return
+		}
+		s.fail(w, r, err, false)
+		return
+	}
+	v.Total, v.TookMS = res.Total, res.TookMS
+	for _, h := range res.Hits {
+		hv := hitView{Hit: h}
+		for _, sn := range h.Snippets {
+			hv.Spans = append(hv.Spans, snippetSpans(sn))
+		}
+		v.Hits = append(v.Hits, hv)
+	}
+	if len(v.Hits) > 0 {
+		v.First = q.Offset + 1
+		v.Last = q.Offset + len(v.Hits)
+	}
+	if res.Facets != nil {
+		var g facetGroup
+		g = facetGroup{Name: "Sites"}
+		for _, fc := range res.Facets.Sites {
+			sel := slices.Contains(f.Sites, fc.Term)
+			g.Items = append(g.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
+				v.Del("page")
+				cur := v["site"]
+				v.Del("site")
+				for _, x := range cur {
+					if x != fc.Term {
+						v.Add("site", x)
+					}
+				}
+				if !sel {
+					v.Add("site", fc.Term)
+				}
+			})})
+		}
+		v.Facets = append(v.Facets, g)
+		g = facetGroup{Name: "Languages"}
+		for _, fc := range res.Facets.Langs {
+			sel := f.Lang == fc.Term
+			g.Items = append(g.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
+				v.Del("lang")
+				if !sel {
+					v.Set("lang", fc.Term)
+				}
+			})})
+		}
+		v.Facets = append(v.Facets, g)
+		g = facetGroup{Name: "Years"}
+		for _, fc := range res.Facets.Years {
+			sel := f.From == fc.Term+"-01-01" && f.To == fc.Term+"-12-31"
+			g.Items = append(g.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
+				v.Del("from")
+				v.Del("to")
+				if !sel {
+					v.Set("from", fc.Term+"-01-01")
+					v.Set("to", fc.Term+"-12-31")
+				}
+			})})
+		}
+		v.Facets = append(v.Facets, g)
+	}
+	pages := int((res.Total + uint64(s.opt.PageSize) - 1) / uint64(s.opt.PageSize))
+	pages = min(pages, (index.MaxLimit*10)/s.opt.PageSize)
+	link := func(n int) string {
+		return f.href(func(v url.Values) {
+			if n > 1 {
+				v.Set("page", strconv.Itoa(n))
+			}
+		})
+	}
+	if pages > 1 {
+		for n := max(1, f.Page-4); n <= min(pages, f.Page+4); n++ {
+			v.Pages = append(v.Pages, pageLink{N: n, Href: link(n), Current: n == f.Page})
+		}
+		if f.Page > 1 {
+			v.Prev = link(f.Page - 1)
+		}
+		if f.Page < pages {
+			v.Next = link(f.Page + 1)
+		}
+	}
+	title := "Search"
+	if f.Q != "" {
+		title = "Search: " + f.Q
+	}
+	s.render(w, http.StatusOK, "search", title, v)
+}
+
+type copyView struct {
+	A                             *article.Article
+	Lag                           *int64
+	Rows                          []Row
+	Same, Added, Removed, Changed int
+	WARC                          string
+}
+
+type clusterView struct {
+	ID       string
+	Original *article.Article
+	OrigWARC string
+	Copies   []copyView
+	Others   []*article.Article
+}
+
+func (s *server) warcLink(a *article.Article) string {
+	if s.opt.WARCDir == "" || a == nil || a.WARC == "" {
+		return ""
+	}
+	return "/warc/" + url.PathEscape(a.ID)
+}
+
+func dateOf(a *article.Article) time.Time {
+	if !a.Published.IsZero() {
+		return a.Published
+	}
+	return a.Fetched
+}
+
+// splitCluster picks the original among a cluster's members.
+func splitCluster(members []*article.Article) (orig *article.Article, copies []*article.Article) {
+	for _, a := range members {
+		if a.Role == article.RoleOriginal || (orig == nil && a.ID == a.Original) {
+			orig = a
+		}
+	}
+	if orig == nil && len(members) > 0 {
+		orig = slices.MinFunc(members, func(a, b *article.Article) int {
+			return cmp.Or(dateOf(a).Compare(dateOf(b)), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	for _, a := range members {
+		if a != orig {
+			copies = append(copies, a)
+		}
+	}
+	slices.SortFunc(copies, func(a, b *article.Article) int {
+		return cmp.Or(dateOf(a).Compare(dateOf(b)), cmp.Compare(a.Site, b.Site), cmp.Compare(a.ID, b.ID))
+	})
+	return orig, copies
+}
+
+func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	members, err := s.b.Cluster(id)
+	if err == nil && len(members) == 0 {
+		// Perhaps an article id: show its cluster.
+		if a, aerr := s.b.Article(id); aerr == nil && a.Cluster != "" && a.Cluster != id {
+			http.Redirect(w, r, clusterPath(a.Cluster), http.StatusFound)
+			return
+		}
+		err = fmt.Errorf("cluster %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	orig, copies := splitCluster(members)
+	v := clusterView{ID: id, Original: orig, OrigWARC: s.warcLink(orig)}
+	op := Paragraphs(orig.Text)
+	for _, c := range copies {
+		cv := copyView{A: c, WARC: s.warcLink(c)}
+		if od, cd := dateOf(orig), dateOf(c); !od.IsZero() && !cd.IsZero() {
+			lag := int64(cd.Sub(od) / time.Second)
+			cv.Lag = &lag
+		}
+		cv.Rows = DiffParagraphs(op, Paragraphs(c.Text))
+		for _, b := range c.Boilerplate {
+			if b = strings.TrimSpace(b); b != "" {
+				cv.Rows = append(cv.Rows, Row{Op: OpAdded, Right: []Span{{OpAdded, b}}})
+			}
+		}
+		for _, row := range cv.Rows {
+			switch row.Op {
+			case OpSame:
+				cv.Same++
+			case OpAdded:
+				cv.Added++
+			case OpRemoved:
+				cv.Removed++
+			case OpChanged:
+				cv.Changed++
+			}
+		}
+		v.Copies = append(v.Copies, cv)
+	}
+	title := orig.Title
+	if title == "" {
+		title = orig.URL
+	}
+	s.render(w, http.StatusOK, "cluster", title, v)
+}
+
+type siteView struct {
+	Site      string
+	Row       report.Site
+	Known     bool
+	Sources   []report.Edge // sites this one copies from
+	Copiers   []report.Edge // sites copying this one
+	Clusters  []report.Cluster
+	More      int
+	Picture   template.HTML
+	MedianLag *int64
+}
+
+func (s *server) site(w http.ResponseWriter, r *http.Request) {
+	site := r.PathValue("site")
+	arts, err := s.snapshot()
+	if err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	rep := report.Build(arts, report.Filter{Site: site})
+	v := siteView{Site: site}
+	for _, row := range rep.Sites {
+		if row.Site == site {
+			v.Row, v.Known = row, true
+		}
+	}
+	if !v.Known {
+		s.errorPage(w, http.StatusNotFound, "No article from this site is in the archive.")
+		return
+	}
+	for _, e := range rep.Edges {
+		if e.Republisher == site {
+			v.Sources = append(v.Sources, e)
+		}
+		if e.Source == site {
+			v.Copiers = append(v.Copiers, e)
+		}
+	}
+	v.Clusters = rep.Clusters
+	if len(v.Clusters) > 50 {
+		v.Clusters, v.More = v.Clusters[:50], len(v.Clusters)-50
+	}
+	v.MedianLag = rep.Totals.MedianLagSeconds
+	var buf bytes.Buffer
+	if err := rep.WriteSVG(&buf, report.SVGOptions{Href: sitePath, Height: 420}); err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	v.Picture = template.HTML(buf.String()) // WriteSVG escapes every string
+	s.render(w, http.StatusOK, "site", site, v)
+}
+
+type networkView struct {
+	Picture      template.HTML
+	R            *report.Report
+	Originators  []report.Outlet
+	Republishers []report.Outlet
+	From, To     string
+	MinCount     int
+	Err          string
+}
+
+// reportFilter reads from, to, site and min_count from the URL.
+func reportFilter(r *http.Request) (report.Filter, error) {
+	v := r.URL.Query()
+	var f report.Filter
+	var err error
+	if f.From, err = parseDate("from", v.Get("from"), false); err != nil {
+		return f, err
+	}
+	if f.To, err = parseDate("to", v.Get("to"), false); err != nil {
+		return f, err
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.AddDate(0, 0, 1) // the whole "to" day
+	}
+	f.Site = v.Get("site")
+	if m := v.Get("min_count"); m != "" {
+		if f.MinCount, err = strconv.Atoi(m); err != nil || f.MinCount < 0 {
+			return f, fmt.Errorf("min_count: %q is not a count", m)
+		}
+	}
+	return f, nil
+}
+
+func (s *server) network(w http.ResponseWriter, r *http.Request) {
+	v := networkView{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	f, err := reportFilter(r)
+	if err != nil {
+		v.Err = err.Error()
+		s.render(w, http.StatusBadRequest, "network", "Network", v)
+		return
+	}
+	v.MinCount = f.MinCount
+	arts, err := s.snapshot()
+	if err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	v.R = report.Build(arts, f)
+	v.Originators, v.Republishers = v.R.Originators(), v.R.Republishers()
+	if len(v.Originators) > 15 {
+		v.Originators = v.Originators[:15]
+	}
+	if len(v.Republishers) > 15 {
+		v.Republishers = v.Republishers[:15]
+	}
+	var buf bytes.Buffer
+	if err := v.R.WriteSVG(&buf, report.SVGOptions{Href: sitePath}); err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	v.Picture = template.HTML(buf.String()) // WriteSVG escapes every string
+	s.render(w, http.StatusOK, "network", "Network", v)
+}
+
+func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	_, q, err := parseForm(r, s.opt.PageSize)
+	if err == nil {
+		if l := r.URL.Query().Get("limit"); l != "" {
+			n, aerr := strconv.Atoi(l)
+			if aerr != nil || n < 1 || n > index.MaxLimit {
+				err = fmt.Errorf("limit: %q is not between 1 and %d", l, index.MaxLimit)
+			} else {
+				q.Offset = q.Offset / q.Limit * n
+				q.Limit = n
+			}
+		}
+	}
+	if err != nil {
+		s.jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	res, err := s.b.Search(r.Context(), q)
+	if err != nil {
+		var qe *index.QueryError
+		if errors.As(err, &qe) || errors.Is(err, index.ErrBadQuery) {
+			s.jsonError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		s.fail(w, r, err, true)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, res)
+}
+
+func (s *server) apiCluster(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	members, err := s.b.Cluster(id)
+	if err == nil && len(members) == 0 {
+		err = fmt.Errorf("cluster %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		s.fail(w, r, err, true)
+		return
+	}
+	orig, copies := splitCluster(members)
+	s.writeJSON(w, http.StatusOK, struct {
+		ID       string             `json:"id"`
+		Original *article.Article   `json:"original"`
+		Copies   []*article.Article `json:"copies"`
+	}{id, orig, append([]*article.Article{}, copies...)})
+}
+
+func (s *server) apiSites(w http.ResponseWriter, r *http.Request) {
+	arts, err := s.snapshot()
+	if err != nil {
+		s.fail(w, r, err, true)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, report.Build(arts, report.Filter{}).Sites)
+}
+
+func (s *server) apiSite(w http.ResponseWriter, r *http.Request) {
+	site := r.PathValue("site")
+	arts, err := s.snapshot()
+	if err != nil {
+		s.fail(w, r, err, true)
+		return
+	}
+	rep := report.Build(arts, report.Filter{Site: site})
+	if !slices.ContainsFunc(rep.Sites, func(x report.Site) bool { return x.Site == site }) {
+		s.jsonError(w, http.StatusNotFound, "no article from this site is in the archive")
+		return
+	}
+	s.writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *server) apiReport(w http.ResponseWriter, r *http.Request) {
+	f, err := reportFilter(r)
+	if err != nil {
+		s.jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	arts, err := s.snapshot()
+	if err != nil {
+		s.fail(w, r, err, true)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, report.Build(arts, f))
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// maxRecord bounds how much of a WARC record /warc/ serves.
+const maxRecord = 16 << 20
+
+// parseLocation splits an Article.WARC value "file.warc.gz#offset". Only
+// the base name of the file is kept, so a stored value cannot point outside
+// the WARC directory.
+func parseLocation(loc string) (file string, off int64, err error) {
+	name, o, ok := strings.Cut(loc, "#")
+	if !ok {
+		return "", 0, fmt.Errorf("warc location %q has no #offset", loc)
+	}
+	off, err = strconv.ParseInt(o, 10, 64)
+	if err != nil || off < 0 {
+		return "", 0, fmt.Errorf("warc location %q: bad offset", loc)
+	}
+	file = filepath.Base(filepath.Clean("/" + name))
+	if file == "/" || file == "." || file == "" {
+		return "", 0, fmt.Errorf("warc location %q has no file", loc)
+	}
+	return file, off, nil
+}
+
+// readRecord copies the WARC record at off in path to w: one gzip member
+// when the file is gzipped (each record is its own member), else the raw
+// record up to the next "WARC/" header block.
+func readRecord(w io.Writer, path string, off int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open warc: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return fmt.Errorf("seek %s to %d: %w", path, off, err)
+	}
+	var r io.Reader = bufio.NewReader(f)
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("read %s at %d: %w", path, off, err)
+		}
+		zr.Multistream(false)
+		r = zr
+	}
+	br := bufio.NewReader(io.LimitReader(r, maxRecord))
+	first, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(first, "WARC/") {
+		return fmt.Errorf("%s at %d: no WARC record there", path, off)
+	}
+	// Header block, then Content-Length bytes of block.
+	length := int64(-1)
+	head := []string{first}
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("%s at %d: truncated WARC header: %w", path, off, err)
+		}
+		head = append(head, line)
+		if strings.TrimRight(line, "\r\n") == "" {
+			break
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
+			length, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	for _, h := range head {
+		if _, err := io.WriteString(w, h); err != nil {
+			return err
+		}
+	}
+	if length < 0 {
+		return fmt.Errorf("%s at %d: WARC record without Content-Length", path, off)
+	}
+	_, err = io.CopyN(w, br, length)
+	if err == io.EOF {
+		err = nil // truncated by maxRecord
+	}
+	return err
+}
+
+func (s *server) warc(w http.ResponseWriter, r *http.Request) {
+	if s.opt.WARCDir == "" {
+		s.errorPage(w, http.StatusNotFound, "This server was started without access to the WARC files.")
+		return
+	}
+	a, err := s.b.Article(r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	if a.WARC == "" {
+		s.errorPage(w, http.StatusNotFound, "This article has no archived WARC record (it was imported).")
+		return
+	}
+	file, off, err := parseLocation(a.WARC)
+	if err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	var buf strings.Builder
+	if err := readRecord(&buf, filepath.Join(s.opt.WARCDir, file), off); err != nil {
+		s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
+		return
+	}
+	// Served as inert text: the record holds the crawled page verbatim.
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	_, _ = io.WriteString(w, buf.String())
+}
