@@ -176,6 +176,46 @@ func (ix *Index) verify() error {
 	return nil
 }
 
+// OpenOrReset opens the index in dir like Open; when the existing index is
+// corrupt or incompatible it logs why, removes it and creates an empty one,
+// reporting reset=true so the caller reindexes everything from the store
+// (the new index's Checkpoint is 0).
+func OpenOrReset(dir string) (ix *Index, reset bool, err error) {
+	ix, err = Open(dir)
+	if err == nil || !(errors.Is(err, ErrCorrupt) || errors.Is(err, ErrIncompatible)) {
+		return ix, false, err
+	}
+	slog.Warn("search index unusable; rebuilding it from the archive", "dir", dir, "reason", err)
+	if rerr := Remove(dir); rerr != nil {
+		return nil, false, fmt.Errorf("%w; and could not remove it: %v", err, rerr)
+	}
+	ix, err = Open(dir)
+	return ix, err == nil, err
+}
+
+// Remove deletes the index in dir, refusing a directory that does not
+// look like a Bleve index so a wrong path cannot wipe other data.
+func Remove(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remove index %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		switch n := e.Name(); {
+		case n == metaFile, n == "store", strings.HasPrefix(n, "."):
+		default:
+			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove index %s: %w", dir, err)
+	}
+	return nil
+}
+
 // Dir returns the directory the index lives in.
 func (ix *Index) Dir() string { return ix.dir }
 
@@ -303,7 +343,7 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		if last && checkpoint > 0 {
 			b.SetInternal([]byte(keyCheckpoint), encodeSeq(checkpoint))
 		}
-		if b.TotalDocsSize() == 0 && b.Size() == 0 {
+		if b.Size() == 0 {
 			return nil
 		}
 		if err := ix.bi.Batch(b); err != nil {

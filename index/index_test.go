@@ -335,6 +335,7 @@ func TestBadQueries(t *testing.T) {
 		{name: "dangling field", text: `bank title:`, column: 6, msg: "syntax error"},
 		{name: "bad boost", text: `bank rates^x`, column: 6, msg: ""},
 		{name: "column counts characters", text: `البنك title:`, column: 7, msg: "syntax error"},
+		{name: "too fuzzy", text: `bank rates~5`, column: 6, msg: "fuzziness 5 exceeds 2"},
 		{name: "bad date", text: `published:>"yesterday"`, column: 1, msg: ""},
 	}
 	for _, tt := range tests {
@@ -648,5 +649,38 @@ func TestAnalysisFor(t *testing.T) {
 		if got := analysisFor(in); got != want {
 			t.Errorf("analysisFor(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestOpenOrResetAndRemove(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bleve")
+	ix, reset, err := OpenOrReset(dir)
+	must(t, err)
+	if reset {
+		t.Error("new index reported as reset")
+	}
+	must(t, ix.Apply(context.Background(), fixture(), nil, 8))
+	must(t, ix.Close())
+	must(t, os.WriteFile(filepath.Join(dir, metaFile), []byte("garbage"), 0o644))
+
+	ix, reset, err = OpenOrReset(dir)
+	must(t, err)
+	defer ix.Close()
+	n, _ := ix.Count()
+	cp, _ := ix.Checkpoint()
+	if !reset || n != 0 || cp != 0 {
+		t.Errorf("after reset: reset=%v count=%d checkpoint=%d, want true 0 0", reset, n, cp)
+	}
+
+	other := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(other, "syndex.db"), []byte("precious"), 0o644))
+	if err := Remove(other); err == nil {
+		t.Error("Remove deleted a directory that is not an index")
+	}
+	if _, err := os.Stat(filepath.Join(other, "syndex.db")); err != nil {
+		t.Errorf("Remove touched other data: %v", err)
+	}
+	if err := Remove(filepath.Join(other, "missing")); err != nil {
+		t.Errorf("Remove of a missing index: %v", err)
 	}
 }

@@ -30,6 +30,9 @@ func (e *QueryError) Error() string {
 // Unwrap lets callers test errors.Is(err, ErrBadQuery).
 func (e *QueryError) Unwrap() error { return ErrBadQuery }
 
+// maxFuzziness is the largest edit distance Bleve accepts (word~2).
+const maxFuzziness = 2
+
 // userFields maps the field names accepted in a query string onto the
 // index fields; "title" and "body" are expanded per language.
 var userFields = map[string]string{
@@ -209,6 +212,9 @@ func checkQuery(q query.Query) string {
 			}
 		}
 	case *query.MatchQuery:
+		if q.Fuzziness > maxFuzziness {
+			return fmt.Sprintf("fuzziness %d exceeds %d", q.Fuzziness, maxFuzziness)
+		}
 		return field(q.FieldVal)
 	case *query.MatchPhraseQuery:
 		return field(q.FieldVal)
