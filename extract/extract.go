@@ -38,9 +38,9 @@ type Input struct {
 
 // Result is the extraction of one page.
 type Result struct {
-	Article   *article.Article
-	IsArticle bool   // false for section, home and listing pages
-	Reason    string // why the page is (not) considered an article
+	Article   *article.Article `json:"article"`
+	IsArticle bool             `json:"is_article"` // false for section, home and listing pages
+	Reason    string           `json:"reason"`     // why the page is (not) considered an article
 }
 
 // Options tune an Extractor. The zero value is usable.
@@ -300,4 +300,3 @@ func flattenDeep(root *html.Node, limit int) {
 	}
 	walk(root, 0)
 }
-
