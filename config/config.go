@@ -15,8 +15,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/syndex/syndex/dedup"
 )
 
 // Config is the whole configuration file.
@@ -28,12 +26,12 @@ type Config struct {
 	UserAgent string `yaml:"user_agent"`
 	// Contact is a URL or e-mail address site owners can reach, appended
 	// to the User-Agent.
-	Contact string       `yaml:"contact"`
-	Crawl   CrawlConfig  `yaml:"crawl"`
-	Sources []Source     `yaml:"sources"`
-	Dedup   dedup.Config `yaml:"dedup"`
-	Index   IndexConfig  `yaml:"index"`
-	Serve   ServeConfig  `yaml:"serve"`
+	Contact string      `yaml:"contact"`
+	Crawl   CrawlConfig `yaml:"crawl"`
+	Sources []Source    `yaml:"sources"`
+	Dedup   DedupConfig `yaml:"dedup"`
+	Index   IndexConfig `yaml:"index"`
+	Serve   ServeConfig `yaml:"serve"`
 }
 
 // CrawlConfig holds the global crawl limits; sources may override some.
@@ -71,6 +69,15 @@ type Source struct {
 // AutoDiscover reports whether feeds and sitemaps are discovered.
 func (s Source) AutoDiscover() bool { return s.Discover == nil || *s.Discover }
 
+// DedupConfig overrides near-duplicate detection thresholds; zero values
+// keep the dedup package's tuned defaults. The keys match dedup.Config's.
+type DedupConfig struct {
+	Shingle     int     `yaml:"shingle"`     // words per shingle (1..8)
+	Containment float64 `yaml:"containment"` // share of the smaller text found in the other (0..1]
+	Jaccard     float64 `yaml:"jaccard"`     // minimum overall similarity [0..1]
+	MinShared   int     `yaml:"min_shared"`  // minimum shared shingles
+}
+
 // IndexConfig tunes the Bleve index.
 type IndexConfig struct {
 	// Analyzer is the text analyzer: "standard" or a language code
@@ -97,7 +104,6 @@ func Default() *Config {
 			BodyCap:  10 << 20,
 			Timeout:  Duration(60 * time.Second),
 		},
-		Dedup: dedup.DefaultConfig(),
 		Index: IndexConfig{Analyzer: "auto", BatchSize: 100},
 		Serve: ServeConfig{Addr: "127.0.0.1:8080"},
 	}
@@ -226,15 +232,16 @@ func (c *Config) Validate() error {
 		}
 		nonNeg(f+".max_pages", s.MaxPages)
 	}
-	if err := c.Dedup.Validate(); err != nil {
-		for _, e := range unjoin(err) {
-			field, problem, ok := strings.Cut(e.Error(), ": ")
-			if !ok {
-				field, problem = "dedup", e.Error()
-			}
-			bad(field, "%s", problem)
-		}
+	if c.Dedup.Shingle < 0 || c.Dedup.Shingle > 8 {
+		bad("dedup.shingle", "must be between 1 and 8 (0 keeps the default), got %d", c.Dedup.Shingle)
 	}
+	if c.Dedup.Containment < 0 || c.Dedup.Containment > 1 {
+		bad("dedup.containment", "must be in (0, 1] (0 keeps the default), got %g", c.Dedup.Containment)
+	}
+	if c.Dedup.Jaccard < 0 || c.Dedup.Jaccard > 1 {
+		bad("dedup.jaccard", "must be in [0, 1] (0 keeps the default), got %g", c.Dedup.Jaccard)
+	}
+	nonNeg("dedup.min_shared", c.Dedup.MinShared)
 	known := false
 	for _, a := range Analyzers {
 		known = known || c.Index.Analyzer == a
@@ -252,13 +259,6 @@ func (c *Config) Validate() error {
 		return &Error{Problems: p}
 	}
 	return nil
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 func isHTTPURL(s string) bool {

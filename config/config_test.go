@@ -54,7 +54,8 @@ func TestLoadErrors(t *testing.T) {
 		{"negative delay", "crawl:\n  delay: -1s\n", `2: crawl.delay: must not be negative`},
 		{"negative source delay", validSource + "    delay: -5s\n", `4: sources[0].delay: must not be negative`},
 		{"bad regexp", "crawl:\n  exclude: ['(']\n", "2: crawl.exclude[0]: invalid regexp"},
-		{"dedup out of range", "dedup:\n  shingle: 0\n", "2: dedup.shingle: must be between 1 and 8"},
+		{"dedup out of range", "dedup:\n  shingle: 9\n", "2: dedup.shingle: must be between 1 and 8"},
+		{"dedup negative", "dedup:\n  containment: -0.5\n", "2: dedup.containment: must be in (0, 1]"},
 		{"bad analyzer", "index:\n  analyzer: klingon\n", `2: index.analyzer: "klingon" is not one of auto, standard`},
 		{"bad serve addr", "serve:\n  addr: localhost\n", `2: serve.addr: "localhost" is not host:port`},
 		{"bad contact", "contact: call me\n", `1: contact: "call me" is neither an http(s) URL nor an e-mail address`},
@@ -139,7 +140,7 @@ func TestDefaultsSurviveEmptyAndPartialFiles(t *testing.T) {
 		{"empty section", "crawl:\n", func(c *Config) bool { return c.Crawl.Timeout.D() == time.Minute }},
 		{"one field", "crawl:\n  delay: 3s\n", func(c *Config) bool { return c.Crawl.Delay.D() == 3*time.Second && c.Crawl.MaxDepth == 10 }},
 		{"dedup partial", "dedup:\n  shingle: 5\n", func(c *Config) bool {
-			return c.Dedup.Shingle == 5 && c.Dedup.Containment == Default().Dedup.Containment
+			return c.Dedup.Shingle == 5 && c.Dedup.Containment == 0
 		}},
 		{"discover off", validSource + "    discover: false\n", func(c *Config) bool { return !c.Sources[0].AutoDiscover() }},
 		{"absolute data", "data: /srv/syndex\n", func(c *Config) bool { return c.Data == "/srv/syndex" }},

@@ -47,12 +47,14 @@ sources:
     schedule: "@every 1h"
     recrawl: "@weekly"
 
-# Near-duplicate detection. Shingles are word k-grams; a candidate is a copy
-# when enough of the smaller text is contained in the other.
+# Near-duplicate detection; 0 or absent keeps the tuned default. Shingles are
+# word k-grams; a candidate is a copy when enough of the smaller text is
+# contained in the other.
 dedup:
   shingle: 3             # words per shingle
   containment: 0.5       # share of the smaller text found in the other
   jaccard: 0.12          # minimum overall similarity, stops short quotes matching
+  min_shared: 3          # minimum shared shingles
 
 index:
   analyzer: auto         # auto (by article language), standard, or en, fr, de, es, it, pt, nl, ar, cjk
