@@ -1,12 +1,14 @@
 package dedup
 
 // freqTable estimates, in fixed memory, how many articles contain each
-// feature, well enough to find the frequent ones: a hashed Misra–Gries
-// summary. Each slot holds one feature and a count; a different feature
-// landing on an occupied slot decrements it and takes the slot over at
-// zero. A feature in a fraction f of the articles keeps its slot and a
-// count near f*docs as long as f is well above the rate of random hits on
-// its slot. Updates are O(1) and depend only on the sequence of articles.
+// feature, well enough to find the frequent ones: a hashed, 4-way
+// set-associative Misra–Gries summary. A feature is counted in the first
+// of its bucket's four slots that holds it or is free; when all four hold
+// other features, the smallest count is decremented and its slot taken
+// over at zero. A feature in a fraction f of the articles keeps a slot and
+// a count near f*docs as long as f is well above the rate of random hits
+// on its bucket. Updates are O(1) and depend only on the sequence of
+// articles.
 type freqTable struct {
 	keys   []uint32
 	counts []uint32
@@ -15,13 +17,21 @@ type freqTable struct {
 	max    int    // slots the table may grow to
 }
 
-// newFreqTable returns a table of slots entries (a power of two) that
-// doubles, up to max, as more features are counted than it has slots.
+const ways = 4
+
+// newFreqTable returns a table of slots entries (a power of two, at least
+// ways) that doubles, up to max, while it holds more than half as many
+// features as slots.
 func newFreqTable(slots, max int) *freqTable {
 	return &freqTable{keys: make([]uint32, slots), counts: make([]uint32, slots), max: max}
 }
 
-// grow doubles the table, keeping the larger count where two keys meet.
+// bucket returns the first slot of f's bucket.
+func (t *freqTable) bucket(f uint32) int {
+	return int(uint32(mix64(uint64(f))>>32)&uint32(len(t.keys)-1)) &^ (ways - 1)
+}
+
+// grow doubles the table, re-inserting every counted feature.
 func (t *freqTable) grow() {
 	keys, counts := t.keys, t.counts
 	t.keys = make([]uint32, 2*len(keys))
@@ -30,43 +40,66 @@ func (t *freqTable) grow() {
 		if c == 0 {
 			continue
 		}
-		j := t.slot(keys[i])
-		if c > t.counts[j] {
-			t.keys[j], t.counts[j] = keys[i], c
+		b := t.bucket(keys[i])
+		low := b
+		for j := b; j < b+ways; j++ {
+			if t.counts[j] < t.counts[low] {
+				low = j
+			}
+		}
+		if c > t.counts[low] {
+			t.keys[low], t.counts[low] = keys[i], c
 		}
 	}
 }
 
-func (t *freqTable) slot(f uint32) int {
-	return int(uint32(mix64(uint64(f))>>32) & uint32(len(t.keys)-1))
-}
-
-// add counts one article with the (distinct) features fs.
-func (t *freqTable) add(fs []uint32) {
+// add counts one article with the (distinct) features fs. It reports
+// whether some feature reached the frequent threshold with it.
+func (t *freqTable) add(fs []uint32, minDocs int, frac float64) bool {
 	t.docs++
 	t.seen += uint64(len(fs))
-	for len(t.keys) < t.max && t.seen > 2*uint64(len(t.keys)) {
+	for len(t.keys) < t.max && t.seen > uint64(len(t.keys))/2 {
 		t.grow()
 	}
+	th := t.threshold(minDocs, frac)
+	crossed := false
 	for _, f := range fs {
-		i := t.slot(f)
+		b := t.bucket(f)
+		free, low := -1, b
+		hit := false
+		for j := b; j < b+ways; j++ {
+			if t.counts[j] > 0 && t.keys[j] == f {
+				t.counts[j]++
+				crossed = crossed || t.counts[j] == th
+				hit = true
+				break
+			}
+			if t.counts[j] == 0 && free < 0 {
+				free = j
+			}
+			if t.counts[j] < t.counts[low] {
+				low = j
+			}
+		}
 		switch {
-		case t.counts[i] == 0:
-			t.keys[i], t.counts[i] = f, 1
-		case t.keys[i] == f:
-			t.counts[i]++
+		case hit:
+		case free >= 0:
+			t.keys[free], t.counts[free] = f, 1
 		default:
-			t.counts[i]--
+			t.counts[low]--
 		}
 	}
+	return crossed
 }
 
 // count returns the estimated number of articles containing f (an
 // underestimate; 0 when f holds no slot).
 func (t *freqTable) count(f uint32) uint32 {
-	i := t.slot(f)
-	if t.keys[i] == f {
-		return t.counts[i]
+	b := t.bucket(f)
+	for j := b; j < b+ways; j++ {
+		if t.counts[j] > 0 && t.keys[j] == f {
+			return t.counts[j]
+		}
 	}
 	return 0
 }

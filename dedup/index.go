@@ -67,10 +67,13 @@ type Index struct {
 	sites       []site
 	siteByNm    map[string]uint32
 	clusterByID map[string]int32
-	global      *freqTable
-	lsh         *lsh
-	clusters    []cluster
-	live        int
+	// siteClusters lists, per site, the clusters that have had a member
+	// from it (may repeat or be stale; used to recheck after learning).
+	siteClusters map[uint32][]int32
+	global       *freqTable
+	lsh          *lsh
+	clusters     []cluster
+	live         int
 
 	// scratch
 	sh   shingler
@@ -82,12 +85,13 @@ type Index struct {
 // NewIndex returns an empty index. cfg should have passed Validate.
 func NewIndex(cfg Config) *Index {
 	ix := &Index{
-		cfg:         cfg,
-		byID:        make(map[string]uint32),
-		siteByNm:    make(map[string]uint32),
-		clusterByID: make(map[string]int32),
-		global:      newFreqTable(globalSlots, globalMax),
-		lsh:         newLSH(cfg.Bands),
+		cfg:          cfg,
+		byID:         make(map[string]uint32),
+		siteByNm:     make(map[string]uint32),
+		clusterByID:  make(map[string]int32),
+		siteClusters: make(map[uint32][]int32),
+		global:       newFreqTable(globalSlots, globalMax),
+		lsh:          newLSH(cfg.Bands),
 	}
 	ix.initScratch()
 	return ix
@@ -122,12 +126,28 @@ func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignme
 	ix.byID[a.ID] = di
 	ix.live++
 
+	var recheck []int32
 	if !ix.primed {
-		ix.sites[d.site].freq.add(fs)
-		ix.global.add(fs)
+		if ix.sites[d.site].freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
+			recheck = ix.siteClusters[d.site]
+		}
+		if ix.global.add(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) {
+			recheck = append(slices.Clone(recheck), ix.noteGlobal()...)
+		}
 	}
-
 	before := ix.snapshot(touched)
+	if len(recheck) > 0 {
+		// Some features just became boilerplate: clusters formed on them
+		// before may not hold any more.
+		recheck = slices.Clone(recheck)
+		slices.Sort(recheck)
+		for _, c := range slices.Compact(recheck) {
+			ms := slices.Clone(ix.clusters[c].members)
+			touched = append(touched, ms...)
+			before = append(before, ix.snapshot(ms)...)
+			ix.recheck(c)
+		}
+	}
 	clean := ix.clean(di, nil)
 	if len(clean) > 0 {
 		sketch(clean, ix.sk)
@@ -438,7 +458,59 @@ func (ix *Index) attach(di, target uint32) {
 	}
 	ix.clusters[cl].members = append(ix.clusters[cl].members, di)
 	ix.docs[di].cluster = cl
+	for _, m := range []uint32{target, di} {
+		sc := ix.siteClusters[ix.docs[m].site]
+		if len(sc) == 0 || sc[len(sc)-1] != cl {
+			ix.siteClusters[ix.docs[m].site] = append(sc, cl)
+		}
+	}
 	ix.decide(cl)
+}
+
+// noteGlobal returns the clusters to recheck when a feature became globally
+// common: all of them. With a threshold that grows with the index this
+// happens rarely once the index is large.
+func (ix *Index) noteGlobal() []int32 {
+	out := make([]int32, 0, len(ix.clusters))
+	for i := range ix.clusters {
+		if len(ix.clusters[i].members) > 0 {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+// recheck verifies every member of cluster c against its original again
+// and lets go of those that no longer match (their match rested on
+// features since learned to be boilerplate); the cluster then re-decides.
+func (ix *Index) recheck(c int32) {
+	for {
+		cl := &ix.clusters[c]
+		if len(cl.members) < 2 {
+			return
+		}
+		orig := cl.original
+		var gone []uint32
+		for _, m := range cl.members {
+			if m != orig && !ix.isCopy(ix.verify(m, orig)) {
+				gone = append(gone, m)
+			}
+		}
+		if len(gone) == 0 {
+			return
+		}
+		cl.members = slices.DeleteFunc(cl.members, func(m uint32) bool { return slices.Contains(gone, m) })
+		for _, m := range gone {
+			ix.makeUnique(m)
+		}
+		if len(cl.members) == 1 {
+			ix.makeUnique(cl.members[0])
+			cl.members = nil
+			delete(ix.clusterByID, cl.id)
+			return
+		}
+		ix.decide(c)
+	}
 }
 
 // Assignment returns the current assignment of article id.
@@ -457,7 +529,7 @@ func (ix *Index) assignment(di uint32) article.Assignment {
 	if d.cluster != noCluster {
 		cl := &ix.clusters[d.cluster]
 		as.Cluster = cl.id
-		as.Evidence = slices.Clone(cl.evidence)
+		as.Evidence = append(as.Evidence, cl.evidence...)
 	}
 	return as
 }

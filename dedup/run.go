@@ -88,8 +88,8 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		if it.err != nil {
 			continue
 		}
-		ix.siteFor(siteName(it.art)).freq.add(it.feats)
-		ix.global.add(it.feats)
+		ix.siteFor(siteName(it.art)).freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
+		ix.global.add(it.feats, cfg.GlobalMinDocs, cfg.GlobalFrac)
 	}
 	ix.primed = true
 	for i := range items {

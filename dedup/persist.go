@@ -1,0 +1,174 @@
+package dedup
+
+import (
+	"bufio"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/syndex/syndex/article"
+)
+
+// magic starts every checkpoint; the digit is the format version.
+const magic = "syndex-dedup 1\n"
+
+// ErrIncompatible is returned by ReadIndex when the checkpoint was built
+// with shingling or LSH settings that differ from the Config given.
+var ErrIncompatible = errors.New("dedup checkpoint built with different shingle/sample/bands/rows")
+
+type snapDoc struct {
+	ID, Src                    string
+	Site                       uint32
+	Feats                      []uint32
+	Published, Fetched         int64
+	URLHash, SrcURL, CanonHash uint64
+	Cluster                    int32
+	Original                   uint32
+	Sim                        float32
+	Role                       article.Role
+	Dead                       bool
+}
+
+type snapFreq struct {
+	Keys, Counts []uint32
+	Docs         uint32
+	Seen         uint64
+	Max          int
+}
+
+type snapSite struct {
+	Name, Label string
+	Freq        snapFreq
+}
+
+type snapCluster struct {
+	ID       string
+	Members  []uint32
+	Original uint32
+	Evidence []string
+}
+
+type snapshot struct {
+	Shingle, Sample, Bands, Rows int
+	Primed                       bool
+	Live                         int
+	Docs                         []snapDoc
+	Sites                        []snapSite
+	Global                       snapFreq
+	Heads                        map[uint64]uint32
+	Next                         []uint32
+	Clusters                     []snapCluster
+	SiteClusters                 map[uint32][]int32
+}
+
+func freqSnap(t *freqTable) snapFreq {
+	return snapFreq{Keys: t.keys, Counts: t.counts, Docs: t.docs, Seen: t.seen, Max: t.max}
+}
+
+func freqFrom(s snapFreq) *freqTable {
+	return &freqTable{keys: s.Keys, counts: s.Counts, docs: s.Docs, seen: s.Seen, max: s.Max}
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// WriteTo writes a checkpoint of the whole index state to w. Reading it
+// back with ReadIndex and replaying the articles added since gives the same
+// state as never having stopped.
+func (ix *Index) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriterSize(cw, 1<<16)
+	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
+		Primed: ix.primed, Live: ix.live, Global: freqSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next,
+		SiteClusters: ix.siteClusters}
+	s.Docs = make([]snapDoc, len(ix.docs))
+	for i, d := range ix.docs {
+		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Published: d.published,
+			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash,
+			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead}
+	}
+	for _, st := range ix.sites {
+		s.Sites = append(s.Sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq)})
+	}
+	for _, c := range ix.clusters {
+		s.Clusters = append(s.Clusters, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence})
+	}
+	if _, err := bw.WriteString(magic); err != nil {
+		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
+	}
+	if err := gob.NewEncoder(bw).Encode(&s); err != nil {
+		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
+	}
+	return cw.n, nil
+}
+
+// ReadIndex restores an index written by WriteTo. The thresholds of cfg
+// apply from now on; its shingling and LSH settings must match the
+// checkpoint's (ErrIncompatible otherwise).
+func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
+		return nil, fmt.Errorf("read dedup checkpoint: not a syndex dedup checkpoint (header %q)", head)
+	}
+	var s snapshot
+	if err := gob.NewDecoder(br).Decode(&s); err != nil {
+		return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+	}
+	if s.Shingle != cfg.Shingle || s.Sample != cfg.Sample || s.Bands != cfg.Bands || s.Rows != cfg.Rows {
+		return nil, fmt.Errorf("%w: checkpoint %d/%d/%d/%d, config %d/%d/%d/%d", ErrIncompatible,
+			s.Shingle, s.Sample, s.Bands, s.Rows, cfg.Shingle, cfg.Sample, cfg.Bands, cfg.Rows)
+	}
+	ix := NewIndex(cfg)
+	ix.primed, ix.live, ix.global = s.Primed, s.Live, freqFrom(s.Global)
+	if s.Heads != nil {
+		ix.lsh.heads = s.Heads
+	}
+	ix.lsh.next = s.Next
+	if s.SiteClusters != nil {
+		ix.siteClusters = s.SiteClusters
+	}
+	ix.docs = make([]doc, len(s.Docs))
+	for i, d := range s.Docs {
+		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) {
+			return nil, fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
+		}
+		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, published: d.Published,
+			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash,
+			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead}
+		if !d.Dead {
+			ix.byID[d.ID] = uint32(i)
+		}
+	}
+	for i, st := range s.Sites {
+		ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq)})
+		ix.siteByNm[st.Name] = uint32(i)
+	}
+	for i, c := range s.Clusters {
+		for _, m := range c.Members {
+			if int(m) >= len(ix.docs) {
+				return nil, fmt.Errorf("read dedup checkpoint: cluster %s member %d out of range", c.ID, m)
+			}
+		}
+		ix.clusters = append(ix.clusters, cluster{id: c.ID, members: c.Members, original: c.Original, evidence: c.Evidence})
+		if len(c.Members) > 0 {
+			ix.clusterByID[c.ID] = int32(i)
+		}
+	}
+	if len(ix.lsh.next) != len(ix.docs)*cfg.Bands {
+		return nil, fmt.Errorf("read dedup checkpoint: LSH table has %d entries for %d documents", len(ix.lsh.next), len(ix.docs))
+	}
+	return ix, nil
+}
