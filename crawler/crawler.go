@@ -103,6 +103,9 @@ func (c *Crawler) host(e *entry) *hostState {
 			scheme = u.Scheme
 		}
 		h = &hostState{name: e.Host, scheme: scheme}
+		if last := c.lastRequest(e.Host); !last.IsZero() {
+			h.next = last.Add(c.s.Delay) // politeness holds across restarts
+		}
 		c.hosts[e.Host] = h
 		c.order = append(c.order, h)
 	}
@@ -455,7 +458,7 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
 	if r.disallowAll {
 		rec.Outcome = "robots-unavailable"
-		if _, cerr := c.commit(&txn{log: rec}); cerr != nil {
+		if _, cerr := c.commit(&txn{log: rec, host: h.name, hostAt: time.Now()}); cerr != nil {
 			c.log.Error("record robots.txt", "host", h.name, "error", cerr)
 		}
 		c.mu.Lock()
@@ -473,7 +476,7 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		return
 	}
 	c.setRobots(h, r, r.fetched.Add(c.s.RobotsTTL))
-	if _, cerr := c.commit(&txn{log: rec, robots: map[string]*robotsRec{h.name: {Status: status, Body: f.body, Fetched: r.fetched}}}); cerr != nil {
+	if _, cerr := c.commit(&txn{log: rec, host: h.name, hostAt: time.Now(), robots: map[string]*robotsRec{h.name: {Status: status, Body: f.body, Fetched: r.fetched}}}); cerr != nil {
 		c.log.Error("save robots.txt", "host", h.name, "error", cerr)
 	}
 	d.added = c.robotsSitemaps(h)
@@ -556,6 +559,7 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 	}
 	err = c.do(f)
 	d.requested = true
+	t.host, t.hostAt = h.name, time.Now()
 	c.logFetch(f, e.Kind.String(), err)
 	c.mu.Lock()
 	h.lastRTT = f.elapsed

@@ -19,6 +19,7 @@ var (
 	bucketMeta   = []byte("crawl.meta")   // "pass" → n
 	bucketCond   = []byte("crawl.cond")   // SURT → condRec (ETag, Last-Modified, digest)
 	bucketRobots = []byte("crawl.robots") // host → robotsRec
+	bucketHosts  = []byte("crawl.hosts")  // host → end of the last request (RFC 3339), for politeness across restarts
 	keyPass      = []byte("pass")
 )
 
@@ -111,7 +112,7 @@ type LogRecord struct {
 
 func ensureBuckets(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketQueue, bucketSeen, bucketLog, bucketMeta, bucketCond, bucketRobots} {
+		for _, b := range [][]byte{bucketQueue, bucketSeen, bucketLog, bucketMeta, bucketCond, bucketRobots, bucketHosts} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -145,6 +146,8 @@ type txn struct {
 	add     []*entry // discovered entries (checked against the seen set)
 	cond    *condRec
 	robots  map[string]*robotsRec
+	host    string    // host that was just requested
+	hostAt  time.Time // when that request ended
 }
 
 // commit applies t in one bbolt transaction and returns the entries that
@@ -194,6 +197,11 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 		}
 		if t.cond != nil && t.done != nil {
 			if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
+				return err
+			}
+		}
+		if t.host != "" {
+			if err := tx.Bucket(bucketHosts).Put([]byte(t.host), []byte(t.hostAt.UTC().Format(time.RFC3339Nano))); err != nil {
 				return err
 			}
 		}
@@ -280,4 +288,16 @@ func FetchLog(db *bolt.DB) ([]LogRecord, error) {
 		})
 	})
 	return out, err
+}
+
+// lastRequest returns when the previous run's last request to host ended.
+func (c *Crawler) lastRequest(host string) time.Time {
+	var at time.Time
+	c.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketHosts).Get([]byte(host)); v != nil {
+			at, _ = time.Parse(time.RFC3339Nano, string(v))
+		}
+		return nil
+	})
+	return at
 }
