@@ -684,3 +684,33 @@ func TestOpenOrResetAndRemove(t *testing.T) {
 		t.Errorf("Remove of a missing index: %v", err)
 	}
 }
+
+// TestAssembledAnalyzers covers languages for which Bleve has stop words
+// and elision but no analyzer of its own.
+func TestAssembledAnalyzers(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "bleve"))
+	must(t, err)
+	defer ix.Close()
+	docs := []Doc{
+		{Cluster: "ca", Original: art("ca1", "diari.example", "ca", "L'economia creix", "L'economia catalana creix per tercer any.", "2024-01-01")},
+		{Cluster: "el", Original: art("el1", "efimerida.example", "el", "Η ΚΥΒΕΡΝΗΣΗ ανακοίνωσε μέτρα", "Η κυβέρνηση ανακοίνωσε νέα μέτρα.", "2024-01-02")},
+		{Cluster: "bg", Original: art("bg1", "vestnik.example", "bg", "Правителството и бюджетът", "Правителството прие бюджета.", "2024-01-03")},
+	}
+	must(t, ix.Upsert(context.Background(), docs))
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"economia", []string{"ca"}},       // elision strips l'
+		{"κυβέρνηση", []string{"el"}},      // lower-cased Greek title and body
+		{"правителството", []string{"bg"}}, // lower-cased Cyrillic
+		{"и", []string{}},                  // Bulgarian stop word
+	}
+	for _, tt := range tests {
+		r, err := ix.Search(context.Background(), Query{Text: tt.text})
+		must(t, err)
+		if got := clusters(r); !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

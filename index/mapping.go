@@ -84,15 +84,15 @@ var builtinAnalyzers = []string{
 }
 
 // stopOnly are languages for which Bleve ships stop words (and, for ca and
-// ga, elision) but no analyzer; we assemble one: unicode tokens, elision,
-// lower case, stop words.
+// ga, elision) but no analyzer; we assemble one: unicode tokens, lower
+// case, then these filters.
 var stopOnly = map[string][]string{
 	"bg": {bg.StopName},
-	"ca": {ca.ElisionName, lowercase.Name, ca.StopName},
+	"ca": {ca.ElisionName, ca.StopName},
 	"cs": {cs.StopName},
 	"el": {el.StopName},
 	"eu": {eu.StopName},
-	"ga": {ga.ElisionName, lowercase.Name, ga.StopName},
+	"ga": {ga.ElisionName, ga.StopName},
 	"gl": {gl.StopName},
 	"hy": {hy.StopName},
 	"id": {id.StopName},
@@ -174,14 +174,10 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 	for l, filters := range stopOnly {
-		fs := filters
-		if fs[0] != ca.ElisionName && fs[0] != ga.ElisionName {
-			fs = append([]string{lowercase.Name}, fs...)
-		}
 		err := im.AddCustomAnalyzer(analyzerName(l), map[string]any{
 			"type":          custom.Name,
 			"tokenizer":     unicode.Name,
-			"token_filters": fs,
+			"token_filters": append([]string{lowercase.Name}, filters...),
 		})
 		if err != nil {
 			return nil, err
