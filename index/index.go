@@ -8,6 +8,21 @@
 // recording with SetCheckpoint (or Apply) how far into the store's arrival
 // order the index is.
 //
+// # Mapping
+//
+// The mapping is explicit and static (NewMapping). A cluster's title and
+// body go into the field pair of its language (title_fr/body_fr, analysed
+// by Bleve's French analyzer; title_std/body_std with the standard analyzer
+// for languages Bleve has no analyzer for). There is no _all field: a query
+// word without a field, or on title:/body:, is expanded into a disjunction
+// over the fields of the languages present in the index (or of Query.Lang),
+// each analysed by its own analyzer, titles boosted 3×. So an Arabic query
+// is stemmed as Arabic against Arabic texts, and text is indexed once.
+// Keyword fields: cluster, site, sites (every site carrying a copy), role,
+// lang, author, year; dates published and fetched; numeric copies. Display
+// data (original and copies) is one stored JSON field, and bodies are stored
+// with term vectors for highlighted snippets.
+//
 // # Concurrency
 //
 // One process opens an index at a time (scorch holds a file lock; a second
