@@ -1,0 +1,80 @@
+package archive
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/extract"
+)
+
+// PageCounts counts what the pipeline did with the pages the crawler handed
+// it; safe to read while a crawl runs.
+type PageCounts struct {
+	Pages    atomic.Int64 // HTML pages received
+	Articles atomic.Int64 // pages kept as articles
+	Skipped  atomic.Int64 // pages that are not articles (home, section pages)
+	Failed   atomic.Int64 // pages extraction could not read
+}
+
+// Crawl runs one crawl pass with cfg, feeding every fetched page through
+// extract → dedup → store → index as it arrives. WARC files go to the
+// archive's warc directory unless cfg names another.
+func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCounts, onCrawler func(*crawler.Crawler)) (crawler.Stats, error) {
+	if cfg.WARCDir == "" {
+		cfg.WARCDir = filepath.Join(a.Dir, WARCDir)
+	}
+	if counts == nil {
+		counts = &PageCounts{}
+	}
+	c, err := crawler.New(cfg, a.Store, func(ctx context.Context, p *crawler.Page) error {
+		return a.HandlePage(ctx, p, counts)
+	})
+	if err != nil {
+		return crawler.Stats{}, err
+	}
+	if onCrawler != nil {
+		onCrawler(c)
+	}
+	return c.Run(ctx)
+}
+
+// HandlePage extracts one fetched page and, when it is an article, ingests
+// it. A page that cannot be extracted is logged and counted, never fatal:
+// the crawl goes on.
+func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageCounts) error {
+	counts.Pages.Add(1)
+	res, err := a.Extract(ctx, extract.Input{
+		URL:         p.FinalURL,
+		HTML:        p.Body,
+		ContentType: p.Header.Get("Content-Type"),
+		Fetched:     p.Fetched,
+	})
+	if err != nil {
+		counts.Failed.Add(1)
+		a.log.Warn("extract failed", "url", p.FinalURL, "err", err)
+		return nil
+	}
+	if !res.IsArticle || res.Article == nil {
+		counts.Skipped.Add(1)
+		a.log.Debug("not an article", "url", p.FinalURL, "reason", res.Reason)
+		return nil
+	}
+	art := res.Article
+	art.WARC = p.WARC
+	if art.Published.IsZero() && !p.Hints.Published.IsZero() {
+		art.Published = p.Hints.Published
+	}
+	if art.Title == "" && p.Hints.Title != "" {
+		art.Title = p.Hints.Title
+	}
+	if err := a.Ingest(ctx, []*article.Article{art}); err != nil {
+		return err
+	}
+	counts.Articles.Add(1)
+	slog.Debug("article", "url", art.URL, "cluster", art.Cluster, "role", art.Role)
+	return nil
+}

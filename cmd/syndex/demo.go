@@ -1,0 +1,247 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/farm"
+	"github.com/syndex/syndex/report"
+)
+
+// demoMarker marks an archive directory written by `syndex demo`, which a
+// later demo may overwrite; any other non-empty directory is refused.
+const demoMarker = "DEMO"
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "demo [--data DIR] [--keep]",
+		Short: "Crawl an embedded news network on loopback, find the syndicated copies, report and search",
+		Long: `demo starts a small network of news outlets on loopback addresses (originals,
+republishers that wrap copies in their own boilerplate, a site that truncates copies,
+unrelated stories), crawls it politely, extracts, dedups and indexes every article,
+then prints the syndication report and a sample search. No internet is needed.`,
+		Example: `  syndex demo
+  syndex demo --keep && syndex search flood && syndex serve`,
+		Args: cobra.NoArgs,
+		RunE: runDemo,
+	}
+	cmd.Flags().Bool("keep", false, "keep the archive (default ./syndex-data) for search, report and serve")
+	cmd.Flags().Duration("delay", 150*time.Millisecond, "politeness delay between requests to one outlet")
+	rootCmd.AddCommand(cmd)
+}
+
+func runDemo(cmd *cobra.Command, _ []string) error {
+	keep, _ := cmd.Flags().GetBool("keep")
+	delay, _ := cmd.Flags().GetDuration("delay")
+	ctx, cancel := signalContext(cmd.Context())
+	defer cancel()
+	start := time.Now()
+
+	dir, explicit := dataDir(cmd), cmd.Flags().Changed("data") || os.Getenv("SYNDEX_DATA") != ""
+	if !keep && !explicit {
+		tmp, err := os.MkdirTemp("", "syndex-demo-")
+		if err != nil {
+			return err
+		}
+		dir = tmp
+	}
+	if err := prepareDemoDir(dir); err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(dir)
+	}
+
+	f, err := farm.Start(ctx, farm.Options{})
+	if err != nil {
+		return fmt.Errorf("start demo network: %w", err)
+	}
+	defer f.Close()
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "demo network: %d outlets on loopback\n", len(f.Outlets()))
+	for _, o := range f.Outlets() {
+		fmt.Fprintf(out, "  %-28s %s\n", o.Name, o.Host)
+	}
+
+	a, err := archive.Open(ctx, dir, archive.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	counts := &archive.PageCounts{}
+	stop := startProgress(os.Stderr, counts)
+	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), AllowPrivate: true, Delay: delay}, counts, stop.attach)
+	stop.done()
+	if err != nil {
+		return fmt.Errorf("crawl demo network: %w", err)
+	}
+	fmt.Fprintf(out, "\ncrawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles, in %s\n\n",
+		stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), time.Since(start).Round(time.Millisecond))
+
+	arts, err := a.Articles()
+	if err != nil {
+		return err
+	}
+	rep := report.Build(arts, report.Filter{})
+	if err := rep.Write(out, "text"); err != nil {
+		return err
+	}
+
+	q := sampleQuery(f)
+	fmt.Fprintf(out, "\nsample search: syndex search %q\n", q)
+	res, err := a.Search(ctx, index.Query{Text: q, Limit: 5, Highlight: true})
+	if err != nil {
+		return err
+	}
+	if err := res.WriteTable(out); err != nil {
+		return err
+	}
+
+	problems := checkDemo(f, a)
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "demo check:", p)
+	}
+	if keep {
+		abs, _ := filepath.Abs(dir)
+		fmt.Fprintf(out, "\narchive kept in %s; try:\n  syndex search --data %s %q\n  syndex report --data %s --format html --out network.html\n  syndex serve --data %s\n", abs, abs, q, abs, abs)
+	}
+	fmt.Fprintf(out, "\ndemo finished in %s\n", time.Since(start).Round(time.Millisecond))
+	if len(problems) > 0 {
+		return fmt.Errorf("demo: %d of the network's copies were not attributed to the right origin", len(problems))
+	}
+	return nil
+}
+
+// prepareDemoDir refuses to overwrite a real archive and clears an old demo.
+func prepareDemoDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, demoMarker), []byte("written by syndex demo; a later demo may overwrite this archive\n"), 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
+		return usagef("demo: %s holds an archive not written by the demo; pick an empty --data DIR", dir)
+	}
+	for _, e := range entries {
+		if e.Name() != demoMarker {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkDemo compares the archive's clusters with the network's ground
+// truth and returns one line per copy that was not attributed correctly.
+func checkDemo(f *farm.Farm, a *archive.Archive) []string {
+	var problems []string
+	for _, s := range f.Truth() {
+		orig, err := a.Store.ArticleByURL(s.URL)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("original %s not archived", s.URL))
+			continue
+		}
+		for _, c := range s.Copies {
+			cp, err := a.Store.ArticleByURL(c.URL)
+			switch {
+			case err != nil:
+				problems = append(problems, fmt.Sprintf("copy %s not archived", c.URL))
+			case cp.Cluster != orig.Cluster:
+				problems = append(problems, fmt.Sprintf("copy %s not grouped with %s", c.URL, s.URL))
+			case cp.Original != orig.ID:
+				problems = append(problems, fmt.Sprintf("copy %s: original chosen is %s, want %s", c.URL, cp.Original, orig.ID))
+			}
+		}
+	}
+	return problems
+}
+
+// progress draws a one-line crawl status on a terminal.
+type progress struct {
+	w      io.Writer
+	counts *archive.PageCounts
+	c      chan *crawler.Crawler
+	quit   chan struct{}
+	ended  chan struct{}
+}
+
+func startProgress(w *os.File, counts *archive.PageCounts) *progress {
+	p := &progress{w: w, counts: counts, c: make(chan *crawler.Crawler, 1), quit: make(chan struct{}), ended: make(chan struct{})}
+	if !isTerminal(w) {
+		close(p.ended)
+		return p
+	}
+	go func() {
+		defer close(p.ended)
+		var cr *crawler.Crawler
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case cr = <-p.c:
+			case <-p.quit:
+				fmt.Fprint(p.w, "\r\033[K")
+				return
+			case <-t.C:
+				line := fmt.Sprintf("pages %d  articles %d  skipped %d  failed %d", p.counts.Pages.Load(), p.counts.Articles.Load(), p.counts.Skipped.Load(), p.counts.Failed.Load())
+				if cr != nil {
+					st := cr.Stats()
+					line = fmt.Sprintf("hosts %d/%d  queue %d  errors %d  ", st.HostsActive, st.Hosts, st.Queue, st.Errors) + line
+				}
+				fmt.Fprintf(p.w, "\r\033[K%s", line)
+			}
+		}
+	}()
+	return p
+}
+
+func (p *progress) attach(c *crawler.Crawler) {
+	select {
+	case p.c <- c:
+	default:
+	}
+}
+
+func (p *progress) done() {
+	select {
+	case <-p.ended:
+	default:
+		close(p.quit)
+		<-p.ended
+	}
+}
+
+// sampleQuery builds a search for the first copied story of the network
+// from the longest words of its headline.
+func sampleQuery(f *farm.Farm) string {
+	for _, s := range f.Truth() {
+		if len(s.Copies) == 0 {
+			continue
+		}
+		words := strings.FieldsFunc(s.Title, func(r rune) bool { return !unicode.IsLetter(r) })
+		slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
+		if len(words) > 2 {
+			words = words[:2]
+		}
+		return strings.ToLower(strings.Join(words, " "))
+	}
+	return "news"
+}

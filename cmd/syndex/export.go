@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "export [--format jsonl|csv] [--out FILE]",
+		Short: "Dump the archive's Articles with their cluster fields",
+		Example: `  syndex export > articles.jsonl
+  syndex export --format csv --out articles.csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, _ := cmd.Flags().GetString("format")
+			if format != "jsonl" && format != "csv" {
+				return usagef("--format %q: want jsonl or csv", format)
+			}
+			out, _ := cmd.Flags().GetString("out")
+			a, err := openArchiveRead(cmd.Context(), cmd)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			w, closeOut, err := output(out)
+			if err != nil {
+				return err
+			}
+			bw := bufio.NewWriterSize(w, 1<<16)
+			var cw *csv.Writer
+			enc := json.NewEncoder(bw)
+			enc.SetEscapeHTML(false)
+			if format == "csv" {
+				cw = csv.NewWriter(bw)
+				cw.Write([]string{"id", "url", "site", "title", "author", "published", "fetched", "lang", "canonical", "source", "cluster", "role", "original", "similarity", "text"})
+			}
+			for art, err := range a.Store.Articles(0) {
+				if err != nil {
+					return err
+				}
+				if cw == nil {
+					if err := enc.Encode(art); err != nil {
+						return err
+					}
+					continue
+				}
+				cw.Write([]string{art.ID, art.URL, art.Site, art.Title, art.Author, timeOrEmpty(art.Published), timeOrEmpty(art.Fetched),
+					art.Lang, art.Canonical, art.Source, art.Cluster, string(art.Role), art.Original,
+					strconv.FormatFloat(art.Similarity, 'f', 4, 64), strings.TrimSpace(art.Text)})
+			}
+			if cw != nil {
+				cw.Flush()
+				if err := cw.Error(); err != nil {
+					return err
+				}
+			}
+			if err := bw.Flush(); err != nil {
+				return err
+			}
+			return closeOut()
+		},
+	}
+	cmd.Flags().String("format", "jsonl", "jsonl or csv")
+	cmd.Flags().String("out", "", "output file (default stdout)")
+	rootCmd.AddCommand(cmd)
+}
+
+func timeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}

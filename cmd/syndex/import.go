@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:     "import --in FILE.jsonl",
+		Short:   "Add existing Articles (JSONL) to the archive: dedup and index them",
+		Example: `  syndex import --in articles.jsonl --data ./syndex-data`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, _ := cmd.Flags().GetString("in")
+			if in == "" {
+				return usagef("import: --in FILE.jsonl is required")
+			}
+			r, closeIn, err := input(in)
+			if err != nil {
+				return err
+			}
+			defer closeIn()
+			ctx, cancel := signalContext(cmd.Context())
+			defer cancel()
+			a, err := openArchive(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			n, readErr := archive.ReadJSONL(r, 500, func(batch []*article.Article) error {
+				return a.Ingest(ctx, batch)
+			})
+			if err := a.Close(); err != nil && readErr == nil {
+				readErr = err
+			}
+			fmt.Fprintf(os.Stderr, "imported %d articles into %s\n", n, a.Dir)
+			if readErr != nil {
+				return fmt.Errorf("import %s: %w", in, readErr)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().String("in", "", "Articles to import, JSONL (- for stdin)")
+	rootCmd.AddCommand(cmd)
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	rootCmd.AddCommand(&cobra.Command{
+		Use:     "reindex",
+		Short:   "Rebuild the Bleve search index from the store",
+		Example: `  syndex reindex --data ./syndex-data`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := signalContext(cmd.Context())
+			defer cancel()
+			a, err := openArchive(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			if err := a.Reindex(ctx); err != nil {
+				a.Close()
+				return fmt.Errorf("reindex %s: %w", a.Dir, err)
+			}
+			n, _ := a.Index.Count()
+			fmt.Fprintf(os.Stderr, "reindexed %d stories from %d articles\n", n, a.Store.Count())
+			return a.Close()
+		},
+	})
+}
