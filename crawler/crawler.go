@@ -339,6 +339,7 @@ func (c *Crawler) gap(h *hostState) time.Duration {
 // done is how a worker hands a host back to the scheduler.
 type done struct {
 	requested bool          // a request went to the host
+	end       time.Time     // when its response ended (the gap counts from here)
 	wait      time.Duration // extra wait (back-off) instead of the gap, 0 for the gap
 	requeue   *entry        // put back at the front of the queue
 	added     []*entry
@@ -353,7 +354,11 @@ func (c *Crawler) finish(h *hostState, d done) {
 		if d.wait > w {
 			w = d.wait
 		}
-		h.next = time.Now().Add(w)
+		end := d.end
+		if end.IsZero() {
+			end = time.Now()
+		}
+		h.next = end.Add(w)
 	}
 	if d.requeue != nil {
 		c.push(d.requeue, true)
@@ -558,8 +563,8 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 		}
 	}
 	err = c.do(f)
-	d.requested = true
-	t.host, t.hostAt = h.name, time.Now()
+	d.requested, d.end = true, time.Now()
+	t.host, t.hostAt = h.name, d.end
 	c.logFetch(f, e.Kind.String(), err)
 	c.mu.Lock()
 	h.lastRTT = f.elapsed

@@ -17,6 +17,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -344,6 +345,10 @@ func concat(a, b []byte) []byte {
 	return append(append(out, a...), b...)
 }
 
+// gzipPool reuses compressors: a gzip.Writer costs ~800 KB to set up,
+// more than most records.
+var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
 // encodeRecord renders r as one gzip member.
 func encodeRecord(r *Record) ([]byte, error) {
 	if r.ID == "" {
@@ -377,10 +382,9 @@ func encodeRecord(r *Record) ([]byte, error) {
 	h.WriteString("\r\n")
 
 	var out bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&out, gzip.DefaultCompression)
-	if err != nil {
-		return nil, err
-	}
+	zw := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(zw)
+	zw.Reset(&out)
 	for _, part := range [][]byte{h.Bytes(), r.Block, []byte("\r\n\r\n")} {
 		if _, err := zw.Write(part); err != nil {
 			return nil, fmt.Errorf("compress warc record %s: %w", r.ID, err)
