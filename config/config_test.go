@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +93,23 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	lines := []int{e.Problems[0].Line, e.Problems[1].Line, e.Problems[2].Line}
 	if lines[0] != 2 || lines[1] != 3 || lines[2] != 5 {
 		t.Errorf("lines %v, want [2 3 5]", lines)
+	}
+}
+
+func TestLoadReportsDecodeAndValueProblemsTogether(t *testing.T) {
+	p := writeFile(t, "crawl:\n  delay: soon\nsources:\n  - seeds: [x]\n")
+	_, err := Load(p)
+	e, ok := asError(err)
+	if !ok {
+		t.Fatalf("got %v", err)
+	}
+	var got []string
+	for _, pr := range e.Problems {
+		got = append(got, fmt.Sprintf("%d %s", pr.Line, pr.Field))
+	}
+	want := []string{"2 crawl.delay", "4 sources[0].name", "4 sources[0].seeds[0]"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("problems %v, want %v", got, want)
 	}
 }
 

@@ -49,19 +49,25 @@ func Parse(name string, data []byte) (*Config, error) {
 	if len(root.Content) > 0 {
 		d.decode(root.Content[0], reflect.ValueOf(c).Elem(), "")
 	}
-	if len(d.problems) > 0 {
-		return nil, &Error{Problems: d.problems}
-	}
+	// Validate even after decoding problems, so one run of `config check`
+	// lists every mistake; fields that failed to decode keep valid defaults.
+	problems := d.problems
 	if err := c.Validate(); err != nil {
 		e, ok := asError(err)
 		if !ok {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		for _, p := range e.Problems {
-			p.File = name
-			p.Line = d.lineOf(p.Field)
+			if !d.failed(p.Field) {
+				p.File = name
+				p.Line = d.lineOf(p.Field)
+				problems = append(problems, p)
+			}
 		}
-		return nil, e
+	}
+	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+		return nil, &Error{Problems: problems}
 	}
 	return c, nil
 }
@@ -89,6 +95,16 @@ type decoder struct {
 func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
 	d.problems = append(d.problems, &FieldError{File: d.file, Line: n.Line, Field: field,
 		Problem: fmt.Sprintf(format, args...)})
+}
+
+// failed reports whether decoding field, or a field inside it, failed.
+func (d *decoder) failed(field string) bool {
+	for _, p := range d.problems {
+		if p.Field == field || strings.HasPrefix(p.Field, field+".") || strings.HasPrefix(p.Field, field+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // lineOf finds the line of a field, or of its nearest ancestor in the file.
