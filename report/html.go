@@ -23,6 +23,12 @@ var Funcs = template.FuncMap{
 	"sim":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"join":  strings.Join,
 	"inc":   func(i int) int { return i + 1 },
+	// weblink reports whether a crawled URL is http(s), the only kind
+	// rendered as a link.
+	"weblink": func(u string) bool {
+		l := strings.ToLower(strings.TrimSpace(u))
+		return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+	},
 	"bar": func(f float64) string { // width of a share bar, in percent
 		return fmt.Sprintf("%.1f", 100*max(0, min(1, f)))
 	},

@@ -15,8 +15,8 @@ type SVGOptions struct {
 	// site page). The result is escaped; it should be a relative path.
 	Href func(site string) string
 	// MaxNodes keeps the picture legible by drawing only the busiest sites
-	// (default 60).
-	MaxNodes int
+	// (default 60), and only the heaviest MaxEdges links (default 150).
+	MaxNodes, MaxEdges int
 	// Width and Height of the view box (default 960 × a height that grows
 	// with the node count).
 	Width, Height float64
@@ -167,6 +167,9 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 	if opt.MaxNodes <= 0 {
 		opt.MaxNodes = 60
 	}
+	if opt.MaxEdges <= 0 {
+		opt.MaxEdges = 150
+	}
 	nodes := r.Nodes()
 	hidden := 0
 	if len(nodes) > opt.MaxNodes {
@@ -189,6 +192,9 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 	var weights []float64
 	maxCount, maxFlow := 1, 1
 	for _, e := range r.Edges {
+		if len(es) == opt.MaxEdges {
+			break // edges are sorted by count: the rest are the thinnest
+		}
 		i, ok1 := idx[e.Source]
 		j, ok2 := idx[e.Republisher]
 		if !ok1 || !ok2 || i == j {
@@ -225,6 +231,11 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="15" fill="#667">No syndication found in this range.</text>`+"\n</svg>\n", W/2, H/2)
 		return ew.err
 	}
+	// Dense pictures need fainter lines to stay readable.
+	opacity := 0.6
+	if len(es) > 25 {
+		opacity = 0.35
+	}
 	ew.printf(`<g fill="none" stroke-linecap="round">` + "\n")
 	for k, e := range es {
 		i, j := pairs[k][0], pairs[k][1]
@@ -236,7 +247,7 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		}
 		c := s.add(d.mul(0.5)).add(d.perp().mul(bend))
 		sw := edgeWidth(e.Count, maxCount)
-		alen, awid := 7+1.6*sw, 6+1.4*sw
+		alen, awid := 7+1.1*sw, 6+1.0*sw
 		p0 := s.add(c.sub(s).unit().mul(rad[i]))
 		back := c.sub(t).unit()
 		tip := t.add(back.mul(rad[j] + 1))
@@ -244,8 +255,8 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		wing := back.perp().mul(awid / 2)
 		l1, l2 := base.add(wing), base.sub(wing)
 		tip2 := fmt.Sprintf("%s: %d copies of stories from %s, median lag %s", e.Republisher, e.Count, e.Source, FormatLag(e.MedianLagSeconds))
-		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="#4a6fa5" stroke-opacity="0.55" stroke-width="%.2f"/>`,
-			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, sw)
+		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="#4a6fa5" stroke-opacity="%.2f" stroke-width="%.2f"/>`,
+			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, opacity, sw)
 		ew.printf(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#4a6fa5" fill-opacity="0.85" stroke="none"/></g>`+"\n",
 			tip.x, tip.y, l1.x, l1.y, l2.x, l2.y)
 	}
@@ -258,8 +269,12 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		}
 		ew.printf(`<g><title>%s</title><circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#fff" stroke-width="2"/>`,
 			xmlText(tip), p.x, p.y, rad[i], nodeColor(n.Out, n.In))
+		label := truncate(n.Site, 30)
+		// Keep the label inside the picture (about 7px per character).
+		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
+		lx := math.Max(half, math.Min(W-half, p.x))
 		ew.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13" fill="#1a202c" stroke="#fbfcfe" stroke-width="4" paint-order="stroke" stroke-linejoin="round">%s</text></g>`,
-			p.x, p.y+rad[i]+15, xmlText(truncate(n.Site, 32)))
+			lx, p.y+rad[i]+15, xmlText(label))
 		if opt.Href != nil {
 			ew.printf(`</a>`)
 		}

@@ -23,7 +23,9 @@ import (
 	"github.com/syndex/syndex/store"
 )
 
-const hostileTitle = `<script>alert(1)</script>" onmouseover="alert(2)`
+// hostileTitle and the hostile text try to mark the page if they ever run;
+// the browser test looks for that mark.
+const hostileTitle = `<script>document.body.setAttribute("data-pwned","title")</script>" onmouseover="document.body.setAttribute('data-pwned','attr')`
 
 // backend serves the fixture from memory and a real Bleve index.
 type backend struct {
@@ -82,7 +84,7 @@ func fixture() []*article.Article {
 		mk("o1", "origin.example", article.RoleOriginal, "c1", "o1", "Flood waters rise in Millbrook", orig, t0, 1),
 		mk("c1a", "copier.example", article.RoleCopy, "c1", "o1", "Flood waters rise in Millbrook", copyText, t0.Add(3*time.Hour), 0.91),
 		mk("c1b", "aggregator.example", article.RoleCopy, "c1", "o1", "Millbrook flooding", orig, t0.Add(26*time.Hour), 0.99),
-		mk("h1", "evil.example", article.RoleOriginal, "c5", "h1", hostileTitle, "Alert text about the harbour festival.\n\n<img src=x onerror=alert(5)>", t0.Add(48*time.Hour), 1),
+		mk("h1", "evil.example", article.RoleOriginal, "c5", "h1", hostileTitle, "Alert text about the harbour festival.\n\n<img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">", t0.Add(48*time.Hour), 1),
 		mk("h2", "copier.example", article.RoleCopy, "c5", "h1", hostileTitle, "Alert text about the harbour festival.", t0.Add(50*time.Hour), 0.9),
 	}
 	arts[0].Evidence = []string{article.EvidenceEarliest}
@@ -97,6 +99,16 @@ func fixture() []*article.Article {
 }
 
 func newServer(t *testing.T, opt Options) (*httptest.Server, *backend) {
+	t.Helper()
+	b := newBackend(t)
+	opt.PageSize = 10
+	srv := httptest.NewServer(New(b, opt))
+	t.Cleanup(srv.Close)
+	return srv, b
+}
+
+// newBackend indexes the fixture in a fresh Bleve index.
+func newBackend(t *testing.T) *backend {
 	t.Helper()
 	ix, err := index.Open(filepath.Join(t.TempDir(), "bleve"))
 	if err != nil {
@@ -126,10 +138,7 @@ func newServer(t *testing.T, opt Options) (*httptest.Server, *backend) {
 	if err := ix.Upsert(context.Background(), list); err != nil {
 		t.Fatal(err)
 	}
-	opt.PageSize = 10
-	srv := httptest.NewServer(New(b, opt))
-	t.Cleanup(srv.Close)
-	return srv, b
+	return b
 }
 
 func get(t *testing.T, srv *httptest.Server, path string, wantStatus int) (*http.Response, []byte) {
