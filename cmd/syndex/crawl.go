@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "crawl [--seed URL]... [--config FILE] [--max-pages N] [--delay DUR] [--allow-private]",
+		Short: "One polite, resumable crawl pass; new articles are extracted, deduplicated and indexed",
+		Example: `  syndex crawl --seed https://example.org/ --max-pages 500
+  syndex crawl --config syndex.yaml
+  syndex crawl --seed https://example.org/news/ --delay 2s`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, opt, err := configArchive(cmd)
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			seeds, _ := f.GetStringArray("seed")
+			cc := fileCrawlerConfig(c, nil)
+			for i := range c.Sources {
+				src := c.Sources[i]
+				cc.Seeds = append(cc.Seeds, src.Seeds...)
+				cc.Include = append(cc.Include, src.Include...)
+				cc.Exclude = append(cc.Exclude, src.Exclude...)
+			}
+			cc.Seeds = append(cc.Seeds, seeds...)
+			for _, s := range cc.Seeds {
+				if article.SiteOf(s) == "" {
+					return usagef("seed %q is not an absolute URL", s)
+				}
+			}
+			if f.Changed("max-pages") {
+				cc.MaxPages, _ = f.GetInt("max-pages")
+			}
+			if f.Changed("max-depth") {
+				cc.MaxDepth, _ = f.GetInt("max-depth")
+			}
+			if d, ok := durationFlag(cmd, "delay"); ok {
+				if d < 0 {
+					return usagef("--delay must not be negative")
+				}
+				cc.Delay = d
+			}
+			if f.Changed("allow-private") {
+				cc.AllowPrivate, _ = f.GetBool("allow-private")
+			}
+			if ua, _ := f.GetString("user-agent"); ua != "" {
+				cc.UserAgent = ua
+			}
+			ctx, cancel := signalContext(cmd.Context())
+			defer cancel()
+			a, err := archive.Open(ctx, dataDir(cmd), opt)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			counts := &archive.PageCounts{}
+			prog := startProgress(os.Stderr, counts)
+			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.attach)
+			prog.done()
+			if err := a.Close(); err != nil && crawlErr == nil {
+				crawlErr = err
+			}
+			fmt.Fprintf(os.Stderr, "crawled %d pages (%d requests, %d errors, %d robots-denied, %d queued for next run) → %d new or changed articles in %s; archive %s\n",
+				stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, stats.Queue, counts.Articles.Load(), time.Since(start).Round(time.Millisecond), a.Dir)
+			if crawlErr != nil && ctx.Err() == nil {
+				return fmt.Errorf("crawl: %w", crawlErr)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
+	f.Int("max-pages", 0, "stop after this many pages (0 = no limit)")
+	f.Int("max-depth", 0, "link depth from the seeds (default from config: 10)")
+	f.Duration("delay", time.Second, "minimum gap between requests to one host (robots.txt Crawl-delay wins when longer)")
+	f.Bool("allow-private", false, "permit loopback and private-range addresses (refused by default, after DNS)")
+	f.String("user-agent", "", "User-Agent (default names syndex, its version and a contact URL)")
+	rootCmd.AddCommand(cmd)
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/web"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080]",
+		Short: "Web UI and JSON API over the archive: search, clusters side by side, sites, the network picture",
+		Example: `  syndex serve
+  syndex serve --addr 127.0.0.1:9000 --data ./syndex-data`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			addr := c.Serve.Addr
+			if cmd.Flags().Changed("addr") || addr == "" {
+				addr, _ = cmd.Flags().GetString("addr")
+			}
+			ctx, cancel := signalContext(cmd.Context())
+			defer cancel()
+			a, err := openArchiveRead(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usagef("serve: listen on %s: %v", addr, err)
+			}
+			srv := &http.Server{
+				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir)}),
+				ReadHeaderTimeout: 10 * time.Second,
+			}
+			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", a.Dir, ln.Addr())
+			go func() {
+				<-ctx.Done()
+				sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
+				defer c()
+				srv.Shutdown(sctx)
+			}()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	rootCmd.AddCommand(cmd)
+}
