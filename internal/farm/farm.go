@@ -116,7 +116,14 @@ type Request struct {
 // concurrent use.
 type Farm struct {
 	outlets []*outlet
-	truth   []Story
+
+	// cmu guards the content: truth, stories and every outlet's pages and
+	// prebuilt responses, which Publish and Syndicate change at run time.
+	cmu      sync.RWMutex
+	byKey    map[string]*outlet
+	stories  map[string]*storyDef
+	truthIdx map[string]int
+	truth    []Story
 
 	mu       sync.Mutex
 	requests []Request
@@ -264,6 +271,8 @@ func (f *Farm) Outlets() []Outlet {
 // Truth returns every story with its copies: the ground truth a syndication
 // detector should recover. Stories nobody copied have no Copies.
 func (f *Farm) Truth() []Story {
+	f.cmu.RLock()
+	defer f.cmu.RUnlock()
 	out := make([]Story, len(f.truth))
 	for i, s := range f.truth {
 		s.Copies = slices.Clone(s.Copies)

@@ -53,7 +53,9 @@ func (f *Farm) handler(o *outlet, delay time.Duration) http.Handler {
 			http.Error(sw, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		f.cmu.RLock()
 		res := o.res[r.URL.Path]
+		f.cmu.RUnlock()
 		if res == nil {
 			http.NotFound(sw, r)
 			return

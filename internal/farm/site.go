@@ -125,84 +125,110 @@ func (o *outlet) articlePath(slug string, published time.Time) string {
 
 // build lays out every page of every outlet and the ground truth.
 func (f *Farm) build(stories []*storyDef, lags []time.Duration) error {
-	byKey := map[string]*outlet{}
+	f.byKey = map[string]*outlet{}
 	for _, o := range f.outlets {
-		byKey[o.def.Key] = o
+		f.byKey[o.def.Key] = o
 	}
-	byID := map[string]*storyDef{}
-	truthIdx := map[string]int{}
+	f.stories = map[string]*storyDef{}
+	f.truthIdx = map[string]int{}
 	for _, s := range stories {
-		o := byKey[s.Outlet]
-		if o == nil {
-			return fmt.Errorf("story %s: unknown outlet %q", s.ID, s.Outlet)
+		if err := f.addStory(s); err != nil {
+			return err
 		}
-		byID[s.ID] = s
-		p := &page{
-			Path: o.articlePath(s.ID, s.Published), Title: s.Title, Author: s.Author,
-			Section: s.Section, Lang: s.Lang, Summary: s.Summary, Published: s.Published, Paras: s.Paras,
-		}
-		p.URL = o.base + p.Path
-		p.Canonical = p.URL
-		o.pages = append(o.pages, p)
-		truthIdx[s.ID] = len(f.truth)
-		f.truth = append(f.truth, Story{ID: s.ID, Outlet: o.def.Key, URL: p.URL, Title: s.Title,
-			Published: s.Published, Lang: s.Lang, Subject: s.Subject})
 	}
 	for i, c := range copyDefs {
-		s := byID[c.Story]
-		o := byKey[c.Outlet]
-		if s == nil || o == nil {
-			return fmt.Errorf("copy plan %d: unknown story %q or outlet %q", i, c.Story, c.Outlet)
+		if err := f.addCopy(c.Story, c.Outlet, c.Kind, c.Title, f.stories[c.Story].Published.Add(lags[i])); err != nil {
+			return fmt.Errorf("copy plan %d: %w", i, err)
 		}
-		origin := byKey[s.Outlet]
-		orig := f.truth[truthIdx[s.ID]]
-		published := s.Published.Add(lags[i])
-		p := &page{
-			Title: s.Title, Author: s.Author, Section: o.def.Section, Lang: s.Lang, Summary: s.Summary,
-			Published: published, Origin: origin, OriginURL: orig.URL, OriginName: origin.def.Name,
-		}
-		slug := s.ID
-		if c.Kind == KindRetitled {
-			p.Title = c.Title
-			slug = slugify(c.Title)
-		}
-		p.Path = o.articlePath(slug, published)
-		p.URL = o.base + p.Path
-		p.Canonical = p.URL
-		switch o.def.Role {
-		case RoleRepublisher:
-			p.Paras = s.Paras
-			p.Intro = o.def.Intro
-			p.Attribution = o.def.Attribution(origin.def.Name, orig.URL, s.Published)
-			var err error
-			if p.Appeal, err = boiler(o.def.Appeal); err != nil {
-				return err
-			}
-			if p.Disclaimer, err = boiler(o.def.Disclaimer); err != nil {
-				return err
-			}
-			if o.def.Canon {
-				p.Canonical = orig.URL
-			}
-		case RoleTruncator:
-			if c.Kind != KindTruncated {
-				return fmt.Errorf("copy plan %d: %s only truncates", i, o.def.Name)
-			}
-			p.Paras = s.Paras[:(len(s.Paras)+1)/2]
-			p.ReadMore = orig.URL
-		default:
-			return fmt.Errorf("copy plan %d: %s does not republish", i, o.def.Name)
-		}
-		o.pages = append(o.pages, p)
-		ti := truthIdx[s.ID]
-		f.truth[ti].Copies = append(f.truth[ti].Copies, Copy{Outlet: o.def.Key, URL: p.URL,
-			Title: p.Title, Kind: c.Kind, Published: published})
 	}
 	for _, o := range f.outlets {
 		if err := o.render(); err != nil {
 			return fmt.Errorf("render %s: %w", o.def.Name, err)
 		}
 	}
+	return nil
+}
+
+// addStory files an original story on its outlet and in the truth.
+func (f *Farm) addStory(s *storyDef) error {
+	o := f.byKey[s.Outlet]
+	if o == nil {
+		return fmt.Errorf("story %s: unknown outlet %q", s.ID, s.Outlet)
+	}
+	if f.stories[s.ID] != nil {
+		return fmt.Errorf("story %s already exists", s.ID)
+	}
+	f.stories[s.ID] = s
+	p := &page{
+		Path: o.articlePath(s.ID, s.Published), Title: s.Title, Author: s.Author,
+		Section: s.Section, Lang: s.Lang, Summary: s.Summary, Published: s.Published, Paras: s.Paras,
+	}
+	p.URL = o.base + p.Path
+	p.Canonical = p.URL
+	o.pages = append(o.pages, p)
+	f.truthIdx[s.ID] = len(f.truth)
+	f.truth = append(f.truth, Story{ID: s.ID, Outlet: o.def.Key, URL: p.URL, Title: s.Title,
+		Published: s.Published, Lang: s.Lang, Subject: s.Subject})
+	return nil
+}
+
+// addCopy files a copy of story id on outlet key and records it in the truth.
+func (f *Farm) addCopy(id, key string, kind CopyKind, title string, published time.Time) error {
+	s := f.stories[id]
+	o := f.byKey[key]
+	if s == nil || o == nil {
+		return fmt.Errorf("unknown story %q or outlet %q", id, key)
+	}
+	if s.Outlet == key {
+		return fmt.Errorf("story %s: %s cannot copy its own story", id, o.def.Name)
+	}
+	origin := f.byKey[s.Outlet]
+	orig := f.truth[f.truthIdx[id]]
+	p := &page{
+		Title: s.Title, Author: s.Author, Section: o.def.Section, Lang: s.Lang, Summary: s.Summary,
+		Published: published, Origin: origin, OriginURL: orig.URL, OriginName: origin.def.Name,
+	}
+	slug := s.ID
+	if kind == KindRetitled {
+		if title == "" || title == s.Title {
+			return fmt.Errorf("story %s: a retitled copy needs a new title", id)
+		}
+		p.Title = title
+		slug = slugify(title)
+	}
+	p.Path = o.articlePath(slug, published)
+	p.URL = o.base + p.Path
+	p.Canonical = p.URL
+	switch {
+	case o.def.Role == RoleRepublisher && kind != KindTruncated:
+		p.Paras = s.Paras
+		p.Intro = o.def.Intro
+		p.Attribution = o.def.Attribution(origin.def.Name, orig.URL, s.Published)
+		var err error
+		if p.Appeal, err = boiler(o.def.Appeal); err != nil {
+			return err
+		}
+		if p.Disclaimer, err = boiler(o.def.Disclaimer); err != nil {
+			return err
+		}
+		if o.def.Canon {
+			p.Canonical = orig.URL
+		}
+	case o.def.Role == RoleTruncator && kind == KindTruncated:
+		p.Paras = s.Paras[:(len(s.Paras)+1)/2]
+		p.ReadMore = orig.URL
+	default:
+		return fmt.Errorf("story %s: %s (%s) does not make %s copies", id, o.def.Name, o.def.Role, kind)
+	}
+	for _, q := range o.pages {
+		if q.Path == p.Path {
+			return fmt.Errorf("story %s: %s already has a page at %s", id, o.def.Name, p.Path)
+		}
+	}
+	o.pages = append(o.pages, p)
+	ti := f.truthIdx[id]
+	f.truth[ti].Copies = append(f.truth[ti].Copies, Copy{Outlet: o.def.Key, URL: p.URL,
+		Title: p.Title, Kind: kind, Published: published})
 	return nil
 }
 
@@ -233,11 +259,12 @@ func (o *outlet) render() error {
 		}
 	}
 	sort.Strings(o.sections)
-	o.res = map[string]*resp{}
+	res := map[string]*resp{}
+	o.sections = nil
 	latest := o.pages[0].Published
 	v := o.view()
 	put := func(path, ctype string, mod time.Time, body []byte) {
-		o.res[path] = &resp{body: body, ctype: ctype, mod: mod,
+		res[path] = &resp{body: body, ctype: ctype, mod: mod,
 			etag: `"` + strconv.FormatUint(xxhash.Sum64(body), 16) + `"`}
 	}
 	exec := func(name string, d pageData) ([]byte, error) {
@@ -315,6 +342,7 @@ func (o *outlet) render() error {
 		put("/sitemap.xml", "application/xml", latest, o.newsSitemap())
 	}
 	put("/static/site.css", "text/css; charset=utf-8", latest, []byte(css))
+	o.res = res
 	return nil
 }
 
