@@ -257,6 +257,12 @@ func (c *Crawler) schedule(ctx context.Context) {
 				continue
 			}
 			needRobots := h.robots == nil || !now.Before(h.robotsUntil)
+			if !needRobots && h.robots.disallowAll {
+				// robots.txt was unavailable: wait for the retry.
+				live = true
+				wait = min(wait, h.robotsUntil.Sub(now))
+				continue
+			}
 			if !needRobots && !c.dispatchable(h) {
 				continue
 			}
@@ -312,9 +318,6 @@ func (c *Crawler) schedule(ctx context.Context) {
 // dispatchable reports whether h's next entry may be fetched in this run
 // (budgets, robots unavailability); c.mu must be held.
 func (c *Crawler) dispatchable(h *hostState) bool {
-	if h.robots != nil && h.robots.disallowAll {
-		return false
-	}
 	if h.queue[0].Kind != kindPage {
 		return true
 	}
@@ -342,6 +345,7 @@ type done struct {
 	end       time.Time     // when its response ended (the gap counts from here)
 	wait      time.Duration // extra wait (back-off) instead of the gap, 0 for the gap
 	requeue   *entry        // put back at the front of the queue
+	unbudget  *entry        // a page that made no request: refund the budget
 	added     []*entry
 }
 
@@ -362,7 +366,9 @@ func (c *Crawler) finish(h *hostState, d done) {
 	}
 	if d.requeue != nil {
 		c.push(d.requeue, true)
-		if d.requeue.Kind == kindPage {
+	}
+	for _, e := range []*entry{d.requeue, d.unbudget} {
+		if e != nil && e.Kind == kindPage {
 			c.pagesSent--
 			h.pages--
 		}
@@ -547,6 +553,7 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 	if err != nil || !h.robots.allowed(u) {
 		t.state = seenRec{Pass: c.pass, State: "robots"}
 		rec.Outcome = "robots-denied"
+		d.unbudget = e
 		c.count(func(s *Stats) { s.RobotsDenied++ })
 		c.save(t, &d)
 		return

@@ -1,0 +1,233 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/store"
+)
+
+func TestGap(t *testing.T) {
+	tests := []struct {
+		name       string
+		delay      time.Duration
+		crawlDelay time.Duration
+		rtt        time.Duration
+		want       time.Duration
+	}{
+		{"delay only", time.Second, 0, 10 * time.Millisecond, time.Second},
+		{"crawl-delay wins", time.Second, 3 * time.Second, 0, 3 * time.Second},
+		{"slow host scales", time.Second, 0, 2 * time.Second, 4 * time.Second},
+		{"slow host bounded", time.Second, 0, time.Minute, 10 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Crawler{s: &settings{Config: Config{Delay: tc.delay, SlowFactor: 2, MaxDelay: 10 * time.Second}}}
+			h := &hostState{robots: &robots{crawlDelay: tc.crawlDelay}, lastRTT: tc.rtt}
+			if got := c.gap(h); got != tc.want {
+				t.Errorf("gap = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestScope(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		url  string
+		in   bool
+	}{
+		{"seed host", Config{}, "http://news.example/a", true},
+		{"www variant", Config{}, "http://www.news.example/a", true},
+		{"other host", Config{}, "http://other.example/a", false},
+		{"subdomain off", Config{}, "http://m.news.example/a", false},
+		{"subdomain on", Config{Subdomains: true}, "http://m.news.example/a", true},
+		{"suffix is not subdomain", Config{Subdomains: true}, "http://badnews.example/a", false},
+		{"extra host", Config{Hosts: []string{"cdn.example"}}, "http://cdn.example/x", true},
+		{"include match", Config{Include: []string{`/20\d\d/`}}, "http://news.example/2026/x", true},
+		{"include miss", Config{Include: []string{`/20\d\d/`}}, "http://news.example/about", false},
+		{"exclude", Config{Exclude: []string{`/tag/`}}, "http://news.example/tag/x", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.Seeds = []string{"http://news.example/"}
+			s, err := tc.cfg.withDefaults(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, _ := url.Parse(tc.url)
+			if got := s.inScope(u); got != tc.in {
+				t.Errorf("inScope(%s) = %v, want %v", tc.url, got, tc.in)
+			}
+		})
+	}
+	if _, err := (Config{Seeds: []string{"http://x/"}, Include: []string{"("}}).withDefaults(t.TempDir()); err == nil {
+		t.Error("bad include pattern accepted")
+	}
+	if _, err := (Config{}).withDefaults(t.TempDir()); err == nil {
+		t.Error("no seeds accepted")
+	}
+}
+
+// chainHost serves a home page linking /d/1 … /d/n, each linking to the
+// next, so depth and budgets can be observed.
+func chainHost(t *testing.T, ip string, n int) *farmHost {
+	h := newFarmHost(t, ip)
+	h.setRobots("User-agent: *\nDisallow:\n")
+	var links []string
+	for i := 1; i <= n; i++ {
+		links = append(links, fmt.Sprintf("/w/%d", i))
+		h.html(fmt.Sprintf("/w/%d", i), articleHTML("wide"))
+		h.html(fmt.Sprintf("/d/%d", i), articleHTML("deep", fmt.Sprintf("/d/%d", i+1)))
+	}
+	h.html("/", articleHTML("home", append(links, "/d/1")...))
+	return h
+}
+
+func TestBudgets(t *testing.T) {
+	h := chainHost(t, "127.0.0.11", 6)
+	tests := []struct {
+		name  string
+		cfg   Config
+		pages int64
+	}{
+		{"max pages", Config{MaxPages: 3}, 3},
+		{"per-host budget", Config{MaxPagesPerHost: 4}, 4},
+		{"max depth 1", Config{MaxDepth: 1}, 8},  // home + 6 wide + /d/1
+		{"max depth 3", Config{MaxDepth: 3}, 10}, // … + /d/2 + /d/3
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			cfg := tc.cfg
+			cfg.Seeds, cfg.Delay, cfg.AllowPrivate, cfg.DisableSitemaps, cfg.Logger, cfg.WARCDir = []string{h.base + "/"}, 5*time.Millisecond, true, true, quietLogger(), "-"
+			c, err := New(cfg, st, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Pages != tc.pages {
+				t.Errorf("pages = %d, want %d", s.Pages, tc.pages)
+			}
+		})
+	}
+}
+
+// TestCancelResume cancels a crawl from inside the handler and checks the
+// next Run finishes it, without fetching any page twice except the one in
+// the handler at cancellation.
+func TestCancelResume(t *testing.T) {
+	h := chainHost(t, "127.0.0.12", 8)
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{Seeds: []string{h.base + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true, Logger: quietLogger()}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	c1, err := New(cfg, st, func(ctx context.Context, p *Page) error {
+		n++
+		if n == 4 {
+			cancel()
+			return ctx.Err()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, err := c1.Run(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("first run: err = %v", err)
+	}
+	c1.Close()
+	if s1.Queue == 0 {
+		t.Fatalf("nothing left queued after cancel: %+v", s1)
+	}
+	var pages pageLog
+	c2, err := New(cfg, st, pages.handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := c2.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2.Close()
+	if s2.Pass != 1 {
+		t.Errorf("resumed run started pass %d, want 1", s2.Pass)
+	}
+	// home, 8 wide pages, /d/1 … /d/8 (/d/9 is a 404)
+	if got := int(s1.Pages) + int(s2.Pages); got != 17 {
+		t.Errorf("pages over both runs = %d, want all 17", got)
+	}
+	twice := 0
+	for _, x := range h.hitList() {
+		if c := h.count(x.path, 0); c > 1 && x.path != "/robots.txt" {
+			twice++
+		}
+	}
+	if twice > 2 { // the page in the handler, counted once per hit
+		t.Errorf("%d hits on pages fetched more than once", twice)
+	}
+}
+
+// TestRobotsRedirectAndCrawlDelayCap: robots.txt is followed through a
+// redirect, its rules apply, and a huge Crawl-delay is capped.
+func TestRobotsRedirectAndCrawlDelayCap(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.13")
+	h.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/real-robots.txt", http.StatusMovedPermanently)
+	})
+	h.mux.HandleFunc("/real-robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("User-agent: syndex\nDisallow: /secret\nCrawl-delay: 3600\n"))
+	})
+	h.robots = "User-agent: syndex\nDisallow: /secret\n"
+	h.html("/", articleHTML("home", "/a", "/secret/x", "/b"))
+	h.html("/a", articleHTML("a"))
+	h.html("/b", articleHTML("b"))
+	h.html("/secret/x", articleHTML("secret"))
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, MaxCrawlDelay: 150 * time.Millisecond,
+		AllowPrivate: true, DisableSitemaps: true, Logger: quietLogger(), WARCDir: "-"}, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Pages != 3 || s.RobotsDenied != 1 || h.count("/secret/x", 0) != 0 {
+		t.Errorf("pages %d, denied %d, secret fetched %d", s.Pages, s.RobotsDenied, h.count("/secret/x", 0))
+	}
+	// The capped Crawl-delay applies once robots.txt is known (hits 0 and
+	// 1 are robots.txt and its redirect target, spaced by Delay).
+	hits := h.hitList()
+	for i := 2; i < len(hits); i++ {
+		if d := hits[i].start.Sub(hits[i-1].end); d < 148*time.Millisecond {
+			t.Errorf("%s came %v after %s: capped Crawl-delay not honoured", hits[i].path, d, hits[i-1].path)
+		}
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("Crawl-delay not capped: crawl took %v", el)
+	}
+}
