@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -286,7 +287,10 @@ func TestFarm(t *testing.T) {
 	})
 	var bomb bytes.Buffer
 	zw := gzip.NewWriter(&bomb)
-	zw.Write(bytes.Repeat([]byte("<p>aaaaaaaaaaaaaaaa</p>"), (64<<20)/23))
+	chunk := bytes.Repeat([]byte("<p>aaaaaaaaaaaaaaaa</p>"), 1<<14)
+	for i := 0; i < (64<<20)/len(chunk); i++ { // 64 MB decoded, ~200 KB on the wire
+		zw.Write(chunk)
+	}
 	zw.Close()
 	hostile.mux.HandleFunc("/bomb", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -334,9 +338,33 @@ func TestFarm(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	peak := make(chan uint64)
+	stop := make(chan struct{})
+	go func() { // sample the heap while the crawl runs
+		var max uint64
+		var ms runtime.MemStats
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				peak <- max
+				return
+			case <-tick.C:
+				runtime.ReadMemStats(&ms)
+				max = maxU(max, ms.HeapInuse)
+			}
+		}
+	}()
 	stats, err := c.Run(ctx)
+	close(stop)
+	peakHeap := <-peak
 	if err != nil {
 		t.Fatalf("run: %v", err)
+	}
+	t.Logf("peak heap in use during the crawl: %.1f MiB", float64(peakHeap)/(1<<20))
+	if peakHeap > 64<<20 {
+		t.Errorf("peak heap %d MiB: memory not bounded by the body limits", peakHeap>>20)
 	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
@@ -473,4 +501,11 @@ func outcomeOf(t *testing.T, st *store.Store, path string) []LogRecord {
 		}
 	}
 	return out
+}
+
+func maxU(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
 }
