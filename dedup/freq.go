@@ -10,11 +10,10 @@ package dedup
 // on its bucket. Updates are O(1) and depend only on the sequence of
 // articles.
 type freqTable struct {
-	keys   []uint32
-	counts []uint32
-	docs   uint32 // articles counted
-	seen   uint64 // features counted
-	max    int    // slots the table may grow to
+	slots []uint64 // feature<<32 | count; a bucket is ways adjacent slots
+	docs  uint32   // articles counted
+	seen  uint64   // features counted
+	max   int      // slots the table may grow to
 }
 
 const ways = 4
@@ -23,32 +22,31 @@ const ways = 4
 // ways) that doubles, up to max, while it holds more than half as many
 // features as slots.
 func newFreqTable(slots, max int) *freqTable {
-	return &freqTable{keys: make([]uint32, slots), counts: make([]uint32, slots), max: max}
+	return &freqTable{slots: make([]uint64, slots), max: max}
 }
 
 // bucket returns the first slot of f's bucket.
 func (t *freqTable) bucket(f uint32) int {
-	return int(uint32(mix64(uint64(f))>>32)&uint32(len(t.keys)-1)) &^ (ways - 1)
+	return int(uint32((uint64(f)*0x9e3779b97f4a7c15)>>32)&uint32(len(t.slots)-1)) &^ (ways - 1)
 }
 
 // grow doubles the table, re-inserting every counted feature.
 func (t *freqTable) grow() {
-	keys, counts := t.keys, t.counts
-	t.keys = make([]uint32, 2*len(keys))
-	t.counts = make([]uint32, 2*len(keys))
-	for i, c := range counts {
-		if c == 0 {
+	old := t.slots
+	t.slots = make([]uint64, 2*len(old))
+	for _, e := range old {
+		if uint32(e) == 0 {
 			continue
 		}
-		b := t.bucket(keys[i])
+		b := t.bucket(uint32(e >> 32))
 		low := b
 		for j := b; j < b+ways; j++ {
-			if t.counts[j] < t.counts[low] {
+			if uint32(t.slots[j]) < uint32(t.slots[low]) {
 				low = j
 			}
 		}
-		if c > t.counts[low] {
-			t.keys[low], t.counts[low] = keys[i], c
+		if uint32(e) > uint32(t.slots[low]) {
+			t.slots[low] = e
 		}
 	}
 }
@@ -58,35 +56,36 @@ func (t *freqTable) grow() {
 func (t *freqTable) add(fs []uint32, minDocs int, frac float64) bool {
 	t.docs++
 	t.seen += uint64(len(fs))
-	for len(t.keys) < t.max && t.seen > uint64(len(t.keys))/2 {
+	for len(t.slots) < t.max && t.seen > uint64(len(t.slots))/2 {
 		t.grow()
 	}
 	th := t.threshold(minDocs, frac)
 	crossed := false
 	for _, f := range fs {
-		b := t.bucket(f)
-		free, low := -1, b
+		bk := t.slots[t.bucket(f):][:ways]
+		free, low := -1, 0
 		hit := false
-		for j := b; j < b+ways; j++ {
-			if t.counts[j] > 0 && t.keys[j] == f {
-				t.counts[j]++
-				crossed = crossed || t.counts[j] == th
+		for j, e := range bk {
+			c := uint32(e)
+			if c > 0 && uint32(e>>32) == f {
+				bk[j]++
+				crossed = crossed || c+1 == th
 				hit = true
 				break
 			}
-			if t.counts[j] == 0 && free < 0 {
+			if c == 0 && free < 0 {
 				free = j
 			}
-			if t.counts[j] < t.counts[low] {
+			if c < uint32(bk[low]) {
 				low = j
 			}
 		}
 		switch {
 		case hit:
 		case free >= 0:
-			t.keys[free], t.counts[free] = f, 1
+			bk[free] = uint64(f)<<32 | 1
 		default:
-			t.counts[low]--
+			bk[low]--
 		}
 	}
 	return crossed
@@ -95,10 +94,9 @@ func (t *freqTable) add(fs []uint32, minDocs int, frac float64) bool {
 // count returns the estimated number of articles containing f (an
 // underestimate; 0 when f holds no slot).
 func (t *freqTable) count(f uint32) uint32 {
-	b := t.bucket(f)
-	for j := b; j < b+ways; j++ {
-		if t.counts[j] > 0 && t.keys[j] == f {
-			return t.counts[j]
+	for _, e := range t.slots[t.bucket(f):][:ways] {
+		if uint32(e>>32) == f && uint32(e) > 0 {
+			return uint32(e)
 		}
 	}
 	return 0

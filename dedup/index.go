@@ -22,20 +22,27 @@ const (
 // doc is one article as the index remembers it: identity, the facts the
 // original decision needs, and a range of the feature arena.
 type doc struct {
-	id        string
-	src       string // normalised attribution (site, or name) if any
-	site      uint32
-	feats     []uint32 // sorted sampled shingle hashes
-	published int64    // unix seconds, 0 if unknown
-	fetched   int64
-	urlHash   uint64 // 0 if no URL
-	srcURL    uint64 // hash of Source when it is a URL
-	canonHash uint64 // hash of a cross-site canonical URL
-	cluster   int32  // index into ix.clusters, noCluster when unique
-	original  uint32 // doc index of the original (self when unique)
-	sim       float32
-	role      article.Role
-	dead      bool
+	id   string
+	src  string // normalised attribution (site, or name) if any
+	site uint32
+	// feats holds the sampled shingle hashes: the first nClean, sorted,
+	// are the cleaned set (noise removed as of the epochs below), the
+	// rest, sorted, the noise.
+	feats       []uint32
+	nClean      uint32
+	siteEpoch   uint32 // site's epoch when feats was partitioned
+	globalEpoch uint32 // ix.globalEpoch then
+	cleaned     bool   // feats has been partitioned at least once
+	published   int64  // unix seconds, 0 if unknown
+	fetched     int64
+	urlHash     uint64 // 0 if no URL
+	srcURL      uint64 // hash of Source when it is a URL
+	canonHash   uint64 // hash of a cross-site canonical URL
+	cluster     int32  // index into ix.clusters, noCluster when unique
+	original    uint32 // doc index of the original (self when unique)
+	sim         float32
+	role        article.Role
+	dead        bool
 }
 
 // cluster is a group of copies: its id (the first member's article id),
@@ -51,6 +58,7 @@ type site struct {
 	name  string // host, e.g. "example.org"
 	label string // first host label, e.g. "example"
 	freq  *freqTable
+	epoch uint32 // bumped when the site learns new boilerplate
 }
 
 // Index is the incremental near-duplicate index. It keeps, per article,
@@ -64,6 +72,7 @@ type Index struct {
 	// primed is set by Run after it has counted every article's features
 	// into the site and global tables ahead of adding them.
 	primed      bool
+	globalEpoch uint32 // bumped when a feature becomes globally common
 	sites       []site
 	siteByNm    map[string]uint32
 	clusterByID map[string]int32
@@ -76,10 +85,12 @@ type Index struct {
 	live         int
 
 	// scratch
-	sh   shingler
-	sk   []uint32
-	keys []uint64
-	seen map[uint32]struct{}
+	sh    shingler
+	sk    []uint32
+	keys  []uint64
+	seen  map[uint32]struct{}
+	part  []uint32
+	noise []uint32
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -128,11 +139,14 @@ func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignme
 
 	var recheck []int32
 	if !ix.primed {
-		if ix.sites[d.site].freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
+		if st := &ix.sites[d.site]; st.freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
+			st.epoch++
 			recheck = ix.siteClusters[d.site]
 		}
 		if ix.global.add(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) {
-			recheck = append(slices.Clone(recheck), ix.noteGlobal()...)
+			// Globally common features are phrases, not templates: clusters
+			// are not rechecked for them, only later comparisons change.
+			ix.globalEpoch++
 		}
 	}
 	before := ix.snapshot(touched)
@@ -148,7 +162,7 @@ func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignme
 			ix.recheck(c)
 		}
 	}
-	clean := ix.clean(di, nil)
+	clean := ix.cleanSet(di)
 	if len(clean) > 0 {
 		sketch(clean, ix.sk)
 		bandKeys(ix.sk, ix.cfg.Rows, ix.keys)
@@ -318,15 +332,35 @@ func (ix *Index) isNoise(s uint32, f uint32) bool {
 	return c > 0 && c >= ix.global.threshold(ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
 }
 
-// clean appends di's features minus noise to dst.
-func (ix *Index) clean(di uint32, dst []uint32) []uint32 {
+// cleanSet returns di's features without noise, re-partitioning them when
+// the site or global tables have learned new noise since the last time.
+func (ix *Index) cleanSet(di uint32) []uint32 {
 	d := &ix.docs[di]
-	for _, f := range d.feats {
-		if !ix.isNoise(d.site, f) {
-			dst = append(dst, f)
+	st := &ix.sites[d.site]
+	if d.cleaned && d.siteEpoch == st.epoch && d.globalEpoch == ix.globalEpoch {
+		return d.feats[:d.nClean]
+	}
+	all := d.feats
+	if d.cleaned && d.nClean < uint32(len(all)) {
+		all = append(ix.part[:0], d.feats...)
+		slices.Sort(all)
+		ix.part = all
+	}
+	noise := ix.noise[:0]
+	i := 0
+	for _, f := range all {
+		if ix.isNoise(d.site, f) {
+			noise = append(noise, f)
+		} else {
+			d.feats[i] = f
+			i++
 		}
 	}
-	return dst
+	d.nClean = uint32(i)
+	copy(d.feats[i:], noise)
+	ix.noise = noise
+	d.cleaned, d.siteEpoch, d.globalEpoch = true, st.epoch, ix.globalEpoch
+	return d.feats[:d.nClean]
 }
 
 // match is the verification of one pair on cleaned feature sets.
@@ -361,39 +395,8 @@ func (m match) jaccard() float64 {
 
 // verify compares two articles on their cleaned feature sets.
 func (ix *Index) verify(a, b uint32) match {
-	da, db := &ix.docs[a], &ix.docs[b]
-	fa, fb := da.feats, db.feats
-	var m match
-	i, j := 0, 0
-	for i < len(fa) || j < len(fb) {
-		switch {
-		case j >= len(fb) || (i < len(fa) && fa[i] < fb[j]):
-			if !ix.isNoise(da.site, fa[i]) {
-				m.na++
-			}
-			i++
-		case i >= len(fa) || fb[j] < fa[i]:
-			if !ix.isNoise(db.site, fb[j]) {
-				m.nb++
-			}
-			j++
-		default:
-			okA := !ix.isNoise(da.site, fa[i])
-			okB := !ix.isNoise(db.site, fb[j])
-			if okA {
-				m.na++
-			}
-			if okB {
-				m.nb++
-			}
-			if okA && okB {
-				m.inter++
-			}
-			i++
-			j++
-		}
-	}
-	return m
+	fa, fb := ix.cleanSet(a), ix.cleanSet(b)
+	return match{inter: intersect(fa, fb), na: len(fa), nb: len(fb)}
 }
 
 // isCopy applies the thresholds to a verified pair.
@@ -465,19 +468,6 @@ func (ix *Index) attach(di, target uint32) {
 		}
 	}
 	ix.decide(cl)
-}
-
-// noteGlobal returns the clusters to recheck when a feature became globally
-// common: all of them. With a threshold that grows with the index this
-// happens rarely once the index is large.
-func (ix *Index) noteGlobal() []int32 {
-	out := make([]int32, 0, len(ix.clusters))
-	for i := range ix.clusters {
-		if len(ix.clusters[i].members) > 0 {
-			out = append(out, int32(i))
-		}
-	}
-	return out
 }
 
 // recheck verifies every member of cluster c against its original again

@@ -28,18 +28,21 @@ type snapDoc struct {
 	Sim                        float32
 	Role                       article.Role
 	Dead                       bool
+	NClean, SiteEpoch, GEpoch  uint32
+	Cleaned                    bool
 }
 
 type snapFreq struct {
-	Keys, Counts []uint32
-	Docs         uint32
-	Seen         uint64
-	Max          int
+	Slots []uint64
+	Docs  uint32
+	Seen  uint64
+	Max   int
 }
 
 type snapSite struct {
 	Name, Label string
 	Freq        snapFreq
+	Epoch       uint32
 }
 
 type snapCluster struct {
@@ -52,6 +55,7 @@ type snapCluster struct {
 type snapshot struct {
 	Shingle, Sample, Bands, Rows int
 	Primed                       bool
+	GlobalEpoch                  uint32
 	Live                         int
 	Docs                         []snapDoc
 	Sites                        []snapSite
@@ -63,11 +67,11 @@ type snapshot struct {
 }
 
 func freqSnap(t *freqTable) snapFreq {
-	return snapFreq{Keys: t.keys, Counts: t.counts, Docs: t.docs, Seen: t.seen, Max: t.max}
+	return snapFreq{Slots: t.slots, Docs: t.docs, Seen: t.seen, Max: t.max}
 }
 
 func freqFrom(s snapFreq) *freqTable {
-	return &freqTable{keys: s.Keys, counts: s.Counts, docs: s.Docs, seen: s.Seen, max: s.Max}
+	return &freqTable{slots: s.Slots, docs: s.Docs, seen: s.Seen, max: s.Max}
 }
 
 type countWriter struct {
@@ -88,16 +92,17 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
-		Primed: ix.primed, Live: ix.live, Global: freqSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next,
+		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: freqSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next,
 		SiteClusters: ix.siteClusters}
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
 		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Published: d.published,
 			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash,
-			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead}
+			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
+			NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
 	}
 	for _, st := range ix.sites {
-		s.Sites = append(s.Sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq)})
+		s.Sites = append(s.Sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch})
 	}
 	for _, c := range ix.clusters {
 		s.Clusters = append(s.Clusters, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence})
@@ -132,7 +137,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			s.Shingle, s.Sample, s.Bands, s.Rows, cfg.Shingle, cfg.Sample, cfg.Bands, cfg.Rows)
 	}
 	ix := NewIndex(cfg)
-	ix.primed, ix.live, ix.global = s.Primed, s.Live, freqFrom(s.Global)
+	ix.primed, ix.live, ix.global, ix.globalEpoch = s.Primed, s.Live, freqFrom(s.Global), s.GlobalEpoch
 	if s.Heads != nil {
 		ix.lsh.heads = s.Heads
 	}
@@ -147,13 +152,14 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		}
 		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, published: d.Published,
 			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash,
-			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead}
+			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
+			nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
 		if !d.Dead {
 			ix.byID[d.ID] = uint32(i)
 		}
 	}
 	for i, st := range s.Sites {
-		ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq)})
+		ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq), epoch: st.Epoch})
 		ix.siteByNm[st.Name] = uint32(i)
 	}
 	for i, c := range s.Clusters {

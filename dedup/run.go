@@ -53,6 +53,7 @@ func (e *LineError) Error() string {
 // parsed is one input line after decoding and shingling.
 type parsed struct {
 	line  int
+	raw   []byte           // the input line until decoded
 	art   *article.Article // Text dropped once shingled
 	feats []uint32
 	err   error
@@ -191,7 +192,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
 			if len(raw) > 0 {
 				line++
 				if t := bytes.TrimSpace(raw); len(t) > 0 {
-					cur.items = append(cur.items, parsed{line: line, art: &article.Article{Text: string(t)}})
+					cur.items = append(cur.items, parsed{line: line, raw: t})
 				}
 				if len(cur.items) == size {
 					cur.seq = seq
@@ -236,25 +237,21 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
 	return out, nil
 }
 
-// parseLine decodes the raw line held in it.art.Text and shingles it.
+// parseLine decodes the raw line held in it.raw and shingles it.
 func parseLine(it *parsed, sh *shingler) {
-	raw := it.art.Text
 	var a article.Article
-	dec := json.NewDecoder(strings.NewReader(raw))
-	if err := dec.Decode(&a); err != nil {
-		it.err, it.art = fmt.Errorf("line %d: %w", it.line, err), nil
-		return
-	}
-	if dec.More() {
-		it.err, it.art = fmt.Errorf("line %d: trailing data after the article", it.line), nil
+	err := json.Unmarshal(it.raw, &a)
+	it.raw = nil
+	if err != nil {
+		it.err = fmt.Errorf("line %d: %w", it.line, err)
 		return
 	}
 	if err := a.Normalize(); err != nil {
-		it.err, it.art = fmt.Errorf("line %d: %w", it.line, err), nil
+		it.err = fmt.Errorf("line %d: %w", it.line, err)
 		return
 	}
 	if strings.TrimSpace(a.Text) == "" {
-		it.err, it.art = fmt.Errorf("line %d: article %q has no text", it.line, a.ID), nil
+		it.err = fmt.Errorf("line %d: article %q has no text", it.line, a.ID)
 		return
 	}
 	it.feats = sh.features(a.Text, nil)
