@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 
@@ -53,6 +54,9 @@ func init() {
 				Text: strings.Join(args, " "), Sites: sites, Lang: lang, From: from, To: to,
 				Sort: sort, Limit: limit, Offset: offset, Highlight: true, Facets: asJSON,
 			})
+			if errors.Is(err, index.ErrBadQuery) {
+				return asUsage(err)
+			}
 			if err != nil {
 				return err
 			}
