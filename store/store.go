@@ -139,7 +139,7 @@ func (s *Store) checkSchema() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		if m == nil {
-			if tx.Stats().PageCount > 0 && hasBuckets(tx) {
+			if hasBuckets(tx) {
 				return fmt.Errorf("archive %s: store has data but no schema record; it was not written by syndex", s.dir)
 			}
 			var err error
