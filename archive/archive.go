@@ -269,7 +269,7 @@ func (a *Archive) Reindex(ctx context.Context) error {
 func clusterDoc(cluster string, members []*article.Article) index.Doc {
 	d := index.Doc{Cluster: cluster}
 	for _, m := range members {
-		if d.Original == nil && (m.Role == article.RoleOriginal || m.Role == article.RoleUnique || m.ID == m.Original || m.ID == cluster) {
+		if d.Original == nil && (m.Role == article.RoleOriginal || m.Role == article.RoleUnique || m.ID == m.Original) {
 			d.Original = m
 			continue
 		}
