@@ -54,14 +54,27 @@ func (t *freqTable) grow() {
 // add counts one article with the (distinct) features fs. It reports
 // whether some feature reached the frequent threshold with it.
 func (t *freqTable) add(fs []uint32, minDocs int, frac float64) bool {
+	return t.addShard(fs, -1, minDocs, frac)
+}
+
+// addShard is add restricted to the features f with f%globalShards ==
+// shard (all of them when shard < 0); the article is counted either way.
+func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64) bool {
 	t.docs++
-	t.seen += uint64(len(fs))
+	if shard < 0 {
+		t.seen += uint64(len(fs))
+	} else {
+		t.seen += uint64(len(fs) / globalShards)
+	}
 	for len(t.slots) < t.max && t.seen > uint64(len(t.slots))/2 {
 		t.grow()
 	}
 	th := t.threshold(minDocs, frac)
 	crossed := false
 	for _, f := range fs {
+		if shard >= 0 && int(f%globalShards) != shard {
+			continue
+		}
 		bk := t.slots[t.bucket(f):][:ways]
 		free, low := -1, 0
 		hit := false
@@ -109,4 +122,39 @@ func (t *freqTable) threshold(minDocs int, frac float64) uint32 {
 		th = uint32(minDocs)
 	}
 	return th
+}
+
+// globalShards splits the global table by feature so Run can count it on
+// several goroutines; fixed, so results never depend on the worker count.
+const globalShards = 4
+
+// shardedFreq is the global frequency table: one freqTable per shard of
+// the feature space, each counting every article.
+type shardedFreq struct {
+	shards [globalShards]*freqTable
+}
+
+func newShardedFreq() *shardedFreq {
+	var s shardedFreq
+	for i := range s.shards {
+		s.shards[i] = newFreqTable(globalSlots/globalShards, globalMax/globalShards)
+	}
+	return &s
+}
+
+// add counts one article in every shard; it reports whether a feature
+// became frequent.
+func (s *shardedFreq) add(fs []uint32, minDocs int, frac float64) bool {
+	crossed := false
+	for i, t := range s.shards {
+		crossed = t.addShard(fs, i, minDocs, frac) || crossed
+	}
+	return crossed
+}
+
+// frequent reports whether f is at or above the frequent threshold.
+func (s *shardedFreq) frequent(f uint32, minDocs int, frac float64) bool {
+	t := s.shards[f%globalShards]
+	c := t.count(f)
+	return c > 0 && c >= t.threshold(minDocs, frac)
 }

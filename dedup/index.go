@@ -79,7 +79,7 @@ type Index struct {
 	// siteClusters lists, per site, the clusters that have had a member
 	// from it (may repeat or be stale; used to recheck after learning).
 	siteClusters map[uint32][]int32
-	global       *freqTable
+	global       *shardedFreq
 	lsh          *lsh
 	clusters     []cluster
 	live         int
@@ -101,7 +101,7 @@ func NewIndex(cfg Config) *Index {
 		siteByNm:     make(map[string]uint32),
 		clusterByID:  make(map[string]int32),
 		siteClusters: make(map[uint32][]int32),
-		global:       newFreqTable(globalSlots, globalMax),
+		global:       newShardedFreq(),
 		lsh:          newLSH(cfg.Bands),
 	}
 	ix.initScratch()
@@ -122,11 +122,44 @@ func (ix *Index) Len() int { return ix.live }
 // followed by the Assignments of other members whose cluster, role or
 // original changed because of it.
 func (ix *Index) Add(a *article.Article) []article.Assignment {
-	return ix.addFeatures(a, ix.sh.features(a.Text, nil))
+	return ix.add(a, ix.sh.features(a.Text, nil), nil, true)
 }
 
-// addFeatures is Add with the feature set already computed.
-func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignment {
+// prepared is the per-article work Run does in parallel once the site and
+// global tables are frozen: the feature set partitioned into clean and
+// noise, and the LSH band keys of the clean part.
+type prepared struct {
+	nClean int
+	keys   []uint64 // nil when the clean set is empty
+}
+
+// prepare partitions fs (sorted) in place for site si and computes the band
+// keys. It only reads the index, so several goroutines may run it while
+// nothing is added; sk and keys are the caller's scratch.
+func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool) (prepared, []uint32) {
+	noise = noise[:0]
+	n := 0
+	for _, f := range fs {
+		if ix.isNoise(si, f) {
+			noise = append(noise, f)
+		} else {
+			fs[n] = f
+			n++
+		}
+	}
+	copy(fs[n:], noise)
+	p := prepared{nClean: n}
+	if n > 0 {
+		sketchInto(fs[:n], sk, filled)
+		p.keys = make([]uint64, ix.cfg.Bands)
+		bandKeys(sk, ix.cfg.Rows, p.keys)
+	}
+	return p, noise
+}
+
+// add indexes a with feature set fs; pre, when not nil, is fs already
+// prepared (Run). report asks for the list of changed assignments.
+func (ix *Index) add(a *article.Article, fs []uint32, pre *prepared, report bool) []article.Assignment {
 	var touched []uint32
 	if old, ok := ix.byID[a.ID]; ok {
 		touched = ix.remove(old)
@@ -162,10 +195,20 @@ func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignme
 			ix.recheck(c)
 		}
 	}
-	clean := ix.cleanSet(di)
-	if len(clean) > 0 {
+	hasKeys := false
+	if pre != nil {
+		dd := &ix.docs[di]
+		dd.nClean, dd.cleaned, dd.siteEpoch, dd.globalEpoch = uint32(pre.nClean), true, ix.sites[dd.site].epoch, ix.globalEpoch
+		if pre.keys != nil {
+			copy(ix.keys, pre.keys)
+			hasKeys = true
+		}
+	} else if clean := ix.cleanSet(di); len(clean) > 0 {
 		sketch(clean, ix.sk)
 		bandKeys(ix.sk, ix.cfg.Rows, ix.keys)
+		hasKeys = true
+	}
+	if hasKeys {
 		if target, ok := ix.join(di); ok {
 			group := []uint32{target}
 			if c := ix.docs[target].cluster; c != noCluster {
@@ -178,6 +221,9 @@ func (ix *Index) addFeatures(a *article.Article, fs []uint32) []article.Assignme
 		ix.lsh.insert(di, ix.keys)
 	} else {
 		ix.lsh.insert(di, nil)
+	}
+	if !report {
+		return nil
 	}
 	out := []article.Assignment{ix.assignment(di)}
 	for i, m := range touched {
@@ -328,8 +374,7 @@ func (ix *Index) isNoise(s uint32, f uint32) bool {
 	if c := st.count(f); c > 0 && c >= st.threshold(ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
 		return true
 	}
-	c := ix.global.count(f)
-	return c > 0 && c >= ix.global.threshold(ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
+	return ix.global.frequent(f, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
 }
 
 // cleanSet returns di's features without noise, re-partitioning them when

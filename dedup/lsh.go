@@ -6,14 +6,19 @@ package dedup
 // mixed with the distance (rotation densification), so two sets collide in
 // a bin with probability close to their Jaccard similarity.
 func sketch(fs []uint32, dst []uint32) bool {
+	return sketchInto(fs, dst, make([]bool, len(dst)))
+}
+
+// sketchInto is sketch with caller-provided scratch (len(dst) bools).
+func sketchInto(fs []uint32, dst []uint32, filled []bool) bool {
 	k := uint64(len(dst))
 	for i := range dst {
 		dst[i] = ^uint32(0)
+		filled[i] = false
 	}
 	if len(fs) == 0 {
 		return false
 	}
-	filled := make([]bool, len(dst))
 	for _, f := range fs {
 		v := mix64(uint64(f) ^ 0x5bd1e9955bd1e995)
 		bin := (v >> 32) * k >> 32

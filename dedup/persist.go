@@ -59,7 +59,7 @@ type snapshot struct {
 	Live                         int
 	Docs                         []snapDoc
 	Sites                        []snapSite
-	Global                       snapFreq
+	Global                       []snapFreq
 	Heads                        map[uint64]uint32
 	Next                         []uint32
 	Clusters                     []snapCluster
@@ -72,6 +72,14 @@ func freqSnap(t *freqTable) snapFreq {
 
 func freqFrom(s snapFreq) *freqTable {
 	return &freqTable{slots: s.Slots, docs: s.Docs, seen: s.Seen, max: s.Max}
+}
+
+func globalSnap(g *shardedFreq) []snapFreq {
+	out := make([]snapFreq, len(g.shards))
+	for i, t := range g.shards {
+		out[i] = freqSnap(t)
+	}
+	return out
 }
 
 type countWriter struct {
@@ -92,7 +100,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
-		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: freqSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next,
+		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next,
 		SiteClusters: ix.siteClusters}
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
@@ -137,7 +145,13 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			s.Shingle, s.Sample, s.Bands, s.Rows, cfg.Shingle, cfg.Sample, cfg.Bands, cfg.Rows)
 	}
 	ix := NewIndex(cfg)
-	ix.primed, ix.live, ix.global, ix.globalEpoch = s.Primed, s.Live, freqFrom(s.Global), s.GlobalEpoch
+	if len(s.Global) != globalShards {
+		return nil, fmt.Errorf("read dedup checkpoint: %d global shards, want %d", len(s.Global), globalShards)
+	}
+	ix.primed, ix.live, ix.globalEpoch = s.Primed, s.Live, s.GlobalEpoch
+	for i, g := range s.Global {
+		ix.global.shards[i] = freqFrom(g)
+	}
 	if s.Heads != nil {
 		ix.lsh.heads = s.Heads
 	}

@@ -54,6 +54,7 @@ func (e *LineError) Error() string {
 type parsed struct {
 	line  int
 	raw   []byte           // the input line until decoded
+	site  uint32           // index of the article's site
 	art   *article.Article // Text dropped once shingled
 	feats []uint32
 	err   error
@@ -81,18 +82,48 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		return st, err
 	}
 	ix := NewIndex(cfg)
-	var lineErr LineError
-	// Learn per-site and global recurring features from the whole input
-	// first, so the first articles of a site are cleaned as well as the last.
-	for _, it := range items {
-		st.Lines++
-		if it.err != nil {
-			continue
-		}
-		ix.siteFor(siteName(it.art)).freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
-		ix.global.add(it.feats, cfg.GlobalMinDocs, cfg.GlobalFrac)
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
+	var lineErr LineError
+	for i := range items {
+		st.Lines++
+		if it := &items[i]; it.err == nil {
+			it.site = ix.siteIndex(siteName(it.art))
+		}
+	}
+	// Learn per-site and global recurring features from the whole input
+	// first, so the first articles of a site are cleaned as well as the
+	// last. Each table is updated by one goroutine in input order.
+	parallel(workers, func(w int) {
+		for _, it := range items {
+			if it.err != nil {
+				continue
+			}
+			if int(it.site)%workers == w {
+				ix.sites[it.site].freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
+			}
+			for g, t := range ix.global.shards {
+				if g%workers == w {
+					t.addShard(it.feats, g, cfg.GlobalMinDocs, cfg.GlobalFrac)
+				}
+			}
+		}
+	})
 	ix.primed = true
+	// Clean and sketch every article in parallel: the tables are frozen.
+	pres := make([]prepared, len(items))
+	parallel(workers, func(w int) {
+		sk := make([]uint32, cfg.Bands*cfg.Rows)
+		filled := make([]bool, len(sk))
+		var noise []uint32
+		for i := w; i < len(items); i += workers {
+			if it := &items[i]; it.err == nil {
+				pres[i], noise = ix.prepare(it.site, it.feats, noise, sk, filled)
+			}
+		}
+	})
 	for i := range items {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return st, ctx.Err()
@@ -103,8 +134,8 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			lineErr.Errs = append(lineErr.Errs, it.err)
 			continue
 		}
-		ix.addFeatures(it.art, it.feats)
-		it.feats = nil
+		ix.add(it.art, it.feats, &pres[i], false)
+		it.feats, pres[i].keys = nil, nil
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
@@ -142,6 +173,19 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		return st, &lineErr
 	}
 	return st, nil
+}
+
+// parallel runs fn(0..n-1) on n goroutines and waits for them.
+func parallel(n int, fn func(w int)) {
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(w)
+		}()
+	}
+	wg.Wait()
 }
 
 // siteName is the site an article is counted under.

@@ -61,6 +61,27 @@ func digitValue(r rune) int {
 	return -1
 }
 
+const (
+	asciiSep  = 0    // ends a word
+	asciiDrop = 0xff // dropped inside a word (apostrophes)
+)
+
+// asciiFold maps each ASCII byte to its folded letter or digit, asciiSep or
+// asciiDrop.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch b := byte(c); {
+		case b >= 'a' && b <= 'z', b >= '0' && b <= '9':
+			t[c] = b
+		case b >= 'A' && b <= 'Z':
+			t[c] = b + 'a' - 'A'
+		case b == '\'' || b == '`':
+			t[c] = asciiDrop
+		}
+	}
+	return t
+}()
+
 // words calls fn with the xxhash of each normalised word of text, in order.
 func words(text string, buf []byte, fn func(uint64)) []byte {
 	if !isASCII(text) {
@@ -77,14 +98,15 @@ func words(text string, buf []byte, fn func(uint64)) []byte {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-				buf = append(buf, c)
-			case c >= 'A' && c <= 'Z':
-				buf = append(buf, c+'a'-'A')
-			case c == '\'' || c == '`':
+			switch x := asciiFold[c]; x {
+			case asciiSep:
+				if len(buf) > 0 {
+					fn(xxhash.Sum64(buf))
+					buf = buf[:0]
+				}
+			case asciiDrop:
 			default:
-				flush()
+				buf = append(buf, x)
 			}
 			continue
 		}

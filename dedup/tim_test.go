@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"syscall"
 	"testing"
 	"time"
@@ -27,20 +28,10 @@ func TestTiming(t *testing.T) {
 		enc.Encode(a)
 	}
 	cfg := DefaultConfig()
-	t0 := cpu()
-	items, err := parseAll(context.Background(), bytes.NewReader(buf.Bytes()), cfg)
-	t.Logf("parse %v %d %v", cpu()-t0, len(items), err)
-	t0 = cpu()
-	ix := NewIndex(cfg)
-	for _, it := range items {
-		ix.siteFor(siteName(it.art)).freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
-		ix.global.add(it.feats, cfg.GlobalMinDocs, cfg.GlobalFrac)
+	for range 3 {
+		c0, t0 := cpu(), time.Now()
+		Run(context.Background(), bytes.NewReader(buf.Bytes()), io.Discard, cfg)
+		c, w := cpu()-c0, time.Since(t0)
+		t.Logf("%d docs: wall %v (%.0f docs/s) cpu %v (%.1f µs/doc)", len(arts), w, float64(len(arts))/w.Seconds(), c, float64(c.Microseconds())/float64(len(arts)))
 	}
-	ix.primed = true
-	t.Logf("prime %v", cpu()-t0)
-	t0 = cpu()
-	for _, it := range items {
-		ix.addFeatures(it.art, it.feats)
-	}
-	t.Logf("add %v", cpu()-t0)
 }

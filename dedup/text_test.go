@@ -1,0 +1,72 @@
+package dedup
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestShinglesNormalise(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b string
+		same bool
+	}{
+		{"case and punctuation", "The Minister said: it's over.", "the minister SAID it's over", true},
+		{"curly vs straight apostrophes and quotes", "“Don’t go,” she said", "\"Don't go,\" she said", true},
+		{"dashes and whitespace", "peace — at last\n\n  now", "peace - at   last now", true},
+		{"NFKC compatibility forms", "ﬁnal ２０２４ Ｒｅｐｏｒｔ", "final 2024 report", true},
+		{"Arabic-script letter variants", "كتاب يوم", "کتاب یوم", true},
+		{"Urdu digits", "۲۰۱۴ میں", "2014 میں", true},
+		{"combining marks dropped", "café", "cafe\u0301", true},
+		{"different words", "the minister resigned today", "the minister stayed today", false},
+		{"word order matters for shingles", "one two three four", "four three two one", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := Shingles(tc.a, 2, 1), Shingles(tc.b, 2, 1)
+			if got := slices.Equal(a, b); got != tc.same {
+				t.Errorf("Shingles(%q) == Shingles(%q): %v, want %v (%v vs %v)", tc.a, tc.b, got, tc.same, a, b)
+			}
+		})
+	}
+}
+
+func TestShinglesShortAndSampled(t *testing.T) {
+	if got := Shingles("", 3, 1); len(got) != 0 {
+		t.Errorf("empty text: %v", got)
+	}
+	if got := Shingles("two words", 3, 1); len(got) != 1 {
+		t.Errorf("text shorter than k: %d shingles, want 1", len(got))
+	}
+	text := "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega"
+	all, quarter := Shingles(text, 3, 1), Shingles(text, 3, 4)
+	if len(all) != 22 {
+		t.Errorf("24 words give %d 3-shingles, want 22", len(all))
+	}
+	for _, f := range quarter {
+		if !slices.Contains(all, f) {
+			t.Errorf("sampled feature %d not among all features", f)
+		}
+	}
+	if len(quarter) >= len(all) {
+		t.Errorf("sampling kept %d of %d", len(quarter), len(all))
+	}
+}
+
+func FuzzShingles(f *testing.F) {
+	f.Add("Hello, “world” — ١٢٣ كتاب", 3)
+	f.Add("\xff\xfe broken utf8", 2)
+	f.Fuzz(func(t *testing.T, s string, k int) {
+		k = k%8 + 1
+		if k < 1 {
+			k = 1
+		}
+		got := Shingles(s, k, 1)
+		if !slices.IsSorted(got) {
+			t.Fatalf("not sorted: %v", got)
+		}
+		if len(slices.Compact(slices.Clone(got))) != len(got) {
+			t.Fatalf("duplicates: %v", got)
+		}
+	})
+}
