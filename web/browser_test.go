@@ -41,7 +41,7 @@ func (b *browser) run(args ...string) []byte {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	base := []string{"--headless", "--disable-gpu", "--no-first-run", "--disable-extensions",
-		"--user-data-dir=" + b.profile, "--virtual-time-budget=3000", "--window-size=1280,1000"}
+		"--user-data-dir=" + b.profile, "--virtual-time-budget=1000", "--window-size=1280,1000"}
 	if os.Geteuid() == 0 {
 		base = append(base, "--no-sandbox")
 	}

@@ -121,3 +121,21 @@ func FuzzDiffParagraphs(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkDiffParagraphs(b *testing.B) {
+	var o, c []string
+	for i := range 60 {
+		p := strings.Repeat(fmt.Sprintf("word%d ", i), 40)
+		o = append(o, p)
+		if i%7 == 0 {
+			c = append(c, "Inserted disclaimer paragraph.")
+		}
+		if i%5 != 0 {
+			c = append(c, strings.Replace(p, fmt.Sprintf("word%d", i), "changed", 3))
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		DiffParagraphs(o, c)
+	}
+}

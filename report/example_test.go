@@ -1,0 +1,28 @@
+package report_test
+
+import (
+	"os"
+	"time"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/report"
+)
+
+// Build a report from clustered articles and print one table as CSV.
+func ExampleBuild() {
+	t := time.Date(2024, 6, 3, 8, 0, 0, 0, time.UTC)
+	arts := []*article.Article{
+		{ID: "a", Site: "wire.example", Published: t, Cluster: "a", Role: article.RoleOriginal, Original: "a"},
+		{ID: "b", Site: "town.example", Published: t.Add(2 * time.Hour), Cluster: "a", Role: article.RoleCopy, Original: "a", Similarity: 0.93},
+		{ID: "c", Site: "city.example", Published: t.Add(6 * time.Hour), Cluster: "a", Role: article.RoleCopy, Original: "a", Similarity: 0.88},
+		{ID: "d", Site: "town.example", Published: t.Add(30 * time.Hour), Cluster: "d", Role: article.RoleUnique, Original: "d"},
+	}
+	r := report.Build(arts, report.Filter{})
+	if err := r.WriteCSV(os.Stdout, "edges"); err != nil {
+		panic(err)
+	}
+	// Output:
+	// source,republisher,count,median_lag_seconds,first,last
+	// wire.example,city.example,1,21600,2024-06-03T14:00:00Z,2024-06-03T14:00:00Z
+	// wire.example,town.example,1,7200,2024-06-03T10:00:00Z,2024-06-03T10:00:00Z
+}
