@@ -2,10 +2,12 @@ package crawler
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -157,6 +159,12 @@ func TestArchiveAndRecrawl(t *testing.T) {
 	types := warcTypes(t, warcDir)
 	if types[gowarc.Revisit] != 1 || types[gowarc.Response] != 6 || types[gowarc.Request] != types[gowarc.Response]+types[gowarc.Revisit] || types[gowarc.Warcinfo] != 3 {
 		t.Errorf("warc record types: %v", types)
+	}
+	var onDisk Stats
+	if b, err := os.ReadFile(filepath.Join(dir, "stats.json")); err != nil || json.Unmarshal(b, &onDisk) != nil {
+		t.Errorf("stats.json: %v", err)
+	} else if onDisk.Pass != 3 || onDisk.Pages != s3.Pages || onDisk.Requests != s3.Requests {
+		t.Errorf("stats.json = %+v, want the last pass's stats %+v", onDisk, s3)
 	}
 	cdx, _ := filepath.Glob(filepath.Join(warcDir, "*.cdxj"))
 	if len(cdx) != 3 {

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -229,5 +230,70 @@ func TestRobotsRedirectAndCrawlDelayCap(t *testing.T) {
 	}
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("Crawl-delay not capped: crawl took %v", el)
+	}
+}
+
+// TestSitemapDiscoveryAndRedirectLimit: a sitemap index from robots.txt
+// leads to a gzipped sitemap and a plain one; the lastmod window drops an
+// old URL; a redirect chain longer than MaxRedirects is cut.
+func TestSitemapDiscoveryAndRedirectLimit(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.14")
+	h.setRobots("User-agent: *\nDisallow:\nSitemap: " + h.base + "/index.xml\n")
+	h.html("/", articleHTML("home", "/r/0"))
+	for _, p := range []string{"/a/new", "/a/old", "/a/2"} {
+		h.html(p, articleHTML(p))
+	}
+	for i := 0; i < 15; i++ {
+		next := fmt.Sprintf("/r/%d", i+1)
+		h.mux.HandleFunc(fmt.Sprintf("/r/%d", i), func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, next, http.StatusFound)
+		})
+	}
+	h.mux.HandleFunc("/index.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<sitemapindex><sitemap><loc>%s/s1.xml.gz</loc></sitemap><sitemap><loc>%s/s2.xml</loc></sitemap></sitemapindex>`, h.base, h.base)
+	})
+	h.mux.HandleFunc("/s1.xml.gz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-gzip")
+		zw := gzip.NewWriter(w)
+		fmt.Fprintf(zw, `<urlset><url><loc>%s/a/new</loc><lastmod>%s</lastmod></url><url><loc>%s/a/old</loc><lastmod>2001-01-01</lastmod></url></urlset>`,
+			h.base, time.Now().Format("2006-01-02"), h.base)
+		zw.Close()
+	})
+	h.mux.HandleFunc("/s2.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<urlset><url><loc>%s/a/2</loc></url><url><loc>http://192.0.2.9/offsite</loc></url></urlset>`, h.base)
+	})
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var pages pageLog
+	c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true, SitemapMaxAge: 30 * 24 * time.Hour,
+		MaxRedirects: 10, Logger: quietLogger(), WARCDir: "-"}, st, pages.handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]int{"/index.xml": 1, "/s1.xml.gz": 1, "/s2.xml": 1, "/sitemap.xml": 1, "/a/new": 1, "/a/2": 1, "/a/old": 0,
+		"/r/10": 1, "/r/11": 0} {
+		if got := h.count(p, 0); got != want {
+			t.Errorf("%s fetched %d times, want %d", p, got, want)
+		}
+	}
+	if s.Sitemaps != 3 || s.Pages != 3 {
+		t.Errorf("sitemaps %d, pages %d: %v", s.Sitemaps, s.Pages, pages.order)
+	}
+	if p := pages.get(h.base + "/a/new"); p == nil || p.Hints.Source != h.base+"/s1.xml.gz" {
+		t.Errorf("sitemap source hint: %+v", p)
+	}
+	found := false
+	for _, l := range outcomeOf(t, st, "/r/10") {
+		found = found || l.Outcome == "too-many-redirects"
+	}
+	if !found {
+		t.Errorf("redirect limit not recorded: %+v", outcomeOf(t, st, "/r/10"))
 	}
 }

@@ -40,7 +40,7 @@ func canonical(in *url.URL) (*url.URL, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("url %q: scheme %q not crawlable", in.String(), u.Scheme)
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
 	if host == "" {
 		return nil, fmt.Errorf("url %q: no host", in.String())
 	}
