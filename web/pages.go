@@ -271,6 +271,7 @@ type copyView struct {
 	Rows                          []Row
 	Same, Added, Removed, Changed int
 	WARC                          string
+	NoDiff                        bool // too many copies: not compared
 }
 
 type clusterView struct {
@@ -278,8 +279,11 @@ type clusterView struct {
 	Original *article.Article
 	OrigWARC string
 	Copies   []copyView
-	Others   []*article.Article
 }
+
+// maxDiffedCopies bounds the work of one cluster page: later copies are
+// listed without a side-by-side diff.
+const maxDiffedCopies = 50
 
 func (s *server) warcLink(a *article.Article) string {
 	if s.opt.WARCDir == "" || a == nil || a.WARC == "" {
@@ -336,13 +340,15 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	orig, copies := splitCluster(members)
 	v := clusterView{ID: id, Original: orig, OrigWARC: s.warcLink(orig)}
 	op := Paragraphs(orig.Text)
-	for _, c := range copies {
-		cv := copyView{A: c, WARC: s.warcLink(c)}
+	for i, c := range copies {
+		cv := copyView{A: c, WARC: s.warcLink(c), NoDiff: i >= maxDiffedCopies}
 		if od, cd := dateOf(orig), dateOf(c); !od.IsZero() && !cd.IsZero() {
 			lag := int64(cd.Sub(od) / time.Second)
 			cv.Lag = &lag
 		}
-		cv.Rows = DiffParagraphs(op, Paragraphs(c.Text))
+		if !cv.NoDiff {
+			cv.Rows = DiffParagraphs(op, Paragraphs(c.Text))
+		}
 		for _, b := range c.Boilerplate {
 			if b = strings.TrimSpace(b); b != "" {
 				cv.Rows = append(cv.Rows, Row{Op: OpAdded, Right: []Span{{OpAdded, b}}})
@@ -423,6 +429,7 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 
 type networkView struct {
 	Picture      template.HTML
+	Timeline     template.HTML
 	R            *report.Report
 	Originators  []report.Outlet
 	Republishers []report.Outlet
@@ -482,6 +489,12 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Picture = template.HTML(buf.String()) // WriteSVG escapes every string
+	buf.Reset()
+	if err := v.R.WriteTimelineSVG(&buf); err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	v.Timeline = template.HTML(buf.String()) // dates and counts only
 	s.render(w, http.StatusOK, "network", "Network", v)
 }
 

@@ -20,7 +20,10 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,6 +61,10 @@ type Options struct {
 	CacheTTL time.Duration
 	// Logger receives server-side errors (default slog.Default()).
 	Logger *slog.Logger
+	// AllowedHosts are host names (without port) the UI answers to besides
+	// IP literals and "localhost". Requests naming any other host are
+	// refused, which defeats DNS-rebinding pages reading a local archive.
+	AllowedHosts []string
 }
 
 // CSP is the Content-Security-Policy of every response: no scripts at all,
@@ -132,12 +139,31 @@ func New(b Backend, opt Options) http.Handler {
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusNotFound, "There is no page at this address.")
 	})
-	return secure(mux)
+	return secure(mux, opt.AllowedHosts)
 }
 
-// secure sets the security headers and refuses anything but GET and HEAD,
-// since the UI never changes the archive.
-func secure(next http.Handler) http.Handler {
+// hostAllowed reports whether the request's Host is an IP literal,
+// localhost or one of the allowed names.
+func hostAllowed(hostport string, allowed []string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "localhost" || net.ParseIP(host) != nil {
+		return true
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(host, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// secure sets the security headers, refuses unknown Host names and
+// anything but GET and HEAD, since the UI never changes the archive.
+func secure(next http.Handler, allowed []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", CSP)
@@ -148,6 +174,10 @@ func secure(next http.Handler) http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.Set("Allow", "GET, HEAD")
 			http.Error(w, "read-only: only GET and HEAD", http.StatusMethodNotAllowed)
+			return
+		}
+		if !hostAllowed(r.Host, allowed) {
+			http.Error(w, "unknown host name "+strconv.Quote(r.Host)+": start syndex serve with it allowed", http.StatusMisdirectedRequest)
 			return
 		}
 		next.ServeHTTP(w, r)

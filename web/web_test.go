@@ -539,3 +539,55 @@ func TestWARCRecord(t *testing.T) {
 		t.Errorf("%d links to the archived record", n)
 	}
 }
+
+func TestHostCheck(t *testing.T) {
+	srv, _ := newServer(t, Options{AllowedHosts: []string{"archive.lan"}})
+	tests := []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:8080", 200},
+		{"localhost:8080", 200},
+		{"[::1]:8080", 200},
+		{"archive.lan", 200},
+		{"ARCHIVE.LAN.:80", 200},
+		{"attacker.example:8080", http.StatusMisdirectedRequest},
+		{"127.0.0.1.attacker.example", http.StatusMisdirectedRequest},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/sites", nil)
+		req.Host = tt.host
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("Host %s: %d, want %d", tt.host, res.StatusCode, tt.want)
+		}
+	}
+}
+
+func TestClusterManyCopies(t *testing.T) {
+	b := newBackend(t)
+	for i := range 55 {
+		b.arts = append(b.arts, mk(fmt.Sprintf("m%02d", i), fmt.Sprintf("mirror%02d.example", i), article.RoleCopy, "c1", "o1",
+			"Flood", p1, t0.Add(time.Duration(100+i)*time.Hour), 0.9))
+	}
+	srv := httptest.NewServer(New(b, Options{}))
+	defer srv.Close()
+	doc := page(t, srv, "/cluster/c1", http.StatusOK)
+	copies := find(doc, "details", "copy")
+	skipped := 0
+	for _, c := range copies {
+		if strings.Contains(text(c), "not compared") {
+			skipped++
+			if len(find(c, "table", "")) != 0 {
+				t.Error("an uncompared copy has a diff table")
+			}
+		}
+	}
+	if len(copies) != 57 || skipped != 57-maxDiffedCopies {
+		t.Errorf("%d copies, %d not compared; want 57, %d", len(copies), skipped, 57-maxDiffedCopies)
+	}
+}
