@@ -87,7 +87,7 @@ type Index struct {
 	// scratch
 	sh    shingler
 	sk    []uint32
-	keys  []uint64
+	keys  []uint32
 	seen  map[uint32]struct{}
 	part  []uint32
 	noise []uint32
@@ -111,7 +111,7 @@ func NewIndex(cfg Config) *Index {
 func (ix *Index) initScratch() {
 	ix.sh = shingler{k: ix.cfg.Shingle, sample: ix.cfg.Sample}
 	ix.sk = make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
-	ix.keys = make([]uint64, ix.cfg.Bands)
+	ix.keys = make([]uint32, ix.cfg.Bands)
 	ix.seen = make(map[uint32]struct{})
 }
 
@@ -122,7 +122,9 @@ func (ix *Index) Len() int { return ix.live }
 // followed by the Assignments of other members whose cluster, role or
 // original changed because of it.
 func (ix *Index) Add(a *article.Article) []article.Assignment {
-	return ix.add(a, ix.sh.features(a.Text, nil), nil, true)
+	d, name := docFrom(a)
+	d.site = ix.siteIndex(name)
+	return ix.add(d, ix.sh.features(a.Text, nil), nil, true)
 }
 
 // prepared is the per-article work Run does in parallel once the site and
@@ -130,7 +132,7 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 // noise, and the LSH band keys of the clean part.
 type prepared struct {
 	nClean int
-	keys   []uint64 // nil when the clean set is empty
+	keys   []uint32 // band tags; nil when the clean set is empty
 }
 
 // prepare partitions fs (sorted) in place for site si and computes the band
@@ -151,23 +153,24 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 	p := prepared{nClean: n}
 	if n > 0 {
 		sketchInto(fs[:n], sk, filled)
-		p.keys = make([]uint64, ix.cfg.Bands)
-		bandKeys(sk, ix.cfg.Rows, p.keys)
+		p.keys = make([]uint32, ix.cfg.Bands)
+		bandTags(sk, ix.cfg.Rows, p.keys)
 	}
 	return p, noise
 }
 
-// add indexes a with feature set fs; pre, when not nil, is fs already
-// prepared (Run). report asks for the list of changed assignments.
-func (ix *Index) add(a *article.Article, fs []uint32, pre *prepared, report bool) []article.Assignment {
+// add indexes d (from docFrom, with its site set) with feature set fs;
+// pre, when not nil, is fs already prepared (Run). report asks for the
+// list of changed assignments.
+func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.Assignment {
 	var touched []uint32
-	if old, ok := ix.byID[a.ID]; ok {
+	if old, ok := ix.byID[d.id]; ok {
 		touched = ix.remove(old)
 	}
-	d := ix.newDoc(a, fs)
 	di := uint32(len(ix.docs))
+	d.feats, d.original = fs, di
 	ix.docs = append(ix.docs, d)
-	ix.byID[a.ID] = di
+	ix.byID[d.id] = di
 	ix.live++
 
 	var recheck []int32
@@ -205,7 +208,7 @@ func (ix *Index) add(a *article.Article, fs []uint32, pre *prepared, report bool
 		}
 	} else if clean := ix.cleanSet(di); len(clean) > 0 {
 		sketch(clean, ix.sk)
-		bandKeys(ix.sk, ix.cfg.Rows, ix.keys)
+		bandTags(ix.sk, ix.cfg.Rows, ix.keys)
 		hasKeys = true
 	}
 	if hasKeys {
@@ -256,18 +259,16 @@ func (ix *Index) snapshot(ms []uint32) []state {
 	return out
 }
 
-// newDoc records a's identity and the facts the original decision uses.
-func (ix *Index) newDoc(a *article.Article, fs []uint32) doc {
+// docFrom extracts from a the identity and the facts the original decision
+// uses; it returns them with the article's site name. It touches no index
+// state, so Run calls it while decoding.
+func docFrom(a *article.Article) (doc, string) {
 	siteName := siteName(a)
-	si := ix.siteIndex(siteName)
 	d := doc{
-		id:       a.ID,
-		site:     si,
-		feats:    fs,
-		cluster:  noCluster,
-		role:     article.RoleUnique,
-		original: uint32(len(ix.docs)),
-		sim:      1,
+		id:      a.ID,
+		cluster: noCluster,
+		role:    article.RoleUnique,
+		sim:     1,
 	}
 	if !a.Published.IsZero() {
 		d.published = a.Published.Unix()
@@ -289,7 +290,7 @@ func (ix *Index) newDoc(a *article.Article, fs []uint32) doc {
 			d.src = nameKey(src)
 		}
 	}
-	return d
+	return d, siteName
 }
 
 // siteIndex returns the index of the named site, adding it if new.

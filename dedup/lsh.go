@@ -41,51 +41,94 @@ func sketchInto(fs []uint32, dst []uint32, filled []bool) bool {
 	return true
 }
 
-// bandKeys hashes each band of rows consecutive sketch values, with the
-// band number, into one bucket key per band.
-func bandKeys(sk []uint32, rows int, dst []uint64) {
+// bandTags hashes each band of rows consecutive sketch values, with the
+// band number, into one 32-bit bucket tag per band (never 0).
+func bandTags(sk []uint32, rows int, dst []uint32) {
 	for b := range dst {
 		h := uint64(b+1) * 0xff51afd7ed558ccd
 		for _, v := range sk[b*rows : (b+1)*rows] {
 			h = mix64(h ^ uint64(v))
 		}
-		dst[b] = h
+		dst[b] = tag(h)
 	}
 }
 
-// lsh maps band keys to the articles that have them. Buckets are linked
-// lists threaded through next, newest first, so memory is one map entry
-// per distinct key plus four bytes per article and band.
+// lsh maps band keys to the articles that have them, compactly: a bucket
+// array of chain heads indexed by the key's tag (32 bits of the key) and,
+// per article and band, the next entry in the chain and the tag, so
+// memory is about twelve bytes per article and band. Chains are newest
+// first; a tag that differs or a different band number is skipped.
 type lsh struct {
 	bands int
-	heads map[uint64]uint32 // key -> entry+1
-	next  []uint32          // entry -> older entry+1 in the same bucket; entry = doc*bands+band
+	heads []uint32 // tag&mask -> entry+1; len is a power of two
+	next  []uint32 // entry -> older entry+1 in the same bucket; entry = doc*bands+band
+	tags  []uint32 // entry -> tag (0 when the entry was never filed)
+	used  int      // entries filed
 }
 
 func newLSH(bands int) *lsh {
-	return &lsh{bands: bands, heads: make(map[uint64]uint32)}
+	return &lsh{bands: bands, heads: make([]uint32, 1024)}
 }
 
-// insert files document doc (dense index) under keys; documents must be
-// inserted in increasing index order, skipping none.
-func (l *lsh) insert(doc uint32, keys []uint64) {
+// tag reduces a band key to the 32 bits the table keeps; never 0.
+func tag(key uint64) uint32 {
+	t := uint32(key>>32) ^ uint32(key)
+	if t == 0 {
+		t = 1
+	}
+	return t
+}
+
+// insert files document doc (dense index) under its band tags (nil files
+// nothing); documents must be inserted in increasing index order, skipping
+// none.
+func (l *lsh) insert(doc uint32, keys []uint32) {
 	base := int(doc) * l.bands
 	for len(l.next) < base+l.bands {
 		l.next = append(l.next, 0)
+		l.tags = append(l.tags, 0)
 	}
-	for b, key := range keys {
+	if keys == nil {
+		return
+	}
+	if l.used+len(keys) > len(l.heads) {
+		l.grow()
+	}
+	mask := uint32(len(l.heads) - 1)
+	for b, t := range keys {
 		e := uint32(base + b)
-		l.next[e] = l.heads[key]
-		l.heads[key] = e + 1
+		l.tags[e] = t
+		l.next[e] = l.heads[t&mask]
+		l.heads[t&mask] = e + 1
+		l.used++
 	}
 }
 
-// candidates calls fn for each document filed under any of keys, newest
-// first within a bucket; fn returns false to stop.
-func (l *lsh) candidates(keys []uint64, fn func(doc uint32) bool) {
-	for _, key := range keys {
-		for e := l.heads[key]; e != 0; e = l.next[e-1] {
-			if !fn((e - 1) / uint32(l.bands)) {
+// grow doubles the bucket array and re-threads every chain, oldest entry
+// first, so chains stay newest first.
+func (l *lsh) grow() {
+	l.heads = make([]uint32, 2*len(l.heads))
+	mask := uint32(len(l.heads) - 1)
+	for e, t := range l.tags {
+		if t == 0 {
+			continue
+		}
+		l.next[e] = l.heads[t&mask]
+		l.heads[t&mask] = uint32(e) + 1
+	}
+}
+
+// candidates calls fn for each document filed under any of the band tags,
+// newest first within a bucket; fn returns false to stop.
+func (l *lsh) candidates(keys []uint32, fn func(doc uint32) bool) {
+	mask := uint32(len(l.heads) - 1)
+	bands := uint32(l.bands)
+	for b, t := range keys {
+		for e := l.heads[t&mask]; e != 0; e = l.next[e-1] {
+			if l.tags[e-1] != t || (e-1)%bands != uint32(b) {
+				continue
+			}
+			if !fn((e - 1) / bands) {
 				return
 			}
 		}

@@ -60,8 +60,8 @@ type snapshot struct {
 	Docs                         []snapDoc
 	Sites                        []snapSite
 	Global                       []snapFreq
-	Heads                        map[uint64]uint32
-	Next                         []uint32
+	Heads, Next, Tags            []uint32
+	Used                         int
 	Clusters                     []snapCluster
 	SiteClusters                 map[uint32][]int32
 }
@@ -100,7 +100,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
-		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next,
+		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next, Tags: ix.lsh.tags, Used: ix.lsh.used,
 		SiteClusters: ix.siteClusters}
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
@@ -152,10 +152,10 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	for i, g := range s.Global {
 		ix.global.shards[i] = freqFrom(g)
 	}
-	if s.Heads != nil {
-		ix.lsh.heads = s.Heads
+	if len(s.Heads) == 0 || len(s.Heads)&(len(s.Heads)-1) != 0 || len(s.Tags) != len(s.Next) {
+		return nil, fmt.Errorf("read dedup checkpoint: malformed LSH table")
 	}
-	ix.lsh.next = s.Next
+	ix.lsh.heads, ix.lsh.next, ix.lsh.tags, ix.lsh.used = s.Heads, s.Next, s.Tags, s.Used
 	if s.SiteClusters != nil {
 		ix.siteClusters = s.SiteClusters
 	}

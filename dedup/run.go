@@ -52,12 +52,12 @@ func (e *LineError) Error() string {
 
 // parsed is one input line after decoding and shingling.
 type parsed struct {
-	line  int
-	raw   []byte           // the input line until decoded
-	site  uint32           // index of the article's site
-	art   *article.Article // Text dropped once shingled
-	feats []uint32
-	err   error
+	line     int
+	raw      []byte // the input line until decoded
+	doc      doc    // what the index keeps of the article
+	siteName string // until the site is numbered
+	feats    []uint32
+	err      error
 }
 
 type batch struct {
@@ -90,7 +90,8 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	for i := range items {
 		st.Lines++
 		if it := &items[i]; it.err == nil {
-			it.site = ix.siteIndex(siteName(it.art))
+			it.doc.site = ix.siteIndex(it.siteName)
+			it.siteName = ""
 		}
 	}
 	// Learn per-site and global recurring features from the whole input
@@ -101,8 +102,8 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			if it.err != nil {
 				continue
 			}
-			if int(it.site)%workers == w {
-				ix.sites[it.site].freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
+			if int(it.doc.site)%workers == w {
+				ix.sites[it.doc.site].freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
 			}
 			for g, t := range ix.global.shards {
 				if g%workers == w {
@@ -120,7 +121,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		var noise []uint32
 		for i := w; i < len(items); i += workers {
 			if it := &items[i]; it.err == nil {
-				pres[i], noise = ix.prepare(it.site, it.feats, noise, sk, filled)
+				pres[i], noise = ix.prepare(it.doc.site, it.feats, noise, sk, filled)
 			}
 		}
 	})
@@ -134,7 +135,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			lineErr.Errs = append(lineErr.Errs, it.err)
 			continue
 		}
-		ix.add(it.art, it.feats, &pres[i], false)
+		ix.add(it.doc, it.feats, &pres[i], false)
 		it.feats, pres[i].keys = nil, nil
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
@@ -143,9 +144,9 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		if it.err != nil {
 			continue
 		}
-		as, _ := ix.Assignment(it.art.ID)
+		as, _ := ix.Assignment(it.doc.id)
 		if err := enc.Encode(as); err != nil {
-			return st, fmt.Errorf("write assignment for %s: %w", it.art.ID, err)
+			return st, fmt.Errorf("write assignment for %s: %w", it.doc.id, err)
 		}
 		st.Articles++
 	}
@@ -299,7 +300,5 @@ func parseLine(it *parsed, sh *shingler) {
 		return
 	}
 	it.feats = sh.features(a.Text, nil)
-	a.Text = ""
-	a.Boilerplate = nil
-	it.art = &a
+	it.doc, it.siteName = docFrom(&a)
 }
