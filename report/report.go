@@ -68,9 +68,9 @@ type Copy struct {
 	Site       string    `json:"site"`
 	Published  time.Time `json:"published,omitzero"`
 	Similarity float64   `json:"similarity"`
-	// LagSeconds is copy date minus original date (Published, else
-	// Fetched); absent when either date is unknown. It may be negative when
-	// the copy claims an earlier date than the original it credits.
+	// LagSeconds is the copy's delay after the original (see Lag); absent
+	// when unknown. It may be negative when the copy claims an earlier date
+	// than the original it credits.
 	LagSeconds *int64 `json:"lag_seconds,omitempty"`
 	Title      string `json:"title,omitempty"`
 	WARC       string `json:"warc,omitempty"`
@@ -151,6 +151,25 @@ func dateOf(a *article.Article) time.Time {
 		return a.Published.UTC()
 	}
 	return a.Fetched.UTC()
+}
+
+// Lag is how long after the original the copy appeared, in seconds:
+// copy.Published − orig.Published when both pages give a date, else
+// copy.Fetched − orig.Fetched when both were crawled (comparing one page's
+// publication date with the other's fetch time would mix a 2008 story with
+// a 2024 crawl). It is nil when neither pair is known.
+func Lag(orig, cp *article.Article) *int64 {
+	var d time.Duration
+	switch {
+	case !orig.Published.IsZero() && !cp.Published.IsZero():
+		d = cp.Published.Sub(orig.Published)
+	case !orig.Fetched.IsZero() && !cp.Fetched.IsZero():
+		d = cp.Fetched.Sub(orig.Fetched)
+	default:
+		return nil
+	}
+	s := int64(d / time.Second)
+	return &s
 }
 
 func (f Filter) inRange(t time.Time) bool {
@@ -253,11 +272,9 @@ func Build(arts []*article.Article, f Filter) *Report {
 		}
 		cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published.UTC(), Similarity: a.Similarity, Title: a.Title, WARC: a.WARC}
 		if orig != nil {
-			od, cd := dateOf(orig), dateOf(a)
-			if !od.IsZero() && !cd.IsZero() {
-				lag := int64(cd.Sub(od) / time.Second)
-				cp.LagSeconds = &lag
-				allLags = append(allLags, lag)
+			if lag := Lag(orig, a); lag != nil {
+				cp.LagSeconds = lag
+				allLags = append(allLags, *lag)
 			}
 		}
 		c.Copies = append(c.Copies, cp)

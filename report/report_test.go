@@ -59,7 +59,8 @@ func fixture() []*article.Article {
 		art("h1", "evil.example", o, "c5", "h1", base.Add(15*d-30*time.Minute), 1),
 		art("h2", hostileSite, c, "c5", "h1", base.Add(15*d), 0.8),
 	}
-	// c2a has no publication date: its lag falls back to the fetch time.
+	// c2a has no publication date: its lag compares fetch times.
+	arts[3].Fetched = base.Add(7 * d)
 	arts[4].Fetched = base.Add(7*d + 4*h)
 	arts[0].Evidence = []string{article.EvidenceEarliest, article.EvidenceContainment}
 	arts[12].Title = hostileTitle
@@ -569,6 +570,26 @@ func TestSVGStandalone(t *testing.T) {
 	}
 	if links != 5 {
 		t.Errorf("%d node links, want 5", links)
+	}
+}
+
+func TestLag(t *testing.T) {
+	t1 := base.Add(time.Hour)
+	tests := []struct {
+		name     string
+		orig, cp article.Article
+		want     *int64
+	}{
+		{"published", article.Article{Published: base, Fetched: t1}, article.Article{Published: t1, Fetched: base}, i64(3600)},
+		{"fetched when a date is missing", article.Article{Published: base, Fetched: base}, article.Article{Fetched: t1.Add(time.Hour)}, i64(7200)},
+		{"copy claims earlier", article.Article{Published: t1}, article.Article{Published: base}, i64(-3600)},
+		{"no comparable pair", article.Article{Published: base}, article.Article{Fetched: t1}, nil},
+	}
+	for _, tt := range tests {
+		got := Lag(&tt.orig, &tt.cp)
+		if (got == nil) != (tt.want == nil) || got != nil && *got != *tt.want {
+			t.Errorf("%s: Lag = %s, want %s", tt.name, FormatLag(got), FormatLag(tt.want))
+		}
 	}
 }
 

@@ -342,10 +342,7 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	op := Paragraphs(orig.Text)
 	for i, c := range copies {
 		cv := copyView{A: c, WARC: s.warcLink(c), NoDiff: i >= maxDiffedCopies}
-		if od, cd := dateOf(orig), dateOf(c); !od.IsZero() && !cd.IsZero() {
-			lag := int64(cd.Sub(od) / time.Second)
-			cv.Lag = &lag
-		}
+		cv.Lag = report.Lag(orig, c)
 		if !cv.NoDiff {
 			cv.Rows = DiffParagraphs(op, Paragraphs(c.Text))
 		}
