@@ -154,6 +154,8 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	a.Modified = meta.Modified
 
+	blocks = expandSiblings(doc, blocks)
+
 	if !e.opt.KeepTitleHeading {
 		blocks = dropTitleHeading(blocks, a.Title)
 	}
