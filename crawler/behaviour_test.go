@@ -297,3 +297,56 @@ func TestSitemapDiscoveryAndRedirectLimit(t *testing.T) {
 		t.Errorf("redirect limit not recorded: %+v", outcomeOf(t, st, "/r/10"))
 	}
 }
+
+// TestParkingAndMaxWait: a host failing again and again is parked, a URL is
+// given up after MaxRetries, and a Retry-After beyond MaxWait leaves the
+// host's URLs queued for the next run instead of stalling this one.
+func TestParkingAndMaxWait(t *testing.T) {
+	failing := newFarmHost(t, "127.0.0.15")
+	failing.setRobots("User-agent: *\nDisallow:\n")
+	failing.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) })
+	sleepy := newFarmHost(t, "127.0.0.16")
+	sleepy.setRobots("User-agent: *\nDisallow:\n")
+	sleepy.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := New(Config{Seeds: []string{failing.base + "/", sleepy.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true,
+		DisableSitemaps: true, Logger: quietLogger(), WARCDir: "-", BackoffBase: 20 * time.Millisecond,
+		ParkAfter: 2, ParkFor: 300 * time.Millisecond, MaxRetries: 3, MaxWait: time.Second}, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("run took %v: Retry-After 3600 stalled it", el)
+	}
+	hits := failing.hitList() // robots.txt, then three attempts at /
+	if len(hits) != 4 {
+		t.Fatalf("failing host got %d requests, want 4: %+v", len(hits), hits)
+	}
+	if d := hits[2].start.Sub(hits[1].end); d < 18*time.Millisecond || d > 250*time.Millisecond {
+		t.Errorf("first back-off %v, want about BackoffBase", d)
+	}
+	if d := hits[3].start.Sub(hits[2].end); d < 298*time.Millisecond {
+		t.Errorf("parked host retried after %v, want ≥ ParkFor", d)
+	}
+	if l := outcomeOf(t, st, failing.base+"/"); len(l) == 0 || l[len(l)-1].Outcome != "gave-up" {
+		t.Errorf("failing URL log: %+v", l)
+	}
+	if n := sleepy.count("/", 0); n != 1 {
+		t.Errorf("sleepy host asked %d times, want 1", n)
+	}
+	if s.HostsDropped != 1 || s.Queue != 1 {
+		t.Errorf("dropped %d, queue %d: the Retry-After host's URL should stay queued", s.HostsDropped, s.Queue)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/saintfish/chardet"
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
 )
 
 // Hints are what a sitemap or feed said about a URL before it was fetched.
@@ -43,10 +45,31 @@ type Handler func(ctx context.Context, p *Page) error
 
 // Charset returns the page's character encoding, determined in WHATWG
 // order: byte order mark, Content-Type charset, <meta> prescan of the first
-// 1024 bytes, then a windows-1252 default.
+// 1024 bytes, detection when nothing is declared, then windows-1252.
 func (p *Page) Charset() string {
-	_, name, _ := charset.DetermineEncoding(p.Body, p.Header.Get("Content-Type"))
+	_, name := determineEncoding(p.Body, p.Header.Get("Content-Type"))
 	return name
+}
+
+// determineEncoding follows the WHATWG order: BOM, Content-Type charset,
+// <meta> prescan, then — when nothing was declared and the bytes are not
+// UTF-8 — statistical detection, falling back to windows-1252.
+func determineEncoding(body []byte, contentType string) (encoding.Encoding, string) {
+	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	if certain || name != "windows-1252" {
+		return enc, name
+	}
+	head := body[:min(len(body), 1024)]
+	if bytes.Contains(bytes.ToLower(head), []byte("charset")) {
+		return enc, name // declared windows-1252 (or an unknown label)
+	}
+	sample := body[:min(len(body), 64<<10)]
+	if r, err := chardet.NewHtmlDetector().DetectBest(sample); err == nil && r.Confidence >= 50 {
+		if e, n := charset.Lookup(r.Charset); e != nil {
+			return e, n
+		}
+	}
+	return enc, name
 }
 
 // UTF8 returns the body decoded to UTF-8 using the charset Charset finds.
@@ -55,9 +78,10 @@ func (p *Page) UTF8() ([]byte, error) {
 }
 
 // DecodeHTML decodes an HTML body to UTF-8, determining its encoding in
-// WHATWG order (BOM, contentType's charset, <meta> prescan, default).
+// WHATWG order (BOM, contentType's charset, <meta> prescan, detection,
+// windows-1252).
 func DecodeHTML(body []byte, contentType string) ([]byte, error) {
-	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	enc, name := determineEncoding(body, contentType)
 	if name == "utf-8" {
 		return bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), nil
 	}

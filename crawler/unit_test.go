@@ -183,6 +183,14 @@ func TestDecodeHTMLCharsets(t *testing.T) {
 			b, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(`<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>こんにちは世界</p>`))
 			return b
 		}},
+		{"koi8-r undeclared, detected", "text/html", "Москва - столица России", func() []byte {
+			b, _ := charmap.KOI8R.NewEncoder().Bytes([]byte("<html><body><p>" + strings.Repeat("Москва - столица России, крупнейший по численности населения город страны. ", 8) + "</p></body></html>"))
+			return b
+		}},
+		{"windows-1252 default", "text/html", "café crème", func() []byte {
+			b, _ := charmap.Windows1252.NewEncoder().Bytes([]byte("<p>Le café crème est servi chaud dans la brasserie du coin, avec une tartine beurrée.</p>"))
+			return b
+		}},
 		{"utf-8 bom beats header", "text/html; charset=iso-8859-1", "héllo", func() []byte {
 			return []byte("\xef\xbb\xbf<p>héllo</p>")
 		}},
