@@ -209,7 +209,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 
 	var errs []error
 	if c.w != nil {
-		if err := c.w.Sync(); err != nil {
+		if err := c.w.EndFile(); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -218,6 +218,15 @@ func (w *Writer) closeFileLocked() error {
 	return errors.Join(errs...)
 }
 
+// EndFile finishes the current file (synced, CDXJ sorted); the next
+// record starts a new one. Callers use it at the end of a crawl pass so
+// the files on disk are complete even if Close is never called.
+func (w *Writer) EndFile() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.closeFileLocked()
+}
+
 // Sync flushes the current file to stable storage.
 func (w *Writer) Sync() error {
 	w.mu.Lock()

@@ -200,3 +200,36 @@ func TestSortCDXJDropsPartialLine(t *testing.T) {
 		t.Errorf("got %q", b)
 	}
 }
+
+func TestEndFileStartsNewFile(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.WriteExchange(exchange("http://127.0.0.1:8080/z", "zzz", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteExchange(exchange("http://127.0.0.1:8080/a", "aaa", ""))
+	if err := w.EndFile(); err != nil {
+		t.Fatal(err)
+	}
+	// The finished file's index is sorted before Close is ever called.
+	cdx, _ := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(a.File, ".warc.gz")+".cdxj"))
+	lines := strings.Split(strings.TrimSpace(string(cdx)), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "127.0.0.1:8080)/a") {
+		t.Errorf("cdxj after EndFile: %q", lines)
+	}
+	b, err := w.WriteExchange(exchange("http://127.0.0.1:8080/b", "bbb", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.File == a.File {
+		t.Errorf("record after EndFile went to the old file %s", a.File)
+	}
+	w.Close()
+	if n := len(readAll(t, dir)); n != 2 {
+		t.Errorf("files = %d, want 2", n)
+	}
+}
