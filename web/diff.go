@@ -22,13 +22,14 @@ type Span struct {
 	Text string
 }
 
-// Row pairs a paragraph of the original with the copy's version of it.
-// Left is empty for added paragraphs, Right for removed ones; changed rows
-// carry word spans on both sides.
+// Row pairs a stretch of the original with the copy's version of it: one
+// paragraph on each side when they match exactly, otherwise the paragraphs
+// of both sides between two points where they line up, each paragraph a
+// list of spans. Left is empty for added stretches, Right for removed ones.
 type Row struct {
 	Op    Op
-	Left  []Span
-	Right []Span
+	Left  [][]Span
+	Right [][]Span
 }
 
 // Paragraphs splits an article text at blank lines.
@@ -80,20 +81,19 @@ func lcsPairs(n, m int, eq func(i, j int) bool) [][2]int {
 // words) so a hostile page cannot make a diff take long.
 const maxDiffCells = 4_000_000
 
-// DiffParagraphs aligns the original's paragraphs with the copy's: equal
-// paragraphs (ignoring case and spacing) line up, a removed paragraph next to
-// an added one that shares most of its words becomes one changed row with
-// word-level marks, and the rest are added or removed.
+// minShared is the share of words two stretches must have in common to be
+// shown as one edited passage rather than a cut and an addition.
+const minShared = 0.3
+
+// DiffParagraphs aligns the original's paragraphs with the copy's. Equal
+// paragraphs (ignoring case and spacing) anchor the alignment; between two
+// anchors the words of both sides are compared as one sequence, so a copy
+// that merges, splits or rewords paragraphs is shown as an edit with the
+// added and removed words marked, and rows are cut wherever both sides
+// start a paragraph on the same word.
 func DiffParagraphs(orig, cp []string) []Row {
 	if len(orig)*len(cp) > maxDiffCells {
-		rows := make([]Row, 0, len(orig)+len(cp))
-		for _, p := range orig {
-			rows = append(rows, Row{Op: OpRemoved, Left: []Span{{OpRemoved, p}}})
-		}
-		for _, p := range cp {
-			rows = append(rows, Row{Op: OpAdded, Right: []Span{{OpAdded, p}}})
-		}
-		return rows
+		return apart(orig, cp)
 	}
 	no := make([]string, len(orig))
 	nc := make([]string, len(cp))
@@ -106,110 +106,141 @@ func DiffParagraphs(orig, cp []string) []Row {
 	pairs := lcsPairs(len(orig), len(cp), func(i, j int) bool { return no[i] == nc[j] })
 	var rows []Row
 	i, j := 0, 0
-	flush := func(ie, je int) {
-		// Pair up the removed and added paragraphs between two anchors.
-		for i < ie || j < je {
-			switch {
-			case i < ie && j < je && wordOverlap(orig[i], cp[j]) >= 0.5:
-				l, r := DiffWords(orig[i], cp[j])
-				rows = append(rows, Row{Op: OpChanged, Left: l, Right: r})
-				i++
-				j++
-			case i < ie && (j >= je || !laterMatch(orig, cp, i, j, je)):
-				rows = append(rows, Row{Op: OpRemoved, Left: []Span{{OpRemoved, orig[i]}}})
-				i++
-			default:
-				rows = append(rows, Row{Op: OpAdded, Right: []Span{{OpAdded, cp[j]}}})
-				j++
-			}
+	for _, p := range append(pairs, [2]int{len(orig), len(cp)}) {
+		rows = append(rows, diffRegion(orig[i:p[0]], cp[j:p[1]])...)
+		if p[0] < len(orig) {
+			rows = append(rows, Row{Op: OpSame, Left: [][]Span{{{OpSame, orig[p[0]]}}}, Right: [][]Span{{{OpSame, cp[p[1]]}}}})
 		}
-	}
-	for _, p := range pairs {
-		flush(p[0], p[1])
-		rows = append(rows, Row{Op: OpSame, Left: []Span{{OpSame, orig[p[0]]}}, Right: []Span{{OpSame, cp[p[1]]}}})
 		i, j = p[0]+1, p[1]+1
 	}
-	flush(len(orig), len(cp))
 	return rows
 }
 
-// laterMatch reports whether orig[i] resembles a copy paragraph after j
-// (before je), in which case the copy's paragraph j is an insertion.
-func laterMatch(orig, cp []string, i, j, je int) bool {
-	for k := j + 1; k < je; k++ {
-		if wordOverlap(orig[i], cp[k]) >= 0.5 {
-			return true
-		}
+// apart shows two stretches as unrelated: every original paragraph cut,
+// every copy paragraph added.
+func apart(orig, cp []string) []Row {
+	rows := make([]Row, 0, len(orig)+len(cp))
+	for _, p := range orig {
+		rows = append(rows, Row{Op: OpRemoved, Left: [][]Span{{{OpRemoved, p}}}})
 	}
-	return false
+	for _, p := range cp {
+		rows = append(rows, Row{Op: OpAdded, Right: [][]Span{{{OpAdded, p}}}})
+	}
+	return rows
 }
 
-func wordsOf(s string) []string { return strings.Fields(s) }
+type word struct {
+	text  string
+	para  int
+	first bool // first word of its paragraph
+}
+
+func flatten(paras []string) []word {
+	var out []word
+	for i, p := range paras {
+		for k, w := range strings.Fields(p) {
+			out = append(out, word{w, i, k == 0})
+		}
+	}
+	return out
+}
+
+// diffRegion compares the stretches between two anchors word by word.
+func diffRegion(orig, cp []string) []Row {
+	if len(orig) == 0 || len(cp) == 0 {
+		return apart(orig, cp)
+	}
+	ow, cw := flatten(orig), flatten(cp)
+	if len(ow) == 0 || len(cw) == 0 || len(ow)*len(cw) > maxDiffCells {
+		return apart(orig, cp)
+	}
+	ok := make([]string, len(ow))
+	ck := make([]string, len(cw))
+	for i, w := range ow {
+		ok[i] = wordKey(w.text)
+	}
+	for j, w := range cw {
+		ck[j] = wordKey(w.text)
+	}
+	pairs := lcsPairs(len(ow), len(cw), func(i, j int) bool {
+		return ok[i] == ck[j] && (ok[i] != "" || ow[i].text == cw[j].text)
+	})
+	if float64(len(pairs)) < minShared*float64(min(len(ow), len(cw))) {
+		return apart(orig, cp)
+	}
+	om := make([]bool, len(ow))
+	cm := make([]bool, len(cw))
+	// Cut rows where both sides begin a paragraph with a matched word.
+	cuts := [][2]int{{0, 0}}
+	for _, p := range pairs {
+		om[p[0]], cm[p[1]] = true, true
+		a, b := ow[p[0]], cw[p[1]]
+		last := cuts[len(cuts)-1]
+		if a.first && b.first && (a.para > last[0] || b.para > last[1]) {
+			cuts = append(cuts, [2]int{a.para, b.para})
+		}
+	}
+	left := spans(ow, om, len(orig), OpRemoved)
+	right := spans(cw, cm, len(cp), OpAdded)
+	cuts = append(cuts, [2]int{len(orig), len(cp)})
+	var rows []Row
+	for k := 0; k+1 < len(cuts); k++ {
+		a, b := cuts[k], cuts[k+1]
+		r := Row{Left: left[a[0]:b[0]], Right: right[a[1]:b[1]]}
+		switch {
+		case len(r.Left) == 0 && len(r.Right) == 0:
+			continue
+		case len(r.Left) == 0:
+			r.Op = OpAdded
+		case len(r.Right) == 0:
+			r.Op = OpRemoved
+		case unmarked(r.Left) && unmarked(r.Right):
+			r.Op = OpSame
+		default:
+			r.Op = OpChanged
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func unmarked(paras [][]Span) bool {
+	for _, p := range paras {
+		for _, s := range p {
+			if s.Op != OpSame {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// spans groups words into per-paragraph runs: matched words are OpSame,
+// the others get op. The separating space stays outside the marks.
+func spans(ws []word, matched []bool, paras int, op Op) [][]Span {
+	out := make([][]Span, paras)
+	for i, w := range ws {
+		o := OpSame
+		if !matched[i] {
+			o = op
+		}
+		sp := out[w.para]
+		switch n := len(sp); {
+		case n == 0:
+			sp = append(sp, Span{o, w.text})
+		case sp[n-1].Op == o:
+			sp[n-1].Text += " " + w.text
+		case sp[n-1].Op == OpSame:
+			sp[n-1].Text += " "
+			sp = append(sp, Span{o, w.text})
+		default:
+			sp = append(sp, Span{o, " " + w.text})
+		}
+		out[w.para] = sp
+	}
+	return out
+}
 
 func wordKey(w string) string {
 	return strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) }))
-}
-
-// wordOverlap is the share of the shorter paragraph's words found in the
-// other (as a multiset).
-func wordOverlap(a, b string) float64 {
-	wa, wb := wordsOf(a), wordsOf(b)
-	if len(wa) == 0 || len(wb) == 0 {
-		return 0
-	}
-	count := map[string]int{}
-	for _, w := range wa {
-		count[wordKey(w)]++
-	}
-	common := 0
-	for _, w := range wb {
-		if k := wordKey(w); count[k] > 0 {
-			count[k]--
-			common++
-		}
-	}
-	return float64(common) / float64(min(len(wa), len(wb)))
-}
-
-// DiffWords marks the words of a that b removed and the words of b that it
-// added, merging runs into spans.
-func DiffWords(a, b string) (left, right []Span) {
-	wa, wb := wordsOf(a), wordsOf(b)
-	if len(wa)*len(wb) > maxDiffCells {
-		return []Span{{OpRemoved, a}}, []Span{{OpAdded, b}}
-	}
-	pairs := lcsPairs(len(wa), len(wb), func(i, j int) bool { return wordKey(wa[i]) == wordKey(wb[j]) && wordKey(wa[i]) != "" || wa[i] == wb[j] })
-	add := func(spans []Span, op Op, w string) []Span {
-		if n := len(spans); n > 0 && spans[n-1].Op == op {
-			spans[n-1].Text += " " + w
-			return spans
-		}
-		// The separating space stays outside the marks.
-		switch n := len(spans); {
-		case n == 0:
-		case spans[n-1].Op == OpSame:
-			spans[n-1].Text += " "
-		case op == OpSame:
-			w = " " + w
-		default:
-			spans = append(spans, Span{OpSame, " "})
-		}
-		return append(spans, Span{op, w})
-	}
-	i, j := 0, 0
-	for _, p := range append(pairs, [2]int{len(wa), len(wb)}) {
-		for ; i < p[0]; i++ {
-			left = add(left, OpRemoved, wa[i])
-		}
-		for ; j < p[1]; j++ {
-			right = add(right, OpAdded, wb[j])
-		}
-		if p[0] < len(wa) {
-			left = add(left, OpSame, wa[i])
-			right = add(right, OpSame, wb[j])
-			i++
-			j++
-		}
-	}
-	return left, right
 }

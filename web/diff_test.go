@@ -8,19 +8,23 @@ import (
 
 func render(rows []Row) string {
 	var b strings.Builder
-	side := func(spans []Span) string {
-		var s strings.Builder
-		for _, sp := range spans {
-			switch sp.Op {
-			case OpAdded:
-				fmt.Fprintf(&s, "+[%s]", sp.Text)
-			case OpRemoved:
-				fmt.Fprintf(&s, "-[%s]", sp.Text)
-			default:
-				s.WriteString(sp.Text)
+	side := func(paras [][]Span) string {
+		var out []string
+		for _, p := range paras {
+			var s strings.Builder
+			for _, sp := range p {
+				switch sp.Op {
+				case OpAdded:
+					fmt.Fprintf(&s, "+[%s]", sp.Text)
+				case OpRemoved:
+					fmt.Fprintf(&s, "-[%s]", sp.Text)
+				default:
+					s.WriteString(sp.Text)
+				}
 			}
+			out = append(out, s.String())
 		}
-		return s.String()
+		return strings.Join(out, " / ")
 	}
 	for _, r := range rows {
 		fmt.Fprintf(&b, "%s:%s|%s\n", r.Op, side(r.Left), side(r.Right))
@@ -44,6 +48,13 @@ func TestDiffParagraphs(t *testing.T) {
 			"same:one two three|one two three\nremoved:-[x y z]|\nadded:|+[p q r]\n"},
 		{"insert before edited", "alpha beta gamma delta", "Note.\n\nalpha beta gamma epsilon",
 			"added:|+[Note.]\nchanged:alpha beta gamma -[delta]|alpha beta gamma +[epsilon]\n"},
+		{"paragraph split", "one two three four five six", "one two three\n\nfour five six",
+			"same:one two three four five six|one two three / four five six\n"},
+		{"paragraphs merged and edited", "a b c d\n\ne f g h\n\nz", "a b c d e f x h\n\nz",
+			"changed:a b c d / e f -[g] h|a b c d e f +[x] h\nsame:z|z\n"},
+		{"unrelated stretch", "one two three\n\ncommon", "four five six\n\ncommon",
+			"removed:-[one two three]|\nadded:|+[four five six]\nsame:common|common\n"},
+		{"punctuation-only change", "Hello, world", "Hello world!", "same:Hello, world|Hello world!\n"},
 		{"empty copy", "a", "", "removed:-[a]|\n"},
 	}
 	for _, tt := range tests {

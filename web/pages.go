@@ -322,6 +322,40 @@ func splitCluster(members []*article.Article) (orig *article.Article, copies []*
 	return orig, copies
 }
 
+// countRows summarises a diff in paragraphs: unchanged rows, copy
+// paragraphs that are wholly new, original paragraphs wholly cut, and copy
+// paragraphs that were edited.
+func countRows(rows []Row) (same, added, removed, changed int) {
+	only := func(p []Span, op Op) bool {
+		for _, s := range p {
+			if s.Op != op {
+				return false
+			}
+		}
+		return len(p) > 0
+	}
+	for _, r := range rows {
+		if r.Op == OpSame {
+			same++
+			continue
+		}
+		for _, p := range r.Left {
+			if only(p, OpRemoved) {
+				removed++
+			}
+		}
+		for _, p := range r.Right {
+			switch {
+			case only(p, OpAdded):
+				added++
+			case !only(p, OpSame):
+				changed++
+			}
+		}
+	}
+	return same, added, removed, changed
+}
+
 func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	members, err := s.b.Cluster(id)
@@ -348,21 +382,10 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, b := range c.Boilerplate {
 			if b = strings.TrimSpace(b); b != "" {
-				cv.Rows = append(cv.Rows, Row{Op: OpAdded, Right: []Span{{OpAdded, b}}})
+				cv.Rows = append(cv.Rows, Row{Op: OpAdded, Right: [][]Span{{{OpAdded, b}}}})
 			}
 		}
-		for _, row := range cv.Rows {
-			switch row.Op {
-			case OpSame:
-				cv.Same++
-			case OpAdded:
-				cv.Added++
-			case OpRemoved:
-				cv.Removed++
-			case OpChanged:
-				cv.Changed++
-			}
-		}
+		cv.Same, cv.Added, cv.Removed, cv.Changed = countRows(cv.Rows)
 		v.Copies = append(v.Copies, cv)
 	}
 	title := orig.Title
