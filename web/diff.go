@@ -43,8 +43,14 @@ func Paragraphs(text string) []string {
 	return out
 }
 
+// normPara is a paragraph's comparison key: its words without case or
+// surrounding punctuation, so a change of quote style is not an edit.
 func normPara(p string) string {
-	return strings.ToLower(strings.Join(strings.Fields(p), " "))
+	ws := strings.Fields(p)
+	for i, w := range ws {
+		ws[i] = wordKey(w)
+	}
+	return strings.Join(ws, " ")
 }
 
 // lcsPairs returns the index pairs of a longest common subsequence of a and
@@ -151,8 +157,11 @@ func diffRegion(orig, cp []string) []Row {
 		return apart(orig, cp)
 	}
 	ow, cw := flatten(orig), flatten(cp)
-	if len(ow) == 0 || len(cw) == 0 || len(ow)*len(cw) > maxDiffCells {
+	if len(ow) == 0 || len(cw) == 0 {
 		return apart(orig, cp)
+	}
+	if len(ow)*len(cw) > maxDiffCells {
+		return pairParagraphs(orig, cp)
 	}
 	ok := make([]string, len(ow))
 	ck := make([]string, len(cw))
@@ -243,4 +252,50 @@ func spans(ws []word, matched []bool, paras int, op Op) [][]Span {
 
 func wordKey(w string) string {
 	return strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) }))
+}
+
+// pairParagraphs handles a stretch too long to compare word by word: it
+// aligns paragraphs that share at least half their words, compares each
+// such pair word by word and shows the rest as cut or added.
+func pairParagraphs(orig, cp []string) []Row {
+	if len(orig)*len(cp) > maxDiffCells/64 {
+		return apart(orig, cp)
+	}
+	bags := func(ps []string) []map[string]int {
+		out := make([]map[string]int, len(ps))
+		for i, p := range ps {
+			out[i] = map[string]int{}
+			for _, w := range strings.Fields(p) {
+				out[i][wordKey(w)]++
+			}
+		}
+		return out
+	}
+	ob, cb := bags(orig), bags(cp)
+	similar := make([]bool, len(orig)*len(cp))
+	for i := range orig {
+		for j := range cp {
+			common, small, big := 0, ob[i], cb[j]
+			if len(small) > len(big) {
+				small, big = big, small
+			}
+			total := 0
+			for w, n := range small {
+				common += min(n, big[w])
+				total += n
+			}
+			similar[i*len(cp)+j] = total > 0 && float64(common) >= 0.5*float64(total)
+		}
+	}
+	pairs := lcsPairs(len(orig), len(cp), func(i, j int) bool { return similar[i*len(cp)+j] })
+	var rows []Row
+	i, j := 0, 0
+	for _, p := range append(pairs, [2]int{len(orig), len(cp)}) {
+		rows = append(rows, apart(orig[i:p[0]], cp[j:p[1]])...)
+		if p[0] < len(orig) {
+			rows = append(rows, diffRegion(orig[p[0]:p[0]+1], cp[p[1]:p[1]+1])...)
+		}
+		i, j = p[0]+1, p[1]+1
+	}
+	return rows
 }

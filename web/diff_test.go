@@ -40,6 +40,7 @@ func TestDiffParagraphs(t *testing.T) {
 	}{
 		{"identical", "a b c\n\nd e f", "a b c\n\nd e f", "same:a b c|a b c\nsame:d e f|d e f\n"},
 		{"spacing and case ignored", "A  b c", "a b\nc", "same:A  b c|a b\nc\n"},
+		{"quote style ignored", "He said \"no\".", "He said 'no'.", "same:He said \"no\".|He said 'no'.\n"},
 		{"added header", "a b c", "Republished.\n\na b c", "added:|+[Republished.]\nsame:a b c|a b c\n"},
 		{"cut tail", "a b c\n\nd e f", "a b c", "same:a b c|a b c\nremoved:-[d e f]|\n"},
 		{"edited words", "the cat sat on the mat", "the big cat sat on a mat",
@@ -64,6 +65,26 @@ func TestDiffParagraphs(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDiffLong checks the fallback for stretches too long to compare word
+// by word: similar paragraphs are still paired and diffed.
+func TestDiffLong(t *testing.T) {
+	var o, c []string
+	for i := range 80 {
+		p := strings.TrimSpace(strings.Repeat(fmt.Sprintf("w%d ", i), 30)) + fmt.Sprintf(" tail%d", i)
+		o = append(o, `"`+p+`"`)
+		if i == 40 {
+			c = append(c, "An inserted note.")
+			continue // paragraph 40 is cut
+		}
+		c = append(c, "'"+strings.Replace(p, fmt.Sprintf("tail%d", i), "changed", 1)+"'")
+	}
+	rows := DiffParagraphs(o, c)
+	same, added, removed, changed := countRows(rows)
+	if same != 0 || added != 1 || removed != 1 || changed != 79 {
+		t.Errorf("same %d added %d removed %d changed %d; want 0 1 1 79", same, added, removed, changed)
 	}
 }
 
