@@ -156,18 +156,39 @@ func TestArchiveAndRecrawl(t *testing.T) {
 	if n := h.count("/", 0); n != 3 {
 		t.Errorf("seed fetched %d times over three passes, want 3", n)
 	}
+	// The same Crawler running again (scheduled mode) must not fetch
+	// queued or finished pages twice.
+	var pages4 pageLog
+	c4, err := New(cfg, st, pages4.handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := c4.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c4.Close()
+	for _, p := range []string{"/a/1", "/a/2", "/a/3"} {
+		if n := h.count(p, 0); n != 1 {
+			t.Errorf("%s fetched %d times after reusing a Crawler", p, n)
+		}
+	}
+	if n := h.count("/", 0); n != 5 {
+		t.Errorf("seed fetched %d times over five passes, want 5", n)
+	}
 	types := warcTypes(t, warcDir)
-	if types[gowarc.Revisit] != 1 || types[gowarc.Response] != 6 || types[gowarc.Request] != types[gowarc.Response]+types[gowarc.Revisit] || types[gowarc.Warcinfo] != 3 {
+	if types[gowarc.Revisit] != 3 || types[gowarc.Response] != 6 || types[gowarc.Request] != types[gowarc.Response]+types[gowarc.Revisit] || types[gowarc.Warcinfo] != 5 {
 		t.Errorf("warc record types: %v", types)
 	}
 	var onDisk Stats
 	if b, err := os.ReadFile(filepath.Join(dir, "stats.json")); err != nil || json.Unmarshal(b, &onDisk) != nil {
 		t.Errorf("stats.json: %v", err)
-	} else if onDisk.Pass != 3 || onDisk.Pages != s3.Pages || onDisk.Requests != s3.Requests {
+	} else if onDisk.Pass != 5 || onDisk.Pages != 0 || onDisk.Requests != 1 {
 		t.Errorf("stats.json = %+v, want the last pass's stats %+v", onDisk, s3)
 	}
 	cdx, _ := filepath.Glob(filepath.Join(warcDir, "*.cdxj"))
-	if len(cdx) != 3 {
+	if len(cdx) != 5 {
 		t.Errorf("cdxj files: %v", cdx)
 	}
 }

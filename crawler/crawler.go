@@ -176,6 +176,12 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		return c.Stats(), err
 	}
 	c.mu.Lock()
+	// A Crawler may run many passes: keep what is known about each host
+	// (timing, robots.txt) but rebuild the queues from the store.
+	c.pagesSent = 0
+	for _, h := range c.order {
+		h.queue, h.dropped, h.pages, h.busy = nil, "", 0, false
+	}
 	for _, e := range pending {
 		c.push(e, false)
 	}
