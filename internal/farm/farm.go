@@ -10,7 +10,10 @@
 // stories with a "Read more at" link, one writes in French, and every outlet
 // also has stories nobody copied. Two different stories cover the same event
 // and share one quoted paragraph; they must not be grouped. Truth reports
-// which page copies which, so tests can score the pipeline.
+// which page copies which, so tests can score the pipeline; Publish and
+// Syndicate add stories while it runs (feeds and sitemaps grow, for tests
+// of scheduled crawling); Violations checks the request log for breaches of
+// robots.txt and per-host pacing.
 //
 // The prose lives in content/ and is embedded; nothing is fetched from
 // outside. The package does not crawl, extract or deduplicate anything.

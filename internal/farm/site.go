@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -89,10 +91,8 @@ var siteTmpl = template.Must(template.New("site").Funcs(template.FuncMap{
 	"rfc3339":  func(t time.Time) string { return t.Format(time.RFC3339) },
 	"dateline": func(t time.Time) string { return t.Format("Monday, January 2, 2006 · 3:04 PM") },
 	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
+		r, n := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)) + s[n:]
 	},
 }).ParseFS(contentFS, "content/templates/site.html"))
 
