@@ -19,8 +19,8 @@ type freqTable struct {
 const ways = 4
 
 // newFreqTable returns a table of slots entries (a power of two, at least
-// ways) that doubles, up to max, while it holds more than half as many
-// features as slots.
+// ways) that doubles, up to max, while more than twice as many features
+// have been counted as it has slots.
 func newFreqTable(slots, max int) *freqTable {
 	return &freqTable{slots: make([]uint64, slots), max: max}
 }
@@ -66,7 +66,7 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64) 
 	} else {
 		t.seen += uint64(len(fs) / globalShards)
 	}
-	for len(t.slots) < t.max && t.seen > uint64(len(t.slots))/2 {
+	for len(t.slots) < t.max && t.seen > 2*uint64(len(t.slots)) {
 		t.grow()
 	}
 	th := t.threshold(minDocs, frac)

@@ -14,7 +14,7 @@ import (
 const (
 	noCluster   = -1
 	siteSlots   = 256
-	siteMax     = 8192
+	siteMax     = 4096
 	globalSlots = 4096
 	globalMax   = 1 << 18
 )
@@ -113,6 +113,17 @@ func (ix *Index) initScratch() {
 	ix.sk = make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
 	ix.keys = make([]uint32, ix.cfg.Bands)
 	ix.seen = make(map[uint32]struct{})
+}
+
+// reserve makes room for n more articles, so a large batch does not grow
+// (and copy) the per-article arrays step by step.
+func (ix *Index) reserve(n int) {
+	ix.docs = slices.Grow(ix.docs, n)
+	ix.lsh.next = slices.Grow(ix.lsh.next, n*ix.cfg.Bands)
+	ix.lsh.tags = slices.Grow(ix.lsh.tags, n*ix.cfg.Bands)
+	if len(ix.byID) == 0 {
+		ix.byID = make(map[string]uint32, n)
+	}
 }
 
 // Len returns the number of articles in the index.

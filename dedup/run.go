@@ -82,6 +82,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		return st, err
 	}
 	ix := NewIndex(cfg)
+	ix.reserve(len(items))
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -139,6 +139,7 @@ func mix64(x uint64) uint64 {
 type shingler struct {
 	k, sample int
 	buf       []byte
+	acc       []uint32
 	ring      [8]uint64
 }
 
@@ -151,8 +152,8 @@ func Shingles(text string, k, sample int) []uint32 {
 	return s.features(text, nil)
 }
 
-// features appends the feature set of text to dst and returns it sorted and
-// without duplicates.
+// features appends the feature set of text (sorted, without duplicates)
+// to dst; with a nil dst it returns a new slice of exactly that size.
 func (s *shingler) features(text string, dst []uint32) []uint32 {
 	k := s.k
 	if k < 1 {
@@ -166,10 +167,11 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 		sample = 1
 	}
 	n := 0
+	acc := s.acc[:0]
 	emit := func(h uint64) {
 		h = mix64(h)
 		if h%sample == 0 {
-			dst = append(dst, uint32(h>>32))
+			acc = append(acc, uint32(h>>32))
 		}
 	}
 	s.buf = words(text, s.buf, func(w uint64) {
@@ -193,6 +195,12 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 		}
 		emit(h ^ uint64(n))
 	}
-	slices.Sort(dst)
-	return slices.Compact(dst)
+	slices.Sort(acc)
+	acc = slices.Compact(acc)
+	s.acc = acc
+	// The set is kept for the life of the index: store it without slack.
+	if dst == nil {
+		dst = make([]uint32, 0, len(acc))
+	}
+	return append(dst, acc...)
 }

@@ -29,6 +29,10 @@ type Options struct {
 	Republishers int     // sites that publish copies
 	CopyRate     float64 // mean copies per story
 	HardNegRate  float64 // share of stories that get a same-event sibling
+	// SiteSeed, when not zero, seeds the site names and boilerplate apart
+	// from the stories, so sets generated with different seeds share
+	// their sites (as successive crawls of one network do).
+	SiteSeed uint64
 }
 
 // Default returns the options used by `syndex eval dedup --generate`.
@@ -79,6 +83,10 @@ func Generate(opt Options, seed uint64) []*article.Article {
 	for i := range g.vocab {
 		g.vocab[i] = g.word()
 	}
+	story := g.r
+	if opt.SiteSeed != 0 {
+		g.r = rand.New(rand.NewPCG(opt.SiteSeed, opt.SiteSeed^0x517e))
+	}
 	for i := range opt.Origins {
 		g.origin = append(g.origin, fmt.Sprintf("%s-%d.example", g.word(), i))
 	}
@@ -91,6 +99,7 @@ func Generate(opt Options, seed uint64) []*article.Article {
 		s.attributes = i%3 != 2
 		g.repub = append(g.repub, s)
 	}
+	g.r = story
 	var out []*article.Article
 	for s := range opt.Stories {
 		out = append(out, g.story(s, opt)...)
