@@ -135,21 +135,35 @@ func TestParseLocation(t *testing.T) {
 	}
 }
 
+// FuzzDiffParagraphs checks that a diff keeps every word of both sides,
+// in order, whatever the input.
 func FuzzDiffParagraphs(f *testing.F) {
 	f.Add("a b\n\nc d", "c d\n\ne f")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		rows := DiffParagraphs(Paragraphs(a), Paragraphs(b))
-		left, right := 0, 0
+		var left, right []string
 		for _, r := range rows {
-			if len(r.Left) > 0 {
-				left++
+			for _, p := range r.Left {
+				var s strings.Builder
+				for _, sp := range p {
+					s.WriteString(sp.Text)
+				}
+				left = append(left, strings.Fields(s.String())...)
 			}
-			if len(r.Right) > 0 {
-				right++
+			for _, p := range r.Right {
+				var s strings.Builder
+				for _, sp := range p {
+					s.WriteString(sp.Text)
+				}
+				right = append(right, strings.Fields(s.String())...)
 			}
 		}
-		if left != len(Paragraphs(a)) || right != len(Paragraphs(b)) {
-			t.Fatalf("rows lose paragraphs: %d/%d left, %d/%d right", left, len(Paragraphs(a)), right, len(Paragraphs(b)))
+		words := func(ps []string) []string { return strings.Fields(strings.Join(ps, " ")) }
+		if strings.Join(left, " ") != strings.Join(words(Paragraphs(a)), " ") {
+			t.Fatalf("left side lost or reordered words: %q", left)
+		}
+		if strings.Join(right, " ") != strings.Join(words(Paragraphs(b)), " ") {
+			t.Fatalf("right side lost or reordered words: %q", right)
 		}
 	})
 }
