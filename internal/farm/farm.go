@@ -28,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -65,6 +66,10 @@ type Options struct {
 	// CrawlDelay is what the truncating outlet's robots.txt declares as
 	// Crawl-delay. Default 1s; it is written with millisecond precision.
 	CrawlDelay time.Duration
+	// Domains gives each outlet a name under .test (e.g.
+	// "harbor-city-ledger.test") instead of its bare IP; Resolve maps the
+	// names to the addresses for a client, as no DNS knows them.
+	Domains bool
 }
 
 // Outlet describes one site of the farm.
@@ -166,7 +171,12 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 			f.closeListeners()
 			return nil, fmt.Errorf("farm: listen for %s on %s: %w", def.Name, ip, err)
 		}
-		o := &outlet{def: def, ip: ip, ln: ln, host: ln.Addr().String()}
+		o := &outlet{def: def, ip: ip, site: ip, ln: ln, host: ln.Addr().String()}
+		if opt.Domains {
+			o.site = domainFor(def.Name)
+			_, port, _ := net.SplitHostPort(o.host)
+			o.host = net.JoinHostPort(o.site, port)
+		}
 		o.base = "http://" + o.host
 		if def.Delay {
 			o.crawlDelay = opt.CrawlDelay
@@ -241,6 +251,33 @@ func (f *Farm) Close() error {
 	return errors.Join(errs...)
 }
 
+// domainFor turns a masthead into a host name under .test.
+func domainFor(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-") + ".test"
+}
+
+// Resolve maps each outlet's host name to its IP address (identity for
+// outlets served on bare IPs), for clients that cannot look them up.
+func (f *Farm) Resolve() map[string]string {
+	m := make(map[string]string, len(f.outlets))
+	for _, o := range f.outlets {
+		m[o.site] = o.ip
+	}
+	return m
+}
+
 // Seeds returns the home page URL of every outlet.
 func (f *Farm) Seeds() []string {
 	out := make([]string, len(f.outlets))
@@ -258,7 +295,7 @@ func (f *Farm) Outlets() []Outlet {
 			Key:        o.def.Key,
 			Name:       o.def.Name,
 			Host:       o.host,
-			Site:       o.ip,
+			Site:       o.site,
 			BaseURL:    o.base,
 			Role:       o.def.Role,
 			Lang:       o.def.Lang,

@@ -28,6 +28,7 @@ type outlet struct {
 	host       string
 	base       string
 	crawlDelay time.Duration
+	site       string // host name (or IP) in its URLs
 	ln         net.Listener
 	srv        *http.Server
 
