@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"slices"
+
 	"github.com/syndex/syndex/article"
 )
 
@@ -116,6 +118,13 @@ func (ix *Index) decide(c int32) {
 		evidence = append(evidence, article.EvidenceLexicographicTie)
 	}
 
+	// Also list an earlier publication date that agrees with a stronger
+	// rule's choice.
+	if !slices.Contains(evidence, article.EvidenceEarliest) && len(cl.members) > 1 {
+		if first, ok := ix.earliest(cl.members, func(d *doc) int64 { return d.published }); ok && len(first) == 1 && first[0] == orig {
+			evidence = append(evidence, article.EvidenceEarliest)
+		}
+	}
 	cl.original = orig
 	cl.evidence = evidence
 	for _, m := range cl.members {

@@ -48,3 +48,27 @@ func TestSyntheticQuality(t *testing.T) {
 		}
 	}
 }
+
+func TestRunDeterministicAcrossWorkers(t *testing.T) {
+	opt := synth.Default()
+	opt.Stories = 150
+	arts := synth.Generate(opt, 11)
+	var want []article.Assignment
+	for _, workers := range []int{1, 2, 5} {
+		cfg := dedup.DefaultConfig()
+		cfg.Workers = workers
+		got := runArticles(t, arts, cfg)
+		if want == nil {
+			want = got
+			continue
+		}
+		if len(got) != len(want) {
+			t.Fatalf("workers %d: %d assignments, want %d", workers, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || got[i].Cluster != want[i].Cluster || got[i].Original != want[i].Original || got[i].Similarity != want[i].Similarity {
+				t.Fatalf("workers %d: line %d = %+v, want %+v", workers, i+1, got[i], want[i])
+			}
+		}
+	}
+}

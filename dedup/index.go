@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -572,7 +573,7 @@ func (ix *Index) Assignment(id string) (article.Assignment, bool) {
 func (ix *Index) assignment(di uint32) article.Assignment {
 	d := &ix.docs[di]
 	as := article.Assignment{ID: d.id, Cluster: d.id, Role: d.role, Original: ix.docs[d.original].id,
-		Similarity: float64(d.sim), Evidence: []string{}}
+		Similarity: math.Round(float64(d.sim)*1e4) / 1e4, Evidence: []string{}}
 	if d.cluster != noCluster {
 		cl := &ix.clusters[d.cluster]
 		as.Cluster = cl.id

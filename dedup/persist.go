@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/syndex/syndex/article"
 )
@@ -156,6 +157,11 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("read dedup checkpoint: malformed LSH table")
 	}
 	ix.lsh.heads, ix.lsh.next, ix.lsh.tags, ix.lsh.used = s.Heads, s.Next, s.Tags, s.Used
+	for _, e := range append(slices.Clip(s.Heads), s.Next...) {
+		if int(e) > len(s.Next) {
+			return nil, fmt.Errorf("read dedup checkpoint: LSH entry %d out of range", e)
+		}
+	}
 	if s.SiteClusters != nil {
 		ix.siteClusters = s.SiteClusters
 	}

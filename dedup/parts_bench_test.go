@@ -8,6 +8,7 @@ import (
 	"github.com/syndex/syndex/dedup/synth"
 )
 
+// BenchmarkParts times the stages of Run on one goroutine.
 func BenchmarkParts(b *testing.B) {
 	opt := synth.Default()
 	opt.Stories = 300
