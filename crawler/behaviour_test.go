@@ -350,3 +350,66 @@ func TestParkingAndMaxWait(t *testing.T) {
 		t.Errorf("dropped %d, queue %d: the Retry-After host's URL should stay queued", s.HostsDropped, s.Queue)
 	}
 }
+
+// TestBoundedMemoryFrontier holds only a few page entries per host in
+// memory; the rest wait in the store and are loaded in order, across a
+// budget-limited run and its resumption, each page fetched once.
+func TestBoundedMemoryFrontier(t *testing.T) {
+	old := memPerHost
+	memPerHost = 3
+	defer func() { memPerHost = old }()
+	h := chainHost(t, "127.0.0.17", 20)
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{Seeds: []string{h.base + "/"}, Delay: 2 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true,
+		Logger: quietLogger(), WARCDir: "-", MaxPages: 9}
+	var order []string
+	handler := func(ctx context.Context, p *Page) error {
+		u, _ := url.Parse(p.URL)
+		order = append(order, u.Path)
+		return nil
+	}
+	c, err := New(cfg, st, handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s1.Pages != 9 || s1.Queue == 0 {
+		t.Fatalf("first run: pages %d, queue %d", s1.Pages, s1.Queue)
+	}
+	queuedAfter1 := s1.Queue
+	cfg.MaxPages = 0
+	c2, err := New(cfg, st, handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := c2.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.Queue != 0 || s2.Pass != 1 {
+		t.Errorf("second run: queue %d, pass %d (first run left %d)", s2.Queue, s2.Pass, queuedAfter1)
+	}
+	// home + 20 wide + /d/1 … /d/20 (/d/21 is a 404)
+	if got := s1.Pages + s2.Pages; got != 41 {
+		t.Errorf("pages = %d, want 41", got)
+	}
+	for _, x := range h.hitList() {
+		if n := h.count(x.path, 0); n != 1 {
+			t.Errorf("%s fetched %d times", x.path, n)
+		}
+	}
+	// Pages come in discovery order: the wide pages before the deep chain.
+	for i, want := range []string{"/", "/w/1", "/w/2", "/w/3", "/w/4"} {
+		if i < len(order) && order[i] != want {
+			t.Errorf("page %d = %s, want %s (order %v)", i, order[i], want, order)
+			break
+		}
+	}
+}

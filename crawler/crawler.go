@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,7 @@ type Crawler struct {
 	order     []*hostState
 	inflight  int
 	pagesSent int // page requests dispatched this run (MaxPages)
+	queued    int // entries in the store's queue (memory holds a bounded part)
 	wake      chan struct{}
 	stats     Stats
 	started   time.Time
@@ -51,6 +53,9 @@ type hostState struct {
 	name        string
 	scheme      string
 	queue       []*entry
+	memPages    int    // page entries in queue
+	spill       bool   // the store holds page entries not loaded into queue
+	lastKey     []byte // queue key of the last page entry loaded
 	busy        bool
 	next        time.Time // earliest start of the next request
 	robots      *robots
@@ -112,15 +117,35 @@ func (c *Crawler) host(e *entry) *hostState {
 	return h
 }
 
+// memPerHost bounds the page entries each host keeps in memory; the rest
+// wait in the store and are loaded in key order as the queue drains, so a
+// frontier of millions of URLs costs memory per host, not per URL.
+var memPerHost = 512
+
 // push adds e to its host's queue in priority order; c.mu must be held.
+// A page entry already loaded (key ≤ lastKey) is ignored; one beyond the
+// memory bound stays in the store until refill.
 func (c *Crawler) push(e *entry, front bool) {
 	h := c.host(e)
 	if front {
 		h.queue = append([]*entry{e}, h.queue...)
+		if e.Kind == kindPage {
+			h.memPages++
+		}
 		return
 	}
 	if e.Kind == kindPage {
+		k := e.qkey()
+		if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
+			return
+		}
+		if h.spill || h.memPages >= memPerHost {
+			h.spill = true
+			return
+		}
 		h.queue = append(h.queue, e)
+		h.memPages++
+		h.lastKey = k
 		return
 	}
 	i := 0
@@ -171,7 +196,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	c.mu.Lock()
 	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
 	c.mu.Unlock()
-	pending, err := c.loadPass()
+	pending, spilled, queued, err := c.loadPass()
 	if err != nil {
 		return c.Stats(), err
 	}
@@ -179,11 +204,18 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	// A Crawler may run many passes: keep what is known about each host
 	// (timing, robots.txt) but rebuild the queues from the store.
 	c.pagesSent = 0
+	c.queued = queued
 	for _, h := range c.order {
 		h.queue, h.dropped, h.pages, h.busy = nil, "", 0, false
+		h.memPages, h.spill, h.lastKey = 0, false, nil
 	}
 	for _, e := range pending {
 		c.push(e, false)
+	}
+	for host := range spilled {
+		if h := c.hosts[host]; h != nil {
+			h.spill = true
+		}
 	}
 	c.mu.Unlock()
 	t := &txn{}
@@ -202,6 +234,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		return c.Stats(), err
 	}
 	c.mu.Lock()
+	c.queued += len(added)
 	for _, e := range added {
 		c.push(e, false)
 	}
@@ -259,7 +292,13 @@ func (c *Crawler) schedule(ctx context.Context) {
 			if h.busy {
 				continue
 			}
-			if h.dropped != "" || len(h.queue) == 0 || ctx.Err() != nil {
+			if h.dropped != "" || ctx.Err() != nil {
+				continue
+			}
+			if h.spill && h.memPages < max(1, memPerHost/4) {
+				c.refill(h)
+			}
+			if len(h.queue) == 0 {
 				continue
 			}
 			needRobots := h.robots == nil || !now.Before(h.robotsUntil)
@@ -293,10 +332,12 @@ func (c *Crawler) schedule(ctx context.Context) {
 				continue
 			}
 			e := h.queue[0]
+			h.queue[0] = nil
 			h.queue = h.queue[1:]
 			if e.Kind == kindPage {
 				c.pagesSent++
 				h.pages++
+				h.memPages--
 			}
 			go c.work(ctx, h, e)
 		}
@@ -352,6 +393,7 @@ type done struct {
 	wait      time.Duration // extra wait (back-off) instead of the gap, 0 for the gap
 	requeue   *entry        // put back at the front of the queue
 	unbudget  *entry        // a page that made no request: refund the budget
+	completed bool          // the entry left the queue for good
 	added     []*entry
 }
 
@@ -378,6 +420,10 @@ func (c *Crawler) finish(h *hostState, d done) {
 			c.pagesSent--
 			h.pages--
 		}
+	}
+	c.queued += len(d.added)
+	if d.completed {
+		c.queued--
 	}
 	for _, e := range d.added {
 		c.push(e, false)
@@ -640,6 +686,7 @@ func (c *Crawler) save(t *txn, d *done) {
 		c.count(func(s *Stats) { s.Errors++ })
 		return
 	}
+	d.completed = t.done != nil && t.requeue == nil
 	d.added = append(d.added, added...)
 }
 
@@ -898,8 +945,8 @@ func (c *Crawler) Stats() Stats {
 	}
 	s.Pass = c.pass
 	s.Hosts = len(c.hosts)
+	s.Queue = c.queued
 	for _, h := range c.order {
-		s.Queue += len(h.queue)
 		if h.busy {
 			s.HostsActive++
 		}

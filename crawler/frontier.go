@@ -223,28 +223,84 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 }
 
 // loadPass reads the pass number and starts a new pass when the previous
-// one left nothing queued. It returns the pending entries.
-func (c *Crawler) loadPass() ([]*entry, error) {
-	var pending []*entry
-	err := c.db.Update(func(tx *bolt.Tx) error {
+// one left nothing queued. It returns the entries to hold in memory (all
+// discovery entries and up to memPerHost pages per host), the hosts that
+// have more pages in the store, and the size of the queue.
+func (c *Crawler) loadPass() (pending []*entry, spilled map[string]bool, queued int, err error) {
+	spilled = map[string]bool{}
+	err = c.db.Update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		pass, _ := strconv.Atoi(string(m.Get(keyPass)))
 		q := tx.Bucket(bucketQueue)
+		queued = q.Stats().KeyN
 		cur := q.Cursor()
+		pages := 0
+		var host []byte
 		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			h, rest, _ := bytes.Cut(k, []byte{0})
+			if !bytes.Equal(h, host) {
+				host, pages = bytes.Clone(h), 0
+			}
+			if len(rest) > 0 && rest[0] == kindPage.prio() {
+				if pages >= memPerHost {
+					spilled[string(h)] = true
+					k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
+					if k == nil {
+						break
+					}
+					k, v = cur.Prev()
+					continue
+				}
+				pages++
+			}
 			e := new(entry)
 			if err := json.Unmarshal(v, e); err != nil {
 				return fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
 			}
 			pending = append(pending, e)
 		}
-		if len(pending) == 0 || pass == 0 {
+		if queued == 0 || pass == 0 {
 			pass++
 		}
 		c.pass = pass
 		return m.Put(keyPass, []byte(strconv.Itoa(pass)))
 	})
-	return pending, err
+	return pending, spilled, queued, err
+}
+
+// refill loads the next page entries of a spilled host from the store;
+// c.mu must be held.
+func (c *Crawler) refill(h *hostState) {
+	want := memPerHost - h.memPages
+	prefix := append([]byte(h.name), 0, kindPage.prio())
+	var got []*entry
+	c.db.View(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketQueue).Cursor()
+		k, v := cur.Seek(prefix)
+		if h.lastKey != nil {
+			k, v = cur.Seek(h.lastKey)
+			if k != nil && bytes.Equal(k, h.lastKey) {
+				k, v = cur.Next()
+			}
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(got) <= want; k, v = cur.Next() {
+			e := new(entry)
+			if json.Unmarshal(v, e) != nil {
+				continue
+			}
+			got = append(got, e)
+		}
+		return nil
+	})
+	more := len(got) > want
+	if more {
+		got = got[:want]
+	}
+	h.spill = false
+	for _, e := range got {
+		c.push(e, false)
+	}
+	h.spill = more
 }
 
 func (c *Crawler) loadCond(key string) *condRec {
