@@ -60,14 +60,23 @@ func BenchmarkPoliteness(b *testing.B) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	violations := 0
+	violations, gaps := 0, 0
+	var excess time.Duration // time beyond the required gap, summed
 	for _, h := range farm {
 		hits := h.hitList()
 		for k := 1; k < len(hits); k++ {
-			if hits[k].start.Sub(hits[k-1].end) < delay-2*time.Millisecond {
+			d := hits[k].start.Sub(hits[k-1].end)
+			if d < delay-2*time.Millisecond {
 				violations++
 			}
+			if d < 2*delay { // same run
+				excess += d - delay
+				gaps++
+			}
 		}
+	}
+	if gaps > 0 {
+		b.ReportMetric(float64(excess.Microseconds())/float64(gaps)/1000, "excess-gap-ms")
 	}
 	if pages != int64(b.N*hosts*perHost) {
 		b.Errorf("pages = %d, want %d", pages, b.N*hosts*perHost)

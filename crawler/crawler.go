@@ -825,7 +825,10 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 			nofollow = nofollow || hasToken(v, "nofollow") || hasToken(v, "none")
 			noindex = noindex || hasToken(v, "noindex") || hasToken(v, "none")
 		}
-		p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.status, Header: f.respHead, Body: f.body,
+		hdr := f.respHead.Clone() // describe Body as handed over: content coding removed
+		hdr.Del("Content-Encoding")
+		hdr.Del("Content-Length")
+		p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.status, Header: hdr, Body: f.body,
 			Fetched: f.started.UTC(), WARC: f.warcLoc, Depth: e.Depth, Truncated: f.truncated == "length",
 			Canonical: f.canonical, NoIndex: noindex}
 		if e.Via != "" {
