@@ -13,6 +13,8 @@ import (
 // Node is one site in the syndication network.
 type Node struct {
 	Site string
+	// Name is the outlet's own name, when known (see Site.Name).
+	Name string
 	// Out counts copies other sites made of this site's originals; In
 	// counts copies this site made.
 	Out, In int
@@ -38,7 +40,7 @@ func (r *Report) Nodes() []Node {
 	}
 	for _, s := range r.Sites {
 		if n := idx[s.Site]; n != nil {
-			n.Articles, n.Originals, n.Copies = s.Articles, s.Originals, s.Copies
+			n.Articles, n.Originals, n.Copies, n.Name = s.Articles, s.Originals, s.Copies, s.Name
 		}
 	}
 	out := make([]Node, 0, len(idx))
@@ -115,7 +117,7 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 	g.DefaultEdgeType, g.Mode = "directed", "static"
 	g.Attributes = []gexfAttributes{
 		{Class: "node", Attrs: []gexfAttr{
-			{"articles", "articles", "integer"}, {"originals", "originals", "integer"}, {"copies", "copies", "integer"},
+			{"name", "name", "string"}, {"articles", "articles", "integer"}, {"originals", "originals", "integer"}, {"copies", "copies", "integer"},
 			{"copies_received", "copies_received", "integer"}, {"copies_made", "copies_made", "integer"}}},
 		{Class: "edge", Attrs: []gexfAttr{
 			{"count", "count", "integer"}, {"median_lag_seconds", "median_lag_seconds", "long"},
@@ -123,9 +125,12 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 	}
 	for i, n := range nodes {
 		id[n.Site] = "n" + strconv.Itoa(i)
-		g.Nodes = append(g.Nodes, gexfNode{ID: id[n.Site], Label: n.Site, Values: []gexfValue{
-			{"articles", strconv.Itoa(n.Articles)}, {"originals", strconv.Itoa(n.Originals)}, {"copies", strconv.Itoa(n.Copies)},
-			{"copies_received", strconv.Itoa(n.Out)}, {"copies_made", strconv.Itoa(n.In)}}})
+		vals := []gexfValue{{"articles", strconv.Itoa(n.Articles)}, {"originals", strconv.Itoa(n.Originals)}, {"copies", strconv.Itoa(n.Copies)},
+			{"copies_received", strconv.Itoa(n.Out)}, {"copies_made", strconv.Itoa(n.In)}}
+		if n.Name != "" {
+			vals = append(vals, gexfValue{"name", n.Name})
+		}
+		g.Nodes = append(g.Nodes, gexfNode{ID: id[n.Site], Label: n.Site, Values: vals})
 	}
 	for i, e := range r.Edges {
 		vals := []gexfValue{{"count", strconv.Itoa(e.Count)}}
@@ -168,6 +173,17 @@ func dotQuote(s string) string {
 	return b.String()
 }
 
+// dotLabel quotes a label whose line breaks become Graphviz's centred
+// line escape.
+func dotLabel(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		q := dotQuote(l)
+		lines[i] = q[1 : len(q)-1]
+	}
+	return `"` + strings.Join(lines, `\n`) + `"`
+}
+
 // WriteDOT writes the network as a Graphviz digraph: source → republisher,
 // pen width by count, labelled with count and median lag.
 func (r *Report) WriteDOT(w io.Writer) error {
@@ -179,7 +195,11 @@ func (r *Report) WriteDOT(w io.Writer) error {
 		maxCount = max(maxCount, e.Count)
 	}
 	for _, n := range r.Nodes() {
-		ew.printf("  %s [label=%s, tooltip=%s];\n", dotQuote(n.Site), dotQuote(n.Site),
+		label := n.Site
+		if n.Name != "" {
+			label = n.Name + "\n" + n.Site
+		}
+		ew.printf("  %s [label=%s, tooltip=%s];\n", dotQuote(n.Site), dotLabel(label),
 			dotQuote(fmt.Sprintf("%d copies received, %d made", n.Out, n.In)))
 	}
 	for _, e := range r.Edges {

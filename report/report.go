@@ -16,6 +16,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/syndex/syndex/article"
@@ -97,7 +98,10 @@ type Edge struct {
 
 // Site counts one site's articles by role.
 type Site struct {
-	Site      string `json:"site"`
+	Site string `json:"site"`
+	// Name is the outlet's own name (the most common site_name of its
+	// articles), when pages state one.
+	Name      string `json:"name,omitempty"`
 	Articles  int    `json:"articles"`
 	Originals int    `json:"originals"`
 	Copies    int    `json:"copies"`
@@ -220,6 +224,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 
 	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount}}
 	sites := map[string]*Site{}
+	names := map[string]map[string]int{}
 	clusters := map[string]*Cluster{}
 	var allLags []int64
 
@@ -234,6 +239,12 @@ func Build(arts []*article.Article, f Filter) *Report {
 			sites[a.Site] = s
 		}
 		s.Articles++
+		if n := strings.TrimSpace(a.SiteName); n != "" {
+			if names[a.Site] == nil {
+				names[a.Site] = map[string]int{}
+			}
+			names[a.Site][n]++
+		}
 		switch a.Role {
 		case article.RoleOriginal:
 			s.Originals++
@@ -360,6 +371,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 		if s.Articles > 0 {
 			s.CopyShare = float64(s.Copies) / float64(s.Articles)
 		}
+		s.Name = mostCommon(names[name])
 		r.Sites = append(r.Sites, *s)
 		r.Totals.Articles += s.Articles
 	}
@@ -384,6 +396,17 @@ func Build(arts []*article.Article, f Filter) *Report {
 		r.Sites = []Site{}
 	}
 	return r
+}
+
+// mostCommon returns the most frequent key (the smallest on a tie).
+func mostCommon(counts map[string]int) string {
+	best, n := "", 0
+	for k, c := range counts {
+		if c > n || c == n && k < best {
+			best, n = k, c
+		}
+	}
+	return best
 }
 
 func cmpLag(a, b *int64) int {

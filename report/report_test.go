@@ -63,6 +63,12 @@ func fixture() []*article.Article {
 	arts[3].Fetched = base.Add(7 * d)
 	arts[4].Fetched = base.Add(7*d + 4*h)
 	arts[0].Evidence = []string{article.EvidenceEarliest, article.EvidenceContainment}
+	for _, a := range arts {
+		if a.Site == "origin.example" {
+			a.SiteName = "Origin Daily"
+		}
+	}
+	arts[1].SiteName = "Copier Weekly" // once; the other copier pages give none
 	arts[12].Title = hostileTitle
 	arts[12].URL = "javascript:alert(1)"
 	arts[13].URL = "https://evil.example/\"><img src=x onerror=alert(4)>"
@@ -96,8 +102,8 @@ func TestBuild(t *testing.T) {
 		t.Errorf("first/last of %s→%s = %v %v", e.Source, e.Republisher, e.First, e.Last)
 	}
 	wantSites := map[string]Site{
-		"origin.example":     {Articles: 5, Originals: 3, Copies: 1, Unique: 1, CopyShare: 0.2, Republished: 5},
-		"copier.example":     {Articles: 4, Originals: 1, Copies: 3, CopyShare: 0.75, Republished: 1},
+		"origin.example":     {Name: "Origin Daily", Articles: 5, Originals: 3, Copies: 1, Unique: 1, CopyShare: 0.2, Republished: 5},
+		"copier.example":     {Name: "Copier Weekly", Articles: 4, Originals: 1, Copies: 3, CopyShare: 0.75, Republished: 1},
 		"aggregator.example": {Articles: 2, Copies: 2, CopyShare: 1},
 		"indie.example":      {Articles: 1, Unique: 1},
 		"evil.example":       {Articles: 1, Originals: 1, Republished: 1},
@@ -401,6 +407,11 @@ func TestGEXF(t *testing.T) {
 	}
 	if vals["median_lag_seconds"] != "14400" || vals["first"] != "2024-03-04T10:00:00Z" {
 		t.Errorf("edge 0 values %v", vals)
+	}
+	for _, v := range g.Nodes[0].Values {
+		if v.For == "name" && v.Value != "Origin Daily" {
+			t.Errorf("node 0 name %q", v.Value)
+		}
 	}
 	if label[g.Edges[3].Target] != hostileSite {
 		t.Errorf("hostile label not round-tripped: %q", label[g.Edges[3].Target])

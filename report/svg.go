@@ -263,13 +263,21 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 	ew.printf("</g>\n<g>\n")
 	for i, n := range nodes {
 		p := at[i]
-		tip := fmt.Sprintf("%s: %d copies received, %d copies made, %d articles", n.Site, n.Out, n.In, n.Articles)
+		who := n.Site
+		if n.Name != "" {
+			who = n.Name + " (" + n.Site + ")"
+		}
+		tip := fmt.Sprintf("%s: %d copies received, %d copies made, %d articles", who, n.Out, n.In, n.Articles)
 		if opt.Href != nil {
 			ew.printf(`<a href="%s">`, xmlText(opt.Href(n.Site)))
 		}
 		ew.printf(`<g><title>%s</title><circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#fff" stroke-width="2"/>`,
 			xmlText(tip), p.x, p.y, rad[i], nodeColor(n.Out, n.In))
-		label := truncate(n.Site, 30)
+		label := n.Site
+		if n.Name != "" {
+			label = n.Name
+		}
+		label = truncate(label, 30)
 		// Keep the label inside the picture (about 7px per character).
 		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
 		lx := math.Max(half, math.Min(W-half, p.x))
@@ -308,14 +316,17 @@ func (r *Report) WriteTimelineSVG(w io.Writer) error {
 		maxN = max(maxN, wk.Copies)
 	}
 	plotW, plotH := W-left-right, H-top-bottom
-	bw := plotW / float64(len(weeks))
+	// Bars are at most 56px wide, centred, so a short timeline does not
+	// turn into one slab.
+	bw := math.Min(56, plotW/float64(len(weeks)))
+	x0 := left + (plotW-bw*float64(len(weeks)))/2
 	ew.printf(`<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#a0aec0"/>`, left, top+plotH, W-right, top+plotH)
 	ew.printf(`<text x="%.0f" y="%.0f" text-anchor="end" fill="#4a5568">%d</text>`, left-6, top+8, maxN)
 	ew.printf(`<text x="%.0f" y="%.0f" text-anchor="end" fill="#4a5568">0</text>`+"\n", left-6, top+plotH)
 	labelEvery := max(1, int(math.Ceil(float64(len(weeks))/10)))
 	for i, wk := range weeks {
 		h := plotH * float64(wk.Copies) / float64(maxN)
-		x := left + float64(i)*bw
+		x := x0 + float64(i)*bw
 		ew.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#dd6b20" fill-opacity="0.8"><title>week of %s: %d copies</title></rect>`,
 			x+bw*0.1, top+plotH-h, math.Max(bw*0.8, 0.5), h, wk.Start.Format("2006-01-02"), wk.Copies)
 		if i%labelEvery == 0 {
