@@ -413,3 +413,43 @@ func TestBoundedMemoryFrontier(t *testing.T) {
 		}
 	}
 }
+
+// TestJobsShareArchive: two sources crawled one after the other in the same
+// archive keep separate frontiers; neither resumes the other's queue.
+func TestJobsShareArchive(t *testing.T) {
+	a := chainHost(t, "127.0.0.18", 4)
+	b := chainHost(t, "127.0.0.19", 4)
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	run := func(seed string, maxPages int) Stats {
+		c, err := New(Config{Seeds: []string{seed}, Delay: 2 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true,
+			Logger: quietLogger(), WARCDir: "-", MaxPages: maxPages}, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	sa := run(a.base+"/", 3)
+	sb := run(b.base+"/", 0)
+	if sa.Pages != 3 || sb.Pages != 9 || sb.Queue != 0 {
+		t.Errorf("a: %d pages; b: %d pages, queue %d", sa.Pages, sb.Pages, sb.Queue)
+	}
+	if n := len(a.hitList()); n != 4 { // robots.txt + 3 pages: b's run left a alone
+		t.Errorf("host a got %d requests after both runs, want 4", n)
+	}
+	sa2 := run(a.base+"/", 0)
+	if sa2.Pass != 1 || sa.Pages+sa2.Pages != 9 {
+		t.Errorf("a resumed: pass %d, pages %d+%d", sa2.Pass, sa.Pages, sa2.Pages)
+	}
+	sb2 := run(b.base+"/", 0) // a new pass for b: only the seed again
+	if sb2.Pass != 2 || sb2.Pages != 1 {
+		t.Errorf("b second pass: pass %d, pages %d", sb2.Pass, sb2.Pages)
+	}
+}

@@ -16,7 +16,11 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/syndex/syndex/article"
 )
 
 // Version is the syndex version named in the default User-Agent.
@@ -29,8 +33,12 @@ func DefaultUserAgent() string {
 
 // Config is one crawl's settings. Zero values mean the documented default.
 type Config struct {
-	Seeds     []string // start URLs; their hosts are in scope
-	UserAgent string   // default DefaultUserAgent()
+	Seeds []string // start URLs; their hosts are in scope
+	// Job names this crawl's frontier and pass counter, so that several
+	// sources can share an archive (and its seen set) without resuming
+	// each other's queues. Default: derived from the sorted seeds.
+	Job       string
+	UserAgent string // default DefaultUserAgent()
 
 	Delay         time.Duration // minimum gap per host (default 1s); gap = max(Crawl-delay, Delay)
 	MaxCrawlDelay time.Duration // cap on robots.txt Crawl-delay (default 60s)
@@ -147,6 +155,11 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 			return nil, fmt.Errorf("crawl config: seed %q: %w", raw, err)
 		}
 		s.seedHosts[hostKey(u.Hostname())] = true
+	}
+	if c.Job == "" {
+		seeds := slices.Clone(c.Seeds)
+		slices.Sort(seeds)
+		c.Job = "seeds-" + article.IDFor(strings.Join(seeds, "\n"))
 	}
 	for _, h := range c.Hosts {
 		s.seedHosts[hostKey(h)] = true

@@ -34,7 +34,9 @@ type Crawler struct {
 	col *colly.Collector
 	w   *warc.Writer
 
-	pass      int
+	job       []byte    // frontier namespace (Config.Job)
+	pass      int       // pass number of this job
+	passStart time.Time // when the current pass began
 	handlerMu sync.Mutex
 
 	mu        sync.Mutex
@@ -82,7 +84,7 @@ func New(cfg Config, st *store.Store, h Handler) (*Crawler, error) {
 	if err := ensureBuckets(st.DB()); err != nil {
 		return nil, err
 	}
-	c := &Crawler{s: s, st: st, db: st.DB(), h: h, log: s.Logger, hosts: map[string]*hostState{}, wake: make(chan struct{}, 1)}
+	c := &Crawler{s: s, st: st, db: st.DB(), h: h, log: s.Logger, hosts: map[string]*hostState{}, wake: make(chan struct{}, 1), job: []byte(s.Job)}
 	if s.WARCDir != "-" {
 		c.w, err = warc.NewWriter(s.WARCDir, warc.Options{MaxFileSize: s.WARCMaxSize, Logger: s.Logger, Info: []warc.Field{
 			{Name: "software", Value: "syndex/" + Version},

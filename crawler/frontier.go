@@ -13,14 +13,15 @@ import (
 
 // Buckets the crawler keeps in the archive's store.
 var (
-	bucketQueue  = []byte("crawl.queue")  // host \x00 prio seq → entry
+	bucketQueue  = []byte("crawl.queue")  // job → (host \x00 prio seq → entry)
 	bucketSeen   = []byte("crawl.seen")   // SURT → seenRec
 	bucketLog    = []byte("crawl.log")    // seq → LogRecord
 	bucketMeta   = []byte("crawl.meta")   // "pass" → n
 	bucketCond   = []byte("crawl.cond")   // SURT → condRec (ETag, Last-Modified, digest)
 	bucketRobots = []byte("crawl.robots") // host → robotsRec
 	bucketHosts  = []byte("crawl.hosts")  // host → end of the last request (RFC 3339), for politeness across restarts
-	keyPass      = []byte("pass")
+	keyPass      = "pass/"                // + job → pass number
+	keyPassStart = "pass-start/"          // + job → RFC 3339 start of the pass
 )
 
 // kind is what a frontier entry is fetched for.
@@ -40,6 +41,7 @@ func (k kind) prio() byte {
 	return 0
 }
 
+// String names the kind in the fetch log.
 func (k kind) String() string {
 	switch k {
 	case kindSitemap:
@@ -73,10 +75,13 @@ func (e *entry) qkey() []byte {
 	return binary.BigEndian.AppendUint64(b, e.Seq)
 }
 
-// seenRec is what the seen set remembers about a URL.
+// seenRec is what the seen set remembers about a URL. The seen set is
+// shared by all crawl jobs of an archive: a page is fetched once whichever
+// source links to it.
 type seenRec struct {
 	Pass   int    `json:"p"`
-	State  string `json:"s"` // queued, done, failed, robots, skipped
+	At     int64  `json:"a,omitempty"` // when the state was recorded (unix ns)
+	State  string `json:"s"`           // queued, done, failed, robots, skipped
 	Status int    `json:"c,omitempty"`
 }
 
@@ -159,7 +164,12 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 	// in parallel on an ordinary disk.
 	err := c.db.Batch(func(tx *bolt.Tx) error {
 		added = added[:0]
-		q, seen := tx.Bucket(bucketQueue), tx.Bucket(bucketSeen)
+		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(c.job)
+		if err != nil {
+			return err
+		}
+		seen := tx.Bucket(bucketSeen)
+		now := time.Now().UnixNano()
 		if t.done != nil {
 			if err := q.Delete(t.done.qkey()); err != nil {
 				return err
@@ -168,14 +178,16 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 				if err := putJSON(q, t.requeue.qkey(), t.requeue); err != nil {
 					return err
 				}
-			} else if err := putJSON(seen, []byte(t.done.Key), t.state); err != nil {
+			} else if t.state.At = now; putJSON(seen, []byte(t.done.Key), t.state) != nil {
 				return err
 			}
 		}
 		for _, e := range t.add {
 			var old seenRec
 			if getJSON(seen, []byte(e.Key), &old) {
-				if !e.Revisit || old.Pass >= c.pass || old.State == "queued" {
+				// Seeds, feeds and sitemaps are fetched again in each new
+				// pass; everything else once.
+				if !e.Revisit || old.State == "queued" || old.At >= c.passStart.UnixNano() {
 					continue
 				}
 			}
@@ -187,7 +199,7 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 			if err := putJSON(q, e.qkey(), e); err != nil {
 				return err
 			}
-			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: c.pass, State: "queued"}); err != nil {
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: c.pass, State: "queued", At: now}); err != nil {
 				return err
 			}
 			added = append(added, e)
@@ -230,8 +242,12 @@ func (c *Crawler) loadPass() (pending []*entry, spilled map[string]bool, queued 
 	spilled = map[string]bool{}
 	err = c.db.Update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
-		pass, _ := strconv.Atoi(string(m.Get(keyPass)))
-		q := tx.Bucket(bucketQueue)
+		pass, _ := strconv.Atoi(string(m.Get([]byte(keyPass + string(c.job)))))
+		start, _ := time.Parse(time.RFC3339Nano, string(m.Get([]byte(keyPassStart+string(c.job)))))
+		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(c.job)
+		if err != nil {
+			return err
+		}
 		queued = q.Stats().KeyN
 		cur := q.Cursor()
 		pages := 0
@@ -261,9 +277,13 @@ func (c *Crawler) loadPass() (pending []*entry, spilled map[string]bool, queued 
 		}
 		if queued == 0 || pass == 0 {
 			pass++
+			start = time.Now()
 		}
-		c.pass = pass
-		return m.Put(keyPass, []byte(strconv.Itoa(pass)))
+		c.pass, c.passStart = pass, start
+		if err := m.Put([]byte(keyPassStart+string(c.job)), []byte(start.UTC().Format(time.RFC3339Nano))); err != nil {
+			return err
+		}
+		return m.Put([]byte(keyPass+string(c.job)), []byte(strconv.Itoa(pass)))
 	})
 	return pending, spilled, queued, err
 }
@@ -275,7 +295,11 @@ func (c *Crawler) refill(h *hostState) {
 	prefix := append([]byte(h.name), 0, kindPage.prio())
 	var got []*entry
 	c.db.View(func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketQueue).Cursor()
+		q := tx.Bucket(bucketQueue).Bucket(c.job)
+		if q == nil {
+			return nil
+		}
+		cur := q.Cursor()
 		k, v := cur.Seek(prefix)
 		if h.lastKey != nil {
 			k, v = cur.Seek(h.lastKey)
