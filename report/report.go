@@ -476,6 +476,16 @@ func timeline(weeks map[time.Time]int) []Week {
 	return filled
 }
 
+// NameOf returns the outlet name recorded for site, or "".
+func (r *Report) NameOf(site string) string {
+	for _, s := range r.Sites {
+		if s.Site == site {
+			return s.Name
+		}
+	}
+	return ""
+}
+
 // Originators ranks sites by how many copies their originals received.
 func (r *Report) Originators() []Outlet {
 	return r.rank(func(e Edge) (string, string) { return e.Source, e.Republisher }, true)
