@@ -507,7 +507,11 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 			break
 		}
 		if next.Host == h.name {
-			time.Sleep(c.gap(h))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(c.gap(h)):
+			}
 		}
 		target = next.String()
 	}
