@@ -641,3 +641,40 @@ func TestUnknownFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildOddInput(t *testing.T) {
+	tests := []struct {
+		name                  string
+		arts                  []*article.Article
+		clusters, edges, cops int
+		articles              int
+	}{
+		{"copy whose original is not archived", []*article.Article{
+			{ID: "k", Site: "b.example", Role: article.RoleCopy, Cluster: "c", Original: "gone", Published: base},
+		}, 1, 0, 1, 1},
+		{"original found through the cluster", []*article.Article{
+			{ID: "o", Site: "a.example", Role: article.RoleOriginal, Cluster: "c", Published: base},
+			{ID: "k", Site: "b.example", Role: article.RoleCopy, Cluster: "c", Published: base.Add(time.Hour)},
+		}, 1, 1, 1, 2},
+		{"not yet deduplicated", []*article.Article{{ID: "x", Site: "a.example"}, nil, {Site: "no-id.example"}}, 0, 0, 0, 1},
+		{"duplicate ids counted once", []*article.Article{
+			{ID: "o", Site: "a.example", Role: article.RoleOriginal, Cluster: "c", Published: base},
+			{ID: "k", Site: "b.example", Role: article.RoleCopy, Cluster: "c", Original: "o", Published: base.Add(time.Hour)},
+			{ID: "k", Site: "b.example", Role: article.RoleCopy, Cluster: "c", Original: "o", Published: base.Add(time.Hour), Fetched: base},
+		}, 1, 1, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Build(tt.arts, Filter{})
+			if len(r.Clusters) != tt.clusters || len(r.Edges) != tt.edges || r.Totals.Copies != tt.cops || r.Totals.Articles != tt.articles {
+				t.Errorf("clusters %d edges %d copies %d articles %d; want %d %d %d %d", len(r.Clusters), len(r.Edges),
+					r.Totals.Copies, r.Totals.Articles, tt.clusters, tt.edges, tt.cops, tt.articles)
+			}
+			for _, f := range Formats {
+				if err := r.Write(&bytes.Buffer{}, f); err != nil {
+					t.Errorf("%s: %v", f, err)
+				}
+			}
+		})
+	}
+}
