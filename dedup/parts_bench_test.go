@@ -26,9 +26,10 @@ func BenchmarkParts(b *testing.B) {
 	})
 	b.Run("parseLine", func(b *testing.B) {
 		sh := shingler{k: 3, sample: 4}
+		var fd fastDecoder
 		for i := 0; b.Loop(); i++ {
 			it := parsed{raw: lines[i%len(lines)]}
-			parseLine(&it, &sh)
+			parseLine(&it, &sh, &fd)
 		}
 	})
 	b.Run("features", func(b *testing.B) {

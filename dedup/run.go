@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/syndex/syndex/article"
 )
@@ -214,9 +215,10 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
 		go func() {
 			defer wg.Done()
 			sh := shingler{k: cfg.Shingle, sample: cfg.Sample}
+			var fd fastDecoder
 			for b := range jobs {
 				for i := range b.items {
-					parseLine(&b.items[i], &sh)
+					parseLine(&b.items[i], &sh, &fd)
 				}
 				results <- b
 			}
@@ -283,23 +285,33 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
 	return out, nil
 }
 
-// parseLine decodes the raw line held in it.raw and shingles it.
-func parseLine(it *parsed, sh *shingler) {
+// parseLine decodes the raw line held in it.raw and shingles it, with the
+// fast decoder when it can and encoding/json otherwise.
+func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 	var a article.Article
-	err := json.Unmarshal(it.raw, &a)
+	raw := it.raw
 	it.raw = nil
-	if err != nil {
-		it.err = fmt.Errorf("line %d: %w", it.line, err)
-		return
+	fast := fd.decode(raw, &a)
+	if !fast {
+		a = article.Article{}
+		if err := json.Unmarshal(raw, &a); err != nil {
+			it.err = fmt.Errorf("line %d: %w", it.line, err)
+			return
+		}
 	}
 	if err := a.Normalize(); err != nil {
 		it.err = fmt.Errorf("line %d: %w", it.line, err)
 		return
 	}
-	if strings.TrimSpace(a.Text) == "" {
+	text := a.Text
+	if fast && len(fd.text) > 0 {
+		// The text only lives until it is shingled: read it in place.
+		text = unsafe.String(&fd.text[0], len(fd.text))
+	}
+	if strings.TrimSpace(text) == "" {
 		it.err = fmt.Errorf("line %d: article %q has no text", it.line, a.ID)
 		return
 	}
-	it.feats = sh.features(a.Text, nil)
+	it.feats = sh.features(text, nil)
 	it.doc, it.siteName = docFrom(&a)
 }

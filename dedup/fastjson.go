@@ -1,0 +1,436 @@
+package dedup
+
+import (
+	"bytes"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/syndex/syndex/article"
+)
+
+// fastDecoder decodes the Article fields dedup uses from one JSONL line
+// without reflection, and keeps the text in a reusable buffer instead of a
+// new string. It is strict: whenever a line is not plainly valid JSON or
+// holds something it does not handle exactly as encoding/json would (odd
+// key case, null, escapes in keys, unparsable dates), it reports !ok and
+// the caller decodes the line with encoding/json instead, which also
+// produces the error message for corrupt lines.
+type fastDecoder struct {
+	text []byte // the decoded "text" value, reused between lines
+	str  []byte // scratch for other strings
+}
+
+// fastFields are the fields the decoder fills; everything else is
+// validated and skipped.
+var fastFields = map[string]bool{"id": true, "url": true, "site": true, "text": true,
+	"published": true, "fetched": true, "canonical": true, "source": true}
+
+// articleKinds gives the JSON type of every other Article field, so a
+// skipped field of the wrong type still sends the line to encoding/json
+// (which rejects it): s string, t time, a string array, n number, b bool.
+var articleKinds = map[string]byte{"title": 's', "author": 's', "lang": 's', "site_name": 's',
+	"warc": 's', "cluster": 's', "role": 's', "original": 's', "truth_cluster": 's',
+	"modified": 't', "boilerplate": 'a', "evidence": 'a', "similarity": 'n', "truth_original": 'b'}
+
+// kindOK reports whether the value at p has the type kind wants (null is
+// always accepted, as encoding/json leaves the field alone).
+func kindOK(p *jsonScan, kind byte) bool {
+	c := p.peek()
+	if c == 'n' {
+		return true
+	}
+	switch kind {
+	case 's':
+		return c == '"'
+	case 't':
+		save := p.i
+		v, ok := p.str(p.tmp[:0])
+		p.i = save
+		if !ok {
+			return false
+		}
+		_, err := time.Parse(time.RFC3339Nano, string(v))
+		return err == nil
+	case 'a':
+		if c != '[' {
+			return false
+		}
+		save := p.i
+		defer func() { p.i = save }()
+		p.i++
+		p.ws()
+		if p.eat(']') {
+			return true
+		}
+		for {
+			p.ws()
+			if c := p.peek(); c != '"' && c != 'n' {
+				return false
+			}
+			if !p.skipValue(1) {
+				return false
+			}
+			p.ws()
+			if p.eat(',') {
+				continue
+			}
+			return p.eat(']')
+		}
+	case 'n':
+		return c == '-' || (c >= '0' && c <= '9')
+	case 'b':
+		return c == 't' || c == 'f'
+	}
+	return true
+}
+
+// decode fills a (Text left empty) and d.text from line.
+func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
+	p := &jsonScan{b: line}
+	p.ws()
+	if !p.eat('{') {
+		return false
+	}
+	p.ws()
+	if p.eat('}') {
+		return p.end()
+	}
+	for {
+		p.ws()
+		key, ok := p.rawKey()
+		if !ok {
+			return false
+		}
+		p.ws()
+		if !p.eat(':') {
+			return false
+		}
+		p.ws()
+		k := string(key)
+		if !fastFields[k] {
+			lower := string(bytes.ToLower(key))
+			if lower != k && (fastFields[lower] || articleKinds[lower] != 0) {
+				return false // encoding/json matches keys case-insensitively
+			}
+			if kind := articleKinds[k]; kind != 0 && !kindOK(p, kind) {
+				return false
+			}
+			if !p.skipValue(0) {
+				return false
+			}
+		} else {
+			if p.peek() != '"' {
+				return false // null or a wrong type: let encoding/json decide
+			}
+			dst := d.str[:0]
+			if k == "text" {
+				dst = d.text[:0]
+			}
+			dst, ok = p.str(dst)
+			if !ok {
+				return false
+			}
+			switch k {
+			case "text":
+				d.text = dst
+			case "published", "fetched":
+				t, err := time.Parse(time.RFC3339Nano, string(dst))
+				if err != nil || !bytes.ContainsAny(dst, "Tt") {
+					return false
+				}
+				if k == "published" {
+					a.Published = t
+				} else {
+					a.Fetched = t
+				}
+			default:
+				s := string(dst)
+				switch k {
+				case "id":
+					a.ID = s
+				case "url":
+					a.URL = s
+				case "site":
+					a.Site = s
+				case "canonical":
+					a.Canonical = s
+				case "source":
+					a.Source = s
+				}
+			}
+			if k != "text" {
+				d.str = dst
+			}
+		}
+		p.ws()
+		if p.eat(',') {
+			continue
+		}
+		if p.eat('}') {
+			return p.end()
+		}
+		return false
+	}
+}
+
+// jsonScan is a cursor over one JSON value.
+type jsonScan struct {
+	b   []byte
+	i   int
+	tmp []byte // scratch for strings that are only validated
+}
+
+func (p *jsonScan) ws() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonScan) peek() byte {
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+func (p *jsonScan) eat(c byte) bool {
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *jsonScan) end() bool {
+	p.ws()
+	return p.i == len(p.b)
+}
+
+// rawKey reads an object key that has no escapes and is valid UTF-8.
+func (p *jsonScan) rawKey() ([]byte, bool) {
+	if !p.eat('"') {
+		return nil, false
+	}
+	start := p.i
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			k := p.b[start:p.i]
+			p.i++
+			return k, utf8.Valid(k)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+		p.i++
+	}
+	return nil, false
+}
+
+// str decodes a string value, appending it to dst. Invalid UTF-8 and
+// unpaired surrogates make it fail (encoding/json would substitute U+FFFD;
+// the fallback does exactly that).
+func (p *jsonScan) str(dst []byte) ([]byte, bool) {
+	if !p.eat('"') {
+		return dst, false
+	}
+	for p.i < len(p.b) {
+		start := p.i
+		for p.i < len(p.b) && p.b[p.i] != '"' && p.b[p.i] != '\\' && p.b[p.i] >= 0x20 {
+			p.i++
+		}
+		chunk := p.b[start:p.i]
+		if !utf8.Valid(chunk) {
+			return dst, false
+		}
+		dst = append(dst, chunk...)
+		if p.i >= len(p.b) {
+			return dst, false
+		}
+		switch c := p.b[p.i]; {
+		case c == '"':
+			p.i++
+			return dst, true
+		case c < 0x20:
+			return dst, false
+		}
+		// backslash escape
+		if p.i+1 >= len(p.b) {
+			return dst, false
+		}
+		e := p.b[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			dst = append(dst, e)
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return dst, false
+			}
+			if utf16.IsSurrogate(r) {
+				if !(p.eat('\\') && p.eat('u')) {
+					return dst, false
+				}
+				r2, ok := p.hex4()
+				if !ok {
+					return dst, false
+				}
+				if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+					return dst, false
+				}
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			return dst, false
+		}
+	}
+	return dst, false
+}
+
+func (p *jsonScan) hex4() (rune, bool) {
+	if p.i+4 > len(p.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.b[p.i : p.i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	p.i += 4
+	return r, true
+}
+
+// skipValue validates and skips any JSON value.
+func (p *jsonScan) skipValue(depth int) bool {
+	if depth > 64 {
+		return false
+	}
+	switch c := p.peek(); {
+	case c == '"':
+		return p.skipStr()
+	case c == '{':
+		p.i++
+		p.ws()
+		if p.eat('}') {
+			return true
+		}
+		for {
+			p.ws()
+			if !p.skipStr() {
+				return false
+			}
+			p.ws()
+			if !p.eat(':') {
+				return false
+			}
+			p.ws()
+			if !p.skipValue(depth + 1) {
+				return false
+			}
+			p.ws()
+			if p.eat(',') {
+				continue
+			}
+			return p.eat('}')
+		}
+	case c == '[':
+		p.i++
+		p.ws()
+		if p.eat(']') {
+			return true
+		}
+		for {
+			p.ws()
+			if !p.skipValue(depth + 1) {
+				return false
+			}
+			p.ws()
+			if p.eat(',') {
+				continue
+			}
+			return p.eat(']')
+		}
+	case c == 't':
+		return p.lit("true")
+	case c == 'f':
+		return p.lit("false")
+	case c == 'n':
+		return p.lit("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	}
+	return false
+}
+
+// skipStr validates and skips a string.
+func (p *jsonScan) skipStr() bool {
+	if p.peek() != '"' {
+		return false
+	}
+	var ok bool
+	p.tmp, ok = p.str(p.tmp[:0])
+	return ok
+}
+
+func (p *jsonScan) lit(s string) bool {
+	if bytes.HasPrefix(p.b[p.i:], []byte(s)) {
+		p.i += len(s)
+		return true
+	}
+	return false
+}
+
+// number validates a JSON number.
+func (p *jsonScan) number() bool {
+	p.eat('-')
+	digits := func() int {
+		n := 0
+		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.eat('0') {
+		// no leading zeros
+	} else if digits() == 0 {
+		return false
+	}
+	if p.eat('.') && digits() == 0 {
+		return false
+	}
+	if p.eat('e') || p.eat('E') {
+		if !p.eat('+') {
+			p.eat('-')
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
