@@ -112,6 +112,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	doc, err := html.Parse(bytes.NewReader(utf))
 	if err != nil {
+		// The parser refuses pathologically deep documents; read their
+		// text from a flattened copy instead of giving up.
+		e.log.Debug("flattening unparsable document", "url", in.URL, "err", err)
+		doc, err = html.Parse(bytes.NewReader(flatten(utf)))
+	}
+	if err != nil {
 		return nil, fmt.Errorf("extract %s: parse html: %w", in.URL, err)
 	}
 	flattenDeep(doc, e.opt.MaxDepth)

@@ -1,0 +1,115 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// checkResult asserts what must hold for any input.
+func checkResult(t *testing.T, res *Result) {
+	t.Helper()
+	a := res.Article
+	if !utf8.ValidString(a.Text) || !utf8.ValidString(a.Title) {
+		t.Fatalf("invalid UTF-8 in text or title")
+	}
+	if strings.Contains(a.Text, "\n\n\n") || strings.HasPrefix(a.Text, "\n") || strings.HasSuffix(a.Text, "\n") {
+		t.Fatalf("malformed paragraphs: %q", a.Text)
+	}
+	if res.Reason == "" {
+		t.Fatalf("no reason given")
+	}
+}
+
+func TestRobustness(t *testing.T) {
+	para := strings.Repeat("word ", 200_000)
+	tests := []struct {
+		name string
+		html string
+		want string // text that must survive, if any
+	}{
+		{"empty", "", ""},
+		{"whitespace", "   \n\t ", ""},
+		{"only scripts", "<html><head><script>var a = '<p>not text</p>';</script></head><body><script>document.write('x')</script><style>p{}</style></body></html>", ""},
+		{"unclosed tags", "<html><body><div><p>one <b>two <i>three <p>four <table><tr><td>five", ""},
+		{"deep nesting", strings.Repeat("<div>", 100_000) + "<p>deep text here that is long enough to count as a paragraph of some sort.</p>" + strings.Repeat("</div>", 100_000), "deep text here"},
+		{"deep inline nesting", strings.Repeat("<span><b>", 50_000) + "x" + strings.Repeat("</b></span>", 50_000), ""},
+		{"enormous paragraph", "<html><body><article><h1>Big</h1><p>" + para + "</p></article></body></html>", "word word"},
+		{"binary", string(bytes.Repeat([]byte{0xff, 0x00, 0xfe, 0x81, 0x3c}, 20_000)), ""},
+		{"bad json-ld", `<script type="application/ld+json">{"@graph":[{"@type":["NewsArticle"],"author":[[[[{"name":1}]]]],"datePublished":{}}]</script><p>x</p>`, ""},
+		{"many links", "<body>" + strings.Repeat(`<a href="/x">link text</a> `, 20_000) + "</body>", ""},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			start := time.Now()
+			res, err := ex.Extract(ctx, Input{URL: "https://example.org/a/b", HTML: []byte(tc.html)})
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			checkResult(t, res)
+			if !strings.Contains(res.Article.Text, tc.want) {
+				t.Errorf("Text lacks %q: %.200q", tc.want, res.Article.Text)
+			}
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
+
+func TestExtractCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(Options{}).Extract(ctx, Input{HTML: []byte("<p>x</p>")}); err == nil {
+		t.Fatal("Extract with a canceled context returned no error")
+	}
+}
+
+// FuzzExtract checks that no input panics, yields malformed text or runs
+// away: go test ./extract -fuzz FuzzExtract -fuzztime 60s
+func FuzzExtract(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.html"))
+	for _, fn := range files {
+		if b, err := os.ReadFile(fn); err == nil {
+			f.Add(b, "text/html")
+		}
+	}
+	f.Add([]byte(""), "")
+	f.Add([]byte("<p>Source: Reuters</p><p>This article first appeared in x.org</p>"), "text/html; charset=utf-16")
+	f.Add([]byte("\xef\xbb\xbf<meta charset=gbk><title>t</title>"), "text/html; charset=bogus")
+	ex := New(Options{MaxBytes: 1 << 20})
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		start := time.Now()
+		res, err := ex.Extract(context.Background(), Input{URL: "https://fuzz.example/2024/01/02/story", HTML: body, ContentType: contentType})
+		if err != nil {
+			return
+		}
+		checkResult(t, res)
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("took %v on %d bytes", d, len(body))
+		}
+	})
+}
+
+func BenchmarkExtract(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join(fixtures, "republisher.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ex := New(Options{})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ex.Extract(ctx, Input{URL: "https://commonswire.example/2024/03/19/river-towns-flood/", HTML: raw}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
