@@ -22,7 +22,7 @@ import (
 )
 
 // Options shapes a generated set; the zero value of a field takes the
-// default from Default.
+// default from Default (a negative HardNegRate means none).
 type Options struct {
 	Stories      int     // original stories
 	Origins      int     // sites that publish originals
@@ -75,8 +75,11 @@ func Generate(opt Options, seed uint64) []*article.Article {
 	if opt.CopyRate <= 0 {
 		opt.CopyRate = def.CopyRate
 	}
-	if opt.HardNegRate < 0 {
-		opt.HardNegRate = 0
+	switch {
+	case opt.HardNegRate == 0:
+		opt.HardNegRate = def.HardNegRate
+	case opt.HardNegRate < 0:
+		opt.HardNegRate = 0 // negative: no hard negatives
 	}
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x5eed)), t0: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 	g.vocab = make([]string, 6000)
