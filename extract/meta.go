@@ -380,4 +380,3 @@ func dedupStrings(in []string) []string {
 	}
 	return out
 }
-
