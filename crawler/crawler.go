@@ -813,6 +813,10 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 		}
 		c.count(func(s *Stats) { s.Feeds++ })
 	default:
+		if f.skipped {
+			rec.Outcome = "not-html"
+			return true
+		}
 		if f.revisit {
 			rec.Outcome = "unchanged"
 			return true // identical payload: the handler has seen it

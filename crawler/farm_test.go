@@ -273,7 +273,16 @@ func TestFarm(t *testing.T) {
 
 	// hostile: a 40 MB page, a gzip bomb, a stalled response, legacy charsets.
 	hostile.setRobots("User-agent: *\nDisallow:\n")
-	hostile.html("/", articleHTML("Hostile home", "/big", "/bomb", "/stall", "/win1256", "/koi8", "/after"))
+	hostile.html("/", articleHTML("Hostile home", "/big", "/bomb", "/stall", "/win1256", "/koi8", "/report.pdf", "/after"))
+	hostile.mux.HandleFunc("/report.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		chunk := bytes.Repeat([]byte("%PDF"), 1<<14)
+		for i := 0; i < 400; i++ { // 25 MB, abandoned by the client after the headers
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
 	hostile.html("/after", articleHTML("After"))
 	hostile.mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -473,6 +482,9 @@ func TestFarm(t *testing.T) {
 		if u, err := url.Parse(l.URL); err == nil {
 			outcomes[u.Host+u.Path] = l.Outcome + " " + l.Error
 		}
+	}
+	if l := outcomeOf(t, st, "/report.pdf"); len(l) != 1 || l[0].Outcome != "not-html" || l[0].Bytes != 0 {
+		t.Errorf("pdf link: %+v", l)
 	}
 	for path, want := range map[string]string{
 		"/bomb": "decoded body exceeds limit", "/stall": "failed", "/loop2": "redirect",

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -81,6 +82,7 @@ type fetch struct {
 	elapsed   time.Duration
 	digest    string
 	revisit   bool // archived as a revisit (304 or identical payload)
+	skipped   bool // body not downloaded: not a page type
 
 	// Filled by Colly's HTML callbacks.
 	links     []string
@@ -149,6 +151,16 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	if err != nil {
 		f.elapsed = time.Since(f.started)
 		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
+	}
+	if f.e != nil && f.e.Kind == kindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
+		// A link to a PDF, image or archive: the pipeline reads HTML only,
+		// so the body is not downloaded (nor archived).
+		resp.Body.Close()
+		f.elapsed = time.Since(f.started)
+		f.status, f.respHead, f.skipped = resp.StatusCode, resp.Header, true
+		return &http.Response{Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
+			ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor, Header: resp.Header.Clone(),
+			Body: http.NoBody, Uncompressed: true, Request: in}, nil
 	}
 	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
 	resp.Body.Close()
@@ -351,4 +363,14 @@ func productToken(ua string) string {
 	tok, _, _ := strings.Cut(ua, "/")
 	tok, _, _ = strings.Cut(tok, " ")
 	return strings.ToLower(tok)
+}
+
+// pageType reports whether a response with this Content-Type may be an
+// HTML page: HTML, XHTML, other text, or unlabelled (sniffed later).
+func pageType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt == "" {
+		return true
+	}
+	return strings.HasPrefix(mt, "text/") || mt == "application/xhtml+xml" || mt == "application/xml" || mt == "application/octet-stream"
 }
