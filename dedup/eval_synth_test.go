@@ -72,3 +72,28 @@ func TestRunDeterministicAcrossWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestSyntheticQualityIncremental adds the articles one at a time, as the
+// crawler does, so per-site boilerplate is learned while clustering.
+func TestSyntheticQualityIncremental(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		arts := synth.Generate(synth.Default(), seed)
+		ix := dedup.NewIndex(dedup.DefaultConfig())
+		for _, a := range arts {
+			ix.Add(a)
+		}
+		as := make([]article.Assignment, 0, len(arts))
+		for _, a := range arts {
+			x, ok := ix.Assignment(a.ID)
+			if !ok {
+				t.Fatalf("no assignment for %s", a.ID)
+			}
+			as = append(as, x)
+		}
+		r := dedup.Evaluate(arts, as)
+		t.Logf("seed %d incremental: P=%.4f R=%.4f F1=%.4f ARI=%.4f orig=%.4f", seed, r.Precision, r.Recall, r.F1, r.ARI, r.OriginalAccuracy)
+		if r.F1 < 0.97 || r.OriginalAccuracy < 0.95 {
+			t.Errorf("seed %d: F1 %.4f (want ≥ 0.97), original accuracy %.4f (want ≥ 0.95)", seed, r.F1, r.OriginalAccuracy)
+		}
+	}
+}
