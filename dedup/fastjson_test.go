@@ -38,8 +38,8 @@ func TestFastDecoder(t *testing.T) {
 		{`{"id":"a","text":"hello \"world\"\n\u00e9\ud83d\ude00 \\ \/","published":"2024-05-01T08:00:00Z","title":"t","similarity":0.5,"evidence":["x"],"truth_original":true,"extra":{"n":[1,2.5e3,null,false]}}`, true},
 		{` { "url" : "https://x.example/a" , "text" : "t" , "fetched" : "2024-05-01T08:00:00.123+02:00" } `, true},
 		{`{}`, true},
-		{`{"ID":"a","text":"t"}`, false},                  // key case: encoding/json's rules
-		{`{"id":null,"text":"t"}`, false},                 // null: encoding/json's rules
+		{`{"ID":"a","text":"t"}`, false},                     // key case: encoding/json's rules
+		{`{"id":null,"text":"t"}`, false},                    // null: encoding/json's rules
 		{`{"id":"a","text":"t","similarity":"high"}`, false}, // wrong type
 		{`{"id":"a","text":"t","published":"yesterday"}`, false},
 		{`{"id":"a","text":"t"`, false},
