@@ -18,6 +18,7 @@ import (
 
 	"github.com/temoto/robotstxt"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/syndex/syndex/store"
 )
@@ -273,7 +274,12 @@ func TestFarm(t *testing.T) {
 
 	// hostile: a 40 MB page, a gzip bomb, a stalled response, legacy charsets.
 	hostile.setRobots("User-agent: *\nDisallow:\n")
-	hostile.html("/", articleHTML("Hostile home", "/big", "/bomb", "/stall", "/win1256", "/koi8", "/report.pdf", "/after"))
+	hostile.html("/", articleHTML("Hostile home", "/big", "/bomb", "/stall", "/win1256", "/koi8", "/sjis", "/report.pdf", "/after"))
+	hostile.mux.HandleFunc("/sjis", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		b, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(`<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head><body><p>東京で記者会見</p></body></html>`))
+		w.Write(b)
+	})
 	hostile.mux.HandleFunc("/report.pdf", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/pdf")
 		chunk := bytes.Repeat([]byte("%PDF"), 1<<14)
@@ -457,7 +463,7 @@ func TestFarm(t *testing.T) {
 	if pages.get(hostile.base+"/after") == nil {
 		t.Errorf("crawl did not go on after the hostile pages")
 	}
-	for path, want := range map[string]string{"/win1256": "مرحبا بالعالم", "/koi8": "Привет, мир"} {
+	for path, want := range map[string]string{"/win1256": "مرحبا بالعالم", "/koi8": "Привет, мир", "/sjis": "東京で記者会見"} {
 		p := pages.get(hostile.base + path)
 		if p == nil {
 			t.Errorf("%s not fetched", path)
