@@ -13,7 +13,7 @@ var (
 	// datedPathRE matches article URLs carrying a date (/2019/11/19/…).
 	datedPathRE = regexp.MustCompile(`/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)`)
 	// sectionPathRE matches listing URLs: tags, categories, authors, pages.
-	sectionPathRE = regexp.MustCompile(`(?i)^/((tag|tags|category|categories|section|sections|topic|topics|author|authors|page|search|archive|archives|feed|rubrique|thema|themen|kategorie|tema|temas|rubrik)(/|$)|(page/\d+/?)$)`)
+	sectionPathRE = regexp.MustCompile(`(?i)^/((tag|tags|category|categories|section|sections|topic|topics|author|authors|page|search|archive|archives|feed|rubrique|thema|themen|kategorie|tema|temas|rubrik)(/|$))|/page/\d+/?$`)
 )
 
 // minArticleText is the least main text, in bytes, an article has.

@@ -244,3 +244,31 @@ func sameDay(truth, got time.Time) bool {
 	d := func(t time.Time) string { return t.Format("2006-01-02") }
 	return d(got.In(truth.Location())) == d(truth) || d(got.UTC()) == d(truth.UTC()) || d(got) == d(truth)
 }
+
+// loadOutputs reads a benchmark output file ({id: {articleBody}} or
+// {"output": {id: {articleBody}}}, gzip or plain) into id → body.
+func loadOutputs(path string) (map[string]string, error) {
+	b, err := readMaybeGzip(path)
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if o, ok := raw["output"]; ok {
+		if err := json.Unmarshal(o, &raw); err != nil {
+			return nil, fmt.Errorf("%s: output: %w", path, err)
+		}
+	}
+	out := make(map[string]string, len(raw))
+	for id, v := range raw {
+		var x struct {
+			ArticleBody string `json:"articleBody"`
+		}
+		if json.Unmarshal(v, &x) == nil {
+			out[id] = x.ArticleBody
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,188 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func TestDecode(t *testing.T) {
+	cyr, _ := charmap.Windows1251.NewEncoder().String("Привет, мир")
+	lat, _ := charmap.ISO8859_1.NewEncoder().String("café crème brûlée à la carte, déjà vu, façade")
+	u16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String("<p>héllo</p>")
+	tests := []struct {
+		name, body, contentType string
+		wantEnc, wantHas        string
+	}{
+		{"utf-8 bom", "\xef\xbb\xbf<p>héllo</p>", "text/html; charset=iso-8859-1", "utf-8", "<p>héllo</p>"},
+		{"utf-16le bom", u16, "", "utf-16le", "héllo"},
+		{"header charset", "<p>" + lat + "</p>", "text/html; charset=ISO-8859-1", "windows-1252", "crème brûlée"},
+		{"header beats meta", `<meta charset="utf-8"><p>` + cyr + "</p>", "text/html; charset=windows-1251", "windows-1251", "Привет"},
+		{"meta charset", `<html><head><meta charset="windows-1251"></head><p>` + cyr + "</p>", "", "windows-1251", "Привет, мир"},
+		{"meta http-equiv", `<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>x</p>`, "text/html", "koi8-r", "<p>x</p>"},
+		{"stale legacy meta on utf-8 bytes", `<meta charset="gb2312"><p>促进航天技术更好惠及人民，促进航天技术</p>`, "", "utf-8", "促进航天技术"},
+		{"no declaration, utf-8", "<p>naïve café</p>", "", "utf-8", "naïve café"},
+		{"no declaration, latin-1 bytes", "<p>" + lat + "</p>", "", "windows-1252", "déjà vu"},
+		{"unknown header charset falls through", "<p>plain</p>", "text/html; charset=x-bogus", "utf-8", "plain"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, enc, err := Decode([]byte(tc.body), tc.contentType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if enc != tc.wantEnc {
+				t.Errorf("encoding = %q, want %q", enc, tc.wantEnc)
+			}
+			if !strings.Contains(string(got), tc.wantHas) {
+				t.Errorf("decoded %q lacks %q", got, tc.wantHas)
+			}
+		})
+	}
+}
+
+func TestScorePage(t *testing.T) {
+	tests := []struct {
+		name, truth, pred string
+		p, r              float64
+		exact             bool
+	}{
+		{"identical", "one two three four five", "one two three four five", 1, 1, true},
+		{"punctuation ignored", "One, two; three four five!", "One two three four five", 1, 1, true},
+		{"extra text", "a b c d e", "a b c d e f g", 2.0 / 4, 1, false},
+		{"missing text", "a b c d e f g", "a b c d e", 1, 2.0 / 4, false},
+		{"unicode words", "Привет мир как дела друзья", "Привет мир как дела друзья", 1, 1, true},
+		{"disjoint", "a b c d", "w x y z", 0, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := ScorePage(tc.truth, tc.pred)
+			p, r, _, acc := Totals([]PageScore{s})
+			if math.Abs(p-tc.p) > 1e-9 || math.Abs(r-tc.r) > 1e-9 || (acc == 1) != tc.exact {
+				t.Errorf("P=%.3f R=%.3f exact=%v, want %.3f %.3f %v", p, r, acc == 1, tc.p, tc.r, tc.exact)
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	long := strings.Repeat("This sentence is part of a long article body. ", 20)
+	tests := []struct {
+		name, url string
+		meta      pageMeta
+		body      string
+		text      string
+		want      bool
+	}{
+		{"json-ld article", "https://x.example/", pageMeta{LDArticle: true}, "<p>t</p>", long, true},
+		{"og article", "https://x.example/story", pageMeta{OGType: "article"}, "<p>t</p>", long, true},
+		{"home page", "https://x.example/", pageMeta{OGType: "website"}, "<p>t</p>", long, false},
+		{"tag listing", "https://x.example/tag/floods/", pageMeta{}, "<p>t</p>", long, false},
+		{"paged listing", "https://x.example/news/page/2", pageMeta{}, "<p>t</p>", long, false},
+		{"dated url", "https://x.example/2024/03/18/river", pageMeta{}, "<p>" + long + "</p>", long, true},
+		{"link farm", "https://x.example/misc", pageMeta{}, strings.Repeat(`<a href="/a">a headline here</a>`, 50) + "<p>short</p>", long, false},
+		{"too short", "https://x.example/2024/03/18/river", pageMeta{OGType: "article"}, "<p>t</p>", "Short.", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, _ := html.Parse(strings.NewReader(tc.body))
+			got, reason := classify(tc.url, tc.meta, doc, tc.text)
+			if got != tc.want || reason == "" {
+				t.Errorf("classify = %v (%s), want %v", got, reason, tc.want)
+			}
+		})
+	}
+}
+
+func TestMetaDates(t *testing.T) {
+	tests := []struct {
+		name, head, want string
+	}{
+		{"json-ld wins over og", `<meta property="article:published_time" content="2020-01-01T00:00:00Z"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-05-06T07:08:09+02:00"}</script>`, "2021-05-06T07:08:09+02:00"},
+		{"graph", `<script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":["BlogPosting"],"datePublished":"2022-02-03"}]}</script>`, "2022-02-03T00:00:00Z"},
+		{"article meta", `<meta property="article:published_time" content="2019-11-19T10:00:00-05:00">`, "2019-11-19T10:00:00-05:00"},
+		{"time element", `</head><body><time datetime="2018-07-01T12:30:00+01:00">1 July</time>`, "2018-07-01T12:30:00+01:00"},
+		{"implausible year refused", `<meta name="date" content="1066-10-14">`, ""},
+	}
+	base, _ := url.Parse("https://x.example/a")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, _ := html.Parse(strings.NewReader("<html><head>" + tc.head + "</html>"))
+			m := metaDoc(doc, base)
+			got := ""
+			if !m.Published.IsZero() {
+				got = m.Published.Format("2006-01-02T15:04:05Z07:00")
+			}
+			if got != tc.want {
+				t.Errorf("Published = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestMetricConformance scores the benchmark's published extractor outputs
+// with ScorePage/Totals; the figures must match the published ones.
+func TestMetricConformance(t *testing.T) {
+	dir := corpusDir + "/scrapinghub-aeb-outputs/output/"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("corpus not present")
+	}
+	gt, err := loadCorpus(corpusDir + "/scrapinghub-aeb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		system   string
+		p, r, f1 float64
+	}{
+		{"go_trafilatura", 0.940, 0.980, 0.960},
+		{"AutoExtract", 0.984, 0.956, 0.970},
+		{"justext", 0.858, 0.756, 0.804},
+	}
+	for _, tc := range tests {
+		out, err := loadOutputs(dir + tc.system + ".json.gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var scores []PageScore
+		for _, p := range gt {
+			id := strings.TrimSuffix(p.file[strings.LastIndex(p.file, "/")+1:], ".html.gz")
+			scores = append(scores, ScorePage(p.body, out[id]))
+		}
+		p, r, f1, _ := Totals(scores)
+		if got, want := fmt.Sprintf("%.3f %.3f %.3f", p, r, f1), fmt.Sprintf("%.3f %.3f %.3f", tc.p, tc.r, tc.f1); got != want {
+			t.Errorf("%s: P R F1 = %s, published %s", tc.system, got, want)
+		}
+	}
+}
+
+func ExampleExtractor_Extract() {
+	page := []byte(`<html lang="en"><head><title>Harbor ferries to run later</title>
+<meta property="og:type" content="article"></head><body><article>
+<h1>Harbor ferries to run later</h1>
+<p>The harbor commission voted on Thursday to extend the ferry schedule into the late evening, ending a decade of early last boats.</p>
+<p>Island residents had petitioned for the change for years, saying the early departure forced workers to choose between shifts and getting home.</p>
+<p>This article first appeared in The Harbor Post.</p>
+</article></body></html>`)
+	ex := New(Options{})
+	res, err := ex.Extract(context.Background(), Input{URL: "https://islands.example/2024/03/20/ferries", HTML: page})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.IsArticle, res.Article.Title)
+	fmt.Println(res.Article.Source)
+	fmt.Println(res.Article.Boilerplate)
+	// Output:
+	// true Harbor ferries to run later
+	// The Harbor Post
+	// [This article first appeared in The Harbor Post.]
+}
