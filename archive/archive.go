@@ -42,6 +42,9 @@ const (
 type Options struct {
 	// ReadOnly opens for search, report and serve: nothing is written.
 	ReadOnly bool
+	// NoIndex skips the search index (report and export do not need it,
+	// and so keep working while another process holds the index).
+	NoIndex bool
 	// Dedup configures near-duplicate detection; nil means the defaults.
 	Dedup *dedup.Config
 	// Extract configures article extraction.
@@ -79,6 +82,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Archive, error) {
 		return nil, err
 	}
 	a := &Archive{Dir: dir, Store: st, opt: opt, log: opt.Log, extractor: extract.New(opt.Extract)}
+	if opt.NoIndex && opt.ReadOnly {
+		return a, nil
+	}
 	if err := a.openIndex(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -449,6 +455,9 @@ func (a *Archive) Article(id string) (*article.Article, error) { return a.Store.
 
 // Search runs a query over the Bleve index.
 func (a *Archive) Search(ctx context.Context, q index.Query) (*index.Result, error) {
+	if a.Index == nil {
+		return nil, errors.New("archive opened without its search index")
+	}
 	return a.Index.Search(ctx, q)
 }
 

@@ -20,6 +20,12 @@ func openArchive(ctx context.Context, cmd *cobra.Command) (*archive.Archive, err
 	return archive.Open(ctx, dataDir(cmd), archive.Options{})
 }
 
+// openArchiveStore opens the archive named by --data for reading its store
+// only, without the search index.
+func openArchiveStore(ctx context.Context, cmd *cobra.Command) (*archive.Archive, error) {
+	return archive.Open(ctx, dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true})
+}
+
 // openArchiveRead opens the archive named by --data for reading only.
 func openArchiveRead(ctx context.Context, cmd *cobra.Command) (*archive.Archive, error) {
 	return archive.Open(ctx, dataDir(cmd), archive.Options{ReadOnly: true})

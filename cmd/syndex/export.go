@@ -24,7 +24,7 @@ func init() {
 				return usagef("--format %q: want jsonl or csv", format)
 			}
 			out, _ := cmd.Flags().GetString("out")
-			a, err := openArchiveRead(cmd.Context(), cmd)
+			a, err := openArchiveStore(cmd.Context(), cmd)
 			if err != nil {
 				return err
 			}

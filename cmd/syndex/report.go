@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +29,9 @@ func init() {
 				return usagef("--format %q: want text, json, csv, gexf, dot or html", format)
 			}
 			table, _ := f.GetString("table")
+			if table != "" && format != "csv" {
+				return usagef("--table works with --format csv only")
+			}
 			out, _ := f.GetString("out")
 			site, _ := f.GetString("site")
 			minCount, _ := f.GetInt("min-count")
@@ -39,7 +45,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			a, err := openArchiveRead(cmd.Context(), cmd)
+			a, err := openArchiveStore(cmd.Context(), cmd)
 			if err != nil {
 				return err
 			}
@@ -53,9 +59,14 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if format == "csv" && table != "" {
+			switch {
+			case format == "csv" && table == "" && out != "" && out != "-":
+				closeOut()
+				os.Remove(out)
+				return writeCSVTables(rep, out)
+			case format == "csv" && table != "":
 				err = rep.WriteCSV(w, table)
-			} else {
+			default:
 				err = rep.Write(w, format)
 			}
 			if err != nil {
@@ -67,11 +78,32 @@ func init() {
 	}
 	f := cmd.Flags()
 	f.String("format", "text", "text, json, csv, gexf, dot or html")
-	f.String("table", "", "with --format csv: only this table (edges, clusters or sites)")
+	f.String("table", "", "with --format csv: the table to write (edges, clusters or sites); without it --out X.csv writes X-edges.csv, X-clusters.csv and X-sites.csv, and stdout gets edges")
 	f.String("out", "", "output file (default stdout)")
 	f.String("site", "", "only clusters that involve this site")
 	f.Int("min-count", 0, "only edges seen at least this many times")
-	f.String("from", "", "only clusters whose original was published on or after this date")
-	f.String("to", "", "only clusters whose original was published before this date")
+	f.String("from", "", "only copies published on or after this date")
+	f.String("to", "", "only copies published before this date")
 	rootCmd.AddCommand(cmd)
+}
+
+// writeCSVTables writes every report table to its own file beside out.
+func writeCSVTables(rep *report.Report, out string) error {
+	base := strings.TrimSuffix(out, filepath.Ext(out))
+	for _, t := range report.Tables {
+		name := base + "-" + t + ".csv"
+		f, err := os.Create(name)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if err := rep.WriteCSV(f, t); err != nil {
+			f.Close()
+			return fmt.Errorf("report %s: %w", name, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("report %s: %w", name, err)
+		}
+		fmt.Fprintln(os.Stderr, "wrote", name)
+	}
+	return nil
 }

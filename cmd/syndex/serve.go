@@ -32,6 +32,7 @@ func init() {
 			if cmd.Flags().Changed("addr") || addr == "" {
 				addr, _ = cmd.Flags().GetString("addr")
 			}
+			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
 			a, err := openArchiveRead(ctx, cmd)
@@ -44,7 +45,7 @@ func init() {
 				return usagef("serve: listen on %s: %v", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir)}),
+				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir), AllowedHosts: hosts}),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
 			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", a.Dir, ln.Addr())
@@ -61,5 +62,6 @@ func init() {
 		},
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	cmd.Flags().StringSlice("allow-host", nil, "host names the UI answers to besides loopback ones (when serving behind a proxy); others get 421")
 	rootCmd.AddCommand(cmd)
 }
