@@ -91,7 +91,7 @@ func TestIngestReopenAndRecover(t *testing.T) {
 	}
 
 	steps := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T)
 	}{
 		{"clean reopen", func(t *testing.T) {}},
