@@ -83,6 +83,9 @@ type fetch struct {
 	digest    string
 	revisit   bool // archived as a revisit (304 or identical payload)
 	skipped   bool // body not downloaded: not a page type
+	conn      *recConn
+	rawReq    []byte // request head as sent, when recorded
+	rawResp   []byte // response head as received, when recorded
 
 	// Filled by Colly's HTML callbacks.
 	links     []string
@@ -109,7 +112,7 @@ type transport struct {
 func newTransport(s *settings, w *warc.Writer) *transport {
 	d := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second, Control: dialControl(s.AllowPrivate)}
 	return &transport{s: s, w: w, base: &http.Transport{
-		DialContext:            d.DialContext,
+		DialContext:            recordingDialer(d),
 		ForceAttemptHTTP2:      false,
 		DisableCompression:     true,
 		MaxIdleConnsPerHost:    2,
@@ -144,6 +147,10 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 			if ra, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
 				f.ip = ra.IP.String()
 			}
+			if rc, ok := ci.Conn.(*recConn); ok {
+				rc.start()
+				f.conn = rc
+			}
 		},
 	}))
 	f.started = time.Now()
@@ -164,6 +171,9 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	}
 	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
 	resp.Body.Close()
+	if f.conn != nil {
+		f.rawReq, f.rawResp = f.conn.stop(resp.StatusCode)
+	}
 	f.elapsed = time.Since(f.started)
 	if rerr != nil {
 		if ctx.Err() != nil {
@@ -245,17 +255,23 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) er
 	if t.w == nil {
 		return nil
 	}
-	var rq bytes.Buffer
-	fmt.Fprintf(&rq, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.Host)
-	req.Header.Write(&rq)
-	rq.WriteString("\r\n")
-	var rs bytes.Buffer
-	fmt.Fprintf(&rs, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
-	resp.Header.Write(&rs)
-	rs.WriteString("\r\n")
+	// The heads as they went over the wire when the connection recorded
+	// them (plain HTTP), else rebuilt from the parsed messages (HTTPS).
+	reqHead, respHead := f.rawReq, f.rawResp
+	if reqHead == nil || respHead == nil {
+		var rq bytes.Buffer
+		fmt.Fprintf(&rq, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.Host)
+		req.Header.Write(&rq)
+		rq.WriteString("\r\n")
+		var rs bytes.Buffer
+		fmt.Fprintf(&rs, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
+		resp.Header.Write(&rs)
+		rs.WriteString("\r\n")
+		reqHead, respHead = rq.Bytes(), rs.Bytes()
+	}
 	mt, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
-	ex := &warc.Exchange{URI: req.URL.String(), Date: f.started, IP: f.ip, Request: rq.Bytes(),
-		ResponseHead: rs.Bytes(), Body: f.raw, Truncated: f.truncated, Status: resp.StatusCode,
+	ex := &warc.Exchange{URI: req.URL.String(), Date: f.started, IP: f.ip, Request: reqHead,
+		ResponseHead: respHead, Body: f.raw, Truncated: f.truncated, Status: resp.StatusCode,
 		MIME: strings.TrimSpace(strings.ToLower(mt))}
 	var loc warc.Location
 	var err error

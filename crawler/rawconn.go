@@ -1,0 +1,107 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strconv"
+	"sync"
+)
+
+// maxRawHead bounds what a recording connection keeps per exchange: enough
+// for the request and response heads (the transport refuses response heads
+// over 256 KiB anyway).
+const maxRawHead = 300 << 10
+
+// recConn records the bytes written and read on a plain-HTTP connection
+// during one exchange, so the WARC keeps the request and response heads
+// exactly as they went over the wire (header case, order, duplicates).
+// HTTP/1.1 carries one exchange at a time on a connection, so everything
+// between the start of recording and the end of the body is that exchange.
+type recConn struct {
+	net.Conn
+	mu         sync.Mutex
+	recording  bool
+	rbuf, wbuf bytes.Buffer
+}
+
+func (c *recConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.mu.Lock()
+		if c.recording && c.rbuf.Len() < maxRawHead {
+			c.rbuf.Write(p[:min(n, maxRawHead-c.rbuf.Len())])
+		}
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+func (c *recConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	if c.recording && c.wbuf.Len() < maxRawHead {
+		c.wbuf.Write(p[:min(len(p), maxRawHead-c.wbuf.Len())])
+	}
+	c.mu.Unlock()
+	return c.Conn.Write(p)
+}
+
+// start begins recording a new exchange.
+func (c *recConn) start() {
+	c.mu.Lock()
+	c.recording = true
+	c.rbuf.Reset()
+	c.wbuf.Reset()
+	c.mu.Unlock()
+}
+
+// stop ends recording and returns the request and response heads, or nil
+// when they cannot be told apart from what was recorded.
+func (c *recConn) stop(status int) (reqHead, respHead []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.recording = false
+	reqHead = headOf(c.wbuf.Bytes())
+	respHead = headOf(c.rbuf.Bytes())
+	// Interim 1xx responses or anything unexpected: give up on raw heads.
+	if respHead == nil || !bytes.HasPrefix(respHead, []byte("HTTP/1.")) || len(respHead) < 12 ||
+		string(respHead[9:12]) != strconv.Itoa(status) {
+		return nil, nil
+	}
+	return bytes.Clone(reqHead), unchunked(respHead)
+}
+
+// headOf returns b up to and including the blank line ending an HTTP head.
+func headOf(b []byte) []byte {
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		return b[:i+4]
+	}
+	return nil
+}
+
+// unchunked drops a Transfer-Encoding line from a response head: the WARC
+// keeps the body with its transfer coding removed, and the head must not
+// claim otherwise.
+func unchunked(head []byte) []byte {
+	lines := bytes.SplitAfter(head, []byte("\r\n"))
+	out := make([]byte, 0, len(head))
+	for _, l := range lines {
+		name, _, ok := bytes.Cut(l, []byte(":"))
+		if ok && bytes.EqualFold(bytes.TrimSpace(name), []byte("Transfer-Encoding")) {
+			continue
+		}
+		out = append(out, l...)
+	}
+	return out
+}
+
+// recordingDialer wraps every connection in a recConn.
+func recordingDialer(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &recConn{Conn: conn}, nil
+	}
+}
