@@ -50,11 +50,12 @@ type Config struct {
 	MaxPagesPerHost int // per-host page budget this run (0 = unlimited)
 	MaxDepth        int // link depth from the seeds (0 = unlimited)
 
-	AllowPrivate bool     // permit loopback, private and link-local addresses
-	Subdomains   bool     // subdomains of seed hosts are in scope
-	Hosts        []string // further in-scope hosts
-	Include      []string // regexps: a URL must match one of them (when any are set)
-	Exclude      []string // regexps: a URL matching one is out of scope
+	AllowPrivate bool              // permit loopback, private and link-local addresses
+	Resolve      map[string]string // host name → IP used instead of DNS (like curl --resolve); the SSRF guard still applies
+	Subdomains   bool              // subdomains of seed hosts are in scope
+	Hosts        []string          // further in-scope hosts
+	Include      []string          // regexps: a URL must match one of them (when any are set)
+	Exclude      []string          // regexps: a URL matching one is out of scope
 
 	MaxBodySize    int64         // bytes of body kept (default 10 MiB); longer bodies are truncated and marked
 	MaxDecodedSize int64         // bytes after gzip/deflate decoding (default 4 × MaxBodySize)

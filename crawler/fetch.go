@@ -61,6 +61,22 @@ func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawC
 	}
 }
 
+// resolvingDialer dials the address a Resolve entry gives for a host name,
+// and the host itself otherwise.
+func resolvingDialer(d *net.Dialer, resolve map[string]string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if len(resolve) == 0 {
+		return d.DialContext
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, port, err := net.SplitHostPort(addr); err == nil {
+			if ip, ok := resolve[strings.ToLower(host)]; ok {
+				addr = net.JoinHostPort(ip, port)
+			}
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+}
+
 // fetch is one request's state, shared between the worker, the transport
 // and Colly's callbacks.
 type fetch struct {
@@ -112,7 +128,7 @@ type transport struct {
 func newTransport(s *settings, w *warc.Writer) *transport {
 	d := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second, Control: dialControl(s.AllowPrivate)}
 	return &transport{s: s, w: w, base: &http.Transport{
-		DialContext:            recordingDialer(d),
+		DialContext:            recordingDialer(resolvingDialer(d, s.Resolve)),
 		ForceAttemptHTTP2:      false,
 		DisableCompression:     true,
 		MaxIdleConnsPerHost:    2,

@@ -96,9 +96,9 @@ func unchunked(head []byte) []byte {
 }
 
 // recordingDialer wraps every connection in a recConn.
-func recordingDialer(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+func recordingDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := d.DialContext(ctx, network, addr)
+		conn, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}

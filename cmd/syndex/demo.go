@@ -64,7 +64,7 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 		defer os.RemoveAll(dir)
 	}
 
-	f, err := farm.Start(ctx, farm.Options{})
+	f, err := farm.Start(ctx, farm.Options{Domains: true})
 	if err != nil {
 		return fmt.Errorf("start demo network: %w", err)
 	}
@@ -82,7 +82,7 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 	defer a.Close()
 	counts := &archive.PageCounts{}
 	stop := startProgress(os.Stderr, counts)
-	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), AllowPrivate: true, Delay: delay}, counts, stop.attach)
+	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: delay}, counts, stop.attach)
 	stop.done()
 	if err != nil {
 		return fmt.Errorf("crawl demo network: %w", err)
