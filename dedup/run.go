@@ -57,6 +57,7 @@ type parsed struct {
 	raw      []byte // the input line until decoded
 	doc      doc    // what the index keeps of the article
 	siteName string // until the site is numbered
+	pre      prepared
 	feats    []uint32
 	err      error
 }
@@ -78,31 +79,41 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	if err := cfg.Validate(); err != nil {
 		return st, err
 	}
-	items, err := parseAll(ctx, r, cfg)
+	batches, err := parseAll(ctx, r, cfg)
 	if err != nil {
 		return st, err
 	}
+	n := 0
+	for _, b := range batches {
+		n += len(b)
+	}
 	ix := NewIndex(cfg)
-	ix.reserve(len(items))
+	ix.reserve(n)
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var lineErr LineError
-	for i := range items {
+	each := func(fn func(it *parsed)) {
+		for _, b := range batches {
+			for i := range b {
+				fn(&b[i])
+			}
+		}
+	}
+	each(func(it *parsed) {
 		st.Lines++
-		if it := &items[i]; it.err == nil {
+		if it.err == nil {
 			it.doc.site = ix.siteIndex(it.siteName)
 			it.siteName = ""
 		}
-	}
+	})
 	// Learn per-site and global recurring features from the whole input
 	// first, so the first articles of a site are cleaned as well as the
 	// last. Each table is updated by one goroutine in input order.
 	parallel(workers, func(w int) {
-		for _, it := range items {
+		each(func(it *parsed) {
 			if it.err != nil {
-				continue
+				return
 			}
 			if int(it.doc.site)%workers == w {
 				ix.sites[it.doc.site].freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
@@ -112,43 +123,49 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 					t.addShard(it.feats, g, cfg.GlobalMinDocs, cfg.GlobalFrac)
 				}
 			}
-		}
+		})
 	})
 	ix.primed = true
 	// Clean and sketch every article in parallel: the tables are frozen.
-	pres := make([]prepared, len(items))
 	parallel(workers, func(w int) {
 		sk := make([]uint32, cfg.Bands*cfg.Rows)
 		filled := make([]bool, len(sk))
 		var noise []uint32
-		for i := w; i < len(items); i += workers {
-			if it := &items[i]; it.err == nil {
-				pres[i], noise = ix.prepare(it.doc.site, it.feats, noise, sk, filled)
+		for bi := w; bi < len(batches); bi += workers {
+			for i := range batches[bi] {
+				if it := &batches[bi][i]; it.err == nil {
+					it.pre, noise = ix.prepare(it.doc.site, it.feats, noise, sk, filled)
+				}
 			}
 		}
 	})
-	for i := range items {
-		if i%1024 == 0 && ctx.Err() != nil {
+	// Cluster in input order; each batch is let go once added, so the
+	// index grows as the parsed input shrinks.
+	var lineErr LineError
+	for bi, b := range batches {
+		if ctx.Err() != nil {
 			return st, ctx.Err()
 		}
-		it := &items[i]
-		if it.err != nil {
-			lineErr.Lines = append(lineErr.Lines, it.line)
-			lineErr.Errs = append(lineErr.Errs, it.err)
-			continue
+		for i := range b {
+			it := &b[i]
+			if it.err != nil {
+				lineErr.Lines = append(lineErr.Lines, it.line)
+				lineErr.Errs = append(lineErr.Errs, it.err)
+				continue
+			}
+			ix.add(it.doc, it.feats, &it.pre, false)
 		}
-		ix.add(it.doc, it.feats, &pres[i], false)
-		it.feats, pres[i].keys = nil, nil
+		batches[bi] = nil
 	}
+	// One assignment per good line in input order: the index holds one
+	// document per good line, in that order (replaced ones marked dead;
+	// their line gets the id's final assignment).
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
-	for _, it := range items {
-		if it.err != nil {
-			continue
-		}
-		as, _ := ix.Assignment(it.doc.id)
+	for i := range ix.docs {
+		as, _ := ix.Assignment(ix.docs[i].id)
 		if err := enc.Encode(as); err != nil {
-			return st, fmt.Errorf("write assignment for %s: %w", it.doc.id, err)
+			return st, fmt.Errorf("write assignment for %s: %w", as.ID, err)
 		}
 		st.Articles++
 	}
@@ -201,8 +218,8 @@ func siteName(a *article.Article) string {
 }
 
 // parseAll reads r line by line and decodes and shingles the lines on
-// several goroutines, returning them in input order.
-func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
+// several goroutines, returning them in input order, in batches.
+func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -264,7 +281,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
 		readErr <- nil
 	}()
 	go func() { wg.Wait(); close(results) }()
-	var out []parsed
+	var out [][]parsed
 	pending := make(map[int][]parsed)
 	next := 0
 	for b := range results {
@@ -275,7 +292,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([]parsed, error) {
 				break
 			}
 			delete(pending, next)
-			out = append(out, items...)
+			out = append(out, items)
 			next++
 		}
 	}
