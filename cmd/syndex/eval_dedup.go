@@ -53,10 +53,20 @@ func addDedupFlags(f interface {
 	f.Float64("jaccard", d.Jaccard, "minimum Jaccard similarity of the cleaned feature sets")
 }
 
+// dedupConfig is dedup's tuned defaults, then the --config file's dedup
+// section, then the flags.
 func dedupConfig(cmd *cobra.Command) (dedup.Config, error) {
-	cfg := dedup.DefaultConfig()
-	cfg.Containment, _ = cmd.Flags().GetFloat64("containment")
-	cfg.Jaccard, _ = cmd.Flags().GetFloat64("jaccard")
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return dedup.Config{}, err
+	}
+	cfg := fileDedupConfig(c)
+	if cmd.Flags().Changed("containment") {
+		cfg.Containment, _ = cmd.Flags().GetFloat64("containment")
+	}
+	if cmd.Flags().Changed("jaccard") {
+		cfg.Jaccard, _ = cmd.Flags().GetFloat64("jaccard")
+	}
 	return cfg, asUsage(cfg.Validate())
 }
 
