@@ -34,6 +34,11 @@ func DefaultUserAgent() string {
 // Config is one crawl's settings. Zero values mean the documented default.
 type Config struct {
 	Seeds []string // start URLs; their hosts are in scope
+	// Feeds and Sitemaps are RSS/Atom/JSON feed and sitemap URLs fetched
+	// (conditionally) at the start of every pass, like seeds; their hosts
+	// are in scope.
+	Feeds    []string
+	Sitemaps []string
 	// Job names this crawl's frontier and pass counter, so that several
 	// sources can share an archive (and its seen set) without resuming
 	// each other's queues. Default: derived from the sorted seeds.
@@ -74,6 +79,16 @@ type Config struct {
 	RobotsTTL     time.Duration // robots.txt cache lifetime (default 24h)
 	RobotsRetry   time.Duration // retry after a 5xx/unreachable robots.txt (default 5m)
 	RobotsRetries int           // failed robots.txt fetches before a host is given up this run (default 3)
+
+	// Recrawl makes this pass fetch again (with conditional GET) every
+	// page it reaches, not only new ones: a full re-crawl from the seeds.
+	Recrawl bool
+	// RevisitMin enables adaptive re-checks of known pages: a page is
+	// fetched again (conditional GET) RevisitMin after its first fetch; the
+	// interval doubles each time it is unchanged, up to RevisitMax
+	// (default 64 × RevisitMin), and halves when it changed. 0 disables.
+	RevisitMin time.Duration
+	RevisitMax time.Duration
 
 	DisableSitemaps bool          // do not read robots.txt Sitemap: lines and /sitemap.xml
 	DisableFeeds    bool          // do not follow <link rel=alternate> feeds
@@ -147,19 +162,32 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	if len(c.Seeds) == 0 {
+	if len(c.Seeds)+len(c.Feeds)+len(c.Sitemaps) == 0 {
 		return nil, fmt.Errorf("crawl config: no seeds")
 	}
-	for _, raw := range c.Seeds {
-		u, err := Canonicalize(raw)
-		if err != nil {
-			return nil, fmt.Errorf("crawl config: seed %q: %w", raw, err)
+	if c.RevisitMin > 0 && c.RevisitMax < c.RevisitMin {
+		c.RevisitMax = 64 * c.RevisitMin
+	}
+	for _, l := range []struct {
+		what string
+		urls []string
+	}{{"seed", c.Seeds}, {"feed", c.Feeds}, {"sitemap", c.Sitemaps}} {
+		for _, raw := range l.urls {
+			u, err := Canonicalize(raw)
+			if err != nil {
+				return nil, fmt.Errorf("crawl config: %s %q: %w", l.what, raw, err)
+			}
+			s.seedHosts[hostKey(u.Hostname())] = true
 		}
-		s.seedHosts[hostKey(u.Hostname())] = true
 	}
 	if c.Job == "" {
 		seeds := slices.Clone(c.Seeds)
 		slices.Sort(seeds)
+		if len(c.Feeds)+len(c.Sitemaps) > 0 {
+			more := append(slices.Clone(c.Feeds), c.Sitemaps...)
+			slices.Sort(more)
+			seeds = append(seeds, more...)
+		}
 		c.Job = "seeds-" + article.IDFor(strings.Join(seeds, "\n"))
 	}
 	for _, h := range c.Hosts {

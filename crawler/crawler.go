@@ -181,7 +181,7 @@ func (c *Crawler) newEntry(raw string, k kind, depth int, seed bool) *entry {
 		return nil
 	}
 	s := u.String()
-	return &entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != kindPage}
+	return &entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != kindPage || c.s.Recrawl}
 }
 
 func (c *Crawler) count(f func(*Stats)) {
@@ -231,6 +231,21 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			}
 		}
 	}
+	for _, l := range []struct {
+		k    kind
+		urls []string
+	}{{kindFeed, c.s.Feeds}, {kindSitemap, c.s.Sitemaps}} {
+		for _, raw := range l.urls {
+			if e := c.newEntry(raw, l.k, 0, true); e != nil {
+				t.add = append(t.add, e)
+			}
+		}
+	}
+	due, err := c.dueRevisits(time.Now())
+	if err != nil {
+		return c.Stats(), err
+	}
+	t.add = append(t.add, due...)
 	added, err := c.commit(t)
 	if err != nil {
 		return c.Stats(), err
@@ -655,6 +670,7 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 		c.resetFails(h)
 		t.state = seenRec{Pass: c.pass, State: "done", Status: status}
 		rec.Outcome = "not-modified"
+		c.planRevisit(t, e, status, rec.Outcome)
 		c.save(t, &d)
 	case status >= 300 && status < 400:
 		c.resetFails(h)
@@ -669,11 +685,13 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 			d = done{requested: true} // cancelled in the handler: leave queued
 			return
 		}
+		c.planRevisit(t, e, status, rec.Outcome)
 		c.save(t, &d)
 	default:
 		c.resetFails(h)
 		t.state = seenRec{Pass: c.pass, State: "done", Status: status}
 		rec.Outcome = "http-error"
+		c.planRevisit(t, e, status, rec.Outcome)
 		c.count(func(s *Stats) { s.Errors++ })
 		c.save(t, &d)
 	}
@@ -792,7 +810,7 @@ func (c *Crawler) redirect(e *entry, f *fetch, t *txn, rec *LogRecord, d *done) 
 func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *LogRecord) bool {
 	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
 	rec.Outcome = "ok"
-	if e.Revisit {
+	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
 		t.cond = &condRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
 	}
 	switch e.Kind {

@@ -13,15 +13,16 @@ import (
 
 // Buckets the crawler keeps in the archive's store.
 var (
-	bucketQueue  = []byte("crawl.queue")  // job → (host \x00 prio seq → entry)
-	bucketSeen   = []byte("crawl.seen")   // SURT → seenRec
-	bucketLog    = []byte("crawl.log")    // seq → LogRecord
-	bucketMeta   = []byte("crawl.meta")   // "pass" → n
-	bucketCond   = []byte("crawl.cond")   // SURT → condRec (ETag, Last-Modified, digest)
-	bucketRobots = []byte("crawl.robots") // host → robotsRec
-	bucketHosts  = []byte("crawl.hosts")  // host → end of the last request (RFC 3339), for politeness across restarts
-	keyPass      = "pass/"                // + job → pass number
-	keyPassStart = "pass-start/"          // + job → RFC 3339 start of the pass
+	bucketQueue   = []byte("crawl.queue")   // job → (host \x00 prio seq → entry)
+	bucketSeen    = []byte("crawl.seen")    // SURT → seenRec
+	bucketLog     = []byte("crawl.log")     // seq → LogRecord
+	bucketMeta    = []byte("crawl.meta")    // "pass" → n
+	bucketCond    = []byte("crawl.cond")    // SURT → condRec (ETag, Last-Modified, digest)
+	bucketRobots  = []byte("crawl.robots")  // host → robotsRec
+	bucketHosts   = []byte("crawl.hosts")   // host → end of the last request (RFC 3339), for politeness across restarts
+	bucketRevisit = []byte("crawl.revisit") // SURT → revisitRec: when a known page is checked again
+	keyPass       = "pass/"                 // + job → pass number
+	keyPassStart  = "pass-start/"           // + job → RFC 3339 start of the pass
 )
 
 // kind is what a frontier entry is fetched for.
@@ -117,7 +118,7 @@ type LogRecord struct {
 
 func ensureBuckets(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketQueue, bucketSeen, bucketLog, bucketMeta, bucketCond, bucketRobots, bucketHosts} {
+		for _, b := range [][]byte{bucketQueue, bucketSeen, bucketLog, bucketMeta, bucketCond, bucketRobots, bucketHosts, bucketRevisit} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -151,8 +152,10 @@ type txn struct {
 	add     []*entry // discovered entries (checked against the seen set)
 	cond    *condRec
 	robots  map[string]*robotsRec
-	host    string    // host that was just requested
-	hostAt  time.Time // when that request ended
+	host    string      // host that was just requested
+	hostAt  time.Time   // when that request ended
+	revisit *revisitRec // next re-check of done (nil: unchanged)
+	unvisit bool        // forget done's re-check (gone, not a page)
 }
 
 // commit applies t in one bbolt transaction and returns the entries that
@@ -213,6 +216,16 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 		}
 		if t.cond != nil && t.done != nil {
 			if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
+				return err
+			}
+		}
+		if t.done != nil && (t.revisit != nil || t.unvisit) {
+			rb := tx.Bucket(bucketRevisit)
+			if t.unvisit {
+				if err := rb.Delete([]byte(t.done.Key)); err != nil {
+					return err
+				}
+			} else if err := putJSON(rb, []byte(t.done.Key), t.revisit); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,130 @@
+package crawler
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// revisitRec schedules the next conditional re-check of a known page
+// (bucket crawl.revisit). The interval adapts: it doubles after every
+// check that found the page unchanged and halves when it had changed, so
+// pages that are still being edited are seen often and settled ones
+// rarely.
+type revisitRec struct {
+	URL     string `json:"u"`
+	Next    int64  `json:"n"` // unix ns of the next check
+	Every   int64  `json:"e"` // current interval, ns
+	Checks  int    `json:"c,omitempty"`
+	Changes int    `json:"x,omitempty"`
+}
+
+// dueRevisits returns entries for the known pages in this crawl's scope
+// whose re-check is due at now (none when RevisitMin is 0).
+func (c *Crawler) dueRevisits(now time.Time) ([]*entry, error) {
+	if c.s.RevisitMin <= 0 {
+		return nil, nil
+	}
+	var urls []string
+	err := c.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRevisit)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r revisitRec
+			if json.Unmarshal(v, &r) != nil || r.Next > now.UnixNano() {
+				return nil
+			}
+			urls = append(urls, r.URL)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crawl store: read revisits: %w", err)
+	}
+	var out []*entry
+	for _, raw := range urls {
+		u, err := Canonicalize(raw)
+		if err != nil || !c.s.inScope(u) {
+			continue
+		}
+		if e := c.newEntry(raw, kindPage, 1, false); e != nil {
+			e.Revisit = true
+			out = append(out, e)
+		}
+	}
+	if len(out) > 0 {
+		c.log.Info("known pages due for a re-check", "job", c.s.Job, "pages", len(out))
+	}
+	return out, nil
+}
+
+// planRevisit records in t when page e is to be checked again, given the
+// outcome of this fetch: later when it was unchanged (304 or the same
+// payload), sooner when it changed, never when it is gone.
+func (c *Crawler) planRevisit(t *txn, e *entry, status int, outcome string) {
+	if c.s.RevisitMin <= 0 || e.Kind != kindPage || e.Seed {
+		return
+	}
+	now := time.Now()
+	var old revisitRec
+	found := false
+	c.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketRevisit); b != nil {
+			found = getJSON(b, []byte(e.Key), &old)
+		}
+		return nil
+	})
+	lo, hi := int64(c.s.RevisitMin), int64(c.s.RevisitMax)
+	r := &revisitRec{URL: e.URL, Every: lo}
+	if found {
+		r.Every, r.Checks, r.Changes = old.Every, old.Checks+1, old.Changes
+	}
+	switch {
+	case status == http.StatusNotModified || outcome == "unchanged":
+		if found {
+			r.Every = min(r.Every*2, hi)
+		}
+	case status >= 200 && status < 300 && outcome == "ok":
+		if found {
+			r.Every = max(r.Every/2, lo)
+			r.Changes++
+		}
+	default: // gone, an error page, not HTML: stop checking
+		t.unvisit = found
+		return
+	}
+	r.Every = min(max(r.Every, lo), hi)
+	r.Next = now.Add(time.Duration(r.Every)).UnixNano()
+	t.revisit = r
+}
+
+// QueueDepth counts the entries job has queued per host (host:port), read
+// from the store, so it works while a crawl runs and between runs.
+func QueueDepth(db *bolt.DB, job string) (map[string]int, error) {
+	out := map[string]int{}
+	err := db.View(func(tx *bolt.Tx) error {
+		qb := tx.Bucket(bucketQueue)
+		if qb == nil {
+			return nil
+		}
+		q := qb.Bucket([]byte(job))
+		if q == nil {
+			return nil
+		}
+		return q.ForEach(func(k, _ []byte) error {
+			h, _, _ := bytes.Cut(k, []byte{0})
+			out[string(h)]++
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crawl store: queue depth of %s: %w", job, err)
+	}
+	return out, nil
+}
