@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -97,7 +98,8 @@ func isCorpus(dir string) bool {
 		return true
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.jsonl"))
-	return err == nil && strings.Contains(string(b[:min(len(b), 4096)]), `"body_text"`)
+	head := string(b[:min(len(b), 4096)])
+	return err == nil && (strings.Contains(head, `"body_text"`) || strings.Contains(head, `"fulltext"`))
 }
 
 func loadCorpus(dir string) ([]evalPage, error) {
@@ -129,17 +131,26 @@ func loadCorpus(dir string) ([]evalPage, error) {
 	line := 0
 	for sc.Scan() {
 		line++
+		// Fundus fields, with the L3S-GN1 names as alternatives.
 		var m struct {
 			HTML      string `json:"html"`
+			Original  string `json:"original"`
 			URL       string `json:"url"`
 			Title     string `json:"title"`
+			Headline  string `json:"headline"`
 			Published string `json:"publishing_date"`
 			Body      string `json:"body_text"`
+			FullText  string `json:"fulltext"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
 		}
-		p := evalPage{file: filepath.Join(dir, m.HTML), url: m.URL, body: m.Body, title: m.Title}
+		p := evalPage{
+			file:  filepath.Join(dir, firstNonEmpty(m.HTML, m.Original)),
+			url:   m.URL,
+			body:  firstNonEmpty(m.Body, m.FullText),
+			title: firstNonEmpty(m.Title, m.Headline),
+		}
 		for _, layout := range []string{"2006-01-02 15:04:05.999999Z07:00", "2006-01-02 15:04:05.999999"} {
 			if t, err := time.Parse(layout, m.Published); err == nil {
 				p.published = t
@@ -226,13 +237,11 @@ func readMaybeGzip(path string) ([]byte, error) {
 	return b, nil
 }
 
-// sameTitle compares titles ignoring case, spacing and quote style.
+// sameTitle compares titles by their lower-cased word tokens, so case,
+// spacing, punctuation and quote style (and the "?" that mis-encoded
+// apostrophes became in some truth files) do not count.
 func sameTitle(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`, "–", "-", "—", "-").Replace(s)
-		return strings.ToLower(collapseSpace(s))
-	}
-	return norm(a) == norm(b)
+	return slices.Equal(Tokens(strings.ToLower(a)), Tokens(strings.ToLower(b)))
 }
 
 // sameDay reports whether got falls on truth's calendar day, either in

@@ -21,6 +21,10 @@ type pageMeta struct {
 	LDArticle                                bool     // a JSON-LD object is an Article or subtype
 	Source                                   string   // syndication-source / original-source / isBasedOn
 	Description                              string
+	// TitleFromLD reports that Title is the JSON-LD headline.
+	TitleFromLD bool
+	// Headings are the texts of the page's first <h1>–<h3> elements.
+	Headings []string
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -57,6 +61,12 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 			return false
 		case "style", "noscript", "template":
 			return false
+		case "h1", "h2", "h3":
+			if len(m.Headings) < 30 {
+				if t := nodeText(n); t != "" && len(t) < 400 {
+					m.Headings = append(m.Headings, t)
+				}
+			}
 		case "time":
 			if dt := attr(n, "datetime"); dt != "" {
 				times = append(times, dt)
@@ -174,6 +184,7 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 		m.LDArticle = true
 		if m.Title == "" {
 			m.Title = collapseSpace(html.UnescapeString(firstNonEmpty(ldString(o["headline"]), ldString(o["name"]))))
+			m.TitleFromLD = m.Title != ""
 		}
 		if m.Author == "" {
 			m.Author = ldAuthors(o["author"])
