@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 
@@ -166,6 +167,32 @@ func plausibleOutlet(s string) bool {
 	switch strings.ToLower(s) {
 	case "the", "this", "it", "our", "a", "an", "here", "print", "paper":
 		return false
+	}
+	return nameShaped(s)
+}
+
+// nameConnectors may appear lower-case inside an outlet's name.
+var nameConnectors = map[string]bool{
+	"of": true, "the": true, "and": true, "&": true, "for": true, "on": true, "de": true, "del": true,
+	"la": true, "le": true, "les": true, "du": true, "des": true, "el": true, "y": true, "der": true,
+	"die": true, "das": true, "und": true, "im": true, "am": true, "blog": true, "site": true, "website": true,
+}
+
+// nameShaped reports whether a Latin-script outlet looks like a name
+// ("The Sunday Tribune", "VICE US", "example.org") rather than a clause
+// ("West Michigan at the end of August"): at most one lower-case word
+// besides connectors. Other scripts pass.
+func nameShaped(s string) bool {
+	lower := 0
+	for _, w := range strings.Fields(s) {
+		r := []rune(w)[0]
+		if !unicode.Is(unicode.Latin, r) || unicode.IsUpper(r) || nameConnectors[strings.ToLower(w)] || strings.Contains(w, ".") {
+			continue
+		}
+		// One lower-case word is allowed ("L'Écho rural").
+		if lower++; lower > 1 {
+			return false
+		}
 	}
 	return true
 }

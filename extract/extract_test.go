@@ -222,6 +222,7 @@ func TestFindAttribution(t *testing.T) {
 		{"en self credit", "This article first appeared in The Tribune.", "tribune.example", "The Tribune", "", ""},
 		{"en not a credit: year", "It first appeared in 2014, when the first cases were reported.", "", "", "", ""},
 		{"en not a credit: event", "The disease first appeared in West Michigan at the end of August.", "", "", "", ""},
+		{"en not a credit: clause at start", "First appeared in West Michigan at the end of August, the beetle spread.", "", "", "", ""},
 		{"en copy pointer is not a credit", "This article was reprinted on Wired.com.", "", "", "", ""},
 		{"en source: weak, unresolved", "Source: National Institute on Aging", "", "", "", ""},
 		{"en source: weak, known", "Source: Reuters", "", "Reuters", "reuters.com", ""},
