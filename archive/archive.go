@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
@@ -65,6 +66,9 @@ type Archive struct {
 	extractor  *extract.Extractor
 	dedupSeq   uint64 // store position the dedup checkpoint reflects
 	sinceCheck int
+	// mu lets readers (Cluster, served while a crawl runs) see the dedup
+	// index between ingests, never during one.
+	mu sync.RWMutex
 }
 
 // Open opens (creating when writable) the archive in dir and brings the
@@ -296,6 +300,8 @@ func (a *Archive) Ingest(ctx context.Context, arts []*article.Article) error {
 	if a.opt.ReadOnly {
 		return errors.New("archive opened read-only")
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	for _, art := range arts {
 		if err := art.Normalize(); err != nil {
 			return fmt.Errorf("ingest: %w", err)
@@ -381,7 +387,7 @@ func (a *Archive) reindexClusters(ctx context.Context, clusters map[string]bool)
 	var docs []index.Doc
 	var gone []string
 	for _, c := range ids {
-		members, err := a.Cluster(c)
+		members, err := a.cluster(c)
 		if err != nil {
 			return err
 		}
@@ -397,8 +403,15 @@ func (a *Archive) reindexClusters(ctx context.Context, clusters map[string]bool)
 	return nil
 }
 
-// Cluster returns the stored members of a cluster, original first.
+// Cluster returns the stored members of a cluster, original first. It is
+// safe to call while another goroutine ingests.
 func (a *Archive) Cluster(id string) ([]*article.Article, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.cluster(id)
+}
+
+func (a *Archive) cluster(id string) ([]*article.Article, error) {
 	var ids []string
 	if a.Dedup != nil {
 		ids = a.Dedup.Members(id)
@@ -469,6 +482,8 @@ func (a *Archive) Extract(ctx context.Context, in extract.Input) (*extract.Resul
 
 // Close writes the dedup checkpoint and closes the indexes and the store.
 func (a *Archive) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	var errs []error
 	if !a.opt.ReadOnly && a.Dedup != nil && a.Store != nil && a.dedupSeq != a.Store.LastSeq() {
 		errs = append(errs, a.saveDedup())

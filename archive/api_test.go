@@ -1,0 +1,126 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/store"
+)
+
+// TestRemoteMatchesLocal serves an archive's read API and checks that a
+// Remote dialled through the address file reads the same things, while
+// ingests keep running in the serving process.
+func TestRemoteMatchesLocal(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openT(t, dir)
+	defer a.Close()
+	if err := a.Ingest(ctx, testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.APIHandler())
+	defer srv.Close()
+	if _, err := DialAPI(ctx, dir); err == nil {
+		t.Fatal("DialAPI without an address file succeeded")
+	}
+	if err := WriteAPIAddr(dir, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	r, err := DialAPI(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ingest concurrently with the reads below (run with -race).
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 5 {
+			if err := a.Ingest(ctx, testArticles()[2:]); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	tests := []struct {
+		name  string
+		check func(t *testing.T)
+	}{
+		{"search", func(t *testing.T) {
+			res, err := r.Search(ctx, index.Query{Text: "breakwater", Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != 1 || res.Hits[0].Original.ID != "orig" || len(res.Hits[0].Copies) != 1 {
+				t.Fatalf("remote search: %+v", res)
+			}
+		}},
+		{"bad query", func(t *testing.T) {
+			if _, err := r.Search(ctx, index.Query{Text: `bank "interest rates`, Limit: 5}); !errors.Is(err, index.ErrBadQuery) {
+				t.Fatalf("bad query gave %v, want ErrBadQuery", err)
+			}
+		}},
+		{"articles", func(t *testing.T) {
+			arts, err := r.Articles()
+			if err != nil || len(arts) < 3 {
+				t.Fatalf("remote articles: %d, %v", len(arts), err)
+			}
+		}},
+		{"article", func(t *testing.T) {
+			art, err := r.Article("lib")
+			if err != nil || art.Title != "Eastgate library opens" || art.Role == "" {
+				t.Fatalf("remote article: %+v, %v", art, err)
+			}
+			if _, err := r.Article("nope"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("missing article gave %v, want ErrNotFound", err)
+			}
+		}},
+		{"cluster", func(t *testing.T) {
+			orig, _ := a.Article("orig")
+			m, err := r.Cluster(orig.Cluster)
+			if err != nil || len(m) != 2 || m[0].ID != "orig" {
+				t.Fatalf("remote cluster: %d members, %v", len(m), err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, tc.check)
+	}
+	wg.Wait()
+	if err := RemoveAPIAddr(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, APIAddrFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("address file still there: %v", err)
+	}
+}
+
+func TestAPILoopbackOnly(t *testing.T) {
+	a := openT(t, t.TempDir())
+	defer a.Close()
+	h := a.APIHandler()
+	tests := []struct {
+		remote, host string
+		want         int
+	}{
+		{"127.0.0.1:5000", "127.0.0.1:8080", http.StatusOK},
+		{"[::1]:5000", "localhost:8080", http.StatusOK},
+		{"192.0.2.7:5000", "127.0.0.1:8080", http.StatusForbidden},
+		{"127.0.0.1:5000", "evil.example", http.StatusForbidden},
+	}
+	for _, tc := range tests {
+		req := httptest.NewRequest(http.MethodGet, APIPrefix+"health", nil)
+		req.RemoteAddr, req.Host = tc.remote, tc.host
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("client %s host %s: %d, want %d", tc.remote, tc.host, rec.Code, tc.want)
+		}
+	}
+}
