@@ -62,6 +62,7 @@ type Result struct {
 }
 
 // Hit is one cluster: its canonical (original) article and its copies.
+// Score is the relevance (0 when the results are sorted by date).
 type Hit struct {
 	Cluster   string    `json:"cluster"`
 	Score     float64   `json:"score"`
@@ -197,10 +198,10 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 	switch sortBy {
 	case "relevance", "score":
 		req.SortByCustom(search.SortOrder{byScore, byID})
-	case "date":
-		req.SortByCustom(search.SortOrder{byDate(false), byScore, byID})
-	case "-date":
-		req.SortByCustom(search.SortOrder{byDate(true), byScore, byID})
+	case "date", "-date":
+		// Relevance plays no part in a date order: skip scoring.
+		req.SortByCustom(search.SortOrder{byDate(sortBy == "-date"), byID})
+		req.Score = bleve.ScoreNone
 	default:
 		return nil, fmt.Errorf("search: unknown sort %q (want relevance, date or -date)", q.Sort)
 	}
