@@ -187,6 +187,17 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 
+	// Wire copies: an agency dateline or copyright line.
+	if src, idx := wireCredit(blocks, a.Site); src != "" || idx >= 0 {
+		if a.Source == "" {
+			a.Source = src
+		}
+		if idx >= 0 && len(blocks) > 1 {
+			a.Boilerplate = append(a.Boilerplate, blocks[idx].Text)
+			blocks = append(blocks[:idx:idx], blocks[idx+1:]...)
+		}
+	}
+
 	// Site boilerplate learned across pages.
 	paras := make([]string, len(blocks))
 	total := 0

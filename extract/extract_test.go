@@ -254,3 +254,29 @@ func TestFindAttribution(t *testing.T) {
 		})
 	}
 }
+
+func TestWireCredit(t *testing.T) {
+	body := Block{Text: "The rest of the story goes on for a while and names nobody in particular.", Tag: "p"}
+	tests := []struct {
+		name       string
+		blocks     []Block
+		self       string
+		wantSource string
+		wantRemove int
+	}{
+		{"ap dateline", []Block{{Text: "TORONTO (AP) — Raptors guard was cleared to resume workouts.", Tag: "p"}, body}, "", "apnews.com", -1},
+		{"reuters dateline", []Block{{Text: "LOS ANGELES (Reuters) - An actress was arrested on Thursday.", Tag: "p"}, body}, "", "reuters.com", -1},
+		{"ap copyright line", []Block{body, {Text: "Copyright 2008 The Associated Press. All rights reserved. This material may not be published.", Tag: "p"}}, "", "apnews.com", 1},
+		{"agency's own page", []Block{body, {Text: "© Reuters 2008 All rights reserved", Tag: "p"}}, "reuters.com", "", 1},
+		{"no agency", []Block{{Text: "WASHINGTON — Lawmakers met on Monday.", Tag: "p"}, body}, "", "", -1},
+		{"lower-case city is no dateline", []Block{{Text: "Meanwhile (AP) reported nothing.", Tag: "p"}, body}, "", "", -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, idx := wireCredit(tc.blocks, tc.self)
+			if src != tc.wantSource || idx != tc.wantRemove {
+				t.Errorf("wireCredit = %q, %d; want %q, %d", src, idx, tc.wantSource, tc.wantRemove)
+			}
+		})
+	}
+}
