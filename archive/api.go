@@ -296,3 +296,35 @@ func (r *Remote) Articles() ([]*article.Article, error) {
 
 // Close releases nothing: the process holding the archive owns it.
 func (r *Remote) Close() error { return nil }
+
+// Sizes are an archive's headline counts, for metrics.
+type Sizes struct {
+	Articles   int    // articles in the store
+	DedupDocs  int    // documents in the dedup index
+	Stories    uint64 // documents in the search index: one per cluster or unique story
+	Syndicated uint64 // stories with at least one copy
+}
+
+// Sizes counts what the archive holds; safe while a crawl ingests.
+func (a *Archive) Sizes(ctx context.Context) (Sizes, error) {
+	s := Sizes{Articles: a.Store.Count()}
+	a.mu.RLock()
+	if a.Dedup != nil {
+		s.DedupDocs = a.Dedup.Len()
+	}
+	a.mu.RUnlock()
+	if a.Index == nil {
+		return s, nil
+	}
+	n, err := a.Index.Count()
+	if err != nil {
+		return s, fmt.Errorf("count search index: %w", err)
+	}
+	s.Stories = n
+	res, err := a.Index.Search(ctx, index.Query{Text: "copies:>0", Limit: 1})
+	if err != nil {
+		return s, fmt.Errorf("count syndicated stories: %w", err)
+	}
+	s.Syndicated = res.Total
+	return s, nil
+}

@@ -93,6 +93,13 @@ func TestRemoteMatchesLocal(t *testing.T) {
 		t.Run(tc.name, tc.check)
 	}
 	wg.Wait()
+	sz, err := a.Sizes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Sizes{Articles: 3, DedupDocs: 3, Stories: 2, Syndicated: 1}); sz != want {
+		t.Errorf("sizes %+v, want %+v", sz, want)
+	}
 	if err := RemoveAPIAddr(dir); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,276 @@
+// Package schedule runs syndex's scheduled crawls (`syndex run`): each
+// source is polled on its schedule (feeds, sitemaps, seeds and the known
+// pages whose re-check is due) and fully re-crawled on its recrawl
+// schedule, incrementally, into one archive, until the context ends. It
+// also reports what the runs did as Prometheus metrics and a health check.
+//
+// The Scheduler underneath is generic: jobs with two timers each, never
+// two runs of one job at once, a slow run delaying the next instead of
+// stacking, and named locks so that jobs sharing a host take turns. The
+// package does not crawl (package crawler), extract or index (package
+// archive), or parse the configuration (package config).
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Kind is what a run does.
+type Kind string
+
+// The kinds of run.
+const (
+	Poll    Kind = "poll"    // seeds, feeds and sitemaps again; new pages; due re-checks
+	Recrawl Kind = "recrawl" // every reachable page again, with conditional GET
+)
+
+// Timer says when something recurs; config.Schedule implements it.
+type Timer interface {
+	// Next returns the first activation strictly after t.
+	Next(t time.Time) time.Time
+	// IsZero reports that the timer never fires.
+	IsZero() bool
+}
+
+// Job is one recurring piece of work.
+type Job struct {
+	Name    string
+	Poll    Timer         // when to poll; nil or zero: only at start (and on Recrawl)
+	Recrawl Timer         // when to re-crawl fully; nil or zero: never
+	Every   time.Duration // poll interval when neither timer is set (default 1h)
+	Locks   []string      // names held exclusively while the job runs (e.g. hosts)
+	// Run does the work; it must return soon after ctx is cancelled.
+	Run func(ctx context.Context, kind Kind) error
+}
+
+// Status is what the scheduler knows about one job.
+type Status struct {
+	Name         string
+	Running      bool
+	Kind         Kind // of the current or last run
+	Runs         map[Kind]int64
+	Failures     map[Kind]int64
+	LastStart    time.Time
+	LastEnd      time.Time
+	LastSuccess  time.Time
+	LastError    string
+	LastDuration time.Duration
+	NextRun      time.Time
+}
+
+// Scheduler runs jobs on their timers.
+type Scheduler struct {
+	jobs  []Job
+	log   *slog.Logger
+	locks *lockSet
+
+	mu     sync.Mutex
+	status []Status
+}
+
+// New returns a scheduler for jobs; log may be nil (slog.Default()).
+func New(jobs []Job, log *slog.Logger) *Scheduler {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Scheduler{jobs: jobs, log: log, locks: newLockSet()}
+	for _, j := range jobs {
+		s.status = append(s.status, Status{Name: j.Name, Runs: map[Kind]int64{}, Failures: map[Kind]int64{}})
+	}
+	return s
+}
+
+// Status returns a snapshot of every job's status, in job order.
+func (s *Scheduler) Status() []Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Status, len(s.status))
+	for i, st := range s.status {
+		st.Runs, st.Failures = clone(st.Runs), clone(st.Failures)
+		out[i] = st
+	}
+	return out
+}
+
+func clone(m map[Kind]int64) map[Kind]int64 {
+	out := make(map[Kind]int64, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Scheduler) update(i int, f func(*Status)) {
+	s.mu.Lock()
+	f(&s.status[i])
+	s.mu.Unlock()
+}
+
+// Run starts every job at once and then on its timers, and returns when
+// ctx is done and every run in flight has returned.
+func (s *Scheduler) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for i := range s.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.loop(ctx, i)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func set(t Timer) bool { return t != nil && !t.IsZero() }
+
+// loop runs job i until ctx is done: one run at a time, the next planned
+// from the end of the previous one, so a slow run delays the next and
+// activations missed meanwhile collapse into one.
+func (s *Scheduler) loop(ctx context.Context, i int) {
+	j := s.jobs[i]
+	every := j.Every
+	if every <= 0 {
+		every = time.Hour
+	}
+	now := time.Now()
+	nextPoll := now
+	var nextRecrawl time.Time
+	if set(j.Recrawl) {
+		nextRecrawl = j.Recrawl.Next(now)
+	}
+	for {
+		due := nextPoll
+		if due.IsZero() || (!nextRecrawl.IsZero() && nextRecrawl.Before(due)) {
+			due = nextRecrawl
+		}
+		if due.IsZero() {
+			s.log.Info("job has nothing more scheduled", "job", j.Name)
+			<-ctx.Done()
+			return
+		}
+		s.update(i, func(st *Status) { st.NextRun = due })
+		if !sleepUntil(ctx, due) {
+			return
+		}
+		kind := Poll
+		if !nextRecrawl.IsZero() && !nextRecrawl.After(time.Now()) {
+			kind = Recrawl
+		}
+		release, err := s.locks.acquire(ctx, j.Locks)
+		if err != nil {
+			return
+		}
+		start := time.Now()
+		s.update(i, func(st *Status) { st.Running, st.Kind, st.LastStart = true, kind, start })
+		s.log.Info("run starts", "job", j.Name, "kind", kind)
+		err = run(ctx, j, kind)
+		release()
+		end := time.Now()
+		cancelled := ctx.Err() != nil
+		s.update(i, func(st *Status) {
+			st.Running, st.LastEnd, st.LastDuration = false, end, end.Sub(start)
+			st.Runs[kind]++
+			switch {
+			case err == nil:
+				st.LastSuccess, st.LastError = end, ""
+			case !cancelled:
+				st.Failures[kind]++
+				st.LastError = err.Error()
+			}
+		})
+		switch {
+		case cancelled:
+			s.log.Info("run interrupted by shutdown", "job", j.Name, "kind", kind, "took", end.Sub(start).Round(time.Millisecond))
+			return
+		case err != nil:
+			s.log.Error("run failed", "job", j.Name, "kind", kind, "err", err, "took", end.Sub(start).Round(time.Millisecond))
+		default:
+			s.log.Info("run done", "job", j.Name, "kind", kind, "took", end.Sub(start).Round(time.Millisecond))
+		}
+		if kind == Recrawl {
+			nextRecrawl = j.Recrawl.Next(end)
+		}
+		switch {
+		case set(j.Poll):
+			nextPoll = j.Poll.Next(end)
+		case set(j.Recrawl):
+			nextPoll = time.Time{}
+		default:
+			nextPoll = end.Add(every)
+		}
+	}
+}
+
+// run calls j.Run, turning a panic into an error so that one bad run does
+// not end the process.
+func run(ctx context.Context, j Job, kind Kind) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s run of %s panicked: %v", kind, j.Name, r)
+		}
+	}()
+	return j.Run(ctx, kind)
+}
+
+// sleepUntil waits for t; false when ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}
+
+// lockSet is a set of named exclusive locks, taken in sorted order so that
+// jobs sharing several names cannot deadlock.
+type lockSet struct {
+	mu sync.Mutex
+	m  map[string]chan struct{}
+}
+
+func newLockSet() *lockSet { return &lockSet{m: map[string]chan struct{}{}} }
+
+func (l *lockSet) ch(name string) chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.m[name]
+	if c == nil {
+		c = make(chan struct{}, 1)
+		l.m[name] = c
+	}
+	return c
+}
+
+// acquire takes every lock in names, or none when ctx ends first.
+func (l *lockSet) acquire(ctx context.Context, names []string) (release func(), err error) {
+	names = slices.Compact(slices.Sorted(slices.Values(names)))
+	var held []chan struct{}
+	release = func() {
+		for _, c := range held {
+			<-c
+		}
+	}
+	for _, n := range names {
+		c := l.ch(n)
+		select {
+		case c <- struct{}{}:
+			held = append(held, c)
+		case <-ctx.Done():
+			release()
+			return nil, ctx.Err()
+		}
+	}
+	return release, nil
+}
