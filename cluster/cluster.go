@@ -1,0 +1,279 @@
+// Package cluster carries articles from crawl workers to the one indexer
+// of a scaled-out syndex: workers extract the pages they fetch and publish
+// the Articles to a Redis Stream; the indexer reads the stream through a
+// consumer group, hands each batch to dedup and the search index
+// (archive.Ingest) and acknowledges only after the batch is stored, so an
+// indexer that dies mid-batch loses nothing: its unacknowledged messages
+// are delivered again, to itself on restart or to another indexer once
+// they have been idle long enough.
+//
+// It does not own the shared frontier or politeness (crawler.SharedFrontier)
+// and does not deduplicate or index anything itself.
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/extract"
+)
+
+// Group is the consumer group the indexer reads the stream with.
+const Group = "indexer"
+
+// field is the stream entry field holding an Article as JSON.
+const field = "article"
+
+// StreamKey names namespace ns's article stream (same hash tag as the
+// shared frontier's keys).
+func StreamKey(ns string) string { return crawler.KeyPrefix(ns) + "articles" }
+
+// Publisher appends Articles to a namespace's stream.
+type Publisher struct {
+	rdb    *redis.Client
+	stream string
+}
+
+// NewPublisher publishes to namespace ns's stream over rdb.
+func NewPublisher(rdb *redis.Client, ns string) *Publisher {
+	return &Publisher{rdb: rdb, stream: StreamKey(ns)}
+}
+
+// Publish appends a to the stream.
+func (p *Publisher) Publish(ctx context.Context, a *article.Article) error {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("encode article %s: %w", a.URL, err)
+	}
+	if err := p.rdb.XAdd(ctx, &redis.XAddArgs{Stream: p.stream, Values: []any{field, b}}).Err(); err != nil {
+		return fmt.Errorf("publish article %s to %s: %w", a.URL, p.stream, err)
+	}
+	return nil
+}
+
+// Handler returns the page handler of a worker: each page is extracted
+// with ex and, when it is an article, published. Extraction failures are
+// logged and counted, never fatal; a publish failure is returned (the
+// crawler logs it and counts a handler error).
+func Handler(ex *extract.Extractor, pub *Publisher, counts *archive.PageCounts, log *slog.Logger) crawler.Handler {
+	if counts == nil {
+		counts = &archive.PageCounts{}
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, p *crawler.Page) error {
+		counts.Pages.Add(1)
+		res, err := ex.Extract(ctx, extract.Input{URL: p.FinalURL, HTML: p.Body, ContentType: p.Header.Get("Content-Type"), Fetched: p.Fetched})
+		if err != nil {
+			counts.Failed.Add(1)
+			log.Warn("extract failed", "url", p.FinalURL, "err", err)
+			return nil
+		}
+		if !res.IsArticle || res.Article == nil {
+			counts.Skipped.Add(1)
+			return nil
+		}
+		art := res.Article
+		art.WARC = p.WARC
+		if art.Published.IsZero() && !p.Hints.Published.IsZero() {
+			art.Published = p.Hints.Published
+		}
+		if art.Title == "" && p.Hints.Title != "" {
+			art.Title = p.Hints.Title
+		}
+		if err := pub.Publish(ctx, art); err != nil {
+			return err
+		}
+		counts.Articles.Add(1)
+		return nil
+	}
+}
+
+// IngestFunc stores a batch of Articles; (*archive.Archive).Ingest fits.
+type IngestFunc func(ctx context.Context, arts []*article.Article) error
+
+// IndexerOptions tune an Indexer. Zero values mean the defaults.
+type IndexerOptions struct {
+	Consumer string        // this indexer's name in the group (default host-pid)
+	Batch    int           // messages per read and per ingest (default 100)
+	Block    time.Duration // longest wait for new messages (default 1s)
+	// MinIdle is how long a message delivered to another consumer must
+	// sit unacknowledged before this one takes it over (default 1m).
+	MinIdle time.Duration
+	Logger  *slog.Logger
+}
+
+// Indexer consumes a namespace's article stream.
+type Indexer struct {
+	rdb    *redis.Client
+	stream string
+	opt    IndexerOptions
+	log    *slog.Logger
+}
+
+// IndexStats counts what an Indexer did.
+type IndexStats struct {
+	Articles    int64 `json:"articles"`    // ingested and acknowledged
+	Redelivered int64 `json:"redelivered"` // messages read again after a crash (own or another consumer's)
+	Bad         int64 `json:"bad"`         // undecodable messages, acknowledged and dropped
+}
+
+// NewIndexer reads namespace ns's stream over rdb.
+func NewIndexer(rdb *redis.Client, ns string, opt IndexerOptions) *Indexer {
+	if opt.Consumer == "" {
+		host, _ := os.Hostname()
+		opt.Consumer = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 100
+	}
+	if opt.Block <= 0 {
+		opt.Block = time.Second
+	}
+	if opt.MinIdle <= 0 {
+		opt.MinIdle = time.Minute
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	return &Indexer{rdb: rdb, stream: StreamKey(ns), opt: opt, log: opt.Logger}
+}
+
+// Run consumes the stream, ingesting and then acknowledging each batch:
+// first the messages this consumer had read but not acknowledged (a
+// restart after a crash), then messages other consumers left idle longer
+// than MinIdle, then new ones. It returns when ctx is cancelled, when an
+// ingest fails (the batch stays pending and is delivered again), or when
+// stop is not nil, reports true, and every message has been acknowledged.
+func (ix *Indexer) Run(ctx context.Context, ingest IngestFunc, stop func(context.Context) (bool, error)) (IndexStats, error) {
+	var st IndexStats
+	err := ix.rdb.XGroupCreateMkStream(ctx, ix.stream, Group, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return st, fmt.Errorf("create consumer group on %s: %w", ix.stream, err)
+	}
+	// Our own pending messages, from before a crash.
+	for {
+		res, err := ix.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: ix.opt.Consumer,
+			Streams: []string{ix.stream, "0"}, Count: int64(ix.opt.Batch), Block: -1}).Result()
+		if err != nil {
+			return st, ix.readErr(ctx, err)
+		}
+		if len(res) == 0 || len(res[0].Messages) == 0 {
+			break
+		}
+		st.Redelivered += int64(len(res[0].Messages))
+		if err := ix.handle(ctx, res[0].Messages, ingest, &st); err != nil {
+			return st, err
+		}
+	}
+	for ctx.Err() == nil {
+		msgs, _, err := ix.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: ix.stream, Group: Group, Consumer: ix.opt.Consumer,
+			MinIdle: ix.opt.MinIdle, Start: "0-0", Count: int64(ix.opt.Batch)}).Result()
+		if err != nil {
+			return st, ix.readErr(ctx, err)
+		}
+		if len(msgs) > 0 {
+			st.Redelivered += int64(len(msgs))
+			ix.log.Warn("took over unacknowledged articles", "stream", ix.stream, "messages", len(msgs))
+			if err := ix.handle(ctx, msgs, ingest, &st); err != nil {
+				return st, err
+			}
+			continue
+		}
+		finished := false
+		block := ix.opt.Block
+		if stop != nil {
+			if finished, err = stop(ctx); err != nil {
+				return st, fmt.Errorf("indexer stop check: %w", err)
+			}
+			if finished {
+				block = -1 // no wait: drain what is there
+			}
+		}
+		res, err := ix.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: ix.opt.Consumer,
+			Streams: []string{ix.stream, ">"}, Count: int64(ix.opt.Batch), Block: block}).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return st, ix.readErr(ctx, err)
+		}
+		if len(res) > 0 && len(res[0].Messages) > 0 {
+			if err := ix.handle(ctx, res[0].Messages, ingest, &st); err != nil {
+				return st, err
+			}
+			continue
+		}
+		if finished {
+			p, err := ix.rdb.XPending(ctx, ix.stream, Group).Result()
+			if err != nil {
+				return st, ix.readErr(ctx, err)
+			}
+			if p.Count == 0 {
+				return st, nil
+			}
+			// Another consumer holds messages: wait until they are ours
+			// to take (MinIdle) or acknowledged.
+			sleep(ctx, min(ix.opt.Block, ix.opt.MinIdle/4+time.Millisecond))
+		}
+	}
+	return st, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// readErr wraps a Redis error; cancellation is not an error.
+func (ix *Indexer) readErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("read %s: %w", ix.stream, err)
+}
+
+// handle ingests msgs as one batch, then acknowledges and deletes them.
+func (ix *Indexer) handle(ctx context.Context, msgs []redis.XMessage, ingest IngestFunc, st *IndexStats) error {
+	ids := make([]string, 0, len(msgs))
+	arts := make([]*article.Article, 0, len(msgs))
+	for _, m := range msgs {
+		ids = append(ids, m.ID)
+		raw, _ := m.Values[field].(string)
+		a := new(article.Article)
+		if err := json.Unmarshal([]byte(raw), a); err != nil || raw == "" {
+			st.Bad++
+			ix.log.Error("undecodable article in stream: dropped", "stream", ix.stream, "id", m.ID, "err", err)
+			continue
+		}
+		arts = append(arts, a)
+	}
+	if len(arts) > 0 {
+		if err := ingest(ctx, arts); err != nil {
+			return fmt.Errorf("ingest %d articles from %s (%s…%s): %w", len(arts), ix.stream, ids[0], ids[len(ids)-1], err)
+		}
+	}
+	// Acknowledge even while shutting down: the batch is stored.
+	bg := context.WithoutCancel(ctx)
+	p := ix.rdb.TxPipeline()
+	p.XAck(bg, ix.stream, Group, ids...)
+	p.XDel(bg, ix.stream, ids...)
+	if _, err := p.Exec(bg); err != nil {
+		return fmt.Errorf("acknowledge %d articles on %s: %w", len(ids), ix.stream, err)
+	}
+	st.Articles += int64(len(arts))
+	return nil
+}
