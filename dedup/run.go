@@ -34,6 +34,7 @@ type LineError struct {
 	Errs  []error // one per line, naming the line
 }
 
+// Error lists the first few bad lines and how many more there are.
 func (e *LineError) Error() string {
 	const show = 5
 	var b strings.Builder
