@@ -16,6 +16,25 @@ var (
 	sectionPathRE = regexp.MustCompile(`(?i)^/((tag|tags|category|categories|section|sections|topic|topics|author|authors|page|search|archive|archives|feed|rubrique|thema|themen|kategorie|tema|temas|rubrik)(/|$))|/page/\d+/?$`)
 )
 
+// articleLeafRE matches the last path segment of an article URL: a
+// document with an extension, a slug of several words or a long number.
+var articleLeafRE = regexp.MustCompile(`(?i)(\.[a-z]{2,5}$|-[^-/]+-|\d{4,})`)
+
+// substantial reports whether text reads like an article body: at least
+// three paragraphs of 120+ bytes and 800 bytes in all.
+func substantial(text string) bool {
+	if len(text) < 800 {
+		return false
+	}
+	n := 0
+	for _, p := range strings.Split(text, "\n\n") {
+		if len(p) >= 120 {
+			n++
+		}
+	}
+	return n >= 3
+}
+
 // minArticleText is the least main text, in bytes, an article has.
 const minArticleText = 250
 
@@ -37,14 +56,23 @@ func classify(rawURL string, m pageMeta, doc *html.Node, text string) (bool, str
 	case m.OGType == "article" && (path != "/" || len(text) >= minArticleText):
 		return true, "og:type is article"
 	}
-	if path == "/" || path == "" {
+	query := ""
+	if u, err := url.Parse(rawURL); err == nil {
+		query = u.RawQuery
+	}
+	slug := path[strings.LastIndex(strings.TrimSuffix(path, "/"), "/")+1:]
+	leafLike := articleLeafRE.MatchString(slug)
+	if (path == "/" || path == "") && query == "" {
 		return false, "site home page"
 	}
-	if sectionPathRE.MatchString(path) {
+	if sectionPathRE.MatchString(path) && !leafLike {
 		return false, "listing URL " + path
 	}
 	if m.OGType == "website" && !datedPathRE.MatchString(path) && ld > 0.3 {
 		return false, fmt.Sprintf("og:type website with link density %.2f", ld)
+	}
+	if substantial(text) {
+		return true, fmt.Sprintf("substantial main text (%d bytes)", len(text))
 	}
 	if ld > 0.5 {
 		return false, fmt.Sprintf("page is mostly links (density %.2f)", ld)
@@ -55,8 +83,7 @@ func classify(rawURL string, m pageMeta, doc *html.Node, text string) (bool, str
 	if datedPathRE.MatchString(path) {
 		return true, "dated article URL"
 	}
-	slug := path[strings.LastIndex(strings.TrimSuffix(path, "/"), "/")+1:]
-	if strings.Count(slug, "-") >= 2 || strings.HasSuffix(slug, ".html") || strings.HasSuffix(slug, ".htm") {
+	if leafLike {
 		return true, "article slug URL with main text"
 	}
 	return true, fmt.Sprintf("main text of %d bytes, link density %.2f", len(text), ld)

@@ -29,6 +29,7 @@ type CorpusScore struct {
 	TitlePages, DatePages       int
 	TitleAccuracy, DateAccuracy float64
 	MsPerPage                   float64 // mean wall time of Extract
+	ArticleRate                 float64 // share of pages classified as articles
 	Failed                      int     // pages Extract returned an error for
 }
 
@@ -78,7 +79,7 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 			return out, err
 		}
 		out.Corpora = append(out.Corpora, cs)
-		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\texact=%.3f\tms/page=%.1f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, cs.Accuracy, cs.MsPerPage)
+		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\texact=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
 		if cs.TitlePages > 0 {
 			fmt.Fprintf(w, "\ttitle=%.3f(%d)", cs.TitleAccuracy, cs.TitlePages)
 		}
@@ -170,7 +171,7 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	ex := New(Options{})
 	scores := make([]PageScore, 0, len(pages))
 	var elapsed time.Duration
-	var titleOK, dateOK int
+	var titleOK, dateOK, articles int
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return cs, err
@@ -187,6 +188,9 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 			cs.Failed++
 		} else {
 			predicted = res.Article.Text
+			if res.IsArticle {
+				articles++
+			}
 		}
 		scores = append(scores, ScorePage(p.body, predicted))
 		if p.title != "" {
@@ -205,6 +209,7 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	cs.Precision, cs.Recall, cs.F1, cs.Accuracy = Totals(scores)
 	if len(pages) > 0 {
 		cs.MsPerPage = float64(elapsed.Microseconds()) / 1000 / float64(len(pages))
+		cs.ArticleRate = float64(articles) / float64(len(pages))
 	}
 	if cs.TitlePages > 0 {
 		cs.TitleAccuracy = float64(titleOK) / float64(cs.TitlePages)
