@@ -285,8 +285,10 @@ func mustURL(s string) *url.URL {
 	return u
 }
 
-// Close finishes the WARC file. The store stays open (it is the caller's).
+// Close finishes the WARC file and drops idle connections. The store
+// stays open (it is the caller's).
 func (c *Crawler) Close() error {
+	c.tr.base.CloseIdleConnections()
 	if c.w == nil {
 		return nil
 	}

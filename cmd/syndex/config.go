@@ -92,10 +92,11 @@ func fileDedupConfig(c *config.Config) dedup.Config {
 	return d
 }
 
-// fileCrawlerConfig maps the file's crawl settings, and src's seeds and
-// overrides when src is not nil, onto a crawler.Config. The source's
-// sitemaps and feeds are not passed: the crawler discovers them from
-// robots.txt, /sitemap.xml and <link rel=alternate>.
+// fileCrawlerConfig maps the file's crawl settings, and src's seeds,
+// feeds, sitemaps and overrides when src is not nil, onto a
+// crawler.Config. With discover: false the crawler reads only the listed
+// feeds and sitemaps, not robots.txt Sitemap: lines, /sitemap.xml or
+// <link rel=alternate>.
 func fileCrawlerConfig(c *config.Config, src *config.Source) crawler.Config {
 	cc := crawler.Config{
 		UserAgent:       c.UserAgentString(),
@@ -113,6 +114,11 @@ func fileCrawlerConfig(c *config.Config, src *config.Source) crawler.Config {
 		return cc
 	}
 	cc.Seeds = slices.Clone(src.Seeds)
+	cc.Feeds = slices.Clone(src.Feeds)
+	cc.Sitemaps = slices.Clone(src.Sitemaps)
+	if !src.AutoDiscover() {
+		cc.DisableSitemaps, cc.DisableFeeds = true, true
+	}
 	cc.Include = append(cc.Include, src.Include...)
 	cc.Exclude = append(cc.Exclude, src.Exclude...)
 	if src.Delay > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,11 +31,13 @@ func init() {
 			for i := range c.Sources {
 				src := c.Sources[i]
 				cc.Seeds = append(cc.Seeds, src.Seeds...)
+				cc.Feeds = append(cc.Feeds, src.Feeds...)
+				cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
 				cc.Include = append(cc.Include, src.Include...)
 				cc.Exclude = append(cc.Exclude, src.Exclude...)
 			}
 			cc.Seeds = append(cc.Seeds, seeds...)
-			for _, s := range cc.Seeds {
+			for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
 				if article.SiteOf(s) == "" {
 					return usagef("seed %q is not an absolute URL", s)
 				}

@@ -24,7 +24,7 @@ func init() {
 				return usagef("--format %q: want jsonl or csv", format)
 			}
 			out, _ := cmd.Flags().GetString("out")
-			a, err := openArchiveStore(cmd.Context(), cmd)
+			a, err := openReader(cmd.Context(), cmd, false)
 			if err != nil {
 				return err
 			}
@@ -41,7 +41,7 @@ func init() {
 				cw = csv.NewWriter(bw)
 				cw.Write([]string{"id", "url", "site", "title", "author", "published", "fetched", "lang", "canonical", "source", "cluster", "role", "original", "similarity", "text"})
 			}
-			for art, err := range a.Store.Articles(0) {
+			for art, err := range allArticles(cmd.Context(), a) {
 				if err != nil {
 					return err
 				}

@@ -45,7 +45,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			a, err := openArchiveStore(cmd.Context(), cmd)
+			a, err := openReader(cmd.Context(), cmd, false)
 			if err != nil {
 				return err
 			}

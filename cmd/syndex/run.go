@@ -1,88 +1,196 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/schedule"
+	"github.com/syndex/syndex/web"
 )
 
-// defaultEvery is how often a source without a schedule is crawled.
+// defaultEvery is how often a source without a schedule is polled.
 const defaultEvery = time.Hour
+
+// shutdownGrace bounds a clean shutdown after SIGINT/SIGTERM; past it the
+// process exits 1 (the store and frontier are crash-safe, so the next
+// start resumes as after kill -9).
+const shutdownGrace = 9 * time.Second
 
 func init() {
 	cmd := &cobra.Command{
-		Use:   "run [--config FILE]",
+		Use:   "run --config FILE [--addr HOST:PORT]",
 		Short: "Scheduled mode: crawl each source on its schedule until SIGINT/SIGTERM",
+		Long: `Crawl each configured source on its schedule until SIGINT or SIGTERM: feeds, sitemaps
+and seeds are polled on "schedule", known pages are re-checked with conditional GET on an
+adaptive interval, and the whole source is re-crawled on "recrawl". New and changed articles
+are extracted, deduplicated and indexed as they arrive.
+
+While it runs, the process serves the web UI, the archive's read API, /metrics (Prometheus)
+and /healthz on serve.addr (or --addr), and writes that address to api.addr in the archive,
+so that search, report, export and serve on the same archive go through it.`,
 		Example: `  syndex run --config syndex.yaml
-  syndex config example > syndex.yaml && syndex run --config syndex.yaml`,
+  syndex run --config syndex.yaml --addr 127.0.0.1:9100 --log-level info`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			path, _ := cmd.Flags().GetString("config")
-			if path == "" {
-				return usagef("run: --config FILE is required (see `syndex config example`)")
-			}
-			c, opt, err := configArchive(cmd)
-			if err != nil {
-				return err
-			}
-			if len(c.Sources) == 0 {
-				return usagef("run: %s has no sources", path)
-			}
-			ctx, cancel := signalContext(cmd.Context())
-			defer cancel()
-			a, err := archive.Open(ctx, dataDir(cmd), opt)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			next := make([]time.Time, len(c.Sources)) // zero: due now
-			for ctx.Err() == nil {
-				now := time.Now()
-				due, wait := -1, time.Duration(-1)
-				for i, t := range next {
-					if d := t.Sub(now); due < 0 || d < wait {
-						due, wait = i, d
-					}
-				}
-				if wait > 0 {
-					select {
-					case <-ctx.Done():
-						continue
-					case <-time.After(wait):
-					}
-				}
-				src := &c.Sources[due]
-				start := time.Now()
-				counts := &archive.PageCounts{}
-				st, err := a.Crawl(ctx, fileCrawlerConfig(c, src), counts, nil)
-				if err != nil && ctx.Err() == nil {
-					slog.Error("source run failed", "source", src.Name, "err", err)
-				} else {
-					slog.Info("source run done", "source", src.Name, "pages", st.Pages, "articles", counts.Articles.Load(), "took", time.Since(start).Round(time.Millisecond))
-				}
-				// A slow run delays the next one; runs never stack.
-				next[due] = nextRun(src, time.Now())
-			}
-			fmt.Fprintln(os.Stderr, "syndex run: stopping; archive flushed")
-			return nil
-		},
+		RunE:  runScheduled,
 	}
+	cmd.Flags().String("addr", "", "address for the UI, read API, /metrics and /healthz (default serve.addr; port 0 picks a free one)")
 	rootCmd.AddCommand(cmd)
 }
 
-// nextRun is when a source should run again after a run that ended at t.
-func nextRun(src *config.Source, t time.Time) time.Time {
-	if !src.Schedule.IsZero() {
-		return src.Schedule.Next(t)
+func runScheduled(cmd *cobra.Command, args []string) error {
+	path, _ := cmd.Flags().GetString("config")
+	if path == "" {
+		return usagef("run: --config FILE is required (see `syndex config example`)")
 	}
-	if !src.Recrawl.IsZero() {
-		return src.Recrawl.Next(t)
+	c, opt, err := configArchive(cmd)
+	if err != nil {
+		return err
 	}
-	return t.Add(defaultEvery)
+	if len(c.Sources) == 0 {
+		return usagef("run: %s has no sources", path)
+	}
+	if !cmd.Flags().Changed("log-level") {
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	}
+	addr := c.Serve.Addr
+	if a, _ := cmd.Flags().GetString("addr"); a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return usagef("run: --addr %q is not host:port", a)
+		}
+		addr = a
+	}
+	dir := dataDir(cmd)
+	ctx, cancel := signalContext(cmd.Context())
+	defer cancel()
+	// A shutdown that hangs must not outlive its bound.
+	stopWatch := context.AfterFunc(ctx, func() {
+		time.AfterFunc(shutdownGrace, func() {
+			fmt.Fprintf(os.Stderr, "syndex: run: shutdown took longer than %s; exiting (the next start resumes)\n", shutdownGrace)
+			os.Exit(1)
+		})
+	})
+	defer stopWatch()
+
+	a, err := archive.Open(ctx, dir, opt)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			a.Close()
+		}
+	}()
+	runner := schedule.NewRunner(a, runSources(c, dir), slog.Default())
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usagef("run: listen on %s: %v (set serve.addr or --addr; port 0 picks a free port)", addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", runner.Handler())
+	mux.Handle("/healthz", runner.Handler())
+	mux.Handle(archive.APIPrefix, a.APIHandler())
+	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir)}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if err := archive.WriteAPIAddr(a.Dir, base); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer archive.RemoveAPIAddr(a.Dir)
+	slog.Info("syndex run started", "archive", a.Dir, "sources", len(c.Sources), "addr", base, "pid", os.Getpid())
+	fmt.Fprintf(os.Stderr, "syndex run: %d sources into %s; UI, API and /metrics on %s (SIGINT/SIGTERM to stop)\n", len(c.Sources), a.Dir, base)
+
+	runErr := make(chan error, 1)
+	go func() { runErr <- runner.Run(ctx) }()
+	select {
+	case err := <-served:
+		cancel()
+		<-runErr
+		return fmt.Errorf("run: serve %s: %w", base, err)
+	case <-runErr:
+	}
+	// Stop taking work (done: ctx is cancelled and every run returned),
+	// then stop serving and flush the archive (deferred a.Close).
+	sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		srv.Close()
+	}
+	if err := archive.RemoveAPIAddr(a.Dir); err != nil {
+		slog.Warn("remove api address", "err", err)
+	}
+	closed = true
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("run: close archive %s: %w", a.Dir, err)
+	}
+	fmt.Fprintln(os.Stderr, "syndex run: stopped; archive flushed")
+	return nil
+}
+
+// runSources turns the configured sources into what the runner crawls:
+// each its own frontier (job "source:NAME"), feeds and sitemaps as listed,
+// discovery as configured, a stats file, and known pages re-checked from
+// one poll interval on.
+func runSources(c *config.Config, dir string) []schedule.Source {
+	var out []schedule.Source
+	for i := range c.Sources {
+		src := &c.Sources[i]
+		cc := fileCrawlerConfig(c, src)
+		cc.Job = "source:" + src.Name
+		cc.StatsFile = filepath.Join(dir, "stats-"+fileSafe(src.Name)+".json")
+		cc.RevisitMin = pollInterval(src)
+		out = append(out, schedule.Source{Name: src.Name, Crawl: cc, Poll: timer(src.Schedule), Recrawl: timer(src.Recrawl)})
+	}
+	return out
+}
+
+// timer returns s as a schedule.Timer, nil when unset.
+func timer(s config.Schedule) schedule.Timer {
+	if s.IsZero() {
+		return nil
+	}
+	return s
+}
+
+// pollInterval is the typical gap between two polls of src: the first
+// re-check of a known page comes after one.
+func pollInterval(src *config.Source) time.Duration {
+	for _, s := range []config.Schedule{src.Schedule, src.Recrawl} {
+		if s.IsZero() {
+			continue
+		}
+		if d := s.Interval(); d > 0 {
+			return d
+		}
+		n1 := s.Next(time.Now())
+		if d := s.Next(n1).Sub(n1); d > 0 {
+			return d
+		}
+	}
+	return defaultEvery
+}
+
+// fileSafe maps a source name to a file name part.
+func fileSafe(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, name)
 }

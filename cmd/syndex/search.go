@@ -45,7 +45,7 @@ func init() {
 			default:
 				return usagef("--sort %q: want relevance, date or -date", sort)
 			}
-			a, err := openArchiveRead(cmd.Context(), cmd)
+			a, err := openReader(cmd.Context(), cmd, true)
 			if err != nil {
 				return err
 			}

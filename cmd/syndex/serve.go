@@ -35,7 +35,7 @@ func init() {
 			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			a, err := openArchiveRead(ctx, cmd)
+			a, err := openReader(ctx, cmd, true)
 			if err != nil {
 				return err
 			}
@@ -45,10 +45,10 @@ func init() {
 				return usagef("serve: listen on %s: %v", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir), AllowedHosts: hosts}),
+				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(dataDir(cmd), archive.WARCDir), AllowedHosts: hosts}),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
-			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", a.Dir, ln.Addr())
+			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", dataDir(cmd), ln.Addr())
 			go func() {
 				<-ctx.Done()
 				sctx, c := context.WithTimeout(context.Background(), 5*time.Second)

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/web"
+)
+
+// reader is what the read commands (search, report, export, serve) need
+// from an archive: the archive itself, or the read API of the `syndex run`
+// process that holds it.
+type reader interface {
+	web.Backend
+	Close() error
+}
+
+// openReader opens the archive named by --data for reading (with its
+// search index when withIndex). When another process holds the archive
+// and serves its read API (`syndex run` writes api.addr), it reads through
+// that API instead; otherwise the "archive in use by pid N" error stands.
+func openReader(ctx context.Context, cmd *cobra.Command, withIndex bool) (reader, error) {
+	var a *archive.Archive
+	var err error
+	if withIndex {
+		a, err = openArchiveRead(ctx, cmd)
+	} else {
+		a, err = openArchiveStore(ctx, cmd)
+	}
+	if err == nil {
+		return a, nil
+	}
+	if !errors.Is(err, store.ErrLocked) {
+		return nil, err
+	}
+	r, rerr := archive.DialAPI(ctx, dataDir(cmd))
+	if rerr != nil {
+		return nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
+	}
+	slog.Info("archive held by another process; reading through its API", "dir", dataDir(cmd), "api", r.Base)
+	return r, nil
+}
+
+// allArticles streams a reader's articles in arrival order.
+func allArticles(ctx context.Context, r reader) iter.Seq2[*article.Article, error] {
+	switch r := r.(type) {
+	case *archive.Archive:
+		return r.Store.Articles(0)
+	case *archive.Remote:
+		return r.All(ctx)
+	}
+	return func(yield func(*article.Article, error) bool) {
+		arts, err := r.Articles()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for _, a := range arts {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
+}
