@@ -113,3 +113,43 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+// TestConcurrentExtract shares one Extractor (and its site model) between
+// goroutines; run with -race.
+func TestConcurrentExtract(t *testing.T) {
+	files := []string{"republisher.html", "republisher-2.html", "republisher-3.html"}
+	pages := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(filepath.Join(fixtures, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages[i] = b
+	}
+	ex := New(Options{BoilerplatePages: 3})
+	const rounds = 4
+	errs := make(chan error, rounds*len(files))
+	for r := range rounds {
+		for i := range files {
+			go func() {
+				// Each page is fetched several times under its own URL:
+				// re-fetches must not count as new pages.
+				u := "https://commonswire.example/story/" + files[i]
+				_, err := ex.Extract(context.Background(), Input{URL: u, HTML: pages[i], Fetched: time.Unix(int64(r), 0)})
+				errs <- err
+			}()
+		}
+	}
+	for range rounds * len(files) {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := ex.Extract(context.Background(), Input{URL: "https://commonswire.example/story/" + files[1], HTML: pages[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(res.Article.Text, "Independent journalism needs readers") || !strings.Contains(res.Article.Text, "harbor commission") {
+		t.Errorf("after three distinct pages the appeal should be learned and the story kept: %q", res.Article.Text)
+	}
+}
