@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cluster"
+	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/store"
+)
+
+// frontierEnv names the environment variable --frontier falls back to.
+const frontierEnv = "SYNDEX_FRONTIER"
+
+// frontierURL returns --frontier, else $SYNDEX_FRONTIER; it is required.
+func frontierURL(cmd *cobra.Command) (string, error) {
+	u, _ := cmd.Flags().GetString("frontier")
+	if u == "" {
+		u = os.Getenv(frontierEnv)
+	}
+	if u == "" {
+		return "", usagef("--frontier redis://HOST:PORT is required (or $%s)", frontierEnv)
+	}
+	if _, err := crawler.ParseRedisURL(u); err != nil {
+		return "", asUsage(err)
+	}
+	return u, nil
+}
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "worker --frontier redis://HOST:PORT [--namespace NAME] [--seed URL]... [--config FILE] [--concurrency N] [--lease DUR]",
+		Short: "Crawl as one of several workers sharing a Redis frontier; articles go to the indexer's stream",
+		Long: "Crawl as one of several workers (on one or many machines) that share a frontier, seen set,\n" +
+			"robots.txt cache and per-host politeness in Redis. The worker's --data directory holds only its\n" +
+			"own WARC files and fetch log; extracted articles are published to the namespace's Redis Stream\n" +
+			"for `syndex index`. The worker exits when no URL is queued or being fetched by any worker.",
+		Example: `  syndex worker --frontier redis://10.0.0.5:6379/0 --data /var/syndex/w1 --config syndex.yaml
+  syndex worker --frontier redis://127.0.0.1:6379 --namespace news --seed https://example.org/ --data w2`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			furl, err := frontierURL(cmd)
+			if err != nil {
+				return err
+			}
+			c, _, err := configArchive(cmd)
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			seeds, _ := f.GetStringArray("seed")
+			cc := fileCrawlerConfig(c, nil)
+			for i := range c.Sources {
+				src := c.Sources[i]
+				cc.Seeds = append(cc.Seeds, src.Seeds...)
+				cc.Include = append(cc.Include, src.Include...)
+				cc.Exclude = append(cc.Exclude, src.Exclude...)
+			}
+			cc.Seeds = append(cc.Seeds, seeds...)
+			for _, s := range cc.Seeds {
+				if article.SiteOf(s) == "" {
+					return usagef("seed %q is not an absolute URL", s)
+				}
+			}
+			if len(cc.Seeds) == 0 {
+				return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
+			}
+			if f.Changed("max-pages") {
+				cc.MaxPages, _ = f.GetInt("max-pages")
+			}
+			if d, ok := durationFlag(cmd, "delay"); ok {
+				if d < 0 {
+					return usagef("--delay must not be negative")
+				}
+				cc.Delay = d
+			}
+			if f.Changed("allow-private") {
+				cc.AllowPrivate, _ = f.GetBool("allow-private")
+			}
+			if f.Changed("concurrency") {
+				cc.Concurrency, _ = f.GetInt("concurrency")
+			}
+			ns, _ := f.GetString("namespace")
+			name, _ := f.GetString("name")
+			lease, _ := f.GetDuration("lease")
+			if lease <= 0 {
+				return usagef("--lease must be positive")
+			}
+			ctx, cancel := signalContext(cmd.Context())
+			defer cancel()
+			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: name, LeaseTTL: lease})
+			if err != nil {
+				return asUsage(err)
+			}
+			defer fr.Close()
+			if reset, _ := f.GetBool("reset"); reset {
+				if err := fr.Reset(ctx); err != nil {
+					return err
+				}
+			}
+			dir := dataDir(cmd)
+			st, err := store.Open(dir, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			counts := &archive.PageCounts{}
+			h := cluster.Handler(extract.New(extract.Options{}), cluster.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
+			cr, err := crawler.New(cc, st, h)
+			if err != nil {
+				return asUsage(err)
+			}
+			start := time.Now()
+			stats, crawlErr := cr.RunShared(ctx, fr)
+			if err := cr.Close(); err != nil && crawlErr == nil {
+				crawlErr = err
+			}
+			fmt.Fprintf(os.Stderr, "worker %s: crawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles published to %s in %s\n",
+				fr.Worker(), stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), cluster.StreamKey(fr.Namespace()), time.Since(start).Round(time.Millisecond))
+			if crawlErr != nil && ctx.Err() == nil {
+				return fmt.Errorf("worker: %w", crawlErr)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.String("frontier", "", "Redis holding the shared frontier: redis://HOST:PORT[/DB] (default $"+frontierEnv+")")
+	f.String("namespace", "default", "separates crawls sharing one Redis")
+	f.String("name", "", "this worker's name in host leases (default host-pid-random)")
+	f.Duration("lease", 30*time.Second, "host lease lifetime; a dead worker's hosts return to the others after it")
+	f.Bool("reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
+	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
+	f.Int("max-pages", 0, "stop this worker after this many pages (0 = no limit)")
+	f.Int("concurrency", 0, "hosts this worker fetches from at once (default 256)")
+	f.Duration("delay", time.Second, "minimum gap between requests to one host, across all workers")
+	f.Bool("allow-private", false, "permit loopback and private-range addresses (refused by default, after DNS)")
+	rootCmd.AddCommand(cmd)
+}
