@@ -71,6 +71,19 @@ var vocab = func() map[string][]string {
 	return out
 }()
 
+// ranks maps each language's words to their frequency rank.
+var ranks = func() map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for l, ws := range vocab {
+		m := make(map[string]int, len(ws))
+		for i, w := range ws {
+			m[w] = i
+		}
+		out[l] = m
+	}
+	return out
+}()
+
 const genSites = 200
 
 func genSite(i int) string { return fmt.Sprintf("site%03d.example", i) }
@@ -301,6 +314,20 @@ func benchQueries(kind string, k int) []Query {
 			ws := strings.Fields(d.Original.Text)
 			j := r.IntN(len(ws) - 1)
 			qs[i] = Query{Text: `"` + ws[j] + " " + ws[j+1] + `"`}
+		case "phrase-content":
+			// Real analyzers drop stop words; the generated texts have
+			// none, so pick pairs of words outside the 100 most frequent.
+			for qs[i].Text == "" {
+				d := genDoc(r.IntN(benchDocs()))
+				ws := strings.Fields(d.Original.Text)
+				j := r.IntN(len(ws) - 1)
+				rk := ranks[d.Original.Lang]
+				if rk[ws[j]] >= 100 && rk[ws[j+1]] >= 100 {
+					qs[i] = Query{Text: `"` + ws[j] + " " + ws[j+1] + `"`}
+				}
+			}
+		case "date":
+			qs[i] = Query{Text: word(), Sort: "-date"}
 		case "filtered":
 			from := time.Date(2016+r.IntN(8), 1, 1, 0, 0, 0, 0, time.UTC)
 			qs[i] = Query{Text: word(), Sites: []string{genSite(r.IntN(genSites)), genSite(r.IntN(genSites))},
@@ -312,12 +339,13 @@ func benchQueries(kind string, k int) []Query {
 	return qs
 }
 
-// BenchmarkSearch reports p50/p99 latency of 1-term, 2-term, phrase and
-// filtered queries (top 10 by relevance), plus 1-term with facets and
+// BenchmarkSearch reports p50/p99 latency of 1-term, 2-term, phrase
+// (any adjacent pair, and pairs of content words) and filtered queries (top
+// 10 by relevance), 1-term sorted by date, and 1-term with facets and
 // highlighting, over the generated index.
 func BenchmarkSearch(b *testing.B) {
 	ix := searchIndex(b)
-	for _, kind := range []string{"1term", "2term", "phrase", "filtered", "facets"} {
+	for _, kind := range []string{"1term", "2term", "phrase", "phrase-content", "filtered", "date", "facets"} {
 		b.Run(kind, func(b *testing.B) {
 			qs := benchQueries(kind, 200)
 			lat := make([]time.Duration, 0, b.N)
