@@ -50,16 +50,28 @@ func NewPublisher(rdb *redis.Client, ns string) *Publisher {
 	return &Publisher{rdb: rdb, stream: StreamKey(ns)}
 }
 
-// Publish appends a to the stream.
+// publishTries is how many times Publish tries before it gives up.
+var publishTries = 4
+
+// Publish appends a to the stream, retrying with back-off (100 ms, then
+// ×4) while Redis does not answer.
 func (p *Publisher) Publish(ctx context.Context, a *article.Article) error {
 	b, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("encode article %s: %w", a.URL, err)
 	}
-	if err := p.rdb.XAdd(ctx, &redis.XAddArgs{Stream: p.stream, Values: []any{field, b}}).Err(); err != nil {
-		return fmt.Errorf("publish article %s to %s: %w", a.URL, p.stream, err)
+	wait := 100 * time.Millisecond
+	for try := 1; ; try++ {
+		err = p.rdb.XAdd(ctx, &redis.XAddArgs{Stream: p.stream, Values: []any{field, b}}).Err()
+		if err == nil {
+			return nil
+		}
+		if try >= publishTries || ctx.Err() != nil {
+			return fmt.Errorf("publish article %s to %s: %w", a.URL, p.stream, err)
+		}
+		sleep(ctx, wait)
+		wait *= 4
 	}
-	return nil
 }
 
 // Handler returns the page handler of a worker: each page is extracted

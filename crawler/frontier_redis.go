@@ -142,11 +142,13 @@ func (f *SharedFrontier) Status(ctx context.Context) (SharedStatus, error) {
 	return SharedStatus{Seen: seen.Val(), HostsQueued: ready.Val(), Leased: lease.Val()}, nil
 }
 
-// Done reports whether the crawl is finished: nothing queued, no host
-// leased. (A new crawl in the namespace needs Reset.)
+// Done reports whether the crawl is finished: it has started (some URL was
+// queued), nothing is queued and no host is leased. A lease left by a dead
+// worker keeps it unfinished until another worker reclaims it. (A new
+// crawl in the namespace needs Reset.)
 func (f *SharedFrontier) Done(ctx context.Context) (bool, error) {
 	s, err := f.Status(ctx)
-	return err == nil && s.HostsQueued == 0 && s.Leased == 0, err
+	return err == nil && s.Seen > 0 && s.HostsQueued == 0 && s.Leased == 0, err
 }
 
 // Lua scripts. ARGV[1] is always the key prefix; every key starts with it

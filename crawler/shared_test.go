@@ -37,6 +37,9 @@ func TestSharedFrontierLeases(t *testing.T) {
 	a := openTestShared(t, url, ns, "a", 300*time.Millisecond)
 	b := openTestShared(t, url, ns, "b", 300*time.Millisecond)
 
+	if done, err := a.Done(ctx); done || err != nil {
+		t.Fatalf("Done before anything was queued = %v, %v; want false", done, err)
+	}
 	// The seen set admits each SURT key once, whatever worker adds it.
 	n, err := a.add(ctx, []*entry{testEntry(t, "http://h1.test/x"), testEntry(t, "http://h1.test/y"), testEntry(t, "http://h2.test/x")})
 	if err != nil || n != 3 {
@@ -103,7 +106,24 @@ func TestSharedFrontierLeases(t *testing.T) {
 	if ok, _ := b.renew(ctx, ca.host); !ok {
 		t.Fatal("b could not renew its lease")
 	}
-	b.release(ctx, got.host, 0, nil)
+	b.release(ctx, got.host, -1, nil)
+	for {
+		c, err := b.claimNext(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.host == "" && c.wait < 0 {
+			break
+		}
+		if c.host != "" {
+			b.release(ctx, c.host, -1, nil)
+		} else {
+			time.Sleep(c.wait)
+		}
+	}
+	if done, err := b.Done(ctx); !done || err != nil {
+		t.Fatalf("Done with every host released = %v, %v; want true", done, err)
+	}
 	if err := a.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
