@@ -43,7 +43,7 @@ so that search, report, export and serve on the same archive go through it.`,
 		Example: `  syndex run --config syndex.yaml
   syndex run --config syndex.yaml --addr 127.0.0.1:9100 --log-level info`,
 		Args: cobra.NoArgs,
-		RunE:  runScheduled,
+		RunE: runScheduled,
 	}
 	cmd.Flags().String("addr", "", "address for the UI, read API, /metrics and /healthz (default serve.addr; port 0 picks a free one)")
 	rootCmd.AddCommand(cmd)
