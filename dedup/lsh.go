@@ -104,20 +104,6 @@ func (l *lsh) insert(doc uint32, keys []uint32) {
 	}
 }
 
-// reserve sizes the bucket array for n more entries at once, instead of
-// doubling (and discarding) it step by step. The bucket count does not
-// change which documents a lookup finds, nor their order.
-func (l *lsh) reserve(n int) {
-	size := len(l.heads)
-	for size < l.used+n {
-		size *= 2
-	}
-	if size > len(l.heads) {
-		l.heads = make([]uint32, size/2)
-		l.grow()
-	}
-}
-
 // grow doubles the bucket array and re-threads every chain, oldest entry
 // first, so chains stay newest first.
 func (l *lsh) grow() {
