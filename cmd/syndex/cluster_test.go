@@ -195,3 +195,35 @@ func TestClusterSubprocesses(t *testing.T) {
 	}
 	t.Logf("%d articles, %d copies; %d requests by the cluster, %d by the single process, %d repeated", len(want), copies, len(clusterReqs), len(singleReqs), dups)
 }
+
+// TestClusterUsage checks the worker and index commands refuse bad
+// frontier settings with exit code 2 and a message naming the problem.
+func TestClusterUsage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	work := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"worker", "--seed", "http://example.org/"}, "--frontier"},
+		{[]string{"index"}, "--frontier"},
+		{[]string{"worker", "--frontier", "http://127.0.0.1:6379", "--seed", "http://example.org/"}, "bad Redis URL"},
+		{[]string{"index", "--frontier", "127.0.0.1:6379"}, "bad Redis URL"},
+		{[]string{"worker", "--frontier", "redis://127.0.0.1:1/0", "--seed", "relative/path"}, "not an absolute URL"},
+		{[]string{"worker", "--frontier", "redis://127.0.0.1:1/0"}, "no seeds"},
+		{[]string{"worker", "--frontier", "redis://127.0.0.1:1/0", "--seed", "http://example.org/", "--lease", "0s"}, "--lease"},
+		{[]string{"index", "--frontier", "redis://127.0.0.1:1/0", "--namespace", "a{b}"}, "--namespace"},
+	} {
+		r := syndex(t, work, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("syndex %v: exit %d, stderr %q; want exit 2 mentioning %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+	// An unreachable Redis is a runtime failure (exit 1) naming the address.
+	r := syndex(t, work, "index", "--data", filepath.Join(work, "d"), "--frontier", "redis://127.0.0.1:1/0")
+	if r.code != 1 || !strings.Contains(r.stderr, "127.0.0.1:1") {
+		t.Errorf("index with Redis down: exit %d, stderr %q; want exit 1 naming 127.0.0.1:1", r.code, r.stderr)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,6 +36,9 @@ func init() {
 			}
 			f := cmd.Flags()
 			ns, _ := f.GetString("namespace")
+			if ns == "" || strings.ContainsAny(ns, "{}") {
+				return usagef("--namespace %q: must be non-empty and without braces", ns)
+			}
 			consumer, _ := f.GetString("consumer")
 			batch, _ := f.GetInt("batch")
 			minIdle, _ := f.GetDuration("min-idle")
@@ -43,7 +47,7 @@ func init() {
 			defer cancel()
 			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns})
 			if err != nil {
-				return asUsage(err)
+				return err // unreachable Redis: a runtime failure
 			}
 			defer fr.Close()
 			a, err := archive.Open(ctx, dataDir(cmd), opt)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -87,6 +88,9 @@ func init() {
 				cc.Concurrency, _ = f.GetInt("concurrency")
 			}
 			ns, _ := f.GetString("namespace")
+			if ns == "" || strings.ContainsAny(ns, "{}") {
+				return usagef("--namespace %q: must be non-empty and without braces", ns)
+			}
 			name, _ := f.GetString("name")
 			lease, _ := f.GetDuration("lease")
 			if lease <= 0 {
@@ -96,7 +100,7 @@ func init() {
 			defer cancel()
 			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: name, LeaseTTL: lease})
 			if err != nil {
-				return asUsage(err)
+				return err // unreachable Redis: a runtime failure
 			}
 			defer fr.Close()
 			if reset, _ := f.GetBool("reset"); reset {
