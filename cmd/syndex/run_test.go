@@ -386,3 +386,67 @@ func TestRunConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRunInterruptedMidCrawl stops `syndex run` with SIGTERM while a slow
+// site is being crawled: it still exits 0 within 10s, and the next start
+// finishes the crawl.
+func TestRunInterruptedMidCrawl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, err := farm.Start(ctx, farm.Options{Delay: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var ledger farm.Outlet
+	for _, o := range f.Outlets() {
+		if o.Key == "ledger" {
+			ledger = o
+		}
+	}
+	work := t.TempDir()
+	data := filepath.Join(work, "data")
+	cfg := filepath.Join(work, "syndex.yaml")
+	yaml := fmt.Sprintf("data: ./data\ncrawl: {delay: 10ms, max_depth: 1, allow_private: true}\n"+
+		"sources:\n  - name: ledger\n    feeds: [%s]\n    discover: false\n    schedule: 1m\nserve: {addr: \"127.0.0.1:0\"}\n", ledger.Feed)
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	metricsOf := func() string {
+		b, err := os.ReadFile(filepath.Join(data, archive.APIAddrFile))
+		if err != nil {
+			return ""
+		}
+		_, m := httpGet(t, strings.TrimSpace(string(b))+"/metrics")
+		return m
+	}
+	d := startRun(t, work, "--config", cfg)
+	waitFor(t, d, 20*time.Second, "the first page of a slow crawl", func() bool {
+		m := metricsOf()
+		running, _ := metricValue(m, "syndex_source_running", `source="ledger"`)
+		pages, _ := metricValue(m, "syndex_crawl_pages_total", `source="ledger"`)
+		return running == 1 && pages >= 1
+	})
+	code, took := d.stop(t)
+	t.Logf("SIGTERM mid-crawl → exit %d in %v", code, took.Round(10*time.Millisecond))
+	if code != 0 || took > 10*time.Second {
+		t.Fatalf("SIGTERM mid-crawl: exit %d after %v, want 0 within 10s\n%s", code, took, d.stderr)
+	}
+	d = startRun(t, work, "--config", cfg)
+	waitFor(t, d, 30*time.Second, "the resumed crawl to finish", func() bool {
+		v, _ := metricValue(metricsOf(), "syndex_source_runs_total", `source="ledger"`, `kind="poll"`, `result="ok"`)
+		return v >= 1
+	})
+	if code, _ := d.stop(t); code != 0 {
+		t.Fatalf("second SIGTERM: exit %d\n%s", code, d.stderr)
+	}
+	r := syndex(t, work, "export", "--data", data)
+	for _, s := range f.Truth() {
+		if s.Outlet == "ledger" && !strings.Contains(r.stdout, s.URL) {
+			t.Errorf("after the resumed crawl the archive lacks %s", s.URL)
+		}
+	}
+}
