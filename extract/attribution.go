@@ -33,6 +33,7 @@ var attrPatterns = func() []attrPattern {
 		`(?i)\breprinted (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of))`,
 		`(?i)\b(?:this (?:article|story|post) )?(?:is )?(?:re)?published (?:here )?(?:courtesy of|in partnership with)`,
 		`(?i)\bread the original (?:article|story) (?:at|on)`,
+		`(?i)\b(?:continue reading|read (?:more|the (?:full|rest of the) (?:article|story))) (?:at|on)`,
 		// French
 		`(?i)(?:^[\W_]*|\b(?:cet article|cette tribune|ce texte|cette chronique) (?:a été |a d'abord été |a d’abord été |est )?)(?:initialement|originellement|d'abord|d’abord|originalement|précédemment|paru|publié)\s*(?:été )?(?:publiée?|paru(?:e)?)? ?(?:sur|dans|par|chez)(?: le site(?: de)?)?`,
 		`(?i)\b(?:article )?(?:paru|publié) (?:initialement|originellement|d'abord|d’abord) (?:sur|dans|par)`,
@@ -89,6 +90,9 @@ var knownOutlets = map[string]string{
 	"scientific american": "scientificamerican.com", "space.com": "space.com", "vice": "vice.com",
 }
 
+// lineURLRE finds absolute http(s) URLs written out in text.
+var lineURLRE = regexp.MustCompile(`https?://[^\s()<>"'\]\[]+`)
+
 // domainRE finds a domain-like name ("Wired.com", "www.example.org").
 var domainRE = regexp.MustCompile(`(?i)\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12})\b`)
 
@@ -106,6 +110,14 @@ type attribution struct {
 // text. links maps anchor texts of the original page to their URLs, used to
 // resolve the outlet; self is the page's own site.
 func findAttribution(blocks []Block, links []link, self string) *attribution {
+	return scanAttribution(blocks, links, self, false)
+}
+
+// scanAttribution is findAttribution; with strongOnly it accepts only the
+// unambiguous phrases ("The original source of this article is X"), for
+// text outside the main content where weak ones ("Source: X") would
+// match captions and footers.
+func scanAttribution(blocks []Block, links []link, self string, strongOnly bool) *attribution {
 	n := len(blocks)
 	// Credits sit at the top or (mostly) the bottom; scan bottom first.
 	order := make([]int, 0, n)
@@ -119,7 +131,7 @@ func findAttribution(blocks []Block, links []link, self string) *attribution {
 		}
 		edge := i < 2 || i >= n-3
 		for _, p := range attrPatterns {
-			if !p.strong && (!edge || len(text) > 160) {
+			if !p.strong && (strongOnly || !edge || len(text) > 160) {
 				continue
 			}
 			loc := p.re.FindStringSubmatchIndex(text)
@@ -223,6 +235,11 @@ func pageLinks(doc *html.Node, base *url.URL) []link {
 // source when the credit names the page's own site.
 func resolveOutlet(outlet, line string, links []link, self string) (string, bool) {
 	lo := strings.ToLower(outlet)
+	if strings.HasPrefix(lo, "http://") || strings.HasPrefix(lo, "https://") {
+		if s := siteOf(outlet); s != "" {
+			return selfFilter(sourceFromURL(outlet), self), true
+		}
+	}
 	var best string
 	for _, l := range links {
 		lt := strings.ToLower(l.Text)
@@ -242,6 +259,16 @@ func resolveOutlet(outlet, line string, links []link, self string) (string, bool
 			lt := strings.ToLower(l.Text)
 			if len(lt) > 3 && strings.Contains(ll, lt) && siteOf(l.Href) != self {
 				best = l.Href
+				break
+			}
+		}
+	}
+	if best == "" {
+		// A bare URL written in the credit line ("… is Harbor Ledger
+		// (https://ledger.example/news/1)").
+		for _, u := range lineURLRE.FindAllString(line, -1) {
+			if s := siteOf(u); s != "" {
+				best = strings.TrimRight(u, ".,;")
 				break
 			}
 		}

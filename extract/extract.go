@@ -175,7 +175,8 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 			a.Source = a.Canonical
 		}
 	}
-	if at := findAttribution(blocks, pageLinks(doc, base), a.Site); at != nil {
+	links := pageLinks(doc, base)
+	if at := findAttribution(blocks, links, a.Site); at != nil {
 		a.Boilerplate = append(a.Boilerplate, at.Line)
 		if a.Source == "" {
 			a.Source = at.Source
@@ -184,6 +185,13 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 			blocks = append(blocks[:at.Block:at.Block], blocks[at.Block+1:]...)
 		} else {
 			blocks[at.Block].Text = at.Rest
+		}
+	} else if at := scanAttribution(blocksOf(doc), links, a.Site, true); at != nil && at.Source != "" {
+		// Republishers often put the credit line outside the article body
+		// (a box after it), where the main-text extractor drops it.
+		a.Boilerplate = append(a.Boilerplate, at.Line)
+		if a.Source == "" {
+			a.Source = at.Source
 		}
 	}
 
