@@ -330,6 +330,18 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 			c.unbudget(e)
 			return gap, e, nil // cancelled in the handler
 		}
+		if e.Kind == kindPage && rec.Outcome == "ok" && rec.Error != "" {
+			// The handler failed (in a cluster: the article could not be
+			// published): fetch the page again later rather than lose it.
+			e.Tries++
+			if e.Tries < c.s.MaxRetries {
+				gap = max(gap, min(c.s.BackoffBase<<min(e.Tries-1, 20), c.s.MaxBackoff))
+				rec.Outcome = "retry"
+				c.count(func(s *Stats) { s.Retries++ })
+				c.unbudget(e)
+				requeue = e
+			}
+		}
 	default:
 		rec.Outcome = "http-error"
 		c.count(func(s *Stats) { s.Errors++ })

@@ -266,3 +266,45 @@ func pathsN(perHost int) []string {
 	}
 	return ps
 }
+
+// TestSharedHandlerRetry: a page whose handler fails (in a cluster, the
+// article could not be published) is fetched again later, not lost.
+func TestSharedHandlerRetry(t *testing.T) {
+	url := redistest.URL(t)
+	farm, seeds := sharedFarm(t, 90, 1, 3, "User-agent: *\nDisallow:\n")
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var mu sync.Mutex
+	calls := map[string]int{}
+	h := func(_ context.Context, p *Page) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls[p.URL]++
+		if calls[p.URL] == 1 && p.URL == seeds[0]+"a/1" {
+			return fmt.Errorf("stream unavailable")
+		}
+		return nil
+	}
+	c, err := New(Config{Seeds: seeds, Delay: 20 * time.Millisecond, BackoffBase: 50 * time.Millisecond, AllowPrivate: true,
+		DisableSitemaps: true, Logger: quietLogger()}, st, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := c.RunShared(ctx, openTestShared(t, url, redistest.Namespace(t), "w", time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls[seeds[0]+"a/1"] != 2 || farm[0].count("/a/1", 0) != 2 || s.Retries != 1 {
+		t.Errorf("handler calls %v, /a/1 fetched %d times, %d retries; want the failed page fetched and handled again once",
+			calls, farm[0].count("/a/1", 0), s.Retries)
+	}
+	if n := farm[0].count("/a/2", 0); n != 1 {
+		t.Errorf("/a/2 fetched %d times, want 1", n)
+	}
+}
