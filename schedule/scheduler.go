@@ -52,9 +52,9 @@ type Job struct {
 type Status struct {
 	Name         string
 	Running      bool
-	Kind         Kind // of the current or last run
-	Runs         map[Kind]int64
-	Failures     map[Kind]int64
+	Kind         Kind           // of the current or last run
+	Runs         map[Kind]int64 // finished runs (not those a shutdown interrupted)
+	Failures     map[Kind]int64 // finished runs that failed
 	LastStart    time.Time
 	LastEnd      time.Time
 	LastSuccess  time.Time
@@ -174,11 +174,12 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 		cancelled := ctx.Err() != nil
 		s.update(i, func(st *Status) {
 			st.Running, st.LastEnd, st.LastDuration = false, end, end.Sub(start)
-			st.Runs[kind]++
 			switch {
 			case err == nil:
+				st.Runs[kind]++
 				st.LastSuccess, st.LastError = end, ""
 			case !cancelled:
+				st.Runs[kind]++
 				st.Failures[kind]++
 				st.LastError = err.Error()
 			}

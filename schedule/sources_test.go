@@ -56,9 +56,22 @@ func TestRunnerPollsAndReports(t *testing.T) {
 			DisableSitemaps: true, DisableFeeds: true, StatsFile: "-", RevisitMin: 400 * time.Millisecond, Logger: quiet()}})
 	}
 	r := NewRunner(a, sources, quiet())
-	rctx, rcancel := context.WithTimeout(ctx, 3*time.Second)
+	rctx, rcancel := context.WithTimeout(ctx, 60*time.Second)
 	defer rcancel()
-	r.Run(rctx)
+	done := make(chan struct{})
+	go func() {
+		r.Run(rctx)
+		close(done)
+	}()
+	// Two polls each: the second re-checks the pages of the first.
+	for polled := false; !polled && rctx.Err() == nil; time.Sleep(50 * time.Millisecond) {
+		polled = true
+		for _, st := range r.Status() {
+			polled = polled && st.Runs[Poll] >= 2
+		}
+	}
+	rcancel()
+	<-done
 
 	srv := httptest.NewServer(r.Handler())
 	defer srv.Close()
