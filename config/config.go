@@ -32,6 +32,9 @@ type Config struct {
 	Dedup   DedupConfig `yaml:"dedup"`
 	Index   IndexConfig `yaml:"index"`
 	Serve   ServeConfig `yaml:"serve"`
+	// Frontier selects a shared Redis frontier for `syndex worker` and
+	// `syndex index` ("redis://host:6379/0"); empty keeps the embedded one.
+	Frontier string `yaml:"frontier"`
 }
 
 // CrawlConfig holds the global crawl limits; sources may override some.
@@ -172,6 +175,11 @@ func (c *Config) Validate() error {
 	if c.Contact != "" {
 		if _, err := mail.ParseAddress(c.Contact); err != nil && !isHTTPURL(c.Contact) {
 			bad("contact", "%q is neither an http(s) URL nor an e-mail address", c.Contact)
+		}
+	}
+	if c.Frontier != "" {
+		if u, err := url.Parse(c.Frontier); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("frontier", "%q is not a redis:// or rediss:// URL", c.Frontier)
 		}
 	}
 	cr := c.Crawl

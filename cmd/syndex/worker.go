@@ -19,11 +19,19 @@ import (
 // frontierEnv names the environment variable --frontier falls back to.
 const frontierEnv = "SYNDEX_FRONTIER"
 
-// frontierURL returns --frontier, else $SYNDEX_FRONTIER; it is required.
+// frontierURL returns --frontier, else $SYNDEX_FRONTIER, else the config
+// file's frontier; it is required.
 func frontierURL(cmd *cobra.Command) (string, error) {
 	u, _ := cmd.Flags().GetString("frontier")
 	if u == "" {
 		u = os.Getenv(frontierEnv)
+	}
+	if u == "" {
+		c, err := loadConfig(cmd)
+		if err != nil {
+			return "", err
+		}
+		u = c.Frontier
 	}
 	if u == "" {
 		return "", usagef("--frontier redis://HOST:PORT is required (or $%s)", frontierEnv)
