@@ -12,6 +12,7 @@
 package crawler
 
 import (
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -57,6 +58,7 @@ type Config struct {
 
 	AllowPrivate bool              // permit loopback, private and link-local addresses
 	Resolve      map[string]string // host name → IP used instead of DNS (like curl --resolve); the SSRF guard still applies
+	RootCAs      *x509.CertPool    // CAs trusted for HTTPS (nil = the system pool)
 	Subdomains   bool              // subdomains of seed hosts are in scope
 	Hosts        []string          // further in-scope hosts
 	Include      []string          // regexps: a URL must match one of them (when any are set)

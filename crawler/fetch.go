@@ -5,6 +5,8 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +79,32 @@ func resolvingDialer(d *net.Dialer, resolve map[string]string) func(ctx context.
 	}
 }
 
+// tlsDialer dials TCP with dial (resolving, SSRF-guarded) and runs a TLS
+// client handshake over it, offering HTTP/1.1 only, within timeout. The
+// server name is the host of addr before any Resolve substitution, so
+// certificates are checked against the URL's host. roots nil means the
+// system pool.
+func tlsDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error), roots *x509.CertPool, timeout time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, fmt.Errorf("dial tls %s: %w", addr, err)
+		}
+		raw, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		tc := tls.Client(raw, &tls.Config{ServerName: host, RootCAs: roots, NextProtos: []string{"http/1.1"}})
+		hctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		if err := tc.HandshakeContext(hctx); err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("tls handshake with %s: %w", addr, err)
+		}
+		return tc, nil
+	}
+}
+
 // fetch is one request's state, shared between the worker, the transport
 // and Colly's callbacks.
 type fetch struct {
@@ -127,8 +155,13 @@ type transport struct {
 
 func newTransport(s *settings, w *warc.Writer) *transport {
 	d := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second, Control: dialControl(s.AllowPrivate)}
+	dial := resolvingDialer(d, s.Resolve)
 	return &transport{s: s, w: w, base: &http.Transport{
-		DialContext:            recordingDialer(resolvingDialer(d, s.Resolve)),
+		DialContext: recordingDialer(dial),
+		// HTTPS goes through our own handshake so that the recording conn
+		// wraps the TLS connection and sees the decrypted exchange: the
+		// WARC then holds the raw heads for HTTPS as for plain HTTP.
+		DialTLSContext:         recordingDialer(tlsDialer(dial, s.RootCAs, s.ConnectTimeout)),
 		ForceAttemptHTTP2:      false,
 		DisableCompression:     true,
 		MaxIdleConnsPerHost:    2,
@@ -271,8 +304,9 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) er
 	if t.w == nil {
 		return nil
 	}
-	// The heads as they went over the wire when the connection recorded
-	// them (plain HTTP), else rebuilt from the parsed messages (HTTPS).
+	// The heads as they went over the wire (decrypted, for HTTPS) when the
+	// connection recorded them, else rebuilt from the parsed messages
+	// (interim 1xx responses).
 	reqHead, respHead := f.rawReq, f.rawResp
 	if reqHead == nil || respHead == nil {
 		var rq bytes.Buffer

@@ -13,9 +13,10 @@ import (
 // over 256 KiB anyway).
 const maxRawHead = 300 << 10
 
-// recConn records the bytes written and read on a plain-HTTP connection
-// during one exchange, so the WARC keeps the request and response heads
-// exactly as they went over the wire (header case, order, duplicates).
+// recConn records the bytes written and read on a connection during one
+// exchange (for HTTPS, the decrypted side of the TLS connection), so the
+// WARC keeps the request and response heads exactly as they went over the
+// wire (header case, order, duplicates).
 // HTTP/1.1 carries one exchange at a time on a connection, so everything
 // between the start of recording and the end of the body is that exchange.
 type recConn struct {

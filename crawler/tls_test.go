@@ -1,0 +1,165 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gowarc "github.com/nlnwa/gowarc/v2"
+
+	"github.com/syndex/syndex/store"
+)
+
+// TestWARCRawHeadsHTTPS serves hand-written responses over TLS (the
+// handler hijacks the connection and writes raw bytes) and checks, with the
+// independent nlnwa reader, that the WARC response and request records hold
+// the decrypted heads exactly as exchanged: header case and order that
+// net/http would canonicalise and sort, duplicate fields, and the request
+// line Go sent.
+func TestWARCRawHeadsHTTPS(t *testing.T) {
+	home := `<html><body><a href="/b">b</a></body></html>`
+	pageB := `<html><body>b</body></html>`
+	heads := map[string]string{
+		"/robots.txt": "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
+		"/":           "HTTP/1.1 200 OK\r\nzz-Last-First: 1\r\nx-odd-Case: keep me\r\nContent-Type: text/html\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\ncontent-length: " + fmt.Sprint(len(home)) + "\r\n\r\n",
+		"/b":          "HTTP/1.1 200 OK\r\ncontent-TYPE: text/html; charset=utf-8\r\nContent-Length: " + fmt.Sprint(len(pageB)) + "\r\nAAA: z\r\n\r\n",
+	}
+	bodies := map[string]string{"/": home, "/b": pageB}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		head, ok := heads[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		conn, rw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		rw.WriteString(head + bodies[r.URL.Path])
+		rw.Flush()
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the untrusted case's handshake errors
+	srv.StartTLS()
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+
+	tests := []struct {
+		name    string
+		roots   *x509.CertPool
+		wantErr bool
+	}{
+		{"trusted", roots, false},
+		{"untrusted", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st, err := store.Open(dir, store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			var pages pageLog
+			c, err := New(Config{Seeds: []string{srv.URL + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true,
+				DisableSitemaps: true, RootCAs: tc.roots, RobotsRetries: 1, Logger: quietLogger()}, st, pages.handler)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+			if tc.wantErr {
+				// An unknown CA fails the handshake: robots.txt is
+				// unreachable, so the host is disallowed and nothing is fetched.
+				if p := pages.get(srv.URL + "/"); p != nil {
+					t.Fatalf("page fetched from an untrusted server: %+v", p)
+				}
+				log, err := FetchLog(st.DB())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(log) == 0 || !strings.Contains(log[0].Error, "certificate") {
+					t.Fatalf("fetch log %+v: want a certificate error", log)
+				}
+				return
+			}
+			for _, path := range []string{"/", "/b"} {
+				p := pages.get(srv.URL + path)
+				if p == nil {
+					t.Fatalf("%s not fetched", path)
+				}
+				rec := warcRecordAt(t, filepath.Join(dir, "warc"), p.WARC)
+				if rec.Type() != gowarc.Response {
+					t.Fatalf("%s: record type %v", path, rec.Type())
+				}
+				if ip := rec.WarcHeader().Get(gowarc.WarcIPAddress); ip != "127.0.0.1" {
+					t.Errorf("%s: WARC-IP-Address %q", path, ip)
+				}
+				r, err := rec.Block().RawBytes()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := io.ReadAll(r)
+				if want := heads[path] + bodies[path]; string(got) != want {
+					t.Errorf("%s block:\n%q\nwant\n%q", path, got, want)
+				}
+			}
+			reqs := requestBlocks(t, filepath.Join(dir, "warc"))
+			host := strings.TrimPrefix(srv.URL, "https://")
+			for _, path := range []string{"/robots.txt", "/", "/b"} {
+				b, ok := reqs[srv.URL+path]
+				if !ok {
+					t.Errorf("no request record for %s", path)
+					continue
+				}
+				if !bytes.HasPrefix(b, []byte("GET "+path+" HTTP/1.1\r\nHost: "+host+"\r\nUser-Agent: syndex/")) ||
+					bytes.Contains(b, []byte(fetchIDHeader)) || !bytes.HasSuffix(b, []byte("\r\n\r\n")) {
+					t.Errorf("request block for %s: %q", path, b)
+				}
+			}
+		})
+	}
+}
+
+// requestBlocks reads every request record of the WARC files in dir.
+func requestBlocks(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	out := map[string][]byte{}
+	for _, f := range files {
+		r, err := gowarc.NewWarcFileReader(f, 0, gowarc.WithStrictValidation())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			rec, _, _, err := r.Next()
+			if err != nil {
+				break
+			}
+			if rec.Type() != gowarc.Request {
+				continue
+			}
+			raw, err := rec.Block().RawBytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(raw)
+			out[rec.WarcHeader().Get(gowarc.WarcTargetURI)] = b
+		}
+		r.Close()
+	}
+	return out
+}
