@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -30,6 +31,9 @@ type SharedFrontier struct {
 	prefix string
 	worker string
 	lease  time.Duration
+	// conds holds the validators of the entries this process is fetching
+	// (SURT → *condRec), for the WARC writer's revisit records.
+	conds sync.Map
 }
 
 // SharedOptions tune OpenShared.
@@ -128,6 +132,10 @@ type SharedStatus struct {
 	Seen        int64 `json:"seen"`         // URLs ever queued
 	HostsQueued int64 `json:"hosts_queued"` // hosts with queued URLs and no lease
 	Leased      int64 `json:"leased"`       // hosts a worker is fetching from now
+	Later       int64 `json:"later"`        // hosts left for the next run (not ready within MaxWait)
+	OverBudget  int64 `json:"over_budget"`  // hosts whose next page is over a page budget this run
+	Pages       int64 `json:"pages"`        // pages claimed in this run, all workers together
+	Pass        int64 `json:"pass"`         // crawl pass (0 before the first run)
 }
 
 // Status reads the frontier's counters.
@@ -136,16 +144,25 @@ func (f *SharedFrontier) Status(ctx context.Context) (SharedStatus, error) {
 	seen := p.SCard(ctx, f.prefix+"seen")
 	ready := p.ZCard(ctx, f.prefix+"ready")
 	lease := p.ZCard(ctx, f.prefix+"lease")
-	if _, err := p.Exec(ctx); err != nil {
+	later := p.ZCard(ctx, f.prefix+"later")
+	over := p.SCard(ctx, f.prefix+"over")
+	pages := p.Get(ctx, f.prefix+"pages")
+	pass := p.Get(ctx, f.prefix+"pass")
+	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return SharedStatus{}, fmt.Errorf("frontier status %s: %w", f.ns, err)
 	}
-	return SharedStatus{Seen: seen.Val(), HostsQueued: ready.Val(), Leased: lease.Val()}, nil
+	n, _ := pages.Int64()
+	ps, _ := pass.Int64()
+	return SharedStatus{Seen: seen.Val(), HostsQueued: ready.Val(), Leased: lease.Val(), Later: later.Val(), OverBudget: over.Val(), Pages: n, Pass: ps}, nil
 }
 
-// Done reports whether the crawl is finished: it has started (some URL was
-// queued), nothing is queued and no host is leased. A lease left by a dead
-// worker keeps it unfinished until another worker reclaims it. (A new
-// crawl in the namespace needs Reset.)
+// Done reports whether the crawl run is finished: it has started (some URL
+// was queued), no host is ready and no host is leased. Hosts left for the
+// next run (MaxWait) or held back by a page budget do not count: the next
+// run takes them up. A lease left by a dead worker keeps it unfinished
+// until another worker reclaims it. The next RunShared after a finished
+// pass starts a new pass (seeds, feeds and sitemaps fetched again with
+// conditional GET); Reset forgets everything instead.
 func (f *SharedFrontier) Done(ctx context.Context) (bool, error) {
 	s, err := f.Status(ctx)
 	return err == nil && s.Seen > 0 && s.HostsQueued == 0 && s.Leased == 0, err
@@ -153,6 +170,16 @@ func (f *SharedFrontier) Done(ctx context.Context) (bool, error) {
 
 // Lua scripts. ARGV[1] is always the key prefix; every key starts with it
 // (one hash tag), so the scripts stay on one slot.
+//
+// Keys besides the queues (q:<host>): seen (SURT set), rv (SURT → pass a
+// re-fetchable entry was last queued in), pass, ready (host → next allowed
+// ms), lease (host → lease expiry), inflight / owner (host → entry /
+// worker), next (host → next allowed ms), robots (host → robots.txt),
+// cond (SURT → validators), pages (pages claimed this run), hpages (host →
+// pages claimed this run), over (hosts whose next page is over a budget),
+// later (host → next allowed ms, for hosts left for the next run because
+// they will not be ready within MaxWait), fails (host → consecutive
+// failures).
 const luaNow = `
 local function now()
   local t = redis.call('TIME')
@@ -160,49 +187,127 @@ local function now()
 end
 `
 
-// addScript queues entries not yet in the seen set: ARGV[2..] are
-// quadruples (SURT key, host, entry JSON, "1" to queue at the front).
-var addScript = redis.NewScript(`
-local p = ARGV[1]
-local n = 0
-for i = 2, #ARGV, 4 do
-  local key, h, e, front = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3]
-  if redis.call('SADD', p..'seen', key) == 1 then
-    if front == '1' then
-      redis.call('LPUSH', p..'q:'..h, e)
-    else
-      redis.call('RPUSH', p..'q:'..h, e)
+// luaAdd defines addAll(p, first): it queues the entries of ARGV[first..]
+// (quintuples: SURT key, host, entry JSON, "1" to queue at the front, "1"
+// when the entry is fetched again in each pass) that are not in the seen
+// set, or that are re-fetchable and not yet queued in this pass.
+const luaAdd = `
+local function addAll(p, first)
+  local pass = tonumber(redis.call('GET', p..'pass') or '1')
+  local n = 0
+  for i = first, #ARGV, 5 do
+    local key, h, e, front, rv = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
+    local fresh = redis.call('SADD', p..'seen', key) == 1
+    if not fresh and rv == '1' then
+      fresh = tonumber(redis.call('HGET', p..'rv', key) or '0') < pass
     end
-    n = n + 1
-    if not redis.call('ZSCORE', p..'lease', h) then
-      local nx = tonumber(redis.call('HGET', p..'next', h) or '0')
-      redis.call('ZADD', p..'ready', 'NX', nx, h)
+    if fresh then
+      if rv == '1' then redis.call('HSET', p..'rv', key, pass) end
+      if front == '1' then
+        redis.call('LPUSH', p..'q:'..h, e)
+      else
+        redis.call('RPUSH', p..'q:'..h, e)
+      end
+      n = n + 1
+      if not redis.call('ZSCORE', p..'lease', h) and not redis.call('ZSCORE', p..'later', h) then
+        local nx = tonumber(redis.call('HGET', p..'next', h) or '0')
+        redis.call('ZADD', p..'ready', 'NX', nx, h)
+      end
     end
   end
+  return n
 end
-return n
+`
+
+// luaRefund defines refund(p, h, e): an entry that was claimed but not
+// handled gives its page back to the budgets, and hosts held back by the
+// global budget may try again.
+const luaRefund = `
+local function isPage(e)
+  local ok, d = pcall(cjson.decode, e)
+  return ok and (d.t == nil or d.t == 0)
+end
+local function refund(p, h, e)
+  if not isPage(e) then return end
+  if tonumber(redis.call('GET', p..'pages') or '0') > 0 then redis.call('DECR', p..'pages') end
+  if tonumber(redis.call('HGET', p..'hpages', h) or '0') > 0 then redis.call('HINCRBY', p..'hpages', h, -1) end
+  for _, o in ipairs(redis.call('SMEMBERS', p..'over')) do
+    redis.call('ZADD', p..'ready', 'NX', tonumber(redis.call('HGET', p..'next', o) or '0'), o)
+  end
+  redis.call('DEL', p..'over')
+end
+`
+
+// addScript queues entries (see luaAdd) from ARGV[2].
+var addScript = redis.NewScript(luaAdd + `
+return addAll(ARGV[1], 2)
+`)
+
+// startScript begins a worker's run. When no host is leased (no worker is
+// crawling) a new run of the cluster starts: the page budgets are reset
+// and hosts left for the next run or held back by a budget are ready
+// again; when moreover nothing is queued, the previous pass is complete
+// and a new pass starts, in which seeds, feeds and sitemaps are fetched
+// again. Then it queues the seeds (see luaAdd) from ARGV[2]. It returns
+// {pass, new run (0/1), new pass (0/1), entries queued}.
+var startScript = redis.NewScript(luaAdd + `
+local p = ARGV[1]
+local run, newPass = 0, 0
+if redis.call('ZCARD', p..'lease') == 0 then
+  run = 1
+  local idle = redis.call('ZCARD', p..'ready') == 0 and redis.call('ZCARD', p..'later') == 0 and redis.call('SCARD', p..'over') == 0
+  local later = redis.call('ZRANGE', p..'later', 0, -1, 'WITHSCORES')
+  for i = 1, #later, 2 do redis.call('ZADD', p..'ready', tonumber(later[i+1]), later[i]) end
+  for _, h in ipairs(redis.call('SMEMBERS', p..'over')) do
+    redis.call('ZADD', p..'ready', 'NX', tonumber(redis.call('HGET', p..'next', h) or '0'), h)
+  end
+  redis.call('DEL', p..'later', p..'over', p..'pages', p..'hpages')
+  if not redis.call('GET', p..'pass') then
+    redis.call('SET', p..'pass', 1)
+  elseif idle and redis.call('SCARD', p..'seen') > 0 then
+    redis.call('INCR', p..'pass')
+    newPass = 1
+  end
+end
+local n = addAll(p, 2)
+return {tonumber(redis.call('GET', p..'pass') or '1'), run, newPass, n}
 `)
 
 // claimScript first reclaims expired leases (their entry goes back to the
-// front of the host's queue; the host rests ARGV[4] ms), then leases the
-// ready host that has waited longest to worker ARGV[2] for ARGV[3] ms and
-// pops its next entry. It returns {host, entry, robots JSON, reclaimed}
-// or, when no host is ready, {"", ms until the next one (-1: none
-// queued), leases held, reclaimed}.
-var claimScript = redis.NewScript(luaNow + `
+// front of the host's queue, its page back to the budgets; the host rests
+// ARGV[4] ms), moves hosts not ready within ARGV[5] ms (0: no limit) to
+// the hosts left for the next run, then leases the ready host that has
+// waited longest to worker ARGV[2] for ARGV[3] ms and pops its next entry.
+// A page is only popped while fewer than ARGV[6] pages (0: no limit) were
+// claimed in this run and fewer than ARGV[7] on its host; a host whose
+// next entry is over a budget is held back. It returns {host, entry,
+// robots JSON, reclaimed} or, when no host is ready, {"", ms until the
+// next one (-1: none queued), leases held, reclaimed}.
+var claimScript = redis.NewScript(luaNow + luaRefund + `
 local p, worker = ARGV[1], ARGV[2]
 local ttl, rest = tonumber(ARGV[3]), tonumber(ARGV[4])
+local maxWait, maxPages, maxHost = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local t = now()
 local expired = redis.call('ZRANGEBYSCORE', p..'lease', '-inf', t)
 for _, h in ipairs(expired) do
   local e = redis.call('HGET', p..'inflight', h)
-  if e then redis.call('LPUSH', p..'q:'..h, e) end
+  if e then
+    redis.call('LPUSH', p..'q:'..h, e)
+    refund(p, h, e)
+  end
   redis.call('HDEL', p..'inflight', h)
   redis.call('HDEL', p..'owner', h)
   redis.call('ZREM', p..'lease', h)
   local nx = t + rest
   redis.call('HSET', p..'next', h, nx)
   if redis.call('LLEN', p..'q:'..h) > 0 then redis.call('ZADD', p..'ready', nx, h) end
+end
+if maxWait > 0 then
+  local far = redis.call('ZRANGEBYSCORE', p..'ready', '(' .. (t + maxWait), '+inf', 'WITHSCORES')
+  for i = 1, #far, 2 do
+    redis.call('ZREM', p..'ready', far[i])
+    redis.call('ZADD', p..'later', tonumber(far[i+1]), far[i])
+  end
 end
 while true do
   local hs = redis.call('ZRANGEBYSCORE', p..'ready', '-inf', t, 'LIMIT', 0, 1)
@@ -211,10 +316,21 @@ while true do
   redis.call('ZREM', p..'ready', h)
   local e = redis.call('LPOP', p..'q:'..h)
   if e then
-    redis.call('HSET', p..'inflight', h, e)
-    redis.call('HSET', p..'owner', h, worker)
-    redis.call('ZADD', p..'lease', t + ttl, h)
-    return {h, e, redis.call('HGET', p..'robots', h) or '', #expired}
+    local page = isPage(e)
+    if page and ((maxPages > 0 and tonumber(redis.call('GET', p..'pages') or '0') >= maxPages) or
+        (maxHost > 0 and tonumber(redis.call('HGET', p..'hpages', h) or '0') >= maxHost)) then
+      redis.call('LPUSH', p..'q:'..h, e)
+      redis.call('SADD', p..'over', h)
+    else
+      if page then
+        redis.call('INCR', p..'pages')
+        redis.call('HINCRBY', p..'hpages', h, 1)
+      end
+      redis.call('HSET', p..'inflight', h, e)
+      redis.call('HSET', p..'owner', h, worker)
+      redis.call('ZADD', p..'lease', t + ttl, h)
+      return {h, e, redis.call('HGET', p..'robots', h) or '', #expired}
+    end
   end
 end
 local first = redis.call('ZRANGE', p..'ready', 0, 0, 'WITHSCORES')
@@ -226,15 +342,30 @@ return {'', wait, redis.call('ZCARD', p..'lease'), #expired}
 // releaseScript ends worker ARGV[2]'s lease on host ARGV[3]: the next
 // request may start ARGV[4] ms from now (negative: no request was made,
 // keep the previous time), and ARGV[5], when not empty, goes back to the
-// front of the queue. It returns 0 when the lease was no longer held.
-var releaseScript = redis.NewScript(luaNow + `
+// front of the queue. ARGV[6] "1" refunds the claimed page to the budgets.
+// ARGV[7] "1" counts a failure of the host, "0" a success (the count
+// restarts), "" neither; at ARGV[8] consecutive failures (0: never) the
+// host is parked: it rests at least ARGV[9] ms. It returns {held (0/1),
+// consecutive failures}.
+var releaseScript = redis.NewScript(luaNow + luaRefund + `
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
 local gap, requeue = tonumber(ARGV[4]), ARGV[5]
-if redis.call('HGET', p..'owner', h) ~= worker then return 0 end
+local parkAfter, parkFor = tonumber(ARGV[8]), tonumber(ARGV[9])
+if redis.call('HGET', p..'owner', h) ~= worker then return {0, 0} end
+local e = redis.call('HGET', p..'inflight', h)
 redis.call('HDEL', p..'inflight', h)
 redis.call('HDEL', p..'owner', h)
 redis.call('ZREM', p..'lease', h)
 if requeue ~= '' then redis.call('LPUSH', p..'q:'..h, requeue) end
+if ARGV[6] == '1' and e then refund(p, h, e) end
+local fails = tonumber(redis.call('HGET', p..'fails', h) or '0')
+if ARGV[7] == '1' then
+  fails = redis.call('HINCRBY', p..'fails', h, 1)
+  if parkAfter > 0 and fails >= parkAfter then gap = math.max(gap, parkFor) end
+elseif ARGV[7] == '0' and fails > 0 then
+  redis.call('HDEL', p..'fails', h)
+  fails = 0
+end
 local nx
 if gap >= 0 then
   nx = now() + gap
@@ -243,7 +374,7 @@ else
   nx = tonumber(redis.call('HGET', p..'next', h) or '0')
 end
 if redis.call('LLEN', p..'q:'..h) > 0 then redis.call('ZADD', p..'ready', nx, h) end
-return 1
+return {1, fails}
 `)
 
 // renewScript extends worker ARGV[2]'s lease on host ARGV[3] by ARGV[4]
@@ -255,28 +386,78 @@ redis.call('ZADD', p..'lease', now() + tonumber(ARGV[4]), h)
 return 1
 `)
 
-// add queues the entries that are not in the seen set yet; discovery
-// documents (sitemaps, feeds) go to the front of their host's queue.
+// add queues the entries that are not in the seen set yet (re-fetchable
+// ones: not yet queued in this pass); discovery documents (sitemaps,
+// feeds) go to the front of their host's queue.
 func (f *SharedFrontier) add(ctx context.Context, es []*entry) (int, error) {
 	if len(es) == 0 {
 		return 0, nil
 	}
-	args := make([]any, 0, 1+4*len(es))
-	args = append(args, f.prefix)
-	for _, e := range es {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return 0, fmt.Errorf("encode entry %s: %w", e.URL, err)
-		}
-		front := "0"
-		if e.Kind != kindPage {
-			front = "1"
-		}
-		args = append(args, e.Key, e.Host, string(b), front)
+	args, err := f.entryArgs(es)
+	if err != nil {
+		return 0, err
 	}
 	n, err := addScript.Run(ctx, f.rdb, []string{f.prefix + "seen"}, args...).Int()
 	if err != nil {
 		return 0, fmt.Errorf("frontier %s: queue %d URLs: %w", f.ns, len(es), err)
+	}
+	return n, nil
+}
+
+// entryArgs encodes es as script arguments after the key prefix.
+func (f *SharedFrontier) entryArgs(es []*entry) ([]any, error) {
+	args := make([]any, 0, 1+5*len(es))
+	args = append(args, f.prefix)
+	for _, e := range es {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("encode entry %s: %w", e.URL, err)
+		}
+		front, rv := "0", "0"
+		if e.Kind != kindPage {
+			front = "1"
+		}
+		if e.Revisit {
+			rv = "1"
+		}
+		args = append(args, e.Key, e.Host, string(b), front, rv)
+	}
+	return args, nil
+}
+
+// runStart is what startRun found.
+type runStart struct {
+	pass    int64
+	newRun  bool // no worker was crawling: budgets were reset
+	newPass bool // the previous pass was complete: re-fetchable entries are queued again
+	queued  int64
+}
+
+// startRun begins this worker's run and queues the seeds (see startScript).
+func (f *SharedFrontier) startRun(ctx context.Context, seeds []*entry) (runStart, error) {
+	args, err := f.entryArgs(seeds)
+	if err != nil {
+		return runStart{}, err
+	}
+	res, err := startScript.Run(ctx, f.rdb, []string{f.prefix + "seen"}, args...).Slice()
+	if err != nil {
+		return runStart{}, fmt.Errorf("frontier %s: start run: %w", f.ns, err)
+	}
+	if len(res) != 4 {
+		return runStart{}, fmt.Errorf("frontier %s: start run: unexpected reply %v", f.ns, res)
+	}
+	return runStart{pass: toInt(res[0]), newRun: toInt(res[1]) == 1, newPass: toInt(res[2]) == 1, queued: toInt(res[3])}, nil
+}
+
+// Pass returns the number of the namespace's current crawl pass (0 before
+// the first run).
+func (f *SharedFrontier) Pass(ctx context.Context) (int64, error) {
+	n, err := f.rdb.Get(ctx, f.prefix+"pass").Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("frontier %s: pass: %w", f.ns, err)
 	}
 	return n, nil
 }
@@ -299,10 +480,27 @@ type sharedRobots struct {
 	Fails   int       `json:"f,omitempty"` // consecutive unavailable fetches
 }
 
-// claimNext leases the next ready host; rest is how long a host whose
-// lease expired rests before it is fetched again.
+// limits are the crawl settings every claim and release applies; all
+// workers of a namespace should use the same.
+type limits struct {
+	rest      time.Duration // how long a host whose lease expired rests
+	maxWait   time.Duration // hosts not ready within this are left for the next run (0: no limit)
+	maxPages  int           // pages claimed per run, all workers together (0: no limit)
+	maxHost   int           // pages claimed per host per run (0: no limit)
+	parkAfter int           // consecutive failures before a host is parked (0: never)
+	parkFor   time.Duration // how long a parked host rests
+}
+
+// claimNext leases the next ready host without budgets; rest is how long
+// a host whose lease expired rests before it is fetched again.
 func (f *SharedFrontier) claimNext(ctx context.Context, rest time.Duration) (*claim, error) {
-	res, err := claimScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, f.lease.Milliseconds(), rest.Milliseconds()).Slice()
+	return f.claimWith(ctx, limits{rest: rest})
+}
+
+// claimWith leases the next ready host under lim.
+func (f *SharedFrontier) claimWith(ctx context.Context, lim limits) (*claim, error) {
+	res, err := claimScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, f.lease.Milliseconds(), lim.rest.Milliseconds(),
+		lim.maxWait.Milliseconds(), lim.maxPages, lim.maxHost).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("frontier %s: claim: %w", f.ns, err)
 	}
@@ -352,26 +550,56 @@ func toInt(v any) int64 {
 // put back at the front of the host's queue. It reports whether the lease
 // was still held.
 func (f *SharedFrontier) release(ctx context.Context, host string, gap time.Duration, requeue *entry) (bool, error) {
+	ok, _, err := f.releaseWith(ctx, host, releaseOpts{gap: gap, requeue: requeue, outcome: -1}, limits{})
+	return ok, err
+}
+
+// releaseOpts is the outcome a worker reports when it gives a host back.
+type releaseOpts struct {
+	gap     time.Duration // politeness gap from now (< 0: no request was made)
+	requeue *entry        // back to the front of the queue
+	refund  bool          // the claimed page was not handled: give it back to the budgets
+	outcome int           // +1 the host failed (429, 5xx, network), 0 it answered, -1 neither
+}
+
+// releaseWith ends this worker's lease on host with outcome o, parking the
+// host per lim after consecutive failures. It returns whether the lease
+// was still held and the host's consecutive failures.
+func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o releaseOpts, lim limits) (bool, int64, error) {
 	rq := ""
-	if requeue != nil {
-		b, err := json.Marshal(requeue)
+	if o.requeue != nil {
+		b, err := json.Marshal(o.requeue)
 		if err != nil {
-			return false, fmt.Errorf("encode entry %s: %w", requeue.URL, err)
+			return false, 0, fmt.Errorf("encode entry %s: %w", o.requeue.URL, err)
 		}
 		rq = string(b)
 	}
 	ms := int64(-1)
-	if gap >= 0 {
-		ms = gap.Milliseconds()
-		if gap%time.Millisecond != 0 {
+	if o.gap >= 0 {
+		ms = o.gap.Milliseconds()
+		if o.gap%time.Millisecond != 0 {
 			ms++ // never round a politeness gap down
 		}
 	}
-	n, err := releaseScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, ms, rq).Int()
-	if err != nil {
-		return false, fmt.Errorf("frontier %s: release %s: %w", f.ns, host, err)
+	refund, outcome := "0", ""
+	if o.refund {
+		refund = "1"
 	}
-	return n == 1, nil
+	switch {
+	case o.outcome > 0:
+		outcome = "1"
+	case o.outcome == 0:
+		outcome = "0"
+	}
+	res, err := releaseScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, ms, rq, refund, outcome,
+		lim.parkAfter, lim.parkFor.Milliseconds()).Slice()
+	if err != nil {
+		return false, 0, fmt.Errorf("frontier %s: release %s: %w", f.ns, host, err)
+	}
+	if len(res) != 2 {
+		return false, 0, fmt.Errorf("frontier %s: release %s: unexpected reply %v", f.ns, host, res)
+	}
+	return toInt(res[0]) == 1, toInt(res[1]), nil
 }
 
 // renew extends this worker's lease on host; false means it was lost.
@@ -391,6 +619,35 @@ func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *sharedRo
 	}
 	if err := f.rdb.HSet(ctx, f.prefix+"robots", host, b).Err(); err != nil {
 		return fmt.Errorf("frontier %s: cache robots.txt of %s: %w", f.ns, host, err)
+	}
+	return nil
+}
+
+// getCond reads the validators (ETag, Last-Modified, payload digest) kept
+// for the URL with SURT key; nil when there are none.
+func (f *SharedFrontier) getCond(ctx context.Context, key string) (*condRec, error) {
+	b, err := f.rdb.HGet(ctx, f.prefix+"cond", key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("frontier %s: validators of %s: %w", f.ns, key, err)
+	}
+	r := new(condRec)
+	if err := json.Unmarshal(b, r); err != nil {
+		return nil, fmt.Errorf("frontier %s: decode validators of %s: %w", f.ns, key, err)
+	}
+	return r, nil
+}
+
+// putCond keeps the validators of the URL with SURT key for every worker.
+func (f *SharedFrontier) putCond(ctx context.Context, key string, r *condRec) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := f.rdb.HSet(ctx, f.prefix+"cond", key, b).Err(); err != nil {
+		return fmt.Errorf("frontier %s: keep validators of %s: %w", f.ns, r.URL, err)
 	}
 	return nil
 }

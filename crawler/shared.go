@@ -19,9 +19,16 @@ import (
 // cancellation go back to the shared queue.
 //
 // The local store keeps this worker's fetch log and WARC files; the queue,
-// seen set, robots.txt cache and per-host timing live in Redis. A shared
-// crawl is one pass: seeds and discovery documents are not fetched again
-// until the namespace is Reset.
+// seen set, robots.txt cache, validators for conditional GET, per-host
+// timing and failure counts, and the page budgets live in Redis, so every
+// worker honours them: MaxPages and MaxPagesPerHost count the pages of all
+// workers in one run (a run starts when a worker starts while no host is
+// leased), ParkAfter counts a host's consecutive failures whichever worker
+// saw them, and a host not ready within MaxWait is left for the next run.
+// When a run starts on a finished pass, a new pass begins: seeds, feeds
+// and sitemaps (and, with Recrawl, every page) are fetched again with
+// conditional GET, and a 304 is archived as a WARC revisit by the worker
+// that fetched it. Reset forgets the namespace instead.
 func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, error) {
 	if fr == nil {
 		return Stats{}, errors.New("crawler: nil shared frontier")
@@ -31,6 +38,15 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
 	c.pagesSent = 0
 	c.mu.Unlock()
+	// The WARC writer finds the previous capture of a URL (for revisit
+	// records) among the validators read from Redis for the fetch.
+	c.tr.condFor = func(key string) *condRec {
+		if r, ok := fr.conds.Load(key); ok {
+			return r.(*condRec)
+		}
+		return c.loadCond(key)
+	}
+	defer func() { c.tr.condFor = c.loadCond }()
 	var seeds []*entry
 	for _, raw := range c.s.Seeds {
 		if e := c.newEntry(raw, kindPage, 0, true); e != nil {
@@ -42,11 +58,24 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 			}
 		}
 	}
-	n, err := fr.add(ctx, seeds)
+	for _, l := range []struct {
+		k    kind
+		urls []string
+	}{{kindFeed, c.s.Feeds}, {kindSitemap, c.s.Sitemaps}} {
+		for _, raw := range l.urls {
+			if e := c.newEntry(raw, l.k, 0, true); e != nil {
+				seeds = append(seeds, e)
+			}
+		}
+	}
+	rs, err := fr.startRun(ctx, seeds)
 	if err != nil {
 		return c.Stats(), err
 	}
-	c.log.Info("shared crawl", "worker", fr.worker, "namespace", fr.ns, "seeds queued", n)
+	c.mu.Lock()
+	c.pass = int(rs.pass)
+	c.mu.Unlock()
+	c.log.Info("shared crawl", "worker", fr.worker, "namespace", fr.ns, "pass", rs.pass, "new run", rs.newRun, "new pass", rs.newPass, "seeds queued", rs.queued)
 
 	statsDone := make(chan struct{})
 	go c.statsLoop(statsDone)
@@ -78,19 +107,14 @@ func (c *Crawler) dispatchShared(ctx context.Context, fr *SharedFrontier) error 
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	redisFails := 0
+	lim := c.limits()
 	for {
-		c.mu.Lock()
-		budget := c.budgetDone()
-		c.mu.Unlock()
-		if budget {
-			return nil
-		}
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return nil
 		}
-		cl, err := fr.claimNext(ctx, c.s.Delay)
+		cl, err := fr.claimWith(ctx, lim)
 		if err != nil {
 			<-slots
 			if ctx.Err() != nil {
@@ -146,6 +170,12 @@ func (c *Crawler) dispatchShared(ctx context.Context, fr *SharedFrontier) error 
 	}
 }
 
+// limits are the crawl settings the shared frontier applies for c.
+func (c *Crawler) limits() limits {
+	return limits{rest: c.s.Delay, maxWait: c.s.MaxWait, maxPages: c.s.MaxPages, maxHost: c.s.MaxPagesPerHost,
+		parkAfter: c.s.ParkAfter, parkFor: c.s.ParkFor}
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -189,7 +219,8 @@ func (c *Crawler) sharedWork(ctx context.Context, fr *SharedFrontier, cl *claim)
 			return
 		}
 	}()
-	gap, requeue, adds := c.sharedStep(wctx, fr, cl)
+	r := c.sharedStep(wctx, fr, cl)
+	fr.conds.Delete(cl.e.Key)
 	close(stopRenew)
 	<-renewDone
 	select {
@@ -198,20 +229,40 @@ func (c *Crawler) sharedWork(ctx context.Context, fr *SharedFrontier, cl *claim)
 	default:
 	}
 	bg := context.WithoutCancel(ctx) // record the outcome even while shutting down
-	if _, err := fr.add(bg, adds); err != nil {
+	if r.cond != nil {
+		if err := fr.putCond(bg, cl.e.Key, r.cond); err != nil {
+			c.log.Error("keep validators", "url", cl.e.URL, "error", err)
+		}
+	}
+	if _, err := fr.add(bg, r.adds); err != nil {
 		c.log.Error("queue discovered URLs", "url", cl.e.URL, "error", err)
 	}
-	if ok, err := fr.release(bg, cl.host, gap, requeue); err != nil {
+	refund := cl.e.Kind == kindPage && (r.requeue != nil || r.unhandled)
+	ok, fails, err := fr.releaseWith(bg, cl.host, releaseOpts{gap: r.gap, requeue: r.requeue, refund: refund, outcome: r.outcome}, c.limits())
+	switch {
+	case err != nil:
 		c.log.Error("release host", "host", cl.host, "error", err)
-	} else if !ok {
+	case !ok:
 		c.log.Warn("host lease had expired before release", "host", cl.host)
+	case r.outcome > 0 && c.s.ParkAfter > 0 && fails >= int64(c.s.ParkAfter):
+		c.log.Warn("host parked", "host", cl.host, "failures", fails, "for", max(r.gap, c.s.ParkFor))
 	}
 }
 
+// stepResult is the outcome of one leased unit of work.
+type stepResult struct {
+	gap       time.Duration // politeness gap from now (-1: no request was made)
+	requeue   *entry        // back to the front of the host's queue
+	adds      []*entry      // discovered entries
+	cond      *condRec      // validators to keep for conditional GET
+	unhandled bool          // a page that was not fetched (robots.txt denied it)
+	outcome   int           // +1 the host failed, 0 it answered, -1 no request or not counted
+}
+
 // sharedStep performs the request for cl and returns the politeness gap
-// (-1: no request was made), the entry to requeue (nil when it is done)
-// and the entries discovered.
-func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim) (time.Duration, *entry, []*entry) {
+// (-1: no request was made), the entry to requeue (nil when it is done),
+// the entries discovered and how the host fared.
+func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim) stepResult {
 	e := cl.e
 	scheme := "http"
 	if u, err := url.Parse(e.URL); err == nil {
@@ -227,10 +278,11 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 		// No usable robots.txt: fetching it is this lease's request, and
 		// the entry waits at the front of the queue for the next one.
 		gap, adds := c.sharedRobots(ctx, fr, h, r)
+		c.unbudget(e)
 		if ctx.Err() != nil {
-			return gap, e, nil
+			return stepResult{gap: gap, requeue: e, outcome: -1}
 		}
-		return gap, e, adds
+		return stepResult{gap: gap, requeue: e, adds: adds, outcome: -1}
 	}
 	h.robots = newRobots(r.Status, r.Body, productToken(c.s.UserAgent), r.Fetched)
 	if h.robots.crawlDelay > c.s.MaxCrawlDelay {
@@ -239,7 +291,8 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 	if h.robots.disallowAll {
 		if r.Fails < c.s.RobotsRetries {
 			// Unavailable: wait for the retry with the entry queued.
-			return max(c.s.RobotsRetry-now.Sub(r.Fetched), 0), e, nil
+			c.unbudget(e)
+			return stepResult{gap: max(c.s.RobotsRetry-now.Sub(r.Fetched), 0), requeue: e, outcome: -1}
 		}
 	}
 	rec := &LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String()}
@@ -249,16 +302,32 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 		c.count(func(s *Stats) { s.RobotsDenied++ })
 		c.unbudget(e)
 		c.logLocal(rec)
-		return -1, nil, nil
+		return stepResult{gap: -1, unhandled: true, outcome: -1}
 	}
 	f := &fetch{ctx: ctx, e: e, url: e.URL, header: http.Header{}}
+	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
+		// Conditional GET with the validators any worker kept.
+		cr, cerr := fr.getCond(ctx, e.Key)
+		if cerr != nil {
+			c.log.Warn("conditional GET without validators", "url", e.URL, "error", cerr)
+		}
+		if cr != nil {
+			fr.conds.Store(e.Key, cr)
+			if cr.ETag != "" {
+				f.header.Set("If-None-Match", cr.ETag)
+			}
+			if cr.LastModified != "" {
+				f.header.Set("If-Modified-Since", cr.LastModified)
+			}
+		}
+	}
 	err = c.do(f)
 	c.logFetch(f, e.Kind.String(), err)
 	h.lastRTT = f.elapsed
 	gap := c.gap(h)
 	if ctx.Err() != nil {
 		c.unbudget(e)
-		return gap, e, nil
+		return stepResult{gap: gap, requeue: e, outcome: -1}
 	}
 	rec.Status, rec.Bytes, rec.Millis, rec.WARC = f.status, len(f.raw), f.elapsed.Milliseconds(), f.warcLoc
 	if err == nil {
@@ -266,11 +335,14 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 	}
 	t := &txn{log: rec}
 	var requeue *entry
+	outcome := 0
 	status := f.status
 	switch {
 	case f.truncated == "time" || f.truncated == "disconnect":
+		outcome = -1 // the URL failed, not necessarily the host
 		c.sharedFail(rec, err, "failed")
 	case status == 0 || status == http.StatusTooManyRequests || status >= 500:
+		outcome = 1
 		var after time.Duration
 		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 			after = retryAfter(f.respHead.Get("Retry-After"))
@@ -328,7 +400,7 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 		}
 		if !c.process(ctx, e, f, t, rec) {
 			c.unbudget(e)
-			return gap, e, nil // cancelled in the handler
+			return stepResult{gap: gap, requeue: e, outcome: -1} // cancelled in the handler
 		}
 		if e.Kind == kindPage && rec.Outcome == "ok" && rec.Error != "" {
 			// The handler failed (in a cluster: the article could not be
@@ -347,7 +419,12 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 		c.count(func(s *Stats) { s.Errors++ })
 	}
 	c.logLocal(rec)
-	return gap, requeue, t.add
+	if requeue != nil {
+		// Fetched again because it was not handled: no validators, or the
+		// next fetch would be a 304 the handler never sees.
+		t.cond = nil
+	}
+	return stepResult{gap: gap, requeue: requeue, adds: t.add, cond: t.cond, outcome: outcome}
 }
 
 // sharedRobots fetches h's robots.txt (following up to five redirects, as
