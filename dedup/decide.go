@@ -14,11 +14,13 @@ const maxCompare = 24
 // attribution or cross-site canonical naming a member; the earliest
 // publication date; the member the others contain (the one most similar to
 // all); the earliest fetch time; the smallest id. It then sets every
-// member's role, original and similarity to the original.
-func (ix *Index) decide(c int32) {
+// member's role, original and similarity to the original, and returns the
+// members that are not (or no longer) copies of the original on the
+// current clean sets.
+func (ix *Index) decide(c int32) []uint32 {
 	cl := &ix.clusters[c]
 	if len(cl.members) == 0 {
-		return
+		return nil
 	}
 	cands := cl.members
 	var evidence []string
@@ -127,6 +129,7 @@ func (ix *Index) decide(c int32) {
 	}
 	cl.original = orig
 	cl.evidence = evidence
+	var gone []uint32
 	for _, m := range cl.members {
 		d := &ix.docs[m]
 		d.original = orig
@@ -135,8 +138,13 @@ func (ix *Index) decide(c int32) {
 			continue
 		}
 		d.role = article.RoleCopy
-		d.sim = float32(ix.verify(m, orig).inA())
+		v := ix.verify(m, orig)
+		d.sim = float32(v.inA())
+		if !ix.isCopy(v) {
+			gone = append(gone, m)
+		}
 	}
+	return gone
 }
 
 // attributes reports whether copy x's Source names member m's site, URL or

@@ -54,12 +54,14 @@ func (t *freqTable) grow() {
 // add counts one article with the (distinct) features fs. It reports
 // whether some feature reached the frequent threshold with it.
 func (t *freqTable) add(fs []uint32, minDocs int, frac float64) bool {
-	return t.addShard(fs, -1, minDocs, frac)
+	return t.addShard(fs, -1, minDocs, frac, nil)
 }
 
 // addShard is add restricted to the features f with f%globalShards ==
 // shard (all of them when shard < 0); the article is counted either way.
-func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64) bool {
+// When crossed is not nil, the features that reached the threshold are
+// appended to it.
+func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64, crossed *[]uint32) bool {
 	t.docs++
 	if shard < 0 {
 		t.seen += uint64(len(fs))
@@ -70,7 +72,7 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64) 
 		t.grow()
 	}
 	th := t.threshold(minDocs, frac)
-	crossed := false
+	reached := false
 	for _, f := range fs {
 		if shard >= 0 && int(f%globalShards) != shard {
 			continue
@@ -82,7 +84,12 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64) 
 			c := uint32(e)
 			if c > 0 && uint32(e>>32) == f {
 				bk[j]++
-				crossed = crossed || c+1 == th
+				if c+1 == th {
+					reached = true
+					if crossed != nil {
+						*crossed = append(*crossed, f)
+					}
+				}
 				hit = true
 				break
 			}
@@ -101,7 +108,7 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64) 
 			bk[low]--
 		}
 	}
-	return crossed
+	return reached
 }
 
 // count returns the estimated number of articles containing f (an
@@ -142,14 +149,14 @@ func newShardedFreq() *shardedFreq {
 	return &s
 }
 
-// add counts one article in every shard; it reports whether a feature
-// became frequent.
-func (s *shardedFreq) add(fs []uint32, minDocs int, frac float64) bool {
-	crossed := false
+// addCollect counts one article in every shard; it reports whether a
+// feature became frequent and appends those features to crossed.
+func (s *shardedFreq) addCollect(fs []uint32, minDocs int, frac float64, crossed *[]uint32) bool {
+	reached := false
 	for i, t := range s.shards {
-		crossed = t.addShard(fs, i, minDocs, frac) || crossed
+		reached = t.addShard(fs, i, minDocs, frac, crossed) || reached
 	}
-	return crossed
+	return reached
 }
 
 // frequent reports whether f is at or above the frequent threshold.

@@ -92,6 +92,14 @@ type Index struct {
 	seen  map[uint32]struct{}
 	part  []uint32
 	noise []uint32
+	rkeys []uint32 // band keys of a member looking for a new cluster
+	// The journal of one reporting Add: each document's state before the
+	// Add first changed it, in first-touch order.
+	journaling bool
+	jDocs      []uint32
+	jBefore    []state
+	jSeen      map[uint32]struct{}
+	crossed    []uint32 // features that just became globally common
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -114,6 +122,8 @@ func (ix *Index) initScratch() {
 	ix.sk = make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
 	ix.keys = make([]uint32, ix.cfg.Bands)
 	ix.seen = make(map[uint32]struct{})
+	ix.rkeys = make([]uint32, ix.cfg.Bands)
+	ix.jSeen = make(map[uint32]struct{})
 }
 
 // reserve makes room for n more articles, so a large batch does not grow
@@ -175,9 +185,11 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 // pre, when not nil, is fs already prepared (Run). report asks for the
 // list of changed assignments.
 func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.Assignment {
-	var touched []uint32
+	ix.journaling = report
+	ix.jDocs, ix.jBefore = ix.jDocs[:0], ix.jBefore[:0]
+	clear(ix.jSeen)
 	if old, ok := ix.byID[d.id]; ok {
-		touched = ix.remove(old)
+		ix.remove(old)
 	}
 	di := uint32(len(ix.docs))
 	d.feats, d.original = fs, di
@@ -189,25 +201,23 @@ func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.A
 	if !ix.primed {
 		if st := &ix.sites[d.site]; st.freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
 			st.epoch++
-			recheck = ix.siteClusters[d.site]
+			recheck = slices.Clone(ix.siteClusters[d.site])
 		}
-		if ix.global.add(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) {
-			// Globally common features are phrases, not templates: clusters
-			// are not rechecked for them, only later comparisons change.
+		ix.crossed = ix.crossed[:0]
+		if ix.global.addCollect(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac, &ix.crossed) {
 			ix.globalEpoch++
+			recheck = append(recheck, ix.clustersSharing(ix.crossed)...)
 		}
 	}
-	before := ix.snapshot(touched)
 	if len(recheck) > 0 {
-		// Some features just became boilerplate: clusters formed on them
-		// before may not hold any more.
-		recheck = slices.Clone(recheck)
+		// Some features just became site boilerplate or globally common:
+		// clusters formed on them before may not hold any more.
 		slices.Sort(recheck)
 		for _, c := range slices.Compact(recheck) {
-			ms := slices.Clone(ix.clusters[c].members)
-			touched = append(touched, ms...)
-			before = append(before, ix.snapshot(ms)...)
-			ix.recheck(c)
+			if len(ix.clusters[c].members) > 1 {
+				ix.touchCluster(c)
+				ix.settle(c)
+			}
 		}
 	}
 	hasKeys := false
@@ -224,35 +234,62 @@ func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.A
 		hasKeys = true
 	}
 	if hasKeys {
-		if target, ok := ix.join(di); ok {
-			group := []uint32{target}
-			if c := ix.docs[target].cluster; c != noCluster {
-				group = ix.clusters[c].members
-			}
-			touched = append(touched, group...)
-			before = append(before, ix.snapshot(group)...)
-			ix.attach(di, target)
-		}
 		ix.lsh.insert(di, ix.keys)
+		if target, ok := ix.join(di, ix.keys, nil); ok {
+			ix.touchGroup(target)
+			ix.attach(di, target)
+			ix.settle(ix.docs[di].cluster)
+		}
 	} else {
 		ix.lsh.insert(di, nil)
 	}
 	if !report {
 		return nil
 	}
+	ix.journaling = false
 	out := []article.Assignment{ix.assignment(di)}
-	for i, m := range touched {
-		if m == di {
+	for i, m := range ix.jDocs {
+		now := &ix.docs[m]
+		if m == di || now.dead {
 			continue
 		}
-		now := ix.docs[m]
-		if b := before[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original {
-			if !slices.ContainsFunc(out, func(x article.Assignment) bool { return x.ID == now.id }) {
-				out = append(out, ix.assignment(m))
-			}
+		if b := ix.jBefore[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original {
+			out = append(out, ix.assignment(m))
 		}
 	}
 	return out
+}
+
+// touch journals m's state before a reporting Add first changes it.
+func (ix *Index) touch(m uint32) {
+	if !ix.journaling {
+		return
+	}
+	if _, ok := ix.jSeen[m]; ok {
+		return
+	}
+	ix.jSeen[m] = struct{}{}
+	d := &ix.docs[m]
+	ix.jDocs = append(ix.jDocs, m)
+	ix.jBefore = append(ix.jBefore, state{d.cluster, d.role, d.original})
+}
+
+// touchCluster journals every member of cluster c.
+func (ix *Index) touchCluster(c int32) {
+	if !ix.journaling {
+		return
+	}
+	for _, m := range ix.clusters[c].members {
+		ix.touch(m)
+	}
+}
+
+// touchGroup journals m and, when it is in a cluster, all its members.
+func (ix *Index) touchGroup(m uint32) {
+	if c := ix.docs[m].cluster; c != noCluster {
+		ix.touchCluster(c)
+	}
+	ix.touch(m)
 }
 
 // state is the part of a doc's assignment whose change is reported.
@@ -260,15 +297,6 @@ type state struct {
 	cluster  int32
 	role     article.Role
 	original uint32
-}
-
-func (ix *Index) snapshot(ms []uint32) []state {
-	out := make([]state, len(ms))
-	for i, m := range ms {
-		d := &ix.docs[m]
-		out[i] = state{d.cluster, d.role, d.original}
-	}
-	return out
 }
 
 // docFrom extracts from a the identity and the facts the original decision
@@ -352,27 +380,38 @@ func nameKey(s string) string {
 	return b.String()
 }
 
-// remove takes an article out of its cluster before it is re-added; it
-// returns the members whose assignment may have changed.
-func (ix *Index) remove(di uint32) []uint32 {
+// remove takes an article out of its cluster before it is re-added; the
+// cluster re-decides and its members are journaled.
+func (ix *Index) remove(di uint32) {
 	d := &ix.docs[di]
 	d.dead = true
 	ix.live--
 	c := d.cluster
 	if c == noCluster {
-		return nil
+		return
 	}
+	ix.touchCluster(c)
 	cl := &ix.clusters[c]
 	cl.members = slices.DeleteFunc(cl.members, func(m uint32) bool { return m == di })
-	touched := slices.Clone(cl.members)
-	if len(cl.members) == 1 {
-		ix.makeUnique(cl.members[0])
-		cl.members = nil
-		delete(ix.clusterByID, cl.id)
-	} else {
-		ix.decide(c)
+	if !ix.dissolveIfAlone(c) {
+		ix.settle(c)
 	}
-	return touched
+}
+
+// dissolveIfAlone makes the last member of cluster c unique and retires
+// the cluster when fewer than two members are left; it reports whether it
+// did.
+func (ix *Index) dissolveIfAlone(c int32) bool {
+	cl := &ix.clusters[c]
+	if len(cl.members) > 1 {
+		return false
+	}
+	for _, m := range cl.members {
+		ix.makeUnique(m)
+	}
+	cl.members = nil
+	delete(ix.clusterByID, cl.id)
+	return true
 }
 
 func (ix *Index) makeUnique(m uint32) {
@@ -462,14 +501,14 @@ func (ix *Index) isCopy(m match) bool {
 	return m.inter >= ix.cfg.MinShared && m.containment() >= ix.cfg.Containment && m.jaccard() >= ix.cfg.Jaccard
 }
 
-// join verifies the LSH candidates of di (whose band keys are in ix.keys)
+// join verifies the LSH candidates of di (whose band keys are keys)
 // and returns the article di should be grouped with: the original of the
 // best cluster whose original di matches, or the best matching unique
 // article.
-func (ix *Index) join(di uint32) (uint32, bool) {
+func (ix *Index) join(di uint32, keys []uint32, skip []int32) (uint32, bool) {
 	clear(ix.seen)
 	var cands []uint32
-	ix.lsh.candidates(ix.keys, func(c uint32) bool {
+	ix.lsh.candidates(keys, func(c uint32) bool {
 		if _, dup := ix.seen[c]; dup || ix.docs[c].dead || c == di {
 			return true
 		}
@@ -485,7 +524,7 @@ func (ix *Index) join(di uint32) (uint32, bool) {
 		target := c // the article di must match: c itself, or c's original
 		cl := ix.docs[c].cluster
 		if cl != noCluster {
-			if checked[cl] {
+			if checked[cl] || slices.Contains(skip, cl) {
 				continue
 			}
 			checked[cl] = true
@@ -503,8 +542,8 @@ func (ix *Index) join(di uint32) (uint32, bool) {
 	return bestTarget, best >= 0
 }
 
-// attach adds di to target's cluster (creating it when target is unique)
-// and re-decides the cluster's original.
+// attach adds di to target's cluster (creating it when target is unique);
+// the caller then settles the cluster.
 func (ix *Index) attach(di, target uint32) {
 	cl := ix.docs[target].cluster
 	if cl == noCluster {
@@ -525,40 +564,113 @@ func (ix *Index) attach(di, target uint32) {
 			ix.siteClusters[ix.docs[m].site] = append(sc, cl)
 		}
 	}
-	ix.decide(cl)
 }
 
-// recheck verifies every member of cluster c against its original again
-// and lets go of those that no longer match (their match rested on
-// features since learned to be boilerplate); the cluster then re-decides.
-func (ix *Index) recheck(c int32) {
-	for {
-		cl := &ix.clusters[c]
-		if len(cl.members) < 2 {
-			return
+// maxSettle bounds the evictions and re-joins one settle may make, so a
+// pathological cascade cannot stall an Add (what is left stays unique).
+const maxSettle = 4096
+
+// settle re-decides the original of cluster c and verifies every member
+// against it: members that are no longer copies of it (the original
+// changed, or features they shared became noise) leave the cluster and
+// look for another one through the LSH (never one they left during this
+// settle), becoming unique when none matches; a cluster they join is
+// settled in turn. Every member whose state may change is journaled first.
+func (ix *Index) settle(c int32) {
+	type exit struct {
+		doc     uint32
+		cluster int32
+	}
+	work := []int32{c}
+	var exits []exit // every eviction of this settle, in order
+	next := 0        // exits[next:] have not looked for a new cluster yet
+	for steps := 0; len(work) > 0 || next < len(exits); steps++ {
+		if len(work) > 0 {
+			c, work = work[0], work[1:]
+			for _, m := range ix.evict(c) {
+				exits = append(exits, exit{m, c})
+			}
+			continue
 		}
-		orig := cl.original
-		var gone []uint32
-		for _, m := range cl.members {
-			if m != orig && !ix.isCopy(ix.verify(m, orig)) {
-				gone = append(gone, m)
+		m := exits[next].doc
+		next++
+		if steps > maxSettle || ix.docs[m].cluster != noCluster {
+			continue
+		}
+		var skip []int32
+		for _, e := range exits {
+			if e.doc == m {
+				skip = append(skip, e.cluster)
 			}
 		}
-		if len(gone) == 0 {
-			return
+		if target, ok := ix.rejoin(m, skip); ok {
+			ix.touchGroup(target)
+			ix.attach(m, target)
+			work = append(work, ix.docs[m].cluster)
 		}
+	}
+}
+
+// evict decides cluster c's original and removes the members that are not
+// copies of it, repeating until the remaining members all are (each
+// removal may change the decision); it returns the removed members, now
+// unique.
+func (ix *Index) evict(c int32) []uint32 {
+	var out []uint32
+	for len(ix.clusters[c].members) > 1 {
+		gone := ix.decide(c)
+		if len(gone) == 0 {
+			return out
+		}
+		cl := &ix.clusters[c]
 		cl.members = slices.DeleteFunc(cl.members, func(m uint32) bool { return slices.Contains(gone, m) })
 		for _, m := range gone {
 			ix.makeUnique(m)
 		}
-		if len(cl.members) == 1 {
-			ix.makeUnique(cl.members[0])
-			cl.members = nil
-			delete(ix.clusterByID, cl.id)
-			return
-		}
-		ix.decide(c)
+		out = append(out, gone...)
+		ix.dissolveIfAlone(c)
 	}
+	return out
+}
+
+// rejoin looks for a cluster (or unique article) that m, just made
+// unique, is a copy of, using the band keys of its current clean set;
+// clusters in skip are not considered.
+func (ix *Index) rejoin(m uint32, skip []int32) (uint32, bool) {
+	clean := ix.cleanSet(m)
+	if len(clean) == 0 {
+		return 0, false
+	}
+	sketch(clean, ix.sk)
+	bandTags(ix.sk, ix.cfg.Rows, ix.rkeys)
+	return ix.join(m, ix.rkeys, skip)
+}
+
+// clustersSharing returns the clusters (of two or more members) whose
+// original has one of the features fs: the only ones whose members can
+// have been verified through them.
+func (ix *Index) clustersSharing(fs []uint32) []int32 {
+	var out []int32
+	for c := range ix.clusters {
+		cl := &ix.clusters[c]
+		if len(cl.members) < 2 {
+			continue
+		}
+		if d := &ix.docs[cl.original]; hasAny(d.feats[:d.nClean], fs) || hasAny(d.feats[d.nClean:], fs) {
+			out = append(out, int32(c))
+		}
+	}
+	return out
+}
+
+// hasAny reports whether the sorted set s holds one of fs.
+func hasAny(s, fs []uint32) bool {
+	for _, f := range fs {
+		if _, ok := slices.BinarySearch(s, f); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Assignment returns the current assignment of article id.

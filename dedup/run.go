@@ -121,7 +121,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			}
 			for g, t := range ix.global.shards {
 				if g%workers == w {
-					t.addShard(it.feats, g, cfg.GlobalMinDocs, cfg.GlobalFrac)
+					t.addShard(it.feats, g, cfg.GlobalMinDocs, cfg.GlobalFrac, nil)
 				}
 			}
 		})
