@@ -77,8 +77,8 @@ func TestOriginalChangeReverifiesMembers(t *testing.T) {
 			name: "earlier original found later: a member it does not contain joins a better cluster",
 			setup: []*article.Article{
 				art("x", "x.example", 5, join(s[:4], q[:8])...), // mixed article, first seen
-				art("t", "t.example", 6, s[:4]...),               // contained in x: copy of x
-				art("u", "u.example", 7, join(s[:4], r)...),      // contains t, not a copy of x
+				art("t", "t.example", 6, s[:4]...),              // contained in x: copy of x
+				art("u", "u.example", 7, join(s[:4], r)...),     // contains t, not a copy of x
 			},
 			last:        art("o", "o.example", 0, q...), // the source of x's second part, earlier
 			wantChanged: []string{"t", "u", "x"},
