@@ -64,9 +64,12 @@ type hostState struct {
 	robotsUntil time.Time
 	robotsFails int
 	fails       int // consecutive 429/5xx/network failures
-	lastRTT     time.Duration
-	pages       int    // page requests dispatched this run
-	dropped     string // why the host sits out the rest of this run
+	// backoffSaved: the store holds a back-off record for the host
+	// (cleared on the next success).
+	backoffSaved bool
+	lastRTT      time.Duration
+	pages        int    // page requests dispatched this run
+	dropped      string // why the host sits out the rest of this run
 }
 
 // New prepares a crawler over the archive st; h receives the HTML pages.
@@ -113,6 +116,7 @@ func (c *Crawler) host(e *entry) *hostState {
 		if last := c.lastRequest(e.Host); !last.IsZero() {
 			h.next = last.Add(c.s.Delay) // politeness holds across restarts
 		}
+		c.restoreBackoff(h) // and so do Retry-After, back-off and parking
 		c.hosts[e.Host] = h
 		c.order = append(c.order, h)
 	}
@@ -543,6 +547,11 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
 	if r.disallowAll {
+		// Recorded first: a restart must not ask before the retry time.
+		c.mu.Lock()
+		hostFails := h.fails
+		c.mu.Unlock()
+		c.recordBackoff(h, time.Now(), c.s.RobotsRetry, hostFails, false)
 		rec.Outcome = "robots-unavailable"
 		if _, cerr := c.commit(&txn{log: rec, host: h.name, hostAt: time.Now()}); cerr != nil {
 			c.log.Error("record robots.txt", "host", h.name, "error", cerr)
@@ -702,7 +711,14 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 func (c *Crawler) resetFails(h *hostState) {
 	c.mu.Lock()
 	h.fails = 0
+	saved := h.backoffSaved
+	h.backoffSaved = false
 	c.mu.Unlock()
+	if saved {
+		if err := c.saveBackoff(h.name, nil); err != nil {
+			c.log.Error("clear back-off", "host", h.name, "error", err)
+		}
+	}
 }
 
 func (c *Crawler) save(t *txn, d *done) {
@@ -738,11 +754,13 @@ func (c *Crawler) retry(h *hostState, e *entry, t *txn, rec *LogRecord, err erro
 			wait = c.s.MaxBackoff
 		}
 	}
-	if fails >= c.s.ParkAfter {
+	parked := fails >= c.s.ParkAfter
+	if parked {
 		wait = max(wait, c.s.ParkFor)
 		c.log.Warn("host parked", "host", h.name, "failures", fails, "for", wait)
 	}
 	d.wait = wait
+	c.recordBackoff(h, t.hostAt, wait, fails, parked)
 	e.Tries++
 	rec.Error = errString(err)
 	if e.Tries >= c.s.MaxRetries {

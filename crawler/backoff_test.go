@@ -1,0 +1,141 @@
+package crawler
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/store"
+)
+
+// TestBackoffSurvivesRestart stops a crawl right after a host asked it to
+// back off and starts a new Crawler on the same archive at once: the host
+// must not be asked again before its Retry-After, back-off, parking or
+// robots.txt retry time, and the consecutive-failure count carries over
+// (the second failure, in the second run, parks the host).
+func TestBackoffSurvivesRestart(t *testing.T) {
+	type reply struct {
+		status     int
+		retryAfter string
+	}
+	tests := []struct {
+		name string
+		ip   string
+		cfg  Config
+		// replies per path, in order; later requests get 200.
+		robots, page []reply
+		// minimum time between the end of request i and the start of
+		// request i+1, over all requests to the host (robots.txt included).
+		gaps []time.Duration
+	}{
+		{
+			name: "retry-after", ip: "127.0.0.41",
+			page: []reply{{429, "3"}},
+			// robots.txt, 429 (run 1) | 200 (run 2)
+			gaps: []time.Duration{0, 3 * time.Second},
+		},
+		{
+			name: "failures-and-parking", ip: "127.0.0.42",
+			cfg:  Config{BackoffBase: time.Second, ParkAfter: 2, ParkFor: 2500 * time.Millisecond},
+			page: []reply{{503, ""}, {503, ""}},
+			// robots.txt, 503 (run 1) | 503 after the back-off, parked, 200 (run 2)
+			gaps: []time.Duration{0, time.Second, 2500 * time.Millisecond},
+		},
+		{
+			name: "robots-unavailable", ip: "127.0.0.43",
+			cfg:    Config{RobotsRetry: 2 * time.Second},
+			robots: []reply{{503, ""}},
+			// robots.txt 503 (run 1) | robots.txt, page (run 2)
+			gaps: []time.Duration{2 * time.Second, 0},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newFarmHost(t, tc.ip)
+			var mu sync.Mutex
+			served := map[string]int{}
+			backedOff := make(chan struct{}, 8)
+			answer := func(path string, script []reply, w http.ResponseWriter) bool {
+				mu.Lock()
+				n := served[path]
+				served[path]++
+				mu.Unlock()
+				if n >= len(script) {
+					return false
+				}
+				if script[n].retryAfter != "" {
+					w.Header().Set("Retry-After", script[n].retryAfter)
+				}
+				w.WriteHeader(script[n].status)
+				backedOff <- struct{}{}
+				return true
+			}
+			h.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+				if !answer("/robots.txt", tc.robots, w) {
+					w.Write([]byte("User-agent: *\nDisallow:\n"))
+				}
+			})
+			h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				if !answer("/", tc.page, w) {
+					w.Header().Set("Content-Type", "text/html")
+					w.Write([]byte(articleHTML("home")))
+				}
+			})
+			st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			cfg := tc.cfg
+			cfg.Seeds = []string{h.base + "/"}
+			cfg.Delay, cfg.AllowPrivate, cfg.DisableSitemaps, cfg.WARCDir, cfg.StatsFile = 10*time.Millisecond, true, true, "-", "-"
+			cfg.Logger = quietLogger()
+			var pages pageLog
+			run := func(ctx context.Context) {
+				c, err := New(cfg, st, pages.handler)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if _, err := c.Run(ctx); err != nil && ctx.Err() == nil {
+					t.Fatal(err)
+				}
+			}
+			// Run 1: stopped shortly after the first back-off answer, once
+			// the outcome is recorded.
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				<-backedOff
+				time.Sleep(200 * time.Millisecond)
+				cancel()
+			}()
+			run(ctx)
+			cancel()
+			if p := pages.get(h.base + "/"); p != nil {
+				t.Fatal("page fetched in the first run")
+			}
+			// Run 2 at once, to completion.
+			run(context.Background())
+			if p := pages.get(h.base + "/"); p == nil {
+				t.Fatal("page not fetched in the second run")
+			}
+			hits := h.hitList()
+			if len(hits) != len(tc.gaps)+1 {
+				t.Fatalf("%d requests, want %d: %+v", len(hits), len(tc.gaps)+1, hits)
+			}
+			for i, want := range tc.gaps {
+				got := hits[i+1].start.Sub(hits[i].end)
+				if got < want-20*time.Millisecond {
+					t.Errorf("%s (%d) came %v after %s (%d) ended, want ≥ %v", hits[i+1].path, hits[i+1].status, got.Round(time.Millisecond),
+						hits[i].path, hits[i].status, want)
+				}
+			}
+			if n := h.count("/", 200); n != 1 {
+				t.Errorf("page served %d times, want once", n)
+			}
+		})
+	}
+}
