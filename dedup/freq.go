@@ -111,6 +111,45 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64, 
 	return reached
 }
 
+// sub uncounts one article whose features fs were counted by add: the
+// inverse of add as far as the summary allows (a feature whose slot has
+// since been taken over is not found, and was under-counted already).
+// It reports whether the frequent set may have changed: a feature fell
+// below the threshold, or the threshold itself moved.
+func (t *freqTable) sub(fs []uint32, minDocs int, frac float64) bool {
+	return t.subShard(fs, -1, minDocs, frac)
+}
+
+// subShard is sub restricted to the features of one shard (all when
+// shard < 0), like addShard.
+func (t *freqTable) subShard(fs []uint32, shard int, minDocs int, frac float64) bool {
+	if t.docs == 0 {
+		return false
+	}
+	th := t.threshold(minDocs, frac)
+	t.docs--
+	n := uint64(len(fs))
+	if shard >= 0 {
+		n = uint64(len(fs) / globalShards)
+	}
+	t.seen -= min(n, t.seen)
+	changed := t.threshold(minDocs, frac) != th
+	for _, f := range fs {
+		if shard >= 0 && int(f%globalShards) != shard {
+			continue
+		}
+		bk := t.slots[t.bucket(f):][:ways]
+		for j, e := range bk {
+			if c := uint32(e); c > 0 && uint32(e>>32) == f {
+				bk[j]--
+				changed = changed || c == th
+				break
+			}
+		}
+	}
+	return changed
+}
+
 // count returns the estimated number of articles containing f (an
 // underestimate; 0 when f holds no slot).
 func (t *freqTable) count(f uint32) uint32 {
@@ -157,6 +196,16 @@ func (s *shardedFreq) addCollect(fs []uint32, minDocs int, frac float64, crossed
 		reached = t.addShard(fs, i, minDocs, frac, crossed) || reached
 	}
 	return reached
+}
+
+// sub uncounts one article in every shard; it reports whether the
+// frequent set may have changed.
+func (s *shardedFreq) sub(fs []uint32, minDocs int, frac float64) bool {
+	changed := false
+	for i, t := range s.shards {
+		changed = t.subShard(fs, i, minDocs, frac) || changed
+	}
+	return changed
 }
 
 // frequent reports whether f is at or above the frequent threshold.

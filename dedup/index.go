@@ -381,11 +381,23 @@ func nameKey(s string) string {
 }
 
 // remove takes an article out of its cluster before it is re-added; the
-// cluster re-decides and its members are journaled.
+// cluster re-decides and its members are journaled. Unless the tables
+// were primed (they then count every input line), the article's features
+// are uncounted from its site's and the global frequency tables, so
+// re-crawling a page does not make its own text look like boilerplate.
 func (ix *Index) remove(di uint32) {
 	d := &ix.docs[di]
 	d.dead = true
 	ix.live--
+	if !ix.primed {
+		if st := &ix.sites[d.site]; st.freq.sub(d.feats, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
+			st.epoch++
+		}
+		if ix.global.sub(d.feats, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) {
+			ix.globalEpoch++
+		}
+	}
+	d.feats, d.nClean = nil, 0 // a dead article is never compared again
 	c := d.cluster
 	if c == noCluster {
 		return
