@@ -179,3 +179,75 @@ func TestAddReportIsComplete(t *testing.T) {
 		})
 	}
 }
+
+// TestGloballyCommonFeaturesRecheckClusters: articles joined only through
+// a passage that later turns out to be globally common (a wire-service
+// boilerplate paragraph on many sites) are split when it crosses the
+// global threshold; copies that share their own story stay together.
+func TestGloballyCommonFeaturesRecheckClusters(t *testing.T) {
+	g := newTextGen(41)
+	common := g.paras(2) // becomes globally common with the fourth article
+	story := g.paras(6)
+	own := func() string { return g.sentence() }
+	cfg := dedup.DefaultConfig()
+	cfg.GlobalMinDocs, cfg.GlobalFrac = 4, 0
+	tests := []struct {
+		name  string
+		arts  []*article.Article
+		same  [][2]string
+		apart [][2]string
+	}{
+		{
+			name: "joined only through the common passage: split",
+			arts: []*article.Article{
+				art("a", "a.example", 0, append([]string{own()}, common...)...),
+				art("b", "b.example", 1, append([]string{own()}, common...)...),
+				art("c", "c.example", 2, append([]string{own()}, common...)...),
+				art("d", "d.example", 3, append([]string{own()}, common...)...),
+			},
+			apart: [][2]string{{"a", "b"}, {"a", "c"}, {"b", "c"}, {"a", "d"}},
+		},
+		{
+			name: "copies of one story that also carry the passage: kept",
+			arts: []*article.Article{
+				art("s1", "a.example", 0, join(story, common)...),
+				art("s2", "b.example", 1, join(story, common)...),
+				art("x", "c.example", 2, append([]string{own()}, common...)...),
+				art("y", "d.example", 3, append([]string{own()}, common...)...),
+			},
+			same:  [][2]string{{"s1", "s2"}},
+			apart: [][2]string{{"s1", "x"}, {"s1", "y"}, {"x", "y"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := dedup.NewIndex(cfg)
+			var ids []string
+			for _, a := range tc.arts {
+				ids = append(ids, a.ID)
+			}
+			for _, a := range tc.arts {
+				addAndCheckReport(t, ix, a, ids)
+			}
+			for _, p := range tc.same {
+				if a, b := mustAssign(t, ix, p[0]), mustAssign(t, ix, p[1]); a.Cluster != b.Cluster {
+					t.Errorf("%s (%s) and %s (%s) split, want one cluster", p[0], a.Cluster, p[1], b.Cluster)
+				}
+			}
+			for _, p := range tc.apart {
+				if a, b := mustAssign(t, ix, p[0]), mustAssign(t, ix, p[1]); a.Cluster == b.Cluster {
+					t.Errorf("%s and %s still in cluster %s after the passage became common", p[0], p[1], a.Cluster)
+				}
+			}
+		})
+	}
+}
+
+func mustAssign(t *testing.T, ix *dedup.Index, id string) article.Assignment {
+	t.Helper()
+	as, ok := ix.Assignment(id)
+	if !ok {
+		t.Fatalf("no assignment for %s", id)
+	}
+	return as
+}
