@@ -1,0 +1,527 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/internal/redistest"
+	"github.com/syndex/syndex/store"
+)
+
+// drainClaims claims and releases (no request, no politeness gap) until
+// nothing is ready, counting the pages claimed per host.
+func drainClaims(t *testing.T, frs []*SharedFrontier, lim limits) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	got := map[string]int{}
+	for i := 0; ; i++ {
+		fr := frs[i%len(frs)]
+		c, err := fr.claimWith(ctx, lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.host == "" {
+			if c.wait < 0 {
+				return got
+			}
+			time.Sleep(c.wait)
+			continue
+		}
+		if c.e.Kind == kindPage {
+			got[c.host]++
+		}
+		if ok, _, err := fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}, lim); !ok || err != nil {
+			t.Fatalf("release %s = %v, %v", c.host, ok, err)
+		}
+	}
+}
+
+// TestSharedFrontierBudgets: the page budgets count the claims of every
+// worker together; hosts over a budget are held back (the run is done),
+// a refund lets them go on, and a new run resets the budgets.
+func TestSharedFrontierBudgets(t *testing.T) {
+	url := redistest.URL(t)
+	tests := []struct {
+		name      string
+		lim       limits
+		wantTotal int
+		wantHost  int // per host, 0: not checked
+		wantOver  int64
+	}{
+		{"per-host", limits{maxHost: 2}, 6, 2, 3},
+		{"global", limits{maxPages: 4}, 4, 0, 3},
+		{"both", limits{maxPages: 5, maxHost: 1}, 3, 1, 3},
+		{"none", limits{}, 15, 5, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			ns := redistest.Namespace(t)
+			a := openTestShared(t, url, ns, "a", time.Second)
+			b := openTestShared(t, url, ns, "b", time.Second)
+			var es []*entry
+			for h := 1; h <= 3; h++ {
+				for i := 0; i < 5; i++ {
+					es = append(es, testEntry(t, fmt.Sprintf("http://h%d.test/p%d", h, i)))
+				}
+			}
+			if _, err := a.startRun(ctx, es); err != nil {
+				t.Fatal(err)
+			}
+			// A claimed page that was not handled goes back to the budgets.
+			c, err := a.claimWith(ctx, tc.lim)
+			if err != nil || c.host == "" {
+				t.Fatalf("first claim: %+v, %v", c, err)
+			}
+			if st, _ := a.Status(ctx); st.Pages != 1 {
+				t.Errorf("pages after one claim = %d, want 1", st.Pages)
+			}
+			if _, _, err := a.releaseWith(ctx, c.host, releaseOpts{gap: -1, requeue: c.e, refund: true, outcome: -1}, tc.lim); err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := a.Status(ctx); st.Pages != 0 {
+				t.Errorf("pages after the refund = %d, want 0", st.Pages)
+			}
+			got := drainClaims(t, []*SharedFrontier{a, b}, tc.lim)
+			total := 0
+			for h, n := range got {
+				total += n
+				if tc.wantHost > 0 && n != tc.wantHost {
+					t.Errorf("%s: %d pages claimed, want %d", h, n, tc.wantHost)
+				}
+			}
+			if total != tc.wantTotal {
+				t.Errorf("pages claimed by both workers = %d (%v), want %d", total, got, tc.wantTotal)
+			}
+			st, err := b.Status(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.OverBudget != tc.wantOver || st.Pages != int64(tc.wantTotal) {
+				t.Errorf("status %+v: want %d hosts over budget, %d pages", st, tc.wantOver, tc.wantTotal)
+			}
+			if done, _ := b.Done(ctx); !done {
+				t.Errorf("run not done with every host over budget: %+v", st)
+			}
+			if tc.wantOver == 0 {
+				return
+			}
+			// A new run (no host leased) resets the budgets.
+			rs, err := b.startRun(ctx, nil)
+			if err != nil || !rs.newRun || rs.newPass {
+				t.Fatalf("startRun = %+v, %v; want a new run in the same pass", rs, err)
+			}
+			more := drainClaims(t, []*SharedFrontier{a, b}, tc.lim)
+			n := 0
+			for _, v := range more {
+				n += v
+			}
+			if want := min(tc.wantTotal, 15-tc.wantTotal); n != want {
+				t.Errorf("second run claimed %d pages (%v), want %d", n, more, want)
+			}
+		})
+	}
+}
+
+// TestSharedFrontierParking: consecutive failures count across workers; at
+// ParkAfter the host rests ParkFor, and a host not ready within MaxWait is
+// left for the next run, which takes it up again. A success restarts the
+// count.
+func TestSharedFrontierParking(t *testing.T) {
+	url := redistest.URL(t)
+	ctx := context.Background()
+	ns := redistest.Namespace(t)
+	a := openTestShared(t, url, ns, "a", time.Second)
+	b := openTestShared(t, url, ns, "b", time.Second)
+	lim := limits{parkAfter: 3, parkFor: 10 * time.Second, maxWait: 2 * time.Second}
+	if _, err := a.startRun(ctx, []*entry{testEntry(t, "http://p.test/1"), testEntry(t, "http://p.test/2"), testEntry(t, "http://p.test/3"), testEntry(t, "http://p.test/4")}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		fr        *SharedFrontier
+		outcome   int
+		wantFails int64
+	}{
+		{a, 1, 1}, {b, 1, 2}, {a, 0, 0}, // a success restarts the count
+		{b, 1, 1}, {a, 1, 2}, {b, 1, 3}, // parked
+	}
+	for i, s := range steps {
+		c, err := s.fr.claimWith(ctx, lim)
+		if err != nil || c.host != "p.test" {
+			t.Fatalf("step %d: claim = %+v, %v", i, c, err)
+		}
+		ok, fails, err := s.fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, requeue: c.e, outcome: s.outcome}, lim)
+		if !ok || err != nil || fails != s.wantFails {
+			t.Fatalf("step %d: release = %v, %d failures, %v; want %d failures", i, ok, fails, err, s.wantFails)
+		}
+	}
+	c, err := a.claimWith(ctx, lim)
+	if err != nil || c.host != "" || c.wait >= 0 {
+		t.Fatalf("claim of a parked host = %+v, %v; want nothing queued (left for the next run)", c, err)
+	}
+	st, _ := a.Status(ctx)
+	if st.Later != 1 || st.HostsQueued != 0 {
+		t.Fatalf("status %+v: want the host left for the next run", st)
+	}
+	if done, _ := a.Done(ctx); !done {
+		t.Fatal("run not done with its only host parked beyond MaxWait")
+	}
+	if rs, err := b.startRun(ctx, nil); err != nil || rs.newPass {
+		t.Fatalf("startRun = %+v, %v; want the same pass (entries queued)", rs, err)
+	}
+	st, _ = a.Status(ctx)
+	if st.Later != 0 || st.HostsQueued != 1 {
+		t.Fatalf("status after a new run %+v: want the parked host queued again", st)
+	}
+	// It is still resting: not ready for about ParkFor.
+	if c, err := b.claimWith(ctx, limits{}); err != nil || c.host != "" || c.wait < 9*time.Second {
+		t.Fatalf("claim during the park = %+v, %v; want a wait near 10s", c, err)
+	}
+}
+
+// newSharedWorkers builds n crawlers on fresh stores with cfg.
+func newSharedWorkers(t *testing.T, n int, cfg Config) ([]*Crawler, []*pageLog, []*store.Store) {
+	t.Helper()
+	var cs []*Crawler
+	var logs []*pageLog
+	var sts []*store.Store
+	for w := 0; w < n; w++ {
+		st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		pl := &pageLog{}
+		cfg.Logger = quietLogger()
+		c, err := New(cfg, st, pl.handler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		cs, logs, sts = append(cs, c), append(logs, pl), append(sts, st)
+	}
+	return cs, logs, sts
+}
+
+// runShared runs every crawler as a worker of namespace ns and returns
+// their stats.
+func runShared(t *testing.T, ctx context.Context, url, ns string, cs []*Crawler) []Stats {
+	t.Helper()
+	stats := make([]Stats, len(cs))
+	var wg sync.WaitGroup
+	for w, c := range cs {
+		fr := openTestShared(t, url, ns, fmt.Sprintf("w%d", w), 5*time.Second)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := c.RunShared(ctx, fr)
+			if err != nil {
+				t.Errorf("worker %d: %v", w, err)
+			}
+			stats[w] = s
+		}()
+	}
+	wg.Wait()
+	return stats
+}
+
+// pageHits counts the requests a host answered for pages (not robots.txt).
+func pageHits(h *farmHost) map[string]int {
+	m := map[string]int{}
+	for _, x := range h.hitList() {
+		if x.path != "/robots.txt" {
+			m[x.path]++
+		}
+	}
+	return m
+}
+
+// TestSharedBudgetsAcrossWorkers: three workers together keep MaxPages and
+// MaxPagesPerHost; the next run fetches the rest, and nothing is fetched
+// twice.
+func TestSharedBudgetsAcrossWorkers(t *testing.T) {
+	url := redistest.URL(t)
+	const hosts, perHost = 4, 6
+	tests := []struct {
+		name      string
+		maxPages  int
+		perHost   int
+		wantTotal int
+	}{
+		{"MaxPagesPerHost", 0, 2, hosts * 2},
+		{"MaxPages", 7, 0, 7},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			farm, seeds := sharedFarm(t, 150+10*i, hosts, perHost, "User-agent: *\nDisallow: /private\n")
+			ns := redistest.Namespace(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+			defer cancel()
+			cfg := Config{Seeds: seeds, Hosts: hostsOf(farm), Delay: 20 * time.Millisecond, AllowPrivate: true,
+				DisableSitemaps: true, Concurrency: 4, MaxPages: tc.maxPages, MaxPagesPerHost: tc.perHost, WARCDir: "-", StatsFile: "-"}
+			cs, _, _ := newSharedWorkers(t, 3, cfg)
+			stats := runShared(t, ctx, url, ns, cs)
+			handled := int64(0)
+			for _, s := range stats {
+				handled += s.Pages
+			}
+			fetched := 0
+			for _, h := range farm {
+				n := 0
+				for _, c := range pageHits(h) {
+					n += c
+				}
+				fetched += n
+				if tc.perHost > 0 && n != tc.perHost {
+					t.Errorf("%s: %d pages fetched, want the per-host budget %d", h.ip, n, tc.perHost)
+				}
+			}
+			if handled != int64(tc.wantTotal) || fetched != tc.wantTotal {
+				t.Errorf("pages handled %d, fetched %d; want %d", handled, fetched, tc.wantTotal)
+			}
+			// The next run without budgets fetches the rest, each once.
+			cfg.MaxPages, cfg.MaxPagesPerHost = 0, 0
+			cs, _, _ = newSharedWorkers(t, 3, cfg)
+			runShared(t, ctx, url, ns, cs)
+			for _, h := range farm {
+				for _, p := range append([]string{"/"}, pathsN(perHost)...) {
+					if n := pageHits(h)[p]; n != 1 {
+						t.Errorf("%s%s fetched %d times over both runs, want 1", h.ip, p, n)
+					}
+				}
+				checkPoliteness(t, h, 20*time.Millisecond)
+			}
+		})
+	}
+}
+
+// TestSharedParkingAcrossWorkers: a host failing with 503 is parked after
+// ParkAfter consecutive failures (whichever worker saw them), and since it
+// will not be ready within MaxWait the workers leave it for the next run
+// and finish the other hosts, instead of retrying it or waiting.
+func TestSharedParkingAcrossWorkers(t *testing.T) {
+	url := redistest.URL(t)
+	farm, seeds := sharedFarm(t, 175, 2, 3, "User-agent: *\nDisallow:\n")
+	bad := newFarmHost(t, "127.0.0.177")
+	bad.setRobots("User-agent: *\nDisallow:\n")
+	for _, p := range []string{"/", "/x", "/y"} {
+		bad.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		})
+	}
+	ns := redistest.Namespace(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg := Config{Seeds: append(seeds, bad.base+"/", bad.base+"/x", bad.base+"/y"), Delay: 20 * time.Millisecond, AllowPrivate: true,
+		DisableSitemaps: true, BackoffBase: 30 * time.Millisecond, MaxRetries: 10, ParkAfter: 3, ParkFor: 20 * time.Second,
+		MaxWait: 2 * time.Second, WARCDir: "-", StatsFile: "-"}
+	cs, _, _ := newSharedWorkers(t, 2, cfg)
+	start := time.Now()
+	runShared(t, ctx, url, ns, cs)
+	if el := time.Since(start); el > 10*time.Second {
+		t.Errorf("workers took %v: they waited for the parked host", el)
+	}
+	if n := len(bad.hitList()) - bad.count("/robots.txt", 0); n != 3 {
+		t.Errorf("failing host got %d page requests, want 3 (parked after 3 consecutive failures)", n)
+	}
+	for _, h := range farm {
+		for _, p := range append([]string{"/"}, pathsN(3)...) {
+			if n := h.count(p, 0); n != 1 {
+				t.Errorf("%s%s fetched %d times, want 1", h.ip, p, n)
+			}
+		}
+	}
+	fr := openTestShared(t, url, ns, "check", time.Second)
+	st, err := fr.Status(ctx)
+	if err != nil || st.Later != 1 {
+		t.Errorf("status %+v, %v: want the failing host left for the next run", st, err)
+	}
+}
+
+// warcText returns the decompressed WARC records under dir.
+func warcText(t *testing.T, dir string) string {
+	t.Helper()
+	var all bytes.Buffer
+	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		all.Write(b)
+	}
+	return all.String()
+}
+
+// TestSharedRecrawl: a second run on a finished pass (no Reset) is a new
+// pass: the seed and the feed are fetched again with the validators kept
+// in Redis, the unchanged seed answers 304 and is archived as a revisit
+// by the worker that fetched it, the changed feed brings its new article,
+// and known articles are not fetched again.
+func TestSharedRecrawl(t *testing.T) {
+	url := redistest.URL(t)
+	h := newFarmHost(t, "127.0.0.180")
+	h.setRobots("User-agent: *\nAllow: /\n")
+	v := &versioned{}
+	v.set("/", articleHTML("home", "/a"))
+	v.set("/feed.xml", rss(h.base, "/a", "/b"))
+	v.set("/a", articleHTML("A"))
+	v.set("/b", articleHTML("B"))
+	v.set("/c", articleHTML("C"))
+	h.mux.Handle("/", v)
+	ns := redistest.Namespace(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	cfg := Config{Seeds: []string{h.base + "/"}, Feeds: []string{h.base + "/feed.xml"}, Delay: 10 * time.Millisecond,
+		AllowPrivate: true, DisableSitemaps: true, StatsFile: "-"}
+
+	cs, _, _ := newSharedWorkers(t, 2, cfg)
+	runShared(t, ctx, url, ns, cs)
+	want1 := map[string]int{"/": 1, "/feed.xml": 1, "/a": 1, "/b": 1}
+	for p, n := range want1 {
+		if got := pageHits(h)[p]; got != n {
+			t.Errorf("pass 1: %s fetched %d times, want %d", p, got, n)
+		}
+	}
+	fr := openTestShared(t, url, ns, "check", time.Second)
+	if pass, _ := fr.Pass(ctx); pass != 1 {
+		t.Errorf("pass after the first run = %d, want 1", pass)
+	}
+
+	v.set("/feed.xml", rss(h.base, "/a", "/b", "/c"))
+	cs, logs, sts := newSharedWorkers(t, 2, cfg)
+	runShared(t, ctx, url, ns, cs)
+	if pass, _ := fr.Pass(ctx); pass != 2 {
+		t.Errorf("pass after the second run = %d, want 2", pass)
+	}
+	wantHits := map[string]int{"/": 2, "/feed.xml": 2, "/a": 1, "/b": 1, "/c": 1}
+	for p, n := range wantHits {
+		if got := pageHits(h)[p]; got != n {
+			t.Errorf("after pass 2: %s fetched %d times, want %d", p, got, n)
+		}
+	}
+	if n := h.count("/", http.StatusNotModified); n != 1 {
+		t.Errorf("seed answered 304 %d times in pass 2, want 1 (conditional GET)", n)
+	}
+	if n := h.count("/feed.xml", http.StatusOK); n != 2 {
+		t.Errorf("changed feed answered 200 %d times, want 2", n)
+	}
+	handledC := false
+	for _, pl := range logs {
+		if pl.get(h.base+"/c") != nil {
+			handledC = true
+		}
+		if pl.get(h.base+"/") != nil {
+			t.Errorf("unchanged seed handed to the handler again in pass 2")
+		}
+	}
+	if !handledC {
+		t.Error("the feed's new article was not handed to a handler")
+	}
+	// The worker that got the 304 logged it and archived a revisit.
+	found := 0
+	for w, st := range sts {
+		recs, err := FetchLog(st.DB())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if r.Outcome != "not-modified" || r.URL != h.base+"/" {
+				continue
+			}
+			found++
+			text := warcText(t, filepath.Join(st.Dir(), "warc"))
+			i := strings.Index(text, "WARC-Type: revisit")
+			if i < 0 || !strings.Contains(text[i:], "WARC-Target-URI: "+h.base+"/") || !strings.Contains(text, "server-not-modified") {
+				t.Errorf("worker %d logged the 304 but its WARC has no server-not-modified revisit for %s", w, h.base+"/")
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("304 of the seed logged by %d workers, want 1", found)
+	}
+}
+
+// TestSharedRobotsCache: robots.txt and its Crawl-delay are shared by all
+// workers: one fetch per host while the cache is fresh, the Crawl-delay
+// kept between requests of different workers, disallowed paths never
+// fetched; once the cache is older than RobotsTTL, the next pass fetches
+// robots.txt again (once per host).
+func TestSharedRobotsCache(t *testing.T) {
+	url := redistest.URL(t)
+	tests := []struct {
+		name       string
+		ttl        time.Duration
+		sleep      time.Duration // between the passes
+		wantRobots int
+	}{
+		{"fresh", time.Hour, 0, 1},
+		{"expired", 3 * time.Second, 3 * time.Second, 2},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var farm []*farmHost
+			var seeds []string
+			for j := 0; j < 2; j++ {
+				h := newFarmHost(t, fmt.Sprintf("127.0.0.%d", 185+5*i+j))
+				h.setRobots("User-agent: *\nCrawl-delay: 0.25\nDisallow: /private\n")
+				h.html("/", articleHTML("home "+h.ip, "/a/1", "/a/2", "/a/3", "/private/x"))
+				for k := 1; k <= 3; k++ {
+					h.html(fmt.Sprintf("/a/%d", k), articleHTML(fmt.Sprintf("%s %d", h.ip, k), "/", "/private/x"))
+				}
+				h.html("/private/x", articleHTML("secret"))
+				farm, seeds = append(farm, h), append(seeds, h.base+"/")
+			}
+			ns := redistest.Namespace(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+			defer cancel()
+			cfg := Config{Seeds: seeds, Hosts: hostsOf(farm), Delay: 5 * time.Millisecond, RobotsTTL: tc.ttl, AllowPrivate: true,
+				DisableSitemaps: true, WARCDir: "-", StatsFile: "-"}
+			cs, _, _ := newSharedWorkers(t, 3, cfg)
+			runShared(t, ctx, url, ns, cs)
+			for _, h := range farm {
+				if n := h.count("/robots.txt", 0); n != 1 {
+					t.Errorf("%s: robots.txt fetched %d times by 3 workers, want 1", h.ip, n)
+				}
+			}
+			time.Sleep(tc.sleep)
+			cs, _, _ = newSharedWorkers(t, 3, cfg)
+			runShared(t, ctx, url, ns, cs)
+			for _, h := range farm {
+				if n := h.count("/robots.txt", 0); n != tc.wantRobots {
+					t.Errorf("%s: robots.txt fetched %d times over two passes, want %d", h.ip, n, tc.wantRobots)
+				}
+				if n := h.count("/private/x", 0); n != 0 {
+					t.Errorf("%s: disallowed /private/x fetched %d times", h.ip, n)
+				}
+				if n := h.count("/", 0); n != 2 {
+					t.Errorf("%s: seed fetched %d times over two passes, want 2", h.ip, n)
+				}
+				if checkPoliteness(t, h, 250*time.Millisecond) != 0 {
+					t.Errorf("%s: Crawl-delay 0.25 s not kept across workers", h.ip)
+				}
+				if checkRobots(t, h) != 0 {
+					t.Errorf("%s: robots violations", h.ip)
+				}
+			}
+		})
+	}
+}
