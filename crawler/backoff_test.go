@@ -44,6 +44,13 @@ func TestBackoffSurvivesRestart(t *testing.T) {
 			gaps: []time.Duration{0, time.Second, 2500 * time.Millisecond},
 		},
 		{
+			name: "robots-retry-after", ip: "127.0.0.44",
+			cfg:    Config{RobotsRetry: 500 * time.Millisecond},
+			robots: []reply{{429, "2"}},
+			// robots.txt 429 (run 1) | robots.txt after Retry-After, page (run 2)
+			gaps: []time.Duration{2 * time.Second, 0},
+		},
+		{
 			name: "robots-unavailable", ip: "127.0.0.43",
 			cfg:    Config{RobotsRetry: 2 * time.Second},
 			robots: []reply{{503, ""}},
@@ -137,5 +144,25 @@ func TestBackoffSurvivesRestart(t *testing.T) {
 				t.Errorf("page served %d times, want once", n)
 			}
 		})
+	}
+}
+
+func TestRetryAfterCap(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"0", 0},
+		{"120", 2 * time.Minute},
+		{"86400", 24 * time.Hour},
+		{"315360000", maxRetryAfter}, // ten years
+		{"99999999999999999999", 0},  // not a number Go can hold: ignored
+		{"Fri, 31 Dec 2100 23:59:59 GMT", maxRetryAfter},
+		{"Mon, 01 Jan 2001 00:00:00 GMT", 0}, // in the past
+	}
+	for _, tc := range tests {
+		if got := retryAfter(tc.in); got != tc.want {
+			t.Errorf("retryAfter(%q) = %v, want %v", tc.in, got, tc.want)
+		}
 	}
 }

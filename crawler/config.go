@@ -74,7 +74,7 @@ type Config struct {
 
 	MaxRetries    int           // attempts per URL on 429/5xx/network errors (default 3)
 	BackoffBase   time.Duration // first back-off without Retry-After (default 5s), doubled per failure
-	MaxBackoff    time.Duration // cap on back-off and Retry-After (default 10m)
+	MaxBackoff    time.Duration // cap on the doubling back-off (default 10m); Retry-After is honoured up to 24h
 	ParkAfter     int           // consecutive failures before a host is parked (default 5)
 	ParkFor       time.Duration // how long a parked host rests (default 30m)
 	MaxWait       time.Duration // hosts not ready within this are left for the next run (default 30m)

@@ -547,11 +547,16 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
 	if r.disallowAll {
-		// Recorded first: a restart must not ask before the retry time.
+		// A 429/503 may say when to come back; never sooner than
+		// RobotsRetry. Recorded first: a restart must not ask earlier.
+		retry := c.s.RobotsRetry
+		if f.respHead != nil {
+			retry = max(retry, retryAfter(f.respHead.Get("Retry-After")))
+		}
 		c.mu.Lock()
 		hostFails := h.fails
 		c.mu.Unlock()
-		c.recordBackoff(h, time.Now(), c.s.RobotsRetry, hostFails, false)
+		c.recordBackoff(h, time.Now(), retry, hostFails, false)
 		rec.Outcome = "robots-unavailable"
 		if _, cerr := c.commit(&txn{log: rec, host: h.name, hostAt: time.Now()}); cerr != nil {
 			c.log.Error("record robots.txt", "host", h.name, "error", cerr)
@@ -560,8 +565,8 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		h.robotsFails++
 		fails := h.robotsFails
 		c.mu.Unlock()
-		c.setRobots(h, r, time.Now().Add(c.s.RobotsRetry))
-		d.wait = c.s.RobotsRetry
+		c.setRobots(h, r, time.Now().Add(retry))
+		d.wait = retry
 		c.log.Warn("robots.txt unavailable: host disallowed", "host", h.name, "status", f.status, "error", errString(err), "attempt", fails)
 		if fails >= c.s.RobotsRetries {
 			c.mu.Lock()
@@ -776,17 +781,23 @@ func (c *Crawler) retry(h *hostState, e *entry, t *txn, rec *LogRecord, err erro
 	d.requeue = e
 }
 
-// retryAfter parses a Retry-After value (delay-seconds or HTTP-date).
+// maxRetryAfter bounds a Retry-After: a server asking for more than a day
+// (or for years) is asked again after a day rather than never, since the
+// wait is kept across runs.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter parses a Retry-After value (delay-seconds or HTTP-date),
+// capped at maxRetryAfter.
 func retryAfter(v string) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+		return time.Duration(min(n, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
+		return min(max(time.Until(t), 0), maxRetryAfter)
 	}
 	return 0
 }
