@@ -228,8 +228,11 @@ serve:
 			return r.code == 0 && strings.Contains(r.stdout, u)
 		})
 		t.Logf("published → searchable in %v (schedule period %v)", took.Round(10*time.Millisecond), period)
-		if took > period+time.Second {
-			t.Errorf("article searchable after %v, want within one period (%v) plus a second for the run", took, period)
+		// The next poll starts within one period; the run itself then
+		// waits out the host's politeness gap between the feed and the
+		// article, extracts and indexes (slower under -race on 2 cores).
+		if took > period+3*time.Second {
+			t.Errorf("article searchable after %v, want within one period (%v) plus the run's own time (≤3s)", took, period)
 		}
 	})
 
