@@ -593,9 +593,16 @@ func (ix *Index) settle(c int32) {
 		doc     uint32
 		cluster int32
 	}
-	work := []int32{c}
-	var exits []exit // every eviction of this settle, in order
-	next := 0        // exits[next:] have not looked for a new cluster yet
+	first := ix.evict(c)
+	if len(first) == 0 {
+		return // the common case: every member is a copy of the original
+	}
+	var work []int32
+	exits := make([]exit, 0, len(first)) // every eviction of this settle, in order
+	for _, m := range first {
+		exits = append(exits, exit{m, c})
+	}
+	next := 0 // exits[next:] have not looked for a new cluster yet
 	for steps := 0; len(work) > 0 || next < len(exits); steps++ {
 		if len(work) > 0 {
 			c, work = work[0], work[1:]
