@@ -166,3 +166,41 @@ func TestRetryAfterCap(t *testing.T) {
 		}
 	}
 }
+
+// TestCrawlDelaySurvivesRestart: a run that stops on its page budget and a
+// new run started at once, with robots.txt served from the store's cache:
+// the first request of the new run still waits out the Crawl-delay after
+// the last request of the previous one.
+func TestCrawlDelaySurvivesRestart(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.45")
+	h.setRobots("User-agent: *\nCrawl-delay: 1\n")
+	h.html("/", articleHTML("home", "/a"))
+	h.html("/a", articleHTML("a"))
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for run := 1; run <= 2; run++ {
+		c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, MaxPages: 1, AllowPrivate: true,
+			DisableSitemaps: true, WARCDir: "-", StatsFile: "-", Logger: quietLogger()}, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	hits := h.hitList()
+	var paths []string
+	for _, x := range hits {
+		paths = append(paths, x.path)
+	}
+	if len(hits) != 3 || paths[0] != "/robots.txt" || paths[1] != "/" || paths[2] != "/a" {
+		t.Fatalf("requests %v, want robots.txt, / (run 1), /a (run 2)", paths)
+	}
+	if d := hits[2].start.Sub(hits[1].end); d < time.Second-20*time.Millisecond {
+		t.Errorf("/a came %v after / ended across the restart, want ≥ Crawl-delay 1s", d.Round(time.Millisecond))
+	}
+}

@@ -501,6 +501,15 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	if h.robots == nil {
 		if rec := c.loadRobots(h.name); rec != nil && now.Sub(rec.Fetched) < c.s.RobotsTTL {
 			c.setRobots(h, newRobots(rec.Status, rec.Body, productToken(c.s.UserAgent), rec.Fetched), rec.Fetched.Add(c.s.RobotsTTL))
+			// The gap after the previous run's last request was set from
+			// Delay alone; now that Crawl-delay is known, apply it too.
+			if last := c.lastRequest(h.name); !last.IsZero() {
+				c.mu.Lock()
+				if n := last.Add(c.gap(h)); n.After(h.next) {
+					h.next = n
+				}
+				c.mu.Unlock()
+			}
 			d.added = c.robotsSitemaps(h)
 			return
 		}
