@@ -151,7 +151,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if idURL != "" {
 		a.ID = article.IDFor(idURL)
 	}
-	a.Title = chooseTitle(meta, tmeta)
+	a.Title = chooseTitle(meta, tmeta, a.Site)
 	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
 	a.Published = meta.Published
@@ -238,67 +238,6 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 
 	ok, reason := classify(in.URL, meta, doc, a.Text)
 	return &Result{Article: a, IsArticle: ok, Reason: reason}, nil
-}
-
-// chooseTitle prefers the JSON-LD headline, then go-trafilatura's title
-// (which already weighs og:title, <title> and <h1>), then og:title; a
-// trailing " | Site Name" is cut.
-func chooseTitle(m pageMeta, t trafilatura.Metadata) string {
-	site := firstNonEmpty(m.SiteName, t.Sitename)
-	title := cleanTitle(firstNonEmpty(m.Title, t.Title))
-	// A JSON-LD headline is deliberate; other titles are often decorated
-	// with sections and site names around the visible heading. Measured:
-	// L3S-GN1 title accuracy 0.483 -> 0.521, Fundus unchanged (0.860;
-	// applying it to JSON-LD headlines too cost Fundus 0.019).
-	if !m.TitleFromLD {
-		if h := headingInTitle(title, m.Headings); h != "" {
-			return h
-		}
-	}
-	return cutSiteSuffix(title, site)
-}
-
-// cleanTitle repairs titles that swallowed markup (a <title> left open
-// makes the parser read the rest of the page as its text).
-func cleanTitle(t string) string {
-	if i := strings.Index(t, "<"); i >= 0 {
-		t = t[:i]
-	}
-	return collapseSpace(t)
-}
-
-// headingInTitle returns the page heading that the title merely decorates
-// ("Headline - Section - Site", "Kicker: Headline"): a heading that is the
-// title's beginning or end and most of its length.
-func headingInTitle(title string, headings []string) string {
-	lt := strings.ToLower(title)
-	for _, h := range headings {
-		lh := strings.ToLower(h)
-		if len(lh) < 10 || lh == lt || 5*len(lh) < 2*len(lt) {
-			continue
-		}
-		if strings.HasPrefix(lt, lh) || strings.HasSuffix(lt, lh) {
-			return h
-		}
-	}
-	return ""
-}
-
-func cutSiteSuffix(title, site string) string {
-	// "Headline | Section" / "Headline | Site | date": a pipe separates
-	// page furniture from a headline of several words.
-	if i := strings.Index(title, " | "); i > 0 && len(strings.Fields(title[:i])) >= 3 {
-		return strings.TrimSpace(title[:i])
-	}
-	if site == "" {
-		return title
-	}
-	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
-		if i := strings.LastIndex(title, sep); i > 0 && strings.EqualFold(strings.TrimSpace(title[i+len(sep):]), site) {
-			return strings.TrimSpace(title[:i])
-		}
-	}
-	return title
 }
 
 // dropLeadingHeadings removes the headings (at most three) that precede

@@ -25,6 +25,9 @@ type pageMeta struct {
 	TitleFromLD bool
 	// Headings are the texts of the page's first <h1>–<h3> elements.
 	Headings []string
+	// OGTitle is the social-card title (og:, twitter:, dc.title), DocTitle
+	// the text of the document's <title>.
+	OGTitle, DocTitle string
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -61,6 +64,13 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 			return false
 		case "style", "noscript", "template":
 			return false
+		case "title":
+			if m.DocTitle == "" {
+				m.DocTitle = nodeText(n)
+			}
+			return false
+		case "svg", "math":
+			return false
 		case "h1", "h2", "h3":
 			if len(m.Headings) < 30 {
 				if t := nodeText(n); t != "" && len(t) < 400 {
@@ -85,8 +95,9 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	}
 
 	m.OGType = strings.ToLower(meta["og:type"])
+	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["citation_title"]))
 	if m.Title == "" {
-		m.Title = firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["citation_title"])
+		m.Title = m.OGTitle
 	}
 	if m.SiteName == "" {
 		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])

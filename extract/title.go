@@ -1,0 +1,208 @@
+package extract
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	trafilatura "github.com/markusmobius/go-trafilatura"
+)
+
+// chooseTitle picks the article's headline from the page's candidates:
+// the JSON-LD headline, the social-card title (og:title and kin), the
+// document <title> and the visible <h1>–<h3> headings, with go-trafilatura's
+// title as the last resort. A trailing " | Site Name" is cut. host is the
+// page's site (article.SiteOf).
+func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
+	site := firstNonEmpty(m.SiteName, t.Sitename)
+	og := cleanTitle(m.OGTitle)
+	if m.TitleFromLD {
+		ld := cleanTitle(m.Title)
+		// A visible heading made of a kicker followed by the social-card
+		// title ("Kicker Headline") shows which of two differing headlines
+		// the page displays; the JSON-LD one is then an SEO variant.
+		if og != "" && !sameWords(og, ld) && kickerHeading(og, ld, m.Headings) {
+			return cutSiteSuffix(og, site)
+		}
+		return cutSiteSuffix(ld, site)
+	}
+	if og != "" {
+		// Social-card titles are often decorated with sections and site
+		// names around the visible heading.
+		if h := headingInTitle(og, m.Headings); h != "" {
+			return h
+		}
+		return cutSiteSuffix(og, site)
+	}
+	if h := titleFromDocument(m, host); h != "" {
+		return h
+	}
+	return cutSiteSuffix(cleanTitle(t.Title), site)
+}
+
+// titleFromDocument chooses a headline from the <title> and the visible
+// headings when the page has no headline metadata: the longest heading
+// that the <title> contains (or one of its segments equals), else the
+// longest segment of the <title> that does not name the site, else the
+// first heading of a few words. host is the page's site.
+func titleFromDocument(m pageMeta, host string) string {
+	doc := cleanTitle(m.DocTitle)
+	if doc == "" {
+		return ""
+	}
+	segs := titleSegments(doc)
+	best, bestN := "", 0
+	docWords := strings.Join(titleWords(doc), " ")
+	for _, h := range m.Headings {
+		hw := titleWords(h)
+		if len(hw) < 2 || len(hw) <= bestN {
+			continue
+		}
+		match := slices.Equal(hw, titleWords(doc))
+		for _, s := range segs {
+			match = match || slices.Equal(hw, titleWords(s))
+		}
+		if !match && len(hw) >= 3 {
+			match = strings.Contains(" "+docWords+" ", " "+strings.Join(hw, " ")+" ")
+		}
+		if match {
+			best, bestN = h, len(hw)
+		}
+	}
+	if best != "" {
+		return collapseSpace(best)
+	}
+	var content []string
+	for _, s := range segs {
+		if !siteLike(s, host, m.SiteName) {
+			content = append(content, s)
+		}
+	}
+	if len(content) == 0 {
+		// The <title> names only the site ("Cape Argus"): the first
+		// heading of a few words is the headline (measured on L3S-GN1,
+		// pages without headline metadata: 15 more right, none lost).
+		for _, h := range m.Headings {
+			if len(titleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
+				return collapseSpace(h)
+			}
+		}
+		return doc
+	}
+	long := content[0]
+	for _, s := range content[1:] {
+		if len(titleWords(s)) > len(titleWords(long)) {
+			long = s
+		}
+	}
+	return long
+}
+
+// siteLike reports whether a title segment names the site: it is the
+// site name, or its letters and the host's main label contain each other
+// ("Winnipeg Free Press" on winnipegfreepress.com, "The Hindu News" on
+// thehindu.com).
+func siteLike(seg, host, siteName string) bool {
+	w := strings.Join(titleWords(seg), "")
+	if w == "" {
+		return true
+	}
+	if siteName != "" && sameWords(seg, siteName) {
+		return true
+	}
+	if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(host, ".", ""), "-", ""), w) {
+		return true
+	}
+	label := ""
+	for _, l := range strings.Split(host, ".") {
+		if len(l) > len(label) && l != "www" {
+			label = l
+		}
+	}
+	label = strings.ReplaceAll(label, "-", "")
+	return len(label) >= 4 && strings.HasPrefix(w, label)
+}
+
+// titleSepRE matches the separators sites put between a headline, its
+// section and the site name in a <title>.
+var titleSepRE = regexp.MustCompile(`\s+(?:[|\-–—:>»/·]|::)\s+|\s*(?:\|\||--|::|_|\|)\s*`)
+
+// titleSegments splits a document title at its separators.
+func titleSegments(t string) []string {
+	var out []string
+	for _, s := range titleSepRE.Split(t, -1) {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// titleWords is the lower-cased word tokens of a title, the unit titles are
+// compared in.
+func titleWords(s string) []string {
+	return Tokens(strings.ToLower(s))
+}
+
+func sameWords(a, b string) bool {
+	return slices.Equal(titleWords(a), titleWords(b))
+}
+
+// kickerHeading reports whether a heading other than alt ends with title
+// and has words before it: a kicker shown above the headline.
+func kickerHeading(title, alt string, headings []string) bool {
+	tw := titleWords(title)
+	if len(tw) < 3 {
+		return false
+	}
+	for _, h := range headings {
+		hw := titleWords(h)
+		if len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) && !sameWords(h, alt) {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanTitle repairs titles that swallowed markup (a <title> left open
+// makes the parser read the rest of the page as its text).
+func cleanTitle(t string) string {
+	if i := strings.Index(t, "<"); i >= 0 {
+		t = t[:i]
+	}
+	return collapseSpace(t)
+}
+
+// headingInTitle returns the page heading that the title merely decorates
+// ("Headline - Section - Site", "Kicker: Headline"): a heading that is the
+// title's beginning or end and most of its length.
+func headingInTitle(title string, headings []string) string {
+	lt := strings.ToLower(title)
+	for _, h := range headings {
+		lh := strings.ToLower(h)
+		if len(lh) < 10 || lh == lt || 5*len(lh) < 2*len(lt) {
+			continue
+		}
+		if strings.HasPrefix(lt, lh) || strings.HasSuffix(lt, lh) {
+			return h
+		}
+	}
+	return ""
+}
+
+func cutSiteSuffix(title, site string) string {
+	// "Headline | Section" / "Headline | Site | date": a pipe separates
+	// page furniture from a headline of several words.
+	if i := strings.Index(title, " | "); i > 0 && len(strings.Fields(title[:i])) >= 3 {
+		return strings.TrimSpace(title[:i])
+	}
+	if site == "" {
+		return title
+	}
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+		if i := strings.LastIndex(title, sep); i > 0 && strings.EqualFold(strings.TrimSpace(title[i+len(sep):]), site) {
+			return strings.TrimSpace(title[:i])
+		}
+	}
+	return title
+}

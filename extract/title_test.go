@@ -1,0 +1,81 @@
+package extract
+
+import (
+	"testing"
+
+	trafilatura "github.com/markusmobius/go-trafilatura"
+)
+
+func TestChooseTitle(t *testing.T) {
+	cases := []struct {
+		name string
+		m    pageMeta
+		tr   string // go-trafilatura's title
+		host string
+		want string
+	}{
+		{
+			name: "JSON-LD headline beats a differing og:title",
+			m:    pageMeta{Title: "Long SEO headline about the council vote", TitleFromLD: true, OGTitle: "Council votes", Headings: []string{"Long SEO headline about the council vote"}},
+			want: "Long SEO headline about the council vote",
+		},
+		{
+			name: "og:title shown after a kicker in the visible heading",
+			m:    pageMeta{Title: "Olympics: German guard impresses, France falters badly", TitleFromLD: true, OGTitle: "German guard impresses, France falters", Headings: []string{"Dream team grows stronger German guard impresses, France falters"}},
+			want: "German guard impresses, France falters",
+		},
+		{
+			name: "og:title with the site name cut",
+			m:    pageMeta{OGTitle: "Storm closes the harbour - Daily Example", SiteName: "Daily Example"},
+			want: "Storm closes the harbour",
+		},
+		{
+			name: "document title segment equal to a heading",
+			m:    pageMeta{DocTitle: "Example Post | Storm closes the harbour | News", Headings: []string{"Latest News", "Storm closes the harbour"}},
+			host: "examplepost.com",
+			want: "Storm closes the harbour",
+		},
+		{
+			name: "longest heading the title contains wins over a section heading",
+			m:    pageMeta{DocTitle: "Metro: World Views : Another murder, another dashed hope", Headings: []string{"Metro: World Views", "Another murder, another dashed hope"}},
+			want: "Another murder, another dashed hope",
+		},
+		{
+			name: "title naming only the site yields to the first heading",
+			m:    pageMeta{DocTitle: "Cape Herald", Headings: []string{"News", "Mayor opens the new bridge", "Most read"}},
+			host: "capeherald.co.za",
+			want: "Mayor opens the new bridge",
+		},
+		{
+			name: "site and section segments are dropped",
+			m:    pageMeta{DocTitle: "capeherald.com - Sport - Mayor opens the new bridge"},
+			host: "capeherald.com",
+			want: "Mayor opens the new bridge",
+		},
+		{
+			name: "title that swallowed markup is cut at the markup",
+			m:    pageMeta{DocTitle: "Mayor opens the new bridge</titl <script>var x = 1</script>"},
+			want: "Mayor opens the new bridge",
+		},
+		{
+			name: "a full-headline title is kept even when a heading is page furniture",
+			m:    pageMeta{DocTitle: "Radio band denies asking for money", Headings: []string{"Have your say on this story"}},
+			host: "example.com",
+			want: "Radio band denies asking for money",
+		},
+		{
+			name: "no title at all falls back to go-trafilatura",
+			m:    pageMeta{Headings: []string{"Get involved...", "Home News"}},
+			tr:   "Mayor opens the new bridge",
+			want: "Mayor opens the new bridge",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := chooseTitle(tc.m, trafilatura.Metadata{Title: tc.tr}, tc.host)
+			if got != tc.want {
+				t.Errorf("chooseTitle = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
