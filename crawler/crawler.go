@@ -519,7 +519,20 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	var err error
 	for hop := 0; hop <= 5; hop++ {
 		f = &fetch{ctx: ctx, url: target}
+		var release func(end time.Time)
+		if other := hostOf(target); other != h.name {
+			// A redirect to another host: that host's politeness applies.
+			if release, err = c.borrowHost(ctx, other, target); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				break
+			}
+		}
 		err = c.do(f)
+		if release != nil {
+			release(time.Now())
+		}
 		d.requested = true
 		c.logFetch(f, "robots", err)
 		if ctx.Err() != nil {
@@ -536,7 +549,7 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		if perr != nil {
 			break
 		}
-		if next.Host == h.name {
+		if hostOf(next.String()) == h.name {
 			select {
 			case <-ctx.Done():
 				return
