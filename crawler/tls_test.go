@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -162,4 +163,52 @@ func requestBlocks(t *testing.T, dir string) map[string][]byte {
 		r.Close()
 	}
 	return out
+}
+
+// TestTLSHandshakeStall: a server that accepts TCP connections but never
+// answers the TLS ClientHello costs ConnectTimeout per attempt, not the
+// whole request Timeout, and the failure is recorded.
+func TestTLSHandshakeStall(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.50:0")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { // read and say nothing until the client gives up
+				io.Copy(io.Discard, conn)
+				conn.Close()
+			}()
+		}
+	}()
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := New(Config{Seeds: []string{"https://" + ln.Addr().String() + "/"}, AllowPrivate: true, DisableSitemaps: true,
+		ConnectTimeout: 200 * time.Millisecond, Timeout: 10 * time.Second, RobotsRetries: 1,
+		WARCDir: "-", StatsFile: "-", Logger: quietLogger()}, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("stalled handshake took %v, want about ConnectTimeout", el)
+	}
+	log, err := FetchLog(st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 || log[0].Outcome != "robots-unavailable" || !strings.Contains(log[0].Error, "tls handshake") {
+		t.Errorf("fetch log %+v: want one robots-unavailable with a tls handshake error", log)
+	}
 }
