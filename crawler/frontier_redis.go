@@ -199,7 +199,14 @@ local function addAll(p, first)
     local key, h, e, front, rv = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
     local fresh = redis.call('SADD', p..'seen', key) == 1
     if not fresh and rv == '1' then
-      fresh = tonumber(redis.call('HGET', p..'rv', key) or '0') < pass
+      -- Queued again once per pass; a URL first seen as a plain link (no
+      -- pass recorded) counts as queued in this pass.
+      local last = redis.call('HGET', p..'rv', key)
+      if not last then
+        redis.call('HSET', p..'rv', key, pass)
+      else
+        fresh = tonumber(last) < pass
+      end
     end
     if fresh then
       if rv == '1' then redis.call('HSET', p..'rv', key, pass) end

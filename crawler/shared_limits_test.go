@@ -525,3 +525,68 @@ func TestSharedRobotsCache(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedFrontierPasses: seeds, feeds and sitemaps are queued once per
+// pass, whoever discovers them and however often; plain pages once per
+// crawl; a new pass starts only when the previous one is complete.
+func TestSharedFrontierPasses(t *testing.T) {
+	url := redistest.URL(t)
+	ctx := context.Background()
+	ns := redistest.Namespace(t)
+	a := openTestShared(t, url, ns, "a", time.Second)
+	b := openTestShared(t, url, ns, "b", time.Second)
+	entryOf := func(raw string, k kind, revisit bool) *entry {
+		e := testEntry(t, raw)
+		e.Kind, e.Revisit = k, revisit
+		return e
+	}
+	seed := entryOf("http://r.test/", kindPage, true)
+	feed := entryOf("http://r.test/feed.xml", kindFeed, true)
+	asLink := entryOf("http://r.test/feed.xml", kindPage, false)
+	page := entryOf("http://r.test/a", kindPage, false)
+	drain := func() {
+		t.Helper()
+		drainClaims(t, []*SharedFrontier{a, b}, limits{})
+	}
+	steps := []struct {
+		name     string
+		fr       *SharedFrontier
+		start    bool // startRun instead of add
+		es       []*entry
+		want     int64
+		wantPass int64
+		drain    bool
+	}{
+		{"first run", a, true, []*entry{seed}, 1, 1, false},
+		{"second worker joins", b, true, []*entry{seed}, 0, 1, false},
+		{"feed first seen as a link", a, false, []*entry{asLink}, 1, 1, false},
+		{"then as a feed: same pass", b, false, []*entry{feed, feed}, 0, 1, false},
+		{"page", a, false, []*entry{page}, 1, 1, true},
+		{"new pass after the finished one", b, true, []*entry{seed}, 1, 2, false},
+		{"feed again in the new pass, once", a, false, []*entry{feed, feed}, 1, 2, false},
+		{"plain page never again", a, false, []*entry{page, asLink}, 0, 2, true},
+		{"third pass", a, true, []*entry{seed}, 1, 3, false},
+	}
+	for _, s := range steps {
+		var n int64
+		if s.start {
+			rs, err := s.fr.startRun(ctx, s.es)
+			if err != nil {
+				t.Fatalf("%s: %v", s.name, err)
+			}
+			n = rs.queued
+		} else {
+			m, err := s.fr.add(ctx, s.es)
+			if err != nil {
+				t.Fatalf("%s: %v", s.name, err)
+			}
+			n = int64(m)
+		}
+		if pass, _ := a.Pass(ctx); n != s.want || pass != s.wantPass {
+			t.Errorf("%s: queued %d in pass %d; want %d in pass %d", s.name, n, pass, s.want, s.wantPass)
+		}
+		if s.drain {
+			drain()
+		}
+	}
+}

@@ -49,7 +49,11 @@ func init() {
 		Long: "Crawl as one of several workers (on one or many machines) that share a frontier, seen set,\n" +
 			"robots.txt cache and per-host politeness in Redis. The worker's --data directory holds only its\n" +
 			"own WARC files and fetch log; extracted articles are published to the namespace's Redis Stream\n" +
-			"for `syndex index`. The worker exits when no URL is queued or being fetched by any worker.",
+			"for `syndex index`. The worker exits when no URL is queued or being fetched by any worker.\n" +
+			"Page budgets (--max-pages, the config's per-host budget), host parking after repeated failures\n" +
+			"and the robots.txt cache are kept in Redis and hold for all workers together. Starting workers\n" +
+			"again after a finished crawl begins a new pass: seeds, feeds and sitemaps are fetched again\n" +
+			"with conditional GET (a 304 is archived as a WARC revisit); --reset starts from scratch instead.",
 		Example: `  syndex worker --frontier redis://10.0.0.5:6379/0 --data /var/syndex/w1 --config syndex.yaml
   syndex worker --frontier redis://127.0.0.1:6379 --namespace news --seed https://example.org/ --data w2`,
 		Args: cobra.NoArgs,
@@ -68,6 +72,8 @@ func init() {
 			for i := range c.Sources {
 				src := c.Sources[i]
 				cc.Seeds = append(cc.Seeds, src.Seeds...)
+				cc.Feeds = append(cc.Feeds, src.Feeds...)
+				cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
 				cc.Include = append(cc.Include, src.Include...)
 				cc.Exclude = append(cc.Exclude, src.Exclude...)
 			}
@@ -77,7 +83,7 @@ func init() {
 					return usagef("seed %q is not an absolute URL", s)
 				}
 			}
-			if len(cc.Seeds) == 0 {
+			if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 				return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
 			}
 			if f.Changed("max-pages") {
@@ -148,7 +154,7 @@ func init() {
 	f.Duration("lease", 30*time.Second, "host lease lifetime; a dead worker's hosts return to the others after it")
 	f.Bool("reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
 	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
-	f.Int("max-pages", 0, "stop this worker after this many pages (0 = no limit)")
+	f.Int("max-pages", 0, "pages fetched in this run by all workers together (0 = no limit); the rest waits for the next run")
 	f.Int("concurrency", 0, "hosts this worker fetches from at once (default 256)")
 	f.Duration("delay", time.Second, "minimum gap between requests to one host, across all workers")
 	f.Bool("allow-private", false, "permit loopback and private-range addresses (refused by default, after DNS)")
