@@ -21,12 +21,15 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		// A visible heading made of a kicker followed by the social-card
 		// title ("Kicker Headline") shows which of two differing headlines
 		// the page displays; the JSON-LD one is then an SEO variant.
-		if og != "" && !sameWords(og, ld) && kickerHeading(og, ld, m.Headings) {
+		if og != "" && !sameWords(og, ld) && kickerHeading(og, m.Headings) {
 			return cutSiteSuffix(og, site)
 		}
 		return cutSiteSuffix(ld, site)
 	}
 	if og != "" {
+		if r := withoutKicker(og, m.Headings); r != "" {
+			return r
+		}
 		// Social-card titles are often decorated with sections and site
 		// names around the visible heading.
 		if h := headingInTitle(og, m.Headings); h != "" {
@@ -148,20 +151,42 @@ func sameWords(a, b string) bool {
 	return slices.Equal(titleWords(a), titleWords(b))
 }
 
-// kickerHeading reports whether a heading other than alt ends with title
-// and has words before it: a kicker shown above the headline.
-func kickerHeading(title, alt string, headings []string) bool {
+// kickerHeading reports whether a heading ends with title and has words
+// before it: a kicker shown above the headline.
+func kickerHeading(title string, headings []string) bool {
 	tw := titleWords(title)
 	if len(tw) < 3 {
 		return false
 	}
 	for _, h := range headings {
 		hw := titleWords(h)
-		if len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) && !sameWords(h, alt) {
+		if len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) {
 			return true
 		}
 	}
 	return false
+}
+
+// withoutKicker returns the headline of a "Kicker: Headline" title when a
+// visible heading shows the same headline after a different kicker, so
+// the kicker is page furniture; else "".
+func withoutKicker(title string, headings []string) string {
+	// Only a colon marks a kicker: a dash as often joins two halves of
+	// one headline ("I sell holidays - booking early saves thousands").
+	i := strings.Index(title, ": ")
+	if i <= 0 {
+		return ""
+	}
+	rest := strings.TrimSpace(title[i+2:])
+	if len(titleWords(rest)) < 3 {
+		return ""
+	}
+	for _, h := range headings {
+		if !sameWords(h, title) && kickerHeading(rest, []string{h}) {
+			return rest
+		}
+	}
+	return ""
 }
 
 // cleanTitle repairs titles that swallowed markup (a <title> left open

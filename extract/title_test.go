@@ -25,6 +25,16 @@ func TestChooseTitle(t *testing.T) {
 			want: "German guard impresses, France falters",
 		},
 		{
+			name: "kicker of the og:title differs from the visible heading's",
+			m:    pageMeta{OGTitle: "Attack on the port: «Restraint has much to do with allies»", Headings: []string{"Menu", "Escalation in the region - «Restraint has much to do with allies»"}},
+			want: "«Restraint has much to do with allies»",
+		},
+		{
+			name: "a dash is not a kicker separator",
+			m:    pageMeta{OGTitle: "I sell holidays - booking the right day saves thousands", Headings: []string{"I sell theme park holidays - booking the right day saves thousands"}},
+			want: "I sell holidays - booking the right day saves thousands",
+		},
+		{
 			name: "og:title with the site name cut",
 			m:    pageMeta{OGTitle: "Storm closes the harbour - Daily Example", SiteName: "Daily Example"},
 			want: "Storm closes the harbour",
