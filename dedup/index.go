@@ -151,16 +151,19 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 
 // prepared is the per-article work Run does in parallel once the site and
 // global tables are frozen: the feature set partitioned into clean and
-// noise, and the LSH band keys of the clean part.
+// noise; the LSH band keys of the clean part are written straight into the
+// article's slots of the LSH tag array, so they cost no memory of their
+// own while they wait.
 type prepared struct {
-	nClean int
-	keys   []uint32 // band tags; nil when the clean set is empty
+	nClean  int32
+	hasKeys bool // false when the clean set is empty
 }
 
 // prepare partitions fs (sorted) in place for site si and computes the band
-// keys. It only reads the index, so several goroutines may run it while
-// nothing is added; sk and keys are the caller's scratch.
-func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool) (prepared, []uint32) {
+// keys into keys (len Bands). It only reads the index, so several
+// goroutines may run it while nothing is added; sk and filled are the
+// caller's scratch.
+func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool, keys []uint32) (prepared, []uint32) {
 	noise = noise[:0]
 	n := 0
 	for _, f := range fs {
@@ -172,11 +175,11 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 		}
 	}
 	copy(fs[n:], noise)
-	p := prepared{nClean: n}
+	p := prepared{nClean: int32(n)}
 	if n > 0 {
 		sketchInto(fs[:n], sk, filled)
-		p.keys = make([]uint32, ix.cfg.Bands)
-		bandTags(sk, ix.cfg.Rows, p.keys)
+		bandTags(sk, ix.cfg.Rows, keys)
+		p.hasKeys = true
 	}
 	return p, noise
 }
@@ -224,8 +227,9 @@ func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.A
 	if pre != nil {
 		dd := &ix.docs[di]
 		dd.nClean, dd.cleaned, dd.siteEpoch, dd.globalEpoch = uint32(pre.nClean), true, ix.sites[dd.site].epoch, ix.globalEpoch
-		if pre.keys != nil {
-			copy(ix.keys, pre.keys)
+		if pre.hasKeys {
+			base := int(di) * ix.cfg.Bands
+			copy(ix.keys, ix.lsh.tags[base:base+ix.cfg.Bands])
 			hasKeys = true
 		}
 	} else if clean := ix.cleanSet(di); len(clean) > 0 {

@@ -92,7 +92,7 @@ func (l *lsh) insert(doc uint32, keys []uint32) {
 		return
 	}
 	if l.used+len(keys) > len(l.heads) {
-		l.grow()
+		l.grow(base)
 	}
 	mask := uint32(len(l.heads) - 1)
 	for b, t := range keys {
@@ -104,12 +104,24 @@ func (l *lsh) insert(doc uint32, keys []uint32) {
 	}
 }
 
-// grow doubles the bucket array and re-threads every chain, oldest entry
+// presize makes room for docs documents in next and tags, so Run can
+// write the band keys of articles not yet inserted into their slots of
+// tags; only insert threads them into chains.
+func (l *lsh) presize(docs int) {
+	n := docs * l.bands
+	if len(l.next) < n {
+		l.next = append(l.next, make([]uint32, n-len(l.next))...)
+		l.tags = append(l.tags, make([]uint32, n-len(l.tags))...)
+	}
+}
+
+// grow doubles the bucket array and re-threads every chain of the entries
+// before limit (those of the documents inserted so far), oldest entry
 // first, so chains stay newest first.
-func (l *lsh) grow() {
+func (l *lsh) grow(limit int) {
 	l.heads = make([]uint32, 2*len(l.heads))
 	mask := uint32(len(l.heads) - 1)
-	for e, t := range l.tags {
+	for e, t := range l.tags[:limit] {
 		if t == 0 {
 			continue
 		}

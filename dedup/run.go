@@ -128,14 +128,30 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	})
 	ix.primed = true
 	// Clean and sketch every article in parallel: the tables are frozen.
+	// Each good line becomes the next document, so its band keys go to
+	// that document's slots of the LSH tag array.
+	first := make([]int, len(batches)) // document index of each batch's first good line
+	good := 0
+	for bi, b := range batches {
+		first[bi] = good
+		for i := range b {
+			if b[i].err == nil {
+				good++
+			}
+		}
+	}
+	ix.lsh.presize(good)
 	parallel(workers, func(w int) {
 		sk := make([]uint32, cfg.Bands*cfg.Rows)
 		filled := make([]bool, len(sk))
 		var noise []uint32
 		for bi := w; bi < len(batches); bi += workers {
+			di := first[bi]
 			for i := range batches[bi] {
 				if it := &batches[bi][i]; it.err == nil {
-					it.pre, noise = ix.prepare(it.doc.site, it.feats, noise, sk, filled)
+					keys := ix.lsh.tags[di*cfg.Bands : (di+1)*cfg.Bands]
+					it.pre, noise = ix.prepare(it.doc.site, it.feats, noise, sk, filled, keys)
+					di++
 				}
 			}
 		}
