@@ -63,8 +63,16 @@ func (c *recConn) stop(status int) (reqHead, respHead []byte) {
 	defer c.mu.Unlock()
 	c.recording = false
 	reqHead = headOf(c.wbuf.Bytes())
-	respHead = headOf(c.rbuf.Bytes())
-	// Interim 1xx responses or anything unexpected: give up on raw heads.
+	rest := c.rbuf.Bytes()
+	respHead = headOf(rest)
+	// Interim 1xx responses (103 Early Hints, 100 Continue) precede the
+	// final one: the record keeps the final response, which is what WARC
+	// readers parse.
+	for status/100 != 1 && len(respHead) >= 12 && bytes.HasPrefix(respHead, []byte("HTTP/1.")) && respHead[9] == '1' {
+		rest = rest[len(respHead):]
+		respHead = headOf(rest)
+	}
+	// Anything unexpected: give up on raw heads.
 	if respHead == nil || !bytes.HasPrefix(respHead, []byte("HTTP/1.")) || len(respHead) < 12 ||
 		string(respHead[9:12]) != strconv.Itoa(status) {
 		return nil, nil
