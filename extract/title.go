@@ -24,6 +24,11 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if og != "" && !sameWords(og, ld) && kickerHeading(og, m.Headings) {
 			return cutSiteSuffix(og, site)
 		}
+		// Likewise when the page shows the social-card title as a
+		// heading and the JSON-LD one nowhere.
+		if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) {
+			return cutSiteSuffix(og, site)
+		}
 		return cutSiteSuffix(ld, site)
 	}
 	if og != "" {
@@ -149,6 +154,11 @@ func titleWords(s string) []string {
 
 func sameWords(a, b string) bool {
 	return slices.Equal(titleWords(a), titleWords(b))
+}
+
+// shownAsHeading reports whether title is, word for word, one of headings.
+func shownAsHeading(title string, headings []string) bool {
+	return slices.ContainsFunc(headings, func(h string) bool { return sameWords(h, title) })
 }
 
 // kickerHeading reports whether a heading ends with title and has words

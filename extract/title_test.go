@@ -25,6 +25,11 @@ func TestChooseTitle(t *testing.T) {
 			want: "German guard impresses, France falters",
 		},
 		{
+			name: "og:title shown as a heading beats a JSON-LD headline shown nowhere",
+			m:    pageMeta{Title: "Council vote: what it means for rents in 2024", TitleFromLD: true, OGTitle: "Council votes to freeze rents", Headings: []string{"Council votes to freeze rents", "More stories"}},
+			want: "Council votes to freeze rents",
+		},
+		{
 			name: "kicker of the og:title differs from the visible heading's",
 			m:    pageMeta{OGTitle: "Attack on the port: «Restraint has much to do with allies»", Headings: []string{"Menu", "Escalation in the region - «Restraint has much to do with allies»"}},
 			want: "«Restraint has much to do with allies»",
