@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // hostOf returns the scheduler's key for raw's host (canonical host:port),
@@ -20,7 +22,8 @@ func hostOf(raw string) string {
 // gap has passed, then holds it as the scheduler holds a host for a worker,
 // so a request made on another host's behalf (a robots.txt redirected
 // across hosts) keeps one request in flight per host and the gap. release
-// hands the host back with the end of the request. Waiting is bounded by
+// hands the host back with the end of the request, which is also recorded
+// for politeness across restarts. Waiting is bounded by
 // Timeout + MaxCrawlDelay: two hosts whose robots.txt files redirect to
 // each other would otherwise wait for each other forever.
 func (c *Crawler) borrowHost(ctx context.Context, host, rawURL string) (release func(end time.Time), err error) {
@@ -37,6 +40,12 @@ func (c *Crawler) borrowHost(ctx context.Context, host, rawURL string) (release 
 				b.busy = false
 				b.next = end.Add(c.gap(b))
 				c.mu.Unlock()
+				// Politeness across restarts, as for the host's own requests.
+				if err := c.db.Batch(func(tx *bolt.Tx) error {
+					return tx.Bucket(bucketHosts).Put([]byte(host), []byte(end.UTC().Format(time.RFC3339Nano)))
+				}); err != nil {
+					c.log.Error("record request time", "host", host, "error", err)
+				}
 				select {
 				case c.wake <- struct{}{}:
 				default:

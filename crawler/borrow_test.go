@@ -96,3 +96,36 @@ func TestRobotsRedirectLoopAcrossHosts(t *testing.T) {
 		checkPoliteness(t, h, 10*time.Millisecond)
 	}
 }
+
+// TestRobotsRedirectRecordsOtherHost: the time of a request made to another
+// host for a redirected robots.txt is kept for politeness across restarts.
+func TestRobotsRedirectRecordsOtherHost(t *testing.T) {
+	other := newFarmHost(t, "127.0.0.52")
+	other.setRobots("User-agent: *\nDisallow:\n")
+	a := newFarmHost(t, "127.0.0.53")
+	a.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.base+"/robots.txt", http.StatusFound)
+	})
+	a.html("/", articleHTML("home"))
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := New(Config{Seeds: []string{a.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true,
+		DisableSitemaps: true, Logger: quietLogger(), WARCDir: "-", StatsFile: "-"}, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	hits := other.hitList()
+	if len(hits) != 1 || a.count("/", 200) != 1 {
+		t.Fatalf("other host hits %+v, home fetched %d times", hits, a.count("/", 200))
+	}
+	last := c.lastRequest(hostOf(other.base))
+	if d := last.Sub(hits[0].end); d < 0 || d > time.Second {
+		t.Errorf("request to the other host recorded at %v, its end was %v", last, hits[0].end)
+	}
+}
