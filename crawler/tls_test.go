@@ -59,10 +59,15 @@ func TestWARCRawHeadsHTTPS(t *testing.T) {
 	tests := []struct {
 		name    string
 		roots   *x509.CertPool
+		host    string // URL host name; resolved to the server's address
 		wantErr bool
 	}{
-		{"trusted", roots, false},
-		{"untrusted", nil, true},
+		{"trusted", roots, "", false},
+		{"untrusted", nil, "", true},
+		// The certificate names example.com: it is checked against the
+		// URL's host, not the address it resolves to.
+		{"resolved-name", roots, "example.com", false},
+		{"resolved-wrong-name", roots, "syndex.test", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,7 +78,13 @@ func TestWARCRawHeadsHTTPS(t *testing.T) {
 			}
 			defer st.Close()
 			var pages pageLog
-			c, err := New(Config{Seeds: []string{srv.URL + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true,
+			base, resolve := srv.URL, map[string]string(nil)
+			if tc.host != "" {
+				addr := srv.Listener.Addr().(*net.TCPAddr)
+				base = fmt.Sprintf("https://%s:%d", tc.host, addr.Port)
+				resolve = map[string]string{tc.host: addr.IP.String()}
+			}
+			c, err := New(Config{Seeds: []string{base + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true, Resolve: resolve,
 				DisableSitemaps: true, RootCAs: tc.roots, RobotsRetries: 1, Logger: quietLogger()}, st, pages.handler)
 			if err != nil {
 				t.Fatal(err)
@@ -85,7 +96,7 @@ func TestWARCRawHeadsHTTPS(t *testing.T) {
 			if tc.wantErr {
 				// An unknown CA fails the handshake: robots.txt is
 				// unreachable, so the host is disallowed and nothing is fetched.
-				if p := pages.get(srv.URL + "/"); p != nil {
+				if p := pages.get(base + "/"); p != nil {
 					t.Fatalf("page fetched from an untrusted server: %+v", p)
 				}
 				log, err := FetchLog(st.DB())
@@ -98,7 +109,7 @@ func TestWARCRawHeadsHTTPS(t *testing.T) {
 				return
 			}
 			for _, path := range []string{"/", "/b"} {
-				p := pages.get(srv.URL + path)
+				p := pages.get(base + path)
 				if p == nil {
 					t.Fatalf("%s not fetched", path)
 				}
@@ -119,9 +130,9 @@ func TestWARCRawHeadsHTTPS(t *testing.T) {
 				}
 			}
 			reqs := requestBlocks(t, filepath.Join(dir, "warc"))
-			host := strings.TrimPrefix(srv.URL, "https://")
+			host := strings.TrimPrefix(base, "https://")
 			for _, path := range []string{"/robots.txt", "/", "/b"} {
-				b, ok := reqs[srv.URL+path]
+				b, ok := reqs[base+path]
 				if !ok {
 					t.Errorf("no request record for %s", path)
 					continue
