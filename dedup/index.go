@@ -190,7 +190,11 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.Assignment {
 	ix.journaling = report
 	ix.jDocs, ix.jBefore = ix.jDocs[:0], ix.jBefore[:0]
-	clear(ix.jSeen)
+	if len(ix.jSeen) > 256 {
+		ix.jSeen = make(map[uint32]struct{}) // clearing costs its peak size
+	} else {
+		clear(ix.jSeen)
+	}
 	if old, ok := ix.byID[d.id]; ok {
 		ix.remove(old)
 	}
