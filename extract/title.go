@@ -45,7 +45,10 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 	if h := titleFromDocument(m, host); h != "" {
 		return h
 	}
-	return cutSiteSuffix(cleanTitle(t.Title), site)
+	if tt := cutSiteSuffix(cleanTitle(t.Title), site); tt != "" {
+		return tt
+	}
+	return firstHeadline(m.Headings)
 }
 
 // titleFromDocument chooses a headline from the <title> and the visible
@@ -80,20 +83,24 @@ func titleFromDocument(m pageMeta, host string) string {
 	if best != "" {
 		return collapseSpace(best)
 	}
+	// Segments of fewer than three words are sections ("Sport", "Golf
+	// News") when the title has several.
+	minWords := 1
+	if len(segs) > 1 {
+		minWords = 3
+	}
 	var content []string
 	for _, s := range segs {
-		if !siteLike(s, host, m.SiteName) {
+		if len(titleWords(s)) >= minWords && !siteLike(s, host, m.SiteName) {
 			content = append(content, s)
 		}
 	}
 	if len(content) == 0 {
-		// The <title> names only the site ("Cape Argus"): the first
-		// heading of a few words is the headline (measured on L3S-GN1,
-		// pages without headline metadata: 15 more right, none lost).
-		for _, h := range m.Headings {
-			if len(titleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
-				return collapseSpace(h)
-			}
+		// The <title> names only the site or a section ("Cape Argus",
+		// "Sportal > Golf > News"): the first heading of a few words is
+		// the headline.
+		if h := firstHeadline(m.Headings); h != "" {
+			return h
 		}
 		return doc
 	}
@@ -106,10 +113,21 @@ func titleFromDocument(m pageMeta, host string) string {
 	return long
 }
 
+// firstHeadline returns the first heading of at least three words that
+// does not introduce something else ("Bookmark with:").
+func firstHeadline(headings []string) string {
+	for _, h := range headings {
+		if len(titleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
+			return collapseSpace(h)
+		}
+	}
+	return ""
+}
+
 // siteLike reports whether a title segment names the site: it is the
 // site name, or its letters and the host's main label contain each other
 // ("Winnipeg Free Press" on winnipegfreepress.com, "The Hindu News" on
-// thehindu.com).
+// thehindu.com, "The Calgary Sun" on calgarysun.com).
 func siteLike(seg, host, siteName string) bool {
 	w := strings.Join(titleWords(seg), "")
 	if w == "" {
@@ -128,7 +146,7 @@ func siteLike(seg, host, siteName string) bool {
 		}
 	}
 	label = strings.ReplaceAll(label, "-", "")
-	return len(label) >= 4 && strings.HasPrefix(w, label)
+	return len(label) >= 4 && strings.HasPrefix(w, label) || len(label) >= 7 && strings.Contains(w, label)
 }
 
 // titleSepRE matches the separators sites put between a headline, its

@@ -79,6 +79,17 @@ func TestChooseTitle(t *testing.T) {
 			want: "Radio band denies asking for money",
 		},
 		{
+			name: "title made of site and section segments yields to the first heading",
+			m:    pageMeta{DocTitle: "Sportal > Golf > News", Headings: []string{"News", "Bookmark this page:", "Gamez the man to catch"}},
+			host: "sportal.com.au",
+			want: "Gamez the man to catch",
+		},
+		{
+			name: "no title and no go-trafilatura title: the first heading",
+			m:    pageMeta{Headings: []string{"Bookmark with:", "Gulf states urge peace with Iran"}},
+			want: "Gulf states urge peace with Iran",
+		},
+		{
 			name: "no title at all falls back to go-trafilatura",
 			m:    pageMeta{Headings: []string{"Get involved...", "Home News"}},
 			tr:   "Mayor opens the new bridge",
