@@ -90,21 +90,28 @@ func titleFromDocument(m pageMeta, host string) string {
 		minWords = 3
 	}
 	var content []string
+	long := ""
 	for _, s := range segs {
-		if len(titleWords(s)) >= minWords && !siteLike(s, host, m.SiteName) {
+		if siteLike(s, host, m.SiteName) {
+			continue
+		}
+		if len(titleWords(s)) >= minWords {
 			content = append(content, s)
+		}
+		if len(titleWords(s)) > len(titleWords(long)) {
+			long = s
 		}
 	}
 	if len(content) == 0 {
 		// The <title> names only the site or a section ("Cape Argus",
 		// "Sportal > Golf > News"): the first heading of a few words is
-		// the headline.
+		// the headline; a section page without one keeps its section.
 		if h := firstHeadline(m.Headings); h != "" {
 			return h
 		}
-		return doc
+		return firstNonEmpty(long, doc)
 	}
-	long := content[0]
+	long = content[0]
 	for _, s := range content[1:] {
 		if len(titleWords(s)) > len(titleWords(long)) {
 			long = s
