@@ -100,6 +100,7 @@ type Writer struct {
 	size   int64
 	cdx    *os.File
 	seq    int
+	infoID string // WARC-Record-ID of the current file's warcinfo
 	closed bool
 }
 
@@ -136,17 +137,41 @@ func (w *Writer) Dir() string { return w.dir }
 func (w *Writer) Write(r *Record) (Location, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.readyLocked(); err != nil {
+		return Location{}, err
+	}
 	return w.writeLocked(r, nil)
 }
 
+// readyLocked opens the first file, or the next one when the current file
+// is full. It is called once per record group (a request and its response
+// or revisit), so a group never spans two files.
+func (w *Writer) readyLocked() error {
+	if w.closed {
+		return errors.New("warc writer closed")
+	}
+	if w.f == nil || w.size >= w.opt.MaxFileSize {
+		return w.rotateLocked()
+	}
+	return nil
+}
+
+// writeLocked appends r to the current file (readyLocked first), naming
+// the file's warcinfo record in WARC-Warcinfo-ID.
 func (w *Writer) writeLocked(r *Record, cdx *cdxEntry) (Location, error) {
 	if w.closed {
 		return Location{}, errors.New("warc writer closed")
 	}
-	if w.f == nil || w.size >= w.opt.MaxFileSize {
-		if err := w.rotateLocked(); err != nil {
-			return Location{}, err
+	if w.f == nil {
+		return Location{}, errors.New("warc writer: no open file")
+	}
+	if r.Type != TypeWarcinfo && w.infoID != "" {
+		if r.ID == "" {
+			r.ID = newID() // filled on the caller's record, as documented
 		}
+		rc := *r
+		rc.Fields = append([]Field{{"WARC-Warcinfo-ID", w.infoID}}, r.Fields...)
+		r = &rc
 	}
 	member, err := encodeRecord(r)
 	if err != nil {
@@ -190,10 +215,14 @@ func (w *Writer) rotateLocked() error {
 		w.opt.Logger.Debug("warc file opened", "file", name)
 		break
 	}
-	info := &Record{Type: TypeWarcinfo, ContentType: "application/warc-fields", Block: fieldsBlock(w.opt.Info)}
+	info := &Record{Type: TypeWarcinfo, ContentType: "application/warc-fields", Block: fieldsBlock(w.opt.Info), ID: newID()}
 	info.Fields = append(info.Fields, Field{"WARC-Filename", w.name})
-	_, err := w.writeLocked(info, nil)
-	return err
+	w.infoID = ""
+	if _, err := w.writeLocked(info, nil); err != nil {
+		return err
+	}
+	w.infoID = info.ID
+	return nil
 }
 
 func (w *Writer) closeFileLocked() error {
@@ -279,6 +308,9 @@ func PayloadDigest(b []byte) string {
 func (w *Writer) WriteExchange(ex *Exchange) (Location, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.readyLocked(); err != nil {
+		return Location{}, err
+	}
 	reqID, respID := newID(), newID()
 	date := ex.Date.UTC()
 	req := &Record{Type: TypeRequest, TargetURI: ex.URI, Date: date, ID: reqID,
@@ -315,6 +347,9 @@ type Revisit struct {
 func (w *Writer) WriteRevisit(ex *Exchange, rv Revisit) (Location, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.readyLocked(); err != nil {
+		return Location{}, err
+	}
 	reqID, revID := newID(), newID()
 	date := ex.Date.UTC()
 	req := &Record{Type: TypeRequest, TargetURI: ex.URI, Date: date, ID: reqID,
