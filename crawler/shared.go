@@ -262,7 +262,7 @@ type stepResult struct {
 // sharedStep performs the request for cl and returns the politeness gap
 // (-1: no request was made), the entry to requeue (nil when it is done),
 // the entries discovered and how the host fared.
-func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim) stepResult {
+func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim) (res stepResult) {
 	e := cl.e
 	scheme := "http"
 	if u, err := url.Parse(e.URL); err == nil {
@@ -287,6 +287,18 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 	h.robots = newRobots(r.Status, r.Body, productToken(c.s.UserAgent), r.Fetched)
 	if h.robots.crawlDelay > c.s.MaxCrawlDelay {
 		h.robots.crawlDelay = c.s.MaxCrawlDelay
+	}
+	if !c.s.DisableSitemaps && len(h.robots.sitemaps) > 0 && (e.Seed || e.Kind != kindPage) {
+		// The Sitemap: lines of a cached robots.txt are offered again with
+		// the entries fetched in every pass (seeds, feeds, sitemaps); the
+		// frontier queues them once per pass.
+		var sms []*entry
+		for _, sm := range h.robots.sitemaps {
+			if se := c.newEntry(sm, kindSitemap, 0, false); se != nil {
+				sms = append(sms, se)
+			}
+		}
+		defer func() { res.adds = append(res.adds, sms...) }()
 	}
 	if h.robots.disallowAll {
 		if r.Fails < c.s.RobotsRetries {

@@ -379,8 +379,9 @@ func warcText(t *testing.T, dir string) string {
 func TestSharedRecrawl(t *testing.T) {
 	url := redistest.URL(t)
 	h := newFarmHost(t, "127.0.0.180")
-	h.setRobots("User-agent: *\nAllow: /\n")
+	h.setRobots("User-agent: *\nAllow: /\nSitemap: " + h.base + "/sm.xml\n")
 	v := &versioned{}
+	v.set("/sm.xml", `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>`+h.base+`/b</loc></url></urlset>`)
 	v.set("/", articleHTML("home", "/a"))
 	v.set("/feed.xml", rss(h.base, "/a", "/b"))
 	v.set("/a", articleHTML("A"))
@@ -391,11 +392,11 @@ func TestSharedRecrawl(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
 	cfg := Config{Seeds: []string{h.base + "/"}, Feeds: []string{h.base + "/feed.xml"}, Delay: 10 * time.Millisecond,
-		AllowPrivate: true, DisableSitemaps: true, StatsFile: "-"}
+		AllowPrivate: true, StatsFile: "-"}
 
 	cs, _, _ := newSharedWorkers(t, 2, cfg)
 	runShared(t, ctx, url, ns, cs)
-	want1 := map[string]int{"/": 1, "/feed.xml": 1, "/a": 1, "/b": 1}
+	want1 := map[string]int{"/": 1, "/feed.xml": 1, "/a": 1, "/b": 1, "/sm.xml": 1, "/sitemap.xml": 1}
 	for p, n := range want1 {
 		if got := pageHits(h)[p]; got != n {
 			t.Errorf("pass 1: %s fetched %d times, want %d", p, got, n)
@@ -412,7 +413,12 @@ func TestSharedRecrawl(t *testing.T) {
 	if pass, _ := fr.Pass(ctx); pass != 2 {
 		t.Errorf("pass after the second run = %d, want 2", pass)
 	}
-	wantHits := map[string]int{"/": 2, "/feed.xml": 2, "/a": 1, "/b": 1, "/c": 1}
+	// robots.txt is still fresh, but its Sitemap: line, like the default
+	// /sitemap.xml, is fetched again in the new pass.
+	wantHits := map[string]int{"/": 2, "/feed.xml": 2, "/a": 1, "/b": 1, "/c": 1, "/sm.xml": 2, "/sitemap.xml": 2}
+	if n := h.count("/robots.txt", 0); n != 1 {
+		t.Errorf("robots.txt fetched %d times in two passes within its TTL, want 1", n)
+	}
 	for p, n := range wantHits {
 		if got := pageHits(h)[p]; got != n {
 			t.Errorf("after pass 2: %s fetched %d times, want %d", p, got, n)
@@ -420,6 +426,9 @@ func TestSharedRecrawl(t *testing.T) {
 	}
 	if n := h.count("/", http.StatusNotModified); n != 1 {
 		t.Errorf("seed answered 304 %d times in pass 2, want 1 (conditional GET)", n)
+	}
+	if n := h.count("/sm.xml", http.StatusNotModified); n != 1 {
+		t.Errorf("unchanged sitemap answered 304 %d times, want 1", n)
 	}
 	if n := h.count("/feed.xml", http.StatusOK); n != 2 {
 		t.Errorf("changed feed answered 200 %d times, want 2", n)
