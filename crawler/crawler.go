@@ -404,7 +404,8 @@ func (c *Crawler) gap(h *hostState) time.Duration {
 		g = h.robots.crawlDelay
 	}
 	if slow := time.Duration(c.s.SlowFactor * float64(h.lastRTT)); slow > g {
-		g = min(slow, c.s.MaxDelay)
+		// The slow-host bound never undercuts Crawl-delay or Delay.
+		g = max(g, min(slow, c.s.MaxDelay))
 	}
 	return g
 }
