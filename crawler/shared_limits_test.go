@@ -599,3 +599,47 @@ func TestSharedFrontierPasses(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedFrontierReclaimRefunds: the page a dead worker held when its
+// lease expired goes back to the queue and to the budget, so the budget
+// still buys MaxPages handled pages.
+func TestSharedFrontierReclaimRefunds(t *testing.T) {
+	url := redistest.URL(t)
+	ctx := context.Background()
+	ns := redistest.Namespace(t)
+	dead := openTestShared(t, url, ns, "dead", 200*time.Millisecond)
+	live := openTestShared(t, url, ns, "live", 5*time.Second)
+	lim := limits{maxPages: 2}
+	if _, err := dead.startRun(ctx, []*entry{testEntry(t, "http://k.test/1"), testEntry(t, "http://k.test/2"), testEntry(t, "http://k.test/3")}); err != nil {
+		t.Fatal(err)
+	}
+	held, err := dead.claimWith(ctx, lim)
+	if err != nil || held.host == "" {
+		t.Fatalf("claim: %+v, %v", held, err)
+	}
+	time.Sleep(300 * time.Millisecond) // dead never renews nor releases
+	var urls []string
+	for {
+		c, err := live.claimWith(ctx, lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.host == "" {
+			if c.wait < 0 {
+				break
+			}
+			time.Sleep(c.wait)
+			continue
+		}
+		urls = append(urls, c.e.URL)
+		if ok, _, err := live.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}, lim); !ok || err != nil {
+			t.Fatalf("release: %v, %v", ok, err)
+		}
+	}
+	if len(urls) != 2 || urls[0] != held.e.URL {
+		t.Errorf("live worker handled %v; want 2 pages starting with the reclaimed %s", urls, held.e.URL)
+	}
+	if st, _ := live.Status(ctx); st.Pages != 2 || st.OverBudget != 1 {
+		t.Errorf("status %+v: want 2 pages counted and the host over budget", st)
+	}
+}
