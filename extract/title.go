@@ -83,6 +83,8 @@ func titleFromDocument(m pageMeta, host string) string {
 	if best != "" {
 		return collapseSpace(best)
 	}
+	doc = trimFurniture(doc, host, m.SiteName)
+	segs = titleSegments(doc)
 	// Segments of fewer than three words are sections ("Sport", "Golf
 	// News") when the title has several.
 	minWords := 1
@@ -118,6 +120,24 @@ func titleFromDocument(m pageMeta, host string) string {
 		}
 	}
 	return long
+}
+
+// trimFurniture cuts site and section names that a <title> attaches to
+// its headline without the usual separators: "Headline (from The
+// Herald)", "Site.com: Headline".
+func trimFurniture(t, host, siteName string) string {
+	if strings.HasSuffix(t, ")") {
+		if i := strings.LastIndex(t, "("); i > 0 {
+			inner := strings.TrimPrefix(strings.TrimSpace(t[i+1:len(t)-1]), "from ")
+			if siteLike(inner, host, siteName) {
+				t = strings.TrimSpace(t[:i])
+			}
+		}
+	}
+	if i := strings.Index(t, ": "); i > 0 && t[i-1] != ' ' && t[i-1] != ':' && len(titleSegments(t[:i])) == 1 && siteLike(t[:i], host, siteName) {
+		t = strings.TrimSpace(t[i+2:])
+	}
+	return t
 }
 
 // firstHeadline returns the first heading of at least three words that

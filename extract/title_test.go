@@ -90,6 +90,30 @@ func TestChooseTitle(t *testing.T) {
 			want: "Gulf states urge peace with Iran",
 		},
 		{
+			name: "trailing (from Site) is cut",
+			m:    pageMeta{DocTitle: "Aidy Recalls Big Guns (from Harrow Times)"},
+			host: "harrowtimes.co.uk",
+			want: "Aidy Recalls Big Guns",
+		},
+		{
+			name: "leading Site: is cut",
+			m:    pageMeta{DocTitle: "KalingaTimes.com: Move over Orkut, here comes BigAdda"},
+			host: "kalingatimes.com",
+			want: "Move over Orkut, here comes BigAdda",
+		},
+		{
+			name: "a wire headline's source after a colon stays",
+			m:    pageMeta{DocTitle: "AFP: Health of the president improving: doctors", Headings: []string{"Health of the president improving: doctors"}},
+			host: "afp.google.com",
+			want: "Health of the president improving: doctors",
+		},
+		{
+			name: "a kicker before a colon stays when the part before names no site",
+			m:    pageMeta{DocTitle: "Goal.com - Chelsea - Cole: Winning the cup would give momentum"},
+			host: "goal.com",
+			want: "Cole: Winning the cup would give momentum",
+		},
+		{
 			name: "no title at all falls back to go-trafilatura",
 			m:    pageMeta{Headings: []string{"Get involved...", "Home News"}},
 			tr:   "Mayor opens the new bridge",
