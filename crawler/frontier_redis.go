@@ -179,7 +179,8 @@ func (f *SharedFrontier) Done(ctx context.Context) (bool, error) {
 // pages claimed this run), over (hosts whose next page is over a budget),
 // later (host → next allowed ms, for hosts left for the next run because
 // they will not be ready within MaxWait), fails (host → consecutive
-// failures).
+// failures), workers (worker → heartbeat expiry: claims and lease renewals
+// keep a running worker in it for a lease TTL).
 const luaNow = `
 local function now()
   local t = redis.call('TIME')
@@ -250,17 +251,23 @@ var addScript = redis.NewScript(luaAdd + `
 return addAll(ARGV[1], 2)
 `)
 
-// startScript begins a worker's run. When no host is leased (no worker is
-// crawling) a new run of the cluster starts: the page budgets are reset
+// startScript begins the run of worker ARGV[2] (heartbeat ARGV[3] ms).
+// When no other worker is alive and no host is leased, a new run of the
+// cluster starts: the page budgets are reset
 // and hosts left for the next run or held back by a budget are ready
 // again; when moreover nothing is queued, the previous pass is complete
 // and a new pass starts, in which seeds, feeds and sitemaps are fetched
-// again. Then it queues the seeds (see luaAdd) from ARGV[2]. It returns
+// again. Then it queues the seeds (see luaAdd) from ARGV[4]. It returns
 // {pass, new run (0/1), new pass (0/1), entries queued}.
-var startScript = redis.NewScript(luaAdd + `
-local p = ARGV[1]
+var startScript = redis.NewScript(luaNow + luaAdd + `
+local p, worker, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local t = now()
 local run, newPass = 0, 0
-if redis.call('ZCARD', p..'lease') == 0 then
+redis.call('ZREMRANGEBYSCORE', p..'workers', '-inf', t)
+redis.call('ZREM', p..'workers', worker)
+local alive = redis.call('ZCARD', p..'workers')
+redis.call('ZADD', p..'workers', t + ttl, worker)
+if alive == 0 and redis.call('ZCARD', p..'lease') == 0 then
   run = 1
   local idle = redis.call('ZCARD', p..'ready') == 0 and redis.call('ZCARD', p..'later') == 0 and redis.call('SCARD', p..'over') == 0
   local later = redis.call('ZRANGE', p..'later', 0, -1, 'WITHSCORES')
@@ -276,7 +283,7 @@ if redis.call('ZCARD', p..'lease') == 0 then
     newPass = 1
   end
 end
-local n = addAll(p, 2)
+local n = addAll(p, 4)
 return {tonumber(redis.call('GET', p..'pass') or '1'), run, newPass, n}
 `)
 
@@ -295,6 +302,7 @@ local p, worker = ARGV[1], ARGV[2]
 local ttl, rest = tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxWait, maxPages, maxHost = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local t = now()
+redis.call('ZADD', p..'workers', t + ttl, worker)
 local expired = redis.call('ZRANGEBYSCORE', p..'lease', '-inf', t)
 for _, h in ipairs(expired) do
   local e = redis.call('HGET', p..'inflight', h)
@@ -388,6 +396,7 @@ return {1, fails}
 // ms; 0 means the lease was lost.
 var renewScript = redis.NewScript(luaNow + `
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
+redis.call('ZADD', p..'workers', now() + tonumber(ARGV[4]), worker)
 if redis.call('HGET', p..'owner', h) ~= worker then return 0 end
 redis.call('ZADD', p..'lease', now() + tonumber(ARGV[4]), h)
 return 1
@@ -446,6 +455,7 @@ func (f *SharedFrontier) startRun(ctx context.Context, seeds []*entry) (runStart
 	if err != nil {
 		return runStart{}, err
 	}
+	args = append([]any{args[0], f.worker, f.lease.Milliseconds()}, args[1:]...)
 	res, err := startScript.Run(ctx, f.rdb, []string{f.prefix + "seen"}, args...).Slice()
 	if err != nil {
 		return runStart{}, fmt.Errorf("frontier %s: start run: %w", f.ns, err)
@@ -454,6 +464,16 @@ func (f *SharedFrontier) startRun(ctx context.Context, seeds []*entry) (runStart
 		return runStart{}, fmt.Errorf("frontier %s: start run: unexpected reply %v", f.ns, res)
 	}
 	return runStart{pass: toInt(res[0]), newRun: toInt(res[1]) == 1, newPass: toInt(res[2]) == 1, queued: toInt(res[3])}, nil
+}
+
+// leave tells the other workers this one has stopped (so that the next
+// worker to start may begin a new run without waiting for its heartbeat
+// to expire).
+func (f *SharedFrontier) leave(ctx context.Context) error {
+	if err := f.rdb.ZRem(ctx, f.prefix+"workers", f.worker).Err(); err != nil {
+		return fmt.Errorf("frontier %s: leave: %w", f.ns, err)
+	}
+	return nil
 }
 
 // Pass returns the number of the namespace's current crawl pass (0 before

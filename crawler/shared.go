@@ -22,8 +22,8 @@ import (
 // seen set, robots.txt cache, validators for conditional GET, per-host
 // timing and failure counts, and the page budgets live in Redis, so every
 // worker honours them: MaxPages and MaxPagesPerHost count the pages of all
-// workers in one run (a run starts when a worker starts while no host is
-// leased), ParkAfter counts a host's consecutive failures whichever worker
+// workers in one run (a run starts when a worker starts while no other
+// worker is alive, by its heartbeat, and no host is leased), ParkAfter counts a host's consecutive failures whichever worker
 // saw them, and a host not ready within MaxWait is left for the next run.
 // When a run starts on a finished pass, a new pass begins: seeds, feeds
 // and sitemaps (and, with Recrawl, every page) are fetched again with
@@ -72,6 +72,11 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 	if err != nil {
 		return c.Stats(), err
 	}
+	defer func() {
+		if err := fr.leave(context.WithoutCancel(ctx)); err != nil {
+			c.log.Warn("shared crawl", "error", err)
+		}
+	}()
 	c.mu.Lock()
 	c.pass = int(rs.pass)
 	c.mu.Unlock()

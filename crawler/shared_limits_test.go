@@ -116,7 +116,21 @@ func TestSharedFrontierBudgets(t *testing.T) {
 			if tc.wantOver == 0 {
 				return
 			}
-			// A new run (no host leased) resets the budgets.
+			// A worker joining while the others are alive joins their run:
+			// the budgets stand, even though no host is leased now.
+			late := openTestShared(t, url, ns, "late", time.Second)
+			if rs, err := late.startRun(ctx, nil); err != nil || rs.newRun {
+				t.Fatalf("late startRun = %+v, %v; want to join the running run", rs, err)
+			}
+			if c, err := late.claimWith(ctx, tc.lim); err != nil || c.host != "" {
+				t.Fatalf("late worker claimed %+v, %v over the budget", c, err)
+			}
+			// Once every worker has left, a new run resets the budgets.
+			for _, fr := range []*SharedFrontier{a, b, late} {
+				if err := fr.leave(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
 			rs, err := b.startRun(ctx, nil)
 			if err != nil || !rs.newRun || rs.newPass {
 				t.Fatalf("startRun = %+v, %v; want a new run in the same pass", rs, err)
@@ -176,8 +190,10 @@ func TestSharedFrontierParking(t *testing.T) {
 	if done, _ := a.Done(ctx); !done {
 		t.Fatal("run not done with its only host parked beyond MaxWait")
 	}
-	if rs, err := b.startRun(ctx, nil); err != nil || rs.newPass {
-		t.Fatalf("startRun = %+v, %v; want the same pass (entries queued)", rs, err)
+	a.leave(ctx)
+	b.leave(ctx)
+	if rs, err := b.startRun(ctx, nil); err != nil || !rs.newRun || rs.newPass {
+		t.Fatalf("startRun = %+v, %v; want a new run in the same pass (entries queued)", rs, err)
 	}
 	st, _ = a.Status(ctx)
 	if st.Later != 0 || st.HostsQueued != 1 {
@@ -556,6 +572,8 @@ func TestSharedFrontierPasses(t *testing.T) {
 	drain := func() {
 		t.Helper()
 		drainClaims(t, []*SharedFrontier{a, b}, limits{})
+		a.leave(ctx) // the workers stop when the run is done
+		b.leave(ctx)
 	}
 	steps := []struct {
 		name     string
