@@ -1,6 +1,8 @@
 package crawler
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -24,8 +26,12 @@ type backoffRec struct {
 	// consecutive failures.
 	ParkedUntil time.Time `json:"parked_until,omitzero"`
 	// Fails counts consecutive 429/5xx/network failures.
-	Fails   int       `json:"fails,omitempty"`
-	Updated time.Time `json:"updated"`
+	Fails int `json:"fails,omitempty"`
+	// RobotsFails counts consecutive robots.txt failures (5xx, 429,
+	// unreachable); at RobotsRetries × MaxRetries the host's queue is
+	// given up and the count starts again.
+	RobotsFails int       `json:"robots_fails,omitempty"`
+	Updated     time.Time `json:"updated"`
 }
 
 // saveBackoff records host's back-off state; a nil r forgets it. It
@@ -91,6 +97,7 @@ func (c *Crawler) restoreBackoff(h *hostState) {
 	if time.Since(r.Updated) < c.s.ParkFor {
 		h.fails = r.Fails
 	}
+	h.robotsFailsAll = r.RobotsFails
 	if h.next.After(time.Now()) {
 		c.log.Info("host back-off carried over", "host", h.name, "until", h.next, "failures", h.fails)
 	}
@@ -99,7 +106,10 @@ func (c *Crawler) restoreBackoff(h *hostState) {
 // recordBackoff persists h's back-off after a failed request that ended at
 // end: no request before end+wait, parked when parked is set.
 func (c *Crawler) recordBackoff(h *hostState, end time.Time, wait time.Duration, fails int, parked bool) {
-	r := &backoffRec{Until: end.Add(wait), Fails: fails, Updated: time.Now().UTC()}
+	c.mu.Lock()
+	robotsFails := h.robotsFailsAll
+	c.mu.Unlock()
+	r := &backoffRec{Until: end.Add(wait), Fails: fails, RobotsFails: robotsFails, Updated: time.Now().UTC()}
 	if parked {
 		r.ParkedUntil = r.Until
 	}
@@ -110,4 +120,61 @@ func (c *Crawler) recordBackoff(h *hostState, end time.Time, wait time.Duration,
 	c.mu.Lock()
 	h.backoffSaved = true
 	c.mu.Unlock()
+}
+
+// abandonHost gives up every entry of h queued in this job, each recorded
+// as failed with reason (outcome "gave-up"), and leaves h out of the rest
+// of the run. It is used when the host's robots.txt stayed unavailable for
+// RobotsRetries × MaxRetries attempts across runs: without it the entries
+// would be retried at every run and the pass would never end.
+func (c *Crawler) abandonHost(h *hostState, reason string) {
+	prefix := append([]byte(h.name), 0)
+	n := 0
+	err := c.db.Update(func(tx *bolt.Tx) error {
+		q := tx.Bucket(bucketQueue).Bucket(c.job)
+		if q == nil {
+			return nil
+		}
+		seen, logb := tx.Bucket(bucketSeen), tx.Bucket(bucketLog)
+		now := time.Now()
+		var keys [][]byte
+		cur := q.Cursor()
+		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			var e entry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("decode queue entry of %s: %w", h.name, err)
+			}
+			keys = append(keys, bytes.Clone(k))
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: c.pass, State: "failed", At: now.UnixNano()}); err != nil {
+				return err
+			}
+			seq, err := logb.NextSequence()
+			if err != nil {
+				return err
+			}
+			rec := LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}
+			if err := putJSON(logb, binary.BigEndian.AppendUint64(nil, seq), rec); err != nil {
+				return err
+			}
+		}
+		for _, k := range keys {
+			if err := q.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(keys)
+		return nil
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h.dropped = reason
+	if err != nil {
+		c.log.Error("give up host", "host", h.name, "error", fmt.Errorf("crawl store: %w", err))
+		return
+	}
+	c.queued -= n
+	c.stats.Errors += int64(n)
+	h.queue, h.memPages, h.spill, h.lastKey = nil, 0, false, nil
+	h.robotsFailsAll = 0 // the next pass gets the full count again
+	c.log.Warn("host given up", "host", h.name, "reason", reason, "entries", n)
 }

@@ -227,3 +227,52 @@ func TestGapNeverBelowCrawlDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestRobotsUnavailableGivesUp: a host whose robots.txt never answers is
+// not retried forever. Its queue is given up after RobotsRetries ×
+// MaxRetries consecutive failures counted across runs, each URL recorded as
+// failed, so the pass ends and the next run starts a new pass.
+func TestRobotsUnavailableGivesUp(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.54")
+	h.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	h.html("/", articleHTML("home"))
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true,
+		RobotsRetries: 1, MaxRetries: 2, RobotsRetry: 50 * time.Millisecond, WARCDir: "-", StatsFile: "-", Logger: quietLogger()}
+	tests := []struct {
+		wantPass, wantQueue, wantRobots int
+	}{
+		{1, 1, 1}, // first failure: the host sits out this run, its page stays queued
+		{1, 0, 2}, // second in a row: given up, the pass can end
+		{2, 1, 3}, // a new pass asks again, with the full count
+		{2, 0, 4}, // and gives up after two more failures
+	}
+	for run, tc := range tests {
+		c, err := New(cfg, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Run(context.Background())
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Pass != tc.wantPass || s.Queue != tc.wantQueue || h.count("/robots.txt", 0) != tc.wantRobots {
+			t.Errorf("run %d: pass %d, queue %d, robots.txt asked %d times; want %d, %d, %d", run+1, s.Pass, s.Queue,
+				h.count("/robots.txt", 0), tc.wantPass, tc.wantQueue, tc.wantRobots)
+		}
+		if run == 1 {
+			l := outcomeOf(t, st, h.base+"/")
+			if len(l) == 0 || l[len(l)-1].Outcome != "gave-up" || s.Errors != 1 {
+				t.Errorf("run 2: log of the page %+v, errors %d: want a gave-up record", l, s.Errors)
+			}
+		}
+	}
+	if n := h.count("/", 0); n != 0 {
+		t.Errorf("page fetched %d times without a robots.txt", n)
+	}
+}

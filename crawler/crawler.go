@@ -63,7 +63,10 @@ type hostState struct {
 	robots      *robots
 	robotsUntil time.Time
 	robotsFails int
-	fails       int // consecutive 429/5xx/network failures
+	// robotsFailsAll counts consecutive robots.txt failures across runs
+	// (persisted with the back-off state).
+	robotsFailsAll int
+	fails          int // consecutive 429/5xx/network failures
 	// backoffSaved: the store holds a back-off record for the host
 	// (cleared on the next success).
 	backoffSaved bool
@@ -578,6 +581,8 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		}
 		c.mu.Lock()
 		hostFails := h.fails
+		h.robotsFailsAll++
+		failsAll := h.robotsFailsAll
 		c.mu.Unlock()
 		c.recordBackoff(h, time.Now(), retry, hostFails, false)
 		rec.Outcome = "robots-unavailable"
@@ -591,7 +596,12 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		c.setRobots(h, r, time.Now().Add(retry))
 		d.wait = retry
 		c.log.Warn("robots.txt unavailable: host disallowed", "host", h.name, "status", f.status, "error", errString(err), "attempt", fails)
-		if fails >= c.s.RobotsRetries {
+		if failsAll >= c.s.RobotsRetries*c.s.MaxRetries {
+			// Never retry forever: the host's queue is given up so the
+			// pass can end; the next pass asks again.
+			c.abandonHost(h, fmt.Sprintf("robots.txt unavailable %d times in a row", failsAll))
+			c.recordBackoff(h, time.Now(), retry, hostFails, false)
+		} else if fails >= c.s.RobotsRetries {
 			c.mu.Lock()
 			h.dropped = "robots.txt unavailable"
 			c.mu.Unlock()
@@ -599,6 +609,13 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		return
 	}
 	c.setRobots(h, r, r.fetched.Add(c.s.RobotsTTL))
+	c.mu.Lock()
+	hadFails, hostFails := h.robotsFailsAll > 0, h.fails
+	h.robotsFailsAll = 0
+	c.mu.Unlock()
+	if hadFails {
+		c.recordBackoff(h, time.Now(), 0, hostFails, false)
+	}
 	if _, cerr := c.commit(&txn{log: rec, host: h.name, hostAt: time.Now(), robots: map[string]*robotsRec{h.name: {Status: status, Body: f.body, Fetched: r.fetched}}}); cerr != nil {
 		c.log.Error("save robots.txt", "host", h.name, "error", cerr)
 	}
