@@ -80,7 +80,7 @@ type Config struct {
 	MaxWait       time.Duration // hosts not ready within this are left for the next run (default 30m)
 	RobotsTTL     time.Duration // robots.txt cache lifetime (default 24h)
 	RobotsRetry   time.Duration // retry after a 5xx/unreachable robots.txt (default 5m)
-	RobotsRetries int           // failed robots.txt fetches before a host is given up this run (default 3)
+	RobotsRetries int           // failed robots.txt fetches before a host sits out this run (default 3); × MaxRetries in a row, across runs, gives up its queue
 
 	// Recrawl makes this pass fetch again (with conditional GET) every
 	// page it reaches, not only new ones: a full re-crawl from the seeds.
