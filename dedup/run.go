@@ -178,11 +178,12 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	// document per good line, in that order (replaced ones marked dead;
 	// their line gets the id's final assignment).
 	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
+	buf := make([]byte, 0, 512)
 	for i := range ix.docs {
-		as, _ := ix.Assignment(ix.docs[i].id)
-		if err := enc.Encode(as); err != nil {
-			return st, fmt.Errorf("write assignment for %s: %w", as.ID, err)
+		id := ix.docs[i].id
+		buf = ix.appendAssignment(buf[:0], ix.byID[id])
+		if _, err := bw.Write(buf); err != nil {
+			return st, fmt.Errorf("write assignment for %s: %w", id, err)
 		}
 		st.Articles++
 	}

@@ -1,0 +1,115 @@
+package dedup
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// appendAssignment appends the JSON of document di's assignment (as
+// assignment(di) would give it), and a newline, to b: byte for byte what
+// encoding/json's Encoder writes for an article.Assignment, without the
+// per-article allocations, so writing a million assignments does not
+// grow the heap at the end of a Run.
+func (ix *Index) appendAssignment(b []byte, di uint32) []byte {
+	d := &ix.docs[di]
+	cluster := d.id
+	var evidence []string
+	if d.cluster != noCluster {
+		cl := &ix.clusters[d.cluster]
+		cluster, evidence = cl.id, cl.evidence
+	}
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, d.id)
+	b = append(b, `,"cluster":`...)
+	b = appendJSONString(b, cluster)
+	b = append(b, `,"role":`...)
+	b = appendJSONString(b, string(d.role))
+	b = append(b, `,"original":`...)
+	b = appendJSONString(b, ix.docs[d.original].id)
+	b = append(b, `,"similarity":`...)
+	b = appendJSONFloat(b, math.Round(float64(d.sim)*1e4)/1e4)
+	b = append(b, `,"evidence":[`...)
+	for i, e := range evidence {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, e)
+	}
+	return append(b, "]}\n"...)
+}
+
+// appendJSONFloat formats f as encoding/json does.
+func appendJSONFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// encoding/json writes e-07 as e-7.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString quotes s as encoding/json does with HTML escaping on:
+// <, > and & as \u escapes, invalid UTF-8 as U+FFFD, and U+2028/U+2029
+// escaped.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,55 @@
+package dedup
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/syndex/syndex/article"
+)
+
+func TestAppendAssignmentMatchesEncodingJSON(t *testing.T) {
+	story := strings.Repeat("the council voted on the harbour plan after a long debate about costs ", 8)
+	tests := []struct {
+		name string
+		ids  []string // added in order with the same text: one cluster
+	}{
+		{"plain ids", []string{"a1", "b2", "c3"}},
+		{"quotes, backslashes and control characters", []string{`q"uote`, `back\slash`, "tab\tnew\nline\r\b\f\x01\x1f"}},
+		{"html characters", []string{"<b>&amp;</b>", "x>y"}},
+		{"unicode, invalid utf-8 and line separators", []string{"Überweisung-日本", "bad\xffbyte\xc3", "sep\u2028par\u2029"}},
+		{"a unique article", []string{"alone"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := NewIndex(DefaultConfig())
+			for i, id := range tc.ids {
+				ix.Add(&article.Article{ID: id, Site: "s" + string(rune('a'+i)) + ".example", Text: story})
+			}
+			for _, id := range tc.ids {
+				di := ix.byID[id]
+				var want bytes.Buffer
+				if err := json.NewEncoder(&want).Encode(ix.assignment(di)); err != nil {
+					t.Fatal(err)
+				}
+				if got := ix.appendAssignment(nil, di); !bytes.Equal(got, want.Bytes()) {
+					t.Errorf("%q:\n got %s\nwant %s", id, got, want.Bytes())
+				}
+			}
+		})
+	}
+}
+
+func TestAppendJSONFloat(t *testing.T) {
+	for _, f := range []float64{0, 1, 0.5, 0.4605, 0.0001, 1e-7, 2.5e-9, 1e21, 123456.789, -0.25} {
+		want, _ := json.Marshal(f)
+		if got := appendJSONFloat(nil, f); string(got) != string(want) {
+			t.Errorf("%v: got %s, want %s", f, got, want)
+		}
+	}
+	if got := appendJSONFloat(nil, math.Round(0.123456*1e4)/1e4); string(got) != "0.1235" {
+		t.Errorf("rounded similarity: got %s, want 0.1235", got)
+	}
+}
