@@ -244,9 +244,11 @@ func readMaybeGzip(path string) ([]byte, error) {
 
 // sameTitle compares titles by their lower-cased word tokens, so case,
 // spacing, punctuation and quote style (and the "?" that mis-encoded
-// apostrophes became in some truth files) do not count.
+// apostrophes became in some truth files) do not count, nor do invisible
+// characters such as soft hyphens, which would split a word in two.
 func sameTitle(a, b string) bool {
-	return slices.Equal(Tokens(strings.ToLower(a)), Tokens(strings.ToLower(b)))
+	norm := func(s string) []string { return Tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))) }
+	return slices.Equal(norm(a), norm(b))
 }
 
 // sameDay reports whether got falls on truth's calendar day, either in

@@ -38,7 +38,7 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		// Social-card titles are often decorated with sections and site
 		// names around the visible heading.
 		if h := headingInTitle(og, m.Headings); h != "" {
-			return h
+			return cleanTitle(h)
 		}
 		return cutSiteSuffix(og, site)
 	}
@@ -81,7 +81,7 @@ func titleFromDocument(m pageMeta, host string) string {
 		}
 	}
 	if best != "" {
-		return collapseSpace(best)
+		return cleanTitle(best)
 	}
 	doc = trimFurniture(doc, host, m.SiteName)
 	segs = titleSegments(doc)
@@ -145,7 +145,7 @@ func trimFurniture(t, host, siteName string) string {
 func firstHeadline(headings []string) string {
 	for _, h := range headings {
 		if len(titleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
-			return collapseSpace(h)
+			return cleanTitle(h)
 		}
 	}
 	return ""
@@ -194,7 +194,7 @@ func titleSegments(t string) []string {
 // titleWords is the lower-cased word tokens of a title, the unit titles are
 // compared in.
 func titleWords(s string) []string {
-	return Tokens(strings.ToLower(s))
+	return Tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, "")))
 }
 
 func sameWords(a, b string) bool {
@@ -250,8 +250,13 @@ func cleanTitle(t string) string {
 	if i := strings.Index(t, "<"); i >= 0 {
 		t = t[:i]
 	}
-	return collapseSpace(t)
+	return collapseSpace(invisibleRE.ReplaceAllString(t, ""))
 }
+
+// invisibleRE matches formatting characters that do not show: soft
+// hyphens, zero-width spaces and joiners, word joiners, byte-order marks.
+// They split words for the tokenizer ("Helikopter\u00adlandeplatz").
+var invisibleRE = regexp.MustCompile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 
 // headingInTitle returns the page heading that the title merely decorates
 // ("Headline - Section - Site", "Kicker: Headline"): a heading that is the

@@ -114,6 +114,11 @@ func TestChooseTitle(t *testing.T) {
 			want: "Cole: Winning the cup would give momentum",
 		},
 		{
+			name: "soft hyphens neither show nor split words",
+			m:    pageMeta{Title: "Trump plans a heli\u00adpad at the White House", TitleFromLD: true},
+			want: "Trump plans a helipad at the White House",
+		},
+		{
 			name: "no title at all falls back to go-trafilatura",
 			m:    pageMeta{Headings: []string{"Get involved...", "Home News"}},
 			tr:   "Mayor opens the new bridge",
@@ -127,5 +132,22 @@ func TestChooseTitle(t *testing.T) {
 				t.Errorf("chooseTitle = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSameTitle(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"Trump plant Helikopter\u00adlandeplatz", "Trump plant Helikopterlandeplatz", true},
+		{"“Quoted” – headline", "\"quoted\" - Headline", true},
+		{"Kosovo?s future", "Kosovo’s future", true},
+		{"Headline", "Headline - Site", false},
+	}
+	for _, tc := range cases {
+		if got := sameTitle(tc.a, tc.b); got != tc.want {
+			t.Errorf("sameTitle(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
 	}
 }
