@@ -501,6 +501,7 @@ func (c *Crawler) sharedRobots(ctx context.Context, fr *SharedFrontier, h *hostS
 	}
 	h.robots = r
 	if r.crawlDelay > c.s.MaxCrawlDelay {
+		c.log.Warn("Crawl-delay capped", "host", h.name, "crawl_delay", r.crawlDelay, "cap", c.s.MaxCrawlDelay)
 		r.crawlDelay = c.s.MaxCrawlDelay
 	}
 	gap := c.gap(h)
