@@ -223,3 +223,46 @@ func TestTLSHandshakeStall(t *testing.T) {
 		t.Errorf("fetch log %+v: want one robots-unavailable with a tls handshake error", log)
 	}
 }
+
+// TestTLSSSRFGuard: HTTPS goes through the same guarded dialer as HTTP, so
+// a loopback server is refused without AllowPrivate, even under a name
+// that Resolve maps to it.
+func TestTLSSSRFGuard(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("request %s reached the server", r.URL)
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().(*net.TCPAddr)
+	tests := []struct {
+		name    string
+		seed    string
+		resolve map[string]string
+	}{
+		{"ip literal", srv.URL + "/", nil},
+		{"resolved name", fmt.Sprintf("https://example.com:%d/", addr.Port), map[string]string{"example.com": addr.IP.String()}},
+	}
+	for _, tc := range tests {
+		st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots := x509.NewCertPool()
+		roots.AddCert(srv.Certificate())
+		c, err := New(Config{Seeds: []string{tc.seed}, Resolve: tc.resolve, RootCAs: roots, RobotsRetries: 1, DisableSitemaps: true,
+			WARCDir: "-", StatsFile: "-", Logger: quietLogger()}, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		log, err := FetchLog(st.DB())
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(log) != 1 || !strings.Contains(log[0].Error, ErrForbiddenAddress.Error()) {
+			t.Errorf("%s: fetch log %+v, want one refusal naming %q", tc.name, log, ErrForbiddenAddress)
+		}
+	}
+}
