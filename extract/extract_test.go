@@ -17,7 +17,7 @@ const fixtures = "../testdata/extract"
 
 var fetched = time.Date(2024, 3, 20, 12, 0, 0, 0, time.UTC)
 
-func extractFixture(t *testing.T, ex *Extractor, file, url, contentType string) *Result {
+func extractFixture(t testing.TB, ex *Extractor, file, url, contentType string) *Result {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(fixtures, file))
 	if err != nil {
