@@ -47,6 +47,13 @@ func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCou
 // the crawl goes on.
 func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageCounts) error {
 	counts.Pages.Add(1)
+	if p.NoIndex {
+		// <meta name=robots content=noindex> or X-Robots-Tag: the owner asks
+		// that the page not be indexed; it stays in the WARC only.
+		counts.Skipped.Add(1)
+		a.log.Debug("noindex page not archived as an article", "url", p.FinalURL)
+		return nil
+	}
 	res, err := a.Extract(ctx, extract.Input{
 		URL:         p.FinalURL,
 		HTML:        p.Body,
