@@ -1,0 +1,51 @@
+package archive
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/crawler"
+)
+
+func TestHandlePage(t *testing.T) {
+	body := "<html><head><title>Breakwater to close</title><meta property=\"og:type\" content=\"article\"></head><body><article><h1>Breakwater to close</h1>" +
+		strings.Repeat("<p>"+strings.ReplaceAll(story, "\n\n", "</p><p>")+"</p>", 1) + "</article></body></html>"
+	section := "<html><head><title>News</title></head><body><ul>" + strings.Repeat(`<li><a href="/news/a">A headline about the harbor</a></li>`, 40) + "</ul></body></html>"
+	tests := []struct {
+		name      string
+		page      crawler.Page
+		stored    bool
+		published time.Time
+	}{
+		{"article", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body)}, true, time.Time{}},
+		{"noindex article", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body), NoIndex: true}, false, time.Time{}},
+		{"section page", crawler.Page{FinalURL: "http://ledger.example/news/", Body: []byte(section)}, false, time.Time{}},
+		{"sitemap hint fills the date", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body),
+			Hints: crawler.Hints{Published: time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)}}, true, time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := openT(t, t.TempDir())
+			defer a.Close()
+			tc.page.Header = http.Header{"Content-Type": {"text/html; charset=utf-8"}}
+			tc.page.Fetched = time.Now()
+			counts := &PageCounts{}
+			if err := a.HandlePage(context.Background(), &tc.page, counts); err != nil {
+				t.Fatal(err)
+			}
+			art, err := a.Store.ArticleByURL(tc.page.FinalURL)
+			if (err == nil) != tc.stored {
+				t.Fatalf("stored = %v (err %v), want %v", err == nil, err, tc.stored)
+			}
+			if tc.stored && !tc.published.IsZero() && !art.Published.Equal(tc.published) {
+				t.Errorf("published %v, want %v", art.Published, tc.published)
+			}
+			if counts.Pages.Load() != 1 || counts.Articles.Load()+counts.Skipped.Load() != 1 {
+				t.Errorf("counts: pages %d articles %d skipped %d", counts.Pages.Load(), counts.Articles.Load(), counts.Skipped.Load())
+			}
+		})
+	}
+}
