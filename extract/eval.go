@@ -28,9 +28,14 @@ type CorpusScore struct {
 	// TitleAccuracy and DateAccuracy are the shares extracted correctly.
 	TitlePages, DatePages       int
 	TitleAccuracy, DateAccuracy float64
-	MsPerPage                   float64 // mean wall time of Extract
-	ArticleRate                 float64 // share of pages classified as articles
-	Failed                      int     // pages Extract returned an error for
+	// HeadAccuracy is the share of titles equal to the headline without
+	// its deck, where the truth labels both as headline (L3S-GN1's
+	// annotated pages); a title equal to the whole truth counts too.
+	HeadPages    int
+	HeadAccuracy float64
+	MsPerPage    float64 // mean wall time of Extract
+	ArticleRate  float64 // share of pages classified as articles
+	Failed       int     // pages Extract returned an error for
 }
 
 // EvalScores is the result of EvalCorpus, one entry per corpus found.
@@ -41,6 +46,7 @@ type EvalScores struct {
 // evalPage is one page with its ground truth.
 type evalPage struct {
 	file, url, body, title string
+	head                   string    // the headline's first block, when the truth has blocks
 	published              time.Time // zero when unknown
 }
 
@@ -82,6 +88,9 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\texact=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
 		if cs.TitlePages > 0 {
 			fmt.Fprintf(w, "\ttitle=%.3f(%d)", cs.TitleAccuracy, cs.TitlePages)
+		}
+		if cs.HeadPages > 0 {
+			fmt.Fprintf(w, "\ttitle-head=%.3f(%d)", cs.HeadAccuracy, cs.HeadPages)
 		}
 		if cs.DatePages > 0 {
 			fmt.Fprintf(w, "\tdate=%.3f(%d)", cs.DateAccuracy, cs.DatePages)
@@ -136,6 +145,7 @@ func loadCorpus(dir string) ([]evalPage, error) {
 		var m struct {
 			HTML      string `json:"html"`
 			Original  string `json:"original"`
+			Annotated string `json:"annotated"`
 			URL       string `json:"url"`
 			Title     string `json:"title"`
 			Headline  string `json:"headline"`
@@ -151,6 +161,15 @@ func loadCorpus(dir string) ([]evalPage, error) {
 			url:   m.URL,
 			body:  firstNonEmpty(m.Body, m.FullText),
 			title: firstNonEmpty(m.Title, m.Headline),
+		}
+		if m.Annotated != "" && p.title != "" {
+			ann, err := readMaybeGzip(filepath.Join(dir, m.Annotated))
+			if err != nil {
+				return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
+			}
+			if blocks := headlineBlocks(ann); len(blocks) > 0 {
+				p.head = blocks[0]
+			}
 		}
 		for _, layout := range []string{"2006-01-02 15:04:05.999999Z07:00", "2006-01-02 15:04:05.999999"} {
 			if t, err := time.Parse(layout, m.Published); err == nil {
@@ -171,7 +190,7 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	ex := New(Options{})
 	scores := make([]PageScore, 0, len(pages))
 	var elapsed time.Duration
-	var titleOK, dateOK, articles int
+	var titleOK, headOK, dateOK, articles int
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return cs, err
@@ -199,6 +218,12 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 				titleOK++
 			}
 		}
+		if p.head != "" {
+			cs.HeadPages++
+			if err == nil && (sameTitle(p.head, res.Article.Title) || sameTitle(p.title, res.Article.Title)) {
+				headOK++
+			}
+		}
 		if !p.published.IsZero() {
 			cs.DatePages++
 			if err == nil && sameDay(p.published, res.Article.Published) {
@@ -213,6 +238,9 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	}
 	if cs.TitlePages > 0 {
 		cs.TitleAccuracy = float64(titleOK) / float64(cs.TitlePages)
+	}
+	if cs.HeadPages > 0 {
+		cs.HeadAccuracy = float64(headOK) / float64(cs.HeadPages)
 	}
 	if cs.DatePages > 0 {
 		cs.DateAccuracy = float64(dateOK) / float64(cs.DatePages)

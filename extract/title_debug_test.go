@@ -69,7 +69,7 @@ func TestTitleMisses(t *testing.T) {
 		if len(h) > 4 && os.Getenv("SYNDEX_TITLES_ALL") == "" {
 			h = h[:4]
 		}
-		fmt.Printf("== %v %s\n truth: %q\n ours:  %q\n og:    %q\n ld:    %q\n title: %q\n site:  %q\n heads: %s\n", ok, p.file, p.title, res.Article.Title, og, m.Title, tt, full.SiteName, mustJSON(h))
+		fmt.Printf("== %v %s\n truth: %q\n head:  %q\n ours:  %q\n og:    %q\n ld:    %q\n title: %q\n site:  %q\n heads: %s\n", ok, p.file, p.title, p.head, res.Article.Title, og, m.Title, tt, full.SiteName, mustJSON(h))
 	}
 	fmt.Printf("misses: %d\n", miss)
 }
