@@ -2,7 +2,9 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -154,4 +156,45 @@ func FuzzModelRead(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// ExampleExtractor_WriteTo saves what one Extractor learned about a site's
+// furniture and loads it into another, which then strips the shared
+// appeal from the first page it sees.
+func ExampleExtractor_WriteTo() {
+	page := func(n int) []byte {
+		return []byte(fmt.Sprintf(`<html><head><title>Story %d</title><meta property="og:type" content="article"></head><body><article>
+<h1>Story %d</h1>
+<p>Paragraph one of story number %d tells what happened in the harbor town this week, at some length.</p>
+<p>Paragraph two of story number %d adds what officials said about it and what comes next.</p>
+<p>Independent journalism needs readers like you. Please donate today.</p>
+</article></body></html>`, n, n, n, n))
+	}
+	ctx := context.Background()
+	old := New(Options{BoilerplatePages: 2})
+	for n := range 2 {
+		if _, err := old.Extract(ctx, Input{URL: fmt.Sprintf("https://town.example/story-%d", n), HTML: page(n)}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	var saved bytes.Buffer
+	if _, err := old.WriteTo(&saved); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	fresh := New(Options{BoilerplatePages: 2})
+	if _, err := fresh.ReadFrom(&saved); err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := fresh.Extract(ctx, Input{URL: "https://town.example/story-2", HTML: page(2)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Article.Boilerplate)
+	// Output:
+	// [Independent journalism needs readers like you. Please donate today.]
 }
