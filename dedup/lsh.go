@@ -106,12 +106,25 @@ func (l *lsh) insert(doc uint32, keys []uint32) {
 
 // presize makes room for docs documents in next and tags, so Run can
 // write the band keys of articles not yet inserted into their slots of
-// tags; only insert threads them into chains.
+// tags (only insert threads them into chains), and sizes the bucket array
+// for all of them at once, when nothing is filed yet, rather than doubling
+// it (and re-threading) step by step. Chains list the same entries in the same order whatever
+// the bucket array's size, so results do not change.
 func (l *lsh) presize(docs int) {
 	n := docs * l.bands
 	if len(l.next) < n {
 		l.next = append(l.next, make([]uint32, n-len(l.next))...)
 		l.tags = append(l.tags, make([]uint32, n-len(l.tags))...)
+	}
+	if l.used > 0 {
+		return // entries filed already: insert doubles the array as before
+	}
+	size := len(l.heads)
+	for size < n {
+		size *= 2
+	}
+	if size > len(l.heads) {
+		l.heads = make([]uint32, size)
 	}
 }
 
