@@ -124,7 +124,7 @@ func titleFromDocument(m pageMeta, host string) string {
 
 // trimFurniture cuts site and section names that a <title> attaches to
 // its headline without the usual separators: "Headline (from The
-// Herald)", "Site.com: Headline".
+// Herald)", "Headline-Section-Site", "Site.com: Headline".
 func trimFurniture(t, host, siteName string) string {
 	if strings.HasSuffix(t, ")") {
 		if i := strings.LastIndex(t, "("); i > 0 {
@@ -132,6 +132,17 @@ func trimFurniture(t, host, siteName string) string {
 			if siteLike(inner, host, siteName) {
 				t = strings.TrimSpace(t[:i])
 			}
+		}
+	}
+	// "Headline-Section-Sub-Site": pieces joined by bare hyphens, ending
+	// in the site's name, each section piece a few words at most.
+	if pieces := strings.Split(t, "-"); len(pieces) > 2 && len(titleSegments(t)) == 1 && siteLike(pieces[len(pieces)-1], host, siteName) {
+		i := len(pieces) - 1
+		for i > 1 && len(titleWords(pieces[i-1])) <= 3 {
+			i--
+		}
+		if head := strings.TrimSpace(strings.Join(pieces[:i], "-")); len(titleWords(head)) >= 3 {
+			t = head
 		}
 	}
 	if i := strings.Index(t, ": "); i > 0 && t[i-1] != ' ' && t[i-1] != ':' && len(titleSegments(t[:i])) == 1 && siteLike(t[:i], host, siteName) {

@@ -96,6 +96,18 @@ func TestChooseTitle(t *testing.T) {
 			want: "Aidy Recalls Big Guns",
 		},
 		{
+			name: "bare-hyphen section chain ending in the site is cut",
+			m:    pageMeta{DocTitle: "Lukla airport to be renamed for Hillary- Travel-Services-News By Industry-News-The Economic Times"},
+			host: "economictimes.indiatimes.com",
+			want: "Lukla airport to be renamed for Hillary",
+		},
+		{
+			name: "hyphenated words in a spaced-separator title stay",
+			m:    pageMeta{DocTitle: "Carle sparks A-League interest - National - Sport - Blacktown Sun"},
+			host: "blacktownsun.com.au",
+			want: "Carle sparks A-League interest",
+		},
+		{
 			name: "leading Site: is cut",
 			m:    pageMeta{DocTitle: "KalingaTimes.com: Move over Orkut, here comes BigAdda"},
 			host: "kalingatimes.com",
