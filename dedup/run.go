@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unsafe"
 
 	"github.com/syndex/syndex/article"
@@ -66,6 +67,7 @@ type parsed struct {
 type batch struct {
 	seq   int
 	items []parsed
+	arena []byte // the raw lines of items, back to back; reused once parsed
 }
 
 // Run clusters the Articles in r (JSONL) and writes one Assignment per good
@@ -244,6 +246,9 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 	}
 	jobs := make(chan batch, workers*2)
 	results := make(chan batch, workers*2)
+	// Line arenas go back to the reader once their batch is parsed, so
+	// reading a large input does not allocate every line anew.
+	arenas := make(chan []byte, workers*4)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -255,6 +260,11 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 				for i := range b.items {
 					parseLine(&b.items[i], &sh, &fd)
 				}
+				select {
+				case arenas <- b.arena[:0]:
+				default:
+				}
+				b.arena = nil
 				results <- b
 			}
 		}()
@@ -264,24 +274,56 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 		defer close(jobs)
 		br := bufio.NewReaderSize(r, 1<<20)
 		const size = 128
-		cur := batch{items: make([]parsed, 0, size)}
+		newArena := func() []byte {
+			select {
+			case a := <-arenas:
+				return a
+			default:
+				return nil
+			}
+		}
+		// send fixes up the items' raw lines (offsets into the arena
+		// until then, as the arena may move while it grows) and sends.
+		var offs [][2]int
+		send := func(b batch) {
+			for i := range b.items {
+				b.items[i].raw = b.arena[offs[i][0]:offs[i][1]]
+			}
+			offs = offs[:0]
+			jobs <- b
+		}
+		cur := batch{items: make([]parsed, 0, size), arena: newArena()}
 		seq, line := 0, 0
 		for {
 			if ctx.Err() != nil {
 				readErr <- ctx.Err()
 				return
 			}
-			raw, err := br.ReadBytes('\n')
-			if len(raw) > 0 {
+			start := len(cur.arena)
+			var err error
+			for {
+				var frag []byte
+				frag, err = br.ReadSlice('\n')
+				cur.arena = append(cur.arena, frag...)
+				if err != bufio.ErrBufferFull {
+					break
+				}
+			}
+			if raw := cur.arena[start:]; len(raw) > 0 {
 				line++
-				if t := bytes.TrimSpace(raw); len(t) > 0 {
-					cur.items = append(cur.items, parsed{line: line, raw: t})
+				tl := bytes.TrimLeftFunc(raw, unicode.IsSpace) // bytes.TrimSpace, with the offset
+				if t := bytes.TrimRightFunc(tl, unicode.IsSpace); len(t) > 0 {
+					s := start + len(raw) - len(tl)
+					offs = append(offs, [2]int{s, s + len(t)})
+					cur.items = append(cur.items, parsed{line: line})
+				} else {
+					cur.arena = cur.arena[:start]
 				}
 				if len(cur.items) == size {
 					cur.seq = seq
-					jobs <- cur
+					send(cur)
 					seq++
-					cur = batch{items: make([]parsed, 0, size)}
+					cur = batch{items: make([]parsed, 0, size), arena: newArena()}
 				}
 			}
 			if err == io.EOF {
@@ -294,7 +336,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 		}
 		if len(cur.items) > 0 {
 			cur.seq = seq
-			jobs <- cur
+			send(cur)
 		}
 		readErr <- nil
 	}()
