@@ -62,16 +62,21 @@ func titleFromDocument(m pageMeta, host string) string {
 		return ""
 	}
 	segs := titleSegments(doc)
+	segWords := make([][]string, len(segs))
+	for i, s := range segs {
+		segWords[i] = titleWords(s)
+	}
 	best, bestN := "", 0
-	docWords := strings.Join(titleWords(doc), " ")
+	dw := titleWords(doc)
+	docWords := strings.Join(dw, " ")
 	for _, h := range m.Headings {
 		hw := titleWords(h)
 		if len(hw) < 2 || len(hw) <= bestN {
 			continue
 		}
-		match := slices.Equal(hw, titleWords(doc))
-		for _, s := range segs {
-			match = match || slices.Equal(hw, titleWords(s))
+		match := slices.Equal(hw, dw)
+		for _, sw := range segWords {
+			match = match || slices.Equal(hw, sw)
 		}
 		if !match && len(hw) >= 3 {
 			match = strings.Contains(" "+docWords+" ", " "+strings.Join(hw, " ")+" ")
@@ -261,8 +266,16 @@ func cleanTitle(t string) string {
 	if i := strings.Index(t, "<"); i >= 0 {
 		t = t[:i]
 	}
+	// No headline is this long; the cap bounds the work on titles that
+	// swallowed a page of text.
+	if len(t) > maxTitleBytes {
+		t = strings.ToValidUTF8(t[:maxTitleBytes], "")
+	}
 	return collapseSpace(invisibleRE.ReplaceAllString(t, ""))
 }
+
+// maxTitleBytes caps a title candidate's length.
+const maxTitleBytes = 2048
 
 // invisibleRE matches formatting characters that do not show: soft
 // hyphens, zero-width spaces and joiners, word joiners, byte-order marks.

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strings"
 	"testing"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
@@ -129,6 +130,11 @@ func TestChooseTitle(t *testing.T) {
 			name: "soft hyphens neither show nor split words",
 			m:    pageMeta{Title: "Trump plans a heli\u00adpad at the White House", TitleFromLD: true},
 			want: "Trump plans a helipad at the White House",
+		},
+		{
+			name: "an enormous title is capped",
+			m:    pageMeta{DocTitle: strings.Repeat("word ", 5000)},
+			want: strings.TrimSpace(strings.Repeat("word ", 5000)[:maxTitleBytes]),
 		},
 		{
 			name: "no title at all falls back to go-trafilatura",
