@@ -10,22 +10,44 @@ import (
 // when they are absent.
 const corpusDir = "../../shared/corpora"
 
-// TestEvalCorpus runs the benchmark when the shared corpora are present
+// TestEvalCorpus runs the benchmarks when the shared corpora are present
 // and guards against regressions below the measured figures.
 func TestEvalCorpus(t *testing.T) {
 	if testing.Short() || os.Getenv("SYNDEX_EVAL") == "" {
 		t.Skip("slow: runs the extraction benchmark; set SYNDEX_EVAL=1 (.ci/run does)")
 	}
-	dir := corpusDir + "/scrapinghub-aeb"
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("corpus not present:", dir)
+	tests := []struct {
+		corpus   string
+		pages    int
+		minF1    float64
+		minTitle float64 // 0: no title truth
+		minHead  float64 // 0: no headline blocks
+		quiet    bool
+	}{
+		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.968},
+		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.89},
+		{corpus: "l3s-gn1", pages: 621, minF1: 0.81, minTitle: 0.69, minHead: 0.78},
 	}
-	s, err := EvalCorpus(context.Background(), dir, os.Stdout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := s.Corpora[0]
-	if cs.Pages != 181 || cs.F1 < 0.968 {
-		t.Errorf("scrapinghub-aeb: pages=%d F1=%.3f, want 181 pages and F1 >= 0.968", cs.Pages, cs.F1)
+	for _, tc := range tests {
+		t.Run(tc.corpus, func(t *testing.T) {
+			dir := corpusDir + "/" + tc.corpus
+			if _, err := os.Stat(dir); err != nil {
+				t.Skip("corpus not present:", dir)
+			}
+			s, err := EvalCorpus(context.Background(), dir, os.Stdout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs := s.Corpora[0]
+			if cs.Pages != tc.pages || cs.F1 < tc.minF1 {
+				t.Errorf("pages=%d F1=%.3f, want %d pages and F1 >= %.3f", cs.Pages, cs.F1, tc.pages, tc.minF1)
+			}
+			if cs.TitleAccuracy < tc.minTitle {
+				t.Errorf("title accuracy %.3f, want >= %.3f", cs.TitleAccuracy, tc.minTitle)
+			}
+			if cs.HeadAccuracy < tc.minHead {
+				t.Errorf("title-head accuracy %.3f, want >= %.3f", cs.HeadAccuracy, tc.minHead)
+			}
+		})
 	}
 }
