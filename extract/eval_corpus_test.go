@@ -22,7 +22,6 @@ func TestEvalCorpus(t *testing.T) {
 		minF1    float64
 		minTitle float64 // 0: no title truth
 		minHead  float64 // 0: no headline blocks
-		quiet    bool
 	}{
 		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.968},
 		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.89},
