@@ -16,8 +16,7 @@ import (
 func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 	site := firstNonEmpty(m.SiteName, t.Sitename)
 	og := cleanTitle(m.OGTitle)
-	if m.TitleFromLD {
-		ld := cleanTitle(m.Title)
+	if ld := cleanTitle(m.Title); m.TitleFromLD && ld != "" {
 		// A visible heading made of a kicker followed by the social-card
 		// title ("Kicker Headline") shows which of two differing headlines
 		// the page displays; the JSON-LD one is then an SEO variant.

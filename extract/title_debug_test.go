@@ -13,8 +13,10 @@ import (
 	"golang.org/x/net/html"
 )
 
-// TestTitleMisses prints, for each page of the corpus named by
-// SYNDEX_TITLES whose title we get wrong, the truth and every candidate.
+// TestTitleMisses is a diagnostic: for each page of the corpus named by
+// SYNDEX_TITLES whose title we get wrong (every page with
+// SYNDEX_TITLES_ALL=1) it prints the truth, our title and every candidate
+// (og:title, JSON-LD headline, <title>, site name, headings). Run with -v.
 func TestTitleMisses(t *testing.T) {
 	name := os.Getenv("SYNDEX_TITLES")
 	if name == "" {
