@@ -61,5 +61,5 @@ index:
   batch_size: 100        # documents per index batch
 
 serve:
-  addr: 127.0.0.1:8080   # where "syndex serve" listens
+  addr: 127.0.0.1:8080   # where "syndex serve" listens, and where "syndex run" serves the UI, read API, /metrics and /healthz
 `
