@@ -32,11 +32,12 @@ import (
 
 // Layout of an archive directory.
 const (
-	WARCDir    = "warc"            // WARC files and their CDXJ index
-	DedupFile  = "dedup/index.bin" // dedup checkpoint
-	BleveDir   = "bleve"           // Bleve index
-	StatsFile  = "stats.json"      // crawl statistics
-	checkpoint = 2000              // articles between dedup checkpoints
+	WARCDir    = "warc"              // WARC files and their CDXJ index
+	DedupFile  = "dedup/index.bin"   // dedup checkpoint
+	ModelFile  = "extract/sites.bin" // per-site boilerplate learned by extraction
+	BleveDir   = "bleve"             // Bleve index
+	StatsFile  = "stats.json"        // crawl statistics
+	checkpoint = 2000                // articles between dedup checkpoints
 )
 
 // Options tune Open.
@@ -86,6 +87,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Archive, error) {
 		return nil, err
 	}
 	a := &Archive{Dir: dir, Store: st, opt: opt, log: opt.Log, extractor: extract.New(opt.Extract)}
+	a.loadModel()
 	if opt.NoIndex && opt.ReadOnly {
 		return a, nil
 	}
@@ -185,39 +187,83 @@ func (a *Archive) loadDedup(ctx context.Context) error {
 	return a.saveDedup()
 }
 
+// loadModel reads the per-site boilerplate model extraction learned in
+// earlier runs; a missing or unreadable model only means learning anew.
+func (a *Archive) loadModel() {
+	f, err := os.Open(filepath.Join(a.Dir, ModelFile))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if _, err := a.extractor.ReadFrom(bufio.NewReader(f)); err != nil {
+		a.log.Warn("boilerplate model unreadable; learning it anew", "path", f.Name(), "err", err)
+	}
+}
+
+// saveModel writes the per-site boilerplate model atomically.
+func (a *Archive) saveModel() error {
+	path := filepath.Join(a.Dir, ModelFile)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("boilerplate model: %w", err)
+	}
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := a.extractor.WriteTo(w)
+		return err
+	})
+}
+
+// writeAtomic writes a file through a synced temporary and a rename, so a
+// crash leaves the old file or the new one, never half of one.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 // saveDedup writes the dedup checkpoint atomically.
 func (a *Archive) saveDedup() error {
 	path := filepath.Join(a.Dir, DedupFile)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("dedup checkpoint: %w", err)
 	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	seq := a.Store.LastSeq()
+	err := writeAtomic(path, func(w io.Writer) error {
+		var hdr [8]byte
+		binary.BigEndian.PutUint64(hdr[:], seq)
+		if _, err := w.Write(hdr[:]); err != nil {
+			return err
+		}
+		_, err := a.Dedup.WriteTo(w)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("dedup checkpoint: %w", err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	seq := a.Store.LastSeq()
-	var hdr [8]byte
-	binary.BigEndian.PutUint64(hdr[:], seq)
-	w.Write(hdr[:])
-	if _, err := a.Dedup.WriteTo(w); err != nil {
-		f.Close()
-		return fmt.Errorf("write dedup checkpoint: %w", err)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("write dedup checkpoint: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync dedup checkpoint: %w", err)
-	}
-	f.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("dedup checkpoint: %w", err)
-	}
 	a.dedupSeq, a.sinceCheck = seq, 0
+	if err := a.saveModel(); err != nil {
+		a.log.Warn("could not save the boilerplate model", "err", err)
+	}
 	return nil
 }
 
@@ -485,8 +531,12 @@ func (a *Archive) Close() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var errs []error
-	if !a.opt.ReadOnly && a.Dedup != nil && a.Store != nil && a.dedupSeq != a.Store.LastSeq() {
-		errs = append(errs, a.saveDedup())
+	if !a.opt.ReadOnly && a.Dedup != nil && a.Store != nil {
+		if a.dedupSeq != a.Store.LastSeq() {
+			errs = append(errs, a.saveDedup())
+		} else {
+			errs = append(errs, a.saveModel())
+		}
 	}
 	if a.Index != nil {
 		errs = append(errs, a.Index.Close())

@@ -49,3 +49,41 @@ func TestHandlePage(t *testing.T) {
 		})
 	}
 }
+
+// The per-site boilerplate extraction learns survives a restart: a page
+// seen first after reopening already has the site's disclaimer removed.
+func TestBoilerplateModelPersists(t *testing.T) {
+	dir := t.TempDir()
+	disclaimer := "Disclaimer: articles republished by Wire Daily are reproduced in good faith and do not necessarily reflect the views of Wire Daily, its editors or its supporters."
+	page := func(i int) *crawler.Page {
+		var paras []string
+		for j := 0; j < 6; j++ {
+			paras = append(paras, "Story "+strings.Repeat(string(rune('a'+i)), 3)+" paragraph "+string(rune('0'+j))+" tells of the harbor, the council and the fleet in words that differ from page to page number "+string(rune('0'+i))+".")
+		}
+		html := "<html><head><meta property=\"og:type\" content=\"article\"><title>Story " + string(rune('a'+i)) + "</title></head><body><article><h1>Story</h1><p>" +
+			strings.Join(paras, "</p><p>") + "</p><p>" + disclaimer + "</p></article></body></html>"
+		return &crawler.Page{FinalURL: "http://wire.example/s/" + string(rune('a'+i)), Body: []byte(html),
+			Header: http.Header{"Content-Type": {"text/html"}}, Fetched: time.Now()}
+	}
+	a := openT(t, dir)
+	for i := 0; i < 4; i++ {
+		if err := a.HandlePage(context.Background(), page(i), &PageCounts{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a = openT(t, dir)
+	defer a.Close()
+	if err := a.HandlePage(context.Background(), page(5), &PageCounts{}); err != nil {
+		t.Fatal(err)
+	}
+	art, err := a.Store.ArticleByURL("http://wire.example/s/f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(art.Text, "Disclaimer") {
+		t.Errorf("disclaimer learned before the restart is back in the text: %q", art.Text)
+	}
+}
