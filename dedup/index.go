@@ -149,21 +149,14 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 	return ix.add(d, ix.sh.features(a.Text, nil), nil, true)
 }
 
-// prepared is the per-article work Run does in parallel once the site and
-// global tables are frozen: the feature set partitioned into clean and
-// noise; the LSH band keys of the clean part are written straight into the
-// article's slots of the LSH tag array, so they cost no memory of their
-// own while they wait.
-type prepared struct {
-	nClean  int32
-	hasKeys bool // false when the clean set is empty
-}
-
-// prepare partitions fs (sorted) in place for site si and computes the band
-// keys into keys (len Bands). It only reads the index, so several
-// goroutines may run it while nothing is added; sk and filled are the
-// caller's scratch.
-func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool, keys []uint32) (prepared, []uint32) {
+// prepare partitions fs (sorted) in place for site si, computes the band
+// keys of the clean part into keys (len Bands; left zero when the clean
+// part is empty) and returns the clean part's length. It only reads the
+// index, so several goroutines may run it while nothing is added; sk and
+// filled are the caller's scratch. Run prepares every document this way,
+// writing the keys straight into the document's slots of the LSH tag
+// array, where they cost no memory of their own while they wait.
+func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool, keys []uint32) (uint32, []uint32) {
 	noise = noise[:0]
 	n := 0
 	for _, f := range fs {
@@ -175,19 +168,24 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 		}
 	}
 	copy(fs[n:], noise)
-	p := prepared{nClean: int32(n)}
 	if n > 0 {
 		sketchInto(fs[:n], sk, filled)
 		bandTags(sk, ix.cfg.Rows, keys)
-		p.hasKeys = true
 	}
-	return p, noise
+	return uint32(n), noise
 }
 
-// add indexes d (from docFrom, with its site set) with feature set fs;
-// pre, when not nil, is fs already prepared (Run). report asks for the
-// list of changed assignments.
-func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.Assignment {
+// addPlaced indexes document di, which Run has already placed in ix.docs
+// (every document before it added, none after it) and prepared: its
+// clean part partitioned and its band keys in its slots of the LSH tags.
+func (ix *Index) addPlaced(di uint32) {
+	ix.add(ix.docs[di], nil, &di, false)
+}
+
+// add indexes d (from docFrom, with its site set) with feature set fs, or,
+// when placed is not nil, the document Run placed and prepared at
+// ix.docs[*placed]. report asks for the list of changed assignments.
+func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.Assignment {
 	ix.journaling = report
 	ix.jDocs, ix.jBefore = ix.jDocs[:0], ix.jBefore[:0]
 	if len(ix.jSeen) > 256 {
@@ -198,9 +196,15 @@ func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.A
 	if old, ok := ix.byID[d.id]; ok {
 		ix.remove(old)
 	}
-	di := uint32(len(ix.docs))
-	d.feats, d.original = fs, di
-	ix.docs = append(ix.docs, d)
+	var di uint32
+	if placed != nil {
+		di = *placed
+		ix.docs[di].original = di
+	} else {
+		di = uint32(len(ix.docs))
+		d.feats, d.original = fs, di
+		ix.docs = append(ix.docs, d)
+	}
 	ix.byID[d.id] = di
 	ix.live++
 
@@ -228,10 +232,10 @@ func (ix *Index) add(d doc, fs []uint32, pre *prepared, report bool) []article.A
 		}
 	}
 	hasKeys := false
-	if pre != nil {
+	if placed != nil {
 		dd := &ix.docs[di]
-		dd.nClean, dd.cleaned, dd.siteEpoch, dd.globalEpoch = uint32(pre.nClean), true, ix.sites[dd.site].epoch, ix.globalEpoch
-		if pre.hasKeys {
+		dd.cleaned, dd.siteEpoch, dd.globalEpoch = true, ix.sites[dd.site].epoch, ix.globalEpoch
+		if dd.nClean > 0 { // tag() is never 0: the slots hold the keys
 			base := int(di) * ix.cfg.Bands
 			copy(ix.keys, ix.lsh.tags[base:base+ix.cfg.Bands])
 			hasKeys = true

@@ -59,7 +59,6 @@ type parsed struct {
 	raw      []byte // the input line until decoded
 	doc      doc    // what the index keeps of the article
 	siteName string // until the site is numbered
-	pre      prepared
 	feats    []uint32
 	err      error
 }
@@ -86,95 +85,80 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	if err != nil {
 		return st, err
 	}
-	n := 0
-	for _, b := range batches {
-		n += len(b)
-	}
-	ix := NewIndex(cfg)
-	ix.reserve(n)
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	each := func(fn func(it *parsed)) {
-		for _, b := range batches {
-			for i := range b {
-				fn(&b[i])
-			}
-		}
-	}
-	each(func(it *parsed) {
-		st.Lines++
-		if it.err == nil {
-			it.doc.site = ix.siteIndex(it.siteName)
-			it.siteName = ""
-		}
-	})
-	// Learn per-site and global recurring features from the whole input
-	// first, so the first articles of a site are cleaned as well as the
-	// last. Each table is updated by one goroutine in input order.
-	parallel(workers, func(w int) {
-		each(func(it *parsed) {
-			if it.err != nil {
-				return
-			}
-			if int(it.doc.site)%workers == w {
-				ix.sites[it.doc.site].freq.add(it.feats, cfg.SiteMinDocs, cfg.SiteFrac)
-			}
-			for g, t := range ix.global.shards {
-				if g%workers == w {
-					t.addShard(it.feats, g, cfg.GlobalMinDocs, cfg.GlobalFrac, nil)
-				}
-			}
-		})
-	})
-	ix.primed = true
-	// Clean and sketch every article in parallel: the tables are frozen.
-	// Each good line becomes the next document, so its band keys go to
-	// that document's slots of the LSH tag array.
-	first := make([]int, len(batches)) // document index of each batch's first good line
 	good := 0
-	for bi, b := range batches {
-		first[bi] = good
+	for _, b := range batches {
 		for i := range b {
 			if b[i].err == nil {
 				good++
 			}
 		}
 	}
-	ix.lsh.presize(good)
-	parallel(workers, func(w int) {
-		sk := make([]uint32, cfg.Bands*cfg.Rows)
-		filled := make([]bool, len(sk))
-		var noise []uint32
-		for bi := w; bi < len(batches); bi += workers {
-			di := first[bi]
-			for i := range batches[bi] {
-				if it := &batches[bi][i]; it.err == nil {
-					keys := ix.lsh.tags[di*cfg.Bands : (di+1)*cfg.Bands]
-					it.pre, noise = ix.prepare(it.doc.site, it.feats, noise, sk, filled, keys)
-					di++
-				}
-			}
-		}
-	})
-	// Cluster in input order; each batch is let go once added, so the
-	// index grows as the parsed input shrinks.
+	ix := NewIndex(cfg)
+	ix.reserve(good)
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// Move every good line's document into the index now, in input order
+	// (document i is the i-th good line), and let the parsed batches go,
+	// so the per-line records and the index's never coexist.
 	var lineErr LineError
 	for bi, b := range batches {
-		if ctx.Err() != nil {
-			return st, ctx.Err()
-		}
 		for i := range b {
 			it := &b[i]
+			st.Lines++
 			if it.err != nil {
 				lineErr.Lines = append(lineErr.Lines, it.line)
 				lineErr.Errs = append(lineErr.Errs, it.err)
 				continue
 			}
-			ix.add(it.doc, it.feats, &it.pre, false)
+			d := it.doc
+			d.site, d.feats = ix.siteIndex(it.siteName), it.feats
+			ix.docs = append(ix.docs, d)
 		}
 		batches[bi] = nil
+	}
+	placed := ix.docs
+	// Learn per-site and global recurring features from the whole input
+	// first, so the first articles of a site are cleaned as well as the
+	// last. Each table is updated by one goroutine in input order.
+	parallel(workers, func(w int) {
+		for i := range placed {
+			d := &placed[i]
+			if int(d.site)%workers == w {
+				ix.sites[d.site].freq.add(d.feats, cfg.SiteMinDocs, cfg.SiteFrac)
+			}
+			for g, t := range ix.global.shards {
+				if g%workers == w {
+					t.addShard(d.feats, g, cfg.GlobalMinDocs, cfg.GlobalFrac, nil)
+				}
+			}
+		}
+	})
+	ix.primed = true
+	// Clean and sketch every article in parallel (the tables are frozen),
+	// in chunks; the band keys go to the document's slots of the LSH tag
+	// array.
+	ix.lsh.presize(len(placed))
+	const chunk = 256
+	parallel(workers, func(w int) {
+		sk := make([]uint32, cfg.Bands*cfg.Rows)
+		filled := make([]bool, len(sk))
+		var noise []uint32
+		for lo := w * chunk; lo < len(placed); lo += workers * chunk {
+			for di := lo; di < min(lo+chunk, len(placed)); di++ {
+				d := &placed[di]
+				keys := ix.lsh.tags[di*cfg.Bands : (di+1)*cfg.Bands]
+				d.nClean, noise = ix.prepare(d.site, d.feats, noise, sk, filled, keys)
+			}
+		}
+	})
+	// Cluster in input order.
+	for di := range placed {
+		if di%4096 == 0 && ctx.Err() != nil {
+			return st, ctx.Err()
+		}
+		ix.addPlaced(uint32(di))
 	}
 	// One assignment per good line in input order: the index holds one
 	// document per good line, in that order (replaced ones marked dead;
