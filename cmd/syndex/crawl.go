@@ -3,13 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/article"
 )
 
 func init() {
@@ -25,40 +23,9 @@ func init() {
 			if err != nil {
 				return err
 			}
-			f := cmd.Flags()
-			seeds, _ := f.GetStringArray("seed")
-			cc := fileCrawlerConfig(c, nil)
-			for i := range c.Sources {
-				src := c.Sources[i]
-				cc.Seeds = append(cc.Seeds, src.Seeds...)
-				cc.Feeds = append(cc.Feeds, src.Feeds...)
-				cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
-				cc.Include = append(cc.Include, src.Include...)
-				cc.Exclude = append(cc.Exclude, src.Exclude...)
-			}
-			cc.Seeds = append(cc.Seeds, seeds...)
-			for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
-				if article.SiteOf(s) == "" {
-					return usagef("seed %q is not an absolute URL", s)
-				}
-			}
-			if f.Changed("max-pages") {
-				cc.MaxPages, _ = f.GetInt("max-pages")
-			}
-			if f.Changed("max-depth") {
-				cc.MaxDepth, _ = f.GetInt("max-depth")
-			}
-			if d, ok := durationFlag(cmd, "delay"); ok {
-				if d < 0 {
-					return usagef("--delay must not be negative")
-				}
-				cc.Delay = d
-			}
-			if f.Changed("allow-private") {
-				cc.AllowPrivate, _ = f.GetBool("allow-private")
-			}
-			if ua, _ := f.GetString("user-agent"); ua != "" {
-				cc.UserAgent = ua
+			cc, err := crawlSettings(cmd, c)
+			if err != nil {
+				return err
 			}
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()

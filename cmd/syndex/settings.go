@@ -2,12 +2,15 @@ package main
 
 import (
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/crawler"
 )
 
 // configArchive loads --config (or the defaults), lets the file's data
@@ -26,9 +29,56 @@ func configArchive(cmd *cobra.Command) (*config.Config, archive.Options, error) 
 
 // durationFlag returns a duration flag's value when the user set it.
 func durationFlag(cmd *cobra.Command, name string) (time.Duration, bool) {
-	if !cmd.Flags().Changed(name) {
+	if cmd.Flags().Lookup(name) == nil || !cmd.Flags().Changed(name) {
 		return 0, false
 	}
 	d, _ := cmd.Flags().GetDuration(name)
 	return d, true
+}
+
+// crawlSettings merges the config file's crawl settings and every source's
+// scope with the crawl flags that the command defines (--seed, --max-pages,
+// --max-depth, --delay, --allow-private, --user-agent, --concurrency), the
+// flags winning. Every seed, feed and sitemap must be an absolute URL.
+func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error) {
+	f := cmd.Flags()
+	cc := fileCrawlerConfig(c, nil)
+	for _, src := range c.Sources {
+		cc.Seeds = append(cc.Seeds, src.Seeds...)
+		cc.Feeds = append(cc.Feeds, src.Feeds...)
+		cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
+		cc.Include = append(cc.Include, src.Include...)
+		cc.Exclude = append(cc.Exclude, src.Exclude...)
+	}
+	if seeds, err := f.GetStringArray("seed"); err == nil {
+		cc.Seeds = append(cc.Seeds, seeds...)
+	}
+	for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
+		if article.SiteOf(s) == "" {
+			return cc, usagef("seed %q is not an absolute URL", s)
+		}
+	}
+	set := func(name string) bool { return f.Lookup(name) != nil && f.Changed(name) }
+	if set("max-pages") {
+		cc.MaxPages, _ = f.GetInt("max-pages")
+	}
+	if set("max-depth") {
+		cc.MaxDepth, _ = f.GetInt("max-depth")
+	}
+	if set("concurrency") {
+		cc.Concurrency, _ = f.GetInt("concurrency")
+	}
+	if d, ok := durationFlag(cmd, "delay"); ok {
+		if d < 0 {
+			return cc, usagef("--delay must not be negative")
+		}
+		cc.Delay = d
+	}
+	if set("allow-private") {
+		cc.AllowPrivate, _ = f.GetBool("allow-private")
+	}
+	if set("user-agent") {
+		cc.UserAgent, _ = f.GetString("user-agent")
+	}
+	return cc, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/cluster"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/extract"
@@ -67,39 +66,12 @@ func init() {
 				return err
 			}
 			f := cmd.Flags()
-			seeds, _ := f.GetStringArray("seed")
-			cc := fileCrawlerConfig(c, nil)
-			for i := range c.Sources {
-				src := c.Sources[i]
-				cc.Seeds = append(cc.Seeds, src.Seeds...)
-				cc.Feeds = append(cc.Feeds, src.Feeds...)
-				cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
-				cc.Include = append(cc.Include, src.Include...)
-				cc.Exclude = append(cc.Exclude, src.Exclude...)
-			}
-			cc.Seeds = append(cc.Seeds, seeds...)
-			for _, s := range cc.Seeds {
-				if article.SiteOf(s) == "" {
-					return usagef("seed %q is not an absolute URL", s)
-				}
+			cc, err := crawlSettings(cmd, c)
+			if err != nil {
+				return err
 			}
 			if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 				return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
-			}
-			if f.Changed("max-pages") {
-				cc.MaxPages, _ = f.GetInt("max-pages")
-			}
-			if d, ok := durationFlag(cmd, "delay"); ok {
-				if d < 0 {
-					return usagef("--delay must not be negative")
-				}
-				cc.Delay = d
-			}
-			if f.Changed("allow-private") {
-				cc.AllowPrivate, _ = f.GetBool("allow-private")
-			}
-			if f.Changed("concurrency") {
-				cc.Concurrency, _ = f.GetInt("concurrency")
 			}
 			ns, _ := f.GetString("namespace")
 			if ns == "" || strings.ContainsAny(ns, "{}") {
