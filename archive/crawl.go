@@ -46,15 +46,31 @@ func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCou
 // it. A page that cannot be extracted is logged and counted, never fatal:
 // the crawl goes on.
 func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageCounts) error {
-	counts.Pages.Add(1)
-	if p.NoIndex {
-		// <meta name=robots content=noindex> or X-Robots-Tag: the owner asks
-		// that the page not be indexed; it stays in the WARC only.
-		counts.Skipped.Add(1)
-		a.log.Debug("noindex page not archived as an article", "url", p.FinalURL)
+	art := ArticleOf(ctx, a.extractor, p, counts, a.log)
+	if art == nil {
 		return nil
 	}
-	res, err := a.Extract(ctx, extract.Input{
+	if err := a.Ingest(ctx, []*article.Article{art}); err != nil {
+		return err
+	}
+	counts.Articles.Add(1)
+	a.log.Debug("article", "url", art.URL, "cluster", art.Cluster, "role", art.Role)
+	return nil
+}
+
+// ArticleOf turns a fetched page into an Article, or returns nil, counting
+// why, for a page that is not one: marked noindex (meta robots,
+// X-Robots-Tag; it stays in the WARC only), unreadable, or a home or
+// section page. Sitemap and feed hints fill a missing date or title. The
+// caller counts the article once it is stored or published.
+func ArticleOf(ctx context.Context, ex *extract.Extractor, p *crawler.Page, counts *PageCounts, log *slog.Logger) *article.Article {
+	counts.Pages.Add(1)
+	if p.NoIndex {
+		counts.Skipped.Add(1)
+		log.Debug("noindex page not archived as an article", "url", p.FinalURL)
+		return nil
+	}
+	res, err := ex.Extract(ctx, extract.Input{
 		URL:         p.FinalURL,
 		HTML:        p.Body,
 		ContentType: p.Header.Get("Content-Type"),
@@ -62,12 +78,12 @@ func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageC
 	})
 	if err != nil {
 		counts.Failed.Add(1)
-		a.log.Warn("extract failed", "url", p.FinalURL, "err", err)
+		log.Warn("extract failed", "url", p.FinalURL, "err", err)
 		return nil
 	}
 	if !res.IsArticle || res.Article == nil {
 		counts.Skipped.Add(1)
-		a.log.Debug("not an article", "url", p.FinalURL, "reason", res.Reason)
+		log.Debug("not an article", "url", p.FinalURL, "reason", res.Reason)
 		return nil
 	}
 	art := res.Article
@@ -78,10 +94,5 @@ func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageC
 	if art.Title == "" && p.Hints.Title != "" {
 		art.Title = p.Hints.Title
 	}
-	if err := a.Ingest(ctx, []*article.Article{art}); err != nil {
-		return err
-	}
-	counts.Articles.Add(1)
-	slog.Debug("article", "url", art.URL, "cluster", art.Cluster, "role", art.Role)
-	return nil
+	return art
 }

@@ -86,24 +86,9 @@ func Handler(ex *extract.Extractor, pub *Publisher, counts *archive.PageCounts, 
 		log = slog.Default()
 	}
 	return func(ctx context.Context, p *crawler.Page) error {
-		counts.Pages.Add(1)
-		res, err := ex.Extract(ctx, extract.Input{URL: p.FinalURL, HTML: p.Body, ContentType: p.Header.Get("Content-Type"), Fetched: p.Fetched})
-		if err != nil {
-			counts.Failed.Add(1)
-			log.Warn("extract failed", "url", p.FinalURL, "err", err)
+		art := archive.ArticleOf(ctx, ex, p, counts, log)
+		if art == nil {
 			return nil
-		}
-		if !res.IsArticle || res.Article == nil {
-			counts.Skipped.Add(1)
-			return nil
-		}
-		art := res.Article
-		art.WARC = p.WARC
-		if art.Published.IsZero() && !p.Hints.Published.IsZero() {
-			art.Published = p.Hints.Published
-		}
-		if art.Title == "" && p.Hints.Title != "" {
-			art.Title = p.Hints.Title
 		}
 		if err := pub.Publish(ctx, art); err != nil {
 			return err
