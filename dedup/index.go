@@ -130,8 +130,6 @@ func (ix *Index) initScratch() {
 // (and copy) the per-article arrays step by step.
 func (ix *Index) reserve(n int) {
 	ix.docs = slices.Grow(ix.docs, n)
-	ix.lsh.next = slices.Grow(ix.lsh.next, n*ix.cfg.Bands)
-	ix.lsh.tags = slices.Grow(ix.lsh.tags, n*ix.cfg.Bands)
 	if len(ix.byID) == 0 {
 		ix.byID = make(map[string]uint32, n)
 	}

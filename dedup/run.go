@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -118,6 +119,12 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		}
 		batches[bi] = nil
 	}
+	batches = nil
+	// The per-line records are garbage now, scattered among the live
+	// feature sets, so the large LSH arrays allocated below could not
+	// reuse their pages: collect once and hand the pages back first, or
+	// the peak is the parsed input and the index on top of each other.
+	debug.FreeOSMemory()
 	placed := ix.docs
 	// Learn per-site and global recurring features from the whole input
 	// first, so the first articles of a site are cleaned as well as the
