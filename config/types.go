@@ -40,6 +40,14 @@ var sizeUnits = []struct {
 	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
 }
 
+// ParseByteSize parses a size such as "10MiB", "512KB" or "1048576" (for
+// command-line flags that take the same sizes as the file).
+func ParseByteSize(s string) (ByteSize, error) {
+	var b ByteSize
+	err := b.parseScalar(s)
+	return b, err
+}
+
 // parseScalar parses a size with an optional unit suffix.
 func (b *ByteSize) parseScalar(s string) error {
 	t := strings.ToLower(strings.TrimSpace(s))

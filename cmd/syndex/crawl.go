@@ -56,5 +56,8 @@ func init() {
 	f.Duration("delay", time.Second, "minimum gap between requests to one host (robots.txt Crawl-delay wins when longer)")
 	f.Bool("allow-private", false, "permit loopback and private-range addresses (refused by default, after DNS)")
 	f.String("user-agent", "", "User-Agent (default names syndex, its version and a contact URL)")
+	f.Int("max-per-host", 0, "page budget per host for this pass (0 = no limit)")
+	f.String("max-body", "10MiB", "largest body kept per response; longer ones are truncated and marked (WARC-Truncated)")
+	f.Duration("timeout", 60*time.Second, "whole-request timeout (headers and body)")
 	rootCmd.AddCommand(cmd)
 }

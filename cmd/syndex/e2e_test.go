@@ -307,6 +307,9 @@ func TestUsageErrors(t *testing.T) {
 		{"unreadable config", []string{"crawl", "--config", unreadable}, "dir.yaml"},
 		{"missing config", []string{"crawl", "--config", filepath.Join(work, "none.yaml")}, "none.yaml"},
 		{"bad date", []string{"search", "--from", "yesterday", "x"}, "--from"},
+		{"bad body cap", []string{"crawl", "--max-body", "lots", "--seed", "http://x.example/"}, "--max-body"},
+		{"negative budget", []string{"crawl", "--max-per-host", "-1", "--seed", "http://x.example/"}, "--max-per-host"},
+		{"relative seed", []string{"crawl", "--seed", "example.org/news"}, "example.org/news"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,7 +38,8 @@ func durationFlag(cmd *cobra.Command, name string) (time.Duration, bool) {
 
 // crawlSettings merges the config file's crawl settings and every source's
 // scope with the crawl flags that the command defines (--seed, --max-pages,
-// --max-depth, --delay, --allow-private, --user-agent, --concurrency), the
+// --max-depth, --max-per-host, --max-body, --timeout, --delay,
+// --allow-private, --user-agent, --concurrency), the
 // flags winning. Every seed, feed and sitemap must be an absolute URL.
 func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error) {
 	f := cmd.Flags()
@@ -79,6 +80,30 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 	}
 	if set("user-agent") {
 		cc.UserAgent, _ = f.GetString("user-agent")
+	}
+	if set("max-per-host") {
+		cc.MaxPagesPerHost, _ = f.GetInt("max-per-host")
+	}
+	if set("max-body") {
+		v, _ := f.GetString("max-body")
+		n, err := config.ParseByteSize(v)
+		if err != nil || n <= 0 {
+			return cc, usagef("--max-body %q: want a positive size such as 10MiB", v)
+		}
+		cc.MaxBodySize = int64(n)
+	}
+	if d, ok := durationFlag(cmd, "timeout"); ok {
+		if d <= 0 {
+			return cc, usagef("--timeout must be positive")
+		}
+		cc.Timeout = d
+	}
+	for _, n := range []string{"max-pages", "max-depth", "max-per-host", "concurrency"} {
+		if set(n) {
+			if v, _ := f.GetInt(n); v < 0 {
+				return cc, usagef("--%s must not be negative", n)
+			}
+		}
 	}
 	return cc, nil
 }
