@@ -194,20 +194,21 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 	counter := func(name, help string) { m.Family(name, "counter", help) }
 	gauge := func(name, help string) { m.Family(name, "gauge", help) }
 
-	counter("syndex_crawl_pages_total", "HTML pages fetched and handed to extraction.")
-	for i, src := range r.sources {
-		s := snaps[i]
-		m.Sample("syndex_crawl_pages_total", float64(s.Pages), "source", src.Name)
+	perSource := []struct {
+		name, help string
+		value      func(crawler.Stats) int64
+	}{
+		{"syndex_crawl_pages_total", "HTML pages fetched and handed to extraction.", func(s crawler.Stats) int64 { return s.Pages }},
+		{"syndex_crawl_requests_total", "HTTP requests made, robots.txt included.", func(s crawler.Stats) int64 { return s.Requests }},
+		{"syndex_crawl_bytes_total", "Response bytes received.", func(s crawler.Stats) int64 { return s.Bytes }},
+		{"syndex_crawl_errors_total", "URLs that failed for good (after retries), by source.", func(s crawler.Stats) int64 { return s.Errors }},
+		{"syndex_crawl_unchanged_total", "Re-checks answered 304 or with an identical payload.", func(s crawler.Stats) int64 { return s.Revisits }},
 	}
-	counter("syndex_crawl_requests_total", "HTTP requests made, robots.txt included.")
-	for i, src := range r.sources {
-		s := snaps[i]
-		m.Sample("syndex_crawl_requests_total", float64(s.Requests), "source", src.Name)
-	}
-	counter("syndex_crawl_bytes_total", "Response bytes received.")
-	for i, src := range r.sources {
-		s := snaps[i]
-		m.Sample("syndex_crawl_bytes_total", float64(s.Bytes), "source", src.Name)
+	for _, f := range perSource {
+		counter(f.name, f.help)
+		for i, src := range r.sources {
+			m.Sample(f.name, float64(f.value(snaps[i])), "source", src.Name)
+		}
 	}
 	counter("syndex_crawl_responses_total", "HTTP responses by status code (304: conditional re-check found no change).")
 	for i, src := range r.sources {
@@ -220,16 +221,6 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 		for _, c := range codes {
 			m.Sample("syndex_crawl_responses_total", float64(s.Status[c]), "source", src.Name, "status", c)
 		}
-	}
-	counter("syndex_crawl_errors_total", "URLs that failed for good (after retries), by source.")
-	for i, src := range r.sources {
-		s := snaps[i]
-		m.Sample("syndex_crawl_errors_total", float64(s.Errors), "source", src.Name)
-	}
-	counter("syndex_crawl_unchanged_total", "Re-checks answered 304 or with an identical payload.")
-	for i, src := range r.sources {
-		s := snaps[i]
-		m.Sample("syndex_crawl_unchanged_total", float64(s.Revisits), "source", src.Name)
 	}
 	counter("syndex_articles_ingested_total", "New or changed articles extracted, deduplicated and indexed.")
 	for i, src := range r.sources {
