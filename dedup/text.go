@@ -9,14 +9,38 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// isASCII reports whether s needs no Unicode normalisation.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// needsNFKC reports whether NFKC might change s. It is false when every
+// rune of s is ASCII or has no NFKC decomposition and cannot combine with
+// what precedes it (the Unicode quick check answers Yes for each, so s is
+// in NFKC); most texts with curly quotes or dashes skip the normaliser.
+func needsNFKC(s string) bool {
+	i := 0
+	for i < len(s) {
+		for i+8 <= len(s) {
+			w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if w&0x8080808080808080 != 0 {
+				break
+			}
+			i += 8
 		}
+		if i == len(s) {
+			break
+		}
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		p := norm.NFKC.PropertiesString(s[i:])
+		if p.Size() == 0 || !p.BoundaryBefore() || p.Decomposition() != nil {
+			return true
+		}
+		if _, n := utf8.DecodeRuneInString(s[i:]); n != p.Size() || n == 1 {
+			return true // invalid UTF-8: let the normaliser decide
+		}
+		i += p.Size()
 	}
-	return true
+	return false
 }
 
 // foldRune maps r to the form words are compared in: lower case, with
@@ -84,44 +108,101 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 
 // words calls fn with the xxhash of each normalised word of text, in order.
 func words(text string, buf []byte, fn func(uint64)) []byte {
-	if !isASCII(text) {
+	var hs []uint64
+	hs, buf = appendWords(hs, text, buf)
+	for _, h := range hs {
+		fn(h)
+	}
+	return buf
+}
+
+// Byte classes for the ASCII fast path of appendWords.
+const (
+	clsSep   = iota // ends a word
+	clsPlain        // a lower-case letter or digit, kept as is
+	clsOther        // anything else: folded, dropped, or not ASCII
+)
+
+// byteClass classifies every byte value for appendWords.
+var byteClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = clsOther
+		case asciiFold[c] == asciiSep:
+			t[c] = clsSep
+		case asciiFold[c] == byte(c):
+			t[c] = clsPlain
+		default:
+			t[c] = clsOther
+		}
+	}
+	return t
+}()
+
+// appendWords appends the xxhash of each normalised word of text, in
+// order, to dst; buf is scratch space for one word.
+func appendWords(dst []uint64, text string, buf []byte) ([]uint64, []byte) {
+	if needsNFKC(text) {
 		text = norm.NFKC.String(text)
 	}
 	buf = buf[:0]
-	flush := func() {
-		if len(buf) > 0 {
-			fn(xxhash.Sum64(buf))
-			buf = buf[:0]
-		}
-	}
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
+	i := 0
+	for i < len(text) {
+		// A word that is a plain run of lower-case letters and digits
+		// (most of them) is hashed in place.
+		for i < len(text) && byteClass[text[i]] == clsSep {
 			i++
-			switch x := asciiFold[c]; x {
-			case asciiSep:
-				if len(buf) > 0 {
-					fn(xxhash.Sum64(buf))
-					buf = buf[:0]
-				}
-			case asciiDrop:
-			default:
-				buf = append(buf, x)
+		}
+		start := i
+		for i < len(text) && byteClass[text[i]] == clsPlain {
+			i++
+		}
+		if i == len(text) || byteClass[text[i]] == clsSep {
+			if i > start {
+				dst = append(dst, xxhash.Sum64String(text[start:i]))
 			}
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		i += n
-		switch f := foldRune(r); f {
-		case -1:
-		case -2:
-			flush()
-		default:
-			buf = utf8.AppendRune(buf, f)
+		// Otherwise fold the rest of the word rune by rune into buf.
+		buf = append(buf[:0], text[start:i]...)
+		for i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				x := asciiFold[c]
+				if x == asciiSep {
+					break
+				}
+				if x != asciiDrop {
+					buf = append(buf, x)
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(text[i:])
+			f := foldRune(r)
+			if f == -2 {
+				break
+			}
+			i += n
+			if f != -1 {
+				buf = utf8.AppendRune(buf, f)
+			}
+		}
+		if len(buf) > 0 {
+			dst = append(dst, xxhash.Sum64(buf))
+		}
+		if i < len(text) {
+			// Step over the separator that ended the word.
+			if text[i] < utf8.RuneSelf {
+				i++
+			} else {
+				_, n := utf8.DecodeRuneInString(text[i:])
+				i += n
+			}
 		}
 	}
-	flush()
-	return buf
+	return dst, buf[:0]
 }
 
 // mix64 is the splitmix64 finaliser: it spreads the bits of x.
@@ -140,7 +221,7 @@ type shingler struct {
 	k, sample int
 	buf       []byte
 	acc       []uint32
-	ring      [8]uint64
+	hs        []uint64 // the word hashes of the text being shingled
 }
 
 // Shingles returns the sorted, distinct 32-bit hashes of the k-word
@@ -159,14 +240,13 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 	if k < 1 {
 		k = 1
 	}
-	if k > len(s.ring) {
-		k = len(s.ring)
+	if k > 8 {
+		k = 8
 	}
 	sample := uint64(s.sample)
 	if sample < 1 {
 		sample = 1
 	}
-	n := 0
 	acc := s.acc[:0]
 	emit := func(h uint64) {
 		h = mix64(h)
@@ -174,23 +254,21 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 			acc = append(acc, uint32(h>>32))
 		}
 	}
-	s.buf = words(text, s.buf, func(w uint64) {
-		s.ring[n%k] = w
-		n++
-		if n < k {
-			return
-		}
+	s.hs, s.buf = appendWords(s.hs[:0], text, s.buf)
+	ws := s.hs
+	n := len(ws)
+	for e := k; e <= n; e++ {
 		var h uint64
-		for j := 0; j < k; j++ {
-			h = (h<<23 | h>>41) ^ s.ring[(n+j)%k]
+		for _, w := range ws[e-k : e] {
+			h = (h<<23 | h>>41) ^ w
 			h *= 0x9e3779b97f4a7c15
 		}
 		emit(h)
-	})
+	}
 	if n > 0 && n < k {
 		var h uint64
-		for j := 0; j < n; j++ {
-			h = (h<<23 | h>>41) ^ s.ring[j]
+		for _, w := range ws {
+			h = (h<<23 | h>>41) ^ w
 			h *= 0x9e3779b97f4a7c15
 		}
 		emit(h ^ uint64(n))
