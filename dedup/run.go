@@ -145,25 +145,46 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	ix.primed = true
 	// Clean and sketch every article in parallel (the tables are frozen),
 	// in chunks; the band keys go to the document's slots of the LSH tag
-	// array.
+	// array. Clustering follows in input order on this goroutine, behind
+	// the workers: it waits for a chunk only when it gets there, and
+	// neither side touches what the other writes (prepare writes document
+	// di's features and key slots; clustering reads only the documents
+	// before di and the key slots of inserted ones), so the output is the
+	// same as preparing everything first.
 	ix.lsh.presize(len(placed))
 	const chunk = 256
-	parallel(workers, func(w int) {
-		sk := make([]uint32, cfg.Bands*cfg.Rows)
-		filled := make([]bool, len(sk))
-		var noise []uint32
-		for lo := w * chunk; lo < len(placed); lo += workers * chunk {
-			for di := lo; di < min(lo+chunk, len(placed)); di++ {
-				d := &placed[di]
-				keys := ix.lsh.tags[di*cfg.Bands : (di+1)*cfg.Bands]
-				d.nClean, noise = ix.prepare(d.site, d.feats, noise, sk, filled, keys)
+	ready := make([]chan struct{}, (len(placed)+chunk-1)/chunk)
+	for c := range ready {
+		ready[c] = make(chan struct{})
+	}
+	var prep sync.WaitGroup
+	for w := range workers {
+		prep.Add(1)
+		go func() {
+			defer prep.Done()
+			sk := make([]uint32, cfg.Bands*cfg.Rows)
+			filled := make([]bool, len(sk))
+			var noise []uint32
+			for c := w; c < len(ready); c += workers {
+				if ctx.Err() == nil {
+					for di := c * chunk; di < min((c+1)*chunk, len(placed)); di++ {
+						d := &placed[di]
+						keys := ix.lsh.tags[di*cfg.Bands : (di+1)*cfg.Bands]
+						d.nClean, noise = ix.prepare(d.site, d.feats, noise, sk, filled, keys)
+					}
+				}
+				close(ready[c])
 			}
-		}
-	})
+		}()
+	}
+	defer prep.Wait()
 	// Cluster in input order.
 	for di := range placed {
-		if di%4096 == 0 && ctx.Err() != nil {
-			return st, ctx.Err()
+		if di%chunk == 0 {
+			<-ready[di/chunk]
+			if ctx.Err() != nil {
+				return st, ctx.Err()
+			}
 		}
 		ix.addPlaced(uint32(di))
 	}
