@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"bytes"
+	"encoding/binary"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -233,6 +234,54 @@ func (p *jsonScan) rawKey() ([]byte, bool) {
 	return nil, false
 }
 
+// Byte masks for plainRun, eight bytes at a time.
+const (
+	ones8  = 0x0101010101010101
+	highs8 = 0x8080808080808080
+)
+
+// hasZero8 reports whether some byte of x is zero.
+func hasZero8(x uint64) bool { return (x-ones8)&^x&highs8 != 0 }
+
+// plainRun advances p.i over string bytes that need no decoding: up to
+// the next '"', backslash, control byte or the end. It reports false when
+// the bytes passed are not valid UTF-8.
+func (p *jsonScan) plainRun() bool {
+	b := p.b
+	i := p.i
+	for i < len(b) {
+		// Eight ASCII bytes at a time, none of them a quote, a
+		// backslash or a control byte.
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			if x&highs8 != 0 || (x-0x20*ones8)&^x&highs8 != 0 ||
+				hasZero8(x^('"'*ones8)) || hasZero8(x^('\\'*ones8)) {
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
+		c := b[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			p.i = i
+			return false
+		}
+		i += n
+	}
+	p.i = i
+	return true
+}
+
 // str decodes a string value, appending it to dst. Invalid UTF-8 and
 // unpaired surrogates make it fail (encoding/json would substitute U+FFFD;
 // the fallback does exactly that).
@@ -242,13 +291,10 @@ func (p *jsonScan) str(dst []byte) ([]byte, bool) {
 	}
 	for p.i < len(p.b) {
 		start := p.i
-		for p.i < len(p.b) && p.b[p.i] != '"' && p.b[p.i] != '\\' && p.b[p.i] >= 0x20 {
-			p.i++
-		}
-		chunk := p.b[start:p.i]
-		if !utf8.Valid(chunk) {
+		if !p.plainRun() {
 			return dst, false
 		}
+		chunk := p.b[start:p.i]
 		dst = append(dst, chunk...)
 		if p.i >= len(p.b) {
 			return dst, false

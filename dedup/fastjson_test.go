@@ -62,3 +62,35 @@ func FuzzFastDecoder(f *testing.F) {
 		agree(t, line)
 	})
 }
+
+// TestFastDecoderPlainRuns puts each kind of byte that ends or spoils a
+// plain run at every offset of a long text, so the eight-byte scan meets
+// it in every lane and at the end of the line.
+func TestFastDecoderPlainRuns(t *testing.T) {
+	tests := []struct {
+		name string
+		ins  string
+		fast bool
+	}{
+		{"escaped quote", `\"`, true},
+		{"escaped newline", `\n`, true},
+		{"curly quote", "“", true},
+		{"four-byte rune", "😀", true},
+		{"control byte", "\x01", false},
+		{"tab byte", "\t", false},
+		{"invalid byte", "\xff", false},
+		{"truncated rune", "\xe2\x80", false},
+		{"surrogate bytes", "\xed\xa0\x80", false},
+	}
+	const base = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJ"
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := 0; i <= len(base); i++ {
+				line := `{"id":"a","text":"` + base[:i] + tc.ins + base[i:] + `"}`
+				if got := agree(t, line); got != tc.fast {
+					t.Fatalf("fast path on %q = %v, want %v", line, got, tc.fast)
+				}
+			}
+		})
+	}
+}
