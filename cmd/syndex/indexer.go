@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,7 +25,7 @@ func init() {
   syndex index --frontier redis://127.0.0.1:6379 --namespace news --follow`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			furl, err := frontierURL(cmd)
+			furl, ns, err := sharedTarget(cmd)
 			if err != nil {
 				return err
 			}
@@ -35,10 +34,6 @@ func init() {
 				return err
 			}
 			f := cmd.Flags()
-			ns, _ := f.GetString("namespace")
-			if ns == "" || strings.ContainsAny(ns, "{}") {
-				return usagef("--namespace %q: must be non-empty and without braces", ns)
-			}
 			consumer, _ := f.GetString("consumer")
 			batch, _ := f.GetInt("batch")
 			minIdle, _ := f.GetDuration("min-idle")

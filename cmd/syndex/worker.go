@@ -18,6 +18,19 @@ import (
 // frontierEnv names the environment variable --frontier falls back to.
 const frontierEnv = "SYNDEX_FRONTIER"
 
+// sharedTarget returns the Redis frontier URL (see frontierURL) and the
+// --namespace that worker and index share, both checked.
+func sharedTarget(cmd *cobra.Command) (furl, ns string, err error) {
+	if furl, err = frontierURL(cmd); err != nil {
+		return "", "", err
+	}
+	ns, _ = cmd.Flags().GetString("namespace")
+	if ns == "" || strings.ContainsAny(ns, "{}") {
+		return "", "", usagef("--namespace %q: must be non-empty and without braces", ns)
+	}
+	return furl, ns, nil
+}
+
 // frontierURL returns --frontier, else $SYNDEX_FRONTIER, else the config
 // file's frontier; it is required.
 func frontierURL(cmd *cobra.Command) (string, error) {
@@ -57,7 +70,7 @@ func init() {
   syndex worker --frontier redis://127.0.0.1:6379 --namespace news --seed https://example.org/ --data w2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			furl, err := frontierURL(cmd)
+			furl, ns, err := sharedTarget(cmd)
 			if err != nil {
 				return err
 			}
@@ -72,10 +85,6 @@ func init() {
 			}
 			if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 				return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
-			}
-			ns, _ := f.GetString("namespace")
-			if ns == "" || strings.ContainsAny(ns, "{}") {
-				return usagef("--namespace %q: must be non-empty and without braces", ns)
 			}
 			name, _ := f.GetString("name")
 			lease, _ := f.GetDuration("lease")
