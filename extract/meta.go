@@ -28,6 +28,8 @@ type pageMeta struct {
 	// OGTitle is the social-card title (og:, twitter:, dc.title), DocTitle
 	// the text of the document's <title>.
 	OGTitle, DocTitle string
+	// MicroHeadline is a microdata headline (<meta itemprop="headline">).
+	MicroHeadline string
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -95,6 +97,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	}
 
 	m.OGType = strings.ToLower(meta["og:type"])
+	m.MicroHeadline = collapseSpace(meta["headline"])
 	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["citation_title"]))
 	if m.Title == "" {
 		m.Title = m.OGTitle

@@ -24,13 +24,21 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 			return cutSiteSuffix(og, site)
 		}
 		// Likewise when the page shows the social-card title as a
-		// heading and the JSON-LD one nowhere.
-		if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) {
+		// heading and the JSON-LD one only in its <title>, where search
+		// engines read it: it is the SEO variant. A JSON-LD headline the
+		// <title> does not carry either is the headline as the publisher
+		// files it, and stays.
+		if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && containsWords(m.DocTitle, ld) {
 			return cutSiteSuffix(og, site)
 		}
 		return cutSiteSuffix(ld, site)
 	}
 	if og != "" {
+		// A microdata headline that the social-card title begins with
+		// leaves the rest of that title as furniture ("Headline-Section|Site").
+		if mh := cleanTitle(m.MicroHeadline); len(titleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
+			return mh
+		}
 		if r := withoutKicker(og, m.Headings); r != "" {
 			return r
 		}
@@ -219,6 +227,19 @@ func sameWords(a, b string) bool {
 // shownAsHeading reports whether title is, word for word, one of headings.
 func shownAsHeading(title string, headings []string) bool {
 	return slices.ContainsFunc(headings, func(h string) bool { return sameWords(h, title) })
+}
+
+// containsWords reports whether s holds part's words in a row.
+func containsWords(s, part string) bool {
+	pw := strings.Join(titleWords(part), " ")
+	return pw != "" && strings.Contains(" "+strings.Join(titleWords(s), " ")+" ", " "+pw+" ")
+}
+
+// hasWordPrefix reports whether s's words begin with all of prefix's
+// words and go on.
+func hasWordPrefix(s, prefix string) bool {
+	sw, pw := titleWords(s), titleWords(prefix)
+	return len(sw) > len(pw) && slices.Equal(sw[:len(pw)], pw)
 }
 
 // kickerHeading reports whether a heading ends with title and has words

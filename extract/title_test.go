@@ -26,9 +26,29 @@ func TestChooseTitle(t *testing.T) {
 			want: "German guard impresses, France falters",
 		},
 		{
-			name: "og:title shown as a heading beats a JSON-LD headline shown nowhere",
-			m:    pageMeta{Title: "Council vote: what it means for rents in 2024", TitleFromLD: true, OGTitle: "Council votes to freeze rents", Headings: []string{"Council votes to freeze rents", "More stories"}},
+			name: "og:title shown as a heading beats a JSON-LD headline only the <title> carries",
+			m:    pageMeta{Title: "Council vote: what it means for rents in 2024", TitleFromLD: true, OGTitle: "Council votes to freeze rents", DocTitle: "Council vote: what it means for rents in 2024 | Town Post", Headings: []string{"Council votes to freeze rents", "More stories"}},
 			want: "Council votes to freeze rents",
+		},
+		{
+			name: "a JSON-LD headline shown nowhere stays against an og:title shown as a heading",
+			m:    pageMeta{Title: "Factory fire in the east end - heavy smoke", TitleFromLD: true, OGTitle: "Factory fire: warning of toxic fumes", DocTitle: "Factory fire: warning of toxic fumes", Headings: []string{"Factory fire: warning of toxic fumes", "More stories"}},
+			want: "Factory fire in the east end - heavy smoke",
+		},
+		{
+			name: "a microdata headline the og:title begins with drops the og:title's furniture",
+			m:    pageMeta{OGTitle: "Mayor opens the new bridge-Local\u3163Daily Post", MicroHeadline: "Mayor opens the new bridge", SiteName: "Daily Post"},
+			want: "Mayor opens the new bridge",
+		},
+		{
+			name: "a microdata headline equal to the og:title changes nothing",
+			m:    pageMeta{OGTitle: "Mayor opens the new bridge", MicroHeadline: "Mayor opens the new bridge"},
+			want: "Mayor opens the new bridge",
+		},
+		{
+			name: "a one-word microdata headline is no headline",
+			m:    pageMeta{OGTitle: "Sport: Mayor opens the new bridge", MicroHeadline: "Sport"},
+			want: "Sport: Mayor opens the new bridge",
 		},
 		{
 			name: "kicker of the og:title differs from the visible heading's",
