@@ -63,6 +63,10 @@ type Options struct {
 	KeepHeadings bool
 	// Logger receives debug messages; nil uses slog.Default().
 	Logger *slog.Logger
+	// SiteProfiles overrides the generic title choice per site (keyed by
+	// article.SiteOf; subdomains fall back to their parent's entry). nil
+	// uses DefaultSiteProfiles(); an empty map uses none.
+	SiteProfiles map[string]SiteProfile
 }
 
 // Extractor extracts articles. It is safe for concurrent use; it holds the
@@ -87,6 +91,9 @@ func New(opt Options) *Extractor {
 	}
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = 256
+	}
+	if opt.SiteProfiles == nil {
+		opt.SiteProfiles = DefaultSiteProfiles()
 	}
 	lg := opt.Logger
 	if lg == nil {
@@ -152,6 +159,11 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		a.ID = article.IDFor(idURL)
 	}
 	a.Title = chooseTitle(meta, tmeta, a.Site)
+	if p, ok := profileFor(e.opt.SiteProfiles, a.Site); ok {
+		if t := profileTitle(meta, p.Title, firstNonEmpty(meta.SiteName, tmeta.Sitename)); t != "" {
+			a.Title = t
+		}
+	}
 	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
 	a.Published = meta.Published

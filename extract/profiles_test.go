@@ -1,0 +1,103 @@
+package extract
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+func TestProfileFor(t *testing.T) {
+	profiles := map[string]SiteProfile{
+		"example.com":      {Title: TitleSocial},
+		"news.example.org": {Title: TitleJSONLD},
+	}
+	cases := []struct {
+		site string
+		want TitleSource
+		ok   bool
+	}{
+		{"example.com", TitleSocial, true},
+		{"fr.example.com", TitleSocial, true},
+		{"a.b.example.com", TitleSocial, true},
+		{"news.example.org", TitleJSONLD, true},
+		{"example.org", TitleAuto, false},
+		{"sport.example.org", TitleAuto, false},
+		{"com", TitleAuto, false},
+		{"", TitleAuto, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.site, func(t *testing.T) {
+			p, ok := profileFor(profiles, tc.site)
+			if ok != tc.ok || p.Title != tc.want {
+				t.Errorf("profileFor(%q) = %q, %v; want %q, %v", tc.site, p.Title, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestProfileTitle(t *testing.T) {
+	m := pageMeta{Title: "Ferry returns after repairs", TitleFromLD: true, OGTitle: "The ferry is back - Gullport Gazette"}
+	noLD := pageMeta{Title: "The ferry is back", OGTitle: "The ferry is back"}
+	cases := []struct {
+		name string
+		m    pageMeta
+		src  TitleSource
+		want string
+	}{
+		{"social title without the site name", m, TitleSocial, "The ferry is back"},
+		{"JSON-LD headline", m, TitleJSONLD, "Ferry returns after repairs"},
+		{"no JSON-LD headline on the page", noLD, TitleJSONLD, ""},
+		{"no social title on the page", pageMeta{Title: "X y z", TitleFromLD: true}, TitleSocial, ""},
+		{"auto names no source", m, TitleAuto, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := profileTitle(tc.m, tc.src, "Gullport Gazette"); got != tc.want {
+				t.Errorf("profileTitle = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSiteProfilesOption(t *testing.T) {
+	page, err := os.ReadFile("testdata/two_headlines.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "https://www.gullport-gazette.test/2025/03/ferry"
+	cases := []struct {
+		name     string
+		profiles map[string]SiteProfile
+		want     string
+	}{
+		{"built-in table does not name the site", nil, "Harbour ferry returns after a winter of repairs"},
+		{"empty table", map[string]SiteProfile{}, "Harbour ferry returns after a winter of repairs"},
+		{"profile reads the social title", map[string]SiteProfile{"gullport-gazette.test": {Title: TitleSocial}}, "The ferry is back"},
+		{"profile reads the JSON-LD headline", map[string]SiteProfile{"gullport-gazette.test": {Title: TitleJSONLD}}, "Harbour ferry returns after a winter of repairs"},
+		{"another site's profile", map[string]SiteProfile{"other.test": {Title: TitleSocial}}, "Harbour ferry returns after a winter of repairs"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := New(Options{SiteProfiles: tc.profiles}).Extract(context.Background(), Input{URL: url, HTML: page})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Title != tc.want {
+				t.Errorf("title = %q, want %q", res.Article.Title, tc.want)
+			}
+		})
+	}
+}
+
+func TestDefaultSiteProfilesIsACopy(t *testing.T) {
+	p := DefaultSiteProfiles()
+	if len(p) == 0 {
+		t.Fatal("no built-in profiles")
+	}
+	for k := range p {
+		delete(p, k)
+	}
+	if len(DefaultSiteProfiles()) == 0 {
+		t.Error("changing the returned map changed the built-in table")
+	}
+}
