@@ -185,17 +185,18 @@ func dirSize(t testing.TB, dir string) int64 {
 	return n
 }
 
-// buildSyndex indexes docs [0,n) into dir with our mapping in batches of
-// DefaultBatchSize.
+// buildSyndex indexes docs [0,n) into dir with our mapping, handing Apply
+// DefaultBatchSize documents per shard at a time.
 func buildSyndex(tb testing.TB, dir string, n int) {
 	ix, err := Open(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	batch := make([]Doc, 0, DefaultBatchSize)
+	per := DefaultBatchSize * ix.Shards()
+	batch := make([]Doc, 0, per)
 	for i := range n {
 		batch = append(batch, genDoc(i))
-		if len(batch) == DefaultBatchSize || i == n-1 {
+		if len(batch) == per || i == n-1 {
 			if err := ix.Apply(context.Background(), batch, nil, uint64(i+1)); err != nil {
 				tb.Fatal(err)
 			}

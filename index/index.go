@@ -33,6 +33,17 @@
 // returns, and it is durable on disk by then too (Bleve's default safe
 // batches wait for the persister), so after kill -9 the index reopens at a
 // state that includes every batch whose call returned.
+//
+// # Shards
+//
+// An index is split into shards (DefaultShards: one per CPU), each its own
+// Bleve index in dir/shard-NN, a cluster routed by the hash of its id.
+// Batches go to the shards concurrently and a search runs on all of them at
+// once (a Bleve index alias merges hits, totals and facets), so both use
+// every core. Each shard records the checkpoint with its own last batch;
+// Checkpoint is the lowest, so after a crash a shard may hold part of the
+// one batch in flight beyond it, which re-applying from the checkpoint
+// (upserts and deletes are idempotent) completes.
 package index
 
 import (
@@ -44,12 +55,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/cespare/xxhash/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/syndex/syndex/article"
@@ -77,112 +90,230 @@ var (
 const (
 	keyCheckpoint = "syndex.checkpoint"
 	keyMapping    = "syndex.mapping"
-	metaFile      = "index_meta.json"
+	metaFile      = "index_meta.json" // Bleve's own marker in each shard
 	lockTimeout   = 2 * time.Second
+	maxShards     = 16
 )
 
-// Index is an open Bleve index of cluster documents. It is safe for
-// concurrent use; see the package documentation.
+// LayoutFile is the file at the top of an index directory that records
+// the layout version and the number of shards.
+const LayoutFile = "syndex-index.json"
+
+// layout is the content of LayoutFile.
+type layout struct {
+	Layout string `json:"layout"`
+	Shards int    `json:"shards"`
+}
+
+// Index is an open Bleve index of cluster documents, split into shards
+// (separate Bleve indexes, a cluster routed to one by the hash of its id)
+// that are written and searched in parallel. It is safe for concurrent
+// use; see the package documentation.
 type Index struct {
 	dir       string
-	bi        bleve.Index
-	BatchSize int // documents per Bleve batch; DefaultBatchSize when ≤ 0
+	shards    []bleve.Index
+	searcher  bleve.Index // the one shard, or an alias over all of them
+	BatchSize int         // documents per Bleve batch per shard; DefaultBatchSize when ≤ 0
 
 	mu    sync.RWMutex
 	langs map[string]bool // analysis names with at least one document
+}
+
+// DefaultShards is the number of shards a new index gets: one per CPU
+// (so a query's hits are scored on every core at once), at most 16.
+func DefaultShards() int { return min(max(runtime.NumCPU(), 1), maxShards) }
+
+// Options tunes a new index; an existing index keeps the shard count it
+// was created with.
+type Options struct {
+	// Shards is the number of shards of a new index; DefaultShards when 0.
+	Shards int
 }
 
 // Open opens the index in dir, creating it with our explicit mapping when
 // dir does not exist or is empty. It returns an error wrapping ErrCorrupt,
 // ErrIncompatible or ErrLocked when the existing index cannot be used.
 func Open(dir string) (*Index, error) {
-	return open(dir, true)
+	return open(dir, true, Options{})
+}
+
+// OpenWith is Open with options for a newly created index.
+func OpenWith(dir string, o Options) (*Index, error) {
+	if o.Shards < 0 || o.Shards > maxShards {
+		return nil, fmt.Errorf("open index %s: %d shards, want 1–%d", dir, o.Shards, maxShards)
+	}
+	return open(dir, true, o)
 }
 
 // OpenExisting opens the index in dir like Open but never creates one: it
 // returns an error wrapping ErrNoIndex when there is none (for read-only
 // commands such as search).
 func OpenExisting(dir string) (*Index, error) {
-	return open(dir, false)
+	return open(dir, false, Options{})
 }
 
-func open(dir string, create bool) (*Index, error) {
+func open(dir string, create bool, o Options) (*Index, error) {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0):
 		if !create {
 			return nil, fmt.Errorf("open index %s: %w", dir, ErrNoIndex)
 		}
-		return createIndex(dir)
+		return createIndex(dir, o)
 	case err != nil:
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
-		return nil, fmt.Errorf("open index %s: %s missing: %w", dir, metaFile, ErrCorrupt)
-	}
-	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockTimeout.String()})
+	raw, err := os.ReadFile(filepath.Join(dir, LayoutFile))
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
-			return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
+		if _, serr := os.Stat(filepath.Join(dir, metaFile)); serr == nil {
+			// A single Bleve index at the top: the unsharded layout
+			// of earlier syndex versions.
+			return nil, fmt.Errorf("open index %s: unsharded layout of an earlier version: %w", dir, ErrIncompatible)
 		}
-		return nil, fmt.Errorf("open index %s: %w: %v", dir, ErrCorrupt, err)
+		return nil, fmt.Errorf("open index %s: %s missing: %w", dir, LayoutFile, ErrCorrupt)
 	}
-	ix := &Index{dir: dir, bi: bi}
-	if err := ix.verify(); err != nil {
-		_ = bi.Close()
-		return nil, err
+	var l layout
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, LayoutFile, ErrCorrupt, err)
 	}
+	if l.Layout != MappingVersion {
+		return nil, fmt.Errorf("open index %s: layout %q, want %q: %w", dir, l.Layout, MappingVersion, ErrIncompatible)
+	}
+	if l.Shards < 1 || l.Shards > maxShards {
+		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
+	}
+	ix := &Index{dir: dir, langs: map[string]bool{}}
+	for i := range l.Shards {
+		sdir := shardDir(dir, i)
+		if _, err := os.Stat(filepath.Join(sdir, metaFile)); err != nil {
+			_ = ix.closeShards()
+			return nil, fmt.Errorf("open index %s: shard %d: %s missing: %w", dir, i, metaFile, ErrCorrupt)
+		}
+		bi, err := bleve.OpenUsing(sdir, map[string]any{"bolt_timeout": lockTimeout.String()})
+		if err != nil {
+			_ = ix.closeShards()
+			if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+				return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
+			}
+			return nil, fmt.Errorf("open index %s: shard %d: %w: %v", dir, i, ErrCorrupt, err)
+		}
+		ix.shards = append(ix.shards, bi)
+		if err := ix.verify(i); err != nil {
+			_ = ix.closeShards()
+			return nil, err
+		}
+	}
+	ix.initSearcher()
 	return ix, nil
 }
 
+func shardDir(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("shard-%02d", i)) }
+
 // createIndex makes a new, empty index with our mapping in dir.
-func createIndex(dir string) (*Index, error) {
+func createIndex(dir string, o Options) (*Index, error) {
+	n := o.Shards
+	if n == 0 {
+		n = DefaultShards()
+	}
 	m, err := NewMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	// bleve refuses an existing (even empty) directory.
-	_ = os.Remove(dir)
-	bi, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore,
-		map[string]any{"bolt_timeout": lockTimeout.String()})
-	if err != nil {
+	ix := &Index{dir: dir, langs: map[string]bool{}}
+	for i := range n {
+		bi, err := bleve.NewUsing(shardDir(dir, i), m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore,
+			map[string]any{"bolt_timeout": lockTimeout.String()})
+		if err != nil {
+			_ = ix.closeShards()
+			return nil, fmt.Errorf("create index %s: shard %d: %w", dir, i, err)
+		}
+		ix.shards = append(ix.shards, bi)
+		if err := bi.SetInternal([]byte(keyMapping), []byte(MappingVersion)); err != nil {
+			_ = ix.closeShards()
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+	}
+	// The layout file is written last: a directory without it is an
+	// index whose creation did not finish.
+	raw, _ := json.Marshal(layout{Layout: MappingVersion, Shards: n})
+	if err := writeFileSync(filepath.Join(dir, LayoutFile), raw); err != nil {
+		_ = ix.closeShards()
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	if err := bi.SetInternal([]byte(keyMapping), []byte(MappingVersion)); err != nil {
-		_ = bi.Close()
-		return nil, fmt.Errorf("create index %s: %w", dir, err)
-	}
-	slog.Debug("created search index", "dir", dir)
-	return &Index{dir: dir, bi: bi, langs: map[string]bool{}}, nil
+	ix.initSearcher()
+	slog.Debug("created search index", "dir", dir, "shards", n)
+	return ix, nil
 }
 
-// verify checks an opened index is ours and readable, and loads the set of
-// languages present.
-func (ix *Index) verify() error {
-	v, err := ix.bi.GetInternal([]byte(keyMapping))
+func writeFileSync(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
-		return fmt.Errorf("open index %s: %w: %v", ix.dir, ErrCorrupt, err)
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// initSearcher sets up what searches read: the shard itself, or an alias
+// that searches every shard concurrently and merges the hits, totals and
+// facets.
+func (ix *Index) initSearcher() {
+	if len(ix.shards) == 1 {
+		ix.searcher = ix.shards[0]
+		return
+	}
+	ix.searcher = bleve.NewIndexAlias(ix.shards...)
+}
+
+func (ix *Index) closeShards() error {
+	var first error
+	for _, s := range ix.shards {
+		if err := s.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	ix.shards = nil
+	return first
+}
+
+// verify checks opened shard i is ours and readable, and adds the
+// languages present in it.
+func (ix *Index) verify(i int) error {
+	bi := ix.shards[i]
+	v, err := bi.GetInternal([]byte(keyMapping))
+	if err != nil {
+		return fmt.Errorf("open index %s: shard %d: %w: %v", ix.dir, i, ErrCorrupt, err)
 	}
 	switch string(v) {
 	case MappingVersion:
 	case "":
 		// Not written by syndex, or scorch fell back past the first
 		// snapshot because later ones are unreadable.
-		return fmt.Errorf("open index %s: no syndex layout marker: %w", ix.dir, ErrCorrupt)
+		return fmt.Errorf("open index %s: shard %d: no syndex layout marker: %w", ix.dir, i, ErrCorrupt)
 	default:
-		return fmt.Errorf("open index %s: layout %q, want %q: %w", ix.dir, v, MappingVersion, ErrIncompatible)
+		return fmt.Errorf("open index %s: shard %d: layout %q, want %q: %w", ix.dir, i, v, MappingVersion, ErrIncompatible)
 	}
-	if _, err := ix.bi.DocCount(); err != nil {
-		return fmt.Errorf("open index %s: %w: %v", ix.dir, ErrCorrupt, err)
+	if _, err := bi.DocCount(); err != nil {
+		return fmt.Errorf("open index %s: shard %d: %w: %v", ix.dir, i, ErrCorrupt, err)
 	}
-	fields, err := ix.bi.Fields()
+	fields, err := bi.Fields()
 	if err != nil {
-		return fmt.Errorf("open index %s: %w: %v", ix.dir, ErrCorrupt, err)
+		return fmt.Errorf("open index %s: shard %d: %w: %v", ix.dir, i, ErrCorrupt, err)
 	}
-	ix.langs = map[string]bool{}
 	for _, f := range fields {
 		if a, ok := strings.CutPrefix(f, fieldBody+"_"); ok && knownAnalysis[a] {
 			ix.langs[a] = true
@@ -209,7 +340,8 @@ func OpenOrReset(dir string) (ix *Index, reset bool, err error) {
 }
 
 // Remove deletes the index in dir, refusing a directory that does not
-// look like a Bleve index so a wrong path cannot wipe other data.
+// look like a syndex index (this or an earlier layout) so a wrong path
+// cannot wipe other data.
 func Remove(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -220,7 +352,8 @@ func Remove(dir string) error {
 	}
 	for _, e := range entries {
 		switch n := e.Name(); {
-		case n == metaFile, n == "store", strings.HasPrefix(n, "."):
+		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+".tmp", strings.HasPrefix(n, "."):
+		case strings.HasPrefix(n, "shard-") && e.IsDir():
 		default:
 			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
 		}
@@ -231,12 +364,15 @@ func Remove(dir string) error {
 	return nil
 }
 
+// Shards returns the number of shards.
+func (ix *Index) Shards() int { return len(ix.shards) }
+
 // Dir returns the directory the index lives in.
 func (ix *Index) Dir() string { return ix.dir }
 
 // Close flushes and closes the index.
 func (ix *Index) Close() error {
-	if err := ix.bi.Close(); err != nil {
+	if err := ix.closeShards(); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.dir, err)
 	}
 	return nil
@@ -344,35 +480,54 @@ func (ix *Index) Delete(ctx context.Context, clusters []string) error {
 }
 
 // Apply upserts docs and deletes clusters in batches and, when checkpoint
-// is non-zero, records it in the same batch as the last change, so the
-// recorded checkpoint never runs ahead of the indexed documents, even
-// after kill -9.
+// is non-zero, records it in every shard in the same batch as that shard's
+// last change, so the recorded checkpoint (the lowest of the shards') never
+// runs ahead of the indexed documents, even after kill -9. Shards are
+// written concurrently.
 func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkpoint uint64) error {
 	size := ix.BatchSize
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
-	b := ix.bi.NewBatch()
+	n := len(ix.shards)
+	batches := make([]*bleve.Batch, n)
+	for i, s := range ix.shards {
+		batches[i] = s.NewBatch()
+	}
+	pending := 0
 	newLangs := map[string]bool{}
 	flush := func(last bool) error {
 		if last && checkpoint > 0 {
-			b.SetInternal([]byte(keyCheckpoint), encodeSeq(checkpoint))
+			for _, b := range batches {
+				b.SetInternal([]byte(keyCheckpoint), encodeSeq(checkpoint))
+			}
 		}
-		if b.Size() == 0 {
-			return nil
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i, b := range batches {
+			if b.Size() == 0 {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := ix.shards[i].Batch(b); err != nil {
+					errs[i] = fmt.Errorf("index batch into %s shard %d: %w", ix.dir, i, err)
+				}
+				b.Reset()
+			}()
 		}
-		if err := ix.bi.Batch(b); err != nil {
-			return fmt.Errorf("index batch into %s: %w", ix.dir, err)
-		}
-		b.Reset()
-		return nil
+		wg.Wait()
+		pending = 0
+		ix.addLangs(newLangs)
+		return errors.Join(errs...)
 	}
 	for _, id := range deletes {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b.Delete(id)
-		if b.Size() >= size {
+		batches[ix.shardOf(id)].Delete(id)
+		if pending++; pending >= size*n {
 			if err := flush(false); err != nil {
 				return err
 			}
@@ -386,22 +541,26 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		if err != nil {
 			return fmt.Errorf("index %s: %w", ix.dir, err)
 		}
-		if err := b.Index(f[FieldCluster].(string), f); err != nil {
-			return fmt.Errorf("index cluster %s: %w", f[FieldCluster], err)
+		id := f[FieldCluster].(string)
+		if err := batches[ix.shardOf(id)].Index(id, f); err != nil {
+			return fmt.Errorf("index cluster %s: %w", id, err)
 		}
 		newLangs[a] = true
-		if b.Size() >= size {
+		if pending++; pending >= size*n {
 			if err := flush(false); err != nil {
 				return err
 			}
-			ix.addLangs(newLangs)
 		}
 	}
-	if err := flush(true); err != nil {
-		return err
+	return flush(true)
+}
+
+// shardOf routes a cluster id to its shard.
+func (ix *Index) shardOf(cluster string) int {
+	if len(ix.shards) == 1 {
+		return 0
 	}
-	ix.addLangs(newLangs)
-	return nil
+	return int(xxhash.Sum64String(cluster) % uint64(len(ix.shards)))
 }
 
 func (ix *Index) addLangs(l map[string]bool) {
@@ -414,34 +573,50 @@ func (ix *Index) addLangs(l map[string]bool) {
 
 // Count returns the number of cluster documents.
 func (ix *Index) Count() (uint64, error) {
-	n, err := ix.bi.DocCount()
-	if err != nil {
-		return 0, fmt.Errorf("count index %s: %w", ix.dir, err)
+	var total uint64
+	for i, s := range ix.shards {
+		n, err := s.DocCount()
+		if err != nil {
+			return 0, fmt.Errorf("count index %s shard %d: %w", ix.dir, i, err)
+		}
+		total += n
 	}
-	return n, nil
+	return total, nil
 }
 
 // Checkpoint returns the store arrival number the index is consistent
-// with (0 for a new index): every article up to it has been indexed.
+// with (0 for a new index): every article up to it has been indexed. It is
+// the lowest of the shards' checkpoints, since a crash can leave one shard
+// a batch behind another.
 func (ix *Index) Checkpoint() (uint64, error) {
-	v, err := ix.bi.GetInternal([]byte(keyCheckpoint))
-	if err != nil {
-		return 0, fmt.Errorf("read checkpoint of %s: %w", ix.dir, err)
+	var low uint64
+	for i, s := range ix.shards {
+		v, err := s.GetInternal([]byte(keyCheckpoint))
+		if err != nil {
+			return 0, fmt.Errorf("read checkpoint of %s shard %d: %w", ix.dir, i, err)
+		}
+		var cp uint64
+		switch len(v) {
+		case 0:
+		case 8:
+			cp = binary.BigEndian.Uint64(v)
+		default:
+			return 0, fmt.Errorf("read checkpoint of %s shard %d: %d bytes: %w", ix.dir, i, len(v), ErrCorrupt)
+		}
+		if i == 0 || cp < low {
+			low = cp
+		}
 	}
-	if len(v) == 0 {
-		return 0, nil
-	}
-	if len(v) != 8 {
-		return 0, fmt.Errorf("read checkpoint of %s: %d bytes: %w", ix.dir, len(v), ErrCorrupt)
-	}
-	return binary.BigEndian.Uint64(v), nil
+	return low, nil
 }
 
 // SetCheckpoint records the store arrival number the index is consistent
 // with. Call it after the Upsert that covered it returned (or use Apply).
 func (ix *Index) SetCheckpoint(seq uint64) error {
-	if err := ix.bi.SetInternal([]byte(keyCheckpoint), encodeSeq(seq)); err != nil {
-		return fmt.Errorf("write checkpoint of %s: %w", ix.dir, err)
+	for i, s := range ix.shards {
+		if err := s.SetInternal([]byte(keyCheckpoint), encodeSeq(seq)); err != nil {
+			return fmt.Errorf("write checkpoint of %s shard %d: %w", ix.dir, i, err)
+		}
 	}
 	return nil
 }

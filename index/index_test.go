@@ -462,7 +462,7 @@ func TestCheckpointAndReopen(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	build := func(t *testing.T) string {
 		dir := filepath.Join(t.TempDir(), "bleve")
-		ix, err := Open(dir)
+		ix, err := OpenWith(dir, Options{Shards: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -479,20 +479,36 @@ func TestOpenErrors(t *testing.T) {
 		damage func(t *testing.T, dir string)
 		want   error
 	}{
-		{name: "garbage meta", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
-			must(t, os.WriteFile(filepath.Join(dir, metaFile), []byte("{not json"), 0o644))
+		{name: "garbage layout file", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.WriteFile(filepath.Join(dir, LayoutFile), []byte("{not json"), 0o644))
 		}},
-		{name: "missing meta", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
-			must(t, os.Remove(filepath.Join(dir, metaFile)))
+		{name: "missing layout file", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.Remove(filepath.Join(dir, LayoutFile)))
+		}},
+		{name: "impossible shard count", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.WriteFile(filepath.Join(dir, LayoutFile), []byte(`{"layout":"`+MappingVersion+`","shards":0}`), 0o644))
+		}},
+		{name: "missing shard", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.RemoveAll(shardDir(dir, 1)))
+		}},
+		{name: "garbage shard meta", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			must(t, os.WriteFile(filepath.Join(shardDir(dir, 0), metaFile), []byte("{not json"), 0o644))
 		}},
 		{name: "garbage root", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
-			must(t, os.WriteFile(filepath.Join(dir, "store", "root.bolt"), bytes.Repeat([]byte{0xAB}, 8192), 0o600))
+			must(t, os.WriteFile(filepath.Join(shardDir(dir, 1), "store", "root.bolt"), bytes.Repeat([]byte{0xAB}, 8192), 0o600))
 		}},
-		{name: "other layout", want: ErrIncompatible, damage: func(t *testing.T, dir string) {
+		{name: "other layout in a shard", want: ErrIncompatible, damage: func(t *testing.T, dir string) {
 			ix, err := Open(dir)
 			must(t, err)
-			must(t, ix.bi.SetInternal([]byte(keyMapping), []byte("syndex-index-0")))
+			must(t, ix.shards[1].SetInternal([]byte(keyMapping), []byte("syndex-index-0")))
 			must(t, ix.Close())
+		}},
+		{name: "other layout version", want: ErrIncompatible, damage: func(t *testing.T, dir string) {
+			must(t, os.WriteFile(filepath.Join(dir, LayoutFile), []byte(`{"layout":"syndex-index-1","shards":2}`), 0o644))
+		}},
+		{name: "unsharded layout of earlier versions", want: ErrIncompatible, damage: func(t *testing.T, dir string) {
+			must(t, os.Remove(filepath.Join(dir, LayoutFile)))
+			must(t, os.WriteFile(filepath.Join(dir, metaFile), []byte(`{"storage":"boltdb","index_type":"scorch"}`), 0o644))
 		}},
 	}
 	for _, tt := range tests {
@@ -516,7 +532,7 @@ func TestOpenErrors(t *testing.T) {
 		// Scorch falls back to the newest snapshot it can load; whatever
 		// it opens must keep checkpoint and documents consistent.
 		dir := build(t)
-		segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+		segs, _ := filepath.Glob(filepath.Join(dir, "shard-*", "store", "*.zap"))
 		if len(segs) == 0 {
 			t.Fatal("no segment files")
 		}
@@ -661,7 +677,7 @@ func TestOpenOrResetAndRemove(t *testing.T) {
 	}
 	must(t, ix.Apply(context.Background(), fixture(), nil, 8))
 	must(t, ix.Close())
-	must(t, os.WriteFile(filepath.Join(dir, metaFile), []byte("garbage"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, LayoutFile), []byte("garbage"), 0o644))
 
 	ix, reset, err = OpenOrReset(dir)
 	must(t, err)

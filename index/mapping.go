@@ -45,10 +45,10 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
 )
 
-// MappingVersion identifies the field layout this build writes. An index
+// MappingVersion identifies the field and shard layout this build writes. An index
 // built with another version is refused with ErrIncompatible so the caller
 // rebuilds it from the store.
-const MappingVersion = "syndex-index-1"
+const MappingVersion = "syndex-index-2"
 
 // Field names of the cluster document. The analysed text lives in one field
 // pair per analysis language (title_en, body_en, …; title_std, body_std for
@@ -194,7 +194,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = docValues
 		return f
 	}
-	dm.AddFieldMappingsAt(FieldCluster, keywordField(false))
+	dm.AddFieldMappingsAt(FieldCluster, keywordField(true)) // doc values: the date order's tie-break
 	dm.AddFieldMappingsAt(FieldSite, keywordField(false))
 	dm.AddFieldMappingsAt(FieldSites, keywordField(true))
 	dm.AddFieldMappingsAt(FieldRole, keywordField(false))

@@ -267,6 +267,9 @@ func rewrite(q query.Query, langs []string) query.Query {
 		}
 	case *query.MatchQuery:
 		f, _ := canonicalField(q.FieldVal)
+		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" {
+			return &textQuery{Text: q.Match, Field: f, Langs: langs, Operator: q.Operator, BoostVal: q.Boost()}
+		}
 		if isTextField(f) {
 			return expand(f, langs, q.Boost(), func(field string) query.Query {
 				n := *q

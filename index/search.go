@@ -184,7 +184,6 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 	req := bleve.NewSearchRequestOptions(final, limit, q.Offset, false)
 	req.Fields = []string{fieldMeta}
 	byScore := &search.SortScore{Desc: true}
-	byID := &search.SortDocID{}
 	byDate := func(desc bool) *search.SortField {
 		return &search.SortField{Field: FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
 	}
@@ -197,10 +196,16 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 	}
 	switch sortBy {
 	case "relevance", "score":
-		req.SortByCustom(search.SortOrder{byScore, byID})
+		// Score alone: a tie-break on the document id would load every
+		// hit's id (Bleve reads stored fields for it), several times
+		// the cost of scoring; equal scores keep Bleve's hit order.
+		req.SortByCustom(search.SortOrder{byScore})
 	case "date", "-date":
-		// Relevance plays no part in a date order: skip scoring.
-		req.SortByCustom(search.SortOrder{byDate(sortBy == "-date"), byID})
+		// Relevance plays no part in a date order: skip scoring. Equal
+		// dates (day-precision dates often are) are ordered by cluster
+		// id, read from doc values like the date, so pages are stable.
+		byCluster := &search.SortField{Field: FieldCluster, Type: search.SortFieldAsString}
+		req.SortByCustom(search.SortOrder{byDate(sortBy == "-date"), byCluster})
 		req.Score = bleve.ScoreNone
 	default:
 		return nil, fmt.Errorf("search: unknown sort %q (want relevance, date or -date)", q.Sort)
@@ -227,7 +232,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	sr, err := ix.bi.SearchInContext(ctx, req)
+	sr, err := ix.searcher.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search %s for %q: %w", ix.dir, q.Text, err)
 	}

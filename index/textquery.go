@@ -1,0 +1,167 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// textQuery is a plain word query (no fuzziness) expanded over the
+// per-language title and body fields. Bleve's own expansion — a
+// MatchQuery per field, each a one-child disjunction, under a disjunction
+// of every field — walks every hit through two layers of disjunction
+// machinery and keeps searchers for fields in which the word does not
+// occur. textQuery analyses the text once per language, opens a term
+// searcher only where the term is in that field's dictionary (in the same
+// index snapshot the search reads, so nothing is missed) and nests a
+// disjunction only where there is more than one searcher to merge.
+type textQuery struct {
+	Text     string
+	Field    string // fieldTitle, fieldBody or "" for both
+	Langs    []string
+	Operator query.MatchQueryOperator
+	BoostVal float64
+}
+
+// MarshalJSON renders the query as the Bleve match queries it stands for,
+// so a request can still be logged or explained.
+func (q *textQuery) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{"syndex_text": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
+}
+
+// Searcher implements query.Query.
+func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	var fields []search.Searcher
+	// absent keeps one searcher of a term missing from the index: a
+	// query for it must match nothing. Bleve's MatchNoneSearcher would not
+	// do, since query-string conjunctions skip it (it stands for a text
+	// that analysed to no terms at all, like a lone stop word).
+	var absent search.Searcher
+	closeAll := func(ss []search.Searcher) {
+		for _, s := range ss {
+			_ = s.Close()
+		}
+	}
+	for _, a := range q.Langs {
+		analyzer := m.AnalyzerNamed(analyzerName(a))
+		if analyzer == nil {
+			continue
+		}
+		tokens := analyzer.Analyze([]byte(q.Text))
+		if len(tokens) == 0 {
+			continue
+		}
+		terms := make([][]byte, 0, len(tokens))
+		seen := map[string]bool{}
+		for _, t := range tokens {
+			if !seen[string(t.Term)] {
+				seen[string(t.Term)] = true
+				terms = append(terms, t.Term)
+			}
+		}
+		for _, f := range []struct {
+			name  string
+			boost float64
+		}{{titleField(a), q.BoostVal * titleBoost}, {bodyField(a), q.BoostVal}} {
+			if (q.Field == fieldTitle && f.name != titleField(a)) || (q.Field == fieldBody && f.name != bodyField(a)) {
+				continue
+			}
+			s, empty, err := q.fieldSearcher(ctx, r, options, f.name, f.boost, terms)
+			if err != nil {
+				closeAll(fields)
+				if absent != nil {
+					_ = absent.Close()
+				}
+				return nil, err
+			}
+			switch {
+			case s != nil:
+				fields = append(fields, s)
+			case empty != nil && absent == nil:
+				absent = empty
+			case empty != nil:
+				_ = empty.Close()
+			}
+		}
+	}
+	if len(fields) > 0 && absent != nil {
+		_ = absent.Close()
+	}
+	switch len(fields) {
+	case 0:
+		if absent != nil {
+			return absent, nil
+		}
+		return searcher.NewMatchNoneSearcher(r)
+	case 1:
+		return fields[0], nil
+	}
+	s, err := searcher.NewDisjunctionSearcher(ctx, r, fields, 1, options)
+	if err != nil {
+		closeAll(fields)
+		return nil, err
+	}
+	return s, nil
+}
+
+// fieldSearcher matches terms in one field. It returns a nil searcher
+// when the field cannot match (no term present for OR, a term missing for
+// AND), together with an empty searcher the caller may keep or close.
+func (q *textQuery) fieldSearcher(ctx context.Context, r index.IndexReader, options search.SearcherOptions,
+	field string, boost float64, terms [][]byte) (s, empty search.Searcher, err error) {
+	var ss []search.Searcher
+	closeAll := func() {
+		for _, s := range ss {
+			_ = s.Close()
+		}
+	}
+	for _, t := range terms {
+		ts, err := searcher.NewTermSearcherBytes(ctx, r, t, field, boost, options)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		if ts.Count() == 0 {
+			if q.Operator == query.MatchQueryOperatorAnd {
+				closeAll()
+				return nil, ts, nil
+			}
+			if empty == nil {
+				empty = ts
+			} else {
+				_ = ts.Close()
+			}
+			continue
+		}
+		ss = append(ss, ts)
+	}
+	if len(ss) > 0 && empty != nil {
+		_ = empty.Close()
+		empty = nil
+	}
+	switch {
+	case len(ss) == 0:
+		return nil, empty, nil
+	case len(ss) == 1:
+		return ss[0], nil, nil
+	case q.Operator == query.MatchQueryOperatorAnd:
+		s, err = searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	default:
+		s, err = searcher.NewDisjunctionSearcher(ctx, r, ss, 1, options)
+	}
+	if err != nil {
+		closeAll()
+	}
+	return s, nil, err
+}
+
+// SetBoost implements query.BoostableQuery.
+func (q *textQuery) SetBoost(b float64) { q.BoostVal = b }
+
+// Boost implements query.BoostableQuery.
+func (q *textQuery) Boost() float64 { return q.BoostVal }
