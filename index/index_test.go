@@ -175,6 +175,10 @@ func TestSearchFilters(t *testing.T) {
 		{name: "from", q: Query{From: day("2024-03-06")}, want: []string{"c-ar", "c-ru", "c-de"}},
 		{name: "to inclusive", q: Query{To: day("2023-11-20")}, want: []string{"c-en-rain", "c-en-football"}},
 		{name: "from to", q: Query{Text: "bank banque", From: day("2024-01-01"), To: day("2024-03-05")}, want: []string{"c-en-bank", "c-fr"}},
+		{name: "from to with a site, no words", q: Query{Sites: []string{"copier.example"}, From: day("2024-01-01"), To: day("2024-03-05")}, want: []string{"c-en-bank"}},
+		{name: "from with lang, no words", q: Query{Lang: "en", From: day("2023-01-01")}, want: []string{"c-en-bank", "c-en-rain"}},
+		{name: "undated never within dates", q: Query{Text: "benki", From: day("2000-01-01")}, want: []string{}},
+		{name: "to with words", q: Query{Text: "bank rain", To: day("2023-11-20")}, want: []string{"c-en-rain"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,13 +39,28 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 // isTerminal reports whether f is an interactive terminal.
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// parseDate reads a --from/--to value: a date (2006-01-02) or RFC 3339.
+// parseDate reads a --from/--to value: a date (2006-01-02), a month
+// (2006-01) or RFC 3339. A --to date or month covers all of it: --to
+// 2024-05-31 ends at 2024-05-31T23:59:59.999999999Z, --to 2024-05 at the
+// end of May.
 func parseDate(flag, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02", "2006-01"} {
-		if t, err := time.Parse(layout, s); err == nil {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, l := range []struct {
+		layout string
+		span   func(time.Time) time.Time
+	}{
+		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
+	} {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			if flag == "to" {
+				t = l.span(t).Add(-time.Nanosecond)
+			}
 			return t, nil
 		}
 	}
