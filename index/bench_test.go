@@ -208,19 +208,22 @@ func buildSyndex(tb testing.TB, dir string, n int) {
 	}
 }
 
-// buildBaseline indexes the same docs with a bare default-mapping Bleve.
+// buildBaseline indexes the same docs with a bare default-mapping Bleve
+// (one index, no shards).
 func buildBaseline(tb testing.TB, dir string, n int) {
 	bi, err := bleve.New(dir, bleve.NewIndexMapping())
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The same documents per batch call as buildSyndex hands Apply.
+	per := DefaultBatchSize * DefaultShards()
 	b := bi.NewBatch()
 	for i := range n {
 		d := genDoc(i)
 		if err := b.Index(d.Cluster, plainOf(d)); err != nil {
 			tb.Fatal(err)
 		}
-		if b.Size() == DefaultBatchSize || i == n-1 {
+		if b.Size() == per || i == n-1 {
 			if err := bi.Batch(b); err != nil {
 				tb.Fatal(err)
 			}
