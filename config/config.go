@@ -1,6 +1,7 @@
 // Package config owns syndex.yaml: the typed configuration of an archive
 // (where it lives, how to identify the crawler, crawl limits, the sources
-// with their schedules, dedup thresholds, index and server settings), its
+// with their schedules, dedup thresholds, index and server settings,
+// per-site extraction profiles), its
 // defaults, and strict loading that names the file, line and field of every
 // mistake. It does not run anything: commands read a Config and hand its
 // parts to the crawler, dedup, index and web packages.
@@ -9,12 +10,16 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/article"
 )
 
 // Config is the whole configuration file.
@@ -32,6 +37,8 @@ type Config struct {
 	Dedup   DedupConfig `yaml:"dedup"`
 	Index   IndexConfig `yaml:"index"`
 	Serve   ServeConfig `yaml:"serve"`
+	// Extract tunes article extraction.
+	Extract ExtractConfig `yaml:"extract"`
 	// Frontier selects a shared Redis frontier for `syndex worker` and
 	// `syndex index` ("redis://host:6379/0"); empty keeps the embedded one.
 	Frontier string `yaml:"frontier"`
@@ -88,6 +95,24 @@ type IndexConfig struct {
 	Analyzer  string `yaml:"analyzer"`
 	BatchSize int    `yaml:"batch_size"` // documents per index batch
 }
+
+// ExtractConfig tunes article extraction.
+type ExtractConfig struct {
+	// SiteProfiles overrides the generic title choice for the sites it
+	// names (keyed like article.SiteOf: lower case, without www.; a
+	// subdomain without its own entry uses its parent's).
+	SiteProfiles map[string]SiteProfile `yaml:"site_profiles"`
+}
+
+// SiteProfile is what the user knows about one site's markup.
+type SiteProfile struct {
+	// Title is where the site's headline is read from: one of TitleSources.
+	Title string `yaml:"title"`
+}
+
+// TitleSources lists the values SiteProfile.Title accepts: the social-card
+// title, the JSON-LD headline, or the generic rules.
+var TitleSources = []string{"og:title", "json-ld", "auto"}
 
 // ServeConfig configures `syndex serve`.
 type ServeConfig struct {
@@ -262,6 +287,22 @@ func (c *Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.Serve.Addr); err != nil || port == "" {
 		bad("serve.addr", "%q is not host:port", c.Serve.Addr)
+	}
+	for _, site := range slices.Sorted(maps.Keys(c.Extract.SiteProfiles)) {
+		f := fmt.Sprintf("extract.site_profiles[%q]", site)
+		switch {
+		case strings.TrimSpace(site) == "":
+			bad(f, "site must not be empty")
+		case article.SiteOf("http://"+site) != site:
+			bad(f, "%q is not a site as syndex names them: a host in lower case, without scheme, www., port or path (e.g. example.com)", site)
+		}
+		if t := c.Extract.SiteProfiles[site].Title; !slices.Contains(TitleSources, t) {
+			if t == "" {
+				bad(f+".title", "must be set to one of %s", strings.Join(TitleSources, ", "))
+			} else {
+				bad(f+".title", "%q is not one of %s", t, strings.Join(TitleSources, ", "))
+			}
+		}
 	}
 	if len(p) > 0 {
 		return &Error{Problems: p}

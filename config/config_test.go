@@ -62,6 +62,21 @@ func TestLoadErrors(t *testing.T) {
 		{"bad contact", "contact: call me\n", `1: contact: "call me" is neither an http(s) URL nor an e-mail address`},
 		{"duplicate key", "data: a\ndata: b\n", "2: data: set twice"},
 		{"yaml syntax", "data: x\nuser_agent: a: b\n", "2: YAML syntax: mapping values are not allowed in this context"},
+		{"unknown title source", "extract:\n  site_profiles:\n    a.example: {title: og:title}\n    b.example: {title: headline}\n", `4: extract.site_profiles["b.example"].title: "headline" is not one of og:title, json-ld, auto`},
+		{"title source in upper case", "extract:\n  site_profiles:\n    a.example:\n      title: OG:TITLE\n", `4: extract.site_profiles["a.example"].title: "OG:TITLE" is not one of`},
+		{"missing title source", "extract:\n  site_profiles:\n    a.example: {}\n", `3: extract.site_profiles["a.example"].title: must be set to one of og:title, json-ld, auto`},
+		{"null profile", "extract:\n  site_profiles:\n    a.example:\n", `3: extract.site_profiles["a.example"].title: must be set`},
+		{"empty site", "extract:\n  site_profiles:\n    \"\": {title: json-ld}\n", `3: extract.site_profiles[""]: site must not be empty`},
+		{"null site", "extract:\n  site_profiles:\n    ~: {title: json-ld}\n", `3: extract.site_profiles[""]: site must not be empty`},
+		{"site with scheme", "extract:\n  site_profiles:\n    https://a.example/: {title: json-ld}\n", `3: extract.site_profiles["https://a.example/"]: "https://a.example/" is not a site as syndex names them`},
+		{"site with www", "extract:\n  site_profiles:\n    www.a.example: {title: json-ld}\n", `3: extract.site_profiles["www.a.example"]: "www.a.example" is not a site`},
+		{"site in upper case", "extract:\n  site_profiles:\n    A.example: {title: json-ld}\n", `3: extract.site_profiles["A.example"]: "A.example" is not a site`},
+		{"site with port", "extract:\n  site_profiles:\n    a.example:8080: {title: json-ld}\n", `3: extract.site_profiles["a.example:8080"]: "a.example:8080" is not a site`},
+		{"site profiles not a mapping", "extract:\n  site_profiles: [a.example]\n", `2: extract.site_profiles: expected a mapping, got a list`},
+		{"profile not a mapping", "extract:\n  site_profiles:\n    a.example: og:title\n", `3: extract.site_profiles["a.example"]: expected a mapping of fields, got "og:title"`},
+		{"unknown profile field", "extract:\n  site_profiles:\n    a.example: {headline: og:title}\n", `3: extract.site_profiles["a.example"].headline: unknown field (known fields of extract.site_profiles["a.example"]: title)`},
+		{"site set twice", "extract:\n  site_profiles:\n    a.example: {title: og:title}\n    a.example: {title: json-ld}\n", `4: extract.site_profiles["a.example"]: set twice`},
+		{"unknown extract field", "extract:\n  profiles: {}\n", `2: extract.profiles: unknown field (known fields of extract: site_profiles)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,6 +160,19 @@ func TestExampleLoads(t *testing.T) {
 	if c.UserAgentString() != "syndex/0.1 (+https://example.org/about-our-crawler)" {
 		t.Errorf("user agent %q", c.UserAgentString())
 	}
+	if len(c.Extract.SiteProfiles) != 0 {
+		t.Errorf("the example sets site profiles: %v", c.Extract.SiteProfiles)
+	}
+	// The commented site profiles load once uncommented.
+	on := strings.ReplaceAll(Example(), "    # example.com:", "    example.com:")
+	on = strings.ReplaceAll(on, "    # news.example.org:", "    news.example.org:")
+	c, err = Load(writeFile(t, on))
+	if err != nil {
+		t.Fatalf("uncommented site profiles do not load: %v", err)
+	}
+	if p := c.Extract.SiteProfiles; len(p) != 2 || p["example.com"].Title != "og:title" || p["news.example.org"].Title != "json-ld" {
+		t.Errorf("uncommented site profiles %v", p)
+	}
 }
 
 func TestDefaultsSurviveEmptyAndPartialFiles(t *testing.T) {
@@ -162,6 +190,12 @@ func TestDefaultsSurviveEmptyAndPartialFiles(t *testing.T) {
 		}},
 		{"discover off", validSource + "    discover: false\n", func(c *Config) bool { return !c.Sources[0].AutoDiscover() }},
 		{"absolute data", "data: /srv/syndex\n", func(c *Config) bool { return c.Data == "/srv/syndex" }},
+		{"no site profiles", "extract:\n", func(c *Config) bool { return c.Extract.SiteProfiles == nil }},
+		{"site profiles", "extract:\n  site_profiles:\n    a.example: {title: og:title}\n    news.b.example:\n      title: json-ld\n    c.example: {title: auto}\n",
+			func(c *Config) bool {
+				p := c.Extract.SiteProfiles
+				return len(p) == 3 && p["a.example"].Title == "og:title" && p["news.b.example"].Title == "json-ld" && p["c.example"].Title == "auto"
+			}},
 	}
 	if err := Default().Validate(); err != nil {
 		t.Fatalf("Default is invalid: %v", err)

@@ -60,6 +60,17 @@ index:
   analyzer: auto         # auto (by article language), standard, or en, fr, de, es, it, pt, nl, ar, cjk
   batch_size: 100        # documents per index batch
 
+# Article extraction. A site profile says where a site's headline is read
+# from when the general title rules pick the wrong one for that site:
+# og:title (the social-card title), json-ld (the JSON-LD headline) or auto
+# (the general rules, e.g. to exempt a subdomain from its parent's entry).
+# Sites are written as syndex names them (lower case, without www.); a
+# subdomain without an entry of its own uses its parent's. None are built in.
+extract:
+  site_profiles:
+    # example.com: {title: og:title}
+    # news.example.org: {title: json-ld}
+
 serve:
   addr: 127.0.0.1:8080   # where "syndex serve" listens, and where "syndex run" serves the UI, read API, /metrics and /healthz
 `

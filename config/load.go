@@ -177,6 +177,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			d.decode(item, s.Index(i), p)
 		}
 		v.Set(s)
+	case reflect.Map:
+		d.decodeMap(n, v, path)
 	case reflect.Pointer:
 		e := reflect.New(v.Type().Elem())
 		d.decode(n, e.Elem(), path)
@@ -243,6 +245,43 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.lines[p] = k.Line
 		d.decode(val, v.Field(idx), p)
 	}
+}
+
+// decodeMap decodes a mapping with string keys (site names, say); an
+// entry's field path is path["key"].
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if v.Type().Key().Kind() != reflect.String {
+		d.fail(n, path, "unsupported field type %s", v.Type())
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "expected a mapping, got %s", kindName(n))
+		return
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, path, "expected a single value as key, got %s", kindName(k))
+			continue
+		}
+		key := k.Value
+		if isNull(k) {
+			key = ""
+		}
+		p := fmt.Sprintf("%s[%q]", path, key)
+		if seen[key] {
+			d.fail(k, p, "set twice")
+			continue
+		}
+		seen[key] = true
+		d.lines[p] = k.Line
+		e := reflect.New(v.Type().Elem()).Elem()
+		d.decode(val, e, p)
+		m.SetMapIndex(reflect.ValueOf(key).Convert(v.Type().Key()), e)
+	}
+	v.Set(m)
 }
 
 func where(path string) string {

@@ -24,10 +24,10 @@ func TestEvalCorpus(t *testing.T) {
 		minHead  float64 // 0: no headline blocks
 	}{
 		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.968},
-		// The Fundus title floor includes the built-in site profiles,
-		// which were derived from this corpus (0.907 without them; see
-		// TestTitleProfileSplit).
-		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.98},
+		// The Fundus title floor is the general rules only (0.907): no
+		// site profiles, none of which may be fitted to this corpus (what a
+		// fitted table would reach: TestTitleProfileSplit).
+		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.90},
 		{corpus: "l3s-gn1", pages: 621, minF1: 0.81, minTitle: 0.69, minHead: 0.78},
 	}
 	for _, tc := range tests {

@@ -65,7 +65,7 @@ type Options struct {
 	Logger *slog.Logger
 	// SiteProfiles overrides the generic title choice per site (keyed by
 	// article.SiteOf; subdomains fall back to their parent's entry). nil
-	// uses DefaultSiteProfiles(); an empty map uses none.
+	// or empty uses none: there are no built-in profiles.
 	SiteProfiles map[string]SiteProfile
 }
 
@@ -91,9 +91,6 @@ func New(opt Options) *Extractor {
 	}
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = 256
-	}
-	if opt.SiteProfiles == nil {
-		opt.SiteProfiles = DefaultSiteProfiles()
 	}
 	lg := opt.Logger
 	if lg == nil {

@@ -1,7 +1,7 @@
 package extract
 
 import (
-	"maps"
+	"fmt"
 	"strings"
 )
 
@@ -20,50 +20,25 @@ const (
 	TitleJSONLD TitleSource = "json-ld"
 )
 
-// SiteProfile is what the extractor knows about one site's markup beyond
-// the generic rules, as a per-publisher parser would.
+// SiteProfile is what the user tells the extractor about one site's markup
+// beyond the generic rules (config extract.site_profiles); syndex ships no
+// built-in profiles.
 type SiteProfile struct {
 	// Title is where the site's headline is read from; a page without
 	// that source falls back to the generic choice.
 	Title TitleSource
 }
 
-// DefaultSiteProfiles returns a copy of the built-in profiles, keyed by
-// site (article.SiteOf).
-//
-// Provenance: every entry was derived from the Fundus per-publisher test
-// pages (the fundus-publishers evaluation corpus), by choosing for each
-// site whose pages the generic rules got wrong the single source that
-// matched Fundus's hand-written parser on all of that site's pages. They
-// encode which of two differing headlines (social card or JSON-LD) those
-// parsers chose; no general signal on the pages decides it. Measured on
-// a split of that corpus (derive on half of the pages, score the other
-// half: TestTitleProfileSplit), they help only on sites present in both
-// halves, so expect no gain on sites not listed here.
-func DefaultSiteProfiles() map[string]SiteProfile {
-	return maps.Clone(fundusProfiles)
-}
-
-// fundusProfiles is the table DefaultSiteProfiles copies.
-var fundusProfiles = map[string]SiteProfile{
-	"20min.ch":           {Title: TitleSocial},
-	"apnews.com":         {Title: TitleJSONLD},
-	"businessinsider.de": {Title: TitleSocial},
-	"dailymail.co.uk":    {Title: TitleSocial},
-	"euronews.com":       {Title: TitleSocial},
-	"express.co.uk":      {Title: TitleSocial},
-	"faz.net":            {Title: TitleSocial},
-	"fr.euronews.com":    {Title: TitleSocial},
-	"metro.co.uk":        {Title: TitleJSONLD},
-	"mirror.co.uk":       {Title: TitleSocial},
-	"mz.de":              {Title: TitleJSONLD},
-	"nrk.no":             {Title: TitleSocial},
-	"rp-online.de":       {Title: TitleSocial},
-	"spiegel.de":         {Title: TitleSocial},
-	"standard.co.uk":     {Title: TitleSocial},
-	"vg.no":              {Title: TitleSocial},
-	"wired.com":          {Title: TitleJSONLD},
-	"zdfheute.de":        {Title: TitleSocial},
+// ParseTitleSource reads a title source as written in a config file:
+// "og:title", "json-ld", or "auto" (or "") for the generic rules.
+func ParseTitleSource(s string) (TitleSource, error) {
+	switch TitleSource(s) {
+	case TitleSocial, TitleJSONLD:
+		return TitleSource(s), nil
+	case TitleAuto, "auto":
+		return TitleAuto, nil
+	}
+	return TitleAuto, fmt.Errorf("unknown title source %q (want og:title, json-ld or auto)", s)
 }
 
 // profileFor returns the profile of site or of the nearest parent domain

@@ -70,10 +70,11 @@ func TestSiteProfilesOption(t *testing.T) {
 		profiles map[string]SiteProfile
 		want     string
 	}{
-		{"built-in table does not name the site", nil, "Harbour ferry returns after a winter of repairs"},
+		{"nil: no profiles", nil, "Harbour ferry returns after a winter of repairs"},
 		{"empty table", map[string]SiteProfile{}, "Harbour ferry returns after a winter of repairs"},
 		{"profile reads the social title", map[string]SiteProfile{"gullport-gazette.test": {Title: TitleSocial}}, "The ferry is back"},
 		{"profile reads the JSON-LD headline", map[string]SiteProfile{"gullport-gazette.test": {Title: TitleJSONLD}}, "Harbour ferry returns after a winter of repairs"},
+		{"auto profile keeps the generic choice", map[string]SiteProfile{"gullport-gazette.test": {Title: TitleAuto}}, "Harbour ferry returns after a winter of repairs"},
 		{"another site's profile", map[string]SiteProfile{"other.test": {Title: TitleSocial}}, "Harbour ferry returns after a winter of repairs"},
 	}
 	for _, tc := range cases {
@@ -89,15 +90,25 @@ func TestSiteProfilesOption(t *testing.T) {
 	}
 }
 
-func TestDefaultSiteProfilesIsACopy(t *testing.T) {
-	p := DefaultSiteProfiles()
-	if len(p) == 0 {
-		t.Fatal("no built-in profiles")
+func TestParseTitleSource(t *testing.T) {
+	cases := []struct {
+		in      string
+		want    TitleSource
+		wantErr bool
+	}{
+		{"og:title", TitleSocial, false},
+		{"json-ld", TitleJSONLD, false},
+		{"auto", TitleAuto, false},
+		{"", TitleAuto, false},
+		{"OG:TITLE", TitleAuto, true},
+		{"headline", TitleAuto, true},
 	}
-	for k := range p {
-		delete(p, k)
-	}
-	if len(DefaultSiteProfiles()) == 0 {
-		t.Error("changing the returned map changed the built-in table")
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseTitleSource(tc.in)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("ParseTitleSource(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.wantErr)
+			}
+		})
 	}
 }

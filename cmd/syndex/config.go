@@ -11,6 +11,7 @@ import (
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/extract"
 )
 
 // defaultConfigFile is checked by `syndex config check` when neither an
@@ -90,6 +91,24 @@ func fileDedupConfig(c *config.Config) dedup.Config {
 		d.MinShared = c.Dedup.MinShared
 	}
 	return d
+}
+
+// fileExtractOptions maps the file's extract settings (site profiles) onto
+// extract.Options; without profiles in the file there are none.
+func fileExtractOptions(c *config.Config) (extract.Options, error) {
+	var opt extract.Options
+	if len(c.Extract.SiteProfiles) == 0 {
+		return opt, nil
+	}
+	opt.SiteProfiles = make(map[string]extract.SiteProfile, len(c.Extract.SiteProfiles))
+	for site, p := range c.Extract.SiteProfiles {
+		src, err := extract.ParseTitleSource(p.Title)
+		if err != nil {
+			return extract.Options{}, usagef("config extract.site_profiles[%q].title: %v", site, err)
+		}
+		opt.SiteProfiles[site] = extract.SiteProfile{Title: src}
+	}
+	return opt, nil
 }
 
 // fileCrawlerConfig maps the file's crawl settings, and src's seeds,

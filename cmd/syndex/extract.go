@@ -31,7 +31,15 @@ func init() {
 			if err != nil {
 				return usagef("read %s: %v", args[0], err)
 			}
-			res, err := extract.New(extract.Options{}).Extract(cmd.Context(), extract.Input{URL: pageURL, HTML: body, Fetched: time.Now().UTC()})
+			c, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			opt, err := fileExtractOptions(c)
+			if err != nil {
+				return err
+			}
+			res, err := extract.New(opt).Extract(cmd.Context(), extract.Input{URL: pageURL, HTML: body, Fetched: time.Now().UTC()})
 			if err != nil {
 				return fmt.Errorf("extract %s: %w", args[0], err)
 			}

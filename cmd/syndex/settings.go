@@ -24,7 +24,11 @@ func configArchive(cmd *cobra.Command) (*config.Config, archive.Options, error) 
 		cmd.Flags().Set("data", c.Data)
 	}
 	d := fileDedupConfig(c)
-	return c, archive.Options{Dedup: &d}, nil
+	eo, err := fileExtractOptions(c)
+	if err != nil {
+		return nil, archive.Options{}, err
+	}
+	return c, archive.Options{Dedup: &d, Extract: eo}, nil
 }
 
 // durationFlag returns a duration flag's value when the user set it.

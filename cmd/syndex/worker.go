@@ -74,7 +74,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			c, _, err := configArchive(cmd)
+			c, opt, err := configArchive(cmd)
 			if err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func init() {
 			}
 			defer st.Close()
 			counts := &archive.PageCounts{}
-			h := cluster.Handler(extract.New(extract.Options{}), cluster.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
+			h := cluster.Handler(extract.New(opt.Extract), cluster.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
 			cr, err := crawler.New(cc, st, h)
 			if err != nil {
 				return asUsage(err)
