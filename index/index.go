@@ -447,6 +447,8 @@ func (d Doc) fields() (map[string]any, string, error) {
 		fieldMeta:     string(blob),
 		titleField(a): o.Title,
 		bodyField(a):  o.Text,
+		pairsField(a):      o.Text,
+		titlePairsField(a): o.Title,
 	}
 	if s := strings.ToLower(o.Site); s != "" {
 		f[FieldSite] = s

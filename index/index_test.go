@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/syndex/syndex/article"
 )
 
@@ -123,6 +126,17 @@ func TestSearchText(t *testing.T) {
 		{name: "fallback language", q: Query{Text: "riba"}, want: []string{"c-sw"}},
 		{name: "phrase", q: Query{Text: `"interest rates"`}, want: []string{"c-en-bank"}},
 		{name: "phrase word order matters", q: Query{Text: `"rates interest"`}, want: []string{}},
+		{name: "phrase words present but apart", q: Query{Text: `"central inflation"`}, want: []string{}},
+		{name: "phrase across a stop word", q: Query{Text: `"week of heavy rain"`}, want: []string{"c-en-rain"}},
+		{name: "phrase gap must match", q: Query{Text: `"week heavy rain"`}, want: []string{}},
+		{name: "phrase of three words", q: Query{Text: `"raised its interest rates"`}, want: []string{"c-en-bank"}},
+		{name: "phrase in a title only", q: Query{Text: `title:"cup final"`}, want: []string{"c-en-football"}},
+		{name: "phrase in a body only misses titles", q: Query{Text: `body:"heavy rain floods"`}, want: []string{}},
+		{name: "phrase in french", q: Query{Text: `"banque centrale"`}, want: []string{"c-fr"}},
+		{name: "phrase in arabic", q: Query{Text: `"البنك المركزي"`}, want: []string{"c-ar"}},
+		{name: "phrase of one word", q: Query{Text: `"valley"`}, want: []string{"c-en-rain"}},
+		{name: "absent phrase as must", q: Query{Text: `+"rates interest" +bank`}, want: []string{}},
+		{name: "absent phrase as should", q: Query{Text: `"rates interest" tuesday`}, want: []string{"c-en-bank"}},
 		{name: "must and must not", q: Query{Text: "+bank -inflation"}, want: []string{"c-en-rain"}},
 		{name: "must", q: Query{Text: "+bank +tuesday"}, want: []string{"c-en-bank"}},
 		{name: "field title", q: Query{Text: "title:valley"}, want: []string{"c-en-rain"}},
@@ -732,5 +746,60 @@ func TestAssembledAnalyzers(t *testing.T) {
 		if got := clusters(r); !slices.Equal(got, tt.want) {
 			t.Errorf("Search(%q) = %v, want %v", tt.text, got, tt.want)
 		}
+	}
+}
+
+func TestPairTokens(t *testing.T) {
+	m, err := NewMapping()
+	must(t, err)
+	tests := []struct {
+		analysis, text string
+		want           []string
+	}{
+		{"en", "Central bank raises rates", []string{"central bank", "bank rais", "rais rate"}},
+		{"en", "bank of England", []string{"bank ~2 england"}},
+		{"en", "rates", nil},
+		{"en", "", nil},
+		{"bg", "Централна банка", []string{"централна банка"}},
+		{"std", "Benki kuu yapandisha", []string{"benki kuu", "kuu yapandisha"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.analysis+" "+tt.text, func(t *testing.T) {
+			a := m.AnalyzerNamed(pairsAnalyzerName(tt.analysis))
+			if a == nil {
+				t.Fatalf("no pair analyzer for %s", tt.analysis)
+			}
+			var got []string
+			for _, tok := range a.Analyze([]byte(tt.text)) {
+				got = append(got, string(tok.Term))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("pairs = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPhraseHighlight(t *testing.T) {
+	ix := openFixture(t)
+	r, err := ix.Search(context.Background(), Query{Text: `"interest rates"`, Highlight: true})
+	must(t, err)
+	if len(r.Hits) != 1 || len(r.Hits[0].Snippets) == 0 {
+		t.Fatalf("hits = %+v", r.Hits)
+	}
+	if s := strings.Join(r.Hits[0].Snippets, " "); !strings.Contains(s, "<mark>interest</mark> <mark>rates</mark>") {
+		t.Errorf("snippet %q does not mark the phrase", s)
+	}
+	// The pair the phrase is answered through is in the index.
+	var n uint64
+	for _, sh := range ix.shards {
+		q := query.NewTermQuery("interest rate")
+		q.SetField(pairsField("en"))
+		res, err := sh.Search(bleve.NewSearchRequest(q))
+		must(t, err)
+		n += res.Total
+	}
+	if n != 1 {
+		t.Errorf("%d documents hold the pair \"interest rate\", want 1", n)
 	}
 }

@@ -48,7 +48,7 @@ import (
 // MappingVersion identifies the field and shard layout this build writes. An index
 // built with another version is refused with ErrIncompatible so the caller
 // rebuilds it from the store.
-const MappingVersion = "syndex-index-2"
+const MappingVersion = "syndex-index-3"
 
 // Field names of the cluster document. The analysed text lives in one field
 // pair per analysis language (title_en, body_en, …; title_std, body_std for
@@ -223,6 +223,23 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldMeta, meta)
 
 	for _, a := range analysisNames() {
+		pairCfg := map[string]any{"type": pairsAnalyzerType, "base": analyzerName(a)}
+		if f := stopOnly[a]; f != nil {
+			pairCfg["filters"] = f
+		}
+		if err := im.AddCustomAnalyzer(pairsAnalyzerName(a), pairCfg); err != nil {
+			return nil, err
+		}
+		p := bleve.NewTextFieldMapping()
+		p.Analyzer = pairsAnalyzerName(a)
+		p.Store = false
+		p.IncludeInAll = false
+		p.IncludeTermVectors = false // a filter for phrases: no positions
+		p.DocValues = false
+		dm.AddFieldMappingsAt(pairsField(a), p)
+		tp := *p
+		dm.AddFieldMappingsAt(titlePairsField(a), &tp)
+
 		// Term vectors (positions) are what phrase queries and
 		// highlighting need; the body is stored for snippets only.
 		t := bleve.NewTextFieldMapping()

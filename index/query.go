@@ -243,27 +243,34 @@ func checkQuery(q query.Query) string {
 // rewrite maps user field names onto index fields, expanding text queries
 // over the per-language fields in langs (analysis names).
 func rewrite(q query.Query, langs []string) query.Query {
+	return rewriteWith(q, langs, false)
+}
+
+// rewriteWith is rewrite; with native set, phrases stay Bleve's positional
+// phrase queries (they give every hit's phrase positions, which the pair
+// shortcut does not: see Index.highlightPhrases).
+func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
 		if q.Must != nil {
-			q.Must = rewrite(q.Must, langs)
+			q.Must = rewriteWith(q.Must, langs, native)
 		}
 		if q.Should != nil {
-			q.Should = rewrite(q.Should, langs)
+			q.Should = rewriteWith(q.Should, langs, native)
 		}
 		if q.MustNot != nil {
-			q.MustNot = rewrite(q.MustNot, langs)
+			q.MustNot = rewriteWith(q.MustNot, langs, native)
 		}
 		if q.Filter != nil {
-			q.Filter = rewrite(q.Filter, langs)
+			q.Filter = rewriteWith(q.Filter, langs, native)
 		}
 	case *query.ConjunctionQuery:
 		for i := range q.Conjuncts {
-			q.Conjuncts[i] = rewrite(q.Conjuncts[i], langs)
+			q.Conjuncts[i] = rewriteWith(q.Conjuncts[i], langs, native)
 		}
 	case *query.DisjunctionQuery:
 		for i := range q.Disjuncts {
-			q.Disjuncts[i] = rewrite(q.Disjuncts[i], langs)
+			q.Disjuncts[i] = rewriteWith(q.Disjuncts[i], langs, native)
 		}
 	case *query.MatchQuery:
 		f, _ := canonicalField(q.FieldVal)
@@ -284,6 +291,9 @@ func rewrite(q query.Query, langs []string) query.Query {
 		}
 	case *query.MatchPhraseQuery:
 		f, _ := canonicalField(q.FieldVal)
+		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" && !native {
+			return &phraseQuery{Text: q.MatchPhrase, Field: f, Langs: langs, BoostVal: q.Boost()}
+		}
 		if isTextField(f) {
 			return expand(f, langs, q.Boost(), func(field string) query.Query {
 				n := *q

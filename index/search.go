@@ -242,6 +242,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		Offset: q.Offset,
 		Hits:   make([]Hit, 0, len(sr.Hits)),
 	}
+	if q.Highlight && len(sr.Hits) > 0 && strings.Contains(q.Text, `"`) {
+		if err := ix.highlightPhrases(ctx, q, sr); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range sr.Hits {
 		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, Copies: []Copy{}}
 		if s, ok := h.Fields[fieldMeta].(string); ok {
@@ -358,4 +363,41 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// highlightPhrases fills in the snippets of a page of hits for a query
+// with phrases: a two-word phrase is answered from the word-pair fields,
+// which keep no positions, so the page's documents are searched again
+// with Bleve's positional phrase queries (cheap: the conjunction with the
+// page's ids leads) and their fragments copied over.
+func (ix *Index) highlightPhrases(ctx context.Context, q Query, sr *bleve.SearchResult) error {
+	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
+	if err != nil {
+		return err
+	}
+	langs := ix.langsFor(q.Lang)
+	ids := make([]string, len(sr.Hits))
+	for i, h := range sr.Hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
+		query.NewDocIDQuery(ids), rewriteWith(parsed, langs, true)}), len(ids), 0, false)
+	req.Highlight = bleve.NewHighlight()
+	for _, a := range langs {
+		req.Highlight.AddField(bodyField(a))
+	}
+	hr, err := ix.searcher.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("search %s: highlight %q: %w", ix.dir, q.Text, err)
+	}
+	frags := make(map[string]search.FieldFragmentMap, len(hr.Hits))
+	for _, h := range hr.Hits {
+		frags[h.ID] = h.Fragments
+	}
+	for _, h := range sr.Hits {
+		if f, ok := frags[h.ID]; ok {
+			h.Fragments = f
+		}
+	}
+	return nil
 }

@@ -165,3 +165,127 @@ func (q *textQuery) SetBoost(b float64) { q.BoostVal = b }
 
 // Boost implements query.BoostableQuery.
 func (q *textQuery) Boost() float64 { return q.BoostVal }
+
+// phraseQuery is a phrase over the per-language title and body fields,
+// answered through the word-pair fields (see pairs.go): in each language
+// whose pair field holds every pair of the phrase, a conjunction of those
+// pairs' postings (which adds nothing to the score) with Bleve's positional
+// phrase query on the title and on the body, which gives the score and the
+// highlighted positions. A one-word "phrase" is the positional query alone.
+type phraseQuery struct {
+	Text     string
+	Field    string // fieldTitle, fieldBody or "" for both
+	Langs    []string
+	BoostVal float64
+}
+
+// MarshalJSON renders the query for logs and explanations.
+func (q *phraseQuery) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{"syndex_phrase": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
+}
+
+// SetBoost implements query.BoostableQuery.
+func (q *phraseQuery) SetBoost(b float64) { q.BoostVal = b }
+
+// Boost implements query.BoostableQuery.
+func (q *phraseQuery) Boost() float64 { return q.BoostVal }
+
+// Searcher implements query.Query.
+func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	var out []search.Searcher
+	closeAll := func(ss []search.Searcher) {
+		for _, s := range ss {
+			if s != nil {
+				_ = s.Close()
+			}
+		}
+	}
+	for _, a := range q.Langs {
+		var pairs [][]byte
+		if pa := m.AnalyzerNamed(pairsAnalyzerName(a)); pa != nil {
+			seen := map[string]bool{}
+			for _, t := range pa.Analyze([]byte(q.Text)) {
+				if !seen[string(t.Term)] {
+					seen[string(t.Term)] = true
+					pairs = append(pairs, t.Term)
+				}
+			}
+		}
+		for _, f := range []struct {
+			name, pairs string
+			boost       float64
+		}{{titleField(a), titlePairsField(a), q.BoostVal * titleBoost}, {bodyField(a), pairsField(a), q.BoostVal}} {
+			if (q.Field == fieldTitle && f.name != titleField(a)) || (q.Field == fieldBody && f.name != bodyField(a)) {
+				continue
+			}
+			missing, err := anyTermMissing(ctx, r, f.pairs, pairs)
+			if err != nil {
+				closeAll(out)
+				return nil, err
+			}
+			if missing {
+				continue
+			}
+			s, err := q.fieldSearcher(ctx, r, m, options, a, f.name, f.pairs, f.boost, pairs)
+			if err != nil {
+				closeAll(out)
+				return nil, err
+			}
+			out = append(out, s)
+		}
+	}
+	switch len(out) {
+	case 0:
+		// Words were given but no field holds the phrase: match
+		// nothing, and not by a MatchNoneSearcher, which query-string
+		// conjunctions skip (see textQuery).
+		return searcher.NewTermSearcher(ctx, r, "\x00", bodyField(fallbackAnalysis), 0, options)
+	case 1:
+		return out[0], nil
+	}
+	s, err := searcher.NewDisjunctionSearcher(ctx, r, out, 1, options)
+	if err != nil {
+		closeAll(out)
+	}
+	return s, err
+}
+
+// anyTermMissing reports whether a term is absent from field.
+func anyTermMissing(ctx context.Context, r index.IndexReader, field string, terms [][]byte) (bool, error) {
+	for _, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, t, field, false, false, false)
+		if err != nil {
+			return false, err
+		}
+		n := tfr.Count()
+		_ = tfr.Close()
+		if n == 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// fieldSearcher is the phrase in one field: a two-word phrase is its
+// pair, a longer one is checked by position in the documents holding all
+// its pairs, a one-word phrase is Bleve's phrase query (a term).
+func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
+	a, field, pairField string, boost float64, pairs [][]byte) (search.Searcher, error) {
+	var phrase []phraseTerm
+	if an := m.AnalyzerNamed(analyzerName(a)); an != nil {
+		toks := an.Analyze([]byte(q.Text))
+		for _, t := range toks {
+			phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
+		}
+	}
+	switch {
+	case len(pairs) == 0 || len(phrase) < 2:
+		pq := query.NewMatchPhraseQuery(q.Text)
+		pq.SetField(field)
+		pq.SetBoost(boost)
+		return pq.Searcher(ctx, r, m, options)
+	case len(phrase) == 2:
+		return searcher.NewTermSearcherBytes(ctx, r, pairs[0], pairField, boost, options)
+	}
+	return newPairPhraseSearcher(ctx, r, field, phrase, pairs, pairField, boost, options)
+}
