@@ -440,13 +440,13 @@ func (d Doc) fields() (map[string]any, string, error) {
 		}
 	}
 	f := map[string]any{
-		FieldCluster:  cluster,
-		FieldSites:    sites,
-		FieldRole:     role,
-		FieldCopies:   float64(len(m.Copies)),
-		fieldMeta:     string(blob),
-		titleField(a): o.Title,
-		bodyField(a):  o.Text,
+		FieldCluster:       cluster,
+		FieldSites:         sites,
+		FieldRole:          role,
+		FieldCopies:        float64(len(m.Copies)),
+		fieldMeta:          string(blob),
+		titleField(a):      o.Title,
+		bodyField(a):       o.Text,
 		pairsField(a):      o.Text,
 		titlePairsField(a): o.Title,
 	}
