@@ -28,8 +28,7 @@ type textQuery struct {
 	BoostVal float64
 }
 
-// MarshalJSON renders the query as the Bleve match queries it stands for,
-// so a request can still be logged or explained.
+// MarshalJSON renders the query for logs and explanations.
 func (q *textQuery) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"syndex_text": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
 }
