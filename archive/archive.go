@@ -318,6 +318,11 @@ func (a *Archive) Reindex(ctx context.Context) error {
 	if err := a.Index.Apply(ctx, docs, nil, a.Store.LastSeq()); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
+	// A bulk build leaves tiers of segments behind; one per shard
+	// answers queries faster.
+	if err := a.Index.Optimize(ctx); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
 	return nil
 }
 

@@ -272,7 +272,9 @@ func must2(tb testing.TB, err error) {
 
 // searchIndex opens the generated index, building it when needed: in
 // SYNDEX_BENCH_DIR when set, so large corpora are built once and reused
-// across runs, else in a temporary directory.
+// across runs, else in a temporary directory. With SYNDEX_BENCH_OPTIMIZE
+// set it merges every shard into one segment first (as syndex reindex
+// does).
 func searchIndex(b *testing.B) *Index {
 	n := benchDocs()
 	dir := os.Getenv("SYNDEX_BENCH_DIR")
@@ -294,6 +296,11 @@ func searchIndex(b *testing.B) *Index {
 		if ix, err = Open(dir); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if os.Getenv("SYNDEX_BENCH_OPTIMIZE") != "" {
+		start := time.Now()
+		must2(b, ix.Optimize(context.Background()))
+		b.Logf("optimized (one segment per shard) in %s", time.Since(start).Round(time.Second))
 	}
 	b.Cleanup(func() { _ = ix.Close() })
 	return ix

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/syndex/syndex/article"
@@ -801,5 +802,48 @@ func TestPhraseHighlight(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d documents hold the pair \"interest rate\", want 1", n)
+	}
+}
+
+func TestOptimize(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bleve")
+	ix, err := OpenWith(dir, Options{Shards: 2})
+	must(t, err)
+	ix.BatchSize = 1 // one segment per document to start with
+	docs := fixture()
+	for i := range docs {
+		must(t, ix.Apply(context.Background(), docs[i:i+1], nil, uint64(i+1)))
+	}
+	segments := func() []int {
+		var n []int
+		for _, s := range ix.shards {
+			adv, err := s.Advanced()
+			must(t, err)
+			r, err := adv.Reader()
+			must(t, err)
+			n = append(n, len(r.(*scorch.IndexSnapshot).Segments()))
+			must(t, r.Close())
+		}
+		return n
+	}
+	before := segments()
+	must(t, ix.Optimize(context.Background()))
+	if after := segments(); !slices.Equal(after, []int{1, 1}) || slices.Max(before) < 2 {
+		t.Errorf("segments per shard: %v before Optimize, %v after, want several then 1", before, after)
+	}
+	r, err := ix.Search(context.Background(), Query{Text: "bank"})
+	must(t, err)
+	if got := sorted(clusters(r)); !slices.Equal(got, []string{"c-en-bank", "c-en-rain"}) {
+		t.Errorf("after Optimize: %v", got)
+	}
+	must(t, ix.Close())
+	ix, err = Open(dir)
+	must(t, err)
+	defer ix.Close()
+	if n, _ := ix.Count(); n != uint64(len(docs)) {
+		t.Errorf("count after reopen = %d, want %d", n, len(docs))
+	}
+	if cp, _ := ix.Checkpoint(); cp != uint64(len(docs)) {
+		t.Errorf("checkpoint after reopen = %d", cp)
 	}
 }

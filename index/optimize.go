@@ -1,0 +1,45 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+)
+
+// Optimize merges each shard into a single segment, all shards at once.
+// Scorch's background merging keeps a tier of segments of growing sizes
+// (a million documents end up in some twenty segments per shard), and every
+// query pays per segment; after a bulk build such as a reindex, one
+// segment per shard makes queries markedly faster. Searches keep working
+// while it runs; it returns when the merges are done or ctx is cancelled.
+func (ix *Index) Optimize(ctx context.Context) error {
+	errs := make([]error, len(ix.shards))
+	var wg sync.WaitGroup
+	for i, s := range ix.shards {
+		adv, err := s.Advanced()
+		if err != nil {
+			return fmt.Errorf("optimize %s shard %d: %w", ix.dir, i, err)
+		}
+		sc, ok := adv.(*scorch.Scorch)
+		if !ok {
+			return fmt.Errorf("optimize %s shard %d: not a scorch index (%T)", ix.dir, i, adv)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			opts := mergeplan.SingleSegmentMergePlanOptions
+			if err := sc.ForceMerge(ctx, &opts); err != nil {
+				errs[i] = fmt.Errorf("optimize %s shard %d: %w", ix.dir, i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
