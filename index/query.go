@@ -272,6 +272,9 @@ func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 		for i := range q.Disjuncts {
 			q.Disjuncts[i] = rewriteWith(q.Disjuncts[i], langs, native)
 		}
+		if f := flattenWords(q); f != nil {
+			return f
+		}
 	case *query.MatchQuery:
 		f, _ := canonicalField(q.FieldVal)
 		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" {
@@ -368,4 +371,31 @@ func expand(field string, langs []string, boost float64, mk func(field string) q
 		return ds[0]
 	}
 	return query.NewDisjunctionQuery(ds)
+}
+
+// flattenWords turns a disjunction of plain word queries ("bank rates")
+// into one textQuery over all the words, whose searcher is a single flat
+// disjunction of every (field, word) posting list instead of a
+// disjunction of per-word disjunctions: one merge step per hit instead of
+// two. It returns nil when the disjunction holds anything else.
+func flattenWords(q *query.DisjunctionQuery) query.Query {
+	if len(q.Disjuncts) < 2 || q.Min > 1 || q.Boost() != 1 {
+		return nil
+	}
+	var words []string
+	var first *textQuery
+	for _, d := range q.Disjuncts {
+		t, ok := d.(*textQuery)
+		if !ok || t.Operator != query.MatchQueryOperatorOr || t.BoostVal != 1 {
+			return nil
+		}
+		if first == nil {
+			first = t
+		} else if t.Field != first.Field {
+			return nil
+		}
+		words = append(words, t.Text)
+	}
+	return &textQuery{Text: strings.Join(words, " "), Field: first.Field, Langs: first.Langs,
+		Operator: query.MatchQueryOperatorOr, BoostVal: 1, flat: true}
 }

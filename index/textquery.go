@@ -26,6 +26,7 @@ type textQuery struct {
 	Langs    []string
 	Operator query.MatchQueryOperator
 	BoostVal float64
+	flat     bool // one disjunction over every field and word (see flattenWords)
 }
 
 // MarshalJSON renders the query for logs and explanations.
@@ -68,6 +69,27 @@ func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 			boost float64
 		}{{titleField(a), q.BoostVal * titleBoost}, {bodyField(a), q.BoostVal}} {
 			if (q.Field == fieldTitle && f.name != titleField(a)) || (q.Field == fieldBody && f.name != bodyField(a)) {
+				continue
+			}
+			if q.flat {
+				for _, t := range terms {
+					ts, err := searcher.NewTermSearcherBytes(ctx, r, t, f.name, f.boost, options)
+					if err != nil {
+						closeAll(fields)
+						if absent != nil {
+							_ = absent.Close()
+						}
+						return nil, err
+					}
+					switch {
+					case ts.Count() > 0:
+						fields = append(fields, ts)
+					case absent == nil:
+						absent = ts
+					default:
+						_ = ts.Close()
+					}
+				}
 				continue
 			}
 			s, empty, err := q.fieldSearcher(ctx, r, options, f.name, f.boost, terms)
