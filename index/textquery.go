@@ -47,6 +47,25 @@ func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 			_ = s.Close()
 		}
 	}
+	fail := func(err error) (search.Searcher, error) {
+		closeAll(fields)
+		if absent != nil {
+			_ = absent.Close()
+		}
+		return nil, err
+	}
+	// keep takes a searcher that can match, or an empty one to hold on
+	// to (the first) or close.
+	keep := func(s, empty search.Searcher) {
+		switch {
+		case s != nil:
+			fields = append(fields, s)
+		case empty != nil && absent == nil:
+			absent = empty
+		case empty != nil:
+			_ = empty.Close()
+		}
+	}
 	for _, a := range q.Langs {
 		analyzer := m.AnalyzerNamed(analyzerName(a))
 		if analyzer == nil {
@@ -71,43 +90,27 @@ func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 			if (q.Field == fieldTitle && f.name != titleField(a)) || (q.Field == fieldBody && f.name != bodyField(a)) {
 				continue
 			}
+			// Flat: every (field, word) posting list straight under the
+			// one disjunction; otherwise a searcher per field.
 			if q.flat {
 				for _, t := range terms {
 					ts, err := searcher.NewTermSearcherBytes(ctx, r, t, f.name, f.boost, options)
 					if err != nil {
-						closeAll(fields)
-						if absent != nil {
-							_ = absent.Close()
-						}
-						return nil, err
+						return fail(err)
 					}
-					switch {
-					case ts.Count() > 0:
-						fields = append(fields, ts)
-					case absent == nil:
-						absent = ts
-					default:
-						_ = ts.Close()
+					if ts.Count() > 0 {
+						keep(ts, nil)
+					} else {
+						keep(nil, ts)
 					}
 				}
 				continue
 			}
 			s, empty, err := q.fieldSearcher(ctx, r, options, f.name, f.boost, terms)
 			if err != nil {
-				closeAll(fields)
-				if absent != nil {
-					_ = absent.Close()
-				}
-				return nil, err
+				return fail(err)
 			}
-			switch {
-			case s != nil:
-				fields = append(fields, s)
-			case empty != nil && absent == nil:
-				absent = empty
-			case empty != nil:
-				_ = empty.Close()
-			}
+			keep(s, empty)
 		}
 	}
 	if len(fields) > 0 && absent != nil {
