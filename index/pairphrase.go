@@ -65,19 +65,15 @@ func newPairPhraseSearcher(ctx context.Context, r index.IndexReader, field strin
 		opened = append(opened, ts)
 		termSearchers = append(termSearchers, ts)
 	}
-	join := func(ss []search.Searcher) (search.Searcher, error) {
-		if len(ss) == 1 {
-			return ss[0], nil
-		}
-		return searcher.NewConjunctionSearcher(ctx, r, ss, options)
-	}
-	ps, err := join(pairSearchers)
+	ps, err := combine(ctx, r, options, pairSearchers, true)
 	if err != nil {
-		return fail(err)
+		closeSearchers(termSearchers) // combine closed the pairs
+		return nil, err
 	}
-	ts, err := join(termSearchers)
+	ts, err := combine(ctx, r, options, termSearchers, true)
 	if err != nil {
-		return fail(err)
+		_ = ps.Close()
+		return nil, err
 	}
 	return &pairPhraseSearcher{pairs: ps, terms: ts, field: field, phrase: phrase, pos: map[string][]uint64{}}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -34,168 +35,157 @@ func (q *textQuery) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"syndex_text": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
 }
 
-// Searcher implements query.Query.
-func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	var fields []search.Searcher
-	// absent keeps one searcher of a term missing from the index: a
-	// query for it must match nothing. Bleve's MatchNoneSearcher would not
-	// do, since query-string conjunctions skip it (it stands for a text
-	// that analysed to no terms at all, like a lone stop word).
-	var absent search.Searcher
-	closeAll := func(ss []search.Searcher) {
-		for _, s := range ss {
-			_ = s.Close()
-		}
-	}
-	fail := func(err error) (search.Searcher, error) {
-		closeAll(fields)
-		if absent != nil {
-			_ = absent.Close()
-		}
-		return nil, err
-	}
-	// keep takes a searcher that can match, or an empty one to hold on
-	// to (the first) or close.
-	keep := func(s, empty search.Searcher) {
-		switch {
-		case s != nil:
-			fields = append(fields, s)
-		case empty != nil && absent == nil:
-			absent = empty
-		case empty != nil:
-			_ = empty.Close()
-		}
-	}
-	for _, a := range q.Langs {
-		analyzer := m.AnalyzerNamed(analyzerName(a))
-		if analyzer == nil {
-			continue
-		}
-		tokens := analyzer.Analyze([]byte(q.Text))
-		if len(tokens) == 0 {
-			continue
-		}
-		terms := make([][]byte, 0, len(tokens))
-		seen := map[string]bool{}
-		for _, t := range tokens {
-			if !seen[string(t.Term)] {
-				seen[string(t.Term)] = true
-				terms = append(terms, t.Term)
-			}
-		}
-		for _, f := range []struct {
-			name  string
-			boost float64
-		}{{titleField(a), q.BoostVal * titleBoost}, {bodyField(a), q.BoostVal}} {
-			if (q.Field == fieldTitle && f.name != titleField(a)) || (q.Field == fieldBody && f.name != bodyField(a)) {
-				continue
-			}
-			// Flat: every (field, word) posting list straight under the
-			// one disjunction; otherwise a searcher per field.
-			if q.flat {
-				for _, t := range terms {
-					ts, err := searcher.NewTermSearcherBytes(ctx, r, t, f.name, f.boost, options)
-					if err != nil {
-						return fail(err)
-					}
-					if ts.Count() > 0 {
-						keep(ts, nil)
-					} else {
-						keep(nil, ts)
-					}
-				}
-				continue
-			}
-			s, empty, err := q.fieldSearcher(ctx, r, options, f.name, f.boost, terms)
-			if err != nil {
-				return fail(err)
-			}
-			keep(s, empty)
-		}
-	}
-	if len(fields) > 0 && absent != nil {
-		_ = absent.Close()
-	}
-	switch len(fields) {
-	case 0:
-		if absent != nil {
-			return absent, nil
-		}
-		return searcher.NewMatchNoneSearcher(r)
-	case 1:
-		return fields[0], nil
-	}
-	s, err := searcher.NewDisjunctionSearcher(ctx, r, fields, 1, options)
-	if err != nil {
-		closeAll(fields)
-		return nil, err
-	}
-	return s, nil
-}
-
-// fieldSearcher matches terms in one field. It returns a nil searcher
-// when the field cannot match (no term present for OR, a term missing for
-// AND), together with an empty searcher the caller may keep or close.
-func (q *textQuery) fieldSearcher(ctx context.Context, r index.IndexReader, options search.SearcherOptions,
-	field string, boost float64, terms [][]byte) (s, empty search.Searcher, err error) {
-	var ss []search.Searcher
-	closeAll := func() {
-		for _, s := range ss {
-			_ = s.Close()
-		}
-	}
-	for _, t := range terms {
-		ts, err := searcher.NewTermSearcherBytes(ctx, r, t, field, boost, options)
-		if err != nil {
-			closeAll()
-			return nil, nil, err
-		}
-		if ts.Count() == 0 {
-			if q.Operator == query.MatchQueryOperatorAnd {
-				closeAll()
-				return nil, ts, nil
-			}
-			if empty == nil {
-				empty = ts
-			} else {
-				_ = ts.Close()
-			}
-			continue
-		}
-		ss = append(ss, ts)
-	}
-	if len(ss) > 0 && empty != nil {
-		_ = empty.Close()
-		empty = nil
-	}
-	switch {
-	case len(ss) == 0:
-		return nil, empty, nil
-	case len(ss) == 1:
-		return ss[0], nil, nil
-	case q.Operator == query.MatchQueryOperatorAnd:
-		s, err = searcher.NewConjunctionSearcher(ctx, r, ss, options)
-	default:
-		s, err = searcher.NewDisjunctionSearcher(ctx, r, ss, 1, options)
-	}
-	if err != nil {
-		closeAll()
-	}
-	return s, nil, err
-}
-
 // SetBoost implements query.BoostableQuery.
 func (q *textQuery) SetBoost(b float64) { q.BoostVal = b }
 
 // Boost implements query.BoostableQuery.
 func (q *textQuery) Boost() float64 { return q.BoostVal }
 
+// Searcher implements query.Query.
+func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	var out []search.Searcher
+	words := false
+	for _, a := range q.Langs {
+		analyzer := m.AnalyzerNamed(analyzerName(a))
+		if analyzer == nil {
+			continue
+		}
+		terms := uniqueTerms(analyzer.Analyze([]byte(q.Text)))
+		if len(terms) == 0 {
+			continue
+		}
+		words = true
+		for _, f := range textFields(a, q.Field, q.BoostVal) {
+			if q.flat {
+				// Every (field, word) posting list straight under the
+				// one disjunction.
+				ss, err := presentTerms(ctx, r, options, f.name, f.boost, terms, false)
+				if err != nil {
+					closeSearchers(out)
+					return nil, err
+				}
+				out = append(out, ss...)
+				continue
+			}
+			ss, err := presentTerms(ctx, r, options, f.name, f.boost, terms, q.Operator == query.MatchQueryOperatorAnd)
+			if err != nil {
+				closeSearchers(out)
+				return nil, err
+			}
+			if len(ss) == 0 {
+				continue
+			}
+			s, err := combine(ctx, r, options, ss, q.Operator == query.MatchQueryOperatorAnd)
+			if err != nil {
+				closeSearchers(out)
+				return nil, err
+			}
+			out = append(out, s)
+		}
+	}
+	if !words {
+		// The text analysed to nothing (only stop words): Bleve's
+		// match-none, which query-string clauses ignore.
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	return combine(ctx, r, options, out, false)
+}
+
+// textField is one field a text or phrase query reads, with the pair
+// field that accelerates phrases in it.
+type textField struct {
+	name, pairs string
+	boost       float64
+}
+
+// textFields lists the title and/or body fields of language a that a
+// query on field (fieldTitle, fieldBody or "" for both) reads, titles
+// boosted.
+func textFields(a, field string, boost float64) []textField {
+	var fs []textField
+	if field != fieldBody {
+		fs = append(fs, textField{titleField(a), titlePairsField(a), boost * titleBoost})
+	}
+	if field != fieldTitle {
+		fs = append(fs, textField{bodyField(a), pairsField(a), boost})
+	}
+	return fs
+}
+
+// uniqueTerms returns the distinct terms of a token stream, in order.
+func uniqueTerms(tokens analysis.TokenStream) [][]byte {
+	terms := make([][]byte, 0, len(tokens))
+	seen := map[string]bool{}
+	for _, t := range tokens {
+		if !seen[string(t.Term)] {
+			seen[string(t.Term)] = true
+			terms = append(terms, t.Term)
+		}
+	}
+	return terms
+}
+
+// presentTerms opens term searchers for the terms the field's dictionary
+// holds. With all set it returns none unless every term is present.
+func presentTerms(ctx context.Context, r index.IndexReader, options search.SearcherOptions,
+	field string, boost float64, terms [][]byte, all bool) ([]search.Searcher, error) {
+	var ss []search.Searcher
+	for _, t := range terms {
+		ts, err := searcher.NewTermSearcherBytes(ctx, r, t, field, boost, options)
+		if err != nil {
+			closeSearchers(ss)
+			return nil, err
+		}
+		if ts.Count() > 0 {
+			ss = append(ss, ts)
+			continue
+		}
+		_ = ts.Close()
+		if all {
+			closeSearchers(ss)
+			return nil, nil
+		}
+	}
+	return ss, nil
+}
+
+// combine joins searchers into one: a conjunction (all) or disjunction,
+// the searcher itself when alone, and for none a searcher that matches
+// nothing — not Bleve's MatchNoneSearcher, which query-string clauses skip
+// (it stands for a text that analysed to no terms), so that "+bank +zzz"
+// finds nothing when zzz is in no document.
+func combine(ctx context.Context, r index.IndexReader, options search.SearcherOptions, ss []search.Searcher, all bool) (search.Searcher, error) {
+	var s search.Searcher
+	var err error
+	switch {
+	case len(ss) == 0:
+		return searcher.NewTermSearcher(ctx, r, "\x00", bodyField(fallbackAnalysis), 0, options)
+	case len(ss) == 1:
+		return ss[0], nil
+	case all:
+		s, err = searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	default:
+		s, err = searcher.NewDisjunctionSearcher(ctx, r, ss, 1, options)
+	}
+	if err != nil {
+		closeSearchers(ss)
+		return nil, err
+	}
+	return s, nil
+}
+
+func closeSearchers(ss []search.Searcher) {
+	for _, s := range ss {
+		_ = s.Close()
+	}
+}
+
 // phraseQuery is a phrase over the per-language title and body fields,
-// answered through the word-pair fields (see pairs.go): in each language
-// whose pair field holds every pair of the phrase, a conjunction of those
-// pairs' postings (which adds nothing to the score) with Bleve's positional
-// phrase query on the title and on the body, which gives the score and the
-// highlighted positions. A one-word "phrase" is the positional query alone.
+// answered through the word-pair fields (see pairs.go): in each field
+// whose pair field holds every pair of the phrase, a two-word phrase is
+// its pair's postings and a longer one is checked by position only in the
+// documents holding all its pairs (pairPhraseSearcher). A one-word
+// "phrase" is Bleve's phrase query (a term).
 type phraseQuery struct {
 	Text     string
 	Field    string // fieldTitle, fieldBody or "" for both
@@ -217,61 +207,29 @@ func (q *phraseQuery) Boost() float64 { return q.BoostVal }
 // Searcher implements query.Query.
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	var out []search.Searcher
-	closeAll := func(ss []search.Searcher) {
-		for _, s := range ss {
-			if s != nil {
-				_ = s.Close()
-			}
-		}
-	}
 	for _, a := range q.Langs {
 		var pairs [][]byte
 		if pa := m.AnalyzerNamed(pairsAnalyzerName(a)); pa != nil {
-			seen := map[string]bool{}
-			for _, t := range pa.Analyze([]byte(q.Text)) {
-				if !seen[string(t.Term)] {
-					seen[string(t.Term)] = true
-					pairs = append(pairs, t.Term)
-				}
-			}
+			pairs = uniqueTerms(pa.Analyze([]byte(q.Text)))
 		}
-		for _, f := range []struct {
-			name, pairs string
-			boost       float64
-		}{{titleField(a), titlePairsField(a), q.BoostVal * titleBoost}, {bodyField(a), pairsField(a), q.BoostVal}} {
-			if (q.Field == fieldTitle && f.name != titleField(a)) || (q.Field == fieldBody && f.name != bodyField(a)) {
-				continue
-			}
+		for _, f := range textFields(a, q.Field, q.BoostVal) {
 			missing, err := anyTermMissing(ctx, r, f.pairs, pairs)
 			if err != nil {
-				closeAll(out)
+				closeSearchers(out)
 				return nil, err
 			}
 			if missing {
 				continue
 			}
-			s, err := q.fieldSearcher(ctx, r, m, options, a, f.name, f.pairs, f.boost, pairs)
+			s, err := q.fieldSearcher(ctx, r, m, options, a, f, pairs)
 			if err != nil {
-				closeAll(out)
+				closeSearchers(out)
 				return nil, err
 			}
 			out = append(out, s)
 		}
 	}
-	switch len(out) {
-	case 0:
-		// Words were given but no field holds the phrase: match
-		// nothing, and not by a MatchNoneSearcher, which query-string
-		// conjunctions skip (see textQuery).
-		return searcher.NewTermSearcher(ctx, r, "\x00", bodyField(fallbackAnalysis), 0, options)
-	case 1:
-		return out[0], nil
-	}
-	s, err := searcher.NewDisjunctionSearcher(ctx, r, out, 1, options)
-	if err != nil {
-		closeAll(out)
-	}
-	return s, err
+	return combine(ctx, r, options, out, false)
 }
 
 // anyTermMissing reports whether a term is absent from field.
@@ -290,11 +248,9 @@ func anyTermMissing(ctx context.Context, r index.IndexReader, field string, term
 	return false, nil
 }
 
-// fieldSearcher is the phrase in one field: a two-word phrase is its
-// pair, a longer one is checked by position in the documents holding all
-// its pairs, a one-word phrase is Bleve's phrase query (a term).
+// fieldSearcher is the phrase in one field.
 func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
-	a, field, pairField string, boost float64, pairs [][]byte) (search.Searcher, error) {
+	a string, f textField, pairs [][]byte) (search.Searcher, error) {
 	var phrase []phraseTerm
 	if an := m.AnalyzerNamed(analyzerName(a)); an != nil {
 		toks := an.Analyze([]byte(q.Text))
@@ -305,11 +261,11 @@ func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m 
 	switch {
 	case len(pairs) == 0 || len(phrase) < 2:
 		pq := query.NewMatchPhraseQuery(q.Text)
-		pq.SetField(field)
-		pq.SetBoost(boost)
+		pq.SetField(f.name)
+		pq.SetBoost(f.boost)
 		return pq.Searcher(ctx, r, m, options)
 	case len(phrase) == 2:
-		return searcher.NewTermSearcherBytes(ctx, r, pairs[0], pairField, boost, options)
+		return searcher.NewTermSearcherBytes(ctx, r, pairs[0], f.pairs, f.boost, options)
 	}
-	return newPairPhraseSearcher(ctx, r, field, phrase, pairs, pairField, boost, options)
+	return newPairPhraseSearcher(ctx, r, f.name, phrase, pairs, f.pairs, f.boost, options)
 }
