@@ -33,9 +33,19 @@ type CorpusScore struct {
 	// annotated pages); a title equal to the whole truth counts too.
 	HeadPages    int
 	HeadAccuracy float64
-	MsPerPage    float64 // mean wall time of Extract
-	ArticleRate  float64 // share of pages classified as articles
-	Failed       int     // pages Extract returned an error for
+	// AuthorPages counts pages with author truth; AuthorAccuracy is the
+	// share whose extracted author names the same people (word sets equal,
+	// order and "and"/commas aside).
+	AuthorPages    int
+	AuthorAccuracy float64
+	// Metric names how Precision, Recall and F1 were computed: "shingles"
+	// (word 4-grams against a whole true body, mean over pages) or
+	// "segments" (text snippets that must / must not appear, summed over
+	// pages, the trafilatura benchmark's way).
+	Metric      string
+	MsPerPage   float64 // mean wall time of Extract
+	ArticleRate float64 // share of pages classified as articles
+	Failed      int     // pages Extract returned an error for
 }
 
 // EvalScores is the result of EvalCorpus, one entry per corpus found.
@@ -48,6 +58,11 @@ type evalPage struct {
 	file, url, body, title string
 	head                   string    // the headline's first block, when the truth has blocks
 	published              time.Time // zero when unknown
+	authors                []string  // nil when the truth has no author
+	// with and without are segment truth (trafilatura's benchmark): text
+	// that must appear in the extraction and boilerplate that must not.
+	// When either is set, body is unused.
+	with, without []string
 }
 
 // ErrNoCorpus is returned when a directory holds no corpus EvalCorpus reads.
@@ -85,7 +100,11 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 			return out, err
 		}
 		out.Corpora = append(out.Corpora, cs)
-		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\texact=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
+		acc := "exact"
+		if cs.Metric == "segments" {
+			acc = "segments-accuracy"
+		}
+		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\t%s=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, acc, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
 		if cs.TitlePages > 0 {
 			fmt.Fprintf(w, "\ttitle=%.3f(%d)", cs.TitleAccuracy, cs.TitlePages)
 		}
@@ -94,6 +113,9 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 		}
 		if cs.DatePages > 0 {
 			fmt.Fprintf(w, "\tdate=%.3f(%d)", cs.DateAccuracy, cs.DatePages)
+		}
+		if cs.AuthorPages > 0 {
+			fmt.Fprintf(w, "\tauthor=%.3f(%d)", cs.AuthorAccuracy, cs.AuthorPages)
 		}
 		if cs.Failed > 0 {
 			fmt.Fprintf(w, "\tfailed=%d", cs.Failed)
@@ -104,6 +126,9 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 }
 
 func isCorpus(dir string) bool {
+	if isTrafilaturaCorpus(dir) || isReadabilityCorpus(dir) {
+		return true
+	}
 	if _, err := os.Stat(filepath.Join(dir, "ground-truth.json")); err == nil {
 		return true
 	}
@@ -113,6 +138,12 @@ func isCorpus(dir string) bool {
 }
 
 func loadCorpus(dir string) ([]evalPage, error) {
+	switch {
+	case isTrafilaturaCorpus(dir):
+		return loadTrafilatura(dir)
+	case isReadabilityCorpus(dir):
+		return loadReadability(dir)
+	}
 	gtPath := filepath.Join(dir, "ground-truth.json")
 	if b, err := os.ReadFile(gtPath); err == nil {
 		var gt map[string]struct {
@@ -143,15 +174,16 @@ func loadCorpus(dir string) ([]evalPage, error) {
 		line++
 		// Fundus fields, with the L3S-GN1 names as alternatives.
 		var m struct {
-			HTML      string `json:"html"`
-			Original  string `json:"original"`
-			Annotated string `json:"annotated"`
-			URL       string `json:"url"`
-			Title     string `json:"title"`
-			Headline  string `json:"headline"`
-			Published string `json:"publishing_date"`
-			Body      string `json:"body_text"`
-			FullText  string `json:"fulltext"`
+			HTML      string       `json:"html"`
+			Original  string       `json:"original"`
+			Annotated string       `json:"annotated"`
+			URL       string       `json:"url"`
+			Title     string       `json:"title"`
+			Headline  string       `json:"headline"`
+			Published string       `json:"publishing_date"`
+			Authors   truthAuthors `json:"authors"`
+			Body      string       `json:"body_text"`
+			FullText  string       `json:"fulltext"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
@@ -162,6 +194,7 @@ func loadCorpus(dir string) ([]evalPage, error) {
 			body:  firstNonEmpty(m.Body, m.FullText),
 			title: firstNonEmpty(m.Title, m.Headline),
 		}
+		p.authors = m.Authors
 		if m.Annotated != "" && p.title != "" {
 			ann, err := readMaybeGzip(filepath.Join(dir, m.Annotated))
 			if err != nil {
@@ -171,12 +204,7 @@ func loadCorpus(dir string) ([]evalPage, error) {
 				p.head = blocks[0]
 			}
 		}
-		for _, layout := range []string{"2006-01-02 15:04:05.999999Z07:00", "2006-01-02 15:04:05.999999"} {
-			if t, err := time.Parse(layout, m.Published); err == nil {
-				p.published = t
-				break
-			}
-		}
+		p.published = parseTruthDate(m.Published)
 		pages = append(pages, p)
 	}
 	if err := sc.Err(); err != nil {
@@ -190,7 +218,8 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	ex := New(Options{})
 	scores := make([]PageScore, 0, len(pages))
 	var elapsed time.Duration
-	var titleOK, headOK, dateOK, articles int
+	var titleOK, headOK, dateOK, authorOK, articles int
+	var segTP, segFN, segFP, segTN int
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return cs, err
@@ -211,7 +240,18 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 				articles++
 			}
 		}
-		scores = append(scores, ScorePage(p.body, predicted))
+		if p.with != nil || p.without != nil {
+			tp, fn, fp, tn := segmentCounts(p.with, p.without, predicted)
+			segTP, segFN, segFP, segTN = segTP+tp, segFN+fn, segFP+fp, segTN+tn
+		} else {
+			scores = append(scores, ScorePage(p.body, predicted))
+		}
+		if len(p.authors) > 0 {
+			cs.AuthorPages++
+			if err == nil && sameAuthors(p.authors, res.Article.Author) {
+				authorOK++
+			}
+		}
 		if p.title != "" {
 			cs.TitlePages++
 			if err == nil && sameTitle(p.title, res.Article.Title) {
@@ -231,7 +271,19 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 			}
 		}
 	}
+	cs.Metric = "shingles"
 	cs.Precision, cs.Recall, cs.F1, cs.Accuracy = Totals(scores)
+	if len(scores) == 0 && segTP+segFN+segFP+segTN > 0 {
+		// Summed over pages (micro-average), as trafilatura's benchmark does.
+		cs.Metric = "segments"
+		cs.Precision = ratio(segTP, segTP+segFP)
+		cs.Recall = ratio(segTP, segTP+segFN)
+		cs.F1 = ratio(2*segTP, 2*segTP+segFP+segFN)
+		cs.Accuracy = ratio(segTP+segTN, segTP+segFN+segFP+segTN)
+	}
+	if cs.AuthorPages > 0 {
+		cs.AuthorAccuracy = float64(authorOK) / float64(cs.AuthorPages)
+	}
 	if len(pages) > 0 {
 		cs.MsPerPage = float64(elapsed.Microseconds()) / 1000 / float64(len(pages))
 		cs.ArticleRate = float64(articles) / float64(len(pages))
@@ -246,6 +298,13 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 		cs.DateAccuracy = float64(dateOK) / float64(cs.DatePages)
 	}
 	return cs, nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
 }
 
 func readMaybeGzip(path string) ([]byte, error) {

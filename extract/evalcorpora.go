@@ -1,0 +1,226 @@
+package extract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// This file reads the two corpus layouts whose truth is not one whole
+// body per page: trafilatura's evaluation set (segments that must and
+// must not appear, plus title/author/date) and Mozilla Readability's test
+// pages (the expected article as HTML, plus metadata).
+
+// isTrafilaturaCorpus reports whether dir has trafilatura's evaldata.json.
+func isTrafilaturaCorpus(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "evaldata.json"))
+	return err == nil
+}
+
+// isReadabilityCorpus reports whether dir has Readability's layout:
+// pages/<case>/{source.html[.gz], expected.html[.gz], expected-metadata.json}.
+func isReadabilityCorpus(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "pages", "*", "expected-metadata.json"))
+	return len(m) > 0
+}
+
+// loadTrafilatura reads evaldata.json: {url: {file, with[], without[],
+// title?, author?, date?}} with the pages under html/<file>[.gz].
+func loadTrafilatura(dir string) ([]evalPage, error) {
+	path := filepath.Join(dir, "evaldata.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval extract: %w", err)
+	}
+	var data map[string]struct {
+		File    string       `json:"file"`
+		With    []string     `json:"with"`
+		Without []string     `json:"without"`
+		Title   string       `json:"title"`
+		Author  truthAuthors `json:"author"`
+		Date    string       `json:"date"`
+	}
+	if err := json.Unmarshal(b, &data); err != nil {
+		return nil, fmt.Errorf("eval extract: %s: %w", path, err)
+	}
+	pages := make([]evalPage, 0, len(data))
+	for u, d := range data {
+		if d.File == "" {
+			return nil, fmt.Errorf("eval extract: %s: entry %s has no file", path, u)
+		}
+		file := filepath.Join(dir, "html", d.File)
+		if _, err := os.Stat(file + ".gz"); err == nil {
+			file += ".gz"
+		}
+		p := evalPage{file: file, url: u, title: d.Title, with: d.With, without: d.Without}
+		p.authors = d.Author
+		p.published = parseTruthDate(d.Date)
+		pages = append(pages, p)
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].file < pages[j].file })
+	return pages, nil
+}
+
+// loadReadability reads Readability's test pages; the body truth is the
+// text of expected.html.
+func loadReadability(dir string) ([]evalPage, error) {
+	metas, err := filepath.Glob(filepath.Join(dir, "pages", "*", "expected-metadata.json"))
+	if err != nil {
+		return nil, fmt.Errorf("eval extract: %w", err)
+	}
+	sort.Strings(metas)
+	pages := make([]evalPage, 0, len(metas))
+	for _, mp := range metas {
+		caseDir := filepath.Dir(mp)
+		b, err := os.ReadFile(mp)
+		if err != nil {
+			return nil, fmt.Errorf("eval extract: %w", err)
+		}
+		var m struct {
+			Title         string `json:"title"`
+			Byline        string `json:"byline"`
+			PublishedTime string `json:"publishedTime"`
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("eval extract: %s: %w", mp, err)
+		}
+		src := firstExisting(filepath.Join(caseDir, "source.html.gz"), filepath.Join(caseDir, "source.html"))
+		exp := firstExisting(filepath.Join(caseDir, "expected.html.gz"), filepath.Join(caseDir, "expected.html"))
+		if src == "" || exp == "" {
+			return nil, fmt.Errorf("eval extract: %s: missing source.html or expected.html", caseDir)
+		}
+		eb, err := readMaybeGzip(exp)
+		if err != nil {
+			return nil, fmt.Errorf("eval extract: %w", err)
+		}
+		doc, err := html.Parse(bytes.NewReader(eb))
+		if err != nil {
+			return nil, fmt.Errorf("eval extract: %s: %w", exp, err)
+		}
+		p := evalPage{file: src, title: m.Title, body: nodeText(doc), published: parseTruthDate(m.PublishedTime)}
+		if by := strings.TrimSpace(m.Byline); by != "" {
+			p.authors = splitTruthAuthors(by)
+		}
+		pages = append(pages, p)
+	}
+	return pages, nil
+}
+
+func firstExisting(paths ...string) string {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// parseTruthDate reads the date formats the corpora use: RFC 3339, a bare
+// date, Python's str(datetime); zero when s is empty or none fits.
+func parseTruthDate(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999Z07:00", "2006-01-02 15:04:05.999999", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// truthAuthors is an author truth given as a JSON string or array.
+type truthAuthors []string
+
+func (a *truthAuthors) UnmarshalJSON(b []byte) error {
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*a = list
+		return nil
+	}
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("author: want a string or a list of strings: %w", err)
+	}
+	if s != nil {
+		*a = splitTruthAuthors(*s)
+	}
+	return nil
+}
+
+// splitTruthAuthors reads an author truth: a Python list literal
+// ("['A', 'B']", Fundus) or one string naming one or more people.
+func splitTruthAuthors(s string) []string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		var out []string
+		for _, part := range strings.Split(s[1:len(s)-1], ",") {
+			part = strings.Trim(strings.TrimSpace(part), `'"`)
+			if part != "" {
+				out = append(out, part)
+			}
+		}
+		return out
+	}
+	if s == "" || s == "None" {
+		return nil
+	}
+	return []string{s}
+}
+
+// authorConnectors are words that join or introduce names in a byline
+// and say nothing about who wrote the piece.
+var authorConnectors = map[string]bool{"and": true, "und": true, "et": true, "y": true, "e": true, "i": true, "by": true, "von": true, "par": true, "por": true, "de": true}
+
+// sameAuthors reports whether got names the same people as truth: the sets
+// of lower-cased words are equal once connectors ("and", "by") are dropped,
+// so order, commas and "A and B" vs "A, B" do not count.
+func sameAuthors(truth []string, got string) bool {
+	set := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, t := range Tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))) {
+			if !authorConnectors[t] {
+				m[t] = true
+			}
+		}
+		return m
+	}
+	a, b := set(strings.Join(truth, " ")), set(got)
+	if len(a) == 0 || len(a) != len(b) {
+		return false
+	}
+	for t := range a {
+		if !b[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// segmentCounts scores one page the trafilatura way: a with-segment found
+// in the whitespace-normalised text is a true positive (else a false
+// negative); a without-segment found is a false positive (else a true
+// negative).
+func segmentCounts(with, without []string, text string) (tp, fn, fp, tn int) {
+	norm := collapseSpace(text)
+	for _, s := range with {
+		if strings.Contains(norm, collapseSpace(s)) {
+			tp++
+		} else {
+			fn++
+		}
+	}
+	for _, s := range without {
+		if strings.Contains(norm, collapseSpace(s)) {
+			fp++
+		} else {
+			tn++
+		}
+	}
+	return
+}
