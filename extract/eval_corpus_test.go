@@ -22,12 +22,17 @@ func TestEvalCorpus(t *testing.T) {
 		minF1    float64
 		minTitle float64 // 0: no title truth
 		minHead  float64 // 0: no headline blocks
+		minDate  float64 // 0: not checked
+		minAuth  float64 // 0: not checked
 	}{
 		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.968},
 		// The Fundus title floor is the general rules only (0.907): no
 		// site profiles, none of which may be fitted to this corpus (what a
 		// fitted table would reach: TestTitleProfileSplit).
-		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.90},
+		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.90, minDate: 0.98, minAuth: 0.86},
+		// Segment metric (trafilatura's): F1 over must/must-not snippets.
+		{corpus: "trafilatura-eval", pages: 990, minF1: 0.90, minTitle: 0.81, minDate: 0.82, minAuth: 0.53},
+		{corpus: "readability-test-pages", pages: 130, minF1: 0.91, minTitle: 0.77, minDate: 0.90, minAuth: 0.71},
 		{corpus: "l3s-gn1", pages: 621, minF1: 0.81, minTitle: 0.69, minHead: 0.78},
 	}
 	for _, tc := range tests {
@@ -46,6 +51,9 @@ func TestEvalCorpus(t *testing.T) {
 			}
 			if cs.TitleAccuracy < tc.minTitle {
 				t.Errorf("title accuracy %.3f, want >= %.3f", cs.TitleAccuracy, tc.minTitle)
+			}
+			if cs.DateAccuracy < tc.minDate || cs.AuthorAccuracy < tc.minAuth {
+				t.Errorf("date %.3f author %.3f, want >= %.3f and %.3f", cs.DateAccuracy, cs.AuthorAccuracy, tc.minDate, tc.minAuth)
 			}
 			if cs.HeadAccuracy < tc.minHead {
 				t.Errorf("title-head accuracy %.3f, want >= %.3f", cs.HeadAccuracy, tc.minHead)

@@ -1,0 +1,153 @@
+package extract
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// articlePage is a small news page written for these tests.
+const articlePage = `<!doctype html><html lang="en"><head><title>Harbour reopens after storm | Coast Courier</title>
+<meta property="og:title" content="Harbour reopens after storm">
+<meta name="author" content="Mara Quill">
+<meta property="article:published_time" content="2024-03-05T08:00:00+01:00"></head>
+<body><nav><a href="/">Home</a> <a href="/sport">Sport</a></nav>
+<article><h1>Harbour reopens after storm</h1>
+<p>The harbour reopened on Tuesday after three days of closure, the port authority said in a statement issued at dawn.</p>
+<p>Fishing boats queued at the entrance while divers checked the quay walls for damage left by the waves.</p>
+<p>Repairs to the northern breakwater will take until the summer, according to engineers working for the council.</p>
+</article><footer>Subscribe to our newsletter for daily updates</footer></body></html>`
+
+func writeGz(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := io.WriteString(zw, content); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEvalCorpusLayouts runs EvalCorpus over tiny corpora in the
+// trafilatura and Readability layouts and checks what it counts.
+func TestEvalCorpusLayouts(t *testing.T) {
+	tests := []struct {
+		name   string
+		build  func(t *testing.T, dir string)
+		metric string
+		f1     float64 // exact expected F1 (segment metric) or minimum (shingles)
+		title  float64
+		date   float64
+		author float64
+	}{
+		{
+			name: "trafilatura",
+			build: func(t *testing.T, dir string) {
+				writeGz(t, filepath.Join(dir, "html", "harbour.html.gz"), articlePage)
+				writeFile(t, filepath.Join(dir, "evaldata.json"), `{
+ "https://courier.example/harbour": {"file": "harbour.html",
+   "with": ["three days of closure", "divers checked the quay walls", "not in the page at all"],
+   "without": ["Subscribe to our newsletter", "Sport"],
+   "title": "Harbour reopens after storm", "author": ["Mara Quill"], "date": "2024-03-05"},
+ "https://courier.example/other": {"file": "harbour.html",
+   "with": ["northern breakwater"], "without": [],
+   "title": "A different headline", "author": "Someone Else", "date": "2023-01-01"}}`)
+			},
+			// with: 3 found of 4 (TP 3, FN 1); without: none found (FP 0).
+			metric: "segments", f1: 6.0 / 7.0, title: 0.5, date: 0.5, author: 0.5,
+		},
+		{
+			name: "readability",
+			build: func(t *testing.T, dir string) {
+				c := filepath.Join(dir, "pages", "harbour")
+				writeGz(t, filepath.Join(c, "source.html.gz"), articlePage)
+				writeGz(t, filepath.Join(c, "expected.html.gz"), `<div><p>The harbour reopened on Tuesday after three days of closure, the port authority said in a statement issued at dawn.</p>
+<p>Fishing boats queued at the entrance while divers checked the quay walls for damage left by the waves.</p>
+<p>Repairs to the northern breakwater will take until the summer, according to engineers working for the council.</p></div>`)
+				writeFile(t, filepath.Join(c, "expected-metadata.json"), `{"title": "Harbour reopens after storm", "byline": "By Mara Quill", "publishedTime": "2024-03-05T07:00:00Z", "lang": "en"}`)
+			},
+			metric: "shingles", f1: 0.9, title: 1, date: 1, author: 1,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tc.build(t, dir)
+			s, err := EvalCorpus(context.Background(), dir, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Corpora) != 1 {
+				t.Fatalf("got %d corpora, want 1", len(s.Corpora))
+			}
+			cs := s.Corpora[0]
+			if cs.Metric != tc.metric {
+				t.Errorf("metric %q, want %q", cs.Metric, tc.metric)
+			}
+			if tc.metric == "segments" && !near(cs.F1, tc.f1) || tc.metric == "shingles" && cs.F1 < tc.f1 {
+				t.Errorf("F1 %.3f, want %.3f", cs.F1, tc.f1)
+			}
+			if !near(cs.TitleAccuracy, tc.title) || !near(cs.DateAccuracy, tc.date) || !near(cs.AuthorAccuracy, tc.author) {
+				t.Errorf("title/date/author = %.2f/%.2f/%.2f, want %.2f/%.2f/%.2f", cs.TitleAccuracy, cs.DateAccuracy, cs.AuthorAccuracy, tc.title, tc.date, tc.author)
+			}
+		})
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+func TestSameAuthors(t *testing.T) {
+	tests := []struct {
+		truth []string
+		got   string
+		want  bool
+	}{
+		{[]string{"Mara Quill"}, "Mara Quill", true},
+		{[]string{"Mara Quill"}, "By Mara Quill", true},
+		{[]string{"Mara Quill", "Tom Reed"}, "Tom Reed and Mara Quill", true},
+		{[]string{"Mara Quill", "Tom Reed"}, "Mara Quill", false},
+		{[]string{"Mara Quill"}, "Mara Quill | Coast Courier", false},
+		{[]string{"Mara Quill"}, "", false},
+	}
+	for _, tc := range tests {
+		if got := sameAuthors(tc.truth, tc.got); got != tc.want {
+			t.Errorf("sameAuthors(%q, %q) = %v, want %v", tc.truth, tc.got, got, tc.want)
+		}
+	}
+}
+
+func TestTruthParsing(t *testing.T) {
+	if got := splitTruthAuthors("['A B', 'C D']"); len(got) != 2 || got[1] != "C D" {
+		t.Errorf("python list: %q", got)
+	}
+	for _, s := range []string{"2024-03-05", "2024-03-05T07:00:00Z", "2024-03-05 07:00:00.123456+00:00"} {
+		if d := parseTruthDate(s); d.Year() != 2024 || d.Day() != 5 {
+			t.Errorf("parseTruthDate(%q) = %v", s, d)
+		}
+	}
+	if !parseTruthDate("March 5").IsZero() {
+		t.Error("unparseable date should be zero")
+	}
+}
