@@ -124,6 +124,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: parse html: %w", in.URL, err)
 	}
+	if fixed := repairRunaway(doc, utf); fixed != nil {
+		e.log.Debug("repaired a malformed </title> that swallowed the page", "url", in.URL)
+		if d, err := html.Parse(bytes.NewReader(fixed)); err == nil {
+			doc = d
+		}
+	}
 	flattenDeep(doc, e.opt.MaxDepth)
 	var base *url.URL
 	if in.URL != "" {
