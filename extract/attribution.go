@@ -144,7 +144,11 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 				continue
 			}
 			src, resolved := resolveOutlet(outlet, text, links, self)
-			if !p.strong && !resolved {
+			// An outlet no link or known name resolves still counts when
+			// the whole closing paragraph is the credit ("Source: SBS"),
+			// named like an organisation, not a phrase ("… from Pexels").
+			closing := i >= n-2 && strings.TrimSpace(strings.Trim(text[loc[1]:], ".)")) == "" && properName(outlet)
+			if !p.strong && !resolved && !closing {
 				continue
 			}
 			line, rest := cutSentence(text, loc[0], loc[1])
@@ -154,15 +158,16 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 	return nil
 }
 
+var dateClauseRE = regexp.MustCompile(`(?i)\s+on\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b).*$`)
+
 var pagePrefixRE = regexp.MustCompile(`(?i)^page\s+\d+\s+of\s+`)
 
 func cleanOutlet(s string) string {
 	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"“”«»„'.:`))
 	s = pagePrefixRE.ReplaceAllString(s, "")
-	// Drop a trailing date clause: "The Pretoria News on January 16, 2008".
-	if i := strings.Index(strings.ToLower(s), " on "); i > 0 {
-		s = s[:i]
-	}
+	// Drop a trailing date clause: "The Pretoria News on January 16, 2008"
+	// (but keep "National Institute on Aging").
+	s = dateClauseRE.ReplaceAllString(s, "")
 	return strings.TrimSpace(s)
 }
 
@@ -207,6 +212,28 @@ func nameShaped(s string) bool {
 		}
 	}
 	return true
+}
+
+// properName reports whether s reads as an organisation's name: at most
+// five words, each capitalised, a connector or domain-like ("Environment
+// Canada", "The Sun-Herald"), with at least one capitalised word.
+func properName(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 5 {
+		return false
+	}
+	capital := false
+	for _, w := range words {
+		r := []rune(w)[0]
+		switch {
+		case unicode.IsUpper(r) || unicode.IsDigit(r) || strings.Contains(w, "."):
+			capital = capital || unicode.IsUpper(r)
+		case nameConnectors[strings.ToLower(w)] && w != "blog" && w != "site" && w != "website":
+		default:
+			return false
+		}
+	}
+	return capital
 }
 
 // link is an anchor of the original page.

@@ -51,6 +51,8 @@ type CorpusScore struct {
 // EvalScores is the result of EvalCorpus, one entry per corpus found.
 type EvalScores struct {
 	Corpora []CorpusScore
+	// Attribution holds corpora of labelled credit lines.
+	Attribution []AttributionScore `json:",omitempty"`
 }
 
 // evalPage is one page with its ground truth.
@@ -91,6 +93,19 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 	}
 	out := &EvalScores{}
 	for _, d := range dirs {
+		if isAttributionCorpus(d) {
+			cases, err := loadAttribution(d)
+			if err != nil {
+				return out, err
+			}
+			as, err := evalAttribution(ctx, filepath.Base(d), cases)
+			if err != nil {
+				return out, err
+			}
+			out.Attribution = append(out.Attribution, as)
+			fmt.Fprintf(w, "%s\tcredit lines read as the credit: %d/%d (%.3f)\tnon-credit lines misread: %d/%d\n", as.Name, as.Found, as.Credits, ratio(as.Found, as.Credits), as.Misread, as.NonCredits)
+			continue
+		}
 		pages, err := loadCorpus(d)
 		if err != nil {
 			return out, err
@@ -126,7 +141,7 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 }
 
 func isCorpus(dir string) bool {
-	if isTrafilaturaCorpus(dir) || isReadabilityCorpus(dir) {
+	if isTrafilaturaCorpus(dir) || isReadabilityCorpus(dir) || isAttributionCorpus(dir) {
 		return true
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ground-truth.json")); err == nil {

@@ -151,3 +151,38 @@ func TestTruthParsing(t *testing.T) {
 		t.Error("unparseable date should be zero")
 	}
 }
+
+// TestEvalAttributionLayout scores labelled credit lines: one credit that
+// must be found, one figure source that must not be read as a credit.
+func TestEvalAttributionLayout(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "credits")
+	closing := `<html><head><title>Storm warning</title></head><body><article><h1>Storm warning</h1>
+<p>Forecasters warned of gales along the whole coast on Wednesday, with gusts above one hundred kilometres an hour.</p>
+<p>Ferries were cancelled and schools in three districts closed early as the wind rose through the afternoon.</p>
+<p>Source: Environment Canada</p></article></body></html>`
+	figure := `<html><head><title>Rents climb</title></head><body><article><h1>Rents climb</h1>
+<p>Rents rose faster than wages for the fifth year in a row, the latest survey of landlords shows across the region.</p>
+<p>Source: Regional Housing Survey</p>
+<p>Tenants' groups called for a cap on increases, while landlords pointed to higher interest rates on their loans.</p>
+<p>The council will debate the figures next month, when its housing committee meets for the last time this year.</p>
+<p>Ministers have promised a review but set no date for it, and the opposition says the delay costs families money.</p></article></body></html>`
+	writeGz(t, filepath.Join(root, "pages", "storm.html.gz"), closing)
+	writeGz(t, filepath.Join(root, "pages", "rents.html.gz"), figure)
+	writeFile(t, filepath.Join(dir, "attribution-lines.tsv"), "source_file\tline_as_seen\tlabel\tcredited_source\n"+
+		"pages/storm.html.gz\tSource: Environment Canada\tsource credit (data)\tEnvironment Canada\n"+
+		"pages/rents.html.gz\tSource: Regional Housing Survey (figure)\tnot attribution (false positive)\t\n"+
+		"pages/storm.html.gz\tSource: Storm Desk\tself credit\tStorm Desk (itself)\n")
+	s, err := EvalCorpus(context.Background(), dir, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Attribution) != 1 {
+		t.Fatalf("got %d attribution scores, want 1", len(s.Attribution))
+	}
+	got := s.Attribution[0]
+	want := AttributionScore{Name: "credits", Credits: 1, Found: 1, NonCredits: 1, Misread: 0}
+	if got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}

@@ -224,7 +224,9 @@ func TestFindAttribution(t *testing.T) {
 		{"en not a credit: event", "The disease first appeared in West Michigan at the end of August.", "", "", "", ""},
 		{"en not a credit: clause at start", "First appeared in West Michigan at the end of August, the beetle spread.", "", "", "", ""},
 		{"en copy pointer is not a credit", "This article was reprinted on Wired.com.", "", "", "", ""},
-		{"en source: weak, unresolved", "Source: National Institute on Aging", "", "", "", ""},
+		{"en source: weak, unresolved, closing", "Source: Environment Canada", "", "Environment Canada", "Environment Canada", ""},
+		{"en source: image credit", "Source: Markus Spiske from Pexels", "", "", "", ""},
+		{"en source: weak, unresolved, not alone", "Source: Environment Canada, with figures from the council", "", "", "", ""},
 		{"en source: weak, known", "Source: Reuters", "", "Reuters", "reuters.com", ""},
 		{"en via domain", "via example-wire.org", "", "example-wire.org", "example-wire.org", ""},
 		{"fr", "Cet article a été initialement publié sur Le Monde.", "", "Le Monde", "lemonde.fr", ""},
@@ -252,6 +254,20 @@ func TestFindAttribution(t *testing.T) {
 				t.Errorf("got outlet %q source %q rest %q block %d, want %q %q %q 1", got.Outlet, got.Source, got.Rest, got.Block, tc.wantOutlet, tc.wantSource, tc.wantRest)
 			}
 		})
+	}
+}
+
+// TestWeakCreditInsideText: "Source: X" that no link or known name
+// resolves is a figure or table source when more text follows it.
+func TestWeakCreditInsideText(t *testing.T) {
+	p := Block{Text: "A paragraph of the story that says nothing about where it came from.", Tag: "p"}
+	blocks := []Block{p, {Text: "Source: National Institute on Aging", Tag: "p"}, p, p, p}
+	if got := findAttribution(blocks, nil, ""); got != nil {
+		t.Errorf("found %+v inside the text, want none", got)
+	}
+	blocks = []Block{p, p, p, p, {Text: "Source: National Institute on Aging", Tag: "p"}}
+	if got := findAttribution(blocks, nil, ""); got == nil || got.Source != "National Institute on Aging" {
+		t.Errorf("closing credit: got %+v", got)
 	}
 }
 
