@@ -144,6 +144,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	var blocks []Block
 	var tmeta trafilatura.Metadata
+	if terr == nil && tr != nil && isBaseline(tr.ContentNode) {
+		if alt := secondOpinion(doc, topt); alt != nil {
+			e.log.Debug("main text from the fallback extractors", "url", in.URL)
+			tr = alt
+		}
+	}
 	if terr == nil && tr != nil {
 		blocks = blocksOf(tr.ContentNode)
 		tmeta = tr.Metadata
