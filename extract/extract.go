@@ -144,7 +144,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	var blocks []Block
 	var tmeta trafilatura.Metadata
-	if terr == nil && tr != nil && isBaseline(tr.ContentNode) {
+	if terr == nil && tr != nil && (isBaseline(tr.ContentNode) || hasRunTogether(tr.ContentNode)) {
 		if alt := secondOpinion(doc, topt); alt != nil {
 			e.log.Debug("main text from the fallback extractors", "url", in.URL)
 			tr = alt

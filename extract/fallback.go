@@ -35,6 +35,29 @@ func isBaseline(content *html.Node) bool {
 	return only != nil && only.Data == "p" && len(nodeText(only)) >= baselineMin
 }
 
+// runTogetherMin is the length above which a paragraph with no markup
+// inside is taken to be several blocks of the page run together.
+const runTogetherMin = 2000
+
+// hasRunTogether reports whether content holds a paragraph of plain text
+// (no inline elements) of at least runTogetherMin bytes: the rescue path
+// that collects every <p> of the page copies whole containers' text
+// into one paragraph, menus included.
+func hasRunTogether(content *html.Node) bool {
+	if content == nil {
+		return false
+	}
+	for c := content.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || c.Data != "p" {
+			continue
+		}
+		if t := c.FirstChild; t != nil && t.NextSibling == nil && t.Type == html.TextNode && len(t.Data) >= runTogetherMin {
+			return true
+		}
+	}
+	return false
+}
+
 // secondOpinion re-extracts a page whose main extraction fell back to the
 // baseline, letting go-trafilatura compare its result with go-readability
 // and DOM Distiller; it returns nil when they do no better (still one

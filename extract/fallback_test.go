@@ -70,3 +70,26 @@ func TestSecondOpinion(t *testing.T) {
 		t.Errorf("got %d paragraphs, nav included=%v:\n%.300s", len(paras), strings.Contains(res.Article.Text, "Section link"), res.Article.Text)
 	}
 }
+
+func TestHasRunTogether(t *testing.T) {
+	long := strings.Repeat("Menu item and story text run together ", 60)
+	tests := []struct {
+		name, body string
+		want       bool
+	}{
+		{"a long plain paragraph after short ones", "<p>Tags</p><p>Archive</p><p>" + long + "</p>", true},
+		{"a long paragraph with links inside", "<p>" + long[:1000] + `<a href="/x">link</a>` + long[:1200] + "</p>", false},
+		{"ordinary paragraphs", "<p>" + long[:800] + "</p><p>" + long[:900] + "</p>", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<html><body>" + tc.body + "</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hasRunTogether(doc.FirstChild.LastChild); got != tc.want {
+				t.Errorf("hasRunTogether = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
