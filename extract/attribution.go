@@ -17,7 +17,27 @@ import (
 // from the body (short, near the top or bottom).
 type attrPattern struct {
 	re     *regexp.Regexp
+	keys   []string // lower-case words one of which any match contains
 	strong bool
+}
+
+// keyedRE is a pattern's source with the words that gate it: the regexp
+// runs only on text holding one of them (a substring test is far cheaper
+// than a case-folding backtracking match on every paragraph).
+type keyedRE struct {
+	re   string
+	keys []string
+}
+
+// mayMatch reports whether lower (the lower-cased text) holds one of p's
+// keys.
+func (p attrPattern) mayMatch(lower string) bool {
+	for _, k := range p.keys {
+		if strings.Contains(lower, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // outletTail captures the credited outlet after a phrase: up to the end of
@@ -25,47 +45,47 @@ type attrPattern struct {
 const outletTail = `\s*(?:(?:the\s+)?(?:website|site|blog|magazine|newspaper|journal)\s+)?["“«„]?(?P<x>[^;|()\[\]\n]{1,80}?)["”»“]?\s*(?:\.\s|\.$|[;|()\[\],]|\s[-–—]\s|$)`
 
 var attrPatterns = func() []attrPattern {
-	strong := []string{
+	strong := []keyedRE{
 		// English
-		`(?i)\bthe original source of this (?:article|story|post) is`,
-		`(?i)(?:^[\W_]*|\b(?:this|the) (?:article|story|post|piece|report|essay|interview|column|op-ed|content|text|blog post)(?: above)? (?:was |has been |had been |is )?)(?:originally|first) (?:published|posted|appeared|ran|printed) (?:at|by|on|in)(?: page \d+ of)?`,
-		`(?i)\brepublished (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of)|under a creative commons license from|courtesy of)`,
-		`(?i)\breprinted (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of))`,
-		`(?i)\b(?:this (?:article|story|post) )?(?:is )?(?:re)?published (?:here )?(?:courtesy of|in partnership with)`,
-		`(?i)\bread the original (?:article|story) (?:at|on)`,
-		`(?i)\b(?:continue reading|read (?:more|the (?:full|rest of the) (?:article|story))) (?:at|on)`,
+		{`(?i)\bthe original source of this (?:article|story|post) is`, []string{"original source"}},
+		{`(?i)(?:^[\W_]*|\b(?:this|the) (?:article|story|post|piece|report|essay|interview|column|op-ed|content|text|blog post)(?: above)? (?:was |has been |had been |is )?)(?:originally|first) (?:published|posted|appeared|ran|printed) (?:at|by|on|in)(?: page \d+ of)?`, []string{"originally", "first"}},
+		{`(?i)\brepublished (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of)|under a creative commons license from|courtesy of)`, []string{"republished"}},
+		{`(?i)\breprinted (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of))`, []string{"reprinted"}},
+		{`(?i)\b(?:this (?:article|story|post) )?(?:is )?(?:re)?published (?:here )?(?:courtesy of|in partnership with)`, []string{"courtesy of", "partnership with"}},
+		{`(?i)\bread the original (?:article|story) (?:at|on)`, []string{"read the original"}},
+		{`(?i)\b(?:continue reading|read (?:more|the (?:full|rest of the) (?:article|story))) (?:at|on)`, []string{"continue reading", "read more", "read the full", "read the rest"}},
 		// French
-		`(?i)(?:^[\W_]*|\b(?:cet article|cette tribune|ce texte|cette chronique) (?:a été |a d'abord été |a d’abord été |est )?)(?:initialement|originellement|d'abord|d’abord|originalement|précédemment|paru|publié)\s*(?:été )?(?:publiée?|paru(?:e)?)? ?(?:sur|dans|par|chez)(?: le site(?: de)?)?`,
-		`(?i)\b(?:article )?(?:paru|publié) (?:initialement|originellement|d'abord|d’abord) (?:sur|dans|par)`,
-		`(?i)\brepublié (?:avec l'autorisation|avec l’autorisation|avec la permission) (?:de|du|des)`,
+		{`(?i)(?:^[\W_]*|\b(?:cet article|cette tribune|ce texte|cette chronique) (?:a été |a d'abord été |a d’abord été |est )?)(?:initialement|originellement|d'abord|d’abord|originalement|précédemment|paru|publié)\s*(?:été )?(?:publiée?|paru(?:e)?)? ?(?:sur|dans|par|chez)(?: le site(?: de)?)?`, []string{"initialement", "originellement", "d'abord", "d’abord", "originalement", "précédemment", "paru", "publié"}},
+		{`(?i)\b(?:article )?(?:paru|publié) (?:initialement|originellement|d'abord|d’abord) (?:sur|dans|par)`, []string{"paru", "publié"}},
+		{`(?i)\brepublié (?:avec l'autorisation|avec l’autorisation|avec la permission) (?:de|du|des)`, []string{"republié"}},
 		// German
-		`(?i)\b(?:dieser|der) (?:artikel|beitrag|text) (?:ist |erschien )?(?:zuerst|ursprünglich|erstmals) (?:erschienen )?(?:bei|in|im|auf)`,
-		`(?i)\b(?:zuerst|ursprünglich|erstmals) (?:erschienen|veröffentlicht) (?:bei|in|im|auf)`,
-		`(?i)\berstveröffentlichung (?:bei|in|im|auf)`,
-		`(?i)\bmit freundlicher genehmigung (?:von|der|des)`,
+		{`(?i)\b(?:dieser|der) (?:artikel|beitrag|text) (?:ist |erschien )?(?:zuerst|ursprünglich|erstmals) (?:erschienen )?(?:bei|in|im|auf)`, []string{"zuerst", "ursprünglich", "erstmals"}},
+		{`(?i)\b(?:zuerst|ursprünglich|erstmals) (?:erschienen|veröffentlicht) (?:bei|in|im|auf)`, []string{"zuerst", "ursprünglich", "erstmals"}},
+		{`(?i)\berstveröffentlichung (?:bei|in|im|auf)`, []string{"erstveröffentlichung"}},
+		{`(?i)\bmit freundlicher genehmigung (?:von|der|des)`, []string{"genehmigung"}},
 		// Spanish
-		`(?i)\beste (?:artículo|texto|reportaje) (?:fue publicado|se publicó|apareció) (?:originalmente|por primera vez|primero) en`,
-		`(?i)\b(?:publicado|publicada|aparecido) (?:originalmente|originariamente|por primera vez) en`,
-		`(?i)\b(?:republicado|reproducido) con (?:el )?permiso de`,
+		{`(?i)\beste (?:artículo|texto|reportaje) (?:fue publicado|se publicó|apareció) (?:originalmente|por primera vez|primero) en`, []string{"originalmente", "por primera vez", "primero"}},
+		{`(?i)\b(?:publicado|publicada|aparecido) (?:originalmente|originariamente|por primera vez) en`, []string{"originalmente", "originariamente", "por primera vez"}},
+		{`(?i)\b(?:republicado|reproducido) con (?:el )?permiso de`, []string{"con permiso", "con el permiso"}},
 		// Russian
-		`(?i)впервые (?:опубликован[ао]?|вышла|вышел|напечатан[ао]?) (?:в|на)`,
-		`(?i)(?:оригинал|первоисточник) (?:статьи |материала |публикации )?(?:опубликован[ао]? )?(?:в|на)`,
-		`(?i)(?:материал|статья|текст) (?:был[ао]? )?(?:изначально |первоначально )?опубликован[ао]? (?:изначально |первоначально )(?:в|на)`,
+		{`(?i)впервые (?:опубликован[ао]?|вышла|вышел|напечатан[ао]?) (?:в|на)`, []string{"впервые"}},
+		{`(?i)(?:оригинал|первоисточник) (?:статьи |материала |публикации )?(?:опубликован[ао]? )?(?:в|на)`, []string{"оригинал", "первоисточник"}},
+		{`(?i)(?:материал|статья|текст) (?:был[ао]? )?(?:изначально |первоначально )?опубликован[ао]? (?:изначально |первоначально )(?:в|на)`, []string{"опубликован"}},
 		// Arabic
-		`(?:نُشر|نشر|نشرت|نُشرت)(?:\s+(?:هذا المقال|هذه المقالة|المقال|المقالة))?\s+(?:أصلا|أصلاً|لأول مرة|أولا|أولاً|في الأصل)\s+(?:في|على|على موقع)`,
-		`(?:نقلا|نقلاً) عن`,
+		{`(?:نُشر|نشر|نشرت|نُشرت)(?:\s+(?:هذا المقال|هذه المقالة|المقال|المقالة))?\s+(?:أصلا|أصلاً|لأول مرة|أولا|أولاً|في الأصل)\s+(?:في|على|على موقع)`, []string{"نشر", "نُشر"}},
+		{`(?:نقلا|نقلاً) عن`, []string{"نقلا", "نقلاً"}},
 	}
-	weak := []string{
-		`(?i)^\(?(?:source|sources|quelle|quellen|fuente|fuentes|источник|источники)\s*:`,
-		`^\(?(?:المصدر|المصادر)\s*:`,
-		`(?i)^\(?(?:via|über|vía)\s`,
+	weak := []keyedRE{
+		{`(?i)^\(?(?:source|sources|quelle|quellen|fuente|fuentes|источник|источники)\s*:`, []string{"source", "quelle", "fuente", "источник"}},
+		{`^\(?(?:المصدر|المصادر)\s*:`, []string{"المصدر", "المصادر"}},
+		{`(?i)^\(?(?:via|über|vía)\s`, []string{"via", "über", "vía"}},
 	}
 	var out []attrPattern
 	for _, s := range strong {
-		out = append(out, attrPattern{re: regexp.MustCompile(s + outletTail), strong: true})
+		out = append(out, attrPattern{re: regexp.MustCompile(s.re + outletTail), keys: s.keys, strong: true})
 	}
 	for _, s := range weak {
-		out = append(out, attrPattern{re: regexp.MustCompile(s + outletTail), strong: false})
+		out = append(out, attrPattern{re: regexp.MustCompile(s.re + outletTail), keys: s.keys, strong: false})
 	}
 	return out
 }()
@@ -130,8 +150,12 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 			continue
 		}
 		edge := i < 2 || i >= n-3
+		lower := strings.ToLower(text)
 		for _, p := range attrPatterns {
 			if !p.strong && (strongOnly || !edge || len(text) > 160) {
+				continue
+			}
+			if !p.mayMatch(lower) {
 				continue
 			}
 			loc := p.re.FindStringSubmatchIndex(text)

@@ -1,0 +1,44 @@
+package extract
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+// BenchmarkExtractCorpus extracts every page of a real corpus per
+// iteration: SYNDEX_BENCH_CORPUS=../../shared/corpora/scrapinghub-aeb
+// go test -run XXX -bench ExtractCorpus -benchtime 3x ./extract/
+// It reports pages/s and ms/page beside Go's ns/op, bytes and allocs.
+func BenchmarkExtractCorpus(b *testing.B) {
+	dir := os.Getenv("SYNDEX_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("set SYNDEX_BENCH_CORPUS to a corpus directory")
+	}
+	pages, err := loadCorpus(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raws := make([][]byte, len(pages))
+	size := 0
+	for i, p := range pages {
+		if raws[i], err = readMaybeGzip(p.file); err != nil {
+			b.Fatal(err)
+		}
+		size += len(raws[i])
+	}
+	ex := New(Options{})
+	ctx := context.Background()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, p := range pages {
+			if _, err := ex.Extract(ctx, Input{URL: p.url, HTML: raws[i]}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	perPage := b.Elapsed().Seconds() / float64(b.N*len(pages))
+	b.ReportMetric(1/perPage, "pages/s")
+	b.ReportMetric(perPage*1000, "ms/page")
+}
