@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 )
@@ -28,6 +29,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 		return blocks
 	}
 	// The deepest element whose text holds both ends of the extraction.
+	dt := indexText(doc)
 	var box *html.Node
 	var find func(n *html.Node, depth int) bool
 	find = func(n *html.Node, depth int) bool {
@@ -38,7 +40,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 			if c.Type != html.ElementNode || skipTags[c.Data] {
 				continue
 			}
-			t := nodeText(c)
+			t := dt.text(c)
 			if strings.Contains(t, first[:min(len(first), 120)]) && strings.Contains(t, last[max(0, len(last)-120):]) {
 				if !find(c, depth+1) {
 					box = c
@@ -59,7 +61,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	level := 0
 	for n := box; n != nil && n.Type == html.ElementNode && level < maxClimb; n, level = n.Parent, level+1 {
 		// An <article> is a whole story: its siblings are other stories.
-		if n.Data == "article" || 2*extracted < len(Tokens(nodeText(n))) {
+		if n.Data == "article" || 2*extracted < len(Tokens(dt.text(n))) {
 			break
 		}
 		cls := attr(n, "class")
@@ -126,4 +128,65 @@ func paragraphsOf(root *html.Node) []Block {
 		return true
 	})
 	return out
+}
+
+// docText is a document's collapsed text (as nodeText gives it) with the
+// span of every element in it, so that the text of any element is a
+// substring built once rather than a fresh walk per element.
+type docText struct {
+	buf  string
+	span map[*html.Node][2]int
+}
+
+// indexText builds the docText of root in one walk.
+func indexText(root *html.Node) *docText {
+	var sb strings.Builder
+	span := make(map[*html.Node][2]int)
+	pending := false // a space is owed before the next visible character
+	write := func(s string) {
+		for _, r := range s {
+			if unicode.IsSpace(r) {
+				pending = true
+				continue
+			}
+			if pending && sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			pending = false
+			sb.WriteRune(r)
+		}
+	}
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				write(c.Data)
+			case html.ElementNode:
+				if skipTags[c.Data] {
+					continue
+				}
+				start := sb.Len()
+				walk(c, depth+1)
+				span[c] = [2]int{start, sb.Len()}
+				if blockTags[c.Data] {
+					pending = true
+				}
+			}
+		}
+	}
+	walk(root, 0)
+	return &docText{buf: sb.String(), span: span}
+}
+
+// text returns n's collapsed text ("" for a node outside the index).
+func (d *docText) text(n *html.Node) string {
+	sp, ok := d.span[n]
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(d.buf[sp[0]:sp[1]])
 }
