@@ -38,6 +38,10 @@ type CorpusScore struct {
 	// order and "and"/commas aside).
 	AuthorPages    int
 	AuthorAccuracy float64
+	// LangPages counts pages with language truth; LangAccuracy is the
+	// share whose detected language has the truth's primary subtag.
+	LangPages    int
+	LangAccuracy float64
 	// Metric names how Precision, Recall and F1 were computed: "shingles"
 	// (word 4-grams against a whole true body, mean over pages) or
 	// "segments" (text snippets that must / must not appear, summed over
@@ -61,6 +65,7 @@ type evalPage struct {
 	head                   string    // the headline's first block, when the truth has blocks
 	published              time.Time // zero when unknown
 	authors                []string  // nil when the truth has no author
+	lang                   string    // BCP 47 tag, "" when unknown
 	// with and without are segment truth (trafilatura's benchmark): text
 	// that must appear in the extraction and boilerplate that must not.
 	// When either is set, body is unused.
@@ -131,6 +136,9 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 		}
 		if cs.AuthorPages > 0 {
 			fmt.Fprintf(w, "\tauthor=%.3f(%d)", cs.AuthorAccuracy, cs.AuthorPages)
+		}
+		if cs.LangPages > 0 {
+			fmt.Fprintf(w, "\tlang=%.3f(%d)", cs.LangAccuracy, cs.LangPages)
 		}
 		if cs.Failed > 0 {
 			fmt.Fprintf(w, "\tfailed=%d", cs.Failed)
@@ -233,7 +241,7 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	ex := New(Options{})
 	scores := make([]PageScore, 0, len(pages))
 	var elapsed time.Duration
-	var titleOK, headOK, dateOK, authorOK, articles int
+	var titleOK, headOK, dateOK, authorOK, langOK, articles int
 	var segTP, segFN, segFP, segTN int
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
@@ -260,6 +268,12 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 			segTP, segFN, segFP, segTN = segTP+tp, segFN+fn, segFP+fp, segTN+tn
 		} else {
 			scores = append(scores, ScorePage(p.body, predicted))
+		}
+		if p.lang != "" {
+			cs.LangPages++
+			if err == nil && sameLang(p.lang, res.Article.Lang) {
+				langOK++
+			}
 		}
 		if len(p.authors) > 0 {
 			cs.AuthorPages++
@@ -299,6 +313,7 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	if cs.AuthorPages > 0 {
 		cs.AuthorAccuracy = float64(authorOK) / float64(cs.AuthorPages)
 	}
+	cs.LangAccuracy = ratio(langOK, cs.LangPages)
 	if len(pages) > 0 {
 		cs.MsPerPage = float64(elapsed.Microseconds()) / 1000 / float64(len(pages))
 		cs.ArticleRate = float64(articles) / float64(len(pages))

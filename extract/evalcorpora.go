@@ -90,6 +90,7 @@ func loadReadability(dir string) ([]evalPage, error) {
 			Title         string `json:"title"`
 			Byline        string `json:"byline"`
 			PublishedTime string `json:"publishedTime"`
+			Lang          string `json:"lang"`
 		}
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("eval extract: %s: %w", mp, err)
@@ -107,7 +108,7 @@ func loadReadability(dir string) ([]evalPage, error) {
 		if err != nil {
 			return nil, fmt.Errorf("eval extract: %s: %w", exp, err)
 		}
-		p := evalPage{file: src, title: m.Title, body: nodeText(doc), published: parseTruthDate(m.PublishedTime)}
+		p := evalPage{file: src, title: m.Title, body: nodeText(doc), published: parseTruthDate(m.PublishedTime), lang: m.Lang}
 		if by := strings.TrimSpace(m.Byline); by != "" {
 			p.authors = splitTruthAuthors(by)
 		}
@@ -203,6 +204,19 @@ func sameAuthors(truth []string, got string) bool {
 		}
 	}
 	return true
+}
+
+// sameLang reports whether got has truth's primary language subtag
+// ("en-US" and "en" agree).
+func sameLang(truth, got string) bool {
+	primary := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if i := strings.IndexAny(s, "-_"); i >= 0 {
+			s = s[:i]
+		}
+		return s
+	}
+	return got != "" && primary(truth) == primary(got)
 }
 
 // segmentCounts scores one page the trafilatura way: a with-segment found

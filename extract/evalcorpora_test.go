@@ -61,6 +61,7 @@ func TestEvalCorpusLayouts(t *testing.T) {
 		title  float64
 		date   float64
 		author float64
+		lang   float64
 	}{
 		{
 			name: "trafilatura",
@@ -88,7 +89,7 @@ func TestEvalCorpusLayouts(t *testing.T) {
 <p>Repairs to the northern breakwater will take until the summer, according to engineers working for the council.</p></div>`)
 				writeFile(t, filepath.Join(c, "expected-metadata.json"), `{"title": "Harbour reopens after storm", "byline": "By Mara Quill", "publishedTime": "2024-03-05T07:00:00Z", "lang": "en"}`)
 			},
-			metric: "shingles", f1: 0.9, title: 1, date: 1, author: 1,
+			metric: "shingles", f1: 0.9, title: 1, date: 1, author: 1, lang: 1,
 		},
 	}
 	for _, tc := range tests {
@@ -108,6 +109,9 @@ func TestEvalCorpusLayouts(t *testing.T) {
 			}
 			if tc.metric == "segments" && !near(cs.F1, tc.f1) || tc.metric == "shingles" && cs.F1 < tc.f1 {
 				t.Errorf("F1 %.3f, want %.3f", cs.F1, tc.f1)
+			}
+			if !near(cs.LangAccuracy, tc.lang) {
+				t.Errorf("lang accuracy %.2f, want %.2f", cs.LangAccuracy, tc.lang)
 			}
 			if !near(cs.TitleAccuracy, tc.title) || !near(cs.DateAccuracy, tc.date) || !near(cs.AuthorAccuracy, tc.author) {
 				t.Errorf("title/date/author = %.2f/%.2f/%.2f, want %.2f/%.2f/%.2f", cs.TitleAccuracy, cs.DateAccuracy, cs.AuthorAccuracy, tc.title, tc.date, tc.author)
@@ -134,6 +138,17 @@ func TestSameAuthors(t *testing.T) {
 	for _, tc := range tests {
 		if got := sameAuthors(tc.truth, tc.got); got != tc.want {
 			t.Errorf("sameAuthors(%q, %q) = %v, want %v", tc.truth, tc.got, got, tc.want)
+		}
+	}
+}
+
+func TestSameLang(t *testing.T) {
+	for _, tc := range []struct {
+		truth, got string
+		want       bool
+	}{{"en-US", "en", true}, {"en", "en", true}, {"pt_BR", "pt", true}, {"en", "fr", false}, {"en", "", false}} {
+		if got := sameLang(tc.truth, tc.got); got != tc.want {
+			t.Errorf("sameLang(%q, %q) = %v", tc.truth, tc.got, got)
 		}
 	}
 }
