@@ -42,8 +42,14 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if r := withoutKicker(og, m.Headings); r != "" {
 			return r
 		}
+		if h := truncatedTitle(og, m); h != "" {
+			return h
+		}
 		// Social-card titles are often decorated with sections and site
 		// names around the visible heading.
+		if h := segmentHeading(og, m.Headings, host, site); h != "" {
+			return h
+		}
 		if h := headingInTitle(og, m.Headings); h != "" {
 			return cleanTitle(h)
 		}
@@ -268,6 +274,11 @@ func withoutKicker(title string, headings []string) string {
 	if i <= 0 {
 		return ""
 	}
+	// The page shows the whole title as (the end of) a heading: the part
+	// before the colon belongs to the headline.
+	if shownAsHeading(title, headings) || kickerHeading(title, headings) {
+		return ""
+	}
 	rest := strings.TrimSpace(title[i+2:])
 	if len(titleWords(rest)) < 3 {
 		return ""
@@ -328,10 +339,74 @@ func cutSiteSuffix(title, site string) string {
 	if site == "" {
 		return title
 	}
-	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • "} {
 		if i := strings.LastIndex(title, sep); i > 0 && strings.EqualFold(strings.TrimSpace(title[i+len(sep):]), site) {
 			return strings.TrimSpace(title[:i])
 		}
+		// A site name that itself holds separators ("Site - Slogan").
+		if lt, ls := strings.ToLower(title), strings.ToLower(sep+site); len(lt) > len(ls) && strings.HasSuffix(lt, ls) {
+			return strings.TrimSpace(title[:len(title)-len(ls)])
+		}
 	}
 	return title
+}
+
+// segmentHeading returns the part of a decorated title that a visible
+// heading shows: the title's leading segments (up to a separator) when a
+// heading reads them, alone or after a kicker ("Headline - Tagline - Site"
+// with the heading "Headline"), or its trailing segments when a heading
+// reads those ("Section - Headline"). A one-word heading counts only when
+// what it drops names the site. Returns "" when no heading matches.
+func segmentHeading(title string, headings []string, host, site string) string {
+	locs := titleSepRE.FindAllStringIndex(title, -1)
+	if len(locs) == 0 {
+		return ""
+	}
+	for _, h := range headings {
+		hw := titleWords(h)
+		if len(hw) == 0 {
+			continue
+		}
+		for _, l := range locs {
+			head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
+			if len(hw) < 2 && !siteLike(tail, host, site) {
+				continue
+			}
+			tw := titleWords(head)
+			if len(tw) == 0 {
+				continue
+			}
+			if slices.Equal(hw, tw) || len(tw) >= 3 && len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) {
+				return head
+			}
+		}
+		for _, l := range locs {
+			head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
+			if len(hw) < 3 || head == "" {
+				continue
+			}
+			if slices.Equal(hw, titleWords(tail)) {
+				return tail
+			}
+		}
+	}
+	return ""
+}
+
+// truncatedTitle returns the visible heading that a cut-short title
+// begins ("Senator calls the plan" for "Senator calls the plan
+// \"reckless\"", "Long headline about..."), when the <title> also carries
+// that heading in full; else "".
+func truncatedTitle(title string, m pageMeta) string {
+	t := strings.TrimSpace(title)
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "..."), "…")
+	if len(titleWords(t)) < 3 {
+		return ""
+	}
+	for _, h := range m.Headings {
+		if hasWordPrefix(h, t) && containsWords(m.DocTitle, h) {
+			return cleanTitle(h)
+		}
+	}
+	return ""
 }
