@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
 )
@@ -31,6 +32,9 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && containsWords(m.DocTitle, ld) {
 			return cutSiteSuffix(og, site)
 		}
+		if h := truncatedTitle(m.Title, m); h != "" {
+			return h
+		}
 		return cutSiteSuffix(ld, site)
 	}
 	if og != "" {
@@ -42,7 +46,7 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if r := withoutKicker(og, m.Headings); r != "" {
 			return r
 		}
-		if h := truncatedTitle(og, m); h != "" {
+		if h := truncatedTitle(m.OGTitle, m); h != "" {
 			return h
 		}
 		// Social-card titles are often decorated with sections and site
@@ -393,20 +397,30 @@ func segmentHeading(title string, headings []string, host, site string) string {
 	return ""
 }
 
-// truncatedTitle returns the visible heading that a cut-short title
-// begins ("Senator calls the plan" for "Senator calls the plan
-// \"reckless\"", "Long headline about..."), when the <title> also carries
-// that heading in full; else "".
+// truncatedTitle returns the visible heading that a visibly cut-short
+// title begins, when the <title> also carries that heading in full; else
+// "". A title is cut short when it ends in an ellipsis ("Long headline
+// about..."), or when it ends in a space that a quotation mark in the
+// heading follows (a quote inside the attribute ended it: "Senator calls
+// the plan " for `Senator calls the plan "reckless"`).
 func truncatedTitle(title string, m pageMeta) string {
-	t := strings.TrimSpace(title)
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "..."), "…")
-	if len(titleWords(t)) < 3 {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(title), "..."), "…")
+	quoteCut := t == strings.TrimSpace(title) && strings.TrimRightFunc(title, unicode.IsSpace) != title
+	if t == strings.TrimSpace(title) && !quoteCut || len(titleWords(t)) < 3 {
 		return ""
 	}
 	for _, h := range m.Headings {
-		if hasWordPrefix(h, t) && containsWords(m.DocTitle, h) {
-			return cleanTitle(h)
+		h = cleanTitle(h)
+		if !hasWordPrefix(h, t) || !containsWords(m.DocTitle, h) {
+			continue
 		}
+		if quoteCut {
+			rest := strings.TrimSpace(strings.TrimPrefix(h, strings.TrimSpace(t)))
+			if rest == "" || !strings.ContainsRune("\"'“„«‘‚»”", []rune(rest)[0]) {
+				continue
+			}
+		}
+		return h
 	}
 	return ""
 }
