@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
 )
@@ -35,6 +34,7 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if h := truncatedTitle(m.Title, m); h != "" {
 			return h
 		}
+
 		return cutSiteSuffix(ld, site)
 	}
 	if og != "" {
@@ -54,6 +54,7 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if h := segmentHeading(og, m.Headings, host, site); h != "" {
 			return h
 		}
+
 		if h := headingInTitle(og, m.Headings); h != "" {
 			return cleanTitle(h)
 		}
@@ -400,13 +401,13 @@ func segmentHeading(title string, headings []string, host, site string) string {
 // truncatedTitle returns the visible heading that a visibly cut-short
 // title begins, when the <title> also carries that heading in full; else
 // "". A title is cut short when it ends in an ellipsis ("Long headline
-// about..."), or when it ends in a space that a quotation mark in the
-// heading follows (a quote inside the attribute ended it: "Senator calls
-// the plan " for `Senator calls the plan "reckless"`).
+// about..."), or when the heading goes on with a quotation mark (a quote
+// inside the attribute ended it: "Senator calls the plan" for
+// `Senator calls the plan "reckless"`).
 func truncatedTitle(title string, m pageMeta) string {
 	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(title), "..."), "…")
-	quoteCut := t == strings.TrimSpace(title) && strings.TrimRightFunc(title, unicode.IsSpace) != title
-	if t == strings.TrimSpace(title) && !quoteCut || len(titleWords(t)) < 3 {
+	ellipsis := t != strings.TrimSpace(title)
+	if len(titleWords(t)) < 3 {
 		return ""
 	}
 	for _, h := range m.Headings {
@@ -414,7 +415,7 @@ func truncatedTitle(title string, m pageMeta) string {
 		if !hasWordPrefix(h, t) || !containsWords(m.DocTitle, h) {
 			continue
 		}
-		if quoteCut {
+		if !ellipsis {
 			rest := strings.TrimSpace(strings.TrimPrefix(h, strings.TrimSpace(t)))
 			if rest == "" || !strings.ContainsRune("\"'“„«‘‚»”", []rune(rest)[0]) {
 				continue
