@@ -151,8 +151,11 @@ func titleFromDocument(m pageMeta, host string) string {
 func trimFurniture(t, host, siteName string) string {
 	if strings.HasSuffix(t, ")") {
 		if i := strings.LastIndex(t, "("); i > 0 {
-			inner := strings.TrimPrefix(strings.TrimSpace(t[i+1:len(t)-1]), "from ")
-			if siteLike(inner, host, siteName) {
+			inner := strings.TrimSpace(t[i+1 : len(t)-1])
+			// "(from Paper Name)" credits the paper the story comes
+			// from, whatever its name.
+			from := len(titleWords(inner)) >= 2 && strings.HasPrefix(strings.ToLower(inner), "from ")
+			if from || siteLike(strings.TrimPrefix(inner, "from "), host, siteName) {
 				t = strings.TrimSpace(t[:i])
 			}
 		}

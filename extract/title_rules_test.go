@@ -65,6 +65,12 @@ func TestChooseTitleHeadingRules(t *testing.T) {
 			want: "Senator calls the president",
 		},
 		{
+			name: "a <title> crediting another paper with (from ...) drops the credit",
+			m:    pageMeta{DocTitle: "City could be 15m Olympic loser (from Valley Evening Argus)"},
+			host: "thisisvalley.example",
+			want: "City could be 15m Olympic loser",
+		},
+		{
 			name: "a JSON-LD headline ending in an ellipsis gives way to the full heading",
 			m:    pageMeta{Title: "Tsai's playbook should be essential reading for Hong Kong leader...", TitleFromLD: true, DocTitle: "Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam | Post", Headings: []string{"Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam"}},
 			want: "Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam",
