@@ -18,7 +18,7 @@ func TestChooseTitleHeadingRules(t *testing.T) {
 	}{
 		{
 			name: "a heading reading the title's first segment drops tagline and site",
-			m:    pageMeta{OGTitle: "Winter pike on the lake | pikeworld.ch | Your fishing magazine", Headings: []string{"Winter pike on the lake", "Rigs"}},
+			m:    pageMeta{OGTitle: "Winter pike on the lake - pikeworld.ch - Your fishing magazine", Headings: []string{"Winter pike on the lake", "Rigs"}},
 			host: "pikeworld.ch",
 			want: "Winter pike on the lake",
 		},
@@ -30,8 +30,8 @@ func TestChooseTitleHeadingRules(t *testing.T) {
 		},
 		{
 			name: "a heading reading the title's last segments drops a section prefix",
-			m:    pageMeta{OGTitle: "Local - So went the auction of the church treasures", Headings: []string{"So went the auction of the church treasures"}},
-			want: "So went the auction of the church treasures",
+			m:    pageMeta{OGTitle: "Local news and reports from the district - Church treasures sold", Headings: []string{"Church treasures sold"}},
+			want: "Church treasures sold",
 		},
 		{
 			name: "a one-word heading does not cut a title whose rest names no site",
@@ -51,7 +51,7 @@ func TestChooseTitleHeadingRules(t *testing.T) {
 		},
 		{
 			name: "a site name that holds separators is cut whole",
-			m:    pageMeta{OGTitle: "Shops close ever faster » Watch - News e.V. - Current events", SiteName: "Watch - News e.V. - Current events"},
+			m:    pageMeta{OGTitle: "Shops close ever faster - Watch - News e.V. - Current events", SiteName: "Watch - News e.V. - Current events"},
 			want: "Shops close ever faster",
 		},
 		{
