@@ -47,10 +47,12 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				meta["html:lang"] = l
 			}
 		case "meta":
-			k := strings.ToLower(strings.TrimSpace(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv"))))
+			// RDFa lets one property attribute name several
+			// properties ("og:title twitter:title").
+			keys := strings.Fields(strings.ToLower(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv"))))
 			v := strings.TrimSpace(attr(n, "content"))
-			if k != "" && v != "" {
-				if _, ok := meta[k]; !ok {
+			for _, k := range keys {
+				if _, ok := meta[k]; !ok && v != "" {
 					meta[k] = v
 				}
 			}
@@ -98,7 +100,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 
 	m.OGType = strings.ToLower(meta["og:type"])
 	m.MicroHeadline = collapseSpace(meta["headline"])
-	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["citation_title"]))
+	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["dc:title"], meta["dcterms.title"], meta["dcterms:title"], meta["citation_title"]))
 	if m.Title == "" {
 		m.Title = m.OGTitle
 	}
@@ -197,7 +199,7 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 		}
 		m.LDArticle = true
 		if m.Title == "" {
-			m.Title = collapseSpace(html.UnescapeString(firstNonEmpty(ldString(o["headline"]), ldString(o["name"]))))
+			m.Title = collapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
 			m.TitleFromLD = m.Title != ""
 		}
 		if m.Author == "" {
@@ -404,4 +406,17 @@ func dedupStrings(in []string) []string {
 		}
 	}
 	return out
+}
+
+// ldHeadline chooses between a JSON-LD object's headline and name: the
+// headline, unless both are given, differ, and only the name is what the
+// page's <title> says (some sites fill headline with a description).
+func ldHeadline(headline, name, docTitle string) string {
+	if headline == "" || name == "" || sameWords(headline, name) {
+		return firstNonEmpty(headline, name)
+	}
+	if containsWords(docTitle, name) && !containsWords(docTitle, headline) {
+		return name
+	}
+	return headline
 }

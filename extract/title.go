@@ -31,6 +31,10 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && containsWords(m.DocTitle, ld) {
 			return cutSiteSuffix(og, site)
 		}
+		if h := truncatedTitle(m.Title, m); h != "" {
+			return h
+		}
+
 		return cutSiteSuffix(ld, site)
 	}
 	if og != "" {
@@ -42,8 +46,15 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		if r := withoutKicker(og, m.Headings); r != "" {
 			return r
 		}
+		if h := truncatedTitle(m.OGTitle, m); h != "" {
+			return h
+		}
 		// Social-card titles are often decorated with sections and site
 		// names around the visible heading.
+		if h := segmentHeading(og, m.Headings, host, site); h != "" {
+			return h
+		}
+
 		if h := headingInTitle(og, m.Headings); h != "" {
 			return cleanTitle(h)
 		}
@@ -140,8 +151,11 @@ func titleFromDocument(m pageMeta, host string) string {
 func trimFurniture(t, host, siteName string) string {
 	if strings.HasSuffix(t, ")") {
 		if i := strings.LastIndex(t, "("); i > 0 {
-			inner := strings.TrimPrefix(strings.TrimSpace(t[i+1:len(t)-1]), "from ")
-			if siteLike(inner, host, siteName) {
+			inner := strings.TrimSpace(t[i+1 : len(t)-1])
+			// "(from Paper Name)" credits the paper the story comes
+			// from, whatever its name.
+			from := len(titleWords(inner)) >= 2 && strings.HasPrefix(strings.ToLower(inner), "from ")
+			if from || siteLike(strings.TrimPrefix(inner, "from "), host, siteName) {
 				t = strings.TrimSpace(t[:i])
 			}
 		}
@@ -268,6 +282,11 @@ func withoutKicker(title string, headings []string) string {
 	if i <= 0 {
 		return ""
 	}
+	// The page shows the whole title as (the end of) a heading: the part
+	// before the colon belongs to the headline.
+	if shownAsHeading(title, headings) || kickerHeading(title, headings) {
+		return ""
+	}
 	rest := strings.TrimSpace(title[i+2:])
 	if len(titleWords(rest)) < 3 {
 		return ""
@@ -328,10 +347,84 @@ func cutSiteSuffix(title, site string) string {
 	if site == "" {
 		return title
 	}
-	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • "} {
 		if i := strings.LastIndex(title, sep); i > 0 && strings.EqualFold(strings.TrimSpace(title[i+len(sep):]), site) {
 			return strings.TrimSpace(title[:i])
 		}
+		// A site name that itself holds separators ("Site - Slogan").
+		if lt, ls := strings.ToLower(title), strings.ToLower(sep+site); len(lt) > len(ls) && strings.HasSuffix(lt, ls) {
+			return strings.TrimSpace(title[:len(title)-len(ls)])
+		}
 	}
 	return title
+}
+
+// segmentHeading returns the part of a decorated title that a visible
+// heading shows: the title's leading segments (up to a separator) when a
+// heading reads them, alone or after a kicker ("Headline - Tagline - Site"
+// with the heading "Headline"), or its trailing segments when a heading
+// reads those ("Section - Headline"). A one-word heading counts only when
+// what it drops names the site. Returns "" when no heading matches.
+func segmentHeading(title string, headings []string, host, site string) string {
+	locs := titleSepRE.FindAllStringIndex(title, -1)
+	if len(locs) == 0 {
+		return ""
+	}
+	for _, h := range headings {
+		hw := titleWords(h)
+		if len(hw) == 0 {
+			continue
+		}
+		for _, l := range locs {
+			head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
+			if len(hw) < 2 && !siteLike(tail, host, site) {
+				continue
+			}
+			tw := titleWords(head)
+			if len(tw) == 0 {
+				continue
+			}
+			if slices.Equal(hw, tw) || len(tw) >= 3 && len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) {
+				return head
+			}
+		}
+		for _, l := range locs {
+			head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
+			if len(hw) < 3 || head == "" {
+				continue
+			}
+			if slices.Equal(hw, titleWords(tail)) {
+				return tail
+			}
+		}
+	}
+	return ""
+}
+
+// truncatedTitle returns the visible heading that a visibly cut-short
+// title begins, when the <title> also carries that heading in full; else
+// "". A title is cut short when it ends in an ellipsis ("Long headline
+// about..."), or when the heading goes on with a quotation mark (a quote
+// inside the attribute ended it: "Senator calls the plan" for
+// `Senator calls the plan "reckless"`).
+func truncatedTitle(title string, m pageMeta) string {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(title), "..."), "…")
+	ellipsis := t != strings.TrimSpace(title)
+	if len(titleWords(t)) < 3 {
+		return ""
+	}
+	for _, h := range m.Headings {
+		h = cleanTitle(h)
+		if !hasWordPrefix(h, t) || !containsWords(m.DocTitle, h) {
+			continue
+		}
+		if !ellipsis {
+			rest := strings.TrimSpace(strings.TrimPrefix(h, strings.TrimSpace(t)))
+			if rest == "" || !strings.ContainsRune("\"'“„«‘‚»”", []rune(rest)[0]) {
+				continue
+			}
+		}
+		return h
+	}
+	return ""
 }

@@ -1,0 +1,123 @@
+package extract
+
+import (
+	"context"
+	"testing"
+
+	trafilatura "github.com/markusmobius/go-trafilatura"
+)
+
+// TestChooseTitleHeadingRules covers the rules that read the visible
+// headings against a decorated or damaged title.
+func TestChooseTitleHeadingRules(t *testing.T) {
+	cases := []struct {
+		name string
+		m    pageMeta
+		host string
+		want string
+	}{
+		{
+			name: "a heading reading the title's first segment drops tagline and site",
+			m:    pageMeta{OGTitle: "Winter pike on the lake - pikeworld.ch - Your fishing magazine", Headings: []string{"Winter pike on the lake", "Rigs"}},
+			host: "pikeworld.ch",
+			want: "Winter pike on the lake",
+		},
+		{
+			name: "a heading reading the first segments after a date kicker drops an unknown site",
+			m:    pageMeta{OGTitle: "Minister Raab: new rules for family support - Federal Chancellery", Headings: []string{"1 February 2022 Minister Raab: new rules for family support", "Goals"}},
+			host: "chancellery.example",
+			want: "Minister Raab: new rules for family support",
+		},
+		{
+			name: "a heading reading the title's last segments drops a section prefix",
+			m:    pageMeta{OGTitle: "Local news and reports from the district - Church treasures sold", Headings: []string{"Church treasures sold"}},
+			want: "Church treasures sold",
+		},
+		{
+			name: "a one-word heading does not cut a title whose rest names no site",
+			m:    pageMeta{OGTitle: "Brexit - what happens next in parliament", Headings: []string{"Brexit"}},
+			host: "news.example",
+			want: "Brexit - what happens next in parliament",
+		},
+		{
+			name: "a kicker stays when a heading shows the whole title",
+			m:    pageMeta{OGTitle: "Patrick Brown: the hearing shows the union's unwillingness", Headings: []string{"Social media", "Patrick Brown: the hearing shows the union's unwillingness", "0 comments on “Patrick Brown: the hearing shows the union's unwillingness”"}},
+			want: "Patrick Brown: the hearing shows the union's unwillingness",
+		},
+		{
+			name: "a kicker stays when the heading shows the whole title after another kicker",
+			m:    pageMeta{OGTitle: "Brown: the country stands with the food programme", Headings: []string{"Food security Brown: the country stands with the food programme"}},
+			want: "Brown: the country stands with the food programme",
+		},
+		{
+			name: "a site name that holds separators is cut whole",
+			m:    pageMeta{OGTitle: "Shops close ever faster - Watch - News e.V. - Current events", SiteName: "Watch - News e.V. - Current events"},
+			want: "Shops close ever faster",
+		},
+		{
+			name: "an og:title cut short by a quote in its attribute gives way to the heading",
+			m:    pageMeta{OGTitle: "Senator calls the president ", DocTitle: "Senator calls the president \"unfit\"", Headings: []string{"Senator calls the president \"unfit\""}},
+			want: "Senator calls the president \"unfit\"",
+		},
+		{
+			name: "an og:title merely shorter than the heading stays",
+			m:    pageMeta{OGTitle: "Senator calls the president", DocTitle: "Senator calls the president unfit for office", Headings: []string{"Senator calls the president unfit for office"}},
+			want: "Senator calls the president",
+		},
+		{
+			name: "a <title> crediting another paper with (from ...) drops the credit",
+			m:    pageMeta{DocTitle: "City could be 15m Olympic loser (from Valley Evening Argus)"},
+			host: "thisisvalley.example",
+			want: "City could be 15m Olympic loser",
+		},
+		{
+			name: "a JSON-LD headline ending in an ellipsis gives way to the full heading",
+			m:    pageMeta{Title: "Tsai's playbook should be essential reading for Hong Kong leader...", TitleFromLD: true, DocTitle: "Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam | Post", Headings: []string{"Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam"}},
+			want: "Tsai's playbook should be essential reading for Hong Kong leader Carrie Lam",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := chooseTitle(tc.m, trafilatura.Metadata{}, tc.host); got != tc.want {
+				t.Errorf("chooseTitle = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTitleMetadataSources checks the metadata rules feeding the title:
+// RDFa properties naming several keys, Dublin Core titles and a JSON-LD
+// name that the <title> confirms over a descriptive headline.
+func TestTitleMetadataSources(t *testing.T) {
+	cases := []struct {
+		name, html, want string
+	}{
+		{
+			name: "a property attribute naming several properties",
+			html: `<html><head><title>Page</title><meta property="og:title twitter:title" content="Council freezes rents for a year"></head><body><h1>Other</h1></body></html>`,
+			want: "Council freezes rents for a year",
+		},
+		{
+			name: "a Dublin Core title written with a colon",
+			html: `<html><head><title>Page</title><meta property="x:title dc:title" content="Council freezes rents for a year"></head><body><h1>Other</h1></body></html>`,
+			want: "Council freezes rents for a year",
+		},
+		{
+			name: "JSON-LD name confirmed by the <title> beats a descriptive headline",
+			html: `<html><head><title>List of films about rivers - Encyclopedia</title><script type="application/ld+json">{"@type":"Article","name":"List of films about rivers","headline":"Encyclopedia list article"}</script></head><body><p>x</p></body></html>`,
+			want: "List of films about rivers",
+		},
+	}
+	ex := New(Options{})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ex.Extract(context.Background(), Input{URL: "https://news.example/a/1", HTML: []byte(tc.html)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Title != tc.want {
+				t.Errorf("title = %q, want %q", res.Article.Title, tc.want)
+			}
+		})
+	}
+}
