@@ -161,7 +161,17 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 			a.Title = t
 		}
 	}
-	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
+	a.Author = meta.Author
+	if a.Author == "" {
+		// The main-text extractor's own guess, cleaned like a byline; one
+		// naming the publication ranks with the other such values.
+		ta := cleanMetaAuthor(tmeta.Author)
+		if ta != "" && isSiteAuthor(ta, []string{meta.SiteName, tmeta.Sitename}, base) {
+			a.Author = firstNonEmpty(meta.AuthorWeak, ta)
+		} else {
+			a.Author = firstNonEmpty(ta, meta.AuthorWeak)
+		}
+	}
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
 	a.Published = meta.Published
 	if a.Published.IsZero() && !tmeta.Date.IsZero() {
