@@ -16,6 +16,51 @@ import (
 // and tells the people who wrote an article from the organisation that
 // published it.
 
+// textBylineTags may hold a byline written as plain text ("von Jane
+// Doe") without byline markup.
+var textBylineTags = map[string]bool{"p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
+
+// startsByline reports whether n's own first text begins with a by-word
+// or an author label ("By", "Von", "Autor:").
+func startsByline(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.TextNode {
+			continue
+		}
+		t := strings.TrimSpace(c.Data)
+		if t == "" {
+			continue
+		}
+		f := strings.Fields(t)
+		w := strings.ToLower(f[0])
+		if byWords[w] {
+			return true
+		}
+		w = strings.TrimSuffix(w, ":")
+		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) > 1 && f[1] == ":")
+	}
+	return false
+}
+
+// capitalisedNames reports whether every word of s is capitalised or a
+// name particle, as names in running text are.
+func capitalisedNames(s string) bool {
+	for _, w := range strings.Fields(s) {
+		lw := strings.ToLower(strings.Trim(w, ",;&"))
+		if lw == "" || nameParticles[lw] {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(strings.Trim(w, ",;&"))
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameParticles are the lower-case words names and name lists contain.
+var nameParticles = map[string]bool{"von": true, "van": true, "der": true, "den": true, "de": true, "del": true, "la": true, "le": true, "da": true, "di": true, "du": true, "zu": true, "und": true, "and": true, "et": true, "y": true, "e": true, "bin": true, "al": true, "ten": true, "ter": true}
+
 // maxBylineNodes bounds how many byline elements a page contributes.
 const maxBylineNodes = 40
 
@@ -186,11 +231,15 @@ func cleanBylinePart(s string) string {
 		out = strings.Trim(out, " ()")
 	}
 	out = dropOutletSuffix(out)
-	if !nameLike(out) {
+	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] {
 		return ""
 	}
 	return out
 }
+
+// notNames are what author fields hold when they hold no name: form
+// labels and placeholders.
+var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true}
 
 // prefixOnly reports whether toks are label words or date parts, the
 // things a byline puts before its by-word.
@@ -439,7 +488,7 @@ func ldAuthorNames(v any, ids map[string]map[string]any) (names []string, orgs m
 // Article's persons, the author meta tags, then the first byline element
 // whose text holds a name. Values that name the publication itself (site
 // name, host, an Organization) are kept apart in m.AuthorWeak.
-func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, sites []string, base *url.URL) {
+func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBylines, sites []string, base *url.URL) {
 	var weak []string
 	keep := func(names []string) []string {
 		var out []string
@@ -485,6 +534,15 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, sites 
 		}
 	}
 	if v := keep(shown); len(v) > 0 {
+		cands = append(cands, v[0])
+	}
+	var plain []string
+	for _, b := range textBylines {
+		if c := cleanByline(b); c != "" && capitalisedNames(c) {
+			plain = append(plain, c)
+		}
+	}
+	if v := keep(plain); len(v) > 0 {
 		cands = append(cands, v[0])
 	}
 	if len(cands) > 0 {

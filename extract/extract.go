@@ -163,14 +163,9 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	a.Author = meta.Author
 	if a.Author == "" {
-		// The main-text extractor's own guess, cleaned like a byline; one
-		// naming the publication ranks with the other such values.
-		ta := cleanMetaAuthor(tmeta.Author)
-		if ta != "" && isSiteAuthor(ta, []string{meta.SiteName, tmeta.Sitename}, base) {
-			a.Author = firstNonEmpty(meta.AuthorWeak, ta)
-		} else {
-			a.Author = firstNonEmpty(ta, meta.AuthorWeak)
-		}
+		// No person named in markup: the publication credited as author,
+		// then the main-text extractor's own guess, cleaned like a byline.
+		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(tmeta.Author))
 	}
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
 	a.Published = meta.Published

@@ -49,7 +49,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	var m pageMeta
 	meta := map[string]string{} // first value per lower-cased name/property
 	var times []string
-	var bylines []string
+	var bylines, textBylines []string
 	metaAuthors := map[string][]string{} // every value of the author keys
 	var ld []string
 	walkElements(doc, func(n *html.Node) bool {
@@ -99,6 +99,11 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				times = append(times, dt)
 			}
 		}
+		if len(textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
+			if t := nodeText(n); len(t) < 100 {
+				textBylines = append(textBylines, t)
+			}
+		}
 		if len(bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
 			t := attr(n, "content") // <meta itemprop="author" content=…>
 			if t == "" {
@@ -125,7 +130,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	if m.SiteName == "" {
 		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])
 	}
-	m.chooseAuthor(metaAuthors, bylines, []string{m.SiteName, meta["og:site_name"], meta["application-name"], meta["publisher"], meta["twitter:site"]}, base)
+	m.chooseAuthor(metaAuthors, bylines, textBylines, []string{m.SiteName, meta["og:site_name"], meta["application-name"], meta["publisher"], meta["twitter:site"]}, base)
 	if m.Published.IsZero() {
 		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
 			if t, ok := parseDate(meta[k]); ok {
