@@ -146,6 +146,9 @@ var (
 // update notes are removed. It returns "" when no name is left.
 func cleanByline(s string) string {
 	s = collapseSpace(s)
+	if commentHeaderRE.MatchString(s) {
+		return ""
+	}
 	s = urlTokenRE.ReplaceAllString(s, " ")
 	s = emailRE.ReplaceAllString(s, " ")
 	s = handleRE.ReplaceAllString(s, " ")
@@ -167,6 +170,9 @@ func cleanByline(s string) string {
 	}
 	return best
 }
+
+// commentHeaderRE matches the header of a comment ("Max says:").
+var commentHeaderRE = regexp.MustCompile(`(?i)\s(says|sagt|said|sagte|dit|dice|schreibt|writes)(:|,|$)`)
 
 // cleanBylinePart cleans one part of a byline (see cleanByline).
 func cleanBylinePart(s string) string {
