@@ -218,15 +218,23 @@ func cleanBylinePart(s string) string {
 	}
 	// Cut at the first date, time or update note.
 	for i, t := range toks {
+		if m := gluedDayRE.FindStringSubmatchIndex(t); m != nil {
+			toks = append(toks[:i:i], t[:m[2]])
+			break
+		}
 		r, _ := utf8.DecodeRuneInString(t)
 		if unicode.IsDigit(r) || bylineStopWords[strings.ToLower(t)] || i > 0 && strings.HasSuffix(t, ":") {
 			toks = toks[:i]
 			break
 		}
 	}
+	// A leading role compound ("Online-Experte Jane Doe") is no name.
+	if len(toks) > 2 && strings.Contains(toks[0], "-") && isRole(toks[0]) {
+		toks = toks[1:]
+	}
 	for len(toks) > 0 {
 		last := strings.ToLower(strings.Trim(toks[len(toks)-1], ",.;:-–—|·"))
-		if last == "" || trailingNonName[last] || byWords[last] {
+		if last == "" || trailingNonName[last] || byWords[last] || len(toks) > 2 && isRole(last) && capitalisedNames(strings.Join(toks[:len(toks)-1], " ")) {
 			toks = toks[:len(toks)-1]
 			continue
 		}
@@ -245,7 +253,28 @@ func cleanBylinePart(s string) string {
 
 // notNames are what author fields hold when they hold no name: form
 // labels and placeholders.
-var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true}
+var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
+
+// roleWords are job titles that follow or precede a name in a byline.
+var roleWords = []string{"redakteur", "redakteurin", "chefredakteur", "chefredakteurin", "redaktorin", "redaktor", "korrespondent", "korrespondentin", "experte", "expertin",
+	"editor", "reporter", "correspondent", "columnist", "contributor", "writer", "journalist", "journalistin", "kolumnist", "kolumnistin", "staff", "rédacteur", "rédactrice", "redactor", "redactora", "periodista"}
+
+// isRole reports whether w (or its last hyphenated part) is a job title.
+func isRole(w string) bool {
+	w = strings.ToLower(strings.Trim(w, ",.;:"))
+	if i := strings.LastIndex(w, "-"); i >= 0 {
+		w = w[i+1:]
+	}
+	for _, r := range roleWords {
+		if w == r {
+			return true
+		}
+	}
+	return false
+}
+
+// gluedDayRE finds a day number glued to a name by markup ("Doe22.").
+var gluedDayRE = regexp.MustCompile(`\p{Ll}(\d{1,2}\.)$`)
 
 // prefixOnly reports whether toks are label words or date parts, the
 // things a byline puts before its by-word.
@@ -352,7 +381,7 @@ func isSiteAuthor(author string, sites []string, base *url.URL) bool {
 		if len(n) < 3 {
 			continue
 		}
-		if a == n || len(a) >= 4 && strings.HasPrefix(n, a) {
+		if a == n || len(a) >= 4 && strings.HasPrefix(n, a) || len(n) >= 5 && strings.HasSuffix(a, n) && len(strings.Fields(author)) <= 3 && !strings.ContainsAny(author, "/,;&") {
 			return true
 		}
 	}
@@ -380,6 +409,21 @@ func cleanMetaAuthor(v string) string {
 		return ""
 	}
 	return cleanByline(v)
+}
+
+// personPart cleans an author value whose parts are separated ("Outlet
+// - Jane Doe"), preferring the first part that names a person rather
+// than the publication.
+func personPart(v string, sites []string, base *url.URL) string {
+	if c := cleanMetaAuthor(v); c == "" || !isSiteAuthor(c, sites, base) {
+		return c
+	}
+	for _, p := range bylineSepRE.Split(collapseSpace(v), -1) {
+		if c := cleanMetaAuthor(p); c != "" && !isSiteAuthor(c, sites, base) && capitalisedNames(c) {
+			return c
+		}
+	}
+	return cleanMetaAuthor(v)
 }
 
 func isAuthorMetaKey(k string) bool {
@@ -525,7 +569,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	for _, k := range authorMetaKeys {
 		var vals []string
 		for _, v := range metaAuthors[k] {
-			if c := cleanMetaAuthor(v); c != "" {
+			if c := personPart(v, sites, base); c != "" {
 				vals = append(vals, c)
 			}
 		}
@@ -535,7 +579,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	}
 	var shown []string // cleaned byline texts, in document order
 	for _, b := range bylines {
-		if c := cleanByline(b); c != "" {
+		if c := personPart(b, sites, base); c != "" {
 			shown = append(shown, c)
 		}
 	}

@@ -29,6 +29,12 @@ func TestCleanByline(t *testing.T) {
 		{"Written by Jane Doe Edited by John Roe", "Jane Doe, John Roe"},
 		{"Walter von Aachen", "Walter von Aachen"},
 		{"Jane Doe (avec John Roe)", "Jane Doe (avec John Roe)"},
+		{"Max Muster Chefredakteur", "Max Muster"},
+		{"Online-Experte Max Muster", "Max Muster"},
+		{"Staff Writer", "Staff Writer"},
+		{"Guardian staff reporter", "Guardian staff reporter"},
+		{"Nicole Muster22. Februar 2020", "Nicole Muster"},
+		{"jdoe22", "jdoe22"},
 		// Not names: comment headers, form labels, bare labels, counters.
 		{"Max sagt:", ""},
 		{"Jane Doe says:", ""},
@@ -58,6 +64,8 @@ func TestIsSiteAuthor(t *testing.T) {
 		{"El Planeta", []string{"ElPlaneta.com"}, true},
 		{"Lois Lane", []string{"Daily Planet"}, false},
 		{"Planet Times Online (www.planet-times.com)", nil, true},
+		{"Die Example-News", nil, true},
+		{"AFP/Example News", nil, false},
 	}
 	for _, tc := range tests {
 		if got := isSiteAuthor(tc.author, tc.sites, base); got != tc.want {
@@ -106,6 +114,11 @@ func TestAuthorExtraction(t *testing.T) {
 		{
 			name: "profile URLs are not names",
 			head: `<meta property="article:author" content="https://www.facebook.com/janedoe"><meta name="author" content="Jane Doe">`,
+			want: "Jane Doe",
+		},
+		{
+			name: "the person's part of an author value that also names the outlet",
+			head: `<meta name="author" content="example - Jane Doe">`,
 			want: "Jane Doe",
 		},
 		{

@@ -227,7 +227,7 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 			m.Modified, _ = parseDate(ldString(o["dateModified"]))
 		}
 		if m.SiteName == "" {
-			if p, ok := ldResolve(o["publisher"], m.ldIDs).(map[string]any); ok {
+			if p, ok := o["publisher"].(map[string]any); ok {
 				m.SiteName = ldString(p["name"])
 			}
 		}
