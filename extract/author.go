@@ -18,7 +18,7 @@ import (
 
 // textBylineTags may hold a byline written as plain text ("von Jane
 // Doe") without byline markup.
-var textBylineTags = map[string]bool{"p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
+var textBylineTags = map[string]bool{"dt": true, "th": true, "label": false, "p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
 
 // startsByline reports whether n's own first text begins with a by-word
 // or an author label ("By", "Von", "Autor:").
@@ -37,9 +37,46 @@ func startsByline(n *html.Node) bool {
 			return true
 		}
 		w = strings.TrimSuffix(w, ":")
-		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) > 1 && f[1] == ":")
+		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":")
 	}
 	return false
+}
+
+// isAuthorLabel reports whether t is only an author label ("Autor:",
+// "By"), whose value follows in the next sibling.
+func isAuthorLabel(t string) bool {
+	f := strings.Fields(strings.TrimSpace(t))
+	if len(f) == 2 && f[1] == ":" {
+		f = f[:1]
+	}
+	if len(f) != 1 {
+		return false
+	}
+	w := strings.ToLower(strings.TrimSuffix(f[0], ":"))
+	return authorLabels[w] || byWords[w]
+}
+
+// labelledValue returns the label and the text that follows label
+// element n ("<h5>Autor:</h5>Jane Doe", "<dt>Author</dt><dd>…</dd>"), or
+// "" when nothing short follows.
+func labelledValue(n *html.Node) string {
+	for c := n.NextSibling; c != nil; c = c.NextSibling {
+		var t string
+		switch c.Type {
+		case html.TextNode:
+			t = collapseSpace(c.Data)
+		case html.ElementNode:
+			t = nodeText(c)
+		}
+		if t == "" {
+			continue
+		}
+		if len(t) > 80 {
+			return ""
+		}
+		return nodeText(n) + " " + t
+	}
+	return ""
 }
 
 // capitalisedNames reports whether every word of s is capitalised or a
@@ -116,6 +153,7 @@ var trailingNonName = map[string]bool{
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
 	"januar": true, "februar": true, "märz": true, "mai": true, "juni": true, "juli": true, "oktober": true, "dezember": true,
 	"updated": true, "published": true, "posted": true, "aktualisiert": true, "veröffentlicht": true, "stand": true, "zuletzt": true,
+	"vor": true, "před": true, "hace": true, "ago": true,
 }
 
 // bylineStopWords end the name part of a byline: what follows is a date,
@@ -399,7 +437,9 @@ func alnumLower(s string) string {
 }
 
 // authorMetaKeys are the name=/property= meta keys that carry the author.
-var authorMetaKeys = []string{"author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "citation_author", "byl", "cxenseparse:author", "dcterms.creator"}
+// Dublin Core's creator is explicit article metadata and comes first;
+// name="author" is often a site-wide default of the CMS.
+var authorMetaKeys = []string{"dc:creator", "dc.creator", "dcterms.creator", "dcterms:creator", "author", "article:author", "sailthru.author", "parsely-author", "citation_author", "byl", "cxenseparse:author"}
 
 // cleanMetaAuthor cleans an author meta or JSON-LD value: URLs (profile
 // links) are not names; bylines get their labels removed.

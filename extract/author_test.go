@@ -35,6 +35,8 @@ func TestCleanByline(t *testing.T) {
 		{"Guardian staff reporter", "Guardian staff reporter"},
 		{"Nicole Muster22. Februar 2020", "Nicole Muster"},
 		{"jdoe22", "jdoe22"},
+		{"Jana Nováková před 2 hodinami", "Jana Nováková"},
+		{"Max Muster vor 3 Stunden", "Max Muster"},
 		// Not names: comment headers, form labels, bare labels, counters.
 		{"Max sagt:", ""},
 		{"Jane Doe says:", ""},
@@ -141,6 +143,26 @@ func TestAuthorExtraction(t *testing.T) {
 			name: "plain-text byline without markup",
 			pre:  `<p><i>von Daniela Muster</i></p>`,
 			want: "Daniela Muster",
+		},
+		{
+			name: "author label with the name in the next sibling",
+			pre:  `<div><h5>Autor:</h5> Max Muster</div>`,
+			want: "Max Muster",
+		},
+		{
+			name: "author label element followed by a name element",
+			pre:  `<div><h4>Author</h4><p><a href="/p/jd">Jane Doe</a></p></div>`,
+			want: "Jane Doe",
+		},
+		{
+			name: "Dublin Core creator before the name=author default",
+			head: `<meta name="author" content="Site Admin Team"><meta name="DC.creator" content="Jane Doe">`,
+			want: "Jane Doe",
+		},
+		{
+			name: "space-separated meta properties",
+			head: `<meta property="dc:creator twitter:site_name" content="Jane Doe">`,
+			want: "Jane Doe",
 		},
 		{
 			name: "plain-text sentence starting with a by-word is not a byline",

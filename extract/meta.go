@@ -65,8 +65,10 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				if _, ok := meta[k]; !ok {
 					meta[k] = v
 				}
-				if isAuthorMetaKey(k) && len(metaAuthors[k]) < 10 {
-					metaAuthors[k] = append(metaAuthors[k], v)
+				for _, f := range strings.Fields(k) { // property="dc:creator og:…"
+					if isAuthorMetaKey(f) && len(metaAuthors[f]) < 10 {
+						metaAuthors[f] = append(metaAuthors[f], v)
+					}
 				}
 			}
 		case "link":
@@ -101,7 +103,12 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		}
 		if len(textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
 			if t := nodeText(n); len(t) < 100 {
-				textBylines = append(textBylines, t)
+				if isAuthorLabel(t) {
+					t = labelledValue(n)
+				}
+				if t != "" {
+					textBylines = append(textBylines, t)
+				}
 			}
 		}
 		if len(bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
