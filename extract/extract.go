@@ -173,7 +173,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 			a.Title = t
 		}
 	}
-	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
+	a.Author = meta.Author
+	if a.Author == "" {
+		// No person named in markup: the publication credited as author,
+		// then the main-text extractor's own guess, cleaned like a byline.
+		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(tmeta.Author))
+	}
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
 	a.Published = meta.Published
 	if a.Published.IsZero() && !tmeta.Date.IsZero() {

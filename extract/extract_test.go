@@ -66,7 +66,7 @@ func TestExtractFixtures(t *testing.T) {
 	}{
 		{
 			file: "original.html", url: "https://valleyledger.example/news/2024/03/18/river-towns-brace-for-second-flood",
-			isArticle: true, title: "River towns brace for a second spring flood", author: "Marta Oyelaran; Dev Kaplan",
+			isArticle: true, title: "River towns brace for a second spring flood", author: "Marta Oyelaran, Dev Kaplan",
 			published: "2024-03-18T06:30:00-05:00", lang: "en",
 			textHas:   []string{"Sandbag crews returned", "passes nineteen feet."},
 			textLacks: []string{"School board delays vote", "All rights reserved", "Home"},

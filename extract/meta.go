@@ -30,6 +30,17 @@ type pageMeta struct {
 	OGTitle, DocTitle string
 	// MicroHeadline is a microdata headline (<meta itemprop="headline">).
 	MicroHeadline string
+	// AuthorWeak is an author value that names the publication (its site
+	// name, host or a JSON-LD Organization), used only when no person is
+	// named anywhere.
+	AuthorWeak string
+	// ldIDs maps JSON-LD @id values to their objects, so that references
+	// ({"@id": …}) into an @graph can be followed.
+	ldIDs map[string]map[string]any
+	// ldNames are the names in the Article's JSON-LD author, ldOrgs
+	// those of them that are organisations.
+	ldNames []string
+	ldOrgs  map[string]bool
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -38,7 +49,8 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	var m pageMeta
 	meta := map[string]string{} // first value per lower-cased name/property
 	var times []string
-	var bylines []string
+	var bylines, textBylines []string
+	metaAuthors := map[string][]string{} // every value of the author keys
 	var ld []string
 	walkElements(doc, func(n *html.Node) bool {
 		switch n.Data {
@@ -54,6 +66,11 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 			for _, k := range keys {
 				if _, ok := meta[k]; !ok && v != "" {
 					meta[k] = v
+				}
+				for _, f := range strings.Fields(k) { // property="dc:creator og:…"
+					if isAuthorMetaKey(f) && len(metaAuthors[f]) < 10 {
+						metaAuthors[f] = append(metaAuthors[f], v)
+					}
 				}
 			}
 		case "link":
@@ -86,14 +103,29 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				times = append(times, dt)
 			}
 		}
-		if len(bylines) < 3 && isByline(n) {
-			if t := nodeText(n); t != "" && len(t) < 120 {
+		if len(textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
+			if t := nodeText(n); len(t) < 100 {
+				if isAuthorLabel(t) {
+					t = labelledValue(n)
+				}
+				if t != "" {
+					textBylines = append(textBylines, t)
+				}
+			}
+		}
+		if len(bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
+			t := attr(n, "content") // <meta itemprop="author" content=…>
+			if t == "" {
+				t = nodeText(n)
+			}
+			if t != "" && len(t) < 400 {
 				bylines = append(bylines, t)
 			}
 		}
 		return true
 	})
 
+	m.ldIDs = ldIDIndex(ld)
 	for _, raw := range ld {
 		m.readLD(raw, base)
 	}
@@ -107,15 +139,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	if m.SiteName == "" {
 		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])
 	}
-	if m.Author == "" {
-		a := firstNonEmpty(meta["author"], meta["article:author"], meta["dc.creator"], meta["sailthru.author"], meta["parsely-author"], meta["citation_author"], meta["byl"])
-		if !strings.HasPrefix(a, "http") {
-			m.Author = a
-		}
-	}
-	if m.Author == "" && len(bylines) > 0 {
-		m.Author = cleanByline(bylines[0])
-	}
+	m.chooseAuthor(metaAuthors, bylines, textBylines, []string{m.SiteName, meta["og:site_name"], meta["application-name"], meta["publisher"], meta["twitter:site"]}, base)
 	if m.Published.IsZero() {
 		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
 			if t, ok := parseDate(meta[k]); ok {
@@ -202,8 +226,8 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 			m.Title = collapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
 			m.TitleFromLD = m.Title != ""
 		}
-		if m.Author == "" {
-			m.Author = ldAuthors(o["author"])
+		if len(m.ldNames) == 0 {
+			m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
 		}
 		if m.Published.IsZero() {
 			m.Published, _ = parseDate(ldString(o["datePublished"]))
@@ -282,32 +306,6 @@ func ldURL(v any) string {
 	return ""
 }
 
-// ldAuthors joins the names of a JSON-LD author value (string, Person or a
-// list of them) with "; ".
-func ldAuthors(v any) string {
-	var names []string
-	var add func(v any, depth int)
-	add = func(v any, depth int) {
-		if depth > 3 {
-			return
-		}
-		switch x := v.(type) {
-		case string:
-			if s := strings.TrimSpace(x); s != "" && !strings.HasPrefix(s, "http") {
-				names = append(names, s)
-			}
-		case []any:
-			for _, e := range x {
-				add(e, depth+1)
-			}
-		case map[string]any:
-			add(x["name"], depth+1)
-		}
-	}
-	add(v, 0)
-	return strings.Join(dedupStrings(names), "; ")
-}
-
 var bylineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`)
 
 // isByline reports whether n is marked up as an author byline.
@@ -320,13 +318,6 @@ func isByline(n *html.Node) bool {
 		return bylineClassRE.MatchString(attr(n, "class"))
 	}
 	return false
-}
-
-var byPrefixRE = regexp.MustCompile(`(?i)^(by|von|par|por|de|автор[:]?|بقلم)\s+`)
-
-func cleanByline(s string) string {
-	s = byPrefixRE.ReplaceAllString(strings.TrimSpace(s), "")
-	return strings.TrimSpace(strings.Trim(s, "|·,-–—"))
 }
 
 // dateLayouts are tried in order; layouts without a zone give UTC.

@@ -1,0 +1,654 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// This file reads who wrote a page: it cleans byline texts down to the
+// names they carry, tells names from labels, dates and comment headers,
+// and tells the people who wrote an article from the organisation that
+// published it.
+
+// textBylineTags may hold a byline written as plain text ("von Jane
+// Doe") without byline markup.
+var textBylineTags = map[string]bool{"dt": true, "th": true, "label": false, "p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
+
+// startsByline reports whether n's own first text begins with a by-word
+// or an author label ("By", "Von", "Autor:").
+func startsByline(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.TextNode {
+			continue
+		}
+		t := strings.TrimSpace(c.Data)
+		if t == "" {
+			continue
+		}
+		f := strings.Fields(t)
+		w := strings.ToLower(f[0])
+		if byWords[w] {
+			return true
+		}
+		w = strings.TrimSuffix(w, ":")
+		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":")
+	}
+	return false
+}
+
+// isAuthorLabel reports whether t is only an author label ("Autor:",
+// "By"), whose value follows in the next sibling.
+func isAuthorLabel(t string) bool {
+	f := strings.Fields(strings.TrimSpace(t))
+	if len(f) == 2 && f[1] == ":" {
+		f = f[:1]
+	}
+	if len(f) != 1 {
+		return false
+	}
+	w := strings.ToLower(strings.TrimSuffix(f[0], ":"))
+	return authorLabels[w] || byWords[w]
+}
+
+// labelledValue returns the label and the text that follows label
+// element n ("<h5>Autor:</h5>Jane Doe", "<dt>Author</dt><dd>…</dd>"), or
+// "" when nothing short follows.
+func labelledValue(n *html.Node) string {
+	for c := n.NextSibling; c != nil; c = c.NextSibling {
+		var t string
+		switch c.Type {
+		case html.TextNode:
+			t = collapseSpace(c.Data)
+		case html.ElementNode:
+			t = nodeText(c)
+		}
+		if t == "" {
+			continue
+		}
+		if len(t) > 80 {
+			return ""
+		}
+		return nodeText(n) + " " + t
+	}
+	return ""
+}
+
+// capitalisedNames reports whether every word of s is capitalised or a
+// name particle, as names in running text are.
+func capitalisedNames(s string) bool {
+	for _, w := range strings.Fields(s) {
+		lw := strings.ToLower(strings.Trim(w, ",;&"))
+		if lw == "" || nameParticles[lw] {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(strings.Trim(w, ",;&"))
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameParticles are the lower-case words names and name lists contain.
+var nameParticles = map[string]bool{"von": true, "van": true, "der": true, "den": true, "de": true, "del": true, "la": true, "le": true, "da": true, "di": true, "du": true, "zu": true, "und": true, "and": true, "et": true, "y": true, "e": true, "bin": true, "al": true, "ten": true, "ter": true}
+
+// maxBylineNodes bounds how many byline elements a page contributes.
+const maxBylineNodes = 40
+
+// bylineContextRE matches class or id values of regions whose bylines are
+// not the article's: comments and their forms, teasers of other articles,
+// sidebars.
+var bylineContextRE = regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`)
+
+// inForeignBylineContext reports whether n (a byline candidate) sits in a
+// comment thread, a form or a list of other articles, where author markup
+// names commenters or other articles' writers.
+func inForeignBylineContext(n *html.Node) bool {
+	for p, depth := n, 0; p != nil && depth < 40; p, depth = p.Parent, depth+1 {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		switch p.Data {
+		case "form", "label", "textarea", "input", "select", "option", "button":
+			return true
+		}
+		if bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id")) {
+			return true
+		}
+	}
+	return false
+}
+
+// byWords introduce the author in a byline ("by", "von", "par"…).
+var byWords = map[string]bool{"by": true, "von": true, "vom": true, "par": true, "por": true, "door": true, "av": true, "af": true, "przez": true}
+
+// authorLabels name the author field itself ("Autor Jane Doe").
+var authorLabels = map[string]bool{"author": true, "authors": true, "autor": true, "autoren": true, "autorin": true, "auteur": true, "auteurs": true, "autore": true, "autori": true, "autores": true, "text": true, "texte": true, "texto": true, "interview": true}
+
+// bylineLabels are the words that may stand before a by-word or a colon
+// in a byline ("Posted by", "Text und Interview:") and carry no name.
+var bylineLabels = map[string]bool{
+	"posted": true, "written": true, "published": true, "created": true, "edited": false, "story": true, "article": true, "words": true, "report": true, "reporting": true,
+	"erstellt": true, "veröffentlicht": true, "eingestellt": true, "geschrieben": true, "verfasst": true, "publiziert": true, "beitrag": true, "ein": true, "artikel": true, "rezept": true,
+	"publié": true, "écrit": true, "rédigé": true, "publicado": true, "escrito": true, "pubblicato": true, "scritto": true, "gepost": true, "geschreven": true,
+	"text": true, "texte": true, "texto": true, "interview": true, "und": true, "and": true, "et": true, "y": true, "e": true, "gespräch": true,
+	"author": true, "authors": true, "autor": true, "autoren": true, "autorin": true, "auteur": true, "auteurs": true, "autore": true, "autori": true, "autores": true,
+}
+
+// trailingNonName are words that end a name when they follow it: the
+// prepositions that introduce a date or place, weekday and month names.
+var trailingNonName = map[string]bool{
+	"am": true, "at": true, "on": true, "um": true, "le": true, "el": true, "il": true, "op": true, "den": true, "dem": true, "the": true, "le,": true,
+	"mo": true, "di": true, "mi": true, "do": true, "fr": true, "sa": true, "so": true,
+	"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true,
+	"montag": true, "dienstag": true, "mittwoch": true, "donnerstag": true, "freitag": true, "samstag": true, "sonntag": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"januar": true, "februar": true, "märz": true, "mai": true, "juni": true, "juli": true, "oktober": true, "dezember": true,
+	"updated": true, "published": true, "posted": true, "aktualisiert": true, "veröffentlicht": true, "stand": true, "zuletzt": true,
+	"vor": true, "před": true, "hace": true, "ago": true,
+}
+
+// bylineStopWords end the name part of a byline: what follows is a date,
+// a category or an update note.
+var bylineStopWords = map[string]bool{
+	"updated": true, "published": true, "aktualisiert": true, "veröffentlicht": true, "stand:": true, "zuletzt": true,
+	"kategorie:": true, "kategorien:": true, "category:": true, "categories:": true, "rubrik:": true, "publicado": true, "hace": true,
+}
+
+// midCreditRE finds a second credit inside a byline ("… Edited by …"),
+// which separates two names.
+var midCreditRE = regexp.MustCompile(`(?i)\s+(?:edited|reviewed|illustrated|photos?|fotos?|additional reporting|reporting|mitarbeit)\s+(?:by|von|par|por)\s+`)
+
+// bylineSepRE splits a byline into its parts: "von X · 18. Oktober 2019".
+var bylineSepRE = regexp.MustCompile(`\s*(?:[·|•»«]|\s[–—-]\s|\s/\s/)\s*`)
+
+var (
+	urlTokenRE = regexp.MustCompile(`(?i)\S*(?:https?://|www\.)\S*`)
+	emailRE    = regexp.MustCompile(`\S+@\S+\.\S+`)
+	handleRE   = regexp.MustCompile(`(^|\s)@\w+`)
+	// gluedByRE separates a label glued to the name by markup:
+	// "Veröffentlicht vonChris Jung", "AuthorAndreas Kalt".
+	gluedByRE = regexp.MustCompile(`^((?i:by|von|vom|par|por|author|autor|auteur))(\p{Lu}\p{Ll})`)
+)
+
+// cleanByline reduces a byline text to the names it carries: labels
+// ("Posted by", "Autor:"), dates, times, handles, e-mail addresses and
+// update notes are removed. It returns "" when no name is left.
+func cleanByline(s string) string {
+	s = collapseSpace(s)
+	if commentHeaderRE.MatchString(s) {
+		return ""
+	}
+	s = urlTokenRE.ReplaceAllString(s, " ")
+	s = emailRE.ReplaceAllString(s, " ")
+	s = handleRE.ReplaceAllString(s, " ")
+	s = strings.TrimSpace(s)
+	parts := bylineSepRE.Split(s, -1)
+	// A part introduced by a by-word is the byline; otherwise the first
+	// part that keeps a name.
+	best := ""
+	for _, p := range parts {
+		toks := strings.Fields(p)
+		if len(toks) > 0 && (byWords[strings.ToLower(toks[0])] || gluedByRE.MatchString(toks[0])) {
+			if c := cleanBylinePart(p); c != "" {
+				return c
+			}
+		}
+		if best == "" {
+			best = cleanBylinePart(p)
+		}
+	}
+	return best
+}
+
+// commentHeaderRE matches the header of a comment ("Max says:").
+var commentHeaderRE = regexp.MustCompile(`(?i)\s(says|sagt|said|sagte|dit|dice|schreibt|writes)(:|,|$)`)
+
+// cleanBylinePart cleans one part of a byline (see cleanByline).
+func cleanBylinePart(s string) string {
+	s = midCreditRE.ReplaceAllString(s, ", ")
+	toks := strings.Fields(s)
+	if len(toks) == 0 {
+		return ""
+	}
+	// A capitalised by-word close to the start ends a kicker or section
+	// label ("Capital Von Jane Doe"); names spell "von" in lower case.
+	for i := 1; i < len(toks) && i <= 3; i++ {
+		if (toks[i] == "By" || toks[i] == "Von" || toks[i] == "BY" || toks[i] == "VON") && i+1 < len(toks) {
+			toks = toks[i:]
+			break
+		}
+	}
+	for i := 0; i < len(toks); i++ {
+		if m := gluedByRE.FindStringSubmatchIndex(toks[i]); m != nil {
+			t := toks[i]
+			toks = append(toks[:i:i], append([]string{t[:m[3]], t[m[3]:]}, toks[i+1:]...)...)
+			i++
+		}
+	}
+	// Drop a leading label: everything up to a by-word or a colon that
+	// is preceded only by label words, dates or nothing.
+	for {
+		cut := -1
+		for i, t := range toks {
+			lt := strings.ToLower(strings.TrimRight(t, ":,"))
+			if i > 0 && !prefixOnly(toks[:i]) {
+				break
+			}
+			if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt]) ||
+				i == 0 && authorLabels[lt] && len(toks) > 1 && isCapitalised(toks[1]) && !byWords[strings.ToLower(toks[1])] {
+				cut = i
+				break
+			}
+		}
+		if cut < 0 {
+			break
+		}
+		toks = toks[cut+1:]
+	}
+	// Cut at the first date, time or update note.
+	for i, t := range toks {
+		if m := gluedDayRE.FindStringSubmatchIndex(t); m != nil {
+			toks = append(toks[:i:i], t[:m[2]])
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(t)
+		if unicode.IsDigit(r) || bylineStopWords[strings.ToLower(t)] || i > 0 && strings.HasSuffix(t, ":") {
+			toks = toks[:i]
+			break
+		}
+	}
+	// A leading role compound ("Online-Experte Jane Doe") is no name.
+	if len(toks) > 2 && strings.Contains(toks[0], "-") && isRole(toks[0]) {
+		toks = toks[1:]
+	}
+	for len(toks) > 0 {
+		last := strings.ToLower(strings.Trim(toks[len(toks)-1], ",.;:-–—|·"))
+		if last == "" || trailingNonName[last] || byWords[last] || len(toks) > 2 && isRole(last) && capitalisedNames(strings.Join(toks[:len(toks)-1], " ")) {
+			toks = toks[:len(toks)-1]
+			continue
+		}
+		break
+	}
+	out := strings.Trim(strings.Join(toks, " "), " |·,;:-–—")
+	if strings.Count(out, "(") != strings.Count(out, ")") {
+		out = strings.Trim(out, " ()")
+	}
+	out = dropOutletSuffix(out)
+	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] {
+		return ""
+	}
+	return out
+}
+
+// notNames are what author fields hold when they hold no name: form
+// labels and placeholders.
+var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
+
+// roleWords are job titles that follow or precede a name in a byline.
+var roleWords = []string{"redakteur", "redakteurin", "chefredakteur", "chefredakteurin", "redaktorin", "redaktor", "korrespondent", "korrespondentin", "experte", "expertin",
+	"editor", "reporter", "correspondent", "columnist", "contributor", "writer", "journalist", "journalistin", "kolumnist", "kolumnistin", "staff", "rédacteur", "rédactrice", "redactor", "redactora", "periodista"}
+
+// isRole reports whether w (or its last hyphenated part) is a job title.
+func isRole(w string) bool {
+	w = strings.ToLower(strings.Trim(w, ",.;:"))
+	if i := strings.LastIndex(w, "-"); i >= 0 {
+		w = w[i+1:]
+	}
+	for _, r := range roleWords {
+		if w == r {
+			return true
+		}
+	}
+	return false
+}
+
+// gluedDayRE finds a day number glued to a name by markup ("Doe22.").
+var gluedDayRE = regexp.MustCompile(`\p{Ll}(\d{1,2}\.)$`)
+
+// prefixOnly reports whether toks are label words or date parts, the
+// things a byline puts before its by-word.
+func prefixOnly(toks []string) bool {
+	for _, t := range toks {
+		lt := strings.ToLower(strings.Trim(t, ":,."))
+		r, _ := utf8.DecodeRuneInString(lt)
+		if lt == "" || bylineLabels[lt] || trailingNonName[lt] || unicode.IsDigit(r) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func isCapitalised(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+// dropOutletSuffix removes an agency or outlet abbreviation after the
+// name: "Jane Doe, AP" becomes "Jane Doe". All-capital bylines keep it.
+func dropOutletSuffix(s string) string {
+	i := strings.LastIndex(s, ",")
+	if i < 0 {
+		return s
+	}
+	head, tail := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+	if head == "" || strings.ToUpper(head) == head || strings.ContainsRune(tail, ' ') {
+		return s
+	}
+	n := utf8.RuneCountInString(tail)
+	if n < 2 || n > 5 || strings.ToUpper(tail) != tail || strings.ToLower(tail) == tail {
+		return s
+	}
+	return head
+}
+
+// digitRunRE finds numbers (years, counts) that no name holds.
+var digitRunRE = regexp.MustCompile(`\d{4}`)
+
+// nameSplitRE splits a list of names.
+var nameSplitRE = regexp.MustCompile(`(?i)\s*(?:[,;&/]|\s(?:and|und|et|y|e|i|en|og|och)\s)\s*`)
+
+// nameLike reports whether s reads as one or a few names rather than a
+// label, a sentence, a comment header or a number.
+func nameLike(s string) bool {
+	if s == "" || len(s) > 120 {
+		return false
+	}
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters < 2 || digitRunRE.MatchString(s) {
+		return false
+	}
+	low := strings.ToLower(s)
+	for _, bad := range []string{"says:", "sagt:", " said", " sagte", "*", "(required)", "(erforderlich)", "(obligatoire)"} {
+		if strings.Contains(low, bad) {
+			return false
+		}
+	}
+	if strings.HasSuffix(s, ":") || strings.HasSuffix(low, " says") || strings.HasSuffix(low, " sagt") {
+		return false
+	}
+	names := nameSplitRE.Split(s, -1)
+	if len(names) > 8 || len(strings.Fields(s)) > 12 {
+		return false
+	}
+	for _, n := range names {
+		if len(strings.Fields(n)) > 5 {
+			return false
+		}
+	}
+	return true
+}
+
+// orgAuthorRE matches author values that name a web site rather than a
+// person: a domain or a URL.
+var orgAuthorRE = regexp.MustCompile(`(?i)(^|[\s(])(www\.)?[\p{L}\d-]+\.(com|net|org|info|de|at|ch|fr|es|it|nl|uk|co|cl|mx|ar|pl|ru|in|io|eu|be|se|no|dk|fi|pt|br|us|ca|au|jp|cz)\b`)
+
+// isSiteAuthor reports whether author names the publication itself (its
+// site name, the publisher, the host) rather than a writer.
+func isSiteAuthor(author string, sites []string, base *url.URL) bool {
+	if orgAuthorRE.MatchString(author) {
+		return true
+	}
+	a := alnumLower(author)
+	if a == "" {
+		return false
+	}
+	if base != nil {
+		host := strings.TrimPrefix(strings.ToLower(base.Hostname()), "www.")
+		sites = append(sites, host)
+		if i := strings.IndexByte(host, '.'); i > 0 {
+			sites = append(sites, host[:i])
+		}
+	}
+	for _, s := range sites {
+		n := alnumLower(s)
+		if len(n) < 3 {
+			continue
+		}
+		if a == n || len(a) >= 4 && strings.HasPrefix(n, a) || len(n) >= 5 && strings.HasSuffix(a, n) && len(strings.Fields(author)) <= 3 && !strings.ContainsAny(author, "/,;&") {
+			return true
+		}
+	}
+	return false
+}
+
+func alnumLower(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// authorMetaKeys are the name=/property= meta keys that carry the author.
+// Dublin Core's creator is explicit article metadata and comes first;
+// name="author" is often a site-wide default of the CMS.
+var authorMetaKeys = []string{"dc:creator", "dc.creator", "dcterms.creator", "dcterms:creator", "author", "article:author", "sailthru.author", "parsely-author", "citation_author", "byl", "cxenseparse:author"}
+
+// cleanMetaAuthor cleans an author meta or JSON-LD value: URLs (profile
+// links) are not names; bylines get their labels removed.
+func cleanMetaAuthor(v string) string {
+	v = strings.TrimSpace(html.UnescapeString(v))
+	if v == "" || strings.HasPrefix(v, "http") || strings.HasPrefix(v, "//") || strings.HasPrefix(v, "www.") {
+		return ""
+	}
+	return cleanByline(v)
+}
+
+// personPart cleans an author value whose parts are separated ("Outlet
+// - Jane Doe"), preferring the first part that names a person rather
+// than the publication.
+func personPart(v string, sites []string, base *url.URL) string {
+	if c := cleanMetaAuthor(v); c == "" || !isSiteAuthor(c, sites, base) {
+		return c
+	}
+	for _, p := range bylineSepRE.Split(collapseSpace(v), -1) {
+		if c := cleanMetaAuthor(p); c != "" && !isSiteAuthor(c, sites, base) && capitalisedNames(c) {
+			return c
+		}
+	}
+	return cleanMetaAuthor(v)
+}
+
+func isAuthorMetaKey(k string) bool {
+	for _, a := range authorMetaKeys {
+		if k == a {
+			return true
+		}
+	}
+	return false
+}
+
+// ldIDIndex maps the @id of every JSON-LD object that says more than its
+// @id to that object, across all of a page's scripts; the first wins.
+func ldIDIndex(scripts []string) map[string]map[string]any {
+	ids := map[string]map[string]any{}
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if depth > 8 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		case map[string]any:
+			if id, ok := x["@id"].(string); ok && id != "" && len(x) > 1 {
+				if _, seen := ids[id]; !seen {
+					ids[id] = x
+				}
+			}
+			for k, e := range x {
+				if k != "@context" {
+					walk(e, depth+1)
+				}
+			}
+		}
+	}
+	for _, raw := range scripts {
+		var v any
+		if json.Unmarshal([]byte(strings.TrimSpace(raw)), &v) == nil {
+			walk(v, 0)
+		}
+	}
+	return ids
+}
+
+// ldResolve follows a JSON-LD reference ({"@id": …} alone) to the object
+// it names; other values are returned as they are.
+func ldResolve(v any, ids map[string]map[string]any) any {
+	x, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	if _, hasName := x["name"]; hasName {
+		return x
+	}
+	if id, ok := x["@id"].(string); ok {
+		if o, ok := ids[id]; ok {
+			return o
+		}
+	}
+	return x
+}
+
+// ldAuthorNames reads a JSON-LD author value (a name, a Person or
+// Organization, a reference into the @graph, or a list of these) into
+// its names, in order, and the subset that are organisations. URLs are
+// not names.
+func ldAuthorNames(v any, ids map[string]map[string]any) (names []string, orgs map[string]bool) {
+	orgs = map[string]bool{}
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		if depth > 4 {
+			return
+		}
+		switch x := ldResolve(v, ids).(type) {
+		case string:
+			if s := cleanMetaAuthor(x); s != "" {
+				names = append(names, s)
+			}
+		case []any:
+			for _, e := range x {
+				add(e, depth+1)
+			}
+		case map[string]any:
+			name := ldString(x["name"])
+			if name == "" {
+				name = strings.TrimSpace(ldString(x["givenName"]) + " " + ldString(x["familyName"]))
+			}
+			name = cleanMetaAuthor(name)
+			if name == "" {
+				return
+			}
+			org := false
+			for _, t := range ldTypes(x["@type"]) {
+				if strings.Contains(t, "Organization") || strings.Contains(t, "Organisation") || t == "Corporation" || t == "NewsMediaOrganization" {
+					org = true
+				}
+			}
+			names = append(names, name)
+			if org {
+				orgs[name] = true
+			}
+		}
+	}
+	add(v, 0)
+	return dedupStrings(names), orgs
+}
+
+// chooseAuthor sets m.Author from, in order of trust: the JSON-LD
+// Article's persons, the author meta tags, then the first byline element
+// whose text holds a name. Values that name the publication itself (site
+// name, host, an Organization) are kept apart in m.AuthorWeak.
+func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBylines, sites []string, base *url.URL) {
+	var weak []string
+	keep := func(names []string) []string {
+		var out []string
+		for _, n := range names {
+			if isSiteAuthor(n, sites, base) {
+				weak = append(weak, n)
+			} else {
+				out = append(out, n)
+			}
+		}
+		return dedupStrings(out)
+	}
+	var cands []string
+	// The JSON-LD author list is taken whole (agencies and the outlet
+	// credited beside the writers) when it names at least one person
+	// other than the publication.
+	person := false
+	for _, n := range m.ldNames {
+		if !m.ldOrgs[n] && !isSiteAuthor(n, sites, base) {
+			person = true
+		}
+	}
+	if person {
+		cands = append(cands, strings.Join(m.ldNames, ", "))
+	} else {
+		weak = append(weak, m.ldNames...)
+	}
+	for _, k := range authorMetaKeys {
+		var vals []string
+		for _, v := range metaAuthors[k] {
+			if c := personPart(v, sites, base); c != "" {
+				vals = append(vals, c)
+			}
+		}
+		if v := keep(vals); len(v) > 0 {
+			cands = append(cands, strings.Join(v, ", "))
+		}
+	}
+	var shown []string // cleaned byline texts, in document order
+	for _, b := range bylines {
+		if c := personPart(b, sites, base); c != "" {
+			shown = append(shown, c)
+		}
+	}
+	if v := keep(shown); len(v) > 0 {
+		cands = append(cands, v[0])
+	}
+	var plain []string
+	for _, b := range textBylines {
+		if c := cleanByline(b); c != "" && capitalisedNames(c) {
+			plain = append(plain, c)
+		}
+	}
+	if v := keep(plain); len(v) > 0 {
+		cands = append(cands, v[0])
+	}
+	if len(cands) > 0 {
+		m.Author = cands[0]
+		// A handle-like value ("janedoe") is shown as the byline spells it.
+		if !strings.ContainsAny(m.Author, " ,") {
+			key := alnumLower(m.Author)
+			for _, s := range shown {
+				if alnumLower(s) == key {
+					m.Author = s
+					break
+				}
+			}
+		}
+	}
+	if len(weak) > 0 {
+		m.AuthorWeak = weak[0]
+	}
+}
