@@ -131,7 +131,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	meta := metaDoc(doc, base)
 
-	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base}
+	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base, HtmlDateMode: trafilatura.Disabled}
 	tr, terr := trafilatura.ExtractDocument(doc, topt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -164,8 +164,8 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
 	a.Published = meta.Published
-	if a.Published.IsZero() && !tmeta.Date.IsZero() {
-		a.Published = tmeta.Date
+	if a.Published.IsZero() {
+		a.Published = guessDate(doc, in.URL)
 	}
 	a.Modified = meta.Modified
 
