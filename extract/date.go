@@ -1,11 +1,41 @@
 package extract
 
 import (
+	"net/url"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/markusmobius/go-htmldate"
 	"golang.org/x/net/html"
 )
+
+// Sources of pageMeta.Published, in the order of trust.
+const (
+	dateFromLD   = "json-ld"
+	dateFromMeta = "meta"
+	dateFromTime = "time"
+	dateFromText = "text" // go-htmldate's search of the page
+)
+
+// publishedDate settles the article's publication date: the most trusted
+// date the markup states, else go-htmldate's search of the page; then the
+// evidence of the other dates on the page and of the URL decides the zone
+// it is shown in (and so its calendar day).
+func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
+	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
+	if t.IsZero() {
+		t, from, zoned = guessDate(doc, pageURL), dateFromText, false
+	}
+	if t.IsZero() {
+		return t
+	}
+	t = localZone(t, zoned, m.DateValues)
+	if day, ok := urlDate(pageURL); ok {
+		t = agreeWithURL(t, from, day)
+	}
+	return t
+}
 
 // guessDate is the last resort when the markup states no publication
 // date: go-htmldate's extensive search of the page (URL, visible
@@ -17,4 +47,110 @@ func guessDate(doc *html.Node, pageURL string) time.Time {
 		return time.Time{}
 	}
 	return r.DateTime
+}
+
+// localZone shows t in the publisher's own zone when the page says what
+// it is. CMSs often normalise one copy of a timestamp to UTC and print
+// another in local time; the local copy carries the day the publisher
+// dated the piece. Evidence is another value on the page naming the same
+// instant with a non-zero offset, or, for a zoned UTC t, a zone-less wall
+// clock that differs from it by a whole number of half hours (at most
+// 14 h) with the same minutes and seconds. A zone-less t that has a zoned
+// twin with the same wall clock takes the twin's zone.
+func localZone(t time.Time, zoned bool, values []string) time.Time {
+	if _, off := t.Zone(); off != 0 {
+		return t
+	}
+	for _, v := range values {
+		c, cz, ok := parseDateZone(v)
+		if !ok || !cz {
+			continue
+		}
+		_, off := c.Zone()
+		if off == 0 {
+			continue
+		}
+		if zoned && c.Equal(t) {
+			return c
+		}
+		if !zoned && sameWallClock(c, t) {
+			return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.Location())
+		}
+	}
+	if !zoned {
+		return t
+	}
+	for _, v := range values {
+		c, cz, ok := parseDateZone(v)
+		if !ok || cz || c.Hour() == 0 && c.Minute() == 0 && c.Second() == 0 {
+			continue
+		}
+		d := c.Sub(t) // the wall clock read as UTC, minus the instant
+		if d != 0 && d%(30*time.Minute) == 0 && d >= -12*time.Hour && d <= 14*time.Hour {
+			return t.In(time.FixedZone("", int(d/time.Second)))
+		}
+	}
+	return t
+}
+
+func sameWallClock(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay() && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
+}
+
+// urlDateRE matches a year/month/day path segment run such as
+// /2019/01/31/ or /2019-1-31/.
+var urlDateRE = regexp.MustCompile(`/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?:/|-|_|\.|$)`)
+
+// urlDate reads the publication day a permalink carries in its path.
+func urlDate(pageURL string) (time.Time, bool) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return time.Time{}, false
+	}
+	sm := urlDateRE.FindStringSubmatch(u.Path)
+	if sm == nil {
+		return time.Time{}, false
+	}
+	y, _ := strconv.Atoi(sm[1])
+	mo, _ := strconv.Atoi(sm[2])
+	d, _ := strconv.Atoi(sm[3])
+	day := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if day.Month() != time.Month(mo) || day.Day() != d {
+		return time.Time{}, false // 2019/02/31 and the like
+	}
+	return day, true
+}
+
+// agreeWithURL reconciles t with the day in the page's permalink, which
+// is fixed when a piece is first published:
+//   - a UTC t within hours of that day but on a neighbouring day is shown
+//     in the nearest whole-hour offset that puts it on the URL's day (the
+//     instant is unchanged; the CMS dropped the local zone);
+//   - a low-trust date (a <time> element or a guess from the text) more
+//     than a day away from it belongs to something else on the page (a
+//     comment, a related article), so the URL's day is the publication
+//     date. JSON-LD and meta dates keep their word: pages are scheduled
+//     or re-published under a URL minted earlier.
+func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
+	own := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if own.Equal(day) {
+		return t
+	}
+	_, off := t.Zone()
+	end := day.Add(24 * time.Hour)
+	if off == 0 {
+		if t.Before(day) && day.Sub(t) <= 14*time.Hour {
+			h := (day.Sub(t) + time.Hour - 1) / time.Hour
+			return t.In(time.FixedZone("", int(h)*3600))
+		}
+		if !t.Before(end) && t.Sub(end) < 12*time.Hour {
+			h := t.Sub(end)/time.Hour + 1
+			return t.In(time.FixedZone("", -int(h)*3600))
+		}
+	}
+	gap := own.Sub(day)
+	if (from == dateFromTime || from == dateFromText) && (gap > 24*time.Hour || gap < -24*time.Hour) {
+		return day
+	}
+	return t
 }

@@ -25,6 +25,54 @@ func TestPublishedDate(t *testing.T) {
 			html: datePage("", `<div>Pressemitteilung vom 14.3.2021</div>`),
 			want: "2021-03-14",
 		},
+		{
+			name: "UTC meta shown in the local zone a <time> gives for the same instant",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2019-10-18T22:04:00Z">`, `<time datetime="2019-10-19T00:04:00+02:00">19.10.2019</time>`),
+			want: "2019-10-19T00:04:00+02:00",
+		},
+		{
+			name: "UTC meta and a zone-less local wall clock give the offset",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2023-11-09T05:30:59+00:00">`, `<time datetime="2023-11-08 23:30:59">November 8, 2023 at 11:30 p.m.</time>`),
+			want: "2023-11-08T23:30:59-06:00",
+		},
+		{
+			name: "zone-less meta takes the zone of its twin",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2022-01-06T00:29:34">`, `<time datetime="2022-01-06T00:29:34+01:00">6.1.2022</time>`),
+			want: "2022-01-06T00:29:34+01:00",
+		},
+		{
+			name: "UTC date hours off the permalink's day is shown on that day",
+			url:  "https://blog.example/2019/01/01/new-year/",
+			html: datePage(`<meta property="article:published_time" content="2018-12-31T23:11:59+00:00">`, ""),
+			want: "2019-01-01T00:11:59+01:00",
+		},
+		{
+			name: "UTC date after the permalink's day (west of Greenwich)",
+			url:  "https://news.example/2020/02/24/bridge-vote/",
+			html: datePage(`<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">`, ""),
+			want: "2020-02-24T23:25:54-03:00",
+		},
+		{
+			name: "permalink day beats a comment's <time>",
+			url:  "https://blog.example/2019/10/22/bridge-vote/",
+			html: datePage("", `<div class="comments"><time datetime="2009-04-11 18:06:36">11. April 2009</time></div>`),
+			want: "2019-10-22",
+		},
+		{
+			name: "meta date days after the permalink's day keeps its word",
+			url:  "https://news.example/2022/05/02/bridge-vote/",
+			html: datePage(`<meta property="article:published_time" content="2022-05-08T06:00:00-05:00">`, ""),
+			want: "2022-05-08T06:00:00-05:00",
+		},
+		{
+			name: "a zoned non-UTC date is left alone",
+			url:  "https://news.example/2019/12/09/bridge-vote/",
+			html: datePage(`<meta property="article:published_time" content="2019-12-09T19:00:49+01:00">`, `<time datetime="2019-12-09 10:00:00">9.12.2019</time>`),
+			want: "2019-12-09T19:00:49+01:00",
+		},
 	}
 	ex := New(Options{})
 	for _, tc := range tests {
@@ -44,5 +92,28 @@ func TestPublishedDate(t *testing.T) {
 				t.Errorf("Published = %s, want %s", got.Format(time.RFC3339), tc.want)
 			}
 		})
+	}
+}
+
+func TestURLDate(t *testing.T) {
+	tests := []struct {
+		url, want string // want "" for no date
+	}{
+		{"https://a.example/2019/01/31/slug/", "2019-01-31"},
+		{"https://a.example/news/2019-1-5-slug", "2019-01-05"},
+		{"https://a.example/2019/02/31/slug/", ""},
+		{"https://a.example/2019/43/slug", ""},
+		{"https://web.archive.org/web/20160218174457/http://a.example/2010/05/slug/", ""},
+		{"https://a.example/item?id=2019/01/31", ""},
+	}
+	for _, tc := range tests {
+		d, ok := urlDate(tc.url)
+		got := ""
+		if ok {
+			got = d.Format(time.DateOnly)
+		}
+		if got != tc.want {
+			t.Errorf("urlDate(%q) = %q, want %q", tc.url, got, tc.want)
+		}
 	}
 }

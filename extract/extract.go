@@ -163,10 +163,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	a.Author = firstNonEmpty(meta.Author, tmeta.Author)
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
-	a.Published = meta.Published
-	if a.Published.IsZero() {
-		a.Published = guessDate(doc, in.URL)
-	}
+	a.Published = publishedDate(doc, meta, in.URL)
 	a.Modified = meta.Modified
 
 	blocks = expandSiblings(doc, blocks)

@@ -2,8 +2,10 @@ package extract
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +32,14 @@ type pageMeta struct {
 	OGTitle, DocTitle string
 	// MicroHeadline is a microdata headline (<meta itemprop="headline">).
 	MicroHeadline string
+	// PublishedFrom names the source of Published (dateFromLD, dateFromMeta,
+	// dateFromTime); PublishedZoned reports that its string carried a zone.
+	PublishedFrom  string
+	PublishedZoned bool
+	// DateValues are the raw strings of every machine date on the page
+	// (JSON-LD dates, date-like meta values, <time datetime>), evidence
+	// for the zone of Published.
+	DateValues []string
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -96,6 +106,13 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		m.readLD(raw, base)
 	}
 
+	for _, k := range slices.Sorted(maps.Keys(meta)) {
+		if strings.Contains(k, "date") || strings.Contains(k, "time") || strings.Contains(k, "publish") {
+			m.DateValues = append(m.DateValues, meta[k])
+		}
+	}
+	m.DateValues = append(m.DateValues, times...)
+
 	m.OGType = strings.ToLower(meta["og:type"])
 	m.MicroHeadline = collapseSpace(meta["headline"])
 	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["citation_title"]))
@@ -116,16 +133,16 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	}
 	if m.Published.IsZero() {
 		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
-			if t, ok := parseDate(meta[k]); ok {
-				m.Published = t
+			if t, zoned, ok := parseDateZone(meta[k]); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
 				break
 			}
 		}
 	}
 	if m.Published.IsZero() {
 		for _, s := range times {
-			if t, ok := parseDate(s); ok {
-				m.Published = t
+			if t, zoned, ok := parseDateZone(s); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromTime, zoned
 				break
 			}
 		}
@@ -204,8 +221,11 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 			m.Author = ldAuthors(o["author"])
 		}
 		if m.Published.IsZero() {
-			m.Published, _ = parseDate(ldString(o["datePublished"]))
+			if t, zoned, ok := parseDateZone(ldString(o["datePublished"])); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromLD, zoned
+			}
 		}
+		m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
 		if m.Modified.IsZero() {
 			m.Modified, _ = parseDate(ldString(o["dateModified"]))
 		}
@@ -340,19 +360,26 @@ var dateLayouts = []string{
 // parseDate reads a machine date in any of the common layouts, keeping
 // the zone when the string has one. Implausible years are refused.
 func parseDate(s string) (time.Time, bool) {
+	t, _, ok := parseDateZone(s)
+	return t, ok
+}
+
+// parseDateZone is parseDate that also reports whether the string named
+// its zone (a zone-less wall clock is returned as if it were UTC).
+func parseDateZone(s string) (t time.Time, zoned, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 64 {
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			if t.Year() < 1990 || t.Year() > 2100 {
-				return time.Time{}, false
+				return time.Time{}, false, false
 			}
-			return t, true
+			return t, strings.Contains(l, "07") || strings.Contains(l, "MST"), true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, false
 }
 
 // resolve makes ref absolute against base; it returns "" for anything but
