@@ -26,6 +26,22 @@ func TestPublishedDate(t *testing.T) {
 			want: "2021-03-14",
 		},
 		{
+			name: "JSON-LD wrapped in CDATA beats meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2024-12-07T12:43:39Z"><script type="application/ld+json">
+//<![CDATA[
+{"@context":{"@vocab":"http://schema.org"},"@type":"NewsArticle","headline":"Bridge vote","datePublished":"2024-12-06T22:00:00-05:00"}
+//]]>
+</script>`, ""),
+			want: "2024-12-06T22:00:00-05:00",
+		},
+		{
+			name: "JSON-LD in an HTML comment",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<script type="application/ld+json"><!-- {"@type":"BlogPosting","datePublished":"2015-10-15T02:19:00Z"} --></script>`, ""),
+			want: "2015-10-15T02:19:00Z",
+		},
+		{
 			name: "UTC meta shown in the local zone a <time> gives for the same instant",
 			url:  "https://news.example/bridge-vote",
 			html: datePage(`<meta property="article:published_time" content="2019-10-18T22:04:00Z">`, `<time datetime="2019-10-19T00:04:00+02:00">19.10.2019</time>`),

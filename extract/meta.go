@@ -105,6 +105,9 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	for _, raw := range ld {
 		m.readLD(raw, base)
 	}
+	for _, raw := range ld {
+		m.readWrappedLDDates(raw)
+	}
 
 	for _, k := range slices.Sorted(maps.Keys(meta)) {
 		if strings.Contains(k, "date") || strings.Contains(k, "time") || strings.Contains(k, "publish") {
@@ -243,6 +246,39 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 			}
 		}
 	}
+}
+
+// readWrappedLDDates reads the publication date of an Article in a
+// JSON-LD script wrapped in a CDATA section or HTML comment (an XHTML
+// habit, often with "//" hiding the markers from JavaScript), which
+// readLD's plain JSON parse refuses. Only the date is taken, after the
+// unwrapped scripts have had their say: the other fields of such scripts
+// have not been measured against the title and author rules.
+func (m *pageMeta) readWrappedLDDates(raw string) {
+	s, ok := unwrapScript(raw)
+	if !ok || !m.Published.IsZero() && m.PublishedFrom == dateFromLD {
+		return
+	}
+	var w pageMeta
+	w.readLD(s, nil)
+	m.DateValues = append(m.DateValues, w.DateValues...)
+	if w.PublishedFrom == dateFromLD {
+		m.Published, m.PublishedFrom, m.PublishedZoned = w.Published, w.PublishedFrom, w.PublishedZoned
+	}
+}
+
+// unwrapScript strips a CDATA section or HTML comment around a script's
+// text; ok is false when there was none.
+func unwrapScript(raw string) (string, bool) {
+	s := strings.TrimSpace(raw)
+	for _, w := range [][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		t := strings.TrimSpace(strings.TrimPrefix(s, "//"))
+		if strings.HasPrefix(t, w[0]) {
+			t = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(t, w[0])), w[1])
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t), "//")), true
+		}
+	}
+	return "", false
 }
 
 func ldTypes(v any) []string {
