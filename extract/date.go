@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/markusmobius/go-htmldate"
@@ -153,4 +154,78 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 		return day
 	}
 	return t
+}
+
+// visibleDateRE matches the common printed date forms: 31.01.2022 (with
+// an optional ", 12:01"), 2022-01-31, "31. Januar 2022", "31 January
+// 2022" and "January 31, 2022".
+var (
+	numericDateRE = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d|\d\d)(?:[^\d]{1,8}(\d{1,2}):(\d\d))?`)
+	isoDateRE     = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T\s](\d\d):(\d\d))?`)
+	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(\p{L}+)\.?\s+((?:19|20)\d\d)`)
+	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)`)
+)
+
+// monthNames maps lower-cased English and German month names and their
+// three-letter forms to months.
+var monthNames = func() map[string]time.Month {
+	m := map[string]time.Month{}
+	for i, names := range [][]string{
+		{"january", "januar", "jänner"}, {"february", "februar"}, {"march", "märz", "maerz"}, {"april"},
+		{"may", "mai"}, {"june", "juni"}, {"july", "juli"}, {"august"}, {"september", "sept"},
+		{"october", "oktober"}, {"november"}, {"december", "dezember"},
+	} {
+		for _, n := range names {
+			m[n] = time.Month(i + 1)
+			if len(n) > 3 {
+				m[n[:3]] = time.Month(i + 1)
+			}
+		}
+	}
+	m["mär"] = time.March
+	m["okt"] = time.October
+	m["dez"] = time.December
+	return m
+}()
+
+// visibleDate reads a printed date such as a <time> element's text or a
+// dateline; the result is a zone-less wall clock (returned as UTC).
+func visibleDate(s string) (time.Time, bool) {
+	s = collapseSpace(s)
+	if len(s) > 120 {
+		return time.Time{}, false
+	}
+	mk := func(y, mo, d int, hm ...string) (time.Time, bool) {
+		if y < 100 {
+			y += 2000
+		}
+		h, mi := 0, 0
+		if len(hm) == 2 && hm[0] != "" {
+			h, _ = strconv.Atoi(hm[0])
+			mi, _ = strconv.Atoi(hm[1])
+		}
+		t := time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC)
+		if t.Month() != time.Month(mo) || t.Day() != d || h > 23 || mi > 59 || y < 1990 || y > 2100 {
+			return time.Time{}, false
+		}
+		return t, true
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	if sm := numericDateRE.FindStringSubmatch(s); sm != nil {
+		return mk(atoi(sm[3]), atoi(sm[2]), atoi(sm[1]), sm[4], sm[5])
+	}
+	if sm := isoDateRE.FindStringSubmatch(s); sm != nil {
+		return mk(atoi(sm[1]), atoi(sm[2]), atoi(sm[3]), sm[4], sm[5])
+	}
+	if sm := dayMonthRE.FindStringSubmatch(s); sm != nil {
+		if mo, ok := monthNames[strings.ToLower(sm[2])]; ok {
+			return mk(atoi(sm[3]), int(mo), atoi(sm[1]))
+		}
+	}
+	if sm := monthDayRE.FindStringSubmatch(s); sm != nil {
+		if mo, ok := monthNames[strings.ToLower(sm[1])]; ok {
+			return mk(atoi(sm[3]), int(mo), atoi(sm[2]))
+		}
+	}
+	return time.Time{}, false
 }

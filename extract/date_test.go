@@ -42,6 +42,30 @@ func TestPublishedDate(t *testing.T) {
 			want: "2015-10-15T02:19:00Z",
 		},
 		{
+			name: "<time> without datetime read from its text",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="og:updated_time" content="2020-06-02T11:57:06+02:00">`, `<time class="created">31.03.2020</time>`),
+			want: "2020-03-31",
+		},
+		{
+			name: "microdata datePublished outside <meta> beats a bare date meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2022-01-21T15:38:44+01:00">`, `<span><time itemprop="datePublished" datetime="2022-01-27">27.01.2022</time></span>`),
+			want: "2022-01-27",
+		},
+		{
+			name: "bare date meta days after the <time> is the last change",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2020-02-12">`, `<p><time>05.02.2020, 12:01 Uhr</time></p>`),
+			want: "2020-02-05",
+		},
+		{
+			name: "bare date meta beats a <time> months away",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2020-02-12">`, `<aside><time datetime="2019-06-01">1 June 2019</time></aside>`),
+			want: "2020-02-12",
+		},
+		{
 			name: "UTC meta shown in the local zone a <time> gives for the same instant",
 			url:  "https://news.example/bridge-vote",
 			html: datePage(`<meta property="article:published_time" content="2019-10-18T22:04:00Z">`, `<time datetime="2019-10-19T00:04:00+02:00">19.10.2019</time>`),
@@ -130,6 +154,30 @@ func TestURLDate(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("urlDate(%q) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
+
+func TestVisibleDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"29.04.2020, 12:01 Uhr", "2020-04-29T12:01"},
+		{"Stand: 7.1.22", "2022-01-07T00:00"},
+		{"Veröffentlicht am 14. März 2021", "2021-03-14T00:00"},
+		{"Monday, 6 January 2020", "2020-01-06T00:00"},
+		{"Posted on January 17th, 2020", "2020-01-17T00:00"},
+		{"2023-11-07 15:03:30", "2023-11-07T15:03"},
+		{"31.02.2020", ""},
+		{"Version 1.2.3", ""},
+		{"12 Monkeys 1995", ""},
+	}
+	for _, tc := range tests {
+		d, ok := visibleDate(tc.in)
+		got := ""
+		if ok {
+			got = d.Format("2006-01-02T15:04")
+		}
+		if got != tc.want {
+			t.Errorf("visibleDate(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -48,6 +48,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	var m pageMeta
 	meta := map[string]string{} // first value per lower-cased name/property
 	var times []string
+	var itemPub string // a microdata datePublished outside <meta>
 	var bylines []string
 	var ld []string
 	walkElements(doc, func(n *html.Node) bool {
@@ -92,6 +93,14 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		case "time":
 			if dt := attr(n, "datetime"); dt != "" {
 				times = append(times, dt)
+			} else if t, ok := visibleDate(nodeText(n)); ok {
+				times = append(times, t.Format("2006-01-02T15:04:05"))
+			}
+		}
+		if n.Data != "meta" && itemPub == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+			itemPub = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
+			if t, ok := visibleDate(nodeText(n)); itemPub == "" && ok {
+				itemPub = t.Format("2006-01-02T15:04:05")
 			}
 		}
 		if len(bylines) < 3 && isByline(n) {
@@ -135,7 +144,12 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		m.Author = cleanByline(bylines[0])
 	}
 	if m.Published.IsZero() {
-		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
+		if itemPub != "" {
+			if _, ok := meta["datepublished"]; !ok {
+				meta["datepublished"] = itemPub
+			}
+		}
+		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
 			if t, zoned, ok := parseDateZone(meta[k]); ok {
 				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
 				break
@@ -148,6 +162,19 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromTime, zoned
 				break
 			}
+		}
+		// A bare "date" meta is often the CMS's last change: a <time> a
+		// few days or weeks before it is the publication, otherwise the
+		// meta date is trusted over <time>.
+		for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
+			t, zoned, ok := parseDateZone(meta[k])
+			if !ok {
+				continue
+			}
+			if gap := t.Sub(m.Published); m.Published.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+			}
+			break
 		}
 	}
 	if m.Modified.IsZero() {
