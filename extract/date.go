@@ -25,6 +25,9 @@ const (
 // it is shown in (and so its calendar day).
 func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
+	if t.IsZero() && !m.Dateline.IsZero() {
+		t, from, zoned = m.Dateline, dateFromText, false
+	}
 	if t.IsZero() {
 		t, from, zoned = guessDate(doc, pageURL), dateFromText, false
 	}
@@ -228,4 +231,30 @@ func visibleDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+var (
+	datelineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`)
+	clockRE         = regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`) // a clock widget, not a dateline
+	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
+)
+
+// dateline reads n as a printed dateline: a short text element whose
+// class says it holds the date, or whose text opens with a publication
+// label ("Published", "Erschienen am", "Stand:"), and that contains a date.
+func dateline(n *html.Node) (time.Time, bool) {
+	switch n.Data {
+	case "span", "div", "p", "li", "small", "dd", "td", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "font", "address", "header":
+	default:
+		return time.Time{}, false
+	}
+	cls := attr(n, "class") + " " + attr(n, "id")
+	text := collapseSpace(nodeText(n))
+	if text == "" || len(text) > 80 {
+		return time.Time{}, false
+	}
+	if !datelineClassRE.MatchString(cls) && !datelineLabelRE.MatchString(text) || clockRE.MatchString(text) {
+		return time.Time{}, false
+	}
+	return visibleDate(text)
 }

@@ -66,6 +66,30 @@ func TestPublishedDate(t *testing.T) {
 			want: "2020-02-12",
 		},
 		{
+			name: "printed dateline by class beats go-htmldate's guess",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<div class="node-post-date">20.12.2022</div><aside><div class="teaser-date">11.12.2022</div></aside>`),
+			want: "2022-12-20",
+		},
+		{
+			name: "printed dateline by label",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<p>Erschienen am: 13.10.2021</p><aside><span class="date">01.10.2021</span></aside>`),
+			want: "2021-10-13",
+		},
+		{
+			name: "a clock widget is no dateline",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<p class="time">Current time: 14.10.2020, 12:18</p><div class="date">Published 21.01.2009</div>`),
+			want: "2009-01-21",
+		},
+		{
+			name: "bare date meta days after the printed dateline is the last change",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2020-02-12">`, `<div class="news-timedata">05.02.2020 - Redaktion</div>`),
+			want: "2020-02-05",
+		},
+		{
 			name: "UTC meta shown in the local zone a <time> gives for the same instant",
 			url:  "https://news.example/bridge-vote",
 			html: datePage(`<meta property="article:published_time" content="2019-10-18T22:04:00Z">`, `<time datetime="2019-10-19T00:04:00+02:00">19.10.2019</time>`),

@@ -40,6 +40,10 @@ type pageMeta struct {
 	// (JSON-LD dates, date-like meta values, <time datetime>), evidence
 	// for the zone of Published.
 	DateValues []string
+	// Dateline is the first printed date labelled as a date (by its
+	// element's class or a "Published"-like label); a zone-less wall
+	// clock.
+	Dateline time.Time
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -95,6 +99,11 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				times = append(times, dt)
 			} else if t, ok := visibleDate(nodeText(n)); ok {
 				times = append(times, t.Format("2006-01-02T15:04:05"))
+			}
+		}
+		if m.Dateline.IsZero() {
+			if t, ok := dateline(n); ok {
+				m.Dateline = t
 			}
 		}
 		if n.Data != "meta" && itemPub == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
@@ -163,16 +172,22 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				break
 			}
 		}
-		// A bare "date" meta is often the CMS's last change: a <time> a
-		// few days or weeks before it is the publication, otherwise the
-		// meta date is trusted over <time>.
+		// A bare "date" meta is often the CMS's last change: a <time> (or
+		// else a printed dateline) a few days or weeks before it is the
+		// publication, otherwise the meta date is trusted over both.
 		for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
 			t, zoned, ok := parseDateZone(meta[k])
 			if !ok {
 				continue
 			}
-			if gap := t.Sub(m.Published); m.Published.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
+			earlier, from := m.Published, dateFromTime
+			if earlier.IsZero() {
+				earlier, from = m.Dateline, dateFromText
+			}
+			if gap := t.Sub(earlier); earlier.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
 				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+			} else {
+				m.Published, m.PublishedFrom, m.PublishedZoned = earlier, from, false
 			}
 			break
 		}
