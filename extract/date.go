@@ -258,3 +258,28 @@ func dateline(n *html.Node) (time.Time, bool) {
 	}
 	return visibleDate(text)
 }
+
+// farApart reports whether two dates are more than a day and a half
+// apart, too far for a zone or rounding difference.
+func farApart(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d > 36*time.Hour || d < -36*time.Hour
+}
+
+// printedOn reports whether the page's printed date — its dateline, else
+// its first <time> — falls on t's calendar day.
+func printedOn(t, dateline time.Time, times []string) bool {
+	p := dateline
+	if p.IsZero() {
+		for _, s := range times {
+			if c, ok := parseDate(s); ok {
+				p = c
+				break
+			}
+		}
+	}
+	if p.IsZero() {
+		return false
+	}
+	return p.Format(time.DateOnly) == t.Format(time.DateOnly) || p.Format(time.DateOnly) == t.UTC().Format(time.DateOnly)
+}

@@ -90,6 +90,18 @@ func TestPublishedDate(t *testing.T) {
 			want: "2020-02-05",
 		},
 		{
+			name: "meta over JSON-LD days apart when the printed date sides with meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2023-11-06T14:25:00+00:00"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-03T10:25:56+00:00"}</script>`, `<span class="entry-date"><time datetime="2023-11-06T15:25:00+01:00">6. November 2023</time></span>`),
+			want: "2023-11-06T15:25:00+01:00",
+		},
+		{
+			name: "JSON-LD over meta when nothing printed sides with meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2023-11-06T14:25:00+00:00"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-03T10:25:56+00:00"}</script>`, `<span class="entry-date">3. November 2023</span>`),
+			want: "2023-11-03T10:25:56Z",
+		},
+		{
 			name: "UTC meta shown in the local zone a <time> gives for the same instant",
 			url:  "https://news.example/bridge-vote",
 			html: datePage(`<meta property="article:published_time" content="2019-10-18T22:04:00Z">`, `<time datetime="2019-10-19T00:04:00+02:00">19.10.2019</time>`),

@@ -152,18 +152,22 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	if m.Author == "" && len(bylines) > 0 {
 		m.Author = cleanByline(bylines[0])
 	}
-	if m.Published.IsZero() {
-		if itemPub != "" {
-			if _, ok := meta["datepublished"]; !ok {
-				meta["datepublished"] = itemPub
-			}
+	if itemPub != "" {
+		if _, ok := meta["datepublished"]; !ok {
+			meta["datepublished"] = itemPub
 		}
-		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
-			if t, zoned, ok := parseDateZone(meta[k]); ok {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
-				break
-			}
+	}
+	for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
+		t, zoned, ok := parseDateZone(meta[k])
+		if !ok {
+			continue
 		}
+		// JSON-LD is trusted over meta, except when the two name days far
+		// apart and the date the page prints sides with the meta one.
+		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, times) {
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+		}
+		break
 	}
 	if m.Published.IsZero() {
 		for _, s := range times {
