@@ -24,6 +24,9 @@ const (
 // evidence of the other dates on the page and of the URL decides the zone
 // it is shown in (and so its calendar day).
 func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
+	if m.Canonical != "" {
+		pageURL = m.Canonical // the permalink, when the page names one
+	}
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
 	if t.IsZero() && !m.Dateline.IsZero() {
 		t, from, zoned = m.Dateline, dateFromText, false
@@ -47,10 +50,17 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 // date. It returns the zero time when nothing plausible is found.
 func guessDate(doc *html.Node, pageURL string) time.Time {
 	r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, URL: pageURL})
-	if err != nil {
+	if err != nil || linkDate(r.SrcString) {
 		return time.Time{}
 	}
 	return r.DateTime
+}
+
+// linkDate reports whether go-htmldate read its date from a link's
+// address: that is the date of the page linked to (a section front's
+// list of stories), not of this one.
+func linkDate(src string) bool {
+	return strings.Contains(src, "\">") && strings.Contains(src, "</a>")
 }
 
 // localZone shows t in the publisher's own zone when the page says what
