@@ -137,7 +137,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	meta := metaDoc(doc, base)
 
-	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base}
+	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base, HtmlDateMode: trafilatura.Disabled}
 	tr, terr := trafilatura.ExtractDocument(doc, topt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -180,10 +180,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(tmeta.Author))
 	}
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
-	a.Published = meta.Published
-	if a.Published.IsZero() && !tmeta.Date.IsZero() {
-		a.Published = tmeta.Date
-	}
+	a.Published = publishedDate(doc, meta, in.URL)
 	a.Modified = meta.Modified
 
 	blocks = expandSiblings(doc, blocks)

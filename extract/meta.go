@@ -2,8 +2,10 @@ package extract
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +43,18 @@ type pageMeta struct {
 	// those of them that are organisations.
 	ldNames []string
 	ldOrgs  map[string]bool
+	// PublishedFrom names the source of Published (dateFromLD, dateFromMeta,
+	// dateFromTime); PublishedZoned reports that its string carried a zone.
+	PublishedFrom  string
+	PublishedZoned bool
+	// DateValues are the raw strings of every machine date on the page
+	// (JSON-LD dates, date-like meta values, <time datetime>), evidence
+	// for the zone of Published.
+	DateValues []string
+	// Dateline is the first printed date labelled as a date (by its
+	// element's class or a "Published"-like label); a zone-less wall
+	// clock.
+	Dateline time.Time
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -51,6 +65,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	var times []string
 	var bylines, textBylines []string
 	metaAuthors := map[string][]string{} // every value of the author keys
+	var itemPub string                   // a microdata datePublished outside <meta>
 	var ld []string
 	walkElements(doc, func(n *html.Node) bool {
 		switch n.Data {
@@ -101,6 +116,19 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		case "time":
 			if dt := attr(n, "datetime"); dt != "" {
 				times = append(times, dt)
+			} else if t, ok := visibleDate(nodeText(n)); ok {
+				times = append(times, t.Format("2006-01-02T15:04:05"))
+			}
+		}
+		if m.Dateline.IsZero() {
+			if t, ok := dateline(n); ok {
+				m.Dateline = t
+			}
+		}
+		if n.Data != "meta" && itemPub == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+			itemPub = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
+			if t, ok := visibleDate(nodeText(n)); itemPub == "" && ok {
+				itemPub = t.Format("2006-01-02T15:04:05")
 			}
 		}
 		if len(textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
@@ -129,6 +157,16 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	for _, raw := range ld {
 		m.readLD(raw, base)
 	}
+	for _, raw := range ld {
+		m.readWrappedLDDates(raw)
+	}
+
+	for _, k := range slices.Sorted(maps.Keys(meta)) {
+		if strings.Contains(k, "date") || strings.Contains(k, "time") || strings.Contains(k, "publish") {
+			m.DateValues = append(m.DateValues, meta[k])
+		}
+	}
+	m.DateValues = append(m.DateValues, times...)
 
 	m.OGType = strings.ToLower(meta["og:type"])
 	m.MicroHeadline = collapseSpace(meta["headline"])
@@ -140,20 +178,48 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])
 	}
 	m.chooseAuthor(metaAuthors, bylines, textBylines, []string{m.SiteName, meta["og:site_name"], meta["application-name"], meta["publisher"], meta["twitter:site"]}, base)
-	if m.Published.IsZero() {
-		for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
-			if t, ok := parseDate(meta[k]); ok {
-				m.Published = t
-				break
-			}
+	if itemPub != "" {
+		if _, ok := meta["datepublished"]; !ok {
+			meta["datepublished"] = itemPub
 		}
+	}
+	for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
+		t, zoned, ok := parseDateZone(meta[k])
+		if !ok {
+			continue
+		}
+		// JSON-LD is trusted over meta, except when the two name days far
+		// apart and the date the page prints sides with the meta one.
+		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, times) {
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+		}
+		break
 	}
 	if m.Published.IsZero() {
 		for _, s := range times {
-			if t, ok := parseDate(s); ok {
-				m.Published = t
+			if t, zoned, ok := parseDateZone(s); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromTime, zoned
 				break
 			}
+		}
+		// A bare "date" meta is often the CMS's last change: a <time> (or
+		// else a printed dateline) a few days or weeks before it is the
+		// publication, otherwise the meta date is trusted over both.
+		for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
+			t, zoned, ok := parseDateZone(meta[k])
+			if !ok {
+				continue
+			}
+			earlier, from := m.Published, dateFromTime
+			if earlier.IsZero() {
+				earlier, from = m.Dateline, dateFromText
+			}
+			if gap := t.Sub(earlier); earlier.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+			} else {
+				m.Published, m.PublishedFrom, m.PublishedZoned = earlier, from, false
+			}
+			break
 		}
 	}
 	if m.Modified.IsZero() {
@@ -230,8 +296,11 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 			m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
 		}
 		if m.Published.IsZero() {
-			m.Published, _ = parseDate(ldString(o["datePublished"]))
+			if t, zoned, ok := parseDateZone(ldString(o["datePublished"])); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromLD, zoned
+			}
 		}
+		m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
 		if m.Modified.IsZero() {
 			m.Modified, _ = parseDate(ldString(o["dateModified"]))
 		}
@@ -249,6 +318,39 @@ func (m *pageMeta) readLD(raw string, base *url.URL) {
 			}
 		}
 	}
+}
+
+// readWrappedLDDates reads the publication date of an Article in a
+// JSON-LD script wrapped in a CDATA section or HTML comment (an XHTML
+// habit, often with "//" hiding the markers from JavaScript), which
+// readLD's plain JSON parse refuses. Only the date is taken, after the
+// unwrapped scripts have had their say: the other fields of such scripts
+// have not been measured against the title and author rules.
+func (m *pageMeta) readWrappedLDDates(raw string) {
+	s, ok := unwrapScript(raw)
+	if !ok || !m.Published.IsZero() && m.PublishedFrom == dateFromLD {
+		return
+	}
+	var w pageMeta
+	w.readLD(s, nil)
+	m.DateValues = append(m.DateValues, w.DateValues...)
+	if w.PublishedFrom == dateFromLD {
+		m.Published, m.PublishedFrom, m.PublishedZoned = w.Published, w.PublishedFrom, w.PublishedZoned
+	}
+}
+
+// unwrapScript strips a CDATA section or HTML comment around a script's
+// text; ok is false when there was none.
+func unwrapScript(raw string) (string, bool) {
+	s := strings.TrimSpace(raw)
+	for _, w := range [][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		t := strings.TrimSpace(strings.TrimPrefix(s, "//"))
+		if strings.HasPrefix(t, w[0]) {
+			t = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(t, w[0])), w[1])
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t), "//")), true
+		}
+	}
+	return "", false
 }
 
 func ldTypes(v any) []string {
@@ -333,19 +435,26 @@ var dateLayouts = []string{
 // parseDate reads a machine date in any of the common layouts, keeping
 // the zone when the string has one. Implausible years are refused.
 func parseDate(s string) (time.Time, bool) {
+	t, _, ok := parseDateZone(s)
+	return t, ok
+}
+
+// parseDateZone is parseDate that also reports whether the string named
+// its zone (a zone-less wall clock is returned as if it were UTC).
+func parseDateZone(s string) (t time.Time, zoned, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 64 {
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			if t.Year() < 1990 || t.Year() > 2100 {
-				return time.Time{}, false
+				return time.Time{}, false, false
 			}
-			return t, true
+			return t, strings.Contains(l, "07") || strings.Contains(l, "MST"), true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, false
 }
 
 // resolve makes ref absolute against base; it returns "" for anything but

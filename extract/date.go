@@ -1,0 +1,295 @@
+package extract
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/markusmobius/go-htmldate"
+	"golang.org/x/net/html"
+)
+
+// Sources of pageMeta.Published, in the order of trust.
+const (
+	dateFromLD   = "json-ld"
+	dateFromMeta = "meta"
+	dateFromTime = "time"
+	dateFromText = "text" // go-htmldate's search of the page
+)
+
+// publishedDate settles the article's publication date: the most trusted
+// date the markup states, else go-htmldate's search of the page; then the
+// evidence of the other dates on the page and of the URL decides the zone
+// it is shown in (and so its calendar day).
+func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
+	if m.Canonical != "" {
+		pageURL = m.Canonical // the permalink, when the page names one
+	}
+	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
+	if t.IsZero() && !m.Dateline.IsZero() {
+		t, from, zoned = m.Dateline, dateFromText, false
+	}
+	if t.IsZero() {
+		t, from, zoned = guessDate(doc, pageURL), dateFromText, false
+	}
+	if t.IsZero() {
+		return t
+	}
+	t = localZone(t, zoned, m.DateValues)
+	if day, ok := urlDate(pageURL); ok {
+		t = agreeWithURL(t, from, day)
+	}
+	return t
+}
+
+// guessDate is the last resort when the markup states no publication
+// date: go-htmldate's extensive search of the page (URL, visible
+// datelines, free text), asked for the original rather than the latest
+// date. It returns the zero time when nothing plausible is found.
+func guessDate(doc *html.Node, pageURL string) time.Time {
+	r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, URL: pageURL})
+	if err != nil || linkDate(r.SrcString) {
+		return time.Time{}
+	}
+	return r.DateTime
+}
+
+// linkDate reports whether go-htmldate read its date from a link's
+// address: that is the date of the page linked to (a section front's
+// list of stories), not of this one.
+func linkDate(src string) bool {
+	return strings.Contains(src, "\">") && strings.Contains(src, "</a>")
+}
+
+// localZone shows t in the publisher's own zone when the page says what
+// it is. CMSs often normalise one copy of a timestamp to UTC and print
+// another in local time; the local copy carries the day the publisher
+// dated the piece. Evidence is another value on the page naming the same
+// instant with a non-zero offset, or, for a zoned UTC t, a zone-less wall
+// clock that differs from it by a whole number of half hours (at most
+// 14 h) with the same minutes and seconds. A zone-less t that has a zoned
+// twin with the same wall clock takes the twin's zone.
+func localZone(t time.Time, zoned bool, values []string) time.Time {
+	if _, off := t.Zone(); off != 0 {
+		return t
+	}
+	for _, v := range values {
+		c, cz, ok := parseDateZone(v)
+		if !ok || !cz {
+			continue
+		}
+		_, off := c.Zone()
+		if off == 0 {
+			continue
+		}
+		if zoned && c.Equal(t) {
+			return c
+		}
+		if !zoned && sameWallClock(c, t) {
+			return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.Location())
+		}
+	}
+	if !zoned {
+		return t
+	}
+	for _, v := range values {
+		c, cz, ok := parseDateZone(v)
+		if !ok || cz || c.Hour() == 0 && c.Minute() == 0 && c.Second() == 0 {
+			continue
+		}
+		d := c.Sub(t) // the wall clock read as UTC, minus the instant
+		if d != 0 && d%(30*time.Minute) == 0 && d >= -12*time.Hour && d <= 14*time.Hour {
+			return t.In(time.FixedZone("", int(d/time.Second)))
+		}
+	}
+	return t
+}
+
+func sameWallClock(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay() && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
+}
+
+// urlDateRE matches a year/month/day path segment run such as
+// /2019/01/31/ or /2019-1-31/.
+var urlDateRE = regexp.MustCompile(`/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?:/|-|_|\.|$)`)
+
+// urlDate reads the publication day a permalink carries in its path.
+func urlDate(pageURL string) (time.Time, bool) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return time.Time{}, false
+	}
+	sm := urlDateRE.FindStringSubmatch(u.Path)
+	if sm == nil {
+		return time.Time{}, false
+	}
+	y, _ := strconv.Atoi(sm[1])
+	mo, _ := strconv.Atoi(sm[2])
+	d, _ := strconv.Atoi(sm[3])
+	day := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if day.Month() != time.Month(mo) || day.Day() != d {
+		return time.Time{}, false // 2019/02/31 and the like
+	}
+	return day, true
+}
+
+// agreeWithURL reconciles t with the day in the page's permalink, which
+// is fixed when a piece is first published:
+//   - a UTC t within hours of that day but on a neighbouring day is shown
+//     in the nearest whole-hour offset that puts it on the URL's day (the
+//     instant is unchanged; the CMS dropped the local zone);
+//   - a low-trust date (a <time> element or a guess from the text) more
+//     than a day away from it belongs to something else on the page (a
+//     comment, a related article), so the URL's day is the publication
+//     date. JSON-LD and meta dates keep their word: pages are scheduled
+//     or re-published under a URL minted earlier.
+func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
+	own := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if own.Equal(day) {
+		return t
+	}
+	_, off := t.Zone()
+	end := day.Add(24 * time.Hour)
+	if off == 0 {
+		if t.Before(day) && day.Sub(t) <= 14*time.Hour {
+			h := (day.Sub(t) + time.Hour - 1) / time.Hour
+			return t.In(time.FixedZone("", int(h)*3600))
+		}
+		if !t.Before(end) && t.Sub(end) < 12*time.Hour {
+			h := t.Sub(end)/time.Hour + 1
+			return t.In(time.FixedZone("", -int(h)*3600))
+		}
+	}
+	gap := own.Sub(day)
+	if (from == dateFromTime || from == dateFromText) && (gap > 24*time.Hour || gap < -24*time.Hour) {
+		return day
+	}
+	return t
+}
+
+// visibleDateRE matches the common printed date forms: 31.01.2022 (with
+// an optional ", 12:01"), 2022-01-31, "31. Januar 2022", "31 January
+// 2022" and "January 31, 2022".
+var (
+	numericDateRE = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d|\d\d)(?:[^\d]{1,8}(\d{1,2}):(\d\d))?`)
+	isoDateRE     = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T\s](\d\d):(\d\d))?`)
+	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(\p{L}+)\.?\s+((?:19|20)\d\d)`)
+	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)`)
+)
+
+// monthNames maps lower-cased English and German month names and their
+// three-letter forms to months.
+var monthNames = func() map[string]time.Month {
+	m := map[string]time.Month{}
+	for i, names := range [][]string{
+		{"january", "januar", "jänner"}, {"february", "februar"}, {"march", "märz", "maerz"}, {"april"},
+		{"may", "mai"}, {"june", "juni"}, {"july", "juli"}, {"august"}, {"september", "sept"},
+		{"october", "oktober"}, {"november"}, {"december", "dezember"},
+	} {
+		for _, n := range names {
+			m[n] = time.Month(i + 1)
+			if len(n) > 3 {
+				m[n[:3]] = time.Month(i + 1)
+			}
+		}
+	}
+	m["mär"] = time.March
+	m["okt"] = time.October
+	m["dez"] = time.December
+	return m
+}()
+
+// visibleDate reads a printed date such as a <time> element's text or a
+// dateline; the result is a zone-less wall clock (returned as UTC).
+func visibleDate(s string) (time.Time, bool) {
+	s = collapseSpace(s)
+	if len(s) > 120 {
+		return time.Time{}, false
+	}
+	mk := func(y, mo, d int, hm ...string) (time.Time, bool) {
+		if y < 100 {
+			y += 2000
+		}
+		h, mi := 0, 0
+		if len(hm) == 2 && hm[0] != "" {
+			h, _ = strconv.Atoi(hm[0])
+			mi, _ = strconv.Atoi(hm[1])
+		}
+		t := time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC)
+		if t.Month() != time.Month(mo) || t.Day() != d || h > 23 || mi > 59 || y < 1990 || y > 2100 {
+			return time.Time{}, false
+		}
+		return t, true
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	if sm := numericDateRE.FindStringSubmatch(s); sm != nil {
+		return mk(atoi(sm[3]), atoi(sm[2]), atoi(sm[1]), sm[4], sm[5])
+	}
+	if sm := isoDateRE.FindStringSubmatch(s); sm != nil {
+		return mk(atoi(sm[1]), atoi(sm[2]), atoi(sm[3]), sm[4], sm[5])
+	}
+	if sm := dayMonthRE.FindStringSubmatch(s); sm != nil {
+		if mo, ok := monthNames[strings.ToLower(sm[2])]; ok {
+			return mk(atoi(sm[3]), int(mo), atoi(sm[1]))
+		}
+	}
+	if sm := monthDayRE.FindStringSubmatch(s); sm != nil {
+		if mo, ok := monthNames[strings.ToLower(sm[1])]; ok {
+			return mk(atoi(sm[3]), int(mo), atoi(sm[2]))
+		}
+	}
+	return time.Time{}, false
+}
+
+var (
+	datelineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`)
+	clockRE         = regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`) // a clock widget, not a dateline
+	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
+)
+
+// dateline reads n as a printed dateline: a short text element whose
+// class says it holds the date, or whose text opens with a publication
+// label ("Published", "Erschienen am", "Stand:"), and that contains a date.
+func dateline(n *html.Node) (time.Time, bool) {
+	switch n.Data {
+	case "span", "div", "p", "li", "small", "dd", "td", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "font", "address", "header":
+	default:
+		return time.Time{}, false
+	}
+	cls := attr(n, "class") + " " + attr(n, "id")
+	text := collapseSpace(nodeText(n))
+	if text == "" || len(text) > 80 {
+		return time.Time{}, false
+	}
+	if !datelineClassRE.MatchString(cls) && !datelineLabelRE.MatchString(text) || clockRE.MatchString(text) {
+		return time.Time{}, false
+	}
+	return visibleDate(text)
+}
+
+// farApart reports whether two dates are more than a day and a half
+// apart, too far for a zone or rounding difference.
+func farApart(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d > 36*time.Hour || d < -36*time.Hour
+}
+
+// printedOn reports whether the page's printed date — its dateline, else
+// its first <time> — falls on t's calendar day.
+func printedOn(t, dateline time.Time, times []string) bool {
+	p := dateline
+	if p.IsZero() {
+		for _, s := range times {
+			if c, ok := parseDate(s); ok {
+				p = c
+				break
+			}
+		}
+	}
+	if p.IsZero() {
+		return false
+	}
+	return p.Format(time.DateOnly) == t.Format(time.DateOnly) || p.Format(time.DateOnly) == t.UTC().Format(time.DateOnly)
+}

@@ -1,0 +1,219 @@
+package extract
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// datePage wraps head and body markup in a minimal article page with
+// enough text to be extracted.
+func datePage(head, body string) string {
+	para := "<p>" + strings.Repeat("The council met on the river bank to discuss the new bridge and its cost to the town. ", 6) + "</p>"
+	return "<html><head><title>Bridge vote</title>" + head + "</head><body>" + body + "<article><h1>Bridge vote</h1>" + para + para + "</article></body></html>"
+}
+
+func TestPublishedDate(t *testing.T) {
+	tests := []struct {
+		name, url, html string
+		want            string // RFC 3339, or a bare date when only the day is asserted
+	}{
+		{
+			name: "visible dateline when the markup has no date",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<div>Pressemitteilung vom 14.3.2021</div>`),
+			want: "2021-03-14",
+		},
+		{
+			name: "JSON-LD wrapped in CDATA beats meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2024-12-07T12:43:39Z"><script type="application/ld+json">
+//<![CDATA[
+{"@context":{"@vocab":"http://schema.org"},"@type":"NewsArticle","headline":"Bridge vote","datePublished":"2024-12-06T22:00:00-05:00"}
+//]]>
+</script>`, ""),
+			want: "2024-12-06T22:00:00-05:00",
+		},
+		{
+			name: "JSON-LD in an HTML comment",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<script type="application/ld+json"><!-- {"@type":"BlogPosting","datePublished":"2015-10-15T02:19:00Z"} --></script>`, ""),
+			want: "2015-10-15T02:19:00Z",
+		},
+		{
+			name: "<time> without datetime read from its text",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="og:updated_time" content="2020-06-02T11:57:06+02:00">`, `<time class="created">31.03.2020</time>`),
+			want: "2020-03-31",
+		},
+		{
+			name: "microdata datePublished outside <meta> beats a bare date meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2022-01-21T15:38:44+01:00">`, `<span><time itemprop="datePublished" datetime="2022-01-27">27.01.2022</time></span>`),
+			want: "2022-01-27",
+		},
+		{
+			name: "bare date meta days after the <time> is the last change",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2020-02-12">`, `<p><time>05.02.2020, 12:01 Uhr</time></p>`),
+			want: "2020-02-05",
+		},
+		{
+			name: "bare date meta beats a <time> months away",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2020-02-12">`, `<aside><time datetime="2019-06-01">1 June 2019</time></aside>`),
+			want: "2020-02-12",
+		},
+		{
+			name: "printed dateline by class beats go-htmldate's guess",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<div class="node-post-date">20.12.2022</div><aside><div class="teaser-date">11.12.2022</div></aside>`),
+			want: "2022-12-20",
+		},
+		{
+			name: "printed dateline by label",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<p>Erschienen am: 13.10.2021</p><aside><span class="date">01.10.2021</span></aside>`),
+			want: "2021-10-13",
+		},
+		{
+			name: "a clock widget is no dateline",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<p class="time">Current time: 14.10.2020, 12:18</p><div class="date">Published 21.01.2009</div>`),
+			want: "2009-01-21",
+		},
+		{
+			name: "bare date meta days after the printed dateline is the last change",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta name="date" content="2020-02-12">`, `<div class="news-timedata">05.02.2020 - Redaktion</div>`),
+			want: "2020-02-05",
+		},
+		{
+			name: "meta over JSON-LD days apart when the printed date sides with meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2023-11-06T14:25:00+00:00"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-03T10:25:56+00:00"}</script>`, `<span class="entry-date"><time datetime="2023-11-06T15:25:00+01:00">6. November 2023</time></span>`),
+			want: "2023-11-06T15:25:00+01:00",
+		},
+		{
+			name: "JSON-LD over meta when nothing printed sides with meta",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2023-11-06T14:25:00+00:00"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-03T10:25:56+00:00"}</script>`, `<span class="entry-date">3. November 2023</span>`),
+			want: "2023-11-03T10:25:56Z",
+		},
+		{
+			name: "UTC meta shown in the local zone a <time> gives for the same instant",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2019-10-18T22:04:00Z">`, `<time datetime="2019-10-19T00:04:00+02:00">19.10.2019</time>`),
+			want: "2019-10-19T00:04:00+02:00",
+		},
+		{
+			name: "UTC meta and a zone-less local wall clock give the offset",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2023-11-09T05:30:59+00:00">`, `<time datetime="2023-11-08 23:30:59">November 8, 2023 at 11:30 p.m.</time>`),
+			want: "2023-11-08T23:30:59-06:00",
+		},
+		{
+			name: "zone-less meta takes the zone of its twin",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2022-01-06T00:29:34">`, `<time datetime="2022-01-06T00:29:34+01:00">6.1.2022</time>`),
+			want: "2022-01-06T00:29:34+01:00",
+		},
+		{
+			name: "UTC date hours off the permalink's day is shown on that day",
+			url:  "https://blog.example/2019/01/01/new-year/",
+			html: datePage(`<meta property="article:published_time" content="2018-12-31T23:11:59+00:00">`, ""),
+			want: "2019-01-01T00:11:59+01:00",
+		},
+		{
+			name: "UTC date after the permalink's day (west of Greenwich)",
+			url:  "https://news.example/2020/02/24/bridge-vote/",
+			html: datePage(`<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">`, ""),
+			want: "2020-02-24T23:25:54-03:00",
+		},
+		{
+			name: "permalink day beats a comment's <time>",
+			url:  "https://blog.example/2019/10/22/bridge-vote/",
+			html: datePage("", `<div class="comments"><time datetime="2009-04-11 18:06:36">11. April 2009</time></div>`),
+			want: "2019-10-22",
+		},
+		{
+			name: "meta date days after the permalink's day keeps its word",
+			url:  "https://news.example/2022/05/02/bridge-vote/",
+			html: datePage(`<meta property="article:published_time" content="2022-05-08T06:00:00-05:00">`, ""),
+			want: "2022-05-08T06:00:00-05:00",
+		},
+		{
+			name: "a zoned non-UTC date is left alone",
+			url:  "https://news.example/2019/12/09/bridge-vote/",
+			html: datePage(`<meta property="article:published_time" content="2019-12-09T19:00:49+01:00">`, `<time datetime="2019-12-09 10:00:00">9.12.2019</time>`),
+			want: "2019-12-09T19:00:49+01:00",
+		},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ex.Extract(context.Background(), Input{URL: tc.url, HTML: []byte(tc.html)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.Article.Published
+			if len(tc.want) == len("2006-01-02") {
+				if got.IsZero() || got.Format(time.DateOnly) != tc.want {
+					t.Errorf("Published = %v, want day %s", got, tc.want)
+				}
+				return
+			}
+			if got.Format(time.RFC3339) != tc.want {
+				t.Errorf("Published = %s, want %s", got.Format(time.RFC3339), tc.want)
+			}
+		})
+	}
+}
+
+func TestURLDate(t *testing.T) {
+	tests := []struct {
+		url, want string // want "" for no date
+	}{
+		{"https://a.example/2019/01/31/slug/", "2019-01-31"},
+		{"https://a.example/news/2019-1-5-slug", "2019-01-05"},
+		{"https://a.example/2019/02/31/slug/", ""},
+		{"https://a.example/2019/43/slug", ""},
+		{"https://web.archive.org/web/20160218174457/http://a.example/2010/05/slug/", ""},
+		{"https://a.example/item?id=2019/01/31", ""},
+	}
+	for _, tc := range tests {
+		d, ok := urlDate(tc.url)
+		got := ""
+		if ok {
+			got = d.Format(time.DateOnly)
+		}
+		if got != tc.want {
+			t.Errorf("urlDate(%q) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
+
+func TestVisibleDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"29.04.2020, 12:01 Uhr", "2020-04-29T12:01"},
+		{"Stand: 7.1.22", "2022-01-07T00:00"},
+		{"Veröffentlicht am 14. März 2021", "2021-03-14T00:00"},
+		{"Monday, 6 January 2020", "2020-01-06T00:00"},
+		{"Posted on January 17th, 2020", "2020-01-17T00:00"},
+		{"2023-11-07 15:03:30", "2023-11-07T15:03"},
+		{"31.02.2020", ""},
+		{"Version 1.2.3", ""},
+		{"12 Monkeys 1995", ""},
+	}
+	for _, tc := range tests {
+		d, ok := visibleDate(tc.in)
+		got := ""
+		if ok {
+			got = d.Format("2006-01-02T15:04")
+		}
+		if got != tc.want {
+			t.Errorf("visibleDate(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
