@@ -132,7 +132,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	meta := metaDoc(doc, base)
 
 	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base}
-	tr, terr := trafilatura.ExtractDocument(doc, topt)
+	tr, terr := mainText(doc, topt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

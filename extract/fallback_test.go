@@ -1,0 +1,111 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// sentence returns a distinct sentence long enough to be traced back to
+// its place in a page.
+func sentence(topic string, i int) string {
+	return fmt.Sprintf("%s remark number %d explains at some length how the new ferry timetable changes the morning commute of island residents.", topic, i)
+}
+
+func paras(topic string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("<p>" + sentence(topic, i) + "</p>\n")
+	}
+	return b.String()
+}
+
+func TestStrayContent(t *testing.T) {
+	tests := []struct {
+		name    string
+		page    string // the whole page
+		content string // what an extractor returned
+		want    bool
+	}{
+		{
+			name:    "story text",
+			page:    `<body><article>` + paras("Story", 4) + `</article><div id="comments">` + paras("Reader", 6) + `</div></body>`,
+			content: `<div>` + paras("Story", 4) + `</div>`,
+			want:    false,
+		},
+		{
+			name:    "comment thread",
+			page:    `<body><article>` + paras("Story", 2) + `</article><section class="comment-list">` + paras("Reader", 6) + `</section></body>`,
+			content: `<div>` + paras("Reader", 6) + `</div>`,
+			want:    true,
+		},
+		{
+			name:    "story plus a few comments",
+			page:    `<body><article>` + paras("Story", 6) + `</article><ol class="comments">` + paras("Reader", 2) + `</ol></body>`,
+			content: `<div>` + paras("Story", 6) + paras("Reader", 2) + `</div>`,
+			want:    false,
+		},
+		{
+			name: "several stories",
+			page: `<body><div class="river"><article>` + paras("Story", 3) + `</article><article>` + paras("Other", 3) +
+				`</article><article>` + paras("Third", 3) + `</article></div></body>`,
+			content: `<div>` + paras("Story", 3) + paras("Other", 3) + paras("Third", 3) + `</div>`,
+			want:    true,
+		},
+		{
+			name:    "one story among several",
+			page:    `<body><article>` + paras("Story", 5) + `</article><article>` + paras("Other", 3) + `</article></body>`,
+			content: `<div>` + paras("Story", 5) + `</div>`,
+			want:    false,
+		},
+		{
+			name:    "short fragments are not placed",
+			page:    `<body><div class="comments"><p>Nice.</p><p>Agreed!</p></div></body>`,
+			content: `<div><p>Nice.</p><p>Agreed!</p></div>`,
+			want:    false,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(tc.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			content, err := html.Parse(strings.NewReader(tc.content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strayContent(doc, content); got != tc.want {
+				t.Errorf("strayContent = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestExtractKeepsStoryOverThread checks that a short story followed by a
+// long comment thread yields the story: the fallback extractors, which
+// prefer the longer text, must not swap it for the comments.
+func TestExtractKeepsStoryOverThread(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`<html><head><title>Ferry timetable</title></head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>`)
+	b.WriteString(`<article><h1>Ferry timetable</h1><div class="entry-content">` + paras("Story", 3) + `</div></article>`)
+	b.WriteString(`<div id="comments"><h3>24 comments</h3><ol class="commentlist">`)
+	for i := range 24 {
+		fmt.Fprintf(&b, `<li class="comment"><div class="comment-body"><p>%s</p><p>%s</p></div></li>`, sentence("Reader", 2*i), sentence("Reader", 2*i+1))
+	}
+	b.WriteString(`</ol></div><footer>Imprint</footer></body></html>`)
+	res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://news.example/ferry-timetable", HTML: b.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Article.Text, "Story remark number 0") || !strings.Contains(res.Article.Text, "Story remark number 2") {
+		t.Errorf("story missing from Text:\n%s", res.Article.Text)
+	}
+	if strings.Contains(res.Article.Text, "Reader remark") {
+		t.Errorf("comments in Text:\n%.300s", res.Article.Text)
+	}
+}
