@@ -174,6 +174,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if !e.opt.KeepHeadings {
 		blocks = dropLeadingHeadings(blocks)
 	}
+	blocks = dropTrailingHeadings(blocks)
 
 	// Attribution: explicit markup first, then credit lines in the text.
 	if meta.Source != "" {
@@ -263,6 +264,18 @@ func dropLeadingHeadings(blocks []Block) []Block {
 		return blocks
 	}
 	return blocks[i:]
+}
+
+// dropTrailingHeadings removes the headings that end the text: with no
+// paragraph after them they head nothing of the article, and are the
+// titles of the related-links, newsletter or comment boxes that follow
+// it ("More on this topic", "Latest articles").
+func dropTrailingHeadings(blocks []Block) []Block {
+	n := len(blocks)
+	for n > 1 && isHeading(blocks[n-1].Tag) {
+		n--
+	}
+	return blocks[:n]
 }
 
 func isHeading(tag string) bool {

@@ -109,3 +109,29 @@ func TestExtractKeepsStoryOverThread(t *testing.T) {
 		t.Errorf("comments in Text:\n%.300s", res.Article.Text)
 	}
 }
+
+func TestDropTrailingHeadings(t *testing.T) {
+	h := func(tag, text string) Block { return Block{Tag: tag, Text: text} }
+	tests := []struct {
+		name string
+		in   []Block
+		want []string
+	}{
+		{"related box title", []Block{h("p", "Body one."), h("p", "Body two."), h("h3", "More on this topic")}, []string{"Body one.", "Body two."}},
+		{"two box titles", []Block{h("p", "Body."), h("h2", "Latest"), h("h4", "Newsletter")}, []string{"Body."}},
+		{"inner heading kept", []Block{h("p", "Body."), h("h2", "Section"), h("p", "More body.")}, []string{"Body.", "Section", "More body."}},
+		{"headings only kept", []Block{h("h2", "Only a heading")}, []string{"Only a heading"}},
+		{"list item last kept", []Block{h("p", "Body."), h("li", "Point")}, []string{"Body.", "Point"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, b := range dropTrailingHeadings(tc.in) {
+				got = append(got, b.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
