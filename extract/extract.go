@@ -174,7 +174,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if !e.opt.KeepHeadings {
 		blocks = dropLeadingHeadings(blocks)
 	}
-	blocks = dropTrailingHeadings(blocks)
+	blocks = dropTrailingHeadings(dropLinkParagraphs(doc, blocks))
 
 	// Attribution: explicit markup first, then credit lines in the text.
 	if meta.Source != "" {

@@ -135,3 +135,46 @@ func TestDropTrailingHeadings(t *testing.T) {
 		})
 	}
 }
+
+func TestDropLinkParagraphs(t *testing.T) {
+	story := `<p>The council approved the new ferry timetable on Tuesday after a long debate about the morning commute.</p>` +
+		`<p>Residents will get two extra crossings, <a href="/ferries">as announced</a> in spring.</p>`
+	tests := []struct {
+		name string
+		page string
+		want []string // texts kept, in order
+	}{
+		{
+			name: "related links after the story",
+			page: `<div>` + story + `<p><a href="/a">Harbour fees rise again</a></p><p>Read also: <a href="/b">Bridge closed for repairs</a></p></div>`,
+			want: []string{"The council approved", "Residents will get"},
+		},
+		{
+			name: "linked line inside the story stays",
+			page: `<div><p><a href="/a">Harbour fees rise again</a></p>` + story + `</div>`,
+			want: []string{"Harbour fees rise again", "The council approved", "Residents will get"},
+		},
+		{
+			name: "closing prose with a link stays",
+			page: `<div>` + story + `<p>The full timetable is published on the <a href="/t">council website</a> and at every pier, with the winter changes marked.</p></div>`,
+			want: []string{"The council approved", "Residents will get", "The full timetable"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(tc.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := dropLinkParagraphs(doc, blocksOf(doc))
+			if len(got) != len(tc.want) {
+				t.Fatalf("kept %d paragraphs %q, want %d", len(got), got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i].Text, w) {
+					t.Errorf("paragraph %d = %q, want prefix %q", i, got[i].Text, w)
+				}
+			}
+		})
+	}
+}
