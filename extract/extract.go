@@ -247,6 +247,11 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	a.Lang = chooseLang(tmeta.Language, meta.Lang, a.Text)
 
 	ok, reason := classify(in.URL, meta, doc, a.Text)
+	if !ok && meta.Published.IsZero() && densityOf(doc) > 0.5 {
+		// A listing page (mostly links) has no date of its own: the one
+		// guessed from its text is that of a story it lists.
+		a.Published = time.Time{}
+	}
 	return &Result{Article: a, IsArticle: ok, Reason: reason}, nil
 }
 
