@@ -138,18 +138,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	meta := metaDoc(doc, base)
 
 	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base, HtmlDateMode: trafilatura.Disabled}
-	tr, terr := trafilatura.ExtractDocument(doc, topt)
+	tr, terr := mainText(doc, topt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var blocks []Block
 	var tmeta trafilatura.Metadata
-	if terr == nil && tr != nil && (isBaseline(tr.ContentNode) || hasRunTogether(tr.ContentNode)) {
-		if alt := secondOpinion(doc, topt); alt != nil {
-			e.log.Debug("main text from the fallback extractors", "url", in.URL)
-			tr = alt
-		}
-	}
 	if terr == nil && tr != nil {
 		blocks = blocksOf(tr.ContentNode)
 		tmeta = tr.Metadata
@@ -188,6 +182,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if !e.opt.KeepHeadings {
 		blocks = dropLeadingHeadings(blocks)
 	}
+	blocks = dropTrailingHeadings(dropLinkParagraphs(doc, blocks))
 
 	// Attribution: explicit markup first, then credit lines in the text.
 	if meta.Source != "" {
@@ -277,6 +272,18 @@ func dropLeadingHeadings(blocks []Block) []Block {
 		return blocks
 	}
 	return blocks[i:]
+}
+
+// dropTrailingHeadings removes the headings that end the text: with no
+// paragraph after them they head nothing of the article, and are the
+// titles of the related-links, newsletter or comment boxes that follow
+// it ("More on this topic", "Latest articles").
+func dropTrailingHeadings(blocks []Block) []Block {
+	n := len(blocks)
+	for n > 1 && isHeading(blocks[n-1].Tag) {
+		n--
+	}
+	return blocks[:n]
 }
 
 func isHeading(tag string) bool {

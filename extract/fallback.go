@@ -1,72 +1,138 @@
 package extract
 
 import (
-	trafilatura "github.com/markusmobius/go-trafilatura"
+	"strings"
+
+	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 )
 
-// baselineMin is the length above which a main text that is a single
-// paragraph is taken to be go-trafilatura's last resort (every text of the
-// page run together) rather than a short article.
-const baselineMin = 1000
-
-// isBaseline reports whether content is go-trafilatura's rescue output: a
-// body holding one paragraph of at least baselineMin bytes. It appears when
-// the main extraction found too little, and it is the whole page — menus,
-// scripts' text, footers — in one block.
-func isBaseline(content *html.Node) bool {
-	if content == nil {
-		return false
+// mainText runs go-trafilatura with its fallback extractors (Readability
+// and DOM Distiller), which recover bodies its own heuristics cut short
+// or miss. Those extractors know nothing of comment threads or of pages
+// that list several stories, so a result whose text comes from either is
+// refused and the extraction is redone without them.
+func mainText(doc *html.Node, opt trafilatura.Options) (*trafilatura.ExtractResult, error) {
+	opt.EnableFallback = true
+	tr, err := trafilatura.ExtractDocument(doc, opt)
+	if err != nil || tr == nil || !strayContent(doc, tr.ContentNode) {
+		return tr, err
 	}
-	var only *html.Node
-	for c := content.FirstChild; c != nil; c = c.NextSibling {
-		switch c.Type {
-		case html.ElementNode:
-			if only != nil {
-				return false
-			}
-			only = c
-		case html.TextNode:
-			if collapseSpace(c.Data) != "" {
-				return false
-			}
-		}
-	}
-	return only != nil && only.Data == "p" && len(nodeText(only)) >= baselineMin
+	opt.EnableFallback = false
+	return trafilatura.ExtractDocument(doc, opt)
 }
 
-// runTogetherMin is the length above which a paragraph with no markup
-// inside is taken to be several blocks of the page run together.
-const runTogetherMin = 2000
+// fragmentKey is how a text fragment is looked up in the page: its first
+// characters with white space collapsed.
+func fragmentKey(s string) string {
+	s = collapseSpace(s)
+	if len(s) < minFragment {
+		return ""
+	}
+	return s[:minFragment]
+}
 
-// hasRunTogether reports whether content holds a paragraph of plain text
-// (no inline elements) of at least runTogetherMin bytes: the rescue path
-// that collects every <p> of the page copies whole containers' text
-// into one paragraph, menus included.
-func hasRunTogether(content *html.Node) bool {
+// minFragment is the shortest text node traced back to its place in the
+// page; shorter ones (labels, names) repeat too often to place.
+const minFragment = 40
+
+// strayContent reports whether the extracted content lies mostly in the
+// page's comment section, or spreads over more than one <article>
+// element (a story and the teasers of others).
+func strayContent(doc, content *html.Node) bool {
 	if content == nil {
 		return false
 	}
-	for c := content.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode || c.Data != "p" {
-			continue
+	var want []string
+	var collect func(n *html.Node, depth int)
+	collect = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
 		}
-		if t := c.FirstChild; t != nil && t.NextSibling == nil && t.Type == html.TextNode && len(t.Data) >= runTogetherMin {
+		if n.Type == html.TextNode {
+			if k := fragmentKey(n.Data); k != "" {
+				want = append(want, k)
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			collect(c, depth+1)
+		}
+	}
+	collect(content, 0)
+	if len(want) == 0 {
+		return false
+	}
+	wanted := make(map[string]bool, len(want))
+	for _, k := range want {
+		wanted[k] = true
+	}
+	// Place each fragment in the page: is it under a comment container,
+	// and which <article> holds it?
+	found := map[string]bool{}
+	inComments, placed := 0, 0
+	articles := map[*html.Node]int{}
+	var walk func(n *html.Node, depth int, comment bool, art *html.Node)
+	walk = func(n *html.Node, depth int, comment bool, art *html.Node) {
+		if depth > maxDepth {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			k := fragmentKey(n.Data)
+			if k == "" || !wanted[k] || found[k] {
+				return
+			}
+			found[k] = true
+			placed++
+			if comment {
+				inComments++
+			}
+			if art != nil {
+				articles[art]++
+			}
+			return
+		case html.ElementNode:
+			if skipTags[n.Data] {
+				return
+			}
+			if n.Data == "article" {
+				art = n
+			}
+			if !comment && n.Data != "body" && n.Data != "html" && isCommentBox(n) {
+				comment = true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1, comment, art)
+		}
+	}
+	walk(doc, 0, false, nil)
+	if placed == 0 {
+		return false
+	}
+	if 2*inComments > placed {
+		return true
+	}
+	// Several stories: at least two <article> elements each holding a
+	// real share of the placed text.
+	stories := 0
+	for _, c := range articles {
+		if 5*c >= placed {
+			stories++
+		}
+	}
+	return stories >= 2
+}
+
+// isCommentBox reports whether an element's id or class names a comment
+// section.
+func isCommentBox(n *html.Node) bool {
+	for _, key := range []string{"id", "class"} {
+		v := strings.ToLower(attr(n, key))
+		if strings.Contains(v, "comment") || strings.Contains(v, "disqus") {
 			return true
 		}
 	}
 	return false
-}
-
-// secondOpinion re-extracts a page whose main extraction fell back to the
-// baseline, letting go-trafilatura compare its result with go-readability
-// and DOM Distiller; it returns nil when they do no better (still one
-// run-together paragraph, or nothing).
-func secondOpinion(doc *html.Node, opt trafilatura.Options) *trafilatura.ExtractResult {
-	opt.EnableFallback = true
-	tr, err := trafilatura.ExtractDocument(doc, opt)
-	if err != nil || tr == nil || tr.ContentNode == nil || isBaseline(tr.ContentNode) {
-		return nil
-	}
-	return tr
 }

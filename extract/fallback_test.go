@@ -3,43 +3,187 @@ package extract
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
-	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 )
 
-func TestIsBaseline(t *testing.T) {
-	long := strings.Repeat("All of the page run together into one block of text. ", 30)
+// sentence returns a distinct sentence long enough to be traced back to
+// its place in a page.
+func sentence(topic string, i int) string {
+	return fmt.Sprintf("%s remark number %d explains at some length how the new ferry timetable changes the morning commute of island residents.", topic, i)
+}
+
+func paras(topic string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("<p>" + sentence(topic, i) + "</p>\n")
+	}
+	return b.String()
+}
+
+func TestStrayContent(t *testing.T) {
 	tests := []struct {
-		name, body string
-		want       bool
+		name    string
+		page    string // the whole page
+		content string // what an extractor returned
+		want    bool
 	}{
-		{"one long paragraph", "<p>" + long + "</p>", true},
-		{"one short paragraph", "<p>A short article of one paragraph.</p>", false},
-		{"two paragraphs", "<p>" + long + "</p><p>" + long + "</p>", false},
-		{"a heading and a paragraph", "<h2>Title</h2><p>" + long + "</p>", false},
-		{"loose text beside it", "<p>" + long + "</p>tail", false},
+		{
+			name:    "story text",
+			page:    `<body><article>` + paras("Story", 4) + `</article><div id="comments">` + paras("Reader", 6) + `</div></body>`,
+			content: `<div>` + paras("Story", 4) + `</div>`,
+			want:    false,
+		},
+		{
+			name:    "comment thread",
+			page:    `<body><article>` + paras("Story", 2) + `</article><section class="comment-list">` + paras("Reader", 6) + `</section></body>`,
+			content: `<div>` + paras("Reader", 6) + `</div>`,
+			want:    true,
+		},
+		{
+			name:    "story plus a few comments",
+			page:    `<body><article>` + paras("Story", 6) + `</article><ol class="comments">` + paras("Reader", 2) + `</ol></body>`,
+			content: `<div>` + paras("Story", 6) + paras("Reader", 2) + `</div>`,
+			want:    false,
+		},
+		{
+			name: "several stories",
+			page: `<body><div class="river"><article>` + paras("Story", 3) + `</article><article>` + paras("Other", 3) +
+				`</article><article>` + paras("Third", 3) + `</article></div></body>`,
+			content: `<div>` + paras("Story", 3) + paras("Other", 3) + paras("Third", 3) + `</div>`,
+			want:    true,
+		},
+		{
+			name:    "one story among several",
+			page:    `<body><article>` + paras("Story", 5) + `</article><article>` + paras("Other", 3) + `</article></body>`,
+			content: `<div>` + paras("Story", 5) + `</div>`,
+			want:    false,
+		},
+		{
+			name:    "short fragments are not placed",
+			page:    `<body><div class="comments"><p>Nice.</p><p>Agreed!</p></div></body>`,
+			content: `<div><p>Nice.</p><p>Agreed!</p></div>`,
+			want:    false,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := html.Parse(strings.NewReader("<html><body>" + tc.body + "</body></html>"))
+			doc, err := html.Parse(strings.NewReader(tc.page))
 			if err != nil {
 				t.Fatal(err)
 			}
-			body := doc.FirstChild.LastChild // html > body
-			if got := isBaseline(body); got != tc.want {
-				t.Errorf("isBaseline = %v, want %v", got, tc.want)
+			content, err := html.Parse(strings.NewReader(tc.content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strayContent(doc, content); got != tc.want {
+				t.Errorf("strayContent = %v, want %v", got, tc.want)
 			}
 		})
 	}
 }
 
-// TestSecondOpinion: an old table layout whose story is plain text in a
-// cell, which go-trafilatura's main pass misses; its rescue runs the whole
-// page together, and the fallback extractors recover the story.
-func TestSecondOpinion(t *testing.T) {
+// TestExtractKeepsStoryOverThread checks that a short story followed by a
+// long comment thread yields the story: the fallback extractors, which
+// prefer the longer text, must not swap it for the comments.
+func TestExtractKeepsStoryOverThread(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`<html><head><title>Ferry timetable</title></head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>`)
+	b.WriteString(`<article><h1>Ferry timetable</h1><div class="entry-content">` + paras("Story", 3) + `</div></article>`)
+	b.WriteString(`<div id="comments"><h3>24 comments</h3><ol class="commentlist">`)
+	for i := range 24 {
+		fmt.Fprintf(&b, `<li class="comment"><div class="comment-body"><p>%s</p><p>%s</p></div></li>`, sentence("Reader", 2*i), sentence("Reader", 2*i+1))
+	}
+	b.WriteString(`</ol></div><footer>Imprint</footer></body></html>`)
+	res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://news.example/ferry-timetable", HTML: b.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Article.Text, "Story remark number 0") || !strings.Contains(res.Article.Text, "Story remark number 2") {
+		t.Errorf("story missing from Text:\n%s", res.Article.Text)
+	}
+	if strings.Contains(res.Article.Text, "Reader remark") {
+		t.Errorf("comments in Text:\n%.300s", res.Article.Text)
+	}
+}
+
+func TestDropTrailingHeadings(t *testing.T) {
+	h := func(tag, text string) Block { return Block{Tag: tag, Text: text} }
+	tests := []struct {
+		name string
+		in   []Block
+		want []string
+	}{
+		{"related box title", []Block{h("p", "Body one."), h("p", "Body two."), h("h3", "More on this topic")}, []string{"Body one.", "Body two."}},
+		{"two box titles", []Block{h("p", "Body."), h("h2", "Latest"), h("h4", "Newsletter")}, []string{"Body."}},
+		{"inner heading kept", []Block{h("p", "Body."), h("h2", "Section"), h("p", "More body.")}, []string{"Body.", "Section", "More body."}},
+		{"headings only kept", []Block{h("h2", "Only a heading")}, []string{"Only a heading"}},
+		{"list item last kept", []Block{h("p", "Body."), h("li", "Point")}, []string{"Body.", "Point"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, b := range dropTrailingHeadings(tc.in) {
+				got = append(got, b.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDropLinkParagraphs(t *testing.T) {
+	story := `<p>The council approved the new ferry timetable on Tuesday after a long debate about the morning commute.</p>` +
+		`<p>Residents will get two extra crossings, <a href="/ferries">as announced</a> in spring.</p>`
+	tests := []struct {
+		name string
+		page string
+		want []string // texts kept, in order
+	}{
+		{
+			name: "related links after the story",
+			page: `<div>` + story + `<p><a href="/a">Harbour fees rise again</a></p><p>Read also: <a href="/b">Bridge closed for repairs</a></p></div>`,
+			want: []string{"The council approved", "Residents will get"},
+		},
+		{
+			name: "linked line inside the story stays",
+			page: `<div><p><a href="/a">Harbour fees rise again</a></p>` + story + `</div>`,
+			want: []string{"Harbour fees rise again", "The council approved", "Residents will get"},
+		},
+		{
+			name: "closing prose with a link stays",
+			page: `<div>` + story + `<p>The full timetable is published on the <a href="/t">council website</a> and at every pier, with the winter changes marked.</p></div>`,
+			want: []string{"The council approved", "Residents will get", "The full timetable"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(tc.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := dropLinkParagraphs(doc, blocksOf(doc))
+			if len(got) != len(tc.want) {
+				t.Fatalf("kept %d paragraphs %q, want %d", len(got), got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i].Text, w) {
+					t.Errorf("paragraph %d = %q, want prefix %q", i, got[i].Text, w)
+				}
+			}
+		})
+	}
+}
+
+// TestOldTableLayout: an old table layout whose story is plain text in a
+// cell, separated by <br>s, which go-trafilatura's own pass misses (its
+// rescue runs the whole page together); the fallback extractors recover
+// the story as paragraphs, without the menus.
+func TestOldTableLayout(t *testing.T) {
 	var story strings.Builder
 	for i := range 8 {
 		story.WriteString("Paragraph " + string(rune('A'+i)) + " of the report: the county board voted on the new budget after a long debate about roads, schools and the cost of the new water plant.<br><br>\n")
@@ -50,17 +194,6 @@ func TestSecondOpinion(t *testing.T) {
 	}
 	page := `<html><head><title>Board passes budget</title></head><body><table><tr><td class="menu">` + nav.String() +
 		`</td></tr><tr><td><font face="arial"><b>Board passes budget</b><br>` + story.String() + `</font></td></tr><tr><td>` + nav.String() + `</td></tr></table></body></html>`
-	doc, err := html.Parse(bytes.NewReader([]byte(page)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := trafilatura.ExtractDocument(doc, trafilatura.Options{ExcludeComments: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !isBaseline(tr.ContentNode) {
-		t.Fatal("fixture no longer sends go-trafilatura to its baseline; the test would not exercise the fallback")
-	}
 	res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://county.example/budget", HTML: []byte(page)})
 	if err != nil {
 		t.Fatal(err)
@@ -68,28 +201,5 @@ func TestSecondOpinion(t *testing.T) {
 	paras := strings.Split(res.Article.Text, "\n\n")
 	if len(paras) < 8 || strings.Contains(res.Article.Text, "Section link number") {
 		t.Errorf("got %d paragraphs, nav included=%v:\n%.300s", len(paras), strings.Contains(res.Article.Text, "Section link"), res.Article.Text)
-	}
-}
-
-func TestHasRunTogether(t *testing.T) {
-	long := strings.Repeat("Menu item and story text run together ", 60)
-	tests := []struct {
-		name, body string
-		want       bool
-	}{
-		{"a long plain paragraph after short ones", "<p>Tags</p><p>Archive</p><p>" + long + "</p>", true},
-		{"a long paragraph with links inside", "<p>" + long[:1000] + `<a href="/x">link</a>` + long[:1200] + "</p>", false},
-		{"ordinary paragraphs", "<p>" + long[:800] + "</p><p>" + long[:900] + "</p>", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			doc, err := html.Parse(strings.NewReader("<html><body>" + tc.body + "</body></html>"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := hasRunTogether(doc.FirstChild.LastChild); got != tc.want {
-				t.Errorf("hasRunTogether = %v, want %v", got, tc.want)
-			}
-		})
 	}
 }

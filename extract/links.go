@@ -1,0 +1,107 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// linkShares maps the text of every paragraph of the page (the text of
+// a block element outside its nested blocks, white space collapsed) to
+// the share of that text which is link text.
+func linkShares(doc *html.Node) map[string]float64 {
+	type acc struct {
+		sb         strings.Builder
+		total, lnk int
+	}
+	stats := map[*html.Node]*acc{}
+	var order []*html.Node
+	var walk func(n *html.Node, depth int, block *html.Node, inLink bool)
+	walk = func(n *html.Node, depth int, block *html.Node, inLink bool) {
+		if depth > maxDepth {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			if block == nil {
+				return
+			}
+			a := stats[block]
+			if a == nil {
+				a = &acc{}
+				stats[block] = a
+				order = append(order, block)
+			}
+			a.sb.WriteString(n.Data)
+			k := len(strings.TrimSpace(n.Data))
+			a.total += k
+			if inLink {
+				a.lnk += k
+			}
+			return
+		case html.ElementNode:
+			if skipTags[n.Data] {
+				return
+			}
+			if blockTags[n.Data] {
+				block = n
+			}
+			if n.Data == "a" {
+				inLink = true
+			}
+			if n.Data == "br" && block != nil && stats[block] != nil {
+				stats[block].sb.WriteByte(' ')
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1, block, inLink)
+		}
+	}
+	walk(doc, 0, nil, false)
+	out := make(map[string]float64, len(order))
+	for _, n := range order {
+		a := stats[n]
+		if a.total == 0 {
+			continue
+		}
+		t := collapseSpace(a.sb.String())
+		share := float64(a.lnk) / float64(a.total)
+		// The same text in several places: keep the lower share.
+		if old, ok := out[t]; !ok || share < old {
+			out[t] = share
+		}
+	}
+	return out
+}
+
+// dropLinkParagraphs removes the short paragraphs that end the text and
+// are, in the page, almost all link text: the related-stories list or
+// link row that follows an article inside its container. Inside the text
+// such paragraphs stay (a linked product name, a cited source), as do
+// long paragraphs with many links.
+func dropLinkParagraphs(doc *html.Node, blocks []Block) []Block {
+	if len(blocks) < 2 {
+		return blocks
+	}
+	shares := linkShares(doc)
+	n := len(blocks)
+	for n > 1 {
+		b := blocks[n-1]
+		if isHeading(b.Tag) {
+			n--
+			continue
+		}
+		if s, ok := shares[b.Text]; ok && s >= minLinkShare && len(strings.Fields(b.Text)) <= maxLinkWords {
+			n--
+			continue
+		}
+		break
+	}
+	return blocks[:n]
+}
+
+// maxLinkWords and minLinkShare define a link paragraph.
+const (
+	maxLinkWords = 20
+	minLinkShare = 0.6
+)
