@@ -259,8 +259,8 @@ func dateline(n *html.Node) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	cls := attr(n, "class") + " " + attr(n, "id")
-	text := collapseSpace(nodeText(n))
-	if text == "" || len(text) > 80 {
+	text, short := shortText(n, 80)
+	if !short || text == "" {
 		return time.Time{}, false
 	}
 	if !datelineClassRE.MatchString(cls) && !datelineLabelRE.MatchString(text) || clockRE.MatchString(text) {
@@ -292,4 +292,48 @@ func printedOn(t, dateline time.Time, times []string) bool {
 		return false
 	}
 	return p.Format(time.DateOnly) == t.Format(time.DateOnly) || p.Format(time.DateOnly) == t.UTC().Format(time.DateOnly)
+}
+
+// shortText returns n's collapsed text when it is at most max bytes long,
+// and false without reading the rest of the subtree once it is longer (or
+// once the walk has seen more nodes than a short text has): called on
+// every element, a full nodeText would make the page scan quadratic in
+// its nesting depth.
+func shortText(n *html.Node, max int) (string, bool) {
+	var sb strings.Builder
+	visits, visible := 0, 0 // nodes seen, non-blank bytes read
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if visits++; visits > 8*max {
+			return false
+		}
+		switch n.Type {
+		case html.TextNode:
+			sb.WriteString(n.Data)
+			for i := 0; i < len(n.Data); i++ {
+				if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+					visible++
+				}
+			}
+			return visible <= max
+		case html.ElementNode:
+			if skipTags[n.Data] {
+				return true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+			if c.Type == html.ElementNode && blockTags[c.Data] {
+				sb.WriteByte(' ')
+			}
+		}
+		return true
+	}
+	if !walk(n) {
+		return "", false
+	}
+	t := collapseSpace(sb.String())
+	return t, len(t) <= max
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // datePage wraps head and body markup in a minimal article page with
@@ -214,6 +216,34 @@ func TestVisibleDate(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("visibleDate(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestShortText(t *testing.T) {
+	tests := []struct {
+		html string
+		want string
+		ok   bool
+	}{
+		{`<div class="d">Published:
+                <span>12 May 2024</span>   </div>`, "Published: 12 May 2024", true},
+		{`<div><p>one</p><p>two</p><script>var x = 1;</script></div>`, "one two", true},
+		{`<div>` + strings.Repeat("long text ", 20) + `</div>`, "", false},
+		{`<div>` + strings.Repeat("<span></span>", 1000) + `x</div>`, "", false},
+	}
+	for _, tc := range tests {
+		doc, err := html.Parse(strings.NewReader("<html><body>" + tc.html + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		div := doc.FirstChild.LastChild.FirstChild
+		got, ok := shortText(div, 80)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("shortText(%.40q) = %q, %v; want %q, %v", tc.html, got, ok, tc.want, tc.ok)
+		}
+		if ok && got != nodeText(div) {
+			t.Errorf("shortText %q differs from nodeText %q", got, nodeText(div))
 		}
 	}
 }
