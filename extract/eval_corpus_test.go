@@ -25,15 +25,15 @@ func TestEvalCorpus(t *testing.T) {
 		minDate  float64 // 0: not checked
 		minAuth  float64 // 0: not checked
 	}{
-		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.970},
+		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.971},
 		// The Fundus title floor is the general rules only (0.907): no
 		// site profiles, none of which may be fitted to this corpus (what a
 		// fitted table would reach: TestTitleProfileSplit).
-		{corpus: "fundus-publishers", pages: 258, minF1: 0.93, minTitle: 0.90, minDate: 0.98, minAuth: 0.86},
+		{corpus: "fundus-publishers", pages: 258, minF1: 0.94, minTitle: 0.90, minDate: 0.98, minAuth: 0.87},
 		// Segment metric (trafilatura's): F1 over must/must-not snippets.
-		{corpus: "trafilatura-eval", pages: 990, minF1: 0.90, minTitle: 0.81, minDate: 0.82, minAuth: 0.53},
-		{corpus: "readability-test-pages", pages: 130, minF1: 0.91, minTitle: 0.77, minDate: 0.90, minAuth: 0.71},
-		{corpus: "l3s-gn1", pages: 621, minF1: 0.83, minTitle: 0.69, minHead: 0.78},
+		{corpus: "trafilatura-eval", pages: 990, minF1: 0.91, minTitle: 0.83, minDate: 0.87, minAuth: 0.68},
+		{corpus: "readability-test-pages", pages: 130, minF1: 0.93, minTitle: 0.78, minDate: 0.96, minAuth: 0.74},
+		{corpus: "l3s-gn1", pages: 621, minF1: 0.91, minTitle: 0.69, minHead: 0.78},
 	}
 	for _, tc := range tests {
 		t.Run(tc.corpus, func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestEvalAttributionCorpus(t *testing.T) {
 		t.Fatalf("got %d attribution scores, want 1", len(s.Attribution))
 	}
 	a := s.Attribution[0]
-	if a.Credits != 25 || a.Found < 14 || a.NonCredits != 13 || a.Misread > 0 {
-		t.Errorf("got %+v, want 25 credits with >= 14 found and 13 non-credits with none misread", a)
+	if a.Credits != 25 || a.Found < 15 || a.NonCredits != 13 || a.Misread > 0 {
+		t.Errorf("got %+v, want 25 credits with >= 15 found and 13 non-credits with none misread", a)
 	}
 }
