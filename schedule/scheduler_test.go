@@ -123,8 +123,10 @@ func TestRecrawlOnly(t *testing.T) {
 	for _, s := range r.spans {
 		kinds[s.kind]++
 	}
-	if kinds[Poll] != 1 || kinds[Recrawl] != 3 {
-		t.Errorf("runs by kind %v, want one poll at start and 3 recrawls", kinds)
+	// Recrawls are due at 100, 200 and 300 ms; a loaded machine (-race,
+	// other tests) may fire the last one after the 350 ms window.
+	if kinds[Poll] != 1 || kinds[Recrawl] < 2 || kinds[Recrawl] > 3 {
+		t.Errorf("runs by kind %v, want one poll at start and 2..3 recrawls", kinds)
 	}
 }
 
