@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -476,8 +475,9 @@ func isAuthorMetaKey(k string) bool {
 }
 
 // ldIDIndex maps the @id of every JSON-LD object that says more than its
-// @id to that object, across all of a page's scripts; the first wins.
-func ldIDIndex(scripts []string) map[string]map[string]any {
+// @id to that object, across all of a page's decoded scripts; the first
+// wins.
+func ldIDIndex(docs []any) map[string]map[string]any {
 	ids := map[string]map[string]any{}
 	var walk func(v any, depth int)
 	walk = func(v any, depth int) {
@@ -502,11 +502,8 @@ func ldIDIndex(scripts []string) map[string]map[string]any {
 			}
 		}
 	}
-	for _, raw := range scripts {
-		var v any
-		if json.Unmarshal([]byte(strings.TrimSpace(raw)), &v) == nil {
-			walk(v, 0)
-		}
+	for _, v := range docs {
+		walk(v, 0)
 	}
 	return ids
 }

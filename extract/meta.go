@@ -153,9 +153,15 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		return true
 	})
 
-	m.ldIDs = ldIDIndex(ld)
+	var docs []any
 	for _, raw := range ld {
-		m.readLD(raw, base)
+		if v, ok := parseLD(raw); ok {
+			docs = append(docs, v)
+		}
+	}
+	m.ldIDs = ldIDIndex(docs)
+	for _, v := range docs {
+		m.readLD(v, base)
 	}
 	for _, raw := range ld {
 		m.readWrappedLDDates(raw)
@@ -246,13 +252,19 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	return m
 }
 
-// readLD merges one JSON-LD script into m, looking through @graph arrays
-// and nested objects for the Article (or subtype) that describes the page.
-func (m *pageMeta) readLD(raw string, base *url.URL) {
+// parseLD decodes one JSON-LD script; false when it is not JSON.
+func parseLD(raw string) (any, bool) {
 	var v any
 	if err := json.Unmarshal([]byte(strings.TrimSpace(raw)), &v); err != nil {
-		return
+		return nil, false
 	}
+	return v, true
+}
+
+// readLD merges one decoded JSON-LD script into m, looking through @graph
+// arrays and nested objects for the Article (or subtype) that describes
+// the page.
+func (m *pageMeta) readLD(v any, base *url.URL) {
 	var objs []map[string]any
 	var collect func(v any, depth int)
 	collect = func(v any, depth int) {
@@ -331,8 +343,12 @@ func (m *pageMeta) readWrappedLDDates(raw string) {
 	if !ok || !m.Published.IsZero() && m.PublishedFrom == dateFromLD {
 		return
 	}
+	v, ok := parseLD(s)
+	if !ok {
+		return
+	}
 	var w pageMeta
-	w.readLD(s, nil)
+	w.readLD(v, nil)
 	m.DateValues = append(m.DateValues, w.DateValues...)
 	if w.PublishedFrom == dateFromLD {
 		m.Published, m.PublishedFrom, m.PublishedZoned = w.Published, w.PublishedFrom, w.PublishedZoned

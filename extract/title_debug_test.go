@@ -54,7 +54,9 @@ func TestTitleMisses(t *testing.T) {
 		base, _ := url.Parse(p.url)
 		var m pageMeta
 		for _, s := range ldScripts(doc) {
-			m.readLD(s, base)
+			if v, ok := parseLD(s); ok {
+				m.readLD(v, base)
+			}
 		}
 		og, tt := "", ""
 		walkElements(doc, func(n *html.Node) bool {
