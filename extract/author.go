@@ -17,7 +17,7 @@ import (
 
 // textBylineTags may hold a byline written as plain text ("von Jane
 // Doe") without byline markup.
-var textBylineTags = map[string]bool{"dt": true, "th": true, "label": false, "p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
+var textBylineTags = map[string]bool{"dt": true, "th": true, "p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
 
 // startsByline reports whether n's own first text begins with a by-word
 // or an author label ("By", "Von", "Autor:").
