@@ -20,7 +20,8 @@ const (
 )
 
 // publishedDate settles the article's publication date: the most trusted
-// date the markup states, else go-htmldate's search of the page; then the
+// date the markup states, else the date printed near the headline, else a
+// labelled dateline, else go-htmldate's search of the page; then the
 // evidence of the other dates on the page and of the URL decides the zone
 // it is shown in (and so its calendar day).
 func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
@@ -28,6 +29,14 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
+	// The date printed under the headline outranks a labelled dateline
+	// found anywhere on the page, and a <time> element days away from it
+	// (that one dates a comment or a teaser in a sidebar).
+	if t.IsZero() || from == dateFromTime {
+		if hd, ok := headlineDate(doc, m.Title); ok && (t.IsZero() || farApart(t, hd)) {
+			t, from, zoned = hd, dateFromText, false
+		}
+	}
 	if t.IsZero() && !m.Dateline.IsZero() {
 		t, from, zoned = m.Dateline, dateFromText, false
 	}
@@ -336,4 +345,100 @@ func shortText(n *html.Node, max int) (string, bool) {
 	}
 	t := collapseSpace(sb.String())
 	return t, len(t) <= max
+}
+
+// foreignDateRE matches the class or id of a container whose dates
+// belong to other items than the article: comments, sidebars, lists of
+// related or teased stories, widgets.
+var foreignDateRE = regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`)
+
+// headlineDate reads the date printed near the headline: the first short
+// text element holding a date after the page's main <h1> (the one that
+// names the title, else the first), before much of the article's text
+// has gone by, outside comment, sidebar and related-story containers.
+// The result is a zone-less wall clock (returned as UTC).
+func headlineDate(doc *html.Node, title string) (time.Time, bool) {
+	h1 := mainHeading(doc, title)
+	if h1 == nil {
+		return time.Time{}, false
+	}
+	const maxText = 1000 // bytes of text after the headline searched
+	seen := 0
+	var found time.Time
+	var walk func(n *html.Node) bool // false: stop the search
+	walk = func(n *html.Node) bool {
+		for ; n != nil; n = n.NextSibling {
+			switch n.Type {
+			case html.TextNode:
+				if seen += len(strings.TrimSpace(n.Data)); seen > maxText {
+					return false
+				}
+				continue
+			case html.ElementNode:
+			default:
+				continue
+			}
+			if skipTags[n.Data] || foreignDateTag[n.Data] || foreignDateRE.MatchString(attr(n, "class")+" "+attr(n, "id")) {
+				continue
+			}
+			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
+				if t, ok := visibleDate(text); ok {
+					found = t
+					return false
+				}
+				if seen += len(text); seen > maxText {
+					return false
+				}
+				continue
+			}
+			if !walk(n.FirstChild) {
+				return false
+			}
+		}
+		return true
+	}
+	// Search what follows the heading in document order: its later
+	// siblings, then its ancestors' later siblings.
+	for n := h1; n != nil && n.Type != html.DocumentNode; n = n.Parent {
+		if n != h1 && (foreignDateTag[n.Data] || foreignDateRE.MatchString(attr(n, "class")+" "+attr(n, "id"))) {
+			break
+		}
+		if !walk(n.NextSibling) {
+			break
+		}
+	}
+	return found, !found.IsZero()
+}
+
+// foreignDateTag names the elements whose dates are not the article's.
+var foreignDateTag = map[string]bool{"nav": true, "aside": true, "footer": true, "form": true, "select": true, "button": true, "a": true}
+
+// mainHeading returns the page's headline element: the first <h1> whose
+// text names the title, else the first <h1>.
+func mainHeading(doc *html.Node, title string) *html.Node {
+	var first, named *html.Node
+	title = strings.ToLower(collapseSpace(title))
+	walkElements(doc, func(n *html.Node) bool {
+		if named != nil || skipTags[n.Data] {
+			return false
+		}
+		if n.Data != "h1" {
+			return true
+		}
+		text := strings.ToLower(nodeText(n))
+		if text == "" {
+			return false
+		}
+		if first == nil {
+			first = n
+		}
+		if title != "" && len(text) >= 8 && (strings.Contains(title, text) || strings.Contains(text, title)) {
+			named = n
+		}
+		return false
+	})
+	if named != nil {
+		return named
+	}
+	return first
 }

@@ -16,6 +16,47 @@ func datePage(head, body string) string {
 	return "<html><head><title>Bridge vote</title>" + head + "</head><body>" + body + "<article><h1>Bridge vote</h1>" + para + para + "</article></body></html>"
 }
 
+// headlinePage is an article page whose headline is followed by byline
+// markup, two paragraphs of text and then after (a comment list or a
+// sidebar).
+func headlinePage(byline, after string) string {
+	para := "<p>" + strings.Repeat("The council met on the river bank to discuss the new bridge and its cost to the town. ", 6) + "</p>"
+	return "<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>" + byline + para + para + "</article>" + after + "</body></html>"
+}
+
+func TestHeadlineDate(t *testing.T) {
+	para := "<p>" + strings.Repeat("The council met on the river bank to discuss the new bridge and its cost to the town. ", 6) + "</p>"
+	tests := []struct {
+		name, html, title string
+		want              string // "" for no date
+	}{
+		{"date under the headline", `<h1>Bridge vote</h1><div class="meta"><span>Anna Berg</span><span>20.12.2022</span></div>` + para, "Bridge vote", "2022-12-20"},
+		{"the headline naming the title, not the logo's h1", `<h1>Town Post</h1><p>Mon 02.01.2023</p><main><h1>Bridge vote passes</h1><p>19 December 2022</p>` + para + `</main>`, "Bridge vote passes", "2022-12-19"},
+		{"a date in a related-stories box is skipped", `<h1>Bridge vote</h1><ul class="related-posts"><li>Old story, 01.02.2020</li></ul><p>Posted March 3, 2021</p>` + para, "Bridge vote", "2021-03-03"},
+		{"a date after the article text has begun is not the headline's", `<h1>Bridge vote</h1>` + para + para + `<p>Meeting of 12.05.2021</p>`, "Bridge vote", ""},
+		{"a link to another page is skipped", `<h1>Bridge vote</h1><a href="/archive">Archive 05.05.2019</a>` + para, "Bridge vote", ""},
+		{"no headline", `<p>20.12.2022</p>` + para, "Bridge vote", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<html><body>" + tc.html + "</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := headlineDate(doc, tc.title)
+			if tc.want == "" {
+				if ok {
+					t.Errorf("headlineDate = %s, want none", got.Format(time.DateOnly))
+				}
+				return
+			}
+			if !ok || got.Format(time.DateOnly) != tc.want {
+				t.Errorf("headlineDate = %s, %v; want %s", got.Format(time.DateOnly), ok, tc.want)
+			}
+		})
+	}
+}
+
 func TestPublishedDate(t *testing.T) {
 	tests := []struct {
 		name, url, html string
@@ -150,6 +191,18 @@ func TestPublishedDate(t *testing.T) {
 			url:  "https://news.example/2019/12/09/bridge-vote/",
 			html: datePage(`<meta property="article:published_time" content="2019-12-09T19:00:49+01:00">`, `<time datetime="2019-12-09 10:00:00">9.12.2019</time>`),
 			want: "2019-12-09T19:00:49+01:00",
+		},
+		{
+			name: "date printed under the headline beats a labelled date in a sidebar",
+			url:  "https://news.example/bridge-vote",
+			html: headlinePage(`<p>Von Anna Berg, 14. Januar 2022</p>`, `<div class="sidebar"><span class="date">03.01.2022</span> Other story</div>`),
+			want: "2022-01-14",
+		},
+		{
+			name: "date printed under the headline beats a comment's <time> days away",
+			url:  "https://news.example/bridge-vote",
+			html: headlinePage(`<div><span>By Anna Berg</span> | <span>March 14, 2021</span></div>`, `<section id="comments"><time datetime="2021-04-02T10:00:00">2 April 2021</time> Nice piece</section>`),
+			want: "2021-03-14",
 		},
 	}
 	ex := New(Options{})
