@@ -180,16 +180,17 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 
 // visibleDateRE matches the common printed date forms: 31.01.2022 (with
 // an optional ", 12:01"), 2022-01-31, "31. Januar 2022", "31 January
-// 2022" and "January 31, 2022".
+// 2022", "31 de enero de 2022" and "January 31, 2022".
 var (
 	numericDateRE = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d|\d\d)(?:[^\d]{1,8}(\d{1,2}):(\d\d))?`)
 	isoDateRE     = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T\s](\d\d):(\d\d))?`)
-	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(\p{L}+)\.?\s+((?:19|20)\d\d)`)
+	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?\s+(?:de\s+)?((?:19|20)\d\d)`)
 	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)`)
 )
 
 // monthNames maps lower-cased English and German month names and their
-// three-letter forms to months.
+// three-letter forms, and Spanish, French and Italian month names, to
+// months.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for i, names := range [][]string{
@@ -202,6 +203,18 @@ var monthNames = func() map[string]time.Month {
 			if len(n) > 3 {
 				m[n[:3]] = time.Month(i + 1)
 			}
+		}
+	}
+	// Spanish, French and Italian names, in full only (their short
+	// forms collide: juin and juillet).
+	for i, names := range [][]string{
+		{"enero", "janvier", "gennaio"}, {"febrero", "février", "fevrier", "febbraio"}, {"marzo", "mars"},
+		{"abril", "avril", "aprile"}, {"mayo", "mai", "maggio"}, {"junio", "juin", "giugno"},
+		{"julio", "juillet", "luglio"}, {"agosto", "août", "aout"}, {"septiembre", "setiembre", "septembre", "settembre"},
+		{"octubre", "octobre", "ottobre"}, {"noviembre", "novembre"}, {"diciembre", "décembre", "decembre", "dicembre"},
+	} {
+		for _, n := range names {
+			m[n] = time.Month(i + 1)
 		}
 	}
 	m["mär"] = time.March
