@@ -180,12 +180,14 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 
 // visibleDateRE matches the common printed date forms: 31.01.2022 (with
 // an optional ", 12:01"), 2022-01-31, "31. Januar 2022", "31 January
-// 2022", "31 de enero de 2022" and "January 31, 2022".
+// 2022", "31 de enero de 2022", "January 31, 2022" and 31/01/2022 when
+// the order of day and month is plain.
 var (
 	numericDateRE = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d|\d\d)(?:[^\d]{1,8}(\d{1,2}):(\d\d))?`)
 	isoDateRE     = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T\s](\d\d):(\d\d))?`)
-	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?\s+(?:de\s+)?((?:19|20)\d\d)`)
+	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)`)
 	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)`)
+	slashDateRE   = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?:[^\d/]|$)`)
 )
 
 // monthNames maps lower-cased English and German month names and their
@@ -260,6 +262,17 @@ func visibleDate(s string) (time.Time, bool) {
 	if sm := monthDayRE.FindStringSubmatch(s); sm != nil {
 		if mo, ok := monthNames[strings.ToLower(sm[1])]; ok {
 			return mk(atoi(sm[3]), int(mo), atoi(sm[2]))
+		}
+	}
+	// 17/02/2022 or 02/17/2022, read only when one of the two numbers
+	// cannot be a month: 03/04/2022 is left alone.
+	if sm := slashDateRE.FindStringSubmatch(s); sm != nil {
+		a, b := atoi(sm[1]), atoi(sm[2])
+		switch {
+		case a > 12 && b <= 12:
+			return mk(atoi(sm[3]), b, a)
+		case b > 12 && a <= 12:
+			return mk(atoi(sm[3]), a, b)
 		}
 	}
 	return time.Time{}, false
@@ -427,31 +440,40 @@ func headlineDate(doc *html.Node, title string) (time.Time, bool) {
 var foreignDateTag = map[string]bool{"nav": true, "aside": true, "footer": true, "form": true, "select": true, "button": true, "a": true}
 
 // mainHeading returns the page's headline element: the first <h1> whose
-// text names the title, else the first <h1>.
+// text names the title, else the first <h1>, else (on pages without an
+// <h1>) the first <h2> whose text names the title.
 func mainHeading(doc *html.Node, title string) *html.Node {
-	var first, named *html.Node
+	var first, named, namedH2 *html.Node
 	title = strings.ToLower(collapseSpace(title))
 	walkElements(doc, func(n *html.Node) bool {
 		if named != nil || skipTags[n.Data] {
 			return false
 		}
-		if n.Data != "h1" {
+		if n.Data != "h1" && n.Data != "h2" {
 			return true
 		}
 		text := strings.ToLower(nodeText(n))
 		if text == "" {
 			return false
 		}
-		if first == nil {
-			first = n
-		}
-		if title != "" && len(text) >= 8 && (strings.Contains(title, text) || strings.Contains(text, title)) {
+		names := title != "" && len(text) >= 8 && (strings.Contains(title, text) || strings.Contains(text, title))
+		switch {
+		case n.Data == "h2":
+			if names && namedH2 == nil {
+				namedH2 = n
+			}
+		case names:
 			named = n
+		case first == nil:
+			first = n
 		}
 		return false
 	})
-	if named != nil {
+	switch {
+	case named != nil:
 		return named
+	case first != nil:
+		return first
 	}
-	return first
+	return namedH2
 }

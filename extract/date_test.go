@@ -35,6 +35,7 @@ func TestHeadlineDate(t *testing.T) {
 		{"a date in a related-stories box is skipped", `<h1>Bridge vote</h1><ul class="related-posts"><li>Old story, 01.02.2020</li></ul><p>Posted March 3, 2021</p>` + para, "Bridge vote", "2021-03-03"},
 		{"a date after the article text has begun is not the headline's", `<h1>Bridge vote</h1>` + para + para + `<p>Meeting of 12.05.2021</p>`, "Bridge vote", ""},
 		{"a link to another page is skipped", `<h1>Bridge vote</h1><a href="/archive">Archive 05.05.2019</a>` + para, "Bridge vote", ""},
+		{"a heading naming the title on a page without <h1>", `<div class="top"><h2>Bridge vote passes</h2><span>12.03.2021</span></div>` + para, "Bridge vote passes - Town Post", "2021-03-12"},
 		{"no headline", `<p>20.12.2022</p>` + para, "Bridge vote", ""},
 	}
 	for _, tc := range tests {
@@ -260,6 +261,10 @@ func TestVisibleDate(t *testing.T) {
 		{"Publicado el 5 de mayo de 2022", "2022-05-05T00:00"},
 		{"le 12 juillet 2021", "2021-07-12T00:00"},
 		{"3 maggio 2019", "2019-05-03T00:00"},
+		{"Von Anna Berg, 07 Dezember, 2022", "2022-12-07T00:00"},
+		{"Familie 17/02/2022", "2022-02-17T00:00"},
+		{"posted 02/17/2022", "2022-02-17T00:00"},
+		{"03/04/2022", ""},
 		{"31.02.2020", ""},
 		{"Version 1.2.3", ""},
 		{"12 Monkeys 1995", ""},
