@@ -29,13 +29,12 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
+	printed, hasPrinted := headlineDate(doc, m.Title)
 	// The date printed under the headline outranks a labelled dateline
 	// found anywhere on the page, and a <time> element days away from it
 	// (that one dates a comment or a teaser in a sidebar).
-	if t.IsZero() || from == dateFromTime {
-		if hd, ok := headlineDate(doc, m.Title); ok && (t.IsZero() || farApart(t, hd)) {
-			t, from, zoned = hd, dateFromText, false
-		}
+	if hasPrinted && (t.IsZero() || from == dateFromTime && farApart(t, printed)) {
+		t, from, zoned = printed, dateFromText, false
 	}
 	if t.IsZero() && !m.Dateline.IsZero() {
 		t, from, zoned = m.Dateline, dateFromText, false
@@ -47,6 +46,13 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		return t
 	}
 	t = localZone(t, zoned, m.DateValues)
+	if _, off := t.Zone(); off == 0 && hasPrinted && from != dateFromText {
+		// A UTC timestamp hours off the day printed under the headline:
+		// the CMS dropped the local zone the publisher dated it in.
+		if c, ok := onDay(t, time.Date(printed.Year(), printed.Month(), printed.Day(), 0, 0, 0, 0, time.UTC)); ok {
+			t = c
+		}
+	}
 	if day, ok := urlDate(pageURL); ok {
 		t = agreeWithURL(t, from, day)
 	}
@@ -159,16 +165,9 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 	if own.Equal(day) {
 		return t
 	}
-	_, off := t.Zone()
-	end := day.Add(24 * time.Hour)
-	if off == 0 {
-		if t.Before(day) && day.Sub(t) <= 14*time.Hour {
-			h := (day.Sub(t) + time.Hour - 1) / time.Hour
-			return t.In(time.FixedZone("", int(h)*3600))
-		}
-		if !t.Before(end) && t.Sub(end) < 12*time.Hour {
-			h := t.Sub(end)/time.Hour + 1
-			return t.In(time.FixedZone("", -int(h)*3600))
+	if _, off := t.Zone(); off == 0 {
+		if c, ok := onDay(t, day); ok {
+			return c
 		}
 	}
 	gap := own.Sub(day)
@@ -176,6 +175,22 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 		return day
 	}
 	return t
+}
+
+// onDay shows the UTC instant t in the nearest whole-hour offset that puts
+// it on day (midnight UTC of a calendar day), when t lies within 14 hours
+// before that day or 12 hours after it; it reports false otherwise.
+func onDay(t, day time.Time) (time.Time, bool) {
+	end := day.Add(24 * time.Hour)
+	if t.Before(day) && day.Sub(t) <= 14*time.Hour {
+		h := (day.Sub(t) + time.Hour - 1) / time.Hour
+		return t.In(time.FixedZone("", int(h)*3600)), true
+	}
+	if !t.Before(end) && t.Sub(end) < 12*time.Hour {
+		h := t.Sub(end)/time.Hour + 1
+		return t.In(time.FixedZone("", -int(h)*3600)), true
+	}
+	return t, false
 }
 
 // visibleDateRE matches the common printed date forms: 31.01.2022 (with

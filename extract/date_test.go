@@ -200,6 +200,12 @@ func TestPublishedDate(t *testing.T) {
 			want: "2022-01-14",
 		},
 		{
+			name: "UTC meta date an hour before the day printed under the headline is shown on that day",
+			url:  "https://news.example/bridge-vote",
+			html: strings.Replace(headlinePage(`<p>05.11.2021</p>`, ""), "</head>", `<meta property="article:published_time" content="2021-11-04T23:00:00Z"></head>`, 1),
+			want: "2021-11-05T00:00:00+01:00",
+		},
+		{
 			name: "date printed under the headline beats a comment's <time> days away",
 			url:  "https://news.example/bridge-vote",
 			html: headlinePage(`<div><span>By Anna Berg</span> | <span>March 14, 2021</span></div>`, `<section id="comments"><time datetime="2021-04-02T10:00:00">2 April 2021</time> Nice piece</section>`),
