@@ -20,7 +20,8 @@ const (
 )
 
 // publishedDate settles the article's publication date: the most trusted
-// date the markup states, else go-htmldate's search of the page; then the
+// date the markup states, else the date printed near the headline, else a
+// labelled dateline, else go-htmldate's search of the page; then the
 // evidence of the other dates on the page and of the URL decides the zone
 // it is shown in (and so its calendar day).
 func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
@@ -28,6 +29,13 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
+	printed, hasPrinted := headlineDate(doc, m.Title)
+	// The date printed under the headline outranks a labelled dateline
+	// found anywhere on the page, and a <time> element days away from it
+	// (that one dates a comment or a teaser in a sidebar).
+	if hasPrinted && (t.IsZero() || from == dateFromTime && farApart(t, printed)) {
+		t, from, zoned = printed, dateFromText, false
+	}
 	if t.IsZero() && !m.Dateline.IsZero() {
 		t, from, zoned = m.Dateline, dateFromText, false
 	}
@@ -38,6 +46,13 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		return t
 	}
 	t = localZone(t, zoned, m.DateValues)
+	if _, off := t.Zone(); off == 0 && hasPrinted && from != dateFromText {
+		// A UTC timestamp hours off the day printed under the headline:
+		// the CMS dropped the local zone the publisher dated it in.
+		if c, ok := onDay(t, time.Date(printed.Year(), printed.Month(), printed.Day(), 0, 0, 0, 0, time.UTC)); ok {
+			t = c
+		}
+	}
 	if day, ok := urlDate(pageURL); ok {
 		t = agreeWithURL(t, from, day)
 	}
@@ -150,16 +165,9 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 	if own.Equal(day) {
 		return t
 	}
-	_, off := t.Zone()
-	end := day.Add(24 * time.Hour)
-	if off == 0 {
-		if t.Before(day) && day.Sub(t) <= 14*time.Hour {
-			h := (day.Sub(t) + time.Hour - 1) / time.Hour
-			return t.In(time.FixedZone("", int(h)*3600))
-		}
-		if !t.Before(end) && t.Sub(end) < 12*time.Hour {
-			h := t.Sub(end)/time.Hour + 1
-			return t.In(time.FixedZone("", -int(h)*3600))
+	if _, off := t.Zone(); off == 0 {
+		if c, ok := onDay(t, day); ok {
+			return c
 		}
 	}
 	gap := own.Sub(day)
@@ -169,18 +177,37 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 	return t
 }
 
+// onDay shows the UTC instant t in the nearest whole-hour offset that puts
+// it on day (midnight UTC of a calendar day), when t lies within 14 hours
+// before that day or 12 hours after it; it reports false otherwise.
+func onDay(t, day time.Time) (time.Time, bool) {
+	end := day.Add(24 * time.Hour)
+	if t.Before(day) && day.Sub(t) <= 14*time.Hour {
+		h := (day.Sub(t) + time.Hour - 1) / time.Hour
+		return t.In(time.FixedZone("", int(h)*3600)), true
+	}
+	if !t.Before(end) && t.Sub(end) < 12*time.Hour {
+		h := t.Sub(end)/time.Hour + 1
+		return t.In(time.FixedZone("", -int(h)*3600)), true
+	}
+	return t, false
+}
+
 // visibleDateRE matches the common printed date forms: 31.01.2022 (with
 // an optional ", 12:01"), 2022-01-31, "31. Januar 2022", "31 January
-// 2022" and "January 31, 2022".
+// 2022", "31 de enero de 2022", "January 31, 2022" and 31/01/2022 when
+// the order of day and month is plain.
 var (
 	numericDateRE = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d|\d\d)(?:[^\d]{1,8}(\d{1,2}):(\d\d))?`)
 	isoDateRE     = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T\s](\d\d):(\d\d))?`)
-	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(\p{L}+)\.?\s+((?:19|20)\d\d)`)
+	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)`)
 	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)`)
+	slashDateRE   = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?:[^\d/]|$)`)
 )
 
 // monthNames maps lower-cased English and German month names and their
-// three-letter forms to months.
+// three-letter forms, and Spanish, French and Italian month names, to
+// months.
 var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{}
 	for i, names := range [][]string{
@@ -193,6 +220,18 @@ var monthNames = func() map[string]time.Month {
 			if len(n) > 3 {
 				m[n[:3]] = time.Month(i + 1)
 			}
+		}
+	}
+	// Spanish, French and Italian names, in full only (their short
+	// forms collide: juin and juillet).
+	for i, names := range [][]string{
+		{"enero", "janvier", "gennaio"}, {"febrero", "février", "fevrier", "febbraio"}, {"marzo", "mars"},
+		{"abril", "avril", "aprile"}, {"mayo", "mai", "maggio"}, {"junio", "juin", "giugno"},
+		{"julio", "juillet", "luglio"}, {"agosto", "août", "aout"}, {"septiembre", "setiembre", "septembre", "settembre"},
+		{"octubre", "octobre", "ottobre"}, {"noviembre", "novembre"}, {"diciembre", "décembre", "decembre", "dicembre"},
+	} {
+		for _, n := range names {
+			m[n] = time.Month(i + 1)
 		}
 	}
 	m["mär"] = time.March
@@ -238,6 +277,17 @@ func visibleDate(s string) (time.Time, bool) {
 	if sm := monthDayRE.FindStringSubmatch(s); sm != nil {
 		if mo, ok := monthNames[strings.ToLower(sm[1])]; ok {
 			return mk(atoi(sm[3]), int(mo), atoi(sm[2]))
+		}
+	}
+	// 17/02/2022 or 02/17/2022, read only when one of the two numbers
+	// cannot be a month: 03/04/2022 is left alone.
+	if sm := slashDateRE.FindStringSubmatch(s); sm != nil {
+		a, b := atoi(sm[1]), atoi(sm[2])
+		switch {
+		case a > 12 && b <= 12:
+			return mk(atoi(sm[3]), b, a)
+		case b > 12 && a <= 12:
+			return mk(atoi(sm[3]), a, b)
 		}
 	}
 	return time.Time{}, false
@@ -336,4 +386,109 @@ func shortText(n *html.Node, max int) (string, bool) {
 	}
 	t := collapseSpace(sb.String())
 	return t, len(t) <= max
+}
+
+// foreignDateRE matches the class or id of a container whose dates
+// belong to other items than the article: comments, sidebars, lists of
+// related or teased stories, widgets.
+var foreignDateRE = regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`)
+
+// headlineDate reads the date printed near the headline: the first short
+// text element holding a date after the page's main <h1> (the one that
+// names the title, else the first), before much of the article's text
+// has gone by, outside comment, sidebar and related-story containers.
+// The result is a zone-less wall clock (returned as UTC).
+func headlineDate(doc *html.Node, title string) (time.Time, bool) {
+	h1 := mainHeading(doc, title)
+	if h1 == nil {
+		return time.Time{}, false
+	}
+	const maxText = 1000 // bytes of text after the headline searched
+	seen := 0
+	var found time.Time
+	var walk func(n *html.Node) bool // false: stop the search
+	walk = func(n *html.Node) bool {
+		for ; n != nil; n = n.NextSibling {
+			switch n.Type {
+			case html.TextNode:
+				if seen += len(strings.TrimSpace(n.Data)); seen > maxText {
+					return false
+				}
+				continue
+			case html.ElementNode:
+			default:
+				continue
+			}
+			if skipTags[n.Data] || foreignDateTag[n.Data] || foreignDateRE.MatchString(attr(n, "class")+" "+attr(n, "id")) {
+				continue
+			}
+			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
+				if t, ok := visibleDate(text); ok {
+					found = t
+					return false
+				}
+				if seen += len(text); seen > maxText {
+					return false
+				}
+				continue
+			}
+			if !walk(n.FirstChild) {
+				return false
+			}
+		}
+		return true
+	}
+	// Search what follows the heading in document order: its later
+	// siblings, then its ancestors' later siblings.
+	for n := h1; n != nil && n.Type != html.DocumentNode; n = n.Parent {
+		if n != h1 && (foreignDateTag[n.Data] || foreignDateRE.MatchString(attr(n, "class")+" "+attr(n, "id"))) {
+			break
+		}
+		if !walk(n.NextSibling) {
+			break
+		}
+	}
+	return found, !found.IsZero()
+}
+
+// foreignDateTag names the elements whose dates are not the article's.
+var foreignDateTag = map[string]bool{"nav": true, "aside": true, "footer": true, "form": true, "select": true, "button": true, "a": true}
+
+// mainHeading returns the page's headline element: the first <h1> whose
+// text names the title, else the first <h1>, else (on pages without an
+// <h1>) the first <h2> whose text names the title.
+func mainHeading(doc *html.Node, title string) *html.Node {
+	var first, named, namedH2 *html.Node
+	title = strings.ToLower(collapseSpace(title))
+	walkElements(doc, func(n *html.Node) bool {
+		if named != nil || skipTags[n.Data] {
+			return false
+		}
+		if n.Data != "h1" && n.Data != "h2" {
+			return true
+		}
+		text := strings.ToLower(nodeText(n))
+		if text == "" {
+			return false
+		}
+		names := title != "" && len(text) >= 8 && (strings.Contains(title, text) || strings.Contains(text, title))
+		switch {
+		case n.Data == "h2":
+			if names && namedH2 == nil {
+				namedH2 = n
+			}
+		case names:
+			named = n
+		case first == nil:
+			first = n
+		}
+		return false
+	})
+	switch {
+	case named != nil:
+		return named
+	case first != nil:
+		return first
+	}
+	return namedH2
 }

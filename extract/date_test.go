@@ -16,6 +16,48 @@ func datePage(head, body string) string {
 	return "<html><head><title>Bridge vote</title>" + head + "</head><body>" + body + "<article><h1>Bridge vote</h1>" + para + para + "</article></body></html>"
 }
 
+// headlinePage is an article page whose headline is followed by byline
+// markup, two paragraphs of text and then after (a comment list or a
+// sidebar).
+func headlinePage(byline, after string) string {
+	para := "<p>" + strings.Repeat("The council met on the river bank to discuss the new bridge and its cost to the town. ", 6) + "</p>"
+	return "<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>" + byline + para + para + "</article>" + after + "</body></html>"
+}
+
+func TestHeadlineDate(t *testing.T) {
+	para := "<p>" + strings.Repeat("The council met on the river bank to discuss the new bridge and its cost to the town. ", 6) + "</p>"
+	tests := []struct {
+		name, html, title string
+		want              string // "" for no date
+	}{
+		{"date under the headline", `<h1>Bridge vote</h1><div class="meta"><span>Anna Berg</span><span>20.12.2022</span></div>` + para, "Bridge vote", "2022-12-20"},
+		{"the headline naming the title, not the logo's h1", `<h1>Town Post</h1><p>Mon 02.01.2023</p><main><h1>Bridge vote passes</h1><p>19 December 2022</p>` + para + `</main>`, "Bridge vote passes", "2022-12-19"},
+		{"a date in a related-stories box is skipped", `<h1>Bridge vote</h1><ul class="related-posts"><li>Old story, 01.02.2020</li></ul><p>Posted March 3, 2021</p>` + para, "Bridge vote", "2021-03-03"},
+		{"a date after the article text has begun is not the headline's", `<h1>Bridge vote</h1>` + para + para + `<p>Meeting of 12.05.2021</p>`, "Bridge vote", ""},
+		{"a link to another page is skipped", `<h1>Bridge vote</h1><a href="/archive">Archive 05.05.2019</a>` + para, "Bridge vote", ""},
+		{"a heading naming the title on a page without <h1>", `<div class="top"><h2>Bridge vote passes</h2><span>12.03.2021</span></div>` + para, "Bridge vote passes - Town Post", "2021-03-12"},
+		{"no headline", `<p>20.12.2022</p>` + para, "Bridge vote", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<html><body>" + tc.html + "</body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := headlineDate(doc, tc.title)
+			if tc.want == "" {
+				if ok {
+					t.Errorf("headlineDate = %s, want none", got.Format(time.DateOnly))
+				}
+				return
+			}
+			if !ok || got.Format(time.DateOnly) != tc.want {
+				t.Errorf("headlineDate = %s, %v; want %s", got.Format(time.DateOnly), ok, tc.want)
+			}
+		})
+	}
+}
+
 func TestPublishedDate(t *testing.T) {
 	tests := []struct {
 		name, url, html string
@@ -151,6 +193,24 @@ func TestPublishedDate(t *testing.T) {
 			html: datePage(`<meta property="article:published_time" content="2019-12-09T19:00:49+01:00">`, `<time datetime="2019-12-09 10:00:00">9.12.2019</time>`),
 			want: "2019-12-09T19:00:49+01:00",
 		},
+		{
+			name: "date printed under the headline beats a labelled date in a sidebar",
+			url:  "https://news.example/bridge-vote",
+			html: headlinePage(`<p>Von Anna Berg, 14. Januar 2022</p>`, `<div class="sidebar"><span class="date">03.01.2022</span> Other story</div>`),
+			want: "2022-01-14",
+		},
+		{
+			name: "UTC meta date an hour before the day printed under the headline is shown on that day",
+			url:  "https://news.example/bridge-vote",
+			html: strings.Replace(headlinePage(`<p>05.11.2021</p>`, ""), "</head>", `<meta property="article:published_time" content="2021-11-04T23:00:00Z"></head>`, 1),
+			want: "2021-11-05T00:00:00+01:00",
+		},
+		{
+			name: "date printed under the headline beats a comment's <time> days away",
+			url:  "https://news.example/bridge-vote",
+			html: headlinePage(`<div><span>By Anna Berg</span> | <span>March 14, 2021</span></div>`, `<section id="comments"><time datetime="2021-04-02T10:00:00">2 April 2021</time> Nice piece</section>`),
+			want: "2021-03-14",
+		},
 	}
 	ex := New(Options{})
 	for _, tc := range tests {
@@ -204,6 +264,13 @@ func TestVisibleDate(t *testing.T) {
 		{"Monday, 6 January 2020", "2020-01-06T00:00"},
 		{"Posted on January 17th, 2020", "2020-01-17T00:00"},
 		{"2023-11-07 15:03:30", "2023-11-07T15:03"},
+		{"Publicado el 5 de mayo de 2022", "2022-05-05T00:00"},
+		{"le 12 juillet 2021", "2021-07-12T00:00"},
+		{"3 maggio 2019", "2019-05-03T00:00"},
+		{"Von Anna Berg, 07 Dezember, 2022", "2022-12-07T00:00"},
+		{"Familie 17/02/2022", "2022-02-17T00:00"},
+		{"posted 02/17/2022", "2022-02-17T00:00"},
+		{"03/04/2022", ""},
 		{"31.02.2020", ""},
 		{"Version 1.2.3", ""},
 		{"12 Monkeys 1995", ""},
