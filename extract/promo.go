@@ -1,0 +1,163 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+)
+
+// promoLabels open the short in-article lines that point elsewhere rather
+// than tell the story: "Read more: …", "Lesen Sie auch", "À lire aussi",
+// "Lee también", a newsletter or follow-us prompt. They are matched,
+// lower-cased, at the start of a paragraph and must end on a word
+// boundary.
+var promoLabels = []string{
+	// English
+	"read more", "read also", "also read", "read next", "read the full story",
+	"see more", "see also", "related:", "related articles", "related stories",
+	"related content", "related coverage", "related reading", "related news",
+	"related posts", "more:", "more on this", "more from", "don't miss",
+	"don’t miss", "do not miss", "you may also like", "you might also like",
+	"you may also be interested", "you might be interested", "recommended for you",
+	"recommended reading", "continue reading below", "story continues below",
+	"article continues below", "click here to", "sign up for", "sign up to",
+	"sign up now", "subscribe to", "subscribe now", "subscribe for",
+	"follow us on", "follow us at", "like us on", "join us on",
+	// German
+	"lesen sie auch", "lesen sie mehr", "lesen sie hier", "lies auch", "lies mehr",
+	"auch lesen", "mehr zum thema", "mehr dazu", "mehr lesen", "mehr themen",
+	"weitere themen", "weitere artikel", "weiterlesen", "zum weiterlesen",
+	"auch interessant", "ebenfalls interessant", "das könnte sie auch",
+	"das könnte dich auch", "das thema könnte", "schon gelesen", "empfohlene beiträge",
+	"newsletter abonnieren", "abonnieren sie", "abonniere unseren", "zum newsletter",
+	"jetzt newsletter", "folgen sie uns", "folge uns", "lust auf mehr",
+	// French
+	"lire aussi", "à lire aussi", "a lire aussi", "lire également", "à lire également",
+	"voir aussi", "à voir aussi", "sur le même sujet", "suivez-nous", "suivez nous",
+	"abonnez-vous", "inscrivez-vous",
+	// Spanish
+	"lee también", "lea también", "lee más", "lea más", "leer más", "te puede interesar",
+	"le puede interesar", "también te puede interesar", "puede interesarte",
+	"te podría interesar", "vea también", "ver también", "mira también",
+	"contenido relacionado", "noticias relacionadas", "síguenos", "siguenos", "suscríbete",
+	// Italian, Portuguese, Dutch, Polish
+	"leggi anche", "leia também", "leia mais", "veja também", "lees ook", "lees meer",
+	"czytaj też", "czytaj także", "zobacz też", "zobacz także",
+}
+
+// newsletterCalls mark a paragraph that is, as a whole, a call to join
+// the publication's newsletter wherever it appears in the line.
+var newsletterCalls = []string{
+	"our newsletter", "our free newsletter", "unseren newsletter", "unserem newsletter",
+	"notre newsletter", "nuestro newsletter", "nuestro boletín",
+}
+
+// socialNetworks are named by "Follow X on …" lines.
+var socialNetworks = []string{"twitter", "facebook", "instagram", "linkedin", "tiktok", "telegram", "youtube", "whatsapp"}
+
+// maxPromoWords is the longest paragraph read as a promo line; a longer
+// one that opens with a label carries a real sentence and stays.
+const maxPromoWords = 25
+
+// promoLine reports whether a paragraph is a promo line, and whether it
+// is a bare label ("Auch interessant", "Read more:") announcing the
+// teaser links that follow it.
+func promoLine(text string) (promo, bare bool) {
+	words := strings.Fields(text)
+	if len(words) == 0 || len(words) > maxPromoWords {
+		return false, false
+	}
+	t := strings.ToLower(strings.TrimLeftFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}))
+	for _, l := range promoLabels {
+		if !strings.HasPrefix(t, l) {
+			continue
+		}
+		rest := t[len(l):]
+		if r := firstRune(rest); r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(l, ":") {
+			continue // a longer word: "Related" in "Relatedness"
+		}
+		rest = strings.TrimFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		return true, rest == "" || isDecoration(rest)
+	}
+	for _, c := range newsletterCalls {
+		if strings.Contains(t, c) {
+			return true, false
+		}
+	}
+	if strings.HasPrefix(t, "follow ") && len(words) <= 15 {
+		for _, s := range socialNetworks {
+			if strings.Contains(t, s) {
+				return true, false
+			}
+		}
+	}
+	return false, false
+}
+
+// isDecoration reports whether what follows a label is only an
+// interjection that still leaves it bare ("Lesen Sie auch die folgenden
+// Beiträge", "Das könnte Sie auch interessieren").
+func isDecoration(rest string) bool {
+	switch rest {
+	case "interessieren", "die folgenden beiträge", "hier", "here", "below":
+		return true
+	}
+	return false
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+// dropPromoLines removes the promo lines inside the text ("Read more: …",
+// "Lesen Sie auch", "Lire aussi", "Sign up for our newsletter", "Follow us
+// on Twitter") and, after a bare label, the short link paragraphs it
+// announces. It returns the kept blocks and the removed texts, in order,
+// so nothing is lost. A text made only of such lines is returned whole.
+func dropPromoLines(doc *html.Node, blocks []Block) (kept []Block, removed []string) {
+	var shares map[string]float64
+	drop := make([]bool, len(blocks))
+	n := 0
+	for i := 0; i < len(blocks); i++ {
+		promo, bare := promoLine(blocks[i].Text)
+		if !promo {
+			continue
+		}
+		drop[i] = true
+		n++
+		if !bare {
+			continue
+		}
+		if shares == nil {
+			shares = linkShares(doc)
+		}
+		for i+1 < len(blocks) {
+			b := blocks[i+1]
+			s, ok := shares[b.Text]
+			if !ok || s < minLinkShare || len(strings.Fields(b.Text)) > maxLinkWords || isHeading(b.Tag) {
+				break
+			}
+			i++
+			drop[i] = true
+			n++
+		}
+	}
+	if n == 0 || n == len(blocks) {
+		return blocks, nil
+	}
+	kept = make([]Block, 0, len(blocks)-n)
+	for i, b := range blocks {
+		if drop[i] {
+			removed = append(removed, b.Text)
+		} else {
+			kept = append(kept, b)
+		}
+	}
+	return kept, removed
+}
