@@ -15,15 +15,13 @@ import (
 var promoLabels = []string{
 	// English
 	"read more", "read also", "also read", "read next", "read the full story",
-	"see more", "see also", "related:", "related articles", "related stories",
+	"see more", "related:", "related articles", "related stories",
 	"related content", "related coverage", "related reading", "related news",
 	"related posts", "more:", "more on this", "more from", "don't miss",
 	"don’t miss", "do not miss", "you may also like", "you might also like",
 	"you may also be interested", "you might be interested", "recommended for you",
 	"recommended reading", "continue reading below", "story continues below",
-	"article continues below", "click here to", "sign up for", "sign up to",
-	"sign up now", "subscribe to", "subscribe now", "subscribe for",
-	"follow us on", "follow us at", "like us on", "join us on",
+	"article continues below", "follow us on", "follow us at", "like us on", "join us on",
 	// German
 	"lesen sie auch", "lesen sie mehr", "lesen sie hier", "lies auch", "lies mehr",
 	"auch lesen", "mehr zum thema", "mehr dazu", "mehr lesen", "mehr themen",
@@ -46,6 +44,14 @@ var promoLabels = []string{
 	"czytaj też", "czytaj także", "zobacz też", "zobacz także",
 }
 
+// callLabels open a call to act (sign up, subscribe, click): a promo line
+// in a paragraph, but a step of the how-to in a list item ("Sign up for
+// an account", "Click here to download the form").
+var callLabels = []string{
+	"click here to", "sign up for", "sign up to", "sign up now", "subscribe to",
+	"subscribe now", "subscribe for",
+}
+
 // newsletterCalls mark a paragraph that is, as a whole, a call to join
 // the publication's newsletter wherever it appears in the line.
 var newsletterCalls = []string{
@@ -60,10 +66,10 @@ var socialNetworks = []string{"twitter", "facebook", "instagram", "linkedin", "t
 // one that opens with a label carries a real sentence and stays.
 const maxPromoWords = 25
 
-// promoLine reports whether a paragraph is a promo line, and whether it
-// is a bare label ("Auch interessant", "Read more:") announcing the
-// teaser links that follow it.
-func promoLine(text string) (promo, bare bool) {
+// promoLine reports whether a paragraph (its text and tag) is a promo
+// line, and whether it is a bare label ("Auch interessant", "Read more:")
+// announcing the teaser links that follow it.
+func promoLine(text, tag string) (promo, bare bool) {
 	words := strings.Fields(text)
 	if len(words) == 0 || len(words) > maxPromoWords {
 		return false, false
@@ -71,16 +77,13 @@ func promoLine(text string) (promo, bare bool) {
 	t := strings.ToLower(strings.TrimLeftFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}))
-	for _, l := range promoLabels {
-		if !strings.HasPrefix(t, l) {
-			continue
+	if ok, bare := hasLabel(t, promoLabels); ok {
+		return true, bare
+	}
+	if tag != "li" {
+		if ok, bare := hasLabel(t, callLabels); ok {
+			return true, bare
 		}
-		rest := t[len(l):]
-		if r := firstRune(rest); r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(l, ":") {
-			continue // a longer word: "Related" in "Relatedness"
-		}
-		rest = strings.TrimFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		return true, rest == "" || isDecoration(rest)
 	}
 	for _, c := range newsletterCalls {
 		if strings.Contains(t, c) {
@@ -93,6 +96,24 @@ func promoLine(text string) (promo, bare bool) {
 				return true, false
 			}
 		}
+	}
+	return false, false
+}
+
+// hasLabel reports whether the lower-cased text t opens with one of
+// labels, ending on a word boundary, and whether nothing but decoration
+// follows the label.
+func hasLabel(t string, labels []string) (ok, bare bool) {
+	for _, l := range labels {
+		if !strings.HasPrefix(t, l) {
+			continue
+		}
+		rest := t[len(l):]
+		if r := firstRune(rest); r != 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !strings.HasSuffix(l, ":") {
+			continue // a longer word: "Related" in "Relatedness"
+		}
+		rest = strings.TrimFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		return true, rest == "" || isDecoration(rest)
 	}
 	return false, false
 }
@@ -125,7 +146,7 @@ func dropPromoLines(doc *html.Node, blocks []Block) (kept []Block, removed []str
 	drop := make([]bool, len(blocks))
 	n := 0
 	for i := 0; i < len(blocks); i++ {
-		promo, bare := promoLine(blocks[i].Text)
+		promo, bare := promoLine(blocks[i].Text, blocks[i].Tag)
 		if !promo {
 			continue
 		}

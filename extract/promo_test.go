@@ -11,31 +11,35 @@ func TestPromoLine(t *testing.T) {
 	long := "Read more about how the council spent three years arguing over the bridge, the budget and the " +
 		"contractors before a single stone was laid, and why residents still doubt it will open on time."
 	tests := []struct {
-		text        string
+		text, tag   string
 		promo, bare bool
 	}{
-		{"Read more: Council approves the new bridge", true, false},
-		{"READ MORE:", true, true},
-		{"» Lesen Sie auch: Neue Brücke für die Altstadt", true, false},
-		{"Auch interessant", true, true},
-		{"Das könnte Sie auch interessieren!", true, true},
-		{"À lire aussi : La mairie vote le budget", true, false},
-		{"Lee también: El concejo aprueba el puente", true, false},
-		{"Te puede interesar", true, true},
-		{"Sign up for our newsletter", true, false},
-		{"Never miss a story: get our newsletter every morning.", true, false},
-		{"Follow The Daily on Twitter and Facebook.", true, false},
-		{"Newsletter abonnieren", true, true},
-		{long, false, false},                                             // a label opening a real, long sentence
-		{"Relatedness between the two cases was unclear.", false, false}, // label is part of a longer word
-		{"The mayor said more was needed.", false, false},
-		{"Follow-up talks are planned for May.", false, false},
-		{"He said he would follow the money.", false, false},
+		{"Read more: Council approves the new bridge", "p", true, false},
+		{"READ MORE:", "p", true, true},
+		{"» Lesen Sie auch: Neue Brücke für die Altstadt", "p", true, false},
+		{"Auch interessant", "p", true, true},
+		{"Das könnte Sie auch interessieren!", "p", true, true},
+		{"À lire aussi : La mairie vote le budget", "p", true, false},
+		{"Lee también: El concejo aprueba el puente", "p", true, false},
+		{"Te puede interesar", "p", true, true},
+		{"Sign up for our newsletter", "p", true, false},
+		{"Never miss a story: get our newsletter every morning.", "p", true, false},
+		{"Follow The Daily on Twitter and Facebook.", "p", true, false},
+		{"Newsletter abonnieren", "p", true, true},
+		{long, "p", false, false},                                             // a label opening a real, long sentence
+		{"Relatedness between the two cases was unclear.", "p", false, false}, // label is part of a longer word
+		{"The mayor said more was needed.", "p", false, false},
+		{"Follow-up talks are planned for May.", "p", false, false},
+		{"He said he would follow the money.", "p", false, false},
+		{"Sign up for a free account at the library", "li", false, false}, // a how-to step
+		{"Sign up for a free account at the library", "p", true, false},
+		{"Read more: Council approves the new bridge", "li", true, false},
+		{"See also", "h2", false, false}, // an encyclopedia section, not a promo
 	}
 	for _, tc := range tests {
-		promo, bare := promoLine(tc.text)
+		promo, bare := promoLine(tc.text, tc.tag)
 		if promo != tc.promo || bare != tc.bare {
-			t.Errorf("promoLine(%q) = %v, %v; want %v, %v", tc.text, promo, bare, tc.promo, tc.bare)
+			t.Errorf("promoLine(%q, %q) = %v, %v; want %v, %v", tc.text, tc.tag, promo, bare, tc.promo, tc.bare)
 		}
 	}
 }
