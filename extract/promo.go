@@ -21,7 +21,8 @@ var promoLabels = []string{
 	"don’t miss", "do not miss", "you may also like", "you might also like",
 	"you may also be interested", "you might be interested", "recommended for you",
 	"recommended reading", "continue reading below", "story continues below",
-	"article continues below", "follow us on", "follow us at", "like us on", "join us on",
+	"article continues below", "share this:", "share this article", "share this story",
+	"download our app", "download the app", "get the app", "get our app", "follow us on", "follow us at", "like us on", "join us on",
 	// German
 	"lesen sie auch", "lesen sie mehr", "lesen sie hier", "lies auch", "lies mehr",
 	"auch lesen", "mehr zum thema", "mehr dazu", "mehr lesen", "mehr themen",
@@ -29,14 +30,16 @@ var promoLabels = []string{
 	"auch interessant", "ebenfalls interessant", "das könnte sie auch",
 	"das könnte dich auch", "das thema könnte", "schon gelesen", "empfohlene beiträge",
 	"newsletter abonnieren", "abonnieren sie", "abonniere unseren", "zum newsletter",
-	"jetzt newsletter", "folgen sie uns", "folge uns", "lust auf mehr",
+	"jetzt newsletter", "folgen sie uns", "folge uns", "lust auf mehr", "teilen mit:",
+	"ähnliche artikel", "ähnliche beiträge", "verwandte artikel", "passend zum thema",
 	// French
 	"lire aussi", "à lire aussi", "a lire aussi", "lire également", "à lire également",
 	"voir aussi", "à voir aussi", "sur le même sujet", "suivez-nous", "suivez nous",
-	"abonnez-vous", "inscrivez-vous",
+	"abonnez-vous", "inscrivez-vous", "articles similaires",
 	// Spanish
 	"lee también", "lea también", "lee más", "lea más", "leer más", "te puede interesar",
-	"le puede interesar", "también te puede interesar", "puede interesarte",
+	"le puede interesar", "también te puede interesar", "también le puede interesar",
+	"puede interesarte", "artículos relacionados",
 	"te podría interesar", "vea también", "ver también", "mira también",
 	"contenido relacionado", "noticias relacionadas", "síguenos", "siguenos", "suscríbete",
 	// Italian, Portuguese, Dutch, Polish
@@ -66,6 +69,10 @@ var socialNetworks = []string{"twitter", "facebook", "instagram", "linkedin", "t
 // one that opens with a label carries a real sentence and stays.
 const maxPromoWords = 25
 
+// maxNewsletterTitleWords is the longest line ending in "newsletter" read
+// as the title of a sign-up box.
+const maxNewsletterTitleWords = 5
+
 // promoLine reports whether a paragraph (its text and tag) is a promo
 // line, and whether it is a bare label ("Auch interessant", "Read more:")
 // announcing the teaser links that follow it.
@@ -87,6 +94,12 @@ func promoLine(text, tag string) (promo, bare bool) {
 	}
 	for _, c := range newsletterCalls {
 		if strings.Contains(t, c) {
+			return true, false
+		}
+	}
+	// The title of a newsletter box: "The Morning Briefing Newsletter".
+	if len(words) <= maxNewsletterTitleWords {
+		if last := strings.TrimRightFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }); strings.HasSuffix(last, "newsletter") || strings.HasSuffix(last, "newsletters") {
 			return true, false
 		}
 	}

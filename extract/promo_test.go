@@ -35,6 +35,10 @@ func TestPromoLine(t *testing.T) {
 		{"Sign up for a free account at the library", "p", true, false},
 		{"Read more: Council approves the new bridge", "li", true, false},
 		{"See also", "h2", false, false}, // an encyclopedia section, not a promo
+		{"The Morning Briefing Newsletter", "h3", true, false},
+		{"Share this:", "h3", true, true},
+		{"Ähnliche Artikel", "h3", true, true},
+		{"The council will send a newsletter to every household in the district", "p", false, false},
 	}
 	for _, tc := range tests {
 		promo, bare := promoLine(tc.text, tc.tag)
