@@ -224,6 +224,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 
+	// Promo lines inside the text: "Read more: …", "Lesen Sie auch",
+	// newsletter and follow-us prompts. After attribution, which may read
+	// a credit out of such a line.
+	blocks, promo := dropPromoLines(doc, blocks)
+	a.Boilerplate = append(a.Boilerplate, promo...)
+
 	// Site boilerplate learned across pages.
 	paras := make([]string, len(blocks))
 	total := 0
