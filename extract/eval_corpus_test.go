@@ -25,13 +25,13 @@ func TestEvalCorpus(t *testing.T) {
 		minDate  float64 // 0: not checked
 		minAuth  float64 // 0: not checked
 	}{
-		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.971},
+		{corpus: "scrapinghub-aeb", pages: 181, minF1: 0.972},
 		// The Fundus title floor is the general rules only (0.907): no
 		// site profiles, none of which may be fitted to this corpus (what a
 		// fitted table would reach: TestTitleProfileSplit).
 		{corpus: "fundus-publishers", pages: 258, minF1: 0.94, minTitle: 0.90, minDate: 0.98, minAuth: 0.87},
 		// Segment metric (trafilatura's): F1 over must/must-not snippets.
-		{corpus: "trafilatura-eval", pages: 990, minF1: 0.91, minTitle: 0.83, minDate: 0.89, minAuth: 0.68},
+		{corpus: "trafilatura-eval", pages: 990, minF1: 0.915, minTitle: 0.83, minDate: 0.89, minAuth: 0.68},
 		{corpus: "readability-test-pages", pages: 130, minF1: 0.93, minTitle: 0.78, minDate: 0.96, minAuth: 0.74},
 		{corpus: "l3s-gn1", pages: 621, minF1: 0.91, minTitle: 0.69, minHead: 0.78},
 	}
