@@ -161,6 +161,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if idURL != "" {
 		a.ID = article.IDFor(idURL)
 	}
+	meta.Lead = leadOf(blocks)
 	a.Title = chooseTitle(meta, tmeta, a.Site)
 	if p, ok := profileFor(e.opt.SiteProfiles, a.Site); ok {
 		if t := profileTitle(meta, p.Title, firstNonEmpty(meta.SiteName, tmeta.Sitename)); t != "" {

@@ -32,6 +32,10 @@ type pageMeta struct {
 	OGTitle, DocTitle string
 	// MicroHeadline is a microdata headline (<meta itemprop="headline">).
 	MicroHeadline string
+	// Lead is the opening of the extracted text (set by Extract, not read
+	// from the markup), which a headline's words are checked against when
+	// the page has no headline metadata.
+	Lead string
 	// AuthorWeak is an author value that names the publication (its site
 	// name, host or a JSON-LD Organization), used only when no person is
 	// named anywhere.

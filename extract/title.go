@@ -60,7 +60,20 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		}
 		return cutSiteSuffix(og, site)
 	}
-	if h := titleFromDocument(m, host); h != "" {
+	var lead map[string]bool
+	if m.Lead != "" {
+		lead = leadSet(m.Lead)
+	}
+	h := titleFromDocument(m, host)
+	// Without headline metadata or a <title>, the main-text extractor's
+	// guess is often a box's heading ("Related News"); a heading that
+	// shares its words with the story is the headline.
+	if lead != nil && h == "" {
+		if lh := leadHeading(m.Headings, lead); lh != "" {
+			return lh
+		}
+	}
+	if h != "" {
 		return h
 	}
 	if tt := cutSiteSuffix(cleanTitle(t.Title), site); tt != "" {
@@ -75,7 +88,7 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 // longest segment of the <title> that does not name the site, else the
 // first heading of a few words. host is the page's site.
 func titleFromDocument(m pageMeta, host string) string {
-	doc := cleanTitle(m.DocTitle)
+	doc := cleanTitle(cutCode(m.DocTitle))
 	if doc == "" {
 		return ""
 	}
