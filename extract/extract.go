@@ -163,6 +163,13 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	}
 	meta.Lead = leadOf(blocks)
 	a.Title = chooseTitle(meta, tmeta, a.Site)
+	// A title that other pages of the site carry too names the site or a
+	// section (a template's constant <title> or og:title), not the story.
+	if a.Title != "" && idURL != "" && e.sites.observe(a.Site, idURL, []string{siteTitleKey + a.Title})[0] {
+		if lh := leadHeading(meta.Headings, leadSet(meta.Lead)); lh != "" {
+			a.Title = lh
+		}
+	}
 	if p, ok := profileFor(e.opt.SiteProfiles, a.Site); ok {
 		if t := profileTitle(meta, p.Title, firstNonEmpty(meta.SiteName, tmeta.Sitename)); t != "" {
 			a.Title = t

@@ -11,6 +11,10 @@ import (
 // own words then decide: a headline shares its words with the article's
 // opening paragraphs, a site name or a section label does not.
 
+// siteTitleKey prefixes a title recorded in the site model, keeping titles
+// apart from paragraphs and long enough to be recorded.
+const siteTitleKey = "\x00title shared by pages of the site\x00"
+
 // leadOf returns the text of the first body paragraphs (headings left
 // out), up to about 2,000 bytes: what a headline is checked against.
 func leadOf(blocks []Block) string {
