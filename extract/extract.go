@@ -190,7 +190,8 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if !e.opt.KeepHeadings {
 		blocks = dropLeadingHeadings(blocks)
 	}
-	blocks = dropTrailingHeadings(dropLinkParagraphs(doc, blocks))
+	shares := &linkShareTable{doc: doc}
+	blocks = dropTrailingHeadings(dropLinkParagraphs(shares, blocks))
 
 	// Attribution: explicit markup first, then credit lines in the text.
 	if meta.Source != "" {
@@ -235,7 +236,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	// Promo lines inside the text: "Read more: …", "Lesen Sie auch",
 	// newsletter and follow-us prompts. After attribution, which may read
 	// a credit out of such a line.
-	blocks, promo := dropPromoLines(doc, blocks)
+	blocks, promo := dropPromoLines(shares, blocks)
 	a.Boilerplate = append(a.Boilerplate, promo...)
 
 	// Site boilerplate learned across pages.

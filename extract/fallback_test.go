@@ -166,7 +166,7 @@ func TestDropLinkParagraphs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := dropLinkParagraphs(doc, blocksOf(doc))
+			got := dropLinkParagraphs(&linkShareTable{doc: doc}, blocksOf(doc))
 			if len(got) != len(tc.want) {
 				t.Fatalf("kept %d paragraphs %q, want %d", len(got), got, len(tc.want))
 			}

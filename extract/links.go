@@ -6,6 +6,22 @@ import (
 	"golang.org/x/net/html"
 )
 
+// linkShareTable computes linkShares for a page once, when first asked:
+// several rules consult it, most pages need it for none.
+type linkShareTable struct {
+	doc *html.Node
+	m   map[string]float64
+}
+
+// get returns the share of link text of the paragraph whose text is t.
+func (l *linkShareTable) get(t string) (float64, bool) {
+	if l.m == nil {
+		l.m = linkShares(l.doc)
+	}
+	s, ok := l.m[t]
+	return s, ok
+}
+
 // linkShares maps the text of every paragraph of the page (the text of
 // a block element outside its nested blocks, white space collapsed) to
 // the share of that text which is link text.
@@ -79,11 +95,10 @@ func linkShares(doc *html.Node) map[string]float64 {
 // link row that follows an article inside its container. Inside the text
 // such paragraphs stay (a linked product name, a cited source), as do
 // long paragraphs with many links.
-func dropLinkParagraphs(doc *html.Node, blocks []Block) []Block {
+func dropLinkParagraphs(shares *linkShareTable, blocks []Block) []Block {
 	if len(blocks) < 2 {
 		return blocks
 	}
-	shares := linkShares(doc)
 	n := len(blocks)
 	for n > 1 {
 		b := blocks[n-1]
@@ -91,7 +106,10 @@ func dropLinkParagraphs(doc *html.Node, blocks []Block) []Block {
 			n--
 			continue
 		}
-		if s, ok := shares[b.Text]; ok && s >= minLinkShare && len(strings.Fields(b.Text)) <= maxLinkWords {
+		if len(strings.Fields(b.Text)) > maxLinkWords {
+			break
+		}
+		if s, ok := shares.get(b.Text); ok && s >= minLinkShare {
 			n--
 			continue
 		}

@@ -3,8 +3,6 @@ package extract
 import (
 	"strings"
 	"unicode"
-
-	"golang.org/x/net/html"
 )
 
 // promoLabels open the short in-article lines that point elsewhere rather
@@ -154,8 +152,7 @@ func firstRune(s string) rune {
 // on Twitter") and, after a bare label, the short link paragraphs it
 // announces. It returns the kept blocks and the removed texts, in order,
 // so nothing is lost. A text made only of such lines is returned whole.
-func dropPromoLines(doc *html.Node, blocks []Block) (kept []Block, removed []string) {
-	var shares map[string]float64
+func dropPromoLines(shares *linkShareTable, blocks []Block) (kept []Block, removed []string) {
 	drop := make([]bool, len(blocks))
 	n := 0
 	for i := 0; i < len(blocks); i++ {
@@ -168,12 +165,9 @@ func dropPromoLines(doc *html.Node, blocks []Block) (kept []Block, removed []str
 		if !bare {
 			continue
 		}
-		if shares == nil {
-			shares = linkShares(doc)
-		}
 		for i+1 < len(blocks) {
 			b := blocks[i+1]
-			s, ok := shares[b.Text]
+			s, ok := shares.get(b.Text)
 			if !ok || s < minLinkShare || len(strings.Fields(b.Text)) > maxLinkWords || isHeading(b.Tag) {
 				break
 			}
