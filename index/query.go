@@ -278,7 +278,7 @@ func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 	case *query.MatchQuery:
 		f, _ := canonicalField(q.FieldVal)
 		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" {
-			return &textQuery{Text: q.Match, Field: f, Langs: langs, Operator: q.Operator, BoostVal: q.Boost()}
+			return &textQuery{Text: q.Match, Field: f, Langs: langs, Operator: q.Operator, boost: boost{q.Boost()}}
 		}
 		if isTextField(f) {
 			return expand(f, langs, q.Boost(), func(field string) query.Query {
@@ -295,7 +295,7 @@ func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 	case *query.MatchPhraseQuery:
 		f, _ := canonicalField(q.FieldVal)
 		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" && !native {
-			return &phraseQuery{Text: q.MatchPhrase, Field: f, Langs: langs, BoostVal: q.Boost()}
+			return &phraseQuery{Text: q.MatchPhrase, Field: f, Langs: langs, boost: boost{q.Boost()}}
 		}
 		if isTextField(f) {
 			return expand(f, langs, q.Boost(), func(field string) query.Query {
@@ -397,5 +397,5 @@ func flattenWords(q *query.DisjunctionQuery) query.Query {
 		words = append(words, t.Text)
 	}
 	return &textQuery{Text: strings.Join(words, " "), Field: first.Field, Langs: first.Langs,
-		Operator: query.MatchQueryOperatorOr, BoostVal: 1, flat: true}
+		Operator: query.MatchQueryOperatorOr, boost: boost{1}, flat: true}
 }

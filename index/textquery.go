@@ -26,20 +26,14 @@ type textQuery struct {
 	Field    string // fieldTitle, fieldBody or "" for both
 	Langs    []string
 	Operator query.MatchQueryOperator
-	BoostVal float64
-	flat     bool // one disjunction over every field and word (see flattenWords)
+	boost
+	flat bool // one disjunction over every field and word (see flattenWords)
 }
 
 // MarshalJSON renders the query for logs and explanations.
 func (q *textQuery) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"syndex_text": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
 }
-
-// SetBoost implements query.BoostableQuery.
-func (q *textQuery) SetBoost(b float64) { q.BoostVal = b }
-
-// Boost implements query.BoostableQuery.
-func (q *textQuery) Boost() float64 { return q.BoostVal }
 
 // Searcher implements query.Query.
 func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
@@ -187,22 +181,16 @@ func closeSearchers(ss []search.Searcher) {
 // documents holding all its pairs (pairPhraseSearcher). A one-word
 // "phrase" is Bleve's phrase query (a term).
 type phraseQuery struct {
-	Text     string
-	Field    string // fieldTitle, fieldBody or "" for both
-	Langs    []string
-	BoostVal float64
+	Text  string
+	Field string // fieldTitle, fieldBody or "" for both
+	Langs []string
+	boost
 }
 
 // MarshalJSON renders the query for logs and explanations.
 func (q *phraseQuery) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"syndex_phrase": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
 }
-
-// SetBoost implements query.BoostableQuery.
-func (q *phraseQuery) SetBoost(b float64) { q.BoostVal = b }
-
-// Boost implements query.BoostableQuery.
-func (q *phraseQuery) Boost() float64 { return q.BoostVal }
 
 // Searcher implements query.Query.
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
@@ -269,3 +257,13 @@ func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m 
 	}
 	return newPairPhraseSearcher(ctx, r, f.name, phrase, pairs, f.pairs, f.boost, options)
 }
+
+// boost holds a query's boost and implements query.BoostableQuery for the
+// queries that embed it.
+type boost struct{ BoostVal float64 }
+
+// SetBoost implements query.BoostableQuery.
+func (b *boost) SetBoost(v float64) { b.BoostVal = v }
+
+// Boost implements query.BoostableQuery.
+func (b *boost) Boost() float64 { return b.BoostVal }
