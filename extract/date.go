@@ -29,7 +29,7 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
-	printed, hasPrinted := headlineDate(doc, m.Title)
+	printed, hasPrinted := printedReading(headlineDate(doc, m.Title), t)
 	// The date printed under the headline outranks a labelled dateline
 	// found anywhere on the page, and a <time> element days away from it
 	// (that one dates a comment or a teaser in a sidebar).
@@ -47,9 +47,13 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 	}
 	t = localZone(t, zoned, m.DateValues)
 	if _, off := t.Zone(); off == 0 && hasPrinted && from != dateFromText {
-		// A UTC timestamp hours off the day printed under the headline:
-		// the CMS dropped the local zone the publisher dated it in.
-		if c, ok := onDay(t, time.Date(printed.Year(), printed.Month(), printed.Day(), 0, 0, 0, 0, time.UTC)); ok {
+		// A UTC timestamp hours off the date and time printed under the
+		// headline: the CMS dropped the local zone the publisher dated it
+		// in, and the printed clock says what it was; without a printed
+		// clock, the printed day does.
+		if c, ok := printedZone(t, printed); ok {
+			t = c
+		} else if c, ok := onDay(t, time.Date(printed.Year(), printed.Month(), printed.Day(), 0, 0, 0, 0, time.UTC)); ok {
 			t = c
 		}
 	}
@@ -57,6 +61,60 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		t = agreeWithURL(t, from, day)
 	}
 	return t
+}
+
+// printedReading picks the reading of the date printed under the
+// headline: the only one, or, of a date whose order of day and month is
+// not plain, the one within a day and a half of the markup's date t (none
+// when t is unknown or both or neither are that close).
+func printedReading(readings []time.Time, t time.Time) (time.Time, bool) {
+	switch {
+	case len(readings) == 1:
+		return readings[0], true
+	case len(readings) == 0 || t.IsZero():
+		return time.Time{}, false
+	}
+	var pick []time.Time
+	for _, r := range readings {
+		// The reading is a wall clock: compare it with t's own.
+		wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+		if !farApart(r, wall) {
+			pick = append(pick, r)
+		}
+	}
+	if len(pick) != 1 {
+		return time.Time{}, false
+	}
+	return pick[0], true
+}
+
+// printedZone shows the UTC instant t in the offset that its printed
+// wall clock (date and time of day, zone-less, as UTC) implies: when the
+// printed time is to the minute the instant moved by a whole number of
+// quarter hours, at most 14 hours, that difference is the publisher's
+// zone. It reports false when the printed date has no time of day, t is a
+// bare date, no such offset fits, or a morning hour could be a 12-hour
+// clock's evening one and both fit.
+func printedZone(t, printed time.Time) (time.Time, bool) {
+	u := t.UTC()
+	if printed.Hour() == 0 && printed.Minute() == 0 || u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 {
+		return t, false // no printed clock, or a date-only stamp
+	}
+	fits := func(d time.Duration) bool {
+		return d%(15*time.Minute) == 0 && d > -12*time.Hour && d <= 14*time.Hour
+	}
+	d := printed.Sub(u.Truncate(time.Minute))
+	// Exactly 12 hours apart is a 12-hour clock read the wrong way round
+	// far more often than a zone.
+	if d == 0 || !fits(d) || d == 12*time.Hour {
+		return t, false
+	}
+	// "5:09" may be a 12-hour clock with its "pm" left off: when the
+	// other half of the day would fit as well, the offset is not known.
+	if h := printed.Hour(); h >= 1 && h <= 12 && (fits(d+12*time.Hour) || fits(d-12*time.Hour)) {
+		return t, false
+	}
+	return t.In(time.FixedZone("", int(d/time.Second))), true
 }
 
 // guessDate is the last resort when the markup states no publication
@@ -200,10 +258,18 @@ func onDay(t, day time.Time) (time.Time, bool) {
 var (
 	numericDateRE = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d|\d\d)(?:[^\d]{1,8}(\d{1,2}):(\d\d))?`)
 	isoDateRE     = regexp.MustCompile(`(?:^|[^\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T\s](\d\d):(\d\d))?`)
-	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)`)
-	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)`)
-	slashDateRE   = regexp.MustCompile(`(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?:[^\d/]|$)`)
+	dayMonthRE    = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})\.?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)` + clockTail)
+	monthDayRE    = regexp.MustCompile(`(?i)(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)` + clockTail)
+	slashDateRE   = regexp.MustCompile(`(?i)(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?:[^\d/:]{1,8}(\d{1,2}):(\d\d)(?:\s*([ap])\.?m\b)?|[^\d/]|$)`)
 )
+
+// utcClockRE matches a time of day printed in UTC ("13:10 GMT").
+var utcClockRE = regexp.MustCompile(`(?i)\d:\d\d(?::\d\d)?\s*(?:gmt|utc|z)\b`)
+
+// clockTail matches an optional time of day printed after a date
+// ("… 2022, 21:25", "… 2022 at 9:25 pm"), captured as hour, minute and
+// the a/p of a 12-hour clock.
+const clockTail = `(?:[^\d]{1,8}?(\d{1,2}):(\d\d)(?:\s*([ap])\.?m\b)?)?`
 
 // monthNames maps lower-cased English and German month names and their
 // three-letter forms, and Spanish, French and Italian month names, to
@@ -241,28 +307,53 @@ var monthNames = func() map[string]time.Month {
 }()
 
 // visibleDate reads a printed date such as a <time> element's text or a
-// dateline; the result is a zone-less wall clock (returned as UTC).
+// dateline; the result is a zone-less wall clock (returned as UTC). A
+// date whose order of day and month is not plain (03/04/2022) is not read.
 func visibleDate(s string) (time.Time, bool) {
-	s = collapseSpace(s)
-	if len(s) > 120 {
+	r := visibleDates(s)
+	if len(r) != 1 {
 		return time.Time{}, false
 	}
-	mk := func(y, mo, d int, hm ...string) (time.Time, bool) {
+	return r[0], true
+}
+
+// visibleDates reads a printed date and returns its possible readings as
+// zone-less wall clocks (returned as UTC), with the time of day when one
+// is printed after the date: one reading, or two for a slashed date whose
+// numbers could both be the month (03/04/2022: day first, then month
+// first), or none.
+func visibleDates(s string) []time.Time {
+	s = collapseSpace(s)
+	if len(s) > 120 {
+		return nil
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	// A clock printed in UTC is not the publisher's wall clock; the
+	// date alone is read.
+	utcClock := utcClockRE.MatchString(s)
+	mk := func(y, mo, d int, clock ...string) []time.Time {
 		if y < 100 {
 			y += 2000
 		}
 		h, mi := 0, 0
-		if len(hm) == 2 && hm[0] != "" {
-			h, _ = strconv.Atoi(hm[0])
-			mi, _ = strconv.Atoi(hm[1])
+		if len(clock) >= 2 && clock[0] != "" && !utcClock {
+			h, mi = atoi(clock[0]), atoi(clock[1])
+			if len(clock) == 3 && clock[2] != "" {
+				if h < 1 || h > 12 {
+					return nil
+				}
+				h %= 12
+				if strings.EqualFold(clock[2], "p") {
+					h += 12
+				}
+			}
 		}
 		t := time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC)
 		if t.Month() != time.Month(mo) || t.Day() != d || h > 23 || mi > 59 || y < 1990 || y > 2100 {
-			return time.Time{}, false
+			return nil
 		}
-		return t, true
+		return []time.Time{t}
 	}
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	if sm := numericDateRE.FindStringSubmatch(s); sm != nil {
 		return mk(atoi(sm[3]), atoi(sm[2]), atoi(sm[1]), sm[4], sm[5])
 	}
@@ -271,26 +362,30 @@ func visibleDate(s string) (time.Time, bool) {
 	}
 	if sm := dayMonthRE.FindStringSubmatch(s); sm != nil {
 		if mo, ok := monthNames[strings.ToLower(sm[2])]; ok {
-			return mk(atoi(sm[3]), int(mo), atoi(sm[1]))
+			return mk(atoi(sm[3]), int(mo), atoi(sm[1]), sm[4], sm[5], sm[6])
 		}
 	}
 	if sm := monthDayRE.FindStringSubmatch(s); sm != nil {
 		if mo, ok := monthNames[strings.ToLower(sm[1])]; ok {
-			return mk(atoi(sm[3]), int(mo), atoi(sm[2]))
+			return mk(atoi(sm[3]), int(mo), atoi(sm[2]), sm[4], sm[5], sm[6])
 		}
 	}
-	// 17/02/2022 or 02/17/2022, read only when one of the two numbers
-	// cannot be a month: 03/04/2022 is left alone.
+	// 17/02/2022 or 02/17/2022: one reading when one of the two numbers
+	// cannot be a month, two when both can.
 	if sm := slashDateRE.FindStringSubmatch(s); sm != nil {
-		a, b := atoi(sm[1]), atoi(sm[2])
+		a, b, y := atoi(sm[1]), atoi(sm[2]), atoi(sm[3])
+		clock := sm[4:7]
 		switch {
 		case a > 12 && b <= 12:
-			return mk(atoi(sm[3]), b, a)
+			return mk(y, b, a, clock...)
 		case b > 12 && a <= 12:
-			return mk(atoi(sm[3]), a, b)
+			return mk(y, a, b, clock...)
+		case a == b:
+			return mk(y, a, b, clock...)
 		}
+		return append(mk(y, b, a, clock...), mk(y, a, b, clock...)...)
 	}
-	return time.Time{}, false
+	return nil
 }
 
 var (
@@ -397,15 +492,16 @@ var foreignDateRE = regexp.MustCompile(`(?i)comment|sidebar|related|widget|tease
 // text element holding a date after the page's main <h1> (the one that
 // names the title, else the first), before much of the article's text
 // has gone by, outside comment, sidebar and related-story containers.
-// The result is a zone-less wall clock (returned as UTC).
-func headlineDate(doc *html.Node, title string) (time.Time, bool) {
+// The result is its readings as zone-less wall clocks (returned as UTC;
+// two when the order of day and month is not plain), or nil.
+func headlineDate(doc *html.Node, title string) []time.Time {
 	h1 := mainHeading(doc, title)
 	if h1 == nil {
-		return time.Time{}, false
+		return nil
 	}
 	const maxText = 1000 // bytes of text after the headline searched
 	seen := 0
-	var found time.Time
+	var found []time.Time
 	var walk func(n *html.Node) bool // false: stop the search
 	walk = func(n *html.Node) bool {
 		for ; n != nil; n = n.NextSibling {
@@ -423,8 +519,8 @@ func headlineDate(doc *html.Node, title string) (time.Time, bool) {
 				continue
 			}
 			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
-				if t, ok := visibleDate(text); ok {
-					found = t
+				if r := visibleDates(text); len(r) > 0 {
+					found = r
 					return false
 				}
 				if seen += len(text); seen > maxText {
@@ -448,7 +544,7 @@ func headlineDate(doc *html.Node, title string) (time.Time, bool) {
 			break
 		}
 	}
-	return found, !found.IsZero()
+	return found
 }
 
 // foreignDateTag names the elements whose dates are not the article's.

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,9 +45,13 @@ func TestHeadlineDate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := headlineDate(doc, tc.title)
+			r := headlineDate(doc, tc.title)
+			got, ok := time.Time{}, len(r) == 1
+			if ok {
+				got = r[0]
+			}
 			if tc.want == "" {
-				if ok {
+				if len(r) > 0 {
 					t.Errorf("headlineDate = %s, want none", got.Format(time.DateOnly))
 				}
 				return
@@ -206,6 +211,18 @@ func TestPublishedDate(t *testing.T) {
 			want: "2021-11-05T00:00:00+01:00",
 		},
 		{
+			name: "UTC stamp with the local date and clock printed day-first under the headline takes the printed zone",
+			url:  "https://news.example/bridge-vote",
+			html: strings.Replace(headlinePage(`<ul class="info"><li>Capital</li><li>03/05/2022 21:44</li></ul>`, ""), "</head>", `<meta property="article:published_time" content="2022-05-04T00:44:52Z"></head>`, 1),
+			want: "2022-05-03T21:44:52-03:00",
+		},
+		{
+			name: "ambiguous printed date far from the stamp is not used",
+			url:  "https://news.example/bridge-vote",
+			html: strings.Replace(headlinePage(`<p>03/05/2022 21:44</p>`, ""), "</head>", `<meta property="article:published_time" content="2022-06-10T08:00:00Z"></head>`, 1),
+			want: "2022-06-10T08:00:00Z",
+		},
+		{
 			name: "date printed under the headline beats a comment's <time> days away",
 			url:  "https://news.example/bridge-vote",
 			html: headlinePage(`<div><span>By Anna Berg</span> | <span>March 14, 2021</span></div>`, `<section id="comments"><time datetime="2021-04-02T10:00:00">2 April 2021</time> Nice piece</section>`),
@@ -271,6 +288,11 @@ func TestVisibleDate(t *testing.T) {
 		{"Familie 17/02/2022", "2022-02-17T00:00"},
 		{"posted 02/17/2022", "2022-02-17T00:00"},
 		{"03/04/2022", ""},
+		{"3 de mayo de 2022, 21:25", "2022-05-03T21:25"},
+		{"January 17, 2020 at 9:25 p.m.", "2020-01-17T21:25"},
+		{"January 17, 2020 12:05 am", "2020-01-17T00:05"},
+		{"17/02/2022 18:40", "2022-02-17T18:40"},
+		{"30 April 2019 13:10 GMT", "2019-04-30T00:00"},
 		{"31.02.2020", ""},
 		{"Version 1.2.3", ""},
 		{"12 Monkeys 1995", ""},
@@ -284,6 +306,73 @@ func TestVisibleDate(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("visibleDate(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestVisibleDates(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"03/05/2022 21:44", []string{"2022-05-03T21:44", "2022-03-05T21:44"}},
+		{"3/5/2022", []string{"2022-05-03T00:00", "2022-03-05T00:00"}},
+		{"05/05/2022", []string{"2022-05-05T00:00"}},
+		{"17/02/2022", []string{"2022-02-17T00:00"}},
+		{"no date here", nil},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, d := range visibleDates(tc.in) {
+			got = append(got, d.Format("2006-01-02T15:04"))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("visibleDates(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestPrintedZone(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02T15:04:05Z07:00", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	wall := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02T15:04", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name, stamp, printed string
+		want                 string // RFC 3339, "" for no zone found
+	}{
+		{"evening in the Americas, next day in UTC", "2022-05-04T00:44:52Z", "2022-05-03T21:44", "2022-05-03T21:44:52-03:00"},
+		{"central Europe in summer", "2019-10-19T21:38:00Z", "2019-10-19T23:38", "2019-10-19T23:38:00+02:00"},
+		{"half-hour zone", "2024-01-10T12:00:00Z", "2024-01-10T17:30", "2024-01-10T17:30:00+05:30"},
+		{"printed clock equals the stamp: no zone to learn", "2022-05-04T10:00:00Z", "2022-05-04T10:00", ""},
+		{"minutes differ: another time", "2022-05-04T10:07:00Z", "2022-05-04T12:30", ""},
+		{"date-only stamp", "2024-04-22T00:00:00Z", "2024-04-22T06:00", ""},
+		{"no printed clock", "2022-05-04T00:44:52Z", "2022-05-03T00:00", ""},
+		{"morning hour that may be a 12-hour clock's evening", "2024-11-26T13:27:18Z", "2024-11-26T09:27", ""},
+		{"exactly 12 hours apart", "2019-07-25T11:15:00Z", "2019-07-25T23:15", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := printedZone(at(tc.stamp), wall(tc.printed))
+			if tc.want == "" {
+				if ok {
+					t.Errorf("printedZone = %s, want none", got.Format(time.RFC3339))
+				}
+				return
+			}
+			if !ok || got.Format(time.RFC3339) != tc.want {
+				t.Errorf("printedZone = %s, %v; want %s", got.Format(time.RFC3339), ok, tc.want)
+			}
+		})
 	}
 }
 
