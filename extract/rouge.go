@@ -45,34 +45,85 @@ func rougeTokens(s string) []string {
 // summaryLCS is the summary-level LCS score of candidate sentences cand
 // against reference sentences ref.
 func summaryLCS(ref, cand [][]string) RougeScore {
-	m, n := 0, 0
-	refLeft, candLeft := map[string]int{}, map[string]int{}
-	for _, s := range ref {
-		m += len(s)
-		for _, t := range s {
-			refLeft[t]++
-		}
+	return newLCSScorer(cand).score(ref)
+}
+
+// lcsScorer scores reference texts against one candidate, with tokens
+// interned as integers and each reference sentence's LCS union memoised
+// (the variants of a reference share most sentences).
+type lcsScorer struct {
+	vocab map[string]int32
+	cand  [][]int32
+	n     int
+	table []int32
+	memo  map[string][]int // reference sentence → indices on the union
+}
+
+func newLCSScorer(cand [][]string) *lcsScorer {
+	s := &lcsScorer{vocab: map[string]int32{}, memo: map[string][]int{}}
+	for _, c := range cand {
+		s.cand = append(s.cand, s.ids(c))
+		s.n += len(c)
 	}
-	for _, s := range cand {
-		n += len(s)
-		for _, t := range s {
-			candLeft[t]++
+	return s
+}
+
+func (s *lcsScorer) ids(toks []string) []int32 {
+	out := make([]int32, len(toks))
+	for i, t := range toks {
+		id, ok := s.vocab[t]
+		if !ok {
+			id = int32(len(s.vocab))
+			s.vocab[t] = id
 		}
+		out[i] = id
 	}
-	if m == 0 || n == 0 {
+	return out
+}
+
+// score computes ROUGE-LSum of the candidate against ref: hits are the
+// union-LCS tokens of every reference sentence, each token counted at
+// most as often as it occurs in the reference and in the candidate.
+func (s *lcsScorer) score(ref [][]string) RougeScore {
+	m := 0
+	for _, r := range ref {
+		m += len(r)
+	}
+	if m == 0 || s.n == 0 {
 		return RougeScore{}
 	}
+	refIDs := make([][]int32, len(ref))
+	for k, r := range ref {
+		refIDs[k] = s.ids(r)
+	}
+	refLeft, candLeft := make([]int, len(s.vocab)), make([]int, len(s.vocab))
+	for _, r := range refIDs {
+		for _, id := range r {
+			refLeft[id]++
+		}
+	}
+	for _, c := range s.cand {
+		for _, id := range c {
+			candLeft[id]++
+		}
+	}
 	hits := 0
-	for _, r := range ref {
-		for _, t := range unionLCS(r, cand) {
-			if refLeft[t] > 0 && candLeft[t] > 0 {
+	for k, r := range refIDs {
+		key := strings.Join(ref[k], " ")
+		idx, ok := s.memo[key]
+		if !ok {
+			idx = s.unionLCS(r)
+			s.memo[key] = idx
+		}
+		for _, i := range idx {
+			if id := r[i]; refLeft[id] > 0 && candLeft[id] > 0 {
 				hits++
-				refLeft[t]--
-				candLeft[t]--
+				refLeft[id]--
+				candLeft[id]--
 			}
 		}
 	}
-	p, rc := float64(hits)/float64(n), float64(hits)/float64(m)
+	p, rc := float64(hits)/float64(s.n), float64(hits)/float64(m)
 	return RougeScore{Precision: p, Recall: rc, F1: harmonic(p, rc)}
 }
 
@@ -83,19 +134,19 @@ func harmonic(p, r float64) float64 {
 	return 2 * p * r / (p + r)
 }
 
-// unionLCS returns the tokens of ref (in ref's order) that lie on the
-// longest common subsequence with at least one of the candidate sentences.
-func unionLCS(ref []string, cands [][]string) []string {
+// unionLCS returns the indices of ref (in order) that lie on the longest
+// common subsequence with at least one of the candidate sentences.
+func (s *lcsScorer) unionLCS(ref []int32) []int {
 	on := make([]bool, len(ref))
-	for _, c := range cands {
-		for _, i := range lcsIndices(ref, c) {
+	for _, c := range s.cand {
+		for _, i := range s.lcsIndices(ref, c) {
 			on[i] = true
 		}
 	}
-	var out []string
+	var out []int
 	for i, ok := range on {
 		if ok {
-			out = append(out, ref[i])
+			out = append(out, i)
 		}
 	}
 	return out
@@ -105,21 +156,29 @@ func unionLCS(ref []string, cands [][]string) []string {
 // of a and b. Ties are broken the way rouge_score walks its table back
 // (prefer dropping a token of a unless dropping one of b keeps a longer
 // subsequence), so the chosen subsequence is the same.
-func lcsIndices(a, b []string) []int {
+func (s *lcsScorer) lcsIndices(a, b []int32) []int {
 	if len(a) == 0 || len(b) == 0 {
 		return nil
 	}
 	w := len(b) + 1
-	t := make([]int32, (len(a)+1)*w)
+	size := (len(a) + 1) * w
+	if cap(s.table) < size {
+		s.table = make([]int32, size)
+	}
+	t := s.table[:size]
+	clear(t[:w])
 	for i := 1; i <= len(a); i++ {
+		row, prev := t[i*w:(i+1)*w], t[(i-1)*w:i*w]
+		row[0] = 0
+		ai := a[i-1]
 		for j := 1; j <= len(b); j++ {
 			switch {
-			case a[i-1] == b[j-1]:
-				t[i*w+j] = t[(i-1)*w+j-1] + 1
-			case t[(i-1)*w+j] >= t[i*w+j-1]:
-				t[i*w+j] = t[(i-1)*w+j]
+			case ai == b[j-1]:
+				row[j] = prev[j-1] + 1
+			case prev[j] >= row[j-1]:
+				row[j] = prev[j]
 			default:
-				t[i*w+j] = t[i*w+j-1]
+				row[j] = row[j-1]
 			}
 		}
 	}
@@ -148,7 +207,7 @@ func lcsIndices(a, b []string) []int {
 // all kept and all dropped; the variant with the highest F1 wins (the
 // first one on ties, all optional paragraphs kept first).
 func bestRougeLSum(body []string, candidate string) RougeScore {
-	cand := sentenceTokens(candidate)
+	sc := newLCSScorer(sentenceTokens(candidate))
 	var opt []int
 	for i, p := range body {
 		if isOptionalParagraph(p) {
@@ -176,7 +235,7 @@ func bestRougeLSum(body []string, candidate string) RougeScore {
 			}
 			kept = append(kept, p)
 		}
-		s := summaryLCS(sentenceTokens(strings.Join(kept, "\n\n")), cand)
+		s := sc.score(sentenceTokens(strings.Join(kept, "\n\n")))
 		if s.F1 > best.F1 {
 			best = s
 		}

@@ -57,7 +57,8 @@ func TestRougeConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 			var sumGot, sumWant float64
-			var n, close int
+			var n, close, exact int
+			var maxDiff float64
 			for file, a := range gt {
 				w, ok := want[scraper][file]
 				if !ok {
@@ -67,6 +68,10 @@ func TestRougeConformance(t *testing.T) {
 				sumGot += got
 				sumWant += w
 				n++
+				maxDiff = max(maxDiff, math.Abs(got-w))
+				if math.Abs(got-w) < 1e-9 {
+					exact++
+				}
 				if math.Abs(got-w) <= 0.02 {
 					close++
 				} else if testing.Verbose() {
@@ -74,7 +79,7 @@ func TestRougeConformance(t *testing.T) {
 				}
 			}
 			mg, mw := sumGot/float64(n), sumWant/float64(n)
-			t.Logf("mean F1 %.4f, upstream %.4f (diff %+.4f); %d/%d articles within 0.02", mg, mw, mg-mw, close, n)
+			t.Logf("mean F1 %.5f, upstream %.5f (diff %+.5f); %d/%d articles within 0.02, %d identical, max diff %.4f", mg, mw, mg-mw, close, n, exact, maxDiff)
 			if math.Abs(mg-mw) > 0.005 || float64(close) < 0.95*float64(n) {
 				t.Errorf("mean F1 %.4f vs upstream %.4f, %d/%d articles within 0.02: want diff <= 0.005 and >= 95%%", mg, mw, close, n)
 			}
