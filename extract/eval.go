@@ -45,8 +45,15 @@ type CorpusScore struct {
 	// Metric names how Precision, Recall and F1 were computed: "shingles"
 	// (word 4-grams against a whole true body, mean over pages) or
 	// "segments" (text snippets that must / must not appear, summed over
-	// pages, the trafilatura benchmark's way).
-	Metric      string
+	// pages, the trafilatura benchmark's way) or "rouge-lsum" (the Fundus
+	// evaluation's ROUGE-LSum, mean over pages; the shingle F1 is then in
+	// ShingleF1).
+	Metric string
+	// PrecisionStd, RecallStd and F1Std are the standard deviations over
+	// pages, reported with ROUGE-LSum.
+	PrecisionStd, RecallStd, F1Std float64 `json:",omitempty"`
+	ShingleF1                      float64 `json:",omitempty"` // word 4-gram F1 beside ROUGE-LSum
+
 	MsPerPage   float64 // mean wall time of Extract
 	ArticleRate float64 // share of pages classified as articles
 	Failed      int     // pages Extract returned an error for
@@ -70,6 +77,10 @@ type evalPage struct {
 	// that must appear in the extraction and boilerplate that must not.
 	// When either is set, body is unused.
 	with, without []string
+	// paragraphs is paragraph truth (the Fundus evaluation set), some
+	// marked optional by "[" … "]"; when set, pages are scored with
+	// ROUGE-LSum.
+	paragraphs []string
 }
 
 // ErrNoCorpus is returned when a directory holds no corpus EvalCorpus reads.
@@ -124,6 +135,10 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 		if cs.Metric == "segments" {
 			acc = "segments-accuracy"
 		}
+		if cs.Metric == "rouge-lsum" {
+			fmt.Fprintf(w, "%s\tpages=%d\tROUGE-LSum P=%.4f±%.4f\tR=%.4f±%.4f\tF1=%.4f±%.4f\tshingle-F1=%.3f\tms/page=%.1f\tarticles=%.3f\n", cs.Name, cs.Pages, cs.Precision, cs.PrecisionStd, cs.Recall, cs.RecallStd, cs.F1, cs.F1Std, cs.ShingleF1, cs.MsPerPage, cs.ArticleRate)
+			continue
+		}
 		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\t%s=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, acc, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
 		if cs.TitlePages > 0 {
 			fmt.Fprintf(w, "\ttitle=%.3f(%d)", cs.TitleAccuracy, cs.TitlePages)
@@ -149,7 +164,7 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 }
 
 func isCorpus(dir string) bool {
-	if isTrafilaturaCorpus(dir) || isReadabilityCorpus(dir) || isAttributionCorpus(dir) {
+	if isTrafilaturaCorpus(dir) || isReadabilityCorpus(dir) || isAttributionCorpus(dir) || isFundusEvalCorpus(dir) {
 		return true
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ground-truth.json")); err == nil {
@@ -166,6 +181,8 @@ func loadCorpus(dir string) ([]evalPage, error) {
 		return loadTrafilatura(dir)
 	case isReadabilityCorpus(dir):
 		return loadReadability(dir)
+	case isFundusEvalCorpus(dir):
+		return loadFundusEval(dir)
 	}
 	gtPath := filepath.Join(dir, "ground-truth.json")
 	if b, err := os.ReadFile(gtPath); err == nil {
@@ -243,6 +260,7 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 	var elapsed time.Duration
 	var titleOK, headOK, dateOK, authorOK, langOK, articles int
 	var segTP, segFN, segFP, segTN int
+	var rouge []RougeScore
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return cs, err
@@ -268,6 +286,9 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 			segTP, segFN, segFP, segTN = segTP+tp, segFN+fn, segFP+fp, segTN+tn
 		} else {
 			scores = append(scores, ScorePage(p.body, predicted))
+		}
+		if p.paragraphs != nil {
+			rouge = append(rouge, bestRougeLSum(p.paragraphs, paragraphBody(predicted)))
 		}
 		if p.lang != "" {
 			cs.LangPages++
@@ -309,6 +330,9 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 		cs.Recall = ratio(segTP, segTP+segFN)
 		cs.F1 = ratio(2*segTP, 2*segTP+segFP+segFN)
 		cs.Accuracy = ratio(segTP+segTN, segTP+segFN+segFP+segTN)
+	}
+	if len(rouge) > 0 {
+		rougeTotals(&cs, rouge)
 	}
 	if cs.AuthorPages > 0 {
 		cs.AuthorAccuracy = float64(authorOK) / float64(cs.AuthorPages)

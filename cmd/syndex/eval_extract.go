@@ -18,7 +18,9 @@ var evalExtractCmd = &cobra.Command{
 precision, recall and F1 over word 4-gram shingles (the ScrapingHub benchmark's
 metric), exact-match accuracy, milliseconds per page and, where the corpus has
 them, title and date accuracy. DIR is a corpus (ground-truth.json + html/, or a
-manifest.jsonl with body_text) or a directory of corpora.`,
+manifest.jsonl with body_text; the Fundus evaluation set's ground_truth.json +
+html/ is scored with ROUGE-LSum, mean ± standard deviation over articles) or a
+directory of corpora.`,
 	Args: cobra.NoArgs,
 	RunE: func(cmd *cobra.Command, _ []string) error {
 		dir, _ := cmd.Flags().GetString("corpus")
