@@ -52,6 +52,9 @@ var attrPatterns = func() []attrPattern {
 		{`(?i)\brepublished (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of)|under a creative commons license from|courtesy of)`, []string{"republished"}},
 		{`(?i)\breprinted (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of))`, []string{"reprinted"}},
 		{`(?i)\b(?:this (?:article|story|post) )?(?:is )?(?:re)?published (?:here )?(?:courtesy of|in partnership with)`, []string{"courtesy of", "partnership with"}},
+		// A reworked text naming where its first version ran: "a version of
+		// a post that Jane Roe originally published on the X forum".
+		{`(?i)\b(?:version of|adapted from|based on|expanded from) (?:a|an|the|his|her|their|my|our) (?:earlier |shorter |longer )?(?:post|article|essay|piece|story|thread|column)(?: (?:that|which) (?:[\p{Lu}][\p{L}'’-]*\s+){0,3}| (?:he|she|they|I|we)\s+)?(?:originally|first) (?:published|posted|ran) (?:on|at|in)`, []string{"version of", "adapted from", "based on", "expanded from"}},
 		{`(?i)\bread the original (?:article|story) (?:at|on)`, []string{"read the original"}},
 		{`(?i)\b(?:continue reading|read (?:more|the (?:full|rest of the) (?:article|story))) (?:at|on)`, []string{"continue reading", "read more", "read the full", "read the rest"}},
 		// French
@@ -205,6 +208,11 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 			return at
 		}
 	}
+	for i := n - 1; i >= 0 && i >= n-3; i-- {
+		if at := pressSignoff(blocks, i, self); at != nil {
+			return at
+		}
+	}
 	for i := 0; i < n && i < 3; i++ {
 		if at := agencyByline(blocks[i], i, self); at != nil {
 			return at
@@ -292,6 +300,9 @@ func endCredit(b Block, i int, links []link, self string, meta bool) *attributio
 
 var dateClauseRE = regexp.MustCompile(`(?i)\s+on\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b).*$`)
 
+// clauseRE is a lower-case conjunction opening a clause after an outlet.
+var clauseRE = regexp.MustCompile(`\s+(?:before|after|when|while|until|where|but|and then|so that)\s.*$`)
+
 var pagePrefixRE = regexp.MustCompile(`(?i)^page\s+\d+\s+of\s+`)
 
 func cleanOutlet(s string) string {
@@ -300,6 +311,8 @@ func cleanOutlet(s string) string {
 	// Drop a trailing date clause: "The Pretoria News on January 16, 2008"
 	// (but keep "National Institute on Aging").
 	s = dateClauseRE.ReplaceAllString(s, "")
+	// Drop a trailing clause: "the X forum before revising it for Y".
+	s = clauseRE.ReplaceAllString(s, "")
 	return strings.TrimSpace(s)
 }
 
@@ -492,7 +505,8 @@ func cutSentence(text string, start, end int) (line, rest string) {
 		s++
 	}
 	e := len(text)
-	for i := end; i < len(text); i++ {
+	// A match may end on its sentence's full stop and the space after it.
+	for i := max(start, end-2); i < len(text); i++ {
 		if (text[i] == '.' || text[i] == '!' || text[i] == '?') && (i+1 == len(text) || text[i+1] == ' ') {
 			e = i + 1
 			break
@@ -534,4 +548,60 @@ func agencyByline(b Block, i int, self string) *attribution {
 		return nil
 	}
 	return &attribution{Block: i, Line: b.Text, Outlet: m[1], Source: selfFilter(site, self)}
+}
+
+// signoffRE is a German press release's sign-off closing a republished
+// text: "PM ABC/xy" (Pressemitteilung, issuer, editor's initials),
+// "Pressemitteilung ABC".
+var signoffRE = regexp.MustCompile(`^(?:PM\s+(?P<x>[\p{Lu}][\p{L}\d&.-]{1,30})\s*/\s*\p{L}{1,4}|(?:Pressemitteilung|Pressemeldung|Presseinformation)\s+(?:des\s+|der\s+|von\s+)?(?P<y>[\p{Lu}][\p{L}\d&. -]{1,40}?))\.?$`)
+
+// pressSignoff reads a press-release sign-off in block i. An acronym
+// issuer is spelt out from the text when the text introduces it ("der
+// Deutsche Jagdverband (DJV)").
+func pressSignoff(blocks []Block, i int, self string) *attribution {
+	text := strings.TrimSpace(blocks[i].Text)
+	m := signoffRE.FindStringSubmatch(text)
+	if m == nil {
+		return nil
+	}
+	outlet := m[signoffRE.SubexpIndex("x")] + m[signoffRE.SubexpIndex("y")]
+	name := outlet
+	if acronymRE.MatchString(outlet) {
+		if full := expandAcronym(blocks, outlet); full != "" {
+			name = full
+		}
+	}
+	// Only a known name resolves: anchors holding an acronym are mostly
+	// the site's own tag and story links.
+	src, _ := resolveOutlet(name, "", nil, self)
+	return &attribution{Block: i, Line: text, Outlet: outlet, Source: src}
+}
+
+// leadingArticle are articles a sentence may open with before a name.
+var leadingArticle = map[string]bool{"the": true, "der": true, "die": true, "das": true, "le": true, "la": true, "les": true, "el": true, "los": true, "las": true}
+
+// acronymRE is an organisation's acronym ("DJV", "NABU", "BfR").
+var acronymRE = regexp.MustCompile(`^\p{Lu}[\p{Lu}\p{Ll}&]{0,2}\p{Lu}{1,4}$`)
+
+// expandAcronym finds where the text spells out acr: up to six
+// capitalised words (with connectors) right before "(acr)".
+func expandAcronym(blocks []Block, acr string) string {
+	re := regexp.MustCompile(`((?:[\p{Lu}][\p{L}-]+|für|für die|of|of the|for|de|des|du|la|le|del|für den)(?:\s+(?:[\p{Lu}][\p{L}-]+|für|of|for|the|de|des|du|la|le|del|und|and|e\.V\.))*)\s*\(` + regexp.QuoteMeta(acr) + `\)`)
+	for _, b := range blocks {
+		if m := re.FindStringSubmatch(b.Text); m != nil {
+			words := strings.Fields(m[1])
+			// Keep the capitalised run: drop leading connectors and cap
+			// the length.
+			for len(words) > 0 && (!unicode.IsUpper([]rune(words[0])[0]) || leadingArticle[strings.ToLower(words[0])]) {
+				words = words[1:]
+			}
+			if len(words) > 6 {
+				words = words[len(words)-6:]
+			}
+			if len(words) > 0 {
+				return strings.Join(words, " ")
+			}
+		}
+	}
+	return ""
 }

@@ -106,3 +106,47 @@ func TestSidebarCreditEndToEnd(t *testing.T) {
 		t.Errorf("credit left in text: %q", res.Article.Text)
 	}
 }
+
+// TestReworkedAndSignoffCredits: a text naming the earlier post it grew
+// from, and a German press release's sign-off, with look-alikes.
+func TestReworkedAndSignoffCredits(t *testing.T) {
+	story := Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital.", Tag: "p"}
+	links := []link{{Text: "Lakeside Forum", Href: "https://lakeside.example/forum/"}}
+	tests := []struct {
+		name       string
+		blocks     []Block
+		wantNone   bool
+		wantSource string
+		wantRest   string
+	}{
+		{"reworked from a forum post", []Block{{Text: "This essay is an expanded version of a post that Jo Marsh originally published on the Lakeside Forum before revising it for us. The first part covers the early games and the second the later ones.", Tag: "p"}, story, story},
+			false, "https://lakeside.example/forum/", "The first part covers the early games and the second the later ones."},
+		{"adapted from an earlier column", []Block{story, {Text: "Adapted from an earlier column she first published in The Tribune.", Tag: "p"}, story, story},
+			false, "The Tribune", ""},
+		{"book reworked from a year", []Block{story, {Text: "The novel is a version of a story that he first published in 1966 under another title, critics noted in their reviews at the time.", Tag: "p"}, story, story},
+			true, "", ""},
+		{"press release sign-off, acronym spelt out", []Block{{Text: "Der Verband für Uferschutz (VfU) hat am Montag neue Zahlen vorgelegt, die den Rückgang der Brutpaare belegen.", Tag: "p"}, story, {Text: "PM VfU/ab", Tag: "p"}},
+			false, "Verband für Uferschutz", ""},
+		{"press release sign-off, named", []Block{story, story, {Text: "Pressemitteilung der Stadtwerke Lindau", Tag: "p"}},
+			false, "Stadtwerke Lindau", ""},
+		{"afternoon time is no sign-off", []Block{story, story, {Text: "PM 4:30", Tag: "p"}}, true, "", ""},
+		{"sign-off without initials is no sign-off", []Block{story, story, {Text: "PM Modi", Tag: "p"}}, true, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := findAttribution(tc.blocks, links, "")
+			if tc.wantNone {
+				if got != nil {
+					t.Fatalf("found %+v, want none", got)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatalf("found none, want source %q", tc.wantSource)
+			}
+			if got.Source != tc.wantSource || got.Rest != tc.wantRest {
+				t.Errorf("got source %q rest %q, want %q %q", got.Source, got.Rest, tc.wantSource, tc.wantRest)
+			}
+		})
+	}
+}
