@@ -52,6 +52,9 @@ var attrPatterns = func() []attrPattern {
 		{`(?i)\brepublished (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of)|under a creative commons license from|courtesy of)`, []string{"republished"}},
 		{`(?i)\breprinted (?:here )?(?:from|with (?:the )?(?:kind )?permission (?:from|of))`, []string{"reprinted"}},
 		{`(?i)\b(?:this (?:article|story|post) )?(?:is )?(?:re)?published (?:here )?(?:courtesy of|in partnership with)`, []string{"courtesy of", "partnership with"}},
+		// A reworked text naming where its first version ran: "a version of
+		// a post that Jane Roe originally published on the X forum".
+		{`(?i)\b(?:version of|adapted from|based on|expanded from) (?:a|an|the|his|her|their|my|our) (?:earlier |shorter |longer )?(?:post|article|essay|piece|story|thread|column)(?: (?:that|which) (?:[\p{Lu}][\p{L}'’-]*\s+){0,3}| (?:he|she|they|I|we)\s+)?(?:originally|first) (?:published|posted|ran) (?:on|at|in)`, []string{"version of", "adapted from", "based on", "expanded from"}},
 		{`(?i)\bread the original (?:article|story) (?:at|on)`, []string{"read the original"}},
 		{`(?i)\b(?:continue reading|read (?:more|the (?:full|rest of the) (?:article|story))) (?:at|on)`, []string{"continue reading", "read more", "read the full", "read the rest"}},
 		// French
@@ -139,6 +142,10 @@ func findAttribution(blocks []Block, links []link, self string) *attribution {
 // match captions and footers.
 func scanAttribution(blocks []Block, links []link, self string, strongOnly bool) *attribution {
 	n := len(blocks)
+	tail := n
+	if !strongOnly {
+		tail = tailStart(blocks)
+	}
 	// Credits sit at the top or (mostly) the bottom; scan bottom first.
 	order := make([]int, 0, n)
 	for i := n - 1; i >= 0; i-- {
@@ -149,7 +156,9 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 		if len(text) > 600 {
 			continue
 		}
-		edge := i < 2 || i >= n-3
+		// The story's edges: its first lines, its last lines, and the short
+		// trailing lines (sidebar, footer) after its last paragraph.
+		edge := i < 2 || i >= n-3 || i >= tail
 		lower := strings.ToLower(text)
 		for _, p := range attrPatterns {
 			if !p.strong && (strongOnly || !edge || len(text) > 160) {
@@ -171,18 +180,128 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 			// An outlet no link or known name resolves still counts when
 			// the whole closing paragraph is the credit ("Source: SBS"),
 			// named like an organisation, not a phrase ("… from Pexels").
-			closing := i >= n-2 && strings.TrimSpace(strings.Trim(text[loc[1]:], ".)")) == "" && properName(outlet)
+			// An unnamed "News agencies" closing a story credits the wires.
+			closing := (i >= n-2 || i >= tail) && strings.TrimSpace(strings.Trim(text[loc[1]:], ".)")) == "" && (properName(outlet) || genericWire(outlet))
 			if !p.strong && !resolved && !closing {
 				continue
 			}
 			line, rest := cutSentence(text, loc[0], loc[1])
 			return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
 		}
+		if strongOnly {
+			continue
+		}
+		// "Source: X" appended to the story's last paragraph (after a line
+		// break the flattened text no longer shows).
+		if i >= n-3 || i >= tail-1 {
+			if at := endCredit(blocks[i], i, links, self, false); at != nil {
+				return at
+			}
+		}
+	}
+	if strongOnly {
+		return nil
+	}
+	// A metadata line above the story: "Last Modified: <date> Source: X".
+	for i := 0; i < n/2; i++ {
+		if at := endCredit(blocks[i], i, links, self, true); at != nil {
+			return at
+		}
+	}
+	for i := n - 1; i >= 0 && i >= n-3; i-- {
+		if at := pressSignoff(blocks, i, self); at != nil {
+			return at
+		}
+	}
+	for i := 0; i < n && i < 3; i++ {
+		if at := agencyByline(blocks[i], i, self); at != nil {
+			return at
+		}
 	}
 	return nil
 }
 
+// tailStart returns the index of the first of the short lines that close
+// the text after the story's last paragraph (related links, sign-up
+// prompts, contact addresses): at most eight blocks, each under 200
+// characters, together at most a third of the text. It returns len(blocks)
+// when the text ends on a paragraph of the story.
+func tailStart(blocks []Block) int {
+	n := len(blocks)
+	total := 0
+	for _, b := range blocks {
+		total += len(b.Text)
+	}
+	t, sum := n, 0
+	for i := n - 1; i >= 0 && i >= n-8; i-- {
+		l := len(blocks[i].Text)
+		if l >= 200 || (sum+l)*3 > total {
+			break
+		}
+		sum += l
+		t = i
+	}
+	return t
+}
+
+// genericWireRE matches credits to unnamed news agencies ("News agencies",
+// "Agencies", "Agenturen", "agences", "agencias", "агентства", "وكالات").
+var genericWireRE = regexp.MustCompile(`(?i)^(?:(?:news|wire|press)\s+)?(?:agencies|wires|wire services|agenturen|nachrichtenagenturen|agences|agences de presse|agencias|информагентства|агентства|وكالات|وكالات الأنباء)$`)
+
+// genericWire reports whether an outlet names the wires without naming one.
+func genericWire(outlet string) bool {
+	return genericWireRE.MatchString(strings.TrimSpace(outlet))
+}
+
+// creditLabel is the label of a source credit in the languages syndex
+// reads.
+const creditLabel = `\(?(?:source|sources|quelle|quellen|fuente|fuentes|источник|источники|المصدر)\s*:\s*(?P<x>[^.;|()\[\]\n:]{1,60}?)\)?\.?\s*$`
+
+// endCreditRE is a source credit closing a paragraph after a sentence
+// ("… in the works. Source: 1UP"); a label before it ("Photo Source:",
+// "Chart source:") makes it a caption and does not match.
+var endCreditRE = regexp.MustCompile(`(?i)[.!?…"”)]\s+` + creditLabel)
+
+// metaCreditRE is an article's metadata line that names the source after
+// its date: "Last Modified: 18 Jan 2008 Source: ITN", "Published: 3 May
+// 2024 | Source: dpa".
+var metaCreditRE = regexp.MustCompile(`(?i)^(?:last\s+)?(?:modified|updated|published|posted|date|stand|actualizado|publicado|mis à jour|publié le|обновлено|опубликовано)\s*:?\s*[\p{L}\d ,./:-]{4,40}?\d[\p{L}\d ,./:-]{0,20}?\s*[|•·–-]?\s+` + creditLabel)
+
+// endCredit reads a credit at the end of block i: "Source: X" after the
+// paragraph's last sentence, or (meta) after the date in an article's
+// metadata line. The outlet must resolve or be named like an organisation.
+func endCredit(b Block, i int, links []link, self string, meta bool) *attribution {
+	text := b.Text
+	re := endCreditRE
+	if meta {
+		re = metaCreditRE
+	}
+	if len(text) > 600 || (meta && len(text) > 120) {
+		return nil
+	}
+	loc := re.FindStringSubmatchIndex(text)
+	if loc == nil {
+		return nil
+	}
+	xi := re.SubexpIndex("x")
+	outlet := cleanOutlet(text[loc[2*xi]:loc[2*xi+1]])
+	if !plausibleOutlet(outlet) {
+		return nil
+	}
+	src, resolved := resolveOutlet(outlet, text[loc[0]:], links, self)
+	if !resolved && !properName(outlet) && !genericWire(outlet) {
+		return nil
+	}
+	start := len(text) - len(strings.TrimLeft(text[loc[0]:], `.!?…"”) `))
+	line := strings.TrimSpace(text[start:])
+	rest := strings.TrimSpace(text[:start])
+	return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
+}
+
 var dateClauseRE = regexp.MustCompile(`(?i)\s+on\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b).*$`)
+
+// clauseRE is a lower-case conjunction opening a clause after an outlet.
+var clauseRE = regexp.MustCompile(`\s+(?:before|after|when|while|until|where|but|and then|so that)\s.*$`)
 
 var pagePrefixRE = regexp.MustCompile(`(?i)^page\s+\d+\s+of\s+`)
 
@@ -192,8 +311,14 @@ func cleanOutlet(s string) string {
 	// Drop a trailing date clause: "The Pretoria News on January 16, 2008"
 	// (but keep "National Institute on Aging").
 	s = dateClauseRE.ReplaceAllString(s, "")
+	// Drop a trailing clause: "the X forum before revising it for Y".
+	s = clauseRE.ReplaceAllString(s, "")
 	return strings.TrimSpace(s)
 }
+
+// numberWordRE is a capture that opens with a number, a decade or an
+// ordinal ("2014", "1990s", "20th century"), not a name like "1UP".
+var numberWordRE = regexp.MustCompile(`(?i)^\d+(?:[.,/:-]\d+)*(?:s|th|st|nd|rd|er|e|re|º|ª)?(?:\s|$|[.,;])`)
 
 // plausibleOutlet refuses captures that are clearly not a publication:
 // years, long clauses, pronouns.
@@ -201,8 +326,7 @@ func plausibleOutlet(s string) bool {
 	if s == "" || len(strings.Fields(s)) > 8 {
 		return false
 	}
-	r := []rune(s)[0]
-	if r >= '0' && r <= '9' {
+	if numberWordRE.MatchString(s) {
 		return false
 	}
 	switch strings.ToLower(s) {
@@ -381,7 +505,8 @@ func cutSentence(text string, start, end int) (line, rest string) {
 		s++
 	}
 	e := len(text)
-	for i := end; i < len(text); i++ {
+	// A match may end on its sentence's full stop and the space after it.
+	for i := max(start, end-2); i < len(text); i++ {
 		if (text[i] == '.' || text[i] == '!' || text[i] == '?') && (i+1 == len(text) || text[i+1] == ' ') {
 			e = i + 1
 			break
@@ -401,3 +526,82 @@ func cutSentence(text string, start, end int) (line, rest string) {
 
 // siteOf is article.SiteOf, aliased for brevity in this file.
 var siteOf = article.SiteOf
+
+// bylineRE is a byline naming its writer: "By …", "Por …", "Par …",
+// "Von …", "От …".
+var bylineRE = regexp.MustCompile(`(?i)^(?:by|por|par|von|от)\s*:?\s+(?:the\s+)?(.{2,40}?)\.?$`)
+
+// agencyByline reads a byline that names a news agency as the writer ("Por
+// Agencia EFE", "By The Associated Press"): the text is the agency's copy.
+// The byline is dropped from the text.
+func agencyByline(b Block, i int, self string) *attribution {
+	m := bylineRE.FindStringSubmatch(strings.TrimSpace(b.Text))
+	if m == nil {
+		return nil
+	}
+	name := normAgency(m[1])
+	site, ok := agencies[name]
+	if !ok {
+		site, ok = agencies["the "+name]
+	}
+	if !ok {
+		return nil
+	}
+	return &attribution{Block: i, Line: b.Text, Outlet: m[1], Source: selfFilter(site, self)}
+}
+
+// signoffRE is a German press release's sign-off closing a republished
+// text: "PM ABC/xy" (Pressemitteilung, issuer, editor's initials),
+// "Pressemitteilung ABC".
+var signoffRE = regexp.MustCompile(`^(?:PM\s+(?P<x>[\p{Lu}][\p{L}\d&.-]{1,30})\s*/\s*\p{L}{1,4}|(?:Pressemitteilung|Pressemeldung|Presseinformation)\s+(?:des\s+|der\s+|von\s+)?(?P<y>[\p{Lu}][\p{L}\d&. -]{1,40}?))\.?$`)
+
+// pressSignoff reads a press-release sign-off in block i. An acronym
+// issuer is spelt out from the text when the text introduces it ("der
+// Deutsche Jagdverband (DJV)").
+func pressSignoff(blocks []Block, i int, self string) *attribution {
+	text := strings.TrimSpace(blocks[i].Text)
+	m := signoffRE.FindStringSubmatch(text)
+	if m == nil {
+		return nil
+	}
+	outlet := m[signoffRE.SubexpIndex("x")] + m[signoffRE.SubexpIndex("y")]
+	name := outlet
+	if acronymRE.MatchString(outlet) {
+		if full := expandAcronym(blocks, outlet); full != "" {
+			name = full
+		}
+	}
+	// Only a known name resolves: anchors holding an acronym are mostly
+	// the site's own tag and story links.
+	src, _ := resolveOutlet(name, "", nil, self)
+	return &attribution{Block: i, Line: text, Outlet: outlet, Source: src}
+}
+
+// leadingArticle are articles a sentence may open with before a name.
+var leadingArticle = map[string]bool{"the": true, "der": true, "die": true, "das": true, "le": true, "la": true, "les": true, "el": true, "los": true, "las": true}
+
+// acronymRE is an organisation's acronym ("DJV", "NABU", "BfR").
+var acronymRE = regexp.MustCompile(`^\p{Lu}[\p{Lu}\p{Ll}&]{0,2}\p{Lu}{1,4}$`)
+
+// expandAcronym finds where the text spells out acr: up to six
+// capitalised words (with connectors) right before "(acr)".
+func expandAcronym(blocks []Block, acr string) string {
+	re := regexp.MustCompile(`((?:[\p{Lu}][\p{L}-]+|für|für die|of|of the|for|de|des|du|la|le|del|für den)(?:\s+(?:[\p{Lu}][\p{L}-]+|für|of|for|the|de|des|du|la|le|del|und|and|e\.V\.))*)\s*\(` + regexp.QuoteMeta(acr) + `\)`)
+	for _, b := range blocks {
+		if m := re.FindStringSubmatch(b.Text); m != nil {
+			words := strings.Fields(m[1])
+			// Keep the capitalised run: drop leading connectors and cap
+			// the length.
+			for len(words) > 0 && (!unicode.IsUpper([]rune(words[0])[0]) || leadingArticle[strings.ToLower(words[0])]) {
+				words = words[1:]
+			}
+			if len(words) > 6 {
+				words = words[len(words)-6:]
+			}
+			if len(words) > 0 {
+				return strings.Join(words, " ")
+			}
+		}
+	}
+	return ""
+}
