@@ -31,7 +31,7 @@ func TestEvalCorpus(t *testing.T) {
 		// fitted table would reach: TestTitleProfileSplit).
 		{corpus: "fundus-publishers", pages: 258, minF1: 0.94, minTitle: 0.90, minDate: 0.98, minAuth: 0.87},
 		// Segment metric (trafilatura's): F1 over must/must-not snippets.
-		{corpus: "trafilatura-eval", pages: 990, minF1: 0.915, minTitle: 0.83, minDate: 0.89, minAuth: 0.68},
+		{corpus: "trafilatura-eval", pages: 990, minF1: 0.915, minTitle: 0.83, minDate: 0.90, minAuth: 0.68},
 		{corpus: "readability-test-pages", pages: 130, minF1: 0.93, minTitle: 0.78, minDate: 0.96, minAuth: 0.74},
 		{corpus: "l3s-gn1", pages: 621, minF1: 0.91, minTitle: 0.69, minHead: 0.78},
 		// ROUGE-LSum F1, mean over articles (upstream's metric; Fundus
@@ -83,7 +83,7 @@ func TestEvalAttributionCorpus(t *testing.T) {
 		t.Fatalf("got %d attribution scores, want 1", len(s.Attribution))
 	}
 	a := s.Attribution[0]
-	if a.Credits != 25 || a.Found < 15 || a.NonCredits != 13 || a.Misread > 0 {
-		t.Errorf("got %+v, want 25 credits with >= 15 found and 13 non-credits with none misread", a)
+	if a.Credits != 25 || a.Found < 21 || a.NonCredits != 13 || a.Misread > 0 {
+		t.Errorf("got %+v, want 25 credits with >= 21 found and 13 non-credits with none misread", a)
 	}
 }
