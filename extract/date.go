@@ -36,6 +36,14 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 	if hasPrinted && (t.IsZero() || from == dateFromTime && farApart(t, printed)) {
 		t, from, zoned = printed, dateFromText, false
 	}
+	if t.IsZero() {
+		for _, para := range m.Opening {
+			if d, ok := leadDateline(para); ok {
+				t, from, zoned = d, dateFromText, false
+				break
+			}
+		}
+	}
 	if t.IsZero() && !m.Dateline.IsZero() {
 		t, from, zoned = m.Dateline, dateFromText, false
 	}
@@ -61,6 +69,21 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		t = agreeWithURL(t, from, day)
 	}
 	return t
+}
+
+// leadDateRE splits a story's opening dateline ("29.11.2022 – …",
+// "WASHINGTON, May 3, 2022 — …", "Berlin, 3. Mai 2022 (dpa) - …") from
+// its first sentence.
+var leadDateRE = regexp.MustCompile(`^(.{6,50}?)\s+[–—-]\s`)
+
+// leadDateline reads the date a paragraph opens with, before the dash
+// that starts its first sentence (the wire and press-release dateline).
+func leadDateline(para string) (time.Time, bool) {
+	sm := leadDateRE.FindStringSubmatch(strings.TrimSpace(para))
+	if sm == nil {
+		return time.Time{}, false
+	}
+	return visibleDate(sm[1])
 }
 
 // printedReading picks the reading of the date printed under the
@@ -392,26 +415,97 @@ var (
 	datelineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`)
 	clockRE         = regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`) // a clock widget, not a dateline
 	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
+	// pubLabelRE finds a publication label anywhere in a short block
+	// ("Letzte Änderung: … Erschienen am: 01.11.2023").
+	pubLabelRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:published|veröffentlicht|erschienen|publié|publicado|pubblicato)(?:\s+(?:am|on|le|el|il))?\s*:?\s*`)
+	// modLabelRE matches a label that dates the last change, not the
+	// publication.
+	modLabelRE = regexp.MustCompile(`(?i)^(?:zuletzt geändert|zuletzt aktualisiert|letzte änderung|geändert|aktualisiert|last modified|last updated|updated|modified|mis à jour|actualizado|modificado|aggiornato)(?:[^\p{L}]|$)`)
 )
 
 // dateline reads n as a printed dateline: a short text element whose
 // class says it holds the date, or whose text opens with a publication
 // label ("Published", "Erschienen am", "Stand:"), and that contains a date.
 func dateline(n *html.Node) (time.Time, bool) {
+	t, ok := datelineText(n)
+	if ok && otherItemsDate(n) {
+		return time.Time{}, false
+	}
+	return t, ok
+}
+
+// otherItemsRE matches the class or id of a container whose dated items
+// are not the article: comments, replies, lists of related stories.
+var otherItemsRE = regexp.MustCompile(`(?i)comment|reply|related|teaser|recommend|popular|trending|widget`)
+
+// otherItemsDate reports whether n or one of its ancestors is such a
+// container.
+func otherItemsDate(n *html.Node) bool {
+	for ; n != nil && n.Type == html.ElementNode; n = n.Parent {
+		if otherItemsRE.MatchString(attr(n, "class") + " " + attr(n, "id")) {
+			return true
+		}
+	}
+	return false
+}
+
+func datelineText(n *html.Node) (time.Time, bool) {
 	switch n.Data {
 	case "span", "div", "p", "li", "small", "dd", "td", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "font", "address", "header":
 	default:
 		return time.Time{}, false
 	}
 	cls := attr(n, "class") + " " + attr(n, "id")
-	text, short := shortText(n, 80)
-	if !short || text == "" {
+	text, short := shortText(n, 200)
+	if !short || text == "" || clockRE.MatchString(text) {
 		return time.Time{}, false
 	}
-	if !datelineClassRE.MatchString(cls) && !datelineLabelRE.MatchString(text) || clockRE.MatchString(text) {
+	// A publication label followed by a date, wherever it stands in a
+	// short block, dates the piece, even beside its last change.
+	if loc := pubLabelRE.FindStringIndex(text); loc != nil {
+		rest := text[loc[1]:]
+		if len(rest) > 40 {
+			rest = rest[:40]
+		}
+		if t, ok := visibleDate(rest); ok {
+			return t, true
+		}
+	}
+	if len(text) > 80 || modLabelRE.MatchString(text) {
+		return time.Time{}, false
+	}
+	switch label := labelBefore(n); {
+	case strings.ContainsAny(label, "0123456789"):
+		// not a bare label: a block with its own value
+	case modLabelRE.MatchString(label):
+		return time.Time{}, false // "Zuletzt geändert am:" above it
+	case datelineLabelRE.MatchString(label):
+		return visibleDate(text) // "Erschienen am:" above it
+	}
+	if !datelineClassRE.MatchString(cls) && !datelineLabelRE.MatchString(text) {
 		return time.Time{}, false
 	}
 	return visibleDate(text)
+}
+
+// labelBefore returns the short text of the element just before n (or,
+// when n is its parent's first element, just before its parent): the
+// label a page sets above a value ("Erschienen am:" over "13.10.2021").
+func labelBefore(n *html.Node) string {
+	for i := 0; i < 2 && n != nil; i, n = i+1, n.Parent {
+		for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+			if p.Type == html.TextNode && strings.TrimSpace(p.Data) != "" {
+				return strings.TrimSpace(p.Data)
+			}
+			if p.Type == html.ElementNode {
+				if t, ok := shortText(p, 40); ok {
+					return t
+				}
+				return ""
+			}
+		}
+	}
+	return ""
 }
 
 // farApart reports whether two dates are more than a day and a half

@@ -75,6 +75,30 @@ func TestPublishedDate(t *testing.T) {
 			want: "2021-03-14",
 		},
 		{
+			name: "publication label after the last change's label in one block",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<p class="foot">Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: 01.11.2023<br>Lesungen: 61<br>© bei der Autorin</p>`),
+			want: "2023-11-01",
+		},
+		{
+			name: "date under a publication label beats a later-changed date",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<div><span class="sub">Erschienen am:</span><h2 class="headline">13.10.2021</h2></div><div><h4>Zuletzt geändert am:</h4><ul><li class="timestamp-item">15.10.2021</li></ul></div>`),
+			want: "2021-10-13",
+		},
+		{
+			name: "date under a last-change label is not the publication date",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<div><h4>Zuletzt geändert am:</h4><ul><li class="timestamp-item">15.10.2021</li></ul></div><p class="date">Stand: 12.10.2021</p>`),
+			want: "2021-10-12",
+		},
+		{
+			name: "a comment's date is not the dateline",
+			url:  "https://news.example/bridge-vote",
+			html: `<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1><p>The council met on the river bank to discuss the bridge.</p><p>29.11.2022 – ` + strings.Repeat("The council met on the river bank to discuss the new bridge and its cost to the town. ", 6) + `</p></article><div class="comments"><span class="comment-date">02.12.2022, 15:57:32</span> Good.</div></body></html>`,
+			want: "2022-11-29",
+		},
+		{
 			name: "JSON-LD wrapped in CDATA beats meta",
 			url:  "https://news.example/bridge-vote",
 			html: datePage(`<meta property="article:published_time" content="2024-12-07T12:43:39Z"><script type="application/ld+json">
@@ -305,6 +329,26 @@ func TestVisibleDate(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("visibleDate(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLeadDateline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"29.11.2022 – Mehrfach hatte die Branche gewarnt.", "2022-11-29"},
+		{"WASHINGTON, May 3, 2022 — The Senate voted.", "2022-05-03"},
+		{"Berlin, 3. Mai 2022 (dpa) - Die Regierung hat beschlossen.", "2022-05-03"},
+		{"Berlin (dpa) - Die Regierung hat am 3. Mai 2022 beschlossen.", ""},
+		{"The vote - held on 3 May 2022 - passed.", ""},
+	}
+	for _, tc := range tests {
+		d, ok := leadDateline(tc.in)
+		got := ""
+		if ok {
+			got = d.Format(time.DateOnly)
+		}
+		if got != tc.want {
+			t.Errorf("leadDateline(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -162,6 +162,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		a.ID = article.IDFor(idURL)
 	}
 	meta.Lead = leadOf(blocks)
+	meta.Opening = openingOf(blocks, 2)
 	a.Title = chooseTitle(meta, tmeta, a.Site)
 	// A title that other pages of the site carry too names the site or a
 	// section (a template's constant <title> or og:title), not the story.

@@ -36,6 +36,10 @@ type pageMeta struct {
 	// from the markup), which a headline's words are checked against when
 	// the page has no headline metadata.
 	Lead string
+	// Opening is the text of the first two paragraphs of the extracted
+	// text (set by Extract), where a wire or press-release dateline
+	// stands.
+	Opening []string
 	// AuthorWeak is an author value that names the publication (its site
 	// name, host or a JSON-LD Organization), used only when no person is
 	// named anywhere.

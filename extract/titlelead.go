@@ -32,6 +32,22 @@ func leadOf(blocks []Block) string {
 	return sb.String()
 }
 
+// openingOf returns the texts of the first n body paragraphs (headings
+// left out).
+func openingOf(blocks []Block, n int) []string {
+	var out []string
+	for _, b := range blocks {
+		if len(out) == n {
+			break
+		}
+		if len(b.Tag) == 2 && b.Tag[0] == 'h' && b.Tag[1] >= '1' && b.Tag[1] <= '6' {
+			continue
+		}
+		out = append(out, b.Text)
+	}
+	return out
+}
+
 // stems are the five-letter prefixes of the words of four letters or more
 // in s, lower-cased: a crude stem that lets "resigns" meet "resigned" and
 // "Lankan" meet "Lanka".
