@@ -103,7 +103,7 @@ const maxBylineNodes = 40
 // bylineContextRE matches class or id values of regions whose bylines are
 // not the article's: comments and their forms, teasers of other articles,
 // sidebars.
-var bylineContextRE = regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`)
+var bylineContextRE = guard(regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`), "comment", "respond", "reply", "disqus", "teaser", "related", "listing", "sidebar", "widget", "recommend")
 
 // inForeignBylineContext reports whether n (a byline candidate) sits in a
 // comment thread, a form or a list of other articles, where author markup

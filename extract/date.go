@@ -294,8 +294,8 @@ func visibleDate(s string) (time.Time, bool) {
 }
 
 var (
-	datelineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`)
-	clockRE         = regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`) // a clock widget, not a dateline
+	datelineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`), "date", "datum", "time", "zeit", "posted", "published", "stand")
+	clockRE         = guard(regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`), "aktuelle zeit", "current time", "it is currently", "heute ist", "today is") // a clock widget, not a dateline
 	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
 )
 
@@ -391,7 +391,7 @@ func shortText(n *html.Node, max int) (string, bool) {
 // foreignDateRE matches the class or id of a container whose dates
 // belong to other items than the article: comments, sidebars, lists of
 // related or teased stories, widgets.
-var foreignDateRE = regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`)
+var foreignDateRE = guard(regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`), "comment", "sidebar", "related", "widget", "teaser", "recommend", "popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu")
 
 // headlineDate reads the date printed near the headline: the first short
 // text element holding a date after the page's main <h1> (the one that

@@ -53,7 +53,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	find(doc, 0)
 	extracted := 0
 	for _, b := range blocks {
-		extracted += len(Tokens(b.Text))
+		extracted += countTokens(b.Text)
 	}
 	// Climb (a few levels at most) to the nearest ancestor with a class
 	// that has like siblings, while that ancestor is still mostly the
@@ -61,7 +61,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	level := 0
 	for n := box; n != nil && n.Type == html.ElementNode && level < maxClimb; n, level = n.Parent, level+1 {
 		// An <article> is a whole story: its siblings are other stories.
-		if n.Data == "article" || 2*extracted < len(Tokens(dt.text(n))) {
+		if n.Data == "article" || 2*extracted < countTokens(dt.text(n)) {
 			break
 		}
 		cls := attr(n, "class")

@@ -86,7 +86,41 @@ const maxDepth = 512
 // collapseSpace trims s and folds every run of Unicode white space
 // (including no-break spaces) into one ASCII space.
 func collapseSpace(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+	// Most strings are collapsed already: return them without a copy.
+	i, prevSpace := 0, true
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if sp && (prevSpace || s[i] != ' ' || i+w == len(s)) {
+			break
+		}
+		prevSpace = sp
+		i += w
+	}
+	if i == len(s) {
+		return s
+	}
+	// s[:i] is collapsed; a space ending it is owed to the next word.
+	head, pending := s[:i], false
+	if i > 0 && prevSpace {
+		head, pending = s[:i-1], true
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	sb.WriteString(head)
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if sp {
+			pending = true
+		} else {
+			if pending && sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			pending = false
+			sb.WriteString(s[i : i+w])
+		}
+		i += w
+	}
+	return sb.String()
 }
 
 // nodeText returns the collapsed text content of n.
