@@ -26,17 +26,17 @@ func startsByline(n *html.Node) bool {
 		if c.Type != html.TextNode {
 			continue
 		}
-		t := strings.TrimSpace(c.Data)
-		if t == "" {
+		f0, next := nextField(c.Data, 0)
+		if f0 == "" {
 			continue
 		}
-		f := strings.Fields(t)
-		w := strings.ToLower(f[0])
+		f1, _ := nextField(c.Data, next)
+		w := strings.ToLower(f0)
 		if byWords[w] {
 			return true
 		}
 		w = strings.TrimSuffix(w, ":")
-		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":")
+		return authorLabels[w] && (strings.HasSuffix(f0, ":") || f1 == "" || f1 == ":")
 	}
 	return false
 }

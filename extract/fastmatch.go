@@ -101,12 +101,45 @@ func countTokens(text string) int {
 // isSpaceAt decodes the rune at s[i:] and reports its width and whether it
 // is Unicode white space, as strings.Fields defines it.
 func isSpaceAt(s string, i int) (space bool, width int) {
-	c := s[i]
-	if c < utf8.RuneSelf {
-		return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r', 1
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiSpace[c], 1
 	}
 	r, w := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsSpace(r), w
+}
+
+// asciiSpace marks the ASCII white space characters.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// collapseBytes folds b's white space as collapseSpace does, in place,
+// and returns the collapsed text (a prefix of b).
+func collapseBytes(b []byte) []byte {
+	w, pending := 0, false
+	for r := 0; r < len(b); {
+		c, n := b[r], 1
+		var sp bool
+		if c < utf8.RuneSelf {
+			sp = asciiSpace[c]
+		} else {
+			var ru rune
+			ru, n = utf8.DecodeRune(b[r:])
+			sp = unicode.IsSpace(ru)
+		}
+		if sp {
+			pending = true
+		} else {
+			// Every byte written was read, and an owed space stands for
+			// at least one read and unwritten byte: w never passes r.
+			if pending && w > 0 {
+				b[w] = ' '
+				w++
+			}
+			pending = false
+			w += copy(b[w:], b[r:r+n])
+		}
+		r += n
+	}
+	return b[:w]
 }
 
 // collapsedPrefix appends to buf the first max bytes of collapseSpace(s)
@@ -132,4 +165,25 @@ func collapsedPrefix(buf []byte, s string, max int) []byte {
 		return nil
 	}
 	return buf[:max]
+}
+
+// nextField returns the first white-space-separated field of s[i:] (as
+// strings.Fields splits) and the index after it; "" when there is none.
+func nextField(s string, i int) (string, int) {
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if !sp {
+			break
+		}
+		i += w
+	}
+	start := i
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if sp {
+			break
+		}
+		i += w
+	}
+	return s[start:i], i
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -144,8 +145,15 @@ func indexText(root *html.Node) *docText {
 	span := make(map[*html.Node][2]int)
 	pending := false // a space is owed before the next visible character
 	write := func(s string) {
-		for _, r := range s {
-			if unicode.IsSpace(r) {
+		for i := 0; i < len(s); {
+			// Invalid bytes are written as U+FFFD, as ranging over s gives.
+			c := s[i]
+			r, w := rune(c), 1
+			if c >= utf8.RuneSelf {
+				r, w = utf8.DecodeRuneInString(s[i:])
+			}
+			i += w
+			if c < utf8.RuneSelf && asciiSpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(r) {
 				pending = true
 				continue
 			}
@@ -153,7 +161,11 @@ func indexText(root *html.Node) *docText {
 				sb.WriteByte(' ')
 			}
 			pending = false
-			sb.WriteRune(r)
+			if c < utf8.RuneSelf {
+				sb.WriteByte(c)
+			} else {
+				sb.WriteRune(r)
+			}
 		}
 	}
 	var walk func(n *html.Node, depth int)

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -31,13 +32,13 @@ type Block struct {
 // joined by spaces and empty paragraphs are dropped.
 func blocksOf(root *html.Node) []Block {
 	var out []Block
-	var sb strings.Builder
+	var buf []byte // the paragraph's text so far, reused for the next
 	tag := "p"
 	flush := func() {
-		t := collapseSpace(sb.String())
-		sb.Reset()
-		if t != "" {
-			out = append(out, Block{Text: t, Tag: tag})
+		t := collapseBytes(buf)
+		buf = buf[:0]
+		if len(t) > 0 {
+			out = append(out, Block{Text: string(t), Tag: tag})
 		}
 	}
 	var walk func(n *html.Node, depth int)
@@ -47,18 +48,18 @@ func blocksOf(root *html.Node) []Block {
 		}
 		switch n.Type {
 		case html.TextNode:
-			sb.WriteString(n.Data)
+			buf = append(buf, n.Data...)
 			return
 		case html.ElementNode:
 			if skipTags[n.Data] {
 				return
 			}
 			if n.Data == "br" {
-				sb.WriteByte(' ')
+				buf = append(buf, ' ')
 				return
 			}
 			if n.Data == "td" || n.Data == "th" {
-				sb.WriteByte(' ')
+				buf = append(buf, ' ')
 			}
 		}
 		isBlock := n.Type == html.ElementNode && blockTags[n.Data]
@@ -89,8 +90,14 @@ func collapseSpace(s string) string {
 	// Most strings are collapsed already: return them without a copy.
 	i, prevSpace := 0, true
 	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf && !asciiSpace[c] {
+			prevSpace = false
+			i++
+			continue
+		}
 		sp, w := isSpaceAt(s, i)
-		if sp && (prevSpace || s[i] != ' ' || i+w == len(s)) {
+		if sp && (prevSpace || c != ' ' || i+w == len(s)) {
 			break
 		}
 		prevSpace = sp
