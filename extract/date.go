@@ -377,13 +377,15 @@ func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
 	}
 	switch n.Type {
 	case html.TextNode:
-		buf = append(buf, n.Data...)
 		for i := 0; i < len(n.Data); i++ {
 			if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
 				st.visible++
 			}
 		}
-		return buf, st.visible <= st.max
+		if st.visible > st.max {
+			return buf, false // the text is dropped: no need to copy it
+		}
+		return append(buf, n.Data...), true
 	case html.ElementNode:
 		if skipTags[n.Data] {
 			return buf, true

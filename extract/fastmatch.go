@@ -78,6 +78,32 @@ func hasPrefixFoldASCII(s, w string) bool {
 	return true
 }
 
+// wordTokens is Tokens without a regular expression: the maximal runs of
+// letters, digits and underscores.
+func wordTokens(text string) []string {
+	var out []string
+	start := -1
+	for i := 0; i < len(text); {
+		r, w := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(text[i:])
+		}
+		if r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			out = append(out, text[start:i])
+			start = -1
+		}
+		i += w
+	}
+	if start >= 0 {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
 // countTokens returns len(Tokens(text)) without building the tokens: the
 // number of maximal runs of letters, digits and underscores.
 func countTokens(text string) int {
