@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"github.com/markusmobius/go-trafilatura"
@@ -128,8 +127,7 @@ func strayContent(doc, content *html.Node) bool {
 // section.
 func isCommentBox(n *html.Node) bool {
 	for _, key := range []string{"id", "class"} {
-		v := strings.ToLower(attr(n, key))
-		if strings.Contains(v, "comment") || strings.Contains(v, "disqus") {
+		if v := attr(n, key); containsLower(v, "comment") || containsLower(v, "disqus") {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -212,4 +213,20 @@ func nextField(s string, i int) (string, int) {
 		i += w
 	}
 	return s[start:i], i
+}
+
+// containsLower reports whether strings.ToLower(s) contains the lower-case
+// ASCII word w, lowering (and allocating) only when s is not ASCII.
+func containsLower(s, w string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToLower(s), w)
+		}
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		if hasPrefixFoldASCII(s[i:], w) {
+			return true
+		}
+	}
+	return false
 }

@@ -141,13 +141,49 @@ type docText struct {
 
 // indexText builds the docText of root in one walk.
 func indexText(root *html.Node) *docText {
+	// Size the text and the span table first: growing them as the walk
+	// goes costs more than this walk.
+	elems, textBytes := 0, 0
+	var count func(n *html.Node, depth int)
+	count = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				textBytes += len(c.Data)
+			case html.ElementNode:
+				if !skipTags[c.Data] {
+					elems++
+					count(c, depth+1)
+				}
+			}
+		}
+	}
+	count(root, 0)
 	var sb strings.Builder
-	span := make(map[*html.Node][2]int)
+	sb.Grow(textBytes)
+	span := make(map[*html.Node][2]int, elems)
 	pending := false // a space is owed before the next visible character
 	write := func(s string) {
 		for i := 0; i < len(s); {
-			// Invalid bytes are written as U+FFFD, as ranging over s gives.
 			c := s[i]
+			if c < utf8.RuneSelf && !asciiSpace[c] {
+				// A run of visible ASCII is written whole.
+				j := i + 1
+				for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+					j++
+				}
+				if pending && sb.Len() > 0 {
+					sb.WriteByte(' ')
+				}
+				pending = false
+				sb.WriteString(s[i:j])
+				i = j
+				continue
+			}
+			// Invalid bytes are written as U+FFFD, as ranging over s gives.
 			r, w := rune(c), 1
 			if c >= utf8.RuneSelf {
 				r, w = utf8.DecodeRuneInString(s[i:])
