@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-htmldate"
 	"golang.org/x/net/html"
@@ -308,13 +309,22 @@ func dateline(n *html.Node) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
+	// The class words hold no space: matching class and id apart is
+	// matching them joined by one.
+	classed := datelineClassRE.MatchString(attr(n, "class")) || datelineClassRE.MatchString(attr(n, "id"))
+	if !classed {
+		// Without the class only a label can make n a dateline, and the
+		// text must open with the label's first letter: most elements
+		// are refused before their text is gathered.
+		st := shortCount{max: 80}
+		if r, ok := st.firstVisible(n); !ok || !strings.ContainsRune("pPwWvVeEsS\u017f", r) {
+			return time.Time{}, false
+		}
+	}
 	text, short := shortText(n, 80)
 	if !short || text == "" {
 		return time.Time{}, false
 	}
-	// The class words hold no space: matching class and id apart is
-	// matching them joined by one.
-	classed := datelineClassRE.MatchString(attr(n, "class")) || datelineClassRE.MatchString(attr(n, "id"))
 	if !classed && !datelineLabelRE.MatchString(text) || clockRE.MatchString(text) {
 		return time.Time{}, false
 	}
@@ -368,6 +378,40 @@ func shortText(n *html.Node, max int) (string, bool) {
 // shortCount is the state of one shortText walk.
 type shortCount struct {
 	visits, visible, max int // nodes seen, non-blank bytes read, limit
+}
+
+// firstVisible returns the first character of n's text that is not white
+// space, visiting nodes in walk's order; false when there is none or walk
+// would give up (visit too many nodes) before reaching it.
+func (st *shortCount) firstVisible(n *html.Node) (rune, bool) {
+	if st.visits++; st.visits > 8*st.max {
+		return 0, false
+	}
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); {
+			sp, w := isSpaceAt(n.Data, i)
+			if !sp {
+				r, _ := utf8.DecodeRuneInString(n.Data[i:])
+				return r, true
+			}
+			i += w
+		}
+		return 0, false
+	case html.ElementNode:
+		if skipTags[n.Data] {
+			return 0, false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if r, ok := st.firstVisible(c); ok {
+			return r, true
+		}
+		if st.visits > 8*st.max {
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // walk appends n's text to buf; false once the text or the walk is too long.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // refCollapse is collapseSpace as it was first written, the reference the
@@ -132,6 +134,38 @@ func TestTokenRunes(t *testing.T) {
 		s := "a" + string(r) + "b"
 		if got, want := countTokens(s), len(Tokens(s)); got != want {
 			t.Fatalf("countTokens(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestDatelineInitialFilter checks that refusing elements by their text's
+// first letter keeps every labelled dateline and still refuses the rest.
+func TestDatelineInitialFilter(t *testing.T) {
+	for _, tc := range []struct {
+		html string
+		want string // date, "" for none
+	}{
+		{`<div><span>Published 3 May 2024</span></div>`, "2024-05-03"},
+		{`<div><p>  <b></b> erschienen am 03.05.2024</p></div>`, "2024-05-03"},
+		{`<div><span>Stand: 03.05.2024</span></div>`, "2024-05-03"},
+		{`<div><span class="post-date">3 May 2024</span></div>`, "2024-05-03"},
+		{`<div><span>3 May 2024</span></div>`, ""},
+		{`<div><span>Updated 3 May 2024</span></div>`, ""},
+		{`<div><span><script>x</script>Written 3 May 2024</span></div>`, "2024-05-03"},
+	} {
+		doc, err := html.Parse(strings.NewReader(tc.html))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		walkElements(doc, func(n *html.Node) bool {
+			if d, ok := dateline(n); ok && got == "" {
+				got = d.Format("2006-01-02")
+			}
+			return true
+		})
+		if got != tc.want {
+			t.Errorf("%s: dateline %q, want %q", tc.html, got, tc.want)
 		}
 	}
 }
