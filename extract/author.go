@@ -26,17 +26,17 @@ func startsByline(n *html.Node) bool {
 		if c.Type != html.TextNode {
 			continue
 		}
-		t := strings.TrimSpace(c.Data)
-		if t == "" {
+		f0, next := nextField(c.Data, 0)
+		if f0 == "" {
 			continue
 		}
-		f := strings.Fields(t)
-		w := strings.ToLower(f[0])
+		f1, _ := nextField(c.Data, next)
+		w := strings.ToLower(f0)
 		if byWords[w] {
 			return true
 		}
 		w = strings.TrimSuffix(w, ":")
-		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":")
+		return authorLabels[w] && (strings.HasSuffix(f0, ":") || f1 == "" || f1 == ":")
 	}
 	return false
 }
@@ -103,7 +103,7 @@ const maxBylineNodes = 40
 // bylineContextRE matches class or id values of regions whose bylines are
 // not the article's: comments and their forms, teasers of other articles,
 // sidebars.
-var bylineContextRE = regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`)
+var bylineContextRE = guard(regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`), "comment", "respond", "reply", "disqus", "teaser", "related", "listing", "sidebar", "widget", "recommend")
 
 // inForeignBylineContext reports whether n (a byline candidate) sits in a
 // comment thread, a form or a list of other articles, where author markup

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-htmldate"
 	"golang.org/x/net/html"
@@ -412,8 +413,8 @@ func visibleDates(s string) []time.Time {
 }
 
 var (
-	datelineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`)
-	clockRE         = regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`) // a clock widget, not a dateline
+	datelineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`), "date", "datum", "time", "zeit", "posted", "published", "stand")
+	clockRE         = guard(regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`), "aktuelle zeit", "current time", "it is currently", "heute ist", "today is") // a clock widget, not a dateline
 	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
 	// pubLabelRE finds a publication label anywhere in a short block
 	// ("Letzte Änderung: … Erschienen am: 01.11.2023").
@@ -455,7 +456,20 @@ func datelineText(n *html.Node) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	cls := attr(n, "class") + " " + attr(n, "id")
+	// The class words hold no space: matching class and id apart is
+	// matching them joined by one.
+	classed := datelineClassRE.MatchString(attr(n, "class")) || datelineClassRE.MatchString(attr(n, "id"))
+	if !classed {
+		// Without the class only a label can make n a dateline: one
+		// its text opens with (a publication label, or a last change's
+		// label a publication label follows), or a bare label above a
+		// bare date. Other elements are refused before their text is
+		// gathered.
+		st := shortCount{max: 200}
+		if r, ok := st.firstVisible(n); !ok || !strings.ContainsRune("pPwWvVeEsS\u017flLzZgGaAuUmM0123456789", r) {
+			return time.Time{}, false
+		}
+	}
 	text, short := shortText(n, 200)
 	if !short || text == "" || clockRE.MatchString(text) {
 		return time.Time{}, false
@@ -482,7 +496,7 @@ func datelineText(n *html.Node) (time.Time, bool) {
 	case datelineLabelRE.MatchString(label):
 		return visibleDate(text) // "Erschienen am:" above it
 	}
-	if !datelineClassRE.MatchString(cls) && !datelineLabelRE.MatchString(text) {
+	if !classed && !datelineLabelRE.MatchString(text) {
 		return time.Time{}, false
 	}
 	return visibleDate(text)
@@ -537,50 +551,103 @@ func printedOn(t, dateline time.Time, times []string) bool {
 // and false without reading the rest of the subtree once it is longer (or
 // once the walk has seen more nodes than a short text has): called on
 // every element, a full nodeText would make the page scan quadratic in
-// its nesting depth.
+// its nesting depth. A longer text is returned as "".
 func shortText(n *html.Node, max int) (string, bool) {
-	var sb strings.Builder
-	visits, visible := 0, 0 // nodes seen, non-blank bytes read
-	var walk func(n *html.Node) bool
-	walk = func(n *html.Node) bool {
-		if visits++; visits > 8*max {
-			return false
-		}
-		switch n.Type {
-		case html.TextNode:
-			sb.WriteString(n.Data)
-			for i := 0; i < len(n.Data); i++ {
-				if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
-					visible++
-				}
-			}
-			return visible <= max
-		case html.ElementNode:
-			if skipTags[n.Data] {
-				return true
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if !walk(c) {
-				return false
-			}
-			if c.Type == html.ElementNode && blockTags[c.Data] {
-				sb.WriteByte(' ')
-			}
-		}
-		return true
-	}
-	if !walk(n) {
+	var arr [256]byte // most short texts fit: no allocation but the result
+	st := shortCount{max: max}
+	buf, ok := st.walk(n, arr[:0])
+	if !ok {
 		return "", false
 	}
-	t := collapseSpace(sb.String())
-	return t, len(t) <= max
+	t := collapseBytes(buf)
+	if len(t) > max {
+		return "", false
+	}
+	return string(t), true
+}
+
+// shortCount is the state of one shortText walk.
+type shortCount struct {
+	visits, visible, max int // nodes seen, non-blank bytes read, limit
+}
+
+// firstVisible returns the first character of n's text that is not white
+// space, visiting nodes in walk's order; false when there is none or walk
+// would give up (visit too many nodes) before reaching it.
+func (st *shortCount) firstVisible(n *html.Node) (rune, bool) {
+	if st.visits++; st.visits > 8*st.max {
+		return 0, false
+	}
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); {
+			sp, w := isSpaceAt(n.Data, i)
+			if !sp {
+				r, _ := utf8.DecodeRuneInString(n.Data[i:])
+				return r, true
+			}
+			i += w
+		}
+		return 0, false
+	case html.ElementNode:
+		if skipTags[n.Data] {
+			return 0, false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if r, ok := st.firstVisible(c); ok {
+			return r, true
+		}
+		if st.visits > 8*st.max {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// walk appends n's text to buf; false once the text or the walk is too long.
+func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
+	if st.visits++; st.visits > 8*st.max {
+		return buf, false
+	}
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); i++ {
+			if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+				st.visible++
+			}
+		}
+		if st.visible > st.max {
+			return buf, false // the text is dropped: no need to copy it
+		}
+		return append(buf, n.Data...), true
+	case html.ElementNode:
+		if skipTags[n.Data] {
+			return buf, true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		var ok bool
+		if buf, ok = st.walk(c, buf); !ok {
+			return buf, false
+		}
+		if c.Type == html.ElementNode && blockTags[c.Data] {
+			buf = append(buf, ' ')
+		}
+	}
+	return buf, true
 }
 
 // foreignDateRE matches the class or id of a container whose dates
 // belong to other items than the article: comments, sidebars, lists of
 // related or teased stories, widgets.
-var foreignDateRE = regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`)
+var foreignDateRE = guard(regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`), "comment", "sidebar", "related", "widget", "teaser", "recommend", "popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu")
+
+// foreignClassOrID reports whether n's class or id matches foreignDateRE
+// (whose words hold no space, so apart is as good as joined by one).
+func foreignClassOrID(n *html.Node) bool {
+	return foreignDateRE.MatchString(attr(n, "class")) || foreignDateRE.MatchString(attr(n, "id"))
+}
 
 // headlineDate reads the date printed near the headline: the first short
 // text element holding a date after the page's main <h1> (the one that
@@ -609,7 +676,7 @@ func headlineDate(doc *html.Node, title string) []time.Time {
 			default:
 				continue
 			}
-			if skipTags[n.Data] || foreignDateTag[n.Data] || foreignDateRE.MatchString(attr(n, "class")+" "+attr(n, "id")) {
+			if skipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
 				continue
 			}
 			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
@@ -631,7 +698,7 @@ func headlineDate(doc *html.Node, title string) []time.Time {
 	// Search what follows the heading in document order: its later
 	// siblings, then its ancestors' later siblings.
 	for n := h1; n != nil && n.Type != html.DocumentNode; n = n.Parent {
-		if n != h1 && (foreignDateTag[n.Data] || foreignDateRE.MatchString(attr(n, "class")+" "+attr(n, "id"))) {
+		if n != h1 && (foreignDateTag[n.Data] || foreignClassOrID(n)) {
 			break
 		}
 		if !walk(n.NextSibling) {

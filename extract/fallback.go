@@ -1,7 +1,7 @@
 package extract
 
 import (
-	"strings"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
@@ -25,11 +25,8 @@ func mainText(doc *html.Node, opt trafilatura.Options) (*trafilatura.ExtractResu
 // fragmentKey is how a text fragment is looked up in the page: its first
 // characters with white space collapsed.
 func fragmentKey(s string) string {
-	s = collapseSpace(s)
-	if len(s) < minFragment {
-		return ""
-	}
-	return s[:minFragment]
+	var buf [minFragment + utf8.UTFMax]byte
+	return string(collapsedPrefix(buf[:0], s, minFragment))
 }
 
 // minFragment is the shortest text node traced back to its place in the
@@ -72,6 +69,7 @@ func strayContent(doc, content *html.Node) bool {
 	found := map[string]bool{}
 	inComments, placed := 0, 0
 	articles := map[*html.Node]int{}
+	var buf [minFragment + utf8.UTFMax]byte
 	var walk func(n *html.Node, depth int, comment bool, art *html.Node)
 	walk = func(n *html.Node, depth int, comment bool, art *html.Node) {
 		if depth > maxDepth {
@@ -79,11 +77,11 @@ func strayContent(doc, content *html.Node) bool {
 		}
 		switch n.Type {
 		case html.TextNode:
-			k := fragmentKey(n.Data)
-			if k == "" || !wanted[k] || found[k] {
+			k := collapsedPrefix(buf[:0], n.Data, minFragment)
+			if k == nil || !wanted[string(k)] || found[string(k)] {
 				return
 			}
-			found[k] = true
+			found[string(k)] = true
 			placed++
 			if comment {
 				inComments++
@@ -129,8 +127,7 @@ func strayContent(doc, content *html.Node) bool {
 // section.
 func isCommentBox(n *html.Node) bool {
 	for _, key := range []string{"id", "class"} {
-		v := strings.ToLower(attr(n, key))
-		if strings.Contains(v, "comment") || strings.Contains(v, "disqus") {
+		if v := attr(n, key); containsLower(v, "comment") || containsLower(v, "disqus") {
 			return true
 		}
 	}

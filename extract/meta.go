@@ -432,7 +432,7 @@ func ldURL(v any) string {
 	return ""
 }
 
-var bylineClassRE = regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`)
+var bylineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`), "byline", "author", "by-line", "contributor")
 
 // isByline reports whether n is marked up as an author byline.
 func isByline(n *html.Node) bool {

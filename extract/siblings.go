@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -53,7 +54,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	find(doc, 0)
 	extracted := 0
 	for _, b := range blocks {
-		extracted += len(Tokens(b.Text))
+		extracted += countTokens(b.Text)
 	}
 	// Climb (a few levels at most) to the nearest ancestor with a class
 	// that has like siblings, while that ancestor is still mostly the
@@ -61,7 +62,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	level := 0
 	for n := box; n != nil && n.Type == html.ElementNode && level < maxClimb; n, level = n.Parent, level+1 {
 		// An <article> is a whole story: its siblings are other stories.
-		if n.Data == "article" || 2*extracted < len(Tokens(dt.text(n))) {
+		if n.Data == "article" || 2*extracted < countTokens(dt.text(n)) {
 			break
 		}
 		cls := attr(n, "class")
@@ -140,12 +141,55 @@ type docText struct {
 
 // indexText builds the docText of root in one walk.
 func indexText(root *html.Node) *docText {
+	// Size the text and the span table first: growing them as the walk
+	// goes costs more than this walk.
+	elems, textBytes := 0, 0
+	var count func(n *html.Node, depth int)
+	count = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				textBytes += len(c.Data)
+			case html.ElementNode:
+				if !skipTags[c.Data] {
+					elems++
+					count(c, depth+1)
+				}
+			}
+		}
+	}
+	count(root, 0)
 	var sb strings.Builder
-	span := make(map[*html.Node][2]int)
+	sb.Grow(textBytes)
+	span := make(map[*html.Node][2]int, elems)
 	pending := false // a space is owed before the next visible character
 	write := func(s string) {
-		for _, r := range s {
-			if unicode.IsSpace(r) {
+		for i := 0; i < len(s); {
+			c := s[i]
+			if c < utf8.RuneSelf && !asciiSpace[c] {
+				// A run of visible ASCII is written whole.
+				j := i + 1
+				for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+					j++
+				}
+				if pending && sb.Len() > 0 {
+					sb.WriteByte(' ')
+				}
+				pending = false
+				sb.WriteString(s[i:j])
+				i = j
+				continue
+			}
+			// Invalid bytes are written as U+FFFD, as ranging over s gives.
+			r, w := rune(c), 1
+			if c >= utf8.RuneSelf {
+				r, w = utf8.DecodeRuneInString(s[i:])
+			}
+			i += w
+			if c < utf8.RuneSelf && asciiSpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(r) {
 				pending = true
 				continue
 			}
@@ -153,7 +197,11 @@ func indexText(root *html.Node) *docText {
 				sb.WriteByte(' ')
 			}
 			pending = false
-			sb.WriteRune(r)
+			if c < utf8.RuneSelf {
+				sb.WriteByte(c)
+			} else {
+				sb.WriteRune(r)
+			}
 		}
 	}
 	var walk func(n *html.Node, depth int)

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -31,13 +32,13 @@ type Block struct {
 // joined by spaces and empty paragraphs are dropped.
 func blocksOf(root *html.Node) []Block {
 	var out []Block
-	var sb strings.Builder
+	var buf []byte // the paragraph's text so far, reused for the next
 	tag := "p"
 	flush := func() {
-		t := collapseSpace(sb.String())
-		sb.Reset()
-		if t != "" {
-			out = append(out, Block{Text: t, Tag: tag})
+		t := collapseBytes(buf)
+		buf = buf[:0]
+		if len(t) > 0 {
+			out = append(out, Block{Text: string(t), Tag: tag})
 		}
 	}
 	var walk func(n *html.Node, depth int)
@@ -47,18 +48,18 @@ func blocksOf(root *html.Node) []Block {
 		}
 		switch n.Type {
 		case html.TextNode:
-			sb.WriteString(n.Data)
+			buf = append(buf, n.Data...)
 			return
 		case html.ElementNode:
 			if skipTags[n.Data] {
 				return
 			}
 			if n.Data == "br" {
-				sb.WriteByte(' ')
+				buf = append(buf, ' ')
 				return
 			}
 			if n.Data == "td" || n.Data == "th" {
-				sb.WriteByte(' ')
+				buf = append(buf, ' ')
 			}
 		}
 		isBlock := n.Type == html.ElementNode && blockTags[n.Data]
@@ -86,7 +87,47 @@ const maxDepth = 512
 // collapseSpace trims s and folds every run of Unicode white space
 // (including no-break spaces) into one ASCII space.
 func collapseSpace(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+	// Most strings are collapsed already: return them without a copy.
+	i, prevSpace := 0, true
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf && !asciiSpace[c] {
+			prevSpace = false
+			i++
+			continue
+		}
+		sp, w := isSpaceAt(s, i)
+		if sp && (prevSpace || c != ' ' || i+w == len(s)) {
+			break
+		}
+		prevSpace = sp
+		i += w
+	}
+	if i == len(s) {
+		return s
+	}
+	// s[:i] is collapsed; a space ending it is owed to the next word.
+	head, pending := s[:i], false
+	if i > 0 && prevSpace {
+		head, pending = s[:i-1], true
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	sb.WriteString(head)
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if sp {
+			pending = true
+		} else {
+			if pending && sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			pending = false
+			sb.WriteString(s[i : i+w])
+		}
+		i += w
+	}
+	return sb.String()
 }
 
 // nodeText returns the collapsed text content of n.

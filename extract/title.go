@@ -244,7 +244,10 @@ func titleSegments(t string) []string {
 // titleWords is the lower-cased word tokens of a title, the unit titles are
 // compared in.
 func titleWords(s string) []string {
-	return Tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, "")))
+	if strings.ContainsAny(s, invisibleChars) {
+		s = invisibleRE.ReplaceAllString(s, "")
+	}
+	return wordTokens(strings.ToLower(s))
 }
 
 func sameWords(a, b string) bool {
@@ -332,7 +335,10 @@ const maxTitleBytes = 2048
 // invisibleRE matches formatting characters that do not show: soft
 // hyphens, zero-width spaces and joiners, word joiners, byte-order marks.
 // They split words for the tokenizer ("Helikopter\u00adlandeplatz").
-var invisibleRE = regexp.MustCompile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+var invisibleRE = regexp.MustCompile("[" + invisibleChars + "]")
+
+// invisibleChars are the characters invisibleRE matches.
+const invisibleChars = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 // headingInTitle returns the page heading that the title merely decorates
 // ("Headline - Section - Site", "Kicker: Headline"): a heading that is the

@@ -1,0 +1,232 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// guardedRE is a case-insensitive regular expression every match of which
+// contains one of a few ASCII words. Strings holding none of the words,
+// in any case, are refused without running the expression: most class
+// names and texts on a page hold none, and the rules call these
+// expressions on every element.
+type guardedRE struct {
+	re    *regexp.Regexp
+	words []string // lower-case ASCII
+	first [256]bool
+}
+
+// guard returns re guarded by words; every match of re must contain one
+// of them (compared ASCII-case-insensitively).
+func guard(re *regexp.Regexp, words ...string) *guardedRE {
+	g := &guardedRE{re: re, words: words}
+	for _, w := range words {
+		c := w[0]
+		g.first[c] = true
+		if 'a' <= c && c <= 'z' {
+			g.first[c-'a'+'A'] = true
+		}
+	}
+	return g
+}
+
+// MatchString reports whether s contains a match of the expression.
+func (g *guardedRE) MatchString(s string) bool {
+	return g.mayMatch(s) && g.re.MatchString(s)
+}
+
+// mayMatch reports whether s could contain a match: whether it holds one
+// of the words in any case. Under Unicode case folding two non-ASCII
+// letters also fold to ASCII ones (U+017F ſ to s, U+212A Kelvin sign to
+// k); a string holding either is passed to the expression.
+func (g *guardedRE) mayMatch(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0xC5 && i+1 < len(s) && s[i+1] == 0xBF: // U+017F
+			return true
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x84 && s[i+2] == 0xAA: // U+212A
+			return true
+		case !g.first[c]:
+			continue
+		}
+		for _, w := range g.words {
+			if hasPrefixFoldASCII(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFoldASCII reports whether s begins with the lower-case ASCII
+// word w, ASCII letters compared without case.
+func hasPrefixFoldASCII(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for j := 0; j < len(w); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// wordTokens is Tokens without a regular expression: the maximal runs of
+// letters, digits and underscores.
+func wordTokens(text string) []string {
+	var out []string
+	start := -1
+	for i := 0; i < len(text); {
+		r, w := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(text[i:])
+		}
+		if r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			out = append(out, text[start:i])
+			start = -1
+		}
+		i += w
+	}
+	if start >= 0 {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
+// countTokens returns len(Tokens(text)) without building the tokens: the
+// number of maximal runs of letters, digits and underscores.
+func countTokens(text string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(text); {
+		r, w := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(text[i:])
+		}
+		word := r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r)
+		if word && !in {
+			n++
+		}
+		in = word
+		i += w
+	}
+	return n
+}
+
+// isSpaceAt decodes the rune at s[i:] and reports its width and whether it
+// is Unicode white space, as strings.Fields defines it.
+func isSpaceAt(s string, i int) (space bool, width int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiSpace[c], 1
+	}
+	r, w := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r), w
+}
+
+// asciiSpace marks the ASCII white space characters.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// collapseBytes folds b's white space as collapseSpace does, in place,
+// and returns the collapsed text (a prefix of b).
+func collapseBytes(b []byte) []byte {
+	w, pending := 0, false
+	for r := 0; r < len(b); {
+		c, n := b[r], 1
+		var sp bool
+		if c < utf8.RuneSelf {
+			sp = asciiSpace[c]
+		} else {
+			var ru rune
+			ru, n = utf8.DecodeRune(b[r:])
+			sp = unicode.IsSpace(ru)
+		}
+		if sp {
+			pending = true
+		} else {
+			// Every byte written was read, and an owed space stands for
+			// at least one read and unwritten byte: w never passes r.
+			if pending && w > 0 {
+				b[w] = ' '
+				w++
+			}
+			pending = false
+			w += copy(b[w:], b[r:r+n])
+		}
+		r += n
+	}
+	return b[:w]
+}
+
+// collapsedPrefix appends to buf the first max bytes of collapseSpace(s)
+// and returns it; when that text is shorter than max it returns nil.
+// Text is read only as far as needed.
+func collapsedPrefix(buf []byte, s string, max int) []byte {
+	buf = buf[:0]
+	pending := false
+	for i := 0; i < len(s) && len(buf) < max; {
+		sp, w := isSpaceAt(s, i)
+		if sp {
+			pending = true
+		} else {
+			if pending && len(buf) > 0 {
+				buf = append(buf, ' ')
+			}
+			pending = false
+			buf = append(buf, s[i:i+w]...)
+		}
+		i += w
+	}
+	if len(buf) < max {
+		return nil
+	}
+	return buf[:max]
+}
+
+// nextField returns the first white-space-separated field of s[i:] (as
+// strings.Fields splits) and the index after it; "" when there is none.
+func nextField(s string, i int) (string, int) {
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if !sp {
+			break
+		}
+		i += w
+	}
+	start := i
+	for i < len(s) {
+		sp, w := isSpaceAt(s, i)
+		if sp {
+			break
+		}
+		i += w
+	}
+	return s[start:i], i
+}
+
+// containsLower reports whether strings.ToLower(s) contains the lower-case
+// ASCII word w, lowering (and allocating) only when s is not ASCII.
+func containsLower(s, w string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToLower(s), w)
+		}
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		if hasPrefixFoldASCII(s[i:], w) {
+			return true
+		}
+	}
+	return false
+}
