@@ -24,7 +24,8 @@ const prescanLimit = 1024
 
 // Decode converts an HTML body in any charset to UTF-8, choosing the
 // encoding in the WHATWG order: byte-order mark, the Content-Type header's
-// charset, a <meta> charset in the first 1024 bytes, then detection (valid
+// charset, a <meta> charset in the first 1024 bytes (else anywhere in the
+// <head>, up to 64 KiB), then detection (valid
 // UTF-8 stays UTF-8; otherwise a statistical guess). It returns the UTF-8
 // bytes and the name of the encoding it decoded from.
 func Decode(body []byte, contentType string) ([]byte, string, error) {
@@ -45,9 +46,15 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 			}
 		}
 	}
-	// 3. <meta> prescan.
-	head := body[:min(len(body), prescanLimit)]
-	if m := metaCharsetRE.FindSubmatch(head); m != nil {
+	// 3. <meta> prescan; then, beyond WHATWG's 1024 bytes, the rest of
+	// the <head>: archives and proxies inject kilobytes of scripts before
+	// the page's own <meta> (a browser re-parses when it meets the late
+	// declaration).
+	m := metaCharsetRE.FindSubmatch(body[:min(len(body), prescanLimit)])
+	if m == nil {
+		m = metaCharsetRE.FindSubmatch(headOf(body))
+	}
+	if m != nil {
 		label := strings.ToLower(string(m[1]))
 		// WHATWG: a meta claiming UTF-16 is read as UTF-8 (the bytes are
 		// ASCII-compatible or the prescan could not have matched).
@@ -78,6 +85,36 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 		}
 	}
 	return transcode(body, charmap.Windows1252, "windows-1252")
+}
+
+// lateHeadLimit bounds the search for a late <meta> charset.
+const lateHeadLimit = 64 << 10
+
+// headOf returns the document up to its </head> (or <body>), at most
+// lateHeadLimit bytes: where a <meta> charset may stand.
+func headOf(body []byte) []byte {
+	b := body[:min(len(body), lateHeadLimit)]
+	end := len(b)
+	for _, tag := range []string{"</head", "<body"} {
+		if i := indexFold(b, tag); i >= 0 && i < end {
+			end = i
+		}
+	}
+	return b[:end]
+}
+
+// indexFold is bytes.Index ignoring ASCII case in s (sep is lower case).
+func indexFold(s []byte, sep string) int {
+	for i := 0; i+len(sep) <= len(s); i++ {
+		j := 0
+		for j < len(sep) && (s[i+j]|0x20) == sep[j] {
+			j++
+		}
+		if j == len(sep) {
+			return i
+		}
+	}
+	return -1
 }
 
 // lookup resolves a charset label to an encoding, or nil when unknown.

@@ -29,6 +29,8 @@ func TestDecode(t *testing.T) {
 		{"meta charset", `<html><head><meta charset="windows-1251"></head><p>` + cyr + "</p>", "", "windows-1251", "Привет, мир"},
 		{"meta http-equiv", `<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>x</p>`, "text/html", "koi8-r", "<p>x</p>"},
 		{"stale legacy meta on utf-8 bytes", `<meta charset="gb2312"><p>促进航天技术更好惠及人民，促进航天技术</p>`, "", "utf-8", "促进航天技术"},
+		{"meta after 1 KiB of injected scripts", "<html><head><script>" + strings.Repeat("var x = 1; ", 150) + `</script><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head><p>` + cyr + "</p>", "", "windows-1251", "Привет, мир"},
+		{"charset meta in the body is not read", "<html><head><script>" + strings.Repeat("var x = 1; ", 150) + `</script></head><body><p>` + lat + `</p><meta charset="windows-1251"></body>`, "", "windows-1252", "déjà vu"},
 		{"no declaration, utf-8", "<p>naïve café</p>", "", "utf-8", "naïve café"},
 		{"no declaration, latin-1 bytes", "<p>" + lat + "</p>", "", "windows-1252", "déjà vu"},
 		{"unknown header charset falls through", "<p>plain</p>", "text/html; charset=x-bogus", "utf-8", "plain"},
