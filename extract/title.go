@@ -14,6 +14,28 @@ import (
 // title as the last resort. A trailing " | Site Name" is cut. host is the
 // page's site (article.SiteOf).
 func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
+	title := pickTitle(m, t, host)
+	site := firstNonEmpty(m.SiteName, t.Sitename)
+	if title == "" || !siteLike(title, host, site) {
+		return title
+	}
+	// The candidates named the site, not the story (a template's og:title,
+	// a logo's heading): the <title>'s headline, else the heading the
+	// story's opening shares its words with.
+	if d := titleFromDocument(m, host); d != "" && !siteLike(d, host, site) {
+		return d
+	}
+	if m.Lead != "" {
+		if lh := leadHeading(m.Headings, leadSet(m.Lead)); lh != "" && !siteLike(lh, host, site) {
+			return lh
+		}
+	}
+	return title
+}
+
+// pickTitle is chooseTitle before its check that the title does not
+// merely name the site.
+func pickTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 	site := firstNonEmpty(m.SiteName, t.Sitename)
 	og := cleanTitle(m.OGTitle)
 	if ld := cleanTitle(m.Title); m.TitleFromLD && ld != "" {
@@ -36,6 +58,14 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 		}
 
 		return cutSiteSuffix(ld, site)
+	}
+	if og != "" && len(titleWords(og)) <= 2 && !containsWords(m.DocTitle, og) {
+		// A one- or two-word social-card title the <title> does not
+		// carry is a section's label ("Press releases") on a page whose
+		// <title> names the story.
+		if d := titleFromDocument(m, host); len(titleWords(d)) >= 4 {
+			return d
+		}
 	}
 	if og != "" {
 		// A microdata headline that the social-card title begins with
@@ -412,7 +442,7 @@ func segmentHeading(title string, headings []string, host, site string) string {
 			if len(hw) < 3 || head == "" {
 				continue
 			}
-			if slices.Equal(hw, titleWords(tail)) {
+			if slices.Equal(hw, titleWords(tail)) && !siteLike(tail, host, site) {
 				return tail
 			}
 		}

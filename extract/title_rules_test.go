@@ -29,6 +29,30 @@ func TestChooseTitleHeadingRules(t *testing.T) {
 			want: "Minister Raab: new rules for family support",
 		},
 		{
+			name: "a title naming only the site gives way to the <title>'s headline",
+			m:    pageMeta{OGTitle: "International Rowing Union - IRU", SiteName: "International Rowing Union - IRU", DocTitle: "Paris 2024 - a big chance for rowing in Asia", Headings: []string{"Paris 2024 - a big chance for rowing in Asia", "Subscribe"}},
+			host: "rowing.example",
+			want: "Paris 2024 - a big chance for rowing in Asia",
+		},
+		{
+			name: "a heading that reads the site segment does not become the title",
+			m:    pageMeta{OGTitle: "Hard fronts after the lecture riot - RIVER TV ONE", SiteName: "RIVER TV ONE", Headings: []string{"RIVER TV ONE", "Hard fronts after the lecture riot"}},
+			host: "river.example",
+			want: "Hard fronts after the lecture riot",
+		},
+		{
+			name: "a one-word og:title the <title> does not carry is a section label",
+			m:    pageMeta{OGTitle: "Pressemitteilungen", DocTitle: "BDV: Artist designs the front page for every paper", SiteName: "BDV", Headings: []string{"The BDV magazine", "Goals"}},
+			host: "bdv.example",
+			want: "Artist designs the front page for every paper",
+		},
+		{
+			name: "a two-word og:title the <title> carries stays",
+			m:    pageMeta{OGTitle: "Brexit chaos", DocTitle: "Brexit chaos | Daily Example"},
+			host: "daily.example",
+			want: "Brexit chaos",
+		},
+		{
 			name: "a heading reading the title's last segments drops a section prefix",
 			m:    pageMeta{OGTitle: "Local news and reports from the district - Church treasures sold", Headings: []string{"Church treasures sold"}},
 			want: "Church treasures sold",
