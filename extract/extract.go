@@ -238,6 +238,9 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	// a credit out of such a line.
 	blocks, promo := dropPromoLines(shares, blocks)
 	a.Boilerplate = append(a.Boilerplate, promo...)
+	// Embedded social posts, the author's bio, teaser links in capitals.
+	blocks, furniture := dropFurniture(doc, shares, blocks, a.Author)
+	a.Boilerplate = append(a.Boilerplate, furniture...)
 
 	// Site boilerplate learned across pages.
 	paras := make([]string, len(blocks))
