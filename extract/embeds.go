@@ -46,7 +46,7 @@ func furnitureBoxes(doc *html.Node) []string {
 		if skipTags[n.Data] {
 			return false
 		}
-		if !isEmbed(n) && !isBioBox(n) {
+		if !isEmbed(n) && !isBioBox(n) && !isPromoBox(n) {
 			return true
 		}
 		if t := nodeText(n); t != "" && len(t) <= maxFurnitureText {
@@ -63,6 +63,18 @@ func furnitureBoxes(doc *html.Node) []string {
 func isEmbed(n *html.Node) bool {
 	for _, c := range strings.Fields(strings.ToLower(attr(n, "class"))) {
 		if embedClasses[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// isPromoBox reports whether n is a teaser card for another story set in
+// the text: its class is "promo" (a card's parts are "promo-title",
+// "promo-description" inside it).
+func isPromoBox(n *html.Node) bool {
+	for _, c := range strings.Fields(strings.ToLower(attr(n, "class"))) {
+		if c == "promo" {
 			return true
 		}
 	}

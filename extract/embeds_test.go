@@ -122,7 +122,8 @@ func TestDropFurniture(t *testing.T) {
 }
 
 // boxPage is a story whose container holds an Instagram card, a TikTok
-// card, an embedded tweet and the author's bio box, as the main-text
+// card, an embedded tweet, a teaser card for another story and the
+// author's bio box, as the main-text
 // extractor's fallbacks return such containers whole.
 const boxPage = `<html><body><div class="post-content">
 <p>The council met on Tuesday evening and voted to build the bridge that residents have asked for since the old one closed.</p>
@@ -134,6 +135,9 @@ const boxPage = `<html><body><div class="post-content">
 <blockquote class="twitter-tweet"><p lang="en">The new bridge will open in spring, and we will hold a public ceremony for every resident of the valley.</p>
 &mdash; River Town Council (@rivertown) <a href="https://twitter.com/rivertown/status/1">March 2, 2024</a></blockquote>
 <p>Residents welcomed the decision.</p>
+<div class="promo promo-small"><a href="/ferry"><h3 class="promo-title">Ferry fares rise again</h3></a>
+<p class="promo-description">The ferry operator raised fares for the third time this year, blaming fuel costs.</p></div>
+<p>The old bridge will be torn down once the new one opens.</p>
 <div class="about-the-author"><div class="name">Sam Rivera</div>
 <p>Sam Rivera has written about local government for the paper since 2009 and lives by the river with two cats.</p></div>
 </div></body></html>`
@@ -151,7 +155,8 @@ func TestDropFurnitureBoxes(t *testing.T) {
 	}
 	all := strings.Join(text, "\n")
 	for _, g := range []string{"View this post on Instagram", "A post shared by River Town Council", "@bridgefan",
-		"The first look at the planned crossing", "Sam Rivera has written about local government"} {
+		"The first look at the planned crossing", "Sam Rivera has written about local government",
+		"Ferry fares rise again", "The ferry operator raised fares"} {
 		if strings.Contains(all, g) {
 			t.Errorf("text keeps %q", g)
 		}
@@ -161,7 +166,7 @@ func TestDropFurnitureBoxes(t *testing.T) {
 	}
 	// The story stays, and so does the embedded tweet: its text is the
 	// quoted post.
-	for _, k := range []string{"The council met on Tuesday", "Work starts in May", "Residents welcomed the decision.",
+	for _, k := range []string{"The council met on Tuesday", "Work starts in May", "Residents welcomed the decision.", "The old bridge will be torn down",
 		"The new bridge will open in spring", "River Town Council (@rivertown) March 2, 2024"} {
 		if !strings.Contains(all, k) {
 			t.Errorf("text lost %q:\n%s", k, all)
