@@ -8,9 +8,10 @@ import (
 )
 
 // This file keeps page furniture that sits inside the article container
-// out of the text: embedded social-media posts, the author's bio box,
-// the byline repeated as a paragraph and all-caps teaser links to other
-// stories. What it removes goes to Article.Boilerplate.
+// out of the text: embedded social-media cards, the author's bio box,
+// teaser cards and all-caps teaser links for other stories, and the
+// byline repeated as a paragraph. What it removes goes to
+// Article.Boilerplate.
 
 // embedClasses mark the markup the social networks' embed codes produce
 // for a photo or video post: the blockquote or div that their script turns
@@ -39,14 +40,14 @@ const maxFurnitureText = 1500
 const minFurnitureKey = 8
 
 // furnitureBoxes returns the squeezed texts (see squeeze) of the page's
-// embedded social posts and author bio boxes.
+// embedded social-media cards, teaser cards and author bio boxes.
 func furnitureBoxes(doc *html.Node) []string {
 	var out []string
 	walkElements(doc, func(n *html.Node) bool {
 		if skipTags[n.Data] {
 			return false
 		}
-		if !isEmbed(n) && !isBioBox(n) && !isPromoBox(n) {
+		if !isFurnitureBox(n) {
 			return true
 		}
 		if t := nodeText(n); t != "" && len(t) <= maxFurnitureText {
@@ -58,40 +59,29 @@ func furnitureBoxes(doc *html.Node) []string {
 	return out
 }
 
-// isEmbed reports whether n is an embedded social post, by its embed
-// class.
-func isEmbed(n *html.Node) bool {
-	for _, c := range strings.Fields(strings.ToLower(attr(n, "class"))) {
-		if embedClasses[c] {
+// isFurnitureBox reports whether n is, by its class or id, an embedded
+// social-media card (embedClasses), a teaser card for another story set
+// in the text (class "promo"; its parts are "promo-title",
+// "promo-description" inside it) or an author's bio box.
+func isFurnitureBox(n *html.Node) bool {
+	cls := strings.ToLower(attr(n, "class"))
+	for _, c := range strings.Fields(cls) {
+		if embedClasses[c] || c == "promo" {
 			return true
 		}
 	}
-	return false
+	return isBioBox(cls) || isBioBox(strings.ToLower(attr(n, "id")))
 }
 
-// isPromoBox reports whether n is a teaser card for another story set in
-// the text: its class is "promo" (a card's parts are "promo-title",
-// "promo-description" inside it).
-func isPromoBox(n *html.Node) bool {
-	for _, c := range strings.Fields(strings.ToLower(attr(n, "class"))) {
-		if c == "promo" {
-			return true
-		}
+// isBioBox reports whether a lower-cased class or id names an author's
+// bio box.
+func isBioBox(v string) bool {
+	if v == "" {
+		return false
 	}
-	return false
-}
-
-// isBioBox reports whether n's class or id names an author's bio box.
-func isBioBox(n *html.Node) bool {
-	for _, key := range []string{"class", "id"} {
-		v := strings.ToLower(attr(n, key))
-		if v == "" {
-			continue
-		}
-		for _, m := range bioMarkers {
-			if strings.Contains(v, m) {
-				return true
-			}
+	for _, m := range bioMarkers {
+		if strings.Contains(v, m) {
+			return true
 		}
 	}
 	return false
@@ -112,7 +102,8 @@ func squeeze(s string) string {
 }
 
 // dropFurniture removes from the text the paragraphs that belong to an
-// embedded social post or an author bio box, the byline repeated as a paragraph, a closing "<author> is a reporter
+// embedded social-media card, a teaser card or an author bio box, the
+// byline repeated as a paragraph, a closing "<author> is a reporter
 // who covers …" bio and all-caps teaser links to other stories. It
 // returns the kept blocks and the removed texts, in order. A text made
 // only of such paragraphs is returned whole.
@@ -127,11 +118,11 @@ func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []Block, autho
 	weak := make([]bool, len(blocks))
 	for i, b := range blocks {
 		switch in := inFurniture(b.Text, boxes); {
-		case in == furnitureWeak:
-			weak[i] = true
 		case in == furnitureStrong || isBylineLine(b.Text, names) || capsLinkLine(shares, b):
 			drop[i] = true
 			n++
+		case in == furnitureWeak:
+			weak[i] = true
 		}
 	}
 	for changed := true; changed; {

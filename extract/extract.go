@@ -238,7 +238,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	// a credit out of such a line.
 	blocks, promo := dropPromoLines(shares, blocks)
 	a.Boilerplate = append(a.Boilerplate, promo...)
-	// Embedded social posts, the author's bio, teaser links in capitals.
+	// Social-media cards, teaser cards, the author's bio, the byline.
 	blocks, furniture := dropFurniture(doc, shares, blocks, a.Author)
 	a.Boilerplate = append(a.Boilerplate, furniture...)
 
