@@ -239,6 +239,9 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	// a credit out of such a line.
 	blocks, promo := dropPromoLines(shares, blocks)
 	a.Boilerplate = append(a.Boilerplate, promo...)
+	// Social-media cards, teaser cards, the author's bio, the byline.
+	blocks, furniture := dropFurniture(doc, shares, blocks, a.Author)
+	a.Boilerplate = append(a.Boilerplate, furniture...)
 
 	// Site boilerplate learned across pages.
 	paras := make([]string, len(blocks))

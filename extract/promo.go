@@ -13,7 +13,7 @@ import (
 var promoLabels = []string{
 	// English
 	"read more", "read also", "also read", "read next", "read the full story",
-	"see more", "related:", "related articles", "related stories",
+	"see more", "see also:", "related:", "related video", "related videos", "related articles", "related stories",
 	"related content", "related coverage", "related reading", "related news",
 	"related posts", "more:", "more on this", "more from", "don't miss",
 	"don’t miss", "do not miss", "you may also like", "you might also like",
