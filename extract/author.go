@@ -32,11 +32,35 @@ func startsByline(n *html.Node) bool {
 		}
 		f := strings.Fields(t)
 		w := strings.ToLower(f[0])
-		if byWords[w] {
+		if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
 			return true
 		}
 		w = strings.TrimSuffix(w, ":")
-		return authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":")
+		if authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":") {
+			return true
+		}
+		return labelledBy(f)
+	}
+	return false
+}
+
+// labelledBy reports whether words f open with byline labels, and
+// perhaps a date, that lead to a by-word ("Text von", "Ein Artikel von",
+// "Posted on May 2, 2020 by", "Verfasst von:"); the first word must be a
+// label, so running text ("Am Montag von …") does not count.
+func labelledBy(f []string) bool {
+	first := strings.ToLower(strings.Trim(f[0], ":,"))
+	if len(f) < 3 || !bylineLabels[first] || nameParticles[first] {
+		return false
+	}
+	for i := 1; i < len(f) && i <= 6; i++ {
+		w := strings.ToLower(strings.TrimRight(f[i], ":,"))
+		if byWords[w] {
+			return true
+		}
+		if !prefixOnly(f[i : i+1]) {
+			return false
+		}
 	}
 	return false
 }
@@ -117,11 +141,43 @@ func inForeignBylineContext(n *html.Node) bool {
 		case "form", "label", "textarea", "input", "select", "option", "button":
 			return true
 		}
-		if bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id")) {
+		if p.Data == "body" || p.Data == "html" {
+			// Page-wide classes describe the layout ("single-post
+			// sidebar-primary"), not a region.
+			return false
+		}
+		if (bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id"))) && !holdsHeadline(p) {
 			return true
 		}
 	}
 	return false
+}
+
+// maxHeadlineSearch bounds how many elements holdsHeadline visits.
+const maxHeadlineSearch = 4000
+
+// holdsHeadline reports whether region n contains an <h1>: a wrapper
+// named for the layout it belongs to ("content-sidebar-wrap",
+// "layout has-sidebar") that holds the article's headline is the page,
+// not a sidebar, comment thread or teaser list.
+func holdsHeadline(n *html.Node) bool {
+	seen := 0
+	var find func(c *html.Node) bool
+	find = func(c *html.Node) bool {
+		for ; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if seen++; seen > maxHeadlineSearch {
+				return false
+			}
+			if c.Data == "h1" || find(c.FirstChild) {
+				return true
+			}
+		}
+		return false
+	}
+	return find(n.FirstChild)
 }
 
 // byWords introduce the author in a byline ("by", "von", "par"…).
@@ -253,6 +309,15 @@ func cleanBylinePart(s string) string {
 		}
 		toks = toks[cut+1:]
 	}
+	// A name glued by markup to the weekday of a following date ("Jane
+	// DoeDo 9 Apr 2020") loses the weekday.
+	for i := 0; i+1 < len(toks); i++ {
+		r, _ := utf8.DecodeRuneInString(toks[i+1])
+		if m := gluedWeekdayRE.FindStringSubmatchIndex(toks[i]); m != nil && unicode.IsDigit(r) && trailingNonName[strings.ToLower(toks[i][m[2]:])] {
+			toks = append(toks[:i:i], toks[i][:m[2]])
+			break
+		}
+	}
 	// Cut at the first date, time or update note.
 	for i, t := range toks {
 		if m := gluedDayRE.FindStringSubmatchIndex(t); m != nil {
@@ -282,10 +347,34 @@ func cleanBylinePart(s string) string {
 		out = strings.Trim(out, " ()")
 	}
 	out = dropOutletSuffix(out)
-	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] {
+	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] || isAuthorLabel(strings.ReplaceAll(out, "(s)", "")) || fragmentStart(out) || licenceRE.MatchString(out) {
 		return ""
 	}
 	return out
+}
+
+// licenceRE matches licence and copyright notes, which name no writer.
+var licenceRE = regexp.MustCompile(`(?i)\b(?:attribution|licen[cs]e|lizenz|copyright|all rights reserved|creative commons)\b`)
+
+// fragmentStart reports whether s opens with a lower-case word that is
+// no name particle and goes on with capitalised words ("in Politics",
+// "deinen Freunden"): a sentence or category fragment, not a name. An
+// all-lower-case value may be a user name and is kept.
+func fragmentStart(s string) bool {
+	f := strings.Fields(s)
+	if len(f) < 2 || nameParticles[strings.ToLower(f[0])] || isCapitalised(f[0]) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(f[0])
+	if !unicode.IsLower(r) {
+		return false
+	}
+	for _, w := range f[1:] {
+		if isCapitalised(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // notNames are what author fields hold when they hold no name: form
@@ -309,6 +398,10 @@ func isRole(w string) bool {
 	}
 	return false
 }
+
+// gluedWeekdayRE finds a capitalised word glued to the end of a name
+// ("DoeMon", "MusterDo").
+var gluedWeekdayRE = regexp.MustCompile(`\p{Ll}(\p{Lu}\p{Ll}{1,8}\.?)$`)
 
 // gluedDayRE finds a day number glued to a name by markup ("Doe22.").
 var gluedDayRE = regexp.MustCompile(`\p{Ll}(\d{1,2}\.)$`)
@@ -351,7 +444,7 @@ func dropOutletSuffix(s string) string {
 }
 
 // digitRunRE finds numbers (years, counts) that no name holds.
-var digitRunRE = regexp.MustCompile(`\d{4}`)
+var digitRunRE = regexp.MustCompile(`(^|[^\pL\d])\d{4}`)
 
 // nameSplitRE splits a list of names.
 var nameSplitRE = regexp.MustCompile(`(?i)\s*(?:[,;&/]|\s(?:and|und|et|y|e|i|en|og|och)\s)\s*`)
@@ -621,7 +714,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 		}
 	}
 	if v := keep(shown); len(v) > 0 {
-		cands = append(cands, v[0])
+		cands = append(cands, plainestName(v))
 	}
 	var plain []string
 	for _, b := range textBylines {
@@ -648,4 +741,17 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	if len(weak) > 0 {
 		m.AuthorWeak = weak[0]
 	}
+}
+
+// plainestName returns the first of vals that reads as bare names (every
+// word capitalised or a particle, or a single handle), else the first:
+// an author box's bio ("Jane Doe, photographer from Hamburg") yields to
+// the plain byline further down.
+func plainestName(vals []string) string {
+	for _, v := range vals {
+		if len(strings.Fields(v)) == 1 || capitalisedNames(v) {
+			return v
+		}
+	}
+	return vals[0]
 }

@@ -1,0 +1,92 @@
+package extract
+
+import (
+	"context"
+	"testing"
+)
+
+// TestCleanBylineRules covers the byline clean-up rules one by one.
+func TestCleanBylineRules(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"handle with digits is no year", "Dezember 10, 2019 · von jdoe1984 · in Allgemein", "jdoe1984"},
+		{"a year still ends the name", "Jane Doe 2019", "Jane Doe"},
+		{"weekday glued to the name", "Jane DoeDo 9 Apr 2020", "Jane Doe"},
+		{"weekday glued, English", "Jane DoeMon 3 May 2021", "Jane Doe"},
+		{"category fragment", "in Uncategorized", ""},
+		{"sentence fragment", "deinen Hochzeitsbloggern", ""},
+		{"lower-case user name kept", "jane doe", "jane doe"},
+		{"particle first kept", "de la Cruz", "de la Cruz"},
+		{"licence note", "CC Attribution", ""},
+		{"bare plural label", "Auteur(s)", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cleanByline(tc.in); got != tc.want {
+				t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAuthorRulesOnPages runs the author rules on small whole pages.
+func TestAuthorRulesOnPages(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>
+<p>Construction is expected to begin next spring and take about three years, the mayor said after the vote in the town hall.</p>`
+	tests := []struct{ name, page, want string }{
+		{
+			name: "byline inside a layout wrapper named for its sidebar",
+			page: `<div class="content-sidebar-wrap"><article>` + body + `<p class="byline author vcard">Par Jeanne Dupont</p></article><aside class="sidebar"><span class="author">Other Writer</span></aside></div>`,
+			want: "Jeanne Dupont",
+		},
+		{
+			name: "a real sidebar's author stays foreign",
+			page: `<article>` + body + `</article><div class="sidebar-wrap"><span class="author">Other Writer</span></div>`,
+			want: "",
+		},
+		{
+			name: "author box bio yields to the plain byline",
+			page: `<div class="has-sidebar"><article>` + body + `<div class="author-box">Jane Doe, photographer from Hamburg and founder of a studio</div><span class="author vcard">Jane Doe</span></article></div>`,
+			want: "Jane Doe",
+		},
+		{
+			name: "label words before the by-word",
+			page: `<article>` + body + `<p><em>Text von Max Muster</em></p></article>`,
+			want: "Max Muster",
+		},
+		{
+			name: "article label before the by-word, date after",
+			page: `<article><div><strong>Ein Artikel von Erika Muster | 27.01.2022 - 12:45</strong></div>` + body + `</article>`,
+			want: "Erika Muster",
+		},
+		{
+			name: "posted on a date by",
+			page: `<article><div>Posted on September 21, 2020 by Jane Doe</div>` + body + `</article>`,
+			want: "Jane Doe",
+		},
+		{
+			name: "by-word with a colon",
+			page: `<article>` + body + `<p>Von: Max Muster</p></article>`,
+			want: "Max Muster",
+		},
+		{
+			name: "a sentence opening with a connector is no byline",
+			page: `<article>` + body + `<p>Und von Berlin aus Weiter Nach Hamburg</p></article>`,
+			want: "",
+		},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title></head><body>` + tc.page + `</body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
