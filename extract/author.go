@@ -270,8 +270,9 @@ var commentHeaderRE = regexp.MustCompile(`(?i)\s(says|sagt|said|sagte|dit|dice|s
 // cleanBylinePart cleans one part of a byline (see cleanByline).
 func cleanBylinePart(s string) string {
 	s = midCreditRE.ReplaceAllString(s, ", ")
+	s = shortCodeRE.ReplaceAllString(s, "")
 	toks := strings.Fields(s)
-	if len(toks) == 0 {
+	if len(toks) == 0 || pictureLabels[strings.ToLower(strings.Trim(toks[0], "(:"))] && (strings.HasSuffix(toks[0], ":") || len(toks) > 1 && toks[1] == ":") {
 		return ""
 	}
 	// A capitalised by-word close to the start ends a kicker or section
@@ -309,11 +310,23 @@ func cleanBylinePart(s string) string {
 		}
 		toks = toks[cut+1:]
 	}
-	// A name glued by markup to the weekday of a following date ("Jane
-	// DoeDo 9 Apr 2020") loses the weekday.
-	for i := 0; i+1 < len(toks); i++ {
-		r, _ := utf8.DecodeRuneInString(toks[i+1])
-		if m := gluedWeekdayRE.FindStringSubmatchIndex(toks[i]); m != nil && unicode.IsDigit(r) && trailingNonName[strings.ToLower(toks[i][m[2]:])] {
+	// A name glued by markup to what follows it loses that: the weekday
+	// of a date ("Jane DoeDo 9 Apr 2020"), a job title ("Jane
+	// DoeLifestyle Writer"), a label ("Jane DoeSource:") or a button
+	// ("Jane DoeFollow").
+	for i := 0; i < len(toks); i++ {
+		m := gluedWeekdayRE.FindStringSubmatchIndex(toks[i])
+		if m == nil {
+			continue
+		}
+		tail := toks[i][m[2]:]
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1]
+		}
+		r, _ := utf8.DecodeRuneInString(next)
+		if unicode.IsDigit(r) && trailingNonName[strings.ToLower(tail)] || isRole(next) || isRole(tail) ||
+			strings.HasSuffix(tail, ":") || gluedButtons[strings.ToLower(tail)] {
 			toks = append(toks[:i:i], toks[i][:m[2]])
 			break
 		}
@@ -346,12 +359,72 @@ func cleanBylinePart(s string) string {
 	if strings.Count(out, "(") != strings.Count(out, ")") {
 		out = strings.Trim(out, " ()")
 	}
-	out = dropOutletSuffix(out)
+	out = dropOutletSuffix(dropDescription(out))
 	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] || isAuthorLabel(strings.ReplaceAll(out, "(s)", "")) || fragmentStart(out) || licenceRE.MatchString(out) {
 		return ""
 	}
 	return out
 }
+
+// dropDescription keeps the name that opens a byline followed by a
+// description of the person ("Jane Doe, photographer from Hamburg",
+// "Jane Doe (guest post), speaker at …"): the part before the first comma
+// or parenthesis when it is two to four capitalised words and the rest
+// holds at least two lower-case words other than connectors.
+func dropDescription(s string) string {
+	i := strings.IndexAny(s, ",(")
+	if i < 0 {
+		return s
+	}
+	head := strings.TrimSpace(s[:i])
+	if n := len(strings.Fields(head)); n < 2 || n > 4 || !capitalisedNames(head) {
+		return s
+	}
+	if descriptive(s[i:]) {
+		return head
+	}
+	// "Jane Doe, Senior Staff Technologist, …": a job title after the
+	// comma.
+	if s[i] == ',' {
+		next := s[i+1:]
+		if j := strings.IndexAny(next, ",("); j >= 0 {
+			next = next[:j]
+		}
+		for _, w := range strings.Fields(next) {
+			if isRole(w) || jobTitleWords[strings.ToLower(strings.Trim(w, ".;:"))] {
+				return head
+			}
+		}
+	}
+	return s
+}
+
+// descriptive reports whether s holds at least two lower-case words other
+// than list connectors: a description, not a list of names.
+func descriptive(s string) bool {
+	lower := 0
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ",;()")
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && !listJoiners[w] {
+			lower++
+		}
+	}
+	return lower >= 2
+}
+
+// jobTitleWords are the words of job titles written after a name and a
+// comma ("Jane Doe, Senior Technologist").
+var jobTitleWords = map[string]bool{
+	"senior": true, "chief": true, "director": true, "professor": true, "manager": true, "president": true, "officer": true, "analyst": true, "fellow": true,
+	"researcher": true, "technologist": true, "founder": true, "co-founder": true, "ceo": true, "consultant": true, "lawyer": true, "attorney": true,
+	"scientist": true, "economist": true, "photographer": true, "fotograf": true, "fotografin": true, "leiter": true, "leiterin": true, "geschäftsführer": true,
+	"geschäftsführerin": true, "sprecher": true, "sprecherin": true, "pressesprecher": true, "pressesprecherin": true, "professorin": true, "directeur": true,
+	"directrice": true, "directora": true, "direttore": true, "direttrice": true, "hoogleraar": true, "redacteur": true, "correspondente": true, "corrispondente": true,
+}
+
+// listJoiners join names in a list.
+var listJoiners = map[string]bool{"and": true, "und": true, "et": true, "y": true, "e": true, "i": true, "en": true}
 
 // licenceRE matches licence and copyright notes, which name no writer.
 var licenceRE = regexp.MustCompile(`(?i)\b(?:attribution|licen[cs]e|lizenz|copyright|all rights reserved|creative commons)\b`)
@@ -377,6 +450,14 @@ func fragmentStart(s string) bool {
 	return false
 }
 
+// shortCodeRE finds a writer's initials code in parentheses after the
+// name ("Jane Doe (jd)", "Max Muster (mmu.)").
+var shortCodeRE = regexp.MustCompile(`\s*\(\p{Ll}{2,5}\.?\)`)
+
+// pictureLabels introduce picture credits ("(Image: Agency)"), which
+// name no writer.
+var pictureLabels = map[string]bool{"image": true, "images": true, "photo": true, "photos": true, "picture": true, "foto": true, "fotos": true, "bild": true, "bilder": true, "credit": true, "crédit": true, "crédits": true, "illustration": true}
+
 // notNames are what author fields hold when they hold no name: form
 // labels and placeholders.
 var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
@@ -401,7 +482,10 @@ func isRole(w string) bool {
 
 // gluedWeekdayRE finds a capitalised word glued to the end of a name
 // ("DoeMon", "MusterDo").
-var gluedWeekdayRE = regexp.MustCompile(`\p{Ll}(\p{Lu}\p{Ll}{1,8}\.?)$`)
+var gluedWeekdayRE = regexp.MustCompile(`\p{Ll}(\p{Lu}\p{Ll}{1,12}[.:]?)$`)
+
+// gluedButtons are the buttons a byline widget glues to the name.
+var gluedButtons = map[string]bool{"follow": true, "folgen": true, "suivre": true, "seguir": true, "segui": true, "volgen": true, "abonnieren": true, "subscribe": true}
 
 // gluedDayRE finds a day number glued to a name by markup ("Doe22.").
 var gluedDayRE = regexp.MustCompile(`\p{Ll}(\d{1,2}\.)$`)
@@ -444,7 +528,7 @@ func dropOutletSuffix(s string) string {
 }
 
 // digitRunRE finds numbers (years, counts) that no name holds.
-var digitRunRE = regexp.MustCompile(`(^|[^\pL\d])\d{4}`)
+var digitRunRE = regexp.MustCompile(`(^|[^\pL\d])\d{4}|\d{5}`)
 
 // nameSplitRE splits a list of names.
 var nameSplitRE = regexp.MustCompile(`(?i)\s*(?:[,;&/]|\s(?:and|und|et|y|e|i|en|og|och)\s)\s*`)
@@ -743,13 +827,13 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	}
 }
 
-// plainestName returns the first of vals that reads as bare names (every
-// word capitalised or a particle, or a single handle), else the first:
+// plainestName returns the first of vals that is not a description (see
+// descriptive), else the first:
 // an author box's bio ("Jane Doe, photographer from Hamburg") yields to
 // the plain byline further down.
 func plainestName(vals []string) string {
 	for _, v := range vals {
-		if len(strings.Fields(v)) == 1 || capitalisedNames(v) {
+		if !descriptive(v) {
 			return v
 		}
 	}

@@ -90,3 +90,54 @@ func TestAuthorRulesOnPages(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanBylineDescriptions covers descriptions and codes after names.
+func TestCleanBylineDescriptions(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Autor: Max Muster (Sponsored Post), Redner bei example.org", "Max Muster"},
+		{"Jane Doe, photographer from Hamburg and founder of a studio", "Jane Doe"},
+		{"Jane Doe (avec John Roe)", "Jane Doe (avec John Roe)"},
+		{"Jane Doe, John Roe and Max Muster", "Jane Doe, John Roe and Max Muster"},
+		{"KB3075249", ""},
+		{"user2019x", "user2019x"},
+	}
+	for _, tc := range tests {
+		if got := cleanByline(tc.in); got != tc.want {
+			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestCleanBylineJobTitles covers job titles written after a comma.
+func TestCleanBylineJobTitles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"By Jane Doe, Senior Staff Technologist, Example Speech and Technology Project", "Jane Doe"},
+		{"Max Muster, Pressesprecher der Stadt", "Max Muster"},
+		{"Jane Doe, John Roe", "Jane Doe, John Roe"},
+	}
+	for _, tc := range tests {
+		if got := cleanByline(tc.in); got != tc.want {
+			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestCleanBylineGluedAndCredits covers text glued to names by markup,
+// initials codes and picture credits.
+func TestCleanBylineGluedAndCredits(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ByJane DoeLifestyle Writer 14:00, 28 Apr 2024 | comments", "Jane Doe"},
+		{"Jane DoeFollow Coach for new work", "Jane Doe"},
+		{"Autor: Max MusterQuelle: Example", "Max Muster"},
+		{"Ronald McDonald", "Ronald McDonald"},
+		{"Jane Doe (jd)", "Jane Doe"},
+		{"Max Muster (mmu.)", "Max Muster"},
+		{"(Image: Agency Images/Stock)", ""},
+		{"Foto: Max Muster", ""},
+	}
+	for _, tc := range tests {
+		if got := cleanByline(tc.in); got != tc.want {
+			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
