@@ -30,6 +30,9 @@ func startsByline(n *html.Node) bool {
 		if t == "" {
 			continue
 		}
+		if copyrightRE.MatchString(t) && copyrightFooterRE.MatchString(t) {
+			return true
+		}
 		f := strings.Fields(t)
 		w := strings.ToLower(f[0])
 		if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
@@ -39,10 +42,23 @@ func startsByline(n *html.Node) bool {
 		if authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":") {
 			return true
 		}
-		return labelledBy(f)
+		// "Autoren Jane Doe und John Roe": a person label, no colon, and
+		// only names after it.
+		if authorLabels[w] && !ambiguousLabels[w] && len(f) >= 3 && len(f) <= 9 && capitalisedNames(strings.Join(f[1:], " ")) {
+			return true
+		}
+		return labelledBy(f) || sepByRE.MatchString(t)
 	}
 	return false
 }
+
+// ambiguousLabels are author labels that also open running text or
+// headings ("Interview with …", "Text messages …").
+var ambiguousLabels = map[string]bool{"text": true, "texte": true, "texto": true, "interview": true}
+
+// sepByRE finds a capitalised by-word after a separator inside a short
+// meta line ("Health | By Jane Doe | April 13, 2020").
+var sepByRE = regexp.MustCompile(`[|·•]\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s+\p{Lu}`)
 
 // labelledBy reports whether words f open with byline labels, and
 // perhaps a date, that lead to a by-word ("Text von", "Ein Artikel von",
@@ -220,7 +236,12 @@ var bylineStopWords = map[string]bool{
 
 // midCreditRE finds a second credit inside a byline ("… Edited by …"),
 // which separates two names.
-var midCreditRE = regexp.MustCompile(`(?i)\s+(?:edited|reviewed|illustrated|photos?|fotos?|additional reporting|reporting|mitarbeit)\s+(?:by|von|par|por)\s+`)
+var midCreditRE = regexp.MustCompile(`(?i)\s+(?:edited|reviewed|additional reporting|reporting|mitarbeit)\s+(?:by|von|par|por)\s+`)
+
+// pictureCreditRE finds a credit for pictures after the writer's ("Text
+// von Jane Doe Illustration von John Roe"); the picture credit and what
+// follows it are no author.
+var pictureCreditRE = regexp.MustCompile(`(?i)\s+(?:illustrated|illustrations?|illustriert|photos?|photographs?|photography|fotos?|fotografie|bilder|grafik|images?)(?:\s+(?:by|von|par|por|de|di)\s+|:\s*)\S.*$`)
 
 // bylineSepRE splits a byline into its parts: "von X · 18. Oktober 2019".
 var bylineSepRE = regexp.MustCompile(`\s*(?:[·|•»«]|\s[–—-]\s|\s/\s/)\s*`)
@@ -269,6 +290,7 @@ var commentHeaderRE = regexp.MustCompile(`(?i)\s(says|sagt|said|sagte|dit|dice|s
 
 // cleanBylinePart cleans one part of a byline (see cleanByline).
 func cleanBylinePart(s string) string {
+	s = pictureCreditRE.ReplaceAllString(s, "")
 	s = midCreditRE.ReplaceAllString(s, ", ")
 	s = shortCodeRE.ReplaceAllString(s, "")
 	toks := strings.Fields(s)
@@ -325,6 +347,12 @@ func cleanBylinePart(s string) string {
 			next = toks[i+1]
 		}
 		r, _ := utf8.DecodeRuneInString(next)
+		if isRole(next) && i >= 2 {
+			// "Jane Doe ExampleVoice Staff": an outlet's name before the
+			// role, not a glued name.
+			toks = toks[:i]
+			break
+		}
 		if unicode.IsDigit(r) && trailingNonName[strings.ToLower(tail)] || isRole(next) || isRole(tail) ||
 			strings.HasSuffix(tail, ":") || gluedButtons[strings.ToLower(tail)] {
 			toks = append(toks[:i:i], toks[i][:m[2]])
@@ -791,22 +819,38 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 			cands = append(cands, strings.Join(v, ", "))
 		}
 	}
-	var shown []string // cleaned byline texts, in document order
+	var shown, bios []string // cleaned byline texts, in document order
 	for _, b := range bylines {
 		if c := personPart(b, sites, base); c != "" {
-			shown = append(shown, c)
+			if len(b) > maxBylineLen {
+				// An author box's name and bio: the plain bylines
+				// come first.
+				bios = append(bios, c)
+			} else {
+				shown = append(shown, c)
+			}
 		}
 	}
+	shown = append(shown, bios...)
 	if v := keep(shown); len(v) > 0 {
 		cands = append(cands, plainestName(v))
 	}
-	var plain []string
+	var plain, owners []string
 	for _, b := range textBylines {
-		if c := cleanByline(b); c != "" && capitalisedNames(c) {
+		if copyrightRE.MatchString(b) {
+			if c := copyrightHolder(b); c != "" {
+				owners = append(owners, c)
+			}
+		} else if c := cleanByline(b); c != "" && capitalisedNames(c) {
 			plain = append(plain, c)
 		}
 	}
 	if v := keep(plain); len(v) > 0 {
+		cands = append(cands, v[0])
+	}
+	// The person a copyright line names ("© 2019 Jane Doe") wrote a
+	// personal site's pages; it counts only when nothing else names one.
+	if v := keep(owners); len(v) > 0 {
 		cands = append(cands, v[0])
 	}
 	if len(cands) > 0 {
@@ -827,6 +871,10 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	}
 }
 
+// maxBylineLen is the longest text a byline element holds; longer ones
+// are author boxes with a bio.
+const maxBylineLen = 100
+
 // plainestName returns the first of vals that is not a description (see
 // descriptive), else the first:
 // an author box's bio ("Jane Doe, photographer from Hamburg") yields to
@@ -838,4 +886,53 @@ func plainestName(vals []string) string {
 		}
 	}
 	return vals[0]
+}
+
+// copyrightRE matches a copyright line's opening: "©", "(c)",
+// "Copyright".
+var copyrightRE = regexp.MustCompile(`^\s*(?:©|\([cC]\)|(?i:copyright)\b)`)
+
+// copyrightFooterRE tells a site's copyright line (a year, a rights
+// note) from a picture credit ("© Agency").
+var copyrightFooterRE = regexp.MustCompile(`(?i)\b(?:19|20)\d\d\b|rights|rechte|droits|derechos|diritti`)
+
+// copyrightHeadRE matches what opens a copyright line before the holder:
+// the marks, "since", years and ranges, "by".
+var copyrightHeadRE = regexp.MustCompile(`(?i)^(?:\s*(?:©|\(c\)|copyright\b|since\b|seit\b|depuis\b|desde\b|by\b|von\b|par\b|por\b|\d{4}\s*[-–]?\s*(?:\d{4})?)[\s,.:]*)+`)
+
+// copyrightTailRE matches what follows the holder: a rights note and
+// the rest of the line.
+var copyrightTailRE = regexp.MustCompile(`(?i)[.,]?\s*\b(?:all rights|alle rechte|weitere rechte|tous droits|todos los derechos|design|theme|powered|hosted|impressum)\b.*$`)
+
+// orgWords mark a copyright holder as an organisation rather than a
+// person.
+var orgWords = map[string]bool{"gmbh": true, "ag": true, "e.v.": true, "ev": true, "inc": true, "inc.": true, "ltd": true, "ltd.": true, "llc": true, "kg": true, "sa": true, "s.a.": true, "sl": true, "srl": true, "bv": true, "b.v.": true, "plc": true, "co.": true, "media": true, "verlag": true, "news": true, "group": true, "gruppe": true, "press": true, "presse": true, "zeitung": true, "magazin": true, "magazine": true, "blog": true, "team": true, "redaktion": true, "online": true, "publishing": true, "company": true, "corporation": true, "stiftung": true, "foundation": true, "verband": true, "institut": true, "institute": true, "university": true, "universität": true, "forum": true, "verein": true, "club": true, "shop": true, "agentur": true, "agency": true}
+
+// articleWords open organisation names ("The Daily Planet").
+var articleWords = map[string]bool{"the": true, "der": true, "die": true, "das": true, "le": true, "la": true, "les": true, "el": true, "il": true, "de": true, "het": true}
+
+// copyrightHolder returns the person a copyright line names ("©
+// 2012-2020 Jane Doe. All rights reserved." gives "Jane Doe"): two or
+// three capitalised words, no organisation word. Anything else gives "".
+func copyrightHolder(s string) string {
+	s = collapseSpace(s)
+	if i := strings.IndexAny(s, "|•·"); i >= 0 {
+		s = s[:i]
+	}
+	s = copyrightTailRE.ReplaceAllString(copyrightHeadRE.ReplaceAllString(s, ""), "")
+	s = strings.Trim(collapseSpace(s), " .,;:-–—")
+	f := strings.Fields(s)
+	if len(f) < 2 || len(f) > 3 || !capitalisedNames(s) || strings.ContainsAny(s, "/&+") {
+		return ""
+	}
+	for _, w := range f {
+		lw := strings.ToLower(strings.Trim(w, ",;"))
+		if orgWords[lw] || nameParticles[lw] || articleWords[lw] || len(w) > 1 && strings.ToUpper(w) == w {
+			return ""
+		}
+	}
+	if !nameLike(s) {
+		return ""
+	}
+	return s
 }

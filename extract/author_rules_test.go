@@ -141,3 +141,96 @@ func TestCleanBylineGluedAndCredits(t *testing.T) {
 		}
 	}
 }
+
+// TestTextBylineForms covers plain-text bylines without byline markup.
+func TestTextBylineForms(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>`
+	tests := []struct{ name, pre, post, want string }{
+		{"picture credit after the writer", "", `<p><em>Text von Max Muster Illustration von Erika Muster</em></p>`, "Max Muster"},
+		{"plural label without a colon", "", `<p>Autoren Max Muster und Erika Muster</p>`, "Max Muster und Erika Muster"},
+		{"capitalised by-word after a separator", `<div><span>Health | By Jane Doe | April 13, 2020</span></div>`, "", "Jane Doe"},
+		{"lower-case by after a separator is running text", `<div><span>Health | by the river we sat</span></div>`, "", ""},
+		{"label then a sentence", "", `<p>Autoren Schreiben gern über Brücken und Flüsse</p>`, ""},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title></head><body><article>` + tc.pre + body + tc.post + `</article></body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
+
+// TestCopyrightHolder covers the copyright line rule.
+func TestCopyrightHolder(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"© 2019 Jane Doe", "Jane Doe"},
+		{"Copyright (c) 2012- Jane Doe. All rights reserved. Design by Templates.", "Jane Doe"},
+		{"(c) Max Muster • Weitere Rechte siehe Impressum", "Max Muster"},
+		{"© since 2010 by Max Muster", "Max Muster"},
+		{"© 2024 Example Media GmbH", ""},
+		{"© 2024 Daily Planet Publishing Company. All rights reserved.", ""},
+		{"© 2024 Example", ""},
+		{"Copyright laws protect this text in many countries", ""},
+	}
+	for _, tc := range tests {
+		if got := copyrightHolder(tc.in); got != tc.want {
+			t.Errorf("copyrightHolder(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>`
+	pages := []struct{ name, page, want string }{
+		{"copyright holder when nobody else is named", `<article>` + body + `</article><footer><p>© 2019 Jane Doe</p></footer>`, "Jane Doe"},
+		{"the byline wins over the copyright holder", `<article><p class="byline">By John Roe</p>` + body + `</article><footer><p>© 2019 Jane Doe</p></footer>`, "John Roe"},
+	}
+	ex := New(Options{})
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title></head><body>` + tc.page + `</body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
+
+// TestCopyrightHolderRefusals covers copyright lines that name no person.
+func TestCopyrightHolderRefusals(t *testing.T) {
+	for _, in := range []string{
+		"© Provided by The Daily Planet",
+		"© 2020 EXAMPLE Schweiz",
+		"© 2021 Example A/S",
+		"© 2021 The Big Example",
+		"© 2022 Deutsches Example Forum",
+	} {
+		if got := copyrightHolder(in); got != "" {
+			t.Errorf("copyrightHolder(%q) = %q, want none", in, got)
+		}
+	}
+	for in, want := range map[string]bool{"© 2019 Jane Doe": true, "© Agency Images": false, "(c) Jane Doe • Weitere Rechte siehe Impressum": true} {
+		if got := copyrightRE.MatchString(in) && copyrightFooterRE.MatchString(in); got != want {
+			t.Errorf("copyright footer %q = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// TestBylineGlueOutletRole covers an outlet name glued to a role.
+func TestBylineGlueOutletRole(t *testing.T) {
+	if got := cleanByline("By Jane Doe ExampleVoice Staff"); got != "Jane Doe" {
+		t.Errorf("got %q", got)
+	}
+}
