@@ -248,7 +248,7 @@ var bylineSepRE = regexp.MustCompile(`\s*(?:[·|•»«]|\s[–—-]\s|\s/\s/)\s
 
 var (
 	urlTokenRE = regexp.MustCompile(`(?i)\S*(?:https?://|www\.)\S*`)
-	emailRE    = regexp.MustCompile(`\S+@\S+\.\S+`)
+	emailRE    = regexp.MustCompile(`\S+(?:@|\[at\]|\(at\))\S+\.\S+`)
 	handleRE   = regexp.MustCompile(`(^|\s)@\w+`)
 	// gluedByRE separates a label glued to the name by markup:
 	// "Veröffentlicht vonChris Jung", "AuthorAndreas Kalt".
@@ -538,14 +538,18 @@ func isCapitalised(s string) bool {
 }
 
 // dropOutletSuffix removes an agency or outlet abbreviation after the
-// name: "Jane Doe, AP" becomes "Jane Doe". All-capital bylines keep it.
+// name: "Jane Doe, AP" and "Jane Doe/AP" become "Jane Doe". All-capital
+// bylines keep it, and so does a desk code before the slash ("jd/AP").
 func dropOutletSuffix(s string) string {
-	i := strings.LastIndex(s, ",")
+	i := strings.LastIndexAny(s, ",/")
 	if i < 0 {
 		return s
 	}
 	head, tail := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
 	if head == "" || strings.ToUpper(head) == head || strings.ContainsRune(tail, ' ') {
+		return s
+	}
+	if s[i] == '/' && (len(strings.Fields(head)) < 2 || !capitalisedNames(head) || strings.ContainsAny(head, ",/")) {
 		return s
 	}
 	n := utf8.RuneCountInString(tail)
@@ -785,7 +789,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	keep := func(names []string) []string {
 		var out []string
 		for _, n := range names {
-			if isSiteAuthor(n, sites, base) {
+			if isSiteAuthor(n, sites, base) || genericAccount(n) {
 				weak = append(weak, n)
 			} else {
 				out = append(out, n)
@@ -799,7 +803,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	// other than the publication.
 	person := false
 	for _, n := range m.ldNames {
-		if !m.ldOrgs[n] && !isSiteAuthor(n, sites, base) {
+		if !m.ldOrgs[n] && !isSiteAuthor(n, sites, base) && !genericAccount(n) {
 			person = true
 		}
 	}
@@ -854,7 +858,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 		cands = append(cands, v[0])
 	}
 	if len(cands) > 0 {
-		m.Author = cands[0]
+		m.Author = fullerName(cands[0], append(append([]string{}, shown...), plain...))
 		// A handle-like value ("janedoe") is shown as the byline spells it.
 		if !strings.ContainsAny(m.Author, " ,") {
 			key := alnumLower(m.Author)
@@ -935,4 +939,37 @@ func copyrightHolder(s string) string {
 		return ""
 	}
 	return s
+}
+
+// genericAccounts are the CMS account names and desk words an author
+// field holds when it names no person.
+var genericAccounts = map[string]bool{"admin": true, "administrator": true, "wordpressadmin": true, "wpadmin": true, "siteadmin": true, "webmaster": true, "webadmin": true, "root": true, "user": true, "guest": true, "gast": true, "redaktion": true, "redaction": true, "rédaction": true, "redazione": true, "redacción": true, "redactie": true, "newsroom": true, "editorial": true, "editorialteam": true, "editorialstaff": true}
+
+// genericAccount reports whether author is a CMS account or desk word
+// rather than a person ("admin", "Redaktion").
+func genericAccount(author string) bool {
+	return genericAccounts[alnumLower(author)]
+}
+
+// fullerName returns the full name a byline gives for author when author
+// is a first name alone ("Jane", with "Jane Doe" in the author box);
+// otherwise author.
+func fullerName(author string, vals []string) string {
+	if strings.ContainsAny(author, " ,") {
+		return author
+	}
+	for _, v := range vals {
+		f := strings.Fields(v)
+		if len(f) > 2 && strings.EqualFold(f[0], f[1]) {
+			// "Jane Jane Doe": a short name glued to the full one.
+			f = f[1:]
+		}
+		if len(f) < 2 || len(f) > 3 || !strings.EqualFold(f[0], author) {
+			continue
+		}
+		if full := strings.Join(f, " "); capitalisedNames(full) && !descriptive(full) && !strings.ContainsAny(full, ",()") {
+			return full
+		}
+	}
+	return author
 }

@@ -234,3 +234,53 @@ func TestBylineGlueOutletRole(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestAuthorAccountsAndSuffixes covers generic accounts, first names,
+// obfuscated e-mail addresses and agency codes after a slash.
+func TestAuthorAccountsAndSuffixes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Jane Doe/AP", "Jane Doe"},
+		{"Jane Doe/AB-C", "Jane Doe"},
+		{"jd/AP", "jd/AP"},
+		{"jane[at]example.org", ""},
+	} {
+		if got := cleanByline(tc.in); got != tc.want {
+			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		author string
+		vals   []string
+		want   string
+	}{
+		{"Jane", []string{"Jane", "Jane Jane Doe"}, "Jane Doe"},
+		{"Jane", []string{"Janet Doe"}, "Jane"},
+		{"Jane Doe", []string{"Jane Doe Smith"}, "Jane Doe"},
+	} {
+		if got := fullerName(tc.author, tc.vals); got != tc.want {
+			t.Errorf("fullerName(%q, %q) = %q, want %q", tc.author, tc.vals, got, tc.want)
+		}
+	}
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>`
+	pages := []struct{ name, head, page, want string }{
+		{"a CMS account yields to the byline", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","name":"admin"}}</script>`,
+			`<article><p>Von Max Muster</p>` + body + `</article>`, "Max Muster"},
+		{"a CMS account alone is kept", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","name":"admin"}}</script>`,
+			`<article>` + body + `</article>`, "admin"},
+	}
+	ex := New(Options{})
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title>` + tc.head + `</head><body>` + tc.page + `</body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
