@@ -22,6 +22,9 @@ var textBylineTags = map[string]bool{"dt": true, "th": true, "p": true, "span": 
 // startsByline reports whether n's own first text begins with a by-word
 // or an author label ("By", "Von", "Autor:").
 func startsByline(n *html.Node) bool {
+	if signatureBlock(n) {
+		return true
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.TextNode {
 			continue
@@ -858,7 +861,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 		cands = append(cands, v[0])
 	}
 	if len(cands) > 0 {
-		m.Author = fullerName(cands[0], append(append([]string{}, shown...), plain...))
+		m.Author = cands[0]
 		// A handle-like value ("janedoe") is shown as the byline spells it.
 		if !strings.ContainsAny(m.Author, " ,") {
 			key := alnumLower(m.Author)
@@ -951,25 +954,87 @@ func genericAccount(author string) bool {
 	return genericAccounts[alnumLower(author)]
 }
 
-// fullerName returns the full name a byline gives for author when author
-// is a first name alone ("Jane", with "Jane Doe" in the author box);
-// otherwise author.
-func fullerName(author string, vals []string) string {
-	if strings.ContainsAny(author, " ,") {
-		return author
+
+// signatureBlock reports whether n is a writer's signature closing the
+// story: a paragraph holding only a name of two or three capitalised
+// words, set in emphasis or right-aligned, that follows the article's
+// running text and is followed by nothing longer than footnotes.
+func signatureBlock(n *html.Node) bool {
+	if n.Data != "p" || !signatureStyled(n) {
+		return false
 	}
-	for _, v := range vals {
-		f := strings.Fields(v)
-		if len(f) > 2 && strings.EqualFold(f[0], f[1]) {
-			// "Jane Jane Doe": a short name glued to the full one.
-			f = f[1:]
+	t := nodeText(n)
+	f := strings.Fields(t)
+	if len(f) < 2 || len(f) > 3 || !capitalisedNames(t) || !nameLike(t) || strings.ContainsAny(t, "0123456789:,;!?()|") {
+		return false
+	}
+	for _, w := range f {
+		lw := strings.ToLower(strings.Trim(w, "."))
+		if nameParticles[lw] || signatureStopWords[lw] || nounSuffixRE.MatchString(lw) {
+			return false
 		}
-		if len(f) < 2 || len(f) > 3 || !strings.EqualFold(f[0], author) {
+	}
+	// Running text just before it.
+	long := false
+	seen := 0
+	for p := n.PrevSibling; p != nil && seen < 3 && !long; p = p.PrevSibling {
+		if p.Type != html.ElementNode {
 			continue
 		}
-		if full := strings.Join(f, " "); capitalisedNames(full) && !descriptive(full) && !strings.ContainsAny(full, ",()") {
-			return full
+		pt := nodeText(p)
+		if pt == "" {
+			continue
+		}
+		seen++
+		long = len(pt) >= 150
+	}
+	if !long {
+		return false
+	}
+	// Nothing but footnotes after it.
+	for q := n.NextSibling; q != nil; q = q.NextSibling {
+		if q.Type != html.ElementNode {
+			continue
+		}
+		if qt := nodeText(q); len(qt) >= 100 && !footnoteRE.MatchString(qt) {
+			return false
 		}
 	}
-	return author
+	return true
+}
+
+// signatureStyled reports whether paragraph n is right-aligned or holds
+// its text in one emphasis element (<p><b><i>Jane Doe</i></b></p>).
+func signatureStyled(n *html.Node) bool {
+	if strings.EqualFold(attr(n, "align"), "right") || strings.Contains(strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", ""), "text-align:right") {
+		return true
+	}
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type == html.ElementNode && only == nil:
+			only = c
+		default:
+			return false
+		}
+	}
+	return only != nil && (only.Data == "em" || only.Data == "strong" || only.Data == "b" || only.Data == "i")
+}
+
+// footnoteRE matches the opening of a footnote ("(1)", "[2]", "3)", "*").
+var footnoteRE = regexp.MustCompile(`^\s*(?:\(\d+\)|\[\d+\]|\d+\)|\*)`)
+
+// nounSuffixRE matches the endings of abstract nouns that short headings
+// ("Weitere Informationen", "Conclusion") use and names do not.
+var nounSuffixRE = regexp.MustCompile(`(?:ungen|ung|heit|keit|schaft|ionen|tion|sion|tät|ismus|ment|ness|ity|ités|ité)$`)
+
+// signatureStopWords are heading and label words that close articles
+// without naming anyone.
+var signatureStopWords = map[string]bool{
+	"weitere": true, "mehr": true, "links": true, "quellen": true, "quelle": true, "fazit": true, "hinweis": true, "kontakt": true, "anzeige": true, "werbung": true,
+	"related": true, "more": true, "sources": true, "source": true, "notes": true, "contact": true, "share": true, "teilen": true, "tags": true, "comments": true,
+	"kommentare": true, "advertisement": true, "newsletter": true, "read": true, "lesen": true, "sie": true, "auch": true, "the": true, "end": true, "ende": true,
+	"top": true, "zurück": true, "back": true, "home": true, "lire": true, "aussi": true, "voir": true, "leer": true, "más": true, "leggi": true, "anche": true,
+	"lees": true, "ook": true, "meer": true, "und": true, "and": true, "oder": true, "or": true, "für": true, "for": true, "mit": true, "with": true, "über": true, "about": true,
 }

@@ -235,8 +235,7 @@ func TestBylineGlueOutletRole(t *testing.T) {
 	}
 }
 
-// TestAuthorAccountsAndSuffixes covers generic accounts, first names,
-// obfuscated e-mail addresses and agency codes after a slash.
+// TestAuthorAccountsAndSuffixes covers generic accounts, obfuscated e-mail addresses and agency codes after a slash.
 func TestAuthorAccountsAndSuffixes(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Jane Doe/AP", "Jane Doe"},
@@ -246,19 +245,6 @@ func TestAuthorAccountsAndSuffixes(t *testing.T) {
 	} {
 		if got := cleanByline(tc.in); got != tc.want {
 			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	for _, tc := range []struct {
-		author string
-		vals   []string
-		want   string
-	}{
-		{"Jane", []string{"Jane", "Jane Jane Doe"}, "Jane Doe"},
-		{"Jane", []string{"Janet Doe"}, "Jane"},
-		{"Jane Doe", []string{"Jane Doe Smith"}, "Jane Doe"},
-	} {
-		if got := fullerName(tc.author, tc.vals); got != tc.want {
-			t.Errorf("fullerName(%q, %q) = %q, want %q", tc.author, tc.vals, got, tc.want)
 		}
 	}
 	const body = `<h1>Council votes on the new bridge</h1>
@@ -274,6 +260,32 @@ func TestAuthorAccountsAndSuffixes(t *testing.T) {
 	for _, tc := range pages {
 		t.Run(tc.name, func(t *testing.T) {
 			page := `<html><head><title>Council votes</title>` + tc.head + `</head><body>` + tc.page + `</body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
+
+// TestSignatureLine covers a writer's name closing the story.
+func TestSignatureLine(t *testing.T) {
+	const text = `<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town into two camps that rarely spoke to each other.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks, and about the trees that would have to go.</p>`
+	tests := []struct{ name, tail, want string }{
+		{"bold italic name after the text", `<p><b><i>Max Muster</i></b></p>`, "Max Muster"},
+		{"right-aligned name before footnotes", `<p align="right"><em><font>Jeanne Dupont</font></em></p><p>(1) These figures come from the council's own report on traffic in the region over the last ten years, as published in spring.</p>`, "Jeanne Dupont"},
+		{"a closing heading is no signature", `<p><strong>Weitere Informationen</strong></p>`, ""},
+		{"a subheading followed by more text is no signature", `<p><strong>Max Muster</strong></p>` + text, ""},
+		{"a plain paragraph is no signature", `<p>Max Muster</p>`, ""},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title></head><body><article><h1>Council votes on the new bridge</h1>` + text + tc.tail + `</article></body></html>`
 			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
 			if err != nil {
 				t.Fatal(err)
