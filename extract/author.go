@@ -954,7 +954,6 @@ func genericAccount(author string) bool {
 	return genericAccounts[alnumLower(author)]
 }
 
-
 // signatureBlock reports whether n is a writer's signature closing the
 // story: a paragraph holding only a name of two or three capitalised
 // words, set in emphasis or right-aligned, that follows the article's
