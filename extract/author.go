@@ -549,6 +549,9 @@ func dropOutletSuffix(s string) string {
 		return s
 	}
 	head, tail := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+	if s[i] == ',' && placeOrOutlet(head, tail) {
+		return head
+	}
 	if head == "" || strings.ToUpper(head) == head || strings.ContainsRune(tail, ' ') {
 		return s
 	}
@@ -560,6 +563,27 @@ func dropOutletSuffix(s string) string {
 		return s
 	}
 	return head
+}
+
+// placeOrOutlet reports whether tail, written after a comma behind the
+// name head, is the place the writer files from or the outlet ("Jane
+// Doe, Frankfurt", "Jane Doe, EXAMPLE TV"): head is the only name, of
+// two or three capitalised words, and tail one capitalised word or up to
+// three words in capitals.
+func placeOrOutlet(head, tail string) bool {
+	hf, tf := strings.Fields(head), strings.Fields(tail)
+	if len(hf) < 2 || len(hf) > 3 || strings.ContainsAny(head, ",;&/") || !capitalisedNames(head) || strings.ToUpper(head) == head || len(tf) == 0 {
+		return false
+	}
+	for _, w := range hf {
+		if listJoiners[w] {
+			return false
+		}
+	}
+	if len(tf) == 1 {
+		return isCapitalised(tail) && utf8.RuneCountInString(tail) > 2
+	}
+	return len(tf) <= 3 && strings.ToUpper(tail) == tail && strings.ToLower(tail) != tail
 }
 
 // digitRunRE finds numbers (years, counts) that no name holds.

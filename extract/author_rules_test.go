@@ -296,3 +296,18 @@ func TestSignatureLine(t *testing.T) {
 		})
 	}
 }
+
+// TestBylinePlaceOrOutlet covers a place or outlet after the name.
+func TestBylinePlaceOrOutlet(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Von Erika Muster, Frankfurt", "Erika Muster"},
+		{"von Max Muster, EXAMPLE TV", "Max Muster"},
+		{"Jane Doe, John Roe", "Jane Doe, John Roe"},
+		{"Doe, Jane", "Doe, Jane"},
+		{"Jane Doe und John Roe, Berlin", "Jane Doe und John Roe, Berlin"},
+	} {
+		if got := cleanByline(tc.in); got != tc.want {
+			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
