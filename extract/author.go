@@ -50,10 +50,14 @@ func startsByline(n *html.Node) bool {
 		if authorLabels[w] && !ambiguousLabels[w] && len(f) >= 3 && len(f) <= 9 && capitalisedNames(strings.Join(f[1:], " ")) {
 			return true
 		}
-		return labelledBy(f) || sepByRE.MatchString(t)
+		return labelledBy(f) || sepByRE.MatchString(t) || datedNameLine(t)
 	}
 	return false
 }
+
+// colonLabels name the writer only when a colon follows ("Redaktion:
+// Jane Doe"); alone they name a desk.
+var colonLabels = map[string]bool{"redaktion": true, "redaction": true, "rédaction": true, "redazione": true, "redacción": true, "reporter": true, "reportage": true, "recherche": true, "bericht": true}
 
 // ambiguousLabels are author labels that also open running text or
 // headings ("Interview with …", "Text messages …").
@@ -324,7 +328,7 @@ func cleanBylinePart(s string) string {
 			if i > 0 && !prefixOnly(toks[:i]) {
 				break
 			}
-			if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt]) ||
+			if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt] || colonLabels[lt]) ||
 				i == 0 && authorLabels[lt] && len(toks) > 1 && isCapitalised(toks[1]) && !byWords[strings.ToLower(toks[1])] {
 				cut = i
 				break
@@ -414,9 +418,9 @@ func dropDescription(s string) string {
 	if descriptive(s[i:]) {
 		return head
 	}
-	// "Jane Doe, Senior Staff Technologist, …": a job title after the
-	// comma.
-	if s[i] == ',' {
+	// "Jane Doe, Senior Staff Technologist, …", "Jane Doe (Spokesperson
+	// of …)": a job title after the comma or in parentheses.
+	{
 		next := s[i+1:]
 		if j := strings.IndexAny(next, ",("); j >= 0 {
 			next = next[:j]
@@ -986,16 +990,8 @@ func signatureBlock(n *html.Node) bool {
 	if n.Data != "p" || !signatureStyled(n) {
 		return false
 	}
-	t := nodeText(n)
-	f := strings.Fields(t)
-	if len(f) < 2 || len(f) > 3 || !capitalisedNames(t) || !nameLike(t) || strings.ContainsAny(t, "0123456789:,;!?()|") {
+	if !plainPersonName(nodeText(n)) {
 		return false
-	}
-	for _, w := range f {
-		lw := strings.ToLower(strings.Trim(w, "."))
-		if nameParticles[lw] || signatureStopWords[lw] || nounSuffixRE.MatchString(lw) {
-			return false
-		}
 	}
 	// Running text just before it.
 	long := false
@@ -1024,6 +1020,50 @@ func signatureBlock(n *html.Node) bool {
 		}
 	}
 	return true
+}
+
+// plainPersonName reports whether t is nothing but a person's name of
+// two or three capitalised words: no digits or punctuation, no heading
+// words or abstract nouns ("Weitere Informationen").
+func plainPersonName(t string) bool {
+	f := strings.Fields(t)
+	if len(f) < 2 || len(f) > 3 || !capitalisedNames(t) || !nameLike(t) || strings.ContainsAny(t, "0123456789:,;!?()|/") {
+		return false
+	}
+	for _, w := range f {
+		lw := strings.ToLower(strings.Trim(w, "."))
+		if nameParticles[lw] || signatureStopWords[lw] || nounSuffixRE.MatchString(lw) || strings.ToUpper(w) == w {
+			return false
+		}
+	}
+	return true
+}
+
+// datedNameLine reports whether t is a meta line that opens with a date
+// and names a person after a separator ("04.02.2022 | 13:10 Uhr | Jane
+// Doe", "25.10.2022 - Jane Doe", "05.02.2020 - Redaktion: Jane Doe").
+func datedNameLine(t string) bool {
+	if len(t) > 80 {
+		return false
+	}
+	parts := bylineSepRE.Split(collapseSpace(t), -1)
+	if len(parts) < 2 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(parts[0]); !unicode.IsDigit(r) {
+		return false
+	}
+	if _, ok := visibleDate(parts[0]); !ok {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if i := strings.Index(last, ": "); i > 0 && (bylineLabels[strings.ToLower(last[:i])] || colonLabels[strings.ToLower(last[:i])]) {
+		last = last[i+2:]
+	}
+	if i := strings.Index(last, " ("); i > 0 {
+		last = last[:i]
+	}
+	return plainPersonName(last)
 }
 
 // signatureStyled reports whether paragraph n is right-aligned or holds

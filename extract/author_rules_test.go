@@ -311,3 +311,31 @@ func TestBylinePlaceOrOutlet(t *testing.T) {
 		}
 	}
 }
+
+// TestDatedNameLine covers meta lines of a date and a name.
+func TestDatedNameLine(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"04.02.2022 | 13:10 Uhr | Erika Muster", true},
+		{"25.10.2022 - Max Muster", true},
+		{"05.02.2020 - Redaktion: Max Muster (Pressesprecher des Vereins)", true},
+		{"25.10.2022 - Weitere Informationen", false},
+		{"25.10.2022 - Politik", false},
+		{"Max Muster - 25.10.2022", false},
+		{"12 Tipps - Max Muster", false},
+	} {
+		if got := datedNameLine(tc.in); got != tc.want {
+			t.Errorf("datedNameLine(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"05.02.2020 - Redaktion: Max Muster (Pressesprecher des Vereins)", "Max Muster"},
+		{"04.02.2022 | 13:10 Uhr | Erika Muster", "Erika Muster"},
+	} {
+		if got := cleanByline(tc.in); got != tc.want {
+			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
