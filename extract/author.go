@@ -22,21 +22,68 @@ var textBylineTags = map[string]bool{"dt": true, "th": true, "p": true, "span": 
 // startsByline reports whether n's own first text begins with a by-word
 // or an author label ("By", "Von", "Autor:").
 func startsByline(n *html.Node) bool {
+	if signatureBlock(n) {
+		return true
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.TextNode {
 			continue
 		}
-		f0, next := nextField(c.Data, 0)
-		if f0 == "" {
+		t := strings.TrimSpace(c.Data)
+		if t == "" {
 			continue
 		}
-		f1, _ := nextField(c.Data, next)
-		w := strings.ToLower(f0)
-		if byWords[w] {
+		if copyrightRE.MatchString(t) && copyrightFooterRE.MatchString(t) {
+			return true
+		}
+		f := strings.Fields(t)
+		w := strings.ToLower(f[0])
+		if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
 			return true
 		}
 		w = strings.TrimSuffix(w, ":")
-		return authorLabels[w] && (strings.HasSuffix(f0, ":") || f1 == "" || f1 == ":")
+		if authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":") {
+			return true
+		}
+		// "Autoren Jane Doe und John Roe": a person label, no colon, and
+		// only names after it.
+		if authorLabels[w] && !ambiguousLabels[w] && len(f) >= 3 && len(f) <= 9 && capitalisedNames(strings.Join(f[1:], " ")) {
+			return true
+		}
+		return labelledBy(f) || sepByRE.MatchString(t) || datedNameLine(t)
+	}
+	return false
+}
+
+// colonLabels name the writer only when a colon follows ("Redaktion:
+// Jane Doe"); alone they name a desk.
+var colonLabels = map[string]bool{"redaktion": true, "redaction": true, "rédaction": true, "redazione": true, "redacción": true, "reporter": true, "reportage": true, "recherche": true, "bericht": true}
+
+// ambiguousLabels are author labels that also open running text or
+// headings ("Interview with …", "Text messages …").
+var ambiguousLabels = map[string]bool{"text": true, "texte": true, "texto": true, "interview": true}
+
+// sepByRE finds a capitalised by-word after a separator inside a short
+// meta line ("Health | By Jane Doe | April 13, 2020").
+var sepByRE = regexp.MustCompile(`[|·•]\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s+\p{Lu}`)
+
+// labelledBy reports whether words f open with byline labels, and
+// perhaps a date, that lead to a by-word ("Text von", "Ein Artikel von",
+// "Posted on May 2, 2020 by", "Verfasst von:"); the first word must be a
+// label, so running text ("Am Montag von …") does not count.
+func labelledBy(f []string) bool {
+	first := strings.ToLower(strings.Trim(f[0], ":,"))
+	if len(f) < 3 || !bylineLabels[first] || nameParticles[first] {
+		return false
+	}
+	for i := 1; i < len(f) && i <= 6; i++ {
+		w := strings.ToLower(strings.TrimRight(f[i], ":,"))
+		if byWords[w] {
+			return true
+		}
+		if !prefixOnly(f[i : i+1]) {
+			return false
+		}
 	}
 	return false
 }
@@ -117,11 +164,43 @@ func inForeignBylineContext(n *html.Node) bool {
 		case "form", "label", "textarea", "input", "select", "option", "button":
 			return true
 		}
-		if bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id")) {
+		if p.Data == "body" || p.Data == "html" {
+			// Page-wide classes describe the layout ("single-post
+			// sidebar-primary"), not a region.
+			return false
+		}
+		if (bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id"))) && !holdsHeadline(p) {
 			return true
 		}
 	}
 	return false
+}
+
+// maxHeadlineSearch bounds how many elements holdsHeadline visits.
+const maxHeadlineSearch = 4000
+
+// holdsHeadline reports whether region n contains an <h1>: a wrapper
+// named for the layout it belongs to ("content-sidebar-wrap",
+// "layout has-sidebar") that holds the article's headline is the page,
+// not a sidebar, comment thread or teaser list.
+func holdsHeadline(n *html.Node) bool {
+	seen := 0
+	var find func(c *html.Node) bool
+	find = func(c *html.Node) bool {
+		for ; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if seen++; seen > maxHeadlineSearch {
+				return false
+			}
+			if c.Data == "h1" || find(c.FirstChild) {
+				return true
+			}
+		}
+		return false
+	}
+	return find(n.FirstChild)
 }
 
 // byWords introduce the author in a byline ("by", "von", "par"…).
@@ -164,14 +243,19 @@ var bylineStopWords = map[string]bool{
 
 // midCreditRE finds a second credit inside a byline ("… Edited by …"),
 // which separates two names.
-var midCreditRE = regexp.MustCompile(`(?i)\s+(?:edited|reviewed|illustrated|photos?|fotos?|additional reporting|reporting|mitarbeit)\s+(?:by|von|par|por)\s+`)
+var midCreditRE = regexp.MustCompile(`(?i)\s+(?:edited|reviewed|additional reporting|reporting|mitarbeit)\s+(?:by|von|par|por)\s+`)
+
+// pictureCreditRE finds a credit for pictures after the writer's ("Text
+// von Jane Doe Illustration von John Roe"); the picture credit and what
+// follows it are no author.
+var pictureCreditRE = regexp.MustCompile(`(?i)\s+(?:illustrated|illustrations?|illustriert|photos?|photographs?|photography|fotos?|fotografie|bilder|grafik|images?)(?:\s+(?:by|von|par|por|de|di)\s+|:\s*)\S.*$`)
 
 // bylineSepRE splits a byline into its parts: "von X · 18. Oktober 2019".
 var bylineSepRE = regexp.MustCompile(`\s*(?:[·|•»«]|\s[–—-]\s|\s/\s/)\s*`)
 
 var (
 	urlTokenRE = regexp.MustCompile(`(?i)\S*(?:https?://|www\.)\S*`)
-	emailRE    = regexp.MustCompile(`\S+@\S+\.\S+`)
+	emailRE    = regexp.MustCompile(`\S+(?:@|\[at\]|\(at\))\S+\.\S+`)
 	handleRE   = regexp.MustCompile(`(^|\s)@\w+`)
 	// gluedByRE separates a label glued to the name by markup:
 	// "Veröffentlicht vonChris Jung", "AuthorAndreas Kalt".
@@ -213,9 +297,11 @@ var commentHeaderRE = regexp.MustCompile(`(?i)\s(says|sagt|said|sagte|dit|dice|s
 
 // cleanBylinePart cleans one part of a byline (see cleanByline).
 func cleanBylinePart(s string) string {
+	s = pictureCreditRE.ReplaceAllString(s, "")
 	s = midCreditRE.ReplaceAllString(s, ", ")
+	s = shortCodeRE.ReplaceAllString(s, "")
 	toks := strings.Fields(s)
-	if len(toks) == 0 {
+	if len(toks) == 0 || pictureLabels[strings.ToLower(strings.Trim(toks[0], "(:"))] && (strings.HasSuffix(toks[0], ":") || len(toks) > 1 && toks[1] == ":") {
 		return ""
 	}
 	// A capitalised by-word close to the start ends a kicker or section
@@ -242,7 +328,7 @@ func cleanBylinePart(s string) string {
 			if i > 0 && !prefixOnly(toks[:i]) {
 				break
 			}
-			if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt]) ||
+			if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt] || colonLabels[lt]) ||
 				i == 0 && authorLabels[lt] && len(toks) > 1 && isCapitalised(toks[1]) && !byWords[strings.ToLower(toks[1])] {
 				cut = i
 				break
@@ -252,6 +338,33 @@ func cleanBylinePart(s string) string {
 			break
 		}
 		toks = toks[cut+1:]
+	}
+	// A name glued by markup to what follows it loses that: the weekday
+	// of a date ("Jane DoeDo 9 Apr 2020"), a job title ("Jane
+	// DoeLifestyle Writer"), a label ("Jane DoeSource:") or a button
+	// ("Jane DoeFollow").
+	for i := 0; i < len(toks); i++ {
+		m := gluedWeekdayRE.FindStringSubmatchIndex(toks[i])
+		if m == nil {
+			continue
+		}
+		tail := toks[i][m[2]:]
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1]
+		}
+		r, _ := utf8.DecodeRuneInString(next)
+		if isRole(next) && i >= 2 {
+			// "Jane Doe ExampleVoice Staff": an outlet's name before the
+			// role, not a glued name.
+			toks = toks[:i]
+			break
+		}
+		if unicode.IsDigit(r) && trailingNonName[strings.ToLower(tail)] || isRole(next) || isRole(tail) ||
+			strings.HasSuffix(tail, ":") || gluedButtons[strings.ToLower(tail)] {
+			toks = append(toks[:i:i], toks[i][:m[2]])
+			break
+		}
 	}
 	// Cut at the first date, time or update note.
 	for i, t := range toks {
@@ -281,12 +394,104 @@ func cleanBylinePart(s string) string {
 	if strings.Count(out, "(") != strings.Count(out, ")") {
 		out = strings.Trim(out, " ()")
 	}
-	out = dropOutletSuffix(out)
-	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] {
+	out = dropOutletSuffix(dropDescription(out))
+	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] || isAuthorLabel(strings.ReplaceAll(out, "(s)", "")) || fragmentStart(out) || licenceRE.MatchString(out) {
 		return ""
 	}
 	return out
 }
+
+// dropDescription keeps the name that opens a byline followed by a
+// description of the person ("Jane Doe, photographer from Hamburg",
+// "Jane Doe (guest post), speaker at …"): the part before the first comma
+// or parenthesis when it is two to four capitalised words and the rest
+// holds at least two lower-case words other than connectors.
+func dropDescription(s string) string {
+	i := strings.IndexAny(s, ",(")
+	if i < 0 {
+		return s
+	}
+	head := strings.TrimSpace(s[:i])
+	if n := len(strings.Fields(head)); n < 2 || n > 4 || !capitalisedNames(head) {
+		return s
+	}
+	if descriptive(s[i:]) {
+		return head
+	}
+	// "Jane Doe, Senior Staff Technologist, …", "Jane Doe (Spokesperson
+	// of …)": a job title after the comma or in parentheses.
+	{
+		next := s[i+1:]
+		if j := strings.IndexAny(next, ",("); j >= 0 {
+			next = next[:j]
+		}
+		for _, w := range strings.Fields(next) {
+			if isRole(w) || jobTitleWords[strings.ToLower(strings.Trim(w, ".;:"))] {
+				return head
+			}
+		}
+	}
+	return s
+}
+
+// descriptive reports whether s holds at least two lower-case words other
+// than list connectors: a description, not a list of names.
+func descriptive(s string) bool {
+	lower := 0
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ",;()")
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && !listJoiners[w] {
+			lower++
+		}
+	}
+	return lower >= 2
+}
+
+// jobTitleWords are the words of job titles written after a name and a
+// comma ("Jane Doe, Senior Technologist").
+var jobTitleWords = map[string]bool{
+	"senior": true, "chief": true, "director": true, "professor": true, "manager": true, "president": true, "officer": true, "analyst": true, "fellow": true,
+	"researcher": true, "technologist": true, "founder": true, "co-founder": true, "ceo": true, "consultant": true, "lawyer": true, "attorney": true,
+	"scientist": true, "economist": true, "photographer": true, "fotograf": true, "fotografin": true, "leiter": true, "leiterin": true, "geschäftsführer": true,
+	"geschäftsführerin": true, "sprecher": true, "sprecherin": true, "pressesprecher": true, "pressesprecherin": true, "professorin": true, "directeur": true,
+	"directrice": true, "directora": true, "direttore": true, "direttrice": true, "hoogleraar": true, "redacteur": true, "correspondente": true, "corrispondente": true,
+}
+
+// listJoiners join names in a list.
+var listJoiners = map[string]bool{"and": true, "und": true, "et": true, "y": true, "e": true, "i": true, "en": true}
+
+// licenceRE matches licence and copyright notes, which name no writer.
+var licenceRE = regexp.MustCompile(`(?i)\b(?:attribution|licen[cs]e|lizenz|copyright|all rights reserved|creative commons)\b`)
+
+// fragmentStart reports whether s opens with a lower-case word that is
+// no name particle and goes on with capitalised words ("in Politics",
+// "deinen Freunden"): a sentence or category fragment, not a name. An
+// all-lower-case value may be a user name and is kept.
+func fragmentStart(s string) bool {
+	f := strings.Fields(s)
+	if len(f) < 2 || nameParticles[strings.ToLower(f[0])] || isCapitalised(f[0]) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(f[0])
+	if !unicode.IsLower(r) {
+		return false
+	}
+	for _, w := range f[1:] {
+		if isCapitalised(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortCodeRE finds a writer's initials code in parentheses after the
+// name ("Jane Doe (jd)", "Max Muster (mmu.)").
+var shortCodeRE = regexp.MustCompile(`\s*\(\p{Ll}{2,5}\.?\)`)
+
+// pictureLabels introduce picture credits ("(Image: Agency)"), which
+// name no writer.
+var pictureLabels = map[string]bool{"image": true, "images": true, "photo": true, "photos": true, "picture": true, "foto": true, "fotos": true, "bild": true, "bilder": true, "credit": true, "crédit": true, "crédits": true, "illustration": true}
 
 // notNames are what author fields hold when they hold no name: form
 // labels and placeholders.
@@ -309,6 +514,13 @@ func isRole(w string) bool {
 	}
 	return false
 }
+
+// gluedWeekdayRE finds a capitalised word glued to the end of a name
+// ("DoeMon", "MusterDo").
+var gluedWeekdayRE = regexp.MustCompile(`\p{Ll}(\p{Lu}\p{Ll}{1,12}[.:]?)$`)
+
+// gluedButtons are the buttons a byline widget glues to the name.
+var gluedButtons = map[string]bool{"follow": true, "folgen": true, "suivre": true, "seguir": true, "segui": true, "volgen": true, "abonnieren": true, "subscribe": true}
 
 // gluedDayRE finds a day number glued to a name by markup ("Doe22.").
 var gluedDayRE = regexp.MustCompile(`\p{Ll}(\d{1,2}\.)$`)
@@ -333,14 +545,21 @@ func isCapitalised(s string) bool {
 }
 
 // dropOutletSuffix removes an agency or outlet abbreviation after the
-// name: "Jane Doe, AP" becomes "Jane Doe". All-capital bylines keep it.
+// name: "Jane Doe, AP" and "Jane Doe/AP" become "Jane Doe". All-capital
+// bylines keep it, and so does a desk code before the slash ("jd/AP").
 func dropOutletSuffix(s string) string {
-	i := strings.LastIndex(s, ",")
+	i := strings.LastIndexAny(s, ",/")
 	if i < 0 {
 		return s
 	}
 	head, tail := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+	if s[i] == ',' && placeOrOutlet(head, tail) {
+		return head
+	}
 	if head == "" || strings.ToUpper(head) == head || strings.ContainsRune(tail, ' ') {
+		return s
+	}
+	if s[i] == '/' && (len(strings.Fields(head)) < 2 || !capitalisedNames(head) || strings.ContainsAny(head, ",/")) {
 		return s
 	}
 	n := utf8.RuneCountInString(tail)
@@ -350,8 +569,29 @@ func dropOutletSuffix(s string) string {
 	return head
 }
 
+// placeOrOutlet reports whether tail, written after a comma behind the
+// name head, is the place the writer files from or the outlet ("Jane
+// Doe, Frankfurt", "Jane Doe, EXAMPLE TV"): head is the only name, of
+// two or three capitalised words, and tail one capitalised word or up to
+// three words in capitals.
+func placeOrOutlet(head, tail string) bool {
+	hf, tf := strings.Fields(head), strings.Fields(tail)
+	if len(hf) < 2 || len(hf) > 3 || strings.ContainsAny(head, ",;&/") || !capitalisedNames(head) || strings.ToUpper(head) == head || len(tf) == 0 {
+		return false
+	}
+	for _, w := range hf {
+		if listJoiners[w] {
+			return false
+		}
+	}
+	if len(tf) == 1 {
+		return isCapitalised(tail) && utf8.RuneCountInString(tail) > 2
+	}
+	return len(tf) <= 3 && strings.ToUpper(tail) == tail && strings.ToLower(tail) != tail
+}
+
 // digitRunRE finds numbers (years, counts) that no name holds.
-var digitRunRE = regexp.MustCompile(`\d{4}`)
+var digitRunRE = regexp.MustCompile(`(^|[^\pL\d])\d{4}|\d{5}`)
 
 // nameSplitRE splits a list of names.
 var nameSplitRE = regexp.MustCompile(`(?i)\s*(?:[,;&/]|\s(?:and|und|et|y|e|i|en|og|och)\s)\s*`)
@@ -580,7 +820,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	keep := func(names []string) []string {
 		var out []string
 		for _, n := range names {
-			if isSiteAuthor(n, sites, base) {
+			if isSiteAuthor(n, sites, base) || genericAccount(n) {
 				weak = append(weak, n)
 			} else {
 				out = append(out, n)
@@ -594,7 +834,7 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	// other than the publication.
 	person := false
 	for _, n := range m.ldNames {
-		if !m.ldOrgs[n] && !isSiteAuthor(n, sites, base) {
+		if !m.ldOrgs[n] && !isSiteAuthor(n, sites, base) && !genericAccount(n) {
 			person = true
 		}
 	}
@@ -614,22 +854,38 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 			cands = append(cands, strings.Join(v, ", "))
 		}
 	}
-	var shown []string // cleaned byline texts, in document order
+	var shown, bios []string // cleaned byline texts, in document order
 	for _, b := range bylines {
 		if c := personPart(b, sites, base); c != "" {
-			shown = append(shown, c)
+			if len(b) > maxBylineLen {
+				// An author box's name and bio: the plain bylines
+				// come first.
+				bios = append(bios, c)
+			} else {
+				shown = append(shown, c)
+			}
 		}
 	}
+	shown = append(shown, bios...)
 	if v := keep(shown); len(v) > 0 {
-		cands = append(cands, v[0])
+		cands = append(cands, plainestName(v))
 	}
-	var plain []string
+	var plain, owners []string
 	for _, b := range textBylines {
-		if c := cleanByline(b); c != "" && capitalisedNames(c) {
+		if copyrightRE.MatchString(b) {
+			if c := copyrightHolder(b); c != "" {
+				owners = append(owners, c)
+			}
+		} else if c := cleanByline(b); c != "" && capitalisedNames(c) {
 			plain = append(plain, c)
 		}
 	}
 	if v := keep(plain); len(v) > 0 {
+		cands = append(cands, v[0])
+	}
+	// The person a copyright line names ("© 2019 Jane Doe") wrote a
+	// personal site's pages; it counts only when nothing else names one.
+	if v := keep(owners); len(v) > 0 {
 		cands = append(cands, v[0])
 	}
 	if len(cands) > 0 {
@@ -648,4 +904,200 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 	if len(weak) > 0 {
 		m.AuthorWeak = weak[0]
 	}
+}
+
+// maxBylineLen is the longest text a byline element holds; longer ones
+// are author boxes with a bio.
+const maxBylineLen = 100
+
+// plainestName returns the first of vals that is not a description (see
+// descriptive), else the first:
+// an author box's bio ("Jane Doe, photographer from Hamburg") yields to
+// the plain byline further down.
+func plainestName(vals []string) string {
+	for _, v := range vals {
+		if !descriptive(v) {
+			return v
+		}
+	}
+	return vals[0]
+}
+
+// copyrightRE matches a copyright line's opening: "©", "(c)",
+// "Copyright".
+var copyrightRE = regexp.MustCompile(`^\s*(?:©|\([cC]\)|(?i:copyright)\b)`)
+
+// copyrightFooterRE tells a site's copyright line (a year, a rights
+// note) from a picture credit ("© Agency").
+var copyrightFooterRE = regexp.MustCompile(`(?i)\b(?:19|20)\d\d\b|rights|rechte|droits|derechos|diritti`)
+
+// copyrightHeadRE matches what opens a copyright line before the holder:
+// the marks, "since", years and ranges, "by".
+var copyrightHeadRE = regexp.MustCompile(`(?i)^(?:\s*(?:©|\(c\)|copyright\b|since\b|seit\b|depuis\b|desde\b|by\b|von\b|par\b|por\b|\d{4}\s*[-–]?\s*(?:\d{4})?)[\s,.:]*)+`)
+
+// copyrightTailRE matches what follows the holder: a rights note and
+// the rest of the line.
+var copyrightTailRE = regexp.MustCompile(`(?i)[.,]?\s*\b(?:all rights|alle rechte|weitere rechte|tous droits|todos los derechos|design|theme|powered|hosted|impressum)\b.*$`)
+
+// orgWords mark a copyright holder as an organisation rather than a
+// person.
+var orgWords = map[string]bool{"gmbh": true, "ag": true, "e.v.": true, "ev": true, "inc": true, "inc.": true, "ltd": true, "ltd.": true, "llc": true, "kg": true, "sa": true, "s.a.": true, "sl": true, "srl": true, "bv": true, "b.v.": true, "plc": true, "co.": true, "media": true, "verlag": true, "news": true, "group": true, "gruppe": true, "press": true, "presse": true, "zeitung": true, "magazin": true, "magazine": true, "blog": true, "team": true, "redaktion": true, "online": true, "publishing": true, "company": true, "corporation": true, "stiftung": true, "foundation": true, "verband": true, "institut": true, "institute": true, "university": true, "universität": true, "forum": true, "verein": true, "club": true, "shop": true, "agentur": true, "agency": true}
+
+// articleWords open organisation names ("The Daily Planet").
+var articleWords = map[string]bool{"the": true, "der": true, "die": true, "das": true, "le": true, "la": true, "les": true, "el": true, "il": true, "de": true, "het": true}
+
+// copyrightHolder returns the person a copyright line names ("©
+// 2012-2020 Jane Doe. All rights reserved." gives "Jane Doe"): two or
+// three capitalised words, no organisation word. Anything else gives "".
+func copyrightHolder(s string) string {
+	s = collapseSpace(s)
+	if i := strings.IndexAny(s, "|•·"); i >= 0 {
+		s = s[:i]
+	}
+	s = copyrightTailRE.ReplaceAllString(copyrightHeadRE.ReplaceAllString(s, ""), "")
+	s = strings.Trim(collapseSpace(s), " .,;:-–—")
+	f := strings.Fields(s)
+	if len(f) < 2 || len(f) > 3 || !capitalisedNames(s) || strings.ContainsAny(s, "/&+") {
+		return ""
+	}
+	for _, w := range f {
+		lw := strings.ToLower(strings.Trim(w, ",;"))
+		if orgWords[lw] || nameParticles[lw] || articleWords[lw] || len(w) > 1 && strings.ToUpper(w) == w {
+			return ""
+		}
+	}
+	if !nameLike(s) {
+		return ""
+	}
+	return s
+}
+
+// genericAccounts are the CMS account names and desk words an author
+// field holds when it names no person.
+var genericAccounts = map[string]bool{"admin": true, "administrator": true, "wordpressadmin": true, "wpadmin": true, "siteadmin": true, "webmaster": true, "webadmin": true, "root": true, "user": true, "guest": true, "gast": true, "redaktion": true, "redaction": true, "rédaction": true, "redazione": true, "redacción": true, "redactie": true, "newsroom": true, "editorial": true, "editorialteam": true, "editorialstaff": true}
+
+// genericAccount reports whether author is a CMS account or desk word
+// rather than a person ("admin", "Redaktion").
+func genericAccount(author string) bool {
+	return genericAccounts[alnumLower(author)]
+}
+
+// signatureBlock reports whether n is a writer's signature closing the
+// story: a paragraph holding only a name of two or three capitalised
+// words, set in emphasis or right-aligned, that follows the article's
+// running text and is followed by nothing longer than footnotes.
+func signatureBlock(n *html.Node) bool {
+	if n.Data != "p" || !signatureStyled(n) {
+		return false
+	}
+	if !plainPersonName(nodeText(n)) {
+		return false
+	}
+	// Running text just before it.
+	long := false
+	seen := 0
+	for p := n.PrevSibling; p != nil && seen < 3 && !long; p = p.PrevSibling {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		pt := nodeText(p)
+		if pt == "" {
+			continue
+		}
+		seen++
+		long = len(pt) >= 150
+	}
+	if !long {
+		return false
+	}
+	// Nothing but footnotes after it.
+	for q := n.NextSibling; q != nil; q = q.NextSibling {
+		if q.Type != html.ElementNode {
+			continue
+		}
+		if qt := nodeText(q); len(qt) >= 100 && !footnoteRE.MatchString(qt) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainPersonName reports whether t is nothing but a person's name of
+// two or three capitalised words: no digits or punctuation, no heading
+// words or abstract nouns ("Weitere Informationen").
+func plainPersonName(t string) bool {
+	f := strings.Fields(t)
+	if len(f) < 2 || len(f) > 3 || !capitalisedNames(t) || !nameLike(t) || strings.ContainsAny(t, "0123456789:,;!?()|/") {
+		return false
+	}
+	for _, w := range f {
+		lw := strings.ToLower(strings.Trim(w, "."))
+		if nameParticles[lw] || signatureStopWords[lw] || nounSuffixRE.MatchString(lw) || strings.ToUpper(w) == w {
+			return false
+		}
+	}
+	return true
+}
+
+// datedNameLine reports whether t is a meta line that opens with a date
+// and names a person after a separator ("04.02.2022 | 13:10 Uhr | Jane
+// Doe", "25.10.2022 - Jane Doe", "05.02.2020 - Redaktion: Jane Doe").
+func datedNameLine(t string) bool {
+	if len(t) > 80 {
+		return false
+	}
+	parts := bylineSepRE.Split(collapseSpace(t), -1)
+	if len(parts) < 2 {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(parts[0]); !unicode.IsDigit(r) {
+		return false
+	}
+	if _, ok := visibleDate(parts[0]); !ok {
+		return false
+	}
+	last := parts[len(parts)-1]
+	if i := strings.Index(last, ": "); i > 0 && (bylineLabels[strings.ToLower(last[:i])] || colonLabels[strings.ToLower(last[:i])]) {
+		last = last[i+2:]
+	}
+	if i := strings.Index(last, " ("); i > 0 {
+		last = last[:i]
+	}
+	return plainPersonName(last)
+}
+
+// signatureStyled reports whether paragraph n is right-aligned or holds
+// its text in one emphasis element (<p><b><i>Jane Doe</i></b></p>).
+func signatureStyled(n *html.Node) bool {
+	if strings.EqualFold(attr(n, "align"), "right") || strings.Contains(strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", ""), "text-align:right") {
+		return true
+	}
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type == html.ElementNode && only == nil:
+			only = c
+		default:
+			return false
+		}
+	}
+	return only != nil && (only.Data == "em" || only.Data == "strong" || only.Data == "b" || only.Data == "i")
+}
+
+// footnoteRE matches the opening of a footnote ("(1)", "[2]", "3)", "*").
+var footnoteRE = regexp.MustCompile(`^\s*(?:\(\d+\)|\[\d+\]|\d+\)|\*)`)
+
+// nounSuffixRE matches the endings of abstract nouns that short headings
+// ("Weitere Informationen", "Conclusion") use and names do not.
+var nounSuffixRE = regexp.MustCompile(`(?:ungen|ung|heit|keit|schaft|ionen|tion|sion|tät|ismus|ment|ness|ity|ités|ité)$`)
+
+// signatureStopWords are heading and label words that close articles
+// without naming anyone.
+var signatureStopWords = map[string]bool{
+	"weitere": true, "mehr": true, "links": true, "quellen": true, "quelle": true, "fazit": true, "hinweis": true, "kontakt": true, "anzeige": true, "werbung": true,
+	"related": true, "more": true, "sources": true, "source": true, "notes": true, "contact": true, "share": true, "teilen": true, "tags": true, "comments": true,
+	"kommentare": true, "advertisement": true, "newsletter": true, "read": true, "lesen": true, "sie": true, "auch": true, "the": true, "end": true, "ende": true,
+	"top": true, "zurück": true, "back": true, "home": true, "lire": true, "aussi": true, "voir": true, "leer": true, "más": true, "leggi": true, "anche": true,
+	"lees": true, "ook": true, "meer": true, "und": true, "and": true, "oder": true, "or": true, "für": true, "for": true, "mit": true, "with": true, "über": true, "about": true,
 }
