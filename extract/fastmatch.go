@@ -194,27 +194,6 @@ func collapsedPrefix(buf []byte, s string, max int) []byte {
 	return buf[:max]
 }
 
-// nextField returns the first white-space-separated field of s[i:] (as
-// strings.Fields splits) and the index after it; "" when there is none.
-func nextField(s string, i int) (string, int) {
-	for i < len(s) {
-		sp, w := isSpaceAt(s, i)
-		if !sp {
-			break
-		}
-		i += w
-	}
-	start := i
-	for i < len(s) {
-		sp, w := isSpaceAt(s, i)
-		if sp {
-			break
-		}
-		i += w
-	}
-	return s[start:i], i
-}
-
 // containsLower reports whether strings.ToLower(s) contains the lower-case
 // ASCII word w, lowering (and allocating) only when s is not ASCII.
 func containsLower(s, w string) bool {
