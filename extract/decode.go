@@ -32,7 +32,9 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 	// 1. Byte-order mark.
 	switch {
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
-		return body[3:], "utf-8", nil
+		// A BOM does not make the rest valid: stray bytes become U+FFFD,
+		// as a UTF-8 decoder makes them.
+		return bytes.ToValidUTF8(body[3:], []byte("\uFFFD")), "utf-8", nil
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
 		return transcode(body, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be")
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):

@@ -24,6 +24,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{"utf-8 bom", "\xef\xbb\xbf<p>héllo</p>", "text/html; charset=iso-8859-1", "utf-8", "<p>héllo</p>"},
 		{"utf-16le bom", u16, "", "utf-16le", "héllo"},
+		{"utf-8 bom before invalid bytes", "\xef\xbb\xbf<p>caf\x9c</p>", "", "utf-8", "<p>caf\uFFFD</p>"},
 		{"header charset", "<p>" + lat + "</p>", "text/html; charset=ISO-8859-1", "windows-1252", "crème brûlée"},
 		{"header beats meta", `<meta charset="utf-8"><p>` + cyr + "</p>", "text/html; charset=windows-1251", "windows-1251", "Привет"},
 		{"meta charset", `<html><head><meta charset="windows-1251"></head><p>` + cyr + "</p>", "", "windows-1251", "Привет, мир"},
