@@ -149,15 +149,7 @@ func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []Block, autho
 	if n == 0 || n == len(blocks) {
 		return blocks, nil
 	}
-	kept = make([]Block, 0, len(blocks)-n)
-	for i, b := range blocks {
-		if drop[i] {
-			removed = append(removed, b.Text)
-		} else {
-			kept = append(kept, b)
-		}
-	}
-	return kept, removed
+	return splitDropped(blocks, drop, n)
 }
 
 // How a paragraph lies in the furniture boxes: not at all, as a short

@@ -179,7 +179,14 @@ func dropPromoLines(shares *linkShareTable, blocks []Block) (kept []Block, remov
 	if n == 0 || n == len(blocks) {
 		return blocks, nil
 	}
+	return splitDropped(blocks, drop, n)
+}
+
+// splitDropped returns the blocks not marked in drop, and the texts of
+// the n that are (for Article.Boilerplate).
+func splitDropped(blocks []Block, drop []bool, n int) (kept []Block, removed []string) {
 	kept = make([]Block, 0, len(blocks)-n)
+	removed = make([]string, 0, n)
 	for i, b := range blocks {
 		if drop[i] {
 			removed = append(removed, b.Text)
