@@ -76,18 +76,8 @@ func TestAuthorRulesOnPages(t *testing.T) {
 			want: "",
 		},
 	}
-	ex := New(Options{})
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			page := `<html><head><title>Council votes</title></head><body>` + tc.page + `</body></html>`
-			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Article.Author != tc.want {
-				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
-			}
-		})
+		checkAuthor(t, tc.name, "", tc.page, tc.want)
 	}
 }
 
@@ -193,18 +183,8 @@ func TestCopyrightHolder(t *testing.T) {
 		{"copyright holder when nobody else is named", `<article>` + body + `</article><footer><p>© 2019 Jane Doe</p></footer>`, "Jane Doe"},
 		{"the byline wins over the copyright holder", `<article><p class="byline">By John Roe</p>` + body + `</article><footer><p>© 2019 Jane Doe</p></footer>`, "John Roe"},
 	}
-	ex := New(Options{})
 	for _, tc := range pages {
-		t.Run(tc.name, func(t *testing.T) {
-			page := `<html><head><title>Council votes</title></head><body>` + tc.page + `</body></html>`
-			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Article.Author != tc.want {
-				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
-			}
-		})
+		checkAuthor(t, tc.name, "", tc.page, tc.want)
 	}
 }
 
@@ -256,18 +236,8 @@ func TestAuthorAccountsAndSuffixes(t *testing.T) {
 		{"a CMS account alone is kept", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","name":"admin"}}</script>`,
 			`<article>` + body + `</article>`, "admin"},
 	}
-	ex := New(Options{})
 	for _, tc := range pages {
-		t.Run(tc.name, func(t *testing.T) {
-			page := `<html><head><title>Council votes</title>` + tc.head + `</head><body>` + tc.page + `</body></html>`
-			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Article.Author != tc.want {
-				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
-			}
-		})
+		checkAuthor(t, tc.name, tc.head, tc.page, tc.want)
 	}
 }
 
@@ -338,4 +308,20 @@ func TestDatedNameLine(t *testing.T) {
 			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// checkAuthor extracts a page made of head markup and body markup and
+// checks its author, as subtest name.
+func checkAuthor(t *testing.T, name, head, body, want string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		page := `<html><head><title>Council votes</title>` + head + `</head><body>` + body + `</body></html>`
+		res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Article.Author != want {
+			t.Errorf("Author = %q, want %q", res.Article.Author, want)
+		}
+	})
 }
