@@ -25,7 +25,10 @@ const (
 // labelled dateline, else go-htmldate's search of the page; then the
 // evidence of the other dates on the page and of the URL decides the zone
 // it is shown in (and so its calendar day).
-func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
+//
+// A page that states no publication date but a last change ("Last
+// updated: 13 July 2020") has that date reported as modified instead.
+func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modified time.Time) {
 	if m.Canonical != "" {
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
@@ -49,12 +52,24 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 		t, from, zoned = m.Dateline, dateFromText, false
 	}
 	if t.IsZero() {
-		t, from, zoned = guessDate(doc, pageURL), dateFromText, false
+		g, changed := guessDate(doc, pageURL)
+		if changed {
+			return time.Time{}, g
+		}
+		t, from, zoned = g, dateFromText, false
 	}
 	if t.IsZero() {
-		return t
+		return t, time.Time{}
 	}
 	t = localZone(t, zoned, m.DateValues)
+	if _, off := t.Zone(); off == 0 && !hasPrinted && from != dateFromText && !m.Dateline.IsZero() {
+		// No date under the headline, but a dateline elsewhere names
+		// the publisher's day: the UTC stamp is shown on it.
+		day := time.Date(m.Dateline.Year(), m.Dateline.Month(), m.Dateline.Day(), 0, 0, 0, 0, time.UTC)
+		if c, ok := onDay(t, day); ok && !dateOnly(t) {
+			t = c
+		}
+	}
 	if _, off := t.Zone(); off == 0 && hasPrinted && from != dateFromText {
 		// A UTC timestamp hours off the date and time printed under the
 		// headline: the CMS dropped the local zone the publisher dated it
@@ -69,7 +84,14 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) time.Time {
 	if day, ok := urlDate(pageURL); ok {
 		t = agreeWithURL(t, from, day)
 	}
-	return t
+	return t, time.Time{}
+}
+
+// dateOnly reports whether t is a bare date (midnight UTC), which no
+// zone should move.
+func dateOnly(t time.Time) bool {
+	u := t.UTC()
+	return u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0
 }
 
 // leadDateRE splits a story's opening dateline ("29.11.2022 – …",
@@ -144,13 +166,39 @@ func printedZone(t, printed time.Time) (time.Time, bool) {
 // guessDate is the last resort when the markup states no publication
 // date: go-htmldate's extensive search of the page (URL, visible
 // datelines, free text), asked for the original rather than the latest
-// date. It returns the zero time when nothing plausible is found.
-func guessDate(doc *html.Node, pageURL string) time.Time {
+// date. It returns the zero time when nothing plausible is found, and
+// changed when the text around the date shows it is the last change.
+func guessDate(doc *html.Node, pageURL string) (t time.Time, changed bool) {
 	r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, URL: pageURL})
-	if err != nil || linkDate(r.SrcString) {
-		return time.Time{}
+	if err != nil || linkDate(r.SrcString) || notPublication(r.SrcString, r.DateTime) {
+		return time.Time{}, false
 	}
-	return r.DateTime
+	src := r.SrcString
+	return r.DateTime, lastChangeRE.MatchString(src) && !createdRE.MatchString(src) && pubLabelRE.FindStringIndex(src) == nil
+}
+
+var (
+	// copyrightNoticeRE matches a copyright notice, whose years ("© 1996–2020")
+	// are not a publication date.
+	copyrightNoticeRE = regexp.MustCompile(`(?i)©|&copy;|\bcopyright\b`)
+	// versionStampRE matches an asset's version stamp in a URL
+	// ("style.css?v=2022-06-15"), or an attribute's value.
+	versionStampRE = regexp.MustCompile(`(?i)\?v(?:er(?:sion)?)?=|^=`)
+	// lastChangeRE and createdRE tell a last-change note ("This page was
+	// last modified on …") from a creation note beside it ("Created … -
+	// Last Modified: …").
+	lastChangeRE = regexp.MustCompile(`(?i)\b(?:last[ -](?:modified|updated|edited|changed)|zuletzt (?:geändert|aktualisiert|bearbeitet)|letzte änderung|dernière mise à jour|última actualización)`)
+	createdRE    = regexp.MustCompile(`(?i)\b(?:created|erstellt|posted|written)\b`)
+)
+
+// notPublication reports whether go-htmldate's date t, read from the
+// text src, is not a date of the page: a copyright notice's bare year
+// (read as 1 January) or an asset's version stamp.
+func notPublication(src string, t time.Time) bool {
+	if versionStampRE.MatchString(src) {
+		return true
+	}
+	return copyrightNoticeRE.MatchString(src) && t.Month() == time.January && t.Day() == 1
 }
 
 // linkDate reports whether go-htmldate read its date from a link's
@@ -512,7 +560,11 @@ func labelBefore(n *html.Node) string {
 				return strings.TrimSpace(p.Data)
 			}
 			if p.Type == html.ElementNode {
-				if t, ok := shortText(p, 40); ok {
+				t, ok := shortText(p, 40)
+				if ok && t == "" {
+					continue // an empty element (an icon, a bare <time>)
+				}
+				if ok {
 					return t
 				}
 				return ""
@@ -680,6 +732,14 @@ func headlineDate(doc *html.Node, title string) []time.Time {
 				continue
 			}
 			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
+				if modLabelRE.MatchString(text) && pubLabelRE.FindStringIndex(text) == nil {
+					// "Updated May 6, 2019": the last change, not the
+					// publication; a publication date may follow.
+					if seen += len(text); seen > maxText {
+						return false
+					}
+					continue
+				}
 				if r := visibleDates(text); len(r) > 0 {
 					found = r
 					return false

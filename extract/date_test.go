@@ -38,6 +38,8 @@ func TestHeadlineDate(t *testing.T) {
 		{"a link to another page is skipped", `<h1>Bridge vote</h1><a href="/archive">Archive 05.05.2019</a>` + para, "Bridge vote", ""},
 		{"a heading naming the title on a page without <h1>", `<div class="top"><h2>Bridge vote passes</h2><span>12.03.2021</span></div>` + para, "Bridge vote passes - Town Post", "2021-03-12"},
 		{"no headline", `<p>20.12.2022</p>` + para, "Bridge vote", ""},
+		{"an update line is passed over for the publication date", `<h1>Bridge vote</h1><div class="time-info"><span>Updated May 6, 2019</span></div><p>Published March 3, 2019</p>` + para, "Bridge vote", "2019-03-03"},
+		{"an update line alone gives no date", `<h1>Bridge vote</h1><ul><li>Updated 20:49, 5 Aug 2024</li></ul>` + para, "Bridge vote", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -247,6 +249,24 @@ func TestPublishedDate(t *testing.T) {
 			want: "2022-06-10T08:00:00Z",
 		},
 		{
+			name: "UTC stamp shown on the day of a dateline away from the headline",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2022-05-04T00:25:56Z">`, `<div class="com-date">3 de mayo de 2022</div>`),
+			want: "2022-05-03T23:25:56-01:00",
+		},
+		{
+			name: "a date-only stamp is not moved by a dateline",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2022-05-04">`, `<div class="com-date">3 de mayo de 2022</div>`),
+			want: "2022-05-04T00:00:00Z",
+		},
+		{
+			name: "a date after an empty element under a last-change label is no dateline",
+			url:  "https://news.example/bridge-vote",
+			html: datePage(`<meta property="article:published_time" content="2024-08-04T13:23:00Z">`, `<ul class="time-info"><li><span>Updated</span><time class="date-updated" datetime="2024-08-05T19:49:50Z"></time><span class="time-container">20:49, 5 Aug 2024</span></li></ul>`),
+			want: "2024-08-04T13:23:00Z",
+		},
+		{
 			name: "date printed under the headline beats a comment's <time> days away",
 			url:  "https://news.example/bridge-vote",
 			html: headlinePage(`<div><span>By Anna Berg</span> | <span>March 14, 2021</span></div>`, `<section id="comments"><time datetime="2021-04-02T10:00:00">2 April 2021</time> Nice piece</section>`),
@@ -445,5 +465,45 @@ func TestShortText(t *testing.T) {
 		if ok && got != nodeText(div) {
 			t.Errorf("shortText %q differs from nodeText %q", got, nodeText(div))
 		}
+	}
+}
+
+// TestGuessedDate covers the last resort, go-htmldate's search of a page
+// whose markup states no date: what it finds in a copyright notice or an
+// asset's version stamp is refused, and a last-change note is reported as
+// the modified date, not the publication.
+func TestGuessedDate(t *testing.T) {
+	tests := []struct {
+		name, head, body    string
+		published, modified string // bare dates, "" for none
+	}{
+		{"copyright year", "", `<footer><p>© 2016 Town Post. All rights reserved.</p></footer>`, "", ""},
+		{"copyright range", "", `<footer><p>Copyright 1998-2022 Town Post Media</p></footer>`, "", ""},
+		{"full date in a copyright line", "", `<footer><p>Copyright © 19.12.2019 - 12:14 h by Town Post GmbH</p></footer>`, "2019-12-19", ""},
+		{"stylesheet version stamp", `<link rel="stylesheet" href="/css/site.css?v=2022-06-15">`, "", "", ""},
+		{"last-change note", "", `<footer><p>This page was last modified on 4 November 2020, at 19:23.</p></footer>`, "", "2020-11-04"},
+		{"creation note beside a last-change note", "", `<footer><p>bridge.html - Created 2004-10-03 2:20pm - Last Modified: 2004-10-03 2:20pm</p></footer>`, "2004-10-03", ""},
+	}
+	ex := New(Options{})
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := strings.Replace(datePage(tc.head, ""), "</article>", "</article>"+tc.body, 1)
+			res, err := ex.Extract(context.Background(), Input{URL: "https://news.example/bridge-vote", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := day(res.Article.Published); got != tc.published {
+				t.Errorf("Published = %q, want %q", got, tc.published)
+			}
+			if got := day(res.Article.Modified); got != tc.modified {
+				t.Errorf("Modified = %q, want %q", got, tc.modified)
+			}
+		})
 	}
 }

@@ -183,8 +183,12 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(tmeta.Author))
 	}
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
-	a.Published = publishedDate(doc, meta, in.URL)
+	var changed time.Time
+	a.Published, changed = publishedDate(doc, meta, in.URL)
 	a.Modified = meta.Modified
+	if a.Modified.IsZero() {
+		a.Modified = changed
+	}
 
 	blocks = expandSiblings(doc, blocks)
 
