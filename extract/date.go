@@ -487,10 +487,25 @@ func dateline(n *html.Node) (time.Time, bool) {
 // are not the article: comments, replies, lists of related stories.
 var otherItemsRE = regexp.MustCompile(`(?i)comment|reply|related|teaser|recommend|popular|trending|widget`)
 
+// commentsRE matches the class or id of a comment thread or one comment.
+var commentsRE = regexp.MustCompile(`(?i)comment|repl(?:y|ies)`)
+
+// inComments reports whether n lies in a comment thread (by its own or
+// an ancestor's class or id; the <body>'s, which states a page setting
+// such as WordPress's "comments-open", does not count).
+func inComments(n *html.Node) bool {
+	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
+		if commentsRE.MatchString(attr(n, "class") + " " + attr(n, "id")) {
+			return true
+		}
+	}
+	return false
+}
+
 // otherItemsDate reports whether n or one of its ancestors is such a
 // container.
 func otherItemsDate(n *html.Node) bool {
-	for ; n != nil && n.Type == html.ElementNode; n = n.Parent {
+	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
 		if otherItemsRE.MatchString(attr(n, "class") + " " + attr(n, "id")) {
 			return true
 		}

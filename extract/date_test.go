@@ -249,6 +249,18 @@ func TestPublishedDate(t *testing.T) {
 			want: "2022-06-10T08:00:00Z",
 		},
 		{
+			name: "a comment's <time> does not date the article",
+			url:  "https://news.example/bridge-vote",
+			html: strings.Replace(datePage("", `<div class="posted-on">Posted 16. August 2019</div>`), "</article>", `</article><div id="comments"><ol class="comment-list"><li><b>Peter</b> says: <time datetime="2019-08-24T03:36:11+02:00">24. August 2019 um 03:36 Uhr</time> Great.</li></ol></div>`, 1),
+			want: "2019-08-16",
+		},
+		{
+			name: "a zone written without a colon after minutes",
+			url:  "https://news.example/bridge-vote",
+			html: datePage("", `<time class="e-published-date" itemprop="datePublished" datetime="2023-08-30T16:45+0100">30 August 2023 • 4:45pm</time>`),
+			want: "2023-08-30T16:45:00+01:00",
+		},
+		{
 			name: "UTC stamp shown on the day of a dateline away from the headline",
 			url:  "https://news.example/bridge-vote",
 			html: datePage(`<meta property="article:published_time" content="2022-05-04T00:25:56Z">`, `<div class="com-date">3 de mayo de 2022</div>`),
@@ -503,6 +515,41 @@ func TestGuessedDate(t *testing.T) {
 			}
 			if got := day(res.Article.Modified); got != tc.modified {
 				t.Errorf("Modified = %q, want %q", got, tc.modified)
+			}
+		})
+	}
+}
+
+// TestDatelineOutsideOtherItems checks that only containers of other
+// items (comments, related stories) hide a dateline, not a <body> class
+// stating a page setting (WordPress's "comments-open").
+func TestDatelineOutsideOtherItems(t *testing.T) {
+	tests := []struct {
+		name, html string
+		want       bool
+	}{
+		{"plain page", `<body><div class="entry-date">16.08.2019</div></body>`, true},
+		{"body class naming comments", `<body class="post comments-open"><div class="entry-date">16.08.2019</div></body>`, true},
+		{"inside the comment thread", `<body><div class="comments"><div class="entry-date">16.08.2019</div></div></body>`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader("<html>" + tc.html + "</html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			walkElements(doc, func(n *html.Node) bool {
+				if attr(n, "class") == "entry-date" {
+					_, found = dateline(n)
+					if inComments(n) == found {
+						t.Errorf("inComments = %v, dateline found = %v", inComments(n), found)
+					}
+				}
+				return true
+			})
+			if found != tc.want {
+				t.Errorf("dateline found = %v, want %v", found, tc.want)
 			}
 		})
 	}

@@ -70,7 +70,7 @@ type pageMeta struct {
 func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	var m pageMeta
 	meta := map[string]string{} // first value per lower-cased name/property
-	var times []string
+	var times, ownTimes []string
 	var bylines, textBylines []string
 	metaAuthors := map[string][]string{} // every value of the author keys
 	var itemPub string                   // a microdata datePublished outside <meta>
@@ -122,10 +122,17 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 				}
 			}
 		case "time":
-			if dt := attr(n, "datetime"); dt != "" {
-				times = append(times, dt)
-			} else if t, ok := visibleDate(nodeText(n)); ok {
-				times = append(times, t.Format("2006-01-02T15:04:05"))
+			v := attr(n, "datetime")
+			if t, ok := visibleDate(nodeText(n)); v == "" && ok {
+				v = t.Format("2006-01-02T15:04:05")
+			}
+			if v != "" {
+				// Every <time> shows the site's zone; only those outside
+				// the comment thread may date the article.
+				times = append(times, v)
+				if !inComments(n) {
+					ownTimes = append(ownTimes, v)
+				}
 			}
 		}
 		if m.Dateline.IsZero() {
@@ -204,13 +211,13 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		}
 		// JSON-LD is trusted over meta, except when the two name days far
 		// apart and the date the page prints sides with the meta one.
-		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, times) {
+		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, ownTimes) {
 			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
 		}
 		break
 	}
 	if m.Published.IsZero() {
-		for _, s := range times {
+		for _, s := range ownTimes {
 			if t, zoned, ok := parseDateZone(s); ok {
 				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromTime, zoned
 				break
@@ -449,7 +456,7 @@ func isByline(n *html.Node) bool {
 // dateLayouts are tried in order; layouts without a zone give UTC.
 var dateLayouts = []string{
 	time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05-0700",
-	"2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04",
+	"2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04Z0700", "2006-01-02T15:04",
 	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -0700 MST", "2006-01-02 15:04:05", "2006-01-02 15:04",
 	"2006-01-02", "2006/01/02", "20060102", "20060102T150405Z0700",
 	time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST",
