@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -92,4 +93,97 @@ func ldScripts(doc *html.Node) []string {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestTitleCeiling is a diagnostic that measures how far title accuracy
+// can go by choosing among the page's own title sources: for each corpus
+// named in SYNDEX_TITLE_CEILING (space-separated), it prints our accuracy,
+// the share of pages whose truth equals any candidate (og:title, JSON-LD
+// headline, <title> and its first and last segments, the first three
+// headings, our title), and the share each single source gets. Run with -v.
+func TestTitleCeiling(t *testing.T) {
+	names := os.Getenv("SYNDEX_TITLE_CEILING")
+	if names == "" {
+		t.Skip()
+	}
+	for _, name := range strings.Fields(names) {
+		pages, err := loadCorpus(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := New(Options{})
+		n, ours, ceiling, ogOK, ldOK, ttOK, h1OK, ogOrLd := 0, 0, 0, 0, 0, 0, 0, 0
+		for _, p := range pages {
+			if p.title == "" {
+				continue
+			}
+			n++
+			raw, _ := readMaybeGzip(p.file)
+			res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
+			if err == nil && sameTitle(p.title, res.Article.Title) {
+				ours++
+			}
+			utf, _, _ := Decode(raw, "")
+			doc, _ := html.Parse(bytes.NewReader(utf))
+			base, _ := url.Parse(p.url)
+			var m pageMeta
+			for _, s := range ldScripts(doc) {
+				if v, ok := parseLD(s); ok {
+					m.readLD(v, base)
+				}
+			}
+			og, tt := "", ""
+			walkElements(doc, func(n *html.Node) bool {
+				if n.Data == "meta" && (attr(n, "property") == "og:title" || attr(n, "name") == "og:title") && og == "" {
+					og = attr(n, "content")
+				}
+				if n.Data == "title" && tt == "" {
+					tt = nodeText(n)
+				}
+				return true
+			})
+			full := metaDoc(doc, base)
+			cands := []string{og, m.Title, tt}
+			// the <title>'s first and last segments
+			for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+				if i := strings.Index(tt, sep); i > 0 {
+					cands = append(cands, tt[:i], tt[strings.LastIndex(tt, sep)+len(sep):])
+				}
+			}
+			h := full.Headings
+			if len(h) > 3 {
+				h = h[:3]
+			}
+			cands = append(cands, h...)
+			any := false
+			for _, c := range cands {
+				if c != "" && sameTitle(p.title, c) {
+					any = true
+				}
+			}
+			if err == nil && sameTitle(p.title, res.Article.Title) {
+				any = true
+			}
+			if any {
+				ceiling++
+			}
+			if sameTitle(p.title, og) {
+				ogOK++
+			}
+			if sameTitle(p.title, m.Title) {
+				ldOK++
+			}
+			if sameTitle(p.title, og) || sameTitle(p.title, m.Title) {
+				ogOrLd++
+			}
+			if sameTitle(p.title, tt) {
+				ttOK++
+			}
+			if len(full.Headings) > 0 && sameTitle(p.title, full.Headings[0]) {
+				h1OK++
+			}
+		}
+		f := func(k int) string { return fmt.Sprintf("%.3f", float64(k)/float64(n)) }
+		fmt.Printf("%s n=%d ours=%s any-candidate=%s og=%s ld=%s og-or-ld=%s title=%s firstheading=%s\n", name, n, f(ours), f(ceiling), f(ogOK), f(ldOK), f(ogOrLd), f(ttOK), f(h1OK))
+	}
 }
