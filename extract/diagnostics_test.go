@@ -1,3 +1,6 @@
+// Diagnostics over the evaluation corpora: they skip unless an environment
+// variable names the corpora, and print what they find (run with -v).
+
 package extract
 
 import (
@@ -5,11 +8,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/markusmobius/go-htmldate"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -185,5 +190,70 @@ func TestTitleCeiling(t *testing.T) {
 		}
 		f := func(k int) string { return fmt.Sprintf("%.3f", float64(k)/float64(n)) }
 		fmt.Printf("%s n=%d ours=%s any-candidate=%s og=%s ld=%s og-or-ld=%s title=%s firstheading=%s\n", name, n, f(ours), f(ceiling), f(ogOK), f(ldOK), f(ogOrLd), f(ttOK), f(h1OK))
+	}
+}
+
+// TestDateCeiling is TestTitleCeiling for publication dates: for each
+// corpus named in SYNDEX_DATE_CEILING it prints our accuracy and the share
+// of pages whose truth day is the day of any date the page states in its
+// markup or prints (JSON-LD and meta dates, <time> elements, the date under
+// the headline, the first labelled dateline, go-htmldate's earliest and
+// latest finds, the URL's date). Run with -v.
+func TestDateCeiling(t *testing.T) {
+	names := os.Getenv("SYNDEX_DATE_CEILING")
+	if names == "" {
+		t.Skip("diagnostic: set SYNDEX_DATE_CEILING=<corpus names>")
+	}
+	for _, name := range strings.Fields(names) {
+		pages, err := loadCorpus(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := New(Options{})
+		n, ours, ceiling := 0, 0, 0
+		for _, p := range pages {
+			if p.published.IsZero() {
+				continue
+			}
+			n++
+			raw, err := readMaybeGzip(p.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
+			var cands []time.Time
+			if err == nil {
+				cands = append(cands, res.Article.Published, res.Article.Modified)
+			}
+			utf, _, _ := Decode(raw, "")
+			doc, _ := html.Parse(bytes.NewReader(utf))
+			base, _ := url.Parse(p.url)
+			m := metaDoc(doc, base)
+			cands = append(cands, m.Published, m.Modified, m.Dateline)
+			for _, v := range m.DateValues {
+				if d, ok := parseDate(v); ok {
+					cands = append(cands, d)
+				}
+			}
+			cands = append(cands, headlineDate(doc, m.Title)...)
+			for _, orig := range []bool{true, false} {
+				if r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: orig, URL: p.url}); err == nil {
+					cands = append(cands, r.DateTime)
+				}
+			}
+			if d, ok := urlDate(p.url); ok {
+				cands = append(cands, d)
+			}
+			if err == nil && sameDay(p.published, res.Article.Published) {
+				ours++
+			}
+			for _, c := range cands {
+				if sameDay(p.published, c) {
+					ceiling++
+					break
+				}
+			}
+		}
+		fmt.Printf("%s n=%d ours=%.3f any-candidate=%.3f\n", name, n, float64(ours)/float64(n), float64(ceiling)/float64(n))
 	}
 }
