@@ -120,10 +120,27 @@ func leadSet(lead string) map[string]bool {
 var codeInTitleRE = regexp.MustCompile(`-->|<!--|<\\?/?[a-zA-Z]|[{}]|\w\(["']|['"]\s*\+\s*\w|document\.|function\s*\(`)
 
 // cutCode returns the part of a <title> before any leaked markup or
-// script.
+// script. A call's name is cut whole, back to where the identifier
+// starts: "Title(The Korea Times)ntById(" (a page whose bytes were lost
+// mid-script) keeps "Title(The Korea Times)", not a stray "ntByI".
 func cutCode(t string) string {
-	if loc := codeInTitleRE.FindStringIndex(t); loc != nil {
-		return strings.TrimSpace(t[:loc[0]])
+	loc := codeInTitleRE.FindStringIndex(t)
+	if loc == nil {
+		return t
 	}
-	return t
+	i := loc[0]
+	if isIdentByte(t[i]) {
+		// The match starts inside a name ("…ById(", "document."):
+		// cut where that name starts.
+		for i > 0 && isIdentByte(t[i-1]) {
+			i--
+		}
+	}
+	return strings.TrimSpace(t[:i])
+}
+
+// isIdentByte reports whether b can be part of a script identifier or a
+// dotted name.
+func isIdentByte(b byte) bool {
+	return b == '_' || b == '$' || b == '.' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }

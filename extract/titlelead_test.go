@@ -15,6 +15,9 @@ func TestCutCode(t *testing.T) {
 		{"BBC SPORT--> <script src=\"x.js\"></script>", "BBC SPORT"},
 		{"Storm closes harbour (Coast Courier)", "Storm closes harbour (Coast Courier)"},
 		{"Budget: what it means for you", "Budget: what it means for you"},
+		{"Golfer Wins 7th Title(The Korea Times)ntById(\"font\"); obj.style.fontSize = 12", "Golfer Wins 7th Title(The Korea Times)"},
+		{"Harbour reopens window.open('/print.asp', 'preview')", "Harbour reopens"},
+		{"Harbour reopens document.write(x)", "Harbour reopens"},
 	}
 	for _, tc := range tests {
 		if got := cutCode(tc.in); got != tc.want {
