@@ -31,11 +31,11 @@ func TestEvalCorpus(t *testing.T) {
 		// fitted table would reach: TestTitleProfileSplit).
 		{corpus: "fundus-publishers", pages: 258, minF1: 0.94, minTitle: 0.90, minDate: 0.98, minAuth: 0.89},
 		// Segment metric (trafilatura's): F1 over must/must-not snippets.
-		{corpus: "trafilatura-eval", pages: 990, minF1: 0.915, minTitle: 0.835, minDate: 0.90, minAuth: 0.74},
+		{corpus: "trafilatura-eval", pages: 990, minF1: 0.915, minTitle: 0.835, minDate: 0.905, minAuth: 0.74},
 		// Title 0.780: one page's truth is its site's name ("… News -
 		// Latest News & Headlines"), where we give the story's headline.
 		{corpus: "readability-test-pages", pages: 130, minF1: 0.93, minTitle: 0.775, minDate: 0.96, minAuth: 0.75},
-		{corpus: "l3s-gn1", pages: 621, minF1: 0.91, minTitle: 0.69, minHead: 0.78},
+		{corpus: "l3s-gn1", pages: 621, minF1: 0.91, minTitle: 0.70, minHead: 0.79},
 		// ROUGE-LSum F1, mean over articles (upstream's metric; Fundus
 		// 0.977, Trafilatura 0.936, news-please 0.934 published).
 		{corpus: "fundus-eval-80", pages: 80, minF1: 0.955},
