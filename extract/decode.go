@@ -44,6 +44,9 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 	if contentType != "" {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
 			if enc, name := lookup(params["charset"]); enc != nil {
+				if name != "utf-8" && looksUTF8(body) {
+					return body, "utf-8", nil // see the <meta> case below
+				}
 				return transcode(body, enc, name)
 			}
 		}
@@ -68,9 +71,11 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 		}
 		if enc, name := lookup(label); enc != nil {
 			// Deliberate deviation from WHATWG: archived pages are often
-			// re-saved as UTF-8 with their legacy <meta> left in place.
-			// Text with many multi-byte sequences that is valid UTF-8 is
-			// practically never a legacy encoding, so it wins over the meta.
+			// re-saved as UTF-8 with their legacy <meta> left in place,
+			// and servers label UTF-8 as ISO-8859-1. Legacy text is valid
+			// UTF-8 only when every byte above 0x7F happens to form a
+			// sequence ("é " is not), so valid UTF-8 holding any
+			// multi-byte sequence wins over the meta.
 			if name != "utf-8" && looksUTF8(body) {
 				return body, "utf-8", nil
 			}
@@ -143,20 +148,8 @@ func transcode(body []byte, enc encoding.Encoding, name string) ([]byte, string,
 	return out, name, nil
 }
 
-// looksUTF8 reports whether body is valid UTF-8 with enough multi-byte
-// sequences that a legacy encoding is implausible.
+// looksUTF8 reports whether body is valid UTF-8 holding at least one
+// multi-byte sequence (pure ASCII reads the same in either encoding).
 func looksUTF8(body []byte) bool {
-	if !utf8.Valid(body) {
-		return false
-	}
-	multi := 0
-	for _, c := range body {
-		if c >= 0xC2 && c <= 0xF4 {
-			multi++
-			if multi >= 8 {
-				return true
-			}
-		}
-	}
-	return false
+	return utf8.Valid(body) && bytes.ContainsFunc(body, func(r rune) bool { return r >= utf8.RuneSelf })
 }

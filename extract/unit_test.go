@@ -29,6 +29,8 @@ func TestDecode(t *testing.T) {
 		{"header beats meta", `<meta charset="utf-8"><p>` + cyr + "</p>", "text/html; charset=windows-1251", "windows-1251", "Привет"},
 		{"meta charset", `<html><head><meta charset="windows-1251"></head><p>` + cyr + "</p>", "", "windows-1251", "Привет, мир"},
 		{"meta http-equiv", `<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>x</p>`, "text/html", "koi8-r", "<p>x</p>"},
+		{"one multi-byte sequence under a latin-1 meta", `<meta charset="iso-8859-1"><p>Copyright © 2008 The Post</p>`, "", "utf-8", "Copyright © 2008 The Post"},
+		{"latin-1 header on utf-8 bytes", "<p>naïve café</p>", "text/html; charset=ISO-8859-1", "utf-8", "naïve café"},
 		{"stale legacy meta on utf-8 bytes", `<meta charset="gb2312"><p>促进航天技术更好惠及人民，促进航天技术</p>`, "", "utf-8", "促进航天技术"},
 		{"meta after 1 KiB of injected scripts", "<html><head><script>" + strings.Repeat("var x = 1; ", 150) + `</script><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head><p>` + cyr + "</p>", "", "windows-1251", "Привет, мир"},
 		{"charset meta in the body is not read", "<html><head><script>" + strings.Repeat("var x = 1; ", 150) + `</script></head><body><p>` + lat + `</p><meta charset="windows-1251"></body>`, "", "windows-1252", "déjà vu"},
