@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +256,39 @@ func TestDateCeiling(t *testing.T) {
 			}
 		}
 		fmt.Printf("%s n=%d ours=%.3f any-candidate=%.3f\n", name, n, float64(ours)/float64(n), float64(ceiling)/float64(n))
+	}
+}
+
+// TestMojibakeCount is a diagnostic: for each corpus named in
+// SYNDEX_MOJIBAKE it counts the pages whose extracted title or text still
+// holds typical mojibake ("â€", "Ã©", "Â "), and lists them. Run with -v.
+func TestMojibakeCount(t *testing.T) {
+	names := os.Getenv("SYNDEX_MOJIBAKE")
+	if names == "" {
+		t.Skip("diagnostic: set SYNDEX_MOJIBAKE=<corpus names>")
+	}
+	re := regexp.MustCompile(`Ã[\x{80}-\x{BF}¤¶¼©¨§ ]|â€|Â[´ ©®°·»«£]`)
+	for _, name := range strings.Fields(names) {
+		pages, err := loadCorpus(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := New(Options{})
+		bad := 0
+		for _, p := range pages {
+			raw, err := readMaybeGzip(p.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
+			if err != nil {
+				continue
+			}
+			if m := re.FindAllString(res.Article.Title+" "+res.Article.Text, 3); len(m) > 0 {
+				bad++
+				fmt.Printf("%s %s %q\n", name, filepath.Base(p.file), m)
+			}
+		}
+		fmt.Printf("%s: %d of %d pages with mojibake\n", name, bad, len(pages))
 	}
 }

@@ -131,6 +131,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 	flattenDeep(doc, e.opt.MaxDepth)
+	repairMojibakeDOM(doc)
 	var base *url.URL
 	if in.URL != "" {
 		base, _ = url.Parse(in.URL)
