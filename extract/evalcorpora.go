@@ -347,6 +347,12 @@ func creditMatches(credited, source string) bool {
 		credited = credited[:i]
 	}
 	src := strings.ToLower(source)
+	// A known outlet resolved to its site ("The Associated Press" read
+	// as apnews.com) is the credit read right.
+	name := strings.ToLower(strings.TrimSpace(credited))
+	if site, ok := knownOutlets[name]; ok && strings.Contains(src, site) {
+		return true
+	}
 	var words []string
 	for _, w := range Tokens(strings.ToLower(credited)) {
 		switch w {

@@ -201,3 +201,22 @@ func TestEvalAttributionLayout(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+func TestCreditMatches(t *testing.T) {
+	tests := []struct {
+		credited, source string
+		want             bool
+	}{
+		{"The Conversation", "https://theconversation.com/why-bridges-fall-123", true},
+		{"Inside Climate News", "insideclimatenews.org", true},
+		{"The Associated Press", "apnews.com", true}, // a known outlet resolved to its site
+		{"The Associated Press", "reuters.com", false},
+		{"Reuters", "", false},
+		{"Valley Ledger", "https://othersite.example/x", false},
+	}
+	for _, tc := range tests {
+		if got := creditMatches(tc.credited, tc.source); got != tc.want {
+			t.Errorf("creditMatches(%q, %q) = %v, want %v", tc.credited, tc.source, got, tc.want)
+		}
+	}
+}
