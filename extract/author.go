@@ -384,7 +384,8 @@ func cleanBylinePart(s string) string {
 	}
 	for len(toks) > 0 {
 		last := strings.ToLower(strings.Trim(toks[len(toks)-1], ",.;:-–—|·"))
-		if last == "" || trailingNonName[last] || byWords[last] || len(toks) > 2 && isRole(last) && capitalisedNames(strings.Join(toks[:len(toks)-1], " ")) {
+		if last == "" || trailingNonName[last] || byWords[last] || len(toks) > 2 && isRole(last) && capitalisedNames(strings.Join(toks[:len(toks)-1], " ")) ||
+			len(toks) > 1 && cjkRoles[last] {
 			toks = toks[:len(toks)-1]
 			continue
 		}
@@ -395,7 +396,7 @@ func cleanBylinePart(s string) string {
 		out = strings.Trim(out, " ()")
 	}
 	out = dropOutletSuffix(dropDescription(out))
-	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] || isAuthorLabel(strings.ReplaceAll(out, "(s)", "")) || fragmentStart(out) || licenceRE.MatchString(out) {
+	if !nameLike(out) || prefixOnly(strings.Fields(out)) || notNames[strings.ToLower(out)] || onlySocialNames(out) || isAuthorLabel(strings.ReplaceAll(out, "(s)", "")) || fragmentStart(out) || licenceRE.MatchString(out) {
 		return ""
 	}
 	return out
@@ -496,6 +497,25 @@ var pictureLabels = map[string]bool{"image": true, "images": true, "photo": true
 // notNames are what author fields hold when they hold no name: form
 // labels and placeholders.
 var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
+
+// cjkRoles are the job titles Korean, Japanese and Chinese bylines put
+// after the name ("신현주 기자", "山田太郎 記者").
+var cjkRoles = map[string]bool{"기자": true, "특파원": true, "선임기자": true, "논설위원": true, "記者": true, "记者": true, "特派員": true, "特派员": true, "编辑": true, "編集委員": true}
+
+// socialNames are the networks a share bar names; a byline made only of
+// them ("Twitter Facebook") is the share bar, not a writer.
+var socialNames = map[string]bool{"twitter": true, "facebook": true, "instagram": true, "linkedin": true, "whatsapp": true, "telegram": true, "youtube": true, "tiktok": true, "pinterest": true, "reddit": true, "email": true, "e-mail": true, "x": true, "mastodon": true, "bluesky": true, "threads": true}
+
+// onlySocialNames reports whether every word of s names a social network.
+func onlySocialNames(s string) bool {
+	words := strings.Fields(strings.ToLower(s))
+	for _, w := range words {
+		if !socialNames[strings.Trim(w, ",|·/")] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
 
 // roleWords are job titles that follow or precede a name in a byline.
 var roleWords = []string{"redakteur", "redakteurin", "chefredakteur", "chefredakteurin", "redaktorin", "redaktor", "korrespondent", "korrespondentin", "experte", "expertin",

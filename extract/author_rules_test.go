@@ -81,6 +81,21 @@ func TestAuthorRulesOnPages(t *testing.T) {
 	}
 }
 
+// TestAuthorMarkupCleaning covers author markup whose value needs
+// cleaning: a Korean reporter title after the name, a share bar marked
+// up as the author.
+func TestAuthorMarkupCleaning(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1><p>The council met on the river bank on Monday to discuss the new bridge, its cost to the town and the closure of the old ferry.</p><p>Members agreed to put the plan to a public vote in the spring, after a second survey of the river bed and the banks.</p>`
+	tests := []struct{ name, head, page, want string }{
+		{"Korean reporter title", `<meta name="author" content="신현주 기자">`, `<article>` + body + `</article>`, "신현주"},
+		{"a name that is only the title is kept", `<meta name="author" content="기자">`, `<article>` + body + `</article>`, "기자"},
+		{"share bar as author", "", `<article><div class="author">Twitter Facebook</div>` + body + `</article>`, ""},
+	}
+	for _, tc := range tests {
+		checkAuthor(t, tc.name, tc.head, tc.page, tc.want)
+	}
+}
+
 // TestCleanBylineDescriptions covers descriptions and codes after names.
 func TestCleanBylineDescriptions(t *testing.T) {
 	tests := []struct{ in, want string }{

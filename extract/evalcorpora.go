@@ -179,7 +179,7 @@ func splitTruthAuthors(s string) []string {
 
 // authorConnectors are words that join or introduce names in a byline
 // and say nothing about who wrote the piece.
-var authorConnectors = map[string]bool{"and": true, "und": true, "et": true, "y": true, "e": true, "i": true, "by": true, "von": true, "par": true, "por": true, "de": true}
+var authorConnectors = map[string]bool{"and": true, "und": true, "et": true, "y": true, "e": true, "i": true, "by": true, "von": true, "par": true, "por": true, "de": true, "og": true, "och": true, "en": true, "ve": true, "и": true}
 
 // sameAuthors reports whether got names the same people as truth: the sets
 // of lower-cased words are equal once connectors ("and", "by") are dropped,

@@ -134,6 +134,7 @@ func TestSameAuthors(t *testing.T) {
 		{[]string{"Mara Quill", "Tom Reed"}, "Mara Quill", false},
 		{[]string{"Mara Quill"}, "Mara Quill | Coast Courier", false},
 		{[]string{"Mara Quill"}, "", false},
+		{[]string{"Trine Jørgensen", "Tôrtia Reimer"}, "Trine Jørgensen og Tôrtia Reimer", true},
 	}
 	for _, tc := range tests {
 		if got := sameAuthors(tc.truth, tc.got); got != tc.want {
