@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	readability "github.com/go-shiori/go-readability"
 	"github.com/markusmobius/go-htmldate"
 	"net/url"
 	"os"
@@ -106,7 +107,8 @@ func mustJSON(v any) string {
 // named in SYNDEX_TITLE_CEILING (space-separated), it prints our accuracy,
 // the share of pages whose truth equals any candidate (og:title, JSON-LD
 // headline, <title> and its first and last segments, the first three
-// headings, our title), and the share each single source gets. Run with -v.
+// headings, our title), the share each single source gets, and the share
+// Readability.js's title rule gets. Run with -v.
 func TestTitleCeiling(t *testing.T) {
 	names := os.Getenv("SYNDEX_TITLE_CEILING")
 	if names == "" {
@@ -118,7 +120,7 @@ func TestTitleCeiling(t *testing.T) {
 			t.Fatal(err)
 		}
 		ex := New(Options{})
-		n, ours, ceiling, ogOK, ldOK, ttOK, h1OK, ogOrLd := 0, 0, 0, 0, 0, 0, 0, 0
+		n, ours, ceiling, ogOK, ldOK, ttOK, h1OK, ogOrLd, rdOK := 0, 0, 0, 0, 0, 0, 0, 0, 0
 		for _, p := range pages {
 			if p.title == "" {
 				continue
@@ -185,12 +187,19 @@ func TestTitleCeiling(t *testing.T) {
 			if sameTitle(p.title, tt) {
 				ttOK++
 			}
+			// Readability.js's own title rule, as go-readability ports it
+			// (it parses its own copy: it changes the tree).
+			if rdoc, err := html.Parse(bytes.NewReader(utf)); err == nil {
+				if ra, err := readability.FromDocument(rdoc, base); err == nil && sameTitle(p.title, ra.Title) {
+					rdOK++
+				}
+			}
 			if len(full.Headings) > 0 && sameTitle(p.title, full.Headings[0]) {
 				h1OK++
 			}
 		}
 		f := func(k int) string { return fmt.Sprintf("%.3f", float64(k)/float64(n)) }
-		fmt.Printf("%s n=%d ours=%s any-candidate=%s og=%s ld=%s og-or-ld=%s title=%s firstheading=%s\n", name, n, f(ours), f(ceiling), f(ogOK), f(ldOK), f(ogOrLd), f(ttOK), f(h1OK))
+		fmt.Printf("%s n=%d ours=%s any-candidate=%s og=%s ld=%s og-or-ld=%s title=%s firstheading=%s readability-rule=%s\n", name, n, f(ours), f(ceiling), f(ogOK), f(ldOK), f(ogOrLd), f(ttOK), f(h1OK), f(rdOK))
 	}
 }
 
