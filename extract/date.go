@@ -494,8 +494,14 @@ var commentsRE = regexp.MustCompile(`(?i)comment|repl(?:y|ies)`)
 // an ancestor's class or id; the <body>'s, which states a page setting
 // such as WordPress's "comments-open", does not count).
 func inComments(n *html.Node) bool {
+	return withinClass(n, commentsRE)
+}
+
+// withinClass reports whether the class or id of n or of an ancestor
+// below the <body> matches re.
+func withinClass(n *html.Node, re *regexp.Regexp) bool {
 	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
-		if commentsRE.MatchString(attr(n, "class") + " " + attr(n, "id")) {
+		if re.MatchString(attr(n, "class") + " " + attr(n, "id")) {
 			return true
 		}
 	}
@@ -505,12 +511,7 @@ func inComments(n *html.Node) bool {
 // otherItemsDate reports whether n or one of its ancestors is such a
 // container.
 func otherItemsDate(n *html.Node) bool {
-	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
-		if otherItemsRE.MatchString(attr(n, "class") + " " + attr(n, "id")) {
-			return true
-		}
-	}
-	return false
+	return withinClass(n, otherItemsRE)
 }
 
 func datelineText(n *html.Node) (time.Time, bool) {
