@@ -143,7 +143,7 @@ func printedReading(readings []time.Time, t time.Time) (time.Time, bool) {
 // clock's evening one and both fit.
 func printedZone(t, printed time.Time) (time.Time, bool) {
 	u := t.UTC()
-	if printed.Hour() == 0 && printed.Minute() == 0 || u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 {
+	if printed.Hour() == 0 && printed.Minute() == 0 || dateOnly(u) {
 		return t, false // no printed clock, or a date-only stamp
 	}
 	fits := func(d time.Duration) bool {
