@@ -3,6 +3,7 @@ package extract
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -217,6 +218,7 @@ var bylineLabels = map[string]bool{
 	"publié": true, "écrit": true, "rédigé": true, "publicado": true, "escrito": true, "pubblicato": true, "scritto": true, "gepost": true, "geschreven": true,
 	"text": true, "texte": true, "texto": true, "interview": true, "und": true, "and": true, "et": true, "y": true, "e": true, "gespräch": true,
 	"author": true, "authors": true, "autor": true, "autoren": true, "autorin": true, "auteur": true, "auteurs": true, "autore": true, "autori": true, "autores": true,
+	"zum": true, "profil": true, "profile": true, // "Zum Profil von jdoe", a forum's link to the poster
 }
 
 // trailingNonName are words that end a name when they follow it: the
@@ -259,7 +261,8 @@ var (
 	handleRE   = regexp.MustCompile(`(^|\s)@\w+`)
 	// gluedByRE separates a label glued to the name by markup:
 	// "Veröffentlicht vonChris Jung", "AuthorAndreas Kalt".
-	gluedByRE = regexp.MustCompile(`^((?i:by|von|vom|par|por|author|autor|auteur))(\p{Lu}\p{Ll})`)
+	gluedLabelByRE = regexp.MustCompile(`^(\p{L}{3,}?)((?i:by|von))$`)
+	gluedByRE      = regexp.MustCompile(`^((?i:by|von|vom|par|por|author|autor|auteur))(\p{Lu}\p{Ll})`)
 )
 
 // cleanByline reduces a byline text to the names it carries: labels
@@ -310,6 +313,12 @@ func cleanBylinePart(s string) string {
 		if (toks[i] == "By" || toks[i] == "Von" || toks[i] == "BY" || toks[i] == "VON") && i+1 < len(toks) {
 			toks = toks[i:]
 			break
+		}
+	}
+	// A label glued to its by-word ("Beitragvon jdoe") is split.
+	if len(toks) > 1 {
+		if m := gluedLabelByRE.FindStringSubmatch(toks[0]); m != nil && bylineLabels[strings.ToLower(m[1])] {
+			toks = append([]string{m[1], m[2]}, toks[1:]...)
 		}
 	}
 	for i := 0; i < len(toks); i++ {
@@ -390,6 +399,11 @@ func cleanBylinePart(s string) string {
 			continue
 		}
 		break
+	}
+	// A name a widget prints twice ("jdoe jdoe": link text and title);
+	// repeated initials ("R. R.") are a name.
+	if h := len(toks) / 2; len(toks)%2 == 0 && h > 0 && slices.Equal(toks[:h], toks[h:]) && !slices.ContainsFunc(toks[:h], isNameInitial) {
+		toks = toks[:h]
 	}
 	out := strings.Trim(strings.Join(toks, " "), " |·,;:-–—")
 	if strings.Count(out, "(") != strings.Count(out, ")") {
@@ -497,6 +511,11 @@ var pictureLabels = map[string]bool{"image": true, "images": true, "photo": true
 // notNames are what author fields hold when they hold no name: form
 // labels and placeholders.
 var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
+
+// isNameInitial reports whether w is an initial ("R." or "R").
+func isNameInitial(w string) bool {
+	return utf8.RuneCountInString(strings.TrimSuffix(w, ".")) <= 1
+}
 
 // cjkRoles are the job titles Korean, Japanese and Chinese bylines put
 // after the name ("신현주 기자", "山田太郎 記者").

@@ -10,6 +10,12 @@ func TestCleanBylineRules(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"handle with digits is no year", "Dezember 10, 2019 · von jdoe1984 · in Allgemein", "jdoe1984"},
 		{"a year still ends the name", "Jane Doe 2019", "Jane Doe"},
+		{"forum profile link printed twice", "Zum Profil von jesusfreak jesusfreak", "jesusfreak"},
+		{"label glued to its by-word", "Beitragvon jdoe1984", "jdoe1984"},
+		{"label glued to its by-word before a name", "Beitragvon Jane Doe", "Jane Doe"},
+		{"a name spelt with von is kept", "Ursula von der Leyen", "Ursula von der Leyen"},
+		{"a doubled-looking name that is not repeated whole", "Jane Jane Doe", "Jane Jane Doe"},
+		{"repeated initials are a name", "Von R. R. am 12.02.2014", "R. R."},
 		{"weekday glued to the name", "Jane DoeDo 9 Apr 2020", "Jane Doe"},
 		{"weekday glued, English", "Jane DoeMon 3 May 2021", "Jane Doe"},
 		{"category fragment", "in Uncategorized", ""},
