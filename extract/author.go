@@ -232,7 +232,7 @@ var trailingNonName = map[string]bool{
 	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
 	"januar": true, "februar": true, "märz": true, "mai": true, "juni": true, "juli": true, "oktober": true, "dezember": true,
-	"updated": true, "published": true, "posted": true, "aktualisiert": true, "veröffentlicht": true, "stand": true, "zuletzt": true,
+	"updated": true, "published": true, "posted": true, "aktualisiert": true, "veröffentlicht": true, "stand": true, "zuletzt": true, "last": true,
 	"vor": true, "před": true, "hace": true, "ago": true,
 }
 
@@ -510,7 +510,7 @@ var pictureLabels = map[string]bool{"image": true, "images": true, "photo": true
 
 // notNames are what author fields hold when they hold no name: form
 // labels and placeholders.
-var notNames = map[string]bool{"name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
+var notNames = map[string]bool{"authority control": true, "name": true, "datum": true, "date": true, "about the author": true, "no author": true, "bild": true, "image": true, "foto": true, "photo": true, "follow": true, "share": true, "[email protected]": true}
 
 // isNameInitial reports whether w is an initial ("R." or "R").
 func isNameInitial(w string) bool {
