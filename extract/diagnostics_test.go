@@ -57,33 +57,49 @@ func TestTitleMisses(t *testing.T) {
 		if !ok {
 			miss++
 		}
-		utf, _, _ := Decode(raw, "")
-		doc, _ := html.Parse(bytes.NewReader(utf))
-		base, _ := url.Parse(p.url)
-		var m pageMeta
-		for _, s := range ldScripts(doc) {
-			if v, ok := parseLD(s); ok {
-				m.readLD(v, base)
-			}
-		}
-		og, tt := "", ""
-		walkElements(doc, func(n *html.Node) bool {
-			if n.Data == "meta" && (attr(n, "property") == "og:title" || attr(n, "name") == "og:title") && og == "" {
-				og = attr(n, "content")
-			}
-			if n.Data == "title" && tt == "" {
-				tt = nodeText(n)
-			}
-			return true
-		})
-		full := metaDoc(doc, base)
+		src := titleSourcesOf(raw, p.url)
+		og, tt, full := src.og, src.doc, src.meta
 		h := full.Headings
 		if len(h) > 4 && os.Getenv("SYNDEX_TITLES_ALL") == "" {
 			h = h[:4]
 		}
-		fmt.Printf("== %v %s\n truth: %q\n head:  %q\n ours:  %q\n og:    %q\n ld:    %q\n title: %q\n site:  %q\n heads: %s\n", ok, p.file, p.title, p.head, res.Article.Title, og, m.Title, tt, full.SiteName, mustJSON(h))
+		fmt.Printf("== %v %s\n truth: %q\n head:  %q\n ours:  %q\n og:    %q\n ld:    %q\n title: %q\n site:  %q\n heads: %s\n", ok, p.file, p.title, p.head, res.Article.Title, og, src.ld, tt, full.SiteName, mustJSON(h))
 	}
 	fmt.Printf("misses: %d\n", miss)
+}
+
+// titleSources are a page's own title candidates, read apart.
+type titleSources struct {
+	og, ld, doc string   // og:title, the JSON-LD headline, <title>
+	meta        pageMeta // everything metaDoc reads (headings, site name)
+	utf         []byte   // the page decoded
+	base        *url.URL
+}
+
+// titleSourcesOf decodes and parses a page and reads its title sources.
+func titleSourcesOf(raw []byte, pageURL string) titleSources {
+	utf, _, _ := Decode(raw, "")
+	doc, _ := html.Parse(bytes.NewReader(utf))
+	base, _ := url.Parse(pageURL)
+	src := titleSources{utf: utf, base: base}
+	var m pageMeta
+	for _, s := range ldScripts(doc) {
+		if v, ok := parseLD(s); ok {
+			m.readLD(v, base)
+		}
+	}
+	src.ld = m.Title
+	walkElements(doc, func(n *html.Node) bool {
+		if n.Data == "meta" && (attr(n, "property") == "og:title" || attr(n, "name") == "og:title") && src.og == "" {
+			src.og = attr(n, "content")
+		}
+		if n.Data == "title" && src.doc == "" {
+			src.doc = nodeText(n)
+		}
+		return true
+	})
+	src.meta = metaDoc(doc, base)
+	return src
 }
 
 func ldScripts(doc *html.Node) []string {
@@ -131,27 +147,9 @@ func TestTitleCeiling(t *testing.T) {
 			if err == nil && sameTitle(p.title, res.Article.Title) {
 				ours++
 			}
-			utf, _, _ := Decode(raw, "")
-			doc, _ := html.Parse(bytes.NewReader(utf))
-			base, _ := url.Parse(p.url)
-			var m pageMeta
-			for _, s := range ldScripts(doc) {
-				if v, ok := parseLD(s); ok {
-					m.readLD(v, base)
-				}
-			}
-			og, tt := "", ""
-			walkElements(doc, func(n *html.Node) bool {
-				if n.Data == "meta" && (attr(n, "property") == "og:title" || attr(n, "name") == "og:title") && og == "" {
-					og = attr(n, "content")
-				}
-				if n.Data == "title" && tt == "" {
-					tt = nodeText(n)
-				}
-				return true
-			})
-			full := metaDoc(doc, base)
-			cands := []string{og, m.Title, tt}
+			src := titleSourcesOf(raw, p.url)
+			og, ld, tt, full := src.og, src.ld, src.doc, src.meta
+			cands := []string{og, ld, tt}
 			// the <title>'s first and last segments
 			for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
 				if i := strings.Index(tt, sep); i > 0 {
@@ -178,10 +176,10 @@ func TestTitleCeiling(t *testing.T) {
 			if sameTitle(p.title, og) {
 				ogOK++
 			}
-			if sameTitle(p.title, m.Title) {
+			if sameTitle(p.title, ld) {
 				ldOK++
 			}
-			if sameTitle(p.title, og) || sameTitle(p.title, m.Title) {
+			if sameTitle(p.title, og) || sameTitle(p.title, ld) {
 				ogOrLd++
 			}
 			if sameTitle(p.title, tt) {
@@ -189,8 +187,8 @@ func TestTitleCeiling(t *testing.T) {
 			}
 			// Readability.js's own title rule, as go-readability ports it
 			// (it parses its own copy: it changes the tree).
-			if rdoc, err := html.Parse(bytes.NewReader(utf)); err == nil {
-				if ra, err := readability.FromDocument(rdoc, base); err == nil && sameTitle(p.title, ra.Title) {
+			if rdoc, err := html.Parse(bytes.NewReader(src.utf)); err == nil {
+				if ra, err := readability.FromDocument(rdoc, src.base); err == nil && sameTitle(p.title, ra.Title) {
 					rdOK++
 				}
 			}
