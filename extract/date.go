@@ -33,7 +33,8 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modif
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
 	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
-	printed, hasPrinted := printedReading(headlineDate(doc, m.Title), t)
+	readings, updated := headlineDates(doc, m.Title)
+	printed, hasPrinted := printedReading(readings, t)
 	// The date printed under the headline outranks a labelled dateline
 	// found anywhere on the page, and a <time> element days away from it
 	// (that one dates a comment or a teaser in a sidebar).
@@ -84,7 +85,30 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modif
 	if day, ok := urlDate(pageURL); ok {
 		t = agreeWithURL(t, from, day)
 	}
-	return t, time.Time{}
+	return t, updateTime(updated, t)
+}
+
+// updateTime reads the update line printed under the headline as the
+// article's last change: its one reading (none when the order of day and
+// month is not plain), a wall clock shown in the zone of the publication
+// date t. It is the zero time when there is no such line or it dates a
+// change before the publication.
+func updateTime(readings []time.Time, t time.Time) time.Time {
+	if len(readings) != 1 {
+		return time.Time{}
+	}
+	r := readings[0]
+	u := time.Date(r.Year(), r.Month(), r.Day(), r.Hour(), r.Minute(), 0, 0, t.Location())
+	if u.Before(t) && !sameWallDay(u, t) {
+		return time.Time{}
+	}
+	return u
+}
+
+// sameWallDay reports whether a and b fall on the same calendar day in
+// their own zones.
+func sameWallDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 // dateOnly reports whether t is a bare date (midnight UTC), which no
@@ -724,13 +748,19 @@ func foreignClassOrID(n *html.Node) bool {
 // The result is its readings as zone-less wall clocks (returned as UTC;
 // two when the order of day and month is not plain), or nil.
 func headlineDate(doc *html.Node, title string) []time.Time {
+	found, _ := headlineDates(doc, title)
+	return found
+}
+
+// headlineDates is headlineDate that also returns the readings of the
+// first update line it passed over ("Updated May 6, 2019").
+func headlineDates(doc *html.Node, title string) (found, updated []time.Time) {
 	h1 := mainHeading(doc, title)
 	if h1 == nil {
-		return nil
+		return nil, nil
 	}
 	const maxText = 1000 // bytes of text after the headline searched
 	seen := 0
-	var found []time.Time
 	var walk func(n *html.Node) bool // false: stop the search
 	walk = func(n *html.Node) bool {
 		for ; n != nil; n = n.NextSibling {
@@ -751,6 +781,9 @@ func headlineDate(doc *html.Node, title string) []time.Time {
 				if modLabelRE.MatchString(text) && pubLabelRE.FindStringIndex(text) == nil {
 					// "Updated May 6, 2019": the last change, not the
 					// publication; a publication date may follow.
+					if updated == nil {
+						updated = visibleDates(text)
+					}
 					if seen += len(text); seen > maxText {
 						return false
 					}
@@ -781,7 +814,7 @@ func headlineDate(doc *html.Node, title string) []time.Time {
 			break
 		}
 	}
-	return found
+	return found, updated
 }
 
 // foreignDateTag names the elements whose dates are not the article's.

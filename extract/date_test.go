@@ -554,3 +554,40 @@ func TestDatelineOutsideOtherItems(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateLine checks that an update line under the headline gives the
+// modified date when the markup names none, shown in the publication's
+// zone, and never instead of the publication date.
+func TestUpdateLine(t *testing.T) {
+	tests := []struct {
+		name, head, byline  string
+		published, modified string // RFC 3339, "" for none
+	}{
+		{"update line and publication line", "", `<div class="time-info"><span>Updated May 6, 2019 10:42</span></div><p>Published March 3, 2019</p>`, "2019-03-03T00:00:00Z", "2019-05-06T10:42:00Z"},
+		{"update line in the stamp's zone", `<meta property="article:published_time" content="2024-08-04T13:23:00+01:00">`, `<ul><li><span>Updated</span> <span>5 Aug 2024 20:49</span></li></ul>`, "2024-08-04T13:23:00+01:00", "2024-08-05T20:49:00+01:00"},
+		{"markup's modified date wins", `<meta property="article:published_time" content="2024-08-04T13:23:00Z"><meta property="article:modified_time" content="2024-08-06T09:00:00Z">`, `<p>Updated 5 Aug 2024</p>`, "2024-08-04T13:23:00Z", "2024-08-06T09:00:00Z"},
+		{"an update before the publication is ignored", `<meta property="article:published_time" content="2024-08-04T13:23:00Z">`, `<p>Updated 1 Aug 2024</p>`, "2024-08-04T13:23:00Z", ""},
+	}
+	ex := New(Options{})
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := strings.Replace(headlinePage(tc.byline, ""), "</head>", tc.head+"</head>", 1)
+			res, err := ex.Extract(context.Background(), Input{URL: "https://news.example/bridge-vote", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := stamp(res.Article.Published); got != tc.published {
+				t.Errorf("Published = %q, want %q", got, tc.published)
+			}
+			if got := stamp(res.Article.Modified); got != tc.modified {
+				t.Errorf("Modified = %q, want %q", got, tc.modified)
+			}
+		})
+	}
+}
