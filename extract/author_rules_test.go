@@ -100,6 +100,7 @@ func TestAuthorMarkupCleaning(t *testing.T) {
 		{"Korean reporter title", `<meta name="author" content="신현주 기자">`, `<article>` + body + `</article>`, "신현주"},
 		{"a name that is only the title is kept", `<meta name="author" content="기자">`, `<article>` + body + `</article>`, "기자"},
 		{"share bar as author", "", `<article><div class="author">Twitter Facebook</div>` + body + `</article>`, ""},
+		{"an author box's description is not the name", `<meta property="og:site_name" content="Town Post">`, `<article>` + body + `<div class="author-box"><h5><a href="/author/townpost/" rel="author">Town Post</a></h5><div class="author-description">Town Post's widely read newspaper, published every Thursday.</div></div></article>`, "Town Post"},
 	}
 	for _, tc := range tests {
 		checkAuthor(t, tc.name, tc.head, tc.page, tc.want)

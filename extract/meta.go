@@ -448,10 +448,16 @@ func isByline(n *html.Node) bool {
 	}
 	switch n.Data {
 	case "span", "div", "p", "a", "address":
-		return bylineClassRE.MatchString(attr(n, "class"))
+		c := attr(n, "class")
+		return bylineClassRE.MatchString(c) && !authorBioClassRE.MatchString(c)
 	}
 	return false
 }
+
+// authorBioClassRE matches the class of an author box's description
+// ("author-description", "author-bio"), which holds sentences about the
+// writer, not the name.
+var authorBioClassRE = regexp.MustCompile(`(?i)author[_-]?(?:description|desc|bio|biography|about)`)
 
 // dateLayouts are tried in order; layouts without a zone give UTC.
 var dateLayouts = []string{
