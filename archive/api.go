@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,34 @@ func WriteAPIAddr(dir, base string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// LoopbackBase returns the base URL ("http://127.0.0.1:8093") by which
+// processes on this machine reach a server listening on addr, and whether
+// there is one: a loopback or wildcard listener (0.0.0.0, [::]) answers on
+// loopback at its port, a listener bound to one other address does not, and
+// the caller must open a loopback listener for the read API as well. The
+// read API answers loopback clients only, so the address readers use must
+// be a loopback one.
+func LoopbackBase(addr net.Addr) (string, bool) {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "", false
+	}
+	port := strconv.Itoa(ta.Port)
+	switch {
+	case ta.IP.IsLoopback():
+		return "http://" + net.JoinHostPort(ta.IP.String(), port), true
+	case ta.IP == nil || ta.IP.IsUnspecified():
+		// A dual-stack wildcard answers on both loopbacks; an IPv6-only
+		// one only on ::1.
+		if c, err := net.DialTimeout("tcp4", net.JoinHostPort("127.0.0.1", port), time.Second); err == nil {
+			c.Close()
+			return "http://" + net.JoinHostPort("127.0.0.1", port), true
+		}
+		return "http://" + net.JoinHostPort("::1", port), true
+	}
+	return "", false
 }
 
 // RemoveAPIAddr forgets the read API of the archive in dir.

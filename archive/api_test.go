@@ -3,10 +3,12 @@ package archive
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -128,6 +130,59 @@ func TestAPILoopbackOnly(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		if rec.Code != tc.want {
 			t.Errorf("client %s host %s: %d, want %d", tc.remote, tc.host, rec.Code, tc.want)
+		}
+	}
+}
+
+// TestAPIOnWildcardAddress serves the read API on a wildcard address, as
+// `syndex run` does with serve.addr 0.0.0.0:PORT, and checks that the
+// address recorded for readers is a loopback one they are answered on
+// (http://[::]:PORT was refused with 403 before).
+func TestAPIOnWildcardAddress(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openT(t, dir)
+	defer a.Close()
+	if err := a.Ingest(ctx, testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	for _, bind := range []string{"0.0.0.0:0", ":0"} {
+		ln, err := net.Listen("tcp", bind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: a.APIHandler()}
+		go srv.Serve(ln)
+		base, ok := LoopbackBase(ln.Addr())
+		if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
+			t.Errorf("%s (%s): LoopbackBase = %q, %v; want http://127.0.0.1:PORT", bind, ln.Addr(), base, ok)
+		}
+		if err := WriteAPIAddr(dir, base); err != nil {
+			t.Fatal(err)
+		}
+		r, err := DialAPI(ctx, dir)
+		if err != nil {
+			t.Fatalf("%s: %v", bind, err)
+		}
+		arts, err := r.Articles()
+		if err != nil || len(arts) != len(testArticles()) {
+			t.Errorf("%s: %d articles through the API, %v", bind, len(arts), err)
+		}
+		srv.Close()
+	}
+	tests := []struct {
+		addr net.Addr
+		want string
+		ok   bool
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8093}, "http://127.0.0.1:8093", true},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8093}, "http://[::1]:8093", true},
+		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 8093}, "", false},
+		{&net.UnixAddr{Name: "/tmp/x", Net: "unix"}, "", false},
+	}
+	for _, tc := range tests {
+		if got, ok := LoopbackBase(tc.addr); got != tc.want || ok != tc.ok {
+			t.Errorf("LoopbackBase(%v) = %q, %v; want %q, %v", tc.addr, got, ok, tc.want, tc.ok)
 		}
 	}
 }

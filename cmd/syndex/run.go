@@ -106,13 +106,25 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 	mux.Handle(archive.APIPrefix, a.APIHandler())
 	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir)}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
-	if err := archive.WriteAPIAddr(a.Dir, base); err != nil {
+	// Readers on this machine need a loopback address (the read API
+	// answers loopback clients only): the listener's own on a loopback or
+	// wildcard address, else a second listener on 127.0.0.1.
+	apiBase, ok := archive.LoopbackBase(ln.Addr())
+	if !ok {
+		lb, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("run: listen on loopback for the read API: %w", err)
+		}
+		apiBase = "http://" + lb.Addr().String()
+		go func() { served <- srv.Serve(lb) }()
+	}
+	if err := archive.WriteAPIAddr(a.Dir, apiBase); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	defer archive.RemoveAPIAddr(a.Dir)
-	slog.Info("syndex run started", "archive", a.Dir, "sources", len(c.Sources), "addr", base, "pid", os.Getpid())
+	slog.Info("syndex run started", "archive", a.Dir, "sources", len(c.Sources), "addr", base, "api", apiBase, "pid", os.Getpid())
 	fmt.Fprintf(os.Stderr, "syndex run: %d sources into %s; UI, API and /metrics on %s (SIGINT/SIGTERM to stop)\n", len(c.Sources), a.Dir, base)
 
 	runErr := make(chan error, 1)
