@@ -1,0 +1,158 @@
+package dedup
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/syndex/syndex/article"
+)
+
+// LookupEvalOptions shape EvaluateLookup.
+type LookupEvalOptions struct {
+	// Holdout is the share of the labelled copies kept out of the index
+	// and looked up instead (default 0.25).
+	Holdout float64
+	// Seed drives the choice of copies and their edits.
+	Seed uint64
+	// NoEdit looks the held-out texts up as they are, without the light
+	// edits.
+	NoEdit bool
+}
+
+// LookupEvalResult scores Lookup on held-out copies of a labelled set.
+type LookupEvalResult struct {
+	Indexed int `json:"indexed"` // articles in the index
+	Queries int `json:"queries"` // held-out copies looked up
+	// Top1 is the share of queries whose first-ranked cluster has the
+	// true original as its original; TopCluster the share whose
+	// first-ranked cluster holds the true original at all; Found the
+	// share with the true original anywhere in the ranking.
+	Top1       float64 `json:"top1"`
+	TopCluster float64 `json:"top_cluster"`
+	Found      float64 `json:"found"`
+	// CopyVerdict is the share of queries that Lookup calls a copy of
+	// their first-ranked cluster's original.
+	CopyVerdict float64 `json:"copy_verdict"`
+	// Lookup times, milliseconds.
+	P50MS float64 `json:"p50_ms"`
+	P95MS float64 `json:"p95_ms"`
+	P99MS float64 `json:"p99_ms"`
+	// Misses lists up to 20 queries whose true original was not first.
+	Misses []LookupMiss `json:"misses,omitempty"`
+}
+
+// LookupMiss is one query whose true original was not ranked first.
+type LookupMiss struct {
+	Query string `json:"query"` // id of the held-out copy
+	Want  string `json:"want"`  // the true original
+	Got   string `json:"got"`   // the first-ranked cluster's original, "" when none
+}
+
+// EvaluateLookup holds out a share of the labelled copies (articles with a
+// truth_cluster whose truth original is in the set), indexes the rest in
+// arrival order, then looks up each held-out copy's text, lightly edited
+// (a few words replaced or dropped, quotes and spaces changed, sometimes
+// the last paragraph cut), as a text that is not in the archive. It scores
+// whether the true original is ranked first.
+func EvaluateLookup(arts []*article.Article, cfg Config, opt LookupEvalOptions) LookupEvalResult {
+	if opt.Holdout <= 0 {
+		opt.Holdout = 0.25
+	}
+	truthOrig := map[string]string{}
+	for _, a := range arts {
+		if a.TruthOriginal && a.TruthCluster != "" {
+			truthOrig[a.TruthCluster] = a.ID
+		}
+	}
+	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x100c))
+	var held []*article.Article
+	ix := NewIndex(cfg)
+	for _, a := range arts {
+		want, ok := truthOrig[a.TruthCluster]
+		if ok && want != a.ID && r.Float64() < opt.Holdout {
+			held = append(held, a)
+			continue
+		}
+		ix.Add(a)
+	}
+	res := LookupEvalResult{Indexed: ix.Len(), Queries: len(held)}
+	if len(held) == 0 {
+		return res
+	}
+	times := make([]float64, 0, len(held))
+	var top1, topCluster, found, copyVerdict int
+	for _, a := range held {
+		want := truthOrig[a.TruthCluster]
+		text := a.Text
+		if !opt.NoEdit {
+			text = LightEdit(text, r)
+		}
+		start := time.Now()
+		ms := ix.Lookup(Probe{Text: text, Site: a.Site}, 0)
+		times = append(times, float64(time.Since(start).Microseconds())/1000)
+		got := ""
+		if len(ms) > 0 {
+			got = ms[0].Original
+			if ms[0].Copy {
+				copyVerdict++
+			}
+			if slices.Contains(ix.Members(ms[0].Cluster), want) {
+				topCluster++
+			}
+		}
+		if got == want {
+			top1++
+		} else if len(res.Misses) < 20 {
+			res.Misses = append(res.Misses, LookupMiss{Query: a.ID, Want: want, Got: got})
+		}
+		for _, m := range ms {
+			if slices.Contains(ix.Members(m.Cluster), want) {
+				found++
+				break
+			}
+		}
+	}
+	n := float64(len(held))
+	res.Top1, res.TopCluster, res.Found = round4(float64(top1)/n), round4(float64(topCluster)/n), round4(float64(found)/n)
+	res.CopyVerdict = round4(float64(copyVerdict) / n)
+	slices.Sort(times)
+	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
+	res.P50MS, res.P95MS, res.P99MS = q(0.50), q(0.95), q(0.99)
+	return res
+}
+
+// LightEdit returns text with light edits of the kind a republisher
+// makes: about one word in 30 replaced by another word of the text, one in
+// 60 dropped, straight and curly quotes swapped, and in one text of three
+// the last paragraph cut (when there are more than three).
+func LightEdit(text string, r *rand.Rand) string {
+	paras := strings.Split(text, "\n\n")
+	if len(paras) > 3 && r.IntN(3) == 0 {
+		paras = paras[:len(paras)-1]
+	}
+	var vocab []string
+	for _, p := range paras {
+		vocab = append(vocab, strings.Fields(p)...)
+	}
+	if len(vocab) == 0 {
+		return text
+	}
+	swap := strings.NewReplacer("“", "\"", "”", "\"", "\"", "“", "’", "'", "'", "’")
+	for i, p := range paras {
+		ws := strings.Fields(p)
+		out := ws[:0]
+		for _, w := range ws {
+			switch x := r.IntN(60); {
+			case x == 0:
+				continue
+			case x < 3:
+				w = vocab[r.IntN(len(vocab))]
+			}
+			out = append(out, w)
+		}
+		paras[i] = swap.Replace(strings.Join(out, " "))
+	}
+	return strings.Join(paras, "\n\n")
+}
