@@ -16,8 +16,14 @@ type EvalResult struct {
 	// themselves as original.
 	OriginalAccuracy float64
 	OriginalsJudged  int
-	TruePairs        int64
-	PredictedPairs   int64
+	// FoundClusters counts the true clusters of two or more articles whose
+	// labelled original shares its predicted cluster with another of their
+	// members; OriginalOfFound is the share of those whose original was
+	// named (accuracy of the original decision alone, without recall).
+	FoundClusters   int
+	OriginalOfFound float64
+	TruePairs       int64
+	PredictedPairs  int64
 }
 
 func pairs(n int64) int64 { return n * (n - 1) / 2 }
@@ -77,18 +83,26 @@ func Evaluate(arts []*article.Article, as []article.Assignment) EvalResult {
 			res.ARI = (float64(tp) - expected) / (maxIndex - expected)
 		}
 	}
-	var right int
+	var right, foundRight int
 	for _, a := range arts {
 		x, ok := byID[a.ID]
 		if !a.TruthOriginal || !ok || truth[a.TruthCluster] < 2 {
 			continue
 		}
 		res.OriginalsJudged++
-		if x.Role == article.RoleOriginal && x.Original == a.ID {
+		named := x.Role == article.RoleOriginal && x.Original == a.ID
+		if named {
 			right++
+		}
+		if joint[cell{a.TruthCluster, x.Cluster}] >= 2 {
+			res.FoundClusters++
+			if named {
+				foundRight++
+			}
 		}
 	}
 	res.OriginalAccuracy = ratio(int64(right), int64(res.OriginalsJudged))
+	res.OriginalOfFound = ratio(int64(foundRight), int64(res.FoundClusters))
 	return res
 }
 

@@ -1,14 +1,7 @@
 package dedup
 
 import (
-	"bufio"
-	"context"
-	"encoding/xml"
-	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // Pair is one labelled text pair for `syndex eval pairs`: a source text,
@@ -154,60 +147,4 @@ func auc(score []float64, pos []bool) float64 {
 		return 0
 	}
 	return (rankSum - float64(np*(np+1))/2) / float64(np*nn)
-}
-
-// LoadCounter reads the COUNTER corpus of Urdu text reuse (pairs.tsv and
-// the XML documents it names) from dir.
-func LoadCounter(ctx context.Context, dir string) ([]Pair, error) {
-	path := filepath.Join(dir, "pairs.tsv")
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open pairs index: %w", err)
-	}
-	defer f.Close()
-	var out []Pair
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		cols := strings.Split(sc.Text(), "\t")
-		if line == 1 || len(cols) == 0 || cols[0] == "" {
-			continue
-		}
-		if len(cols) < 4 {
-			return nil, fmt.Errorf("%s:%d: want at least 4 tab-separated columns, got %d", path, line, len(cols))
-		}
-		src, err := counterText(filepath.Join(dir, cols[1]))
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-		}
-		der, err := counterText(filepath.Join(dir, cols[2]))
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-		}
-		out = append(out, Pair{ID: cols[0], Source: src, Derived: der, Label: cols[3], Wholly: cols[3] == "WD"})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return out, nil
-}
-
-// counterText returns the headline and body of one COUNTER document.
-func counterText(path string) (string, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read document: %w", err)
-	}
-	var doc struct {
-		Headline string `xml:"headline"`
-		Body     string `xml:"body"`
-	}
-	if err := xml.Unmarshal(raw, &doc); err != nil {
-		return "", fmt.Errorf("parse %s: %w", path, err)
-	}
-	return doc.Body, nil
 }

@@ -12,14 +12,20 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/corpus"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
 var evalDedupCmd = &cobra.Command{
-	Use:   "dedup (--in LABELED.jsonl | --generate N [--seed S] [--write FILE])",
+	Use:   "dedup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] | --corpus DIR) [--no-site] [--write FILE]",
 	Short: "Score dedup against Articles labelled with truth_cluster / truth_original",
-	Args:  cobra.NoArgs,
-	RunE:  runEvalDedup,
+	Example: `  syndex eval dedup --generate 2000 --seed 1
+  syndex eval dedup --generate 2000 --no-site
+  syndex eval dedup --generate 2000 --network 40
+  syndex eval dedup --corpus ../shared/corpora/counter-urdu
+  syndex eval dedup --corpus ../shared/corpora/crossposts-real`,
+	Args: cobra.NoArgs,
+	RunE: runEvalDedup,
 }
 
 var evalPairsCmd = &cobra.Command{
@@ -34,7 +40,10 @@ func init() {
 	f.String("in", "", "labelled Articles (JSONL)")
 	f.Int("generate", 0, "generate a synthetic labelled set with about N original stories instead of --in")
 	f.Uint64("seed", 1, "seed for --generate")
-	f.String("write", "", "also write the generated set to this JSONL file")
+	f.Int("network", 0, "with --generate: the copies come from a network of this many sites sharing one template")
+	f.String("corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout) instead of --in")
+	f.Bool("no-site", false, "strip every field but id, text and the truth labels before clustering")
+	f.String("write", "", "also write the labelled set that was clustered to this JSONL file")
 	f.Bool("json", false, "print the scores as JSON")
 	addDedupFlags(f)
 	p := evalPairsCmd.Flags()
@@ -73,46 +82,63 @@ func dedupConfig(cmd *cobra.Command) (dedup.Config, error) {
 func runEvalDedup(cmd *cobra.Command, _ []string) error {
 	in, _ := cmd.Flags().GetString("in")
 	n, _ := cmd.Flags().GetInt("generate")
-	if (in == "") == (n <= 0) {
-		return usagef("eval dedup: give exactly one of --in FILE or --generate N")
+	dir, _ := cmd.Flags().GetString("corpus")
+	noSite, _ := cmd.Flags().GetBool("no-site")
+	if given := btoi(in != "") + btoi(n > 0) + btoi(dir != ""); given != 1 {
+		return usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
+	}
+	if net, _ := cmd.Flags().GetInt("network"); net != 0 && (n <= 0 || net < 0) {
+		return usagef("eval dedup: --network SITES (positive) goes with --generate N")
 	}
 	cfg, err := dedupConfig(cmd)
 	if err != nil {
 		return err
 	}
+	name := in
 	var raw []byte
-	if in != "" {
+	var set *corpus.Set
+	switch {
+	case in != "":
 		if raw, err = os.ReadFile(in); err != nil {
 			return fmt.Errorf("eval dedup: %w", err)
 		}
-	} else {
+	case dir != "":
+		name = dir
+		if set, err = corpus.Load(cmd.Context(), dir); err != nil {
+			return fmt.Errorf("eval dedup: %w", err)
+		}
+		raw, err = encodeArticles(set.Articles, noSite)
+	default:
 		seed, _ := cmd.Flags().GetUint64("seed")
 		opt := synth.Default()
 		opt.Stories = n
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		for _, a := range synth.Generate(opt, seed) {
-			if err := enc.Encode(a); err != nil {
-				return fmt.Errorf("eval dedup: encode generated article: %w", err)
-			}
-		}
-		raw = buf.Bytes()
-		if out, _ := cmd.Flags().GetString("write"); out != "" {
-			if err := os.WriteFile(out, raw, 0o644); err != nil {
-				return fmt.Errorf("eval dedup: %w", err)
-			}
-		}
+		opt.Network, _ = cmd.Flags().GetInt("network")
+		opt.NoSite = noSite
+		raw, err = encodeArticles(synth.Generate(opt, seed), false)
 	}
-	arts, err := readLabelled(raw, in)
 	if err != nil {
 		return err
+	}
+	arts, err := readLabelled(raw, name)
+	if err != nil {
+		return err
+	}
+	if noSite && in != "" {
+		if raw, err = encodeArticles(arts, true); err != nil {
+			return err
+		}
+	}
+	if out, _ := cmd.Flags().GetString("write"); out != "" {
+		if err := os.WriteFile(out, raw, 0o644); err != nil {
+			return fmt.Errorf("eval dedup: %w", err)
+		}
 	}
 	var out bytes.Buffer
 	start := time.Now()
 	st, err := dedup.Run(cmd.Context(), bytes.NewReader(raw), &out, cfg)
 	var le *dedup.LineError
 	if err != nil && !errors.As(err, &le) {
-		return fmt.Errorf("eval dedup %s: %w", in, err)
+		return fmt.Errorf("eval dedup %s: %w", name, err)
 	}
 	elapsed := time.Since(start)
 	var as []article.Assignment
@@ -124,22 +150,58 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 		as = append(as, x)
 	}
 	res := dedup.Evaluate(arts, as)
+	var apart, merged int
+	if set != nil {
+		apart, merged = len(set.Apart), corpus.Merged(set.Apart, as)
+	}
 	if j, _ := cmd.Flags().GetBool("json"); j {
 		return json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
 			dedup.EvalResult
-			Stats dedup.Stats
-		}{res, st})
+			Stats       dedup.Stats
+			ApartGroups int `json:",omitempty"`
+			ApartMerged int `json:",omitempty"`
+		}{res, st, apart, merged})
 	}
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "articles           %d (%d corrupt lines skipped)\n", res.Articles, st.Bad)
+	if set != nil {
+		fmt.Fprintf(w, "corpus             %s (left out: %s)\n", set.Name, set.SkippedString())
+	}
 	fmt.Fprintf(w, "pairwise precision %.4f\npairwise recall    %.4f\npairwise F1        %.4f\n", res.Precision, res.Recall, res.F1)
 	fmt.Fprintf(w, "adjusted Rand      %.4f\noriginal accuracy  %.4f (%d labelled originals)\n", res.ARI, res.OriginalAccuracy, res.OriginalsJudged)
+	fmt.Fprintf(w, "original if found  %.4f (%d true clusters found together)\n", res.OriginalOfFound, res.FoundClusters)
+	if set != nil {
+		fmt.Fprintf(w, "independent merged %d of %d groups (%.1f%%)\n", merged, apart, 100*float64(merged)/float64(max(apart, 1)))
+	}
 	fmt.Fprintf(w, "clusters           %d (%d copies, %d unique)\ntime               %s (%.0f docs/s)\n",
 		st.Clusters, st.Copies, st.Unique, elapsed.Round(time.Millisecond), float64(res.Articles)/elapsed.Seconds())
 	if le != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", in, le)
+		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", name, le)
 	}
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// encodeArticles writes arts as JSONL; bare keeps only id, text and the
+// truth labels of each.
+func encodeArticles(arts []*article.Article, bare bool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, a := range arts {
+		if bare {
+			a = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
+		}
+		if err := enc.Encode(a); err != nil {
+			return nil, fmt.Errorf("eval dedup: encode article %s: %w", a.ID, err)
+		}
+	}
+	return buf.Bytes(), nil
 }
 
 // readLabelled decodes the good lines of a labelled JSONL set.
@@ -167,11 +229,11 @@ func runEvalPairs(cmd *cobra.Command, _ []string) error {
 		return usagef("eval pairs: --corpus DIR is required")
 	}
 	th, _ := cmd.Flags().GetFloat64("threshold")
-	ps, err := dedup.LoadCounter(cmd.Context(), dir)
+	cps, err := corpus.ReadCounter(cmd.Context(), dir)
 	if err != nil {
 		return fmt.Errorf("eval pairs: %w", err)
 	}
-	res := dedup.EvaluatePairs(ps, th, dedup.DefaultConfig(), nil)
+	res := dedup.EvaluatePairs(corpus.Pairs(cps), th, dedup.DefaultConfig(), nil)
 	if j, _ := cmd.Flags().GetBool("json"); j {
 		return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
 	}

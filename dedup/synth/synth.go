@@ -7,6 +7,13 @@
 // event that share names and one quoted paragraph. Every Article carries
 // its truth_cluster, and the original carries truth_original.
 //
+// Two adversarial modes take away what the default set gives for free:
+// NoSite keeps only id and text (and the truth labels), as offline corpora
+// often do, and Network publishes the copies on many sites that share the
+// republishers' templates (header, attribution style, donation appeal,
+// disclaimer), as content-laundering networks do, so no passage belongs
+// to one site.
+//
 // The text is made of invented words with a Zipf-like distribution, so the
 // set is free of copyrighted material and the same seed always gives the
 // same set.
@@ -33,6 +40,14 @@ type Options struct {
 	// from the stories, so sets generated with different seeds share
 	// their sites (as successive crawls of one network do).
 	SiteSeed uint64
+	// Network, when positive, spreads the copies over a network of that
+	// many sites: each copy lands on a site of the network at random, in
+	// the template (header, attribution style, donation appeal,
+	// disclaimer) of the republisher that made it, so every template is
+	// shared by many sites and no site has one template of its own.
+	Network int
+	// NoSite strips every field but id, text and the truth labels.
+	NoSite bool
 }
 
 // Default returns the options used by `syndex eval dedup --generate`.
@@ -48,6 +63,10 @@ type gen struct {
 	t0     time.Time
 	origin []string
 	repub  []repubSite
+	// network, when not empty, holds the sites that publish every copy:
+	// each copy goes to one of them at random, wrapped in the template of
+	// the republisher that made it.
+	network []string
 }
 
 type repubSite struct {
@@ -95,12 +114,15 @@ func Generate(opt Options, seed uint64) []*article.Article {
 	}
 	for i := range opt.Republishers {
 		s := repubSite{name: fmt.Sprintf("%s%d.example", g.word(), i)}
-		s.header = "From the " + s.name + " newsroom: " + g.sentence(nil, 6, 10)
+		s.header = g.sentence(nil, 6, 10)
 		s.donation = "Support independent news. " + g.sentence(nil, 14, 20) + " " + g.sentence(nil, 10, 16)
 		s.disclaimer = "Disclaimer: " + g.paragraph(nil, 4, 5)
 		s.truncates = i%4 == 1
 		s.attributes = i%3 != 2
 		g.repub = append(g.repub, s)
+	}
+	for i := range opt.Network {
+		g.network = append(g.network, fmt.Sprintf("%s-net%d.example", g.word(), i))
 	}
 	g.r = story
 	var out []*article.Article
@@ -108,6 +130,11 @@ func Generate(opt Options, seed uint64) []*article.Article {
 		out = append(out, g.story(s, opt)...)
 	}
 	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	if opt.NoSite {
+		for i, a := range out {
+			out[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
+		}
+	}
 	return out
 }
 
@@ -229,8 +256,12 @@ func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
 	for i := range paras {
 		paras[i] = g.noise(paras[i])
 	}
+	site := rs.name
+	if len(g.network) > 0 {
+		site = g.network[g.r.IntN(len(g.network))]
+	}
 	var body []string
-	body = append(body, rs.header)
+	body = append(body, "From the "+site+" newsroom: "+rs.header)
 	if rs.attributes {
 		body = append(body, "This article first appeared on "+st.site+" and is republished here.")
 	}
@@ -238,7 +269,7 @@ func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
 	body = append(body, rs.donation, rs.disclaimer)
 	id := fmt.Sprintf("%s-c%02d", st.id, ri)
 	pub := st.published.Add(time.Duration(30+g.r.IntN(3*24*60)) * time.Minute)
-	a := &article.Article{ID: id, URL: fmt.Sprintf("https://%s/%d/%s", rs.name, pub.Year(), id), Site: rs.name,
+	a := &article.Article{ID: id, URL: fmt.Sprintf("https://%s/%d/%s", site, pub.Year(), id), Site: site,
 		Title: st.title, Text: strings.Join(body, "\n\n"), Published: pub,
 		Fetched: pub.Add(time.Duration(1+g.r.IntN(600)) * time.Minute), TruthCluster: st.id}
 	if g.r.IntN(3) == 0 {

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/syndex/syndex/article"
 )
 
 func TestGenerate(t *testing.T) {
@@ -15,6 +17,8 @@ func TestGenerate(t *testing.T) {
 		{"defaults", Options{Stories: 60}, 1},
 		{"no hard negatives", Options{Stories: 40, HardNegRate: -1}, 2},
 		{"shared sites", Options{Stories: 40, SiteSeed: 9}, 3},
+		{"network", Options{Stories: 60, Network: 40}, 4},
+		{"no site", Options{Stories: 40, NoSite: true}, 5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,8 +45,12 @@ func TestGenerate(t *testing.T) {
 				if strings.HasSuffix(x.ID, "n") {
 					siblings++
 				}
-				if x.Text == "" || x.Site == "" || x.URL == "" {
-					t.Fatalf("%s: missing text, site or url", x.ID)
+				if x.Text == "" {
+					t.Fatalf("%s: no text", x.ID)
+				}
+				bare := article.Article{ID: x.ID, Text: x.Text, TruthCluster: x.TruthCluster, TruthOriginal: x.TruthOriginal}
+				if tc.opt.NoSite != reflect.DeepEqual(*x, bare) {
+					t.Fatalf("%s: NoSite %v but article %+v", x.ID, tc.opt.NoSite, *x)
 				}
 			}
 			for _, x := range a {
@@ -57,5 +65,40 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("%d hard-negative siblings with HardNegRate %v", siblings, tc.opt.HardNegRate)
 			}
 		})
+	}
+}
+
+// TestNetworkSharesTemplate checks that the copies are spread over the
+// network's sites and that each republisher's appeal and disclaimer shows
+// on many of them.
+func TestNetworkSharesTemplate(t *testing.T) {
+	arts := Generate(Options{Stories: 400, Network: 40}, 7)
+	sites := map[string]bool{}
+	sitesOf := map[string]map[string]bool{} // appeal and disclaimer -> sites
+	for _, a := range arts {
+		if a.TruthOriginal || strings.HasSuffix(a.ID, "n") {
+			continue
+		}
+		sites[a.Site] = true
+		paras := strings.Split(a.Text, "\n\n")
+		tail := strings.Join(paras[len(paras)-2:], "\n\n")
+		if sitesOf[tail] == nil {
+			sitesOf[tail] = map[string]bool{}
+		}
+		sitesOf[tail][a.Site] = true
+		if !strings.HasPrefix(paras[0], "From the "+a.Site+" newsroom: ") {
+			t.Fatalf("%s: header %q does not name its site %s", a.ID, paras[0], a.Site)
+		}
+	}
+	if len(sites) != 40 {
+		t.Errorf("copies on %d sites, want 40", len(sites))
+	}
+	if len(sitesOf) != Default().Republishers {
+		t.Errorf("%d templates, want %d", len(sitesOf), Default().Republishers)
+	}
+	for tail, ss := range sitesOf {
+		if len(ss) < 10 {
+			t.Errorf("template %.40q… on %d sites, want at least 10", tail, len(ss))
+		}
 	}
 }

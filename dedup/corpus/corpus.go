@@ -1,0 +1,323 @@
+// Package corpus reads real labelled corpora as labelled Articles, so that
+// `syndex eval dedup --corpus DIR` scores the whole clustering (not only
+// pairs) on data our generator did not shape. It knows two layouts:
+//
+//   - COUNTER (pairs.tsv and COUNTER/*.xml): Urdu news-agency stories and
+//     newspaper stories on the same events. A wholly-derived (WD) pair is a
+//     true cluster whose original is the agency text; both texts of a
+//     non-derived (ND) pair are their own clusters and must stay apart.
+//     Partially-derived pairs are left out.
+//   - crossposts-real (members.jsonl and html/*.html.gz): raw HTML pages of
+//     real cross-posts, extracted here as `syndex extract --url` does, one
+//     page at a time. The negative controls (clusters named neg-*) are
+//     their own clusters and must stay apart.
+//
+// The package owns reading these layouts; scoring is dedup.Evaluate's.
+package corpus
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/extract"
+)
+
+// Set is a labelled corpus read as Articles.
+type Set struct {
+	Name     string             // layout: "counter" or "crossposts"
+	Articles []*article.Article // truth_cluster and truth_original set
+	// Apart lists groups of article ids that are labelled independent
+	// (COUNTER's non-derived pairs, the negative controls): a clustering
+	// that puts two of one group together merged what it must not.
+	Apart [][]string
+	// Skipped counts documents left out (COUNTER's partially-derived
+	// pairs, pages extraction found no text in), with why.
+	Skipped map[string]int
+}
+
+// ErrUnknownLayout is returned by Load for a directory it cannot read.
+var ErrUnknownLayout = errors.New("not a known corpus layout (want COUNTER's pairs.tsv and COUNTER/, or crossposts-real's members.jsonl and html/)")
+
+// Load reads the corpus in dir, whichever layout it has.
+func Load(ctx context.Context, dir string) (*Set, error) {
+	switch {
+	case exists(filepath.Join(dir, "pairs.tsv")) && exists(filepath.Join(dir, "COUNTER")):
+		return LoadCounter(ctx, dir)
+	case exists(filepath.Join(dir, "members.jsonl")):
+		return LoadCrossposts(ctx, dir)
+	}
+	return nil, fmt.Errorf("%s: %w", dir, ErrUnknownLayout)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// neutralID names a document by a hash of its file name, so that no rule
+// can pick the original from the id ("0003" sorts before "0003p").
+func neutralID(prefix, name string) string {
+	return fmt.Sprintf("%s-%012x", prefix, xxhash.Sum64String(name)>>16)
+}
+
+// CounterPair is one labelled pair of the COUNTER corpus.
+type CounterPair struct {
+	ID, Label, Domain       string
+	Source, Derived         CounterDoc
+	SourceAgency            string
+	DerivedNewspaper        string
+	SourceDate, DerivedDate time.Time // zero when the date does not parse
+}
+
+// CounterDoc is one COUNTER document.
+type CounterDoc struct {
+	File, Headline, Body string
+}
+
+// ReadCounter reads COUNTER's pairs.tsv and the documents it names.
+func ReadCounter(ctx context.Context, dir string) ([]CounterPair, error) {
+	path := filepath.Join(dir, "pairs.tsv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open pairs index: %w", err)
+	}
+	defer f.Close()
+	var out []CounterPair
+	sc := bufio.NewScanner(f)
+	line := 0
+	for sc.Scan() {
+		line++
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		cols := strings.Split(sc.Text(), "\t")
+		if line == 1 || cols[0] == "" {
+			continue
+		}
+		if len(cols) < 4 {
+			return nil, fmt.Errorf("%s:%d: want at least 4 tab-separated columns, got %d", path, line, len(cols))
+		}
+		for len(cols) < 11 {
+			cols = append(cols, "")
+		}
+		p := CounterPair{ID: cols[0], Label: cols[3], Domain: cols[4], SourceAgency: cols[5],
+			SourceDate: counterDate(cols[6]), DerivedNewspaper: cols[7], DerivedDate: counterDate(cols[8])}
+		if p.Source, err = counterDoc(dir, cols[1]); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		if p.Derived, err = counterDoc(dir, cols[2]); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		out = append(out, p)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// counterDate reads COUNTER's dd.mm.yy; the zero time when it does not parse.
+func counterDate(s string) time.Time {
+	t, err := time.Parse("02.01.06", strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func counterDoc(dir, file string) (CounterDoc, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return CounterDoc{}, fmt.Errorf("read document: %w", err)
+	}
+	var doc struct {
+		Headline string `xml:"headline"`
+		Body     string `xml:"body"`
+	}
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		return CounterDoc{}, fmt.Errorf("parse %s: %w", file, err)
+	}
+	return CounterDoc{File: file, Headline: strings.TrimSpace(doc.Headline), Body: strings.TrimSpace(doc.Body)}, nil
+}
+
+// Pairs returns the pairs as dedup.Pairs for `syndex eval pairs`.
+func Pairs(ps []CounterPair) []dedup.Pair {
+	out := make([]dedup.Pair, len(ps))
+	for i, p := range ps {
+		out[i] = dedup.Pair{ID: p.ID, Source: p.Source.Body, Derived: p.Derived.Body, Label: p.Label, Wholly: p.Label == "WD"}
+	}
+	return out
+}
+
+// LoadCounter reads COUNTER as a clustering set: each wholly-derived pair
+// one true cluster (the agency text its original), each text of a
+// non-derived pair its own cluster. Articles carry the body as text, the
+// headline as title, the agency or newspaper as site and the corpus date
+// (a day) as published.
+func LoadCounter(ctx context.Context, dir string) (*Set, error) {
+	ps, err := ReadCounter(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	set := &Set{Name: "counter", Skipped: map[string]int{}}
+	for _, p := range ps {
+		if p.Label != "WD" && p.Label != "ND" {
+			set.Skipped["partially derived (PD) pair"]++
+			continue
+		}
+		src := &article.Article{ID: neutralID("counter", p.Source.File), Site: strings.ToLower(p.SourceAgency),
+			Title: p.Source.Headline, Text: p.Source.Body, Published: p.SourceDate}
+		der := &article.Article{ID: neutralID("counter", p.Derived.File), Site: strings.ToLower(p.DerivedNewspaper),
+			Title: p.Derived.Headline, Text: p.Derived.Body, Published: p.DerivedDate}
+		if p.Label == "WD" {
+			src.TruthCluster, der.TruthCluster, src.TruthOriginal = src.ID, src.ID, true
+		} else {
+			set.Apart = append(set.Apart, []string{src.ID, der.ID})
+		}
+		set.Articles = append(set.Articles, src, der)
+	}
+	return set, nil
+}
+
+// member is one line of crossposts-real's members.jsonl.
+type member struct {
+	Cluster string `json:"cluster"`
+	Kind    string `json:"kind"`
+	Role    string `json:"role"`
+	File    string `json:"file"`
+	URL     string `json:"url"`
+}
+
+// LoadCrossposts reads crossposts-real: every page extracted from its raw
+// HTML by a fresh extractor (as `syndex extract --url` does), labelled with
+// its cluster; the pages of a negative control (cluster neg-*) are each
+// their own cluster and are listed in Apart. A page marked original is
+// the truth original of its cluster.
+func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
+	path := filepath.Join(dir, "members.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open members: %w", err)
+	}
+	defer f.Close()
+	set := &Set{Name: "crossposts", Skipped: map[string]int{}}
+	apart := map[string][]string{}
+	var order []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	line := 0
+	fetched := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var m member
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		html, err := readGzip(filepath.Join(dir, m.File))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		res, err := extract.New(extract.Options{}).Extract(ctx, extract.Input{URL: m.URL, HTML: html, Fetched: fetched})
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: extract %s: %w", path, line, m.File, err)
+		}
+		a := res.Article
+		if strings.TrimSpace(a.Text) == "" {
+			set.Skipped["page without extracted text"]++
+			continue
+		}
+		a.ID = neutralID("page", m.File)
+		a.TruthCluster = m.Cluster
+		if strings.HasPrefix(m.Cluster, "neg-") {
+			a.TruthCluster = a.ID
+			if _, ok := apart[m.Cluster]; !ok {
+				order = append(order, m.Cluster)
+			}
+			apart[m.Cluster] = append(apart[m.Cluster], a.ID)
+		}
+		a.TruthOriginal = strings.HasPrefix(m.Role, "original")
+		set.Articles = append(set.Articles, a)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	for _, c := range order {
+		set.Apart = append(set.Apart, apart[c])
+	}
+	return set, nil
+}
+
+func readGzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read page: %w", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read page %s: %w", path, err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("read page %s: %w", path, err)
+	}
+	return body, nil
+}
+
+// Merged counts the Apart groups whose members ended in one cluster
+// (any two of them) under the assignments as.
+func Merged(apart [][]string, as []article.Assignment) int {
+	cl := make(map[string]string, len(as))
+	for _, x := range as {
+		cl[x.ID] = x.Cluster
+	}
+	n := 0
+	for _, g := range apart {
+		seen := map[string]bool{}
+		for _, id := range g {
+			c, ok := cl[id]
+			if !ok {
+				continue
+			}
+			if seen[c] {
+				n++
+				break
+			}
+			seen[c] = true
+		}
+	}
+	return n
+}
+
+// SkippedString formats the skip counts for a report line ("none" when
+// nothing was skipped).
+func (s *Set) SkippedString() string {
+	if len(s.Skipped) == 0 {
+		return "none"
+	}
+	var parts []string
+	for why, n := range s.Skipped {
+		parts = append(parts, strconv.Itoa(n)+" "+why)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
+}
