@@ -21,7 +21,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
@@ -53,6 +56,8 @@ type Options struct {
 	Extract extract.Options
 	// Log receives progress messages (rebuilds, replays); slog.Default if nil.
 	Log *slog.Logger
+	// Existing refuses to create an archive where there is none.
+	Existing bool
 }
 
 // Archive is an open archive directory.
@@ -82,7 +87,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Archive, error) {
 		cfg := dedup.DefaultConfig()
 		opt.Dedup = &cfg
 	}
-	st, err := store.Open(dir, store.Options{ReadOnly: opt.ReadOnly})
+	st, err := store.Open(dir, store.Options{ReadOnly: opt.ReadOnly, Existing: opt.Existing})
 	if err != nil {
 		return nil, err
 	}
@@ -554,12 +559,17 @@ func (a *Archive) Close() error {
 
 // ReadJSONL decodes Articles from JSONL, calling fn for each good line in
 // batches of up to size. Bad lines are reported in the returned error by
-// line number; every good line is still delivered.
+// line number (a *BadLinesError); every good line is still delivered. A
+// line whose id repeats an earlier line's is delivered too (stored, it is
+// the article's new version) and reported in a *DuplicateIDsError joined
+// to the returned error.
 func ReadJSONL(r io.Reader, size int, fn func([]*article.Article) error) (good int, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var batch []*article.Article
 	var bad []error
+	var dups DuplicateIDsError
+	seen := map[uint64]int{} // hash of an id → its last line
 	line := 0
 	for sc.Scan() {
 		line++
@@ -576,6 +586,11 @@ func ReadJSONL(r io.Reader, size int, fn func([]*article.Article) error) (good i
 			bad = append(bad, fmt.Errorf("line %d: %v", line, err))
 			continue
 		}
+		h := xxhash.Sum64String(art.ID)
+		if prev, ok := seen[h]; ok {
+			dups.Dups = append(dups.Dups, Duplicate{ID: art.ID, Line: line, First: prev})
+		}
+		seen[h] = line
 		batch = append(batch, &art)
 		good++
 		if len(batch) == size {
@@ -591,10 +606,45 @@ func ReadJSONL(r io.Reader, size int, fn func([]*article.Article) error) (good i
 	if err := fn(batch); err != nil {
 		return good, err
 	}
+	var errs []error
 	if len(bad) > 0 {
-		return good, &BadLinesError{Errs: bad}
+		errs = append(errs, &BadLinesError{Errs: bad})
 	}
-	return good, nil
+	if len(dups.Dups) > 0 {
+		errs = append(errs, &dups)
+	}
+	return good, errors.Join(errs...)
+}
+
+// Duplicate is a line of an input whose id an earlier line already had.
+type Duplicate struct {
+	ID    string
+	Line  int // the repeating line
+	First int // the line it repeats (the previous one with that id)
+}
+
+// DuplicateIDsError lists the lines of one input that repeat an earlier
+// line's id. It is a warning: the later line is the article's new version.
+type DuplicateIDsError struct{ Dups []Duplicate }
+
+func (e *DuplicateIDsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d line(s) repeat an earlier line's id (the later line is kept): ", len(e.Dups))
+	for i, d := range e.Dups {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Dups)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		id := d.ID
+		if len(id) > 60 {
+			id = id[:60] + "…"
+		}
+		fmt.Fprintf(&b, "line %d: id %q as on line %d", d.Line, id, d.First)
+	}
+	return b.String()
 }
 
 // BadLinesError lists the input lines that could not be decoded.

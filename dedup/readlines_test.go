@@ -61,3 +61,23 @@ func TestRunReadsEveryLine(t *testing.T) {
 		})
 	}
 }
+
+// TestRunReportsReplacedLines: a line whose id an earlier line of the same
+// input had replaces it, and Stats says which line replaced which (blank
+// and bad lines counted in the line numbers).
+func TestRunReportsReplacedLines(t *testing.T) {
+	g := newTextGen(52)
+	line := func(id string) string {
+		b, _ := json.Marshal(article.Article{ID: id, Site: "s.example", Text: g.para()})
+		return string(b) + "\n"
+	}
+	in := line("a") + "\n" + line("b") + "{bad\n" + line("a") + line("c") + line("a")
+	st, err := dedup.Run(context.Background(), strings.NewReader(in), &bytes.Buffer{}, dedup.DefaultConfig())
+	if err == nil {
+		t.Fatal("the bad line was not reported")
+	}
+	want := []dedup.Replaced{{ID: "a", Line: 1, By: 7}, {ID: "a", Line: 5, By: 7}}
+	if !slices.Equal(st.Replaced, want) {
+		t.Errorf("Replaced = %+v, want %+v", st.Replaced, want)
+	}
+}

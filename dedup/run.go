@@ -28,6 +28,16 @@ type Stats struct {
 	Copies    int           // articles with role copy
 	Unique    int           // articles with role unique
 	Elapsed   time.Duration // wall time
+	// Replaced lists the lines whose id a later line of the same input
+	// repeats: the later line is taken as the article's new version.
+	Replaced []Replaced
+}
+
+// Replaced is an input line replaced by a later line with the same id.
+type Replaced struct {
+	ID   string
+	Line int // the replaced line
+	By   int // the line that replaced it
 }
 
 // LineError lists the input lines Run could not use.
@@ -104,6 +114,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	// (document i is the i-th good line), and let the parsed batches go,
 	// so the per-line records and the index's never coexist.
 	var lineErr LineError
+	lines := make([]int, 0, good) // the input line of each document
 	for bi, b := range batches {
 		for i := range b {
 			it := &b[i]
@@ -116,6 +127,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			d := it.doc
 			d.site, d.feats = ix.siteIndex(it.siteName), it.feats
 			ix.docs = append(ix.docs, d)
+			lines = append(lines, it.line)
 		}
 		batches[bi] = nil
 	}
@@ -208,6 +220,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	for i := range ix.docs {
 		d := &ix.docs[i]
 		if d.dead {
+			st.Replaced = append(st.Replaced, Replaced{ID: d.id, Line: lines[i], By: lines[ix.byID[d.id]]})
 			continue
 		}
 		switch d.role {

@@ -359,6 +359,8 @@ func TestBadQueries(t *testing.T) {
 		{name: "column counts characters", text: `البنك title:`, column: 7, msg: "syntax error"},
 		{name: "too fuzzy", text: `bank rates~5`, column: 6, msg: "fuzziness 5 exceeds 2"},
 		{name: "bad date", text: `published:>"yesterday"`, column: 1, msg: ""},
+		{name: "unclosed parenthesis", text: `title:(unclosed`, column: 7, msg: "missing closing )"},
+		{name: "stray parenthesis", text: `bank rates) "a (b"`, column: 11, msg: "no ( before this )"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

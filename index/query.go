@@ -92,6 +92,7 @@ type clause struct {
 // can be pinned to the clause that causes it.
 func splitClauses(s string) ([]clause, error) {
 	var out []clause
+	var open []int // positions of the parentheses not yet closed
 	i := 0
 	for i < len(s) {
 		if isSpace(s[i]) {
@@ -131,6 +132,15 @@ func splitClauses(s string) ([]clause, error) {
 					return nil, newQueryError(s, q, s[q:], "unterminated regular expression: missing closing /")
 				}
 			}
+			switch s[i] {
+			case '(':
+				open = append(open, i)
+			case ')':
+				if len(open) == 0 {
+					return nil, newQueryError(s, i, s[i:], "unbalanced parenthesis: no ( before this )")
+				}
+				open = open[:len(open)-1]
+			}
 			valueStart = s[i] == ':' || ((s[i] == '+' || s[i] == '-') && i == start)
 			i++
 		}
@@ -138,6 +148,10 @@ func splitClauses(s string) ([]clause, error) {
 			i = len(s)
 		}
 		out = append(out, clause{pos: start, text: s[start:i]})
+	}
+	if len(open) > 0 {
+		q := open[len(open)-1]
+		return nil, newQueryError(s, q, s[q:], "unbalanced parenthesis: missing closing )")
 	}
 	return out, nil
 }

@@ -77,6 +77,10 @@ type Options struct {
 	ReadOnly bool
 	// NoSync trades crash safety for speed (bulk imports in tests).
 	NoSync bool
+	// Existing refuses to create a store: commands that only make sense
+	// on an archive (reindex, check) must not create one under a
+	// mistyped --data.
+	Existing bool
 }
 
 // Store is an open archive database.
@@ -88,13 +92,13 @@ type Store struct {
 
 // Open opens (creating if needed) the store in archive directory dir.
 func Open(dir string, opt Options) (*Store, error) {
-	if !opt.ReadOnly {
+	if !opt.ReadOnly && !opt.Existing {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create archive %s: %w", dir, err)
 		}
 	}
 	path := filepath.Join(dir, FileName)
-	if opt.ReadOnly {
+	if opt.ReadOnly || opt.Existing {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("open archive %s: no store (%s): run `syndex crawl`, `syndex import` or `syndex demo --keep` first", dir, FileName)
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -79,14 +81,45 @@ func output(path string) (io.Writer, func() error, error) {
 	return f, f.Close, nil
 }
 
-// input opens the --in file, or stdin for "-".
+// input opens the --in file, or stdin for "-". A directory is refused
+// before anything else happens (so a command that would create an archive
+// does not), and a UTF-8 byte order mark at the start is dropped, as
+// editors on Windows write one.
 func input(path string) (io.Reader, func() error, error) {
 	if path == "-" {
-		return os.Stdin, func() error { return nil }, nil
+		return skipBOM(os.Stdin), func() error { return nil }, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, usagef("open input: %v", err)
 	}
-	return f, f.Close, nil
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, nil, usagef("--in %s is a directory, want a JSONL file", path)
+	}
+	return skipBOM(f), f.Close, nil
+}
+
+// skipBOM returns r without a leading UTF-8 byte order mark.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 1<<16)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
+}
+
+// warnDuplicates prints the duplicate ids err reports (a warning: the
+// later line is kept) and returns err without them.
+func warnDuplicates(what string, err error) error {
+	var dup *archive.DuplicateIDsError
+	if !errors.As(err, &dup) {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "syndex: %s: warning: %v\n", what, dup)
+	var bad *archive.BadLinesError
+	if errors.As(err, &bad) {
+		return bad
+	}
+	return nil
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/dedup"
 )
 
@@ -34,6 +36,9 @@ func init() {
 			if err := closeOut(); err != nil && runErr == nil {
 				runErr = err
 			}
+			if len(st.Replaced) > 0 {
+				warnDuplicates("dedup "+in, duplicatesOf(st.Replaced))
+			}
 			if runErr != nil {
 				return fmt.Errorf("dedup %s: %w", in, runErr)
 			}
@@ -46,4 +51,26 @@ func init() {
 	cmd.Flags().String("in", "", "input Articles, JSONL (- for stdin)")
 	cmd.Flags().String("out", "", "output Assignments, JSONL (default stdout)")
 	rootCmd.AddCommand(cmd)
+}
+
+// duplicatesOf lists each line that repeats an earlier line's id, as
+// import reports them: every occurrence of an id after its first, with
+// the occurrence before it.
+func duplicatesOf(rs []dedup.Replaced) *archive.DuplicateIDsError {
+	lines := map[string][]int{}
+	for _, r := range rs {
+		if len(lines[r.ID]) == 0 {
+			lines[r.ID] = append(lines[r.ID], r.By)
+		}
+		lines[r.ID] = append(lines[r.ID], r.Line)
+	}
+	dup := &archive.DuplicateIDsError{}
+	for id, ls := range lines {
+		slices.Sort(ls)
+		for i := 1; i < len(ls); i++ {
+			dup.Dups = append(dup.Dups, archive.Duplicate{ID: id, Line: ls[i], First: ls[i-1]})
+		}
+	}
+	slices.SortFunc(dup.Dups, func(a, b archive.Duplicate) int { return a.Line - b.Line })
+	return dup
 }

@@ -310,6 +310,15 @@ func TestUsageErrors(t *testing.T) {
 		{"bad body cap", []string{"crawl", "--max-body", "lots", "--seed", "http://x.example/"}, "--max-body"},
 		{"negative budget", []string{"crawl", "--max-per-host", "-1", "--seed", "http://x.example/"}, "--max-per-host"},
 		{"relative seed", []string{"crawl", "--seed", "example.org/news"}, "example.org/news"},
+		{"ftp seed", []string{"crawl", "--seed", "ftp://x/"}, `scheme "ftp"`},
+		{"no seed", []string{"crawl"}, "no seeds"},
+		{"huge limit", []string{"search", "--limit", "100000000", "x"}, "--limit"},
+		{"to before from", []string{"search", "--from", "2025-01-01", "--to", "2024-01-01", "x"}, "--to 2024-01-01 is before --from 2025-01-01"},
+		{"report to before from", []string{"report", "--from", "2025-01", "--to", "2024-12"}, "before"},
+		{"unknown table", []string{"report", "--format", "csv", "--table", "bogus"}, `"bogus"`},
+		{"negative min-count", []string{"report", "--min-count", "-4"}, "--min-count"},
+		{"import a directory", []string{"import", "--in", unreadable}, "dir.yaml is a directory"},
+		{"dedup a directory", []string{"dedup", "--in", unreadable}, "dir.yaml is a directory"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -321,6 +330,47 @@ func TestUsageErrors(t *testing.T) {
 			if len(lines) != 1 || !strings.Contains(r.stderr, tc.want) {
 				t.Errorf("stderr %q: want one line naming %q", r.stderr, tc.want)
 			}
+			if strings.Contains(r.stderr, "crawled") {
+				t.Errorf("a refused crawl reports a pass: %q", r.stderr)
+			}
 		})
+	}
+	// None of them, nor a reindex of an archive that is not there,
+	// creates an archive.
+	if r := syndex(t, work, "reindex", "--data", filepath.Join(work, "typo")); r.code != 1 || !strings.Contains(r.stderr, "no store") {
+		t.Errorf("reindex of a missing archive: exit %d, %q", r.code, r.stderr)
+	}
+	for _, d := range []string{"syndex-data", "typo"} {
+		if _, err := os.Stat(filepath.Join(work, d)); !os.IsNotExist(err) {
+			t.Errorf("a refused command created %s (%v)", d, err)
+		}
+	}
+}
+
+// TestInputQuirks: a UTF-8 byte order mark on line 1 is accepted, and ids
+// repeated within one input are reported (a warning: the later line is
+// the article's new version) by import and dedup alike.
+func TestInputQuirks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	work := t.TempDir()
+	in := filepath.Join(work, "in.jsonl")
+	body := "\ufeff" + `{"id":"a","text":"The harbour board approved the new breakwater on Monday after a long debate."}` + "\n" +
+		`{"id":"b","text":"Flooding closed the river road for a third day as the water kept rising."}` + "\n" +
+		`{"id":"a","text":"The harbour board approved the new breakwater on Monday after a long and heated debate."}` + "\n"
+	os.WriteFile(in, []byte(body), 0o644)
+	want := `line 3: id "a" as on line 1`
+	r := syndex(t, work, "dedup", "--in", in)
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 3 || !strings.Contains(r.stderr, want) {
+		t.Errorf("dedup: exit %d, stdout %q, stderr %q; want 3 assignments and a warning naming %q", r.code, r.stdout, r.stderr, want)
+	}
+	r = syndex(t, work, "import", "--in", in, "--data", filepath.Join(work, "d"))
+	if r.code != 0 || strings.Contains(r.stderr, "bad line") || !strings.Contains(r.stderr, want) {
+		t.Errorf("import: exit %d, stderr %q; want a warning naming %q and no bad line", r.code, r.stderr, want)
+	}
+	r = syndex(t, work, "export", "--data", filepath.Join(work, "d"))
+	if n := strings.Count(r.stdout, "\n"); r.code != 0 || n != 2 || !strings.Contains(r.stdout, "heated") {
+		t.Errorf("export after import: exit %d, %d articles, want 2 with the later version of a:\n%s", r.code, n, r.stdout)
 	}
 }

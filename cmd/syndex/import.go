@@ -39,6 +39,7 @@ func init() {
 				readErr = err
 			}
 			fmt.Fprintf(os.Stderr, "imported %d articles into %s\n", n, a.Dir)
+			readErr = warnDuplicates("import "+in, readErr)
 			if readErr != nil {
 				return fmt.Errorf("import %s: %w", in, readErr)
 			}

@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
 )
 
 func init() {
@@ -16,7 +18,7 @@ func init() {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			a, err := openArchive(ctx, cmd)
+			a, err := archive.Open(ctx, dataDir(cmd), archive.Options{Existing: true})
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,6 +33,9 @@ func init() {
 			if table != "" && format != "csv" {
 				return usagef("--table works with --format csv only")
 			}
+			if table != "" && !slices.Contains(report.Tables, table) {
+				return usagef("--table %q: want one of %s", table, strings.Join(report.Tables, ", "))
+			}
 			out, _ := f.GetString("out")
 			site, _ := f.GetString("site")
 			minCount, _ := f.GetInt("min-count")
@@ -44,6 +48,12 @@ func init() {
 			to, err := parseDate("to", toS)
 			if err != nil {
 				return err
+			}
+			if minCount < 0 {
+				return usagef("--min-count %d: must not be negative", minCount)
+			}
+			if !from.IsZero() && !to.IsZero() && to.Before(from) {
+				return usagef("--to %s is before --from %s", toS, fromS)
 			}
 			a, err := openReader(cmd.Context(), cmd, false)
 			if err != nil {

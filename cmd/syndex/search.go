@@ -37,8 +37,11 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if limit < 1 || offset < 0 {
-				return usagef("--limit must be ≥ 1 and --offset ≥ 0")
+			if limit < 1 || limit > index.MaxLimit || offset < 0 {
+				return usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset)", index.MaxLimit)
+			}
+			if !from.IsZero() && !to.IsZero() && to.Before(from) {
+				return usagef("--to %s is before --from %s", toS, fromS)
 			}
 			switch sort {
 			case "relevance", "date", "-date":

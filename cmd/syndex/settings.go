@@ -58,9 +58,15 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 	if seeds, err := f.GetStringArray("seed"); err == nil {
 		cc.Seeds = append(cc.Seeds, seeds...)
 	}
+	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
+		return cc, usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
+	}
 	for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
 		if article.SiteOf(s) == "" {
 			return cc, usagef("seed %q is not an absolute URL", s)
+		}
+		if _, err := crawler.Canonicalize(s); err != nil {
+			return cc, usagef("seed %q: %v", s, err)
 		}
 	}
 	set := func(name string) bool { return f.Lookup(name) != nil && f.Changed(name) }
