@@ -34,6 +34,9 @@ const (
 	EvidenceContainment      = "containment"        // the others contain the original's text
 	EvidenceEarliestFetched  = "earliest-fetched"   // tie broken by first-seen time
 	EvidenceLexicographicTie = "tie"                // nothing else decided; smallest id
+	// EvidenceNoIndex: the other members are marked noindex, as
+	// syndication partners are asked to mark their copies.
+	EvidenceNoIndex = "noindex"
 )
 
 // Article is one extracted page (SPEC.md "Article").
@@ -58,13 +61,21 @@ type Article struct {
 	// WARC locates the raw response this article was extracted from
 	// ("file#offset"), empty for imported articles.
 	WARC string `json:"warc,omitempty"`
+	// NoIndex records that the page asked search engines not to index it
+	// (meta robots or X-Robots-Tag noindex), as syndication partners are
+	// asked to do on their copies; dedup counts it as a sign of a copy.
+	NoIndex bool `json:"noindex,omitempty"`
 
 	Cluster  string `json:"cluster,omitempty"`
 	Role     Role   `json:"role,omitempty"`
 	Original string `json:"original,omitempty"`
-	// Similarity and Evidence mirror the article's latest Assignment.
-	Similarity float64  `json:"similarity,omitempty"`
-	Evidence   []string `json:"evidence,omitempty"`
+	// Similarity, OriginalShare, CopyShare, Via and Evidence mirror the
+	// article's latest Assignment.
+	Similarity    float64  `json:"similarity,omitempty"`
+	OriginalShare float64  `json:"original_share,omitempty"`
+	CopyShare     float64  `json:"copy_share,omitempty"`
+	Via           string   `json:"via,omitempty"`
+	Evidence      []string `json:"evidence,omitempty"`
 
 	// TruthCluster and TruthOriginal carry labels for `syndex eval dedup`.
 	TruthCluster  string `json:"truth_cluster,omitempty"`
@@ -73,12 +84,22 @@ type Article struct {
 
 // Assignment is dedup's verdict on one article (SPEC.md "Assignment").
 type Assignment struct {
-	ID         string   `json:"id"`
-	Cluster    string   `json:"cluster"`
-	Role       Role     `json:"role"`
-	Original   string   `json:"original"`
-	Similarity float64  `json:"similarity"`
-	Evidence   []string `json:"evidence"`
+	ID         string  `json:"id"`
+	Cluster    string  `json:"cluster"`
+	Role       Role    `json:"role"`
+	Original   string  `json:"original"`
+	Similarity float64 `json:"similarity"`
+	// OriginalShare is the share of the original's text the copy carries
+	// (a copy of the first half of a story: about 0.5); CopyShare the
+	// share of the copy's text that comes from the original (a full copy
+	// inside the republisher's own header and appeals: below 1). Both are
+	// 1 for an original or a unique article.
+	OriginalShare float64 `json:"original_share"`
+	CopyShare     float64 `json:"copy_share"`
+	// Via is the id of the copy this copy was taken from, when it is a
+	// copy of a copy (it credits that copy, or carries its edits).
+	Via      string   `json:"via,omitempty"`
+	Evidence []string `json:"evidence"`
 }
 
 // Apply copies an assignment's cluster fields onto the article.
@@ -87,7 +108,21 @@ func (a *Article) Apply(as Assignment) {
 	a.Role = as.Role
 	a.Original = as.Original
 	a.Similarity = as.Similarity
+	a.OriginalShare = as.OriginalShare
+	a.CopyShare = as.CopyShare
+	a.Via = as.Via
 	a.Evidence = as.Evidence
+}
+
+// DateOnly reports whether t is a bare date: midnight UTC, the form
+// extraction gives a date printed without a time of day. Such a value
+// stands for the whole day, and comparisons with it are made by day.
+func DateOnly(t time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	u := t.UTC()
+	return u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
 }
 
 // Normalize fills the defaults SPEC.md promises for input articles: a site

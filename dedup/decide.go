@@ -25,10 +25,18 @@ func (ix *Index) decide(c int32) []uint32 {
 	cands := cl.members
 	var evidence []string
 
-	// 1. attribution and canonical votes.
+	// 1. attribution and canonical votes. A vote for a member that
+	// itself credits another member goes to the end of that chain: when
+	// C credits B and B credits A, A is the original.
 	votes := make([]int, len(cands))
-	var byAttr, byCanon bool
-	for _, x := range cands {
+	points := make([]int, len(cands)) // the member each member names first, -1 if none
+	type vote struct {
+		to    int
+		canon bool
+	}
+	var cast []vote
+	for xi, x := range cands {
+		points[xi] = -1
 		dx := &ix.docs[x]
 		if dx.src == "" && dx.canonHash == 0 {
 			continue
@@ -38,15 +46,25 @@ func (ix *Index) decide(c int32) []uint32 {
 			if m == x || dm.site == dx.site {
 				continue
 			}
+			named := false
 			if dx.canonHash != 0 && dx.canonHash == dm.urlHash {
-				votes[i]++
-				byCanon = true
+				cast = append(cast, vote{i, true})
+				named = true
 			}
 			if dx.src != "" && ix.attributes(dx, dm) {
-				votes[i]++
-				byAttr = true
+				cast = append(cast, vote{i, false})
+				named = true
+			}
+			if named && points[xi] < 0 {
+				points[xi] = i
 			}
 		}
+	}
+	var byAttr, byCanon bool
+	for _, v := range cast {
+		votes[chainEnd(points, v.to)]++
+		byCanon = byCanon || v.canon
+		byAttr = byAttr || !v.canon
 	}
 	if top := maxInt(votes); top > 0 {
 		var next []uint32
@@ -61,6 +79,21 @@ func (ix *Index) decide(c int32) []uint32 {
 		}
 		if byCanon {
 			evidence = append(evidence, article.EvidenceCanonical)
+		}
+	}
+
+	// A member marked noindex (as syndication partners mark their
+	// copies) is not the original while one that is not marked remains.
+	if len(cands) > 1 {
+		var next []uint32
+		for _, m := range cands {
+			if !ix.docs[m].noindex {
+				next = append(next, m)
+			}
+		}
+		if len(next) > 0 && len(next) < len(cands) {
+			cands = next
+			evidence = append(evidence, article.EvidenceNoIndex)
 		}
 	}
 
@@ -144,7 +177,28 @@ func (ix *Index) decide(c int32) []uint32 {
 			gone = append(gone, m)
 		}
 	}
+	if len(gone) == 0 {
+		ix.vias(c, points)
+	}
 	return gone
+}
+
+// chainEnd follows the credits in points from member i (each member's
+// first named member, -1 for none) to the member at the end of the chain,
+// stopping before a loop.
+func chainEnd(points []int, start int) int {
+	i := start
+	for range points {
+		j := points[i]
+		if j < 0 {
+			return i
+		}
+		if j == start {
+			return start // a loop: the credits cancel out
+		}
+		i = j
+	}
+	return start
 }
 
 // attributes reports whether copy x's Source names member m's site, URL or

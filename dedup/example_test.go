@@ -36,6 +36,6 @@ func ExampleRun() {
 		fmt.Println(err)
 	}
 	// Output:
-	// {"id":"a","cluster":"a","role":"original","original":"a","similarity":1,"evidence":["earliest-published"]}
-	// {"id":"b","cluster":"a","role":"copy","original":"a","similarity":1,"evidence":["earliest-published"]}
+	// {"id":"a","cluster":"a","role":"original","original":"a","similarity":1,"original_share":1,"copy_share":1,"evidence":["earliest-published"]}
+	// {"id":"b","cluster":"a","role":"copy","original":"a","similarity":1,"original_share":1,"copy_share":1,"evidence":["earliest-published"]}
 }

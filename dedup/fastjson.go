@@ -32,7 +32,8 @@ var fastFields = map[string]bool{"id": true, "url": true, "site": true, "text": 
 // (which rejects it): s string, t time, a string array, n number, b bool.
 var articleKinds = map[string]byte{"title": 's', "author": 's', "lang": 's', "site_name": 's',
 	"warc": 's', "cluster": 's', "role": 's', "original": 's', "truth_cluster": 's',
-	"modified": 't', "boilerplate": 'a', "evidence": 'a', "similarity": 'n', "truth_original": 'b'}
+	"modified": 't', "boilerplate": 'a', "evidence": 'a', "similarity": 'n', "truth_original": 'b',
+	"original_share": 'n', "copy_share": 'n', "via": 's'}
 
 // kindOK reports whether the value at p has the type kind wants (null is
 // always accepted, as encoding/json leaves the field alone).
@@ -109,9 +110,18 @@ func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
 		}
 		p.ws()
 		k := string(key)
-		if !fastFields[k] {
+		if k == "noindex" { // the one bool dedup reads
+			switch {
+			case p.lit("true"):
+				a.NoIndex = true
+			case p.lit("false"):
+				a.NoIndex = false
+			default:
+				return false
+			}
+		} else if !fastFields[k] {
 			lower := string(bytes.ToLower(key))
-			if lower != k && (fastFields[lower] || articleKinds[lower] != 0) {
+			if lower != k && (fastFields[lower] || articleKinds[lower] != 0 || lower == "noindex") {
 				return false // encoding/json matches keys case-insensitively
 			}
 			if kind := articleKinds[k]; kind != 0 && !kindOK(p, kind) {

@@ -24,7 +24,7 @@ func agree(t *testing.T, line string) (fast bool) {
 	}
 	if got.ID != want.ID || got.URL != want.URL || got.Site != want.Site || got.Text != want.Text ||
 		!got.Published.Equal(want.Published) || !got.Fetched.Equal(want.Fetched) ||
-		got.Canonical != want.Canonical || got.Source != want.Source {
+		got.Canonical != want.Canonical || got.Source != want.Source || got.NoIndex != want.NoIndex {
 		t.Fatalf("%q:\nfast %+v\njson %+v", line, got, want)
 	}
 	return true
@@ -47,6 +47,11 @@ func TestFastDecoder(t *testing.T) {
 		{`{"id":"a","text":"\ud800"}`, false},
 		{"{\"id\":\"a\",\"text\":\"\xff\"}", false},
 		{`{"id":"a","text":"t","n":01}`, false},
+		{`{"id":"a","text":"t","noindex":true,"original_share":0.5,"copy_share":1,"via":"b"}`, true},
+		{`{"id":"a","text":"t","noindex":false}`, true},
+		{`{"id":"a","text":"t","noindex":"yes"}`, false},
+		{`{"id":"a","text":"t","NoIndex":true}`, false},
+		{`{"id":"a","text":"t","via":1}`, false},
 	}
 	for _, tc := range tests {
 		if got := agree(t, tc.line); got != tc.fast {

@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -42,8 +41,12 @@ type doc struct {
 	cluster     int32  // index into ix.clusters, noCluster when unique
 	original    uint32 // doc index of the original (self when unique)
 	sim         float32
-	role        article.Role
-	dead        bool
+	// via is 1 + the doc index of the copy this copy was taken from, 0
+	// when none (see vias).
+	via     uint32
+	role    article.Role
+	dead    bool
+	noindex bool // the page was marked noindex
 }
 
 // cluster is a group of copies: its id (the first member's article id),
@@ -263,7 +266,7 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 		if m == di || now.dead {
 			continue
 		}
-		if b := ix.jBefore[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original {
+		if b := ix.jBefore[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original || b.via != now.via {
 			out = append(out, ix.assignment(m))
 		}
 	}
@@ -281,7 +284,7 @@ func (ix *Index) touch(m uint32) {
 	ix.jSeen[m] = struct{}{}
 	d := &ix.docs[m]
 	ix.jDocs = append(ix.jDocs, m)
-	ix.jBefore = append(ix.jBefore, state{d.cluster, d.role, d.original})
+	ix.jBefore = append(ix.jBefore, state{d.cluster, d.role, d.original, d.via})
 }
 
 // touchCluster journals every member of cluster c.
@@ -307,6 +310,7 @@ type state struct {
 	cluster  int32
 	role     article.Role
 	original uint32
+	via      uint32
 }
 
 // docFrom extracts from a the identity and the facts the original decision
@@ -319,6 +323,7 @@ func docFrom(a *article.Article) (doc, string) {
 		cluster: noCluster,
 		role:    article.RoleUnique,
 		sim:     1,
+		noindex: a.NoIndex,
 	}
 	if !a.Published.IsZero() {
 		d.published = a.Published.Unix()
@@ -438,7 +443,7 @@ func (ix *Index) dissolveIfAlone(c int32) bool {
 
 func (ix *Index) makeUnique(m uint32) {
 	d := &ix.docs[m]
-	d.cluster, d.role, d.original, d.sim = noCluster, article.RoleUnique, m, 1
+	d.cluster, d.role, d.original, d.sim, d.via = noCluster, article.RoleUnique, m, 1, 0
 }
 
 // isNoise reports whether feature f is boilerplate of site s or globally
@@ -714,7 +719,13 @@ func (ix *Index) Assignment(id string) (article.Assignment, bool) {
 func (ix *Index) assignment(di uint32) article.Assignment {
 	d := &ix.docs[di]
 	as := article.Assignment{ID: d.id, Cluster: d.id, Role: d.role, Original: ix.docs[d.original].id,
-		Similarity: math.Round(float64(d.sim)*1e4) / 1e4, Evidence: []string{}}
+		Similarity: round4(float64(d.sim)), OriginalShare: 1, CopyShare: 1, Evidence: []string{}}
+	if d.role == article.RoleCopy {
+		as.OriginalShare, as.CopyShare = ix.shares(di, d.original)
+		if d.via != 0 {
+			as.Via = ix.docs[d.via-1].id
+		}
+	}
 	if d.cluster != noCluster {
 		cl := &ix.clusters[d.cluster]
 		as.Cluster = cl.id

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/syndex/syndex/article"
 )
 
 // appendAssignment appends the JSON of document di's assignment (as
@@ -28,7 +30,19 @@ func (ix *Index) appendAssignment(b []byte, di uint32) []byte {
 	b = append(b, `,"original":`...)
 	b = appendJSONString(b, ix.docs[d.original].id)
 	b = append(b, `,"similarity":`...)
-	b = appendJSONFloat(b, math.Round(float64(d.sim)*1e4)/1e4)
+	b = appendJSONFloat(b, round4(float64(d.sim)))
+	oshare, cshare := 1.0, 1.0
+	if d.role == article.RoleCopy {
+		oshare, cshare = ix.shares(di, d.original)
+	}
+	b = append(b, `,"original_share":`...)
+	b = appendJSONFloat(b, oshare)
+	b = append(b, `,"copy_share":`...)
+	b = appendJSONFloat(b, cshare)
+	if d.role == article.RoleCopy && d.via != 0 {
+		b = append(b, `,"via":`...)
+		b = appendJSONString(b, ix.docs[d.via-1].id)
+	}
 	b = append(b, `,"evidence":[`...)
 	for i, e := range evidence {
 		if i > 0 {

@@ -53,3 +53,27 @@ func TestAppendJSONFloat(t *testing.T) {
 		t.Errorf("rounded similarity: got %s, want 0.1235", got)
 	}
 }
+
+// TestAppendAssignmentVia covers the fields only copies of copies and
+// partial copies have: via and shares below 1.
+func TestAppendAssignmentVia(t *testing.T) {
+	story := strings.Repeat("the council voted on the harbour plan after a long debate about costs ", 4) +
+		strings.Repeat("engineers warned that the breakwater would need repairs within ten winters ", 4)
+	half := story[:len(story)/2]
+	ix := NewIndex(DefaultConfig())
+	ix.Add(&article.Article{ID: "a", Site: "a.example", Text: story})
+	ix.Add(&article.Article{ID: "b", Site: "b.example", Text: half, Source: "a.example"})
+	ix.Add(&article.Article{ID: "c", Site: "c.example", Text: half + " Read more.", Source: "b.example"})
+	di := ix.byID["c"]
+	as := ix.assignment(di)
+	if as.Via != "b" || as.OriginalShare >= 0.9 {
+		t.Fatalf("c: %+v, want via b and a partial share", as)
+	}
+	var want bytes.Buffer
+	if err := json.NewEncoder(&want).Encode(as); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.appendAssignment(nil, di); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("got %s\nwant %s", got, want.Bytes())
+	}
+}

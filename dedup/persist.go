@@ -29,6 +29,8 @@ type snapDoc struct {
 	Sim                        float32
 	Role                       article.Role
 	Dead                       bool
+	Via                        uint32 // 1 + doc index, 0 for none
+	NoIndex                    bool
 	NClean, SiteEpoch, GEpoch  uint32
 	Cleaned                    bool
 }
@@ -108,7 +110,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Published: d.published,
 			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash,
 			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
-			NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
+			Via: d.via, NoIndex: d.noindex, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
 	}
 	for _, st := range ix.sites {
 		s.Sites = append(s.Sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch})
@@ -167,13 +169,13 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	}
 	ix.docs = make([]doc, len(s.Docs))
 	for i, d := range s.Docs {
-		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) {
+		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) || int(d.Via) > len(s.Docs) {
 			return nil, fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
 		}
 		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, published: d.Published,
 			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash,
 			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
-			nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
+			via: d.Via, noindex: d.NoIndex, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
 		if !d.Dead {
 			ix.byID[d.ID] = uint32(i)
 		}

@@ -1,0 +1,170 @@
+package dedup
+
+import (
+	"math"
+	"slices"
+
+	"github.com/syndex/syndex/article"
+)
+
+// How much was copied, and from whom.
+//
+// A copy's similarity says how much of the copy is found in the original,
+// so a copy of the first half of a story scores 1. The shares say both
+// sides: original_share is the part of the original's story (its cleaned
+// feature set: without its site's boilerplate and globally common
+// passages) that the copy carries anywhere in its text, copy_share the part
+// of the copy's whole text (its republisher's header, appeal and
+// disclaimer included) that is found anywhere in the original. They are
+// computed on the sampled shingles the index keeps (one 3-word shingle in
+// four), so on a story of 600 words they are good to a few hundredths.
+//
+// A copy of a copy (A→B→C) names the copy it was taken from in via: C
+// credits B and B is itself a copy of the cluster's original, or C carries
+// the changes B made to A's text.
+
+// round4 rounds a share or similarity to four decimals, as assignments
+// print them.
+func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
+
+// shares returns copy di's original_share and copy_share against the
+// original o, on the current cleaned sets.
+func (ix *Index) shares(di, o uint32) (origShare, copyShare float64) {
+	oc := ix.cleanSet(o)
+	on := ix.docs[o].feats[len(oc):]
+	cc := ix.cleanSet(di)
+	cn := ix.docs[di].feats[len(cc):]
+	story := intersect(oc, cc) + intersect(oc, cn) // the original's story found in the copy
+	rest := intersect(on, cc) + intersect(on, cn)  // the original's other features found in it
+	switch {
+	case len(oc) > 0:
+		origShare = float64(story) / float64(len(oc))
+	case len(on) > 0: // nothing of the original is story: use all of it
+		origShare = float64(rest) / float64(len(on))
+	}
+	if n := len(cc) + len(cn); n > 0 {
+		copyShare = float64(story+rest) / float64(n)
+	}
+	return round4(min(1, origShare)), round4(min(1, copyShare))
+}
+
+// minEdits is the fewest sampled features (some two dozen shingles: a
+// sentence rewritten or added, or several words changed apart) two copies
+// must share, beyond the original's text, for one to have taken the other's
+// edits; they must also be a twentieth of the copy's cleaned set and most
+// of its own changes. Fewer are what independent copies share by accident:
+// the same last word of the story before the same kind of donation
+// appeal, the same quote marks straightened.
+const minEdits = 6
+
+// vias sets, for every copy of cluster c (whose original is decided), the
+// copy it was taken from: the copy it credits (attribution or canonical,
+// on another site; points[i] is the member index members[i] names, -1 when
+// none), or else the earlier copy whose edits to the original's text it
+// carries (most of its own changes are that copy's changes) when it does
+// not credit the original itself. Links that would form a loop are
+// dropped.
+func (ix *Index) vias(c int32, points []int) {
+	cl := &ix.clusters[c]
+	ms := cl.members
+	orig := cl.original
+	for _, m := range ms {
+		ix.docs[m].via = 0
+	}
+	if len(ms) < 3 {
+		return
+	}
+	o := &ix.docs[orig]
+	oc := ix.cleanSet(orig)
+	on := o.feats[len(oc):]
+	creditsOrig := make([]bool, len(ms))
+	for i, m := range ms {
+		if m == orig {
+			continue
+		}
+		if j := points[i]; j >= 0 && ms[j] != orig && ix.docs[ms[j]].role == article.RoleCopy {
+			ix.docs[m].via = ms[j] + 1
+			continue
+		}
+		dm := &ix.docs[m]
+		creditsOrig[i] = (dm.src != "" && dm.site != o.site && ix.attributes(dm, o)) ||
+			(dm.canonHash != 0 && dm.canonHash == o.urlHash)
+	}
+	// The copies' own changes: cleaned features not in the original.
+	edits := make([][]uint32, len(ms))
+	nClean := make([]int, len(ms))
+	any := 0
+	for i, m := range ms {
+		if m == orig {
+			continue
+		}
+		mc := ix.cleanSet(m)
+		nClean[i] = len(mc)
+		if len(mc)-intersect(mc, oc)-intersect(mc, on) < minEdits {
+			continue
+		}
+		for _, f := range mc {
+			if _, in := slices.BinarySearch(oc, f); in {
+				continue
+			}
+			if _, in := slices.BinarySearch(on, f); in {
+				continue
+			}
+			edits[i] = append(edits[i], f)
+		}
+		any++
+	}
+	if any >= 2 {
+		for i, m := range ms {
+			if len(edits[i]) == 0 || creditsOrig[i] || ix.docs[m].via != 0 {
+				continue
+			}
+			best, bestShared := -1, 0
+			for j, b := range ms {
+				if j == i || b == orig || len(edits[j]) == 0 || ix.docs[b].site == ix.docs[m].site || !ix.before(b, m) {
+					continue
+				}
+				shared := intersect(edits[i], edits[j])
+				if shared >= minEdits && 20*shared >= nClean[i] && 2*shared >= len(edits[i]) && shared > bestShared {
+					best, bestShared = j, shared
+				}
+			}
+			if best >= 0 {
+				ix.docs[m].via = ms[best] + 1
+			}
+		}
+	}
+	// Credits can loop (B credits C, C credits B): cut each loop.
+	for _, m := range ms {
+		x := m
+		for range ms {
+			v := ix.docs[x].via
+			if v == 0 {
+				break
+			}
+			x = v - 1
+			if x == m {
+				ix.docs[m].via = 0
+				break
+			}
+		}
+	}
+}
+
+// before reports whether article a appeared strictly before article b:
+// by publication date (by day when either is a bare date), else by fetch
+// time when either date is unknown or the days are the same.
+func (ix *Index) before(a, b uint32) bool {
+	da, db := &ix.docs[a], &ix.docs[b]
+	if da.published != 0 && db.published != 0 {
+		const day = 86400
+		pa, pb := da.published, db.published
+		if pa%day != 0 && pb%day != 0 {
+			return pa < pb
+		}
+		if pa/day != pb/day {
+			return pa/day < pb/day
+		}
+	}
+	return da.fetched != 0 && db.fetched != 0 && da.fetched < db.fetched
+}
