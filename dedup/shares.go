@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"math"
 	"slices"
 
 	"github.com/syndex/syndex/article"
@@ -22,10 +21,6 @@ import (
 // A copy of a copy (A→B→C) names the copy it was taken from in via: C
 // credits B and B is itself a copy of the cluster's original, or C carries
 // the changes B made to A's text.
-
-// round4 rounds a share or similarity to four decimals, as assignments
-// print them.
-func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 
 // shares returns copy di's original_share and copy_share against the
 // original o, on the current cleaned sets.
