@@ -3,10 +3,17 @@
 // be read from its offset alone, with size-based file rotation and a CDXJ
 // index beside each file.
 //
+// It also reads web archives written by any tool: WARC (1.0 and 1.1,
+// gzipped per record, as a whole, or not at all), ARC (versions 1 and 2)
+// and the WARC files inside a WACZ. A Reader streams the captures of one
+// file with bounded memory, removes transfer and content coding, picks HTML
+// pages by declared type and sniffing, skips bad records (reporting file
+// and offset) and can resume at any record; WARC records are parsed with
+// github.com/nlnwa/gowarc/v2.
+//
 // The package owns the byte layout of the archive files only. It does not
-// fetch anything and does not decide what to archive; the crawler hands it
-// raw HTTP bytes exactly as they were exchanged. Reading WARC files back is
-// left to independent readers (the tests use github.com/nlnwa/gowarc/v2).
+// fetch anything, decide what to archive or extract articles; the crawler
+// hands it raw HTTP bytes exactly as they were exchanged.
 package warc
 
 import (

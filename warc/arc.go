@@ -1,0 +1,175 @@
+package warc
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The ARC format (Internet Archive, 1996; Heritrix wrote it until WARC
+// replaced it): a header line "URL IP-address Archive-date Content-type
+// [Result-code Checksum Location Offset Filename] Archive-length", the
+// Archive-length bytes of the HTTP response, then a newline. The first
+// record, filedesc://, describes the file.
+
+type kind int
+
+const (
+	kindNone kind = iota
+	kindWARC
+	kindARC
+)
+
+// arcSchemes are the URI schemes that start ARC records.
+var arcSchemes = []string{"http:", "https:", "filedesc:", "dns:", "ftp:", "ftps:", "whois:", "mms:", "rtsp:"}
+
+// recordStart tells what kind of record b starts with.
+func recordStart(b []byte) kind {
+	if bytes.HasPrefix(b, []byte("WARC/")) {
+		return kindWARC
+	}
+	if looksLikeARCLine(b) {
+		return kindARC
+	}
+	return kindNone
+}
+
+// looksLikeARCLine checks the start of an ARC header line: a URI of a
+// known scheme, an IP address, a 14-digit (or shorter) date. When b ends
+// before the line does, the fields seen so far are checked.
+func looksLikeARCLine(b []byte) bool {
+	lower := bytes.ToLower(b[:min(len(b), 10)])
+	ok := false
+	for _, s := range arcSchemes {
+		if bytes.HasPrefix(lower, []byte(s)) {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return false
+	}
+	line, _, complete := bytes.Cut(b, []byte("\n"))
+	fields := strings.Fields(string(line))
+	if !complete {
+		return len(fields) < 3 || isDigits(fields[2])
+	}
+	if len(fields) < 5 || !isDigits(fields[2]) || !isDigits(fields[len(fields)-1]) {
+		return false
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseARCDate reads an ARC archive date (YYYYMMDDhhmmss, or a prefix of it).
+func parseARCDate(s string) time.Time {
+	const layout = "20060102150405"
+	if len(s) > len(layout) {
+		s = s[:len(layout)]
+	}
+	if len(s) < 4 {
+		return time.Time{}
+	}
+	t, err := time.Parse(layout[:len(s)], s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// arcRecord reads one ARC record.
+func (r *Reader) arcRecord(in *bufio.Reader, cnt *countingReader, off int64, idx int) (*Capture, error) {
+	b, _ := in.Peek(min(in.Size(), 16<<10))
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return nil, fmt.Errorf("ARC header line longer than %d bytes or cut short", len(b))
+	}
+	line := string(bytes.TrimRight(b[:i], "\r"))
+	fields := strings.Fields(line)
+	if len(fields) < 5 {
+		return nil, fmt.Errorf("malformed ARC header line %q", line)
+	}
+	length, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if err != nil || length < 0 {
+		return nil, fmt.Errorf("ARC header line %q: bad length", line)
+	}
+	hdrLen := int64(i + 1)
+	uri, date := fields[0], parseARCDate(fields[2])
+	arcType := fields[3]
+	want := isWebURI(uri) && (r.opt.Keep == nil || r.opt.Keep(uri, date))
+	if want && !r.opt.All && !htmlCandidate(arcType) {
+		want = false
+	}
+	if !want {
+		if n, err := io.CopyN(io.Discard, in, hdrLen+length); err != nil {
+			return nil, blockErr(n-hdrLen, length, err)
+		}
+		return nil, r.trailer(in, "\n")
+	}
+	if _, err := in.Discard(int(hdrLen)); err != nil {
+		return nil, err
+	}
+	// The block is an HTTP response: its head, then the body. Keep the
+	// head and at most MaxBody of the body.
+	keep := min(length, r.opt.MaxBody+256<<10)
+	block := make([]byte, keep)
+	if n, err := io.ReadFull(in, block); err != nil {
+		return nil, blockErr(int64(n), length, err)
+	}
+	if rest := length - keep; rest > 0 {
+		if n, err := io.CopyN(io.Discard, in, rest); err != nil {
+			return nil, blockErr(keep+n, length, err)
+		}
+	}
+	if err := r.trailer(in, "\n"); err != nil {
+		return nil, err
+	}
+	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: "response", URI: uri, Date: date, IP: fields[1]}
+	if len(fields) >= 10 && fields[5] != "-" {
+		c.PayloadDigest = fields[5]
+	}
+	status, h := parseHTTPHead(block)
+	if status == 0 {
+		// HTTP/0.9, or a record without its HTTP head: the block is the body.
+		c.ContentType = arcType
+		c.Status = 200
+		c.decode(block, r.opt.MaxBody)
+	} else {
+		c.Status, c.Header = status, h
+		bodyAt := -1
+		if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
+			bodyAt = i + 4
+		}
+		if j := bytes.Index(block, []byte("\n\n")); j >= 0 && (bodyAt < 0 || j+2 < bodyAt) {
+			bodyAt = j + 2
+		}
+		body := []byte{}
+		if bodyAt >= 0 && bodyAt <= len(block) {
+			body = block[bodyAt:]
+		}
+		if int64(len(body)) > r.opt.MaxBody {
+			body = body[:r.opt.MaxBody]
+			c.Truncated = "length"
+		}
+		c.decode(body, r.opt.MaxBody)
+	}
+	if !r.opt.All && (c.Status/100 != 2 || !c.HTML) {
+		return nil, nil
+	}
+	return c, nil
+}

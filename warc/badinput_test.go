@@ -1,0 +1,251 @@
+package warc
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// members splits a file of concatenated gzip members.
+func members(t testing.TB, data []byte) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for off := 0; off < len(data); {
+		cr := &countingReader{r: bytes.NewReader(data[off:])}
+		br := &byteReader{r: cr}
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr.Multistream(false)
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			t.Fatal(err)
+		}
+		n := int(cr.n)
+		out = append(out, data[off:off+n])
+		off += n
+	}
+	return out
+}
+
+// byteReader reads one byte at a time so that gzip does not read past a
+// member's end.
+type byteReader struct{ r io.Reader }
+
+func (b *byteReader) Read(p []byte) (int, error) { return b.r.Read(p[:min(len(p), 1)]) }
+func (b *byteReader) ReadByte() (byte, error) {
+	var x [1]byte
+	_, err := io.ReadFull(b.r, x[:])
+	return x[0], err
+}
+
+func gz(b []byte) []byte {
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	zw.Write(b)
+	zw.Close()
+	return out.Bytes()
+}
+
+func without(all []string, drop ...string) []string {
+	var out []string
+	for _, s := range all {
+		if !slices.Contains(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// The members of testdata/warcio.warc.gz.
+const (
+	mFlood  = 2
+	mBudget = 3
+	mCafe   = 11
+)
+
+var (
+	flood  = "http://wire.example/news/river-flood"
+	budget = "http://wire.example/news/council-budget"
+	cafe   = "http://wire.example/news/cafe-terraces"
+)
+
+// setContentLength changes the Content-Length of the first record of a
+// plain WARC text whose target is uri (its response, for the flood page)
+// by delta.
+func setContentLength(t *testing.T, plain []byte, uri string, delta int) []byte {
+	t.Helper()
+	re := regexp.MustCompile(`WARC-Target-URI: ` + regexp.QuoteMeta(uri) + `\r\nWARC-Date: [^\r]*\r\nWARC-Type: (response)\r\n(?:[^\r]*\r\n)*?Content-Length: (\d+)\r\n`)
+	m := re.FindSubmatchIndex(plain)
+	if m == nil {
+		t.Fatalf("no response for %s", uri)
+	}
+	n, _ := strconv.Atoi(string(plain[m[4]:m[5]]))
+	out := slices.Clone(plain[:m[4]])
+	out = append(out, strconv.Itoa(n+delta)...)
+	return append(out, plain[m[5]:]...)
+}
+
+func TestBadInput(t *testing.T) {
+	data, err := os.ReadFile("testdata/warcio.warc.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := members(t, data)
+	if len(ms) != 12 {
+		t.Fatalf("fixture has %d members", len(ms))
+	}
+	offsetOf := func(parts [][]byte, i int) int64 {
+		n := 0
+		for _, p := range parts[:i] {
+			n += len(p)
+		}
+		return int64(n)
+	}
+	replace := func(i int, with []byte) [][]byte {
+		parts := slices.Clone(ms)
+		parts[i] = with
+		return parts
+	}
+	plain := gunzipAll(t, "testdata/warcio.warc.gz")
+	floodAt := int64(bytes.Index(plain, []byte("WARC/1.1\r\nWARC-Target-URI: "+flood+"\r\nWARC-Date: 2023-03-14T09:00:01Z")))
+	budgetAt := int64(bytes.Index(plain, []byte("WARC/1.1\r\nWARC-Target-URI: "+budget)))
+	junkAt := budgetAt
+	withJunk := slices.Concat(plain[:junkAt], []byte("this line is not a record\r\n"), plain[junkAt:])
+	corrupt := slices.Clone(ms[mBudget])
+	for i := len(corrupt) / 3; i < len(corrupt)/2; i++ {
+		corrupt[i] ^= 0x55
+	}
+	clTooLarge := replace(mFlood, gz(setContentLength(t, gunzipOne(t, ms[mFlood]), flood, 40)))
+	clTooSmall := replace(mFlood, gz(setContentLength(t, gunzipOne(t, ms[mFlood]), flood, -40)))
+	cases := []struct {
+		name     string
+		file     string
+		data     []byte
+		missing  []string
+		badAt    int64
+		resumeAt int64 // -1: nothing after
+		msg      string
+	}{
+		{"truncated gzip member", "a.warc.gz", bytes.Join(replace(mFlood, ms[mFlood][:len(ms[mFlood])/2]), nil),
+			[]string{flood}, offsetOf(ms, mFlood), offsetOf(ms, mFlood) + int64(len(ms[mFlood])/2), "gzip"},
+		{"file cut in its last member", "b.warc.gz", bytes.Join(replace(mCafe, ms[mCafe][:len(ms[mCafe])-30]), nil),
+			[]string{cafe}, offsetOf(ms, mCafe), -1, "gzip"},
+		{"corrupt gzip member", "c.warc.gz", bytes.Join(replace(mBudget, corrupt), nil),
+			[]string{budget}, offsetOf(ms, mBudget), offsetOf(ms, mBudget+1), "gzip"},
+		{"Content-Length too large, gzipped", "d.warc.gz", bytes.Join(clTooLarge, nil),
+			[]string{flood}, offsetOf(ms, mFlood), offsetOf(clTooLarge, mFlood+1), "Content-Length"},
+		{"Content-Length too small, gzipped", "e.warc.gz", bytes.Join(clTooSmall, nil),
+			[]string{flood}, offsetOf(ms, mFlood), offsetOf(clTooSmall, mFlood+1), "Content-Length"},
+		{"Content-Length too large, plain", "f.warc", setContentLength(t, plain, flood, 200),
+			[]string{flood}, floodAt, budgetAt, "Content-Length"},
+		{"Content-Length too small, plain", "g.warc", setContentLength(t, plain, flood, -200),
+			[]string{flood}, floodAt, budgetAt, "Content-Length"},
+		{"junk between records", "h.warc", withJunk, nil, junkAt, junkAt + int64(len("this line is not a record\r\n")), "no WARC or ARC record"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tc.file)
+			os.WriteFile(path, tc.data, 0o644)
+			caps, bad := collect(t, path, ReadOptions{})
+			want := without(warcioPages, tc.missing...)
+			if got := uris(caps); !slices.Equal(got, want) {
+				t.Errorf("captures\n got %q\nwant %q", got, want)
+			}
+			if len(bad) != 1 {
+				t.Fatalf("want one bad record, got %v", bad)
+			}
+			e := bad[0]
+			t.Log(e)
+			if e.Offset != tc.badAt || e.Resumed != tc.resumeAt || e.Source.Path != path || !strings.Contains(e.Error(), tc.msg) {
+				t.Errorf("error %q: offset %d resumed %d, want %d and %d, mentioning %q", e, e.Offset, e.Resumed, tc.badAt, tc.resumeAt, tc.msg)
+			}
+			if !strings.HasPrefix(e.Error(), path+" at offset "+strconv.FormatInt(tc.badAt, 10)+": ") {
+				t.Errorf("message does not start with file and offset: %q", e)
+			}
+		})
+	}
+}
+
+func gunzipOne(t testing.TB, member []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(member))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestNotArchive(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"page.warc.gz": []byte("<!DOCTYPE html><html><body>404 Not Found</body></html>"),
+		"text.warc.gz": gz([]byte("just some text, gzipped\n")),
+		"empty.warc":   nil,
+		"fake.wacz":    []byte("PK\x03\x04 but not really a zip"),
+	}
+	for name, b := range files {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, b, 0o644)
+		_, err := Sources(path)
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: err %v", name, err)
+			continue
+		}
+		if name != "fake.wacz" && (!errors.Is(err, ErrNotArchive) || !strings.Contains(err.Error(), "at offset 0")) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestZeroPaddingAtEnd(t *testing.T) {
+	data, _ := os.ReadFile("testdata/warcio.warc.gz")
+	path := filepath.Join(t.TempDir(), "padded.warc.gz")
+	os.WriteFile(path, append(data, make([]byte, 512)...), 0o644)
+	caps, bad := collect(t, path, ReadOptions{})
+	if len(bad) != 0 || len(caps) != len(warcioPages) {
+		t.Errorf("padded file: %d captures, bad %v", len(caps), bad)
+	}
+}
+
+func TestTruncatedARC(t *testing.T) {
+	data, _ := os.ReadFile("testdata/handmade.arc.gz")
+	ms := members(t, data)
+	path := filepath.Join(t.TempDir(), "cut.arc.gz")
+	os.WriteFile(path, bytes.Join(append(slices.Clone(ms[:2]), ms[2][:len(ms[2])/2], ms[3], ms[4]), nil), 0o644)
+	caps, bad := collect(t, path, ReadOptions{})
+	if got := uris(caps); len(bad) != 1 || !slices.Equal(got, []string{"http://ledger.example/2008/04/30/tolls.html"}) {
+		t.Errorf("captures %q, bad %v", got, bad)
+	}
+}
+
+func TestExpand(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.warc.gz", "sub/b.arc.gz", "sub/c.wacz", "notes.txt", "d.warc"} {
+		p := filepath.Join(dir, n)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte("x"), 0o644)
+	}
+	got, err := Expand([]string{dir, filepath.Join(dir, "*.warc*"), filepath.Join(dir, "notes.txt"), filepath.Join(dir, "missing.warc")})
+	want := []string{"a.warc.gz", "d.warc", "sub/b.arc.gz", "sub/c.wacz", "notes.txt"}
+	for i := range want {
+		want[i] = filepath.Join(dir, want[i])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Expand:\n got %q\nwant %q", got, want)
+	}
+	if err == nil || !strings.Contains(err.Error(), "missing.warc") {
+		t.Errorf("missing file not reported: %v", err)
+	}
+}

@@ -1,0 +1,153 @@
+package warc
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// ParseLocation splits a location written by Capture.Location (or by the
+// crawler, "file.warc.gz#offset") into the source and the record's offset
+// and index in its gzip member.
+func ParseLocation(loc string) (src Source, offset int64, index int, err error) {
+	i := strings.LastIndexByte(loc, '#')
+	if i < 0 {
+		return Source{}, 0, 0, fmt.Errorf("warc location %q has no #offset", loc)
+	}
+	path, num := loc[:i], loc[i+1:]
+	if o, idx, ok := strings.Cut(num, "+"); ok {
+		index, err = strconv.Atoi(idx)
+		if err != nil || index < 0 {
+			return Source{}, 0, 0, fmt.Errorf("warc location %q: bad record index", loc)
+		}
+		num = o
+	}
+	offset, err = strconv.ParseInt(num, 10, 64)
+	if err != nil || offset < 0 {
+		return Source{}, 0, 0, fmt.Errorf("warc location %q: bad offset", loc)
+	}
+	if path == "" {
+		return Source{}, 0, 0, fmt.Errorf("warc location %q has no file", loc)
+	}
+	src = Source{Path: path}
+	if _, err := os.Stat(path); err != nil {
+		// "x.wacz!archive/y.warc.gz": a zip-compressed entry of a WACZ.
+		if j := strings.LastIndex(path, ".wacz!"); j >= 0 {
+			src = Source{Path: path[:j+5], Entry: path[j+6:], deflated: true}
+		}
+	}
+	return src, offset, index, nil
+}
+
+// ReadRaw copies the record at loc (see Capture.Location), as archived, to
+// w: its header and at most max bytes of its block, decompressed when its
+// file is gzipped.
+func ReadRaw(w io.Writer, loc string, max int64) error {
+	src, off, idx, err := ParseLocation(loc)
+	if err != nil {
+		return err
+	}
+	if src.Entry != "" {
+		srcs, err := Sources(src.Path)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, s := range srcs {
+			if s.Entry == src.Entry {
+				src, found = s, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("%s: no entry %s", src.Path, src.Entry)
+		}
+	} else {
+		st, err := os.Stat(src.Path)
+		if err != nil {
+			return err
+		}
+		src.Size = st.Size()
+	}
+	o, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	if off >= src.Size {
+		return fmt.Errorf("%s: offset %d is past the end (%d bytes)", src, off, src.Size)
+	}
+	in := bufio.NewReaderSize(io.NewSectionReader(o.ra, off, src.Size-off), 64<<10)
+	if head, _ := in.Peek(3); isGzipStart(head) {
+		zr, err := gzip.NewReader(in)
+		if err != nil {
+			return fmt.Errorf("%s at offset %d: %w", src, off, err)
+		}
+		zr.Multistream(false)
+		in = bufio.NewReaderSize(zr, 64<<10)
+	}
+	for i := 0; i < idx; i++ {
+		if err := copyRecord(io.Discard, in, 1<<62); err != nil {
+			return fmt.Errorf("%s at offset %d: record %d: %w", src, off, i, err)
+		}
+		skipNewlines(in)
+	}
+	if err := copyRecord(w, in, max); err != nil {
+		return fmt.Errorf("%s at offset %d: %w", src, off, err)
+	}
+	return nil
+}
+
+// copyRecord copies one WARC or ARC record from in to w, cutting its block
+// at max bytes.
+func copyRecord(w io.Writer, in *bufio.Reader, max int64) error {
+	head, _ := in.Peek(512)
+	var hdrLen int
+	var length int64
+	switch recordStart(head) {
+	case kindWARC:
+		hdr, err := peekHeader(in)
+		if err != nil {
+			return err
+		}
+		f := parseFields(hdr)
+		length, err = strconv.ParseInt(strings.TrimSpace(f["content-length"]), 10, 64)
+		if err != nil {
+			return errors.New("WARC record without a valid Content-Length")
+		}
+		hdrLen = len(hdr)
+	case kindARC:
+		b, _ := in.Peek(min(in.Size(), 16<<10))
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return errors.New("ARC header line cut short")
+		}
+		fields := strings.Fields(string(b[:i]))
+		var err error
+		length, err = strconv.ParseInt(fields[len(fields)-1], 10, 64)
+		if err != nil {
+			return errors.New("ARC header line without a length")
+		}
+		hdrLen = i + 1
+	default:
+		return fmt.Errorf("no WARC or ARC record here (found %s)", quoteHead(head))
+	}
+	if _, err := io.CopyN(w, in, int64(hdrLen)); err != nil {
+		return err
+	}
+	n, err := io.CopyN(w, in, min(length, max))
+	if err != nil {
+		return blockErr(n, length, err)
+	}
+	if length > max {
+		_, err := io.CopyN(io.Discard, in, length-max)
+		return err
+	}
+	return nil
+}
