@@ -75,6 +75,7 @@ func ArticleOf(ctx context.Context, ex *extract.Extractor, p *crawler.Page, coun
 		HTML:        p.Body,
 		ContentType: p.Header.Get("Content-Type"),
 		Fetched:     p.Fetched,
+		Truncated:   p.Truncated,
 	})
 	if err != nil {
 		counts.Failed.Add(1)

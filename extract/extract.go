@@ -34,6 +34,10 @@ type Input struct {
 	HTML        []byte    // raw body, any charset
 	ContentType string    // the Content-Type header, for its charset
 	Fetched     time.Time // when the page was fetched
+	// Truncated says the body was cut before it reached extraction (the
+	// crawler's body cap): such a page is an article only if its markup
+	// declares one.
+	Truncated bool
 }
 
 // Result is the extraction of one page.
@@ -41,6 +45,9 @@ type Result struct {
 	Article   *article.Article `json:"article"`
 	IsArticle bool             `json:"is_article"` // false for section, home and listing pages
 	Reason    string           `json:"reason"`     // why the page is (not) considered an article
+	// Truncated says part of the page was not read: the input was cut, or
+	// it exceeded Options.MaxBytes, MaxElements or MaxText.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Options tune an Extractor. The zero value is usable.
@@ -52,9 +59,20 @@ type Options struct {
 	// MaxParagraphsPerSite caps the paragraphs tracked per site (default
 	// 20000), bounding the model's memory.
 	MaxParagraphsPerSite int
-	// MaxBytes is the largest body extracted; longer bodies are cut
-	// (default 8 MiB).
+	// MaxBytes is the most HTML extracted, in UTF-8 (default
+	// DefaultMaxBytes, 2 MiB). A longer page first loses the content of
+	// its scripts (JSON-LD stays), styles, <svg>s and comments, and is cut
+	// if it still does not fit. Bodies over 4 × MaxBytes are cut before
+	// decoding.
 	MaxBytes int
+	// MaxElements is the most DOM elements extracted (default
+	// DefaultMaxElements); later ones are dropped, bounding the work of
+	// every pass over the page. Text beyond 1 MiB and <p> elements beyond
+	// 3000 are dropped too.
+	MaxElements int
+	// MaxText caps the bytes of Text, and separately of Boilerplate
+	// (default DefaultMaxText, 256 KiB), cut at a paragraph boundary.
+	MaxText int
 	// MaxDepth flattens DOM subtrees nested deeper than this (default 256),
 	// bounding time on pathological pages.
 	MaxDepth int
@@ -87,7 +105,13 @@ func New(opt Options) *Extractor {
 		opt.MaxParagraphsPerSite = 20000
 	}
 	if opt.MaxBytes <= 0 {
-		opt.MaxBytes = 8 << 20
+		opt.MaxBytes = DefaultMaxBytes
+	}
+	if opt.MaxElements <= 0 {
+		opt.MaxElements = DefaultMaxElements
+	}
+	if opt.MaxText <= 0 {
+		opt.MaxText = DefaultMaxText
 	}
 	if opt.MaxDepth <= 0 {
 		opt.MaxDepth = 256
@@ -106,14 +130,17 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	truncated := in.Truncated
 	body := in.HTML
-	if len(body) > e.opt.MaxBytes {
-		body = body[:e.opt.MaxBytes]
+	if len(body) > 4*e.opt.MaxBytes {
+		body, truncated = body[:4*e.opt.MaxBytes], true
 	}
 	utf, enc, err := Decode(body, in.ContentType)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", in.URL, err)
 	}
+	utf, cut := bound(utf, e.opt.MaxBytes, e.opt.MaxElements)
+	truncated = truncated || cut
 	doc, err := html.Parse(bytes.NewReader(utf))
 	if err != nil {
 		// The parser refuses pathologically deep documents; read their
@@ -131,6 +158,11 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 	flattenDeep(doc, e.opt.MaxDepth)
+	elements, pruned := pruneDOM(doc, domBudget{elements: e.opt.MaxElements, text: maxDOMText, paragraphs: maxParagraphs})
+	if pruned {
+		e.log.Debug("page cut at extraction's DOM budget", "url", in.URL, "elements", elements)
+		truncated = true
+	}
 	repairMojibakeDOM(doc)
 	var base *url.URL
 	if in.URL != "" {
@@ -139,7 +171,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 	meta := metaDoc(doc, base)
 
 	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base, HtmlDateMode: trafilatura.Disabled}
-	tr, terr := mainText(doc, topt)
+	tr, terr := mainText(doc, topt, elements <= fallbackElements)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -276,10 +308,35 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		paras = kept
 	}
 	a.Text = strings.Join(paras, "\n\n")
+	if e.capFields(a) {
+		truncated = true
+	}
 	a.Lang = chooseLang(tmeta.Language, meta.Lang, a.Text)
 
 	ok, reason := classify(in.URL, meta, doc, a.Text)
-	return &Result{Article: a, IsArticle: ok, Reason: reason}, nil
+	if ok && truncated && !meta.LDArticle && meta.OGType != "article" {
+		ok, reason = false, "page truncated and its markup declares no article ("+reason+")"
+	}
+	return &Result{Article: a, IsArticle: ok, Reason: reason, Truncated: truncated}, nil
+}
+
+// capFields bounds what an article keeps: Text and Boilerplate to
+// MaxText bytes each, the one-line fields to maxFieldBytes. It reports
+// whether Text or Boilerplate was cut.
+func (e *Extractor) capFields(a *article.Article) bool {
+	var cutText, cutBP bool
+	a.Text, cutText = capText(a.Text, e.opt.MaxText)
+	a.Boilerplate, cutBP = capBlocks(a.Boilerplate, e.opt.MaxText)
+	for _, f := range []*string{&a.Title, &a.Author, &a.SiteName} {
+		*f = truncateUTF8(*f, maxFieldBytes)
+	}
+	// A URL cut short would point elsewhere: one that long is dropped.
+	for _, f := range []*string{&a.Source, &a.Canonical} {
+		if len(*f) > maxFieldBytes {
+			*f = ""
+		}
+	}
+	return cutText || cutBP
 }
 
 // dropLeadingHeadings removes the headings (at most three) that precede

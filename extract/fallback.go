@@ -11,8 +11,13 @@ import (
 // and DOM Distiller), which recover bodies its own heuristics cut short
 // or miss. Those extractors know nothing of comment threads or of pages
 // that list several stories, so a result whose text comes from either is
-// refused and the extraction is redone without them.
-func mainText(doc *html.Node, opt trafilatura.Options) (*trafilatura.ExtractResult, error) {
+// refused and the extraction is redone without them. Each fallback works
+// on its own copy of the DOM, so they run only when fallback is true
+// (the page is not too large).
+func mainText(doc *html.Node, opt trafilatura.Options, fallback bool) (*trafilatura.ExtractResult, error) {
+	if !fallback {
+		return trafilatura.ExtractDocument(doc, opt)
+	}
 	opt.EnableFallback = true
 	tr, err := trafilatura.ExtractDocument(doc, opt)
 	if err != nil || tr == nil || !strayContent(doc, tr.ContentNode) {
