@@ -117,7 +117,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Archive, error) {
 func (a *Archive) openIndex(ctx context.Context) error {
 	path := filepath.Join(a.Dir, BleveDir)
 	if a.opt.ReadOnly {
-		ix, err := index.OpenExisting(path)
+		ix, err := index.OpenReader(path)
 		if err != nil {
 			return fmt.Errorf("archive %s: %w", a.Dir, err)
 		}

@@ -85,6 +85,9 @@ var (
 	ErrLocked = errors.New("search index in use by another process")
 	// ErrNoIndex is returned by OpenExisting when there is no index yet.
 	ErrNoIndex = errors.New("no search index yet")
+	// ErrReadOnly is returned by the writing methods of an index opened
+	// with OpenReader.
+	ErrReadOnly = errors.New("search index opened read-only")
 )
 
 const (
@@ -114,6 +117,7 @@ type Index struct {
 	shards    []bleve.Index
 	searcher  bleve.Index // the one shard, or an alias over all of them
 	BatchSize int         // documents per Bleve batch per shard; DefaultBatchSize when ≤ 0
+	readOnly  bool        // opened by OpenReader: writes fail with ErrReadOnly
 
 	mu    sync.RWMutex
 	langs map[string]bool // analysis names with at least one document
@@ -128,6 +132,8 @@ func DefaultShards() int { return min(max(runtime.NumCPU(), 1), maxShards) }
 type Options struct {
 	// Shards is the number of shards of a new index; DefaultShards when 0.
 	Shards int
+	// readOnly opens every shard without its writer lock (OpenReader).
+	readOnly bool
 }
 
 // Open opens the index in dir, creating it with our explicit mapping when
@@ -150,6 +156,15 @@ func OpenWith(dir string, o Options) (*Index, error) {
 // commands such as search).
 func OpenExisting(dir string) (*Index, error) {
 	return open(dir, false, Options{})
+}
+
+// OpenReader opens the existing index in dir for searching only: any
+// number of readers (in this or other processes) may hold it at once,
+// while a writer (Open) is refused with ErrLocked until they close it,
+// and a reader is refused while a writer holds it. Upsert, Delete and
+// Apply fail on it. Like OpenExisting it never creates an index.
+func OpenReader(dir string) (*Index, error) {
+	return open(dir, false, Options{readOnly: true})
 }
 
 func open(dir string, create bool, o Options) (*Index, error) {
@@ -182,14 +197,18 @@ func open(dir string, create bool, o Options) (*Index, error) {
 	if l.Shards < 1 || l.Shards > maxShards {
 		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
 	}
-	ix := &Index{dir: dir, langs: map[string]bool{}}
+	ix := &Index{dir: dir, langs: map[string]bool{}, readOnly: o.readOnly}
 	for i := range l.Shards {
 		sdir := shardDir(dir, i)
 		if _, err := os.Stat(filepath.Join(sdir, metaFile)); err != nil {
 			_ = ix.closeShards()
 			return nil, fmt.Errorf("open index %s: shard %d: %s missing: %w", dir, i, metaFile, ErrCorrupt)
 		}
-		bi, err := bleve.OpenUsing(sdir, map[string]any{"bolt_timeout": lockTimeout.String()})
+		cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
+		if o.readOnly {
+			cfg["read_only"] = true
+		}
+		bi, err := bleve.OpenUsing(sdir, cfg)
 		if err != nil {
 			_ = ix.closeShards()
 			if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
@@ -487,6 +506,9 @@ func (ix *Index) Delete(ctx context.Context, clusters []string) error {
 // runs ahead of the indexed documents, even after kill -9. Shards are
 // written concurrently.
 func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkpoint uint64) error {
+	if ix.readOnly {
+		return fmt.Errorf("index %s: %w", ix.dir, ErrReadOnly)
+	}
 	size := ix.BatchSize
 	if size <= 0 {
 		size = DefaultBatchSize
@@ -615,6 +637,9 @@ func (ix *Index) Checkpoint() (uint64, error) {
 // SetCheckpoint records the store arrival number the index is consistent
 // with. Call it after the Upsert that covered it returned (or use Apply).
 func (ix *Index) SetCheckpoint(seq uint64) error {
+	if ix.readOnly {
+		return fmt.Errorf("index %s: %w", ix.dir, ErrReadOnly)
+	}
 	for i, s := range ix.shards {
 		if err := s.SetInternal([]byte(keyCheckpoint), encodeSeq(seq)); err != nil {
 			return fmt.Errorf("write checkpoint of %s shard %d: %w", ix.dir, i, err)

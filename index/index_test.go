@@ -597,6 +597,37 @@ func TestOpenErrors(t *testing.T) {
 			}
 			t.Errorf("second Open err = %v, want ErrLocked", err)
 		}
+		if ix2, err := OpenReader(dir); !errors.Is(err, ErrLocked) {
+			if err == nil {
+				ix2.Close()
+			}
+			t.Errorf("OpenReader beside a writer: err = %v, want ErrLocked", err)
+		}
+	})
+	t.Run("readers share", func(t *testing.T) {
+		dir := build(t)
+		r1, err := OpenReader(dir)
+		must(t, err)
+		defer r1.Close()
+		r2, err := OpenReader(dir)
+		if err != nil {
+			t.Fatalf("second reader: %v", err)
+		}
+		defer r2.Close()
+		for i, r := range []*Index{r1, r2} {
+			if n, err := r.Count(); err != nil || n != 8 {
+				t.Errorf("reader %d: Count = %d, %v; want 8", i+1, n, err)
+			}
+		}
+		if err := r1.Upsert(context.Background(), []Doc{{Cluster: "zz", Original: art("zz", "new.example", "en", "New", "a new story", "2025-02-01")}}); !errors.Is(err, ErrReadOnly) {
+			t.Errorf("Upsert on a reader: err = %v, want ErrReadOnly", err)
+		}
+		if w, err := Open(dir); !errors.Is(err, ErrLocked) {
+			if err == nil {
+				w.Close()
+			}
+			t.Errorf("writer beside readers: err = %v, want ErrLocked", err)
+		}
 	})
 }
 

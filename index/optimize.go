@@ -17,6 +17,9 @@ import (
 // segment per shard makes queries markedly faster. Searches keep working
 // while it runs; it returns when the merges are done or ctx is cancelled.
 func (ix *Index) Optimize(ctx context.Context) error {
+	if ix.readOnly {
+		return fmt.Errorf("optimize %s: %w", ix.dir, ErrReadOnly)
+	}
 	errs := make([]error, len(ix.shards))
 	var wg sync.WaitGroup
 	for i, s := range ix.shards {

@@ -264,6 +264,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	newcomerChecks(t, work, data)
+
 	t.Run("second writer is refused", func(t *testing.T) {
 		srv := exec.Command(syndexBin(t), "serve", "--data", data, "--addr", "127.0.0.1:0")
 		stderr, _ := srv.StderrPipe()
