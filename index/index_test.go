@@ -650,7 +650,7 @@ func TestWriteTable(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"1–1 of 1 stories",
+		"1–1 of 1 story",
 		"  1. Central bank raises interest rates",
 		"2024-03-05  origin.example  https://origin.example/en1  [en]",
 		"copies (2): copier.example 2024-03-06 (0.93), mirror.example 2024-03-07 (0.88)",

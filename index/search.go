@@ -15,6 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/syndex/syndex/internal/plural"
 )
 
 // Search limits.
@@ -295,13 +297,13 @@ func (r *Result) WriteTable(w io.Writer) error {
 	ew := &errWriter{w: w}
 	if len(r.Hits) == 0 {
 		if r.Total > 0 {
-			ew.printf("no hits on this page (%d matches in all; lower --offset)\n", r.Total)
+			ew.printf("no hits on this page (%s in all; lower --offset)\n", plural.N(int(r.Total), "match", "matches"))
 		} else {
 			ew.printf("no matches\n")
 		}
 		return ew.err
 	}
-	ew.printf("%d–%d of %d stories (%.1f ms)\n", r.Offset+1, r.Offset+len(r.Hits), r.Total, r.TookMS)
+	ew.printf("%d–%d of %s (%.1f ms)\n", r.Offset+1, r.Offset+len(r.Hits), plural.N(int(r.Total), "story", "stories"), r.TookMS)
 	for i, h := range r.Hits {
 		title := h.Title
 		if title == "" {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/syndex/syndex/internal/plural"
 )
 
 // Node is one site in the syndication network.
@@ -200,7 +202,7 @@ func (r *Report) WriteDOT(w io.Writer) error {
 			label = n.Name + "\n" + n.Site
 		}
 		ew.printf("  %s [label=%s, tooltip=%s];\n", dotQuote(n.Site), dotLabel(label),
-			dotQuote(fmt.Sprintf("%d copies received, %d made", n.Out, n.In)))
+			dotQuote(fmt.Sprintf("%s received, %d made", plural.N(n.Out, "copy", "copies"), n.In)))
 	}
 	for _, e := range r.Edges {
 		ew.printf("  %s -> %s [label=%s, weight=%d, penwidth=%.2f];\n", dotQuote(e.Source), dotQuote(e.Republisher),

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/internal/plural"
 )
 
 //go:embed templates/report.html.tmpl
@@ -23,6 +25,8 @@ var Funcs = template.FuncMap{
 	"sim":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"join":  strings.Join,
 	"inc":   func(i int) int { return i + 1 },
+	// plural writes a counted noun: {{plural 1 "copy" "copies"}} is "1 copy".
+	"plural": plural.N,
 	// weblink reports whether a crawled URL is http(s), the only kind
 	// rendered as a link.
 	"weblink": func(u string) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -442,11 +443,10 @@ func TestDOT(t *testing.T) {
 	if strings.Join(edges, "|") != strings.Join(want, "|") {
 		t.Errorf("edges %q, want %q", edges, want)
 	}
-	// Graphviz itself is the real validator, when installed.
-	dot, err := exec.LookPath("dot")
+	// Graphviz itself is the real validator, when installed and working.
+	dot, err := workingDot()
 	if err != nil {
-		t.Log("graphviz not installed; skipped dot validation")
-		return
+		t.Skipf("dot validation skipped: %v", err)
 	}
 	cmd := exec.Command(dot, "-Tsvg")
 	cmd.Stdin = bytes.NewReader(out)
@@ -456,6 +456,38 @@ func TestDOT(t *testing.T) {
 	}
 	if n := bytes.Count(svg, []byte(`class="edge"`)); n != 4 {
 		t.Errorf("graphviz drew %d edges, want 4", n)
+	}
+}
+
+// workingDot finds Graphviz's dot and checks that it renders a trivial
+// graph, so that a dot that is installed but broken (a missing plugin, a
+// library mismatch) skips the validation instead of failing our test.
+func workingDot() (string, error) {
+	dot, err := exec.LookPath("dot")
+	if err != nil {
+		return "", fmt.Errorf("graphviz not installed")
+	}
+	cmd := exec.Command(dot, "-Tsvg")
+	cmd.Stdin = strings.NewReader("digraph { a -> b }\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("<svg")) {
+		return "", fmt.Errorf("%s cannot render a trivial graph (%v): %.200s", dot, err, out)
+	}
+	return dot, nil
+}
+
+func TestWorkingDotBroken(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "dot"), []byte("#!/bin/sh\necho 'Format: \"svg\" not recognized' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	if _, err := workingDot(); err == nil || !strings.Contains(err.Error(), "not recognized") {
+		t.Errorf("broken dot: err = %v, want it named as broken", err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := workingDot(); err == nil || !strings.Contains(err.Error(), "not installed") {
+		t.Errorf("no dot: err = %v", err)
 	}
 }
 
@@ -676,5 +708,26 @@ func TestBuildOddInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTextPlurals: a report of one story with one copy says so in the
+// singular ("1 syndicated story, 1 copy"), not "1 stories, 1 copies".
+func TestTextPlurals(t *testing.T) {
+	arts := fixture()[12:14] // h1 and its one copy h2
+	var b bytes.Buffer
+	if err := Build(arts, Filter{}).Write(&b, "text"); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"2 articles on 2 sites, 1 syndicated story, 1 copy,", "\n  1 copy  "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"1 copies", "1 stories", "1 syndicated stories", "1 articles"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("text report says %q", bad)
+		}
 	}
 }

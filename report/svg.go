@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/syndex/syndex/internal/plural"
 )
 
 // SVGOptions tune the network picture.
@@ -254,7 +256,7 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		base := tip.add(back.mul(alen))
 		wing := back.perp().mul(awid / 2)
 		l1, l2 := base.add(wing), base.sub(wing)
-		tip2 := fmt.Sprintf("%s: %d copies of stories from %s, median lag %s", e.Republisher, e.Count, e.Source, FormatLag(e.MedianLagSeconds))
+		tip2 := fmt.Sprintf("%s: %s of stories from %s, median lag %s", e.Republisher, plural.N(e.Count, "copy", "copies"), e.Source, FormatLag(e.MedianLagSeconds))
 		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="#4a6fa5" stroke-opacity="%.2f" stroke-width="%.2f"/>`,
 			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, opacity, sw)
 		ew.printf(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#4a6fa5" fill-opacity="0.85" stroke="none"/></g>`+"\n",
@@ -267,7 +269,7 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		if n.Name != "" {
 			who = n.Name + " (" + n.Site + ")"
 		}
-		tip := fmt.Sprintf("%s: %d copies received, %d copies made, %d articles", who, n.Out, n.In, n.Articles)
+		tip := fmt.Sprintf("%s: %s received, %s made, %s", who, plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"), plural.S(n.Articles, "article"))
 		if opt.Href != nil {
 			ew.printf(`<a href="%s">`, xmlText(opt.Href(n.Site)))
 		}
@@ -327,8 +329,8 @@ func (r *Report) WriteTimelineSVG(w io.Writer) error {
 	for i, wk := range weeks {
 		h := plotH * float64(wk.Copies) / float64(maxN)
 		x := x0 + float64(i)*bw
-		ew.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#dd6b20" fill-opacity="0.8"><title>week of %s: %d copies</title></rect>`,
-			x+bw*0.1, top+plotH-h, math.Max(bw*0.8, 0.5), h, wk.Start.Format("2006-01-02"), wk.Copies)
+		ew.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#dd6b20" fill-opacity="0.8"><title>week of %s: %s</title></rect>`,
+			x+bw*0.1, top+plotH-h, math.Max(bw*0.8, 0.5), h, wk.Start.Format("2006-01-02"), plural.N(wk.Copies, "copy", "copies"))
 		if i%labelEvery == 0 {
 			ew.printf(`<text x="%.1f" y="%.0f" text-anchor="middle" fill="#4a5568">%s</text>`, x+bw/2, H-12, wk.Start.Format("Jan 2 06"))
 		}

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+
+	"github.com/syndex/syndex/internal/plural"
 )
 
 // Formats lists the formats Write accepts.
@@ -107,8 +109,9 @@ const textTop = 15
 func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	t := r.Totals
-	ew.printf("Syndication report: %d articles on %d sites, %d syndicated stories, %d copies, median lag %s\n",
-		t.Articles, t.Sites, t.Clusters, t.Copies, FormatLag(t.MedianLagSeconds))
+	ew.printf("Syndication report: %s on %s, %s, %s, median lag %s\n",
+		plural.S(t.Articles, "article"), plural.S(t.Sites, "site"), plural.N(t.Clusters, "syndicated story", "syndicated stories"),
+		plural.N(t.Copies, "copy", "copies"), FormatLag(t.MedianLagSeconds))
 	if f := r.Filter; !f.From.IsZero() || !f.To.IsZero() || f.Site != "" || f.MinCount > 0 {
 		ew.printf("Filter: from %s to %s, site %q, min count %d\n", fmtDate(f.From), fmtDate(f.To), Clean(f.Site), f.MinCount)
 	}
@@ -175,13 +178,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		if title == "" {
 			title = Clean(c.Original.URL)
 		}
-		ew.printf("  %s  %s  [%s, %s]\n", plural(len(c.Copies), "copy", "copies"), title, Clean(c.Original.Site), fmtDate(c.Original.Published))
+		ew.printf("  %s  %s  [%s, %s]\n", plural.N(len(c.Copies), "copy", "copies"), title, Clean(c.Original.Site), fmtDate(c.Original.Published))
 		if len(c.Evidence) > 0 {
 			ew.printf("      evidence: %s\n", Clean(strings.Join(c.Evidence, ", ")))
 		}
 		for j, cp := range c.Copies {
 			if j == 5 {
-				ew.printf("      … %d more copies\n", len(c.Copies)-j)
+				ew.printf("      … %s more\n", plural.N(len(c.Copies)-j, "copy", "copies"))
 				break
 			}
 			ew.printf("      → %s  +%s  sim %.2f  %s\n", Clean(cp.Site), FormatLag(cp.LagSeconds), cp.Similarity, Clean(cp.URL))
@@ -268,11 +271,4 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 		return fmt.Errorf("write csv table %s: %w", table, err)
 	}
 	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

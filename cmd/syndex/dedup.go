@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/internal/plural"
 )
 
 func init() {
@@ -42,9 +44,14 @@ func init() {
 			if runErr != nil {
 				return fmt.Errorf("dedup %s: %w", in, runErr)
 			}
-			if out != "" {
-				fmt.Fprintf(os.Stderr, "%+v\n", st)
+			dest := out
+			if dest == "" || dest == "-" {
+				dest = "stdout"
 			}
+			fmt.Fprintf(os.Stderr, "dedup: %s → %s with %s, %d unique; %s skipped; %s; assignments on %s\n",
+				plural.S(st.Articles, "article"), plural.N(st.Clusters, "syndicated story", "syndicated stories"),
+				plural.N(st.Copies, "copy", "copies"), st.Unique, plural.S(st.Bad, "bad line"),
+				st.Elapsed.Round(time.Millisecond), dest)
 			return nil
 		},
 	}

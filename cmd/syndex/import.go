@@ -8,6 +8,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/plural"
 )
 
 func init() {
@@ -38,7 +39,7 @@ func init() {
 			if err := a.Close(); err != nil && readErr == nil {
 				readErr = err
 			}
-			fmt.Fprintf(os.Stderr, "imported %d articles into %s\n", n, a.Dir)
+			fmt.Fprintf(os.Stderr, "imported %s into %s\n", plural.S(n, "article"), a.Dir)
 			readErr = warnDuplicates("import "+in, readErr)
 			if readErr != nil {
 				return fmt.Errorf("import %s: %w", in, readErr)

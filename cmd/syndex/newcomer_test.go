@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -10,6 +12,7 @@ import (
 // newcomerChecks runs the first-day checks of issue 22 on the demo archive
 // that TestEndToEnd keeps in data.
 func newcomerChecks(t *testing.T, work, data string) {
+	dedupSummary(t, work, data)
 	t.Run("readers beside serve", func(t *testing.T) {
 		srv := exec.Command(syndexBin(t), "serve", "--data", data, "--addr", "127.0.0.1:0")
 		stderr, _ := srv.StderrPipe()
@@ -41,6 +44,27 @@ func newcomerChecks(t *testing.T, work, data string) {
 		defer func() { srv2.Process.Kill(); srv2.Wait() }()
 		if line, _ := bufio.NewReader(stderr2).ReadString('\n'); !strings.Contains(line, "serving") {
 			t.Errorf("second serve said %q", line)
+		}
+	})
+}
+
+// dedupSummary: on success dedup prints one readable line on stderr, not
+// a Go struct dump.
+func dedupSummary(t *testing.T, work, data string) {
+	t.Run("dedup summary", func(t *testing.T) {
+		exp := syndex(t, work, "export", "--data", data)
+		in := filepath.Join(work, "summary-in.jsonl")
+		if err := os.WriteFile(in, []byte(exp.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := syndex(t, work, "dedup", "--in", in, "--out", filepath.Join(work, "summary-out.jsonl"))
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if len(lines) != 1 || !strings.HasPrefix(lines[0], "dedup: ") || !strings.Contains(lines[0], "syndicated stor") ||
+			strings.ContainsAny(lines[0], "{}") || strings.Contains(lines[0], "Lines:") {
+			t.Errorf("dedup stderr %q: want one readable summary line", r.stderr)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/internal/plural"
 )
 
 func init() {
@@ -27,7 +28,7 @@ func init() {
 				return fmt.Errorf("reindex %s: %w", a.Dir, err)
 			}
 			n, _ := a.Index.Count()
-			fmt.Fprintf(os.Stderr, "reindexed %d stories from %d articles\n", n, a.Store.Count())
+			fmt.Fprintf(os.Stderr, "reindexed %s from %s\n", plural.N(int(n), "story", "stories"), plural.S(a.Store.Count(), "article"))
 			return a.Close()
 		},
 	})
