@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Set at build time, e.g. by the Dockerfile:
+//
+//	go build -ldflags "-X main.commit=$(git rev-parse HEAD) -X main.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)" ./cmd/syndex
+//
+// Without them, commit comes from the VCS stamp Go writes into binaries
+// built with `go build` or `go install` in a git checkout.
+var (
+	commit    = ""
+	buildDate = ""
+)
+
+// buildInfo describes the running binary for `syndex version`.
+type buildInfo struct {
+	Version    string `json:"version"`
+	Commit     string `json:"commit"`                // full hash, "unknown" when neither stamped nor set
+	Modified   bool   `json:"modified,omitempty"`    // built from a checkout with uncommitted changes
+	CommitTime string `json:"commit_time,omitempty"` // RFC 3339, from the VCS stamp
+	BuildDate  string `json:"build_date"`            // RFC 3339, or "unknown" when not set at build time
+	Go         string `json:"go"`
+	Platform   string `json:"platform"`
+}
+
+// currentBuild reads the linker-set variables and the binary's own build
+// information.
+func currentBuild() buildInfo {
+	b := buildInfo{Version: version, Commit: commit, BuildDate: buildDate, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if b.Commit == "" {
+					b.Commit = s.Value
+				}
+			case "vcs.time":
+				b.CommitTime = s.Value
+			case "vcs.modified":
+				b.Modified = s.Value == "true"
+			}
+		}
+		if b.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			b.Version = bi.Main.Version // go install …@vX.Y.Z
+		}
+	}
+	if b.Commit == "" {
+		b.Commit = "unknown"
+	}
+	if b.BuildDate == "" {
+		b.BuildDate = "unknown"
+	}
+	return b
+}
+
+// write prints b as aligned lines.
+func (b buildInfo) write(w io.Writer) error {
+	c := b.Commit
+	if b.Modified {
+		c += " (modified)"
+	}
+	if b.CommitTime != "" {
+		c += ", " + b.CommitTime
+	}
+	_, err := fmt.Fprintf(w, "syndex %s\ncommit  %s\nbuilt   %s\ngo      %s %s\n", b.Version, c, b.BuildDate, b.Go, b.Platform)
+	return err
+}
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "version [--json]",
+		Short: "Print the version, the commit it was built from and the build date",
+		Example: `  syndex version
+  syndex version --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b := currentBuild()
+			if j, _ := cmd.Flags().GetBool("json"); j {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(b)
+			}
+			return b.write(cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().Bool("json", false, "print the build information as JSON")
+	rootCmd.AddCommand(cmd)
+	b := currentBuild()
+	rootCmd.SetVersionTemplate(fmt.Sprintf("syndex %s (commit %.12s, built %s)\n", b.Version, b.Commit, b.BuildDate))
+}
