@@ -33,6 +33,13 @@ type Config struct {
 	// to count as evidence.
 	GlobalMinDocs int     `yaml:"global_min_docs"`
 	GlobalFrac    float64 `yaml:"global_frac"`
+	// PassageMinDocs and PassageRatio: a feature is a recurring passage
+	// (boilerplate whatever the site) when at least PassageMinDocs
+	// articles hold it and at least half of them also hold text of their
+	// own: a quarter of their features held by at most 1/PassageRatio as
+	// many articles. PassageRatio 0 turns the rule off.
+	PassageMinDocs int     `yaml:"passage_min_docs"`
+	PassageRatio   float64 `yaml:"passage_ratio"`
 	// MaxCandidates caps how many LSH candidates are verified per article.
 	MaxCandidates int `yaml:"max_candidates"`
 	// Workers is the number of goroutines Run uses for shingling; 0 means
@@ -46,19 +53,21 @@ type Config struct {
 // DefaultConfig returns settings tuned on the synthetic syndication set.
 func DefaultConfig() Config {
 	return Config{
-		Shingle:       3,
-		Sample:        4,
-		Bands:         32,
-		Rows:          2,
-		Containment:   0.5,
-		Jaccard:       0.05,
-		MinShared:     3,
-		SiteMinDocs:   3,
-		SiteFrac:      0.2,
-		GlobalMinDocs: 200,
-		GlobalFrac:    0.01,
-		MaxCandidates: 256,
-		PairThreshold: 0.6,
+		Shingle:        3,
+		Sample:         4,
+		Bands:          32,
+		Rows:           2,
+		Containment:    0.5,
+		Jaccard:        0.05,
+		MinShared:      3,
+		SiteMinDocs:    3,
+		SiteFrac:       0.2,
+		GlobalMinDocs:  200,
+		GlobalFrac:     0.01,
+		PassageMinDocs: 5,
+		PassageRatio:   4,
+		MaxCandidates:  256,
+		PairThreshold:  0.6,
 	}
 }
 
@@ -81,6 +90,8 @@ func (c Config) Validate() error {
 	check(c.SiteFrac >= 0 && c.SiteFrac <= 1, "site_frac", "must be in [0, 1]")
 	check(c.GlobalMinDocs >= 2, "global_min_docs", "must be at least 2")
 	check(c.GlobalFrac >= 0 && c.GlobalFrac <= 1, "global_frac", "must be in [0, 1]")
+	check(c.PassageMinDocs >= 2, "passage_min_docs", "must be at least 2")
+	check(c.PassageRatio == 0 || c.PassageRatio >= 1, "passage_ratio", "must be 0 (off) or at least 1")
 	check(c.MaxCandidates >= 1, "max_candidates", "must be at least 1")
 	check(c.Workers >= 0, "workers", "must not be negative")
 	return errors.Join(errs...)

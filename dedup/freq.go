@@ -1,5 +1,7 @@
 package dedup
 
+import "sync/atomic"
+
 // freqTable estimates, in fixed memory, how many articles contain each
 // feature, well enough to find the frequent ones: a hashed, 4-way
 // set-associative Misra–Gries summary. A feature is counted in the first
@@ -11,9 +13,13 @@ package dedup
 // articles.
 type freqTable struct {
 	slots []uint64 // feature<<32 | count; a bucket is ways adjacent slots
-	docs  uint32   // articles counted
-	seen  uint64   // features counted
-	max   int      // slots the table may grow to
+	// div, when not nil (the global table), counts per slot the articles
+	// in which the slot's feature sits beside text of their own (see
+	// passage.go); it starts at zero when a feature takes a slot over.
+	div  []uint32
+	docs uint32 // articles counted
+	seen uint64 // features counted
+	max  int    // slots the table may grow to
 }
 
 const ways = 4
@@ -32,9 +38,12 @@ func (t *freqTable) bucket(f uint32) int {
 
 // grow doubles the table, re-inserting every counted feature.
 func (t *freqTable) grow() {
-	old := t.slots
+	old, oldDiv := t.slots, t.div
 	t.slots = make([]uint64, 2*len(old))
-	for _, e := range old {
+	if oldDiv != nil {
+		t.div = make([]uint32, len(t.slots))
+	}
+	for i, e := range old {
 		if uint32(e) == 0 {
 			continue
 		}
@@ -47,6 +56,9 @@ func (t *freqTable) grow() {
 		}
 		if uint32(e) > uint32(t.slots[low]) {
 			t.slots[low] = e
+			if oldDiv != nil {
+				t.div[low] = oldDiv[i]
+			}
 		}
 	}
 }
@@ -104,6 +116,9 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64, 
 		case hit:
 		case free >= 0:
 			bk[free] = uint64(f)<<32 | 1
+			if t.div != nil {
+				t.div[t.bucket(f)+free] = 0
+			}
 		default:
 			bk[low]--
 		}
@@ -161,6 +176,17 @@ func (t *freqTable) count(f uint32) uint32 {
 	return 0
 }
 
+// slot returns the index of f's slot, or -1 when f holds none.
+func (t *freqTable) slot(f uint32) int {
+	b := t.bucket(f)
+	for j, e := range t.slots[b:][:ways] {
+		if uint32(e>>32) == f && uint32(e) > 0 {
+			return b + j
+		}
+	}
+	return -1
+}
+
 // threshold returns the count at which a feature is frequent.
 func (t *freqTable) threshold(minDocs int, frac float64) uint32 {
 	th := uint32(frac * float64(t.docs))
@@ -184,6 +210,7 @@ func newShardedFreq() *shardedFreq {
 	var s shardedFreq
 	for i := range s.shards {
 		s.shards[i] = newFreqTable(globalSlots/globalShards, globalMax/globalShards)
+		s.shards[i].div = make([]uint32, globalSlots/globalShards)
 	}
 	return &s
 }
@@ -213,4 +240,37 @@ func (s *shardedFreq) frequent(f uint32, minDocs int, frac float64) bool {
 	t := s.shards[f%globalShards]
 	c := t.count(f)
 	return c > 0 && c >= t.threshold(minDocs, frac)
+}
+
+// count returns the estimated number of articles containing f.
+func (s *shardedFreq) count(f uint32) uint32 {
+	return s.shards[f%globalShards].count(f)
+}
+
+// diverse returns f's count and how many of those articles hold it
+// beside text of their own.
+func (s *shardedFreq) diverse(f uint32) (count, div uint32) {
+	t := s.shards[f%globalShards]
+	if j := t.slot(f); j >= 0 {
+		return uint32(t.slots[j]), t.div[j]
+	}
+	return 0, 0
+}
+
+// addDiverse adds delta (+1 or -1) to the diversity count of each of fs
+// that holds a slot (never below zero). Atomic, so Run's goroutines may
+// add at once while no feature is counted.
+func (s *shardedFreq) addDiverse(fs []uint32, delta int32) {
+	for _, f := range fs {
+		t := s.shards[f%globalShards]
+		j := t.slot(f)
+		if j < 0 {
+			continue
+		}
+		if delta > 0 {
+			atomic.AddUint32(&t.div[j], 1)
+		} else if t.div[j] > 0 {
+			t.div[j]--
+		}
+	}
 }

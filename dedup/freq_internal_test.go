@@ -141,3 +141,49 @@ func newTestText(seed uint64) []string {
 	}
 	return out
 }
+
+// TestDiversityCounts checks that a feature's diversity count follows it
+// when the table grows, and starts at zero when another feature takes
+// its slot over.
+func TestDiversityCounts(t *testing.T) {
+	s := newShardedFreq()
+	hot := []uint32{8, 12} // both in shard 0
+	for range 10 {
+		s.addCollect(hot, 1000, 1, nil)
+	}
+	s.addDiverse(hot, 1)
+	s.addDiverse(hot[:1], 1)
+	// Enough other features to make shard 0 grow several times.
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 4000 {
+		fs := make([]uint32, 8)
+		for i := range fs {
+			fs[i] = (r.Uint32() | 1) << 2 // shard 0, never 8 or 12
+		}
+		s.addCollect(fs, 1000, 1, nil)
+	}
+	if n := len(s.shards[0].slots); n <= globalSlots/globalShards {
+		t.Fatalf("shard 0 has %d slots: it did not grow", n)
+	}
+	for f, want := range map[uint32]uint32{8: 2, 12: 1} {
+		c, div := s.diverse(f)
+		if c == 0 || div != want {
+			t.Errorf("feature %d after growing: count %d, diverse %d; want diverse %d", f, c, div, want)
+		}
+	}
+	s.addDiverse([]uint32{8, 8, 8}, -1)
+	if _, div := s.diverse(8); div != 0 {
+		t.Errorf("diverse count of 8 after three decrements = %d, want 0 (never below)", div)
+	}
+
+	// A slot taken over by a new feature starts at zero.
+	ft := newFreqTable(4, 4) // one bucket of four
+	ft.div = make([]uint32, 4)
+	ft.add([]uint32{1, 2, 3, 4}, 100, 1)
+	ft.div[ft.slot(1)] = 7      // the first slot of the smallest count: the one decremented
+	ft.add([]uint32{5}, 100, 1) // no slot free: 1's count drops to 0 ...
+	ft.add([]uint32{6}, 100, 1) // ... and 6 takes its slot
+	if j := ft.slot(6); j < 0 || ft.div[j] != 0 {
+		t.Errorf("new feature in slot %d has diverse count %v, want 0", j, ft.div)
+	}
+}

@@ -96,13 +96,17 @@ type Index struct {
 	part  []uint32
 	noise []uint32
 	rkeys []uint32 // band keys of a member looking for a new cluster
+	psc   passageScratch
+	// wasPassage holds, during an Add, which of the article's features
+	// were recurring passages before it was counted.
+	wasPassage []bool
 	// The journal of one reporting Add: each document's state before the
 	// Add first changed it, in first-touch order.
 	journaling bool
 	jDocs      []uint32
 	jBefore    []state
 	jSeen      map[uint32]struct{}
-	crossed    []uint32 // features that just became globally common
+	crossed    []uint32 // features that just became globally common or passages
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -194,8 +198,10 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	} else {
 		clear(ix.jSeen)
 	}
+	ix.crossed = ix.crossed[:0]
+	changed := false // the global noise set changed
 	if old, ok := ix.byID[d.id]; ok {
-		ix.remove(old)
+		changed = ix.remove(old)
 	}
 	var di uint32
 	if placed != nil {
@@ -215,14 +221,25 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 			st.epoch++
 			recheck = slices.Clone(ix.siteClusters[d.site])
 		}
-		ix.crossed = ix.crossed[:0]
+		before := ix.passagesOf(fs, ix.wasPassage[:0])
 		if ix.global.addCollect(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac, &ix.crossed) {
-			ix.globalEpoch++
+			changed = true
+		}
+		ix.global.addDiverse(ix.diverseFor(fs, &ix.psc), 1)
+		if ix.passageFlips(fs, before) {
+			changed = true
+		}
+		ix.wasPassage = before
+	}
+	if changed {
+		ix.globalEpoch++
+		if len(ix.crossed) > 0 {
 			recheck = append(recheck, ix.clustersSharing(ix.crossed)...)
 		}
 	}
 	if len(recheck) > 0 {
-		// Some features just became site boilerplate or globally common:
+		// Some features just became site boilerplate, globally common or
+		// recurring passages:
 		// clusters formed on them before may not hold any more.
 		slices.Sort(recheck)
 		for _, c := range slices.Compact(recheck) {
@@ -400,22 +417,27 @@ func nameKey(s string) string {
 // were primed (they then count every input line), the article's features
 // are uncounted from its site's and the global frequency tables, so
 // re-crawling a page does not make its own text look like boilerplate.
-func (ix *Index) remove(di uint32) {
+// It reports whether the global noise set may have changed (features that
+// became passages are added to ix.crossed).
+func (ix *Index) remove(di uint32) bool {
 	d := &ix.docs[di]
 	d.dead = true
 	ix.live--
+	changed := false
 	if !ix.primed {
 		if st := &ix.sites[d.site]; st.freq.sub(d.feats, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
 			st.epoch++
 		}
-		if ix.global.sub(d.feats, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) {
-			ix.globalEpoch++
-		}
+		before := ix.passagesOf(d.feats, ix.wasPassage[:0])
+		ix.global.addDiverse(ix.diverseFor(d.feats, &ix.psc), -1)
+		changed = ix.global.sub(d.feats, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
+		changed = ix.passageFlips(d.feats, before) || changed
+		ix.wasPassage = before
 	}
 	d.feats, d.nClean = nil, 0 // a dead article is never compared again
 	c := d.cluster
 	if c == noCluster {
-		return
+		return changed
 	}
 	ix.touchCluster(c)
 	cl := &ix.clusters[c]
@@ -423,6 +445,7 @@ func (ix *Index) remove(di uint32) {
 	if !ix.dissolveIfAlone(c) {
 		ix.settle(c)
 	}
+	return changed
 }
 
 // dissolveIfAlone makes the last member of cluster c unique and retires
@@ -446,14 +469,14 @@ func (ix *Index) makeUnique(m uint32) {
 	d.cluster, d.role, d.original, d.sim, d.via = noCluster, article.RoleUnique, m, 1, 0
 }
 
-// isNoise reports whether feature f is boilerplate of site s or globally
-// common.
+// isNoise reports whether feature f is boilerplate of site s, globally
+// common or a recurring passage.
 func (ix *Index) isNoise(s uint32, f uint32) bool {
 	st := ix.sites[s].freq
 	if c := st.count(f); c > 0 && c >= st.threshold(ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
 		return true
 	}
-	return ix.global.frequent(f, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
+	return ix.global.frequent(f, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) || ix.passage(f)
 }
 
 // cleanSet returns di's features without noise, re-partitioning them when

@@ -37,6 +37,7 @@ type snapDoc struct {
 
 type snapFreq struct {
 	Slots []uint64
+	Div   []uint32 // the global table's diversity counts (passage.go)
 	Docs  uint32
 	Seen  uint64
 	Max   int
@@ -70,7 +71,7 @@ type snapshot struct {
 }
 
 func freqSnap(t *freqTable) snapFreq {
-	return snapFreq{Slots: t.slots, Docs: t.docs, Seen: t.seen, Max: t.max}
+	return snapFreq{Slots: t.slots, Div: t.div, Docs: t.docs, Seen: t.seen, Max: t.max}
 }
 
 func freqFrom(s snapFreq) *freqTable {
@@ -153,7 +154,13 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	}
 	ix.primed, ix.live, ix.globalEpoch = s.Primed, s.Live, s.GlobalEpoch
 	for i, g := range s.Global {
-		ix.global.shards[i] = freqFrom(g)
+		t := freqFrom(g)
+		if len(g.Div) == len(g.Slots) {
+			t.div = g.Div
+		} else {
+			t.div = make([]uint32, len(g.Slots)) // a checkpoint from before passages were counted
+		}
+		ix.global.shards[i] = t
 	}
 	if len(s.Heads) == 0 || len(s.Heads)&(len(s.Heads)-1) != 0 || len(s.Tags) != len(s.Next) {
 		return nil, fmt.Errorf("read dedup checkpoint: malformed LSH table")

@@ -154,6 +154,14 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			}
 		}
 	})
+	// Then count, per frequent feature, the articles that hold it beside
+	// text of their own (recurring passages), on the final counts.
+	parallel(workers, func(w int) {
+		var sc passageScratch
+		for i := w; i < len(placed); i += workers {
+			ix.global.addDiverse(ix.diverseFor(placed[i].feats, &sc), 1)
+		}
+	})
 	ix.primed = true
 	// Clean and sketch every article in parallel (the tables are frozen),
 	// in chunks; the band keys go to the document's slots of the LSH tag
