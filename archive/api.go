@@ -134,6 +134,8 @@ func (a *Archive) APIHandler() http.Handler {
 			apiJSON(w, art)
 		}
 	})
+	mux.HandleFunc("POST "+APIPrefix+"lookup", a.apiLookup)
+	mux.HandleFunc("GET "+APIPrefix+"article-at", a.apiArticleAt)
 	mux.HandleFunc("GET "+APIPrefix+"clusters/{id}", func(w http.ResponseWriter, r *http.Request) {
 		members, err := a.Cluster(r.PathValue("id"))
 		if err != nil {

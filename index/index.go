@@ -440,12 +440,14 @@ func (d Doc) fields() (map[string]any, string, error) {
 		Original: Original{ID: o.ID, URL: o.URL, Site: o.Site, Published: o.Published, Title: o.Title},
 		Lang:     lang,
 	}
+	var titles, texts []string
 	for _, c := range d.Copies {
 		if c == nil {
 			continue
 		}
 		addSite(c.Site)
 		m.Copies = append(m.Copies, Copy{ID: c.ID, URL: c.URL, Site: c.Site, Published: c.Published, Similarity: c.Similarity})
+		titles, texts = append(titles, c.Title), append(texts, c.Text)
 	}
 	blob, err := json.Marshal(m)
 	if err != nil {
@@ -468,6 +470,10 @@ func (d Doc) fields() (map[string]any, string, error) {
 		bodyField(a):       o.Text,
 		pairsField(a):      o.Text,
 		titlePairsField(a): o.Title,
+	}
+	if ct, cb, ok := copyTexts(o.Title, o.Text, titles, texts); ok {
+		f[copyTitleField(a)] = ct
+		f[copyBodyField(a)] = cb
 	}
 	if s := strings.ToLower(o.Site); s != "" {
 		f[FieldSite] = s

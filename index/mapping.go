@@ -48,7 +48,7 @@ import (
 // MappingVersion identifies the field and shard layout this build writes. An index
 // built with another version is refused with ErrIncompatible so the caller
 // rebuilds it from the store.
-const MappingVersion = "syndex-index-3"
+const MappingVersion = "syndex-index-4"
 
 // Field names of the cluster document. The analysed text lives in one field
 // pair per analysis language (title_en, body_en, …; title_std, body_std for
@@ -257,6 +257,13 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		b.IncludeTermVectors = true
 		b.DocValues = false
 		dm.AddFieldMappingsAt(bodyField(a), b)
+
+		// The copies' own titles and added text (copytext.go): stored,
+		// with positions, for snippets and phrases.
+		ct := *b
+		dm.AddFieldMappingsAt(copyTitleField(a), &ct)
+		cb := *b
+		dm.AddFieldMappingsAt(copyBodyField(a), &cb)
 	}
 	im.DefaultMapping = dm
 	if err := im.Validate(); err != nil {

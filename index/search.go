@@ -74,6 +74,9 @@ type Hit struct {
 	Published time.Time `json:"published,omitzero"`
 	Original  Original  `json:"original"`
 	Copies    []Copy    `json:"copies"`
+	// CopyMatches lists the copies whose own title or added text matched
+	// the query (see copytext.go); empty when only the original's text did.
+	CopyMatches []CopyMatch `json:"copy_matches,omitempty"`
 }
 
 // Original is the display data of a cluster's original.
@@ -269,6 +272,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		res.Hits = append(res.Hits, hit)
 	}
+	if err := ix.copyMatches(ctx, q, res.Hits); err != nil {
+		return nil, err
+	}
 	if q.Facets {
 		res.Facets = &Facets{
 			Sites: facetTerms(sr.Facets["sites"]),
@@ -332,6 +338,12 @@ func (r *Result) WriteTable(w io.Writer) error {
 		}
 		for _, s := range h.Snippets {
 			ew.printf("     … %s …\n", truncate(oneLine(plainSnippet(s)), 160))
+		}
+		for _, cm := range h.CopyMatches {
+			ew.printf("     matched in the copy on %s (%s)\n", cm.Site, strings.Join(cm.Fields, ", "))
+			for _, s := range cm.Snippets {
+				ew.printf("       … %s …\n", truncate(oneLine(plainSnippet(s)), 150))
+			}
 		}
 	}
 	return ew.err

@@ -103,6 +103,14 @@ func textFields(a, field string, boost float64) []textField {
 	if field != fieldTitle {
 		fs = append(fs, textField{bodyField(a), pairsField(a), boost})
 	}
+	// The copies' own titles and added text (copytext.go), without pair
+	// fields: phrases in them are Bleve's positional phrases.
+	if field != fieldBody {
+		fs = append(fs, textField{copyTitleField(a), "", boost * titleBoost * copyBoost})
+	}
+	if field != fieldTitle {
+		fs = append(fs, textField{copyBodyField(a), "", boost * copyBoost})
+	}
 	return fs
 }
 
@@ -201,6 +209,17 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			pairs = uniqueTerms(pa.Analyze([]byte(q.Text)))
 		}
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
+			if f.pairs == "" {
+				s, err := nativePhrase(ctx, r, m, options, q.Text, f)
+				if err != nil {
+					closeSearchers(out)
+					return nil, err
+				}
+				if s != nil {
+					out = append(out, s)
+				}
+				continue
+			}
 			missing, err := anyTermMissing(ctx, r, f.pairs, pairs)
 			if err != nil {
 				closeSearchers(out)

@@ -147,6 +147,14 @@ type pageLink struct {
 type hitView struct {
 	index.Hit
 	Spans [][]Span
+	// CopySpans are the snippets of copies whose own text matched.
+	CopySpans []copyMatchView
+}
+
+// copyMatchView is a copy whose own title or added text matched.
+type copyMatchView struct {
+	index.CopyMatch
+	Spans [][]Span
 }
 
 type searchView struct {
@@ -186,6 +194,13 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		hv := hitView{Hit: h}
 		for _, sn := range h.Snippets {
 			hv.Spans = append(hv.Spans, snippetSpans(sn))
+		}
+		for _, cm := range h.CopyMatches {
+			cv := copyMatchView{CopyMatch: cm}
+			for _, sn := range cm.Snippets {
+				cv.Spans = append(cv.Spans, snippetSpans(sn))
+			}
+			hv.CopySpans = append(hv.CopySpans, cv)
 		}
 		v.Hits = append(v.Hits, hv)
 	}

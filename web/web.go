@@ -112,7 +112,7 @@ func New(b Backend, opt Options) http.Handler {
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	for _, name := range []string{"search", "cluster", "site", "network", "error"} {
+	for _, name := range []string{"search", "cluster", "site", "network", "lookup", "error"} {
 		s.pages[name] = template.Must(template.New("base.html").Funcs(funcs).ParseFS(assets, "templates/base.html", "templates/"+name+".html"))
 	}
 	css, err := fs.ReadFile(assets, "static/style.css")
@@ -128,7 +128,11 @@ func New(b Backend, opt Options) http.Handler {
 	mux.HandleFunc("GET /network", s.network)
 	mux.HandleFunc("GET /warc/{id}", s.warc)
 	mux.HandleFunc("GET /static/style.css", s.style)
+	mux.HandleFunc("GET /lookup", s.lookup)
+	mux.HandleFunc("POST /lookup", s.lookup)
 	mux.HandleFunc("GET /api/search", s.apiSearch)
+	mux.HandleFunc("GET /api/lookup", s.apiLookup)
+	mux.HandleFunc("POST /api/lookup", s.apiLookup)
 	mux.HandleFunc("GET /api/clusters/{id}", s.apiCluster)
 	mux.HandleFunc("GET /api/sites", s.apiSites)
 	mux.HandleFunc("GET /api/sites/{site}", s.apiSite)
@@ -161,8 +165,13 @@ func hostAllowed(hostport string, allowed []string) bool {
 	return false
 }
 
+// readOnlyPost are the paths that take POST: a lookup sends a text too
+// long for a URL, and changes nothing either.
+var readOnlyPost = map[string]bool{"/lookup": true, "/api/lookup": true}
+
 // secure sets the security headers, refuses unknown Host names and
-// anything but GET and HEAD, since the UI never changes the archive.
+// anything but GET and HEAD (and POST to the lookups), since the UI never
+// changes the archive.
 func secure(next http.Handler, allowed []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -171,8 +180,11 @@ func secure(next http.Handler, allowed []string) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !(r.Method == http.MethodPost && readOnlyPost[r.URL.Path]) {
 			h.Set("Allow", "GET, HEAD")
+			if readOnlyPost[r.URL.Path] {
+				h.Set("Allow", "GET, HEAD, POST")
+			}
 			http.Error(w, "read-only: only GET and HEAD", http.StatusMethodNotAllowed)
 			return
 		}

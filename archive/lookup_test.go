@@ -1,0 +1,136 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLookup looks texts up in an archive opened read-only (the dedup
+// index loaded on demand) and through the read API of the process that
+// holds it, and checks that nothing in the archive changed.
+func TestLookup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openT(t, dir)
+	if err := a.Ingest(ctx, testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stat := func() map[string]time.Time {
+		out := map[string]time.Time{}
+		filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				out[p] = info.ModTime()
+			}
+			return nil
+		})
+		return out
+	}
+	before := stat()
+
+	ro, err := Open(ctx, dir, Options{ReadOnly: true, NoIndex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	edited := strings.Replace(story, "eighteen months", "a year and a half", 1)
+	pub := time.Date(2025, 3, 6, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		q       LookupQuery
+		verdict string
+		cluster string
+		lag     int64 // seconds; -1 for none
+	}{
+		{"edited copy, dated", LookupQuery{Text: "Shared from our partners.\n\n" + edited, Published: pub}, VerdictCopy, "orig", 2 * 86400},
+		{"archived copy by id", LookupQuery{Text: testArticles()[0].Text, ID: "copy1", Site: "wire.example"}, VerdictCopy, "orig", -1},
+		{"archived original by id", LookupQuery{Text: story, ID: "orig", Site: "ledger.example"}, VerdictOriginal, "orig", -1},
+		{"unrelated", LookupQuery{Text: "Tomatoes grow well in clay pots on a sunny balcony if they are watered every evening in summer."}, VerdictNone, "", -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ro.Lookup(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != tc.verdict {
+				t.Errorf("verdict %s, want %s (%+v)", res.Verdict, tc.verdict, res.Matches)
+			}
+			if tc.cluster == "" {
+				if len(res.Matches) != 0 {
+					t.Errorf("matches %+v, want none", res.Matches)
+				}
+				return
+			}
+			if len(res.Matches) == 0 {
+				t.Fatal("no match")
+			}
+			m := res.Matches[0]
+			if m.Original.ID != "orig" || m.Original.Site != "ledger.example" || m.Rank != 1 {
+				t.Errorf("first match's original %+v", m.Original)
+			}
+			if tc.q.ID == "" && (len(m.Copies) != 1 || m.Copies[0].ID != "copy1" || m.Copies[0].LagSeconds == nil || *m.Copies[0].LagSeconds != 26*3600) {
+				t.Errorf("copies %+v, want copy1 26h after", m.Copies)
+			}
+			if tc.q.ID == "copy1" && (len(m.Copies) != 1 || !m.Copies[0].Query) {
+				t.Errorf("copies %+v, want copy1 marked as the looked-up article", m.Copies)
+			}
+			if tc.verdict == VerdictCopy && (m.OriginalShare < 0.8 || m.CopyShare < 0.7) {
+				t.Errorf("shares %.2f / %.2f, want ≥ 0.8 and ≥ 0.7", m.OriginalShare, m.CopyShare)
+			}
+			if (m.LagSeconds == nil) != (tc.lag < 0) || (m.LagSeconds != nil && *m.LagSeconds != tc.lag) {
+				t.Errorf("lag %v, want %d", m.LagSeconds, tc.lag)
+			}
+		})
+	}
+	if _, err := ro.Lookup(ctx, LookupQuery{Text: "  "}); !errors.Is(err, ErrBadLookup) {
+		t.Errorf("empty lookup: %v, want ErrBadLookup", err)
+	}
+	art, err := ro.ArticleAt("https://www.ledger.example/news/breakwater/")
+	if err != nil || art.ID != "orig" {
+		t.Errorf("ArticleAt with another spelling: %v %v", art, err)
+	}
+
+	// Through the API of a writer holding the archive.
+	w := openT(t, t.TempDir())
+	defer w.Close()
+	if err := w.Ingest(ctx, testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w.APIHandler())
+	defer srv.Close()
+	if err := WriteAPIAddr(w.Dir, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	r, err := DialAPI(ctx, w.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Lookup(ctx, LookupQuery{Text: edited})
+	if err != nil || res.Verdict != VerdictCopy || res.Matches[0].Original.ID != "orig" {
+		t.Errorf("remote lookup: %+v %v", res, err)
+	}
+	if _, err := r.Lookup(ctx, LookupQuery{}); !errors.Is(err, ErrBadLookup) {
+		t.Errorf("remote empty lookup: %v, want ErrBadLookup", err)
+	}
+	if art, err := r.ArticleAt("http://wire.example/s/breakwater"); err != nil || art.ID != "copy1" {
+		t.Errorf("remote ArticleAt: %v %v", art, err)
+	}
+
+	after := stat()
+	for p, m := range before {
+		if !after[p].Equal(m) {
+			t.Errorf("%s changed", p)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("files %d, were %d", len(after), len(before))
+	}
+}

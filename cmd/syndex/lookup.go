@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/store"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "lookup [--url URL | FILE.html | FILE.txt | -] [--json]",
+		Short: "Is this text a copy of something archived? The original, the evidence, every copy; changes nothing",
+		Example: `  syndex lookup --url https://copier.example/2024/story       # an archived page
+  syndex lookup saved-page.html                                # a saved page (extracted first)
+  pbpaste | syndex lookup --site copier.example --json -       # a text`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: runLookup,
+	}
+	f := cmd.Flags()
+	f.String("url", "", "alone: look up the archived article fetched from URL; with FILE: the page's own URL")
+	f.String("site", "", "the site the text was published on (its boilerplate is then discounted)")
+	f.String("published", "", "when the text was published (a date or RFC 3339), for the lag")
+	f.Int("limit", archive.DefaultLookupLimit, "most clusters listed")
+	f.Bool("json", false, "print the answer as JSON (stable for scripts)")
+	rootCmd.AddCommand(cmd)
+}
+
+// looker is what lookup needs from the archive or the API of `syndex run`.
+type looker interface {
+	Lookup(ctx context.Context, q archive.LookupQuery) (*archive.LookupResult, error)
+}
+
+func runLookup(cmd *cobra.Command, args []string) error {
+	f := cmd.Flags()
+	pageURL, _ := f.GetString("url")
+	site, _ := f.GetString("site")
+	pubS, _ := f.GetString("published")
+	limit, _ := f.GetInt("limit")
+	asJSON, _ := f.GetBool("json")
+	if len(args) == 0 && pageURL == "" {
+		return usagef("lookup: give --url URL (an archived page), a FILE (.html or text) or - for stdin")
+	}
+	if limit < 1 || limit > 100 {
+		return usagef("--limit %d: want 1–100", limit)
+	}
+	pub, err := parseDate("published", pubS)
+	if err != nil {
+		return err
+	}
+	q := archive.LookupQuery{Site: site, Published: pub, Limit: limit}
+	if len(args) == 1 {
+		if err := readLookupInput(cmd, args[0], pageURL, &q); err != nil {
+			return err
+		}
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	dc := fileDedupConfig(c)
+	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	var lk looker
+	var byURL func(string) (*article.Article, error)
+	switch {
+	case err == nil:
+		defer a.Close()
+		lk = a
+		byURL = a.ArticleAt
+	case errors.Is(err, store.ErrLocked):
+		r, rerr := archive.DialAPI(cmd.Context(), dataDir(cmd))
+		if rerr != nil {
+			return fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
+		}
+		lk = r
+		byURL = r.ArticleAt
+	default:
+		return err
+	}
+	if len(args) == 0 {
+		art, err := byURL(pageURL)
+		if errors.Is(err, store.ErrNotFound) {
+			return usagef("lookup: %v (lookup reads the archive and fetches nothing: save the page and give the file)", err)
+		}
+		if err != nil {
+			return err
+		}
+		q.ID, q.Text, q.Title, q.URL = art.ID, art.Text, art.Title, art.URL
+		if q.Site == "" {
+			q.Site = art.Site
+		}
+		if q.Published.IsZero() {
+			q.Published = art.Published
+		}
+	}
+	res, err := lk.Lookup(cmd.Context(), q)
+	if errors.Is(err, archive.ErrBadLookup) {
+		return asUsage(err)
+	}
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return writeLookup(os.Stdout, res)
+}
+
+// readLookupInput reads FILE (or stdin for -): HTML is extracted as a
+// crawled page would be (without learning anything), other input is taken
+// as the text itself.
+func readLookupInput(cmd *cobra.Command, name, pageURL string, q *archive.LookupQuery) error {
+	var body []byte
+	var err error
+	if name == "-" {
+		body, err = io.ReadAll(io.LimitReader(os.Stdin, 64<<20))
+	} else {
+		body, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return usagef("read %s: %v", name, err)
+	}
+	q.URL = pageURL
+	if !looksLikeHTML(name, body) {
+		q.Text = string(body)
+		return nil
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	opt, err := fileExtractOptions(c)
+	if err != nil {
+		return err
+	}
+	opt.BoilerplatePages = -1 // learn nothing from a looked-up page
+	res, err := extract.New(opt).Extract(cmd.Context(), extract.Input{URL: pageURL, HTML: body, Fetched: time.Now().UTC()})
+	if err != nil {
+		return fmt.Errorf("extract %s: %w", name, err)
+	}
+	if res.Article == nil || strings.TrimSpace(res.Article.Text) == "" {
+		return usagef("lookup: no article text found in %s (%s)", name, res.Reason)
+	}
+	art := res.Article
+	q.Text, q.Title = art.Text, art.Title
+	if q.URL == "" {
+		q.URL = art.Canonical
+	}
+	if q.Site == "" {
+		q.Site = art.Site
+	}
+	if q.Published.IsZero() {
+		q.Published = art.Published
+	}
+	return nil
+}
+
+// looksLikeHTML reports whether input is a page rather than a text: an
+// .html/.htm name, or markup at its start.
+func looksLikeHTML(name string, body []byte) bool {
+	n := strings.ToLower(name)
+	if strings.HasSuffix(n, ".html") || strings.HasSuffix(n, ".htm") || strings.HasSuffix(n, ".xhtml") {
+		return true
+	}
+	head := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 1024)]))
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<?xml", "<!--"} {
+		if bytes.HasPrefix(head, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeLookup prints a lookup for a terminal.
+func writeLookup(w io.Writer, res *archive.LookupResult) error {
+	ew := &lineWriter{w: w}
+	clean := func(s string, n int) string { return truncateRunes(report.Clean(s), n) }
+	switch res.Verdict {
+	case archive.VerdictCopy:
+		m := res.Matches[0]
+		ew.printf("COPY of %q\n", clean(m.Original.Title, 100))
+		ew.printf("  original: %s  %s  %s\n", clean(m.Original.Site, 200), dateOrUnknown(m.Original.Published), clean(m.Original.URL, 300))
+		ew.printf("  evidence: %s\n", strings.Join(orNone(m.Evidence), ", "))
+		ew.printf("  carries %.0f%% of the original's text; %.0f%% of this text comes from it", 100*m.OriginalShare, 100*m.CopyShare)
+		if m.LagSeconds != nil {
+			ew.printf("; published %s after it", report.FormatLag(m.LagSeconds))
+		}
+		ew.printf("\n")
+	case archive.VerdictOriginal:
+		ew.printf("ORIGINAL: this archived article is the original of cluster %s\n", res.Query.Cluster)
+	case archive.VerdictPartial:
+		ew.printf("NOT A COPY by the archive's rules, but it shares text with %d archived %s\n", len(res.Matches), plural(len(res.Matches), "story", "stories"))
+	default:
+		ew.printf("NO MATCH: nothing archived shares this text (%d words)\n", res.Query.Words)
+	}
+	for _, m := range res.Matches {
+		kind := "shares text"
+		if m.Copy {
+			kind = "copy of its original"
+		}
+		ew.printf("\n%2d. cluster %s  score %.2f  %s\n", m.Rank, m.Cluster, m.Score, kind)
+		ew.printf("    original  %-28s %s  %s\n", clean(m.Original.Site, 200), dateOrUnknown(m.Original.Published), clean(m.Original.Title, 80))
+		ew.printf("    this text carries %.0f%% of it, %.0f%% of this text is from it (containment %.2f, Jaccard %.2f, %d shared shingles)\n",
+			100*m.OriginalShare, 100*m.CopyShare, m.Containment, m.Jaccard, m.SharedFeatures)
+		if m.Closest != nil {
+			ew.printf("    closest member: the copy on %s (%.0f%% of this text found in it)\n", clean(m.Closest.Site, 200), 100*m.Closest.ProbeShare)
+		}
+		if len(m.Copies) == 0 {
+			ew.printf("    no archived copies\n")
+		}
+		for _, c := range m.Copies {
+			lag := "lag unknown"
+			if c.LagSeconds != nil {
+				lag = "after " + report.FormatLag(c.LagSeconds)
+			}
+			ew.printf("    copy      %-28s %s  similarity %.2f  %s\n", clean(c.Site, 200), dateOrUnknown(c.Published), c.Similarity, lag)
+		}
+	}
+	return ew.err
+}
+
+func dateOrUnknown(t time.Time) string {
+	if t.IsZero() {
+		return "date unknown"
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func orNone(s []string) []string {
+	if len(s) == 0 {
+		return []string{"none recorded"}
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+type lineWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *lineWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

@@ -1,0 +1,337 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/cespare/xxhash/v2"
+)
+
+// Copy text. A story's document holds the original's title and body; a
+// republisher's own intro, spin paragraph or headline would be lost. So
+// the text each copy adds (its paragraphs that are not the original's,
+// see AddedText) and its title, when it differs, are indexed too, in the
+// fields cbody_<lang> and ctitle_<lang> (analysed like the story's
+// language, one array element per copy in the order of the stored
+// copies, stored for snippets). Word queries and phrases read them with a
+// lower boost than the original's text, so a story found through its own
+// text ranks above one found only through a copy, and a hit lists the
+// copies whose text matched (Hit.CopyMatches).
+
+// Copy field prefixes.
+const (
+	fieldCopyTitle = "ctitle"
+	fieldCopyBody  = "cbody"
+)
+
+// copyBoost weights a match in a copy's added text against one in the
+// original's.
+const copyBoost = 0.5
+
+// maxAddedText caps the added text indexed per copy (bytes), so a copy
+// that is mostly other material (a digest page) cannot bloat its story.
+const maxAddedText = 32 << 10
+
+func copyTitleField(analysis string) string { return fieldCopyTitle + "_" + analysis }
+func copyBodyField(analysis string) string  { return fieldCopyBody + "_" + analysis }
+
+// isCopyField reports whether an index field holds copy text.
+func isCopyField(f string) bool {
+	return strings.HasPrefix(f, fieldCopyTitle+"_") || strings.HasPrefix(f, fieldCopyBody+"_")
+}
+
+// AddedText returns the paragraphs (separated by blank lines) of a copy
+// that the original does not carry: a paragraph is the copy's own when
+// fewer than half of its word triples (its words, for a paragraph of
+// fewer than three) occur in the original. Lightly edited paragraphs of
+// the original are therefore not added text; new intros, updates, spin
+// and the republisher's own lines are.
+func AddedText(original, copyText string) string {
+	if strings.TrimSpace(copyText) == "" {
+		return ""
+	}
+	have := map[uint64]struct{}{}
+	for _, p := range strings.Split(original, "\n\n") {
+		for _, h := range wordGrams(p) {
+			have[h] = struct{}{}
+		}
+	}
+	var out []string
+	size := 0
+	for _, p := range strings.Split(copyText, "\n\n") {
+		p = strings.TrimSpace(p)
+		grams := wordGrams(p)
+		if len(grams) == 0 {
+			continue
+		}
+		found := 0
+		for _, h := range grams {
+			if _, ok := have[h]; ok {
+				found++
+			}
+		}
+		if 2*found >= len(grams) {
+			continue
+		}
+		if size+len(p) > maxAddedText {
+			break
+		}
+		out = append(out, p)
+		size += len(p) + 2
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// wordGrams hashes the word triples of a paragraph (lower-cased letters
+// and digits), or its single words when it has fewer than three.
+func wordGrams(p string) []uint64 {
+	ws := strings.FieldsFunc(strings.ToLower(p), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(ws) < 3 {
+		out := make([]uint64, len(ws))
+		for i, w := range ws {
+			out[i] = xxhash.Sum64String(w)
+		}
+		return out
+	}
+	out := make([]uint64, 0, len(ws)-2)
+	for i := 0; i+2 < len(ws); i++ {
+		out = append(out, xxhash.Sum64String(ws[i]+" "+ws[i+1]+" "+ws[i+2]))
+	}
+	return out
+}
+
+// copyTexts returns, aligned with the copies, the title of each copy
+// when it is not the original's, and the text each copy adds.
+func copyTexts(origTitle, origText string, titles, texts []string) (ct, cb []string, any bool) {
+	ct = make([]string, len(texts))
+	cb = make([]string, len(texts))
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	ot := norm(origTitle)
+	for i := range texts {
+		if t := strings.TrimSpace(titles[i]); t != "" && norm(t) != ot {
+			ct[i] = t
+			any = true
+		}
+		if a := AddedText(origText, texts[i]); a != "" {
+			cb[i] = a
+			any = true
+		}
+	}
+	return ct, cb, any
+}
+
+// nativePhrase is Bleve's positional phrase query on one field without
+// pair terms (the copy fields), or nil when a word of the phrase is not
+// in the field at all.
+func nativePhrase(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions, text string, f textField) (search.Searcher, error) {
+	an := m.AnalyzerNamed(analyzerNameOfField(f.name))
+	if an != nil {
+		missing, err := anyTermMissing(ctx, r, f.name, uniqueTerms(an.Analyze([]byte(text))))
+		if err != nil || missing {
+			return nil, err
+		}
+	}
+	pq := query.NewMatchPhraseQuery(text)
+	pq.SetField(f.name)
+	pq.SetBoost(f.boost)
+	return pq.Searcher(ctx, r, m, options)
+}
+
+// analyzerNameOfField returns the analyzer of a per-language text field.
+func analyzerNameOfField(field string) string {
+	_, a, _ := strings.Cut(field, "_")
+	return analyzerName(a)
+}
+
+// CopyMatch is a copy whose own text matched the query: its id, site and
+// URL as in Hit.Copies, which of its fields matched ("title", "text"),
+// and snippets of the matching text (HTML escaped, matches in <mark>).
+type CopyMatch struct {
+	ID       string   `json:"id"`
+	Site     string   `json:"site,omitempty"`
+	URL      string   `json:"url,omitempty"`
+	Fields   []string `json:"fields"`
+	Snippets []string `json:"snippets"`
+}
+
+// copyMatches finds, for a page of hits, the copies whose own title or
+// added text matched the query: the page's documents are searched again
+// with term locations, which name the copy (the array position in the
+// copy fields) and where in its text the match is.
+func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
+	if len(hits) == 0 || strings.TrimSpace(q.Text) == "" {
+		return nil
+	}
+	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
+	if err != nil {
+		return err
+	}
+	langs := ix.langsFor(q.Lang)
+	var ids []string
+	for _, h := range hits {
+		if len(h.Copies) > 0 { // a story without copies has no copy text
+			ids = append(ids, h.Cluster)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
+		query.NewDocIDQuery(ids), rewrite(parsed, langs)}), len(ids), 0, false)
+	req.IncludeLocations = true
+	for _, a := range langs {
+		req.Fields = append(req.Fields, copyTitleField(a), copyBodyField(a))
+	}
+	sr, err := ix.searcher.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("search %s: copy matches of %q: %w", ix.dir, q.Text, err)
+	}
+	byID := make(map[string]*search.DocumentMatch, len(sr.Hits))
+	for _, h := range sr.Hits {
+		byID[h.ID] = h
+	}
+	for i := range hits {
+		h := &hits[i]
+		dm := byID[h.Cluster]
+		if dm == nil {
+			continue
+		}
+		h.CopyMatches = copyMatchesOf(dm, h.Copies)
+	}
+	return nil
+}
+
+// copyMatchesOf reads one document's copy-field locations.
+func copyMatchesOf(dm *search.DocumentMatch, copies []Copy) []CopyMatch {
+	type span struct{ start, end int }
+	type key struct {
+		copy  int
+		field string
+	}
+	spans := map[key][]span{}
+	for field, terms := range dm.Locations {
+		if !isCopyField(field) {
+			continue
+		}
+		for _, locs := range terms {
+			for _, l := range locs {
+				if len(l.ArrayPositions) == 0 {
+					continue
+				}
+				k := key{int(l.ArrayPositions[0]), field}
+				spans[k] = append(spans[k], span{int(l.Start), int(l.End)})
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return nil
+	}
+	keys := make([]key, 0, len(spans))
+	for k := range spans {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.copy != b.copy {
+			return a.copy - b.copy
+		}
+		return strings.Compare(b.field, a.field) // ctitle before cbody
+	})
+	var out []CopyMatch
+	for _, k := range keys {
+		if k.copy >= len(copies) {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].ID != copies[k.copy].ID {
+			c := copies[k.copy]
+			out = append(out, CopyMatch{ID: c.ID, Site: c.Site, URL: c.URL, Fields: []string{}, Snippets: []string{}})
+		}
+		cm := &out[len(out)-1]
+		name := "text"
+		if strings.HasPrefix(k.field, fieldCopyTitle+"_") {
+			name = "title"
+		}
+		cm.Fields = append(cm.Fields, name)
+		text := storedElement(dm.Fields[k.field], k.copy)
+		if text == "" {
+			continue
+		}
+		ss := spans[k]
+		slices.SortFunc(ss, func(a, b span) int { return a.start - b.start })
+		marks := make([][2]int, len(ss))
+		for i, s := range ss {
+			marks[i] = [2]int{s.start, s.end}
+		}
+		cm.Snippets = append(cm.Snippets, markSnippet(text, marks, 200))
+	}
+	return out
+}
+
+// storedElement returns element i of a stored array field as Bleve
+// returns it (a string for a one-element array).
+func storedElement(v any, i int) string {
+	switch v := v.(type) {
+	case string:
+		if i == 0 {
+			return v
+		}
+	case []any:
+		if i < len(v) {
+			s, _ := v[i].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+// markSnippet cuts a window of about width bytes of text around the first
+// mark and returns it HTML escaped with every mark inside in <mark>.
+func markSnippet(text string, marks [][2]int, width int) string {
+	if len(marks) == 0 {
+		return ""
+	}
+	from := max(0, marks[0][0]-width/3)
+	to := min(len(text), from+width)
+	for from > 0 && !isBoundary(text, from) {
+		from--
+	}
+	for to < len(text) && !isBoundary(text, to) {
+		to++
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	at := from
+	for _, m := range marks {
+		if m[0] < at || m[1] > to || m[0] >= m[1] {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[at:m[0]]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m[0]:m[1]]))
+		b.WriteString("</mark>")
+		at = m[1]
+	}
+	b.WriteString(html.EscapeString(text[at:to]))
+	if to < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// isBoundary reports whether byte i of s starts a rune after a space (or
+// is the end), so a snippet cuts between words.
+func isBoundary(s string, i int) bool {
+	return i >= len(s) || (s[i]&0xC0 != 0x80 && i > 0 && (s[i-1] == ' ' || s[i-1] == '\n'))
+}

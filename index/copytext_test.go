@@ -1,0 +1,108 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/syndex/syndex/article"
+)
+
+func TestAddedText(t *testing.T) {
+	orig := "The council approved the harbour budget on Monday after a long debate.\n\nThe mayor said repairs would start in spring and finish by the autumn."
+	for _, tc := range []struct {
+		name, copy, want string
+	}{
+		{"verbatim", orig, ""},
+		{"intro added", "Our partners report an important story today about the harbour.\n\n" + orig,
+			"Our partners report an important story today about the harbour."},
+		{"lightly edited paragraph is not added", "The council approved the harbour budget on Monday after a lengthy debate.\n\nThe mayor said repairs would start in spring and finish by the autumn.", ""},
+		{"spin at the end", orig + "\n\nThis is yet another waste of taxpayers' money, critics say.",
+			"This is yet another waste of taxpayers' money, critics say."},
+		{"short own line", orig + "\n\nRead more", "Read more"},
+		{"empty", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := AddedText(orig, tc.copy); got != tc.want {
+				t.Errorf("AddedText = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// copyFixture is stories whose copies add their own intros and titles.
+func copyFixture(n int) []Doc {
+	var docs []Doc
+	for i := range n {
+		body := fmt.Sprintf("Story %d: the regional assembly debated item %d of the agenda at length.\n\nMembers voted on amendment %d late in the evening.", i, i, i)
+		o := art(fmt.Sprintf("o%d", i), "origin.example", "en", fmt.Sprintf("Assembly debates item %d", i), body, "2024-03-05")
+		c1 := cp(fmt.Sprintf("o%d-a", i), "spin.example", "2024-03-06", 0.9)
+		c1.Text = fmt.Sprintf("Editorial note %d: zorbulated quaffles were never mentioned by the assembly.\n\n", i) + body
+		c1.Title = fmt.Sprintf("Outrage over item %d", i)
+		c2 := cp(fmt.Sprintf("o%d-b", i), "mirror.example", "2024-03-07", 0.95)
+		c2.Text = body
+		docs = append(docs, Doc{Cluster: o.ID, Original: o, Copies: []*article.Article{c2, c1}})
+	}
+	return docs
+}
+
+func TestCopyTextSearch(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "bleve"))
+	must(t, err)
+	t.Cleanup(func() { _ = ix.Close() })
+	const n = 100
+	must(t, ix.Upsert(context.Background(), copyFixture(n)))
+	ctx := context.Background()
+
+	// Recall on copy-only phrases: every story is found through the
+	// editorial note only its second copy carries, once, and the hit
+	// names that copy with a marked snippet.
+	found := 0
+	for i := range n {
+		q := fmt.Sprintf(`"editorial note %d"`, i)
+		res, err := ix.Search(ctx, Query{Text: q, Limit: 5})
+		must(t, err)
+		want := fmt.Sprintf("o%d", i)
+		if len(res.Hits) != 1 || res.Hits[0].Cluster != want {
+			t.Errorf("%s: hits %v, want [%s]", q, clusters(res), want)
+			continue
+		}
+		cm := res.Hits[0].CopyMatches
+		if len(cm) != 1 || cm[0].ID != want+"-a" || cm[0].Site != "spin.example" {
+			t.Errorf("%s: copy matches %+v, want the copy %s-a", q, cm, want)
+			continue
+		}
+		if len(cm[0].Snippets) != 1 || !strings.Contains(cm[0].Snippets[0], "<mark>Editorial</mark> <mark>note</mark> <mark>"+fmt.Sprint(i)+"</mark>") {
+			t.Errorf("%s: snippets %q", q, cm[0].Snippets)
+			continue
+		}
+		found++
+	}
+	if found != n {
+		t.Errorf("copy-only phrases found with their copy: %d of %d", found, n)
+	}
+
+	// A word only copies carry finds every story once; a copy's own
+	// title is searchable under title:.
+	res, err := ix.Search(ctx, Query{Text: "zorbulated", Limit: 1000})
+	must(t, err)
+	if res.Total != n {
+		t.Errorf("zorbulated: %d hits, want %d (one per story)", res.Total, n)
+	}
+	res, err = ix.Search(ctx, Query{Text: "title:outrage +title:17", Limit: 10})
+	must(t, err)
+	if len(res.Hits) == 0 || res.Hits[0].Cluster != "o17" || len(res.Hits[0].CopyMatches) == 0 ||
+		res.Hits[0].CopyMatches[0].Fields[0] != "title" {
+		t.Errorf("title:outrage +title:17: %+v", res.Hits)
+	}
+
+	// The original's own text outranks a copy-only match, and a query
+	// the original answers names no copy.
+	res, err = ix.Search(ctx, Query{Text: `"amendment 5"`, Limit: 3})
+	must(t, err)
+	if len(res.Hits) == 0 || res.Hits[0].Cluster != "o5" || len(res.Hits[0].CopyMatches) != 0 {
+		t.Errorf(`"amendment 5": %+v`, res.Hits)
+	}
+}

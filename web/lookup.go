@@ -1,0 +1,163 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/syndex/syndex/archive"
+)
+
+// Looker is the optional part of a Backend that answers "is this text a
+// copy of something archived?"; *archive.Archive and *archive.Remote
+// implement it. Without it the lookup page says lookups are unavailable.
+type Looker interface {
+	Lookup(ctx context.Context, q archive.LookupQuery) (*archive.LookupResult, error)
+}
+
+// lookupForm is the lookup page's state.
+type lookupForm struct {
+	Text, Site, Published, ID string
+}
+
+type lookupView struct {
+	F   lookupForm
+	R   *archive.LookupResult
+	Err string
+}
+
+// lookupQuery reads a lookup from a request: a form (GET query or POST
+// body: text, site, published, id) or, on POST, a JSON LookupQuery or a
+// plain-text body.
+func (s *server) lookupQuery(w http.ResponseWriter, r *http.Request) (lookupForm, archive.LookupQuery, error) {
+	var f lookupForm
+	var q archive.LookupQuery
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, archive.MaxLookupText+1<<16)
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		switch ct {
+		case "application/json":
+			if err := jsonDecode(r.Body, &q); err != nil {
+				return f, q, fmt.Errorf("body: not a JSON lookup: %v", err)
+			}
+			f = lookupForm{Text: q.Text, Site: q.Site, ID: q.ID}
+			return f, q, nil
+		case "text/plain":
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				return f, q, fmt.Errorf("body: %v", err)
+			}
+			f.Text = string(b)
+		default:
+			if err := r.ParseForm(); err != nil {
+				return f, q, fmt.Errorf("form: %v", err)
+			}
+		}
+	}
+	if f.Text == "" {
+		f.Text = r.FormValue("text")
+	}
+	f.Site, f.Published, f.ID = strings.TrimSpace(r.FormValue("site")), strings.TrimSpace(r.FormValue("published")), strings.TrimSpace(r.FormValue("id"))
+	q = archive.LookupQuery{Text: f.Text, Site: f.Site, ID: f.ID}
+	if l := r.FormValue("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			return f, q, fmt.Errorf("limit: %q is not between 1 and 100", l)
+		}
+		q.Limit = n
+	}
+	if f.Published != "" {
+		t, err := time.Parse(time.DateOnly, f.Published)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, f.Published); err != nil {
+				return f, q, fmt.Errorf("published: %q is not a date like 2024-01-31", f.Published)
+			}
+		}
+		q.Published = t
+	}
+	if f.ID != "" && strings.TrimSpace(f.Text) == "" {
+		// An archived article: look its own text up, leaving it out.
+		a, err := s.b.Article(f.ID)
+		if err != nil {
+			return f, q, err
+		}
+		q.Text, q.Title, q.URL, q.Site, q.Published = a.Text, a.Title, a.URL, a.Site, a.Published
+		f.Text, f.Site = a.Text, a.Site
+	}
+	return f, q, nil
+}
+
+func (s *server) lookup(w http.ResponseWriter, r *http.Request) {
+	f, q, err := s.lookupQuery(w, r)
+	v := lookupView{F: f}
+	if err == nil && strings.TrimSpace(q.Text) == "" {
+		s.render(w, http.StatusOK, "lookup", "Is it a copy?", v) // the empty form
+		return
+	}
+	if err != nil {
+		if isNotFound(err) {
+			s.fail(w, r, err, false)
+			return
+		}
+		v.Err = err.Error()
+		s.render(w, http.StatusBadRequest, "lookup", "Is it a copy?", v)
+		return
+	}
+	lk, ok := s.b.(Looker)
+	if !ok {
+		s.errorPage(w, http.StatusNotImplemented, "This archive cannot answer lookups.")
+		return
+	}
+	res, err := lk.Lookup(r.Context(), q)
+	if errors.Is(err, archive.ErrBadLookup) {
+		v.Err = err.Error()
+		s.render(w, http.StatusBadRequest, "lookup", "Is it a copy?", v)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	v.R = res
+	s.render(w, http.StatusOK, "lookup", "Is it a copy?", v)
+}
+
+func (s *server) apiLookup(w http.ResponseWriter, r *http.Request) {
+	_, q, err := s.lookupQuery(w, r)
+	if err != nil {
+		if isNotFound(err) {
+			s.fail(w, r, err, true)
+			return
+		}
+		s.jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	lk, ok := s.b.(Looker)
+	if !ok {
+		s.jsonError(w, http.StatusNotImplemented, "this archive cannot answer lookups")
+		return
+	}
+	res, err := lk.Lookup(r.Context(), q)
+	if errors.Is(err, archive.ErrBadLookup) {
+		s.jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, true)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, res)
+}
+
+func jsonDecode(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
