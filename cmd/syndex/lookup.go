@@ -16,6 +16,7 @@ import (
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/store"
 )
@@ -205,7 +206,7 @@ func writeLookup(w io.Writer, res *archive.LookupResult) error {
 	case archive.VerdictOriginal:
 		ew.printf("ORIGINAL: this archived article is the original of cluster %s\n", res.Query.Cluster)
 	case archive.VerdictPartial:
-		ew.printf("NOT A COPY by the archive's rules, but it shares text with %d archived %s\n", len(res.Matches), plural(len(res.Matches), "story", "stories"))
+		ew.printf("NOT A COPY by the archive's rules, but it shares text with %s\n", plural.N(len(res.Matches), "archived story", "archived stories"))
 	default:
 		ew.printf("NO MATCH: nothing archived shares this text (%d words)\n", res.Query.Words)
 	}
@@ -247,13 +248,6 @@ func orNone(s []string) []string {
 		return []string{"none recorded"}
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func truncateRunes(s string, n int) string {
