@@ -881,10 +881,21 @@ func (c *Crawler) redirect(e *entry, f *fetch, t *txn, rec *LogRecord, d *done) 
 func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *LogRecord) bool {
 	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
 	rec.Outcome = "ok"
-	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
+	k := e.Kind
+	if !f.skipped {
+		k = responseKind(e.Kind, f.respHead.Get("Content-Type"), f.body)
+	}
+	if k != e.Kind {
+		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())
+		rec.Kind = k.String()
+	}
+	if k != kindPage {
+		t.state.Discovery = true // fetched again in each new pass, however it is linked
+	}
+	if e.Revisit || k != kindPage || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
 		t.cond = &condRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
 	}
-	switch e.Kind {
+	switch k {
 	case kindSitemap:
 		c.processSitemap(e, f, t, rec)
 	case kindFeed:
@@ -948,16 +959,18 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 			c.count(func(s *Stats) { s.HandlerErrors++ })
 		}
 		c.count(func(s *Stats) { s.Pages++ })
-		if !nofollow {
-			for _, l := range f.links {
-				if ne := c.newEntry(l, kindPage, e.Depth+1, false); ne != nil {
+		// Feeds first: a feed linked both as <link rel=alternate> and as
+		// <a href> is queued as a feed.
+		if !c.s.DisableFeeds {
+			for _, l := range f.feeds {
+				if ne := c.newEntry(l, kindFeed, e.Depth, false); ne != nil {
 					t.add = append(t.add, ne)
 				}
 			}
 		}
-		if !c.s.DisableFeeds {
-			for _, l := range f.feeds {
-				if ne := c.newEntry(l, kindFeed, e.Depth, false); ne != nil {
+		if !nofollow {
+			for _, l := range f.links {
+				if ne := c.newEntry(l, kindPage, e.Depth+1, false); ne != nil {
 					t.add = append(t.add, ne)
 				}
 			}

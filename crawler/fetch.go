@@ -431,12 +431,15 @@ func productToken(ua string) string {
 	return strings.ToLower(tok)
 }
 
-// pageType reports whether a response with this Content-Type may be an
-// HTML page: HTML, XHTML, other text, or unlabelled (sniffed later).
+// pageType reports whether a response with this Content-Type, met where a
+// page was expected, is worth downloading: HTML, XHTML, other text, a feed
+// or other XML or JSON (the response decides its kind, see responseKind),
+// or unlabelled (sniffed later). PDFs, images and archives are not.
 func pageType(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || mt == "" {
 		return true
 	}
-	return strings.HasPrefix(mt, "text/") || mt == "application/xhtml+xml" || mt == "application/xml" || mt == "application/octet-stream"
+	return strings.HasPrefix(mt, "text/") || mt == "application/xhtml+xml" || mt == "application/xml" ||
+		mt == "application/octet-stream" || mt == "application/json" || isFeedType(mt)
 }

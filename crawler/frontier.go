@@ -84,6 +84,9 @@ type seenRec struct {
 	At     int64  `json:"a,omitempty"` // when the state was recorded (unix ns)
 	State  string `json:"s"`           // queued, done, failed, robots, skipped
 	Status int    `json:"c,omitempty"`
+	// Discovery: the URL answered with a feed or sitemap, so it is
+	// fetched again in each new pass even when linked as a page.
+	Discovery bool `json:"f,omitempty"`
 }
 
 // condRec remembers validators for conditional GET and the last payload.
@@ -190,7 +193,7 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 			if getJSON(seen, []byte(e.Key), &old) {
 				// Seeds, feeds and sitemaps are fetched again in each new
 				// pass; everything else once.
-				if !e.Revisit || old.State == "queued" || old.At >= c.passStart.UnixNano() {
+				if !(e.Revisit || old.Discovery) || old.State == "queued" || old.At >= c.passStart.UnixNano() {
 					continue
 				}
 			}

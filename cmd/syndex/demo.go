@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,61 +171,6 @@ func checkDemo(f *farm.Farm, a *archive.Archive) []string {
 		}
 	}
 	return problems
-}
-
-// progress draws a one-line crawl status on a terminal.
-type progress struct {
-	w      io.Writer
-	counts *archive.PageCounts
-	c      chan *crawler.Crawler
-	quit   chan struct{}
-	ended  chan struct{}
-}
-
-func startProgress(w *os.File, counts *archive.PageCounts) *progress {
-	p := &progress{w: w, counts: counts, c: make(chan *crawler.Crawler, 1), quit: make(chan struct{}), ended: make(chan struct{})}
-	if !isTerminal(w) {
-		close(p.ended)
-		return p
-	}
-	go func() {
-		defer close(p.ended)
-		var cr *crawler.Crawler
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case cr = <-p.c:
-			case <-p.quit:
-				fmt.Fprint(p.w, "\r\033[K")
-				return
-			case <-t.C:
-				line := fmt.Sprintf("pages %d  articles %d  skipped %d  failed %d", p.counts.Pages.Load(), p.counts.Articles.Load(), p.counts.Skipped.Load(), p.counts.Failed.Load())
-				if cr != nil {
-					st := cr.Stats()
-					line = fmt.Sprintf("hosts %d/%d  queue %d  errors %d  ", st.HostsActive, st.Hosts, st.Queue, st.Errors) + line
-				}
-				fmt.Fprintf(p.w, "\r\033[K%s", line)
-			}
-		}
-	}()
-	return p
-}
-
-func (p *progress) attach(c *crawler.Crawler) {
-	select {
-	case p.c <- c:
-	default:
-	}
-}
-
-func (p *progress) done() {
-	select {
-	case <-p.ended:
-	default:
-		close(p.quit)
-		<-p.ended
-	}
 }
 
 // sampleQuery builds a search for the first copied story of the network

@@ -1,0 +1,85 @@
+package crawler
+
+import (
+	"bytes"
+	"mime"
+	"strings"
+)
+
+// sniffLimit bounds how much of a body sniffDoc looks at.
+const sniffLimit = 64 << 10
+
+// responseKind decides what a 2xx response is by what it holds, not by
+// the link that led to it: a feed linked as <a href> is read as a feed, a
+// robots.txt Sitemap: line naming an RSS feed is read as a feed. The
+// body's root element wins (an RSS, Atom or RDF root is a feed, a urlset
+// or sitemapindex a sitemap, a JSON Feed object a feed), then a feed
+// Content-Type. Otherwise the kind it was queued as stands: a gzipped
+// sitemap stays a sitemap, and a feed or sitemap URL that answers with
+// HTML (a soft 404, a landing page) is not taken for an article page.
+func responseKind(queued kind, contentType string, body []byte) kind {
+	if k := sniffDoc(body); k != kindPage {
+		return k
+	}
+	if mt, _, _ := mime.ParseMediaType(contentType); isFeedType(mt) {
+		return kindFeed
+	}
+	return queued
+}
+
+// sniffDoc names the discovery document body is by its first element
+// (after a byte-order mark, the XML declaration, comments, processing
+// instructions and a doctype): kindFeed for <rss>, <feed> (Atom) and
+// <rdf:RDF> (RSS 1.0) or a JSON Feed object, kindSitemap for <urlset> and
+// <sitemapindex>, kindPage for anything else.
+func sniffDoc(body []byte) kind {
+	b := body[:min(len(body), sniffLimit)]
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) > 0 && b[0] == '{' {
+		if bytes.Contains(b, []byte("jsonfeed.org/version")) {
+			return kindFeed
+		}
+		return kindPage
+	}
+	for len(b) > 0 && b[0] == '<' {
+		var end []byte
+		switch {
+		case bytes.HasPrefix(b, []byte("<?")):
+			end = []byte("?>")
+		case bytes.HasPrefix(b, []byte("<!--")):
+			end = []byte("-->")
+		case bytes.HasPrefix(b, []byte("<!")):
+			end = []byte(">")
+		default:
+			return rootKind(b[1:])
+		}
+		i := bytes.Index(b, end)
+		if i < 0 {
+			return kindPage
+		}
+		b = bytes.TrimLeft(b[i+len(end):], " \t\r\n")
+	}
+	return kindPage
+}
+
+// rootKind reads the element name at the start of b.
+func rootKind(b []byte) kind {
+	n := bytes.IndexAny(b, " \t\r\n/>")
+	if n < 0 {
+		return kindPage
+	}
+	name := strings.ToLower(string(b[:n]))
+	if _, local, ok := strings.Cut(name, ":"); ok {
+		if name != "rdf:rdf" {
+			name = local // a prefixed sitemap or Atom root (<sm:urlset>, <atom:feed>)
+		}
+	}
+	switch name {
+	case "rss", "feed", "rdf:rdf":
+		return kindFeed
+	case "urlset", "sitemapindex":
+		return kindSitemap
+	}
+	return kindPage
+}
