@@ -59,17 +59,14 @@ func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageC
 }
 
 // ArticleOf turns a fetched page into an Article, or returns nil, counting
-// why, for a page that is not one: marked noindex (meta robots,
-// X-Robots-Tag; it stays in the WARC only), unreadable, or a home or
-// section page. Sitemap and feed hints fill a missing date or title. The
-// caller counts the article once it is stored or published.
+// why, for a page that is not one: unreadable, a home or section page, or
+// site furniture (contact, donation, privacy pages). A page marked noindex
+// (meta robots, X-Robots-Tag) is archived like any other with NoIndex set:
+// syndication partners mark their copies so, and dedup counts the mark as
+// a sign of a copy. Sitemap and feed hints fill a missing date or title.
+// The caller counts the article once it is stored or published.
 func ArticleOf(ctx context.Context, ex *extract.Extractor, p *crawler.Page, counts *PageCounts, log *slog.Logger) *article.Article {
 	counts.Pages.Add(1)
-	if p.NoIndex {
-		counts.Skipped.Add(1)
-		log.Debug("noindex page not archived as an article", "url", p.FinalURL)
-		return nil
-	}
 	res, err := ex.Extract(ctx, extract.Input{
 		URL:         p.FinalURL,
 		HTML:        p.Body,
@@ -89,6 +86,7 @@ func ArticleOf(ctx context.Context, ex *extract.Extractor, p *crawler.Page, coun
 	}
 	art := res.Article
 	art.WARC = p.WARC
+	art.NoIndex = art.NoIndex || p.NoIndex
 	if art.Published.IsZero() && !p.Hints.Published.IsZero() {
 		art.Published = p.Hints.Published
 	}

@@ -19,12 +19,16 @@ func TestHandlePage(t *testing.T) {
 		page      crawler.Page
 		stored    bool
 		published time.Time
+		noindex   bool
 	}{
-		{"article", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body)}, true, time.Time{}},
-		{"noindex article", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body), NoIndex: true}, false, time.Time{}},
-		{"section page", crawler.Page{FinalURL: "http://ledger.example/news/", Body: []byte(section)}, false, time.Time{}},
+		{"article", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body)}, true, time.Time{}, false},
+		// Syndication partners mark their copies noindex: archived, flagged.
+		{"noindex article", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body), NoIndex: true}, true, time.Time{}, true},
+		{"noindex in the markup", crawler.Page{FinalURL: "http://ledger.example/news/breakwater",
+			Body: []byte(strings.Replace(body, "<head>", `<head><meta name="robots" content="noindex, follow">`, 1))}, true, time.Time{}, true},
+		{"section page", crawler.Page{FinalURL: "http://ledger.example/news/", Body: []byte(section)}, false, time.Time{}, false},
 		{"sitemap hint fills the date", crawler.Page{FinalURL: "http://ledger.example/news/breakwater", Body: []byte(body),
-			Hints: crawler.Hints{Published: time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)}}, true, time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)},
+			Hints: crawler.Hints{Published: time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)}}, true, time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,6 +43,9 @@ func TestHandlePage(t *testing.T) {
 			art, err := a.Store.ArticleByURL(tc.page.FinalURL)
 			if (err == nil) != tc.stored {
 				t.Fatalf("stored = %v (err %v), want %v", err == nil, err, tc.stored)
+			}
+			if tc.stored && art.NoIndex != tc.noindex {
+				t.Errorf("noindex %v, want %v", art.NoIndex, tc.noindex)
 			}
 			if tc.stored && !tc.published.IsZero() && !art.Published.Equal(tc.published) {
 				t.Errorf("published %v, want %v", art.Published, tc.published)

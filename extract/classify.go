@@ -49,6 +49,11 @@ func classify(rawURL string, m pageMeta, doc *html.Node, text string) (bool, str
 	if u, err := url.Parse(rawURL); err == nil && u.Path != "" {
 		path = u.Path
 	}
+	if furniturePath(path) {
+		// Before the declared type: site builders mark every page
+		// og:type article, the privacy policy too.
+		return false, "site furniture page " + path
+	}
 	ld := densityOf(doc)
 	switch {
 	case m.LDArticle:

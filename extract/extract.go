@@ -216,6 +216,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
 		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(tmeta.Author))
 	}
 	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
+	a.NoIndex = meta.NoIndex
 	var changed time.Time
 	a.Published, changed = publishedDate(doc, meta, in.URL)
 	a.Modified = meta.Modified

@@ -23,6 +23,8 @@ type pageMeta struct {
 	LDArticle                                bool     // a JSON-LD object is an Article or subtype
 	Source                                   string   // syndication-source / original-source / isBasedOn
 	Description                              string
+	// NoIndex: <meta name="robots" content="noindex"> (or "none").
+	NoIndex bool
 	// TitleFromLD reports that Title is the JSON-LD headline.
 	TitleFromLD bool
 	// Headings are the texts of the page's first <h1>–<h3> elements.
@@ -195,6 +197,7 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	if m.Title == "" {
 		m.Title = m.OGTitle
 	}
+	m.NoIndex = robotsNoIndex(meta["robots"]) || robotsNoIndex(meta["googlebot"])
 	if m.SiteName == "" {
 		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])
 	}
@@ -556,4 +559,15 @@ func ldHeadline(headline, name, docTitle string) string {
 		return name
 	}
 	return headline
+}
+
+// robotsNoIndex reports whether a robots meta value forbids indexing
+// ("noindex", or "none" for noindex and nofollow).
+func robotsNoIndex(v string) bool {
+	for _, t := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if t == "noindex" || t == "none" {
+			return true
+		}
+	}
+	return false
 }

@@ -98,6 +98,13 @@ func TestClassify(t *testing.T) {
 		{"dated url", "https://x.example/2024/03/18/river", pageMeta{}, "<p>" + long + "</p>", long, true},
 		{"link farm", "https://x.example/misc", pageMeta{}, strings.Repeat(`<a href="/a">a headline here</a>`, 50) + "<p>short</p>", long, false},
 		{"too short", "https://x.example/2024/03/18/river", pageMeta{OGType: "article"}, "<p>t</p>", "Short.", false},
+		// Site furniture is not a story, whatever its markup claims.
+		{"contact page", "https://x.example/contact/", pageMeta{OGType: "article"}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"donation page", "https://x.example/support-us", pageMeta{LDArticle: true}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"privacy page with extension", "https://x.example/info/Privacy_Policy.html", pageMeta{}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"German imprint", "https://x.example/impressum", pageMeta{}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"story whose slug mentions privacy", "https://x.example/news/privacy-rules-tighten-for-apps", pageMeta{OGType: "article"}, "<p>" + long + "</p>", long, true},
+		{"dated story with a furniture word as slug", "https://x.example/2024/03/18/donate", pageMeta{OGType: "article"}, "<p>" + long + "</p>", long, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -446,7 +446,8 @@ func (d Doc) fields() (map[string]any, string, error) {
 			continue
 		}
 		addSite(c.Site)
-		m.Copies = append(m.Copies, Copy{ID: c.ID, URL: c.URL, Site: c.Site, Published: c.Published, Similarity: c.Similarity})
+		m.Copies = append(m.Copies, Copy{ID: c.ID, URL: c.URL, Site: c.Site, Published: c.Published, Similarity: c.Similarity,
+			OriginalShare: c.OriginalShare, CopyShare: c.CopyShare, Via: c.Via, NoIndex: c.NoIndex})
 		titles, texts = append(titles, c.Title), append(texts, c.Text)
 	}
 	blob, err := json.Marshal(m)

@@ -39,6 +39,12 @@ func art(id, site, lang, title, text, published string) *article.Article {
 	return a
 }
 
+// viaCopy gives copy a its shares and the copy it was taken from.
+func viaCopy(a *article.Article, via string, originalShare, copyShare float64) *article.Article {
+	a.Via, a.OriginalShare, a.CopyShare = via, originalShare, copyShare
+	return a
+}
+
 func cp(id, site, published string, sim float64) *article.Article {
 	a := art(id, site, "", "", "", published)
 	a.Similarity = sim
@@ -53,7 +59,7 @@ func fixture() []Doc {
 		{Cluster: "c-en-bank", Original: art("en1", "origin.example", "en",
 			"Central bank raises interest rates",
 			"The central bank raised its interest rates again on Tuesday, citing persistent inflation.\n\nEconomists expected the decision.", "2024-03-05"),
-			Copies: []*article.Article{cp("en1a", "copier.example", "2024-03-06", 0.93), cp("en1b", "mirror.example", "2024-03-07", 0.88)}},
+			Copies: []*article.Article{cp("en1a", "copier.example", "2024-03-06", 0.93), viaCopy(cp("en1b", "mirror.example", "2024-03-07", 0.88), "en1a", 0.56, 1)}},
 		{Cluster: "c-en-rain", Original: art("en2", "weather.example", "en-GB",
 			"Heavy rain floods the valley",
 			"Rivers burst their banks after a week of heavy rain. Residents were evacuated from flooded homes.", "2023-11-20"),
@@ -264,7 +270,8 @@ func TestSearchHitDisplayAndFacets(t *testing.T) {
 		t.Errorf("hit display = %+v", bank)
 	}
 	if len(bank.Copies) != 2 || bank.Copies[0].Site != "copier.example" || bank.Copies[0].Similarity != 0.93 ||
-		!bank.Copies[1].Published.Equal(day("2024-03-07")) {
+		!bank.Copies[1].Published.Equal(day("2024-03-07")) || bank.Copies[1].OriginalShare != 0.56 || bank.Copies[1].CopyShare != 1 ||
+		bank.Copies[1].Via != "en1a" || bank.Copies[0].OriginalShare != 0 {
 		t.Errorf("copies = %+v", bank.Copies)
 	}
 	if len(bank.Snippets) == 0 || !strings.Contains(bank.Snippets[0], "<mark>bank</mark>") {
@@ -653,7 +660,7 @@ func TestWriteTable(t *testing.T) {
 		"1–1 of 1 story",
 		"  1. Central bank raises interest rates",
 		"2024-03-05  origin.example  https://origin.example/en1  [en]",
-		"copies (2): copier.example 2024-03-06 (0.93), mirror.example 2024-03-07 (0.88)",
+		"copies (2): copier.example 2024-03-06 (0.93), mirror.example 2024-03-07 (0.88, 56% of the original, via copier.example)",
 		"*interest*",
 	} {
 		if !strings.Contains(out, want) {

@@ -88,13 +88,19 @@ type Original struct {
 	Title     string    `json:"title,omitempty"`
 }
 
-// Copy is the display data of one republished copy.
+// Copy is the display data of one republished copy. OriginalShare,
+// CopyShare and Via are the copy's dedup fields (see article.Assignment);
+// the shares are absent for documents indexed before they existed.
 type Copy struct {
-	ID         string    `json:"id"`
-	URL        string    `json:"url,omitempty"`
-	Site       string    `json:"site,omitempty"`
-	Published  time.Time `json:"published,omitzero"`
-	Similarity float64   `json:"similarity"`
+	ID            string    `json:"id"`
+	URL           string    `json:"url,omitempty"`
+	Site          string    `json:"site,omitempty"`
+	Published     time.Time `json:"published,omitzero"`
+	Similarity    float64   `json:"similarity"`
+	OriginalShare float64   `json:"original_share,omitempty"`
+	CopyShare     float64   `json:"copy_share,omitempty"`
+	Via           string    `json:"via,omitempty"`
+	NoIndex       bool      `json:"noindex,omitempty"`
 }
 
 // Facets counts the matching clusters by site carrying them, language and
@@ -332,7 +338,14 @@ func (r *Result) WriteTable(w io.Writer) error {
 				if !c.Published.IsZero() {
 					p += " " + c.Published.UTC().Format(time.DateOnly)
 				}
-				parts = append(parts, fmt.Sprintf("%s (%.2f)", p, c.Similarity))
+				note := fmt.Sprintf("%.2f", c.Similarity)
+				if c.OriginalShare > 0 && c.OriginalShare < 0.995 {
+					note += fmt.Sprintf(", %d%% of the original", int(100*c.OriginalShare+0.5))
+				}
+				if i := slices.IndexFunc(h.Copies, func(v Copy) bool { return v.ID == c.Via }); c.Via != "" && i >= 0 {
+					note += ", via " + h.Copies[i].Site
+				}
+				parts = append(parts, fmt.Sprintf("%s (%s)", p, note))
 			}
 			ew.printf("     copies (%d): %s\n", len(h.Copies), truncate(strings.Join(parts, ", "), 160))
 		}

@@ -109,7 +109,8 @@ type gexfEdge struct {
 
 // WriteGEXF writes the network as GEXF 1.3 (Gephi): a node per site with
 // article/original/copy counts, a directed edge from source to republisher
-// weighted by count, with median lag and first/last copy dates.
+// weighted by count, with median lag, first/last copy dates and whether
+// the republisher took the stories from the source's own copies (via).
 func (r *Report) WriteGEXF(w io.Writer) error {
 	nodes := r.Nodes()
 	id := map[string]string{}
@@ -123,7 +124,7 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 			{"copies_received", "copies_received", "integer"}, {"copies_made", "copies_made", "integer"}}},
 		{Class: "edge", Attrs: []gexfAttr{
 			{"count", "count", "integer"}, {"median_lag_seconds", "median_lag_seconds", "long"},
-			{"first", "first", "string"}, {"last", "last", "string"}}},
+			{"first", "first", "string"}, {"last", "last", "string"}, {"via", "via", "boolean"}}},
 	}
 	for i, n := range nodes {
 		id[n.Site] = "n" + strconv.Itoa(i)
@@ -135,7 +136,7 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 		g.Nodes = append(g.Nodes, gexfNode{ID: id[n.Site], Label: n.Site, Values: vals})
 	}
 	for i, e := range r.Edges {
-		vals := []gexfValue{{"count", strconv.Itoa(e.Count)}}
+		vals := []gexfValue{{"count", strconv.Itoa(e.Count)}, {"via", strconv.FormatBool(e.Via)}}
 		if e.MedianLagSeconds != nil {
 			vals = append(vals, gexfValue{"median_lag_seconds", strconv.FormatInt(*e.MedianLagSeconds, 10)})
 		}
@@ -187,7 +188,8 @@ func dotLabel(s string) string {
 }
 
 // WriteDOT writes the network as a Graphviz digraph: source → republisher,
-// pen width by count, labelled with count and median lag.
+// pen width by count, labelled with count and median lag; a via edge (the
+// republisher copied the source's copies) is dashed.
 func (r *Report) WriteDOT(w io.Writer) error {
 	ew := &errWriter{w: w}
 	ew.printf("// syndex syndication network: edges point from the original outlet to the republisher\n")
@@ -205,8 +207,12 @@ func (r *Report) WriteDOT(w io.Writer) error {
 			dotQuote(fmt.Sprintf("%s received, %d made", plural.N(n.Out, "copy", "copies"), n.In)))
 	}
 	for _, e := range r.Edges {
-		ew.printf("  %s -> %s [label=%s, weight=%d, penwidth=%.2f];\n", dotQuote(e.Source), dotQuote(e.Republisher),
-			dotQuote(fmt.Sprintf("%d · %s", e.Count, FormatLag(e.MedianLagSeconds))), e.Count, edgeWidth(e.Count, maxCount))
+		label, style := fmt.Sprintf("%d · %s", e.Count, FormatLag(e.MedianLagSeconds)), ""
+		if e.Via {
+			label, style = "via · "+label, `, style=dashed, color="#c05621"`
+		}
+		ew.printf("  %s -> %s [label=%s, weight=%d, penwidth=%.2f%s];\n", dotQuote(e.Source), dotQuote(e.Republisher),
+			dotQuote(label), e.Count, edgeWidth(e.Count, maxCount), style)
 	}
 	ew.printf("}\n")
 	return ew.err

@@ -21,6 +21,7 @@ var Funcs = template.FuncMap{
 	"lag":   FormatLag,
 	"date":  fmtDate,
 	"pct":   pct,
+	"pct0":  pctRound,
 	"trunc": truncate,
 	"sim":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"join":  strings.Join,

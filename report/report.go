@@ -69,12 +69,25 @@ type Copy struct {
 	Site       string    `json:"site"`
 	Published  time.Time `json:"published,omitzero"`
 	Similarity float64   `json:"similarity"`
+	// OriginalShare is the share of the original's text the copy carries,
+	// CopyShare the share of the copy's text that comes from the original
+	// (see article.Assignment); absent for articles deduplicated before
+	// syndex computed them.
+	OriginalShare float64 `json:"original_share,omitempty"`
+	CopyShare     float64 `json:"copy_share,omitempty"`
+	// Via is the id of the copy this copy was taken from (a copy of a
+	// copy), ViaSite that copy's site.
+	Via     string `json:"via,omitempty"`
+	ViaSite string `json:"via_site,omitempty"`
 	// LagSeconds is the copy's delay after the original (see Lag); absent
 	// when unknown. It may be negative when the copy claims an earlier date
 	// than the original it credits.
 	LagSeconds *int64 `json:"lag_seconds,omitempty"`
-	Title      string `json:"title,omitempty"`
-	WARC       string `json:"warc,omitempty"`
+	// LagPrecision is "day" when one of the two dates is a bare date, so
+	// the lag is a whole number of days.
+	LagPrecision string `json:"lag_precision,omitempty"`
+	Title        string `json:"title,omitempty"`
+	WARC         string `json:"warc,omitempty"`
 }
 
 // Cluster is one syndicated story: an original and its copies.
@@ -85,10 +98,14 @@ type Cluster struct {
 	Evidence []string `json:"evidence"`
 }
 
-// Edge aggregates the copies one site made of another site's originals.
+// Edge aggregates the copies one site made of another site's originals,
+// or, when Via is set, of another site's copies: the republisher took
+// those stories from the source, which had itself copied them (a
+// laundering chain original → source → republisher).
 type Edge struct {
 	Source      string `json:"source"`
 	Republisher string `json:"republisher"`
+	Via         bool   `json:"via,omitempty"`
 	Count       int    `json:"count"`
 	// MedianLagSeconds is absent when no copy on the edge has a known lag.
 	MedianLagSeconds *int64    `json:"median_lag_seconds,omitempty"`
@@ -161,19 +178,46 @@ func dateOf(a *article.Article) time.Time {
 // copy.Published − orig.Published when both pages give a date, else
 // copy.Fetched − orig.Fetched when both were crawled (comparing one page's
 // publication date with the other's fetch time would mix a 2008 story with
-// a 2024 crawl). It is nil when neither pair is known.
+// a 2024 crawl). It is nil when neither pair is known. A bare date (see
+// article.DateOnly) stands for its whole day, not its midnight: against
+// it, the lag is the number of days between the two calendar dates (the
+// other date's in its own zone), so a copy dated only "March 1" is never
+// placed before an original of 09:30 that day.
 func Lag(orig, cp *article.Article) *int64 {
-	var d time.Duration
+	lag, _ := LagOf(orig, cp)
+	return lag
+}
+
+// LagOf is Lag with its precision: "day" when it was counted in days
+// because one of the dates is a bare date, "" otherwise.
+func LagOf(orig, cp *article.Article) (*int64, string) {
+	var s int64
+	precision := ""
 	switch {
 	case !orig.Published.IsZero() && !cp.Published.IsZero():
-		d = cp.Published.Sub(orig.Published)
+		a, b := orig.Published, cp.Published
+		if article.DateOnly(a) || article.DateOnly(b) {
+			s = 86400 * (civilDay(b) - civilDay(a))
+			precision = "day"
+		} else {
+			s = int64(b.Sub(a) / time.Second)
+		}
 	case !orig.Fetched.IsZero() && !cp.Fetched.IsZero():
-		d = cp.Fetched.Sub(orig.Fetched)
+		s = int64(cp.Fetched.Sub(orig.Fetched) / time.Second)
 	default:
-		return nil
+		return nil, ""
 	}
-	s := int64(d / time.Second)
-	return &s
+	return &s, precision
+}
+
+// civilDay numbers t's calendar date: a bare date's own, a time's in the
+// zone it was given in.
+func civilDay(t time.Time) int64 {
+	if article.DateOnly(t) {
+		t = t.UTC()
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
 func (f Filter) inRange(t time.Time) bool {
@@ -227,6 +271,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 	names := map[string]map[string]int{}
 	clusters := map[string]*Cluster{}
 	var allLags []int64
+	viaLag := map[string]*int64{} // a via copy's lag after the copy it was taken from
 
 	for _, id := range ids {
 		a := byID[id]
@@ -260,7 +305,16 @@ func Build(arts []*article.Article, f Filter) *Report {
 		if orig == nil {
 			orig = clusterOrig[a.Cluster]
 		}
-		if f.Site != "" && a.Site != f.Site && (orig == nil || orig.Site != f.Site) {
+		if orig != nil && a.Site != "" && a.Site == orig.Site {
+			// The same story at two addresses of one site (or a site's
+			// contact page under two paths): not syndication.
+			continue
+		}
+		via := byID[a.Via]
+		if via != nil && (via.Cluster != a.Cluster || via.Site == "" || via.Site == a.Site || orig != nil && via.Site == orig.Site) {
+			via = nil // not a copy of this story on a third site
+		}
+		if f.Site != "" && a.Site != f.Site && (orig == nil || orig.Site != f.Site) && (via == nil || via.Site != f.Site) {
 			continue
 		}
 		cid := a.Cluster
@@ -281,10 +335,15 @@ func Build(arts []*article.Article, f Filter) *Report {
 			}
 			clusters[cid] = c
 		}
-		cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published.UTC(), Similarity: a.Similarity, Title: a.Title, WARC: a.WARC}
+		cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published.UTC(), Similarity: a.Similarity,
+			OriginalShare: a.OriginalShare, CopyShare: a.CopyShare, Title: a.Title, WARC: a.WARC}
+		if via != nil {
+			cp.Via, cp.ViaSite = via.ID, via.Site
+			viaLag[a.ID] = Lag(via, a)
+		}
 		if orig != nil {
-			if lag := Lag(orig, a); lag != nil {
-				cp.LagSeconds = lag
+			if lag, precision := LagOf(orig, a); lag != nil {
+				cp.LagSeconds, cp.LagPrecision = lag, precision
 				allLags = append(allLags, *lag)
 			}
 		}
@@ -303,8 +362,12 @@ func Build(arts []*article.Article, f Filter) *Report {
 			x.Original.Published.Compare(y.Original.Published), cmp.Compare(x.ID, y.ID))
 	})
 
-	// Edges between sites.
-	type key struct{ src, dst string }
+	// Edges between sites: original → copy, or, for a copy of a copy,
+	// the copy it was taken from → copy (a via edge).
+	type key struct {
+		src, dst string
+		via      bool
+	}
 	edges := map[key]*Edge{}
 	lags := map[key][]int64{}
 	weeks := map[time.Time]int{}
@@ -320,10 +383,15 @@ func Build(arts []*article.Article, f Filter) *Report {
 			if c.Original.Site == "" {
 				continue
 			}
-			k := key{c.Original.Site, cp.Site}
+			k := key{c.Original.Site, cp.Site, false}
+			lag := cp.LagSeconds
+			if cp.ViaSite != "" {
+				k = key{cp.ViaSite, cp.Site, true}
+				lag = viaLag[cp.ID]
+			}
 			e := edges[k]
 			if e == nil {
-				e = &Edge{Source: k.src, Republisher: k.dst}
+				e = &Edge{Source: k.src, Republisher: k.dst, Via: k.via}
 				edges[k] = e
 			}
 			e.Count++
@@ -335,8 +403,8 @@ func Build(arts []*article.Article, f Filter) *Report {
 					e.Last = d
 				}
 			}
-			if cp.LagSeconds != nil {
-				lags[k] = append(lags[k], *cp.LagSeconds)
+			if lag != nil {
+				lags[k] = append(lags[k], *lag)
 			}
 			if s := sites[c.Original.Site]; s != nil {
 				s.Republished++
@@ -351,7 +419,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 		r.Edges = append(r.Edges, *e)
 	}
 	slices.SortFunc(r.Edges, func(x, y Edge) int {
-		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Source, y.Source), cmp.Compare(x.Republisher, y.Republisher))
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Source, y.Source), cmp.Compare(x.Republisher, y.Republisher), cmpBool(x.Via, y.Via))
 	})
 
 	// Sites: all of them, or the filtered site and its partners.
@@ -407,6 +475,16 @@ func mostCommon(counts map[string]int) string {
 		}
 	}
 	return best
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 func cmpLag(a, b *int64) int {
@@ -514,12 +592,16 @@ func (r *Report) rank(ends func(Edge) (self, other string), asSource bool) []Out
 	}
 	for _, c := range r.Clusters {
 		for _, cp := range c.Copies {
-			if !kept[[2]string{c.Original.Site, cp.Site}] {
+			src := c.Original.Site
+			if cp.ViaSite != "" {
+				src = cp.ViaSite
+			}
+			if !kept[[2]string{src, cp.Site}] {
 				continue
 			}
 			self := cp.Site
 			if asSource {
-				self = c.Original.Site
+				self = src
 			}
 			if stories[self] == nil {
 				stories[self] = map[string]bool{}

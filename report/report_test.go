@@ -70,6 +70,9 @@ func fixture() []*article.Article {
 		}
 	}
 	arts[1].SiteName = "Copier Weekly" // once; the other copier pages give none
+	// c1a wraps the whole story in its own blocks; c1b runs its first half.
+	arts[1].OriginalShare, arts[1].CopyShare = 1, 0.82
+	arts[2].OriginalShare, arts[2].CopyShare = 0.56, 1
 	arts[12].Title = hostileTitle
 	arts[12].URL = "javascript:alert(1)"
 	arts[13].URL = "https://evil.example/\"><img src=x onerror=alert(4)>"

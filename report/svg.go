@@ -247,6 +247,9 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		if reverse[[2]int{j, i}] {
 			bend = 0.18
 		}
+		if e.Via {
+			bend = -bend - 0.06 // beside a direct edge between the same sites
+		}
 		c := s.add(d.mul(0.5)).add(d.perp().mul(bend))
 		sw := edgeWidth(e.Count, maxCount)
 		alen, awid := 7+1.1*sw, 6+1.0*sw
@@ -257,10 +260,15 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		wing := back.perp().mul(awid / 2)
 		l1, l2 := base.add(wing), base.sub(wing)
 		tip2 := fmt.Sprintf("%s: %s of stories from %s, median lag %s", e.Republisher, plural.N(e.Count, "copy", "copies"), e.Source, FormatLag(e.MedianLagSeconds))
-		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="#4a6fa5" stroke-opacity="%.2f" stroke-width="%.2f"/>`,
-			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, opacity, sw)
-		ew.printf(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#4a6fa5" fill-opacity="0.85" stroke="none"/></g>`+"\n",
-			tip.x, tip.y, l1.x, l1.y, l2.x, l2.y)
+		color, dash := "#4a6fa5", ""
+		if e.Via {
+			tip2 = fmt.Sprintf("%s: %s taken from %s's own copies, median lag %s", e.Republisher, plural.N(e.Count, "story", "stories"), e.Source, FormatLag(e.MedianLagSeconds))
+			color, dash = "#c05621", ` stroke-dasharray="6 4" class="via"`
+		}
+		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="%s" stroke-opacity="%.2f" stroke-width="%.2f"%s/>`,
+			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, color, opacity, sw, dash)
+		ew.printf(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="%s" fill-opacity="0.85" stroke="none"/></g>`+"\n",
+			tip.x, tip.y, l1.x, l1.y, l2.x, l2.y, color)
 	}
 	ew.printf("</g>\n<g>\n")
 	for i, n := range nodes {
@@ -295,11 +303,23 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 	ew.printf(`<g font-size="12" fill="#4a5568"><circle cx="20" cy="%.0f" r="6" fill="#2b6cb0"/><text x="31" y="%.0f">stories copied by others</text>`, ly-4, ly)
 	ew.printf(`<circle cx="200" cy="%.0f" r="6" fill="#dd6b20"/><text x="211" y="%.0f">copies others' stories</text>`, ly-4, ly)
 	ew.printf(`<text x="380" y="%.0f">arrow: source → republisher, width: number of copies</text>`, ly)
+	if hasVia(es) {
+		ew.printf(`<line x1="700" y1="%.0f" x2="730" y2="%.0f" stroke="#c05621" stroke-width="2" stroke-dasharray="6 4"/><text x="736" y="%.0f">via: copied a copy</text>`, ly-4, ly-4, ly)
+	}
 	if hidden > 0 {
 		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="end">%d smaller sites not drawn</text>`, W-16, ly, hidden)
 	}
 	ew.printf("</g>\n</svg>\n")
 	return ew.err
+}
+
+func hasVia(es []Edge) bool {
+	for _, e := range es {
+		if e.Via {
+			return true
+		}
+	}
+	return false
 }
 
 // WriteTimelineSVG draws copies per week as a bar chart.

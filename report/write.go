@@ -142,15 +142,23 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "  SOURCE\t\tREPUBLISHER\tCOPIES\tMEDIAN LAG\tFIRST\tLAST\n")
+		vias := false
 		for i, e := range r.Edges {
 			if i == 2*textTop {
 				fmt.Fprintf(tw, "  … %d more\t\t\t\t\t\t\n", len(r.Edges)-i)
 				break
 			}
-			fmt.Fprintf(tw, "  %s\t→\t%s\t%d\t%s\t%s\t%s\n", Clean(e.Source), Clean(e.Republisher), e.Count,
+			arrow := "→"
+			if e.Via {
+				arrow, vias = "⇢", true
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\n", Clean(e.Source), arrow, Clean(e.Republisher), e.Count,
 				FormatLag(e.MedianLagSeconds), fmtDate(e.First), fmtDate(e.Last))
 		}
 		_ = tw.Flush()
+		if vias {
+			ew.printf("  ⇢ stories taken from the source's own copies of another site's original\n")
+		}
 	}
 
 	ew.printf("\nSites\n")
@@ -187,11 +195,38 @@ func (r *Report) WriteText(w io.Writer) error {
 				ew.printf("      … %s more\n", plural.N(len(c.Copies)-j, "copy", "copies"))
 				break
 			}
-			ew.printf("      → %s  +%s  sim %.2f  %s\n", Clean(cp.Site), FormatLag(cp.LagSeconds), cp.Similarity, Clean(cp.URL))
+			ew.printf("      → %s  +%s%s  sim %.2f%s%s  %s\n", Clean(cp.Site), FormatLag(cp.LagSeconds), precisionNote(cp.LagPrecision),
+				cp.Similarity, sharesNote(cp), viaNote(cp), Clean(cp.URL))
 		}
 	}
 	return ew.err
 }
+
+// sharesNote describes how much of the original a copy carries and how
+// much of the copy is the original's ("" for copies without shares).
+func sharesNote(cp Copy) string {
+	if cp.OriginalShare == 0 && cp.CopyShare == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  carries %s of the original, %s of its text from it", pctRound(cp.OriginalShare), pctRound(cp.CopyShare))
+}
+
+func viaNote(cp Copy) string {
+	if cp.ViaSite == "" {
+		return ""
+	}
+	return "  via " + Clean(cp.ViaSite)
+}
+
+func precisionNote(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " (by " + p + ")"
+}
+
+// pctRound renders a share as a whole percentage ("56%").
+func pctRound(x float64) string { return strconv.Itoa(int(100*x+0.5)) + "%" }
 
 type errWriter struct {
 	w   io.Writer
@@ -228,6 +263,15 @@ func lagCell(p *int64) string {
 	return strconv.FormatInt(*p, 10)
 }
 
+// shareCell writes share x, or nothing when the copy has no shares (o and
+// c both zero: deduplicated before they were computed).
+func shareCell(o, c, x float64) string {
+	if o == 0 && c == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'f', 4, 64)
+}
+
 func timeCell(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -242,20 +286,23 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 	var rows [][]string
 	switch table {
 	case "edges":
-		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last"})
+		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last", "via"})
 		for _, e := range r.Edges {
 			rows = append(rows, []string{csvSafe(e.Source), csvSafe(e.Republisher), strconv.Itoa(e.Count),
-				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last)})
+				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last), strconv.FormatBool(e.Via)})
 		}
 	case "clusters":
 		rows = append(rows, []string{"cluster", "original_id", "original_site", "original_url", "original_published",
-			"copy_id", "copy_site", "copy_url", "copy_published", "similarity", "lag_seconds", "evidence"})
+			"copy_id", "copy_site", "copy_url", "copy_published", "similarity", "lag_seconds", "evidence",
+			"original_share", "copy_share", "via", "via_site", "lag_precision"})
 		for _, c := range r.Clusters {
 			o := c.Original
 			for _, cp := range c.Copies {
 				rows = append(rows, []string{csvSafe(c.ID), csvSafe(o.ID), csvSafe(o.Site), csvSafe(o.URL), timeCell(o.Published),
 					csvSafe(cp.ID), csvSafe(cp.Site), csvSafe(cp.URL), timeCell(cp.Published),
-					strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), csvSafe(strings.Join(c.Evidence, ";"))})
+					strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), csvSafe(strings.Join(c.Evidence, ";")),
+					shareCell(cp.OriginalShare, cp.CopyShare, cp.OriginalShare), shareCell(cp.OriginalShare, cp.CopyShare, cp.CopyShare),
+					csvSafe(cp.Via), csvSafe(cp.ViaSite), cp.LagPrecision})
 			}
 		}
 	case "sites":

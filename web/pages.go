@@ -281,8 +281,13 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 }
 
 type copyView struct {
-	A                             *article.Article
-	Lag                           *int64
+	A   *article.Article
+	Lag *int64
+	// LagPrecision is "day" when a bare date made the lag whole days.
+	LagPrecision string
+	// Via is the copy this one was taken from, ViaN its place on the page.
+	Via                           *article.Article
+	ViaN                          int
 	Rows                          []Row
 	Same, Added, Removed, Changed int
 	WARC                          string
@@ -391,7 +396,10 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	op := Paragraphs(orig.Text)
 	for i, c := range copies {
 		cv := copyView{A: c, WARC: s.warcLink(c), NoDiff: i >= maxDiffedCopies}
-		cv.Lag = report.Lag(orig, c)
+		cv.Lag, cv.LagPrecision = report.LagOf(orig, c)
+		if j := slices.IndexFunc(copies, func(x *article.Article) bool { return x.ID == c.Via }); c.Via != "" && j >= 0 && j != i {
+			cv.Via, cv.ViaN = copies[j], j+1
+		}
 		if !cv.NoDiff {
 			cv.Rows = DiffParagraphs(op, Paragraphs(c.Text))
 		}

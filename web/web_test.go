@@ -108,14 +108,17 @@ func newServer(t *testing.T, opt Options) (*httptest.Server, *backend) {
 }
 
 // newBackend indexes the fixture in a fresh Bleve index.
-func newBackend(t *testing.T) *backend {
+func newBackend(t *testing.T) *backend { return newBackendOf(t, fixture()) }
+
+// newBackendOf indexes arts in a fresh Bleve index.
+func newBackendOf(t *testing.T, arts []*article.Article) *backend {
 	t.Helper()
 	ix, err := index.Open(filepath.Join(t.TempDir(), "bleve"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	b := &backend{ix: ix, arts: fixture()}
+	b := &backend{ix: ix, arts: arts}
 	docs := map[string]*index.Doc{}
 	var order []string
 	for _, a := range b.arts {

@@ -94,10 +94,12 @@ func TestEndToEnd(t *testing.T) {
 					ID, URL, Site string
 				} `json:"original"`
 				Copies []struct {
-					ID         string  `json:"id"`
-					Site       string  `json:"site"`
-					Similarity float64 `json:"similarity"`
-					LagSeconds *int64  `json:"lag_seconds"`
+					ID            string  `json:"id"`
+					Site          string  `json:"site"`
+					Similarity    float64 `json:"similarity"`
+					OriginalShare float64 `json:"original_share"`
+					CopyShare     float64 `json:"copy_share"`
+					LagSeconds    *int64  `json:"lag_seconds"`
 				} `json:"copies"`
 				Evidence []string `json:"evidence"`
 			} `json:"clusters"`
@@ -108,11 +110,34 @@ func TestEndToEnd(t *testing.T) {
 			} `json:"edges"`
 			Sites []struct {
 				Site                        string
+				Name                        string `json:"name"`
 				Articles, Originals, Copies int
 			} `json:"sites"`
 		}
 		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 			t.Fatalf("report is not JSON: %v", err)
+		}
+		// The digest runs the first half of each story: its copies carry
+		// about half of the original (their similarity is still ~1); the
+		// republishers carry all of it inside their own blocks.
+		digest := ""
+		for _, s := range rep.Sites {
+			if s.Name == "Morning Brief Digest" {
+				digest = s.Site
+			}
+		}
+		if digest == "" {
+			t.Error("report names no digest site")
+		}
+		for _, c := range rep.Clusters {
+			for _, cp := range c.Copies {
+				half := cp.Site == digest
+				if half && (cp.OriginalShare < 0.3 || cp.OriginalShare > 0.75 || cp.Similarity < 0.9) ||
+					!half && cp.OriginalShare < 0.9 || cp.CopyShare <= 0 || cp.CopyShare > 1 {
+					t.Errorf("cluster %s: copy on %s (digest %v): similarity %.2f original_share %.2f copy_share %.2f",
+						c.ID, cp.Site, half, cp.Similarity, cp.OriginalShare, cp.CopyShare)
+				}
+			}
 		}
 		if len(rep.Clusters) < 4 || len(rep.Edges) < 4 || len(rep.Sites) < 5 {
 			t.Fatalf("report too small: %d clusters, %d edges, %d sites", len(rep.Clusters), len(rep.Edges), len(rep.Sites))
@@ -150,7 +175,10 @@ func TestEndToEnd(t *testing.T) {
 				Original struct {
 					ID, URL string
 				} `json:"original"`
-				Copies []struct{ ID, URL, Site string } `json:"copies"`
+				Copies []struct {
+					ID, URL, Site string
+					OriginalShare float64 `json:"original_share"`
+				} `json:"copies"`
 			} `json:"hits"`
 			Facets map[string]any `json:"facets"`
 		}
@@ -163,6 +191,11 @@ func TestEndToEnd(t *testing.T) {
 		withCopies := 0
 		for _, h := range res.Hits {
 			withCopies += len(h.Copies)
+			for _, c := range h.Copies {
+				if c.OriginalShare <= 0 || c.OriginalShare > 1 {
+					t.Errorf("search hit %s: copy %s has original_share %v", h.Cluster, c.ID, c.OriginalShare)
+				}
+			}
 		}
 		if withCopies == 0 {
 			t.Errorf("no hit lists its copies")
@@ -190,6 +223,13 @@ func TestEndToEnd(t *testing.T) {
 					t.Errorf("article %v lacks %q", m["id"], k)
 				}
 			}
+			if m["role"] == "copy" {
+				for _, k := range []string{"original_share", "copy_share"} {
+					if v, ok := m[k].(float64); !ok || v <= 0 || v > 1 {
+						t.Errorf("copy %v: %s = %v", m["id"], k, m[k])
+					}
+				}
+			}
 			exported = append(exported, m)
 		}
 		if len(exported) < 15 {
@@ -198,6 +238,9 @@ func TestEndToEnd(t *testing.T) {
 		csv := syndex(t, work, "export", "--data", data, "--format", "csv")
 		if csv.code != 0 || strings.Count(csv.stdout, "\n") < len(exported)+1 {
 			t.Errorf("csv export: exit %d, %d lines", csv.code, strings.Count(csv.stdout, "\n"))
+		}
+		if head, _, _ := strings.Cut(csv.stdout, "\n"); !strings.HasSuffix(head, ",text,original_share,copy_share,via,noindex") {
+			t.Errorf("csv export header %q", head)
 		}
 	})
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/article"
 )
 
 func init() {
@@ -39,7 +41,8 @@ func init() {
 			enc.SetEscapeHTML(false)
 			if format == "csv" {
 				cw = csv.NewWriter(bw)
-				cw.Write([]string{"id", "url", "site", "title", "author", "published", "fetched", "lang", "canonical", "source", "cluster", "role", "original", "similarity", "text"})
+				cw.Write([]string{"id", "url", "site", "title", "author", "published", "fetched", "lang", "canonical", "source", "cluster", "role", "original", "similarity", "text",
+					"original_share", "copy_share", "via", "noindex"})
 			}
 			for art, err := range allArticles(cmd.Context(), a) {
 				if err != nil {
@@ -53,7 +56,8 @@ func init() {
 				}
 				cw.Write([]string{art.ID, art.URL, art.Site, art.Title, art.Author, timeOrEmpty(art.Published), timeOrEmpty(art.Fetched),
 					art.Lang, art.Canonical, art.Source, art.Cluster, string(art.Role), art.Original,
-					strconv.FormatFloat(art.Similarity, 'f', 4, 64), strings.TrimSpace(art.Text)})
+					strconv.FormatFloat(art.Similarity, 'f', 4, 64), strings.TrimSpace(art.Text),
+					shareCell(art.OriginalShare, art.Role), shareCell(art.CopyShare, art.Role), art.Via, strconv.FormatBool(art.NoIndex)})
 			}
 			if cw != nil {
 				cw.Flush()
@@ -70,6 +74,19 @@ func init() {
 	cmd.Flags().String("format", "jsonl", "jsonl or csv")
 	cmd.Flags().String("out", "", "output file (default stdout)")
 	rootCmd.AddCommand(cmd)
+}
+
+// shareCell writes a copy's share (empty when the archive has none for it,
+// as for articles deduplicated before shares were computed); originals and
+// unique articles carry all of themselves.
+func shareCell(x float64, role article.Role) string {
+	switch {
+	case role == article.RoleOriginal || role == article.RoleUnique:
+		return "1.0000"
+	case x == 0:
+		return ""
+	}
+	return strconv.FormatFloat(x, 'f', 4, 64)
 }
 
 func timeOrEmpty(t time.Time) string {
