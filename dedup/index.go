@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"slices"
@@ -38,6 +39,7 @@ type doc struct {
 	urlHash     uint64 // 0 if no URL
 	srcURL      uint64 // hash of Source when it is a URL
 	canonHash   uint64 // hash of a cross-site canonical URL
+	print       uint64 // fingerprint of what dedup reads of the article (0: unknown)
 	cluster     int32  // index into ix.clusters, noCluster when unique
 	original    uint32 // doc index of the original (self when unique)
 	sim         float32
@@ -148,10 +150,36 @@ func (ix *Index) Len() int { return ix.live }
 // Add indexes a (new or changed) article and returns its Assignment
 // followed by the Assignments of other members whose cluster, role or
 // original changed because of it.
+//
+// Re-adding an article unchanged (same text, site, URL, dates of
+// publication, canonical and source; a new fetch time does not count) is a
+// no-op that returns its current Assignment: a restart, a recrawl or a
+// second import of the same file never changes a cluster.
 func (ix *Index) Add(a *article.Article) []article.Assignment {
 	d, name := docFrom(a)
+	d.print = fingerprint(a, a.Text)
+	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
+		return []article.Assignment{ix.assignment(old)}
+	}
 	d.site = ix.siteIndex(name)
 	return ix.add(d, ix.sh.features(a.Text, nil), nil, true)
+}
+
+// fingerprint hashes what dedup reads of an article with the given text,
+// except the fetch time: an article re-added with the same fingerprint is
+// unchanged. It is never 0.
+func fingerprint(a *article.Article, text string) uint64 {
+	h := xxhash.New()
+	for _, s := range []string{text, a.Site, a.URL, a.Canonical, a.Source} {
+		h.WriteString(s)
+		h.Write([]byte{0})
+	}
+	var pub [8]byte
+	if !a.Published.IsZero() {
+		binary.LittleEndian.PutUint64(pub[:], uint64(a.Published.UnixNano()))
+	}
+	h.Write(pub[:])
+	return max(h.Sum64(), 1)
 }
 
 // prepare partitions fs (sorted) in place for site si, computes the band
@@ -184,7 +212,14 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 // (every document before it added, none after it) and prepared: its
 // clean part partitioned and its band keys in its slots of the LSH tags.
 func (ix *Index) addPlaced(di uint32) {
-	ix.add(ix.docs[di], nil, &di, false)
+	d := &ix.docs[di]
+	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
+		// An unchanged repeat of an earlier line: the earlier one stands.
+		d.dead, d.feats, d.nClean = true, nil, 0
+		ix.lsh.insert(di, nil)
+		return
+	}
+	ix.add(*d, nil, &di, false)
 }
 
 // add indexes d (from docFrom, with its site set) with feature set fs, or,

@@ -24,6 +24,7 @@ type snapDoc struct {
 	Feats                      []uint32
 	Published, Fetched         int64
 	URLHash, SrcURL, CanonHash uint64
+	Print                      uint64
 	Cluster                    int32
 	Original                   uint32
 	Sim                        float32
@@ -109,7 +110,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
 		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Published: d.published,
-			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash,
+			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
 			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
 			Via: d.via, NoIndex: d.noindex, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
 	}
@@ -180,7 +181,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			return nil, fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
 		}
 		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, published: d.Published,
-			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash,
+			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
 			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
 			via: d.Via, noindex: d.NoIndex, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
 		if !d.Dead {

@@ -424,4 +424,5 @@ func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 	}
 	it.feats = sh.features(text, nil)
 	it.doc, it.siteName = docFrom(&a)
+	it.doc.print = fingerprint(&a, text)
 }
