@@ -510,6 +510,9 @@ func rank(a *article.Article) int {
 func (a *Archive) Articles() ([]*article.Article, error) {
 	var out []*article.Article
 	for art, err := range a.Store.Articles(0) {
+		if errors.Is(err, store.ErrDamaged) {
+			return nil, err
+		}
 		if err != nil {
 			a.log.Warn("skip unreadable article", "err", err)
 			continue

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -45,6 +46,10 @@ var (
 	bucketByURL    = []byte("by-url")
 	keySchema      = []byte("schema")
 	keyCreated     = []byte("created")
+	// keySumsFrom is the arrival number from which every article record
+	// carries a checksum (records before it were written by a build
+	// without them).
+	keySumsFrom = []byte("crc32c-from")
 )
 
 // ErrLocked is returned by Open when another process holds the archive.
@@ -81,13 +86,18 @@ type Options struct {
 	// on an archive (reindex, check) must not create one under a
 	// mistyped --data.
 	Existing bool
+	// NoVerify skips the check of the whole file that a writable Open
+	// does before writing anything (the check command runs its own).
+	NoVerify bool
 }
 
 // Store is an open archive database.
 type Store struct {
 	db       *bolt.DB
 	dir      string
+	path     string
 	readOnly bool
+	sumsFrom uint64 // records from this arrival number on carry a checksum
 }
 
 // Open opens (creating if needed) the store in archive directory dir.
@@ -103,14 +113,38 @@ func Open(dir string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("open archive %s: no store (%s): run `syndex crawl`, `syndex import` or `syndex demo --keep` first", dir, FileName)
 		}
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: 200 * time.Millisecond, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	// A damaged file must not reach bbolt, which would panic on it or
+	// read past its end: its meta pages and size first, then, once the
+	// lock is held and before anything is written, every page.
+	existed := false
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		existed = true
+		if err := precheck(path); err != nil {
+			return nil, err
+		}
+	}
+	db, err := openBolt(path, &bolt.Options{Timeout: 200 * time.Millisecond, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, &LockedError{Dir: dir, PID: readPID(dir)}
 		}
+		var de *DamagedError
+		if errors.As(err, &de) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, dir: dir, readOnly: opt.ReadOnly}
+	s := &Store{db: db, dir: dir, path: path, readOnly: opt.ReadOnly}
+	if existed && !opt.ReadOnly && !opt.NoVerify {
+		rep, err := CheckFile(path, 5, false)
+		if err == nil {
+			err = rep.Err()
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := s.checkSchema(); err != nil {
 		db.Close()
 		return nil, err
@@ -119,6 +153,25 @@ func Open(dir string, opt Options) (*Store, error) {
 		_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
 	}
 	return s, nil
+}
+
+// openBolt opens the database, turning a panic or fault inside bbolt (a
+// damaged freelist page, say) into a *DamagedError.
+func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	defer contain(path, &err)()
+	return bolt.Open(path, 0o644, o)
+}
+
+// view and update run a transaction, turning a panic or fault inside bbolt
+// into a *DamagedError: the transaction is rolled back, nothing written.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	defer contain(s.path, &err)()
+	return s.db.View(fn)
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+	defer contain(s.path, &err)()
+	return s.db.Update(fn)
 }
 
 func readPID(dir string) int {
@@ -132,15 +185,16 @@ func readPID(dir string) int {
 
 func (s *Store) checkSchema() error {
 	if s.readOnly {
-		return s.db.View(func(tx *bolt.Tx) error {
+		return s.view(func(tx *bolt.Tx) error {
 			m := tx.Bucket(bucketMeta)
 			if m == nil {
 				return fmt.Errorf("archive %s: store has no schema record; it was not written by syndex", s.dir)
 			}
+			s.sumsFrom, _ = strconv.ParseUint(string(m.Get(keySumsFrom)), 10, 64)
 			return schemaOK(s.dir, m.Get(keySchema))
 		})
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		if m == nil {
 			if hasBuckets(tx) {
@@ -160,6 +214,15 @@ func (s *Store) checkSchema() error {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
 		}
+		// Checksums start with the next record this build writes.
+		from, _ := strconv.ParseUint(string(m.Get(keySumsFrom)), 10, 64)
+		if from == 0 {
+			from = tx.Bucket(bucketOrder).Sequence() + 1
+			if err := m.Put(keySumsFrom, []byte(strconv.FormatUint(from, 10))); err != nil {
+				return err
+			}
+		}
+		s.sumsFrom = from
 		return nil
 	})
 }
@@ -207,7 +270,7 @@ type record struct {
 // assigning the next one otherwise. It returns that number.
 func (s *Store) PutArticle(a *article.Article) (uint64, error) {
 	var seq uint64
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		var err error
 		seq, err = putArticle(tx, a)
 		return err
@@ -217,7 +280,7 @@ func (s *Store) PutArticle(a *article.Article) (uint64, error) {
 
 // PutArticles stores many articles in one transaction.
 func (s *Store) PutArticles(as []*article.Article) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		for _, a := range as {
 			if _, err := putArticle(tx, a); err != nil {
 				return err
@@ -234,9 +297,13 @@ func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 	arts := tx.Bucket(bucketArticles)
 	rec := record{Article: *a}
 	if old := arts.Get([]byte(a.ID)); old != nil {
-		var prev record
-		if err := json.Unmarshal(old, &prev); err == nil {
-			rec.Seq = prev.Seq
+		if seq, _, ok := parseHead(old); ok {
+			rec.Seq = seq
+		} else {
+			var prev record
+			if err := json.Unmarshal(old, &prev); err == nil {
+				rec.Seq = prev.Seq
+			}
 		}
 	}
 	if rec.Seq == 0 {
@@ -250,7 +317,7 @@ func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 			return 0, err
 		}
 	}
-	b, err := json.Marshal(rec)
+	b, err := encodeRecord(&rec)
 	if err != nil {
 		return 0, fmt.Errorf("encode article %s: %w", a.ID, err)
 	}
@@ -268,14 +335,14 @@ func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 // Article returns the article with the given id, or ErrNotFound.
 func (s *Store) Article(id string) (*article.Article, error) {
 	var a *article.Article
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketArticles).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("article %s: %w", id, ErrNotFound)
 		}
-		var rec record
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("decode article %s: %w", id, err)
+		rec, err := s.decode([]byte(id), v)
+		if err != nil {
+			return err
 		}
 		a = &rec.Article
 		return nil
@@ -283,15 +350,28 @@ func (s *Store) Article(id string) (*article.Article, error) {
 	return a, err
 }
 
+// decode checks and decodes one article record; a damaged one is a
+// *DamagedError naming the article.
+func (s *Store) decode(key, v []byte) (*record, error) {
+	rec, err := decodeRecord(key, v, s.sumsFrom)
+	if err != nil {
+		return nil, &DamagedError{Path: s.path, Problem: fmt.Sprintf("article %s: %v", showKey(key), err)}
+	}
+	return rec, nil
+}
+
 // ArticleByURL returns the article fetched from url, or ErrNotFound.
 func (s *Store) ArticleByURL(url string) (*article.Article, error) {
 	var id []byte
-	s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketByURL).Get([]byte(url)); v != nil {
 			id = bytes.Clone(v)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
 	if id == nil {
 		return nil, fmt.Errorf("article at %s: %w", url, ErrNotFound)
 	}
@@ -301,7 +381,7 @@ func (s *Store) ArticleByURL(url string) (*article.Article, error) {
 // Count returns the number of stored articles.
 func (s *Store) Count() int {
 	n := 0
-	s.db.View(func(tx *bolt.Tx) error {
+	s.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketArticles).Stats().KeyN
 		return nil
 	})
@@ -311,7 +391,7 @@ func (s *Store) Count() int {
 // LastSeq returns the arrival number of the newest article (0 when empty).
 func (s *Store) LastSeq() uint64 {
 	var n uint64
-	s.db.View(func(tx *bolt.Tx) error {
+	s.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketOrder).Sequence()
 		return nil
 	})
@@ -327,18 +407,24 @@ func (s *Store) Articles(since uint64) iter.Seq2[*article.Article, error] {
 		for {
 			var chunk []*article.Article
 			var errs []error
-			err := s.db.View(func(tx *bolt.Tx) error {
+			err := s.view(func(tx *bolt.Tx) error {
 				arts := tx.Bucket(bucketArticles)
 				c := tx.Bucket(bucketOrder).Cursor()
 				for k, id := c.Seek(u64(next)); k != nil && len(chunk)+len(errs) < 512; k, id = c.Next() {
+					// Keys rise one by one; anything else is damage, and
+					// must not send the walk back (or round) for ever.
+					if len(k) != 8 || binary.BigEndian.Uint64(k) < next || binary.BigEndian.Uint64(k) == math.MaxUint64 {
+						return &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: key %x out of sequence after %d", k, next-1)}
+					}
 					next = binary.BigEndian.Uint64(k) + 1
 					v := arts.Get(id)
 					if v == nil {
+						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, showKey(id))})
 						continue
 					}
-					var rec record
-					if err := json.Unmarshal(v, &rec); err != nil {
-						errs = append(errs, fmt.Errorf("decode article %s: %w", id, err))
+					rec, err := s.decode(id, v)
+					if err != nil {
+						errs = append(errs, err)
 						continue
 					}
 					a := rec.Article

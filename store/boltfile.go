@@ -1,0 +1,558 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+)
+
+// This file reads a bbolt database file with plain reads (pread), never
+// through a memory map, and checks its structure: the meta pages, the size
+// the meta page promises, every page reachable from the root (its id, its
+// type, the bounds of its elements, the order of its keys, the pages it
+// points to), the freelist, and that every page below the high-water mark
+// is either reachable or free. A damaged or truncated file gives a list
+// of problems here, where bbolt itself would panic, fault on a page past
+// the end of the file (SIGBUS) or return another key's bytes.
+//
+// The layout read is bbolt's (format version 2), in the machine's byte
+// order as bbolt writes it.
+
+const (
+	boltMagic   = 0xED0CDAED
+	boltVersion = 2
+
+	pageHeaderSize = 16 // id u64, flags u16, count u16, overflow u32
+	elemSize       = 16 // branch: pos u32, ksize u32, pgid u64; leaf: flags u32, pos u32, ksize u32, vsize u32
+	bucketHdrSize  = 16 // root u64, sequence u64
+
+	branchFlag   = 0x01
+	leafFlag     = 0x02
+	metaFlag     = 0x04
+	freelistFlag = 0x10
+
+	bucketLeafFlag = 0x01
+
+	noFreelist = ^uint64(0)
+	maxDepth   = 64 // a B+tree of 4 KiB pages is never this deep
+)
+
+var ne = binary.NativeEndian
+
+// boltMeta is the part of a meta page the checks use.
+type boltMeta struct {
+	page     int // 0 or 1
+	pageSize uint32
+	root     uint64
+	freelist uint64
+	hwm      uint64 // high-water mark: pages [0, hwm) are in use
+	txid     uint64
+	err      string // why the page is not a valid meta page, "" when valid
+}
+
+// readMeta decodes the meta page at off (the page header first).
+func readMeta(b []byte, page int) boltMeta {
+	m := boltMeta{page: page}
+	if len(b) < pageHeaderSize+64 {
+		m.err = "short"
+		return m
+	}
+	d := b[pageHeaderSize:]
+	magic, version := ne.Uint32(d[0:]), ne.Uint32(d[4:])
+	m.pageSize = ne.Uint32(d[8:])
+	m.root = ne.Uint64(d[16:])
+	m.freelist = ne.Uint64(d[32:])
+	m.hwm = ne.Uint64(d[40:])
+	m.txid = ne.Uint64(d[48:])
+	sum := ne.Uint64(d[56:])
+	h := fnv.New64a()
+	h.Write(d[:56])
+	switch {
+	case magic != boltMagic:
+		m.err = "not a bbolt meta page (magic)"
+	case version != boltVersion:
+		m.err = fmt.Sprintf("bbolt format version %d, want %d", version, boltVersion)
+	case sum != h.Sum64():
+		m.err = "checksum mismatch"
+	case m.pageSize < 512 || m.pageSize > 1<<24 || m.pageSize&(m.pageSize-1) != 0:
+		m.err = fmt.Sprintf("page size %d", m.pageSize)
+	case m.hwm < 3:
+		m.err = fmt.Sprintf("high-water mark %d", m.hwm)
+	case m.root < 2 || m.root >= m.hwm:
+		m.err = fmt.Sprintf("root page %d outside [2, %d)", m.root, m.hwm)
+	case m.freelist != noFreelist && (m.freelist < 2 || m.freelist >= m.hwm):
+		m.err = fmt.Sprintf("freelist page %d outside [2, %d)", m.freelist, m.hwm)
+	}
+	return m
+}
+
+// boltFile is a bbolt file opened for checking.
+type boltFile struct {
+	f        *os.File
+	path     string
+	size     int64
+	meta     boltMeta // the meta page bbolt uses: the valid one with the higher txid
+	metaNote string   // a meta page that is not valid, when the other is
+	pageSize int
+	// truncated says the file is shorter than its meta page needs ("" when
+	// it is not); pages past the end then read as errors.
+	truncated string
+}
+
+// openBoltFile opens path and picks its meta page as bbolt does. It fails
+// when no meta page is valid; a file shorter than the meta page says (a
+// truncated file, which bbolt would read past its end) is noted in
+// truncated.
+func openBoltFile(path string) (*boltFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	bf := &boltFile{f: f, path: path}
+	if err := bf.readMetas(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return bf, nil
+}
+
+func (bf *boltFile) Close() error { return bf.f.Close() }
+
+// readMetas reads both meta pages and then the file size (in that order:
+// a writer grows the file before it writes a meta page that needs it).
+func (bf *boltFile) readMetas() error {
+	var buf [pageHeaderSize + 64]byte
+	n, err := bf.f.ReadAt(buf[:], 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	m0 := readMeta(buf[:n], 0)
+	// The second meta page is one page in: its size comes from the
+	// first, or, when that one is damaged, from the sizes bbolt uses.
+	var m1 boltMeta
+	sizes := []uint32{4096, 512, 1024, 2048, 8192, 16384, 32768, 65536}
+	if m0.err == "" {
+		sizes = []uint32{m0.pageSize}
+	}
+	for _, ps := range sizes {
+		n, err := bf.f.ReadAt(buf[:], int64(ps))
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		m1 = readMeta(buf[:n], 1)
+		if m1.err == "" && m1.pageSize == ps {
+			break
+		}
+		if m1.err == "" {
+			m1.err = fmt.Sprintf("page size %d at offset %d", m1.pageSize, ps)
+		}
+	}
+	fi, err := bf.f.Stat()
+	if err != nil {
+		return err
+	}
+	bf.size = fi.Size()
+	a, b := m0, m1
+	if b.txid > a.txid {
+		a, b = b, a
+	}
+	switch {
+	case a.err == "":
+		bf.meta = a
+		if b.err != "" {
+			bf.metaNote = fmt.Sprintf("meta page %d is not valid (%s); page %d (transaction %d) is in use", b.page, b.err, a.page, a.txid)
+		}
+	case b.err == "":
+		bf.meta = b
+		bf.metaNote = fmt.Sprintf("meta page %d is not valid (%s); page %d (transaction %d) is in use", a.page, a.err, b.page, b.txid)
+	default:
+		return fmt.Errorf("no valid meta page (page 0: %s; page 1: %s)", m0.err, m1.err)
+	}
+	if bf.meta.page == 1 && m0.err == "" && m0.pageSize != m1.pageSize {
+		return fmt.Errorf("meta pages disagree on the page size (%d and %d)", m0.pageSize, m1.pageSize)
+	}
+	bf.pageSize = int(bf.meta.pageSize)
+	if need := int64(bf.meta.hwm) * int64(bf.pageSize); bf.size < need {
+		bf.truncated = fmt.Sprintf("truncated: the file is %d bytes, its meta page needs %d (%d pages of %d)", bf.size, need, bf.meta.hwm, bf.pageSize)
+	}
+	return nil
+}
+
+// page is one page read from the file, overflow included.
+type page struct {
+	id       uint64
+	flags    uint16
+	count    int
+	overflow uint32
+	data     []byte // the whole page, header included
+}
+
+// readPage reads page id and its overflow pages, checking the header
+// against where it was found and the high-water mark.
+func (bf *boltFile) readPage(id uint64, buf []byte) (page, []byte, error) {
+	if id < 2 || id >= bf.meta.hwm {
+		return page{}, buf, fmt.Errorf("page %d is outside the file's pages [2, %d)", id, bf.meta.hwm)
+	}
+	ps := bf.pageSize
+	if cap(buf) < ps {
+		buf = make([]byte, ps)
+	}
+	buf = buf[:ps]
+	if _, err := bf.f.ReadAt(buf, int64(id)*int64(ps)); err != nil {
+		return page{}, buf, fmt.Errorf("page %d: %w", id, err)
+	}
+	p := page{id: ne.Uint64(buf[0:]), flags: ne.Uint16(buf[8:]), count: int(ne.Uint16(buf[10:])), overflow: ne.Uint32(buf[12:])}
+	if p.id != id {
+		return p, buf, fmt.Errorf("page %d reads as page %d (overwritten or zeroed)", id, p.id)
+	}
+	if uint64(p.overflow) >= bf.meta.hwm-id {
+		return p, buf, fmt.Errorf("page %d: %d overflow pages run past the high-water mark %d", id, p.overflow, bf.meta.hwm)
+	}
+	if p.overflow > 0 {
+		n := (int(p.overflow) + 1) * ps
+		if cap(buf) < n {
+			nb := make([]byte, n)
+			copy(nb, buf)
+			buf = nb
+		}
+		buf = buf[:n]
+		if _, err := bf.f.ReadAt(buf[ps:], int64(id+1)*int64(ps)); err != nil {
+			return p, buf, fmt.Errorf("page %d overflow: %w", id, err)
+		}
+	}
+	p.data = buf
+	return p, buf, nil
+}
+
+// visitFunc is called for each key/value pair (not for nested buckets)
+// with the path of bucket names leading to it. k and v are only valid
+// during the call.
+type visitFunc func(path [][]byte, k, v []byte)
+
+// checker walks a bbolt file, recording problems instead of stopping at
+// the first, up to a limit.
+type checker struct {
+	bf        *boltFile
+	reachable []uint64 // bitset over pages
+	freed     []uint64
+	problems  []string
+	more      int // problems beyond the limit
+	limit     int
+	visit     visitFunc
+	buf       []byte            // for the freelist
+	bufs      [][]byte          // one per level of the walk, reused across pages
+	depth     int               // pages being walked, from the root down
+	pages     int               // pages read
+	seqs      map[string]uint64 // each nested bucket's sequence, by path
+}
+
+func bitGet(s []uint64, i uint64) bool { return s[i/64]&(1<<(i%64)) != 0 }
+func bitSet(s []uint64, i uint64)      { s[i/64] |= 1 << (i % 64) }
+
+func (c *checker) problem(format string, args ...any) {
+	if len(c.problems) >= c.limit {
+		c.more++
+		return
+	}
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+}
+
+// checkBolt walks the whole file: freelist, every bucket's tree, and the
+// pages neither reachable nor free. visit, when not nil, sees every
+// key/value pair in an undamaged page.
+func checkBolt(bf *boltFile, limit int, visit visitFunc) *checker {
+	words := (bf.meta.hwm + 63) / 64
+	c := &checker{bf: bf, reachable: make([]uint64, words), freed: make([]uint64, words), limit: limit, visit: visit, seqs: map[string]uint64{}}
+	bitSet(c.reachable, 0)
+	bitSet(c.reachable, 1)
+	c.readFreelist()
+	c.walkBucket(nil, bf.meta.root, nil, 0)
+	if bf.meta.freelist == noFreelist {
+		return c // free pages are not recorded: nothing to compare
+	}
+	lost := 0
+	first := uint64(0)
+	for i := uint64(2); i < bf.meta.hwm; i++ {
+		if !bitGet(c.reachable, i) && !bitGet(c.freed, i) {
+			if lost == 0 {
+				first = i
+			}
+			lost++
+		}
+	}
+	if lost > 0 {
+		c.problem("%d page(s) neither reachable nor free, the first %d", lost, first)
+	}
+	return c
+}
+
+func (c *checker) readFreelist() {
+	id := c.bf.meta.freelist
+	if id == noFreelist {
+		return
+	}
+	p, buf, err := c.bf.readPage(id, c.buf)
+	c.buf = buf
+	if err != nil {
+		c.problem("freelist: %v", err)
+		return
+	}
+	if p.flags != freelistFlag {
+		c.problem("freelist: page %d has type %#x, not a freelist", id, p.flags)
+		return
+	}
+	for i := uint64(0); i <= uint64(p.overflow); i++ {
+		bitSet(c.reachable, id+i)
+	}
+	start, count := pageHeaderSize, p.count
+	if count == 0xFFFF {
+		if len(p.data) < pageHeaderSize+8 {
+			c.problem("freelist: page %d too short", id)
+			return
+		}
+		n := ne.Uint64(p.data[pageHeaderSize:])
+		if n > uint64(len(p.data)/8) {
+			c.problem("freelist: page %d claims %d free pages", id, n)
+			return
+		}
+		start, count = pageHeaderSize+8, int(n)
+	}
+	if start+count*8 > len(p.data) {
+		c.problem("freelist: page %d claims %d free pages, more than it holds", id, count)
+		return
+	}
+	for i := range count {
+		f := ne.Uint64(p.data[start+i*8:])
+		switch {
+		case f < 2 || f >= c.bf.meta.hwm:
+			c.problem("freelist: free page %d outside [2, %d)", f, c.bf.meta.hwm)
+		case bitGet(c.freed, f):
+			c.problem("freelist: page %d freed twice", f)
+		case bitGet(c.reachable, f):
+			c.problem("freelist: page %d is free and also the freelist", f)
+		default:
+			bitSet(c.freed, f)
+		}
+	}
+}
+
+// walkBucket checks the tree of one bucket: at page root, or inline (the
+// bucket's single leaf page stored in its value).
+func (c *checker) walkBucket(path [][]byte, root uint64, inline []byte, depth int) {
+	if depth > maxDepth {
+		c.problem("bucket %s: nested deeper than %d", showPath(path), maxDepth)
+		return
+	}
+	if root == 0 {
+		if len(inline) < pageHeaderSize {
+			c.problem("bucket %s: inline page of %d bytes", showPath(path), len(inline))
+			return
+		}
+		p := page{flags: ne.Uint16(inline[8:]), count: int(ne.Uint16(inline[10:])), data: inline}
+		if p.flags != leafFlag {
+			c.problem("bucket %s: inline page has type %#x, not a leaf", showPath(path), p.flags)
+			return
+		}
+		c.leaf(path, p, "inline page", nil, nil, depth)
+		return
+	}
+	c.walkPage(path, root, nil, nil, 0, depth)
+}
+
+// walkPage checks page id of a bucket's tree; its keys must lie in
+// [lo, hi) (nil: unbounded) as the parent branch says.
+func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth int) {
+	if level > maxDepth {
+		c.problem("bucket %s: tree deeper than %d at page %d", showPath(path), maxDepth, id)
+		return
+	}
+	if id < 2 || id >= c.bf.meta.hwm {
+		c.problem("bucket %s: points to page %d, outside [2, %d)", showPath(path), id, c.bf.meta.hwm)
+		return
+	}
+	if bitGet(c.reachable, id) {
+		c.problem("bucket %s: page %d is reached twice", showPath(path), id)
+		return
+	}
+	if bitGet(c.freed, id) {
+		c.problem("bucket %s: page %d is in use and also free", showPath(path), id)
+		return
+	}
+	// Each level of the walk has its own buffer: a page's bytes stay
+	// valid while the pages below it are read.
+	if c.depth == len(c.bufs) {
+		c.bufs = append(c.bufs, nil)
+	}
+	lvl := c.depth
+	c.depth++
+	defer func() { c.depth-- }()
+	p, buf, err := c.bf.readPage(id, c.bufs[lvl])
+	c.bufs[lvl] = buf
+	c.pages++
+	if err != nil {
+		c.problem("bucket %s: %v", showPath(path), err)
+		bitSet(c.reachable, id)
+		return
+	}
+	for i := uint64(0); i <= uint64(p.overflow); i++ {
+		if bitGet(c.freed, id+i) {
+			c.problem("bucket %s: page %d (overflow of %d) is in use and also free", showPath(path), id+i, id)
+		}
+		bitSet(c.reachable, id+i)
+	}
+	where := fmt.Sprintf("page %d", id)
+	switch p.flags {
+	case branchFlag:
+		c.branch(path, p, where, lo, hi, level, depth)
+	case leafFlag:
+		c.leaf(path, p, where, lo, hi, depth)
+	default:
+		c.problem("bucket %s: %s has type %#x, not a branch or leaf", showPath(path), where, p.flags)
+	}
+}
+
+// elements returns the byte offset of each element's own position and
+// checks the element array fits the page.
+func (c *checker) elemsFit(path [][]byte, p page, where string) bool {
+	if pageHeaderSize+p.count*elemSize > len(p.data) {
+		c.problem("bucket %s: %s claims %d elements, more than it holds", showPath(path), where, p.count)
+		return false
+	}
+	return true
+}
+
+func (c *checker) branch(path [][]byte, p page, where string, lo, hi []byte, level, depth int) {
+	if !c.elemsFit(path, p, where) {
+		return
+	}
+	if p.count == 0 {
+		c.problem("bucket %s: %s is an empty branch", showPath(path), where)
+		return
+	}
+	keys := make([][]byte, p.count)
+	kids := make([]uint64, p.count)
+	for i := range p.count {
+		e := pageHeaderSize + i*elemSize
+		pos, ksize := int(ne.Uint32(p.data[e:])), int(ne.Uint32(p.data[e+4:]))
+		kids[i] = ne.Uint64(p.data[e+8:])
+		if e+pos < e || e+pos+ksize > len(p.data) || ksize < 0 {
+			c.problem("bucket %s: %s element %d: key out of the page", showPath(path), where, i)
+			return
+		}
+		keys[i] = p.data[e+pos : e+pos+ksize]
+		if !c.keyOK(path, where, i, keys, lo, hi) {
+			return
+		}
+	}
+	for i, kid := range kids {
+		klo, khi := keys[i], hi
+		if i == 0 {
+			klo = lo
+		}
+		if i+1 < len(keys) {
+			khi = keys[i+1]
+		}
+		c.walkPage(path, kid, klo, khi, level+1, depth)
+	}
+}
+
+// keyOK checks key i is above key i-1 and within [lo, hi).
+func (c *checker) keyOK(path [][]byte, where string, i int, keys [][]byte, lo, hi []byte) bool {
+	k := keys[i]
+	switch {
+	case i > 0 && bytes.Compare(keys[i-1], k) >= 0:
+		c.problem("bucket %s: %s: key %d %s is not above key %d %s", showPath(path), where, i, showKey(k), i-1, showKey(keys[i-1]))
+		return false
+	case i == 0 && lo != nil && bytes.Compare(k, lo) < 0:
+		// A branch's first key may sit below the child's first key after
+		// deletes, never above it; the child's keys must not go below it.
+		c.problem("bucket %s: %s: key %s is below its parent's %s", showPath(path), where, showKey(k), showKey(lo))
+		return false
+	case hi != nil && bytes.Compare(k, hi) >= 0:
+		c.problem("bucket %s: %s: key %s is not below the next sibling's %s", showPath(path), where, showKey(k), showKey(hi))
+		return false
+	}
+	return true
+}
+
+func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth int) {
+	if !c.elemsFit(path, p, where) {
+		return
+	}
+	keys := make([][]byte, 0, p.count)
+	type sub struct {
+		name   []byte
+		root   uint64
+		inline []byte
+	}
+	var subs []sub
+	for i := range p.count {
+		e := pageHeaderSize + i*elemSize
+		flags := ne.Uint32(p.data[e:])
+		pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
+		start := e + pos
+		if pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
+			c.problem("bucket %s: %s element %d: key or value out of the page", showPath(path), where, i)
+			return
+		}
+		k, v := p.data[start:start+ksize], p.data[start+ksize:start+ksize+vsize]
+		keys = append(keys, k)
+		if !c.keyOK(path, where, i, keys, lo, hi) {
+			return
+		}
+		switch flags {
+		case 0:
+			if c.visit != nil {
+				c.visit(path, k, v)
+			}
+		case bucketLeafFlag:
+			if len(v) < bucketHdrSize {
+				c.problem("bucket %s: %s: nested bucket %s has a %d-byte header", showPath(path), where, showKey(k), len(v))
+				continue
+			}
+			s := sub{name: k, root: ne.Uint64(v)}
+			c.seqs[showPath(append(path[:len(path):len(path)], k))] = ne.Uint64(v[8:])
+			if s.root == 0 {
+				s.inline = v[bucketHdrSize:]
+			}
+			subs = append(subs, s)
+		default:
+			c.problem("bucket %s: %s element %d: flags %#x", showPath(path), where, i, flags)
+			return
+		}
+	}
+	for _, s := range subs {
+		c.walkBucket(append(path[:len(path):len(path)], s.name), s.root, s.inline, depth+1)
+	}
+}
+
+func showPath(path [][]byte) string {
+	if len(path) == 0 {
+		return "(root)"
+	}
+	var b bytes.Buffer
+	for i, p := range path {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(showKey(p))
+	}
+	return b.String()
+}
+
+// showKey prints a key readably: as text when it is printable, else hex.
+func showKey(k []byte) string {
+	if len(k) > 40 {
+		return showKey(k[:40]) + "…"
+	}
+	for _, c := range k {
+		if c < 0x20 || c > 0x7e {
+			return fmt.Sprintf("%x", k)
+		}
+	}
+	return string(k)
+}
