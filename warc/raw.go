@@ -151,3 +151,51 @@ func copyRecord(w io.Writer, in *bufio.Reader, max int64) error {
 	}
 	return nil
 }
+
+// locate turns a location into the source holding the record and the
+// record's position in that source's stream.
+func locate(loc string) (Source, Position, error) {
+	src, off, idx, err := ParseLocation(loc)
+	if err != nil {
+		return Source{}, Position{}, err
+	}
+	srcs, err := Sources(src.Path)
+	if err != nil {
+		return Source{}, Position{}, err
+	}
+	for _, s := range srcs {
+		switch {
+		case src.Entry != "" && s.Entry == src.Entry:
+			return s, Position{Offset: off, Skip: idx}, nil
+		case src.Entry == "" && !s.deflated && off >= s.base && off < s.base+s.Size:
+			return s, Position{Offset: off - s.base, Skip: idx}, nil
+		}
+	}
+	return Source{}, Position{}, fmt.Errorf("warc location %q: no record stream there", loc)
+}
+
+// ReadCapture reads the one capture at loc (see Capture.Location), for
+// instance the original a revisit record refers to. opt.All is implied.
+func ReadCapture(loc string, opt ReadOptions) (*Capture, error) {
+	s, pos, err := locate(loc)
+	if err != nil {
+		return nil, err
+	}
+	opt.All = true
+	r, err := s.Open(pos, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	c, err := r.Next()
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("read %s: %w", loc, err)
+	}
+	if c.Offset != pos.Offset+s.base || c.Index != pos.Skip {
+		return nil, fmt.Errorf("read %s: no capture at that offset (the next one is at %d)", loc, c.Offset)
+	}
+	return c, nil
+}

@@ -325,3 +325,21 @@ func gunzipAll(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+func TestReadCapture(t *testing.T) {
+	for _, path := range []string{"testdata/warcio.warc.gz", "testdata/jswacz.wacz", "testdata/handmade.arc.gz"} {
+		caps, _ := collect(t, path, ReadOptions{})
+		for _, c := range caps {
+			got, err := ReadCapture(c.Location(), ReadOptions{})
+			if err != nil {
+				t.Fatalf("%s: %v", c.Location(), err)
+			}
+			if got.URI != c.URI || !bytes.Equal(got.Body, c.Body) || !got.Date.Equal(c.Date) {
+				t.Errorf("%s: read %s, want %s", c.Location(), got.URI, c.URI)
+			}
+		}
+	}
+	if _, err := ReadCapture("testdata/warcio.warc.gz#5", ReadOptions{}); err == nil {
+		t.Error("a location inside a member read as a capture")
+	}
+}

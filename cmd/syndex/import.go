@@ -13,14 +13,24 @@ import (
 
 func init() {
 	cmd := &cobra.Command{
-		Use:     "import --in FILE.jsonl",
-		Short:   "Add existing Articles (JSONL) to the archive: dedup and index them",
-		Example: `  syndex import --in articles.jsonl --data ./syndex-data`,
-		Args:    cobra.NoArgs,
+		Use:   "import --in FILE.jsonl | --warc PATH...",
+		Short: "Add existing Articles (JSONL) or web archives (WARC, ARC, WACZ) to the archive: extract, dedup and index them",
+		Example: `  syndex import --in articles.jsonl --data ./syndex-data
+  syndex import --warc crawl.warc.gz more/ 'CC-NEWS-2024*.warc.gz' --sites outlets.txt --from 2024-01`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, _ := cmd.Flags().GetString("in")
+			if warcs, _ := cmd.Flags().GetStringArray("warc"); len(warcs) > 0 {
+				if in != "" {
+					return usagef("import: --in and --warc cannot be used together")
+				}
+				return runImportWARC(cmd, append(warcs, args...))
+			}
+			if len(args) > 0 {
+				return usagef("import: unexpected argument %q (web archives are given with --warc PATH...)", args[0])
+			}
 			if in == "" {
-				return usagef("import: --in FILE.jsonl is required")
+				return usagef("import: --in FILE.jsonl or --warc PATH... is required")
 			}
 			r, closeIn, err := input(in)
 			if err != nil {
@@ -48,5 +58,6 @@ func init() {
 		},
 	}
 	cmd.Flags().String("in", "", "Articles to import, JSONL (- for stdin)")
+	addImportWARCFlags(cmd)
 	rootCmd.AddCommand(cmd)
 }

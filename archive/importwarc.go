@@ -1,0 +1,824 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/warc"
+)
+
+// WARCImport configures ImportWARC.
+type WARCImport struct {
+	// Include and Exclude filter captures by URI: when Include is set a
+	// URI must match one of its expressions, and it must match none of
+	// Exclude.
+	Include, Exclude []*regexp.Regexp
+	// From and To bound the capture date (zero: open).
+	From, To time.Time
+	// Sites keeps only captures of these hosts and their subdomains
+	// ("www." ignored); empty keeps all.
+	Sites []string
+	// Workers is how many extractions run at once (default GOMAXPROCS).
+	Workers int
+	// MaxBody is the most bytes of a payload read (default
+	// warc.DefaultMaxBody).
+	MaxBody int64
+	// Again reads files that were imported completely before (their
+	// captures still change nothing that is already archived).
+	Again bool
+	// Progress, when set, is called about four times a second and once
+	// at the end.
+	Progress func(ImportProgress)
+	// Bad receives each piece of bad input (a file that is not an
+	// archive, a damaged record: file and offset are in the error) as it
+	// is found; nil logs them as warnings.
+	Bad func(error)
+}
+
+// ImportProgress is a snapshot of a running import.
+type ImportProgress struct {
+	File              string // the file being read
+	FilesDone, Files  int
+	Bytes, TotalBytes int64 // input read so far, and in all
+	Records           int64 // records read (any type)
+	HTML              int64 // HTML captures found
+	Articles          int64 // articles added or updated
+	Elapsed           time.Duration
+}
+
+// ImportStats summarises an import.
+type ImportStats struct {
+	Files        int   // record streams read (a WACZ holds several)
+	AlreadyDone  int   // streams skipped: imported completely before
+	NotArchives  int   // files that are not WARC, ARC or WACZ
+	Records      int64 // records read, of any type
+	Bytes        int64 // input bytes read
+	HTML         int64 // HTML captures (revisits resolved included)
+	Articles     int64 // new articles
+	Updated      int64 // stored articles replaced by a newer version or an earlier capture of the same text
+	Unchanged    int64 // captures of articles already archived as they are
+	NotArticles  int64 // pages that are not articles (home, section pages, noindex) or could not be extracted
+	Revisits     int64 // revisit records of HTML pages
+	Resolved     int64 // revisits whose original was found
+	Unresolved   int64 // revisits whose original is not in the input nor in earlier imports
+	BadRecords   int64 // damaged records skipped
+	ReadTime     time.Duration
+	ExtractTime  time.Duration // summed over workers
+	IngestTime   time.Duration
+	Elapsed      time.Duration
+	BadInputErrs []error // what Bad received (the first 100)
+}
+
+// importJob is one unit of work, handed from the reader through the
+// extraction workers to the writer in input order.
+type importJob struct {
+	src  int // index into the import's streams
+	cap  *warc.Capture
+	bad  error         // a damaged record or unreadable stream
+	pos  warc.Position // where the stream continues after this job
+	read int64         // bytes of the stream read after this job
+	recs int64         // records of the stream read after this job
+	end  bool          // the stream is finished
+	art  *article.Article
+	note string // "not-article", "unchanged" (known before extraction)
+	// pending is an unresolved revisit to keep for a later attempt;
+	// resolved names a kept one that was resolved now.
+	pending  *warc.Capture
+	resolved string
+	done     chan struct{}
+}
+
+// importStream is one record stream to read.
+type importStream struct {
+	src   warc.Source
+	fp    string
+	state *sourceState
+	skip  bool // imported completely before
+}
+
+// ImportWARC imports the HTML captures of web archives (WARC, ARC and
+// WACZ files; directories and globs are expanded): each page is extracted
+// with its URL and capture date as fetched, then deduplicated, stored and
+// indexed as a crawl would. Extraction runs on Workers goroutines; one
+// writer ingests in input order, so the result does not depend on timing.
+//
+// It can be interrupted at any time: the position after the last stored
+// record of each file is kept in the archive and the next import of the
+// same file continues there; a file imported completely is skipped (unless
+// Again). An article already archived is replaced only by a newer version
+// of its text, or by an earlier capture of the same text.
+//
+// Bad input does not stop it: an argument that matches nothing, a file that
+// is not an archive, a damaged record are reported (Bad) with file and
+// offset, and the rest is imported. The error returned lists them, or is
+// the failure that stopped the import.
+func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport) (ImportStats, error) {
+	start := time.Now()
+	imp := &importer{a: a, opt: opt, payloads: map[string]string{}, recent: map[string]string{}}
+	if imp.opt.Workers <= 0 {
+		imp.opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if imp.opt.MaxBody <= 0 {
+		imp.opt.MaxBody = warc.DefaultMaxBody
+	}
+	if opt.Bad == nil {
+		imp.opt.Bad = func(err error) { a.log.Warn("bad input", "err", err) }
+	}
+	for _, s := range opt.Sites {
+		s = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "www.")
+		if s != "" {
+			imp.sites = append(imp.sites, s)
+		}
+	}
+	files, err := warc.Expand(paths)
+	if err != nil {
+		imp.bad(err)
+	}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		srcs, err := warc.Sources(f)
+		if err != nil {
+			if errors.Is(err, warc.ErrNotArchive) {
+				imp.stats.NotArchives++
+			}
+			imp.bad(err)
+			continue
+		}
+		for _, s := range srcs {
+			st, err := imp.stream(s)
+			if err != nil {
+				imp.bad(err)
+				continue
+			}
+			imp.streams = append(imp.streams, st)
+			imp.total += s.Size
+		}
+	}
+	runErr := imp.run(ctx, imp.read)
+	if runErr == nil {
+		runErr = imp.run(ctx, imp.readPending)
+	}
+	imp.stats.Revisits = imp.revisits.Load()
+	imp.stats.Resolved = imp.resolved.Load()
+	imp.stats.Unresolved = imp.unresolved.Load()
+	imp.stats.Elapsed = time.Since(start)
+	imp.progress(true)
+	imp.stats.BadInputErrs = imp.badErrs
+	if len(imp.stats.BadInputErrs) > 100 {
+		imp.stats.BadInputErrs = imp.stats.BadInputErrs[:100]
+	}
+	if runErr != nil {
+		return imp.stats, runErr
+	}
+	if len(imp.badErrs) > 0 {
+		return imp.stats, &BadInputError{Errs: imp.badErrs}
+	}
+	return imp.stats, nil
+}
+
+// BadInputError lists the bad input an import skipped (each error names
+// the file and offset); everything else was imported.
+type BadInputError struct{ Errs []error }
+
+func (e *BadInputError) Error() string {
+	msg := fmt.Sprintf("%d problem(s) in the input skipped: ", len(e.Errs))
+	for i, err := range e.Errs {
+		if i == 3 {
+			msg += fmt.Sprintf("; and %d more", len(e.Errs)-3)
+			break
+		}
+		if i > 0 {
+			msg += "; "
+		}
+		msg += err.Error()
+	}
+	return msg
+}
+
+type importer struct {
+	a       *Archive
+	opt     WARCImport
+	sites   []string
+	streams []*importStream
+	total   int64
+
+	stats   ImportStats
+	badErrs []error
+	counts  PageCounts
+
+	// payloads are locations of HTML payloads read since the last save
+	// (written with the progress); recent are those of this import, for
+	// revisits that follow their original before it was saved.
+	mu       sync.Mutex
+	payloads map[string]string
+	recent   map[string]string
+
+	// progress
+	lastProgress time.Time
+	cur          int   // stream being written
+	curRead      int64 // its bytes read
+	doneBytes    int64 // bytes of finished streams
+	doneFiles    int
+	records      atomic.Int64
+	extractNanos atomic.Int64
+	readNanos    atomic.Int64
+	revisits     atomic.Int64
+	resolved     atomic.Int64
+	unresolved   atomic.Int64
+}
+
+func (imp *importer) bad(err error) {
+	imp.badErrs = append(imp.badErrs, err)
+	imp.opt.Bad(err)
+}
+
+// stream looks up what earlier imports did with s.
+func (imp *importer) stream(s warc.Source) (*importStream, error) {
+	fp, err := s.Fingerprint()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s, err)
+	}
+	st, err := imp.a.loadSourceState(fp)
+	if err != nil {
+		return nil, err
+	}
+	is := &importStream{src: s, fp: fp}
+	switch {
+	case st == nil:
+		st = &sourceState{Started: time.Now().UTC()}
+	case st.Done && st.Size == s.Size && !imp.opt.Again:
+		is.skip = true
+	case st.Done || st.Pos.Offset > s.Size:
+		// Read again (Again), or grown since: continue after what was
+		// read when it was smaller, or start over if it shrank.
+		if st.Pos.Offset > s.Size || imp.opt.Again {
+			st.Pos = warc.Position{}
+		}
+		st.Done = false
+	}
+	st.Path, st.Entry, st.Size = s.Path, s.Entry, s.Size
+	is.state = st
+	return is, nil
+}
+
+// keep decides on a capture from its URI and date, before its block is read.
+func (imp *importer) keep(uri string, date time.Time) bool {
+	if !imp.opt.From.IsZero() && date.Before(imp.opt.From) {
+		return false
+	}
+	if !imp.opt.To.IsZero() && date.After(imp.opt.To) {
+		return false
+	}
+	if len(imp.sites) > 0 {
+		host := article.SiteOf(uri)
+		ok := false
+		for _, s := range imp.sites {
+			if host == s || strings.HasSuffix(host, "."+s) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if len(imp.opt.Include) > 0 {
+		ok := false
+		for _, re := range imp.opt.Include {
+			if re.MatchString(uri) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	for _, re := range imp.opt.Exclude {
+		if re.MatchString(uri) {
+			return false
+		}
+	}
+	return true
+}
+
+func (imp *importer) run(ctx context.Context, read func(ctx context.Context, send sendFunc) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *importJob, imp.opt.Workers*2)
+	order := make(chan *importJob, imp.opt.Workers*4)
+	var wg sync.WaitGroup
+	for range imp.opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				imp.extract(ctx, j)
+				close(j.done)
+			}
+		}()
+	}
+	send := func(j *importJob, extract bool) error {
+		j.done = make(chan struct{})
+		select {
+		case order <- j:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !extract {
+			close(j.done)
+			return nil
+		}
+		select {
+		case work <- j:
+			return nil
+		case <-ctx.Done():
+			close(j.done)
+			return ctx.Err()
+		}
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		err := read(ctx, send)
+		close(work)
+		close(order)
+		readErr <- err
+	}()
+	werr := imp.write(ctx, order)
+	if werr != nil {
+		cancel()
+		for j := range order { // let the reader finish
+			<-j.done
+		}
+	}
+	wg.Wait()
+	rerr := <-readErr
+	if werr != nil {
+		return werr
+	}
+	if rerr != nil {
+		return rerr
+	}
+	return ctx.Err()
+}
+
+// sendFunc hands a job to the writer (in order) and, when extract is set,
+// to the extraction workers.
+type sendFunc func(j *importJob, extract bool) error
+
+// read walks the streams in order and hands every capture on.
+func (imp *importer) read(ctx context.Context, send sendFunc) error {
+	ropt := warc.ReadOptions{MaxBody: imp.opt.MaxBody, Keep: imp.keep}
+	for i, st := range imp.streams {
+		if st.skip {
+			if err := send(&importJob{src: i, end: true, pos: st.state.Pos, read: st.src.Size}, false); err != nil {
+				return err
+			}
+			continue
+		}
+		r, err := st.src.Open(st.state.Pos, ropt)
+		if err != nil {
+			if err := send(&importJob{src: i, bad: fmt.Errorf("open %s: %w", st.src, err), end: true, pos: st.state.Pos}, false); err != nil {
+				return err
+			}
+			continue
+		}
+		recs0 := st.state.Records
+		for {
+			t0 := time.Now()
+			c, err := r.Next()
+			imp.readNanos.Add(int64(time.Since(t0)))
+			imp.records.Add(1)
+			j := &importJob{src: i, pos: r.Pos(), read: r.Offset(), recs: recs0 + r.Records()}
+			if err == io.EOF {
+				j.end = true
+				r.Close()
+				if err := send(j, false); err != nil {
+					return err
+				}
+				break
+			}
+			var re *warc.RecordError
+			if err != nil && !errors.As(err, &re) {
+				// The stream cannot be read further.
+				j.bad, j.end = fmt.Errorf("read %s: %w", st.src, err), true
+				r.Close()
+				if err := send(j, false); err != nil {
+					return err
+				}
+				break
+			}
+			if err != nil {
+				j.bad = err
+				if err := send(j, false); err != nil {
+					r.Close()
+					return err
+				}
+				continue
+			}
+			if c.Type == "revisit" {
+				imp.revisits.Add(1)
+				orig := imp.resolve(c)
+				if orig == nil {
+					// Kept for the end of the import (its original may
+					// come later) and for later imports.
+					j.pending = c
+					if err := send(j, false); err != nil {
+						r.Close()
+						return err
+					}
+					continue
+				}
+				imp.resolved.Add(1)
+				c = orig
+			} else if c.HTML {
+				imp.remember(c)
+			}
+			if !c.HTML {
+				continue
+			}
+			if err := imp.dispatch(j, c, send); err != nil {
+				r.Close()
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dispatch sends an HTML capture to extraction, or straight to the writer
+// when it is the capture an archived article was made from.
+func (imp *importer) dispatch(j *importJob, c *warc.Capture, send sendFunc) error {
+	j.cap = c
+	if imp.known(c) {
+		j.note = "unchanged"
+		return send(j, false)
+	}
+	return send(j, true)
+}
+
+// readPending tries again the revisits whose original was not found when
+// they were read (in this import or an earlier one).
+func (imp *importer) readPending(ctx context.Context, send sendFunc) error {
+	after := ""
+	for {
+		batch, err := imp.a.pendingRevisits(after, 1000)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, p := range batch {
+			after = p.key
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			orig := imp.resolve(p.rv)
+			if orig == nil {
+				imp.unresolved.Add(1)
+				continue
+			}
+			imp.resolved.Add(1)
+			j := &importJob{src: -1, resolved: p.key}
+			if !orig.HTML {
+				if err := send(j, false); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := imp.dispatch(j, orig, send); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// remember notes where an HTML payload is, for revisits.
+func (imp *importer) remember(c *warc.Capture) {
+	loc := c.Location()
+	imp.mu.Lock()
+	defer imp.mu.Unlock()
+	if len(imp.recent) > 200_000 {
+		clear(imp.recent) // older ones are in the store by now
+	}
+	for _, k := range payloadKeys(c.PayloadDigest, c.URI, c.Date) {
+		imp.recent[k] = loc
+		imp.payloads[k] = loc
+	}
+}
+
+// resolve finds the original capture a revisit repeats: by payload digest
+// or by the URI and date it refers to, in this import or an earlier one.
+// It returns the original's payload under the revisit's URI and date.
+func (imp *importer) resolve(rv *warc.Capture) *warc.Capture {
+	keys := payloadKeys(rv.PayloadDigest, "", time.Time{})
+	keys = append(keys, payloadKeys("", rv.RefersToURI, rv.RefersToDate)...)
+	for _, k := range keys {
+		imp.mu.Lock()
+		loc := imp.recent[k]
+		imp.mu.Unlock()
+		if loc == "" {
+			loc = imp.a.payloadLocation(k)
+		}
+		if loc == "" {
+			continue
+		}
+		orig, err := warc.ReadCapture(loc, warc.ReadOptions{MaxBody: imp.opt.MaxBody})
+		if err != nil {
+			imp.a.log.Warn("original of a revisit unreadable", "revisit", rv.Location(), "original", loc, "err", err)
+			continue
+		}
+		out := *orig
+		out.URI, out.Date, out.Type = rv.URI, rv.Date, "revisit"
+		out.RecordID = rv.RecordID
+		if rv.Status == http.StatusNotModified || rv.Status == 0 {
+			out.Status = orig.Status
+		}
+		return &out
+	}
+	return nil
+}
+
+// known reports whether c is the very capture an archived article was
+// made from (the same file read again, or a crawl's own WARC), so it needs
+// no extraction.
+func (imp *importer) known(c *warc.Capture) bool {
+	old, err := imp.a.Store.ArticleByURL(c.URI)
+	if err != nil {
+		return false
+	}
+	if old.WARC == c.Location() {
+		return true
+	}
+	return !old.Fetched.IsZero() && old.Fetched.Truncate(time.Second).Equal(c.Date.Truncate(time.Second))
+}
+
+// extract turns a capture into an article (nil when it is not one).
+func (imp *importer) extract(ctx context.Context, j *importJob) {
+	if ctx.Err() != nil {
+		return
+	}
+	t0 := time.Now()
+	c := j.cap
+	h := http.Header{}
+	for k, v := range c.Header {
+		h[k] = v
+	}
+	for _, k := range []string{"Content-Encoding", "Content-Length", "Transfer-Encoding"} {
+		h.Del(k)
+	}
+	if c.ContentType != "" {
+		h.Set("Content-Type", c.ContentType)
+	}
+	status := c.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	p := &crawler.Page{URL: c.URI, FinalURL: c.URI, Status: status, Header: h, Body: c.Body, Fetched: c.Date,
+		WARC: c.Location(), Truncated: c.Truncated != "", NoIndex: noIndex(c.Header, c.Body)}
+	art := ArticleOf(ctx, imp.a.extractor, p, &imp.counts, imp.a.log)
+	if ctx.Err() != nil {
+		return // not done: the writer stops before this job
+	}
+	j.art = art
+	if art == nil {
+		j.note = "not-article"
+	}
+	imp.extractNanos.Add(int64(time.Since(t0)))
+}
+
+// write applies the jobs in input order: it decides what each article
+// changes, ingests in batches and saves each stream's progress after its
+// batch is stored.
+func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
+	var batch []*article.Article
+	inBatch := map[string]*article.Article{}
+	var pending []*importJob // jobs whose effects wait for the batch
+	lastFlush := time.Now()
+	flush := func() error {
+		if len(batch) > 0 {
+			t0 := time.Now()
+			// An interrupted import still stores what it extracted.
+			if err := imp.a.Ingest(context.WithoutCancel(ctx), batch); err != nil {
+				return err
+			}
+			imp.stats.IngestTime += time.Since(t0)
+		}
+		if err := imp.save(pending); err != nil {
+			return err
+		}
+		batch, pending = batch[:0], pending[:0]
+		clear(inBatch)
+		lastFlush = time.Now()
+		return nil
+	}
+	for j := range order {
+		<-j.done
+		if j.cap != nil && j.art == nil && j.note == "" {
+			break // interrupted before it was extracted: stop before it
+		}
+		var st *sourceState
+		if j.src >= 0 {
+			imp.cur, imp.curRead = j.src, j.read
+			st = imp.streams[j.src].state
+		}
+		if j.bad != nil {
+			var re *warc.RecordError
+			if errors.As(j.bad, &re) {
+				imp.stats.BadRecords++
+				st.Bad++
+			}
+			imp.bad(j.bad)
+		}
+		if j.cap != nil {
+			imp.stats.HTML++
+			switch {
+			case j.note == "unchanged":
+				imp.stats.Unchanged++
+			case j.art == nil:
+				imp.stats.NotArticles++
+			default:
+				imp.apply(j.art, &batch, inBatch, st)
+			}
+		}
+		if st != nil {
+			st.Pos, st.Records = j.pos, max(st.Records, j.recs)
+		}
+		pending = append(pending, j)
+		if j.end {
+			if !imp.streams[j.src].skip {
+				st.Done = j.bad == nil || !strings.HasPrefix(j.bad.Error(), "open ")
+				imp.stats.Files++
+			} else {
+				imp.stats.AlreadyDone++
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+			imp.doneBytes += imp.streams[j.src].src.Size
+			imp.doneFiles++
+			imp.curRead = 0
+		} else if len(batch) >= 200 || time.Since(lastFlush) > 2*time.Second {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		imp.progress(false)
+	}
+	return flush()
+}
+
+// save records, after their articles are stored, the progress of the
+// streams the jobs belong to (the last job of each tells), the payload
+// locations read since the last save and the revisits left unresolved or
+// resolved now.
+func (imp *importer) save(jobs []*importJob) error {
+	last := map[int]*importJob{}
+	var add []*warc.Capture
+	var del []string
+	for _, j := range jobs {
+		if j.src >= 0 && !imp.streams[j.src].skip {
+			last[j.src] = j
+		}
+		if j.pending != nil {
+			add = append(add, j.pending)
+		}
+		if j.resolved != "" {
+			del = append(del, j.resolved)
+		}
+	}
+	imp.mu.Lock()
+	payloads := imp.payloads
+	imp.payloads = map[string]string{}
+	imp.mu.Unlock()
+	var states []streamSave
+	for src := range last {
+		is := imp.streams[src]
+		states = append(states, streamSave{fp: is.fp, st: is.state})
+	}
+	return imp.a.saveImport(states, payloads, add, del)
+}
+
+// apply decides what an extracted article changes: a new article is added;
+// an archived one is replaced by a newer version of its text, or by an
+// earlier capture of the same text (which is the earliest evidence of it).
+func (imp *importer) apply(art *article.Article, batch *[]*article.Article, inBatch map[string]*article.Article, st *sourceState) {
+	if st == nil {
+		st = &sourceState{}
+	}
+	cur := inBatch[art.ID]
+	if cur == nil {
+		if old, err := imp.a.Store.Article(art.ID); err == nil {
+			cur = old
+		}
+	}
+	switch {
+	case cur == nil:
+		imp.stats.Articles++
+		st.Articles++
+	case cur.Text == art.Text && cur.Title == art.Title:
+		if !art.Fetched.Before(cur.Fetched) {
+			imp.stats.Unchanged++
+			return
+		}
+		imp.stats.Updated++
+	default:
+		if !art.Fetched.After(cur.Fetched) {
+			imp.stats.Unchanged++
+			return
+		}
+		imp.stats.Updated++
+	}
+	if prev := inBatch[art.ID]; prev != nil {
+		*prev = *art
+		return
+	}
+	inBatch[art.ID] = art
+	*batch = append(*batch, art)
+}
+
+func (imp *importer) progress(final bool) {
+	imp.stats.Records = imp.records.Load()
+	imp.stats.ExtractTime = time.Duration(imp.extractNanos.Load())
+	imp.stats.ReadTime = time.Duration(imp.readNanos.Load())
+	imp.stats.Bytes = imp.doneBytes + imp.curRead
+	if imp.opt.Progress == nil || (!final && time.Since(imp.lastProgress) < 250*time.Millisecond) {
+		return
+	}
+	imp.lastProgress = time.Now()
+	p := ImportProgress{FilesDone: imp.doneFiles, Files: len(imp.streams), Bytes: imp.stats.Bytes, TotalBytes: imp.total,
+		Records: imp.stats.Records, HTML: imp.stats.HTML, Articles: imp.stats.Articles + imp.stats.Updated, Elapsed: imp.stats.Elapsed}
+	if imp.cur < len(imp.streams) {
+		p.File = imp.streams[imp.cur].src.String()
+	}
+	imp.opt.Progress(p)
+}
+
+// noIndex reports whether a page asks not to be indexed: an X-Robots-Tag
+// header or a robots meta tag with noindex (or none), as the crawler reads
+// them.
+func noIndex(h http.Header, body []byte) bool {
+	for _, v := range h.Values("X-Robots-Tag") {
+		if hasRobotsToken(v, "noindex") || hasRobotsToken(v, "none") {
+			return true
+		}
+	}
+	if !bytes.Contains(bytes.ToLower(body[:min(len(body), 64<<10)]), []byte("robots")) {
+		return false
+	}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "body":
+				return false
+			case "meta":
+				var n, c string
+				for hasAttr {
+					var k, v []byte
+					k, v, hasAttr = z.TagAttr()
+					switch string(k) {
+					case "name":
+						n = strings.ToLower(string(v))
+					case "content":
+						c = string(v)
+					}
+				}
+				if (n == "robots" || n == "syndex") && (hasRobotsToken(c, "noindex") || hasRobotsToken(c, "none")) {
+					return true
+				}
+			}
+		}
+	}
+}
+
+func hasRobotsToken(list, tok string) bool {
+	for _, t := range strings.FieldsFunc(strings.ToLower(list), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		if t == tok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+)
+
+// addImportWARCFlags adds the flags of `syndex import --warc`.
+func addImportWARCFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArray("warc", nil, "web archives to import: WARC, ARC or WACZ files, directories, globs (the arguments after it too)")
+	f.StringArray("url-include", nil, "import only captures whose URL matches this regular expression (repeatable: any)")
+	f.StringArray("url-exclude", nil, "skip captures whose URL matches this regular expression (repeatable)")
+	f.String("from", "", "import only captures made on or after this date (2024-05-31, 2024-05 or RFC 3339)")
+	f.String("to", "", "import only captures made up to this date (a date or month includes all of it)")
+	f.String("sites", "", "file of hosts to keep, one per line (subdomains included, # comments)")
+	f.Int("workers", 0, "extractions at once (default: one per CPU)")
+	f.Bool("again", false, "read files already imported completely again")
+}
+
+// runImportWARC imports web archives into the archive named by --data.
+func runImportWARC(cmd *cobra.Command, paths []string) error {
+	f := cmd.Flags()
+	var opt archive.WARCImport
+	for _, name := range []string{"url-include", "url-exclude"} {
+		exprs, _ := f.GetStringArray(name)
+		for _, e := range exprs {
+			re, err := regexp.Compile(e)
+			if err != nil {
+				return usagef("--%s %q: %v", name, e, err)
+			}
+			if name == "url-include" {
+				opt.Include = append(opt.Include, re)
+			} else {
+				opt.Exclude = append(opt.Exclude, re)
+			}
+		}
+	}
+	var err error
+	from, _ := f.GetString("from")
+	to, _ := f.GetString("to")
+	if opt.From, err = parseDate("from", from); err != nil {
+		return err
+	}
+	if opt.To, err = parseDate("to", to); err != nil {
+		return err
+	}
+	if !opt.From.IsZero() && !opt.To.IsZero() && opt.To.Before(opt.From) {
+		return usagef("--to %s is before --from %s", to, from)
+	}
+	if sites, _ := f.GetString("sites"); sites != "" {
+		if opt.Sites, err = readSites(sites); err != nil {
+			return usageError{err}
+		}
+	}
+	opt.Workers, _ = f.GetInt("workers")
+	if opt.Workers < 0 {
+		return usagef("--workers %d: want a positive number", opt.Workers)
+	}
+	opt.Again, _ = f.GetBool("again")
+	opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "\r\033[Ksyndex: bad input: %v\n", err) }
+	if !isTerminal(os.Stderr) {
+		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
+	}
+	if isTerminal(os.Stderr) {
+		opt.Progress = printImportProgress
+	}
+
+	ctx, cancel := signalContext(cmd.Context())
+	defer cancel()
+	_, aopt, err := configArchive(cmd)
+	if err != nil {
+		return err
+	}
+	a, err := archive.Open(ctx, dataDir(cmd), aopt)
+	if err != nil {
+		return err
+	}
+	st, ierr := a.ImportWARC(ctx, paths, opt)
+	if err := a.Close(); err != nil && ierr == nil {
+		ierr = err
+	}
+	if opt.Progress != nil {
+		fmt.Fprint(os.Stderr, "\r\033[K")
+	}
+	fmt.Fprintln(os.Stderr, importSummary(st, a.Dir))
+	if ierr != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("import interrupted; run the same command again to continue where it stopped")
+		}
+		var bad *archive.BadInputError
+		if errors.As(ierr, &bad) {
+			return fmt.Errorf("import: %d problem(s) in the input, listed above, were skipped; everything else was imported", len(bad.Errs))
+		}
+		return fmt.Errorf("import: %w", ierr)
+	}
+	return nil
+}
+
+// readSites reads a --sites file: one host per line, # comments.
+func readSites(path string) ([]string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--sites: %w", err)
+	}
+	defer fh.Close()
+	var out []string
+	sc := bufio.NewScanner(fh)
+	line := 0
+	for sc.Scan() {
+		line++
+		s, _, _ := strings.Cut(sc.Text(), "#")
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if strings.ContainsAny(s, " /\t") && !strings.Contains(s, "://") {
+			return nil, fmt.Errorf("%s:%d: %q is not a host name", path, line, s)
+		}
+		if strings.Contains(s, "://") {
+			if h := hostOf(s); h != "" {
+				s = h
+			}
+		}
+		out = append(out, strings.ToLower(s))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no hosts in the file", path)
+	}
+	return out, nil
+}
+
+func hostOf(u string) string {
+	_, rest, _ := strings.Cut(u, "://")
+	h, _, _ := strings.Cut(rest, "/")
+	return h
+}
+
+func printImportProgress(p archive.ImportProgress) {
+	secs := p.Elapsed.Seconds()
+	if secs <= 0 {
+		secs = 1e-9
+	}
+	line := fmt.Sprintf("%d/%d files · %d records (%.0f/s) · %d HTML · %d articles", p.FilesDone, p.Files, p.Records, float64(p.Records)/secs, p.HTML, p.Articles)
+	if p.TotalBytes > 0 {
+		frac := float64(p.Bytes) / float64(p.TotalBytes)
+		line += fmt.Sprintf(" · %.0f%%", 100*frac)
+		if frac > 0.01 && p.Elapsed > 2*time.Second {
+			eta := time.Duration(float64(p.Elapsed) * (1 - frac) / frac).Round(time.Second)
+			line += " · ETA " + eta.String()
+		}
+	}
+	fmt.Fprintf(os.Stderr, "\r\033[K%s", line)
+}
+
+// importSummary is the line printed at the end of an import.
+func importSummary(st archive.ImportStats, dir string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "imported %d new and %d updated articles into %s from %d file(s)", st.Articles, st.Updated, dir, st.Files)
+	if st.AlreadyDone > 0 {
+		fmt.Fprintf(&b, " (%d already imported, skipped)", st.AlreadyDone)
+	}
+	fmt.Fprintf(&b, ": %d records, %d HTML pages (%d unchanged, %d not articles)", st.Records, st.HTML, st.Unchanged, st.NotArticles)
+	if st.Revisits > 0 || st.Unresolved > 0 {
+		fmt.Fprintf(&b, ", %d revisits (%d resolved, %d waiting for their original)", st.Revisits, st.Resolved, st.Unresolved)
+	}
+	if st.BadRecords > 0 || st.NotArchives > 0 {
+		fmt.Fprintf(&b, ", %d bad records, %d files not archives", st.BadRecords, st.NotArchives)
+	}
+	secs := st.Elapsed.Seconds()
+	if secs > 0 {
+		fmt.Fprintf(&b, "; %.1fs, %.0f HTML/s (read %.1fs, extract %.1fs CPU over workers, ingest %.1fs)", secs, float64(st.HTML)/secs,
+			st.ReadTime.Seconds(), st.ExtractTime.Seconds(), st.IngestTime.Seconds())
+	}
+	return b.String()
+}
