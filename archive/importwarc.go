@@ -171,6 +171,13 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 			imp.total += s.Size
 		}
 	}
+	var listed []string
+	for _, st := range imp.streams {
+		listed = append(listed, st.src.Path)
+	}
+	if err := warc.AddImported(filepath.Join(a.Dir, WARCDir), listed); err != nil {
+		return imp.stats, err
+	}
 	runErr := imp.run(ctx, imp.read)
 	if runErr == nil {
 		runErr = imp.run(ctx, imp.readPending)
@@ -401,11 +408,13 @@ func (imp *importer) read(ctx context.Context, send sendFunc) error {
 			continue
 		}
 		recs0 := st.state.Records
+		var counted int64
 		for {
 			t0 := time.Now()
 			c, err := r.Next()
 			imp.readNanos.Add(int64(time.Since(t0)))
-			imp.records.Add(1)
+			imp.records.Add(r.Records() - counted)
+			counted = r.Records()
 			j := &importJob{src: i, pos: r.Pos(), read: r.Offset(), recs: recs0 + r.Records()}
 			if err == io.EOF {
 				j.end = true

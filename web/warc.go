@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/syndex/syndex/warc"
 )
 
 // maxRecord bounds how much of a WARC record /warc/ serves.
@@ -106,15 +108,27 @@ func (s *server) warc(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusNotFound, "This article has no archived WARC record (it was imported).")
 		return
 	}
-	file, off, err := parseLocation(a.WARC)
-	if err != nil {
-		s.fail(w, r, err, false)
-		return
-	}
 	var buf strings.Builder
-	if err := readRecord(&buf, filepath.Join(s.opt.WARCDir, file), off); err != nil {
-		s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
-		return
+	if src, _, _, err := warc.ParseLocation(a.WARC); err == nil && filepath.IsAbs(src.Path) {
+		// An imported web archive: served only when the archive lists it.
+		if !warc.IsImported(s.opt.WARCDir, src.Path) {
+			s.errorPage(w, http.StatusNotFound, "This article's record is in a file that was not imported into this archive.")
+			return
+		}
+		if err := warc.ReadRaw(&buf, a.WARC, maxRecord); err != nil {
+			s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
+			return
+		}
+	} else {
+		file, off, err := parseLocation(a.WARC)
+		if err != nil {
+			s.fail(w, r, err, false)
+			return
+		}
+		if err := readRecord(&buf, filepath.Join(s.opt.WARCDir, file), off); err != nil {
+			s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
+			return
+		}
 	}
 	// Served as inert text: the record holds the crawled page verbatim.
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
