@@ -15,15 +15,22 @@ import (
 
 func init() {
 	cmd := &cobra.Command{
-		Use:   "export [--format jsonl|csv] [--out FILE]",
-		Short: "Dump the archive's Articles with their cluster fields",
+		Use:   "export [--format jsonl|csv|wacz|warc] [--out FILE] [--cluster ID] [--site SITE] [--query Q]",
+		Short: "Dump the archive's Articles with their cluster fields, or their captures as a WACZ or WARC",
 		Example: `  syndex export > articles.jsonl
-  syndex export --format csv --out articles.csv`,
+  syndex export --format csv --out articles.csv
+  syndex export --format wacz --site copier.example --out copier.wacz   # open in replayweb.page`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, _ := cmd.Flags().GetString("format")
+			if format == "wacz" || format == "warc" {
+				return runExportCaptures(cmd, format)
+			}
 			if format != "jsonl" && format != "csv" {
-				return usagef("--format %q: want jsonl or csv", format)
+				return usagef("--format %q: want jsonl, csv, wacz or warc", format)
+			}
+			if err := noSelection(cmd); err != nil {
+				return err
 			}
 			out, _ := cmd.Flags().GetString("out")
 			a, err := openReader(cmd.Context(), cmd, false)
@@ -71,7 +78,8 @@ func init() {
 			return closeOut()
 		},
 	}
-	cmd.Flags().String("format", "jsonl", "jsonl or csv")
+	cmd.Flags().String("format", "jsonl", "jsonl, csv, wacz (captures for replay tools) or warc")
+	addSelectionFlags(cmd)
 	cmd.Flags().String("out", "", "output file (default stdout)")
 	rootCmd.AddCommand(cmd)
 }

@@ -1,0 +1,329 @@
+package warc
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Bundle collects archived records (from this archive's WARC files or from
+// imported ones, WARC or ARC) into one new WARC file, with a CDXJ index and
+// a page list, and writes it out as a .warc.gz or as a WACZ (Web Archive
+// Collection Zipped, version 1.1.1) that replay tools such as
+// replayweb.page open. The WARC is built in a temporary file, so a
+// selection of any size is copied with bounded memory.
+type Bundle struct {
+	tmp   *os.File
+	name  string // the WARC's name inside a WACZ and in the CDXJ
+	size  int64
+	cdx   []string
+	pages []Page
+	seen  map[string]bool
+}
+
+// Page is an entry of a WACZ's page list: a capture worth opening.
+type Page struct {
+	URL   string    `json:"url"`
+	Date  time.Time `json:"-"`
+	Title string    `json:"title,omitempty"`
+}
+
+// maxBundleBlock bounds the block of a record copied into a bundle.
+const maxBundleBlock = 64 << 20
+
+// NewBundle starts a bundle whose WARC is called name (e.g.
+// "data.warc.gz"); info is written in its warcinfo record.
+func NewBundle(name string, info []Field) (*Bundle, error) {
+	tmp, err := os.CreateTemp("", "syndex-bundle-*.warc.gz")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(tmp.Name()) // freed on Close
+	b := &Bundle{tmp: tmp, name: name, seen: map[string]bool{}}
+	rec := &Record{Type: TypeWarcinfo, ContentType: "application/warc-fields", Block: fieldsBlock(info),
+		Fields: []Field{{"WARC-Filename", name}}}
+	if err := b.write(rec, nil); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Close releases the temporary file.
+func (b *Bundle) Close() error { return b.tmp.Close() }
+
+// Len is how many captures were added.
+func (b *Bundle) Len() int { return len(b.cdx) }
+
+// Add copies the record at loc (see Capture.Location) into the bundle as
+// the capture of uri at date (an article's URL and fetch date), and lists
+// it as a page titled title. A record whose target is another URI (a
+// revisit resolved to its original) is written under uri; an ARC record is
+// converted to a WARC response. Adding the same capture twice writes it
+// once.
+func (b *Bundle) Add(loc, uri string, date time.Time, title string) error {
+	key := loc + " " + uri
+	if b.seen[key] {
+		return nil
+	}
+	var raw bytes.Buffer
+	if err := ReadRaw(&raw, loc, maxBundleBlock); err != nil {
+		return err
+	}
+	rec, err := recordFromRaw(raw.Bytes())
+	if err != nil {
+		return fmt.Errorf("%s: %w", loc, err)
+	}
+	if rec.TargetURI != uri {
+		rec.TargetURI, rec.ID = uri, ""
+		if !date.IsZero() {
+			rec.Date = date
+		}
+		rec.Fields = slices.DeleteFunc(rec.Fields, func(f Field) bool { return strings.EqualFold(f.Name, "WARC-Refers-To") })
+	}
+	status, h := parseHTTPHead(rec.Block)
+	payload := rec.Block
+	mime := ""
+	if status != 0 {
+		if i := bytes.Index(payload, []byte("\r\n\r\n")); i >= 0 {
+			payload = payload[i+4:]
+		}
+		mime = mediaType(h.Get("Content-Type"))
+	} else {
+		mime = mediaType(rec.ContentType)
+	}
+	digest := fieldValue(rec.Fields, "WARC-Payload-Digest")
+	if digest == "" {
+		digest = PayloadDigest(payload)
+		rec.Fields = append(rec.Fields, Field{"WARC-Payload-Digest", digest})
+	}
+	entry := &cdxEntry{key: SURT(rec.TargetURI), date: rec.Date, url: rec.TargetURI, mime: mime, status: status, digest: digest}
+	if err := b.write(rec, entry); err != nil {
+		return err
+	}
+	b.seen[key] = true
+	b.pages = append(b.pages, Page{URL: uri, Date: rec.Date, Title: title})
+	return nil
+}
+
+func (b *Bundle) write(r *Record, entry *cdxEntry) error {
+	member, err := encodeRecord(r)
+	if err != nil {
+		return err
+	}
+	if _, err := b.tmp.Write(member); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	if entry != nil {
+		entry.loc = Location{File: b.name, Offset: b.size, Length: int64(len(member))}
+		b.cdx = append(b.cdx, entry.line())
+	}
+	b.size += int64(len(member))
+	return nil
+}
+
+// recordFromRaw parses a record as ReadRaw returns it (a WARC record, or an
+// ARC record turned into a WARC response).
+func recordFromRaw(raw []byte) (*Record, error) {
+	switch recordStart(raw) {
+	case kindWARC:
+		i := bytes.Index(raw, []byte("\r\n\r\n"))
+		if i < 0 {
+			return nil, fmt.Errorf("WARC header without its end")
+		}
+		r := &Record{Block: raw[i+4:]}
+		for _, l := range strings.Split(string(raw[:i]), "\r\n")[1:] {
+			k, v, ok := strings.Cut(l, ":")
+			if !ok {
+				continue
+			}
+			v = strings.TrimSpace(v)
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "warc-type":
+				r.Type = v
+			case "warc-record-id":
+				r.ID = v
+			case "warc-date":
+				r.Date = parseWARCDate(v)
+			case "warc-target-uri":
+				r.TargetURI = strings.Trim(v, "<>")
+			case "content-type":
+				r.ContentType = v
+			case "content-length", "warc-block-digest", "warc-warcinfo-id", "warc-concurrent-to", "warc-filename":
+				// recomputed, or naming records the bundle does not hold
+			default:
+				r.Fields = append(r.Fields, Field{strings.TrimSpace(k), v})
+			}
+		}
+		if r.Type == TypeRevisit {
+			return nil, fmt.Errorf("a revisit record carries no payload to replay")
+		}
+		return r, nil
+	case kindARC:
+		line, block, _ := bytes.Cut(raw, []byte("\n"))
+		f := strings.Fields(string(line))
+		r := &Record{Type: TypeResponse, TargetURI: f[0], Date: parseARCDate(f[2]), Block: block,
+			ContentType: "application/http; msgtype=response"}
+		if f[1] != "-" && f[1] != "0.0.0.0" {
+			r.Fields = append(r.Fields, Field{"WARC-IP-Address", f[1]})
+		}
+		if _, h := parseHTTPHead(block); h == nil {
+			r.Type, r.ContentType = "resource", f[3]
+		}
+		return r, nil
+	}
+	return nil, fmt.Errorf("no WARC or ARC record")
+}
+
+func fieldValue(fs []Field, name string) string {
+	for _, f := range fs {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// WriteWARC writes the bundle's WARC (gzip per record) to w.
+func (b *Bundle) WriteWARC(w io.Writer) error {
+	_, err := io.Copy(w, io.NewSectionReader(b.tmp, 0, b.size))
+	return err
+}
+
+// WriteCDXJ writes the bundle's CDXJ index, sorted.
+func (b *Bundle) WriteCDXJ(w io.Writer) error {
+	lines := slices.Clone(b.cdx)
+	slices.Sort(lines)
+	for _, l := range lines {
+		if _, err := io.WriteString(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WACZInfo describes a WACZ collection.
+type WACZInfo struct {
+	Title       string
+	Description string
+	Software    string
+	Created     time.Time // default now
+}
+
+// WriteWACZ writes the bundle as a WACZ: archive/NAME (stored, so replay
+// tools can read records by offset), indexes/index.cdxj,
+// pages/pages.jsonl, datapackage.json (every file with its size and
+// SHA-256) and datapackage-digest.json.
+func (b *Bundle) WriteWACZ(w io.Writer, info WACZInfo) error {
+	if info.Created.IsZero() {
+		info.Created = time.Now()
+	}
+	zw := zip.NewWriter(w)
+	type resource struct {
+		Name  string `json:"name"`
+		Path  string `json:"path"`
+		Hash  string `json:"hash"`
+		Bytes int64  `json:"bytes"`
+	}
+	var resources []resource
+	add := func(path string, method uint16, write func(io.Writer) error) error {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: path, Method: method, Modified: info.Created})
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		cw := &countWriter{w: io.MultiWriter(fw, h)}
+		if err := write(cw); err != nil {
+			return fmt.Errorf("wacz %s: %w", path, err)
+		}
+		resources = append(resources, resource{Name: path[strings.LastIndexByte(path, '/')+1:], Path: path, Hash: hashString(h), Bytes: cw.n})
+		return nil
+	}
+	if err := add("archive/"+b.name, zip.Store, b.WriteWARC); err != nil {
+		return err
+	}
+	if err := add("indexes/index.cdxj", zip.Deflate, b.WriteCDXJ); err != nil {
+		return err
+	}
+	if err := add("pages/pages.jsonl", zip.Deflate, b.writePages); err != nil {
+		return err
+	}
+	dp := map[string]any{
+		"profile":      "data-package",
+		"wacz_version": "1.1.1",
+		"title":        info.Title,
+		"created":      info.Created.UTC().Format(time.RFC3339),
+		"software":     info.Software,
+		"resources":    resources,
+	}
+	if info.Description != "" {
+		dp["description"] = info.Description
+	}
+	if len(b.pages) > 0 {
+		dp["mainPageURL"] = b.pages[0].URL
+		dp["mainPageDate"] = b.pages[0].Date.UTC().Format(time.RFC3339)
+	}
+	dpJSON, err := json.MarshalIndent(dp, "", "  ")
+	if err != nil {
+		return err
+	}
+	fw, err := zw.CreateHeader(&zip.FileHeader{Name: "datapackage.json", Method: zip.Deflate, Modified: info.Created})
+	if err != nil {
+		return err
+	}
+	if _, err := fw.Write(dpJSON); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(dpJSON)
+	digest, _ := json.MarshalIndent(map[string]string{"path": "datapackage.json", "hash": "sha256:" + hex.EncodeToString(sum[:])}, "", "  ")
+	fw, err = zw.CreateHeader(&zip.FileHeader{Name: "datapackage-digest.json", Method: zip.Deflate, Modified: info.Created})
+	if err != nil {
+		return err
+	}
+	if _, err := fw.Write(digest); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+func (b *Bundle) writePages(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}` + "\n")
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i, p := range b.pages {
+		if err := enc.Encode(struct {
+			ID    string `json:"id"`
+			URL   string `json:"url"`
+			TS    string `json:"ts"`
+			Title string `json:"title,omitempty"`
+		}{strconv.Itoa(i + 1), p.URL, p.Date.UTC().Format(time.RFC3339), p.Title}); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+func hashString(h hash.Hash) string { return "sha256:" + hex.EncodeToString(h.Sum(nil)) }
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
