@@ -33,11 +33,22 @@ func init() {
 			if err != nil {
 				return err
 			}
+			var api *readAPI
+			if addr, _ := cmd.Flags().GetString("addr"); addr != "off" {
+				if api, err = serveReadAPI(a, addr); err != nil {
+					fmt.Fprintf(os.Stderr, "syndex: crawl: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
+				} else {
+					fmt.Fprintf(os.Stderr, "crawling into %s; web UI and read API on %s while it runs\n", a.Dir, api.Base)
+				}
+			}
 			start := time.Now()
 			counts := &archive.PageCounts{}
 			prog := startProgress(os.Stderr, counts)
 			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.attach)
 			prog.done()
+			if api != nil {
+				api.Close() // before the archive it reads
+			}
 			if err := a.Close(); err != nil && crawlErr == nil {
 				crawlErr = err
 			}
@@ -59,5 +70,6 @@ func init() {
 	f.Int("max-per-host", 0, "page budget per host for this pass (0 = no limit)")
 	f.String("max-body", "10MiB", "largest body kept per response; longer ones are truncated and marked (WARC-Truncated)")
 	f.Duration("timeout", 60*time.Second, "whole-request timeout (headers and body)")
+	f.String("addr", "127.0.0.1:0", "loopback address of the web UI and read API served while the crawl runs (port 0: a free one; written to api.addr); off: none")
 	rootCmd.AddCommand(cmd)
 }

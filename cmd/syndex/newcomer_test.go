@@ -2,11 +2,18 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/internal/farm"
 )
 
 // newcomerChecks runs the first-day checks of issue 22 on the demo archive
@@ -67,4 +74,96 @@ func dedupSummary(t *testing.T, work, data string) {
 			t.Errorf("dedup stderr %q: want one readable summary line", r.stderr)
 		}
 	})
+}
+
+// TestReadersDuringCrawl: while `syndex crawl` holds the archive, search,
+// report, export and serve read it through the read API the crawl serves
+// (api.addr), and a second writer is told which pid holds it.
+func TestReadersDuringCrawl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, err := farm.Start(ctx, farm.Options{Delay: 150 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var seeds []string
+	for _, o := range f.Outlets() {
+		seeds = append(seeds, "--seed", o.BaseURL+"/")
+	}
+	work := t.TempDir()
+	data := filepath.Join(work, "data")
+	cr := &daemon{stderr: &syncBuffer{}, done: make(chan struct{})}
+	cr.cmd = exec.Command(syndexBin(t), append([]string{"crawl", "--data", data, "--allow-private", "--delay", "1s"}, seeds...)...)
+	cr.cmd.Dir = work
+	cr.cmd.Stderr = cr.stderr
+	if err := cr.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		err := cr.cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			cr.code = ee.ExitCode()
+		} else if err != nil {
+			cr.code = -1
+		}
+		close(cr.done)
+	}()
+	defer func() {
+		select {
+		case <-cr.done:
+		default:
+			cr.cmd.Process.Kill()
+			<-cr.done
+		}
+	}()
+	waitFor(t, cr, 20*time.Second, "api.addr", func() bool {
+		b, err := os.ReadFile(filepath.Join(data, archive.APIAddrFile))
+		return err == nil && len(b) > 0
+	})
+	waitFor(t, cr, 30*time.Second, "a first article in search", func() bool {
+		r := syndex(t, work, "search", "--data", data, "--json", "harbor")
+		var res struct{ Total int }
+		return r.code == 0 && json.Unmarshal([]byte(r.stdout), &res) == nil && res.Total > 0
+	})
+	for _, args := range [][]string{
+		{"report", "--data", data},
+		{"export", "--data", data},
+	} {
+		if r := syndex(t, work, append(args, "--log-level", "info")...); r.code != 0 || r.stdout == "" || !strings.Contains(r.stderr, "reading through its API") {
+			t.Errorf("%s during crawl: exit %d, stderr %q", args[0], r.code, r.stderr)
+		}
+	}
+	srv := exec.Command(syndexBin(t), "serve", "--data", data, "--addr", "127.0.0.1:0")
+	stderr, _ := srv.StderrPipe()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stderr).ReadString('\n')
+	srv.Process.Kill()
+	srv.Wait()
+	if !strings.Contains(line, "serving") {
+		t.Errorf("serve during crawl said %q", line)
+	}
+	if r := syndex(t, work, "import", "--data", data, "--in", "-"); r.code != 1 || !regexp.MustCompile(`in use by pid \d+`).MatchString(r.stderr) {
+		t.Errorf("second writer during crawl: exit %d, stderr %q", r.code, r.stderr)
+	}
+	select {
+	case <-cr.done:
+		t.Logf("the crawl ended before every reader was tried; stderr:\n%s", cr.stderr)
+	default:
+	}
+	<-cr.done
+	if cr.code != 0 {
+		t.Fatalf("crawl exit %d\n%s", cr.code, cr.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(data, archive.APIAddrFile)); !os.IsNotExist(err) {
+		t.Errorf("api.addr left behind after the crawl: %v", err)
+	}
+	if !strings.Contains(cr.stderr.String(), "read API on http://127.0.0.1:") {
+		t.Errorf("crawl did not say where it serves:\n%s", cr.stderr)
+	}
 }
