@@ -160,6 +160,11 @@ func (ix *Index) decide(c int32) []uint32 {
 			evidence = append(evidence, article.EvidenceEarliest)
 		}
 	}
+	// And a noindex mark on copies that agrees with the choice.
+	if !slices.Contains(evidence, article.EvidenceNoIndex) && !ix.docs[orig].noindex &&
+		slices.ContainsFunc(cl.members, func(m uint32) bool { return ix.docs[m].noindex }) {
+		evidence = append(evidence, article.EvidenceNoIndex)
+	}
 	cl.original = orig
 	cl.evidence = evidence
 	var gone []uint32

@@ -204,6 +204,14 @@ func TestNoIndexIsEvidence(t *testing.T) {
 	if got := as["a-partner"]; got.Role != article.RoleCopy || got.Original != "b-orig" || !slices.Contains(got.Evidence, article.EvidenceNoIndex) {
 		t.Errorf("noindex page: %+v, want a copy of b-orig with noindex evidence", got)
 	}
+	// When a stronger rule already chose the unmarked member, the mark is
+	// listed as agreeing evidence.
+	credited := *partner
+	credited.Source = "origin.example"
+	as = assignments(t, &credited, orig)
+	if got := as["b-orig"]; got.Role != article.RoleOriginal || !slices.Contains(got.Evidence, article.EvidenceAttribution) || !slices.Contains(got.Evidence, article.EvidenceNoIndex) {
+		t.Errorf("credited original: %+v, want attribution and noindex evidence", got)
+	}
 	// Attribution still outweighs it.
 	orig2 := *orig
 	orig2.Source = "partner.example"

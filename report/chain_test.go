@@ -154,6 +154,16 @@ func TestSameSiteCopiesAreNotSyndication(t *testing.T) {
 	if r.Totals.Clusters != 1 || r.Totals.Copies != 4 {
 		t.Errorf("totals %+v, want 1 story and 4 copies", r.Totals)
 	}
+	// In the site table they are unique articles, not originals and copies.
+	want := map[string]Site{
+		"relay.example": {Site: "relay.example", Articles: 3, Copies: 1, Unique: 2, CopyShare: 1.0 / 3},
+		"wire.example":  {Site: "wire.example", Articles: 2, Originals: 1, Unique: 1, Republished: 4},
+	}
+	for _, s := range r.Sites {
+		if w, ok := want[s.Site]; ok && s != w {
+			t.Errorf("site %+v, want %+v", s, w)
+		}
+	}
 }
 
 // TestLagDayPrecision: a bare date is a day, not midnight UTC.

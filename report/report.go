@@ -266,6 +266,25 @@ func Build(arts []*article.Article, f Filter) *Report {
 		}
 	}
 
+	// Copies on their original's own site are not syndication: such a
+	// copy counts as unique in the site table, and so does an original
+	// none of whose copies is on another site.
+	origOf := func(a *article.Article) *article.Article {
+		if o := byID[a.Original]; o != nil {
+			return o
+		}
+		return clusterOrig[a.Cluster]
+	}
+	sameSite := func(a, o *article.Article) bool { return o != nil && a.Site != "" && a.Site == o.Site }
+	syndicated := map[string]bool{} // original ids with a copy on another site
+	for _, id := range ids {
+		if a := byID[id]; a.Role == article.RoleCopy {
+			if o := origOf(a); o != nil && !sameSite(a, o) {
+				syndicated[o.ID] = true
+			}
+		}
+	}
+
 	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount}}
 	sites := map[string]*Site{}
 	names := map[string]map[string]int{}
@@ -290,24 +309,21 @@ func Build(arts []*article.Article, f Filter) *Report {
 			}
 			names[a.Site][n]++
 		}
-		switch a.Role {
-		case article.RoleOriginal:
+		var orig *article.Article
+		if a.Role == article.RoleCopy {
+			orig = origOf(a)
+		}
+		switch {
+		case a.Role == article.RoleOriginal && syndicated[a.ID]:
 			s.Originals++
-		case article.RoleCopy:
+		case a.Role == article.RoleCopy && !sameSite(a, orig):
 			s.Copies++
 		default:
 			s.Unique++
 		}
-		if a.Role != article.RoleCopy {
-			continue
-		}
-		orig := byID[a.Original]
-		if orig == nil {
-			orig = clusterOrig[a.Cluster]
-		}
-		if orig != nil && a.Site != "" && a.Site == orig.Site {
-			// The same story at two addresses of one site (or a site's
-			// contact page under two paths): not syndication.
+		if a.Role != article.RoleCopy || sameSite(a, orig) {
+			// Not a copy, or the same story at two addresses of one
+			// site (a site's page under two paths): not syndication.
 			continue
 		}
 		via := byID[a.Via]

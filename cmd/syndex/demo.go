@@ -63,7 +63,7 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 		defer os.RemoveAll(dir)
 	}
 
-	f, err := farm.Start(ctx, farm.Options{Domains: true})
+	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true})
 	if err != nil {
 		return fmt.Errorf("start demo network: %w", err)
 	}
@@ -109,6 +109,7 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 	}
 
 	problems := checkDemo(f, a)
+	problems = append(problems, checkFurniture(f, rep)...)
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "demo check:", p)
 	}
@@ -118,7 +119,7 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 	}
 	fmt.Fprintf(out, "\ndemo finished in %s\n", time.Since(start).Round(time.Millisecond))
 	if len(problems) > 0 {
-		return fmt.Errorf("demo: %d of the network's copies were not attributed to the right origin", len(problems))
+		return fmt.Errorf("demo: %d problems: copies not attributed to the right origin or site furniture reported as syndication", len(problems))
 	}
 	return nil
 }
@@ -167,6 +168,24 @@ func checkDemo(f *farm.Farm, a *archive.Archive) []string {
 				problems = append(problems, fmt.Sprintf("copy %s not grouped with %s", c.URL, s.URL))
 			case cp.Original != orig.ID:
 				problems = append(problems, fmt.Sprintf("copy %s: original chosen is %s, want %s", c.URL, cp.Original, orig.ID))
+			}
+		}
+	}
+	return problems
+}
+
+// checkFurniture returns one line per furniture page (contact, donation,
+// privacy pages) that the report lists as an original or a copy.
+func checkFurniture(f *farm.Farm, rep *report.Report) []string {
+	furniture := f.Furniture()
+	var problems []string
+	for _, c := range rep.Clusters {
+		if slices.Contains(furniture, c.Original.URL) {
+			problems = append(problems, fmt.Sprintf("furniture page %s reported as an original", c.Original.URL))
+		}
+		for _, cp := range c.Copies {
+			if slices.Contains(furniture, cp.URL) {
+				problems = append(problems, fmt.Sprintf("furniture page %s reported as a copy", cp.URL))
 			}
 		}
 	}

@@ -70,6 +70,16 @@ type Options struct {
 	// "harbor-city-ledger.test") instead of its bare IP; Resolve maps the
 	// names to the addresses for a client, as no DNS knows them.
 	Domains bool
+	// Furniture adds the pages every real site has besides its stories,
+	// linked from every footer: about, contact, donate and privacy pages,
+	// one text per kind for all outlets but for the outlet's name (one
+	// publishing template), and the first origin's newsroom policies
+	// under two addresses. Furniture lists their URLs.
+	Furniture bool
+	// PartnerNoIndex marks the partner republisher's copies noindex
+	// (<meta name="robots" content="noindex, follow">), as syndication
+	// agreements ask of partners.
+	PartnerNoIndex bool
 }
 
 // Outlet describes one site of the farm.
@@ -181,6 +191,10 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 		if def.Delay {
 			o.crawlDelay = opt.CrawlDelay
 		}
+		if opt.Furniture {
+			o.furniture = furnitureFor(o)
+		}
+		o.noindexCopies = opt.PartnerNoIndex && def.Canon
 		f.outlets = append(f.outlets, o)
 	}
 	lags := lagsFor(opt.Seed)

@@ -35,6 +35,9 @@ type outlet struct {
 	pages    []*page          // newest first
 	sections []string         // sorted
 	res      map[string]*resp // path → response, built once
+
+	furniture     []furniturePage // with Options.Furniture
+	noindexCopies bool            // copies carry meta robots noindex
 }
 
 // page is one article page on an outlet.
@@ -58,6 +61,7 @@ type page struct {
 	Disclaimer  string
 	ReadMore    string
 	JSONLD      template.JS
+	NoIndex     bool // meta robots noindex
 }
 
 // resp is a prebuilt response body.
@@ -72,6 +76,7 @@ type resp struct {
 type outletView struct {
 	Key, Name, Tagline, FeedURL, FeedType string
 	Sections                              []string
+	Furniture                             []link // footer links to the furniture pages
 }
 
 type link struct{ Href, Title string }
@@ -86,6 +91,7 @@ type pageData struct {
 	Article     *page
 	List        []*page
 	Related     []link
+	Paras       []string // a furniture page's text
 }
 
 var siteTmpl = template.Must(template.New("site").Funcs(template.FuncMap{
@@ -112,8 +118,12 @@ func (o *outlet) feedType() string {
 }
 
 func (o *outlet) view() outletView {
-	return outletView{Key: o.def.Key, Name: o.def.Name, Tagline: o.def.Tagline,
+	v := outletView{Key: o.def.Key, Name: o.def.Name, Tagline: o.def.Tagline,
 		FeedURL: o.base + o.feedPath(), FeedType: o.feedType(), Sections: o.sections}
+	for _, p := range o.furniture {
+		v.Furniture = append(v.Furniture, link{Href: p.Path, Title: p.Title})
+	}
+	return v
 }
 
 // articlePath is where an outlet files a page with this slug and date.
@@ -215,6 +225,7 @@ func (f *Farm) addCopy(id, key string, kind CopyKind, title string, published ti
 		if o.def.Canon {
 			p.Canonical = orig.URL
 		}
+		p.NoIndex = o.noindexCopies
 	case o.def.Role == RoleTruncator && kind == KindTruncated:
 		p.Paras = s.Paras[:(len(s.Paras)+1)/2]
 		p.ReadMore = orig.URL
@@ -341,6 +352,14 @@ func (o *outlet) render() error {
 		put("/sitemaps/sections.xml", "application/xml", latest, o.sectionSitemap())
 	} else {
 		put("/sitemap.xml", "application/xml", latest, o.newsSitemap())
+	}
+	for _, fp := range o.furniture {
+		b, err := exec("info", pageData{O: v, Lang: o.def.Lang, Title: fp.Title, Heading: fp.Title,
+			Description: fp.Title, Canonical: o.base + fp.Path, Paras: fp.Paras})
+		if err != nil {
+			return err
+		}
+		put(fp.Path, html, latest, b)
 	}
 	put("/static/site.css", "text/css; charset=utf-8", latest, []byte(css))
 	o.res = res
