@@ -59,6 +59,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -66,6 +67,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/boltcheck"
 )
 
 // DefaultBatchSize is how many cluster documents go into one Bleve batch.
@@ -85,6 +87,11 @@ var (
 	ErrLocked = errors.New("search index in use by another process")
 	// ErrNoIndex is returned by OpenExisting when there is no index yet.
 	ErrNoIndex = errors.New("no search index yet")
+	// ErrUnavailable means the index could not be opened for a reason
+	// outside it (out of file handles, read-only or full file system,
+	// permissions, an I/O error): it is not corrupt and must not be
+	// rebuilt; try again once the cause is gone.
+	ErrUnavailable = errors.New("search index cannot be opened now")
 	// ErrReadOnly is returned by the writing methods of an index opened
 	// with OpenReader.
 	ErrReadOnly = errors.New("search index opened read-only")
@@ -167,7 +174,17 @@ func OpenReader(dir string) (*Index, error) {
 	return open(dir, false, Options{readOnly: true})
 }
 
-func open(dir string, create bool, o Options) (*Index, error) {
+func open(dir string, create bool, o Options) (ix *Index, err error) {
+	defer func() {
+		// A damaged file can make Bleve or bbolt panic while they load
+		// it here, in this goroutine.
+		if r := recover(); r != nil {
+			if ix != nil {
+				ix.closeShards()
+			}
+			ix, err = nil, fmt.Errorf("open index %s: %w: %v", dir, ErrCorrupt, r)
+		}
+	}()
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0):
@@ -176,10 +193,13 @@ func open(dir string, create bool, o Options) (*Index, error) {
 		}
 		return createIndex(dir, o)
 	case err != nil:
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return nil, fmt.Errorf("open index %s: %w", dir, classify(err))
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, LayoutFile))
 	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open index %s: %s: %w", dir, LayoutFile, classify(err))
+		}
 		if _, serr := os.Stat(filepath.Join(dir, metaFile)); serr == nil {
 			// A single Bleve index at the top: the unsharded layout
 			// of earlier syndex versions.
@@ -197,12 +217,22 @@ func open(dir string, create bool, o Options) (*Index, error) {
 	if l.Shards < 1 || l.Shards > maxShards {
 		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
 	}
-	ix := &Index{dir: dir, langs: map[string]bool{}, readOnly: o.readOnly}
+	ix = &Index{dir: dir, langs: map[string]bool{}, readOnly: o.readOnly}
 	for i := range l.Shards {
 		sdir := shardDir(dir, i)
 		if _, err := os.Stat(filepath.Join(sdir, metaFile)); err != nil {
 			_ = ix.closeShards()
+			if !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("open index %s: shard %d: %w", dir, i, classify(err))
+			}
 			return nil, fmt.Errorf("open index %s: shard %d: %s missing: %w", dir, i, metaFile, ErrCorrupt)
+		}
+		// bbolt panics or faults on a damaged root.bolt, later in
+		// goroutines of Bleve's where nothing can recover: check the
+		// parts it reads first.
+		if err := boltcheck.Precheck(filepath.Join(sdir, "store", "root.bolt")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			_ = ix.closeShards()
+			return nil, fmt.Errorf("open index %s: shard %d: root.bolt: %w", dir, i, classify(err))
 		}
 		cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
 		if o.readOnly {
@@ -214,7 +244,7 @@ func open(dir string, create bool, o Options) (*Index, error) {
 			if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
 				return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
 			}
-			return nil, fmt.Errorf("open index %s: shard %d: %w: %v", dir, i, ErrCorrupt, err)
+			return nil, fmt.Errorf("open index %s: shard %d: %w", dir, i, classify(err))
 		}
 		ix.shards = append(ix.shards, bi)
 		if err := ix.verify(i); err != nil {
@@ -224,6 +254,56 @@ func open(dir string, create bool, o Options) (*Index, error) {
 	}
 	ix.initSearcher()
 	return ix, nil
+}
+
+// classify says why an index file could not be read: ErrUnavailable for a
+// cause outside the index (an OS condition such as running out of file
+// handles, a read-only or full file system, permissions or an I/O error),
+// ErrCorrupt for anything else (a format error, a missing file). Bleve
+// often flattens the errors it wraps into text, so the text is read too.
+func classify(err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) && errno != syscall.ENOENT {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	msg := err.Error()
+	for _, e := range environmental {
+		if strings.Contains(msg, e.Error()) {
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
+	// Out of file handles, Bleve can also fail in ways that look like a
+	// format error (a mapping read as empty): corruption is only believed
+	// when files can still be opened.
+	if herr := fdHeadroom(); herr != nil {
+		return fmt.Errorf("%w: %v (%v)", ErrUnavailable, err, herr)
+	}
+	return fmt.Errorf("%w: %v", ErrCorrupt, err)
+}
+
+// fdHeadroom fails when the process cannot open a few more files.
+func fdHeadroom() error {
+	var fs []*os.File
+	defer func() {
+		for _, f := range fs {
+			f.Close()
+		}
+	}()
+	for range 16 {
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			return err
+		}
+		fs = append(fs, f)
+	}
+	return nil
+}
+
+// environmental are the OS errors that say nothing about the index's
+// content, looked for in error text that lost its type.
+var environmental = []syscall.Errno{
+	syscall.EMFILE, syscall.ENFILE, syscall.EACCES, syscall.EPERM, syscall.EROFS, syscall.ENOSPC,
+	syscall.EDQUOT, syscall.EIO, syscall.ENOMEM, syscall.EAGAIN, syscall.EINTR, syscall.EBUSY, syscall.EFBIG,
 }
 
 func shardDir(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("shard-%02d", i)) }
@@ -315,7 +395,7 @@ func (ix *Index) verify(i int) error {
 	bi := ix.shards[i]
 	v, err := bi.GetInternal([]byte(keyMapping))
 	if err != nil {
-		return fmt.Errorf("open index %s: shard %d: %w: %v", ix.dir, i, ErrCorrupt, err)
+		return fmt.Errorf("open index %s: shard %d: %w", ix.dir, i, classify(err))
 	}
 	switch string(v) {
 	case MappingVersion:
@@ -327,11 +407,11 @@ func (ix *Index) verify(i int) error {
 		return fmt.Errorf("open index %s: shard %d: layout %q, want %q: %w", ix.dir, i, v, MappingVersion, ErrIncompatible)
 	}
 	if _, err := bi.DocCount(); err != nil {
-		return fmt.Errorf("open index %s: shard %d: %w: %v", ix.dir, i, ErrCorrupt, err)
+		return fmt.Errorf("open index %s: shard %d: %w", ix.dir, i, classify(err))
 	}
 	fields, err := bi.Fields()
 	if err != nil {
-		return fmt.Errorf("open index %s: shard %d: %w: %v", ix.dir, i, ErrCorrupt, err)
+		return fmt.Errorf("open index %s: shard %d: %w", ix.dir, i, classify(err))
 	}
 	for _, f := range fields {
 		if a, ok := strings.CutPrefix(f, fieldBody+"_"); ok && knownAnalysis[a] {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -528,6 +529,23 @@ func TestOpenErrors(t *testing.T) {
 		{name: "garbage root", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
 			must(t, os.WriteFile(filepath.Join(shardDir(dir, 1), "store", "root.bolt"), bytes.Repeat([]byte{0xAB}, 8192), 0o600))
 		}},
+		{name: "truncated root", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			root := filepath.Join(shardDir(dir, 0), "store", "root.bolt")
+			fi, err := os.Stat(root)
+			must(t, err)
+			must(t, os.Truncate(root, fi.Size()/2))
+		}},
+		{name: "zeroed freelist of root", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
+			root := filepath.Join(shardDir(dir, 1), "store", "root.bolt")
+			b, err := os.ReadFile(root)
+			must(t, err)
+			for p := 2; p*4096 < len(b); p++ {
+				if b[p*4096+8] == 0x10 { // the freelist page's type
+					clear(b[p*4096 : (p+1)*4096])
+				}
+			}
+			must(t, os.WriteFile(root, b, 0o600))
+		}},
 		{name: "other layout in a shard", want: ErrIncompatible, damage: func(t *testing.T, dir string) {
 			ix, err := Open(dir)
 			must(t, err)
@@ -890,5 +908,28 @@ func TestOptimize(t *testing.T) {
 	}
 	if cp, _ := ix.Checkpoint(); cp != uint64(len(docs)) {
 		t.Errorf("checkpoint after reopen = %d", cp)
+	}
+}
+
+// TestClassifyOpenErrors: only a format error means corrupt; what the
+// environment does (file handles, read-only media, permissions, a full
+// disk) must not get an index deleted and rebuilt.
+func TestClassifyOpenErrors(t *testing.T) {
+	tests := []struct {
+		err  error
+		want error
+	}{
+		{&os.PathError{Op: "open", Path: "x/store", Err: syscall.EMFILE}, ErrUnavailable},
+		{fmt.Errorf("error opening bolt segment: %v", &os.PathError{Op: "open", Path: "x", Err: syscall.EROFS}), ErrUnavailable},
+		{errors.New("open x/root.bolt: permission denied"), ErrUnavailable},
+		{errors.New("write x: no space left on device"), ErrUnavailable},
+		{&os.PathError{Op: "open", Path: "x/000000000a.zap", Err: syscall.ENOENT}, ErrCorrupt},
+		{errors.New("error parsing mapping JSON: unexpected end of JSON input"), ErrCorrupt},
+		{errors.New("invalid database"), ErrCorrupt},
+	}
+	for _, tc := range tests {
+		if got := classify(tc.err); !errors.Is(got, tc.want) {
+			t.Errorf("classify(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/syndex/syndex/internal/boltcheck"
 )
 
 // ErrDamaged is wrapped by every *DamagedError.
@@ -51,27 +53,12 @@ func contain(path string, err *error) func() {
 	}
 }
 
-// precheck reads the meta pages and the size of the file at path before
-// bbolt maps it: no valid meta page, or a file shorter than the meta page
-// says, would make bbolt panic or fault.
+// precheck reads the meta pages, the size and the freelist page of the
+// file at path before bbolt maps it: any of them damaged would make bbolt
+// panic or fault.
 func precheck(path string) error {
-	bf, err := openBoltFile(path)
-	if err != nil {
+	if err := boltcheck.Precheck(path); err != nil {
 		return &DamagedError{Path: path, Problem: err.Error()}
-	}
-	defer bf.Close()
-	if bf.truncated != "" {
-		return &DamagedError{Path: path, Problem: bf.truncated}
-	}
-	// bbolt reads the freelist when it opens the file for writing.
-	if id := bf.meta.freelist; id != noFreelist {
-		p, _, err := bf.readPage(id, nil)
-		if err == nil && p.flags != freelistFlag {
-			err = fmt.Errorf("freelist page %d has type %#x", id, p.flags)
-		}
-		if err != nil {
-			return &DamagedError{Path: path, Problem: "freelist: " + err.Error()}
-		}
 	}
 	return nil
 }
@@ -120,15 +107,15 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	bf, err := openBoltFile(path)
+	bf, err := boltcheck.Open(path)
 	if err != nil {
 		r.problem(limit, "%v", err)
 		return r, nil
 	}
 	defer bf.Close()
-	r.MetaNote = bf.metaNote
-	if bf.truncated != "" {
-		r.problem(limit, "%s", bf.truncated)
+	r.MetaNote = bf.MetaNote()
+	if t := bf.Truncated(); t != "" {
+		r.problem(limit, "%s", t)
 	}
 	var sumsFrom uint64
 	type unsealed struct {
@@ -157,7 +144,7 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	}
 	var sumArts, sumOrder, maxSeq uint64
 	nOrder := 0
-	c := checkBolt(bf, limit, func(path [][]byte, k, v []byte) {
+	c := boltcheck.Check(bf, limit, func(path [][]byte, k, v []byte) {
 		if len(path) != 1 {
 			return
 		}
@@ -166,7 +153,7 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 			r.Articles++
 			h, err := checkRecord(k, v, 0)
 			if err != nil {
-				r.problem(limit, "article %s: %v", showKey(k), err)
+				r.problem(limit, "article %s: %v", boltcheck.ShowKey(k), err)
 				return
 			}
 			if !h.sealed {
@@ -179,7 +166,7 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 			}
 		case string(bucketOrder):
 			if len(k) != 8 {
-				r.problem(limit, "order: key %s is not an arrival number", showKey(k))
+				r.problem(limit, "order: key %s is not an arrival number", boltcheck.ShowKey(k))
 				return
 			}
 			seq := binary.BigEndian.Uint64(k)
@@ -201,15 +188,15 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	})
 	for _, u := range plain {
 		if sumsFrom > 0 && u.seq >= sumsFrom {
-			r.problem(limit, "article %s: record %d has no checksum (every record from %d has one)", showKey([]byte(u.id)), u.seq, sumsFrom)
+			r.problem(limit, "article %s: record %d has no checksum (every record from %d has one)", boltcheck.ShowKey([]byte(u.id)), u.seq, sumsFrom)
 		}
 	}
-	r.Pages = c.pages
-	for _, p := range c.problems {
+	r.Pages = c.Pages
+	for _, p := range c.Problems {
 		r.problem(limit, "%s", p)
 	}
-	r.More += c.more
-	r.LastSeq = c.seqs[showPath([][]byte{bucketOrder})]
+	r.More += c.More
+	r.LastSeq = c.Seqs[boltcheck.ShowPath([][]byte{bucketOrder})]
 	if r.OK() && (sumArts != sumOrder || nOrder != r.Articles) && !full {
 		r.problem(limit, "the articles (%d) and their arrival order (%d entries) disagree", r.Articles, nOrder)
 	}
@@ -221,22 +208,22 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	}
 	for id, seq := range arts {
 		if got, ok := order[seq]; !ok {
-			r.problem(limit, "article %s: its arrival number %d is not in the order bucket", showKey([]byte(id)), seq)
+			r.problem(limit, "article %s: its arrival number %d is not in the order bucket", boltcheck.ShowKey([]byte(id)), seq)
 		} else if got != id {
-			r.problem(limit, "article %s: arrival number %d is recorded for %s", showKey([]byte(id)), seq, showKey([]byte(got)))
+			r.problem(limit, "article %s: arrival number %d is recorded for %s", boltcheck.ShowKey([]byte(id)), seq, boltcheck.ShowKey([]byte(got)))
 		}
 		if seq > r.LastSeq {
-			r.problem(limit, "article %s: arrival number %d is beyond the last one handed out (%d)", showKey([]byte(id)), seq, r.LastSeq)
+			r.problem(limit, "article %s: arrival number %d is beyond the last one handed out (%d)", boltcheck.ShowKey([]byte(id)), seq, r.LastSeq)
 		}
 	}
 	for seq, id := range order {
 		if _, ok := arts[id]; !ok {
-			r.problem(limit, "order: arrival number %d names article %s, which is not stored", seq, showKey([]byte(id)))
+			r.problem(limit, "order: arrival number %d names article %s, which is not stored", seq, boltcheck.ShowKey([]byte(id)))
 		}
 	}
 	for u, id := range urls {
 		if _, ok := arts[id]; !ok {
-			r.problem(limit, "by-url: %s names article %s, which is not stored", showKey([]byte(u)), showKey([]byte(id)))
+			r.problem(limit, "by-url: %s names article %s, which is not stored", boltcheck.ShowKey([]byte(u)), boltcheck.ShowKey([]byte(id)))
 		}
 	}
 	return r, nil

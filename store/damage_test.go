@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/boltcheck"
 )
 
 // fixture writes a store shaped like a crawled archive: articles large
@@ -193,11 +194,11 @@ func TestDamageIsFoundNeverPanics(t *testing.T) {
 	}
 
 	t.Run("truncated", func(t *testing.T) {
-		bf, err := openBoltFile(filepath.Join(src, FileName))
+		bf, err := boltcheck.Open(filepath.Join(src, FileName))
 		if err != nil {
 			t.Fatal(err)
 		}
-		used := int(bf.meta.hwm) * bf.pageSize // bbolt grows the file ahead of use
+		used := int(bf.HighWater()) * bf.PageSize() // bbolt grows the file ahead of use
 		bf.Close()
 		for _, keep := range []int{pageSize * 2, len(orig) / 2, used - pageSize, used - 1, used, len(orig) - 1} {
 			dir := damaged(t, src, func(b []byte) []byte { return b[:keep] })
@@ -207,15 +208,15 @@ func TestDamageIsFoundNeverPanics(t *testing.T) {
 	t.Run("each page zeroed", func(t *testing.T) {
 		// Every page in use must be missed when zeroed; a free page
 		// is harmless.
-		bf, err := openBoltFile(filepath.Join(src, FileName))
+		bf, err := boltcheck.Open(filepath.Join(src, FileName))
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := checkBolt(bf, 10, nil)
+		c := boltcheck.Check(bf, 10, nil)
 		bf.Close()
 		var inUse, free []int
 		for p := range pages {
-			if p >= int(bf.meta.hwm) || !bitGet(c.reachable, uint64(p)) {
+			if p >= int(bf.HighWater()) || !c.Reachable(uint64(p)) {
 				free = append(free, p)
 			} else {
 				inUse = append(inUse, p)

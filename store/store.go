@@ -27,6 +27,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/boltcheck"
 )
 
 // SchemaVersion is the layout version this build writes. Archives with a
@@ -355,7 +356,7 @@ func (s *Store) Article(id string) (*article.Article, error) {
 func (s *Store) decode(key, v []byte) (*record, error) {
 	rec, err := decodeRecord(key, v, s.sumsFrom)
 	if err != nil {
-		return nil, &DamagedError{Path: s.path, Problem: fmt.Sprintf("article %s: %v", showKey(key), err)}
+		return nil, &DamagedError{Path: s.path, Problem: fmt.Sprintf("article %s: %v", boltcheck.ShowKey(key), err)}
 	}
 	return rec, nil
 }
@@ -419,7 +420,7 @@ func (s *Store) Articles(since uint64) iter.Seq2[*article.Article, error] {
 					next = binary.BigEndian.Uint64(k) + 1
 					v := arts.Get(id)
 					if v == nil {
-						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, showKey(id))})
+						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, boltcheck.ShowKey(id))})
 						continue
 					}
 					rec, err := s.decode(id, v)

@@ -1,4 +1,12 @@
-package store
+// Package boltcheck reads bbolt database files with plain reads (pread),
+// never through a memory map, and checks their structure, so that a
+// damaged or truncated file gives a list of problems where bbolt itself
+// would panic, fault on a page past the end of the file (SIGBUS) or return
+// another key's bytes. The store (syndex.db) and the search index (each
+// shard's root.bolt) check their files with it before bbolt opens them.
+// It does not know what the keys and values mean: callers see each pair
+// through a Visit function.
+package boltcheck
 
 import (
 	"bytes"
@@ -10,17 +18,12 @@ import (
 	"os"
 )
 
-// This file reads a bbolt database file with plain reads (pread), never
-// through a memory map, and checks its structure: the meta pages, the size
-// the meta page promises, every page reachable from the root (its id, its
-// type, the bounds of its elements, the order of its keys, the pages it
-// points to), the freelist, and that every page below the high-water mark
-// is either reachable or free. A damaged or truncated file gives a list
-// of problems here, where bbolt itself would panic, fault on a page past
-// the end of the file (SIGBUS) or return another key's bytes.
-//
-// The layout read is bbolt's (format version 2), in the machine's byte
-// order as bbolt writes it.
+// What Check looks at: the meta pages, the size the meta page promises,
+// every page reachable from the root (its id, its type, the bounds of its
+// elements, the order of its keys, the pages it points to), the freelist,
+// and that every page below the high-water mark is either reachable or
+// free. The layout read is bbolt's (format version 2), in the machine's
+// byte order as bbolt writes it.
 
 const (
 	boltMagic   = 0xED0CDAED
@@ -90,8 +93,8 @@ func readMeta(b []byte, page int) boltMeta {
 	return m
 }
 
-// boltFile is a bbolt file opened for checking.
-type boltFile struct {
+// File is a bbolt file opened for checking.
+type File struct {
 	f        *os.File
 	path     string
 	size     int64
@@ -103,16 +106,16 @@ type boltFile struct {
 	truncated string
 }
 
-// openBoltFile opens path and picks its meta page as bbolt does. It fails
+// Open opens path and picks its meta page as bbolt does. It fails
 // when no meta page is valid; a file shorter than the meta page says (a
 // truncated file, which bbolt would read past its end) is noted in
 // truncated.
-func openBoltFile(path string) (*boltFile, error) {
+func Open(path string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	bf := &boltFile{f: f, path: path}
+	bf := &File{f: f, path: path}
 	if err := bf.readMetas(); err != nil {
 		f.Close()
 		return nil, err
@@ -120,11 +123,48 @@ func openBoltFile(path string) (*boltFile, error) {
 	return bf, nil
 }
 
-func (bf *boltFile) Close() error { return bf.f.Close() }
+// Close closes the file.
+func (bf *File) Close() error { return bf.f.Close() }
+
+// Truncated says how the file is shorter than its meta page needs, or "".
+func (bf *File) Truncated() string { return bf.truncated }
+
+// MetaNote names a meta page that is not valid while the other is (bbolt
+// then uses the other, losing at most the last commit), or "".
+func (bf *File) MetaNote() string { return bf.metaNote }
+
+// HighWater is the number of pages in use; PageSize their size.
+func (bf *File) HighWater() uint64 { return bf.meta.hwm }
+
+// PageSize is the size of a page in bytes.
+func (bf *File) PageSize() int { return bf.pageSize }
+
+// Precheck checks what bbolt reads when it opens a file: the meta pages
+// (Open), the size they promise and the freelist page.
+func Precheck(path string) error {
+	bf, err := Open(path)
+	if err != nil {
+		return err
+	}
+	defer bf.Close()
+	if bf.truncated != "" {
+		return errors.New(bf.truncated)
+	}
+	if id := bf.meta.freelist; id != noFreelist {
+		p, _, err := bf.readPage(id, nil)
+		if err == nil && p.flags != freelistFlag {
+			err = fmt.Errorf("freelist page %d has type %#x", id, p.flags)
+		}
+		if err != nil {
+			return fmt.Errorf("freelist: %w", err)
+		}
+	}
+	return nil
+}
 
 // readMetas reads both meta pages and then the file size (in that order:
 // a writer grows the file before it writes a meta page that needs it).
-func (bf *boltFile) readMetas() error {
+func (bf *File) readMetas() error {
 	var buf [pageHeaderSize + 64]byte
 	n, err := bf.f.ReadAt(buf[:], 0)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -193,7 +233,7 @@ type page struct {
 
 // readPage reads page id and its overflow pages, checking the header
 // against where it was found and the high-water mark.
-func (bf *boltFile) readPage(id uint64, buf []byte) (page, []byte, error) {
+func (bf *File) readPage(id uint64, buf []byte) (page, []byte, error) {
 	if id < 2 || id >= bf.meta.hwm {
 		return page{}, buf, fmt.Errorf("page %d is outside the file's pages [2, %d)", id, bf.meta.hwm)
 	}
@@ -228,21 +268,38 @@ func (bf *boltFile) readPage(id uint64, buf []byte) (page, []byte, error) {
 	return p, buf, nil
 }
 
-// visitFunc is called for each key/value pair (not for nested buckets)
+// Visit is called for each key/value pair (not for nested buckets)
 // with the path of bucket names leading to it. k and v are only valid
 // during the call.
-type visitFunc func(path [][]byte, k, v []byte)
+type Visit func(path [][]byte, k, v []byte)
+
+// Result is what Check found.
+type Result struct {
+	Problems []string // the damage found, up to the limit
+	More     int      // problems beyond the limit
+	Pages    int      // tree pages read
+	// Seqs holds each nested bucket's sequence (NextSequence), by path
+	// as ShowPath prints it.
+	Seqs map[string]uint64
+	c    *checker
+}
+
+// Reachable reports whether page id is in use (reached from the root,
+// the meta pages or the freelist page).
+func (r *Result) Reachable(id uint64) bool {
+	return id < uint64(len(r.c.reachable))*64 && bitGet(r.c.reachable, id)
+}
 
 // checker walks a bbolt file, recording problems instead of stopping at
 // the first, up to a limit.
 type checker struct {
-	bf        *boltFile
+	bf        *File
 	reachable []uint64 // bitset over pages
 	freed     []uint64
 	problems  []string
 	more      int // problems beyond the limit
 	limit     int
-	visit     visitFunc
+	visit     Visit
 	buf       []byte            // for the freelist
 	bufs      [][]byte          // one per level of the walk, reused across pages
 	depth     int               // pages being walked, from the root down
@@ -261,10 +318,15 @@ func (c *checker) problem(format string, args ...any) {
 	c.problems = append(c.problems, fmt.Sprintf(format, args...))
 }
 
-// checkBolt walks the whole file: freelist, every bucket's tree, and the
-// pages neither reachable nor free. visit, when not nil, sees every
-// key/value pair in an undamaged page.
-func checkBolt(bf *boltFile, limit int, visit visitFunc) *checker {
+// Check walks the whole file: freelist, every bucket's tree, and the
+// pages neither reachable nor free, listing up to limit problems. visit,
+// when not nil, sees every key/value pair of the pages it could read.
+func Check(bf *File, limit int, visit Visit) *Result {
+	c := check(bf, limit, visit)
+	return &Result{Problems: c.problems, More: c.more, Pages: c.pages, Seqs: c.seqs, c: c}
+}
+
+func check(bf *File, limit int, visit Visit) *checker {
 	words := (bf.meta.hwm + 63) / 64
 	c := &checker{bf: bf, reachable: make([]uint64, words), freed: make([]uint64, words), limit: limit, visit: visit, seqs: map[string]uint64{}}
 	bitSet(c.reachable, 0)
@@ -344,17 +406,17 @@ func (c *checker) readFreelist() {
 // bucket's single leaf page stored in its value).
 func (c *checker) walkBucket(path [][]byte, root uint64, inline []byte, depth int) {
 	if depth > maxDepth {
-		c.problem("bucket %s: nested deeper than %d", showPath(path), maxDepth)
+		c.problem("bucket %s: nested deeper than %d", ShowPath(path), maxDepth)
 		return
 	}
 	if root == 0 {
 		if len(inline) < pageHeaderSize {
-			c.problem("bucket %s: inline page of %d bytes", showPath(path), len(inline))
+			c.problem("bucket %s: inline page of %d bytes", ShowPath(path), len(inline))
 			return
 		}
 		p := page{flags: ne.Uint16(inline[8:]), count: int(ne.Uint16(inline[10:])), data: inline}
 		if p.flags != leafFlag {
-			c.problem("bucket %s: inline page has type %#x, not a leaf", showPath(path), p.flags)
+			c.problem("bucket %s: inline page has type %#x, not a leaf", ShowPath(path), p.flags)
 			return
 		}
 		c.leaf(path, p, "inline page", nil, nil, depth)
@@ -367,19 +429,19 @@ func (c *checker) walkBucket(path [][]byte, root uint64, inline []byte, depth in
 // [lo, hi) (nil: unbounded) as the parent branch says.
 func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth int) {
 	if level > maxDepth {
-		c.problem("bucket %s: tree deeper than %d at page %d", showPath(path), maxDepth, id)
+		c.problem("bucket %s: tree deeper than %d at page %d", ShowPath(path), maxDepth, id)
 		return
 	}
 	if id < 2 || id >= c.bf.meta.hwm {
-		c.problem("bucket %s: points to page %d, outside [2, %d)", showPath(path), id, c.bf.meta.hwm)
+		c.problem("bucket %s: points to page %d, outside [2, %d)", ShowPath(path), id, c.bf.meta.hwm)
 		return
 	}
 	if bitGet(c.reachable, id) {
-		c.problem("bucket %s: page %d is reached twice", showPath(path), id)
+		c.problem("bucket %s: page %d is reached twice", ShowPath(path), id)
 		return
 	}
 	if bitGet(c.freed, id) {
-		c.problem("bucket %s: page %d is in use and also free", showPath(path), id)
+		c.problem("bucket %s: page %d is in use and also free", ShowPath(path), id)
 		return
 	}
 	// Each level of the walk has its own buffer: a page's bytes stay
@@ -394,13 +456,13 @@ func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth
 	c.bufs[lvl] = buf
 	c.pages++
 	if err != nil {
-		c.problem("bucket %s: %v", showPath(path), err)
+		c.problem("bucket %s: %v", ShowPath(path), err)
 		bitSet(c.reachable, id)
 		return
 	}
 	for i := uint64(0); i <= uint64(p.overflow); i++ {
 		if bitGet(c.freed, id+i) {
-			c.problem("bucket %s: page %d (overflow of %d) is in use and also free", showPath(path), id+i, id)
+			c.problem("bucket %s: page %d (overflow of %d) is in use and also free", ShowPath(path), id+i, id)
 		}
 		bitSet(c.reachable, id+i)
 	}
@@ -411,7 +473,7 @@ func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth
 	case leafFlag:
 		c.leaf(path, p, where, lo, hi, depth)
 	default:
-		c.problem("bucket %s: %s has type %#x, not a branch or leaf", showPath(path), where, p.flags)
+		c.problem("bucket %s: %s has type %#x, not a branch or leaf", ShowPath(path), where, p.flags)
 	}
 }
 
@@ -419,7 +481,7 @@ func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth
 // checks the element array fits the page.
 func (c *checker) elemsFit(path [][]byte, p page, where string) bool {
 	if pageHeaderSize+p.count*elemSize > len(p.data) {
-		c.problem("bucket %s: %s claims %d elements, more than it holds", showPath(path), where, p.count)
+		c.problem("bucket %s: %s claims %d elements, more than it holds", ShowPath(path), where, p.count)
 		return false
 	}
 	return true
@@ -430,7 +492,7 @@ func (c *checker) branch(path [][]byte, p page, where string, lo, hi []byte, lev
 		return
 	}
 	if p.count == 0 {
-		c.problem("bucket %s: %s is an empty branch", showPath(path), where)
+		c.problem("bucket %s: %s is an empty branch", ShowPath(path), where)
 		return
 	}
 	keys := make([][]byte, p.count)
@@ -440,7 +502,7 @@ func (c *checker) branch(path [][]byte, p page, where string, lo, hi []byte, lev
 		pos, ksize := int(ne.Uint32(p.data[e:])), int(ne.Uint32(p.data[e+4:]))
 		kids[i] = ne.Uint64(p.data[e+8:])
 		if e+pos < e || e+pos+ksize > len(p.data) || ksize < 0 {
-			c.problem("bucket %s: %s element %d: key out of the page", showPath(path), where, i)
+			c.problem("bucket %s: %s element %d: key out of the page", ShowPath(path), where, i)
 			return
 		}
 		keys[i] = p.data[e+pos : e+pos+ksize]
@@ -465,15 +527,15 @@ func (c *checker) keyOK(path [][]byte, where string, i int, keys [][]byte, lo, h
 	k := keys[i]
 	switch {
 	case i > 0 && bytes.Compare(keys[i-1], k) >= 0:
-		c.problem("bucket %s: %s: key %d %s is not above key %d %s", showPath(path), where, i, showKey(k), i-1, showKey(keys[i-1]))
+		c.problem("bucket %s: %s: key %d %s is not above key %d %s", ShowPath(path), where, i, ShowKey(k), i-1, ShowKey(keys[i-1]))
 		return false
 	case i == 0 && lo != nil && bytes.Compare(k, lo) < 0:
 		// A branch's first key may sit below the child's first key after
 		// deletes, never above it; the child's keys must not go below it.
-		c.problem("bucket %s: %s: key %s is below its parent's %s", showPath(path), where, showKey(k), showKey(lo))
+		c.problem("bucket %s: %s: key %s is below its parent's %s", ShowPath(path), where, ShowKey(k), ShowKey(lo))
 		return false
 	case hi != nil && bytes.Compare(k, hi) >= 0:
-		c.problem("bucket %s: %s: key %s is not below the next sibling's %s", showPath(path), where, showKey(k), showKey(hi))
+		c.problem("bucket %s: %s: key %s is not below the next sibling's %s", ShowPath(path), where, ShowKey(k), ShowKey(hi))
 		return false
 	}
 	return true
@@ -496,7 +558,7 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 		pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
 		start := e + pos
 		if pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
-			c.problem("bucket %s: %s element %d: key or value out of the page", showPath(path), where, i)
+			c.problem("bucket %s: %s element %d: key or value out of the page", ShowPath(path), where, i)
 			return
 		}
 		k, v := p.data[start:start+ksize], p.data[start+ksize:start+ksize+vsize]
@@ -511,17 +573,17 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 			}
 		case bucketLeafFlag:
 			if len(v) < bucketHdrSize {
-				c.problem("bucket %s: %s: nested bucket %s has a %d-byte header", showPath(path), where, showKey(k), len(v))
+				c.problem("bucket %s: %s: nested bucket %s has a %d-byte header", ShowPath(path), where, ShowKey(k), len(v))
 				continue
 			}
 			s := sub{name: k, root: ne.Uint64(v)}
-			c.seqs[showPath(append(path[:len(path):len(path)], k))] = ne.Uint64(v[8:])
+			c.seqs[ShowPath(append(path[:len(path):len(path)], k))] = ne.Uint64(v[8:])
 			if s.root == 0 {
 				s.inline = v[bucketHdrSize:]
 			}
 			subs = append(subs, s)
 		default:
-			c.problem("bucket %s: %s element %d: flags %#x", showPath(path), where, i, flags)
+			c.problem("bucket %s: %s element %d: flags %#x", ShowPath(path), where, i, flags)
 			return
 		}
 	}
@@ -530,7 +592,8 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 	}
 }
 
-func showPath(path [][]byte) string {
+// ShowPath prints a bucket path as a/b/c.
+func ShowPath(path [][]byte) string {
 	if len(path) == 0 {
 		return "(root)"
 	}
@@ -539,15 +602,15 @@ func showPath(path [][]byte) string {
 		if i > 0 {
 			b.WriteByte('/')
 		}
-		b.WriteString(showKey(p))
+		b.WriteString(ShowKey(p))
 	}
 	return b.String()
 }
 
-// showKey prints a key readably: as text when it is printable, else hex.
-func showKey(k []byte) string {
+// ShowKey prints a key readably: as text when it is printable, else hex.
+func ShowKey(k []byte) string {
 	if len(k) > 40 {
-		return showKey(k[:40]) + "…"
+		return ShowKey(k[:40]) + "…"
 	}
 	for _, c := range k {
 		if c < 0x20 || c > 0x7e {
