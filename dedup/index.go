@@ -36,12 +36,13 @@ type doc struct {
 	cleaned     bool   // feats has been partitioned at least once
 	published   int64  // unix seconds, 0 if unknown
 	fetched     int64
-	urlHash     uint64 // 0 if no URL
-	srcURL      uint64 // hash of Source when it is a URL
-	canonHash   uint64 // hash of a cross-site canonical URL
-	print       uint64 // fingerprint of what dedup reads of the article (0: unknown)
-	cluster     int32  // index into ix.clusters, noCluster when unique
-	original    uint32 // doc index of the original (self when unique)
+	urlHash     uint64   // 0 if no URL
+	srcURL      uint64   // hash of Source when it is a URL
+	canonHash   uint64   // hash of a cross-site canonical URL
+	quoted      []uint32 // features (sorted) that stand inside quotation marks
+	print       uint64   // fingerprint of what dedup reads of the article (0: unknown)
+	cluster     int32    // index into ix.clusters, noCluster when unique
+	original    uint32   // doc index of the original (self when unique)
 	sim         float32
 	// via is 1 + the doc index of the copy this copy was taken from, 0
 	// when none (see vias).
@@ -162,7 +163,9 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 		return []article.Assignment{ix.assignment(old)}
 	}
 	d.site = ix.siteIndex(name)
-	return ix.add(d, ix.sh.features(a.Text, nil), nil, true)
+	fs := ix.sh.features(a.Text, nil)
+	d.quoted = ix.sh.quotedFeatures()
+	return ix.add(d, fs, nil, true)
 }
 
 // fingerprint hashes what dedup reads of an article with the given text,
@@ -215,7 +218,7 @@ func (ix *Index) addPlaced(di uint32) {
 	d := &ix.docs[di]
 	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
 		// An unchanged repeat of an earlier line: the earlier one stands.
-		d.dead, d.feats, d.nClean = true, nil, 0
+		d.dead, d.feats, d.quoted, d.nClean = true, nil, nil, 0
 		ix.lsh.insert(di, nil)
 		return
 	}
@@ -469,7 +472,7 @@ func (ix *Index) remove(di uint32) bool {
 		changed = ix.passageFlips(d.feats, before) || changed
 		ix.wasPassage = before
 	}
-	d.feats, d.nClean = nil, 0 // a dead article is never compared again
+	d.feats, d.quoted, d.nClean = nil, nil, 0 // a dead article is never compared again
 	c := d.cluster
 	if c == noCluster {
 		return changed
@@ -545,9 +548,45 @@ func (ix *Index) cleanSet(di uint32) []uint32 {
 	return d.feats[:d.nClean]
 }
 
-// match is the verification of one pair on cleaned feature sets.
+// match is the verification of one pair on cleaned feature sets: the
+// shared features and the set sizes, and the same without the features
+// that stand inside quotation marks (for the shared ones: in both).
 type match struct {
-	inter, na, nb int
+	inter, na, nb    int
+	interU, naU, nbU int
+}
+
+// matchOf verifies two cleaned feature sets (sorted); qa and qb are the
+// articles' quoted features (sorted, possibly noise among them).
+func matchOf(a, b, qa, qb []uint32) match {
+	m := match{na: len(a), nb: len(b)}
+	i, j, p, q := 0, 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			m.inter++
+			if !(has(qa, &p, a[i]) && has(qb, &q, a[i])) {
+				m.interU++
+			}
+			i++
+			j++
+		}
+	}
+	m.naU, m.nbU = len(a)-intersect(a, qa), len(b)-intersect(b, qb)
+	return m
+}
+
+// has reports whether the sorted set s holds f, for f increasing over
+// successive calls; *at is the caller's position in s.
+func has(s []uint32, at *int, f uint32) bool {
+	for *at < len(s) && s[*at] < f {
+		*at++
+	}
+	return *at < len(s) && s[*at] == f
 }
 
 // containment returns the share of the smaller set found in the larger.
@@ -577,13 +616,24 @@ func (m match) jaccard() float64 {
 
 // verify compares two articles on their cleaned feature sets.
 func (ix *Index) verify(a, b uint32) match {
-	fa, fb := ix.cleanSet(a), ix.cleanSet(b)
-	return match{inter: intersect(fa, fb), na: len(fa), nb: len(fb)}
+	return matchOf(ix.cleanSet(a), ix.cleanSet(b), ix.docs[a].quoted, ix.docs[b].quoted)
 }
 
-// isCopy applies the thresholds to a verified pair.
+// isCopy applies the thresholds to a verified pair. When a third or more
+// of what the two share is quoted, the containment must also hold on the
+// text outside quotations: independent reports of one event share the
+// quotes of a speech or a press conference, not the reporting around
+// them. An article that is (almost) all quotation is judged as a whole.
 func (ix *Index) isCopy(m match) bool {
-	return m.inter >= ix.cfg.MinShared && m.containment() >= ix.cfg.Containment && m.jaccard() >= ix.cfg.Jaccard
+	if m.inter < ix.cfg.MinShared || m.containment() < ix.cfg.Containment || m.jaccard() < ix.cfg.Jaccard {
+		return false
+	}
+	quoted := m.inter - m.interU
+	small := min(m.naU, m.nbU)
+	if 3*quoted < m.inter || small < ix.cfg.MinShared {
+		return true
+	}
+	return float64(m.interU)/float64(small) >= ix.cfg.Containment
 }
 
 // join verifies the LSH candidates of di (whose band keys are keys)

@@ -87,6 +87,7 @@ const lookupCandidateFactor = 4
 func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 	sh := shingler{k: ix.cfg.Shingle, sample: ix.cfg.Sample}
 	fs := sh.features(p.Text, nil)
+	probeQuoted := sh.quotedFeatures()
 	si, known := ix.siteByNm[siteKey(p.Site)]
 	clean := fs[:0:0]
 	for _, f := range fs {
@@ -121,7 +122,7 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 	compare := func(di uint32) Match {
 		var docSet []uint32
 		docSet, scratch = ix.cleanView(di, scratch)
-		m := match{inter: intersect(clean, docSet), na: len(clean), nb: len(docSet)}
+		m := matchOf(clean, docSet, probeQuoted, ix.docs[di].quoted)
 		d := &ix.docs[di]
 		cm := Match{ID: d.id, Cluster: d.id, Role: d.role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
 			ProbeShare: round4(m.inA()), Containment: round4(m.containment()), Jaccard: round4(m.jaccard()), Copy: ix.isCopy(m)}

@@ -22,6 +22,7 @@ type snapDoc struct {
 	ID, Src                    string
 	Site                       uint32
 	Feats                      []uint32
+	Quoted                     []uint32
 	Published, Fetched         int64
 	URLHash, SrcURL, CanonHash uint64
 	Print                      uint64
@@ -109,7 +110,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		SiteClusters: ix.siteClusters}
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
-		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Published: d.published,
+		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quoted, Published: d.published,
 			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
 			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
 			Via: d.via, NoIndex: d.noindex, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
@@ -180,7 +181,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) || int(d.Via) > len(s.Docs) {
 			return nil, fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
 		}
-		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, published: d.Published,
+		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, quoted: d.Quoted, published: d.Published,
 			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
 			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
 			via: d.Via, noindex: d.NoIndex, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}

@@ -424,5 +424,6 @@ func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 	}
 	it.feats = sh.features(text, nil)
 	it.doc, it.siteName = docFrom(&a)
+	it.doc.quoted = sh.quotedFeatures()
 	it.doc.print = fingerprint(&a, text)
 }

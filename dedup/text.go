@@ -143,15 +143,57 @@ var byteClass = func() (t [256]byte) {
 // appendWords appends the xxhash of each normalised word of text, in
 // order, to dst; buf is scratch space for one word.
 func appendWords(dst []uint64, text string, buf []byte) ([]uint64, []byte) {
+	dst, _, buf = appendWordsQuoted(dst, nil, false, text, buf)
+	return dst, buf
+}
+
+// quoteEffect is what a separator rune does to the quotation state.
+func quoteEffect(r rune) (toggle, open, close, reset bool) {
+	switch r {
+	case '"', '“', '«', '»', '＂':
+		return true, false, false, false
+	case '„', '‟', '「', '『':
+		return false, true, false, false
+	case '”', '」', '』':
+		return false, false, true, false
+	case '\n', '\r', '\u2029':
+		return false, false, false, true
+	}
+	return false, false, false, false
+}
+
+// applyQuote updates the quotation state q for separator r.
+func applyQuote(q bool, r rune) bool {
+	toggle, open, close, reset := quoteEffect(r)
+	switch {
+	case toggle:
+		return !q
+	case open:
+		return true
+	case close, reset:
+		return false
+	}
+	return q
+}
+
+// appendWordsQuoted is appendWords that, when track is set, also appends
+// to quoted, per word, whether it stands inside quotation marks. A
+// quotation ends at its closing mark or at the end of the paragraph (a
+// quotation running over several paragraphs opens each of them again).
+func appendWordsQuoted(dst []uint64, quoted []bool, track bool, text string, buf []byte) ([]uint64, []bool, []byte) {
 	if needsNFKC(text) {
 		text = norm.NFKC.String(text)
 	}
 	buf = buf[:0]
+	q := false
 	i := 0
 	for i < len(text) {
 		// A word that is a plain run of lower-case letters and digits
 		// (most of them) is hashed in place.
 		for i < len(text) && byteClass[text[i]] == clsSep {
+			if track && (text[i] == '"' || text[i] == '\n' || text[i] == '\r') {
+				q = applyQuote(q, rune(text[i]))
+			}
 			i++
 		}
 		start := i
@@ -161,6 +203,9 @@ func appendWords(dst []uint64, text string, buf []byte) ([]uint64, []byte) {
 		if i == len(text) || byteClass[text[i]] == clsSep {
 			if i > start {
 				dst = append(dst, xxhash.Sum64String(text[start:i]))
+				if track {
+					quoted = append(quoted, q)
+				}
 			}
 			continue
 		}
@@ -191,18 +236,23 @@ func appendWords(dst []uint64, text string, buf []byte) ([]uint64, []byte) {
 		}
 		if len(buf) > 0 {
 			dst = append(dst, xxhash.Sum64(buf))
+			if track {
+				quoted = append(quoted, q)
+			}
 		}
 		if i < len(text) {
 			// Step over the separator that ended the word.
-			if text[i] < utf8.RuneSelf {
-				i++
-			} else {
-				_, n := utf8.DecodeRuneInString(text[i:])
-				i += n
+			r, n := rune(text[i]), 1
+			if text[i] >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(text[i:])
 			}
+			if track {
+				q = applyQuote(q, r)
+			}
+			i += n
 		}
 	}
-	return dst, buf[:0]
+	return dst, quoted, buf[:0]
 }
 
 // mix64 is the splitmix64 finaliser: it spreads the bits of x.
@@ -222,6 +272,8 @@ type shingler struct {
 	buf       []byte
 	acc       []uint32
 	hs        []uint64 // the word hashes of the text being shingled
+	qs        []bool   // whether each word stands inside quotation marks
+	quoted    []uint32 // the features of the last text found inside quotations
 }
 
 // Shingles returns the sorted, distinct 32-bit hashes of the k-word
@@ -231,6 +283,16 @@ type shingler struct {
 func Shingles(text string, k, sample int) []uint32 {
 	s := &shingler{k: k, sample: sample}
 	return s.features(text, nil)
+}
+
+// quotedFeatures returns the features of the last text features read that
+// lie wholly inside quotation marks (somewhere in it), sorted, in a new
+// slice of exactly that size; nil when there are none.
+func (s *shingler) quotedFeatures() []uint32 {
+	if len(s.quoted) == 0 {
+		return nil
+	}
+	return slices.Clone(s.quoted)
 }
 
 // features appends the feature set of text (sorted, without duplicates)
@@ -248,22 +310,40 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 		sample = 1
 	}
 	acc := s.acc[:0]
-	emit := func(h uint64) {
+	quoted := s.quoted[:0]
+	emit := func(h uint64, inQuote bool) {
 		h = mix64(h)
 		if h%sample == 0 {
 			acc = append(acc, uint32(h>>32))
+			if inQuote {
+				quoted = append(quoted, uint32(h>>32))
+			}
 		}
 	}
-	s.hs, s.buf = appendWords(s.hs[:0], text, s.buf)
-	ws := s.hs
+	s.hs, s.qs, s.buf = appendWordsQuoted(s.hs[:0], s.qs[:0], true, text, s.buf)
+	ws, qs := s.hs, s.qs
 	n := len(ws)
+	inQuote := 0 // quoted words in the window
+	for i := range min(k, n) {
+		if qs[i] {
+			inQuote++
+		}
+	}
 	for e := k; e <= n; e++ {
+		if e > k {
+			if qs[e-1] {
+				inQuote++
+			}
+			if qs[e-k-1] {
+				inQuote--
+			}
+		}
 		var h uint64
 		for _, w := range ws[e-k : e] {
 			h = (h<<23 | h>>41) ^ w
 			h *= 0x9e3779b97f4a7c15
 		}
-		emit(h)
+		emit(h, inQuote == k)
 	}
 	if n > 0 && n < k {
 		var h uint64
@@ -271,11 +351,13 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 			h = (h<<23 | h>>41) ^ w
 			h *= 0x9e3779b97f4a7c15
 		}
-		emit(h ^ uint64(n))
+		emit(h^uint64(n), inQuote == n)
 	}
 	slices.Sort(acc)
 	acc = slices.Compact(acc)
 	s.acc = acc
+	slices.Sort(quoted)
+	s.quoted = slices.Compact(quoted)
 	// The set is kept for the life of the index: store it without slack.
 	if dst == nil {
 		dst = make([]uint32, 0, len(acc))

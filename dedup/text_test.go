@@ -70,3 +70,47 @@ func FuzzShingles(f *testing.F) {
 		}
 	})
 }
+
+func TestQuotedWords(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want string // one letter per word: q quoted, - not
+	}{
+		{"straight quotes", `He said "we will stay" today`, "--qqq-"},
+		{"curly quotes", "He said “we will stay” today", "--qqq-"},
+		{"guillemets", "Il a dit « nous restons » hier", "---qq-"},
+		{"German low-high quotes", "Er sagte „wir bleiben“ heute", "--qq-"},
+		{"a quotation ends with its paragraph", "\"first part\n\nnot quoted here", "qq---"},
+		{"a quotation over two paragraphs opens each", "\"one two\n\n\"three four\" five", "qqqq-"},
+		{"apostrophes are not quotes", "it's Anna's view", "---"},
+		{"a word in non-Latin script", "قال «نحن باقون» اليوم", "-qq-"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, qs, _ := appendWordsQuoted(nil, nil, true, tc.text, nil)
+			var got []byte
+			for _, q := range qs {
+				if q {
+					got = append(got, 'q')
+				} else {
+					got = append(got, '-')
+				}
+			}
+			if string(got) != tc.want {
+				t.Errorf("quoted words of %q: %s, want %s", tc.text, got, tc.want)
+			}
+		})
+	}
+	// The shingler reports the features whose words are all quoted.
+	s := shingler{k: 2, sample: 1}
+	fs := s.features(`Officials said "the bridge stays shut" on Monday`, nil)
+	q := s.quotedFeatures()
+	if want := Shingles("the bridge stays shut", 2, 1); len(fs) != 7 || !slices.Equal(q, want) {
+		t.Errorf("%d features, quoted %v; want 7 features, quoted those of the quotation %v", len(fs), q, want)
+	}
+	s.features("no quotation here at all", nil)
+	if q := s.quotedFeatures(); q != nil {
+		t.Errorf("text without quotations: quoted %v, want nil", q)
+	}
+}

@@ -170,28 +170,88 @@ func Pairs(ps []CounterPair) []dedup.Pair {
 // non-derived pair its own cluster. Articles carry the body as text, the
 // headline as title, the agency or newspaper as site and the corpus date
 // (a day) as published.
+//
+// The corpus repeats documents: the same agency story is the source of
+// several pairs, under different file names, and some newspapers printed
+// the agency text unchanged. A text repeated by the same outlet is read
+// once (one document, in every pair it belongs to); identical texts of
+// different outlets are a verbatim copy, so they share a true cluster.
+// Without this, finding a repeated story would count as a false merge.
 func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 	ps, err := ReadCounter(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
 	set := &Set{Name: "counter", Skipped: map[string]int{}}
+	byKey := map[string]*article.Article{} // outlet + text -> its one document
+	root := map[string]string{}            // union-find over article ids
+	find := func(id string) string {
+		for root[id] != id {
+			root[id] = root[root[id]]
+			id = root[id]
+		}
+		return id
+	}
+	union := func(a, b string) {
+		if ra, rb := find(a), find(b); ra != rb {
+			root[rb] = ra
+		}
+	}
+	doc := func(d CounterDoc, outlet string, day time.Time) *article.Article {
+		outlet = strings.ToLower(outlet)
+		key := outlet + "\x00" + strings.Join(strings.Fields(d.Body), " ")
+		if a, ok := byKey[key]; ok {
+			set.Skipped["repeated document (read once)"]++
+			return a
+		}
+		a := &article.Article{ID: neutralID("counter", d.File), Site: outlet, Title: d.Headline, Text: d.Body, Published: day}
+		byKey[key] = a
+		root[a.ID] = a.ID
+		set.Articles = append(set.Articles, a)
+		return a
+	}
+	agency := map[string]bool{}
 	for _, p := range ps {
 		if p.Label != "WD" && p.Label != "ND" {
 			set.Skipped["partially derived (PD) pair"]++
 			continue
 		}
-		src := &article.Article{ID: neutralID("counter", p.Source.File), Site: strings.ToLower(p.SourceAgency),
-			Title: p.Source.Headline, Text: p.Source.Body, Published: p.SourceDate}
-		der := &article.Article{ID: neutralID("counter", p.Derived.File), Site: strings.ToLower(p.DerivedNewspaper),
-			Title: p.Derived.Headline, Text: p.Derived.Body, Published: p.DerivedDate}
+		src := doc(p.Source, p.SourceAgency, p.SourceDate)
+		der := doc(p.Derived, p.DerivedNewspaper, p.DerivedDate)
+		agency[src.ID] = true
 		if p.Label == "WD" {
-			src.TruthCluster, der.TruthCluster, src.TruthOriginal = src.ID, src.ID, true
+			union(src.ID, der.ID)
 		} else {
 			set.Apart = append(set.Apart, []string{src.ID, der.ID})
 		}
-		set.Articles = append(set.Articles, src, der)
 	}
+	byText := map[string]string{}
+	for _, a := range set.Articles {
+		t := strings.Join(strings.Fields(a.Text), " ")
+		if first, ok := byText[t]; ok {
+			union(first, a.ID)
+		} else {
+			byText[t] = a.ID
+		}
+	}
+	size := map[string]int{}
+	for _, a := range set.Articles {
+		size[find(a.ID)]++
+	}
+	for _, a := range set.Articles {
+		if r := find(a.ID); size[r] > 1 {
+			a.TruthCluster, a.TruthOriginal = r, agency[a.ID]
+		}
+	}
+	// A non-derived pair whose texts are one story after all (through a
+	// repeated text) is not a pair that must stay apart.
+	apart := set.Apart[:0]
+	for _, g := range set.Apart {
+		if find(g[0]) != find(g[1]) {
+			apart = append(apart, g)
+		}
+	}
+	set.Apart = apart
 	return set, nil
 }
 
