@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 
@@ -14,18 +15,41 @@ import (
 	"github.com/syndex/syndex/extract"
 )
 
-// defaultConfigFile is checked by `syndex config check` when neither an
-// argument nor --config names a file.
+// defaultConfigFile is the configuration every command reads when neither
+// --config nor $SYNDEX_CONFIG names one and it exists in the working
+// directory.
 const defaultConfigFile = "syndex.yaml"
+
+// configEnv names a configuration file when --config is not given.
+const configEnv = "SYNDEX_CONFIG"
+
+// configPath is the one discovery rule of every command: --config FILE,
+// else $SYNDEX_CONFIG, else ./syndex.yaml when it exists, else none (the
+// built-in defaults). named reports whether the user named the file
+// (flag or environment), so that a missing named file is an error while a
+// missing ./syndex.yaml is not.
+func configPath(cmd *cobra.Command) (path string, named bool) {
+	if p, _ := cmd.Flags().GetString("config"); p != "" {
+		return p, true
+	}
+	if p := os.Getenv(configEnv); p != "" {
+		return p, true
+	}
+	if _, err := os.Stat(defaultConfigFile); err == nil {
+		return defaultConfigFile, false
+	}
+	return "", false
+}
 
 var configCheckCmd = &cobra.Command{
 	Use:   "check [FILE]",
 	Short: "Validate a config file; every problem is listed with file, line and field",
-	Long: "Validate a config file (default: --config, else ./syndex.yaml). Exit 0 when it is valid,\n" +
-		"2 with one line per problem (file:line: field: problem) when it is not.",
+	Long: "Validate a config file (default: --config, else $SYNDEX_CONFIG, else ./syndex.yaml, the file\n" +
+		"every command reads). Exit 0 when it is valid, 2 with one line per problem\n" +
+		"(file:line: field: problem) when it is not.",
 	Args: cobra.MaximumNArgs(1),
 	RunE: func(cmd *cobra.Command, args []string) error {
-		path, _ := cmd.Flags().GetString("config")
+		path, _ := configPath(cmd)
 		if len(args) == 1 {
 			path = args[0]
 		}
@@ -61,12 +85,47 @@ func init() {
 	configCmd.AddCommand(configCheckCmd, configExampleCmd)
 }
 
-// loadConfig returns the --config file's configuration, or the defaults when
-// no file is given. A bad or missing file is a usage error (exit 2).
+// withoutConfig lists the commands that read no configuration: they work
+// the same anywhere, whatever ./syndex.yaml says (the demo builds its own
+// archive; config check reads the file it is given).
+var withoutConfig = map[string]bool{
+	"syndex demo": true, "syndex version": true, "syndex config": true, "syndex eval": true,
+	"syndex help": true, "syndex completion": true, "syndex man": true, "syndex dedup": true,
+}
+
+// resolveConfig applies the discovered configuration's archive directory
+// to every command that reads configuration (flags and $SYNDEX_DATA still
+// win), and stops a command whose configuration is broken before it
+// starts. It runs before every command.
+func resolveConfig(cmd *cobra.Command) error {
+	for c := cmd; c != nil; c = c.Parent() {
+		if withoutConfig[c.CommandPath()] {
+			return nil
+		}
+	}
+	if cmd.Flags().Lookup("data") == nil {
+		return nil
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	if c.Data != "" && !cmd.Flags().Changed("data") && os.Getenv("SYNDEX_DATA") == "" {
+		return cmd.Flags().Set("data", c.Data)
+	}
+	return nil
+}
+
+// loadConfig returns the configuration configPath finds, or the defaults
+// when there is none. A bad file, or a missing one the user named, is a
+// usage error (exit 2).
 func loadConfig(cmd *cobra.Command) (*config.Config, error) {
-	path, _ := cmd.Flags().GetString("config")
+	path, named := configPath(cmd)
 	if path == "" {
 		return config.Default(), nil
+	}
+	if !named {
+		slog.Info("using the configuration in the working directory", "file", path)
 	}
 	if _, err := os.Stat(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, asUsage(fmt.Errorf("config file %s: %w", path, err))

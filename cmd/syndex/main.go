@@ -42,7 +42,10 @@ var rootCmd = &cobra.Command{
 	SilenceUsage:  true,
 	SilenceErrors: true,
 	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-		return setupLogging(cmd)
+		if err := setupLogging(cmd); err != nil {
+			return err
+		}
+		return resolveConfig(cmd)
 	},
 }
 

@@ -167,3 +167,87 @@ func TestReadersDuringCrawl(t *testing.T) {
 		t.Errorf("crawl did not say where it serves:\n%s", cr.stderr)
 	}
 }
+
+// syndexEnv is syndex with extra environment variables.
+func syndexEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(syndexBin(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "SYNDEX_DATA=", "SYNDEX_CONFIG="), env...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run syndex %v: %v", args, err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+// TestConfigDiscovery: every command that reads configuration finds it
+// the same way: --config, else $SYNDEX_CONFIG, else ./syndex.yaml.
+func TestConfigDiscovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	work := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(work, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("syndex.yaml", "crawl:\n  delay: soon\n")
+	for _, args := range [][]string{
+		{"crawl", "--seed", "http://x.example/"},
+		{"run"},
+		{"search", "x"},
+		{"report"},
+		{"export"},
+		{"serve", "--addr", "127.0.0.1:0"},
+		{"import", "--in", "-"},
+		{"reindex"},
+		{"extract", "-"},
+		{"config", "check"},
+	} {
+		r := syndexEnv(t, work, nil, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "syndex.yaml:2: crawl.delay") {
+			t.Errorf("%s in a directory with a broken ./syndex.yaml: exit %d, stderr %q; want exit 2 naming syndex.yaml:2", args[0], r.code, r.stderr)
+		}
+	}
+	if r := syndexEnv(t, work, nil, "version"); r.code != 0 {
+		t.Errorf("version reads the configuration: exit %d %s", r.code, r.stderr)
+	}
+
+	// A good ./syndex.yaml names the archive every command uses.
+	write("syndex.yaml", "data: ./from-config\n")
+	in := write("in.jsonl", `{"id":"a","url":"https://one.example/a","text":"The harbour ferry resumed its crossings on Monday after a week of storms kept the boats in port."}`+"\n")
+	if r := syndexEnv(t, work, nil, "import", "--in", in); r.code != 0 {
+		t.Fatalf("import: exit %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(work, "from-config", "syndex.db")); err != nil {
+		t.Fatalf("import did not write the archive ./syndex.yaml names: %v", err)
+	}
+	for _, args := range [][]string{{"export"}, {"search", "ferry"}, {"report", "--format", "json"}} {
+		if r := syndexEnv(t, work, nil, args...); r.code != 0 || !strings.Contains(r.stdout, "one.example") {
+			t.Errorf("%s does not read ./from-config: exit %d, stdout %q, stderr %q", args[0], r.code, r.stdout, r.stderr)
+		}
+	}
+	// $SYNDEX_CONFIG wins over ./syndex.yaml, --config over both, --data over the file.
+	other := write("other.yaml", "data: ./elsewhere\n")
+	if r := syndexEnv(t, work, []string{"SYNDEX_CONFIG=" + other}, "export"); r.code != 1 || !strings.Contains(r.stderr, "elsewhere") {
+		t.Errorf("$SYNDEX_CONFIG not honoured: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := syndexEnv(t, work, []string{"SYNDEX_CONFIG=" + other}, "export", "--config", filepath.Join(work, "syndex.yaml")); r.code != 0 {
+		t.Errorf("--config not winning over $SYNDEX_CONFIG: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := syndexEnv(t, work, nil, "export", "--data", filepath.Join(work, "none")); r.code != 1 || !strings.Contains(r.stderr, "none") {
+		t.Errorf("--data not winning over the file: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := syndexEnv(t, work, []string{"SYNDEX_CONFIG=" + filepath.Join(work, "missing.yaml")}, "export"); r.code != 2 || !strings.Contains(r.stderr, "missing.yaml") {
+		t.Errorf("a missing $SYNDEX_CONFIG file: exit %d, stderr %q; want exit 2 naming it", r.code, r.stderr)
+	}
+}

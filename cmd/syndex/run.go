@@ -50,9 +50,9 @@ so that search, report, export and serve on the same archive go through it.`,
 }
 
 func runScheduled(cmd *cobra.Command, args []string) error {
-	path, _ := cmd.Flags().GetString("config")
+	path, _ := configPath(cmd)
 	if path == "" {
-		return usagef("run: --config FILE is required (see `syndex config example`)")
+		return usagef("run: no configuration: give --config FILE, set $%s or put %s in the working directory (see `syndex config example`)", configEnv, defaultConfigFile)
 	}
 	c, opt, err := configArchive(cmd)
 	if err != nil {

@@ -367,7 +367,7 @@ func TestRunConfigErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no --config", nil, "--config FILE is required"},
+		{"no --config", nil, "no configuration: give --config FILE"},
 		{"missing file", []string{"--config", filepath.Join(work, "nope.yaml")}, "nope.yaml"},
 		{"no sources", []string{"--config", write("empty.yaml", "crawl:\n  delay: 1s\n")}, "has no sources"},
 		{"bad cron", []string{"--config", write("cron.yaml", "sources:\n  - name: a\n    seeds: [http://x.example/]\n    schedule: \"61 * * * *\"\n")}, "cron.yaml:4: sources[0].schedule: invalid cron expression"},
