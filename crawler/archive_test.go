@@ -193,7 +193,10 @@ func TestArchiveAndRecrawl(t *testing.T) {
 	}
 }
 
-// TestSSRFGuard refuses loopback targets unless AllowPrivate is set.
+// TestSSRFGuard refuses loopback targets unless AllowPrivate is set: a
+// refused seed fails the run at once, naming the seed and the address,
+// and a refused dial is recognisable as such (the host is given up, not
+// retried).
 func TestSSRFGuard(t *testing.T) {
 	h := newFarmHost(t, "127.0.0.8")
 	h.setRobots("User-agent: *\nDisallow:\n")
@@ -205,28 +208,74 @@ func TestSSRFGuard(t *testing.T) {
 		}
 		var pages pageLog
 		c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: allow,
-			Logger: quietLogger(), DisableSitemaps: true, RobotsRetry: 10 * time.Millisecond, RobotsRetries: 1, WARCDir: "-"}, st, pages.handler)
+			Logger: quietLogger(), DisableSitemaps: true, WARCDir: "-"}, st, pages.handler)
 		if err != nil {
 			t.Fatal(err)
 		}
 		before := len(h.hitList())
+		start := time.Now()
 		s, err := c.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
 		got := len(h.hitList()) - before
-		if !allow && (got != 0 || s.Pages != 0) {
-			t.Errorf("AllowPrivate=false: %d requests reached the server, %d pages", got, s.Pages)
-		}
 		if !allow {
-			logs, _ := FetchLog(st.DB())
-			if len(logs) == 0 || !strings.Contains(logs[0].Error, "address not public") {
-				t.Errorf("refusal not recorded: %+v", logs)
+			var rs *RefusedSeedError
+			if !errors.As(err, &rs) || !errors.Is(err, ErrForbiddenAddress) || rs.Kind != "loopback" || rs.URL != h.base+"/" {
+				t.Errorf("AllowPrivate=false: Run error %v, want a refused seed naming the loopback address", err)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("refused seed took %v to fail", d)
+			}
+			if got != 0 || s.Pages != 0 {
+				t.Errorf("AllowPrivate=false: %d requests reached the server, %d pages", got, s.Pages)
+			}
+			// The dial itself refuses too, recognisably.
+			f := &fetch{ctx: context.Background(), url: h.base + "/robots.txt"}
+			if err := c.do(f); !errors.Is(err, ErrForbiddenAddress) || !strings.Contains(err.Error(), "loopback") {
+				t.Errorf("dial to %s: %v, want ErrForbiddenAddress (loopback)", h.ip, err)
 			}
 		}
-		if allow && (got != 2 || s.Pages != 1) {
-			t.Errorf("AllowPrivate=true: %d requests, %d pages", got, s.Pages)
+		if allow && (err != nil || got != 2 || s.Pages != 1) {
+			t.Errorf("AllowPrivate=true: %v, %d requests, %d pages", err, got, s.Pages)
 		}
 		st.Close()
 	}
+}
+
+func TestCheckSeeds(t *testing.T) {
+	tests := []struct {
+		seeds   []string
+		resolve map[string]string
+		allow   bool
+		refused []string // kinds, in order
+	}{
+		{seeds: []string{"http://8.8.8.8/"}},
+		{seeds: []string{"http://127.0.0.1:8080/", "http://8.8.8.8/", "http://[fd00::1]/"}, refused: []string{"loopback", "unique local"}},
+		{seeds: []string{"http://127.0.0.1/"}, allow: true},
+		{seeds: []string{"http://news.test/"}, resolve: map[string]string{"news.test": "192.0.2.7"}, refused: []string{"documentation (TEST-NET-1)"}},
+		{seeds: []string{"http://[2002:a00:1::1]/"}, refused: []string{"private use, embedded 10.0.0.1"}},
+		{seeds: []string{"http://no-such-host.invalid/"}}, // unresolvable: the crawl reports it
+	}
+	for _, tc := range tests {
+		err := CheckSeeds(context.Background(), Config{Seeds: tc.seeds, Resolve: tc.resolve, AllowPrivate: tc.allow, ConnectTimeout: time.Second})
+		var kinds []string
+		for _, e := range unjoin(err) {
+			var rs *RefusedSeedError
+			if errors.As(e, &rs) {
+				kinds = append(kinds, rs.Kind)
+			}
+		}
+		if strings.Join(kinds, "|") != strings.Join(tc.refused, "|") {
+			t.Errorf("CheckSeeds(%v) = %v, want refused %q", tc.seeds, err, tc.refused)
+		}
+	}
+}
+
+// unjoin lists the errors errors.Join combined.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
 }

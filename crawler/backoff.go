@@ -99,6 +99,7 @@ func (c *Crawler) restoreBackoff(h *hostState) {
 	}
 	h.robotsFailsAll = r.RobotsFails
 	if h.next.After(time.Now()) {
+		h.waitWhy = "back-off carried over from the previous run"
 		c.log.Info("host back-off carried over", "host", h.name, "until", h.next, "failures", h.fails)
 	}
 }

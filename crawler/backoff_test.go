@@ -2,7 +2,9 @@ package crawler
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -274,5 +276,94 @@ func TestRobotsUnavailableGivesUp(t *testing.T) {
 	}
 	if n := h.count("/", 0); n != 0 {
 		t.Errorf("page fetched %d times without a robots.txt", n)
+	}
+}
+
+// TestRobotsRetryAfter: a robots.txt answering 503 is asked again after
+// its Retry-After, or, without one, after a back-off that doubles from
+// BackoffBase; never after the fixed RobotsRetry. While the host waits,
+// Stats.Waiting names it, why and until when.
+func TestRobotsRetryAfter(t *testing.T) {
+	tests := []struct {
+		name       string
+		ip         string
+		retryAfter string // on each 503
+		fails      int    // 503s before robots.txt answers
+		gaps       []time.Duration
+		reason     string
+	}{
+		{name: "retry-after", ip: "127.0.0.55", retryAfter: "1", fails: 1, gaps: []time.Duration{time.Second}, reason: "robots.txt HTTP 503, Retry-After 1s"},
+		{name: "exponential", ip: "127.0.0.56", fails: 2, gaps: []time.Duration{300 * time.Millisecond, 600 * time.Millisecond}, reason: "robots.txt HTTP 503, back-off 300ms"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newFarmHost(t, tc.ip)
+			var mu sync.Mutex
+			served := 0
+			h.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				n := served
+				served++
+				mu.Unlock()
+				if n < tc.fails {
+					if tc.retryAfter != "" {
+						w.Header().Set("Retry-After", tc.retryAfter)
+					}
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				io.WriteString(w, "User-agent: *\nDisallow:\n")
+			})
+			h.html("/", articleHTML("home"))
+			st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true,
+				BackoffBase: 300 * time.Millisecond, WARCDir: "-", StatsFile: "-", Logger: quietLogger()}, st, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			waits := make(chan []HostWait, 1)
+			go func() {
+				for range 100 {
+					time.Sleep(20 * time.Millisecond)
+					if w := c.Stats().Waiting; len(w) > 0 {
+						waits <- w
+						return
+					}
+				}
+				waits <- nil
+			}()
+			start := time.Now()
+			s, err := c.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Pages != 1 {
+				t.Fatalf("%d pages, want 1", s.Pages)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("crawl took %v: the robots.txt wait is not the server's", d)
+			}
+			hits := h.hitList()
+			if len(hits) != len(tc.gaps)+2 {
+				t.Fatalf("%d requests, want %d: %+v", len(hits), len(tc.gaps)+2, hits)
+			}
+			for i, want := range tc.gaps {
+				got := hits[i+1].start.Sub(hits[i].end)
+				if got < want-20*time.Millisecond || got > want+700*time.Millisecond {
+					t.Errorf("robots.txt asked again %v after failure %d, want %v", got.Round(time.Millisecond), i+1, want)
+				}
+			}
+			w := <-waits
+			if len(w) != 1 || w[0].Host != strings.TrimPrefix(h.base, "http://") || w[0].Reason != tc.reason ||
+				w[0].Until.Sub(hits[0].end) < tc.gaps[0]-20*time.Millisecond || w[0].Until.Sub(hits[0].end) > tc.gaps[0]+time.Second {
+				t.Errorf("waiting %+v, want %s waiting for %q until ~%v after the first answer", w, h.base, tc.reason, tc.gaps[0])
+			}
+		})
 	}
 }

@@ -79,7 +79,7 @@ type Config struct {
 	ParkFor       time.Duration // how long a parked host rests (default 30m)
 	MaxWait       time.Duration // hosts not ready within this are left for the next run (default 30m)
 	RobotsTTL     time.Duration // robots.txt cache lifetime (default 24h)
-	RobotsRetry   time.Duration // retry after a 5xx/unreachable robots.txt (default 5m)
+	RobotsRetry   time.Duration // longest wait before asking again for a 5xx/429/unreachable robots.txt (default 5m): its Retry-After, else BackoffBase doubled per failure in a row
 	RobotsRetries int           // failed robots.txt fetches before a host sits out this run (default 3); × MaxRetries in a row, across runs, gives up its queue
 
 	// Recrawl makes this pass fetch again (with conditional GET) every

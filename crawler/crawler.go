@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +74,10 @@ type hostState struct {
 	lastRTT      time.Duration
 	pages        int    // page requests dispatched this run
 	dropped      string // why the host sits out the rest of this run
+	// waitWhy says why the host waits beyond its politeness gap (a
+	// Retry-After, a back-off, robots.txt unavailable), for the status
+	// line; "" when it does not.
+	waitWhy string
 }
 
 // New prepares a crawler over the archive st; h receives the HTML pages.
@@ -205,6 +210,9 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	c.mu.Lock()
 	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
 	c.mu.Unlock()
+	if err := CheckSeeds(ctx, c.s.Config); err != nil {
+		return c.Stats(), err
+	}
 	pending, spilled, queued, err := c.loadPass()
 	if err != nil {
 		return c.Stats(), err
@@ -562,6 +570,12 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		}
 		target = next.String()
 	}
+	if errors.Is(err, ErrForbiddenAddress) {
+		// Asking again cannot help: the host's queue is given up at once.
+		c.log.Warn("host refused", "host", h.name, "error", err)
+		c.abandonHost(h, "address refused: "+err.Error())
+		return
+	}
 	status := f.status
 	switch {
 	case err != nil || f.err != nil:
@@ -573,17 +587,21 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
 	if r.disallowAll {
-		// A 429/503 may say when to come back; never sooner than
-		// RobotsRetry. Recorded first: a restart must not ask earlier.
-		retry := c.s.RobotsRetry
-		if f.respHead != nil {
-			retry = max(retry, retryAfter(f.respHead.Get("Retry-After")))
-		}
+		// A 429/503 may say when to come back (Retry-After); otherwise
+		// the wait doubles from BackoffBase with each failure in a row,
+		// up to RobotsRetry. Recorded first: a restart must not ask
+		// earlier.
 		c.mu.Lock()
 		hostFails := h.fails
 		h.robotsFailsAll++
 		failsAll := h.robotsFailsAll
 		c.mu.Unlock()
+		var ra time.Duration
+		if f.respHead != nil {
+			ra = retryAfter(f.respHead.Get("Retry-After"))
+		}
+		retry := c.robotsWait(ra, failsAll)
+		c.setWait(h, "robots.txt "+failure(f.status, errors.Join(err, f.err))+", "+waitKind(ra, retry))
 		c.recordBackoff(h, time.Now(), retry, hostFails, false)
 		rec.Outcome = "robots-unavailable"
 		if _, cerr := c.commit(&txn{log: rec, host: h.name, hostAt: time.Now()}); cerr != nil {
@@ -595,7 +613,8 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 		c.mu.Unlock()
 		c.setRobots(h, r, time.Now().Add(retry))
 		d.wait = retry
-		c.log.Warn("robots.txt unavailable: host disallowed", "host", h.name, "status", f.status, "error", errString(err), "attempt", fails)
+		c.log.Warn("robots.txt unavailable: host waits", "host", h.name, "status", f.status, "error", errString(err), "attempt", fails,
+			"retry_after", ra, "wait", retry, "until", time.Now().Add(retry).Format(time.TimeOnly))
 		if failsAll >= c.s.RobotsRetries*c.s.MaxRetries {
 			// Never retry forever: the host's queue is given up so the
 			// pass can end; the next pass asks again.
@@ -612,6 +631,9 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	c.mu.Lock()
 	hadFails, hostFails := h.robotsFailsAll > 0, h.fails
 	h.robotsFailsAll = 0
+	if hostFails == 0 {
+		h.waitWhy = ""
+	}
 	c.mu.Unlock()
 	if hadFails {
 		c.recordBackoff(h, time.Now(), 0, hostFails, false)
@@ -716,6 +738,8 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 	switch {
 	case f.truncated == "time" || f.truncated == "disconnect":
 		c.fail(t, rec, err, "failed", &d)
+	case errors.Is(err, ErrForbiddenAddress):
+		c.fail(t, rec, err, "address-refused", &d)
 	case status == 0:
 		c.retry(h, e, t, rec, err, 0, &d)
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
@@ -756,6 +780,7 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 func (c *Crawler) resetFails(h *hostState) {
 	c.mu.Lock()
 	h.fails = 0
+	h.waitWhy = ""
 	saved := h.backoffSaved
 	h.backoffSaved = false
 	c.mu.Unlock()
@@ -800,10 +825,13 @@ func (c *Crawler) retry(h *hostState, e *entry, t *txn, rec *LogRecord, err erro
 		}
 	}
 	parked := fails >= c.s.ParkAfter
+	why := failure(rec.Status, err) + ", " + waitKind(after, wait)
 	if parked {
 		wait = max(wait, c.s.ParkFor)
+		why = fmt.Sprintf("parked after %d failures in a row (last: %s)", fails, failure(rec.Status, err))
 		c.log.Warn("host parked", "host", h.name, "failures", fails, "for", wait)
 	}
+	c.setWait(h, why)
 	d.wait = wait
 	c.recordBackoff(h, t.hostAt, wait, fails, parked)
 	e.Tries++
@@ -819,6 +847,52 @@ func (c *Crawler) retry(h *hostState, e *entry, t *txn, rec *LogRecord, err erro
 		c.log.Error("requeue", "url", e.URL, "error", cerr)
 	}
 	d.requeue = e
+}
+
+// robotsWait is how long a host waits after its robots.txt failed for
+// the fails-th time in a row: the server's Retry-After when it gave one,
+// else BackoffBase doubled per earlier failure, at most RobotsRetry.
+func (c *Crawler) robotsWait(retryAfter time.Duration, fails int) time.Duration {
+	if retryAfter > 0 {
+		return retryAfter
+	}
+	wait := c.s.BackoffBase << min(max(fails-1, 0), 20)
+	if wait > c.s.RobotsRetry || wait <= 0 {
+		wait = c.s.RobotsRetry
+	}
+	return wait
+}
+
+// setWait records why h waits, for Stats.Waiting.
+func (c *Crawler) setWait(h *hostState, why string) {
+	c.mu.Lock()
+	h.waitWhy = why
+	c.mu.Unlock()
+}
+
+// failure names what went wrong with a request, briefly: "HTTP 503", or
+// "unreachable" with the cause.
+func failure(status int, err error) string {
+	if status != 0 {
+		return "HTTP " + strconv.Itoa(status)
+	}
+	if err == nil {
+		return "no response"
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		msg = msg[i+2:] // the innermost cause ("connection refused")
+	}
+	return "unreachable (" + msg + ")"
+}
+
+// waitKind says what a wait comes from: the server's Retry-After or our
+// back-off.
+func waitKind(retryAfter, wait time.Duration) string {
+	if retryAfter > 0 {
+		return "Retry-After " + retryAfter.String()
+	}
+	return "back-off " + wait.Round(time.Millisecond).String()
 }
 
 // maxRetryAfter bounds a Retry-After: a server asking for more than a day
@@ -1047,6 +1121,17 @@ type Stats struct {
 	HostsActive   int              `json:"hosts_active"`
 	HostsDropped  int              `json:"hosts_dropped"`
 	PagesPerSec   float64          `json:"pages_per_second"`
+	// Waiting lists the hosts with work queued that wait beyond their
+	// politeness gap (Retry-After, back-off, robots.txt unavailable),
+	// soonest first.
+	Waiting []HostWait `json:"waiting,omitempty"`
+}
+
+// HostWait is one host waiting before its next request.
+type HostWait struct {
+	Host   string    `json:"host"`
+	Reason string    `json:"reason"` // "robots.txt HTTP 503, Retry-After 2s"
+	Until  time.Time `json:"until"`
 }
 
 // Stats returns a live snapshot; safe to call from any goroutine.
@@ -1061,6 +1146,7 @@ func (c *Crawler) Stats() Stats {
 	s.Pass = c.pass
 	s.Hosts = len(c.hosts)
 	s.Queue = c.queued
+	now := time.Now()
 	for _, h := range c.order {
 		if h.busy {
 			s.HostsActive++
@@ -1068,7 +1154,17 @@ func (c *Crawler) Stats() Stats {
 		if h.dropped != "" {
 			s.HostsDropped++
 		}
+		if h.waitWhy != "" && !h.busy && h.dropped == "" && (len(h.queue) > 0 || h.spill) {
+			until := h.next
+			if h.robots != nil && h.robots.disallowAll && h.robotsUntil.After(until) {
+				until = h.robotsUntil
+			}
+			if until.After(now) {
+				s.Waiting = append(s.Waiting, HostWait{Host: h.name, Reason: h.waitWhy, Until: until})
+			}
+		}
 	}
+	slices.SortFunc(s.Waiting, func(a, b HostWait) int { return a.Until.Compare(b.Until) })
 	if !c.started.IsZero() {
 		s.ElapsedSec = time.Since(c.started).Seconds()
 		if s.ElapsedSec > 0 {

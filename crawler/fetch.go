@@ -36,16 +36,6 @@ var ErrForbiddenAddress = errors.New("address not public")
 // Config.MaxDecodedSize (a decompression bomb).
 var ErrDecodedTooLarge = errors.New("decoded body exceeds limit")
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
-// publicIP reports whether ip may be fetched without AllowPrivate.
-func publicIP(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() &&
-		!ip.IsLinkLocalMulticast() && !ip.IsInterfaceLocalMulticast() && !ip.IsMulticast() &&
-		!ip.IsUnspecified() && !cgnat.Contains(ip) && ip != netip.MustParseAddr("255.255.255.255")
-}
-
 // dialControl refuses non-public addresses after DNS resolution.
 func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawConn) error {
 	return func(network, address string, _ syscall.RawConn) error {
@@ -56,8 +46,8 @@ func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawC
 		if err != nil {
 			return fmt.Errorf("dial %s: %w", address, err)
 		}
-		if !publicIP(ap.Addr()) {
-			return fmt.Errorf("dial %s: %w (use --allow-private to permit it)", address, ErrForbiddenAddress)
+		if kind := addrKind(ap.Addr()); kind != "" {
+			return fmt.Errorf("dial %s: %w (%s; use --allow-private to permit it)", address, ErrForbiddenAddress, kind)
 		}
 		return nil
 	}

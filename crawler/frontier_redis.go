@@ -505,6 +505,10 @@ type sharedRobots struct {
 	Body    []byte    `json:"b,omitempty"`
 	Fetched time.Time `json:"t"`
 	Fails   int       `json:"f,omitempty"` // consecutive unavailable fetches
+	// Wait is how long after Fetched an unavailable robots.txt is asked
+	// again (Retry-After or back-off); 0 in records written before it
+	// existed, which wait RobotsRetry.
+	Wait time.Duration `json:"w,omitempty"`
 }
 
 // limits are the crawl settings every claim and release applies; all

@@ -279,7 +279,7 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 	switch {
 	case r == nil,
 		r.Status > 0 && r.Status < 500 && r.Status != 429 && now.Sub(r.Fetched) >= c.s.RobotsTTL,
-		newRobots(r.Status, nil, "", r.Fetched).disallowAll && now.Sub(r.Fetched) >= c.s.RobotsRetry:
+		newRobots(r.Status, nil, "", r.Fetched).disallowAll && now.Sub(r.Fetched) >= c.sharedRobotsWait(r):
 		// No usable robots.txt: fetching it is this lease's request, and
 		// the entry waits at the front of the queue for the next one.
 		gap, adds := c.sharedRobots(ctx, fr, h, r)
@@ -309,7 +309,7 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 		if r.Fails < c.s.RobotsRetries {
 			// Unavailable: wait for the retry with the entry queued.
 			c.unbudget(e)
-			return stepResult{gap: max(c.s.RobotsRetry-now.Sub(r.Fetched), 0), requeue: e, outcome: -1}
+			return stepResult{gap: max(c.sharedRobotsWait(r)-now.Sub(r.Fetched), 0), requeue: e, outcome: -1}
 		}
 	}
 	rec := &LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String()}
@@ -444,6 +444,15 @@ func (c *Crawler) sharedStep(ctx context.Context, fr *SharedFrontier, cl *claim)
 	return stepResult{gap: gap, requeue: requeue, adds: t.add, cond: t.cond, outcome: outcome}
 }
 
+// sharedRobotsWait is how long after its fetch an unavailable robots.txt
+// waits before it is asked again.
+func (c *Crawler) sharedRobotsWait(r *sharedRobots) time.Duration {
+	if r.Wait > 0 {
+		return r.Wait
+	}
+	return c.s.RobotsRetry
+}
+
 // sharedRobots fetches h's robots.txt (following up to five redirects, as
 // RFC 9309 asks), caches the outcome in Redis and returns the gap to keep
 // and the sitemaps it lists.
@@ -493,7 +502,13 @@ func (c *Crawler) sharedRobots(ctx context.Context, fr *SharedFrontier, h *hostS
 		if prev != nil && prev.Fails > 0 {
 			sr.Fails = prev.Fails + 1
 		}
-		c.log.Warn("robots.txt unavailable: host disallowed", "host", h.name, "status", f.status, "error", errString(err), "attempt", sr.Fails)
+		var ra time.Duration
+		if f.respHead != nil {
+			ra = retryAfter(f.respHead.Get("Retry-After"))
+		}
+		sr.Wait = c.robotsWait(ra, sr.Fails)
+		c.log.Warn("robots.txt unavailable: host waits", "host", h.name, "status", f.status, "error", errString(err), "attempt", sr.Fails,
+			"retry_after", ra, "wait", sr.Wait, "until", sr.Fetched.Add(sr.Wait).Format(time.TimeOnly))
 	}
 	c.logLocal(rec)
 	if perr := fr.putRobots(context.WithoutCancel(ctx), h.name, sr); perr != nil {
@@ -506,7 +521,7 @@ func (c *Crawler) sharedRobots(ctx context.Context, fr *SharedFrontier, h *hostS
 	}
 	gap := c.gap(h)
 	if r.disallowAll {
-		return max(gap, c.s.RobotsRetry), nil
+		return max(gap, sr.Wait), nil
 	}
 	var adds []*entry
 	if !c.s.DisableSitemaps {

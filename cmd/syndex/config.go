@@ -176,8 +176,12 @@ func fileExtractOptions(c *config.Config) (extract.Options, error) {
 // feeds and sitemaps, not robots.txt Sitemap: lines, /sitemap.xml or
 // <link rel=alternate>.
 func fileCrawlerConfig(c *config.Config, src *config.Source) crawler.Config {
+	ua := c.UserAgentString()
+	if c.Contact == "" && c.UserAgent == config.Default().UserAgent {
+		ua = "" // the crawler's default names syndex, its version and a contact URL
+	}
 	cc := crawler.Config{
-		UserAgent:       c.UserAgentString(),
+		UserAgent:       ua,
 		Delay:           c.Crawl.Delay.D(),
 		MaxPages:        c.Crawl.MaxPages,
 		MaxPagesPerHost: c.Crawl.PerHostBudget,

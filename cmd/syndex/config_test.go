@@ -75,6 +75,8 @@ func TestConfigMapping(t *testing.T) {
 		{"include merged", len(fileCrawlerConfig(c, &c.Sources[0]).Include), 1},
 		{"body cap", fileCrawlerConfig(c, nil).MaxBodySize, int64(10 << 20)},
 		{"user agent", fileCrawlerConfig(c, nil).UserAgent, "syndex/0.1 (+https://example.org/about-our-crawler)"},
+		// No contact configured: the crawler's default, which names a contact URL.
+		{"default user agent", fileCrawlerConfig(config.Default(), nil).UserAgent, ""},
 		{"dedup shingle", fileDedupConfig(c).Shingle, 3},
 		{"dedup default kept", fileDedupConfig(config.Default()).Sample, dedup.DefaultConfig().Sample},
 	}

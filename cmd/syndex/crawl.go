@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/crawler"
 )
 
 func init() {
@@ -29,6 +30,11 @@ func init() {
 			}
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
+			// A seed the crawl would refuse is a configuration error,
+			// reported before anything is created.
+			if err := crawler.CheckSeeds(ctx, cc); err != nil {
+				return asUsage(fmt.Errorf("crawl: %w", err))
+			}
 			a, err := archive.Open(ctx, dataDir(cmd), opt)
 			if err != nil {
 				return err

@@ -357,6 +357,7 @@ func TestUsageErrors(t *testing.T) {
 		{"relative seed", []string{"crawl", "--seed", "example.org/news"}, "example.org/news"},
 		{"ftp seed", []string{"crawl", "--seed", "ftp://x/"}, `scheme "ftp"`},
 		{"no seed", []string{"crawl"}, "no seeds"},
+		{"private seed", []string{"crawl", "--seed", "http://127.0.0.1:9/"}, "127.0.0.1 is not a public address (loopback); refused without --allow-private"},
 		{"huge limit", []string{"search", "--limit", "100000000", "x"}, "--limit"},
 		{"to before from", []string{"search", "--from", "2025-01-01", "--to", "2024-01-01", "x"}, "--to 2024-01-01 is before --from 2025-01-01"},
 		{"report to before from", []string{"report", "--from", "2025-01", "--to", "2024-12"}, "before"},

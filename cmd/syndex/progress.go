@@ -102,6 +102,7 @@ func statusLine(elapsed time.Duration, perSec float64, counts *archive.PageCount
 		counts.Pages.Load(), counts.Articles.Load(), counts.Skipped.Load(), counts.Failed.Load())
 	if st != nil {
 		fmt.Fprintf(&b, "  hosts %d/%d  queue %d  errors %d", st.HostsActive, st.Hosts, st.Queue, st.Errors)
+		b.WriteString(waitingNote(st.Waiting, time.Now()))
 	}
 	return b.String()
 }

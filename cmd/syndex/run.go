@@ -16,6 +16,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/schedule"
 	"github.com/syndex/syndex/web"
 )
@@ -83,6 +84,11 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 	})
 	defer stopWatch()
 
+	for _, src := range runSources(c, dir) {
+		if err := crawler.CheckSeeds(ctx, src.Crawl); err != nil {
+			return asUsage(fmt.Errorf("run: source %s: %w", src.Name, err))
+		}
+	}
 	a, err := archive.Open(ctx, dir, opt)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
