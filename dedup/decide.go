@@ -73,6 +73,23 @@ func (ix *Index) decide(c int32) []uint32 {
 				next = append(next, m)
 			}
 		}
+		// A credited member that is itself a copy of an earlier member
+		// (published strictly before it, one of the two carrying the
+		// other's text almost whole, naming no member) is a link of a chain the credit does not reach: C
+		// credits B, B credits nobody and copied A. The earlier member
+		// competes with it on the rules below.
+		voted := len(next)
+		for i, n := range cl.members {
+			if votes[i] == top || points[i] >= 0 {
+				continue // a member that names another is a copy itself
+			}
+			for _, m := range next[:voted] {
+				if ix.before(n, m) && ix.verify(n, m).containment() >= 0.8 {
+					next = append(next, n)
+					break
+				}
+			}
+		}
 		cands = next
 		if byAttr {
 			evidence = append(evidence, article.EvidenceAttribution)
@@ -159,6 +176,13 @@ func (ix *Index) decide(c int32) []uint32 {
 		if first, ok := ix.earliest(cl.members, func(d *doc) int64 { return d.published }); ok && len(first) == 1 && first[0] == orig {
 			evidence = append(evidence, article.EvidenceEarliest)
 		}
+	}
+	// A credit that did not decide (the member it named proved a copy of
+	// an earlier one) is not the original's evidence.
+	if i := slices.Index(cl.members, orig); i >= 0 && votes[i] == 0 {
+		evidence = slices.DeleteFunc(evidence, func(e string) bool {
+			return e == article.EvidenceAttribution || e == article.EvidenceCanonical
+		})
 	}
 	// And a noindex mark on copies that agrees with the choice.
 	if !slices.Contains(evidence, article.EvidenceNoIndex) && !ix.docs[orig].noindex &&
