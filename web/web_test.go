@@ -21,6 +21,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/warc"
 )
 
 // hostileTitle and the hostile text try to mark the page if they ever run;
@@ -593,4 +594,30 @@ func TestClusterManyCopies(t *testing.T) {
 	if len(copies) != 57 || skipped != 57-maxDiffedCopies {
 		t.Errorf("%d copies, %d not compared; want 57, %d", len(copies), skipped, 57-maxDiffedCopies)
 	}
+}
+
+// TestImportedWARCRecord serves the record of an article imported from a
+// web archive outside the WARC directory, and only from files the archive
+// lists as imported.
+func TestImportedWARCRecord(t *testing.T) {
+	warcDir, elsewhere := t.TempDir(), t.TempDir()
+	var file bytes.Buffer
+	zw := gzip.NewWriter(&file)
+	body := "HTTP/1.1 200 OK\r\n\r\n<p>imported</p>"
+	fmt.Fprintf(zw, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.example/\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n", len(body), body)
+	zw.Close()
+	listed, unlisted := filepath.Join(elsewhere, "old.warc.gz"), filepath.Join(elsewhere, "other.warc.gz")
+	os.WriteFile(listed, file.Bytes(), 0o644)
+	os.WriteFile(unlisted, file.Bytes(), 0o644)
+	if err := warc.AddImported(warcDir, []string{listed}); err != nil {
+		t.Fatal(err)
+	}
+	srv, b := newServer(t, Options{WARCDir: warcDir})
+	b.arts[1].WARC = listed + "#0"
+	b.arts[2].WARC = unlisted + "#0"
+	_, got := get(t, srv, "/warc/c1a", 200)
+	if !bytes.HasPrefix(got, []byte("WARC/1.1\r\n")) || !bytes.HasSuffix(got, []byte("<p>imported</p>")) {
+		t.Errorf("imported record %q", got)
+	}
+	get(t, srv, "/warc/c1b", 404)
 }
