@@ -54,7 +54,7 @@ type WARCImport struct {
 type ImportProgress struct {
 	File              string // the file being read
 	FilesDone, Files  int
-	Bytes, TotalBytes int64 // input read so far, and in all
+	Bytes, TotalBytes int64 // input read so far, and to read in all (what earlier runs read is left out)
 	Records           int64 // records read (any type)
 	HTML              int64 // HTML captures found
 	Articles          int64 // articles added or updated
@@ -91,7 +91,6 @@ type importJob struct {
 	cap  *warc.Capture
 	bad  error         // a damaged record or unreadable stream
 	pos  warc.Position // where the stream continues after this job
-	read int64         // bytes of the stream read after this job
 	recs int64         // records of the stream read after this job
 	end  bool          // the stream is finished
 	art  *article.Article
@@ -108,7 +107,8 @@ type importStream struct {
 	src   warc.Source
 	fp    string
 	state *sourceState
-	skip  bool // imported completely before
+	skip  bool  // imported completely before
+	left  int64 // bytes to read in this import
 }
 
 // ImportWARC imports the HTML captures of web archives (WARC, ARC and
@@ -129,7 +129,7 @@ type importStream struct {
 // the failure that stopped the import.
 func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport) (ImportStats, error) {
 	start := time.Now()
-	imp := &importer{a: a, opt: opt, payloads: map[string]string{}, recent: map[string]string{}}
+	imp := &importer{a: a, opt: opt, start: start, payloads: map[string]string{}, recent: map[string]string{}}
 	if imp.opt.Workers <= 0 {
 		imp.opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -167,8 +167,11 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 				imp.bad(err)
 				continue
 			}
+			if !st.skip {
+				st.left = s.Size - st.state.Pos.Offset
+			}
 			imp.streams = append(imp.streams, st)
-			imp.total += s.Size
+			imp.total += st.left
 		}
 	}
 	var listed []string
@@ -178,15 +181,22 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	if err := warc.AddImported(filepath.Join(a.Dir, WARCDir), listed); err != nil {
 		return imp.stats, err
 	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go imp.reportProgress(stop, stopped)
 	runErr := imp.run(ctx, imp.read)
 	if runErr == nil {
 		runErr = imp.run(ctx, imp.readPending)
 	}
+	close(stop)
+	<-stopped
 	imp.stats.Revisits = imp.revisits.Load()
 	imp.stats.Resolved = imp.resolved.Load()
 	imp.stats.Unresolved = imp.unresolved.Load()
 	imp.stats.Elapsed = time.Since(start)
-	imp.progress(true)
+	imp.stats.Records = imp.records.Load()
+	imp.stats.Bytes = imp.readBytes.Load()
+	imp.stats.ExtractTime = time.Duration(imp.extractNanos.Load())
+	imp.stats.ReadTime = time.Duration(imp.readNanos.Load())
 	imp.stats.BadInputErrs = imp.badErrs
 	if len(imp.stats.BadInputErrs) > 100 {
 		imp.stats.BadInputErrs = imp.stats.BadInputErrs[:100]
@@ -220,6 +230,7 @@ func (e *BadInputError) Error() string {
 }
 
 type importer struct {
+	start   time.Time
 	a       *Archive
 	opt     WARCImport
 	sites   []string
@@ -237,12 +248,13 @@ type importer struct {
 	payloads map[string]string
 	recent   map[string]string
 
-	// progress
-	lastProgress time.Time
-	cur          int   // stream being written
-	curRead      int64 // its bytes read
-	doneBytes    int64 // bytes of finished streams
-	doneFiles    int
+	// progress, updated by the reader (stream, bytes, files, records)
+	// and the writer (html, articles)
+	reading      atomic.Int64 // stream being read
+	readBytes    atomic.Int64 // input bytes read, all streams
+	readFiles    atomic.Int64 // streams read to their end
+	html         atomic.Int64
+	articles     atomic.Int64
 	records      atomic.Int64
 	extractNanos atomic.Int64
 	readNanos    atomic.Int64
@@ -393,9 +405,22 @@ type sendFunc func(j *importJob, extract bool) error
 // read walks the streams in order and hands every capture on.
 func (imp *importer) read(ctx context.Context, send sendFunc) error {
 	ropt := warc.ReadOptions{MaxBody: imp.opt.MaxBody, Keep: imp.keep}
+	var doneBytes, counted, base int64
+	ropt.Progress = func(records, offset int64) {
+		imp.records.Add(records - counted)
+		counted = records
+		imp.readBytes.Store(doneBytes + offset - base)
+	}
 	for i, st := range imp.streams {
+		imp.reading.Store(int64(i))
+		if i > 0 {
+			doneBytes += imp.streams[i-1].left
+			imp.readFiles.Add(1)
+		}
+		imp.readBytes.Store(doneBytes)
+		base, counted = st.state.Pos.Offset, 0
 		if st.skip {
-			if err := send(&importJob{src: i, end: true, pos: st.state.Pos, read: st.src.Size}, false); err != nil {
+			if err := send(&importJob{src: i, end: true, pos: st.state.Pos}, false); err != nil {
 				return err
 			}
 			continue
@@ -408,14 +433,12 @@ func (imp *importer) read(ctx context.Context, send sendFunc) error {
 			continue
 		}
 		recs0 := st.state.Records
-		var counted int64
 		for {
 			t0 := time.Now()
 			c, err := r.Next()
 			imp.readNanos.Add(int64(time.Since(t0)))
-			imp.records.Add(r.Records() - counted)
-			counted = r.Records()
-			j := &importJob{src: i, pos: r.Pos(), read: r.Offset(), recs: recs0 + r.Records()}
+			ropt.Progress(r.Records(), r.Offset())
+			j := &importJob{src: i, pos: r.Pos(), recs: recs0 + r.Records()}
 			if err == io.EOF {
 				j.end = true
 				r.Close()
@@ -468,6 +491,10 @@ func (imp *importer) read(ctx context.Context, send sendFunc) error {
 				return err
 			}
 		}
+	}
+	if n := len(imp.streams); n > 0 {
+		imp.readFiles.Store(int64(n))
+		imp.readBytes.Store(imp.total)
 	}
 	return nil
 }
@@ -646,7 +673,6 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 		}
 		var st *sourceState
 		if j.src >= 0 {
-			imp.cur, imp.curRead = j.src, j.read
 			st = imp.streams[j.src].state
 		}
 		if j.bad != nil {
@@ -682,15 +708,13 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 			if err := flush(); err != nil {
 				return err
 			}
-			imp.doneBytes += imp.streams[j.src].src.Size
-			imp.doneFiles++
-			imp.curRead = 0
 		} else if len(batch) >= 200 || time.Since(lastFlush) > 2*time.Second {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
-		imp.progress(false)
+		imp.html.Store(imp.stats.HTML)
+		imp.articles.Store(imp.stats.Articles + imp.stats.Updated)
 	}
 	return flush()
 }
@@ -764,21 +788,34 @@ func (imp *importer) apply(art *article.Article, batch *[]*article.Article, inBa
 	*batch = append(*batch, art)
 }
 
-func (imp *importer) progress(final bool) {
-	imp.stats.Records = imp.records.Load()
-	imp.stats.ExtractTime = time.Duration(imp.extractNanos.Load())
-	imp.stats.ReadTime = time.Duration(imp.readNanos.Load())
-	imp.stats.Bytes = imp.doneBytes + imp.curRead
-	if imp.opt.Progress == nil || (!final && time.Since(imp.lastProgress) < 250*time.Millisecond) {
+// snapshot is the import's progress now.
+func (imp *importer) snapshot() ImportProgress {
+	p := ImportProgress{FilesDone: int(imp.readFiles.Load()), Files: len(imp.streams), Bytes: imp.readBytes.Load(), TotalBytes: imp.total,
+		Records: imp.records.Load(), HTML: imp.html.Load(), Articles: imp.articles.Load(), Elapsed: time.Since(imp.start)}
+	if i := int(imp.reading.Load()); i < len(imp.streams) {
+		p.File = imp.streams[i].src.String()
+	}
+	return p
+}
+
+// reportProgress calls Progress four times a second until stop is closed,
+// then once more.
+func (imp *importer) reportProgress(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	if imp.opt.Progress == nil {
 		return
 	}
-	imp.lastProgress = time.Now()
-	p := ImportProgress{FilesDone: imp.doneFiles, Files: len(imp.streams), Bytes: imp.stats.Bytes, TotalBytes: imp.total,
-		Records: imp.stats.Records, HTML: imp.stats.HTML, Articles: imp.stats.Articles + imp.stats.Updated, Elapsed: imp.stats.Elapsed}
-	if imp.cur < len(imp.streams) {
-		p.File = imp.streams[imp.cur].src.String()
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			imp.opt.Progress(imp.snapshot())
+		case <-stop:
+			imp.opt.Progress(imp.snapshot())
+			return
+		}
 	}
-	imp.opt.Progress(p)
 }
 
 // noIndex reports whether a page asks not to be indexed: an X-Robots-Tag

@@ -44,6 +44,10 @@ type ReadOptions struct {
 	// TempDir holds blocks too large for memory while they are parsed
 	// (default os.TempDir()).
 	TempDir string
+	// Progress, when set, is called every 256 records read (wanted or
+	// not) with the records read so far and the stream offset reached,
+	// so a long stretch of records that are not wanted still shows.
+	Progress func(records, offset int64)
 }
 
 // Position is where a record stream is read from: the offset of a record
@@ -201,6 +205,9 @@ func (r *Reader) Next() (*Capture, error) {
 func (r *Reader) step() (*Capture, error) {
 	if r.done {
 		return nil, io.EOF
+	}
+	if r.opt.Progress != nil && r.records&255 == 255 {
+		r.opt.Progress(r.records, r.Offset())
 	}
 	if !r.gzipped {
 		if err := skipNewlines(r.br); err == io.EOF {
