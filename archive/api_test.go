@@ -27,6 +27,9 @@ func TestRemoteMatchesLocal(t *testing.T) {
 	if err := a.Ingest(ctx, testArticles()); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(a.APIHandler())
 	defer srv.Close()
 	if _, err := DialAPI(ctx, dir); err == nil {

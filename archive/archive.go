@@ -13,7 +13,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +20,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
+	"time"
 
-	"github.com/cespare/xxhash/v2"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
@@ -58,6 +57,16 @@ type Options struct {
 	Log *slog.Logger
 	// Existing refuses to create an archive where there is none.
 	Existing bool
+	// IndexBatch and IndexDelay group search index updates: the index is
+	// updated once IndexBatch articles were stored since the last update,
+	// or once the oldest of them waited IndexDelay (DefaultIndexBatch and
+	// DefaultIndexDelay when 0).
+	IndexBatch int
+	IndexDelay time.Duration
+	// Progress, when set, is told how the long index operations advance
+	// (a rebuild, a catch-up after a crash, the end of a bulk load): done
+	// of total units ("articles" or "stories").
+	Progress func(done, total int64, unit string)
 }
 
 // Archive is an open archive directory.
@@ -67,14 +76,26 @@ type Archive struct {
 	Dedup *dedup.Index
 	Index *index.Index
 
-	opt        Options
-	log        *slog.Logger
-	extractor  *extract.Extractor
-	dedupSeq   uint64 // store position the dedup checkpoint reflects
-	sinceCheck int
+	opt           Options
+	log           *slog.Logger
+	extractor     *extract.Extractor
+	dedupSeq      uint64 // store position the dedup checkpoint reflects
+	sinceCheck    int
+	lastDedupSave time.Time
+	dedupSaveCost time.Duration // how long the last checkpoint took to write
 	// mu lets readers (Cluster, served while a crawl runs) see the dedup
-	// index between ingests, never during one.
+	// index between ingests, never during one. It guards the fields below.
 	mu sync.RWMutex
+	// flushMu serialises index updates (flushIndex, Reindex); taken
+	// before mu.
+	flushMu      sync.Mutex
+	pending      map[string]uint64 // clusters to index again → when marked
+	pendingGen   uint64
+	pendingArts  int       // articles stored since the last index update
+	pendingSince time.Time // when the oldest of them was stored
+	flushTimer   *time.Timer
+	bulk         bool
+	closing      bool
 }
 
 // Open opens (creating when writable) the archive in dir and brings the
@@ -91,7 +112,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{Dir: dir, Store: st, opt: opt, log: opt.Log, extractor: extract.New(opt.Extract)}
+	a := &Archive{Dir: dir, Store: st, opt: opt, log: opt.Log, extractor: extract.New(opt.Extract), pending: map[string]uint64{}}
 	a.loadModel()
 	if opt.NoIndex && opt.ReadOnly {
 		return a, nil
@@ -138,7 +159,21 @@ func (a *Archive) openIndex(ctx context.Context) error {
 // loadDedup reads the dedup checkpoint and replays the articles stored
 // after it, so the in-memory index matches the store.
 func (a *Archive) loadDedup(ctx context.Context) error {
+	return a.loadDedupFrom(ctx, true)
+}
+
+// loadDedupFrom loads the dedup index from its checkpoint and the store.
+// With write, the replayed articles are stored again with their
+// assignments and their clusters marked for indexing (the normal open);
+// without, the store is only read (a rollback after a failed write).
+func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
+	// The store's positions are read without errors below: make sure it
+	// can be read at all.
+	if err := a.Store.DB().View(func(*bolt.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("read store: %w", err)
+	}
 	path := filepath.Join(a.Dir, DedupFile)
+	a.dedupSeq = 0
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -168,6 +203,15 @@ func (a *Archive) loadDedup(ctx context.Context) error {
 	}
 	n := 0
 	var batch []*article.Article
+	replay := func() error {
+		if !write {
+			for _, art := range batch {
+				a.Dedup.Add(art)
+			}
+			return nil
+		}
+		return a.assignReplay(batch)
+	}
 	for art, err := range a.Store.Articles(a.dedupSeq) {
 		if err != nil {
 			a.log.Warn("skip unreadable article during replay", "err", err)
@@ -176,7 +220,7 @@ func (a *Archive) loadDedup(ctx context.Context) error {
 		batch = append(batch, art)
 		n++
 		if len(batch) == 1000 {
-			if err := a.assign(batch, false); err != nil {
+			if err := replay(); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -185,10 +229,13 @@ func (a *Archive) loadDedup(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := a.assign(batch, false); err != nil {
+	if err := replay(); err != nil {
 		return err
 	}
 	a.log.Info("dedup index replayed from the store", "articles", n)
+	if !write {
+		return nil
+	}
 	return a.saveDedup()
 }
 
@@ -253,6 +300,7 @@ func (a *Archive) saveDedup() error {
 		return fmt.Errorf("dedup checkpoint: %w", err)
 	}
 	seq := a.Store.LastSeq()
+	start := time.Now()
 	err := writeAtomic(path, func(w io.Writer) error {
 		var hdr [8]byte
 		binary.BigEndian.PutUint64(hdr[:], seq)
@@ -266,67 +314,9 @@ func (a *Archive) saveDedup() error {
 		return fmt.Errorf("dedup checkpoint: %w", err)
 	}
 	a.dedupSeq, a.sinceCheck = seq, 0
+	a.lastDedupSave, a.dedupSaveCost = time.Now(), time.Since(start)
 	if err := a.saveModel(); err != nil {
 		a.log.Warn("could not save the boilerplate model", "err", err)
-	}
-	return nil
-}
-
-// catchUpIndex rebuilds the Bleve index when it does not reflect the
-// store's latest position (a crash between a store write and an index write).
-func (a *Archive) catchUpIndex(ctx context.Context) error {
-	cp, err := a.Index.Checkpoint()
-	if err != nil {
-		return fmt.Errorf("read search index checkpoint: %w", err)
-	}
-	if cp == a.Store.LastSeq() {
-		return nil
-	}
-	a.log.Warn("search index is behind the store; rebuilding it", "index", cp, "store", a.Store.LastSeq())
-	return a.Reindex(ctx)
-}
-
-// Reindex rebuilds the Bleve index from the store.
-func (a *Archive) Reindex(ctx context.Context) error {
-	path := filepath.Join(a.Dir, BleveDir)
-	if a.Index != nil {
-		a.Index.Close()
-	}
-	if err := index.Remove(path); err != nil {
-		return err
-	}
-	ix, err := index.Open(path)
-	if err != nil {
-		return fmt.Errorf("create search index %s: %w", path, err)
-	}
-	a.Index = ix
-	clusters := map[string][]*article.Article{}
-	var order []string
-	for art, err := range a.Store.Articles(0) {
-		if err != nil {
-			a.log.Warn("skip unreadable article during reindex", "err", err)
-			continue
-		}
-		c := art.Cluster
-		if c == "" {
-			c = art.ID
-		}
-		if _, ok := clusters[c]; !ok {
-			order = append(order, c)
-		}
-		clusters[c] = append(clusters[c], art)
-	}
-	docs := make([]index.Doc, 0, len(order))
-	for _, c := range order {
-		docs = append(docs, clusterDoc(c, clusters[c]))
-	}
-	if err := a.Index.Apply(ctx, docs, nil, a.Store.LastSeq()); err != nil {
-		return fmt.Errorf("reindex: %w", err)
-	}
-	// A bulk build leaves tiers of segments behind; one per shard
-	// answers queries faster.
-	if err := a.Index.Optimize(ctx); err != nil {
-		return fmt.Errorf("reindex: %w", err)
 	}
 	return nil
 }
@@ -345,118 +335,6 @@ func clusterDoc(cluster string, members []*article.Article) index.Doc {
 		d.Original, d.Copies = d.Copies[0], d.Copies[1:]
 	}
 	return d
-}
-
-// Ingest deduplicates, stores and indexes articles (new ones or new
-// versions of stored ones), updating every cluster they change.
-func (a *Archive) Ingest(ctx context.Context, arts []*article.Article) error {
-	if len(arts) == 0 {
-		return nil
-	}
-	if a.opt.ReadOnly {
-		return errors.New("archive opened read-only")
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, art := range arts {
-		if err := art.Normalize(); err != nil {
-			return fmt.Errorf("ingest: %w", err)
-		}
-	}
-	if err := a.assign(arts, true); err != nil {
-		return err
-	}
-	a.sinceCheck += len(arts)
-	if a.sinceCheck >= checkpoint {
-		if err := a.saveDedup(); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
-}
-
-// assign runs arts through dedup, writes every changed article to the
-// store in one transaction and, when index is set, updates the changed
-// clusters in Bleve.
-func (a *Archive) assign(arts []*article.Article, updateIndex bool) error {
-	if len(arts) == 0 {
-		return nil
-	}
-	changed := map[string]article.Assignment{}
-	var changedOrder []string
-	fresh := map[string]*article.Article{}
-	for _, art := range arts {
-		fresh[art.ID] = art
-		for _, as := range a.Dedup.Add(art) {
-			if _, seen := changed[as.ID]; !seen {
-				changedOrder = append(changedOrder, as.ID)
-			}
-			changed[as.ID] = as
-		}
-	}
-	affected := map[string]bool{}
-	var puts []*article.Article
-	for _, id := range changedOrder {
-		as := changed[id]
-		art := fresh[id]
-		if old, err := a.Store.Article(id); err == nil {
-			if old.Cluster != "" {
-				affected[old.Cluster] = true
-			}
-			if art == nil {
-				art = old
-			}
-		} else if art == nil {
-			a.log.Warn("dedup changed an article the store does not have", "id", id)
-			continue
-		}
-		art.Apply(as)
-		affected[as.Cluster] = true
-		puts = append(puts, art)
-	}
-	// Articles re-added unchanged still need storing (new text, new fetch).
-	for _, art := range arts {
-		if _, ok := changed[art.ID]; !ok {
-			if as, ok := a.Dedup.Assignment(art.ID); ok {
-				art.Apply(as)
-				affected[as.Cluster] = true
-			}
-			puts = append(puts, art)
-		}
-	}
-	if err := a.Store.PutArticles(puts); err != nil {
-		return fmt.Errorf("store articles: %w", err)
-	}
-	if !updateIndex {
-		return nil
-	}
-	return a.reindexClusters(context.Background(), affected)
-}
-
-// reindexClusters rewrites the Bleve documents of the given clusters.
-func (a *Archive) reindexClusters(ctx context.Context, clusters map[string]bool) error {
-	ids := make([]string, 0, len(clusters))
-	for c := range clusters {
-		ids = append(ids, c)
-	}
-	slices.Sort(ids)
-	var docs []index.Doc
-	var gone []string
-	for _, c := range ids {
-		members, err := a.cluster(c)
-		if err != nil {
-			return err
-		}
-		if len(members) == 0 {
-			gone = append(gone, c)
-			continue
-		}
-		docs = append(docs, clusterDoc(c, members))
-	}
-	if err := a.Index.Apply(ctx, docs, gone, a.Store.LastSeq()); err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	return nil
 }
 
 // Cluster returns the stored members of a cluster, original first. It is
@@ -539,11 +417,25 @@ func (a *Archive) Extract(ctx context.Context, in extract.Input) (*extract.Resul
 	return a.extractor.Extract(ctx, in)
 }
 
-// Close writes the dedup checkpoint and closes the indexes and the store.
+// Close brings the search index up to date (ending a bulk load), writes
+// the dedup checkpoint and closes the indexes and the store.
 func (a *Archive) Close() error {
+	var errs []error
+	if !a.opt.ReadOnly && a.Index != nil {
+		errs = append(errs, a.EndBulk(context.Background()))
+		a.mu.Lock()
+		a.closing = true
+		if a.flushTimer != nil {
+			a.flushTimer.Stop()
+			a.flushTimer = nil
+		}
+		a.mu.Unlock()
+		errs = append(errs, a.flushIndex(context.Background()))
+	}
+	a.flushMu.Lock()
+	defer a.flushMu.Unlock()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	var errs []error
 	if !a.opt.ReadOnly && a.Dedup != nil && a.Store != nil {
 		if a.dedupSeq != a.Store.LastSeq() {
 			errs = append(errs, a.saveDedup())
@@ -553,124 +445,10 @@ func (a *Archive) Close() error {
 	}
 	if a.Index != nil {
 		errs = append(errs, a.Index.Close())
+		a.Index = nil
 	}
 	if a.Store != nil {
 		errs = append(errs, a.Store.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// ReadJSONL decodes Articles from JSONL, calling fn for each good line in
-// batches of up to size. Bad lines are reported in the returned error by
-// line number (a *BadLinesError); every good line is still delivered. A
-// line whose id repeats an earlier line's is delivered too (stored, it is
-// the article's new version) and reported in a *DuplicateIDsError joined
-// to the returned error.
-func ReadJSONL(r io.Reader, size int, fn func([]*article.Article) error) (good int, err error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	var batch []*article.Article
-	var bad []error
-	var dups DuplicateIDsError
-	seen := map[uint64]int{} // hash of an id → its last line
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(trimSpace(b)) == 0 {
-			continue
-		}
-		var art article.Article
-		if err := json.Unmarshal(b, &art); err != nil {
-			bad = append(bad, fmt.Errorf("line %d: %v", line, err))
-			continue
-		}
-		if err := art.Normalize(); err != nil {
-			bad = append(bad, fmt.Errorf("line %d: %v", line, err))
-			continue
-		}
-		h := xxhash.Sum64String(art.ID)
-		if prev, ok := seen[h]; ok {
-			dups.Dups = append(dups.Dups, Duplicate{ID: art.ID, Line: line, First: prev})
-		}
-		seen[h] = line
-		batch = append(batch, &art)
-		good++
-		if len(batch) == size {
-			if err := fn(batch); err != nil {
-				return good, err
-			}
-			batch = nil
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return good, fmt.Errorf("line %d: %w", line+1, err)
-	}
-	if err := fn(batch); err != nil {
-		return good, err
-	}
-	var errs []error
-	if len(bad) > 0 {
-		errs = append(errs, &BadLinesError{Errs: bad})
-	}
-	if len(dups.Dups) > 0 {
-		errs = append(errs, &dups)
-	}
-	return good, errors.Join(errs...)
-}
-
-// Duplicate is a line of an input whose id an earlier line already had.
-type Duplicate struct {
-	ID    string
-	Line  int // the repeating line
-	First int // the line it repeats (the previous one with that id)
-}
-
-// DuplicateIDsError lists the lines of one input that repeat an earlier
-// line's id. It is a warning: the later line is the article's new version.
-type DuplicateIDsError struct{ Dups []Duplicate }
-
-func (e *DuplicateIDsError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d line(s) repeat an earlier line's id (the later line is kept): ", len(e.Dups))
-	for i, d := range e.Dups {
-		if i == 5 {
-			fmt.Fprintf(&b, "; and %d more", len(e.Dups)-5)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		id := d.ID
-		if len(id) > 60 {
-			id = id[:60] + "…"
-		}
-		fmt.Fprintf(&b, "line %d: id %q as on line %d", d.Line, id, d.First)
-	}
-	return b.String()
-}
-
-// BadLinesError lists the input lines that could not be decoded.
-type BadLinesError struct{ Errs []error }
-
-func (e *BadLinesError) Error() string {
-	msg := fmt.Sprintf("%d bad line(s): ", len(e.Errs))
-	for i, err := range e.Errs {
-		if i == 5 {
-			msg += fmt.Sprintf("; and %d more", len(e.Errs)-5)
-			break
-		}
-		if i > 0 {
-			msg += "; "
-		}
-		msg += err.Error()
-	}
-	return msg
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r') {
-		b = b[1:]
-	}
-	return b
 }

@@ -52,6 +52,9 @@ func openT(t *testing.T, dir string) *Archive {
 
 func checkClusters(t *testing.T, a *Archive) {
 	t.Helper()
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	orig, err := a.Store.Article("orig")
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,9 @@ type PageCounts struct {
 }
 
 // Crawl runs one crawl pass with cfg, feeding every fetched page through
-// extract → dedup → store → index as it arrives. WARC files go to the
+// extract → dedup → store as it arrives; the search index follows in
+// groups (Options.IndexBatch, IndexDelay) and is up to date when Crawl
+// returns. WARC files go to the
 // archive's warc directory unless cfg names another.
 func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCounts, onCrawler func(*crawler.Crawler)) (crawler.Stats, error) {
 	if cfg.WARCDir == "" {
@@ -39,7 +41,12 @@ func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCou
 	if onCrawler != nil {
 		onCrawler(c)
 	}
-	return c.Run(ctx)
+	st, err := c.Run(ctx)
+	// A finished pass leaves everything it stored searchable.
+	if ferr := a.Flush(context.WithoutCancel(ctx)); ferr != nil && err == nil {
+		err = ferr
+	}
+	return st, err
 }
 
 // HandlePage extracts one fetched page and, when it is an article, ingests

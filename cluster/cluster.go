@@ -259,7 +259,15 @@ func (ix *Indexer) handle(ctx context.Context, msgs []redis.XMessage, ingest Ing
 		arts = append(arts, a)
 	}
 	if len(arts) > 0 {
-		if err := ingest(ctx, arts); err != nil {
+		err := ingest(ctx, arts)
+		var rej *archive.RejectedError
+		if errors.As(err, &rej) {
+			// The others are stored; a refused article would be
+			// refused again on every delivery.
+			st.Bad += int64(len(rej.Errs))
+			arts = arts[:len(arts)-len(rej.Errs)]
+			ix.log.Error("articles in stream refused by the archive: dropped", "stream", ix.stream, "err", err)
+		} else if err != nil {
 			return fmt.Errorf("ingest %d articles from %s (%s…%s): %w", len(arts), ix.stream, ids[0], ids[len(ids)-1], err)
 		}
 	}

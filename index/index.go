@@ -40,10 +40,11 @@
 // Bleve index in dir/shard-NN, a cluster routed by the hash of its id.
 // Batches go to the shards concurrently and a search runs on all of them at
 // once (a Bleve index alias merges hits, totals and facets), so both use
-// every core. Each shard records the checkpoint with its own last batch;
-// Checkpoint is the lowest, so after a crash a shard may hold part of the
-// one batch in flight beyond it, which re-applying from the checkpoint
-// (upserts and deletes are idempotent) completes.
+// every core; a shard gets a batch only when it has documents to change.
+// The checkpoint is recorded once every shard's batches are durable, so
+// after a crash a shard may hold part of the one Apply in flight beyond it,
+// which re-applying from the checkpoint (upserts and deletes are
+// idempotent) completes.
 package index
 
 import (
@@ -108,6 +109,10 @@ const (
 // LayoutFile is the file at the top of an index directory that records
 // the layout version and the number of shards.
 const LayoutFile = "syndex-index.json"
+
+// CheckpointFile is the file at the top of an index directory that
+// records the store position the index reflects (see Checkpoint).
+const CheckpointFile = "syndex-checkpoint.json"
 
 // layout is the content of LayoutFile.
 type layout struct {
@@ -337,8 +342,7 @@ func createIndex(dir string, o Options) (*Index, error) {
 	}
 	// The layout file is written last: a directory without it is an
 	// index whose creation did not finish.
-	raw, _ := json.Marshal(layout{Layout: MappingVersion, Shards: n})
-	if err := writeFileSync(filepath.Join(dir, LayoutFile), raw); err != nil {
+	if err := writeLayout(dir, n); err != nil {
 		_ = ix.closeShards()
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
@@ -364,7 +368,16 @@ func writeFileSync(path string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// The rename itself survives a power cut only once the directory is
+	// synced.
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
 }
 
 // initSearcher sets up what searches read: the shard itself, or an alias
@@ -451,8 +464,8 @@ func Remove(dir string) error {
 	}
 	for _, e := range entries {
 		switch n := e.Name(); {
-		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+".tmp", strings.HasPrefix(n, "."):
-		case strings.HasPrefix(n, "shard-") && e.IsDir():
+		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+".tmp", n == CheckpointFile, n == CheckpointFile+".tmp", strings.HasPrefix(n, "."):
+		case strings.HasPrefix(n, "shard-") && e.IsDir(), strings.HasPrefix(n, buildPrefix) && e.IsDir():
 		default:
 			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
 		}
@@ -587,11 +600,13 @@ func (ix *Index) Delete(ctx context.Context, clusters []string) error {
 	return ix.Apply(ctx, nil, clusters, 0)
 }
 
-// Apply upserts docs and deletes clusters in batches and, when checkpoint
-// is non-zero, records it in every shard in the same batch as that shard's
-// last change, so the recorded checkpoint (the lowest of the shards') never
-// runs ahead of the indexed documents, even after kill -9. Shards are
-// written concurrently.
+// Apply upserts docs and deletes clusters in batches of BatchSize per
+// shard, writing the shards concurrently; a shard is written only when it
+// has documents to add or delete. When checkpoint is non-zero it is
+// recorded once every shard's batches are durable, so the recorded
+// checkpoint never runs ahead of the indexed documents, even after kill -9
+// (a shard may then hold part of the call that was in flight, which
+// applying it again completes: upserts and deletes are idempotent).
 func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkpoint uint64) error {
 	if ix.readOnly {
 		return fmt.Errorf("index %s: %w", ix.dir, ErrReadOnly)
@@ -607,12 +622,7 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 	}
 	pending := 0
 	newLangs := map[string]bool{}
-	flush := func(last bool) error {
-		if last && checkpoint > 0 {
-			for _, b := range batches {
-				b.SetInternal([]byte(keyCheckpoint), encodeSeq(checkpoint))
-			}
-		}
+	flush := func() error {
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i, b := range batches {
@@ -639,7 +649,7 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		}
 		batches[ix.shardOf(id)].Delete(id)
 		if pending++; pending >= size*n {
-			if err := flush(false); err != nil {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
@@ -658,20 +668,29 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		}
 		newLangs[a] = true
 		if pending++; pending >= size*n {
-			if err := flush(false); err != nil {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
 	}
-	return flush(true)
+	if err := flush(); err != nil {
+		return err
+	}
+	if checkpoint > 0 {
+		return ix.SetCheckpoint(checkpoint)
+	}
+	return nil
 }
 
 // shardOf routes a cluster id to its shard.
-func (ix *Index) shardOf(cluster string) int {
-	if len(ix.shards) == 1 {
+func (ix *Index) shardOf(cluster string) int { return shardOfN(cluster, len(ix.shards)) }
+
+// shardOfN routes a cluster id to one of n shards.
+func shardOfN(cluster string, n int) int {
+	if n == 1 {
 		return 0
 	}
-	return int(xxhash.Sum64String(cluster) % uint64(len(ix.shards)))
+	return int(xxhash.Sum64String(cluster) % uint64(n))
 }
 
 func (ix *Index) addLangs(l map[string]bool) {
@@ -697,9 +716,20 @@ func (ix *Index) Count() (uint64, error) {
 
 // Checkpoint returns the store arrival number the index is consistent
 // with (0 for a new index): every article up to it has been indexed. It is
-// the lowest of the shards' checkpoints, since a crash can leave one shard
-// a batch behind another.
+// kept in CheckpointFile; an index written by an earlier version keeps it
+// in each shard, and then the lowest of the shards' is the one that holds.
 func (ix *Index) Checkpoint() (uint64, error) {
+	raw, err := os.ReadFile(filepath.Join(ix.dir, CheckpointFile))
+	switch {
+	case err == nil:
+		var c checkpointRec
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return 0, fmt.Errorf("read checkpoint of %s: %w: %v", ix.dir, ErrCorrupt, err)
+		}
+		return c.Seq, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return 0, fmt.Errorf("read checkpoint of %s: %w", ix.dir, err)
+	}
 	var low uint64
 	for i, s := range ix.shards {
 		v, err := s.GetInternal([]byte(keyCheckpoint))
@@ -721,16 +751,21 @@ func (ix *Index) Checkpoint() (uint64, error) {
 	return low, nil
 }
 
+// checkpointRec is the content of CheckpointFile.
+type checkpointRec struct {
+	Seq uint64 `json:"seq"`
+}
+
 // SetCheckpoint records the store arrival number the index is consistent
-// with. Call it after the Upsert that covered it returned (or use Apply).
+// with, durably. Call it after the Upsert that covered it returned (or use
+// Apply).
 func (ix *Index) SetCheckpoint(seq uint64) error {
 	if ix.readOnly {
 		return fmt.Errorf("index %s: %w", ix.dir, ErrReadOnly)
 	}
-	for i, s := range ix.shards {
-		if err := s.SetInternal([]byte(keyCheckpoint), encodeSeq(seq)); err != nil {
-			return fmt.Errorf("write checkpoint of %s shard %d: %w", ix.dir, i, err)
-		}
+	raw, _ := json.Marshal(checkpointRec{Seq: seq})
+	if err := writeFileSync(filepath.Join(ix.dir, CheckpointFile), raw); err != nil {
+		return fmt.Errorf("write checkpoint of %s: %w", ix.dir, err)
 	}
 	return nil
 }

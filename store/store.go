@@ -281,11 +281,21 @@ func (s *Store) PutArticle(a *article.Article) (uint64, error) {
 
 // PutArticles stores many articles in one transaction.
 func (s *Store) PutArticles(as []*article.Article) error {
+	return s.PutArticlesWith(as, nil)
+}
+
+// PutArticlesWith stores many articles and runs also (when not nil) in the
+// same transaction, so what also writes (another package's bookkeeping in
+// its own bucket) is durable exactly when the articles are.
+func (s *Store) PutArticlesWith(as []*article.Article, also func(tx *bolt.Tx) error) error {
 	return s.update(func(tx *bolt.Tx) error {
 		for _, a := range as {
 			if _, err := putArticle(tx, a); err != nil {
-				return err
+				return fmt.Errorf("article %.80q: %w", a.ID, err)
 			}
+		}
+		if also != nil {
+			return also(tx)
 		}
 		return nil
 	})

@@ -17,9 +17,14 @@ import (
 	"github.com/syndex/syndex/archive"
 )
 
-// openArchive opens the archive named by --data for writing.
-func openArchive(ctx context.Context, cmd *cobra.Command) (*archive.Archive, error) {
-	return archive.Open(ctx, dataDir(cmd), archive.Options{})
+// openArchive opens the archive named by --data for writing, with opt
+// when given.
+func openArchive(ctx context.Context, cmd *cobra.Command, opt ...archive.Options) (*archive.Archive, error) {
+	var o archive.Options
+	if len(opt) > 0 {
+		o = opt[0]
+	}
+	return archive.Open(ctx, dataDir(cmd), o)
 }
 
 // openArchiveStore opens the archive named by --data for reading its store

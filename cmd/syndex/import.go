@@ -1,13 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/plural"
 )
 
@@ -15,6 +16,11 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "import --in FILE.jsonl | --warc PATH...",
 		Short: "Add existing Articles (JSONL) or web archives (WARC, ARC, WACZ) to the archive: extract, dedup and index them",
+		Long: `Add existing Articles (JSONL) to the archive as a bulk load: each batch of lines is
+deduplicated and stored at once, and the search index is brought up to date at the end (built
+in one pass when the archive had none). A bad line is reported with its number and skipped;
+every good line is stored. On a terminal a progress bar shows the input read and the indexing.
+With --warc, the HTML captures of web archives are extracted, deduplicated and indexed like a crawl.`,
 		Example: `  syndex import --in articles.jsonl --data ./syndex-data
   syndex import --warc crawl.warc.gz more/ 'CC-NEWS-2024*.warc.gz' --sites outlets.txt --from 2024-01`,
 		Args: cobra.ArbitraryArgs,
@@ -32,6 +38,10 @@ func init() {
 			if in == "" {
 				return usagef("import: --in FILE.jsonl or --warc PATH... is required")
 			}
+			batch, _ := cmd.Flags().GetInt("batch")
+			if batch < 1 {
+				return usagef("import: --batch must be at least 1")
+			}
 			r, closeIn, err := input(in)
 			if err != nil {
 				return err
@@ -39,25 +49,39 @@ func init() {
 			defer closeIn()
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			a, err := openArchive(ctx, cmd)
+			bar := newBars()
+			defer bar.finish()
+			a, err := openArchive(ctx, cmd, archive.Options{Progress: bar.update})
 			if err != nil {
 				return err
 			}
-			n, readErr := archive.ReadJSONL(r, 500, func(batch []*article.Article) error {
-				return a.Ingest(ctx, batch)
-			})
-			if err := a.Close(); err != nil && readErr == nil {
-				readErr = err
+			size := int64(-1)
+			if f, ok := r.(*os.File); ok {
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
 			}
-			fmt.Fprintf(os.Stderr, "imported %s into %s\n", plural.S(n, "article"), a.Dir)
-			readErr = warnDuplicates("import "+in, readErr)
-			if readErr != nil {
-				return fmt.Errorf("import %s: %w", in, readErr)
+			start := time.Now()
+			st, importErr := a.ImportJSONL(ctx, bar.reader(r, size, "reading"), batch)
+			if err := a.Close(); err != nil {
+				importErr = errors.Join(importErr, err)
+			}
+			bar.finish()
+			took := time.Since(start)
+			fmt.Fprintf(os.Stderr, "imported %s into %s in %s (%.0f articles/s)", plural.S(st.Stored, "article"), a.Dir, took.Round(time.Millisecond), float64(st.Stored)/took.Seconds())
+			if st.Bad > 0 {
+				fmt.Fprintf(os.Stderr, "; %s skipped", plural.S(st.Bad, "bad line"))
+			}
+			fmt.Fprintln(os.Stderr)
+			importErr = warnDuplicates("import "+in, importErr)
+			if importErr != nil {
+				return fmt.Errorf("import %s: %w", in, importErr)
 			}
 			return nil
 		},
 	}
 	cmd.Flags().String("in", "", "Articles to import, JSONL (- for stdin)")
 	addImportWARCFlags(cmd)
+	cmd.Flags().Int("batch", archive.DefaultImportBatch, "articles stored per transaction")
 	rootCmd.AddCommand(cmd)
 }

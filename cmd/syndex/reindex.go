@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,21 +15,26 @@ func init() {
 	rootCmd.AddCommand(&cobra.Command{
 		Use:     "reindex",
 		Short:   "Rebuild the Bleve search index from the store",
+		Long:    "Rebuild the Bleve search index from the store in one pass (a bulk build: large segments,\nmerged once at the end, one segment per shard). On a terminal a progress bar shows it.",
 		Example: `  syndex reindex --data ./syndex-data`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			a, err := archive.Open(ctx, dataDir(cmd), archive.Options{Existing: true})
+			bar := newBars()
+			defer bar.finish()
+			a, err := archive.Open(ctx, dataDir(cmd), archive.Options{Existing: true, Progress: bar.update})
 			if err != nil {
 				return err
 			}
+			start := time.Now()
 			if err := a.Reindex(ctx); err != nil {
 				a.Close()
 				return fmt.Errorf("reindex %s: %w", a.Dir, err)
 			}
+			bar.finish()
 			n, _ := a.Index.Count()
-			fmt.Fprintf(os.Stderr, "reindexed %s from %s\n", plural.N(int(n), "story", "stories"), plural.S(a.Store.Count(), "article"))
+			fmt.Fprintf(os.Stderr, "reindexed %s from %s in %s\n", plural.N(int(n), "story", "stories"), plural.S(a.Store.Count(), "article"), time.Since(start).Round(time.Millisecond))
 			return a.Close()
 		},
 	})

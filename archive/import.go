@@ -1,0 +1,235 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/syndex/syndex/article"
+)
+
+// MaxLineBytes is the longest JSONL line read as an Article; a longer line
+// is reported and skipped without being held in memory, and reading goes
+// on after it.
+const MaxLineBytes = 64 << 20
+
+// DefaultImportBatch is how many articles Import stores per transaction.
+const DefaultImportBatch = 1000
+
+// Line is one article read from a JSONL input, with its line number.
+type Line struct {
+	N   int
+	Art *article.Article
+}
+
+// ReadLines reads Articles from JSONL, calling fn for each good line in
+// batches of up to size. A bad line (not JSON, no id and no url, no text,
+// an id or url the archive cannot store, longer than MaxLineBytes) is
+// reported in a *BadLinesError by line number, and every good line is
+// still delivered. A line whose id repeats an earlier line's is delivered
+// too (stored, it is the article's new version) and reported in a
+// *DuplicateIDsError joined to the returned error. A UTF-8 byte order
+// mark before the first line is ignored. It returns the number of good
+// lines and stops early only when fn or the reader fails.
+func ReadLines(r io.Reader, size int, fn func([]Line) error) (good int, err error) {
+	if size <= 0 {
+		size = DefaultImportBatch
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var batch []Line
+	var bad []error
+	var dups DuplicateIDsError
+	ids := map[uint64]int{} // hash of an id → its last line
+	var buf []byte
+	for line := 1; ; line++ {
+		raw, long, rerr := readLine(br, &buf)
+		if rerr != nil && rerr != io.EOF {
+			return good, fmt.Errorf("line %d: %w", line, rerr)
+		}
+		if line == 1 {
+			raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+		}
+		switch {
+		case long > 0:
+			bad = append(bad, fmt.Errorf("line %d: %d bytes long, longer than the %d MiB an article line may be; skipped", line, long, MaxLineBytes>>20))
+		case len(bytes.TrimSpace(raw)) == 0:
+		default:
+			art, err := decodeLine(raw)
+			if err != nil {
+				bad = append(bad, fmt.Errorf("line %d: %w", line, err))
+				break
+			}
+			h := xxhash.Sum64String(art.ID)
+			if first, ok := ids[h]; ok {
+				dups.Dups = append(dups.Dups, Duplicate{ID: art.ID, Line: line, First: first})
+			}
+			ids[h] = line
+			batch = append(batch, Line{N: line, Art: art})
+			good++
+			if len(batch) == size {
+				if err := fn(batch); err != nil {
+					return good, err
+				}
+				batch = nil
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+	}
+	if len(batch) > 0 {
+		if err := fn(batch); err != nil {
+			return good, err
+		}
+	}
+	var errs []error
+	if len(bad) > 0 {
+		errs = append(errs, &BadLinesError{Errs: bad})
+	}
+	if len(dups.Dups) > 0 {
+		errs = append(errs, &dups)
+	}
+	return good, errors.Join(errs...)
+}
+
+// readLine returns the next line without its newline, reusing *buf. A
+// line longer than MaxLineBytes is consumed and dropped; long is then its
+// length.
+func readLine(br *bufio.Reader, buf *[]byte) (line []byte, long int, err error) {
+	if cap(*buf) > 4<<20 {
+		*buf = nil // do not keep a huge line's buffer for the small ones
+	}
+	*buf = (*buf)[:0]
+	n := 0
+	for {
+		frag, err := br.ReadSlice('\n')
+		n += len(frag)
+		if n <= MaxLineBytes {
+			*buf = append(*buf, frag...)
+		} else if len(*buf) > 0 {
+			*buf = (*buf)[:0] // too long: stop holding it
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if n > MaxLineBytes {
+			return nil, n, err
+		}
+		return bytes.TrimSuffix(*buf, []byte("\n")), 0, err
+	}
+}
+
+// decodeLine turns one JSONL line into a checked Article.
+func decodeLine(raw []byte) (*article.Article, error) {
+	var art article.Article
+	if err := json.Unmarshal(raw, &art); err != nil {
+		return nil, err
+	}
+	if err := art.Normalize(); err != nil {
+		return nil, err
+	}
+	if err := Check(&art); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(art.Text) == "" {
+		return nil, fmt.Errorf("article %.80q has no text", art.ID)
+	}
+	return &art, nil
+}
+
+// ReadJSONL is ReadLines without the line numbers.
+func ReadJSONL(r io.Reader, size int, fn func([]*article.Article) error) (good int, err error) {
+	return ReadLines(r, size, func(ls []Line) error {
+		arts := make([]*article.Article, len(ls))
+		for i, l := range ls {
+			arts[i] = l.Art
+		}
+		return fn(arts)
+	})
+}
+
+// Duplicate is a line of an input whose id an earlier line already had.
+type Duplicate struct {
+	ID    string
+	Line  int // the repeating line
+	First int // the line it repeats (the previous one with that id)
+}
+
+// DuplicateIDsError lists the lines of one input that repeat an earlier
+// line's id. It is a warning: the later line is the article's new version.
+type DuplicateIDsError struct{ Dups []Duplicate }
+
+func (e *DuplicateIDsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d line(s) repeat an earlier line's id (the later line is kept): ", len(e.Dups))
+	for i, d := range e.Dups {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Dups)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		id := d.ID
+		if len(id) > 60 {
+			id = id[:60] + "…"
+		}
+		fmt.Fprintf(&b, "line %d: id %q as on line %d", d.Line, id, d.First)
+	}
+	return b.String()
+}
+
+// BadLinesError lists the input lines that could not be decoded.
+
+// BadLinesError lists the input lines that were reported and skipped.
+type BadLinesError struct{ Errs []error }
+
+func (e *BadLinesError) Error() string {
+	return joinErrs(fmt.Sprintf("%d bad line(s): ", len(e.Errs)), e.Errs)
+}
+
+// JSONLStats is what ImportJSONL did.
+type JSONLStats struct {
+	Stored int // articles stored
+	Bad    int // lines reported and skipped
+}
+
+// ImportJSONL adds the Articles of a JSONL input to the archive as a bulk load
+// (BeginBulk): each batch of good lines is deduplicated and stored in one
+// transaction, and the search index is brought up to date at the end. Bad
+// lines are reported (ReadLines) and skipped. A store failure (a full
+// disk) stops the import: what was stored before it stays, stats count it,
+// and the error names the lines that were not stored.
+func (a *Archive) ImportJSONL(ctx context.Context, r io.Reader, batch int) (JSONLStats, error) {
+	var st JSONLStats
+	a.BeginBulk()
+	_, err := ReadLines(r, batch, func(ls []Line) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		arts := make([]*article.Article, len(ls))
+		for i, l := range ls {
+			arts[i] = l.Art
+		}
+		if err := a.Ingest(ctx, arts); err != nil {
+			return fmt.Errorf("lines %d–%d not stored: %w", ls[0].N, ls[len(ls)-1].N, err)
+		}
+		st.Stored += len(ls)
+		return nil
+	})
+	var bad *BadLinesError
+	if errors.As(err, &bad) {
+		st.Bad = len(bad.Errs)
+	}
+	if eerr := a.EndBulk(ctx); eerr != nil {
+		err = errors.Join(err, eerr)
+	}
+	return st, err
+}

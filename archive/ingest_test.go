@@ -1,0 +1,311 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/index"
+)
+
+func openOpt(t *testing.T, dir string, opt Options) *Archive {
+	t.Helper()
+	a, err := Open(context.Background(), dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// manyArticles returns n distinct stories (unique articles).
+func manyArticles(n int) []*article.Article {
+	var out []*article.Article
+	for i := range n {
+		out = append(out, &article.Article{
+			ID: fmt.Sprintf("s%04d", i), URL: fmt.Sprintf("http://n.example/%d", i), Lang: "en",
+			Title: fmt.Sprintf("Story number %d", i),
+			Text:  fmt.Sprintf("Council meeting %d heard residents word%d and word%d about the plan%d for the district.", i, i, i*7, i),
+		})
+	}
+	return out
+}
+
+func indexed(t *testing.T, a *Archive) uint64 {
+	t.Helper()
+	n, err := a.Index.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestIngestGroupsIndexUpdates(t *testing.T) {
+	ctx := context.Background()
+	t.Run("by count", func(t *testing.T) {
+		a := openOpt(t, t.TempDir(), Options{IndexBatch: 5, IndexDelay: time.Hour})
+		defer a.Close()
+		arts := manyArticles(7)
+		for _, art := range arts[:4] {
+			if err := a.Ingest(ctx, []*article.Article{art}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := indexed(t, a); n != 0 {
+			t.Errorf("%d stories indexed after 4 of a batch of 5", n)
+		}
+		if a.Store.Count() != 4 {
+			t.Errorf("store holds %d, want every article at once", a.Store.Count())
+		}
+		if err := a.Ingest(ctx, arts[4:]); err != nil {
+			t.Fatal(err)
+		}
+		if n := indexed(t, a); n != 7 {
+			t.Errorf("%d stories indexed once the batch filled, want 7", n)
+		}
+	})
+	t.Run("by time", func(t *testing.T) {
+		a := openOpt(t, t.TempDir(), Options{IndexBatch: 1000, IndexDelay: 100 * time.Millisecond})
+		defer a.Close()
+		start := time.Now()
+		if err := a.Ingest(ctx, manyArticles(1)); err != nil {
+			t.Fatal(err)
+		}
+		for indexed(t, a) == 0 {
+			if time.Since(start) > 10*time.Second {
+				t.Fatal("an article was not searchable 10 s after it was stored")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Logf("searchable after %s", time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// crash leaves the archive as kill -9 would: nothing flushed, no
+// checkpoint written, files closed.
+func crash(a *Archive) {
+	a.mu.Lock()
+	if a.flushTimer != nil {
+		a.flushTimer.Stop()
+	}
+	a.closing = true
+	a.mu.Unlock()
+	a.Index.Close()
+	a.Store.Close()
+}
+
+func TestCatchUpIndexesOnlyPending(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openOpt(t, dir, Options{IndexBatch: 1 << 20, IndexDelay: time.Hour})
+	arts := manyArticles(40)
+	if err := a.Ingest(ctx, arts[:30]); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Ten more are stored, then the process dies before the index update.
+	if err := a.Ingest(ctx, arts[30:]); err != nil {
+		t.Fatal(err)
+	}
+	crash(a)
+
+	var log bytes.Buffer
+	a = openOpt(t, dir, Options{Log: quietLog(&log)})
+	defer a.Close()
+	if !strings.Contains(log.String(), "clusters=10") || strings.Contains(log.String(), "rebuilding") {
+		t.Errorf("catch-up log does not say 10 clusters were indexed, without a rebuild:\n%s", log.String())
+	}
+	if n := indexed(t, a); n != 40 {
+		t.Errorf("%d stories indexed after the catch-up, want 40", n)
+	}
+	res, err := a.Search(ctx, index.Query{Text: "plan35"})
+	if err != nil || res.Total != 1 {
+		t.Errorf("an article stored before the crash is not found: %v %v", res, err)
+	}
+	cp, _ := a.Index.Checkpoint()
+	if cp != a.Store.LastSeq() {
+		t.Errorf("checkpoint %d after catch-up, store at %d", cp, a.Store.LastSeq())
+	}
+	if p, _, _ := a.loadPending(); len(p) != 0 {
+		t.Errorf("%d clusters still pending after catch-up", len(p))
+	}
+}
+
+func TestIngestRefusesWhatCannotBeStored(t *testing.T) {
+	ctx := context.Background()
+	a := openT(t, t.TempDir())
+	defer a.Close()
+	arts := manyArticles(3)
+	long := &article.Article{ID: strings.Repeat("x", 40000), Text: "some text"}
+	longURL := &article.Article{URL: "http://x.example/" + strings.Repeat("y", 40000), Text: "some text"}
+	future := &article.Article{ID: "future", Text: "some text", Published: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	err := a.Ingest(ctx, []*article.Article{arts[0], long, arts[1], longURL, future, arts[2]})
+	var rej *RejectedError
+	if !errors.As(err, &rej) || len(rej.Errs) != 3 {
+		t.Fatalf("err = %v, want 3 refused", err)
+	}
+	if !strings.Contains(err.Error(), "at most 4096") || !strings.Contains(err.Error(), "year 12000") {
+		t.Errorf("error does not say why: %v", err)
+	}
+	if a.Store.Count() != 3 || a.Dedup.Len() != 3 {
+		t.Errorf("store %d, dedup %d articles; want the 3 good ones in both", a.Store.Count(), a.Dedup.Len())
+	}
+}
+
+// TestFailedStoreWriteLeavesNoPhantom makes the store fail under an
+// ingest and checks neither the dedup index nor its checkpoint holds the
+// articles that were not stored.
+func TestFailedStoreWriteLeavesNoPhantom(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openT(t, dir)
+	arts := manyArticles(6)
+	if err := a.Ingest(ctx, arts[:3]); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.saveDedup(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(dir, DedupFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The database goes away under the archive (as on an I/O error).
+	a.Store.DB().Close()
+	if err := a.Ingest(ctx, arts[3:]); err == nil {
+		t.Fatal("ingest into a closed store succeeded")
+	}
+	if a.Dedup != nil && a.Dedup.Len() != 3 {
+		t.Errorf("dedup index holds %d articles after the failed write, want 3", a.Dedup.Len())
+	}
+	if err := a.Ingest(ctx, arts[3:4]); err == nil {
+		t.Error("archive kept ingesting after its dedup index became unusable")
+	}
+	a.Close()
+	after, _ := os.ReadFile(filepath.Join(dir, DedupFile))
+	if !bytes.Equal(before, after) {
+		t.Error("the dedup checkpoint changed although nothing more was stored")
+	}
+	a = openT(t, dir)
+	defer a.Close()
+	if a.Store.Count() != 3 || a.Dedup.Len() != 3 {
+		t.Errorf("after reopen: store %d, dedup %d; want 3 and 3", a.Store.Count(), a.Dedup.Len())
+	}
+}
+
+// TestRollbackDedupKeepsAssignments checks the dedup index rebuilt after a
+// failed write (without writing) assigns as the lost one did.
+func TestRollbackDedupKeepsAssignments(t *testing.T) {
+	a := openT(t, t.TempDir())
+	defer a.Close()
+	if err := a.Ingest(context.Background(), testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := a.Dedup.Assignment("copy1")
+	if err := a.rollbackDedup(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := a.Dedup.Assignment("copy1")
+	if got.Cluster != want.Cluster || got.Original != want.Original || a.Dedup.Len() != 3 {
+		t.Errorf("after rollback: %+v, want %+v", got, want)
+	}
+	checkClusters(t, a)
+}
+
+func jsonl(arts []*article.Article) []byte {
+	var b bytes.Buffer
+	for _, a := range arts {
+		fmt.Fprintf(&b, `{"id":%q,"url":%q,"title":%q,"text":%q,"lang":"en"}`+"\n", a.ID, a.URL, a.Title, a.Text)
+	}
+	return b.Bytes()
+}
+
+// TestImportBadLine is the phantom-article report: line 1501 of 2,000 has
+// a 40,000-character id.
+func TestImportBadLine(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	arts := manyArticles(2000)
+	arts[1500].ID = strings.Repeat("i", 40000)
+	a := openT(t, dir)
+	st, err := a.ImportJSONL(ctx, bytes.NewReader(jsonl(arts)), 500)
+	var bad *BadLinesError
+	if !errors.As(err, &bad) || len(bad.Errs) != 1 || !strings.Contains(err.Error(), "line 1501") {
+		t.Fatalf("err = %v, want line 1501 reported", err)
+	}
+	if st.Stored != 1999 || st.Bad != 1 {
+		t.Errorf("stats %+v, want 1999 stored and 1 bad", st)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a = openT(t, dir)
+	defer a.Close()
+	if a.Store.Count() != 1999 || a.Dedup.Len() != 1999 || indexed(t, a) != 1999 {
+		t.Errorf("store %d, dedup %d, index %d; want 1999 each", a.Store.Count(), a.Dedup.Len(), indexed(t, a))
+	}
+	// The dedup checkpoint alone (no replay) holds exactly the stored.
+	f, err := os.Open(filepath.Join(dir, DedupFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Seek(8, 0)
+	ix, err := dedup.ReadIndex(f, dedup.DefaultConfig())
+	if err != nil || ix.Len() != 1999 {
+		t.Errorf("dedup checkpoint holds %v articles (%v), want 1999", ix.Len(), err)
+	}
+}
+
+// TestImportLongLine: one line over MaxLineBytes between good ones is
+// reported and skipped, the others are stored.
+func TestImportLongLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 64 MiB line")
+	}
+	arts := manyArticles(3)
+	var in bytes.Buffer
+	in.Write(jsonl(arts[:1]))
+	in.WriteString(`{"id":"huge","text":"`)
+	in.Write(bytes.Repeat([]byte("a"), MaxLineBytes))
+	in.WriteString("\"}\n")
+	in.Write(jsonl(arts[1:]))
+	a := openT(t, t.TempDir())
+	defer a.Close()
+	st, err := a.ImportJSONL(context.Background(), &in, 500)
+	if err == nil || !strings.Contains(err.Error(), "line 2:") || st.Stored != 3 {
+		t.Errorf("stored %d, err %v; want 3 stored and line 2 reported", st.Stored, err)
+	}
+	if a.Store.Count() != 3 {
+		t.Errorf("store holds %d", a.Store.Count())
+	}
+}
+
+func TestReadLinesBOMAndRepeatedID(t *testing.T) {
+	in := "\xef\xbb\xbf" + `{"id":"a","text":"one"}` + "\n" + `{"id":"a","text":"two"}` + "\n" + `{"id":"b","text":"  "}` + "\n"
+	var got []Line
+	n, err := ReadLines(strings.NewReader(in), 10, func(ls []Line) error {
+		got = append(got, ls...)
+		return nil
+	})
+	if n != 2 || len(got) != 2 || got[1].Art.Text != "two" || got[1].N != 2 {
+		t.Errorf("got %d lines: %+v", n, got)
+	}
+	if err == nil || !strings.Contains(err.Error(), "line 2: id \"a\" was already given on line 1") || !strings.Contains(err.Error(), "line 3: article \"b\" has no text") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func quietLog(w *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

@@ -1,0 +1,206 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Bulk building: a Builder writes a whole new index in one pass, each shard
+// with Bleve's offline builder, which analyses documents into segments of
+// builderBatch documents on disk and merges them only at the end, builderMerge
+// at a time. A live index instead introduces every batch as a segment that
+// the background merger folds into ever larger ones, rewriting each document
+// several times while the index grows.
+var (
+	builderBatch = 500 // documents per segment written by a shard builder
+	builderMerge = 64  // segments merged at once at the end
+)
+
+const buildPrefix = "scorch-offline-build"
+
+// Builder writes a new index from scratch: for a rebuild from the store
+// (syndex reindex, an index found corrupt or behind) and for a first bulk
+// import. Nothing is searchable before Close, and a build that does not
+// finish (a crash, an error) leaves a directory that Open reports as
+// corrupt, so the caller builds again. Add each cluster once.
+type Builder struct {
+	dir    string
+	n      int
+	in     []chan map[string]any
+	errs   []error
+	wg     sync.WaitGroup
+	langs  map[string]bool
+	closed bool
+	abort  bool // set before the inputs close: skip the final merge
+}
+
+// NewBuilder starts building a new index in dir, which must not exist or
+// be empty; o.Shards as for OpenWith.
+func NewBuilder(dir string, o Options) (*Builder, error) {
+	if o.Shards < 0 || o.Shards > maxShards {
+		return nil, fmt.Errorf("build index %s: %d shards, want 1–%d", dir, o.Shards, maxShards)
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("build index %s: directory is not empty", dir)
+	}
+	n := o.Shards
+	if n == 0 {
+		n = DefaultShards()
+	}
+	m, err := NewMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	b := &Builder{dir: dir, n: n, errs: make([]error, n), langs: map[string]bool{}}
+	builders := make([]bleve.Builder, n)
+	for i := range n {
+		// Temporary segments stay on the index's file system, under
+		// the index directory (Remove knows them).
+		bb, err := bleve.NewBuilder(shardDir(dir, i), m, map[string]any{
+			"batchSize": builderBatch, "mergeMax": builderMerge, "buildPathPrefix": dir,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
+		}
+		builders[i] = bb
+	}
+	for i, bb := range builders {
+		ch := make(chan map[string]any, 64)
+		b.in = append(b.in, ch)
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			docs := 0
+			for f := range ch {
+				if b.errs[i] != nil {
+					continue // drain
+				}
+				docs++
+				if err := bb.Index(f[FieldCluster].(string), f); err != nil {
+					b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
+				}
+			}
+			if b.abort || b.errs[i] != nil {
+				return
+			}
+			if docs == 0 {
+				// Bleve's builder cannot finish an empty index.
+				b.errs[i] = emptyShard(shardDir(dir, i), m)
+				return
+			}
+			if err := bb.Close(); err != nil {
+				b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
+			}
+		}()
+	}
+	return b, nil
+}
+
+// Add hands one cluster document to its shard's builder.
+func (b *Builder) Add(ctx context.Context, d Doc) error {
+	f, a, err := d.fields()
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", b.dir, err)
+	}
+	b.langs[a] = true
+	id := f[FieldCluster].(string)
+	select {
+	case b.in[shardOfN(id, b.n)] <- f:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close finishes every shard (the last segments and the merge), marks the
+// directory as a complete index recording checkpoint, and opens it.
+func (b *Builder) Close(checkpoint uint64) (*Index, error) {
+	if err := b.finish(); err != nil {
+		return nil, err
+	}
+	// Builders of empty shards leave their temporary directory behind.
+	entries, _ := os.ReadDir(b.dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), buildPrefix) {
+			_ = os.RemoveAll(filepath.Join(b.dir, e.Name()))
+		}
+	}
+	// The shards carry our layout marker like those Open creates.
+	for i := range b.n {
+		bi, err := bleve.OpenUsing(shardDir(b.dir, i), map[string]any{"bolt_timeout": lockTimeout.String()})
+		if err != nil {
+			return nil, fmt.Errorf("build index %s: open shard %d: %w", b.dir, i, err)
+		}
+		err = bi.SetInternal([]byte(keyMapping), []byte(MappingVersion))
+		if cerr := bi.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
+		}
+	}
+	if err := writeLayout(b.dir, b.n); err != nil {
+		return nil, fmt.Errorf("build index %s: %w", b.dir, err)
+	}
+	ix, err := Open(b.dir)
+	if err != nil {
+		return nil, err
+	}
+	if checkpoint > 0 {
+		if err := ix.SetCheckpoint(checkpoint); err != nil {
+			ix.Close()
+			return nil, err
+		}
+	}
+	return ix, nil
+}
+
+// Abort stops the build without finishing it; the caller removes the
+// directory (Remove).
+func (b *Builder) Abort() {
+	b.abort = true
+	_ = b.finish()
+}
+
+func (b *Builder) finish() error {
+	if b.closed {
+		return errors.New("build index: builder already closed")
+	}
+	b.closed = true
+	for _, ch := range b.in {
+		close(ch)
+	}
+	b.wg.Wait()
+	return errors.Join(b.errs...)
+}
+
+// emptyShard replaces an unfinished shard build without documents by an
+// empty shard.
+func emptyShard(sdir string, m mapping.IndexMapping) error {
+	if err := os.RemoveAll(sdir); err != nil {
+		return fmt.Errorf("build index: empty shard %s: %w", sdir, err)
+	}
+	bi, err := bleve.NewUsing(sdir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
+	if err != nil {
+		return fmt.Errorf("build index: empty shard %s: %w", sdir, err)
+	}
+	return bi.Close()
+}
+
+// writeLayout writes LayoutFile, the mark of a complete index.
+func writeLayout(dir string, shards int) error {
+	raw, _ := json.Marshal(layout{Layout: MappingVersion, Shards: shards})
+	return writeFileSync(filepath.Join(dir, LayoutFile), raw)
+}

@@ -1,0 +1,155 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+// TestBuilderMatchesApply builds the same documents once through Apply
+// and once through a Builder and checks both answer every query alike,
+// with one segment per shard, the checkpoint and the layout of an index
+// Open created.
+func TestBuilderMatchesApply(t *testing.T) {
+	ctx := context.Background()
+	docs := fixture()
+	// Several segments per shard builder, merged in more than one round.
+	defer func(b, m int) { builderBatch, builderMerge = b, m }(builderBatch, builderMerge)
+	builderBatch, builderMerge = 40, 3
+	for i := range 600 {
+		docs = append(docs, genDoc(i))
+	}
+	live, err := OpenWith(filepath.Join(t.TempDir(), "live"), Options{Shards: 2})
+	must(t, err)
+	defer live.Close()
+	must(t, live.Apply(ctx, docs, nil, 99))
+
+	dir := filepath.Join(t.TempDir(), "built")
+	b, err := NewBuilder(dir, Options{Shards: 2})
+	must(t, err)
+	for _, d := range docs {
+		must(t, b.Add(ctx, d))
+	}
+	built, err := b.Close(99)
+	must(t, err)
+	defer built.Close()
+
+	for _, ix := range []*Index{live, built} {
+		if n, _ := ix.Count(); n != uint64(len(docs)) {
+			t.Errorf("%s: %d documents, want %d", ix.Dir(), n, len(docs))
+		}
+		if cp, _ := ix.Checkpoint(); cp != 99 {
+			t.Errorf("%s: checkpoint %d, want 99", ix.Dir(), cp)
+		}
+	}
+	for i, s := range built.shards {
+		adv, err := s.Advanced()
+		must(t, err)
+		r, err := adv.Reader()
+		must(t, err)
+		if n := len(r.(*scorch.IndexSnapshot).Segments()); n != 1 {
+			t.Errorf("built shard %d has %d segments, want 1", i, n)
+		}
+		must(t, r.Close())
+	}
+	en := vocab["en"]
+	queries := []Query{
+		{Text: "bank"}, {Text: "banque"}, {Text: "بنك"}, {Text: `"interest rates"`}, {Text: "title:cup"},
+		{Text: en[20]}, {Text: en[300] + " " + en[301]}, {Text: en[50], Lang: "en", Sort: "-date"},
+		{Text: en[40], Facets: true, Highlight: true, Limit: 5},
+	}
+	for _, q := range queries {
+		a, err := live.Search(ctx, q)
+		must(t, err)
+		b, err := built.Search(ctx, q)
+		must(t, err)
+		// Equal scores are ordered by position in the segments, which
+		// differs: compare the whole result when it fits in the page.
+		if a.Total != b.Total || (a.Total <= 10 && !slices.Equal(sorted(clusters(a)), sorted(clusters(b)))) {
+			t.Errorf("%+v: live %d %v, built %d %v", q, a.Total, clusters(a), b.Total, clusters(b))
+		}
+		// Site facets over shards are each shard's top terms merged, so
+		// ties may differ; languages and years are complete.
+		if q.Facets && (fmt.Sprint(a.Facets.Langs) != fmt.Sprint(b.Facets.Langs) || fmt.Sprint(a.Facets.Years) != fmt.Sprint(b.Facets.Years)) {
+			t.Errorf("facets differ: live %v, built %v", a.Facets, b.Facets)
+		}
+	}
+	// The built index is an ordinary one: it takes updates and reopens.
+	must(t, built.Apply(ctx, docs[:1], []string{"c-sw"}, 100))
+	must(t, built.Close())
+	re, err := Open(dir)
+	must(t, err)
+	defer re.Close()
+	if n, _ := re.Count(); n != uint64(len(docs)-1) {
+		t.Errorf("after update and reopen: %d documents, want %d", n, len(docs)-1)
+	}
+}
+
+// TestBuilderUnfinished checks a build that never closed is not taken for
+// an index, and that Remove clears it with its temporary segments.
+func TestBuilderUnfinished(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "built")
+	b, err := NewBuilder(dir, Options{Shards: 2})
+	must(t, err)
+	defer func(b int) { builderBatch = b }(builderBatch)
+	builderBatch = 10
+	for i := range 50 {
+		must(t, b.Add(context.Background(), genDoc(i)))
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, buildPrefix) }) {
+		t.Errorf("no temporary build directory under %s: %v", dir, names)
+	}
+	if _, err := Open(dir); err == nil {
+		t.Fatal("an unfinished build opened as an index")
+	}
+	b.Abort()
+	must(t, Remove(dir))
+	if _, err := NewBuilder(filepath.Join(t.TempDir(), "x"), Options{Shards: 99}); err == nil {
+		t.Error("99 shards accepted")
+	}
+}
+
+// TestApplyWritesOnlyShardsWithDocuments: an Apply touching one shard
+// leaves the other alone (no batch, no segment), and the checkpoint still
+// covers it.
+func TestApplyWritesOnlyShardsWithDocuments(t *testing.T) {
+	ix, err := OpenWith(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
+	must(t, err)
+	defer ix.Close()
+	batches := func() []uint64 {
+		var out []uint64
+		for _, s := range ix.shards {
+			st := s.StatsMap()["index"].(map[string]any)
+			out = append(out, st["TotBatches"].(uint64))
+		}
+		return out
+	}
+	before := batches()
+	d := fixture()[0]
+	must(t, ix.Apply(context.Background(), []Doc{d}, nil, 7))
+	after := batches()
+	target := ix.shardOf(d.Cluster)
+	for i := range after {
+		want := before[i]
+		if i == target {
+			want++
+		}
+		if after[i] != want {
+			t.Errorf("shard %d: %d batches after one document, want %d (before: %v, after: %v)", i, after[i], want, before, after)
+		}
+	}
+	if cp, _ := ix.Checkpoint(); cp != 7 {
+		t.Errorf("checkpoint %d, want 7", cp)
+	}
+}
