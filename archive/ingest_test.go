@@ -301,7 +301,7 @@ func TestReadLinesBOMAndRepeatedID(t *testing.T) {
 	if n != 2 || len(got) != 2 || got[1].Art.Text != "two" || got[1].N != 2 {
 		t.Errorf("got %d lines: %+v", n, got)
 	}
-	if err == nil || !strings.Contains(err.Error(), "line 2: id \"a\" was already given on line 1") || !strings.Contains(err.Error(), "line 3: article \"b\" has no text") {
+	if err == nil || !strings.Contains(err.Error(), "line 2: id \"a\" as on line 1") || !strings.Contains(err.Error(), "line 3: article \"b\" has no text") {
 		t.Errorf("err = %v", err)
 	}
 }
