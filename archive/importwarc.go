@@ -189,6 +189,10 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	}
 	close(stop)
 	<-stopped
+	// What was stored is searchable when the import returns.
+	if err := a.Flush(context.WithoutCancel(ctx)); err != nil && runErr == nil {
+		runErr = err
+	}
 	imp.stats.Revisits = imp.revisits.Load()
 	imp.stats.Resolved = imp.resolved.Load()
 	imp.stats.Unresolved = imp.unresolved.Load()
