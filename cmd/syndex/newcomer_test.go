@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -20,6 +21,7 @@ import (
 // that TestEndToEnd keeps in data.
 func newcomerChecks(t *testing.T, work, data string) {
 	dedupSummary(t, work, data)
+	extractWARC(t, work, data)
 	t.Run("readers beside serve", func(t *testing.T) {
 		srv := exec.Command(syndexBin(t), "serve", "--data", data, "--addr", "127.0.0.1:0")
 		stderr, _ := srv.StderrPipe()
@@ -250,4 +252,148 @@ func TestConfigDiscovery(t *testing.T) {
 	if r := syndexEnv(t, work, []string{"SYNDEX_CONFIG=" + filepath.Join(work, "missing.yaml")}, "export"); r.code != 2 || !strings.Contains(r.stderr, "missing.yaml") {
 		t.Errorf("a missing $SYNDEX_CONFIG file: exit %d, stderr %q; want exit 2 naming it", r.code, r.stderr)
 	}
+}
+
+// jsonLines parses JSONL output; every line must be one compact object.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var res []map[string]any
+	for i, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %d is not one JSON object: %v\n%.200s", i+1, err, l)
+		}
+		res = append(res, m)
+	}
+	return res
+}
+
+// TestExtractBatch: extract prints one compact line per Article with its
+// id always set, reads many files, directories (gzipped pages too) and
+// stdin, reports a bad file by name and goes on, and its output feeds
+// dedup and import.
+func TestExtractBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	work := t.TempDir()
+	page, err := os.ReadFile("../../extract/testdata/two_headlines.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(work, "pages")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "story.html"), page, 0o644))
+	var gz strings.Builder
+	zw := gzip.NewWriter(&gz)
+	zw.Write(page)
+	zw.Close()
+	must(os.WriteFile(filepath.Join(dir, "sub", "story-copy.html.gz"), []byte(gz.String()), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "sub", "broken.htm.gz"), []byte("not gzip"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a page"), 0o644))
+	home := `<html><head><title>Front page</title></head><body><ul><li><a href="/a">A</a></li><li><a href="/b">B</a></li></ul></body></html>`
+	must(os.WriteFile(filepath.Join(dir, "index.html"), []byte(home), 0o644))
+
+	t.Run("one file without --url", func(t *testing.T) {
+		r := syndex(t, work, "extract", filepath.Join(dir, "story.html"))
+		if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || r.stderr != "" {
+			t.Fatalf("exit %d, %d lines, stderr %q", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+		}
+		a := jsonLines(t, r.stdout)[0]
+		if id, _ := a["id"].(string); id == "" {
+			t.Errorf("id not set: %v", a["id"])
+		}
+		if u, _ := a["url"].(string); !strings.HasPrefix(u, "file:///") || !strings.HasSuffix(u, "/pages/story.html") {
+			t.Errorf("url %q, want the file's file:// URL", u)
+		}
+	})
+	t.Run("stdin", func(t *testing.T) {
+		cmd := exec.Command(syndexBin(t), "extract", "-")
+		cmd.Dir, cmd.Stdin = work, strings.NewReader(string(page))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, _ := jsonLines(t, string(out))[0]["id"].(string); !strings.HasPrefix(id, "content-") {
+			t.Errorf("stdin id %q, want a content id", id)
+		}
+	})
+	t.Run("a directory, a named file and a bad file", func(t *testing.T) {
+		out := filepath.Join(work, "articles.jsonl")
+		r := syndex(t, work, "extract", "--out", out, dir, filepath.Join(dir, "index.html"))
+		if r.code != 1 || !strings.Contains(r.stderr, "broken.htm.gz") || !strings.Contains(r.stderr, "2 articles") {
+			t.Errorf("exit %d, stderr %q; want exit 1 naming broken.htm.gz and a summary", r.code, r.stderr)
+		}
+		b, _ := os.ReadFile(out)
+		arts := jsonLines(t, string(b))
+		// story.html and the gzipped copy (articles, from the directory),
+		// index.html named on the command line (printed though not an
+		// article); index.html found in the directory is not printed.
+		if len(arts) != 3 {
+			t.Fatalf("%d Articles, want 3:\n%s", len(arts), b)
+		}
+		ids := map[string]bool{}
+		for _, a := range arts {
+			id, _ := a["id"].(string)
+			if id == "" || ids[id] {
+				t.Errorf("id %q empty or repeated", id)
+			}
+			ids[id] = true
+		}
+		d := syndex(t, work, "dedup", "--in", out)
+		if d.code != 0 || len(jsonLines(t, d.stdout)) != 3 {
+			t.Errorf("dedup of extract's output: exit %d, stderr %q", d.code, d.stderr)
+		}
+		imp := syndex(t, work, "import", "--data", filepath.Join(work, "data"), "--in", out)
+		if imp.code != 0 {
+			t.Errorf("import of extract's output: exit %d, stderr %q", imp.code, imp.stderr)
+		}
+		all := syndex(t, work, "extract", "--all", dir)
+		if n := len(jsonLines(t, all.stdout)); n != 3 {
+			t.Errorf("--all printed %d pages, want 3", n)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		if r := syndex(t, work, "extract", "--url", "https://x.example/", dir); r.code != 2 || !strings.Contains(r.stderr, "--url") {
+			t.Errorf("--url with a directory: exit %d, stderr %q", r.code, r.stderr)
+		}
+		if r := syndex(t, work, "extract", filepath.Join(work, "none.html")); r.code != 2 || !strings.Contains(r.stderr, "none.html") {
+			t.Errorf("missing file: exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+}
+
+// extractWARC: extract reads the demo archive's WARC files, one Article
+// per article page, the same pages the crawl stored.
+func extractWARC(t *testing.T, work, data string) {
+	t.Run("extract from WARC", func(t *testing.T) {
+		r := syndex(t, work, "extract", filepath.Join(data, "warc"))
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		got := map[string]bool{}
+		for _, a := range jsonLines(t, r.stdout) {
+			u, _ := a["url"].(string)
+			got[u] = true
+		}
+		exp := syndex(t, work, "export", "--data", data)
+		stored := jsonLines(t, exp.stdout)
+		for _, a := range stored {
+			if u, _ := a["url"].(string); !got[u] {
+				t.Errorf("article %s stored by the crawl not extracted from its WARC", u)
+			}
+		}
+		if len(got) != len(stored) {
+			t.Errorf("extracted %d Articles from the WARC, the crawl stored %d", len(got), len(stored))
+		}
+	})
 }
