@@ -344,3 +344,81 @@ func TestRecordSeal(t *testing.T) {
 		t.Error("a record under another key went unnoticed")
 	}
 }
+
+// TestSalvage damages the store in many places and checks that Salvage
+// makes a store a writable Open accepts, holding every undamaged article
+// unchanged, and names each article it could not keep (or says whole
+// pages were lost).
+func TestSalvage(t *testing.T) {
+	src, want := fixture(t, 250)
+	rng := rand.New(rand.NewPCG(5, 6))
+	hurts := map[string]func(b []byte) []byte{
+		"zeroed pages": func(b []byte) []byte {
+			for range 3 {
+				p := 2 + rng.IntN(len(b)/4096-2)
+				clear(b[p*4096 : (p+1)*4096])
+			}
+			return b
+		},
+		"flipped bytes": func(b []byte) []byte {
+			for range 200 {
+				b[8192+rng.IntN(len(b)-8192)] ^= byte(1 + rng.IntN(255))
+			}
+			return b
+		},
+		"truncated": func(b []byte) []byte { return b[:len(b)*2/3] },
+	}
+	for name, hurt := range hurts {
+		for round := range 4 {
+			t.Run(fmt.Sprintf("%s %d", name, round), func(t *testing.T) {
+				dir := damaged(t, src, hurt)
+				dst := filepath.Join(t.TempDir(), FileName)
+				sv, err := Salvage(filepath.Join(dir, FileName), dst)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := Open(filepath.Dir(dst), Options{})
+				if err != nil {
+					t.Fatalf("the salvaged store is refused: %v", err)
+				}
+				defer s.Close()
+				got := map[string]bool{}
+				for a, err := range s.Articles(0) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					w, ok := want[a.ID]
+					if !ok || a.Text != w.Text || a.URL != w.URL {
+						t.Fatalf("salvaged article %s differs from the one stored", a.ID)
+					}
+					if b, err := s.ArticleByURL(a.URL); err != nil || b.ID != a.ID {
+						t.Errorf("by URL %s: %v", a.URL, err)
+					}
+					got[a.ID] = true
+				}
+				lost := map[string]bool{}
+				for _, l := range sv.Lost {
+					lost[l.ID] = true
+				}
+				missing := 0
+				for id := range want {
+					if !got[id] && !lost[id] {
+						missing++
+					}
+				}
+				if missing > 0 && !sv.Structural {
+					t.Errorf("%d articles neither kept nor named as lost, and no page loss reported", missing)
+				}
+				if len(got) != sv.Articles || s.LastSeq() < uint64(len(want)) {
+					t.Errorf("kept %d (reported %d); last seq %d, want ≥ %d", len(got), sv.Articles, s.LastSeq(), len(want))
+				}
+				// New articles get fresh arrival numbers.
+				seq, err := s.PutArticle(&article.Article{ID: "after-salvage", Text: "x"})
+				if err != nil || seq <= uint64(len(want)) {
+					t.Errorf("a new article after salvage got arrival number %d (%v)", seq, err)
+				}
+				t.Logf("kept %d of %d, %d named lost, structural %v", len(got), len(want), len(sv.Lost), sv.Structural)
+			})
+		}
+	}
+}

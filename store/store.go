@@ -414,9 +414,26 @@ func (s *Store) LastSeq() uint64 {
 // transactions, so the caller may write to the store while iterating.
 func (s *Store) Articles(since uint64) iter.Seq2[*article.Article, error] {
 	return func(yield func(*article.Article, error) bool) {
+		for a, err := range s.Arrivals(since) {
+			if !yield(a.Article, err) {
+				return
+			}
+		}
+	}
+}
+
+// Arrival is a stored article with its arrival number.
+type Arrival struct {
+	Seq uint64
+	*article.Article
+}
+
+// Arrivals is Articles with each article's arrival number.
+func (s *Store) Arrivals(since uint64) iter.Seq2[Arrival, error] {
+	return func(yield func(Arrival, error) bool) {
 		next := since + 1
 		for {
-			var chunk []*article.Article
+			var chunk []Arrival
 			var errs []error
 			err := s.view(func(tx *bolt.Tx) error {
 				arts := tx.Bucket(bucketArticles)
@@ -439,16 +456,16 @@ func (s *Store) Articles(since uint64) iter.Seq2[*article.Article, error] {
 						continue
 					}
 					a := rec.Article
-					chunk = append(chunk, &a)
+					chunk = append(chunk, Arrival{Seq: rec.Seq, Article: &a})
 				}
 				return nil
 			})
 			if err != nil {
-				yield(nil, err)
+				yield(Arrival{}, err)
 				return
 			}
 			for _, e := range errs {
-				if !yield(nil, e) {
+				if !yield(Arrival{}, e) {
 					return
 				}
 			}

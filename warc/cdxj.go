@@ -134,3 +134,11 @@ func SortCDXJ(path string) error {
 	}
 	return nil
 }
+
+// CDXJLine formats the CDXJ line (newline included) that indexes a record
+// at loc, as the Writer writes it: for rebuilding the index of a WARC
+// file from its records.
+func CDXJLine(uri string, date time.Time, mime string, status int, digest string, loc Location) string {
+	e := cdxEntry{key: SURT(uri), date: date, url: uri, mime: mime, status: status, digest: digest, loc: loc}
+	return e.line()
+}

@@ -281,7 +281,16 @@ type Result struct {
 	// Seqs holds each nested bucket's sequence (NextSequence), by path
 	// as ShowPath prints it.
 	Seqs map[string]uint64
-	c    *checker
+	// Buckets lists every bucket found, with its sequence.
+	Buckets []Bucket
+	c       *checker
+}
+
+// Bucket is a bucket found by Check: the names leading to it and its
+// sequence (NextSequence).
+type Bucket struct {
+	Path [][]byte
+	Seq  uint64
 }
 
 // Reachable reports whether page id is in use (reached from the root,
@@ -305,6 +314,7 @@ type checker struct {
 	depth     int               // pages being walked, from the root down
 	pages     int               // pages read
 	seqs      map[string]uint64 // each nested bucket's sequence, by path
+	buckets   []Bucket
 }
 
 func bitGet(s []uint64, i uint64) bool { return s[i/64]&(1<<(i%64)) != 0 }
@@ -323,7 +333,7 @@ func (c *checker) problem(format string, args ...any) {
 // when not nil, sees every key/value pair of the pages it could read.
 func Check(bf *File, limit int, visit Visit) *Result {
 	c := check(bf, limit, visit)
-	return &Result{Problems: c.problems, More: c.more, Pages: c.pages, Seqs: c.seqs, c: c}
+	return &Result{Problems: c.problems, More: c.more, Pages: c.pages, Seqs: c.seqs, Buckets: c.buckets, c: c}
 }
 
 func check(bf *File, limit int, visit Visit) *checker {
@@ -577,7 +587,16 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 				continue
 			}
 			s := sub{name: k, root: ne.Uint64(v)}
-			c.seqs[ShowPath(append(path[:len(path):len(path)], k))] = ne.Uint64(v[8:])
+			bp := append(path[:len(path):len(path)], k)
+			c.seqs[ShowPath(bp)] = ne.Uint64(v[8:])
+			if c.visit != nil {
+				// Only callers that see the pairs need the raw paths.
+				cp := make([][]byte, len(bp))
+				for i, n := range bp {
+					cp[i] = bytes.Clone(n)
+				}
+				c.buckets = append(c.buckets, Bucket{Path: cp, Seq: ne.Uint64(v[8:])})
+			}
 			if s.root == 0 {
 				s.inline = v[bucketHdrSize:]
 			}
@@ -589,6 +608,38 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 	}
 	for _, s := range subs {
 		c.walkBucket(append(path[:len(path):len(path)], s.name), s.root, s.inline, depth+1)
+	}
+}
+
+// ScanLeaves reads every page of the file below its high-water mark (and
+// its end), reachable or not, and calls fn with each key/value pair of
+// every page that reads as a leaf: the last resort of a salvage, when the
+// pages leading to a leaf are lost. Which bucket a pair belonged to is
+// not known, and a freed page may hold an older version of a pair: fn
+// must recognise what it keeps by its content.
+func ScanLeaves(bf *File, fn func(k, v []byte)) {
+	last := bf.meta.hwm
+	if n := uint64(bf.size / int64(bf.pageSize)); n < last {
+		last = n
+	}
+	var buf []byte
+	for id := uint64(2); id < last; id++ {
+		p, b, err := bf.readPage(id, buf)
+		buf = b
+		if err != nil || p.flags != leafFlag || pageHeaderSize+p.count*elemSize > len(p.data) {
+			continue
+		}
+		for i := range p.count {
+			e := pageHeaderSize + i*elemSize
+			flags := ne.Uint32(p.data[e:])
+			pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
+			start := e + pos
+			if flags != 0 || pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
+				continue
+			}
+			fn(p.data[start:start+ksize], p.data[start+ksize:start+ksize+vsize])
+		}
+		id += uint64(p.overflow)
 	}
 }
 

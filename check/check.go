@@ -1,0 +1,602 @@
+// Package check verifies an archive directory and repairs what can be
+// rebuilt: the store against itself (its file structure, each article
+// record's checksum, arrival order and URL index), the WARC files (each
+// gzip member, block and payload digests) and their CDXJ indexes, the
+// articles' WARC locations, the dedup checkpoint and the search index
+// against the store. It owns no data: Repair salvages the store into a new
+// file, re-extracts lost articles from the WARC files, trims a WARC file's
+// torn end, rewrites CDXJ indexes and lets the archive rebuild the dedup
+// checkpoint and the search index from the store.
+package check
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/boltcheck"
+	"github.com/syndex/syndex/store"
+)
+
+// Severity ranks a finding.
+type Severity int
+
+// Severities, from harmless to fixed.
+const (
+	OK       Severity = iota // a part checked and found sound
+	Warning                  // left by a crash and tidied by the next writer or --repair; nothing is lost
+	Error                    // damage: something stored is wrong or missing
+	Repaired                 // what --repair did
+)
+
+func (s Severity) String() string {
+	return [...]string{"ok", "warning", "error", "repaired"}[s]
+}
+
+// Finding is one line of a check's report.
+type Finding struct {
+	Severity Severity
+	Part     string // store, warc, cdxj, articles, dedup, index
+	File     string // the file or directory, relative to the archive
+	Msg      string
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%-8s %-8s %s: %s", f.Severity, f.Part, f.File, f.Msg)
+}
+
+// Report is the outcome of Run.
+type Report struct {
+	Dir      string
+	Findings []Finding
+}
+
+// Count returns how many findings have severity s.
+func (r *Report) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// First returns the first finding of severity s.
+func (r *Report) First(s Severity) (Finding, bool) {
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			return f, true
+		}
+	}
+	return Finding{}, false
+}
+
+func (r *Report) add(s Severity, part, file, format string, args ...any) {
+	r.Findings = append(r.Findings, Finding{Severity: s, Part: part, File: file, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Options tune Run.
+type Options struct {
+	// Repair rebuilds what can be rebuilt; it needs the archive to itself.
+	Repair bool
+	// Archive configures the archive opened to rebuild the dedup
+	// checkpoint and the index and to re-extract lost articles (dedup
+	// and extraction settings of the configuration).
+	Archive archive.Options
+	// Log receives progress; slog.Default if nil.
+	Log *slog.Logger
+}
+
+// maxListed bounds the problems listed per part.
+const maxListed = 20
+
+// Run checks the archive in dir and, with opt.Repair, repairs it and
+// checks it again. The report lists every finding; the error is for a
+// check that could not run at all (no archive, the archive in use).
+func Run(ctx context.Context, dir string, opt Options) (*Report, error) {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	st, err := inspect(ctx, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.Repair || st.rep.Count(Error)+st.rep.Count(Warning) == 0 {
+		return st.rep, nil
+	}
+	done, err := repair(ctx, dir, opt, st)
+	if err != nil {
+		return nil, err
+	}
+	after, err := inspect(ctx, dir, Options{Archive: opt.Archive, Log: opt.Log})
+	if err != nil {
+		return nil, err
+	}
+	after.rep.Findings = append(done, after.rep.Findings...)
+	return after.rep, nil
+}
+
+// state is what inspect learned, for repair.
+type state struct {
+	rep          *Report
+	storeDamaged bool
+	warcs        []*warcScan
+	cdxBad       map[string]bool // WARC files whose CDXJ index needs rewriting
+	dedupBad     bool
+	indexBad     bool
+	behind       []string // parts the archive brings up to date when it opens (dedup, index)
+}
+
+func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
+	st := &state{rep: &Report{Dir: dir}, cdxBad: map[string]bool{}}
+	rep := st.rep
+	unlock, err := store.Lock(dir, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	// The store, with plain reads: damage cannot crash the check.
+	srep, err := store.CheckFile(filepath.Join(dir, store.FileName), maxListed, true)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", dir, err)
+	}
+	if srep.MetaNote != "" {
+		rep.add(Warning, "store", store.FileName, "%s", srep.MetaNote)
+	}
+	for _, p := range srep.Problems {
+		rep.add(Error, "store", store.FileName, "%s", p)
+	}
+	if srep.More > 0 {
+		rep.add(Error, "store", store.FileName, "and %d more problems", srep.More)
+	}
+	st.storeDamaged = !srep.OK()
+	if srep.OK() {
+		rep.add(OK, "store", store.FileName, "%d articles (%d written before records had checksums), %d pages", srep.Articles, srep.Unsealed, srep.Pages)
+	}
+
+	// The WARC files and their CDXJ indexes.
+	warcDir := filepath.Join(dir, archive.WARCDir)
+	files, _ := filepath.Glob(filepath.Join(warcDir, "*.warc.gz"))
+	slices.Sort(files)
+	byName := map[string]*warcScan{}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ws, err := scanWARC(f)
+		if err != nil {
+			rep.add(Error, "warc", rel(dir, f), "%v", err)
+			continue
+		}
+		st.warcs = append(st.warcs, ws)
+		byName[filepath.Base(f)] = ws
+		reportWARC(rep, dir, ws)
+	}
+	checkCDXJ(rep, dir, warcDir, byName, st.cdxBad)
+
+	// What needs the store read through bbolt waits for a sound store.
+	if st.storeDamaged {
+		rep.add(Error, "dedup", archive.DedupFile, "not checked: the store is damaged")
+		rep.add(Error, "index", archive.BleveDir, "not checked: the store is damaged")
+		return st, nil
+	}
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", dir, err)
+	}
+	defer s.Close()
+	arts, err := readArticles(s)
+	if err != nil {
+		rep.add(Error, "store", store.FileName, "%v", err)
+		st.storeDamaged = true
+		return st, nil
+	}
+	checkLocations(rep, dir, warcDir, arts, byName)
+	st.dedupBad = checkDedup(rep, dir, arts, s.LastSeq(), opt)
+	st.indexBad = checkIndex(ctx, rep, dir, arts, s.LastSeq())
+	for _, f := range rep.Findings {
+		if f.Severity == Warning && (f.Part == "dedup" || f.Part == "index") {
+			st.behind = append(st.behind, f.Part)
+		}
+	}
+	return st, nil
+}
+
+// art is what the cross-checks need of a stored article.
+type art struct {
+	id, cluster, warc string
+	seq               uint64
+}
+
+func readArticles(s *store.Store) ([]art, error) {
+	var out []art
+	for a, err := range s.Arrivals(0) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, art{id: a.ID, cluster: a.Cluster, warc: a.WARC, seq: a.Seq})
+	}
+	return out, nil
+}
+
+func rel(dir, path string) string {
+	if r, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return path
+}
+
+func reportWARC(rep *Report, dir string, ws *warcScan) {
+	name := rel(dir, ws.path)
+	listed := 0
+	for _, b := range ws.bad {
+		if ws.tail >= 0 && b.off >= ws.tail {
+			continue
+		}
+		if listed < maxListed {
+			rep.add(Error, "warc", name, "unreadable record at offset %d: %v", b.off, b.err)
+		}
+		listed++
+	}
+	if ws.tail >= 0 {
+		rep.add(Warning, "warc", name, "ends in a record cut short at offset %d (%d bytes; a write interrupted by a crash): `--repair` trims it", ws.tail, ws.size-ws.tail)
+	}
+	if listed == 0 {
+		rep.add(OK, "warc", name, "%d records", len(ws.records))
+	}
+}
+
+// cdxLine is one CDXJ line's fields that can be checked.
+type cdxLine struct {
+	URL      string `json:"url"`
+	Filename string `json:"filename"`
+	Offset   string `json:"offset"`
+	Length   string `json:"length"`
+	Digest   string `json:"digest"`
+}
+
+// checkCDXJ checks every CDXJ file against the WARC records it indexes,
+// and that every response and revisit is indexed.
+func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warcScan, bad map[string]bool) {
+	indexed := map[string]map[int64]bool{}
+	cdxs, _ := filepath.Glob(filepath.Join(warcDir, "*.cdxj"))
+	slices.Sort(cdxs)
+	for _, c := range cdxs {
+		name := rel(dir, c)
+		base := strings.TrimSuffix(filepath.Base(c), ".cdxj") + ".warc.gz"
+		b, err := os.ReadFile(c)
+		if err != nil {
+			rep.add(Error, "cdxj", name, "%v", err)
+			bad[base] = true
+			continue
+		}
+		var problems []string
+		lines := bytes.SplitAfter(b, []byte("\n"))
+		var prev []byte
+		sorted := true
+		n := 0
+		for i, l := range lines {
+			if len(l) == 0 {
+				continue
+			}
+			if l[len(l)-1] != '\n' {
+				rep.add(Warning, "cdxj", name, "last line cut short (a crash while writing); the next crawl or `--repair` drops it")
+				bad[base] = true
+				break
+			}
+			n++
+			if prev != nil && bytes.Compare(prev, l) > 0 {
+				sorted = false
+			}
+			prev = l
+			f := strings.SplitN(strings.TrimSpace(string(l)), " ", 3)
+			var cl cdxLine
+			if len(f) != 3 || json.Unmarshal([]byte(f[2]), &cl) != nil {
+				problems = append(problems, fmt.Sprintf("line %d is not a CDXJ line", i+1))
+				continue
+			}
+			off, err1 := strconv.ParseInt(cl.Offset, 10, 64)
+			ws := warcs[cl.Filename]
+			switch {
+			case err1 != nil:
+				problems = append(problems, fmt.Sprintf("line %d: offset %q", i+1, cl.Offset))
+			case ws == nil:
+				problems = append(problems, fmt.Sprintf("line %d: %s is not in the archive", i+1, cl.Filename))
+			case ws.byOff[off] == nil:
+				problems = append(problems, fmt.Sprintf("line %d: no readable record of %s at offset %d (%s)", i+1, cl.Filename, off, cl.URL))
+			case ws.byOff[off].uri != cl.URL:
+				problems = append(problems, fmt.Sprintf("line %d: the record at offset %d is %s, not %s", i+1, off, ws.byOff[off].uri, cl.URL))
+			default:
+				if indexed[cl.Filename] == nil {
+					indexed[cl.Filename] = map[int64]bool{}
+				}
+				indexed[cl.Filename][off] = true
+			}
+		}
+		for i, p := range problems {
+			if i == maxListed {
+				rep.add(Error, "cdxj", name, "and %d more problems", len(problems)-i)
+				break
+			}
+			rep.add(Error, "cdxj", name, "%s", p)
+		}
+		if len(problems) > 0 {
+			bad[base] = true
+		}
+		if !sorted {
+			rep.add(Warning, "cdxj", name, "not sorted (a crawl killed before it finished the file); the next crawl or `--repair` sorts it")
+			bad[base] = true
+		}
+		if len(problems) == 0 && sorted {
+			rep.add(OK, "cdxj", name, "%d lines", n)
+		}
+	}
+	names := make([]string, 0, len(warcs))
+	for n := range warcs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		missing := 0
+		for _, r := range warcs[n].records {
+			if (r.typ == "response" || r.typ == "revisit") && !indexed[n][r.off] {
+				missing++
+			}
+		}
+		if missing > 0 {
+			rep.add(Warning, "cdxj", strings.TrimSuffix(n, ".warc.gz")+".cdxj", "%d records of %s are not indexed (a crawl killed between the two writes): `--repair` rewrites the index", missing, n)
+			bad[n] = true
+		}
+	}
+}
+
+// checkLocations checks that each article's WARC location names a record.
+func checkLocations(rep *Report, dir, warcDir string, arts []art, warcs map[string]*warcScan) {
+	if abs, err := filepath.Abs(warcDir); err == nil {
+		warcDir = abs
+	}
+	var problems []string
+	n := 0
+	for _, a := range arts {
+		if a.warc == "" {
+			continue // imported from JSONL
+		}
+		n++
+		name, o, ok := strings.Cut(a.warc, "#")
+		off, err := strconv.ParseInt(o, 10, 64)
+		if !ok || err != nil {
+			problems = append(problems, fmt.Sprintf("article %s: WARC location %q", a.id, a.warc))
+			continue
+		}
+		if filepath.IsAbs(name) && filepath.Dir(name) != warcDir {
+			// Imported from a WARC file elsewhere.
+			if _, err := os.Stat(name); err != nil {
+				rep.add(Warning, "articles", store.FileName, "article %s: its imported WARC file is gone: %v", a.id, err)
+			}
+			continue
+		}
+		ws := warcs[filepath.Base(name)]
+		switch {
+		case ws == nil:
+			problems = append(problems, fmt.Sprintf("article %s: %s is not in the archive", a.id, filepath.Base(name)))
+		case ws.byOff[off] == nil:
+			problems = append(problems, fmt.Sprintf("article %s: no readable record of %s at offset %d", a.id, filepath.Base(name), off))
+		}
+	}
+	for i, p := range problems {
+		if i == maxListed {
+			rep.add(Error, "articles", store.FileName, "and %d more", len(problems)-i)
+			break
+		}
+		rep.add(Error, "articles", store.FileName, "%s", p)
+	}
+	if len(problems) == 0 {
+		rep.add(OK, "articles", store.FileName, "%d WARC locations name their records", n)
+	}
+}
+
+// checkDedup checks the dedup checkpoint against the store: it must not
+// be ahead of it, and must hold exactly the articles stored up to it.
+func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) bool {
+	path := filepath.Join(dir, archive.DedupFile)
+	name := archive.DedupFile
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if len(arts) > 0 {
+			rep.add(Warning, "dedup", name, "no checkpoint: the next writer rebuilds it from the store")
+		}
+		return false
+	}
+	if err != nil {
+		rep.add(Error, "dedup", name, "%v", err)
+		return true
+	}
+	defer f.Close()
+	cfg := dedup.DefaultConfig()
+	if opt.Archive.Dedup != nil {
+		cfg = *opt.Archive.Dedup
+	}
+	r := bufio.NewReader(f)
+	var hdr [8]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		rep.add(Error, "dedup", name, "unreadable: %v", err)
+		return true
+	}
+	seq := binary.BigEndian.Uint64(hdr[:])
+	ix, err := dedup.ReadIndex(r, cfg)
+	if err != nil {
+		rep.add(Error, "dedup", name, "unreadable: %v", err)
+		return true
+	}
+	if seq > last {
+		rep.add(Error, "dedup", name, "checkpoint at article %d is ahead of the store (%d): it holds articles the store does not", seq, last)
+		return true
+	}
+	covered, missing := 0, 0
+	first := ""
+	for _, a := range arts {
+		if a.seq > seq {
+			continue
+		}
+		covered++
+		if _, ok := ix.Assignment(a.id); !ok {
+			if missing == 0 {
+				first = a.id
+			}
+			missing++
+		}
+	}
+	bad := false
+	if missing > 0 {
+		rep.add(Error, "dedup", name, "%d stored articles are missing from the checkpoint (the first %s)", missing, first)
+		bad = true
+	}
+	if ix.Len() > covered {
+		rep.add(Error, "dedup", name, "holds %d articles, the store %d up to the checkpoint: %d are not stored", ix.Len(), covered, ix.Len()-covered)
+		bad = true
+	}
+	if !bad {
+		behind := ""
+		if seq < last {
+			behind = fmt.Sprintf("; %d stored after it are replayed on the next open", last-seq)
+		}
+		rep.add(OK, "dedup", name, "%d articles up to arrival %d%s", ix.Len(), seq, behind)
+	}
+	return bad
+}
+
+// checkIndex checks the search index against the store: its checkpoint
+// not ahead, one document per story when it is up to date, and the CRC
+// of every segment file in use.
+func checkIndex(ctx context.Context, rep *Report, dir string, arts []art, last uint64) bool {
+	path := filepath.Join(dir, archive.BleveDir)
+	name := archive.BleveDir
+	ix, err := index.OpenReader(path)
+	switch {
+	case errors.Is(err, index.ErrNoIndex):
+		if len(arts) > 0 {
+			rep.add(Warning, "index", name, "no search index: the next writer builds it from the store")
+		}
+		return false
+	case err != nil:
+		rep.add(Error, "index", name, "%v", err)
+		return errors.Is(err, index.ErrCorrupt) || errors.Is(err, index.ErrIncompatible)
+	}
+	defer ix.Close()
+	bad := false
+	bad = checkSegments(rep, dir, path) || bad
+	cp, err := ix.Checkpoint()
+	if err != nil {
+		rep.add(Error, "index", name, "%v", err)
+		return true
+	}
+	if cp > last {
+		rep.add(Error, "index", name, "checkpoint at article %d is ahead of the store (%d)", cp, last)
+		return true
+	}
+	n, err := ix.Count()
+	if err != nil {
+		rep.add(Error, "index", name, "%v", err)
+		return true
+	}
+	if cp < last {
+		rep.add(Warning, "index", name, "%d stories up to arrival %d, behind the store (%d): the next writer catches it up", n, cp, last)
+		return bad
+	}
+	stories := map[string]bool{}
+	for _, a := range arts {
+		c := a.cluster
+		if c == "" {
+			c = a.id
+		}
+		stories[c] = true
+	}
+	if n != uint64(len(stories)) {
+		rep.add(Error, "index", name, "%d documents for %d stories in the store", n, len(stories))
+		return true
+	}
+	if !bad {
+		rep.add(OK, "index", name, "%d stories, up to date with the store", n)
+	}
+	return bad
+}
+
+// checkSegments verifies the CRC-32 that ends every Bleve segment file
+// (zap) named by a shard's root.bolt.
+func checkSegments(rep *Report, dir, path string) bool {
+	bad := false
+	roots, _ := filepath.Glob(filepath.Join(path, "shard-*", "store", "root.bolt"))
+	for _, root := range roots {
+		live := map[string]bool{}
+		bf, err := boltcheck.Open(root)
+		if err != nil {
+			rep.add(Error, "index", rel(dir, root), "%v", err)
+			bad = true
+			continue
+		}
+		res := boltcheck.Check(bf, 5, func(_ [][]byte, k, v []byte) {
+			if string(k) == "p" && strings.HasSuffix(string(v), ".zap") {
+				live[string(v)] = true
+			}
+		})
+		bf.Close()
+		for _, p := range res.Problems {
+			rep.add(Error, "index", rel(dir, root), "%s", p)
+			bad = true
+		}
+		for seg := range live {
+			segPath := filepath.Join(filepath.Dir(root), seg)
+			if err := zapCRC(segPath); err != nil {
+				rep.add(Error, "index", rel(dir, segPath), "%v", err)
+				bad = true
+			}
+		}
+	}
+	return bad
+}
+
+// zapCRC checks a zap segment's trailing CRC-32 (IEEE, big-endian) of all
+// the bytes before it.
+func zapCRC(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() < 4 {
+		return fmt.Errorf("segment of %d bytes", fi.Size())
+	}
+	h := crc32.NewIEEE()
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, fi.Size()-4)); err != nil {
+		return err
+	}
+	var tail [4]byte
+	if _, err := f.ReadAt(tail[:], fi.Size()-4); err != nil {
+		return err
+	}
+	if got, want := h.Sum32(), binary.BigEndian.Uint32(tail[:]); got != want {
+		return fmt.Errorf("segment checksum mismatch (stored %08x, computed %08x)", want, got)
+	}
+	return nil
+}

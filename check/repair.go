@@ -1,0 +1,235 @@
+package check
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/warc"
+)
+
+// repair rebuilds what inspect found wrong, in dependency order: the
+// store first (everything else is checked against it), the WARC files'
+// torn ends and CDXJ indexes, then the dedup checkpoint and the search
+// index, which the archive rebuilds from the store when it opens; lost
+// articles are re-extracted from the WARC files last.
+func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding, error) {
+	done := &Report{Dir: dir}
+	needWARC := false
+	var lost []store.LostArticle
+	if st.storeDamaged {
+		sv, moved, err := salvageStore(dir)
+		if err != nil {
+			return nil, err
+		}
+		done.add(Repaired, "store", store.FileName, "%d articles kept in a new store (%d of them found by scanning every page); the damaged file is kept as %s",
+			sv.Articles, sv.Scanned, filepath.Base(moved))
+		lost = sv.Lost
+		needWARC = len(sv.Lost) > 0 || sv.Structural
+	}
+	for _, ws := range st.warcs {
+		if ws.tail < 0 {
+			continue
+		}
+		end := ws.goodEnd()
+		if err := os.Truncate(ws.path, end); err != nil {
+			return nil, fmt.Errorf("repair %s: %w", ws.path, err)
+		}
+		done.add(Repaired, "warc", rel(dir, ws.path), "trimmed to its last whole record (%d bytes cut)", ws.size-end)
+		st.cdxBad[filepath.Base(ws.path)] = true
+	}
+	for _, ws := range st.warcs {
+		base := filepath.Base(ws.path)
+		cdx := strings.TrimSuffix(ws.path, ".warc.gz") + ".cdxj"
+		if _, err := os.Stat(cdx); !st.cdxBad[base] && err == nil {
+			continue
+		}
+		n, err := rewriteCDXJ(cdx, ws)
+		if err != nil {
+			return nil, err
+		}
+		done.add(Repaired, "cdxj", rel(dir, cdx), "rewritten from the %d records of %s", n, base)
+	}
+	if st.dedupBad || st.storeDamaged {
+		if err := os.Remove(filepath.Join(dir, archive.DedupFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("repair: %w", err)
+		}
+		done.add(Repaired, "dedup", archive.DedupFile, "rebuilt from the store")
+	}
+	if st.indexBad || st.storeDamaged {
+		if err := index.Remove(filepath.Join(dir, archive.BleveDir)); err != nil {
+			return nil, fmt.Errorf("repair: %w", err)
+		}
+		done.add(Repaired, "index", archive.BleveDir, "rebuilt from the store")
+	}
+	// Opening the archive replays the dedup checkpoint and rebuilds the
+	// index from the store.
+	aopt := opt.Archive
+	aopt.Log = opt.Log
+	a, err := archive.Open(ctx, dir, aopt)
+	if err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	if needWARC {
+		found, err := recoverFromWARC(ctx, a, st.warcs, lost, done)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		_ = found
+	}
+	if err := a.Close(); err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	for _, part := range st.behind {
+		if part == "dedup" && !(st.dedupBad || st.storeDamaged) {
+			done.add(Repaired, "dedup", archive.DedupFile, "brought up to date with the store")
+		}
+		if part == "index" && !(st.indexBad || st.storeDamaged) {
+			done.add(Repaired, "index", archive.BleveDir, "brought up to date with the store")
+		}
+	}
+	return done.Findings, nil
+}
+
+// salvageStore copies what is readable of a damaged store into a new
+// file that takes its place; the damaged one is kept beside it.
+func salvageStore(dir string) (*store.Salvaged, string, error) {
+	unlock, err := store.Lock(dir, true)
+	if err != nil {
+		return nil, "", err
+	}
+	defer unlock()
+	path := filepath.Join(dir, store.FileName)
+	tmp := path + ".salvage"
+	sv, err := store.Salvage(path, tmp)
+	if err != nil {
+		return nil, "", fmt.Errorf("repair: %w", err)
+	}
+	moved := path + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
+	if err := os.Rename(path, moved); err != nil {
+		return nil, "", fmt.Errorf("repair: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, "", fmt.Errorf("repair: %w (the damaged store is %s)", err, moved)
+	}
+	syncDir(dir)
+	return sv, moved, nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// rewriteCDXJ writes the CDXJ index of a WARC file from its readable
+// response and revisit records, sorted, through a temporary file.
+func rewriteCDXJ(path string, ws *warcScan) (int, error) {
+	var lines []string
+	base := filepath.Base(ws.path)
+	for _, r := range ws.records {
+		if r.typ != "response" && r.typ != "revisit" {
+			continue
+		}
+		mime := r.mime
+		if r.typ == "revisit" {
+			mime = "warc/revisit"
+		}
+		lines = append(lines, warc.CDXJLine(r.uri, r.date, mime, r.status, r.payloadDigest,
+			warc.Location{File: base, Offset: r.off, Length: r.length}))
+	}
+	slices.Sort(lines)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return 0, fmt.Errorf("repair %s: %w", path, err)
+	}
+	w := bufio.NewWriter(f)
+	for _, l := range lines {
+		w.WriteString(l)
+	}
+	err = w.Flush()
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, fmt.Errorf("repair %s: %w", path, err)
+	}
+	return len(lines), nil
+}
+
+// recoverFromWARC re-extracts the archive's own WARC files, as an import
+// of them would, so that articles the damaged store lost come back
+// (articles still stored are left as they are), and reports which of the
+// lost ones it found.
+func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warcScan, lost []store.LostArticle, done *Report) (int, error) {
+	var paths []string
+	for _, ws := range warcs {
+		paths = append(paths, ws.path)
+	}
+	before := a.Store.Count()
+	var bad int
+	_, err := a.ImportWARC(ctx, paths, archive.WARCImport{Again: true, Bad: func(error) { bad++ }})
+	var be *archive.BadInputError
+	if err != nil && !errors.As(err, &be) {
+		return 0, fmt.Errorf("repair: re-extract from the WARC files: %w", err)
+	}
+	added := a.Store.Count() - before
+	// An article the damaged store named by URL and that is not back is
+	// lost; an id named only by an arrival-order entry may as well be
+	// that entry's damage (a flipped byte in the id), so it is listed
+	// without being called lost.
+	back := 0
+	var gone, unsure []string
+	for _, l := range lost {
+		if _, err := a.Store.Article(l.ID); err == nil {
+			back++
+			continue
+		}
+		if l.URL != "" {
+			if _, err := a.Store.ArticleByURL(l.URL); err == nil {
+				back++
+				continue
+			}
+			gone = append(gone, l.URL)
+			continue
+		}
+		if utf8.ValidString(l.ID) && !strings.ContainsFunc(l.ID, unicode.IsControl) {
+			unsure = append(unsure, l.ID)
+		}
+	}
+	msg := fmt.Sprintf("re-extracted %d articles from %d WARC files", added, len(paths))
+	if len(lost) > 0 {
+		msg += fmt.Sprintf("; %d of the %d articles the damaged store still named are back", back, len(lost))
+	}
+	done.add(Repaired, "store", store.FileName, "%s", msg)
+	if len(gone) > 0 {
+		done.add(Error, "store", store.FileName, "%d articles are lost: in no readable WARC record (imported from JSONL, or their record is damaged too): %s",
+			len(gone), strings.Join(gone[:min(len(gone), 10)], ", "))
+	}
+	if len(unsure) > 0 {
+		done.add(Warning, "store", store.FileName, "%d ids named by damaged order entries were not found (an article imported from JSONL, or the entry's own damage): %s",
+			len(unsure), strings.Join(unsure[:min(len(unsure), 10)], ", "))
+	}
+	return added, nil
+}
