@@ -122,13 +122,30 @@ func (c *Crawler) host(e *entry) *hostState {
 		}
 		h = &hostState{name: e.Host, scheme: scheme}
 		if last := c.lastRequest(e.Host); !last.IsZero() {
-			h.next = last.Add(c.s.Delay) // politeness holds across restarts
+			h.next = c.gapFrom(last).Add(c.s.Delay) // politeness holds across restarts
 		}
 		c.restoreBackoff(h) // and so do Retry-After, back-off and parking
 		c.hosts[e.Host] = h
 		c.order = append(c.order, h)
 	}
 	return h
+}
+
+// gapFrom is when the politeness gap after a previous run's last
+// recorded request to a host (ending at last) starts. A request may have
+// been in flight when that run was killed: it ended before this run
+// started, and at most one gap and one timeout after last. So the gap
+// counts from this run's start, unless that is later than such a request
+// could have ended.
+func (c *Crawler) gapFrom(last time.Time) time.Time {
+	from := c.started
+	if bound := last.Add(max(c.s.MaxDelay, c.s.MaxCrawlDelay) + c.s.Timeout); bound.Before(from) {
+		from = bound
+	}
+	if from.Before(last) {
+		return last
+	}
+	return from
 }
 
 // memPerHost bounds the page entries each host keeps in memory; the rest
@@ -486,6 +503,11 @@ func (c *Crawler) do(f *fetch) error {
 	cctx.Put("fetch", f)
 	err := c.col.Request(http.MethodGet, f.url, nil, cctx, hdr)
 	c.mu.Lock()
+	if f.replay != "" {
+		c.stats.Replayed++
+		c.mu.Unlock()
+		return err
+	}
 	c.stats.Requests++
 	c.stats.Bytes += int64(len(f.raw))
 	if f.status != 0 {
@@ -517,7 +539,7 @@ func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 			// Delay alone; now that Crawl-delay is known, apply it too.
 			if last := c.lastRequest(h.name); !last.IsZero() {
 				c.mu.Lock()
-				if n := last.Add(c.gap(h)); n.After(h.next) {
+				if n := c.gapFrom(last).Add(c.gap(h)); n.After(h.next) {
 					h.next = n
 				}
 				c.mu.Unlock()
@@ -720,13 +742,36 @@ func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 			}
 		}
 	}
-	err = c.do(f)
-	d.requested, d.end = true, time.Now()
-	t.host, t.hostAt = h.name, d.end
-	c.logFetch(f, e.Kind.String(), err)
-	c.mu.Lock()
-	h.lastRTT = f.elapsed
-	c.mu.Unlock()
+	replayed := false
+	if e.WARC != "" {
+		// Fetched before the crawl stopped: processed from the WARC.
+		f.replay = e.WARC
+		if err = c.do(f); err == nil && f.err == nil {
+			replayed = true
+		} else if ctx.Err() != nil {
+			return
+		} else {
+			c.log.Warn("archived response unreadable: fetching again", "url", e.URL, "warc", e.WARC, "error", errors.Join(err, f.err))
+			e.WARC = ""
+			f = &fetch{ctx: ctx, e: e, url: e.URL, header: f.header}
+		}
+	}
+	if !replayed {
+		err = c.do(f)
+		d.requested, d.end = true, time.Now()
+		t.host, t.hostAt = h.name, d.end
+		c.logFetch(f, e.Kind.String(), err)
+		c.mu.Lock()
+		h.lastRTT = f.elapsed
+		c.mu.Unlock()
+		if shouldRecordFetch(e, f, err) {
+			// Recorded before the handler runs, even when the crawl is
+			// stopping: the next run processes the archived response.
+			if rerr := c.recordFetched(e, f.warcLoc, h.name, d.end); rerr != nil {
+				c.log.Error("record fetch", "url", e.URL, "error", rerr)
+			}
+		}
+	}
 	if ctx.Err() != nil {
 		return // stays queued for the next run
 	}
@@ -1112,6 +1157,7 @@ type Stats struct {
 	Skipped       int64            `json:"skipped"`
 	Redirects     int64            `json:"redirects"`
 	Revisits      int64            `json:"revisits"`
+	Replayed      int64            `json:"replayed"` // pages fetched before an interruption, processed from the WARC
 	Truncated     int64            `json:"truncated"`
 	Sitemaps      int64            `json:"sitemaps"`
 	Feeds         int64            `json:"feeds"`

@@ -116,6 +116,7 @@ type fetch struct {
 	elapsed   time.Duration
 	digest    string
 	revisit   bool // archived as a revisit (304 or identical payload)
+	replay    string // answer from this WARC record instead of the network
 	skipped   bool // body not downloaded: not a page type
 	conn      *recConn
 	rawReq    []byte // request head as sent, when recorded
@@ -177,6 +178,9 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("request %s: not issued by the crawler", in.URL)
 	}
 	f := v.(*fetch)
+	if f.replay != "" {
+		return t.replay(in, f)
+	}
 	ctx, cancel := context.WithTimeout(f.ctx, t.s.Timeout)
 	defer cancel()
 	req := in.Clone(ctx)

@@ -67,6 +67,10 @@ type entry struct {
 	Seed    bool   `json:"s,omitempty"`
 	Hints   *Hints `json:"hi,omitempty"`
 	Seq     uint64 `json:"q"`
+	// WARC locates the archived response of a page fetched but not yet
+	// processed when the crawl stopped; the next run processes it from
+	// there instead of fetching it again.
+	WARC string `json:"w,omitempty"`
 }
 
 func (e *entry) qkey() []byte {

@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,10 +44,20 @@ func crawlChild() error {
 		return err
 	}
 	defer out.Close()
-	c, err := New(Config{Seeds: []string{os.Getenv("SYNDEX_SEED")}, Delay: 25 * time.Millisecond, AllowPrivate: true,
+	// With $SYNDEX_BLOCK_AT=n the handler never returns from the n-th
+	// page: the parent kills the crawl while it processes that page.
+	blockAt, _ := strconv.Atoi(os.Getenv("SYNDEX_BLOCK_AT"))
+	delay, _ := time.ParseDuration(os.Getenv("SYNDEX_DELAY"))
+	handled := 0
+	c, err := New(Config{Seeds: []string{os.Getenv("SYNDEX_SEED")}, Delay: delay, AllowPrivate: true,
 		DisableSitemaps: true, Logger: quietLogger()}, st, func(ctx context.Context, p *Page) error {
-		_, err := fmt.Fprintln(out, p.URL)
-		return err
+		if _, err := fmt.Fprintf(out, "%s %d\n", p.URL, len(p.Body)); err != nil {
+			return err
+		}
+		if handled++; handled == blockAt {
+			select {}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -68,90 +82,148 @@ func countLines(path string) []string {
 	return out
 }
 
-// TestKillResume kills a crawling subprocess with SIGKILL mid-crawl, runs
-// the same crawl again, and checks that it finished with nothing lost and
-// nothing fetched twice beyond the one request in flight at the kill.
+// TestKillResume kills a crawling subprocess with SIGKILL, runs the same
+// crawl again, and checks that it finished with nothing lost and nothing
+// fetched twice that had been fetched whole, and that politeness held
+// across the kill:
+//   - killed while the handler processes a page (where a crawl spends its
+//     time: extraction, dedup, indexing), the page is processed again
+//     from the WARC on restart, not fetched again;
+//   - killed while a request is in flight (no response yet), that one page
+//     is fetched again, no sooner than the politeness gap after the
+//     interrupted request ended.
 func TestKillResume(t *testing.T) {
-	const n = 40
-	h := newFarmHost(t, "127.0.0.9")
-	h.setRobots("User-agent: *\nDisallow:\n")
-	var home []string
-	for i := 0; i < n; i++ {
-		home = append(home, fmt.Sprintf("/a/%d", i))
-		h.html(fmt.Sprintf("/a/%d", i), articleHTML(fmt.Sprint("Article ", i), fmt.Sprintf("/a/%d", (i+1)%n), "/"))
+	tests := []struct {
+		name    string
+		ip      string
+		n       int           // article pages
+		delay   time.Duration // politeness gap
+		blockAt int           // the child's handler blocks on its n-th page
+		stall   string        // the server never answers this path before the kill
+	}{
+		{name: "in the handler", ip: "127.0.0.9", n: 40, delay: 25 * time.Millisecond, blockAt: 13},
+		// A gap longer than a restart takes: the restarted crawl must
+		// wait for it.
+		{name: "request in flight", ip: "127.0.0.10", n: 8, delay: 400 * time.Millisecond, stall: "/a/3"},
 	}
-	h.html("/", articleHTML("Home", home...))
-	dir := t.TempDir()
-	pagesFile := dir + "/pages.txt"
-	child := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "SYNDEX_CRAWL_CHILD=1", "SYNDEX_ARCHIVE="+dir+"/archive",
-			"SYNDEX_SEED="+h.base+"/", "SYNDEX_PAGES="+pagesFile)
-		cmd.Stderr = os.Stderr
-		return cmd
-	}
-	first := child()
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for len(countLines(pagesFile)) < n/3 {
-		if time.Now().After(deadline) {
-			first.Process.Kill()
-			t.Fatal("first crawl made no progress")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	first.Wait()
-	killedAt := len(countLines(pagesFile))
-	if killedAt >= n+1 {
-		t.Fatalf("crawl finished before the kill (%d pages)", killedAt)
-	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newFarmHost(t, tc.ip)
+			h.setRobots("User-agent: *\nDisallow:\n")
+			var home []string
+			bodies := map[string]string{}
+			for i := 0; i < tc.n; i++ {
+				p := fmt.Sprintf("/a/%d", i)
+				home = append(home, p)
+				bodies[p] = articleHTML(fmt.Sprint("Article ", i), fmt.Sprintf("/a/%d", (i+1)%tc.n), "/")
+				if p != tc.stall {
+					h.html(p, bodies[p])
+				}
+			}
+			h.html("/", articleHTML("Home", home...))
+			stalled, release := make(chan struct{}), make(chan struct{})
+			if tc.stall != "" {
+				body := bodies[tc.stall]
+				var once sync.Once
+				h.mux.HandleFunc(tc.stall, func(w http.ResponseWriter, r *http.Request) {
+					first := false
+					once.Do(func() { first = true })
+					if first {
+						close(stalled)
+						<-release // until the crawl is killed
+						return
+					}
+					w.Header().Set("Content-Type", "text/html; charset=utf-8")
+					io.WriteString(w, body)
+				})
+			}
+			dir := t.TempDir()
+			pagesFile := dir + "/pages.txt"
+			child := func(blockAt int) *exec.Cmd {
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(os.Environ(), "SYNDEX_CRAWL_CHILD=1", "SYNDEX_ARCHIVE="+dir+"/archive",
+					"SYNDEX_SEED="+h.base+"/", "SYNDEX_PAGES="+pagesFile,
+					"SYNDEX_BLOCK_AT="+strconv.Itoa(blockAt), "SYNDEX_DELAY="+tc.delay.String())
+				cmd.Stderr = os.Stderr
+				return cmd
+			}
+			first := child(tc.blockAt)
+			if err := first.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait for the kill point: the handler blocked on its page, or
+			// the stalled request reached the server.
+			deadline := time.After(20 * time.Second)
+			for ready := false; !ready; {
+				select {
+				case <-stalled:
+					ready = true
+				case <-deadline:
+					first.Process.Kill()
+					t.Fatal("first crawl did not reach the kill point")
+				case <-time.After(5 * time.Millisecond):
+					ready = tc.blockAt > 0 && len(countLines(pagesFile)) >= tc.blockAt
+				}
+			}
+			if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			first.Wait()
+			close(release)
+			killedAt := len(countLines(pagesFile))
 
-	second := child()
-	done := make(chan error, 1)
-	if err := second.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- second.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("second crawl: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		second.Process.Kill()
-		t.Fatal("second crawl did not finish")
-	}
+			second := child(0)
+			done := make(chan error, 1)
+			if err := second.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { done <- second.Wait() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("second crawl: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				second.Process.Kill()
+				t.Fatal("second crawl did not finish")
+			}
 
-	// Nothing lost: every page reached the handler.
-	seen := map[string]int{}
-	for _, l := range countLines(pagesFile) {
-		seen[strings.TrimPrefix(l, h.base)]++
+			// Nothing lost: every page reached the handler, whole.
+			handled := map[string]int{}
+			for _, l := range countLines(pagesFile) {
+				u, size, _ := strings.Cut(l, " ")
+				handled[strings.TrimPrefix(u, h.base)]++
+				if size == "0" {
+					t.Errorf("%s handed over with an empty body", u)
+				}
+			}
+			for _, p := range append(home, "/") {
+				if handled[p] == 0 {
+					t.Errorf("%s never reached the handler", p)
+				}
+			}
+			// Nothing fetched twice but the request in flight at the kill.
+			for _, p := range append(home, "/") {
+				want := 1
+				if p == tc.stall {
+					want = 2
+				}
+				if c := h.count(p, 0); c != want {
+					t.Errorf("%s requested %d times, want %d", p, c, want)
+				}
+			}
+			if tc.blockAt > 0 {
+				// The page in the handler at the kill was processed again,
+				// from the WARC.
+				lines := countLines(pagesFile)
+				u, _, _ := strings.Cut(lines[tc.blockAt-1], " ")
+				if got := handled[strings.TrimPrefix(u, h.base)]; got != 2 {
+					t.Errorf("%s, in the handler at the kill, handled %d times, want 2 (once again after the restart)", u, got)
+				}
+			}
+			t.Logf("killed after %d pages handled", killedAt)
+			checkRobots(t, h)
+			checkPoliteness(t, h, tc.delay)
+		})
 	}
-	for _, p := range append(home, "/") {
-		if seen[p] == 0 {
-			t.Errorf("%s never reached the handler", p)
-		}
-	}
-	// Nothing fetched twice, beyond the one request in flight at the kill
-	// (one host, so at most one).
-	twice := 0
-	for _, p := range append(home, "/") {
-		switch c := h.count(p, 0); {
-		case c == 2:
-			twice++
-		case c != 1:
-			t.Errorf("%s fetched %d times", p, c)
-		}
-	}
-	if twice > 1 {
-		t.Errorf("%d pages fetched twice, want at most 1 (in flight at the kill)", twice)
-	}
-	t.Logf("killed after %d pages; %d page(s) refetched after resume", killedAt, twice)
-	checkRobots(t, h)
-	checkPoliteness(t, h, 25*time.Millisecond)
 }
