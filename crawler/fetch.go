@@ -115,9 +115,9 @@ type fetch struct {
 	started   time.Time
 	elapsed   time.Duration
 	digest    string
-	revisit   bool // archived as a revisit (304 or identical payload)
+	revisit   bool   // archived as a revisit (304 or identical payload)
 	replay    string // answer from this WARC record instead of the network
-	skipped   bool // body not downloaded: not a page type
+	skipped   bool   // body not downloaded: not a page type
 	conn      *recConn
 	rawReq    []byte // request head as sent, when recorded
 	rawResp   []byte // response head as received, when recorded
