@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/synth"
 )
 
 // assignments runs arts through an incremental index and returns the
@@ -299,5 +300,47 @@ func TestCheckpointKeepsViaAndNoIndex(t *testing.T) {
 	back.Add(art("z-third", "third.example", -1, other...))
 	if as, _ := back.Assignment("b-partner"); as.Role != article.RoleCopy {
 		t.Errorf("after the checkpoint, the noindex page is %s", as.Role)
+	}
+}
+
+// TestSharesOnGenerated compares the sampled shares with the exact shares
+// (every 3-word shingle of the two texts) on a generated set: wrapped,
+// truncated, retitled and edited copies.
+func TestSharesOnGenerated(t *testing.T) {
+	opt := synth.Default()
+	opt.Stories = 300
+	arts := synth.Generate(opt, 9)
+	ix := dedup.NewIndex(dedup.DefaultConfig())
+	byID := map[string]*article.Article{}
+	for _, a := range arts {
+		ix.Add(a)
+		byID[a.ID] = a
+	}
+	var eo, ec []float64
+	for _, a := range arts {
+		as, _ := ix.Assignment(a.ID)
+		if as.Role != article.RoleCopy {
+			continue
+		}
+		oSet, cSet := dedup.Shingles(byID[as.Original].Text, 3, 1), dedup.Shingles(a.Text, 3, 1)
+		n := 0
+		for _, f := range cSet {
+			if _, ok := slices.BinarySearch(oSet, f); ok {
+				n++
+			}
+		}
+		eo = append(eo, math.Abs(as.OriginalShare-float64(n)/float64(len(oSet))))
+		ec = append(ec, math.Abs(as.CopyShare-float64(n)/float64(len(cSet))))
+	}
+	mean := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	t.Logf("%d copies: original_share MAE %.3f, copy_share MAE %.3f against the exact shares", len(eo), mean(eo), mean(ec))
+	if mean(eo) > 0.04 || mean(ec) > 0.06 {
+		t.Errorf("shares off: MAE %.3f / %.3f, want ≤ 0.04 / 0.06", mean(eo), mean(ec))
 	}
 }

@@ -2,8 +2,8 @@ package dedup_test
 
 import (
 	"fmt"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"

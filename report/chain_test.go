@@ -188,6 +188,15 @@ func TestLagDayPrecision(t *testing.T) {
 		{"both timed", "2024-03-01T09:30:00Z", "2024-03-01T11:00:00Z", 5400, ""},
 		{"copy truly a day earlier", "2024-03-02T09:30:00Z", "2024-03-01T00:00:00Z", -86400, "day"},
 	}
+	// Without dates, first-seen times: a copy crawled before its original
+	// has no known lag.
+	o := &article.Article{Fetched: at("2024-03-01T10:00:00Z")}
+	if lag, p := LagOf(o, &article.Article{Fetched: at("2024-03-01T12:00:00Z")}); lag == nil || *lag != 7200 || p != "fetched" {
+		t.Errorf("fetch lag %s %q, want 2h00m fetched", FormatLag(lag), p)
+	}
+	if lag, _ := LagOf(o, &article.Article{Fetched: at("2024-03-01T09:00:00Z")}); lag != nil {
+		t.Errorf("copy crawled before its original: lag %s, want unknown", FormatLag(lag))
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := &article.Article{Published: at(tc.orig)}

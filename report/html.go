@@ -18,14 +18,16 @@ var templateFS embed.FS
 // Funcs are the template helpers the report page uses; the web UI reuses
 // them.
 var Funcs = template.FuncMap{
-	"lag":   FormatLag,
-	"date":  fmtDate,
-	"pct":   pct,
-	"pct0":  pctRound,
-	"trunc": truncate,
-	"sim":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"join":  strings.Join,
-	"inc":   func(i int) int { return i + 1 },
+	"lag":  FormatLag,
+	"date": fmtDate,
+	"pct":  pct,
+	"pct0": pctRound,
+	// precision notes how a lag was measured (" (by day)", " (first seen)").
+	"precision": precisionNote,
+	"trunc":     truncate,
+	"sim":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"join":      strings.Join,
+	"inc":       func(i int) int { return i + 1 },
 	// plural writes a counted noun: {{plural 1 "copy" "copies"}} is "1 copy".
 	"plural": plural.N,
 	// weblink reports whether a crawled URL is http(s), the only kind

@@ -84,7 +84,8 @@ type Copy struct {
 	// than the original it credits.
 	LagSeconds *int64 `json:"lag_seconds,omitempty"`
 	// LagPrecision is "day" when one of the two dates is a bare date, so
-	// the lag is a whole number of days.
+	// the lag is a whole number of days, and "fetched" when the pages gave
+	// no dates and the lag is between the times they were first fetched.
 	LagPrecision string `json:"lag_precision,omitempty"`
 	Title        string `json:"title,omitempty"`
 	WARC         string `json:"warc,omitempty"`
@@ -176,9 +177,10 @@ func dateOf(a *article.Article) time.Time {
 
 // Lag is how long after the original the copy appeared, in seconds:
 // copy.Published − orig.Published when both pages give a date, else
-// copy.Fetched − orig.Fetched when both were crawled (comparing one page's
-// publication date with the other's fetch time would mix a 2008 story with
-// a 2024 crawl). It is nil when neither pair is known. A bare date (see
+// copy.Fetched − orig.Fetched when both were crawled and the copy was
+// crawled later (comparing one page's publication date with the other's
+// fetch time would mix a 2008 story with a 2024 crawl). It is nil when
+// neither pair is known. A bare date (see
 // article.DateOnly) stands for its whole day, not its midnight: against
 // it, the lag is the number of days between the two calendar dates (the
 // other date's in its own zone), so a copy dated only "March 1" is never
@@ -189,7 +191,10 @@ func Lag(orig, cp *article.Article) *int64 {
 }
 
 // LagOf is Lag with its precision: "day" when it was counted in days
-// because one of the dates is a bare date, "" otherwise.
+// because one of the dates is a bare date, "fetched" when it compares
+// fetch times (first seen), "" for two publication times. A negative lag
+// between fetch times (the copy was crawled first) is unknown, not
+// negative.
 func LagOf(orig, cp *article.Article) (*int64, string) {
 	var s int64
 	precision := ""
@@ -204,6 +209,10 @@ func LagOf(orig, cp *article.Article) (*int64, string) {
 		}
 	case !orig.Fetched.IsZero() && !cp.Fetched.IsZero():
 		s = int64(cp.Fetched.Sub(orig.Fetched) / time.Second)
+		if s < 0 {
+			return nil, "" // crawled the copy first: says nothing of when it appeared
+		}
+		precision = "fetched"
 	default:
 		return nil, ""
 	}

@@ -218,9 +218,14 @@ func viaNote(cp Copy) string {
 	return "  via " + Clean(cp.ViaSite)
 }
 
+// precisionNote says how a lag was measured when it is not between two
+// publication times: " (by day)", " (first seen)".
 func precisionNote(p string) string {
-	if p == "" {
+	switch p {
+	case "":
 		return ""
+	case "fetched":
+		return " (first seen)"
 	}
 	return " (by " + p + ")"
 }
