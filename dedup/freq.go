@@ -235,13 +235,6 @@ func (s *shardedFreq) sub(fs []uint32, minDocs int, frac float64) bool {
 	return changed
 }
 
-// frequent reports whether f is at or above the frequent threshold.
-func (s *shardedFreq) frequent(f uint32, minDocs int, frac float64) bool {
-	t := s.shards[f%globalShards]
-	c := t.count(f)
-	return c > 0 && c >= t.threshold(minDocs, frac)
-}
-
 // count returns the estimated number of articles containing f.
 func (s *shardedFreq) count(f uint32) uint32 {
 	return s.shards[f%globalShards].count(f)

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,5 +186,21 @@ func TestDiversityCounts(t *testing.T) {
 	ft.add([]uint32{6}, 100, 1) // ... and 6 takes its slot
 	if j := ft.slot(6); j < 0 || ft.div[j] != 0 {
 		t.Errorf("new feature in slot %d has diverse count %v, want 0", j, ft.div)
+	}
+}
+
+func TestNthSmallest(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		xs := make([]uint32, 1+r.IntN(60))
+		for i := range xs {
+			xs[i] = uint32(r.IntN(1 + trial%20))
+		}
+		sorted := slices.Clone(xs)
+		slices.Sort(sorted)
+		n := r.IntN(len(xs))
+		if got := nthSmallest(slices.Clone(xs), n); got != sorted[n] {
+			t.Fatalf("nthSmallest(%v, %d) = %d, want %d", xs, n, got, sorted[n])
+		}
 	}
 }

@@ -510,11 +510,14 @@ func (ix *Index) makeUnique(m uint32) {
 // isNoise reports whether feature f is boilerplate of site s, globally
 // common or a recurring passage.
 func (ix *Index) isNoise(s uint32, f uint32) bool {
-	st := ix.sites[s].freq
-	if c := st.count(f); c > 0 && c >= st.threshold(ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
-		return true
-	}
-	return ix.global.frequent(f, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) || ix.passage(f)
+	return ix.globalNoise(f) || ix.siteNoise(s, f)
+}
+
+// globalNoise reports whether f is globally common or a recurring
+// passage, with one look-up in the global table.
+func (ix *Index) globalNoise(f uint32) bool {
+	c, div := ix.global.diverse(f)
+	return c > 0 && (c >= ix.global.shards[0].threshold(ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) || ix.isPassage(c, div))
 }
 
 // cleanSet returns di's features without noise, re-partitioning them when

@@ -91,7 +91,7 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 	si, known := ix.siteByNm[siteKey(p.Site)]
 	clean := fs[:0:0]
 	for _, f := range fs {
-		if (known && ix.siteNoise(si, f)) || ix.global.frequent(f, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) || ix.passage(f) {
+		if (known && ix.siteNoise(si, f)) || ix.globalNoise(f) {
 			continue
 		}
 		clean = append(clean, f)

@@ -1,7 +1,5 @@
 package dedup
 
-import "slices"
-
 // Recurring passages. A disclaimer, a donation appeal or a header that a
 // network of sites (or one site whose articles carry no site field) puts
 // around every story is a passage that recurs in many articles which
@@ -45,12 +43,10 @@ func (ix *Index) diverseFor(fs []uint32, sc *passageScratch) []uint32 {
 		sc.counts = append(sc.counts, ix.global.count(f))
 	}
 	sc.sorted = append(sc.sorted[:0], sc.counts...)
-	sorted := sc.sorted
-	slices.Sort(sorted)
 	need := (len(fs) + diverseShare - 1) / diverseShare
 	// The article is diverse for f when its need-th rarest feature is
 	// rare enough: count ≤ count(f)/r.
-	rare := float64(sorted[need-1])
+	rare := float64(nthSmallest(sc.sorted, need-1))
 	pmin := uint32(max(ix.cfg.PassageMinDocs, 1))
 	for i, f := range fs {
 		if c := sc.counts[i]; c >= pmin && rare*r <= float64(c) {
@@ -87,6 +83,43 @@ func (ix *Index) passageFlips(fs []uint32, before []bool) bool {
 
 // passage reports whether f is a recurring passage.
 func (ix *Index) passage(f uint32) bool {
-	c, div := ix.global.diverse(f)
+	return ix.isPassage(ix.global.diverse(f))
+}
+
+// isPassage reports whether a feature held by c articles, div of them
+// diverse, is a recurring passage.
+func (ix *Index) isPassage(c, div uint32) bool {
 	return c >= uint32(ix.cfg.PassageMinDocs) && 2*div >= c && ix.cfg.PassageRatio > 0
+}
+
+// nthSmallest returns the n-th smallest value of xs (0-based), reordering
+// xs: a quickselect, linear on average.
+func nthSmallest(xs []uint32, n int) uint32 {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		p := xs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < p {
+				i++
+			}
+			for xs[j] > p {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case n <= j:
+			hi = j
+		case n >= i:
+			lo = i
+		default:
+			return xs[n]
+		}
+	}
+	return xs[n]
 }

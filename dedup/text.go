@@ -177,10 +177,11 @@ func applyQuote(q bool, r rune) bool {
 }
 
 // appendWordsQuoted is appendWords that, when track is set, also appends
-// to quoted, per word, whether it stands inside quotation marks. A
-// quotation ends at its closing mark or at the end of the paragraph (a
-// quotation running over several paragraphs opens each of them again).
-func appendWordsQuoted(dst []uint64, quoted []bool, track bool, text string, buf []byte) ([]uint64, []bool, []byte) {
+// to spans the quotations: for each, the index in dst of its first word
+// and the index after its last. A quotation ends at its closing mark or at
+// the end of the paragraph (a quotation running over several paragraphs
+// opens each of them again).
+func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf []byte) ([]uint64, []int32, []byte) {
 	if needsNFKC(text) {
 		text = norm.NFKC.String(text)
 	}
@@ -192,7 +193,9 @@ func appendWordsQuoted(dst []uint64, quoted []bool, track bool, text string, buf
 		// (most of them) is hashed in place.
 		for i < len(text) && byteClass[text[i]] == clsSep {
 			if track && (text[i] == '"' || text[i] == '\n' || text[i] == '\r') {
-				q = applyQuote(q, rune(text[i]))
+				if nq := applyQuote(q, rune(text[i])); nq != q {
+					q, spans = nq, append(spans, int32(len(dst)))
+				}
 			}
 			i++
 		}
@@ -203,9 +206,6 @@ func appendWordsQuoted(dst []uint64, quoted []bool, track bool, text string, buf
 		if i == len(text) || byteClass[text[i]] == clsSep {
 			if i > start {
 				dst = append(dst, xxhash.Sum64String(text[start:i]))
-				if track {
-					quoted = append(quoted, q)
-				}
 			}
 			continue
 		}
@@ -236,9 +236,6 @@ func appendWordsQuoted(dst []uint64, quoted []bool, track bool, text string, buf
 		}
 		if len(buf) > 0 {
 			dst = append(dst, xxhash.Sum64(buf))
-			if track {
-				quoted = append(quoted, q)
-			}
 		}
 		if i < len(text) {
 			// Step over the separator that ended the word.
@@ -247,12 +244,17 @@ func appendWordsQuoted(dst []uint64, quoted []bool, track bool, text string, buf
 				r, n = utf8.DecodeRuneInString(text[i:])
 			}
 			if track {
-				q = applyQuote(q, r)
+				if nq := applyQuote(q, r); nq != q {
+					q, spans = nq, append(spans, int32(len(dst)))
+				}
 			}
 			i += n
 		}
 	}
-	return dst, quoted, buf[:0]
+	if q {
+		spans = append(spans, int32(len(dst)))
+	}
+	return dst, spans, buf[:0]
 }
 
 // mix64 is the splitmix64 finaliser: it spreads the bits of x.
@@ -272,7 +274,7 @@ type shingler struct {
 	buf       []byte
 	acc       []uint32
 	hs        []uint64 // the word hashes of the text being shingled
-	qs        []bool   // whether each word stands inside quotation marks
+	spans     []int32  // quotations, as word index ranges (appendWordsQuoted)
 	quoted    []uint32 // the features of the last text found inside quotations
 }
 
@@ -320,30 +322,25 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 			}
 		}
 	}
-	s.hs, s.qs, s.buf = appendWordsQuoted(s.hs[:0], s.qs[:0], true, text, s.buf)
-	ws, qs := s.hs, s.qs
+	s.hs, s.spans, s.buf = appendWordsQuoted(s.hs[:0], s.spans[:0], true, text, s.buf)
+	ws, spans := s.hs, s.spans
 	n := len(ws)
-	inQuote := 0 // quoted words in the window
-	for i := range min(k, n) {
-		if qs[i] {
-			inQuote++
+	// inQuote reports whether words [from, to) lie in one quotation;
+	// from never decreases between calls.
+	sp := 0
+	inQuote := func(from, to int) bool {
+		for sp < len(spans) && int(spans[sp+1]) <= from {
+			sp += 2
 		}
+		return sp < len(spans) && int(spans[sp]) <= from && to <= int(spans[sp+1])
 	}
 	for e := k; e <= n; e++ {
-		if e > k {
-			if qs[e-1] {
-				inQuote++
-			}
-			if qs[e-k-1] {
-				inQuote--
-			}
-		}
 		var h uint64
 		for _, w := range ws[e-k : e] {
 			h = (h<<23 | h>>41) ^ w
 			h *= 0x9e3779b97f4a7c15
 		}
-		emit(h, inQuote == k)
+		emit(h, len(spans) > 0 && inQuote(e-k, e))
 	}
 	if n > 0 && n < k {
 		var h uint64
@@ -351,7 +348,7 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 			h = (h<<23 | h>>41) ^ w
 			h *= 0x9e3779b97f4a7c15
 		}
-		emit(h^uint64(n), inQuote == n)
+		emit(h^uint64(n), len(spans) > 0 && inQuote(0, n))
 	}
 	slices.Sort(acc)
 	acc = slices.Compact(acc)

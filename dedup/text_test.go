@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -88,13 +89,11 @@ func TestQuotedWords(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, qs, _ := appendWordsQuoted(nil, nil, true, tc.text, nil)
-			var got []byte
-			for _, q := range qs {
-				if q {
-					got = append(got, 'q')
-				} else {
-					got = append(got, '-')
+			ws, spans, _ := appendWordsQuoted(nil, nil, true, tc.text, nil)
+			got := []byte(strings.Repeat("-", len(ws)))
+			for i := 0; i+1 < len(spans); i += 2 {
+				for w := spans[i]; w < spans[i+1]; w++ {
+					got[w] = 'q'
 				}
 			}
 			if string(got) != tc.want {
