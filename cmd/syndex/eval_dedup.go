@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,9 @@ func init() {
 	f.Bool("no-site", false, "strip every field but id, text and the truth labels before clustering")
 	f.String("write", "", "also write the labelled set that was clustered to this JSONL file")
 	f.Bool("json", false, "print the scores as JSON")
+	f.Float64("min-f1", 0, "exit 1 when the pairwise F1 is below this (a CI floor)")
+	f.Float64("min-original", 0, "exit 1 when the original accuracy is below this")
+	f.Int("max-merged", -1, "with --corpus: exit 1 when more labelled-independent groups than this were merged")
 	addDedupFlags(f)
 	p := evalPairsCmd.Flags()
 	p.String("corpus", "", "corpus directory with pairs.tsv")
@@ -154,13 +158,17 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 	if set != nil {
 		apart, merged = len(set.Apart), corpus.Merged(set.Apart, as)
 	}
+	floors := evalFloors(cmd, res, set != nil, merged)
 	if j, _ := cmd.Flags().GetBool("json"); j {
-		return json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
+		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
 			dedup.EvalResult
 			Stats       dedup.Stats
 			ApartGroups int `json:",omitempty"`
 			ApartMerged int `json:",omitempty"`
-		}{res, st, apart, merged})
+		}{res, st, apart, merged}); err != nil {
+			return err
+		}
+		return floors
 	}
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "articles           %d (%d corrupt lines skipped)\n", res.Articles, st.Bad)
@@ -177,6 +185,25 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 		st.Clusters, st.Copies, st.Unique, elapsed.Round(time.Millisecond), float64(res.Articles)/elapsed.Seconds())
 	if le != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", name, le)
+	}
+	return floors
+}
+
+// evalFloors returns an error naming every score below its --min-* flag
+// (or above --max-merged).
+func evalFloors(cmd *cobra.Command, res dedup.EvalResult, corpus bool, merged int) error {
+	var below []string
+	if v, _ := cmd.Flags().GetFloat64("min-f1"); res.F1 < v {
+		below = append(below, fmt.Sprintf("pairwise F1 %.4f < %.4f", res.F1, v))
+	}
+	if v, _ := cmd.Flags().GetFloat64("min-original"); res.OriginalAccuracy < v {
+		below = append(below, fmt.Sprintf("original accuracy %.4f < %.4f", res.OriginalAccuracy, v))
+	}
+	if v, _ := cmd.Flags().GetInt("max-merged"); corpus && v >= 0 && merged > v {
+		below = append(below, fmt.Sprintf("%d labelled-independent groups merged > %d", merged, v))
+	}
+	if len(below) > 0 {
+		return fmt.Errorf("eval dedup: below the floor: %s", strings.Join(below, "; "))
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ func TestEvalDedupModes(t *testing.T) {
 	if r := syndex(t, work, "eval", "dedup", "--corpus", work); r.code != 1 || !strings.Contains(r.stderr, "not a known corpus layout") {
 		t.Errorf("unknown corpus: exit %d, stderr %q; want 1 and the layout error", r.code, r.stderr)
 	}
+	if r := syndex(t, work, "eval", "dedup", "--generate", "30", "--min-f1", "1.01"); r.code != 1 || !strings.Contains(r.stderr, "below the floor: pairwise F1") {
+		t.Errorf("impossible floor: exit %d, stderr %q; want 1 naming the F1", r.code, r.stderr)
+	}
 	// --no-site: the written set has only id, text and the labels.
 	set := filepath.Join(work, "bare.jsonl")
 	r := syndex(t, work, "eval", "dedup", "--generate", "30", "--network", "12", "--no-site", "--write", set, "--json")
