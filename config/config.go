@@ -53,6 +53,7 @@ type CrawlConfig struct {
 	BodyCap       ByteSize `yaml:"body_cap"`        // bytes kept per response
 	Timeout       Duration `yaml:"timeout"`         // whole request
 	AllowPrivate  bool     `yaml:"allow_private"`   // permit loopback and private addresses
+	Proxy         string   `yaml:"proxy"`           // proxy URL for every request; "direct" for none; empty: HTTPS_PROXY/HTTP_PROXY/NO_PROXY
 	Include       []string `yaml:"include"`         // URL regexps; when set a URL must match one
 	Exclude       []string `yaml:"exclude"`         // URL regexps that are out of scope
 }
@@ -230,6 +231,11 @@ func (c *Config) Validate() error {
 			if _, err := regexp.Compile(pat); err != nil {
 				bad(fmt.Sprintf("%s[%d]", field, i), "invalid regexp %q: %v", pat, err)
 			}
+		}
+	}
+	if cr.Proxy != "" && cr.Proxy != "direct" {
+		if u, err := url.Parse(cr.Proxy); err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "socks5", "socks5h"}, u.Scheme) {
+			bad("crawl.proxy", "%q is not an http, https, socks5 or socks5h URL (or direct)", cr.Proxy)
 		}
 	}
 	checkPatterns("crawl.include", cr.Include)

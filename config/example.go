@@ -26,6 +26,7 @@ crawl:
   body_cap: 10MiB        # longer responses are truncated and marked
   timeout: 60s           # whole request, headers and body
   allow_private: false   # true permits loopback and private addresses (tests, intranets)
+  proxy: ""              # e.g. http://proxy.example:3128; "" follows HTTPS_PROXY/HTTP_PROXY/NO_PROXY, direct: none
   include: []            # URL regexps; when any are set, a URL must match one
   exclude:               # URL regexps that are never fetched
     - '\.(pdf|jpg|png|gif|mp4)$'

@@ -56,13 +56,17 @@ type Config struct {
 	MaxPagesPerHost int // per-host page budget this run (0 = unlimited)
 	MaxDepth        int // link depth from the seeds (0 = unlimited)
 
-	AllowPrivate bool              // permit loopback, private and link-local addresses
-	Resolve      map[string]string // host name → IP used instead of DNS (like curl --resolve); the SSRF guard still applies
-	RootCAs      *x509.CertPool    // CAs trusted for HTTPS (nil = the system pool)
-	Subdomains   bool              // subdomains of seed hosts are in scope
-	Hosts        []string          // further in-scope hosts
-	Include      []string          // regexps: a URL must match one of them (when any are set)
-	Exclude      []string          // regexps: a URL matching one is out of scope
+	AllowPrivate bool // permit loopback, private and link-local addresses
+	// Proxy is the proxy every request goes through (http, https, socks5
+	// URL); "" follows HTTPS_PROXY, HTTP_PROXY and NO_PROXY, ProxyDirect
+	// uses none.
+	Proxy      string
+	Resolve    map[string]string // host name → IP used instead of DNS (like curl --resolve); the SSRF guard still applies
+	RootCAs    *x509.CertPool    // CAs trusted for HTTPS (nil = the system pool)
+	Subdomains bool              // subdomains of seed hosts are in scope
+	Hosts      []string          // further in-scope hosts
+	Include    []string          // regexps: a URL must match one of them (when any are set)
+	Exclude    []string          // regexps: a URL matching one is out of scope
 
 	MaxBodySize    int64         // bytes of body kept (default 10 MiB); longer bodies are truncated and marked
 	MaxDecodedSize int64         // bytes after gzip/deflate decoding (default 4 × MaxBodySize)
@@ -109,6 +113,7 @@ type settings struct {
 	Config
 	include, exclude []*regexp.Regexp
 	seedHosts        map[string]bool
+	proxies          *proxies
 }
 
 func (cfg Config) withDefaults(archive string) (*settings, error) {
@@ -195,6 +200,11 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 	for _, h := range c.Hosts {
 		s.seedHosts[hostKey(h)] = true
 	}
+	px, err := newProxies(c.Proxy)
+	if err != nil {
+		return nil, fmt.Errorf("crawl config: %w", err)
+	}
+	s.proxies = px
 	for _, p := range c.Include {
 		re, err := regexp.Compile(p)
 		if err != nil {

@@ -137,6 +137,7 @@ const fetchIDHeader = "X-Syndex-Fetch"
 // within the decoded-size limit, and gives Colly the decoded body.
 type transport struct {
 	base    *http.Transport
+	proxies *proxies
 	s       *settings
 	w       *warc.Writer
 	fetches sync.Map // id → *fetch
@@ -147,8 +148,19 @@ type transport struct {
 func newTransport(s *settings, w *warc.Writer) *transport {
 	d := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second, Control: dialControl(s.AllowPrivate)}
 	dial := resolvingDialer(d, s.Resolve)
-	return &transport{s: s, w: w, base: &http.Transport{
-		DialContext: recordingDialer(dial),
+	plain := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second}
+	if s.proxies == nil {
+		s.proxies, _ = newProxies(s.Proxy)
+	}
+	s.proxies.pinned = s.Resolve
+	return &transport{s: s, w: w, proxies: s.proxies, base: &http.Transport{
+		// Through a proxy (Config.Proxy or the environment) the proxy is
+		// dialed directly and HTTPS is tunnelled with CONNECT, its TLS
+		// done by the Transport with TLSClientConfig; the WARC heads are
+		// then rebuilt from the parsed messages.
+		Proxy:           s.proxies.forRequest,
+		TLSClientConfig: &tls.Config{RootCAs: s.RootCAs, NextProtos: []string{"http/1.1"}},
+		DialContext:     proxyDialer(s.proxies, plain, recordingDialer(dial)),
 		// HTTPS goes through our own handshake so that the recording conn
 		// wraps the TLS connection and sees the decrypted exchange: the
 		// WARC then holds the raw heads for HTTPS as for plain HTTP.
@@ -196,6 +208,9 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 			}
 		},
 	}))
+	if err := t.checkProxiedTarget(ctx, req.URL); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
+	}
 	f.started = time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {

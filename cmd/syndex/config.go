@@ -189,6 +189,7 @@ func fileCrawlerConfig(c *config.Config, src *config.Source) crawler.Config {
 		MaxBodySize:     int64(c.Crawl.BodyCap),
 		Timeout:         c.Crawl.Timeout.D(),
 		AllowPrivate:    c.Crawl.AllowPrivate,
+		Proxy:           c.Crawl.Proxy,
 		Include:         slices.Clone(c.Crawl.Include),
 		Exclude:         slices.Clone(c.Crawl.Exclude),
 	}

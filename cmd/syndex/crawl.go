@@ -68,6 +68,10 @@ func init() {
 	}
 	f := cmd.Flags()
 	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
+	f.StringArray("seed-file", nil, "file of start URLs, one per line (# comments); repeatable")
+	f.StringArray("include", nil, "URL regexp: when any is given, a URL must match one to be crawled (repeatable; adds to the config's)")
+	f.StringArray("exclude", nil, "URL regexp: a matching URL is not crawled (repeatable; adds to the config's)")
+	f.String("proxy", "", "proxy for every request (http://, https://, socks5://); default HTTPS_PROXY/HTTP_PROXY/NO_PROXY; direct: none")
 	f.Int("max-pages", 0, "stop after this many pages (0 = no limit)")
 	f.Int("max-depth", 0, "link depth from the seeds (default from config: 10)")
 	f.Duration("delay", time.Second, "minimum gap between requests to one host (robots.txt Crawl-delay wins when longer)")

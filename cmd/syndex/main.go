@@ -63,8 +63,8 @@ var configCmd = &cobra.Command{
 
 func init() {
 	pf := rootCmd.PersistentFlags()
-	pf.String("data", "", "archive directory (default $SYNDEX_DATA, else ./syndex-data)")
-	pf.String("config", "", "configuration file (YAML); flags override it")
+	pf.String("data", "", "archive directory (default $SYNDEX_DATA, else the configuration's data:, else ./syndex-data)")
+	pf.String("config", "", "configuration file (YAML; default $SYNDEX_CONFIG, else ./syndex.yaml when present); flags override it")
 	pf.String("log-level", "warn", "log level: debug, info, warn, error")
 	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}

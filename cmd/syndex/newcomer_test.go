@@ -5,11 +5,16 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -396,4 +401,116 @@ func extractWARC(t *testing.T, work, data string) {
 			t.Errorf("extracted %d Articles from the WARC, the crawl stored %d", len(got), len(stored))
 		}
 	})
+}
+
+// TestCrawlScopeFlags: --seed-file, --include/--exclude and --proxy on the
+// command line, and their usage errors.
+func TestCrawlScopeFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, err := farm.Start(ctx, farm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var ledger farm.Outlet
+	for _, o := range f.Outlets() {
+		if o.Key == "ledger" {
+			ledger = o
+		}
+	}
+	work := t.TempDir()
+	seeds := filepath.Join(work, "seeds.txt")
+	if err := os.WriteFile(seeds, []byte("# the ledger only\n\n"+ledger.BaseURL+"/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var proxied []string
+	px := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		proxied = append(proxied, r.RequestURI)
+		mu.Unlock()
+		out, _ := http.NewRequest(r.Method, r.RequestURI, nil)
+		out.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		maps.Copy(w.Header(), resp.Header)
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	defer px.Close()
+
+	// The ledger's stories live under /news/YYYY/MM/DD/: exclude one day.
+	r := syndex(t, work, "crawl", "--data", filepath.Join(work, "data"), "--seed-file", seeds, "--allow-private", "--delay", "20ms",
+		"--exclude", `/news/\d+/\d+/03/`, "--proxy", px.URL, "--addr", "off")
+	if r.code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", r.code, r.stderr)
+	}
+	fetched := map[string]bool{}
+	for _, q := range f.Requests() {
+		if q.Host == ledger.Host {
+			fetched[q.Path] = true
+		} else {
+			t.Errorf("%s%s fetched: only the seed file's host is in scope", q.Host, q.Path)
+		}
+	}
+	stories := 0
+	for p := range fetched {
+		if strings.Contains(p, "/news/") {
+			stories++
+			if regexp.MustCompile(`/news/\d+/\d+/03/`).MatchString(p) {
+				t.Errorf("%s fetched despite --exclude", p)
+			}
+		}
+	}
+	if stories == 0 {
+		t.Errorf("no story fetched: %v", fetched)
+	}
+	mu.Lock()
+	if len(proxied) < len(fetched) || !strings.HasPrefix(proxied[0], ledger.BaseURL) {
+		t.Errorf("--proxy: the proxy saw %d requests for %d fetched paths: %v", len(proxied), len(fetched), proxied)
+	}
+	mu.Unlock()
+
+	// --include keeps only matching URLs (the seed is always fetched).
+	r = syndex(t, work, "crawl", "--data", filepath.Join(work, "data2"), "--seed", ledger.BaseURL+"/", "--allow-private", "--delay", "20ms",
+		"--include", `/news/\d+/\d+/02/`, "--addr", "off", "--proxy", "direct")
+	if r.code != 0 {
+		t.Fatalf("crawl --include: exit %d\n%s", r.code, r.stderr)
+	}
+	exp := syndex(t, work, "export", "--data", filepath.Join(work, "data2"))
+	kept := jsonLines(t, exp.stdout)
+	if len(kept) == 0 {
+		t.Errorf("--include kept no article")
+	}
+	for _, a := range kept {
+		if u, _ := a["url"].(string); !strings.Contains(u, "/02/") {
+			t.Errorf("article %s stored despite --include", u)
+		}
+	}
+
+	bad := filepath.Join(work, "bad-seeds.txt")
+	os.WriteFile(bad, []byte("https://ok.example/\nnot a url\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--seed-file", bad}, "bad-seeds.txt:2"},
+		{[]string{"--seed-file", filepath.Join(work, "none.txt")}, "none.txt"},
+		{[]string{"--seed", "https://x.example/", "--include", "("}, "--include"},
+		{[]string{"--seed", "https://x.example/", "--exclude", "[z-a]"}, "--exclude"},
+		{[]string{"--seed", "https://x.example/", "--proxy", "proxy.example:3128"}, "--proxy"},
+	} {
+		r := syndex(t, work, append([]string{"crawl", "--data", filepath.Join(work, "data3")}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("crawl %v: exit %d, stderr %q; want exit 2 naming %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,10 +44,12 @@ func durationFlag(cmd *cobra.Command, name string) (time.Duration, bool) {
 }
 
 // crawlSettings merges the config file's crawl settings and every source's
-// scope with the crawl flags that the command defines (--seed, --max-pages,
-// --max-depth, --max-per-host, --max-body, --timeout, --delay,
-// --allow-private, --user-agent, --concurrency), the
-// flags winning. Every seed, feed and sitemap must be an absolute URL.
+// scope with the crawl flags that the command defines (--seed,
+// --seed-file, --include, --exclude, --proxy, --max-pages, --max-depth,
+// --max-per-host, --max-body, --timeout, --delay, --allow-private,
+// --user-agent, --concurrency), the flags winning (--include and
+// --exclude add to the file's patterns). Every seed, feed and sitemap must
+// be an absolute URL.
 func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error) {
 	f := cmd.Flags()
 	cc := fileCrawlerConfig(c, nil)
@@ -57,6 +62,36 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 	}
 	if seeds, err := f.GetStringArray("seed"); err == nil {
 		cc.Seeds = append(cc.Seeds, seeds...)
+	}
+	if files, err := f.GetStringArray("seed-file"); err == nil {
+		for _, file := range files {
+			seeds, err := readSeedFile(file)
+			if err != nil {
+				return cc, err
+			}
+			cc.Seeds = append(cc.Seeds, seeds...)
+		}
+	}
+	for _, p := range []struct {
+		flag string
+		to   *[]string
+	}{{"include", &cc.Include}, {"exclude", &cc.Exclude}} {
+		pats, err := f.GetStringArray(p.flag)
+		if err != nil {
+			continue
+		}
+		for _, pat := range pats {
+			if _, err := regexp.Compile(pat); err != nil {
+				return cc, usagef("--%s %q: not a regular expression: %v", p.flag, pat, err)
+			}
+		}
+		*p.to = append(*p.to, pats...)
+	}
+	if f.Lookup("proxy") != nil && f.Changed("proxy") {
+		cc.Proxy, _ = f.GetString("proxy")
+		if _, err := crawler.ParseProxy(cc.Proxy); err != nil {
+			return cc, usagef("--proxy: %v", err)
+		}
 	}
 	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 		return cc, usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
@@ -116,4 +151,32 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 		}
 	}
 	return cc, nil
+}
+
+// readSeedFile reads start URLs, one per line; blank lines and lines
+// starting with # are skipped. A line that is not an absolute URL is an
+// error naming the file and line.
+func readSeedFile(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("--seed-file: %v", err)
+	}
+	defer f.Close()
+	var seeds []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if article.SiteOf(line) == "" {
+			return nil, usagef("%s:%d: %q is not an absolute URL", path, n, line)
+		}
+		seeds = append(seeds, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usagef("--seed-file %s: %v", path, err)
+	}
+	return seeds, nil
 }
