@@ -58,6 +58,12 @@ func TestViaEdges(t *testing.T) {
 			t.Errorf("edge %d = %+v (lag %s), want %+v", i, e, FormatLag(e.MedianLagSeconds), w)
 		}
 	}
+	if e := r.Edges[0]; e.MedianOriginalShare != 0.56 {
+		t.Errorf("via edge median original share %v, want 0.56", e.MedianOriginalShare)
+	}
+	if e := r.Edges[2]; e.MedianOriginalShare != 0 {
+		t.Errorf("edge without shares: median original share %v, want none", e.MedianOriginalShare)
+	}
 	// The copy keeps its lag after the original, and says whom it took.
 	var l1 *Copy
 	for _, c := range r.Clusters {

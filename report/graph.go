@@ -124,7 +124,8 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 			{"copies_received", "copies_received", "integer"}, {"copies_made", "copies_made", "integer"}}},
 		{Class: "edge", Attrs: []gexfAttr{
 			{"count", "count", "integer"}, {"median_lag_seconds", "median_lag_seconds", "long"},
-			{"first", "first", "string"}, {"last", "last", "string"}, {"via", "via", "boolean"}}},
+			{"first", "first", "string"}, {"last", "last", "string"}, {"via", "via", "boolean"},
+			{"median_original_share", "median_original_share", "double"}}},
 	}
 	for i, n := range nodes {
 		id[n.Site] = "n" + strconv.Itoa(i)
@@ -139,6 +140,9 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 		vals := []gexfValue{{"count", strconv.Itoa(e.Count)}, {"via", strconv.FormatBool(e.Via)}}
 		if e.MedianLagSeconds != nil {
 			vals = append(vals, gexfValue{"median_lag_seconds", strconv.FormatInt(*e.MedianLagSeconds, 10)})
+		}
+		if e.MedianOriginalShare > 0 {
+			vals = append(vals, gexfValue{"median_original_share", strconv.FormatFloat(e.MedianOriginalShare, 'f', 2, 64)})
 		}
 		if !e.First.IsZero() {
 			vals = append(vals, gexfValue{"first", timeCell(e.First)}, gexfValue{"last", timeCell(e.Last)})

@@ -15,6 +15,7 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -109,9 +110,13 @@ type Edge struct {
 	Via         bool   `json:"via,omitempty"`
 	Count       int    `json:"count"`
 	// MedianLagSeconds is absent when no copy on the edge has a known lag.
-	MedianLagSeconds *int64    `json:"median_lag_seconds,omitempty"`
-	First            time.Time `json:"first,omitzero"`
-	Last             time.Time `json:"last,omitzero"`
+	MedianLagSeconds *int64 `json:"median_lag_seconds,omitempty"`
+	// MedianOriginalShare is the median share of the original's story
+	// the edge's copies carry (1: whole stories; 0.4: excerpts); absent
+	// when none of them has shares.
+	MedianOriginalShare float64   `json:"median_original_share,omitempty"`
+	First               time.Time `json:"first,omitzero"`
+	Last                time.Time `json:"last,omitzero"`
 }
 
 // Site counts one site's articles by role.
@@ -395,6 +400,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 	}
 	edges := map[key]*Edge{}
 	lags := map[key][]int64{}
+	shares := map[key][]float64{}
 	weeks := map[time.Time]int{}
 	for _, c := range r.Clusters {
 		for _, cp := range c.Copies {
@@ -431,6 +437,9 @@ func Build(arts []*article.Article, f Filter) *Report {
 			if lag != nil {
 				lags[k] = append(lags[k], *lag)
 			}
+			if cp.OriginalShare > 0 {
+				shares[k] = append(shares[k], cp.OriginalShare)
+			}
 			if s := sites[c.Original.Site]; s != nil {
 				s.Republished++
 			}
@@ -441,6 +450,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 			continue
 		}
 		e.MedianLagSeconds = median(lags[k])
+		e.MedianOriginalShare = medianShare(shares[k])
 		r.Edges = append(r.Edges, *e)
 	}
 	slices.SortFunc(r.Edges, func(x, y Edge) int {
@@ -538,6 +548,21 @@ func median(xs []int64) *int64 {
 		m = s[n/2-1] + (s[n/2]-s[n/2-1])/2
 	}
 	return &m
+}
+
+// medianShare returns the median of xs (the mean of the middle two for
+// an even count) rounded to two decimals, 0 for none.
+func medianShare(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + m) / 2
+	}
+	return math.Round(m*100) / 100
 }
 
 // weekStart returns the Monday 00:00 UTC that starts t's week.

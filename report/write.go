@@ -141,21 +141,22 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf("  (none)\n")
 	} else {
 		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  SOURCE\t\tREPUBLISHER\tCOPIES\tMEDIAN LAG\tFIRST\tLAST\n")
+		fmt.Fprintf(tw, "  SOURCE\t\tREPUBLISHER\tCOPIES\tMEDIAN LAG\tCARRIED\tFIRST\tLAST\n")
 		vias := false
 		for i, e := range r.Edges {
 			if i == 2*textTop {
-				fmt.Fprintf(tw, "  … %d more\t\t\t\t\t\t\n", len(r.Edges)-i)
+				fmt.Fprintf(tw, "  … %d more\t\t\t\t\t\t\t\n", len(r.Edges)-i)
 				break
 			}
 			arrow := "→"
 			if e.Via {
 				arrow, vias = "⇢", true
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\n", Clean(e.Source), arrow, Clean(e.Republisher), e.Count,
-				FormatLag(e.MedianLagSeconds), fmtDate(e.First), fmtDate(e.Last))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", Clean(e.Source), arrow, Clean(e.Republisher), e.Count,
+				FormatLag(e.MedianLagSeconds), shareText(e.MedianOriginalShare), fmtDate(e.First), fmtDate(e.Last))
 		}
 		_ = tw.Flush()
+		ew.printf("  CARRIED: median share of the original's story in the copies\n")
 		if vias {
 			ew.printf("  ⇢ stories taken from the source's own copies of another site's original\n")
 		}
@@ -230,6 +231,14 @@ func precisionNote(p string) string {
 	return " (by " + p + ")"
 }
 
+// shareText renders a median share, "?" when unknown.
+func shareText(x float64) string {
+	if x == 0 {
+		return "?"
+	}
+	return pctRound(x)
+}
+
 // pctRound renders a share as a whole percentage ("56%").
 func pctRound(x float64) string { return strconv.Itoa(int(100*x+0.5)) + "%" }
 
@@ -291,10 +300,11 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 	var rows [][]string
 	switch table {
 	case "edges":
-		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last", "via"})
+		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last", "via", "median_original_share"})
 		for _, e := range r.Edges {
 			rows = append(rows, []string{csvSafe(e.Source), csvSafe(e.Republisher), strconv.Itoa(e.Count),
-				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last), strconv.FormatBool(e.Via)})
+				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last), strconv.FormatBool(e.Via),
+				shareCell(e.MedianOriginalShare, 0, e.MedianOriginalShare)})
 		}
 	case "clusters":
 		rows = append(rows, []string{"cluster", "original_id", "original_site", "original_url", "original_published",

@@ -68,8 +68,10 @@ func TestClusterSharesViaNoIndex(t *testing.T) {
 
 	doc = page(t, srv, "/network", http.StatusOK)
 	via := find(byID(doc, "edges"), "tr", "via")
-	if len(via) != 1 || !strings.Contains(text(via[0]), "relay.example") || !strings.Contains(text(via[0]), "launder.example") {
-		t.Errorf("network page via rows: %d", len(via))
+	if len(via) != 1 {
+		t.Errorf("network page has %d via rows, want 1", len(via))
+	} else if row := text(via[0]); !strings.Contains(row, "relay.example") || !strings.Contains(row, "launder.example") || !strings.Contains(row, "52%") {
+		t.Errorf("network page via row %q", row)
 	}
 	if paths := find(byID(doc, "network"), "path", "via"); len(paths) != 1 {
 		t.Errorf("network picture has %d dashed via arrows, want 1", len(paths))
