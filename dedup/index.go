@@ -28,21 +28,23 @@ type doc struct {
 	site uint32
 	// feats holds the sampled shingle hashes: the first nClean, sorted,
 	// are the cleaned set (noise removed as of the epochs below), the
-	// rest, sorted, the noise.
+	// rest, sorted, the noise. Past its length, in its capacity, the
+	// nQuoted features that stand inside quotation marks, sorted (one
+	// allocation for both; see quotedFeats).
 	feats       []uint32
+	nQuoted     uint32
 	nClean      uint32
 	siteEpoch   uint32 // site's epoch when feats was partitioned
 	globalEpoch uint32 // ix.globalEpoch then
 	cleaned     bool   // feats has been partitioned at least once
 	published   int64  // unix seconds, 0 if unknown
 	fetched     int64
-	urlHash     uint64   // 0 if no URL
-	srcURL      uint64   // hash of Source when it is a URL
-	canonHash   uint64   // hash of a cross-site canonical URL
-	quoted      []uint32 // features (sorted) that stand inside quotation marks
-	print       uint64   // fingerprint of what dedup reads of the article (0: unknown)
-	cluster     int32    // index into ix.clusters, noCluster when unique
-	original    uint32   // doc index of the original (self when unique)
+	urlHash     uint64 // 0 if no URL
+	srcURL      uint64 // hash of Source when it is a URL
+	canonHash   uint64 // hash of a cross-site canonical URL
+	print       uint64 // fingerprint of what dedup reads of the article (0: unknown)
+	cluster     int32  // index into ix.clusters, noCluster when unique
+	original    uint32 // doc index of the original (self when unique)
 	sim         float32
 	// via is 1 + the doc index of the copy this copy was taken from, 0
 	// when none (see vias).
@@ -163,8 +165,8 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 		return []article.Assignment{ix.assignment(old)}
 	}
 	d.site = ix.siteIndex(name)
-	fs := ix.sh.features(a.Text, nil)
-	d.quoted = ix.sh.quotedFeatures()
+	fs, nq := ix.sh.featuresQuoted(a.Text)
+	d.nQuoted = nq
 	return ix.add(d, fs, nil, true)
 }
 
@@ -218,7 +220,7 @@ func (ix *Index) addPlaced(di uint32) {
 	d := &ix.docs[di]
 	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
 		// An unchanged repeat of an earlier line: the earlier one stands.
-		d.dead, d.feats, d.quoted, d.nClean = true, nil, nil, 0
+		d.dead, d.feats, d.nQuoted, d.nClean = true, nil, 0, 0
 		ix.lsh.insert(di, nil)
 		return
 	}
@@ -472,7 +474,7 @@ func (ix *Index) remove(di uint32) bool {
 		changed = ix.passageFlips(d.feats, before) || changed
 		ix.wasPassage = before
 	}
-	d.feats, d.quoted, d.nClean = nil, nil, 0 // a dead article is never compared again
+	d.feats, d.nQuoted, d.nClean = nil, 0, 0 // a dead article is never compared again
 	c := d.cluster
 	if c == noCluster {
 		return changed
@@ -619,7 +621,13 @@ func (m match) jaccard() float64 {
 
 // verify compares two articles on their cleaned feature sets.
 func (ix *Index) verify(a, b uint32) match {
-	return matchOf(ix.cleanSet(a), ix.cleanSet(b), ix.docs[a].quoted, ix.docs[b].quoted)
+	return matchOf(ix.cleanSet(a), ix.cleanSet(b), ix.docs[a].quotedFeats(), ix.docs[b].quotedFeats())
+}
+
+// quotedFeats returns the features of d that stand inside quotation
+// marks, kept past the end of d.feats.
+func (d *doc) quotedFeats() []uint32 {
+	return d.feats[len(d.feats) : len(d.feats)+int(d.nQuoted)]
 }
 
 // isCopy applies the thresholds to a verified pair. When a third or more

@@ -122,7 +122,7 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 	compare := func(di uint32) Match {
 		var docSet []uint32
 		docSet, scratch = ix.cleanView(di, scratch)
-		m := matchOf(clean, docSet, probeQuoted, ix.docs[di].quoted)
+		m := matchOf(clean, docSet, probeQuoted, ix.docs[di].quotedFeats())
 		d := &ix.docs[di]
 		cm := Match{ID: d.id, Cluster: d.id, Role: d.role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
 			ProbeShare: round4(m.inA()), Containment: round4(m.containment()), Jaccard: round4(m.jaccard()), Copy: ix.isCopy(m)}

@@ -110,7 +110,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		SiteClusters: ix.siteClusters}
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
-		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quoted, Published: d.published,
+		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
 			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
 			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
 			Via: d.via, NoIndex: d.noindex, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
@@ -181,7 +181,11 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) || int(d.Via) > len(s.Docs) {
 			return nil, fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
 		}
-		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: d.Feats, quoted: d.Quoted, published: d.Published,
+		feats := d.Feats
+		if len(d.Quoted) > 0 {
+			feats = append(append(make([]uint32, 0, len(d.Feats)+len(d.Quoted)), d.Feats...), d.Quoted...)[:len(d.Feats)]
+		}
+		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: feats, nQuoted: uint32(len(d.Quoted)), published: d.Published,
 			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
 			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
 			via: d.Via, noindex: d.NoIndex, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}

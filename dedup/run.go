@@ -422,8 +422,9 @@ func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 		it.err = fmt.Errorf("line %d: article %q has no text", it.line, a.ID)
 		return
 	}
-	it.feats = sh.features(text, nil)
+	feats, nq := sh.featuresQuoted(text)
+	it.feats = feats
 	it.doc, it.siteName = docFrom(&a)
-	it.doc.quoted = sh.quotedFeatures()
+	it.doc.nQuoted = nq
 	it.doc.print = fingerprint(&a, text)
 }

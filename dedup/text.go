@@ -297,9 +297,30 @@ func (s *shingler) quotedFeatures() []uint32 {
 	return slices.Clone(s.quoted)
 }
 
+// featuresQuoted returns the feature set of text in a new slice whose
+// capacity also holds, past its length, the n features that lie inside
+// quotation marks (as the index keeps them; see doc.quotedFeats).
+func (s *shingler) featuresQuoted(text string) (fs []uint32, n uint32) {
+	s.shingle(text)
+	all := make([]uint32, 0, len(s.acc)+len(s.quoted))
+	all = append(append(all, s.acc...), s.quoted...)
+	return all[:len(s.acc)], uint32(len(s.quoted))
+}
+
 // features appends the feature set of text (sorted, without duplicates)
 // to dst; with a nil dst it returns a new slice of exactly that size.
 func (s *shingler) features(text string, dst []uint32) []uint32 {
+	s.shingle(text)
+	// The set is kept for the life of the index: store it without slack.
+	if dst == nil {
+		dst = make([]uint32, 0, len(s.acc))
+	}
+	return append(dst, s.acc...)
+}
+
+// shingle computes the feature set of text into s.acc and its quoted
+// features into s.quoted (both sorted, without duplicates).
+func (s *shingler) shingle(text string) {
 	k := s.k
 	if k < 1 {
 		k = 1
@@ -355,9 +376,4 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 	s.acc = acc
 	slices.Sort(quoted)
 	s.quoted = slices.Compact(quoted)
-	// The set is kept for the life of the index: store it without slack.
-	if dst == nil {
-		dst = make([]uint32, 0, len(acc))
-	}
-	return append(dst, acc...)
 }

@@ -172,11 +172,13 @@ func Pairs(ps []CounterPair) []dedup.Pair {
 // (a day) as published.
 //
 // The corpus repeats documents: the same agency story is the source of
-// several pairs, under different file names, and some newspapers printed
-// the agency text unchanged. A text repeated by the same outlet is read
-// once (one document, in every pair it belongs to); identical texts of
-// different outlets are a verbatim copy, so they share a true cluster.
-// Without this, finding a repeated story would count as a false merge.
+// several pairs, under different file names (sometimes with another
+// headline or a word changed), and some newspapers printed the agency
+// text unchanged. A text an outlet repeats (identical, or with nine in ten
+// of its word 3-grams the same) is read once, one document in every pair
+// it belongs to; such near-identical texts of different outlets are a
+// verbatim copy, so they share a true cluster. Without this, finding a
+// repeated story would count as a false merge.
 func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 	ps, err := ReadCounter(ctx, dir)
 	if err != nil {
@@ -197,6 +199,7 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 			root[rb] = ra
 		}
 	}
+	grams := map[string][]uint32{} // article id -> its word 3-grams
 	doc := func(d CounterDoc, outlet string, day time.Time) *article.Article {
 		outlet = strings.ToLower(outlet)
 		key := outlet + "\x00" + strings.Join(strings.Fields(d.Body), " ")
@@ -204,8 +207,17 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 			set.Skipped["repeated document (read once)"]++
 			return a
 		}
+		g := dedup.Shingles(d.Body, 3, 1)
+		for _, a := range set.Articles {
+			if a.Site == outlet && sameText(g, grams[a.ID]) {
+				byKey[key] = a
+				set.Skipped["repeated document (read once)"]++
+				return a
+			}
+		}
 		a := &article.Article{ID: neutralID("counter", d.File), Site: outlet, Title: d.Headline, Text: d.Body, Published: day}
 		byKey[key] = a
+		grams[a.ID] = g
 		root[a.ID] = a.ID
 		set.Articles = append(set.Articles, a)
 		return a
@@ -225,13 +237,11 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 			set.Apart = append(set.Apart, []string{src.ID, der.ID})
 		}
 	}
-	byText := map[string]string{}
-	for _, a := range set.Articles {
-		t := strings.Join(strings.Fields(a.Text), " ")
-		if first, ok := byText[t]; ok {
-			union(first, a.ID)
-		} else {
-			byText[t] = a.ID
+	for i, a := range set.Articles {
+		for _, b := range set.Articles[:i] {
+			if sameText(grams[a.ID], grams[b.ID]) {
+				union(a.ID, b.ID)
+			}
 		}
 	}
 	size := map[string]int{}
@@ -253,6 +263,28 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 	}
 	set.Apart = apart
 	return set, nil
+}
+
+// sameText reports whether two texts' word 3-gram sets (sorted) are nine
+// tenths the same: the same text, give or take a word.
+func sameText(a, b []uint32) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return float64(n) >= 0.9*float64(len(a)+len(b)-n)
 }
 
 // member is one line of crossposts-real's members.jsonl.
