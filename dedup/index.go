@@ -151,8 +151,8 @@ func (ix *Index) reserve(n int) {
 func (ix *Index) Len() int { return ix.live }
 
 // Add indexes a (new or changed) article and returns its Assignment
-// followed by the Assignments of other members whose cluster, role or
-// original changed because of it.
+// followed by the Assignments of other members whose cluster, role,
+// original, via or cluster evidence changed because of it.
 //
 // Re-adding an article unchanged (same text, site, URL, dates of
 // publication, canonical and source; a new fetch time does not count) is a
@@ -323,7 +323,8 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 		if m == di || now.dead {
 			continue
 		}
-		if b := ix.jBefore[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original || b.via != now.via {
+		if b := ix.jBefore[i]; b.cluster != now.cluster || b.role != now.role || b.original != now.original || b.via != now.via ||
+			b.evidence != ix.evidenceKey(now.cluster) {
 			out = append(out, ix.assignment(m))
 		}
 	}
@@ -341,7 +342,7 @@ func (ix *Index) touch(m uint32) {
 	ix.jSeen[m] = struct{}{}
 	d := &ix.docs[m]
 	ix.jDocs = append(ix.jDocs, m)
-	ix.jBefore = append(ix.jBefore, state{d.cluster, d.role, d.original, d.via})
+	ix.jBefore = append(ix.jBefore, state{d.cluster, d.role, d.original, d.via, ix.evidenceKey(d.cluster)})
 }
 
 // touchCluster journals every member of cluster c.
@@ -368,6 +369,17 @@ type state struct {
 	role     article.Role
 	original uint32
 	via      uint32
+	evidence string // the cluster's evidence, joined (see evidenceKey)
+}
+
+// evidenceKey is cluster c's evidence as one comparable string, "" for
+// no cluster: a member whose cluster gains or loses a piece of evidence
+// (a noindex copy joins) has a changed assignment too.
+func (ix *Index) evidenceKey(c int32) string {
+	if c == noCluster {
+		return ""
+	}
+	return strings.Join(ix.clusters[c].evidence, ",")
 }
 
 // docFrom extracts from a the identity and the facts the original decision

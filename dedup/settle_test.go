@@ -45,7 +45,8 @@ func addAndCheckReport(t *testing.T, ix *dedup.Index, a *article.Article, ids []
 		if id == a.ID || !had {
 			continue
 		}
-		changed := b.Cluster != now.Cluster || b.Role != now.Role || b.Original != now.Original
+		changed := b.Cluster != now.Cluster || b.Role != now.Role || b.Original != now.Original || b.Via != now.Via ||
+			!slices.Equal(b.Evidence, now.Evidence)
 		got, isReported := reported[id]
 		switch {
 		case changed && !isReported:
