@@ -167,11 +167,18 @@ func newQueryError(s string, pos int, near, msg string) *QueryError {
 
 // parseUserQuery parses a Bleve query string, reporting syntax errors,
 // unknown fields and invalid regular expressions with their position.
+// Lucene's boolean operators are accepted as Lucene users type them (see
+// booleanOperators).
 func parseUserQuery(s string) (query.Query, error) {
 	clauses, err := splitClauses(s)
 	if err != nil {
 		return nil, err
 	}
+	clauses, err = booleanOperators(s, clauses)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]string, 0, len(clauses))
 	for _, c := range clauses {
 		q, err := query.NewQueryStringQuery(c.text).Parse()
 		if err != nil {
@@ -180,12 +187,82 @@ func parseUserQuery(s string) (query.Query, error) {
 		if msg := checkQuery(q); msg != "" {
 			return nil, newQueryError(s, c.pos, c.text, msg)
 		}
+		parts = append(parts, c.text)
 	}
-	q, err := query.NewQueryStringQuery(s).Parse()
+	q, err := query.NewQueryStringQuery(strings.Join(parts, " ")).Parse()
 	if err != nil {
 		return nil, newQueryError(s, 0, s, cleanParseMsg(err))
 	}
 	return q, nil
+}
+
+// booleanOperators reads Lucene's boolean operators, written in capitals
+// as Lucene requires (AND, OR, NOT, and &&, ||, !), into Bleve's
+// prefixes, with Lucene's classic rules: the terms on both sides of an AND
+// are required (+), the term after a NOT is excluded (-), OR leaves its
+// terms optional (at least one of the optional terms must match when
+// nothing is required), so "a AND b OR c" is +a +b c and "a AND NOT b" is
+// +a -b. A lower-case and/or/not stays a word. An operator without a term
+// where it needs one is a QueryError naming its column. Bleve has no
+// grouping, so parentheses are not read as groups.
+func booleanOperators(s string, in []clause) ([]clause, error) {
+	isOp := func(t string) bool {
+		switch t {
+		case "AND", "&&", "OR", "||", "NOT", "!":
+			return true
+		}
+		return false
+	}
+	if !slices.ContainsFunc(in, func(c clause) bool { return isOp(c.text) }) {
+		return in, nil
+	}
+	type term struct {
+		clause
+		must, not bool
+	}
+	var terms []term
+	pendingNot, pendingAnd, pendingOr := false, false, false
+	var last clause // the last operator seen, for errors
+	for i, c := range in {
+		switch c.text {
+		case "AND", "&&", "OR", "||":
+			if len(terms) == 0 || pendingNot || pendingAnd || (i > 0 && isOp(in[i-1].text)) {
+				return nil, newQueryError(s, c.pos, c.text, c.text+" needs a term on each side")
+			}
+			if c.text == "AND" || c.text == "&&" {
+				terms[len(terms)-1].must = true
+				pendingAnd = true
+			} else {
+				pendingOr = true
+			}
+			last = c
+			continue
+		case "NOT", "!":
+			if pendingNot {
+				return nil, newQueryError(s, c.pos, c.text, c.text+" twice in a row")
+			}
+			pendingNot = true
+			last = c
+			continue
+		}
+		terms = append(terms, term{clause: c, must: pendingAnd, not: pendingNot})
+		pendingNot, pendingAnd, pendingOr = false, false, false
+	}
+	if pendingNot || pendingAnd || pendingOr {
+		return nil, newQueryError(s, last.pos, last.text, last.text+" needs a term after it")
+	}
+	out := make([]clause, 0, len(terms))
+	for _, t := range terms {
+		text := t.text
+		switch {
+		case t.not:
+			text = "-" + strings.TrimLeft(text, "+-")
+		case t.must && !strings.HasPrefix(text, "-"):
+			text = "+" + strings.TrimPrefix(text, "+")
+		}
+		out = append(out, clause{pos: t.pos, text: text})
+	}
+	return out, nil
 }
 
 func cleanParseMsg(err error) string {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"slices"
 	"strings"
@@ -69,7 +68,11 @@ type Hit struct {
 	Cluster   string    `json:"cluster"`
 	Score     float64   `json:"score"`
 	Title     string    `json:"title"`
-	Snippets  []string  `json:"snippets"`
+	// Snippets are the passages of the original's text that match, as
+	// HTML: escaped text, matches in <mark>; TextSnippets are the same
+	// passages as plain text with the matches' positions.
+	Snippets     []string      `json:"snippets"`
+	TextSnippets []TextSnippet `json:"text_snippets"`
 	Lang      string    `json:"lang,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Original  Original  `json:"original"`
@@ -259,7 +262,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	for _, h := range sr.Hits {
-		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, Copies: []Copy{}}
+		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, TextSnippets: []TextSnippet{}, Copies: []Copy{}}
 		if s, ok := h.Fields[fieldMeta].(string); ok {
 			var m meta
 			if err := json.Unmarshal([]byte(s), &m); err != nil {
@@ -274,12 +277,19 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 		}
 		for _, frags := range h.Fragments {
-			hit.Snippets = append(hit.Snippets, frags...)
+			for _, f := range frags {
+				html, text := tidySnippet(f)
+				hit.Snippets = append(hit.Snippets, html)
+				hit.TextSnippets = append(hit.TextSnippets, text)
+			}
 		}
 		res.Hits = append(res.Hits, hit)
 	}
 	if err := ix.copyMatches(ctx, q, res.Hits); err != nil {
 		return nil, err
+	}
+	for _, h := range res.Hits { // after copyMatches, which reads the stored order
+		sortCopies(h.Copies)
 	}
 	if q.Facets {
 		res.Facets = &Facets{
@@ -349,26 +359,35 @@ func (r *Result) WriteTable(w io.Writer) error {
 			}
 			ew.printf("     copies (%d): %s\n", len(h.Copies), truncate(strings.Join(parts, ", "), 160))
 		}
-		for _, s := range h.Snippets {
-			ew.printf("     … %s …\n", truncate(oneLine(plainSnippet(s)), 160))
+		for _, s := range h.TextSnippets {
+			ew.printf("     %s\n", terminalSnippet(s, 160))
 		}
 		for _, cm := range h.CopyMatches {
 			ew.printf("     matched in the copy on %s (%s)\n", cm.Site, strings.Join(cm.Fields, ", "))
 			for _, s := range cm.Snippets {
-				ew.printf("       … %s …\n", truncate(oneLine(plainSnippet(s)), 150))
+				_, ts := tidySnippet(s)
+				ew.printf("       %s\n", terminalSnippet(ts, 150))
 			}
 		}
 	}
 	return ew.err
 }
 
-// plainSnippet turns an HTML-highlighted fragment into terminal text with
-// matches marked *like this*.
-func plainSnippet(s string) string {
-	s = strings.ReplaceAll(s, "<mark>", "*")
-	s = strings.ReplaceAll(s, "</mark>", "*")
-	s = strings.ReplaceAll(s, "…", "")
-	return strings.TrimSpace(html.UnescapeString(s))
+// sortCopies orders a cluster's copies by publication date, oldest
+// first; copies without a date come last, ties by site and id.
+func sortCopies(cs []Copy) {
+	slices.SortStableFunc(cs, func(a, b Copy) int {
+		switch {
+		case a.Published.IsZero() != b.Published.IsZero():
+			if a.Published.IsZero() {
+				return 1
+			}
+			return -1
+		case !a.Published.Equal(b.Published):
+			return a.Published.Compare(b.Published)
+		}
+		return cmp.Or(cmp.Compare(a.Site, b.Site), cmp.Compare(a.ID, b.ID))
+	})
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

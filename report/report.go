@@ -355,7 +355,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 		if c == nil {
 			c = &Cluster{ID: cid}
 			if orig != nil {
-				c.Original = Member{ID: orig.ID, URL: orig.URL, Site: orig.Site, Published: orig.Published.UTC(), Title: orig.Title, WARC: orig.WARC}
+				c.Original = Member{ID: orig.ID, URL: orig.URL, Site: orig.Site, Published: orig.Published, Title: orig.Title, WARC: orig.WARC}
 				c.Evidence = slices.Clone(orig.Evidence)
 			} else {
 				c.Original = Member{ID: a.Original}
@@ -365,7 +365,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 			}
 			clusters[cid] = c
 		}
-		cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published.UTC(), Similarity: a.Similarity,
+		cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published, Similarity: a.Similarity,
 			OriginalShare: a.OriginalShare, CopyShare: a.CopyShare, Title: a.Title, WARC: a.WARC}
 		if via != nil {
 			cp.Via, cp.ViaSite = via.ID, via.Site

@@ -734,3 +734,31 @@ func TestTextPlurals(t *testing.T) {
 		}
 	}
 }
+
+// TestTimesRule: machine-readable output keeps the offset the publisher
+// stated; the text a reader sees gives UTC dates.
+func TestTimesRule(t *testing.T) {
+	arts := fixture()[12:14]
+	ny := time.FixedZone("", -5*3600)
+	arts[0].Published = time.Date(2024, 3, 4, 22, 30, 0, 0, ny) // 2024-03-05 03:30 UTC
+	arts[1].Published = time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC)
+	r := Build(arts, Filter{})
+	var js, csvOut, text bytes.Buffer
+	for f, b := range map[string]*bytes.Buffer{"json": &js, "text": &text} {
+		if err := r.Write(b, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.WriteCSV(&csvOut, "clusters"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"published":"2024-03-04T22:30:00-05:00"`) && !strings.Contains(js.String(), `"published": "2024-03-04T22:30:00-05:00"`) {
+		t.Errorf("report JSON lost the publisher's offset:\n%s", js.String())
+	}
+	if !strings.Contains(csvOut.String(), "2024-03-04T22:30:00-05:00") {
+		t.Errorf("report CSV lost the publisher's offset")
+	}
+	if !strings.Contains(text.String(), "2024-03-05") || strings.Contains(text.String(), "2024-03-04") {
+		t.Errorf("text report does not give the UTC date:\n%s", text.String())
+	}
+}

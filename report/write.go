@@ -286,11 +286,13 @@ func shareCell(o, c, x float64) string {
 	return strconv.FormatFloat(x, 'f', 4, 64)
 }
 
+// timeCell writes a time for machine-readable output: RFC 3339 with the
+// offset its publisher stated (README, "Times").
 func timeCell(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.Format(time.RFC3339)
 }
 
 // WriteCSV writes one table (edges, clusters or sites; see Tables) as CSV

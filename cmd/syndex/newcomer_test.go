@@ -27,6 +27,7 @@ import (
 func newcomerChecks(t *testing.T, work, data string) {
 	dedupSummary(t, work, data)
 	extractWARC(t, work, data)
+	searchOutput(t, work, data)
 	t.Run("readers beside serve", func(t *testing.T) {
 		srv := exec.Command(syndexBin(t), "serve", "--data", data, "--addr", "127.0.0.1:0")
 		stderr, _ := srv.StderrPipe()
@@ -513,4 +514,63 @@ func TestCrawlScopeFlags(t *testing.T) {
 			t.Errorf("crawl %v: exit %d, stderr %q; want exit 2 naming %q", tc.args, r.code, r.stderr, tc.want)
 		}
 	}
+}
+
+// searchOutput: Lucene's AND narrows a search; --json carries plain-text
+// snippets whose offsets point at the matches, no word cut at either end
+// of a snippet, copies by date; the table has no doubled ellipsis.
+func searchOutput(t *testing.T, work, data string) {
+	t.Run("search operators, snippets, copy order", func(t *testing.T) {
+		or := syndex(t, work, "search", "--data", data, "--json", "crossings terminal")
+		and := syndex(t, work, "search", "--data", data, "--json", "crossings AND terminal")
+		type hit struct {
+			Snippets     []string `json:"snippets"`
+			TextSnippets []struct {
+				Text    string   `json:"text"`
+				Matches [][2]int `json:"matches"`
+			} `json:"text_snippets"`
+			Copies []struct {
+				Published time.Time `json:"published"`
+			} `json:"copies"`
+		}
+		var ro, ra struct {
+			Total int   `json:"total"`
+			Hits  []hit `json:"hits"`
+		}
+		if json.Unmarshal([]byte(or.stdout), &ro) != nil || json.Unmarshal([]byte(and.stdout), &ra) != nil {
+			t.Fatalf("not JSON: %s %s", or.stderr, and.stderr)
+		}
+		if ra.Total == 0 || ra.Total >= ro.Total {
+			t.Errorf("'crossings AND terminal' found %d stories, 'crossings terminal' %d: AND must narrow", ra.Total, ro.Total)
+		}
+		for _, h := range ro.Hits {
+			if len(h.TextSnippets) != len(h.Snippets) || len(h.TextSnippets) == 0 {
+				t.Errorf("%d text snippets for %d snippets", len(h.TextSnippets), len(h.Snippets))
+			}
+			for _, s := range h.TextSnippets {
+				rs := []rune(s.Text)
+				for _, m := range s.Matches {
+					w := strings.ToLower(string(rs[m[0]:m[1]]))
+					if !strings.HasPrefix(w, "cross") && w != "terminal" {
+						t.Errorf("match %v of %q is %q", m, s.Text, w)
+					}
+				}
+				if strings.Count(s.Text, "…") > 2 {
+					t.Errorf("snippet %q", s.Text)
+				}
+			}
+			for i := 1; i < len(h.Copies); i++ {
+				if !h.Copies[i].Published.IsZero() && h.Copies[i].Published.Before(h.Copies[i-1].Published) {
+					t.Errorf("copies not in date order: %v before %v", h.Copies[i-1].Published, h.Copies[i].Published)
+				}
+			}
+		}
+		table := syndex(t, work, "search", "--data", data, "crossings terminal")
+		if strings.Contains(table.stdout, "… …") || strings.Contains(table.stdout, "……") {
+			t.Errorf("doubled ellipsis in the search table:\n%s", table.stdout)
+		}
+		if strings.Contains(or.stdout, `\u003cmark`) {
+			t.Errorf("--json escapes <mark> as \\u003c")
+		}
+	})
 }

@@ -66,6 +66,7 @@ func init() {
 			if asJSON {
 				enc := json.NewEncoder(os.Stdout)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false) // snippets keep a readable <mark>
 				return enc.Encode(res)
 			}
 			return res.WriteTable(os.Stdout)
