@@ -127,6 +127,12 @@ type LookupArticle struct {
 	Title      string    `json:"title,omitempty"`
 	Published  time.Time `json:"published,omitzero"`
 	Similarity float64   `json:"similarity"`
+	// OriginalShare, CopyShare and Via are a copy's own (see Article):
+	// the share of the original it carries, the share of it that comes
+	// from the original, the copy it was taken from.
+	OriginalShare float64 `json:"original_share,omitempty"`
+	CopyShare     float64 `json:"copy_share,omitempty"`
+	Via           string  `json:"via,omitempty"`
 	// LagSeconds is a copy's delay after the original.
 	LagSeconds *int64 `json:"lag_seconds,omitempty"`
 	// ProbeShare and DocShare, on Closest only: the share of the text
@@ -261,6 +267,7 @@ func (a *Archive) lookupMatch(m dedup.ClusterMatch, probe *article.Article) (Loo
 func lookupArticle(x, orig *article.Article) LookupArticle {
 	la := LookupArticle{ID: x.ID, URL: x.URL, Site: x.Site, Title: x.Title, Published: x.Published, Similarity: x.Similarity}
 	if orig != nil {
+		la.OriginalShare, la.CopyShare, la.Via = x.OriginalShare, x.CopyShare, x.Via
 		la.LagSeconds = report.Lag(orig, x)
 	}
 	return la

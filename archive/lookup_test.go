@@ -79,6 +79,9 @@ func TestLookup(t *testing.T) {
 			if tc.q.ID == "" && (len(m.Copies) != 1 || m.Copies[0].ID != "copy1" || m.Copies[0].LagSeconds == nil || *m.Copies[0].LagSeconds != 26*3600) {
 				t.Errorf("copies %+v, want copy1 26h after", m.Copies)
 			}
+			if c := m.Copies; len(c) > 0 && (c[0].OriginalShare < 0.9 || c[0].CopyShare <= 0 || c[0].CopyShare > 1) {
+				t.Errorf("copy shares %+v: want the stored shares of copy1", c[0])
+			}
 			if tc.q.ID == "copy1" && (len(m.Copies) != 1 || !m.Copies[0].Query) {
 				t.Errorf("copies %+v, want copy1 marked as the looked-up article", m.Copies)
 			}

@@ -230,7 +230,7 @@ func writeLookup(w io.Writer, res *archive.LookupResult) error {
 			if c.LagSeconds != nil {
 				lag = "after " + report.FormatLag(c.LagSeconds)
 			}
-			ew.printf("    copy      %-28s %s  similarity %.2f  %s\n", clean(c.Site, 200), dateOrUnknown(c.Published), c.Similarity, lag)
+			ew.printf("    copy      %-28s %s  carries %3.0f%%  %s\n", clean(c.Site, 200), dateOrUnknown(c.Published), 100*c.OriginalShare, lag)
 		}
 	}
 	return ew.err
