@@ -48,6 +48,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -533,7 +534,7 @@ func (d Doc) fields() (map[string]any, string, error) {
 		Original: Original{ID: o.ID, URL: o.URL, Site: o.Site, Published: o.Published, Title: o.Title},
 		Lang:     lang,
 	}
-	var titles, texts []string
+	var titles, texts, days []string
 	for _, c := range d.Copies {
 		if c == nil {
 			continue
@@ -542,6 +543,7 @@ func (d Doc) fields() (map[string]any, string, error) {
 		m.Copies = append(m.Copies, Copy{ID: c.ID, URL: c.URL, Site: c.Site, Published: c.Published, Similarity: c.Similarity,
 			OriginalShare: c.OriginalShare, CopyShare: c.CopyShare, Via: c.Via, NoIndex: c.NoIndex})
 		titles, texts = append(titles, c.Title), append(texts, c.Text)
+		days = append(days, dayOf(c.Published, c.Fetched))
 	}
 	blob, err := json.Marshal(m)
 	if err != nil {
@@ -564,6 +566,10 @@ func (d Doc) fields() (map[string]any, string, error) {
 		bodyField(a):       o.Text,
 		pairsField(a):      o.Text,
 		titlePairsField(a): o.Title,
+	}
+	f[FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
+	if len(days) > 0 {
+		f[FieldCopyDays] = copyDayTerms(days)
 	}
 	if ct, cb, ok := copyTexts(o.Title, o.Text, titles, texts); ok {
 		f[copyTitleField(a)] = ct

@@ -48,7 +48,7 @@ import (
 // MappingVersion identifies the field and shard layout this build writes. An index
 // built with another version is refused with ErrIncompatible so the caller
 // rebuilds it from the store.
-const MappingVersion = "syndex-index-4"
+const MappingVersion = "syndex-index-5"
 
 // Field names of the cluster document. The analysed text lives in one field
 // pair per analysis language (title_en, body_en, …; title_std, body_std for
@@ -201,6 +201,8 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(FieldLang, keywordField(true))
 	dm.AddFieldMappingsAt(FieldAuthor, keywordField(false))
 	dm.AddFieldMappingsAt(FieldYear, keywordField(true))
+	dm.AddFieldMappingsAt(FieldDay, keywordField(true))      // histogram.go
+	dm.AddFieldMappingsAt(FieldCopyDays, keywordField(true)) // histogram.go
 	for _, name := range []string{FieldPublished, FieldFetched} {
 		f := bleve.NewDateTimeFieldMapping()
 		f.Store = false

@@ -45,11 +45,21 @@ type Query struct {
 	Sort string
 	// Limit and Offset page through the hits.
 	Limit, Offset int
+	// Cursor asks for Result.Next, the position after the page's last
+	// hit, and a total order (ties broken by cluster id) so that paging
+	// with After never skips or repeats a story.
+	Cursor bool `json:",omitempty"`
+	// After continues from a Result.Next (deep paging beyond MaxLimit
+	// without Offset's cost; Offset must be 0).
+	After []string `json:",omitempty"`
 	// Highlight adds snippets with matches marked <mark>…</mark> (HTML
 	// escaped text).
 	Highlight bool
-	// Facets adds counts by site, language and year.
+	// Facets adds counts by site, language and year, and the histogram.
 	Facets bool
+	// Interval forces the histogram's interval (day, week or month);
+	// empty chooses it from the span of the dates.
+	Interval string
 }
 
 // Result is a page of hits; its JSON form is the stable `search --json`
@@ -60,6 +70,12 @@ type Result struct {
 	Offset int     `json:"offset"`
 	Hits   []Hit   `json:"hits"`
 	Facets *Facets `json:"facets,omitempty"`
+	// Next is the cursor after this page's last hit (with Query.Cursor,
+	// when the page is full): pass it as Query.After for the next page.
+	Next []string `json:"next,omitempty"`
+	// Histogram counts the originals and copies of every matching story
+	// over time (with Facets).
+	Histogram *Histogram `json:"histogram,omitempty"`
 }
 
 // Hit is one cluster: its canonical (original) article and its copies.
@@ -199,7 +215,14 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 	req.Fields = []string{fieldMeta}
 	byScore := &search.SortScore{Desc: true}
 	byDate := func(desc bool) *search.SortField {
-		return &search.SortField{Field: FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
+		f := &search.SortField{Field: FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
+		if q.Cursor || len(q.After) > 0 {
+			// The same order, but search-after takes the encoded
+			// values as they are, the "missing" marker included
+			// (scan.go).
+			f.Type = search.SortFieldAuto
+		}
+		return f
 	}
 	sortBy := q.Sort
 	if sortBy == "" {
@@ -213,7 +236,12 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		// Score alone: a tie-break on the document id would load every
 		// hit's id (Bleve reads stored fields for it), several times
 		// the cost of scoring; equal scores keep Bleve's hit order.
-		req.SortByCustom(search.SortOrder{byScore})
+		if q.Cursor || len(q.After) > 0 {
+			// Deep paging needs a total order: ties broken by cluster.
+			req.SortByCustom(search.SortOrder{byScore, &search.SortField{Field: FieldCluster, Type: search.SortFieldAsString}})
+		} else {
+			req.SortByCustom(search.SortOrder{byScore})
+		}
 	case "date", "-date":
 		// Relevance plays no part in a date order: skip scoring. Equal
 		// dates (day-precision dates often are) are ordered by cluster
@@ -223,6 +251,19 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		req.Score = bleve.ScoreNone
 	default:
 		return nil, fmt.Errorf("search: unknown sort %q (want relevance, date or -date)", q.Sort)
+	}
+	if len(q.After) > 0 {
+		if q.Offset != 0 {
+			return nil, fmt.Errorf("search: after and offset cannot be combined")
+		}
+		if len(q.After) != len(req.Sort) {
+			return nil, fmt.Errorf("search: after has %d values, the sort order %d (a cursor from another sort?)", len(q.After), len(req.Sort))
+		}
+		after, err := decodeCursor(req.Sort, q.After)
+		if err != nil {
+			return nil, err
+		}
+		req.SearchAfter = after
 	}
 	if q.Highlight && text != "" {
 		req.Highlight = bleve.NewHighlight()
@@ -234,6 +275,13 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, facetSize))
 		req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, facetSize))
 		req.AddFacet("years", bleve.NewFacetRequest(FieldYear, 100))
+		req.AddFacet(FieldDay, bleve.NewFacetRequest(FieldDay, histogramTerms))
+		req.AddFacet(FieldCopyDays, bleve.NewFacetRequest(FieldCopyDays, histogramTerms))
+	}
+	switch q.Interval {
+	case "", IntervalDay, IntervalWeek, IntervalMonth:
+	default:
+		return nil, fmt.Errorf("search: unknown interval %q (want day, week or month)", q.Interval)
 	}
 	return req, nil
 }
@@ -285,6 +333,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		res.Hits = append(res.Hits, hit)
 	}
+	if (q.Cursor || len(q.After) > 0) && len(sr.Hits) > 0 && len(sr.Hits) == req.Size {
+		res.Next = cursorOf(req.Sort, sr.Hits[len(sr.Hits)-1])
+	}
 	if err := ix.copyMatches(ctx, q, res.Hits); err != nil {
 		return nil, err
 	}
@@ -298,6 +349,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			Years: facetTerms(sr.Facets["years"]),
 		}
 		slices.SortFunc(res.Facets.Years, func(a, b FacetCount) int { return cmp.Compare(b.Term, a.Term) })
+		if res.Histogram, err = buildHistogram(sr.Facets[FieldDay], sr.Facets[FieldCopyDays], q.Interval); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }

@@ -50,6 +50,7 @@ func snippetSpans(s string) []Span {
 // form is the search form's state, parsed from the URL.
 type form struct {
 	Q, Lang, From, To, Sort string
+	Interval                string // histogram interval: day, week, month or "" (chosen)
 	Sites                   []string
 	Page                    int
 }
@@ -70,7 +71,7 @@ func parseDate(field, v string, end bool) (time.Time, error) {
 
 func parseForm(r *http.Request, pageSize int) (form, index.Query, error) {
 	v := r.URL.Query()
-	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Page: 1}
+	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Interval: v.Get("interval"), Page: 1}
 	for _, s := range v["site"] {
 		if s = strings.TrimSpace(s); s != "" && !slices.Contains(f.Sites, s) {
 			f.Sites = append(f.Sites, s)
@@ -88,6 +89,11 @@ func parseForm(r *http.Request, pageSize int) (form, index.Query, error) {
 	default:
 		return f, index.Query{}, fmt.Errorf("sort: %q is not relevance, date or -date", f.Sort)
 	}
+	switch f.Interval {
+	case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
+	default:
+		return f, index.Query{}, fmt.Errorf("interval: %q is not day, week or month", f.Interval)
+	}
 	from, err := parseDate("from", f.From, false)
 	if err != nil {
 		return f, index.Query{}, err
@@ -97,7 +103,7 @@ func parseForm(r *http.Request, pageSize int) (form, index.Query, error) {
 		return f, index.Query{}, err
 	}
 	q := index.Query{Text: f.Q, Sites: f.Sites, Lang: f.Lang, From: from, To: to, Sort: f.Sort,
-		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true}
+		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true, Interval: f.Interval}
 	return f, q, nil
 }
 
@@ -114,6 +120,7 @@ func (f form) href(change func(v url.Values)) string {
 	set("from", f.From)
 	set("to", f.To)
 	set("sort", f.Sort)
+	set("interval", f.Interval)
 	for _, s := range f.Sites {
 		v.Add("site", s)
 	}
@@ -168,6 +175,9 @@ type searchView struct {
 	Prev, Next string
 	Err        string
 	TookMS     float64
+	// Histogram is the attention over time of the matching stories.
+	Histogram *index.Histogram
+	Chart     template.HTML
 }
 
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
@@ -190,6 +200,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Total, v.TookMS = res.Total, res.TookMS
+	v.Histogram, v.Chart = res.Histogram, histogramSVG(res.Histogram, f)
 	for _, h := range res.Hits {
 		hv := hitView{Hit: h}
 		for _, sn := range h.Snippets {
