@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -209,4 +210,24 @@ func nextBucket(t time.Time, interval string) time.Time {
 		return t.AddDate(0, 1, 0)
 	}
 	return t.AddDate(0, 0, 1)
+}
+
+// WriteTable prints the histogram for a terminal: one line per bucket
+// with a bar of originals (o) and copies (c).
+func (h *Histogram) WriteTable(w io.Writer) error {
+	ew := &errWriter{w: w}
+	maxN := 1
+	for _, b := range h.Buckets {
+		maxN = max(maxN, b.Originals+b.Copies)
+	}
+	ew.printf("\noriginals and copies per %s\n", h.Interval)
+	for _, b := range h.Buckets {
+		no := (b.Originals*50 + maxN - 1) / maxN
+		nc := (b.Copies*50 + maxN - 1) / maxN
+		ew.printf("  %s  %5d %5d  %s%s\n", b.Start, b.Originals, b.Copies, strings.Repeat("o", no), strings.Repeat("c", nc))
+	}
+	if h.UndatedOriginals+h.UndatedCopies > 0 {
+		ew.printf("  undated     %5d %5d\n", h.UndatedOriginals, h.UndatedCopies)
+	}
+	return ew.err
 }

@@ -336,3 +336,7 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 	}
 	return nil
 }
+
+// CSVSafe is the formula-injection guard of the report's CSV, for the
+// other CSV writers of syndex (search exports).
+func CSVSafe(s string) string { return csvSafe(s) }

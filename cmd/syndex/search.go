@@ -3,12 +3,15 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/export"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/plural"
 )
 
 func init() {
@@ -25,6 +28,7 @@ func init() {
 			limit, _ := f.GetInt("limit")
 			offset, _ := f.GetInt("offset")
 			sites, _ := f.GetStringSlice("site")
+			var err error
 			lang, _ := f.GetString("lang")
 			sort, _ := f.GetString("sort")
 			fromS, _ := f.GetString("from")
@@ -37,8 +41,45 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if limit < 1 || limit > index.MaxLimit || offset < 0 {
-				return usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset)", index.MaxLimit)
+			format, _ := f.GetString("format")
+			interval, _ := f.GetString("interval")
+			histogram, _ := f.GetBool("histogram")
+			out, _ := f.GetString("out")
+			switch format {
+			case "":
+				format = "table"
+				if asJSON {
+					format = "json"
+				}
+			case "table", "json", "csv", "jsonl":
+				if asJSON && format != "json" {
+					return usagef("--json and --format %s: give one", format)
+				}
+			default:
+				return usagef("--format %q: want table, json, csv or jsonl", format)
+			}
+			switch interval {
+			case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
+			default:
+				return usagef("--interval %q: want day, week or month", interval)
+			}
+			deep := format == "csv" || format == "jsonl"
+			if !f.Changed("sort") && strings.TrimSpace(strings.Join(args, " ")) == "" {
+				sort = "-date" // no words to rank by: newest first
+			}
+			switch {
+			case deep && offset != 0:
+				return usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", format)
+			case deep && f.Changed("limit") && limit < 1:
+				return usagef("--limit must be ≥ 1")
+			case !deep && (limit < 1 || limit > index.MaxLimit || offset < 0):
+				return usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
+			case !deep && out != "":
+				return usagef("--out works with --format csv or jsonl")
+			}
+			sites, err = expandSites(cmd, sites)
+			if err != nil {
+				return err
 			}
 			if !from.IsZero() && !to.IsZero() && to.Before(from) {
 				return usagef("--to %s is before --from %s", toS, fromS)
@@ -53,23 +94,37 @@ func init() {
 				return err
 			}
 			defer a.Close()
-			res, err := a.Search(cmd.Context(), index.Query{
+			q := index.Query{
 				Text: strings.Join(args, " "), Sites: sites, Lang: lang, From: from, To: to,
-				Sort: sort, Limit: limit, Offset: offset, Highlight: true, Facets: asJSON,
-			})
+				Sort: sort, Limit: limit, Offset: offset, Highlight: true, Facets: format == "json" || histogram, Interval: interval,
+			}
+			if deep {
+				max := 0
+				if f.Changed("limit") {
+					max = limit
+				}
+				return writeExport(cmd, a, q, format, out, max)
+			}
+			res, err := a.Search(cmd.Context(), q)
 			if errors.Is(err, index.ErrBadQuery) {
 				return asUsage(err)
 			}
 			if err != nil {
 				return err
 			}
-			if asJSON {
+			if format == "json" {
 				enc := json.NewEncoder(os.Stdout)
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false) // snippets keep a readable <mark>
 				return enc.Encode(res)
 			}
-			return res.WriteTable(os.Stdout)
+			if err := res.WriteTable(os.Stdout); err != nil {
+				return err
+			}
+			if histogram && res.Histogram != nil {
+				return res.Histogram.WriteTable(os.Stdout)
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
@@ -81,5 +136,31 @@ func init() {
 	f.String("from", "", "published on or after this date")
 	f.String("to", "", "published before this date")
 	f.String("sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
+	f.String("format", "", "table (default), json (as --json), csv (one row per article) or jsonl (one story per line); csv and jsonl write every hit")
+	f.String("out", "", "with --format csv|jsonl: output file (default stdout)")
+	f.String("interval", "", "histogram interval: day, week or month (default: chosen from the span of the dates)")
+	f.Bool("histogram", false, "after the hits, print the originals and copies per day, week or month")
 	rootCmd.AddCommand(cmd)
+}
+
+// writeExport writes every hit of q (the first max when max > 0) to out
+// in format, streaming.
+func writeExport(cmd *cobra.Command, s index.Searcher, q index.Query, format, out string, max int) error {
+	w, closeOut, err := output(out)
+	if err != nil {
+		return err
+	}
+	st, err := export.Write(cmd.Context(), w, s, q, format, max)
+	if errors.Is(err, index.ErrBadQuery) {
+		closeOut()
+		return asUsage(err)
+	}
+	if err != nil {
+		closeOut()
+		return fmt.Errorf("search --format %s: %w", format, err)
+	}
+	if out != "" && out != "-" {
+		fmt.Fprintf(os.Stderr, "wrote %s and %s to %s\n", plural.N(st.Stories, "story", "stories"), plural.N(st.Articles, "article", "articles"), out)
+	}
+	return closeOut()
 }
