@@ -42,6 +42,13 @@ type Config struct {
 	// Frontier selects a shared Redis frontier for `syndex worker` and
 	// `syndex index` ("redis://host:6379/0"); empty keeps the embedded one.
 	Frontier string `yaml:"frontier"`
+	// Collections are named groups of sites ("state-media": [...]),
+	// usable wherever a site filter is (search --site, report --site,
+	// the web UI) and shown in the report and the network picture.
+	Collections map[string][]string `yaml:"collections"`
+	// Alerts are saved searches and watches that `syndex run` evaluates
+	// as articles arrive (see package alert).
+	Alerts AlertsConfig `yaml:"alerts"`
 }
 
 // CrawlConfig holds the global crawl limits; sources may override some.
@@ -310,6 +317,8 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	p = append(p, c.validateCollections()...)
+	p = append(p, c.validateAlerts()...)
 	if len(p) > 0 {
 		return &Error{Problems: p}
 	}

@@ -31,7 +31,7 @@ func TestLoadErrors(t *testing.T) {
 		yaml string
 		want string // after "<file>:"
 	}{
-		{"unknown top-level field", "data: x\nuser_agnet: bot\n", `2: user_agnet: unknown field (known fields at the top level: contact, crawl, data,`},
+		{"unknown top-level field", "data: x\nuser_agnet: bot\n", `2: user_agnet: unknown field (known fields at the top level: alerts, collections, contact, crawl, data,`},
 		{"unknown nested field", "crawl:\n  delay: 1s\n  max_page: 3\n", "3: crawl.max_page: unknown field (known fields of crawl:"},
 		{"unknown source field", validSource + "    seed: [http://b.example/]\n", "4: sources[0].seed: unknown field"},
 		{"wrong type int", "crawl:\n  max_pages: lots\n", `2: crawl.max_pages: expected an integer, got "lots"`},
@@ -287,4 +287,54 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error does not name the file: %v", err)
 		}
 	})
+}
+
+func TestCollectionsAndAlerts(t *testing.T) {
+	good := `collections:
+  state-media: [rt.example, sputnik.example]
+  watched_origins: [ledger.example]
+alerts:
+  file: my-alerts.jsonl
+  webhook: {url: "https://hooks.example/syndex", timeout: 5s, retries: 3, backoff: 1s, headers: {Authorization: "Bearer x"}}
+  rules:
+    - {name: budget, query: '"city council" +budget', sites: [state-media, copier.example], lang: en}
+    - {name: laundering, watch: copies, copier: [state-media], origin: ["@watched_origins"]}
+    - {name: viral, watch: reach, count: 10}
+`
+	c, err := Parse("good.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ExpandSites([]string{"state-media", "www.Other.example", "@watched_origins", "rt.example"})
+	if err != nil || strings.Join(got, ",") != "rt.example,sputnik.example,other.example,ledger.example" {
+		t.Errorf("ExpandSites = %v, %v", got, err)
+	}
+	for _, v := range []string{"@nope", "statemedia"} {
+		if _, err := c.ExpandSites([]string{v}); err == nil || !strings.Contains(err.Error(), "collections: state-media, watched_origins") {
+			t.Errorf("ExpandSites(%q): %v", v, err)
+		}
+	}
+	if of := c.CollectionsOf(); strings.Join(of["rt.example"], ",") != "state-media" || len(of["other.example"]) != 0 {
+		t.Errorf("CollectionsOf = %v", of)
+	}
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"collection name with a dot", "collections: {a.b: [x.example]}", `collections["a.b"]: a collection name`},
+		{"bad site in collection", "collections: {c: [http://x.example/]}", `collections["c"][0]: "http://x.example/" is not a site`},
+		{"empty collection", "collections: {c: []}", `collections["c"]: lists no sites`},
+		{"rule without kind", "alerts: {rules: [{name: a}]}", "alerts.rules[0]: needs a query"},
+		{"both kinds", "alerts: {rules: [{name: a, query: x, watch: reach, count: 2}]}", "alerts.rules[0]: is a saved search (query) or a watch"},
+		{"unknown watch", "alerts: {rules: [{name: a, watch: stars}]}", `alerts.rules[0].watch: "stars" is not copies or reach`},
+		{"reach without count", "alerts: {rules: [{name: a, watch: reach}]}", "alerts.rules[0].count: watch reach needs"},
+		{"copies without sites", "alerts: {rules: [{name: a, watch: copies}]}", "alerts.rules[0]: watch copies needs an origin"},
+		{"unknown collection", "alerts: {rules: [{name: a, watch: copies, origin: [nope]}]}", `alerts.rules[0].origin[0]: "nope" is neither a site`},
+		{"duplicate rule", "alerts: {rules: [{name: a, query: x}, {name: a, query: y}]}", `alerts.rules[1].name: "a" is already the name of alerts.rules[0]`},
+		{"bad webhook", "alerts: {webhook: {url: ftp://x, retries: -1}}", `alerts.webhook.url: "ftp://x" is not an absolute http(s) URL`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
 }

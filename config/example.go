@@ -72,6 +72,34 @@ extract:
     # example.com: {title: og:title}
     # news.example.org: {title: json-ld}
 
+# Named groups of sites, usable wherever a site is (search --site state-media,
+# report --site @state-media, the web UI's site filter); the report's site
+# table lists each site's collections and the network picture colours them.
+# A name is letters, digits, - and _ (no dots, so it is never taken for a site).
+collections:
+  # state-media: [rt.example, sputnik.example]
+  # watched: [ledger.example, coastwire.example]
+
+# Saved searches and watches that "syndex run" checks as articles arrive.
+# Each match is written once to the alert file (and POSTed to the webhook
+# when one is set), also after a restart; "syndex alerts" lists them.
+alerts:
+  file: alerts.jsonl     # relative to the archive directory
+  webhook:
+    url: ""              # e.g. https://hooks.example/syndex; empty: file only
+    timeout: 10s         # per attempt
+    retries: 5           # attempts after the first failure, waiting backoff, 2×backoff, ...
+    backoff: 2s
+  rules:
+    # A saved search: every new article (from these sites) whose story matches.
+    # - {name: council-budget, query: '"city council" +budget', sites: [state-media]}
+    # New copies of stories first published by a site (or collection):
+    # - {name: ledger-copied, watch: copies, origin: [ledger.example]}
+    # A site (or collection) copying from watched origins:
+    # - {name: state-media-launders, watch: copies, copier: [state-media], origin: [watched]}
+    # A story reaching a number of copies:
+    # - {name: viral, watch: reach, count: 10}
+
 serve:
   addr: 127.0.0.1:8080   # where "syndex serve" listens, and where "syndex run" serves the UI, read API, /metrics and /healthz
 `

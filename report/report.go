@@ -15,6 +15,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -36,7 +37,26 @@ type Filter struct {
 	// MinCount drops edges republishing fewer than this many articles (the
 	// network picture and edge tables); clusters and sites are unaffected.
 	MinCount int
+	// Sites, like Site, keeps the copies made by or of any of these sites
+	// (a collection's sites).
+	Sites []string
+	// Collections are the config's named groups of sites: each site row
+	// lists the collections it belongs to, and the network picture
+	// colours sites by collection.
+	Collections map[string][]string
 }
+
+// involves reports whether the filter keeps site s (true when it names
+// no site at all).
+func (f Filter) involves(s string) bool {
+	if f.Site == "" && len(f.Sites) == 0 {
+		return true
+	}
+	return s != "" && (s == f.Site || slices.Contains(f.Sites, s))
+}
+
+// bySite reports whether the filter names sites.
+func (f Filter) bySite() bool { return f.Site != "" || len(f.Sites) > 0 }
 
 // Report is the syndication network report (SPEC.md "Report"), plus a few
 // fields that help readers: titles, first/last copy dates, a timeline and
@@ -133,6 +153,8 @@ type Site struct {
 	CopyShare float64 `json:"copy_share"`
 	// Republished counts copies other sites made of this site's originals.
 	Republished int `json:"republished"`
+	// Collections lists the config's collections the site belongs to.
+	Collections []string `json:"collections,omitempty"`
 }
 
 // Week is one bar of the timeline.
@@ -157,6 +179,8 @@ type FilterInfo struct {
 	To       time.Time `json:"to,omitzero"`
 	Site     string    `json:"site,omitempty"`
 	MinCount int       `json:"min_count,omitempty"`
+	// Sites are the sites of a collection filter.
+	Sites []string `json:"sites,omitempty"`
 }
 
 // Outlet ranks a site as an originator or a republisher.
@@ -299,7 +323,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 		}
 	}
 
-	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount}}
+	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount, Sites: f.Sites}}
 	sites := map[string]*Site{}
 	names := map[string]map[string]int{}
 	clusters := map[string]*Cluster{}
@@ -344,7 +368,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 		if via != nil && (via.Cluster != a.Cluster || via.Site == "" || via.Site == a.Site || orig != nil && via.Site == orig.Site) {
 			via = nil // not a copy of this story on a third site
 		}
-		if f.Site != "" && a.Site != f.Site && (orig == nil || orig.Site != f.Site) && (via == nil || via.Site != f.Site) {
+		if f.bySite() && !f.involves(a.Site) && (orig == nil || !f.involves(orig.Site)) && (via == nil || !f.involves(via.Site)) {
 			continue
 		}
 		cid := a.Cluster
@@ -459,18 +483,30 @@ func Build(arts []*article.Article, f Filter) *Report {
 
 	// Sites: all of them, or the filtered site and its partners.
 	keep := map[string]bool{}
-	if f.Site != "" {
+	if f.bySite() {
 		keep[f.Site] = true
+		for _, s := range f.Sites {
+			keep[s] = true
+		}
 		for _, e := range r.Edges {
-			if e.Source == f.Site || e.Republisher == f.Site {
+			if f.involves(e.Source) || f.involves(e.Republisher) {
 				keep[e.Source], keep[e.Republisher] = true, true
 			}
 		}
 	}
+	member := map[string][]string{}
+	for _, name := range slices.Sorted(maps.Keys(f.Collections)) {
+		for _, site := range f.Collections[name] {
+			if !slices.Contains(member[site], name) {
+				member[site] = append(member[site], name)
+			}
+		}
+	}
 	for name, s := range sites {
-		if f.Site != "" && !keep[name] {
+		if f.bySite() && !keep[name] {
 			continue
 		}
+		s.Collections = member[name]
 		if s.Articles > 0 {
 			s.CopyShare = float64(s.Copies) / float64(s.Articles)
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -119,7 +120,7 @@ func TestBuild(t *testing.T) {
 	for _, s := range r.Sites {
 		w := wantSites[s.Site]
 		w.Site = s.Site
-		if s != w {
+		if !reflect.DeepEqual(s, w) {
 			t.Errorf("site %+v, want %+v", s, w)
 		}
 	}

@@ -167,9 +167,18 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf("  (none)\n")
 	} else {
 		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  SITE\tARTICLES\tORIGINALS\tCOPIES\tUNIQUE\tCOPY SHARE\n")
+		coll := r.hasCollections()
+		head := "  SITE\tARTICLES\tORIGINALS\tCOPIES\tUNIQUE\tCOPY SHARE"
+		if coll {
+			head += "\tCOLLECTIONS"
+		}
+		fmt.Fprintf(tw, "%s\n", head)
 		for _, s := range r.Sites {
-			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s\n", Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
+			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s", Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
+			if coll {
+				fmt.Fprintf(tw, "\t%s", Clean(strings.Join(s.Collections, ", ")))
+			}
+			fmt.Fprintf(tw, "\n")
 		}
 		_ = tw.Flush()
 	}
@@ -323,10 +332,21 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 			}
 		}
 	case "sites":
-		rows = append(rows, []string{"site", "articles", "originals", "copies", "unique", "copy_share", "republished"})
+		// The collections column is there when the config names
+		// collections (it is added at the end, after the stable columns).
+		coll := r.hasCollections()
+		head := []string{"site", "articles", "originals", "copies", "unique", "copy_share", "republished"}
+		if coll {
+			head = append(head, "collections")
+		}
+		rows = append(rows, head)
 		for _, s := range r.Sites {
-			rows = append(rows, []string{csvSafe(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
-				strconv.Itoa(s.Copies), strconv.Itoa(s.Unique), strconv.FormatFloat(s.CopyShare, 'f', 4, 64), strconv.Itoa(s.Republished)})
+			row := []string{csvSafe(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
+				strconv.Itoa(s.Copies), strconv.Itoa(s.Unique), strconv.FormatFloat(s.CopyShare, 'f', 4, 64), strconv.Itoa(s.Republished)}
+			if coll {
+				row = append(row, csvSafe(strings.Join(s.Collections, ";")))
+			}
+			rows = append(rows, row)
 		}
 	default:
 		return fmt.Errorf("unknown csv table %q (want one of %s)", table, strings.Join(Tables, ", "))
@@ -340,3 +360,14 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 // CSVSafe is the formula-injection guard of the report's CSV, for the
 // other CSV writers of syndex (search exports).
 func CSVSafe(s string) string { return csvSafe(s) }
+
+// hasCollections reports whether any site of the report belongs to a
+// collection.
+func (r *Report) hasCollections() bool {
+	for _, s := range r.Sites {
+		if len(s.Collections) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/report"
 )
@@ -69,7 +71,7 @@ func parseDate(field, v string, end bool) (time.Time, error) {
 	return t, nil
 }
 
-func parseForm(r *http.Request, pageSize int) (form, index.Query, error) {
+func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, index.Query, error) {
 	v := r.URL.Query()
 	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Interval: v.Get("interval"), Page: 1}
 	for _, s := range v["site"] {
@@ -102,7 +104,11 @@ func parseForm(r *http.Request, pageSize int) (form, index.Query, error) {
 	if err != nil {
 		return f, index.Query{}, err
 	}
-	q := index.Query{Text: f.Q, Sites: f.Sites, Lang: f.Lang, From: from, To: to, Sort: f.Sort,
+	sites, err := config.ExpandSites(coll, f.Sites)
+	if err != nil {
+		return f, index.Query{}, fmt.Errorf("site: %v", err)
+	}
+	q := index.Query{Text: f.Q, Sites: sites, Lang: f.Lang, From: from, To: to, Sort: f.Sort,
 		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true, Interval: f.Interval}
 	return f, q, nil
 }
@@ -175,13 +181,15 @@ type searchView struct {
 	Prev, Next string
 	Err        string
 	TookMS     float64
+	// CSV and JSONL download every matching story.
+	CSV, JSONL string
 	// Histogram is the attention over time of the matching stories.
 	Histogram *index.Histogram
 	Chart     template.HTML
 }
 
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
-	f, q, err := parseForm(r, s.opt.PageSize)
+	f, q, err := parseForm(r, s.opt.PageSize, s.opt.Collections)
 	v := searchView{F: f}
 	if err != nil {
 		v.Err = err.Error()
@@ -201,6 +209,10 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Total, v.TookMS = res.Total, res.TookMS
 	v.Histogram, v.Chart = res.Histogram, histogramSVG(res.Histogram, f)
+	if res.Total > 0 {
+		v.CSV = "/export/search.csv" + strings.TrimPrefix(f.href(func(v url.Values) { v.Del("page") }), "/")
+		v.JSONL = "/export/search.jsonl" + strings.TrimPrefix(f.href(func(v url.Values) { v.Del("page") }), "/")
+	}
 	for _, h := range res.Hits {
 		hv := hitView{Hit: h}
 		for _, sn := range h.Snippets {
@@ -239,6 +251,27 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			})})
 		}
 		v.Facets = append(v.Facets, g)
+		if len(s.opt.Collections) > 0 {
+			g = facetGroup{Name: "Collections"}
+			for _, name := range slices.Sorted(maps.Keys(s.opt.Collections)) {
+				term := "@" + name
+				sel := slices.Contains(f.Sites, term)
+				g.Items = append(g.Items, facetItem{Term: name, Selected: sel, Href: f.href(func(v url.Values) {
+					v.Del("page")
+					cur := v["site"]
+					v.Del("site")
+					for _, x := range cur {
+						if x != term {
+							v.Add("site", x)
+						}
+					}
+					if !sel {
+						v.Add("site", term)
+					}
+				})})
+			}
+			v.Facets = append(v.Facets, g)
+		}
 		g = facetGroup{Name: "Languages"}
 		for _, fc := range res.Facets.Langs {
 			sel := f.Lang == fc.Term
@@ -448,7 +481,7 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, false)
 		return
 	}
-	rep := report.Build(arts, report.Filter{Site: site})
+	rep := report.Build(arts, report.Filter{Site: site, Collections: s.opt.Collections})
 	v := siteView{Site: site}
 	for _, row := range rep.Sites {
 		if row.Site == site {
@@ -482,6 +515,10 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 }
 
 type networkView struct {
+	// Site is the site or collection (@NAME) filter; Collections the
+	// config's collection names, offered as filters.
+	Site        string
+	Collections []string
 	Picture      template.HTML
 	Timeline     template.HTML
 	R            *report.Report
@@ -492,10 +529,11 @@ type networkView struct {
 	Err          string
 }
 
-// reportFilter reads from, to, site and min_count from the URL.
-func reportFilter(r *http.Request) (report.Filter, error) {
+// reportFilter reads from, to, site (a site or a collection) and
+// min_count from the URL.
+func (s *server) reportFilter(r *http.Request) (report.Filter, error) {
 	v := r.URL.Query()
-	var f report.Filter
+	f := report.Filter{Collections: s.opt.Collections}
 	var err error
 	if f.From, err = parseDate("from", v.Get("from"), false); err != nil {
 		return f, err
@@ -506,7 +544,17 @@ func reportFilter(r *http.Request) (report.Filter, error) {
 	if !f.To.IsZero() {
 		f.To = f.To.AddDate(0, 0, 1) // the whole "to" day
 	}
-	f.Site = v.Get("site")
+	if site := strings.TrimSpace(v.Get("site")); site != "" {
+		sites, err := config.ExpandSites(s.opt.Collections, []string{site})
+		switch {
+		case err != nil:
+			return f, fmt.Errorf("site: %v", err)
+		case len(sites) == 1 && (sites[0] == site || "www."+sites[0] == strings.ToLower(site)):
+			f.Site = sites[0]
+		default:
+			f.Sites = sites
+		}
+	}
 	if m := v.Get("min_count"); m != "" {
 		if f.MinCount, err = strconv.Atoi(m); err != nil || f.MinCount < 0 {
 			return f, fmt.Errorf("min_count: %q is not a count", m)
@@ -516,8 +564,9 @@ func reportFilter(r *http.Request) (report.Filter, error) {
 }
 
 func (s *server) network(w http.ResponseWriter, r *http.Request) {
-	v := networkView{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
-	f, err := reportFilter(r)
+	v := networkView{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to"), Site: r.URL.Query().Get("site"),
+		Collections: slices.Sorted(maps.Keys(s.opt.Collections))}
+	f, err := s.reportFilter(r)
 	if err != nil {
 		v.Err = err.Error()
 		s.render(w, http.StatusBadRequest, "network", "Network", v)
@@ -553,7 +602,7 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	_, q, err := parseForm(r, s.opt.PageSize)
+	_, q, err := parseForm(r, s.opt.PageSize, s.opt.Collections)
 	if err == nil {
 		if l := r.URL.Query().Get("limit"); l != "" {
 			n, aerr := strconv.Atoi(l)
@@ -606,7 +655,7 @@ func (s *server) apiSites(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, true)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, report.Build(arts, report.Filter{}).Sites)
+	s.writeJSON(w, http.StatusOK, report.Build(arts, report.Filter{Collections: s.opt.Collections}).Sites)
 }
 
 func (s *server) apiSite(w http.ResponseWriter, r *http.Request) {
@@ -616,7 +665,7 @@ func (s *server) apiSite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, true)
 		return
 	}
-	rep := report.Build(arts, report.Filter{Site: site})
+	rep := report.Build(arts, report.Filter{Site: site, Collections: s.opt.Collections})
 	if !slices.ContainsFunc(rep.Sites, func(x report.Site) bool { return x.Site == site }) {
 		s.jsonError(w, http.StatusNotFound, "no article from this site is in the archive")
 		return
@@ -625,7 +674,7 @@ func (s *server) apiSite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) apiReport(w http.ResponseWriter, r *http.Request) {
-	f, err := reportFilter(r)
+	f, err := s.reportFilter(r)
 	if err != nil {
 		s.jsonError(w, http.StatusBadRequest, err.Error())
 		return

@@ -65,6 +65,10 @@ type Options struct {
 	// IP literals and "localhost". Requests naming any other host are
 	// refused, which defeats DNS-rebinding pages reading a local archive.
 	AllowedHosts []string
+	// Collections are the config's named groups of sites: the search
+	// page offers them as filters (site=@NAME), the network page filters
+	// and colours by them.
+	Collections map[string][]string
 }
 
 // CSP is the Content-Security-Policy of every response: no scripts at all,
@@ -128,6 +132,7 @@ func New(b Backend, opt Options) http.Handler {
 	mux.HandleFunc("GET /network", s.network)
 	mux.HandleFunc("GET /warc/{id}", s.warc)
 	mux.HandleFunc("GET /static/style.css", s.style)
+	mux.HandleFunc("GET /export/{file}", s.exportHits)
 	mux.HandleFunc("GET /lookup", s.lookup)
 	mux.HandleFunc("POST /lookup", s.lookup)
 	mux.HandleFunc("GET /api/search", s.apiSearch)

@@ -1,9 +1,22 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+)
 
-// expandSites replaces the names of site collections in --site values by
-// their sites.
+// expandSites replaces the names of site collections (the config's
+// collections, written NAME or @NAME) in --site values by their sites.
 func expandSites(cmd *cobra.Command, sites []string) ([]string, error) {
-	return sites, nil
+	if len(sites) == 0 {
+		return nil, nil
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.ExpandSites(sites)
+	if err != nil {
+		return nil, usagef("--site: %v", err)
+	}
+	return out, nil
 }

@@ -55,6 +55,22 @@ func init() {
 			if !from.IsZero() && !to.IsZero() && to.Before(from) {
 				return usagef("--to %s is before --from %s", toS, fromS)
 			}
+			c, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			filter := report.Filter{From: from, To: to, MinCount: minCount, Collections: c.Collections}
+			if site != "" {
+				sites, err := c.ExpandSites([]string{site})
+				switch {
+				case err != nil:
+					return usagef("--site: %v", err)
+				case len(sites) == 1 && !strings.HasPrefix(site, "@") && c.Collections[site] == nil:
+					filter.Site = sites[0]
+				default:
+					filter.Sites = sites
+				}
+			}
 			a, err := openReader(cmd.Context(), cmd, false)
 			if err != nil {
 				return err
@@ -64,7 +80,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			rep := report.Build(arts, report.Filter{From: from, To: to, Site: site, MinCount: minCount})
+			rep := report.Build(arts, filter)
 			w, closeOut, err := output(out)
 			if err != nil {
 				return err
@@ -90,7 +106,7 @@ func init() {
 	f.String("format", "text", "text, json, csv, gexf, dot or html")
 	f.String("table", "", "with --format csv: the table to write (edges, clusters or sites); without it --out X.csv writes X-edges.csv, X-clusters.csv and X-sites.csv, and stdout gets edges")
 	f.String("out", "", "output file (default stdout)")
-	f.String("site", "", "only clusters that involve this site")
+	f.String("site", "", "only clusters that involve this site, or any site of a collection (NAME or @NAME from the config's collections)")
 	f.Int("min-count", 0, "only edges seen at least this many times")
 	f.String("from", "", "only copies published on or after this date")
 	f.String("to", "", "only copies published before this date")

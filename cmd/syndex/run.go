@@ -110,7 +110,7 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 	mux.Handle("/metrics", runner.Handler())
 	mux.Handle("/healthz", runner.Handler())
 	mux.Handle(archive.APIPrefix, a.APIHandler())
-	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir)}))
+	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir), Collections: c.Collections}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()

@@ -77,6 +77,9 @@ func init() {
 			case !deep && out != "":
 				return usagef("--out works with --format csv or jsonl")
 			}
+			if ps, _ := f.GetInt("page-size"); ps < 1 || ps > index.MaxLimit {
+				return usagef("--page-size must be 1–%d", index.MaxLimit)
+			}
 			sites, err = expandSites(cmd, sites)
 			if err != nil {
 				return err
@@ -103,6 +106,7 @@ func init() {
 				if f.Changed("limit") {
 					max = limit
 				}
+				q.Limit, _ = f.GetInt("page-size")
 				return writeExport(cmd, a, q, format, out, max)
 			}
 			res, err := a.Search(cmd.Context(), q)
@@ -131,13 +135,14 @@ func init() {
 	f.Bool("json", false, "print the result as JSON (stable for scripts), with facets")
 	f.Int("limit", 10, "hits per page")
 	f.Int("offset", 0, "hits to skip (pagination)")
-	f.StringSlice("site", nil, "only stories carried by this site (original or copy); repeatable")
+	f.StringSlice("site", nil, "only stories carried by this site (original or copy), or by any site of a collection (NAME or @NAME); repeatable")
 	f.String("lang", "", "only stories in this language (ISO 639-1, e.g. en)")
 	f.String("from", "", "published on or after this date")
 	f.String("to", "", "published before this date")
 	f.String("sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
 	f.String("format", "", "table (default), json (as --json), csv (one row per article) or jsonl (one story per line); csv and jsonl write every hit")
 	f.String("out", "", "with --format csv|jsonl: output file (default stdout)")
+	f.Int("page-size", index.ScanPage, "with --format csv|jsonl: stories read per step (memory per step; the export pages past every limit with a cursor)")
 	f.String("interval", "", "histogram interval: day, week or month (default: chosen from the span of the dates)")
 	f.Bool("histogram", false, "after the hits, print the originals and copies per day, week or month")
 	rootCmd.AddCommand(cmd)

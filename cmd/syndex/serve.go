@@ -45,7 +45,7 @@ func init() {
 				return usagef("serve: listen on %s: %v", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(dataDir(cmd), archive.WARCDir), AllowedHosts: hosts}),
+				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(dataDir(cmd), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections}),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
 			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", dataDir(cmd), ln.Addr())

@@ -1,0 +1,143 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AlertsConfig holds the saved searches and watches `syndex run` checks
+// every arriving article against, and where their alerts go.
+type AlertsConfig struct {
+	// File is the JSONL file alerts are appended to, relative to the
+	// archive directory (default alerts.jsonl).
+	File string `yaml:"file"`
+	// Webhook, when its URL is set, receives every alert as a JSON POST.
+	Webhook WebhookConfig `yaml:"webhook"`
+	// Rules are the saved searches and watches.
+	Rules []AlertRule `yaml:"rules"`
+}
+
+// WebhookConfig is where and how alerts are POSTed.
+type WebhookConfig struct {
+	URL     string   `yaml:"url"`
+	Timeout Duration `yaml:"timeout"` // per attempt (default 10s)
+	Retries int      `yaml:"retries"` // attempts after the first failure (default 5)
+	Backoff Duration `yaml:"backoff"` // first wait between attempts, doubled each time (default 2s)
+	// Headers are added to every request (e.g. Authorization).
+	Headers map[string]string `yaml:"headers"`
+}
+
+// Watch kinds.
+const (
+	WatchCopies = "copies" // a new copy of a story first published on origin, made by copier
+	WatchReach  = "reach"  // a story reaches count copies
+)
+
+// AlertRule is one saved search (Query) or watch (Watch).
+type AlertRule struct {
+	Name string `yaml:"name"`
+	// Query is a saved search (the search syntax): an arriving article
+	// whose story matches it fires, once per article.
+	Query string `yaml:"query"`
+	// Sites and Lang narrow a saved search to articles from these sites
+	// or collections, in this language.
+	Sites []string `yaml:"sites"`
+	Lang  string   `yaml:"lang"`
+	// Watch is copies or reach.
+	Watch string `yaml:"watch"`
+	// Origin and Copier (sites or collections) narrow a watch: copies of
+	// stories first published on Origin, copies made by Copier.
+	Origin []string `yaml:"origin"`
+	Copier []string `yaml:"copier"`
+	// Count is the number of copies a story must reach (watch: reach).
+	Count int `yaml:"count"`
+}
+
+// Defaults of the webhook delivery.
+const (
+	DefaultWebhookTimeout = 10 * time.Second
+	DefaultWebhookRetries = 5
+	DefaultWebhookBackoff = 2 * time.Second
+)
+
+func (c *Config) validateAlerts() []*FieldError {
+	var p []*FieldError
+	bad := func(field, format string, args ...any) {
+		p = append(p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+	a := c.Alerts
+	if a.File != "" && strings.ContainsRune(a.File, 0) {
+		bad("alerts.file", "is not a file name")
+	}
+	w := a.Webhook
+	if w.URL != "" && !isHTTPURL(w.URL) {
+		bad("alerts.webhook.url", "%q is not an absolute http(s) URL", w.URL)
+	}
+	if w.Timeout < 0 {
+		bad("alerts.webhook.timeout", "must not be negative")
+	}
+	if w.Backoff < 0 {
+		bad("alerts.webhook.backoff", "must not be negative")
+	}
+	if w.Retries < 0 || w.Retries > 100 {
+		bad("alerts.webhook.retries", "must be between 0 and 100, got %d", w.Retries)
+	}
+	for k, v := range w.Headers {
+		if strings.ContainsAny(k+v, "\r\n") || strings.TrimSpace(k) == "" {
+			bad(fmt.Sprintf("alerts.webhook.headers[%q]", k), "must be a non-empty single line")
+		}
+	}
+	names := map[string]int{}
+	for i, r := range a.Rules {
+		f := fmt.Sprintf("alerts.rules[%d]", i)
+		switch {
+		case strings.TrimSpace(r.Name) == "":
+			bad(f+".name", "must not be empty")
+		case names[r.Name] > 0:
+			bad(f+".name", "%q is already the name of alerts.rules[%d]", r.Name, names[r.Name]-1)
+		default:
+			names[r.Name] = i + 1
+		}
+		sites := func(field string, vs []string) {
+			for j, v := range vs {
+				if _, err := c.ExpandSites([]string{v}); err != nil {
+					bad(fmt.Sprintf("%s.%s[%d]", f, field, j), "%v", err)
+				}
+			}
+		}
+		switch {
+		case r.Query != "" && r.Watch != "":
+			bad(f, "is a saved search (query) or a watch (watch), not both")
+		case r.Query == "" && r.Watch == "":
+			bad(f, "needs a query (a saved search) or a watch (copies or reach)")
+		case r.Query != "":
+			sites("sites", r.Sites)
+			if len(r.Origin)+len(r.Copier) > 0 || r.Count != 0 {
+				bad(f, "origin, copier and count belong to watches, not to a saved search")
+			}
+		case r.Watch == WatchCopies:
+			if len(r.Origin)+len(r.Copier) == 0 {
+				bad(f, "watch copies needs an origin, a copier or both (sites or collections)")
+			}
+			if r.Count != 0 {
+				bad(f+".count", "belongs to watch reach")
+			}
+		case r.Watch == WatchReach:
+			if r.Count < 1 {
+				bad(f+".count", "watch reach needs the number of copies, at least 1")
+			}
+			if len(r.Copier) > 0 {
+				bad(f+".copier", "belongs to watch copies")
+			}
+		default:
+			bad(f+".watch", "%q is not copies or reach", r.Watch)
+		}
+		if r.Watch != "" && (len(r.Sites) > 0 || r.Lang != "") {
+			bad(f, "sites and lang belong to saved searches; a watch takes origin and copier")
+		}
+		sites("origin", r.Origin)
+		sites("copier", r.Copier)
+	}
+	return p
+}

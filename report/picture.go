@@ -1,0 +1,441 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/syndex/syndex/internal/plural"
+)
+
+// The network picture stays readable on large networks: the busiest
+// sites are drawn one by one and the rest are collapsed into one circle
+// per collection (and one for the sites in none), with their copies
+// summed on the arrows; labels that would overlap an earlier (busier)
+// site's label are left to the tooltip; the legend wraps. Sites in the
+// config's collections are filled with their collection's colour and
+// ringed with their role (blue: copied by others, orange: copies others).
+
+// picNode is one circle: a site, or several small sites collapsed.
+type picNode struct {
+	Node
+	group   string // the collection it is coloured by ("" for none)
+	members int    // sites collapsed into it (0 for a single site)
+}
+
+// picEdge is one arrow between circles.
+type picEdge struct {
+	src, dst int
+	count    int
+	lag      *int64 // median lag of a single edge; nil for merged ones
+	via      bool
+	merged   bool // sums edges of collapsed sites
+}
+
+// collectionPalette colours collections, in the order of their names.
+var collectionPalette = []string{"#805ad5", "#38a169", "#d53f8c", "#d69e2e", "#319795", "#e53e3e", "#5a67d8", "#718096"}
+
+// noCollection is the fill of sites outside every collection when the
+// picture shows collections.
+const noCollection = "#cbd5e0"
+
+// picture collapses the nodes beyond maxNodes (busiest first) into one
+// node per collection and merges the edges accordingly; the edges come
+// back heaviest first.
+func (r *Report) picture(maxNodes int) ([]picNode, []picEdge, []string) {
+	groupOf := map[string]string{}
+	var colls []string
+	for _, s := range r.Sites {
+		if len(s.Collections) > 0 {
+			groupOf[s.Site] = s.Collections[0]
+			for _, c := range s.Collections {
+				if !slices.Contains(colls, c) {
+					colls = append(colls, c)
+				}
+			}
+		}
+	}
+	slices.Sort(colls)
+	all := r.Nodes()
+	var nodes []picNode
+	idx := map[string]int{}
+	if len(all) <= maxNodes {
+		for i, n := range all {
+			nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
+			idx[n.Site] = i
+		}
+	} else {
+		// The collapsed circles take slots of their own.
+		rest := all[maxNodes:]
+		groups := map[string]bool{}
+		for _, n := range rest {
+			groups[groupOf[n.Site]] = true
+		}
+		keep := max(1, maxNodes-len(groups))
+		rest = all[keep:]
+		for i, n := range all[:keep] {
+			nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
+			idx[n.Site] = i
+		}
+		agg := map[string]int{}
+		for _, g := range slices.Sorted(maps.Keys(groups)) {
+			agg[g] = len(nodes)
+			nodes = append(nodes, picNode{group: g})
+		}
+		for _, n := range rest {
+			g := groupOf[n.Site]
+			a := &nodes[agg[g]]
+			a.members++
+			a.Out += n.Out
+			a.In += n.In
+			a.Articles += n.Articles
+			idx[n.Site] = agg[g]
+		}
+		for g, i := range agg {
+			a := &nodes[i]
+			a.Site = fmt.Sprintf("%s (%d)", cmp.Or(g, "other sites"), a.members)
+			if g != "" {
+				a.Site = fmt.Sprintf("other %s sites (%d)", g, a.members)
+			}
+		}
+	}
+	type key struct {
+		src, dst int
+		via      bool
+	}
+	merged := map[key]*picEdge{}
+	for _, e := range r.Edges {
+		i, ok1 := idx[e.Source]
+		j, ok2 := idx[e.Republisher]
+		if !ok1 || !ok2 || i == j {
+			continue
+		}
+		k := key{i, j, e.Via}
+		pe := merged[k]
+		if pe == nil {
+			pe = &picEdge{src: i, dst: j, via: e.Via, lag: e.MedianLagSeconds}
+			merged[k] = pe
+		} else {
+			pe.merged, pe.lag = true, nil
+		}
+		pe.count += e.Count
+		if nodes[i].members > 0 || nodes[j].members > 0 {
+			pe.merged = true
+		}
+	}
+	edges := make([]picEdge, 0, len(merged))
+	for _, e := range merged {
+		edges = append(edges, *e)
+	}
+	slices.SortFunc(edges, func(a, b picEdge) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.src, b.src), cmp.Compare(a.dst, b.dst), cmpBool(a.via, b.via))
+	})
+	return nodes, edges, colls
+}
+
+// rect is a label's box, for the overlap test.
+type rect struct{ x0, y0, x1, y1 float64 }
+
+func (a rect) overlaps(b rect) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+
+// legendItem is one entry of the picture's legend.
+type legendItem struct {
+	svg   func(x, y float64) string // the swatch at (x, y), the text's baseline
+	text  string
+	width float64
+}
+
+// WriteSVG draws the syndication network: a circle per site (blue for
+// sites whose stories are copied, orange for sites that copy, or the
+// colour of its collection; size by volume), an arrow from each source to
+// each republisher, width by count. Beyond MaxNodes sites the smallest are
+// collapsed into one circle per collection.
+func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
+	ew := &errWriter{w: w}
+	if opt.MaxNodes <= 0 {
+		opt.MaxNodes = 60
+	}
+	if opt.MaxEdges <= 0 {
+		opt.MaxEdges = 150
+	}
+	nodes, edges, colls := r.picture(opt.MaxNodes)
+	if len(edges) > opt.MaxEdges {
+		// The thinnest go, but every circle keeps its heaviest arrow,
+		// so none is left floating apart from the rest.
+		has := make([]bool, len(nodes))
+		for _, e := range edges[:opt.MaxEdges] {
+			has[e.src], has[e.dst] = true, true
+		}
+		kept := edges[:opt.MaxEdges:opt.MaxEdges]
+		for _, e := range edges[opt.MaxEdges:] {
+			if !has[e.src] || !has[e.dst] {
+				kept = append(kept, e)
+				has[e.src], has[e.dst] = true, true
+			}
+		}
+		edges = kept
+	}
+	collapsed := 0
+	for _, n := range nodes {
+		collapsed += n.members
+	}
+	W, H := opt.Width, opt.Height
+	if W <= 0 {
+		W = 960
+	}
+	if H <= 0 {
+		H = math.Min(860, 380+10*float64(len(nodes)))
+	}
+	colour := map[string]string{}
+	for i, c := range colls {
+		colour[c] = collectionPalette[i%len(collectionPalette)]
+	}
+
+	// The legend, wrapped into rows.
+	var items []legendItem
+	swatch := func(fill, ring string) func(x, y float64) string {
+		return func(x, y float64) string {
+			return fmt.Sprintf(`<circle cx="%.0f" cy="%.0f" r="6" fill="%s" stroke="%s" stroke-width="2"/>`, x+6, y-4, fill, ring)
+		}
+	}
+	textW := func(s string) float64 { return 6.6*float64(utf8.RuneCountInString(s)) + 28 }
+	add := func(sw func(x, y float64) string, text string) {
+		items = append(items, legendItem{sw, text, textW(text)})
+	}
+	if len(colls) > 0 {
+		add(swatch("#fff", "#2b6cb0"), "ring: stories copied by others")
+		add(swatch("#fff", "#dd6b20"), "ring: copies others' stories")
+		for _, c := range colls {
+			add(swatch(colour[c], colour[c]), truncate(c, 40))
+		}
+		add(swatch(noCollection, noCollection), "in no collection")
+	} else {
+		add(swatch("#2b6cb0", "#fff"), "stories copied by others")
+		add(swatch("#dd6b20", "#fff"), "copies others' stories")
+	}
+	add(nil, "arrow: source → republisher, width: number of copies")
+	for _, e := range edges {
+		if e.via {
+			add(func(x, y float64) string {
+				return fmt.Sprintf(`<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#c05621" stroke-width="2" stroke-dasharray="6 4"/>`, x, y-4, x+22, y-4)
+			}, "via: copied a copy")
+			break
+		}
+	}
+	if collapsed > 0 {
+		add(nil, fmt.Sprintf("%s collapsed into %s", plural.N(collapsed, "smaller site", "smaller sites"), plural.N(countAgg(nodes), "circle", "circles")))
+	}
+	hoverItem := -1
+	if len(nodes) > 20 { // labels may have to give way: say so
+		hoverItem = len(items)
+		add(nil, "000 sites unlabelled: hover for their names")
+	}
+	type placed struct {
+		it   legendItem
+		x, y float64
+	}
+	var legend []placed
+	x, row := 16.0, 0
+	for _, it := range items {
+		if x+it.width > W-16 && x > 16 {
+			x, row = 16, row+1
+		}
+		legend = append(legend, placed{it, x, float64(row)})
+		x += it.width + 14
+	}
+	legendH := 34 + 18*float64(row)
+
+	idx := make([][2]int, len(edges))
+	weights := make([]float64, len(edges))
+	maxCount, maxFlow := 1, 1
+	for _, e := range edges {
+		maxCount = max(maxCount, e.count)
+	}
+	for i, e := range edges {
+		idx[i] = [2]int{e.src, e.dst}
+		weights[i] = float64(e.count) / float64(maxCount)
+	}
+	for _, n := range nodes {
+		maxFlow = max(maxFlow, n.Out+n.In)
+	}
+	pos := layout(len(nodes), idx, weights)
+	const margin = 70.0
+	at := make([]point, len(nodes))
+	rad := make([]float64, len(nodes))
+	for i, p := range pos {
+		at[i] = point{margin + p.x*(W-2*margin), margin*0.6 + p.y*(H-legendH-margin*1.4)}
+		rad[i] = 6 + 14*math.Sqrt(float64(nodes[i].Out+nodes[i].In)/float64(maxFlow))
+	}
+	reverse := map[[2]int]bool{}
+	for _, p := range idx {
+		reverse[p] = true
+	}
+
+	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="syndication network: %d sites, %d links" font-family="Helvetica, Arial, sans-serif">`+"\n",
+		W, H, W, H, len(nodes), len(edges))
+	ew.printf(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fbfcfe" rx="8"/>`+"\n", W, H)
+	if len(nodes) == 0 {
+		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="15" fill="#667">No syndication found in this range.</text>`+"\n</svg>\n", W/2, H/2)
+		return ew.err
+	}
+	// Dense pictures need fainter lines to stay readable.
+	opacity := 0.6
+	if len(edges) > 25 {
+		opacity = 0.35
+	}
+	name := func(n picNode) string {
+		if n.Name != "" && n.members == 0 {
+			return n.Name + " (" + n.Site + ")"
+		}
+		return n.Site
+	}
+	ew.printf(`<g fill="none" stroke-linecap="round">` + "\n")
+	for _, e := range edges {
+		i, j := e.src, e.dst
+		s, t := at[i], at[j]
+		d := t.sub(s)
+		bend := 0.08
+		if reverse[[2]int{j, i}] {
+			bend = 0.18
+		}
+		if e.via {
+			bend = -bend - 0.06 // beside a direct edge between the same sites
+		}
+		c := s.add(d.mul(0.5)).add(d.perp().mul(bend))
+		sw := edgeWidth(e.count, maxCount)
+		alen, awid := 7+1.1*sw, 6+1.0*sw
+		p0 := s.add(c.sub(s).unit().mul(rad[i]))
+		back := c.sub(t).unit()
+		tip := t.add(back.mul(rad[j] + 1))
+		base := tip.add(back.mul(alen))
+		wing := back.perp().mul(awid / 2)
+		l1, l2 := base.add(wing), base.sub(wing)
+		src, dst := nodes[i].Site, nodes[j].Site
+		lag := ", median lag " + FormatLag(e.lag)
+		if e.merged {
+			lag = ""
+		}
+		tip2 := fmt.Sprintf("%s: %s of stories from %s%s", dst, plural.N(e.count, "copy", "copies"), src, lag)
+		color, dash := "#4a6fa5", ""
+		if e.via {
+			tip2 = fmt.Sprintf("%s: %s taken from %s's own copies%s", dst, plural.N(e.count, "story", "stories"), src, lag)
+			color, dash = "#c05621", ` stroke-dasharray="6 4" class="via"`
+		}
+		ew.printf(`<g><title>%s</title><path d="M%.1f %.1f Q%.1f %.1f %.1f %.1f" stroke="%s" stroke-opacity="%.2f" stroke-width="%.2f"%s/>`,
+			xmlText(tip2), p0.x, p0.y, c.x, c.y, base.x, base.y, color, opacity, sw, dash)
+		ew.printf(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="%s" fill-opacity="0.85" stroke="none"/></g>`+"\n",
+			tip.x, tip.y, l1.x, l1.y, l2.x, l2.y, color)
+	}
+	ew.printf("</g>\n<g>\n")
+	// Labels: busiest sites first; one that would overlap an earlier
+	// label is moved above its circle, or left to the tooltip.
+	var boxes []rect
+	unlabelled := 0
+	labelAt := make([]float64, len(nodes)) // baseline of each label, 0 for none
+	order := make([]int, 0, len(nodes))
+	for i, n := range nodes { // collapsed circles are labelled first
+		if n.members > 0 {
+			order = append(order, i)
+		}
+	}
+	for i, n := range nodes {
+		if n.members == 0 {
+			order = append(order, i)
+		}
+	}
+	labels := make([]string, len(nodes))
+	labelX := make([]float64, len(nodes))
+	for _, i := range order {
+		n, p := nodes[i], at[i]
+		label := n.Site
+		if n.Name != "" && n.members == 0 {
+			label = n.Name
+		}
+		label = truncate(label, 30)
+		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
+		lx := math.Max(half, math.Min(W-half, p.x))
+		labels[i], labelX[i] = label, lx
+		for _, ly := range []float64{p.y + rad[i] + 15, p.y - rad[i] - 6} {
+			box := rect{lx - half, ly - 12, lx + half, ly + 3}
+			if !slices.ContainsFunc(boxes, box.overlaps) {
+				boxes = append(boxes, box)
+				labelAt[i] = ly
+				break
+			}
+		}
+		if labelAt[i] == 0 {
+			unlabelled++
+		}
+	}
+	for i, n := range nodes {
+		p := at[i]
+		tip := fmt.Sprintf("%s: %s received, %s made, %s", name(n), plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"), plural.S(n.Articles, "article"))
+		if n.members > 0 {
+			tip = fmt.Sprintf("%s collapsed: %s received, %s made", plural.N(n.members, "smaller site", "smaller sites"), plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"))
+		}
+		link := opt.Href != nil && n.members == 0
+		if link {
+			ew.printf(`<a href="%s">`, xmlText(opt.Href(n.Site)))
+		}
+		fill, ring, ringW := nodeColor(n.Out, n.In), "#fff", 2.0
+		if len(colls) > 0 {
+			fill, ring, ringW = noCollection, nodeColor(n.Out, n.In), 3
+			if c, ok := colour[n.group]; ok {
+				fill = c
+			}
+		}
+		extra := ""
+		if n.members > 0 {
+			extra = ` stroke-dasharray="3 2" class="collapsed"`
+		}
+		ew.printf(`<g><title>%s</title><circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="%s" stroke-width="%.0f"%s/>`,
+			xmlText(tip), p.x, p.y, rad[i], fill, ring, ringW, extra)
+		if labelAt[i] != 0 {
+			ew.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13" fill="#1a202c" stroke="#fbfcfe" stroke-width="4" paint-order="stroke" stroke-linejoin="round">%s</text>`,
+				labelX[i], labelAt[i], xmlText(labels[i]))
+		}
+		ew.printf(`</g>`)
+		if link {
+			ew.printf(`</a>`)
+		}
+		ew.printf("\n")
+	}
+	ew.printf("</g>\n")
+	ew.printf(`<g font-size="12" fill="#4a5568" class="legend">`)
+	top := H - legendH + 20
+	for k, l := range legend {
+		y := top + 18*l.y
+		tx := l.x
+		if k == hoverItem {
+			if unlabelled == 0 {
+				continue
+			}
+			l.it.text = plural.N(unlabelled, "site", "sites") + " unlabelled: hover for their names"
+		}
+		if l.it.svg != nil {
+			ew.printf("%s", l.it.svg(l.x, y))
+			tx += 18
+			if strings.HasPrefix(l.it.text, "via") {
+				tx += 10
+			}
+		}
+		ew.printf(`<text x="%.0f" y="%.0f">%s</text>`, tx, y, xmlText(l.it.text))
+	}
+	ew.printf("</g>\n</svg>\n")
+	return ew.err
+}
+
+func countAgg(nodes []picNode) int {
+	n := 0
+	for _, x := range nodes {
+		if x.members > 0 {
+			n++
+		}
+	}
+	return n
+}
