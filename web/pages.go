@@ -517,8 +517,8 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 type networkView struct {
 	// Site is the site or collection (@NAME) filter; Collections the
 	// config's collection names, offered as filters.
-	Site        string
-	Collections []string
+	Site         string
+	Collections  []string
 	Picture      template.HTML
 	Timeline     template.HTML
 	R            *report.Report
