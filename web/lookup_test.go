@@ -28,6 +28,9 @@ func archiveServer(t *testing.T) (*httptest.Server, *archive.Archive) {
 	if err := a.Ingest(context.Background(), arts); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.Flush(context.Background()); err != nil { // index what was stored
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(New(a, Options{PageSize: 10}))
 	t.Cleanup(srv.Close)
 	return srv, a

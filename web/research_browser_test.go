@@ -39,6 +39,9 @@ func TestResearchBrowser(t *testing.T) {
 	if err := a.Ingest(context.Background(), arts); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.Flush(context.Background()); err != nil { // index what was stored
+		t.Fatal(err)
+	}
 	coll := map[string][]string{"republishers": {"copier.example", "aggregator.example"}}
 	srv := httptest.NewServer(New(a, Options{PageSize: 10, Collections: coll}))
 	defer srv.Close()
