@@ -39,6 +39,7 @@ type Builder struct {
 	errs   []error
 	wg     sync.WaitGroup
 	langs  map[string]bool
+	pairs  *pairMaker // learns the common terms; saved at Close
 	closed bool
 	abort  bool // set before the inputs close: skip the final merge
 }
@@ -63,7 +64,8 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
-	b := &Builder{dir: dir, n: n, errs: make([]error, n), langs: map[string]bool{}}
+	b := &Builder{dir: dir, n: n, errs: make([]error, n), langs: map[string]bool{},
+		pairs: &pairMaker{m: m, vocab: newPairVocab("")}}
 	builders := make([]bleve.Builder, n)
 	for i := range n {
 		// Temporary segments stay on the index's file system, under
@@ -110,7 +112,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 
 // Add hands one cluster document to its shard's builder.
 func (b *Builder) Add(ctx context.Context, d Doc) error {
-	f, a, err := d.fields()
+	f, a, err := d.fields(b.pairs)
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", b.dir, err)
 	}
@@ -150,6 +152,13 @@ func (b *Builder) Close(checkpoint uint64) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
 		}
+	}
+	b.pairs.vocab.mu.Lock()
+	b.pairs.vocab.path = filepath.Join(b.dir, PairsFile)
+	err := b.pairs.vocab.save()
+	b.pairs.vocab.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("build index %s: %w", b.dir, err)
 	}
 	if err := writeLayout(b.dir, b.n); err != nil {
 		return nil, fmt.Errorf("build index %s: %w", b.dir, err)

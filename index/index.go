@@ -131,6 +131,7 @@ type Index struct {
 	searcher  bleve.Index // the one shard, or an alias over all of them
 	BatchSize int         // documents per Bleve batch per shard; DefaultBatchSize when ≤ 0
 	readOnly  bool        // opened by OpenReader: writes fail with ErrReadOnly
+	pairs     *pairMaker
 
 	mu    sync.RWMutex
 	langs map[string]bool // analysis names with at least one document
@@ -224,6 +225,9 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
 	}
 	ix = &Index{dir: dir, langs: map[string]bool{}, readOnly: o.readOnly}
+	if ix.pairs, err = newPairMaker(dir); err != nil {
+		return nil, err
+	}
 	for i := range l.Shards {
 		sdir := shardDir(dir, i)
 		if _, err := os.Stat(filepath.Join(sdir, metaFile)); err != nil {
@@ -328,6 +332,9 @@ func createIndex(dir string, o Options) (*Index, error) {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	ix := &Index{dir: dir, langs: map[string]bool{}}
+	if ix.pairs, err = newPairMaker(dir); err != nil {
+		return nil, err
+	}
 	for i := range n {
 		bi, err := bleve.NewUsing(shardDir(dir, i), m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore,
 			map[string]any{"bolt_timeout": lockTimeout.String()})
@@ -465,7 +472,7 @@ func Remove(dir string) error {
 	}
 	for _, e := range entries {
 		switch n := e.Name(); {
-		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+".tmp", n == CheckpointFile, n == CheckpointFile+".tmp", strings.HasPrefix(n, "."):
+		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+".tmp", n == CheckpointFile, n == CheckpointFile+".tmp", n == PairsFile, n == PairsFile+".tmp", strings.HasPrefix(n, "."):
 		case strings.HasPrefix(n, "shard-") && e.IsDir(), strings.HasPrefix(n, buildPrefix) && e.IsDir():
 		default:
 			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
@@ -508,7 +515,7 @@ type meta struct {
 
 // fields turns a Doc into the map the mapping indexes, and returns the
 // analysis name used for its text.
-func (d Doc) fields() (map[string]any, string, error) {
+func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	o := d.Original
 	if o == nil {
 		return nil, "", fmt.Errorf("cluster %q has no original", d.Cluster)
@@ -557,15 +564,16 @@ func (d Doc) fields() (map[string]any, string, error) {
 		}
 	}
 	f := map[string]any{
-		FieldCluster:       cluster,
-		FieldSites:         sites,
-		FieldRole:          role,
-		FieldCopies:        float64(len(m.Copies)),
-		fieldMeta:          string(blob),
-		titleField(a):      o.Title,
-		bodyField(a):       o.Text,
-		pairsField(a):      o.Text,
-		titlePairsField(a): o.Title,
+		FieldCluster:  cluster,
+		FieldSites:    sites,
+		FieldRole:     role,
+		FieldCopies:   float64(len(m.Copies)),
+		fieldMeta:     string(blob),
+		titleField(a): o.Title,
+		bodyField(a):  o.Text,
+	}
+	if err := pm.add(f, a, o.Title, o.Text); err != nil {
+		return nil, "", fmt.Errorf("cluster %s: %w", cluster, err)
 	}
 	f[FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
 	if len(days) > 0 {
@@ -664,7 +672,7 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f, a, err := d.fields()
+		f, a, err := d.fields(ix.pairs)
 		if err != nil {
 			return fmt.Errorf("index %s: %w", ix.dir, err)
 		}

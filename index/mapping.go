@@ -224,16 +224,14 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	meta.DocValues = false
 	dm.AddFieldMappingsAt(fieldMeta, meta)
 
+	if err := im.AddCustomAnalyzer(pairListAnalyzer, map[string]any{
+		"type": custom.Name, "tokenizer": pairSplitTokenizer, "token_filters": []string{},
+	}); err != nil {
+		return nil, err
+	}
 	for _, a := range analysisNames() {
-		pairCfg := map[string]any{"type": pairsAnalyzerType, "base": analyzerName(a)}
-		if f := stopOnly[a]; f != nil {
-			pairCfg["filters"] = f
-		}
-		if err := im.AddCustomAnalyzer(pairsAnalyzerName(a), pairCfg); err != nil {
-			return nil, err
-		}
 		p := bleve.NewTextFieldMapping()
-		p.Analyzer = pairsAnalyzerName(a)
+		p.Analyzer = pairListAnalyzer
 		p.Store = false
 		p.IncludeInAll = false
 		p.IncludeTermVectors = false // a filter for phrases: no positions

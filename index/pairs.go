@@ -1,12 +1,11 @@
 package index
 
 import (
-	"fmt"
+	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -17,13 +16,17 @@ import (
 // indexed as the pairs of neighbouring terms its language analyzer
 // produces ("central bank", "bank raises"), without positions, in the
 // fields pairs_<lang> (body) and tpairs_<lang> (title). A two-word phrase
-// is then one term, as cheap as a one-word query; a longer phrase first
+// is then one term, as cheap as a one-word query; a longer one first
 // intersects the postings of its pairs — as selective as the phrase
 // itself — and checks positions only in the documents that have every
-// pair.
+// pair. Only the body pairs of two common words are kept once a
+// language's common terms are known (pairvocab.go).
+//
+// The pairs are made when the document is built (Doc fields), joined by
+// pairSep, and the pair fields' analyzer only splits them.
 
-// pairsAnalyzerType is the registered type of the pair analyzers.
-const pairsAnalyzerType = "syndex_pairs"
+// pairSep separates the pairs of a pair field's value.
+const pairSep = '\x1f'
 
 // fieldPairs is the prefix of the per-language pair fields.
 const fieldPairs = "pairs"
@@ -34,25 +37,42 @@ func pairsField(analysis string) string { return fieldPairs + "_" + analysis }
 // keeps the title's boost.
 func titlePairsField(analysis string) string { return "t" + fieldPairs + "_" + analysis }
 
-func pairsAnalyzerName(analysis string) string { return "syndex_pairs_" + analysis }
+// pairListAnalyzer is the analyzer of every pair field: pairSep-separated
+// terms, kept as they are.
+const pairListAnalyzer = "syndex_pairlist"
 
-// pairAnalyzer turns the term stream of a language analyzer into the
-// stream of neighbouring pairs.
-type pairAnalyzer struct {
-	base analysis.Analyzer
+const pairSplitTokenizer = "syndex_pairsplit"
+
+// pairSplit tokenizes a pairSep-joined list of pairs.
+type pairSplit struct{}
+
+// Tokenize implements analysis.Tokenizer.
+func (pairSplit) Tokenize(input []byte) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, bytes.Count(input, []byte{pairSep})+1)
+	start := 0
+	for start <= len(input) {
+		end := bytes.IndexByte(input[start:], pairSep)
+		if end < 0 {
+			end = len(input)
+		} else {
+			end += start
+		}
+		if end > start {
+			out = append(out, &analysis.Token{Term: input[start:end], Start: start, End: end,
+				Position: len(out) + 1, Type: analysis.Shingle})
+		}
+		start = end + 1
+	}
+	return out
 }
 
-// Analyze implements analysis.Analyzer.
-func (p *pairAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	return pairTokens(p.base.Analyze(input))
-}
-
-// pairTokens joins each term to the next one. Terms separated by removed
-// words (stop words) are joined with the size of the gap, so "bank of
-// england" and "bank and england" both give "bank ~2 england", exactly
-// as a positional phrase query treats them; terms at one position (none
-// of our analyzers emit them) are not paired.
-func pairTokens(in analysis.TokenStream) analysis.TokenStream {
+// pairTokens joins each term to the next one, keeping the pairs keep
+// accepts (all when keep is nil). Terms separated by removed words (stop
+// words) are joined with the size of the gap, so "bank of england" and
+// "bank and england" both give "bank ~2 england", exactly as a positional
+// phrase query treats them; terms at one position (none of our analyzers
+// emit them) are not paired.
+func pairTokens(in analysis.TokenStream, keep func(x, y []byte) bool) analysis.TokenStream {
 	if len(in) < 2 {
 		return nil
 	}
@@ -60,20 +80,11 @@ func pairTokens(in analysis.TokenStream) analysis.TokenStream {
 	for i := 0; i+1 < len(in); i++ {
 		a, b := in[i], in[i+1]
 		gap := b.Position - a.Position
-		if gap < 1 {
+		if gap < 1 || (keep != nil && !keep(a.Term, b.Term)) {
 			continue
 		}
-		term := make([]byte, 0, len(a.Term)+len(b.Term)+4)
-		term = append(term, a.Term...)
-		term = append(term, ' ')
-		if gap > 1 {
-			term = append(term, '~')
-			term = strconv.AppendInt(term, int64(gap), 10)
-			term = append(term, ' ')
-		}
-		term = append(term, b.Term...)
 		out = append(out, &analysis.Token{
-			Term:     term,
+			Term:     pairTerm(a.Term, b.Term, gap),
 			Start:    a.Start,
 			End:      b.End,
 			Position: len(out) + 1,
@@ -83,52 +94,48 @@ func pairTokens(in analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// newPairAnalyzer builds a pair analyzer from its mapping configuration:
-// "base" names a Bleve analyzer, or, with "filters", the token filters
-// applied after unicode tokenizing and lower-casing (our assembled
-// analyzers, which another analyzer's constructor cannot look up by name).
-func newPairAnalyzer(config map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-	base, _ := config["base"].(string)
-	var filters []string
-	switch f := config["filters"].(type) {
-	case []string:
-		filters = f
-	case []any:
-		for _, v := range f {
-			s, ok := v.(string)
-			if !ok {
-				return nil, fmt.Errorf("%s: filter %v is not a name", pairsAnalyzerType, v)
-			}
-			filters = append(filters, s)
-		}
+func pairTerm(a, b []byte, gap int) []byte {
+	term := make([]byte, 0, len(a)+len(b)+4)
+	term = append(term, a...)
+	term = append(term, ' ')
+	if gap > 1 {
+		term = append(term, '~')
+		term = strconv.AppendInt(term, int64(gap), 10)
+		term = append(term, ' ')
 	}
-	if len(filters) == 0 {
-		if base == "" {
-			return nil, fmt.Errorf("%s: no base analyzer", pairsAnalyzerType)
+	return append(term, b...)
+}
+
+// joinPairs is the value of a pair field: the pairs of tokens that keep
+// accepts, joined by pairSep.
+func joinPairs(tokens analysis.TokenStream, keep func(x, y []byte) bool) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(tokens); i++ {
+		x, y := tokens[i], tokens[i+1]
+		gap := y.Position - x.Position
+		if gap < 1 || (keep != nil && !keep(x.Term, y.Term)) {
+			continue
 		}
-		a, err := cache.AnalyzerNamed(base)
-		if err != nil {
-			return nil, fmt.Errorf("%s: base %q: %w", pairsAnalyzerType, base, err)
+		if b.Len() > 0 {
+			b.WriteByte(pairSep)
 		}
-		return &pairAnalyzer{base: a}, nil
-	}
-	tok, err := cache.TokenizerNamed(unicode.Name)
-	if err != nil {
-		return nil, err
-	}
-	chain := []analysis.TokenFilter{}
-	for _, name := range append([]string{lowercase.Name}, filters...) {
-		f, err := cache.TokenFilterNamed(name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: filter %q: %w", pairsAnalyzerType, name, err)
+		b.Write(x.Term)
+		b.WriteByte(' ')
+		if gap > 1 {
+			b.WriteByte('~')
+			b.WriteString(strconv.Itoa(gap))
+			b.WriteByte(' ')
 		}
-		chain = append(chain, f)
+		b.Write(y.Term)
 	}
-	return &pairAnalyzer{base: &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: chain}}, nil
+	return b.String()
 }
 
 func init() {
-	if err := registry.RegisterAnalyzer(pairsAnalyzerType, newPairAnalyzer); err != nil {
+	err := registry.RegisterTokenizer(pairSplitTokenizer, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return pairSplit{}, nil
+	})
+	if err != nil {
 		panic(err)
 	}
 }

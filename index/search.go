@@ -289,6 +289,7 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 // Search runs q. A query string Bleve cannot parse gives a *QueryError
 // naming the position; other bad options give plain errors.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	ctx = withVocab(ctx, ix.pairs.vocab) // the phrase queries' common terms
 	req, err := ix.buildRequest(q)
 	if err != nil {
 		return nil, err

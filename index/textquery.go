@@ -202,12 +202,15 @@ func (q *phraseQuery) MarshalJSON() ([]byte, error) {
 
 // Searcher implements query.Query.
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	vocab := vocabFrom(ctx)
 	var out []search.Searcher
 	for _, a := range q.Langs {
-		var pairs [][]byte
-		if pa := m.AnalyzerNamed(pairsAnalyzerName(a)); pa != nil {
-			pairs = uniqueTerms(pa.Analyze([]byte(q.Text)))
+		var toks analysis.TokenStream
+		if an := m.AnalyzerNamed(analyzerName(a)); an != nil {
+			toks = an.Analyze([]byte(q.Text))
 		}
+		all := uniqueTerms(pairTokens(toks, nil))
+		common := uniqueTerms(pairTokens(toks, pairKeep(vocab.commonSet(a))))
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
 			if f.pairs == "" {
 				s, err := nativePhrase(ctx, r, m, options, q.Text, f)
@@ -220,6 +223,12 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 				}
 				continue
 			}
+			// Title pairs are all indexed; body pairs only those of
+			// two common words.
+			pairs := all
+			if f.pairs == pairsField(a) {
+				pairs = common
+			}
 			missing, err := anyTermMissing(ctx, r, f.pairs, pairs)
 			if err != nil {
 				closeSearchers(out)
@@ -228,7 +237,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			if missing {
 				continue
 			}
-			s, err := q.fieldSearcher(ctx, r, m, options, a, f, pairs)
+			s, err := q.fieldSearcher(ctx, r, m, options, f, toks, pairs, len(pairs) == len(all))
 			if err != nil {
 				closeSearchers(out)
 				return nil, err
@@ -255,23 +264,24 @@ func anyTermMissing(ctx context.Context, r index.IndexReader, field string, term
 	return false, nil
 }
 
-// fieldSearcher is the phrase in one field.
+// fieldSearcher is the phrase in one field, of the analysed tokens toks,
+// with the pairs the field holds for it (complete: every neighbouring
+// pair of the phrase).
 func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
-	a string, f textField, pairs [][]byte) (search.Searcher, error) {
+	f textField, toks analysis.TokenStream, pairs [][]byte, complete bool) (search.Searcher, error) {
 	var phrase []phraseTerm
-	if an := m.AnalyzerNamed(analyzerName(a)); an != nil {
-		toks := an.Analyze([]byte(q.Text))
-		for _, t := range toks {
-			phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
-		}
+	for _, t := range toks {
+		phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
 	}
 	switch {
 	case len(pairs) == 0 || len(phrase) < 2:
+		// No pair to narrow it (a rare word does that: positions are
+		// checked only in its documents).
 		pq := query.NewMatchPhraseQuery(q.Text)
 		pq.SetField(f.name)
 		pq.SetBoost(f.boost)
 		return pq.Searcher(ctx, r, m, options)
-	case len(phrase) == 2:
+	case len(phrase) == 2 && complete:
 		return searcher.NewTermSearcherBytes(ctx, r, pairs[0], f.pairs, f.boost, options)
 	}
 	return newPairPhraseSearcher(ctx, r, f.name, phrase, pairs, f.pairs, f.boost, options)

@@ -1,0 +1,262 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/markusmobius/go-trafilatura"
+
+	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/dedup/synth"
+)
+
+// The crawl benchmark: a whole syndex crawl (fetch, WARC, frontier,
+// extraction, dedup, store, index) against Colly fetching the same pages
+// with go-trafilatura extracting each (default options), interleaved in
+// one run. The pages are served by a child process (this test binary
+// again), so the CPU measured is the crawler's alone.
+//
+//	go test ./archive -run '^$' -bench BenchmarkCrawl -benchtime 1x
+//
+// SYNDEX_CRAWL_PAGES sets the number of article pages (default 2000, on
+// 8 hosts); SYNDEX_CRAWL_CORPUS=DIR serves the *.html pages of a directory
+// instead of generated ones (real pages: our generator did not shape
+// them), each host a share of them.
+
+const farmEnv = "SYNDEX_CRAWL_FARM"
+
+// crawlFarmSpec is what the child serves: hosts × pages, or the pages of
+// a corpus directory.
+type crawlFarmSpec struct {
+	hosts, pages int
+	corpus       string
+}
+
+func benchSpec() crawlFarmSpec {
+	s := crawlFarmSpec{hosts: 8, pages: 2000, corpus: os.Getenv("SYNDEX_CRAWL_CORPUS")}
+	if n, err := strconv.Atoi(os.Getenv("SYNDEX_CRAWL_PAGES")); err == nil && n > 0 {
+		s.pages = n
+	}
+	return s
+}
+
+// farmPages returns every host's pages: path → HTML, "/" listing the rest.
+func farmPages(s crawlFarmSpec) ([]map[string][]byte, error) {
+	var bodies [][]byte
+	if s.corpus != "" {
+		files, err := filepath.Glob(filepath.Join(s.corpus, "*.html"))
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("no *.html in %s", s.corpus)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			bodies = append(bodies, b)
+		}
+		s.pages = len(bodies)
+	} else {
+		arts := synth.Generate(synth.Options{Stories: s.pages/2 + 1}, 7)
+		for i := range s.pages {
+			a := arts[i%len(arts)]
+			var b strings.Builder
+			date := ""
+			if !a.Published.IsZero() {
+				date = `<meta property="article:published_time" content="` + a.Published.Format(time.RFC3339) + `">`
+			}
+			fmt.Fprintf(&b, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s | Site</title>`+
+				`<meta property="og:type" content="article">%s</head><body>`+
+				`<header><nav><a href="/">Home</a> <a href="/">World</a> <a href="/">Politics</a> <a href="/">Sport</a></nav></header>`+
+				`<main><article><h1>%s</h1><p class="byline">By Staff Writer</p>`,
+				html.EscapeString(a.Title), date, html.EscapeString(a.Title))
+			for _, p := range strings.Split(a.Text, "\n\n") {
+				fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
+			}
+			b.WriteString(`</article><aside><h2>Most read</h2><ul><li><a href="/">More news</a></li></ul></aside></main>` +
+				`<footer><p>© Site. All rights reserved.</p><a href="/">Contact</a></footer></body></html>`)
+			bodies = append(bodies, []byte(b.String()))
+		}
+	}
+	sites := make([]map[string][]byte, s.hosts)
+	var index []strings.Builder = make([]strings.Builder, s.hosts)
+	for h := range sites {
+		sites[h] = map[string][]byte{}
+		index[h].WriteString("<!doctype html><html><head><title>Home</title></head><body><ul>")
+	}
+	for i, body := range bodies {
+		h := i % s.hosts
+		p := fmt.Sprintf("/news/%d", i)
+		sites[h][p] = body
+		fmt.Fprintf(&index[h], `<li><a href="%s">Story %d</a></li>`, p, i)
+	}
+	for h := range sites {
+		index[h].WriteString("</ul></body></html>")
+		sites[h]["/"] = []byte(index[h].String())
+	}
+	return sites, nil
+}
+
+// serveFarm is the child process: it serves the farm on loopback
+// addresses 127.0.0.60… and prints their base URLs, then waits.
+func serveFarm(spec string) {
+	var s crawlFarmSpec
+	fmt.Sscanf(spec, "%d %d", &s.hosts, &s.pages)
+	s.corpus = os.Getenv("SYNDEX_CRAWL_CORPUS")
+	sites, err := farmPages(s)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	var urls []string
+	for h, pages := range sites {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.%d:0", 60+h))
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "User-agent: *\nAllow: /\n")
+		})
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			b, ok := pages[r.URL.Path]
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(b)
+		})
+		go http.Serve(ln, mux)
+		urls = append(urls, "http://"+ln.Addr().String()+"/")
+	}
+	fmt.Println(strings.Join(urls, " "))
+	select {}
+}
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(farmEnv); spec != "" {
+		serveFarm(spec)
+	}
+	os.Exit(m.Run())
+}
+
+// startFarm runs the farm child and returns its seeds.
+func startFarm(b *testing.B, s crawlFarmSpec) []string {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d %d", farmEnv, s.hosts, s.pages))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || strings.HasPrefix(line, "error") {
+		b.Fatalf("farm: %q %v", line, err)
+	}
+	return strings.Fields(line)
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// crawlColly fetches every page with Colly, one request in flight per host
+// (a LimitRule per host), and extracts each article page with
+// go-trafilatura's default options. It returns the pages fetched.
+func crawlColly(b *testing.B, seeds []string) int64 {
+	c := colly.NewCollector(colly.Async(true), colly.MaxBodySize(10<<20))
+	for _, s := range seeds {
+		u, _ := url.Parse(s)
+		if err := c.Limit(&colly.LimitRule{DomainGlob: u.Host, Parallelism: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var pages, extracted atomic.Int64
+	c.OnHTML("a[href]", func(e *colly.HTMLElement) { e.Request.Visit(e.Attr("href")) })
+	c.OnResponse(func(r *colly.Response) {
+		pages.Add(1)
+		if r.Request.URL.Path == "/" {
+			return
+		}
+		if res, err := trafilatura.Extract(bytes.NewReader(r.Body), trafilatura.Options{OriginalURL: r.Request.URL}); err == nil && res != nil {
+			extracted.Add(1)
+		}
+	})
+	for _, s := range seeds {
+		c.Visit(s)
+	}
+	c.Wait()
+	return pages.Load()
+}
+
+// crawlSyndex runs a whole syndex crawl into a new archive.
+func crawlSyndex(b *testing.B, seeds []string) int64 {
+	dir := b.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := Open(context.Background(), dir, Options{Log: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := crawler.Config{Seeds: seeds, Delay: time.Nanosecond, AllowPrivate: true, Logger: log,
+		StatsFile: "-", DisableSitemaps: true}
+	st, err := a.Crawl(context.Background(), cfg, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return st.Pages
+}
+
+// BenchmarkCrawl reports CPU milliseconds per page and pages per second of
+// each crawler, interleaved (baseline, syndex, baseline, syndex).
+func BenchmarkCrawl(b *testing.B) {
+	s := benchSpec()
+	seeds := startFarm(b, s)
+	for _, v := range []struct {
+		name  string
+		crawl func(*testing.B, []string) int64
+	}{{"colly+trafilatura", crawlColly}, {"syndex", crawlSyndex}, {"colly+trafilatura-2", crawlColly}, {"syndex-2", crawlSyndex}} {
+		b.Run(v.name, func(b *testing.B) {
+			var pages int64
+			var cpu, wall time.Duration
+			for range b.N {
+				c0, t0 := cpuTime(), time.Now()
+				pages += v.crawl(b, seeds)
+				cpu += cpuTime() - c0
+				wall += time.Since(t0)
+			}
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(pages), "cpu-ms/page")
+			b.ReportMetric(float64(pages)/wall.Seconds(), "pages/s")
+			b.ReportMetric(float64(pages)/float64(b.N), "pages")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}

@@ -1,0 +1,231 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Which body pairs are indexed. A pair only pays where a positional phrase
+// check would be slow: where both of its words are in a large share of the
+// documents. When one word is rarer, Bleve's phrase check runs over that
+// word's documents only, which is cheap. And most of a text's pairs hold
+// a rare word, each a term of its own in the dictionary: indexing them all
+// made the pair fields some 70% of the cost of building the index. So each
+// language's common terms are learned from the first pairLearnDocs bodies
+// of that language (every pair of those is indexed): a term in at least
+// pairCommonShare of them is common. From then on, a body's pairs are
+// indexed only where both words are common, and a phrase query uses a
+// pair only where both its words are; for the other neighbours it checks
+// positions. The common set of a language never changes once fixed (an
+// index rebuilt from the store learns it anew), so every document holds
+// every pair a query may ask for. Title pairs are all indexed: titles are
+// short.
+var (
+	pairLearnDocs   = 2000
+	pairCommonShare = 0.02
+	pairMaxCommon   = 8000
+)
+
+// PairsFile records, in an index directory, the common terms of each
+// language whose set is fixed.
+const PairsFile = "syndex-pairs.json"
+
+// pairVocab is an index's common terms per analysis name: fixed ones and
+// the counts of those still being learned.
+type pairVocab struct {
+	mu       sync.RWMutex
+	path     string // where fixed sets are saved; "" while a Builder runs
+	common   map[string]map[string]struct{}
+	learning map[string]*pairLearner
+}
+
+type pairLearner struct {
+	docs int
+	df   map[string]int
+}
+
+// pairsRec is the content of PairsFile.
+type pairsRec struct {
+	Common map[string][]string `json:"common"`
+}
+
+func newPairVocab(path string) *pairVocab {
+	return &pairVocab{path: path, common: map[string]map[string]struct{}{}, learning: map[string]*pairLearner{}}
+}
+
+// loadPairVocab reads dir's PairsFile; none means nothing is fixed yet.
+func loadPairVocab(dir string) (*pairVocab, error) {
+	v := newPairVocab(filepath.Join(dir, PairsFile))
+	raw, err := os.ReadFile(v.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return v, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	var rec pairsRec
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, PairsFile, ErrCorrupt, err)
+	}
+	for a, terms := range rec.Common {
+		set := make(map[string]struct{}, len(terms))
+		for _, t := range terms {
+			set[t] = struct{}{}
+		}
+		v.common[a] = set
+	}
+	return v, nil
+}
+
+// save writes the fixed sets (v.mu held).
+func (v *pairVocab) save() error {
+	rec := pairsRec{Common: map[string][]string{}}
+	for a, set := range v.common {
+		terms := make([]string, 0, len(set))
+		for t := range set {
+			terms = append(terms, t)
+		}
+		slices.Sort(terms)
+		rec.Common[a] = terms
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return writeFileSync(v.path, raw)
+}
+
+// commonSet returns analysis a's fixed common terms, nil while every pair
+// is indexed.
+func (v *pairVocab) commonSet(a string) map[string]struct{} {
+	if v == nil {
+		return nil
+	}
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.common[a]
+}
+
+// observe counts the distinct terms of one body of analysis a while its
+// common set is being learned, fixing (and saving) the set after
+// pairLearnDocs bodies. It returns the set that applies to this body: nil
+// (every pair) while learning.
+func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if set, ok := v.common[a]; ok {
+		return set, nil
+	}
+	l := v.learning[a]
+	if l == nil {
+		l = &pairLearner{df: map[string]int{}}
+		v.learning[a] = l
+	}
+	l.docs++
+	for _, t := range terms {
+		l.df[string(t)]++ // terms are distinct
+	}
+	if l.docs < pairLearnDocs {
+		return nil, nil
+	}
+	floor := int(pairCommonShare * float64(l.docs))
+	type tc struct {
+		t string
+		n int
+	}
+	var cands []tc
+	for t, n := range l.df {
+		if n >= floor {
+			cands = append(cands, tc{t, n})
+		}
+	}
+	slices.SortFunc(cands, func(x, y tc) int { return y.n - x.n })
+	cands = cands[:min(len(cands), pairMaxCommon)]
+	set := make(map[string]struct{}, len(cands))
+	for _, c := range cands {
+		set[c.t] = struct{}{}
+	}
+	v.common[a] = set
+	delete(v.learning, a)
+	if v.path != "" {
+		// Fixed before any document indexed under it.
+		if err := v.save(); err != nil {
+			delete(v.common, a)
+			return nil, fmt.Errorf("save common terms: %w", err)
+		}
+	}
+	return nil, nil // this body was one of the learning ones
+}
+
+// pairKeep returns the filter of pairs for a common set: both words
+// common; nil set keeps every pair.
+func pairKeep(set map[string]struct{}) func(x, y []byte) bool {
+	if set == nil {
+		return nil
+	}
+	return func(x, y []byte) bool {
+		_, okx := set[string(x)]
+		_, oky := set[string(y)]
+		return okx && oky
+	}
+}
+
+// vocabKey carries an index's pairVocab to the phrase queries it runs.
+type vocabKey struct{}
+
+func withVocab(ctx context.Context, v *pairVocab) context.Context {
+	return context.WithValue(ctx, vocabKey{}, v)
+}
+
+func vocabFrom(ctx context.Context) *pairVocab {
+	v, _ := ctx.Value(vocabKey{}).(*pairVocab)
+	return v
+}
+
+// pairMaker builds the pair fields of an index's documents with the
+// analyzers of its mapping and the index's common terms.
+type pairMaker struct {
+	m     *mapping.IndexMappingImpl
+	vocab *pairVocab
+}
+
+// newPairMaker returns the pair maker of the index in dir.
+func newPairMaker(dir string) (*pairMaker, error) {
+	m, err := NewMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	v, err := loadPairVocab(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &pairMaker{m: m, vocab: v}, nil
+}
+
+// add sets the pair fields of analysis a for a document's title and text.
+func (pm *pairMaker) add(f map[string]any, a, title, text string) error {
+	an := pm.m.AnalyzerNamed(analyzerName(a))
+	if an == nil {
+		return fmt.Errorf("no analyzer for %s", a)
+	}
+	body := an.Analyze([]byte(text))
+	set, err := pm.vocab.observe(a, uniqueTerms(body))
+	if err != nil {
+		return err
+	}
+	if p := joinPairs(body, pairKeep(set)); p != "" {
+		f[pairsField(a)] = p
+	}
+	if p := joinPairs(an.Analyze([]byte(title)), nil); p != "" {
+		f[titlePairsField(a)] = p
+	}
+	return nil
+}

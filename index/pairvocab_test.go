@@ -1,0 +1,125 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// commonDocs are English stories: every one says "harbour council", and
+// story i also says "rare<i> notice" once.
+func commonDocs(from, to int) []Doc {
+	var docs []Doc
+	for i := from; i < to; i++ {
+		id := fmt.Sprintf("p%03d", i)
+		docs = append(docs, Doc{Cluster: id, Original: art(id, "s.example", "en", "Story "+id,
+			fmt.Sprintf("The harbour council met again. A rare%d notice went out on day %d.", i, i), "2024-01-01")})
+	}
+	return docs
+}
+
+func pairDocs(t *testing.T, ix *Index, pair string) uint64 {
+	t.Helper()
+	var n uint64
+	for _, sh := range ix.shards {
+		q := query.NewTermQuery(pair)
+		q.SetField(pairsField("en"))
+		r, err := sh.Search(bleve.NewSearchRequest(q))
+		must(t, err)
+		n += r.Total
+	}
+	return n
+}
+
+// TestCommonPairs: after the first pairLearnDocs bodies of a language only
+// pairs of two common words are indexed, and phrases still find every
+// story, through the pairs or by positions, before and after a reopen and
+// in an index built in bulk.
+func TestCommonPairs(t *testing.T) {
+	defer func(n int) { pairLearnDocs = n }(pairLearnDocs)
+	pairLearnDocs = 20
+	ctx := context.Background()
+	check := func(t *testing.T, ix *Index) {
+		t.Helper()
+		common := ix.pairs.vocab.commonSet("en")
+		if _, ok := common["harbour"]; !ok || len(common) == 0 {
+			t.Fatalf("common terms %v lack harbour", common)
+		}
+		if _, ok := common["rare30"]; ok {
+			t.Error("a word of one story taken for common")
+		}
+		// A pair of two common words is indexed in every story; one
+		// with a rare word only in the stories of the learning phase.
+		if n := pairDocs(t, ix, "harbour council"); n != 40 {
+			t.Errorf("%d stories hold the pair harbour council, want 40", n)
+		}
+		if n := pairDocs(t, ix, "rare30 notic"); n != 0 {
+			t.Errorf("the rare pair of story 30 is indexed (%d)", n)
+		}
+		if n := pairDocs(t, ix, "rare3 notic"); n != 1 {
+			t.Errorf("the rare pair of learning story 3: %d, want 1", n)
+		}
+		for _, tc := range []struct {
+			q    string
+			want []string
+		}{
+			{`"harbour council"`, nil},
+			{`"rare30 notice"`, []string{"p030"}},
+			{`"rare3 notice"`, []string{"p003"}},
+			{`"a rare35 notice went"`, []string{"p035"}},
+			{`"council rare35"`, []string{}},
+			{`"harbour council met"`, nil},
+		} {
+			r, err := ix.Search(ctx, Query{Text: tc.q, Limit: 100})
+			must(t, err)
+			got := sorted(clusters(r))
+			if tc.want == nil {
+				if len(got) != 40 {
+					t.Errorf("%s: %d hits, want 40", tc.q, len(got))
+				}
+				continue
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s = %v, want %v", tc.q, got, tc.want)
+			}
+		}
+	}
+	t.Run("live", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "ix")
+		ix, err := OpenWith(dir, Options{Shards: 2})
+		must(t, err)
+		must(t, ix.Apply(ctx, commonDocs(0, 25), nil, 25))
+		must(t, ix.Apply(ctx, commonDocs(25, 40), nil, 40))
+		check(t, ix)
+		must(t, ix.Close())
+		if _, err := os.Stat(filepath.Join(dir, PairsFile)); err != nil {
+			t.Fatal(err)
+		}
+		ix, err = Open(dir)
+		must(t, err)
+		defer ix.Close()
+		check(t, ix)
+		// Documents indexed after a reopen keep to the saved set.
+		must(t, ix.Apply(ctx, commonDocs(30, 31), nil, 41))
+		if n := pairDocs(t, ix, "rare30 notic"); n != 0 {
+			t.Errorf("after reopen the rare pair is indexed (%d)", n)
+		}
+	})
+	t.Run("bulk", func(t *testing.T) {
+		b, err := NewBuilder(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
+		must(t, err)
+		for _, d := range commonDocs(0, 40) {
+			must(t, b.Add(ctx, d))
+		}
+		ix, err := b.Close(40)
+		must(t, err)
+		defer ix.Close()
+		check(t, ix)
+	})
+}
