@@ -75,6 +75,7 @@ type Config struct {
 	Timeout        time.Duration // whole request including body (default 60s)
 	MaxRedirects   int           // default 10
 	MaxURLLength   int           // default 2048
+	MaxLinks       int           // links followed per page, in document order (default 6000)
 
 	MaxRetries    int           // attempts per URL on 429/5xx/network errors (default 3)
 	BackoffBase   time.Duration // first back-off without Retry-After (default 5s), doubled per failure
@@ -150,6 +151,7 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 	def(&c.Timeout, 60*time.Second)
 	defInt(&c.MaxRedirects, 10)
 	defInt(&c.MaxURLLength, 2048)
+	defInt(&c.MaxLinks, 6000)
 	defInt(&c.MaxRetries, 3)
 	def(&c.BackoffBase, 5*time.Second)
 	def(&c.MaxBackoff, 10*time.Minute)

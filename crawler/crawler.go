@@ -131,6 +131,25 @@ func (c *Crawler) host(e *entry) *hostState {
 	return h
 }
 
+// robotsDenies reports whether the robots.txt already known for e's host
+// forbids e: such a link is recorded as refused when it is found instead
+// of waiting in the queue (a page of 100,000 forbidden links would
+// otherwise cost 100,000 queue round trips).
+func (c *Crawler) robotsDenies(e *entry) bool {
+	c.mu.Lock()
+	h := c.hosts[e.Host]
+	var r *robots
+	if h != nil && h.robots != nil && !h.robots.disallowAll && time.Now().Before(h.robotsUntil) {
+		r = h.robots
+	}
+	c.mu.Unlock()
+	if r == nil {
+		return false
+	}
+	u, err := url.Parse(e.URL)
+	return err == nil && !r.allowed(u)
+}
+
 // gapFrom is when the politeness gap after a previous run's last
 // recorded request to a host (ending at last) starts. A request may have
 // been in flight when that run was killed: it ended before this run
@@ -843,6 +862,9 @@ func (c *Crawler) save(t *txn, d *done) {
 		c.count(func(s *Stats) { s.Errors++ })
 		return
 	}
+	if t.deniedNew > 0 {
+		c.count(func(s *Stats) { s.RobotsDenied += int64(t.deniedNew) })
+	}
 	d.completed = t.done != nil && t.requeue == nil
 	d.added = append(d.added, added...)
 }
@@ -1088,8 +1110,19 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 			}
 		}
 		if !nofollow {
-			for _, l := range f.links {
-				if ne := c.newEntry(l, kindPage, e.Depth+1, false); ne != nil {
+			links := f.links
+			if len(links) > c.s.MaxLinks {
+				c.log.Info("links beyond the per-page limit ignored", "url", e.URL, "links", len(links), "limit", c.s.MaxLinks)
+				c.count(func(s *Stats) { s.LinksIgnored += int64(len(links) - c.s.MaxLinks) })
+				links = links[:c.s.MaxLinks]
+			}
+			for _, l := range links {
+				ne := c.newEntry(l, kindPage, e.Depth+1, false)
+				switch {
+				case ne == nil:
+				case c.robotsDenies(ne):
+					t.denied = append(t.denied, ne)
+				default:
 					t.add = append(t.add, ne)
 				}
 			}
@@ -1157,7 +1190,8 @@ type Stats struct {
 	Skipped       int64            `json:"skipped"`
 	Redirects     int64            `json:"redirects"`
 	Revisits      int64            `json:"revisits"`
-	Replayed      int64            `json:"replayed"` // pages fetched before an interruption, processed from the WARC
+	LinksIgnored  int64            `json:"links_ignored"` // links beyond Config.MaxLinks on a page
+	Replayed      int64            `json:"replayed"`      // pages fetched before an interruption, processed from the WARC
 	Truncated     int64            `json:"truncated"`
 	Sitemaps      int64            `json:"sitemaps"`
 	Feeds         int64            `json:"feeds"`

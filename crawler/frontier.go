@@ -157,12 +157,17 @@ type txn struct {
 	state   seenRec // new seen state for done
 	log     *LogRecord
 	add     []*entry // discovered entries (checked against the seen set)
-	cond    *condRec
-	robots  map[string]*robotsRec
-	host    string      // host that was just requested
-	hostAt  time.Time   // when that request ended
-	revisit *revisitRec // next re-check of done (nil: unchanged)
-	unvisit bool        // forget done's re-check (gone, not a page)
+	// denied are discovered entries robots.txt forbids: recorded as
+	// refused (seen set and fetch log) unless already seen; deniedNew
+	// counts those recorded.
+	denied    []*entry
+	deniedNew int
+	cond      *condRec
+	robots    map[string]*robotsRec
+	host      string      // host that was just requested
+	hostAt    time.Time   // when that request ended
+	revisit   *revisitRec // next re-check of done (nil: unchanged)
+	unvisit   bool        // forget done's re-check (gone, not a page)
 }
 
 // commit applies t in one bbolt transaction and returns the entries that
@@ -213,6 +218,22 @@ func (c *Crawler) commit(t *txn) ([]*entry, error) {
 				return err
 			}
 			added = append(added, e)
+		}
+		t.deniedNew = 0
+		for _, e := range t.denied {
+			if seen.Get([]byte(e.Key)) != nil {
+				continue
+			}
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: c.pass, State: "robots", At: now}); err != nil {
+				return err
+			}
+			l := tx.Bucket(bucketLog)
+			n, _ := l.NextSequence()
+			rec := LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
+			if err := putJSON(l, binary.BigEndian.AppendUint64(nil, n), rec); err != nil {
+				return err
+			}
+			t.deniedNew++
 		}
 		if t.log != nil {
 			l := tx.Bucket(bucketLog)

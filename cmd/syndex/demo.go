@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/farm"
 	"github.com/syndex/syndex/report"
@@ -38,6 +40,7 @@ then prints the syndication report and a sample search. No internet is needed.`,
 	}
 	cmd.Flags().Bool("keep", false, "keep the archive (default ./syndex-data) for search, report and serve")
 	cmd.Flags().Duration("delay", 150*time.Millisecond, "politeness delay between requests to one outlet")
+	cmd.Flags().Bool("hostile", false, "add an outlet of hostile pages (40 MiB page, gzip bomb, 10 MiB of unclosed <div>s, 100,000 links, 500-deep <div>s)")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -63,7 +66,8 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 		defer os.RemoveAll(dir)
 	}
 
-	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true})
+	hostile, _ := cmd.Flags().GetBool("hostile")
+	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true, Hostile: hostile})
 	if err != nil {
 		return fmt.Errorf("start demo network: %w", err)
 	}
@@ -72,6 +76,9 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 	fmt.Fprintf(out, "demo network: %d outlets on loopback\n", len(f.Outlets()))
 	for _, o := range f.Outlets() {
 		fmt.Fprintf(out, "  %-28s %s\n", o.Name, o.Host)
+	}
+	if hostile {
+		fmt.Fprintf(out, "  %-28s %s\n", "hostile pages", strings.TrimPrefix(f.HostileBase(), "http://"))
 	}
 
 	a, err := archive.Open(ctx, dir, archive.Options{})
@@ -110,6 +117,9 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 
 	problems := checkDemo(f, a)
 	problems = append(problems, checkFurniture(f, rep)...)
+	if hostile {
+		problems = append(problems, checkHostile(f, arts)...)
+	}
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "demo check:", p)
 	}
@@ -122,6 +132,31 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 		return fmt.Errorf("demo: %d problems: copies not attributed to the right origin or site furniture reported as syndication", len(problems))
 	}
 	return nil
+}
+
+// checkHostile lists what the hostile outlet wrongly left in the archive:
+// only its page declared an article may be stored, with its text cut to
+// the extraction bound.
+func checkHostile(f *farm.Farm, arts []*article.Article) []string {
+	var problems []string
+	huge := false
+	for _, a := range arts {
+		if !strings.HasPrefix(a.URL, f.HostileBase()+"/") {
+			continue
+		}
+		switch {
+		case a.URL != f.HostileBase()+"/huge":
+			problems = append(problems, fmt.Sprintf("hostile page %s stored as an article", a.URL))
+		case len(a.Text) > extract.DefaultMaxText:
+			problems = append(problems, fmt.Sprintf("hostile page %s keeps %d bytes of text", a.URL, len(a.Text)))
+		default:
+			huge = true
+		}
+	}
+	if !huge {
+		problems = append(problems, "the hostile 40 MiB article was not stored")
+	}
+	return problems
 }
 
 // prepareDemoDir refuses to overwrite a real archive and clears an old demo.

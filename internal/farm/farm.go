@@ -66,6 +66,11 @@ type Options struct {
 	// CrawlDelay is what the truncating outlet's robots.txt declares as
 	// Crawl-delay. Default 1s; it is written with millisecond precision.
 	CrawlDelay time.Duration
+	// Hostile adds the hostile outlet on the address after the others:
+	// the pages of HostilePaths (a 40 MiB page, a gzip bomb, 10 MiB of
+	// unclosed <div>s, 100,000 links, 500-deep <div>s), for tests and
+	// benchmarks of bounded memory and time. It publishes no stories.
+	Hostile bool
 	// Domains gives each outlet a name under .test (e.g.
 	// "harbor-city-ledger.test") instead of its bare IP; Resolve maps the
 	// names to the addresses for a client, as no DNS knows them.
@@ -143,6 +148,8 @@ type Farm struct {
 	truthIdx map[string]int
 	truth    []Story
 
+	hostile *hostileOutlet // nil unless Options.Hostile
+
 	mu       sync.Mutex
 	requests []Request
 	closed   bool
@@ -165,7 +172,7 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 	if base == nil {
 		return nil, fmt.Errorf("farm: base IP %q is not an IPv4 address", opt.BaseIP)
 	}
-	if int(base[3])+len(outletDefs)-1 > 254 {
+	if int(base[3])+len(outletDefs) > 254 {
 		return nil, fmt.Errorf("farm: base IP %s leaves no room for %d outlets", opt.BaseIP, len(outletDefs))
 	}
 	stories, err := loadStories()
@@ -201,6 +208,13 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 	if err := f.build(stories, lags); err != nil {
 		f.closeListeners()
 		return nil, fmt.Errorf("farm: %w", err)
+	}
+	if opt.Hostile {
+		ip := net.IPv4(base[0], base[1], base[2], base[3]+byte(len(outletDefs))).String()
+		if err := f.startHostile(ctx, ip, opt.Delay); err != nil {
+			f.closeListeners()
+			return nil, err
+		}
 	}
 	for _, o := range f.outlets {
 		o.srv = &http.Server{
@@ -262,6 +276,11 @@ func (f *Farm) Close() error {
 			errs = append(errs, fmt.Errorf("close %s (%s): %w", o.def.Name, o.host, err))
 		}
 	}
+	if f.hostile != nil {
+		if err := f.hostile.srv.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close the hostile outlet (%s): %w", f.hostile.host, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -289,14 +308,21 @@ func (f *Farm) Resolve() map[string]string {
 	for _, o := range f.outlets {
 		m[o.site] = o.ip
 	}
+	if f.hostile != nil {
+		m[f.hostile.ip] = f.hostile.ip
+	}
 	return m
 }
 
-// Seeds returns the home page URL of every outlet.
+// Seeds returns the home page URL of every outlet (the hostile one's
+// last).
 func (f *Farm) Seeds() []string {
-	out := make([]string, len(f.outlets))
+	out := make([]string, len(f.outlets), len(f.outlets)+1)
 	for i, o := range f.outlets {
 		out[i] = o.base + "/"
+	}
+	if f.hostile != nil {
+		out = append(out, f.hostile.base+"/")
 	}
 	return out
 }

@@ -30,13 +30,13 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// handler serves an outlet's prebuilt responses, honours conditional GETs
-// (ETag and Last-Modified) and logs every request.
-func (f *Farm) handler(o *outlet, delay time.Duration) http.Handler {
+// logged wraps next: every request to host is delayed by delay, logged,
+// and refused unless GET or HEAD.
+func (f *Farm) logged(host string, delay time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
 		defer func(start time.Time) {
-			f.logRequest(Request{Host: o.host, Method: r.Method, Path: r.URL.RequestURI(),
+			f.logRequest(Request{Host: host, Method: r.Method, Path: r.URL.RequestURI(),
 				UserAgent: r.UserAgent(), Time: start, Status: sw.status})
 		}(time.Now())
 		if delay > 0 {
@@ -53,6 +53,14 @@ func (f *Farm) handler(o *outlet, delay time.Duration) http.Handler {
 			http.Error(sw, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// handler serves an outlet's prebuilt responses, honours conditional GETs
+// (ETag and Last-Modified) and logs every request.
+func (f *Farm) handler(o *outlet, delay time.Duration) http.Handler {
+	return f.logged(o.host, delay, http.HandlerFunc(func(sw http.ResponseWriter, r *http.Request) {
 		f.cmu.RLock()
 		res := o.res[r.URL.Path]
 		f.cmu.RUnlock()
@@ -64,7 +72,7 @@ func (f *Farm) handler(o *outlet, delay time.Duration) http.Handler {
 		sw.Header().Set("ETag", res.etag)
 		sw.Header().Set("Cache-Control", "max-age=300")
 		http.ServeContent(sw, r, "", res.mod, bytes.NewReader(res.body))
-	})
+	}))
 }
 
 func (o *outlet) robots() string {
