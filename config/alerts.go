@@ -22,7 +22,7 @@ type AlertsConfig struct {
 type WebhookConfig struct {
 	URL     string   `yaml:"url"`
 	Timeout Duration `yaml:"timeout"` // per attempt (default 10s)
-	Retries int      `yaml:"retries"` // attempts after the first failure (default 5)
+	Retries *int     `yaml:"retries"` // attempts after the first failure (default 5; 0: none)
 	Backoff Duration `yaml:"backoff"` // first wait between attempts, doubled each time (default 2s)
 	// Headers are added to every request (e.g. Authorization).
 	Headers map[string]string `yaml:"headers"`
@@ -80,8 +80,8 @@ func (c *Config) validateAlerts() []*FieldError {
 	if w.Backoff < 0 {
 		bad("alerts.webhook.backoff", "must not be negative")
 	}
-	if w.Retries < 0 || w.Retries > 100 {
-		bad("alerts.webhook.retries", "must be between 0 and 100, got %d", w.Retries)
+	if w.Retries != nil && (*w.Retries < 0 || *w.Retries > 100) {
+		bad("alerts.webhook.retries", "must be between 0 and 100, got %d", *w.Retries)
 	}
 	for k, v := range w.Headers {
 		if strings.ContainsAny(k+v, "\r\n") || strings.TrimSpace(k) == "" {

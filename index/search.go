@@ -37,6 +37,9 @@ type Query struct {
 	Sites []string
 	// Lang keeps clusters in this language (a tag such as "en" or "pt-BR").
 	Lang string
+	// Clusters keeps only these clusters (by id), e.g. the stories that
+	// just changed, when checking them against a saved search.
+	Clusters []string `json:",omitempty"`
 	// From and To bound the original's publication date, inclusive; zero
 	// means unbounded.
 	From, To time.Time
@@ -194,6 +197,9 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 			ds = append(ds, t)
 		}
 		conj = append(conj, query.NewDisjunctionQuery(ds))
+	}
+	if len(q.Clusters) > 0 {
+		conj = append(conj, query.NewDocIDQuery(q.Clusters))
 	}
 	if q.Lang != "" {
 		t := query.NewTermQuery(NormalizeLang(q.Lang))

@@ -100,6 +100,10 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 		}
 	}()
 	runner := schedule.NewRunner(a, runSources(c, dir), slog.Default())
+	alertsDone, closeAlerts, err := startAlerts(ctx, a, c)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -139,6 +143,8 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 	case err := <-served:
 		cancel()
 		<-runErr
+		<-alertsDone
+		closeAlerts()
 		return fmt.Errorf("run: serve %s: %w", base, err)
 	case <-runErr:
 	}
@@ -151,6 +157,10 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 	}
 	if err := archive.RemoveAPIAddr(a.Dir); err != nil {
 		slog.Warn("remove api address", "err", err)
+	}
+	<-alertsDone // ctx is cancelled: evaluation and deliveries stop
+	if err := closeAlerts(); err != nil {
+		slog.Warn("close alert files", "err", err)
 	}
 	closed = true
 	if err := a.Close(); err != nil {

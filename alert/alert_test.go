@@ -1,0 +1,307 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/config"
+)
+
+const story = `The harbor authority voted on Tuesday to close the northern breakwater for eighteen months while engineers rebuild the crumbling seawall that protects the fishing fleet.
+
+The repairs will cost an estimated forty two million dollars, most of it from a federal resilience grant awarded last spring after two winter storms tore holes in the structure.
+
+Fishing captains said the closure would force them to use the smaller southern channel, which silts up quickly and cannot take the largest trawlers at low tide.
+
+The authority promised to dredge the southern channel before the work begins in June and to review the schedule with the fleet every quarter.`
+
+const other = `A new public library branch opened on Saturday in the Eastgate neighbourhood, the first new branch in the city in more than two decades.
+
+The building, a converted textile warehouse, holds forty thousand books, a recording studio for teenagers and a rooftop reading garden planted with native grasses.
+
+Librarians said more than three thousand people visited on the first day, many of them children who signed up for their first library card.`
+
+var day = time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)
+
+func art(id, site, text string, pub time.Time) *article.Article {
+	return &article.Article{ID: id, URL: "http://" + site + "/" + id, Site: site, Title: id, Text: text, Published: pub, Lang: "en"}
+}
+
+// open returns a fresh archive holding the library story.
+func open(t *testing.T, dir string) *archive.Archive {
+	t.Helper()
+	a, err := archive.Open(context.Background(), dir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func ingest(t *testing.T, a *archive.Archive, arts ...*article.Article) {
+	t.Helper()
+	if err := a.Ingest(context.Background(), arts); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func rules() config.AlertsConfig {
+	return config.AlertsConfig{Rules: []config.AlertRule{
+		{Name: "breakwater", Query: "breakwater +fleet"},
+		{Name: "breakwater-on-wires", Query: "breakwater", Sites: []string{"wires"}},
+		{Name: "ledger-copied", Watch: config.WatchCopies, Origin: []string{"ledger.example"}},
+		{Name: "wires-copy-ledger", Watch: config.WatchCopies, Copier: []string{"@wires"}, Origin: []string{"ledger.example"}},
+		{Name: "viral", Watch: config.WatchReach, Count: 2},
+	}}
+}
+
+var coll = map[string][]string{"wires": {"wire.example", "relay.example"}}
+
+func ids(as []Alert) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+// TestEvaluate fires each kind of rule once per subject, across steps and
+// a restart, and only for articles that arrive after the first start.
+func TestEvaluate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := open(t, dir)
+	defer a.Close()
+	ingest(t, a, art("lib", "ledger.example", other, day)) // before alerts existed
+	e, err := New(ctx, a, rules(), coll, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, a, art("orig", "ledger.example", story, day), art("lib-copy", "wire.example", other, day.Add(time.Hour)))
+	if _, err := e.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// One copy on the wire: the breakwater story matches both searches
+	// but only its original arrived (not on a wire site).
+	got, _, err := Read(e.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"breakwater|search|orig", "ledger-copied|copies|lib-copy", "wires-copy-ledger|copies|lib-copy"}
+	if strings.Join(ids(got), ",") != strings.Join(want, ",") {
+		t.Fatalf("alerts %v, want %v", ids(got), want)
+	}
+	if c := got[1]; c.Original == nil || c.Original.ID != "lib" || c.LagSeconds == nil || *c.LagSeconds != 3600 || c.Article.Site != "wire.example" {
+		t.Errorf("copies alert %+v", c)
+	}
+	// Two copies of the breakwater story: reach 2, and the wire's copy
+	// matches the wires search. Then a restart, and the same copies again
+	// (a re-crawl): nothing fires twice.
+	ingest(t, a, art("c1", "wire.example", "Republished.\n\n"+story, day.Add(2*time.Hour)),
+		art("c2", "relay.example", story+"\n\nDonate today.", day.Add(3*time.Hour)))
+	if _, err := e.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	e, err = New(ctx, a, rules(), coll, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ingest(t, a, art("c1", "wire.example", "Republished.\n\n"+story, day.Add(2*time.Hour)))
+	if _, err := e.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ = Read(e.Path())
+	want = append(want, "breakwater|search|c1", "breakwater|search|c2", "breakwater-on-wires|search|c1", "breakwater-on-wires|search|c2",
+		"ledger-copied|copies|c1", "ledger-copied|copies|c2", "wires-copy-ledger|copies|c1", "wires-copy-ledger|copies|c2", "viral|reach|orig")
+	if strings.Join(ids(got), ",") != strings.Join(want, ",") {
+		t.Errorf("alerts\n%v\nwant\n%v", ids(got), want)
+	}
+	for _, al := range got {
+		if al.Kind == KindReach && (al.Copies != 2 || al.Count != 2 || al.Original == nil || al.Original.ID != "orig") {
+			t.Errorf("reach alert %+v", al)
+		}
+	}
+}
+
+// TestWebhookRetries delivers through a receiver that fails the first
+// attempts (503, a Retry-After, a timeout), checks that every alert
+// arrives exactly once with its id, that a stop leaves undelivered alerts
+// for the next start, and that a permanent refusal is not retried.
+func TestWebhookRetries(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	attempts := map[string]int{}
+	delivered := map[string]int{}
+	down := true // refuse everything while true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var al Alert
+		if err := json.Unmarshal(body, &al); err != nil || al.ID == "" || r.Header.Get("Idempotency-Key") != al.ID || r.Header.Get("Authorization") != "Bearer t" {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		attempts[al.ID]++
+		n, isDown := attempts[al.ID], down
+		mu.Unlock()
+		switch {
+		case isDown:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		case strings.Contains(al.ID, "|refused|"):
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			return
+		case n == 1:
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		case n == 2:
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		case n == 3:
+			select { // beyond the client's timeout: it hangs up first
+			case <-r.Context().Done():
+				return
+			case <-time.After(2 * time.Second):
+			}
+		}
+		mu.Lock()
+		delivered[al.ID]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	a := open(t, dir)
+	defer a.Close()
+	retries := 4
+	cfg := config.AlertsConfig{
+		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(100 * time.Millisecond), Backoff: config.Duration(10 * time.Millisecond),
+			Retries: &retries, Headers: map[string]string{"Authorization": "Bearer t"}},
+		Rules: []config.AlertRule{{Name: "ledger-copied", Watch: config.WatchCopies, Origin: []string{"ledger.example"}}},
+	}
+	e, err := New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, a, art("orig", "ledger.example", story, day), art("c1", "wire.example", "Republished.\n\n"+story, day.Add(time.Hour)))
+	// The receiver is down: the first start stops with the alert queued.
+	run, stop := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- e.Run(run) }()
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return attempts["ledger-copied|copies|c1"] >= 2 })
+	stop()
+	<-done
+	e.Close()
+	if _, del, _ := Read(e.Path()); len(del) != 0 {
+		t.Fatalf("deliveries recorded while the receiver was down: %v", del)
+	}
+	mu.Lock()
+	down = false
+	attempts = map[string]int{}
+	mu.Unlock()
+
+	// The next start sends the queued alert, then a new one, each after
+	// failed attempts, each once.
+	e, err = New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, stop = context.WithCancel(ctx)
+	go func() { done <- e.Run(run) }()
+	ingest(t, a, art("c2", "relay.example", story+"\n\nDonate today.", day.Add(2*time.Hour)))
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(delivered) == 2 })
+	waitFor(t, func() bool { _, del, _ := Read(e.Path()); return len(del) == 2 })
+	stop()
+	<-done
+	e.Close()
+	mu.Lock()
+	for id, n := range delivered {
+		if n != 1 || attempts[id] != 4 {
+			t.Errorf("%s: delivered %d times after %d attempts, want once after 4", id, n, attempts[id])
+		}
+	}
+	mu.Unlock()
+	_, del, _ := Read(e.Path())
+	for id, d := range del {
+		if d.Status != StatusDelivered || d.Attempts != 4 {
+			t.Errorf("%s: %+v", id, d)
+		}
+	}
+
+	// A restart delivers nothing again; a refused alert is given up.
+	cfg.Rules = append(cfg.Rules, config.AlertRule{Name: "x|refused|", Watch: config.WatchCopies, Copier: []string{"relay.example"}})
+	e, err = New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	run, stop = context.WithCancel(ctx)
+	go func() { done <- e.Run(run) }()
+	ingest(t, a, art("c3", "relay.example", "Shared.\n\n"+story, day.Add(3*time.Hour)))
+	waitFor(t, func() bool { _, del, _ := Read(e.Path()); return len(del) == 4 })
+	stop()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if delivered["ledger-copied|copies|c1"] != 1 || delivered["ledger-copied|copies|c2"] != 1 || delivered["ledger-copied|copies|c3"] != 1 {
+		t.Errorf("deliveries after the restart: %v", delivered)
+	}
+	if n := attempts["x|refused||copies|c3"]; n != 1 {
+		t.Errorf("refused alert tried %d times, want 1", n)
+	}
+	if _, del, _ := Read(e.Path()); del["x|refused||copies|c3"].Status != StatusFailed {
+		t.Errorf("refused alert: %+v", del["x|refused||copies|c3"])
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestTornAlertFile recovers from a crash in the middle of a line.
+func TestTornAlertFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DefaultFile)
+	full := `{"id":"r|copies|a","rule":"r","kind":"copies","fired":"2025-01-01T00:00:00Z","article":{"id":"a"}}` + "\n"
+	if err := os.WriteFile(path, []byte(full+`{"id":"r|copies|b","ru`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Read(path)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("read torn file: %v %v", got, err)
+	}
+	ap, err := openAppender(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ap.add(Alert{ID: "r|copies|c", Rule: "r", Kind: KindCopies}); err != nil {
+		t.Fatal(err)
+	}
+	ap.close()
+	got, _, err = Read(path)
+	if err != nil || strings.Join(ids(got), ",") != "r|copies|a,r|copies|c" {
+		t.Errorf("after append: %v %v", ids(got), err)
+	}
+}

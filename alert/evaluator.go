@@ -1,0 +1,445 @@
+package alert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/store"
+)
+
+// DefaultFile is the alert file's name in the archive directory.
+const DefaultFile = "alerts.jsonl"
+
+// Options tune an Evaluator.
+type Options struct {
+	// Dir is the archive directory a relative alert file is in.
+	Dir string
+	// Interval is how often new arrivals are looked for (default 2s).
+	Interval time.Duration
+	// Client sends the webhook requests (default: a plain client).
+	Client *http.Client
+	// MaxRetryWait caps one wait between attempts (default 5 minutes).
+	MaxRetryWait time.Duration
+	// Log receives what fired and what failed (default slog.Default()).
+	Log *slog.Logger
+}
+
+// rule is a compiled config.AlertRule.
+type rule struct {
+	config.AlertRule
+	sites, origin, copier map[string]bool // expanded; nil means any
+}
+
+// Evaluator checks arriving articles against the rules.
+type Evaluator struct {
+	a      *archive.Archive
+	rules  []rule
+	path   string
+	out    *appender
+	hook   *webhook
+	log    *slog.Logger
+	every  time.Duration
+	search bool // some rule is a saved search: wait for the index
+
+	mu    sync.Mutex
+	seq   uint64          // arrival number evaluated up to
+	fired map[string]bool // alert ids in the alert file
+}
+
+// New compiles the rules of cfg (site names and collections of coll
+// expanded, saved searches parsed), opens the alert files and reads what
+// already fired. On the first start it begins at the archive's latest
+// arrival: articles archived before are not alerted. A bad rule is an
+// error naming it.
+func New(ctx context.Context, a *archive.Archive, cfg config.AlertsConfig, coll map[string][]string, opt Options) (*Evaluator, error) {
+	if opt.Interval <= 0 {
+		opt.Interval = 2 * time.Second
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	if opt.MaxRetryWait <= 0 {
+		opt.MaxRetryWait = 5 * time.Minute
+	}
+	e := &Evaluator{a: a, log: opt.Log, every: opt.Interval, fired: map[string]bool{}}
+	for i, r := range cfg.Rules {
+		cr := rule{AlertRule: r}
+		set := func(field string, vs []string) (map[string]bool, error) {
+			if len(vs) == 0 {
+				return nil, nil
+			}
+			sites, err := config.ExpandSites(coll, vs)
+			if err != nil {
+				return nil, fmt.Errorf("alerts.rules[%d] (%s).%s: %w", i, r.Name, field, err)
+			}
+			m := map[string]bool{}
+			for _, s := range sites {
+				m[s] = true
+			}
+			return m, nil
+		}
+		var err error
+		if cr.sites, err = set("sites", r.Sites); err != nil {
+			return nil, err
+		}
+		if cr.origin, err = set("origin", r.Origin); err != nil {
+			return nil, err
+		}
+		if cr.copier, err = set("copier", r.Copier); err != nil {
+			return nil, err
+		}
+		if r.Query != "" {
+			e.search = true
+			if a.Index == nil {
+				return nil, fmt.Errorf("alerts.rules[%d] (%s): a saved search needs the search index", i, r.Name)
+			}
+			if _, err := a.Search(ctx, index.Query{Text: r.Query, Lang: r.Lang, Limit: 1}); err != nil {
+				return nil, fmt.Errorf("alerts.rules[%d] (%s).query: %w", i, r.Name, err)
+			}
+		}
+		e.rules = append(e.rules, cr)
+	}
+	e.path = cfg.File
+	if e.path == "" {
+		e.path = DefaultFile
+	}
+	if !filepath.IsAbs(e.path) {
+		e.path = filepath.Join(opt.Dir, e.path)
+	}
+	alerts, delivered, err := Read(e.path)
+	if err != nil {
+		e.log.Warn("alerts: unreadable lines skipped", "err", err)
+	}
+	for _, al := range alerts {
+		e.fired[al.ID] = true
+	}
+	seq, ok, err := readState(e.path + stateSuffix)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		seq = a.Store.LastSeq()
+		if err := writeState(e.path+stateSuffix, seq); err != nil {
+			return nil, err
+		}
+		e.log.Info("alerts: first start; articles already archived are not alerted", "from_arrival", seq)
+	}
+	e.seq = seq
+	if e.out, err = openAppender(e.path); err != nil {
+		return nil, err
+	}
+	if w := cfg.Webhook; w.URL != "" {
+		rec, err := openAppender(e.path + deliveredSuffix)
+		if err != nil {
+			e.out.close()
+			return nil, err
+		}
+		e.hook = &webhook{url: w.URL, headers: w.Headers, timeout: orDefault(w.Timeout.D(), config.DefaultWebhookTimeout),
+			backoff: orDefault(w.Backoff.D(), config.DefaultWebhookBackoff), retries: config.DefaultWebhookRetries,
+			client: opt.Client, log: e.log, record: rec, maxSleep: opt.MaxRetryWait,
+			wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+		if e.hook.client == nil {
+			e.hook.client = &http.Client{}
+		}
+		if w.Retries != nil {
+			e.hook.retries = *w.Retries
+		}
+		var undelivered []Alert
+		for _, al := range alerts {
+			if _, done := delivered[al.ID]; !done {
+				undelivered = append(undelivered, al)
+			}
+		}
+		e.hook.enqueue(undelivered...)
+	}
+	return e, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Path returns the alert file.
+func (e *Evaluator) Path() string { return e.path }
+
+// Pending returns the number of alerts waiting for webhook delivery.
+func (e *Evaluator) Pending() int {
+	if e.hook == nil {
+		return 0
+	}
+	return e.hook.pending()
+}
+
+// Run evaluates new arrivals every Interval and delivers to the webhook
+// until ctx is done, then returns once both have stopped.
+func (e *Evaluator) Run(ctx context.Context) error {
+	if e.hook != nil {
+		go e.hook.run(ctx)
+		defer func() { <-e.hook.stopped }()
+	}
+	t := time.NewTicker(e.every)
+	defer t.Stop()
+	for {
+		for {
+			n, err := e.Step(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				e.log.Error("alerts: evaluation failed; retrying", "err", err)
+				break
+			}
+			if n < stepArrivals {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Close closes the alert files (after Run returned).
+func (e *Evaluator) Close() error {
+	var errs []error
+	errs = append(errs, e.out.close())
+	if e.hook != nil {
+		errs = append(errs, e.hook.record.close())
+	}
+	return errors.Join(errs...)
+}
+
+// stepArrivals bounds the arrivals one Step evaluates.
+const stepArrivals = 1000
+
+// Step evaluates the articles that arrived since the last step (up to
+// stepArrivals; for saved searches, up to what the index reflects),
+// writes the new alerts, queues them for the webhook and records how far
+// it got. It returns the number of arrivals evaluated.
+func (e *Evaluator) Step(ctx context.Context) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	upto := e.a.Store.LastSeq()
+	if e.search {
+		cp, err := e.a.Index.Checkpoint()
+		if err != nil {
+			return 0, fmt.Errorf("alerts: %w", err)
+		}
+		upto = min(upto, cp)
+	}
+	if upto <= e.seq {
+		return 0, nil
+	}
+	var batch []store.Arrival
+	last := e.seq
+	for arr, err := range e.a.Store.Arrivals(e.seq) {
+		if err != nil {
+			e.log.Warn("alerts: skip unreadable article", "err", err)
+			continue
+		}
+		if arr.Seq > upto {
+			break
+		}
+		batch = append(batch, arr)
+		last = arr.Seq
+		if len(batch) == stepArrivals {
+			break
+		}
+	}
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	alerts, err := e.evaluate(ctx, batch)
+	if err != nil {
+		return 0, err
+	}
+	var fresh []Alert
+	for _, al := range alerts {
+		if !e.fired[al.ID] {
+			e.fired[al.ID] = true
+			fresh = append(fresh, al)
+		}
+	}
+	if len(fresh) > 0 {
+		vals := make([]any, len(fresh))
+		for i := range fresh {
+			vals[i] = fresh[i]
+		}
+		if err := e.out.add(vals...); err != nil {
+			for _, al := range fresh {
+				delete(e.fired, al.ID)
+			}
+			return 0, err
+		}
+		for _, al := range fresh {
+			e.log.Info("alert", "rule", al.Rule, "kind", al.Kind, "article", al.Article.URL)
+		}
+		if e.hook != nil {
+			e.hook.enqueue(fresh...)
+		}
+	}
+	if err := writeState(e.path+stateSuffix, last); err != nil {
+		return 0, err
+	}
+	e.seq = last
+	return len(batch), nil
+}
+
+// evaluate returns the alerts the batch fires (some may have fired
+// before).
+func (e *Evaluator) evaluate(ctx context.Context, batch []store.Arrival) ([]Alert, error) {
+	now := time.Now().UTC()
+	origs := map[string]*article.Article{}
+	origOf := func(a *article.Article) *article.Article {
+		if a.Role != article.RoleCopy || a.Original == "" {
+			return nil
+		}
+		if o, ok := origs[a.Original]; ok {
+			return o
+		}
+		o, err := e.a.Article(a.Original)
+		if err != nil {
+			o = nil
+		}
+		origs[a.Original] = o
+		return o
+	}
+	clusterOf := func(a *article.Article) string {
+		if a.Cluster != "" {
+			return a.Cluster
+		}
+		return a.ID
+	}
+	copiesOf := map[string]int{}
+	countCopies := func(c string) (int, *article.Article, error) {
+		members, err := e.a.Cluster(c)
+		if err != nil {
+			return 0, nil, err
+		}
+		var orig *article.Article
+		for _, m := range members {
+			if m.Role == article.RoleOriginal {
+				orig = m
+			}
+		}
+		n := 0
+		for _, m := range members {
+			if m.Role == article.RoleCopy && (orig == nil || m.Site != orig.Site) {
+				n++
+			}
+		}
+		copiesOf[c] = n
+		return n, orig, nil
+	}
+	var out []Alert
+	for _, r := range e.rules {
+		switch {
+		case r.Query != "":
+			ids := map[string]bool{}
+			for _, arr := range batch {
+				if r.sites == nil || r.sites[arr.Site] {
+					ids[clusterOf(arr.Article)] = true
+				}
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			clusters := make([]string, 0, len(ids))
+			for c := range ids {
+				clusters = append(clusters, c)
+			}
+			slices.Sort(clusters)
+			matched := map[string]bool{}
+			err := index.Scan(ctx, e.a, index.Query{Text: r.Query, Lang: r.Lang, Clusters: clusters, Sort: "date"}, func(res *index.Result) error {
+				for _, h := range res.Hits {
+					matched[h.Cluster] = true
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("alerts: rule %s: %w", r.Name, err)
+			}
+			for _, arr := range batch {
+				a := arr.Article
+				if !matched[clusterOf(a)] || (r.sites != nil && !r.sites[a.Site]) {
+					continue
+				}
+				al := Alert{ID: r.Name + "|" + KindSearch + "|" + a.ID, Rule: r.Name, Kind: KindSearch, Fired: now,
+					Article: refOf(a), Cluster: clusterOf(a), Query: r.Query}
+				if o := origOf(a); o != nil {
+					ref := refOf(o)
+					al.Original, al.LagSeconds = &ref, report.Lag(o, a)
+				}
+				out = append(out, al)
+			}
+		case r.Watch == config.WatchCopies:
+			for _, arr := range batch {
+				a := arr.Article
+				o := origOf(a)
+				if o == nil || o.Site == a.Site || (r.origin != nil && !r.origin[o.Site]) || (r.copier != nil && !r.copier[a.Site]) {
+					continue
+				}
+				ref := refOf(o)
+				al := Alert{ID: r.Name + "|" + KindCopies + "|" + a.ID, Rule: r.Name, Kind: KindCopies, Fired: now,
+					Article: refOf(a), Cluster: clusterOf(a), Original: &ref, LagSeconds: report.Lag(o, a)}
+				out = append(out, al)
+			}
+		case r.Watch == config.WatchReach:
+			seen := map[string]bool{}
+			for _, arr := range batch {
+				a := arr.Article
+				c := clusterOf(a)
+				if a.Cluster == "" || seen[c] {
+					continue
+				}
+				seen[c] = true
+				n, o, err := countCopies(c)
+				if err != nil {
+					return nil, fmt.Errorf("alerts: rule %s: cluster %s: %w", r.Name, c, err)
+				}
+				if n < r.Count || (r.origin != nil && (o == nil || !r.origin[o.Site])) {
+					continue
+				}
+				al := Alert{ID: r.Name + "|" + KindReach + "|" + c, Rule: r.Name, Kind: KindReach, Fired: now,
+					Article: refOf(a), Cluster: c, Copies: n, Count: r.Count}
+				if o != nil {
+					ref := refOf(o)
+					al.Original = &ref
+				}
+				out = append(out, al)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Describe summarises the rules for the log.
+func (e *Evaluator) Describe() string {
+	var parts []string
+	for _, r := range e.rules {
+		kind := r.Watch
+		if r.Query != "" {
+			kind = "search"
+		}
+		parts = append(parts, r.Name+" ("+kind+")")
+	}
+	return strings.Join(parts, ", ")
+}

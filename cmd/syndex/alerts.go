@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/alert"
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/report"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "alerts [--rule NAME] [--since DATE] [--limit N] [--json]",
+		Short: "List the alerts the config's saved searches and watches fired during syndex run",
+		Example: `  syndex alerts --config syndex.yaml
+  syndex alerts --rule viral --since 2024-05-01 --json`,
+		Args: cobra.NoArgs,
+		RunE: runAlerts,
+	}
+	f := cmd.Flags()
+	f.String("rule", "", "only the alerts of this rule")
+	f.String("since", "", "only alerts fired on or after this date")
+	f.Int("limit", 50, "the latest N alerts (0: all)")
+	f.Bool("json", false, "print the alerts as JSONL, each with its delivery")
+	rootCmd.AddCommand(cmd)
+}
+
+// startAlerts starts evaluating the config's alert rules in the
+// background; done is closed when evaluation and deliveries have stopped
+// (after ctx ends). Without rules it does nothing.
+func startAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (done <-chan struct{}, closeFn func() error, err error) {
+	ch := make(chan struct{})
+	if len(c.Alerts.Rules) == 0 {
+		close(ch)
+		return ch, func() error { return nil }, nil
+	}
+	ev, err := alert.New(ctx, a, c.Alerts, c.Collections, alert.Options{Dir: a.Dir})
+	if err != nil {
+		return nil, nil, asUsage(fmt.Errorf("run: %w", err))
+	}
+	slog.Info("alerts on", "rules", ev.Describe(), "file", ev.Path())
+	go func() {
+		defer close(ch)
+		ev.Run(ctx)
+	}()
+	return ch, ev.Close, nil
+}
+
+// alertsPath is the alert file of the archive named by --data.
+func alertsPath(cmd *cobra.Command, c *config.Config) string {
+	p := c.Alerts.File
+	if p == "" {
+		p = alert.DefaultFile
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dataDir(cmd), p)
+}
+
+func runAlerts(cmd *cobra.Command, _ []string) error {
+	f := cmd.Flags()
+	ruleName, _ := f.GetString("rule")
+	sinceS, _ := f.GetString("since")
+	limit, _ := f.GetInt("limit")
+	asJSON, _ := f.GetBool("json")
+	if limit < 0 {
+		return usagef("--limit must be ≥ 0")
+	}
+	since, err := parseDate("since", sinceS)
+	if err != nil {
+		return err
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	path := alertsPath(cmd, c)
+	if _, err := os.Stat(path); err != nil {
+		if len(c.Alerts.Rules) == 0 {
+			return usagef("alerts: no alert file %s, and the config has no alert rules (see alerts: in `syndex config example`)", path)
+		}
+		fmt.Fprintf(os.Stderr, "no alerts yet (%s does not exist)\n", path)
+		return nil
+	}
+	alerts, delivered, err := alert.Read(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "syndex: alerts: %v\n", err) // bad lines are skipped
+	}
+	var keep []alert.Alert
+	for _, a := range alerts {
+		if (ruleName == "" || a.Rule == ruleName) && (since.IsZero() || !a.Fired.Before(since)) {
+			keep = append(keep, a)
+		}
+	}
+	if limit > 0 && len(keep) > limit {
+		keep = keep[len(keep)-limit:]
+	}
+	if asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetEscapeHTML(false)
+		for _, a := range keep {
+			line := struct {
+				alert.Alert
+				Delivery *alert.Delivery `json:"delivery,omitempty"`
+			}{Alert: a}
+			if d, ok := delivered[a.ID]; ok {
+				line.Delivery = &d
+			}
+			if err := enc.Encode(line); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(keep) == 0 {
+		fmt.Println("no alerts")
+		return nil
+	}
+	webhook := c.Alerts.Webhook.URL != "" || len(delivered) > 0
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	head := "FIRED\tRULE\tKIND\tSITE\tARTICLE"
+	if webhook {
+		head += "\tWEBHOOK"
+	}
+	fmt.Fprintln(tw, head)
+	for _, a := range keep {
+		what := a.Article.Title
+		if what == "" {
+			what = a.Article.URL
+		}
+		switch a.Kind {
+		case alert.KindReach:
+			what = fmt.Sprintf("%d copies: %s", a.Copies, what)
+		case alert.KindCopies:
+			if a.Original != nil {
+				what = "copy of " + a.Original.Site + ": " + what
+			}
+		}
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", a.Fired.Local().Format(time.DateTime), report.Clean(a.Rule), a.Kind,
+			report.Clean(a.Article.Site), truncateRunes(report.Clean(what), 90))
+		if webhook {
+			d, ok := delivered[a.ID]
+			switch {
+			case !ok:
+				row += "\tpending"
+			case d.Status == alert.StatusDelivered:
+				row += fmt.Sprintf("\tdelivered (%d attempts)", d.Attempts)
+			default:
+				row += "\tfailed: " + truncateRunes(strings.ReplaceAll(d.Error, "\n", " "), 60)
+			}
+		}
+		fmt.Fprintln(tw, row)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/internal/farm"
+)
+
+// TestRunAlerts runs `syndex run` with a saved search and a watch, a
+// story published and copied on the loopback news farm, and a webhook
+// receiver that fails the first two attempts of every alert. Every alert
+// is written once and delivered once, `syndex alerts` lists them with
+// their deliveries, and a restart sends nothing again.
+func TestRunAlerts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, err := farm.Start(ctx, farm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	outlets := map[string]farm.Outlet{}
+	for _, o := range f.Outlets() {
+		outlets[o.Key] = o
+	}
+	ledger, wire := outlets["ledger"], outlets["coastwire"]
+
+	var mu sync.Mutex
+	attempts, delivered := map[string]int{}, map[string]int{}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var al struct{ ID string }
+		json.Unmarshal(b, &al)
+		mu.Lock()
+		defer mu.Unlock()
+		attempts[al.ID]++
+		if attempts[al.ID] <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		delivered[r.Header.Get("Idempotency-Key")]++
+	}))
+	defer hook.Close()
+
+	work := t.TempDir()
+	data := filepath.Join(work, "data")
+	cfg := filepath.Join(work, "syndex.yaml")
+	yaml := fmt.Sprintf(`data: ./data
+crawl: {delay: 50ms, max_depth: 1, allow_private: true}
+sources:
+  - {name: ledger, feeds: [%s], discover: false, schedule: 1s}
+  - {name: coastwire, feeds: [%s], discover: false, schedule: 1s}
+serve: {addr: 127.0.0.1:0}
+collections:
+  origins: [%s]
+alerts:
+  webhook: {url: %s, timeout: 2s, retries: 5, backoff: 100ms}
+  rules:
+    - {name: zeppelin, query: 'zeppelin +hangar'}
+    - {name: ledger-copied, watch: copies, origin: [origins]}
+`, ledger.Feed, wire.Feed, ledger.Site, hook.URL)
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := startRun(t, work, "--config", cfg)
+	waitFor(t, d, 15*time.Second, "api.addr", func() bool {
+		_, err := os.Stat(filepath.Join(data, archive.APIAddrFile))
+		return err == nil
+	})
+	id := "zeppelin-hangar-reopens"
+	if _, err := f.Publish(farm.Article{ID: id, Outlet: "ledger", Title: "Zeppelin hangar reopens as a covered market",
+		Published: time.Now().Add(-time.Hour).Truncate(time.Second), Paras: []string{
+			"The old zeppelin hangar on the north quay reopened on Saturday as a covered market with ninety stalls selling fish, bread and vegetables from the valley farms.",
+			"The city bought the hangar in 2019 and spent four years replacing its roof and glazing; traders pay a reduced rent for the first twelve months while the market finds its customers.",
+			"Market managers said more than six thousand visitors came through the doors on the opening day, and the car park on the quay was full before ten in the morning.",
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Syndicate(id, "coastwire", farm.KindWrapped, "", time.Now().Add(-30*time.Minute).Truncate(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// The original and its copy match the search; the copy is a copy of
+	// an origin (so are the farm's earlier copies of the ledger: the
+	// archive was empty when alerts started, so all of it is new).
+	alertLines := func() []string {
+		r := syndex(t, work, "alerts", "--config", cfg, "--json", "--limit", "0")
+		return strings.Split(strings.TrimSpace(r.stdout), "\n")
+	}
+	waitFor(t, d, 60*time.Second, "every alert delivered", func() bool {
+		mu.Lock()
+		n, zs := len(delivered), 0
+		for id := range delivered {
+			if strings.HasPrefix(id, "zeppelin|search|") {
+				zs++
+			}
+		}
+		mu.Unlock()
+		return zs == 2 && n == len(alertLines())
+	})
+	if code, _ := d.stop(t); code != 0 {
+		t.Fatalf("run exit %d\n%s", code, d.stderr)
+	}
+	r := syndex(t, work, "alerts", "--config", cfg, "--json")
+	if r.code != 0 {
+		t.Fatalf("alerts: exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	kinds := map[string]int{}
+	for _, l := range lines {
+		var al struct {
+			Rule, Kind string
+			Delivery   struct{ Status string }
+			Original   *struct{ Site string }
+		}
+		if err := json.Unmarshal([]byte(l), &al); err != nil {
+			t.Fatal(err)
+		}
+		kinds[al.Rule+"/"+al.Kind]++
+		if al.Delivery.Status != "delivered" {
+			t.Errorf("alert %s: delivery %q", l, al.Delivery.Status)
+		}
+		if al.Kind == "copies" && (al.Original == nil || al.Original.Site != ledger.Site) {
+			t.Errorf("copies alert without its original: %s", l)
+		}
+	}
+	if kinds["zeppelin/search"] != 2 || kinds["ledger-copied/copies"] < 1 || len(lines) != kinds["zeppelin/search"]+kinds["ledger-copied/copies"] {
+		t.Errorf("alerts: %v\n%s", kinds, r.stdout)
+	}
+	if !strings.Contains(r.stdout, `"id":"ledger-copied|copies|`) || !strings.Contains(r.stdout, `/zeppelin-hangar-reopens","site":"`+wire.Site+`"`) {
+		t.Errorf("no copies alert for the zeppelin copy on %s:\n%s", wire.Site, r.stdout)
+	}
+	if r := syndex(t, work, "alerts", "--config", cfg); r.code != 0 || !strings.Contains(r.stdout, "delivered (3 attempts)") {
+		t.Errorf("alerts table: exit %d\n%s", r.code, r.stdout)
+	}
+
+	// A restart re-polls the feeds (the same articles come back) and
+	// sends nothing again.
+	d = startRun(t, work, "--config", cfg)
+	time.Sleep(4 * time.Second)
+	if code, _ := d.stop(t); code != 0 {
+		t.Fatalf("second run exit %d\n%s", code, d.stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(delivered) != len(lines) {
+		t.Errorf("%d alerts delivered, %d fired", len(delivered), len(lines))
+	}
+	for id, n := range delivered {
+		if n != 1 || attempts[id] != 3 {
+			t.Errorf("%s delivered %d times in %d attempts, want once in 3", id, n, attempts[id])
+		}
+	}
+	if after := alertLines(); len(after) != len(lines) {
+		t.Errorf("%d alerts after the restart, %d before", len(after), len(lines))
+	}
+}
