@@ -84,18 +84,18 @@ type Result struct {
 // Hit is one cluster: its canonical (original) article and its copies.
 // Score is the relevance (0 when the results are sorted by date).
 type Hit struct {
-	Cluster   string    `json:"cluster"`
-	Score     float64   `json:"score"`
-	Title     string    `json:"title"`
+	Cluster string  `json:"cluster"`
+	Score   float64 `json:"score"`
+	Title   string  `json:"title"`
 	// Snippets are the passages of the original's text that match, as
 	// HTML: escaped text, matches in <mark>; TextSnippets are the same
 	// passages as plain text with the matches' positions.
 	Snippets     []string      `json:"snippets"`
 	TextSnippets []TextSnippet `json:"text_snippets"`
-	Lang      string    `json:"lang,omitempty"`
-	Published time.Time `json:"published,omitzero"`
-	Original  Original  `json:"original"`
-	Copies    []Copy    `json:"copies"`
+	Lang         string        `json:"lang,omitempty"`
+	Published    time.Time     `json:"published,omitzero"`
+	Original     Original      `json:"original"`
+	Copies       []Copy        `json:"copies"`
 	// CopyMatches lists the copies whose own title or added text matched
 	// the query (see copytext.go); empty when only the original's text did.
 	CopyMatches []CopyMatch `json:"copy_matches,omitempty"`
