@@ -34,7 +34,7 @@ const (
 	maxDOMText = 1 << 20
 	// maxParagraphs is the most <p> elements extraction reads from a
 	// page: real pages hold at most 720.
-	maxParagraphs = 3000
+	maxParagraphs = 2000
 )
 
 // bound makes a UTF-8 page fit in maxBytes and in about maxElements

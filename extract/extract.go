@@ -68,7 +68,7 @@ type Options struct {
 	// MaxElements is the most DOM elements extracted (default
 	// DefaultMaxElements); later ones are dropped, bounding the work of
 	// every pass over the page. Text beyond 1 MiB and <p> elements beyond
-	// 3000 are dropped too.
+	// 2000 are dropped too.
 	MaxElements int
 	// MaxText caps the bytes of Text, and separately of Boilerplate
 	// (default DefaultMaxText, 256 KiB), cut at a paragraph boundary.
