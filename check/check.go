@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"os"
@@ -29,7 +28,6 @@ import (
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/index"
-	"github.com/syndex/syndex/internal/boltcheck"
 	"github.com/syndex/syndex/store"
 )
 
@@ -112,6 +110,19 @@ const maxListed = 20
 func Run(ctx context.Context, dir string, opt Options) (*Report, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
+	}
+	// A repair killed between moving the damaged store aside and moving
+	// the salvaged one in leaves no store but the salvaged file.
+	path := filepath.Join(dir, store.FileName)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(path + ".salvage"); err == nil {
+			if !opt.Repair {
+				return nil, fmt.Errorf("check %s: a repair was interrupted (%s.salvage is there, %s is not): run `syndex check --repair` to finish it", dir, store.FileName, store.FileName)
+			}
+			if err := os.Rename(path+".salvage", path); err != nil {
+				return nil, fmt.Errorf("check %s: finish an interrupted repair: %w", dir, err)
+			}
+		}
 	}
 	st, err := inspect(ctx, dir, opt)
 	if err != nil {
@@ -495,9 +506,15 @@ func checkIndex(ctx context.Context, rep *Report, dir string, arts []art, last u
 			rep.add(Warning, "index", name, "no search index: the next writer builds it from the store")
 		}
 		return false
+	case errors.Is(err, index.ErrUnfinished):
+		rep.add(Warning, "index", name, "its creation was interrupted: the next writer builds it from the store")
+		return true
+	case errors.Is(err, index.ErrIncompatible):
+		rep.add(Warning, "index", name, "built by another version: the next writer rebuilds it from the store")
+		return true
 	case err != nil:
 		rep.add(Error, "index", name, "%v", err)
-		return errors.Is(err, index.ErrCorrupt) || errors.Is(err, index.ErrIncompatible)
+		return errors.Is(err, index.ErrCorrupt)
 	}
 	defer ix.Close()
 	bad := false
@@ -539,64 +556,23 @@ func checkIndex(ctx context.Context, rep *Report, dir string, arts []art, last u
 }
 
 // checkSegments verifies the CRC-32 that ends every Bleve segment file
-// (zap) named by a shard's root.bolt.
+// (zap) a shard's root.bolt names.
 func checkSegments(rep *Report, dir, path string) bool {
 	bad := false
-	roots, _ := filepath.Glob(filepath.Join(path, "shard-*", "store", "root.bolt"))
-	for _, root := range roots {
-		live := map[string]bool{}
-		bf, err := boltcheck.Open(root)
+	shards, _ := filepath.Glob(filepath.Join(path, "shard-*"))
+	for _, sd := range shards {
+		segs, err := index.LiveSegments(sd)
 		if err != nil {
-			rep.add(Error, "index", rel(dir, root), "%v", err)
+			rep.add(Error, "index", rel(dir, sd), "%v", err)
 			bad = true
 			continue
 		}
-		res := boltcheck.Check(bf, 5, func(_ [][]byte, k, v []byte) {
-			if string(k) == "p" && strings.HasSuffix(string(v), ".zap") {
-				live[string(v)] = true
-			}
-		})
-		bf.Close()
-		for _, p := range res.Problems {
-			rep.add(Error, "index", rel(dir, root), "%s", p)
-			bad = true
-		}
-		for seg := range live {
-			segPath := filepath.Join(filepath.Dir(root), seg)
-			if err := zapCRC(segPath); err != nil {
-				rep.add(Error, "index", rel(dir, segPath), "%v", err)
+		for _, seg := range segs {
+			if err := index.SegmentCRC(seg); err != nil {
+				rep.add(Error, "index", rel(dir, seg), "%v", err)
 				bad = true
 			}
 		}
 	}
 	return bad
-}
-
-// zapCRC checks a zap segment's trailing CRC-32 (IEEE, big-endian) of all
-// the bytes before it.
-func zapCRC(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if fi.Size() < 4 {
-		return fmt.Errorf("segment of %d bytes", fi.Size())
-	}
-	h := crc32.NewIEEE()
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, fi.Size()-4)); err != nil {
-		return err
-	}
-	var tail [4]byte
-	if _, err := f.ReadAt(tail[:], fi.Size()-4); err != nil {
-		return err
-	}
-	if got, want := h.Sum32(), binary.BigEndian.Uint32(tail[:]); got != want {
-		return fmt.Errorf("segment checksum mismatch (stored %08x, computed %08x)", want, got)
-	}
-	return nil
 }

@@ -27,6 +27,7 @@ import (
 func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding, error) {
 	done := &Report{Dir: dir}
 	needWARC := false
+	held := 0
 	var lost []store.LostArticle
 	if st.storeDamaged {
 		sv, moved, err := salvageStore(dir)
@@ -35,7 +36,7 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 		}
 		done.add(Repaired, "store", store.FileName, "%d articles kept in a new store (%d of them found by scanning every page); the damaged file is kept as %s",
 			sv.Articles, sv.Scanned, filepath.Base(moved))
-		lost = sv.Lost
+		lost, held = sv.Lost, sv.Held
 		needWARC = len(sv.Lost) > 0 || sv.Structural
 	}
 	for _, ws := range st.warcs {
@@ -82,12 +83,15 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 		return nil, fmt.Errorf("repair: %w", err)
 	}
 	if needWARC {
-		found, err := recoverFromWARC(ctx, a, st.warcs, lost, done)
-		if err != nil {
+		if _, err := recoverFromWARC(ctx, a, st.warcs, lost, done); err != nil {
 			a.Close()
 			return nil, err
 		}
-		_ = found
+		// Articles that no surviving entry named are counted.
+		if now := a.Store.Count(); held > now {
+			done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
+				held, now, held-now)
+		}
 	}
 	if err := a.Close(); err != nil {
 		return nil, fmt.Errorf("repair: %w", err)
@@ -195,12 +199,8 @@ func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warcScan,
 		return 0, fmt.Errorf("repair: re-extract from the WARC files: %w", err)
 	}
 	added := a.Store.Count() - before
-	// An article the damaged store named by URL and that is not back is
-	// lost; an id named only by an arrival-order entry may as well be
-	// that entry's damage (a flipped byte in the id), so it is listed
-	// without being called lost.
 	back := 0
-	var gone, unsure []string
+	var gone []string
 	for _, l := range lost {
 		if _, err := a.Store.Article(l.ID); err == nil {
 			back++
@@ -215,7 +215,7 @@ func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warcScan,
 			continue
 		}
 		if utf8.ValidString(l.ID) && !strings.ContainsFunc(l.ID, unicode.IsControl) {
-			unsure = append(unsure, l.ID)
+			gone = append(gone, l.ID)
 		}
 	}
 	msg := fmt.Sprintf("re-extracted %d articles from %d WARC files", added, len(paths))
@@ -224,12 +224,8 @@ func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warcScan,
 	}
 	done.add(Repaired, "store", store.FileName, "%s", msg)
 	if len(gone) > 0 {
-		done.add(Error, "store", store.FileName, "%d articles are lost: in no readable WARC record (imported from JSONL, or their record is damaged too): %s",
+		done.add(Error, "store", store.FileName, "%d articles are lost: in no readable WARC record (imported from JSONL, or their record is damaged too; import them again): %s",
 			len(gone), strings.Join(gone[:min(len(gone), 10)], ", "))
-	}
-	if len(unsure) > 0 {
-		done.add(Warning, "store", store.FileName, "%d ids named by damaged order entries were not found (an article imported from JSONL, or the entry's own damage): %s",
-			len(unsure), strings.Join(unsure[:min(len(unsure), 10)], ", "))
 	}
 	return added, nil
 }

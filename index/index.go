@@ -94,6 +94,10 @@ var (
 	// permissions, an I/O error): it is not corrupt and must not be
 	// rebuilt; try again once the cause is gone.
 	ErrUnavailable = errors.New("search index cannot be opened now")
+	// ErrUnfinished marks (with ErrCorrupt) an index whose creation was
+	// interrupted (its layout file, written last, is missing): what a
+	// crash leaves, not damage; the next writer rebuilds it.
+	ErrUnfinished = errors.New("its creation did not finish")
 	// ErrReadOnly is returned by the writing methods of an index opened
 	// with OpenReader.
 	ErrReadOnly = errors.New("search index opened read-only")
@@ -212,7 +216,7 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 			// of earlier syndex versions.
 			return nil, fmt.Errorf("open index %s: unsharded layout of an earlier version: %w", dir, ErrIncompatible)
 		}
-		return nil, fmt.Errorf("open index %s: %s missing: %w", dir, LayoutFile, ErrCorrupt)
+		return nil, fmt.Errorf("open index %s: %s missing: %w: %w", dir, LayoutFile, ErrCorrupt, ErrUnfinished)
 	}
 	var l layout
 	if err := json.Unmarshal(raw, &l); err != nil {
@@ -223,6 +227,9 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 	}
 	if l.Shards < 1 || l.Shards > maxShards {
 		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
+	}
+	if err := verifySegments(dir, l.Shards); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	ix = &Index{dir: dir, langs: map[string]bool{}, readOnly: o.readOnly}
 	if ix.pairs, err = newPairMaker(dir); err != nil {
@@ -646,6 +653,14 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// Bleve can panic on its own failure paths (a segment it
+				// could not persist on a full disk); that must end in an
+				// error, as nothing else can recover in this goroutine.
+				defer func() {
+					if r := recover(); r != nil {
+						errs[i] = fmt.Errorf("index batch into %s shard %d: %v", ix.dir, i, r)
+					}
+				}()
 				if err := ix.shards[i].Batch(b); err != nil {
 					errs[i] = fmt.Errorf("index batch into %s shard %d: %w", ix.dir, i, err)
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -48,7 +49,12 @@ func contain(path string, err *error) func() {
 	return func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			*err = &DamagedError{Path: path, Problem: strings.TrimPrefix(fmt.Sprint(r), "assertion failed: ")}
+			problem := strings.TrimPrefix(fmt.Sprint(r), "assertion failed: ")
+			if re, ok := r.(runtime.Error); ok {
+				// A fault or a bad pointer read from a damaged page.
+				problem = "a page cannot be read (" + strings.TrimPrefix(re.Error(), "runtime error: ") + ")"
+			}
+			*err = &DamagedError{Path: path, Problem: problem}
 		}
 	}
 }

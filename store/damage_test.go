@@ -222,10 +222,10 @@ func TestDamageIsFoundNeverPanics(t *testing.T) {
 				inUse = append(inUse, p)
 			}
 		}
-		// Every fourth page in use (all with SYNDEX_FAULTS_FULL=1), and
+		// Every fourth page in use (all with SYNDEX_FAULTS=1), and
 		// both meta pages.
 		stride := 4
-		if os.Getenv("SYNDEX_FAULTS_FULL") != "" {
+		if os.Getenv("SYNDEX_FAULTS") != "" {
 			stride = 1
 		}
 		var pick []int

@@ -57,6 +57,9 @@ type Salvaged struct {
 	// Structural is set when whole pages were unreadable, so articles may
 	// be lost that no surviving entry names.
 	Structural bool
+	// Held is how many articles the damaged store said it held (its
+	// count, or failing that its last arrival number; 0 when unknown).
+	Held int
 }
 
 // LostArticle is an article whose record a damaged store no longer holds.
@@ -87,11 +90,19 @@ func Salvage(src, dst string) (*Salvaged, error) {
 	// Records from this arrival number on must carry a checksum (a record
 	// that lost it is damaged): read it first, if its page survived.
 	var sumsFrom uint64
-	boltcheck.Check(bf, 1, func(path [][]byte, k, v []byte) {
-		if len(path) == 1 && string(path[0]) == string(bucketMeta) && string(k) == string(keySumsFrom) {
-			sumsFrom, _ = strconv.ParseUint(string(v), 10, 64)
+	pre := boltcheck.Check(bf, 1, func(path [][]byte, k, v []byte) {
+		if len(path) == 1 && string(path[0]) == string(bucketMeta) {
+			switch string(k) {
+			case string(keySumsFrom):
+				sumsFrom, _ = strconv.ParseUint(string(v), 10, 64)
+			case string(keyCount):
+				sv.Held, _ = strconv.Atoi(string(v))
+			}
 		}
 	})
+	if sv.Held == 0 {
+		sv.Held = int(pre.Seqs[boltcheck.ShowPath([][]byte{bucketOrder})])
+	}
 	good := map[string]uint64{}  // article id → its arrival number
 	byURL := map[string]string{} // id → url, of entries naming a lost article
 	var lostOrder []LostArticle
@@ -152,8 +163,14 @@ func Salvage(src, dst string) (*Salvaged, error) {
 		})
 	}
 	lost := map[string]bool{}
+	owner := make(map[uint64]bool, len(good))
+	for _, seq := range good {
+		owner[seq] = true
+	}
 	for _, l := range lostOrder {
-		if _, ok := good[l.ID]; ok || lost[l.ID] {
+		// An entry whose arrival number belongs to a kept article is
+		// that entry's own damage (its id changed), not a lost article.
+		if _, ok := good[l.ID]; ok || lost[l.ID] || owner[l.Seq] {
 			continue
 		}
 		lost[l.ID] = true
@@ -204,6 +221,10 @@ func Salvage(src, dst string) (*Salvaged, error) {
 				}
 			}
 			if err := reconcile(tx); err != nil {
+				return err
+			}
+			n := tx.Bucket(bucketArticles).Stats().KeyN
+			if err := tx.Bucket(bucketMeta).Put(keyCount, []byte(strconv.Itoa(n))); err != nil {
 				return err
 			}
 			m := tx.Bucket(bucketMeta)

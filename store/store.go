@@ -51,6 +51,9 @@ var (
 	// carries a checksum (records before it were written by a build
 	// without them).
 	keySumsFrom = []byte("crc32c-from")
+	// keyCount is how many articles the store holds, so that a salvage
+	// of a damaged store knows how many it should have found.
+	keyCount = []byte("articles")
 )
 
 // ErrLocked is returned by Open when another process holds the archive.
@@ -224,6 +227,12 @@ func (s *Store) checkSchema() error {
 			}
 		}
 		s.sumsFrom = from
+		if m.Get(keyCount) == nil {
+			n := tx.Bucket(bucketArticles).Stats().KeyN
+			if err := m.Put(keyCount, []byte(strconv.Itoa(n))); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -326,6 +335,13 @@ func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 		rec.Seq = n
 		if err := order.Put(u64(n), []byte(a.ID)); err != nil {
 			return 0, err
+		}
+		m := tx.Bucket(bucketMeta)
+		if c := m.Get(keyCount); c != nil {
+			count, _ := strconv.ParseUint(string(c), 10, 64)
+			if err := m.Put(keyCount, []byte(strconv.FormatUint(count+1, 10))); err != nil {
+				return 0, err
+			}
 		}
 	}
 	b, err := encodeRecord(&rec)

@@ -98,7 +98,16 @@ func main() {
 }
 
 // run executes the command line and returns the process exit code.
-func run(args []string) int {
+func run(args []string) (code int) {
+	// The last resort: a panic that escaped every check still ends in one
+	// line, not a goroutine dump. (Damaged files are found and contained
+	// where they are read; see the store and index packages.)
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "syndex: internal error: %v (please report it, with the command that caused it)\n", strings.ReplaceAll(fmt.Sprint(r), "\n", "; "))
+			code = 1
+		}
+	}()
 	rootCmd.SetArgs(args)
 	err := rootCmd.Execute()
 	if err == nil {
