@@ -20,7 +20,8 @@
 // or becoming unique; Add returns every Assignment that changed so stores
 // and indexes can follow.
 //
-// The package owns the in-memory Index, its checkpoint format, the offline
-// JSONL runner and the evaluation measures. It does not own persistence of
-// Articles (package store) or the full-text index.
+// The package owns the in-memory Index, its checkpoint format and the
+// offline JSONL runner. It does not own persistence of Articles (package
+// store), the full-text index, nor the evaluation measures (package
+// dedup/evaluate).
 package dedup

@@ -8,6 +8,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/evaluate"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
@@ -59,7 +60,7 @@ func TestSyntheticQuality(t *testing.T) {
 		for seed := uint64(1); seed <= 3; seed += uint64(m.stride) {
 			arts := synth.Generate(m.opt, seed)
 			as := runArticles(t, arts, dedup.DefaultConfig())
-			r := dedup.Evaluate(arts, as)
+			r := evaluate.Clusters(arts, as)
 			t.Logf("%s, seed %d: %d articles P=%.4f R=%.4f F1=%.4f ARI=%.4f orig=%.4f (%d)", m.name, seed, r.Articles, r.Precision, r.Recall, r.F1, r.ARI, r.OriginalAccuracy, r.OriginalsJudged)
 			if r.F1 < m.f1 || r.OriginalAccuracy < m.orig {
 				t.Errorf("%s, seed %d: F1 %.4f (want ≥ %.2f), original accuracy %.4f (want ≥ %.2f)", m.name, seed, r.F1, m.f1, r.OriginalAccuracy, m.orig)
@@ -110,7 +111,7 @@ func TestSyntheticQualityIncremental(t *testing.T) {
 			}
 			as = append(as, x)
 		}
-		r := dedup.Evaluate(arts, as)
+		r := evaluate.Clusters(arts, as)
 		t.Logf("%s, seed %d incremental: P=%.4f R=%.4f F1=%.4f ARI=%.4f orig=%.4f", m.name, seed, r.Precision, r.Recall, r.F1, r.ARI, r.OriginalAccuracy)
 		if r.F1 < m.f1-0.01 || r.OriginalAccuracy < m.orig {
 			t.Errorf("%s, seed %d: F1 %.4f (want ≥ %.2f), original accuracy %.4f (want ≥ %.2f)", m.name, seed, r.F1, m.f1-0.01, r.OriginalAccuracy, m.orig)

@@ -9,12 +9,13 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/evaluate"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
 func TestLookupRanksTrueOriginalFirst(t *testing.T) {
 	arts := synth.Generate(synth.Options{Stories: 300}, 3)
-	res := dedup.EvaluateLookup(arts, dedup.DefaultConfig(), dedup.LookupEvalOptions{Seed: 1})
+	res := evaluate.Lookup(arts, dedup.DefaultConfig(), evaluate.LookupOptions{Seed: 1})
 	if res.Queries < 50 {
 		t.Fatalf("only %d queries held out", res.Queries)
 	}

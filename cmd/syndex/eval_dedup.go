@@ -14,6 +14,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/corpus"
+	"github.com/syndex/syndex/dedup/evaluate"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
@@ -153,7 +154,7 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 		}
 		as = append(as, x)
 	}
-	res := dedup.Evaluate(arts, as)
+	res := evaluate.Clusters(arts, as)
 	var apart, merged int
 	if set != nil {
 		apart, merged = len(set.Apart), corpus.Merged(set.Apart, as)
@@ -161,7 +162,7 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 	floors := evalFloors(cmd, res, set != nil, merged)
 	if j, _ := cmd.Flags().GetBool("json"); j {
 		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
-			dedup.EvalResult
+			evaluate.ClusterResult
 			Stats       dedup.Stats
 			ApartGroups int `json:",omitempty"`
 			ApartMerged int `json:",omitempty"`
@@ -191,7 +192,7 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 
 // evalFloors returns an error naming every score below its --min-* flag
 // (or above --max-merged).
-func evalFloors(cmd *cobra.Command, res dedup.EvalResult, corpus bool, merged int) error {
+func evalFloors(cmd *cobra.Command, res evaluate.ClusterResult, corpus bool, merged int) error {
 	var below []string
 	if v, _ := cmd.Flags().GetFloat64("min-f1"); res.F1 < v {
 		below = append(below, fmt.Sprintf("pairwise F1 %.4f < %.4f", res.F1, v))
@@ -260,7 +261,7 @@ func runEvalPairs(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return fmt.Errorf("eval pairs: %w", err)
 	}
-	res := dedup.EvaluatePairs(corpus.Pairs(cps), th, dedup.DefaultConfig(), nil)
+	res := evaluate.Pairs(corpus.Pairs(cps), th, dedup.DefaultConfig(), nil)
 	if j, _ := cmd.Flags().GetBool("json"); j {
 		return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
 	}

@@ -12,7 +12,8 @@
 //     page at a time. The negative controls (clusters named neg-*) are
 //     their own clusters and must stay apart.
 //
-// The package owns reading these layouts; scoring is dedup.Evaluate's.
+// The package owns reading these layouts; scoring is package
+// dedup/evaluate's.
 package corpus
 
 import (
@@ -35,6 +36,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/evaluate"
 	"github.com/syndex/syndex/extract"
 )
 
@@ -156,11 +158,11 @@ func counterDoc(dir, file string) (CounterDoc, error) {
 	return CounterDoc{File: file, Headline: strings.TrimSpace(doc.Headline), Body: strings.TrimSpace(doc.Body)}, nil
 }
 
-// Pairs returns the pairs as dedup.Pairs for `syndex eval pairs`.
-func Pairs(ps []CounterPair) []dedup.Pair {
-	out := make([]dedup.Pair, len(ps))
+// Pairs returns the pairs as evaluate.Pairs for `syndex eval pairs`.
+func Pairs(ps []CounterPair) []evaluate.Pair {
+	out := make([]evaluate.Pair, len(ps))
 	for i, p := range ps {
-		out[i] = dedup.Pair{ID: p.ID, Source: p.Source.Body, Derived: p.Derived.Body, Label: p.Label, Wholly: p.Label == "WD"}
+		out[i] = evaluate.Pair{ID: p.ID, Source: p.Source.Body, Derived: p.Derived.Body, Label: p.Label, Wholly: p.Label == "WD"}
 	}
 	return out
 }

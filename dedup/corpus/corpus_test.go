@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/evaluate"
 )
 
 func write(t *testing.T, path, body string) {
@@ -149,7 +150,7 @@ func TestCounterPairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := dedup.DefaultConfig()
-	r := dedup.EvaluatePairs(Pairs(cps), cfg.PairThreshold, cfg, nil)
+	r := evaluate.Pairs(Pairs(cps), cfg.PairThreshold, cfg, nil)
 	t.Logf("%+v", r)
 	if r.Pairs != 600 || r.Positives != 135 {
 		t.Errorf("read %d pairs (%d WD), want 600 (135)", r.Pairs, r.Positives)

@@ -1,11 +1,18 @@
-package dedup
+// Package evaluate scores package dedup against labelled data: a
+// clustering against truth clusters and originals (Clusters), a similarity
+// score against labelled text pairs (Pairs), and Lookup against held-out,
+// lightly edited copies (Lookup). It is what `syndex eval dedup` and
+// `syndex eval pairs` run and what the quality tests assert on; the
+// product (crawl, import, search) never calls it. Reading labelled corpora
+// is package corpus's.
+package evaluate
 
 import (
 	"github.com/syndex/syndex/article"
 )
 
-// EvalResult scores a clustering against truth labels.
-type EvalResult struct {
+// ClusterResult scores a clustering against truth labels.
+type ClusterResult struct {
 	Articles  int     // articles scored
 	Precision float64 // pairwise: share of predicted same-cluster pairs that are true
 	Recall    float64 // pairwise: share of true same-cluster pairs predicted
@@ -28,11 +35,11 @@ type EvalResult struct {
 
 func pairs(n int64) int64 { return n * (n - 1) / 2 }
 
-// Evaluate compares assignments with the articles' TruthCluster and
+// Clusters compares assignments with the articles' TruthCluster and
 // TruthOriginal labels. Assignments are matched to articles by id; an
 // article without a truth_cluster is its own true cluster, and one without
 // an assignment is left out.
-func Evaluate(arts []*article.Article, as []article.Assignment) EvalResult {
+func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 	byID := make(map[string]article.Assignment, len(as))
 	for _, x := range as {
 		byID[x.ID] = x
@@ -41,7 +48,7 @@ func Evaluate(arts []*article.Article, as []article.Assignment) EvalResult {
 	joint := make(map[cell]int64)
 	truth := make(map[string]int64)
 	pred := make(map[string]int64)
-	var res EvalResult
+	var res ClusterResult
 	seen := make(map[string]bool, len(arts))
 	for _, a := range arts {
 		x, ok := byID[a.ID]

@@ -1,7 +1,9 @@
-package dedup
+package evaluate
 
 import (
 	"slices"
+
+	"github.com/syndex/syndex/dedup"
 )
 
 // Pair is one labelled text pair for `syndex eval pairs`: a source text,
@@ -20,7 +22,7 @@ type Pair struct {
 // the source's phrases, while an independent report on the same event
 // shares names and a quote but little else.
 func PairScore(source, derived string) float64 {
-	return containedIn(Shingles(derived, 2, 1), Shingles(source, 2, 1))
+	return containedIn(dedup.Shingles(derived, 2, 1), dedup.Shingles(source, 2, 1))
 }
 
 // containedIn returns the share of a found in b (sorted sets).
@@ -40,18 +42,12 @@ func jaccardOf(a, b []uint32) float64 {
 	return float64(n) / float64(u)
 }
 
+// intersect counts the members of a also in b (sorted sets).
 func intersect(a, b []uint32) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
+	n := 0
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
 			n++
-			i++
-			j++
 		}
 	}
 	return n
@@ -69,10 +65,10 @@ type PairResult struct {
 	Recall           float64 // at Threshold
 }
 
-// EvaluatePairs scores every pair with score (nil means PairScore) and
+// Pairs scores every pair with score (nil means PairScore) and
 // reports AUC, and precision and recall at threshold. cfg gives the
 // Index's shingle size and sampling for IndexAUC.
-func EvaluatePairs(ps []Pair, threshold float64, cfg Config, score func(source, derived string) float64) PairResult {
+func Pairs(ps []Pair, threshold float64, cfg dedup.Config, score func(source, derived string) float64) PairResult {
 	if score == nil {
 		score = PairScore
 	}
@@ -84,8 +80,8 @@ func EvaluatePairs(ps []Pair, threshold float64, cfg Config, score func(source, 
 	var tp, fp int
 	for i, p := range ps {
 		s[i] = score(p.Source, p.Derived)
-		base[i] = jaccardOf(Shingles(p.Source, 1, 1), Shingles(p.Derived, 1, 1))
-		own[i] = containedIn(Shingles(p.Derived, cfg.Shingle, cfg.Sample), Shingles(p.Source, cfg.Shingle, cfg.Sample))
+		base[i] = jaccardOf(dedup.Shingles(p.Source, 1, 1), dedup.Shingles(p.Derived, 1, 1))
+		own[i] = containedIn(dedup.Shingles(p.Derived, cfg.Shingle, cfg.Sample), dedup.Shingles(p.Source, cfg.Shingle, cfg.Sample))
 		pos[i] = p.Wholly
 		if p.Wholly {
 			res.Positives++

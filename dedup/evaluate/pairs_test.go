@@ -1,4 +1,4 @@
-package dedup
+package evaluate
 
 import (
 	"math"

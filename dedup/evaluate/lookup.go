@@ -1,4 +1,4 @@
-package dedup
+package evaluate
 
 import (
 	"math/rand/v2"
@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
 )
 
-// LookupEvalOptions shape EvaluateLookup.
-type LookupEvalOptions struct {
+// LookupOptions shape Lookup.
+type LookupOptions struct {
 	// Holdout is the share of the labelled copies kept out of the index
 	// and looked up instead (default 0.25).
 	Holdout float64
@@ -21,8 +22,8 @@ type LookupEvalOptions struct {
 	NoEdit bool
 }
 
-// LookupEvalResult scores Lookup on held-out copies of a labelled set.
-type LookupEvalResult struct {
+// LookupResult scores dedup.Index.Lookup on held-out copies of a labelled set.
+type LookupResult struct {
 	Indexed int `json:"indexed"` // articles in the index
 	Queries int `json:"queries"` // held-out copies looked up
 	// Top1 is the share of queries whose first-ranked cluster has the
@@ -50,13 +51,13 @@ type LookupMiss struct {
 	Got   string `json:"got"`   // the first-ranked cluster's original, "" when none
 }
 
-// EvaluateLookup holds out a share of the labelled copies (articles with a
+// Lookup holds out a share of the labelled copies (articles with a
 // truth_cluster whose truth original is in the set), indexes the rest in
 // arrival order, then looks up each held-out copy's text, lightly edited
 // (a few words replaced or dropped, quotes and spaces changed, sometimes
 // the last paragraph cut), as a text that is not in the archive. It scores
 // whether the true original is ranked first.
-func EvaluateLookup(arts []*article.Article, cfg Config, opt LookupEvalOptions) LookupEvalResult {
+func Lookup(arts []*article.Article, cfg dedup.Config, opt LookupOptions) LookupResult {
 	if opt.Holdout <= 0 {
 		opt.Holdout = 0.25
 	}
@@ -68,7 +69,7 @@ func EvaluateLookup(arts []*article.Article, cfg Config, opt LookupEvalOptions) 
 	}
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x100c))
 	var held []*article.Article
-	ix := NewIndex(cfg)
+	ix := dedup.NewIndex(cfg)
 	for _, a := range arts {
 		want, ok := truthOrig[a.TruthCluster]
 		if ok && want != a.ID && r.Float64() < opt.Holdout {
@@ -77,7 +78,7 @@ func EvaluateLookup(arts []*article.Article, cfg Config, opt LookupEvalOptions) 
 		}
 		ix.Add(a)
 	}
-	res := LookupEvalResult{Indexed: ix.Len(), Queries: len(held)}
+	res := LookupResult{Indexed: ix.Len(), Queries: len(held)}
 	if len(held) == 0 {
 		return res
 	}
@@ -90,7 +91,7 @@ func EvaluateLookup(arts []*article.Article, cfg Config, opt LookupEvalOptions) 
 			text = LightEdit(text, r)
 		}
 		start := time.Now()
-		ms := ix.Lookup(Probe{Text: text, Site: a.Site}, 0)
+		ms := ix.Lookup(dedup.Probe{Text: text, Site: a.Site}, 0)
 		times = append(times, float64(time.Since(start).Microseconds())/1000)
 		got := ""
 		if len(ms) > 0 {
@@ -156,3 +157,6 @@ func LightEdit(text string, r *rand.Rand) string {
 	}
 	return strings.Join(paras, "\n\n")
 }
+
+// round4 rounds x to four decimals, as dedup reports its shares.
+func round4(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
