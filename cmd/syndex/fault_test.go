@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -700,5 +704,115 @@ func TestFaultReadOnlyArchive(t *testing.T) {
 	}
 	if digestTree(t, data) != before {
 		t.Error("the read-only archive changed")
+	}
+}
+
+// TestFaultRealPages runs the kill and damage faults on an archive of real
+// news pages, not shaped by our generator: the HTML files of the corpus
+// directories in SYNDEX_FAULT_CORPUS (space-separated; *.html or
+// *.html.gz, e.g. ../../../shared/corpora/scrapinghub-aeb/html), served on
+// loopback under one index page and crawled.
+func TestFaultRealPages(t *testing.T) {
+	dirs := strings.Fields(os.Getenv("SYNDEX_FAULT_CORPUS"))
+	if len(dirs) == 0 {
+		t.Skip("SYNDEX_FAULT_CORPUS names no corpus directory")
+	}
+	pages := map[string]string{}
+	for _, d := range dirs {
+		m, _ := filepath.Glob(filepath.Join(d, "*.html*"))
+		for _, p := range m {
+			pages[strings.SplitN(filepath.Base(p), ".", 2)[0]+".html"] = p
+		}
+	}
+	if len(pages) == 0 {
+		t.Fatalf("no HTML files in %v", dirs)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch name := strings.TrimPrefix(r.URL.Path, "/p/"); {
+		case r.URL.Path == "/robots.txt":
+			io.WriteString(w, "User-agent: *\nAllow: /\n")
+		case r.URL.Path == "/":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html><head><title>pages</title></head><body>")
+			for n := range pages {
+				fmt.Fprintf(w, "<a href=\"/p/%s\">%s</a><br>", n, n)
+			}
+			io.WriteString(w, "</body></html>")
+		case pages[name] != "":
+			b, err := os.ReadFile(pages[name])
+			if err == nil && strings.HasSuffix(pages[name], ".gz") {
+				var zr *gzip.Reader
+				if zr, err = gzip.NewReader(bytes.NewReader(b)); err == nil {
+					b, err = io.ReadAll(zr)
+				}
+			}
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html")
+			w.Write(b)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	rng := rand.New(rand.NewPCG(faultSeed(t), 3))
+	work := t.TempDir()
+	data := filepath.Join(work, "data")
+	args := []string{"crawl", "--data", data, "--seed", srv.URL + "/", "--allow-private", "--delay", "10ms", "--max-depth", "1"}
+	have := map[string]bool{}
+	kills := 0
+	for round := range 6 {
+		d := time.Duration(1000+rng.IntN(5000)) * time.Millisecond
+		killed, _ := killAt(t, work, d, args...)
+		if !killed {
+			break
+		}
+		kills++
+		if _, err := os.Stat(filepath.Join(data, "syndex.db")); err != nil {
+			continue
+		}
+		mustCheck(t, work, data, fmt.Sprintf("kill -9 %d of a crawl of real pages at %v", round+1, d))
+		now := exportIDs(t, work, data)
+		if l := lost(have, now); len(l) > 0 {
+			t.Fatalf("kill -9 %d lost %d stored articles", round+1, len(l))
+		}
+		have = now
+	}
+	if r := syndex(t, work, args...); r.code != 0 {
+		t.Fatalf("crawl: %s", r.stderr)
+	}
+	mustCheck(t, work, data, "the last crawl")
+	want := exportIDs(t, work, data)
+	t.Logf("%d real pages: crawl killed %d times, check passed after each, nothing stored lost; %d articles", len(pages), kills, len(want))
+	hurts := map[string]func(b []byte) []byte{
+		"truncated to half": func(b []byte) []byte { return b[:len(b)/2] },
+		"8 pages zeroed":    func(b []byte) []byte { clear(b[20*4096 : 28*4096]); return b },
+		"200 bytes flipped": func(b []byte) []byte {
+			for range 200 {
+				b[8192+rng.IntN(len(b)-8192)] ^= 0xff
+			}
+			return b
+		},
+	}
+	for name, hurt := range hurts {
+		dir := filepath.Join(t.TempDir(), "data")
+		os.MkdirAll(dir, 0o755)
+		copyDir(t, data, dir)
+		p := filepath.Join(dir, "syndex.db")
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, hurt(b), 0o644)
+		for _, a := range [][]string{{"report", "--data", dir}, {"export", "--data", dir}, {"import", "--data", dir, "--in", "/dev/null"}} {
+			clean(t, a[0]+" on a store "+name, syndex(t, work, a...))
+		}
+		r := syndex(t, work, "check", "--repair", "--data", dir)
+		clean(t, "check --repair", r)
+		mustCheck(t, work, dir, "check --repair")
+		got := exportIDs(t, work, dir)
+		t.Logf("store %s: --repair exit %d, %d of %d articles back", name, r.code, len(want)-len(lost(want, got)), len(want))
+		if l := lost(want, got); len(l) > 0 {
+			t.Errorf("store %s: %d articles not back after --repair", name, len(l))
+		}
 	}
 }
