@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,6 +130,21 @@ func (c *Crawler) host(e *entry) *hostState {
 		c.order = append(c.order, h)
 	}
 	return h
+}
+
+// handle hands p to the handler, one page at a time. A panic in the
+// handler is returned as an error: the page is counted as a handler
+// error and the crawl goes on.
+func (c *Crawler) handle(ctx context.Context, p *Page) (err error) {
+	c.handlerMu.Lock()
+	defer c.handlerMu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Debug("page handler panic", "url", p.URL, "stack", string(debug.Stack()))
+			err = fmt.Errorf("page handler: internal error: %v", r)
+		}
+	}()
+	return c.h(ctx, p)
 }
 
 // robotsDenies reports whether the robots.txt already known for e's host
@@ -549,7 +565,17 @@ func (c *Crawler) do(f *fetch) error {
 // to five redirects.
 func (c *Crawler) robotsWork(ctx context.Context, h *hostState) {
 	d := done{}
-	defer func() { c.finish(h, d) }()
+	defer func() {
+		if p := recover(); p != nil {
+			// A bug must not stop the crawl: the host sits out this run.
+			c.log.Error("internal error fetching robots.txt; host left for the next run", "host", h.name, "panic", fmt.Sprint(p))
+			c.log.Debug("internal error", "stack", string(debug.Stack()))
+			c.mu.Lock()
+			h.dropped = "internal error"
+			c.mu.Unlock()
+		}
+		c.finish(h, d)
+	}()
 	now := time.Now()
 	if h.robots == nil {
 		if rec := c.loadRobots(h.name); rec != nil && now.Sub(rec.Fetched) < c.s.RobotsTTL {
@@ -737,7 +763,18 @@ func (c *Crawler) logFetch(f *fetch, kind string, err error) {
 // work fetches one entry and records the outcome.
 func (c *Crawler) work(ctx context.Context, h *hostState, e *entry) {
 	d := done{}
-	defer func() { c.finish(h, d) }()
+	defer func() {
+		if p := recover(); p != nil {
+			// A bug must not stop the crawl: the URL is given up,
+			// recorded with the panic, and the crawl goes on.
+			c.log.Error("internal error; URL given up", "url", e.URL, "panic", fmt.Sprint(p))
+			c.log.Debug("internal error", "stack", string(debug.Stack()))
+			rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
+			d.requeue = nil
+			c.fail(&txn{done: e, log: rec}, rec, nil, "internal-error", &d)
+		}
+		c.finish(h, d)
+	}()
 	t := &txn{done: e}
 	rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
 	t.log = rec
@@ -1088,9 +1125,7 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 		if e.Hints != nil {
 			p.Hints = *e.Hints
 		}
-		c.handlerMu.Lock()
-		herr := c.h(ctx, p)
-		c.handlerMu.Unlock()
+		herr := c.handle(ctx, p)
 		if herr != nil {
 			if ctx.Err() != nil {
 				return false

@@ -221,3 +221,41 @@ func TestExtractTruncatedInput(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBound: bound never returns more than maxBytes and keeps a page
+// within both limits as it is.
+func FuzzBound(f *testing.F) {
+	f.Add([]byte("<html><head><script>var a='<p>';</script></head><body><p>x</p><svg><text>y</text></svg><!-- c --></body></html>"), 40, 3)
+	f.Add([]byte(strings.Repeat("<div>", 100)+"text"), 1000, 10)
+	f.Add([]byte("<template><p>t</template><style>p{}</style><p>z"), 10, 100)
+	f.Fuzz(func(t *testing.T, page []byte, maxBytes, maxElems int) {
+		if maxBytes <= 0 || maxElems <= 0 || maxBytes > 1<<20 || maxElems > 1<<16 {
+			return
+		}
+		out, _ := bound(page, maxBytes, maxElems)
+		if len(page) <= maxBytes && bytes.Count(page, []byte{'<'}) <= 2*maxElems {
+			if !bytes.Equal(out, page) {
+				t.Fatal("a page within the limits changed")
+			}
+			return
+		}
+		if len(out) > maxBytes {
+			t.Fatalf("%d bytes out, limit %d", len(out), maxBytes)
+		}
+	})
+}
+
+// FuzzDecode: any body under any Content-Type decodes to valid UTF-8
+// without panicking.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("<meta charset=windows-1251>\xcf\xf0\xe8"), "")
+	f.Add([]byte("\xef\xbb\xbfhi\xff"), "text/html; charset=iso-8859-1")
+	f.Add([]byte("\xff\xfeh\x00"), "text/html")
+	f.Add([]byte("<meta http-equiv=content-type content='text/html; charset=x-user-defined'>\x80"), "text/html; charset=")
+	f.Fuzz(func(t *testing.T, body []byte, ct string) {
+		out, _, err := Decode(body, ct)
+		if err == nil && !utf8.Valid(out) {
+			t.Fatalf("Decode gave invalid UTF-8: %q", out)
+		}
+	})
+}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -126,10 +127,18 @@ func New(opt Options) *Extractor {
 // Extract turns one page into an Article. It fails only when the input
 // cannot be read as HTML at all; a page without main text yields an
 // Article with empty Text and IsArticle false.
-func (e *Extractor) Extract(ctx context.Context, in Input) (*Result, error) {
+func (e *Extractor) Extract(ctx context.Context, in Input) (res *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// A bug in extraction (ours or a library's) on some page is that
+	// page's error, not the caller's crash.
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Debug("extraction panic", "url", in.URL, "stack", string(debug.Stack()))
+			res, err = nil, fmt.Errorf("extract %s: internal error: %v", in.URL, p)
+		}
+	}()
 	truncated := in.Truncated
 	body := in.HTML
 	if len(body) > 4*e.opt.MaxBytes {
