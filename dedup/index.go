@@ -23,35 +23,35 @@ const (
 // doc is one article as the index remembers it: identity, the facts the
 // original decision needs, and a range of the feature arena.
 type doc struct {
-	id   string
-	src  string // normalised attribution (site, or name) if any
-	site uint32
+	id  string
+	src string // normalised attribution (site, or name) if any
 	// feats holds the sampled shingle hashes: the first nClean, sorted,
 	// are the cleaned set (noise removed as of the epochs below), the
 	// rest, sorted, the noise. Past its length, in its capacity, the
 	// nQuoted features that stand inside quotation marks, sorted (one
 	// allocation for both; see quotedFeats).
 	feats       []uint32
+	site        uint32
 	nQuoted     uint32
 	nClean      uint32
-	siteEpoch   uint32 // site's epoch when feats was partitioned
-	globalEpoch uint32 // ix.globalEpoch then
-	cleaned     bool   // feats has been partitioned at least once
-	published   int64  // unix seconds, 0 if unknown
-	fetched     int64
-	urlHash     uint64 // 0 if no URL
-	srcURL      uint64 // hash of Source when it is a URL
-	canonHash   uint64 // hash of a cross-site canonical URL
-	print       uint64 // fingerprint of what dedup reads of the article (0: unknown)
-	cluster     int32  // index into ix.clusters, noCluster when unique
-	original    uint32 // doc index of the original (self when unique)
-	sim         float32
+	siteEpoch   uint32  // site's epoch when feats was partitioned
+	globalEpoch uint32  // ix.globalEpoch then
+	cluster     int32   // index into ix.clusters, noCluster when unique
+	original    uint32  // doc index of the original (self when unique)
+	sim         float32 // similarity to the original
 	// via is 1 + the doc index of the copy this copy was taken from, 0
 	// when none (see vias).
-	via     uint32
-	role    article.Role
-	dead    bool
-	noindex bool // the page was marked noindex
+	via       uint32
+	published int64 // unix seconds, 0 if unknown
+	fetched   int64
+	urlHash   uint64 // 0 if no URL
+	srcURL    uint64 // hash of Source when it is a URL
+	canonHash uint64 // hash of a cross-site canonical URL
+	print     uint64 // fingerprint of what dedup reads of the article (0: unknown)
+	role      article.Role
+	cleaned   bool // feats has been partitioned at least once
+	dead      bool
+	noindex   bool // the page was marked noindex
 }
 
 // cluster is a group of copies: its id (the first member's article id),
