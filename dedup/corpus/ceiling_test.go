@@ -14,7 +14,7 @@ import (
 )
 
 // TestCounterCeiling is a diagnostic, not a check: for each way of
-// scoring a pair of texts that issue 16 asked to try (shorter shingles,
+// scoring a pair of texts worth trying on rewrites (shorter shingles,
 // IDF weighting, containment on content words, sentence alignment), the
 // most wholly-derived COUNTER pairs it can accept while merging at most
 // 3 (2 %) or 5 of the 177 non-derived pairs, with the best thresholds
