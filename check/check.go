@@ -213,6 +213,10 @@ func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 		return nil, fmt.Errorf("check %s: %w", dir, err)
 	}
 	defer s.Close()
+	for _, p := range s.BoltCheck() {
+		rep.add(Error, "store", store.FileName, "bbolt's check: %s", p)
+		st.storeDamaged = true
+	}
 	arts, err := readArticles(s)
 	if err != nil {
 		rep.add(Error, "store", store.FileName, "%v", err)

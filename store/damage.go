@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/internal/boltcheck"
 )
@@ -233,4 +234,20 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// BoltCheck runs bbolt's own consistency check (tx.Check) on the open
+// store and returns what it reports. Run it only on a store CheckFile
+// passed: bbolt reads through its memory map, where damage would fault.
+func (s *Store) BoltCheck() []string {
+	var out []string
+	s.view(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			if len(out) < 20 {
+				out = append(out, err.Error())
+			}
+		}
+		return nil
+	})
+	return out
 }
