@@ -20,6 +20,11 @@ type LookupOptions struct {
 	// NoEdit looks the held-out texts up as they are, without the light
 	// edits.
 	NoEdit bool
+	// Apart lists groups of articles labelled independent (same event,
+	// not copied): every member but the first is kept out of the index
+	// and looked up too; one whose first-ranked match is called a copy
+	// of a story holding another member of its group is a false copy.
+	Apart [][]string
 }
 
 // LookupResult scores dedup.Index.Lookup on held-out copies of a labelled set.
@@ -42,6 +47,11 @@ type LookupResult struct {
 	P99MS float64 `json:"p99_ms"`
 	// Misses lists up to 20 queries whose true original was not first.
 	Misses []LookupMiss `json:"misses,omitempty"`
+	// Negatives is the number of independent texts looked up (Apart);
+	// FalseCopies those called a copy of their independent partner's
+	// story.
+	Negatives   int `json:"negatives"`
+	FalseCopies int `json:"false_copies"`
 }
 
 // LookupMiss is one query whose true original was not ranked first.
@@ -69,16 +79,40 @@ func Lookup(arts []*article.Article, cfg dedup.Config, opt LookupOptions) Lookup
 	}
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x100c))
 	var held []*article.Article
+	negOf := map[string][]string{} // held-out independent text -> its partners
+	for _, g := range opt.Apart {
+		for _, id := range g[1:] {
+			negOf[id] = append(negOf[id], g[0])
+		}
+	}
+	var negs []*article.Article
 	ix := dedup.NewIndex(cfg)
 	for _, a := range arts {
 		want, ok := truthOrig[a.TruthCluster]
-		if ok && want != a.ID && r.Float64() < opt.Holdout {
+		if ok && want != a.ID && (opt.Holdout >= 1 || r.Float64() < opt.Holdout) {
 			held = append(held, a)
+			continue
+		}
+		if _, neg := negOf[a.ID]; neg {
+			negs = append(negs, a)
 			continue
 		}
 		ix.Add(a)
 	}
-	res := LookupResult{Indexed: ix.Len(), Queries: len(held)}
+	res := LookupResult{Indexed: ix.Len(), Queries: len(held), Negatives: len(negs)}
+	for _, a := range negs {
+		ms := ix.Lookup(dedup.Probe{Text: a.Text, Site: a.Site}, 1)
+		if len(ms) == 0 || !ms[0].Copy {
+			continue
+		}
+		members := ix.Members(ms[0].Cluster)
+		for _, p := range negOf[a.ID] {
+			if slices.Contains(members, p) {
+				res.FalseCopies++
+				break
+			}
+		}
+	}
 	if len(held) == 0 {
 		return res
 	}

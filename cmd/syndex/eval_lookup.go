@@ -1,0 +1,211 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup/corpus"
+	"github.com/syndex/syndex/dedup/evaluate"
+	"github.com/syndex/syndex/dedup/synth"
+)
+
+var evalLookupCmd = &cobra.Command{
+	Use:   "lookup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] [--no-site] | --corpus DIR)",
+	Short: "Score lookup: held-out copies, lightly edited, looked up against the rest; is the true original first?",
+	Example: `  syndex eval lookup --generate 2000 --seed 1
+  syndex eval lookup --generate 35000 --seed 7          # about 96,000 articles: latency at scale
+  syndex eval lookup --corpus ../shared/corpora/counter-urdu --holdout 1 --no-edit
+  syndex eval lookup --data ./archive --in held-out.jsonl   # through an archive: store reads included`,
+	Args: cobra.NoArgs,
+	RunE: runEvalLookup,
+}
+
+func init() {
+	f := evalLookupCmd.Flags()
+	f.String("in", "", "labelled Articles (JSONL, truth_cluster and truth_original)")
+	f.Int("generate", 0, "generate a synthetic labelled set with about N original stories")
+	f.Uint64("seed", 1, "seed for --generate, the held-out choice and the edits")
+	f.Int("network", 0, "with --generate: spread the copies over a network of this many sites")
+	f.Bool("no-site", false, "keep only id, text and the labels of each article (no site, date or source)")
+	f.String("corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout)")
+	f.Float64("holdout", 0.25, "share of the labelled copies looked up instead of indexed (1: all)")
+	f.Bool("no-edit", false, "look the held-out texts up as they are, without light edits")
+	f.Float64("min-top1", 0, "exit 1 when the share with the true original first is below this")
+	f.Bool("json", false, "print the scores as JSON")
+	addDedupFlags(f)
+	evalCmd.AddCommand(evalLookupCmd)
+}
+
+func runEvalLookup(cmd *cobra.Command, _ []string) error {
+	f := cmd.Flags()
+	in, _ := f.GetString("in")
+	n, _ := f.GetInt("generate")
+	dir, _ := f.GetString("corpus")
+	noSite, _ := f.GetBool("no-site")
+	if btoi(in != "")+btoi(n > 0)+btoi(dir != "") != 1 {
+		return usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
+	}
+	if cmd.Flags().Changed("data") {
+		if in == "" {
+			return usagef("eval lookup: --data DIR goes with --in QUERIES.jsonl (labelled copies to look up in that archive)")
+		}
+		return evalLookupArchive(cmd, in)
+	}
+	holdout, _ := f.GetFloat64("holdout")
+	if holdout <= 0 || holdout > 1 {
+		return usagef("eval lookup: --holdout must be in (0, 1]")
+	}
+	cfg, err := dedupConfig(cmd)
+	if err != nil {
+		return err
+	}
+	seed, _ := f.GetUint64("seed")
+	opt := evaluate.LookupOptions{Holdout: holdout, Seed: seed}
+	opt.NoEdit, _ = f.GetBool("no-edit")
+	var arts []*article.Article
+	name := in
+	switch {
+	case in != "":
+		raw, err := os.ReadFile(in)
+		if err != nil {
+			return usagef("eval lookup: %v", err)
+		}
+		if arts, err = readLabelled(raw, in); err != nil {
+			return err
+		}
+	case dir != "":
+		name = dir
+		set, err := corpus.Load(cmd.Context(), dir)
+		if err != nil {
+			return fmt.Errorf("eval lookup: %w", err)
+		}
+		arts, opt.Apart = set.Articles, set.Apart
+	default:
+		so := synth.Default()
+		so.Stories = n
+		so.Network, _ = f.GetInt("network")
+		so.NoSite = noSite
+		arts = synth.Generate(so, seed)
+		name = fmt.Sprintf("generated (%d stories, seed %d)", n, seed)
+	}
+	if noSite {
+		for i, a := range arts {
+			arts[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
+		}
+	}
+	start := time.Now()
+	res := evaluate.Lookup(arts, cfg, opt)
+	elapsed := time.Since(start)
+	floor, _ := f.GetFloat64("min-top1")
+	var below error
+	if res.Top1 < floor {
+		below = fmt.Errorf("eval lookup: below the floor: true original first %.4f < %.4f", res.Top1, floor)
+	}
+	if j, _ := f.GetBool("json"); j {
+		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(res); err != nil {
+			return err
+		}
+		return below
+	}
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "set                %s\n", name)
+	fmt.Fprintf(w, "indexed            %d articles\nlooked up          %d held-out copies (%s)\n", res.Indexed, res.Queries, map[bool]string{true: "as they are", false: "lightly edited"}[opt.NoEdit])
+	fmt.Fprintf(w, "original first     %.4f\nits cluster first  %.4f\noriginal listed    %.4f\ncalled a copy      %.4f\n", res.Top1, res.TopCluster, res.Found, res.CopyVerdict)
+	if res.Negatives > 0 {
+		fmt.Fprintf(w, "independent texts  %d looked up, %d called a copy of their partner's story\n", res.Negatives, res.FalseCopies)
+	}
+	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms\n", res.P50MS, res.P95MS, res.P99MS)
+	fmt.Fprintf(w, "total              %s (index build included)\n", elapsed.Round(time.Millisecond))
+	for _, m := range res.Misses {
+		fmt.Fprintf(w, "miss               %s: want %s, got %q\n", m.Query, m.Want, m.Got)
+	}
+	return below
+}
+
+// evalLookupArchive looks labelled copies (JSONL with truth_cluster) up
+// in the archive named by --data, whose articles carry the truth labels
+// too (imported from the same labelled set), through Archive.Lookup as
+// `syndex lookup` does, and reports whether the true original comes first
+// and how long each lookup takes, the archive's store reads included.
+func evalLookupArchive(cmd *cobra.Command, in string) error {
+	raw, err := os.ReadFile(in)
+	if err != nil {
+		return usagef("eval lookup: %v", err)
+	}
+	queries, err := readLabelled(raw, in)
+	if err != nil {
+		return err
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	dc := fileDedupConfig(c)
+	open := time.Now()
+	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	// The true original of each query's cluster: the archived article
+	// labelled truth_original in it.
+	want := map[string]string{}
+	for art, err := range a.Store.Articles(0) {
+		if err == nil && art.TruthOriginal && art.TruthCluster != "" {
+			want[art.TruthCluster] = art.ID
+		}
+	}
+	seed, _ := cmd.Flags().GetUint64("seed")
+	noEdit, _ := cmd.Flags().GetBool("no-edit")
+	r := rand.New(rand.NewPCG(seed, seed^0x100c))
+	var times []float64
+	var n, top1, copies int
+	var first time.Duration
+	for i, q := range queries {
+		w, ok := want[q.TruthCluster]
+		if !ok || q.TruthOriginal {
+			continue
+		}
+		text := q.Text
+		if !noEdit {
+			text = evaluate.LightEdit(text, r)
+		}
+		start := time.Now()
+		res, err := a.Lookup(cmd.Context(), archive.LookupQuery{Text: text, Site: q.Site, Published: q.Published, Limit: 5})
+		took := time.Since(start)
+		if err != nil {
+			return fmt.Errorf("eval lookup: query %d (%s): %w", i+1, q.ID, err)
+		}
+		if n == 0 {
+			first = took // loads the dedup index: reported apart
+		} else {
+			times = append(times, float64(took.Microseconds())/1000)
+		}
+		n++
+		if len(res.Matches) > 0 && res.Matches[0].Original.ID == w {
+			top1++
+		}
+		if res.Verdict == archive.VerdictCopy {
+			copies++
+		}
+	}
+	if n < 2 {
+		return usagef("eval lookup: no query of %s has its true original in the archive", in)
+	}
+	slices.Sort(times)
+	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", dataDir(cmd), a.Store.Count(), time.Since(open).Round(time.Millisecond))
+	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(top1)/float64(n), float64(copies)/float64(n))
+	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", first.Round(time.Millisecond))
+	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))
+	return nil
+}
