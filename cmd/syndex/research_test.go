@@ -310,3 +310,30 @@ func TestResearchCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestEvalLookup runs the lookup evaluation on a small generated set, and
+// as a floor that fails.
+func TestEvalLookup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	work := t.TempDir()
+	r := syndex(t, work, "eval", "lookup", "--generate", "150", "--seed", "3", "--json")
+	var res struct {
+		Queries int     `json:"queries"`
+		Top1    float64 `json:"top1"`
+		P95MS   float64 `json:"p95_ms"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 {
+		t.Fatalf("exit %d %v: %s%s", r.code, err, r.stdout, r.stderr)
+	}
+	if res.Queries < 20 || res.Top1 < 0.9 || res.P95MS <= 0 {
+		t.Errorf("eval lookup: %+v", res)
+	}
+	if r := syndex(t, work, "eval", "lookup", "--generate", "150", "--seed", "3", "--min-top1", "1.01"); r.code != 1 || !strings.Contains(r.stderr, "below the floor") {
+		t.Errorf("floor: exit %d: %s", r.code, r.stderr)
+	}
+	if r := syndex(t, work, "eval", "lookup", "--generate", "10", "--holdout", "0"); r.code != 2 {
+		t.Errorf("--holdout 0: exit %d", r.code)
+	}
+}
