@@ -13,7 +13,7 @@ import (
 // panic, must end, and must report bad input as *RecordError (or refuse
 // the file as not an archive).
 func FuzzReader(f *testing.F) {
-	for _, p := range []string{"testdata/warcio.warc.gz", "testdata/handmade.arc.gz", "testdata/handmade-v2.arc"} {
+	for _, p := range []string{"testdata/warcio.warc.gz", "testdata/handmade.arc.gz", "testdata/handmade-v2.arc", "testdata/ccnews-like.warc.gz"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -343,3 +343,18 @@ func TestReadCapture(t *testing.T) {
 		t.Error("a location inside a member read as a capture")
 	}
 }
+
+// TestReadWARC10 reads a WARC/1.0 file in Common Crawl's news layout: the
+// body stored decoded (X-Crawler-Content-Encoding), a truncated record.
+func TestReadWARC10(t *testing.T) {
+	caps, bad := collect(t, "testdata/ccnews-like.warc.gz", ReadOptions{})
+	if len(bad) > 0 || len(caps) != 2 {
+		t.Fatalf("captures %q, bad %v", uris(caps), bad)
+	}
+	if c := caps[0]; c.DecodeErr != nil || !bytes.Contains(c.Body, []byte("nine-day strike")) || c.IP != "198.51.100.7" || c.Date.Year() != 2024 {
+		t.Errorf("CC-NEWS style capture: %+v", c)
+	}
+	if c := caps[1]; c.Truncated != "length" || len(c.Body) != 900 {
+		t.Errorf("truncated capture: %q, %d bytes", c.Truncated, len(c.Body))
+	}
+}

@@ -189,3 +189,42 @@ const arc2 = [
 ];
 fs.writeFileSync(path.join(out, "handmade-v2.arc"), Buffer.concat(arc2));
 console.log("wrote ARC fixtures");
+
+// ccnews-like.warc.gz: WARC/1.0 as Common Crawl's news crawler writes it:
+// request, response and metadata records; the body stored decoded with the
+// original coding kept under X-Crawler-* headers; one response cut at the
+// crawler's size limit (WARC-Truncated).
+{
+  const recs = [];
+  const add = async (opts, body) => {
+    const r = await WARCRecord.create({ warcVersion: "WARC/1.0", ...opts }, one(body ?? new Uint8Array()));
+    recs.push(await WARCSerializer.serialize(r, { gzip: true }));
+  };
+  const wi = await WARCRecord.createWARCInfo({ filename: "ccnews-like.warc.gz", warcVersion: "WARC/1.0" },
+    { software: "warcio.js 2.4.11 (CC-NEWS layout)", format: "WARC File Format 1.0", isPartOf: "CC-NEWS" });
+  recs.push(await WARCSerializer.serialize(wi, { gzip: true }));
+  const u1 = "https://www.coastwire.example/2024/01/02/port-strike-ends";
+  const p1 = page("Port strike ends after nine days", [
+    "Dock workers at the container port voted on Monday to end a nine-day strike after the operator agreed to hire two hundred permanent staff.",
+    "Shipping lines had diverted more than forty vessels to other ports during the stoppage, and importers warned of empty shelves before the holidays.",
+    "The agreement also sets up a joint safety committee, which the union had demanded since a crane accident in the spring.",
+  ]);
+  await add({ url: u1, type: "request", date: "2024-01-02T10:00:00Z", statusline: "GET /2024/01/02/port-strike-ends HTTP/1.1",
+    httpHeaders: { Host: "www.coastwire.example", "Accept-Encoding": "gzip" } });
+  await add({ url: u1, type: "response", date: "2024-01-02T10:00:00Z", statusline: "HTTP/1.1 200 OK",
+    httpHeaders: { "Content-Type": "text/html; charset=UTF-8", "X-Crawler-Content-Encoding": "gzip", "X-Crawler-Content-Length": "1234", "Content-Length": String(enc.encode(p1).length) },
+    warcHeaders: { "WARC-IP-Address": "198.51.100.7", "WARC-Identified-Payload-Type": "text/html" } }, enc.encode(p1));
+  await add({ url: u1, type: "metadata", date: "2024-01-02T10:00:00Z", warcHeaders: { "Content-Type": "application/warc-fields" } },
+    enc.encode("fetchTimeMs: 412\r\n"));
+  const u2 = "https://www.coastwire.example/2024/01/02/ferry-timetable";
+  const p2 = page("Winter ferry timetable starts on Friday", [
+    "The winter timetable for the island ferries starts on Friday, with two fewer crossings on weekdays and a later first sailing on Sundays.",
+    "The operator said the changes follow the usual drop in passengers after the new year and will be reversed at the end of March.",
+    "Islanders who commute to the mainland asked for the early weekday crossing to be kept, and the council will raise it at the next meeting.",
+  ]);
+  const cut = enc.encode(p2).slice(0, 900); // the crawler's limit
+  await add({ url: u2, type: "response", date: "2024-01-02T10:05:00Z", statusline: "HTTP/1.1 200 OK",
+    httpHeaders: { "Content-Type": "text/html; charset=UTF-8" }, warcHeaders: { "WARC-Truncated": "length" } }, cut);
+  fs.writeFileSync(path.join(out, "ccnews-like.warc.gz"), Buffer.concat(recs.map((r) => Buffer.from(r))));
+  console.log("wrote ccnews-like.warc.gz");
+}
