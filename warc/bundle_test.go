@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -145,5 +146,55 @@ func TestBundleWACZ(t *testing.T) {
 	pages := strings.Split(strings.TrimSpace(string(files["pages/pages.jsonl"])), "\n")
 	if len(pages) != 8 || !strings.Contains(pages[0], "json-pages-1.0") || !strings.Contains(pages[6], `"title":"mirror"`) {
 		t.Errorf("pages.jsonl:\n%s", files["pages/pages.jsonl"])
+	}
+}
+
+// TestWACZReplay opens a WACZ written by Bundle in replayweb.page, in
+// headless Chromium, and checks that each page replays (see
+// testdata/replaycheck.mjs for the setup; skipped without it).
+func TestWACZReplay(t *testing.T) {
+	dir := os.Getenv("SYNDEX_REPLAYWEB")
+	if dir == "" {
+		t.Skip("set SYNDEX_REPLAYWEB to a directory with puppeteer-core and replaywebpage (see testdata/replaycheck.mjs)")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node")
+	}
+	caps, _ := collect(t, "testdata/warcio.warc.gz", ReadOptions{})
+	arc, _ := collect(t, "testdata/handmade.arc.gz", ReadOptions{})
+	b, err := NewBundle("data.warc.gz", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	want := map[string]string{}
+	for _, c := range append(caps, arc...) {
+		if c.Type == "revisit" {
+			continue
+		}
+		b.Add(c.Location(), c.URI, c.Date, "")
+		want[c.URI] = ""
+	}
+	b.Add(caps[0].Location(), "https://mirror.example/2023/river-flood", time.Date(2023, 3, 15, 10, 0, 0, 0, time.UTC), "")
+	want["http://wire.example/news/river-flood"] = "four thousand people"
+	want["https://mirror.example/2023/river-flood"] = "four thousand people"
+	want["http://wire.example/news/council-budget"] = "sixty residents" // chunked and gzipped when archived
+	want["http://wire.example/news/cafe-terraces"] = "Café owners"      // ISO-8859-1
+	want["http://ledger.example/2008/04/30/shipyard.html"] = "research vessels"
+	path := filepath.Join(t.TempDir(), "replay.wacz")
+	f, _ := os.Create(path)
+	if err := b.WriteWACZ(f, WACZInfo{Title: "replay test"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for u, text := range want {
+		if text == "" {
+			continue
+		}
+		out, err := exec.Command(node, "testdata/replaycheck.mjs", dir, path, u).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), text) {
+			t.Errorf("%s does not replay (%v):\n%.300s", u, err, out)
+		}
 	}
 }
