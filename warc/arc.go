@@ -143,31 +143,20 @@ func (r *Reader) arcRecord(in *bufio.Reader, cnt *countingReader, off int64, idx
 	if len(fields) >= 10 && fields[5] != "-" {
 		c.PayloadDigest = fields[5]
 	}
-	status, h := parseHTTPHead(block)
+	status, h, body := splitHTTP(block)
 	if status == 0 {
 		// HTTP/0.9, or a record without its HTTP head: the block is the body.
 		c.ContentType = arcType
 		c.Status = 200
-		c.decode(block, r.opt.MaxBody)
+		body = block
 	} else {
 		c.Status, c.Header = status, h
-		bodyAt := -1
-		if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
-			bodyAt = i + 4
-		}
-		if j := bytes.Index(block, []byte("\n\n")); j >= 0 && (bodyAt < 0 || j+2 < bodyAt) {
-			bodyAt = j + 2
-		}
-		body := []byte{}
-		if bodyAt >= 0 && bodyAt <= len(block) {
-			body = block[bodyAt:]
-		}
-		if int64(len(body)) > r.opt.MaxBody {
-			body = body[:r.opt.MaxBody]
-			c.Truncated = "length"
-		}
-		c.decode(body, r.opt.MaxBody)
 	}
+	if int64(len(body)) > r.opt.MaxBody {
+		body = body[:r.opt.MaxBody]
+		c.Truncated = "length"
+	}
+	c.decode(body, r.opt.MaxBody)
 	if !r.opt.All && (c.Status/100 != 2 || !c.HTML) {
 		return nil, nil
 	}

@@ -89,7 +89,10 @@ type Reader struct {
 	src  Source
 	o    *opened
 	opt  ReadOptions
-	full gowarc.Unmarshaler
+	full gowarc.Unmarshaler // parses blocks too large for memory
+	// light parses the header of a record already in memory.
+	light   gowarc.Unmarshaler
+	lightIn *bufio.Reader
 
 	gzipped bool           // the stream is a sequence of gzip members
 	start   int64          // stream offset where cr started
@@ -130,6 +133,10 @@ func (s Source) Open(pos Position, opt ReadOptions) (*Reader, error) {
 		bufOpts = append(bufOpts, gowarc.WithBufferTmpDir(opt.TempDir))
 	}
 	r.full = gowarc.NewUnmarshaler(bufOpts...)
+	r.light = gowarc.NewUnmarshaler(gowarc.WithSkipParseBlock(), gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore),
+		gowarc.WithFixDigest(false), gowarc.WithFixContentLength(false), gowarc.WithAddMissingDigest(false),
+		gowarc.WithAddMissingRecordId(false), gowarc.WithAddMissingContentLength(false))
+	r.lightIn = bufio.NewReaderSize(nil, 4096)
 	head := make([]byte, 3)
 	n, _ := o.ra.ReadAt(head, 0)
 	r.gzipped = isGzipStart(head[:n])
@@ -380,6 +387,11 @@ func (r *Reader) warcRecord(in *bufio.Reader, cnt *countingReader, off int64, id
 		}
 		return nil, r.trailer(in, warcMarker)
 	}
+	if cl <= r.opt.MaxBody+inMemorySlack {
+		return r.warcRecordInMemory(in, hdr, f, cl, off, idx)
+	}
+	// A block larger than MaxBody: gowarc streams it through its buffer
+	// (spilling to a temporary file) and MaxBody of the payload is kept.
 	rec, err := unmarshal(r.full, in)
 	if rec != nil {
 		defer rec.Close()
@@ -411,7 +423,7 @@ func (r *Reader) warcRecord(in *bufio.Reader, cnt *countingReader, off int64, id
 		if err != nil {
 			return nil, fmt.Errorf("read payload: %w", err)
 		}
-		raw, err = readCapped(p, r.opt.MaxBody, &c.Truncated)
+		raw, err = readCapped(p, r.opt.MaxBody, cl-int64(len(b.ProtocolHeaderBytes())), &c.Truncated)
 		if err != nil {
 			return nil, fmt.Errorf("read payload: %w", err)
 		}
@@ -426,7 +438,7 @@ func (r *Reader) warcRecord(in *bufio.Reader, cnt *countingReader, off int64, id
 		if err != nil {
 			return nil, fmt.Errorf("read block: %w", err)
 		}
-		raw, err = readCapped(p, r.opt.MaxBody, &c.Truncated)
+		raw, err = readCapped(p, r.opt.MaxBody, cl, &c.Truncated)
 		if err != nil {
 			return nil, fmt.Errorf("read block: %w", err)
 		}
@@ -451,6 +463,96 @@ func (r *Reader) warcRecord(in *bufio.Reader, cnt *countingReader, off int64, id
 		return nil, nil
 	}
 	return c, nil
+}
+
+// inMemorySlack is what a wanted record's block may hold beyond MaxBody
+// (its HTTP head) and still be read into memory in one piece.
+const inMemorySlack = 1 << 20
+
+// warcRecordInMemory reads a wanted record whose block fits in memory: the
+// header and block are read in one piece, gowarc parses the header, and
+// the payload is a slice of the block (no second copy).
+func (r *Reader) warcRecordInMemory(in *bufio.Reader, hdr []byte, f map[string]string, cl int64, off int64, idx int) (*Capture, error) {
+	hdrLen := len(hdr)
+	rec := make([]byte, hdrLen+int(cl), hdrLen+int(cl)+len(warcMarker))
+	if n, err := io.ReadFull(in, rec); err != nil {
+		return nil, blockErr(int64(n-hdrLen), cl, err)
+	}
+	if err := r.trailer(in, warcMarker); err != nil {
+		return nil, err
+	}
+	r.lightIn.Reset(bytes.NewReader(append(rec, warcMarker...)))
+	wr, err := unmarshal(r.light, r.lightIn)
+	if wr != nil {
+		wr.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parse WARC record: %w", err)
+	}
+	h := wr.WarcHeader()
+	typ := strings.ToLower(h.Get(gowarc.WarcType))
+	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: typ,
+		URI:      strings.Trim(strings.TrimSpace(h.Get(gowarc.WarcTargetURI)), "<>"),
+		Date:     parseWARCDate(h.Get(gowarc.WarcDate)),
+		RecordID: h.Get(gowarc.WarcRecordID), PayloadDigest: f["warc-payload-digest"], Truncated: h.Get(gowarc.WarcTruncated),
+		IP: h.Get(gowarc.WarcIPAddress)}
+	block := rec[hdrLen:]
+	var raw []byte
+	switch {
+	case typ == "resource":
+		c.ContentType = h.Get(gowarc.ContentType)
+		raw = block
+	case strings.HasPrefix(strings.ToLower(h.Get(gowarc.ContentType)), "application/http"):
+		status, hh, body := splitHTTP(block)
+		if status == 0 && typ != "revisit" {
+			return nil, nil // not an HTTP response
+		}
+		c.Status, c.Header, raw = status, hh, body
+	case typ == "revisit":
+	default:
+		return nil, nil
+	}
+	if typ == "revisit" {
+		c.Profile = h.Get(gowarc.WarcProfile)
+		c.RefersTo = h.Get(gowarc.WarcRefersTo)
+		c.RefersToURI = strings.Trim(strings.TrimSpace(h.Get(gowarc.WarcRefersToTargetURI)), "<>")
+		c.RefersToDate = parseWARCDate(h.Get(gowarc.WarcRefersToDate))
+		if c.Header != nil {
+			c.ContentType = c.Header.Get("Content-Type")
+		}
+		return c, nil
+	}
+	if int64(len(raw)) > r.opt.MaxBody {
+		raw = raw[:r.opt.MaxBody]
+		if c.Truncated == "" {
+			c.Truncated = "length"
+		}
+	}
+	c.decode(raw, r.opt.MaxBody)
+	if !r.opt.All && !c.HTML {
+		return nil, nil
+	}
+	return c, nil
+}
+
+// splitHTTP splits an HTTP response into its status, header and body;
+// status is 0 when b does not start with a status line.
+func splitHTTP(b []byte) (int, http.Header, []byte) {
+	status, h := parseHTTPHead(b)
+	if status == 0 {
+		return 0, nil, nil
+	}
+	at := -1
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		at = i + 4
+	}
+	if j := bytes.Index(b, []byte("\n\n")); j >= 0 && (at < 0 || j+2 < at) {
+		at = j + 2
+	}
+	if at < 0 || at > len(b) {
+		return status, h, nil
+	}
+	return status, h, b[at:]
 }
 
 // wantWARC decides from a record's header (and the HTTP head that starts
@@ -631,9 +733,10 @@ func parseHTTPHead(b []byte) (int, http.Header) {
 }
 
 // readCapped reads r up to limit bytes, marking truncated "length" when
-// there was more (the rest is not read).
-func readCapped(r io.Reader, limit int64, truncated *string) ([]byte, error) {
+// there was more (the rest is not read); size is how much r should hold.
+func readCapped(r io.Reader, limit, size int64, truncated *string) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(int(max(0, min(size, limit)+bytes.MinRead)))
 	n, err := io.Copy(&buf, io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err

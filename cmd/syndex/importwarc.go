@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -13,6 +14,10 @@ import (
 
 	"github.com/syndex/syndex/archive"
 )
+
+// importMemoryLimit is the soft limit on the Go heap during an import of
+// web archives (see runtime/debug.SetMemoryLimit).
+const importMemoryLimit = 320 << 20
 
 // addImportWARCFlags adds the flags of `syndex import --warc`.
 func addImportWARCFlags(cmd *cobra.Command) {
@@ -75,6 +80,12 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 		opt.Progress = printImportProgress
 	}
 
+	// A soft limit on the Go heap keeps a long import's memory flat: the
+	// garbage of extraction is collected before the heap doubles.
+	// GOMEMLIMIT, when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importMemoryLimit)
+	}
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	_, aopt, err := configArchive(cmd)
