@@ -84,6 +84,16 @@ type ImportStats struct {
 	BadInputErrs []error // what Bad received (the first 100)
 }
 
+// An import ingests articles in batches of importBatch, or what it has
+// after importFlushEvery: each batch is one write to the store and one to
+// the search index, whose small segments cost merging later, so batches
+// are large; the position saved after each is where an interrupted import
+// continues.
+var (
+	importBatch      = 500
+	importFlushEvery = 15 * time.Second
+)
+
 // importJob is one unit of work, handed from the reader through the
 // extraction workers to the writer in input order.
 type importJob struct {
@@ -712,7 +722,7 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 			if err := flush(); err != nil {
 				return err
 			}
-		} else if len(batch) >= 200 || time.Since(lastFlush) > 2*time.Second {
+		} else if len(batch) >= importBatch || time.Since(lastFlush) > importFlushEvery {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -179,7 +179,10 @@ func TestImportFilters(t *testing.T) {
 // uninterrupted import leaves it.
 func TestImportResume(t *testing.T) {
 	day := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	file := writeWARC(t, filepath.Join(t.TempDir(), "w"), storyPages("ledger.example", 120, day))
+	const n = 400
+	file := writeWARC(t, filepath.Join(t.TempDir(), "w"), storyPages("ledger.example", n, day))
+	defer func(b int) { importBatch = b }(importBatch)
+	importBatch = 10 // several batches before the interruption
 
 	whole := openT(t, t.TempDir())
 	if _, err := whole.ImportWARC(context.Background(), []string{file}, WARCImport{}); err != nil {
@@ -201,7 +204,7 @@ func TestImportResume(t *testing.T) {
 		t.Fatalf("interrupted import: err %v", err)
 	}
 	first := a.Store.Count()
-	if first == 0 || first >= 120 {
+	if first == 0 || first >= n {
 		t.Fatalf("interrupted after %d articles", first)
 	}
 	a.Close()
@@ -211,7 +214,7 @@ func TestImportResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st2.Articles != int64(120-first) || st2.HTML > int64(120-first)+int64(st1.HTML)-int64(first) {
+	if st2.Articles != int64(n-first) || st2.HTML > int64(n-first)+int64(st1.HTML)-int64(first) {
 		t.Errorf("second run: %+v after %d stored by the first (%+v)", st2, first, st1)
 	}
 	got, _ := a.Articles()

@@ -164,7 +164,7 @@ func TestImportWARCKill(t *testing.T) {
 		t.Skip("end-to-end test builds and runs the binary")
 	}
 	work := t.TempDir()
-	big := writeManyPages(t, filepath.Join(work, "warc"), 600)
+	big := writeManyPages(t, filepath.Join(work, "warc"), 1200)
 
 	clean := filepath.Join(work, "clean")
 	if r := syndex(t, work, "import", "--data", clean, "--warc", big); r.code != 0 {
@@ -172,13 +172,26 @@ func TestImportWARCKill(t *testing.T) {
 	}
 	want := exported(t, clean)
 
+	// Kill after the first batch is stored (its search index segment,
+	// written after the store, appears), then once more at once after a
+	// restart.
 	data := filepath.Join(work, "data")
+	segments := func() int {
+		m, _ := filepath.Glob(filepath.Join(data, "bleve", "*", "store", "*.zap"))
+		return len(m)
+	}
 	for round := 0; round < 2; round++ {
 		cmd := exec.Command(syndexBin(t), "import", "--data", data, "--warc", big)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(1500+1000*round) * time.Millisecond)
+		deadline := time.Now().Add(2 * time.Minute)
+		for round == 0 && segments() == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if round == 1 {
+			time.Sleep(time.Second)
+		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 	}
@@ -188,6 +201,9 @@ func TestImportWARCKill(t *testing.T) {
 		t.Fatalf("import after kill: %d %s", r.code, r.stderr)
 	}
 	t.Logf("killed twice with %d of %d articles stored; then: %s", partial, len(want), strings.TrimSpace(r.stderr))
+	if partial == 0 || partial >= len(want) {
+		t.Errorf("the kills did not land mid-file (%d of %d stored)", partial, len(want))
+	}
 	got := exported(t, data)
 	if len(got) != len(want) {
 		t.Fatalf("%d articles after the kills, %d in one go", len(got), len(want))
