@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/extract/internal/outlets"
 )
 
 // attrPattern is one way republishers credit the original. The outlet
@@ -92,26 +93,6 @@ var attrPatterns = func() []attrPattern {
 	}
 	return out
 }()
-
-// knownOutlets maps outlet names as they appear in credit lines to sites.
-var knownOutlets = map[string]string{
-	"the associated press": "apnews.com", "associated press": "apnews.com", "ap": "apnews.com",
-	"reuters": "reuters.com", "afp": "afp.com", "agence france-presse": "afp.com", "agence france presse": "afp.com",
-	"the conversation": "theconversation.com", "live science": "livescience.com", "the atlantic": "theatlantic.com",
-	"futurism": "futurism.com", "propublica": "propublica.org", "kaiser health news": "kffhealthnews.org",
-	"kff health news": "kffhealthnews.org", "grist": "grist.org", "inside climate news": "insideclimatenews.org",
-	"mongabay": "mongabay.com", "global voices": "globalvoices.org", "common dreams": "commondreams.org",
-	"truthout": "truthout.org", "the guardian": "theguardian.com", "guardian": "theguardian.com",
-	"bbc": "bbc.com", "bbc news": "bbc.com", "wired": "wired.com", "the hill": "thehill.com",
-	"bloomberg": "bloomberg.com", "cnn": "cnn.com", "al jazeera": "aljazeera.com", "tass": "tass.ru",
-	"ria novosti": "ria.ru", "риа новости": "ria.ru", "тасс": "tass.ru", "интерфакс": "interfax.ru",
-	"dpa": "dpa.com", "efe": "efe.com", "agencia efe": "efe.com", "xinhua": "xinhuanet.com",
-	"the new york times": "nytimes.com", "the washington post": "washingtonpost.com",
-	"le monde": "lemonde.fr", "der spiegel": "spiegel.de", "spiegel online": "spiegel.de", "el país": "elpais.com",
-	"the 74": "the74million.org", "the marshall project": "themarshallproject.org", "the texas tribune": "texastribune.org",
-	"calmatters": "calmatters.org", "stateline": "stateline.org", "global research": "globalresearch.ca",
-	"scientific american": "scientificamerican.com", "space.com": "space.com", "vice": "vice.com",
-}
 
 // lineURLRE finds absolute http(s) URLs written out in text.
 var lineURLRE = regexp.MustCompile(`https?://[^\s()<>"'\]\[]+`)
@@ -459,10 +440,10 @@ func resolveOutlet(outlet, line string, links []link, self string) (string, bool
 			return selfFilter(outlet, self), true
 		}
 	}
-	if s, ok := knownOutlets[strings.TrimPrefix(lo, "the ")]; ok {
+	if s, ok := outlets.Sites[strings.TrimPrefix(lo, "the ")]; ok {
 		return selfFilter(s, self), true
 	}
-	if s, ok := knownOutlets[lo]; ok {
+	if s, ok := outlets.Sites[lo]; ok {
 		return selfFilter(s, self), true
 	}
 	return outlet, false

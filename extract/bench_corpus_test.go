@@ -1,9 +1,12 @@
-package extract
+package extract_test
 
 import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/extract/evaluate"
 )
 
 // BenchmarkExtractCorpus extracts every page of a real corpus per
@@ -15,25 +18,25 @@ func BenchmarkExtractCorpus(b *testing.B) {
 	if dir == "" {
 		b.Skip("set SYNDEX_BENCH_CORPUS to a corpus directory")
 	}
-	pages, err := loadCorpus(dir)
+	pages, err := evaluate.LoadPages(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	raws := make([][]byte, len(pages))
 	size := 0
 	for i, p := range pages {
-		if raws[i], err = readMaybeGzip(p.file); err != nil {
+		if raws[i], err = evaluate.ReadFile(p.File); err != nil {
 			b.Fatal(err)
 		}
 		size += len(raws[i])
 	}
-	ex := New(Options{})
+	ex := extract.New(extract.Options{})
 	ctx := context.Background()
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	for b.Loop() {
 		for i, p := range pages {
-			if _, err := ex.Extract(ctx, Input{URL: p.url, HTML: raws[i]}); err != nil {
+			if _, err := ex.Extract(ctx, extract.Input{URL: p.URL, HTML: raws[i]}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,16 +1,13 @@
 // Diagnostics over the evaluation corpora: they skip unless an environment
 // variable names the corpora, and print what they find (run with -v).
 
-package extract
+package extract_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	readability "github.com/go-shiori/go-readability"
-	"github.com/markusmobius/go-htmldate"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,8 +15,15 @@ import (
 	"testing"
 	"time"
 
+	readability "github.com/go-shiori/go-readability"
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/extract/evaluate"
 )
+
+// corpusDir is the shared evaluation corpora.
+const corpusDir = "../../shared/corpora"
 
 // TestTitleMisses is a diagnostic: for each page of the corpus named by
 // SYNDEX_TITLES whose title we get wrong (every page with
@@ -31,86 +35,41 @@ func TestTitleMisses(t *testing.T) {
 		t.Skip("diagnostic: set SYNDEX_TITLES=<corpus name>")
 	}
 	dir := filepath.Join(corpusDir, name)
-	pages, err := loadCorpus(dir)
+	pages, err := evaluate.LoadPages(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := New(Options{})
+	ex := extract.New(extract.Options{})
 	miss := 0
 	for _, p := range pages {
-		if p.title == "" {
+		if p.Title == "" {
 			continue
 		}
-		raw, err := readMaybeGzip(p.file)
+		raw, err := evaluate.ReadFile(p.File)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
+		res, err := ex.Extract(context.Background(), extract.Input{URL: p.URL, HTML: raw})
 		if err != nil {
 			t.Log(err)
 			continue
 		}
-		ok := sameTitle(p.title, res.Article.Title)
+		ok := evaluate.SameTitle(p.Title, res.Article.Title)
 		if ok && os.Getenv("SYNDEX_TITLES_ALL") == "" {
 			continue
 		}
 		if !ok {
 			miss++
 		}
-		src := titleSourcesOf(raw, p.url)
-		og, tt, full := src.og, src.doc, src.meta
-		h := full.Headings
+		src := extract.TitleSourcesOf(raw, p.URL)
+		og, tt := src.OG, src.Doc
+		h := src.Headings
 		if len(h) > 4 && os.Getenv("SYNDEX_TITLES_ALL") == "" {
 			h = h[:4]
 		}
-		fmt.Printf("== %v %s\n truth: %q\n head:  %q\n ours:  %q\n og:    %q\n ld:    %q\n title: %q\n site:  %q\n heads: %s\n", ok, p.file, p.title, p.head, res.Article.Title, og, src.ld, tt, full.SiteName, mustJSON(h))
+		fmt.Printf("== %v %s\n truth: %q\n head:  %q\n ours:  %q\n og:    %q\n ld:    %q\n title: %q\n site:  %q\n heads: %s\n", ok, p.File, p.Title, p.Head, res.Article.Title, og, src.LD, tt, src.SiteName, mustJSON(h))
 	}
 	fmt.Printf("misses: %d\n", miss)
-}
-
-// titleSources are a page's own title candidates, read apart.
-type titleSources struct {
-	og, ld, doc string   // og:title, the JSON-LD headline, <title>
-	meta        pageMeta // everything metaDoc reads (headings, site name)
-	utf         []byte   // the page decoded
-	base        *url.URL
-}
-
-// titleSourcesOf decodes and parses a page and reads its title sources.
-func titleSourcesOf(raw []byte, pageURL string) titleSources {
-	utf, _, _ := Decode(raw, "")
-	doc, _ := html.Parse(bytes.NewReader(utf))
-	base, _ := url.Parse(pageURL)
-	src := titleSources{utf: utf, base: base}
-	var m pageMeta
-	for _, s := range ldScripts(doc) {
-		if v, ok := parseLD(s); ok {
-			m.readLD(v, base)
-		}
-	}
-	src.ld = m.Title
-	walkElements(doc, func(n *html.Node) bool {
-		if n.Data == "meta" && (attr(n, "property") == "og:title" || attr(n, "name") == "og:title") && src.og == "" {
-			src.og = attr(n, "content")
-		}
-		if n.Data == "title" && src.doc == "" {
-			src.doc = nodeText(n)
-		}
-		return true
-	})
-	src.meta = metaDoc(doc, base)
-	return src
-}
-
-func ldScripts(doc *html.Node) []string {
-	var out []string
-	walkElements(doc, func(n *html.Node) bool {
-		if n.Data == "script" && n.FirstChild != nil && bytes.Contains([]byte(attr(n, "type")), []byte("ld+json")) {
-			out = append(out, n.FirstChild.Data)
-		}
-		return true
-	})
-	return out
 }
 
 func mustJSON(v any) string {
@@ -131,24 +90,24 @@ func TestTitleCeiling(t *testing.T) {
 		t.Skip()
 	}
 	for _, name := range strings.Fields(names) {
-		pages, err := loadCorpus(filepath.Join(corpusDir, name))
+		pages, err := evaluate.LoadPages(filepath.Join(corpusDir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ex := New(Options{})
+		ex := extract.New(extract.Options{})
 		n, ours, ceiling, ogOK, ldOK, ttOK, h1OK, ogOrLd, rdOK := 0, 0, 0, 0, 0, 0, 0, 0, 0
 		for _, p := range pages {
-			if p.title == "" {
+			if p.Title == "" {
 				continue
 			}
 			n++
-			raw, _ := readMaybeGzip(p.file)
-			res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
-			if err == nil && sameTitle(p.title, res.Article.Title) {
+			raw, _ := evaluate.ReadFile(p.File)
+			res, err := ex.Extract(context.Background(), extract.Input{URL: p.URL, HTML: raw})
+			if err == nil && evaluate.SameTitle(p.Title, res.Article.Title) {
 				ours++
 			}
-			src := titleSourcesOf(raw, p.url)
-			og, ld, tt, full := src.og, src.ld, src.doc, src.meta
+			src := extract.TitleSourcesOf(raw, p.URL)
+			og, ld, tt := src.OG, src.LD, src.Doc
 			cands := []string{og, ld, tt}
 			// the <title>'s first and last segments
 			for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
@@ -156,43 +115,43 @@ func TestTitleCeiling(t *testing.T) {
 					cands = append(cands, tt[:i], tt[strings.LastIndex(tt, sep)+len(sep):])
 				}
 			}
-			h := full.Headings
+			h := src.Headings
 			if len(h) > 3 {
 				h = h[:3]
 			}
 			cands = append(cands, h...)
 			any := false
 			for _, c := range cands {
-				if c != "" && sameTitle(p.title, c) {
+				if c != "" && evaluate.SameTitle(p.Title, c) {
 					any = true
 				}
 			}
-			if err == nil && sameTitle(p.title, res.Article.Title) {
+			if err == nil && evaluate.SameTitle(p.Title, res.Article.Title) {
 				any = true
 			}
 			if any {
 				ceiling++
 			}
-			if sameTitle(p.title, og) {
+			if evaluate.SameTitle(p.Title, og) {
 				ogOK++
 			}
-			if sameTitle(p.title, ld) {
+			if evaluate.SameTitle(p.Title, ld) {
 				ldOK++
 			}
-			if sameTitle(p.title, og) || sameTitle(p.title, ld) {
+			if evaluate.SameTitle(p.Title, og) || evaluate.SameTitle(p.Title, ld) {
 				ogOrLd++
 			}
-			if sameTitle(p.title, tt) {
+			if evaluate.SameTitle(p.Title, tt) {
 				ttOK++
 			}
 			// Readability.js's own title rule, as go-readability ports it
 			// (it parses its own copy: it changes the tree).
-			if rdoc, err := html.Parse(bytes.NewReader(src.utf)); err == nil {
-				if ra, err := readability.FromDocument(rdoc, src.base); err == nil && sameTitle(p.title, ra.Title) {
+			if rdoc, err := html.Parse(bytes.NewReader(src.UTF)); err == nil {
+				if ra, err := readability.FromDocument(rdoc, src.Base); err == nil && evaluate.SameTitle(p.Title, ra.Title) {
 					rdOK++
 				}
 			}
-			if len(full.Headings) > 0 && sameTitle(p.title, full.Headings[0]) {
+			if len(src.Headings) > 0 && evaluate.SameTitle(p.Title, src.Headings[0]) {
 				h1OK++
 			}
 		}
@@ -213,50 +172,32 @@ func TestDateCeiling(t *testing.T) {
 		t.Skip("diagnostic: set SYNDEX_DATE_CEILING=<corpus names>")
 	}
 	for _, name := range strings.Fields(names) {
-		pages, err := loadCorpus(filepath.Join(corpusDir, name))
+		pages, err := evaluate.LoadPages(filepath.Join(corpusDir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ex := New(Options{})
+		ex := extract.New(extract.Options{})
 		n, ours, ceiling := 0, 0, 0
 		for _, p := range pages {
-			if p.published.IsZero() {
+			if p.Published.IsZero() {
 				continue
 			}
 			n++
-			raw, err := readMaybeGzip(p.file)
+			raw, err := evaluate.ReadFile(p.File)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
+			res, err := ex.Extract(context.Background(), extract.Input{URL: p.URL, HTML: raw})
 			var cands []time.Time
 			if err == nil {
 				cands = append(cands, res.Article.Published, res.Article.Modified)
 			}
-			utf, _, _ := Decode(raw, "")
-			doc, _ := html.Parse(bytes.NewReader(utf))
-			base, _ := url.Parse(p.url)
-			m := metaDoc(doc, base)
-			cands = append(cands, m.Published, m.Modified, m.Dateline)
-			for _, v := range m.DateValues {
-				if d, ok := parseDate(v); ok {
-					cands = append(cands, d)
-				}
-			}
-			cands = append(cands, headlineDate(doc, m.Title)...)
-			for _, orig := range []bool{true, false} {
-				if r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: orig, URL: p.url}); err == nil {
-					cands = append(cands, r.DateTime)
-				}
-			}
-			if d, ok := urlDate(p.url); ok {
-				cands = append(cands, d)
-			}
-			if err == nil && sameDay(p.published, res.Article.Published) {
+			cands = append(cands, extract.DateCandidates(raw, p.URL)...)
+			if err == nil && evaluate.SameDay(p.Published, res.Article.Published) {
 				ours++
 			}
 			for _, c := range cands {
-				if sameDay(p.published, c) {
+				if evaluate.SameDay(p.Published, c) {
 					ceiling++
 					break
 				}
@@ -276,24 +217,24 @@ func TestMojibakeCount(t *testing.T) {
 	}
 	re := regexp.MustCompile(`Ã[\x{80}-\x{BF}¤¶¼©¨§ ]|â€|Â[´ ©®°·»«£]`)
 	for _, name := range strings.Fields(names) {
-		pages, err := loadCorpus(filepath.Join(corpusDir, name))
+		pages, err := evaluate.LoadPages(filepath.Join(corpusDir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ex := New(Options{})
+		ex := extract.New(extract.Options{})
 		bad := 0
 		for _, p := range pages {
-			raw, err := readMaybeGzip(p.file)
+			raw, err := evaluate.ReadFile(p.File)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := ex.Extract(context.Background(), Input{URL: p.url, HTML: raw})
+			res, err := ex.Extract(context.Background(), extract.Input{URL: p.URL, HTML: raw})
 			if err != nil {
 				continue
 			}
 			if m := re.FindAllString(res.Article.Title+" "+res.Article.Text, 3); len(m) > 0 {
 				bad++
-				fmt.Printf("%s %s %q\n", name, filepath.Base(p.file), m)
+				fmt.Printf("%s %s %q\n", name, filepath.Base(p.File), m)
 			}
 		}
 		fmt.Printf("%s: %d of %d pages with mojibake\n", name, bad, len(pages))

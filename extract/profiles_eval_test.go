@@ -1,4 +1,4 @@
-package extract
+package extract_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/extract/evaluate"
 )
 
 // profilePage is one corpus page's title under the generic rules and
@@ -17,13 +19,13 @@ import (
 type profilePage struct {
 	site    string
 	generic bool
-	source  map[TitleSource]bool // source → its title matches the truth
+	source  map[extract.TitleSource]bool // source → its title matches the truth
 }
 
 // deriveTitleProfiles chooses, for each site, the title source that
 // matches the truth on more of the site's pages than the generic rules
 // do (the most such pages; ties keep the generic rules).
-func deriveTitleProfiles(pages []profilePage) map[string]SiteProfile {
+func deriveTitleProfiles(pages []profilePage) map[string]extract.SiteProfile {
 	type tally struct{ generic, social, ld int }
 	by := map[string]*tally{}
 	for _, p := range pages {
@@ -35,31 +37,31 @@ func deriveTitleProfiles(pages []profilePage) map[string]SiteProfile {
 		if p.generic {
 			t.generic++
 		}
-		if p.source[TitleSocial] {
+		if p.source[extract.TitleSocial] {
 			t.social++
 		}
-		if p.source[TitleJSONLD] {
+		if p.source[extract.TitleJSONLD] {
 			t.ld++
 		}
 	}
-	out := map[string]SiteProfile{}
+	out := map[string]extract.SiteProfile{}
 	for site, t := range by {
 		switch {
 		case t.social > t.generic && t.social >= t.ld:
-			out[site] = SiteProfile{Title: TitleSocial}
+			out[site] = extract.SiteProfile{Title: extract.TitleSocial}
 		case t.ld > t.generic && t.ld > t.social:
-			out[site] = SiteProfile{Title: TitleJSONLD}
+			out[site] = extract.SiteProfile{Title: extract.TitleJSONLD}
 		}
 	}
 	return out
 }
 
 // scoreProfiles counts pages whose title is right with profiles applied.
-func scoreProfiles(pages []profilePage, profiles map[string]SiteProfile) int {
+func scoreProfiles(pages []profilePage, profiles map[string]extract.SiteProfile) int {
 	n := 0
 	for _, p := range pages {
 		ok := p.generic
-		if pr, found := profileFor(profiles, p.site); found {
+		if pr, found := extract.ProfileFor(profiles, p.site); found {
 			if v, has := p.source[pr.Title]; has {
 				ok = v
 			}
@@ -73,15 +75,15 @@ func scoreProfiles(pages []profilePage, profiles map[string]SiteProfile) int {
 
 func TestDeriveTitleProfiles(t *testing.T) {
 	pages := []profilePage{
-		{site: "a.com", generic: false, source: map[TitleSource]bool{TitleSocial: true, TitleJSONLD: false}},
-		{site: "a.com", generic: true, source: map[TitleSource]bool{TitleSocial: true, TitleJSONLD: true}},
-		{site: "b.com", generic: false, source: map[TitleSource]bool{TitleSocial: false, TitleJSONLD: true}},
-		{site: "c.com", generic: true, source: map[TitleSource]bool{TitleSocial: true}},
-		{site: "d.com", generic: false, source: map[TitleSource]bool{TitleSocial: true, TitleJSONLD: false}},
-		{site: "d.com", generic: true, source: map[TitleSource]bool{TitleSocial: false, TitleJSONLD: true}},
+		{site: "a.com", generic: false, source: map[extract.TitleSource]bool{extract.TitleSocial: true, extract.TitleJSONLD: false}},
+		{site: "a.com", generic: true, source: map[extract.TitleSource]bool{extract.TitleSocial: true, extract.TitleJSONLD: true}},
+		{site: "b.com", generic: false, source: map[extract.TitleSource]bool{extract.TitleSocial: false, extract.TitleJSONLD: true}},
+		{site: "c.com", generic: true, source: map[extract.TitleSource]bool{extract.TitleSocial: true}},
+		{site: "d.com", generic: false, source: map[extract.TitleSource]bool{extract.TitleSocial: true, extract.TitleJSONLD: false}},
+		{site: "d.com", generic: true, source: map[extract.TitleSource]bool{extract.TitleSocial: false, extract.TitleJSONLD: true}},
 	}
 	got := deriveTitleProfiles(pages)
-	want := map[string]SiteProfile{"a.com": {Title: TitleSocial}, "b.com": {Title: TitleJSONLD}}
+	want := map[string]extract.SiteProfile{"a.com": {Title: extract.TitleSocial}, "b.com": {Title: extract.TitleJSONLD}}
 	if len(got) != len(want) {
 		t.Fatalf("derived %v, want %v", got, want)
 	}
@@ -110,32 +112,32 @@ func TestTitleProfileSplit(t *testing.T) {
 	if name == "" {
 		t.Skip("diagnostic: set SYNDEX_TITLES=<corpus name>")
 	}
-	corpus, err := loadCorpus(filepath.Join(corpusDir, name))
+	corpus, err := evaluate.LoadPages(filepath.Join(corpusDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	generic := New(Options{SiteProfiles: map[string]SiteProfile{}})
+	generic := extract.New(extract.Options{SiteProfiles: map[string]extract.SiteProfile{}})
 	var pages []profilePage
 	for _, c := range corpus {
-		if c.title == "" {
+		if c.Title == "" {
 			continue
 		}
-		raw, err := readMaybeGzip(c.file)
+		raw, err := evaluate.ReadFile(c.File)
 		if err != nil {
 			t.Fatal(err)
 		}
-		site := article.SiteOf(c.url)
-		res, err := generic.Extract(ctx, Input{URL: c.url, HTML: raw})
+		site := article.SiteOf(c.URL)
+		res, err := generic.Extract(ctx, extract.Input{URL: c.URL, HTML: raw})
 		if err != nil {
 			continue
 		}
-		p := profilePage{site: site, generic: sameTitle(c.title, res.Article.Title), source: map[TitleSource]bool{}}
-		for _, src := range []TitleSource{TitleSocial, TitleJSONLD} {
-			ex := New(Options{SiteProfiles: map[string]SiteProfile{site: {Title: src}}})
-			r, err := ex.Extract(ctx, Input{URL: c.url, HTML: raw})
+		p := profilePage{site: site, generic: evaluate.SameTitle(c.Title, res.Article.Title), source: map[extract.TitleSource]bool{}}
+		for _, src := range []extract.TitleSource{extract.TitleSocial, extract.TitleJSONLD} {
+			ex := extract.New(extract.Options{SiteProfiles: map[string]extract.SiteProfile{site: {Title: src}}})
+			r, err := ex.Extract(ctx, extract.Input{URL: c.URL, HTML: raw})
 			if err == nil {
-				p.source[src] = sameTitle(c.title, r.Article.Title)
+				p.source[src] = evaluate.SameTitle(c.Title, r.Article.Title)
 			}
 		}
 		pages = append(pages, p)
@@ -152,7 +154,7 @@ func TestTitleProfileSplit(t *testing.T) {
 		seen[p.site]++
 	}
 	all := deriveTitleProfiles(pages)
-	acc := func(ps []profilePage, pr map[string]SiteProfile) string {
+	acc := func(ps []profilePage, pr map[string]extract.SiteProfile) string {
 		return fmt.Sprintf("%.3f (%d/%d)", float64(scoreProfiles(ps, pr))/float64(len(ps)), scoreProfiles(ps, pr), len(ps))
 	}
 	fmt.Printf("all pages: none %s, derived on all %s\n", acc(pages, nil), acc(pages, all))

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/extract/evaluate"
 )
 
 var evalExtractCmd = &cobra.Command{
@@ -35,8 +35,8 @@ directory of corpora.`,
 		if asJSON {
 			out = io.Discard
 		}
-		scores, err := extract.EvalCorpus(cmd.Context(), dir, out)
-		if errors.Is(err, extract.ErrNoCorpus) {
+		scores, err := evaluate.Corpus(cmd.Context(), dir, out)
+		if errors.Is(err, evaluate.ErrNoCorpus) {
 			return asUsage(err)
 		}
 		if err != nil {

@@ -1,4 +1,4 @@
-package extract
+package evaluate
 
 import (
 	"encoding/json"
@@ -47,12 +47,12 @@ func loadFundusArticles(path string) (map[string]fundusEvalArticle, error) {
 }
 
 // loadFundusEval reads the pages of the Fundus evaluation set.
-func loadFundusEval(dir string) ([]evalPage, error) {
+func loadFundusEval(dir string) ([]Page, error) {
 	gt, err := loadFundusArticles(filepath.Join(dir, "ground_truth.json"))
 	if err != nil {
 		return nil, err
 	}
-	pages := make([]evalPage, 0, len(gt))
+	pages := make([]Page, 0, len(gt))
 	for file, a := range gt {
 		if len(a.Body) == 0 {
 			return nil, fmt.Errorf("eval extract: %s: %s has no body paragraphs", filepath.Join(dir, "ground_truth.json"), file)
@@ -64,14 +64,14 @@ func loadFundusEval(dir string) ([]evalPage, error) {
 			}
 			plain[i] = p
 		}
-		pages = append(pages, evalPage{
-			file:       filepath.Join(dir, "html", file),
-			url:        a.URL,
-			body:       strings.Join(plain, "\n\n"),
-			paragraphs: a.Body,
+		pages = append(pages, Page{
+			File:       filepath.Join(dir, "html", file),
+			URL:        a.URL,
+			Body:       strings.Join(plain, "\n\n"),
+			Paragraphs: a.Body,
 		})
 	}
-	sort.Slice(pages, func(i, j int) bool { return pages[i].file < pages[j].file })
+	sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
 	return pages, nil
 }
 

@@ -1,4 +1,4 @@
-package extract
+package evaluate
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/extract/internal/outlets"
 
 	"github.com/syndex/syndex/article"
 )
@@ -36,7 +39,7 @@ func isReadabilityCorpus(dir string) bool {
 
 // loadTrafilatura reads evaldata.json: {url: {file, with[], without[],
 // title?, author?, date?}} with the pages under html/<file>[.gz].
-func loadTrafilatura(dir string) ([]evalPage, error) {
+func loadTrafilatura(dir string) ([]Page, error) {
 	path := filepath.Join(dir, "evaldata.json")
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -53,7 +56,7 @@ func loadTrafilatura(dir string) ([]evalPage, error) {
 	if err := json.Unmarshal(b, &data); err != nil {
 		return nil, fmt.Errorf("eval extract: %s: %w", path, err)
 	}
-	pages := make([]evalPage, 0, len(data))
+	pages := make([]Page, 0, len(data))
 	for u, d := range data {
 		if d.File == "" {
 			return nil, fmt.Errorf("eval extract: %s: entry %s has no file", path, u)
@@ -62,24 +65,24 @@ func loadTrafilatura(dir string) ([]evalPage, error) {
 		if _, err := os.Stat(file + ".gz"); err == nil {
 			file += ".gz"
 		}
-		p := evalPage{file: file, url: u, title: d.Title, with: d.With, without: d.Without}
-		p.authors = d.Author
-		p.published = parseTruthDate(d.Date)
+		p := Page{File: file, URL: u, Title: d.Title, With: d.With, Without: d.Without}
+		p.Authors = d.Author
+		p.Published = parseTruthDate(d.Date)
 		pages = append(pages, p)
 	}
-	sort.Slice(pages, func(i, j int) bool { return pages[i].file < pages[j].file })
+	sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
 	return pages, nil
 }
 
 // loadReadability reads Readability's test pages; the body truth is the
 // text of expected.html.
-func loadReadability(dir string) ([]evalPage, error) {
+func loadReadability(dir string) ([]Page, error) {
 	metas, err := filepath.Glob(filepath.Join(dir, "pages", "*", "expected-metadata.json"))
 	if err != nil {
 		return nil, fmt.Errorf("eval extract: %w", err)
 	}
 	sort.Strings(metas)
-	pages := make([]evalPage, 0, len(metas))
+	pages := make([]Page, 0, len(metas))
 	for _, mp := range metas {
 		caseDir := filepath.Dir(mp)
 		b, err := os.ReadFile(mp)
@@ -100,7 +103,7 @@ func loadReadability(dir string) ([]evalPage, error) {
 		if src == "" || exp == "" {
 			return nil, fmt.Errorf("eval extract: %s: missing source.html or expected.html", caseDir)
 		}
-		eb, err := readMaybeGzip(exp)
+		eb, err := ReadFile(exp)
 		if err != nil {
 			return nil, fmt.Errorf("eval extract: %w", err)
 		}
@@ -108,9 +111,9 @@ func loadReadability(dir string) ([]evalPage, error) {
 		if err != nil {
 			return nil, fmt.Errorf("eval extract: %s: %w", exp, err)
 		}
-		p := evalPage{file: src, title: m.Title, body: nodeText(doc), published: parseTruthDate(m.PublishedTime), lang: m.Lang}
+		p := Page{File: src, Title: m.Title, Body: truthText(doc), Published: parseTruthDate(m.PublishedTime), Lang: m.Lang}
 		if by := strings.TrimSpace(m.Byline); by != "" {
-			p.authors = splitTruthAuthors(by)
+			p.Authors = splitTruthAuthors(by)
 		}
 		pages = append(pages, p)
 	}
@@ -187,7 +190,7 @@ var authorConnectors = map[string]bool{"and": true, "und": true, "et": true, "y"
 func sameAuthors(truth []string, got string) bool {
 	set := func(s string) map[string]bool {
 		m := map[string]bool{}
-		for _, t := range Tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))) {
+		for _, t := range tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))) {
 			if !authorConnectors[t] {
 				m[t] = true
 			}
@@ -224,16 +227,16 @@ func sameLang(truth, got string) bool {
 // negative); a without-segment found is a false positive (else a true
 // negative).
 func segmentCounts(with, without []string, text string) (tp, fn, fp, tn int) {
-	norm := collapseSpace(text)
+	norm := collapse(text)
 	for _, s := range with {
-		if strings.Contains(norm, collapseSpace(s)) {
+		if strings.Contains(norm, collapse(s)) {
 			tp++
 		} else {
 			fn++
 		}
 	}
 	for _, s := range without {
-		if strings.Contains(norm, collapseSpace(s)) {
+		if strings.Contains(norm, collapse(s)) {
 			fp++
 		} else {
 			tn++
@@ -303,16 +306,16 @@ type AttributionScore struct {
 // evalAttribution extracts every labelled page and scores its Source.
 func evalAttribution(ctx context.Context, name string, cases []attrCase) (AttributionScore, error) {
 	s := AttributionScore{Name: name}
-	ex := New(Options{})
+	ex := extract.New(extract.Options{})
 	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return s, err
 		}
-		raw, err := readMaybeGzip(c.file)
+		raw, err := ReadFile(c.file)
 		if err != nil {
 			return s, fmt.Errorf("eval extract: %w", err)
 		}
-		res, err := ex.Extract(ctx, Input{HTML: raw})
+		res, err := ex.Extract(ctx, extract.Input{HTML: raw})
 		var a article.Article
 		if err == nil {
 			a = *res.Article
@@ -327,7 +330,7 @@ func evalAttribution(ctx context.Context, name string, cases []attrCase) (Attrib
 		s.NonCredits++
 		key := strings.ToLower(strings.TrimSpace(strings.FieldsFunc(c.line, func(r rune) bool { return r == '…' || r == '(' })[0]))
 		for _, bp := range a.Boilerplate {
-			if strings.Contains(strings.ToLower(collapseSpace(bp)), key) {
+			if strings.Contains(strings.ToLower(collapse(bp)), key) {
 				s.Misread++
 				break
 			}
@@ -350,11 +353,11 @@ func creditMatches(credited, source string) bool {
 	// A known outlet resolved to its site ("The Associated Press" read
 	// as apnews.com) is the credit read right.
 	name := strings.ToLower(strings.TrimSpace(credited))
-	if site, ok := knownOutlets[name]; ok && strings.Contains(src, site) {
+	if site, ok := outlets.Sites[name]; ok && strings.Contains(src, site) {
 		return true
 	}
 	var words []string
-	for _, w := range Tokens(strings.ToLower(credited)) {
+	for _, w := range tokens(strings.ToLower(credited)) {
 		switch w {
 		case "the", "of", "and", "news", "blog", "com", "www":
 			continue

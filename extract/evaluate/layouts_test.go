@@ -1,4 +1,4 @@
-package extract
+package evaluate
 
 import (
 	"bytes"
@@ -50,7 +50,7 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// TestEvalCorpusLayouts runs EvalCorpus over tiny corpora in the
+// TestEvalCorpusLayouts runs Corpus over tiny corpora in the
 // trafilatura and Readability layouts and checks what it counts.
 func TestEvalCorpusLayouts(t *testing.T) {
 	tests := []struct {
@@ -96,7 +96,7 @@ func TestEvalCorpusLayouts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tc.build(t, dir)
-			s, err := EvalCorpus(context.Background(), dir, io.Discard)
+			s, err := Corpus(context.Background(), dir, io.Discard)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,7 +189,7 @@ func TestEvalAttributionLayout(t *testing.T) {
 		"pages/storm.html.gz\tSource: Environment Canada\tsource credit (data)\tEnvironment Canada\n"+
 		"pages/rents.html.gz\tSource: Regional Housing Survey (figure)\tnot attribution (false positive)\t\n"+
 		"pages/storm.html.gz\tSource: Storm Desk\tself credit\tStorm Desk (itself)\n")
-	s, err := EvalCorpus(context.Background(), dir, io.Discard)
+	s, err := Corpus(context.Background(), dir, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package extract
+package evaluate
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 
 // corpusDir is the shared evaluation corpora; tests that need them skip
 // when they are absent.
-const corpusDir = "../../shared/corpora"
+const corpusDir = "../../../shared/corpora"
 
 // TestEvalCorpus runs the benchmarks when the shared corpora are present
 // and guards against regressions below the measured figures.
-func TestEvalCorpus(t *testing.T) {
+func TestCorpus(t *testing.T) {
 	if testing.Short() || os.Getenv("SYNDEX_EVAL") == "" {
 		t.Skip("slow: runs the extraction benchmark; set SYNDEX_EVAL=1 (.ci/run does)")
 	}
@@ -46,7 +46,7 @@ func TestEvalCorpus(t *testing.T) {
 			if _, err := os.Stat(dir); err != nil {
 				t.Skip("corpus not present:", dir)
 			}
-			s, err := EvalCorpus(context.Background(), dir, os.Stdout)
+			s, err := Corpus(context.Background(), dir, os.Stdout)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func TestEvalAttributionCorpus(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("corpus not present:", dir)
 	}
-	s, err := EvalCorpus(context.Background(), dir, os.Stdout)
+	s, err := Corpus(context.Background(), dir, os.Stdout)
 	if err != nil {
 		t.Fatal(err)
 	}

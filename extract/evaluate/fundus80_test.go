@@ -1,4 +1,4 @@
-package extract
+package evaluate
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestEvalFundusLayout runs EvalCorpus over a tiny corpus in the Fundus
+// TestEvalFundusLayout runs Corpus over a tiny corpus in the Fundus
 // evaluation layout, found from a directory of corpora beside another
 // layout, and checks the ROUGE-LSum figures.
 func TestEvalFundusLayout(t *testing.T) {
@@ -32,7 +32,7 @@ func TestEvalFundusLayout(t *testing.T) {
 	writeFile(t, filepath.Join(other, "expected-metadata.json"), `{"title": "Harbour reopens after storm"}`)
 
 	var out strings.Builder
-	s, err := EvalCorpus(context.Background(), root, &out)
+	s, err := Corpus(context.Background(), root, &out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,15 @@
-package extract
+// Package evaluate scores package extract against corpora with ground
+// truth: main text (word 4-gram shingles as the ScrapingHub benchmark,
+// must/must-not segments as trafilatura's, ROUGE-LSum as Fundus's),
+// titles, dates, authors, language, and credit lines. It reads the
+// corpora's layouts and runs the extractor as `syndex extract` does. It is
+// what `syndex eval extract` runs and what the corpus floors assert on; the
+// product never calls it.
+package evaluate
 
 import (
 	"bufio"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -14,6 +22,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/extract"
 )
 
 // CorpusScore is the evaluation of extraction on one corpus.
@@ -59,38 +69,38 @@ type CorpusScore struct {
 	Failed      int     // pages Extract returned an error for
 }
 
-// EvalScores is the result of EvalCorpus, one entry per corpus found.
-type EvalScores struct {
+// Scores is the result of Corpus, one entry per corpus found.
+type Scores struct {
 	Corpora []CorpusScore
 	// Attribution holds corpora of labelled credit lines.
 	Attribution []AttributionScore `json:",omitempty"`
 }
 
-// evalPage is one page with its ground truth.
-type evalPage struct {
-	file, url, body, title string
-	head                   string    // the headline's first block, when the truth has blocks
-	published              time.Time // zero when unknown
-	authors                []string  // nil when the truth has no author
-	lang                   string    // BCP 47 tag, "" when unknown
-	// with and without are segment truth (trafilatura's benchmark): text
+// Page is one corpus page with its ground truth.
+type Page struct {
+	File, URL, Body, Title string    // the page's file (read with ReadFile), its URL, the true body and title
+	Head                   string    // the headline's first block, when the truth has blocks
+	Published              time.Time // zero when unknown
+	Authors                []string  // nil when the truth has no author
+	Lang                   string    // BCP 47 tag, "" when unknown
+	// With and Without are segment truth (trafilatura's benchmark): text
 	// that must appear in the extraction and boilerplate that must not.
-	// When either is set, body is unused.
-	with, without []string
-	// paragraphs is paragraph truth (the Fundus evaluation set), some
+	// When either is set, Body is unused.
+	With, Without []string
+	// Paragraphs is paragraph truth (the Fundus evaluation set), some
 	// marked optional by "[" … "]"; when set, pages are scored with
 	// ROUGE-LSum.
-	paragraphs []string
+	Paragraphs []string
 }
 
-// ErrNoCorpus is returned when a directory holds no corpus EvalCorpus reads.
+// ErrNoCorpus is returned when a directory holds no corpus Corpus reads.
 var ErrNoCorpus = errors.New("no known corpus layout")
 
-// EvalCorpus scores extraction against a corpus with ground truth and
+// Corpus scores extraction against a corpus with ground truth and
 // writes one line per corpus to w. dir is either a corpus (the ScrapingHub
 // layout: ground-truth.json + html/<id>.html.gz; or the Fundus layout:
 // manifest.jsonl with body_text) or a directory of such corpora.
-func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, error) {
+func Corpus(ctx context.Context, dir string, w io.Writer) (*Scores, error) {
 	dirs := []string{dir}
 	if !isCorpus(dir) {
 		entries, err := os.ReadDir(dir)
@@ -107,7 +117,7 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 			return nil, fmt.Errorf("eval extract: %s: %w", dir, ErrNoCorpus)
 		}
 	}
-	out := &EvalScores{}
+	out := &Scores{}
 	for _, d := range dirs {
 		if isAttributionCorpus(d) {
 			cases, err := loadAttribution(d)
@@ -122,11 +132,11 @@ func EvalCorpus(ctx context.Context, dir string, w io.Writer) (*EvalScores, erro
 			fmt.Fprintf(w, "%s\tcredit lines read as the credit: %d/%d (%.3f)\tnon-credit lines misread: %d/%d\n", as.Name, as.Found, as.Credits, ratio(as.Found, as.Credits), as.Misread, as.NonCredits)
 			continue
 		}
-		pages, err := loadCorpus(d)
+		pages, err := LoadPages(d)
 		if err != nil {
 			return out, err
 		}
-		cs, err := evalPages(ctx, filepath.Base(d), d, pages)
+		cs, err := scorePages(ctx, filepath.Base(d), d, pages)
 		if err != nil {
 			return out, err
 		}
@@ -175,7 +185,9 @@ func isCorpus(dir string) bool {
 	return err == nil && (strings.Contains(head, `"body_text"`) || strings.Contains(head, `"fulltext"`))
 }
 
-func loadCorpus(dir string) ([]evalPage, error) {
+// LoadPages reads the pages and truth of the corpus in dir, in any layout
+// Corpus reads but the labelled credit lines.
+func LoadPages(dir string) ([]Page, error) {
 	switch {
 	case isTrafilaturaCorpus(dir):
 		return loadTrafilatura(dir)
@@ -193,11 +205,11 @@ func loadCorpus(dir string) ([]evalPage, error) {
 		if err := json.Unmarshal(b, &gt); err != nil {
 			return nil, fmt.Errorf("eval extract: %s: %w", gtPath, err)
 		}
-		pages := make([]evalPage, 0, len(gt))
+		pages := make([]Page, 0, len(gt))
 		for id, g := range gt {
-			pages = append(pages, evalPage{file: filepath.Join(dir, "html", id+".html.gz"), url: g.URL, body: g.ArticleBody})
+			pages = append(pages, Page{File: filepath.Join(dir, "html", id+".html.gz"), URL: g.URL, Body: g.ArticleBody})
 		}
-		sort.Slice(pages, func(i, j int) bool { return pages[i].file < pages[j].file })
+		sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
 		return pages, nil
 	}
 	mPath := filepath.Join(dir, "manifest.jsonl")
@@ -206,7 +218,7 @@ func loadCorpus(dir string) ([]evalPage, error) {
 		return nil, fmt.Errorf("eval extract: %w", err)
 	}
 	defer f.Close()
-	var pages []evalPage
+	var pages []Page
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	line := 0
@@ -228,23 +240,23 @@ func loadCorpus(dir string) ([]evalPage, error) {
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
 		}
-		p := evalPage{
-			file:  filepath.Join(dir, firstNonEmpty(m.HTML, m.Original)),
-			url:   m.URL,
-			body:  firstNonEmpty(m.Body, m.FullText),
-			title: firstNonEmpty(m.Title, m.Headline),
+		p := Page{
+			File:  filepath.Join(dir, cmp.Or(m.HTML, m.Original)),
+			URL:   m.URL,
+			Body:  cmp.Or(m.Body, m.FullText),
+			Title: cmp.Or(m.Title, m.Headline),
 		}
-		p.authors = m.Authors
-		if m.Annotated != "" && p.title != "" {
-			ann, err := readMaybeGzip(filepath.Join(dir, m.Annotated))
+		p.Authors = m.Authors
+		if m.Annotated != "" && p.Title != "" {
+			ann, err := ReadFile(filepath.Join(dir, m.Annotated))
 			if err != nil {
 				return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
 			}
 			if blocks := headlineBlocks(ann); len(blocks) > 0 {
-				p.head = blocks[0]
+				p.Head = blocks[0]
 			}
 		}
-		p.published = parseTruthDate(m.Published)
+		p.Published = parseTruthDate(m.Published)
 		pages = append(pages, p)
 	}
 	if err := sc.Err(); err != nil {
@@ -253,9 +265,9 @@ func loadCorpus(dir string) ([]evalPage, error) {
 	return pages, nil
 }
 
-func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusScore, error) {
+func scorePages(ctx context.Context, name, dir string, pages []Page) (CorpusScore, error) {
 	cs := CorpusScore{Name: name, Pages: len(pages)}
-	ex := New(Options{})
+	ex := extract.New(extract.Options{})
 	scores := make([]PageScore, 0, len(pages))
 	var elapsed time.Duration
 	var titleOK, headOK, dateOK, authorOK, langOK, articles int
@@ -265,12 +277,12 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 		if err := ctx.Err(); err != nil {
 			return cs, err
 		}
-		raw, err := readMaybeGzip(p.file)
+		raw, err := ReadFile(p.File)
 		if err != nil {
 			return cs, fmt.Errorf("eval extract: %w", err)
 		}
 		start := time.Now()
-		res, err := ex.Extract(ctx, Input{URL: p.url, HTML: raw})
+		res, err := ex.Extract(ctx, extract.Input{URL: p.URL, HTML: raw})
 		elapsed += time.Since(start)
 		predicted := ""
 		if err != nil {
@@ -281,42 +293,42 @@ func evalPages(ctx context.Context, name, dir string, pages []evalPage) (CorpusS
 				articles++
 			}
 		}
-		if p.with != nil || p.without != nil {
-			tp, fn, fp, tn := segmentCounts(p.with, p.without, predicted)
+		if p.With != nil || p.Without != nil {
+			tp, fn, fp, tn := segmentCounts(p.With, p.Without, predicted)
 			segTP, segFN, segFP, segTN = segTP+tp, segFN+fn, segFP+fp, segTN+tn
 		} else {
-			scores = append(scores, ScorePage(p.body, predicted))
+			scores = append(scores, ScorePage(p.Body, predicted))
 		}
-		if p.paragraphs != nil {
-			rouge = append(rouge, bestRougeLSum(p.paragraphs, paragraphBody(predicted)))
+		if p.Paragraphs != nil {
+			rouge = append(rouge, bestRougeLSum(p.Paragraphs, paragraphBody(predicted)))
 		}
-		if p.lang != "" {
+		if p.Lang != "" {
 			cs.LangPages++
-			if err == nil && sameLang(p.lang, res.Article.Lang) {
+			if err == nil && sameLang(p.Lang, res.Article.Lang) {
 				langOK++
 			}
 		}
-		if len(p.authors) > 0 {
+		if len(p.Authors) > 0 {
 			cs.AuthorPages++
-			if err == nil && sameAuthors(p.authors, res.Article.Author) {
+			if err == nil && sameAuthors(p.Authors, res.Article.Author) {
 				authorOK++
 			}
 		}
-		if p.title != "" {
+		if p.Title != "" {
 			cs.TitlePages++
-			if err == nil && sameTitle(p.title, res.Article.Title) {
+			if err == nil && SameTitle(p.Title, res.Article.Title) {
 				titleOK++
 			}
 		}
-		if p.head != "" {
+		if p.Head != "" {
 			cs.HeadPages++
-			if err == nil && (sameTitle(p.head, res.Article.Title) || sameTitle(p.title, res.Article.Title)) {
+			if err == nil && (SameTitle(p.Head, res.Article.Title) || SameTitle(p.Title, res.Article.Title)) {
 				headOK++
 			}
 		}
-		if !p.published.IsZero() {
+		if !p.Published.IsZero() {
 			cs.DatePages++
-			if err == nil && sameDay(p.published, res.Article.Published) {
+			if err == nil && SameDay(p.Published, res.Article.Published) {
 				dateOK++
 			}
 		}
@@ -361,7 +373,8 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-func readMaybeGzip(path string) ([]byte, error) {
+// ReadFile reads a corpus file, gunzipping it when its name ends in .gz.
+func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -383,18 +396,18 @@ func readMaybeGzip(path string) ([]byte, error) {
 	return b, nil
 }
 
-// sameTitle compares titles by their lower-cased word tokens, so case,
+// SameTitle compares titles by their lower-cased word tokens, so case,
 // spacing, punctuation and quote style (and the "?" that mis-encoded
 // apostrophes became in some truth files) do not count, nor do invisible
 // characters such as soft hyphens, which would split a word in two.
-func sameTitle(a, b string) bool {
-	norm := func(s string) []string { return Tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))) }
+func SameTitle(a, b string) bool {
+	norm := func(s string) []string { return tokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))) }
 	return slices.Equal(norm(a), norm(b))
 }
 
-// sameDay reports whether got falls on truth's calendar day, either in
+// SameDay reports whether got falls on truth's calendar day, either in
 // truth's zone or in UTC (date-only extractions carry no zone).
-func sameDay(truth, got time.Time) bool {
+func SameDay(truth, got time.Time) bool {
 	if got.IsZero() {
 		return false
 	}
@@ -405,7 +418,7 @@ func sameDay(truth, got time.Time) bool {
 // loadOutputs reads a benchmark output file ({id: {articleBody}} or
 // {"output": {id: {articleBody}}}, gzip or plain) into id → body.
 func loadOutputs(path string) (map[string]string, error) {
-	b, err := readMaybeGzip(path)
+	b, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

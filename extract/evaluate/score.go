@@ -1,4 +1,4 @@
-package extract
+package evaluate
 
 import (
 	"regexp"
@@ -10,7 +10,7 @@ import (
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}_]+`)
 
 // Tokens splits text into the benchmark's word tokens.
-func Tokens(text string) []string {
+func tokens(text string) []string {
 	return wordRE.FindAllString(text, -1)
 }
 
@@ -59,7 +59,7 @@ type PageScore struct {
 // ScorePage compares a predicted body with the true body the way the
 // ScrapingHub article-extraction benchmark does.
 func ScorePage(truth, predicted string) PageScore {
-	tt, pt := Tokens(truth), Tokens(predicted)
+	tt, pt := tokens(truth), tokens(predicted)
 	ts, ps := shingles(tt), shingles(pt)
 	var tp, fp, fn float64
 	for k, c := range ps {
