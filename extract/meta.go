@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"maps"
 	"net/url"
 	"regexp"
@@ -68,192 +67,263 @@ type pageMeta struct {
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
-// URLs.
+// URLs. One walk collects what each source says; the sources are then
+// weighed in order of trust, field by field.
 func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	var m pageMeta
-	meta := map[string]string{} // first value per lower-cased name/property
-	var times, ownTimes []string
-	var bylines, textBylines []string
-	metaAuthors := map[string][]string{} // every value of the author keys
-	var itemPub string                   // a microdata datePublished outside <meta>
-	var ld []string
+	src := scanMeta(doc, base, &m)
+	m.readLDScripts(src.ld, base)
+	m.DateValues = src.dateValues()
+	m.readTitles(src.meta)
+	m.NoIndex = robotsNoIndex(src.meta["robots"]) || robotsNoIndex(src.meta["googlebot"])
+	if m.SiteName == "" {
+		m.SiteName = firstNonEmpty(src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"])
+	}
+	m.chooseAuthor(src.metaAuthors, src.bylines, src.textBylines, []string{m.SiteName, src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"], src.meta["twitter:site"]}, base)
+	m.choosePublished(src)
+	m.chooseModified(src.meta)
+	m.readLinks(src.meta, base)
+	return m
+}
+
+// metaSources is what one walk over a page collects from each source
+// before they are weighed against one another.
+type metaSources struct {
+	meta            map[string]string   // first value per lower-cased name/property
+	metaAuthors     map[string][]string // every value of the author keys
+	times, ownTimes []string            // <time> values; ownTimes those outside the comments
+	bylines         []string            // elements marked up as bylines
+	textBylines     []string            // elements whose text starts as a byline
+	itemPub         string              // a microdata datePublished outside <meta>
+	ld              []string            // JSON-LD scripts
+}
+
+// scanMeta walks doc once, collecting its sources and setting the fields
+// of m that one element decides (canonical link, <title>, headings,
+// dateline).
+func scanMeta(doc *html.Node, base *url.URL, m *pageMeta) *metaSources {
+	src := &metaSources{meta: map[string]string{}, metaAuthors: map[string][]string{}}
 	walkElements(doc, func(n *html.Node) bool {
-		switch n.Data {
-		case "html":
-			if l := attr(n, "lang"); l != "" {
-				meta["html:lang"] = l
-			}
-		case "meta":
-			// RDFa lets one property attribute name several
-			// properties ("og:title twitter:title").
-			keys := strings.Fields(strings.ToLower(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv"))))
-			v := strings.TrimSpace(attr(n, "content"))
-			for _, k := range keys {
-				if _, ok := meta[k]; !ok && v != "" {
-					meta[k] = v
-				}
-				for _, f := range strings.Fields(k) { // property="dc:creator og:…"
-					if isAuthorMetaKey(f) && len(metaAuthors[f]) < 10 {
-						metaAuthors[f] = append(metaAuthors[f], v)
-					}
-				}
-			}
-		case "link":
-			rel := strings.ToLower(attr(n, "rel"))
-			if hasToken(rel, "canonical") && m.Canonical == "" {
-				m.Canonical = resolve(base, attr(n, "href"))
-			}
-		case "script":
-			if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
-				ld = append(ld, n.FirstChild.Data)
-			}
+		if !src.element(n, base, m) {
 			return false
-		case "style", "noscript", "template":
-			return false
-		case "title":
-			if m.DocTitle == "" {
-				m.DocTitle = nodeText(n)
-			}
-			return false
-		case "svg", "math":
-			return false
-		case "h1", "h2", "h3":
-			if len(m.Headings) < 30 {
-				if t := nodeText(n); t != "" && len(t) < 400 {
-					m.Headings = append(m.Headings, t)
-				}
-			}
-		case "time":
-			v := attr(n, "datetime")
-			if t, ok := visibleDate(nodeText(n)); v == "" && ok {
-				v = t.Format("2006-01-02T15:04:05")
-			}
-			if v != "" {
-				// Every <time> shows the site's zone; only those outside
-				// the comment thread may date the article.
-				times = append(times, v)
-				if !inComments(n) {
-					ownTimes = append(ownTimes, v)
-				}
-			}
 		}
-		if m.Dateline.IsZero() {
-			if t, ok := dateline(n); ok {
-				m.Dateline = t
-			}
-		}
-		if n.Data != "meta" && itemPub == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-			itemPub = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
-			if t, ok := visibleDate(nodeText(n)); itemPub == "" && ok {
-				itemPub = t.Format("2006-01-02T15:04:05")
-			}
-		}
-		if len(textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
-			if t := nodeText(n); len(t) < 100 {
-				if isAuthorLabel(t) {
-					t = labelledValue(n)
-				}
-				if t != "" {
-					textBylines = append(textBylines, t)
-				}
-			}
-		}
-		if len(bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
-			t := attr(n, "content") // <meta itemprop="author" content=…>
-			if t == "" {
-				t = nodeText(n)
-			}
-			if t != "" && len(t) < 400 {
-				bylines = append(bylines, t)
-			}
-		}
+		src.anyElement(n, m)
 		return true
 	})
+	return src
+}
 
-	var docs []any
-	for _, raw := range ld {
-		if v, ok := parseLD(raw); ok {
-			docs = append(docs, v)
+// element reads what n's tag says; false skips n's subtree.
+func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
+	switch n.Data {
+	case "html":
+		if l := attr(n, "lang"); l != "" {
+			src.meta["html:lang"] = l
+		}
+	case "meta":
+		src.metaTag(n)
+	case "link":
+		rel := strings.ToLower(attr(n, "rel"))
+		if hasToken(rel, "canonical") && m.Canonical == "" {
+			m.Canonical = resolve(base, attr(n, "href"))
+		}
+	case "script":
+		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+			src.ld = append(src.ld, n.FirstChild.Data)
+		}
+		return false
+	case "style", "noscript", "template", "svg", "math":
+		return false
+	case "title":
+		if m.DocTitle == "" {
+			m.DocTitle = nodeText(n)
+		}
+		return false
+	case "h1", "h2", "h3":
+		if len(m.Headings) < 30 {
+			if t := nodeText(n); t != "" && len(t) < 400 {
+				m.Headings = append(m.Headings, t)
+			}
+		}
+	case "time":
+		src.timeTag(n)
+	}
+	return true
+}
+
+// metaTag reads a <meta>: its first value per name, and every value of the
+// author keys.
+func (src *metaSources) metaTag(n *html.Node) {
+	// RDFa lets one property attribute name several
+	// properties ("og:title twitter:title").
+	keys := strings.Fields(strings.ToLower(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv"))))
+	v := strings.TrimSpace(attr(n, "content"))
+	for _, k := range keys {
+		if _, ok := src.meta[k]; !ok && v != "" {
+			src.meta[k] = v
+		}
+		for _, f := range strings.Fields(k) { // property="dc:creator og:…"
+			if isAuthorMetaKey(f) && len(src.metaAuthors[f]) < 10 {
+				src.metaAuthors[f] = append(src.metaAuthors[f], v)
+			}
 		}
 	}
-	m.ldIDs = ldIDIndex(docs)
-	for _, v := range docs {
-		m.readLD(v, base)
-	}
-	for _, raw := range ld {
-		m.readWrappedLDDates(raw)
-	}
+}
 
-	for _, k := range slices.Sorted(maps.Keys(meta)) {
+// timeTag reads a <time>: its datetime, else the date its text shows.
+func (src *metaSources) timeTag(n *html.Node) {
+	v := attr(n, "datetime")
+	if t, ok := visibleDate(nodeText(n)); v == "" && ok {
+		v = t.Format("2006-01-02T15:04:05")
+	}
+	if v != "" {
+		// Every <time> shows the site's zone; only those outside
+		// the comment thread may date the article.
+		src.times = append(src.times, v)
+		if !inComments(n) {
+			src.ownTimes = append(src.ownTimes, v)
+		}
+	}
+}
+
+// anyElement reads what an element may carry whatever its tag: a labelled
+// dateline, a microdata datePublished, a byline.
+func (src *metaSources) anyElement(n *html.Node, m *pageMeta) {
+	if m.Dateline.IsZero() {
+		if t, ok := dateline(n); ok {
+			m.Dateline = t
+		}
+	}
+	if n.Data != "meta" && src.itemPub == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+		src.itemPub = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
+		if t, ok := visibleDate(nodeText(n)); src.itemPub == "" && ok {
+			src.itemPub = t.Format("2006-01-02T15:04:05")
+		}
+	}
+	src.byline(n)
+}
+
+// byline collects n's text when n is a byline: marked up as one, or
+// starting as one ("By …").
+func (src *metaSources) byline(n *html.Node) {
+	if len(src.textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
+		if t := nodeText(n); len(t) < 100 {
+			if isAuthorLabel(t) {
+				t = labelledValue(n)
+			}
+			if t != "" {
+				src.textBylines = append(src.textBylines, t)
+			}
+		}
+	}
+	if len(src.bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
+		t := attr(n, "content") // <meta itemprop="author" content=…>
+		if t == "" {
+			t = nodeText(n)
+		}
+		if t != "" && len(t) < 400 {
+			src.bylines = append(src.bylines, t)
+		}
+	}
+}
+
+// dateValues returns the raw strings of every machine date: date-like
+// meta values (by name) and <time> values.
+func (src *metaSources) dateValues() []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(src.meta)) {
 		if strings.Contains(k, "date") || strings.Contains(k, "time") || strings.Contains(k, "publish") {
-			m.DateValues = append(m.DateValues, meta[k])
+			out = append(out, src.meta[k])
 		}
 	}
-	m.DateValues = append(m.DateValues, times...)
+	return append(out, src.times...)
+}
 
+// readTitles reads the social-card and microdata titles; the social title
+// stands in when JSON-LD named none.
+func (m *pageMeta) readTitles(meta map[string]string) {
 	m.OGType = strings.ToLower(meta["og:type"])
 	m.MicroHeadline = collapseSpace(meta["headline"])
 	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["dc:title"], meta["dcterms.title"], meta["dcterms:title"], meta["citation_title"]))
 	if m.Title == "" {
 		m.Title = m.OGTitle
 	}
-	m.NoIndex = robotsNoIndex(meta["robots"]) || robotsNoIndex(meta["googlebot"])
-	if m.SiteName == "" {
-		m.SiteName = firstNonEmpty(meta["og:site_name"], meta["application-name"], meta["publisher"])
-	}
-	m.chooseAuthor(metaAuthors, bylines, textBylines, []string{m.SiteName, meta["og:site_name"], meta["application-name"], meta["publisher"], meta["twitter:site"]}, base)
-	if itemPub != "" {
+}
+
+// publishedKeys are the meta names of a publication date, most trusted
+// first.
+var publishedKeys = []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"}
+
+// choosePublished weighs the meta publication date against JSON-LD's, and
+// falls back on <time> elements and a bare "date" meta.
+func (m *pageMeta) choosePublished(src *metaSources) {
+	meta := src.meta
+	if src.itemPub != "" {
 		if _, ok := meta["datepublished"]; !ok {
-			meta["datepublished"] = itemPub
+			meta["datepublished"] = src.itemPub
 		}
 	}
-	for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date", "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "article.published", "originalpublicationdate"} {
+	for _, k := range publishedKeys {
 		t, zoned, ok := parseDateZone(meta[k])
 		if !ok {
 			continue
 		}
 		// JSON-LD is trusted over meta, except when the two name days far
 		// apart and the date the page prints sides with the meta one.
-		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, ownTimes) {
+		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, src.ownTimes) {
 			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
 		}
 		break
 	}
 	if m.Published.IsZero() {
-		for _, s := range ownTimes {
+		for _, s := range src.ownTimes {
 			if t, zoned, ok := parseDateZone(s); ok {
 				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromTime, zoned
 				break
 			}
 		}
-		// A bare "date" meta is often the CMS's last change: a <time> (or
-		// else a printed dateline) a few days or weeks before it is the
-		// publication, otherwise the meta date is trusted over both.
-		for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
-			t, zoned, ok := parseDateZone(meta[k])
-			if !ok {
-				continue
-			}
-			earlier, from := m.Published, dateFromTime
-			if earlier.IsZero() {
-				earlier, from = m.Dateline, dateFromText
-			}
-			if gap := t.Sub(earlier); earlier.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
-			} else {
-				m.Published, m.PublishedFrom, m.PublishedZoned = earlier, from, false
-			}
-			break
+		m.bareDateMeta(meta)
+	}
+}
+
+// bareDateMeta weighs a bare "date" meta, often the CMS's last change: a
+// <time> (or else a printed dateline) a few days or weeks before it is the
+// publication, otherwise the meta date is trusted over both.
+func (m *pageMeta) bareDateMeta(meta map[string]string) {
+	for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
+		t, zoned, ok := parseDateZone(meta[k])
+		if !ok {
+			continue
+		}
+		earlier, from := m.Published, dateFromTime
+		if earlier.IsZero() {
+			earlier, from = m.Dateline, dateFromText
+		}
+		if gap := t.Sub(earlier); earlier.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+		} else {
+			m.Published, m.PublishedFrom, m.PublishedZoned = earlier, from, false
+		}
+		return
+	}
+}
+
+// chooseModified takes the meta modification date when JSON-LD named none.
+func (m *pageMeta) chooseModified(meta map[string]string) {
+	if !m.Modified.IsZero() {
+		return
+	}
+	for _, k := range []string{"article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"} {
+		if t, ok := parseDate(meta[k]); ok {
+			m.Modified = t
+			return
 		}
 	}
-	if m.Modified.IsZero() {
-		for _, k := range []string{"article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"} {
-			if t, ok := parseDate(meta[k]); ok {
-				m.Modified = t
-				break
-			}
-		}
-	}
+}
+
+// readLinks reads the language, the syndication source, the canonical URL
+// and the description where the sources read before left them unset.
+func (m *pageMeta) readLinks(meta map[string]string, base *url.URL) {
 	m.Lang = firstNonEmpty(m.Lang, meta["html:lang"], meta["content-language"], meta["og:locale"], meta["dc.language"])
 	if m.Source == "" {
 		for _, k := range []string{"syndication-source", "original-source", "dc.source", "citation_original"} {
@@ -267,179 +337,6 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 		m.Canonical = resolve(base, meta["og:url"])
 	}
 	m.Description = firstNonEmpty(meta["description"], meta["og:description"])
-	return m
-}
-
-// parseLD decodes one JSON-LD script; false when it is not JSON.
-func parseLD(raw string) (any, bool) {
-	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(raw)), &v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-// readLD merges one decoded JSON-LD script into m, looking through @graph
-// arrays and nested objects for the Article (or subtype) that describes
-// the page.
-func (m *pageMeta) readLD(v any, base *url.URL) {
-	var objs []map[string]any
-	var collect func(v any, depth int)
-	collect = func(v any, depth int) {
-		if depth > 6 {
-			return
-		}
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				collect(e, depth+1)
-			}
-		case map[string]any:
-			objs = append(objs, x)
-			if g, ok := x["@graph"]; ok {
-				collect(g, depth+1)
-			}
-			if me, ok := x["mainEntity"]; ok {
-				collect(me, depth+1)
-			}
-		}
-	}
-	collect(v, 0)
-	for _, o := range objs {
-		types := ldTypes(o["@type"])
-		m.LDTypes = append(m.LDTypes, types...)
-		art := false
-		for _, t := range types {
-			if isArticleType(t) {
-				art = true
-			}
-		}
-		if !art {
-			continue
-		}
-		m.LDArticle = true
-		if m.Title == "" {
-			m.Title = collapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
-			m.TitleFromLD = m.Title != ""
-		}
-		if len(m.ldNames) == 0 {
-			m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
-		}
-		if m.Published.IsZero() {
-			if t, zoned, ok := parseDateZone(ldString(o["datePublished"])); ok {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromLD, zoned
-			}
-		}
-		m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
-		if m.Modified.IsZero() {
-			m.Modified, _ = parseDate(ldString(o["dateModified"]))
-		}
-		if m.SiteName == "" {
-			if p, ok := o["publisher"].(map[string]any); ok {
-				m.SiteName = ldString(p["name"])
-			}
-		}
-		if m.Lang == "" {
-			m.Lang = ldString(o["inLanguage"])
-		}
-		if m.Source == "" {
-			if s := ldURL(o["isBasedOn"]); s != "" {
-				m.Source = resolve(base, s)
-			}
-		}
-	}
-}
-
-// readWrappedLDDates reads the publication date of an Article in a
-// JSON-LD script wrapped in a CDATA section or HTML comment (an XHTML
-// habit, often with "//" hiding the markers from JavaScript), which
-// readLD's plain JSON parse refuses. Only the date is taken, after the
-// unwrapped scripts have had their say: the other fields of such scripts
-// have not been measured against the title and author rules.
-func (m *pageMeta) readWrappedLDDates(raw string) {
-	s, ok := unwrapScript(raw)
-	if !ok || !m.Published.IsZero() && m.PublishedFrom == dateFromLD {
-		return
-	}
-	v, ok := parseLD(s)
-	if !ok {
-		return
-	}
-	var w pageMeta
-	w.readLD(v, nil)
-	m.DateValues = append(m.DateValues, w.DateValues...)
-	if w.PublishedFrom == dateFromLD {
-		m.Published, m.PublishedFrom, m.PublishedZoned = w.Published, w.PublishedFrom, w.PublishedZoned
-	}
-}
-
-// unwrapScript strips a CDATA section or HTML comment around a script's
-// text; ok is false when there was none.
-func unwrapScript(raw string) (string, bool) {
-	s := strings.TrimSpace(raw)
-	for _, w := range [][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
-		t := strings.TrimSpace(strings.TrimPrefix(s, "//"))
-		if strings.HasPrefix(t, w[0]) {
-			t = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(t, w[0])), w[1])
-			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t), "//")), true
-		}
-	}
-	return "", false
-}
-
-func ldTypes(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// isArticleType reports whether a schema.org type is Article or one of its
-// news/blog subtypes.
-func isArticleType(t string) bool {
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "http://schema.org/"), "https://schema.org/")
-	return strings.HasSuffix(t, "Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting" || t == "SocialMediaPosting"
-}
-
-func ldString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strings.TrimSpace(x)
-	case []any:
-		for _, e := range x {
-			if s := ldString(e); s != "" {
-				return s
-			}
-		}
-	case map[string]any:
-		return firstNonEmpty(ldString(x["@value"]), ldString(x["name"]))
-	}
-	return ""
-}
-
-func ldURL(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strings.TrimSpace(x)
-	case []any:
-		for _, e := range x {
-			if s := ldURL(e); s != "" {
-				return s
-			}
-		}
-	case map[string]any:
-		return firstNonEmpty(ldString(x["url"]), ldString(x["@id"]))
-	}
-	return ""
 }
 
 var bylineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`), "byline", "author", "by-line", "contributor")
@@ -546,19 +443,6 @@ func dedupStrings(in []string) []string {
 		}
 	}
 	return out
-}
-
-// ldHeadline chooses between a JSON-LD object's headline and name: the
-// headline, unless both are given, differ, and only the name is what the
-// page's <title> says (some sites fill headline with a description).
-func ldHeadline(headline, name, docTitle string) string {
-	if headline == "" || name == "" || sameWords(headline, name) {
-		return firstNonEmpty(headline, name)
-	}
-	if containsWords(docTitle, name) && !containsWords(docTitle, headline) {
-		return name
-	}
-	return headline
 }
 
 // robotsNoIndex reports whether a robots meta value forbids indexing

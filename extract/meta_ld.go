@@ -1,0 +1,216 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// This file reads JSON-LD (schema.org) scripts, the most trusted source of
+// a page's metadata.
+
+// readLDScripts reads the page's JSON-LD scripts in order, following @id
+// references across them, then the dates of scripts wrapped in CDATA or
+// comments.
+func (m *pageMeta) readLDScripts(ld []string, base *url.URL) {
+	var docs []any
+	for _, raw := range ld {
+		if v, ok := parseLD(raw); ok {
+			docs = append(docs, v)
+		}
+	}
+	m.ldIDs = ldIDIndex(docs)
+	for _, v := range docs {
+		m.readLD(v, base)
+	}
+	for _, raw := range ld {
+		m.readWrappedLDDates(raw)
+	}
+}
+
+// parseLD decodes one JSON-LD script; false when it is not JSON.
+func parseLD(raw string) (any, bool) {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(raw)), &v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// readLD merges one decoded JSON-LD script into m, looking through @graph
+// arrays and nested objects for the Article (or subtype) that describes
+// the page.
+func (m *pageMeta) readLD(v any, base *url.URL) {
+	var objs []map[string]any
+	var collect func(v any, depth int)
+	collect = func(v any, depth int) {
+		if depth > 6 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				collect(e, depth+1)
+			}
+		case map[string]any:
+			objs = append(objs, x)
+			if g, ok := x["@graph"]; ok {
+				collect(g, depth+1)
+			}
+			if me, ok := x["mainEntity"]; ok {
+				collect(me, depth+1)
+			}
+		}
+	}
+	collect(v, 0)
+	for _, o := range objs {
+		types := ldTypes(o["@type"])
+		m.LDTypes = append(m.LDTypes, types...)
+		art := false
+		for _, t := range types {
+			if isArticleType(t) {
+				art = true
+			}
+		}
+		if !art {
+			continue
+		}
+		m.LDArticle = true
+		if m.Title == "" {
+			m.Title = collapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
+			m.TitleFromLD = m.Title != ""
+		}
+		if len(m.ldNames) == 0 {
+			m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
+		}
+		if m.Published.IsZero() {
+			if t, zoned, ok := parseDateZone(ldString(o["datePublished"])); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromLD, zoned
+			}
+		}
+		m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
+		if m.Modified.IsZero() {
+			m.Modified, _ = parseDate(ldString(o["dateModified"]))
+		}
+		if m.SiteName == "" {
+			if p, ok := o["publisher"].(map[string]any); ok {
+				m.SiteName = ldString(p["name"])
+			}
+		}
+		if m.Lang == "" {
+			m.Lang = ldString(o["inLanguage"])
+		}
+		if m.Source == "" {
+			if s := ldURL(o["isBasedOn"]); s != "" {
+				m.Source = resolve(base, s)
+			}
+		}
+	}
+}
+
+// readWrappedLDDates reads the publication date of an Article in a
+// JSON-LD script wrapped in a CDATA section or HTML comment (an XHTML
+// habit, often with "//" hiding the markers from JavaScript), which
+// readLD's plain JSON parse refuses. Only the date is taken, after the
+// unwrapped scripts have had their say: the other fields of such scripts
+// have not been measured against the title and author rules.
+func (m *pageMeta) readWrappedLDDates(raw string) {
+	s, ok := unwrapScript(raw)
+	if !ok || !m.Published.IsZero() && m.PublishedFrom == dateFromLD {
+		return
+	}
+	v, ok := parseLD(s)
+	if !ok {
+		return
+	}
+	var w pageMeta
+	w.readLD(v, nil)
+	m.DateValues = append(m.DateValues, w.DateValues...)
+	if w.PublishedFrom == dateFromLD {
+		m.Published, m.PublishedFrom, m.PublishedZoned = w.Published, w.PublishedFrom, w.PublishedZoned
+	}
+}
+
+// unwrapScript strips a CDATA section or HTML comment around a script's
+// text; ok is false when there was none.
+func unwrapScript(raw string) (string, bool) {
+	s := strings.TrimSpace(raw)
+	for _, w := range [][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+		t := strings.TrimSpace(strings.TrimPrefix(s, "//"))
+		if strings.HasPrefix(t, w[0]) {
+			t = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(t, w[0])), w[1])
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t), "//")), true
+		}
+	}
+	return "", false
+}
+
+func ldTypes(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// isArticleType reports whether a schema.org type is Article or one of its
+// news/blog subtypes.
+func isArticleType(t string) bool {
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "http://schema.org/"), "https://schema.org/")
+	return strings.HasSuffix(t, "Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting" || t == "SocialMediaPosting"
+}
+
+func ldString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case []any:
+		for _, e := range x {
+			if s := ldString(e); s != "" {
+				return s
+			}
+		}
+	case map[string]any:
+		return firstNonEmpty(ldString(x["@value"]), ldString(x["name"]))
+	}
+	return ""
+}
+
+func ldURL(v any) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case []any:
+		for _, e := range x {
+			if s := ldURL(e); s != "" {
+				return s
+			}
+		}
+	case map[string]any:
+		return firstNonEmpty(ldString(x["url"]), ldString(x["@id"]))
+	}
+	return ""
+}
+
+// ldHeadline chooses between a JSON-LD object's headline and name: the
+// headline, unless both are given, differ, and only the name is what the
+// page's <title> says (some sites fill headline with a description).
+func ldHeadline(headline, name, docTitle string) string {
+	if headline == "" || name == "" || sameWords(headline, name) {
+		return firstNonEmpty(headline, name)
+	}
+	if containsWords(docTitle, name) && !containsWords(docTitle, headline) {
+		return name
+	}
+	return headline
+}
