@@ -134,34 +134,73 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (res *Result, err err
 	// A bug in extraction (ours or a library's) on some page is that
 	// page's error, not the caller's crash.
 	defer func() {
-		if p := recover(); p != nil {
+		if r := recover(); r != nil {
 			e.log.Debug("extraction panic", "url", in.URL, "stack", string(debug.Stack()))
-			res, err = nil, fmt.Errorf("extract %s: internal error: %v", in.URL, p)
+			res, err = nil, fmt.Errorf("extract %s: internal error: %v", in.URL, r)
 		}
 	}()
-	truncated := in.Truncated
-	body := in.HTML
+	p := &page{in: in, truncated: in.Truncated}
+	if err := e.parse(p); err != nil {
+		return nil, err
+	}
+	p.meta = metaDoc(p.doc, p.base)
+	e.findText(p)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p.identify()
+	e.title(p)
+	p.authorAndDates()
+	p.trimBlocks(e.opt.KeepHeadings)
+	p.attribute()
+	p.dropFurniture()
+	e.dropSiteBoilerplate(p)
+	return e.finish(p), nil
+}
+
+// page is one page on its way through Extract: what each step leaves for
+// the next.
+type page struct {
+	in        Input
+	truncated bool // part of the page was not read
+	enc       string
+	base      *url.URL
+	doc       *html.Node
+	elements  int // the DOM's elements, after pruning
+	meta      pageMeta
+	tmeta     trafilatura.Metadata // go-trafilatura's metadata, the fallback
+	blocks    []Block              // the main text's paragraphs so far
+	idURL     string               // the URL the article's ID is made of
+	shares    *linkShareTable
+	a         *article.Article
+}
+
+// parse decodes the page, bounds it, parses it and repairs what would
+// derail the later steps (runaway titles, deep nesting, mojibake).
+func (e *Extractor) parse(p *page) error {
+	body := p.in.HTML
 	if len(body) > 4*e.opt.MaxBytes {
-		body, truncated = body[:4*e.opt.MaxBytes], true
+		body, p.truncated = body[:4*e.opt.MaxBytes], true
 	}
-	utf, enc, err := Decode(body, in.ContentType)
+	utf, enc, err := Decode(body, p.in.ContentType)
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: %w", in.URL, err)
+		return fmt.Errorf("extract %s: %w", p.in.URL, err)
 	}
+	p.enc = enc
 	utf, cut := bound(utf, e.opt.MaxBytes, e.opt.MaxElements)
-	truncated = truncated || cut
+	p.truncated = p.truncated || cut
 	doc, err := html.Parse(bytes.NewReader(utf))
 	if err != nil {
 		// The parser refuses pathologically deep documents; read their
 		// text from a flattened copy instead of giving up.
-		e.log.Debug("flattening unparsable document", "url", in.URL, "err", err)
+		e.log.Debug("flattening unparsable document", "url", p.in.URL, "err", err)
 		doc, err = html.Parse(bytes.NewReader(flatten(utf)))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: parse html: %w", in.URL, err)
+		return fmt.Errorf("extract %s: parse html: %w", p.in.URL, err)
 	}
 	if fixed := repairRunaway(doc, utf); fixed != nil {
-		e.log.Debug("repaired a malformed </title> that swallowed the page", "url", in.URL)
+		e.log.Debug("repaired a malformed </title> that swallowed the page", "url", p.in.URL)
 		if d, err := html.Parse(bytes.NewReader(fixed)); err == nil {
 			doc = d
 		}
@@ -169,99 +208,139 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (res *Result, err err
 	flattenDeep(doc, e.opt.MaxDepth)
 	elements, pruned := pruneDOM(doc, domBudget{elements: e.opt.MaxElements, text: maxDOMText, paragraphs: maxParagraphs})
 	if pruned {
-		e.log.Debug("page cut at extraction's DOM budget", "url", in.URL, "elements", elements)
-		truncated = true
+		e.log.Debug("page cut at extraction's DOM budget", "url", p.in.URL, "elements", elements)
+		p.truncated = true
 	}
 	repairMojibakeDOM(doc)
-	var base *url.URL
-	if in.URL != "" {
-		base, _ = url.Parse(in.URL)
+	p.doc, p.elements = doc, elements
+	if p.in.URL != "" {
+		p.base, _ = url.Parse(p.in.URL)
 	}
-	meta := metaDoc(doc, base)
+	return nil
+}
 
-	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: base, HtmlDateMode: trafilatura.Disabled}
-	tr, terr := mainText(doc, topt, elements <= fallbackElements)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var blocks []Block
-	var tmeta trafilatura.Metadata
-	if terr == nil && tr != nil {
-		blocks = blocksOf(tr.ContentNode)
-		tmeta = tr.Metadata
+// findText finds the main text's paragraphs with go-trafilatura (and its
+// fallbacks on pages small enough).
+func (e *Extractor) findText(p *page) {
+	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: p.base, HtmlDateMode: trafilatura.Disabled}
+	tr, err := mainText(p.doc, topt, p.elements <= fallbackElements)
+	if err == nil && tr != nil {
+		p.blocks = blocksOf(tr.ContentNode)
+		p.tmeta = tr.Metadata
 	} else {
-		e.log.Debug("no main text", "url", in.URL, "encoding", enc, "err", terr)
+		e.log.Debug("no main text", "url", p.in.URL, "encoding", p.enc, "err", err)
 	}
+}
 
-	a := &article.Article{URL: in.URL, Fetched: in.Fetched}
-	a.Site = article.SiteOf(in.URL)
-	a.Canonical = meta.Canonical
-	idURL := in.URL
+// identify sets the article's URL, site, canonical URL and ID (from the
+// canonical URL when it is on the page's own site).
+func (p *page) identify() {
+	a := &article.Article{URL: p.in.URL, Fetched: p.in.Fetched}
+	a.Site = article.SiteOf(p.in.URL)
+	a.Canonical = p.meta.Canonical
+	p.idURL = p.in.URL
 	if a.Canonical != "" && article.SiteOf(a.Canonical) == a.Site {
-		idURL = a.Canonical
+		p.idURL = a.Canonical
 	}
-	if idURL != "" {
-		a.ID = article.IDFor(idURL)
+	if p.idURL != "" {
+		a.ID = article.IDFor(p.idURL)
 	}
-	meta.Lead = leadOf(blocks)
-	meta.Opening = openingOf(blocks, 2)
-	a.Title = chooseTitle(meta, tmeta, a.Site)
+	p.a = a
+	p.meta.Lead = leadOf(p.blocks)
+	p.meta.Opening = openingOf(p.blocks, 2)
+}
+
+// title chooses the title: the general rules, a heading when the title is
+// the site's constant one, a site profile's source when one is set.
+func (e *Extractor) title(p *page) {
+	a, meta := p.a, p.meta
+	a.Title = chooseTitle(meta, p.tmeta, a.Site)
 	// A title that other pages of the site carry too names the site or a
 	// section (a template's constant <title> or og:title), not the story.
-	if a.Title != "" && idURL != "" && e.sites.observe(a.Site, idURL, []string{siteTitleKey + a.Title})[0] {
+	if a.Title != "" && p.idURL != "" && e.sites.observe(a.Site, p.idURL, []string{siteTitleKey + a.Title})[0] {
 		if lh := leadHeading(meta.Headings, leadSet(meta.Lead)); lh != "" {
 			a.Title = lh
 		}
 	}
-	if p, ok := profileFor(e.opt.SiteProfiles, a.Site); ok {
-		if t := profileTitle(meta, p.Title, firstNonEmpty(meta.SiteName, tmeta.Sitename)); t != "" {
+	if pr, ok := profileFor(e.opt.SiteProfiles, a.Site); ok {
+		if t := profileTitle(meta, pr.Title, firstNonEmpty(meta.SiteName, p.tmeta.Sitename)); t != "" {
 			a.Title = t
 		}
 	}
+}
+
+// authorAndDates sets the author, site name, noindex and the dates.
+func (p *page) authorAndDates() {
+	a, meta := p.a, p.meta
 	a.Author = meta.Author
 	if a.Author == "" {
 		// No person named in markup: the publication credited as author,
 		// then the main-text extractor's own guess, cleaned like a byline.
-		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(tmeta.Author))
+		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(p.tmeta.Author))
 	}
-	a.SiteName = firstNonEmpty(meta.SiteName, tmeta.Sitename)
+	a.SiteName = firstNonEmpty(meta.SiteName, p.tmeta.Sitename)
 	a.NoIndex = meta.NoIndex
 	var changed time.Time
-	a.Published, changed = publishedDate(doc, meta, in.URL)
+	a.Published, changed = publishedDate(p.doc, meta, p.in.URL)
 	a.Modified = meta.Modified
 	if a.Modified.IsZero() {
 		a.Modified = changed
 	}
+}
 
-	blocks = expandSiblings(doc, blocks)
-
-	if !e.opt.KeepHeadings {
+// trimBlocks completes the main text with sibling paragraphs the extractor
+// missed and drops the headings and link lists around it.
+func (p *page) trimBlocks(keepHeadings bool) {
+	blocks := expandSiblings(p.doc, p.blocks)
+	if !keepHeadings {
 		blocks = dropLeadingHeadings(blocks)
 	}
-	shares := &linkShareTable{doc: doc}
-	blocks = dropTrailingHeadings(dropLinkParagraphs(shares, blocks))
+	p.shares = &linkShareTable{doc: p.doc}
+	p.blocks = dropTrailingHeadings(dropLinkParagraphs(p.shares, blocks))
+}
 
-	// Attribution: explicit markup first, then credit lines in the text.
-	if meta.Source != "" {
-		a.Source = selfFilter(meta.Source, a.Site)
+// attribute finds the outlet the page republishes: explicit markup first,
+// a canonical URL on another site, then credit lines in the text (or
+// outside it) and wire datelines, which leave the text for Boilerplate.
+func (p *page) attribute() {
+	a := p.a
+	if p.meta.Source != "" {
+		a.Source = selfFilter(p.meta.Source, a.Site)
 	}
 	if a.Source == "" && a.Canonical != "" {
 		if cs := article.SiteOf(a.Canonical); cs != "" && a.Site != "" && cs != a.Site {
 			a.Source = a.Canonical
 		}
 	}
-	links := pageLinks(doc, base)
+	p.creditLine()
+	// Wire copies: an agency dateline or copyright line.
+	if src, idx := wireCredit(p.blocks, a.Site); src != "" || idx >= 0 {
+		if a.Source == "" {
+			a.Source = src
+		}
+		if idx >= 0 && len(p.blocks) > 1 {
+			a.Boilerplate = append(a.Boilerplate, p.blocks[idx].Text)
+			p.blocks = append(p.blocks[:idx:idx], p.blocks[idx+1:]...)
+		}
+	}
+}
+
+// creditLine finds a credit line ("This article first appeared in …") in
+// the text, or else anywhere on the page.
+func (p *page) creditLine() {
+	a, blocks := p.a, p.blocks
+	links := pageLinks(p.doc, p.base)
 	if at := findAttribution(blocks, links, a.Site); at != nil {
 		a.Boilerplate = append(a.Boilerplate, at.Line)
 		if a.Source == "" {
 			a.Source = at.Source
 		}
 		if at.Rest == "" {
-			blocks = append(blocks[:at.Block:at.Block], blocks[at.Block+1:]...)
+			p.blocks = append(blocks[:at.Block:at.Block], blocks[at.Block+1:]...)
 		} else {
 			blocks[at.Block].Text = at.Rest
 		}
-	} else if at := scanAttribution(blocksOf(doc), links, a.Site, true); at != nil && at.Source != "" {
+	} else if at := scanAttribution(blocksOf(p.doc), links, a.Site, true); at != nil && at.Source != "" {
 		// Republishers often put the credit line outside the article body
 		// (a box after it), where the main-text extractor drops it.
 		a.Boilerplate = append(a.Boilerplate, at.Line)
@@ -269,65 +348,65 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (res *Result, err err
 			a.Source = at.Source
 		}
 	}
+}
 
-	// Wire copies: an agency dateline or copyright line.
-	if src, idx := wireCredit(blocks, a.Site); src != "" || idx >= 0 {
-		if a.Source == "" {
-			a.Source = src
-		}
-		if idx >= 0 && len(blocks) > 1 {
-			a.Boilerplate = append(a.Boilerplate, blocks[idx].Text)
-			blocks = append(blocks[:idx:idx], blocks[idx+1:]...)
-		}
-	}
+// dropFurniture moves page furniture inside the text to Boilerplate: promo
+// lines ("Read more: …", newsletter and follow-us prompts; after
+// attribution, which may read a credit out of such a line), social-media
+// and teaser cards, the author's bio, the byline.
+func (p *page) dropFurniture() {
+	blocks, promo := dropPromoLines(p.shares, p.blocks)
+	p.a.Boilerplate = append(p.a.Boilerplate, promo...)
+	blocks, furniture := dropFurniture(p.doc, p.shares, blocks, p.a.Author)
+	p.a.Boilerplate = append(p.a.Boilerplate, furniture...)
+	p.blocks = blocks
+}
 
-	// Promo lines inside the text: "Read more: …", "Lesen Sie auch",
-	// newsletter and follow-us prompts. After attribution, which may read
-	// a credit out of such a line.
-	blocks, promo := dropPromoLines(shares, blocks)
-	a.Boilerplate = append(a.Boilerplate, promo...)
-	// Social-media cards, teaser cards, the author's bio, the byline.
-	blocks, furniture := dropFurniture(doc, shares, blocks, a.Author)
-	a.Boilerplate = append(a.Boilerplate, furniture...)
-
-	// Site boilerplate learned across pages.
-	paras := make([]string, len(blocks))
+// dropSiteBoilerplate moves the paragraphs the site repeats on other pages
+// to Boilerplate and sets Text, unless they are nearly all of it: a page
+// made only of repeated blocks is a template page, kept whole.
+func (e *Extractor) dropSiteBoilerplate(p *page) {
+	a := p.a
+	paras := make([]string, len(p.blocks))
 	total := 0
-	for i, b := range blocks {
+	for i, b := range p.blocks {
 		paras[i] = b.Text
 		total += len(b.Text)
 	}
-	flags := e.sites.observe(a.Site, firstNonEmpty(idURL, a.Title), paras)
+	flags := e.sites.observe(a.Site, firstNonEmpty(p.idURL, a.Title), paras)
 	removed := 0
 	for i, f := range flags {
 		if f {
 			removed += len(paras[i])
 		}
 	}
-	// A page made only of repeated blocks is a template page, not one whose
-	// text is all boilerplate: keep it whole.
 	if removed > 0 && removed < total*4/5 {
 		kept := paras[:0:0]
-		for i, p := range paras {
+		for i, para := range paras {
 			if flags[i] {
-				a.Boilerplate = append(a.Boilerplate, p)
+				a.Boilerplate = append(a.Boilerplate, para)
 			} else {
-				kept = append(kept, p)
+				kept = append(kept, para)
 			}
 		}
 		paras = kept
 	}
 	a.Text = strings.Join(paras, "\n\n")
-	if e.capFields(a) {
-		truncated = true
-	}
-	a.Lang = chooseLang(tmeta.Language, meta.Lang, a.Text)
+}
 
-	ok, reason := classify(in.URL, meta, doc, a.Text)
-	if ok && truncated && !meta.LDArticle && meta.OGType != "article" {
+// finish caps the fields, detects the language and decides whether the
+// page is an article.
+func (e *Extractor) finish(p *page) *Result {
+	a, meta := p.a, p.meta
+	if e.capFields(a) {
+		p.truncated = true
+	}
+	a.Lang = chooseLang(p.tmeta.Language, meta.Lang, a.Text)
+	ok, reason := classify(p.in.URL, meta, p.doc, a.Text)
+	if ok && p.truncated && !meta.LDArticle && meta.OGType != "article" {
 		ok, reason = false, "page truncated and its markup declares no article ("+reason+")"
 	}
-	return &Result{Article: a, IsArticle: ok, Reason: reason, Truncated: truncated}, nil
+	return &Result{Article: a, IsArticle: ok, Reason: reason, Truncated: p.truncated}
 }
 
 // capFields bounds what an article keeps: Text and Boilerplate to
