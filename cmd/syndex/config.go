@@ -89,8 +89,8 @@ func init() {
 // the same anywhere, whatever ./syndex.yaml says (the demo builds its own
 // archive; config check reads the file it is given).
 var withoutConfig = map[string]bool{
-	"syndex demo": true, "syndex version": true, "syndex config": true, "syndex eval": true,
-	"syndex help": true, "syndex completion": true, "syndex man": true, "syndex dedup": true,
+	"syndex demo": true, "syndex version": true, "syndex config": true,
+	"syndex help": true, "syndex completion": true, "syndex man": true,
 }
 
 // resolveConfig applies the discovered configuration's archive directory

@@ -34,7 +34,11 @@ func init() {
 			if err != nil {
 				return err
 			}
-			st, runErr := dedup.Run(cmd.Context(), r, w, dedup.DefaultConfig())
+			c, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			st, runErr := dedup.Run(cmd.Context(), r, w, fileDedupConfig(c))
 			if err := closeOut(); err != nil && runErr == nil {
 				runErr = err
 			}

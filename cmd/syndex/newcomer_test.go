@@ -93,19 +93,45 @@ func TestReadersDuringCrawl(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f, err := farm.Start(ctx, farm.Options{Delay: 150 * time.Millisecond})
+	f, err := farm.Start(ctx, farm.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var seeds []string
+	// A host whose one story answers only when the test is done with the
+	// readers: the crawl lasts until then, however fast or slow the
+	// machine is.
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	defer free()
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			io.WriteString(w, "User-agent: *\nDisallow:\n")
+		case "/":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, `<html><body><a href="/held">held</a></body></html>`)
+		case "/held":
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, `<html><body><p>Held until the readers are done.</p></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer slow.Close()
+	seeds := []string{"--seed", slow.URL + "/"}
 	for _, o := range f.Outlets() {
 		seeds = append(seeds, "--seed", o.BaseURL+"/")
 	}
 	work := t.TempDir()
 	data := filepath.Join(work, "data")
 	cr := &daemon{stderr: &syncBuffer{}, done: make(chan struct{})}
-	cr.cmd = exec.Command(syndexBin(t), append([]string{"crawl", "--data", data, "--allow-private", "--delay", "1s"}, seeds...)...)
+	cr.cmd = exec.Command(syndexBin(t), append([]string{"crawl", "--data", data, "--allow-private", "--delay", "100ms"}, seeds...)...)
 	cr.cmd.Dir = work
 	cr.cmd.Stderr = cr.stderr
 	if err := cr.cmd.Start(); err != nil {
@@ -161,9 +187,10 @@ func TestReadersDuringCrawl(t *testing.T) {
 	}
 	select {
 	case <-cr.done:
-		t.Logf("the crawl ended before every reader was tried; stderr:\n%s", cr.stderr)
+		t.Errorf("the crawl ended before every reader was tried; stderr:\n%s", cr.stderr)
 	default:
 	}
+	free()
 	<-cr.done
 	if cr.code != 0 {
 		t.Fatalf("crawl exit %d\n%s", cr.code, cr.stderr)
@@ -219,6 +246,7 @@ func TestConfigDiscovery(t *testing.T) {
 		{"import", "--in", "-"},
 		{"reindex"},
 		{"extract", "-"},
+		{"dedup", "--in", "-"},
 		{"config", "check"},
 	} {
 		r := syndexEnv(t, work, nil, args...)
