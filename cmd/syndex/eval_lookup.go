@@ -155,6 +155,7 @@ func evalLookupArchive(cmd *cobra.Command, in string) error {
 		return err
 	}
 	defer a.Close()
+	opened := time.Since(open)
 	// The true original of each query's cluster: the archived article
 	// labelled truth_original in it.
 	want := map[string]string{}
@@ -203,7 +204,7 @@ func evalLookupArchive(cmd *cobra.Command, in string) error {
 	slices.Sort(times)
 	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
 	w := cmd.OutOrStdout()
-	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", dataDir(cmd), a.Store.Count(), time.Since(open).Round(time.Millisecond))
+	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", dataDir(cmd), a.Store.Count(), opened.Round(time.Millisecond))
 	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(top1)/float64(n), float64(copies)/float64(n))
 	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", first.Round(time.Millisecond))
 	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))
