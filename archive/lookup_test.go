@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/syndex/syndex/dedup/synth"
 )
 
 // TestLookup looks texts up in an archive opened read-only (the dedup
@@ -135,5 +137,41 @@ func TestLookup(t *testing.T) {
 	}
 	if len(after) != len(before) {
 		t.Errorf("files %d, were %d", len(after), len(before))
+	}
+}
+
+// TestLookupWhileIngesting looks texts up in the process that is
+// ingesting (as `syndex run` serves lookups); run with -race.
+func TestLookupWhileIngesting(t *testing.T) {
+	ctx := context.Background()
+	a := openT(t, t.TempDir())
+	defer a.Close()
+	if err := a.Ingest(ctx, testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	more := synth.Generate(synth.Options{Stories: 60}, 9) // other stories, other sites
+	go func() {
+		for len(more) > 0 {
+			n := min(10, len(more))
+			if err := a.Ingest(ctx, more[:n]); err != nil {
+				done <- err
+				return
+			}
+			more = more[n:]
+		}
+		done <- nil
+	}()
+	for range 50 {
+		res, err := a.Lookup(ctx, LookupQuery{Text: story})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != VerdictCopy || res.Matches[0].Original.Site != "ledger.example" {
+			t.Fatalf("lookup during ingest: %+v", res)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
