@@ -298,7 +298,9 @@ func cleanByline(s string) string {
 // commentHeaderRE matches the header of a comment ("Max says:").
 var commentHeaderRE = regexp.MustCompile(`(?i)\s(says|sagt|said|sagte|dit|dice|schreibt|writes)(:|,|$)`)
 
-// cleanBylinePart cleans one part of a byline (see cleanByline).
+// cleanBylinePart cleans one part of a byline (see cleanByline): picture
+// credits, labels, dates, roles and what markup glued to the name go, and
+// what remains must look like a name.
 func cleanBylinePart(s string) string {
 	s = pictureCreditRE.ReplaceAllString(s, "")
 	s = midCreditRE.ReplaceAllString(s, ", ")
@@ -307,15 +309,34 @@ func cleanBylinePart(s string) string {
 	if len(toks) == 0 || pictureLabels[strings.ToLower(strings.Trim(toks[0], "(:"))] && (strings.HasSuffix(toks[0], ":") || len(toks) > 1 && toks[1] == ":") {
 		return ""
 	}
-	// A capitalised by-word close to the start ends a kicker or section
-	// label ("Capital Von Jane Doe"); names spell "von" in lower case.
+	toks = splitGlued(fromByWord(toks))
+	toks = dropLeadingLabels(toks)
+	toks = cutGluedTail(toks)
+	toks = cutAtDate(toks)
+	toks = trimNonNames(toks)
+	// A name a widget prints twice ("jdoe jdoe": link text and title);
+	// repeated initials ("R. R.") are a name.
+	if h := len(toks) / 2; len(toks)%2 == 0 && h > 0 && slices.Equal(toks[:h], toks[h:]) && !slices.ContainsFunc(toks[:h], isNameInitial) {
+		toks = toks[:h]
+	}
+	return bylineName(toks)
+}
+
+// fromByWord drops what comes before a capitalised by-word close to the
+// start, which ends a kicker or section label ("Capital Von Jane Doe");
+// names spell "von" in lower case.
+func fromByWord(toks []string) []string {
 	for i := 1; i < len(toks) && i <= 3; i++ {
 		if (toks[i] == "By" || toks[i] == "Von" || toks[i] == "BY" || toks[i] == "VON") && i+1 < len(toks) {
-			toks = toks[i:]
-			break
+			return toks[i:]
 		}
 	}
-	// A label glued to its by-word ("Beitragvon jdoe") is split.
+	return toks
+}
+
+// splitGlued splits a label glued to its by-word ("Beitragvon jdoe") and a
+// by-word glued to the name.
+func splitGlued(toks []string) []string {
 	if len(toks) > 1 {
 		if m := gluedLabelByRE.FindStringSubmatch(toks[0]); m != nil && bylineLabels[strings.ToLower(m[1])] {
 			toks = append([]string{m[1], m[2]}, toks[1:]...)
@@ -328,30 +349,42 @@ func cleanBylinePart(s string) string {
 			i++
 		}
 	}
-	// Drop a leading label: everything up to a by-word or a colon that
-	// is preceded only by label words, dates or nothing.
+	return toks
+}
+
+// dropLeadingLabels drops leading labels: everything up to a by-word or a
+// colon that is preceded only by label words, dates or nothing, as often
+// as there is one.
+func dropLeadingLabels(toks []string) []string {
 	for {
-		cut := -1
-		for i, t := range toks {
-			lt := strings.ToLower(strings.TrimRight(t, ":,"))
-			if i > 0 && !prefixOnly(toks[:i]) {
-				break
-			}
-			if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt] || colonLabels[lt]) ||
-				i == 0 && authorLabels[lt] && len(toks) > 1 && isCapitalised(toks[1]) && !byWords[strings.ToLower(toks[1])] {
-				cut = i
-				break
-			}
-		}
+		cut := leadingLabel(toks)
 		if cut < 0 {
-			break
+			return toks
 		}
 		toks = toks[cut+1:]
 	}
-	// A name glued by markup to what follows it loses that: the weekday
-	// of a date ("Jane DoeDo 9 Apr 2020"), a job title ("Jane
-	// DoeLifestyle Writer"), a label ("Jane DoeSource:") or a button
-	// ("Jane DoeFollow").
+}
+
+// leadingLabel returns the index of the token that ends a leading label,
+// -1 when there is none.
+func leadingLabel(toks []string) int {
+	for i, t := range toks {
+		lt := strings.ToLower(strings.TrimRight(t, ":,"))
+		if i > 0 && !prefixOnly(toks[:i]) {
+			return -1
+		}
+		if byWords[lt] || strings.HasSuffix(t, ":") && (i > 0 || bylineLabels[lt] || colonLabels[lt]) ||
+			i == 0 && authorLabels[lt] && len(toks) > 1 && isCapitalised(toks[1]) && !byWords[strings.ToLower(toks[1])] {
+			return i
+		}
+	}
+	return -1
+}
+
+// cutGluedTail cuts what markup glued to a name: the weekday of a date
+// ("Jane DoeDo 9 Apr 2020"), a job title ("Jane DoeLifestyle Writer"), a
+// label ("Jane DoeSource:") or a button ("Jane DoeFollow").
+func cutGluedTail(toks []string) []string {
 	for i := 0; i < len(toks); i++ {
 		m := gluedWeekdayRE.FindStringSubmatchIndex(toks[i])
 		if m == nil {
@@ -366,28 +399,34 @@ func cleanBylinePart(s string) string {
 		if isRole(next) && i >= 2 {
 			// "Jane Doe ExampleVoice Staff": an outlet's name before the
 			// role, not a glued name.
-			toks = toks[:i]
-			break
+			return toks[:i]
 		}
 		if unicode.IsDigit(r) && trailingNonName[strings.ToLower(tail)] || isRole(next) || isRole(tail) ||
 			strings.HasSuffix(tail, ":") || gluedButtons[strings.ToLower(tail)] {
-			toks = append(toks[:i:i], toks[i][:m[2]])
-			break
+			return append(toks[:i:i], toks[i][:m[2]])
 		}
 	}
-	// Cut at the first date, time or update note.
+	return toks
+}
+
+// cutAtDate cuts at the first date, time or update note.
+func cutAtDate(toks []string) []string {
 	for i, t := range toks {
 		if m := gluedDayRE.FindStringSubmatchIndex(t); m != nil {
-			toks = append(toks[:i:i], t[:m[2]])
-			break
+			return append(toks[:i:i], t[:m[2]])
 		}
 		r, _ := utf8.DecodeRuneInString(t)
 		if unicode.IsDigit(r) || bylineStopWords[strings.ToLower(t)] || i > 0 && strings.HasSuffix(t, ":") {
-			toks = toks[:i]
-			break
+			return toks[:i]
 		}
 	}
-	// A leading role compound ("Online-Experte Jane Doe") is no name.
+	return toks
+}
+
+// trimNonNames drops a leading role compound ("Online-Experte Jane Doe")
+// and the words after the name that are no name (roles, "and", stray
+// punctuation).
+func trimNonNames(toks []string) []string {
 	if len(toks) > 2 && strings.Contains(toks[0], "-") && isRole(toks[0]) {
 		toks = toks[1:]
 	}
@@ -400,11 +439,12 @@ func cleanBylinePart(s string) string {
 		}
 		break
 	}
-	// A name a widget prints twice ("jdoe jdoe": link text and title);
-	// repeated initials ("R. R.") are a name.
-	if h := len(toks) / 2; len(toks)%2 == 0 && h > 0 && slices.Equal(toks[:h], toks[h:]) && !slices.ContainsFunc(toks[:h], isNameInitial) {
-		toks = toks[:h]
-	}
+	return toks
+}
+
+// bylineName joins what is left of a byline and returns it if it looks
+// like a name, "" if not.
+func bylineName(toks []string) string {
 	out := strings.Trim(strings.Join(toks, " "), " |·,;:-–—")
 	if strings.Count(out, "(") != strings.Count(out, ")") {
 		out = strings.Trim(out, " ()")
