@@ -1,0 +1,203 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// This file finds where a page names its author in its text: elements
+// whose text starts as a byline ("By Jane Doe", "Autor: …"), labelled
+// values, and the contexts (comments, teasers of other stories) whose
+// bylines are not the article's.
+
+// textBylineTags may hold a byline written as plain text ("von Jane
+// Doe") without byline markup.
+var textBylineTags = map[string]bool{"dt": true, "th": true, "p": true, "span": true, "div": true, "em": true, "i": true, "b": true, "strong": true, "li": true, "h4": true, "h5": true, "h6": true, "small": true, "address": true, "td": true, "dd": true}
+
+// startsByline reports whether n's own first text begins with a by-word
+// or an author label ("By", "Von", "Autor:").
+func startsByline(n *html.Node) bool {
+	if signatureBlock(n) {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.TextNode {
+			continue
+		}
+		t := strings.TrimSpace(c.Data)
+		if t == "" {
+			continue
+		}
+		if copyrightRE.MatchString(t) && copyrightFooterRE.MatchString(t) {
+			return true
+		}
+		f := strings.Fields(t)
+		w := strings.ToLower(f[0])
+		if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
+			return true
+		}
+		w = strings.TrimSuffix(w, ":")
+		if authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":") {
+			return true
+		}
+		// "Autoren Jane Doe und John Roe": a person label, no colon, and
+		// only names after it.
+		if authorLabels[w] && !ambiguousLabels[w] && len(f) >= 3 && len(f) <= 9 && capitalisedNames(strings.Join(f[1:], " ")) {
+			return true
+		}
+		return labelledBy(f) || sepByRE.MatchString(t) || datedNameLine(t)
+	}
+	return false
+}
+
+// colonLabels name the writer only when a colon follows ("Redaktion:
+// Jane Doe"); alone they name a desk.
+var colonLabels = map[string]bool{"redaktion": true, "redaction": true, "rédaction": true, "redazione": true, "redacción": true, "reporter": true, "reportage": true, "recherche": true, "bericht": true}
+
+// ambiguousLabels are author labels that also open running text or
+// headings ("Interview with …", "Text messages …").
+var ambiguousLabels = map[string]bool{"text": true, "texte": true, "texto": true, "interview": true}
+
+// sepByRE finds a capitalised by-word after a separator inside a short
+// meta line ("Health | By Jane Doe | April 13, 2020").
+var sepByRE = regexp.MustCompile(`[|·•]\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|DOOR)\s+\p{Lu}`)
+
+// labelledBy reports whether words f open with byline labels, and
+// perhaps a date, that lead to a by-word ("Text von", "Ein Artikel von",
+// "Posted on May 2, 2020 by", "Verfasst von:"); the first word must be a
+// label, so running text ("Am Montag von …") does not count.
+func labelledBy(f []string) bool {
+	first := strings.ToLower(strings.Trim(f[0], ":,"))
+	if len(f) < 3 || !bylineLabels[first] || nameParticles[first] {
+		return false
+	}
+	for i := 1; i < len(f) && i <= 6; i++ {
+		w := strings.ToLower(strings.TrimRight(f[i], ":,"))
+		if byWords[w] {
+			return true
+		}
+		if !prefixOnly(f[i : i+1]) {
+			return false
+		}
+	}
+	return false
+}
+
+// isAuthorLabel reports whether t is only an author label ("Autor:",
+// "By"), whose value follows in the next sibling.
+func isAuthorLabel(t string) bool {
+	f := strings.Fields(strings.TrimSpace(t))
+	if len(f) == 2 && f[1] == ":" {
+		f = f[:1]
+	}
+	if len(f) != 1 {
+		return false
+	}
+	w := strings.ToLower(strings.TrimSuffix(f[0], ":"))
+	return authorLabels[w] || byWords[w]
+}
+
+// labelledValue returns the label and the text that follows label
+// element n ("<h5>Autor:</h5>Jane Doe", "<dt>Author</dt><dd>…</dd>"), or
+// "" when nothing short follows.
+func labelledValue(n *html.Node) string {
+	for c := n.NextSibling; c != nil; c = c.NextSibling {
+		var t string
+		switch c.Type {
+		case html.TextNode:
+			t = collapseSpace(c.Data)
+		case html.ElementNode:
+			t = nodeText(c)
+		}
+		if t == "" {
+			continue
+		}
+		if len(t) > 80 {
+			return ""
+		}
+		return nodeText(n) + " " + t
+	}
+	return ""
+}
+
+// capitalisedNames reports whether every word of s is capitalised or a
+// name particle, as names in running text are.
+func capitalisedNames(s string) bool {
+	for _, w := range strings.Fields(s) {
+		lw := strings.ToLower(strings.Trim(w, ",;&"))
+		if lw == "" || nameParticles[lw] {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(strings.Trim(w, ",;&"))
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameParticles are the lower-case words names and name lists contain.
+var nameParticles = map[string]bool{"von": true, "van": true, "der": true, "den": true, "de": true, "del": true, "la": true, "le": true, "da": true, "di": true, "du": true, "zu": true, "und": true, "and": true, "et": true, "y": true, "e": true, "bin": true, "al": true, "ten": true, "ter": true}
+
+// maxBylineNodes bounds how many byline elements a page contributes.
+const maxBylineNodes = 40
+
+// bylineContextRE matches class or id values of regions whose bylines are
+// not the article's: comments and their forms, teasers of other articles,
+// sidebars.
+var bylineContextRE = guard(regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`), "comment", "respond", "reply", "disqus", "teaser", "related", "listing", "sidebar", "widget", "recommend")
+
+// inForeignBylineContext reports whether n (a byline candidate) sits in a
+// comment thread, a form or a list of other articles, where author markup
+// names commenters or other articles' writers.
+func inForeignBylineContext(n *html.Node) bool {
+	for p, depth := n, 0; p != nil && depth < 40; p, depth = p.Parent, depth+1 {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		switch p.Data {
+		case "form", "label", "textarea", "input", "select", "option", "button":
+			return true
+		}
+		if p.Data == "body" || p.Data == "html" {
+			// Page-wide classes describe the layout ("single-post
+			// sidebar-primary"), not a region.
+			return false
+		}
+		if (bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id"))) && !holdsHeadline(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxHeadlineSearch bounds how many elements holdsHeadline visits.
+const maxHeadlineSearch = 4000
+
+// holdsHeadline reports whether region n contains an <h1>: a wrapper
+// named for the layout it belongs to ("content-sidebar-wrap",
+// "layout has-sidebar") that holds the article's headline is the page,
+// not a sidebar, comment thread or teaser list.
+func holdsHeadline(n *html.Node) bool {
+	seen := 0
+	var find func(c *html.Node) bool
+	find = func(c *html.Node) bool {
+		for ; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if seen++; seen > maxHeadlineSearch {
+				return false
+			}
+			if c.Data == "h1" || find(c.FirstChild) {
+				return true
+			}
+		}
+		return false
+	}
+	return find(n.FirstChild)
+}
