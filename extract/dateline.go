@@ -1,0 +1,389 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// This file finds the dates a page prints about the article: labelled
+// datelines ("Published 3 May 2024"), the date under the headline, and the
+// contexts (comments, related stories) whose dates are not the article's.
+
+var (
+	datelineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`), "date", "datum", "time", "zeit", "posted", "published", "stand")
+	clockRE         = guard(regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`), "aktuelle zeit", "current time", "it is currently", "heute ist", "today is") // a clock widget, not a dateline
+	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
+	// pubLabelRE finds a publication label anywhere in a short block
+	// ("Letzte Änderung: … Erschienen am: 01.11.2023").
+	pubLabelRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:published|veröffentlicht|erschienen|publié|publicado|pubblicato)(?:\s+(?:am|on|le|el|il))?\s*:?\s*`)
+	// modLabelRE matches a label that dates the last change, not the
+	// publication.
+	modLabelRE = regexp.MustCompile(`(?i)^(?:zuletzt geändert|zuletzt aktualisiert|letzte änderung|geändert|aktualisiert|last modified|last updated|updated|modified|mis à jour|actualizado|modificado|aggiornato)(?:[^\p{L}]|$)`)
+)
+
+// dateline reads n as a printed dateline: a short text element whose
+// class says it holds the date, or whose text opens with a publication
+// label ("Published", "Erschienen am", "Stand:"), and that contains a date.
+func dateline(n *html.Node) (time.Time, bool) {
+	t, ok := datelineText(n)
+	if ok && otherItemsDate(n) {
+		return time.Time{}, false
+	}
+	return t, ok
+}
+
+// otherItemsRE matches the class or id of a container whose dated items
+// are not the article: comments, replies, lists of related stories.
+var otherItemsRE = regexp.MustCompile(`(?i)comment|reply|related|teaser|recommend|popular|trending|widget`)
+
+// commentsRE matches the class or id of a comment thread or one comment.
+var commentsRE = regexp.MustCompile(`(?i)comment|repl(?:y|ies)`)
+
+// inComments reports whether n lies in a comment thread (by its own or
+// an ancestor's class or id; the <body>'s, which states a page setting
+// such as WordPress's "comments-open", does not count).
+func inComments(n *html.Node) bool {
+	return withinClass(n, commentsRE)
+}
+
+// withinClass reports whether the class or id of n or of an ancestor
+// below the <body> matches re.
+func withinClass(n *html.Node, re *regexp.Regexp) bool {
+	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
+		if re.MatchString(attr(n, "class") + " " + attr(n, "id")) {
+			return true
+		}
+	}
+	return false
+}
+
+// otherItemsDate reports whether n or one of its ancestors is such a
+// container.
+func otherItemsDate(n *html.Node) bool {
+	return withinClass(n, otherItemsRE)
+}
+
+func datelineText(n *html.Node) (time.Time, bool) {
+	switch n.Data {
+	case "span", "div", "p", "li", "small", "dd", "td", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "font", "address", "header":
+	default:
+		return time.Time{}, false
+	}
+	// The class words hold no space: matching class and id apart is
+	// matching them joined by one.
+	classed := datelineClassRE.MatchString(attr(n, "class")) || datelineClassRE.MatchString(attr(n, "id"))
+	if !classed {
+		// Without the class only a label can make n a dateline: one
+		// its text opens with (a publication label, or a last change's
+		// label a publication label follows), or a bare label above a
+		// bare date. Other elements are refused before their text is
+		// gathered.
+		st := shortCount{max: 200}
+		if r, ok := st.firstVisible(n); !ok || !strings.ContainsRune("pPwWvVeEsS\u017flLzZgGaAuUmM0123456789", r) {
+			return time.Time{}, false
+		}
+	}
+	text, short := shortText(n, 200)
+	if !short || text == "" || clockRE.MatchString(text) {
+		return time.Time{}, false
+	}
+	// A publication label followed by a date, wherever it stands in a
+	// short block, dates the piece, even beside its last change.
+	if loc := pubLabelRE.FindStringIndex(text); loc != nil {
+		rest := text[loc[1]:]
+		if len(rest) > 40 {
+			rest = rest[:40]
+		}
+		if t, ok := visibleDate(rest); ok {
+			return t, true
+		}
+	}
+	if len(text) > 80 || modLabelRE.MatchString(text) {
+		return time.Time{}, false
+	}
+	switch label := labelBefore(n); {
+	case strings.ContainsAny(label, "0123456789"):
+		// not a bare label: a block with its own value
+	case modLabelRE.MatchString(label):
+		return time.Time{}, false // "Zuletzt geändert am:" above it
+	case datelineLabelRE.MatchString(label):
+		return visibleDate(text) // "Erschienen am:" above it
+	}
+	if !classed && !datelineLabelRE.MatchString(text) {
+		return time.Time{}, false
+	}
+	return visibleDate(text)
+}
+
+// labelBefore returns the short text of the element just before n (or,
+// when n is its parent's first element, just before its parent): the
+// label a page sets above a value ("Erschienen am:" over "13.10.2021").
+func labelBefore(n *html.Node) string {
+	for i := 0; i < 2 && n != nil; i, n = i+1, n.Parent {
+		for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+			if p.Type == html.TextNode && strings.TrimSpace(p.Data) != "" {
+				return strings.TrimSpace(p.Data)
+			}
+			if p.Type == html.ElementNode {
+				t, ok := shortText(p, 40)
+				if ok && t == "" {
+					continue // an empty element (an icon, a bare <time>)
+				}
+				if ok {
+					return t
+				}
+				return ""
+			}
+		}
+	}
+	return ""
+}
+
+// farApart reports whether two dates are more than a day and a half
+// apart, too far for a zone or rounding difference.
+func farApart(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d > 36*time.Hour || d < -36*time.Hour
+}
+
+// printedOn reports whether the page's printed date — its dateline, else
+// its first <time> — falls on t's calendar day.
+func printedOn(t, dateline time.Time, times []string) bool {
+	p := dateline
+	if p.IsZero() {
+		for _, s := range times {
+			if c, ok := parseDate(s); ok {
+				p = c
+				break
+			}
+		}
+	}
+	if p.IsZero() {
+		return false
+	}
+	return p.Format(time.DateOnly) == t.Format(time.DateOnly) || p.Format(time.DateOnly) == t.UTC().Format(time.DateOnly)
+}
+
+// shortText returns n's collapsed text when it is at most max bytes long,
+// and false without reading the rest of the subtree once it is longer (or
+// once the walk has seen more nodes than a short text has): called on
+// every element, a full nodeText would make the page scan quadratic in
+// its nesting depth. A longer text is returned as "".
+func shortText(n *html.Node, max int) (string, bool) {
+	var arr [256]byte // most short texts fit: no allocation but the result
+	st := shortCount{max: max}
+	buf, ok := st.walk(n, arr[:0])
+	if !ok {
+		return "", false
+	}
+	t := collapseBytes(buf)
+	if len(t) > max {
+		return "", false
+	}
+	return string(t), true
+}
+
+// shortCount is the state of one shortText walk.
+type shortCount struct {
+	visits, visible, max int // nodes seen, non-blank bytes read, limit
+}
+
+// firstVisible returns the first character of n's text that is not white
+// space, visiting nodes in walk's order; false when there is none or walk
+// would give up (visit too many nodes) before reaching it.
+func (st *shortCount) firstVisible(n *html.Node) (rune, bool) {
+	if st.visits++; st.visits > 8*st.max {
+		return 0, false
+	}
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); {
+			sp, w := isSpaceAt(n.Data, i)
+			if !sp {
+				r, _ := utf8.DecodeRuneInString(n.Data[i:])
+				return r, true
+			}
+			i += w
+		}
+		return 0, false
+	case html.ElementNode:
+		if skipTags[n.Data] {
+			return 0, false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if r, ok := st.firstVisible(c); ok {
+			return r, true
+		}
+		if st.visits > 8*st.max {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// walk appends n's text to buf; false once the text or the walk is too long.
+func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
+	if st.visits++; st.visits > 8*st.max {
+		return buf, false
+	}
+	switch n.Type {
+	case html.TextNode:
+		for i := 0; i < len(n.Data); i++ {
+			if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+				st.visible++
+			}
+		}
+		if st.visible > st.max {
+			return buf, false // the text is dropped: no need to copy it
+		}
+		return append(buf, n.Data...), true
+	case html.ElementNode:
+		if skipTags[n.Data] {
+			return buf, true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		var ok bool
+		if buf, ok = st.walk(c, buf); !ok {
+			return buf, false
+		}
+		if c.Type == html.ElementNode && blockTags[c.Data] {
+			buf = append(buf, ' ')
+		}
+	}
+	return buf, true
+}
+
+// foreignDateRE matches the class or id of a container whose dates
+// belong to other items than the article: comments, sidebars, lists of
+// related or teased stories, widgets.
+var foreignDateRE = guard(regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`), "comment", "sidebar", "related", "widget", "teaser", "recommend", "popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu")
+
+// foreignClassOrID reports whether n's class or id matches foreignDateRE
+// (whose words hold no space, so apart is as good as joined by one).
+func foreignClassOrID(n *html.Node) bool {
+	return foreignDateRE.MatchString(attr(n, "class")) || foreignDateRE.MatchString(attr(n, "id"))
+}
+
+// headlineDate reads the date printed near the headline: the first short
+// text element holding a date after the page's main <h1> (the one that
+// names the title, else the first), before much of the article's text
+// has gone by, outside comment, sidebar and related-story containers.
+// The result is its readings as zone-less wall clocks (returned as UTC;
+// two when the order of day and month is not plain), or nil.
+func headlineDate(doc *html.Node, title string) []time.Time {
+	found, _ := headlineDates(doc, title)
+	return found
+}
+
+// headlineDates is headlineDate that also returns the readings of the
+// first update line it passed over ("Updated May 6, 2019").
+func headlineDates(doc *html.Node, title string) (found, updated []time.Time) {
+	h1 := mainHeading(doc, title)
+	if h1 == nil {
+		return nil, nil
+	}
+	const maxText = 1000 // bytes of text after the headline searched
+	seen := 0
+	var walk func(n *html.Node) bool // false: stop the search
+	walk = func(n *html.Node) bool {
+		for ; n != nil; n = n.NextSibling {
+			switch n.Type {
+			case html.TextNode:
+				if seen += len(strings.TrimSpace(n.Data)); seen > maxText {
+					return false
+				}
+				continue
+			case html.ElementNode:
+			default:
+				continue
+			}
+			if skipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
+				continue
+			}
+			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
+				if modLabelRE.MatchString(text) && pubLabelRE.FindStringIndex(text) == nil {
+					// "Updated May 6, 2019": the last change, not the
+					// publication; a publication date may follow.
+					if updated == nil {
+						updated = visibleDates(text)
+					}
+					if seen += len(text); seen > maxText {
+						return false
+					}
+					continue
+				}
+				if r := visibleDates(text); len(r) > 0 {
+					found = r
+					return false
+				}
+				if seen += len(text); seen > maxText {
+					return false
+				}
+				continue
+			}
+			if !walk(n.FirstChild) {
+				return false
+			}
+		}
+		return true
+	}
+	// Search what follows the heading in document order: its later
+	// siblings, then its ancestors' later siblings.
+	for n := h1; n != nil && n.Type != html.DocumentNode; n = n.Parent {
+		if n != h1 && (foreignDateTag[n.Data] || foreignClassOrID(n)) {
+			break
+		}
+		if !walk(n.NextSibling) {
+			break
+		}
+	}
+	return found, updated
+}
+
+// foreignDateTag names the elements whose dates are not the article's.
+var foreignDateTag = map[string]bool{"nav": true, "aside": true, "footer": true, "form": true, "select": true, "button": true, "a": true}
+
+// mainHeading returns the page's headline element: the first <h1> whose
+// text names the title, else the first <h1>, else (on pages without an
+// <h1>) the first <h2> whose text names the title.
+func mainHeading(doc *html.Node, title string) *html.Node {
+	var first, named, namedH2 *html.Node
+	title = strings.ToLower(collapseSpace(title))
+	walkElements(doc, func(n *html.Node) bool {
+		if named != nil || skipTags[n.Data] {
+			return false
+		}
+		if n.Data != "h1" && n.Data != "h2" {
+			return true
+		}
+		text := strings.ToLower(nodeText(n))
+		if text == "" {
+			return false
+		}
+		names := title != "" && len(text) >= 8 && (strings.Contains(title, text) || strings.Contains(text, title))
+		switch {
+		case n.Data == "h2":
+			if names && namedH2 == nil {
+				namedH2 = n
+			}
+		case names:
+			named = n
+		case first == nil:
+			first = n
+		}
+		return false
+	})
+	switch {
+	case named != nil:
+		return named
+	case first != nil:
+		return first
+	}
+	return namedH2
+}
