@@ -156,7 +156,6 @@ type legendItem struct {
 // each republisher, width by count. Beyond MaxNodes sites the smallest are
 // collapsed into one circle per collection.
 func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
-	ew := &errWriter{w: w}
 	if opt.MaxNodes <= 0 {
 		opt.MaxNodes = 60
 	}
@@ -164,39 +163,99 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		opt.MaxEdges = 150
 	}
 	nodes, edges, colls := r.picture(opt.MaxNodes)
-	if len(edges) > opt.MaxEdges {
-		// The thinnest go, but every circle keeps its heaviest arrow,
-		// so none is left floating apart from the rest.
-		has := make([]bool, len(nodes))
-		for _, e := range edges[:opt.MaxEdges] {
+	d := newDrawing(nodes, thinEdges(nodes, edges, opt.MaxEdges), colls, opt)
+	ew := &errWriter{w: w}
+	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="syndication network: %d sites, %d links" font-family="Helvetica, Arial, sans-serif">`+"\n",
+		d.W, d.H, d.W, d.H, len(d.nodes), len(d.edges))
+	ew.printf(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fbfcfe" rx="8"/>`+"\n", d.W, d.H)
+	if len(d.nodes) == 0 {
+		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="15" fill="#667">No syndication found in this range.</text>`+"\n</svg>\n", d.W/2, d.H/2)
+		return ew.err
+	}
+	d.drawEdges(ew)
+	unlabelled := d.placeLabels()
+	d.drawNodes(ew, opt.Href)
+	d.drawLegend(ew, unlabelled)
+	ew.printf("</g>\n</svg>\n")
+	return ew.err
+}
+
+// thinEdges keeps the maxEdges heaviest edges (edges come heaviest first),
+// and every circle's heaviest arrow, so none is left floating apart from
+// the rest.
+func thinEdges(nodes []picNode, edges []picEdge, maxEdges int) []picEdge {
+	if len(edges) <= maxEdges {
+		return edges
+	}
+	has := make([]bool, len(nodes))
+	for _, e := range edges[:maxEdges] {
+		has[e.src], has[e.dst] = true, true
+	}
+	kept := edges[:maxEdges:maxEdges]
+	for _, e := range edges[maxEdges:] {
+		if !has[e.src] || !has[e.dst] {
+			kept = append(kept, e)
 			has[e.src], has[e.dst] = true, true
 		}
-		kept := edges[:opt.MaxEdges:opt.MaxEdges]
-		for _, e := range edges[opt.MaxEdges:] {
-			if !has[e.src] || !has[e.dst] {
-				kept = append(kept, e)
-				has[e.src], has[e.dst] = true, true
-			}
-		}
-		edges = kept
 	}
-	collapsed := 0
-	for _, n := range nodes {
-		collapsed += n.members
-	}
-	W, H := opt.Width, opt.Height
-	if W <= 0 {
-		W = 960
-	}
-	if H <= 0 {
-		H = math.Min(860, 380+10*float64(len(nodes)))
-	}
-	colour := map[string]string{}
-	for i, c := range colls {
-		colour[c] = collectionPalette[i%len(collectionPalette)]
-	}
+	return kept
+}
 
-	// The legend, wrapped into rows.
+// drawing is the network picture laid out: its size, each circle's place
+// and radius, the legend and the labels.
+type drawing struct {
+	nodes     []picNode
+	edges     []picEdge
+	colls     []string
+	colour    map[string]string // collection → colour
+	W, H      float64
+	legend    []placedItem
+	legendH   float64
+	hoverItem int // the legend's "unlabelled" entry, -1 when none
+	at        []point
+	rad       []float64
+	maxCount  int
+	// labels, labelX and labelAt are each circle's label, its centre and
+	// its baseline (0: left to the tooltip).
+	labels          []string
+	labelX, labelAt []float64
+}
+
+// placedItem is a legend entry at its x and row.
+type placedItem struct {
+	it   legendItem
+	x, y float64
+}
+
+// newDrawing sizes the picture, lays out its legend and its circles.
+func newDrawing(nodes []picNode, edges []picEdge, colls []string, opt SVGOptions) *drawing {
+	d := &drawing{nodes: nodes, edges: edges, colls: colls, colour: map[string]string{}, W: opt.Width, H: opt.Height}
+	if d.W <= 0 {
+		d.W = 960
+	}
+	if d.H <= 0 {
+		d.H = math.Min(860, 380+10*float64(len(nodes)))
+	}
+	for i, c := range colls {
+		d.colour[c] = collectionPalette[i%len(collectionPalette)]
+	}
+	items := d.legendItems()
+	x, row := 16.0, 0
+	for _, it := range items {
+		if x+it.width > d.W-16 && x > 16 {
+			x, row = 16, row+1
+		}
+		d.legend = append(d.legend, placedItem{it, x, float64(row)})
+		x += it.width + 14
+	}
+	d.legendH = 34 + 18*float64(row)
+	d.layout()
+	return d
+}
+
+// legendItems returns the legend's entries: the colours, the arrows, the
+// collapsed circles and, on a busy picture, the unlabelled sites.
+func (d *drawing) legendItems() []legendItem {
 	var items []legendItem
 	swatch := func(fill, ring string) func(x, y float64) string {
 		return func(x, y float64) string {
@@ -207,11 +266,11 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 	add := func(sw func(x, y float64) string, text string) {
 		items = append(items, legendItem{sw, text, textW(text)})
 	}
-	if len(colls) > 0 {
+	if len(d.colls) > 0 {
 		add(swatch("#fff", "#2b6cb0"), "ring: stories copied by others")
 		add(swatch("#fff", "#dd6b20"), "ring: copies others' stories")
-		for _, c := range colls {
-			add(swatch(colour[c], colour[c]), truncate(c, 40))
+		for _, c := range d.colls {
+			add(swatch(d.colour[c], d.colour[c]), truncate(c, 40))
 		}
 		add(swatch(noCollection, noCollection), "in no collection")
 	} else {
@@ -219,86 +278,70 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		add(swatch("#dd6b20", "#fff"), "copies others' stories")
 	}
 	add(nil, "arrow: source → republisher, width: number of copies")
-	for _, e := range edges {
-		if e.via {
-			add(func(x, y float64) string {
-				return fmt.Sprintf(`<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#c05621" stroke-width="2" stroke-dasharray="6 4"/>`, x, y-4, x+22, y-4)
-			}, "via: copied a copy")
-			break
-		}
+	if slices.ContainsFunc(d.edges, func(e picEdge) bool { return e.via }) {
+		add(func(x, y float64) string {
+			return fmt.Sprintf(`<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#c05621" stroke-width="2" stroke-dasharray="6 4"/>`, x, y-4, x+22, y-4)
+		}, "via: copied a copy")
+	}
+	collapsed := 0
+	for _, n := range d.nodes {
+		collapsed += n.members
 	}
 	if collapsed > 0 {
-		add(nil, fmt.Sprintf("%s collapsed into %s", plural.N(collapsed, "smaller site", "smaller sites"), plural.N(countAgg(nodes), "circle", "circles")))
+		add(nil, fmt.Sprintf("%s collapsed into %s", plural.N(collapsed, "smaller site", "smaller sites"), plural.N(countAgg(d.nodes), "circle", "circles")))
 	}
-	hoverItem := -1
-	if len(nodes) > 20 { // labels may have to give way: say so
-		hoverItem = len(items)
+	d.hoverItem = -1
+	if len(d.nodes) > 20 { // labels may have to give way: say so
+		d.hoverItem = len(items)
 		add(nil, "000 sites unlabelled: hover for their names")
 	}
-	type placed struct {
-		it   legendItem
-		x, y float64
-	}
-	var legend []placed
-	x, row := 16.0, 0
-	for _, it := range items {
-		if x+it.width > W-16 && x > 16 {
-			x, row = 16, row+1
-		}
-		legend = append(legend, placed{it, x, float64(row)})
-		x += it.width + 14
-	}
-	legendH := 34 + 18*float64(row)
+	return items
+}
 
-	idx := make([][2]int, len(edges))
-	weights := make([]float64, len(edges))
-	maxCount, maxFlow := 1, 1
-	for _, e := range edges {
-		maxCount = max(maxCount, e.count)
+// layout places the circles (force-directed, heavier edges pulling
+// harder) above the legend, each sized by its copies.
+func (d *drawing) layout() {
+	idx := make([][2]int, len(d.edges))
+	weights := make([]float64, len(d.edges))
+	d.maxCount = 1
+	maxFlow := 1
+	for _, e := range d.edges {
+		d.maxCount = max(d.maxCount, e.count)
 	}
-	for i, e := range edges {
+	for i, e := range d.edges {
 		idx[i] = [2]int{e.src, e.dst}
-		weights[i] = float64(e.count) / float64(maxCount)
+		weights[i] = float64(e.count) / float64(d.maxCount)
 	}
-	for _, n := range nodes {
+	for _, n := range d.nodes {
 		maxFlow = max(maxFlow, n.Out+n.In)
 	}
-	pos := layout(len(nodes), idx, weights)
+	pos := layout(len(d.nodes), idx, weights)
 	const margin = 70.0
-	at := make([]point, len(nodes))
-	rad := make([]float64, len(nodes))
+	d.at = make([]point, len(d.nodes))
+	d.rad = make([]float64, len(d.nodes))
 	for i, p := range pos {
-		at[i] = point{margin + p.x*(W-2*margin), margin*0.6 + p.y*(H-legendH-margin*1.4)}
-		rad[i] = 6 + 14*math.Sqrt(float64(nodes[i].Out+nodes[i].In)/float64(maxFlow))
+		d.at[i] = point{margin + p.x*(d.W-2*margin), margin*0.6 + p.y*(d.H-d.legendH-margin*1.4)}
+		d.rad[i] = 6 + 14*math.Sqrt(float64(d.nodes[i].Out+d.nodes[i].In)/float64(maxFlow))
 	}
-	reverse := map[[2]int]bool{}
-	for _, p := range idx {
-		reverse[p] = true
-	}
+}
 
-	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="syndication network: %d sites, %d links" font-family="Helvetica, Arial, sans-serif">`+"\n",
-		W, H, W, H, len(nodes), len(edges))
-	ew.printf(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fbfcfe" rx="8"/>`+"\n", W, H)
-	if len(nodes) == 0 {
-		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="15" fill="#667">No syndication found in this range.</text>`+"\n</svg>\n", W/2, H/2)
-		return ew.err
+// drawEdges draws an arrow per edge, bent apart from the edge the other
+// way and from a direct edge beside a via edge.
+func (d *drawing) drawEdges(ew *errWriter) {
+	reverse := map[[2]int]bool{}
+	for _, e := range d.edges {
+		reverse[[2]int{e.src, e.dst}] = true
 	}
 	// Dense pictures need fainter lines to stay readable.
 	opacity := 0.6
-	if len(edges) > 25 {
+	if len(d.edges) > 25 {
 		opacity = 0.35
 	}
-	name := func(n picNode) string {
-		if n.Name != "" && n.members == 0 {
-			return n.Name + " (" + n.Site + ")"
-		}
-		return n.Site
-	}
 	ew.printf(`<g fill="none" stroke-linecap="round">` + "\n")
-	for _, e := range edges {
+	for _, e := range d.edges {
 		i, j := e.src, e.dst
-		s, t := at[i], at[j]
-		d := t.sub(s)
+		s, t := d.at[i], d.at[j]
+		dir := t.sub(s)
 		bend := 0.08
 		if reverse[[2]int{j, i}] {
 			bend = 0.18
@@ -306,16 +349,16 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		if e.via {
 			bend = -bend - 0.06 // beside a direct edge between the same sites
 		}
-		c := s.add(d.mul(0.5)).add(d.perp().mul(bend))
-		sw := edgeWidth(e.count, maxCount)
+		c := s.add(dir.mul(0.5)).add(dir.perp().mul(bend))
+		sw := edgeWidth(e.count, d.maxCount)
 		alen, awid := 7+1.1*sw, 6+1.0*sw
-		p0 := s.add(c.sub(s).unit().mul(rad[i]))
+		p0 := s.add(c.sub(s).unit().mul(d.rad[i]))
 		back := c.sub(t).unit()
-		tip := t.add(back.mul(rad[j] + 1))
+		tip := t.add(back.mul(d.rad[j] + 1))
 		base := tip.add(back.mul(alen))
 		wing := back.perp().mul(awid / 2)
 		l1, l2 := base.add(wing), base.sub(wing)
-		src, dst := nodes[i].Site, nodes[j].Site
+		src, dst := d.nodes[i].Site, d.nodes[j].Site
 		lag := ", median lag " + FormatLag(e.lag)
 		if e.merged {
 			lag = ""
@@ -332,60 +375,73 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 			tip.x, tip.y, l1.x, l1.y, l2.x, l2.y, color)
 	}
 	ew.printf("</g>\n<g>\n")
-	// Labels: busiest sites first; one that would overlap an earlier
-	// label is moved above its circle, or left to the tooltip.
+}
+
+// placeLabels places the labels, collapsed circles first, then the others
+// in order (busiest first); one that would overlap an earlier label is
+// moved above its circle, or left to the tooltip. It returns how many were
+// left.
+func (d *drawing) placeLabels() int {
 	var boxes []rect
 	unlabelled := 0
-	labelAt := make([]float64, len(nodes)) // baseline of each label, 0 for none
-	order := make([]int, 0, len(nodes))
-	for i, n := range nodes { // collapsed circles are labelled first
-		if n.members > 0 {
+	n := len(d.nodes)
+	d.labels, d.labelX, d.labelAt = make([]string, n), make([]float64, n), make([]float64, n)
+	order := make([]int, 0, n)
+	for i, nd := range d.nodes {
+		if nd.members > 0 {
 			order = append(order, i)
 		}
 	}
-	for i, n := range nodes {
-		if n.members == 0 {
+	for i, nd := range d.nodes {
+		if nd.members == 0 {
 			order = append(order, i)
 		}
 	}
-	labels := make([]string, len(nodes))
-	labelX := make([]float64, len(nodes))
 	for _, i := range order {
-		n, p := nodes[i], at[i]
-		label := n.Site
-		if n.Name != "" && n.members == 0 {
-			label = n.Name
+		nd, p := d.nodes[i], d.at[i]
+		label := nd.Site
+		if nd.Name != "" && nd.members == 0 {
+			label = nd.Name
 		}
 		label = truncate(label, 30)
 		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
-		lx := math.Max(half, math.Min(W-half, p.x))
-		labels[i], labelX[i] = label, lx
-		for _, ly := range []float64{p.y + rad[i] + 15, p.y - rad[i] - 6} {
+		lx := math.Max(half, math.Min(d.W-half, p.x))
+		d.labels[i], d.labelX[i] = label, lx
+		for _, ly := range []float64{p.y + d.rad[i] + 15, p.y - d.rad[i] - 6} {
 			box := rect{lx - half, ly - 12, lx + half, ly + 3}
 			if !slices.ContainsFunc(boxes, box.overlaps) {
 				boxes = append(boxes, box)
-				labelAt[i] = ly
+				d.labelAt[i] = ly
 				break
 			}
 		}
-		if labelAt[i] == 0 {
+		if d.labelAt[i] == 0 {
 			unlabelled++
 		}
 	}
-	for i, n := range nodes {
-		p := at[i]
-		tip := fmt.Sprintf("%s: %s received, %s made, %s", name(n), plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"), plural.S(n.Articles, "article"))
+	return unlabelled
+}
+
+// drawNodes draws each circle with its tooltip, label and link.
+func (d *drawing) drawNodes(ew *errWriter, href func(site string) string) {
+	for i, n := range d.nodes {
+		p := d.at[i]
+		name := n.Site
+		if n.Name != "" && n.members == 0 {
+			name = n.Name + " (" + n.Site + ")"
+		}
+		tip := fmt.Sprintf("%s: %s received, %s made, %s", name, plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"), plural.S(n.Articles, "article"))
 		if n.members > 0 {
 			tip = fmt.Sprintf("%s collapsed: %s received, %s made", plural.N(n.members, "smaller site", "smaller sites"), plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"))
 		}
-		link := opt.Href != nil && n.members == 0
+		link := href != nil && n.members == 0
 		if link {
-			ew.printf(`<a href="%s">`, xmlText(opt.Href(n.Site)))
+			ew.printf(`<a href="%s">`, xmlText(href(n.Site)))
 		}
 		fill, ring, ringW := nodeColor(n.Out, n.In), "#fff", 2.0
-		if len(colls) > 0 {
+		if len(d.colls) > 0 {
 			fill, ring, ringW = noCollection, nodeColor(n.Out, n.In), 3
-			if c, ok := colour[n.group]; ok {
+			if c, ok := d.colour[n.group]; ok {
 				fill = c
 			}
 		}
@@ -394,10 +450,10 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 			extra = ` stroke-dasharray="3 2" class="collapsed"`
 		}
 		ew.printf(`<g><title>%s</title><circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="%s" stroke-width="%.0f"%s/>`,
-			xmlText(tip), p.x, p.y, rad[i], fill, ring, ringW, extra)
-		if labelAt[i] != 0 {
+			xmlText(tip), p.x, p.y, d.rad[i], fill, ring, ringW, extra)
+		if d.labelAt[i] != 0 {
 			ew.printf(`<text x="%.1f" y="%.1f" text-anchor="middle" font-size="13" fill="#1a202c" stroke="#fbfcfe" stroke-width="4" paint-order="stroke" stroke-linejoin="round">%s</text>`,
-				labelX[i], labelAt[i], xmlText(labels[i]))
+				d.labelX[i], d.labelAt[i], xmlText(d.labels[i]))
 		}
 		ew.printf(`</g>`)
 		if link {
@@ -406,12 +462,16 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		ew.printf("\n")
 	}
 	ew.printf("</g>\n")
+}
+
+// drawLegend writes the legend below the picture.
+func (d *drawing) drawLegend(ew *errWriter, unlabelled int) {
 	ew.printf(`<g font-size="12" fill="#4a5568" class="legend">`)
-	top := H - legendH + 20
-	for k, l := range legend {
+	top := d.H - d.legendH + 20
+	for k, l := range d.legend {
 		y := top + 18*l.y
 		tx := l.x
-		if k == hoverItem {
+		if k == d.hoverItem {
 			if unlabelled == 0 {
 				continue
 			}
@@ -426,8 +486,6 @@ func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
 		}
 		ew.printf(`<text x="%.0f" y="%.0f">%s</text>`, tx, y, xmlText(l.it.text))
 	}
-	ew.printf("</g>\n</svg>\n")
-	return ew.err
 }
 
 func countAgg(nodes []picNode) int {
