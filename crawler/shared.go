@@ -38,6 +38,9 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
 	c.pagesSent = 0
 	c.mu.Unlock()
+	if err := CheckSeeds(ctx, c.s.Config); err != nil {
+		return c.Stats(), err
+	}
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
 	c.tr.condFor = func(key string) *condRec {

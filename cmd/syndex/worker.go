@@ -93,6 +93,9 @@ func init() {
 			}
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
+			if err := crawler.CheckSeeds(ctx, cc); err != nil {
+				return asUsage(fmt.Errorf("worker: %w", err))
+			}
 			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: name, LeaseTTL: lease})
 			if err != nil {
 				return err // unreachable Redis: a runtime failure
