@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -171,16 +172,28 @@ func TestReadersDuringCrawl(t *testing.T) {
 			t.Errorf("%s during crawl: exit %d, stderr %q", args[0], r.code, r.stderr)
 		}
 	}
+	// serve started during the crawl reads through its API, and goes on
+	// serving from the archive itself once the crawl has ended.
 	srv := exec.Command(syndexBin(t), "serve", "--data", data, "--addr", "127.0.0.1:0")
 	stderr, _ := srv.StderrPipe()
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
 	line, _ := bufio.NewReader(stderr).ReadString('\n')
-	srv.Process.Kill()
-	srv.Wait()
-	if !strings.Contains(line, "serving") {
-		t.Errorf("serve during crawl said %q", line)
+	ui := regexp.MustCompile(`http://[0-9.:]+/`).FindString(line)
+	if !strings.Contains(line, "serving") || ui == "" {
+		t.Fatalf("serve during crawl said %q", line)
+	}
+	searchPage := func() string {
+		code, body := httpGet(t, ui+"?q=harbor")
+		if code != http.StatusOK || !strings.Contains(body, "Stories 1") {
+			return fmt.Sprintf("%d %.300q", code, body)
+		}
+		return ""
+	}
+	if bad := searchPage(); bad != "" {
+		t.Errorf("serve's search page during the crawl: %s", bad)
 	}
 	if r := syndex(t, work, "import", "--data", data, "--in", "-"); r.code != 1 || !regexp.MustCompile(`in use by pid \d+`).MatchString(r.stderr) {
 		t.Errorf("second writer during crawl: exit %d, stderr %q", r.code, r.stderr)
@@ -197,6 +210,9 @@ func TestReadersDuringCrawl(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, archive.APIAddrFile)); !os.IsNotExist(err) {
 		t.Errorf("api.addr left behind after the crawl: %v", err)
+	}
+	if bad := searchPage(); bad != "" {
+		t.Errorf("serve's search page after the crawl ended: %s", bad)
 	}
 	if !strings.Contains(cr.stderr.String(), "read API on http://127.0.0.1:") {
 		t.Errorf("crawl did not say where it serves:\n%s", cr.stderr)

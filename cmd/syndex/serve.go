@@ -35,10 +35,11 @@ func init() {
 			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			a, err := openReader(ctx, cmd, true)
+			first, err := openReader(ctx, cmd, true)
 			if err != nil {
 				return err
 			}
+			a := newFollowingReader(first, func() (reader, error) { return openReader(ctx, cmd, true) })
 			defer a.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
