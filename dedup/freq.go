@@ -15,7 +15,9 @@ type freqTable struct {
 	slots []uint64 // feature<<32 | count; a bucket is ways adjacent slots
 	// div, when not nil (the global table), counts per slot the articles
 	// in which the slot's feature sits beside text of their own (see
-	// passage.go); it starts at zero when a feature takes a slot over.
+	// passage.go), with passageFlag set while the incremental index
+	// holds the feature for a passage; it starts at zero when a feature
+	// takes a slot over.
 	div  []uint32
 	docs uint32 // articles counted
 	seen uint64 // features counted
@@ -241,7 +243,7 @@ func (s *shardedFreq) count(f uint32) uint32 {
 }
 
 // diverse returns f's count and how many of those articles hold it
-// beside text of their own.
+// beside text of their own (with passageFlag).
 func (s *shardedFreq) diverse(f uint32) (count, div uint32) {
 	t := s.shards[f%globalShards]
 	if j := t.slot(f); j >= 0 {
@@ -262,8 +264,20 @@ func (s *shardedFreq) addDiverse(fs []uint32, delta int32) {
 		}
 		if delta > 0 {
 			atomic.AddUint32(&t.div[j], 1)
-		} else if t.div[j] > 0 {
+		} else if t.div[j]&^passageFlag > 0 {
 			t.div[j]--
+		}
+	}
+}
+
+// setPassage sets or clears f's passageFlag (when f holds a slot).
+func (s *shardedFreq) setPassage(f uint32, on bool) {
+	t := s.shards[f%globalShards]
+	if j := t.slot(f); j >= 0 {
+		if on {
+			t.div[j] |= passageFlag
+		} else {
+			t.div[j] &^= passageFlag
 		}
 	}
 }

@@ -204,3 +204,53 @@ func TestNthSmallest(t *testing.T) {
 		}
 	}
 }
+
+// TestPassageHysteresis: a feature becomes a passage when half of its
+// articles are diverse and, once flagged, stays one down to a quarter.
+func TestPassageHysteresis(t *testing.T) {
+	ix := NewIndex(DefaultConfig())
+	tests := []struct {
+		c, div uint32
+		flag   bool
+		want   bool
+	}{
+		{4, 4, false, false}, // under PassageMinDocs
+		{10, 5, false, true},
+		{10, 4, false, false},
+		{10, 4, true, true},
+		{10, 3, true, true},
+		{10, 2, true, false},
+		{12, 3, true, true},
+	}
+	for _, tc := range tests {
+		div := tc.div
+		if tc.flag {
+			div |= passageFlag
+		}
+		if got := ix.isPassage(tc.c, div); got != tc.want {
+			t.Errorf("isPassage(count %d, diverse %d, flagged %v) = %v, want %v", tc.c, tc.div, tc.flag, got, tc.want)
+		}
+	}
+	// The flag is set and cleared with the status.
+	fs := []uint32{40}
+	for range 10 {
+		ix.global.addCollect(fs, 1000, 1, nil)
+	}
+	ix.global.addDiverse(fs, 1)
+	before := ix.passagesOf(fs, nil)
+	for range 5 {
+		ix.global.addDiverse(fs, 1)
+	}
+	if !ix.passageFlips(fs, before) || !ix.passage(40) {
+		t.Fatal("6 of 10 diverse: want a flip to passage")
+	}
+	for range 3 {
+		ix.global.addDiverse(fs, -1)
+	}
+	if !ix.passage(40) {
+		t.Error("3 of 10 diverse after being a passage: want still a passage")
+	}
+	if _, div := ix.global.diverse(40); div&^passageFlag != 3 {
+		t.Errorf("diverse count %d under the flag, want 3", div&^passageFlag)
+	}
+}

@@ -112,6 +112,10 @@ type Index struct {
 	jBefore    []state
 	jSeen      map[uint32]struct{}
 	crossed    []uint32 // features that just became globally common or passages
+	// pending collects crossed features until their clusters are
+	// re-decided (see add); pendingAge counts the Adds since the first.
+	pending    []uint32
+	pendingAge int
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -273,8 +277,22 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	}
 	if changed {
 		ix.globalEpoch++
-		if len(ix.crossed) > 0 {
-			recheck = append(recheck, ix.clustersSharing(ix.crossed)...)
+	}
+	// Clusters formed on features that have since become noise are
+	// re-decided. Finding them scans every cluster, so features that
+	// cross one or two at a time (common phrases, which rarely hold a
+	// cluster together) wait and are handled together, once per
+	// recheckAdds Adds or one Add per recheckShare clusters, whichever is
+	// longer, while a passage (a template's two sentences and more, many
+	// features crossing at once) is handled at once.
+	ix.pending = append(ix.pending, ix.crossed...)
+	if len(ix.pending) > 0 {
+		ix.pendingAge++
+		wait := max(recheckAdds, len(ix.clusterByID)/recheckShare)
+		if len(ix.crossed) >= recheckBurst || ix.pendingAge >= wait {
+			slices.Sort(ix.pending)
+			recheck = append(recheck, ix.clustersSharing(slices.Compact(ix.pending))...)
+			ix.pending, ix.pendingAge = ix.pending[:0], 0
 		}
 	}
 	if len(recheck) > 0 {
@@ -724,6 +742,14 @@ func (ix *Index) attach(di, target uint32) {
 	}
 }
 
+// recheckBurst, recheckAdds and recheckShare batch the re-decision of
+// clusters whose shared features became noise (see add).
+const (
+	recheckBurst = 8
+	recheckAdds  = 64
+	recheckShare = 16
+)
+
 // maxSettle bounds the evictions and re-joins one settle may make, so a
 // pathological cascade cannot stall an Add (what is left stays unique).
 const maxSettle = 4096
@@ -821,11 +847,30 @@ func (ix *Index) clustersSharing(fs []uint32) []int32 {
 		if len(cl.members) < 2 {
 			continue
 		}
-		if d := &ix.docs[cl.original]; hasAny(d.feats[:d.nClean], fs) || hasAny(d.feats[d.nClean:], fs) {
+		if d := &ix.docs[cl.original]; meets(d.feats[:d.nClean], fs) || meets(d.feats[d.nClean:], fs) {
 			out = append(out, int32(c))
 		}
 	}
 	return out
+}
+
+// meets reports whether the sorted sets a and b share a value.
+func meets(a, b []uint32) bool {
+	if len(b) < 4 {
+		return hasAny(a, b)
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // hasAny reports whether the sorted set s holds one of fs.

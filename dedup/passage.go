@@ -67,12 +67,17 @@ func (ix *Index) passagesOf(fs []uint32, dst []bool) []bool {
 
 // passageFlips compares the passage status of fs with before (from
 // passagesOf), appends those that became passages to ix.crossed and
-// reports whether any changed.
+// reports whether any changed. A feature that becomes a passage is
+// flagged, and stays one until fewer than a quarter (not half) of its
+// articles are diverse: without this margin a feature at the boundary
+// would turn passage and back with every article counted, and every turn
+// re-decides the clusters that hold it.
 func (ix *Index) passageFlips(fs []uint32, before []bool) bool {
 	changed := false
 	for i, f := range fs {
 		if now := ix.passage(f); now != before[i] {
 			changed = true
+			ix.global.setPassage(f, now)
 			if now {
 				ix.crossed = append(ix.crossed, f)
 			}
@@ -86,10 +91,21 @@ func (ix *Index) passage(f uint32) bool {
 	return ix.isPassage(ix.global.diverse(f))
 }
 
+// passageFlag marks, in a diversity count, a feature the incremental
+// index holds for a passage (see passageFlips).
+const passageFlag = 1 << 31
+
 // isPassage reports whether a feature held by c articles, div of them
-// diverse, is a recurring passage.
+// diverse (with passageFlag), is a recurring passage: half of them are
+// diverse, or a quarter once it is flagged.
 func (ix *Index) isPassage(c, div uint32) bool {
-	return c >= uint32(ix.cfg.PassageMinDocs) && 2*div >= c && ix.cfg.PassageRatio > 0
+	if c < uint32(ix.cfg.PassageMinDocs) || ix.cfg.PassageRatio <= 0 {
+		return false
+	}
+	if div&passageFlag != 0 {
+		return 4*(div&^passageFlag) >= c
+	}
+	return 2*div >= c
 }
 
 // nthSmallest returns the n-th smallest value of xs (0-based), reordering

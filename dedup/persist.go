@@ -70,6 +70,8 @@ type snapshot struct {
 	Used                         int
 	Clusters                     []snapCluster
 	SiteClusters                 map[uint32][]int32
+	Pending                      []uint32 // crossed features awaiting their re-decision
+	PendingAge                   int
 }
 
 func freqSnap(t *freqTable) snapFreq {
@@ -107,7 +109,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
 		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next, Tags: ix.lsh.tags, Used: ix.lsh.used,
-		SiteClusters: ix.siteClusters}
+		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge}
 	s.Docs = make([]snapDoc, len(ix.docs))
 	for i, d := range ix.docs {
 		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
@@ -173,6 +175,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			return nil, fmt.Errorf("read dedup checkpoint: LSH entry %d out of range", e)
 		}
 	}
+	ix.pending, ix.pendingAge = s.Pending, s.PendingAge
 	if s.SiteClusters != nil {
 		ix.siteClusters = s.SiteClusters
 	}
