@@ -96,21 +96,33 @@ func farmPages(s crawlFarmSpec) ([]map[string][]byte, error) {
 			bodies = append(bodies, []byte(b.String()))
 		}
 	}
+	// Each host lists its stories on section pages of 100 links, each
+	// linking the next: "/", "/list/1", "/list/2"...
 	sites := make([]map[string][]byte, s.hosts)
-	var index []strings.Builder = make([]strings.Builder, s.hosts)
+	paths := make([][]string, s.hosts)
 	for h := range sites {
 		sites[h] = map[string][]byte{}
-		index[h].WriteString("<!doctype html><html><head><title>Home</title></head><body><ul>")
 	}
 	for i, body := range bodies {
 		h := i % s.hosts
 		p := fmt.Sprintf("/news/%d", i)
 		sites[h][p] = body
-		fmt.Fprintf(&index[h], `<li><a href="%s">Story %d</a></li>`, p, i)
+		paths[h] = append(paths[h], p)
 	}
 	for h := range sites {
-		index[h].WriteString("</ul></body></html>")
-		sites[h]["/"] = []byte(index[h].String())
+		for k := 0; k*100 < len(paths[h]) || k == 0; k++ {
+			var b strings.Builder
+			b.WriteString("<!doctype html><html><head><title>Latest news</title></head><body><ul>")
+			for _, p := range paths[h][k*100 : min(len(paths[h]), (k+1)*100)] {
+				fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, p, p)
+			}
+			fmt.Fprintf(&b, `</ul><a href="/list/%d">Older stories</a></body></html>`, k+1)
+			name := "/"
+			if k > 0 {
+				name = fmt.Sprintf("/list/%d", k)
+			}
+			sites[h][name] = []byte(b.String())
+		}
 	}
 	return sites, nil
 }
@@ -201,7 +213,7 @@ func crawlColly(b *testing.B, seeds []string) int64 {
 	c.OnHTML("a[href]", func(e *colly.HTMLElement) { e.Request.Visit(e.Attr("href")) })
 	c.OnResponse(func(r *colly.Response) {
 		pages.Add(1)
-		if r.Request.URL.Path == "/" {
+		if !strings.HasPrefix(r.Request.URL.Path, "/news/") {
 			return
 		}
 		if res, err := trafilatura.Extract(bytes.NewReader(r.Body), trafilatura.Options{OriginalURL: r.Request.URL}); err == nil && res != nil {
@@ -223,7 +235,7 @@ func crawlSyndex(b *testing.B, seeds []string) int64 {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := crawler.Config{Seeds: seeds, Delay: time.Nanosecond, AllowPrivate: true, Logger: log,
+	cfg := crawler.Config{Seeds: seeds, Delay: time.Nanosecond, AllowPrivate: true, Logger: log, MaxDepth: 1000,
 		StatsFile: "-", DisableSitemaps: true}
 	st, err := a.Crawl(context.Background(), cfg, nil, nil)
 	if err != nil {

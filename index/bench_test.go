@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -282,6 +283,11 @@ func searchIndex(b *testing.B) *Index {
 		dir = filepath.Join(b.TempDir(), "ix")
 	}
 	ix, err := Open(dir)
+	if errors.Is(err, ErrIncompatible) || errors.Is(err, ErrCorrupt) {
+		b.Logf("rebuilding %s: %v", dir, err)
+		must2(b, Remove(dir))
+		ix, err = Open(dir)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -381,5 +387,70 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(pct(0.99), "p99-ms")
 			b.ReportMetric(float64(hits)/float64(b.N), "hit-rate")
 		})
+	}
+}
+
+// baselineIndex opens (building when needed) the same generated corpus in
+// a bare default-mapping Bleve index: SYNDEX_BENCH_DIR-bleve when set.
+func baselineIndex(b *testing.B) bleve.Index {
+	n := benchDocs()
+	dir := os.Getenv("SYNDEX_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "ix")
+	}
+	dir += "-bleve"
+	bi, err := bleve.Open(dir)
+	if err == nil {
+		if c, _ := bi.DocCount(); c == uint64(n) {
+			b.Cleanup(func() { _ = bi.Close() })
+			return bi
+		}
+		must2(b, bi.Close())
+	}
+	must2(b, os.RemoveAll(dir))
+	start := time.Now()
+	buildBaseline(b, dir, n)
+	b.Logf("built %d-doc baseline index in %s", n, time.Since(start).Round(time.Second))
+	bi, err = bleve.Open(dir)
+	must2(b, err)
+	b.Cleanup(func() { _ = bi.Close() })
+	return bi
+}
+
+// BenchmarkSearchBaseline runs BenchmarkSearch's one- and two-word
+// queries on a bare default-mapping Bleve index of the same documents
+// (query-string syntax on its _all field, the top 10 with their title and
+// site), interleaved with ours, and reports both latencies.
+func BenchmarkSearchBaseline(b *testing.B) {
+	ix := searchIndex(b)
+	bi := baselineIndex(b)
+	for _, kind := range []string{"1term", "2term"} {
+		qs := benchQueries(kind, 200)
+		for _, side := range []string{"bleve", "syndex"} {
+			b.Run(kind+"/"+side, func(b *testing.B) {
+				lat := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := range b.N {
+					q := qs[i%len(qs)]
+					start := time.Now()
+					if side == "syndex" {
+						_, err := ix.Search(context.Background(), q)
+						must2(b, err)
+					} else {
+						req := bleve.NewSearchRequest(bleve.NewQueryStringQuery(q.Text))
+						req.Fields = []string{"title", "site"}
+						_, err := bi.Search(req)
+						must2(b, err)
+					}
+					lat = append(lat, time.Since(start))
+				}
+				slices.Sort(lat)
+				pct := func(p float64) float64 {
+					return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+				}
+				b.ReportMetric(pct(0.50), "p50-ms")
+				b.ReportMetric(pct(0.99), "p99-ms")
+			})
+		}
 	}
 }

@@ -21,7 +21,7 @@ import (
 // the background merger folds into ever larger ones, rewriting each document
 // several times while the index grows.
 var (
-	builderBatch = 500 // documents per segment written by a shard builder
+	builderBatch = 200 // documents per segment written by a shard builder
 	builderMerge = 64  // segments merged at once at the end
 )
 

@@ -187,6 +187,9 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	if may, err := ix.copyFieldsMayMatch(q.Text, langs); err != nil || !may {
+		return err // no copy text holds a word of the query: nothing to find
+	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
 		query.NewDocIDQuery(ids), rewrite(parsed, langs)}), len(ids), 0, false)
 	req.IncludeLocations = true
@@ -334,4 +337,64 @@ func markSnippet(text string, marks [][2]int, width int) string {
 // is the end), so a snippet cuts between words.
 func isBoundary(s string, i int) bool {
 	return i >= len(s) || (s[i]&0xC0 != 0x80 && i > 0 && (s[i-1] == ' ' || s[i-1] == '\n'))
+}
+
+// copyFieldsMayMatch reports whether a copy field of any shard holds a
+// word of the query text, as each language analyses it: when none does
+// the second search for copy matches is skipped (most stories have no
+// copy text of their own). Patterns (wildcards, regular expressions,
+// fuzzy terms) are not expanded here, so with one the answer is yes.
+func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
+	if strings.ContainsAny(text, "*?~/") {
+		return true, nil
+	}
+	type fieldTerms struct {
+		field string
+		terms [][]byte
+	}
+	var check []fieldTerms
+	for _, a := range langs {
+		an := ix.pairs.m.AnalyzerNamed(analyzerName(a))
+		if an == nil {
+			return true, nil
+		}
+		terms := uniqueTerms(an.Analyze([]byte(text)))
+		if len(terms) == 0 {
+			continue
+		}
+		check = append(check, fieldTerms{copyTitleField(a), terms}, fieldTerms{copyBodyField(a), terms})
+	}
+	for _, sh := range ix.shards {
+		adv, err := sh.Advanced()
+		if err != nil {
+			return true, err
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return true, err
+		}
+		found, err := func() (bool, error) {
+			defer r.Close()
+			rc, ok := r.(index.IndexReaderContains)
+			if !ok {
+				return true, nil
+			}
+			for _, c := range check {
+				d, err := rc.FieldDictContains(c.field)
+				if err != nil {
+					return true, err
+				}
+				for _, t := range c.terms {
+					if ok, err := d.Contains(t); err != nil || ok {
+						return true, err
+					}
+				}
+			}
+			return false, nil
+		}()
+		if err != nil || found {
+			return true, err
+		}
+	}
+	return false, nil
 }

@@ -29,7 +29,7 @@ import (
 // every pair a query may ask for. Title pairs are all indexed: titles are
 // short.
 var (
-	pairLearnDocs   = 2000
+	pairLearnDocs   = 500
 	pairCommonShare = 0.02
 	pairMaxCommon   = 8000
 )
