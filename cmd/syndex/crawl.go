@@ -41,7 +41,7 @@ func init() {
 			}
 			var api *readAPI
 			if addr, _ := cmd.Flags().GetString("addr"); addr != "off" {
-				if api, err = serveReadAPI(a, addr); err != nil {
+				if api, err = serveReadAPI(a, addr, c.Collections); err != nil {
 					fmt.Fprintf(os.Stderr, "syndex: crawl: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
 				} else {
 					fmt.Fprintf(os.Stderr, "crawling into %s; web UI and read API on %s while it runs\n", a.Dir, api.Base)

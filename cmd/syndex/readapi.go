@@ -24,16 +24,17 @@ type readAPI struct {
 	dir  string
 }
 
-// serveReadAPI listens on addr and serves a's read API and the web UI,
+// serveReadAPI listens on addr and serves a's read API and the web UI
+// (with the config's site collections),
 // and writes the address to the archive's api.addr.
-func serveReadAPI(a *archive.Archive, addr string) (*readAPI, error) {
+func serveReadAPI(a *archive.Archive, addr string, collections map[string][]string) (*readAPI, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(archive.APIPrefix, a.APIHandler())
-	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir)}))
+	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir), Collections: collections}))
 	r := &readAPI{Base: "http://" + ln.Addr().String(), dir: a.Dir,
 		srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
 	go func() {
