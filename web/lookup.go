@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/article"
 )
 
 // Looker is the optional part of a Backend that answers "is this text a
@@ -81,6 +82,21 @@ func (s *server) lookupQuery(w http.ResponseWriter, r *http.Request) (lookupForm
 			}
 		}
 		q.Published = t
+	}
+	if u := strings.TrimSpace(r.FormValue("url")); u != "" && f.ID == "" && strings.TrimSpace(f.Text) == "" {
+		// An archived page by its address.
+		at, ok := s.b.(interface {
+			ArticleAt(string) (*article.Article, error)
+		})
+		if !ok {
+			return f, q, fmt.Errorf("url: this archive cannot find articles by address; give the id")
+		}
+		a, err := at.ArticleAt(u)
+		if err != nil {
+			return f, q, err
+		}
+		f.ID = a.ID
+		q.ID = a.ID
 	}
 	if f.ID != "" && strings.TrimSpace(f.Text) == "" {
 		// An archived article: look its own text up, leaving it out.

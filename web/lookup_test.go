@@ -92,6 +92,11 @@ func TestLookupPage(t *testing.T) {
 		t.Errorf("GET /api/lookup?id=c1a: %s", raw)
 	}
 	get(t, srv, "/api/lookup?id=nope", http.StatusNotFound)
+	_, raw = get(t, srv, "/api/lookup?url="+url.QueryEscape("https://www.copier.example/news/c1a/"), http.StatusOK)
+	if err := json.Unmarshal(raw, &lr); err != nil || lr.Query.ID != "c1a" || lr.Verdict != archive.VerdictCopy {
+		t.Errorf("GET /api/lookup?url=: %s", raw)
+	}
+	get(t, srv, "/api/lookup?url="+url.QueryEscape("https://nowhere.example/x"), http.StatusNotFound)
 	get(t, srv, "/api/lookup", http.StatusBadRequest)
 }
 
