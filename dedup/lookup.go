@@ -69,8 +69,9 @@ func (c ClusterMatch) Score() float64 {
 	return c.Best.Score()
 }
 
-// lookupCandidates caps the articles a lookup verifies; larger than
-// MaxCandidates because one lookup can afford what every Add cannot.
+// lookupCandidateFactor scales MaxCandidates into the articles a lookup
+// verifies: more than
+// Add verifies, because one lookup can afford what every Add cannot.
 const lookupCandidateFactor = 4
 
 // Lookup finds the archived articles and clusters whose text the probe
