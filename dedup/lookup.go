@@ -70,8 +70,8 @@ func (c ClusterMatch) Score() float64 {
 }
 
 // lookupCandidateFactor scales MaxCandidates into the articles a lookup
-// verifies: more than
-// Add verifies, because one lookup can afford what every Add cannot.
+// verifies: more than Add verifies, because one lookup can afford what
+// every Add cannot.
 const lookupCandidateFactor = 4
 
 // Lookup finds the archived articles and clusters whose text the probe
