@@ -37,7 +37,9 @@ func sniffDoc(body []byte) kind {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	b = bytes.TrimLeft(b, " \t\r\n")
 	if len(b) > 0 && b[0] == '{' {
-		if bytes.Contains(b, []byte("jsonfeed.org/version")) {
+		// JSON Feed names its version by URL, with its slashes escaped
+		// or not ("https:\/\/jsonfeed.org\/version\/1" from NPR).
+		if bytes.Contains(b, []byte("jsonfeed.org/version")) || bytes.Contains(b, []byte(`jsonfeed.org\/version`)) {
 			return kindFeed
 		}
 		return kindPage

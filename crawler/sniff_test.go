@@ -36,6 +36,7 @@ func TestResponseKind(t *testing.T) {
 		{"atom served as text/html", kindPage, "text/html", atom, kindFeed},
 		{"rdf served as text/plain", kindPage, "text/plain", rdf, kindFeed},
 		{"json feed served as json", kindPage, "application/json", jsonf, kindFeed},
+		{"json feed with escaped slashes", kindPage, "application/json", `{"version":"https:\/\/jsonfeed.org\/version\/1","items":[]}`, kindFeed},
 		{"other json stays a page", kindPage, "application/json", `{"a": 1}`, kindPage},
 		{"feed type, unreadable body", kindPage, "application/atom+xml", "garbage", kindFeed},
 		{"sitemap linked as a page", kindPage, "text/xml", urlset, kindSitemap},
@@ -178,4 +179,77 @@ func TestFeedLinkedAsPage(t *testing.T) {
 			t.Errorf("fetch log names /atom.xml a %s", r.Kind)
 		}
 	}
+}
+
+// TestSniffRealFeeds reads the real and test-suite feeds and sitemaps of
+// the shared corpus (when present) as a crawler meeting them where it
+// expected a page would: each feed must be read as a feed and each XML
+// sitemap as a sitemap, whatever Content-Type. Files that are not feeds
+// (expected-output JSON, licences, plain-text sitemaps, gzip) are left out
+// by name.
+func TestSniffRealFeeds(t *testing.T) {
+	root := filepath.Join("..", "..", "shared", "corpora", "feeds-sitemaps-robots")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	type tally struct{ n, feed, sitemap, page int }
+	count := func(dir string, keep func(string) bool) (tally, []string) {
+		var tl tally
+		var misses []string
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !keep(p) {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil
+			}
+			tl.n++
+			switch responseKind(kindPage, "", b) {
+			case kindFeed:
+				tl.feed++
+			case kindSitemap:
+				tl.sitemap++
+			default:
+				tl.page++
+				misses = append(misses, strings.TrimPrefix(p, root+"/"))
+			}
+			return nil
+		})
+		return tl, misses
+	}
+	// Not feeds: gofeed's expected outputs (JSON beside the extension
+	// cases, *_expected.json), its "1.0" JSON cases (JSON Feed names its
+	// version by URL), its deliberately empty and unknown documents, and
+	// rss-parser's captured "Document Moved" HTML page.
+	notFeed := map[string]bool{"empty_feed.xml": true, "unknown_feed.xml": true, "unrecognized.rss": true,
+		"version_json_10.json": true, "version_json_11.json": true, "version_json_11_deprecated_author.json": true}
+	feeds, fmiss := count("feeds", func(p string) bool {
+		ext, base := filepath.Ext(p), filepath.Base(p)
+		return (ext == ".xml" || ext == ".rss" || ext == ".atom" || ext == ".json" || ext == ".rdf") &&
+			!strings.Contains(p, "/translator/") && !strings.Contains(p, "/invalid/") && !strings.Contains(p, "/extensions/") &&
+			!strings.HasSuffix(base, "_expected.json") && !notFeed[base] &&
+			!(ext == ".json" && strings.Contains(p, "gofeed-testdata/parser/") && !strings.Contains(p, "/parser/json/"))
+	})
+	sitemaps, smiss := count("sitemaps", func(p string) bool { return filepath.Ext(p) == ".xml" })
+	t.Logf("feeds: %d files, %d read as feeds, %d as sitemaps, %d as pages", feeds.n, feeds.feed, feeds.sitemap, feeds.page)
+	t.Logf("sitemaps: %d files, %d read as sitemaps, %d as feeds (an Atom feed offered as a sitemap), %d as pages", sitemaps.n, sitemaps.sitemap, sitemaps.feed, sitemaps.page)
+	if feeds.n < 400 || feeds.feed != feeds.n {
+		t.Errorf("%d of %d feeds not read as feeds: %q", feeds.n-feeds.feed, feeds.n, fmiss[:min(len(fmiss), 20)])
+	}
+	if sitemaps.page != 0 || sitemaps.feed > 1 || sitemaps.n < 20 {
+		t.Errorf("sitemaps: %+v, not recognised %v", sitemaps, smiss)
+	}
+	if k := responseKind(kindPage, "", mustRead(t, filepath.Join(root, "feeds", "rss-parser", "unrecognized.rss"))); k != kindPage {
+		t.Errorf("an HTML 'Document Moved' page served at a feed's link is read as a %s", k)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
