@@ -128,53 +128,16 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 		tail = tailStart(blocks)
 	}
 	// Credits sit at the top or (mostly) the bottom; scan bottom first.
-	order := make([]int, 0, n)
 	for i := n - 1; i >= 0; i-- {
-		order = append(order, i)
-	}
-	for _, i := range order {
-		text := blocks[i].Text
-		if len(text) > 600 {
+		if len(blocks[i].Text) > 600 {
 			continue
 		}
-		// The story's edges: its first lines, its last lines, and the short
-		// trailing lines (sidebar, footer) after its last paragraph.
-		edge := i < 2 || i >= n-3 || i >= tail
-		lower := strings.ToLower(text)
-		for _, p := range attrPatterns {
-			if !p.strong && (strongOnly || !edge || len(text) > 160) {
-				continue
-			}
-			if !p.mayMatch(lower) {
-				continue
-			}
-			loc := p.re.FindStringSubmatchIndex(text)
-			if loc == nil {
-				continue
-			}
-			xi := p.re.SubexpIndex("x")
-			outlet := cleanOutlet(text[loc[2*xi]:loc[2*xi+1]])
-			if !plausibleOutlet(outlet) {
-				continue
-			}
-			src, resolved := resolveOutlet(outlet, text, links, self)
-			// An outlet no link or known name resolves still counts when
-			// the whole closing paragraph is the credit ("Source: SBS"),
-			// named like an organisation, not a phrase ("… from Pexels").
-			// An unnamed "News agencies" closing a story credits the wires.
-			closing := (i >= n-2 || i >= tail) && strings.TrimSpace(strings.Trim(text[loc[1]:], ".)")) == "" && (properName(outlet) || genericWire(outlet))
-			if !p.strong && !resolved && !closing {
-				continue
-			}
-			line, rest := cutSentence(text, loc[0], loc[1])
-			return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
-		}
-		if strongOnly {
-			continue
+		if at := phraseCredit(blocks[i].Text, i, n, tail, links, self, strongOnly); at != nil {
+			return at
 		}
 		// "Source: X" appended to the story's last paragraph (after a line
 		// break the flattened text no longer shows).
-		if i >= n-3 || i >= tail-1 {
+		if !strongOnly && (i >= n-3 || i >= tail-1) {
 			if at := endCredit(blocks[i], i, links, self, false); at != nil {
 				return at
 			}
@@ -183,7 +146,54 @@ func scanAttribution(blocks []Block, links []link, self string, strongOnly bool)
 	if strongOnly {
 		return nil
 	}
-	// A metadata line above the story: "Last Modified: <date> Source: X".
+	return creditAround(blocks, links, self)
+}
+
+// phraseCredit looks for a credit phrase in text, paragraph i of n (the
+// short closing lines start at tail): strong phrases anywhere, weak ones
+// only at the story's edges, in short paragraphs, and when the outlet
+// resolves or the credit closes the story.
+func phraseCredit(text string, i, n, tail int, links []link, self string, strongOnly bool) *attribution {
+	// The story's edges: its first lines, its last lines, and the short
+	// trailing lines (sidebar, footer) after its last paragraph.
+	edge := i < 2 || i >= n-3 || i >= tail
+	lower := strings.ToLower(text)
+	for _, p := range attrPatterns {
+		if !p.strong && (strongOnly || !edge || len(text) > 160) {
+			continue
+		}
+		if !p.mayMatch(lower) {
+			continue
+		}
+		loc := p.re.FindStringSubmatchIndex(text)
+		if loc == nil {
+			continue
+		}
+		xi := p.re.SubexpIndex("x")
+		outlet := cleanOutlet(text[loc[2*xi]:loc[2*xi+1]])
+		if !plausibleOutlet(outlet) {
+			continue
+		}
+		src, resolved := resolveOutlet(outlet, text, links, self)
+		// An outlet no link or known name resolves still counts when
+		// the whole closing paragraph is the credit ("Source: SBS"),
+		// named like an organisation, not a phrase ("… from Pexels").
+		// An unnamed "News agencies" closing a story credits the wires.
+		closing := (i >= n-2 || i >= tail) && strings.TrimSpace(strings.Trim(text[loc[1]:], ".)")) == "" && (properName(outlet) || genericWire(outlet))
+		if !p.strong && !resolved && !closing {
+			continue
+		}
+		line, rest := cutSentence(text, loc[0], loc[1])
+		return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
+	}
+	return nil
+}
+
+// creditAround looks for the credits that stand apart from the story's
+// phrases: a metadata line above the story ("Last Modified: <date> Source:
+// X"), a press release's sign-off, an agency byline.
+func creditAround(blocks []Block, links []link, self string) *attribution {
+	n := len(blocks)
 	for i := 0; i < n/2; i++ {
 		if at := endCredit(blocks[i], i, links, self, true); at != nil {
 			return at
