@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -306,129 +307,168 @@ func (e *Evaluator) Step(ctx context.Context) (int, error) {
 // evaluate returns the alerts the batch fires (some may have fired
 // before).
 func (e *Evaluator) evaluate(ctx context.Context, batch []store.Arrival) ([]Alert, error) {
-	now := time.Now().UTC()
-	origs := map[string]*article.Article{}
-	origOf := func(a *article.Article) *article.Article {
-		if a.Role != article.RoleCopy || a.Original == "" {
-			return nil
-		}
-		if o, ok := origs[a.Original]; ok {
-			return o
-		}
-		o, err := e.a.Article(a.Original)
-		if err != nil {
-			o = nil
-		}
-		origs[a.Original] = o
-		return o
-	}
-	clusterOf := func(a *article.Article) string {
-		if a.Cluster != "" {
-			return a.Cluster
-		}
-		return a.ID
-	}
-	copiesOf := map[string]int{}
-	countCopies := func(c string) (int, *article.Article, error) {
-		members, err := e.a.Cluster(c)
-		if err != nil {
-			return 0, nil, err
-		}
-		var orig *article.Article
-		for _, m := range members {
-			if m.Role == article.RoleOriginal {
-				orig = m
-			}
-		}
-		n := 0
-		for _, m := range members {
-			if m.Role == article.RoleCopy && (orig == nil || m.Site != orig.Site) {
-				n++
-			}
-		}
-		copiesOf[c] = n
-		return n, orig, nil
-	}
+	p := &pass{e: e, now: time.Now().UTC(), origs: map[string]*article.Article{}}
 	var out []Alert
 	for _, r := range e.rules {
+		var fired []Alert
+		var err error
 		switch {
 		case r.Query != "":
-			ids := map[string]bool{}
-			for _, arr := range batch {
-				if r.sites == nil || r.sites[arr.Site] {
-					ids[clusterOf(arr.Article)] = true
-				}
-			}
-			if len(ids) == 0 {
-				continue
-			}
-			clusters := make([]string, 0, len(ids))
-			for c := range ids {
-				clusters = append(clusters, c)
-			}
-			slices.Sort(clusters)
-			matched := map[string]bool{}
-			err := index.Scan(ctx, e.a, index.Query{Text: r.Query, Lang: r.Lang, Clusters: clusters, Sort: "date"}, func(res *index.Result) error {
-				for _, h := range res.Hits {
-					matched[h.Cluster] = true
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, fmt.Errorf("alerts: rule %s: %w", r.Name, err)
-			}
-			for _, arr := range batch {
-				a := arr.Article
-				if !matched[clusterOf(a)] || (r.sites != nil && !r.sites[a.Site]) {
-					continue
-				}
-				al := Alert{ID: r.Name + "|" + KindSearch + "|" + a.ID, Rule: r.Name, Kind: KindSearch, Fired: now,
-					Article: refOf(a), Cluster: clusterOf(a), Query: r.Query}
-				if o := origOf(a); o != nil {
-					ref := refOf(o)
-					al.Original, al.LagSeconds = &ref, report.Lag(o, a)
-				}
-				out = append(out, al)
-			}
+			fired, err = p.search(ctx, r, batch)
 		case r.Watch == config.WatchCopies:
-			for _, arr := range batch {
-				a := arr.Article
-				o := origOf(a)
-				if o == nil || o.Site == a.Site || (r.origin != nil && !r.origin[o.Site]) || (r.copier != nil && !r.copier[a.Site]) {
-					continue
-				}
-				ref := refOf(o)
-				al := Alert{ID: r.Name + "|" + KindCopies + "|" + a.ID, Rule: r.Name, Kind: KindCopies, Fired: now,
-					Article: refOf(a), Cluster: clusterOf(a), Original: &ref, LagSeconds: report.Lag(o, a)}
-				out = append(out, al)
-			}
+			fired = p.copies(r, batch)
 		case r.Watch == config.WatchReach:
-			seen := map[string]bool{}
-			for _, arr := range batch {
-				a := arr.Article
-				c := clusterOf(a)
-				if a.Cluster == "" || seen[c] {
-					continue
-				}
-				seen[c] = true
-				n, o, err := countCopies(c)
-				if err != nil {
-					return nil, fmt.Errorf("alerts: rule %s: cluster %s: %w", r.Name, c, err)
-				}
-				if n < r.Count || (r.origin != nil && (o == nil || !r.origin[o.Site])) {
-					continue
-				}
-				al := Alert{ID: r.Name + "|" + KindReach + "|" + c, Rule: r.Name, Kind: KindReach, Fired: now,
-					Article: refOf(a), Cluster: c, Copies: n, Count: r.Count}
-				if o != nil {
-					ref := refOf(o)
-					al.Original = &ref
-				}
-				out = append(out, al)
-			}
+			fired, err = p.reach(r, batch)
 		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fired...)
 	}
 	return out, nil
+}
+
+// pass is one evaluation of the rules over a batch, with the originals it
+// looked up.
+type pass struct {
+	e     *Evaluator
+	now   time.Time
+	origs map[string]*article.Article // by id; nil when not found
+}
+
+// origOf returns a copy's original, nil for an original or when it is not
+// in the archive.
+func (p *pass) origOf(a *article.Article) *article.Article {
+	if a.Role != article.RoleCopy || a.Original == "" {
+		return nil
+	}
+	if o, ok := p.origs[a.Original]; ok {
+		return o
+	}
+	o, err := p.e.a.Article(a.Original)
+	if err != nil {
+		o = nil
+	}
+	p.origs[a.Original] = o
+	return o
+}
+
+// clusterOf names a's cluster; an article alone is its own.
+func clusterOf(a *article.Article) string {
+	if a.Cluster != "" {
+		return a.Cluster
+	}
+	return a.ID
+}
+
+// search fires r's saved search on the batch's articles (on r's sites)
+// whose story it matches.
+func (p *pass) search(ctx context.Context, r rule, batch []store.Arrival) ([]Alert, error) {
+	ids := map[string]bool{}
+	for _, arr := range batch {
+		if r.sites == nil || r.sites[arr.Site] {
+			ids[clusterOf(arr.Article)] = true
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	clusters := slices.Sorted(maps.Keys(ids))
+	matched := map[string]bool{}
+	err := index.Scan(ctx, p.e.a, index.Query{Text: r.Query, Lang: r.Lang, Clusters: clusters, Sort: "date"}, func(res *index.Result) error {
+		for _, h := range res.Hits {
+			matched[h.Cluster] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alerts: rule %s: %w", r.Name, err)
+	}
+	var out []Alert
+	for _, arr := range batch {
+		a := arr.Article
+		if !matched[clusterOf(a)] || (r.sites != nil && !r.sites[a.Site]) {
+			continue
+		}
+		al := Alert{ID: r.Name + "|" + KindSearch + "|" + a.ID, Rule: r.Name, Kind: KindSearch, Fired: p.now,
+			Article: refOf(a), Cluster: clusterOf(a), Query: r.Query}
+		if o := p.origOf(a); o != nil {
+			ref := refOf(o)
+			al.Original, al.LagSeconds = &ref, report.Lag(o, a)
+		}
+		out = append(out, al)
+	}
+	return out, nil
+}
+
+// copies fires r's watch on the batch's copies of an origin's stories on
+// another site (of r's origins, by r's copiers).
+func (p *pass) copies(r rule, batch []store.Arrival) []Alert {
+	var out []Alert
+	for _, arr := range batch {
+		a := arr.Article
+		o := p.origOf(a)
+		if o == nil || o.Site == a.Site || (r.origin != nil && !r.origin[o.Site]) || (r.copier != nil && !r.copier[a.Site]) {
+			continue
+		}
+		ref := refOf(o)
+		al := Alert{ID: r.Name + "|" + KindCopies + "|" + a.ID, Rule: r.Name, Kind: KindCopies, Fired: p.now,
+			Article: refOf(a), Cluster: clusterOf(a), Original: &ref, LagSeconds: report.Lag(o, a)}
+		out = append(out, al)
+	}
+	return out
+}
+
+// reach fires r's watch on the stories of the batch that have reached r's
+// count of copies on other sites than the original's.
+func (p *pass) reach(r rule, batch []store.Arrival) ([]Alert, error) {
+	var out []Alert
+	seen := map[string]bool{}
+	for _, arr := range batch {
+		a := arr.Article
+		c := clusterOf(a)
+		if a.Cluster == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		n, o, err := p.countCopies(c)
+		if err != nil {
+			return nil, fmt.Errorf("alerts: rule %s: cluster %s: %w", r.Name, c, err)
+		}
+		if n < r.Count || (r.origin != nil && (o == nil || !r.origin[o.Site])) {
+			continue
+		}
+		al := Alert{ID: r.Name + "|" + KindReach + "|" + c, Rule: r.Name, Kind: KindReach, Fired: p.now,
+			Article: refOf(a), Cluster: c, Copies: n, Count: r.Count}
+		if o != nil {
+			ref := refOf(o)
+			al.Original = &ref
+		}
+		out = append(out, al)
+	}
+	return out, nil
+}
+
+// countCopies returns how many copies cluster c has on other sites than
+// its original's, and the original (nil when none is stored).
+func (p *pass) countCopies(c string) (int, *article.Article, error) {
+	members, err := p.e.a.Cluster(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var orig *article.Article
+	for _, m := range members {
+		if m.Role == article.RoleOriginal {
+			orig = m
+		}
+	}
+	n := 0
+	for _, m := range members {
+		if m.Role == article.RoleCopy && (orig == nil || m.Site != orig.Site) {
+			n++
+		}
+	}
+	return n, orig, nil
 }
 
 // Describe summarises the rules for the log.
