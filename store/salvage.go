@@ -85,157 +85,21 @@ func Salvage(src, dst string) (*Salvaged, error) {
 	if err != nil {
 		return nil, fmt.Errorf("salvage into %s: %w", dst, err)
 	}
-	sv := &Salvaged{}
-	w := &salvageWriter{db: db}
-	// Records from this arrival number on must carry a checksum (a record
-	// that lost it is damaged): read it first, if its page survived.
-	var sumsFrom uint64
-	pre := boltcheck.Check(bf, 1, func(path [][]byte, k, v []byte) {
-		if len(path) == 1 && string(path[0]) == string(bucketMeta) {
-			switch string(k) {
-			case string(keySumsFrom):
-				sumsFrom, _ = strconv.ParseUint(string(v), 10, 64)
-			case string(keyCount):
-				sv.Held, _ = strconv.Atoi(string(v))
-			}
-		}
-	})
-	if sv.Held == 0 {
-		sv.Held = int(pre.Seqs[boltcheck.ShowPath([][]byte{bucketOrder})])
-	}
-	good := map[string]uint64{}  // article id → its arrival number
-	byURL := map[string]string{} // id → url, of entries naming a lost article
-	var lostOrder []LostArticle
-	res := boltcheck.Check(bf, 1<<20, func(path [][]byte, k, v []byte) {
-		if w.err != nil {
-			return
-		}
-		if len(path) == 1 {
-			switch string(path[0]) {
-			case string(bucketArticles):
-				h, err := checkRecord(k, v, sumsFrom)
-				if err != nil {
-					return
-				}
-				good[string(k)] = h.seq
-				sv.Articles++
-			case string(bucketOrder):
-				if len(k) != 8 {
-					return
-				}
-				seq := binary.BigEndian.Uint64(k)
-				if s, ok := good[string(v)]; !ok || s != seq {
-					lostOrder = append(lostOrder, LostArticle{ID: string(v), Seq: seq})
-					return
-				}
-			case string(bucketByURL):
-				if _, ok := good[string(v)]; !ok {
-					byURL[string(v)] = string(k)
-					return
-				}
-			default:
-				sv.Pairs++
-			}
-		} else {
-			sv.Pairs++
-		}
-		w.put(path, k, v)
-	})
+	sv := &salvage{bf: bf, w: &salvageWriter{db: db}, good: map[string]uint64{}, byURL: map[string]string{}}
+	sv.readMeta()
+	res := sv.copyPairs()
 	// Unreadable pages (as opposed to records that fail their own
 	// checks) may hide articles nothing else names: look for them in
-	// every leaf page left, reachable or not. A record is recognised by
-	// its own checksum and id; one found only in a freed page may be an
-	// earlier version of the article.
+	// every leaf page left, reachable or not.
 	sv.Structural = len(res.Problems) > 0 || bf.Truncated() != ""
-	if sv.Structural && w.err == nil {
-		boltcheck.ScanLeaves(bf, func(k, v []byte) {
-			if _, ok := good[string(k)]; ok || !bytes.HasPrefix(v, []byte(`{"seq":`)) {
-				return
-			}
-			h, err := checkRecord(k, v, sumsFrom)
-			if err != nil || h.seq == 0 {
-				return
-			}
-			good[string(k)] = h.seq
-			sv.Articles++
-			sv.Scanned++
-			w.put([][]byte{bucketArticles}, k, v)
-		})
+	if sv.Structural && sv.w.err == nil {
+		sv.scanLeaves()
 	}
-	lost := map[string]bool{}
-	owner := make(map[uint64]bool, len(good))
-	for _, seq := range good {
-		owner[seq] = true
-	}
-	for _, l := range lostOrder {
-		// An entry whose arrival number belongs to a kept article is
-		// that entry's own damage (its id changed), not a lost article.
-		if _, ok := good[l.ID]; ok || lost[l.ID] || owner[l.Seq] {
-			continue
-		}
-		lost[l.ID] = true
-		l.URL = byURL[l.ID]
-		sv.Lost = append(sv.Lost, l)
-	}
-	for id, u := range byURL {
-		if _, ok := good[id]; !ok && !lost[id] {
-			lost[id] = true
-			sv.Lost = append(sv.Lost, LostArticle{ID: id, URL: u})
-		}
-	}
-	// Bucket sequences: the order bucket's must stay above every
-	// arrival number handed out, or a new article would reuse one.
-	var maxSeq uint64
-	for _, s := range good {
-		maxSeq = max(maxSeq, s)
-	}
-	for _, l := range sv.Lost {
-		maxSeq = max(maxSeq, l.Seq)
-	}
+	sv.collectLost()
+	w := sv.w
 	w.flush()
 	if w.err == nil {
-		w.err = db.Update(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketMeta, bucketArticles, bucketOrder, bucketByURL} {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-					return err
-				}
-			}
-			for _, bk := range res.Buckets {
-				b := tx.Bucket(bk.Path[0])
-				for _, n := range bk.Path[1:] {
-					if b == nil {
-						break
-					}
-					b = b.Bucket(n)
-				}
-				if b != nil {
-					if err := b.SetSequence(bk.Seq); err != nil {
-						return err
-					}
-				}
-			}
-			o := tx.Bucket(bucketOrder)
-			if o.Sequence() < maxSeq {
-				if err := o.SetSequence(maxSeq); err != nil {
-					return err
-				}
-			}
-			if err := reconcile(tx); err != nil {
-				return err
-			}
-			n := tx.Bucket(bucketArticles).Stats().KeyN
-			if err := tx.Bucket(bucketMeta).Put(keyCount, []byte(strconv.Itoa(n))); err != nil {
-				return err
-			}
-			m := tx.Bucket(bucketMeta)
-			if m.Get(keySchema) == nil {
-				// The schema record was lost with its page.
-				if err := m.Put(keySchema, []byte(strconv.Itoa(SchemaVersion))); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		w.err = db.Update(func(tx *bolt.Tx) error { return finishSalvage(tx, res.Buckets, sv.maxSeq()) })
 	}
 	if w.err == nil {
 		w.err = db.Sync()
@@ -247,7 +111,188 @@ func Salvage(src, dst string) (*Salvaged, error) {
 		os.Remove(dst)
 		return nil, fmt.Errorf("salvage into %s: %w", dst, w.err)
 	}
-	return sv, nil
+	return &sv.Salvaged, nil
+}
+
+// salvage is one Salvage under way.
+type salvage struct {
+	Salvaged
+	bf        *boltcheck.File
+	w         *salvageWriter
+	sumsFrom  uint64            // records from this arrival number on carry a checksum
+	good      map[string]uint64 // article id → its arrival number
+	byURL     map[string]string // id → url, of entries naming a lost article
+	lostOrder []LostArticle     // order entries naming a lost article
+}
+
+// readMeta reads, if its page survived, the arrival number from which
+// records must carry a checksum (a record that lost it is damaged) and the
+// count of articles the store held.
+func (sv *salvage) readMeta() {
+	pre := boltcheck.Check(sv.bf, 1, func(path [][]byte, k, v []byte) {
+		if len(path) == 1 && string(path[0]) == string(bucketMeta) {
+			switch string(k) {
+			case string(keySumsFrom):
+				sv.sumsFrom, _ = strconv.ParseUint(string(v), 10, 64)
+			case string(keyCount):
+				sv.Held, _ = strconv.Atoi(string(v))
+			}
+		}
+	})
+	if sv.Held == 0 {
+		sv.Held = int(pre.Seqs[boltcheck.ShowPath([][]byte{bucketOrder})])
+	}
+}
+
+// copyPairs copies every readable pair but the article records that fail
+// their checks and the order and URL entries naming no kept article.
+func (sv *salvage) copyPairs() *boltcheck.Result {
+	return boltcheck.Check(sv.bf, 1<<20, func(path [][]byte, k, v []byte) {
+		if sv.w.err != nil {
+			return
+		}
+		if len(path) != 1 {
+			sv.Pairs++
+		} else if !sv.keep(path[0], k, v) {
+			return
+		}
+		sv.w.put(path, k, v)
+	})
+}
+
+// keep reports whether the pair k, v of top-level bucket b is kept,
+// noting the good articles and the entries that name lost ones.
+func (sv *salvage) keep(b, k, v []byte) bool {
+	switch string(b) {
+	case string(bucketArticles):
+		h, err := checkRecord(k, v, sv.sumsFrom)
+		if err != nil {
+			return false
+		}
+		sv.good[string(k)] = h.seq
+		sv.Articles++
+	case string(bucketOrder):
+		if len(k) != 8 {
+			return false
+		}
+		seq := binary.BigEndian.Uint64(k)
+		if s, ok := sv.good[string(v)]; !ok || s != seq {
+			sv.lostOrder = append(sv.lostOrder, LostArticle{ID: string(v), Seq: seq})
+			return false
+		}
+	case string(bucketByURL):
+		if _, ok := sv.good[string(v)]; !ok {
+			sv.byURL[string(v)] = string(k)
+			return false
+		}
+	default:
+		sv.Pairs++
+	}
+	return true
+}
+
+// scanLeaves looks for article records in every leaf page left, reachable
+// or not. A record is recognised by its own checksum and id; one found
+// only in a freed page may be an earlier version of the article.
+func (sv *salvage) scanLeaves() {
+	boltcheck.ScanLeaves(sv.bf, func(k, v []byte) {
+		if _, ok := sv.good[string(k)]; ok || !bytes.HasPrefix(v, []byte(`{"seq":`)) {
+			return
+		}
+		h, err := checkRecord(k, v, sv.sumsFrom)
+		if err != nil || h.seq == 0 {
+			return
+		}
+		sv.good[string(k)] = h.seq
+		sv.Articles++
+		sv.Scanned++
+		sv.w.put([][]byte{bucketArticles}, k, v)
+	})
+}
+
+// collectLost lists the articles that order or URL entries name but no
+// kept record holds.
+func (sv *salvage) collectLost() {
+	lost := map[string]bool{}
+	owner := make(map[uint64]bool, len(sv.good))
+	for _, seq := range sv.good {
+		owner[seq] = true
+	}
+	for _, l := range sv.lostOrder {
+		// An entry whose arrival number belongs to a kept article is
+		// that entry's own damage (its id changed), not a lost article.
+		if _, ok := sv.good[l.ID]; ok || lost[l.ID] || owner[l.Seq] {
+			continue
+		}
+		lost[l.ID] = true
+		l.URL = sv.byURL[l.ID]
+		sv.Lost = append(sv.Lost, l)
+	}
+	for id, u := range sv.byURL {
+		if _, ok := sv.good[id]; !ok && !lost[id] {
+			lost[id] = true
+			sv.Lost = append(sv.Lost, LostArticle{ID: id, URL: u})
+		}
+	}
+}
+
+// maxSeq returns the highest arrival number handed out, kept or lost: the
+// order bucket's sequence must stay above it, or a new article would
+// reuse one.
+func (sv *salvage) maxSeq() uint64 {
+	var maxSeq uint64
+	for _, s := range sv.good {
+		maxSeq = max(maxSeq, s)
+	}
+	for _, l := range sv.Lost {
+		maxSeq = max(maxSeq, l.Seq)
+	}
+	return maxSeq
+}
+
+// finishSalvage completes the new store: its buckets and their sequences,
+// the order and URL entries of every article, its count and schema.
+func finishSalvage(tx *bolt.Tx, buckets []boltcheck.Bucket, maxSeq uint64) error {
+	for _, name := range [][]byte{bucketMeta, bucketArticles, bucketOrder, bucketByURL} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	for _, bk := range buckets {
+		b := tx.Bucket(bk.Path[0])
+		for _, n := range bk.Path[1:] {
+			if b == nil {
+				break
+			}
+			b = b.Bucket(n)
+		}
+		if b != nil {
+			if err := b.SetSequence(bk.Seq); err != nil {
+				return err
+			}
+		}
+	}
+	o := tx.Bucket(bucketOrder)
+	if o.Sequence() < maxSeq {
+		if err := o.SetSequence(maxSeq); err != nil {
+			return err
+		}
+	}
+	if err := reconcile(tx); err != nil {
+		return err
+	}
+	n := tx.Bucket(bucketArticles).Stats().KeyN
+	if err := tx.Bucket(bucketMeta).Put(keyCount, []byte(strconv.Itoa(n))); err != nil {
+		return err
+	}
+	m := tx.Bucket(bucketMeta)
+	if m.Get(keySchema) == nil {
+		// The schema record was lost with its page.
+		if err := m.Put(keySchema, []byte(strconv.Itoa(SchemaVersion))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reconcile gives every article an order entry under its arrival number
