@@ -147,7 +147,11 @@ func Rows(rank int, h index.Hit) [][]string {
 			}
 			return num(f)
 		}
-		rows = append(rows, []string{r, safe(h.Cluster), string(article.RoleCopy), safe(c.ID), safe(c.URL), safe(c.Site), "", date(c.Published), lag,
+		title := c.Title
+		if title == "" {
+			title = o.Title // the copy runs the original's headline
+		}
+		rows = append(rows, []string{r, safe(h.Cluster), string(article.RoleCopy), safe(c.ID), safe(c.URL), safe(c.Site), safe(title), date(c.Published), lag,
 			num(c.Similarity), share(c.OriginalShare), share(c.CopyShare), safe(c.Via), "", "", strconv.FormatBool(matched[c.ID]), safe(h.Lang)})
 	}
 	return rows

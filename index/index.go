@@ -556,6 +556,9 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		addSite(c.Site)
 		m.Copies = append(m.Copies, Copy{ID: c.ID, URL: c.URL, Site: c.Site, Published: c.Published, Similarity: c.Similarity,
 			OriginalShare: c.OriginalShare, CopyShare: c.CopyShare, Via: c.Via, NoIndex: c.NoIndex})
+		if t := strings.TrimSpace(c.Title); t != "" && t != strings.TrimSpace(o.Title) {
+			m.Copies[len(m.Copies)-1].Title = t
+		}
 		titles, texts = append(titles, c.Title), append(texts, c.Text)
 		days = append(days, dayOf(c.Published, c.Fetched))
 	}

@@ -123,6 +123,9 @@ type Copy struct {
 	CopyShare     float64   `json:"copy_share,omitempty"`
 	Via           string    `json:"via,omitempty"`
 	NoIndex       bool      `json:"noindex,omitempty"`
+	// Title is the copy's own headline, when it differs from the
+	// original's.
+	Title string `json:"title,omitempty"`
 }
 
 // Facets counts the matching clusters by site carrying them, language and
