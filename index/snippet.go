@@ -69,14 +69,24 @@ func tidySnippet(frag string) (string, TextSnippet) {
 	trail := space
 	from, to := 0, len(rs)
 	if cutStart && !lead {
-		// The first word was cut: drop it, unless it is a match.
-		if i := indexRune(rs, ' '); i >= 0 && !anyMarked(marked[:i]) {
+		// The first word was cut: drop it, or the part of it before a
+		// match ("…ne-year-old" with "year" matched starts "year-old").
+		i := indexRune(rs, ' ')
+		if i < 0 {
+			i = len(rs)
+		}
+		if k := indexTrue(marked[:i]); k >= 0 {
+			from = k
+		} else if i < len(rs) {
 			from = i + 1
 		}
 	}
 	if cutEnd && !trail {
-		if j := lastIndexRune(rs[from:], ' '); j >= 0 && !anyMarked(marked[from+j:]) {
-			to = from + j
+		j := lastIndexRune(rs[from:], ' ') + 1 // start of the last word
+		if k := lastIndexTrue(marked[from+j:]); k >= 0 {
+			to = from + j + k + 1
+		} else if j > 0 {
+			to = from + j - 1
 		}
 	}
 	rs, marked = rs[from:to], marked[from:to]
@@ -158,11 +168,20 @@ func lastIndexRune(rs []rune, c rune) int {
 	return -1
 }
 
-func anyMarked(m []bool) bool {
-	for _, v := range m {
+func indexTrue(m []bool) int {
+	for i, v := range m {
 		if v {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+func lastIndexTrue(m []bool) int {
+	for i := len(m) - 1; i >= 0; i-- {
+		if m[i] {
+			return i
+		}
+	}
+	return -1
 }

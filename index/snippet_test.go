@@ -19,6 +19,8 @@ func TestTidySnippet(t *testing.T) {
 		{"cut between words", "… the <mark>bank</mark> raised rates …", "… the <mark>bank</mark> raised rates …", "… the bank raised rates …", [][2]int{{6, 10}}},
 		{"whole text", "The <mark>bank</mark> raised its rates.", "The <mark>bank</mark> raised its rates.", "The bank raised its rates.", [][2]int{{4, 8}}},
 		{"a match in the cut word stays", "…<mark>terminal</mark>s closed. Then…", "… <mark>terminal</mark>s closed. …", "… terminals closed. …", [][2]int{{2, 10}}},
+		{"a cut word keeps from its match on", "…ne-<mark>year</mark>-old boy has died in hosp…", "… <mark>year</mark>-old boy has died in …", "… year-old boy has died in …", [][2]int{{2, 6}}},
+		{"a cut last word keeps up to its match", "… the boy has died in the <mark>hospital</mark>-wi…", "… the boy has died in the <mark>hospital</mark> …", "… the boy has died in the hospital …", [][2]int{{26, 34}}},
 		{"escapes and spaces", "…x O&#39;Brien said\n\n<mark>&lt;b&gt;</mark>  and left…", "… O&#39;Brien said <mark>&lt;b&gt;</mark> and …", "… O'Brien said <b> and …", [][2]int{{15, 18}}},
 		{"characters, not bytes", "Ça <mark>coûte</mark> cher", "Ça <mark>coûte</mark> cher", "Ça coûte cher", [][2]int{{3, 8}}},
 	}
