@@ -12,7 +12,7 @@ const corpusDir = "../../../shared/corpora"
 
 // TestEvalCorpus runs the benchmarks when the shared corpora are present
 // and guards against regressions below the measured figures.
-func TestCorpus(t *testing.T) {
+func TestEvalCorpus(t *testing.T) {
 	if testing.Short() || os.Getenv("SYNDEX_EVAL") == "" {
 		t.Skip("slow: runs the extraction benchmark; set SYNDEX_EVAL=1 (.ci/run does)")
 	}
