@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,11 +24,12 @@ import (
 
 func init() {
 	cmd := &cobra.Command{
-		Use:   "lookup [--url URL | FILE.html | FILE.txt | -] [--json]",
+		Use:   "lookup [--url URL | FILE.html | FILE.txt | - | --in FILE.jsonl] [--json]",
 		Short: "Is this text a copy of something archived? The original, the evidence, every copy; changes nothing",
 		Example: `  syndex lookup --url https://copier.example/2024/story       # an archived page
   syndex lookup saved-page.html                                # a saved page (extracted first)
-  pbpaste | syndex lookup --site copier.example --json -       # a text`,
+  pbpaste | syndex lookup --site copier.example --json -       # a text
+  syndex lookup --in suspects.jsonl > answers.jsonl           # many texts, one answer per line`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: runLookup,
 	}
@@ -37,6 +39,7 @@ func init() {
 	f.String("published", "", "when the text was published (a date or RFC 3339), for the lag")
 	f.Int("limit", archive.DefaultLookupLimit, "most clusters listed")
 	f.Bool("json", false, "print the answer as JSON (stable for scripts)")
+	f.String("in", "", "look up every line of a JSONL file of articles (id, text; url, site, title, published when known; - for stdin) and print one answer per line")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -52,8 +55,12 @@ func runLookup(cmd *cobra.Command, args []string) error {
 	pubS, _ := f.GetString("published")
 	limit, _ := f.GetInt("limit")
 	asJSON, _ := f.GetBool("json")
-	if len(args) == 0 && pageURL == "" {
-		return usagef("lookup: give --url URL (an archived page), a FILE (.html or text) or - for stdin")
+	batch, _ := f.GetString("in")
+	switch {
+	case batch != "" && (len(args) > 0 || pageURL != ""):
+		return usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
+	case batch == "" && len(args) == 0 && pageURL == "":
+		return usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
 	}
 	if limit < 1 || limit > 100 {
 		return usagef("--limit %d: want 1–100", limit)
@@ -68,28 +75,13 @@ func runLookup(cmd *cobra.Command, args []string) error {
 			return err
 		}
 	}
-	c, err := loadConfig(cmd)
+	lk, byURL, closeFn, err := openLooker(cmd)
 	if err != nil {
 		return err
 	}
-	dc := fileDedupConfig(c)
-	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
-	var lk looker
-	var byURL func(string) (*article.Article, error)
-	switch {
-	case err == nil:
-		defer a.Close()
-		lk = a
-		byURL = a.ArticleAt
-	case errors.Is(err, store.ErrLocked):
-		r, rerr := archive.DialAPI(cmd.Context(), dataDir(cmd))
-		if rerr != nil {
-			return fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
-		}
-		lk = r
-		byURL = r.ArticleAt
-	default:
-		return err
+	defer closeFn()
+	if batch != "" {
+		return lookupBatch(cmd, lk, batch, q)
 	}
 	if len(args) == 0 {
 		art, err := byURL(pageURL)
@@ -120,6 +112,82 @@ func runLookup(cmd *cobra.Command, args []string) error {
 		return enc.Encode(res)
 	}
 	return writeLookup(os.Stdout, res)
+}
+
+// openLooker opens the archive named by --data for lookups (read-only,
+// without the search index), or reaches the read API of the process
+// that holds it. byURL finds an archived article by its address.
+func openLooker(cmd *cobra.Command) (lk looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dc := fileDedupConfig(c)
+	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	switch {
+	case err == nil:
+		return a, a.ArticleAt, a.Close, nil
+	case errors.Is(err, store.ErrLocked):
+		r, rerr := archive.DialAPI(cmd.Context(), dataDir(cmd))
+		if rerr != nil {
+			return nil, nil, nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
+		}
+		return r, r.ArticleAt, r.Close, nil
+	}
+	return nil, nil, nil, err
+}
+
+// lookupBatch looks up every line of a JSONL file of Articles (id and
+// text; url, site, title and published when known) and prints one
+// LookupResult per line, in input order, as JSONL: many texts for the
+// cost of loading the archive once. Lines without text are reported on
+// stderr with their number (exit 1) and the rest are looked up.
+func lookupBatch(cmd *cobra.Command, lk looker, path string, defaults archive.LookupQuery) error {
+	r, closeIn, err := input(path)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	w := bufio.NewWriterSize(os.Stdout, 1<<16)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	var bad []string
+	line := 0
+	n, rerr := archive.ReadJSONL(r, 64, func(arts []*article.Article) error {
+		for _, art := range arts {
+			line++
+			q := defaults
+			q.ID, q.Text, q.Title, q.URL = art.ID, art.Text, art.Title, art.URL
+			if art.Site != "" {
+				q.Site = art.Site
+			}
+			if !art.Published.IsZero() {
+				q.Published = art.Published
+			}
+			res, err := lk.Lookup(cmd.Context(), q)
+			if errors.Is(err, archive.ErrBadLookup) {
+				bad = append(bad, fmt.Sprintf("%s: %v", art.ID, err))
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("lookup %s: %w", art.ID, err)
+			}
+			if err := enc.Encode(res); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	})
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if rerr != nil {
+		return fmt.Errorf("lookup --in %s: %w", path, rerr)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("lookup --in %s: %d of %d lines not looked up: %s", path, len(bad), n, strings.Join(bad[:min(len(bad), 5)], "; "))
+	}
+	return nil
 }
 
 // readLookupInput reads FILE (or stdin for -): HTML is extracted as a

@@ -308,6 +308,24 @@ func TestResearchCommands(t *testing.T) {
 		if r := syndex(t, work, "lookup", "--data", data); r.code != 2 {
 			t.Errorf("lookup without input: exit %d", r.code)
 		}
+		// Many texts in one run: one answer per line, in order.
+		lines, _ := json.Marshal(map[string]string{"id": "q1", "text": probe, "site": "elsewhere.example"})
+		line2, _ := json.Marshal(map[string]string{"id": "q2", "text": "Tomatoes grow well in clay pots on a sunny balcony when watered every evening."})
+		batch := filepath.Join(work, "batch.jsonl")
+		os.WriteFile(batch, []byte(string(lines)+"\n"+string(line2)+"\n{\"id\": \"q3\"}\n"), 0o644)
+		r = syndex(t, work, "lookup", "--data", data, "--in", batch)
+		var verdicts []string
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			var res struct {
+				Query   struct{ ID string }
+				Verdict string
+			}
+			json.Unmarshal([]byte(l), &res)
+			verdicts = append(verdicts, res.Query.ID+"="+res.Verdict)
+		}
+		if r.code != 1 || strings.Join(verdicts, ",") != "q1=copy,q2=none" || !strings.Contains(r.stderr, `line 3: article "q3" has no text`) {
+			t.Errorf("lookup --in: exit %d, %v\n%s", r.code, verdicts, r.stderr)
+		}
 	})
 }
 
