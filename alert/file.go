@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/internal/atomicfile"
 )
 
 // Files of an alert file path P: P itself (the alerts, JSONL), P.delivered
@@ -180,26 +182,9 @@ func readState(path string) (uint64, bool, error) {
 	return n, true, nil
 }
 
-// writeState records the arrival number through a synced temporary file
-// and a rename.
+// writeState records the arrival number, atomically.
 func writeState(path string, seq uint64) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = f.WriteString(strconv.FormatUint(seq, 10) + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(path, []byte(strconv.FormatUint(seq, 10)+"\n")); err != nil {
 		return fmt.Errorf("alerts: write %s: %w", path, err)
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
 )
 
@@ -35,11 +36,7 @@ const APIPrefix = "/api/archive/"
 // API of the archive in dir.
 func WriteAPIAddr(dir, base string) error {
 	path := filepath.Join(dir, APIAddrFile)
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(base+"\n"), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.WriteFile(path, []byte(base+"\n")); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -29,6 +29,7 @@ import (
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
 )
 
@@ -267,27 +268,7 @@ func (a *Archive) saveModel() error {
 // writeAtomic writes a file through a synced temporary and a rename, so a
 // crash leaves the old file or the new one, never half of one.
 func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	err = write(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -1,10 +1,10 @@
 package check
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/warc"
 )
@@ -128,15 +129,8 @@ func salvageStore(dir string) (*store.Salvaged, string, error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, "", fmt.Errorf("repair: %w (the damaged store is %s)", err, moved)
 	}
-	syncDir(dir)
+	atomicfile.SyncDir(dir)
 	return sv, moved, nil
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // rewriteCDXJ writes the CDXJ index of a WARC file from its readable
@@ -156,27 +150,15 @@ func rewriteCDXJ(path string, ws *warcScan) (int, error) {
 			warc.Location{File: base, Offset: r.off, Length: r.length}))
 	}
 	slices.Sort(lines)
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		for _, l := range lines {
+			if _, err := io.WriteString(w, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("repair %s: %w", path, err)
-	}
-	w := bufio.NewWriter(f)
-	for _, l := range lines {
-		w.WriteString(l)
-	}
-	err = w.Flush()
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return 0, fmt.Errorf("repair %s: %w", path, err)
 	}
 	return len(lines), nil

@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/gocolly/colly/v2"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/warc"
 )
@@ -1312,11 +1312,7 @@ func (c *Crawler) writeStats(s Stats) error {
 	if err != nil {
 		return err
 	}
-	tmp := c.s.StatsFile + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write stats %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, c.s.StatsFile); err != nil {
+	if err := atomicfile.WriteFile(c.s.StatsFile, append(b, '\n')); err != nil {
 		return fmt.Errorf("write stats %s: %w", c.s.StatsFile, err)
 	}
 	return nil

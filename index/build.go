@@ -12,6 +12,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/syndex/syndex/internal/atomicfile"
 )
 
 // Bulk building: a Builder writes a whole new index in one pass, each shard
@@ -211,5 +213,5 @@ func emptyShard(sdir string, m mapping.IndexMapping) error {
 // writeLayout writes LayoutFile, the mark of a complete index.
 func writeLayout(dir string, shards int) error {
 	raw, _ := json.Marshal(layout{Layout: MappingVersion, Shards: shards})
-	return writeFileSync(filepath.Join(dir, LayoutFile), raw)
+	return atomicfile.WriteFile(filepath.Join(dir, LayoutFile), raw)
 }

@@ -69,6 +69,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/internal/boltcheck"
 )
 
@@ -366,35 +367,6 @@ func createIndex(dir string, o Options) (*Index, error) {
 	return ix, nil
 }
 
-func writeFileSync(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// The rename itself survives a power cut only once the directory is
-	// synced.
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
 // initSearcher sets up what searches read: the shard itself, or an alias
 // that searches every shard concurrently and merges the hits, totals and
 // facets.
@@ -479,7 +451,7 @@ func Remove(dir string) error {
 	}
 	for _, e := range entries {
 		switch n := e.Name(); {
-		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+".tmp", n == CheckpointFile, n == CheckpointFile+".tmp", n == PairsFile, n == PairsFile+".tmp", strings.HasPrefix(n, "."):
+		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+atomicfile.TempSuffix, n == CheckpointFile, n == CheckpointFile+atomicfile.TempSuffix, n == PairsFile, n == PairsFile+atomicfile.TempSuffix, strings.HasPrefix(n, "."):
 		case strings.HasPrefix(n, "shard-") && e.IsDir(), strings.HasPrefix(n, buildPrefix) && e.IsDir():
 		default:
 			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
@@ -796,7 +768,7 @@ func (ix *Index) SetCheckpoint(seq uint64) error {
 		return fmt.Errorf("index %s: %w", ix.dir, ErrReadOnly)
 	}
 	raw, _ := json.Marshal(checkpointRec{Seq: seq})
-	if err := writeFileSync(filepath.Join(ix.dir, CheckpointFile), raw); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(ix.dir, CheckpointFile), raw); err != nil {
 		return fmt.Errorf("write checkpoint of %s: %w", ix.dir, err)
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/syndex/syndex/internal/atomicfile"
 )
 
 // Which body pairs are indexed. A pair only pays where a positional phrase
@@ -100,7 +102,7 @@ func (v *pairVocab) save() error {
 	if err != nil {
 		return err
 	}
-	return writeFileSync(v.path, raw)
+	return atomicfile.WriteFile(v.path, raw)
 }
 
 // commonSet returns analysis a's fixed common terms, nil while every pair

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/internal/boltcheck"
 )
 
@@ -117,7 +118,7 @@ func verifySegments(dir string, shards int) error {
 	}
 	if changed || len(next) != len(known) {
 		if b, err := json.Marshal(next); err == nil {
-			_ = writeFileSync(filepath.Join(dir, verifiedFile), b) // read-only media: check again next time
+			_ = atomicfile.WriteFile(filepath.Join(dir, verifiedFile), b) // read-only media: check again next time
 		}
 	}
 	return nil

@@ -1,10 +1,10 @@
 package warc
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"slices"
@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/internal/atomicfile"
 )
 
 // cdxEntry is one CDXJ line: "<surt> <timestamp> {json}".
@@ -113,23 +115,15 @@ func SortCDXJ(path string) error {
 		return nil
 	}
 	slices.SortFunc(keep, bytes.Compare)
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		for _, l := range keep {
+			if _, err := w.Write(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("sort cdxj %s: %w", path, err)
-	}
-	w := bufio.NewWriter(f)
-	for _, l := range keep {
-		w.Write(l)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("sort cdxj %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("sort cdxj %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("sort cdxj %s: %w", path, err)
 	}
 	return nil
