@@ -25,8 +25,7 @@ import (
 // Filter narrows a report. Zero values mean "no restriction".
 type Filter struct {
 	// From and To bound the articles counted, by their date (Published, or
-	// Fetched when the publication date is unknown): From inclusive, To
-	// exclusive. A copy is reported when its own date is in range; its
+	// Fetched when the publication date is unknown), both inclusive. A copy is reported when its own date is in range; its
 	// original is looked up regardless of date so the lag stays known.
 	From, To time.Time
 	// Site keeps only the copies made by or of this site (and so the
@@ -266,7 +265,7 @@ func (f Filter) inRange(t time.Time) bool {
 	if !f.From.IsZero() && t.Before(f.From) {
 		return false
 	}
-	if !f.To.IsZero() && !t.Before(f.To) {
+	if !f.To.IsZero() && t.After(f.To) {
 		return false
 	}
 	return true

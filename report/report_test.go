@@ -172,7 +172,7 @@ func TestBuildFilter(t *testing.T) {
 		{"min count", Filter{MinCount: 2}, 2, 5, nil, 7, "origin.example→copier.example"},
 		{"site", Filter{Site: "aggregator.example"}, 1, 2, []string{"origin.example", "aggregator.example"}, 2, "origin.example→aggregator.example"},
 		{"from", Filter{From: base.Add(7 * 24 * time.Hour)}, 4, 4, nil, 5, "origin.example→copier.example"},
-		{"to", Filter{To: base.Add(7 * 24 * time.Hour)}, 2, 1, nil, 2, "origin.example→aggregator.example"},
+		{"to", Filter{To: base.Add(7*24*time.Hour - time.Nanosecond)}, 2, 1, nil, 2, "origin.example→aggregator.example"},
 		{"empty range", Filter{From: base.AddDate(1, 0, 0)}, 0, 0, []string{}, 0, ""},
 	}
 	for _, tt := range tests {

@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/daterange"
 )
 
 // Looker is the optional part of a Backend that answers "is this text a
@@ -75,11 +75,9 @@ func (s *server) lookupQuery(w http.ResponseWriter, r *http.Request) (lookupForm
 		q.Limit = n
 	}
 	if f.Published != "" {
-		t, err := time.Parse(time.DateOnly, f.Published)
+		t, err := daterange.From(f.Published)
 		if err != nil {
-			if t, err = time.Parse(time.RFC3339, f.Published); err != nil {
-				return f, q, fmt.Errorf("published: %q is not a date like 2024-01-31", f.Published)
-			}
+			return f, q, fmt.Errorf("published: %v", err)
 		}
 		q.Published = t
 	}

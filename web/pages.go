@@ -18,6 +18,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/daterange"
 	"github.com/syndex/syndex/report"
 )
 
@@ -57,18 +58,18 @@ type form struct {
 	Page                    int
 }
 
-func parseDate(field, v string, end bool) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
+// parseRange reads the from= and to= fields by the one rule of package
+// daterange: both bounds inclusive, a day or month covering all of it.
+func parseRange(from, to string) (time.Time, time.Time, error) {
+	f, err := daterange.From(from)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s: %q is not a date like 2024-01-31", field, v)
+		return f, time.Time{}, fmt.Errorf("from: %v", err)
 	}
-	if end {
-		t = t.Add(24*time.Hour - time.Second)
+	t, err := daterange.To(to)
+	if err != nil {
+		return f, t, fmt.Errorf("to: %v", err)
 	}
-	return t, nil
+	return f, t, nil
 }
 
 func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, index.Query, error) {
@@ -96,11 +97,7 @@ func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, i
 	default:
 		return f, index.Query{}, fmt.Errorf("interval: %q is not day, week or month", f.Interval)
 	}
-	from, err := parseDate("from", f.From, false)
-	if err != nil {
-		return f, index.Query{}, err
-	}
-	to, err := parseDate("to", f.To, true)
+	from, to, err := parseRange(f.From, f.To)
 	if err != nil {
 		return f, index.Query{}, err
 	}
@@ -535,14 +532,8 @@ func (s *server) reportFilter(r *http.Request) (report.Filter, error) {
 	v := r.URL.Query()
 	f := report.Filter{Collections: s.opt.Collections}
 	var err error
-	if f.From, err = parseDate("from", v.Get("from"), false); err != nil {
+	if f.From, f.To, err = parseRange(v.Get("from"), v.Get("to")); err != nil {
 		return f, err
-	}
-	if f.To, err = parseDate("to", v.Get("to"), false); err != nil {
-		return f, err
-	}
-	if !f.To.IsZero() {
-		f.To = f.To.AddDate(0, 0, 1) // the whole "to" day
 	}
 	if site := strings.TrimSpace(v.Get("site")); site != "" {
 		sites, err := config.ExpandSites(s.opt.Collections, []string{site})

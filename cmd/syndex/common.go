@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/internal/daterange"
 )
 
 // openArchive opens the archive named by --data for writing, with opt
@@ -46,32 +47,19 @@ func signalContext(parent context.Context) (context.Context, context.CancelFunc)
 // isTerminal reports whether f is an interactive terminal.
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// parseDate reads a --from/--to value: a date (2006-01-02), a month
-// (2006-01) or RFC 3339. A --to date or month covers all of it: --to
-// 2024-05-31 ends at 2024-05-31T23:59:59.999999999Z, --to 2024-05 at the
-// end of May.
+// parseDate reads the date flag named flag by the one rule of package
+// daterange: --to is an upper bound (a day or month covers all of it),
+// every other flag a lower bound.
 func parseDate(flag, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
+	parse := daterange.From
+	if flag == "to" {
+		parse = daterange.To
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	t, err := parse(s)
+	if err != nil {
+		return time.Time{}, usagef("--%s %v", flag, err)
 	}
-	for _, l := range []struct {
-		layout string
-		span   func(time.Time) time.Time
-	}{
-		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
-		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
-	} {
-		if t, err := time.Parse(l.layout, s); err == nil {
-			if flag == "to" {
-				t = l.span(t).Add(-time.Nanosecond)
-			}
-			return t, nil
-		}
-	}
-	return time.Time{}, usagef("--%s %q: want a date like 2024-05-31 or RFC 3339", flag, s)
+	return t, nil
 }
 
 // output opens the --out file, or stdout when it is empty or "-".

@@ -109,7 +109,7 @@ func init() {
 	f.String("site", "", "only clusters that involve this site, or any site of a collection (NAME or @NAME from the config's collections)")
 	f.Int("min-count", 0, "only edges seen at least this many times")
 	f.String("from", "", "only copies published on or after this date")
-	f.String("to", "", "only copies published before this date")
+	f.String("to", "", "only copies published on or before this date (a day or month includes all of it)")
 	rootCmd.AddCommand(cmd)
 }
 
