@@ -200,80 +200,13 @@ func ldAuthorNames(v any, ids map[string]map[string]any) (names []string, orgs m
 // whose text holds a name. Values that name the publication itself (site
 // name, host, an Organization) are kept apart in m.AuthorWeak.
 func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBylines, sites []string, base *url.URL) {
-	var weak []string
-	keep := func(names []string) []string {
-		var out []string
-		for _, n := range names {
-			if isSiteAuthor(n, sites, base) || genericAccount(n) {
-				weak = append(weak, n)
-			} else {
-				out = append(out, n)
-			}
-		}
-		return dedupStrings(out)
-	}
-	var cands []string
-	// The JSON-LD author list is taken whole (agencies and the outlet
-	// credited beside the writers) when it names at least one person
-	// other than the publication.
-	person := false
-	for _, n := range m.ldNames {
-		if !m.ldOrgs[n] && !isSiteAuthor(n, sites, base) && !genericAccount(n) {
-			person = true
-		}
-	}
-	if person {
-		cands = append(cands, strings.Join(m.ldNames, ", "))
-	} else {
-		weak = append(weak, m.ldNames...)
-	}
-	for _, k := range authorMetaKeys {
-		var vals []string
-		for _, v := range metaAuthors[k] {
-			if c := personPart(v, sites, base); c != "" {
-				vals = append(vals, c)
-			}
-		}
-		if v := keep(vals); len(v) > 0 {
-			cands = append(cands, strings.Join(v, ", "))
-		}
-	}
-	var shown, bios []string // cleaned byline texts, in document order
-	for _, b := range bylines {
-		if c := personPart(b, sites, base); c != "" {
-			if len(b) > maxBylineLen {
-				// An author box's name and bio: the plain bylines
-				// come first.
-				bios = append(bios, c)
-			} else {
-				shown = append(shown, c)
-			}
-		}
-	}
-	shown = append(shown, bios...)
-	if v := keep(shown); len(v) > 0 {
-		cands = append(cands, plainestName(v))
-	}
-	var plain, owners []string
-	for _, b := range textBylines {
-		if copyrightRE.MatchString(b) {
-			if c := copyrightHolder(b); c != "" {
-				owners = append(owners, c)
-			}
-		} else if c := cleanByline(b); c != "" && capitalisedNames(c) {
-			plain = append(plain, c)
-		}
-	}
-	if v := keep(plain); len(v) > 0 {
-		cands = append(cands, v[0])
-	}
-	// The person a copyright line names ("© 2019 Jane Doe") wrote a
-	// personal site's pages; it counts only when nothing else names one.
-	if v := keep(owners); len(v) > 0 {
-		cands = append(cands, v[0])
-	}
-	if len(cands) > 0 {
-		m.Author = cands[0]
+	ac := &authorChoice{sites: sites, base: base}
+	ac.fromLD(m.ldNames, m.ldOrgs)
+	ac.fromMeta(metaAuthors)
+	shown := ac.fromBylines(bylines)
+	ac.fromText(textBylines)
+	if len(ac.cands) > 0 {
+		m.Author = ac.cands[0]
 		// A handle-like value ("janedoe") is shown as the byline spells it.
 		if !strings.ContainsAny(m.Author, " ,") {
 			key := alnumLower(m.Author)
@@ -285,8 +218,107 @@ func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBy
 			}
 		}
 	}
-	if len(weak) > 0 {
-		m.AuthorWeak = weak[0]
+	if len(ac.weak) > 0 {
+		m.AuthorWeak = ac.weak[0]
+	}
+}
+
+// authorChoice gathers the author candidates of a page, one per source in
+// order of trust, and apart from them the values that name the
+// publication.
+type authorChoice struct {
+	sites       []string // the publication's names
+	base        *url.URL
+	cands, weak []string
+}
+
+// keep returns names without those that name the publication or a generic
+// account, which it sets aside as weak.
+func (ac *authorChoice) keep(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if isSiteAuthor(n, ac.sites, ac.base) || genericAccount(n) {
+			ac.weak = append(ac.weak, n)
+		} else {
+			out = append(out, n)
+		}
+	}
+	return dedupStrings(out)
+}
+
+// fromLD takes the JSON-LD author list whole (agencies and the outlet
+// credited beside the writers) when it names at least one person other
+// than the publication.
+func (ac *authorChoice) fromLD(names []string, orgs map[string]bool) {
+	person := false
+	for _, n := range names {
+		if !orgs[n] && !isSiteAuthor(n, ac.sites, ac.base) && !genericAccount(n) {
+			person = true
+		}
+	}
+	if person {
+		ac.cands = append(ac.cands, strings.Join(names, ", "))
+	} else {
+		ac.weak = append(ac.weak, names...)
+	}
+}
+
+// fromMeta takes the persons of each author meta key, in the keys' order.
+func (ac *authorChoice) fromMeta(metaAuthors map[string][]string) {
+	for _, k := range authorMetaKeys {
+		var vals []string
+		for _, v := range metaAuthors[k] {
+			if c := personPart(v, ac.sites, ac.base); c != "" {
+				vals = append(vals, c)
+			}
+		}
+		if v := ac.keep(vals); len(v) > 0 {
+			ac.cands = append(ac.cands, strings.Join(v, ", "))
+		}
+	}
+}
+
+// fromBylines takes the plainest name the byline elements show, author
+// boxes with a bio last; it returns the names shown.
+func (ac *authorChoice) fromBylines(bylines []string) (shown []string) {
+	var bios []string // cleaned byline texts, in document order
+	for _, b := range bylines {
+		if c := personPart(b, ac.sites, ac.base); c != "" {
+			if len(b) > maxBylineLen {
+				// An author box's name and bio: the plain bylines
+				// come first.
+				bios = append(bios, c)
+			} else {
+				shown = append(shown, c)
+			}
+		}
+	}
+	shown = append(shown, bios...)
+	if v := ac.keep(shown); len(v) > 0 {
+		ac.cands = append(ac.cands, plainestName(v))
+	}
+	return shown
+}
+
+// fromText takes the first plain-text byline that names someone, then the
+// person a copyright line names ("© 2019 Jane Doe", who wrote a personal
+// site's pages), which counts only when nothing else names one.
+func (ac *authorChoice) fromText(textBylines []string) {
+	var plain, owners []string
+	for _, b := range textBylines {
+		if copyrightRE.MatchString(b) {
+			if c := copyrightHolder(b); c != "" {
+				owners = append(owners, c)
+			}
+		} else if c := cleanByline(b); c != "" && capitalisedNames(c) {
+			plain = append(plain, c)
+		}
+	}
+	if v := ac.keep(plain); len(v) > 0 {
+		ac.cands = append(ac.cands, v[0])
+	}
+	if v := ac.keep(owners); len(v) > 0 {
+		ac.cands = append(ac.cands, v[0])
 	}
 }
 
