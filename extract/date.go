@@ -31,26 +31,9 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modif
 	if m.Canonical != "" {
 		pageURL = m.Canonical // the permalink, when the page names one
 	}
-	t, from, zoned := m.Published, m.PublishedFrom, m.PublishedZoned
 	readings, updated := headlineDates(doc, m.Title)
-	printed, hasPrinted := printedReading(readings, t)
-	// The date printed under the headline outranks a labelled dateline
-	// found anywhere on the page, and a <time> element days away from it
-	// (that one dates a comment or a teaser in a sidebar).
-	if hasPrinted && (t.IsZero() || from == dateFromTime && farApart(t, printed)) {
-		t, from, zoned = printed, dateFromText, false
-	}
-	if t.IsZero() {
-		for _, para := range m.Opening {
-			if d, ok := leadDateline(para); ok {
-				t, from, zoned = d, dateFromText, false
-				break
-			}
-		}
-	}
-	if t.IsZero() && !m.Dateline.IsZero() {
-		t, from, zoned = m.Dateline, dateFromText, false
-	}
+	printed, hasPrinted := printedReading(readings, m.Published)
+	t, from, zoned := statedDate(m, printed, hasPrinted)
 	if t.IsZero() {
 		g, changed := guessDate(doc, pageURL)
 		if changed {
@@ -62,15 +45,54 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modif
 		return t, time.Time{}
 	}
 	t = localZone(t, zoned, m.DateValues)
-	if _, off := t.Zone(); off == 0 && !hasPrinted && from != dateFromText && !m.Dateline.IsZero() {
+	if from != dateFromText {
+		t = printedDayOf(t, m.Dateline, printed, hasPrinted)
+	}
+	if day, ok := urlDate(pageURL); ok {
+		t = agreeWithURL(t, from, day)
+	}
+	return t, updateTime(updated, t)
+}
+
+// statedDate returns the publication date the page states, the source it
+// came from and whether it named its zone: the markup's, unless the date
+// printed under the headline outranks it, else a dateline opening the
+// text, else a labelled dateline anywhere.
+func statedDate(m pageMeta, printed time.Time, hasPrinted bool) (t time.Time, from string, zoned bool) {
+	t, from, zoned = m.Published, m.PublishedFrom, m.PublishedZoned
+	// The date printed under the headline outranks a labelled dateline
+	// found anywhere on the page, and a <time> element days away from it
+	// (that one dates a comment or a teaser in a sidebar).
+	if hasPrinted && (t.IsZero() || from == dateFromTime && farApart(t, printed)) {
+		t, from, zoned = printed, dateFromText, false
+	}
+	if !t.IsZero() {
+		return t, from, zoned
+	}
+	for _, para := range m.Opening {
+		if d, ok := leadDateline(para); ok {
+			return d, dateFromText, false
+		}
+	}
+	if !m.Dateline.IsZero() {
+		return m.Dateline, dateFromText, false
+	}
+	return t, from, zoned
+}
+
+// printedDayOf shows a UTC timestamp from the markup on the day the page
+// prints: the day of a dateline elsewhere when nothing is printed under
+// the headline, else the date and time printed there.
+func printedDayOf(t, dateline, printed time.Time, hasPrinted bool) time.Time {
+	if _, off := t.Zone(); off == 0 && !hasPrinted && !dateline.IsZero() {
 		// No date under the headline, but a dateline elsewhere names
 		// the publisher's day: the UTC stamp is shown on it.
-		day := time.Date(m.Dateline.Year(), m.Dateline.Month(), m.Dateline.Day(), 0, 0, 0, 0, time.UTC)
+		day := time.Date(dateline.Year(), dateline.Month(), dateline.Day(), 0, 0, 0, 0, time.UTC)
 		if c, ok := onDay(t, day); ok && !dateOnly(t) {
 			t = c
 		}
 	}
-	if _, off := t.Zone(); off == 0 && hasPrinted && from != dateFromText {
+	if _, off := t.Zone(); off == 0 && hasPrinted {
 		// A UTC timestamp hours off the date and time printed under the
 		// headline: the CMS dropped the local zone the publisher dated it
 		// in, and the printed clock says what it was; without a printed
@@ -81,10 +103,7 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modif
 			t = c
 		}
 	}
-	if day, ok := urlDate(pageURL); ok {
-		t = agreeWithURL(t, from, day)
-	}
-	return t, updateTime(updated, t)
+	return t
 }
 
 // updateTime reads the update line printed under the headline as the
