@@ -39,27 +39,42 @@ func pickTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 	site := firstNonEmpty(m.SiteName, t.Sitename)
 	og := cleanTitle(m.OGTitle)
 	if ld := cleanTitle(m.Title); m.TitleFromLD && ld != "" {
-		// A visible heading made of a kicker followed by the social-card
-		// title ("Kicker Headline") shows which of two differing headlines
-		// the page displays; the JSON-LD one is then an SEO variant.
-		if og != "" && !sameWords(og, ld) && kickerHeading(og, m.Headings) {
-			return cutSiteSuffix(og, site)
-		}
-		// Likewise when the page shows the social-card title as a
-		// heading and the JSON-LD one only in its <title>, where search
-		// engines read it: it is the SEO variant. A JSON-LD headline the
-		// <title> does not carry either is the headline as the publisher
-		// files it, and stays.
-		if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && containsWords(m.DocTitle, ld) {
-			return cutSiteSuffix(og, site)
-		}
-		if h := truncatedTitle(m.Title, m); h != "" {
-			return h
-		}
-
-		return cutSiteSuffix(ld, site)
+		return ldTitle(m, ld, og, site)
 	}
-	if og != "" && len(titleWords(og)) <= 2 && !containsWords(m.DocTitle, og) {
+	if og != "" {
+		return socialTitle(m, og, host, site)
+	}
+	return documentTitle(m, t, host, site)
+}
+
+// ldTitle chooses between the JSON-LD headline ld and the social-card
+// title og (both cleaned) when JSON-LD names one.
+func ldTitle(m pageMeta, ld, og, site string) string {
+	// A visible heading made of a kicker followed by the social-card
+	// title ("Kicker Headline") shows which of two differing headlines
+	// the page displays; the JSON-LD one is then an SEO variant.
+	if og != "" && !sameWords(og, ld) && kickerHeading(og, m.Headings) {
+		return cutSiteSuffix(og, site)
+	}
+	// Likewise when the page shows the social-card title as a
+	// heading and the JSON-LD one only in its <title>, where search
+	// engines read it: it is the SEO variant. A JSON-LD headline the
+	// <title> does not carry either is the headline as the publisher
+	// files it, and stays.
+	if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && containsWords(m.DocTitle, ld) {
+		return cutSiteSuffix(og, site)
+	}
+	if h := truncatedTitle(m.Title, m); h != "" {
+		return h
+	}
+	return cutSiteSuffix(ld, site)
+}
+
+// socialTitle reads the headline out of the social-card title og
+// (cleaned), which is often decorated with kickers, sections and site
+// names around the visible heading.
+func socialTitle(m pageMeta, og, host, site string) string {
+	if len(titleWords(og)) <= 2 && !containsWords(m.DocTitle, og) {
 		// A one- or two-word social-card title the <title> does not
 		// carry is a section's label ("Press releases") on a page whose
 		// <title> names the story.
@@ -67,29 +82,30 @@ func pickTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 			return d
 		}
 	}
-	if og != "" {
-		// A microdata headline that the social-card title begins with
-		// leaves the rest of that title as furniture ("Headline-Section|Site").
-		if mh := cleanTitle(m.MicroHeadline); len(titleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
-			return mh
-		}
-		if r := withoutKicker(og, m.Headings); r != "" {
-			return r
-		}
-		if h := truncatedTitle(m.OGTitle, m); h != "" {
-			return h
-		}
-		// Social-card titles are often decorated with sections and site
-		// names around the visible heading.
-		if h := segmentHeading(og, m.Headings, host, site); h != "" {
-			return h
-		}
-
-		if h := headingInTitle(og, m.Headings); h != "" {
-			return cleanTitle(h)
-		}
-		return cutSiteSuffix(og, site)
+	// A microdata headline that the social-card title begins with
+	// leaves the rest of that title as furniture ("Headline-Section|Site").
+	if mh := cleanTitle(m.MicroHeadline); len(titleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
+		return mh
 	}
+	if r := withoutKicker(og, m.Headings); r != "" {
+		return r
+	}
+	if h := truncatedTitle(m.OGTitle, m); h != "" {
+		return h
+	}
+	if h := segmentHeading(og, m.Headings, host, site); h != "" {
+		return h
+	}
+	if h := headingInTitle(og, m.Headings); h != "" {
+		return cleanTitle(h)
+	}
+	return cutSiteSuffix(og, site)
+}
+
+// documentTitle chooses a headline without headline metadata: from the
+// <title> and the headings, else go-trafilatura's title, else the first
+// headline-like heading.
+func documentTitle(m pageMeta, t trafilatura.Metadata, host, site string) string {
 	var lead map[string]bool
 	if m.Lead != "" {
 		lead = leadSet(m.Lead)
