@@ -165,3 +165,74 @@ func runAlerts(cmd *cobra.Command, _ []string) error {
 	}
 	return tw.Flush()
 }
+
+// crawlAlerts evaluates the config's alert rules during a `syndex crawl`
+// pass (as `syndex run` does all the time), so that an hourly crawl from
+// cron alerts too.
+type crawlAlerts struct {
+	ev     *alert.Evaluator
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// crawlAlertDrain bounds how long a finished crawl waits for the webhook
+// to take the last alerts (the rest are sent by the next pass or run).
+const crawlAlertDrain = 30 * time.Second
+
+// startCrawlAlerts starts the evaluator when the config has rules; the
+// result's finish is safe to call either way.
+func startCrawlAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (*crawlAlerts, error) {
+	if len(c.Alerts.Rules) == 0 {
+		return &crawlAlerts{}, nil
+	}
+	ev, err := alert.New(ctx, a, c.Alerts, c.Collections, alert.Options{Dir: a.Dir})
+	if err != nil {
+		return nil, asUsage(fmt.Errorf("crawl: %w", err))
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	ca := &crawlAlerts{ev: ev, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(ca.done)
+		ev.Run(rctx)
+	}()
+	return ca, nil
+}
+
+// finish indexes what the pass stored, evaluates every article up to the
+// last, and, unless the crawl was interrupted, waits up to
+// crawlAlertDrain for the webhook deliveries; then it stops.
+func (ca *crawlAlerts) finish(ctx context.Context, a *archive.Archive) {
+	if ca.ev == nil {
+		return
+	}
+	defer func() {
+		ca.cancel()
+		<-ca.done
+		if err := ca.ev.Close(); err != nil {
+			slog.Warn("close alert files", "err", err)
+		}
+	}()
+	if ctx.Err() != nil {
+		return // interrupted: the next pass or run catches up from the checkpoint
+	}
+	if err := a.Flush(ctx); err != nil {
+		slog.Warn("alerts: index flush", "err", err)
+	}
+	for {
+		n, err := ca.ev.Step(ctx)
+		if err != nil {
+			slog.Warn("alerts: evaluation", "err", err)
+			return
+		}
+		if n == 0 {
+			break
+		}
+	}
+	deadline := time.Now().Add(crawlAlertDrain)
+	for ca.ev.Pending() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := ca.ev.Pending(); n > 0 {
+		slog.Warn("alerts not delivered yet; the next crawl or run sends them", "pending", n)
+	}
+}

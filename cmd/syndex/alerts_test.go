@@ -169,3 +169,54 @@ alerts:
 		t.Errorf("%d alerts after the restart, %d before", len(after), len(lines))
 	}
 }
+
+// TestCrawlAlerts checks that a crawl pass (the cron alternative to run)
+// evaluates the alert rules too and delivers before it exits.
+func TestCrawlAlerts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, err := farm.Start(ctx, farm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var seeds []string
+	var ledger farm.Outlet
+	for _, o := range f.Outlets() {
+		seeds = append(seeds, "--seed", o.BaseURL+"/")
+		if o.Key == "ledger" {
+			ledger = o
+		}
+	}
+	var mu sync.Mutex
+	got := map[string]int{}
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		got[r.Header.Get("Idempotency-Key")]++
+	}))
+	defer hook.Close()
+	work := t.TempDir()
+	cfg := filepath.Join(work, "syndex.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("alerts:\n  webhook: {url: %s}\n  rules:\n    - {name: ledger-copied, watch: copies, origin: [%s]}\n", hook.URL, ledger.Site)), 0o644)
+	args := append([]string{"crawl", "--config", cfg, "--data", filepath.Join(work, "data"), "--allow-private", "--delay", "20ms", "--max-depth", "2"}, seeds...)
+	r := syndex(t, work, args...)
+	if r.code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", r.code, r.stderr)
+	}
+	r = syndex(t, work, "alerts", "--config", cfg, "--data", filepath.Join(work, "data"), "--json", "--limit", "0")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) < 2 || len(got) != len(lines) || !strings.Contains(r.stdout, `"status":"delivered"`) {
+		t.Errorf("%d alerts, %d delivered:\n%s%s", len(lines), len(got), r.stdout, r.stderr)
+	}
+	for id, n := range got {
+		if n != 1 {
+			t.Errorf("%s delivered %d times", id, n)
+		}
+	}
+}

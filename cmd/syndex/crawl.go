@@ -47,11 +47,17 @@ func init() {
 					fmt.Fprintf(os.Stderr, "crawling into %s; web UI and read API on %s while it runs\n", a.Dir, api.Base)
 				}
 			}
+			alerts, err := startCrawlAlerts(ctx, a, c)
+			if err != nil {
+				a.Close()
+				return err
+			}
 			start := time.Now()
 			counts := &archive.PageCounts{}
 			prog := startProgress(os.Stderr, counts)
 			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.attach)
 			prog.done()
+			alerts.finish(ctx, a)
 			if api != nil {
 				api.Close() // before the archive it reads
 			}
