@@ -566,7 +566,7 @@ func (imp *importer) remember(c *warc.Capture) {
 	loc := c.Location()
 	imp.mu.Lock()
 	defer imp.mu.Unlock()
-	if len(imp.recent) > 200_000 {
+	if len(imp.recent) > 50_000 {
 		clear(imp.recent) // older ones are in the store by now
 	}
 	for _, k := range payloadKeys(c.PayloadDigest, c.URI, c.Date) {

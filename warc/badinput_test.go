@@ -249,3 +249,27 @@ func TestExpand(t *testing.T) {
 		t.Errorf("missing file not reported: %v", err)
 	}
 }
+
+// TestChecksumMismatch: a member whose deflate data still decodes but to
+// other bytes (its CRC fails) does not yield the garbled record.
+func TestChecksumMismatch(t *testing.T) {
+	data, _ := os.ReadFile("testdata/warcio.warc.gz")
+	ms := members(t, data)
+	plain := gunzipOne(t, ms[mFlood])
+	// Re-compress without compression so a changed byte still decodes.
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.NoCompression)
+	zw.Write(plain)
+	zw.Close()
+	m := b.Bytes()
+	i := bytes.Index(m, []byte("four thousand"))
+	m[i] = 'F'
+	parts := slices.Clone(ms)
+	parts[mFlood] = m
+	path := filepath.Join(t.TempDir(), "crc.warc.gz")
+	os.WriteFile(path, bytes.Join(parts, nil), 0o644)
+	caps, bad := collect(t, path, ReadOptions{})
+	if got := uris(caps); !slices.Equal(got, without(warcioPages, flood)) || len(bad) != 1 || !strings.Contains(bad[0].Error(), "checksum") {
+		t.Errorf("captures %q, bad %v", got, bad)
+	}
+}

@@ -291,13 +291,12 @@ func (r *Reader) step() (*Capture, error) {
 		return nil, r.fail(r.pos, err, true)
 	}
 	// Find out now whether the member ends here, so Pos names the next
-	// member rather than this one.
+	// member rather than this one, and so a member whose checksum fails
+	// does not yield the record it garbled.
 	if err := skipNewlines(r.dr); err == io.EOF {
 		r.inMember, r.skip = false, 0
 	} else if err != nil {
-		// The record was whole; the member's damage after it is
-		// reported with the next call.
-		_ = err
+		return nil, r.fail(r.pos, fmt.Errorf("gzip member: %w", err), true)
 	}
 	if c == nil {
 		return nil, errSkipped
