@@ -79,7 +79,8 @@ type ImportStats struct {
 	BadRecords   int64 // damaged records skipped
 	ReadTime     time.Duration
 	ExtractTime  time.Duration // summed over workers
-	IngestTime   time.Duration
+	IngestTime   time.Duration // storing and deduplicating
+	IndexTime    time.Duration // bringing the search index up to date, at the end
 	Elapsed      time.Duration
 	BadInputErrs []error // what Bad received (the first 100)
 }
@@ -193,12 +194,21 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	}
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go imp.reportProgress(stop, stopped)
+	// A bulk load: articles are stored as they come and the search index
+	// is brought up to date once, at the end (in one pass when it was
+	// empty), instead of in many small segments that cost merging.
+	a.BeginBulk()
 	runErr := imp.run(ctx, imp.read)
 	if runErr == nil {
 		runErr = imp.run(ctx, imp.readPending)
 	}
 	close(stop)
 	<-stopped
+	t0 := time.Now()
+	if err := a.EndBulk(context.WithoutCancel(ctx)); err != nil && runErr == nil {
+		runErr = err
+	}
+	imp.stats.IndexTime = time.Since(t0)
 	// What was stored is searchable when the import returns.
 	if err := a.Flush(context.WithoutCancel(ctx)); err != nil && runErr == nil {
 		runErr = err
