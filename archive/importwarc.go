@@ -41,6 +41,10 @@ type WARCImport struct {
 	// Again reads files that were imported completely before (their
 	// captures still change nothing that is already archived).
 	Again bool
+	// Batch is how many articles are stored per transaction (default
+	// DefaultImportBatch); the position saved after each batch is where an
+	// interrupted import continues.
+	Batch int
 	// Progress, when set, is called about four times a second and once
 	// at the end.
 	Progress func(ImportProgress)
@@ -85,15 +89,10 @@ type ImportStats struct {
 	BadInputErrs []error // what Bad received (the first 100)
 }
 
-// An import ingests articles in batches of importBatch, or what it has
-// after importFlushEvery: each batch is one write to the store and one to
-// the search index, whose small segments cost merging later, so batches
-// are large; the position saved after each is where an interrupted import
-// continues.
-var (
-	importBatch      = 500
-	importFlushEvery = 15 * time.Second
-)
+// An import stores articles in batches of WARCImport.Batch, or what it
+// has after importFlushEvery; the position saved after each is where an
+// interrupted import continues.
+const importFlushEvery = 15 * time.Second
 
 // importJob is one unit of work, handed from the reader through the
 // extraction workers to the writer in input order.
@@ -146,6 +145,9 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	}
 	if imp.opt.MaxBody <= 0 {
 		imp.opt.MaxBody = warc.DefaultMaxBody
+	}
+	if imp.opt.Batch <= 0 {
+		imp.opt.Batch = DefaultImportBatch
 	}
 	if opt.Bad == nil {
 		imp.opt.Bad = func(err error) { a.log.Warn("bad input", "err", err) }
@@ -732,7 +734,7 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 			if err := flush(); err != nil {
 				return err
 			}
-		} else if len(batch) >= importBatch || time.Since(lastFlush) > importFlushEvery {
+		} else if len(batch) >= imp.opt.Batch || time.Since(lastFlush) > importFlushEvery {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -181,8 +181,6 @@ func TestImportResume(t *testing.T) {
 	day := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	const n = 400
 	file := writeWARC(t, filepath.Join(t.TempDir(), "w"), storyPages("ledger.example", n, day))
-	defer func(b int) { importBatch = b }(importBatch)
-	importBatch = 10 // several batches before the interruption
 
 	whole := openT(t, t.TempDir())
 	if _, err := whole.ImportWARC(context.Background(), []string{file}, WARCImport{}); err != nil {
@@ -194,7 +192,7 @@ func TestImportResume(t *testing.T) {
 	dir := t.TempDir()
 	a := openT(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	st1, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Progress: func(p ImportProgress) {
+	st1, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, Progress: func(p ImportProgress) {
 		if p.HTML >= 30 {
 			cancel()
 		}

@@ -72,6 +72,9 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 		return usagef("--workers %d: want a positive number", opt.Workers)
 	}
 	opt.Again, _ = f.GetBool("again")
+	if opt.Batch, _ = f.GetInt("batch"); opt.Batch < 1 {
+		return usagef("import: --batch must be at least 1")
+	}
 	opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "\r\033[Ksyndex: bad input: %v\n", err) }
 	if !isTerminal(os.Stderr) {
 		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
@@ -92,6 +95,9 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 	if err != nil {
 		return err
 	}
+	bar := newBars() // the search index build at the end
+	defer bar.finish()
+	aopt.Progress = bar.update
 	a, err := archive.Open(ctx, dataDir(cmd), aopt)
 	if err != nil {
 		return err
@@ -100,6 +106,7 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 	if err := a.Close(); err != nil && ierr == nil {
 		ierr = err
 	}
+	bar.finish()
 	if opt.Progress != nil {
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}
@@ -192,8 +199,8 @@ func importSummary(st archive.ImportStats, dir string) string {
 	}
 	secs := st.Elapsed.Seconds()
 	if secs > 0 {
-		fmt.Fprintf(&b, "; %.1fs, %.0f HTML/s (read %.1fs, extract %.1fs CPU over workers, ingest %.1fs)", secs, float64(st.HTML)/secs,
-			st.ReadTime.Seconds(), st.ExtractTime.Seconds(), st.IngestTime.Seconds())
+		fmt.Fprintf(&b, "; %.1fs, %.0f HTML/s (read %.1fs, extract %.1fs over workers, store %.1fs, index %.1fs)", secs, float64(st.HTML)/secs,
+			st.ReadTime.Seconds(), st.ExtractTime.Seconds(), st.IngestTime.Seconds(), st.IndexTime.Seconds())
 	}
 	return b.String()
 }

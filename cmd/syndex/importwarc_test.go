@@ -172,26 +172,26 @@ func TestImportWARCKill(t *testing.T) {
 	}
 	want := exported(t, clean)
 
-	// Kill after the first batch is stored (its search index segment,
-	// written after the store, appears), then once more at once after a
+	// Kill once a few batches of 50 are stored (the store has grown; bulk
+	// loads build no index before the end), then once more soon after a
 	// restart.
 	data := filepath.Join(work, "data")
-	segments := func() int {
-		m, _ := filepath.Glob(filepath.Join(data, "bleve", "*", "store", "*.zap"))
-		return len(m)
-	}
+	db := filepath.Join(data, "syndex.db")
 	for round := 0; round < 2; round++ {
-		cmd := exec.Command(syndexBin(t), "import", "--data", data, "--warc", big)
+		cmd := exec.Command(syndexBin(t), "import", "--data", data, "--warc", big, "--batch", "50")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(2 * time.Minute)
-		for round == 0 && segments() == 0 && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
+		if round == 0 {
+			deadline := time.Now().Add(2 * time.Minute)
+			for time.Now().Before(deadline) {
+				if st, err := os.Stat(db); err == nil && st.Size() > 1<<20 {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 		}
-		if round == 1 {
-			time.Sleep(time.Second)
-		}
+		time.Sleep(1500 * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 	}
