@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/syndex/syndex/article"
@@ -28,6 +29,12 @@ type PageCounts struct {
 func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCounts, onCrawler func(*crawler.Crawler)) (crawler.Stats, error) {
 	if cfg.WARCDir == "" {
 		cfg.WARCDir = filepath.Join(a.Dir, WARCDir)
+	}
+	if cfg.Handlers == 0 {
+		// Extraction is CPU-bound and HandlePage safe for concurrent
+		// use: pages are extracted on every core (stores stay one
+		// transaction at a time).
+		cfg.Handlers = runtime.GOMAXPROCS(0)
 	}
 	if counts == nil {
 		counts = &PageCounts{}

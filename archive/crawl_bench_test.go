@@ -272,3 +272,36 @@ func BenchmarkCrawl(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCrawlPolite crawls 100 loopback hosts of 10 stories each
+// (plus a section page) through a whole syndex crawl with a 500 ms gap
+// per host: politeness allows at most 200 pages/s (a little less with
+// each host's robots.txt taking a turn). It reports the pages/s reached.
+//
+//	go test ./archive -run '^$' -bench BenchmarkCrawlPolite -benchtime 1x
+func BenchmarkCrawlPolite(b *testing.B) {
+	seeds := startFarm(b, crawlFarmSpec{hosts: 100, pages: 1000})
+	for range b.N {
+		dir := b.TempDir()
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		a, err := Open(context.Background(), dir, Options{Log: log})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg := crawler.Config{Seeds: seeds, Delay: 500 * time.Millisecond, AllowPrivate: true, Logger: log,
+			StatsFile: "-", DisableSitemaps: true, MaxDepth: 1000}
+		c0, t0 := cpuTime(), time.Now()
+		st, err := a.Crawl(context.Background(), cfg, nil, nil)
+		wall := time.Since(t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := a.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.Pages)/wall.Seconds(), "pages/s")
+		b.ReportMetric(float64(st.Pages), "pages")
+		b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1000/float64(st.Pages), "cpu-ms/page")
+		b.ReportMetric(0, "ns/op")
+	}
+}

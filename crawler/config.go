@@ -51,6 +51,10 @@ type Config struct {
 	SlowFactor    float64       // gap is at least SlowFactor × last response time (default 2)
 	MaxDelay      time.Duration // upper bound of the slow-host scaling (default 60s)
 	Concurrency   int           // hosts fetched in parallel (default 256); always one per host
+	// Handlers is how many pages the handler may process at once (default
+	// 1): more when it is safe for concurrent use and CPU-bound, as
+	// extraction is.
+	Handlers int
 
 	MaxPages        int // pages handed to the handler this run (0 = unlimited)
 	MaxPagesPerHost int // per-host page budget this run (0 = unlimited)

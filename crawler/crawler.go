@@ -36,10 +36,10 @@ type Crawler struct {
 	col *colly.Collector
 	w   *warc.Writer
 
-	job       []byte    // frontier namespace (Config.Job)
-	pass      int       // pass number of this job
-	passStart time.Time // when the current pass began
-	handlerMu sync.Mutex
+	job       []byte        // frontier namespace (Config.Job)
+	pass      int           // pass number of this job
+	passStart time.Time     // when the current pass began
+	handlers  chan struct{} // one token per handler call in progress (Config.Handlers)
 
 	mu        sync.Mutex
 	hosts     map[string]*hostState
@@ -96,7 +96,8 @@ func New(cfg Config, st *store.Store, h Handler) (*Crawler, error) {
 	if err := ensureBuckets(st.DB()); err != nil {
 		return nil, err
 	}
-	c := &Crawler{s: s, st: st, db: st.DB(), h: h, log: s.Logger, hosts: map[string]*hostState{}, wake: make(chan struct{}, 1), job: []byte(s.Job)}
+	c := &Crawler{s: s, st: st, db: st.DB(), h: h, log: s.Logger, hosts: map[string]*hostState{}, wake: make(chan struct{}, 1), job: []byte(s.Job),
+		handlers: make(chan struct{}, max(s.Handlers, 1))}
 	if s.WARCDir != "-" {
 		c.w, err = warc.NewWriter(s.WARCDir, warc.Options{MaxFileSize: s.WARCMaxSize, Logger: s.Logger, Info: []warc.Field{
 			{Name: "software", Value: "syndex/" + Version},
@@ -132,12 +133,12 @@ func (c *Crawler) host(e *entry) *hostState {
 	return h
 }
 
-// handle hands p to the handler, one page at a time. A panic in the
-// handler is returned as an error: the page is counted as a handler
-// error and the crawl goes on.
+// handle hands p to the handler, at most Config.Handlers pages at a time.
+// A panic in the handler is returned as an error: the page is counted as
+// a handler error and the crawl goes on.
 func (c *Crawler) handle(ctx context.Context, p *Page) (err error) {
-	c.handlerMu.Lock()
-	defer c.handlerMu.Unlock()
+	c.handlers <- struct{}{}
+	defer func() { <-c.handlers }()
 	defer func() {
 		if r := recover(); r != nil {
 			c.log.Debug("page handler panic", "url", p.URL, "stack", string(debug.Stack()))

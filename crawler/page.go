@@ -38,9 +38,10 @@ type Page struct {
 	NoIndex   bool   // <meta name=robots content=noindex> or X-Robots-Tag noindex
 }
 
-// Handler receives every fetched HTML page. The crawler calls it from one
-// goroutine at a time, so a slow handler slows the crawl (back-pressure).
-// An error is logged and counted; the crawl goes on.
+// Handler receives every fetched HTML page. The crawler calls it from at
+// most Config.Handlers goroutines at a time (one by default), so a slow
+// handler slows the crawl (back-pressure). An error is logged and
+// counted; the crawl goes on.
 type Handler func(ctx context.Context, p *Page) error
 
 // Charset returns the page's character encoding, determined in WHATWG

@@ -189,7 +189,8 @@ func dirSize(t testing.TB, dir string) int64 {
 // buildSyndex indexes docs [0,n) into dir with our mapping, handing Apply
 // DefaultBatchSize documents per shard at a time.
 func buildSyndex(tb testing.TB, dir string, n int) {
-	ix, err := Open(dir)
+	shards, _ := strconv.Atoi(os.Getenv("SYNDEX_BENCH_SHARDS")) // 0: one per CPU
+	ix, err := OpenWith(dir, Options{Shards: shards})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -114,6 +115,9 @@ func init() {
 			defer st.Close()
 			counts := &archive.PageCounts{}
 			h := cluster.Handler(extract.New(opt.Extract), cluster.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
+			if cc.Handlers == 0 {
+				cc.Handlers = runtime.GOMAXPROCS(0) // extraction on every core
+			}
 			cr, err := crawler.New(cc, st, h)
 			if err != nil {
 				return asUsage(err)
