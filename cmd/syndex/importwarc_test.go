@@ -178,22 +178,38 @@ func TestImportWARCKill(t *testing.T) {
 	data := filepath.Join(work, "data")
 	db := filepath.Join(data, "syndex.db")
 	for round := 0; round < 2; round++ {
+		// Kill as soon as the store has grown by some batches since the
+		// start of the round: a fixed sleep let a fast machine finish the
+		// file before the kill.
+		var start int64
+		if st, err := os.Stat(db); err == nil {
+			start = st.Size()
+		}
 		cmd := exec.Command(syndexBin(t), "import", "--data", data, "--warc", big, "--batch", "50")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		grow := int64(256 << 10)
 		if round == 0 {
-			deadline := time.Now().Add(2 * time.Minute)
-			for time.Now().Before(deadline) {
-				if st, err := os.Stat(db); err == nil && st.Size() > 1<<20 {
-					break
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			grow = 1 << 20
 		}
-		time.Sleep(1500 * time.Millisecond)
+		deadline := time.Now().Add(2 * time.Minute)
+	wait:
+		for time.Now().Before(deadline) {
+			select {
+			case <-done:
+				break wait
+			default:
+			}
+			if st, err := os.Stat(db); err == nil && st.Size() > start+grow {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		<-done
 	}
 	partial := len(exported(t, data))
 	r := syndex(t, work, "import", "--data", data, "--warc", big)
