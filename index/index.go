@@ -63,6 +63,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/cespare/xxhash/v2"
@@ -492,6 +493,30 @@ type meta struct {
 	Lang     string   `json:"l,omitempty"`
 }
 
+// MaxIndexedText caps the bytes of an article's text that are indexed
+// (the store keeps the whole text). Crawled and WARC-imported articles are
+// already cut to this size by extraction; an imported JSONL Article can be
+// any size, and one text of many megabytes indexed as one document costs
+// gigabytes while segments merge. 256 KiB is far above a news article.
+const MaxIndexedText = 256 << 10
+
+// capIndexed cuts s to at most limit bytes, at the last space before the
+// limit when there is one in its last quarter, never inside a rune.
+func capIndexed(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	s = s[:cut]
+	if i := strings.LastIndexAny(s, " \n\t"); i >= limit*3/4 {
+		s = s[:i]
+	}
+	return s
+}
+
 // fields turns a Doc into the map the mapping indexes, and returns the
 // analysis name used for its text.
 func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
@@ -499,6 +524,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	if o == nil {
 		return nil, "", fmt.Errorf("cluster %q has no original", d.Cluster)
 	}
+	oText := capIndexed(o.Text, MaxIndexedText)
 	cluster := d.Cluster
 	if cluster == "" {
 		cluster = o.ID
@@ -531,7 +557,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		if t := strings.TrimSpace(c.Title); t != "" && t != strings.TrimSpace(o.Title) {
 			m.Copies[len(m.Copies)-1].Title = t
 		}
-		titles, texts = append(titles, c.Title), append(texts, c.Text)
+		titles, texts = append(titles, c.Title), append(texts, capIndexed(c.Text, MaxIndexedText))
 		days = append(days, dayOf(c.Published, c.Fetched))
 	}
 	blob, err := json.Marshal(m)
@@ -552,16 +578,16 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		FieldCopies:   float64(len(m.Copies)),
 		fieldMeta:     string(blob),
 		titleField(a): o.Title,
-		bodyField(a):  o.Text,
+		bodyField(a):  oText,
 	}
-	if err := pm.add(f, a, o.Title, o.Text); err != nil {
+	if err := pm.add(f, a, o.Title, oText); err != nil {
 		return nil, "", fmt.Errorf("cluster %s: %w", cluster, err)
 	}
 	f[FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
 	if len(days) > 0 {
 		f[FieldCopyDays] = copyDayTerms(days)
 	}
-	if ct, cb, ok := copyTexts(o.Title, o.Text, titles, texts); ok {
+	if ct, cb, ok := copyTexts(o.Title, oText, titles, texts); ok {
 		f[copyTitleField(a)] = ct
 		f[copyBodyField(a)] = cb
 	}
