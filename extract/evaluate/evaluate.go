@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/syndex/syndex/article"
 	"io"
 	"os"
 	"path/filepath"
@@ -266,104 +267,126 @@ func LoadPages(dir string) ([]Page, error) {
 }
 
 func scorePages(ctx context.Context, name, dir string, pages []Page) (CorpusScore, error) {
-	cs := CorpusScore{Name: name, Pages: len(pages)}
+	t := &tally{cs: CorpusScore{Name: name, Pages: len(pages)}, scores: make([]PageScore, 0, len(pages))}
 	ex := extract.New(extract.Options{})
-	scores := make([]PageScore, 0, len(pages))
-	var elapsed time.Duration
-	var titleOK, headOK, dateOK, authorOK, langOK, articles int
-	var segTP, segFN, segFP, segTN int
-	var rouge []RougeScore
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
-			return cs, err
+			return t.cs, err
 		}
 		raw, err := ReadFile(p.File)
 		if err != nil {
-			return cs, fmt.Errorf("eval extract: %w", err)
+			return t.cs, fmt.Errorf("eval extract: %w", err)
 		}
 		start := time.Now()
 		res, err := ex.Extract(ctx, extract.Input{URL: p.URL, HTML: raw})
-		elapsed += time.Since(start)
-		predicted := ""
+		t.elapsed += time.Since(start)
+		var a *article.Article // nil when extraction failed
 		if err != nil {
-			cs.Failed++
+			t.cs.Failed++
 		} else {
-			predicted = res.Article.Text
+			a = res.Article
 			if res.IsArticle {
-				articles++
+				t.articles++
 			}
 		}
-		if p.With != nil || p.Without != nil {
-			tp, fn, fp, tn := segmentCounts(p.With, p.Without, predicted)
-			segTP, segFN, segFP, segTN = segTP+tp, segFN+fn, segFP+fp, segTN+tn
-		} else {
-			scores = append(scores, ScorePage(p.Body, predicted))
-		}
-		if p.Paragraphs != nil {
-			rouge = append(rouge, bestRougeLSum(p.Paragraphs, paragraphBody(predicted)))
-		}
-		if p.Lang != "" {
-			cs.LangPages++
-			if err == nil && sameLang(p.Lang, res.Article.Lang) {
-				langOK++
-			}
-		}
-		if len(p.Authors) > 0 {
-			cs.AuthorPages++
-			if err == nil && sameAuthors(p.Authors, res.Article.Author) {
-				authorOK++
-			}
-		}
-		if p.Title != "" {
-			cs.TitlePages++
-			if err == nil && SameTitle(p.Title, res.Article.Title) {
-				titleOK++
-			}
-		}
-		if p.Head != "" {
-			cs.HeadPages++
-			if err == nil && (SameTitle(p.Head, res.Article.Title) || SameTitle(p.Title, res.Article.Title)) {
-				headOK++
-			}
-		}
-		if !p.Published.IsZero() {
-			cs.DatePages++
-			if err == nil && SameDay(p.Published, res.Article.Published) {
-				dateOK++
-			}
+		t.text(p, a)
+		t.fields(p, a)
+	}
+	return t.totals(), nil
+}
+
+// tally accumulates one corpus's scores page by page.
+type tally struct {
+	cs                                        CorpusScore
+	scores                                    []PageScore // shingle scores
+	rouge                                     []RougeScore
+	segTP, segFN, segFP, segTN                int // segment counts, summed over pages
+	titleOK, headOK, dateOK, authorOK, langOK int
+	articles                                  int
+	elapsed                                   time.Duration
+}
+
+// text scores the main text of a (nil when extraction failed) against
+// p's truth: segments, or shingles, and ROUGE-LSum where the truth has
+// paragraphs.
+func (t *tally) text(p Page, a *article.Article) {
+	predicted := ""
+	if a != nil {
+		predicted = a.Text
+	}
+	if p.With != nil || p.Without != nil {
+		tp, fn, fp, tn := segmentCounts(p.With, p.Without, predicted)
+		t.segTP, t.segFN, t.segFP, t.segTN = t.segTP+tp, t.segFN+fn, t.segFP+fp, t.segTN+tn
+	} else {
+		t.scores = append(t.scores, ScorePage(p.Body, predicted))
+	}
+	if p.Paragraphs != nil {
+		t.rouge = append(t.rouge, bestRougeLSum(p.Paragraphs, paragraphBody(predicted)))
+	}
+}
+
+// fields counts the pages whose truth has a language, authors, a title, a
+// headline and a date, and those a (nil when extraction failed) got right.
+func (t *tally) fields(p Page, a *article.Article) {
+	cs := &t.cs
+	if p.Lang != "" {
+		cs.LangPages++
+		if a != nil && sameLang(p.Lang, a.Lang) {
+			t.langOK++
 		}
 	}
+	if len(p.Authors) > 0 {
+		cs.AuthorPages++
+		if a != nil && sameAuthors(p.Authors, a.Author) {
+			t.authorOK++
+		}
+	}
+	if p.Title != "" {
+		cs.TitlePages++
+		if a != nil && SameTitle(p.Title, a.Title) {
+			t.titleOK++
+		}
+	}
+	if p.Head != "" {
+		cs.HeadPages++
+		if a != nil && (SameTitle(p.Head, a.Title) || SameTitle(p.Title, a.Title)) {
+			t.headOK++
+		}
+	}
+	if !p.Published.IsZero() {
+		cs.DatePages++
+		if a != nil && SameDay(p.Published, a.Published) {
+			t.dateOK++
+		}
+	}
+}
+
+// totals turns the tally into the corpus's score.
+func (t *tally) totals() CorpusScore {
+	cs := t.cs
 	cs.Metric = "shingles"
-	cs.Precision, cs.Recall, cs.F1, cs.Accuracy = Totals(scores)
-	if len(scores) == 0 && segTP+segFN+segFP+segTN > 0 {
+	cs.Precision, cs.Recall, cs.F1, cs.Accuracy = Totals(t.scores)
+	if len(t.scores) == 0 && t.segTP+t.segFN+t.segFP+t.segTN > 0 {
 		// Summed over pages (micro-average), as trafilatura's benchmark does.
 		cs.Metric = "segments"
-		cs.Precision = ratio(segTP, segTP+segFP)
-		cs.Recall = ratio(segTP, segTP+segFN)
-		cs.F1 = ratio(2*segTP, 2*segTP+segFP+segFN)
-		cs.Accuracy = ratio(segTP+segTN, segTP+segFN+segFP+segTN)
+		cs.Precision = ratio(t.segTP, t.segTP+t.segFP)
+		cs.Recall = ratio(t.segTP, t.segTP+t.segFN)
+		cs.F1 = ratio(2*t.segTP, 2*t.segTP+t.segFP+t.segFN)
+		cs.Accuracy = ratio(t.segTP+t.segTN, t.segTP+t.segFN+t.segFP+t.segTN)
 	}
-	if len(rouge) > 0 {
-		rougeTotals(&cs, rouge)
+	if len(t.rouge) > 0 {
+		rougeTotals(&cs, t.rouge)
 	}
-	if cs.AuthorPages > 0 {
-		cs.AuthorAccuracy = float64(authorOK) / float64(cs.AuthorPages)
+	if cs.Pages > 0 {
+		cs.MsPerPage = float64(t.elapsed.Microseconds()) / 1000 / float64(cs.Pages)
+		cs.ArticleRate = float64(t.articles) / float64(cs.Pages)
 	}
-	cs.LangAccuracy = ratio(langOK, cs.LangPages)
-	if len(pages) > 0 {
-		cs.MsPerPage = float64(elapsed.Microseconds()) / 1000 / float64(len(pages))
-		cs.ArticleRate = float64(articles) / float64(len(pages))
-	}
-	if cs.TitlePages > 0 {
-		cs.TitleAccuracy = float64(titleOK) / float64(cs.TitlePages)
-	}
-	if cs.HeadPages > 0 {
-		cs.HeadAccuracy = float64(headOK) / float64(cs.HeadPages)
-	}
-	if cs.DatePages > 0 {
-		cs.DateAccuracy = float64(dateOK) / float64(cs.DatePages)
-	}
-	return cs, nil
+	cs.AuthorAccuracy = ratio(t.authorOK, cs.AuthorPages)
+	cs.LangAccuracy = ratio(t.langOK, cs.LangPages)
+	cs.TitleAccuracy = ratio(t.titleOK, cs.TitlePages)
+	cs.HeadAccuracy = ratio(t.headOK, cs.HeadPages)
+	cs.DateAccuracy = ratio(t.dateOK, cs.DatePages)
+	return cs
 }
 
 func ratio(a, b int) float64 {
