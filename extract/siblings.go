@@ -14,10 +14,35 @@ import (
 // container in doc that holds the extracted text and appends the
 // paragraphs of its siblings that share its tag and class.
 func expandSiblings(doc *html.Node, blocks []Block) []Block {
-	if len(blocks) == 0 {
+	first, last := extractionEnds(blocks)
+	if first == "" {
 		return blocks
 	}
-	first, last := "", ""
+	dt := indexText(doc)
+	box := holder(doc, dt, first, last)
+	extracted := 0
+	for _, b := range blocks {
+		extracted += countTokens(b.Text)
+	}
+	// Climb (a few levels at most) to the nearest ancestor with a class
+	// that has like siblings, while that ancestor is still mostly the
+	// extracted text.
+	level := 0
+	for n := box; n != nil && n.Type == html.ElementNode && level < maxClimb; n, level = n.Parent, level+1 {
+		// An <article> is a whole story: its siblings are other stories.
+		if n.Data == "article" || 2*extracted < countTokens(dt.text(n)) {
+			break
+		}
+		if after := continuations(n); len(after) > 0 {
+			return append(blocks, after...)
+		}
+	}
+	return blocks
+}
+
+// extractionEnds returns the first and last paragraphs of at least 60
+// bytes of the extraction ("" when there is none).
+func extractionEnds(blocks []Block) (first, last string) {
 	for _, b := range blocks {
 		if len(b.Text) >= 60 {
 			if first == "" {
@@ -26,11 +51,12 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 			last = b.Text
 		}
 	}
-	if first == "" {
-		return blocks
-	}
-	// The deepest element whose text holds both ends of the extraction.
-	dt := indexText(doc)
+	return first, last
+}
+
+// holder returns the deepest element of doc whose text holds both ends of
+// the extraction (nil when none does).
+func holder(doc *html.Node, dt *docText, first, last string) *html.Node {
 	var box *html.Node
 	var find func(n *html.Node, depth int) bool
 	find = func(n *html.Node, depth int) bool {
@@ -52,55 +78,39 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 		return false
 	}
 	find(doc, 0)
-	extracted := 0
-	for _, b := range blocks {
-		extracted += countTokens(b.Text)
+	return box
+}
+
+// continuations returns the paragraphs of the siblings after n that share
+// its tag and class and hold at least two long paragraphs. Containers
+// before n are more often other stories (CBS-style river pages).
+func continuations(n *html.Node) []Block {
+	cls := attr(n, "class")
+	if cls == "" || n.Parent == nil {
+		return nil
 	}
-	// Climb (a few levels at most) to the nearest ancestor with a class
-	// that has like siblings, while that ancestor is still mostly the
-	// extracted text.
-	level := 0
-	for n := box; n != nil && n.Type == html.ElementNode && level < maxClimb; n, level = n.Parent, level+1 {
-		// An <article> is a whole story: its siblings are other stories.
-		if n.Data == "article" || 2*extracted < countTokens(dt.text(n)) {
-			break
-		}
-		cls := attr(n, "class")
-		if cls == "" || n.Parent == nil {
+	var after []Block
+	seen := false
+	for s := n.Parent.FirstChild; s != nil; s = s.NextSibling {
+		if s == n {
+			seen = true
 			continue
 		}
-		var after []Block
-		seen := false
-		for s := n.Parent.FirstChild; s != nil; s = s.NextSibling {
-			if s == n {
-				seen = true
-				continue
-			}
-			if s.Type != html.ElementNode || s.Data != n.Data || attr(s, "class") != cls {
-				continue
-			}
-			ps := paragraphsOf(s)
-			long := 0
-			for _, p := range ps {
-				if len(p.Text) >= 80 {
-					long++
-				}
-			}
-			if long < 2 {
-				continue
-			}
-			// Only continuations: containers before the extracted one are
-			// more often other stories (CBS-style river pages).
-			if seen {
-				after = append(after, ps...)
-			}
-		}
-		if len(after) == 0 {
+		if s.Type != html.ElementNode || s.Data != n.Data || attr(s, "class") != cls {
 			continue
 		}
-		return append(blocks, after...)
+		ps := paragraphsOf(s)
+		long := 0
+		for _, p := range ps {
+			if len(p.Text) >= 80 {
+				long++
+			}
+		}
+		if long >= 2 && seen {
+			after = append(after, ps...)
+		}
 	}
-	return blocks
+	return after
 }
 
 // maxClimb bounds how far above the extracted text a split container is
