@@ -10,7 +10,18 @@
 // Main-text extraction builds on go-trafilatura; metadata comes from
 // JSON-LD, OpenGraph / article:* meta, <time> and bylines, in that order of
 // trust, with go-trafilatura's (and go-htmldate's) findings as a fallback.
-// The package does not fetch pages, deduplicate or index.
+// Extract runs these as steps over one page, each in its own files:
+// bounding and parsing (bound.go, flat.go, repair.go), decoding and
+// mojibake repair (decode.go, mojibake.go), metadata by source (meta.go,
+// meta_ld.go), main text (text.go, fallback.go, siblings.go, links.go),
+// title (title.go, titlelead.go), authors (byline.go, byline_clean.go,
+// author.go), dates (date.go, date_printed.go, dateline.go), attribution
+// (attribution.go, wire.go), furniture inside the text (promo.go,
+// embeds.go), site boilerplate (boilerplate.go, model.go) and whether the
+// page is an article (classify.go, furniture.go).
+//
+// The package does not fetch pages, deduplicate or index, nor score
+// itself against benchmarks (package extract/evaluate).
 package extract
 
 import (
