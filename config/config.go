@@ -198,68 +198,103 @@ func (e *Error) Error() string {
 // Validate checks values that parse but make no sense: negative limits,
 // bad URLs, duplicate source names, bad regexps. It returns an *Error.
 func (c *Config) Validate() error {
-	var p []*FieldError
-	bad := func(field, format string, args ...any) {
-		p = append(p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	var p problems
+	c.validateIdentity(&p)
+	c.validateCrawl(&p)
+	c.validateSources(&p)
+	c.validateDedup(&p)
+	c.validateServing(&p)
+	c.validateProfiles(&p)
+	p = append(p, c.validateCollections()...)
+	p = append(p, c.validateAlerts()...)
+	if len(p) > 0 {
+		return &Error{Problems: p}
 	}
+	return nil
+}
+
+// problems collects a configuration's problems in the order found.
+type problems []*FieldError
+
+// bad records a problem with field.
+func (p *problems) bad(field, format string, args ...any) {
+	*p = append(*p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// nonNeg records a negative v.
+func (p *problems) nonNeg(field string, v int) {
+	if v < 0 {
+		p.bad(field, "must not be negative, got %d", v)
+	}
+}
+
+// patterns records each of pats that is no regular expression.
+func (p *problems) patterns(field string, pats []string) {
+	for i, pat := range pats {
+		if _, err := regexp.Compile(pat); err != nil {
+			p.bad(fmt.Sprintf("%s[%d]", field, i), "invalid regexp %q: %v", pat, err)
+		}
+	}
+}
+
+// validateIdentity checks how the crawler names itself and where the
+// shared frontier is.
+func (c *Config) validateIdentity(p *problems) {
 	if strings.ContainsAny(c.UserAgent, "\r\n") || strings.TrimSpace(c.UserAgent) == "" {
-		bad("user_agent", "must be a non-empty single line")
+		p.bad("user_agent", "must be a non-empty single line")
 	}
 	if c.Contact != "" {
 		if _, err := mail.ParseAddress(c.Contact); err != nil && !isHTTPURL(c.Contact) {
-			bad("contact", "%q is neither an http(s) URL nor an e-mail address", c.Contact)
+			p.bad("contact", "%q is neither an http(s) URL nor an e-mail address", c.Contact)
 		}
 	}
 	if c.Frontier != "" {
 		if u, err := url.Parse(c.Frontier); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			bad("frontier", "%q is not a redis:// or rediss:// URL", c.Frontier)
+			p.bad("frontier", "%q is not a redis:// or rediss:// URL", c.Frontier)
 		}
 	}
+}
+
+// validateCrawl checks the crawl: section.
+func (c *Config) validateCrawl(p *problems) {
 	cr := c.Crawl
 	if cr.Delay < 0 {
-		bad("crawl.delay", "must not be negative")
+		p.bad("crawl.delay", "must not be negative")
 	}
-	nonNeg := func(field string, v int) {
-		if v < 0 {
-			bad(field, "must not be negative, got %d", v)
-		}
-	}
-	nonNeg("crawl.max_pages", cr.MaxPages)
-	nonNeg("crawl.per_host_budget", cr.PerHostBudget)
-	nonNeg("crawl.max_depth", cr.MaxDepth)
+	p.nonNeg("crawl.max_pages", cr.MaxPages)
+	p.nonNeg("crawl.per_host_budget", cr.PerHostBudget)
+	p.nonNeg("crawl.max_depth", cr.MaxDepth)
 	if cr.BodyCap < 1024 {
-		bad("crawl.body_cap", "must be at least 1KiB, got %d bytes", cr.BodyCap)
+		p.bad("crawl.body_cap", "must be at least 1KiB, got %d bytes", cr.BodyCap)
 	}
 	if cr.Timeout <= 0 {
-		bad("crawl.timeout", "must be positive")
-	}
-	checkPatterns := func(field string, pats []string) {
-		for i, pat := range pats {
-			if _, err := regexp.Compile(pat); err != nil {
-				bad(fmt.Sprintf("%s[%d]", field, i), "invalid regexp %q: %v", pat, err)
-			}
-		}
+		p.bad("crawl.timeout", "must be positive")
 	}
 	if cr.Proxy != "" && cr.Proxy != "direct" {
 		if u, err := url.Parse(cr.Proxy); err != nil || u.Host == "" || !slices.Contains([]string{"http", "https", "socks5", "socks5h"}, u.Scheme) {
-			bad("crawl.proxy", "%q is not an http, https, socks5 or socks5h URL (or direct)", cr.Proxy)
+			p.bad("crawl.proxy", "%q is not an http, https, socks5 or socks5h URL (or direct)", cr.Proxy)
 		}
 	}
-	checkPatterns("crawl.include", cr.Include)
-	checkPatterns("crawl.exclude", cr.Exclude)
+	p.patterns("crawl.include", cr.Include)
+	p.patterns("crawl.exclude", cr.Exclude)
+}
+
+// validateSources checks each source: a unique name, at least one URL to
+// start from, every URL absolute.
+func (c *Config) validateSources(p *problems) {
 	names := map[string]int{}
 	for i, s := range c.Sources {
 		f := fmt.Sprintf("sources[%d]", i)
 		switch {
 		case strings.TrimSpace(s.Name) == "":
-			bad(f+".name", "must not be empty")
+			p.bad(f+".name", "must not be empty")
 		case names[s.Name] > 0:
-			bad(f+".name", "%q is already the name of sources[%d]", s.Name, names[s.Name]-1)
+			p.bad(f+".name", "%q is already the name of sources[%d]", s.Name, names[s.Name]-1)
 		default:
 			names[s.Name] = i + 1
 		}
 		if len(s.Seeds)+len(s.Sitemaps)+len(s.Feeds) == 0 {
-			bad(f, "needs at least one of seeds, sitemaps or feeds")
+			p.bad(f, "needs at least one of seeds, sitemaps or feeds")
 		}
 		for _, l := range []struct {
 			name string
@@ -267,62 +302,65 @@ func (c *Config) Validate() error {
 		}{{"seeds", s.Seeds}, {"sitemaps", s.Sitemaps}, {"feeds", s.Feeds}} {
 			for j, u := range l.urls {
 				if !isHTTPURL(u) {
-					bad(fmt.Sprintf("%s.%s[%d]", f, l.name, j), "%q is not an absolute http(s) URL", u)
+					p.bad(fmt.Sprintf("%s.%s[%d]", f, l.name, j), "%q is not an absolute http(s) URL", u)
 				}
 			}
 		}
-		checkPatterns(f+".include", s.Include)
-		checkPatterns(f+".exclude", s.Exclude)
+		p.patterns(f+".include", s.Include)
+		p.patterns(f+".exclude", s.Exclude)
 		if s.Delay < 0 {
-			bad(f+".delay", "must not be negative")
+			p.bad(f+".delay", "must not be negative")
 		}
-		nonNeg(f+".max_pages", s.MaxPages)
+		p.nonNeg(f+".max_pages", s.MaxPages)
 	}
+}
+
+// validateDedup checks the dedup: section.
+func (c *Config) validateDedup(p *problems) {
 	if c.Dedup.Shingle < 0 || c.Dedup.Shingle > 8 {
-		bad("dedup.shingle", "must be between 1 and 8 (0 keeps the default), got %d", c.Dedup.Shingle)
+		p.bad("dedup.shingle", "must be between 1 and 8 (0 keeps the default), got %d", c.Dedup.Shingle)
 	}
 	if c.Dedup.Containment < 0 || c.Dedup.Containment > 1 {
-		bad("dedup.containment", "must be in (0, 1] (0 keeps the default), got %g", c.Dedup.Containment)
+		p.bad("dedup.containment", "must be in (0, 1] (0 keeps the default), got %g", c.Dedup.Containment)
 	}
 	if c.Dedup.Jaccard < 0 || c.Dedup.Jaccard > 1 {
-		bad("dedup.jaccard", "must be in [0, 1] (0 keeps the default), got %g", c.Dedup.Jaccard)
+		p.bad("dedup.jaccard", "must be in [0, 1] (0 keeps the default), got %g", c.Dedup.Jaccard)
 	}
-	nonNeg("dedup.min_shared", c.Dedup.MinShared)
-	known := false
-	for _, a := range Analyzers {
-		known = known || c.Index.Analyzer == a
-	}
-	if !known {
-		bad("index.analyzer", "%q is not one of %s", c.Index.Analyzer, strings.Join(Analyzers, ", "))
+	p.nonNeg("dedup.min_shared", c.Dedup.MinShared)
+}
+
+// validateServing checks the index: and serve: sections.
+func (c *Config) validateServing(p *problems) {
+	if !slices.Contains(Analyzers, c.Index.Analyzer) {
+		p.bad("index.analyzer", "%q is not one of %s", c.Index.Analyzer, strings.Join(Analyzers, ", "))
 	}
 	if c.Index.BatchSize < 1 {
-		bad("index.batch_size", "must be at least 1, got %d", c.Index.BatchSize)
+		p.bad("index.batch_size", "must be at least 1, got %d", c.Index.BatchSize)
 	}
 	if _, port, err := net.SplitHostPort(c.Serve.Addr); err != nil || port == "" {
-		bad("serve.addr", "%q is not host:port", c.Serve.Addr)
+		p.bad("serve.addr", "%q is not host:port", c.Serve.Addr)
 	}
+}
+
+// validateProfiles checks extract.site_profiles: sites named as syndex
+// names them, each with a known title source.
+func (c *Config) validateProfiles(p *problems) {
 	for _, site := range slices.Sorted(maps.Keys(c.Extract.SiteProfiles)) {
 		f := fmt.Sprintf("extract.site_profiles[%q]", site)
 		switch {
 		case strings.TrimSpace(site) == "":
-			bad(f, "site must not be empty")
+			p.bad(f, "site must not be empty")
 		case article.SiteOf("http://"+site) != site:
-			bad(f, "%q is not a site as syndex names them: a host in lower case, without scheme, www., port or path (e.g. example.com)", site)
+			p.bad(f, "%q is not a site as syndex names them: a host in lower case, without scheme, www., port or path (e.g. example.com)", site)
 		}
 		if t := c.Extract.SiteProfiles[site].Title; !slices.Contains(TitleSources, t) {
 			if t == "" {
-				bad(f+".title", "must be set to one of %s", strings.Join(TitleSources, ", "))
+				p.bad(f+".title", "must be set to one of %s", strings.Join(TitleSources, ", "))
 			} else {
-				bad(f+".title", "%q is not one of %s", t, strings.Join(TitleSources, ", "))
+				p.bad(f+".title", "%q is not one of %s", t, strings.Join(TitleSources, ", "))
 			}
 		}
 	}
-	p = append(p, c.validateCollections()...)
-	p = append(p, c.validateAlerts()...)
-	if len(p) > 0 {
-		return &Error{Problems: p}
-	}
-	return nil
 }
 
 func isHTTPURL(s string) bool {
