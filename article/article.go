@@ -162,3 +162,37 @@ func IDFor(rawURL string) string {
 	}
 	return hex.EncodeToString(b[:])
 }
+
+// NoIndexMode is what a listing (search, report, export, the web UI) does
+// with pages marked noindex: the zero value keeps them like any other.
+type NoIndexMode string
+
+// The noindex modes.
+const (
+	NoIndexKeep    NoIndexMode = ""        // noindex pages are listed like any other
+	NoIndexExclude NoIndexMode = "exclude" // noindex pages are left out
+	NoIndexOnly    NoIndexMode = "only"    // only noindex pages are listed
+)
+
+// ParseNoIndexMode reads a --noindex value: exclude, only, or empty (or
+// "include") for the default.
+func ParseNoIndexMode(s string) (NoIndexMode, error) {
+	switch m := NoIndexMode(strings.ToLower(strings.TrimSpace(s))); m {
+	case NoIndexKeep, NoIndexExclude, NoIndexOnly:
+		return m, nil
+	case "include":
+		return NoIndexKeep, nil
+	}
+	return NoIndexKeep, fmt.Errorf("noindex %q: want exclude, only or include", s)
+}
+
+// Keeps reports whether a page with the given noindex mark is listed.
+func (m NoIndexMode) Keeps(noindex bool) bool {
+	switch m {
+	case NoIndexExclude:
+		return !noindex
+	case NoIndexOnly:
+		return noindex
+	}
+	return true
+}

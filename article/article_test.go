@@ -69,3 +69,26 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("zero time should be omitted: %s", s)
 	}
 }
+
+func TestParseNoIndexMode(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		want  NoIndexMode
+		bad   bool
+		keeps [2]bool // a page not marked, a page marked
+	}{
+		{"", NoIndexKeep, false, [2]bool{true, true}},
+		{"include", NoIndexKeep, false, [2]bool{true, true}},
+		{" Exclude ", NoIndexExclude, false, [2]bool{true, false}},
+		{"only", NoIndexOnly, false, [2]bool{false, true}},
+		{"yes", NoIndexKeep, true, [2]bool{true, true}},
+	} {
+		m, err := ParseNoIndexMode(tc.in)
+		if (err != nil) != tc.bad || m != tc.want {
+			t.Errorf("ParseNoIndexMode(%q) = %q, %v", tc.in, m, err)
+		}
+		if got := [2]bool{m.Keeps(false), m.Keeps(true)}; got != tc.keeps {
+			t.Errorf("%q keeps %v, want %v", tc.in, got, tc.keeps)
+		}
+	}
+}

@@ -543,7 +543,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	}
 	addSite(o.Site)
 	m := meta{
-		Original: Original{ID: o.ID, URL: o.URL, Site: o.Site, Published: o.Published, Title: o.Title},
+		Original: Original{ID: o.ID, URL: o.URL, Site: o.Site, Published: o.Published, Title: o.Title, NoIndex: o.NoIndex},
 		Lang:     lang,
 	}
 	var titles, texts, days []string
@@ -594,6 +594,9 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	if s := strings.ToLower(o.Site); s != "" {
 		f[FieldSite] = s
 	}
+	if terms := noIndexTerms(o, m.Copies); len(terms) > 0 {
+		f[FieldNoIndex] = terms
+	}
 	if lang != "" {
 		f[FieldLang] = lang
 	}
@@ -608,6 +611,33 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		f[FieldFetched] = o.Fetched.UTC()
 	}
 	return f, a, nil
+}
+
+// The terms of FieldNoIndex.
+const (
+	noIndexAny = "any" // a page of the story (original or copy) is marked noindex
+	noIndexAll = "all" // every page of the story is marked noindex
+)
+
+// noIndexTerms are a story's FieldNoIndex terms: none when no page is
+// marked noindex.
+func noIndexTerms(o *article.Article, copies []Copy) []string {
+	n := 0
+	if o.NoIndex {
+		n++
+	}
+	for _, c := range copies {
+		if c.NoIndex {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case n == len(copies)+1:
+		return []string{noIndexAny, noIndexAll}
+	}
+	return []string{noIndexAny}
 }
 
 // Upsert indexes the cluster documents, replacing any previous document of

@@ -48,7 +48,7 @@ import (
 // MappingVersion identifies the field and shard layout this build writes. An index
 // built with another version is refused with ErrIncompatible so the caller
 // rebuilds it from the store.
-const MappingVersion = "syndex-index-5"
+const MappingVersion = "syndex-index-6"
 
 // Field names of the cluster document. The analysed text lives in one field
 // pair per analysis language (title_en, body_en, …; title_std, body_std for
@@ -65,6 +65,7 @@ const (
 	FieldPublished = "published" // datetime: the original's publication date
 	FieldFetched   = "fetched"   // datetime: when the original was first seen
 	FieldCopies    = "copies"    // numeric: number of copies
+	FieldNoIndex   = "noindex"   // keyword: "any" when a page of the story is marked noindex, and "all" when every one is
 	fieldMeta      = "meta"      // stored only: display data as JSON
 	fieldTitle     = "title"     // prefix of the per-language title fields
 	fieldBody      = "body"      // prefix of the per-language body fields
@@ -200,6 +201,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(FieldRole, keywordField(false))
 	dm.AddFieldMappingsAt(FieldLang, keywordField(true))
 	dm.AddFieldMappingsAt(FieldAuthor, keywordField(false))
+	dm.AddFieldMappingsAt(FieldNoIndex, keywordField(false))
 	dm.AddFieldMappingsAt(FieldYear, keywordField(true))
 	dm.AddFieldMappingsAt(FieldDay, keywordField(true))      // histogram.go
 	dm.AddFieldMappingsAt(FieldCopyDays, keywordField(true)) // histogram.go

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/plural"
 )
 
@@ -63,6 +64,11 @@ type Query struct {
 	// Interval forces the histogram's interval (day, week or month);
 	// empty chooses it from the span of the dates.
 	Interval string
+	// NoIndex filters the pages marked noindex: NoIndexExclude keeps the
+	// stories with a page not so marked and lists no noindex copy;
+	// NoIndexOnly keeps the stories with a noindex page and lists only
+	// the noindex copies. The original is shown either way (marked).
+	NoIndex article.NoIndexMode `json:",omitempty"`
 }
 
 // Result is a page of hits; its JSON form is the stable `search --json`
@@ -108,6 +114,7 @@ type Original struct {
 	Site      string    `json:"site,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	Title     string    `json:"title,omitempty"`
+	NoIndex   bool      `json:"noindex,omitempty"`
 }
 
 // Copy is the display data of one republished copy. OriginalShare,
@@ -208,6 +215,19 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		t := query.NewTermQuery(NormalizeLang(q.Lang))
 		t.SetField(FieldLang)
 		conj = append(conj, t)
+	}
+	switch q.NoIndex {
+	case article.NoIndexKeep:
+	case article.NoIndexExclude:
+		t := query.NewTermQuery(noIndexAll)
+		t.SetField(FieldNoIndex)
+		conj = append(conj, query.NewBooleanQuery(nil, nil, []query.Query{t}))
+	case article.NoIndexOnly:
+		t := query.NewTermQuery(noIndexAny)
+		t.SetField(FieldNoIndex)
+		conj = append(conj, t)
+	default:
+		return nil, fmt.Errorf("search: unknown noindex mode %q (want exclude or only)", q.NoIndex)
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		yes := true
@@ -349,8 +369,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := ix.copyMatches(ctx, q, res.Hits); err != nil {
 		return nil, err
 	}
-	for _, h := range res.Hits { // after copyMatches, which reads the stored order
-		sortCopies(h.Copies)
+	for i := range res.Hits { // after copyMatches, which reads the stored order
+		if q.NoIndex != article.NoIndexKeep {
+			filterNoIndex(&res.Hits[i], q.NoIndex)
+		}
+		sortCopies(res.Hits[i].Copies)
 	}
 	if q.Facets {
 		res.Facets = &Facets{
@@ -364,6 +387,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// filterNoIndex drops from h the copies (and their copy-text matches)
+// that mode leaves out.
+func filterNoIndex(h *Hit, mode article.NoIndexMode) {
+	h.Copies = slices.DeleteFunc(h.Copies, func(c Copy) bool { return !mode.Keeps(c.NoIndex) })
+	h.CopyMatches = slices.DeleteFunc(h.CopyMatches, func(m CopyMatch) bool {
+		return !slices.ContainsFunc(h.Copies, func(c Copy) bool { return c.ID == m.ID })
+	})
 }
 
 func facetTerms(fr *search.FacetResult) []FacetCount {

@@ -18,7 +18,7 @@ func Build(arts []*article.Article, f Filter) *Report {
 	for _, id := range b.ids {
 		b.add(b.byID[id])
 	}
-	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount, Sites: f.Sites}}
+	r := &Report{Filter: FilterInfo{From: f.From, To: f.To, Site: f.Site, MinCount: f.MinCount, Sites: f.Sites, NoIndex: f.NoIndex}}
 	r.Clusters = b.clusterList()
 	var weeks map[time.Time]int
 	r.Edges, weeks = b.edgeList(r.Clusters)
@@ -86,7 +86,7 @@ func newBuilder(arts []*article.Article, f Filter) *builder {
 	// copy counts as unique in the site table, and so does an original
 	// none of whose copies is on another site.
 	for _, id := range b.ids {
-		if a := b.byID[id]; a.Role == article.RoleCopy {
+		if a := b.byID[id]; a.Role == article.RoleCopy && f.NoIndex.Keeps(a.NoIndex) {
 			if o := b.origOf(a); o != nil && !sameSite(a, o) {
 				b.syndicated[o.ID] = true
 			}
@@ -109,7 +109,7 @@ func sameSite(a, o *article.Article) bool { return o != nil && a.Site != "" && a
 // add counts a in its site's row and, when it is a copy on another site
 // than its original's, adds it to its cluster.
 func (b *builder) add(a *article.Article) {
-	if !b.f.inRange(dateOf(a)) {
+	if !b.f.inRange(dateOf(a)) || !b.f.NoIndex.Keeps(a.NoIndex) {
 		return
 	}
 	var orig *article.Article
@@ -178,7 +178,7 @@ func (b *builder) addCopy(a, orig, via *article.Article) {
 		b.clusters[cid] = c
 	}
 	cp := Copy{ID: a.ID, URL: a.URL, Site: a.Site, Published: a.Published, Similarity: a.Similarity,
-		OriginalShare: a.OriginalShare, CopyShare: a.CopyShare, Title: a.Title, WARC: a.WARC}
+		OriginalShare: a.OriginalShare, CopyShare: a.CopyShare, Title: a.Title, WARC: a.WARC, NoIndex: a.NoIndex}
 	if via != nil {
 		cp.Via, cp.ViaSite = via.ID, via.Site
 		b.viaLag[a.ID] = Lag(via, a)

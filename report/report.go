@@ -41,6 +41,11 @@ type Filter struct {
 	// lists the collections it belongs to, and the network picture
 	// colours sites by collection.
 	Collections map[string][]string
+	// NoIndex leaves out the articles marked noindex (NoIndexExclude) or
+	// all others (NoIndexOnly), as From and To do: an excluded article is
+	// in no cluster, edge or site row, and a kept copy's original is
+	// looked up whatever its mark.
+	NoIndex article.NoIndexMode
 }
 
 // involves reports whether the filter keeps site s (true when it names
@@ -97,6 +102,8 @@ type Copy struct {
 	// copy), ViaSite that copy's site.
 	Via     string `json:"via,omitempty"`
 	ViaSite string `json:"via_site,omitempty"`
+	// NoIndex: the copy's page is marked noindex (a partner's copy).
+	NoIndex bool `json:"noindex,omitempty"`
 	// LagSeconds is the copy's delay after the original (see Lag); absent
 	// when unknown. It may be negative when the copy claims an earlier date
 	// than the original it credits.
@@ -178,6 +185,8 @@ type FilterInfo struct {
 	MinCount int       `json:"min_count,omitempty"`
 	// Sites are the sites of a collection filter.
 	Sites []string `json:"sites,omitempty"`
+	// NoIndex is the noindex filter: exclude or only (absent: include).
+	NoIndex article.NoIndexMode `json:"noindex,omitempty"`
 }
 
 // Outlet ranks a site as an originator or a republisher.

@@ -54,6 +54,7 @@ func snippetSpans(s string) []Span {
 type form struct {
 	Q, Lang, From, To, Sort string
 	Interval                string // histogram interval: day, week, month or "" (chosen)
+	NoIndex                 string // noindex pages: "" (include), exclude or only
 	Sites                   []string
 	Page                    int
 }
@@ -74,7 +75,7 @@ func parseRange(from, to string) (time.Time, time.Time, error) {
 
 func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, index.Query, error) {
 	v := r.URL.Query()
-	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Interval: v.Get("interval"), Page: 1}
+	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Interval: v.Get("interval"), NoIndex: v.Get("noindex"), Page: 1}
 	for _, s := range v["site"] {
 		if s = strings.TrimSpace(s); s != "" && !slices.Contains(f.Sites, s) {
 			f.Sites = append(f.Sites, s)
@@ -97,6 +98,11 @@ func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, i
 	default:
 		return f, index.Query{}, fmt.Errorf("interval: %q is not day, week or month", f.Interval)
 	}
+	noindex, err := article.ParseNoIndexMode(f.NoIndex)
+	if err != nil {
+		return f, index.Query{}, err
+	}
+	f.NoIndex = string(noindex)
 	from, to, err := parseRange(f.From, f.To)
 	if err != nil {
 		return f, index.Query{}, err
@@ -106,7 +112,7 @@ func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, i
 		return f, index.Query{}, fmt.Errorf("site: %v", err)
 	}
 	q := index.Query{Text: f.Q, Sites: sites, Lang: f.Lang, From: from, To: to, Sort: f.Sort,
-		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true, Interval: f.Interval}
+		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true, Interval: f.Interval, NoIndex: noindex}
 	return f, q, nil
 }
 
@@ -124,6 +130,7 @@ func (f form) href(change func(v url.Values)) string {
 	set("to", f.To)
 	set("sort", f.Sort)
 	set("interval", f.Interval)
+	set("noindex", f.NoIndex)
 	for _, s := range f.Sites {
 		v.Add("site", s)
 	}

@@ -82,6 +82,66 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	t.Run("noindex filter", func(t *testing.T) {
+		// The demo's partner marks its copies noindex: they are in every
+		// listing by default, and --noindex leaves them out or keeps them alone.
+		copiesOf := func(mode string) (marked, unmarked int) {
+			r := syndex(t, work, "report", "--data", data, "--format", "json", "--noindex", mode)
+			if r.code != 0 {
+				t.Fatalf("report --noindex %s: exit %d: %s", mode, r.code, r.stderr)
+			}
+			var rep struct {
+				Clusters []struct {
+					Copies []struct {
+						NoIndex bool `json:"noindex"`
+					} `json:"copies"`
+				} `json:"clusters"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range rep.Clusters {
+				for _, cp := range c.Copies {
+					if cp.NoIndex {
+						marked++
+					} else {
+						unmarked++
+					}
+				}
+			}
+			return marked, unmarked
+		}
+		m, u := copiesOf("include")
+		if m == 0 || u == 0 {
+			t.Fatalf("report: %d noindex copies, %d others; the demo has both", m, u)
+		}
+		if em, eu := copiesOf("exclude"); em != 0 || eu != u {
+			t.Errorf("report --noindex exclude: %d noindex copies, %d others; want 0, %d", em, eu, u)
+		}
+		if om, ou := copiesOf("only"); om != m || ou != 0 {
+			t.Errorf("report --noindex only: %d noindex copies, %d others; want %d, 0", om, ou, m)
+		}
+		for mode, want := range map[string]bool{"only": true, "exclude": false} {
+			r := syndex(t, work, "export", "--data", data, "--noindex", mode)
+			lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+			if r.code != 0 || len(lines) == 0 || lines[0] == "" {
+				t.Fatalf("export --noindex %s: exit %d, %d lines: %s", mode, r.code, len(lines), r.stderr)
+			}
+			for _, l := range lines {
+				if strings.Contains(l, `"noindex":true`) != want {
+					t.Errorf("export --noindex %s: %.120s", mode, l)
+				}
+			}
+		}
+		r := syndex(t, work, "search", "--data", data, "--json", "--limit", "50", "--noindex", "exclude", "")
+		if r.code != 0 || strings.Contains(r.stdout, `"noindex": true`) {
+			t.Errorf("search --noindex exclude: exit %d, a noindex copy listed: %v (%s)", r.code, strings.Contains(r.stdout, `"noindex": true`), r.stderr)
+		}
+		if r := syndex(t, work, "search", "--data", data, "--noindex", "maybe", "x"); r.code != 2 || !strings.Contains(r.stderr, "--noindex") {
+			t.Errorf("search --noindex maybe: exit %d, %q", r.code, r.stderr)
+		}
+	})
+
 	t.Run("report json", func(t *testing.T) {
 		r := syndex(t, work, "report", "--data", data, "--format", "json")
 		if r.code != 0 {

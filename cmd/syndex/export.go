@@ -33,6 +33,10 @@ func init() {
 				return err
 			}
 			out, _ := cmd.Flags().GetString("out")
+			noindex, err := noIndexFlag(cmd)
+			if err != nil {
+				return err
+			}
 			a, err := openReader(cmd.Context(), cmd, false)
 			if err != nil {
 				return err
@@ -54,6 +58,9 @@ func init() {
 			for art, err := range allArticles(cmd.Context(), a) {
 				if err != nil {
 					return err
+				}
+				if !noindex.Keeps(art.NoIndex) {
+					continue
 				}
 				if cw == nil {
 					if err := enc.Encode(art); err != nil {
@@ -81,6 +88,7 @@ func init() {
 	cmd.Flags().String("format", "jsonl", "jsonl, csv, wacz (captures for replay tools) or warc")
 	addSelectionFlags(cmd)
 	cmd.Flags().String("out", "", "output file (default stdout)")
+	addNoIndexFlag(cmd, "articles")
 	rootCmd.AddCommand(cmd)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +50,10 @@ func runExportCaptures(cmd *cobra.Command, format string) error {
 	if (out == "" || out == "-") && isTerminal(os.Stdout) {
 		return usagef("export --format %s writes a binary file: give --out FILE.%s", format, map[string]string{"wacz": "wacz", "warc": "warc.gz"}[format])
 	}
+	noindex, err := noIndexFlag(cmd)
+	if err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	a, err := openReader(ctx, cmd, query != "")
 	if err != nil {
@@ -58,6 +63,10 @@ func runExportCaptures(cmd *cobra.Command, format string) error {
 	sel, desc, err := selectArticles(ctx, a, clusters, sites, query)
 	if err != nil {
 		return err
+	}
+	if noindex != article.NoIndexKeep {
+		sel = slices.DeleteFunc(sel, func(art *article.Article) bool { return !noindex.Keeps(art.NoIndex) })
+		desc += ", noindex " + string(noindex)
 	}
 	warcDir := filepath.Join(dataDir(cmd), archive.WARCDir)
 	info := []warc.Field{{Name: "software", Value: "syndex/" + version}, {Name: "description", Value: "syndex export: " + desc}}

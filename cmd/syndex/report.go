@@ -59,7 +59,11 @@ func init() {
 			if err != nil {
 				return err
 			}
-			filter := report.Filter{From: from, To: to, MinCount: minCount, Collections: c.Collections}
+			noindex, err := noIndexFlag(cmd)
+			if err != nil {
+				return err
+			}
+			filter := report.Filter{From: from, To: to, MinCount: minCount, Collections: c.Collections, NoIndex: noindex}
 			if site != "" {
 				sites, err := c.ExpandSites([]string{site})
 				switch {
@@ -110,6 +114,7 @@ func init() {
 	f.Int("min-count", 0, "only edges seen at least this many times")
 	f.String("from", "", "only copies published on or after this date")
 	f.String("to", "", "only copies published on or before this date (a day or month includes all of it)")
+	addNoIndexFlag(cmd, "copies")
 	rootCmd.AddCommand(cmd)
 }
 

@@ -80,6 +80,10 @@ func init() {
 			if ps, _ := f.GetInt("page-size"); ps < 1 || ps > index.MaxLimit {
 				return usagef("--page-size must be 1–%d", index.MaxLimit)
 			}
+			noindex, err := noIndexFlag(cmd)
+			if err != nil {
+				return err
+			}
 			sites, err = expandSites(cmd, sites)
 			if err != nil {
 				return err
@@ -100,6 +104,7 @@ func init() {
 			q := index.Query{
 				Text: strings.Join(args, " "), Sites: sites, Lang: lang, From: from, To: to,
 				Sort: sort, Limit: limit, Offset: offset, Highlight: true, Facets: format == "json" || histogram, Interval: interval,
+				NoIndex: noindex,
 			}
 			if deep {
 				max := 0
@@ -144,6 +149,7 @@ func init() {
 	f.String("out", "", "with --format csv|jsonl: output file (default stdout)")
 	f.Int("page-size", index.ScanPage, "with --format csv|jsonl: stories read per step (memory per step; the export pages past every limit with a cursor)")
 	f.String("interval", "", "histogram interval: day, week or month (default: chosen from the span of the dates)")
+	addNoIndexFlag(cmd, "stories")
 	f.Bool("histogram", false, "after the hits, print the originals and copies per day, week or month")
 	rootCmd.AddCommand(cmd)
 }
