@@ -2,9 +2,11 @@
 // (where it lives, how to identify the crawler, crawl limits, the sources
 // with their schedules, dedup thresholds, index and server settings,
 // per-site extraction profiles), its
-// defaults, and strict loading that names the file, line and field of every
-// mistake. It does not run anything: commands read a Config and hand its
-// parts to the crawler, dedup, index and web packages.
+// defaults, strict loading that names the file, line and field of every
+// mistake, and the mapping of its settings onto the options of the crawler,
+// dedup and extract packages (ForCrawler, ForDedup, ForExtract). It does
+// not run anything: commands read a Config and hand what it maps to the
+// packages that do.
 package config
 
 import (

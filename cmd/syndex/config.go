@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/config"
-	"github.com/syndex/syndex/crawler"
-	"github.com/syndex/syndex/dedup"
-	"github.com/syndex/syndex/extract"
 )
 
 // defaultConfigFile is the configuration every command reads when neither
@@ -132,83 +128,4 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	}
 	c, err := config.Load(path)
 	return c, asUsage(err)
-}
-
-// fileDedupConfig applies the file's dedup overrides to dedup's tuned defaults.
-func fileDedupConfig(c *config.Config) dedup.Config {
-	d := dedup.DefaultConfig()
-	if c.Dedup.Shingle > 0 {
-		d.Shingle = c.Dedup.Shingle
-	}
-	if c.Dedup.Containment > 0 {
-		d.Containment = c.Dedup.Containment
-	}
-	if c.Dedup.Jaccard > 0 {
-		d.Jaccard = c.Dedup.Jaccard
-	}
-	if c.Dedup.MinShared > 0 {
-		d.MinShared = c.Dedup.MinShared
-	}
-	return d
-}
-
-// fileExtractOptions maps the file's extract settings (site profiles) onto
-// extract.Options; without profiles in the file there are none.
-func fileExtractOptions(c *config.Config) (extract.Options, error) {
-	var opt extract.Options
-	if len(c.Extract.SiteProfiles) == 0 {
-		return opt, nil
-	}
-	opt.SiteProfiles = make(map[string]extract.SiteProfile, len(c.Extract.SiteProfiles))
-	for site, p := range c.Extract.SiteProfiles {
-		src, err := extract.ParseTitleSource(p.Title)
-		if err != nil {
-			return extract.Options{}, usagef("config extract.site_profiles[%q].title: %v", site, err)
-		}
-		opt.SiteProfiles[site] = extract.SiteProfile{Title: src}
-	}
-	return opt, nil
-}
-
-// fileCrawlerConfig maps the file's crawl settings, and src's seeds,
-// feeds, sitemaps and overrides when src is not nil, onto a
-// crawler.Config. With discover: false the crawler reads only the listed
-// feeds and sitemaps, not robots.txt Sitemap: lines, /sitemap.xml or
-// <link rel=alternate>.
-func fileCrawlerConfig(c *config.Config, src *config.Source) crawler.Config {
-	ua := c.UserAgentString()
-	if c.Contact == "" && c.UserAgent == config.Default().UserAgent {
-		ua = "" // the crawler's default names syndex, its version and a contact URL
-	}
-	cc := crawler.Config{
-		UserAgent:       ua,
-		Delay:           c.Crawl.Delay.D(),
-		MaxPages:        c.Crawl.MaxPages,
-		MaxPagesPerHost: c.Crawl.PerHostBudget,
-		MaxDepth:        c.Crawl.MaxDepth,
-		MaxBodySize:     int64(c.Crawl.BodyCap),
-		Timeout:         c.Crawl.Timeout.D(),
-		AllowPrivate:    c.Crawl.AllowPrivate,
-		Proxy:           c.Crawl.Proxy,
-		Include:         slices.Clone(c.Crawl.Include),
-		Exclude:         slices.Clone(c.Crawl.Exclude),
-	}
-	if src == nil {
-		return cc
-	}
-	cc.Seeds = slices.Clone(src.Seeds)
-	cc.Feeds = slices.Clone(src.Feeds)
-	cc.Sitemaps = slices.Clone(src.Sitemaps)
-	if !src.AutoDiscover() {
-		cc.DisableSitemaps, cc.DisableFeeds = true, true
-	}
-	cc.Include = append(cc.Include, src.Include...)
-	cc.Exclude = append(cc.Exclude, src.Exclude...)
-	if src.Delay > 0 {
-		cc.Delay = src.Delay.D()
-	}
-	if src.MaxPages > 0 {
-		cc.MaxPages = src.MaxPages
-	}
-	return cc
 }

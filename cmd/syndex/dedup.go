@@ -38,7 +38,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			st, runErr := dedup.Run(cmd.Context(), r, w, fileDedupConfig(c))
+			st, runErr := dedup.Run(cmd.Context(), r, w, c.ForDedup())
 			if err := closeOut(); err != nil && runErr == nil {
 				runErr = err
 			}

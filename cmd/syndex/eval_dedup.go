@@ -74,7 +74,7 @@ func dedupConfig(cmd *cobra.Command) (dedup.Config, error) {
 	if err != nil {
 		return dedup.Config{}, err
 	}
-	cfg := fileDedupConfig(c)
+	cfg := c.ForDedup()
 	if cmd.Flags().Changed("containment") {
 		cfg.Containment, _ = cmd.Flags().GetFloat64("containment")
 	}

@@ -148,7 +148,7 @@ func evalLookupArchive(cmd *cobra.Command, in string) error {
 	if err != nil {
 		return err
 	}
-	dc := fileDedupConfig(c)
+	dc := c.ForDedup()
 	open := time.Now()
 	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	if err != nil {

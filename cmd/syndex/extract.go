@@ -97,9 +97,9 @@ func runExtract(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := fileExtractOptions(c)
+	opt, err := c.ForExtract()
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	w, closeOut, err := output(out)
 	if err != nil {

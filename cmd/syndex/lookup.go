@@ -122,7 +122,7 @@ func openLooker(cmd *cobra.Command) (lk looker, byURL func(string) (*article.Art
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	dc := fileDedupConfig(c)
+	dc := c.ForDedup()
 	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	switch {
 	case err == nil:
@@ -213,9 +213,9 @@ func readLookupInput(cmd *cobra.Command, name, pageURL string, q *archive.Lookup
 	if err != nil {
 		return err
 	}
-	opt, err := fileExtractOptions(c)
+	opt, err := c.ForExtract()
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	opt.BoilerplatePages = -1 // learn nothing from a looked-up page
 	res, err := extract.New(opt).Extract(cmd.Context(), extract.Input{URL: pageURL, HTML: body, Fetched: time.Now().UTC()})

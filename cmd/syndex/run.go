@@ -178,7 +178,7 @@ func runSources(c *config.Config, dir string) []schedule.Source {
 	var out []schedule.Source
 	for i := range c.Sources {
 		src := &c.Sources[i]
-		cc := fileCrawlerConfig(c, src)
+		cc := c.ForCrawler(src)
 		cc.Job = "source:" + src.Name
 		cc.StatsFile = filepath.Join(dir, "stats-"+fileSafe(src.Name)+".json")
 		cc.RevisitMin = pollInterval(src)

@@ -26,10 +26,10 @@ func configArchive(cmd *cobra.Command) (*config.Config, archive.Options, error) 
 	if c.Data != "" && !cmd.Flags().Changed("data") && os.Getenv("SYNDEX_DATA") == "" {
 		cmd.Flags().Set("data", c.Data)
 	}
-	d := fileDedupConfig(c)
-	eo, err := fileExtractOptions(c)
+	d := c.ForDedup()
+	eo, err := c.ForExtract()
 	if err != nil {
-		return nil, archive.Options{}, err
+		return nil, archive.Options{}, asUsage(err)
 	}
 	return c, archive.Options{Dedup: &d, Extract: eo}, nil
 }
@@ -52,7 +52,7 @@ func durationFlag(cmd *cobra.Command, name string) (time.Duration, bool) {
 // be an absolute URL.
 func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error) {
 	f := cmd.Flags()
-	cc := fileCrawlerConfig(c, nil)
+	cc := c.ForCrawler(nil)
 	for _, src := range c.Sources {
 		cc.Seeds = append(cc.Seeds, src.Seeds...)
 		cc.Feeds = append(cc.Feeds, src.Feeds...)
