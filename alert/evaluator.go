@@ -22,7 +22,7 @@ import (
 )
 
 // DefaultFile is the alert file's name in the archive directory.
-const DefaultFile = "alerts.jsonl"
+const DefaultFile = config.DefaultAlertsFile
 
 // Options tune an Evaluator.
 type Options struct {

@@ -54,8 +54,9 @@ type AlertRule struct {
 	Count int `yaml:"count"`
 }
 
-// Defaults of the webhook delivery.
+// Defaults of the alert file and the webhook delivery.
 const (
+	DefaultAlertsFile     = "alerts.jsonl"
 	DefaultWebhookTimeout = 10 * time.Second
 	DefaultWebhookRetries = 5
 	DefaultWebhookBackoff = 2 * time.Second

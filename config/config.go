@@ -19,9 +19,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler"
 )
 
 // Config is the whole configuration file.
@@ -29,7 +30,8 @@ type Config struct {
 	// Data is the archive directory; relative paths are relative to the
 	// config file. Empty means --data, $SYNDEX_DATA, then ./syndex-data.
 	Data string `yaml:"data"`
-	// UserAgent is the crawler's User-Agent product token.
+	// UserAgent is the crawler's User-Agent product token; empty means
+	// the crawler's own (crawler.DefaultUserAgent).
 	UserAgent string `yaml:"user_agent"`
 	// Contact is a URL or e-mail address site owners can reach, appended
 	// to the User-Agent.
@@ -98,12 +100,18 @@ type DedupConfig struct {
 	MinShared   int     `yaml:"min_shared"`  // minimum shared shingles
 }
 
-// IndexConfig tunes the Bleve index.
+// IndexConfig tunes the search index.
 type IndexConfig struct {
-	// Analyzer is the text analyzer: "standard" or a language code
-	// (en, fr, de, es, it, pt, nl, ar, cjk); "auto" picks by article language.
-	Analyzer  string `yaml:"analyzer"`
-	BatchSize int    `yaml:"batch_size"` // documents per index batch
+	// Analyzer is the text analysis: "auto" analyzes each article by its
+	// language, the one mode built; the other Analyzers are accepted and
+	// act as auto.
+	Analyzer string `yaml:"analyzer"`
+	// BatchSize and BatchDelay group index updates: the index is updated
+	// once BatchSize articles were stored since the last update, or once
+	// the oldest of them waited BatchDelay (archive.Options.IndexBatch and
+	// IndexDelay).
+	BatchSize  int      `yaml:"batch_size"`
+	BatchDelay Duration `yaml:"batch_delay"`
 }
 
 // ExtractConfig tunes article extraction.
@@ -134,26 +142,33 @@ var Analyzers = []string{"auto", "standard", "en", "fr", "de", "es", "it", "pt",
 
 // Default returns the configuration used when no file is given.
 func Default() *Config {
+	retries := DefaultWebhookRetries
 	return &Config{
-		UserAgent: "syndex/0.1",
 		Crawl: CrawlConfig{
-			Delay:    Duration(time.Second),
+			Delay:    Duration(crawler.DefaultDelay),
 			MaxDepth: 10,
-			BodyCap:  10 << 20,
-			Timeout:  Duration(60 * time.Second),
+			BodyCap:  crawler.DefaultMaxBodySize,
+			Timeout:  Duration(crawler.DefaultTimeout),
 		},
-		Index: IndexConfig{Analyzer: "auto", BatchSize: 100},
+		Index: IndexConfig{Analyzer: "auto", BatchSize: archive.DefaultIndexBatch, BatchDelay: Duration(archive.DefaultIndexDelay)},
 		Serve: ServeConfig{Addr: "127.0.0.1:8080"},
+		Alerts: AlertsConfig{File: DefaultAlertsFile, Webhook: WebhookConfig{
+			Timeout: Duration(DefaultWebhookTimeout), Retries: &retries, Backoff: Duration(DefaultWebhookBackoff)}},
 	}
 }
 
-// UserAgentString is the full User-Agent: the product token and, when
-// set, the contact in parentheses.
+// UserAgentString is the full User-Agent: the product token (syndex and
+// its version when unset) and, when set, the contact in parentheses;
+// empty when neither is set, for the crawler's default.
 func (c *Config) UserAgentString() string {
+	ua := c.UserAgent
 	if c.Contact == "" {
-		return c.UserAgent
+		return ua
 	}
-	return c.UserAgent + " (+" + c.Contact + ")"
+	if ua == "" {
+		ua = "syndex/" + crawler.Version
+	}
+	return ua + " (+" + c.Contact + ")"
 }
 
 // FieldError is one problem with one field of a config file.
@@ -242,8 +257,8 @@ func (p *problems) patterns(field string, pats []string) {
 // validateIdentity checks how the crawler names itself and where the
 // shared frontier is.
 func (c *Config) validateIdentity(p *problems) {
-	if strings.ContainsAny(c.UserAgent, "\r\n") || strings.TrimSpace(c.UserAgent) == "" {
-		p.bad("user_agent", "must be a non-empty single line")
+	if strings.ContainsAny(c.UserAgent, "\r\n") {
+		p.bad("user_agent", "must be a single line")
 	}
 	if c.Contact != "" {
 		if _, err := mail.ParseAddress(c.Contact); err != nil && !isHTTPURL(c.Contact) {
@@ -338,6 +353,9 @@ func (c *Config) validateServing(p *problems) {
 	}
 	if c.Index.BatchSize < 1 {
 		p.bad("index.batch_size", "must be at least 1, got %d", c.Index.BatchSize)
+	}
+	if c.Index.BatchDelay <= 0 {
+		p.bad("index.batch_delay", "must be positive")
 	}
 	if _, port, err := net.SplitHostPort(c.Serve.Addr); err != nil || port == "" {
 		p.bad("serve.addr", "%q is not host:port", c.Serve.Addr)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/syndex/syndex/archive"
 )
 
 func writeFile(t *testing.T, text string) string {
@@ -182,7 +184,7 @@ func TestDefaultsSurviveEmptyAndPartialFiles(t *testing.T) {
 		check func(*Config) bool
 	}{
 		{"empty file", "", func(c *Config) bool { return c.Crawl.Delay.D() == time.Second && c.Serve.Addr == "127.0.0.1:8080" }},
-		{"comment only", "# nothing\n", func(c *Config) bool { return c.Index.BatchSize == 100 }},
+		{"comment only", "# nothing\n", func(c *Config) bool { return c.Index.BatchSize == archive.DefaultIndexBatch }},
 		{"empty section", "crawl:\n", func(c *Config) bool { return c.Crawl.Timeout.D() == time.Minute }},
 		{"one field", "crawl:\n  delay: 3s\n", func(c *Config) bool { return c.Crawl.Delay.D() == 3*time.Second && c.Crawl.MaxDepth == 10 }},
 		{"dedup partial", "dedup:\n  shingle: 5\n", func(c *Config) bool {

@@ -1,36 +1,82 @@
 package config
 
-// Example returns a commented configuration that Load accepts, printed by
-// `syndex config example` and shown in the README.
-func Example() string { return example }
+import (
+	"strings"
+)
 
-const example = `# syndex.yaml: configuration of one syndex archive.
+// Example returns a commented configuration that Load accepts, printed by
+// `syndex config example` and shown in the README. Each setting's line is
+// written from the table of Settings (its value: the example's, else the
+// default; its comment: the setting's doc), into the layout below.
+func Example() string {
+	var b strings.Builder
+	def := Default()
+	for line := range strings.Lines(exampleLayout) {
+		t := strings.TrimSpace(line)
+		if !strings.HasPrefix(t, "{{") || !strings.HasSuffix(t, "}}") {
+			b.WriteString(line)
+			continue
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(t, "{{"), "}}")
+		s, ok := Lookup(key)
+		if !ok {
+			panic("config: example names an unknown setting " + key)
+		}
+		indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+		b.WriteString(settingLine(indent, s, def))
+	}
+	return b.String()
+}
+
+// settingLine writes one setting as `key: value  # doc`; a doc too long
+// for the line goes above it, wrapped.
+func settingLine(indent string, s Setting, def *Config) string {
+	value := s.Example
+	if value == "" {
+		value, _ = def.Value(s.Key)
+	}
+	leaf := s.Key[strings.LastIndexByte(s.Key, '.')+1:]
+	kv := indent + leaf + ": " + value
+	const commentCol, width = 25, 120
+	if pad := max(commentCol-len(kv), 1); len(kv)+pad+2+len(s.Doc) <= width {
+		return kv + strings.Repeat(" ", pad) + "# " + s.Doc + "\n"
+	}
+	var b strings.Builder
+	line := indent + "#"
+	for _, w := range strings.Fields(s.Doc) {
+		if len(line)+1+len(w) > 80 && line != indent+"#" {
+			b.WriteString(line + "\n")
+			line = indent + "#"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+	return b.String() + kv + "\n"
+}
+
+// exampleLayout is the example's text; a line {{key}} stands for the
+// setting key (see settingLine).
+const exampleLayout = `# syndex.yaml: configuration of one syndex archive.
 # Every field is optional; what is left out keeps its default.
 # Durations: 500ms, 2s, 1h30m. Sizes: 512KB, 10MiB. Schedules: an interval
 # (15m, "@every 2h") or a five-field cron expression ("0 */6 * * *", "@daily").
 
-# Archive directory (store, WARC files, dedup and search indexes). Relative
-# paths are relative to this file. Default: --data, $SYNDEX_DATA, ./syndex-data.
-data: ./syndex-data
+{{data}}
 
-# How the crawler introduces itself; the contact is appended as
-# "syndex/0.1 (+mailto:...)" so site owners can reach you.
-user_agent: syndex/0.1
-contact: https://example.org/about-our-crawler
+{{user_agent}}
+{{contact}}
 
 crawl:
-  delay: 2s              # minimum gap between two requests to one host (robots.txt Crawl-delay wins when longer)
-  max_pages: 0           # pages per run, 0 = unlimited
-  per_host_budget: 500   # pages per host per run, 0 = unlimited
-  max_depth: 5           # links followed from the seeds, 0 = unlimited
-  body_cap: 10MiB        # longer responses are truncated and marked
-  timeout: 60s           # whole request, headers and body
-  allow_private: false   # true permits loopback and private addresses (tests, intranets)
-  proxy: ""              # e.g. http://proxy.example:3128; "" follows HTTPS_PROXY/HTTP_PROXY/NO_PROXY, direct: none
-  include: []            # URL regexps; when any are set, a URL must match one
-  exclude:               # URL regexps that are never fetched
-    - '\.(pdf|jpg|png|gif|mp4)$'
-    - '/(login|signup|cart)\b'
+  {{crawl.delay}}
+  {{crawl.max_pages}}
+  {{crawl.per_host_budget}}
+  {{crawl.max_depth}}
+  {{crawl.body_cap}}
+  {{crawl.timeout}}
+  {{crawl.allow_private}}
+  {{crawl.proxy}}
+  {{crawl.include}}
+  {{crawl.exclude}}
 
 sources:
   - name: harbor-ledger
@@ -52,14 +98,15 @@ sources:
 # word k-grams; a candidate is a copy when enough of the smaller text is
 # contained in the other.
 dedup:
-  shingle: 3             # words per shingle
-  containment: 0.5       # share of the smaller text found in the other
-  jaccard: 0.12          # minimum overall similarity, stops short quotes matching
-  min_shared: 3          # minimum shared shingles
+  {{dedup.shingle}}
+  {{dedup.containment}}
+  {{dedup.jaccard}}
+  {{dedup.min_shared}}
 
 index:
-  analyzer: auto         # auto (by article language), standard, or en, fr, de, es, it, pt, nl, ar, cjk
-  batch_size: 100        # documents per index batch
+  {{index.analyzer}}
+  {{index.batch_size}}
+  {{index.batch_delay}}
 
 # Article extraction. A site profile says where a site's headline is read
 # from when the general title rules pick the wrong one for that site:
@@ -84,12 +131,12 @@ collections:
 # Each match is written once to the alert file (and POSTed to the webhook
 # when one is set), also after a restart; "syndex alerts" lists them.
 alerts:
-  file: alerts.jsonl     # relative to the archive directory
+  {{alerts.file}}
   webhook:
-    url: ""              # e.g. https://hooks.example/syndex; empty: file only
-    timeout: 10s         # per attempt
-    retries: 5           # attempts after the first failure, waiting backoff, 2×backoff, ...
-    backoff: 2s
+    {{alerts.webhook.url}}
+    {{alerts.webhook.timeout}}
+    {{alerts.webhook.retries}}
+    {{alerts.webhook.backoff}}
   rules:
     # A saved search: every new article (from these sites) whose story matches.
     # - {name: council-budget, query: '"city council" +budget', sites: [state-media]}
@@ -101,5 +148,8 @@ alerts:
     # - {name: viral, watch: reach, count: 10}
 
 serve:
-  addr: 127.0.0.1:8080   # where "syndex serve" listens, and where "syndex run" serves the UI, read API, /metrics and /healthz
+  {{serve.addr}}
+
+# Scaled-out crawls ("syndex worker" and "syndex index" on several machines).
+{{frontier}}
 `

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/extract"
@@ -31,6 +32,17 @@ func (c *Config) ForDedup() dedup.Config {
 	return d
 }
 
+// ForArchive maps the file's dedup, extract and index settings onto the
+// options an archive is opened with.
+func (c *Config) ForArchive() (archive.Options, error) {
+	d := c.ForDedup()
+	eo, err := c.ForExtract()
+	if err != nil {
+		return archive.Options{}, err
+	}
+	return archive.Options{Dedup: &d, Extract: eo, IndexBatch: c.Index.BatchSize, IndexDelay: c.Index.BatchDelay.D()}, nil
+}
+
 // ForExtract maps the file's extract settings (site profiles) onto
 // extract.Options; without profiles in the file there are none.
 func (c *Config) ForExtract() (extract.Options, error) {
@@ -54,12 +66,8 @@ func (c *Config) ForExtract() (extract.Options, error) {
 // discover: false the crawler reads only the listed feeds and sitemaps,
 // not robots.txt Sitemap: lines, /sitemap.xml or <link rel=alternate>.
 func (c *Config) ForCrawler(src *Source) crawler.Config {
-	ua := c.UserAgentString()
-	if c.Contact == "" && c.UserAgent == Default().UserAgent {
-		ua = "" // the crawler's default names syndex, its version and a contact URL
-	}
 	cc := crawler.Config{
-		UserAgent:       ua,
+		UserAgent:       c.UserAgentString(),
 		Delay:           c.Crawl.Delay.D(),
 		MaxPages:        c.Crawl.MaxPages,
 		MaxPagesPerHost: c.Crawl.PerHostBudget,

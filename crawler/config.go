@@ -32,6 +32,14 @@ func DefaultUserAgent() string {
 	return "syndex/" + Version + " (+https://github.com/syndex/syndex)"
 }
 
+// Defaults of the settings that syndex.yaml also sets (package config
+// shows them): one value each, here.
+const (
+	DefaultDelay       = time.Second      // Config.Delay
+	DefaultMaxBodySize = 10 << 20         // Config.MaxBodySize
+	DefaultTimeout     = 60 * time.Second // Config.Timeout
+)
+
 // Config is one crawl's settings. Zero values mean the documented default.
 type Config struct {
 	Seeds []string // start URLs; their hosts are in scope
@@ -137,7 +145,7 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 			*d = v
 		}
 	}
-	def(&c.Delay, time.Second)
+	def(&c.Delay, DefaultDelay)
 	def(&c.MaxCrawlDelay, 60*time.Second)
 	def(&c.MaxDelay, 60*time.Second)
 	if c.SlowFactor <= 0 {
@@ -145,14 +153,14 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 	}
 	defInt(&c.Concurrency, 256)
 	if c.MaxBodySize <= 0 {
-		c.MaxBodySize = 10 << 20
+		c.MaxBodySize = DefaultMaxBodySize
 	}
 	if c.MaxDecodedSize <= 0 {
 		c.MaxDecodedSize = 4 * c.MaxBodySize
 	}
 	def(&c.ConnectTimeout, 10*time.Second)
 	def(&c.HeaderTimeout, 30*time.Second)
-	def(&c.Timeout, 60*time.Second)
+	def(&c.Timeout, DefaultTimeout)
 	defInt(&c.MaxRedirects, 10)
 	defInt(&c.MaxURLLength, 2048)
 	defInt(&c.MaxLinks, 6000)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 )
 
@@ -75,17 +76,7 @@ func init() {
 	f := cmd.Flags()
 	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
 	f.StringArray("seed-file", nil, "file of start URLs, one per line (# comments); repeatable")
-	f.StringArray("include", nil, "URL regexp: when any is given, a URL must match one to be crawled (repeatable; adds to the config's)")
-	f.StringArray("exclude", nil, "URL regexp: a matching URL is not crawled (repeatable; adds to the config's)")
-	f.String("proxy", "", "proxy for every request (http://, https://, socks5://); default HTTPS_PROXY/HTTP_PROXY/NO_PROXY; direct: none")
-	f.Int("max-pages", 0, "stop after this many pages (0 = no limit)")
-	f.Int("max-depth", 0, "link depth from the seeds (default from config: 10)")
-	f.Duration("delay", time.Second, "minimum gap between requests to one host (robots.txt Crawl-delay wins when longer)")
-	f.Bool("allow-private", false, "permit loopback and private-range addresses (refused by default, after DNS)")
-	f.String("user-agent", "", "User-Agent (default names syndex, its version and a contact URL)")
-	f.Int("max-per-host", 0, "page budget per host for this pass (0 = no limit)")
-	f.String("max-body", "10MiB", "largest body kept per response; longer ones are truncated and marked (WARC-Truncated)")
-	f.Duration("timeout", 60*time.Second, "whole-request timeout (headers and body)")
+	config.AddFlags(f, crawlKeys...)
 	f.String("addr", "127.0.0.1:0", "loopback address of the web UI and read API served while the crawl runs (port 0: a free one; written to api.addr); off: none")
 	rootCmd.AddCommand(cmd)
 }

@@ -46,7 +46,7 @@ so that search, report, export and serve on the same archive go through it.`,
 		Args: cobra.NoArgs,
 		RunE: runScheduled,
 	}
-	cmd.Flags().String("addr", "", "address for the UI, read API, /metrics and /healthz (default serve.addr; port 0 picks a free one)")
+	config.AddFlags(cmd.Flags(), "serve.addr")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -65,13 +65,10 @@ func runScheduled(cmd *cobra.Command, args []string) error {
 	if !cmd.Flags().Changed("log-level") {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	}
-	addr := c.Serve.Addr
-	if a, _ := cmd.Flags().GetString("addr"); a != "" {
-		if _, _, err := net.SplitHostPort(a); err != nil {
-			return usagef("run: --addr %q is not host:port", a)
-		}
-		addr = a
+	if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
+		return asUsage(fmt.Errorf("run: %w", err))
 	}
+	addr := c.Serve.Addr
 	dir := dataDir(cmd)
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/web"
 )
 
@@ -28,10 +29,10 @@ func init() {
 			if err != nil {
 				return err
 			}
-			addr := c.Serve.Addr
-			if cmd.Flags().Changed("addr") || addr == "" {
-				addr, _ = cmd.Flags().GetString("addr")
+			if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
+				return asUsage(err)
 			}
+			addr := c.Serve.Addr
 			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
@@ -62,7 +63,7 @@ func init() {
 			return nil
 		},
 	}
-	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	config.AddFlags(cmd.Flags(), "serve.addr")
 	cmd.Flags().StringSlice("allow-host", nil, "host names the UI answers to besides loopback ones (when serving behind a proxy); others get 421")
 	rootCmd.AddCommand(cmd)
 }

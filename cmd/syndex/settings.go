@@ -3,10 +3,8 @@ package main
 import (
 	"bufio"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,32 +24,25 @@ func configArchive(cmd *cobra.Command) (*config.Config, archive.Options, error) 
 	if c.Data != "" && !cmd.Flags().Changed("data") && os.Getenv("SYNDEX_DATA") == "" {
 		cmd.Flags().Set("data", c.Data)
 	}
-	d := c.ForDedup()
-	eo, err := c.ForExtract()
-	if err != nil {
-		return nil, archive.Options{}, asUsage(err)
-	}
-	return c, archive.Options{Dedup: &d, Extract: eo}, nil
+	opt, err := c.ForArchive()
+	return c, opt, asUsage(err)
 }
 
-// durationFlag returns a duration flag's value when the user set it.
-func durationFlag(cmd *cobra.Command, name string) (time.Duration, bool) {
-	if cmd.Flags().Lookup(name) == nil || !cmd.Flags().Changed(name) {
-		return 0, false
-	}
-	d, _ := cmd.Flags().GetDuration(name)
-	return d, true
-}
+// crawlKeys are the settings `syndex crawl` takes flags for.
+var crawlKeys = []string{"user_agent", "crawl.delay", "crawl.max_pages", "crawl.per_host_budget",
+	"crawl.max_depth", "crawl.body_cap", "crawl.timeout", "crawl.allow_private", "crawl.proxy",
+	"crawl.include", "crawl.exclude"}
 
 // crawlSettings merges the config file's crawl settings and every source's
-// scope with the crawl flags that the command defines (--seed,
-// --seed-file, --include, --exclude, --proxy, --max-pages, --max-depth,
-// --max-per-host, --max-body, --timeout, --delay, --allow-private,
-// --user-agent, --concurrency), the flags winning (--include and
-// --exclude add to the file's patterns). Every seed, feed and sitemap must
-// be an absolute URL.
+// scope with the crawl flags that the command defines: the settings' flags
+// (crawlKeys, or some of them; --include and --exclude add to the file's
+// patterns) and --seed, --seed-file and --concurrency. Every seed, feed
+// and sitemap must be an absolute URL.
 func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error) {
 	f := cmd.Flags()
+	if err := c.ApplyFlags(f, crawlKeys...); err != nil {
+		return crawler.Config{}, asUsage(err)
+	}
 	cc := c.ForCrawler(nil)
 	for _, src := range c.Sources {
 		cc.Seeds = append(cc.Seeds, src.Seeds...)
@@ -72,27 +63,6 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 			cc.Seeds = append(cc.Seeds, seeds...)
 		}
 	}
-	for _, p := range []struct {
-		flag string
-		to   *[]string
-	}{{"include", &cc.Include}, {"exclude", &cc.Exclude}} {
-		pats, err := f.GetStringArray(p.flag)
-		if err != nil {
-			continue
-		}
-		for _, pat := range pats {
-			if _, err := regexp.Compile(pat); err != nil {
-				return cc, usagef("--%s %q: not a regular expression: %v", p.flag, pat, err)
-			}
-		}
-		*p.to = append(*p.to, pats...)
-	}
-	if f.Lookup("proxy") != nil && f.Changed("proxy") {
-		cc.Proxy, _ = f.GetString("proxy")
-		if _, err := crawler.ParseProxy(cc.Proxy); err != nil {
-			return cc, usagef("--proxy: %v", err)
-		}
-	}
 	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 		return cc, usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
 	}
@@ -104,50 +74,10 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 			return cc, usagef("seed %q: %v", s, err)
 		}
 	}
-	set := func(name string) bool { return f.Lookup(name) != nil && f.Changed(name) }
-	if set("max-pages") {
-		cc.MaxPages, _ = f.GetInt("max-pages")
-	}
-	if set("max-depth") {
-		cc.MaxDepth, _ = f.GetInt("max-depth")
-	}
-	if set("concurrency") {
+	if f.Lookup("concurrency") != nil && f.Changed("concurrency") {
 		cc.Concurrency, _ = f.GetInt("concurrency")
-	}
-	if d, ok := durationFlag(cmd, "delay"); ok {
-		if d < 0 {
-			return cc, usagef("--delay must not be negative")
-		}
-		cc.Delay = d
-	}
-	if set("allow-private") {
-		cc.AllowPrivate, _ = f.GetBool("allow-private")
-	}
-	if set("user-agent") {
-		cc.UserAgent, _ = f.GetString("user-agent")
-	}
-	if set("max-per-host") {
-		cc.MaxPagesPerHost, _ = f.GetInt("max-per-host")
-	}
-	if set("max-body") {
-		v, _ := f.GetString("max-body")
-		n, err := config.ParseByteSize(v)
-		if err != nil || n <= 0 {
-			return cc, usagef("--max-body %q: want a positive size such as 10MiB", v)
-		}
-		cc.MaxBodySize = int64(n)
-	}
-	if d, ok := durationFlag(cmd, "timeout"); ok {
-		if d <= 0 {
-			return cc, usagef("--timeout must be positive")
-		}
-		cc.Timeout = d
-	}
-	for _, n := range []string{"max-pages", "max-depth", "max-per-host", "concurrency"} {
-		if set(n) {
-			if v, _ := f.GetInt(n); v < 0 {
-				return cc, usagef("--%s must not be negative", n)
-			}
+		if cc.Concurrency < 0 {
+			return cc, usagef("--concurrency must not be negative")
 		}
 	}
 	return cc, nil

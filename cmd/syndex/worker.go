@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/cluster"
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/store"
@@ -142,9 +143,7 @@ func init() {
 	f.Duration("lease", 30*time.Second, "host lease lifetime; a dead worker's hosts return to the others after it")
 	f.Bool("reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
 	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
-	f.Int("max-pages", 0, "pages fetched in this run by all workers together (0 = no limit); the rest waits for the next run")
+	config.AddFlags(f, "crawl.max_pages", "crawl.delay", "crawl.allow_private")
 	f.Int("concurrency", 0, "hosts this worker fetches from at once (default 256)")
-	f.Duration("delay", time.Second, "minimum gap between requests to one host, across all workers")
-	f.Bool("allow-private", false, "permit loopback and private-range addresses (refused by default, after DNS)")
 	rootCmd.AddCommand(cmd)
 }
