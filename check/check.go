@@ -29,6 +29,7 @@ import (
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/warc"
 )
 
 // Severity ranks a finding.
@@ -147,7 +148,7 @@ func Run(ctx context.Context, dir string, opt Options) (*Report, error) {
 type state struct {
 	rep          *Report
 	storeDamaged bool
-	warcs        []*warcScan
+	warcs        []*warc.Verified
 	cdxBad       map[string]bool // WARC files whose CDXJ index needs rewriting
 	dedupBad     bool
 	indexBad     bool
@@ -186,12 +187,12 @@ func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 	warcDir := filepath.Join(dir, archive.WARCDir)
 	files, _ := filepath.Glob(filepath.Join(warcDir, "*.warc.gz"))
 	slices.Sort(files)
-	byName := map[string]*warcScan{}
+	byName := map[string]*warc.Verified{}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		ws, err := scanWARC(f)
+		ws, err := warc.Verify(f)
 		if err != nil {
 			rep.add(Error, "warc", rel(dir, f), "%v", err)
 			continue
@@ -258,23 +259,23 @@ func rel(dir, path string) string {
 	return path
 }
 
-func reportWARC(rep *Report, dir string, ws *warcScan) {
-	name := rel(dir, ws.path)
+func reportWARC(rep *Report, dir string, ws *warc.Verified) {
+	name := rel(dir, ws.Path)
 	listed := 0
-	for _, b := range ws.bad {
-		if ws.tail >= 0 && b.off >= ws.tail {
+	for _, b := range ws.Bad {
+		if ws.Tail >= 0 && b.Offset >= ws.Tail {
 			continue
 		}
 		if listed < maxListed {
-			rep.add(Error, "warc", name, "unreadable record at offset %d: %v", b.off, b.err)
+			rep.add(Error, "warc", name, "unreadable record at offset %d: %v", b.Offset, b.Err)
 		}
 		listed++
 	}
-	if ws.tail >= 0 {
-		rep.add(Warning, "warc", name, "ends in a record cut short at offset %d (%d bytes; a write interrupted by a crash): `--repair` trims it", ws.tail, ws.size-ws.tail)
+	if ws.Tail >= 0 {
+		rep.add(Warning, "warc", name, "ends in a record cut short at offset %d (%d bytes; a write interrupted by a crash): `--repair` trims it", ws.Tail, ws.Size-ws.Tail)
 	}
 	if listed == 0 {
-		rep.add(OK, "warc", name, "%d records", len(ws.records))
+		rep.add(OK, "warc", name, "%d records", len(ws.Records))
 	}
 }
 
@@ -289,7 +290,7 @@ type cdxLine struct {
 
 // checkCDXJ checks every CDXJ file against the WARC records it indexes,
 // and that every response and revisit is indexed.
-func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warcScan, bad map[string]bool) {
+func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warc.Verified, bad map[string]bool) {
 	indexed := map[string]map[int64]bool{}
 	cdxs, _ := filepath.Glob(filepath.Join(warcDir, "*.cdxj"))
 	slices.Sort(cdxs)
@@ -334,10 +335,10 @@ func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warcScan, bad
 				problems = append(problems, fmt.Sprintf("line %d: offset %q", i+1, cl.Offset))
 			case ws == nil:
 				problems = append(problems, fmt.Sprintf("line %d: %s is not in the archive", i+1, cl.Filename))
-			case ws.byOff[off] == nil:
+			case ws.ByOffset[off] == nil:
 				problems = append(problems, fmt.Sprintf("line %d: no readable record of %s at offset %d (%s)", i+1, cl.Filename, off, cl.URL))
-			case ws.byOff[off].uri != cl.URL:
-				problems = append(problems, fmt.Sprintf("line %d: the record at offset %d is %s, not %s", i+1, off, ws.byOff[off].uri, cl.URL))
+			case ws.ByOffset[off].URI != cl.URL:
+				problems = append(problems, fmt.Sprintf("line %d: the record at offset %d is %s, not %s", i+1, off, ws.ByOffset[off].URI, cl.URL))
 			default:
 				if indexed[cl.Filename] == nil {
 					indexed[cl.Filename] = map[int64]bool{}
@@ -370,8 +371,8 @@ func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warcScan, bad
 	slices.Sort(names)
 	for _, n := range names {
 		missing := 0
-		for _, r := range warcs[n].records {
-			if (r.typ == "response" || r.typ == "revisit") && !indexed[n][r.off] {
+		for _, r := range warcs[n].Records {
+			if (r.Type == "response" || r.Type == "revisit") && !indexed[n][r.Offset] {
 				missing++
 			}
 		}
@@ -383,7 +384,7 @@ func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warcScan, bad
 }
 
 // checkLocations checks that each article's WARC location names a record.
-func checkLocations(rep *Report, dir, warcDir string, arts []art, warcs map[string]*warcScan) {
+func checkLocations(rep *Report, dir, warcDir string, arts []art, warcs map[string]*warc.Verified) {
 	if abs, err := filepath.Abs(warcDir); err == nil {
 		warcDir = abs
 	}
@@ -411,7 +412,7 @@ func checkLocations(rep *Report, dir, warcDir string, arts []art, warcs map[stri
 		switch {
 		case ws == nil:
 			problems = append(problems, fmt.Sprintf("article %s: %s is not in the archive", a.id, filepath.Base(name)))
-		case ws.byOff[off] == nil:
+		case ws.ByOffset[off] == nil:
 			problems = append(problems, fmt.Sprintf("article %s: no readable record of %s at offset %d", a.id, filepath.Base(name), off))
 		}
 	}

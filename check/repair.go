@@ -41,19 +41,19 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 		needWARC = len(sv.Lost) > 0 || sv.Structural
 	}
 	for _, ws := range st.warcs {
-		if ws.tail < 0 {
+		if ws.Tail < 0 {
 			continue
 		}
-		end := ws.goodEnd()
-		if err := os.Truncate(ws.path, end); err != nil {
-			return nil, fmt.Errorf("repair %s: %w", ws.path, err)
+		end := ws.GoodEnd()
+		if err := os.Truncate(ws.Path, end); err != nil {
+			return nil, fmt.Errorf("repair %s: %w", ws.Path, err)
 		}
-		done.add(Repaired, "warc", rel(dir, ws.path), "trimmed to its last whole record (%d bytes cut)", ws.size-end)
-		st.cdxBad[filepath.Base(ws.path)] = true
+		done.add(Repaired, "warc", rel(dir, ws.Path), "trimmed to its last whole record (%d bytes cut)", ws.Size-end)
+		st.cdxBad[filepath.Base(ws.Path)] = true
 	}
 	for _, ws := range st.warcs {
-		base := filepath.Base(ws.path)
-		cdx := strings.TrimSuffix(ws.path, ".warc.gz") + ".cdxj"
+		base := filepath.Base(ws.Path)
+		cdx := strings.TrimSuffix(ws.Path, ".warc.gz") + ".cdxj"
 		if _, err := os.Stat(cdx); !st.cdxBad[base] && err == nil {
 			continue
 		}
@@ -135,19 +135,19 @@ func salvageStore(dir string) (*store.Salvaged, string, error) {
 
 // rewriteCDXJ writes the CDXJ index of a WARC file from its readable
 // response and revisit records, sorted, through a temporary file.
-func rewriteCDXJ(path string, ws *warcScan) (int, error) {
+func rewriteCDXJ(path string, ws *warc.Verified) (int, error) {
 	var lines []string
-	base := filepath.Base(ws.path)
-	for _, r := range ws.records {
-		if r.typ != "response" && r.typ != "revisit" {
+	base := filepath.Base(ws.Path)
+	for _, r := range ws.Records {
+		if r.Type != "response" && r.Type != "revisit" {
 			continue
 		}
-		mime := r.mime
-		if r.typ == "revisit" {
+		mime := r.MIME
+		if r.Type == "revisit" {
 			mime = "warc/revisit"
 		}
-		lines = append(lines, warc.CDXJLine(r.uri, r.date, mime, r.status, r.payloadDigest,
-			warc.Location{File: base, Offset: r.off, Length: r.length}))
+		lines = append(lines, warc.CDXJLine(r.URI, r.Date, mime, r.Status, r.PayloadDigest,
+			warc.Location{File: base, Offset: r.Offset, Length: r.Length}))
 	}
 	slices.Sort(lines)
 	err := atomicfile.Write(path, func(w io.Writer) error {
@@ -168,10 +168,10 @@ func rewriteCDXJ(path string, ws *warcScan) (int, error) {
 // of them would, so that articles the damaged store lost come back
 // (articles still stored are left as they are), and reports which of the
 // lost ones it found.
-func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warcScan, lost []store.LostArticle, done *Report) (int, error) {
+func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warc.Verified, lost []store.LostArticle, done *Report) (int, error) {
 	var paths []string
 	for _, ws := range warcs {
-		paths = append(paths, ws.path)
+		paths = append(paths, ws.Path)
 	}
 	before := a.Store.Count()
 	var bad int
