@@ -1,10 +1,7 @@
 package archive
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,10 +12,9 @@ import (
 	"github.com/syndex/syndex/article"
 )
 
-// MaxLineBytes is the longest JSONL line read as an Article; a longer line
-// is reported and skipped without being held in memory, and reading goes
-// on after it.
-const MaxLineBytes = 64 << 20
+// MaxLineBytes is the longest JSONL line read as an Article
+// (article.MaxLineBytes).
+const MaxLineBytes = article.MaxLineBytes
 
 // DefaultImportBatch is how many articles Import stores per transaction.
 const DefaultImportBatch = 1000
@@ -42,46 +38,41 @@ func ReadLines(r io.Reader, size int, fn func([]Line) error) (good int, err erro
 	if size <= 0 {
 		size = DefaultImportBatch
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
+	lr := article.NewLineReader(r)
 	var batch []Line
-	var bad []error
+	var bad BadLinesError
 	var dups DuplicateIDsError
 	ids := map[uint64]int{} // hash of an id → its last line
-	var buf []byte
-	for line := 1; ; line++ {
-		raw, long, rerr := readLine(br, &buf)
-		if rerr != nil && rerr != io.EOF {
-			return good, fmt.Errorf("line %d: %w", line, rerr)
-		}
-		if line == 1 {
-			raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
-		}
-		switch {
-		case long > 0:
-			bad = append(bad, fmt.Errorf("line %d: %d bytes long, longer than the %d MiB an article line may be; skipped", line, long, MaxLineBytes>>20))
-		case len(bytes.TrimSpace(raw)) == 0:
-		default:
-			art, err := decodeLine(raw)
-			if err != nil {
-				bad = append(bad, fmt.Errorf("line %d: %w", line, err))
-				break
-			}
-			h := xxhash.Sum64String(art.ID)
-			if first, ok := ids[h]; ok {
-				dups.Dups = append(dups.Dups, Duplicate{ID: art.ID, Line: line, First: first})
-			}
-			ids[h] = line
-			batch = append(batch, Line{N: line, Art: art})
-			good++
-			if len(batch) == size {
-				if err := fn(batch); err != nil {
-					return good, err
-				}
-				batch = nil
-			}
-		}
+	for {
+		line, raw, rerr := lr.Next()
 		if rerr == io.EOF {
 			break
+		}
+		var le *article.LineError
+		if errors.As(rerr, &le) {
+			bad.Add(line, le)
+			continue
+		}
+		if rerr != nil {
+			return good, rerr
+		}
+		art, err := decodeLine(raw)
+		if err != nil {
+			bad.Add(line, &article.LineError{Line: line, Err: err})
+			continue
+		}
+		h := xxhash.Sum64String(art.ID)
+		if first, ok := ids[h]; ok {
+			dups.Dups = append(dups.Dups, Duplicate{ID: art.ID, Line: line, First: first})
+		}
+		ids[h] = line
+		batch = append(batch, Line{N: line, Art: art})
+		good++
+		if len(batch) == size {
+			if err := fn(batch); err != nil {
+				return good, err
+			}
+			batch = nil
 		}
 	}
 	if len(batch) > 0 {
@@ -90,8 +81,8 @@ func ReadLines(r io.Reader, size int, fn func([]Line) error) (good int, err erro
 		}
 	}
 	var errs []error
-	if len(bad) > 0 {
-		errs = append(errs, &BadLinesError{Errs: bad})
+	if len(bad.Errs) > 0 {
+		errs = append(errs, &bad)
 	}
 	if len(dups.Dups) > 0 {
 		errs = append(errs, &dups)
@@ -99,49 +90,16 @@ func ReadLines(r io.Reader, size int, fn func([]Line) error) (good int, err erro
 	return good, errors.Join(errs...)
 }
 
-// readLine returns the next line without its newline, reusing *buf. A
-// line longer than MaxLineBytes is consumed and dropped; long is then its
-// length.
-func readLine(br *bufio.Reader, buf *[]byte) (line []byte, long int, err error) {
-	if cap(*buf) > 4<<20 {
-		*buf = nil // do not keep a huge line's buffer for the small ones
-	}
-	*buf = (*buf)[:0]
-	n := 0
-	for {
-		frag, err := br.ReadSlice('\n')
-		n += len(frag)
-		if n <= MaxLineBytes {
-			*buf = append(*buf, frag...)
-		} else if len(*buf) > 0 {
-			*buf = (*buf)[:0] // too long: stop holding it
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if n > MaxLineBytes {
-			return nil, n, err
-		}
-		return bytes.TrimSuffix(*buf, []byte("\n")), 0, err
-	}
-}
-
-// decodeLine turns one JSONL line into a checked Article.
+// decodeLine turns one JSONL line into an Article the archive can store.
 func decodeLine(raw []byte) (*article.Article, error) {
-	var art article.Article
-	if err := json.Unmarshal(raw, &art); err != nil {
+	art, err := article.Decode(raw)
+	if err != nil {
 		return nil, err
 	}
-	if err := art.Normalize(); err != nil {
+	if err := Check(art); err != nil {
 		return nil, err
 	}
-	if err := Check(&art); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(art.Text) == "" {
-		return nil, fmt.Errorf("article %.80q has no text", art.ID)
-	}
-	return &art, nil
+	return art, nil
 }
 
 // ReadJSONL is ReadLines without the line numbers.
@@ -186,14 +144,8 @@ func (e *DuplicateIDsError) Error() string {
 	return b.String()
 }
 
-// BadLinesError lists the input lines that could not be decoded.
-
 // BadLinesError lists the input lines that were reported and skipped.
-type BadLinesError struct{ Errs []error }
-
-func (e *BadLinesError) Error() string {
-	return joinErrs(fmt.Sprintf("%d bad line(s): ", len(e.Errs)), e.Errs)
-}
+type BadLinesError = article.BadLinesError
 
 // JSONLStats is what ImportJSONL did.
 type JSONLStats struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -40,29 +41,9 @@ type Replaced struct {
 	By   int // the line that replaced it
 }
 
-// LineError lists the input lines Run could not use.
-type LineError struct {
-	Lines []int   // 1-based line numbers
-	Errs  []error // one per line, naming the line
-}
-
-// Error lists the first few bad lines and how many more there are.
-func (e *LineError) Error() string {
-	const show = 5
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d corrupt input line(s): ", len(e.Lines))
-	for i, err := range e.Errs {
-		if i == show {
-			fmt.Fprintf(&b, "; and %d more", len(e.Errs)-show)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(err.Error())
-	}
-	return b.String()
-}
+// LineError lists the input lines Run could not use (the one bad-lines
+// error of a JSONL input, article.BadLinesError).
+type LineError = article.BadLinesError
 
 // parsed is one input line after decoding and shingling.
 type parsed struct {
@@ -120,8 +101,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			it := &b[i]
 			st.Lines++
 			if it.err != nil {
-				lineErr.Lines = append(lineErr.Lines, it.line)
-				lineErr.Errs = append(lineErr.Errs, it.err)
+				lineErr.Add(it.line, it.err)
 				continue
 			}
 			d := it.doc
@@ -305,7 +285,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(jobs)
-		br := bufio.NewReaderSize(r, 1<<20)
+		lr := article.NewLineReader(r)
 		const size = 128
 		newArena := func() []byte {
 			select {
@@ -326,45 +306,38 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 			jobs <- b
 		}
 		cur := batch{items: make([]parsed, 0, size), arena: newArena()}
-		seq, line := 0, 0
+		seq := 0
 		for {
 			if ctx.Err() != nil {
 				readErr <- ctx.Err()
 				return
 			}
-			start := len(cur.arena)
-			var err error
-			for {
-				var frag []byte
-				frag, err = br.ReadSlice('\n')
-				cur.arena = append(cur.arena, frag...)
-				if err != bufio.ErrBufferFull {
-					break
-				}
-			}
-			if raw := cur.arena[start:]; len(raw) > 0 {
-				line++
-				tl := bytes.TrimLeftFunc(raw, unicode.IsSpace) // bytes.TrimSpace, with the offset
-				if t := bytes.TrimRightFunc(tl, unicode.IsSpace); len(t) > 0 {
-					s := start + len(raw) - len(tl)
-					offs = append(offs, [2]int{s, s + len(t)})
-					cur.items = append(cur.items, parsed{line: line})
-				} else {
-					cur.arena = cur.arena[:start]
-				}
-				if len(cur.items) == size {
-					cur.seq = seq
-					send(cur)
-					seq++
-					cur = batch{items: make([]parsed, 0, size), arena: newArena()}
-				}
-			}
+			line, raw, err := lr.Next()
 			if err == io.EOF {
 				break
 			}
-			if err != nil {
-				readErr <- fmt.Errorf("read input line %d: %w", line+1, err)
+			var le *article.LineError
+			if errors.As(err, &le) {
+				cur.items = append(cur.items, parsed{line: line, err: le})
+				offs = append(offs, [2]int{len(cur.arena), len(cur.arena)})
+			} else if err != nil {
+				readErr <- fmt.Errorf("read input: %w", err)
 				return
+			} else {
+				// Keep the line, without the white space around it, in the
+				// arena (as offsets until the batch is sent, as the arena
+				// may move while it grows).
+				t := bytes.TrimFunc(raw, unicode.IsSpace)
+				start := len(cur.arena)
+				cur.arena = append(cur.arena, t...)
+				offs = append(offs, [2]int{start, len(cur.arena)})
+				cur.items = append(cur.items, parsed{line: line})
+			}
+			if len(cur.items) == size {
+				cur.seq = seq
+				send(cur)
+				seq++
+				cur = batch{items: make([]parsed, 0, size), arena: newArena()}
 			}
 		}
 		if len(cur.items) > 0 {
@@ -398,6 +371,9 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 // parseLine decodes the raw line held in it.raw and shingles it, with the
 // fast decoder when it can and encoding/json otherwise.
 func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
+	if it.err != nil {
+		return // reported by the reader (a line too long)
+	}
 	var a article.Article
 	raw := it.raw
 	it.raw = nil
@@ -405,12 +381,12 @@ func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 	if !fast {
 		a = article.Article{}
 		if err := json.Unmarshal(raw, &a); err != nil {
-			it.err = fmt.Errorf("line %d: %w", it.line, err)
+			it.err = &article.LineError{Line: it.line, Err: err}
 			return
 		}
 	}
 	if err := a.Normalize(); err != nil {
-		it.err = fmt.Errorf("line %d: %w", it.line, err)
+		it.err = &article.LineError{Line: it.line, Err: err}
 		return
 	}
 	text := a.Text
@@ -419,7 +395,7 @@ func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 		text = unsafe.String(&fd.text[0], len(fd.text))
 	}
 	if strings.TrimSpace(text) == "" {
-		it.err = fmt.Errorf("line %d: article %q has no text", it.line, a.ID)
+		it.err = &article.LineError{Line: it.line, Err: fmt.Errorf("article %.80q has no text", a.ID)}
 		return
 	}
 	feats, nq := sh.featuresQuoted(text)
