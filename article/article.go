@@ -2,8 +2,8 @@
 // Article (a page's extracted text and metadata, plus the cluster fields that
 // dedup adds) and the Assignment that dedup emits for it.
 //
-// The JSON shapes are the contract in SPEC.md; scripts depend on them, so
-// fields may be added but never renamed or removed.
+// The JSON shapes are the data contract (README "Data contract"); scripts
+// depend on them, so fields may be added but never renamed or removed.
 package article
 
 import (
@@ -19,14 +19,14 @@ import (
 // Role is an article's place in its syndication cluster.
 type Role string
 
-// The roles of SPEC.md.
+// The roles of the data contract.
 const (
 	RoleOriginal Role = "original" // the member the others copied
 	RoleCopy     Role = "copy"     // a republished copy of the original
 	RoleUnique   Role = "unique"   // no copies known
 )
 
-// Evidence names why a member was chosen as the original (SPEC.md).
+// Evidence names why a member was chosen as the original (README "Data contract").
 const (
 	EvidenceAttribution      = "attribution"        // a copy names the original's site or URL
 	EvidenceCanonical        = "canonical"          // a copy's rel=canonical points at the original
@@ -39,7 +39,7 @@ const (
 	EvidenceNoIndex = "noindex"
 )
 
-// Article is one extracted page (SPEC.md "Article").
+// Article is one extracted page (README "Data contract").
 type Article struct {
 	ID        string    `json:"id"`
 	URL       string    `json:"url,omitempty"`
@@ -82,7 +82,7 @@ type Article struct {
 	TruthOriginal bool   `json:"truth_original,omitempty"`
 }
 
-// Assignment is dedup's verdict on one article (SPEC.md "Assignment").
+// Assignment is dedup's verdict on one article (README "Data contract").
 type Assignment struct {
 	ID         string  `json:"id"`
 	Cluster    string  `json:"cluster"`
@@ -125,7 +125,7 @@ func DateOnly(t time.Time) bool {
 	return u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0
 }
 
-// Normalize fills the defaults SPEC.md promises for input articles: a site
+// Normalize fills the defaults the data contract promises for input articles: a site
 // derived from the URL and an id derived from the URL when either is
 // missing. It reports an error when the article cannot be identified.
 func (a *Article) Normalize() error {

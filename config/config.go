@@ -196,7 +196,7 @@ func (e *FieldError) Error() string {
 }
 
 // Error is every problem found in a config; its message is the first one
-// on a single line (SPEC.md: one-line errors).
+// on a single line (README "Commands": errors are one line).
 type Error struct {
 	Problems []*FieldError
 }

@@ -1,5 +1,5 @@
 // Package report turns an archive's clustered Articles into the syndication
-// network report of SPEC.md: which outlet's stories are republished by whom,
+// network report of the data contract (README "report"): which outlet's stories are republished by whom,
 // how often and how fast, and the evidence behind each original.
 //
 // Build computes the tables (clusters, edges between sites, per-site counts,
@@ -60,7 +60,7 @@ func (f Filter) involves(s string) bool {
 // bySite reports whether the filter names sites.
 func (f Filter) bySite() bool { return f.Site != "" || len(f.Sites) > 0 }
 
-// Report is the syndication network report (SPEC.md "Report"), plus a few
+// Report is the syndication network report (README "Data contract"), plus a few
 // fields that help readers: titles, first/last copy dates, a timeline and
 // totals.
 type Report struct {

@@ -64,7 +64,7 @@ func syndex(t *testing.T, dir string, args ...string) result {
 }
 
 // TestEndToEnd runs the demo into a kept archive, then every command that
-// reads or extends it, and checks the SPEC.md shapes of their output.
+// reads or extends it, and checks the data contract's shapes of their output.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs the binary")

@@ -16,7 +16,7 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// usageError marks bad usage or bad configuration: exit code 2 (SPEC.md).
+// usageError marks bad usage or bad configuration: exit code 2 (README "Commands").
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
