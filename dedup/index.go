@@ -625,29 +625,12 @@ func has(s []uint32, at *int, f uint32) bool {
 }
 
 // containment returns the share of the smaller set found in the larger.
-func (m match) containment() float64 {
-	small := min(m.na, m.nb)
-	if small == 0 {
-		return 0
-	}
-	return float64(m.inter) / float64(small)
-}
+func (m match) containment() float64 { return shareOf(m.inter, min(m.na, m.nb)) }
 
 // inA returns the share of a's set found in b's.
-func (m match) inA() float64 {
-	if m.na == 0 {
-		return 0
-	}
-	return float64(m.inter) / float64(m.na)
-}
+func (m match) inA() float64 { return shareOf(m.inter, m.na) }
 
-func (m match) jaccard() float64 {
-	u := m.na + m.nb - m.inter
-	if u == 0 {
-		return 0
-	}
-	return float64(m.inter) / float64(u)
-}
+func (m match) jaccard() float64 { return jaccardOf(m.inter, m.na, m.nb) }
 
 // verify compares two articles on their cleaned feature sets.
 func (ix *Index) verify(a, b uint32) match {

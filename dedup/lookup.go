@@ -127,9 +127,7 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 		d := &ix.docs[di]
 		cm := Match{ID: d.id, Cluster: d.id, Role: d.role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
 			ProbeShare: round4(m.inA()), Containment: round4(m.containment()), Jaccard: round4(m.jaccard()), Copy: ix.isCopy(m)}
-		if m.nb > 0 {
-			cm.DocShare = round4(float64(m.inter) / float64(m.nb))
-		}
+		cm.DocShare = round4(shareOf(m.inter, m.nb))
 		if d.cluster != noCluster {
 			cm.Cluster = ix.clusters[d.cluster].id
 		}

@@ -31,15 +31,11 @@ func (ix *Index) shares(di, o uint32) (origShare, copyShare float64) {
 	cn := ix.docs[di].feats[len(cc):]
 	story := intersect(oc, cc) + intersect(oc, cn) // the original's story found in the copy
 	rest := intersect(on, cc) + intersect(on, cn)  // the original's other features found in it
-	switch {
-	case len(oc) > 0:
-		origShare = float64(story) / float64(len(oc))
-	case len(on) > 0: // nothing of the original is story: use all of it
-		origShare = float64(rest) / float64(len(on))
+	origShare = shareOf(story, len(oc))
+	if len(oc) == 0 { // nothing of the original is story: use all of it
+		origShare = shareOf(rest, len(on))
 	}
-	if n := len(cc) + len(cn); n > 0 {
-		copyShare = float64(story+rest) / float64(n)
-	}
+	copyShare = shareOf(story+rest, len(cc)+len(cn))
 	return round4(min(1, origShare)), round4(min(1, copyShare))
 }
 

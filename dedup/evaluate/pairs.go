@@ -22,35 +22,7 @@ type Pair struct {
 // the source's phrases, while an independent report on the same event
 // shares names and a quote but little else.
 func PairScore(source, derived string) float64 {
-	return containedIn(dedup.Shingles(derived, 2, 1), dedup.Shingles(source, 2, 1))
-}
-
-// containedIn returns the share of a found in b (sorted sets).
-func containedIn(a, b []uint32) float64 {
-	if len(a) == 0 {
-		return 0
-	}
-	return float64(intersect(a, b)) / float64(len(a))
-}
-
-func jaccardOf(a, b []uint32) float64 {
-	n := intersect(a, b)
-	u := len(a) + len(b) - n
-	if u == 0 {
-		return 0
-	}
-	return float64(n) / float64(u)
-}
-
-// intersect counts the members of a also in b (sorted sets).
-func intersect(a, b []uint32) int {
-	n := 0
-	for _, x := range a {
-		if _, ok := slices.BinarySearch(b, x); ok {
-			n++
-		}
-	}
-	return n
+	return dedup.ContainedIn(dedup.Shingles(derived, 2, 1), dedup.Shingles(source, 2, 1))
 }
 
 // PairResult scores a ranking of pairs: how well the positives
@@ -80,8 +52,8 @@ func Pairs(ps []Pair, threshold float64, cfg dedup.Config, score func(source, de
 	var tp, fp int
 	for i, p := range ps {
 		s[i] = score(p.Source, p.Derived)
-		base[i] = jaccardOf(dedup.Shingles(p.Source, 1, 1), dedup.Shingles(p.Derived, 1, 1))
-		own[i] = containedIn(dedup.Shingles(p.Derived, cfg.Shingle, cfg.Sample), dedup.Shingles(p.Source, cfg.Shingle, cfg.Sample))
+		base[i] = dedup.Jaccard(dedup.Shingles(p.Source, 1, 1), dedup.Shingles(p.Derived, 1, 1))
+		own[i] = dedup.ContainedIn(dedup.Shingles(p.Derived, cfg.Shingle, cfg.Sample), dedup.Shingles(p.Source, cfg.Shingle, cfg.Sample))
 		pos[i] = p.Wholly
 		if p.Wholly {
 			res.Positives++
