@@ -377,7 +377,7 @@ func TestRunConfigErrors(t *testing.T) {
 		{"feed not a URL", []string{"--config", write("feed.yaml", "sources:\n  - name: a\n    feeds: [feed.xml]\n")}, `sources[0].feeds[0]: "feed.xml" is not an absolute http(s) URL`},
 		{"duplicate source", []string{"--config", write("dup.yaml", good+"  - name: a\n    seeds: [http://y.example/]\n")}, `"a" is already the name of sources[0]`},
 		{"unknown field", []string{"--config", write("typo.yaml", "sources:\n  - name: a\n    seeds: [http://x.example/]\n    shedule: 1m\n")}, "typo.yaml:4"},
-		{"bad --addr", []string{"--config", write("ok.yaml", good), "--addr", "nowhere"}, `--addr "nowhere" is not host:port`},
+		{"bad --addr", []string{"--config", write("ok.yaml", good), "--addr", "nowhere"}, `--addr: "nowhere" is not host:port`},
 		{"bad serve.addr", []string{"--config", write("addr.yaml", good+"serve:\n  addr: localhost\n")}, "serve.addr"},
 	}
 	for _, tc := range tests {
