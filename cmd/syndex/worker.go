@@ -10,11 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/cluster"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/stream"
 )
 
 // frontierEnv names the environment variable --frontier falls back to.
@@ -115,7 +115,7 @@ func init() {
 			}
 			defer st.Close()
 			counts := &archive.PageCounts{}
-			h := cluster.Handler(extract.New(opt.Extract), cluster.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
+			h := stream.Handler(extract.New(opt.Extract), stream.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
 			if cc.Handlers == 0 {
 				cc.Handlers = runtime.GOMAXPROCS(0) // extraction on every core
 			}
@@ -129,7 +129,7 @@ func init() {
 				crawlErr = err
 			}
 			fmt.Fprintf(os.Stderr, "worker %s: crawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles published to %s in %s\n",
-				fr.Worker(), stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), cluster.StreamKey(fr.Namespace()), time.Since(start).Round(time.Millisecond))
+				fr.Worker(), stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), stream.Key(fr.Namespace()), time.Since(start).Round(time.Millisecond))
 			if crawlErr != nil && ctx.Err() == nil {
 				return fmt.Errorf("worker: %w", crawlErr)
 			}

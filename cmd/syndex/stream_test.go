@@ -56,12 +56,12 @@ func exportClusters(t *testing.T, work, dir string) map[string]string {
 	return m
 }
 
-// TestClusterSubprocesses runs three `syndex worker` processes and one
+// TestStreamSubprocesses runs three `syndex worker` processes and one
 // `syndex index` against the loopback farm, kills one worker with SIGKILL
 // mid-crawl, and checks: no politeness violation, every page fetched (and
 // at most the dead worker's in-flight requests twice), and the archive's
 // clusters equal those of a single-process `syndex crawl`.
-func TestClusterSubprocesses(t *testing.T) {
+func TestStreamSubprocesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -145,7 +145,7 @@ func TestClusterSubprocesses(t *testing.T) {
 	if !strings.Contains(werrs[0].String()+werrs[2].String(), "reclaimed expired host leases") {
 		t.Errorf("no surviving worker reclaimed the dead worker's lease:\n%s\n%s", werrs[0], werrs[2])
 	}
-	clusterReqs := f.Requests()
+	workersReqs := f.Requests()
 
 	if v := f.Violations("syndex", delay); len(v) > 0 {
 		t.Errorf("%d politeness violations across workers: %v", len(v), v)
@@ -154,9 +154,9 @@ func TestClusterSubprocesses(t *testing.T) {
 	if r := syndex(t, work, append([]string{"crawl", "--data", filepath.Join(work, "single"), "--allow-private", "--delay", delay.String()}, seedArgs...)...); r.code != 0 {
 		t.Fatalf("single crawl: exit %d: %s", r.code, r.stderr)
 	}
-	singleReqs := f.Requests()[len(clusterReqs):]
+	singleReqs := f.Requests()[len(workersReqs):]
 
-	// Every URL the single process fetched was fetched by the cluster; a
+	// Every URL the single process fetched was fetched by the workers; a
 	// URL twice only when the dead worker had it in flight (≤ 2 hosts).
 	count := func(rs []farm.Request) map[string]int {
 		m := map[string]int{}
@@ -165,18 +165,18 @@ func TestClusterSubprocesses(t *testing.T) {
 		}
 		return m
 	}
-	cl, single := count(clusterReqs), count(singleReqs)
+	cl, single := count(workersReqs), count(singleReqs)
 	dups := 0
 	for u, n := range single {
 		if cl[u] == 0 {
-			t.Errorf("%s never fetched by the cluster (lost)", u)
+			t.Errorf("%s never fetched by the workers (lost)", u)
 		}
 		if cl[u] > n {
 			dups += cl[u] - n
 		}
 	}
 	if dups > 2 {
-		t.Errorf("%d URLs fetched twice by the cluster; only the killed worker's ≤2 in-flight requests may be", dups)
+		t.Errorf("%d URLs fetched twice by the workers; only the killed worker's ≤2 in-flight requests may be", dups)
 	}
 
 	want := exportClusters(t, work, filepath.Join(work, "single"))
@@ -187,18 +187,18 @@ func TestClusterSubprocesses(t *testing.T) {
 			copies++
 		}
 		if got[u] != o {
-			t.Errorf("%s: original %q in the cluster archive, %q in the single-process one", u, got[u], o)
+			t.Errorf("%s: original %q in the workers' archive, %q in the single-process one", u, got[u], o)
 		}
 	}
 	if len(got) != len(want) || copies == 0 {
-		t.Errorf("cluster archive has %d articles, single %d (with %d copies)", len(got), len(want), copies)
+		t.Errorf("the workers' archive has %d articles, single %d (with %d copies)", len(got), len(want), copies)
 	}
-	t.Logf("%d articles, %d copies; %d requests by the cluster, %d by the single process, %d repeated", len(want), copies, len(clusterReqs), len(singleReqs), dups)
+	t.Logf("%d articles, %d copies; %d requests by the workers, %d by the single process, %d repeated", len(want), copies, len(workersReqs), len(singleReqs), dups)
 }
 
-// TestClusterUsage checks the worker and index commands refuse bad
+// TestStreamUsage checks the worker and index commands refuse bad
 // frontier settings with exit code 2 and a message naming the problem.
-func TestClusterUsage(t *testing.T) {
+func TestStreamUsage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -1,18 +1,18 @@
-package cluster_test
+package stream_test
 
 import (
 	"context"
 	"log"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/cluster"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/stream"
 )
 
 // A worker crawls from the shared frontier and publishes articles; the
-// indexer (usually another process) stores them in the archive. Run as
+// consumer (usually another process, `syndex index`) stores them in the archive. Run as
 // many workers as you like, each with its own store directory.
 func Example() {
 	ctx := context.Background()
@@ -28,21 +28,21 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	pub := cluster.NewPublisher(fr.Client(), fr.Namespace())
+	pub := stream.NewPublisher(fr.Client(), fr.Namespace())
 	c, err := crawler.New(crawler.Config{Seeds: []string{"https://example.org/"}}, st,
-		cluster.Handler(extract.New(extract.Options{}), pub, nil, nil))
+		stream.Handler(extract.New(extract.Options{}), pub, nil, nil))
 	if err != nil {
 		log.Fatal(err)
 	}
 	go c.RunShared(ctx, fr)
 
-	// Indexer: returns once the shared crawl is over and every article is stored.
+	// Consumer: returns once the shared crawl is over and every article is stored.
 	a, err := archive.Open(ctx, "archive", archive.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer a.Close()
-	stats, err := cluster.NewIndexer(fr.Client(), fr.Namespace(), cluster.IndexerOptions{}).Run(ctx, a.Ingest, fr.Done)
+	stats, err := stream.NewConsumer(fr.Client(), fr.Namespace(), stream.ConsumerOptions{}).Run(ctx, a.Ingest, fr.Done)
 	if err != nil {
 		log.Fatal(err)
 	}

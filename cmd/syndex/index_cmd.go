@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/cluster"
 	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/stream"
 )
 
 func init() {
@@ -54,13 +54,13 @@ func init() {
 				stop = nil
 			}
 			start := time.Now()
-			ix := cluster.NewIndexer(fr.Client(), fr.Namespace(), cluster.IndexerOptions{Consumer: consumer, Batch: batch, MinIdle: minIdle})
+			ix := stream.NewConsumer(fr.Client(), fr.Namespace(), stream.ConsumerOptions{Consumer: consumer, Batch: batch, MinIdle: minIdle})
 			st, runErr := ix.Run(ctx, a.Ingest, stop)
 			if err := a.Close(); err != nil && runErr == nil {
 				runErr = err
 			}
 			fmt.Fprintf(os.Stderr, "indexed %d articles (%d redelivered after a crash, %d undecodable) from %s in %s; archive %s\n",
-				st.Articles, st.Redelivered, st.Bad, cluster.StreamKey(fr.Namespace()), time.Since(start).Round(time.Millisecond), a.Dir)
+				st.Articles, st.Redelivered, st.Bad, stream.Key(fr.Namespace()), time.Since(start).Round(time.Millisecond), a.Dir)
 			if runErr != nil {
 				return fmt.Errorf("index: %w", runErr)
 			}

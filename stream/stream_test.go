@@ -1,4 +1,4 @@
-package cluster
+package stream
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func client(t *testing.T) *redis.Client {
 }
 
 // collector is an IngestFunc that records what it stored and fails the
-// batches numbered in failOn (1-based), like an indexer dying mid-batch.
+// batches numbered in failOn (1-based), like a consumer dying mid-batch.
 type collector struct {
 	mu      sync.Mutex
 	ids     []string
@@ -45,7 +45,7 @@ type collector struct {
 	failOn  map[int]bool
 }
 
-var errCrash = errors.New("indexer crashed mid-batch")
+var errCrash = errors.New("consumer crashed mid-batch")
 
 func (c *collector) ingest(ctx context.Context, arts []*article.Article) error {
 	c.mu.Lock()
@@ -62,17 +62,17 @@ func (c *collector) ingest(ctx context.Context, arts []*article.Article) error {
 
 func always(context.Context) (bool, error) { return true, nil }
 
-// TestIndexerRedelivery publishes articles, lets a first indexer die in
+// TestConsumerRedelivery publishes articles, lets a first consumer die in
 // its second batch, and checks a second one (the same consumer restarted,
 // or another consumer taking over) stores every article exactly once
 // after the crash and leaves nothing pending.
-func TestIndexerRedelivery(t *testing.T) {
+func TestConsumerRedelivery(t *testing.T) {
 	rdb := client(t)
 	for _, tc := range []struct {
 		name      string
-		second    string // consumer name of the second indexer
+		second    string // consumer name of the second consumer
 		minIdle   time.Duration
-		idle      time.Duration // how long the crashed batch sits before the second indexer starts
+		idle      time.Duration // how long the crashed batch sits before the second consumer starts
 		wantRedel int64
 	}{
 		{"restart", "a", time.Hour, 0, 4},
@@ -89,19 +89,19 @@ func TestIndexerRedelivery(t *testing.T) {
 				}
 			}
 			first := &collector{failOn: map[int]bool{2: true}}
-			_, err := NewIndexer(rdb, ns, IndexerOptions{Consumer: "a", Batch: 4, Logger: quiet()}).Run(ctx, first.ingest, always)
+			_, err := NewConsumer(rdb, ns, ConsumerOptions{Consumer: "a", Batch: 4, Logger: quiet()}).Run(ctx, first.ingest, always)
 			if !errors.Is(err, errCrash) {
-				t.Fatalf("first indexer: err = %v, want the crash", err)
+				t.Fatalf("first consumer: err = %v, want the crash", err)
 			}
 			if len(first.ids) != 4 {
-				t.Fatalf("first indexer stored %d, want 4 (one batch)", len(first.ids))
+				t.Fatalf("first consumer stored %d, want 4 (one batch)", len(first.ids))
 			}
-			if p, _ := rdb.XPending(ctx, StreamKey(ns), Group).Result(); p.Count != 4 {
+			if p, _ := rdb.XPending(ctx, Key(ns), Group).Result(); p.Count != 4 {
 				t.Fatalf("pending after crash = %d, want 4", p.Count)
 			}
 			time.Sleep(tc.idle)
 			second := &collector{}
-			st, err := NewIndexer(rdb, ns, IndexerOptions{Consumer: tc.second, Batch: 4, MinIdle: tc.minIdle, Block: 50 * time.Millisecond, Logger: quiet()}).Run(ctx, second.ingest, always)
+			st, err := NewConsumer(rdb, ns, ConsumerOptions{Consumer: tc.second, Batch: 4, MinIdle: tc.minIdle, Block: 50 * time.Millisecond, Logger: quiet()}).Run(ctx, second.ingest, always)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,23 +117,23 @@ func TestIndexerRedelivery(t *testing.T) {
 			if st.Redelivered != tc.wantRedel {
 				t.Errorf("redelivered = %d, want %d", st.Redelivered, tc.wantRedel)
 			}
-			if l, _ := rdb.XLen(ctx, StreamKey(ns)).Result(); l != 0 {
+			if l, _ := rdb.XLen(ctx, Key(ns)).Result(); l != 0 {
 				t.Errorf("stream length after ack = %d, want 0", l)
 			}
 		})
 	}
 }
 
-// TestIndexerBadMessage drops an undecodable message instead of retrying
+// TestConsumerBadMessage drops an undecodable message instead of retrying
 // it for ever.
-func TestIndexerBadMessage(t *testing.T) {
+func TestConsumerBadMessage(t *testing.T) {
 	rdb := client(t)
 	ctx := context.Background()
 	ns := redistest.Namespace(t)
-	rdb.XAdd(ctx, &redis.XAddArgs{Stream: StreamKey(ns), Values: []any{field, "{not json"}})
+	rdb.XAdd(ctx, &redis.XAddArgs{Stream: Key(ns), Values: []any{field, "{not json"}})
 	NewPublisher(rdb, ns).Publish(ctx, &article.Article{ID: "good", Text: "t"})
 	c := &collector{}
-	st, err := NewIndexer(rdb, ns, IndexerOptions{Logger: quiet()}).Run(ctx, c.ingest, always)
+	st, err := NewConsumer(rdb, ns, ConsumerOptions{Logger: quiet()}).Run(ctx, c.ingest, always)
 	if err != nil || st.Bad != 1 || st.Articles != 1 || !slices.Equal(c.ids, []string{"good"}) {
 		t.Fatalf("stats %+v, ids %v, err %v", st, c.ids, err)
 	}
@@ -161,10 +161,10 @@ func clusterMap(t *testing.T, a *archive.Archive) map[string]string {
 	return m
 }
 
-// TestClusterMatchesSingleProcess crawls the demo farm once with the
+// TestStreamMatchesSingleProcess crawls the demo farm once with the
 // ordinary crawler and once with three workers on a shared frontier and
-// one stream indexer, and compares the archives' clusters.
-func TestClusterMatchesSingleProcess(t *testing.T) {
+// one stream consumer, and compares the archives' clusters.
+func TestStreamMatchesSingleProcess(t *testing.T) {
 	url := redistest.URL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
@@ -233,7 +233,7 @@ func TestClusterMatchesSingleProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fr.Close()
-	st, err := NewIndexer(fr.Client(), ns, IndexerOptions{Block: 50 * time.Millisecond, Logger: quiet()}).Run(ctx, dist.Ingest, fr.Done)
+	st, err := NewConsumer(fr.Client(), ns, ConsumerOptions{Block: 50 * time.Millisecond, Logger: quiet()}).Run(ctx, dist.Ingest, fr.Done)
 	wg.Wait()
 	if err != nil {
 		t.Fatal(err)
@@ -244,16 +244,16 @@ func TestClusterMatchesSingleProcess(t *testing.T) {
 	}
 	for u, o := range want {
 		if got[u] != o {
-			t.Errorf("%s: original %q in the cluster run, %q in the single process", u, got[u], o)
+			t.Errorf("%s: original %q in the workers' run, %q in the single process", u, got[u], o)
 		}
 	}
 	for u := range got {
 		if _, ok := want[u]; !ok {
-			t.Errorf("%s only in the cluster run", u)
+			t.Errorf("%s only in the workers' run", u)
 		}
 	}
 	if v := f.Violations("syndex", delay); len(v) > 0 {
 		t.Errorf("politeness violations: %v", v)
 	}
-	t.Logf("%d articles, %d requests single process, %d in the cluster run", len(want), requestsSingle, len(f.Requests())-requestsSingle)
+	t.Logf("%d articles, %d requests single process, %d in the workers' run", len(want), requestsSingle, len(f.Requests())-requestsSingle)
 }

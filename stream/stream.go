@@ -1,15 +1,16 @@
-// Package cluster carries articles from crawl workers to the one indexer
-// of a scaled-out syndex: workers extract the pages they fetch and publish
-// the Articles to a Redis Stream; the indexer reads the stream through a
-// consumer group, hands each batch to dedup and the search index
-// (archive.Ingest) and acknowledges only after the batch is stored, so an
-// indexer that dies mid-batch loses nothing: its unacknowledged messages
-// are delivered again, to itself on restart or to another indexer once
-// they have been idle long enough.
+// Package stream carries articles from crawl workers to the one archive
+// of a scaled-out syndex: workers (`syndex worker`) extract the pages they
+// fetch and publish the Articles to a Redis Stream (Publisher, Handler);
+// a Consumer (`syndex index`, "the indexer" in the README) reads the
+// stream through a consumer group, hands each batch to the archive
+// (archive.Ingest: store, dedup, search index) and acknowledges only after
+// the batch is stored, so a consumer that dies mid-batch loses nothing:
+// its unacknowledged messages are delivered again, to itself on restart or
+// to another consumer once they have been idle long enough.
 //
 // It does not own the shared frontier or politeness (crawler.SharedFrontier)
 // and does not deduplicate or index anything itself.
-package cluster
+package stream
 
 import (
 	"context"
@@ -29,15 +30,16 @@ import (
 	"github.com/syndex/syndex/extract"
 )
 
-// Group is the consumer group the indexer reads the stream with.
+// Group is the consumer group Consumers read the stream with (its name,
+// "indexer", is in Redis and stays).
 const Group = "indexer"
 
 // field is the stream entry field holding an Article as JSON.
 const field = "article"
 
-// StreamKey names namespace ns's article stream (same hash tag as the
+// Key names namespace ns's article stream (same hash tag as the
 // shared frontier's keys).
-func StreamKey(ns string) string { return crawler.KeyPrefix(ns) + "articles" }
+func Key(ns string) string { return crawler.KeyPrefix(ns) + "articles" }
 
 // Publisher appends Articles to a namespace's stream.
 type Publisher struct {
@@ -47,7 +49,7 @@ type Publisher struct {
 
 // NewPublisher publishes to namespace ns's stream over rdb.
 func NewPublisher(rdb *redis.Client, ns string) *Publisher {
-	return &Publisher{rdb: rdb, stream: StreamKey(ns)}
+	return &Publisher{rdb: rdb, stream: Key(ns)}
 }
 
 // publishTries is how many times Publish tries before it gives up.
@@ -101,9 +103,9 @@ func Handler(ex *extract.Extractor, pub *Publisher, counts *archive.PageCounts, 
 // IngestFunc stores a batch of Articles; (*archive.Archive).Ingest fits.
 type IngestFunc func(ctx context.Context, arts []*article.Article) error
 
-// IndexerOptions tune an Indexer. Zero values mean the defaults.
-type IndexerOptions struct {
-	Consumer string        // this indexer's name in the group (default host-pid)
+// ConsumerOptions tune a Consumer. Zero values mean the defaults.
+type ConsumerOptions struct {
+	Consumer string        // this consumer's name in the group (default host-pid)
 	Batch    int           // messages per read and per ingest (default 100)
 	Block    time.Duration // longest wait for new messages (default 1s)
 	// MinIdle is how long a message delivered to another consumer must
@@ -112,23 +114,23 @@ type IndexerOptions struct {
 	Logger  *slog.Logger
 }
 
-// Indexer consumes a namespace's article stream.
-type Indexer struct {
+// Consumer reads a namespace's article stream into the archive.
+type Consumer struct {
 	rdb    *redis.Client
 	stream string
-	opt    IndexerOptions
+	opt    ConsumerOptions
 	log    *slog.Logger
 }
 
-// IndexStats counts what an Indexer did.
-type IndexStats struct {
+// ConsumerStats counts what a Consumer did.
+type ConsumerStats struct {
 	Articles    int64 `json:"articles"`    // ingested and acknowledged
 	Redelivered int64 `json:"redelivered"` // messages read again after a crash (own or another consumer's)
 	Bad         int64 `json:"bad"`         // undecodable messages, acknowledged and dropped
 }
 
-// NewIndexer reads namespace ns's stream over rdb.
-func NewIndexer(rdb *redis.Client, ns string, opt IndexerOptions) *Indexer {
+// NewConsumer reads namespace ns's stream over rdb.
+func NewConsumer(rdb *redis.Client, ns string, opt ConsumerOptions) *Consumer {
 	if opt.Consumer == "" {
 		host, _ := os.Hostname()
 		opt.Consumer = fmt.Sprintf("%s-%d", host, os.Getpid())
@@ -145,7 +147,7 @@ func NewIndexer(rdb *redis.Client, ns string, opt IndexerOptions) *Indexer {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Indexer{rdb: rdb, stream: StreamKey(ns), opt: opt, log: opt.Logger}
+	return &Consumer{rdb: rdb, stream: Key(ns), opt: opt, log: opt.Logger}
 }
 
 // Run consumes the stream, ingesting and then acknowledging each batch:
@@ -154,73 +156,73 @@ func NewIndexer(rdb *redis.Client, ns string, opt IndexerOptions) *Indexer {
 // than MinIdle, then new ones. It returns when ctx is cancelled, when an
 // ingest fails (the batch stays pending and is delivered again), or when
 // stop is not nil, reports true, and every message has been acknowledged.
-func (ix *Indexer) Run(ctx context.Context, ingest IngestFunc, stop func(context.Context) (bool, error)) (IndexStats, error) {
-	var st IndexStats
-	err := ix.rdb.XGroupCreateMkStream(ctx, ix.stream, Group, "0").Err()
+func (co *Consumer) Run(ctx context.Context, ingest IngestFunc, stop func(context.Context) (bool, error)) (ConsumerStats, error) {
+	var st ConsumerStats
+	err := co.rdb.XGroupCreateMkStream(ctx, co.stream, Group, "0").Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-		return st, fmt.Errorf("create consumer group on %s: %w", ix.stream, err)
+		return st, fmt.Errorf("create consumer group on %s: %w", co.stream, err)
 	}
 	// Our own pending messages, from before a crash.
 	for {
-		res, err := ix.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: ix.opt.Consumer,
-			Streams: []string{ix.stream, "0"}, Count: int64(ix.opt.Batch), Block: -1}).Result()
+		res, err := co.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: co.opt.Consumer,
+			Streams: []string{co.stream, "0"}, Count: int64(co.opt.Batch), Block: -1}).Result()
 		if err != nil {
-			return st, ix.readErr(ctx, err)
+			return st, co.readErr(ctx, err)
 		}
 		if len(res) == 0 || len(res[0].Messages) == 0 {
 			break
 		}
 		st.Redelivered += int64(len(res[0].Messages))
-		if err := ix.handle(ctx, res[0].Messages, ingest, &st); err != nil {
+		if err := co.handle(ctx, res[0].Messages, ingest, &st); err != nil {
 			return st, err
 		}
 	}
 	for ctx.Err() == nil {
-		msgs, _, err := ix.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: ix.stream, Group: Group, Consumer: ix.opt.Consumer,
-			MinIdle: ix.opt.MinIdle, Start: "0-0", Count: int64(ix.opt.Batch)}).Result()
+		msgs, _, err := co.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: co.stream, Group: Group, Consumer: co.opt.Consumer,
+			MinIdle: co.opt.MinIdle, Start: "0-0", Count: int64(co.opt.Batch)}).Result()
 		if err != nil {
-			return st, ix.readErr(ctx, err)
+			return st, co.readErr(ctx, err)
 		}
 		if len(msgs) > 0 {
 			st.Redelivered += int64(len(msgs))
-			ix.log.Warn("took over unacknowledged articles", "stream", ix.stream, "messages", len(msgs))
-			if err := ix.handle(ctx, msgs, ingest, &st); err != nil {
+			co.log.Warn("took over unacknowledged articles", "stream", co.stream, "messages", len(msgs))
+			if err := co.handle(ctx, msgs, ingest, &st); err != nil {
 				return st, err
 			}
 			continue
 		}
 		finished := false
-		block := ix.opt.Block
+		block := co.opt.Block
 		if stop != nil {
 			if finished, err = stop(ctx); err != nil {
-				return st, fmt.Errorf("indexer stop check: %w", err)
+				return st, fmt.Errorf("consumer stop check: %w", err)
 			}
 			if finished {
 				block = -1 // no wait: drain what is there
 			}
 		}
-		res, err := ix.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: ix.opt.Consumer,
-			Streams: []string{ix.stream, ">"}, Count: int64(ix.opt.Batch), Block: block}).Result()
+		res, err := co.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: co.opt.Consumer,
+			Streams: []string{co.stream, ">"}, Count: int64(co.opt.Batch), Block: block}).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
-			return st, ix.readErr(ctx, err)
+			return st, co.readErr(ctx, err)
 		}
 		if len(res) > 0 && len(res[0].Messages) > 0 {
-			if err := ix.handle(ctx, res[0].Messages, ingest, &st); err != nil {
+			if err := co.handle(ctx, res[0].Messages, ingest, &st); err != nil {
 				return st, err
 			}
 			continue
 		}
 		if finished {
-			p, err := ix.rdb.XPending(ctx, ix.stream, Group).Result()
+			p, err := co.rdb.XPending(ctx, co.stream, Group).Result()
 			if err != nil {
-				return st, ix.readErr(ctx, err)
+				return st, co.readErr(ctx, err)
 			}
 			if p.Count == 0 {
 				return st, nil
 			}
 			// Another consumer holds messages: wait until they are ours
 			// to take (MinIdle) or acknowledged.
-			sleep(ctx, min(ix.opt.Block, ix.opt.MinIdle/4+time.Millisecond))
+			sleep(ctx, min(co.opt.Block, co.opt.MinIdle/4+time.Millisecond))
 		}
 	}
 	return st, nil
@@ -236,15 +238,15 @@ func sleep(ctx context.Context, d time.Duration) {
 }
 
 // readErr wraps a Redis error; cancellation is not an error.
-func (ix *Indexer) readErr(ctx context.Context, err error) error {
+func (co *Consumer) readErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return fmt.Errorf("read %s: %w", ix.stream, err)
+	return fmt.Errorf("read %s: %w", co.stream, err)
 }
 
 // handle ingests msgs as one batch, then acknowledges and deletes them.
-func (ix *Indexer) handle(ctx context.Context, msgs []redis.XMessage, ingest IngestFunc, st *IndexStats) error {
+func (co *Consumer) handle(ctx context.Context, msgs []redis.XMessage, ingest IngestFunc, st *ConsumerStats) error {
 	ids := make([]string, 0, len(msgs))
 	arts := make([]*article.Article, 0, len(msgs))
 	for _, m := range msgs {
@@ -253,7 +255,7 @@ func (ix *Indexer) handle(ctx context.Context, msgs []redis.XMessage, ingest Ing
 		a := new(article.Article)
 		if err := json.Unmarshal([]byte(raw), a); err != nil || raw == "" {
 			st.Bad++
-			ix.log.Error("undecodable article in stream: dropped", "stream", ix.stream, "id", m.ID, "err", err)
+			co.log.Error("undecodable article in stream: dropped", "stream", co.stream, "id", m.ID, "err", err)
 			continue
 		}
 		arts = append(arts, a)
@@ -266,18 +268,18 @@ func (ix *Indexer) handle(ctx context.Context, msgs []redis.XMessage, ingest Ing
 			// refused again on every delivery.
 			st.Bad += int64(len(rej.Errs))
 			arts = arts[:len(arts)-len(rej.Errs)]
-			ix.log.Error("articles in stream refused by the archive: dropped", "stream", ix.stream, "err", err)
+			co.log.Error("articles in stream refused by the archive: dropped", "stream", co.stream, "err", err)
 		} else if err != nil {
-			return fmt.Errorf("ingest %d articles from %s (%s…%s): %w", len(arts), ix.stream, ids[0], ids[len(ids)-1], err)
+			return fmt.Errorf("ingest %d articles from %s (%s…%s): %w", len(arts), co.stream, ids[0], ids[len(ids)-1], err)
 		}
 	}
 	// Acknowledge even while shutting down: the batch is stored.
 	bg := context.WithoutCancel(ctx)
-	p := ix.rdb.TxPipeline()
-	p.XAck(bg, ix.stream, Group, ids...)
-	p.XDel(bg, ix.stream, ids...)
+	p := co.rdb.TxPipeline()
+	p.XAck(bg, co.stream, Group, ids...)
+	p.XDel(bg, co.stream, ids...)
 	if _, err := p.Exec(bg); err != nil {
-		return fmt.Errorf("acknowledge %d articles on %s: %w", len(ids), ix.stream, err)
+		return fmt.Errorf("acknowledge %d articles on %s: %w", len(ids), co.stream, err)
 	}
 	st.Articles += int64(len(arts))
 	return nil
