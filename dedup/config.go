@@ -45,9 +45,6 @@ type Config struct {
 	// Workers is the number of goroutines Run uses for shingling; 0 means
 	// GOMAXPROCS. Results do not depend on it.
 	Workers int `yaml:"workers"`
-	// PairThreshold is the score above which `eval pairs` calls a pair
-	// derived.
-	PairThreshold float64 `yaml:"pair_threshold"`
 }
 
 // DefaultConfig returns settings tuned on the synthetic syndication set.
@@ -67,7 +64,6 @@ func DefaultConfig() Config {
 		PassageMinDocs: 5,
 		PassageRatio:   4,
 		MaxCandidates:  256,
-		PairThreshold:  0.6,
 	}
 }
 

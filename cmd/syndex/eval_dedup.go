@@ -53,7 +53,7 @@ func init() {
 	addDedupFlags(f)
 	p := evalPairsCmd.Flags()
 	p.String("corpus", "", "corpus directory with pairs.tsv")
-	p.Float64("threshold", dedup.DefaultConfig().PairThreshold, "score at which a pair counts as wholly derived")
+	p.Float64("threshold", evaluate.DefaultPairThreshold, "score at which a pair counts as wholly derived")
 	p.Bool("json", false, "print the scores as JSON")
 	evalCmd.AddCommand(evalDedupCmd, evalPairsCmd)
 }

@@ -150,7 +150,7 @@ func TestCounterPairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := dedup.DefaultConfig()
-	r := evaluate.Pairs(Pairs(cps), cfg.PairThreshold, cfg, nil)
+	r := evaluate.Pairs(Pairs(cps), evaluate.DefaultPairThreshold, cfg, nil)
 	t.Logf("%+v", r)
 	if r.Pairs != 600 || r.Positives != 135 {
 		t.Errorf("read %d pairs (%d WD), want 600 (135)", r.Pairs, r.Positives)

@@ -33,7 +33,8 @@ type ClusterResult struct {
 	PredictedPairs  int64
 }
 
-func pairs(n int64) int64 { return n * (n - 1) / 2 }
+// pairsAmong counts the unordered pairs among n items.
+func pairsAmong(n int64) int64 { return n * (n - 1) / 2 }
 
 // Clusters compares assignments with the articles' TruthCluster and
 // TruthOriginal labels. Assignments are matched to articles by id; an
@@ -67,20 +68,20 @@ func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 	}
 	var tp, tPairs, pPairs int64
 	for _, n := range joint {
-		tp += pairs(n)
+		tp += pairsAmong(n)
 	}
 	for _, n := range truth {
-		tPairs += pairs(n)
+		tPairs += pairsAmong(n)
 	}
 	for _, n := range pred {
-		pPairs += pairs(n)
+		pPairs += pairsAmong(n)
 	}
 	res.TruePairs, res.PredictedPairs = tPairs, pPairs
 	res.Precision, res.Recall = ratio(tp, pPairs), ratio(tp, tPairs)
 	if res.Precision+res.Recall > 0 {
 		res.F1 = 2 * res.Precision * res.Recall / (res.Precision + res.Recall)
 	}
-	all := pairs(int64(res.Articles))
+	all := pairsAmong(int64(res.Articles))
 	if all > 0 {
 		expected := float64(tPairs) * float64(pPairs) / float64(all)
 		maxIndex := (float64(tPairs) + float64(pPairs)) / 2

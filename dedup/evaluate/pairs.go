@@ -16,6 +16,10 @@ type Pair struct {
 	Wholly  bool   // the positive class: wholly derived
 }
 
+// DefaultPairThreshold is the score at which `syndex eval pairs` calls a
+// pair wholly derived (PairResult.Precision and Recall).
+const DefaultPairThreshold = 0.6
+
 // PairScore rates how much of derived is reused from source, in [0, 1]:
 // the share of derived's word 2-grams that occur in source. It is
 // directional on purpose: a text wholly derived from a source consists of
