@@ -22,26 +22,85 @@ func (ix *Index) decide(c int32) []uint32 {
 	if len(cl.members) == 0 {
 		return nil
 	}
-	cands := cl.members
-	var evidence []string
-
-	// 1. attribution and canonical votes. A vote for a member that
-	// itself credits another member goes to the end of that chain: when
-	// C credits B and B credits A, A is the original.
-	votes := make([]int, len(cands))
-	points := make([]int, len(cands)) // the member each member names first, -1 if none
-	type vote struct {
-		to    int
-		canon bool
+	d := &decision{ix: ix, members: cl.members, cands: cl.members}
+	d.byCredits()
+	d.byNoIndex()
+	d.byPublished()
+	d.byContainment()
+	d.byFetched()
+	orig := d.bySmallestID()
+	d.agreeing(orig)
+	cl.original = orig
+	cl.evidence = d.evidence
+	gone := ix.assign(cl.members, orig)
+	if len(gone) == 0 {
+		ix.vias(c, d.points)
 	}
+	return gone
+}
+
+// A decision narrows a cluster's members down to its original, one rule
+// at a time; each rule that narrows adds its evidence.
+type decision struct {
+	ix       *Index
+	members  []uint32 // the cluster's members
+	cands    []uint32 // those still in the running
+	evidence []string
+	votes    []int // credits each member receives, at the end of its chain
+	points   []int // the member each member names first, -1 if none
+}
+
+// A vote is one member naming another (by index in members), through its
+// canonical link or its credit line.
+type vote struct {
+	to    int
+	canon bool
+}
+
+// byCredits applies attribution and canonical votes. A vote for a member
+// that itself credits another member goes to the end of that chain: when
+// C credits B and B credits A, A is the original.
+func (d *decision) byCredits() {
+	cast := d.castVotes()
+	d.votes = make([]int, len(d.members))
+	var byAttr, byCanon bool
+	for _, v := range cast {
+		d.votes[chainEnd(d.points, v.to)]++
+		byCanon = byCanon || v.canon
+		byAttr = byAttr || !v.canon
+	}
+	top := maxInt(d.votes)
+	if top == 0 {
+		return
+	}
+	var next []uint32
+	for i, m := range d.members {
+		if d.votes[i] == top {
+			next = append(next, m)
+		}
+	}
+	d.cands = d.withEarlierSources(next, top)
+	if byAttr {
+		d.evidence = append(d.evidence, article.EvidenceAttribution)
+	}
+	if byCanon {
+		d.evidence = append(d.evidence, article.EvidenceCanonical)
+	}
+}
+
+// castVotes lists every vote of one member for another of a different
+// site, and sets points.
+func (d *decision) castVotes() []vote {
+	ix := d.ix
+	d.points = make([]int, len(d.members))
 	var cast []vote
-	for xi, x := range cands {
-		points[xi] = -1
+	for xi, x := range d.members {
+		d.points[xi] = -1
 		dx := &ix.docs[x]
 		if dx.src == "" && dx.canonHash == 0 {
 			continue
 		}
-		for i, m := range cands {
+		for i, m := range d.members {
 			dm := &ix.docs[m]
 			if m == x || dm.site == dx.site {
 				continue
@@ -55,144 +114,155 @@ func (ix *Index) decide(c int32) []uint32 {
 				cast = append(cast, vote{i, false})
 				named = true
 			}
-			if named && points[xi] < 0 {
-				points[xi] = i
+			if named && d.points[xi] < 0 {
+				d.points[xi] = i
 			}
 		}
 	}
-	var byAttr, byCanon bool
-	for _, v := range cast {
-		votes[chainEnd(points, v.to)]++
-		byCanon = byCanon || v.canon
-		byAttr = byAttr || !v.canon
-	}
-	if top := maxInt(votes); top > 0 {
-		var next []uint32
-		for i, m := range cands {
-			if votes[i] == top {
+	return cast
+}
+
+// withEarlierSources adds to the voted members those a credited member
+// is itself a copy of. A credited member that is a copy of an earlier
+// member (published strictly before it, one of the two carrying the
+// other's text almost whole, naming no member) is a link of a chain the
+// credit does not reach: C credits B, B credits nobody and copied A. The
+// earlier member competes with it on the rules below.
+func (d *decision) withEarlierSources(voted []uint32, top int) []uint32 {
+	next := voted
+	n := len(voted)
+	for i, m := range d.members {
+		if d.votes[i] == top || d.points[i] >= 0 {
+			continue // a member that names another is a copy itself
+		}
+		for _, v := range next[:n] {
+			if d.ix.before(m, v) && d.ix.verify(m, v).containment() >= 0.8 {
 				next = append(next, m)
+				break
 			}
-		}
-		// A credited member that is itself a copy of an earlier member
-		// (published strictly before it, one of the two carrying the
-		// other's text almost whole, naming no member) is a link of a chain the credit does not reach: C
-		// credits B, B credits nobody and copied A. The earlier member
-		// competes with it on the rules below.
-		voted := len(next)
-		for i, n := range cl.members {
-			if votes[i] == top || points[i] >= 0 {
-				continue // a member that names another is a copy itself
-			}
-			for _, m := range next[:voted] {
-				if ix.before(n, m) && ix.verify(n, m).containment() >= 0.8 {
-					next = append(next, n)
-					break
-				}
-			}
-		}
-		cands = next
-		if byAttr {
-			evidence = append(evidence, article.EvidenceAttribution)
-		}
-		if byCanon {
-			evidence = append(evidence, article.EvidenceCanonical)
 		}
 	}
+	return next
+}
 
-	// A member marked noindex (as syndication partners mark their
-	// copies) is not the original while one that is not marked remains.
-	if len(cands) > 1 {
-		var next []uint32
-		for _, m := range cands {
-			if !ix.docs[m].noindex {
-				next = append(next, m)
-			}
-		}
-		if len(next) > 0 && len(next) < len(cands) {
-			cands = next
-			evidence = append(evidence, article.EvidenceNoIndex)
+// byNoIndex: a member marked noindex (as syndication partners mark their
+// copies) is not the original while one that is not marked remains.
+func (d *decision) byNoIndex() {
+	if len(d.cands) < 2 {
+		return
+	}
+	var next []uint32
+	for _, m := range d.cands {
+		if !d.ix.docs[m].noindex {
+			next = append(next, m)
 		}
 	}
+	if len(next) > 0 && len(next) < len(d.cands) {
+		d.cands = next
+		d.evidence = append(d.evidence, article.EvidenceNoIndex)
+	}
+}
 
-	// 2. earliest publication date, when every remaining candidate has one.
-	if len(cands) > 1 {
-		if next, ok := ix.earliest(cands, func(d *doc) int64 { return d.published }); ok {
-			if len(next) < len(cands) {
-				evidence = append(evidence, article.EvidenceEarliest)
-			}
-			cands = next
-		}
+// byPublished keeps the earliest published, when every remaining
+// candidate has a publication date.
+func (d *decision) byPublished() {
+	if len(d.cands) < 2 {
+		return
 	}
+	if next, ok := d.ix.earliest(d.cands, func(x *doc) int64 { return x.published }); ok {
+		if len(next) < len(d.cands) {
+			d.evidence = append(d.evidence, article.EvidenceEarliest)
+		}
+		d.cands = next
+	}
+}
 
-	// 3. containment: the member most similar to all the others (it
-	// contains the truncated copies and is contained in the wrapped ones).
-	if len(cands) > 1 {
-		others := cl.members
-		if len(others) > maxCompare {
-			others = others[:maxCompare]
-		}
-		scores := make([]float64, len(cands))
-		for i, m := range cands {
-			for _, x := range others {
-				if x != m {
-					v := ix.verify(m, x)
-					scores[i] += v.containment() + v.jaccard()
-				}
-			}
-		}
-		bestScore := maxFloat(scores)
-		var next []uint32
-		for i, m := range cands {
-			if scores[i] >= bestScore-1e-9 {
-				next = append(next, m)
-			}
-		}
-		if len(next) < len(cands) {
-			evidence = append(evidence, article.EvidenceContainment)
-		}
-		cands = next
+// byContainment keeps the member most similar to all the others (it
+// contains the truncated copies and is contained in the wrapped ones).
+func (d *decision) byContainment() {
+	if len(d.cands) < 2 {
+		return
 	}
+	others := d.members
+	if len(others) > maxCompare {
+		others = others[:maxCompare]
+	}
+	scores := make([]float64, len(d.cands))
+	for i, m := range d.cands {
+		for _, x := range others {
+			if x != m {
+				v := d.ix.verify(m, x)
+				scores[i] += v.containment() + v.jaccard()
+			}
+		}
+	}
+	bestScore := maxFloat(scores)
+	var next []uint32
+	for i, m := range d.cands {
+		if scores[i] >= bestScore-1e-9 {
+			next = append(next, m)
+		}
+	}
+	if len(next) < len(d.cands) {
+		d.evidence = append(d.evidence, article.EvidenceContainment)
+	}
+	d.cands = next
+}
 
-	// 4. earliest fetch; 5. smallest id.
-	if len(cands) > 1 {
-		if next, ok := ix.earliest(cands, func(d *doc) int64 { return d.fetched }); ok && len(next) < len(cands) {
-			evidence = append(evidence, article.EvidenceEarliestFetched)
-			cands = next
-		}
+// byFetched keeps the earliest fetched, when every remaining candidate
+// has a fetch time and that narrows them.
+func (d *decision) byFetched() {
+	if len(d.cands) < 2 {
+		return
 	}
-	orig := cands[0]
-	if len(cands) > 1 {
-		for _, m := range cands[1:] {
-			if ix.docs[m].id < ix.docs[orig].id {
-				orig = m
-			}
-		}
-		evidence = append(evidence, article.EvidenceLexicographicTie)
+	if next, ok := d.ix.earliest(d.cands, func(x *doc) int64 { return x.fetched }); ok && len(next) < len(d.cands) {
+		d.evidence = append(d.evidence, article.EvidenceEarliestFetched)
+		d.cands = next
 	}
+}
 
-	// Also list an earlier publication date that agrees with a stronger
-	// rule's choice.
-	if !slices.Contains(evidence, article.EvidenceEarliest) && len(cl.members) > 1 {
-		if first, ok := ix.earliest(cl.members, func(d *doc) int64 { return d.published }); ok && len(first) == 1 && first[0] == orig {
-			evidence = append(evidence, article.EvidenceEarliest)
+// bySmallestID returns the remaining candidate with the smallest id.
+func (d *decision) bySmallestID() uint32 {
+	orig := d.cands[0]
+	if len(d.cands) == 1 {
+		return orig
+	}
+	for _, m := range d.cands[1:] {
+		if d.ix.docs[m].id < d.ix.docs[orig].id {
+			orig = m
 		}
 	}
-	// A credit that did not decide (the member it named proved a copy of
-	// an earlier one) is not the original's evidence.
-	if i := slices.Index(cl.members, orig); i >= 0 && votes[i] == 0 {
-		evidence = slices.DeleteFunc(evidence, func(e string) bool {
+	d.evidence = append(d.evidence, article.EvidenceLexicographicTie)
+	return orig
+}
+
+// agreeing settles the evidence listed for orig: an earlier publication
+// date or a noindex mark on the copies that agrees with a stronger rule's
+// choice is listed too, and a credit that did not decide (the member it
+// named proved a copy of an earlier one) is not.
+func (d *decision) agreeing(orig uint32) {
+	ix := d.ix
+	if !slices.Contains(d.evidence, article.EvidenceEarliest) && len(d.members) > 1 {
+		if first, ok := ix.earliest(d.members, func(x *doc) int64 { return x.published }); ok && len(first) == 1 && first[0] == orig {
+			d.evidence = append(d.evidence, article.EvidenceEarliest)
+		}
+	}
+	if i := slices.Index(d.members, orig); i >= 0 && d.votes[i] == 0 {
+		d.evidence = slices.DeleteFunc(d.evidence, func(e string) bool {
 			return e == article.EvidenceAttribution || e == article.EvidenceCanonical
 		})
 	}
-	// And a noindex mark on copies that agrees with the choice.
-	if !slices.Contains(evidence, article.EvidenceNoIndex) && !ix.docs[orig].noindex &&
-		slices.ContainsFunc(cl.members, func(m uint32) bool { return ix.docs[m].noindex }) {
-		evidence = append(evidence, article.EvidenceNoIndex)
+	if !slices.Contains(d.evidence, article.EvidenceNoIndex) && !ix.docs[orig].noindex &&
+		slices.ContainsFunc(d.members, func(m uint32) bool { return ix.docs[m].noindex }) {
+		d.evidence = append(d.evidence, article.EvidenceNoIndex)
 	}
-	cl.original = orig
-	cl.evidence = evidence
+}
+
+// assign sets each member's role, original and similarity to orig, and
+// returns the members that are no longer copies of it.
+func (ix *Index) assign(members []uint32, orig uint32) []uint32 {
 	var gone []uint32
-	for _, m := range cl.members {
+	for _, m := range members {
 		d := &ix.docs[m]
 		d.original = orig
 		if m == orig {
@@ -205,9 +275,6 @@ func (ix *Index) decide(c int32) []uint32 {
 		if !ix.isCopy(v) {
 			gone = append(gone, m)
 		}
-	}
-	if len(gone) == 0 {
-		ix.vias(c, points)
 	}
 	return gone
 }
