@@ -14,35 +14,60 @@ import (
 	"github.com/syndex/syndex/internal/plural"
 )
 
+// formats lists each format Write accepts with its writer, in the order
+// Formats gives them. A new format is a file with its writer and one line
+// here: the command's --format check, help and usage line follow.
+var formats = []struct {
+	name  string
+	write func(*Report, io.Writer) error
+}{
+	{"text", (*Report).WriteText},
+	{"json", (*Report).writeJSON},
+	{"csv", func(r *Report, w io.Writer) error { return r.WriteCSV(w, "edges") }},
+	{"gexf", (*Report).WriteGEXF},
+	{"dot", (*Report).WriteDOT},
+	{"html", (*Report).WriteHTML},
+}
+
 // Formats lists the formats Write accepts.
-var Formats = []string{"text", "json", "csv", "gexf", "dot", "html"}
+var Formats = func() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.name
+	}
+	return names
+}()
+
+// FormatChoice lists Formats for a message: "text, json, ... or html".
+func FormatChoice() string {
+	return strings.Join(Formats[:len(Formats)-1], ", ") + " or " + Formats[len(Formats)-1]
+}
 
 // Tables lists the tables WriteCSV accepts; "csv" in Write means the first.
 var Tables = []string{"edges", "clusters", "sites"}
 
-// Write renders the report in format (one of Formats). The "csv" format
-// writes the edges table; use WriteCSV for the others.
+// Write renders the report in format (one of Formats; empty means text).
+// The "csv" format writes the edges table; use WriteCSV for the others.
 func (r *Report) Write(w io.Writer, format string) error {
-	switch format {
-	case "text", "":
-		return r.WriteText(w)
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("write json report: %w", err)
+	if format == "" {
+		format = "text"
+	}
+	for _, f := range formats {
+		if f.name == format {
+			return f.write(r, w)
 		}
-		return nil
-	case "csv":
-		return r.WriteCSV(w, "edges")
-	case "gexf":
-		return r.WriteGEXF(w)
-	case "dot":
-		return r.WriteDOT(w)
-	case "html":
-		return r.WriteHTML(w)
 	}
 	return fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// writeJSON writes the report as the data contract's JSON, indented.
+func (r *Report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write json report: %w", err)
+	}
+	return nil
 }
 
 // Clean makes a crawled string safe to print on a terminal: control

@@ -12,11 +12,9 @@ import (
 	"github.com/syndex/syndex/report"
 )
 
-var reportFormats = map[string]bool{"text": true, "json": true, "csv": true, "gexf": true, "dot": true, "html": true}
-
 func init() {
 	cmd := &cobra.Command{
-		Use:   "report [--format text|json|csv|gexf|dot|html] [--out FILE]",
+		Use:   "report [--format " + strings.Join(report.Formats, "|") + "] [--out FILE]",
 		Short: "The syndication network report: who copies whom, how much, how fast",
 		Example: `  syndex report
   syndex report --format html --out network.html
@@ -26,8 +24,8 @@ func init() {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			format, _ := f.GetString("format")
-			if !reportFormats[format] {
-				return usagef("--format %q: want text, json, csv, gexf, dot or html", format)
+			if !slices.Contains(report.Formats, format) {
+				return usagef("--format %q: want %s", format, report.FormatChoice())
 			}
 			table, _ := f.GetString("table")
 			if table != "" && format != "csv" {
@@ -107,7 +105,7 @@ func init() {
 		},
 	}
 	f := cmd.Flags()
-	f.String("format", "text", "text, json, csv, gexf, dot or html")
+	f.String("format", "text", report.FormatChoice())
 	f.String("table", "", "with --format csv: the table to write (edges, clusters or sites); without it --out X.csv writes X-edges.csv, X-clusters.csv and X-sites.csv, and stdout gets edges")
 	f.String("out", "", "output file (default stdout)")
 	f.String("site", "", "only clusters that involve this site, or any site of a collection (NAME or @NAME from the config's collections)")
