@@ -270,23 +270,7 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 // sameText reports whether two texts' word 3-gram sets (sorted) are nine
 // tenths the same: the same text, give or take a word.
 func sameText(a, b []uint32) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return false
-	}
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return float64(n) >= 0.9*float64(len(a)+len(b)-n)
+	return len(a) > 0 && len(b) > 0 && dedup.Jaccard(a, b) >= 0.9
 }
 
 // member is one line of crossposts-real's members.jsonl.
