@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/syndex/syndex/archive"
@@ -60,6 +61,23 @@ func parseDate(flag, s string) (time.Time, error) {
 		return time.Time{}, usagef("--%s %v", flag, err)
 	}
 	return t, nil
+}
+
+// dateRange reads --from and --to from f by the one rule of parseDate,
+// and refuses a --to before --from.
+func dateRange(f *pflag.FlagSet) (from, to time.Time, err error) {
+	fromS, _ := f.GetString("from")
+	toS, _ := f.GetString("to")
+	if from, err = parseDate("from", fromS); err != nil {
+		return from, to, err
+	}
+	if to, err = parseDate("to", toS); err != nil {
+		return from, to, err
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return from, to, usagef("--to %s is before --from %s", toS, fromS)
+	}
+	return from, to, nil
 }
 
 // output opens the --out file, or stdout when it is empty or "-".

@@ -51,16 +51,8 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 		}
 	}
 	var err error
-	from, _ := f.GetString("from")
-	to, _ := f.GetString("to")
-	if opt.From, err = parseDate("from", from); err != nil {
+	if opt.From, opt.To, err = dateRange(f); err != nil {
 		return err
-	}
-	if opt.To, err = parseDate("to", to); err != nil {
-		return err
-	}
-	if !opt.From.IsZero() && !opt.To.IsZero() && opt.To.Before(opt.From) {
-		return usagef("--to %s is before --from %s", to, from)
 	}
 	if sites, _ := f.GetString("sites"); sites != "" {
 		if opt.Sites, err = readSites(sites); err != nil {

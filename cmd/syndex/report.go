@@ -37,21 +37,12 @@ func init() {
 			out, _ := f.GetString("out")
 			site, _ := f.GetString("site")
 			minCount, _ := f.GetInt("min-count")
-			fromS, _ := f.GetString("from")
-			toS, _ := f.GetString("to")
-			from, err := parseDate("from", fromS)
-			if err != nil {
-				return err
-			}
-			to, err := parseDate("to", toS)
+			from, to, err := dateRange(f)
 			if err != nil {
 				return err
 			}
 			if minCount < 0 {
 				return usagef("--min-count %d: must not be negative", minCount)
-			}
-			if !from.IsZero() && !to.IsZero() && to.Before(from) {
-				return usagef("--to %s is before --from %s", toS, fromS)
 			}
 			c, err := loadConfig(cmd)
 			if err != nil {

@@ -31,13 +31,7 @@ func init() {
 			var err error
 			lang, _ := f.GetString("lang")
 			sort, _ := f.GetString("sort")
-			fromS, _ := f.GetString("from")
-			toS, _ := f.GetString("to")
-			from, err := parseDate("from", fromS)
-			if err != nil {
-				return err
-			}
-			to, err := parseDate("to", toS)
+			from, to, err := dateRange(f)
 			if err != nil {
 				return err
 			}
@@ -87,9 +81,6 @@ func init() {
 			sites, err = expandSites(cmd, sites)
 			if err != nil {
 				return err
-			}
-			if !from.IsZero() && !to.IsZero() && to.Before(from) {
-				return usagef("--to %s is before --from %s", toS, fromS)
 			}
 			switch sort {
 			case "relevance", "date", "-date":
