@@ -25,9 +25,9 @@ func (ix *Index) decide(c int32) []uint32 {
 	d := &decision{ix: ix, members: cl.members, cands: cl.members}
 	d.byCredits()
 	d.byNoIndex()
-	d.byPublished()
+	d.byEarliest(publishedAt, article.EvidenceEarliest)
 	d.byContainment()
-	d.byFetched()
+	d.byEarliest(fetchedAt, article.EvidenceEarliestFetched)
 	orig := d.bySmallestID()
 	d.agreeing(orig)
 	cl.original = orig
@@ -163,19 +163,20 @@ func (d *decision) byNoIndex() {
 	}
 }
 
-// byPublished keeps the earliest published, when every remaining
-// candidate has a publication date.
-func (d *decision) byPublished() {
+// byEarliest keeps the candidates no other precedes by at, when every
+// candidate has that time, and adds evidence when that narrows them.
+func (d *decision) byEarliest(at func(*doc) int64, evidence string) {
 	if len(d.cands) < 2 {
 		return
 	}
-	if next, ok := d.ix.earliest(d.cands, func(x *doc) int64 { return x.published }); ok {
-		if len(next) < len(d.cands) {
-			d.evidence = append(d.evidence, article.EvidenceEarliest)
-		}
+	if next, ok := d.ix.earliest(d.cands, at); ok && len(next) < len(d.cands) {
+		d.evidence = append(d.evidence, evidence)
 		d.cands = next
 	}
 }
+
+func publishedAt(x *doc) int64 { return x.published }
+func fetchedAt(x *doc) int64   { return x.fetched }
 
 // byContainment keeps the member most similar to all the others (it
 // contains the truncated copies and is contained in the wrapped ones).
@@ -209,18 +210,6 @@ func (d *decision) byContainment() {
 	d.cands = next
 }
 
-// byFetched keeps the earliest fetched, when every remaining candidate
-// has a fetch time and that narrows them.
-func (d *decision) byFetched() {
-	if len(d.cands) < 2 {
-		return
-	}
-	if next, ok := d.ix.earliest(d.cands, func(x *doc) int64 { return x.fetched }); ok && len(next) < len(d.cands) {
-		d.evidence = append(d.evidence, article.EvidenceEarliestFetched)
-		d.cands = next
-	}
-}
-
 // bySmallestID returns the remaining candidate with the smallest id.
 func (d *decision) bySmallestID() uint32 {
 	orig := d.cands[0]
@@ -243,7 +232,7 @@ func (d *decision) bySmallestID() uint32 {
 func (d *decision) agreeing(orig uint32) {
 	ix := d.ix
 	if !slices.Contains(d.evidence, article.EvidenceEarliest) && len(d.members) > 1 {
-		if first, ok := ix.earliest(d.members, func(x *doc) int64 { return x.published }); ok && len(first) == 1 && first[0] == orig {
+		if first, ok := ix.earliest(d.members, publishedAt); ok && len(first) == 1 && first[0] == orig {
 			d.evidence = append(d.evidence, article.EvidenceEarliest)
 		}
 	}
