@@ -63,11 +63,16 @@ func parseDate(flag, s string) (time.Time, error) {
 	return t, nil
 }
 
-// dateRange reads --from and --to from f by the one rule of parseDate,
-// and refuses a --to before --from.
+// dateRange reads --from and --to from f (parseRange).
 func dateRange(f *pflag.FlagSet) (from, to time.Time, err error) {
 	fromS, _ := f.GetString("from")
 	toS, _ := f.GetString("to")
+	return parseRange(fromS, toS)
+}
+
+// parseRange reads the --from and --to values by the one rule of
+// parseDate, and refuses a --to before --from.
+func parseRange(fromS, toS string) (from, to time.Time, err error) {
 	if from, err = parseDate("from", fromS); err != nil {
 		return from, to, err
 	}

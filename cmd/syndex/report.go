@@ -8,11 +8,38 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/report"
 )
 
-func init() {
+func init() { rootCmd.AddCommand(newReportCommand()) }
+
+// reportOptions are the report command's flags.
+type reportOptions struct {
+	Format   string
+	Table    string
+	Out      string
+	Site     string
+	MinCount int
+	From, To string
+}
+
+// AddFlags defines the options' flags on f.
+func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Format, "format", "text", report.FormatChoice())
+	f.StringVar(&o.Table, "table", "", "with --format csv: the table to write (edges, clusters or sites); without it --out X.csv writes X-edges.csv, X-clusters.csv and X-sites.csv, and stdout gets edges")
+	f.StringVar(&o.Out, "out", "", "output file (default stdout)")
+	f.StringVar(&o.Site, "site", "", "only clusters that involve this site, or any site of a collection (NAME or @NAME from the config's collections)")
+	f.IntVar(&o.MinCount, "min-count", 0, "only edges seen at least this many times")
+	f.StringVar(&o.From, "from", "", "only copies published on or after this date")
+	f.StringVar(&o.To, "to", "", "only copies published on or before this date (a day or month includes all of it)")
+}
+
+// newReportCommand builds `syndex report`.
+func newReportCommand() *cobra.Command {
+	var opts reportOptions
 	cmd := &cobra.Command{
 		Use:   "report [--format " + strings.Join(report.Formats, "|") + "] [--out FILE]",
 		Short: "The syndication network report: who copies whom, how much, how fast",
@@ -21,90 +48,104 @@ func init() {
   syndex report --format csv --table edges --min-count 3
   syndex report --format gexf --out network.gexf --from 2024-01-01`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f := cmd.Flags()
-			format, _ := f.GetString("format")
-			if !slices.Contains(report.Formats, format) {
-				return usagef("--format %q: want %s", format, report.FormatChoice())
-			}
-			table, _ := f.GetString("table")
-			if table != "" && format != "csv" {
-				return usagef("--table works with --format csv only")
-			}
-			if table != "" && !slices.Contains(report.Tables, table) {
-				return usagef("--table %q: want one of %s", table, strings.Join(report.Tables, ", "))
-			}
-			out, _ := f.GetString("out")
-			site, _ := f.GetString("site")
-			minCount, _ := f.GetInt("min-count")
-			from, to, err := dateRange(f)
-			if err != nil {
-				return err
-			}
-			if minCount < 0 {
-				return usagef("--min-count %d: must not be negative", minCount)
-			}
-			c, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			noindex, err := noIndexFlag(cmd)
-			if err != nil {
-				return err
-			}
-			filter := report.Filter{From: from, To: to, MinCount: minCount, Collections: c.Collections, NoIndex: noindex}
-			if site != "" {
-				sites, err := c.ExpandSites([]string{site})
-				switch {
-				case err != nil:
-					return usagef("--site: %v", err)
-				case len(sites) == 1 && !strings.HasPrefix(site, "@") && c.Collections[site] == nil:
-					filter.Site = sites[0]
-				default:
-					filter.Sites = sites
-				}
-			}
-			a, err := openReader(cmd.Context(), cmd, false)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			arts, err := a.Articles()
-			if err != nil {
-				return err
-			}
-			rep := report.Build(arts, filter)
-			w, closeOut, err := output(out)
-			if err != nil {
-				return err
-			}
-			switch {
-			case format == "csv" && table == "" && out != "" && out != "-":
-				closeOut()
-				os.Remove(out)
-				return writeCSVTables(rep, out)
-			case format == "csv" && table != "":
-				err = rep.WriteCSV(w, table)
-			default:
-				err = rep.Write(w, format)
-			}
-			if err != nil {
-				closeOut()
-				return fmt.Errorf("report: %w", err)
-			}
-			return closeOut()
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, opts) },
 	}
-	f := cmd.Flags()
-	f.String("format", "text", report.FormatChoice())
-	f.String("table", "", "with --format csv: the table to write (edges, clusters or sites); without it --out X.csv writes X-edges.csv, X-clusters.csv and X-sites.csv, and stdout gets edges")
-	f.String("out", "", "output file (default stdout)")
-	f.String("site", "", "only clusters that involve this site, or any site of a collection (NAME or @NAME from the config's collections)")
-	f.Int("min-count", 0, "only edges seen at least this many times")
-	f.String("from", "", "only copies published on or after this date")
-	f.String("to", "", "only copies published on or before this date (a day or month includes all of it)")
+	opts.AddFlags(cmd.Flags())
 	addNoIndexFlag(cmd, "copies")
-	rootCmd.AddCommand(cmd)
+	return cmd
+}
+
+// runReport builds the report of the archive's articles that pass the
+// options' filter and writes it.
+func runReport(cmd *cobra.Command, o reportOptions) error {
+	filter, err := o.filter()
+	if err != nil {
+		return err
+	}
+	c, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	if filter.NoIndex, err = noIndexFlag(cmd); err != nil {
+		return err
+	}
+	filter.Collections = c.Collections
+	if err := o.sites(c, &filter); err != nil {
+		return err
+	}
+	a, err := openReader(cmd.Context(), cmd, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	arts, err := a.Articles()
+	if err != nil {
+		return err
+	}
+	return o.write(report.Build(arts, filter))
+}
+
+// filter checks the options and returns the filter they set, but for
+// the sites, collections and noindex mode.
+func (o reportOptions) filter() (report.Filter, error) {
+	if !slices.Contains(report.Formats, o.Format) {
+		return report.Filter{}, usagef("--format %q: want %s", o.Format, report.FormatChoice())
+	}
+	if o.Table != "" && o.Format != "csv" {
+		return report.Filter{}, usagef("--table works with --format csv only")
+	}
+	if o.Table != "" && !slices.Contains(report.Tables, o.Table) {
+		return report.Filter{}, usagef("--table %q: want one of %s", o.Table, strings.Join(report.Tables, ", "))
+	}
+	from, to, err := parseRange(o.From, o.To)
+	if err != nil {
+		return report.Filter{}, err
+	}
+	if o.MinCount < 0 {
+		return report.Filter{}, usagef("--min-count %d: must not be negative", o.MinCount)
+	}
+	return report.Filter{From: from, To: to, MinCount: o.MinCount}, nil
+}
+
+// sites sets the filter's site, or sites for a collection.
+func (o reportOptions) sites(c *config.Config, filter *report.Filter) error {
+	if o.Site == "" {
+		return nil
+	}
+	sites, err := c.ExpandSites([]string{o.Site})
+	switch {
+	case err != nil:
+		return usagef("--site: %v", err)
+	case len(sites) == 1 && !strings.HasPrefix(o.Site, "@") && c.Collections[o.Site] == nil:
+		filter.Site = sites[0]
+	default:
+		filter.Sites = sites
+	}
+	return nil
+}
+
+// write writes rep to --out (or stdout) in --format; csv without --table
+// into --out writes every table to its own file.
+func (o reportOptions) write(rep *report.Report) error {
+	w, closeOut, err := output(o.Out)
+	if err != nil {
+		return err
+	}
+	if o.Format == "csv" && o.Table == "" && o.Out != "" && o.Out != "-" {
+		closeOut()
+		os.Remove(o.Out)
+		return writeCSVTables(rep, o.Out)
+	}
+	if o.Format == "csv" && o.Table != "" {
+		err = rep.WriteCSV(w, o.Table)
+	} else {
+		err = rep.Write(w, o.Format)
+	}
+	if err != nil {
+		closeOut()
+		return fmt.Errorf("report: %w", err)
+	}
+	return closeOut()
 }
 
 // writeCSVTables writes every report table to its own file beside out.
