@@ -47,6 +47,7 @@ type decision struct {
 	cands    []uint32 // those still in the running
 	evidence []string
 	votes    []int // credits each member receives, at the end of its chain
+	cast     int   // credits and canonical links cast, in all
 	points   []int // the member each member names first, -1 if none
 }
 
@@ -62,6 +63,7 @@ type vote struct {
 // C credits B and B credits A, A is the original.
 func (d *decision) byCredits() {
 	cast := d.castVotes()
+	d.cast = len(cast)
 	d.votes = make([]int, len(d.members))
 	var byAttr, byCanon bool
 	for _, v := range cast {
