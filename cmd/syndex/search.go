@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,13 +9,52 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/export"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/plural"
 )
 
-func init() {
+func init() { rootCmd.AddCommand(newSearchCommand()) }
+
+// searchOptions are the search command's flags.
+type searchOptions struct {
+	JSON      bool
+	Limit     int
+	Offset    int
+	PageSize  int
+	Sites     []string
+	Lang      string
+	From, To  string
+	Sort      string
+	Format    string
+	Out       string
+	Interval  string
+	Histogram bool
+
+	limitSet, sortSet bool // --limit and --sort were given
+}
+
+// AddFlags defines the options' flags on f.
+func (o *searchOptions) AddFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.JSON, "json", false, "print the result as JSON (stable for scripts), with facets")
+	f.IntVar(&o.Limit, "limit", 10, "hits per page")
+	f.IntVar(&o.Offset, "offset", 0, "hits to skip (pagination)")
+	f.StringSliceVar(&o.Sites, "site", nil, "only stories carried by this site (original or copy), or by any site of a collection (NAME or @NAME); repeatable")
+	f.StringVar(&o.Lang, "lang", "", "only stories in this language (ISO 639-1, e.g. en)")
+	f.StringVar(&o.From, "from", "", "published on or after this date (2024-05-31, 2024-05 or RFC 3339)")
+	f.StringVar(&o.To, "to", "", "published on or before this date (a day or month includes all of it)")
+	f.StringVar(&o.Sort, "sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
+	f.StringVar(&o.Format, "format", "", "table (default), json (as --json), csv (one row per article) or jsonl (one story per line); csv and jsonl write every hit")
+	f.StringVar(&o.Out, "out", "", "with --format csv|jsonl: output file (default stdout)")
+	f.IntVar(&o.PageSize, "page-size", index.ScanPage, "with --format csv|jsonl: stories read per step (memory per step; the export pages past every limit with a cursor)")
+	f.StringVar(&o.Interval, "interval", "", "histogram interval: day, week or month (default: chosen from the span of the dates)")
+}
+
+// newSearchCommand builds `syndex search`.
+func newSearchCommand() *cobra.Command {
+	var opts searchOptions
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY",
 		Short: "Full-text search over the canonical text of each story; each hit lists its copies",
@@ -23,126 +63,142 @@ func init() {
   syndex search 'title:election -sport'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f := cmd.Flags()
-			asJSON, _ := f.GetBool("json")
-			limit, _ := f.GetInt("limit")
-			offset, _ := f.GetInt("offset")
-			sites, _ := f.GetStringSlice("site")
-			var err error
-			lang, _ := f.GetString("lang")
-			sort, _ := f.GetString("sort")
-			from, to, err := dateRange(f)
-			if err != nil {
-				return err
-			}
-			format, _ := f.GetString("format")
-			interval, _ := f.GetString("interval")
-			histogram, _ := f.GetBool("histogram")
-			out, _ := f.GetString("out")
-			switch format {
-			case "":
-				format = "table"
-				if asJSON {
-					format = "json"
-				}
-			case "table", "json", "csv", "jsonl":
-				if asJSON && format != "json" {
-					return usagef("--json and --format %s: give one", format)
-				}
-			default:
-				return usagef("--format %q: want table, json, csv or jsonl", format)
-			}
-			switch interval {
-			case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
-			default:
-				return usagef("--interval %q: want day, week or month", interval)
-			}
-			deep := format == "csv" || format == "jsonl"
-			if !f.Changed("sort") && strings.TrimSpace(strings.Join(args, " ")) == "" {
-				sort = "-date" // no words to rank by: newest first
-			}
-			switch {
-			case deep && offset != 0:
-				return usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", format)
-			case deep && f.Changed("limit") && limit < 1:
-				return usagef("--limit must be ≥ 1")
-			case !deep && (limit < 1 || limit > index.MaxLimit || offset < 0):
-				return usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
-			case !deep && out != "":
-				return usagef("--out works with --format csv or jsonl")
-			}
-			if ps, _ := f.GetInt("page-size"); ps < 1 || ps > index.MaxLimit {
-				return usagef("--page-size must be 1–%d", index.MaxLimit)
-			}
-			noindex, err := noIndexFlag(cmd)
-			if err != nil {
-				return err
-			}
-			sites, err = expandSites(cmd, sites)
-			if err != nil {
-				return err
-			}
-			switch sort {
-			case "relevance", "date", "-date":
-			default:
-				return usagef("--sort %q: want relevance, date or -date", sort)
-			}
-			a, err := openReader(cmd.Context(), cmd, true)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			q := index.Query{
-				Text: strings.Join(args, " "), Sites: sites, Lang: lang, From: from, To: to,
-				Sort: sort, Limit: limit, Offset: offset, Highlight: true, Facets: format == "json" || histogram, Interval: interval,
-				NoIndex: noindex,
-			}
-			if deep {
-				max := 0
-				if f.Changed("limit") {
-					max = limit
-				}
-				q.Limit, _ = f.GetInt("page-size")
-				return writeExport(cmd, a, q, format, out, max)
-			}
-			res, err := a.Search(cmd.Context(), q)
-			if errors.Is(err, index.ErrBadQuery) {
-				return asUsage(err)
-			}
-			if err != nil {
-				return err
-			}
-			if format == "json" {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false) // snippets keep a readable <mark>
-				return enc.Encode(res)
-			}
-			if err := res.WriteTable(os.Stdout); err != nil {
-				return err
-			}
-			if histogram && res.Histogram != nil {
-				return res.Histogram.WriteTable(os.Stdout)
-			}
-			return nil
+			opts.limitSet, opts.sortSet = cmd.Flags().Changed("limit"), cmd.Flags().Changed("sort")
+			return runSearch(cmd, opts, strings.Join(args, " "))
 		},
 	}
-	f := cmd.Flags()
-	f.Bool("json", false, "print the result as JSON (stable for scripts), with facets")
-	f.Int("limit", 10, "hits per page")
-	f.Int("offset", 0, "hits to skip (pagination)")
-	f.StringSlice("site", nil, "only stories carried by this site (original or copy), or by any site of a collection (NAME or @NAME); repeatable")
-	f.String("lang", "", "only stories in this language (ISO 639-1, e.g. en)")
-	f.String("from", "", "published on or after this date (2024-05-31, 2024-05 or RFC 3339)")
-	f.String("to", "", "published on or before this date (a day or month includes all of it)")
-	f.String("sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
-	f.String("format", "", "table (default), json (as --json), csv (one row per article) or jsonl (one story per line); csv and jsonl write every hit")
-	f.String("out", "", "with --format csv|jsonl: output file (default stdout)")
-	f.Int("page-size", index.ScanPage, "with --format csv|jsonl: stories read per step (memory per step; the export pages past every limit with a cursor)")
-	f.String("interval", "", "histogram interval: day, week or month (default: chosen from the span of the dates)")
+	opts.AddFlags(cmd.Flags())
 	addNoIndexFlag(cmd, "stories")
-	f.Bool("histogram", false, "after the hits, print the originals and copies per day, week or month")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().BoolVar(&opts.Histogram, "histogram", false, "after the hits, print the originals and copies per day, week or month")
+	return cmd
+}
+
+// runSearch runs the query text: one page of hits printed as a table or
+// JSON, or every hit written as CSV or JSONL.
+func runSearch(cmd *cobra.Command, o searchOptions, text string) error {
+	q, err := o.query(text)
+	if err != nil {
+		return err
+	}
+	if q.NoIndex, err = noIndexFlag(cmd); err != nil {
+		return err
+	}
+	if q.Sites, err = expandSites(cmd, o.Sites); err != nil {
+		return err
+	}
+	switch q.Sort {
+	case "relevance", "date", "-date":
+	default:
+		return usagef("--sort %q: want relevance, date or -date", q.Sort)
+	}
+	a, err := openReader(cmd.Context(), cmd, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if o.deep() {
+		max := 0
+		if o.limitSet {
+			max = o.Limit
+		}
+		q.Limit = o.PageSize
+		return writeExport(cmd, a, q, o.Format, o.Out, max)
+	}
+	return o.print(cmd.Context(), a, q)
+}
+
+// deep reports whether the format writes every hit.
+func (o *searchOptions) deep() bool { return o.Format == "csv" || o.Format == "jsonl" }
+
+// query checks the options and returns the query they ask for, but for
+// its sites and noindex mode; it settles the format.
+func (o *searchOptions) query(text string) (index.Query, error) {
+	from, to, err := parseRange(o.From, o.To)
+	if err != nil {
+		return index.Query{}, err
+	}
+	if err := o.settleFormat(); err != nil {
+		return index.Query{}, err
+	}
+	switch o.Interval {
+	case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
+	default:
+		return index.Query{}, usagef("--interval %q: want day, week or month", o.Interval)
+	}
+	sort := o.Sort
+	if !o.sortSet && strings.TrimSpace(text) == "" {
+		sort = "-date" // no words to rank by: newest first
+	}
+	if err := o.checkPaging(); err != nil {
+		return index.Query{}, err
+	}
+	return index.Query{
+		Text: text, Lang: o.Lang, From: from, To: to,
+		Sort: sort, Limit: o.Limit, Offset: o.Offset, Highlight: true, Facets: o.Format == "json" || o.Histogram, Interval: o.Interval,
+	}, nil
+}
+
+// settleFormat checks --format against --json and sets the default.
+func (o *searchOptions) settleFormat() error {
+	switch o.Format {
+	case "":
+		o.Format = "table"
+		if o.JSON {
+			o.Format = "json"
+		}
+	case "table", "json", "csv", "jsonl":
+		if o.JSON && o.Format != "json" {
+			return usagef("--json and --format %s: give one", o.Format)
+		}
+	default:
+		return usagef("--format %q: want table, json, csv or jsonl", o.Format)
+	}
+	return nil
+}
+
+// checkPaging checks --limit, --offset, --out and --page-size against the
+// format.
+func (o *searchOptions) checkPaging() error {
+	deep := o.deep()
+	switch {
+	case deep && o.Offset != 0:
+		return usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", o.Format)
+	case deep && o.limitSet && o.Limit < 1:
+		return usagef("--limit must be ≥ 1")
+	case !deep && (o.Limit < 1 || o.Limit > index.MaxLimit || o.Offset < 0):
+		return usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
+	case !deep && o.Out != "":
+		return usagef("--out works with --format csv or jsonl")
+	}
+	if o.PageSize < 1 || o.PageSize > index.MaxLimit {
+		return usagef("--page-size must be 1–%d", index.MaxLimit)
+	}
+	return nil
+}
+
+// print runs q and prints one page of hits as JSON or as a table (with
+// the histogram when asked).
+func (o *searchOptions) print(ctx context.Context, a reader, q index.Query) error {
+	res, err := a.Search(ctx, q)
+	if errors.Is(err, index.ErrBadQuery) {
+		return asUsage(err)
+	}
+	if err != nil {
+		return err
+	}
+	if o.Format == "json" {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // snippets keep a readable <mark>
+		return enc.Encode(res)
+	}
+	if err := res.WriteTable(os.Stdout); err != nil {
+		return err
+	}
+	if o.Histogram && res.Histogram != nil {
+		return res.Histogram.WriteTable(os.Stdout)
+	}
+	return nil
 }
 
 // writeExport writes every hit of q (the first max when max > 0) to out
