@@ -37,8 +37,8 @@ type backoffRec struct {
 // saveBackoff records host's back-off state; a nil r forgets it. It
 // commits before the fetch outcome that caused it, so a kill in between
 // leaves the host waiting rather than asked early.
-func (c *Crawler) saveBackoff(host string, r *backoffRec) error {
-	err := c.db.Batch(func(tx *bolt.Tx) error {
+func (f *localFrontier) saveBackoff(host string, r *backoffRec) error {
+	err := f.db.Batch(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketBackoff)
 		if err != nil {
 			return err
@@ -55,9 +55,9 @@ func (c *Crawler) saveBackoff(host string, r *backoffRec) error {
 }
 
 // loadBackoff returns host's persisted back-off state, if any.
-func (c *Crawler) loadBackoff(host string) (*backoffRec, error) {
+func (f *localFrontier) loadBackoff(host string) (*backoffRec, error) {
 	var r *backoffRec
-	err := c.db.View(func(tx *bolt.Tx) error {
+	err := f.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketBackoff)
 		if b == nil {
 			return nil
@@ -78,11 +78,11 @@ func (c *Crawler) loadBackoff(host string) (*backoffRec, error) {
 // restoreBackoff applies host h's persisted back-off to a new hostState:
 // no request before its deadlines, and the failure count carried over
 // unless the record is older than ParkFor (the host has long had time to
-// recover); c.mu must be held.
-func (c *Crawler) restoreBackoff(h *hostState) {
-	r, err := c.loadBackoff(h.name)
+// recover); f.mu must be held.
+func (f *localFrontier) restoreBackoff(h *hostState) {
+	r, err := f.loadBackoff(h.name)
 	if err != nil {
-		c.log.Warn("back-off state ignored", "host", h.name, "error", err)
+		f.log.Warn("back-off state ignored", "host", h.name, "error", err)
 		return
 	}
 	if r == nil {
@@ -94,45 +94,45 @@ func (c *Crawler) restoreBackoff(h *hostState) {
 			h.next = t
 		}
 	}
-	if time.Since(r.Updated) < c.s.ParkFor {
+	if time.Since(r.Updated) < f.s.ParkFor {
 		h.fails = r.Fails
 	}
-	h.robotsFailsAll = r.RobotsFails
+	h.robotsFails = r.RobotsFails
 	if h.next.After(time.Now()) {
 		h.waitWhy = "back-off carried over from the previous run"
-		c.log.Info("host back-off carried over", "host", h.name, "until", h.next, "failures", h.fails)
+		f.log.Info("host back-off carried over", "host", h.name, "until", h.next, "failures", h.fails)
 	}
 }
 
-// recordBackoff persists h's back-off after a failed request that ended at
-// end: no request before end+wait, parked when parked is set.
-func (c *Crawler) recordBackoff(h *hostState, end time.Time, wait time.Duration, fails int, parked bool) {
-	c.mu.Lock()
-	robotsFails := h.robotsFailsAll
-	c.mu.Unlock()
-	r := &backoffRec{Until: end.Add(wait), Fails: fails, RobotsFails: robotsFails, Updated: time.Now().UTC()}
+// recordBackoff persists h's back-off: no request before until, parked
+// when parked is set.
+func (f *localFrontier) recordBackoff(h *hostState, until time.Time, parked bool) {
+	f.mu.Lock()
+	r := &backoffRec{Until: until, Fails: h.fails, RobotsFails: h.robotsFails, Updated: time.Now().UTC()}
+	f.mu.Unlock()
 	if parked {
 		r.ParkedUntil = r.Until
 	}
-	if err := c.saveBackoff(h.name, r); err != nil {
-		c.log.Error("record back-off", "host", h.name, "error", err)
+	if err := f.saveBackoff(h.name, r); err != nil {
+		f.log.Error("record back-off", "host", h.name, "error", err)
 		return
 	}
-	c.mu.Lock()
+	f.mu.Lock()
 	h.backoffSaved = true
-	c.mu.Unlock()
+	f.mu.Unlock()
 }
 
-// abandonHost gives up every entry of h queued in this job, each recorded
-// as failed with reason (outcome "gave-up"), and leaves h out of the rest
-// of the run. It is used when the host's robots.txt stayed unavailable for
-// RobotsRetries × MaxRetries attempts across runs: without it the entries
-// would be retried at every run and the pass would never end.
-func (c *Crawler) abandonHost(h *hostState, reason string) {
+// abandon gives up every entry of h queued in this job, each recorded as
+// failed with reason (outcome "gave-up"), and returns how many. It is used
+// when the host's robots.txt stayed unavailable for RobotsRetries ×
+// MaxRetries attempts across runs (without it the entries would be
+// retried at every run and the pass would never end) or its address is
+// refused.
+func (f *localFrontier) abandon(h *hostState, reason string) (int, error) {
 	prefix := append([]byte(h.name), 0)
 	n := 0
-	err := c.db.Update(func(tx *bolt.Tx) error {
-		q := tx.Bucket(bucketQueue).Bucket(c.job)
+	err := f.db.Update(func(tx *bolt.Tx) error {
+		q := tx.Bucket(bucketQueue).Bucket(f.job)
 		if q == nil {
 			return nil
 		}
@@ -146,7 +146,7 @@ func (c *Crawler) abandonHost(h *hostState, reason string) {
 				return fmt.Errorf("decode queue entry of %s: %w", h.name, err)
 			}
 			keys = append(keys, bytes.Clone(k))
-			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: c.pass, State: "failed", At: now.UnixNano()}); err != nil {
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
 				return err
 			}
 			seq, err := logb.NextSequence()
@@ -166,16 +166,9 @@ func (c *Crawler) abandonHost(h *hostState, reason string) {
 		n = len(keys)
 		return nil
 	})
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	h.dropped = reason
 	if err != nil {
-		c.log.Error("give up host", "host", h.name, "error", fmt.Errorf("crawl store: %w", err))
-		return
+		return 0, fmt.Errorf("give up host %s: crawl store: %w", h.name, err)
 	}
-	c.queued -= n
-	c.stats.Errors += int64(n)
-	h.queue, h.memPages, h.spill, h.lastKey = nil, 0, false, nil
-	h.robotsFailsAll = 0 // the next pass gets the full count again
-	c.log.Warn("host given up", "host", h.name, "reason", reason, "entries", n)
+	f.log.Warn("host given up", "host", h.name, "reason", reason, "entries", n)
+	return n, nil
 }

@@ -207,29 +207,6 @@ func TestCrawlDelaySurvivesRestart(t *testing.T) {
 	}
 }
 
-// TestGapNeverBelowCrawlDelay: the slow-host scaling is bounded by
-// MaxDelay, but that bound must not bring the gap under a larger
-// Crawl-delay or Delay.
-func TestGapNeverBelowCrawlDelay(t *testing.T) {
-	tests := []struct {
-		name                   string
-		delay, crawlDelay, rtt time.Duration
-		want                   time.Duration
-	}{
-		{"crawl-delay over MaxDelay, slow host", time.Second, 30 * time.Second, 20 * time.Second, 30 * time.Second},
-		{"delay over MaxDelay, slow host", 20 * time.Second, 0, 20 * time.Second, 20 * time.Second},
-		{"slow host under the bound", time.Second, 2 * time.Second, 3 * time.Second, 6 * time.Second},
-		{"slow host over the bound", time.Second, 2 * time.Second, time.Minute, 10 * time.Second},
-	}
-	for _, tc := range tests {
-		c := &Crawler{s: &settings{Config: Config{Delay: tc.delay, SlowFactor: 2, MaxDelay: 10 * time.Second}}}
-		h := &hostState{robots: &robots{crawlDelay: tc.crawlDelay}, lastRTT: tc.rtt}
-		if got := c.gap(h); got != tc.want {
-			t.Errorf("%s: gap = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
 // TestRobotsUnavailableGivesUp: a host whose robots.txt never answers is
 // not retried forever. Its queue is given up after RobotsRetries ×
 // MaxRetries consecutive failures counted across runs, each URL recorded as

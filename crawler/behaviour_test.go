@@ -13,30 +13,6 @@ import (
 	"github.com/syndex/syndex/store"
 )
 
-func TestGap(t *testing.T) {
-	tests := []struct {
-		name       string
-		delay      time.Duration
-		crawlDelay time.Duration
-		rtt        time.Duration
-		want       time.Duration
-	}{
-		{"delay only", time.Second, 0, 10 * time.Millisecond, time.Second},
-		{"crawl-delay wins", time.Second, 3 * time.Second, 0, 3 * time.Second},
-		{"slow host scales", time.Second, 0, 2 * time.Second, 4 * time.Second},
-		{"slow host bounded", time.Second, 0, time.Minute, 10 * time.Second},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := &Crawler{s: &settings{Config: Config{Delay: tc.delay, SlowFactor: 2, MaxDelay: 10 * time.Second}}}
-			h := &hostState{robots: &robots{crawlDelay: tc.crawlDelay}, lastRTT: tc.rtt}
-			if got := c.gap(h); got != tc.want {
-				t.Errorf("gap = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestScope(t *testing.T) {
 	tests := []struct {
 		name string

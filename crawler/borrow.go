@@ -18,7 +18,7 @@ func hostOf(raw string) string {
 	return u.Host
 }
 
-// borrowHost waits until host has no request in flight and its politeness
+// borrow waits until host has no request in flight and its politeness
 // gap has passed, then holds it as the scheduler holds a host for a worker,
 // so a request made on another host's behalf (a robots.txt redirected
 // across hosts) keeps one request in flight per host and the gap. release
@@ -26,29 +26,25 @@ func hostOf(raw string) string {
 // for politeness across restarts. Waiting is bounded by
 // Timeout + MaxCrawlDelay: two hosts whose robots.txt files redirect to
 // each other would otherwise wait for each other forever.
-func (c *Crawler) borrowHost(ctx context.Context, host, rawURL string) (release func(end time.Time), err error) {
-	deadline := time.Now().Add(c.s.Timeout + c.s.MaxCrawlDelay)
+func (f *localFrontier) borrow(ctx context.Context, host, rawURL string) (release func(end time.Time), err error) {
+	deadline := time.Now().Add(f.s.Timeout + f.s.MaxCrawlDelay)
 	for {
-		c.mu.Lock()
-		b := c.host(&entry{Host: host, URL: rawURL})
+		f.mu.Lock()
+		b := f.host(&entry{Host: host, URL: rawURL})
 		now := time.Now()
 		if !b.busy && !b.next.After(now) {
 			b.busy = true
-			c.mu.Unlock()
+			f.mu.Unlock()
 			return func(end time.Time) {
-				c.mu.Lock()
+				f.mu.Lock()
 				b.busy = false
-				b.next = end.Add(c.gap(b))
-				c.mu.Unlock()
+				b.next = end.Add(f.pol.hostGap(b.robots, 0))
+				f.mu.Unlock()
 				// Politeness across restarts, as for the host's own requests.
-				if err := c.db.Batch(func(tx *bolt.Tx) error {
+				if err := f.db.Batch(func(tx *bolt.Tx) error {
 					return tx.Bucket(bucketHosts).Put([]byte(host), []byte(end.UTC().Format(time.RFC3339Nano)))
 				}); err != nil {
-					c.log.Error("record request time", "host", host, "error", err)
-				}
-				select {
-				case c.wake <- struct{}{}:
-				default:
+					f.log.Error("record request time", "host", host, "error", err)
 				}
 			}, nil
 		}
@@ -56,9 +52,9 @@ func (c *Crawler) borrowHost(ctx context.Context, host, rawURL string) (release 
 		if !b.busy {
 			wait = b.next.Sub(now)
 		}
-		c.mu.Unlock()
+		f.mu.Unlock()
 		if now.Add(wait).After(deadline) {
-			return nil, fmt.Errorf("fetch %s: host %s not free within %v", rawURL, host, c.s.Timeout+c.s.MaxCrawlDelay)
+			return nil, fmt.Errorf("fetch %s: host %s not free within %v", rawURL, host, f.s.Timeout+f.s.MaxCrawlDelay)
 		}
 		select {
 		case <-ctx.Done():

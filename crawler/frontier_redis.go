@@ -295,8 +295,9 @@ return {tonumber(redis.call('GET', p..'pass') or '1'), run, newPass, n}
 // A page is only popped while fewer than ARGV[6] pages (0: no limit) were
 // claimed in this run and fewer than ARGV[7] on its host; a host whose
 // next entry is over a budget is held back. It returns {host, entry,
-// robots JSON, reclaimed} or, when no host is ready, {"", ms until the
-// next one (-1: none queued), leases held, reclaimed}.
+// or, when no host is ready, {"", ms until the
+// next one (-1: none queued), leases held, reclaimed}; {host, entry,
+// robots JSON, reclaimed, the host's consecutive failures} otherwise.
 var claimScript = redis.NewScript(luaNow + luaRefund + `
 local p, worker = ARGV[1], ARGV[2]
 local ttl, rest = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -344,7 +345,7 @@ while true do
       redis.call('HSET', p..'inflight', h, e)
       redis.call('HSET', p..'owner', h, worker)
       redis.call('ZADD', p..'lease', t + ttl, h)
-      return {h, e, redis.call('HGET', p..'robots', h) or '', #expired}
+      return {h, e, redis.call('HGET', p..'robots', h) or '', #expired, tonumber(redis.call('HGET', p..'fails', h) or '0')}
     end
   end
 end
@@ -359,13 +360,11 @@ return {'', wait, redis.call('ZCARD', p..'lease'), #expired}
 // keep the previous time), and ARGV[5], when not empty, goes back to the
 // front of the queue. ARGV[6] "1" refunds the claimed page to the budgets.
 // ARGV[7] "1" counts a failure of the host, "0" a success (the count
-// restarts), "" neither; at ARGV[8] consecutive failures (0: never) the
-// host is parked: it rests at least ARGV[9] ms. It returns {held (0/1),
-// consecutive failures}.
+// restarts), "" neither. ARGV[8] "1" leaves the host for the next run.
+// It returns {held (0/1), consecutive failures}.
 var releaseScript = redis.NewScript(luaNow + luaRefund + `
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
 local gap, requeue = tonumber(ARGV[4]), ARGV[5]
-local parkAfter, parkFor = tonumber(ARGV[8]), tonumber(ARGV[9])
 if redis.call('HGET', p..'owner', h) ~= worker then return {0, 0} end
 local e = redis.call('HGET', p..'inflight', h)
 redis.call('HDEL', p..'inflight', h)
@@ -376,7 +375,6 @@ if ARGV[6] == '1' and e then refund(p, h, e) end
 local fails = tonumber(redis.call('HGET', p..'fails', h) or '0')
 if ARGV[7] == '1' then
   fails = redis.call('HINCRBY', p..'fails', h, 1)
-  if parkAfter > 0 and fails >= parkAfter then gap = math.max(gap, parkFor) end
 elseif ARGV[7] == '0' and fails > 0 then
   redis.call('HDEL', p..'fails', h)
   fails = 0
@@ -388,8 +386,25 @@ if gap >= 0 then
 else
   nx = tonumber(redis.call('HGET', p..'next', h) or '0')
 end
-if redis.call('LLEN', p..'q:'..h) > 0 then redis.call('ZADD', p..'ready', nx, h) end
+if redis.call('LLEN', p..'q:'..h) > 0 then
+  if ARGV[8] == '1' then
+    redis.call('ZADD', p..'later', nx, h)
+  else
+    redis.call('ZADD', p..'ready', nx, h)
+  end
+end
 return {1, fails}
+`)
+
+// dropScript empties the queue of host ARGV[3] while worker ARGV[2]
+// holds its lease and returns the entries it held.
+var dropScript = redis.NewScript(`
+local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HGET', p..'owner', h) ~= worker then return {} end
+local es = redis.call('LRANGE', p..'q:'..h, 0, -1)
+redis.call('DEL', p..'q:'..h)
+redis.call('ZREM', p..'ready', h)
+return es
 `)
 
 // renewScript extends worker ARGV[2]'s lease on host ARGV[3] by ARGV[4]
@@ -441,14 +456,6 @@ func (f *SharedFrontier) entryArgs(es []*entry) ([]any, error) {
 	return args, nil
 }
 
-// runStart is what startRun found.
-type runStart struct {
-	pass    int64
-	newRun  bool // no worker was crawling: budgets were reset
-	newPass bool // the previous pass was complete: re-fetchable entries are queued again
-	queued  int64
-}
-
 // startRun begins this worker's run and queues the seeds (see startScript).
 func (f *SharedFrontier) startRun(ctx context.Context, seeds []*entry) (runStart, error) {
 	args, err := f.entryArgs(seeds)
@@ -493,33 +500,20 @@ func (f *SharedFrontier) Pass(ctx context.Context) (int64, error) {
 type claim struct {
 	host      string
 	e         *entry
-	robots    *sharedRobots // nil: not cached
+	robots    *robotsRec    // nil: not cached
+	fails     int64         // the host's consecutive failures
 	wait      time.Duration // when nothing was claimed: until a host is ready (-1: none queued)
 	leases    int64         // when nothing was claimed: hosts leased by anyone
 	reclaimed int64         // expired leases taken back in this call
 }
 
-// sharedRobots is a host's robots.txt outcome in the shared cache.
-type sharedRobots struct {
-	Status  int       `json:"c"`
-	Body    []byte    `json:"b,omitempty"`
-	Fetched time.Time `json:"t"`
-	Fails   int       `json:"f,omitempty"` // consecutive unavailable fetches
-	// Wait is how long after Fetched an unavailable robots.txt is asked
-	// again (Retry-After or back-off); 0 in records written before it
-	// existed, which wait RobotsRetry.
-	Wait time.Duration `json:"w,omitempty"`
-}
-
 // limits are the crawl settings every claim and release applies; all
 // workers of a namespace should use the same.
 type limits struct {
-	rest      time.Duration // how long a host whose lease expired rests
-	maxWait   time.Duration // hosts not ready within this are left for the next run (0: no limit)
-	maxPages  int           // pages claimed per run, all workers together (0: no limit)
-	maxHost   int           // pages claimed per host per run (0: no limit)
-	parkAfter int           // consecutive failures before a host is parked (0: never)
-	parkFor   time.Duration // how long a parked host rests
+	rest     time.Duration // how long a host whose lease expired rests
+	maxWait  time.Duration // hosts not ready within this are left for the next run (0: no limit)
+	maxPages int           // pages claimed per run, all workers together (0: no limit)
+	maxHost  int           // pages claimed per host per run (0: no limit)
 }
 
 // claimNext leases the next ready host without budgets; rest is how long
@@ -535,7 +529,7 @@ func (f *SharedFrontier) claimWith(ctx context.Context, lim limits) (*claim, err
 	if err != nil {
 		return nil, fmt.Errorf("frontier %s: claim: %w", f.ns, err)
 	}
-	if len(res) != 4 {
+	if len(res) < 4 {
 		return nil, fmt.Errorf("frontier %s: claim: unexpected reply %v", f.ns, res)
 	}
 	c := &claim{reclaimed: toInt(res[3])}
@@ -549,6 +543,9 @@ func (f *SharedFrontier) claimWith(ctx context.Context, lim limits) (*claim, err
 		return c, nil
 	}
 	c.host = host
+	if len(res) > 4 {
+		c.fails = toInt(res[4])
+	}
 	c.e = new(entry)
 	if err := json.Unmarshal([]byte(res[1].(string)), c.e); err != nil {
 		// Give the lease back without the unreadable entry.
@@ -556,7 +553,7 @@ func (f *SharedFrontier) claimWith(ctx context.Context, lim limits) (*claim, err
 		return nil, fmt.Errorf("frontier %s: decode entry of %s: %w", f.ns, host, err)
 	}
 	if r, _ := res[2].(string); r != "" {
-		c.robots = new(sharedRobots)
+		c.robots = new(robotsRec)
 		if json.Unmarshal([]byte(r), c.robots) != nil {
 			c.robots = nil // refetch
 		}
@@ -581,7 +578,7 @@ func toInt(v any) int64 {
 // put back at the front of the host's queue. It reports whether the lease
 // was still held.
 func (f *SharedFrontier) release(ctx context.Context, host string, gap time.Duration, requeue *entry) (bool, error) {
-	ok, _, err := f.releaseWith(ctx, host, releaseOpts{gap: gap, requeue: requeue, outcome: -1}, limits{})
+	ok, _, err := f.releaseWith(ctx, host, releaseOpts{gap: gap, requeue: requeue, outcome: -1})
 	return ok, err
 }
 
@@ -591,12 +588,12 @@ type releaseOpts struct {
 	requeue *entry        // back to the front of the queue
 	refund  bool          // the claimed page was not handled: give it back to the budgets
 	outcome int           // +1 the host failed (429, 5xx, network), 0 it answered, -1 neither
+	later   bool          // the host sits out the rest of the run
 }
 
-// releaseWith ends this worker's lease on host with outcome o, parking the
-// host per lim after consecutive failures. It returns whether the lease
-// was still held and the host's consecutive failures.
-func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o releaseOpts, lim limits) (bool, int64, error) {
+// releaseWith ends this worker's lease on host with outcome o. It returns
+// whether the lease was still held and the host's consecutive failures.
+func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o releaseOpts) (bool, int64, error) {
 	rq := ""
 	if o.requeue != nil {
 		b, err := json.Marshal(o.requeue)
@@ -622,8 +619,11 @@ func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o release
 	case o.outcome == 0:
 		outcome = "0"
 	}
-	res, err := releaseScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, ms, rq, refund, outcome,
-		lim.parkAfter, lim.parkFor.Milliseconds()).Slice()
+	later := "0"
+	if o.later {
+		later = "1"
+	}
+	res, err := releaseScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, ms, rq, refund, outcome, later).Slice()
 	if err != nil {
 		return false, 0, fmt.Errorf("frontier %s: release %s: %w", f.ns, host, err)
 	}
@@ -643,7 +643,7 @@ func (f *SharedFrontier) renew(ctx context.Context, host string) (bool, error) {
 }
 
 // putRobots caches a host's robots.txt outcome for every worker.
-func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *sharedRobots) error {
+func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *robotsRec) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -681,4 +681,21 @@ func (f *SharedFrontier) putCond(ctx context.Context, key string, r *condRec) er
 		return fmt.Errorf("frontier %s: keep validators of %s: %w", f.ns, r.URL, err)
 	}
 	return nil
+}
+
+// dropQueue empties host's queue while this worker holds its lease and
+// returns the entries it held.
+func (f *SharedFrontier) dropQueue(ctx context.Context, host string) ([]*entry, error) {
+	raw, err := dropScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("frontier %s: give up %s: %w", f.ns, host, err)
+	}
+	var out []*entry
+	for _, s := range raw {
+		e := new(entry)
+		if json.Unmarshal([]byte(s), e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }

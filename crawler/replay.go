@@ -24,13 +24,13 @@ import (
 // record on restart and processes the archived response instead of
 // asking the server again: nothing fetched is fetched twice.
 
-// recordFetched marks e as fetched, its response archived at loc, and
-// records the request's end for politeness across restarts. It commits
-// before the handler sees the page.
-func (c *Crawler) recordFetched(e *entry, loc, host string, end time.Time) error {
+// fetched marks e as fetched, its response archived at loc, and records
+// the request's end for politeness across restarts. It commits before the
+// handler sees the page.
+func (f *localFrontier) fetched(e *entry, loc, host string, end time.Time) error {
 	e.WARC = loc
-	err := c.db.Batch(func(tx *bolt.Tx) error {
-		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(c.job)
+	err := f.db.Batch(func(tx *bolt.Tx) error {
+		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
 		if err != nil {
 			return err
 		}

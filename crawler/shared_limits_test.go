@@ -40,7 +40,7 @@ func drainClaims(t *testing.T, frs []*SharedFrontier, lim limits) map[string]int
 		if c.e.Kind == kindPage {
 			got[c.host]++
 		}
-		if ok, _, err := fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}, lim); !ok || err != nil {
+		if ok, _, err := fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}); !ok || err != nil {
 			t.Fatalf("release %s = %v, %v", c.host, ok, err)
 		}
 	}
@@ -86,7 +86,7 @@ func TestSharedFrontierBudgets(t *testing.T) {
 			if st, _ := a.Status(ctx); st.Pages != 1 {
 				t.Errorf("pages after one claim = %d, want 1", st.Pages)
 			}
-			if _, _, err := a.releaseWith(ctx, c.host, releaseOpts{gap: -1, requeue: c.e, refund: true, outcome: -1}, tc.lim); err != nil {
+			if _, _, err := a.releaseWith(ctx, c.host, releaseOpts{gap: -1, requeue: c.e, refund: true, outcome: -1}); err != nil {
 				t.Fatal(err)
 			}
 			if st, _ := a.Status(ctx); st.Pages != 0 {
@@ -144,64 +144,6 @@ func TestSharedFrontierBudgets(t *testing.T) {
 				t.Errorf("second run claimed %d pages (%v), want %d", n, more, want)
 			}
 		})
-	}
-}
-
-// TestSharedFrontierParking: consecutive failures count across workers; at
-// ParkAfter the host rests ParkFor, and a host not ready within MaxWait is
-// left for the next run, which takes it up again. A success restarts the
-// count.
-func TestSharedFrontierParking(t *testing.T) {
-	url := redistest.URL(t)
-	ctx := context.Background()
-	ns := redistest.Namespace(t)
-	a := openTestShared(t, url, ns, "a", time.Second)
-	b := openTestShared(t, url, ns, "b", time.Second)
-	lim := limits{parkAfter: 3, parkFor: 10 * time.Second, maxWait: 2 * time.Second}
-	if _, err := a.startRun(ctx, []*entry{testEntry(t, "http://p.test/1"), testEntry(t, "http://p.test/2"), testEntry(t, "http://p.test/3"), testEntry(t, "http://p.test/4")}); err != nil {
-		t.Fatal(err)
-	}
-	steps := []struct {
-		fr        *SharedFrontier
-		outcome   int
-		wantFails int64
-	}{
-		{a, 1, 1}, {b, 1, 2}, {a, 0, 0}, // a success restarts the count
-		{b, 1, 1}, {a, 1, 2}, {b, 1, 3}, // parked
-	}
-	for i, s := range steps {
-		c, err := s.fr.claimWith(ctx, lim)
-		if err != nil || c.host != "p.test" {
-			t.Fatalf("step %d: claim = %+v, %v", i, c, err)
-		}
-		ok, fails, err := s.fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, requeue: c.e, outcome: s.outcome}, lim)
-		if !ok || err != nil || fails != s.wantFails {
-			t.Fatalf("step %d: release = %v, %d failures, %v; want %d failures", i, ok, fails, err, s.wantFails)
-		}
-	}
-	c, err := a.claimWith(ctx, lim)
-	if err != nil || c.host != "" || c.wait >= 0 {
-		t.Fatalf("claim of a parked host = %+v, %v; want nothing queued (left for the next run)", c, err)
-	}
-	st, _ := a.Status(ctx)
-	if st.Later != 1 || st.HostsQueued != 0 {
-		t.Fatalf("status %+v: want the host left for the next run", st)
-	}
-	if done, _ := a.Done(ctx); !done {
-		t.Fatal("run not done with its only host parked beyond MaxWait")
-	}
-	a.leave(ctx)
-	b.leave(ctx)
-	if rs, err := b.startRun(ctx, nil); err != nil || !rs.newRun || rs.newPass {
-		t.Fatalf("startRun = %+v, %v; want a new run in the same pass (entries queued)", rs, err)
-	}
-	st, _ = a.Status(ctx)
-	if st.Later != 0 || st.HostsQueued != 1 {
-		t.Fatalf("status after a new run %+v: want the parked host queued again", st)
-	}
-	// It is still resting: not ready for about ParkFor.
-	if c, err := b.claimWith(ctx, limits{}); err != nil || c.host != "" || c.wait < 9*time.Second {
-		t.Fatalf("claim during the park = %+v, %v; want a wait near 10s", c, err)
 	}
 }
 
@@ -650,7 +592,7 @@ func TestSharedFrontierReclaimRefunds(t *testing.T) {
 			continue
 		}
 		urls = append(urls, c.e.URL)
-		if ok, _, err := live.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}, lim); !ok || err != nil {
+		if ok, _, err := live.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}); !ok || err != nil {
 			t.Fatalf("release: %v, %v", ok, err)
 		}
 	}

@@ -1,0 +1,171 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Run performs one crawl pass on the local frontier (or resumes the
+// unfinished one) and returns when the frontier is exhausted, the page
+// budget is spent, or ctx is cancelled. Pages in flight at cancellation
+// stay queued for the next run.
+func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	return c.run(ctx, c.local, func() ([]*entry, error) { return c.dueRevisits(time.Now()) })
+}
+
+// run crawls from fr: it checks and queues the seeds (with more, when
+// given), dispatches leases until fr has nothing left, and writes the
+// final stats.
+func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*entry, error)) (Stats, error) {
+	c.mu.Lock()
+	c.started = time.Now()
+	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
+	c.fr = nil
+	c.mu.Unlock()
+	if err := CheckSeeds(ctx, c.s.Config); err != nil {
+		return c.Stats(), err
+	}
+	seeds := c.seedEntries()
+	if more != nil {
+		due, err := more()
+		if err != nil {
+			return c.Stats(), err
+		}
+		seeds = append(seeds, due...)
+	}
+	rs, err := fr.begin(ctx, seeds)
+	if err != nil {
+		return c.Stats(), err
+	}
+	c.mu.Lock()
+	c.pass, c.fr = int(rs.pass), fr
+	c.mu.Unlock()
+	c.log.Info("crawl pass", "pass", rs.pass, "resumed", rs.resumed, "seeds", len(c.s.Seeds), "queued", rs.queued)
+
+	statsDone := make(chan struct{})
+	go c.statsLoop(statsDone)
+	errs := []error{c.dispatch(ctx, fr)}
+	close(statsDone)
+	errs = append(errs, fr.end(context.WithoutCancel(ctx)))
+	if c.w != nil {
+		errs = append(errs, c.w.EndFile())
+	}
+	st := c.Stats()
+	errs = append(errs, c.writeStats(st))
+	c.log.Info("crawl done", "pages", st.Pages, "requests", st.Requests, "errors", st.Errors, "queue", st.Queue, "elapsed", time.Since(c.started).Round(time.Millisecond))
+	if ctx.Err() != nil {
+		errs = append(errs, ctx.Err())
+	}
+	return st, errors.Join(errs...)
+}
+
+// seedEntries are the entries of the configured seeds (each with its
+// host's /sitemap.xml unless sitemaps are off), feeds and sitemaps.
+func (c *Crawler) seedEntries() []*entry {
+	var out []*entry
+	for _, raw := range c.s.Seeds {
+		if e := c.newEntry(raw, kindPage, 0, true); e != nil {
+			out = append(out, e)
+			if !c.s.DisableSitemaps {
+				if sm := c.newEntry(e.URL[:len(e.URL)-len(mustURL(e.URL).RequestURI())]+"/sitemap.xml", kindSitemap, 0, true); sm != nil {
+					out = append(out, sm)
+				}
+			}
+		}
+	}
+	for _, l := range []struct {
+		k    kind
+		urls []string
+	}{{kindFeed, c.s.Feeds}, {kindSitemap, c.s.Sitemaps}} {
+		for _, raw := range l.urls {
+			if e := c.newEntry(raw, l.k, 0, true); e != nil {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// maxFrontierFails is how many failed claims in a row (a shared frontier
+// unreachable) end the crawl.
+const maxFrontierFails = 20
+
+// dispatch is the one dispatch loop: while fewer than Concurrency hosts
+// are being worked on it claims the next ready host from fr and works on
+// it in a goroutine; when none is ready it waits for a worker to finish
+// or for the time fr names. It returns when fr has nothing left (nothing
+// queued that this run may fetch, no host leased) or ctx ends, after the
+// workers under way have finished.
+func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
+	slots := make(chan struct{}, c.s.Concurrency)
+	freed := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	fails := 0
+	for {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		l, err := fr.claim(ctx)
+		if err != nil {
+			<-slots
+			if ctx.Err() != nil {
+				return nil
+			}
+			if fails++; fails >= maxFrontierFails {
+				return err
+			}
+			c.log.Warn("frontier", "error", err, "attempt", fails)
+			sleepCtx(ctx, time.Duration(fails)*100*time.Millisecond)
+			continue
+		}
+		fails = 0
+		if l.reclaimed > 0 {
+			c.log.Warn("reclaimed expired host leases", "hosts", l.reclaimed)
+		}
+		if l.host != "" {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.work(ctx, fr, l)
+				<-slots
+				select {
+				case freed <- struct{}{}:
+				default:
+				}
+			}()
+			continue
+		}
+		<-slots
+		if l.wait < 0 && l.leased == 0 {
+			return nil // nothing queued, nobody fetching: the run is over
+		}
+		wait := l.wait
+		if wait < 0 {
+			wait = time.Hour // until a worker finishes
+		}
+		timer.Reset(wait)
+		select {
+		case <-timer.C:
+		case <-freed:
+			timer.Stop()
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

@@ -1,0 +1,758 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// localFrontier is the Frontier of one process in the archive's bbolt
+// store: the queue of each job, the seen set shared by all jobs, and per
+// host the end of the last request and the back-off, so that a crawl
+// killed and restarted keeps its politeness. Memory holds a bounded part
+// of each host's queue (memPerHost pages); the rest waits in the store.
+// It is kept across the passes of one Crawler: what it knows of a host
+// (timing, robots.txt) carries over, the queues are rebuilt from the store.
+type localFrontier struct {
+	db    *bolt.DB
+	job   []byte
+	s     *settings
+	pol   politeness
+	log   *slog.Logger
+	count func(func(*Stats)) // adds to the crawler's counters; never called with mu held
+
+	started   time.Time // this run's start
+	pass      int
+	passStart time.Time
+
+	mu        sync.Mutex
+	hosts     map[string]*hostState
+	order     []*hostState
+	cursor    int // where the next claim starts looking (round robin)
+	inflight  int // hosts leased
+	pagesSent int // page entries claimed this run (MaxPages)
+	queued    int // entries in the store's queue
+}
+
+// hostState is the local frontier's view of one host (scheme-less host:port).
+type hostState struct {
+	name        string
+	scheme      string
+	queue       []*entry
+	memPages    int    // page entries in queue
+	spill       bool   // the store holds page entries not loaded into queue
+	lastKey     []byte // queue key of the last page entry loaded
+	busy        bool
+	next        time.Time // earliest start of the next request
+	robots      *robots
+	robotsUntil time.Time
+	// robotsFails counts consecutive robots.txt failures across runs
+	// (persisted with the back-off state).
+	robotsFails int
+	fails       int // consecutive 429/5xx/network failures
+	// backoffSaved: the store holds a back-off record for the host
+	// (cleared on the next success).
+	backoffSaved bool
+	pages        int    // page entries claimed this run
+	dropped      string // why the host sits out the rest of this run
+	// waitWhy says why the host waits beyond its politeness gap (a
+	// Retry-After, a back-off, robots.txt unavailable), for the status
+	// line; "" when it does not.
+	waitWhy string
+}
+
+func newLocalFrontier(db *bolt.DB, s *settings, count func(func(*Stats))) (*localFrontier, error) {
+	if err := ensureBuckets(db); err != nil {
+		return nil, err
+	}
+	return &localFrontier{db: db, job: []byte(s.Job), s: s, pol: newPoliteness(&s.Config), log: s.Logger, count: count,
+		hosts: map[string]*hostState{}}, nil
+}
+
+// begin loads the queue left by the previous run (starting a new pass
+// when it left nothing) and queues seeds.
+func (f *localFrontier) begin(ctx context.Context, seeds []*entry) (runStart, error) {
+	f.started = time.Now()
+	pending, spilled, queued, err := f.loadPass()
+	if err != nil {
+		return runStart{}, err
+	}
+	f.mu.Lock()
+	f.pagesSent, f.inflight, f.queued = 0, 0, queued
+	for _, h := range f.order {
+		h.queue, h.dropped, h.pages, h.busy = nil, "", 0, false
+		h.memPages, h.spill, h.lastKey = 0, false, nil
+	}
+	for _, e := range pending {
+		f.push(e, false)
+	}
+	for host := range spilled {
+		if h := f.hosts[host]; h != nil {
+			h.spill = true
+		}
+	}
+	f.mu.Unlock()
+	added, err := f.commit(&txn{add: seeds})
+	if err != nil {
+		return runStart{}, err
+	}
+	f.mu.Lock()
+	f.queued += len(added)
+	for _, e := range added {
+		f.push(e, false)
+	}
+	f.mu.Unlock()
+	return runStart{pass: int64(f.pass), queued: int64(len(added)), resumed: len(pending)}, nil
+}
+
+func (f *localFrontier) end(context.Context) error { return nil }
+
+// host returns e's hostState, creating it with the timing and back-off
+// the store keeps from earlier runs; f.mu must be held.
+func (f *localFrontier) host(e *entry) *hostState {
+	h := f.hosts[e.Host]
+	if h == nil {
+		scheme := "http"
+		if u, err := url.Parse(e.URL); err == nil {
+			scheme = u.Scheme
+		}
+		h = &hostState{name: e.Host, scheme: scheme}
+		if last := f.lastRequest(e.Host); !last.IsZero() {
+			h.next = f.gapFrom(last).Add(f.s.Delay) // politeness holds across restarts
+		}
+		f.restoreBackoff(h) // and so do Retry-After, back-off and parking
+		f.hosts[e.Host] = h
+		f.order = append(f.order, h)
+	}
+	return h
+}
+
+// gapFrom is when the politeness gap after a previous run's last
+// recorded request to a host (ending at last) starts. A request may have
+// been in flight when that run was killed: it ended before this run
+// started, and at most one gap and one timeout after last. So the gap
+// counts from this run's start, unless that is later than such a request
+// could have ended.
+func (f *localFrontier) gapFrom(last time.Time) time.Time {
+	from := f.started
+	if bound := last.Add(max(f.s.MaxDelay, f.s.MaxCrawlDelay) + f.s.Timeout); bound.Before(from) {
+		from = bound
+	}
+	if from.Before(last) {
+		return last
+	}
+	return from
+}
+
+// memPerHost bounds the page entries each host keeps in memory; the rest
+// wait in the store and are loaded in key order as the queue drains, so a
+// frontier of millions of URLs costs memory per host, not per URL.
+var memPerHost = 512
+
+// push adds e to its host's queue in priority order; f.mu must be held.
+// A page entry already loaded (key ≤ lastKey) is ignored; one beyond the
+// memory bound stays in the store until refill.
+func (f *localFrontier) push(e *entry, front bool) {
+	h := f.host(e)
+	if front {
+		h.queue = append([]*entry{e}, h.queue...)
+		if e.Kind == kindPage {
+			h.memPages++
+		}
+		return
+	}
+	if e.Kind == kindPage {
+		k := e.qkey()
+		if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
+			return
+		}
+		if h.spill || h.memPages >= memPerHost {
+			h.spill = true
+			return
+		}
+		h.queue = append(h.queue, e)
+		h.memPages++
+		h.lastKey = k
+		return
+	}
+	i := 0
+	for i < len(h.queue) && h.queue[i].Kind != kindPage {
+		i++
+	}
+	h.queue = append(h.queue[:i], append([]*entry{e}, h.queue[i:]...)...)
+}
+
+// claim hands out the next host, in turn, that is ready and has an entry
+// this run may fetch. A host without a robots.txt verdict gets one from
+// the store's cache or is leased with no entry, to fetch it.
+func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	wait := time.Duration(-1)
+	soon := func(d time.Duration) {
+		if wait < 0 || d < wait {
+			wait = d
+		}
+	}
+	n := len(f.order)
+	for i := 0; i < n; i++ {
+		h := f.order[(f.cursor+i)%n]
+		if h.busy || h.dropped != "" {
+			continue
+		}
+		if h.spill && h.memPages < max(1, memPerHost/4) {
+			f.refill(h)
+		}
+		if len(h.queue) == 0 {
+			continue
+		}
+		if h.robots == nil {
+			f.cachedRobots(h)
+		}
+		needRobots := h.robots == nil || !now.Before(h.robotsUntil)
+		if !needRobots && h.robots.disallowAll {
+			soon(h.robotsUntil.Sub(now)) // robots.txt unavailable: wait for the retry
+			continue
+		}
+		if !needRobots && !f.dispatchable(h) {
+			continue
+		}
+		if h.next.After(now) {
+			if d := h.next.Sub(now); d > f.s.MaxWait {
+				h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
+				f.log.Warn("host left for the next run", "host", h.name, "reason", h.dropped, "queued", len(h.queue))
+			} else {
+				soon(d)
+			}
+			continue
+		}
+		f.cursor = (f.cursor + i + 1) % n
+		h.busy = true
+		f.inflight++
+		l := &lease{host: h.name, scheme: h.scheme, robots: h.robots, robotsUntil: h.robotsUntil, robotsFails: h.robotsFails, fails: h.fails, h: h}
+		if needRobots {
+			return l, nil
+		}
+		e := h.queue[0]
+		h.queue[0] = nil
+		h.queue = h.queue[1:]
+		if e.Kind == kindPage {
+			f.pagesSent++
+			h.pages++
+			h.memPages--
+		}
+		l.e = e
+		return l, nil
+	}
+	return &lease{wait: wait, leased: int64(f.inflight)}, nil
+}
+
+// cachedRobots gives h the robots.txt the store keeps from an earlier run
+// while it is fresh; the gap after that run's last request, set from Delay
+// alone, then also honours its Crawl-delay. f.mu must be held.
+func (f *localFrontier) cachedRobots(h *hostState) {
+	rec := f.loadRobots(h.name)
+	if rec == nil || time.Since(rec.Fetched) >= f.s.RobotsTTL {
+		return
+	}
+	r := newRobots(rec.Status, rec.Body, productToken(f.s.UserAgent), rec.Fetched)
+	f.pol.capCrawlDelay(r, h.name, f.log)
+	h.robots, h.robotsUntil = r, rec.Fetched.Add(f.s.RobotsTTL)
+	if last := f.lastRequest(h.name); !last.IsZero() {
+		if n := f.gapFrom(last).Add(f.pol.hostGap(r, 0)); n.After(h.next) {
+			h.next = n
+		}
+	}
+}
+
+// dispatchable reports whether h's next entry may be fetched in this run
+// (budgets); f.mu must be held.
+func (f *localFrontier) dispatchable(h *hostState) bool {
+	if h.queue[0].Kind != kindPage {
+		return true
+	}
+	if f.s.MaxPages > 0 && f.pagesSent >= f.s.MaxPages {
+		return false
+	}
+	return f.s.MaxPagesPerHost <= 0 || h.pages < f.s.MaxPagesPerHost
+}
+
+func (f *localFrontier) hold(ctx context.Context, _ *lease) (context.Context, func() bool) {
+	return ctx, func() bool { return true }
+}
+
+func (f *localFrontier) validators(_ context.Context, key string) (*condRec, error) {
+	return f.loadCond(key), nil
+}
+
+func (f *localFrontier) knownRobots(host string) *robots {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h := f.hosts[host]
+	if h != nil && h.robots != nil && !h.robots.disallowAll && time.Now().Before(h.robotsUntil) {
+		return h.robots
+	}
+	return nil
+}
+
+// release records o in the store (back-off first: a restart must not ask
+// the host early) and hands the host back to the schedule.
+func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
+	h := l.h
+	end := o.end
+	if end.IsZero() {
+		end = time.Now()
+	}
+	f.hostOutcome(h, o, end)
+	var errs []error
+	var added []*entry
+	if t := o.t; t != nil {
+		if o.requeue && l.e != nil {
+			t.done, t.requeue = l.e, l.e
+		}
+		if o.robots != nil && !o.parsed.disallowAll {
+			t.robots = map[string]*robotsRec{h.name: o.robots}
+		}
+		var err error
+		if added, err = f.commit(t); err != nil {
+			errs = append(errs, err)
+		} else if t.deniedNew > 0 {
+			f.count(func(s *Stats) { s.RobotsDenied += int64(t.deniedNew) })
+		}
+	}
+	given := 0
+	if o.giveUp != "" {
+		var err error
+		if given, err = f.abandon(h, o.giveUp); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	f.mu.Lock()
+	h.busy = false
+	f.inflight--
+	switch {
+	case o.requested:
+		h.next = end.Add(o.rest)
+	case o.rest > 0:
+		h.next = time.Now().Add(o.rest)
+	}
+	if o.requeue && l.e != nil && o.giveUp == "" {
+		f.push(l.e, true)
+	}
+	if o.refund && l.e != nil && l.e.Kind == kindPage {
+		f.pagesSent--
+		h.pages--
+	}
+	if o.sitOut != "" && h.dropped == "" {
+		h.dropped = o.sitOut
+	}
+	f.queued += len(added)
+	if t := o.t; t != nil && t.done != nil && t.requeue == nil && len(errs) == 0 {
+		f.queued--
+	}
+	for _, e := range added {
+		f.push(e, false)
+	}
+	if given > 0 {
+		f.queued -= given
+		h.queue, h.memPages, h.spill, h.lastKey = nil, 0, false, nil
+		h.dropped = o.giveUp
+	}
+	f.mu.Unlock()
+	if given > 0 {
+		f.count(func(s *Stats) { s.Errors += int64(given) })
+	}
+	return errors.Join(errs...)
+}
+
+// hostOutcome applies o to h's failure counts, robots.txt and back-off,
+// persisting the back-off before the fetch outcome is committed.
+func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
+	f.mu.Lock()
+	robotsBack := false // robots.txt answered after failing
+	if o.robots != nil {
+		robotsBack = !o.parsed.disallowAll && h.robotsFails > 0
+		h.robots, h.robotsFails = o.parsed, o.robots.Fails
+		h.robotsUntil = o.robots.until(f.s.RobotsTTL, f.s.RobotsRetry)
+	}
+	switch o.failed {
+	case 1:
+		h.fails++
+	case 0:
+		h.fails = 0
+	}
+	if o.why != "" || o.failed == 0 || (o.robots != nil && !o.parsed.disallowAll && h.fails == 0) {
+		h.waitWhy = o.why
+	}
+	parked := o.failed == 1 && f.pol.parkAfter > 0 && h.fails >= f.pol.parkAfter
+	clear := o.failed == 0 && h.backoffSaved
+	f.mu.Unlock()
+	switch {
+	case o.failed == 1 || (o.robots != nil && o.parsed.disallowAll):
+		f.recordBackoff(h, end.Add(o.rest), parked)
+	case robotsBack:
+		f.recordBackoff(h, time.Now(), false)
+	case clear:
+		f.mu.Lock()
+		h.backoffSaved = false
+		f.mu.Unlock()
+		if err := f.saveBackoff(h.name, nil); err != nil {
+			f.log.Error("clear back-off", "host", h.name, "error", err)
+		}
+	}
+}
+
+// status adds the hosts and the queue to s.
+func (f *localFrontier) status(s *Stats) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s.Hosts = len(f.hosts)
+	s.Queue = f.queued
+	now := time.Now()
+	for _, h := range f.order {
+		if h.busy {
+			s.HostsActive++
+		}
+		if h.dropped != "" {
+			s.HostsDropped++
+		}
+		if h.waitWhy != "" && !h.busy && h.dropped == "" && (len(h.queue) > 0 || h.spill) {
+			until := h.next
+			if h.robots != nil && h.robots.disallowAll && h.robotsUntil.After(until) {
+				until = h.robotsUntil
+			}
+			if until.After(now) {
+				s.Waiting = append(s.Waiting, HostWait{Host: h.name, Reason: h.waitWhy, Until: until})
+			}
+		}
+	}
+}
+
+// Buckets the crawler keeps in the archive's store.
+var (
+	bucketQueue   = []byte("crawl.queue")   // job → (host \x00 prio seq → entry)
+	bucketSeen    = []byte("crawl.seen")    // SURT → seenRec
+	bucketLog     = []byte("crawl.log")     // seq → LogRecord
+	bucketMeta    = []byte("crawl.meta")    // "pass" → n
+	bucketCond    = []byte("crawl.cond")    // SURT → condRec (ETag, Last-Modified, digest)
+	bucketRobots  = []byte("crawl.robots")  // host → robotsRec
+	bucketHosts   = []byte("crawl.hosts")   // host → end of the last request (RFC 3339), for politeness across restarts
+	bucketRevisit = []byte("crawl.revisit") // SURT → revisitRec: when a known page is checked again
+	keyPass       = "pass/"                 // + job → pass number
+	keyPassStart  = "pass-start/"           // + job → RFC 3339 start of the pass
+)
+
+func ensureBuckets(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketQueue, bucketSeen, bucketLog, bucketMeta, bucketCond, bucketRobots, bucketHosts, bucketRevisit} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+}
+
+func getJSON(b *bolt.Bucket, k []byte, v any) bool {
+	raw := b.Get(k)
+	if raw == nil {
+		return false
+	}
+	return json.Unmarshal(raw, v) == nil
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, raw)
+}
+
+// txn collects the durable effects of one fetch so they commit together.
+type txn struct {
+	done    *entry  // removed from the queue
+	requeue *entry  // re-queued (retry), replacing done
+	state   seenRec // new seen state for done
+	log     *LogRecord
+	add     []*entry // discovered entries (checked against the seen set)
+	// denied are discovered entries robots.txt forbids: recorded as
+	// refused (seen set and fetch log) unless already seen; deniedNew
+	// counts those recorded.
+	denied    []*entry
+	deniedNew int
+	cond      *condRec
+	robots    map[string]*robotsRec
+	host      string      // host that was just requested
+	hostAt    time.Time   // when that request ended
+	revisit   *revisitRec // next re-check of done (nil: unchanged)
+	unvisit   bool        // forget done's re-check (gone, not a page)
+}
+
+// commit applies t in one bbolt transaction and returns the entries that
+// were actually new (not already seen in this pass).
+func (f *localFrontier) commit(t *txn) ([]*entry, error) {
+	var added []*entry
+	// Batch coalesces the commits of concurrent workers into one
+	// transaction (one fsync), which is what lets hundreds of hosts crawl
+	// in parallel on an ordinary disk.
+	err := f.db.Batch(func(tx *bolt.Tx) error {
+		added = added[:0]
+		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
+		if err != nil {
+			return err
+		}
+		seen := tx.Bucket(bucketSeen)
+		now := time.Now().UnixNano()
+		if t.done != nil {
+			if err := q.Delete(t.done.qkey()); err != nil {
+				return err
+			}
+			if t.requeue != nil {
+				if err := putJSON(q, t.requeue.qkey(), t.requeue); err != nil {
+					return err
+				}
+			} else if t.state.At = now; putJSON(seen, []byte(t.done.Key), t.state) != nil {
+				return err
+			}
+		}
+		for _, e := range t.add {
+			var old seenRec
+			if getJSON(seen, []byte(e.Key), &old) {
+				// Seeds, feeds and sitemaps are fetched again in each new
+				// pass; everything else once.
+				if !(e.Revisit || old.Discovery) || old.State == "queued" || old.At >= f.passStart.UnixNano() {
+					continue
+				}
+			}
+			n, err := q.NextSequence()
+			if err != nil {
+				return err
+			}
+			e.Seq = n
+			if err := putJSON(q, e.qkey(), e); err != nil {
+				return err
+			}
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
+				return err
+			}
+			added = append(added, e)
+		}
+		t.deniedNew = 0
+		for _, e := range t.denied {
+			if seen.Get([]byte(e.Key)) != nil {
+				continue
+			}
+			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
+				return err
+			}
+			l := tx.Bucket(bucketLog)
+			n, _ := l.NextSequence()
+			rec := LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
+			if err := putJSON(l, binary.BigEndian.AppendUint64(nil, n), rec); err != nil {
+				return err
+			}
+			t.deniedNew++
+		}
+		if t.log != nil {
+			l := tx.Bucket(bucketLog)
+			n, _ := l.NextSequence()
+			if err := putJSON(l, binary.BigEndian.AppendUint64(nil, n), t.log); err != nil {
+				return err
+			}
+		}
+		if t.cond != nil && t.done != nil {
+			if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
+				return err
+			}
+		}
+		if t.done != nil && (t.revisit != nil || t.unvisit) {
+			rb := tx.Bucket(bucketRevisit)
+			if t.unvisit {
+				if err := rb.Delete([]byte(t.done.Key)); err != nil {
+					return err
+				}
+			} else if err := putJSON(rb, []byte(t.done.Key), t.revisit); err != nil {
+				return err
+			}
+		}
+		if t.host != "" {
+			if err := tx.Bucket(bucketHosts).Put([]byte(t.host), []byte(t.hostAt.UTC().Format(time.RFC3339Nano))); err != nil {
+				return err
+			}
+		}
+		for h, r := range t.robots {
+			if err := putJSON(tx.Bucket(bucketRobots), []byte(h), r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("crawl store: %w", err)
+	}
+	return added, nil
+}
+
+// loadPass reads the pass number and starts a new pass when the previous
+// one left nothing queued. It returns the entries to hold in memory (all
+// discovery entries and up to memPerHost pages per host), the hosts that
+// have more pages in the store, and the size of the queue.
+func (f *localFrontier) loadPass() (pending []*entry, spilled map[string]bool, queued int, err error) {
+	spilled = map[string]bool{}
+	err = f.db.Update(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		pass, _ := strconv.Atoi(string(m.Get([]byte(keyPass + string(f.job)))))
+		start, _ := time.Parse(time.RFC3339Nano, string(m.Get([]byte(keyPassStart+string(f.job)))))
+		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
+		if err != nil {
+			return err
+		}
+		queued = q.Stats().KeyN
+		cur := q.Cursor()
+		pages := 0
+		var host []byte
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			h, rest, _ := bytes.Cut(k, []byte{0})
+			if !bytes.Equal(h, host) {
+				host, pages = bytes.Clone(h), 0
+			}
+			if len(rest) > 0 && rest[0] == kindPage.prio() {
+				if pages >= memPerHost {
+					spilled[string(h)] = true
+					k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
+					if k == nil {
+						break
+					}
+					k, v = cur.Prev()
+					continue
+				}
+				pages++
+			}
+			e := new(entry)
+			if err := json.Unmarshal(v, e); err != nil {
+				return fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
+			}
+			pending = append(pending, e)
+		}
+		if queued == 0 || pass == 0 {
+			pass++
+			start = time.Now()
+		}
+		f.pass, f.passStart = pass, start
+		if err := m.Put([]byte(keyPassStart+string(f.job)), []byte(start.UTC().Format(time.RFC3339Nano))); err != nil {
+			return err
+		}
+		return m.Put([]byte(keyPass+string(f.job)), []byte(strconv.Itoa(pass)))
+	})
+	return pending, spilled, queued, err
+}
+
+// refill loads the next page entries of a spilled host from the store;
+// c.mu must be held.
+func (f *localFrontier) refill(h *hostState) {
+	want := memPerHost - h.memPages
+	prefix := append([]byte(h.name), 0, kindPage.prio())
+	var got []*entry
+	f.db.View(func(tx *bolt.Tx) error {
+		q := tx.Bucket(bucketQueue).Bucket(f.job)
+		if q == nil {
+			return nil
+		}
+		cur := q.Cursor()
+		k, v := cur.Seek(prefix)
+		if h.lastKey != nil {
+			k, v = cur.Seek(h.lastKey)
+			if k != nil && bytes.Equal(k, h.lastKey) {
+				k, v = cur.Next()
+			}
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(got) <= want; k, v = cur.Next() {
+			e := new(entry)
+			if json.Unmarshal(v, e) != nil {
+				continue
+			}
+			got = append(got, e)
+		}
+		return nil
+	})
+	more := len(got) > want
+	if more {
+		got = got[:want]
+	}
+	h.spill = false
+	for _, e := range got {
+		f.push(e, false)
+	}
+	h.spill = more
+}
+
+func (f *localFrontier) loadCond(key string) *condRec {
+	var r condRec
+	found := false
+	f.db.View(func(tx *bolt.Tx) error {
+		found = getJSON(tx.Bucket(bucketCond), []byte(key), &r)
+		return nil
+	})
+	if !found {
+		return nil
+	}
+	return &r
+}
+
+func (f *localFrontier) loadRobots(host string) *robotsRec {
+	var r robotsRec
+	found := false
+	f.db.View(func(tx *bolt.Tx) error {
+		found = getJSON(tx.Bucket(bucketRobots), []byte(host), &r)
+		return nil
+	})
+	if !found {
+		return nil
+	}
+	return &r
+}
+
+// FetchLog returns the fetch log of the archive in order (for tests,
+// reports and debugging).
+func FetchLog(db *bolt.DB) ([]LogRecord, error) {
+	var out []LogRecord
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketLog)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r LogRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode fetch log %x: %w", k, err)
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// lastRequest returns when the previous run's last request to host ended.
+func (f *localFrontier) lastRequest(host string) time.Time {
+	var at time.Time
+	f.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketHosts).Get([]byte(host)); v != nil {
+			at, _ = time.Parse(time.RFC3339Nano, string(v))
+		}
+		return nil
+	})
+	return at
+}
