@@ -97,7 +97,7 @@ type Config struct {
 	MaxWait       time.Duration // hosts not ready within this are left for the next run (default 30m)
 	RobotsTTL     time.Duration // robots.txt cache lifetime (default 24h)
 	RobotsRetry   time.Duration // longest wait before asking again for a 5xx/429/unreachable robots.txt (default 5m): its Retry-After, else BackoffBase doubled per failure in a row
-	RobotsRetries int           // failed robots.txt fetches before a host sits out this run (default 3); × MaxRetries in a row, across runs, gives up its queue
+	RobotsRetries int           // every this many failed robots.txt fetches in a row (counted across runs and workers) a host sits out the run (default 3); × MaxRetries gives up its queue
 
 	// Recrawl makes this pass fetch again (with conditional GET) every
 	// page it reaches, not only new ones: a full re-crawl from the seeds.

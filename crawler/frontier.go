@@ -69,6 +69,9 @@ type lease struct {
 	robotsUntil time.Time
 	robotsFails int
 	fails       int // the host's consecutive failures (429, 5xx, network)
+	// offerSitemaps: the Sitemap: lines of robots go with this entry
+	// whatever it is (robots.txt was just read from a cache).
+	offerSitemaps bool
 
 	// When no host was claimed:
 	wait      time.Duration // when to ask again (< 0: after a release)

@@ -56,6 +56,11 @@ type hostState struct {
 	next        time.Time // earliest start of the next request
 	robots      *robots
 	robotsUntil time.Time
+	// robotsLoaded: the store's robots.txt cache was consulted.
+	robotsLoaded bool
+	// offerSitemaps: robots came from the cache and its Sitemap: lines
+	// go with the host's next entry.
+	offerSitemaps bool
 	// robotsFails counts consecutive robots.txt failures across runs
 	// (persisted with the back-off state).
 	robotsFails int
@@ -217,7 +222,7 @@ func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
 		if len(h.queue) == 0 {
 			continue
 		}
-		if h.robots == nil {
+		if h.robots == nil && !h.robotsLoaded {
 			f.cachedRobots(h)
 		}
 		needRobots := h.robots == nil || !now.Before(h.robotsUntil)
@@ -252,7 +257,8 @@ func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
 			h.pages++
 			h.memPages--
 		}
-		l.e = e
+		l.e, l.offerSitemaps = e, h.offerSitemaps
+		h.offerSitemaps = false
 		return l, nil
 	}
 	return &lease{wait: wait, leased: int64(f.inflight)}, nil
@@ -260,8 +266,10 @@ func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
 
 // cachedRobots gives h the robots.txt the store keeps from an earlier run
 // while it is fresh; the gap after that run's last request, set from Delay
-// alone, then also honours its Crawl-delay. f.mu must be held.
+// alone, then also honours its Crawl-delay, and its Sitemap: lines are
+// offered with the host's next entry. f.mu must be held.
 func (f *localFrontier) cachedRobots(h *hostState) {
+	h.robotsLoaded = true
 	rec := f.loadRobots(h.name)
 	if rec == nil || time.Since(rec.Fetched) >= f.s.RobotsTTL {
 		return
@@ -269,6 +277,7 @@ func (f *localFrontier) cachedRobots(h *hostState) {
 	r := newRobots(rec.Status, rec.Body, productToken(f.s.UserAgent), rec.Fetched)
 	f.pol.capCrawlDelay(r, h.name, f.log)
 	h.robots, h.robotsUntil = r, rec.Fetched.Add(f.s.RobotsTTL)
+	h.offerSitemaps = len(r.sitemaps) > 0
 	if last := f.lastRequest(h.name); !last.IsZero() {
 		if n := f.gapFrom(last).Add(f.pol.hostGap(r, 0)); n.After(h.next) {
 			h.next = n

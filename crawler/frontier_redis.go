@@ -295,9 +295,9 @@ return {tonumber(redis.call('GET', p..'pass') or '1'), run, newPass, n}
 // A page is only popped while fewer than ARGV[6] pages (0: no limit) were
 // claimed in this run and fewer than ARGV[7] on its host; a host whose
 // next entry is over a budget is held back. It returns {host, entry,
-// or, when no host is ready, {"", ms until the
-// next one (-1: none queued), leases held, reclaimed}; {host, entry,
-// robots JSON, reclaimed, the host's consecutive failures} otherwise.
+// robots JSON, reclaimed, the host's consecutive failures} or, when no
+// host is ready, {"", ms until the next one (-1: none queued), leases
+// held, reclaimed}.
 var claimScript = redis.NewScript(luaNow + luaRefund + `
 local p, worker = ARGV[1], ARGV[2]
 local ttl, rest = tonumber(ARGV[3]), tonumber(ARGV[4])

@@ -298,3 +298,35 @@ func TestFrontierGiveUp(t *testing.T) {
 		}
 	})
 }
+
+// TestFrontierLeftForNextRun: a host resting beyond MaxWait (parked after
+// failures) is left for the next run, so this one can end; the next run
+// takes it up again, still resting.
+func TestFrontierLeftForNextRun(t *testing.T) {
+	forEachFrontier(t, Config{MaxWait: time.Second}, func(t *testing.T, fr Frontier, c *Crawler) {
+		ctx := context.Background()
+		if _, err := fr.begin(ctx, []*entry{frontierEntry(t, "http://a.test/1", kindPage)}); err != nil {
+			t.Fatal(err)
+		}
+		l := claimReady(t, fr)
+		release(t, fr, l, &outcome{requested: true, end: time.Now(), rest: time.Minute, failed: 1, requeue: true, refund: true})
+		if l, err := fr.claim(ctx); err != nil || l.host != "" || l.wait >= 0 || l.leased != 0 {
+			t.Fatalf("claim with the only host resting a minute = %+v, %v; want the run over, the host left for the next", l, err)
+		}
+		if err := fr.end(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.s.MaxWait = time.Hour
+		if _, err := fr.begin(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		defer fr.end(ctx)
+		for i := 0; i < 3; i++ {
+			l, err := fr.claim(ctx)
+			if err != nil || l.host != "" || l.wait < 0 {
+				t.Fatalf("claim %d in the next run = %+v, %v; want the host queued again, still resting", i, l, err)
+			}
+			time.Sleep(min(l.wait, 50*time.Millisecond))
+		}
+	})
+}

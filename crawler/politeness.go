@@ -67,10 +67,7 @@ func (p politeness) capCrawlDelay(r *robots, host string, log *slog.Logger) {
 func (p politeness) backoff(fails int, retryAfter time.Duration) (wait time.Duration, parked bool) {
 	wait = retryAfter
 	if wait <= 0 {
-		wait = p.backoffBase << min(max(fails-1, 0), 20)
-		if wait > p.maxBackoff || wait <= 0 {
-			wait = p.maxBackoff
-		}
+		wait = p.doubling(fails, p.maxBackoff)
 	}
 	if p.parkAfter > 0 && fails >= p.parkAfter {
 		return max(wait, p.parkFor), true
@@ -85,9 +82,15 @@ func (p politeness) robotsWait(retryAfter time.Duration, fails int) time.Duratio
 	if retryAfter > 0 {
 		return retryAfter
 	}
-	wait := p.backoffBase << min(max(fails-1, 0), 20)
-	if wait > p.robotsRetry || wait <= 0 {
-		wait = p.robotsRetry
+	return p.doubling(fails, p.robotsRetry)
+}
+
+// doubling is BackoffBase doubled per failure before the n-th, at most
+// limit.
+func (p politeness) doubling(n int, limit time.Duration) time.Duration {
+	wait := p.backoffBase << min(max(n-1, 0), 20)
+	if wait > limit || wait <= 0 {
+		return limit
 	}
 	return wait
 }

@@ -73,10 +73,11 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 	rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
 	t := &txn{done: e, log: rec}
 	o.t = t
-	if !c.s.DisableSitemaps && len(l.robots.sitemaps) > 0 && (e.Seed || e.Kind != kindPage) {
+	if !c.s.DisableSitemaps && len(l.robots.sitemaps) > 0 && (e.Seed || e.Kind != kindPage || l.offerSitemaps) {
 		// The Sitemap: lines of robots.txt are offered again with the
-		// entries fetched in every pass (seeds, feeds, sitemaps); the
-		// frontier queues them once per pass.
+		// entries fetched in every pass (seeds, feeds, sitemaps) and when
+		// robots.txt was read from the cache; the frontier queues them
+		// once per pass.
 		t.add = append(t.add, c.robotsSitemaps(l.robots)...)
 	}
 	u, err := url.Parse(e.URL)
@@ -236,8 +237,7 @@ func (c *Crawler) retryHandler(e *entry, o *outcome) {
 	if e.Tries >= c.s.MaxRetries {
 		return
 	}
-	wait, _ := c.pol.backoff(e.Tries, 0)
-	o.rest = max(o.rest, min(wait, c.s.MaxBackoff))
+	o.rest = max(o.rest, c.pol.doubling(e.Tries, c.pol.maxBackoff))
 	o.t.log.Outcome = "retry"
 	o.requeue, o.refund = true, true
 	c.count(func(s *Stats) { s.Retries++ })
