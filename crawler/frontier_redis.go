@@ -386,13 +386,7 @@ if gap >= 0 then
 else
   nx = tonumber(redis.call('HGET', p..'next', h) or '0')
 end
-if redis.call('LLEN', p..'q:'..h) > 0 then
-  if ARGV[8] == '1' then
-    redis.call('ZADD', p..'later', nx, h)
-  else
-    redis.call('ZADD', p..'ready', nx, h)
-  end
-end
+if redis.call('LLEN', p..'q:'..h) > 0 then redis.call('ZADD', p..(ARGV[8] == '1' and 'later' or 'ready'), nx, h) end
 return {1, fails}
 `)
 
