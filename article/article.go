@@ -37,6 +37,11 @@ const (
 	// EvidenceNoIndex: the other members are marked noindex, as
 	// syndication partners are asked to mark their copies.
 	EvidenceNoIndex = "noindex"
+	// EvidenceFurniture is on a unique article that dedup found to be
+	// one site's copy of a template page the same on many sites (an
+	// undated page at a plain address, credited by nobody): furniture,
+	// not a syndicated story, so it is in no cluster.
+	EvidenceFurniture = "furniture"
 )
 
 // Article is one extracted page (README "Data contract").

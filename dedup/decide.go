@@ -33,6 +33,7 @@ func (ix *Index) decide(c int32) []uint32 {
 	cl.original = orig
 	cl.evidence = d.evidence
 	gone := ix.assign(cl.members, orig)
+	cl.furniture = len(gone) == 0 && ix.isFurniture(c, d.cast > 0)
 	if len(gone) == 0 {
 		ix.vias(c, d.points)
 	}

@@ -52,6 +52,7 @@ var synthModes = []struct {
 	{"default", synth.Options{}, 0.98, 0.95, 1},
 	{"no site", synth.Options{NoSite: true}, 0.97, 0.85, 2},
 	{"network of 40 sites", synth.Options{Network: 40}, 0.98, 0.95, 2},
+	{"network of 40 sites with 6 template pages each", synth.Options{Network: 40, Furniture: 6}, 0.98, 0.95, 2},
 	{"network of 200 sites, no site", synth.Options{Network: 200, NoSite: true}, 0.97, 0.85, 3},
 }
 

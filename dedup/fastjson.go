@@ -25,12 +25,12 @@ type fastDecoder struct {
 // fastFields are the fields the decoder fills; everything else is
 // validated and skipped.
 var fastFields = map[string]bool{"id": true, "url": true, "site": true, "text": true,
-	"published": true, "fetched": true, "canonical": true, "source": true}
+	"published": true, "fetched": true, "canonical": true, "source": true, "author": true, "site_name": true}
 
 // articleKinds gives the JSON type of every other Article field, so a
 // skipped field of the wrong type still sends the line to encoding/json
 // (which rejects it): s string, t time, a string array, n number, b bool.
-var articleKinds = map[string]byte{"title": 's', "author": 's', "lang": 's', "site_name": 's',
+var articleKinds = map[string]byte{"title": 's', "lang": 's',
 	"warc": 's', "cluster": 's', "role": 's', "original": 's', "truth_cluster": 's',
 	"modified": 't', "boilerplate": 'a', "evidence": 'a', "similarity": 'n', "truth_original": 'b',
 	"original_share": 'n', "copy_share": 'n', "via": 's'}
@@ -168,6 +168,10 @@ func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
 					a.Canonical = s
 				case "source":
 					a.Source = s
+				case "author":
+					a.Author = s
+				case "site_name":
+					a.SiteName = s
 				}
 			}
 			if k != "text" {

@@ -52,6 +52,8 @@ type doc struct {
 	cleaned   bool // feats has been partitioned at least once
 	dead      bool
 	noindex   bool // the page was marked noindex
+	plainPath bool // its URL is not a story's (furniture.go)
+	hasAuthor bool // the page names an author
 }
 
 // cluster is a group of copies: its id (the first member's article id),
@@ -61,6 +63,9 @@ type cluster struct {
 	members  []uint32
 	original uint32
 	evidence []string
+	// furniture: the members are one template page on many sites
+	// (furniture.go), reported as unique.
+	furniture bool
 }
 
 type site struct {
@@ -397,6 +402,9 @@ func (ix *Index) evidenceKey(c int32) string {
 	if c == noCluster {
 		return ""
 	}
+	if ix.clusters[c].furniture {
+		return article.EvidenceFurniture
+	}
 	return strings.Join(ix.clusters[c].evidence, ",")
 }
 
@@ -406,11 +414,12 @@ func (ix *Index) evidenceKey(c int32) string {
 func docFrom(a *article.Article) (doc, string) {
 	siteName := siteName(a)
 	d := doc{
-		id:      a.ID,
-		cluster: noCluster,
-		role:    article.RoleUnique,
-		sim:     1,
-		noindex: a.NoIndex,
+		id:        a.ID,
+		cluster:   noCluster,
+		role:      article.RoleUnique,
+		sim:       1,
+		noindex:   a.NoIndex,
+		hasAuthor: byPerson(a, siteName),
 	}
 	if !a.Published.IsZero() {
 		d.published = a.Published.Unix()
@@ -420,6 +429,7 @@ func docFrom(a *article.Article) (doc, string) {
 	}
 	if a.URL != "" {
 		d.urlHash = urlKey(a.URL)
+		d.plainPath = plainPath(a.URL)
 	}
 	if a.Canonical != "" && article.SiteOf(a.Canonical) != siteName {
 		d.canonHash = urlKey(a.Canonical)
@@ -877,6 +887,10 @@ func (ix *Index) Assignment(id string) (article.Assignment, bool) {
 
 func (ix *Index) assignment(di uint32) article.Assignment {
 	d := &ix.docs[di]
+	if ix.furniture(di) {
+		return article.Assignment{ID: d.id, Cluster: d.id, Role: article.RoleUnique, Original: d.id,
+			Similarity: 1, OriginalShare: 1, CopyShare: 1, Evidence: []string{article.EvidenceFurniture}}
+	}
 	as := article.Assignment{ID: d.id, Cluster: d.id, Role: d.role, Original: ix.docs[d.original].id,
 		Similarity: round4(float64(d.sim)), OriginalShare: 1, CopyShare: 1, Evidence: []string{}}
 	if d.role == article.RoleCopy {
@@ -893,11 +907,19 @@ func (ix *Index) assignment(di uint32) article.Assignment {
 	return as
 }
 
+// furniture reports whether document di is in a cluster of site
+// furniture (furniture.go), and so reported as unique.
+func (ix *Index) furniture(di uint32) bool {
+	c := ix.docs[di].cluster
+	return c != noCluster && ix.clusters[c].furniture
+}
+
 // Members returns the article ids of a cluster in arrival order; for the
-// cluster id of a unique article it returns that article alone.
+// cluster id of a unique article (a furniture page included) it returns
+// that article alone.
 func (ix *Index) Members(cluster string) []string {
 	if i, ok := ix.clusterByID[cluster]; ok {
-		if cl := &ix.clusters[i]; len(cl.members) > 0 {
+		if cl := &ix.clusters[i]; len(cl.members) > 0 && !cl.furniture {
 			out := make([]string, len(cl.members))
 			for j, m := range cl.members {
 				out[j] = ix.docs[m].id
@@ -905,7 +927,7 @@ func (ix *Index) Members(cluster string) []string {
 			return out
 		}
 	}
-	if di, ok := ix.byID[cluster]; ok && ix.docs[di].cluster == noCluster {
+	if di, ok := ix.byID[cluster]; ok && (ix.docs[di].cluster == noCluster || ix.furniture(di)) {
 		return []string{cluster}
 	}
 	return nil

@@ -15,6 +15,15 @@ import (
 // grow the heap at the end of a Run.
 func (ix *Index) appendAssignment(b []byte, di uint32) []byte {
 	d := &ix.docs[di]
+	if ix.furniture(di) {
+		b = append(b, `{"id":`...)
+		b = appendJSONString(b, d.id)
+		b = append(b, `,"cluster":`...)
+		b = appendJSONString(b, d.id)
+		b = append(b, `,"role":"unique","original":`...)
+		b = appendJSONString(b, d.id)
+		return append(b, `,"similarity":1,"original_share":1,"copy_share":1,"evidence":["furniture"]}`+"\n"...)
+	}
 	cluster := d.id
 	var evidence []string
 	if d.cluster != noCluster {

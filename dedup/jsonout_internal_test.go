@@ -21,12 +21,17 @@ func TestAppendAssignmentMatchesEncodingJSON(t *testing.T) {
 		{"html characters", []string{"<b>&amp;</b>", "x>y"}},
 		{"unicode, invalid utf-8 and line separators", []string{"Überweisung-日本", "bad\xffbyte\xc3", "sep\u2028par\u2029"}},
 		{"a unique article", []string{"alone"}},
+		{"site furniture: six sites, undated, plain addresses", []string{"f1", "f2", "f3", "f4", "f5", `f"6<`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ix := NewIndex(DefaultConfig())
 			for i, id := range tc.ids {
-				ix.Add(&article.Article{ID: id, Site: "s" + string(rune('a'+i)) + ".example", Text: story})
+				site := "s" + string(rune('a'+i)) + ".example"
+				ix.Add(&article.Article{ID: id, Site: site, URL: "https://" + site + "/our-promise", Text: story})
+			}
+			if furniture := strings.HasPrefix(tc.name, "site furniture"); furniture != ix.furniture(ix.byID[tc.ids[0]]) {
+				t.Fatalf("furniture %v, want %v", !furniture, furniture)
 			}
 			for _, id := range tc.ids {
 				di := ix.byID[id]

@@ -125,10 +125,14 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 		docSet, scratch = ix.cleanView(di, scratch)
 		m := matchOf(clean, docSet, probeQuoted, ix.docs[di].quotedFeats())
 		d := &ix.docs[di]
-		cm := Match{ID: d.id, Cluster: d.id, Role: d.role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
+		role := d.role
+		if ix.furniture(di) {
+			role = article.RoleUnique // each page of a template is its own
+		}
+		cm := Match{ID: d.id, Cluster: d.id, Role: role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
 			ProbeShare: round4(m.inA()), Containment: round4(m.containment()), Jaccard: round4(m.jaccard()), Copy: ix.isCopy(m)}
 		cm.DocShare = round4(shareOf(m.inter, m.nb))
-		if d.cluster != noCluster {
+		if d.cluster != noCluster && !ix.furniture(di) {
 			cm.Cluster = ix.clusters[d.cluster].id
 		}
 		return cm
@@ -144,7 +148,10 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 		if !ok {
 			d := &ix.docs[c]
 			cm = &ClusterMatch{Cluster: m.Cluster, Original: m.ID, Members: 1, Evidence: []string{}}
-			if d.cluster != noCluster {
+			if ix.furniture(c) {
+				cm.ToOriginal = m
+				cm.Evidence = append(cm.Evidence, article.EvidenceFurniture)
+			} else if d.cluster != noCluster {
 				cl := &ix.clusters[d.cluster]
 				cm.Original, cm.Members = ix.docs[cl.original].id, len(cl.members)
 				cm.Evidence = append(cm.Evidence, cl.evidence...)

@@ -33,6 +33,7 @@ type snapDoc struct {
 	Dead                       bool
 	Via                        uint32 // 1 + doc index, 0 for none
 	NoIndex                    bool
+	PlainPath, HasAuthor       bool
 	NClean, SiteEpoch, GEpoch  uint32
 	Cleaned                    bool
 }
@@ -52,10 +53,11 @@ type snapSite struct {
 }
 
 type snapCluster struct {
-	ID       string
-	Members  []uint32
-	Original uint32
-	Evidence []string
+	ID        string
+	Members   []uint32
+	Original  uint32
+	Evidence  []string
+	Furniture bool
 }
 
 type snapshot struct {
@@ -115,13 +117,13 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
 			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
 			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
-			Via: d.via, NoIndex: d.noindex, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
+			Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
 	}
 	for _, st := range ix.sites {
 		s.Sites = append(s.Sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch})
 	}
 	for _, c := range ix.clusters {
-		s.Clusters = append(s.Clusters, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence})
+		s.Clusters = append(s.Clusters, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence, Furniture: c.furniture})
 	}
 	if _, err := bw.WriteString(magic); err != nil {
 		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
@@ -191,7 +193,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: feats, nQuoted: uint32(len(d.Quoted)), published: d.Published,
 			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
 			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
-			via: d.Via, noindex: d.NoIndex, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
+			via: d.Via, noindex: d.NoIndex, plainPath: d.PlainPath, hasAuthor: d.HasAuthor, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
 		if !d.Dead {
 			ix.byID[d.ID] = uint32(i)
 		}
@@ -206,7 +208,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 				return nil, fmt.Errorf("read dedup checkpoint: cluster %s member %d out of range", c.ID, m)
 			}
 		}
-		ix.clusters = append(ix.clusters, cluster{id: c.ID, members: c.Members, original: c.Original, evidence: c.Evidence})
+		ix.clusters = append(ix.clusters, cluster{id: c.ID, members: c.Members, original: c.Original, evidence: c.Evidence, furniture: c.Furniture})
 		if len(c.Members) > 0 {
 			ix.clusterByID[c.ID] = int32(i)
 		}

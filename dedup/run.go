@@ -211,10 +211,12 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			st.Replaced = append(st.Replaced, Replaced{ID: d.id, Line: lines[i], By: lines[ix.byID[d.id]]})
 			continue
 		}
-		switch d.role {
-		case article.RoleOriginal:
+		switch {
+		case ix.furniture(uint32(i)):
+			st.Unique++
+		case d.role == article.RoleOriginal:
 			st.Originals++
-		case article.RoleCopy:
+		case d.role == article.RoleCopy:
 			st.Copies++
 		default:
 			st.Unique++

@@ -43,6 +43,7 @@ func init() {
 	f.Int("generate", 0, "generate a synthetic labelled set with about N original stories instead of --in")
 	f.Uint64("seed", 1, "seed for --generate")
 	f.Int("network", 0, "with --generate: the copies come from a network of this many sites sharing one template")
+	f.Int("furniture", 4, "with --generate --network: template pages (mission, tip line, corrections, …) on every site of the network, undated, under unusual slugs; each its own truth cluster (0: none; default 0 with --no-site)")
 	f.String("corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout) instead of --in")
 	f.Bool("no-site", false, "strip every field but id, text and the truth labels before clustering")
 	f.String("write", "", "also write the labelled set that was clustered to this JSONL file")
@@ -118,6 +119,10 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 		opt := synth.Default()
 		opt.Stories = n
 		opt.Network, _ = cmd.Flags().GetInt("network")
+		opt.Furniture, _ = cmd.Flags().GetInt("furniture")
+		if noSite && !cmd.Flags().Changed("furniture") {
+			opt.Furniture = 0 // without addresses and dates a template page is a story copied to every site
+		}
 		opt.NoSite = noSite
 		raw, err = encodeArticles(synth.Generate(opt, seed), false)
 	}

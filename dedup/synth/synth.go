@@ -46,6 +46,14 @@ type Options struct {
 	// disclaimer) of the republisher that made it, so every template is
 	// shared by many sites and no site has one template of its own.
 	Network int
+	// Furniture, with Network, gives every site of the network this many
+	// pages besides its stories (at most len(furnitureSlugs)): a mission
+	// statement, a tip line, a corrections policy and the like, from one
+	// template for the whole network with the site's name filled in,
+	// undated, under slugs the URL vocabulary of package extract does not
+	// know. Each is its own truth cluster: a page of the network's
+	// template is not a syndicated story.
+	Furniture int
 	// NoSite strips every field but id, text and the truth labels.
 	NoSite bool
 }
@@ -130,6 +138,9 @@ func Generate(opt Options, seed uint64) []*article.Article {
 		out = append(out, g.story(s, opt)...)
 	}
 	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	if len(g.network) > 0 && opt.Furniture > 0 {
+		out = g.withFurniture(out, opt.Furniture, seed)
+	}
 	if opt.NoSite {
 		for i, a := range out {
 			out[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
@@ -287,6 +298,61 @@ func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
 		a.Published = st.published.Truncate(24 * time.Hour) // day precision only
 	}
 	return a
+}
+
+// furnitureSlugs are the network's template pages: slugs that name no
+// page a site-furniture vocabulary lists, as a network's own theme names
+// them. The last is a very short page.
+var furnitureSlugs = []string{"our-mission-statement", "how-we-are-funded", "reader-tip-line", "fixing-our-mistakes", "join-the-newsroom-list", "legal-small-print"}
+
+// withFurniture inserts n template pages per network site at random
+// places of arts, drawing from a generator of its own so that the stories
+// and their order stay those of the same seed without furniture.
+func (g *gen) withFurniture(arts []*article.Article, n int, seed uint64) []*article.Article {
+	r := rand.New(rand.NewPCG(seed^0xf0f0, seed^0x5eed))
+	fg := &gen{r: r, vocab: g.vocab}
+	n = min(n, len(furnitureSlugs))
+	type tmpl struct {
+		title string
+		paras []string
+	}
+	tmpls := make([]tmpl, n)
+	for i := range tmpls {
+		t := tmpl{title: fg.sentence(nil, 2, 4) + " — NAME"}
+		np := 2 + r.IntN(4)
+		if i == len(furnitureSlugs)-1 {
+			np = 1
+		}
+		for j := range np {
+			p := fg.paragraph(nil, 2, 4)
+			if i == len(furnitureSlugs)-1 {
+				p = fg.sentence(nil, 14, 20) + " " + fg.sentence(nil, 12, 18) // very short
+			}
+			if j%2 == 0 {
+				p = "At NAME, " + strings.ToLower(p[:1]) + p[1:]
+			} else {
+				p += " Write to NAME for details."
+			}
+			t.paras = append(t.paras, p)
+		}
+		tmpls[i] = t
+	}
+	out := arts
+	for _, site := range g.network {
+		for i, t := range tmpls {
+			fill := strings.NewReplacer("NAME", site).Replace
+			id := fmt.Sprintf("f-%s-%s", strings.TrimSuffix(site, ".example"), furnitureSlugs[i])
+			a := &article.Article{ID: id, URL: "https://" + site + "/" + furnitureSlugs[i], Site: site,
+				Title: fill(t.title), Text: fill(strings.Join(t.paras, "\n\n")),
+				Fetched:      g.t0.Add(time.Duration(r.IntN(90*24*60)) * time.Minute), // undated: crawled some day
+				TruthCluster: id}
+			at := r.IntN(len(out) + 1)
+			out = append(out, nil)
+			copy(out[at+1:], out[at:])
+			out[at] = a
+		}
+	}
+	return out
 }
 
 // noise applies light edits: a few words changed, curly or straight

@@ -102,3 +102,51 @@ func TestNetworkSharesTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkFurniture: with Furniture, every network site gets the
+// template pages under the same plain slugs, undated, each its own truth
+// cluster, one text per template but for the site's name; the stories
+// and their order are those of the same seed without furniture.
+func TestNetworkFurniture(t *testing.T) {
+	plain := Generate(Options{Stories: 200, Network: 12}, 5)
+	arts := Generate(Options{Stories: 200, Network: 12, Furniture: 6}, 5)
+	var stories []*article.Article
+	perSlug := map[string]map[string]string{} // slug → site → text with the site's name taken out
+	for _, a := range arts {
+		if !strings.HasPrefix(a.ID, "f-") {
+			stories = append(stories, a)
+			continue
+		}
+		if !a.Published.IsZero() || a.TruthCluster != a.ID || a.TruthOriginal || a.Fetched.IsZero() {
+			t.Errorf("furniture page %s: published %v, truth %q/%v, fetched %v", a.ID, a.Published, a.TruthCluster, a.TruthOriginal, a.Fetched)
+		}
+		slug := a.URL[strings.LastIndexByte(a.URL, '/')+1:]
+		if a.URL != "https://"+a.Site+"/"+slug || !strings.Contains(a.Text, a.Site) {
+			t.Errorf("furniture page %s at %s does not name its site %s", a.ID, a.URL, a.Site)
+		}
+		if perSlug[slug] == nil {
+			perSlug[slug] = map[string]string{}
+		}
+		perSlug[slug][a.Site] = strings.ReplaceAll(a.Text, a.Site, "SITE")
+	}
+	if len(perSlug) != 6 {
+		t.Errorf("%d template slugs, want 6", len(perSlug))
+	}
+	for slug, bySite := range perSlug {
+		texts := map[string]bool{}
+		for _, x := range bySite {
+			texts[x] = true
+		}
+		if len(bySite) != 12 || len(texts) != 1 {
+			t.Errorf("%s: on %d sites with %d texts, want 12 sites and one template", slug, len(bySite), len(texts))
+		}
+	}
+	if len(stories) != len(plain) {
+		t.Fatalf("%d stories with furniture, %d without", len(stories), len(plain))
+	}
+	for i := range plain {
+		if stories[i].ID != plain[i].ID || stories[i].Text != plain[i].Text {
+			t.Fatalf("story %d: %s with furniture, %s without", i, stories[i].ID, plain[i].ID)
+		}
+	}
+}

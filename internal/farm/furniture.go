@@ -39,6 +39,15 @@ var (
 		"We use this data to provide our services, to measure readership and to keep our website secure. We do not sell personal data. Service providers that process data on our behalf are bound by contract to our instructions.",
 		"You may ask for a copy of your data, for its correction or deletion, or object to its processing at any time by writing to our data protection officer. You may also lodge a complaint with the supervisory authority.",
 	}
+	// readersText is the network's own template page, under a slug no
+	// furniture vocabulary lists: only its sameness across the outlets
+	// tells it from a story.
+	readersText = []string{
+		"NAME makes four promises to the people who read it, and this page explains how we keep each of them in our daily work.",
+		"We tell you who we are and who pays for our work. We separate what we saw from what we think, and we label analysis and opinion clearly so that nobody has to guess which is which.",
+		"We listen. Every message from a reader goes to an editor on duty, who answers within two working days, and the questions readers send most often shape the explainers we publish.",
+		"We show our work. Where a story rests on documents, we link them; where it rests on people who cannot be named, we say why, and how we checked what they told us.",
+	}
 	policiesText = []string{
 		"These newsroom policies of NAME set out how we report: we verify what we publish, we name our sources unless doing so would put them at risk, and we correct our mistakes openly and promptly.",
 		"Our reporters do not accept gifts, travel or payment from the people and organisations they cover. Opinion pieces are labelled as such and kept apart from news reporting in print and online.",
@@ -47,7 +56,8 @@ var (
 )
 
 // furnitureFor returns the furniture pages of an outlet: about, contact,
-// donate and privacy pages, and for the first origin its newsroom
+// donate and privacy pages, a page of promises to readers under an
+// unusual slug, and for the first origin its newsroom
 // policies under two addresses (the same page linked from two menus).
 func furnitureFor(o *outlet) []furniturePage {
 	fill := func(paras []string) []string {
@@ -63,6 +73,7 @@ func furnitureFor(o *outlet) []furniturePage {
 		{"/contact-us", "Contact " + o.def.Name, fill(contactText)},
 		{"/support-us", "Support " + o.def.Name, fill(donateText)},
 		{"/privacy-policy", "Privacy policy", fill(privacyText)},
+		{"/our-promise-to-readers", "Our promise to readers", fill(readersText)},
 	}
 	if o.def.Key == outletDefs[0].Key {
 		pol := fill(policiesText)
