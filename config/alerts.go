@@ -62,83 +62,89 @@ const (
 	DefaultWebhookBackoff = 2 * time.Second
 )
 
-func (c *Config) validateAlerts() []*FieldError {
-	var p []*FieldError
-	bad := func(field, format string, args ...any) {
-		p = append(p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+// validateAlerts checks the alerts: section: the file, the webhook and
+// each rule.
+func (c *Config) validateAlerts(p *problems) {
+	if f := c.Alerts.File; f != "" && strings.ContainsRune(f, 0) {
+		p.bad("alerts.file", "is not a file name")
 	}
-	a := c.Alerts
-	if a.File != "" && strings.ContainsRune(a.File, 0) {
-		bad("alerts.file", "is not a file name")
-	}
-	w := a.Webhook
-	if w.URL != "" && !isHTTPURL(w.URL) {
-		bad("alerts.webhook.url", "%q is not an absolute http(s) URL", w.URL)
-	}
-	if w.Timeout < 0 {
-		bad("alerts.webhook.timeout", "must not be negative")
-	}
-	if w.Backoff < 0 {
-		bad("alerts.webhook.backoff", "must not be negative")
-	}
-	if w.Retries != nil && (*w.Retries < 0 || *w.Retries > 100) {
-		bad("alerts.webhook.retries", "must be between 0 and 100, got %d", *w.Retries)
-	}
-	for k, v := range w.Headers {
-		if strings.ContainsAny(k+v, "\r\n") || strings.TrimSpace(k) == "" {
-			bad(fmt.Sprintf("alerts.webhook.headers[%q]", k), "must be a non-empty single line")
-		}
-	}
+	validateWebhook(p, c.Alerts.Webhook)
 	names := map[string]int{}
-	for i, r := range a.Rules {
+	for i, r := range c.Alerts.Rules {
 		f := fmt.Sprintf("alerts.rules[%d]", i)
 		switch {
 		case strings.TrimSpace(r.Name) == "":
-			bad(f+".name", "must not be empty")
+			p.bad(f+".name", "must not be empty")
 		case names[r.Name] > 0:
-			bad(f+".name", "%q is already the name of alerts.rules[%d]", r.Name, names[r.Name]-1)
+			p.bad(f+".name", "%q is already the name of alerts.rules[%d]", r.Name, names[r.Name]-1)
 		default:
 			names[r.Name] = i + 1
 		}
-		sites := func(field string, vs []string) {
-			for j, v := range vs {
-				if _, err := c.ExpandSites([]string{v}); err != nil {
-					bad(fmt.Sprintf("%s.%s[%d]", f, field, j), "%v", err)
-				}
-			}
-		}
-		switch {
-		case r.Query != "" && r.Watch != "":
-			bad(f, "is a saved search (query) or a watch (watch), not both")
-		case r.Query == "" && r.Watch == "":
-			bad(f, "needs a query (a saved search) or a watch (copies or reach)")
-		case r.Query != "":
-			sites("sites", r.Sites)
-			if len(r.Origin)+len(r.Copier) > 0 || r.Count != 0 {
-				bad(f, "origin, copier and count belong to watches, not to a saved search")
-			}
-		case r.Watch == WatchCopies:
-			if len(r.Origin)+len(r.Copier) == 0 {
-				bad(f, "watch copies needs an origin, a copier or both (sites or collections)")
-			}
-			if r.Count != 0 {
-				bad(f+".count", "belongs to watch reach")
-			}
-		case r.Watch == WatchReach:
-			if r.Count < 1 {
-				bad(f+".count", "watch reach needs the number of copies, at least 1")
-			}
-			if len(r.Copier) > 0 {
-				bad(f+".copier", "belongs to watch copies")
-			}
-		default:
-			bad(f+".watch", "%q is not copies or reach", r.Watch)
-		}
-		if r.Watch != "" && (len(r.Sites) > 0 || r.Lang != "") {
-			bad(f, "sites and lang belong to saved searches; a watch takes origin and copier")
-		}
-		sites("origin", r.Origin)
-		sites("copier", r.Copier)
+		c.validateRule(p, f, r)
 	}
-	return p
+}
+
+// validateWebhook checks alerts.webhook.
+func validateWebhook(p *problems, w WebhookConfig) {
+	if w.URL != "" && !isHTTPURL(w.URL) {
+		p.bad("alerts.webhook.url", "%q is not an absolute http(s) URL", w.URL)
+	}
+	if w.Timeout < 0 {
+		p.bad("alerts.webhook.timeout", "must not be negative")
+	}
+	if w.Backoff < 0 {
+		p.bad("alerts.webhook.backoff", "must not be negative")
+	}
+	if w.Retries != nil && (*w.Retries < 0 || *w.Retries > 100) {
+		p.bad("alerts.webhook.retries", "must be between 0 and 100, got %d", *w.Retries)
+	}
+	for k, v := range w.Headers {
+		if strings.ContainsAny(k+v, "\r\n") || strings.TrimSpace(k) == "" {
+			p.bad(fmt.Sprintf("alerts.webhook.headers[%q]", k), "must be a non-empty single line")
+		}
+	}
+}
+
+// validateRule checks one rule, named f in the problems: a saved search
+// or a watch of one kind, with the fields that kind takes.
+func (c *Config) validateRule(p *problems, f string, r AlertRule) {
+	sites := func(field string, vs []string) {
+		for j, v := range vs {
+			if _, err := c.ExpandSites([]string{v}); err != nil {
+				p.bad(fmt.Sprintf("%s.%s[%d]", f, field, j), "%v", err)
+			}
+		}
+	}
+	switch {
+	case r.Query != "" && r.Watch != "":
+		p.bad(f, "is a saved search (query) or a watch (watch), not both")
+	case r.Query == "" && r.Watch == "":
+		p.bad(f, "needs a query (a saved search) or a watch (copies or reach)")
+	case r.Query != "":
+		sites("sites", r.Sites)
+		if len(r.Origin)+len(r.Copier) > 0 || r.Count != 0 {
+			p.bad(f, "origin, copier and count belong to watches, not to a saved search")
+		}
+	case r.Watch == WatchCopies:
+		if len(r.Origin)+len(r.Copier) == 0 {
+			p.bad(f, "watch copies needs an origin, a copier or both (sites or collections)")
+		}
+		if r.Count != 0 {
+			p.bad(f+".count", "belongs to watch reach")
+		}
+	case r.Watch == WatchReach:
+		if r.Count < 1 {
+			p.bad(f+".count", "watch reach needs the number of copies, at least 1")
+		}
+		if len(r.Copier) > 0 {
+			p.bad(f+".copier", "belongs to watch copies")
+		}
+	default:
+		p.bad(f+".watch", "%q is not copies or reach", r.Watch)
+	}
+	if r.Watch != "" && (len(r.Sites) > 0 || r.Lang != "") {
+		p.bad(f, "sites and lang belong to saved searches; a watch takes origin and copier")
+	}
+	sites("origin", r.Origin)
+	sites("copier", r.Copier)
 }

@@ -223,7 +223,7 @@ func (c *Config) Validate() error {
 	c.validateServing(&p)
 	c.validateProfiles(&p)
 	p = append(p, c.validateCollections()...)
-	p = append(p, c.validateAlerts()...)
+	c.validateAlerts(&p)
 	if len(p) > 0 {
 		return &Error{Problems: p}
 	}
