@@ -43,3 +43,27 @@ func TestSearchNoIndexFilter(t *testing.T) {
 	}
 	page(t, srv, "/?q=Millbrook&noindex=sometimes", http.StatusBadRequest)
 }
+
+// TestNetworkNoIndexFilter: the network page and /api/report leave out
+// the copies marked noindex, or keep them alone, as noindex asks.
+func TestNetworkNoIndexFilter(t *testing.T) {
+	srv := httptest.NewServer(New(newBackendOf(t, chainFixture()), Options{PageSize: 10}))
+	t.Cleanup(srv.Close)
+	for param, want := range map[string]map[string]bool{
+		"":        {"partner.example": true, "relay.example": true},
+		"exclude": {"partner.example": false, "relay.example": true},
+		"only":    {"partner.example": true, "relay.example": false},
+	} {
+		got := text(byID(page(t, srv, "/network?noindex="+param, http.StatusOK), "edges"))
+		for site, listed := range want {
+			if strings.Contains(got, site) != listed {
+				t.Errorf("noindex=%s: edges table lists %s: %v, want %v", param, site, !listed, listed)
+			}
+		}
+		_, body := get(t, srv, "/api/report?noindex="+param, http.StatusOK)
+		if strings.Contains(string(body), "partner.example") != want["partner.example"] {
+			t.Errorf("noindex=%s: /api/report and partner.example disagree with the filter", param)
+		}
+	}
+	page(t, srv, "/network?noindex=maybe", http.StatusBadRequest)
+}

@@ -530,11 +530,12 @@ type networkView struct {
 	Republishers []report.Outlet
 	From, To     string
 	MinCount     int
+	NoIndex      string // exclude, only or "" (include)
 	Err          string
 }
 
-// reportFilter reads from, to, site (a site or a collection) and
-// min_count from the URL.
+// reportFilter reads from, to, site (a site or a collection), min_count
+// and noindex (exclude or only) from the URL.
 func (s *server) reportFilter(r *http.Request) (report.Filter, error) {
 	v := r.URL.Query()
 	f := report.Filter{Collections: s.opt.Collections}
@@ -558,6 +559,9 @@ func (s *server) reportFilter(r *http.Request) (report.Filter, error) {
 			return f, fmt.Errorf("min_count: %q is not a count", m)
 		}
 	}
+	if f.NoIndex, err = article.ParseNoIndexMode(v.Get("noindex")); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
@@ -570,7 +574,7 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusBadRequest, "network", "Network", v)
 		return
 	}
-	v.MinCount = f.MinCount
+	v.MinCount, v.NoIndex = f.MinCount, string(f.NoIndex)
 	arts, err := s.snapshot()
 	if err != nil {
 		s.fail(w, r, err, false)
