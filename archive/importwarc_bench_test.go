@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha1"
@@ -10,12 +11,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/syndex/syndex/warc"
 )
@@ -100,10 +107,17 @@ func readPage(t testing.TB, p string) []byte {
 	return b
 }
 
-// writeCorpusWARC writes the pages as a crawler would (request and
-// response records, plus an image response after every third page) until
-// the file reaches size bytes (one pass when size is 0); repeated passes
-// give each page another URL. It returns the file and the HTML responses.
+// writeCorpusWARC writes the pages as a crawler would, with the records a
+// real crawl holds around its pages, until the file reaches size bytes (one
+// pass when size is 0); repeated passes give each page another URL and
+// other text (varyText). Every page is a request and a response record; a
+// third of the pages are sent gzip-encoded and a fifth chunked (as
+// Heritrix and Browsertrix keep them) and some name their charset. Around
+// them: a stylesheet or script after every page, an image after every
+// third, a JSON response after every fifth, a redirect after every eighth,
+// a 404 page after every fifteenth and a revisit of an image after every
+// tenth. SYNDEX_BENCH_NO_IMAGES leaves out everything but the pages. It
+// returns the file and the number of HTML responses with status 200.
 func writeCorpusWARC(t testing.TB, dir string, pages []corpusPage, size int64) (string, int) {
 	t.Helper()
 	w, err := warc.NewWriter(dir, warc.Options{Prefix: "bench", MaxFileSize: 1 << 40})
@@ -114,9 +128,27 @@ func writeCorpusWARC(t testing.TB, dir string, pages []corpusPage, size int64) (
 	for i := range img {
 		img[i] = byte(i * 7919 >> 3)
 	}
+	var css, js strings.Builder
+	for i := 0; css.Len() < 24<<10; i++ {
+		fmt.Fprintf(&css, ".c%d .item-%d > a:hover{color:#%06x;margin:%dpx %dpx;font:%dpx/1.4 Georgia,serif}\n", i, i*7, i*9973%0xffffff, i%17, i%23, 12+i%9)
+	}
+	for i := 0; js.Len() < 40<<10; i++ {
+		fmt.Fprintf(&js, "function f%d(e,t){var n=e[%d]||{};if(n.k%d){t.push(n.k%d*%d)}return t.length>%d?t.slice(%d):t}\n", i, i%31, i, i, i%97, i%13, i%5)
+	}
 	bodies := make([][]byte, len(pages))
 	for i, p := range pages {
 		bodies[i] = readPage(t, p.file)
+	}
+	extras := os.Getenv("SYNDEX_BENCH_NO_IMAGES") == ""
+	req := func(u string) []byte {
+		return []byte("GET " + u + " HTTP/1.1\r\nHost: example\r\nUser-Agent: Mozilla/5.0 (bench)\r\nAccept-Encoding: gzip, br\r\n\r\n")
+	}
+	write := func(ex *warc.Exchange) warc.Location {
+		loc, err := w.WriteExchange(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
 	}
 	day := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	n, written := 0, int64(0)
@@ -132,22 +164,66 @@ func writeCorpusWARC(t testing.TB, dir string, pages []corpusPage, size int64) (
 			}
 			body := bodies[i]
 			if pass > 0 {
-				body = rotateText(body, pass%25+1)
+				body = varyText(body, uint64(pass), uint64(i))
 			}
-			ex := &warc.Exchange{URI: u, Date: day.Add(time.Duration(n) * time.Second), IP: "192.0.2.1",
-				Request:      []byte("GET / HTTP/1.1\r\nHost: example\r\nUser-Agent: bench\r\n\r\n"),
-				ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"), Body: body, Status: 200, MIME: "text/html"}
-			loc, err := w.WriteExchange(ex)
-			if err != nil {
-				t.Fatal(err)
+			head := "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+			if n%4 == 1 {
+				head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
 			}
+			if n%3 == 0 {
+				var zb strings.Builder
+				zw := gzip.NewWriter(&zb)
+				zw.Write(body)
+				zw.Close()
+				body = []byte(zb.String())
+				head += "Content-Encoding: gzip\r\n"
+			}
+			if n%5 == 0 {
+				body = chunk(body)
+				head += "Transfer-Encoding: chunked\r\n"
+			}
+			date := day.Add(time.Duration(n) * time.Second)
+			loc := write(&warc.Exchange{URI: u, Date: date, IP: "192.0.2.1", Request: req(u),
+				ResponseHead: []byte(head + "\r\n"), Body: body, Status: 200, MIME: "text/html"})
 			n++
 			written = loc.Offset + loc.Length
-			if i%3 == 2 && os.Getenv("SYNDEX_BENCH_NO_IMAGES") == "" {
-				im := &warc.Exchange{URI: u + ".jpg", Date: ex.Date, Request: ex.Request,
-					ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n"), Body: img, Status: 200, MIME: "image/jpeg"}
-				if _, err := w.WriteExchange(im); err != nil {
-					t.Fatal(err)
+			if extras {
+				res, mime, rb := u+".css", "text/css", css.String()
+				if i%2 == 1 {
+					res, mime, rb = u+".js", "application/javascript", js.String()
+				}
+				write(&warc.Exchange{URI: res, Date: date, Request: req(res),
+					ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: " + mime + "\r\n\r\n"), Body: []byte(rb), Status: 200, MIME: mime})
+				if i%3 == 2 {
+					im := u + ".jpg"
+					write(&warc.Exchange{URI: im, Date: date, Request: req(im),
+						ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n"), Body: img, Status: 200, MIME: "image/jpeg"})
+				}
+				if i%5 == 4 {
+					api := u + "/comments.json"
+					write(&warc.Exchange{URI: api, Date: date, Request: req(api),
+						ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"),
+						Body:         []byte(fmt.Sprintf(`{"count":%d,"items":[]}`, i)), Status: 200, MIME: "application/json"})
+				}
+				if i%8 == 7 {
+					old := u + "-old"
+					write(&warc.Exchange{URI: old, Date: date, Request: req(old),
+						ResponseHead: []byte("HTTP/1.1 301 Moved Permanently\r\nLocation: " + u + "\r\nContent-Type: text/html\r\n\r\n"),
+						Body:         []byte("<html><body><a href=\"" + u + "\">Moved</a></body></html>"), Status: 301, MIME: "text/html"})
+				}
+				if i%15 == 14 {
+					gone := u + "-gone"
+					write(&warc.Exchange{URI: gone, Date: date, Request: req(gone),
+						ResponseHead: []byte("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n"),
+						Body:         []byte("<html><head><title>Not found</title></head><body><h1>Page not found</h1><p>The page you asked for is not here.</p></body></html>"), Status: 404, MIME: "text/html"})
+				}
+				if i%10 == 9 && i >= 3 {
+					im := u + ".jpg"
+					if _, err := w.WriteRevisit(&warc.Exchange{URI: im, Date: date.Add(time.Hour), Request: req(im),
+						ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n"), Status: 200, MIME: "image/jpeg"},
+						warc.Revisit{Profile: warc.ProfileIdenticalPayload, RefersToURI: u + ".jpg", RefersToDate: date, PayloadDigest: warc.PayloadDigest(img)}); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			if size > 0 && written >= size {
@@ -165,26 +241,174 @@ func writeCorpusWARC(t testing.TB, dir string, pages []corpusPage, size int64) (
 	return files[0], n
 }
 
-// rotateText shifts the ASCII letters of an HTML page's text (outside
-// tags) by k places, so a page repeated in a later pass is a distinct
-// article for dedup (its markup, length and extraction work unchanged).
-func rotateText(b []byte, k int) []byte {
-	out := make([]byte, len(b))
-	inTag := false
-	for i, c := range b {
-		switch {
-		case c == '<':
-			inTag = true
-		case c == '>':
-			inTag = false
-		case !inTag && c >= 'a' && c <= 'z':
-			c = 'a' + (c-'a'+byte(k))%26
-		case !inTag && c >= 'A' && c <= 'Z':
-			c = 'A' + (c-'A'+byte(k))%26
-		}
-		out[i] = c
+// chunk applies the chunked transfer coding to b.
+func chunk(b []byte) []byte {
+	var out []byte
+	for len(b) > 0 {
+		k := min(len(b), 8192)
+		out = append(out, strconv.FormatInt(int64(k), 16)+"\r\n"...)
+		out = append(out, b[:k]...)
+		out = append(out, "\r\n"...)
+		b = b[k:]
 	}
-	return out
+	return append(out, "0\r\n\r\n"...)
+}
+
+// varyText makes a page repeated in a later pass a distinct article for
+// dedup while it stays a page of its language with its markup, scripts,
+// metadata and length: the words of its paragraphs (of all its text when
+// its paragraphs hold fewer than 150 words) are swapped among themselves
+// by a permutation drawn from pass and page, and its canonical address
+// (link rel=canonical, og:url), from which an article's ID is made, gets
+// the pass as the page's own URL does. Other tags, comments, scripts,
+// styles and character references are kept as they are.
+func varyText(b []byte, pass, page uint64) []byte {
+	type span struct {
+		from, to int
+		with     string // for a canonical address
+	}
+	var para, all, urls []span
+	inP := false
+	for i := 0; i < len(b); {
+		switch {
+		case bytes.HasPrefix(b[i:], []byte("<!--")):
+			e := bytes.Index(b[i:], []byte("-->"))
+			if e < 0 {
+				i = len(b)
+			} else {
+				i += e + 3
+			}
+		case b[i] == '<':
+			e := bytes.IndexByte(b[i:], '>')
+			if e < 0 {
+				i = len(b)
+				break
+			}
+			tag := b[i+1 : i+e]
+			name := strings.ToLower(string(tagName(tag)))
+			if v := canonicalValue(name, tag); v != nil {
+				from := i + 1 + v[0]
+				u := string(b[from : i+1+v[1]])
+				if k := strings.IndexByte(u, '#'); k >= 0 {
+					u = u[:k]
+				}
+				sep := "?"
+				if strings.Contains(u, "?") {
+					sep = "&amp;"
+				}
+				urls = append(urls, span{from, i + 1 + v[1], u + sep + "pass=" + strconv.FormatUint(pass, 10)})
+			}
+			i += e + 1
+			switch name {
+			case "script", "style":
+				c := bytes.Index(bytes.ToLower(b[i:]), []byte("</"+name))
+				if c < 0 {
+					i = len(b)
+				} else {
+					i += c
+				}
+			case "p":
+				inP = true
+			case "/p", "/div", "/td", "/li", "/article", "/section", "/blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+				"ul", "ol", "table", "section", "article", "footer", "nav", "header", "aside":
+				inP = false
+			}
+		case b[i] == '&':
+			e := bytes.IndexByte(b[i:min(len(b), i+12)], ';')
+			if e < 0 {
+				e = 0
+			}
+			i += e + 1
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if !unicode.IsLetter(r) {
+				i += size
+				break
+			}
+			j := i + size
+			for j < len(b) {
+				r, size := utf8.DecodeRune(b[j:])
+				if !unicode.IsLetter(r) {
+					break
+				}
+				j += size
+			}
+			all = append(all, span{from: i, to: j})
+			if inP {
+				para = append(para, span{from: i, to: j})
+			}
+			i = j
+		}
+	}
+	spans := para
+	if len(para) < 150 {
+		spans = all
+	}
+	index := map[string]int{}
+	var words []string
+	for _, s := range spans {
+		w := string(b[s.from:s.to])
+		if _, ok := index[w]; !ok {
+			index[w] = len(words)
+			words = append(words, w)
+		}
+	}
+	perm := rand.New(rand.NewPCG(pass, page)).Perm(len(words))
+	for k, s := range spans {
+		spans[k].with = words[perm[index[string(b[s.from:s.to])]]]
+	}
+	spans = append(spans, urls...)
+	slices.SortFunc(spans, func(x, y span) int { return x.from - y.from })
+	out := make([]byte, 0, len(b)+len(b)/8)
+	last := 0
+	for _, s := range spans {
+		out = append(out, b[last:s.from]...)
+		out = append(out, s.with...)
+		last = s.to
+	}
+	return append(out, b[last:]...)
+}
+
+var (
+	relCanonical = regexp.MustCompile(`(?i)\brel\s*=\s*["']?canonical\b`)
+	ogURL        = regexp.MustCompile(`(?i)\bproperty\s*=\s*["']?og:url\b`)
+	hrefValue    = regexp.MustCompile(`(?i)\bhref\s*=\s*"([^"]*)"|\bhref\s*=\s*'([^']*)'`)
+	contentValue = regexp.MustCompile(`(?i)\bcontent\s*=\s*"([^"]*)"|\bcontent\s*=\s*'([^']*)'`)
+)
+
+// canonicalValue returns where, in the inside of a tag, the value of its
+// canonical address is: the href of a link rel=canonical, the content of
+// an og:url meta tag; nil for other tags.
+func canonicalValue(name string, tag []byte) []int {
+	var re *regexp.Regexp
+	switch {
+	case name == "link" && relCanonical.Match(tag):
+		re = hrefValue
+	case name == "meta" && ogURL.Match(tag):
+		re = contentValue
+	default:
+		return nil
+	}
+	m := re.FindSubmatchIndex(tag)
+	switch {
+	case m == nil:
+		return nil
+	case m[2] >= 0:
+		return m[2:4]
+	case m[4] >= 0:
+		return m[4:6]
+	}
+	return nil
+}
+
+// tagName returns the name of the tag whose inside (between < and >) is
+// t, with a leading slash for an end tag.
+func tagName(t []byte) []byte {
+	e := 0
+	for e < len(t) && t[e] != ' ' && t[e] != '\t' && t[e] != '\n' && t[e] != '\r' && t[e] != '>' && (t[e] != '/' || e == 0) {
+		e++
+	}
+	return t[:e]
 }
 
 func benchCorpora(tb testing.TB) []string {
@@ -245,5 +469,49 @@ func BenchmarkImportWARC(b *testing.B) {
 			b.Errorf("%d HTML captures imported of %d written", s.HTML, n)
 		}
 		fmt.Fprintf(os.Stderr, "%+v\n", s)
+	}
+}
+
+func TestVaryText(t *testing.T) {
+	page := []byte(`<html><head><title>Council votes</title><script>var a = "keep this script";</script>
+<link rel="canonical" href="https://city.example/news/vote#top"><meta property="og:url" content='https://city.example/news/vote?id=3'>
+<style>p { color: red }</style></head><body><!-- a comment stays --><nav>Home News Sport</nav>
+<p>The city council voted on Tuesday to approve the budget &amp; the new school plan.</p>
+<p>Members said the vote was close, and the mayor welcomed the result.</p></body></html>`)
+	tags := regexp.MustCompile(`<[^>]*>|&[a-z]+;|<!--.*?-->`)
+	words := func(b []byte) []string {
+		w := strings.FieldsFunc(string(tags.ReplaceAll(b, []byte(" "))), func(r rune) bool { return !unicode.IsLetter(r) })
+		sort.Strings(w)
+		return slices.Compact(w) // the page's vocabulary
+	}
+	a, b := varyText(page, 1, 7), varyText(page, 2, 7)
+	for _, v := range [][]byte{a, b} {
+		if bytes.Equal(v, page) {
+			t.Fatal("page unchanged")
+		}
+		markup := func(b []byte) []string {
+			return slices.DeleteFunc(tags.FindAllString(string(b), -1), func(t string) bool {
+				return strings.Contains(t, "canonical") || strings.Contains(t, "og:url")
+			})
+		}
+		if !slices.Equal(markup(v), markup(page)) {
+			t.Errorf("markup, comments or references changed:\n%s", v)
+		}
+		if !slices.Equal(words(v), words(page)) {
+			t.Errorf("words are not the page's own:\n%s", v)
+		}
+		if !bytes.Contains(v, []byte(`var a = "keep this script";`)) || !bytes.Contains(v, []byte("p { color: red }")) {
+			t.Errorf("script or style changed:\n%s", v)
+		}
+	}
+	if bytes.Equal(a, b) {
+		t.Error("two passes gave the same page")
+	}
+	if !bytes.Contains(a, []byte(`<link rel="canonical" href="https://city.example/news/vote?pass=1">`)) ||
+		!bytes.Contains(a, []byte(`<meta property="og:url" content='https://city.example/news/vote?id=3&amp;pass=1'>`)) {
+		t.Errorf("canonical address does not carry the pass:\n%s", a)
+	}
+	if !bytes.Equal(varyText(page, 1, 7), a) {
+		t.Error("not deterministic")
 	}
 }
