@@ -89,6 +89,9 @@ func ArticleOf(ctx context.Context, ex *extract.Extractor, p *crawler.Page, coun
 		Truncated:   p.Truncated,
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted (Ctrl-C, a stopped import): not the page's fault
+		}
 		counts.Failed.Add(1)
 		log.Warn("extract failed", "url", p.FinalURL, "err", err)
 		return nil

@@ -1,14 +1,17 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,7 +193,11 @@ func TestImportResume(t *testing.T) {
 	whole.Close()
 
 	dir := t.TempDir()
-	a := openT(t, dir)
+	var logged lockedBuffer
+	a, err := Open(context.Background(), dir, Options{Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	st1, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, Progress: func(p ImportProgress) {
 		if p.HTML >= 30 {
@@ -204,6 +211,9 @@ func TestImportResume(t *testing.T) {
 	first := a.Store.Count()
 	if first == 0 || first >= n {
 		t.Fatalf("interrupted after %d articles", first)
+	}
+	if strings.Contains(logged.String(), "extract failed") {
+		t.Errorf("extractions stopped by the interruption were logged as failures:\n%s", logged.String())
 	}
 	a.Close()
 	a = openT(t, dir) // as after a restart
@@ -313,3 +323,21 @@ func TestImportBadInput(t *testing.T) {
 }
 
 func indexQuery(text string) index.Query { return index.Query{Text: text, Limit: 10} }
+
+// lockedBuffer is a bytes.Buffer safe for the log handler's writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
