@@ -15,16 +15,17 @@ import (
 	"github.com/syndex/syndex/report"
 )
 
-// TestImportCrawlWARC crawls the demo network, then imports the crawl's
-// own WARC files into a fresh archive: the same articles, clusters,
-// originals and edges must come out.
+// TestImportCrawlWARC crawls the demo network (as `syndex demo` starts it:
+// site furniture from one template and a partner marking its copies
+// noindex), then imports the crawl's own WARC files into a fresh archive:
+// the same articles, clusters, originals and edges must come out.
 func TestImportCrawlWARC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the demo network")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	f, err := farm.Start(ctx, farm.Options{Domains: true, CrawlDelay: 20 * time.Millisecond})
+	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true, CrawlDelay: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
