@@ -1,6 +1,7 @@
 package warc
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -271,5 +272,77 @@ func TestChecksumMismatch(t *testing.T) {
 	caps, bad := collect(t, path, ReadOptions{})
 	if got := uris(caps); !slices.Equal(got, without(warcioPages, flood)) || len(bad) != 1 || !strings.Contains(bad[0].Error(), "checksum") {
 		t.Errorf("captures %q, bad %v", got, bad)
+	}
+}
+
+// TestBadInputOtherLayouts: the bad-input cases in the layouts besides a
+// WARC gzipped per record: a WARC gzipped as a whole and cut short, an ARC
+// record whose length is wrong, a WACZ whose WARC holds a truncated gzip
+// member. Each is reported once with its file and offset, and the sound
+// records are read.
+func TestBadInputOtherLayouts(t *testing.T) {
+	dir := t.TempDir()
+	plain := gunzipAll(t, "testdata/warcio.warc.gz")
+	whole := gz(plain)
+	cutWhole := filepath.Join(dir, "whole.warc.gz")
+	os.WriteFile(cutWhole, whole[:len(whole)*2/3], 0o644)
+
+	arc, _ := os.ReadFile("testdata/handmade.arc.gz")
+	am := members(t, arc)
+	shipyard := gunzipOne(t, am[2])
+	badLen := bytes.Replace(shipyard, []byte(" text/html 1120\n"), []byte(" text/html 1190\n"), 1)
+	if bytes.Equal(badLen, shipyard) {
+		t.Fatal("ARC fixture changed")
+	}
+	arcPath := filepath.Join(dir, "length.arc.gz")
+	os.WriteFile(arcPath, bytes.Join(slices.Concat(am[:2], [][]byte{gz(badLen)}, am[3:]), nil), 0o644)
+
+	data, _ := os.ReadFile("testdata/warcio.warc.gz")
+	ms := members(t, data)
+	cut := slices.Clone(ms)
+	cut[mFlood] = ms[mFlood][:len(ms[mFlood])/2]
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	for _, e := range []struct {
+		name string
+		data []byte
+	}{{"datapackage.json", []byte(`{"profile":"data-package","resources":[]}`)}, {"archive/data.warc.gz", bytes.Join(cut, nil)}} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(e.data)
+	}
+	zw.Close()
+	wacz := filepath.Join(dir, "cut.wacz")
+	os.WriteFile(wacz, zb.Bytes(), 0o644)
+
+	cases := []struct {
+		name, path string
+		check      func([]string) bool
+		msg        string
+	}{
+		{"WARC gzipped as a whole, cut short", cutWhole, func(got []string) bool {
+			return len(got) > 0 && len(got) < len(warcioPages) && slices.Equal(got, warcioPages[:len(got)])
+		}, "gzip"},
+		{"ARC record with a wrong length", arcPath, func(got []string) bool {
+			return slices.Equal(got, []string{"http://ledger.example/2008/04/30/tolls.html"})
+		}, ""},
+		{"WACZ holding a truncated gzip member", wacz, func(got []string) bool { return slices.Equal(got, without(warcioPages, flood)) }, "gzip"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			caps, bad := collect(t, tc.path, ReadOptions{})
+			if !tc.check(uris(caps)) {
+				t.Errorf("captures %q", uris(caps))
+			}
+			if len(bad) != 1 {
+				t.Fatalf("want one bad record, got %v", bad)
+			}
+			t.Log(bad[0])
+			if !strings.HasPrefix(bad[0].Error(), tc.path) || !strings.Contains(bad[0].Error(), " at offset ") || !strings.Contains(bad[0].Error(), tc.msg) {
+				t.Errorf("message does not name file, offset and %q: %q", tc.msg, bad[0])
+			}
+		})
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	gowarc "github.com/nlnwa/gowarc/v2"
 )
 
 func TestBundleWACZ(t *testing.T) {
@@ -97,6 +99,17 @@ func TestBundleWACZ(t *testing.T) {
 	// Every CDXJ line points at its record in the WARC.
 	warcPath := filepath.Join(t.TempDir(), "data.warc.gz")
 	os.WriteFile(warcPath, files["archive/data.warc.gz"], 0o644)
+	// The independent nlnwa reader, strict, reads every record and checks
+	// its block and payload digests; each capture is one record (the
+	// fixture's resource record stays one).
+	recs := readAll(t, filepath.Dir(warcPath))["data.warc.gz"]
+	types := map[gowarc.RecordType]int{}
+	for _, r := range recs {
+		types[r.Type()]++
+	}
+	if len(recs) == 0 || recs[0].Type() != gowarc.Warcinfo || types[gowarc.Response] != 6 || types[gowarc.Resource] != 1 || len(recs) != 8 {
+		t.Errorf("nlnwa reader: %d records, types %v", len(recs), types)
+	}
 	sc := bufio.NewScanner(bytes.NewReader(files["indexes/index.cdxj"]))
 	n := 0
 	prev := ""
@@ -109,6 +122,15 @@ func TestBundleWACZ(t *testing.T) {
 		var j map[string]string
 		json.Unmarshal([]byte(line[strings.IndexByte(line, '{'):]), &j)
 		off, _ := strconv.ParseInt(j["offset"], 10, 64)
+		if r, err := gowarc.NewWarcFileReader(warcPath, off, gowarc.WithStrictValidation()); err != nil {
+			t.Error(err)
+		} else {
+			rec, _, val, err := r.Next()
+			if err != nil || !val.Valid() || rec.WarcHeader().Get(gowarc.WarcTargetURI) != j["url"] {
+				t.Errorf("nlnwa reader at CDXJ offset %d: %v %v", off, err, val)
+			}
+			r.Close()
+		}
 		got, err := ReadCapture(warcPath+"#"+j["offset"], ReadOptions{})
 		if err != nil || got.URI != j["url"] || got.Offset != off || j["filename"] != "data.warc.gz" {
 			t.Errorf("CDXJ %q: read %v %v", line, got, err)
