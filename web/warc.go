@@ -94,6 +94,22 @@ func readRecord(w io.Writer, path string, off int64) error {
 	return err
 }
 
+// warcPlace names where an article's record is for a reader: the file's
+// name (with the entry inside a WACZ) and the offset, without the
+// directories of the machine that imported it.
+func warcPlace(loc string) string {
+	i := strings.LastIndexByte(loc, '#')
+	if i < 0 {
+		return ""
+	}
+	file, off := loc[:i], loc[i+1:]
+	entry := ""
+	if j := strings.LastIndex(file, ".wacz!"); j >= 0 {
+		file, entry = file[:j+5], file[j+5:]
+	}
+	return filepath.Base(file) + entry + " at offset " + off
+}
+
 func (s *server) warc(w http.ResponseWriter, r *http.Request) {
 	if s.opt.WARCDir == "" {
 		s.errorPage(w, http.StatusNotFound, "This server was started without access to the WARC files.")
@@ -105,7 +121,7 @@ func (s *server) warc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.WARC == "" {
-		s.errorPage(w, http.StatusNotFound, "This article has no archived WARC record (it was imported).")
+		s.errorPage(w, http.StatusNotFound, "This article has no archived WARC record (it was imported as JSON).")
 		return
 	}
 	var buf strings.Builder

@@ -110,6 +110,7 @@ func New(b Backend, opt Options) http.Handler {
 	funcs["site"] = sitePath
 	funcs["cluster"] = clusterPath
 	funcs["paragraphs"] = Paragraphs
+	funcs["warcloc"] = warcPlace
 	funcs["datetime"] = func(t time.Time) string {
 		if t.IsZero() {
 			return "date unknown"

@@ -620,4 +620,19 @@ func TestImportedWARCRecord(t *testing.T) {
 		t.Errorf("imported record %q", got)
 	}
 	get(t, srv, "/warc/c1b", 404)
+	// The cluster page names the record's file and offset beside the
+	// link, without the importing machine's directories.
+	_, html := get(t, srv, "/cluster/c1", 200)
+	if !bytes.Contains(html, []byte(`<a href="/warc/c1a">archived record</a> <span class="warcloc">(old.warc.gz at offset 0)</span>`)) || bytes.Contains(html, []byte(elsewhere)) {
+		t.Errorf("cluster page does not name the record's place (or shows its directory):\n%s", html)
+	}
+	for loc, want := range map[string]string{
+		"/data/in/x.wacz!archive/data.warc.gz#1234+2": "x.wacz!archive/data.warc.gz at offset 1234+2",
+		"crawl-00001.warc.gz#77":                      "crawl-00001.warc.gz at offset 77",
+		"no offset":                                   "",
+	} {
+		if got := warcPlace(loc); got != want {
+			t.Errorf("warcPlace(%q) = %q, want %q", loc, got, want)
+		}
+	}
 }
