@@ -124,97 +124,145 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	if t := bf.Truncated(); t != "" {
 		r.problem(limit, "%s", t)
 	}
-	var sumsFrom uint64
-	type unsealed struct {
-		id  string
-		seq uint64
-	}
-	var plain []unsealed // records without a checksum, judged once sumsFrom is known
-	var (
-		arts  map[string]uint64 // id → seq
-		order map[uint64]string // seq → id
-		urls  map[string]string // url → id
-	)
+	fc := &fileCheck{r: r, limit: limit, full: full}
 	if full {
-		arts, order, urls = map[string]uint64{}, map[uint64]string{}, map[string]string{}
+		fc.arts, fc.order, fc.urls = map[string]uint64{}, map[uint64]string{}, map[string]string{}
 	}
-	// The articles and the order bucket must hold the same (arrival
-	// number, id) pairs: compared as sums of their hashes, in constant
-	// memory, and by name when full.
-	pair := func(seq uint64, id []byte) uint64 {
-		var b [8]byte
-		binary.BigEndian.PutUint64(b[:], seq)
-		d := xxhash.New()
-		d.Write(b[:])
-		d.Write(id)
-		return d.Sum64()
-	}
-	var sumArts, sumOrder, maxSeq uint64
-	nOrder := 0
-	c := boltcheck.Check(bf, limit, func(path [][]byte, k, v []byte) {
-		if len(path) != 1 {
-			return
-		}
-		switch string(path[0]) {
-		case string(bucketArticles):
-			r.Articles++
-			h, err := checkRecord(k, v, 0)
-			if err != nil {
-				r.problem(limit, "article %s: %v", boltcheck.ShowKey(k), err)
-				return
-			}
-			if !h.sealed {
-				r.Unsealed++
-				plain = append(plain, unsealed{string(k), h.seq})
-			}
-			sumArts += pair(h.seq, k)
-			if full {
-				arts[string(k)] = h.seq
-			}
-		case string(bucketOrder):
-			if len(k) != 8 {
-				r.problem(limit, "order: key %s is not an arrival number", boltcheck.ShowKey(k))
-				return
-			}
-			seq := binary.BigEndian.Uint64(k)
-			sumOrder += pair(seq, v)
-			maxSeq = max(maxSeq, seq)
-			nOrder++
-			if full {
-				order[seq] = string(v)
-			}
-		case string(bucketByURL):
-			if full {
-				urls[string(k)] = string(v)
-			}
-		case string(bucketMeta):
-			if string(k) == string(keySumsFrom) {
-				sumsFrom, _ = strconv.ParseUint(string(v), 10, 64)
-			}
-		}
-	})
-	for _, u := range plain {
-		if sumsFrom > 0 && u.seq >= sumsFrom {
-			r.problem(limit, "article %s: record %d has no checksum (every record from %d has one)", boltcheck.ShowKey([]byte(u.id)), u.seq, sumsFrom)
-		}
-	}
+	c := boltcheck.Check(bf, limit, fc.visit)
+	fc.unsealed()
 	r.Pages = c.Pages
 	for _, p := range c.Problems {
 		r.problem(limit, "%s", p)
 	}
 	r.More += c.More
 	r.LastSeq = c.Seqs[boltcheck.ShowPath([][]byte{bucketOrder})]
-	if r.OK() && (sumArts != sumOrder || nOrder != r.Articles) && !full {
-		r.problem(limit, "the articles (%d) and their arrival order (%d entries) disagree", r.Articles, nOrder)
+	fc.orderAgrees()
+	if full {
+		fc.crossCheck()
 	}
-	if maxSeq > r.LastSeq {
-		r.problem(limit, "order: arrival number %d is beyond the last one handed out (%d)", maxSeq, r.LastSeq)
+	return r, nil
+}
+
+// A fileCheck is CheckFile's walk over the store's records. The articles
+// and the order bucket must hold the same (arrival number, id) pairs:
+// compared as sums of their hashes, in constant memory, and by name when
+// full.
+type fileCheck struct {
+	r     *Report
+	limit int
+	full  bool
+
+	sumsFrom uint64           // the first arrival number whose record must carry a checksum
+	plain    []unsealedRecord // records without a checksum, judged once sumsFrom is known
+
+	sumArts, sumOrder, maxSeq uint64
+	nOrder                    int
+
+	// When full:
+	arts  map[string]uint64 // id → seq
+	order map[uint64]string // seq → id
+	urls  map[string]string // url → id
+}
+
+// An unsealedRecord is an article record without a checksum.
+type unsealedRecord struct {
+	id  string
+	seq uint64
+}
+
+// pairHash hashes an (arrival number, id) pair.
+func pairHash(seq uint64, id []byte) uint64 {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], seq)
+	d := xxhash.New()
+	d.Write(b[:])
+	d.Write(id)
+	return d.Sum64()
+}
+
+// visit takes one key of a top-level bucket.
+func (fc *fileCheck) visit(path [][]byte, k, v []byte) {
+	if len(path) != 1 {
+		return
 	}
-	if !full {
-		return r, nil
+	switch string(path[0]) {
+	case string(bucketArticles):
+		fc.article(k, v)
+	case string(bucketOrder):
+		fc.orderEntry(k, v)
+	case string(bucketByURL):
+		if fc.full {
+			fc.urls[string(k)] = string(v)
+		}
+	case string(bucketMeta):
+		if string(k) == string(keySumsFrom) {
+			fc.sumsFrom, _ = strconv.ParseUint(string(v), 10, 64)
+		}
 	}
-	for id, seq := range arts {
-		if got, ok := order[seq]; !ok {
+}
+
+// article checks one article record.
+func (fc *fileCheck) article(k, v []byte) {
+	fc.r.Articles++
+	h, err := checkRecord(k, v, 0)
+	if err != nil {
+		fc.r.problem(fc.limit, "article %s: %v", boltcheck.ShowKey(k), err)
+		return
+	}
+	if !h.sealed {
+		fc.r.Unsealed++
+		fc.plain = append(fc.plain, unsealedRecord{string(k), h.seq})
+	}
+	fc.sumArts += pairHash(h.seq, k)
+	if fc.full {
+		fc.arts[string(k)] = h.seq
+	}
+}
+
+// orderEntry checks one entry of the order bucket.
+func (fc *fileCheck) orderEntry(k, v []byte) {
+	if len(k) != 8 {
+		fc.r.problem(fc.limit, "order: key %s is not an arrival number", boltcheck.ShowKey(k))
+		return
+	}
+	seq := binary.BigEndian.Uint64(k)
+	fc.sumOrder += pairHash(seq, v)
+	fc.maxSeq = max(fc.maxSeq, seq)
+	fc.nOrder++
+	if fc.full {
+		fc.order[seq] = string(v)
+	}
+}
+
+// unsealed reports the records without a checksum written since every
+// record has one.
+func (fc *fileCheck) unsealed() {
+	for _, u := range fc.plain {
+		if fc.sumsFrom > 0 && u.seq >= fc.sumsFrom {
+			fc.r.problem(fc.limit, "article %s: record %d has no checksum (every record from %d has one)", boltcheck.ShowKey([]byte(u.id)), u.seq, fc.sumsFrom)
+		}
+	}
+}
+
+// orderAgrees compares the articles with their arrival order by their
+// sums (the full check names them instead) and the last arrival number
+// handed out.
+func (fc *fileCheck) orderAgrees() {
+	r := fc.r
+	if r.OK() && (fc.sumArts != fc.sumOrder || fc.nOrder != r.Articles) && !fc.full {
+		r.problem(fc.limit, "the articles (%d) and their arrival order (%d entries) disagree", r.Articles, fc.nOrder)
+	}
+	if fc.maxSeq > r.LastSeq {
+		r.problem(fc.limit, "order: arrival number %d is beyond the last one handed out (%d)", fc.maxSeq, r.LastSeq)
+	}
+}
+
+// crossCheck names each article, order entry and URL entry that another
+// bucket does not agree with.
+func (fc *fileCheck) crossCheck() {
+	r, limit := fc.r, fc.limit
+	for id, seq := range fc.arts {
+		if got, ok := fc.order[seq]; !ok {
 			r.problem(limit, "article %s: its arrival number %d is not in the order bucket", boltcheck.ShowKey([]byte(id)), seq)
 		} else if got != id {
 			r.problem(limit, "article %s: arrival number %d is recorded for %s", boltcheck.ShowKey([]byte(id)), seq, boltcheck.ShowKey([]byte(got)))
@@ -223,17 +271,16 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 			r.problem(limit, "article %s: arrival number %d is beyond the last one handed out (%d)", boltcheck.ShowKey([]byte(id)), seq, r.LastSeq)
 		}
 	}
-	for seq, id := range order {
-		if _, ok := arts[id]; !ok {
+	for seq, id := range fc.order {
+		if _, ok := fc.arts[id]; !ok {
 			r.problem(limit, "order: arrival number %d names article %s, which is not stored", seq, boltcheck.ShowKey([]byte(id)))
 		}
 	}
-	for u, id := range urls {
-		if _, ok := arts[id]; !ok {
+	for u, id := range fc.urls {
+		if _, ok := fc.arts[id]; !ok {
 			r.problem(limit, "by-url: %s names article %s, which is not stored", boltcheck.ShowKey([]byte(u)), boltcheck.ShowKey([]byte(id)))
 		}
 	}
-	return r, nil
 }
 
 // BoltCheck runs bbolt's own consistency check (tx.Check) on the open
