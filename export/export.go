@@ -1,6 +1,7 @@
 // Package export writes every hit of a search as CSV or JSONL, streaming,
 // for analysis outside syndex: `syndex search --format csv|jsonl` and the
-// web UI's download link. It pages through the hits with a search-after
+// web UI's download link; and every Article of an archive with its cluster
+// fields (WriteArticles, `syndex export`). It pages through the hits with a search-after
 // cursor (index.Scan), so an export holds one page in memory however
 // many stories match, and is not bound by the search's page cap.
 //
