@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/syndex/syndex/article"
 )
 
 // Attention over time. Each story document carries the day its original
@@ -72,26 +74,40 @@ func dayOf(published, fetched time.Time) string {
 // undatedTerm stands for "no date" in the day fields.
 const undatedTerm = "none"
 
+// noIndexSuffix marks the day terms that count copies marked noindex, so
+// that the histogram follows the noindex filter.
+const noIndexSuffix = "#n"
+
 // copyDayTerms returns the copies' day terms: each day with the number of
-// copies dated on it.
-func copyDayTerms(days []string) []string {
+// copies dated on it ("2024-03-05#2"), the copies marked noindex (noindex[i]
+// for days[i]) counted apart ("2024-03-05#1#n").
+func copyDayTerms(days []string, noindex []bool) []string {
 	n := map[string]int{}
-	for _, d := range days {
+	for i, d := range days {
 		if d == "" {
 			d = undatedTerm
+		}
+		if noindex[i] {
+			d += noIndexSuffix
 		}
 		n[d]++
 	}
 	out := make([]string, 0, len(n))
 	for d, k := range n {
-		out = append(out, d+"#"+strconv.Itoa(k))
+		day, marked := strings.CutSuffix(d, noIndexSuffix)
+		t := day + "#" + strconv.Itoa(k)
+		if marked {
+			t += noIndexSuffix
+		}
+		out = append(out, t)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// buildHistogram reads the two day facets into a histogram.
-func buildHistogram(orig, copies *search.FacetResult, interval string) (*Histogram, error) {
+// buildHistogram reads the two day facets into a histogram, counting the
+// copies that the noindex mode lists.
+func buildHistogram(orig, copies *search.FacetResult, interval string, mode article.NoIndexMode) (*Histogram, error) {
 	days := map[string]*Bucket{}
 	h := &Histogram{Buckets: []Bucket{}}
 	at := func(d string) *Bucket {
@@ -113,7 +129,11 @@ func buildHistogram(orig, copies *search.FacetResult, interval string) (*Histogr
 	}
 	if copies != nil && copies.Terms != nil {
 		for _, t := range copies.Terms.Terms() {
-			d, k, ok := strings.Cut(t.Term, "#")
+			term, marked := strings.CutSuffix(t.Term, noIndexSuffix)
+			if !mode.Keeps(marked) {
+				continue
+			}
+			d, k, ok := strings.Cut(term, "#")
 			n, err := strconv.Atoi(k)
 			if !ok || err != nil {
 				continue

@@ -547,6 +547,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		Lang:     lang,
 	}
 	var titles, texts, days []string
+	var marked []bool // per copy: noindex
 	for _, c := range d.Copies {
 		if c == nil {
 			continue
@@ -558,7 +559,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 			m.Copies[len(m.Copies)-1].Title = t
 		}
 		titles, texts = append(titles, c.Title), append(texts, capIndexed(c.Text, MaxIndexedText))
-		days = append(days, dayOf(c.Published, c.Fetched))
+		days, marked = append(days, dayOf(c.Published, c.Fetched)), append(marked, c.NoIndex)
 	}
 	blob, err := json.Marshal(m)
 	if err != nil {
@@ -585,7 +586,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	}
 	f[FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
 	if len(days) > 0 {
-		f[FieldCopyDays] = copyDayTerms(days)
+		f[FieldCopyDays] = copyDayTerms(days, marked)
 	}
 	if ct, cb, ok := copyTexts(o.Title, oText, titles, texts); ok {
 		f[copyTitleField(a)] = ct

@@ -48,7 +48,7 @@ import (
 // MappingVersion identifies the field and shard layout this build writes. An index
 // built with another version is refused with ErrIncompatible so the caller
 // rebuilds it from the store.
-const MappingVersion = "syndex-index-6"
+const MappingVersion = "syndex-index-7"
 
 // Field names of the cluster document. The analysed text lives in one field
 // pair per analysis language (title_en, body_en, …; title_std, body_std for

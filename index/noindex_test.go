@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -50,17 +51,30 @@ func TestSearchNoIndex(t *testing.T) {
 		mode   article.NoIndexMode
 		want   []string            // clusters, by date
 		copies map[string][]string // cluster → copies listed
+		days   map[string]int      // copy day → copies the histogram counts
 	}{
 		{article.NoIndexKeep, []string{"plain", "mixed", "hidden"},
-			map[string][]string{"plain": {"plain-c"}, "mixed": {"mixed-p", "mixed-m"}, "hidden": nil}},
+			map[string][]string{"plain": {"plain-c"}, "mixed": {"mixed-p", "mixed-m"}, "hidden": nil},
+			map[string]int{"2024-03-02": 1, "2024-03-04": 1, "2024-03-05": 1}},
 		{article.NoIndexExclude, []string{"plain", "mixed"},
-			map[string][]string{"plain": {"plain-c"}, "mixed": {"mixed-m"}}},
+			map[string][]string{"plain": {"plain-c"}, "mixed": {"mixed-m"}},
+			map[string]int{"2024-03-02": 1, "2024-03-05": 1}},
 		{article.NoIndexOnly, []string{"mixed", "hidden"},
-			map[string][]string{"mixed": {"mixed-p"}, "hidden": nil}},
+			map[string][]string{"mixed": {"mixed-p"}, "hidden": nil},
+			map[string]int{"2024-03-04": 1}},
 	} {
 		t.Run(string(cmpOr(tc.mode, "include")), func(t *testing.T) {
-			res, err := ix.Search(ctx, Query{Text: "harbour", Sort: "date", Limit: 10, NoIndex: tc.mode})
+			res, err := ix.Search(ctx, Query{Text: "harbour", Sort: "date", Limit: 10, NoIndex: tc.mode, Facets: true, Interval: IntervalDay})
 			must(t, err)
+			days := map[string]int{}
+			for _, b := range res.Histogram.Buckets {
+				if b.Copies > 0 {
+					days[b.Start] = b.Copies
+				}
+			}
+			if !maps.Equal(days, tc.days) || res.Histogram.UndatedCopies != 0 {
+				t.Errorf("histogram copies %v (undated %d), want %v", days, res.Histogram.UndatedCopies, tc.days)
+			}
 			if got := clusters(res); !slices.Equal(got, tc.want) || res.Total != uint64(len(tc.want)) {
 				t.Fatalf("hits %v (total %d), want %v", got, res.Total, tc.want)
 			}

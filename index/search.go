@@ -382,7 +382,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			Years: facetTerms(sr.Facets["years"]),
 		}
 		slices.SortFunc(res.Facets.Years, func(a, b FacetCount) int { return cmp.Compare(b.Term, a.Term) })
-		if res.Histogram, err = buildHistogram(sr.Facets[FieldDay], sr.Facets[FieldCopyDays], q.Interval); err != nil {
+		if res.Histogram, err = buildHistogram(sr.Facets[FieldDay], sr.Facets[FieldCopyDays], q.Interval, q.NoIndex); err != nil {
 			return nil, err
 		}
 	}
