@@ -72,14 +72,7 @@ func (c *Config) validateAlerts(p *problems) {
 	names := map[string]int{}
 	for i, r := range c.Alerts.Rules {
 		f := fmt.Sprintf("alerts.rules[%d]", i)
-		switch {
-		case strings.TrimSpace(r.Name) == "":
-			p.bad(f+".name", "must not be empty")
-		case names[r.Name] > 0:
-			p.bad(f+".name", "%q is already the name of alerts.rules[%d]", r.Name, names[r.Name]-1)
-		default:
-			names[r.Name] = i + 1
-		}
+		p.name(names, "alerts.rules", i, r.Name)
 		c.validateRule(p, f, r)
 	}
 }

@@ -245,6 +245,21 @@ func (p *problems) nonNeg(field string, v int) {
 	}
 }
 
+// name records an empty name of entry i of list, or one an earlier entry
+// has (names maps each name taken to its entry's index plus one), and
+// takes it.
+func (p *problems) name(names map[string]int, list string, i int, name string) {
+	f := fmt.Sprintf("%s[%d].name", list, i)
+	switch {
+	case strings.TrimSpace(name) == "":
+		p.bad(f, "must not be empty")
+	case names[name] > 0:
+		p.bad(f, "%q is already the name of %s[%d]", name, list, names[name]-1)
+	default:
+		names[name] = i + 1
+	}
+}
+
 // patterns records each of pats that is no regular expression.
 func (p *problems) patterns(field string, pats []string) {
 	for i, pat := range pats {
@@ -302,14 +317,7 @@ func (c *Config) validateSources(p *problems) {
 	names := map[string]int{}
 	for i, s := range c.Sources {
 		f := fmt.Sprintf("sources[%d]", i)
-		switch {
-		case strings.TrimSpace(s.Name) == "":
-			p.bad(f+".name", "must not be empty")
-		case names[s.Name] > 0:
-			p.bad(f+".name", "%q is already the name of sources[%d]", s.Name, names[s.Name]-1)
-		default:
-			names[s.Name] = i + 1
-		}
+		p.name(names, "sources", i, s.Name)
 		if len(s.Seeds)+len(s.Sitemaps)+len(s.Feeds) == 0 {
 			p.bad(f, "needs at least one of seeds, sitemaps or feeds")
 		}
