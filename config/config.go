@@ -98,6 +98,9 @@ type DedupConfig struct {
 	Containment float64 `yaml:"containment"` // share of the smaller text found in the other (0..1]
 	Jaccard     float64 `yaml:"jaccard"`     // minimum overall similarity [0..1]
 	MinShared   int     `yaml:"min_shared"`  // minimum shared shingles
+	// FurnitureSites is how many sites a template page must be on to be
+	// site furniture (at least 2); -1 turns that rule off.
+	FurnitureSites int `yaml:"furniture_sites"`
 }
 
 // IndexConfig tunes the search index.
@@ -352,6 +355,9 @@ func (c *Config) validateDedup(p *problems) {
 		p.bad("dedup.jaccard", "must be in [0, 1] (0 keeps the default), got %g", c.Dedup.Jaccard)
 	}
 	p.nonNeg("dedup.min_shared", c.Dedup.MinShared)
+	if v := c.Dedup.FurnitureSites; v < -1 || v == 1 {
+		p.bad("dedup.furniture_sites", "must be at least 2 (0 keeps the default, -1 turns the rule off), got %d", v)
+	}
 }
 
 // validateServing checks the index: and serve: sections.

@@ -102,6 +102,7 @@ dedup:
   {{dedup.containment}}
   {{dedup.jaccard}}
   {{dedup.min_shared}}
+  {{dedup.furniture_sites}}
 
 index:
   {{index.analyzer}}

@@ -29,6 +29,12 @@ func (c *Config) ForDedup() dedup.Config {
 	if c.Dedup.MinShared > 0 {
 		d.MinShared = c.Dedup.MinShared
 	}
+	switch v := c.Dedup.FurnitureSites; {
+	case v > 0:
+		d.FurnitureSites = v
+	case v < 0:
+		d.FurnitureSites = 0 // off
+	}
 	return d
 }
 

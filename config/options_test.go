@@ -33,6 +33,7 @@ func TestForPackages(t *testing.T) {
 		{"default user agent", config.Default().ForCrawler(nil).UserAgent, ""},
 		{"dedup shingle", c.ForDedup().Shingle, 3},
 		{"dedup default kept", config.Default().ForDedup().Sample, dedup.DefaultConfig().Sample},
+		{"dedup furniture sites", c.ForDedup().FurnitureSites, 6},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -113,5 +114,34 @@ func TestForExtract(t *testing.T) {
 	c.Extract.SiteProfiles = map[string]config.SiteProfile{"a.example": {Title: "headline"}}
 	if _, err := c.ForExtract(); err == nil || !strings.Contains(err.Error(), `extract.site_profiles["a.example"].title`) {
 		t.Errorf("unknown title source: err %v", err)
+	}
+}
+
+// TestFurnitureSites: dedup.furniture_sites sets the furniture rule's
+// minimum, -1 turns the rule off, 0 keeps the default, 1 is refused.
+func TestFurnitureSites(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want int
+		bad  bool
+	}{
+		{"dedup: {furniture_sites: 3}\n", 3, false},
+		{"dedup: {furniture_sites: -1}\n", 0, false},
+		{"dedup: {furniture_sites: 0}\n", dedup.DefaultConfig().FurnitureSites, false},
+		{"dedup: {furniture_sites: 1}\n", 0, true},
+	} {
+		c, err := config.Parse("t.yaml", []byte(tc.yaml))
+		if tc.bad {
+			if err == nil || !strings.Contains(err.Error(), "dedup.furniture_sites") {
+				t.Errorf("%q: error %v, want one naming dedup.furniture_sites", tc.yaml, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := c.ForDedup().FurnitureSites; got != tc.want {
+			t.Errorf("%q: furniture sites %d, want %d", tc.yaml, got, tc.want)
+		}
 	}
 }
