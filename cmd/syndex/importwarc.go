@@ -81,6 +81,7 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(importMemoryLimit)
 	}
+	cpu0 := processCPU()
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	_, aopt, err := configArchive(cmd)
@@ -102,7 +103,7 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 	if opt.Progress != nil {
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}
-	fmt.Fprintln(os.Stderr, importSummary(st, a.Dir))
+	fmt.Fprintln(os.Stderr, importSummary(st, a.Dir, processCPU()-cpu0))
 	if ierr != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("import interrupted; run the same command again to continue where it stopped")
@@ -175,8 +176,10 @@ func printImportProgress(p archive.ImportProgress) {
 	fmt.Fprintf(os.Stderr, "\r\033[K%s", line)
 }
 
-// importSummary is the line printed at the end of an import.
-func importSummary(st archive.ImportStats, dir string) string {
+// importSummary is the line printed at the end of an import; cpu is the
+// CPU time the import used (0: unknown), the measure of its cost that a
+// busy machine does not inflate as it does wall-clock times.
+func importSummary(st archive.ImportStats, dir string, cpu time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "imported %d new and %d updated articles into %s from %d file(s)", st.Articles, st.Updated, dir, st.Files)
 	if st.AlreadyDone > 0 {
@@ -193,6 +196,9 @@ func importSummary(st archive.ImportStats, dir string) string {
 	if secs > 0 {
 		fmt.Fprintf(&b, "; %.1fs, %.0f HTML/s (read %.1fs, extract %.1fs over workers, store %.1fs, index %.1fs)", secs, float64(st.HTML)/secs,
 			st.ReadTime.Seconds(), st.ExtractTime.Seconds(), st.IngestTime.Seconds(), st.IndexTime.Seconds())
+	}
+	if cpu > 0 {
+		fmt.Fprintf(&b, "; CPU %.1fs (%.1f HTML per CPU-second)", cpu.Seconds(), float64(st.HTML)/cpu.Seconds())
 	}
 	return b.String()
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -52,6 +54,9 @@ func TestImportWARCCommand(t *testing.T) {
 	r := syndex(t, work, "import", "--data", data, "--warc", warcFixture("warcio.warc.gz"), warcFixture("handmade.arc.gz"))
 	if r.code != 0 || !strings.Contains(r.stderr, "imported 8 new and 0 updated articles") {
 		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+	}
+	if runtime.GOOS == "linux" && !regexp.MustCompile(`; CPU \d+\.\ds \(\d+\.\d HTML per CPU-second\)`).MatchString(r.stderr) {
+		t.Errorf("the summary does not give the CPU time:\n%s", r.stderr)
 	}
 	arts := exported(t, data)
 	flood := arts["http://wire.example/news/river-flood"]
