@@ -163,7 +163,9 @@ func (c *Crawler) do(f *fetch) error {
 	err := c.col.Request(http.MethodGet, f.url, nil, cctx, hdr)
 	c.mu.Lock()
 	if f.replay != "" {
-		c.stats.Replayed++
+		if err == nil && f.err == nil {
+			c.stats.Replayed++
+		}
 		c.mu.Unlock()
 		return err
 	}

@@ -34,7 +34,7 @@ type Frontier interface {
 	validators(ctx context.Context, key string) (*condRec, error)
 	// fetched records that page e was fetched and its response archived
 	// at loc, before it is processed, so a restart replays it from there.
-	fetched(e *entry, loc, host string, end time.Time) error
+	fetched(ctx context.Context, e *entry, loc, host string, end time.Time) error
 	// knownRobots returns the robots.txt verdict known for host (nil:
 	// none), to refuse forbidden links as they are found.
 	knownRobots(host string) *robots

@@ -401,6 +401,17 @@ redis.call('ZREM', p..'ready', h)
 return es
 `)
 
+// fetchedScript replaces the entry in flight on host ARGV[3] by ARGV[4]
+// (the same entry, now naming the WARC record of its response) while
+// worker ARGV[2] holds the host's lease: a reclaim after the worker dies
+// queues it with that record. It returns 1, or 0 when the lease was lost.
+var fetchedScript = redis.NewScript(`
+local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HGET', p..'owner', h) ~= worker or not redis.call('HGET', p..'inflight', h) then return 0 end
+redis.call('HSET', p..'inflight', h, ARGV[4])
+return 1
+`)
+
 // renewScript extends worker ARGV[2]'s lease on host ARGV[3] by ARGV[4]
 // ms; 0 means the lease was lost.
 var renewScript = redis.NewScript(luaNow + `
@@ -625,6 +636,44 @@ func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o release
 		return false, 0, fmt.Errorf("frontier %s: release %s: unexpected reply %v", f.ns, host, res)
 	}
 	return toInt(res[0]) == 1, toInt(res[1]), nil
+}
+
+// markFetched records in Redis that e, in flight on host under this
+// worker's lease, was fetched and archived at e.WARC. It reports whether
+// the lease was still held.
+func (f *SharedFrontier) markFetched(ctx context.Context, host string, e *entry) (bool, error) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return false, fmt.Errorf("encode entry %s: %w", e.URL, err)
+	}
+	n, err := fetchedScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, string(b)).Int()
+	if err != nil {
+		return false, fmt.Errorf("frontier %s: record fetch of %s: %w", f.ns, e.URL, err)
+	}
+	return n == 1, nil
+}
+
+// markDenied adds the SURT keys of es to the seen set (robots.txt forbids
+// them: they are never queued) and returns those that were not in it.
+func (f *SharedFrontier) markDenied(ctx context.Context, es []*entry) ([]*entry, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	p := f.rdb.Pipeline()
+	cmds := make([]*redis.IntCmd, len(es))
+	for i, e := range es {
+		cmds[i] = p.SAdd(ctx, f.prefix+"seen", e.Key)
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("frontier %s: record %d robots-denied URLs: %w", f.ns, len(es), err)
+	}
+	var fresh []*entry
+	for i, c := range cmds {
+		if c.Val() == 1 {
+			fresh = append(fresh, es[i])
+		}
+	}
+	return fresh, nil
 }
 
 // renew extends this worker's lease on host; false means it was lost.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ import (
 // fetched marks e as fetched, its response archived at loc, and records
 // the request's end for politeness across restarts. It commits before the
 // handler sees the page.
-func (f *localFrontier) fetched(e *entry, loc, host string, end time.Time) error {
+func (f *localFrontier) fetched(_ context.Context, e *entry, loc, host string, end time.Time) error {
 	e.WARC = loc
 	err := f.db.Batch(func(tx *bolt.Tx) error {
 		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
@@ -56,6 +57,18 @@ func shouldRecordFetch(e *entry, f *fetch, err error) bool {
 	return e.Kind == kindPage && err == nil && f.err == nil && f.warcLoc != "" && f.replay == "" &&
 		f.status >= 200 && f.status < 300 && f.truncated != "time" && f.truncated != "disconnect" &&
 		!f.skipped && !f.revisit
+}
+
+// haveWARC reports whether the WARC file of location loc is in this
+// crawler's WARC directory (a response is only replayed from there, so
+// the page's record is in the archive that keeps it).
+func (c *Crawler) haveWARC(loc string) bool {
+	i := strings.LastIndexByte(loc, '#')
+	if i <= 0 || c.s.WARCDir == "-" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(c.s.WARCDir, filepath.Base(loc[:i])))
+	return err == nil
 }
 
 // replay answers f from the WARC record f.replay instead of the network:

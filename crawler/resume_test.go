@@ -3,6 +3,7 @@ package crawler
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -62,8 +63,30 @@ func crawlChild() error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.Run(context.Background()); err != nil {
+	var s Stats
+	if u := os.Getenv("SYNDEX_REDIS"); u != "" {
+		// One worker of a shared crawl, as `syndex worker` runs it.
+		lease, _ := time.ParseDuration(os.Getenv("SYNDEX_LEASE"))
+		fr, err := OpenShared(context.Background(), u, SharedOptions{Namespace: os.Getenv("SYNDEX_NS"), LeaseTTL: lease})
+		if err != nil {
+			return err
+		}
+		defer fr.Close()
+		s, err = c.RunShared(context.Background(), fr)
+		if err != nil {
+			return err
+		}
+	} else if s, err = c.Run(context.Background()); err != nil {
 		return err
+	}
+	if p := os.Getenv("SYNDEX_STATS"); p != "" {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return err
+		}
 	}
 	return c.Close()
 }

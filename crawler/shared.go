@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"sync"
 	"time"
 )
 
@@ -27,7 +28,15 @@ import (
 // (and, with Recrawl, every page) are fetched again with conditional GET,
 // and a 304 is archived as a WARC revisit by the worker that fetched it.
 // Reset forgets the namespace instead. A page the handler failed on (in
-// a cluster: its article could not be published) is fetched again later.
+// a cluster: its article could not be published) is handled again later.
+//
+// A page's response is recorded in its lease (the entry in flight, in
+// Redis) as soon as it is in this worker's WARC, before the handler runs.
+// If the worker dies, the entry goes back to the queue with that record
+// when the lease expires; a worker that finds the WARC file in its own
+// WARC directory (the same worker restarted on its archive) handles the
+// page from there, counted as replayed, and any other worker fetches it
+// again. The same holds for a page the handler failed on.
 func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, error) {
 	if fr == nil {
 		return Stats{}, errors.New("crawler: nil shared frontier")
@@ -43,6 +52,9 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 type sharedRun struct {
 	*SharedFrontier
 	c *Crawler
+
+	mu     sync.Mutex
+	robots map[string]robotsSeen // host → the robots.txt verdict last read
 }
 
 // sharedPoll bounds how long an idle worker waits before asking Redis
@@ -106,6 +118,7 @@ func (r *sharedRun) claim(ctx context.Context) (*lease, error) {
 		if l.robots.disallowAll {
 			l.robotsFails = rec.Fails
 		}
+		r.noteRobots(cl.host, l.robots, l.robotsUntil)
 	}
 	return l, nil
 }
@@ -170,6 +183,10 @@ func (r *sharedRun) release(ctx context.Context, l *lease, o *outcome) error {
 	}
 	if o.robots != nil {
 		errs = append(errs, r.putRobots(ctx, l.host, o.robots))
+		r.noteRobots(l.host, o.parsed, o.robots.until(r.c.s.RobotsTTL, r.c.s.RobotsRetry))
+	}
+	if t := o.t; t != nil && len(t.denied) > 0 {
+		errs = append(errs, r.deny(ctx, t.denied))
 	}
 	if t := o.t; t != nil {
 		if t.cond != nil && l.e != nil {
@@ -232,11 +249,72 @@ func (r *sharedRun) validators(ctx context.Context, key string) (*condRec, error
 	return cr, err
 }
 
-// fetched records nothing: another worker could not replay this worker's
-// WARC files, so a page in flight at a kill is fetched again.
-func (r *sharedRun) fetched(*entry, string, string, time.Time) error { return nil }
+// fetched records in the lease's entry in Redis that e's response is
+// archived at loc, before the handler runs. When this worker dies while
+// the handler works on the page, the entry goes back to the queue with
+// its WARC location when the lease expires: the worker that claims it
+// replays the response from its own WARC directory when the file is
+// there (the same worker restarted on the same archive), and fetches the
+// page again otherwise (another worker, with its own archive).
+func (r *sharedRun) fetched(ctx context.Context, e *entry, loc, host string, _ time.Time) error {
+	e.WARC = loc
+	ok, err := r.markFetched(ctx, host, e)
+	if err != nil || !ok {
+		// Lost lease: the entry went back to the queue as it was claimed.
+		e.WARC = ""
+	}
+	return err
+}
 
-func (r *sharedRun) knownRobots(string) *robots { return nil }
+// knownRobots returns the robots.txt verdict this worker last read for
+// host (from a claim or its own fetch) while it is valid.
+func (r *sharedRun) knownRobots(host string) *robots {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k, ok := r.robots[host]
+	if !ok || k.r.disallowAll || !time.Now().Before(k.until) {
+		return nil
+	}
+	return k.r
+}
+
+// noteRobots remembers host's robots.txt verdict for knownRobots.
+func (r *sharedRun) noteRobots(host string, rb *robots, until time.Time) {
+	if rb == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.robots == nil {
+		r.robots = map[string]robotsSeen{}
+	}
+	r.robots[host] = robotsSeen{r: rb, until: until}
+}
+
+// robotsSeen is a robots.txt verdict and until when it holds.
+type robotsSeen struct {
+	r     *robots
+	until time.Time
+}
+
+// deny records the discovered links robots.txt forbids in the seen set
+// (never queued) and, for those not seen before, in the worker's fetch
+// log as refused.
+func (r *sharedRun) deny(ctx context.Context, es []*entry) error {
+	fresh, err := r.markDenied(ctx, es)
+	if len(fresh) == 0 {
+		return err
+	}
+	now := time.Now().UTC()
+	var errs []error
+	for _, e := range fresh {
+		if _, cerr := r.c.local.commit(&txn{log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}}); cerr != nil {
+			errs = append(errs, cerr)
+		}
+	}
+	r.c.count(func(s *Stats) { s.RobotsDenied += int64(len(fresh)) })
+	return errors.Join(append(errs, err)...)
+}
 
 func (r *sharedRun) borrow(context.Context, string, string) (func(time.Time), error) { return nil, nil }
 

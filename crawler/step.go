@@ -122,6 +122,12 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 // before the handler sees it. ok is false when ctx ended meanwhile.
 func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *fetch, o *outcome) (*fetch, error, bool) {
 	e := l.e
+	if e.WARC != "" && !c.haveWARC(e.WARC) {
+		// Archived by another worker of a shared crawl, in its own WARC
+		// directory: this worker fetches the page again.
+		c.log.Info("archived response not in this worker's WARC directory: fetching again", "url", e.URL, "warc", e.WARC)
+		e.WARC = ""
+	}
 	if e.WARC != "" {
 		f.replay = e.WARC
 		err := c.do(f)
@@ -143,7 +149,7 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *f
 	if shouldRecordFetch(e, f, err) {
 		// Recorded before the handler runs, even when the crawl is
 		// stopping: the next run processes the archived response.
-		if rerr := fr.fetched(e, f.warcLoc, l.host, o.end); rerr != nil {
+		if rerr := fr.fetched(context.WithoutCancel(ctx), e, f.warcLoc, l.host, o.end); rerr != nil {
 			c.log.Error("record fetch", "url", e.URL, "error", rerr)
 		}
 	}
@@ -230,8 +236,9 @@ func (c *Crawler) retry(l *lease, o *outcome, err error, after time.Duration) {
 	c.count(func(s *Stats) { s.Retries++ })
 }
 
-// retryHandler fetches page e again later because the handler failed on
-// it, until MaxRetries attempts.
+// retryHandler hands page e to the handler again later because the
+// handler failed on it, until MaxRetries attempts: from its archived
+// response when e records one this worker can read, else fetched again.
 func (c *Crawler) retryHandler(e *entry, o *outcome) {
 	e.Tries++
 	if e.Tries >= c.s.MaxRetries {
