@@ -3,6 +3,7 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"html"
@@ -37,9 +38,9 @@ import (
 //	go test ./archive -run '^$' -bench BenchmarkCrawl -benchtime 1x
 //
 // SYNDEX_CRAWL_PAGES sets the number of article pages (default 2000, on
-// 8 hosts); SYNDEX_CRAWL_CORPUS=DIR serves the *.html pages of a directory
-// instead of generated ones (real pages: our generator did not shape
-// them), each host a share of them.
+// 8 hosts); SYNDEX_CRAWL_CORPUS=DIR serves the *.html (or *.html.gz)
+// pages of a directory instead of generated ones (real pages: our
+// generator did not shape them), each host a share of them.
 
 const farmEnv = "SYNDEX_CRAWL_FARM"
 
@@ -62,14 +63,25 @@ func benchSpec() crawlFarmSpec {
 func farmPages(s crawlFarmSpec) ([]map[string][]byte, error) {
 	var bodies [][]byte
 	if s.corpus != "" {
-		files, err := filepath.Glob(filepath.Join(s.corpus, "*.html"))
-		if err != nil || len(files) == 0 {
-			return nil, fmt.Errorf("no *.html in %s", s.corpus)
+		files, _ := filepath.Glob(filepath.Join(s.corpus, "*.html"))
+		gz, _ := filepath.Glob(filepath.Join(s.corpus, "*.html.gz"))
+		files = append(files, gz...)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("no *.html or *.html.gz in %s", s.corpus)
 		}
 		for _, f := range files {
 			b, err := os.ReadFile(f)
 			if err != nil {
 				return nil, err
+			}
+			if strings.HasSuffix(f, ".gz") {
+				zr, err := gzip.NewReader(bytes.NewReader(b))
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", f, err)
+				}
+				if b, err = io.ReadAll(zr); err != nil {
+					return nil, fmt.Errorf("%s: %w", f, err)
+				}
 			}
 			bodies = append(bodies, b)
 		}

@@ -629,8 +629,25 @@ func (a *Archive) buildIndex(ctx context.Context, path string, shards int) (*ind
 		if done += int64(len(members)); a.opt.Progress != nil {
 			a.opt.Progress(min(done, total), total, "articles")
 		}
+		if len(seen)%releaseEvery == 0 {
+			a.releaseStorePages()
+		}
 	}
+	a.releaseStorePages() // before the final merge, the most costly part
 	return b.Close(0)
+}
+
+// releaseEvery is how many clusters a rebuild reads between releases of the
+// store's mapped pages.
+const releaseEvery = 250
+
+// releaseStorePages lets go of the store's pages a rebuild has read (they
+// stay in the page cache), so that a pass over the whole store does not
+// hold the store's size in resident memory; a failure only costs memory.
+func (a *Archive) releaseStorePages() {
+	if err := a.Store.ReleasePages(); err != nil {
+		a.log.Debug("release store pages", "err", err)
+	}
 }
 
 // clearAllPending empties the journal (after a full rebuild).

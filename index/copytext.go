@@ -2,11 +2,13 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"html"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -59,17 +61,35 @@ func AddedText(original, copyText string) string {
 	if strings.TrimSpace(copyText) == "" {
 		return ""
 	}
+	var g grammer
+	return g.added(g.set(original), copyText)
+}
+
+// grammer hashes the word triples of paragraphs, reusing its buffers.
+type grammer struct {
+	words []uint64 // hashes of one paragraph's words
+	grams []uint64
+	word  []byte
+}
+
+// set returns the word triples (or words) of every paragraph of a text.
+func (g *grammer) set(text string) map[uint64]struct{} {
 	have := map[uint64]struct{}{}
-	for _, p := range strings.Split(original, "\n\n") {
-		for _, h := range wordGrams(p) {
+	for p := range strings.SplitSeq(text, "\n\n") {
+		for _, h := range g.of(p) {
 			have[h] = struct{}{}
 		}
 	}
+	return have
+}
+
+// added is AddedText against the triples of the original.
+func (g *grammer) added(have map[uint64]struct{}, copyText string) string {
 	var out []string
 	size := 0
-	for _, p := range strings.Split(copyText, "\n\n") {
+	for p := range strings.SplitSeq(copyText, "\n\n") {
 		p = strings.TrimSpace(p)
-		grams := wordGrams(p)
+		grams := g.of(p)
 		if len(grams) == 0 {
 			continue
 		}
@@ -91,24 +111,38 @@ func AddedText(original, copyText string) string {
 	return strings.Join(out, "\n\n")
 }
 
-// wordGrams hashes the word triples of a paragraph (lower-cased letters
-// and digits), or its single words when it has fewer than three.
-func wordGrams(p string) []uint64 {
-	ws := strings.FieldsFunc(strings.ToLower(p), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	if len(ws) < 3 {
-		out := make([]uint64, len(ws))
-		for i, w := range ws {
-			out[i] = xxhash.Sum64String(w)
+// of hashes the word triples of a paragraph (its words: maximal runs of
+// letters and digits, lower-cased), or its single words when it has
+// fewer than three. The result is valid until the next call.
+func (g *grammer) of(p string) []uint64 {
+	g.words = g.words[:0]
+	g.word = g.word[:0]
+	for _, r := range p {
+		r = unicode.ToLower(r)
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			g.word = utf8.AppendRune(g.word, r)
+			continue
 		}
-		return out
+		if len(g.word) > 0 {
+			g.words = append(g.words, xxhash.Sum64(g.word))
+			g.word = g.word[:0]
+		}
 	}
-	out := make([]uint64, 0, len(ws)-2)
-	for i := 0; i+2 < len(ws); i++ {
-		out = append(out, xxhash.Sum64String(ws[i]+" "+ws[i+1]+" "+ws[i+2]))
+	if len(g.word) > 0 {
+		g.words = append(g.words, xxhash.Sum64(g.word))
 	}
-	return out
+	if len(g.words) < 3 {
+		return g.words
+	}
+	g.grams = g.grams[:0]
+	var tri [24]byte
+	for i := 0; i+2 < len(g.words); i++ {
+		binary.LittleEndian.PutUint64(tri[0:], g.words[i])
+		binary.LittleEndian.PutUint64(tri[8:], g.words[i+1])
+		binary.LittleEndian.PutUint64(tri[16:], g.words[i+2])
+		g.grams = append(g.grams, xxhash.Sum64(tri[:]))
+	}
+	return g.grams
 }
 
 // copyTexts returns, aligned with the copies, the title of each copy
@@ -118,12 +152,20 @@ func copyTexts(origTitle, origText string, titles, texts []string) (ct, cb []str
 	cb = make([]string, len(texts))
 	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 	ot := norm(origTitle)
+	var g grammer
+	var have map[uint64]struct{} // the original's triples, made once
 	for i := range texts {
 		if t := strings.TrimSpace(titles[i]); t != "" && norm(t) != ot {
 			ct[i] = t
 			any = true
 		}
-		if a := AddedText(origText, texts[i]); a != "" {
+		if strings.TrimSpace(texts[i]) == "" {
+			continue
+		}
+		if have == nil {
+			have = g.set(origText)
+		}
+		if a := g.added(have, texts[i]); a != "" {
 			cb[i] = a
 			any = true
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -938,6 +939,53 @@ func TestClassifyOpenErrors(t *testing.T) {
 	for _, tc := range tests {
 		if got := classify(tc.err); !errors.Is(got, tc.want) {
 			t.Errorf("classify(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestShardedHitsLoaded: over several shards the hits' stored data and
+// snippets are read after the merge (loadHits); every page of a result
+// must carry what a one-shard index gives for the same documents.
+func TestShardedHitsLoaded(t *testing.T) {
+	open := func(shards int) *Index {
+		ix, err := OpenWith(filepath.Join(t.TempDir(), "bleve"), Options{Shards: shards})
+		must(t, err)
+		t.Cleanup(func() { _ = ix.Close() })
+		must(t, ix.Upsert(context.Background(), fixture()))
+		return ix
+	}
+	one, three := open(1), open(3)
+	type shown struct {
+		Cluster, Title, Lang string
+		Copies               int
+		Snippets             []string
+	}
+	page := func(ix *Index, q Query) map[string]shown {
+		r, err := ix.Search(context.Background(), q)
+		must(t, err)
+		out := map[string]shown{}
+		for _, h := range r.Hits {
+			out[h.Cluster] = shown{h.Cluster, h.Title, h.Lang, len(h.Copies), h.Snippets}
+		}
+		return out
+	}
+	for _, q := range []Query{
+		{Text: "bank", Highlight: true},
+		{Text: "bank", Highlight: true, Limit: 1, Offset: 1},
+		{Text: `"interest rate"`, Highlight: true},
+		{Text: "", Limit: 3},
+	} {
+		want, got := page(one, q), page(three, q)
+		if len(want) == 0 {
+			t.Fatalf("%+v: no hits on one shard", q)
+		}
+		if q.Offset == 0 && !reflect.DeepEqual(got, want) {
+			t.Errorf("%+v:\n3 shards %+v\n1 shard  %+v", q, got, want)
+		}
+		for id, h := range got {
+			if h.Title == "" || (q.Highlight && len(h.Snippets) == 0) {
+				t.Errorf("%+v: hit %s not loaded: %+v", q, id, h)
+			}
 		}
 	}
 }

@@ -219,9 +219,12 @@ func (pm *pairMaker) add(f map[string]any, a, title, text string) error {
 		return fmt.Errorf("no analyzer for %s", a)
 	}
 	body := an.Analyze([]byte(text))
-	set, err := pm.vocab.observe(a, uniqueTerms(body))
-	if err != nil {
-		return err
+	set := pm.vocab.commonSet(a)
+	if set == nil { // still learning: count this body's terms
+		var err error
+		if set, err = pm.vocab.observe(a, uniqueTerms(body)); err != nil {
+			return err
+		}
 	}
 	if p := joinPairs(body, pairKeep(set)); p != "" {
 		f[pairsField(a)] = p

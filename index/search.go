@@ -13,7 +13,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/plural"
@@ -324,7 +326,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
+	// Over several shards, each would load the stored fields (and make
+	// the snippets) of its own top offset+limit hits, most of them then
+	// dropped by the merge: load those of the hits kept instead.
+	fields, hl := req.Fields, req.Highlight
+	later := len(ix.shards) > 1 && (len(fields) > 0 || hl != nil)
+	if later {
+		req.Fields, req.Highlight = nil, nil
+		req.IncludeLocations = hl != nil // what the snippets are made from
+	}
 	sr, err := ix.searcher.SearchInContext(ctx, req)
+	if err == nil && later {
+		req.Fields, req.Highlight = fields, hl
+		err = ix.loadHits(req, sr.Hits)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %s for %q: %w", ix.dir, q.Text, err)
 	}
@@ -539,6 +554,51 @@ func (ix *Index) highlightPhrases(ctx context.Context, q Query, sr *bleve.Search
 	for _, h := range sr.Hits {
 		if f, ok := frags[h.ID]; ok {
 			h.Fragments = f
+		}
+	}
+	return nil
+}
+
+// loadHits loads the stored fields req names, and its snippets, into
+// hits found by an alias search without them, reading each hit from its
+// shard as a one-shard search does.
+func (ix *Index) loadHits(req *bleve.SearchRequest, hits search.DocumentMatchCollection) error {
+	var hl highlight.Highlighter
+	if req.Highlight != nil {
+		name := bleve.Config.DefaultHighlighter
+		if req.Highlight.Style != nil {
+			name = *req.Highlight.Style
+		}
+		h, err := bleve.Config.Cache.HighlighterNamed(name)
+		if err != nil {
+			return fmt.Errorf("highlighter %s: %w", name, err)
+		}
+		hl = h
+	}
+	readers := make([]index.IndexReader, len(ix.shards))
+	defer func() {
+		for _, r := range readers {
+			if r != nil {
+				_ = r.Close()
+			}
+		}
+	}()
+	for _, h := range hits {
+		i := ix.shardOf(h.ID)
+		if readers[i] == nil {
+			adv, err := ix.shards[i].Advanced()
+			if err != nil {
+				return fmt.Errorf("shard %d: %w", i, err)
+			}
+			if readers[i], err = adv.Reader(); err != nil {
+				return fmt.Errorf("shard %d: %w", i, err)
+			}
+		}
+		if err, _ := bleve.LoadAndHighlightFields(h, req, "", readers[i], hl); err != nil {
+			return fmt.Errorf("cluster %s: %w", h.ID, err)
+		}
+		if req.Highlight != nil {
+			h.Locations = nil // only asked for the snippets
 		}
 	}
 	return nil
