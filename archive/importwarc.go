@@ -723,6 +723,12 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 		if st != nil {
 			st.Pos, st.Records = j.pos, max(st.Records, j.recs)
 		}
+		// The job waits for its batch to be stored only to record the
+		// stream's position: its page (the capture's body can be
+		// megabytes) and article are not kept that long, or a batch of
+		// unchanged or rejected pages holds every body read until the
+		// next flush.
+		j.cap, j.art = nil, nil
 		pending = append(pending, j)
 		if j.end {
 			if !imp.streams[j.src].skip {
