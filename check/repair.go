@@ -88,11 +88,12 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 			a.Close()
 			return nil, err
 		}
-		// Articles that no surviving entry named are counted.
-		if now := a.Store.Count(); held > now {
-			done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
-				held, now, held-now)
-		}
+	}
+	// Articles that no surviving entry named are counted, whether or not
+	// the WARC files were searched for them.
+	if now := a.Store.Count(); st.storeDamaged && held > now {
+		done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
+			held, now, held-now)
 	}
 	if err := a.Close(); err != nil {
 		return nil, fmt.Errorf("repair: %w", err)

@@ -194,15 +194,25 @@ func (sv *salvage) keep(b, k, v []byte) bool {
 // scanLeaves looks for article records in every leaf page left, reachable
 // or not. A record is recognised by its own checksum and id; one found
 // only in a freed page may be an earlier version of the article.
+//
+// An arrival number belongs to one article: a record found in a scan whose
+// number a kept article already has is not kept, as it would be counted
+// as an article but never listed (the order entry names the other one),
+// and the store's count would hide an article that is really lost.
 func (sv *salvage) scanLeaves() {
+	owned := make(map[uint64]bool, len(sv.good))
+	for _, seq := range sv.good {
+		owned[seq] = true
+	}
 	boltcheck.ScanLeaves(sv.bf, func(k, v []byte) {
 		if _, ok := sv.good[string(k)]; ok || !bytes.HasPrefix(v, []byte(`{"seq":`)) {
 			return
 		}
 		h, err := checkRecord(k, v, sv.sumsFrom)
-		if err != nil || h.seq == 0 {
+		if err != nil || h.seq == 0 || owned[h.seq] {
 			return
 		}
+		owned[h.seq] = true
 		sv.good[string(k)] = h.seq
 		sv.Articles++
 		sv.Scanned++
