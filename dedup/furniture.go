@@ -143,7 +143,7 @@ func (ix *Index) nearIdentical(a, b uint32) bool {
 	da, db := &ix.docs[a], &ix.docs[b]
 	ca, na := da.feats[:da.nClean], da.feats[da.nClean:]
 	cb, nb := db.feats[:db.nClean], db.feats[db.nClean:]
-	inter := intersect(ca, cb) + intersect(ca, nb) + intersect(na, cb) + intersect(na, nb)
+	inter := Shared(ca, cb) + Shared(ca, nb) + Shared(na, cb) + Shared(na, nb)
 	big := max(len(da.feats), len(db.feats))
 	return inter > 0 && float64(big-inter) <= furnitureSlack+(1-furnitureShare)*float64(big)
 }

@@ -621,7 +621,7 @@ func matchOf(a, b, qa, qb []uint32) match {
 			j++
 		}
 	}
-	m.naU, m.nbU = len(a)-intersect(a, qa), len(b)-intersect(b, qb)
+	m.naU, m.nbU = len(a)-Shared(a, qa), len(b)-Shared(b, qb)
 	return m
 }
 

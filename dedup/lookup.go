@@ -206,7 +206,7 @@ func (ix *Index) cleanView(di uint32, scratch []uint32) ([]uint32, []uint32) {
 		}
 	}
 	// The stored set is sorted in two runs (clean, then noise) once it
-	// has been partitioned: sort the union for the merge in intersect.
+	// has been partitioned: sort the union for the merge in Shared.
 	slices.Sort(out)
 	return out, out
 }

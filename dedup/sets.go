@@ -5,8 +5,8 @@ package dedup
 // their union (Jaccard). Decisions, lookups, shares and the evaluation all
 // count with these.
 
-// intersect counts the members two sorted feature sets share.
-func intersect(a, b []uint32) int {
+// Shared counts the members two sorted feature sets share.
+func Shared(a, b []uint32) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -36,7 +36,7 @@ func shareOf(shared, n int) float64 {
 func jaccardOf(shared, na, nb int) float64 { return shareOf(shared, na+nb-shared) }
 
 // ContainedIn returns the share of the sorted feature set a found in b.
-func ContainedIn(a, b []uint32) float64 { return shareOf(intersect(a, b), len(a)) }
+func ContainedIn(a, b []uint32) float64 { return shareOf(Shared(a, b), len(a)) }
 
 // Jaccard returns the Jaccard similarity of two sorted feature sets.
-func Jaccard(a, b []uint32) float64 { return jaccardOf(intersect(a, b), len(a), len(b)) }
+func Jaccard(a, b []uint32) float64 { return jaccardOf(Shared(a, b), len(a), len(b)) }

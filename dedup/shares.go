@@ -29,8 +29,8 @@ func (ix *Index) shares(di, o uint32) (origShare, copyShare float64) {
 	on := ix.docs[o].feats[len(oc):]
 	cc := ix.cleanSet(di)
 	cn := ix.docs[di].feats[len(cc):]
-	story := intersect(oc, cc) + intersect(oc, cn) // the original's story found in the copy
-	rest := intersect(on, cc) + intersect(on, cn)  // the original's other features found in it
+	story := Shared(oc, cc) + Shared(oc, cn) // the original's story found in the copy
+	rest := Shared(on, cc) + Shared(on, cn)  // the original's other features found in it
 	origShare = shareOf(story, len(oc))
 	if len(oc) == 0 { // nothing of the original is story: use all of it
 		origShare = shareOf(rest, len(on))
@@ -91,7 +91,7 @@ func (ix *Index) vias(c int32, points []int) {
 		}
 		mc := ix.cleanSet(m)
 		nClean[i] = len(mc)
-		if len(mc)-intersect(mc, oc)-intersect(mc, on) < minEdits {
+		if len(mc)-Shared(mc, oc)-Shared(mc, on) < minEdits {
 			continue
 		}
 		for _, f := range mc {
@@ -115,7 +115,7 @@ func (ix *Index) vias(c int32, points []int) {
 				if j == i || b == orig || len(edits[j]) == 0 || ix.docs[b].site == ix.docs[m].site || !ix.before(b, m) {
 					continue
 				}
-				shared := intersect(edits[i], edits[j])
+				shared := Shared(edits[i], edits[j])
 				if shared >= minEdits && 20*shared >= nClean[i] && 2*shared >= len(edits[i]) && shared > bestShared {
 					best, bestShared = j, shared
 				}

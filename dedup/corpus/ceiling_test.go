@@ -89,7 +89,7 @@ func TestCounterCeiling(t *testing.T) {
 		score func(src, der string) (float64, float64)
 	}
 	sets := func(a, b []uint32) (float64, float64) {
-		n := float64(intersectSorted(a, b))
+		n := float64(dedup.Shared(a, b))
 		small, union := float64(min(len(a), len(b))), float64(len(a)+len(b))-n
 		if small == 0 || n < 3 {
 			return 0, 0
@@ -180,24 +180,6 @@ func TestCounterCeiling(t *testing.T) {
 	}
 }
 
-// intersectSorted counts the values two sorted sets share.
-func intersectSorted(a, b []uint32) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
-}
-
 // alignedShare is the share of a's words in sentences that have at least
 // 60 % of their words in one sentence of b.
 func alignedShare(a, b string) float64 {
@@ -217,7 +199,7 @@ func alignedShare(a, b string) float64 {
 	for _, x := range sa {
 		best := 0.0
 		for _, y := range sb {
-			best = max(best, float64(intersectSorted(x, y))/float64(len(x)))
+			best = max(best, dedup.ContainedIn(x, y))
 		}
 		total += len(x)
 		if best >= 0.6 {
