@@ -16,7 +16,18 @@ var (
 	buildOnce sync.Once
 	binPath   string
 	buildErr  error
+	// sharedDirs are temporary directories that outlive one test (the
+	// built binary, the fault suite's base archive); TestMain removes them.
+	sharedDirs []string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range sharedDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
 
 // syndexBin builds the real binary once for the end-to-end tests, which
 // run it as a subprocess exactly as a user would.
@@ -28,6 +39,7 @@ func syndexBin(t *testing.T) string {
 			buildErr = err
 			return
 		}
+		sharedDirs = append(sharedDirs, dir)
 		binPath = filepath.Join(dir, "syndex")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {

@@ -323,6 +323,7 @@ func faultArchive(t *testing.T) (string, map[string]bool, map[string]bool) {
 			faultErr = err.Error()
 			return
 		}
+		sharedDirs = append(sharedDirs, work)
 		data := filepath.Join(work, "base")
 		args := []string{"crawl", "--data", data, "--allow-private", "--delay", "10ms"}
 		for _, o := range f.Outlets() {
