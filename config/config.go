@@ -101,6 +101,9 @@ type DedupConfig struct {
 	// FurnitureSites is how many sites a template page must be on to be
 	// site furniture (at least 2); -1 turns that rule off.
 	FurnitureSites int `yaml:"furniture_sites"`
+	// Rewrite is the share of a later article's text found in an earlier
+	// one that makes it a rewrite of it, (0, 1]; -1 turns that rule off.
+	Rewrite float64 `yaml:"rewrite"`
 }
 
 // IndexConfig tunes the search index.
@@ -357,6 +360,9 @@ func (c *Config) validateDedup(p *problems) {
 	p.nonNeg("dedup.min_shared", c.Dedup.MinShared)
 	if v := c.Dedup.FurnitureSites; v < -1 || v == 1 {
 		p.bad("dedup.furniture_sites", "must be at least 2 (0 keeps the default, -1 turns the rule off), got %d", v)
+	}
+	if v := c.Dedup.Rewrite; v != -1 && (v < 0 || v > 1) {
+		p.bad("dedup.rewrite", "must be in (0, 1] (0 keeps the default, -1 turns the rule off), got %g", v)
 	}
 }
 

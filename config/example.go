@@ -103,6 +103,7 @@ dedup:
   {{dedup.jaccard}}
   {{dedup.min_shared}}
   {{dedup.furniture_sites}}
+  {{dedup.rewrite}}
 
 index:
   {{index.analyzer}}

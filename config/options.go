@@ -35,6 +35,12 @@ func (c *Config) ForDedup() dedup.Config {
 	case v < 0:
 		d.FurnitureSites = 0 // off
 	}
+	switch v := c.Dedup.Rewrite; {
+	case v > 0:
+		d.Rewrite = v
+	case v < 0:
+		d.Rewrite = 0 // off
+	}
 	return d
 }
 

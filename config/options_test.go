@@ -145,3 +145,33 @@ func TestFurnitureSites(t *testing.T) {
 		}
 	}
 }
+
+// TestRewrite: dedup.rewrite sets the rewrite rule's share, -1 turns the
+// rule off, 0 keeps the default, a share above 1 is refused.
+func TestRewrite(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want float64
+		bad  bool
+	}{
+		{"dedup: {rewrite: 0.4}\n", 0.4, false},
+		{"dedup: {rewrite: -1}\n", 0, false},
+		{"dedup: {rewrite: 0}\n", dedup.DefaultConfig().Rewrite, false},
+		{"dedup: {rewrite: 1.5}\n", 0, true},
+		{"dedup: {rewrite: -0.5}\n", 0, true},
+	} {
+		c, err := config.Parse("t.yaml", []byte(tc.yaml))
+		if tc.bad {
+			if err == nil || !strings.Contains(err.Error(), "dedup.rewrite") {
+				t.Errorf("%q: error %v, want one naming dedup.rewrite", tc.yaml, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := c.ForDedup().Rewrite; got != tc.want {
+			t.Errorf("%q: rewrite %g, want %g", tc.yaml, got, tc.want)
+		}
+	}
+}

@@ -23,6 +23,13 @@ type Config struct {
 	Jaccard float64 `yaml:"jaccard"`
 	// MinShared is the minimum number of shared cleaned features.
 	MinShared int `yaml:"min_shared"`
+	// Rewrite is the minimum share of a later article's cleaned features
+	// found in an earlier one (both with publication dates, a day or more
+	// apart when either is a bare date) for the later to be a rewrite of
+	// the earlier, a copy even below Containment: a newspaper's rewrite of
+	// agency copy takes most of its phrases from the source, an
+	// independent report on the same event takes few. 0 turns the rule off.
+	Rewrite float64 `yaml:"rewrite"`
 	// SiteMinDocs and SiteFrac: a feature seen in at least
 	// max(SiteMinDocs, SiteFrac*articles of the site) articles of one site
 	// is that site's boilerplate.
@@ -65,6 +72,7 @@ func DefaultConfig() Config {
 		Containment:    0.5,
 		Jaccard:        0.05,
 		MinShared:      3,
+		Rewrite:        0.25,
 		SiteMinDocs:    3,
 		SiteFrac:       0.2,
 		GlobalMinDocs:  200,
@@ -91,6 +99,7 @@ func (c Config) Validate() error {
 	check(c.Containment > 0 && c.Containment <= 1, "containment", "must be in (0, 1]")
 	check(c.Jaccard >= 0 && c.Jaccard <= 1, "jaccard", "must be in [0, 1]")
 	check(c.MinShared >= 1, "min_shared", "must be at least 1")
+	check(c.Rewrite >= 0 && c.Rewrite <= 1, "rewrite", "must be in [0, 1] (0 turns the rule off)")
 	check(c.SiteMinDocs >= 2, "site_min_docs", "must be at least 2")
 	check(c.SiteFrac >= 0 && c.SiteFrac <= 1, "site_frac", "must be in [0, 1]")
 	check(c.GlobalMinDocs >= 2, "global_min_docs", "must be at least 2")

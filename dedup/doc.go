@@ -9,7 +9,10 @@
 // sites, or boilerplate of articles without a site; see passage.go) and
 // globally common features are learned as articles arrive and discounted. Candidates come from MinHash sketches with
 // LSH banding; every candidate is verified on the feature sets with both
-// containment (truncated and wrapped copies) and Jaccard similarity. An
+// containment (truncated and wrapped copies) and Jaccard similarity, or
+// as a rewrite: a later article (by publication date) whose features are
+// a quarter or more in an earlier one (a newspaper condensing agency
+// copy; see isRewrite). An
 // article joins a cluster only when it matches the cluster's original, so
 // A≈B and B≈C never pulls an unrelated C into A's cluster. The rule is
 // kept as the index changes: when a cluster's original is re-decided (an

@@ -670,6 +670,53 @@ func (ix *Index) isCopy(m match) bool {
 	return float64(m.interU)/float64(small) >= ix.cfg.Containment
 }
 
+// isRewrite reports whether, of articles a and b (verified as m), the one
+// published later is a rewrite of the earlier: at least cfg.Rewrite of
+// its cleaned features are found in the earlier one. A rewrite of agency
+// copy condenses and rephrases it, so it may share too little for
+// isCopy, but what it shares is most of what it says; an independent
+// report of the same event shares names and figures, little else. The
+// order comes from the publication dates alone (see publishedBefore): a
+// fetch time says when a page was crawled, not who wrote first. As in
+// isCopy, when a third or more of what the two share is quoted, the share
+// must also hold outside quotations.
+func (ix *Index) isRewrite(m match, a, b uint32) bool {
+	if ix.cfg.Rewrite <= 0 || m.inter < ix.cfg.MinShared {
+		return false
+	}
+	var n, nU int // the later article's features, and those outside quotations
+	switch {
+	case ix.publishedBefore(b, a):
+		n, nU = m.na, m.naU
+	case ix.publishedBefore(a, b):
+		n, nU = m.nb, m.nbU
+	default:
+		return false
+	}
+	if shareOf(m.inter, n) < ix.cfg.Rewrite {
+		return false
+	}
+	if quoted := m.inter - m.interU; 3*quoted < m.inter || nU < ix.cfg.MinShared {
+		return true
+	}
+	return shareOf(m.interU, nU) >= ix.cfg.Rewrite
+}
+
+// publishedBefore reports whether article a was published strictly before
+// article b: both have a publication date, and a's is earlier (by day
+// when either is a bare date).
+func (ix *Index) publishedBefore(a, b uint32) bool {
+	pa, pb := ix.docs[a].published, ix.docs[b].published
+	if pa == 0 || pb == 0 {
+		return false
+	}
+	const day = 86400
+	if pa%day == 0 || pb%day == 0 {
+		return pa/day < pb/day
+	}
+	return pa < pb
+}
+
 // join verifies the LSH candidates of di (whose band keys are keys)
 // and returns the article di should be grouped with: the original of the
 // best cluster whose original di matches, or the best matching unique
@@ -700,7 +747,7 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32) (uint32, bool) {
 			target = ix.clusters[cl].original
 		}
 		m := ix.verify(di, target)
-		if !ix.isCopy(m) {
+		if !ix.isCopy(m) && !ix.isRewrite(m, di, target) {
 			continue
 		}
 		score := m.containment() + m.jaccard()
