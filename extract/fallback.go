@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"unicode"
 	"unicode/utf8"
 
+	readability "github.com/go-shiori/go-readability"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 )
@@ -19,12 +21,147 @@ func mainText(doc *html.Node, opt trafilatura.Options, fallback bool) (*trafilat
 		return trafilatura.ExtractDocument(doc, opt)
 	}
 	opt.EnableFallback = true
-	tr, err := trafilatura.ExtractDocument(doc, opt)
+	tr, err := extractWithFallback(doc, opt)
 	if err != nil || tr == nil || !strayContent(doc, tr.ContentNode) {
 		return tr, err
 	}
 	opt.EnableFallback = false
+	opt.FallbackCandidates = nil
 	return trafilatura.ExtractDocument(doc, opt)
+}
+
+// extractWithFallback gives go-trafilatura's result with its fallback
+// comparison, but runs Readability (half of the extraction's allocations
+// and a quarter of its CPU) only on pages where its text could win.
+//
+// go-trafilatura compares its own text with each candidate in turn and
+// stops as soon as its text is long enough (Config.MinExtractedSize). A
+// first pass puts an empty candidate first, which is never chosen: a
+// short text still goes on to Readability and DOM Distiller as before; a
+// long one stops there. Readability's text replaces a long one only when
+// it is more than twice as long, or, in the borderline case, when the
+// extracted text has no paragraph text or more tables than paragraphs.
+// Readability's text is a part of the page's, so when the page holds no
+// more than twice the extracted text and the borderline case cannot
+// apply, the first pass is what the full comparison gives. Otherwise
+// Readability runs here and, only when its text could be chosen, the
+// extraction is redone with it as the candidate: the same result as the
+// full comparison, at the cost of a second pass on those pages.
+func extractWithFallback(doc *html.Node, opt trafilatura.Options) (*trafilatura.ExtractResult, error) {
+	first := opt
+	first.FallbackCandidates = &trafilatura.FallbackCandidates{Others: []*html.Node{{Type: html.ElementNode, Data: "div"}}}
+	tr, err := trafilatura.ExtractDocument(doc, first)
+	if err != nil || tr == nil {
+		// Too little text: the comparison went on to the fallbacks
+		// (the text was short), and nothing they found was enough.
+		return tr, err
+	}
+	got := utf8.RuneCountInString(tr.ContentText)
+	shape := shapeOf(tr.ContentNode)
+	borderline := shape.pText == 0 || shape.tables > shape.paragraphs
+	page := textMeasure(bodyOf(doc))
+	if page <= 2*got && !(borderline && page > 2*minCandidate) {
+		return tr, nil
+	}
+	art, rerr := readability.FromDocument(doc, opt.OriginalURL)
+	if rerr != nil || art.Node == nil {
+		return tr, nil
+	}
+	cand := textMeasure(art.Node)
+	if cand <= 2*got && !(borderline && 2*cand >= got && cand > minCandidate) {
+		return tr, nil
+	}
+	opt.FallbackCandidates = &trafilatura.FallbackCandidates{Readability: art.Node}
+	return trafilatura.ExtractDocument(doc, opt)
+}
+
+// minCandidate is twice go-trafilatura's default MinExtractedSize: the
+// least text a borderline candidate needs to be chosen.
+const minCandidate = 500
+
+// contentShape is what go-trafilatura's borderline comparison reads of
+// an extracted text: its paragraphs, their text and its tables.
+type contentShape struct {
+	paragraphs, tables, pText int
+}
+
+func shapeOf(root *html.Node) contentShape {
+	var s contentShape
+	if root == nil {
+		return s
+	}
+	walkElements(root, func(n *html.Node) bool {
+		switch n.Data {
+		case "p":
+			s.paragraphs++
+			s.pText += textMeasure(n)
+		case "table":
+			s.tables++
+		}
+		return true
+	})
+	return s
+}
+
+// bodyOf returns the document's <body>, or the document when it has none.
+func bodyOf(doc *html.Node) *html.Node {
+	var body *html.Node
+	walkElements(doc, func(n *html.Node) bool {
+		if body != nil {
+			return false
+		}
+		if n.Data == "body" {
+			body = n
+			return false
+		}
+		return n.Data == "html"
+	})
+	if body == nil {
+		return doc
+	}
+	return body
+}
+
+// textMeasure counts the characters of n's text with white space runs
+// folded into one, counting a break at every element and text node
+// boundary: never less than go-trafilatura's measure of the same
+// subtree (its text joined by spaces, then folded), so it bounds it.
+func textMeasure(n *html.Node) int {
+	count, gap := 0, false
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			gap = true
+			for _, r := range n.Data {
+				if unicode.IsSpace(r) {
+					gap = true
+					continue
+				}
+				if gap && count > 0 {
+					count++
+				}
+				gap = false
+				count++
+			}
+			gap = true
+			return
+		case html.ElementNode:
+			switch n.Data {
+			case "script", "style", "template":
+				return
+			}
+			gap = true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return count
 }
 
 // fragmentKey is how a text fragment is looked up in the page: its first

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 )
 
@@ -201,5 +203,101 @@ func TestOldTableLayout(t *testing.T) {
 	paras := strings.Split(res.Article.Text, "\n\n")
 	if len(paras) < 8 || strings.Contains(res.Article.Text, "Section link number") {
 		t.Errorf("got %d paragraphs, nav included=%v:\n%.300s", len(paras), strings.Contains(res.Article.Text, "Section link"), res.Article.Text)
+	}
+}
+
+// TestExtractWithFallback holds the lazy fallback comparison to what
+// go-trafilatura's full comparison gives, on pages where its own text
+// wins and on one where Readability's does only after the first pass.
+func TestExtractWithFallback(t *testing.T) {
+	lead := "<p>" + sentence("Lead", 0) + sentence("Lead", 1) + sentence("Lead", 2) + "</p>"
+	var spans strings.Builder
+	for i := range 14 {
+		spans.WriteString("<span>" + sentence("Span", i) + "</span>")
+	}
+	tests := []struct {
+		name string
+		page string
+		// readabilityWins: the first pass alone (Readability held
+		// back) gives less text than the full comparison.
+		readabilityWins bool
+	}{
+		{"story with navigation", `<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>` + paras("Story", 8) + `</article><footer>Contact us</footer></body></html>`, false},
+		{"story among teasers", `<html><body><div class="teasers">` + paras("Teaser", 12) + `</div><article>` + paras("Story", 6) + `</article></body></html>`, true},
+		{"short story", `<html><body><article><p>` + sentence("Brief", 0) + `</p></article></body></html>`, false},
+		{"table layout", `<html><body><table><tr><td>` + paras("Cell", 3) + `</td><td>` + paras("Other", 3) + `</td></tr></table></body></html>`, false},
+		{"text in spans", `<html><body><article>` + lead + `</article><div class="text">` + spans.String() + `</div></body></html>`, true},
+	}
+	opt := trafilatura.Options{ExcludeComments: true, HtmlDateMode: trafilatura.Disabled, EnableFallback: true}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, fullErr := trafilatura.ExtractDocument(doc, opt)
+			got, gotErr := extractWithFallback(doc, opt)
+			if (fullErr == nil) != (gotErr == nil) {
+				t.Fatalf("error %v, full comparison's %v", gotErr, fullErr)
+			}
+			if fullErr != nil {
+				return
+			}
+			if textOf(got.ContentNode) != textOf(full.ContentNode) {
+				t.Errorf("text\n%q\nfull comparison's\n%q", textOf(got.ContentNode), textOf(full.ContentNode))
+			}
+			first := opt
+			first.FallbackCandidates = &trafilatura.FallbackCandidates{Others: []*html.Node{{Type: html.ElementNode, Data: "div"}}}
+			held, err := trafilatura.ExtractDocument(doc, first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wins := len(held.ContentText) < len(full.ContentText); wins != tt.readabilityWins {
+				t.Errorf("Readability's text chosen: %v, want %v (first pass %d bytes, full %d)", wins, tt.readabilityWins, len(held.ContentText), len(full.ContentText))
+			}
+		})
+	}
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for _, bl := range blocksOf(n) {
+		b.WriteString(bl.Text + "\n")
+	}
+	return b.String()
+}
+
+// TestTextMeasure checks the bound: never less than the text's length
+// with every node's text joined by a space and white space folded.
+func TestTextMeasure(t *testing.T) {
+	for _, page := range []string{
+		`<p>One  two<b>three</b> four</p>`,
+		"<div>\n  <p>Line one</p>\n<p>Line\u00a0two</p><img src=x><span>x</span>y</div>",
+		`<ul><li>a</li><li>b c</li></ul><script>var skipped = 1;</script>`,
+		`<p>Ünïcödé  täxt — “quoted”</p>`,
+		``,
+	} {
+		doc, err := html.Parse(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "script" {
+				return
+			}
+			if n.Type == html.TextNode {
+				parts = append(parts, n.Data)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		want := utf8.RuneCountInString(strings.Join(strings.Fields(strings.Join(parts, " ")), " "))
+		if got := textMeasure(doc); got != want {
+			t.Errorf("textMeasure(%q) = %d, want %d", page, got, want)
+		}
 	}
 }
