@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -114,6 +115,46 @@ func words(text string, buf []byte, fn func(uint64)) []byte {
 		fn(h)
 	}
 	return buf
+}
+
+// Fold returns text as dedup compares its words: normalised (NFKC), in
+// lower case, with the Arabic script's variant letters and every script's
+// decimal digits unified, apostrophes, combining marks and tatweel dropped
+// inside words, and the words separated by single spaces. Shingles of
+// Fold(text) are those of text; character n-grams of it see past word
+// spacing (diagnostics compare texts so).
+func Fold(text string) string {
+	if needsNFKC(text) {
+		text = norm.NFKC.String(text)
+	}
+	var b strings.Builder
+	inWord := false
+	for _, r := range text {
+		var f rune
+		if r < utf8.RuneSelf {
+			switch x := asciiFold[r]; x {
+			case asciiSep:
+				f = -2
+			case asciiDrop:
+				f = -1
+			default:
+				f = rune(x)
+			}
+		} else {
+			f = foldRune(r)
+		}
+		switch {
+		case f == -2:
+			inWord = false
+		case f >= 0:
+			if !inWord && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			inWord = true
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
 }
 
 // Byte classes for the ASCII fast path of appendWords.

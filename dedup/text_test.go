@@ -113,3 +113,26 @@ func TestQuotedWords(t *testing.T) {
 		t.Errorf("text without quotations: quoted %v, want nil", q)
 	}
 }
+
+// TestFold: Fold writes text as words are compared (case, Arabic-script
+// letter variants, digits of every script, apostrophes and diacritics),
+// so its words shingle exactly as the text's.
+func TestFold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Don’t STOP—the 2nd “round”!", "dont stop the 2nd round"},
+		{"پاکستان  ۲۰۱۴ میں كرکٹ", "پاکستان 2014 میں کرکٹ"},
+		{"عَلِیؒ يہ ٹیمـــ", "علی یہ ٹیم"},
+		{"ﷲ  ١٢٣", "الله 123"},
+		{"", ""},
+	} {
+		got := Fold(tc.in)
+		if got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		for k := 1; k <= 3; k++ {
+			if a, b := Shingles(tc.in, k, 1), Shingles(got, k, 1); !slices.Equal(a, b) {
+				t.Errorf("Fold(%q): its %d-word shingles differ from the text's", tc.in, k)
+			}
+		}
+	}
+}
