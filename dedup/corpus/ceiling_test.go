@@ -286,7 +286,7 @@ func fitLine(wd, nd []CounterPair, ws, ns [][2]float64, accept func([2]float64, 
 			}
 		}
 		name := map[bool]string{true: "odd", false: "even"}
-		fmt.Fprintf(&line, "fit on %s ids (WD %.3f): other half WD %.3f, ND %d of %d; ", name[odd], float64(n)/float64(max(1, len(wf))),
+		fmt.Fprintf(&line, "fit on %s ids ("+form+", WD %.3f): other half WD %.3f, ND %d of %d; ", name[odd], a, b, float64(n)/float64(max(1, len(wf))),
 			float64(found)/float64(max(1, len(wt))), merged, len(nt))
 	}
 	return line.String()
