@@ -14,7 +14,9 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/evaluate"
 )
 
 // TestCounterCeiling is a diagnostic, not a check: for each way of
@@ -482,4 +484,35 @@ func alignedShare(a, b string) float64 {
 		return 0
 	}
 	return float64(hit) / float64(total)
+}
+
+// TestCounterIncremental is a diagnostic: COUNTER clustered one article
+// at a time (as `syndex import` and a crawl add them: the frequency
+// tables learn as they go, where `syndex dedup` counts the whole file
+// first), with and without the rewrite rule. Run it with
+//
+//	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterIncremental -v
+func TestCounterIncremental(t *testing.T) {
+	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
+		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
+	}
+	set, err := LoadCounter(context.Background(), filepath.Join(corporaRoot(), "counter-urdu"))
+	if err != nil {
+		t.Skipf("corpus not present: %v", err)
+	}
+	for _, rewrite := range []float64{0, dedup.DefaultConfig().Rewrite} {
+		cfg := dedup.DefaultConfig()
+		cfg.Rewrite = rewrite
+		ix := dedup.NewIndex(cfg)
+		for _, a := range set.Articles {
+			ix.Add(a)
+		}
+		as := make([]article.Assignment, len(set.Articles))
+		for i, a := range set.Articles {
+			as[i], _ = ix.Assignment(a.ID)
+		}
+		r := evaluate.Clusters(set.Articles, as)
+		t.Logf("rewrite %.2f: F1 %.3f (P %.3f, R %.3f), agency original in %.3f of %d clusters found, ND merged %d of %d",
+			rewrite, r.F1, r.Precision, r.Recall, r.OriginalOfFound, r.FoundClusters, Merged(set.Apart, as), len(set.Apart))
+	}
 }
