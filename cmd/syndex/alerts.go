@@ -19,21 +19,31 @@ import (
 	"github.com/syndex/syndex/report"
 )
 
-func init() {
+// alertsOptions are the alerts command's flags.
+type alertsOptions struct {
+	Rule  string
+	Since string
+	Limit int
+	JSON  bool
+}
+
+// newAlertsCommand builds `syndex alerts`.
+func newAlertsCommand(g *globals) *cobra.Command {
+	var opts alertsOptions
 	cmd := &cobra.Command{
 		Use:   "alerts [--rule NAME] [--since DATE] [--limit N] [--json]",
 		Short: "List the alerts the config's saved searches and watches fired during syndex run",
 		Example: `  syndex alerts --config syndex.yaml
   syndex alerts --rule viral --since 2024-05-01 --json`,
 		Args: cobra.NoArgs,
-		RunE: runAlerts,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAlerts(g, opts) },
 	}
 	f := cmd.Flags()
-	f.String("rule", "", "only the alerts of this rule")
-	f.String("since", "", "only alerts fired on or after this date")
-	f.Int("limit", 50, "the latest N alerts (0: all)")
-	f.Bool("json", false, "print the alerts as JSONL, each with its delivery")
-	rootCmd.AddCommand(cmd)
+	f.StringVar(&opts.Rule, "rule", "", "only the alerts of this rule")
+	f.StringVar(&opts.Since, "since", "", "only alerts fired on or after this date")
+	f.IntVar(&opts.Limit, "limit", 50, "the latest N alerts (0: all)")
+	f.BoolVar(&opts.JSON, "json", false, "print the alerts as JSONL, each with its delivery")
+	return cmd
 }
 
 // startAlerts starts evaluating the config's alert rules in the
@@ -58,7 +68,7 @@ func startAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (don
 }
 
 // alertsPath is the alert file of the archive named by --data.
-func alertsPath(cmd *cobra.Command, c *config.Config) string {
+func (g *globals) alertsPath(c *config.Config) string {
 	p := c.Alerts.File
 	if p == "" {
 		p = alert.DefaultFile
@@ -66,15 +76,11 @@ func alertsPath(cmd *cobra.Command, c *config.Config) string {
 	if filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(dataDir(cmd), p)
+	return filepath.Join(g.dataDir(), p)
 }
 
-func runAlerts(cmd *cobra.Command, _ []string) error {
-	f := cmd.Flags()
-	ruleName, _ := f.GetString("rule")
-	sinceS, _ := f.GetString("since")
-	limit, _ := f.GetInt("limit")
-	asJSON, _ := f.GetBool("json")
+func runAlerts(g *globals, o alertsOptions) error {
+	ruleName, sinceS, limit, asJSON := o.Rule, o.Since, o.Limit, o.JSON
 	if limit < 0 {
 		return usagef("--limit must be ≥ 0")
 	}
@@ -82,11 +88,11 @@ func runAlerts(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
-	path := alertsPath(cmd, c)
+	path := g.alertsPath(c)
 	if _, err := os.Stat(path); err != nil {
 		if len(c.Alerts.Rules) == 0 {
 			return usagef("alerts: no alert file %s, and the config has no alert rules (see alerts: in `syndex config example`)", path)

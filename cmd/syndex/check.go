@@ -9,7 +9,9 @@ import (
 	"github.com/syndex/syndex/check"
 )
 
-func init() {
+// newCheckCommand builds `syndex check`.
+func newCheckCommand(g *globals) *cobra.Command {
+	var repair bool
 	cmd := &cobra.Command{
 		Use:   "check [--repair]",
 		Short: "Verify the archive (store, WARC/CDXJ, index, dedup checkpoint) against each other; repair what can be rebuilt",
@@ -29,14 +31,13 @@ from the store. The archive is then checked again.`,
   syndex check --repair --data ./syndex-data`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			repair, _ := cmd.Flags().GetBool("repair")
-			_, opt, err := configArchive(cmd)
+			_, opt, err := g.configArchive()
 			if err != nil {
 				return err
 			}
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			dir := dataDir(cmd)
+			dir := g.dataDir()
 			rep, err := check.Run(ctx, dir, check.Options{Repair: repair, Archive: opt})
 			if err != nil {
 				return err
@@ -57,6 +58,6 @@ from the store. The archive is then checked again.`,
 			return nil
 		},
 	}
-	cmd.Flags().Bool("repair", false, "rebuild what can be rebuilt (needs the archive to itself)")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().BoolVar(&repair, "repair", false, "rebuild what can be rebuilt (needs the archive to itself)")
+	return cmd
 }

@@ -1,16 +1,12 @@
 package main
 
-import (
-	"github.com/spf13/cobra"
-)
-
 // expandSites replaces the names of site collections (the config's
 // collections, written NAME or @NAME) in --site values by their sites.
-func expandSites(cmd *cobra.Command, sites []string) ([]string, error) {
+func (g *globals) expandSites(sites []string) ([]string, error) {
 	if len(sites) == 0 {
 		return nil, nil
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return nil, err
 	}

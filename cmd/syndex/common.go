@@ -11,33 +11,15 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/internal/daterange"
 )
 
-// openArchive opens the archive named by --data for writing, with opt
-// when given.
-func openArchive(ctx context.Context, cmd *cobra.Command, opt ...archive.Options) (*archive.Archive, error) {
-	var o archive.Options
-	if len(opt) > 0 {
-		o = opt[0]
-	}
-	return archive.Open(ctx, dataDir(cmd), o)
-}
-
-// openArchiveStore opens the archive named by --data for reading its store
-// only, without the search index.
-func openArchiveStore(ctx context.Context, cmd *cobra.Command) (*archive.Archive, error) {
-	return archive.Open(ctx, dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true})
-}
-
-// openArchiveRead opens the archive named by --data for reading only.
-func openArchiveRead(ctx context.Context, cmd *cobra.Command) (*archive.Archive, error) {
-	return archive.Open(ctx, dataDir(cmd), archive.Options{ReadOnly: true})
+// openArchive opens the archive named by --data for writing, with opt.
+func (g *globals) openArchive(ctx context.Context, opt archive.Options) (*archive.Archive, error) {
+	return archive.Open(ctx, g.dataDir(), opt)
 }
 
 // signalContext is cancelled on SIGINT or SIGTERM.
@@ -61,13 +43,6 @@ func parseDate(flag, s string) (time.Time, error) {
 		return time.Time{}, usagef("--%s %v", flag, err)
 	}
 	return t, nil
-}
-
-// dateRange reads --from and --to from f (parseRange).
-func dateRange(f *pflag.FlagSet) (from, to time.Time, err error) {
-	fromS, _ := f.GetString("from")
-	toS, _ := f.GetString("to")
-	return parseRange(fromS, toS)
 }
 
 // parseRange reads the --from and --to values by the one rule of

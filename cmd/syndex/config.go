@@ -24,8 +24,8 @@ const configEnv = "SYNDEX_CONFIG"
 // built-in defaults). named reports whether the user named the file
 // (flag or environment), so that a missing named file is an error while a
 // missing ./syndex.yaml is not.
-func configPath(cmd *cobra.Command) (path string, named bool) {
-	if p, _ := cmd.Flags().GetString("config"); p != "" {
+func (g *globals) configPath() (path string, named bool) {
+	if p := g.Config; p != "" {
 		return p, true
 	}
 	if p := os.Getenv(configEnv); p != "" {
@@ -37,48 +37,56 @@ func configPath(cmd *cobra.Command) (path string, named bool) {
 	return "", false
 }
 
-var configCheckCmd = &cobra.Command{
-	Use:   "check [FILE]",
-	Short: "Validate a config file; every problem is listed with file, line and field",
-	Long: "Validate a config file (default: --config, else $SYNDEX_CONFIG, else ./syndex.yaml, the file\n" +
-		"every command reads). Exit 0 when it is valid, 2 with one line per problem\n" +
-		"(file:line: field: problem) when it is not.",
-	Args: cobra.MaximumNArgs(1),
-	RunE: func(cmd *cobra.Command, args []string) error {
-		path, _ := configPath(cmd)
-		if len(args) == 1 {
-			path = args[0]
-		}
-		if path == "" {
-			path = defaultConfigFile
-		}
-		c, err := config.Load(path)
-		if err != nil {
-			var ce *config.Error
-			if errors.As(err, &ce) && len(ce.Problems) > 1 {
-				for _, p := range ce.Problems[1:] {
-					fmt.Fprintln(cmd.ErrOrStderr(), p)
-				}
+// newConfigCheckCommand builds `syndex config check`.
+func newConfigCheckCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check [FILE]",
+		Short: "Validate a config file; every problem is listed with file, line and field",
+		Long: "Validate a config file (default: --config, else $SYNDEX_CONFIG, else ./syndex.yaml, the file\n" +
+			"every command reads). Exit 0 when it is valid, 2 with one line per problem\n" +
+			"(file:line: field: problem) when it is not.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, _ := g.configPath()
+			if len(args) == 1 {
+				path = args[0]
 			}
-			return asUsage(err)
+			return runConfigCheck(cmd, path)
+		},
+	}
+}
+
+// runConfigCheck loads path (./syndex.yaml when empty) and lists every
+// problem it has.
+func runConfigCheck(cmd *cobra.Command, path string) error {
+	if path == "" {
+		path = defaultConfigFile
+	}
+	c, err := config.Load(path)
+	if err != nil {
+		var ce *config.Error
+		if errors.As(err, &ce) && len(ce.Problems) > 1 {
+			for _, p := range ce.Problems[1:] {
+				fmt.Fprintln(cmd.ErrOrStderr(), p)
+			}
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d sources)\n", path, len(c.Sources))
-		return nil
-	},
+		return asUsage(err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d sources)\n", path, len(c.Sources))
+	return nil
 }
 
-var configExampleCmd = &cobra.Command{
-	Use:   "example",
-	Short: "Print a commented example config (valid as is)",
-	Args:  cobra.NoArgs,
-	RunE: func(cmd *cobra.Command, args []string) error {
-		_, err := fmt.Fprint(cmd.OutOrStdout(), config.Example())
-		return err
-	},
-}
-
-func init() {
-	configCmd.AddCommand(configCheckCmd, configExampleCmd)
+// newConfigExampleCommand builds `syndex config example`.
+func newConfigExampleCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "example",
+		Short: "Print a commented example config (valid as is)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprint(cmd.OutOrStdout(), config.Example())
+			return err
+		},
+	}
 }
 
 // withoutConfig lists the commands that read no configuration: they work
@@ -93,7 +101,7 @@ var withoutConfig = map[string]bool{
 // to every command that reads configuration (flags and $SYNDEX_DATA still
 // win), and stops a command whose configuration is broken before it
 // starts. It runs before every command.
-func resolveConfig(cmd *cobra.Command) error {
+func (g *globals) resolveConfig(cmd *cobra.Command) error {
 	for c := cmd; c != nil; c = c.Parent() {
 		if withoutConfig[c.CommandPath()] {
 			return nil
@@ -102,21 +110,28 @@ func resolveConfig(cmd *cobra.Command) error {
 	if cmd.Flags().Lookup("data") == nil {
 		return nil
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
-	if c.Data != "" && !cmd.Flags().Changed("data") && os.Getenv("SYNDEX_DATA") == "" {
-		return cmd.Flags().Set("data", c.Data)
-	}
+	g.useConfigData(c)
 	return nil
+}
+
+// useConfigData lets the configuration's data directory stand in for
+// --data when neither the flag nor $SYNDEX_DATA names one; it then counts
+// as given (as eval lookup reads it).
+func (g *globals) useConfigData(c *config.Config) {
+	if c.Data != "" && !g.dataSet && os.Getenv("SYNDEX_DATA") == "" {
+		g.Data, g.dataSet = c.Data, true
+	}
 }
 
 // loadConfig returns the configuration configPath finds, or the defaults
 // when there is none. A bad file, or a missing one the user named, is a
 // usage error (exit 2).
-func loadConfig(cmd *cobra.Command) (*config.Config, error) {
-	path, named := configPath(cmd)
+func (g *globals) loadConfig() (*config.Config, error) {
+	path, named := g.configPath()
 	if path == "" {
 		return config.Default(), nil
 	}

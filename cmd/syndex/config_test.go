@@ -39,12 +39,9 @@ func TestConfigCommands(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			rootCmd.SetOut(&out)
-			defer rootCmd.SetOut(nil)
-			if f := configCheckCmd.Flags().Lookup("config"); f != nil {
-				_ = f.Value.Set("")
-			}
-			if code := run(tc.args); code != tc.code {
+			root := newRootCommand()
+			root.SetOut(&out)
+			if code := execute(root, tc.args); code != tc.code {
 				t.Fatalf("exit %d, want %d", code, tc.code)
 			}
 			if !strings.Contains(out.String(), tc.stdout) {

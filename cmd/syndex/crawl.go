@@ -12,7 +12,15 @@ import (
 	"github.com/syndex/syndex/crawler"
 )
 
-func init() {
+// crawlCmdOptions are the crawl command's flags.
+type crawlCmdOptions struct {
+	crawlOptions
+	Addr string
+}
+
+// newCrawlCommand builds `syndex crawl`.
+func newCrawlCommand(g *globals) *cobra.Command {
+	opts := crawlCmdOptions{crawlOptions: crawlOptions{keys: crawlKeys}}
 	cmd := &cobra.Command{
 		Use:   "crawl [--seed URL]... [--config FILE] [--max-pages N] [--delay DUR] [--allow-private]",
 		Short: "One polite, resumable crawl pass; new articles are extracted, deduplicated and indexed",
@@ -21,11 +29,11 @@ func init() {
   syndex crawl --seed https://example.org/news/ --delay 2s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, opt, err := configArchive(cmd)
+			c, opt, err := g.configArchive()
 			if err != nil {
 				return err
 			}
-			cc, err := crawlSettings(cmd, c)
+			cc, err := opts.crawlSettings(cmd.Flags(), c)
 			if err != nil {
 				return err
 			}
@@ -36,12 +44,12 @@ func init() {
 			if err := crawler.CheckSeeds(ctx, cc); err != nil {
 				return asUsage(fmt.Errorf("crawl: %w", err))
 			}
-			a, err := archive.Open(ctx, dataDir(cmd), opt)
+			a, err := g.openArchive(ctx, opt)
 			if err != nil {
 				return err
 			}
 			var api *readAPI
-			if addr, _ := cmd.Flags().GetString("addr"); addr != "off" {
+			if addr := opts.Addr; addr != "off" {
 				if api, err = serveReadAPI(a, addr, c.Collections); err != nil {
 					fmt.Fprintf(os.Stderr, "syndex: crawl: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
 				} else {
@@ -74,9 +82,9 @@ func init() {
 		},
 	}
 	f := cmd.Flags()
-	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
-	f.StringArray("seed-file", nil, "file of start URLs, one per line (# comments); repeatable")
+	f.StringArrayVar(&opts.Seeds, "seed", nil, "start URL (repeatable); its host is in scope")
+	f.StringArrayVar(&opts.SeedFiles, "seed-file", nil, "file of start URLs, one per line (# comments); repeatable")
 	config.AddFlags(f, crawlKeys...)
-	f.String("addr", "127.0.0.1:0", "loopback address of the web UI and read API served while the crawl runs (port 0: a free one; written to api.addr); off: none")
-	rootCmd.AddCommand(cmd)
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address of the web UI and read API served while the crawl runs (port 0: a free one; written to api.addr); off: none")
+	return cmd
 }

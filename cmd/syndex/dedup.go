@@ -13,15 +13,15 @@ import (
 	"github.com/syndex/syndex/internal/plural"
 )
 
-func init() {
+// newDedupCommand builds `syndex dedup`.
+func newDedupCommand(g *globals) *cobra.Command {
+	var in, out string
 	cmd := &cobra.Command{
 		Use:     "dedup --in FILE.jsonl [--out FILE.jsonl]",
 		Short:   "Cluster a JSONL corpus of Articles offline; one Assignment per input line, in input order",
 		Example: `  syndex dedup --in articles.jsonl --out assignments.jsonl`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, _ := cmd.Flags().GetString("in")
-			out, _ := cmd.Flags().GetString("out")
 			if in == "" {
 				return usagef("dedup: --in FILE.jsonl is required")
 			}
@@ -34,7 +34,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			c, err := loadConfig(cmd)
+			c, err := g.loadConfig()
 			if err != nil {
 				return err
 			}
@@ -59,9 +59,9 @@ func init() {
 			return nil
 		},
 	}
-	cmd.Flags().String("in", "", "input Articles, JSONL (- for stdin)")
-	cmd.Flags().String("out", "", "output Assignments, JSONL (default stdout)")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringVar(&in, "in", "", "input Articles, JSONL (- for stdin)")
+	cmd.Flags().StringVar(&out, "out", "", "output Assignments, JSONL (default stdout)")
+	return cmd
 }
 
 // duplicatesOf lists each line that repeats an earlier line's id, as

@@ -25,7 +25,16 @@ import (
 // later demo may overwrite; any other non-empty directory is refused.
 const demoMarker = "DEMO"
 
-func init() {
+// demoOptions are the demo command's flags.
+type demoOptions struct {
+	Keep    bool
+	Delay   time.Duration
+	Hostile bool
+}
+
+// newDemoCommand builds `syndex demo`.
+func newDemoCommand(g *globals) *cobra.Command {
+	var opts demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo [--data DIR] [--keep]",
 		Short: "Crawl an embedded news network on loopback, find the syndicated copies, report and search",
@@ -36,22 +45,21 @@ then prints the syndication report and a sample search. No internet is needed.`,
 		Example: `  syndex demo
   syndex demo --keep && syndex search flood && syndex serve`,
 		Args: cobra.NoArgs,
-		RunE: runDemo,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd, g, opts) },
 	}
-	cmd.Flags().Bool("keep", false, "keep the archive (default ./syndex-data) for search, report and serve")
-	cmd.Flags().Duration("delay", 150*time.Millisecond, "politeness delay between requests to one outlet")
-	cmd.Flags().Bool("hostile", false, "add an outlet of hostile pages (40 MiB page, gzip bomb, 10 MiB of unclosed <div>s, 100,000 links, 500-deep <div>s)")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "keep the archive (default ./syndex-data) for search, report and serve")
+	cmd.Flags().DurationVar(&opts.Delay, "delay", 150*time.Millisecond, "politeness delay between requests to one outlet")
+	cmd.Flags().BoolVar(&opts.Hostile, "hostile", false, "add an outlet of hostile pages (40 MiB page, gzip bomb, 10 MiB of unclosed <div>s, 100,000 links, 500-deep <div>s)")
+	return cmd
 }
 
-func runDemo(cmd *cobra.Command, _ []string) error {
-	keep, _ := cmd.Flags().GetBool("keep")
-	delay, _ := cmd.Flags().GetDuration("delay")
+func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
+	keep, delay, hostile := o.Keep, o.Delay, o.Hostile
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	start := time.Now()
 
-	dir, explicit := dataDir(cmd), cmd.Flags().Changed("data") || os.Getenv("SYNDEX_DATA") != ""
+	dir, explicit := g.dataDir(), g.dataSet || os.Getenv("SYNDEX_DATA") != ""
 	if !keep && !explicit {
 		tmp, err := os.MkdirTemp("", "syndex-demo-")
 		if err != nil {
@@ -66,7 +74,6 @@ func runDemo(cmd *cobra.Command, _ []string) error {
 		defer os.RemoveAll(dir)
 	}
 
-	hostile, _ := cmd.Flags().GetBool("hostile")
 	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true, Hostile: hostile})
 	if err != nil {
 		return fmt.Errorf("start demo network: %w", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
@@ -18,85 +19,123 @@ import (
 	"github.com/syndex/syndex/dedup/synth"
 )
 
-var evalDedupCmd = &cobra.Command{
-	Use:   "dedup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] | --corpus DIR) [--no-site] [--write FILE]",
-	Short: "Score dedup against Articles labelled with truth_cluster / truth_original",
-	Example: `  syndex eval dedup --generate 2000 --seed 1
+// evalDedupOptions are the flags of `syndex eval dedup`.
+type evalDedupOptions struct {
+	In          string
+	Generate    int
+	Seed        uint64
+	Network     int
+	Furniture   int
+	Corpus      string
+	NoSite      bool
+	Write       string
+	JSON        bool
+	MinF1       float64
+	MinOriginal float64
+	MaxMerged   int
+	thresholds
+
+	furnitureSet bool
+}
+
+// AddFlags defines the options' flags on f.
+func (o *evalDedupOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.In, "in", "", "labelled Articles (JSONL)")
+	f.IntVar(&o.Generate, "generate", 0, "generate a synthetic labelled set with about N original stories instead of --in")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed for --generate")
+	f.IntVar(&o.Network, "network", 0, "with --generate: the copies come from a network of this many sites sharing one template")
+	intVarGiven(f, &o.Furniture, &o.furnitureSet, "furniture", 4, "with --generate --network: template pages (mission, tip line, corrections, …) on every site of the network, undated, under unusual slugs; each its own truth cluster (0: none; default 0 with --no-site)")
+	f.StringVar(&o.Corpus, "corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout) instead of --in")
+	f.BoolVar(&o.NoSite, "no-site", false, "strip every field but id, text and the truth labels before clustering")
+	f.StringVar(&o.Write, "write", "", "also write the labelled set that was clustered to this JSONL file")
+	f.BoolVar(&o.JSON, "json", false, "print the scores as JSON")
+	f.Float64Var(&o.MinF1, "min-f1", 0, "exit 1 when the pairwise F1 is below this (a CI floor)")
+	f.Float64Var(&o.MinOriginal, "min-original", 0, "exit 1 when the original accuracy is below this")
+	f.IntVar(&o.MaxMerged, "max-merged", -1, "with --corpus: exit 1 when more labelled-independent groups than this were merged")
+	o.thresholds.AddFlags(f)
+}
+
+// newEvalDedupCommand builds `syndex eval dedup`.
+func newEvalDedupCommand(g *globals) *cobra.Command {
+	var opts evalDedupOptions
+	cmd := &cobra.Command{
+		Use:   "dedup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] | --corpus DIR) [--no-site] [--write FILE]",
+		Short: "Score dedup against Articles labelled with truth_cluster / truth_original",
+		Example: `  syndex eval dedup --generate 2000 --seed 1
   syndex eval dedup --generate 2000 --no-site
   syndex eval dedup --generate 2000 --network 40
   syndex eval dedup --corpus ../shared/corpora/counter-urdu
   syndex eval dedup --corpus ../shared/corpora/crossposts-real`,
-	Args: cobra.NoArgs,
-	RunE: runEvalDedup,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEvalDedup(cmd, g, opts) },
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
 }
 
-var evalPairsCmd = &cobra.Command{
-	Use:   "pairs --corpus DIR",
-	Short: "Score reuse detection on a labelled pair corpus (COUNTER layout: pairs.tsv + XML)",
-	Args:  cobra.NoArgs,
-	RunE:  runEvalPairs,
+// evalPairsOptions are the flags of `syndex eval pairs`.
+type evalPairsOptions struct {
+	Corpus    string
+	Threshold float64
+	JSON      bool
 }
 
-func init() {
-	f := evalDedupCmd.Flags()
-	f.String("in", "", "labelled Articles (JSONL)")
-	f.Int("generate", 0, "generate a synthetic labelled set with about N original stories instead of --in")
-	f.Uint64("seed", 1, "seed for --generate")
-	f.Int("network", 0, "with --generate: the copies come from a network of this many sites sharing one template")
-	f.Int("furniture", 4, "with --generate --network: template pages (mission, tip line, corrections, …) on every site of the network, undated, under unusual slugs; each its own truth cluster (0: none; default 0 with --no-site)")
-	f.String("corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout) instead of --in")
-	f.Bool("no-site", false, "strip every field but id, text and the truth labels before clustering")
-	f.String("write", "", "also write the labelled set that was clustered to this JSONL file")
-	f.Bool("json", false, "print the scores as JSON")
-	f.Float64("min-f1", 0, "exit 1 when the pairwise F1 is below this (a CI floor)")
-	f.Float64("min-original", 0, "exit 1 when the original accuracy is below this")
-	f.Int("max-merged", -1, "with --corpus: exit 1 when more labelled-independent groups than this were merged")
-	addDedupFlags(f)
-	p := evalPairsCmd.Flags()
-	p.String("corpus", "", "corpus directory with pairs.tsv")
-	p.Float64("threshold", evaluate.DefaultPairThreshold, "score at which a pair counts as wholly derived")
-	p.Bool("json", false, "print the scores as JSON")
-	evalCmd.AddCommand(evalDedupCmd, evalPairsCmd)
+// newEvalPairsCommand builds `syndex eval pairs`.
+func newEvalPairsCommand() *cobra.Command {
+	var opts evalPairsOptions
+	cmd := &cobra.Command{
+		Use:   "pairs --corpus DIR",
+		Short: "Score reuse detection on a labelled pair corpus (COUNTER layout: pairs.tsv + XML)",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runEvalPairs(cmd, opts) },
+	}
+	p := cmd.Flags()
+	p.StringVar(&opts.Corpus, "corpus", "", "corpus directory with pairs.tsv")
+	p.Float64Var(&opts.Threshold, "threshold", evaluate.DefaultPairThreshold, "score at which a pair counts as wholly derived")
+	p.BoolVar(&opts.JSON, "json", false, "print the scores as JSON")
+	return cmd
 }
 
-// addDedupFlags exposes the main dedup thresholds as flags.
-func addDedupFlags(f interface {
-	Float64(string, float64, string) *float64
-}) {
+// thresholds are the main dedup thresholds as flags (eval dedup, eval
+// lookup); a flag given overrides the configuration.
+type thresholds struct {
+	Containment, Jaccard       float64
+	containmentSet, jaccardSet bool
+}
+
+// AddFlags defines the thresholds' flags on f.
+func (t *thresholds) AddFlags(f *pflag.FlagSet) {
 	d := dedup.DefaultConfig()
-	f.Float64("containment", d.Containment, "minimum containment of the smaller text in the larger")
-	f.Float64("jaccard", d.Jaccard, "minimum Jaccard similarity of the cleaned feature sets")
+	float64VarGiven(f, &t.Containment, &t.containmentSet, "containment", d.Containment, "minimum containment of the smaller text in the larger")
+	float64VarGiven(f, &t.Jaccard, &t.jaccardSet, "jaccard", d.Jaccard, "minimum Jaccard similarity of the cleaned feature sets")
 }
 
 // dedupConfig is dedup's tuned defaults, then the --config file's dedup
 // section, then the flags.
-func dedupConfig(cmd *cobra.Command) (dedup.Config, error) {
-	c, err := loadConfig(cmd)
+func (t thresholds) dedupConfig(g *globals) (dedup.Config, error) {
+	c, err := g.loadConfig()
 	if err != nil {
 		return dedup.Config{}, err
 	}
 	cfg := c.ForDedup()
-	if cmd.Flags().Changed("containment") {
-		cfg.Containment, _ = cmd.Flags().GetFloat64("containment")
+	if t.containmentSet {
+		cfg.Containment = t.Containment
 	}
-	if cmd.Flags().Changed("jaccard") {
-		cfg.Jaccard, _ = cmd.Flags().GetFloat64("jaccard")
+	if t.jaccardSet {
+		cfg.Jaccard = t.Jaccard
 	}
 	return cfg, asUsage(cfg.Validate())
 }
 
-func runEvalDedup(cmd *cobra.Command, _ []string) error {
-	in, _ := cmd.Flags().GetString("in")
-	n, _ := cmd.Flags().GetInt("generate")
-	dir, _ := cmd.Flags().GetString("corpus")
-	noSite, _ := cmd.Flags().GetBool("no-site")
+func runEvalDedup(cmd *cobra.Command, g *globals, o evalDedupOptions) error {
+	in, n, dir, noSite := o.In, o.Generate, o.Corpus, o.NoSite
 	if given := btoi(in != "") + btoi(n > 0) + btoi(dir != ""); given != 1 {
 		return usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
 	}
-	if net, _ := cmd.Flags().GetInt("network"); net != 0 && (n <= 0 || net < 0) {
+	if net := o.Network; net != 0 && (n <= 0 || net < 0) {
 		return usagef("eval dedup: --network SITES (positive) goes with --generate N")
 	}
-	cfg, err := dedupConfig(cmd)
+	cfg, err := o.dedupConfig(g)
 	if err != nil {
 		return err
 	}
@@ -115,12 +154,12 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 		}
 		raw, err = encodeArticles(set.Articles, noSite)
 	default:
-		seed, _ := cmd.Flags().GetUint64("seed")
+		seed := o.Seed
 		opt := synth.Default()
 		opt.Stories = n
-		opt.Network, _ = cmd.Flags().GetInt("network")
-		opt.Furniture, _ = cmd.Flags().GetInt("furniture")
-		if noSite && !cmd.Flags().Changed("furniture") {
+		opt.Network = o.Network
+		opt.Furniture = o.Furniture
+		if noSite && !o.furnitureSet {
 			opt.Furniture = 0 // without addresses and dates a template page is a story copied to every site
 		}
 		opt.NoSite = noSite
@@ -138,7 +177,7 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 	}
-	if out, _ := cmd.Flags().GetString("write"); out != "" {
+	if out := o.Write; out != "" {
 		if err := os.WriteFile(out, raw, 0o644); err != nil {
 			return fmt.Errorf("eval dedup: %w", err)
 		}
@@ -164,8 +203,8 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 	if set != nil {
 		apart, merged = len(set.Apart), corpus.Merged(set.Apart, as)
 	}
-	floors := evalFloors(cmd, res, set != nil, merged)
-	if j, _ := cmd.Flags().GetBool("json"); j {
+	floors := o.floors(res, set != nil, merged)
+	if o.JSON {
 		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
 			evaluate.ClusterResult
 			Stats       dedup.Stats
@@ -197,15 +236,15 @@ func runEvalDedup(cmd *cobra.Command, _ []string) error {
 
 // evalFloors returns an error naming every score below its --min-* flag
 // (or above --max-merged).
-func evalFloors(cmd *cobra.Command, res evaluate.ClusterResult, corpus bool, merged int) error {
+func (o evalDedupOptions) floors(res evaluate.ClusterResult, corpus bool, merged int) error {
 	var below []string
-	if v, _ := cmd.Flags().GetFloat64("min-f1"); res.F1 < v {
+	if v := o.MinF1; res.F1 < v {
 		below = append(below, fmt.Sprintf("pairwise F1 %.4f < %.4f", res.F1, v))
 	}
-	if v, _ := cmd.Flags().GetFloat64("min-original"); res.OriginalAccuracy < v {
+	if v := o.MinOriginal; res.OriginalAccuracy < v {
 		below = append(below, fmt.Sprintf("original accuracy %.4f < %.4f", res.OriginalAccuracy, v))
 	}
-	if v, _ := cmd.Flags().GetInt("max-merged"); corpus && v >= 0 && merged > v {
+	if v := o.MaxMerged; corpus && v >= 0 && merged > v {
 		below = append(below, fmt.Sprintf("%d labelled-independent groups merged > %d", merged, v))
 	}
 	if len(below) > 0 {
@@ -256,18 +295,18 @@ func readLabelled(raw []byte, name string) ([]*article.Article, error) {
 	return arts, nil
 }
 
-func runEvalPairs(cmd *cobra.Command, _ []string) error {
-	dir, _ := cmd.Flags().GetString("corpus")
+func runEvalPairs(cmd *cobra.Command, o evalPairsOptions) error {
+	dir := o.Corpus
 	if dir == "" {
 		return usagef("eval pairs: --corpus DIR is required")
 	}
-	th, _ := cmd.Flags().GetFloat64("threshold")
+	th := o.Threshold
 	cps, err := corpus.ReadCounter(cmd.Context(), dir)
 	if err != nil {
 		return fmt.Errorf("eval pairs: %w", err)
 	}
 	res := evaluate.Pairs(corpus.Pairs(cps), th, dedup.DefaultConfig(), nil)
-	if j, _ := cmd.Flags().GetBool("json"); j {
+	if o.JSON {
 		return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
 	}
 	w := cmd.OutOrStdout()

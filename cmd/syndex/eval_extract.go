@@ -11,48 +11,48 @@ import (
 	"github.com/syndex/syndex/extract/evaluate"
 )
 
-var evalExtractCmd = &cobra.Command{
-	Use:   "extract --corpus DIR",
-	Short: "Score extraction against a corpus with ground truth (precision / recall / F1 over word 4-grams, time per page)",
-	Long: `Runs extraction over a corpus with ground-truth bodies and prints, per corpus,
+// newEvalExtractCommand builds `syndex eval extract`.
+func newEvalExtractCommand() *cobra.Command {
+	var dir string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "extract --corpus DIR",
+		Short: "Score extraction against a corpus with ground truth (precision / recall / F1 over word 4-grams, time per page)",
+		Long: `Runs extraction over a corpus with ground-truth bodies and prints, per corpus,
 precision, recall and F1 over word 4-gram shingles (the ScrapingHub benchmark's
 metric), exact-match accuracy, milliseconds per page and, where the corpus has
 them, title and date accuracy. DIR is a corpus (ground-truth.json + html/, or a
 manifest.jsonl with body_text; the Fundus evaluation set's ground_truth.json +
 html/ is scored with ROUGE-LSum, mean ± standard deviation over articles) or a
 directory of corpora.`,
-	Args: cobra.NoArgs,
-	RunE: func(cmd *cobra.Command, _ []string) error {
-		dir, _ := cmd.Flags().GetString("corpus")
-		if dir == "" {
-			return usagef("eval extract: --corpus DIR is required")
-		}
-		if _, err := os.Stat(dir); err != nil {
-			return usagef("eval extract: corpus %s: %v", dir, err)
-		}
-		asJSON, _ := cmd.Flags().GetBool("json")
-		out := cmd.OutOrStdout()
-		if asJSON {
-			out = io.Discard
-		}
-		scores, err := evaluate.Corpus(cmd.Context(), dir, out)
-		if errors.Is(err, evaluate.ErrNoCorpus) {
-			return asUsage(err)
-		}
-		if err != nil {
-			return err
-		}
-		if asJSON {
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetIndent("", "  ")
-			return enc.Encode(scores)
-		}
-		return nil
-	},
-}
-
-func init() {
-	evalExtractCmd.Flags().String("corpus", "", "corpus directory (or a directory of corpora)")
-	evalExtractCmd.Flags().Bool("json", false, "print the scores as JSON")
-	evalCmd.AddCommand(evalExtractCmd)
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" {
+				return usagef("eval extract: --corpus DIR is required")
+			}
+			if _, err := os.Stat(dir); err != nil {
+				return usagef("eval extract: corpus %s: %v", dir, err)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				out = io.Discard
+			}
+			scores, err := evaluate.Corpus(cmd.Context(), dir, out)
+			if errors.Is(err, evaluate.ErrNoCorpus) {
+				return asUsage(err)
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(scores)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "corpus", "", "corpus directory (or a directory of corpora)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the scores as JSON")
+	return cmd
 }

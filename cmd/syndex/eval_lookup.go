@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
@@ -17,59 +18,74 @@ import (
 	"github.com/syndex/syndex/dedup/synth"
 )
 
-var evalLookupCmd = &cobra.Command{
-	Use:   "lookup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] [--no-site] | --corpus DIR)",
-	Short: "Score lookup: held-out copies, lightly edited, looked up against the rest; is the true original first?",
-	Example: `  syndex eval lookup --generate 2000 --seed 1
+// evalLookupOptions are the flags of `syndex eval lookup`.
+type evalLookupOptions struct {
+	In       string
+	Generate int
+	Seed     uint64
+	Network  int
+	NoSite   bool
+	Corpus   string
+	Holdout  float64
+	NoEdit   bool
+	MinTop1  float64
+	JSON     bool
+	thresholds
+}
+
+// AddFlags defines the options' flags on f.
+func (o *evalLookupOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.In, "in", "", "labelled Articles (JSONL, truth_cluster and truth_original)")
+	f.IntVar(&o.Generate, "generate", 0, "generate a synthetic labelled set with about N original stories")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed for --generate, the held-out choice and the edits")
+	f.IntVar(&o.Network, "network", 0, "with --generate: spread the copies over a network of this many sites")
+	f.BoolVar(&o.NoSite, "no-site", false, "keep only id, text and the labels of each article (no site, date or source)")
+	f.StringVar(&o.Corpus, "corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout)")
+	f.Float64Var(&o.Holdout, "holdout", 0.25, "share of the labelled copies looked up instead of indexed (1: all)")
+	f.BoolVar(&o.NoEdit, "no-edit", false, "look the held-out texts up as they are, without light edits")
+	f.Float64Var(&o.MinTop1, "min-top1", 0, "exit 1 when the share with the true original first is below this")
+	f.BoolVar(&o.JSON, "json", false, "print the scores as JSON")
+	o.thresholds.AddFlags(f)
+}
+
+// newEvalLookupCommand builds `syndex eval lookup`.
+func newEvalLookupCommand(g *globals) *cobra.Command {
+	var opts evalLookupOptions
+	cmd := &cobra.Command{
+		Use:   "lookup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] [--no-site] | --corpus DIR)",
+		Short: "Score lookup: held-out copies, lightly edited, looked up against the rest; is the true original first?",
+		Example: `  syndex eval lookup --generate 2000 --seed 1
   syndex eval lookup --generate 35000 --seed 7          # about 96,000 articles: latency at scale
   syndex eval lookup --corpus ../shared/corpora/counter-urdu --holdout 1 --no-edit
   syndex eval lookup --data ./archive --in held-out.jsonl   # through an archive: store reads included`,
-	Args: cobra.NoArgs,
-	RunE: runEvalLookup,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEvalLookup(cmd, g, opts) },
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
 }
 
-func init() {
-	f := evalLookupCmd.Flags()
-	f.String("in", "", "labelled Articles (JSONL, truth_cluster and truth_original)")
-	f.Int("generate", 0, "generate a synthetic labelled set with about N original stories")
-	f.Uint64("seed", 1, "seed for --generate, the held-out choice and the edits")
-	f.Int("network", 0, "with --generate: spread the copies over a network of this many sites")
-	f.Bool("no-site", false, "keep only id, text and the labels of each article (no site, date or source)")
-	f.String("corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout)")
-	f.Float64("holdout", 0.25, "share of the labelled copies looked up instead of indexed (1: all)")
-	f.Bool("no-edit", false, "look the held-out texts up as they are, without light edits")
-	f.Float64("min-top1", 0, "exit 1 when the share with the true original first is below this")
-	f.Bool("json", false, "print the scores as JSON")
-	addDedupFlags(f)
-	evalCmd.AddCommand(evalLookupCmd)
-}
-
-func runEvalLookup(cmd *cobra.Command, _ []string) error {
-	f := cmd.Flags()
-	in, _ := f.GetString("in")
-	n, _ := f.GetInt("generate")
-	dir, _ := f.GetString("corpus")
-	noSite, _ := f.GetBool("no-site")
+func runEvalLookup(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
+	in, n, dir, noSite := o.In, o.Generate, o.Corpus, o.NoSite
 	if btoi(in != "")+btoi(n > 0)+btoi(dir != "") != 1 {
 		return usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
 	}
-	if cmd.Flags().Changed("data") {
+	if g.dataSet {
 		if in == "" {
 			return usagef("eval lookup: --data DIR goes with --in QUERIES.jsonl (labelled copies to look up in that archive)")
 		}
-		return evalLookupArchive(cmd, in)
+		return evalLookupArchive(cmd, g, o)
 	}
-	holdout, _ := f.GetFloat64("holdout")
+	holdout := o.Holdout
 	if holdout <= 0 || holdout > 1 {
 		return usagef("eval lookup: --holdout must be in (0, 1]")
 	}
-	cfg, err := dedupConfig(cmd)
+	cfg, err := o.dedupConfig(g)
 	if err != nil {
 		return err
 	}
-	seed, _ := f.GetUint64("seed")
-	opt := evaluate.LookupOptions{Holdout: holdout, Seed: seed}
-	opt.NoEdit, _ = f.GetBool("no-edit")
+	seed := o.Seed
+	opt := evaluate.LookupOptions{Holdout: holdout, Seed: seed, NoEdit: o.NoEdit}
 	var arts []*article.Article
 	name := in
 	switch {
@@ -91,7 +107,7 @@ func runEvalLookup(cmd *cobra.Command, _ []string) error {
 	default:
 		so := synth.Default()
 		so.Stories = n
-		so.Network, _ = f.GetInt("network")
+		so.Network = o.Network
 		so.NoSite = noSite
 		arts = synth.Generate(so, seed)
 		name = fmt.Sprintf("generated (%d stories, seed %d)", n, seed)
@@ -104,12 +120,12 @@ func runEvalLookup(cmd *cobra.Command, _ []string) error {
 	start := time.Now()
 	res := evaluate.Lookup(arts, cfg, opt)
 	elapsed := time.Since(start)
-	floor, _ := f.GetFloat64("min-top1")
+	floor := o.MinTop1
 	var below error
 	if res.Top1 < floor {
 		below = fmt.Errorf("eval lookup: below the floor: true original first %.4f < %.4f", res.Top1, floor)
 	}
-	if j, _ := f.GetBool("json"); j {
+	if o.JSON {
 		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(res); err != nil {
 			return err
 		}
@@ -135,7 +151,8 @@ func runEvalLookup(cmd *cobra.Command, _ []string) error {
 // too (imported from the same labelled set), through Archive.Lookup as
 // `syndex lookup` does, and reports whether the true original comes first
 // and how long each lookup takes, the archive's store reads included.
-func evalLookupArchive(cmd *cobra.Command, in string) error {
+func evalLookupArchive(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
+	in := o.In
 	raw, err := os.ReadFile(in)
 	if err != nil {
 		return usagef("eval lookup: %v", err)
@@ -144,13 +161,13 @@ func evalLookupArchive(cmd *cobra.Command, in string) error {
 	if err != nil {
 		return err
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
 	dc := c.ForDedup()
 	open := time.Now()
-	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	a, err := archive.Open(cmd.Context(), g.dataDir(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	if err != nil {
 		return err
 	}
@@ -164,8 +181,7 @@ func evalLookupArchive(cmd *cobra.Command, in string) error {
 			want[art.TruthCluster] = art.ID
 		}
 	}
-	seed, _ := cmd.Flags().GetUint64("seed")
-	noEdit, _ := cmd.Flags().GetBool("no-edit")
+	seed, noEdit := o.Seed, o.NoEdit
 	r := rand.New(rand.NewPCG(seed, seed^0x100c))
 	var times []float64
 	var n, top1, copies int
@@ -204,7 +220,7 @@ func evalLookupArchive(cmd *cobra.Command, in string) error {
 	slices.Sort(times)
 	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
 	w := cmd.OutOrStdout()
-	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", dataDir(cmd), a.Store.Count(), opened.Round(time.Millisecond))
+	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", g.dataDir(), a.Store.Count(), opened.Round(time.Millisecond))
 	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(top1)/float64(n), float64(copies)/float64(n))
 	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", first.Round(time.Millisecond))
 	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))

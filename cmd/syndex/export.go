@@ -4,11 +4,38 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/export"
 )
 
-func init() {
+// exportOptions are the export command's flags.
+type exportOptions struct {
+	Format   string
+	Out      string
+	NoIndex  string
+	Clusters []string // wacz/warc: the selection
+	Sites    []string
+	Query    string
+	Title    string
+
+	querySet, titleSet bool
+}
+
+// AddFlags defines the options' flags on f.
+func (o *exportOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Format, "format", "jsonl", "jsonl, csv, wacz (captures for replay tools) or warc")
+	f.StringArrayVar(&o.Clusters, "cluster", nil, "wacz/warc: the captures of this cluster, original and copies (repeatable)")
+	f.StringArrayVar(&o.Sites, "site", nil, "wacz/warc: the captures of this site's articles (repeatable)")
+	stringVarGiven(f, &o.Query, &o.querySet, "query", "", "wacz/warc: the captures of every cluster the search query finds")
+	stringVarGiven(f, &o.Title, &o.titleSet, "title", "", "wacz: the collection's title (default: describes the selection)")
+	f.StringVar(&o.Out, "out", "", "output file (default stdout)")
+	noIndexVar(f, &o.NoIndex, "articles")
+}
+
+// newExportCommand builds `syndex export`.
+func newExportCommand(g *globals) *cobra.Command {
+	var opts exportOptions
 	cmd := &cobra.Command{
 		Use:   "export [--format jsonl|csv|wacz|warc] [--out FILE] [--cluster ID] [--site SITE] [--query Q]",
 		Short: "Dump the archive's Articles with their cluster fields, or their captures as a WACZ or WARC",
@@ -16,44 +43,53 @@ func init() {
   syndex export --format csv --out articles.csv
   syndex export --format wacz --site copier.example --out copier.wacz   # open in replayweb.page`,
 		Args: cobra.NoArgs,
-		RunE: runExport,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runExport(cmd, g, opts) },
 	}
-	cmd.Flags().String("format", "jsonl", "jsonl, csv, wacz (captures for replay tools) or warc")
-	addSelectionFlags(cmd)
-	cmd.Flags().String("out", "", "output file (default stdout)")
-	addNoIndexFlag(cmd, "articles")
-	rootCmd.AddCommand(cmd)
+	opts.AddFlags(cmd.Flags())
+	return cmd
 }
 
 // runExport writes the archive's Articles (export.WriteArticles), or
 // their captures.
-func runExport(cmd *cobra.Command, _ []string) error {
-	format, _ := cmd.Flags().GetString("format")
-	if format == "wacz" || format == "warc" {
-		return runExportCaptures(cmd, format)
+func runExport(cmd *cobra.Command, g *globals, o exportOptions) error {
+	if o.Format == "wacz" || o.Format == "warc" {
+		return runExportCaptures(cmd, g, o)
 	}
-	if !slices.Contains(export.ArticleFormats, format) {
-		return usagef("--format %q: want jsonl, csv, wacz or warc", format)
+	if !slices.Contains(export.ArticleFormats, o.Format) {
+		return usagef("--format %q: want jsonl, csv, wacz or warc", o.Format)
 	}
-	if err := noSelection(cmd); err != nil {
+	if err := o.noSelection(); err != nil {
 		return err
 	}
-	out, _ := cmd.Flags().GetString("out")
-	noindex, err := noIndexFlag(cmd)
+	noindex, err := parseNoIndex(o.NoIndex)
 	if err != nil {
 		return err
 	}
-	a, err := openReader(cmd.Context(), cmd, false)
+	a, err := g.openReader(cmd.Context(), false)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	w, closeOut, err := output(out)
+	w, closeOut, err := output(o.Out)
 	if err != nil {
 		return err
 	}
-	if err := export.WriteArticles(w, allArticles(cmd.Context(), a), format, noindex); err != nil {
+	if err := export.WriteArticles(w, allArticles(cmd.Context(), a), o.Format, noindex); err != nil {
 		return err
 	}
 	return closeOut()
+}
+
+// noSelection refuses the selection flags for the formats that dump every
+// article.
+func (o exportOptions) noSelection() error {
+	for _, s := range []struct {
+		name  string
+		given bool
+	}{{"cluster", len(o.Clusters) > 0}, {"site", len(o.Sites) > 0}, {"query", o.querySet}, {"title", o.titleSet}} {
+		if s.given {
+			return usagef("--%s selects captures for --format wacz or warc", s.name)
+		}
+	}
+	return nil
 }

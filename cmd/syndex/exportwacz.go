@@ -17,45 +17,19 @@ import (
 	"github.com/syndex/syndex/warc"
 )
 
-// addSelectionFlags adds the flags that pick the articles whose captures
-// `syndex export --format wacz|warc` writes.
-func addSelectionFlags(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringArray("cluster", nil, "wacz/warc: the captures of this cluster, original and copies (repeatable)")
-	f.StringArray("site", nil, "wacz/warc: the captures of this site's articles (repeatable)")
-	f.String("query", "", "wacz/warc: the captures of every cluster the search query finds")
-	f.String("title", "", "wacz: the collection's title (default: describes the selection)")
-}
-
-// noSelection refuses the selection flags for the formats that dump every
-// article.
-func noSelection(cmd *cobra.Command) error {
-	for _, name := range []string{"cluster", "site", "query", "title"} {
-		if cmd.Flags().Changed(name) {
-			return usagef("--%s selects captures for --format wacz or warc", name)
-		}
-	}
-	return nil
-}
-
 // runExportCaptures writes the archived captures of a selection of
 // articles as a WACZ or a WARC.
-func runExportCaptures(cmd *cobra.Command, format string) error {
-	f := cmd.Flags()
-	clusters, _ := f.GetStringArray("cluster")
-	sites, _ := f.GetStringArray("site")
-	query, _ := f.GetString("query")
-	title, _ := f.GetString("title")
-	out, _ := f.GetString("out")
+func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
+	format, clusters, sites, query, title, out := o.Format, o.Clusters, o.Sites, o.Query, o.Title, o.Out
 	if (out == "" || out == "-") && isTerminal(os.Stdout) {
 		return usagef("export --format %s writes a binary file: give --out FILE.%s", format, map[string]string{"wacz": "wacz", "warc": "warc.gz"}[format])
 	}
-	noindex, err := noIndexFlag(cmd)
+	noindex, err := parseNoIndex(o.NoIndex)
 	if err != nil {
 		return err
 	}
 	ctx := cmd.Context()
-	a, err := openReader(ctx, cmd, query != "")
+	a, err := g.openReader(ctx, query != "")
 	if err != nil {
 		return err
 	}
@@ -68,7 +42,7 @@ func runExportCaptures(cmd *cobra.Command, format string) error {
 		sel = slices.DeleteFunc(sel, func(art *article.Article) bool { return !noindex.Keeps(art.NoIndex) })
 		desc += ", noindex " + string(noindex)
 	}
-	warcDir := filepath.Join(dataDir(cmd), archive.WARCDir)
+	warcDir := filepath.Join(g.dataDir(), archive.WARCDir)
 	info := []warc.Field{{Name: "software", Value: "syndex/" + version}, {Name: "description", Value: "syndex export: " + desc}}
 	b, err := warc.NewBundle("data.warc.gz", info)
 	if err != nil {

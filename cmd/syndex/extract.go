@@ -38,7 +38,16 @@ func isPageName(name string) bool {
 // extractMaxInput bounds one HTML file or stdin read by `syndex extract`.
 const extractMaxInput = 64 << 20
 
-func init() {
+// extractOptions are the extract command's flags.
+type extractOptions struct {
+	URL string
+	All bool
+	Out string
+}
+
+// newExtractCommand builds `syndex extract`.
+func newExtractCommand(g *globals) *cobra.Command {
+	var opts extractOptions
 	cmd := &cobra.Command{
 		Use:   "extract [--url URL] [--all] [--out FILE] (FILE.html[.gz] | DIR | ARCHIVE.warc.gz | -)...",
 		Short: "Extract Articles from HTML files, directories of them or web archives; one JSON line per Article",
@@ -56,13 +65,13 @@ on stderr with its name and the rest go on (exit 1 at the end).`,
   curl -s https://example.org/news/1 | syndex extract --url https://example.org/news/1 -
   syndex extract --out articles.jsonl saved-pages/ crawl.warc.gz && syndex dedup --in articles.jsonl`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: runExtract,
+		RunE: func(cmd *cobra.Command, args []string) error { return runExtract(cmd, g, opts, args) },
 	}
 	f := cmd.Flags()
-	f.String("url", "", "the page's URL (sets url, site, id and resolves relative links); one input only")
-	f.Bool("all", false, "also print the pages found in directories and archives that are not articles (home, section pages)")
-	f.String("out", "", "write the Articles (JSONL) to FILE instead of stdout")
-	rootCmd.AddCommand(cmd)
+	f.StringVar(&opts.URL, "url", "", "the page's URL (sets url, site, id and resolves relative links); one input only")
+	f.BoolVar(&opts.All, "all", false, "also print the pages found in directories and archives that are not articles (home, section pages)")
+	f.StringVar(&opts.Out, "out", "", "write the Articles (JSONL) to FILE instead of stdout")
+	return cmd
 }
 
 // extractRun is the state of one `syndex extract`: the extractor (which
@@ -78,10 +87,8 @@ type extractRun struct {
 	pages, articles, printed, failed int
 }
 
-func runExtract(cmd *cobra.Command, args []string) error {
-	pageURL, _ := cmd.Flags().GetString("url")
-	all, _ := cmd.Flags().GetBool("all")
-	out, _ := cmd.Flags().GetString("out")
+func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string) error {
+	pageURL, all, out := o.URL, o.All, o.Out
 	if pageURL != "" && (len(args) > 1 || isDirOrArchive(args[0])) {
 		return usagef("extract: --url names one page; it cannot go with several inputs, a directory or an archive")
 	}
@@ -93,7 +100,7 @@ func runExtract(cmd *cobra.Command, args []string) error {
 			return usagef("extract: %v", err)
 		}
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return err
 	}

@@ -3,16 +3,34 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/internal/plural"
 )
 
-func init() {
+// importOptions are the import command's flags.
+type importOptions struct {
+	In    string
+	Batch int
+	warcOptions
+}
+
+// AddFlags defines the options' flags on f.
+func (o *importOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.In, "in", "", "Articles to import, JSONL (- for stdin)")
+	o.warcOptions.AddFlags(f)
+	f.IntVar(&o.Batch, "batch", archive.DefaultImportBatch, "articles stored per transaction")
+}
+
+// newImportCommand builds `syndex import`.
+func newImportCommand(g *globals) *cobra.Command {
+	var opts importOptions
 	cmd := &cobra.Command{
 		Use:   "import --in FILE.jsonl | --warc PATH...",
 		Short: "Add existing Articles (JSONL) or web archives (WARC, ARC, WACZ) to the archive: extract, dedup and index them",
@@ -25,63 +43,69 @@ With --warc, the HTML captures of web archives are extracted, deduplicated and i
   syndex import --warc crawl.warc.gz more/ 'CC-NEWS-2024*.warc.gz' --sites outlets.txt --from 2024-01`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, _ := cmd.Flags().GetString("in")
-			if warcs, _ := cmd.Flags().GetStringArray("warc"); len(warcs) > 0 {
-				if in != "" {
+			if len(opts.WARC) > 0 {
+				if opts.In != "" {
 					return usagef("import: --in and --warc cannot be used together")
 				}
-				return runImportWARC(cmd, append(warcs, args...))
+				return runImportWARC(cmd, g, opts, append(opts.WARC, args...))
 			}
 			if len(args) > 0 {
 				return usagef("import: unexpected argument %q (web archives are given with --warc PATH...)", args[0])
 			}
-			if in == "" {
-				return usagef("import: --in FILE.jsonl or --warc PATH... is required")
-			}
-			batch, _ := cmd.Flags().GetInt("batch")
-			if batch < 1 {
-				return usagef("import: --batch must be at least 1")
-			}
-			r, closeIn, err := input(in)
-			if err != nil {
-				return err
-			}
-			defer closeIn()
-			ctx, cancel := signalContext(cmd.Context())
-			defer cancel()
-			bar := newBars()
-			defer bar.finish()
-			a, err := openArchive(ctx, cmd, archive.Options{Progress: bar.update})
-			if err != nil {
-				return err
-			}
-			size := int64(-1)
-			if f, ok := r.(*os.File); ok {
-				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-					size = fi.Size()
-				}
-			}
-			start := time.Now()
-			st, importErr := a.ImportJSONL(ctx, bar.reader(r, size, "reading"), batch)
-			if err := a.Close(); err != nil {
-				importErr = errors.Join(importErr, err)
-			}
-			bar.finish()
-			took := time.Since(start)
-			fmt.Fprintf(os.Stderr, "imported %s into %s in %s (%.0f articles/s)", plural.S(st.Stored, "article"), a.Dir, took.Round(time.Millisecond), float64(st.Stored)/took.Seconds())
-			if st.Bad > 0 {
-				fmt.Fprintf(os.Stderr, "; %s skipped", plural.S(st.Bad, "bad line"))
-			}
-			fmt.Fprintln(os.Stderr)
-			importErr = warnDuplicates("import "+in, importErr)
-			if importErr != nil {
-				return fmt.Errorf("import %s: %w", in, importErr)
-			}
-			return nil
+			return runImport(cmd, g, opts)
 		},
 	}
-	cmd.Flags().String("in", "", "Articles to import, JSONL (- for stdin)")
-	addImportWARCFlags(cmd)
-	cmd.Flags().Int("batch", archive.DefaultImportBatch, "articles stored per transaction")
-	rootCmd.AddCommand(cmd)
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// runImport adds the Articles of --in to the archive as a bulk load.
+func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
+	in, batch := o.In, o.Batch
+	if in == "" {
+		return usagef("import: --in FILE.jsonl or --warc PATH... is required")
+	}
+	if batch < 1 {
+		return usagef("import: --batch must be at least 1")
+	}
+	r, closeIn, err := input(in)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	ctx, cancel := signalContext(cmd.Context())
+	defer cancel()
+	bar := newBars()
+	defer bar.finish()
+	a, err := g.openArchive(ctx, archive.Options{Progress: bar.update})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	st, importErr := a.ImportJSONL(ctx, bar.reader(r, inputSize(r), "reading"), batch)
+	if err := a.Close(); err != nil {
+		importErr = errors.Join(importErr, err)
+	}
+	bar.finish()
+	took := time.Since(start)
+	fmt.Fprintf(os.Stderr, "imported %s into %s in %s (%.0f articles/s)", plural.S(st.Stored, "article"), a.Dir, took.Round(time.Millisecond), float64(st.Stored)/took.Seconds())
+	if st.Bad > 0 {
+		fmt.Fprintf(os.Stderr, "; %s skipped", plural.S(st.Bad, "bad line"))
+	}
+	fmt.Fprintln(os.Stderr)
+	importErr = warnDuplicates("import "+in, importErr)
+	if importErr != nil {
+		return fmt.Errorf("import %s: %w", in, importErr)
+	}
+	return nil
+}
+
+// inputSize is the size of a regular file input, else -1 (unknown).
+func inputSize(r io.Reader) int64 {
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return -1
 }

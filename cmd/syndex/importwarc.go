@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
 )
@@ -19,53 +20,76 @@ import (
 // web archives (see runtime/debug.SetMemoryLimit).
 const importMemoryLimit = 320 << 20
 
-// addImportWARCFlags adds the flags of `syndex import --warc`.
-func addImportWARCFlags(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringArray("warc", nil, "web archives to import: WARC, ARC or WACZ files, directories, globs (the arguments after it too)")
-	f.StringArray("url-include", nil, "import only captures whose URL matches this regular expression (repeatable: any)")
-	f.StringArray("url-exclude", nil, "skip captures whose URL matches this regular expression (repeatable)")
-	f.String("from", "", "import only captures made on or after this date (2024-05-31, 2024-05 or RFC 3339)")
-	f.String("to", "", "import only captures made up to this date (a date or month includes all of it)")
-	f.String("sites", "", "file of hosts to keep, one per line (subdomains included, # comments)")
-	f.Int("workers", 0, "extractions at once (default: one per CPU)")
-	f.Bool("again", false, "read files already imported completely again")
+// warcOptions are the flags of `syndex import --warc`.
+type warcOptions struct {
+	WARC       []string
+	URLInclude []string
+	URLExclude []string
+	From, To   string
+	Sites      string
+	Workers    int
+	Again      bool
+}
+
+// AddFlags defines the options' flags on f.
+func (o *warcOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringArrayVar(&o.WARC, "warc", nil, "web archives to import: WARC, ARC or WACZ files, directories, globs (the arguments after it too)")
+	f.StringArrayVar(&o.URLInclude, "url-include", nil, "import only captures whose URL matches this regular expression (repeatable: any)")
+	f.StringArrayVar(&o.URLExclude, "url-exclude", nil, "skip captures whose URL matches this regular expression (repeatable)")
+	f.StringVar(&o.From, "from", "", "import only captures made on or after this date (2024-05-31, 2024-05 or RFC 3339)")
+	f.StringVar(&o.To, "to", "", "import only captures made up to this date (a date or month includes all of it)")
+	f.StringVar(&o.Sites, "sites", "", "file of hosts to keep, one per line (subdomains included, # comments)")
+	f.IntVar(&o.Workers, "workers", 0, "extractions at once (default: one per CPU)")
+	f.BoolVar(&o.Again, "again", false, "read files already imported completely again")
+}
+
+// importWARC checks the options and returns what they ask of
+// archive.ImportWARC, but for where problems and progress go.
+func (o importOptions) importWARC() (archive.WARCImport, error) {
+	var opt archive.WARCImport
+	var err error
+	if opt.Include, err = compileAll("url-include", o.URLInclude); err != nil {
+		return opt, err
+	}
+	if opt.Exclude, err = compileAll("url-exclude", o.URLExclude); err != nil {
+		return opt, err
+	}
+	if opt.From, opt.To, err = parseRange(o.From, o.To); err != nil {
+		return opt, err
+	}
+	if o.Sites != "" {
+		if opt.Sites, err = readSites(o.Sites); err != nil {
+			return opt, usageError{err}
+		}
+	}
+	if opt.Workers = o.Workers; opt.Workers < 0 {
+		return opt, usagef("--workers %d: want a positive number", opt.Workers)
+	}
+	opt.Again = o.Again
+	if opt.Batch = o.Batch; opt.Batch < 1 {
+		return opt, usagef("import: --batch must be at least 1")
+	}
+	return opt, nil
+}
+
+// compileAll compiles the regular expressions of --flag.
+func compileAll(flag string, exprs []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, e := range exprs {
+		re, err := regexp.Compile(e)
+		if err != nil {
+			return nil, usagef("--%s %q: %v", flag, e, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
 }
 
 // runImportWARC imports web archives into the archive named by --data.
-func runImportWARC(cmd *cobra.Command, paths []string) error {
-	f := cmd.Flags()
-	var opt archive.WARCImport
-	for _, name := range []string{"url-include", "url-exclude"} {
-		exprs, _ := f.GetStringArray(name)
-		for _, e := range exprs {
-			re, err := regexp.Compile(e)
-			if err != nil {
-				return usagef("--%s %q: %v", name, e, err)
-			}
-			if name == "url-include" {
-				opt.Include = append(opt.Include, re)
-			} else {
-				opt.Exclude = append(opt.Exclude, re)
-			}
-		}
-	}
-	var err error
-	if opt.From, opt.To, err = dateRange(f); err != nil {
+func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []string) error {
+	opt, err := o.importWARC()
+	if err != nil {
 		return err
-	}
-	if sites, _ := f.GetString("sites"); sites != "" {
-		if opt.Sites, err = readSites(sites); err != nil {
-			return usageError{err}
-		}
-	}
-	opt.Workers, _ = f.GetInt("workers")
-	if opt.Workers < 0 {
-		return usagef("--workers %d: want a positive number", opt.Workers)
-	}
-	opt.Again, _ = f.GetBool("again")
-	if opt.Batch, _ = f.GetInt("batch"); opt.Batch < 1 {
-		return usagef("import: --batch must be at least 1")
 	}
 	opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "\r\033[Ksyndex: bad input: %v\n", err) }
 	if !isTerminal(os.Stderr) {
@@ -84,14 +108,14 @@ func runImportWARC(cmd *cobra.Command, paths []string) error {
 	cpu0 := processCPU()
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
-	_, aopt, err := configArchive(cmd)
+	_, aopt, err := g.configArchive()
 	if err != nil {
 		return err
 	}
 	bar := newBars() // the search index build at the end
 	defer bar.finish()
 	aopt.Progress = bar.update
-	a, err := archive.Open(ctx, dataDir(cmd), aopt)
+	a, err := g.openArchive(ctx, aopt)
 	if err != nil {
 		return err
 	}

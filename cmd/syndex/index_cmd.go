@@ -7,12 +7,22 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/stream"
 )
 
-func init() {
+// indexOptions are the index command's flags.
+type indexOptions struct {
+	sharedOptions
+	Consumer string
+	Batch    int
+	MinIdle  time.Duration
+	Follow   bool
+}
+
+// newIndexCommand builds `syndex index`.
+func newIndexCommand(g *globals) *cobra.Command {
+	var opts indexOptions
 	cmd := &cobra.Command{
 		Use:   "index --frontier redis://HOST:PORT [--namespace NAME] [--follow]",
 		Short: "Consume the workers' article stream: dedup, store and index into the archive",
@@ -25,19 +35,15 @@ func init() {
   syndex index --frontier redis://127.0.0.1:6379 --namespace news --follow`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			furl, ns, err := sharedTarget(cmd)
+			furl, ns, err := opts.target(g)
 			if err != nil {
 				return err
 			}
-			_, opt, err := configArchive(cmd)
+			_, opt, err := g.configArchive()
 			if err != nil {
 				return err
 			}
-			f := cmd.Flags()
-			consumer, _ := f.GetString("consumer")
-			batch, _ := f.GetInt("batch")
-			minIdle, _ := f.GetDuration("min-idle")
-			follow, _ := f.GetBool("follow")
+			consumer, batch, minIdle, follow := opts.Consumer, opts.Batch, opts.MinIdle, opts.Follow
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
 			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns})
@@ -45,7 +51,7 @@ func init() {
 				return err // unreachable Redis: a runtime failure
 			}
 			defer fr.Close()
-			a, err := archive.Open(ctx, dataDir(cmd), opt)
+			a, err := g.openArchive(ctx, opt)
 			if err != nil {
 				return err
 			}
@@ -68,11 +74,11 @@ func init() {
 		},
 	}
 	f := cmd.Flags()
-	f.String("frontier", "", "Redis holding the shared frontier and stream: redis://HOST:PORT[/DB] (default $"+frontierEnv+")")
-	f.String("namespace", "default", "the workers' namespace")
-	f.String("consumer", "", "this indexer's name in the consumer group (default host-pid; reuse it after a restart)")
-	f.Int("batch", 100, "articles per ingest batch")
-	f.Duration("min-idle", time.Minute, "take over another indexer's unacknowledged articles after this long")
-	f.Bool("follow", false, "keep consuming after the crawl is over, until SIGINT/SIGTERM")
-	rootCmd.AddCommand(cmd)
+	f.StringVar(&opts.Frontier, "frontier", "", "Redis holding the shared frontier and stream: redis://HOST:PORT[/DB] (default $"+frontierEnv+")")
+	f.StringVar(&opts.Namespace, "namespace", "default", "the workers' namespace")
+	f.StringVar(&opts.Consumer, "consumer", "", "this indexer's name in the consumer group (default host-pid; reuse it after a restart)")
+	f.IntVar(&opts.Batch, "batch", 100, "articles per ingest batch")
+	f.DurationVar(&opts.MinIdle, "min-idle", time.Minute, "take over another indexer's unacknowledged articles after this long")
+	f.BoolVar(&opts.Follow, "follow", false, "keep consuming after the crawl is over, until SIGINT/SIGTERM")
+	return cmd
 }

@@ -22,7 +22,19 @@ import (
 	"github.com/syndex/syndex/store"
 )
 
-func init() {
+// lookupOptions are the lookup command's flags.
+type lookupOptions struct {
+	URL       string
+	Site      string
+	Published string
+	Limit     int
+	JSON      bool
+	In        string
+}
+
+// newLookupCommand builds `syndex lookup`.
+func newLookupCommand(g *globals) *cobra.Command {
+	var opts lookupOptions
 	cmd := &cobra.Command{
 		Use:   "lookup [--url URL | FILE.html | FILE.txt | - | --in FILE.jsonl] [--json]",
 		Short: "Is this text a copy of something archived? The original, the evidence, every copy; changes nothing",
@@ -31,16 +43,16 @@ func init() {
   pbpaste | syndex lookup --site copier.example --json -       # a text
   syndex lookup --in suspects.jsonl > answers.jsonl           # many texts, one answer per line`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: runLookup,
+		RunE: func(cmd *cobra.Command, args []string) error { return runLookup(cmd, g, opts, args) },
 	}
 	f := cmd.Flags()
-	f.String("url", "", "alone: look up the archived article fetched from URL; with FILE: the page's own URL")
-	f.String("site", "", "the site the text was published on (its boilerplate is then discounted)")
-	f.String("published", "", "when the text was published (a date or RFC 3339), for the lag")
-	f.Int("limit", archive.DefaultLookupLimit, "most clusters listed")
-	f.Bool("json", false, "print the answer as JSON (stable for scripts)")
-	f.String("in", "", "look up every line of a JSONL file of articles (id, text; url, site, title, published when known; - for stdin) and print one answer per line")
-	rootCmd.AddCommand(cmd)
+	f.StringVar(&opts.URL, "url", "", "alone: look up the archived article fetched from URL; with FILE: the page's own URL")
+	f.StringVar(&opts.Site, "site", "", "the site the text was published on (its boilerplate is then discounted)")
+	f.StringVar(&opts.Published, "published", "", "when the text was published (a date or RFC 3339), for the lag")
+	f.IntVar(&opts.Limit, "limit", archive.DefaultLookupLimit, "most clusters listed")
+	f.BoolVar(&opts.JSON, "json", false, "print the answer as JSON (stable for scripts)")
+	f.StringVar(&opts.In, "in", "", "look up every line of a JSONL file of articles (id, text; url, site, title, published when known; - for stdin) and print one answer per line")
+	return cmd
 }
 
 // looker is what lookup needs from the archive or the API of `syndex run`.
@@ -48,14 +60,8 @@ type looker interface {
 	Lookup(ctx context.Context, q archive.LookupQuery) (*archive.LookupResult, error)
 }
 
-func runLookup(cmd *cobra.Command, args []string) error {
-	f := cmd.Flags()
-	pageURL, _ := f.GetString("url")
-	site, _ := f.GetString("site")
-	pubS, _ := f.GetString("published")
-	limit, _ := f.GetInt("limit")
-	asJSON, _ := f.GetBool("json")
-	batch, _ := f.GetString("in")
+func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) error {
+	pageURL, site, pubS, limit, asJSON, batch := o.URL, o.Site, o.Published, o.Limit, o.JSON, o.In
 	switch {
 	case batch != "" && (len(args) > 0 || pageURL != ""):
 		return usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
@@ -71,11 +77,11 @@ func runLookup(cmd *cobra.Command, args []string) error {
 	}
 	q := archive.LookupQuery{Site: site, Published: pub, Limit: limit}
 	if len(args) == 1 {
-		if err := readLookupInput(cmd, args[0], pageURL, &q); err != nil {
+		if err := readLookupInput(cmd, g, args[0], pageURL, &q); err != nil {
 			return err
 		}
 	}
-	lk, byURL, closeFn, err := openLooker(cmd)
+	lk, byURL, closeFn, err := openLooker(cmd, g)
 	if err != nil {
 		return err
 	}
@@ -117,18 +123,18 @@ func runLookup(cmd *cobra.Command, args []string) error {
 // openLooker opens the archive named by --data for lookups (read-only,
 // without the search index), or reaches the read API of the process
 // that holds it. byURL finds an archived article by its address.
-func openLooker(cmd *cobra.Command) (lk looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
-	c, err := loadConfig(cmd)
+func openLooker(cmd *cobra.Command, g *globals) (lk looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
+	c, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	dc := c.ForDedup()
-	a, err := archive.Open(cmd.Context(), dataDir(cmd), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	a, err := archive.Open(cmd.Context(), g.dataDir(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	switch {
 	case err == nil:
 		return a, a.ArticleAt, a.Close, nil
 	case errors.Is(err, store.ErrLocked):
-		r, rerr := archive.DialAPI(cmd.Context(), dataDir(cmd))
+		r, rerr := archive.DialAPI(cmd.Context(), g.dataDir())
 		if rerr != nil {
 			return nil, nil, nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
 		}
@@ -193,7 +199,7 @@ func lookupBatch(cmd *cobra.Command, lk looker, path string, defaults archive.Lo
 // readLookupInput reads FILE (or stdin for -): HTML is extracted as a
 // crawled page would be (without learning anything), other input is taken
 // as the text itself.
-func readLookupInput(cmd *cobra.Command, name, pageURL string, q *archive.LookupQuery) error {
+func readLookupInput(cmd *cobra.Command, g *globals, name, pageURL string, q *archive.LookupQuery) error {
 	var body []byte
 	var err error
 	if name == "-" {
@@ -209,7 +215,7 @@ func readLookupInput(cmd *cobra.Command, name, pageURL string, q *archive.Lookup
 		q.Text = string(body)
 		return nil
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return err
 	}

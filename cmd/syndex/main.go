@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -35,57 +36,76 @@ func asUsage(err error) error {
 	return usageError{err}
 }
 
-var rootCmd = &cobra.Command{
-	Use:           "syndex",
-	Short:         "Archive news media, find syndicated copies, search the archive",
-	Version:       version,
-	SilenceUsage:  true,
-	SilenceErrors: true,
-	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-		if err := setupLogging(cmd); err != nil {
-			return err
-		}
-		return resolveConfig(cmd)
-	},
+// globals are the options every command takes (README "Commands"):
+// the archive directory, the configuration file and the log level.
+type globals struct {
+	Data     string
+	Config   string
+	LogLevel string
+
+	dataSet, logLevelSet bool // --data and --log-level were given
 }
 
-// evalCmd groups the evaluation commands (`syndex eval extract|dedup|...`).
-var evalCmd = &cobra.Command{
-	Use:   "eval",
-	Short: "Score extraction or dedup against labelled data",
+// addFlags defines the global flags on f (the root's persistent flags).
+func (g *globals) addFlags(f *pflag.FlagSet) {
+	stringVarGiven(f, &g.Data, &g.dataSet, "data", "", "archive directory (default $SYNDEX_DATA, else the configuration's data:, else ./syndex-data)")
+	f.StringVar(&g.Config, "config", "", "configuration file (YAML; default $SYNDEX_CONFIG, else ./syndex.yaml when present); flags override it")
+	stringVarGiven(f, &g.LogLevel, &g.logLevelSet, "log-level", "warn", "log level: debug, info, warn, error")
 }
 
-// configCmd groups the configuration commands (`syndex config check|example`).
-var configCmd = &cobra.Command{
-	Use:   "config",
-	Short: "Check or print configuration files",
-}
-
-func init() {
-	pf := rootCmd.PersistentFlags()
-	pf.String("data", "", "archive directory (default $SYNDEX_DATA, else the configuration's data:, else ./syndex-data)")
-	pf.String("config", "", "configuration file (YAML; default $SYNDEX_CONFIG, else ./syndex.yaml when present); flags override it")
-	pf.String("log-level", "warn", "log level: debug, info, warn, error")
-	rootCmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+// newRootCommand builds the syndex command and every subcommand: the
+// one place where commands are registered.
+func newRootCommand() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:           "syndex",
+		Short:         "Archive news media, find syndicated copies, search the archive",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.setupLogging(); err != nil {
+				return err
+			}
+			return g.resolveConfig(cmd)
+		},
+	}
+	g.addFlags(root.PersistentFlags())
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
-	rootCmd.AddCommand(evalCmd, configCmd)
+	b := currentBuild()
+	root.SetVersionTemplate(fmt.Sprintf("syndex %s (commit %.12s, built %s)\n", b.Version, b.Commit, b.BuildDate))
+
+	// evalCmd groups the evaluation commands (`syndex eval extract|dedup|...`).
+	evalCmd := &cobra.Command{Use: "eval", Short: "Score extraction or dedup against labelled data"}
+	evalCmd.AddCommand(newEvalExtractCommand(), newEvalDedupCommand(g), newEvalPairsCommand(), newEvalLookupCommand(g))
+	// configCmd groups the configuration commands (`syndex config check|example`).
+	configCmd := &cobra.Command{Use: "config", Short: "Check or print configuration files"}
+	configCmd.AddCommand(newConfigCheckCommand(g), newConfigExampleCommand())
+
+	root.AddCommand(evalCmd, configCmd,
+		newAlertsCommand(g), newCheckCommand(g), newCrawlCommand(g), newDedupCommand(g), newDemoCommand(g),
+		newExportCommand(g), newExtractCommand(g), newImportCommand(g), newIndexCommand(g), newLookupCommand(g),
+		newManCommand(root), newReindexCommand(g), newReportCommand(g), newRunCommand(g), newSearchCommand(g),
+		newServeCommand(g), newVersionCommand(), newWorkerCommand(g))
+	return root
 }
 
-func setupLogging(cmd *cobra.Command) error {
-	lvl, _ := cmd.Flags().GetString("log-level")
+// setupLogging sets the default logger to --log-level.
+func (g *globals) setupLogging() error {
 	var l slog.Level
-	if err := l.UnmarshalText([]byte(lvl)); err != nil {
-		return usagef("--log-level %q: want debug, info, warn or error", lvl)
+	if err := l.UnmarshalText([]byte(g.LogLevel)); err != nil {
+		return usagef("--log-level %q: want debug, info, warn or error", g.LogLevel)
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
 	return nil
 }
 
 // dataDir resolves the archive directory: --data, $SYNDEX_DATA, ./syndex-data.
-func dataDir(cmd *cobra.Command) string {
-	if d, _ := cmd.Flags().GetString("data"); d != "" {
-		return d
+func (g *globals) dataDir() string {
+	if g.Data != "" {
+		return g.Data
 	}
 	if d := os.Getenv("SYNDEX_DATA"); d != "" {
 		return d
@@ -108,8 +128,14 @@ func run(args []string) (code int) {
 			code = 1
 		}
 	}()
-	rootCmd.SetArgs(args)
-	err := rootCmd.Execute()
+	return execute(newRootCommand(), args)
+}
+
+// execute runs root on args and returns the exit code, printing the
+// error as one line.
+func execute(root *cobra.Command, args []string) int {
+	root.SetArgs(args)
+	err := root.Execute()
 	if err == nil {
 		return 0
 	}

@@ -15,8 +15,10 @@ import (
 	"github.com/spf13/pflag"
 )
 
-func init() {
-	cmd := &cobra.Command{
+// newManCommand builds `syndex man`, which documents every command of
+// root.
+func newManCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
 		Use:   "man DIR",
 		Short: "Write the manual pages (section 1) of syndex and of every command into DIR",
 		Long: `Write one manual page per command, generated from the commands' own help (syndex.1,
@@ -30,7 +32,7 @@ same build writes the same pages.`,
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
 				return fmt.Errorf("man: %w", err)
 			}
-			n, err := writeManPages(rootCmd, args[0], manDate())
+			n, err := writeManPages(root, args[0], manDate())
 			if err != nil {
 				return fmt.Errorf("man: %w", err)
 			}
@@ -38,7 +40,6 @@ same build writes the same pages.`,
 			return nil
 		},
 	}
-	rootCmd.AddCommand(cmd)
 }
 
 // manDate is the date printed on the pages: $SOURCE_DATE_EPOCH, else the

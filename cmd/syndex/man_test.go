@@ -13,7 +13,7 @@ import (
 // page renders without a warning.
 func TestManPages(t *testing.T) {
 	dir := t.TempDir()
-	n, err := writeManPages(rootCmd, dir, "2026-01-02")
+	n, err := writeManPages(newRootCommand(), dir, "2026-01-02")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,20 +1,20 @@
 package main
 
 import (
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/article"
 )
 
-// addNoIndexFlag adds --noindex, the one spelling of the noindex filter
-// of search, report and export; what names the listed things.
-func addNoIndexFlag(cmd *cobra.Command, what string) {
-	cmd.Flags().String("noindex", "include", "pages marked noindex (as syndication partners mark their copies): include them like any other, exclude them, or only them (only "+what+" with such a page)")
+// noIndexVar defines --noindex bound to p, the one spelling of the
+// noindex filter of search, report and export; what names the listed
+// things.
+func noIndexVar(f *pflag.FlagSet, p *string, what string) {
+	f.StringVar(p, "noindex", "include", "pages marked noindex (as syndication partners mark their copies): include them like any other, exclude them, or only them (only "+what+" with such a page)")
 }
 
-// noIndexFlag reads --noindex.
-func noIndexFlag(cmd *cobra.Command) (article.NoIndexMode, error) {
-	s, _ := cmd.Flags().GetString("noindex")
+// parseNoIndex reads a --noindex value.
+func parseNoIndex(s string) (article.NoIndexMode, error) {
 	m, err := article.ParseNoIndexMode(s)
 	if err != nil {
 		return m, usagef("--%v", err)

@@ -11,8 +11,9 @@ import (
 	"github.com/syndex/syndex/internal/plural"
 )
 
-func init() {
-	rootCmd.AddCommand(&cobra.Command{
+// newReindexCommand builds `syndex reindex`.
+func newReindexCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
 		Use:     "reindex",
 		Short:   "Rebuild the Bleve search index from the store",
 		Long:    "Rebuild the Bleve search index from the store in one pass (a bulk build: large segments,\nmerged once at the end, one segment per shard). On a terminal a progress bar shows it.",
@@ -23,7 +24,7 @@ func init() {
 			defer cancel()
 			bar := newBars()
 			defer bar.finish()
-			a, err := archive.Open(ctx, dataDir(cmd), archive.Options{Existing: true, Progress: bar.update})
+			a, err := g.openArchive(ctx, archive.Options{Existing: true, Progress: bar.update})
 			if err != nil {
 				return err
 			}
@@ -37,5 +38,5 @@ func init() {
 			fmt.Fprintf(os.Stderr, "reindexed %s from %s in %s\n", plural.N(int(n), "story", "stories"), plural.S(a.Store.Count(), "article"), time.Since(start).Round(time.Millisecond))
 			return a.Close()
 		},
-	})
+	}
 }

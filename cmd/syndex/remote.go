@@ -11,8 +11,6 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/spf13/cobra"
-
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
@@ -32,25 +30,20 @@ type reader interface {
 // search index when withIndex). When another process holds the archive
 // and serves its read API (`syndex run` writes api.addr), it reads through
 // that API instead; otherwise the "archive in use by pid N" error stands.
-func openReader(ctx context.Context, cmd *cobra.Command, withIndex bool) (reader, error) {
-	var a *archive.Archive
-	var err error
-	if withIndex {
-		a, err = openArchiveRead(ctx, cmd)
-	} else {
-		a, err = openArchiveStore(ctx, cmd)
-	}
+func (g *globals) openReader(ctx context.Context, withIndex bool) (reader, error) {
+	dir := g.dataDir()
+	a, err := archive.Open(ctx, dir, archive.Options{ReadOnly: true, NoIndex: !withIndex})
 	if err == nil {
 		return a, nil
 	}
 	if !errors.Is(err, store.ErrLocked) {
 		return nil, err
 	}
-	r, rerr := archive.DialAPI(ctx, dataDir(cmd))
+	r, rerr := archive.DialAPI(ctx, dir)
 	if rerr != nil {
 		return nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
 	}
-	slog.Info("archive held by another process; reading through its API", "dir", dataDir(cmd), "api", r.Base)
+	slog.Info("archive held by another process; reading through its API", "dir", dir, "api", r.Base)
 	return r, nil
 }
 

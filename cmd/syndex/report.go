@@ -14,8 +14,6 @@ import (
 	"github.com/syndex/syndex/report"
 )
 
-func init() { rootCmd.AddCommand(newReportCommand()) }
-
 // reportOptions are the report command's flags.
 type reportOptions struct {
 	Format   string
@@ -24,6 +22,7 @@ type reportOptions struct {
 	Site     string
 	MinCount int
 	From, To string
+	NoIndex  string
 }
 
 // AddFlags defines the options' flags on f.
@@ -35,10 +34,11 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 	f.IntVar(&o.MinCount, "min-count", 0, "only edges seen at least this many times")
 	f.StringVar(&o.From, "from", "", "only copies published on or after this date")
 	f.StringVar(&o.To, "to", "", "only copies published on or before this date (a day or month includes all of it)")
+	noIndexVar(f, &o.NoIndex, "copies")
 }
 
 // newReportCommand builds `syndex report`.
-func newReportCommand() *cobra.Command {
+func newReportCommand(g *globals) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
 		Use:   "report [--format " + strings.Join(report.Formats, "|") + "] [--out FILE]",
@@ -48,32 +48,31 @@ func newReportCommand() *cobra.Command {
   syndex report --format csv --table edges --min-count 3
   syndex report --format gexf --out network.gexf --from 2024-01-01`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, g, opts) },
 	}
 	opts.AddFlags(cmd.Flags())
-	addNoIndexFlag(cmd, "copies")
 	return cmd
 }
 
 // runReport builds the report of the archive's articles that pass the
 // options' filter and writes it.
-func runReport(cmd *cobra.Command, o reportOptions) error {
+func runReport(cmd *cobra.Command, g *globals, o reportOptions) error {
 	filter, err := o.filter()
 	if err != nil {
 		return err
 	}
-	c, err := loadConfig(cmd)
+	c, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
-	if filter.NoIndex, err = noIndexFlag(cmd); err != nil {
+	if filter.NoIndex, err = parseNoIndex(o.NoIndex); err != nil {
 		return err
 	}
 	filter.Collections = c.Collections
 	if err := o.sites(c, &filter); err != nil {
 		return err
 	}
-	a, err := openReader(cmd.Context(), cmd, false)
+	a, err := g.openReader(cmd.Context(), false)
 	if err != nil {
 		return err
 	}

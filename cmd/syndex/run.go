@@ -29,7 +29,8 @@ const defaultEvery = time.Hour
 // start resumes as after kill -9).
 const shutdownGrace = 9 * time.Second
 
-func init() {
+// newRunCommand builds `syndex run`.
+func newRunCommand(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run --config FILE [--addr HOST:PORT]",
 		Short: "Scheduled mode: crawl each source on its schedule until SIGINT/SIGTERM",
@@ -44,32 +45,32 @@ so that search, report, export and serve on the same archive go through it.`,
 		Example: `  syndex run --config syndex.yaml
   syndex run --config syndex.yaml --addr 127.0.0.1:9100 --log-level info`,
 		Args: cobra.NoArgs,
-		RunE: runScheduled,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runScheduled(cmd, g) },
 	}
 	config.AddFlags(cmd.Flags(), "serve.addr")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
-func runScheduled(cmd *cobra.Command, args []string) error {
-	path, _ := configPath(cmd)
+func runScheduled(cmd *cobra.Command, g *globals) error {
+	path, _ := g.configPath()
 	if path == "" {
 		return usagef("run: no configuration: give --config FILE, set $%s or put %s in the working directory (see `syndex config example`)", configEnv, defaultConfigFile)
 	}
-	c, opt, err := configArchive(cmd)
+	c, opt, err := g.configArchive()
 	if err != nil {
 		return err
 	}
 	if len(c.Sources) == 0 {
 		return usagef("run: %s has no sources", path)
 	}
-	if !cmd.Flags().Changed("log-level") {
+	if !g.logLevelSet {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	}
 	if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
 		return asUsage(fmt.Errorf("run: %w", err))
 	}
 	addr := c.Serve.Addr
-	dir := dataDir(cmd)
+	dir := g.dataDir()
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	// A shutdown that hangs must not outlive its bound.

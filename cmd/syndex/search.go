@@ -16,8 +16,6 @@ import (
 	"github.com/syndex/syndex/internal/plural"
 )
 
-func init() { rootCmd.AddCommand(newSearchCommand()) }
-
 // searchOptions are the search command's flags.
 type searchOptions struct {
 	JSON      bool
@@ -32,6 +30,7 @@ type searchOptions struct {
 	Out       string
 	Interval  string
 	Histogram bool
+	NoIndex   string
 
 	limitSet, sortSet bool // --limit and --sort were given
 }
@@ -39,21 +38,23 @@ type searchOptions struct {
 // AddFlags defines the options' flags on f.
 func (o *searchOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.JSON, "json", false, "print the result as JSON (stable for scripts), with facets")
-	f.IntVar(&o.Limit, "limit", 10, "hits per page")
+	intVarGiven(f, &o.Limit, &o.limitSet, "limit", 10, "hits per page")
 	f.IntVar(&o.Offset, "offset", 0, "hits to skip (pagination)")
 	f.StringSliceVar(&o.Sites, "site", nil, "only stories carried by this site (original or copy), or by any site of a collection (NAME or @NAME); repeatable")
 	f.StringVar(&o.Lang, "lang", "", "only stories in this language (ISO 639-1, e.g. en)")
 	f.StringVar(&o.From, "from", "", "published on or after this date (2024-05-31, 2024-05 or RFC 3339)")
 	f.StringVar(&o.To, "to", "", "published on or before this date (a day or month includes all of it)")
-	f.StringVar(&o.Sort, "sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
+	stringVarGiven(f, &o.Sort, &o.sortSet, "sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
 	f.StringVar(&o.Format, "format", "", "table (default), json (as --json), csv (one row per article) or jsonl (one story per line); csv and jsonl write every hit")
 	f.StringVar(&o.Out, "out", "", "with --format csv|jsonl: output file (default stdout)")
 	f.IntVar(&o.PageSize, "page-size", index.ScanPage, "with --format csv|jsonl: stories read per step (memory per step; the export pages past every limit with a cursor)")
 	f.StringVar(&o.Interval, "interval", "", "histogram interval: day, week or month (default: chosen from the span of the dates)")
+	noIndexVar(f, &o.NoIndex, "stories")
+	f.BoolVar(&o.Histogram, "histogram", false, "after the hits, print the originals and copies per day, week or month")
 }
 
 // newSearchCommand builds `syndex search`.
-func newSearchCommand() *cobra.Command {
+func newSearchCommand(g *globals) *cobra.Command {
 	var opts searchOptions
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY",
@@ -63,27 +64,24 @@ func newSearchCommand() *cobra.Command {
   syndex search 'title:election -sport'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.limitSet, opts.sortSet = cmd.Flags().Changed("limit"), cmd.Flags().Changed("sort")
-			return runSearch(cmd, opts, strings.Join(args, " "))
+			return runSearch(cmd, g, opts, strings.Join(args, " "))
 		},
 	}
 	opts.AddFlags(cmd.Flags())
-	addNoIndexFlag(cmd, "stories")
-	cmd.Flags().BoolVar(&opts.Histogram, "histogram", false, "after the hits, print the originals and copies per day, week or month")
 	return cmd
 }
 
 // runSearch runs the query text: one page of hits printed as a table or
 // JSON, or every hit written as CSV or JSONL.
-func runSearch(cmd *cobra.Command, o searchOptions, text string) error {
+func runSearch(cmd *cobra.Command, g *globals, o searchOptions, text string) error {
 	q, err := o.query(text)
 	if err != nil {
 		return err
 	}
-	if q.NoIndex, err = noIndexFlag(cmd); err != nil {
+	if q.NoIndex, err = parseNoIndex(o.NoIndex); err != nil {
 		return err
 	}
-	if q.Sites, err = expandSites(cmd, o.Sites); err != nil {
+	if q.Sites, err = g.expandSites(o.Sites); err != nil {
 		return err
 	}
 	switch q.Sort {
@@ -91,7 +89,7 @@ func runSearch(cmd *cobra.Command, o searchOptions, text string) error {
 	default:
 		return usagef("--sort %q: want relevance, date or -date", q.Sort)
 	}
-	a, err := openReader(cmd.Context(), cmd, true)
+	a, err := g.openReader(cmd.Context(), true)
 	if err != nil {
 		return err
 	}
@@ -102,7 +100,7 @@ func runSearch(cmd *cobra.Command, o searchOptions, text string) error {
 			max = o.Limit
 		}
 		q.Limit = o.PageSize
-		return writeExport(cmd, a, q, o.Format, o.Out, max)
+		return writeExport(cmd.Context(), a, q, o.Format, o.Out, max)
 	}
 	return o.print(cmd.Context(), a, q)
 }
@@ -203,12 +201,12 @@ func (o *searchOptions) print(ctx context.Context, a reader, q index.Query) erro
 
 // writeExport writes every hit of q (the first max when max > 0) to out
 // in format, streaming.
-func writeExport(cmd *cobra.Command, s index.Searcher, q index.Query, format, out string, max int) error {
+func writeExport(ctx context.Context, s index.Searcher, q index.Query, format, out string, max int) error {
 	w, closeOut, err := output(out)
 	if err != nil {
 		return err
 	}
-	st, err := export.Write(cmd.Context(), w, s, q, format, max)
+	st, err := export.Write(ctx, w, s, q, format, max)
 	if errors.Is(err, index.ErrBadQuery) {
 		closeOut()
 		return asUsage(err)

@@ -17,7 +17,15 @@ import (
 	"github.com/syndex/syndex/web"
 )
 
-func init() {
+// serveOptions are the serve command's flags (and the serve.addr
+// setting's --addr).
+type serveOptions struct {
+	AllowHosts []string
+}
+
+// newServeCommand builds `syndex serve`.
+func newServeCommand(g *globals) *cobra.Command {
+	var opts serveOptions
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",
 		Short: "Web UI and JSON API over the archive: search, clusters side by side, sites, the network picture",
@@ -25,7 +33,7 @@ func init() {
   syndex serve --addr 127.0.0.1:9000 --data ./syndex-data`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := loadConfig(cmd)
+			c, err := g.loadConfig()
 			if err != nil {
 				return err
 			}
@@ -33,24 +41,24 @@ func init() {
 				return asUsage(err)
 			}
 			addr := c.Serve.Addr
-			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
+			hosts := opts.AllowHosts
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			first, err := openReader(ctx, cmd, true)
+			first, err := g.openReader(ctx, true)
 			if err != nil {
 				return err
 			}
-			a := newFollowingReader(first, func() (reader, error) { return openReader(ctx, cmd, true) })
+			a := newFollowingReader(first, func() (reader, error) { return g.openReader(ctx, true) })
 			defer a.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("serve: listen on %s: %v", addr, err)
 			}
 			srv := &http.Server{
-				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(dataDir(cmd), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections}),
+				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections}),
 				ReadHeaderTimeout: 10 * time.Second,
 			}
-			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", dataDir(cmd), ln.Addr())
+			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", g.dataDir(), ln.Addr())
 			go func() {
 				<-ctx.Done()
 				sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
@@ -64,6 +72,6 @@ func init() {
 		},
 	}
 	config.AddFlags(cmd.Flags(), "serve.addr")
-	cmd.Flags().StringSlice("allow-host", nil, "host names the UI answers to besides loopback ones (when serving behind a proxy); others get 421")
-	rootCmd.AddCommand(cmd)
+	cmd.Flags().StringSliceVar(&opts.AllowHosts, "allow-host", nil, "host names the UI answers to besides loopback ones (when serving behind a proxy); others get 421")
+	return cmd
 }

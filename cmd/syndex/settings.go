@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
@@ -16,14 +16,12 @@ import (
 
 // configArchive loads --config (or the defaults), lets the file's data
 // directory stand in for --data, and returns the archive options it sets.
-func configArchive(cmd *cobra.Command) (*config.Config, archive.Options, error) {
-	c, err := loadConfig(cmd)
+func (g *globals) configArchive() (*config.Config, archive.Options, error) {
+	c, err := g.loadConfig()
 	if err != nil {
 		return nil, archive.Options{}, err
 	}
-	if c.Data != "" && !cmd.Flags().Changed("data") && os.Getenv("SYNDEX_DATA") == "" {
-		cmd.Flags().Set("data", c.Data)
-	}
+	g.useConfigData(c)
 	opt, err := c.ForArchive()
 	return c, opt, asUsage(err)
 }
@@ -33,14 +31,26 @@ var crawlKeys = []string{"user_agent", "crawl.delay", "crawl.max_pages", "crawl.
 	"crawl.max_depth", "crawl.body_cap", "crawl.timeout", "crawl.allow_private", "crawl.proxy",
 	"crawl.include", "crawl.exclude"}
 
+// workerKeys are the settings `syndex worker` takes flags for.
+var workerKeys = []string{"crawl.max_pages", "crawl.delay", "crawl.allow_private"}
+
+// crawlOptions are the crawl flags of crawl and worker: the flags of some
+// settings (keys; --include and --exclude add to the file's patterns),
+// --seed, and --seed-file or --concurrency where the command has them.
+type crawlOptions struct {
+	keys        []string
+	Seeds       []string
+	SeedFiles   []string
+	Concurrency int
+
+	concurrencySet bool
+}
+
 // crawlSettings merges the config file's crawl settings and every source's
-// scope with the crawl flags that the command defines: the settings' flags
-// (crawlKeys, or some of them; --include and --exclude add to the file's
-// patterns) and --seed, --seed-file and --concurrency. Every seed, feed
-// and sitemap must be an absolute URL.
-func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error) {
-	f := cmd.Flags()
-	if err := c.ApplyFlags(f, crawlKeys...); err != nil {
+// scope with the crawl flags. Every seed, feed and sitemap must be an
+// absolute URL.
+func (o *crawlOptions) crawlSettings(f *pflag.FlagSet, c *config.Config) (crawler.Config, error) {
+	if err := c.ApplyFlags(f, o.keys...); err != nil {
 		return crawler.Config{}, asUsage(err)
 	}
 	cc := c.ForCrawler(nil)
@@ -51,36 +61,40 @@ func crawlSettings(cmd *cobra.Command, c *config.Config) (crawler.Config, error)
 		cc.Include = append(cc.Include, src.Include...)
 		cc.Exclude = append(cc.Exclude, src.Exclude...)
 	}
-	if seeds, err := f.GetStringArray("seed"); err == nil {
+	cc.Seeds = append(cc.Seeds, o.Seeds...)
+	for _, file := range o.SeedFiles {
+		seeds, err := readSeedFile(file)
+		if err != nil {
+			return cc, err
+		}
 		cc.Seeds = append(cc.Seeds, seeds...)
 	}
-	if files, err := f.GetStringArray("seed-file"); err == nil {
-		for _, file := range files {
-			seeds, err := readSeedFile(file)
-			if err != nil {
-				return cc, err
-			}
-			cc.Seeds = append(cc.Seeds, seeds...)
-		}
+	if err := checkSeeds(cc); err != nil {
+		return cc, err
 	}
-	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
-		return cc, usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
-	}
-	for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
-		if article.SiteOf(s) == "" {
-			return cc, usagef("seed %q is not an absolute URL", s)
-		}
-		if _, err := crawler.Canonicalize(s); err != nil {
-			return cc, usagef("seed %q: %v", s, err)
-		}
-	}
-	if f.Lookup("concurrency") != nil && f.Changed("concurrency") {
-		cc.Concurrency, _ = f.GetInt("concurrency")
+	if o.concurrencySet {
+		cc.Concurrency = o.Concurrency
 		if cc.Concurrency < 0 {
 			return cc, usagef("--concurrency must not be negative")
 		}
 	}
 	return cc, nil
+}
+
+// checkSeeds requires a seed, feed or sitemap, each an absolute URL.
+func checkSeeds(cc crawler.Config) error {
+	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
+		return usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
+	}
+	for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
+		if article.SiteOf(s) == "" {
+			return usagef("seed %q is not an absolute URL", s)
+		}
+		if _, err := crawler.Canonicalize(s); err != nil {
+			return usagef("seed %q: %v", s, err)
+		}
+	}
+	return nil
 }
 
 // readSeedFile reads start URLs, one per line; blank lines and lines

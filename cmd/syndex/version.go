@@ -75,7 +75,9 @@ func (b buildInfo) write(w io.Writer) error {
 	return err
 }
 
-func init() {
+// newVersionCommand builds `syndex version`.
+func newVersionCommand() *cobra.Command {
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "version [--json]",
 		Short: "Print the version, the commit it was built from and the build date",
@@ -84,7 +86,7 @@ func init() {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b := currentBuild()
-			if j, _ := cmd.Flags().GetBool("json"); j {
+			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				return enc.Encode(b)
@@ -92,8 +94,6 @@ func init() {
 			return b.write(cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().Bool("json", false, "print the build information as JSON")
-	rootCmd.AddCommand(cmd)
-	b := currentBuild()
-	rootCmd.SetVersionTemplate(fmt.Sprintf("syndex %s (commit %.12s, built %s)\n", b.Version, b.Commit, b.BuildDate))
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the build information as JSON")
+	return cmd
 }

@@ -22,11 +22,11 @@ const frontierEnv = "SYNDEX_FRONTIER"
 
 // sharedTarget returns the Redis frontier URL (see frontierURL) and the
 // --namespace that worker and index share, both checked.
-func sharedTarget(cmd *cobra.Command) (furl, ns string, err error) {
-	if furl, err = frontierURL(cmd); err != nil {
+func (s sharedOptions) target(g *globals) (furl, ns string, err error) {
+	if furl, err = s.frontierURL(g); err != nil {
 		return "", "", err
 	}
-	ns, _ = cmd.Flags().GetString("namespace")
+	ns = s.Namespace
 	if ns == "" || strings.ContainsAny(ns, "{}") {
 		return "", "", usagef("--namespace %q: must be non-empty and without braces", ns)
 	}
@@ -35,13 +35,13 @@ func sharedTarget(cmd *cobra.Command) (furl, ns string, err error) {
 
 // frontierURL returns --frontier, else $SYNDEX_FRONTIER, else the config
 // file's frontier; it is required.
-func frontierURL(cmd *cobra.Command) (string, error) {
-	u, _ := cmd.Flags().GetString("frontier")
+func (s sharedOptions) frontierURL(g *globals) (string, error) {
+	u := s.Frontier
 	if u == "" {
 		u = os.Getenv(frontierEnv)
 	}
 	if u == "" {
-		c, err := loadConfig(cmd)
+		c, err := g.loadConfig()
 		if err != nil {
 			return "", err
 		}
@@ -56,7 +56,25 @@ func frontierURL(cmd *cobra.Command) (string, error) {
 	return u, nil
 }
 
-func init() {
+// sharedOptions are the flags worker and index share: the Redis frontier
+// and the namespace.
+type sharedOptions struct {
+	Frontier  string
+	Namespace string
+}
+
+// workerOptions are the worker command's flags.
+type workerOptions struct {
+	sharedOptions
+	crawlOptions
+	Name  string
+	Lease time.Duration
+	Reset bool
+}
+
+// newWorkerCommand builds `syndex worker`.
+func newWorkerCommand(g *globals) *cobra.Command {
+	opts := workerOptions{crawlOptions: crawlOptions{keys: workerKeys}}
 	cmd := &cobra.Command{
 		Use:   "worker --frontier redis://HOST:PORT [--namespace NAME] [--seed URL]... [--config FILE] [--concurrency N] [--lease DUR]",
 		Short: "Crawl as one of several workers sharing a Redis frontier; articles go to the indexer's stream",
@@ -72,24 +90,22 @@ func init() {
   syndex worker --frontier redis://127.0.0.1:6379 --namespace news --seed https://example.org/ --data w2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			furl, ns, err := sharedTarget(cmd)
+			furl, ns, err := opts.target(g)
 			if err != nil {
 				return err
 			}
-			c, opt, err := configArchive(cmd)
+			c, opt, err := g.configArchive()
 			if err != nil {
 				return err
 			}
-			f := cmd.Flags()
-			cc, err := crawlSettings(cmd, c)
+			cc, err := opts.crawlSettings(cmd.Flags(), c)
 			if err != nil {
 				return err
 			}
 			if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 				return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
 			}
-			name, _ := f.GetString("name")
-			lease, _ := f.GetDuration("lease")
+			name, lease := opts.Name, opts.Lease
 			if lease <= 0 {
 				return usagef("--lease must be positive")
 			}
@@ -103,12 +119,12 @@ func init() {
 				return err // unreachable Redis: a runtime failure
 			}
 			defer fr.Close()
-			if reset, _ := f.GetBool("reset"); reset {
+			if opts.Reset {
 				if err := fr.Reset(ctx); err != nil {
 					return err
 				}
 			}
-			dir := dataDir(cmd)
+			dir := g.dataDir()
 			st, err := store.Open(dir, store.Options{})
 			if err != nil {
 				return err
@@ -137,13 +153,13 @@ func init() {
 		},
 	}
 	f := cmd.Flags()
-	f.String("frontier", "", "Redis holding the shared frontier: redis://HOST:PORT[/DB] (default $"+frontierEnv+")")
-	f.String("namespace", "default", "separates crawls sharing one Redis")
-	f.String("name", "", "this worker's name in host leases (default host-pid-random)")
-	f.Duration("lease", 30*time.Second, "host lease lifetime; a dead worker's hosts return to the others after it")
-	f.Bool("reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
-	f.StringArray("seed", nil, "start URL (repeatable); its host is in scope")
-	config.AddFlags(f, "crawl.max_pages", "crawl.delay", "crawl.allow_private")
-	f.Int("concurrency", 0, "hosts this worker fetches from at once (default 256)")
-	rootCmd.AddCommand(cmd)
+	f.StringVar(&opts.Frontier, "frontier", "", "Redis holding the shared frontier: redis://HOST:PORT[/DB] (default $"+frontierEnv+")")
+	f.StringVar(&opts.Namespace, "namespace", "default", "separates crawls sharing one Redis")
+	f.StringVar(&opts.Name, "name", "", "this worker's name in host leases (default host-pid-random)")
+	f.DurationVar(&opts.Lease, "lease", 30*time.Second, "host lease lifetime; a dead worker's hosts return to the others after it")
+	f.BoolVar(&opts.Reset, "reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
+	f.StringArrayVar(&opts.Seeds, "seed", nil, "start URL (repeatable); its host is in scope")
+	config.AddFlags(f, workerKeys...)
+	intVarGiven(f, &opts.Concurrency, &opts.concurrencySet, "concurrency", 0, "hosts this worker fetches from at once (default 256)")
+	return cmd
 }
