@@ -24,7 +24,7 @@ var Funcs = template.FuncMap{
 	"pct0": pctRound,
 	// precision notes how a lag was measured (" (by day)", " (first seen)").
 	"precision": precisionNote,
-	"trunc":     truncate,
+	"trunc":     Truncate,
 	"sim":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"join":      strings.Join,
 	"inc":       func(i int) int { return i + 1 },

@@ -270,7 +270,7 @@ func (d *drawing) legendItems() []legendItem {
 		add(swatch("#fff", "#2b6cb0"), "ring: stories copied by others")
 		add(swatch("#fff", "#dd6b20"), "ring: copies others' stories")
 		for _, c := range d.colls {
-			add(swatch(d.colour[c], d.colour[c]), truncate(c, 40))
+			add(swatch(d.colour[c], d.colour[c]), Truncate(c, 40))
 		}
 		add(swatch(noCollection, noCollection), "in no collection")
 	} else {
@@ -403,7 +403,7 @@ func (d *drawing) placeLabels() int {
 		if nd.Name != "" && nd.members == 0 {
 			label = nd.Name
 		}
-		label = truncate(label, 30)
+		label = Truncate(label, 30)
 		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
 		lx := math.Max(half, math.Min(d.W-half, p.x))
 		d.labels[i], d.labelX[i] = label, lx

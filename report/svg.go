@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/syndex/syndex/internal/plural"
 )
@@ -37,14 +36,6 @@ func xmlText(s string) string {
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
 	return html.EscapeString(s)
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
 
 type point struct{ x, y float64 }

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/syndex/syndex/internal/plural"
 )
@@ -91,6 +92,15 @@ func Clean(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// Truncate cuts s to n characters, the last an ellipsis.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 // FormatLag renders a lag in seconds compactly ("45s", "2h05m", "3d04h",

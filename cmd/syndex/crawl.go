@@ -2,15 +2,40 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/alert"
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/web"
 )
+
+// serveDuringCrawl serves the archive's web UI and read API on addr
+// while the crawl runs (nil for "off", or when it cannot listen: readers
+// then wait for the crawl).
+func serveDuringCrawl(a *archive.Archive, addr string, collections map[string][]string) *web.ReadAPI {
+	if addr == "off" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	var api *web.ReadAPI
+	if err != nil {
+		err = fmt.Errorf("listen on %s: %w", addr, err)
+	} else {
+		api, err = web.ServeReadAPI(a.Dir, ln, web.ArchiveHandler(a, collections, nil))
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "syndex: crawl: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
+		return nil
+	}
+	fmt.Fprintf(os.Stderr, "crawling into %s; web UI and read API on %s while it runs\n", a.Dir, api.Base)
+	return api
+}
 
 // crawlCmdOptions are the crawl command's flags.
 type crawlCmdOptions struct {
@@ -48,16 +73,10 @@ func newCrawlCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var api *readAPI
-			if addr := opts.Addr; addr != "off" {
-				if api, err = serveReadAPI(a, addr, c.Collections); err != nil {
-					fmt.Fprintf(os.Stderr, "syndex: crawl: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
-				} else {
-					fmt.Fprintf(os.Stderr, "crawling into %s; web UI and read API on %s while it runs\n", a.Dir, api.Base)
-				}
-			}
-			alerts, err := startCrawlAlerts(ctx, a, c)
+			api := serveDuringCrawl(a, opts.Addr, c.Collections)
+			alerts, err := alert.StartPass(ctx, a, c.Alerts, c.Collections)
 			if err != nil {
+				err = asUsage(fmt.Errorf("crawl: %w", err))
 				a.Close()
 				return err
 			}
@@ -66,7 +85,7 @@ func newCrawlCommand(g *globals) *cobra.Command {
 			prog := startProgress(os.Stderr, counts)
 			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.attach)
 			prog.done()
-			alerts.finish(ctx, a)
+			alerts.FinishPass(ctx, a)
 			if api != nil {
 				api.Close() // before the archive it reads
 			}

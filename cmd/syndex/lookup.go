@@ -265,7 +265,7 @@ func looksLikeHTML(name string, body []byte) bool {
 // writeLookup prints a lookup for a terminal.
 func writeLookup(w io.Writer, res *archive.LookupResult) error {
 	ew := &lineWriter{w: w}
-	clean := func(s string, n int) string { return truncateRunes(report.Clean(s), n) }
+	clean := func(s string, n int) string { return report.Truncate(report.Clean(s), n) }
 	switch res.Verdict {
 	case archive.VerdictCopy:
 		m := res.Matches[0]
@@ -322,14 +322,6 @@ func orNone(s []string) []string {
 		return []string{"none recorded"}
 	}
 	return s
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 type lineWriter struct {

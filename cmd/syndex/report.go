@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -133,7 +132,7 @@ func (o reportOptions) write(rep *report.Report) error {
 	if o.Format == "csv" && o.Table == "" && o.Out != "" && o.Out != "-" {
 		closeOut()
 		os.Remove(o.Out)
-		return writeCSVTables(rep, o.Out)
+		return rep.WriteCSVFiles(o.Out, func(name string) { fmt.Fprintln(os.Stderr, "wrote", name) })
 	}
 	if o.Format == "csv" && o.Table != "" {
 		err = rep.WriteCSV(w, o.Table)
@@ -145,25 +144,4 @@ func (o reportOptions) write(rep *report.Report) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	return closeOut()
-}
-
-// writeCSVTables writes every report table to its own file beside out.
-func writeCSVTables(rep *report.Report, out string) error {
-	base := strings.TrimSuffix(out, filepath.Ext(out))
-	for _, t := range report.Tables {
-		name := base + "-" + t + ".csv"
-		f, err := os.Create(name)
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := rep.WriteCSV(f, t); err != nil {
-			f.Close()
-			return fmt.Errorf("report %s: %w", name, err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("report %s: %w", name, err)
-		}
-		fmt.Fprintln(os.Stderr, "wrote", name)
-	}
-	return nil
 }

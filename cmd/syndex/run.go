@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -98,7 +97,7 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 		}
 	}()
 	runner := schedule.NewRunner(a, runSources(c, dir), slog.Default())
-	alertsDone, closeAlerts, err := startAlerts(ctx, a, c)
+	alerts, err := startAlerts(ctx, a, c)
 	if err != nil {
 		return err
 	}
@@ -107,57 +106,31 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return usagef("run: listen on %s: %v (set serve.addr or --addr; port 0 picks a free port)", addr, err)
 	}
-	base := "http://" + ln.Addr().String()
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", runner.Handler())
-	mux.Handle("/healthz", runner.Handler())
-	mux.Handle(archive.APIPrefix, a.APIHandler())
-	mux.Handle("/", web.New(a, web.Options{WARCDir: filepath.Join(a.Dir, archive.WARCDir), Collections: c.Collections}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 2)
-	go func() { served <- srv.Serve(ln) }()
-	// Readers on this machine need a loopback address (the read API
-	// answers loopback clients only): the listener's own on a loopback or
-	// wildcard address, else a second listener on 127.0.0.1.
-	apiBase, ok := archive.LoopbackBase(ln.Addr())
-	if !ok {
-		lb, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("run: listen on loopback for the read API: %w", err)
-		}
-		apiBase = "http://" + lb.Addr().String()
-		go func() { served <- srv.Serve(lb) }()
-	}
-	if err := archive.WriteAPIAddr(a.Dir, apiBase); err != nil {
+	api, err := web.ServeReadAPI(a.Dir, ln, web.ArchiveHandler(a, c.Collections, map[string]http.Handler{
+		"/metrics": runner.Handler(), "/healthz": runner.Handler()}))
+	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	defer archive.RemoveAPIAddr(a.Dir)
+	base, apiBase := api.Base, api.API
 	slog.Info("syndex run started", "archive", a.Dir, "sources", len(c.Sources), "addr", base, "api", apiBase, "pid", os.Getpid())
 	fmt.Fprintf(os.Stderr, "syndex run: %d sources into %s; UI, API and /metrics on %s (SIGINT/SIGTERM to stop)\n", len(c.Sources), a.Dir, base)
 
 	runErr := make(chan error, 1)
 	go func() { runErr <- runner.Run(ctx) }()
 	select {
-	case err := <-served:
+	case err := <-api.Failed():
 		cancel()
 		<-runErr
-		<-alertsDone
-		closeAlerts()
+		alerts.Stop()
+		api.Close()
 		return fmt.Errorf("run: serve %s: %w", base, err)
 	case <-runErr:
 	}
 	// Stop taking work (done: ctx is cancelled and every run returned),
 	// then stop serving and flush the archive (deferred a.Close).
-	sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer scancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		srv.Close()
-	}
-	if err := archive.RemoveAPIAddr(a.Dir); err != nil {
-		slog.Warn("remove api address", "err", err)
-	}
-	<-alertsDone // ctx is cancelled: evaluation and deliveries stop
-	if err := closeAlerts(); err != nil {
+	api.Close()
+	// ctx is cancelled: evaluation and deliveries stop
+	if err := alerts.Stop(); err != nil {
 		slog.Warn("close alert files", "err", err)
 	}
 	closed = true

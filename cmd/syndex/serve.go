@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -48,24 +44,15 @@ func newServeCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a := newFollowingReader(first, func() (reader, error) { return g.openReader(ctx, true) })
+			a := web.NewFollowing(first, func() (web.Reader, error) { return g.openReader(ctx, true) })
 			defer a.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usagef("serve: listen on %s: %v", addr, err)
 			}
-			srv := &http.Server{
-				Handler:           web.New(a, web.Options{WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections}),
-				ReadHeaderTimeout: 10 * time.Second,
-			}
+			h := web.New(a, web.Options{WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections})
 			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", g.dataDir(), ln.Addr())
-			go func() {
-				<-ctx.Done()
-				sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
-				defer c()
-				srv.Shutdown(sctx)
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := web.Serve(ctx, ln, h); err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
 			return nil
