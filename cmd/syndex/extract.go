@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/internal/gzfile"
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/warc"
 )
@@ -204,22 +204,12 @@ func (r *extractRun) input(arg, pageURL string) error {
 // file extracts one HTML file; without a URL its id comes from its
 // file:// URL.
 func (r *extractRun) file(path, pageURL string, named bool) error {
-	f, err := os.Open(path)
+	f, err := gzfile.Open(path)
 	if err != nil {
 		r.fail(path, err)
 		return nil
 	}
-	var rd io.Reader = f
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			f.Close()
-			r.fail(path, err)
-			return nil
-		}
-		rd = zr
-	}
-	body, err := io.ReadAll(io.LimitReader(rd, extractMaxInput))
+	body, err := io.ReadAll(io.LimitReader(f, extractMaxInput))
 	f.Close()
 	if err != nil {
 		r.fail(path, err)

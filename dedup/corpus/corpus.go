@@ -18,13 +18,11 @@ package corpus
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,6 +36,7 @@ import (
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/evaluate"
 	"github.com/syndex/syndex/extract"
+	"github.com/syndex/syndex/internal/gzfile"
 )
 
 // Set is a labelled corpus read as Articles.
@@ -344,19 +343,11 @@ func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
 	return set, nil
 }
 
+// readGzip reads a gzipped page.
 func readGzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	body, err := gzfile.ReadFile(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read page: %w", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", path, err)
-	}
-	body, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", path, err)
 	}
 	return body, nil
 }

@@ -10,12 +10,10 @@ package evaluate
 import (
 	"bufio"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/syndex/syndex/article"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,6 +21,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/gzfile"
 
 	"github.com/syndex/syndex/extract"
 )
@@ -396,28 +397,9 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// ReadFile reads a corpus file, gunzipping it when its name ends in .gz.
-func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
-	}
-	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return b, nil
-}
+// ReadFile reads a corpus file (at most 64 MiB), gunzipping it when its
+// name ends in .gz.
+func ReadFile(path string) ([]byte, error) { return gzfile.ReadFile(path, 64<<20) }
 
 // SameTitle compares titles by their lower-cased word tokens, so case,
 // spacing, punctuation and quote style (and the "?" that mis-encoded
