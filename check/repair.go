@@ -27,26 +27,54 @@ import (
 // articles are re-extracted from the WARC files last.
 func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding, error) {
 	done := &Report{Dir: dir}
-	needWARC := false
-	held := 0
-	var lost []store.LostArticle
+	var sv *store.Salvaged
 	if st.storeDamaged {
-		sv, moved, err := salvageStore(dir)
-		if err != nil {
+		var err error
+		if sv, err = repairStore(dir, done); err != nil {
 			return nil, err
 		}
-		done.add(Repaired, "store", store.FileName, "%d articles kept in a new store (%d of them found by scanning every page); the damaged file is kept as %s",
-			sv.Articles, sv.Scanned, filepath.Base(moved))
-		lost, held = sv.Lost, sv.Held
-		needWARC = len(sv.Lost) > 0 || sv.Structural
 	}
+	if err := repairWARCs(dir, st, done); err != nil {
+		return nil, err
+	}
+	if err := removeDerived(dir, st, done); err != nil {
+		return nil, err
+	}
+	if err := reopen(ctx, dir, opt, st, sv, done); err != nil {
+		return nil, err
+	}
+	for _, part := range st.behind {
+		if part == "dedup" && !(st.dedupBad || st.storeDamaged) {
+			done.add(Repaired, "dedup", archive.DedupFile, "brought up to date with the store")
+		}
+		if part == "index" && !(st.indexBad || st.storeDamaged) {
+			done.add(Repaired, "index", archive.BleveDir, "brought up to date with the store")
+		}
+	}
+	return done.Findings, nil
+}
+
+// repairStore salvages a damaged store (salvageStore).
+func repairStore(dir string, done *Report) (*store.Salvaged, error) {
+	sv, moved, err := salvageStore(dir)
+	if err != nil {
+		return nil, err
+	}
+	done.add(Repaired, "store", store.FileName, "%d articles kept in a new store (%d of them found by scanning every page); the damaged file is kept as %s",
+		sv.Articles, sv.Scanned, filepath.Base(moved))
+	return sv, nil
+}
+
+// repairWARCs trims each WARC file's torn end and rewrites the CDXJ
+// indexes that are missing, damaged or of a trimmed file.
+func repairWARCs(dir string, st *state, done *Report) error {
 	for _, ws := range st.warcs {
 		if ws.Tail < 0 {
 			continue
 		}
 		end := ws.GoodEnd()
 		if err := os.Truncate(ws.Path, end); err != nil {
-			return nil, fmt.Errorf("repair %s: %w", ws.Path, err)
+			return fmt.Errorf("repair %s: %w", ws.Path, err)
 		}
 		done.add(Repaired, "warc", rel(dir, ws.Path), "trimmed to its last whole record (%d bytes cut)", ws.Size-end)
 		st.cdxBad[filepath.Base(ws.Path)] = true
@@ -59,54 +87,60 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 		}
 		n, err := rewriteCDXJ(cdx, ws)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		done.add(Repaired, "cdxj", rel(dir, cdx), "rewritten from the %d records of %s", n, base)
 	}
+	return nil
+}
+
+// removeDerived removes a damaged or outdated dedup checkpoint and
+// search index (all of them after a store salvage): opening the archive
+// rebuilds them from the store.
+func removeDerived(dir string, st *state, done *Report) error {
 	if st.dedupBad || st.storeDamaged {
 		if err := os.Remove(filepath.Join(dir, archive.DedupFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("repair: %w", err)
+			return fmt.Errorf("repair: %w", err)
 		}
 		done.add(Repaired, "dedup", archive.DedupFile, "rebuilt from the store")
 	}
 	if st.indexBad || st.storeDamaged {
 		if err := index.Remove(filepath.Join(dir, archive.BleveDir)); err != nil {
-			return nil, fmt.Errorf("repair: %w", err)
+			return fmt.Errorf("repair: %w", err)
 		}
 		done.add(Repaired, "index", archive.BleveDir, "rebuilt from the store")
 	}
-	// Opening the archive replays the dedup checkpoint and rebuilds the
-	// index from the store.
+	return nil
+}
+
+// reopen opens the archive, which replays the dedup checkpoint and
+// rebuilds the index from the store, re-extracts from the WARC files
+// the articles a salvage lost, and counts those that stay lost.
+func reopen(ctx context.Context, dir string, opt Options, st *state, sv *store.Salvaged, done *Report) error {
 	aopt := opt.Archive
 	aopt.Log = opt.Log
 	a, err := archive.Open(ctx, dir, aopt)
 	if err != nil {
-		return nil, fmt.Errorf("repair: %w", err)
+		return fmt.Errorf("repair: %w", err)
 	}
-	if needWARC {
-		if _, err := recoverFromWARC(ctx, a, st.warcs, lost, done); err != nil {
+	if sv != nil && (len(sv.Lost) > 0 || sv.Structural) {
+		if _, err := recoverFromWARC(ctx, a, st.warcs, sv.Lost, done); err != nil {
 			a.Close()
-			return nil, err
+			return err
 		}
 	}
 	// Articles that no surviving entry named are counted, whether or not
 	// the WARC files were searched for them.
-	if now := a.Store.Count(); st.storeDamaged && held > now {
-		done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
-			held, now, held-now)
+	if sv != nil {
+		if now := a.Store.Count(); sv.Held > now {
+			done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
+				sv.Held, now, sv.Held-now)
+		}
 	}
 	if err := a.Close(); err != nil {
-		return nil, fmt.Errorf("repair: %w", err)
+		return fmt.Errorf("repair: %w", err)
 	}
-	for _, part := range st.behind {
-		if part == "dedup" && !(st.dedupBad || st.storeDamaged) {
-			done.add(Repaired, "dedup", archive.DedupFile, "brought up to date with the store")
-		}
-		if part == "index" && !(st.indexBad || st.storeDamaged) {
-			done.add(Repaired, "index", archive.BleveDir, "brought up to date with the store")
-		}
-	}
-	return done.Findings, nil
+	return nil
 }
 
 // salvageStore copies what is readable of a damaged store into a new

@@ -153,66 +153,86 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		return // an empty value keeps the default
 	}
 	if v.CanAddr() && v.Addr().Type().Implements(scalarType) {
-		if n.Kind != yaml.ScalarNode {
-			d.fail(n, path, "expected a single value, got %s", kindName(n))
-			return
-		}
-		if err := v.Addr().Interface().(scalar).parseScalar(n.Value); err != nil {
-			d.fail(n, path, "%v", err)
-		}
+		d.decodeScalar(n, v.Addr().Interface().(scalar), path)
 		return
 	}
 	switch v.Kind() {
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			d.fail(n, path, "expected a list, got %s", kindName(n))
-			return
-		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		for i, item := range n.Content {
-			p := fmt.Sprintf("%s[%d]", path, i)
-			d.lines[p] = item.Line
-			d.decode(item, s.Index(i), p)
-		}
-		v.Set(s)
+		d.decodeSlice(n, v, path)
 	case reflect.Map:
 		d.decodeMap(n, v, path)
 	case reflect.Pointer:
 		e := reflect.New(v.Type().Elem())
 		d.decode(n, e.Elem(), path)
 		v.Set(e)
+	default:
+		if problem := setBasic(n, v); problem != "" {
+			d.fail(n, path, "%s", problem)
+		}
+	}
+}
+
+// decodeScalar decodes a value of a type that parses itself (a duration,
+// a size, a schedule).
+func (d *decoder) decodeScalar(n *yaml.Node, s scalar, path string) {
+	if n.Kind != yaml.ScalarNode {
+		d.fail(n, path, "expected a single value, got %s", kindName(n))
+		return
+	}
+	if err := s.parseScalar(n.Value); err != nil {
+		d.fail(n, path, "%v", err)
+	}
+}
+
+// decodeSlice decodes a list; an item's field path is path[i].
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, path, "expected a list, got %s", kindName(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		d.lines[p] = item.Line
+		d.decode(item, s.Index(i), p)
+	}
+	v.Set(s)
+}
+
+// setBasic sets a string, bool, integer or float field from n, or says
+// what is wrong with n.
+func setBasic(n *yaml.Node, v reflect.Value) (problem string) {
+	scalar := n.Kind == yaml.ScalarNode
+	switch v.Kind() {
 	case reflect.String:
-		if n.Kind != yaml.ScalarNode {
-			d.fail(n, path, "expected a string, got %s", kindName(n))
-			return
+		if !scalar {
+			return "expected a string, got " + kindName(n)
 		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		var b bool
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
-			d.fail(n, path, "expected true or false, got %s", kindName(n))
-			return
+		if !scalar || n.Tag != "!!bool" || n.Decode(&b) != nil {
+			return "expected true or false, got " + kindName(n)
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		var i int64
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
-			d.fail(n, path, "expected an integer, got %s", kindName(n))
-			return
+		if !scalar || n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
+			return "expected an integer, got " + kindName(n)
 		}
 		v.SetInt(i)
 	case reflect.Float64:
 		var f float64
-		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
-			d.fail(n, path, "expected a number, got %s", kindName(n))
-			return
+		if !scalar || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
+			return "expected a number, got " + kindName(n)
 		}
 		v.SetFloat(f)
 	default:
-		d.fail(n, path, "unsupported field type %s", v.Type())
+		return fmt.Sprintf("unsupported field type %s", v.Type())
 	}
+	return ""
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {

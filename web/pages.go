@@ -192,6 +192,115 @@ type searchView struct {
 	Chart     template.HTML
 }
 
+// hitViews marks the snippets of each hit and of its copies' matches.
+func hitViews(hits []index.Hit) []hitView {
+	var out []hitView
+	for _, h := range hits {
+		hv := hitView{Hit: h}
+		for _, sn := range h.Snippets {
+			hv.Spans = append(hv.Spans, snippetSpans(sn))
+		}
+		for _, cm := range h.CopyMatches {
+			cv := copyMatchView{CopyMatch: cm}
+			for _, sn := range cm.Snippets {
+				cv.Spans = append(cv.Spans, snippetSpans(sn))
+			}
+			hv.CopySpans = append(hv.CopySpans, cv)
+		}
+		out = append(out, hv)
+	}
+	return out
+}
+
+// facetGroups are the search page's filters: sites, collections (when
+// the config names any), languages and years, each linking to the same
+// search with it turned on or off.
+func facetGroups(f form, fs *index.Facets, collections map[string][]string) []facetGroup {
+	sites := facetGroup{Name: "Sites"}
+	for _, fc := range fs.Sites {
+		sel := slices.Contains(f.Sites, fc.Term)
+		sites.Items = append(sites.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(toggleSite(fc.Term, sel))})
+	}
+	groups := []facetGroup{sites}
+	if len(collections) > 0 {
+		g := facetGroup{Name: "Collections"}
+		for _, name := range slices.Sorted(maps.Keys(collections)) {
+			term := "@" + name
+			sel := slices.Contains(f.Sites, term)
+			g.Items = append(g.Items, facetItem{Term: name, Selected: sel, Href: f.href(toggleSite(term, sel))})
+		}
+		groups = append(groups, g)
+	}
+	langs := facetGroup{Name: "Languages"}
+	for _, fc := range fs.Langs {
+		sel := f.Lang == fc.Term
+		langs.Items = append(langs.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
+			v.Del("lang")
+			if !sel {
+				v.Set("lang", fc.Term)
+			}
+		})})
+	}
+	years := facetGroup{Name: "Years"}
+	for _, fc := range fs.Years {
+		sel := f.From == fc.Term+"-01-01" && f.To == fc.Term+"-12-31"
+		years.Items = append(years.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
+			v.Del("from")
+			v.Del("to")
+			if !sel {
+				v.Set("from", fc.Term+"-01-01")
+				v.Set("to", fc.Term+"-12-31")
+			}
+		})})
+	}
+	return append(groups, langs, years)
+}
+
+// toggleSite edits a search's parameters to drop the site filter term
+// (selected) or add it, back on the first page.
+func toggleSite(term string, selected bool) func(url.Values) {
+	return func(v url.Values) {
+		v.Del("page")
+		cur := v["site"]
+		v.Del("site")
+		for _, x := range cur {
+			if x != term {
+				v.Add("site", x)
+			}
+		}
+		if !selected {
+			v.Add("site", term)
+		}
+	}
+}
+
+// pageLinks are the links to the pages of hits around the current one,
+// and to the previous and next pages.
+func pageLinks(f form, total uint64, pageSize int) (pages []pageLink, prev, next string) {
+	n := int((total + uint64(pageSize) - 1) / uint64(pageSize))
+	n = min(n, (index.MaxLimit*10)/pageSize)
+	link := func(n int) string {
+		return f.href(func(v url.Values) {
+			if n > 1 {
+				v.Set("page", strconv.Itoa(n))
+			}
+		})
+	}
+	if n <= 1 {
+		return nil, "", ""
+	}
+	for p := max(1, f.Page-4); p <= min(n, f.Page+4); p++ {
+		pages = append(pages, pageLink{N: p, Href: link(p), Current: p == f.Page})
+	}
+	if f.Page > 1 {
+		prev = link(f.Page - 1)
+	}
+	if f.Page < n {
+		next = link(f.Page + 1)
+	}
+	return pages, prev, next
+}
+
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	f, q, err := parseForm(r, s.opt.PageSize, s.opt.Collections)
 	v := searchView{F: f}
@@ -217,110 +326,15 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		v.CSV = "/export/search.csv" + strings.TrimPrefix(f.href(func(v url.Values) { v.Del("page") }), "/")
 		v.JSONL = "/export/search.jsonl" + strings.TrimPrefix(f.href(func(v url.Values) { v.Del("page") }), "/")
 	}
-	for _, h := range res.Hits {
-		hv := hitView{Hit: h}
-		for _, sn := range h.Snippets {
-			hv.Spans = append(hv.Spans, snippetSpans(sn))
-		}
-		for _, cm := range h.CopyMatches {
-			cv := copyMatchView{CopyMatch: cm}
-			for _, sn := range cm.Snippets {
-				cv.Spans = append(cv.Spans, snippetSpans(sn))
-			}
-			hv.CopySpans = append(hv.CopySpans, cv)
-		}
-		v.Hits = append(v.Hits, hv)
-	}
+	v.Hits = hitViews(res.Hits)
 	if len(v.Hits) > 0 {
 		v.First = q.Offset + 1
 		v.Last = q.Offset + len(v.Hits)
 	}
 	if res.Facets != nil {
-		var g facetGroup
-		g = facetGroup{Name: "Sites"}
-		for _, fc := range res.Facets.Sites {
-			sel := slices.Contains(f.Sites, fc.Term)
-			g.Items = append(g.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
-				v.Del("page")
-				cur := v["site"]
-				v.Del("site")
-				for _, x := range cur {
-					if x != fc.Term {
-						v.Add("site", x)
-					}
-				}
-				if !sel {
-					v.Add("site", fc.Term)
-				}
-			})})
-		}
-		v.Facets = append(v.Facets, g)
-		if len(s.opt.Collections) > 0 {
-			g = facetGroup{Name: "Collections"}
-			for _, name := range slices.Sorted(maps.Keys(s.opt.Collections)) {
-				term := "@" + name
-				sel := slices.Contains(f.Sites, term)
-				g.Items = append(g.Items, facetItem{Term: name, Selected: sel, Href: f.href(func(v url.Values) {
-					v.Del("page")
-					cur := v["site"]
-					v.Del("site")
-					for _, x := range cur {
-						if x != term {
-							v.Add("site", x)
-						}
-					}
-					if !sel {
-						v.Add("site", term)
-					}
-				})})
-			}
-			v.Facets = append(v.Facets, g)
-		}
-		g = facetGroup{Name: "Languages"}
-		for _, fc := range res.Facets.Langs {
-			sel := f.Lang == fc.Term
-			g.Items = append(g.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
-				v.Del("lang")
-				if !sel {
-					v.Set("lang", fc.Term)
-				}
-			})})
-		}
-		v.Facets = append(v.Facets, g)
-		g = facetGroup{Name: "Years"}
-		for _, fc := range res.Facets.Years {
-			sel := f.From == fc.Term+"-01-01" && f.To == fc.Term+"-12-31"
-			g.Items = append(g.Items, facetItem{Term: fc.Term, Count: fc.Count, Selected: sel, Href: f.href(func(v url.Values) {
-				v.Del("from")
-				v.Del("to")
-				if !sel {
-					v.Set("from", fc.Term+"-01-01")
-					v.Set("to", fc.Term+"-12-31")
-				}
-			})})
-		}
-		v.Facets = append(v.Facets, g)
+		v.Facets = facetGroups(f, res.Facets, s.opt.Collections)
 	}
-	pages := int((res.Total + uint64(s.opt.PageSize) - 1) / uint64(s.opt.PageSize))
-	pages = min(pages, (index.MaxLimit*10)/s.opt.PageSize)
-	link := func(n int) string {
-		return f.href(func(v url.Values) {
-			if n > 1 {
-				v.Set("page", strconv.Itoa(n))
-			}
-		})
-	}
-	if pages > 1 {
-		for n := max(1, f.Page-4); n <= min(pages, f.Page+4); n++ {
-			v.Pages = append(v.Pages, pageLink{N: n, Href: link(n), Current: n == f.Page})
-		}
-		if f.Page > 1 {
-			v.Prev = link(f.Page - 1)
-		}
-		if f.Page < pages {
-			v.Next = link(f.Page + 1)
-		}
-	}
+	v.Pages, v.Prev, v.Next = pageLinks(f, res.Total, s.opt.PageSize)
 	title := "Search"
 	if f.Q != "" {
 		title = "Search: " + f.Q
