@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -128,110 +130,146 @@ func (t thresholds) dedupConfig(g *globals) (dedup.Config, error) {
 }
 
 func runEvalDedup(cmd *cobra.Command, g *globals, o evalDedupOptions) error {
-	in, n, dir, noSite := o.In, o.Generate, o.Corpus, o.NoSite
-	if given := btoi(in != "") + btoi(n > 0) + btoi(dir != ""); given != 1 {
+	if given := btoi(o.In != "") + btoi(o.Generate > 0) + btoi(o.Corpus != ""); given != 1 {
 		return usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
 	}
-	if net := o.Network; net != 0 && (n <= 0 || net < 0) {
+	if net := o.Network; net != 0 && (o.Generate <= 0 || net < 0) {
 		return usagef("eval dedup: --network SITES (positive) goes with --generate N")
 	}
 	cfg, err := o.dedupConfig(g)
 	if err != nil {
 		return err
 	}
-	name := in
-	var raw []byte
-	var set *corpus.Set
-	switch {
-	case in != "":
-		if raw, err = os.ReadFile(in); err != nil {
-			return fmt.Errorf("eval dedup: %w", err)
-		}
-	case dir != "":
-		name = dir
-		if set, err = corpus.Load(cmd.Context(), dir); err != nil {
-			return fmt.Errorf("eval dedup: %w", err)
-		}
-		raw, err = encodeArticles(set.Articles, noSite)
-	default:
-		seed := o.Seed
-		opt := synth.Default()
-		opt.Stories = n
-		opt.Network = o.Network
-		opt.Furniture = o.Furniture
-		if noSite && !o.furnitureSet {
-			opt.Furniture = 0 // without addresses and dates a template page is a story copied to every site
-		}
-		opt.NoSite = noSite
-		raw, err = encodeArticles(synth.Generate(opt, seed), false)
-	}
+	ls, err := o.labelledSet(cmd.Context())
 	if err != nil {
 		return err
-	}
-	arts, err := readLabelled(raw, name)
-	if err != nil {
-		return err
-	}
-	if noSite && in != "" {
-		if raw, err = encodeArticles(arts, true); err != nil {
-			return err
-		}
 	}
 	if out := o.Write; out != "" {
-		if err := os.WriteFile(out, raw, 0o644); err != nil {
+		if err := os.WriteFile(out, ls.raw, 0o644); err != nil {
 			return fmt.Errorf("eval dedup: %w", err)
 		}
 	}
-	var out bytes.Buffer
-	start := time.Now()
-	st, err := dedup.Run(cmd.Context(), bytes.NewReader(raw), &out, cfg)
-	var le *dedup.LineError
-	if err != nil && !errors.As(err, &le) {
-		return fmt.Errorf("eval dedup %s: %w", name, err)
+	st, as, le, elapsed, err := clusterLabelled(cmd.Context(), ls, cfg)
+	if err != nil {
+		return err
 	}
-	elapsed := time.Since(start)
-	var as []article.Assignment
-	for dec := json.NewDecoder(&out); dec.More(); {
-		var x article.Assignment
-		if err := dec.Decode(&x); err != nil {
-			return fmt.Errorf("eval dedup: read assignments: %w", err)
-		}
-		as = append(as, x)
+	sc := dedupScores{res: evaluate.Clusters(ls.arts, as), st: st, set: ls.set, elapsed: elapsed}
+	if ls.set != nil {
+		sc.apart, sc.merged = len(ls.set.Apart), corpus.Merged(ls.set.Apart, as)
 	}
-	res := evaluate.Clusters(arts, as)
-	var apart, merged int
-	if set != nil {
-		apart, merged = len(set.Apart), corpus.Merged(set.Apart, as)
-	}
-	floors := o.floors(res, set != nil, merged)
+	floors := o.floors(sc.res, ls.set != nil, sc.merged)
 	if o.JSON {
 		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
 			evaluate.ClusterResult
 			Stats       dedup.Stats
 			ApartGroups int `json:",omitempty"`
 			ApartMerged int `json:",omitempty"`
-		}{res, st, apart, merged}); err != nil {
+		}{sc.res, st, sc.apart, sc.merged}); err != nil {
 			return err
 		}
 		return floors
 	}
-	w := cmd.OutOrStdout()
+	sc.write(cmd.OutOrStdout())
+	if le != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", ls.name, le)
+	}
+	return floors
+}
+
+// labelled is a labelled set to cluster: its JSONL (what --write saves),
+// its good articles, the corpus it came from (nil for --in and
+// --generate) and its name in messages.
+type labelled struct {
+	raw  []byte
+	arts []*article.Article
+	set  *corpus.Set
+	name string
+}
+
+// labelledSet reads --in, loads --corpus or generates the set, without
+// fields but id, text and labels with --no-site.
+func (o evalDedupOptions) labelledSet(ctx context.Context) (labelled, error) {
+	ls := labelled{name: o.In}
+	var err error
+	switch {
+	case o.In != "":
+		if ls.raw, err = os.ReadFile(o.In); err != nil {
+			return ls, fmt.Errorf("eval dedup: %w", err)
+		}
+	case o.Corpus != "":
+		ls.name = o.Corpus
+		if ls.set, err = corpus.Load(ctx, o.Corpus); err != nil {
+			return ls, fmt.Errorf("eval dedup: %w", err)
+		}
+		ls.raw, err = encodeArticles(ls.set.Articles, o.NoSite)
+	default:
+		opt := synth.Default()
+		opt.Stories = o.Generate
+		opt.Network = o.Network
+		opt.Furniture = o.Furniture
+		if o.NoSite && !o.furnitureSet {
+			opt.Furniture = 0 // without addresses and dates a template page is a story copied to every site
+		}
+		opt.NoSite = o.NoSite
+		ls.raw, err = encodeArticles(synth.Generate(opt, o.Seed), false)
+	}
+	if err != nil {
+		return ls, err
+	}
+	if ls.arts, err = readLabelled(ls.raw, ls.name); err != nil {
+		return ls, err
+	}
+	if o.NoSite && o.In != "" {
+		ls.raw, err = encodeArticles(ls.arts, true)
+	}
+	return ls, err
+}
+
+// clusterLabelled runs dedup over the set and returns its assignments
+// and how long dedup took; corrupt lines are reported in le, not as a
+// failure.
+func clusterLabelled(ctx context.Context, ls labelled, cfg dedup.Config) (st dedup.Stats, as []article.Assignment, le *dedup.LineError, took time.Duration, err error) {
+	var out bytes.Buffer
+	start := time.Now()
+	st, err = dedup.Run(ctx, bytes.NewReader(ls.raw), &out, cfg)
+	if err != nil && !errors.As(err, &le) {
+		return st, nil, nil, 0, fmt.Errorf("eval dedup %s: %w", ls.name, err)
+	}
+	took = time.Since(start)
+	for dec := json.NewDecoder(&out); dec.More(); {
+		var x article.Assignment
+		if err := dec.Decode(&x); err != nil {
+			return st, nil, nil, 0, fmt.Errorf("eval dedup: read assignments: %w", err)
+		}
+		as = append(as, x)
+	}
+	return st, as, le, took, nil
+}
+
+// dedupScores are what eval dedup prints.
+type dedupScores struct {
+	res           evaluate.ClusterResult
+	st            dedup.Stats
+	set           *corpus.Set
+	apart, merged int
+	elapsed       time.Duration
+}
+
+// write prints the scores as aligned lines.
+func (sc dedupScores) write(w io.Writer) {
+	res, st := sc.res, sc.st
 	fmt.Fprintf(w, "articles           %d (%d corrupt lines skipped)\n", res.Articles, st.Bad)
-	if set != nil {
-		fmt.Fprintf(w, "corpus             %s (left out: %s)\n", set.Name, set.SkippedString())
+	if sc.set != nil {
+		fmt.Fprintf(w, "corpus             %s (left out: %s)\n", sc.set.Name, sc.set.SkippedString())
 	}
 	fmt.Fprintf(w, "pairwise precision %.4f\npairwise recall    %.4f\npairwise F1        %.4f\n", res.Precision, res.Recall, res.F1)
 	fmt.Fprintf(w, "adjusted Rand      %.4f\noriginal accuracy  %.4f (%d labelled originals)\n", res.ARI, res.OriginalAccuracy, res.OriginalsJudged)
 	fmt.Fprintf(w, "original if found  %.4f (%d true clusters found together)\n", res.OriginalOfFound, res.FoundClusters)
-	if set != nil {
-		fmt.Fprintf(w, "independent merged %d of %d groups (%.1f%%)\n", merged, apart, 100*float64(merged)/float64(max(apart, 1)))
+	if sc.set != nil {
+		fmt.Fprintf(w, "independent merged %d of %d groups (%.1f%%)\n", sc.merged, sc.apart, 100*float64(sc.merged)/float64(max(sc.apart, 1)))
 	}
 	fmt.Fprintf(w, "clusters           %d (%d copies, %d unique)\ntime               %s (%.0f docs/s)\n",
-		st.Clusters, st.Copies, st.Unique, elapsed.Round(time.Millisecond), float64(res.Articles)/elapsed.Seconds())
-	if le != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", name, le)
-	}
-	return floors
+		st.Clusters, st.Copies, st.Unique, sc.elapsed.Round(time.Millisecond), float64(res.Articles)/sc.elapsed.Seconds())
 }
 
 // evalFloors returns an error naming every score below its --min-* flag

@@ -89,16 +89,8 @@ type extractRun struct {
 
 func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string) error {
 	pageURL, all, out := o.URL, o.All, o.Out
-	if pageURL != "" && (len(args) > 1 || isDirOrArchive(args[0])) {
-		return usagef("extract: --url names one page; it cannot go with several inputs, a directory or an archive")
-	}
-	for _, a := range args {
-		if a == "-" {
-			continue
-		}
-		if _, err := os.Stat(a); err != nil {
-			return usagef("extract: %v", err)
-		}
+	if err := checkExtractArgs(pageURL, args); err != nil {
+		return err
 	}
 	c, err := g.loadConfig()
 	if err != nil {
@@ -116,12 +108,7 @@ func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	r := &extractRun{ctx: cmd.Context(), ex: extract.New(opt), enc: enc, all: all, errw: cmd.ErrOrStderr()}
-	var runErr error
-	for _, a := range args {
-		if runErr = r.input(a, pageURL); runErr != nil {
-			break
-		}
-	}
+	runErr := r.inputs(args, pageURL)
 	if err := bw.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -137,6 +124,34 @@ func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string)
 	}
 	if r.failed > 0 {
 		return fmt.Errorf("extract: %s could not be read (named above)", plural.S(r.failed, "input"))
+	}
+	return nil
+}
+
+// checkExtractArgs refuses --url with more than one page and inputs that
+// do not exist.
+func checkExtractArgs(pageURL string, args []string) error {
+	if pageURL != "" && (len(args) > 1 || isDirOrArchive(args[0])) {
+		return usagef("extract: --url names one page; it cannot go with several inputs, a directory or an archive")
+	}
+	for _, a := range args {
+		if a == "-" {
+			continue
+		}
+		if _, err := os.Stat(a); err != nil {
+			return usagef("extract: %v", err)
+		}
+	}
+	return nil
+}
+
+// inputs extracts every argument in turn; only a failure to write the
+// output stops the run.
+func (r *extractRun) inputs(args []string, pageURL string) error {
+	for _, a := range args {
+		if err := r.input(a, pageURL); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -61,23 +61,12 @@ type looker interface {
 }
 
 func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) error {
-	pageURL, site, pubS, limit, asJSON, batch := o.URL, o.Site, o.Published, o.Limit, o.JSON, o.In
-	switch {
-	case batch != "" && (len(args) > 0 || pageURL != ""):
-		return usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
-	case batch == "" && len(args) == 0 && pageURL == "":
-		return usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
-	}
-	if limit < 1 || limit > 100 {
-		return usagef("--limit %d: want 1–100", limit)
-	}
-	pub, err := parseDate("published", pubS)
+	q, err := o.query(args)
 	if err != nil {
 		return err
 	}
-	q := archive.LookupQuery{Site: site, Published: pub, Limit: limit}
 	if len(args) == 1 {
-		if err := readLookupInput(cmd, g, args[0], pageURL, &q); err != nil {
+		if err := readLookupInput(cmd, g, args[0], o.URL, &q); err != nil {
 			return err
 		}
 	}
@@ -86,23 +75,12 @@ func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) e
 		return err
 	}
 	defer closeFn()
-	if batch != "" {
-		return lookupBatch(cmd, lk, batch, q)
+	if o.In != "" {
+		return lookupBatch(cmd, lk, o.In, q)
 	}
 	if len(args) == 0 {
-		art, err := byURL(pageURL)
-		if errors.Is(err, store.ErrNotFound) {
-			return usagef("lookup: %v (lookup reads the archive and fetches nothing: save the page and give the file)", err)
-		}
-		if err != nil {
+		if err := archived(byURL, o.URL, &q); err != nil {
 			return err
-		}
-		q.ID, q.Text, q.Title, q.URL = art.ID, art.Text, art.Title, art.URL
-		if q.Site == "" {
-			q.Site = art.Site
-		}
-		if q.Published.IsZero() {
-			q.Published = art.Published
 		}
 	}
 	res, err := lk.Lookup(cmd.Context(), q)
@@ -112,12 +90,51 @@ func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) e
 	if err != nil {
 		return err
 	}
-	if asJSON {
+	if o.JSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
 	return writeLookup(os.Stdout, res)
+}
+
+// query checks the options against the arguments and returns the query
+// they set, before its text is read.
+func (o lookupOptions) query(args []string) (archive.LookupQuery, error) {
+	switch {
+	case o.In != "" && (len(args) > 0 || o.URL != ""):
+		return archive.LookupQuery{}, usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
+	case o.In == "" && len(args) == 0 && o.URL == "":
+		return archive.LookupQuery{}, usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
+	}
+	if o.Limit < 1 || o.Limit > 100 {
+		return archive.LookupQuery{}, usagef("--limit %d: want 1–100", o.Limit)
+	}
+	pub, err := parseDate("published", o.Published)
+	if err != nil {
+		return archive.LookupQuery{}, err
+	}
+	return archive.LookupQuery{Site: o.Site, Published: pub, Limit: o.Limit}, nil
+}
+
+// archived sets q to look up the archived article fetched from pageURL;
+// a site or date given on the command line stays.
+func archived(byURL func(string) (*article.Article, error), pageURL string, q *archive.LookupQuery) error {
+	art, err := byURL(pageURL)
+	if errors.Is(err, store.ErrNotFound) {
+		return usagef("lookup: %v (lookup reads the archive and fetches nothing: save the page and give the file)", err)
+	}
+	if err != nil {
+		return err
+	}
+	q.ID, q.Text, q.Title, q.URL = art.ID, art.Text, art.Title, art.URL
+	if q.Site == "" {
+		q.Site = art.Site
+	}
+	if q.Published.IsZero() {
+		q.Published = art.Published
+	}
+	return nil
 }
 
 // openLooker opens the archive named by --data for lookups (read-only,

@@ -1,19 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/extract"
-	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/stream"
 )
 
@@ -89,68 +87,7 @@ func newWorkerCommand(g *globals) *cobra.Command {
 		Example: `  syndex worker --frontier redis://10.0.0.5:6379/0 --data /var/syndex/w1 --config syndex.yaml
   syndex worker --frontier redis://127.0.0.1:6379 --namespace news --seed https://example.org/ --data w2`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			furl, ns, err := opts.target(g)
-			if err != nil {
-				return err
-			}
-			c, opt, err := g.configArchive()
-			if err != nil {
-				return err
-			}
-			cc, err := opts.crawlSettings(cmd.Flags(), c)
-			if err != nil {
-				return err
-			}
-			if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
-				return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
-			}
-			name, lease := opts.Name, opts.Lease
-			if lease <= 0 {
-				return usagef("--lease must be positive")
-			}
-			ctx, cancel := signalContext(cmd.Context())
-			defer cancel()
-			if err := crawler.CheckSeeds(ctx, cc); err != nil {
-				return asUsage(fmt.Errorf("worker: %w", err))
-			}
-			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: name, LeaseTTL: lease})
-			if err != nil {
-				return err // unreachable Redis: a runtime failure
-			}
-			defer fr.Close()
-			if opts.Reset {
-				if err := fr.Reset(ctx); err != nil {
-					return err
-				}
-			}
-			dir := g.dataDir()
-			st, err := store.Open(dir, store.Options{})
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			counts := &archive.PageCounts{}
-			h := stream.Handler(extract.New(opt.Extract), stream.NewPublisher(fr.Client(), fr.Namespace()), counts, nil)
-			if cc.Handlers == 0 {
-				cc.Handlers = runtime.GOMAXPROCS(0) // extraction on every core
-			}
-			cr, err := crawler.New(cc, st, h)
-			if err != nil {
-				return asUsage(err)
-			}
-			start := time.Now()
-			stats, crawlErr := cr.RunShared(ctx, fr)
-			if err := cr.Close(); err != nil && crawlErr == nil {
-				crawlErr = err
-			}
-			fmt.Fprintf(os.Stderr, "worker %s: crawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles published to %s in %s\n",
-				fr.Worker(), stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), stream.Key(fr.Namespace()), time.Since(start).Round(time.Millisecond))
-			if crawlErr != nil && ctx.Err() == nil {
-				return fmt.Errorf("worker: %w", crawlErr)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runWorker(cmd, g, opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Frontier, "frontier", "", "Redis holding the shared frontier: redis://HOST:PORT[/DB] (default $"+frontierEnv+")")
@@ -162,4 +99,57 @@ func newWorkerCommand(g *globals) *cobra.Command {
 	config.AddFlags(f, workerKeys...)
 	intVarGiven(f, &opts.Concurrency, &opts.concurrencySet, "concurrency", 0, "hosts this worker fetches from at once (default 256)")
 	return cmd
+}
+
+// runWorker crawls as one of the workers sharing a Redis frontier.
+func runWorker(cmd *cobra.Command, g *globals, o workerOptions) error {
+	furl, ns, err := o.target(g)
+	if err != nil {
+		return err
+	}
+	c, opt, err := g.configArchive()
+	if err != nil {
+		return err
+	}
+	cc, err := o.crawlSettings(cmd.Flags(), c)
+	if err != nil {
+		return err
+	}
+	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
+		return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
+	}
+	if o.Lease <= 0 {
+		return usagef("--lease must be positive")
+	}
+	ctx, cancel := signalContext(cmd.Context())
+	defer cancel()
+	if err := crawler.CheckSeeds(ctx, cc); err != nil {
+		return asUsage(fmt.Errorf("worker: %w", err))
+	}
+	fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: o.Name, LeaseTTL: o.Lease})
+	if err != nil {
+		return err // unreachable Redis: a runtime failure
+	}
+	defer fr.Close()
+	if o.Reset {
+		if err := fr.Reset(ctx); err != nil {
+			return err
+		}
+	}
+	w, err := stream.NewWorker(fr, g.dataDir(), cc, extract.New(opt.Extract))
+	var ce *stream.ConfigError
+	if errors.As(err, &ce) {
+		return asUsage(ce.Err)
+	}
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	stats, crawlErr := w.Run(ctx)
+	fmt.Fprintf(os.Stderr, "worker %s: crawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles published to %s in %s\n",
+		fr.Worker(), stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, stats.Published, stream.Key(fr.Namespace()), time.Since(start).Round(time.Millisecond))
+	if crawlErr != nil && ctx.Err() == nil {
+		return fmt.Errorf("worker: %w", crawlErr)
+	}
+	return nil
 }
