@@ -158,6 +158,10 @@ type CaptureOptions struct {
 	WARCDir string
 	// Software names the writer ("syndex/VERSION").
 	Software string
+	// Original, when set, names the record an imported revisit record
+	// repeats ("" for any other location): the page written under the
+	// article's URL and date is that record's.
+	Original func(loc string) string
 	// Warn receives each record that cannot be read; the others go on.
 	Warn func(art *article.Article, err error)
 }
@@ -179,6 +183,10 @@ func Collect(arts []*article.Article, desc string, opt CaptureOptions) (*Capture
 		}
 		if src, _, _, err := warc.ParseLocation(loc); err == nil && !filepath.IsAbs(src.Path) {
 			loc = filepath.Join(opt.WARCDir, filepath.Base(loc)) // a crawled page: in the archive's WARC directory
+		} else if opt.Original != nil {
+			if orig := opt.Original(loc); orig != "" {
+				loc = orig
+			}
 		}
 		if err := b.Add(loc, art.URL, art.Fetched, art.Title); err != nil {
 			c.Failed++
