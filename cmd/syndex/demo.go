@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,39 +56,23 @@ then prints the syndication report and a sample search. No internet is needed.`,
 }
 
 func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
-	keep, delay, hostile := o.Keep, o.Delay, o.Hostile
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	start := time.Now()
-
-	dir, explicit := g.dataDir(), g.dataSet || os.Getenv("SYNDEX_DATA") != ""
-	if !keep && !explicit {
-		tmp, err := os.MkdirTemp("", "syndex-demo-")
-		if err != nil {
-			return err
-		}
-		dir = tmp
-	}
-	if err := prepareDemoDir(dir); err != nil {
+	dir, err := demoDir(g, o.Keep)
+	if err != nil {
 		return err
 	}
-	if !keep {
+	if !o.Keep {
 		defer os.RemoveAll(dir)
 	}
-
-	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true, Hostile: hostile})
+	f, err := farm.Start(ctx, farm.Options{Domains: true, Furniture: true, PartnerNoIndex: true, Hostile: o.Hostile})
 	if err != nil {
 		return fmt.Errorf("start demo network: %w", err)
 	}
 	defer f.Close()
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "demo network: %d outlets on loopback\n", len(f.Outlets()))
-	for _, o := range f.Outlets() {
-		fmt.Fprintf(out, "  %-28s %s\n", o.Name, o.Host)
-	}
-	if hostile {
-		fmt.Fprintf(out, "  %-28s %s\n", "hostile pages", strings.TrimPrefix(f.HostileBase(), "http://"))
-	}
+	printNetwork(out, f, o.Hostile)
 
 	a, err := archive.Open(ctx, dir, archive.Options{})
 	if err != nil {
@@ -95,7 +81,7 @@ func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
 	defer a.Close()
 	counts := &archive.PageCounts{}
 	stop := startProgress(os.Stderr, counts)
-	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: delay}, counts, stop.attach)
+	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: o.Delay}, counts, stop.attach)
 	stop.done()
 	if err != nil {
 		return fmt.Errorf("crawl demo network: %w", err)
@@ -111,26 +97,20 @@ func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
 	if err := rep.Write(out, "text"); err != nil {
 		return err
 	}
-
 	q := sampleQuery(f)
-	fmt.Fprintf(out, "\nsample search: syndex search %q\n", q)
-	res, err := a.Search(ctx, index.Query{Text: q, Limit: 5, Highlight: true})
-	if err != nil {
-		return err
-	}
-	if err := res.WriteTable(out); err != nil {
+	if err := sampleSearch(ctx, out, a, q); err != nil {
 		return err
 	}
 
 	problems := checkDemo(f, a)
 	problems = append(problems, checkFurniture(f, rep)...)
-	if hostile {
+	if o.Hostile {
 		problems = append(problems, checkHostile(f, arts)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "demo check:", p)
 	}
-	if keep {
+	if o.Keep {
 		abs, _ := filepath.Abs(dir)
 		fmt.Fprintf(out, "\narchive kept in %s; try:\n  syndex search --data %s %q\n  syndex report --data %s --format html --out network.html\n  syndex serve --data %s\n", abs, abs, q, abs, abs)
 	}
@@ -139,6 +119,41 @@ func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
 		return fmt.Errorf("demo: %d problems: copies not attributed to the right origin or site furniture reported as syndication", len(problems))
 	}
 	return nil
+}
+
+// demoDir is the demo's archive directory: --data (or $SYNDEX_DATA) when
+// given or kept, else a new temporary one; a real archive is refused.
+func demoDir(g *globals, keep bool) (string, error) {
+	dir, explicit := g.dataDir(), g.dataSet || os.Getenv("SYNDEX_DATA") != ""
+	if !keep && !explicit {
+		tmp, err := os.MkdirTemp("", "syndex-demo-")
+		if err != nil {
+			return "", err
+		}
+		dir = tmp
+	}
+	return dir, prepareDemoDir(dir)
+}
+
+// printNetwork lists the demo's outlets.
+func printNetwork(out io.Writer, f *farm.Farm, hostile bool) {
+	fmt.Fprintf(out, "demo network: %d outlets on loopback\n", len(f.Outlets()))
+	for _, o := range f.Outlets() {
+		fmt.Fprintf(out, "  %-28s %s\n", o.Name, o.Host)
+	}
+	if hostile {
+		fmt.Fprintf(out, "  %-28s %s\n", "hostile pages", strings.TrimPrefix(f.HostileBase(), "http://"))
+	}
+}
+
+// sampleSearch runs and prints the demo's sample search.
+func sampleSearch(ctx context.Context, out io.Writer, a *archive.Archive, q string) error {
+	fmt.Fprintf(out, "\nsample search: syndex search %q\n", q)
+	res, err := a.Search(ctx, index.Query{Text: q, Limit: 5, Highlight: true})
+	if err != nil {
+		return err
+	}
+	return res.WriteTable(out)
 }
 
 // checkHostile lists what the hostile outlet wrongly left in the archive:

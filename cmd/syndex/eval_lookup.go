@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -66,8 +68,8 @@ func newEvalLookupCommand(g *globals) *cobra.Command {
 }
 
 func runEvalLookup(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
-	in, n, dir, noSite := o.In, o.Generate, o.Corpus, o.NoSite
-	if btoi(in != "")+btoi(n > 0)+btoi(dir != "") != 1 {
+	in := o.In
+	if btoi(in != "")+btoi(o.Generate > 0)+btoi(o.Corpus != "") != 1 {
 		return usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
 	}
 	if g.dataSet {
@@ -84,38 +86,10 @@ func runEvalLookup(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
 	if err != nil {
 		return err
 	}
-	seed := o.Seed
-	opt := evaluate.LookupOptions{Holdout: holdout, Seed: seed, NoEdit: o.NoEdit}
-	var arts []*article.Article
-	name := in
-	switch {
-	case in != "":
-		raw, err := os.ReadFile(in)
-		if err != nil {
-			return usagef("eval lookup: %v", err)
-		}
-		if arts, err = readLabelled(raw, in); err != nil {
-			return err
-		}
-	case dir != "":
-		name = dir
-		set, err := corpus.Load(cmd.Context(), dir)
-		if err != nil {
-			return fmt.Errorf("eval lookup: %w", err)
-		}
-		arts, opt.Apart = set.Articles, set.Apart
-	default:
-		so := synth.Default()
-		so.Stories = n
-		so.Network = o.Network
-		so.NoSite = noSite
-		arts = synth.Generate(so, seed)
-		name = fmt.Sprintf("generated (%d stories, seed %d)", n, seed)
-	}
-	if noSite {
-		for i, a := range arts {
-			arts[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
-		}
+	opt := evaluate.LookupOptions{Holdout: holdout, Seed: o.Seed, NoEdit: o.NoEdit}
+	arts, name, err := o.labelledSet(cmd.Context(), &opt)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	res := evaluate.Lookup(arts, cfg, opt)
@@ -131,9 +105,51 @@ func runEvalLookup(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
 		}
 		return below
 	}
-	w := cmd.OutOrStdout()
+	writeLookupScores(cmd.OutOrStdout(), name, res, opt.NoEdit, elapsed)
+	return below
+}
+
+// labelledSet reads --in, loads --corpus (its independent groups go to
+// opt) or generates the set, without fields but id, text and labels with
+// --no-site; name describes it.
+func (o evalLookupOptions) labelledSet(ctx context.Context, opt *evaluate.LookupOptions) (arts []*article.Article, name string, err error) {
+	name = o.In
+	switch {
+	case o.In != "":
+		raw, err := os.ReadFile(o.In)
+		if err != nil {
+			return nil, "", usagef("eval lookup: %v", err)
+		}
+		if arts, err = readLabelled(raw, o.In); err != nil {
+			return nil, "", err
+		}
+	case o.Corpus != "":
+		name = o.Corpus
+		set, err := corpus.Load(ctx, o.Corpus)
+		if err != nil {
+			return nil, "", fmt.Errorf("eval lookup: %w", err)
+		}
+		arts, opt.Apart = set.Articles, set.Apart
+	default:
+		so := synth.Default()
+		so.Stories = o.Generate
+		so.Network = o.Network
+		so.NoSite = o.NoSite
+		arts = synth.Generate(so, o.Seed)
+		name = fmt.Sprintf("generated (%d stories, seed %d)", o.Generate, o.Seed)
+	}
+	if o.NoSite {
+		for i, a := range arts {
+			arts[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
+		}
+	}
+	return arts, name, nil
+}
+
+// writeLookupScores prints the scores of eval lookup as aligned lines.
+func writeLookupScores(w io.Writer, name string, res evaluate.LookupResult, noEdit bool, elapsed time.Duration) {
 	fmt.Fprintf(w, "set                %s\n", name)
-	fmt.Fprintf(w, "indexed            %d articles\nlooked up          %d held-out copies (%s)\n", res.Indexed, res.Queries, map[bool]string{true: "as they are", false: "lightly edited"}[opt.NoEdit])
+	fmt.Fprintf(w, "indexed            %d articles\nlooked up          %d held-out copies (%s)\n", res.Indexed, res.Queries, map[bool]string{true: "as they are", false: "lightly edited"}[noEdit])
 	fmt.Fprintf(w, "original first     %.4f\nits cluster first  %.4f\noriginal listed    %.4f\ncalled a copy      %.4f\n", res.Top1, res.TopCluster, res.Found, res.CopyVerdict)
 	if res.Negatives > 0 {
 		fmt.Fprintf(w, "independent texts  %d looked up, %d called a copy of their partner's story\n", res.Negatives, res.FalseCopies)
@@ -143,7 +159,6 @@ func runEvalLookup(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
 	for _, m := range res.Misses {
 		fmt.Fprintf(w, "miss               %s: want %s, got %q\n", m.Query, m.Want, m.Got)
 	}
-	return below
 }
 
 // evalLookupArchive looks labelled copies (JSONL with truth_cluster) up
@@ -173,19 +188,46 @@ func evalLookupArchive(cmd *cobra.Command, g *globals, o evalLookupOptions) erro
 	}
 	defer a.Close()
 	opened := time.Since(open)
-	// The true original of each query's cluster: the archived article
-	// labelled truth_original in it.
+	lt, err := timeLookups(cmd.Context(), a, queries, o.Seed, o.NoEdit)
+	if err != nil {
+		return err
+	}
+	n, times, first := lt.n, lt.times, lt.first
+	if n < 2 {
+		return usagef("eval lookup: no query of %s has its true original in the archive", in)
+	}
+	slices.Sort(times)
+	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", g.dataDir(), a.Store.Count(), opened.Round(time.Millisecond))
+	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(lt.top1)/float64(n), float64(lt.copies)/float64(n))
+	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", first.Round(time.Millisecond))
+	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))
+	return nil
+}
+
+// archiveLookups are the lookups of labelled copies in an archive: how
+// many were looked up, how many found their true original first and how
+// many were called a copy, the first lookup's time (it loads the dedup
+// index) and the others' in milliseconds.
+type archiveLookups struct {
+	n, top1, copies int
+	first           time.Duration
+	times           []float64
+}
+
+// timeLookups looks up each query whose true original (the archived
+// article labelled truth_original in its cluster) is in the archive,
+// lightly edited unless noEdit, as `syndex lookup` does.
+func timeLookups(ctx context.Context, a *archive.Archive, queries []*article.Article, seed uint64, noEdit bool) (archiveLookups, error) {
+	var lt archiveLookups
 	want := map[string]string{}
 	for art, err := range a.Store.Articles(0) {
 		if err == nil && art.TruthOriginal && art.TruthCluster != "" {
 			want[art.TruthCluster] = art.ID
 		}
 	}
-	seed, noEdit := o.Seed, o.NoEdit
 	r := rand.New(rand.NewPCG(seed, seed^0x100c))
-	var times []float64
-	var n, top1, copies int
-	var first time.Duration
 	for i, q := range queries {
 		w, ok := want[q.TruthCluster]
 		if !ok || q.TruthOriginal {
@@ -196,33 +238,28 @@ func evalLookupArchive(cmd *cobra.Command, g *globals, o evalLookupOptions) erro
 			text = evaluate.LightEdit(text, r)
 		}
 		start := time.Now()
-		res, err := a.Lookup(cmd.Context(), archive.LookupQuery{Text: text, Site: q.Site, Published: q.Published, Limit: 5})
+		res, err := a.Lookup(ctx, archive.LookupQuery{Text: text, Site: q.Site, Published: q.Published, Limit: 5})
 		took := time.Since(start)
 		if err != nil {
-			return fmt.Errorf("eval lookup: query %d (%s): %w", i+1, q.ID, err)
+			return lt, fmt.Errorf("eval lookup: query %d (%s): %w", i+1, q.ID, err)
 		}
-		if n == 0 {
-			first = took // loads the dedup index: reported apart
-		} else {
-			times = append(times, float64(took.Microseconds())/1000)
-		}
-		n++
-		if len(res.Matches) > 0 && res.Matches[0].Original.ID == w {
-			top1++
-		}
-		if res.Verdict == archive.VerdictCopy {
-			copies++
-		}
+		lt.add(res, w, took)
 	}
-	if n < 2 {
-		return usagef("eval lookup: no query of %s has its true original in the archive", in)
+	return lt, nil
+}
+
+// add counts one lookup whose true original is want.
+func (lt *archiveLookups) add(res *archive.LookupResult, want string, took time.Duration) {
+	if lt.n == 0 {
+		lt.first = took // loads the dedup index: reported apart
+	} else {
+		lt.times = append(lt.times, float64(took.Microseconds())/1000)
 	}
-	slices.Sort(times)
-	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
-	w := cmd.OutOrStdout()
-	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", g.dataDir(), a.Store.Count(), opened.Round(time.Millisecond))
-	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(top1)/float64(n), float64(copies)/float64(n))
-	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", first.Round(time.Millisecond))
-	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))
-	return nil
+	lt.n++
+	if len(res.Matches) > 0 && res.Matches[0].Original.ID == want {
+		lt.top1++
+	}
+	if res.Verdict == archive.VerdictCopy {
+		lt.copies++
+	}
 }

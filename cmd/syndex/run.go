@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/alert"
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
@@ -115,6 +116,20 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 	slog.Info("syndex run started", "archive", a.Dir, "sources", len(c.Sources), "addr", base, "api", apiBase, "pid", os.Getpid())
 	fmt.Fprintf(os.Stderr, "syndex run: %d sources into %s; UI, API and /metrics on %s (SIGINT/SIGTERM to stop)\n", len(c.Sources), a.Dir, base)
 
+	if err := runUntilStopped(ctx, cancel, runner, api, alerts); err != nil {
+		return err
+	}
+	closed = true
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("run: close archive %s: %w", a.Dir, err)
+	}
+	fmt.Fprintln(os.Stderr, "syndex run: stopped; archive flushed")
+	return nil
+}
+
+// runUntilStopped runs the sources until ctx ends (SIGINT/SIGTERM) or the
+// server fails, then stops taking work, serving and alerting.
+func runUntilStopped(ctx context.Context, cancel context.CancelFunc, runner *schedule.Runner, api *web.ReadAPI, alerts *alert.Background) error {
 	runErr := make(chan error, 1)
 	go func() { runErr <- runner.Run(ctx) }()
 	select {
@@ -123,21 +138,16 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 		<-runErr
 		alerts.Stop()
 		api.Close()
-		return fmt.Errorf("run: serve %s: %w", base, err)
+		return fmt.Errorf("run: serve %s: %w", api.Base, err)
 	case <-runErr:
 	}
 	// Stop taking work (done: ctx is cancelled and every run returned),
-	// then stop serving and flush the archive (deferred a.Close).
+	// then stop serving; the caller flushes the archive.
 	api.Close()
 	// ctx is cancelled: evaluation and deliveries stop
 	if err := alerts.Stop(); err != nil {
 		slog.Warn("close alert files", "err", err)
 	}
-	closed = true
-	if err := a.Close(); err != nil {
-		return fmt.Errorf("run: close archive %s: %w", a.Dir, err)
-	}
-	fmt.Fprintln(os.Stderr, "syndex run: stopped; archive flushed")
 	return nil
 }
 
