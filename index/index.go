@@ -253,11 +253,7 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 			_ = ix.closeShards()
 			return nil, fmt.Errorf("open index %s: shard %d: root.bolt: %w", dir, i, classify(err))
 		}
-		cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
-		if o.readOnly {
-			cfg["read_only"] = true
-		}
-		bi, err := bleve.OpenUsing(sdir, cfg)
+		bi, err := bleve.OpenUsing(sdir, shardConfig(o.readOnly))
 		if err != nil {
 			_ = ix.closeShards()
 			if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
@@ -346,7 +342,7 @@ func createIndex(dir string, o Options) (*Index, error) {
 	}
 	for i := range n {
 		bi, err := bleve.NewUsing(shardDir(dir, i), m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore,
-			map[string]any{"bolt_timeout": lockTimeout.String()})
+			shardConfig(false))
 		if err != nil {
 			_ = ix.closeShards()
 			return nil, fmt.Errorf("create index %s: shard %d: %w", dir, i, err)
