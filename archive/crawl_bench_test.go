@@ -13,20 +13,24 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/gocolly/colly/v2"
 	"github.com/markusmobius/go-trafilatura"
 
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/dedup/synth"
+	"github.com/syndex/syndex/index"
 )
 
 // The crawl benchmark: a whole syndex crawl (fetch, WARC, frontier,
@@ -241,7 +245,11 @@ func crawlColly(b *testing.B, seeds []string) int64 {
 
 // crawlSyndex runs a whole syndex crawl into a new archive.
 func crawlSyndex(b *testing.B, seeds []string) int64 {
-	dir := b.TempDir()
+	return crawlSyndexInto(b, b.TempDir(), seeds)
+}
+
+// crawlSyndexInto runs a whole syndex crawl into the archive in dir.
+func crawlSyndexInto(b *testing.B, dir string, seeds []string) int64 {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := Open(context.Background(), dir, Options{Log: log})
 	if err != nil {
@@ -315,5 +323,117 @@ func BenchmarkCrawlPolite(b *testing.B) {
 		b.ReportMetric(float64(st.Pages), "pages")
 		b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1000/float64(st.Pages), "cpu-ms/page")
 		b.ReportMetric(0, "ns/op")
+	}
+}
+
+// BenchmarkCrawlSearch measures searches on the index a crawl leaves, as
+// it left it (its segments unmerged): a whole syndex crawl of the farm
+// (SYNDEX_CRAWL_PAGES, SYNDEX_CRAWL_CORPUS as for BenchmarkCrawl), then
+// p50/p99 latency of one-word, two-word, phrase, and one-word queries with
+// facets and snippets, drawn from the crawled articles' own words (1,000
+// of each). It also reports the segments per shard the searches visit.
+// SYNDEX_CRAWL_ARCHIVE=DIR crawls into DIR and reuses it when it already
+// holds articles.
+//
+//	SYNDEX_CRAWL_PAGES=10000 go test ./archive -run '^$' -bench BenchmarkCrawlSearch -benchtime 1x
+func BenchmarkCrawlSearch(b *testing.B) {
+	dir := os.Getenv("SYNDEX_CRAWL_ARCHIVE")
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "archive")
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := Open(context.Background(), dir, Options{Log: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if a.Store.Count() == 0 {
+		if err := a.Close(); err != nil {
+			b.Fatal(err)
+		}
+		pages := crawlSyndexInto(b, dir, startFarm(b, benchSpec()))
+		b.Logf("crawled %d pages into %s", pages, dir)
+		if a, err = Open(context.Background(), dir, Options{Log: log}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	defer a.Close()
+	segments := func() float64 {
+		shards, _ := filepath.Glob(filepath.Join(dir, BleveDir, "shard-*"))
+		n := 0
+		for _, sd := range shards {
+			segs, err := index.LiveSegments(sd)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(segs)
+		}
+		return float64(n) / float64(max(len(shards), 1))
+	}
+	// The words of the stored articles, in order: queries pick words and
+	// neighbouring pairs from them.
+	var texts [][]string
+	for art, err := range a.Store.Articles(0) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ws []string
+		for _, w := range strings.FieldsFunc(strings.ToLower(art.Text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if len([]rune(w)) >= 4 {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) >= 2 {
+			texts = append(texts, ws)
+		}
+	}
+	if len(texts) == 0 {
+		b.Fatal("no article text in the archive")
+	}
+	const perKind = 1000
+	for _, kind := range []string{"1term", "2term", "phrase", "facets"} {
+		r := rand.New(rand.NewPCG(uint64(len(kind)), 7))
+		word := func() string { ws := texts[r.IntN(len(texts))]; return ws[r.IntN(len(ws))] }
+		qs := make([]index.Query, perKind)
+		for i := range qs {
+			switch kind {
+			case "1term":
+				qs[i] = index.Query{Text: word()}
+			case "2term":
+				qs[i] = index.Query{Text: word() + " " + word()}
+			case "phrase":
+				ws := texts[r.IntN(len(texts))]
+				j := r.IntN(len(ws) - 1)
+				qs[i] = index.Query{Text: `"` + ws[j] + " " + ws[j+1] + `"`}
+			case "facets":
+				qs[i] = index.Query{Text: word(), Facets: true, Highlight: true}
+			}
+		}
+		b.Run(kind, func(b *testing.B) {
+			segs := segments()
+			lat := make([]time.Duration, 0, b.N*len(qs))
+			hits := 0
+			for range b.N {
+				for _, q := range qs {
+					start := time.Now()
+					res, err := a.Search(context.Background(), q)
+					lat = append(lat, time.Since(start))
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.Total > 0 {
+						hits++
+					}
+				}
+			}
+			slices.Sort(lat)
+			pct := func(p float64) float64 {
+				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(float64(hits)/float64(len(lat)), "hit-rate")
+			b.ReportMetric(segs, "segments/shard")
+			b.ReportMetric(0, "ns/op")
+		})
 	}
 }
