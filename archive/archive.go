@@ -95,8 +95,13 @@ type Archive struct {
 	pendingArts  int       // articles stored since the last index update
 	pendingSince time.Time // when the oldest of them was stored
 	flushTimer   *time.Timer
-	bulk         bool
-	closing      bool
+	// flushing is set while an index update started by a crawled page
+	// (flushBehind) is scheduled or running; background counts those
+	// goroutines, for Close.
+	flushing   bool
+	background sync.WaitGroup
+	bulk       bool
+	closing    bool
 }
 
 // Open opens (creating when writable) the archive in dir and brings the
@@ -411,6 +416,7 @@ func (a *Archive) Close() error {
 			a.flushTimer = nil
 		}
 		a.mu.Unlock()
+		a.background.Wait()
 		errs = append(errs, a.flushIndex(context.Background()))
 	}
 	a.flushMu.Lock()

@@ -58,13 +58,15 @@ func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCou
 
 // HandlePage extracts one fetched page and, when it is an article, ingests
 // it. A page that cannot be extracted is logged and counted, never fatal:
-// the crawl goes on.
+// the crawl goes on. The search index update the page makes due runs in
+// the background (the page's host waits for HandlePage to return before
+// its next request), unless the index is four batches behind.
 func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageCounts) error {
 	art := ArticleOf(ctx, a.extractor, p, counts, a.log)
 	if art == nil {
 		return nil
 	}
-	if err := a.Ingest(ctx, []*article.Article{art}); err != nil {
+	if err := a.ingest(ctx, []*article.Article{art}, false); err != nil {
 		return err
 	}
 	counts.Articles.Add(1)

@@ -104,6 +104,12 @@ func joinErrs(head string, errs []error) string {
 // the others are stored. Any other error means nothing of this call was
 // stored, and the dedup index does not hold it either.
 func (a *Archive) Ingest(ctx context.Context, arts []*article.Article) error {
+	return a.ingest(ctx, arts, true)
+}
+
+// ingest is Ingest; with wait false (a crawled page) a due index update
+// runs in the background instead of in the caller (see flushBehind).
+func (a *Archive) ingest(ctx context.Context, arts []*article.Article, wait bool) error {
 	if a.opt.ReadOnly {
 		return errors.New("archive opened read-only")
 	}
@@ -124,6 +130,9 @@ func (a *Archive) Ingest(ctx context.Context, arts []*article.Article) error {
 		a.mu.Lock()
 		err := a.ingestLocked(good)
 		flush := err == nil && a.flushDue()
+		if flush && !wait {
+			flush = !a.flushBehind()
+		}
 		a.mu.Unlock()
 		if err != nil {
 			return err
@@ -361,6 +370,35 @@ func (a *Archive) armFlush() {
 			a.log.Warn("search index update failed; it is retried, and the store keeps everything", "err", err)
 		}
 	})
+}
+
+// flushBehind starts the due index update in a goroutine, or leaves it to
+// the one already started, and reports whether it did; a.mu held. A
+// crawled page is handled while its host's next request waits for it, so
+// the update (a fraction of a second, more on a busy machine) would make
+// that host late by as much. When the index falls behind by four batches
+// all the same (it cannot keep up), it reports false and the caller
+// updates the index itself, which holds the crawl back.
+func (a *Archive) flushBehind() bool {
+	if a.closing {
+		return false
+	}
+	if a.flushing {
+		return a.pendingArts < 4*a.indexBatch()
+	}
+	a.flushing = true
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		err := a.flushIndex(context.Background())
+		a.mu.Lock()
+		a.flushing = false
+		a.mu.Unlock()
+		if err != nil {
+			a.log.Warn("search index update failed; it is retried, and the store keeps everything", "err", err)
+		}
+	}()
+	return true
 }
 
 // Flush brings the search index up to date with everything ingested so far.

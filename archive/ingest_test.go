@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -308,4 +309,62 @@ func TestReadLinesBOMAndRepeatedID(t *testing.T) {
 
 func quietLog(w *bytes.Buffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// TestCrawledPageIndexesInBackground checks that storing a crawled page
+// never waits for a search index update (its host's next request would
+// wait with it), that an index far behind makes the crawl wait all the
+// same, and that Flush leaves everything searchable.
+func TestCrawledPageIndexesInBackground(t *testing.T) {
+	ctx := context.Background()
+	a := openOpt(t, t.TempDir(), Options{IndexBatch: 1, IndexDelay: time.Hour})
+	defer a.Close()
+	arts := manyArticles(5)
+	// An index update that takes long: the lock every update takes is held.
+	a.flushMu.Lock()
+	for i, art := range arts[:3] {
+		// Each ingest makes an update due; none may wait for the lock.
+		if err := a.ingest(ctx, []*article.Article{art}, false); err != nil {
+			t.Fatal(err)
+		}
+		if n := a.Store.Count(); n != i+1 {
+			t.Fatalf("store holds %d articles, want %d", n, i+1)
+		}
+	}
+	a.mu.RLock()
+	flushing, pendingArts := a.flushing, a.pendingArts
+	a.mu.RUnlock()
+	if !flushing || pendingArts != 3 {
+		t.Errorf("flushing %v with %d articles pending, want a background update and 3", flushing, pendingArts)
+	}
+	// Four batches behind: the next crawled page waits for the update.
+	done := make(chan error)
+	go func() { done <- a.ingest(ctx, arts[3:4], false) }()
+	for {
+		a.mu.RLock()
+		n := a.pendingArts
+		a.mu.RUnlock()
+		if n == 4 {
+			break
+		}
+		runtime.Gosched()
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("ingest four batches behind returned (%v) while the index update was held", err)
+	default:
+	}
+	a.flushMu.Unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ingest(ctx, arts[4:], false); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexed(t, a); n != 5 {
+		t.Errorf("%d stories searchable after Flush, want 5", n)
+	}
 }
