@@ -96,10 +96,13 @@ type Archive struct {
 	pendingSince time.Time // when the oldest of them was stored
 	flushTimer   *time.Timer
 	// flushing is set while an index update started by a crawled page
-	// (flushBehind) is scheduled or running; background counts those
-	// goroutines, for Close.
+	// (flushBehind) is scheduled or running, settling while the segments
+	// a crawl pass left are merged (settleIndex); background counts those
+	// goroutines, for Close, and settled the settle alone, for Reindex.
 	flushing   bool
+	settling   bool
 	background sync.WaitGroup
+	settled    sync.WaitGroup
 	bulk       bool
 	closing    bool
 }

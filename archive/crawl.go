@@ -24,7 +24,8 @@ type PageCounts struct {
 // Crawl runs one crawl pass with cfg, feeding every fetched page through
 // extract → dedup → store as it arrives; the search index follows in
 // groups (Options.IndexBatch, IndexDelay) and is up to date when Crawl
-// returns. WARC files go to the
+// returns; the small segments the pass left in it are then merged in the
+// background (Close waits for that). WARC files go to the
 // archive's warc directory unless cfg names another.
 func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCounts, onCrawler func(*crawler.Crawler)) (crawler.Stats, error) {
 	if cfg.WARCDir == "" {
@@ -53,6 +54,7 @@ func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCou
 	if ferr := a.Flush(context.WithoutCancel(ctx)); ferr != nil && err == nil {
 		err = ferr
 	}
+	a.settleIndex()
 	return st, err
 }
 

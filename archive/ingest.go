@@ -401,6 +401,33 @@ func (a *Archive) flushBehind() bool {
 	return true
 }
 
+// settleIndex merges, in the background, the many small segments a crawl
+// pass left in the search index (index.Settle): the live index's merge
+// policy lets them accumulate during the crawl rather than rewrite the
+// shards at every batch. Close waits for it.
+func (a *Archive) settleIndex() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.opt.ReadOnly || a.Index == nil || a.closing || a.settling {
+		return
+	}
+	a.settling = true
+	ix := a.Index
+	a.background.Add(1)
+	a.settled.Add(1)
+	go func() {
+		defer a.background.Done()
+		defer a.settled.Done()
+		err := ix.Settle(context.Background())
+		a.mu.Lock()
+		a.settling = false
+		a.mu.Unlock()
+		if err != nil {
+			a.log.Warn("merging the search index's segments failed; searches visit more of them until the next merge", "err", err)
+		}
+	}()
+}
+
 // Flush brings the search index up to date with everything ingested so far.
 func (a *Archive) Flush(ctx context.Context) error {
 	if a.opt.ReadOnly {
@@ -589,6 +616,7 @@ func (a *Archive) catchUpIndex(ctx context.Context) error {
 // Reindex rebuilds the search index from the store in one pass (a bulk
 // build: large segments, merged once at the end).
 func (a *Archive) Reindex(ctx context.Context) error {
+	a.settled.Wait() // a settle must not run on the index being replaced
 	a.flushMu.Lock()
 	defer a.flushMu.Unlock()
 	path := a.Index.Dir()

@@ -1,6 +1,13 @@
 package index
 
-import "maps"
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+)
 
 // Scorch, Bleve's index format, writes each batch as a new segment and
 // folds segments together in the background along a staircase of tiers:
@@ -38,4 +45,38 @@ func shardConfig(readOnly bool) map[string]any {
 		cfg["read_only"] = true
 	}
 	return cfg
+}
+
+// Settle merges each shard's segments as far as Bleve's default merge
+// policy would have, in one step: once a crawl pass has added its many
+// small segments, the searches that follow visit about as many segments
+// as they would have, and each document is rewritten about once for it,
+// not at every batch. The index stays searchable and writable meanwhile;
+// it returns when the merges are done, ctx is cancelled or the index is
+// closed.
+func (ix *Index) Settle(ctx context.Context) error {
+	return ix.forceMerge(ctx, "settle", mergeplan.DefaultMergePlanOptions)
+}
+
+// Segments returns the segments the shards hold now, all shards together
+// (what a search visits).
+func (ix *Index) Segments() (int, error) {
+	n := 0
+	for i, s := range ix.shards {
+		adv, err := s.Advanced()
+		if err != nil {
+			return 0, fmt.Errorf("segments of %s shard %d: %w", ix.dir, i, err)
+		}
+		sc, ok := adv.(*scorch.Scorch)
+		if !ok {
+			return 0, fmt.Errorf("segments of %s shard %d: not a scorch index (%T)", ix.dir, i, adv)
+		}
+		st := sc.StatsMap()
+		for _, k := range []string{"num_root_memorysegments", "num_root_filesegments"} {
+			if v, ok := st[k].(uint64); ok {
+				n += int(v)
+			}
+		}
+	}
+	return n, nil
 }

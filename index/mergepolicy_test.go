@@ -204,3 +204,46 @@ func TestMergePolicySameResults(t *testing.T) {
 		}
 	}
 }
+
+// TestSettle checks that Settle leaves a shard that grew by small batches
+// in the segments Bleve's default policy would keep (one, at this size),
+// and every document still found.
+func TestSettle(t *testing.T) {
+	ix, err := OpenWith(t.TempDir(), Options{Shards: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for b := range 40 {
+		var docs []Doc
+		for j := range 10 {
+			id := fmt.Sprintf("c%02d-%d", b, j)
+			docs = append(docs, Doc{Cluster: id, Original: art(id, "settle.example", "en", "Harbour story", "The harbour bridge opened again.", "2025-03-01")})
+		}
+		if err := ix.Apply(context.Background(), docs, nil, uint64(b+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := ix.Segments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Settle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after, err := ix.Segments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("segments: %d before Settle, %d after", before, after)
+	if after != 1 {
+		t.Errorf("%d segments after Settle, want 1 (400 documents, under Bleve's floor of 2,000)", after)
+	}
+	r, err := ix.Search(context.Background(), Query{Text: "harbour"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 400 {
+		t.Errorf("%d hits after Settle, want 400", r.Total)
+	}
+}

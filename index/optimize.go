@@ -17,26 +17,32 @@ import (
 // segment per shard makes queries markedly faster. Searches keep working
 // while it runs; it returns when the merges are done or ctx is cancelled.
 func (ix *Index) Optimize(ctx context.Context) error {
+	return ix.forceMerge(ctx, "optimize", mergeplan.SingleSegmentMergePlanOptions)
+}
+
+// forceMerge has every shard merge its segments by the plan opts gives,
+// all shards at once, and returns when the merges are done.
+func (ix *Index) forceMerge(ctx context.Context, what string, opts mergeplan.MergePlanOptions) error {
 	if ix.readOnly {
-		return fmt.Errorf("optimize %s: %w", ix.dir, ErrReadOnly)
+		return fmt.Errorf("%s %s: %w", what, ix.dir, ErrReadOnly)
 	}
 	errs := make([]error, len(ix.shards))
 	var wg sync.WaitGroup
 	for i, s := range ix.shards {
 		adv, err := s.Advanced()
 		if err != nil {
-			return fmt.Errorf("optimize %s shard %d: %w", ix.dir, i, err)
+			return fmt.Errorf("%s %s shard %d: %w", what, ix.dir, i, err)
 		}
 		sc, ok := adv.(*scorch.Scorch)
 		if !ok {
-			return fmt.Errorf("optimize %s shard %d: not a scorch index (%T)", ix.dir, i, adv)
+			return fmt.Errorf("%s %s shard %d: not a scorch index (%T)", what, ix.dir, i, adv)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			opts := mergeplan.SingleSegmentMergePlanOptions
+			opts := opts
 			if err := sc.ForceMerge(ctx, &opts); err != nil {
-				errs[i] = fmt.Errorf("optimize %s shard %d: %w", ix.dir, i, err)
+				errs[i] = fmt.Errorf("%s %s shard %d: %w", what, ix.dir, i, err)
 			}
 		}()
 	}
