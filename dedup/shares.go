@@ -58,17 +58,25 @@ const minEdits = 6
 func (ix *Index) vias(c int32, points []int) {
 	cl := &ix.clusters[c]
 	ms := cl.members
-	orig := cl.original
 	for _, m := range ms {
 		ix.docs[m].via = 0
 	}
 	if len(ms) < 3 {
 		return
 	}
+	creditsOrig := ix.creditVias(ms, cl.original, points)
+	edits, nClean := ix.copyEdits(ms, cl.original)
+	if withEdits(edits) >= 2 {
+		ix.editVias(ms, cl.original, creditsOrig, edits, nClean)
+	}
+	ix.cutViaLoops(ms)
+}
+
+// creditVias links each copy that credits another copy (on another site)
+// to it, and reports which members credit the original itself.
+func (ix *Index) creditVias(ms []uint32, orig uint32, points []int) (creditsOrig []bool) {
 	o := &ix.docs[orig]
-	oc := ix.cleanSet(orig)
-	on := o.feats[len(oc):]
-	creditsOrig := make([]bool, len(ms))
+	creditsOrig = make([]bool, len(ms))
 	for i, m := range ms {
 		if m == orig {
 			continue
@@ -81,10 +89,18 @@ func (ix *Index) vias(c int32, points []int) {
 		creditsOrig[i] = (dm.src != "" && dm.site != o.site && ix.attributes(dm, o)) ||
 			(dm.canonHash != 0 && dm.canonHash == o.urlHash)
 	}
-	// The copies' own changes: cleaned features not in the original.
-	edits := make([][]uint32, len(ms))
-	nClean := make([]int, len(ms))
-	any := 0
+	return creditsOrig
+}
+
+// copyEdits are the copies' own changes: each member's cleaned features
+// not in the original (nil when fewer than minEdits), and the size of
+// each member's cleaned set.
+func (ix *Index) copyEdits(ms []uint32, orig uint32) (edits [][]uint32, nClean []int) {
+	o := &ix.docs[orig]
+	oc := ix.cleanSet(orig)
+	on := o.feats[len(oc):]
+	edits = make([][]uint32, len(ms))
+	nClean = make([]int, len(ms))
 	for i, m := range ms {
 		if m == orig {
 			continue
@@ -94,6 +110,7 @@ func (ix *Index) vias(c int32, points []int) {
 		if len(mc)-Shared(mc, oc)-Shared(mc, on) < minEdits {
 			continue
 		}
+		edits[i] = []uint32{}
 		for _, f := range mc {
 			if _, in := slices.BinarySearch(oc, f); in {
 				continue
@@ -103,29 +120,49 @@ func (ix *Index) vias(c int32, points []int) {
 			}
 			edits[i] = append(edits[i], f)
 		}
-		any++
 	}
-	if any >= 2 {
-		for i, m := range ms {
-			if len(edits[i]) == 0 || creditsOrig[i] || ix.docs[m].via != 0 {
-				continue
-			}
-			best, bestShared := -1, 0
-			for j, b := range ms {
-				if j == i || b == orig || len(edits[j]) == 0 || ix.docs[b].site == ix.docs[m].site || !ix.before(b, m) {
-					continue
-				}
-				shared := Shared(edits[i], edits[j])
-				if shared >= minEdits && 20*shared >= nClean[i] && 2*shared >= len(edits[i]) && shared > bestShared {
-					best, bestShared = j, shared
-				}
-			}
-			if best >= 0 {
-				ix.docs[m].via = ms[best] + 1
-			}
+	return edits, nClean
+}
+
+// withEdits counts the members with changes of their own.
+func withEdits(edits [][]uint32) int {
+	n := 0
+	for _, e := range edits {
+		if e != nil {
+			n++
 		}
 	}
-	// Credits can loop (B credits C, C credits B): cut each loop.
+	return n
+}
+
+// editVias links each copy that does not credit the original (nor
+// another copy) to the earlier copy on another site whose edits it
+// carries: most of its own changes, at least minEdits and a twentieth of
+// its cleaned set; the copy sharing most wins.
+func (ix *Index) editVias(ms []uint32, orig uint32, creditsOrig []bool, edits [][]uint32, nClean []int) {
+	for i, m := range ms {
+		if len(edits[i]) == 0 || creditsOrig[i] || ix.docs[m].via != 0 {
+			continue
+		}
+		best, bestShared := -1, 0
+		for j, b := range ms {
+			if j == i || b == orig || len(edits[j]) == 0 || ix.docs[b].site == ix.docs[m].site || !ix.before(b, m) {
+				continue
+			}
+			shared := Shared(edits[i], edits[j])
+			if shared >= minEdits && 20*shared >= nClean[i] && 2*shared >= len(edits[i]) && shared > bestShared {
+				best, bestShared = j, shared
+			}
+		}
+		if best >= 0 {
+			ix.docs[m].via = ms[best] + 1
+		}
+	}
+}
+
+// cutViaLoops drops the link that closes each loop of credits (B
+// credits C, C credits B).
+func (ix *Index) cutViaLoops(ms []uint32) {
 	for _, m := range ms {
 		x := m
 		for range ms {
