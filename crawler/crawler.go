@@ -271,93 +271,122 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 	case kindSitemap:
 		c.processSitemap(e, f, t, rec)
 	case kindFeed:
-		items, err := parseFeed(f.body)
-		if err != nil {
-			rec.Outcome, rec.Error = "bad-feed", err.Error()
-			c.count(func(s *Stats) { s.Errors++ })
-			return true
+		c.processFeed(e, f, t, rec)
+	default:
+		return c.processPage(ctx, e, f, t, rec)
+	}
+	return true
+}
+
+// processFeed queues the pages a feed lists, with its titles and dates
+// as hints.
+func (c *Crawler) processFeed(e *entry, f *fetch, t *txn, rec *LogRecord) {
+	items, err := parseFeed(f.body)
+	if err != nil {
+		rec.Outcome, rec.Error = "bad-feed", err.Error()
+		c.count(func(s *Stats) { s.Errors++ })
+		return
+	}
+	for _, it := range items {
+		if ne := c.newEntry(it.Link, kindPage, e.Depth+1, false); ne != nil {
+			ne.Hints = &Hints{Title: it.Title, Published: it.Published, Source: e.URL}
+			t.add = append(t.add, ne)
 		}
-		for _, it := range items {
-			if ne := c.newEntry(it.Link, kindPage, e.Depth+1, false); ne != nil {
-				ne.Hints = &Hints{Title: it.Title, Published: it.Published, Source: e.URL}
+	}
+	c.count(func(s *Stats) { s.Feeds++ })
+}
+
+// processPage hands an HTML page to the handler and queues its feeds and
+// links (unless it says nofollow); it returns false when the crawl was
+// interrupted during the handler.
+func (c *Crawler) processPage(ctx context.Context, e *entry, f *fetch, t *txn, rec *LogRecord) bool {
+	switch {
+	case f.skipped:
+		rec.Outcome = "not-html"
+		return true
+	case f.revisit:
+		rec.Outcome = "unchanged"
+		return true // identical payload: the handler has seen it
+	case !isHTMLResponse(f):
+		rec.Outcome = "not-html"
+		return true
+	}
+	nofollow, noindex := robotsTags(f)
+	hdr := f.respHead.Clone() // describe Body as handed over: content coding removed
+	hdr.Del("Content-Encoding")
+	hdr.Del("Content-Length")
+	p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.status, Header: hdr, Body: f.body,
+		Fetched: f.started.UTC(), WARC: f.warcLoc, Depth: e.Depth, Truncated: f.truncated == "length",
+		Canonical: f.canonical, NoIndex: noindex}
+	if e.Via != "" {
+		p.URL = e.Via
+	}
+	if e.Hints != nil {
+		p.Hints = *e.Hints
+	}
+	if herr := c.handle(ctx, p); herr != nil {
+		if ctx.Err() != nil {
+			return false
+		}
+		rec.Error = herr.Error()
+		c.log.Warn("page handler", "url", e.URL, "error", herr)
+		c.count(func(s *Stats) { s.HandlerErrors++ })
+	}
+	c.count(func(s *Stats) { s.Pages++ })
+	// Feeds first: a feed linked both as <link rel=alternate> and as
+	// <a href> is queued as a feed.
+	if !c.s.DisableFeeds {
+		for _, l := range f.feeds {
+			if ne := c.newEntry(l, kindFeed, e.Depth, false); ne != nil {
 				t.add = append(t.add, ne)
 			}
 		}
-		c.count(func(s *Stats) { s.Feeds++ })
-	default:
-		if f.skipped {
-			rec.Outcome = "not-html"
-			return true
-		}
-		if f.revisit {
-			rec.Outcome = "unchanged"
-			return true // identical payload: the handler has seen it
-		}
-		mt, _, _ := mime.ParseMediaType(f.respHead.Get("Content-Type"))
-		if mt == "" {
-			mt, _, _ = mime.ParseMediaType(http.DetectContentType(f.body))
-		}
-		if mt != "text/html" && mt != "application/xhtml+xml" {
-			rec.Outcome = "not-html"
-			return true
-		}
-		xr := f.respHead.Values("X-Robots-Tag")
-		nofollow, noindex := f.nofollow, f.noindex
-		for _, v := range xr {
-			nofollow = nofollow || hasToken(v, "nofollow") || hasToken(v, "none")
-			noindex = noindex || hasToken(v, "noindex") || hasToken(v, "none")
-		}
-		hdr := f.respHead.Clone() // describe Body as handed over: content coding removed
-		hdr.Del("Content-Encoding")
-		hdr.Del("Content-Length")
-		p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.status, Header: hdr, Body: f.body,
-			Fetched: f.started.UTC(), WARC: f.warcLoc, Depth: e.Depth, Truncated: f.truncated == "length",
-			Canonical: f.canonical, NoIndex: noindex}
-		if e.Via != "" {
-			p.URL = e.Via
-		}
-		if e.Hints != nil {
-			p.Hints = *e.Hints
-		}
-		herr := c.handle(ctx, p)
-		if herr != nil {
-			if ctx.Err() != nil {
-				return false
-			}
-			rec.Error = herr.Error()
-			c.log.Warn("page handler", "url", e.URL, "error", herr)
-			c.count(func(s *Stats) { s.HandlerErrors++ })
-		}
-		c.count(func(s *Stats) { s.Pages++ })
-		// Feeds first: a feed linked both as <link rel=alternate> and as
-		// <a href> is queued as a feed.
-		if !c.s.DisableFeeds {
-			for _, l := range f.feeds {
-				if ne := c.newEntry(l, kindFeed, e.Depth, false); ne != nil {
-					t.add = append(t.add, ne)
-				}
-			}
-		}
-		if !nofollow {
-			links := f.links
-			if len(links) > c.s.MaxLinks {
-				c.log.Info("links beyond the per-page limit ignored", "url", e.URL, "links", len(links), "limit", c.s.MaxLinks)
-				c.count(func(s *Stats) { s.LinksIgnored += int64(len(links) - c.s.MaxLinks) })
-				links = links[:c.s.MaxLinks]
-			}
-			for _, l := range links {
-				ne := c.newEntry(l, kindPage, e.Depth+1, false)
-				switch {
-				case ne == nil:
-				case c.denied(ne):
-					t.denied = append(t.denied, ne)
-				default:
-					t.add = append(t.add, ne)
-				}
-			}
-		}
+	}
+	if !nofollow {
+		c.queueLinks(e, f.links, t)
 	}
 	return true
+}
+
+// isHTMLResponse reports whether a response is a page: HTML or XHTML by
+// its Content-Type, or by its body when it has none.
+func isHTMLResponse(f *fetch) bool {
+	mt, _, _ := mime.ParseMediaType(f.respHead.Get("Content-Type"))
+	if mt == "" {
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(f.body))
+	}
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+// robotsTags are the page's nofollow and noindex, from its meta robots
+// and its X-Robots-Tag headers.
+func robotsTags(f *fetch) (nofollow, noindex bool) {
+	nofollow, noindex = f.nofollow, f.noindex
+	for _, v := range f.respHead.Values("X-Robots-Tag") {
+		nofollow = nofollow || hasToken(v, "nofollow") || hasToken(v, "none")
+		noindex = noindex || hasToken(v, "noindex") || hasToken(v, "none")
+	}
+	return nofollow, noindex
+}
+
+// queueLinks queues a page's links, the first MaxLinks in document
+// order; links robots.txt forbids are recorded as refused.
+func (c *Crawler) queueLinks(e *entry, links []string, t *txn) {
+	if len(links) > c.s.MaxLinks {
+		c.log.Info("links beyond the per-page limit ignored", "url", e.URL, "links", len(links), "limit", c.s.MaxLinks)
+		c.count(func(s *Stats) { s.LinksIgnored += int64(len(links) - c.s.MaxLinks) })
+		links = links[:c.s.MaxLinks]
+	}
+	for _, l := range links {
+		ne := c.newEntry(l, kindPage, e.Depth+1, false)
+		switch {
+		case ne == nil:
+		case c.denied(ne):
+			t.denied = append(t.denied, ne)
+		default:
+			t.add = append(t.add, ne)
+		}
+	}
 }
 
 func (c *Crawler) processSitemap(e *entry, f *fetch, t *txn, rec *LogRecord) {

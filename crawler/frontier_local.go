@@ -517,101 +517,136 @@ func (f *localFrontier) commit(t *txn) ([]*entry, error) {
 	// transaction (one fsync), which is what lets hundreds of hosts crawl
 	// in parallel on an ordinary disk.
 	err := f.db.Batch(func(tx *bolt.Tx) error {
-		added = added[:0]
 		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
 		if err != nil {
 			return err
 		}
 		seen := tx.Bucket(bucketSeen)
 		now := time.Now().UnixNano()
-		if t.done != nil {
-			if err := q.Delete(t.done.qkey()); err != nil {
-				return err
-			}
-			if t.requeue != nil {
-				if err := putJSON(q, t.requeue.qkey(), t.requeue); err != nil {
-					return err
-				}
-			} else if t.state.At = now; putJSON(seen, []byte(t.done.Key), t.state) != nil {
-				return err
-			}
+		if err := commitDone(q, seen, t, now); err != nil {
+			return err
 		}
-		for _, e := range t.add {
-			var old seenRec
-			if getJSON(seen, []byte(e.Key), &old) {
-				// Seeds, feeds and sitemaps are fetched again in each new
-				// pass; everything else once.
-				if !(e.Revisit || old.Discovery) || old.State == "queued" || old.At >= f.passStart.UnixNano() {
-					continue
-				}
-			}
-			n, err := q.NextSequence()
-			if err != nil {
-				return err
-			}
-			e.Seq = n
-			if err := putJSON(q, e.qkey(), e); err != nil {
-				return err
-			}
-			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
-				return err
-			}
-			added = append(added, e)
+		if added, err = f.commitAdded(q, seen, t, now); err != nil {
+			return err
 		}
-		t.deniedNew = 0
-		for _, e := range t.denied {
-			if seen.Get([]byte(e.Key)) != nil {
-				continue
-			}
-			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
-				return err
-			}
-			l := tx.Bucket(bucketLog)
-			n, _ := l.NextSequence()
-			rec := LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
-			if err := putJSON(l, binary.BigEndian.AppendUint64(nil, n), rec); err != nil {
-				return err
-			}
-			t.deniedNew++
+		if err := f.commitDenied(tx, seen, t, now); err != nil {
+			return err
 		}
-		if t.log != nil {
-			l := tx.Bucket(bucketLog)
-			n, _ := l.NextSequence()
-			if err := putJSON(l, binary.BigEndian.AppendUint64(nil, n), t.log); err != nil {
-				return err
-			}
-		}
-		if t.cond != nil && t.done != nil {
-			if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
-				return err
-			}
-		}
-		if t.done != nil && (t.revisit != nil || t.unvisit) {
-			rb := tx.Bucket(bucketRevisit)
-			if t.unvisit {
-				if err := rb.Delete([]byte(t.done.Key)); err != nil {
-					return err
-				}
-			} else if err := putJSON(rb, []byte(t.done.Key), t.revisit); err != nil {
-				return err
-			}
-		}
-		if t.host != "" {
-			if err := tx.Bucket(bucketHosts).Put([]byte(t.host), []byte(t.hostAt.UTC().Format(time.RFC3339Nano))); err != nil {
-				return err
-			}
-		}
-		for h, r := range t.robots {
-			if err := putJSON(tx.Bucket(bucketRobots), []byte(h), r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return commitRecords(tx, t)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("crawl store: %w", err)
 	}
 	return added, nil
+}
+
+// commitDone takes the finished entry off the queue, and puts it back
+// when it is to be tried again, else records its outcome in the seen set.
+func commitDone(q, seen *bolt.Bucket, t *txn, now int64) error {
+	if t.done == nil {
+		return nil
+	}
+	if err := q.Delete(t.done.qkey()); err != nil {
+		return err
+	}
+	if t.requeue != nil {
+		return putJSON(q, t.requeue.qkey(), t.requeue)
+	}
+	t.state.At = now
+	return putJSON(seen, []byte(t.done.Key), t.state)
+}
+
+// commitAdded queues the new entries the seen set does not hold yet
+// (seeds, feeds and sitemaps once per pass) and returns them.
+func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *txn, now int64) ([]*entry, error) {
+	var added []*entry
+	for _, e := range t.add {
+		var old seenRec
+		if getJSON(seen, []byte(e.Key), &old) {
+			// Seeds, feeds and sitemaps are fetched again in each new
+			// pass; everything else once.
+			if !(e.Revisit || old.Discovery) || old.State == "queued" || old.At >= f.passStart.UnixNano() {
+				continue
+			}
+		}
+		n, err := q.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		e.Seq = n
+		if err := putJSON(q, e.qkey(), e); err != nil {
+			return nil, err
+		}
+		if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
+			return nil, err
+		}
+		added = append(added, e)
+	}
+	return added, nil
+}
+
+// commitDenied records the links robots.txt forbids that the seen set
+// does not hold yet, each with a fetch log line.
+func (f *localFrontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *txn, now int64) error {
+	t.deniedNew = 0
+	for _, e := range t.denied {
+		if seen.Get([]byte(e.Key)) != nil {
+			continue
+		}
+		if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
+			return err
+		}
+		rec := LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
+		if err := appendLog(tx, rec); err != nil {
+			return err
+		}
+		t.deniedNew++
+	}
+	return nil
+}
+
+// appendLog adds a record to the fetch log.
+func appendLog(tx *bolt.Tx, rec any) error {
+	l := tx.Bucket(bucketLog)
+	n, _ := l.NextSequence()
+	return putJSON(l, binary.BigEndian.AppendUint64(nil, n), rec)
+}
+
+// commitRecords writes what else the step learned: its fetch log line,
+// the conditional-GET validators and revisit schedule of the finished
+// URL, the host's politeness time and robots.txt files.
+func commitRecords(tx *bolt.Tx, t *txn) error {
+	if t.log != nil {
+		if err := appendLog(tx, t.log); err != nil {
+			return err
+		}
+	}
+	if t.cond != nil && t.done != nil {
+		if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
+			return err
+		}
+	}
+	if t.done != nil && (t.revisit != nil || t.unvisit) {
+		rb := tx.Bucket(bucketRevisit)
+		if t.unvisit {
+			if err := rb.Delete([]byte(t.done.Key)); err != nil {
+				return err
+			}
+		} else if err := putJSON(rb, []byte(t.done.Key), t.revisit); err != nil {
+			return err
+		}
+	}
+	if t.host != "" {
+		if err := tx.Bucket(bucketHosts).Put([]byte(t.host), []byte(t.hostAt.UTC().Format(time.RFC3339Nano))); err != nil {
+			return err
+		}
+	}
+	for h, r := range t.robots {
+		if err := putJSON(tx.Bucket(bucketRobots), []byte(h), r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadPass reads the pass number and starts a new pass when the previous
