@@ -109,74 +109,8 @@ func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
 			return false
 		}
 		p.ws()
-		k := string(key)
-		if k == "noindex" { // the one bool dedup reads
-			switch {
-			case p.lit("true"):
-				a.NoIndex = true
-			case p.lit("false"):
-				a.NoIndex = false
-			default:
-				return false
-			}
-		} else if !fastFields[k] {
-			lower := string(bytes.ToLower(key))
-			if lower != k && (fastFields[lower] || articleKinds[lower] != 0 || lower == "noindex") {
-				return false // encoding/json matches keys case-insensitively
-			}
-			if kind := articleKinds[k]; kind != 0 && !kindOK(p, kind) {
-				return false
-			}
-			if !p.skipValue(0) {
-				return false
-			}
-		} else {
-			if p.peek() != '"' {
-				return false // null or a wrong type: let encoding/json decide
-			}
-			dst := d.str[:0]
-			if k == "text" {
-				dst = d.text[:0]
-			}
-			dst, ok = p.str(dst)
-			if !ok {
-				return false
-			}
-			switch k {
-			case "text":
-				d.text = dst
-			case "published", "fetched":
-				t, err := time.Parse(time.RFC3339Nano, string(dst))
-				if err != nil || !bytes.ContainsAny(dst, "Tt") {
-					return false
-				}
-				if k == "published" {
-					a.Published = t
-				} else {
-					a.Fetched = t
-				}
-			default:
-				s := string(dst)
-				switch k {
-				case "id":
-					a.ID = s
-				case "url":
-					a.URL = s
-				case "site":
-					a.Site = s
-				case "canonical":
-					a.Canonical = s
-				case "source":
-					a.Source = s
-				case "author":
-					a.Author = s
-				case "site_name":
-					a.SiteName = s
-				}
-			}
-			if k != "text" {
-				d.str = dst
-			}
+		if !d.field(p, key, a) {
+			return false
 		}
 		p.ws()
 		if p.eat(',') {
@@ -187,6 +121,91 @@ func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
 		}
 		return false
 	}
+}
+
+// field reads the value of member key into a, or skips it when dedup
+// does not read it.
+func (d *fastDecoder) field(p *jsonScan, key []byte, a *article.Article) bool {
+	k := string(key)
+	switch {
+	case k == "noindex": // the one bool dedup reads
+		switch {
+		case p.lit("true"):
+			a.NoIndex = true
+		case p.lit("false"):
+			a.NoIndex = false
+		default:
+			return false
+		}
+		return true
+	case !fastFields[k]:
+		return skipField(p, key, k)
+	}
+	if p.peek() != '"' {
+		return false // null or a wrong type: let encoding/json decide
+	}
+	dst := d.str[:0]
+	if k == "text" {
+		dst = d.text[:0]
+	}
+	dst, ok := p.str(dst)
+	if !ok {
+		return false
+	}
+	if k == "text" {
+		d.text = dst
+		return true
+	}
+	d.str = dst
+	return setField(a, k, dst)
+}
+
+// skipField skips the value of a member dedup does not read, after
+// checking it would decode as encoding/json decodes it.
+func skipField(p *jsonScan, key []byte, k string) bool {
+	lower := string(bytes.ToLower(key))
+	if lower != k && (fastFields[lower] || articleKinds[lower] != 0 || lower == "noindex") {
+		return false // encoding/json matches keys case-insensitively
+	}
+	if kind := articleKinds[k]; kind != 0 && !kindOK(p, kind) {
+		return false
+	}
+	return p.skipValue(0)
+}
+
+// setField sets the string (or RFC 3339 date) field k of a.
+func setField(a *article.Article, k string, v []byte) bool {
+	switch k {
+	case "published", "fetched":
+		t, err := time.Parse(time.RFC3339Nano, string(v))
+		if err != nil || !bytes.ContainsAny(v, "Tt") {
+			return false
+		}
+		if k == "published" {
+			a.Published = t
+		} else {
+			a.Fetched = t
+		}
+		return true
+	}
+	s := string(v)
+	switch k {
+	case "id":
+		a.ID = s
+	case "url":
+		a.URL = s
+	case "site":
+		a.Site = s
+	case "canonical":
+		a.Canonical = s
+	case "source":
+		a.Source = s
+	case "author":
+		a.Author = s
+	case "site_name":
+		a.SiteName = s
+	}
+	return true
 }
 
 // jsonScan is a cursor over one JSON value.

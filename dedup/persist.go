@@ -141,6 +141,40 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 // apply from now on; its shingling and LSH settings must match the
 // checkpoint's (ErrIncompatible otherwise).
 func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+	s, err := readSnapshot(r, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ix := NewIndex(cfg)
+	if err := ix.restoreGlobal(s); err != nil {
+		return nil, err
+	}
+	if err := ix.restoreLSH(s); err != nil {
+		return nil, err
+	}
+	ix.pending, ix.pendingAge = s.Pending, s.PendingAge
+	if s.SiteClusters != nil {
+		ix.siteClusters = s.SiteClusters
+	}
+	if err := ix.restoreDocs(s); err != nil {
+		return nil, err
+	}
+	for i, st := range s.Sites {
+		ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq), epoch: st.Epoch})
+		ix.siteByNm[st.Name] = uint32(i)
+	}
+	if err := ix.restoreClusters(s); err != nil {
+		return nil, err
+	}
+	if len(ix.lsh.next) != len(ix.docs)*cfg.Bands {
+		return nil, fmt.Errorf("read dedup checkpoint: LSH table has %d entries for %d documents", len(ix.lsh.next), len(ix.docs))
+	}
+	return ix, nil
+}
+
+// readSnapshot decodes a checkpoint and refuses one written under other
+// shingling, sampling or LSH parameters than cfg's.
+func readSnapshot(r io.Reader, cfg Config) (*snapshot, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head := make([]byte, len(magic))
 	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
@@ -154,9 +188,13 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("%w: checkpoint %d/%d/%d/%d, config %d/%d/%d/%d", ErrIncompatible,
 			s.Shingle, s.Sample, s.Bands, s.Rows, cfg.Shingle, cfg.Sample, cfg.Bands, cfg.Rows)
 	}
-	ix := NewIndex(cfg)
+	return &s, nil
+}
+
+// restoreGlobal restores the global frequency tables and epochs.
+func (ix *Index) restoreGlobal(s *snapshot) error {
 	if len(s.Global) != globalShards {
-		return nil, fmt.Errorf("read dedup checkpoint: %d global shards, want %d", len(s.Global), globalShards)
+		return fmt.Errorf("read dedup checkpoint: %d global shards, want %d", len(s.Global), globalShards)
 	}
 	ix.primed, ix.live, ix.globalEpoch = s.Primed, s.Live, s.GlobalEpoch
 	for i, g := range s.Global {
@@ -168,23 +206,30 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 		}
 		ix.global.shards[i] = t
 	}
+	return nil
+}
+
+// restoreLSH restores the LSH table, every entry checked to be in range.
+func (ix *Index) restoreLSH(s *snapshot) error {
 	if len(s.Heads) == 0 || len(s.Heads)&(len(s.Heads)-1) != 0 || len(s.Tags) != len(s.Next) {
-		return nil, fmt.Errorf("read dedup checkpoint: malformed LSH table")
+		return fmt.Errorf("read dedup checkpoint: malformed LSH table")
 	}
 	ix.lsh.heads, ix.lsh.next, ix.lsh.tags, ix.lsh.used = s.Heads, s.Next, s.Tags, s.Used
 	for _, e := range append(slices.Clip(s.Heads), s.Next...) {
 		if int(e) > len(s.Next) {
-			return nil, fmt.Errorf("read dedup checkpoint: LSH entry %d out of range", e)
+			return fmt.Errorf("read dedup checkpoint: LSH entry %d out of range", e)
 		}
 	}
-	ix.pending, ix.pendingAge = s.Pending, s.PendingAge
-	if s.SiteClusters != nil {
-		ix.siteClusters = s.SiteClusters
-	}
+	return nil
+}
+
+// restoreDocs restores the documents, each reference checked to be in
+// range, and the id index of the live ones.
+func (ix *Index) restoreDocs(s *snapshot) error {
 	ix.docs = make([]doc, len(s.Docs))
 	for i, d := range s.Docs {
 		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) || int(d.Via) > len(s.Docs) {
-			return nil, fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
+			return fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
 		}
 		feats := d.Feats
 		if len(d.Quoted) > 0 {
@@ -198,14 +243,16 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			ix.byID[d.ID] = uint32(i)
 		}
 	}
-	for i, st := range s.Sites {
-		ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq), epoch: st.Epoch})
-		ix.siteByNm[st.Name] = uint32(i)
-	}
+	return nil
+}
+
+// restoreClusters restores the clusters, every member checked to be in
+// range.
+func (ix *Index) restoreClusters(s *snapshot) error {
 	for i, c := range s.Clusters {
 		for _, m := range c.Members {
 			if int(m) >= len(ix.docs) {
-				return nil, fmt.Errorf("read dedup checkpoint: cluster %s member %d out of range", c.ID, m)
+				return fmt.Errorf("read dedup checkpoint: cluster %s member %d out of range", c.ID, m)
 			}
 		}
 		ix.clusters = append(ix.clusters, cluster{id: c.ID, members: c.Members, original: c.Original, evidence: c.Evidence, furniture: c.Furniture})
@@ -213,8 +260,5 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 			ix.clusterByID[c.ID] = int32(i)
 		}
 	}
-	if len(ix.lsh.next) != len(ix.docs)*cfg.Bands {
-		return nil, fmt.Errorf("read dedup checkpoint: LSH table has %d entries for %d documents", len(ix.lsh.next), len(ix.docs))
-	}
-	return ix, nil
+	return nil
 }

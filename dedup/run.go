@@ -77,6 +77,40 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	if err != nil {
 		return st, err
 	}
+	ix := NewIndex(cfg)
+	var lineErr LineError
+	lines := ix.place(batches, &st, &lineErr)
+	batches = nil
+	// The per-line records are garbage now, scattered among the live
+	// feature sets, so the large LSH arrays allocated below could not
+	// reuse their pages: collect once and hand the pages back first, or
+	// the peak is the parsed input and the index on top of each other.
+	debug.FreeOSMemory()
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ix.learn(workers)
+	if err := ix.clusterPlaced(ctx, workers); err != nil {
+		return st, err
+	}
+	if err := ix.writeAssignments(w, &st); err != nil {
+		return st, err
+	}
+	st.Bad = len(lineErr.Lines)
+	ix.tally(&st, lines)
+	st.Elapsed = time.Since(start)
+	if st.Bad > 0 {
+		return st, &lineErr
+	}
+	return st, nil
+}
+
+// place moves every good line's document into the index, in input order
+// (document i is the i-th good line), and lets the parsed batches go, so
+// the per-line records and the index's never coexist; bad lines go to
+// lineErr. It returns the input line of each document.
+func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError) []int {
 	good := 0
 	for _, b := range batches {
 		for i := range b {
@@ -85,17 +119,8 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			}
 		}
 	}
-	ix := NewIndex(cfg)
 	ix.reserve(good)
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	// Move every good line's document into the index now, in input order
-	// (document i is the i-th good line), and let the parsed batches go,
-	// so the per-line records and the index's never coexist.
-	var lineErr LineError
-	lines := make([]int, 0, good) // the input line of each document
+	lines := make([]int, 0, good)
 	for bi, b := range batches {
 		for i := range b {
 			it := &b[i]
@@ -111,16 +136,16 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		}
 		batches[bi] = nil
 	}
-	batches = nil
-	// The per-line records are garbage now, scattered among the live
-	// feature sets, so the large LSH arrays allocated below could not
-	// reuse their pages: collect once and hand the pages back first, or
-	// the peak is the parsed input and the index on top of each other.
-	debug.FreeOSMemory()
-	placed := ix.docs
-	// Learn per-site and global recurring features from the whole input
-	// first, so the first articles of a site are cleaned as well as the
-	// last. Each table is updated by one goroutine in input order.
+	return lines
+}
+
+// learn learns the per-site and global recurring features from the whole
+// input first, so the first articles of a site are cleaned as well as
+// the last (each table updated by one goroutine in input order), then
+// counts, per frequent feature, the articles that hold it beside text of
+// their own (recurring passages), on the final counts.
+func (ix *Index) learn(workers int) {
+	cfg, placed := ix.cfg, ix.docs
 	parallel(workers, func(w int) {
 		for i := range placed {
 			d := &placed[i]
@@ -134,8 +159,6 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 			}
 		}
 	})
-	// Then count, per frequent feature, the articles that hold it beside
-	// text of their own (recurring passages), on the final counts.
 	parallel(workers, func(w int) {
 		var sc passageScratch
 		for i := w; i < len(placed); i += workers {
@@ -143,14 +166,18 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		}
 	})
 	ix.primed = true
-	// Clean and sketch every article in parallel (the tables are frozen),
-	// in chunks; the band keys go to the document's slots of the LSH tag
-	// array. Clustering follows in input order on this goroutine, behind
-	// the workers: it waits for a chunk only when it gets there, and
-	// neither side touches what the other writes (prepare writes document
-	// di's features and key slots; clustering reads only the documents
-	// before di and the key slots of inserted ones), so the output is the
-	// same as preparing everything first.
+}
+
+// clusterPlaced cleans and sketches every placed article in parallel (the
+// tables are frozen), in chunks; the band keys go to the document's slots
+// of the LSH tag array. Clustering follows in input order on this
+// goroutine, behind the workers: it waits for a chunk only when it gets
+// there, and neither side touches what the other writes (prepare writes
+// document di's features and key slots; clustering reads only the
+// documents before di and the key slots of inserted ones), so the output
+// is the same as preparing everything first.
+func (ix *Index) clusterPlaced(ctx context.Context, workers int) error {
+	cfg, placed := ix.cfg, ix.docs
 	ix.lsh.presize(len(placed))
 	const chunk = 256
 	ready := make([]chan struct{}, (len(placed)+chunk-1)/chunk)
@@ -178,33 +205,41 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		}()
 	}
 	defer prep.Wait()
-	// Cluster in input order.
 	for di := range placed {
 		if di%chunk == 0 {
 			<-ready[di/chunk]
 			if ctx.Err() != nil {
-				return st, ctx.Err()
+				return ctx.Err()
 			}
 		}
 		ix.addPlaced(uint32(di))
 	}
-	// One assignment per good line in input order: the index holds one
-	// document per good line, in that order (replaced ones marked dead;
-	// their line gets the id's final assignment).
+	return nil
+}
+
+// writeAssignments writes one assignment per good line in input order:
+// the index holds one document per good line, in that order (replaced
+// ones marked dead; their line gets the id's final assignment).
+func (ix *Index) writeAssignments(w io.Writer, st *Stats) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	buf := make([]byte, 0, 512)
 	for i := range ix.docs {
 		id := ix.docs[i].id
 		buf = ix.appendAssignment(buf[:0], ix.byID[id])
 		if _, err := bw.Write(buf); err != nil {
-			return st, fmt.Errorf("write assignment for %s: %w", id, err)
+			return fmt.Errorf("write assignment for %s: %w", id, err)
 		}
 		st.Articles++
 	}
 	if err := bw.Flush(); err != nil {
-		return st, fmt.Errorf("write assignments: %w", err)
+		return fmt.Errorf("write assignments: %w", err)
 	}
-	st.Bad = len(lineErr.Lines)
+	return nil
+}
+
+// tally counts originals, copies and unique articles (furniture pages are
+// unique) and lists the lines a later line with the same id replaced.
+func (ix *Index) tally(st *Stats, lines []int) {
 	for i := range ix.docs {
 		d := &ix.docs[i]
 		if d.dead {
@@ -223,11 +258,6 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		}
 	}
 	st.Clusters = st.Originals
-	st.Elapsed = time.Since(start)
-	if st.Bad > 0 {
-		return st, &lineErr
-	}
-	return st, nil
 }
 
 // parallel runs fn(0..n-1) on n goroutines and waits for them.
