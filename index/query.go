@@ -343,18 +343,7 @@ func rewrite(q query.Query, langs []string) query.Query {
 func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
-		if q.Must != nil {
-			q.Must = rewriteWith(q.Must, langs, native)
-		}
-		if q.Should != nil {
-			q.Should = rewriteWith(q.Should, langs, native)
-		}
-		if q.MustNot != nil {
-			q.MustNot = rewriteWith(q.MustNot, langs, native)
-		}
-		if q.Filter != nil {
-			q.Filter = rewriteWith(q.Filter, langs, native)
-		}
+		rewriteBoolean(q, langs, native)
 	case *query.ConjunctionQuery:
 		for i := range q.Conjuncts {
 			q.Conjuncts[i] = rewriteWith(q.Conjuncts[i], langs, native)
@@ -367,60 +356,13 @@ func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 			return f
 		}
 	case *query.MatchQuery:
-		f, _ := canonicalField(q.FieldVal)
-		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" {
-			return &textQuery{Text: q.Match, Field: f, Langs: langs, Operator: q.Operator, boost: boost{q.Boost()}}
-		}
-		if isTextField(f) {
-			return expand(f, langs, q.Boost(), func(field string) query.Query {
-				n := *q
-				n.BoostVal = nil
-				n.FieldVal = field
-				return &n
-			})
-		}
-		q.FieldVal = f
-		if lowerKeyword[f] {
-			q.Match = strings.ToLower(q.Match)
-		}
+		return rewriteMatch(q, langs)
 	case *query.MatchPhraseQuery:
-		f, _ := canonicalField(q.FieldVal)
-		if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" && !native {
-			return &phraseQuery{Text: q.MatchPhrase, Field: f, Langs: langs, boost: boost{q.Boost()}}
-		}
-		if isTextField(f) {
-			return expand(f, langs, q.Boost(), func(field string) query.Query {
-				n := *q
-				n.BoostVal = nil
-				n.FieldVal = field
-				return &n
-			})
-		}
-		q.FieldVal = f
-		if lowerKeyword[f] {
-			q.MatchPhrase = strings.ToLower(q.MatchPhrase)
-		}
+		return rewritePhrase(q, langs, native)
 	case *query.WildcardQuery:
-		f, _ := canonicalField(q.FieldVal)
-		if isTextField(f) {
-			w := strings.ToLower(q.Wildcard)
-			return expand(f, langs, q.Boost(), func(field string) query.Query {
-				n := query.NewWildcardQuery(w)
-				n.SetField(field)
-				return n
-			})
-		}
-		q.FieldVal = f
+		return rewriteWildcard(q, langs)
 	case *query.RegexpQuery:
-		f, _ := canonicalField(q.FieldVal)
-		if isTextField(f) {
-			return expand(f, langs, q.Boost(), func(field string) query.Query {
-				n := query.NewRegexpQuery(q.Regexp)
-				n.SetField(field)
-				return n
-			})
-		}
-		q.FieldVal = f
+		return rewriteRegexp(q, langs)
 	case *query.NumericRangeQuery:
 		if f, ok := canonicalField(q.FieldVal); ok {
 			q.FieldVal = f
@@ -434,6 +376,99 @@ func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 			q.FieldVal = f
 		}
 	}
+	return q
+}
+
+// rewriteBoolean rewrites each clause of a boolean query.
+func rewriteBoolean(q *query.BooleanQuery, langs []string, native bool) {
+	if q.Must != nil {
+		q.Must = rewriteWith(q.Must, langs, native)
+	}
+	if q.Should != nil {
+		q.Should = rewriteWith(q.Should, langs, native)
+	}
+	if q.MustNot != nil {
+		q.MustNot = rewriteWith(q.MustNot, langs, native)
+	}
+	if q.Filter != nil {
+		q.Filter = rewriteWith(q.Filter, langs, native)
+	}
+}
+
+// rewriteMatch turns words on a text field into a textQuery over the
+// languages' fields (fuzzy words and other analyzers into one match per
+// field); a keyword field is matched as it is indexed.
+func rewriteMatch(q *query.MatchQuery, langs []string) query.Query {
+	f, _ := canonicalField(q.FieldVal)
+	if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" {
+		return &textQuery{Text: q.Match, Field: f, Langs: langs, Operator: q.Operator, boost: boost{q.Boost()}}
+	}
+	if isTextField(f) {
+		return expand(f, langs, q.Boost(), func(field string) query.Query {
+			n := *q
+			n.BoostVal = nil
+			n.FieldVal = field
+			return &n
+		})
+	}
+	q.FieldVal = f
+	if lowerKeyword[f] {
+		q.Match = strings.ToLower(q.Match)
+	}
+	return q
+}
+
+// rewritePhrase turns a phrase on a text field into a phraseQuery over
+// the languages' fields (unless native, or fuzzy, or with another
+// analyzer: then one phrase match per field).
+func rewritePhrase(q *query.MatchPhraseQuery, langs []string, native bool) query.Query {
+	f, _ := canonicalField(q.FieldVal)
+	if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" && !native {
+		return &phraseQuery{Text: q.MatchPhrase, Field: f, Langs: langs, boost: boost{q.Boost()}}
+	}
+	if isTextField(f) {
+		return expand(f, langs, q.Boost(), func(field string) query.Query {
+			n := *q
+			n.BoostVal = nil
+			n.FieldVal = field
+			return &n
+		})
+	}
+	q.FieldVal = f
+	if lowerKeyword[f] {
+		q.MatchPhrase = strings.ToLower(q.MatchPhrase)
+	}
+	return q
+}
+
+// rewriteWildcard matches a lower-cased wildcard on each language's
+// field of a text field.
+func rewriteWildcard(q *query.WildcardQuery, langs []string) query.Query {
+	f, _ := canonicalField(q.FieldVal)
+	if isTextField(f) {
+		w := strings.ToLower(q.Wildcard)
+		return expand(f, langs, q.Boost(), func(field string) query.Query {
+			n := query.NewWildcardQuery(w)
+			n.SetField(field)
+			return n
+		})
+	}
+	q.FieldVal = f
+	return q
+}
+
+// rewriteRegexp matches a regular expression on each language's field of
+// a text field.
+func rewriteRegexp(q *query.RegexpQuery, langs []string) query.Query {
+	f, _ := canonicalField(q.FieldVal)
+	if isTextField(f) {
+		return expand(f, langs, q.Boost(), func(field string) query.Query {
+			n := query.NewRegexpQuery(q.Regexp)
+			n.SetField(field)
+			return n
+		})
+	}
+	q.FieldVal = f
 	return q
 }
 
