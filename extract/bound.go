@@ -53,7 +53,7 @@ func bound(src []byte, maxBytes, maxElements int) ([]byte, bool) {
 	}
 	out := make([]byte, 0, min(len(src), maxBytes))
 	z := html.NewTokenizer(bytes.NewReader(src))
-	skip, svg := "", 0 // inside a dropped raw-text element; <svg> nesting
+	var d rawDropper
 	tags, cut := 0, false
 	for {
 		tt := z.Next()
@@ -66,30 +66,8 @@ func bound(src []byte, maxBytes, maxElements int) ([]byte, bool) {
 			n, _ := z.TagName()
 			name = string(n)
 		}
-		switch {
-		case tt == html.CommentToken:
+		if d.drop(tt, name, raw) {
 			continue
-		case skip != "":
-			if tt == html.EndTagToken && name == skip {
-				skip = ""
-				break // keep the end tag
-			}
-			continue
-		case svg > 0:
-			switch {
-			case tt == html.StartTagToken && name == "svg":
-				svg++
-			case tt == html.EndTagToken && name == "svg":
-				svg--
-			}
-			if svg > 0 {
-				continue
-			}
-		case tt == html.StartTagToken && name == "svg":
-			svg = 1
-		case tt == html.StartTagToken && (name == "style" || name == "template" ||
-			name == "script" && !isJSONLD(raw)):
-			skip = name
 		}
 		if name != "" && tags >= maxElements {
 			// Over the element budget: the tags go, their text stays.
@@ -104,6 +82,42 @@ func bound(src []byte, maxBytes, maxElements int) ([]byte, bool) {
 		}
 		out = append(out, raw...)
 	}
+}
+
+// rawDropper follows what bound drops: comments and the content of
+// <style>, <template>, <script> (but JSON-LD) and <svg> elements, whose
+// start and end tags stay.
+type rawDropper struct {
+	skip string // inside a dropped raw-text element
+	svg  int    // <svg> nesting
+}
+
+// drop reports whether a token (tt, its tag name, its raw bytes) goes.
+func (d *rawDropper) drop(tt html.TokenType, name string, raw []byte) bool {
+	switch {
+	case tt == html.CommentToken:
+		return true
+	case d.skip != "":
+		if tt == html.EndTagToken && name == d.skip {
+			d.skip = ""
+			return false // keep the end tag
+		}
+		return true
+	case d.svg > 0:
+		switch {
+		case tt == html.StartTagToken && name == "svg":
+			d.svg++
+		case tt == html.EndTagToken && name == "svg":
+			d.svg--
+		}
+		return d.svg > 0
+	case tt == html.StartTagToken && name == "svg":
+		d.svg = 1
+	case tt == html.StartTagToken && (name == "style" || name == "template" ||
+		name == "script" && !isJSONLD(raw)):
+		d.skip = name
+	}
+	return false
 }
 
 // isJSONLD reports whether a raw <script ...> start tag declares JSON-LD.
