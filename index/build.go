@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
@@ -25,6 +27,14 @@ import (
 var (
 	builderBatch = 200 // documents per segment written by a shard builder
 	builderMerge = 64  // segments merged at once at the end
+	// builderHold bounds the documents a Builder holds back while their
+	// language's common terms are learned (see Add).
+	builderHold = 1000
+	// pairMinLearn is how many bodies a language needs for a Builder to
+	// fix its common terms when the build ends (or runs out of room to
+	// hold them) before pairLearnDocs: fewer, and its held documents get
+	// every pair, as in a live index.
+	pairMinLearn = 100
 )
 
 const buildPrefix = "scorch-offline-build"
@@ -35,13 +45,18 @@ const buildPrefix = "scorch-offline-build"
 // finish (a crash, an error) leaves a directory that Open reports as
 // corrupt, so the caller builds again. Add each cluster once.
 type Builder struct {
-	dir    string
-	n      int
-	in     []chan map[string]any
-	errs   []error
-	wg     sync.WaitGroup
-	langs  map[string]bool
-	pairs  *pairMaker // learns the common terms; saved at Close
+	dir   string
+	n     int
+	in    []chan map[string]any
+	errs  []error
+	wg    sync.WaitGroup
+	langs map[string]bool
+	pairs *pairMaker // learns the common terms; saved at Close
+	// held are the documents of languages whose common terms are still
+	// being learned, without their body pairs, nheld their number.
+	held   map[string][]map[string]any
+	nheld  int
+	merge  sync.Mutex // one shard's final merge at a time
 	closed bool
 	abort  bool // set before the inputs close: skip the final merge
 }
@@ -67,7 +82,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	b := &Builder{dir: dir, n: n, errs: make([]error, n), langs: map[string]bool{},
-		pairs: &pairMaker{m: m, vocab: newPairVocab("")}}
+		pairs: &pairMaker{m: m, vocab: newPairVocab(""), hold: true}, held: map[string][]map[string]any{}}
 	builders := make([]bleve.Builder, n)
 	for i := range n {
 		// Temporary segments stay on the index's file system, under
@@ -104,6 +119,14 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 				b.errs[i] = emptyShard(shardDir(dir, i), m)
 				return
 			}
+			// The final merges run one after the other: each maps
+			// every segment of its shard and holds its own buffers,
+			// and together they made the peak of a bulk load's
+			// memory. What the analysis left on the heap goes back to
+			// the system first.
+			b.merge.Lock()
+			defer b.merge.Unlock()
+			debug.FreeOSMemory()
 			if err := bb.Close(); err != nil {
 				b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
 			}
@@ -112,13 +135,71 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 	return b, nil
 }
 
-// Add hands one cluster document to its shard's builder.
+// Add hands one cluster document to its shard's builder. A document whose
+// language's common terms are still being learned (pairvocab.go) is held
+// back until they are fixed, so that a bulk build indexes only the pairs
+// of common words from its first document on (a live index indexes every
+// pair of a language's first pairLearnDocs bodies); a language still
+// learning at Close, or when builderHold documents are held, is fixed
+// from the bodies seen when there are pairMinLearn of them.
 func (b *Builder) Add(ctx context.Context, d Doc) error {
-	f, a, err := d.fields(b.pairs)
+	f, a, held, err := d.fieldsHeld(b.pairs)
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", b.dir, err)
 	}
 	b.langs[a] = true
+	if !held {
+		return b.send(ctx, f)
+	}
+	b.held[a] = append(b.held[a], f)
+	b.nheld++
+	if set := b.pairs.vocab.commonSet(a); set != nil { // this body fixed it
+		return b.release(ctx, a, set)
+	}
+	if b.nheld < builderHold {
+		return nil
+	}
+	most := ""
+	for l, fs := range b.held {
+		if most == "" || len(fs) > len(b.held[most]) || (len(fs) == len(b.held[most]) && l < most) {
+			most = l
+		}
+	}
+	return b.settle(ctx, most)
+}
+
+// settle releases the documents held for language a: with its common
+// terms fixed from the bodies seen when there are enough of them, else
+// with every pair (a keeps learning).
+func (b *Builder) settle(ctx context.Context, a string) error {
+	var set map[string]struct{}
+	if b.pairs.vocab.learned(a) >= pairMinLearn {
+		var err error
+		if set, err = b.pairs.vocab.fix(a); err != nil {
+			return fmt.Errorf("build index %s: %w", b.dir, err)
+		}
+	}
+	return b.release(ctx, a, set)
+}
+
+// release adds language a's body pairs (those set keeps; all when nil)
+// to the documents held for it and hands them to their shards.
+func (b *Builder) release(ctx context.Context, a string, set map[string]struct{}) error {
+	fs := b.held[a]
+	delete(b.held, a)
+	b.nheld -= len(fs)
+	for _, f := range fs {
+		if err := b.pairs.bodyPairs(f, a, set); err != nil {
+			return fmt.Errorf("build index %s: %w", b.dir, err)
+		}
+		if err := b.send(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Builder) send(ctx context.Context, f map[string]any) error {
 	id := f[FieldCluster].(string)
 	select {
 	case b.in[shardOfN(id, b.n)] <- f:
@@ -131,6 +212,20 @@ func (b *Builder) Add(ctx context.Context, d Doc) error {
 // Close finishes every shard (the last segments and the merge), marks the
 // directory as a complete index recording checkpoint, and opens it.
 func (b *Builder) Close(checkpoint uint64) (*Index, error) {
+	if b.closed {
+		return nil, errors.New("build index: builder already closed")
+	}
+	langs := make([]string, 0, len(b.held))
+	for a := range b.held {
+		langs = append(langs, a)
+	}
+	slices.Sort(langs)
+	for _, a := range langs {
+		if err := b.settle(context.Background(), a); err != nil {
+			b.Abort()
+			return nil, err
+		}
+	}
 	if err := b.finish(); err != nil {
 		return nil, err
 	}

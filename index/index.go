@@ -516,9 +516,16 @@ func capIndexed(s string, limit int) string {
 // fields turns a Doc into the map the mapping indexes, and returns the
 // analysis name used for its text.
 func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
+	f, a, _, err := d.fieldsHeld(pm)
+	return f, a, err
+}
+
+// fieldsHeld is fields, also reporting whether the body pairs were held
+// back (pairMaker.hold).
+func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, err error) {
 	o := d.Original
 	if o == nil {
-		return nil, "", fmt.Errorf("cluster %q has no original", d.Cluster)
+		return nil, "", false, fmt.Errorf("cluster %q has no original", d.Cluster)
 	}
 	oText := capIndexed(o.Text, MaxIndexedText)
 	cluster := d.Cluster
@@ -526,10 +533,10 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		cluster = o.ID
 	}
 	if cluster == "" {
-		return nil, "", fmt.Errorf("cluster document without cluster id or original id")
+		return nil, "", false, fmt.Errorf("cluster document without cluster id or original id")
 	}
 	lang := NormalizeLang(o.Lang)
-	a := analysisFor(lang)
+	a = analysisFor(lang)
 	sites := []string{}
 	addSite := func(s string) {
 		s = strings.ToLower(s)
@@ -559,7 +566,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	}
 	blob, err := json.Marshal(m)
 	if err != nil {
-		return nil, "", fmt.Errorf("cluster %s: %w", cluster, err)
+		return nil, "", false, fmt.Errorf("cluster %s: %w", cluster, err)
 	}
 	role := string(o.Role)
 	if role == "" || role == string(article.RoleCopy) {
@@ -568,7 +575,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 			role = string(article.RoleOriginal)
 		}
 	}
-	f := map[string]any{
+	f = map[string]any{
 		FieldCluster:  cluster,
 		FieldSites:    sites,
 		FieldRole:     role,
@@ -577,8 +584,8 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 		titleField(a): o.Title,
 		bodyField(a):  oText,
 	}
-	if err := pm.add(f, a, o.Title, oText); err != nil {
-		return nil, "", fmt.Errorf("cluster %s: %w", cluster, err)
+	if held, err = pm.add(f, a, o.Title, oText); err != nil {
+		return nil, "", false, fmt.Errorf("cluster %s: %w", cluster, err)
 	}
 	f[FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
 	if len(days) > 0 {
@@ -607,7 +614,7 @@ func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
 	if !o.Fetched.IsZero() {
 		f[FieldFetched] = o.Fetched.UTC()
 	}
-	return f, a, nil
+	return f, a, held, nil
 }
 
 // The terms of FieldNoIndex.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -119,7 +121,7 @@ func (v *pairVocab) commonSet(a string) map[string]struct{} {
 // observe counts the distinct terms of one body of analysis a while its
 // common set is being learned, fixing (and saving) the set after
 // pairLearnDocs bodies. It returns the set that applies to this body: nil
-// (every pair) while learning.
+// (every pair) while learning, and for the body that fixed the set.
 func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -138,7 +140,43 @@ func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, erro
 	if l.docs < pairLearnDocs {
 		return nil, nil
 	}
-	floor := int(pairCommonShare * float64(l.docs))
+	if _, err := v.fixLocked(a); err != nil {
+		return nil, err
+	}
+	return nil, nil // this body was one of the learning ones
+}
+
+// learned returns how many bodies of analysis a have been counted while
+// its set is not fixed.
+func (v *pairVocab) learned(a string) int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if l := v.learning[a]; l != nil {
+		return l.docs
+	}
+	return 0
+}
+
+// fix fixes analysis a's common set from the bodies counted so far (a
+// Builder does so for a language with fewer than pairLearnDocs bodies).
+func (v *pairVocab) fix(a string) (map[string]struct{}, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if set, ok := v.common[a]; ok {
+		return set, nil
+	}
+	return v.fixLocked(a)
+}
+
+// fixLocked turns analysis a's counts into its common set: the terms in
+// at least pairCommonShare of the bodies counted (and in two of them at
+// least), at most pairMaxCommon, most frequent first (v.mu held).
+func (v *pairVocab) fixLocked(a string) (map[string]struct{}, error) {
+	l := v.learning[a]
+	if l == nil {
+		l = &pairLearner{df: map[string]int{}}
+	}
+	floor := max(int(pairCommonShare*float64(l.docs)), 2)
 	type tc struct {
 		t string
 		n int
@@ -149,7 +187,7 @@ func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, erro
 			cands = append(cands, tc{t, n})
 		}
 	}
-	slices.SortFunc(cands, func(x, y tc) int { return y.n - x.n })
+	slices.SortFunc(cands, func(x, y tc) int { return cmp.Or(y.n-x.n, strings.Compare(x.t, y.t)) })
 	cands = cands[:min(len(cands), pairMaxCommon)]
 	set := make(map[string]struct{}, len(cands))
 	for _, c := range cands {
@@ -161,10 +199,11 @@ func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, erro
 		// Fixed before any document indexed under it.
 		if err := v.save(); err != nil {
 			delete(v.common, a)
+			v.learning[a] = l
 			return nil, fmt.Errorf("save common terms: %w", err)
 		}
 	}
-	return nil, nil // this body was one of the learning ones
+	return set, nil
 }
 
 // pairKeep returns the filter of pairs for a common set: both words
@@ -197,6 +236,10 @@ func vocabFrom(ctx context.Context) *pairVocab {
 type pairMaker struct {
 	m     *mapping.IndexMappingImpl
 	vocab *pairVocab
+	// hold leaves out the body pairs of a language whose common terms are
+	// still being learned, and says so (a Builder holds such documents
+	// back until the set is fixed, then adds them with bodyPairs).
+	hold bool
 }
 
 // newPairMaker returns the pair maker of the index in dir.
@@ -213,24 +256,42 @@ func newPairMaker(dir string) (*pairMaker, error) {
 }
 
 // add sets the pair fields of analysis a for a document's title and text.
-func (pm *pairMaker) add(f map[string]any, a, title, text string) error {
+// With pm.hold it reports held when the body pairs were left out because
+// a's common terms are not fixed yet (the body was counted for them).
+func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, err error) {
 	an := pm.m.AnalyzerNamed(analyzerName(a))
 	if an == nil {
-		return fmt.Errorf("no analyzer for %s", a)
+		return false, fmt.Errorf("no analyzer for %s", a)
 	}
 	body := an.Analyze([]byte(text))
 	set := pm.vocab.commonSet(a)
 	if set == nil { // still learning: count this body's terms
-		var err error
 		if set, err = pm.vocab.observe(a, uniqueTerms(body)); err != nil {
-			return err
+			return false, err
 		}
+		held = pm.hold
 	}
-	if p := joinPairs(body, pairKeep(set)); p != "" {
-		f[pairsField(a)] = p
+	if !held {
+		if p := joinPairs(body, pairKeep(set)); p != "" {
+			f[pairsField(a)] = p
+		}
 	}
 	if p := joinPairs(an.Analyze([]byte(title)), nil); p != "" {
 		f[titlePairsField(a)] = p
+	}
+	return held, nil
+}
+
+// bodyPairs sets the body pair field of a document of analysis a that add
+// held back, keeping the pairs of set (every pair when nil).
+func (pm *pairMaker) bodyPairs(f map[string]any, a string, set map[string]struct{}) error {
+	an := pm.m.AnalyzerNamed(analyzerName(a))
+	if an == nil {
+		return fmt.Errorf("no analyzer for %s", a)
+	}
+	text, _ := f[bodyField(a)].(string)
+	if p := joinPairs(an.Analyze([]byte(text)), pairKeep(set)); p != "" {
+		f[pairsField(a)] = p
 	}
 	return nil
 }

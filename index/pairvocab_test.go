@@ -38,14 +38,14 @@ func pairDocs(t *testing.T, ix *Index, pair string) uint64 {
 }
 
 // TestCommonPairs: after the first pairLearnDocs bodies of a language only
-// pairs of two common words are indexed, and phrases still find every
-// story, through the pairs or by positions, before and after a reopen and
-// in an index built in bulk.
+// pairs of two common words are indexed (in a bulk build, from the first
+// body on), and phrases still find every story, through the pairs or by
+// positions, before and after a reopen and in an index built in bulk.
 func TestCommonPairs(t *testing.T) {
 	defer func(n int) { pairLearnDocs = n }(pairLearnDocs)
 	pairLearnDocs = 20
 	ctx := context.Background()
-	check := func(t *testing.T, ix *Index) {
+	check := func(t *testing.T, ix *Index, bulk bool) {
 		t.Helper()
 		common := ix.pairs.vocab.commonSet("en")
 		if _, ok := common["harbour"]; !ok || len(common) == 0 {
@@ -62,8 +62,14 @@ func TestCommonPairs(t *testing.T) {
 		if n := pairDocs(t, ix, "rare30 notic"); n != 0 {
 			t.Errorf("the rare pair of story 30 is indexed (%d)", n)
 		}
-		if n := pairDocs(t, ix, "rare3 notic"); n != 1 {
-			t.Errorf("the rare pair of learning story 3: %d, want 1", n)
+		// A live index indexes every pair of the stories it learns
+		// from; a bulk build holds them back until the set is fixed.
+		want := uint64(1)
+		if bulk {
+			want = 0
+		}
+		if n := pairDocs(t, ix, "rare3 notic"); n != want {
+			t.Errorf("the rare pair of learning story 3: %d, want %d", n, want)
 		}
 		for _, tc := range []struct {
 			q    string
@@ -96,7 +102,7 @@ func TestCommonPairs(t *testing.T) {
 		must(t, err)
 		must(t, ix.Apply(ctx, commonDocs(0, 25), nil, 25))
 		must(t, ix.Apply(ctx, commonDocs(25, 40), nil, 40))
-		check(t, ix)
+		check(t, ix, false)
 		must(t, ix.Close())
 		if _, err := os.Stat(filepath.Join(dir, PairsFile)); err != nil {
 			t.Fatal(err)
@@ -104,7 +110,7 @@ func TestCommonPairs(t *testing.T) {
 		ix, err = Open(dir)
 		must(t, err)
 		defer ix.Close()
-		check(t, ix)
+		check(t, ix, false)
 		// Documents indexed after a reopen keep to the saved set.
 		must(t, ix.Apply(ctx, commonDocs(30, 31), nil, 41))
 		if n := pairDocs(t, ix, "rare30 notic"); n != 0 {
@@ -120,6 +126,57 @@ func TestCommonPairs(t *testing.T) {
 		ix, err := b.Close(40)
 		must(t, err)
 		defer ix.Close()
-		check(t, ix)
+		check(t, ix, true)
 	})
+}
+
+// TestBuilderSmallLanguage: a bulk build fixes the common terms of a
+// language with fewer than pairLearnDocs bodies when it ends (or when it
+// holds builderHold documents) if it has pairMinLearn of them, and else
+// indexes every pair of it; phrases find every story either way.
+func TestBuilderSmallLanguage(t *testing.T) {
+	defer func(n, m, h int) { pairLearnDocs, pairMinLearn, builderHold = n, m, h }(pairLearnDocs, pairMinLearn, builderHold)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name           string
+		docs, min, cap int
+		fixed          bool
+	}{
+		{"fixed at close", 15, 10, 1000, true},
+		{"too few to learn from", 8, 10, 1000, false},
+		{"fixed when the hold is full", 15, 5, 6, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pairLearnDocs, pairMinLearn, builderHold = 20, tc.min, tc.cap
+			b, err := NewBuilder(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
+			must(t, err)
+			for _, d := range commonDocs(0, tc.docs) {
+				must(t, b.Add(ctx, d))
+			}
+			ix, err := b.Close(uint64(tc.docs))
+			must(t, err)
+			defer ix.Close()
+			set := ix.pairs.vocab.commonSet("en")
+			if (set != nil) != tc.fixed {
+				t.Fatalf("common terms fixed: %v, want %v", set != nil, tc.fixed)
+			}
+			if n := pairDocs(t, ix, "harbour council"); n != uint64(tc.docs) {
+				t.Errorf("%d stories hold harbour council, want %d", n, tc.docs)
+			}
+			want := uint64(1)
+			if tc.fixed {
+				want = 0
+			}
+			if n := pairDocs(t, ix, "rare3 notic"); n != want {
+				t.Errorf("the rare pair of story 3: %d, want %d", n, want)
+			}
+			for q, want := range map[string]int{`"harbour council"`: tc.docs, `"rare3 notice"`: 1, `"a rare4 notice went"`: 1, `"council rare4"`: 0} {
+				r, err := ix.Search(ctx, Query{Text: q, Limit: 100})
+				must(t, err)
+				if int(r.Total) != want {
+					t.Errorf("%s: %d hits, want %d", q, r.Total, want)
+				}
+			}
+		})
+	}
 }
