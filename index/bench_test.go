@@ -187,9 +187,30 @@ func dirSize(t testing.TB, dir string) int64 {
 }
 
 // buildSyndex indexes docs [0,n) into dir with our mapping, handing Apply
-// DefaultBatchSize documents per shard at a time.
+// DefaultBatchSize documents per shard at a time; with SYNDEX_BENCH_BULK
+// set, with a Builder, as syndex import and reindex do (faster for large
+// corpora; one segment per shard).
 func buildSyndex(tb testing.TB, dir string, n int) {
 	shards, _ := strconv.Atoi(os.Getenv("SYNDEX_BENCH_SHARDS")) // 0: one per CPU
+	if os.Getenv("SYNDEX_BENCH_BULK") != "" {
+		b, err := NewBuilder(dir, Options{Shards: shards})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for i := range n {
+			if err := b.Add(context.Background(), genDoc(i)); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		ix, err := b.Close(uint64(n))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
 	ix, err := OpenWith(dir, Options{Shards: shards})
 	if err != nil {
 		tb.Fatal(err)

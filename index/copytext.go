@@ -404,7 +404,14 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 		if len(terms) == 0 {
 			continue
 		}
-		check = append(check, fieldTerms{copyTitleField(a), terms}, fieldTerms{copyBodyField(a), terms})
+		for _, f := range []string{copyTitleField(a), copyBodyField(a)} {
+			if known := ix.fields.Load(); known == nil || (*known)[f] {
+				check = append(check, fieldTerms{f, terms})
+			}
+		}
+	}
+	if len(check) == 0 {
+		return false, nil // no copy of these languages added text
 	}
 	for _, sh := range ix.shards {
 		adv, err := sh.Advanced()

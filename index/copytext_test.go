@@ -106,3 +106,51 @@ func TestCopyTextSearch(t *testing.T) {
 		t.Errorf(`"amendment 5": %+v`, res.Hits)
 	}
 }
+
+// TestFieldsAddedLater: a query skips the per-language fields no document
+// has, and still finds a word in a field (a language, a copy's added text)
+// that a later batch is the first to fill, before and after a reopen.
+func TestFieldsAddedLater(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := OpenWith(dir, Options{Shards: 2})
+	must(t, err)
+	plain := art("p1", "origin.example", "en", "Harbour budget", "The council approved the harbour budget.", "2024-03-05")
+	must(t, ix.Upsert(ctx, []Doc{{Cluster: "p1", Original: plain}}))
+	for _, f := range []string{copyBodyField("en"), bodyField("fr")} {
+		if !absent(withFields(ctx, ix.fields.Load()), f) {
+			t.Fatalf("%s is not absent before a document has it", f)
+		}
+	}
+	search := func(ix *Index, q string) *Result {
+		t.Helper()
+		r, err := ix.Search(ctx, Query{Text: q})
+		must(t, err)
+		return r
+	}
+	if r := search(ix, "zorbulated"); r.Total != 0 {
+		t.Fatalf("zorbulated: %d hits before any document has it", r.Total)
+	}
+	docs := copyFixture(1)
+	docs = append(docs, Doc{Cluster: "f1", Original: art("f1", "paris.example", "fr", "Budget du port", "Le conseil a voté le budget du port zorbulé.", "2024-03-05")})
+	must(t, ix.Upsert(ctx, docs))
+	check := func(ix *Index) {
+		t.Helper()
+		r := search(ix, "zorbulated")
+		if r.Total != 1 || len(r.Hits[0].CopyMatches) != 1 {
+			t.Errorf("zorbulated (a copy's added text): %d hits %+v, want 1 with its copy named", r.Total, r.Hits)
+		}
+		if r := search(ix, "zorbulé"); r.Total != 1 {
+			t.Errorf("zorbulé (the first French story): %d hits, want 1", r.Total)
+		}
+		if r := search(ix, `"budget du port"`); r.Total != 1 {
+			t.Errorf(`"budget du port": %d hits, want 1`, r.Total)
+		}
+	}
+	check(ix)
+	must(t, ix.Close())
+	ix, err = Open(dir)
+	must(t, err)
+	defer ix.Close()
+	check(ix)
+}

@@ -55,12 +55,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -141,6 +143,10 @@ type Index struct {
 
 	mu    sync.RWMutex
 	langs map[string]bool // analysis names with at least one document
+	// fields are the names of the fields some document has (or had),
+	// replaced, never changed, when one is added: a query skips the
+	// per-language fields no document has (see fieldsFrom).
+	fields atomic.Pointer[map[string]bool]
 }
 
 // DefaultShards is the number of shards a new index gets: one per CPU
@@ -415,7 +421,32 @@ func (ix *Index) verify(i int) error {
 			ix.langs[a] = true
 		}
 	}
+	ix.addFields(fields)
 	return nil
+}
+
+// addFields records field names some document has.
+func (ix *Index) addFields(names []string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old := ix.fields.Load()
+	var add []string
+	for _, n := range names {
+		if old == nil || !(*old)[n] {
+			add = append(add, n)
+		}
+	}
+	if len(add) == 0 && old != nil {
+		return
+	}
+	m := make(map[string]bool, len(add))
+	if old != nil {
+		m = maps.Clone(*old)
+	}
+	for _, n := range add {
+		m[n] = true
+	}
+	ix.fields.Store(&m)
 }
 
 // OpenOrReset opens the index in dir like Open; when the existing index is
@@ -678,7 +709,12 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 	}
 	pending := 0
 	newLangs := map[string]bool{}
+	var newFields []string
 	flush := func() error {
+		// Before the documents are searchable, so that no query skips
+		// their fields.
+		ix.addFields(newFields)
+		newFields = newFields[:0]
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i, b := range batches {
@@ -734,6 +770,11 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 			return fmt.Errorf("index cluster %s: %w", id, err)
 		}
 		newLangs[a] = true
+		for k := range f {
+			if cur := ix.fields.Load(); cur == nil || !(*cur)[k] {
+				newFields = append(newFields, k)
+			}
+		}
 		if pending++; pending >= size*n {
 			if err := flush(); err != nil {
 				return err

@@ -321,6 +321,7 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 // naming the position; other bad options give plain errors.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	ctx = withVocab(ctx, ix.pairs.vocab) // the phrase queries' common terms
+	ctx = withFields(ctx, ix.fields.Load())
 	req, err := ix.buildRequest(q)
 	if err != nil {
 		return nil, err

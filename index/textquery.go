@@ -50,6 +50,9 @@ func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		}
 		words = true
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
+			if absent(ctx, f.name) {
+				continue
+			}
 			if q.flat {
 				// Every (field, word) posting list straight under the
 				// one disjunction.
@@ -212,6 +215,9 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		all := uniqueTerms(pairTokens(toks, nil))
 		common := uniqueTerms(pairTokens(toks, pairKeep(vocab.commonSet(a))))
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
+			if absent(ctx, f.name) {
+				continue
+			}
 			if f.pairs == "" {
 				s, err := nativePhrase(ctx, r, m, options, q.Text, f)
 				if err != nil {
