@@ -974,6 +974,7 @@ func TestShardedHitsLoaded(t *testing.T) {
 		{Text: "bank", Highlight: true, Limit: 1, Offset: 1},
 		{Text: `"interest rate"`, Highlight: true},
 		{Text: "", Limit: 3},
+		{Text: "bank"},
 	} {
 		want, got := page(one, q), page(three, q)
 		if len(want) == 0 {
@@ -987,5 +988,44 @@ func TestShardedHitsLoaded(t *testing.T) {
 				t.Errorf("%+v: hit %s not loaded: %+v", q, id, h)
 			}
 		}
+	}
+}
+
+// TestStoredMeta: a hit's display data is read from the segment its
+// internal number names, the same as Bleve's loading by id gives, and not
+// when the number names another document (a newer snapshot).
+func TestStoredMeta(t *testing.T) {
+	// Built in bulk: no merge changes the segments between the search
+	// and the reading.
+	ctx := context.Background()
+	b, err := NewBuilder(filepath.Join(t.TempDir(), "bleve"), Options{Shards: 2})
+	must(t, err)
+	for _, d := range fixture() {
+		must(t, b.Add(ctx, d))
+	}
+	ix, err := b.Close(1)
+	must(t, err)
+	defer ix.Close()
+	for i, sh := range ix.shards {
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100, 0, false)
+		req.Fields = []string{fieldMeta}
+		sr, err := sh.Search(req)
+		must(t, err)
+		adv, err := sh.Advanced()
+		must(t, err)
+		r, err := adv.Reader()
+		must(t, err)
+		for _, h := range sr.Hits {
+			got, ok := storedMeta(r, h)
+			if !ok || got != h.Fields[fieldMeta] {
+				t.Errorf("shard %d hit %s: storedMeta %q %v, want %q", i, h.ID, got, ok, h.Fields[fieldMeta])
+			}
+			other := *h
+			other.ID = h.ID + "-other"
+			if _, ok := storedMeta(r, &other); ok {
+				t.Errorf("shard %d: the document of %s read as %s", i, h.ID, other.ID)
+			}
+		}
+		must(t, r.Close())
 	}
 }

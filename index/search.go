@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -595,6 +596,12 @@ func (ix *Index) loadHits(req *bleve.SearchRequest, hits search.DocumentMatchCol
 				return fmt.Errorf("shard %d: %w", i, err)
 			}
 		}
+		if hl == nil && len(req.Fields) == 1 && req.Fields[0] == fieldMeta {
+			if v, ok := storedMeta(readers[i], h); ok {
+				h.Fields = map[string]any{fieldMeta: v}
+				continue
+			}
+		}
 		if err, _ := bleve.LoadAndHighlightFields(h, req, "", readers[i], hl); err != nil {
 			return fmt.Errorf("cluster %s: %w", h.ID, err)
 		}
@@ -603,4 +610,43 @@ func (ix *Index) loadHits(req *bleve.SearchRequest, hits search.DocumentMatchCol
 		}
 	}
 	return nil
+}
+
+// storedMeta reads a hit's stored display data straight from the segment
+// its internal number names in r, without building the whole stored
+// document (its text and the copies' text) as Bleve's field loading does,
+// nor looking the id up again. It reports false when r is not a scorch
+// snapshot or the number names another document there (r is a newer
+// snapshot than the search's): the caller then loads the hit by id.
+func storedMeta(r index.IndexReader, h *search.DocumentMatch) (string, bool) {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok || len(h.IndexInternalID) != 8 {
+		return "", false
+	}
+	num := h.IndexInternalID.Value()
+	for _, seg := range is.Segments() {
+		n := uint64(seg.FullSize())
+		if num >= n {
+			num -= n
+			continue
+		}
+		if d := seg.Deleted(); d != nil && d.Contains(uint32(num)) {
+			return "", false // replaced since: load the current one
+		}
+		var meta string
+		same, found := false, false
+		err := seg.VisitDocument(num, func(name string, _ byte, val []byte, _ []uint64) bool {
+			switch name {
+			case "_id":
+				same = string(val) == h.ID
+				return same
+			case fieldMeta:
+				meta, found = string(val), true
+				return false
+			}
+			return true
+		})
+		return meta, err == nil && same && found
+	}
+	return "", false
 }
