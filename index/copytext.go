@@ -215,10 +215,6 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 	if len(hits) == 0 || strings.TrimSpace(q.Text) == "" {
 		return nil
 	}
-	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
-	if err != nil {
-		return err
-	}
 	langs := ix.langsFor(q.Lang)
 	var ids []string
 	for _, h := range hits {
@@ -231,6 +227,10 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 	}
 	if may, err := ix.copyFieldsMayMatch(q.Text, langs); err != nil || !may {
 		return err // no copy text holds a word of the query: nothing to find
+	}
+	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
+	if err != nil {
+		return err
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
 		query.NewDocIDQuery(ids), rewrite(parsed, langs)}), len(ids), 0, false)
@@ -395,7 +395,17 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 		terms [][]byte
 	}
 	var check []fieldTerms
+	known := ix.fields.Load()
 	for _, a := range langs {
+		var fields []string
+		for _, f := range []string{copyTitleField(a), copyBodyField(a)} {
+			if known == nil || (*known)[f] {
+				fields = append(fields, f)
+			}
+		}
+		if len(fields) == 0 {
+			continue // no copy in this language added text
+		}
 		an := ix.pairs.m.AnalyzerNamed(analyzerName(a))
 		if an == nil {
 			return true, nil
@@ -404,10 +414,8 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 		if len(terms) == 0 {
 			continue
 		}
-		for _, f := range []string{copyTitleField(a), copyBodyField(a)} {
-			if known := ix.fields.Load(); known == nil || (*known)[f] {
-				check = append(check, fieldTerms{f, terms})
-			}
+		for _, f := range fields {
+			check = append(check, fieldTerms{f, terms})
 		}
 	}
 	if len(check) == 0 {
