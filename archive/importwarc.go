@@ -207,14 +207,27 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	close(stop)
 	<-stopped
 	t0 := time.Now()
-	if err := a.EndBulk(context.WithoutCancel(ctx)); err != nil && runErr == nil {
-		runErr = err
+	// What was stored is searchable when the import returns, unless it is
+	// interrupted: then the index build stops (an interrupt in the middle
+	// of it too) and is left to the next writer that opens the archive,
+	// which catches the index up from the store's journal of pending
+	// clusters, instead of making Ctrl-C wait for the whole build.
+	if ctx.Err() == nil {
+		err := a.EndBulk(ctx)
+		if err == nil {
+			err = a.Flush(ctx)
+		}
+		if err != nil && ctx.Err() == nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if ctx.Err() != nil {
+		a.leaveIndexBehind()
+		if runErr == nil {
+			runErr = ctx.Err()
+		}
 	}
 	imp.stats.IndexTime = time.Since(t0)
-	// What was stored is searchable when the import returns.
-	if err := a.Flush(context.WithoutCancel(ctx)); err != nil && runErr == nil {
-		runErr = err
-	}
 	imp.stats.Revisits = imp.revisits.Load()
 	imp.stats.Resolved = imp.resolved.Load()
 	imp.stats.Unresolved = imp.unresolved.Load()
@@ -234,6 +247,22 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 		return imp.stats, &BadInputError{Errs: imp.badErrs}
 	}
 	return imp.stats, nil
+}
+
+// leaveIndexBehind ends a bulk load without bringing the search index up
+// to date: the clusters it has not indexed stay in the store's journal of
+// pending clusters (or the index stays empty), and the next writer to open
+// the archive indexes them; Close does not.
+func (a *Archive) leaveIndexBehind() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.bulk = false
+	if a.flushTimer != nil {
+		a.flushTimer.Stop()
+		a.flushTimer = nil
+	}
+	clear(a.pending)
+	a.pendingArts, a.pendingSince = 0, time.Time{}
 }
 
 // BadInputError lists the bad input an import skipped (each error names

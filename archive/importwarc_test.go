@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -233,6 +234,52 @@ func TestImportResume(t *testing.T) {
 		if got[i].ID != want[i].ID || got[i].Text != want[i].Text || got[i].Cluster != want[i].Cluster {
 			t.Errorf("article %d: %s/%s differs from %s/%s", i, got[i].ID, got[i].Cluster, want[i].ID, want[i].Cluster)
 		}
+	}
+}
+
+// TestImportInterruptedIndexBuild: an interrupt during the search index
+// build at the end of an import stops the build instead of waiting for it;
+// everything stays stored and the next writer indexes it.
+func TestImportInterruptedIndexBuild(t *testing.T) {
+	day := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	const n = 60
+	file := writeWARC(t, filepath.Join(t.TempDir(), "w"), storyPages("ledger.example", n, day))
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var built atomic.Int64 // index build steps after the interrupt
+	interrupted := false
+	a, err := Open(context.Background(), dir, Options{Progress: func(done, total int64, unit string) {
+		if interrupted {
+			built.Add(1)
+		}
+		interrupted = true
+		cancel() // as Ctrl-C at the first step of the build
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("import interrupted in its index build: err %v, want context.Canceled", err)
+	}
+	if st.Articles != n || a.Store.Count() != n {
+		t.Fatalf("%d articles imported, %d stored, want %d", st.Articles, a.Store.Count(), n)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b := built.Load(); b > 1 {
+		t.Errorf("the index build went on for %d more steps after the interrupt", b)
+	}
+	a = openT(t, dir) // the next writer catches the index up
+	defer a.Close()
+	if c, err := a.Index.Count(); err != nil || c != n {
+		t.Errorf("index after reopening: %d documents, %v; want %d", c, err, n)
+	}
+	res, err := a.Search(context.Background(), indexQuery("harbor report number 17"))
+	if err != nil || len(res.Hits) == 0 {
+		t.Errorf("search after reopening: %v, %+v", err, res)
 	}
 }
 

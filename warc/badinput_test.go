@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -342,6 +343,48 @@ func TestBadInputOtherLayouts(t *testing.T) {
 			t.Log(bad[0])
 			if !strings.HasPrefix(bad[0].Error(), tc.path) || !strings.Contains(bad[0].Error(), " at offset ") || !strings.Contains(bad[0].Error(), tc.msg) {
 				t.Errorf("message does not name file, offset and %q: %q", tc.msg, bad[0])
+			}
+		})
+	}
+}
+
+// TestBadInputWholeGzipWhere: in a WARC gzipped as a whole, every record is
+// inside the one member at offset 0, so the error also says which record of
+// the member is bad and where the compressed data breaks off: the cut, or
+// the corrupted stretch.
+func TestBadInputWholeGzipWhere(t *testing.T) {
+	dir := t.TempDir()
+	whole := gz(gunzipAll(t, "testdata/warcio.warc.gz"))
+	cut := whole[:len(whole)*2/3]
+	corrupt := slices.Clone(whole)
+	mid := len(whole) / 2
+	for i := mid; i < mid+64; i++ {
+		corrupt[i] = 0xff
+	}
+	for _, tc := range []struct {
+		name     string
+		data     []byte
+		from, to int64 // where the damage must be reported
+	}{
+		{"cut", cut, int64(len(cut)), int64(len(cut))},
+		{"corrupt", corrupt, int64(mid), int64(mid + 64 + 4096)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.name+".warc.gz")
+			os.WriteFile(path, tc.data, 0o644)
+			caps, bad := collect(t, path, ReadOptions{})
+			if len(bad) != 1 {
+				t.Fatalf("want one bad record, got %v", bad)
+			}
+			e := bad[0]
+			t.Log(e)
+			if e.Offset != 0 || e.Record < len(caps) || e.Damage < tc.from || e.Damage > tc.to {
+				t.Errorf("offset %d, record %d (after %d captures), damage at %d: want 0, a later record, damage in [%d, %d]",
+					e.Offset, e.Record, len(caps), e.Damage, tc.from, tc.to)
+			}
+			want := fmt.Sprintf("(record %d of the gzip member there; its compressed data breaks off at offset %d)", e.Record+1, e.Damage)
+			if !strings.Contains(e.Error(), want) {
+				t.Errorf("message %q does not say %q", e, want)
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 	gowarc "github.com/nlnwa/gowarc/v2"
 )
@@ -69,6 +70,14 @@ type RecordError struct {
 	Offset  int64 // where the bad record starts, in Source.Path
 	Resumed int64 // where reading went on, in Source.Path; -1 when nothing readable followed
 	Err     error
+	// For a record inside a gzip member that holds several (a WARC
+	// gzipped as a whole), Offset is the member's start: Record is the
+	// bad record's place in the member (0 the first), and Damage, when
+	// not 0, where in Source.Path the member's compressed data stopped
+	// decoding (the cut or the corruption; the decoder reads a little
+	// ahead, so within a few kilobytes after it).
+	Record int
+	Damage int64
 }
 
 func (e *RecordError) Error() string {
@@ -76,7 +85,15 @@ func (e *RecordError) Error() string {
 	if e.Resumed >= 0 {
 		next = "skipped to offset " + strconv.FormatInt(e.Resumed, 10)
 	}
-	return fmt.Sprintf("%s at offset %d: %v (%s)", e.Source, e.Offset, e.Err, next)
+	where := ""
+	if e.Record > 0 {
+		where = fmt.Sprintf(" (record %d of the gzip member there", e.Record+1)
+		if e.Damage > 0 {
+			where += fmt.Sprintf("; its compressed data breaks off at offset %d", e.Damage)
+		}
+		where += ")"
+	}
+	return fmt.Sprintf("%s at offset %d%s: %v (%s)", e.Source, e.Offset, where, e.Err, next)
 }
 
 func (e *RecordError) Unwrap() error { return e.Err }
@@ -309,8 +326,16 @@ func (r *Reader) step() (*Capture, error) {
 // itself be sound: then reading goes on after the member.
 func (r *Reader) fail(off int64, cause error, inMember bool) error {
 	r.bad++
+	record, damage := 0, int64(0)
 	if inMember && r.inMember {
+		record = max(r.idx-1, 0)
 		_, err := io.Copy(io.Discard, r.dr)
+		var corrupt flate.CorruptInputError
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &corrupt) {
+			// Cut or undecodable there (a checksum mismatch, found at
+			// the member's end, says nothing of where).
+			damage = r.rawPos() + r.src.base
+		}
 		if err != nil {
 			if strings.Contains(cause.Error(), err.Error()) {
 				cause = fmt.Errorf("gzip member cut short or corrupt: %w", cause)
@@ -325,7 +350,7 @@ func (r *Reader) fail(off int64, cause error, inMember bool) error {
 				r.done = true
 				next = -1
 			}
-			return r.recordError(off, next, cause)
+			return r.recordError(off, next, cause, record, 0)
 		}
 	}
 	r.inMember, r.skip = false, 0
@@ -335,14 +360,17 @@ func (r *Reader) fail(off int64, cause error, inMember bool) error {
 	} else {
 		r.seek(next)
 	}
-	return r.recordError(off, next, cause)
+	return r.recordError(off, next, cause, record, damage)
 }
 
-func (r *Reader) recordError(off, next int64, cause error) error {
+func (r *Reader) recordError(off, next int64, cause error, record int, damage int64) error {
 	if next >= 0 {
 		next += r.src.base
 	}
-	return &RecordError{Source: r.src, Offset: off + r.src.base, Resumed: next, Err: cause}
+	if record == 0 {
+		damage = 0
+	}
+	return &RecordError{Source: r.src, Offset: off + r.src.base, Resumed: next, Err: cause, Record: record, Damage: damage}
 }
 
 // record reads one WARC or ARC record from in, which starts at it;

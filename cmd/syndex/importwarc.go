@@ -130,7 +130,7 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	fmt.Fprintln(os.Stderr, importSummary(st, a.Dir, processCPU()-cpu0))
 	if ierr != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("import interrupted; run the same command again to continue where it stopped")
+			return fmt.Errorf("import interrupted; run the same command again to continue where it stopped (what was stored becomes searchable then, or after syndex reindex)")
 		}
 		var bad *archive.BadInputError
 		if errors.As(ierr, &bad) {
