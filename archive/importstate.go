@@ -178,8 +178,13 @@ func (a *Archive) pendingRevisits(after string, n int) ([]keptRevisit, error) {
 			if err := json.Unmarshal(v, &p); err != nil {
 				continue
 			}
-			out = append(out, keptRevisit{key: string(k), rv: &warc.Capture{Type: "revisit", URI: p.URI, Date: p.Date,
-				PayloadDigest: p.Digest, RefersToURI: p.RefersToURI, RefersToDate: p.RefersToDate, Status: p.Status}})
+			rv := &warc.Capture{Type: "revisit", URI: p.URI, Date: p.Date,
+				PayloadDigest: p.Digest, RefersToURI: p.RefersToURI, RefersToDate: p.RefersToDate, Status: p.Status}
+			// The key is the revisit record's location.
+			if src, off, idx, err := warc.ParseLocation(string(k)); err == nil {
+				rv.Source, rv.Offset, rv.Index = src, off, idx
+			}
+			out = append(out, keptRevisit{key: string(k), rv: rv})
 		}
 		return nil
 	})

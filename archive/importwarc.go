@@ -640,12 +640,35 @@ func (imp *importer) resolve(rv *warc.Capture) *warc.Capture {
 		out := *orig
 		out.URI, out.Date, out.Type = rv.URI, rv.Date, "revisit"
 		out.RecordID = rv.RecordID
+		// The capture is the revisit record: its article points there,
+		// not at the original's record (RevisitOriginal finds that).
+		out.Source, out.Offset, out.Index = rv.Source, rv.Offset, rv.Index
 		if rv.Status == http.StatusNotModified || rv.Status == 0 {
 			out.Status = orig.Status
 		}
 		return &out
 	}
 	return nil
+}
+
+// RevisitOriginal returns the location of the record whose payload the
+// revisit record at loc repeats, as an import resolved it: "" when the
+// record at loc is not a revisit, or its original was never imported.
+// An article extracted from a revisit points at the revisit record; this
+// finds the page it shows.
+func (a *Archive) RevisitOriginal(loc string) string {
+	rv, err := warc.ReadCapture(loc, warc.ReadOptions{MaxBody: 1})
+	if err != nil || rv.Type != "revisit" {
+		return ""
+	}
+	keys := payloadKeys(rv.PayloadDigest, "", time.Time{})
+	keys = append(keys, payloadKeys("", rv.RefersToURI, rv.RefersToDate)...)
+	for _, k := range keys {
+		if orig := a.payloadLocation(k); orig != "" && orig != loc {
+			return orig
+		}
+	}
+	return ""
 }
 
 // known reports whether c is the very capture an archived article was
@@ -719,6 +742,10 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 		batch, pending = batch[:0], pending[:0]
 		clear(inBatch)
 		lastFlush = time.Now()
+		// The store's pages that deduplication and the look-ups of this
+		// batch read stay mapped, and resident, until released: over a
+		// long import that is the whole store, growing with the archive.
+		imp.a.releaseStorePages()
 		return nil
 	}
 	for j := range order {

@@ -341,6 +341,63 @@ func TestImportRevisitBeforeOriginal(t *testing.T) {
 	if err != nil || cp.Role != article.RoleCopy || !cp.Fetched.Equal(day.Add(time.Hour)) {
 		t.Errorf("revisit copy: %v %+v", err, cp)
 	}
+	checkRevisitRecord(t, a, cp, rv[0], p.url)
+}
+
+// checkRevisitRecord: the article made from a revisit points at the
+// revisit record itself (in file), and RevisitOriginal finds the record of
+// the original it repeats (of origURL).
+func checkRevisitRecord(t *testing.T, a *Archive, cp *article.Article, file, origURL string) {
+	t.Helper()
+	if src, _, _, err := warc.ParseLocation(cp.WARC); err != nil || src.Path != file {
+		t.Errorf("copy from a revisit points at %q, want a record of %s", cp.WARC, file)
+	}
+	var raw strings.Builder
+	if err := warc.ReadRaw(&raw, cp.WARC, 1<<20); err != nil || !strings.Contains(raw.String(), "WARC-Type: revisit") ||
+		!strings.Contains(raw.String(), "WARC-Target-URI: "+cp.URL) {
+		t.Errorf("record at %s (%v):\n%.400s", cp.WARC, err, raw.String())
+	}
+	orig, err := a.Store.ArticleByURL(origURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.RevisitOriginal(cp.WARC); got != orig.WARC || got == "" {
+		t.Errorf("RevisitOriginal(%s) = %q, want the original's record %q", cp.WARC, got, orig.WARC)
+	}
+	if got := a.RevisitOriginal(orig.WARC); got != "" {
+		t.Errorf("RevisitOriginal of a response record = %q, want none", got)
+	}
+}
+
+// TestImportRevisitOwnRecord: a revisit whose original was read earlier in
+// the same import makes an article that points at the revisit record.
+func TestImportRevisitOwnRecord(t *testing.T) {
+	day := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	p := storyPages("ledger.example", 1, day)[0]
+	orig := writeWARC(t, filepath.Join(dir, "orig"), []testPage{p})
+	w, _ := warc.NewWriter(filepath.Join(dir, "rv"), warc.Options{})
+	w.WriteRevisit(&warc.Exchange{URI: "https://mirror.example/copy", Date: day.Add(time.Hour), Request: []byte("GET / HTTP/1.1\r\n\r\n"),
+		ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"), Status: 200},
+		warc.Revisit{Profile: warc.ProfileIdenticalPayload, RefersToURI: p.url, RefersToDate: p.date, PayloadDigest: warc.PayloadDigest([]byte(pageHTML(p)))})
+	w.Close()
+	rv, _ := filepath.Glob(filepath.Join(dir, "rv", "*.warc.gz"))
+	a := openT(t, t.TempDir())
+	defer a.Close()
+	st, err := a.ImportWARC(context.Background(), []string{orig, rv[0]}, WARCImport{})
+	if err != nil || st.Resolved != 1 || a.Store.Count() != 2 {
+		t.Fatalf("import: %v %+v, %d articles", err, st, a.Store.Count())
+	}
+	cp, err := a.Store.ArticleByURL("https://mirror.example/copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRevisitRecord(t, a, cp, rv[0], p.url)
+	// Importing the same files again finds the revisit's capture archived.
+	st, err = a.ImportWARC(context.Background(), []string{orig, rv[0]}, WARCImport{Again: true})
+	if err != nil || st.Unchanged != 2 || st.Articles+st.Updated != 0 {
+		t.Errorf("again: %v %+v", err, st)
+	}
 }
 
 func TestImportBadInput(t *testing.T) {

@@ -14,6 +14,21 @@ import (
 	"github.com/syndex/syndex/warc"
 )
 
+// RevisitBackend is a Backend that knows which record an imported revisit
+// record repeats (the archive does; /warc/{id} then shows both).
+type RevisitBackend interface {
+	RevisitOriginal(loc string) string
+}
+
+// pathOf is the file of a record location.
+func pathOf(loc string) string {
+	src, _, _, err := warc.ParseLocation(loc)
+	if err != nil {
+		return ""
+	}
+	return src.Path
+}
+
 // maxRecord bounds how much of a WARC record /warc/ serves.
 const maxRecord = 16 << 20
 
@@ -134,6 +149,15 @@ func (s *server) warc(w http.ResponseWriter, r *http.Request) {
 		if err := warc.ReadRaw(&buf, a.WARC, maxRecord); err != nil {
 			s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
 			return
+		}
+		// A revisit record holds no page: the record it repeats follows.
+		if rb, ok := s.b.(RevisitBackend); ok {
+			if orig := rb.RevisitOriginal(a.WARC); orig != "" && warc.IsImported(s.opt.WARCDir, pathOf(orig)) {
+				fmt.Fprintf(&buf, "\n\n--- the page this revisit repeats: the record at %s ---\n\n", warcPlace(orig))
+				if err := warc.ReadRaw(&buf, orig, maxRecord); err != nil {
+					fmt.Fprintf(&buf, "(unreadable: %v)\n", err)
+				}
+			}
 		}
 	} else {
 		file, off, err := parseLocation(a.WARC)

@@ -636,3 +636,49 @@ func TestImportedWARCRecord(t *testing.T) {
 		}
 	}
 }
+
+// revisitBackend knows the original of one revisit record.
+type revisitBackend struct {
+	*backend
+	rv, orig string
+}
+
+func (b revisitBackend) RevisitOriginal(loc string) string {
+	if loc == b.rv {
+		return b.orig
+	}
+	return ""
+}
+
+// TestImportedRevisitRecord: the record of an article made from an imported
+// revisit is the revisit record, followed by the record it repeats.
+func TestImportedRevisitRecord(t *testing.T) {
+	warcDir, elsewhere := t.TempDir(), t.TempDir()
+	var file bytes.Buffer
+	zw := gzip.NewWriter(&file)
+	body := "HTTP/1.1 200 OK\r\n\r\n<p>the original page</p>"
+	fmt.Fprintf(zw, "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://a.example/\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n", len(body), body)
+	zw.Close()
+	origLen := file.Len()
+	zw = gzip.NewWriter(&file)
+	head := "HTTP/1.1 200 OK\r\n\r\n"
+	fmt.Fprintf(zw, "WARC/1.1\r\nWARC-Type: revisit\r\nWARC-Target-URI: http://b.example/copy\r\nWARC-Refers-To-Target-URI: http://a.example/\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n", len(head), head)
+	zw.Close()
+	path := filepath.Join(elsewhere, "old.warc.gz")
+	os.WriteFile(path, file.Bytes(), 0o644)
+	if err := warc.AddImported(warcDir, []string{path}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBackend(t)
+	rv, orig := fmt.Sprintf("%s#%d", path, origLen), path+"#0"
+	b.arts[1].WARC = rv
+	srv := httptest.NewServer(New(revisitBackend{b, rv, orig}, Options{WARCDir: warcDir, PageSize: 10}))
+	t.Cleanup(srv.Close)
+	_, got := get(t, srv, "/warc/c1a", 200)
+	i := bytes.Index(got, []byte("WARC-Type: revisit"))
+	j := bytes.Index(got, []byte("the record at old.warc.gz at offset 0"))
+	k := bytes.Index(got, []byte("<p>the original page</p>"))
+	if !bytes.HasPrefix(got, []byte("WARC/1.1\r\n")) || i < 0 || j < i || k < j {
+		t.Errorf("revisit record and its original:\n%s", got)
+	}
+}

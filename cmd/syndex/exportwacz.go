@@ -13,6 +13,7 @@ import (
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/export"
+	"github.com/syndex/syndex/web"
 )
 
 // runExportCaptures writes the archived captures of a selection of
@@ -41,8 +42,12 @@ func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
 	case err != nil:
 		return err
 	}
+	var original func(string) string
+	if rb, ok := a.(web.RevisitBackend); ok {
+		original = rb.RevisitOriginal // an imported revisit's page is the record it repeats
+	}
 	caps, err := export.Collect(sel, desc, export.CaptureOptions{
-		WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), Software: "syndex/" + version,
+		WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), Software: "syndex/" + version, Original: original,
 		Warn: func(art *article.Article, err error) {
 			fmt.Fprintf(os.Stderr, "syndex: export: article %s (%s): %v\n", art.ID, art.URL, err)
 		}})
