@@ -14,11 +14,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/config"
 )
 
-// importMemoryLimit is the soft limit on the Go heap during an import of
-// web archives (see runtime/debug.SetMemoryLimit).
-const importMemoryLimit = 320 << 20
+// importMemoryLimit is the default soft limit on the Go heap during an
+// import of web archives (--memory-limit; see runtime/debug.SetMemoryLimit).
+const importMemoryLimit = "320MiB"
 
 // warcOptions are the flags of `syndex import --warc`.
 type warcOptions struct {
@@ -29,6 +30,7 @@ type warcOptions struct {
 	Sites      string
 	Workers    int
 	Again      bool
+	MemLimit   string
 }
 
 // AddFlags defines the options' flags on f.
@@ -41,6 +43,7 @@ func (o *warcOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Sites, "sites", "", "file of hosts to keep, one per line (subdomains included, # comments)")
 	f.IntVar(&o.Workers, "workers", 0, "extractions at once (default: one per CPU)")
 	f.BoolVar(&o.Again, "again", false, "read files already imported completely again")
+	f.StringVar(&o.MemLimit, "memory-limit", importMemoryLimit, "web archives: soft limit on the Go heap (the collector works harder near it; 0: none); GOMEMLIMIT in the environment wins")
 }
 
 // importWARC checks the options and returns what they ask of
@@ -91,6 +94,10 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	if err != nil {
 		return err
 	}
+	memLimit, err := config.ParseByteSize(o.MemLimit)
+	if err != nil || memLimit < 0 {
+		return usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
+	}
 	opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "\r\033[Ksyndex: bad input: %v\n", err) }
 	if !isTerminal(os.Stderr) {
 		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
@@ -102,8 +109,8 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	// A soft limit on the Go heap keeps a long import's memory flat: the
 	// garbage of extraction is collected before the heap doubles.
 	// GOMEMLIMIT, when set, wins.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(importMemoryLimit)
+	if os.Getenv("GOMEMLIMIT") == "" && memLimit > 0 {
+		debug.SetMemoryLimit(int64(memLimit))
 	}
 	cpu0 := processCPU()
 	ctx, cancel := signalContext(cmd.Context())

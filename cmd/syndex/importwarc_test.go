@@ -89,6 +89,7 @@ func TestImportWARCCommand(t *testing.T) {
 		{"--warc", cut, "--from", "yesterday"},
 		{"--warc", cut, "--sites", filepath.Join(work, "none.txt")},
 		{"--warc", cut, "--from", "2024-02", "--to", "2024-01"},
+		{"--warc", cut, "--memory-limit", "lots"},
 		{cut},
 	} {
 		r := syndex(t, work, append([]string{"import", "--data", filepath.Join(work, "usage")}, args...)...)
