@@ -126,6 +126,9 @@ type ExtractConfig struct {
 	// names (keyed like article.SiteOf: lower case, without www.; a
 	// subdomain without its own entry uses its parent's).
 	SiteProfiles map[string]SiteProfile `yaml:"site_profiles"`
+	// LazyFallback runs the Readability fallback only on doubtful pages
+	// (extract.Options.LazyFallback).
+	LazyFallback bool `yaml:"lazy_fallback"`
 }
 
 // SiteProfile is what the user knows about one site's markup.

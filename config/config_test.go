@@ -78,7 +78,7 @@ func TestLoadErrors(t *testing.T) {
 		{"profile not a mapping", "extract:\n  site_profiles:\n    a.example: og:title\n", `3: extract.site_profiles["a.example"]: expected a mapping of fields, got "og:title"`},
 		{"unknown profile field", "extract:\n  site_profiles:\n    a.example: {headline: og:title}\n", `3: extract.site_profiles["a.example"].headline: unknown field (known fields of extract.site_profiles["a.example"]: title)`},
 		{"site set twice", "extract:\n  site_profiles:\n    a.example: {title: og:title}\n    a.example: {title: json-ld}\n", `4: extract.site_profiles["a.example"]: set twice`},
-		{"unknown extract field", "extract:\n  profiles: {}\n", `2: extract.profiles: unknown field (known fields of extract: site_profiles)`},
+		{"unknown extract field", "extract:\n  profiles: {}\n", `2: extract.profiles: unknown field (known fields of extract: lazy_fallback, site_profiles)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

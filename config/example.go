@@ -117,6 +117,7 @@ index:
 # Sites are written as syndex names them (lower case, without www.); a
 # subdomain without an entry of its own uses its parent's. None are built in.
 extract:
+  {{extract.lazy_fallback}}
   site_profiles:
     # example.com: {title: og:title}
     # news.example.org: {title: json-ld}

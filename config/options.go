@@ -55,10 +55,11 @@ func (c *Config) ForArchive() (archive.Options, error) {
 	return archive.Options{Dedup: &d, Extract: eo, IndexBatch: c.Index.BatchSize, IndexDelay: c.Index.BatchDelay.D()}, nil
 }
 
-// ForExtract maps the file's extract settings (site profiles) onto
-// extract.Options; without profiles in the file there are none.
+// ForExtract maps the file's extract settings (site profiles, lazy
+// fallback) onto extract.Options; without profiles in the file there are
+// none.
 func (c *Config) ForExtract() (extract.Options, error) {
-	var opt extract.Options
+	opt := extract.Options{LazyFallback: c.Extract.LazyFallback}
 	if len(c.Extract.SiteProfiles) == 0 {
 		return opt, nil
 	}

@@ -60,6 +60,8 @@ var Settings = []Setting{
 	{Key: "index.batch_size", Doc: "articles stored before the search index is updated"},
 	{Key: "index.batch_delay", Doc: "longest a stored article waits to be searchable"},
 
+	{Key: "extract.lazy_fallback", Doc: "run the Readability fallback only on pages whose extracted text looks short for the page: less CPU per page, a few pages keep go-trafilatura's text (README, Measured)"},
+
 	{Key: "serve.addr", Flag: "addr", Doc: `where "syndex serve" listens, and where "syndex run" serves the UI, read API, /metrics and /healthz`},
 
 	{Key: "alerts.file", Doc: "alerts are appended here, relative to the archive directory"},

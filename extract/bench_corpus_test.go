@@ -14,6 +14,7 @@ import (
 // BenchmarkExtractCorpus extracts every page of a real corpus per
 // iteration: SYNDEX_BENCH_CORPUS=../../shared/corpora/scrapinghub-aeb
 // go test -run XXX -bench ExtractCorpus -benchtime 3x ./extract/
+// (SYNDEX_BENCH_LAZY=1 sets Options.LazyFallback).
 // It reports pages/s and ms/page (wall) and cpu-ms/page (user + system
 // time of the process, garbage collection included: what a loaded machine
 // does not inflate) beside Go's ns/op, bytes and allocs.
@@ -34,7 +35,7 @@ func BenchmarkExtractCorpus(b *testing.B) {
 		}
 		size += len(raws[i])
 	}
-	ex := extract.New(extract.Options{})
+	ex := extract.New(extract.Options{LazyFallback: os.Getenv("SYNDEX_BENCH_LAZY") != ""})
 	ctx := context.Background()
 	b.SetBytes(int64(size))
 	b.ReportAllocs()

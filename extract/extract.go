@@ -88,6 +88,12 @@ type Options struct {
 	// MaxDepth flattens DOM subtrees nested deeper than this (default 256),
 	// bounding time on pathological pages.
 	MaxDepth int
+	// LazyFallback runs go-trafilatura's Readability fallback only on
+	// pages where the extracted text looks short for the page, instead of
+	// wherever Readability's text could be chosen: less CPU and memory
+	// per page, and a few pages keep go-trafilatura's own text where the
+	// default takes Readability's (figures in the README's "Measured").
+	LazyFallback bool
 	// KeepHeadings keeps the headings before the first paragraph (headline,
 	// kicker, standfirst) in Text; by default they are dropped.
 	KeepHeadings bool
@@ -234,7 +240,7 @@ func (e *Extractor) parse(p *page) error {
 // fallbacks on pages small enough).
 func (e *Extractor) findText(p *page) {
 	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: p.base, HtmlDateMode: trafilatura.Disabled}
-	tr, err := mainText(p.doc, topt, p.elements <= fallbackElements)
+	tr, err := mainText(p.doc, topt, p.elements <= fallbackElements, e.opt.LazyFallback)
 	if err == nil && tr != nil {
 		p.blocks = blocksOf(tr.ContentNode)
 		p.tmeta = tr.Metadata

@@ -16,12 +16,12 @@ import (
 // refused and the extraction is redone without them. Each fallback works
 // on its own copy of the DOM, so they run only when fallback is true
 // (the page is not too large).
-func mainText(doc *html.Node, opt trafilatura.Options, fallback bool) (*trafilatura.ExtractResult, error) {
+func mainText(doc *html.Node, opt trafilatura.Options, fallback bool, lazy bool) (*trafilatura.ExtractResult, error) {
 	if !fallback {
 		return trafilatura.ExtractDocument(doc, opt)
 	}
 	opt.EnableFallback = true
-	tr, err := extractWithFallback(doc, opt)
+	tr, err := extractWithFallback(doc, opt, lazy)
 	if err != nil || tr == nil || !strayContent(doc, tr.ContentNode) {
 		return tr, err
 	}
@@ -37,8 +37,9 @@ func mainText(doc *html.Node, opt trafilatura.Options, fallback bool) (*trafilat
 // go-trafilatura compares its own text with each candidate in turn and
 // stops as soon as its text is long enough (Config.MinExtractedSize). A
 // first pass puts an empty candidate first, which is never chosen: a
-// short text still goes on to Readability and DOM Distiller as before; a
-// long one stops there. Readability's text replaces a long one only when
+// short text still goes on to Readability and DOM Distiller as before
+// (and a result taken from them is kept as it is); a long one stops
+// there. Readability's text replaces a long one only when
 // it is more than twice as long, or, in the borderline case, when the
 // extracted text has no paragraph text or more tables than paragraphs.
 // Readability's text is a part of the page's, so when the page holds no
@@ -47,7 +48,11 @@ func mainText(doc *html.Node, opt trafilatura.Options, fallback bool) (*trafilat
 // Readability runs here and, only when its text could be chosen, the
 // extraction is redone with it as the candidate: the same result as the
 // full comparison, at the cost of a second pass on those pages.
-func extractWithFallback(doc *html.Node, opt trafilatura.Options) (*trafilatura.ExtractResult, error) {
+//
+// lazy (Options.LazyFallback) runs Readability on fewer pages: only where
+// the extracted text looks short for its page (see doubtful), so a few
+// pages where Readability's text would have won keep go-trafilatura's.
+func extractWithFallback(doc *html.Node, opt trafilatura.Options, lazy bool) (*trafilatura.ExtractResult, error) {
 	first := opt
 	first.FallbackCandidates = &trafilatura.FallbackCandidates{Others: []*html.Node{{Type: html.ElementNode, Data: "div"}}}
 	tr, err := trafilatura.ExtractDocument(doc, first)
@@ -56,11 +61,20 @@ func extractWithFallback(doc *html.Node, opt trafilatura.Options) (*trafilatura.
 		// (the text was short), and nothing they found was enough.
 		return tr, err
 	}
+	if tr.ContentNode != nil && tr.ContentNode.Data != "body" {
+		// go-trafilatura's own text and its baseline come in a <body>:
+		// this is a fallback's, so the comparison went on to the
+		// fallbacks (the text was short) as the full one does.
+		return tr, nil
+	}
 	got := utf8.RuneCountInString(tr.ContentText)
 	shape := shapeOf(tr.ContentNode)
 	borderline := shape.pText == 0 || shape.tables > shape.paragraphs
 	page := textMeasure(bodyOf(doc))
 	if page <= 2*got && !(borderline && page > 2*minCandidate) {
+		return tr, nil
+	}
+	if lazy && !borderline && !doubtful(doc, page, got) {
 		return tr, nil
 	}
 	art, rerr := readability.FromDocument(doc, opt.OriginalURL)
@@ -73,6 +87,29 @@ func extractWithFallback(doc *html.Node, opt trafilatura.Options) (*trafilatura.
 	}
 	opt.FallbackCandidates = &trafilatura.FallbackCandidates{Readability: art.Node}
 	return trafilatura.ExtractDocument(doc, opt)
+}
+
+// doubtful reports whether an extracted text of got characters looks
+// short for a page of page characters: the page's <p> elements hold more
+// than twice as much text (paragraphs the extractor left out), or the
+// page more than four times as much (the cost and the effect on the
+// evaluation corpora are in the README's "Measured").
+func doubtful(doc *html.Node, page, got int) bool {
+	if page > 4*got {
+		return true
+	}
+	paragraphs := 0
+	walkElements(doc, func(n *html.Node) bool {
+		switch n.Data {
+		case "p":
+			paragraphs += textMeasure(n)
+			return false
+		case "head", "script", "style", "template":
+			return false
+		}
+		return true
+	})
+	return paragraphs > 2*got
 }
 
 // minCandidate is twice go-trafilatura's default MinExtractedSize: the

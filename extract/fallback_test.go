@@ -211,9 +211,12 @@ func TestOldTableLayout(t *testing.T) {
 // wins and on one where Readability's does only after the first pass.
 func TestExtractWithFallback(t *testing.T) {
 	lead := "<p>" + sentence("Lead", 0) + sentence("Lead", 1) + sentence("Lead", 2) + "</p>"
-	var spans strings.Builder
-	for i := range 14 {
-		spans.WriteString("<span>" + sentence("Span", i) + "</span>")
+	spans := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("<span>" + sentence("Span", i) + "</span>")
+		}
+		return b.String()
 	}
 	tests := []struct {
 		name string
@@ -221,12 +224,17 @@ func TestExtractWithFallback(t *testing.T) {
 		// readabilityWins: the first pass alone (Readability held
 		// back) gives less text than the full comparison.
 		readabilityWins bool
+		// lazyKeeps: LazyFallback keeps the first pass's text, the
+		// page's paragraphs and text not being long enough for it to
+		// doubt that text.
+		lazyKeeps bool
 	}{
-		{"story with navigation", `<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>` + paras("Story", 8) + `</article><footer>Contact us</footer></body></html>`, false},
-		{"story among teasers", `<html><body><div class="teasers">` + paras("Teaser", 12) + `</div><article>` + paras("Story", 6) + `</article></body></html>`, true},
-		{"short story", `<html><body><article><p>` + sentence("Brief", 0) + `</p></article></body></html>`, false},
-		{"table layout", `<html><body><table><tr><td>` + paras("Cell", 3) + `</td><td>` + paras("Other", 3) + `</td></tr></table></body></html>`, false},
-		{"text in spans", `<html><body><article>` + lead + `</article><div class="text">` + spans.String() + `</div></body></html>`, true},
+		{"story with navigation", `<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>` + paras("Story", 8) + `</article><footer>Contact us</footer></body></html>`, false, false},
+		{"story among teasers", `<html><body><div class="teasers">` + paras("Teaser", 12) + `</div><article>` + paras("Story", 6) + `</article></body></html>`, true, false},
+		{"short story", `<html><body><article><p>` + sentence("Brief", 0) + `</p></article></body></html>`, false, false},
+		{"table layout", `<html><body><table><tr><td>` + paras("Cell", 3) + `</td><td>` + paras("Other", 3) + `</td></tr></table></body></html>`, false, false},
+		{"text in spans", `<html><body><article>` + lead + `</article><div class="text">` + spans(14) + `</div></body></html>`, true, false},
+		{"some text in spans", `<html><body><article>` + lead + `</article><div class="text">` + spans(7) + `</div></body></html>`, true, true},
 	}
 	opt := trafilatura.Options{ExcludeComments: true, HtmlDateMode: trafilatura.Disabled, EnableFallback: true}
 	for _, tt := range tests {
@@ -236,7 +244,7 @@ func TestExtractWithFallback(t *testing.T) {
 				t.Fatal(err)
 			}
 			full, fullErr := trafilatura.ExtractDocument(doc, opt)
-			got, gotErr := extractWithFallback(doc, opt)
+			got, gotErr := extractWithFallback(doc, opt, false)
 			if (fullErr == nil) != (gotErr == nil) {
 				t.Fatalf("error %v, full comparison's %v", gotErr, fullErr)
 			}
@@ -254,6 +262,17 @@ func TestExtractWithFallback(t *testing.T) {
 			}
 			if wins := len(held.ContentText) < len(full.ContentText); wins != tt.readabilityWins {
 				t.Errorf("Readability's text chosen: %v, want %v (first pass %d bytes, full %d)", wins, tt.readabilityWins, len(held.ContentText), len(full.ContentText))
+			}
+			lazy, err := extractWithFallback(doc, opt, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := full
+			if tt.lazyKeeps {
+				want = held
+			}
+			if textOf(lazy.ContentNode) != textOf(want.ContentNode) {
+				t.Errorf("lazy: text\n%q\nwant\n%q", textOf(lazy.ContentNode), textOf(want.ContentNode))
 			}
 		})
 	}

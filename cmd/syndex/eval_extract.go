@@ -8,13 +8,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/extract/evaluate"
 )
 
 // newEvalExtractCommand builds `syndex eval extract`.
 func newEvalExtractCommand() *cobra.Command {
 	var dir string
-	var asJSON bool
+	var asJSON, lazy bool
 	cmd := &cobra.Command{
 		Use:   "extract --corpus DIR",
 		Short: "Score extraction against a corpus with ground truth (precision / recall / F1 over word 4-grams, time per page)",
@@ -37,7 +38,7 @@ directory of corpora.`,
 			if asJSON {
 				out = io.Discard
 			}
-			scores, err := evaluate.Corpus(cmd.Context(), dir, out)
+			scores, err := evaluate.CorpusWith(cmd.Context(), dir, out, extract.Options{LazyFallback: lazy})
 			if errors.Is(err, evaluate.ErrNoCorpus) {
 				return asUsage(err)
 			}
@@ -54,5 +55,6 @@ directory of corpora.`,
 	}
 	cmd.Flags().StringVar(&dir, "corpus", "", "corpus directory (or a directory of corpora)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the scores as JSON")
+	cmd.Flags().BoolVar(&lazy, "lazy-fallback", false, "score with the extract.lazy_fallback setting on (Readability only on doubtful pages)")
 	return cmd
 }

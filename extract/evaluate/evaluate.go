@@ -103,6 +103,12 @@ var ErrNoCorpus = errors.New("no known corpus layout")
 // layout: ground-truth.json + html/<id>.html.gz; or the Fundus layout:
 // manifest.jsonl with body_text) or a directory of such corpora.
 func Corpus(ctx context.Context, dir string, w io.Writer) (*Scores, error) {
+	return CorpusWith(ctx, dir, w, extract.Options{})
+}
+
+// CorpusWith is Corpus with the extractor's options (an option's effect on
+// the scores, such as extract.Options.LazyFallback's).
+func CorpusWith(ctx context.Context, dir string, w io.Writer, opt extract.Options) (*Scores, error) {
 	dirs := []string{dir}
 	if !isCorpus(dir) {
 		entries, err := os.ReadDir(dir)
@@ -126,7 +132,7 @@ func Corpus(ctx context.Context, dir string, w io.Writer) (*Scores, error) {
 			if err != nil {
 				return out, err
 			}
-			as, err := evalAttribution(ctx, filepath.Base(d), cases)
+			as, err := evalAttribution(ctx, filepath.Base(d), cases, opt)
 			if err != nil {
 				return out, err
 			}
@@ -138,7 +144,7 @@ func Corpus(ctx context.Context, dir string, w io.Writer) (*Scores, error) {
 		if err != nil {
 			return out, err
 		}
-		cs, err := scorePages(ctx, filepath.Base(d), d, pages)
+		cs, err := scorePages(ctx, filepath.Base(d), d, pages, opt)
 		if err != nil {
 			return out, err
 		}
@@ -267,9 +273,9 @@ func LoadPages(dir string) ([]Page, error) {
 	return pages, nil
 }
 
-func scorePages(ctx context.Context, name, dir string, pages []Page) (CorpusScore, error) {
+func scorePages(ctx context.Context, name, dir string, pages []Page, opt extract.Options) (CorpusScore, error) {
 	t := &tally{cs: CorpusScore{Name: name, Pages: len(pages)}, scores: make([]PageScore, 0, len(pages))}
-	ex := extract.New(extract.Options{})
+	ex := extract.New(opt)
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return t.cs, err

@@ -304,9 +304,9 @@ type AttributionScore struct {
 }
 
 // evalAttribution extracts every labelled page and scores its Source.
-func evalAttribution(ctx context.Context, name string, cases []attrCase) (AttributionScore, error) {
+func evalAttribution(ctx context.Context, name string, cases []attrCase, opt extract.Options) (AttributionScore, error) {
 	s := AttributionScore{Name: name}
-	ex := extract.New(extract.Options{})
+	ex := extract.New(opt)
 	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return s, err
