@@ -173,34 +173,86 @@ func (ix *Index) langsFor(lang string) []string {
 
 // buildRequest turns a Query into a Bleve request.
 func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
+	limit, err := checkPaging(q)
+	if err != nil {
+		return nil, err
+	}
+	langs := ix.langsFor(q.Lang)
+	text := strings.TrimSpace(q.Text)
+	main, err := mainQuery(text, langs)
+	if err != nil {
+		return nil, err
+	}
+	final, err := withFilters(main, q)
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(final, limit, q.Offset, false)
+	req.Fields = []string{fieldMeta}
+	if err := sortRequest(req, q, text); err != nil {
+		return nil, err
+	}
+	if err := searchAfter(req, q); err != nil {
+		return nil, err
+	}
+	if q.Highlight && text != "" {
+		req.Highlight = bleve.NewHighlight()
+		for _, a := range langs {
+			req.Highlight.AddField(bodyField(a))
+		}
+	}
+	if q.Facets {
+		req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, facetSize))
+		req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, facetSize))
+		req.AddFacet("years", bleve.NewFacetRequest(FieldYear, 100))
+		req.AddFacet(FieldDay, bleve.NewFacetRequest(FieldDay, histogramTerms))
+		req.AddFacet(FieldCopyDays, bleve.NewFacetRequest(FieldCopyDays, histogramTerms))
+	}
+	switch q.Interval {
+	case "", IntervalDay, IntervalWeek, IntervalMonth:
+	default:
+		return nil, fmt.Errorf("search: unknown interval %q (want day, week or month)", q.Interval)
+	}
+	return req, nil
+}
+
+// checkPaging checks the query's limit (0: DefaultLimit), offset and
+// date range, and returns the limit.
+func checkPaging(q Query) (int, error) {
 	limit := q.Limit
 	switch {
 	case limit < 0:
-		return nil, fmt.Errorf("search: limit %d is negative", limit)
+		return 0, fmt.Errorf("search: limit %d is negative", limit)
 	case limit == 0:
 		limit = DefaultLimit
 	case limit > MaxLimit:
-		return nil, fmt.Errorf("search: limit %d exceeds %d", limit, MaxLimit)
+		return 0, fmt.Errorf("search: limit %d exceeds %d", limit, MaxLimit)
 	}
 	if q.Offset < 0 {
-		return nil, fmt.Errorf("search: offset %d is negative", q.Offset)
+		return 0, fmt.Errorf("search: offset %d is negative", q.Offset)
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return nil, fmt.Errorf("search: --to %s is before --from %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+		return 0, fmt.Errorf("search: --to %s is before --from %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
 	}
-	langs := ix.langsFor(q.Lang)
+	return limit, nil
+}
 
-	var main query.Query
-	text := strings.TrimSpace(q.Text)
+// mainQuery is the user's query text, parsed and rewritten onto the
+// languages' fields; every story when it is empty.
+func mainQuery(text string, langs []string) (query.Query, error) {
 	if text == "" {
-		main = query.NewMatchAllQuery()
-	} else {
-		parsed, err := parseUserQuery(text)
-		if err != nil {
-			return nil, err
-		}
-		main = rewrite(parsed, langs)
+		return query.NewMatchAllQuery(), nil
 	}
+	parsed, err := parseUserQuery(text)
+	if err != nil {
+		return nil, err
+	}
+	return rewrite(parsed, langs), nil
+}
+
+// withFilters narrows main to the query's sites, clusters, language,
+// noindex mode and dates.
+func withFilters(main query.Query, q Query) (query.Query, error) {
 	conj := []query.Query{main}
 	if len(q.Sites) > 0 {
 		var ds []query.Query
@@ -238,13 +290,16 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		d.SetField(FieldPublished)
 		conj = append(conj, d)
 	}
-	var final query.Query = main
-	if len(conj) > 1 {
-		final = query.NewConjunctionQuery(conj)
+	if len(conj) == 1 {
+		return main, nil
 	}
+	return query.NewConjunctionQuery(conj), nil
+}
 
-	req := bleve.NewSearchRequestOptions(final, limit, q.Offset, false)
-	req.Fields = []string{fieldMeta}
+// sortRequest sets the request's order: relevance (the default with
+// words to rank by), or date either way (the default without), ties
+// broken by cluster id where paging needs a total order.
+func sortRequest(req *bleve.SearchRequest, q Query, text string) error {
 	byScore := &search.SortScore{Desc: true}
 	byDate := func(desc bool) *search.SortField {
 		f := &search.SortField{Field: FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
@@ -282,40 +337,28 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		req.SortByCustom(search.SortOrder{byDate(sortBy == "-date"), byCluster})
 		req.Score = bleve.ScoreNone
 	default:
-		return nil, fmt.Errorf("search: unknown sort %q (want relevance, date or -date)", q.Sort)
+		return fmt.Errorf("search: unknown sort %q (want relevance, date or -date)", q.Sort)
 	}
-	if len(q.After) > 0 {
-		if q.Offset != 0 {
-			return nil, fmt.Errorf("search: after and offset cannot be combined")
-		}
-		if len(q.After) != len(req.Sort) {
-			return nil, fmt.Errorf("search: after has %d values, the sort order %d (a cursor from another sort?)", len(q.After), len(req.Sort))
-		}
-		after, err := decodeCursor(req.Sort, q.After)
-		if err != nil {
-			return nil, err
-		}
-		req.SearchAfter = after
+	return nil
+}
+
+// searchAfter continues the request after the query's cursor.
+func searchAfter(req *bleve.SearchRequest, q Query) error {
+	if len(q.After) == 0 {
+		return nil
 	}
-	if q.Highlight && text != "" {
-		req.Highlight = bleve.NewHighlight()
-		for _, a := range langs {
-			req.Highlight.AddField(bodyField(a))
-		}
+	if q.Offset != 0 {
+		return fmt.Errorf("search: after and offset cannot be combined")
 	}
-	if q.Facets {
-		req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, facetSize))
-		req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, facetSize))
-		req.AddFacet("years", bleve.NewFacetRequest(FieldYear, 100))
-		req.AddFacet(FieldDay, bleve.NewFacetRequest(FieldDay, histogramTerms))
-		req.AddFacet(FieldCopyDays, bleve.NewFacetRequest(FieldCopyDays, histogramTerms))
+	if len(q.After) != len(req.Sort) {
+		return fmt.Errorf("search: after has %d values, the sort order %d (a cursor from another sort?)", len(q.After), len(req.Sort))
 	}
-	switch q.Interval {
-	case "", IntervalDay, IntervalWeek, IntervalMonth:
-	default:
-		return nil, fmt.Errorf("search: unknown interval %q (want day, week or month)", q.Interval)
+	after, err := decodeCursor(req.Sort, q.After)
+	if err != nil {
+		return err
 	}
-	return req, nil
+	req.SearchAfter = after
+	return nil
 }
 
 // Search runs q. A query string Bleve cannot parse gives a *QueryError
