@@ -12,6 +12,7 @@ import (
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/internal/progress"
 	"github.com/syndex/syndex/web"
 )
 
@@ -82,9 +83,9 @@ func newCrawlCommand(g *globals) *cobra.Command {
 			}
 			start := time.Now()
 			counts := &archive.PageCounts{}
-			prog := startProgress(os.Stderr, counts)
-			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.attach)
-			prog.done()
+			prog := progress.StartCrawl(os.Stderr, counts)
+			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.Attach)
+			prog.Done()
 			alerts.FinishPass(ctx, a)
 			if api != nil {
 				api.Close() // before the archive it reads

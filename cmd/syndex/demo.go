@@ -20,6 +20,7 @@ import (
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/farm"
+	"github.com/syndex/syndex/internal/progress"
 	"github.com/syndex/syndex/report"
 )
 
@@ -80,9 +81,9 @@ func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
 	}
 	defer a.Close()
 	counts := &archive.PageCounts{}
-	stop := startProgress(os.Stderr, counts)
-	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: o.Delay}, counts, stop.attach)
-	stop.done()
+	stop := progress.StartCrawl(os.Stderr, counts)
+	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: o.Delay}, counts, stop.Attach)
+	stop.Done()
 	if err != nil {
 		return fmt.Errorf("crawl demo network: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/internal/progress"
 )
 
 // importOptions are the import command's flags.
@@ -75,18 +76,18 @@ func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
 	defer closeIn()
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
-	bar := newBars()
-	defer bar.finish()
-	a, err := g.openArchive(ctx, archive.Options{Progress: bar.update})
+	bar := progress.NewBars()
+	defer bar.Finish()
+	a, err := g.openArchive(ctx, archive.Options{Progress: bar.Update})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	st, importErr := a.ImportJSONL(ctx, bar.reader(r, inputSize(r), "reading"), batch)
+	st, importErr := a.ImportJSONL(ctx, bar.Reader(r, inputSize(r), "reading"), batch)
 	if err := a.Close(); err != nil {
 		importErr = errors.Join(importErr, err)
 	}
-	bar.finish()
+	bar.Finish()
 	took := time.Since(start)
 	fmt.Fprintf(os.Stderr, "imported %s into %s in %s (%.0f articles/s)", plural.S(st.Stored, "article"), a.Dir, took.Round(time.Millisecond), float64(st.Stored)/took.Seconds())
 	if st.Bad > 0 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/internal/progress"
 )
 
 // importMemoryLimit is the default soft limit on the Go heap during an
@@ -103,7 +104,7 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
 	}
 	if isTerminal(os.Stderr) {
-		opt.Progress = printImportProgress
+		opt.Progress = progress.Import
 	}
 
 	// A soft limit on the Go heap keeps a long import's memory flat: the
@@ -119,9 +120,9 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	if err != nil {
 		return err
 	}
-	bar := newBars() // the search index build at the end
-	defer bar.finish()
-	aopt.Progress = bar.update
+	bar := progress.NewBars() // the search index build at the end
+	defer bar.Finish()
+	aopt.Progress = bar.Update
 	a, err := g.openArchive(ctx, aopt)
 	if err != nil {
 		return err
@@ -130,7 +131,7 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	if err := a.Close(); err != nil && ierr == nil {
 		ierr = err
 	}
-	bar.finish()
+	bar.Finish()
 	if opt.Progress != nil {
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}
@@ -188,23 +189,6 @@ func hostOf(u string) string {
 	_, rest, _ := strings.Cut(u, "://")
 	h, _, _ := strings.Cut(rest, "/")
 	return h
-}
-
-func printImportProgress(p archive.ImportProgress) {
-	secs := p.Elapsed.Seconds()
-	if secs <= 0 {
-		secs = 1e-9
-	}
-	line := fmt.Sprintf("%d/%d files · %d records (%.0f/s) · %d HTML · %d articles", p.FilesDone, p.Files, p.Records, float64(p.Records)/secs, p.HTML, p.Articles)
-	if p.TotalBytes > 0 {
-		frac := float64(p.Bytes) / float64(p.TotalBytes)
-		line += fmt.Sprintf(" · %.0f%%", 100*frac)
-		if frac > 0.01 && p.Elapsed > 2*time.Second {
-			eta := time.Duration(float64(p.Elapsed) * (1 - frac) / frac).Round(time.Second)
-			line += " · ETA " + eta.String()
-		}
-	}
-	fmt.Fprintf(os.Stderr, "\r\033[K%s", line)
 }
 
 // importSummary is the line printed at the end of an import; cpu is the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/internal/progress"
 )
 
 // newReindexCommand builds `syndex reindex`.
@@ -22,9 +23,9 @@ func newReindexCommand(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
-			bar := newBars()
-			defer bar.finish()
-			a, err := g.openArchive(ctx, archive.Options{Existing: true, Progress: bar.update})
+			bar := progress.NewBars()
+			defer bar.Finish()
+			a, err := g.openArchive(ctx, archive.Options{Existing: true, Progress: bar.Update})
 			if err != nil {
 				return err
 			}
@@ -33,7 +34,7 @@ func newReindexCommand(g *globals) *cobra.Command {
 				a.Close()
 				return fmt.Errorf("reindex %s: %w", a.Dir, err)
 			}
-			bar.finish()
+			bar.Finish()
 			n, _ := a.Index.Count()
 			fmt.Fprintf(os.Stderr, "reindexed %s from %s in %s\n", plural.N(int(n), "story", "stories"), plural.S(a.Store.Count(), "article"), time.Since(start).Round(time.Millisecond))
 			return a.Close()

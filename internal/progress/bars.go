@@ -1,4 +1,4 @@
-package main
+package progress
 
 import (
 	"io"
@@ -7,21 +7,23 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
-// bars shows the progress of long bulk work (import, reindex, an index
+// Bars show the progress of long bulk work (import, reindex, an index
 // catch-up) as a bar on stderr, only when stderr is a terminal; one bar at
 // a time, a new one when the unit changes.
-type bars struct {
+type Bars struct {
 	on   bool
 	mu   sync.Mutex
 	bar  *progressbar.ProgressBar
 	unit string
 }
 
-func newBars() *bars { return &bars{on: isTerminal(os.Stderr)} }
+// NewBars draws on stderr when it is a terminal.
+func NewBars() *Bars { return &Bars{on: term.IsTerminal(int(os.Stderr.Fd()))} }
 
-func (b *bars) newBar(max int64, desc string, bytes bool) *progressbar.ProgressBar {
+func (b *Bars) newBar(max int64, desc string, bytes bool) *progressbar.ProgressBar {
 	if b.bar != nil {
 		_ = b.bar.Finish()
 	}
@@ -40,8 +42,8 @@ func (b *bars) newBar(max int64, desc string, bytes bool) *progressbar.ProgressB
 	return b.bar
 }
 
-// reader counts what is read from r (size bytes, -1 when unknown).
-func (b *bars) reader(r io.Reader, size int64, desc string) io.Reader {
+// Reader counts what is read from r (size bytes, -1 when unknown).
+func (b *Bars) Reader(r io.Reader, size int64, desc string) io.Reader {
 	if !b.on {
 		return r
 	}
@@ -53,8 +55,8 @@ func (b *bars) reader(r io.Reader, size int64, desc string) io.Reader {
 	return &rd
 }
 
-// update is archive.Options.Progress.
-func (b *bars) update(done, total int64, unit string) {
+// Update is archive.Options.Progress.
+func (b *Bars) Update(done, total int64, unit string) {
 	if !b.on {
 		return
 	}
@@ -67,8 +69,8 @@ func (b *bars) update(done, total int64, unit string) {
 	_ = b.bar.Set64(done)
 }
 
-// finish clears the bar.
-func (b *bars) finish() {
+// Finish clears the bar.
+func (b *Bars) Finish() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.bar != nil {

@@ -1,4 +1,9 @@
-package main
+// Package progress draws the progress of long commands on a terminal: the
+// crawl status line (pages/s, pages, articles, hosts, queue, errors, the
+// hosts that wait beyond their politeness gap) and the bars of bulk work
+// (an import's input, an index build). Nothing is drawn when the output is
+// not a terminal.
+package progress
 
 import (
 	"fmt"
@@ -9,16 +14,17 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/crawler"
+	"golang.org/x/term"
 )
 
 // rateWindow is how far back the status line's pages/s looks: recent
 // enough to show a crawl slowing down, long enough not to flicker.
 const rateWindow = 10 * time.Second
 
-// progress draws a one-line crawl status on a terminal: elapsed time,
+// Crawl draws a one-line crawl status on a terminal: elapsed time,
 // recent pages/s, what the pipeline did with the pages and, once the
 // crawler is attached, hosts, queue and errors.
-type progress struct {
+type Crawl struct {
 	w      io.Writer
 	counts *archive.PageCounts
 	c      chan *crawler.Crawler
@@ -26,9 +32,11 @@ type progress struct {
 	ended  chan struct{}
 }
 
-func startProgress(w *os.File, counts *archive.PageCounts) *progress {
-	p := &progress{w: w, counts: counts, c: make(chan *crawler.Crawler, 1), quit: make(chan struct{}), ended: make(chan struct{})}
-	if !isTerminal(w) {
+// StartCrawl starts drawing the status of a crawl whose pages counts
+// counts on w, when w is a terminal.
+func StartCrawl(w *os.File, counts *archive.PageCounts) *Crawl {
+	p := &Crawl{w: w, counts: counts, c: make(chan *crawler.Crawler, 1), quit: make(chan struct{}), ended: make(chan struct{})}
+	if !term.IsTerminal(int(w.Fd())) {
 		close(p.ended)
 		return p
 	}
@@ -59,14 +67,17 @@ func startProgress(w *os.File, counts *archive.PageCounts) *progress {
 	return p
 }
 
-func (p *progress) attach(c *crawler.Crawler) {
+// Attach adds the crawler's own figures (hosts, queue, errors) to the
+// line; it fits archive.Archive.Crawl's attach argument.
+func (p *Crawl) Attach(c *crawler.Crawler) {
 	select {
 	case p.c <- c:
 	default:
 	}
 }
 
-func (p *progress) done() {
+// Done stops drawing and clears the line.
+func (p *Crawl) Done() {
 	select {
 	case <-p.ended:
 	default:
