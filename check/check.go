@@ -295,74 +295,7 @@ func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warc.Verified
 	cdxs, _ := filepath.Glob(filepath.Join(warcDir, "*.cdxj"))
 	slices.Sort(cdxs)
 	for _, c := range cdxs {
-		name := rel(dir, c)
-		base := strings.TrimSuffix(filepath.Base(c), ".cdxj") + ".warc.gz"
-		b, err := os.ReadFile(c)
-		if err != nil {
-			rep.add(Error, "cdxj", name, "%v", err)
-			bad[base] = true
-			continue
-		}
-		var problems []string
-		lines := bytes.SplitAfter(b, []byte("\n"))
-		var prev []byte
-		sorted := true
-		n := 0
-		for i, l := range lines {
-			if len(l) == 0 {
-				continue
-			}
-			if l[len(l)-1] != '\n' {
-				rep.add(Warning, "cdxj", name, "last line cut short (a crash while writing); the next crawl or `--repair` drops it")
-				bad[base] = true
-				break
-			}
-			n++
-			if prev != nil && bytes.Compare(prev, l) > 0 {
-				sorted = false
-			}
-			prev = l
-			f := strings.SplitN(strings.TrimSpace(string(l)), " ", 3)
-			var cl cdxLine
-			if len(f) != 3 || json.Unmarshal([]byte(f[2]), &cl) != nil {
-				problems = append(problems, fmt.Sprintf("line %d is not a CDXJ line", i+1))
-				continue
-			}
-			off, err1 := strconv.ParseInt(cl.Offset, 10, 64)
-			ws := warcs[cl.Filename]
-			switch {
-			case err1 != nil:
-				problems = append(problems, fmt.Sprintf("line %d: offset %q", i+1, cl.Offset))
-			case ws == nil:
-				problems = append(problems, fmt.Sprintf("line %d: %s is not in the archive", i+1, cl.Filename))
-			case ws.ByOffset[off] == nil:
-				problems = append(problems, fmt.Sprintf("line %d: no readable record of %s at offset %d (%s)", i+1, cl.Filename, off, cl.URL))
-			case ws.ByOffset[off].URI != cl.URL:
-				problems = append(problems, fmt.Sprintf("line %d: the record at offset %d is %s, not %s", i+1, off, ws.ByOffset[off].URI, cl.URL))
-			default:
-				if indexed[cl.Filename] == nil {
-					indexed[cl.Filename] = map[int64]bool{}
-				}
-				indexed[cl.Filename][off] = true
-			}
-		}
-		for i, p := range problems {
-			if i == maxListed {
-				rep.add(Error, "cdxj", name, "and %d more problems", len(problems)-i)
-				break
-			}
-			rep.add(Error, "cdxj", name, "%s", p)
-		}
-		if len(problems) > 0 {
-			bad[base] = true
-		}
-		if !sorted {
-			rep.add(Warning, "cdxj", name, "not sorted (a crawl killed before it finished the file); the next crawl or `--repair` sorts it")
-			bad[base] = true
-		}
-		if len(problems) == 0 && sorted {
-			rep.add(OK, "cdxj", name, "%d lines", n)
-		}
+		checkCDXJFile(rep, dir, c, warcs, bad, indexed)
 	}
 	names := make([]string, 0, len(warcs))
 	for n := range warcs {
@@ -381,6 +314,89 @@ func checkCDXJ(rep *Report, dir, warcDir string, warcs map[string]*warc.Verified
 			bad[n] = true
 		}
 	}
+}
+
+// checkCDXJFile checks one CDXJ index: whole, sorted lines, each naming
+// a readable record of the URL it says at its offset; the records it
+// names go to indexed, and its WARC file to bad when it must be rewritten.
+func checkCDXJFile(rep *Report, dir, c string, warcs map[string]*warc.Verified, bad map[string]bool, indexed map[string]map[int64]bool) {
+	name := rel(dir, c)
+	base := strings.TrimSuffix(filepath.Base(c), ".cdxj") + ".warc.gz"
+	b, err := os.ReadFile(c)
+	if err != nil {
+		rep.add(Error, "cdxj", name, "%v", err)
+		bad[base] = true
+		return
+	}
+	var problems []string
+	var prev []byte
+	sorted := true
+	n := 0
+	for i, l := range bytes.SplitAfter(b, []byte("\n")) {
+		if len(l) == 0 {
+			continue
+		}
+		if l[len(l)-1] != '\n' {
+			rep.add(Warning, "cdxj", name, "last line cut short (a crash while writing); the next crawl or `--repair` drops it")
+			bad[base] = true
+			break
+		}
+		n++
+		if prev != nil && bytes.Compare(prev, l) > 0 {
+			sorted = false
+		}
+		prev = l
+		file, off, problem := cdxRecord(i+1, l, warcs)
+		if problem != "" {
+			problems = append(problems, problem)
+			continue
+		}
+		if indexed[file] == nil {
+			indexed[file] = map[int64]bool{}
+		}
+		indexed[file][off] = true
+	}
+	for i, p := range problems {
+		if i == maxListed {
+			rep.add(Error, "cdxj", name, "and %d more problems", len(problems)-i)
+			break
+		}
+		rep.add(Error, "cdxj", name, "%s", p)
+	}
+	if len(problems) > 0 {
+		bad[base] = true
+	}
+	if !sorted {
+		rep.add(Warning, "cdxj", name, "not sorted (a crawl killed before it finished the file); the next crawl or `--repair` sorts it")
+		bad[base] = true
+	}
+	if len(problems) == 0 && sorted {
+		rep.add(OK, "cdxj", name, "%d lines", n)
+	}
+}
+
+// cdxRecord reads CDXJ line number n and returns the WARC file and
+// offset it names, or what is wrong with it: not a CDXJ line, a bad
+// offset, a file not in the archive, no readable record of its URL there.
+func cdxRecord(n int, l []byte, warcs map[string]*warc.Verified) (file string, off int64, problem string) {
+	f := strings.SplitN(strings.TrimSpace(string(l)), " ", 3)
+	var cl cdxLine
+	if len(f) != 3 || json.Unmarshal([]byte(f[2]), &cl) != nil {
+		return "", 0, fmt.Sprintf("line %d is not a CDXJ line", n)
+	}
+	off, err := strconv.ParseInt(cl.Offset, 10, 64)
+	ws := warcs[cl.Filename]
+	switch {
+	case err != nil:
+		return "", 0, fmt.Sprintf("line %d: offset %q", n, cl.Offset)
+	case ws == nil:
+		return "", 0, fmt.Sprintf("line %d: %s is not in the archive", n, cl.Filename)
+	case ws.ByOffset[off] == nil:
+		return "", 0, fmt.Sprintf("line %d: no readable record of %s at offset %d (%s)", n, cl.Filename, off, cl.URL)
+	case ws.ByOffset[off].URI != cl.URL:
+		return "", 0, fmt.Sprintf("line %d: the record at offset %d is %s, not %s", n, off, ws.ByOffset[off].URI, cl.URL)
+	}
+	return cl.Filename, off, ""
 }
 
 // checkLocations checks that each article's WARC location names a record.
