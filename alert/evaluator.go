@@ -77,40 +77,11 @@ func New(ctx context.Context, a *archive.Archive, cfg config.AlertsConfig, coll 
 	}
 	e := &Evaluator{a: a, log: opt.Log, every: opt.Interval, fired: map[string]bool{}}
 	for i, r := range cfg.Rules {
-		cr := rule{AlertRule: r}
-		set := func(field string, vs []string) (map[string]bool, error) {
-			if len(vs) == 0 {
-				return nil, nil
-			}
-			sites, err := config.ExpandSites(coll, vs)
-			if err != nil {
-				return nil, fmt.Errorf("alerts.rules[%d] (%s).%s: %w", i, r.Name, field, err)
-			}
-			m := map[string]bool{}
-			for _, s := range sites {
-				m[s] = true
-			}
-			return m, nil
-		}
-		var err error
-		if cr.sites, err = set("sites", r.Sites); err != nil {
+		cr, err := compileRule(ctx, a, i, r, coll)
+		if err != nil {
 			return nil, err
 		}
-		if cr.origin, err = set("origin", r.Origin); err != nil {
-			return nil, err
-		}
-		if cr.copier, err = set("copier", r.Copier); err != nil {
-			return nil, err
-		}
-		if r.Query != "" {
-			e.search = true
-			if a.Index == nil {
-				return nil, fmt.Errorf("alerts.rules[%d] (%s): a saved search needs the search index", i, r.Name)
-			}
-			if _, err := a.Search(ctx, index.Query{Text: r.Query, Lang: r.Lang, Limit: 1}); err != nil {
-				return nil, fmt.Errorf("alerts.rules[%d] (%s).query: %w", i, r.Name, err)
-			}
-		}
+		e.search = e.search || r.Query != ""
 		e.rules = append(e.rules, cr)
 	}
 	e.path = cfg.File
@@ -127,46 +98,101 @@ func New(ctx context.Context, a *archive.Archive, cfg config.AlertsConfig, coll 
 	for _, al := range alerts {
 		e.fired[al.ID] = true
 	}
-	seq, ok, err := readState(e.path + stateSuffix)
-	if err != nil {
+	if e.seq, err = e.startingPoint(); err != nil {
 		return nil, err
 	}
-	if !ok {
-		seq = a.Store.LastSeq()
-		if err := writeState(e.path+stateSuffix, seq); err != nil {
-			return nil, err
-		}
-		e.log.Info("alerts: first start; articles already archived are not alerted", "from_arrival", seq)
-	}
-	e.seq = seq
 	if e.out, err = openAppender(e.path); err != nil {
 		return nil, err
 	}
 	if w := cfg.Webhook; w.URL != "" {
-		rec, err := openAppender(e.path + deliveredSuffix)
-		if err != nil {
+		if err := e.startWebhook(w, opt, alerts, delivered); err != nil {
 			e.out.close()
 			return nil, err
 		}
-		e.hook = &webhook{url: w.URL, headers: w.Headers, timeout: orDefault(w.Timeout.D(), config.DefaultWebhookTimeout),
-			backoff: orDefault(w.Backoff.D(), config.DefaultWebhookBackoff), retries: config.DefaultWebhookRetries,
-			client: opt.Client, log: e.log, record: rec, maxSleep: opt.MaxRetryWait,
-			wake: make(chan struct{}, 1), stopped: make(chan struct{})}
-		if e.hook.client == nil {
-			e.hook.client = &http.Client{}
-		}
-		if w.Retries != nil {
-			e.hook.retries = *w.Retries
-		}
-		var undelivered []Alert
-		for _, al := range alerts {
-			if _, done := delivered[al.ID]; !done {
-				undelivered = append(undelivered, al)
-			}
-		}
-		e.hook.enqueue(undelivered...)
 	}
 	return e, nil
+}
+
+// compileRule expands the sites, origins and copiers of rule number i
+// (collections of coll included) and checks its saved search.
+func compileRule(ctx context.Context, a *archive.Archive, i int, r config.AlertRule, coll map[string][]string) (rule, error) {
+	cr := rule{AlertRule: r}
+	set := func(field string, vs []string) (map[string]bool, error) {
+		if len(vs) == 0 {
+			return nil, nil
+		}
+		sites, err := config.ExpandSites(coll, vs)
+		if err != nil {
+			return nil, fmt.Errorf("alerts.rules[%d] (%s).%s: %w", i, r.Name, field, err)
+		}
+		m := map[string]bool{}
+		for _, s := range sites {
+			m[s] = true
+		}
+		return m, nil
+	}
+	var err error
+	if cr.sites, err = set("sites", r.Sites); err != nil {
+		return cr, err
+	}
+	if cr.origin, err = set("origin", r.Origin); err != nil {
+		return cr, err
+	}
+	if cr.copier, err = set("copier", r.Copier); err != nil {
+		return cr, err
+	}
+	if r.Query != "" {
+		if a.Index == nil {
+			return cr, fmt.Errorf("alerts.rules[%d] (%s): a saved search needs the search index", i, r.Name)
+		}
+		if _, err := a.Search(ctx, index.Query{Text: r.Query, Lang: r.Lang, Limit: 1}); err != nil {
+			return cr, fmt.Errorf("alerts.rules[%d] (%s).query: %w", i, r.Name, err)
+		}
+	}
+	return cr, nil
+}
+
+// startingPoint is the arrival number evaluated up to: the state file's,
+// or on the first start the archive's latest (articles archived before
+// are not alerted).
+func (e *Evaluator) startingPoint() (uint64, error) {
+	seq, ok, err := readState(e.path + stateSuffix)
+	if err != nil || ok {
+		return seq, err
+	}
+	seq = e.a.Store.LastSeq()
+	if err := writeState(e.path+stateSuffix, seq); err != nil {
+		return 0, err
+	}
+	e.log.Info("alerts: first start; articles already archived are not alerted", "from_arrival", seq)
+	return seq, nil
+}
+
+// startWebhook opens the delivery record and queues the alerts fired but
+// not delivered yet.
+func (e *Evaluator) startWebhook(w config.WebhookConfig, opt Options, alerts []Alert, delivered map[string]Delivery) error {
+	rec, err := openAppender(e.path + deliveredSuffix)
+	if err != nil {
+		return err
+	}
+	e.hook = &webhook{url: w.URL, headers: w.Headers, timeout: orDefault(w.Timeout.D(), config.DefaultWebhookTimeout),
+		backoff: orDefault(w.Backoff.D(), config.DefaultWebhookBackoff), retries: config.DefaultWebhookRetries,
+		client: opt.Client, log: e.log, record: rec, maxSleep: opt.MaxRetryWait,
+		wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	if e.hook.client == nil {
+		e.hook.client = &http.Client{}
+	}
+	if w.Retries != nil {
+		e.hook.retries = *w.Retries
+	}
+	var undelivered []Alert
+	for _, al := range alerts {
+		if _, done := delivered[al.ID]; !done {
+			undelivered = append(undelivered, al)
+		}
+	}
+	e.hook.enqueue(undelivered...)
+	return nil
 }
 
 func orDefault(d, def time.Duration) time.Duration {
