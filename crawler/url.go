@@ -114,11 +114,17 @@ func hostKey(h string) string {
 var ErrTrap = errors.New("crawler trap")
 
 var yearSeg = regexp.MustCompile(`^(1[0-9]{3}|2[0-9]{3})$`)
+var monthSeg = regexp.MustCompile(`^(0?[1-9]|1[0-2])$`)
+var calendarSeg = regexp.MustCompile(`(?i)^(calendar|cal|kalender|calendrier|calendario|agenda|events?|archives?|diary|dates?|years?)$`)
 var yearParam = regexp.MustCompile(`(?i)(^|&)(year|y|yr|date|month|day|cal|calendar)=([0-9]{4})`)
 
 // trap returns a non-nil error naming why u looks like a crawler trap:
 // too long, a path segment repeated three times or more, too deep, or a
-// calendar page for a year outside 1990 … next year.
+// calendar page for a year outside 1990 … next year. A four-digit segment
+// is taken for a calendar's year only in a calendar's shape: followed by
+// a month (/2031/01/), or ending a path under a calendar or archive
+// (/events/2099); anywhere else it is an id (/news/1234, /story/2500/slug),
+// as news sites number their articles.
 func trap(u *url.URL, maxLen int, now time.Time) error {
 	s := u.String()
 	if len(s) > maxLen {
@@ -143,8 +149,13 @@ func trap(u *url.URL, maxLen int, now time.Time) error {
 		n, _ := strconv.Atoi(y)
 		return n < 1990 || n > maxYear
 	}
-	for _, sg := range segs {
-		if yearSeg.MatchString(sg) && badYear(sg) {
+	for i, sg := range segs {
+		if !yearSeg.MatchString(sg) || !badYear(sg) {
+			continue
+		}
+		monthNext := i+1 < len(segs) && monthSeg.MatchString(segs[i+1])
+		underCalendar := i+1 == len(segs) && i > 0 && calendarSeg.MatchString(segs[i-1])
+		if monthNext || underCalendar {
 			return fmt.Errorf("%w: calendar year %s", ErrTrap, sg)
 		}
 	}
