@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/syndex/syndex/article"
 )
@@ -424,6 +426,7 @@ func baselineIndex(b *testing.B) bleve.Index {
 	bi, err := bleve.Open(dir)
 	if err == nil {
 		if c, _ := bi.DocCount(); c == uint64(n) {
+			optimizeBaseline(b, bi)
 			b.Cleanup(func() { _ = bi.Close() })
 			return bi
 		}
@@ -435,8 +438,26 @@ func baselineIndex(b *testing.B) bleve.Index {
 	b.Logf("built %d-doc baseline index in %s", n, time.Since(start).Round(time.Second))
 	bi, err = bleve.Open(dir)
 	must2(b, err)
+	optimizeBaseline(b, bi)
 	b.Cleanup(func() { _ = bi.Close() })
 	return bi
+}
+
+// optimizeBaseline merges the baseline into one segment when
+// SYNDEX_BENCH_OPTIMIZE is set, as searchIndex does ours (an index built
+// in bulk has one segment per shard already).
+func optimizeBaseline(b *testing.B, bi bleve.Index) {
+	if os.Getenv("SYNDEX_BENCH_OPTIMIZE") == "" {
+		return
+	}
+	adv, err := bi.Advanced()
+	must2(b, err)
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		b.Fatalf("baseline is not a scorch index (%T)", adv)
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	must2(b, sc.ForceMerge(context.Background(), &opts))
 }
 
 // BenchmarkSearchBaseline runs BenchmarkSearch's one- and two-word
