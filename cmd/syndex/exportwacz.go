@@ -32,14 +32,8 @@ func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
 		return err
 	}
 	defer a.Close()
-	sel, desc, err := export.Select(ctx, exportSource{a}, export.Selection{Clusters: o.Clusters, Sites: o.Sites, Query: o.Query, NoIndex: noindex})
-	var qe *export.QueryError
-	switch {
-	case errors.Is(err, export.ErrNoCluster):
-		return usagef("--%v", err)
-	case errors.As(err, &qe):
-		return asUsage(qe.Err)
-	case err != nil:
+	sel, desc, err := selectCaptures(ctx, a, o, noindex)
+	if err != nil {
 		return err
 	}
 	var original func(string) string
@@ -75,6 +69,20 @@ func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
 		return fmt.Errorf("export: %d records could not be read (listed above); the others were written", caps.Failed)
 	}
 	return nil
+}
+
+// selectCaptures gathers the articles the options select
+// (export.Select); a missing cluster or a bad query is a usage error.
+func selectCaptures(ctx context.Context, a reader, o exportOptions, noindex article.NoIndexMode) ([]*article.Article, string, error) {
+	sel, desc, err := export.Select(ctx, exportSource{a}, export.Selection{Clusters: o.Clusters, Sites: o.Sites, Query: o.Query, NoIndex: noindex})
+	var qe *export.QueryError
+	switch {
+	case errors.Is(err, export.ErrNoCluster):
+		return nil, "", usagef("--%v", err)
+	case errors.As(err, &qe):
+		return nil, "", asUsage(qe.Err)
+	}
+	return sel, desc, err
 }
 
 // exportSource is a reader as export.Select reads it.

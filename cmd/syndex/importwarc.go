@@ -76,6 +76,17 @@ func (o importOptions) importWARC() (archive.WARCImport, error) {
 	return opt, nil
 }
 
+// importOutput sends an import's bad input to stderr, and on a terminal
+// its progress too (bad input then clears the progress line first).
+func importOutput(opt *archive.WARCImport) {
+	if !isTerminal(os.Stderr) {
+		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
+		return
+	}
+	opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "\r\033[Ksyndex: bad input: %v\n", err) }
+	opt.Progress = progress.Import
+}
+
 // compileAll compiles the regular expressions of --flag.
 func compileAll(flag string, exprs []string) ([]*regexp.Regexp, error) {
 	var out []*regexp.Regexp
@@ -99,13 +110,7 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	if err != nil || memLimit < 0 {
 		return usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
 	}
-	opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "\r\033[Ksyndex: bad input: %v\n", err) }
-	if !isTerminal(os.Stderr) {
-		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
-	}
-	if isTerminal(os.Stderr) {
-		opt.Progress = progress.Import
-	}
+	importOutput(&opt)
 
 	// A soft limit on the Go heap keeps a long import's memory flat: the
 	// garbage of extraction is collected before the heap doubles.
