@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -1027,5 +1028,60 @@ func TestStoredMeta(t *testing.T) {
 			}
 		}
 		must(t, r.Close())
+	}
+}
+
+// TestStoredMetaConcurrent: reading display data for a number that names
+// another document (a search on an older snapshot) while other searches
+// read theirs never mixes their values up. Stopping the segment's visit at
+// the document id made zapx reuse one visit buffer for two readers.
+func TestStoredMetaConcurrent(t *testing.T) {
+	ctx := context.Background()
+	b, err := NewBuilder(filepath.Join(t.TempDir(), "bleve"), Options{Shards: 1})
+	must(t, err)
+	for _, d := range fixture() {
+		must(t, b.Add(ctx, d))
+	}
+	ix, err := b.Close(1)
+	must(t, err)
+	defer ix.Close()
+	sh := ix.shards[0]
+	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100, 0, false)
+	req.Fields = []string{fieldMeta}
+	sr, err := sh.Search(req)
+	must(t, err)
+	adv, err := sh.Advanced()
+	must(t, err)
+	r, err := adv.Reader()
+	must(t, err)
+	defer r.Close()
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range 3000 {
+				h := sr.Hits[(g+n)%len(sr.Hits)]
+				if (g+n)%2 == 0 {
+					other := *h
+					other.ID = h.ID + "-other"
+					storedMeta(r, &other)
+					continue
+				}
+				if got, ok := storedMeta(r, h); !ok || got != h.Fields[fieldMeta] {
+					select {
+					case errs <- fmt.Sprintf("hit %s: storedMeta %q %v, want %q", h.ID, got, ok, h.Fields[fieldMeta]):
+					default:
+					}
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -681,8 +681,11 @@ func storedMeta(r index.IndexReader, h *search.DocumentMatch) (string, bool) {
 		err := seg.VisitDocument(num, func(name string, _ byte, val []byte, _ []uint64) bool {
 			switch name {
 			case "_id":
+				// Never stop at _id: zapx puts its visit context back
+				// in its pool twice when the visitor stops there, and
+				// two later visits then share one buffer.
 				same = string(val) == h.ID
-				return same
+				return true
 			case fieldMeta:
 				meta, found = string(val), true
 				return false
