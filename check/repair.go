@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -37,10 +38,17 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 	if err := repairWARCs(dir, st, done); err != nil {
 		return nil, err
 	}
+	// The dedup checkpoint names the last arrival number it took in: when
+	// a salvage lost the store's count, it says how many articles there
+	// were (read before removeDerived removes it).
+	var dedupLast uint64
+	if sv != nil && sv.CountLost {
+		dedupLast = checkpointSeq(filepath.Join(dir, archive.DedupFile))
+	}
 	if err := removeDerived(dir, st, done); err != nil {
 		return nil, err
 	}
-	if err := reopen(ctx, dir, opt, st, sv, done); err != nil {
+	if err := reopen(ctx, dir, opt, st, sv, dedupLast, done); err != nil {
 		return nil, err
 	}
 	for _, part := range st.behind {
@@ -116,7 +124,7 @@ func removeDerived(dir string, st *state, done *Report) error {
 // reopen opens the archive, which replays the dedup checkpoint and
 // rebuilds the index from the store, re-extracts from the WARC files
 // the articles a salvage lost, and counts those that stay lost.
-func reopen(ctx context.Context, dir string, opt Options, st *state, sv *store.Salvaged, done *Report) error {
+func reopen(ctx context.Context, dir string, opt Options, st *state, sv *store.Salvaged, dedupLast uint64, done *Report) error {
 	aopt := opt.Archive
 	aopt.Log = opt.Log
 	a, err := archive.Open(ctx, dir, aopt)
@@ -132,9 +140,21 @@ func reopen(ctx context.Context, dir string, opt Options, st *state, sv *store.S
 	// Articles that no surviving entry named are counted, whether or not
 	// the WARC files were searched for them.
 	if sv != nil {
-		if now := a.Store.Count(); sv.Held > now {
+		countLost := sv.CountLost
+		if countLost && dedupLast > 0 && dedupLast <= uint64(2*sv.Held+1000) {
+			// The checkpoint, written after the store, vouches for the
+			// number of articles the lost count held (a header far beyond
+			// the highest arrival number found is garbage, not a count).
+			sv.Held, countLost = max(sv.Held, int(dedupLast)), false
+		}
+		switch now := a.Store.Count(); {
+		case sv.Held > now:
 			done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
 				sv.Held, now, sv.Held-now)
+		case countLost:
+			// The count was in a damaged page: a loss cannot be ruled out,
+			// and saying nothing would pass it off as none.
+			done.add(Error, "store", store.FileName, "the damaged store's article count was in a damaged page: %d articles are back, and articles that no surviving page names (imported from JSONL, the newest first) may be lost; import them again", now)
 		}
 	}
 	if err := a.Close(); err != nil {
@@ -245,4 +265,19 @@ func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warc.Veri
 			len(gone), strings.Join(gone[:min(len(gone), 10)], ", "))
 	}
 	return added, nil
+}
+
+// checkpointSeq returns the arrival number in the header of the dedup
+// checkpoint at path (0 when there is none or it cannot be read).
+func checkpointSeq(path string) uint64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	var hdr [8]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil {
+		return 0
+	}
+	return binary.BigEndian.Uint64(hdr[:])
 }

@@ -58,8 +58,14 @@ type Salvaged struct {
 	// be lost that no surviving entry names.
 	Structural bool
 	// Held is how many articles the damaged store said it held (its
-	// count, or failing that its last arrival number; 0 when unknown).
+	// count, or failing that its last arrival number, or failing both the
+	// highest arrival number any surviving record or entry carries).
 	Held int
+	// CountLost is set when the pages holding the store's count and its
+	// last arrival number were unreadable: Held is then only a lower
+	// bound, and the newest articles may be lost without any surviving
+	// page naming them.
+	CountLost bool
 }
 
 // LostArticle is an article whose record a damaged store no longer holds.
@@ -96,6 +102,13 @@ func Salvage(src, dst string) (*Salvaged, error) {
 		sv.scanLeaves()
 	}
 	sv.collectLost()
+	if sv.Held == 0 {
+		// The count went with its page (the meta bucket lives in the
+		// root page): every arrival number up to the highest one found
+		// was handed out, and articles are never deleted.
+		sv.Held = int(sv.maxSeq())
+		sv.CountLost = sv.Structural
+	}
 	w := sv.w
 	w.flush()
 	if w.err == nil {
