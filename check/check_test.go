@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -258,4 +259,54 @@ func TestDamageFoundAndRepaired(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRepairSaysWhenTheNewestAreLost zeroes the store's root page (where
+// its article count lives) and every page holding the two newest
+// articles, imported from JSONL (no WARC record holds them): --repair must
+// say they are lost, not report a sound archive.
+func TestRepairSaysWhenTheNewestAreLost(t *testing.T) {
+	dir, _ := crawled(t)
+	ctx := context.Background()
+	a, err := archive.Open(ctx, dir, archive.Options{Log: quietOpts(false).Log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonl := `{"id":"jsonl-newest-1","text":"The harbour board approved the new breakwater plans on Tuesday after a long debate."}
+{"id":"jsonl-newest-2","text":"The council budget for next year cuts library hours and raises parking fees downtown."}
+`
+	if _, err := a.ImportJSONL(ctx, strings.NewReader(jsonl), 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, store.FileName)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := b[16:] // the meta page in use: the one with the higher transaction id
+	if m1 := b[4096+16:]; binary.LittleEndian.Uint64(m1[48:]) > binary.LittleEndian.Uint64(m[48:]) {
+		m = m1
+	}
+	root := int(binary.LittleEndian.Uint64(m[16:]))
+	clear(b[root*4096 : (root+1)*4096])
+	for pg := 2; (pg+1)*4096 <= len(b); pg++ {
+		if bytes.Contains(b[pg*4096:(pg+1)*4096], []byte("jsonl-newest-")) {
+			clear(b[pg*4096 : (pg+1)*4096])
+		}
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ctx, dir, quietOpts(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, ok := rep.First(Error)
+	if !ok || !strings.Contains(first.Msg, "lost") {
+		t.Fatalf("two imported articles lost and --repair did not say so:\n%s", findings(rep))
+	}
+	t.Logf("%s", first)
 }
