@@ -998,15 +998,7 @@ func TestShardedHitsLoaded(t *testing.T) {
 func TestStoredMeta(t *testing.T) {
 	// Built in bulk: no merge changes the segments between the search
 	// and the reading.
-	ctx := context.Background()
-	b, err := NewBuilder(filepath.Join(t.TempDir(), "bleve"), Options{Shards: 2})
-	must(t, err)
-	for _, d := range fixture() {
-		must(t, b.Add(ctx, d))
-	}
-	ix, err := b.Close(1)
-	must(t, err)
-	defer ix.Close()
+	ix := bulkFixture(t, 2)
 	for i, sh := range ix.shards {
 		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100, 0, false)
 		req.Fields = []string{fieldMeta}
@@ -1036,16 +1028,7 @@ func TestStoredMeta(t *testing.T) {
 // read theirs never mixes their values up. Stopping the segment's visit at
 // the document id made zapx reuse one visit buffer for two readers.
 func TestStoredMetaConcurrent(t *testing.T) {
-	ctx := context.Background()
-	b, err := NewBuilder(filepath.Join(t.TempDir(), "bleve"), Options{Shards: 1})
-	must(t, err)
-	for _, d := range fixture() {
-		must(t, b.Add(ctx, d))
-	}
-	ix, err := b.Close(1)
-	must(t, err)
-	defer ix.Close()
-	sh := ix.shards[0]
+	sh := bulkFixture(t, 1).shards[0]
 	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100, 0, false)
 	req.Fields = []string{fieldMeta}
 	sr, err := sh.Search(req)
@@ -1084,4 +1067,20 @@ func TestStoredMetaConcurrent(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+}
+
+// bulkFixture builds the fixture's stories into an index in bulk, as an
+// import does, and closes it when the test ends.
+func bulkFixture(t *testing.T, shards int) *Index {
+	t.Helper()
+	ctx := context.Background()
+	b, err := NewBuilder(filepath.Join(t.TempDir(), "bleve"), Options{Shards: shards})
+	must(t, err)
+	for _, d := range fixture() {
+		must(t, b.Add(ctx, d))
+	}
+	ix, err := b.Close(1)
+	must(t, err)
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }
