@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/outlets"
 )
 
@@ -113,7 +114,7 @@ type attribution struct {
 // anywhere in a short-enough paragraph, weak ones only at the edges of the
 // text. links maps anchor texts of the original page to their URLs, used to
 // resolve the outlet; self is the page's own site.
-func findAttribution(blocks []Block, links []link, self string) *attribution {
+func findAttribution(blocks []dom.Block, links []link, self string) *attribution {
 	return scanAttribution(blocks, links, self, false)
 }
 
@@ -121,7 +122,7 @@ func findAttribution(blocks []Block, links []link, self string) *attribution {
 // unambiguous phrases ("The original source of this article is X"), for
 // text outside the main content where weak ones ("Source: X") would
 // match captions and footers.
-func scanAttribution(blocks []Block, links []link, self string, strongOnly bool) *attribution {
+func scanAttribution(blocks []dom.Block, links []link, self string, strongOnly bool) *attribution {
 	n := len(blocks)
 	tail := n
 	if !strongOnly {
@@ -192,7 +193,7 @@ func phraseCredit(text string, i, n, tail int, links []link, self string, strong
 // creditAround looks for the credits that stand apart from the story's
 // phrases: a metadata line above the story ("Last Modified: <date> Source:
 // X"), a press release's sign-off, an agency byline.
-func creditAround(blocks []Block, links []link, self string) *attribution {
+func creditAround(blocks []dom.Block, links []link, self string) *attribution {
 	n := len(blocks)
 	for i := 0; i < n/2; i++ {
 		if at := endCredit(blocks[i], i, links, self, true); at != nil {
@@ -217,7 +218,7 @@ func creditAround(blocks []Block, links []link, self string) *attribution {
 // prompts, contact addresses): at most eight blocks, each under 200
 // characters, together at most a third of the text. It returns len(blocks)
 // when the text ends on a paragraph of the story.
-func tailStart(blocks []Block) int {
+func tailStart(blocks []dom.Block) int {
 	n := len(blocks)
 	total := 0
 	for _, b := range blocks {
@@ -261,7 +262,7 @@ var metaCreditRE = regexp.MustCompile(`(?i)^(?:last\s+)?(?:modified|updated|publ
 // endCredit reads a credit at the end of block i: "Source: X" after the
 // paragraph's last sentence, or (meta) after the date in an article's
 // metadata line. The outlet must resolve or be named like an organisation.
-func endCredit(b Block, i int, links []link, self string, meta bool) *attribution {
+func endCredit(b dom.Block, i int, links []link, self string, meta bool) *attribution {
 	text := b.Text
 	re := endCreditRE
 	if meta {
@@ -383,14 +384,14 @@ type link struct {
 // pageLinks lists the page's anchors with absolute http(s) targets.
 func pageLinks(doc *html.Node, base *url.URL) []link {
 	var out []link
-	walkElements(doc, func(n *html.Node) bool {
+	dom.WalkElements(doc, func(n *html.Node) bool {
 		if n.Data == "a" && len(out) < 5000 {
-			if h := resolve(base, attr(n, "href")); h != "" {
-				out = append(out, link{Text: nodeText(n), Href: h})
+			if h := resolve(base, dom.Attr(n, "href")); h != "" {
+				out = append(out, link{Text: dom.NodeText(n), Href: h})
 			}
 			return false
 		}
-		return !skipTags[n.Data]
+		return !dom.SkipTags[n.Data]
 	})
 	return out
 }
@@ -525,7 +526,7 @@ var bylineRE = regexp.MustCompile(`(?i)^(?:by|por|par|von|от)\s*:?\s+(?:the\s+
 // agencyByline reads a byline that names a news agency as the writer ("Por
 // Agencia EFE", "By The Associated Press"): the text is the agency's copy.
 // The byline is dropped from the text.
-func agencyByline(b Block, i int, self string) *attribution {
+func agencyByline(b dom.Block, i int, self string) *attribution {
 	m := bylineRE.FindStringSubmatch(strings.TrimSpace(b.Text))
 	if m == nil {
 		return nil
@@ -549,7 +550,7 @@ var signoffRE = regexp.MustCompile(`^(?:PM\s+(?P<x>[\p{Lu}][\p{L}\d&.-]{1,30})\s
 // pressSignoff reads a press-release sign-off in block i. An acronym
 // issuer is spelt out from the text when the text introduces it ("der
 // Deutsche Jagdverband (DJV)").
-func pressSignoff(blocks []Block, i int, self string) *attribution {
+func pressSignoff(blocks []dom.Block, i int, self string) *attribution {
 	text := strings.TrimSpace(blocks[i].Text)
 	m := signoffRE.FindStringSubmatch(text)
 	if m == nil {
@@ -576,7 +577,7 @@ var acronymRE = regexp.MustCompile(`^\p{Lu}[\p{Lu}\p{Ll}&]{0,2}\p{Lu}{1,4}$`)
 
 // expandAcronym finds where the text spells out acr: up to six
 // capitalised words (with connectors) right before "(acr)".
-func expandAcronym(blocks []Block, acr string) string {
+func expandAcronym(blocks []dom.Block, acr string) string {
 	re := regexp.MustCompile(`((?:[\p{Lu}][\p{L}-]+|für|für die|of|of the|for|de|des|du|la|le|del|für den)(?:\s+(?:[\p{Lu}][\p{L}-]+|für|of|for|the|de|des|du|la|le|del|und|and|e\.V\.))*)\s*\(` + regexp.QuoteMeta(acr) + `\)`)
 	for _, b := range blocks {
 		if m := re.FindStringSubmatch(b.Text); m != nil {

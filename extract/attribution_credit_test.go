@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // TestCreditPlacement covers credit lines away from the text's last three
@@ -12,46 +14,46 @@ import (
 // above the story, and a byline naming a news agency; with the look-alikes
 // each rule must leave alone.
 func TestCreditPlacement(t *testing.T) {
-	story := Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital and the railway station, officials said.", Tag: "p"}
-	short := func(s string) Block { return Block{Text: s, Tag: "p"} }
+	story := dom.Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital and the railway station, officials said.", Tag: "p"}
+	short := func(s string) dom.Block { return dom.Block{Text: s, Tag: "p"} }
 	links := []link{{Text: "Harbour Gazette", Href: "https://gazette.example/buses"}, {Text: "7Days", Href: "https://sevendays.example/"}}
-	sidebar := []Block{short("Need someone to talk to? Call our helpline any time."), short("Share this page"), short("Tags: transport, county"), short("Subscribe to the morning briefing")}
-	seq := func(parts ...[]Block) []Block {
-		var out []Block
+	sidebar := []dom.Block{short("Need someone to talk to? Call our helpline any time."), short("Share this page"), short("Tags: transport, county"), short("Subscribe to the morning briefing")}
+	seq := func(parts ...[]dom.Block) []dom.Block {
+		var out []dom.Block
 		for _, p := range parts {
 			out = append(out, p...)
 		}
 		return out
 	}
-	stories := []Block{story, story, story, story, story}
+	stories := []dom.Block{story, story, story, story, story}
 	tests := []struct {
 		name       string
-		blocks     []Block
+		blocks     []dom.Block
 		self       string
 		wantSource string // "" with wantNone false: a self credit
 		wantNone   bool
 		wantLine   string
 		wantRest   string // the block's text left after the credit
 	}{
-		{"credit above sidebar lines", seq(stories, []Block{short("Source: The Associated Press")}, sidebar), "", "apnews.com", false, "Source: The Associated Press", ""},
-		{"unresolved organisation above sidebar lines", seq(stories, []Block{short("Source: Regional Water Authority")}, sidebar), "", "Regional Water Authority", false, "Source: Regional Water Authority", ""},
-		{"figure source with the story going on", seq(stories[:2], []Block{short("Source: Regional Water Authority")}, stories, sidebar[:1]), "", "", true, "", ""},
-		{"lower-case source above sidebar", seq(stories, []Block{short("Source: Times database")}, sidebar), "", "", true, "", ""},
-		{"unnamed agencies close the story", seq(stories, []Block{short("SOURCE: News agencies")}), "", "News agencies", false, "SOURCE: News agencies", ""},
-		{"unnamed agencies in German", seq(stories, []Block{short("Quelle: Agenturen")}), "", "Agenturen", false, "Quelle: Agenturen", ""},
-		{"a phrase is no agency", seq(stories, []Block{short("Source: reports from the region")}), "", "", true, "", ""},
-		{"source after the last sentence", seq(stories, []Block{short(story.Text + " Source: Harbour Gazette")}, sidebar), "", "https://gazette.example/buses", false, "Source: Harbour Gazette", story.Text},
-		{"outlet name opening with a digit", seq(stories, []Block{short(story.Text + " Source: 7Days")}), "", "sevendays.example", false, "Source: 7Days", story.Text},
-		{"photo source after the last sentence", seq(stories, []Block{short(story.Text + " Photo Source: Harbour Gazette")}), "", "", true, "", ""},
-		{"source after a sentence mid-text", seq(stories[:1], []Block{short(story.Text + " Source: Harbour Gazette")}, stories), "", "", true, "", ""},
-		{"metadata line names the source", seq([]Block{short("Updated: 4 March 2024 Source: Harbour Television")}, stories), "", "Harbour Television", false, "Updated: 4 March 2024 Source: Harbour Television", ""},
-		{"metadata line, lower-case source", seq([]Block{short("Updated: 4 March 2024 Source: our reporters")}, stories), "", "", true, "", ""},
-		{"metadata line without a date", seq([]Block{short("Updated: yes Source: Harbour Television")}, stories), "", "", true, "", ""},
-		{"agency byline (Spanish)", seq([]Block{short("Por Agencia EFE")}, stories), "", "efe.com", false, "Por Agencia EFE", ""},
-		{"agency byline (English)", seq([]Block{short("By The Associated Press")}, stories), "", "apnews.com", false, "By The Associated Press", ""},
-		{"agency byline on the agency's own site", seq([]Block{short("By The Associated Press")}, stories), "apnews.com", "", false, "By The Associated Press", ""},
-		{"byline naming a person", seq([]Block{short("By Maria Lopez")}, stories), "", "", true, "", ""},
-		{"agency named in a sentence", seq([]Block{short("By Reuters count, forty ships were waiting outside the port on Monday.")}, stories), "", "", true, "", ""},
+		{"credit above sidebar lines", seq(stories, []dom.Block{short("Source: The Associated Press")}, sidebar), "", "apnews.com", false, "Source: The Associated Press", ""},
+		{"unresolved organisation above sidebar lines", seq(stories, []dom.Block{short("Source: Regional Water Authority")}, sidebar), "", "Regional Water Authority", false, "Source: Regional Water Authority", ""},
+		{"figure source with the story going on", seq(stories[:2], []dom.Block{short("Source: Regional Water Authority")}, stories, sidebar[:1]), "", "", true, "", ""},
+		{"lower-case source above sidebar", seq(stories, []dom.Block{short("Source: Times database")}, sidebar), "", "", true, "", ""},
+		{"unnamed agencies close the story", seq(stories, []dom.Block{short("SOURCE: News agencies")}), "", "News agencies", false, "SOURCE: News agencies", ""},
+		{"unnamed agencies in German", seq(stories, []dom.Block{short("Quelle: Agenturen")}), "", "Agenturen", false, "Quelle: Agenturen", ""},
+		{"a phrase is no agency", seq(stories, []dom.Block{short("Source: reports from the region")}), "", "", true, "", ""},
+		{"source after the last sentence", seq(stories, []dom.Block{short(story.Text + " Source: Harbour Gazette")}, sidebar), "", "https://gazette.example/buses", false, "Source: Harbour Gazette", story.Text},
+		{"outlet name opening with a digit", seq(stories, []dom.Block{short(story.Text + " Source: 7Days")}), "", "sevendays.example", false, "Source: 7Days", story.Text},
+		{"photo source after the last sentence", seq(stories, []dom.Block{short(story.Text + " Photo Source: Harbour Gazette")}), "", "", true, "", ""},
+		{"source after a sentence mid-text", seq(stories[:1], []dom.Block{short(story.Text + " Source: Harbour Gazette")}, stories), "", "", true, "", ""},
+		{"metadata line names the source", seq([]dom.Block{short("Updated: 4 March 2024 Source: Harbour Television")}, stories), "", "Harbour Television", false, "Updated: 4 March 2024 Source: Harbour Television", ""},
+		{"metadata line, lower-case source", seq([]dom.Block{short("Updated: 4 March 2024 Source: our reporters")}, stories), "", "", true, "", ""},
+		{"metadata line without a date", seq([]dom.Block{short("Updated: yes Source: Harbour Television")}, stories), "", "", true, "", ""},
+		{"agency byline (Spanish)", seq([]dom.Block{short("Por Agencia EFE")}, stories), "", "efe.com", false, "Por Agencia EFE", ""},
+		{"agency byline (English)", seq([]dom.Block{short("By The Associated Press")}, stories), "", "apnews.com", false, "By The Associated Press", ""},
+		{"agency byline on the agency's own site", seq([]dom.Block{short("By The Associated Press")}, stories), "apnews.com", "", false, "By The Associated Press", ""},
+		{"byline naming a person", seq([]dom.Block{short("By Maria Lopez")}, stories), "", "", true, "", ""},
+		{"agency named in a sentence", seq([]dom.Block{short("By Reuters count, forty ships were waiting outside the port on Monday.")}, stories), "", "", true, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,27 +103,27 @@ func TestSidebarCreditEndToEnd(t *testing.T) {
 // TestReworkedAndSignoffCredits: a text naming the earlier post it grew
 // from, and a German press release's sign-off, with look-alikes.
 func TestReworkedAndSignoffCredits(t *testing.T) {
-	story := Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital.", Tag: "p"}
+	story := dom.Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital.", Tag: "p"}
 	links := []link{{Text: "Lakeside Forum", Href: "https://lakeside.example/forum/"}}
 	tests := []struct {
 		name       string
-		blocks     []Block
+		blocks     []dom.Block
 		wantNone   bool
 		wantSource string
 		wantRest   string
 	}{
-		{"reworked from a forum post", []Block{{Text: "This essay is an expanded version of a post that Jo Marsh originally published on the Lakeside Forum before revising it for us. The first part covers the early games and the second the later ones.", Tag: "p"}, story, story},
+		{"reworked from a forum post", []dom.Block{{Text: "This essay is an expanded version of a post that Jo Marsh originally published on the Lakeside Forum before revising it for us. The first part covers the early games and the second the later ones.", Tag: "p"}, story, story},
 			false, "https://lakeside.example/forum/", "The first part covers the early games and the second the later ones."},
-		{"adapted from an earlier column", []Block{story, {Text: "Adapted from an earlier column she first published in The Tribune.", Tag: "p"}, story, story},
+		{"adapted from an earlier column", []dom.Block{story, {Text: "Adapted from an earlier column she first published in The Tribune.", Tag: "p"}, story, story},
 			false, "The Tribune", ""},
-		{"book reworked from a year", []Block{story, {Text: "The novel is a version of a story that he first published in 1966 under another title, critics noted in their reviews at the time.", Tag: "p"}, story, story},
+		{"book reworked from a year", []dom.Block{story, {Text: "The novel is a version of a story that he first published in 1966 under another title, critics noted in their reviews at the time.", Tag: "p"}, story, story},
 			true, "", ""},
-		{"press release sign-off, acronym spelt out", []Block{{Text: "Der Verband für Uferschutz (VfU) hat am Montag neue Zahlen vorgelegt, die den Rückgang der Brutpaare belegen.", Tag: "p"}, story, {Text: "PM VfU/ab", Tag: "p"}},
+		{"press release sign-off, acronym spelt out", []dom.Block{{Text: "Der Verband für Uferschutz (VfU) hat am Montag neue Zahlen vorgelegt, die den Rückgang der Brutpaare belegen.", Tag: "p"}, story, {Text: "PM VfU/ab", Tag: "p"}},
 			false, "Verband für Uferschutz", ""},
-		{"press release sign-off, named", []Block{story, story, {Text: "Pressemitteilung der Stadtwerke Lindau", Tag: "p"}},
+		{"press release sign-off, named", []dom.Block{story, story, {Text: "Pressemitteilung der Stadtwerke Lindau", Tag: "p"}},
 			false, "Stadtwerke Lindau", ""},
-		{"afternoon time is no sign-off", []Block{story, story, {Text: "PM 4:30", Tag: "p"}}, true, "", ""},
-		{"sign-off without initials is no sign-off", []Block{story, story, {Text: "PM Modi", Tag: "p"}}, true, "", ""},
+		{"afternoon time is no sign-off", []dom.Block{story, story, {Text: "PM 4:30", Tag: "p"}}, true, "", ""},
+		{"sign-off without initials is no sign-off", []dom.Block{story, story, {Text: "PM Modi", Tag: "p"}}, true, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

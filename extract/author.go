@@ -8,6 +8,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file chooses who wrote a page among what its sources name (JSON-LD
@@ -81,7 +84,7 @@ func personPart(v string, sites []string, base *url.URL) string {
 	if c := cleanMetaAuthor(v); c == "" || !isSiteAuthor(c, sites, base) {
 		return c
 	}
-	for _, p := range bylineSepRE.Split(collapseSpace(v), -1) {
+	for _, p := range bylineSepRE.Split(scan.CollapseSpace(v), -1) {
 		if c := cleanMetaAuthor(p); c != "" && !isSiteAuthor(c, sites, base) && capitalisedNames(c) {
 			return c
 		}
@@ -366,12 +369,12 @@ var articleWords = map[string]bool{"the": true, "der": true, "die": true, "das":
 // 2012-2020 Jane Doe. All rights reserved." gives "Jane Doe"): two or
 // three capitalised words, no organisation word. Anything else gives "".
 func copyrightHolder(s string) string {
-	s = collapseSpace(s)
+	s = scan.CollapseSpace(s)
 	if i := strings.IndexAny(s, "|•·"); i >= 0 {
 		s = s[:i]
 	}
 	s = copyrightTailRE.ReplaceAllString(copyrightHeadRE.ReplaceAllString(s, ""), "")
-	s = strings.Trim(collapseSpace(s), " .,;:-–—")
+	s = strings.Trim(scan.CollapseSpace(s), " .,;:-–—")
 	f := strings.Fields(s)
 	if len(f) < 2 || len(f) > 3 || !capitalisedNames(s) || strings.ContainsAny(s, "/&+") {
 		return ""
@@ -406,7 +409,7 @@ func signatureBlock(n *html.Node) bool {
 	if n.Data != "p" || !signatureStyled(n) {
 		return false
 	}
-	if !plainPersonName(nodeText(n)) {
+	if !plainPersonName(dom.NodeText(n)) {
 		return false
 	}
 	// Running text just before it.
@@ -416,7 +419,7 @@ func signatureBlock(n *html.Node) bool {
 		if p.Type != html.ElementNode {
 			continue
 		}
-		pt := nodeText(p)
+		pt := dom.NodeText(p)
 		if pt == "" {
 			continue
 		}
@@ -431,7 +434,7 @@ func signatureBlock(n *html.Node) bool {
 		if q.Type != html.ElementNode {
 			continue
 		}
-		if qt := nodeText(q); len(qt) >= 100 && !footnoteRE.MatchString(qt) {
+		if qt := dom.NodeText(q); len(qt) >= 100 && !footnoteRE.MatchString(qt) {
 			return false
 		}
 	}
@@ -462,7 +465,7 @@ func datedNameLine(t string) bool {
 	if len(t) > 80 {
 		return false
 	}
-	parts := bylineSepRE.Split(collapseSpace(t), -1)
+	parts := bylineSepRE.Split(scan.CollapseSpace(t), -1)
 	if len(parts) < 2 {
 		return false
 	}
@@ -485,7 +488,7 @@ func datedNameLine(t string) bool {
 // signatureStyled reports whether paragraph n is right-aligned or holds
 // its text in one emphasis element (<p><b><i>Jane Doe</i></b></p>).
 func signatureStyled(n *html.Node) bool {
-	if strings.EqualFold(attr(n, "align"), "right") || strings.Contains(strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", ""), "text-align:right") {
+	if strings.EqualFold(dom.Attr(n, "align"), "right") || strings.Contains(strings.ReplaceAll(strings.ToLower(dom.Attr(n, "style")), " ", ""), "text-align:right") {
 		return true
 	}
 	var only *html.Node

@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // siteModel learns, per site, which paragraphs repeat across pages:
@@ -33,7 +35,7 @@ const minBoilerplateLen = 25
 
 // paraKey hashes a paragraph insensitive to case and spacing.
 func paraKey(s string) uint64 {
-	return xxhash.Sum64String(strings.ToLower(collapseSpace(s)))
+	return xxhash.Sum64String(strings.ToLower(scan.CollapseSpace(s)))
 }
 
 // observe records the page's paragraphs and reports, for each, whether it

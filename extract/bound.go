@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // The bounds on one page's extraction. News articles are far inside them
@@ -164,7 +166,7 @@ func pruneDOM(root *html.Node, b domBudget) (int, bool) {
 			}
 			text += len(n.Data)
 		}
-		if depth > maxDepth || n.Type == html.ElementNode && rawText[n.Data] {
+		if depth > dom.MaxDepth || n.Type == html.ElementNode && rawText[n.Data] {
 			return false // a script's or style's text is no page text
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {

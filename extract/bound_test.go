@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 func TestBound(t *testing.T) {
@@ -102,7 +104,7 @@ func TestPruneDOM(t *testing.T) {
 				t.Errorf("kept %d elements, budget %d", n, tt.budget.elements)
 			}
 			var paras []string
-			for _, b := range blocksOf(doc) {
+			for _, b := range dom.Blocks(doc) {
 				paras = append(paras, b.Text)
 			}
 			if len(paras) == 0 || paras[len(paras)-1] != tt.last {
@@ -120,7 +122,7 @@ func titleOf(doc *html.Node) string {
 	var walk func(n *html.Node) string
 	walk = func(n *html.Node) string {
 		if n.Type == html.ElementNode && n.Data == "title" {
-			return nodeText(n)
+			return dom.NodeText(n)
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if s := walk(c); s != "" {
@@ -241,21 +243,6 @@ func FuzzBound(f *testing.F) {
 		}
 		if len(out) > maxBytes {
 			t.Fatalf("%d bytes out, limit %d", len(out), maxBytes)
-		}
-	})
-}
-
-// FuzzDecode: any body under any Content-Type decodes to valid UTF-8
-// without panicking.
-func FuzzDecode(f *testing.F) {
-	f.Add([]byte("<meta charset=windows-1251>\xcf\xf0\xe8"), "")
-	f.Add([]byte("\xef\xbb\xbfhi\xff"), "text/html; charset=iso-8859-1")
-	f.Add([]byte("\xff\xfeh\x00"), "text/html")
-	f.Add([]byte("<meta http-equiv=content-type content='text/html; charset=x-user-defined'>\x80"), "text/html; charset=")
-	f.Fuzz(func(t *testing.T, body []byte, ct string) {
-		out, _, err := Decode(body, ct)
-		if err == nil && !utf8.Valid(out) {
-			t.Fatalf("Decode gave invalid UTF-8: %q", out)
 		}
 	})
 }

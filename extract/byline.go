@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file finds where a page names its author in its text: elements
@@ -109,9 +112,9 @@ func labelledValue(n *html.Node) string {
 		var t string
 		switch c.Type {
 		case html.TextNode:
-			t = collapseSpace(c.Data)
+			t = scan.CollapseSpace(c.Data)
 		case html.ElementNode:
-			t = nodeText(c)
+			t = dom.NodeText(c)
 		}
 		if t == "" {
 			continue
@@ -119,7 +122,7 @@ func labelledValue(n *html.Node) string {
 		if len(t) > 80 {
 			return ""
 		}
-		return nodeText(n) + " " + t
+		return dom.NodeText(n) + " " + t
 	}
 	return ""
 }
@@ -149,7 +152,7 @@ const maxBylineNodes = 40
 // bylineContextRE matches class or id values of regions whose bylines are
 // not the article's: comments and their forms, teasers of other articles,
 // sidebars.
-var bylineContextRE = guard(regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`), "comment", "respond", "reply", "disqus", "teaser", "related", "listing", "sidebar", "widget", "recommend")
+var bylineContextRE = scan.Guard(regexp.MustCompile(`(?i)comment|respond|reply|disqus|teaser|related|listing|sidebar|widget|recommend`), "comment", "respond", "reply", "disqus", "teaser", "related", "listing", "sidebar", "widget", "recommend")
 
 // inForeignBylineContext reports whether n (a byline candidate) sits in a
 // comment thread, a form or a list of other articles, where author markup
@@ -168,7 +171,7 @@ func inForeignBylineContext(n *html.Node) bool {
 			// sidebar-primary"), not a region.
 			return false
 		}
-		if (bylineContextRE.MatchString(attr(p, "class")) || bylineContextRE.MatchString(attr(p, "id"))) && !holdsHeadline(p) {
+		if (bylineContextRE.MatchString(dom.Attr(p, "class")) || bylineContextRE.MatchString(dom.Attr(p, "id"))) && !holdsHeadline(p) {
 			return true
 		}
 	}

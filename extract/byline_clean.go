@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file cleans a byline's text down to the names it carries: labels,
@@ -77,7 +79,7 @@ var (
 // ("Posted by", "Autor:"), dates, times, handles, e-mail addresses and
 // update notes are removed. It returns "" when no name is left.
 func cleanByline(s string) string {
-	s = collapseSpace(s)
+	s = scan.CollapseSpace(s)
 	if commentHeaderRE.MatchString(s) {
 		return ""
 	}

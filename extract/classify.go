@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 var (
@@ -100,7 +102,7 @@ func densityOf(doc *html.Node) float64 {
 	var all, linked int
 	var walk func(n *html.Node, inLink bool, depth int)
 	walk = func(n *html.Node, inLink bool, depth int) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		switch n.Type {
@@ -112,7 +114,7 @@ func densityOf(doc *html.Node) float64 {
 			}
 			return
 		case html.ElementNode:
-			if skipTags[n.Data] {
+			if dom.SkipTags[n.Data] {
 				return
 			}
 			if n.Data == "a" {

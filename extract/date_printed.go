@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file reads dates as pages print them ("31. Januar 2022",
@@ -83,7 +85,7 @@ func visibleDate(s string) (time.Time, bool) {
 // numbers could both be the month (03/04/2022: day first, then month
 // first), or none.
 func visibleDates(s string) []time.Time {
-	s = collapseSpace(s)
+	s = scan.CollapseSpace(s)
 	if len(s) > 120 {
 		return nil
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // datePage wraps head and body markup in a minimal article page with
@@ -474,8 +476,8 @@ func TestShortText(t *testing.T) {
 		if ok != tc.ok || got != tc.want {
 			t.Errorf("shortText(%.40q) = %q, %v; want %q, %v", tc.html, got, ok, tc.want, tc.ok)
 		}
-		if ok && got != nodeText(div) {
-			t.Errorf("shortText %q differs from nodeText %q", got, nodeText(div))
+		if ok && got != dom.NodeText(div) {
+			t.Errorf("shortText %q differs from nodeText %q", got, dom.NodeText(div))
 		}
 	}
 }
@@ -539,8 +541,8 @@ func TestDatelineOutsideOtherItems(t *testing.T) {
 				t.Fatal(err)
 			}
 			found := false
-			walkElements(doc, func(n *html.Node) bool {
-				if attr(n, "class") == "entry-date" {
+			dom.WalkElements(doc, func(n *html.Node) bool {
+				if dom.Attr(n, "class") == "entry-date" {
 					_, found = dateline(n)
 					if inComments(n) == found {
 						t.Errorf("inComments = %v, dateline found = %v", inComments(n), found)

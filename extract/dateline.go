@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file finds the dates a page prints about the article: labelled
@@ -14,8 +17,8 @@ import (
 // contexts (comments, related stories) whose dates are not the article's.
 
 var (
-	datelineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`), "date", "datum", "time", "zeit", "posted", "published", "stand")
-	clockRE         = guard(regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`), "aktuelle zeit", "current time", "it is currently", "heute ist", "today is") // a clock widget, not a dateline
+	datelineClassRE = scan.Guard(regexp.MustCompile(`(?i)(^|[\s_-])(date|datum|time|zeit|posted|published|pubdate|dateline|stand)`), "date", "datum", "time", "zeit", "posted", "published", "stand")
+	clockRE         = scan.Guard(regexp.MustCompile(`(?i)(aktuelle zeit|current time|it is currently|heute ist|today is)`), "aktuelle zeit", "current time", "it is currently", "heute ist", "today is") // a clock widget, not a dateline
 	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
 	// pubLabelRE finds a publication label anywhere in a short block
 	// ("Letzte Änderung: … Erschienen am: 01.11.2023").
@@ -54,7 +57,7 @@ func inComments(n *html.Node) bool {
 // below the <body> matches re.
 func withinClass(n *html.Node, re *regexp.Regexp) bool {
 	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
-		if re.MatchString(attr(n, "class") + " " + attr(n, "id")) {
+		if re.MatchString(dom.Attr(n, "class") + " " + dom.Attr(n, "id")) {
 			return true
 		}
 	}
@@ -75,7 +78,7 @@ func datelineText(n *html.Node) (time.Time, bool) {
 	}
 	// The class words hold no space: matching class and id apart is
 	// matching them joined by one.
-	classed := datelineClassRE.MatchString(attr(n, "class")) || datelineClassRE.MatchString(attr(n, "id"))
+	classed := datelineClassRE.MatchString(dom.Attr(n, "class")) || datelineClassRE.MatchString(dom.Attr(n, "id"))
 	if !classed {
 		// Without the class only a label can make n a dateline: one
 		// its text opens with (a publication label, or a last change's
@@ -180,7 +183,7 @@ func shortText(n *html.Node, max int) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	t := collapseBytes(buf)
+	t := scan.CollapseBytes(buf)
 	if len(t) > max {
 		return "", false
 	}
@@ -202,7 +205,7 @@ func (st *shortCount) firstVisible(n *html.Node) (rune, bool) {
 	switch n.Type {
 	case html.TextNode:
 		for i := 0; i < len(n.Data); {
-			sp, w := isSpaceAt(n.Data, i)
+			sp, w := scan.IsSpaceAt(n.Data, i)
 			if !sp {
 				r, _ := utf8.DecodeRuneInString(n.Data[i:])
 				return r, true
@@ -211,7 +214,7 @@ func (st *shortCount) firstVisible(n *html.Node) (rune, bool) {
 		}
 		return 0, false
 	case html.ElementNode:
-		if skipTags[n.Data] {
+		if dom.SkipTags[n.Data] {
 			return 0, false
 		}
 	}
@@ -243,7 +246,7 @@ func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
 		}
 		return append(buf, n.Data...), true
 	case html.ElementNode:
-		if skipTags[n.Data] {
+		if dom.SkipTags[n.Data] {
 			return buf, true
 		}
 	}
@@ -252,7 +255,7 @@ func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
 		if buf, ok = st.walk(c, buf); !ok {
 			return buf, false
 		}
-		if c.Type == html.ElementNode && blockTags[c.Data] {
+		if c.Type == html.ElementNode && dom.BlockTags[c.Data] {
 			buf = append(buf, ' ')
 		}
 	}
@@ -262,12 +265,12 @@ func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
 // foreignDateRE matches the class or id of a container whose dates
 // belong to other items than the article: comments, sidebars, lists of
 // related or teased stories, widgets.
-var foreignDateRE = guard(regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`), "comment", "sidebar", "related", "widget", "teaser", "recommend", "popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu")
+var foreignDateRE = scan.Guard(regexp.MustCompile(`(?i)comment|sidebar|related|widget|teaser|recommend|popular|trending|newsletter|breadcrumb|share|social|reply|footer|navigation|menu`), "comment", "sidebar", "related", "widget", "teaser", "recommend", "popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu")
 
 // foreignClassOrID reports whether n's class or id matches foreignDateRE
 // (whose words hold no space, so apart is as good as joined by one).
 func foreignClassOrID(n *html.Node) bool {
-	return foreignDateRE.MatchString(attr(n, "class")) || foreignDateRE.MatchString(attr(n, "id"))
+	return foreignDateRE.MatchString(dom.Attr(n, "class")) || foreignDateRE.MatchString(dom.Attr(n, "id"))
 }
 
 // headlineDate reads the date printed near the headline: the first short
@@ -303,7 +306,7 @@ func headlineDates(doc *html.Node, title string) (found, updated []time.Time) {
 			default:
 				continue
 			}
-			if skipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
+			if dom.SkipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
 				continue
 			}
 			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
@@ -354,15 +357,15 @@ var foreignDateTag = map[string]bool{"nav": true, "aside": true, "footer": true,
 // <h1>) the first <h2> whose text names the title.
 func mainHeading(doc *html.Node, title string) *html.Node {
 	var first, named, namedH2 *html.Node
-	title = strings.ToLower(collapseSpace(title))
-	walkElements(doc, func(n *html.Node) bool {
-		if named != nil || skipTags[n.Data] {
+	title = strings.ToLower(scan.CollapseSpace(title))
+	dom.WalkElements(doc, func(n *html.Node) bool {
+		if named != nil || dom.SkipTags[n.Data] {
 			return false
 		}
 		if n.Data != "h1" && n.Data != "h2" {
 			return true
 		}
-		text := strings.ToLower(nodeText(n))
+		text := strings.ToLower(dom.NodeText(n))
 		if text == "" {
 			return false
 		}

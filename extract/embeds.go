@@ -5,6 +5,9 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file keeps page furniture that sits inside the article container
@@ -43,14 +46,14 @@ const minFurnitureKey = 8
 // embedded social-media cards, teaser cards and author bio boxes.
 func furnitureBoxes(doc *html.Node) []string {
 	var out []string
-	walkElements(doc, func(n *html.Node) bool {
-		if skipTags[n.Data] {
+	dom.WalkElements(doc, func(n *html.Node) bool {
+		if dom.SkipTags[n.Data] {
 			return false
 		}
 		if !isFurnitureBox(n) {
 			return true
 		}
-		if t := nodeText(n); t != "" && len(t) <= maxFurnitureText {
+		if t := dom.NodeText(n); t != "" && len(t) <= maxFurnitureText {
 			out = append(out, squeeze(t))
 			return false
 		}
@@ -64,13 +67,13 @@ func furnitureBoxes(doc *html.Node) []string {
 // in the text (class "promo"; its parts are "promo-title",
 // "promo-description" inside it) or an author's bio box.
 func isFurnitureBox(n *html.Node) bool {
-	cls := strings.ToLower(attr(n, "class"))
+	cls := strings.ToLower(dom.Attr(n, "class"))
 	for _, c := range strings.Fields(cls) {
 		if embedClasses[c] || c == "promo" {
 			return true
 		}
 	}
-	return isBioBox(cls) || isBioBox(strings.ToLower(attr(n, "id")))
+	return isBioBox(cls) || isBioBox(strings.ToLower(dom.Attr(n, "id")))
 }
 
 // isBioBox reports whether a lower-cased class or id names an author's
@@ -107,7 +110,7 @@ func squeeze(s string) string {
 // who covers …" bio and all-caps teaser links to other stories. It
 // returns the kept blocks and the removed texts, in order. A text made
 // only of such paragraphs is returned whole.
-func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []Block, author string) (kept []Block, removed []string) {
+func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []dom.Block, author string) (kept []dom.Block, removed []string) {
 	boxes := furnitureBoxes(doc)
 	names := authorNames(author)
 	drop := make([]bool, len(blocks))
@@ -191,7 +194,7 @@ func authorNames(author string) []string {
 	var out []string
 	for _, part := range strings.Split(author, ",") {
 		for _, nm := range strings.Split(part, " and ") {
-			nm = collapseSpace(nm)
+			nm = scan.CollapseSpace(nm)
 			if len(strings.Fields(nm)) >= 2 {
 				out = append(out, nm)
 			}
@@ -266,7 +269,7 @@ const minCapsLetters = 15
 // another story ("SENATE PASSES BUDGET AFTER ALL-NIGHT SESSION" linked to
 // that story): no lower-case letter, and in the page almost all link
 // text.
-func capsLinkLine(shares *linkShareTable, b Block) bool {
+func capsLinkLine(shares *linkShareTable, b dom.Block) bool {
 	if isHeading(b.Tag) || len(strings.Fields(b.Text)) < 3 || len(strings.Fields(b.Text)) > maxLinkWords {
 		return false
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // furniturePage wraps body paragraphs in an article page whose meta
@@ -147,7 +149,7 @@ func TestDropFurnitureBoxes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := blocksOf(doc)
+	blocks := dom.Blocks(doc)
 	kept, removed := dropFurniture(doc, &linkShareTable{doc: doc}, blocks, "")
 	var text []string
 	for _, b := range kept {
@@ -252,14 +254,14 @@ func TestCapsLinkLine(t *testing.T) {
 	}
 	shares := &linkShareTable{doc: doc}
 	tests := []struct {
-		b    Block
+		b    dom.Block
 		want bool
 	}{
-		{Block{"SENATE PASSES STATE BUDGET AFTER ALL-NIGHT SESSION", "p"}, true},
-		{Block{"SENATE PASSES STATE BUDGET AFTER A LONG NIGHT", "p"}, false},      // not a link
-		{Block{"Senate passes state budget after all-night session", "p"}, false}, // not capitals
-		{Block{"NATO AND EU", "p"}, false},                                        // too short: an acronym line
-		{Block{"MORE HEADLINES FROM THE STATE CAPITOL", "h2"}, false},             // headings are left to the heading rules
+		{dom.Block{Text: "SENATE PASSES STATE BUDGET AFTER ALL-NIGHT SESSION", Tag: "p"}, true},
+		{dom.Block{Text: "SENATE PASSES STATE BUDGET AFTER A LONG NIGHT", Tag: "p"}, false},      // not a link
+		{dom.Block{Text: "Senate passes state budget after all-night session", Tag: "p"}, false}, // not capitals
+		{dom.Block{Text: "NATO AND EU", Tag: "p"}, false},                                        // too short: an acronym line
+		{dom.Block{Text: "MORE HEADLINES FROM THE STATE CAPITOL", Tag: "h2"}, false},             // headings are left to the heading rules
 	}
 	for _, tc := range tests {
 		if got := capsLinkLine(shares, tc.b); got != tc.want {

@@ -7,6 +7,9 @@ import (
 
 	"github.com/markusmobius/go-htmldate"
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/charset"
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // This file lends the diagnostics over the evaluation corpora (package
@@ -27,22 +30,22 @@ type TitleSources struct {
 
 // TitleSourcesOf decodes and parses a page and reads its title sources.
 func TitleSourcesOf(raw []byte, pageURL string) TitleSources {
-	utf, _, _ := Decode(raw, "")
+	utf, _, _ := charset.Decode(raw, "")
 	doc, _ := html.Parse(bytes.NewReader(utf))
 	base, _ := url.Parse(pageURL)
 	src := TitleSources{UTF: utf, Base: base}
 	var m pageMeta
-	walkElements(doc, func(n *html.Node) bool {
-		if n.Data == "script" && n.FirstChild != nil && bytes.Contains([]byte(attr(n, "type")), []byte("ld+json")) {
+	dom.WalkElements(doc, func(n *html.Node) bool {
+		if n.Data == "script" && n.FirstChild != nil && bytes.Contains([]byte(dom.Attr(n, "type")), []byte("ld+json")) {
 			if v, ok := parseLD(n.FirstChild.Data); ok {
 				m.readLD(v, base)
 			}
 		}
-		if n.Data == "meta" && (attr(n, "property") == "og:title" || attr(n, "name") == "og:title") && src.OG == "" {
-			src.OG = attr(n, "content")
+		if n.Data == "meta" && (dom.Attr(n, "property") == "og:title" || dom.Attr(n, "name") == "og:title") && src.OG == "" {
+			src.OG = dom.Attr(n, "content")
 		}
 		if n.Data == "title" && src.Doc == "" {
-			src.Doc = nodeText(n)
+			src.Doc = dom.NodeText(n)
 		}
 		return true
 	})
@@ -57,7 +60,7 @@ func TitleSourcesOf(raw []byte, pageURL string) TitleSources {
 // the first labelled dateline, go-htmldate's earliest and latest finds,
 // the URL's date), whether extraction chose it or not.
 func DateCandidates(raw []byte, pageURL string) []time.Time {
-	utf, _, _ := Decode(raw, "")
+	utf, _, _ := charset.Decode(raw, "")
 	doc, _ := html.Parse(bytes.NewReader(utf))
 	base, _ := url.Parse(pageURL)
 	m := metaDoc(doc, base)

@@ -38,6 +38,8 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/extract/charset"
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // Input is one fetched page.
@@ -186,7 +188,7 @@ type page struct {
 	elements  int // the DOM's elements, after pruning
 	meta      pageMeta
 	tmeta     trafilatura.Metadata // go-trafilatura's metadata, the fallback
-	blocks    []Block              // the main text's paragraphs so far
+	blocks    []dom.Block          // the main text's paragraphs so far
 	idURL     string               // the URL the article's ID is made of
 	shares    *linkShareTable
 	a         *article.Article
@@ -199,7 +201,7 @@ func (e *Extractor) parse(p *page) error {
 	if len(body) > 4*e.opt.MaxBytes {
 		body, p.truncated = body[:4*e.opt.MaxBytes], true
 	}
-	utf, enc, err := Decode(body, p.in.ContentType)
+	utf, enc, err := charset.Decode(body, p.in.ContentType)
 	if err != nil {
 		return fmt.Errorf("extract %s: %w", p.in.URL, err)
 	}
@@ -228,7 +230,7 @@ func (e *Extractor) parse(p *page) error {
 		e.log.Debug("page cut at extraction's DOM budget", "url", p.in.URL, "elements", elements)
 		p.truncated = true
 	}
-	repairMojibakeDOM(doc)
+	charset.RepairMojibakeDOM(doc)
 	p.doc, p.elements = doc, elements
 	if p.in.URL != "" {
 		p.base, _ = url.Parse(p.in.URL)
@@ -242,7 +244,7 @@ func (e *Extractor) findText(p *page) {
 	topt := trafilatura.Options{ExcludeComments: true, OriginalURL: p.base, HtmlDateMode: trafilatura.Disabled}
 	tr, err := mainText(p.doc, topt, p.elements <= fallbackElements, e.opt.LazyFallback)
 	if err == nil && tr != nil {
-		p.blocks = blocksOf(tr.ContentNode)
+		p.blocks = dom.Blocks(tr.ContentNode)
 		p.tmeta = tr.Metadata
 	} else {
 		e.log.Debug("no main text", "url", p.in.URL, "encoding", p.enc, "err", err)
@@ -357,7 +359,7 @@ func (p *page) creditLine() {
 		} else {
 			blocks[at.Block].Text = at.Rest
 		}
-	} else if at := scanAttribution(blocksOf(p.doc), links, a.Site, true); at != nil && at.Source != "" {
+	} else if at := scanAttribution(dom.Blocks(p.doc), links, a.Site, true); at != nil && at.Source != "" {
 		// Republishers often put the credit line outside the article body
 		// (a box after it), where the main-text extractor drops it.
 		a.Boilerplate = append(a.Boilerplate, at.Line)
@@ -450,7 +452,7 @@ func (e *Extractor) capFields(a *article.Article) bool {
 // its own field, and measured on the ScrapingHub set this raised F1 from
 // 0.967 to 0.970 (0.969 when only headings repeating the title or
 // description go), leaving the Fundus set's F1 unchanged.
-func dropLeadingHeadings(blocks []Block) []Block {
+func dropLeadingHeadings(blocks []dom.Block) []dom.Block {
 	i := 0
 	for i < len(blocks) && i < 3 && isHeading(blocks[i].Tag) {
 		i++
@@ -465,7 +467,7 @@ func dropLeadingHeadings(blocks []Block) []Block {
 // paragraph after them they head nothing of the article, and are the
 // titles of the related-links, newsletter or comment boxes that follow
 // it ("More on this topic", "Latest articles").
-func dropTrailingHeadings(blocks []Block) []Block {
+func dropTrailingHeadings(blocks []dom.Block) []dom.Block {
 	n := len(blocks)
 	for n > 1 && isHeading(blocks[n-1].Tag) {
 		n--
@@ -499,7 +501,7 @@ func flattenDeep(root *html.Node, limit int) {
 	walk = func(n *html.Node, depth int) {
 		if depth >= limit {
 			if n.FirstChild != nil {
-				t := nodeText(n)
+				t := dom.NodeText(n)
 				for c := n.FirstChild; c != nil; {
 					next := c.NextSibling
 					n.RemoveChild(c)

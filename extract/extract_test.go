@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/extract")
@@ -239,7 +241,7 @@ func TestFindAttribution(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			blocks := []Block{{Text: "A first paragraph of the story that says nothing about where it came from.", Tag: "p"}, {Text: tc.para, Tag: "p"}}
+			blocks := []dom.Block{{Text: "A first paragraph of the story that says nothing about where it came from.", Tag: "p"}, {Text: tc.para, Tag: "p"}}
 			got := findAttribution(blocks, links, tc.self)
 			if tc.wantOutlet == "" {
 				if got != nil {
@@ -260,32 +262,32 @@ func TestFindAttribution(t *testing.T) {
 // TestWeakCreditInsideText: "Source: X" that no link or known name
 // resolves is a figure or table source when more text follows it.
 func TestWeakCreditInsideText(t *testing.T) {
-	p := Block{Text: "A paragraph of the story that says nothing about where it came from.", Tag: "p"}
-	blocks := []Block{p, {Text: "Source: National Institute on Aging", Tag: "p"}, p, p, p}
+	p := dom.Block{Text: "A paragraph of the story that says nothing about where it came from.", Tag: "p"}
+	blocks := []dom.Block{p, {Text: "Source: National Institute on Aging", Tag: "p"}, p, p, p}
 	if got := findAttribution(blocks, nil, ""); got != nil {
 		t.Errorf("found %+v inside the text, want none", got)
 	}
-	blocks = []Block{p, p, p, p, {Text: "Source: National Institute on Aging", Tag: "p"}}
+	blocks = []dom.Block{p, p, p, p, {Text: "Source: National Institute on Aging", Tag: "p"}}
 	if got := findAttribution(blocks, nil, ""); got == nil || got.Source != "National Institute on Aging" {
 		t.Errorf("closing credit: got %+v", got)
 	}
 }
 
 func TestWireCredit(t *testing.T) {
-	body := Block{Text: "The rest of the story goes on for a while and names nobody in particular.", Tag: "p"}
+	body := dom.Block{Text: "The rest of the story goes on for a while and names nobody in particular.", Tag: "p"}
 	tests := []struct {
 		name       string
-		blocks     []Block
+		blocks     []dom.Block
 		self       string
 		wantSource string
 		wantRemove int
 	}{
-		{"ap dateline", []Block{{Text: "TORONTO (AP) — Raptors guard was cleared to resume workouts.", Tag: "p"}, body}, "", "apnews.com", -1},
-		{"reuters dateline", []Block{{Text: "LOS ANGELES (Reuters) - An actress was arrested on Thursday.", Tag: "p"}, body}, "", "reuters.com", -1},
-		{"ap copyright line", []Block{body, {Text: "Copyright 2008 The Associated Press. All rights reserved. This material may not be published.", Tag: "p"}}, "", "apnews.com", 1},
-		{"agency's own page", []Block{body, {Text: "© Reuters 2008 All rights reserved", Tag: "p"}}, "reuters.com", "", 1},
-		{"no agency", []Block{{Text: "WASHINGTON — Lawmakers met on Monday.", Tag: "p"}, body}, "", "", -1},
-		{"lower-case city is no dateline", []Block{{Text: "Meanwhile (AP) reported nothing.", Tag: "p"}, body}, "", "", -1},
+		{"ap dateline", []dom.Block{{Text: "TORONTO (AP) — Raptors guard was cleared to resume workouts.", Tag: "p"}, body}, "", "apnews.com", -1},
+		{"reuters dateline", []dom.Block{{Text: "LOS ANGELES (Reuters) - An actress was arrested on Thursday.", Tag: "p"}, body}, "", "reuters.com", -1},
+		{"ap copyright line", []dom.Block{body, {Text: "Copyright 2008 The Associated Press. All rights reserved. This material may not be published.", Tag: "p"}}, "", "apnews.com", 1},
+		{"agency's own page", []dom.Block{body, {Text: "© Reuters 2008 All rights reserved", Tag: "p"}}, "reuters.com", "", 1},
+		{"no agency", []dom.Block{{Text: "WASHINGTON — Lawmakers met on Monday.", Tag: "p"}, body}, "", "", -1},
+		{"lower-case city is no dateline", []dom.Block{{Text: "Meanwhile (AP) reported nothing.", Tag: "p"}, body}, "", "", -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,9 @@ import (
 	readability "github.com/go-shiori/go-readability"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // mainText runs go-trafilatura with its fallback extractors (Readability
@@ -99,7 +102,7 @@ func doubtful(doc *html.Node, page, got int) bool {
 		return true
 	}
 	paragraphs := 0
-	walkElements(doc, func(n *html.Node) bool {
+	dom.WalkElements(doc, func(n *html.Node) bool {
 		switch n.Data {
 		case "p":
 			paragraphs += textMeasure(n)
@@ -127,7 +130,7 @@ func shapeOf(root *html.Node) contentShape {
 	if root == nil {
 		return s
 	}
-	walkElements(root, func(n *html.Node) bool {
+	dom.WalkElements(root, func(n *html.Node) bool {
 		switch n.Data {
 		case "p":
 			s.paragraphs++
@@ -143,7 +146,7 @@ func shapeOf(root *html.Node) contentShape {
 // bodyOf returns the document's <body>, or the document when it has none.
 func bodyOf(doc *html.Node) *html.Node {
 	var body *html.Node
-	walkElements(doc, func(n *html.Node) bool {
+	dom.WalkElements(doc, func(n *html.Node) bool {
 		if body != nil {
 			return false
 		}
@@ -167,7 +170,7 @@ func textMeasure(n *html.Node) int {
 	count, gap := 0, false
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		switch n.Type {
@@ -205,7 +208,7 @@ func textMeasure(n *html.Node) int {
 // characters with white space collapsed.
 func fragmentKey(s string) string {
 	var buf [minFragment + utf8.UTFMax]byte
-	return string(collapsedPrefix(buf[:0], s, minFragment))
+	return string(scan.CollapsedPrefix(buf[:0], s, minFragment))
 }
 
 // minFragment is the shortest text node traced back to its place in the
@@ -222,7 +225,7 @@ func strayContent(doc, content *html.Node) bool {
 	var want []string
 	var collect func(n *html.Node, depth int)
 	collect = func(n *html.Node, depth int) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		if n.Type == html.TextNode {
@@ -251,12 +254,12 @@ func strayContent(doc, content *html.Node) bool {
 	var buf [minFragment + utf8.UTFMax]byte
 	var walk func(n *html.Node, depth int, comment bool, art *html.Node)
 	walk = func(n *html.Node, depth int, comment bool, art *html.Node) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		switch n.Type {
 		case html.TextNode:
-			k := collapsedPrefix(buf[:0], n.Data, minFragment)
+			k := scan.CollapsedPrefix(buf[:0], n.Data, minFragment)
 			if k == nil || !wanted[string(k)] || found[string(k)] {
 				return
 			}
@@ -270,7 +273,7 @@ func strayContent(doc, content *html.Node) bool {
 			}
 			return
 		case html.ElementNode:
-			if skipTags[n.Data] {
+			if dom.SkipTags[n.Data] {
 				return
 			}
 			if n.Data == "article" {
@@ -306,7 +309,7 @@ func strayContent(doc, content *html.Node) bool {
 // section.
 func isCommentBox(n *html.Node) bool {
 	for _, key := range []string{"id", "class"} {
-		if v := attr(n, key); containsLower(v, "comment") || containsLower(v, "disqus") {
+		if v := dom.Attr(n, key); scan.ContainsLower(v, "comment") || scan.ContainsLower(v, "disqus") {
 			return true
 		}
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // sentence returns a distinct sentence long enough to be traced back to
@@ -113,17 +115,17 @@ func TestExtractKeepsStoryOverThread(t *testing.T) {
 }
 
 func TestDropTrailingHeadings(t *testing.T) {
-	h := func(tag, text string) Block { return Block{Tag: tag, Text: text} }
+	h := func(tag, text string) dom.Block { return dom.Block{Tag: tag, Text: text} }
 	tests := []struct {
 		name string
-		in   []Block
+		in   []dom.Block
 		want []string
 	}{
-		{"related box title", []Block{h("p", "Body one."), h("p", "Body two."), h("h3", "More on this topic")}, []string{"Body one.", "Body two."}},
-		{"two box titles", []Block{h("p", "Body."), h("h2", "Latest"), h("h4", "Newsletter")}, []string{"Body."}},
-		{"inner heading kept", []Block{h("p", "Body."), h("h2", "Section"), h("p", "More body.")}, []string{"Body.", "Section", "More body."}},
-		{"headings only kept", []Block{h("h2", "Only a heading")}, []string{"Only a heading"}},
-		{"list item last kept", []Block{h("p", "Body."), h("li", "Point")}, []string{"Body.", "Point"}},
+		{"related box title", []dom.Block{h("p", "Body one."), h("p", "Body two."), h("h3", "More on this topic")}, []string{"Body one.", "Body two."}},
+		{"two box titles", []dom.Block{h("p", "Body."), h("h2", "Latest"), h("h4", "Newsletter")}, []string{"Body."}},
+		{"inner heading kept", []dom.Block{h("p", "Body."), h("h2", "Section"), h("p", "More body.")}, []string{"Body.", "Section", "More body."}},
+		{"headings only kept", []dom.Block{h("h2", "Only a heading")}, []string{"Only a heading"}},
+		{"list item last kept", []dom.Block{h("p", "Body."), h("li", "Point")}, []string{"Body.", "Point"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,7 +170,7 @@ func TestDropLinkParagraphs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := dropLinkParagraphs(&linkShareTable{doc: doc}, blocksOf(doc))
+			got := dropLinkParagraphs(&linkShareTable{doc: doc}, dom.Blocks(doc))
 			if len(got) != len(tc.want) {
 				t.Fatalf("kept %d paragraphs %q, want %d", len(got), got, len(tc.want))
 			}
@@ -280,7 +282,7 @@ func TestExtractWithFallback(t *testing.T) {
 
 func textOf(n *html.Node) string {
 	var b strings.Builder
-	for _, bl := range blocksOf(n) {
+	for _, bl := range dom.Blocks(n) {
 		b.WriteString(bl.Text + "\n")
 	}
 	return b.String()

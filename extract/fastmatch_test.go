@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // wordRE is the evaluation's word: Python's Unicode \w+ runs.
@@ -33,10 +36,10 @@ func TestCollapseSpaceCases(t *testing.T) {
 		{"a\xffb  c", "a\xffb c"},
 		{"\u3000", ""},
 	} {
-		if got := collapseSpace(tc.in); got != tc.want {
+		if got := scan.CollapseSpace(tc.in); got != tc.want {
 			t.Errorf("collapseSpace(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if got := string(collapseBytes([]byte(tc.in))); got != tc.want {
+		if got := string(scan.CollapseBytes([]byte(tc.in))); got != tc.want {
 			t.Errorf("collapseBytes(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -44,7 +47,7 @@ func TestCollapseSpaceCases(t *testing.T) {
 
 func TestGuardedRECases(t *testing.T) {
 	for _, tc := range []struct {
-		re   *guardedRE
+		re   *scan.GuardedRE
 		in   string
 		want bool
 	}{
@@ -62,7 +65,7 @@ func TestGuardedRECases(t *testing.T) {
 		{foreignDateRE, "story", false},
 	} {
 		if got := tc.re.MatchString(tc.in); got != tc.want {
-			t.Errorf("%v.MatchString(%q) = %v, want %v", tc.re.re, tc.in, got, tc.want)
+			t.Errorf("%v.MatchString(%q) = %v, want %v", tc.re.Regexp(), tc.in, got, tc.want)
 		}
 	}
 }
@@ -71,7 +74,7 @@ func TestGuardedRECases(t *testing.T) {
 // code they replace on random strings of white space, letters of several
 // scripts, invalid bytes, invisible characters and the guarded words.
 func TestFastMatchEquivalence(t *testing.T) {
-	guards := []*guardedRE{bylineClassRE, bylineContextRE, datelineClassRE, clockRE, foreignDateRE}
+	guards := []*scan.GuardedRE{bylineClassRE, bylineContextRE, datelineClassRE, clockRE, foreignDateRE}
 	pieces := []string{" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\u0085", "a", "B", "é", "\xff", "\xc2", "\xe2\x84",
 		"\u017f", "\u212a", "_", "1", "²", "-", "ª", "\ufffd", "\u00ad", "\u200b", "\ufeff", "İ", "Ⅻ", "Ⓐ", "Dáte", "Veröffentlicht"}
 	// Every alternative of the guarded expressions, written out here so
@@ -92,10 +95,10 @@ func TestFastMatchEquivalence(t *testing.T) {
 		}
 		s := sb.String()
 		want := refCollapse(s)
-		if got := collapseSpace(s); got != want {
+		if got := scan.CollapseSpace(s); got != want {
 			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
 		}
-		if got := string(collapseBytes([]byte(s))); got != want {
+		if got := string(scan.CollapseBytes([]byte(s))); got != want {
 			t.Fatalf("collapseBytes(%q) = %q, want %q", s, got, want)
 		}
 		for _, max := range []int{1, 4, 40} {
@@ -103,27 +106,27 @@ func TestFastMatchEquivalence(t *testing.T) {
 			if len(want) >= max {
 				wantPrefix = []byte(want[:max])
 			}
-			if got := collapsedPrefix(nil, s, max); string(got) != string(wantPrefix) || (got == nil) != (wantPrefix == nil) {
+			if got := scan.CollapsedPrefix(nil, s, max); string(got) != string(wantPrefix) || (got == nil) != (wantPrefix == nil) {
 				t.Fatalf("collapsedPrefix(%q, %d) = %q, want %q", s, max, got, wantPrefix)
 			}
 		}
-		if got, want := wordTokens(s), refTokens(s); !slices.Equal(got, want) {
+		if got, want := scan.WordTokens(s), refTokens(s); !slices.Equal(got, want) {
 			t.Fatalf("wordTokens(%q) = %q, want %q", s, got, want)
 		}
-		if got, want := countTokens(s), len(refTokens(s)); got != want {
+		if got, want := scan.CountTokens(s), len(refTokens(s)); got != want {
 			t.Fatalf("countTokens(%q) = %d, want %d", s, got, want)
 		}
 		if got, want := titleWords(s), refTokens(strings.ToLower(invisibleRE.ReplaceAllString(s, ""))); !slices.Equal(got, want) {
 			t.Fatalf("titleWords(%q) = %q, want %q", s, got, want)
 		}
 		for _, w := range []string{"comment", "disqus"} {
-			if got, want := containsLower(s, w), strings.Contains(strings.ToLower(s), w); got != want {
+			if got, want := scan.ContainsLower(s, w), strings.Contains(strings.ToLower(s), w); got != want {
 				t.Fatalf("containsLower(%q, %q) = %v, want %v", s, w, got, want)
 			}
 		}
 		for _, g := range guards {
-			if got, want := g.MatchString(s), g.re.MatchString(s); got != want {
-				t.Fatalf("%v.MatchString(%q) = %v, want %v", g.re, s, got, want)
+			if got, want := g.MatchString(s), g.Regexp().MatchString(s); got != want {
+				t.Fatalf("%v.MatchString(%q) = %v, want %v", g.Regexp(), s, got, want)
 			}
 		}
 	}
@@ -134,7 +137,7 @@ func TestFastMatchEquivalence(t *testing.T) {
 func TestTokenRunes(t *testing.T) {
 	for r := rune(0); r < 0x10000; r++ {
 		s := "a" + string(r) + "b"
-		if got, want := countTokens(s), len(refTokens(s)); got != want {
+		if got, want := scan.CountTokens(s), len(refTokens(s)); got != want {
 			t.Fatalf("countTokens(%q) = %d, want %d", s, got, want)
 		}
 	}
@@ -160,7 +163,7 @@ func TestDatelineInitialFilter(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := ""
-		walkElements(doc, func(n *html.Node) bool {
+		dom.WalkElements(doc, func(n *html.Node) bool {
 			if d, ok := dateline(n); ok && got == "" {
 				got = d.Format("2006-01-02")
 			}

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // flatten rewrites a document the HTML parser refuses (elements nested
@@ -18,7 +21,7 @@ func flatten(src []byte) []byte {
 	var head, body bytes.Buffer
 	var para strings.Builder
 	flush := func() {
-		if t := collapseSpace(para.String()); t != "" {
+		if t := scan.CollapseSpace(para.String()); t != "" {
 			body.WriteString("<p>")
 			body.WriteString(template.HTMLEscapeString(t))
 			body.WriteString("</p>\n")
@@ -53,7 +56,7 @@ func flatten(src []byte) []byte {
 					}
 				}
 			default:
-				if blockTags[tok.Data] || tok.Data == "br" {
+				if dom.BlockTags[tok.Data] || tok.Data == "br" {
 					flush()
 				}
 			}
@@ -67,7 +70,7 @@ func flatten(src []byte) []byte {
 			case tok.Data == "title":
 				inTitle = false
 				head.WriteString("</title>")
-			case blockTags[tok.Data]:
+			case dom.BlockTags[tok.Data]:
 				flush()
 			}
 		case html.TextToken:

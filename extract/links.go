@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // linkShareTable computes linkShares for a page once, when first asked:
@@ -34,7 +37,7 @@ func linkShares(doc *html.Node) map[string]float64 {
 	var order []*html.Node
 	var walk func(n *html.Node, depth int, block *html.Node, inLink bool)
 	walk = func(n *html.Node, depth int, block *html.Node, inLink bool) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		switch n.Type {
@@ -56,10 +59,10 @@ func linkShares(doc *html.Node) map[string]float64 {
 			}
 			return
 		case html.ElementNode:
-			if skipTags[n.Data] {
+			if dom.SkipTags[n.Data] {
 				return
 			}
-			if blockTags[n.Data] {
+			if dom.BlockTags[n.Data] {
 				block = n
 			}
 			if n.Data == "a" {
@@ -80,7 +83,7 @@ func linkShares(doc *html.Node) map[string]float64 {
 		if a.total == 0 {
 			continue
 		}
-		t := collapseSpace(a.sb.String())
+		t := scan.CollapseSpace(a.sb.String())
 		share := float64(a.lnk) / float64(a.total)
 		// The same text in several places: keep the lower share.
 		if old, ok := out[t]; !ok || share < old {
@@ -95,7 +98,7 @@ func linkShares(doc *html.Node) map[string]float64 {
 // link row that follows an article inside its container. Inside the text
 // such paragraphs stay (a linked product name, a cited source), as do
 // long paragraphs with many links.
-func dropLinkParagraphs(shares *linkShareTable, blocks []Block) []Block {
+func dropLinkParagraphs(shares *linkShareTable, blocks []dom.Block) []dom.Block {
 	if len(blocks) < 2 {
 		return blocks
 	}

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // pageMeta is what the page's markup says about itself, each field taken
@@ -103,7 +106,7 @@ type metaSources struct {
 // dateline).
 func scanMeta(doc *html.Node, base *url.URL, m *pageMeta) *metaSources {
 	src := &metaSources{meta: map[string]string{}, metaAuthors: map[string][]string{}}
-	walkElements(doc, func(n *html.Node) bool {
+	dom.WalkElements(doc, func(n *html.Node) bool {
 		if !src.element(n, base, m) {
 			return false
 		}
@@ -117,18 +120,18 @@ func scanMeta(doc *html.Node, base *url.URL, m *pageMeta) *metaSources {
 func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
 	switch n.Data {
 	case "html":
-		if l := attr(n, "lang"); l != "" {
+		if l := dom.Attr(n, "lang"); l != "" {
 			src.meta["html:lang"] = l
 		}
 	case "meta":
 		src.metaTag(n)
 	case "link":
-		rel := strings.ToLower(attr(n, "rel"))
+		rel := strings.ToLower(dom.Attr(n, "rel"))
 		if hasToken(rel, "canonical") && m.Canonical == "" {
-			m.Canonical = resolve(base, attr(n, "href"))
+			m.Canonical = resolve(base, dom.Attr(n, "href"))
 		}
 	case "script":
-		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+		if strings.Contains(strings.ToLower(dom.Attr(n, "type")), "ld+json") && n.FirstChild != nil {
 			src.ld = append(src.ld, n.FirstChild.Data)
 		}
 		return false
@@ -136,12 +139,12 @@ func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
 		return false
 	case "title":
 		if m.DocTitle == "" {
-			m.DocTitle = nodeText(n)
+			m.DocTitle = dom.NodeText(n)
 		}
 		return false
 	case "h1", "h2", "h3":
 		if len(m.Headings) < 30 {
-			if t := nodeText(n); t != "" && len(t) < 400 {
+			if t := dom.NodeText(n); t != "" && len(t) < 400 {
 				m.Headings = append(m.Headings, t)
 			}
 		}
@@ -156,8 +159,8 @@ func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
 func (src *metaSources) metaTag(n *html.Node) {
 	// RDFa lets one property attribute name several
 	// properties ("og:title twitter:title").
-	keys := strings.Fields(strings.ToLower(firstNonEmpty(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv"))))
-	v := strings.TrimSpace(attr(n, "content"))
+	keys := strings.Fields(strings.ToLower(firstNonEmpty(dom.Attr(n, "property"), dom.Attr(n, "name"), dom.Attr(n, "itemprop"), dom.Attr(n, "http-equiv"))))
+	v := strings.TrimSpace(dom.Attr(n, "content"))
 	for _, k := range keys {
 		if _, ok := src.meta[k]; !ok && v != "" {
 			src.meta[k] = v
@@ -172,8 +175,8 @@ func (src *metaSources) metaTag(n *html.Node) {
 
 // timeTag reads a <time>: its datetime, else the date its text shows.
 func (src *metaSources) timeTag(n *html.Node) {
-	v := attr(n, "datetime")
-	if t, ok := visibleDate(nodeText(n)); v == "" && ok {
+	v := dom.Attr(n, "datetime")
+	if t, ok := visibleDate(dom.NodeText(n)); v == "" && ok {
 		v = t.Format("2006-01-02T15:04:05")
 	}
 	if v != "" {
@@ -194,9 +197,9 @@ func (src *metaSources) anyElement(n *html.Node, m *pageMeta) {
 			m.Dateline = t
 		}
 	}
-	if n.Data != "meta" && src.itemPub == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-		src.itemPub = firstNonEmpty(attr(n, "datetime"), attr(n, "content"))
-		if t, ok := visibleDate(nodeText(n)); src.itemPub == "" && ok {
+	if n.Data != "meta" && src.itemPub == "" && strings.EqualFold(dom.Attr(n, "itemprop"), "datePublished") {
+		src.itemPub = firstNonEmpty(dom.Attr(n, "datetime"), dom.Attr(n, "content"))
+		if t, ok := visibleDate(dom.NodeText(n)); src.itemPub == "" && ok {
 			src.itemPub = t.Format("2006-01-02T15:04:05")
 		}
 	}
@@ -207,7 +210,7 @@ func (src *metaSources) anyElement(n *html.Node, m *pageMeta) {
 // starting as one ("By …").
 func (src *metaSources) byline(n *html.Node) {
 	if len(src.textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
-		if t := nodeText(n); len(t) < 100 {
+		if t := dom.NodeText(n); len(t) < 100 {
 			if isAuthorLabel(t) {
 				t = labelledValue(n)
 			}
@@ -217,9 +220,9 @@ func (src *metaSources) byline(n *html.Node) {
 		}
 	}
 	if len(src.bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
-		t := attr(n, "content") // <meta itemprop="author" content=…>
+		t := dom.Attr(n, "content") // <meta itemprop="author" content=…>
 		if t == "" {
-			t = nodeText(n)
+			t = dom.NodeText(n)
 		}
 		if t != "" && len(t) < 400 {
 			src.bylines = append(src.bylines, t)
@@ -243,8 +246,8 @@ func (src *metaSources) dateValues() []string {
 // stands in when JSON-LD named none.
 func (m *pageMeta) readTitles(meta map[string]string) {
 	m.OGType = strings.ToLower(meta["og:type"])
-	m.MicroHeadline = collapseSpace(meta["headline"])
-	m.OGTitle = collapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["dc:title"], meta["dcterms.title"], meta["dcterms:title"], meta["citation_title"]))
+	m.MicroHeadline = scan.CollapseSpace(meta["headline"])
+	m.OGTitle = scan.CollapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["dc:title"], meta["dcterms.title"], meta["dcterms:title"], meta["citation_title"]))
 	if m.Title == "" {
 		m.Title = m.OGTitle
 	}
@@ -339,16 +342,16 @@ func (m *pageMeta) readLinks(meta map[string]string, base *url.URL) {
 	m.Description = firstNonEmpty(meta["description"], meta["og:description"])
 }
 
-var bylineClassRE = guard(regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`), "byline", "author", "by-line", "contributor")
+var bylineClassRE = scan.Guard(regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`), "byline", "author", "by-line", "contributor")
 
 // isByline reports whether n is marked up as an author byline.
 func isByline(n *html.Node) bool {
-	if attr(n, "rel") == "author" || strings.EqualFold(attr(n, "itemprop"), "author") {
+	if dom.Attr(n, "rel") == "author" || strings.EqualFold(dom.Attr(n, "itemprop"), "author") {
 		return true
 	}
 	switch n.Data {
 	case "span", "div", "p", "a", "address":
-		c := attr(n, "class")
+		c := dom.Attr(n, "class")
 		return bylineClassRE.MatchString(c) && !authorBioClassRE.MatchString(c)
 	}
 	return false

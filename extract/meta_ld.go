@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // This file reads JSON-LD (schema.org) scripts, the most trusted source of
@@ -79,7 +81,7 @@ func (m *pageMeta) readLD(v any, base *url.URL) {
 		}
 		m.LDArticle = true
 		if m.Title == "" {
-			m.Title = collapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
+			m.Title = scan.CollapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
 			m.TitleFromLD = m.Title != ""
 		}
 		if len(m.ldNames) == 0 {

@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"unicode"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // promoLabels open the short in-article lines that point elsewhere rather
@@ -152,7 +154,7 @@ func firstRune(s string) rune {
 // on Twitter") and, after a bare label, the short link paragraphs it
 // announces. It returns the kept blocks and the removed texts, in order,
 // so nothing is lost. A text made only of such lines is returned whole.
-func dropPromoLines(shares *linkShareTable, blocks []Block) (kept []Block, removed []string) {
+func dropPromoLines(shares *linkShareTable, blocks []dom.Block) (kept []dom.Block, removed []string) {
 	drop := make([]bool, len(blocks))
 	n := 0
 	for i := 0; i < len(blocks); i++ {
@@ -184,8 +186,8 @@ func dropPromoLines(shares *linkShareTable, blocks []Block) (kept []Block, remov
 
 // splitDropped returns the blocks not marked in drop, and the texts of
 // the n that are (for Article.Boilerplate).
-func splitDropped(blocks []Block, drop []bool, n int) (kept []Block, removed []string) {
-	kept = make([]Block, 0, len(blocks)-n)
+func splitDropped(blocks []dom.Block, drop []bool, n int) (kept []dom.Block, removed []string) {
+	kept = make([]dom.Block, 0, len(blocks)-n)
 	removed = make([]string, 0, n)
 	for i, b := range blocks {
 		if drop[i] {

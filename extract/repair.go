@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // runawayMin is the text length above which a <title> or <textarea> is
@@ -23,7 +25,7 @@ var brokenCloseRE = regexp.MustCompile(`(?i)</(title|textarea)[^\s/>][^>]*>`)
 // document is fine or cannot be repaired that way.
 func repairRunaway(doc *html.Node, src []byte) []byte {
 	runaway := false
-	walkElements(doc, func(n *html.Node) bool {
+	dom.WalkElements(doc, func(n *html.Node) bool {
 		if runaway {
 			return false
 		}

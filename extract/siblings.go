@@ -6,6 +6,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // expandSiblings recovers article text that the page splits across
@@ -13,7 +16,7 @@ import (
 // promos), of which the main-text extractor keeps only one. It finds the
 // container in doc that holds the extracted text and appends the
 // paragraphs of its siblings that share its tag and class.
-func expandSiblings(doc *html.Node, blocks []Block) []Block {
+func expandSiblings(doc *html.Node, blocks []dom.Block) []dom.Block {
 	first, last := extractionEnds(blocks)
 	if first == "" {
 		return blocks
@@ -22,7 +25,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	box := holder(doc, dt, first, last)
 	extracted := 0
 	for _, b := range blocks {
-		extracted += countTokens(b.Text)
+		extracted += scan.CountTokens(b.Text)
 	}
 	// Climb (a few levels at most) to the nearest ancestor with a class
 	// that has like siblings, while that ancestor is still mostly the
@@ -30,7 +33,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 	level := 0
 	for n := box; n != nil && n.Type == html.ElementNode && level < maxClimb; n, level = n.Parent, level+1 {
 		// An <article> is a whole story: its siblings are other stories.
-		if n.Data == "article" || 2*extracted < countTokens(dt.text(n)) {
+		if n.Data == "article" || 2*extracted < scan.CountTokens(dt.text(n)) {
 			break
 		}
 		if after := continuations(n); len(after) > 0 {
@@ -42,7 +45,7 @@ func expandSiblings(doc *html.Node, blocks []Block) []Block {
 
 // extractionEnds returns the first and last paragraphs of at least 60
 // bytes of the extraction ("" when there is none).
-func extractionEnds(blocks []Block) (first, last string) {
+func extractionEnds(blocks []dom.Block) (first, last string) {
 	for _, b := range blocks {
 		if len(b.Text) >= 60 {
 			if first == "" {
@@ -60,11 +63,11 @@ func holder(doc *html.Node, dt *docText, first, last string) *html.Node {
 	var box *html.Node
 	var find func(n *html.Node, depth int) bool
 	find = func(n *html.Node, depth int) bool {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return false
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || skipTags[c.Data] {
+			if c.Type != html.ElementNode || dom.SkipTags[c.Data] {
 				continue
 			}
 			t := dt.text(c)
@@ -84,19 +87,19 @@ func holder(doc *html.Node, dt *docText, first, last string) *html.Node {
 // continuations returns the paragraphs of the siblings after n that share
 // its tag and class and hold at least two long paragraphs. Containers
 // before n are more often other stories (CBS-style river pages).
-func continuations(n *html.Node) []Block {
-	cls := attr(n, "class")
+func continuations(n *html.Node) []dom.Block {
+	cls := dom.Attr(n, "class")
 	if cls == "" || n.Parent == nil {
 		return nil
 	}
-	var after []Block
+	var after []dom.Block
 	seen := false
 	for s := n.Parent.FirstChild; s != nil; s = s.NextSibling {
 		if s == n {
 			seen = true
 			continue
 		}
-		if s.Type != html.ElementNode || s.Data != n.Data || attr(s, "class") != cls {
+		if s.Type != html.ElementNode || s.Data != n.Data || dom.Attr(s, "class") != cls {
 			continue
 		}
 		ps := paragraphsOf(s)
@@ -124,15 +127,15 @@ var paragraphTags = map[string]bool{"p": true, "h2": true, "h3": true, "h4": tru
 // furnitureTags hold captions, promos and forms, not article text.
 var furnitureTags = map[string]bool{"figure": true, "aside": true, "nav": true, "form": true, "button": true, "footer": true, "header": true}
 
-func paragraphsOf(root *html.Node) []Block {
-	var out []Block
-	walkElements(root, func(n *html.Node) bool {
-		if skipTags[n.Data] || furnitureTags[n.Data] {
+func paragraphsOf(root *html.Node) []dom.Block {
+	var out []dom.Block
+	dom.WalkElements(root, func(n *html.Node) bool {
+		if dom.SkipTags[n.Data] || furnitureTags[n.Data] {
 			return false
 		}
 		if paragraphTags[n.Data] {
-			if t := nodeText(n); t != "" {
-				out = append(out, Block{Text: t, Tag: n.Data})
+			if t := dom.NodeText(n); t != "" {
+				out = append(out, dom.Block{Text: t, Tag: n.Data})
 			}
 			return false
 		}
@@ -156,7 +159,7 @@ func indexText(root *html.Node) *docText {
 	elems, textBytes := 0, 0
 	var count func(n *html.Node, depth int)
 	count = func(n *html.Node, depth int) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -164,7 +167,7 @@ func indexText(root *html.Node) *docText {
 			case html.TextNode:
 				textBytes += len(c.Data)
 			case html.ElementNode:
-				if !skipTags[c.Data] {
+				if !dom.SkipTags[c.Data] {
 					elems++
 					count(c, depth+1)
 				}
@@ -179,10 +182,10 @@ func indexText(root *html.Node) *docText {
 	write := func(s string) {
 		for i := 0; i < len(s); {
 			c := s[i]
-			if c < utf8.RuneSelf && !asciiSpace[c] {
+			if c < utf8.RuneSelf && !scan.ASCIISpace[c] {
 				// A run of visible ASCII is written whole.
 				j := i + 1
-				for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+				for j < len(s) && s[j] < utf8.RuneSelf && !scan.ASCIISpace[s[j]] {
 					j++
 				}
 				if pending && sb.Len() > 0 {
@@ -199,7 +202,7 @@ func indexText(root *html.Node) *docText {
 				r, w = utf8.DecodeRuneInString(s[i:])
 			}
 			i += w
-			if c < utf8.RuneSelf && asciiSpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(r) {
+			if c < utf8.RuneSelf && scan.ASCIISpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(r) {
 				pending = true
 				continue
 			}
@@ -216,7 +219,7 @@ func indexText(root *html.Node) *docText {
 	}
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
-		if depth > maxDepth {
+		if depth > dom.MaxDepth {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -224,13 +227,13 @@ func indexText(root *html.Node) *docText {
 			case html.TextNode:
 				write(c.Data)
 			case html.ElementNode:
-				if skipTags[c.Data] {
+				if dom.SkipTags[c.Data] {
 					continue
 				}
 				start := sb.Len()
 				walk(c, depth+1)
 				span[c] = [2]int{start, sb.Len()}
-				if blockTags[c.Data] {
+				if dom.BlockTags[c.Data] {
 					pending = true
 				}
 			}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // TestIndexTextMatchesNodeText: the text index gives every element the
@@ -22,12 +24,12 @@ func TestIndexTextMatchesNodeText(t *testing.T) {
 		}
 		dt := indexText(doc)
 		n := 0
-		walkElements(doc, func(e *html.Node) bool {
-			if skipTags[e.Data] {
+		dom.WalkElements(doc, func(e *html.Node) bool {
+			if dom.SkipTags[e.Data] {
 				return false
 			}
 			n++
-			if got, want := dt.text(e), nodeText(e); got != want {
+			if got, want := dt.text(e), dom.NodeText(e); got != want {
 				t.Errorf("page %d <%s>: index %q, nodeText %q", i, e.Data, got, want)
 			}
 			return true

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
+
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // chooseTitle picks the article's headline from the page's candidates:
@@ -293,7 +295,7 @@ func titleWords(s string) []string {
 	if strings.ContainsAny(s, invisibleChars) {
 		s = invisibleRE.ReplaceAllString(s, "")
 	}
-	return wordTokens(strings.ToLower(s))
+	return scan.WordTokens(strings.ToLower(s))
 }
 
 func sameWords(a, b string) bool {
@@ -372,7 +374,7 @@ func cleanTitle(t string) string {
 	if len(t) > maxTitleBytes {
 		t = strings.ToValidUTF8(t[:maxTitleBytes], "")
 	}
-	return collapseSpace(invisibleRE.ReplaceAllString(t, ""))
+	return scan.CollapseSpace(invisibleRE.ReplaceAllString(t, ""))
 }
 
 // maxTitleBytes caps a title candidate's length.

@@ -3,6 +3,8 @@ package extract
 import (
 	"regexp"
 	"strings"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // Pages without headline metadata (no og:title, no JSON-LD) name their
@@ -17,7 +19,7 @@ const siteTitleKey = "\x00title shared by pages of the site\x00"
 
 // leadOf returns the text of the first body paragraphs (headings left
 // out), up to about 2,000 bytes: what a headline is checked against.
-func leadOf(blocks []Block) string {
+func leadOf(blocks []dom.Block) string {
 	var sb strings.Builder
 	for _, b := range blocks {
 		if len(b.Tag) == 2 && b.Tag[0] == 'h' && b.Tag[1] >= '1' && b.Tag[1] <= '6' {
@@ -34,7 +36,7 @@ func leadOf(blocks []Block) string {
 
 // openingOf returns the texts of the first n body paragraphs (headings
 // left out).
-func openingOf(blocks []Block, n int) []string {
+func openingOf(blocks []dom.Block, n int) []string {
 	var out []string
 	for _, b := range blocks {
 		if len(out) == n {

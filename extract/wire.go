@@ -3,6 +3,8 @@ package extract
 import (
 	"regexp"
 	"strings"
+
+	"github.com/syndex/syndex/extract/internal/dom"
 )
 
 // agencies maps news-agency names, as credit lines and datelines write
@@ -31,7 +33,7 @@ var (
 // agency's site ("" when none, or when it is the page's own site) and the
 // index of a copyright line to move to Boilerplate (-1 for none: a
 // dateline is part of the story and stays).
-func wireCredit(blocks []Block, self string) (source string, remove int) {
+func wireCredit(blocks []dom.Block, self string) (source string, remove int) {
 	remove = -1
 	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-3; i-- {
 		t := blocks[i].Text

@@ -1,4 +1,9 @@
-package extract
+// Package charset turns a fetched page's bytes into UTF-8 (Decode: the
+// byte-order mark, the Content-Type header, a <meta> declaration, then
+// detection) and repairs the mojibake an earlier wrong decoding left in
+// otherwise valid UTF-8 ("â€™" for "’", "Ã©" for "é"), in bytes or in a
+// parsed document's text and attributes.
+package charset
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package extract
+package charset
 
 import (
 	"bytes"
@@ -24,15 +24,15 @@ func hasMojibakeLead(s string) bool {
 	}
 }
 
-// repairMojibakeDOM repairs mojibake (see repairMojibake) in the text and
+// RepairMojibakeDOM repairs mojibake (see RepairMojibake) in the text and
 // attribute values of a parsed document: pages write it as characters
 // and as references alike ("&acirc;&#128;&#153;" is "â€™" once parsed).
-func repairMojibakeDOM(doc *html.Node) {
+func RepairMojibakeDOM(doc *html.Node) {
 	fix := func(s string) string {
 		if !hasMojibakeLead(s) {
 			return s
 		}
-		return string(repairMojibake([]byte(s)))
+		return string(RepairMojibake([]byte(s)))
 	}
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -59,14 +59,14 @@ func repairMojibakeDOM(doc *html.Node) {
 // otherwise valid UTF-8, where no charset choice can undo it, and it
 // breaks the word shingles that match a copy to its original.
 //
-// repairMojibake undoes the unambiguous cases: a lead character "Â" or
+// RepairMojibake undoes the unambiguous cases: a lead character "Â" or
 // "Ã" followed by one character, or "â" followed by two, whose
 // Windows-1252 bytes are UTF-8 continuation bytes, together forming one
 // valid UTF-8 character. Those letter-and-symbol runs do not occur in
 // real text ("Ã©", "â€™"); an accented letter followed by a quote or a
 // dash ("É”", "é–") is left alone because its lead is not one of the
 // three. It returns src itself when there is nothing to repair.
-func repairMojibake(src []byte) []byte {
+func RepairMojibake(src []byte) []byte {
 	// The three leads encoded as UTF-8: Â = C3 82, Ã = C3 83, â = C3 A2.
 	if !bytes.Contains(src, []byte{0xC3, 0x82}) && !bytes.Contains(src, []byte{0xC3, 0x83}) && !bytes.Contains(src, []byte{0xC3, 0xA2}) {
 		return src

@@ -1,4 +1,8 @@
-package extract
+// Package scan holds the string helpers extraction runs on every element
+// and paragraph, written to avoid allocating: white-space collapsing, word
+// tokens, ASCII case-folded search, and regular expressions guarded by the
+// words every match must contain.
+package scan
 
 import (
 	"regexp"
@@ -7,21 +11,21 @@ import (
 	"unicode/utf8"
 )
 
-// guardedRE is a case-insensitive regular expression every match of which
+// GuardedRE is a case-insensitive regular expression every match of which
 // contains one of a few ASCII words. Strings holding none of the words,
 // in any case, are refused without running the expression: most class
 // names and texts on a page hold none, and the rules call these
 // expressions on every element.
-type guardedRE struct {
+type GuardedRE struct {
 	re    *regexp.Regexp
 	words []string // lower-case ASCII
 	first [256]bool
 }
 
-// guard returns re guarded by words; every match of re must contain one
+// Guard returns re guarded by words; every match of re must contain one
 // of them (compared ASCII-case-insensitively).
-func guard(re *regexp.Regexp, words ...string) *guardedRE {
-	g := &guardedRE{re: re, words: words}
+func Guard(re *regexp.Regexp, words ...string) *GuardedRE {
+	g := &GuardedRE{re: re, words: words}
 	for _, w := range words {
 		c := w[0]
 		g.first[c] = true
@@ -33,15 +37,19 @@ func guard(re *regexp.Regexp, words ...string) *guardedRE {
 }
 
 // MatchString reports whether s contains a match of the expression.
-func (g *guardedRE) MatchString(s string) bool {
+func (g *GuardedRE) MatchString(s string) bool {
 	return g.mayMatch(s) && g.re.MatchString(s)
 }
+
+// Regexp returns the guarded expression, which MatchString runs only
+// when the guard lets a string through.
+func (g *GuardedRE) Regexp() *regexp.Regexp { return g.re }
 
 // mayMatch reports whether s could contain a match: whether it holds one
 // of the words in any case. Under Unicode case folding two non-ASCII
 // letters also fold to ASCII ones (U+017F ſ to s, U+212A Kelvin sign to
 // k); a string holding either is passed to the expression.
-func (g *guardedRE) mayMatch(s string) bool {
+func (g *GuardedRE) mayMatch(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -53,7 +61,7 @@ func (g *guardedRE) mayMatch(s string) bool {
 			continue
 		}
 		for _, w := range g.words {
-			if hasPrefixFoldASCII(s[i:], w) {
+			if HasPrefixFoldASCII(s[i:], w) {
 				return true
 			}
 		}
@@ -61,9 +69,9 @@ func (g *guardedRE) mayMatch(s string) bool {
 	return false
 }
 
-// hasPrefixFoldASCII reports whether s begins with the lower-case ASCII
+// HasPrefixFoldASCII reports whether s begins with the lower-case ASCII
 // word w, ASCII letters compared without case.
-func hasPrefixFoldASCII(s, w string) bool {
+func HasPrefixFoldASCII(s, w string) bool {
 	if len(s) < len(w) {
 		return false
 	}
@@ -79,9 +87,9 @@ func hasPrefixFoldASCII(s, w string) bool {
 	return true
 }
 
-// wordTokens is Tokens without a regular expression: the maximal runs of
-// letters, digits and underscores.
-func wordTokens(text string) []string {
+// WordTokens returns the words of text, without a regular expression: the
+// maximal runs of letters, digits and underscores.
+func WordTokens(text string) []string {
 	var out []string
 	start := -1
 	for i := 0; i < len(text); {
@@ -105,9 +113,9 @@ func wordTokens(text string) []string {
 	return out
 }
 
-// countTokens returns len(Tokens(text)) without building the tokens: the
+// CountTokens returns len(WordTokens(text)) without building the tokens: the
 // number of maximal runs of letters, digits and underscores.
-func countTokens(text string) int {
+func CountTokens(text string) int {
 	n := 0
 	in := false
 	for i := 0; i < len(text); {
@@ -125,28 +133,28 @@ func countTokens(text string) int {
 	return n
 }
 
-// isSpaceAt decodes the rune at s[i:] and reports its width and whether it
+// IsSpaceAt decodes the rune at s[i:] and reports its width and whether it
 // is Unicode white space, as strings.Fields defines it.
-func isSpaceAt(s string, i int) (space bool, width int) {
+func IsSpaceAt(s string, i int) (space bool, width int) {
 	if c := s[i]; c < utf8.RuneSelf {
-		return asciiSpace[c], 1
+		return ASCIISpace[c], 1
 	}
 	r, w := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsSpace(r), w
 }
 
-// asciiSpace marks the ASCII white space characters.
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+// ASCIISpace marks the ASCII white space characters.
+var ASCIISpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-// collapseBytes folds b's white space as collapseSpace does, in place,
+// CollapseBytes folds b's white space as CollapseSpace does, in place,
 // and returns the collapsed text (a prefix of b).
-func collapseBytes(b []byte) []byte {
+func CollapseBytes(b []byte) []byte {
 	w, pending := 0, false
 	for r := 0; r < len(b); {
 		c, n := b[r], 1
 		var sp bool
 		if c < utf8.RuneSelf {
-			sp = asciiSpace[c]
+			sp = ASCIISpace[c]
 		} else {
 			var ru rune
 			ru, n = utf8.DecodeRune(b[r:])
@@ -169,14 +177,14 @@ func collapseBytes(b []byte) []byte {
 	return b[:w]
 }
 
-// collapsedPrefix appends to buf the first max bytes of collapseSpace(s)
+// CollapsedPrefix appends to buf the first max bytes of CollapseSpace(s)
 // and returns it; when that text is shorter than max it returns nil.
 // Text is read only as far as needed.
-func collapsedPrefix(buf []byte, s string, max int) []byte {
+func CollapsedPrefix(buf []byte, s string, max int) []byte {
 	buf = buf[:0]
 	pending := false
 	for i := 0; i < len(s) && len(buf) < max; {
-		sp, w := isSpaceAt(s, i)
+		sp, w := IsSpaceAt(s, i)
 		if sp {
 			pending = true
 		} else {
@@ -194,18 +202,64 @@ func collapsedPrefix(buf []byte, s string, max int) []byte {
 	return buf[:max]
 }
 
-// containsLower reports whether strings.ToLower(s) contains the lower-case
+// ContainsLower reports whether strings.ToLower(s) contains the lower-case
 // ASCII word w, lowering (and allocating) only when s is not ASCII.
-func containsLower(s, w string) bool {
+func ContainsLower(s, w string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return strings.Contains(strings.ToLower(s), w)
 		}
 	}
 	for i := 0; i+len(w) <= len(s); i++ {
-		if hasPrefixFoldASCII(s[i:], w) {
+		if HasPrefixFoldASCII(s[i:], w) {
 			return true
 		}
 	}
 	return false
+}
+
+// CollapseSpace trims s and folds every run of Unicode white space
+// (including no-break spaces) into one ASCII space.
+func CollapseSpace(s string) string {
+	// Most strings are collapsed already: return them without a copy.
+	i, prevSpace := 0, true
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf && !ASCIISpace[c] {
+			prevSpace = false
+			i++
+			continue
+		}
+		sp, w := IsSpaceAt(s, i)
+		if sp && (prevSpace || c != ' ' || i+w == len(s)) {
+			break
+		}
+		prevSpace = sp
+		i += w
+	}
+	if i == len(s) {
+		return s
+	}
+	// s[:i] is collapsed; a space ending it is owed to the next word.
+	head, pending := s[:i], false
+	if i > 0 && prevSpace {
+		head, pending = s[:i-1], true
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	sb.WriteString(head)
+	for i < len(s) {
+		sp, w := IsSpaceAt(s, i)
+		if sp {
+			pending = true
+		} else {
+			if pending && sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			pending = false
+			sb.WriteString(s[i : i+w])
+		}
+		i += w
+	}
+	return sb.String()
 }
