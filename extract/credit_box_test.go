@@ -38,3 +38,21 @@ func TestCreditOutsideMainText(t *testing.T) {
 		})
 	}
 }
+
+// TestSidebarCreditEndToEnd: a credit above a page's closing links is read
+// and kept out of the text; the sidebar lines stay for the other rules.
+func TestSidebarCreditEndToEnd(t *testing.T) {
+	body := strings.Repeat("<p>The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital.</p>\n", 6)
+	page := `<html><head><title>New bus routes</title></head><body><div id="story"><h1>New bus routes</h1>` + body +
+		`<p>Source: The Associated Press</p><p>Need someone to talk to?</p><p>Call our helpline any time, day or night.</p></div></body></html>`
+	res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://county.example/news/buses", HTML: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Article.Source != "apnews.com" {
+		t.Errorf("Source = %q, want apnews.com", res.Article.Source)
+	}
+	if strings.Contains(res.Article.Text, "Source: The Associated Press") {
+		t.Errorf("credit left in text: %q", res.Article.Text)
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/extract/attribution"
 	"github.com/syndex/syndex/extract/charset"
 	"github.com/syndex/syndex/extract/internal/dom"
 )
@@ -324,7 +325,7 @@ func (p *page) trimBlocks(keepHeadings bool) {
 func (p *page) attribute() {
 	a := p.a
 	if p.meta.Source != "" {
-		a.Source = selfFilter(p.meta.Source, a.Site)
+		a.Source = attribution.SelfFilter(p.meta.Source, a.Site)
 	}
 	if a.Source == "" && a.Canonical != "" {
 		if cs := article.SiteOf(a.Canonical); cs != "" && a.Site != "" && cs != a.Site {
@@ -333,7 +334,7 @@ func (p *page) attribute() {
 	}
 	p.creditLine()
 	// Wire copies: an agency dateline or copyright line.
-	if src, idx := wireCredit(p.blocks, a.Site); src != "" || idx >= 0 {
+	if src, idx := attribution.Wire(p.blocks, a.Site); src != "" || idx >= 0 {
 		if a.Source == "" {
 			a.Source = src
 		}
@@ -348,8 +349,8 @@ func (p *page) attribute() {
 // the text, or else anywhere on the page.
 func (p *page) creditLine() {
 	a, blocks := p.a, p.blocks
-	links := pageLinks(p.doc, p.base)
-	if at := findAttribution(blocks, links, a.Site); at != nil {
+	links := attribution.PageLinks(p.doc, p.base)
+	if at := attribution.Find(blocks, links, a.Site); at != nil {
 		a.Boilerplate = append(a.Boilerplate, at.Line)
 		if a.Source == "" {
 			a.Source = at.Source
@@ -359,7 +360,7 @@ func (p *page) creditLine() {
 		} else {
 			blocks[at.Block].Text = at.Rest
 		}
-	} else if at := scanAttribution(dom.Blocks(p.doc), links, a.Site, true); at != nil && at.Source != "" {
+	} else if at := attribution.Scan(dom.Blocks(p.doc), links, a.Site, true); at != nil && at.Source != "" {
 		// Republishers often put the credit line outside the article body
 		// (a box after it), where the main-text extractor drops it.
 		a.Boilerplate = append(a.Boilerplate, at.Line)

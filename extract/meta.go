@@ -128,7 +128,7 @@ func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
 	case "link":
 		rel := strings.ToLower(dom.Attr(n, "rel"))
 		if hasToken(rel, "canonical") && m.Canonical == "" {
-			m.Canonical = resolve(base, dom.Attr(n, "href"))
+			m.Canonical = dom.Resolve(base, dom.Attr(n, "href"))
 		}
 	case "script":
 		if strings.Contains(strings.ToLower(dom.Attr(n, "type")), "ld+json") && n.FirstChild != nil {
@@ -331,13 +331,13 @@ func (m *pageMeta) readLinks(meta map[string]string, base *url.URL) {
 	if m.Source == "" {
 		for _, k := range []string{"syndication-source", "original-source", "dc.source", "citation_original"} {
 			if v := meta[k]; v != "" {
-				m.Source = resolve(base, v)
+				m.Source = dom.Resolve(base, v)
 				break
 			}
 		}
 	}
 	if m.Canonical == "" {
-		m.Canonical = resolve(base, meta["og:url"])
+		m.Canonical = dom.Resolve(base, meta["og:url"])
 	}
 	m.Description = firstNonEmpty(meta["description"], meta["og:description"])
 }
@@ -395,27 +395,6 @@ func parseDateZone(s string) (t time.Time, zoned, ok bool) {
 		}
 	}
 	return time.Time{}, false, false
-}
-
-// resolve makes ref absolute against base; it returns "" for anything but
-// http(s) URLs.
-func resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if base != nil {
-		u = base.ResolveReference(u)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return ""
-	}
-	u.Fragment = ""
-	return u.String()
 }
 
 func hasToken(list, tok string) bool {

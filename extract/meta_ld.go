@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
 )
 
@@ -106,7 +107,7 @@ func (m *pageMeta) readLD(v any, base *url.URL) {
 		}
 		if m.Source == "" {
 			if s := ldURL(o["isBasedOn"]); s != "" {
-				m.Source = resolve(base, s)
+				m.Source = dom.Resolve(base, s)
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 package dom
 
 import (
+	"net/url"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -143,4 +144,25 @@ func WalkElements(root *html.Node, fn func(n *html.Node) bool) {
 		}
 	}
 	walk(root, 0)
+}
+
+// Resolve makes ref absolute against base; it returns "" for anything but
+// http(s) URLs.
+func Resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return ""
+	}
+	u.Fragment = ""
+	return u.String()
 }

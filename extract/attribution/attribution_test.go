@@ -1,8 +1,6 @@
-package extract
+package attribution
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/syndex/syndex/extract/internal/dom"
@@ -16,7 +14,7 @@ import (
 func TestCreditPlacement(t *testing.T) {
 	story := dom.Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital and the railway station, officials said.", Tag: "p"}
 	short := func(s string) dom.Block { return dom.Block{Text: s, Tag: "p"} }
-	links := []link{{Text: "Harbour Gazette", Href: "https://gazette.example/buses"}, {Text: "7Days", Href: "https://sevendays.example/"}}
+	links := []Link{{Text: "Harbour Gazette", Href: "https://gazette.example/buses"}, {Text: "7Days", Href: "https://sevendays.example/"}}
 	sidebar := []dom.Block{short("Need someone to talk to? Call our helpline any time."), short("Share this page"), short("Tags: transport, county"), short("Subscribe to the morning briefing")}
 	seq := func(parts ...[]dom.Block) []dom.Block {
 		var out []dom.Block
@@ -57,7 +55,7 @@ func TestCreditPlacement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := findAttribution(tc.blocks, links, tc.self)
+			got := Find(tc.blocks, links, tc.self)
 			if checkCredit(t, got, tc.wantNone, tc.wantSource, tc.wantRest) && got.Line != tc.wantLine {
 				t.Errorf("got line %q, want %q", got.Line, tc.wantLine)
 			}
@@ -82,29 +80,11 @@ func TestNumberIsNoOutlet(t *testing.T) {
 	}
 }
 
-// TestSidebarCreditEndToEnd: a credit above a page's closing links is read
-// and kept out of the text; the sidebar lines stay for the other rules.
-func TestSidebarCreditEndToEnd(t *testing.T) {
-	body := strings.Repeat("<p>The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital.</p>\n", 6)
-	page := `<html><head><title>New bus routes</title></head><body><div id="story"><h1>New bus routes</h1>` + body +
-		`<p>Source: The Associated Press</p><p>Need someone to talk to?</p><p>Call our helpline any time, day or night.</p></div></body></html>`
-	res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://county.example/news/buses", HTML: []byte(page)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Article.Source != "apnews.com" {
-		t.Errorf("Source = %q, want apnews.com", res.Article.Source)
-	}
-	if strings.Contains(res.Article.Text, "Source: The Associated Press") {
-		t.Errorf("credit left in text: %q", res.Article.Text)
-	}
-}
-
 // TestReworkedAndSignoffCredits: a text naming the earlier post it grew
 // from, and a German press release's sign-off, with look-alikes.
 func TestReworkedAndSignoffCredits(t *testing.T) {
 	story := dom.Block{Text: "The county board approved the new bus routes on Tuesday after a long hearing in which residents of the northern villages asked for an evening service to the hospital.", Tag: "p"}
-	links := []link{{Text: "Lakeside Forum", Href: "https://lakeside.example/forum/"}}
+	links := []Link{{Text: "Lakeside Forum", Href: "https://lakeside.example/forum/"}}
 	tests := []struct {
 		name       string
 		blocks     []dom.Block
@@ -127,7 +107,7 @@ func TestReworkedAndSignoffCredits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkCredit(t, findAttribution(tc.blocks, links, ""), tc.wantNone, tc.wantSource, tc.wantRest)
+			checkCredit(t, Find(tc.blocks, links, ""), tc.wantNone, tc.wantSource, tc.wantRest)
 		})
 	}
 }
@@ -135,7 +115,7 @@ func TestReworkedAndSignoffCredits(t *testing.T) {
 // checkCredit compares a found credit with the expected one: none when
 // wantNone, else its source and the text left in its block. It reports
 // whether a credit was found and matched, so callers can check more.
-func checkCredit(t *testing.T, got *attribution, wantNone bool, wantSource, wantRest string) bool {
+func checkCredit(t *testing.T, got *Credit, wantNone bool, wantSource, wantRest string) bool {
 	t.Helper()
 	if wantNone {
 		if got != nil {
@@ -152,4 +132,99 @@ func checkCredit(t *testing.T, got *attribution, wantNone bool, wantSource, want
 		return false
 	}
 	return true
+}
+
+func TestFindAttribution(t *testing.T) {
+	links := []Link{
+		{Text: "Read the original article", Href: "https://futurism.example/the-story"},
+		{Text: "The Tribune", Href: "https://tribune.example/"},
+	}
+	tests := []struct {
+		name, para, self string
+		wantOutlet       string // "" for no attribution
+		wantSource       string
+		wantRest         string
+	}{
+		{"en original source", "The original source of this article is Global Research.", "", "Global Research", "globalresearch.ca", ""},
+		{"en published by + link", "This article was originally published by Futurism. Read the original article.", "", "Futurism", "https://futurism.example/the-story", ""},
+		{"en first appeared", "This story first appeared in The Tribune.", "", "The Tribune", "tribune.example", ""},
+		{"en originally published on domain", "Originally published on Example-News.com.", "", "Example-News.com", "example-news.com", ""},
+		{"en republished with permission", "Republished with permission from ProPublica.", "", "ProPublica", "propublica.org", ""},
+		{"en print origin", "This article was originally published on page 28 of The Sunday Tribune on December 30, 2007", "", "The Sunday Tribune", "The Sunday Tribune", ""},
+		{"en self credit", "This article first appeared in The Tribune.", "tribune.example", "The Tribune", "", ""},
+		{"en not a credit: year", "It first appeared in 2014, when the first cases were reported.", "", "", "", ""},
+		{"en not a credit: event", "The disease first appeared in West Michigan at the end of August.", "", "", "", ""},
+		{"en not a credit: clause at start", "First appeared in West Michigan at the end of August, the beetle spread.", "", "", "", ""},
+		{"en copy pointer is not a credit", "This article was reprinted on Wired.com.", "", "", "", ""},
+		{"en source: weak, unresolved, closing", "Source: Environment Canada", "", "Environment Canada", "Environment Canada", ""},
+		{"en source: image credit", "Source: Markus Spiske from Pexels", "", "", "", ""},
+		{"en source: weak, unresolved, not alone", "Source: Environment Canada, with figures from the council", "", "", "", ""},
+		{"en source: weak, known", "Source: Reuters", "", "Reuters", "reuters.com", ""},
+		{"en via domain", "via example-wire.org", "", "example-wire.org", "example-wire.org", ""},
+		{"fr", "Cet article a été initialement publié sur Le Monde.", "", "Le Monde", "lemonde.fr", ""},
+		{"de", "Dieser Beitrag erschien zuerst bei Spiegel Online.", "", "Spiegel Online", "spiegel.de", ""},
+		{"es", "Este artículo fue publicado originalmente en El País.", "", "El País", "elpais.com", ""},
+		{"ru", "Материал впервые опубликован на сайте ria.ru", "", "сайте ria.ru", "ria.ru", ""},
+		{"ru source", "Источник: ТАСС", "", "ТАСС", "tass.ru", ""},
+		{"ar", "نقلا عن الجزيرة نت aljazeera.net", "", "الجزيرة نت aljazeera.net", "aljazeera.net", ""},
+		{"sentence inside a paragraph", "Officials did not respond to requests for comment by Friday evening. This article first appeared in The Tribune.", "", "The Tribune", "tribune.example", "Officials did not respond to requests for comment by Friday evening."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			blocks := []dom.Block{{Text: "A first paragraph of the story that says nothing about where it came from.", Tag: "p"}, {Text: tc.para, Tag: "p"}}
+			got := Find(blocks, links, tc.self)
+			if tc.wantOutlet == "" {
+				if got != nil {
+					t.Fatalf("found %+v, want none", got)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatalf("found none, want outlet %q", tc.wantOutlet)
+			}
+			if got.Outlet != tc.wantOutlet || got.Source != tc.wantSource || got.Rest != tc.wantRest || got.Block != 1 {
+				t.Errorf("got outlet %q source %q rest %q block %d, want %q %q %q 1", got.Outlet, got.Source, got.Rest, got.Block, tc.wantOutlet, tc.wantSource, tc.wantRest)
+			}
+		})
+	}
+}
+
+// TestWeakCreditInsideText: "Source: X" that no link or known name
+// resolves is a figure or table source when more text follows it.
+func TestWeakCreditInsideText(t *testing.T) {
+	p := dom.Block{Text: "A paragraph of the story that says nothing about where it came from.", Tag: "p"}
+	blocks := []dom.Block{p, {Text: "Source: National Institute on Aging", Tag: "p"}, p, p, p}
+	if got := Find(blocks, nil, ""); got != nil {
+		t.Errorf("found %+v inside the text, want none", got)
+	}
+	blocks = []dom.Block{p, p, p, p, {Text: "Source: National Institute on Aging", Tag: "p"}}
+	if got := Find(blocks, nil, ""); got == nil || got.Source != "National Institute on Aging" {
+		t.Errorf("closing credit: got %+v", got)
+	}
+}
+
+func TestWireCredit(t *testing.T) {
+	body := dom.Block{Text: "The rest of the story goes on for a while and names nobody in particular.", Tag: "p"}
+	tests := []struct {
+		name       string
+		blocks     []dom.Block
+		self       string
+		wantSource string
+		wantRemove int
+	}{
+		{"ap dateline", []dom.Block{{Text: "TORONTO (AP) — Raptors guard was cleared to resume workouts.", Tag: "p"}, body}, "", "apnews.com", -1},
+		{"reuters dateline", []dom.Block{{Text: "LOS ANGELES (Reuters) - An actress was arrested on Thursday.", Tag: "p"}, body}, "", "reuters.com", -1},
+		{"ap copyright line", []dom.Block{body, {Text: "Copyright 2008 The Associated Press. All rights reserved. This material may not be published.", Tag: "p"}}, "", "apnews.com", 1},
+		{"agency's own page", []dom.Block{body, {Text: "© Reuters 2008 All rights reserved", Tag: "p"}}, "reuters.com", "", 1},
+		{"no agency", []dom.Block{{Text: "WASHINGTON — Lawmakers met on Monday.", Tag: "p"}, body}, "", "", -1},
+		{"lower-case city is no dateline", []dom.Block{{Text: "Meanwhile (AP) reported nothing.", Tag: "p"}, body}, "", "", -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, idx := Wire(tc.blocks, tc.self)
+			if src != tc.wantSource || idx != tc.wantRemove {
+				t.Errorf("Wire = %q, %d; want %q, %d", src, idx, tc.wantSource, tc.wantRemove)
+			}
+		})
+	}
 }

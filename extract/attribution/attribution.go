@@ -1,4 +1,10 @@
-package extract
+// Package attribution finds the outlet a page says it republishes: credit
+// lines in the text or beside it ("This article first appeared in …",
+// "Source: …", a press release's sign-off), resolved to a site through the
+// page's links and the known-outlet table, and wire-agency datelines and
+// copyright lines. It reads paragraphs (dom.Block) and links; choosing
+// among markup, canonical URL and credit lines is Extract's.
+package attribution
 
 import (
 	"net/url"
@@ -101,8 +107,8 @@ var lineURLRE = regexp.MustCompile(`https?://[^\s()<>"'\]\[]+`)
 // domainRE finds a domain-like name ("Wired.com", "www.example.org").
 var domainRE = regexp.MustCompile(`(?i)\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12})\b`)
 
-// attribution is a credit line found in the text.
-type attribution struct {
+// Credit is a credit line found in the text.
+type Credit struct {
 	Block  int    // index of the paragraph that holds it
 	Line   string // the sentence removed from the text
 	Rest   string // what remains of the paragraph ("" drops it)
@@ -110,19 +116,19 @@ type attribution struct {
 	Source string // resolved site or URL ("" when the outlet is this site)
 }
 
-// findAttribution looks for a credit line among the blocks: strong phrases
+// Find looks for a credit line among the blocks: strong phrases
 // anywhere in a short-enough paragraph, weak ones only at the edges of the
 // text. links maps anchor texts of the original page to their URLs, used to
 // resolve the outlet; self is the page's own site.
-func findAttribution(blocks []dom.Block, links []link, self string) *attribution {
-	return scanAttribution(blocks, links, self, false)
+func Find(blocks []dom.Block, links []Link, self string) *Credit {
+	return Scan(blocks, links, self, false)
 }
 
-// scanAttribution is findAttribution; with strongOnly it accepts only the
+// Scan is Find; with strongOnly it accepts only the
 // unambiguous phrases ("The original source of this article is X"), for
 // text outside the main content where weak ones ("Source: X") would
 // match captions and footers.
-func scanAttribution(blocks []dom.Block, links []link, self string, strongOnly bool) *attribution {
+func Scan(blocks []dom.Block, links []Link, self string, strongOnly bool) *Credit {
 	n := len(blocks)
 	tail := n
 	if !strongOnly {
@@ -154,7 +160,7 @@ func scanAttribution(blocks []dom.Block, links []link, self string, strongOnly b
 // short closing lines start at tail): strong phrases anywhere, weak ones
 // only at the story's edges, in short paragraphs, and when the outlet
 // resolves or the credit closes the story.
-func phraseCredit(text string, i, n, tail int, links []link, self string, strongOnly bool) *attribution {
+func phraseCredit(text string, i, n, tail int, links []Link, self string, strongOnly bool) *Credit {
 	// The story's edges: its first lines, its last lines, and the short
 	// trailing lines (sidebar, footer) after its last paragraph.
 	edge := i < 2 || i >= n-3 || i >= tail
@@ -185,7 +191,7 @@ func phraseCredit(text string, i, n, tail int, links []link, self string, strong
 			continue
 		}
 		line, rest := cutSentence(text, loc[0], loc[1])
-		return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
+		return &Credit{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
 	}
 	return nil
 }
@@ -193,7 +199,7 @@ func phraseCredit(text string, i, n, tail int, links []link, self string, strong
 // creditAround looks for the credits that stand apart from the story's
 // phrases: a metadata line above the story ("Last Modified: <date> Source:
 // X"), a press release's sign-off, an agency byline.
-func creditAround(blocks []dom.Block, links []link, self string) *attribution {
+func creditAround(blocks []dom.Block, links []Link, self string) *Credit {
 	n := len(blocks)
 	for i := 0; i < n/2; i++ {
 		if at := endCredit(blocks[i], i, links, self, true); at != nil {
@@ -262,7 +268,7 @@ var metaCreditRE = regexp.MustCompile(`(?i)^(?:last\s+)?(?:modified|updated|publ
 // endCredit reads a credit at the end of block i: "Source: X" after the
 // paragraph's last sentence, or (meta) after the date in an article's
 // metadata line. The outlet must resolve or be named like an organisation.
-func endCredit(b dom.Block, i int, links []link, self string, meta bool) *attribution {
+func endCredit(b dom.Block, i int, links []Link, self string, meta bool) *Credit {
 	text := b.Text
 	re := endCreditRE
 	if meta {
@@ -287,7 +293,7 @@ func endCredit(b dom.Block, i int, links []link, self string, meta bool) *attrib
 	start := len(text) - len(strings.TrimLeft(text[loc[0]:], `.!?…"”) `))
 	line := strings.TrimSpace(text[start:])
 	rest := strings.TrimSpace(text[:start])
-	return &attribution{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
+	return &Credit{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
 }
 
 var dateClauseRE = regexp.MustCompile(`(?i)\s+on\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b).*$`)
@@ -376,18 +382,18 @@ func properName(s string) bool {
 	return capital
 }
 
-// link is an anchor of the original page.
-type link struct {
+// Link is an anchor of the original page.
+type Link struct {
 	Text, Href string
 }
 
-// pageLinks lists the page's anchors with absolute http(s) targets.
-func pageLinks(doc *html.Node, base *url.URL) []link {
-	var out []link
+// PageLinks lists the page's anchors with absolute http(s) targets.
+func PageLinks(doc *html.Node, base *url.URL) []Link {
+	var out []Link
 	dom.WalkElements(doc, func(n *html.Node) bool {
 		if n.Data == "a" && len(out) < 5000 {
-			if h := resolve(base, dom.Attr(n, "href")); h != "" {
-				out = append(out, link{Text: dom.NodeText(n), Href: h})
+			if h := dom.Resolve(base, dom.Attr(n, "href")); h != "" {
+				out = append(out, Link{Text: dom.NodeText(n), Href: h})
 			}
 			return false
 		}
@@ -400,11 +406,11 @@ func pageLinks(doc *html.Node, base *url.URL) []link {
 // text is the outlet (or sits in the credit line), a domain-like name, or a
 // known outlet. It reports false when none applies, and returns "" as the
 // source when the credit names the page's own site.
-func resolveOutlet(outlet, line string, links []link, self string) (string, bool) {
+func resolveOutlet(outlet, line string, links []Link, self string) (string, bool) {
 	lo := strings.ToLower(outlet)
 	if strings.HasPrefix(lo, "http://") || strings.HasPrefix(lo, "https://") {
 		if s := siteOf(outlet); s != "" {
-			return selfFilter(sourceFromURL(outlet), self), true
+			return SelfFilter(sourceFromURL(outlet), self), true
 		}
 	}
 	var best string
@@ -441,21 +447,21 @@ func resolveOutlet(outlet, line string, links []link, self string) (string, bool
 		}
 	}
 	if best != "" {
-		return selfFilter(sourceFromURL(best), self), true
+		return SelfFilter(sourceFromURL(best), self), true
 	}
 	if m := domainRE.FindString(outlet); m != "" && strings.Contains(m, ".") {
-		return selfFilter(strings.TrimPrefix(strings.ToLower(m), "www."), self), true
+		return SelfFilter(strings.TrimPrefix(strings.ToLower(m), "www."), self), true
 	}
 	if strings.HasPrefix(lo, "http") {
 		if s := siteOf(outlet); s != "" {
-			return selfFilter(outlet, self), true
+			return SelfFilter(outlet, self), true
 		}
 	}
 	if s, ok := outlets.Sites[strings.TrimPrefix(lo, "the ")]; ok {
-		return selfFilter(s, self), true
+		return SelfFilter(s, self), true
 	}
 	if s, ok := outlets.Sites[lo]; ok {
-		return selfFilter(s, self), true
+		return SelfFilter(s, self), true
 	}
 	return outlet, false
 }
@@ -473,9 +479,9 @@ func sourceFromURL(u string) string {
 	return u
 }
 
-// selfFilter returns "" when src is the page's own site: a site crediting
+// SelfFilter returns "" when src is the page's own site: a site crediting
 // itself has not republished anything.
-func selfFilter(src, self string) string {
+func SelfFilter(src, self string) string {
 	s := src
 	if strings.Contains(src, "://") {
 		s = siteOf(src)
@@ -526,7 +532,7 @@ var bylineRE = regexp.MustCompile(`(?i)^(?:by|por|par|von|от)\s*:?\s+(?:the\s+
 // agencyByline reads a byline that names a news agency as the writer ("Por
 // Agencia EFE", "By The Associated Press"): the text is the agency's copy.
 // The byline is dropped from the text.
-func agencyByline(b dom.Block, i int, self string) *attribution {
+func agencyByline(b dom.Block, i int, self string) *Credit {
 	m := bylineRE.FindStringSubmatch(strings.TrimSpace(b.Text))
 	if m == nil {
 		return nil
@@ -539,7 +545,7 @@ func agencyByline(b dom.Block, i int, self string) *attribution {
 	if !ok {
 		return nil
 	}
-	return &attribution{Block: i, Line: b.Text, Outlet: m[1], Source: selfFilter(site, self)}
+	return &Credit{Block: i, Line: b.Text, Outlet: m[1], Source: SelfFilter(site, self)}
 }
 
 // signoffRE is a German press release's sign-off closing a republished
@@ -550,7 +556,7 @@ var signoffRE = regexp.MustCompile(`^(?:PM\s+(?P<x>[\p{Lu}][\p{L}\d&.-]{1,30})\s
 // pressSignoff reads a press-release sign-off in block i. An acronym
 // issuer is spelt out from the text when the text introduces it ("der
 // Deutsche Jagdverband (DJV)").
-func pressSignoff(blocks []dom.Block, i int, self string) *attribution {
+func pressSignoff(blocks []dom.Block, i int, self string) *Credit {
 	text := strings.TrimSpace(blocks[i].Text)
 	m := signoffRE.FindStringSubmatch(text)
 	if m == nil {
@@ -566,7 +572,7 @@ func pressSignoff(blocks []dom.Block, i int, self string) *attribution {
 	// Only a known name resolves: anchors holding an acronym are mostly
 	// the site's own tag and story links.
 	src, _ := resolveOutlet(name, "", nil, self)
-	return &attribution{Block: i, Line: text, Outlet: outlet, Source: src}
+	return &Credit{Block: i, Line: text, Outlet: outlet, Source: src}
 }
 
 // leadingArticle are articles a sentence may open with before a name.

@@ -1,4 +1,4 @@
-package extract
+package attribution
 
 import (
 	"regexp"
@@ -28,12 +28,12 @@ var (
 	wireCopyrightRE = regexp.MustCompile(`(?i)^[(\[]?\s*(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?:by\s+)?` + agencyAlt + `\b[\s.,]*(?:\d{4})?`)
 )
 
-// wireCredit finds a news agency credited by a dateline in the first
+// Wire finds a news agency credited by a dateline in the first
 // paragraph or a copyright line among the last three. It returns the
 // agency's site ("" when none, or when it is the page's own site) and the
 // index of a copyright line to move to Boilerplate (-1 for none: a
 // dateline is part of the story and stays).
-func wireCredit(blocks []dom.Block, self string) (source string, remove int) {
+func Wire(blocks []dom.Block, self string) (source string, remove int) {
 	remove = -1
 	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-3; i-- {
 		t := blocks[i].Text
@@ -41,12 +41,12 @@ func wireCredit(blocks []dom.Block, self string) (source string, remove int) {
 			continue
 		}
 		if m := wireCopyrightRE.FindStringSubmatch(t); m != nil {
-			return selfFilter(agencies[normAgency(m[1])], self), i
+			return SelfFilter(agencies[normAgency(m[1])], self), i
 		}
 	}
 	for i := 0; i < len(blocks) && i < 2; i++ {
 		if m := datelineRE.FindStringSubmatch(blocks[i].Text); m != nil {
-			return selfFilter(agencies[normAgency(m[1])], self), -1
+			return SelfFilter(agencies[normAgency(m[1])], self), -1
 		}
 	}
 	return "", -1
