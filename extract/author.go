@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
 )
@@ -472,7 +473,7 @@ func datedNameLine(t string) bool {
 	if r, _ := utf8.DecodeRuneInString(parts[0]); !unicode.IsDigit(r) {
 		return false
 	}
-	if _, ok := visibleDate(parts[0]); !ok {
+	if _, ok := dates.Visible(parts[0]); !ok {
 		return false
 	}
 	last := parts[len(parts)-1]

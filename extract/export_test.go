@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/extract/charset"
+	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 )
 
@@ -66,17 +67,17 @@ func DateCandidates(raw []byte, pageURL string) []time.Time {
 	m := metaDoc(doc, base)
 	cands := []time.Time{m.Published, m.Modified, m.Dateline}
 	for _, v := range m.DateValues {
-		if d, ok := parseDate(v); ok {
+		if d, ok := dates.Parse(v); ok {
 			cands = append(cands, d)
 		}
 	}
-	cands = append(cands, headlineDate(doc, m.Title)...)
+	cands = append(cands, dates.HeadlineDate(doc, m.Title)...)
 	for _, orig := range []bool{true, false} {
 		if r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: orig, URL: pageURL}); err == nil {
 			cands = append(cands, r.DateTime)
 		}
 	}
-	if d, ok := urlDate(pageURL); ok {
+	if d, ok := dates.URLDate(pageURL); ok {
 		cands = append(cands, d)
 	}
 	return cands

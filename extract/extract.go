@@ -40,6 +40,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract/attribution"
 	"github.com/syndex/syndex/extract/charset"
+	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 )
 
@@ -300,8 +301,12 @@ func (p *page) authorAndDates() {
 	}
 	a.SiteName = firstNonEmpty(meta.SiteName, p.tmeta.Sitename)
 	a.NoIndex = meta.NoIndex
+	pageURL := p.in.URL
+	if meta.Canonical != "" {
+		pageURL = meta.Canonical // the permalink, when the page names one
+	}
 	var changed time.Time
-	a.Published, changed = publishedDate(p.doc, meta, p.in.URL)
+	a.Published, changed = dates.Settle(p.doc, meta.Evidence, meta.Title, meta.Opening, pageURL)
 	a.Modified = meta.Modified
 	if a.Modified.IsZero() {
 		a.Modified = changed

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
 )
@@ -19,7 +20,7 @@ import (
 // article:* / name= meta, then <time> and bylines.
 type pageMeta struct {
 	Title, Author, SiteName, Lang, Canonical string
-	Published, Modified                      time.Time
+	Modified                                 time.Time
 	OGType                                   string
 	LDTypes                                  []string // @type values of JSON-LD objects
 	LDArticle                                bool     // a JSON-LD object is an Article or subtype
@@ -55,18 +56,10 @@ type pageMeta struct {
 	// those of them that are organisations.
 	ldNames []string
 	ldOrgs  map[string]bool
-	// PublishedFrom names the source of Published (dateFromLD, dateFromMeta,
-	// dateFromTime); PublishedZoned reports that its string carried a zone.
-	PublishedFrom  string
-	PublishedZoned bool
-	// DateValues are the raw strings of every machine date on the page
-	// (JSON-LD dates, date-like meta values, <time datetime>), evidence
-	// for the zone of Published.
-	DateValues []string
-	// Dateline is the first printed date labelled as a date (by its
-	// element's class or a "Published"-like label); a zone-less wall
-	// clock.
-	Dateline time.Time
+	// Published (here its source and whether it named its zone, every
+	// date string on the page and the labelled printed date) is the
+	// evidence dates.Settle weighs.
+	dates.Evidence
 }
 
 // metaDoc gathers pageMeta from a parsed document; base resolves relative
@@ -176,14 +169,14 @@ func (src *metaSources) metaTag(n *html.Node) {
 // timeTag reads a <time>: its datetime, else the date its text shows.
 func (src *metaSources) timeTag(n *html.Node) {
 	v := dom.Attr(n, "datetime")
-	if t, ok := visibleDate(dom.NodeText(n)); v == "" && ok {
+	if t, ok := dates.Visible(dom.NodeText(n)); v == "" && ok {
 		v = t.Format("2006-01-02T15:04:05")
 	}
 	if v != "" {
 		// Every <time> shows the site's zone; only those outside
 		// the comment thread may date the article.
 		src.times = append(src.times, v)
-		if !inComments(n) {
+		if !dom.InComments(n) {
 			src.ownTimes = append(src.ownTimes, v)
 		}
 	}
@@ -193,13 +186,13 @@ func (src *metaSources) timeTag(n *html.Node) {
 // dateline, a microdata datePublished, a byline.
 func (src *metaSources) anyElement(n *html.Node, m *pageMeta) {
 	if m.Dateline.IsZero() {
-		if t, ok := dateline(n); ok {
+		if t, ok := dates.Dateline(n); ok {
 			m.Dateline = t
 		}
 	}
 	if n.Data != "meta" && src.itemPub == "" && strings.EqualFold(dom.Attr(n, "itemprop"), "datePublished") {
 		src.itemPub = firstNonEmpty(dom.Attr(n, "datetime"), dom.Attr(n, "content"))
-		if t, ok := visibleDate(dom.NodeText(n)); src.itemPub == "" && ok {
+		if t, ok := dates.Visible(dom.NodeText(n)); src.itemPub == "" && ok {
 			src.itemPub = t.Format("2006-01-02T15:04:05")
 		}
 	}
@@ -267,21 +260,21 @@ func (m *pageMeta) choosePublished(src *metaSources) {
 		}
 	}
 	for _, k := range publishedKeys {
-		t, zoned, ok := parseDateZone(meta[k])
+		t, zoned, ok := dates.ParseZone(meta[k])
 		if !ok {
 			continue
 		}
 		// JSON-LD is trusted over meta, except when the two name days far
 		// apart and the date the page prints sides with the meta one.
-		if m.Published.IsZero() || m.PublishedFrom == dateFromLD && farApart(m.Published, t) && printedOn(t, m.Dateline, src.ownTimes) {
-			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+		if m.Published.IsZero() || m.PublishedFrom == dates.FromLD && dates.FarApart(m.Published, t) && dates.PrintedOn(t, m.Dateline, src.ownTimes) {
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromMeta, zoned
 		}
 		break
 	}
 	if m.Published.IsZero() {
 		for _, s := range src.ownTimes {
-			if t, zoned, ok := parseDateZone(s); ok {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromTime, zoned
+			if t, zoned, ok := dates.ParseZone(s); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromTime, zoned
 				break
 			}
 		}
@@ -294,16 +287,16 @@ func (m *pageMeta) choosePublished(src *metaSources) {
 // publication, otherwise the meta date is trusted over both.
 func (m *pageMeta) bareDateMeta(meta map[string]string) {
 	for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
-		t, zoned, ok := parseDateZone(meta[k])
+		t, zoned, ok := dates.ParseZone(meta[k])
 		if !ok {
 			continue
 		}
-		earlier, from := m.Published, dateFromTime
+		earlier, from := m.Published, dates.FromTime
 		if earlier.IsZero() {
-			earlier, from = m.Dateline, dateFromText
+			earlier, from = m.Dateline, dates.FromText
 		}
 		if gap := t.Sub(earlier); earlier.IsZero() || gap < 24*time.Hour || gap > 31*24*time.Hour {
-			m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromMeta, zoned
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromMeta, zoned
 		} else {
 			m.Published, m.PublishedFrom, m.PublishedZoned = earlier, from, false
 		}
@@ -317,7 +310,7 @@ func (m *pageMeta) chooseModified(meta map[string]string) {
 		return
 	}
 	for _, k := range []string{"article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"} {
-		if t, ok := parseDate(meta[k]); ok {
+		if t, ok := dates.Parse(meta[k]); ok {
 			m.Modified = t
 			return
 		}
@@ -361,41 +354,6 @@ func isByline(n *html.Node) bool {
 // ("author-description", "author-bio"), which holds sentences about the
 // writer, not the name.
 var authorBioClassRE = regexp.MustCompile(`(?i)author[_-]?(?:description|desc|bio|biography|about)`)
-
-// dateLayouts are tried in order; layouts without a zone give UTC.
-var dateLayouts = []string{
-	time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05-0700",
-	"2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04Z0700", "2006-01-02T15:04",
-	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -0700 MST", "2006-01-02 15:04:05", "2006-01-02 15:04",
-	"2006-01-02", "2006/01/02", "20060102", "20060102T150405Z0700",
-	time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST",
-	"January 2, 2006", "Jan 2, 2006", "2 January 2006", "02.01.2006", "2.1.2006", "02.01.2006 15:04",
-}
-
-// parseDate reads a machine date in any of the common layouts, keeping
-// the zone when the string has one. Implausible years are refused.
-func parseDate(s string) (time.Time, bool) {
-	t, _, ok := parseDateZone(s)
-	return t, ok
-}
-
-// parseDateZone is parseDate that also reports whether the string named
-// its zone (a zone-less wall clock is returned as if it were UTC).
-func parseDateZone(s string) (t time.Time, zoned, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 {
-		return time.Time{}, false, false
-	}
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			if t.Year() < 1990 || t.Year() > 2100 {
-				return time.Time{}, false, false
-			}
-			return t, strings.Contains(l, "07") || strings.Contains(l, "MST"), true
-		}
-	}
-	return time.Time{}, false, false
-}
 
 func hasToken(list, tok string) bool {
 	for _, f := range strings.Fields(list) {

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
 )
@@ -89,13 +90,13 @@ func (m *pageMeta) readLD(v any, base *url.URL) {
 			m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
 		}
 		if m.Published.IsZero() {
-			if t, zoned, ok := parseDateZone(ldString(o["datePublished"])); ok {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dateFromLD, zoned
+			if t, zoned, ok := dates.ParseZone(ldString(o["datePublished"])); ok {
+				m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromLD, zoned
 			}
 		}
 		m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
 		if m.Modified.IsZero() {
-			m.Modified, _ = parseDate(ldString(o["dateModified"]))
+			m.Modified, _ = dates.Parse(ldString(o["dateModified"]))
 		}
 		if m.SiteName == "" {
 			if p, ok := o["publisher"].(map[string]any); ok {
@@ -121,7 +122,7 @@ func (m *pageMeta) readLD(v any, base *url.URL) {
 // have not been measured against the title and author rules.
 func (m *pageMeta) readWrappedLDDates(raw string) {
 	s, ok := unwrapScript(raw)
-	if !ok || !m.Published.IsZero() && m.PublishedFrom == dateFromLD {
+	if !ok || !m.Published.IsZero() && m.PublishedFrom == dates.FromLD {
 		return
 	}
 	v, ok := parseLD(s)
@@ -131,7 +132,7 @@ func (m *pageMeta) readWrappedLDDates(raw string) {
 	var w pageMeta
 	w.readLD(v, nil)
 	m.DateValues = append(m.DateValues, w.DateValues...)
-	if w.PublishedFrom == dateFromLD {
+	if w.PublishedFrom == dates.FromLD {
 		m.Published, m.PublishedFrom, m.PublishedZoned = w.Published, w.PublishedFrom, w.PublishedZoned
 	}
 }

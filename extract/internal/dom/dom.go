@@ -6,6 +6,7 @@ package dom
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -165,4 +166,25 @@ func Resolve(base *url.URL, ref string) string {
 	}
 	u.Fragment = ""
 	return u.String()
+}
+
+// commentsRE matches the class or id of a comment thread or one comment.
+var commentsRE = regexp.MustCompile(`(?i)comment|repl(?:y|ies)`)
+
+// InComments reports whether n lies in a comment thread (by its own or
+// an ancestor's class or id; the <body>'s, which states a page setting
+// such as WordPress's "comments-open", does not count).
+func InComments(n *html.Node) bool {
+	return WithinClass(n, commentsRE)
+}
+
+// WithinClass reports whether the class or id of n or of an ancestor
+// below the <body> matches re.
+func WithinClass(n *html.Node, re *regexp.Regexp) bool {
+	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
+		if re.MatchString(Attr(n, "class") + " " + Attr(n, "id")) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,11 @@
-package extract
+// Package dates finds an article's publication date: it reads machine
+// dates (Parse), dates as pages print them (Visible), labelled datelines
+// and the date under the headline, and settles the publication date and
+// the zone it is shown in from what the metadata step gathered (Evidence,
+// Settle), with go-htmldate's search of the page and the URL's date as the
+// last resort. It does not read JSON-LD or meta tags itself: which date the
+// markup states is the metadata step's.
+package dates
 
 import (
 	"net/url"
@@ -11,44 +18,63 @@ import (
 	"golang.org/x/net/html"
 )
 
-// Sources of pageMeta.Published, in the order of trust.
+// Sources of Evidence.Published, in the order of trust.
 const (
-	dateFromLD   = "json-ld"
-	dateFromMeta = "meta"
-	dateFromTime = "time"
-	dateFromText = "text" // go-htmldate's search of the page
+	FromLD   = "json-ld"
+	FromMeta = "meta"
+	FromTime = "time"
+	FromText = "text" // go-htmldate's search of the page
 )
 
-// publishedDate settles the article's publication date: the most trusted
-// date the markup states, else the date printed near the headline, else a
-// labelled dateline, else go-htmldate's search of the page; then the
-// evidence of the other dates on the page and of the URL decides the zone
-// it is shown in (and so its calendar day).
+// Evidence is what the metadata step gathers about a page's dates before
+// Settle weighs it: the most trusted machine date and where it came from,
+// every date string on the page, and the first labelled printed date.
+type Evidence struct {
+	// Published is the most trusted machine date; PublishedFrom names its
+	// source (FromLD, FromMeta, FromTime); PublishedZoned reports that its
+	// string carried a zone.
+	Published      time.Time
+	PublishedFrom  string
+	PublishedZoned bool
+	// DateValues are the raw strings of every machine date on the page
+	// (JSON-LD dates, date-like meta values, <time datetime>), evidence
+	// for the zone of Published.
+	DateValues []string
+	// Dateline is the first printed date labelled as a date (by its
+	// element's class or a "Published"-like label); a zone-less wall
+	// clock.
+	Dateline time.Time
+}
+
+// Settle settles the article's publication date: the most trusted
+// date the markup states, else the date printed near the headline (title
+// locates it), else a dateline opening the text (opening: its first
+// paragraphs), else a labelled dateline, else go-htmldate's search of the
+// page; then the evidence of the other dates on the page and of the URL
+// (pageURL: the permalink) decides the zone it is shown in (and so its
+// calendar day).
 //
 // A page that states no publication date but a last change ("Last
 // updated: 13 July 2020") has that date reported as modified instead.
-func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modified time.Time) {
-	if m.Canonical != "" {
-		pageURL = m.Canonical // the permalink, when the page names one
-	}
-	readings, updated := headlineDates(doc, m.Title)
+func Settle(doc *html.Node, m Evidence, title string, opening []string, pageURL string) (published, modified time.Time) {
+	readings, updated := headlineDates(doc, title)
 	printed, hasPrinted := printedReading(readings, m.Published)
-	t, from, zoned := statedDate(m, printed, hasPrinted)
+	t, from, zoned := statedDate(m, opening, printed, hasPrinted)
 	if t.IsZero() {
 		g, changed := guessDate(doc, pageURL)
 		if changed {
 			return time.Time{}, g
 		}
-		t, from, zoned = g, dateFromText, false
+		t, from, zoned = g, FromText, false
 	}
 	if t.IsZero() {
 		return t, time.Time{}
 	}
 	t = localZone(t, zoned, m.DateValues)
-	if from != dateFromText {
+	if from != FromText {
 		t = printedDayOf(t, m.Dateline, printed, hasPrinted)
 	}
-	if day, ok := urlDate(pageURL); ok {
+	if day, ok := URLDate(pageURL); ok {
 		t = agreeWithURL(t, from, day)
 	}
 	return t, updateTime(updated, t)
@@ -58,24 +84,24 @@ func publishedDate(doc *html.Node, m pageMeta, pageURL string) (published, modif
 // came from and whether it named its zone: the markup's, unless the date
 // printed under the headline outranks it, else a dateline opening the
 // text, else a labelled dateline anywhere.
-func statedDate(m pageMeta, printed time.Time, hasPrinted bool) (t time.Time, from string, zoned bool) {
+func statedDate(m Evidence, opening []string, printed time.Time, hasPrinted bool) (t time.Time, from string, zoned bool) {
 	t, from, zoned = m.Published, m.PublishedFrom, m.PublishedZoned
 	// The date printed under the headline outranks a labelled dateline
 	// found anywhere on the page, and a <time> element days away from it
 	// (that one dates a comment or a teaser in a sidebar).
-	if hasPrinted && (t.IsZero() || from == dateFromTime && farApart(t, printed)) {
-		t, from, zoned = printed, dateFromText, false
+	if hasPrinted && (t.IsZero() || from == FromTime && FarApart(t, printed)) {
+		t, from, zoned = printed, FromText, false
 	}
 	if !t.IsZero() {
 		return t, from, zoned
 	}
-	for _, para := range m.Opening {
+	for _, para := range opening {
 		if d, ok := leadDateline(para); ok {
-			return d, dateFromText, false
+			return d, FromText, false
 		}
 	}
 	if !m.Dateline.IsZero() {
-		return m.Dateline, dateFromText, false
+		return m.Dateline, FromText, false
 	}
 	return t, from, zoned
 }
@@ -148,7 +174,7 @@ func leadDateline(para string) (time.Time, bool) {
 	if sm == nil {
 		return time.Time{}, false
 	}
-	return visibleDate(sm[1])
+	return Visible(sm[1])
 }
 
 // printedReading picks the reading of the date printed under the
@@ -166,7 +192,7 @@ func printedReading(readings []time.Time, t time.Time) (time.Time, bool) {
 	for _, r := range readings {
 		// The reading is a wall clock: compare it with t's own.
 		wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
-		if !farApart(r, wall) {
+		if !FarApart(r, wall) {
 			pick = append(pick, r)
 		}
 	}
@@ -263,7 +289,7 @@ func localZone(t time.Time, zoned bool, values []string) time.Time {
 		return t
 	}
 	for _, v := range values {
-		c, cz, ok := parseDateZone(v)
+		c, cz, ok := ParseZone(v)
 		if !ok || !cz {
 			continue
 		}
@@ -282,7 +308,7 @@ func localZone(t time.Time, zoned bool, values []string) time.Time {
 		return t
 	}
 	for _, v := range values {
-		c, cz, ok := parseDateZone(v)
+		c, cz, ok := ParseZone(v)
 		if !ok || cz || c.Hour() == 0 && c.Minute() == 0 && c.Second() == 0 {
 			continue
 		}
@@ -302,8 +328,8 @@ func sameWallClock(a, b time.Time) bool {
 // /2019/01/31/ or /2019-1-31/.
 var urlDateRE = regexp.MustCompile(`/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?:/|-|_|\.|$)`)
 
-// urlDate reads the publication day a permalink carries in its path.
-func urlDate(pageURL string) (time.Time, bool) {
+// URLDate reads the publication day a permalink carries in its path.
+func URLDate(pageURL string) (time.Time, bool) {
 	u, err := url.Parse(pageURL)
 	if err != nil {
 		return time.Time{}, false
@@ -343,7 +369,7 @@ func agreeWithURL(t time.Time, from string, day time.Time) time.Time {
 		}
 	}
 	gap := own.Sub(day)
-	if (from == dateFromTime || from == dateFromText) && (gap > 24*time.Hour || gap < -24*time.Hour) {
+	if (from == FromTime || from == FromText) && (gap > 24*time.Hour || gap < -24*time.Hour) {
 		return day
 	}
 	return t

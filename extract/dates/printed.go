@@ -1,4 +1,4 @@
-package extract
+package dates
 
 import (
 	"regexp"
@@ -68,10 +68,10 @@ var monthNames = func() map[string]time.Month {
 	return m
 }()
 
-// visibleDate reads a printed date such as a <time> element's text or a
+// Visible reads a printed date such as a <time> element's text or a
 // dateline; the result is a zone-less wall clock (returned as UTC). A
 // date whose order of day and month is not plain (03/04/2022) is not read.
-func visibleDate(s string) (time.Time, bool) {
+func Visible(s string) (time.Time, bool) {
 	r := visibleDates(s)
 	if len(r) != 1 {
 		return time.Time{}, false

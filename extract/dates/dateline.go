@@ -1,4 +1,4 @@
-package extract
+package dates
 
 import (
 	"regexp"
@@ -28,10 +28,10 @@ var (
 	modLabelRE = regexp.MustCompile(`(?i)^(?:zuletzt geändert|zuletzt aktualisiert|letzte änderung|geändert|aktualisiert|last modified|last updated|updated|modified|mis à jour|actualizado|modificado|aggiornato)(?:[^\p{L}]|$)`)
 )
 
-// dateline reads n as a printed dateline: a short text element whose
+// Dateline reads n as a printed dateline: a short text element whose
 // class says it holds the date, or whose text opens with a publication
 // label ("Published", "Erschienen am", "Stand:"), and that contains a date.
-func dateline(n *html.Node) (time.Time, bool) {
+func Dateline(n *html.Node) (time.Time, bool) {
 	t, ok := datelineText(n)
 	if ok && otherItemsDate(n) {
 		return time.Time{}, false
@@ -43,31 +43,10 @@ func dateline(n *html.Node) (time.Time, bool) {
 // are not the article: comments, replies, lists of related stories.
 var otherItemsRE = regexp.MustCompile(`(?i)comment|reply|related|teaser|recommend|popular|trending|widget`)
 
-// commentsRE matches the class or id of a comment thread or one comment.
-var commentsRE = regexp.MustCompile(`(?i)comment|repl(?:y|ies)`)
-
-// inComments reports whether n lies in a comment thread (by its own or
-// an ancestor's class or id; the <body>'s, which states a page setting
-// such as WordPress's "comments-open", does not count).
-func inComments(n *html.Node) bool {
-	return withinClass(n, commentsRE)
-}
-
-// withinClass reports whether the class or id of n or of an ancestor
-// below the <body> matches re.
-func withinClass(n *html.Node, re *regexp.Regexp) bool {
-	for ; n != nil && n.Type == html.ElementNode && n.Data != "body"; n = n.Parent {
-		if re.MatchString(dom.Attr(n, "class") + " " + dom.Attr(n, "id")) {
-			return true
-		}
-	}
-	return false
-}
-
 // otherItemsDate reports whether n or one of its ancestors is such a
 // container.
 func otherItemsDate(n *html.Node) bool {
-	return withinClass(n, otherItemsRE)
+	return dom.WithinClass(n, otherItemsRE)
 }
 
 func datelineText(n *html.Node) (time.Time, bool) {
@@ -101,7 +80,7 @@ func datelineText(n *html.Node) (time.Time, bool) {
 		if len(rest) > 40 {
 			rest = rest[:40]
 		}
-		if t, ok := visibleDate(rest); ok {
+		if t, ok := Visible(rest); ok {
 			return t, true
 		}
 	}
@@ -114,12 +93,12 @@ func datelineText(n *html.Node) (time.Time, bool) {
 	case modLabelRE.MatchString(label):
 		return time.Time{}, false // "Zuletzt geändert am:" above it
 	case datelineLabelRE.MatchString(label):
-		return visibleDate(text) // "Erschienen am:" above it
+		return Visible(text) // "Erschienen am:" above it
 	}
 	if !classed && !datelineLabelRE.MatchString(text) {
 		return time.Time{}, false
 	}
-	return visibleDate(text)
+	return Visible(text)
 }
 
 // labelBefore returns the short text of the element just before n (or,
@@ -146,20 +125,20 @@ func labelBefore(n *html.Node) string {
 	return ""
 }
 
-// farApart reports whether two dates are more than a day and a half
+// FarApart reports whether two dates are more than a day and a half
 // apart, too far for a zone or rounding difference.
-func farApart(a, b time.Time) bool {
+func FarApart(a, b time.Time) bool {
 	d := a.Sub(b)
 	return d > 36*time.Hour || d < -36*time.Hour
 }
 
-// printedOn reports whether the page's printed date — its dateline, else
+// PrintedOn reports whether the page's printed date — its dateline, else
 // its first <time> — falls on t's calendar day.
-func printedOn(t, dateline time.Time, times []string) bool {
+func PrintedOn(t, dateline time.Time, times []string) bool {
 	p := dateline
 	if p.IsZero() {
 		for _, s := range times {
-			if c, ok := parseDate(s); ok {
+			if c, ok := Parse(s); ok {
 				p = c
 				break
 			}
@@ -273,18 +252,18 @@ func foreignClassOrID(n *html.Node) bool {
 	return foreignDateRE.MatchString(dom.Attr(n, "class")) || foreignDateRE.MatchString(dom.Attr(n, "id"))
 }
 
-// headlineDate reads the date printed near the headline: the first short
+// HeadlineDate reads the date printed near the headline: the first short
 // text element holding a date after the page's main <h1> (the one that
 // names the title, else the first), before much of the article's text
 // has gone by, outside comment, sidebar and related-story containers.
 // The result is its readings as zone-less wall clocks (returned as UTC;
 // two when the order of day and month is not plain), or nil.
-func headlineDate(doc *html.Node, title string) []time.Time {
+func HeadlineDate(doc *html.Node, title string) []time.Time {
 	found, _ := headlineDates(doc, title)
 	return found
 }
 
-// headlineDates is headlineDate that also returns the readings of the
+// headlineDates is HeadlineDate that also returns the readings of the
 // first update line it passed over ("Updated May 6, 2019").
 func headlineDates(doc *html.Node, title string) (found, updated []time.Time) {
 	h1 := mainHeading(doc, title)
