@@ -2,79 +2,8 @@ package extract
 
 import (
 	"context"
-	"net/url"
 	"testing"
 )
-
-func TestCleanByline(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"By Jane Doe", "Jane Doe"},
-		{"Posted by Jane Doe at 18:52", "Jane Doe"},
-		{"Posted on September 21, 2020 by Jane Doe", "Jane Doe"},
-		{"29. Juni 2017, 23:39 · von Max Muster", "Max Muster"},
-		{"8. Januar 2020 · by Jane · in Allgemein", "Jane"},
-		{"VON MAX MUSTER am 21. April 2020", "MAX MUSTER"},
-		{"Max Muster, 01.12.2021", "Max Muster"},
-		{"Jane Doe 11 February 2020", "Jane Doe"},
-		{"Author: jdoe42 am 29.12.2010, 13:36 Uhr", "jdoe42"},
-		{"Veröffentlicht vonMax Muster", "Max Muster"},
-		{"Text und Interview: Max Muster", "Max Muster"},
-		{"Autor Max Muster", "Max Muster"},
-		{"Max Muster Stand: 05. Februar 2020", "Max Muster"},
-		{"Von Max Muster am Samstag, 19. Oktober 2019 um 11:14 Uhr", "Max Muster"},
-		{"Jane Doe @janedoe", "Jane Doe"},
-		{"Jane Doe - https://example.org", "Jane Doe"},
-		{"By Jane Doe, AP", "Jane Doe"},
-		{"Section Von Max Muster", "Max Muster"},
-		{"Written by Jane Doe Edited by John Roe", "Jane Doe, John Roe"},
-		{"Walter von Aachen", "Walter von Aachen"},
-		{"Jane Doe (avec John Roe)", "Jane Doe (avec John Roe)"},
-		{"Max Muster Chefredakteur", "Max Muster"},
-		{"Online-Experte Max Muster", "Max Muster"},
-		{"Staff Writer", "Staff Writer"},
-		{"Guardian staff reporter", "Guardian staff reporter"},
-		{"Nicole Muster22. Februar 2020", "Nicole Muster"},
-		{"jdoe22", "jdoe22"},
-		{"Jana Nováková před 2 hodinami", "Jana Nováková"},
-		{"Max Muster vor 3 Stunden", "Max Muster"},
-		// Not names: comment headers, form labels, bare labels, counters.
-		{"Max sagt:", ""},
-		{"Jane Doe says:", ""},
-		{"Name *", ""},
-		{"Name (required)", ""},
-		{"Posted", ""},
-		{"Publiziert am", ""},
-		{"Views(23925)", ""},
-	}
-	for _, tc := range tests {
-		if got := cleanByline(tc.in); got != tc.want {
-			t.Errorf("cleanByline(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestIsSiteAuthor(t *testing.T) {
-	base, _ := url.Parse("https://www.example-news.de/a/1")
-	tests := []struct {
-		author string
-		sites  []string
-		want   bool
-	}{
-		{"example-news.de", nil, true},
-		{"Example News", nil, true},
-		{"Daily Planet", []string{"Daily Planet"}, true},
-		{"El Planeta", []string{"ElPlaneta.com"}, true},
-		{"Lois Lane", []string{"Daily Planet"}, false},
-		{"Planet Times Online (www.planet-times.com)", nil, true},
-		{"Die Example-News", nil, true},
-		{"AFP/Example News", nil, false},
-	}
-	for _, tc := range tests {
-		if got := isSiteAuthor(tc.author, tc.sites, base); got != tc.want {
-			t.Errorf("isSiteAuthor(%q, %q) = %v, want %v", tc.author, tc.sites, got, tc.want)
-		}
-	}
-}
 
 func TestAuthorExtraction(t *testing.T) {
 	const body = `<article><h1>Council votes on the new bridge</h1>
@@ -189,4 +118,174 @@ func TestAuthorExtraction(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAuthorRulesOnPages runs the author rules on small whole pages.
+func TestAuthorRulesOnPages(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>
+<p>Construction is expected to begin next spring and take about three years, the mayor said after the vote in the town hall.</p>`
+	tests := []struct{ name, page, want string }{
+		{
+			name: "byline inside a layout wrapper named for its sidebar",
+			page: `<div class="content-sidebar-wrap"><article>` + body + `<p class="byline author vcard">Par Jeanne Dupont</p></article><aside class="sidebar"><span class="author">Other Writer</span></aside></div>`,
+			want: "Jeanne Dupont",
+		},
+		{
+			name: "a real sidebar's author stays foreign",
+			page: `<article>` + body + `</article><div class="sidebar-wrap"><span class="author">Other Writer</span></div>`,
+			want: "",
+		},
+		{
+			name: "author box bio yields to the plain byline",
+			page: `<div class="has-sidebar"><article>` + body + `<div class="author-box">Jane Doe, photographer from Hamburg and founder of a studio</div><span class="author vcard">Jane Doe</span></article></div>`,
+			want: "Jane Doe",
+		},
+		{
+			name: "label words before the by-word",
+			page: `<article>` + body + `<p><em>Text von Max Muster</em></p></article>`,
+			want: "Max Muster",
+		},
+		{
+			name: "article label before the by-word, date after",
+			page: `<article><div><strong>Ein Artikel von Erika Muster | 27.01.2022 - 12:45</strong></div>` + body + `</article>`,
+			want: "Erika Muster",
+		},
+		{
+			name: "posted on a date by",
+			page: `<article><div>Posted on September 21, 2020 by Jane Doe</div>` + body + `</article>`,
+			want: "Jane Doe",
+		},
+		{
+			name: "by-word with a colon",
+			page: `<article>` + body + `<p>Von: Max Muster</p></article>`,
+			want: "Max Muster",
+		},
+		{
+			name: "a sentence opening with a connector is no byline",
+			page: `<article>` + body + `<p>Und von Berlin aus Weiter Nach Hamburg</p></article>`,
+			want: "",
+		},
+	}
+	for _, tc := range tests {
+		checkAuthor(t, tc.name, "", tc.page, tc.want)
+	}
+}
+
+// TestAuthorMarkupCleaning covers author markup whose value needs
+// cleaning: a Korean reporter title after the name, a share bar marked
+// up as the author.
+func TestAuthorMarkupCleaning(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1><p>The council met on the river bank on Monday to discuss the new bridge, its cost to the town and the closure of the old ferry.</p><p>Members agreed to put the plan to a public vote in the spring, after a second survey of the river bed and the banks.</p>`
+	tests := []struct{ name, head, page, want string }{
+		{"Korean reporter title", `<meta name="author" content="신현주 기자">`, `<article>` + body + `</article>`, "신현주"},
+		{"a name that is only the title is kept", `<meta name="author" content="기자">`, `<article>` + body + `</article>`, "기자"},
+		{"share bar as author", "", `<article><div class="author">Twitter Facebook</div>` + body + `</article>`, ""},
+		{"an author box's description is not the name", `<meta property="og:site_name" content="Town Post">`, `<article>` + body + `<div class="author-box"><h5><a href="/author/townpost/" rel="author">Town Post</a></h5><div class="author-description">Town Post's widely read newspaper, published every Thursday.</div></div></article>`, "Town Post"},
+	}
+	for _, tc := range tests {
+		checkAuthor(t, tc.name, tc.head, tc.page, tc.want)
+	}
+}
+
+// TestAuthorAccountsAndSuffixes covers generic accounts on whole pages
+// (authors.TestAccountsAndSuffixes the cleaning of the values).
+func TestAuthorAccountsAndSuffixes(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>`
+	pages := []struct{ name, head, page, want string }{
+		{"a CMS account yields to the byline", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","name":"admin"}}</script>`,
+			`<article><p>Von Max Muster</p>` + body + `</article>`, "Max Muster"},
+		{"a CMS account alone is kept", `<script type="application/ld+json">{"@type":"Article","author":{"@type":"Person","name":"admin"}}</script>`,
+			`<article>` + body + `</article>`, "admin"},
+	}
+	for _, tc := range pages {
+		checkAuthor(t, tc.name, tc.head, tc.page, tc.want)
+	}
+}
+
+// TestTextBylineForms covers plain-text bylines without byline markup.
+func TestTextBylineForms(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>`
+	tests := []struct{ name, pre, post, want string }{
+		{"picture credit after the writer", "", `<p><em>Text von Max Muster Illustration von Erika Muster</em></p>`, "Max Muster"},
+		{"plural label without a colon", "", `<p>Autoren Max Muster und Erika Muster</p>`, "Max Muster und Erika Muster"},
+		{"capitalised by-word after a separator", `<div><span>Health | By Jane Doe | April 13, 2020</span></div>`, "", "Jane Doe"},
+		{"lower-case by after a separator is running text", `<div><span>Health | by the river we sat</span></div>`, "", ""},
+		{"label then a sentence", "", `<p>Autoren Schreiben gern über Brücken und Flüsse</p>`, ""},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title></head><body><article>` + tc.pre + body + tc.post + `</article></body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
+
+// TestSignatureLine covers a writer's name closing the story.
+func TestSignatureLine(t *testing.T) {
+	const text = `<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town into two camps that rarely spoke to each other.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks, and about the trees that would have to go.</p>`
+	tests := []struct{ name, tail, want string }{
+		{"bold italic name after the text", `<p><b><i>Max Muster</i></b></p>`, "Max Muster"},
+		{"right-aligned name before footnotes", `<p align="right"><em><font>Jeanne Dupont</font></em></p><p>(1) These figures come from the council's own report on traffic in the region over the last ten years, as published in spring.</p>`, "Jeanne Dupont"},
+		{"a closing heading is no signature", `<p><strong>Weitere Informationen</strong></p>`, ""},
+		{"a subheading followed by more text is no signature", `<p><strong>Max Muster</strong></p>` + text, ""},
+		{"a plain paragraph is no signature", `<p>Max Muster</p>`, ""},
+	}
+	ex := New(Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>Council votes</title></head><body><article><h1>Council votes on the new bridge</h1>` + text + tc.tail + `</article></body></html>`
+			res, err := ex.Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Author != tc.want {
+				t.Errorf("Author = %q, want %q", res.Article.Author, tc.want)
+			}
+		})
+	}
+}
+
+// TestCopyrightHolderPages checks where the copyright holder stands among
+// the author's sources on whole pages.
+func TestCopyrightHolderPages(t *testing.T) {
+	const body = `<h1>Council votes on the new bridge</h1>
+<p>The city council voted on Tuesday to build a new bridge across the river, ending a debate that lasted for more than ten years and divided the town.</p>
+<p>Supporters said the bridge would cut travel times in half. Opponents warned about the cost and the noise for the people living along the river banks.</p>`
+	pages := []struct{ name, page, want string }{
+		{"copyright holder when nobody else is named", `<article>` + body + `</article><footer><p>© 2019 Jane Doe</p></footer>`, "Jane Doe"},
+		{"the byline wins over the copyright holder", `<article><p class="byline">By John Roe</p>` + body + `</article><footer><p>© 2019 Jane Doe</p></footer>`, "John Roe"},
+	}
+	for _, tc := range pages {
+		checkAuthor(t, tc.name, "", tc.page, tc.want)
+	}
+}
+
+// checkAuthor extracts a page made of head markup and body markup and
+// checks its author, as subtest name.
+func checkAuthor(t *testing.T, name, head, body, want string) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		page := `<html><head><title>Council votes</title>` + head + `</head><body>` + body + `</body></html>`
+		res, err := New(Options{}).Extract(context.Background(), Input{URL: "https://example.org/news/bridge", HTML: []byte(page)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Article.Author != want {
+			t.Errorf("Author = %q, want %q", res.Article.Author, want)
+		}
+	})
 }

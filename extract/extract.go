@@ -39,6 +39,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract/attribution"
+	"github.com/syndex/syndex/extract/authors"
 	"github.com/syndex/syndex/extract/charset"
 	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
@@ -297,7 +298,7 @@ func (p *page) authorAndDates() {
 	if a.Author == "" {
 		// No person named in markup: the publication credited as author,
 		// then the main-text extractor's own guess, cleaned like a byline.
-		a.Author = firstNonEmpty(meta.AuthorWeak, cleanMetaAuthor(p.tmeta.Author))
+		a.Author = firstNonEmpty(meta.AuthorWeak, authors.CleanMeta(p.tmeta.Author))
 	}
 	a.SiteName = firstNonEmpty(meta.SiteName, p.tmeta.Sitename)
 	a.NoIndex = meta.NoIndex

@@ -3,13 +3,13 @@ package extract
 import (
 	"maps"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/net/html"
 
+	"github.com/syndex/syndex/extract/authors"
 	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
@@ -75,7 +75,11 @@ func metaDoc(doc *html.Node, base *url.URL) pageMeta {
 	if m.SiteName == "" {
 		m.SiteName = firstNonEmpty(src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"])
 	}
-	m.chooseAuthor(src.metaAuthors, src.bylines, src.textBylines, []string{m.SiteName, src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"], src.meta["twitter:site"]}, base)
+	m.Author, m.AuthorWeak = authors.Choose(authors.Sources{
+		LD: m.ldNames, LDOrgs: m.ldOrgs, Meta: src.metaAuthors, Bylines: src.bylines,
+		Sites: []string{m.SiteName, src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"], src.meta["twitter:site"]},
+		Base:  base,
+	})
 	m.choosePublished(src)
 	m.chooseModified(src.meta)
 	m.readLinks(src.meta, base)
@@ -88,8 +92,7 @@ type metaSources struct {
 	meta            map[string]string   // first value per lower-cased name/property
 	metaAuthors     map[string][]string // every value of the author keys
 	times, ownTimes []string            // <time> values; ownTimes those outside the comments
-	bylines         []string            // elements marked up as bylines
-	textBylines     []string            // elements whose text starts as a byline
+	bylines         authors.Bylines     // elements marked up or written as bylines
 	itemPub         string              // a microdata datePublished outside <meta>
 	ld              []string            // JSON-LD scripts
 }
@@ -159,7 +162,7 @@ func (src *metaSources) metaTag(n *html.Node) {
 			src.meta[k] = v
 		}
 		for _, f := range strings.Fields(k) { // property="dc:creator og:…"
-			if isAuthorMetaKey(f) && len(src.metaAuthors[f]) < 10 {
+			if authors.IsMetaKey(f) && len(src.metaAuthors[f]) < 10 {
 				src.metaAuthors[f] = append(src.metaAuthors[f], v)
 			}
 		}
@@ -196,31 +199,7 @@ func (src *metaSources) anyElement(n *html.Node, m *pageMeta) {
 			src.itemPub = t.Format("2006-01-02T15:04:05")
 		}
 	}
-	src.byline(n)
-}
-
-// byline collects n's text when n is a byline: marked up as one, or
-// starting as one ("By …").
-func (src *metaSources) byline(n *html.Node) {
-	if len(src.textBylines) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
-		if t := dom.NodeText(n); len(t) < 100 {
-			if isAuthorLabel(t) {
-				t = labelledValue(n)
-			}
-			if t != "" {
-				src.textBylines = append(src.textBylines, t)
-			}
-		}
-	}
-	if len(src.bylines) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
-		t := dom.Attr(n, "content") // <meta itemprop="author" content=…>
-		if t == "" {
-			t = dom.NodeText(n)
-		}
-		if t != "" && len(t) < 400 {
-			src.bylines = append(src.bylines, t)
-		}
-	}
+	src.bylines.Read(n)
 }
 
 // dateValues returns the raw strings of every machine date: date-like
@@ -335,26 +314,6 @@ func (m *pageMeta) readLinks(meta map[string]string, base *url.URL) {
 	m.Description = firstNonEmpty(meta["description"], meta["og:description"])
 }
 
-var bylineClassRE = scan.Guard(regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`), "byline", "author", "by-line", "contributor")
-
-// isByline reports whether n is marked up as an author byline.
-func isByline(n *html.Node) bool {
-	if dom.Attr(n, "rel") == "author" || strings.EqualFold(dom.Attr(n, "itemprop"), "author") {
-		return true
-	}
-	switch n.Data {
-	case "span", "div", "p", "a", "address":
-		c := dom.Attr(n, "class")
-		return bylineClassRE.MatchString(c) && !authorBioClassRE.MatchString(c)
-	}
-	return false
-}
-
-// authorBioClassRE matches the class of an author box's description
-// ("author-description", "author-bio"), which holds sentences about the
-// writer, not the name.
-var authorBioClassRE = regexp.MustCompile(`(?i)author[_-]?(?:description|desc|bio|biography|about)`)
-
 func hasToken(list, tok string) bool {
 	for _, f := range strings.Fields(list) {
 		if f == tok {
@@ -371,18 +330,6 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-func dedupStrings(in []string) []string {
-	seen := map[string]bool{}
-	out := in[:0]
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // robotsNoIndex reports whether a robots meta value forbids indexing

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/syndex/syndex/extract/authors"
 	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
@@ -217,4 +218,101 @@ func ldHeadline(headline, name, docTitle string) string {
 		return name
 	}
 	return headline
+}
+
+// ldIDIndex maps the @id of every JSON-LD object that says more than its
+// @id to that object, across all of a page's decoded scripts; the first
+// wins.
+func ldIDIndex(docs []any) map[string]map[string]any {
+	ids := map[string]map[string]any{}
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if depth > 8 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		case map[string]any:
+			if id, ok := x["@id"].(string); ok && id != "" && len(x) > 1 {
+				if _, seen := ids[id]; !seen {
+					ids[id] = x
+				}
+			}
+			for k, e := range x {
+				if k != "@context" {
+					walk(e, depth+1)
+				}
+			}
+		}
+	}
+	for _, v := range docs {
+		walk(v, 0)
+	}
+	return ids
+}
+
+// ldResolve follows a JSON-LD reference ({"@id": …} alone) to the object
+// it names; other values are returned as they are.
+func ldResolve(v any, ids map[string]map[string]any) any {
+	x, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	if _, hasName := x["name"]; hasName {
+		return x
+	}
+	if id, ok := x["@id"].(string); ok {
+		if o, ok := ids[id]; ok {
+			return o
+		}
+	}
+	return x
+}
+
+// ldAuthorNames reads a JSON-LD author value (a name, a Person or
+// Organization, a reference into the @graph, or a list of these) into
+// its names, in order, and the subset that are organisations. URLs are
+// not names.
+func ldAuthorNames(v any, ids map[string]map[string]any) (names []string, orgs map[string]bool) {
+	orgs = map[string]bool{}
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		if depth > 4 {
+			return
+		}
+		switch x := ldResolve(v, ids).(type) {
+		case string:
+			if s := authors.CleanMeta(x); s != "" {
+				names = append(names, s)
+			}
+		case []any:
+			for _, e := range x {
+				add(e, depth+1)
+			}
+		case map[string]any:
+			name := ldString(x["name"])
+			if name == "" {
+				name = strings.TrimSpace(ldString(x["givenName"]) + " " + ldString(x["familyName"]))
+			}
+			name = authors.CleanMeta(name)
+			if name == "" {
+				return
+			}
+			org := false
+			for _, t := range ldTypes(x["@type"]) {
+				if strings.Contains(t, "Organization") || strings.Contains(t, "Organisation") || t == "Corporation" || t == "NewsMediaOrganization" {
+					org = true
+				}
+			}
+			names = append(names, name)
+			if org {
+				orgs[name] = true
+			}
+		}
+	}
+	add(v, 0)
+	return scan.Unique(names), orgs
 }

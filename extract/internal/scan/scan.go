@@ -263,3 +263,17 @@ func CollapseSpace(s string) string {
 	}
 	return sb.String()
 }
+
+// Unique removes the repeats of a string from in, keeping the first of
+// each in order; it reuses in's array.
+func Unique(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

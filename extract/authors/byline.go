@@ -1,4 +1,4 @@
-package extract
+package authors
 
 import (
 	"regexp"
@@ -203,4 +203,55 @@ func holdsHeadline(n *html.Node) bool {
 		return false
 	}
 	return find(n.FirstChild)
+}
+
+var bylineClassRE = scan.Guard(regexp.MustCompile(`(?i)(^|[\s_-])(byline|author|by-line|article-author|contributor)([\s_-]|$)`), "byline", "author", "by-line", "contributor")
+
+// isByline reports whether n is marked up as an author byline.
+func isByline(n *html.Node) bool {
+	if dom.Attr(n, "rel") == "author" || strings.EqualFold(dom.Attr(n, "itemprop"), "author") {
+		return true
+	}
+	switch n.Data {
+	case "span", "div", "p", "a", "address":
+		c := dom.Attr(n, "class")
+		return bylineClassRE.MatchString(c) && !authorBioClassRE.MatchString(c)
+	}
+	return false
+}
+
+// authorBioClassRE matches the class of an author box's description
+// ("author-description", "author-bio"), which holds sentences about the
+// writer, not the name.
+var authorBioClassRE = regexp.MustCompile(`(?i)author[_-]?(?:description|desc|bio|biography|about)`)
+
+// Bylines are the byline texts of a page, collected element by element in
+// document order (Read).
+type Bylines struct {
+	Marked []string // elements marked up as bylines (class, rel, itemprop)
+	Text   []string // elements whose text starts as a byline ("By …")
+}
+
+// Read adds n's text when n is a byline: marked up as one, or starting as
+// one ("By …").
+func (b *Bylines) Read(n *html.Node) {
+	if len(b.Text) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
+		if t := dom.NodeText(n); len(t) < 100 {
+			if isAuthorLabel(t) {
+				t = labelledValue(n)
+			}
+			if t != "" {
+				b.Text = append(b.Text, t)
+			}
+		}
+	}
+	if len(b.Marked) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
+		t := dom.Attr(n, "content") // <meta itemprop="author" content=…>
+		if t == "" {
+			t = dom.NodeText(n)
+		}
+		if t != "" && len(t) < 400 {
+			b.Marked = append(b.Marked, t)
+		}
+	}
 }

@@ -1,4 +1,11 @@
-package extract
+// Package authors finds who wrote a page: it collects bylines as the
+// metadata walk meets them (Bylines), cleans author values into names
+// (CleanMeta: labels, roles, dates, outlets and bios removed), and chooses
+// among the sources in order of trust (Choose: JSON-LD, author meta,
+// marked-up bylines, plain-text bylines, signature blocks, copyright
+// lines), keeping values that name the publication itself apart. Reading
+// JSON-LD and meta tags is the metadata step's.
+package authors
 
 import (
 	"net/url"
@@ -18,7 +25,7 @@ import (
 // authors, author meta, marked-up and plain-text bylines, signature
 // blocks, copyright lines), and tells the people who wrote an article
 // from the organisation that published it. Finding bylines is byline.go's,
-// cleaning them byline_clean.go's.
+// cleaning them clean.go's.
 
 // orgAuthorRE matches author values that name a web site rather than a
 // person: a domain or a URL.
@@ -68,9 +75,9 @@ func alnumLower(s string) string {
 // name="author" is often a site-wide default of the CMS.
 var authorMetaKeys = []string{"dc:creator", "dc.creator", "dcterms.creator", "dcterms:creator", "author", "article:author", "sailthru.author", "parsely-author", "citation_author", "byl", "cxenseparse:author"}
 
-// cleanMetaAuthor cleans an author meta or JSON-LD value: URLs (profile
+// CleanMeta cleans an author meta or JSON-LD value: URLs (profile
 // links) are not names; bylines get their labels removed.
-func cleanMetaAuthor(v string) string {
+func CleanMeta(v string) string {
 	v = strings.TrimSpace(html.UnescapeString(v))
 	if v == "" || strings.HasPrefix(v, "http") || strings.HasPrefix(v, "//") || strings.HasPrefix(v, "www.") {
 		return ""
@@ -82,18 +89,18 @@ func cleanMetaAuthor(v string) string {
 // - Jane Doe"), preferring the first part that names a person rather
 // than the publication.
 func personPart(v string, sites []string, base *url.URL) string {
-	if c := cleanMetaAuthor(v); c == "" || !isSiteAuthor(c, sites, base) {
+	if c := CleanMeta(v); c == "" || !isSiteAuthor(c, sites, base) {
 		return c
 	}
 	for _, p := range bylineSepRE.Split(scan.CollapseSpace(v), -1) {
-		if c := cleanMetaAuthor(p); c != "" && !isSiteAuthor(c, sites, base) && capitalisedNames(c) {
+		if c := CleanMeta(p); c != "" && !isSiteAuthor(c, sites, base) && capitalisedNames(c) {
 			return c
 		}
 	}
-	return cleanMetaAuthor(v)
+	return CleanMeta(v)
 }
 
-func isAuthorMetaKey(k string) bool {
+func IsMetaKey(k string) bool {
 	for _, a := range authorMetaKeys {
 		if k == a {
 			return true
@@ -102,129 +109,50 @@ func isAuthorMetaKey(k string) bool {
 	return false
 }
 
-// ldIDIndex maps the @id of every JSON-LD object that says more than its
-// @id to that object, across all of a page's decoded scripts; the first
-// wins.
-func ldIDIndex(docs []any) map[string]map[string]any {
-	ids := map[string]map[string]any{}
-	var walk func(v any, depth int)
-	walk = func(v any, depth int) {
-		if depth > 8 {
-			return
-		}
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				walk(e, depth+1)
-			}
-		case map[string]any:
-			if id, ok := x["@id"].(string); ok && id != "" && len(x) > 1 {
-				if _, seen := ids[id]; !seen {
-					ids[id] = x
-				}
-			}
-			for k, e := range x {
-				if k != "@context" {
-					walk(e, depth+1)
-				}
-			}
-		}
-	}
-	for _, v := range docs {
-		walk(v, 0)
-	}
-	return ids
+// Sources are what a page names as its author, by source.
+type Sources struct {
+	// LD are the names in the JSON-LD Article's author, LDOrgs those of
+	// them that are organisations.
+	LD     []string
+	LDOrgs map[string]bool
+	// Meta holds every value of each author meta key (see IsMetaKey).
+	Meta    map[string][]string
+	Bylines Bylines
+	// Sites are the publication's names (site name, publisher, …) and
+	// Base the page's URL: an author value naming them is the
+	// publication, not a writer.
+	Sites []string
+	Base  *url.URL
 }
 
-// ldResolve follows a JSON-LD reference ({"@id": …} alone) to the object
-// it names; other values are returned as they are.
-func ldResolve(v any, ids map[string]map[string]any) any {
-	x, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	if _, hasName := x["name"]; hasName {
-		return x
-	}
-	if id, ok := x["@id"].(string); ok {
-		if o, ok := ids[id]; ok {
-			return o
-		}
-	}
-	return x
-}
-
-// ldAuthorNames reads a JSON-LD author value (a name, a Person or
-// Organization, a reference into the @graph, or a list of these) into
-// its names, in order, and the subset that are organisations. URLs are
-// not names.
-func ldAuthorNames(v any, ids map[string]map[string]any) (names []string, orgs map[string]bool) {
-	orgs = map[string]bool{}
-	var add func(v any, depth int)
-	add = func(v any, depth int) {
-		if depth > 4 {
-			return
-		}
-		switch x := ldResolve(v, ids).(type) {
-		case string:
-			if s := cleanMetaAuthor(x); s != "" {
-				names = append(names, s)
-			}
-		case []any:
-			for _, e := range x {
-				add(e, depth+1)
-			}
-		case map[string]any:
-			name := ldString(x["name"])
-			if name == "" {
-				name = strings.TrimSpace(ldString(x["givenName"]) + " " + ldString(x["familyName"]))
-			}
-			name = cleanMetaAuthor(name)
-			if name == "" {
-				return
-			}
-			org := false
-			for _, t := range ldTypes(x["@type"]) {
-				if strings.Contains(t, "Organization") || strings.Contains(t, "Organisation") || t == "Corporation" || t == "NewsMediaOrganization" {
-					org = true
-				}
-			}
-			names = append(names, name)
-			if org {
-				orgs[name] = true
-			}
-		}
-	}
-	add(v, 0)
-	return dedupStrings(names), orgs
-}
-
-// chooseAuthor sets m.Author from, in order of trust: the JSON-LD
+// Choose returns the author from, in order of trust: the JSON-LD
 // Article's persons, the author meta tags, then the first byline element
 // whose text holds a name. Values that name the publication itself (site
-// name, host, an Organization) are kept apart in m.AuthorWeak.
-func (m *pageMeta) chooseAuthor(metaAuthors map[string][]string, bylines, textBylines, sites []string, base *url.URL) {
-	ac := &authorChoice{sites: sites, base: base}
-	ac.fromLD(m.ldNames, m.ldOrgs)
-	ac.fromMeta(metaAuthors)
-	shown := ac.fromBylines(bylines)
-	ac.fromText(textBylines)
+// name, host, an Organization) are returned apart, as weak. Either is ""
+// when no source names one.
+func Choose(src Sources) (author, weak string) {
+	ac := &authorChoice{sites: src.Sites, base: src.Base}
+	ac.fromLD(src.LD, src.LDOrgs)
+	ac.fromMeta(src.Meta)
+	shown := ac.fromBylines(src.Bylines.Marked)
+	ac.fromText(src.Bylines.Text)
 	if len(ac.cands) > 0 {
-		m.Author = ac.cands[0]
+		author = ac.cands[0]
 		// A handle-like value ("janedoe") is shown as the byline spells it.
-		if !strings.ContainsAny(m.Author, " ,") {
-			key := alnumLower(m.Author)
+		if !strings.ContainsAny(author, " ,") {
+			key := alnumLower(author)
 			for _, s := range shown {
 				if alnumLower(s) == key {
-					m.Author = s
+					author = s
 					break
 				}
 			}
 		}
 	}
 	if len(ac.weak) > 0 {
-		m.AuthorWeak = ac.weak[0]
+		weak = ac.weak[0]
 	}
+	return author, weak
 }
 
 // authorChoice gathers the author candidates of a page, one per source in
@@ -247,7 +175,7 @@ func (ac *authorChoice) keep(names []string) []string {
 			out = append(out, n)
 		}
 	}
-	return dedupStrings(out)
+	return scan.Unique(out)
 }
 
 // fromLD takes the JSON-LD author list whole (agencies and the outlet
