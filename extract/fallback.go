@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"regexp"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,9 +47,10 @@ func mainText(doc *html.Node, opt trafilatura.Options, fallback bool, lazy bool)
 // there. Readability's text replaces a long one only when
 // it is more than twice as long, or, in the borderline case, when the
 // extracted text has no paragraph text or more tables than paragraphs.
-// Readability's text is a part of the page's, so when the page holds no
-// more than twice the extracted text and the borderline case cannot
-// apply, the first pass is what the full comparison gives. Otherwise
+// Readability's text is a part of the page's, less what Readability
+// always drops (readabilityBound), so when that holds no more than twice
+// the extracted text and the borderline case cannot apply, the first pass
+// is what the full comparison gives. Otherwise
 // Readability runs here and, only when its text could be chosen, the
 // extraction is redone with it as the candidate: the same result as the
 // full comparison, at the cost of a second pass on those pages.
@@ -73,7 +76,7 @@ func extractWithFallback(doc *html.Node, opt trafilatura.Options, lazy bool) (*t
 	got := utf8.RuneCountInString(tr.ContentText)
 	shape := shapeOf(tr.ContentNode)
 	borderline := shape.pText == 0 || shape.tables > shape.paragraphs
-	page := textMeasure(bodyOf(doc))
+	page := readabilityBound(bodyOf(doc))
 	if page <= 2*got && !(borderline && page > 2*minCandidate) {
 		return tr, nil
 	}
@@ -166,7 +169,10 @@ func bodyOf(doc *html.Node) *html.Node {
 // folded into one, counting a break at every element and text node
 // boundary: never less than go-trafilatura's measure of the same
 // subtree (its text joined by spaces, then folded), so it bounds it.
-func textMeasure(n *html.Node) int {
+func textMeasure(n *html.Node) int { return measure(n, false) }
+
+// measure is textMeasure, or readabilityBound when bound is set.
+func measure(n *html.Node, bound bool) int {
 	count, gap := 0, false
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
@@ -193,6 +199,13 @@ func textMeasure(n *html.Node) int {
 			switch n.Data {
 			case "script", "style", "template":
 				return
+			case "noscript", "footer", "aside", "input", "textarea", "select", "button":
+				if bound {
+					return
+				}
+			}
+			if bound && readabilityDrops(n) {
+				return
 			}
 			gap = true
 		}
@@ -203,6 +216,64 @@ func textMeasure(n *html.Node) int {
 	walk(n, 0)
 	return count
 }
+
+// readabilityBound is an upper bound of go-trafilatura's measure of any
+// text Readability (go-readability) can extract from the subtree n: its
+// textMeasure without the subtrees Readability always drops. Whatever
+// its attempt, Readability removes script, noscript and style elements
+// and the elements it judges hidden or modal before scoring, and footer,
+// aside, input, textarea, select and button elements from the content it
+// keeps; what is left of the page bounds its text. The tighter the bound,
+// the fewer pages where Readability must run to show that its text cannot
+// be chosen.
+func readabilityBound(n *html.Node) int { return measure(n, true) }
+
+// readabilityDrops reports whether go-readability removes the element
+// before it scores the page, in every attempt: hidden by its style, its
+// hidden attribute or aria-hidden (unless it is a "fallback-image"), or a
+// modal dialog. A <p> is never dropped here: when it is the only element
+// in a <div>, Readability puts it in the <div>'s place and reads on
+// without looking at it again (a hidden forum disclaimer on a news page
+// is kept that way).
+func readabilityDrops(n *html.Node) bool {
+	if n.Data == "p" {
+		return false
+	}
+	var style, ariaHidden, class, ariaModal, role string
+	for _, a := range n.Attr {
+		if a.Namespace != "" {
+			continue
+		}
+		switch a.Key {
+		case "hidden":
+			return true
+		case "style":
+			style = a.Val
+		case "aria-hidden":
+			ariaHidden = a.Val
+		case "class":
+			class = a.Val
+		case "aria-modal":
+			ariaModal = a.Val
+		case "role":
+			role = a.Val
+		}
+	}
+	if style != "" && (styleNone.MatchString(style) || styleHidden.MatchString(style)) {
+		return true
+	}
+	if ariaHidden == "true" && !strings.Contains(class, "fallback-image") {
+		return true
+	}
+	return ariaModal == "true" && role == "dialog"
+}
+
+// styleNone and styleHidden are how go-readability reads a style
+// attribute as hiding its element.
+var (
+	styleNone   = regexp.MustCompile(`(?i)display\s*:\s*none`)
+	styleHidden = regexp.MustCompile(`(?i)visibility\s*:\s*hidden`)
+)
 
 // fragmentKey is how a text fragment is looked up in the page: its first
 // characters with white space collapsed.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	readability "github.com/go-shiori/go-readability"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 
@@ -320,5 +321,50 @@ func TestTextMeasure(t *testing.T) {
 		if got := textMeasure(doc); got != want {
 			t.Errorf("textMeasure(%q) = %d, want %d", page, got, want)
 		}
+	}
+}
+
+// TestReadabilityBound checks that Readability's text never exceeds the
+// bound, on pages where the bound leaves out what Readability drops: a
+// footer, an aside, buttons and forms' fields, hidden elements, a modal
+// dialog, and the one case where a hidden element stays (a <p> alone in
+// a <div>, which Readability puts in the <div>'s place unchecked).
+func TestReadabilityBound(t *testing.T) {
+	story := `<article>` + paras("Story", 6) + `</article>`
+	tests := []struct {
+		name string
+		page string
+		// dropped is text the bound leaves out: the page's measure
+		// less the bound must be at least its length.
+		dropped string
+	}{
+		{"footer and aside", `<body>` + story + `<aside><p>` + sentence("Aside", 1) + `</p></aside><footer><p>` + sentence("Footer", 1) + `</p></footer></body>`, sentence("Aside", 1) + sentence("Footer", 1)},
+		{"hidden menus", `<body><div style="DISPLAY: none"><p>` + sentence("Menu", 1) + `</p></div><ul hidden><li>` + sentence("List", 1) + `</li></ul><div aria-hidden="true">` + sentence("Aria", 1) + `</div>` + story + `</body>`, sentence("Menu", 1) + sentence("List", 1) + sentence("Aria", 1)},
+		{"dialog and controls", `<body>` + story + `<div role="dialog" aria-modal="true"><p>` + sentence("Consent", 1) + `</p><button>Accept all cookies and go on reading</button></div><select><option>` + sentence("Option", 1) + `</option></select><noscript>` + sentence("Noscript", 1) + `</noscript></body>`, sentence("Consent", 1) + sentence("Option", 1) + sentence("Noscript", 1)},
+		{"hidden paragraph alone in a div", `<body>` + story + `<div><p style="display:none">` + sentence("Disclaimer", 1) + sentence("Disclaimer", 2) + `</p></div></body>`, ""},
+		{"visible fallback image", `<body>` + story + `<span class="fallback-image" aria-hidden="true">` + sentence("Formula", 1) + `</span></body>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := html.Parse(strings.NewReader(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := bodyOf(doc)
+			bound, all := readabilityBound(body), textMeasure(body)
+			if all-bound < utf8.RuneCountInString(tt.dropped) {
+				t.Errorf("bound %d of a page measuring %d leaves out less than %d characters", bound, all, utf8.RuneCountInString(tt.dropped))
+			}
+			if tt.dropped == "" && bound != all {
+				t.Errorf("bound %d, want the page's measure %d", bound, all)
+			}
+			art, err := readability.FromDocument(doc, nil)
+			if err != nil || art.Node == nil {
+				t.Fatalf("readability: %v", err)
+			}
+			if got := textMeasure(art.Node); got > bound {
+				t.Errorf("Readability's text measures %d, over the bound %d", got, bound)
+			}
+		})
 	}
 }
