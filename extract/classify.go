@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/meta"
 )
 
 var (
@@ -43,7 +44,7 @@ const minArticleText = 250
 // classify decides whether a page is an article, from the strongest signal
 // available: its declared type, then its URL shape, then how much of its
 // text is links.
-func classify(rawURL string, m pageMeta, doc *html.Node, text string) (bool, string) {
+func classify(rawURL string, m meta.Page, doc *html.Node, text string) (bool, string) {
 	if len(text) < 80 {
 		return false, fmt.Sprintf("main text too short (%d bytes)", len(text))
 	}

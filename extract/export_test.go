@@ -11,6 +11,7 @@ import (
 	"github.com/syndex/syndex/extract/charset"
 	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/meta"
 )
 
 // This file lends the diagnostics over the evaluation corpora (package
@@ -23,7 +24,7 @@ var ProfileFor = profileFor
 // TitleSources are a page's own title candidates, read apart.
 type TitleSources struct {
 	OG, LD, Doc string   // og:title, the JSON-LD headline, <title>
-	Headings    []string // the page's headings, as metaDoc reads them
+	Headings    []string // the page's headings, as meta.Read reads them
 	SiteName    string
 	UTF         []byte // the page decoded
 	Base        *url.URL
@@ -35,12 +36,10 @@ func TitleSourcesOf(raw []byte, pageURL string) TitleSources {
 	doc, _ := html.Parse(bytes.NewReader(utf))
 	base, _ := url.Parse(pageURL)
 	src := TitleSources{UTF: utf, Base: base}
-	var m pageMeta
+	var m meta.Page
 	dom.WalkElements(doc, func(n *html.Node) bool {
 		if n.Data == "script" && n.FirstChild != nil && bytes.Contains([]byte(dom.Attr(n, "type")), []byte("ld+json")) {
-			if v, ok := parseLD(n.FirstChild.Data); ok {
-				m.readLD(v, base)
-			}
+			m.ReadLD(n.FirstChild.Data, base)
 		}
 		if n.Data == "meta" && (dom.Attr(n, "property") == "og:title" || dom.Attr(n, "name") == "og:title") && src.OG == "" {
 			src.OG = dom.Attr(n, "content")
@@ -51,7 +50,7 @@ func TitleSourcesOf(raw []byte, pageURL string) TitleSources {
 		return true
 	})
 	src.LD = m.Title
-	full := metaDoc(doc, base)
+	full := meta.Read(doc, base)
 	src.Headings, src.SiteName = full.Headings, full.SiteName
 	return src
 }
@@ -64,7 +63,7 @@ func DateCandidates(raw []byte, pageURL string) []time.Time {
 	utf, _, _ := charset.Decode(raw, "")
 	doc, _ := html.Parse(bytes.NewReader(utf))
 	base, _ := url.Parse(pageURL)
-	m := metaDoc(doc, base)
+	m := meta.Read(doc, base)
 	cands := []time.Time{m.Published, m.Modified, m.Dateline}
 	for _, v := range m.DateValues {
 		if d, ok := dates.Parse(v); ok {

@@ -43,6 +43,8 @@ import (
 	"github.com/syndex/syndex/extract/charset"
 	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
+	"github.com/syndex/syndex/extract/meta"
 )
 
 // Input is one fetched page.
@@ -165,7 +167,7 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (res *Result, err err
 	if err := e.parse(p); err != nil {
 		return nil, err
 	}
-	p.meta = metaDoc(p.doc, p.base)
+	p.meta = meta.Read(p.doc, p.base)
 	e.findText(p)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -189,7 +191,7 @@ type page struct {
 	base      *url.URL
 	doc       *html.Node
 	elements  int // the DOM's elements, after pruning
-	meta      pageMeta
+	meta      meta.Page
 	tmeta     trafilatura.Metadata // go-trafilatura's metadata, the fallback
 	blocks    []dom.Block          // the main text's paragraphs so far
 	idURL     string               // the URL the article's ID is made of
@@ -285,7 +287,7 @@ func (e *Extractor) title(p *page) {
 		}
 	}
 	if pr, ok := profileFor(e.opt.SiteProfiles, a.Site); ok {
-		if t := profileTitle(meta, pr.Title, firstNonEmpty(meta.SiteName, p.tmeta.Sitename)); t != "" {
+		if t := profileTitle(meta, pr.Title, scan.FirstNonEmpty(meta.SiteName, p.tmeta.Sitename)); t != "" {
 			a.Title = t
 		}
 	}
@@ -298,9 +300,9 @@ func (p *page) authorAndDates() {
 	if a.Author == "" {
 		// No person named in markup: the publication credited as author,
 		// then the main-text extractor's own guess, cleaned like a byline.
-		a.Author = firstNonEmpty(meta.AuthorWeak, authors.CleanMeta(p.tmeta.Author))
+		a.Author = scan.FirstNonEmpty(meta.AuthorWeak, authors.CleanMeta(p.tmeta.Author))
 	}
-	a.SiteName = firstNonEmpty(meta.SiteName, p.tmeta.Sitename)
+	a.SiteName = scan.FirstNonEmpty(meta.SiteName, p.tmeta.Sitename)
 	a.NoIndex = meta.NoIndex
 	pageURL := p.in.URL
 	if meta.Canonical != "" {
@@ -399,7 +401,7 @@ func (e *Extractor) dropSiteBoilerplate(p *page) {
 		paras[i] = b.Text
 		total += len(b.Text)
 	}
-	flags := e.sites.observe(a.Site, firstNonEmpty(p.idURL, a.Title), paras)
+	flags := e.sites.observe(a.Site, scan.FirstNonEmpty(p.idURL, a.Title), paras)
 	removed := 0
 	for i, f := range flags {
 		if f {

@@ -3,6 +3,8 @@ package extract
 import (
 	"fmt"
 	"strings"
+
+	"github.com/syndex/syndex/extract/meta"
 )
 
 // TitleSource names the markup a site's headline is read from when the
@@ -59,7 +61,7 @@ func profileFor(profiles map[string]SiteProfile, site string) (SiteProfile, bool
 
 // profileTitle reads the headline from the source a profile names, the
 // site's name cut from its end; "" when the page lacks that source.
-func profileTitle(m pageMeta, src TitleSource, siteName string) string {
+func profileTitle(m meta.Page, src TitleSource, siteName string) string {
 	switch src {
 	case TitleSocial:
 		return cutSiteSuffix(cleanTitle(m.OGTitle), siteName)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/syndex/syndex/extract/meta"
 )
 
 func TestProfileFor(t *testing.T) {
@@ -36,18 +38,18 @@ func TestProfileFor(t *testing.T) {
 }
 
 func TestProfileTitle(t *testing.T) {
-	m := pageMeta{Title: "Ferry returns after repairs", TitleFromLD: true, OGTitle: "The ferry is back - Gullport Gazette"}
-	noLD := pageMeta{Title: "The ferry is back", OGTitle: "The ferry is back"}
+	m := meta.Page{Title: "Ferry returns after repairs", TitleFromLD: true, OGTitle: "The ferry is back - Gullport Gazette"}
+	noLD := meta.Page{Title: "The ferry is back", OGTitle: "The ferry is back"}
 	cases := []struct {
 		name string
-		m    pageMeta
+		m    meta.Page
 		src  TitleSource
 		want string
 	}{
 		{"social title without the site name", m, TitleSocial, "The ferry is back"},
 		{"JSON-LD headline", m, TitleJSONLD, "Ferry returns after repairs"},
 		{"no JSON-LD headline on the page", noLD, TitleJSONLD, ""},
-		{"no social title on the page", pageMeta{Title: "X y z", TitleFromLD: true}, TitleSocial, ""},
+		{"no social title on the page", meta.Page{Title: "X y z", TitleFromLD: true}, TitleSocial, ""},
 		{"auto names no source", m, TitleAuto, ""},
 	}
 	for _, tc := range cases {

@@ -8,6 +8,7 @@ import (
 	trafilatura "github.com/markusmobius/go-trafilatura"
 
 	"github.com/syndex/syndex/extract/internal/scan"
+	"github.com/syndex/syndex/extract/meta"
 )
 
 // chooseTitle picks the article's headline from the page's candidates:
@@ -15,9 +16,9 @@ import (
 // document <title> and the visible <h1>–<h3> headings, with go-trafilatura's
 // title as the last resort. A trailing " | Site Name" is cut. host is the
 // page's site (article.SiteOf).
-func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
+func chooseTitle(m meta.Page, t trafilatura.Metadata, host string) string {
 	title := pickTitle(m, t, host)
-	site := firstNonEmpty(m.SiteName, t.Sitename)
+	site := scan.FirstNonEmpty(m.SiteName, t.Sitename)
 	if title == "" || !siteLike(title, host, site) {
 		return title
 	}
@@ -37,8 +38,8 @@ func chooseTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 
 // pickTitle is chooseTitle before its check that the title does not
 // merely name the site.
-func pickTitle(m pageMeta, t trafilatura.Metadata, host string) string {
-	site := firstNonEmpty(m.SiteName, t.Sitename)
+func pickTitle(m meta.Page, t trafilatura.Metadata, host string) string {
+	site := scan.FirstNonEmpty(m.SiteName, t.Sitename)
 	og := cleanTitle(m.OGTitle)
 	if ld := cleanTitle(m.Title); m.TitleFromLD && ld != "" {
 		return ldTitle(m, ld, og, site)
@@ -51,11 +52,11 @@ func pickTitle(m pageMeta, t trafilatura.Metadata, host string) string {
 
 // ldTitle chooses between the JSON-LD headline ld and the social-card
 // title og (both cleaned) when JSON-LD names one.
-func ldTitle(m pageMeta, ld, og, site string) string {
+func ldTitle(m meta.Page, ld, og, site string) string {
 	// A visible heading made of a kicker followed by the social-card
 	// title ("Kicker Headline") shows which of two differing headlines
 	// the page displays; the JSON-LD one is then an SEO variant.
-	if og != "" && !sameWords(og, ld) && kickerHeading(og, m.Headings) {
+	if og != "" && !scan.SameWords(og, ld) && kickerHeading(og, m.Headings) {
 		return cutSiteSuffix(og, site)
 	}
 	// Likewise when the page shows the social-card title as a
@@ -63,7 +64,7 @@ func ldTitle(m pageMeta, ld, og, site string) string {
 	// engines read it: it is the SEO variant. A JSON-LD headline the
 	// <title> does not carry either is the headline as the publisher
 	// files it, and stays.
-	if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && containsWords(m.DocTitle, ld) {
+	if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && scan.ContainsWords(m.DocTitle, ld) {
 		return cutSiteSuffix(og, site)
 	}
 	if h := truncatedTitle(m.Title, m); h != "" {
@@ -75,18 +76,18 @@ func ldTitle(m pageMeta, ld, og, site string) string {
 // socialTitle reads the headline out of the social-card title og
 // (cleaned), which is often decorated with kickers, sections and site
 // names around the visible heading.
-func socialTitle(m pageMeta, og, host, site string) string {
-	if len(titleWords(og)) <= 2 && !containsWords(m.DocTitle, og) {
+func socialTitle(m meta.Page, og, host, site string) string {
+	if len(scan.TitleWords(og)) <= 2 && !scan.ContainsWords(m.DocTitle, og) {
 		// A one- or two-word social-card title the <title> does not
 		// carry is a section's label ("Press releases") on a page whose
 		// <title> names the story.
-		if d := titleFromDocument(m, host); len(titleWords(d)) >= 4 {
+		if d := titleFromDocument(m, host); len(scan.TitleWords(d)) >= 4 {
 			return d
 		}
 	}
 	// A microdata headline that the social-card title begins with
 	// leaves the rest of that title as furniture ("Headline-Section|Site").
-	if mh := cleanTitle(m.MicroHeadline); len(titleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
+	if mh := cleanTitle(m.MicroHeadline); len(scan.TitleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
 		return mh
 	}
 	if r := withoutKicker(og, m.Headings); r != "" {
@@ -107,7 +108,7 @@ func socialTitle(m pageMeta, og, host, site string) string {
 // documentTitle chooses a headline without headline metadata: from the
 // <title> and the headings, else go-trafilatura's title, else the first
 // headline-like heading.
-func documentTitle(m pageMeta, t trafilatura.Metadata, host, site string) string {
+func documentTitle(m meta.Page, t trafilatura.Metadata, host, site string) string {
 	var lead map[string]bool
 	if m.Lead != "" {
 		lead = leadSet(m.Lead)
@@ -135,7 +136,7 @@ func documentTitle(m pageMeta, t trafilatura.Metadata, host, site string) string
 // that the <title> contains (or one of its segments equals), else the
 // longest segment of the <title> that does not name the site, else the
 // first heading of a few words. host is the page's site.
-func titleFromDocument(m pageMeta, host string) string {
+func titleFromDocument(m meta.Page, host string) string {
 	doc := cleanTitle(cutCode(m.DocTitle))
 	if doc == "" {
 		return ""
@@ -143,13 +144,13 @@ func titleFromDocument(m pageMeta, host string) string {
 	segs := titleSegments(doc)
 	segWords := make([][]string, len(segs))
 	for i, s := range segs {
-		segWords[i] = titleWords(s)
+		segWords[i] = scan.TitleWords(s)
 	}
 	best, bestN := "", 0
-	dw := titleWords(doc)
+	dw := scan.TitleWords(doc)
 	docWords := strings.Join(dw, " ")
 	for _, h := range m.Headings {
-		hw := titleWords(h)
+		hw := scan.TitleWords(h)
 		if len(hw) < 2 || len(hw) <= bestN {
 			continue
 		}
@@ -181,10 +182,10 @@ func titleFromDocument(m pageMeta, host string) string {
 		if siteLike(s, host, m.SiteName) {
 			continue
 		}
-		if len(titleWords(s)) >= minWords {
+		if len(scan.TitleWords(s)) >= minWords {
 			content = append(content, s)
 		}
-		if len(titleWords(s)) > len(titleWords(long)) {
+		if len(scan.TitleWords(s)) > len(scan.TitleWords(long)) {
 			long = s
 		}
 	}
@@ -195,11 +196,11 @@ func titleFromDocument(m pageMeta, host string) string {
 		if h := firstHeadline(m.Headings); h != "" {
 			return h
 		}
-		return firstNonEmpty(long, doc)
+		return scan.FirstNonEmpty(long, doc)
 	}
 	long = content[0]
 	for _, s := range content[1:] {
-		if len(titleWords(s)) > len(titleWords(long)) {
+		if len(scan.TitleWords(s)) > len(scan.TitleWords(long)) {
 			long = s
 		}
 	}
@@ -215,7 +216,7 @@ func trimFurniture(t, host, siteName string) string {
 			inner := strings.TrimSpace(t[i+1 : len(t)-1])
 			// "(from Paper Name)" credits the paper the story comes
 			// from, whatever its name.
-			from := len(titleWords(inner)) >= 2 && strings.HasPrefix(strings.ToLower(inner), "from ")
+			from := len(scan.TitleWords(inner)) >= 2 && strings.HasPrefix(strings.ToLower(inner), "from ")
 			if from || siteLike(strings.TrimPrefix(inner, "from "), host, siteName) {
 				t = strings.TrimSpace(t[:i])
 			}
@@ -225,10 +226,10 @@ func trimFurniture(t, host, siteName string) string {
 	// in the site's name, each section piece a few words at most.
 	if pieces := strings.Split(t, "-"); len(pieces) > 2 && len(titleSegments(t)) == 1 && siteLike(pieces[len(pieces)-1], host, siteName) {
 		i := len(pieces) - 1
-		for i > 1 && len(titleWords(pieces[i-1])) <= 3 {
+		for i > 1 && len(scan.TitleWords(pieces[i-1])) <= 3 {
 			i--
 		}
-		if head := strings.TrimSpace(strings.Join(pieces[:i], "-")); len(titleWords(head)) >= 3 {
+		if head := strings.TrimSpace(strings.Join(pieces[:i], "-")); len(scan.TitleWords(head)) >= 3 {
 			t = head
 		}
 	}
@@ -242,7 +243,7 @@ func trimFurniture(t, host, siteName string) string {
 // does not introduce something else ("Bookmark with:").
 func firstHeadline(headings []string) string {
 	for _, h := range headings {
-		if len(titleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
+		if len(scan.TitleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
 			return cleanTitle(h)
 		}
 	}
@@ -254,11 +255,11 @@ func firstHeadline(headings []string) string {
 // ("Winnipeg Free Press" on winnipegfreepress.com, "The Hindu News" on
 // thehindu.com, "The Calgary Sun" on calgarysun.com).
 func siteLike(seg, host, siteName string) bool {
-	w := strings.Join(titleWords(seg), "")
+	w := strings.Join(scan.TitleWords(seg), "")
 	if w == "" {
 		return true
 	}
-	if siteName != "" && sameWords(seg, siteName) {
+	if siteName != "" && scan.SameWords(seg, siteName) {
 		return true
 	}
 	if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(host, ".", ""), "-", ""), w) {
@@ -289,46 +290,27 @@ func titleSegments(t string) []string {
 	return out
 }
 
-// titleWords is the lower-cased word tokens of a title, the unit titles are
-// compared in.
-func titleWords(s string) []string {
-	if strings.ContainsAny(s, invisibleChars) {
-		s = invisibleRE.ReplaceAllString(s, "")
-	}
-	return scan.WordTokens(strings.ToLower(s))
-}
-
-func sameWords(a, b string) bool {
-	return slices.Equal(titleWords(a), titleWords(b))
-}
-
 // shownAsHeading reports whether title is, word for word, one of headings.
 func shownAsHeading(title string, headings []string) bool {
-	return slices.ContainsFunc(headings, func(h string) bool { return sameWords(h, title) })
-}
-
-// containsWords reports whether s holds part's words in a row.
-func containsWords(s, part string) bool {
-	pw := strings.Join(titleWords(part), " ")
-	return pw != "" && strings.Contains(" "+strings.Join(titleWords(s), " ")+" ", " "+pw+" ")
+	return slices.ContainsFunc(headings, func(h string) bool { return scan.SameWords(h, title) })
 }
 
 // hasWordPrefix reports whether s's words begin with all of prefix's
 // words and go on.
 func hasWordPrefix(s, prefix string) bool {
-	sw, pw := titleWords(s), titleWords(prefix)
+	sw, pw := scan.TitleWords(s), scan.TitleWords(prefix)
 	return len(sw) > len(pw) && slices.Equal(sw[:len(pw)], pw)
 }
 
 // kickerHeading reports whether a heading ends with title and has words
 // before it: a kicker shown above the headline.
 func kickerHeading(title string, headings []string) bool {
-	tw := titleWords(title)
+	tw := scan.TitleWords(title)
 	if len(tw) < 3 {
 		return false
 	}
 	for _, h := range headings {
-		hw := titleWords(h)
+		hw := scan.TitleWords(h)
 		if len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) {
 			return true
 		}
@@ -352,11 +334,11 @@ func withoutKicker(title string, headings []string) string {
 		return ""
 	}
 	rest := strings.TrimSpace(title[i+2:])
-	if len(titleWords(rest)) < 3 {
+	if len(scan.TitleWords(rest)) < 3 {
 		return ""
 	}
 	for _, h := range headings {
-		if !sameWords(h, title) && kickerHeading(rest, []string{h}) {
+		if !scan.SameWords(h, title) && kickerHeading(rest, []string{h}) {
 			return rest
 		}
 	}
@@ -374,19 +356,11 @@ func cleanTitle(t string) string {
 	if len(t) > maxTitleBytes {
 		t = strings.ToValidUTF8(t[:maxTitleBytes], "")
 	}
-	return scan.CollapseSpace(invisibleRE.ReplaceAllString(t, ""))
+	return scan.CollapseSpace(scan.InvisibleRE.ReplaceAllString(t, ""))
 }
 
 // maxTitleBytes caps a title candidate's length.
 const maxTitleBytes = 2048
-
-// invisibleRE matches formatting characters that do not show: soft
-// hyphens, zero-width spaces and joiners, word joiners, byte-order marks.
-// They split words for the tokenizer ("Helikopter\u00adlandeplatz").
-var invisibleRE = regexp.MustCompile("[" + invisibleChars + "]")
-
-// invisibleChars are the characters invisibleRE matches.
-const invisibleChars = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 // headingInTitle returns the page heading that the title merely decorates
 // ("Headline - Section - Site", "Kicker: Headline"): a heading that is the
@@ -438,7 +412,7 @@ func segmentHeading(title string, headings []string, host, site string) string {
 		return ""
 	}
 	for _, h := range headings {
-		hw := titleWords(h)
+		hw := scan.TitleWords(h)
 		if len(hw) == 0 {
 			continue
 		}
@@ -447,7 +421,7 @@ func segmentHeading(title string, headings []string, host, site string) string {
 			if len(hw) < 2 && !siteLike(tail, host, site) {
 				continue
 			}
-			tw := titleWords(head)
+			tw := scan.TitleWords(head)
 			if len(tw) == 0 {
 				continue
 			}
@@ -460,7 +434,7 @@ func segmentHeading(title string, headings []string, host, site string) string {
 			if len(hw) < 3 || head == "" {
 				continue
 			}
-			if slices.Equal(hw, titleWords(tail)) && !siteLike(tail, host, site) {
+			if slices.Equal(hw, scan.TitleWords(tail)) && !siteLike(tail, host, site) {
 				return tail
 			}
 		}
@@ -474,15 +448,15 @@ func segmentHeading(title string, headings []string, host, site string) string {
 // about..."), or when the heading goes on with a quotation mark (a quote
 // inside the attribute ended it: "Senator calls the plan" for
 // `Senator calls the plan "reckless"`).
-func truncatedTitle(title string, m pageMeta) string {
+func truncatedTitle(title string, m meta.Page) string {
 	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(title), "..."), "…")
 	ellipsis := t != strings.TrimSpace(title)
-	if len(titleWords(t)) < 3 {
+	if len(scan.TitleWords(t)) < 3 {
 		return ""
 	}
 	for _, h := range m.Headings {
 		h = cleanTitle(h)
-		if !hasWordPrefix(h, t) || !containsWords(m.DocTitle, h) {
+		if !hasWordPrefix(h, t) || !scan.ContainsWords(m.DocTitle, h) {
 			continue
 		}
 		if !ellipsis {

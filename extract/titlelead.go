@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // Pages without headline metadata (no og:title, no JSON-LD) name their
@@ -55,7 +56,7 @@ func openingOf(blocks []dom.Block, n int) []string {
 // "Lankan" meet "Lanka".
 func stems(s string) []string {
 	var out []string
-	for _, w := range titleWords(s) {
+	for _, w := range scan.TitleWords(s) {
 		r := []rune(w)
 		if len(r) < 4 {
 			continue
@@ -98,7 +99,7 @@ func leadHeading(headings []string, lead map[string]bool) string {
 		if i >= 12 {
 			break
 		}
-		if len(titleWords(h)) < 3 || strings.HasSuffix(strings.TrimSpace(h), ":") {
+		if len(scan.TitleWords(h)) < 3 || strings.HasSuffix(strings.TrimSpace(h), ":") {
 			continue
 		}
 		if s := leadShare(h, lead); s >= onLead && s > bestShare {

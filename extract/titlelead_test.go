@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
+
+	"github.com/syndex/syndex/extract/meta"
 )
 
 func TestCutCode(t *testing.T) {
@@ -34,14 +36,14 @@ func TestTitleFromLead(t *testing.T) {
 	headings := []string{"Latest News", "Most popular stories today", "Sri Lankan cricket chief resigns", "Post a comment below"}
 	tests := []struct {
 		name  string
-		m     pageMeta
+		m     meta.Page
 		guess string
 		want  string
 	}{
-		{"no title: lead picks the heading", pageMeta{Headings: headings, Lead: lead}, "Related News", "Sri Lankan cricket chief resigns"},
-		{"no lead: the guess stands", pageMeta{Headings: headings}, "Related News", "Related News"},
-		{"a <title> stands", pageMeta{Headings: headings, Lead: lead, DocTitle: "Weekly Edition for March 26"}, "Related News", "Weekly Edition for March 26"},
-		{"no heading shares the lead", pageMeta{Headings: []string{"Most popular stories today"}, Lead: lead}, "Related News", "Related News"},
+		{"no title: lead picks the heading", meta.Page{Headings: headings, Lead: lead}, "Related News", "Sri Lankan cricket chief resigns"},
+		{"no lead: the guess stands", meta.Page{Headings: headings}, "Related News", "Related News"},
+		{"a <title> stands", meta.Page{Headings: headings, Lead: lead, DocTitle: "Weekly Edition for March 26"}, "Related News", "Weekly Edition for March 26"},
+		{"no heading shares the lead", meta.Page{Headings: []string{"Most popular stories today"}, Lead: lead}, "Related News", "Related News"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,40 +3,41 @@ package extract
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/syndex/syndex/extract/meta"
 )
 
 func TestClassify(t *testing.T) {
 	long := strings.Repeat("This sentence is part of a long article body. ", 20)
 	tests := []struct {
 		name, url string
-		meta      pageMeta
+		meta      meta.Page
 		body      string
 		text      string
 		want      bool
 	}{
-		{"json-ld article", "https://x.example/", pageMeta{LDArticle: true}, "<p>t</p>", long, true},
-		{"og article", "https://x.example/story", pageMeta{OGType: "article"}, "<p>t</p>", long, true},
-		{"home page", "https://x.example/", pageMeta{OGType: "website"}, "<p>t</p>", long, false},
-		{"tag listing", "https://x.example/tag/floods/", pageMeta{}, "<p>t</p>", long, false},
-		{"paged listing", "https://x.example/news/page/2", pageMeta{}, "<p>t</p>", long, false},
-		{"story leaf under a section path", "https://x.example/section/story.cfm", pageMeta{}, "<p>t</p>", long, true},
-		{"query-string article at the root", "https://x.example/?NewsID=25318", pageMeta{}, "<p>t</p>", long, true},
-		{"substantial text beats nav links", "https://x.example/misc", pageMeta{}, strings.Repeat(`<a href="/a">a headline here</a>`, 200), strings.Repeat(long+"\n\n", 3), true},
-		{"dated url", "https://x.example/2024/03/18/river", pageMeta{}, "<p>" + long + "</p>", long, true},
-		{"link farm", "https://x.example/misc", pageMeta{}, strings.Repeat(`<a href="/a">a headline here</a>`, 50) + "<p>short</p>", long, false},
-		{"too short", "https://x.example/2024/03/18/river", pageMeta{OGType: "article"}, "<p>t</p>", "Short.", false},
+		{"json-ld article", "https://x.example/", meta.Page{LDArticle: true}, "<p>t</p>", long, true},
+		{"og article", "https://x.example/story", meta.Page{OGType: "article"}, "<p>t</p>", long, true},
+		{"home page", "https://x.example/", meta.Page{OGType: "website"}, "<p>t</p>", long, false},
+		{"tag listing", "https://x.example/tag/floods/", meta.Page{}, "<p>t</p>", long, false},
+		{"paged listing", "https://x.example/news/page/2", meta.Page{}, "<p>t</p>", long, false},
+		{"story leaf under a section path", "https://x.example/section/story.cfm", meta.Page{}, "<p>t</p>", long, true},
+		{"query-string article at the root", "https://x.example/?NewsID=25318", meta.Page{}, "<p>t</p>", long, true},
+		{"substantial text beats nav links", "https://x.example/misc", meta.Page{}, strings.Repeat(`<a href="/a">a headline here</a>`, 200), strings.Repeat(long+"\n\n", 3), true},
+		{"dated url", "https://x.example/2024/03/18/river", meta.Page{}, "<p>" + long + "</p>", long, true},
+		{"link farm", "https://x.example/misc", meta.Page{}, strings.Repeat(`<a href="/a">a headline here</a>`, 50) + "<p>short</p>", long, false},
+		{"too short", "https://x.example/2024/03/18/river", meta.Page{OGType: "article"}, "<p>t</p>", "Short.", false},
 		// Site furniture is not a story, whatever its markup claims.
-		{"contact page", "https://x.example/contact/", pageMeta{OGType: "article"}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
-		{"donation page", "https://x.example/support-us", pageMeta{LDArticle: true}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
-		{"privacy page with extension", "https://x.example/info/Privacy_Policy.html", pageMeta{}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
-		{"German imprint", "https://x.example/impressum", pageMeta{}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
-		{"story whose slug mentions privacy", "https://x.example/news/privacy-rules-tighten-for-apps", pageMeta{OGType: "article"}, "<p>" + long + "</p>", long, true},
-		{"dated story with a furniture word as slug", "https://x.example/2024/03/18/donate", pageMeta{OGType: "article"}, "<p>" + long + "</p>", long, true},
+		{"contact page", "https://x.example/contact/", meta.Page{OGType: "article"}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"donation page", "https://x.example/support-us", meta.Page{LDArticle: true}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"privacy page with extension", "https://x.example/info/Privacy_Policy.html", meta.Page{}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"German imprint", "https://x.example/impressum", meta.Page{}, "<p>" + long + "</p>", strings.Repeat(long+"\n\n", 3), false},
+		{"story whose slug mentions privacy", "https://x.example/news/privacy-rules-tighten-for-apps", meta.Page{OGType: "article"}, "<p>" + long + "</p>", long, true},
+		{"dated story with a furniture word as slug", "https://x.example/2024/03/18/donate", meta.Page{OGType: "article"}, "<p>" + long + "</p>", long, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,32 +45,6 @@ func TestClassify(t *testing.T) {
 			got, reason := classify(tc.url, tc.meta, doc, tc.text)
 			if got != tc.want || reason == "" {
 				t.Errorf("classify = %v (%s), want %v", got, reason, tc.want)
-			}
-		})
-	}
-}
-
-func TestMetaDates(t *testing.T) {
-	tests := []struct {
-		name, head, want string
-	}{
-		{"json-ld wins over og", `<meta property="article:published_time" content="2020-01-01T00:00:00Z"><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-05-06T07:08:09+02:00"}</script>`, "2021-05-06T07:08:09+02:00"},
-		{"graph", `<script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":["BlogPosting"],"datePublished":"2022-02-03"}]}</script>`, "2022-02-03T00:00:00Z"},
-		{"article meta", `<meta property="article:published_time" content="2019-11-19T10:00:00-05:00">`, "2019-11-19T10:00:00-05:00"},
-		{"time element", `</head><body><time datetime="2018-07-01T12:30:00+01:00">1 July</time>`, "2018-07-01T12:30:00+01:00"},
-		{"implausible year refused", `<meta name="date" content="1066-10-14">`, ""},
-	}
-	base, _ := url.Parse("https://x.example/a")
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			doc, _ := html.Parse(strings.NewReader("<html><head>" + tc.head + "</html>"))
-			m := metaDoc(doc, base)
-			got := ""
-			if !m.Published.IsZero() {
-				got = m.Published.Format("2006-01-02T15:04:05Z07:00")
-			}
-			if got != tc.want {
-				t.Errorf("Published = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -1,11 +1,13 @@
 // Package scan holds the string helpers extraction runs on every element
 // and paragraph, written to avoid allocating: white-space collapsing, word
 // tokens, ASCII case-folded search, and regular expressions guarded by the
-// words every match must contain.
+// words every match must contain; and the word-for-word comparison titles
+// and headings are matched by (TitleWords).
 package scan
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -276,4 +278,42 @@ func Unique(in []string) []string {
 		}
 	}
 	return out
+}
+
+// TitleWords is the lower-cased word tokens of a title, the unit titles are
+// compared in.
+func TitleWords(s string) []string {
+	if strings.ContainsAny(s, invisibleChars) {
+		s = InvisibleRE.ReplaceAllString(s, "")
+	}
+	return WordTokens(strings.ToLower(s))
+}
+
+// SameWords reports whether a and b are the same title words.
+func SameWords(a, b string) bool {
+	return slices.Equal(TitleWords(a), TitleWords(b))
+}
+
+// ContainsWords reports whether s holds part's words in a row.
+func ContainsWords(s, part string) bool {
+	pw := strings.Join(TitleWords(part), " ")
+	return pw != "" && strings.Contains(" "+strings.Join(TitleWords(s), " ")+" ", " "+pw+" ")
+}
+
+// InvisibleRE matches formatting characters that do not show: soft
+// hyphens, zero-width spaces and joiners, word joiners, byte-order marks.
+// They split words for the tokenizer ("Helikopter\u00adlandeplatz").
+var InvisibleRE = regexp.MustCompile("[" + invisibleChars + "]")
+
+// invisibleChars are the characters InvisibleRE matches.
+const invisibleChars = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+// FirstNonEmpty returns the first of vs that is not blank, trimmed.
+func FirstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
 }

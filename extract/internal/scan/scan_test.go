@@ -86,3 +86,12 @@ func TestTokenRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleWords checks titleWords against the expression it replaces.
+func TestTitleWords(t *testing.T) {
+	for _, s := range scantest.Strings(40000, []string{"byline", "date"}) {
+		if got, want := scan.TitleWords(s), wordRE.FindAllString(strings.ToLower(scan.InvisibleRE.ReplaceAllString(s, "")), -1); !slices.Equal(got, want) {
+			t.Fatalf("titleWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -1,4 +1,11 @@
-package extract
+// Package meta reads what a page's markup says about itself, by source:
+// JSON-LD (ld.go), OpenGraph, article:* and name= meta tags, the canonical
+// link, <title> and headings, <time> elements, labelled datelines and
+// bylines, in one walk over the document; then weighs the sources in order
+// of trust, field by field, into a Page. Choosing the author among the
+// bylines is package authors', settling the date package dates', the title
+// package extract's.
+package meta
 
 import (
 	"maps"
@@ -15,10 +22,10 @@ import (
 	"github.com/syndex/syndex/extract/internal/scan"
 )
 
-// pageMeta is what the page's markup says about itself, each field taken
+// Page is what the page's markup says about itself, each field taken
 // from the most trusted source that has it: JSON-LD, then OpenGraph and
 // article:* / name= meta, then <time> and bylines.
-type pageMeta struct {
+type Page struct {
 	Title, Author, SiteName, Lang, Canonical string
 	Modified                                 time.Time
 	OGType                                   string
@@ -62,18 +69,18 @@ type pageMeta struct {
 	dates.Evidence
 }
 
-// metaDoc gathers pageMeta from a parsed document; base resolves relative
+// Read gathers Page from a parsed document; base resolves relative
 // URLs. One walk collects what each source says; the sources are then
 // weighed in order of trust, field by field.
-func metaDoc(doc *html.Node, base *url.URL) pageMeta {
-	var m pageMeta
+func Read(doc *html.Node, base *url.URL) Page {
+	var m Page
 	src := scanMeta(doc, base, &m)
 	m.readLDScripts(src.ld, base)
 	m.DateValues = src.dateValues()
 	m.readTitles(src.meta)
 	m.NoIndex = robotsNoIndex(src.meta["robots"]) || robotsNoIndex(src.meta["googlebot"])
 	if m.SiteName == "" {
-		m.SiteName = firstNonEmpty(src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"])
+		m.SiteName = scan.FirstNonEmpty(src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"])
 	}
 	m.Author, m.AuthorWeak = authors.Choose(authors.Sources{
 		LD: m.ldNames, LDOrgs: m.ldOrgs, Meta: src.metaAuthors, Bylines: src.bylines,
@@ -100,7 +107,7 @@ type metaSources struct {
 // scanMeta walks doc once, collecting its sources and setting the fields
 // of m that one element decides (canonical link, <title>, headings,
 // dateline).
-func scanMeta(doc *html.Node, base *url.URL, m *pageMeta) *metaSources {
+func scanMeta(doc *html.Node, base *url.URL, m *Page) *metaSources {
 	src := &metaSources{meta: map[string]string{}, metaAuthors: map[string][]string{}}
 	dom.WalkElements(doc, func(n *html.Node) bool {
 		if !src.element(n, base, m) {
@@ -113,7 +120,7 @@ func scanMeta(doc *html.Node, base *url.URL, m *pageMeta) *metaSources {
 }
 
 // element reads what n's tag says; false skips n's subtree.
-func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
+func (src *metaSources) element(n *html.Node, base *url.URL, m *Page) bool {
 	switch n.Data {
 	case "html":
 		if l := dom.Attr(n, "lang"); l != "" {
@@ -155,7 +162,7 @@ func (src *metaSources) element(n *html.Node, base *url.URL, m *pageMeta) bool {
 func (src *metaSources) metaTag(n *html.Node) {
 	// RDFa lets one property attribute name several
 	// properties ("og:title twitter:title").
-	keys := strings.Fields(strings.ToLower(firstNonEmpty(dom.Attr(n, "property"), dom.Attr(n, "name"), dom.Attr(n, "itemprop"), dom.Attr(n, "http-equiv"))))
+	keys := strings.Fields(strings.ToLower(scan.FirstNonEmpty(dom.Attr(n, "property"), dom.Attr(n, "name"), dom.Attr(n, "itemprop"), dom.Attr(n, "http-equiv"))))
 	v := strings.TrimSpace(dom.Attr(n, "content"))
 	for _, k := range keys {
 		if _, ok := src.meta[k]; !ok && v != "" {
@@ -187,14 +194,14 @@ func (src *metaSources) timeTag(n *html.Node) {
 
 // anyElement reads what an element may carry whatever its tag: a labelled
 // dateline, a microdata datePublished, a byline.
-func (src *metaSources) anyElement(n *html.Node, m *pageMeta) {
+func (src *metaSources) anyElement(n *html.Node, m *Page) {
 	if m.Dateline.IsZero() {
 		if t, ok := dates.Dateline(n); ok {
 			m.Dateline = t
 		}
 	}
 	if n.Data != "meta" && src.itemPub == "" && strings.EqualFold(dom.Attr(n, "itemprop"), "datePublished") {
-		src.itemPub = firstNonEmpty(dom.Attr(n, "datetime"), dom.Attr(n, "content"))
+		src.itemPub = scan.FirstNonEmpty(dom.Attr(n, "datetime"), dom.Attr(n, "content"))
 		if t, ok := dates.Visible(dom.NodeText(n)); src.itemPub == "" && ok {
 			src.itemPub = t.Format("2006-01-02T15:04:05")
 		}
@@ -216,10 +223,10 @@ func (src *metaSources) dateValues() []string {
 
 // readTitles reads the social-card and microdata titles; the social title
 // stands in when JSON-LD named none.
-func (m *pageMeta) readTitles(meta map[string]string) {
+func (m *Page) readTitles(meta map[string]string) {
 	m.OGType = strings.ToLower(meta["og:type"])
 	m.MicroHeadline = scan.CollapseSpace(meta["headline"])
-	m.OGTitle = scan.CollapseSpace(firstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["dc:title"], meta["dcterms.title"], meta["dcterms:title"], meta["citation_title"]))
+	m.OGTitle = scan.CollapseSpace(scan.FirstNonEmpty(meta["og:title"], meta["twitter:title"], meta["dc.title"], meta["dc:title"], meta["dcterms.title"], meta["dcterms:title"], meta["citation_title"]))
 	if m.Title == "" {
 		m.Title = m.OGTitle
 	}
@@ -231,7 +238,7 @@ var publishedKeys = []string{"article:published_time", "og:article:published_tim
 
 // choosePublished weighs the meta publication date against JSON-LD's, and
 // falls back on <time> elements and a bare "date" meta.
-func (m *pageMeta) choosePublished(src *metaSources) {
+func (m *Page) choosePublished(src *metaSources) {
 	meta := src.meta
 	if src.itemPub != "" {
 		if _, ok := meta["datepublished"]; !ok {
@@ -264,7 +271,7 @@ func (m *pageMeta) choosePublished(src *metaSources) {
 // bareDateMeta weighs a bare "date" meta, often the CMS's last change: a
 // <time> (or else a printed dateline) a few days or weeks before it is the
 // publication, otherwise the meta date is trusted over both.
-func (m *pageMeta) bareDateMeta(meta map[string]string) {
+func (m *Page) bareDateMeta(meta map[string]string) {
 	for _, k := range []string{"date", "dc.date", "dc.date.issued"} {
 		t, zoned, ok := dates.ParseZone(meta[k])
 		if !ok {
@@ -284,7 +291,7 @@ func (m *pageMeta) bareDateMeta(meta map[string]string) {
 }
 
 // chooseModified takes the meta modification date when JSON-LD named none.
-func (m *pageMeta) chooseModified(meta map[string]string) {
+func (m *Page) chooseModified(meta map[string]string) {
 	if !m.Modified.IsZero() {
 		return
 	}
@@ -298,8 +305,8 @@ func (m *pageMeta) chooseModified(meta map[string]string) {
 
 // readLinks reads the language, the syndication source, the canonical URL
 // and the description where the sources read before left them unset.
-func (m *pageMeta) readLinks(meta map[string]string, base *url.URL) {
-	m.Lang = firstNonEmpty(m.Lang, meta["html:lang"], meta["content-language"], meta["og:locale"], meta["dc.language"])
+func (m *Page) readLinks(meta map[string]string, base *url.URL) {
+	m.Lang = scan.FirstNonEmpty(m.Lang, meta["html:lang"], meta["content-language"], meta["og:locale"], meta["dc.language"])
 	if m.Source == "" {
 		for _, k := range []string{"syndication-source", "original-source", "dc.source", "citation_original"} {
 			if v := meta[k]; v != "" {
@@ -311,7 +318,7 @@ func (m *pageMeta) readLinks(meta map[string]string, base *url.URL) {
 	if m.Canonical == "" {
 		m.Canonical = dom.Resolve(base, meta["og:url"])
 	}
-	m.Description = firstNonEmpty(meta["description"], meta["og:description"])
+	m.Description = scan.FirstNonEmpty(meta["description"], meta["og:description"])
 }
 
 func hasToken(list, tok string) bool {
@@ -321,15 +328,6 @@ func hasToken(list, tok string) bool {
 		}
 	}
 	return false
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v = strings.TrimSpace(v); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // robotsNoIndex reports whether a robots meta value forbids indexing

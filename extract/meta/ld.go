@@ -1,4 +1,4 @@
-package extract
+package meta
 
 import (
 	"encoding/json"
@@ -19,7 +19,7 @@ import (
 // readLDScripts reads the page's JSON-LD scripts in order, following @id
 // references across them, then the dates of scripts wrapped in CDATA or
 // comments.
-func (m *pageMeta) readLDScripts(ld []string, base *url.URL) {
+func (m *Page) readLDScripts(ld []string, base *url.URL) {
 	var docs []any
 	for _, raw := range ld {
 		if v, ok := parseLD(raw); ok {
@@ -35,6 +35,17 @@ func (m *pageMeta) readLDScripts(ld []string, base *url.URL) {
 	}
 }
 
+// ReadLD merges the text of one JSON-LD script into m as Read does for
+// each script of a page, without following @id references into other
+// scripts; false when the text is not JSON.
+func (m *Page) ReadLD(raw string, base *url.URL) bool {
+	v, ok := parseLD(raw)
+	if ok {
+		m.readLD(v, base)
+	}
+	return ok
+}
+
 // parseLD decodes one JSON-LD script; false when it is not JSON.
 func parseLD(raw string) (any, bool) {
 	var v any
@@ -47,7 +58,7 @@ func parseLD(raw string) (any, bool) {
 // readLD merges one decoded JSON-LD script into m, looking through @graph
 // arrays and nested objects for the Article (or subtype) that describes
 // the page.
-func (m *pageMeta) readLD(v any, base *url.URL) {
+func (m *Page) readLD(v any, base *url.URL) {
 	var objs []map[string]any
 	var collect func(v any, depth int)
 	collect = func(v any, depth int) {
@@ -121,7 +132,7 @@ func (m *pageMeta) readLD(v any, base *url.URL) {
 // readLD's plain JSON parse refuses. Only the date is taken, after the
 // unwrapped scripts have had their say: the other fields of such scripts
 // have not been measured against the title and author rules.
-func (m *pageMeta) readWrappedLDDates(raw string) {
+func (m *Page) readWrappedLDDates(raw string) {
 	s, ok := unwrapScript(raw)
 	if !ok || !m.Published.IsZero() && m.PublishedFrom == dates.FromLD {
 		return
@@ -130,7 +141,7 @@ func (m *pageMeta) readWrappedLDDates(raw string) {
 	if !ok {
 		return
 	}
-	var w pageMeta
+	var w Page
 	w.readLD(v, nil)
 	m.DateValues = append(m.DateValues, w.DateValues...)
 	if w.PublishedFrom == dates.FromLD {
@@ -186,7 +197,7 @@ func ldString(v any) string {
 			}
 		}
 	case map[string]any:
-		return firstNonEmpty(ldString(x["@value"]), ldString(x["name"]))
+		return scan.FirstNonEmpty(ldString(x["@value"]), ldString(x["name"]))
 	}
 	return ""
 }
@@ -202,7 +213,7 @@ func ldURL(v any) string {
 			}
 		}
 	case map[string]any:
-		return firstNonEmpty(ldString(x["url"]), ldString(x["@id"]))
+		return scan.FirstNonEmpty(ldString(x["url"]), ldString(x["@id"]))
 	}
 	return ""
 }
@@ -211,10 +222,10 @@ func ldURL(v any) string {
 // headline, unless both are given, differ, and only the name is what the
 // page's <title> says (some sites fill headline with a description).
 func ldHeadline(headline, name, docTitle string) string {
-	if headline == "" || name == "" || sameWords(headline, name) {
-		return firstNonEmpty(headline, name)
+	if headline == "" || name == "" || scan.SameWords(headline, name) {
+		return scan.FirstNonEmpty(headline, name)
 	}
-	if containsWords(docTitle, name) && !containsWords(docTitle, headline) {
+	if scan.ContainsWords(docTitle, name) && !scan.ContainsWords(docTitle, headline) {
 		return name
 	}
 	return headline
