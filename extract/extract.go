@@ -45,6 +45,7 @@ import (
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
 	"github.com/syndex/syndex/extract/meta"
+	"github.com/syndex/syndex/extract/title"
 )
 
 // Input is one fetched page.
@@ -270,19 +271,19 @@ func (p *page) identify() {
 		a.ID = article.IDFor(p.idURL)
 	}
 	p.a = a
-	p.meta.Lead = leadOf(p.blocks)
-	p.meta.Opening = openingOf(p.blocks, 2)
+	p.meta.Lead = title.LeadOf(p.blocks)
+	p.meta.Opening = title.OpeningOf(p.blocks, 2)
 }
 
 // title chooses the title: the general rules, a heading when the title is
 // the site's constant one, a site profile's source when one is set.
 func (e *Extractor) title(p *page) {
 	a, meta := p.a, p.meta
-	a.Title = chooseTitle(meta, p.tmeta, a.Site)
+	a.Title = title.Choose(meta, p.tmeta, a.Site)
 	// A title that other pages of the site carry too names the site or a
 	// section (a template's constant <title> or og:title), not the story.
-	if a.Title != "" && p.idURL != "" && e.sites.observe(a.Site, p.idURL, []string{siteTitleKey + a.Title})[0] {
-		if lh := leadHeading(meta.Headings, leadSet(meta.Lead)); lh != "" {
+	if a.Title != "" && p.idURL != "" && e.sites.observe(a.Site, p.idURL, []string{title.SiteTitleKey + a.Title})[0] {
+		if lh := title.LeadHeading(meta.Headings, title.LeadSet(meta.Lead)); lh != "" {
 			a.Title = lh
 		}
 	}

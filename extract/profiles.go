@@ -5,10 +5,11 @@ import (
 	"strings"
 
 	"github.com/syndex/syndex/extract/meta"
+	"github.com/syndex/syndex/extract/title"
 )
 
 // TitleSource names the markup a site's headline is read from when the
-// generic choice between the candidates (chooseTitle) is known to pick the
+// generic choice between the candidates (title.Choose) is known to pick the
 // wrong one for that site.
 type TitleSource string
 
@@ -64,10 +65,10 @@ func profileFor(profiles map[string]SiteProfile, site string) (SiteProfile, bool
 func profileTitle(m meta.Page, src TitleSource, siteName string) string {
 	switch src {
 	case TitleSocial:
-		return cutSiteSuffix(cleanTitle(m.OGTitle), siteName)
+		return title.CutSiteSuffix(title.Clean(m.OGTitle), siteName)
 	case TitleJSONLD:
 		if m.TitleFromLD {
-			return cutSiteSuffix(cleanTitle(m.Title), siteName)
+			return title.CutSiteSuffix(title.Clean(m.Title), siteName)
 		}
 	}
 	return ""

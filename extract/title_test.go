@@ -1,176 +1,70 @@
 package extract
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
-
-	trafilatura "github.com/markusmobius/go-trafilatura"
-
-	"github.com/syndex/syndex/extract/meta"
 )
 
-func TestChooseTitle(t *testing.T) {
+// TestTitleMetadataSources checks the metadata rules feeding the title:
+// RDFa properties naming several keys, Dublin Core titles and a JSON-LD
+// name that the <title> confirms over a descriptive headline.
+func TestTitleMetadataSources(t *testing.T) {
 	cases := []struct {
-		name string
-		m    meta.Page
-		tr   string // go-trafilatura's title
-		host string
-		want string
+		name, html, want string
 	}{
 		{
-			name: "JSON-LD headline beats a differing og:title",
-			m:    meta.Page{Title: "Long SEO headline about the council vote", TitleFromLD: true, OGTitle: "Council votes", Headings: []string{"Long SEO headline about the council vote"}},
-			want: "Long SEO headline about the council vote",
+			name: "a property attribute naming several properties",
+			html: `<html><head><title>Page</title><meta property="og:title twitter:title" content="Council freezes rents for a year"></head><body><h1>Other</h1></body></html>`,
+			want: "Council freezes rents for a year",
 		},
 		{
-			name: "og:title shown after a kicker in the visible heading",
-			m:    meta.Page{Title: "Olympics: German guard impresses, France falters badly", TitleFromLD: true, OGTitle: "German guard impresses, France falters", Headings: []string{"Dream team grows stronger German guard impresses, France falters"}},
-			want: "German guard impresses, France falters",
+			name: "a Dublin Core title written with a colon",
+			html: `<html><head><title>Page</title><meta property="x:title dc:title" content="Council freezes rents for a year"></head><body><h1>Other</h1></body></html>`,
+			want: "Council freezes rents for a year",
 		},
 		{
-			name: "og:title shown as a heading beats a JSON-LD headline only the <title> carries",
-			m:    meta.Page{Title: "Council vote: what it means for rents in 2024", TitleFromLD: true, OGTitle: "Council votes to freeze rents", DocTitle: "Council vote: what it means for rents in 2024 | Town Post", Headings: []string{"Council votes to freeze rents", "More stories"}},
-			want: "Council votes to freeze rents",
-		},
-		{
-			name: "a JSON-LD headline shown nowhere stays against an og:title shown as a heading",
-			m:    meta.Page{Title: "Factory fire in the east end - heavy smoke", TitleFromLD: true, OGTitle: "Factory fire: warning of toxic fumes", DocTitle: "Factory fire: warning of toxic fumes", Headings: []string{"Factory fire: warning of toxic fumes", "More stories"}},
-			want: "Factory fire in the east end - heavy smoke",
-		},
-		{
-			name: "a microdata headline the og:title begins with drops the og:title's furniture",
-			m:    meta.Page{OGTitle: "Mayor opens the new bridge-Local\u3163Daily Post", MicroHeadline: "Mayor opens the new bridge", SiteName: "Daily Post"},
-			want: "Mayor opens the new bridge",
-		},
-		{
-			name: "a microdata headline equal to the og:title changes nothing",
-			m:    meta.Page{OGTitle: "Mayor opens the new bridge", MicroHeadline: "Mayor opens the new bridge"},
-			want: "Mayor opens the new bridge",
-		},
-		{
-			name: "a one-word microdata headline is no headline",
-			m:    meta.Page{OGTitle: "Sport: Mayor opens the new bridge", MicroHeadline: "Sport"},
-			want: "Sport: Mayor opens the new bridge",
-		},
-		{
-			name: "kicker of the og:title differs from the visible heading's",
-			m:    meta.Page{OGTitle: "Attack on the port: «Restraint has much to do with allies»", Headings: []string{"Menu", "Escalation in the region - «Restraint has much to do with allies»"}},
-			want: "«Restraint has much to do with allies»",
-		},
-		{
-			name: "a dash is not a kicker separator",
-			m:    meta.Page{OGTitle: "I sell holidays - booking the right day saves thousands", Headings: []string{"I sell theme park holidays - booking the right day saves thousands"}},
-			want: "I sell holidays - booking the right day saves thousands",
-		},
-		{
-			name: "og:title with the site name cut",
-			m:    meta.Page{OGTitle: "Storm closes the harbour - Daily Example", SiteName: "Daily Example"},
-			want: "Storm closes the harbour",
-		},
-		{
-			name: "document title segment equal to a heading",
-			m:    meta.Page{DocTitle: "Example Post | Storm closes the harbour | News", Headings: []string{"Latest News", "Storm closes the harbour"}},
-			host: "examplepost.com",
-			want: "Storm closes the harbour",
-		},
-		{
-			name: "longest heading the title contains wins over a section heading",
-			m:    meta.Page{DocTitle: "Metro: World Views : Another murder, another dashed hope", Headings: []string{"Metro: World Views", "Another murder, another dashed hope"}},
-			want: "Another murder, another dashed hope",
-		},
-		{
-			name: "title naming only the site yields to the first heading",
-			m:    meta.Page{DocTitle: "Cape Herald", Headings: []string{"News", "Mayor opens the new bridge", "Most read"}},
-			host: "capeherald.co.za",
-			want: "Mayor opens the new bridge",
-		},
-		{
-			name: "site and section segments are dropped",
-			m:    meta.Page{DocTitle: "capeherald.com - Sport - Mayor opens the new bridge"},
-			host: "capeherald.com",
-			want: "Mayor opens the new bridge",
-		},
-		{
-			name: "title that swallowed markup is cut at the markup",
-			m:    meta.Page{DocTitle: "Mayor opens the new bridge</titl <script>var x = 1</script>"},
-			want: "Mayor opens the new bridge",
-		},
-		{
-			name: "a full-headline title is kept even when a heading is page furniture",
-			m:    meta.Page{DocTitle: "Radio band denies asking for money", Headings: []string{"Have your say on this story"}},
-			host: "example.com",
-			want: "Radio band denies asking for money",
-		},
-		{
-			name: "title made of site and section segments yields to the first heading",
-			m:    meta.Page{DocTitle: "Sportal > Golf > News", Headings: []string{"News", "Bookmark this page:", "Gamez the man to catch"}},
-			host: "sportal.com.au",
-			want: "Gamez the man to catch",
-		},
-		{
-			name: "no title and no go-trafilatura title: the first heading",
-			m:    meta.Page{Headings: []string{"Bookmark with:", "Gulf states urge peace with Iran"}},
-			want: "Gulf states urge peace with Iran",
-		},
-		{
-			name: "trailing (from Site) is cut",
-			m:    meta.Page{DocTitle: "Aidy Recalls Big Guns (from Harrow Times)"},
-			host: "harrowtimes.co.uk",
-			want: "Aidy Recalls Big Guns",
-		},
-		{
-			name: "bare-hyphen section chain ending in the site is cut",
-			m:    meta.Page{DocTitle: "Lukla airport to be renamed for Hillary- Travel-Services-News By Industry-News-The Economic Times"},
-			host: "economictimes.indiatimes.com",
-			want: "Lukla airport to be renamed for Hillary",
-		},
-		{
-			name: "hyphenated words in a spaced-separator title stay",
-			m:    meta.Page{DocTitle: "Carle sparks A-League interest - National - Sport - Blacktown Sun"},
-			host: "blacktownsun.com.au",
-			want: "Carle sparks A-League interest",
-		},
-		{
-			name: "leading Site: is cut",
-			m:    meta.Page{DocTitle: "KalingaTimes.com: Move over Orkut, here comes BigAdda"},
-			host: "kalingatimes.com",
-			want: "Move over Orkut, here comes BigAdda",
-		},
-		{
-			name: "a wire headline's source after a colon stays",
-			m:    meta.Page{DocTitle: "AFP: Health of the president improving: doctors", Headings: []string{"Health of the president improving: doctors"}},
-			host: "afp.google.com",
-			want: "Health of the president improving: doctors",
-		},
-		{
-			name: "a kicker before a colon stays when the part before names no site",
-			m:    meta.Page{DocTitle: "Goal.com - Chelsea - Cole: Winning the cup would give momentum"},
-			host: "goal.com",
-			want: "Cole: Winning the cup would give momentum",
-		},
-		{
-			name: "soft hyphens neither show nor split words",
-			m:    meta.Page{Title: "Trump plans a heli\u00adpad at the White House", TitleFromLD: true},
-			want: "Trump plans a helipad at the White House",
-		},
-		{
-			name: "an enormous title is capped",
-			m:    meta.Page{DocTitle: strings.Repeat("word ", 5000)},
-			want: strings.TrimSpace(strings.Repeat("word ", 5000)[:maxTitleBytes]),
-		},
-		{
-			name: "no title at all falls back to go-trafilatura",
-			m:    meta.Page{Headings: []string{"Get involved...", "Home News"}},
-			tr:   "Mayor opens the new bridge",
-			want: "Mayor opens the new bridge",
+			name: "JSON-LD name confirmed by the <title> beats a descriptive headline",
+			html: `<html><head><title>List of films about rivers - Encyclopedia</title><script type="application/ld+json">{"@type":"Article","name":"List of films about rivers","headline":"Encyclopedia list article"}</script></head><body><p>x</p></body></html>`,
+			want: "List of films about rivers",
 		},
 	}
+	ex := New(Options{})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := chooseTitle(tc.m, trafilatura.Metadata{Title: tc.tr}, tc.host)
-			if got != tc.want {
-				t.Errorf("chooseTitle = %q, want %q", got, tc.want)
+			res, err := ex.Extract(context.Background(), Input{URL: "https://news.example/a/1", HTML: []byte(tc.html)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Article.Title != tc.want {
+				t.Errorf("title = %q, want %q", res.Article.Title, tc.want)
 			}
 		})
+	}
+}
+
+// TestSiteWideTitle: a <title> every page of a site carries is the site's,
+// so from the third such page on the headline the story's opening shares
+// its words with is the title.
+func TestSiteWideTitle(t *testing.T) {
+	stories := []struct{ headline, body string }{
+		{"Harbour reopens after three day storm", "The harbour reopened on Tuesday after a three day storm closed it to all shipping, the port authority said."},
+		{"Council approves budget for new schools", "The council approved its budget on Monday, with most new money going to two new schools in the north."},
+		{"Ferry timetable changes from next month", "The ferry timetable changes from next month, when the early sailing moves to half past six, the operator said."},
+	}
+	ex := New(Options{})
+	var got []string
+	for i, s := range stories {
+		page := `<html><head><title>Coast Courier - Your Local News</title></head><body><div class="side"><h3>Most read stories this week</h3></div><article><h2>` + s.headline + `</h2>` +
+			strings.Repeat("<p>"+s.body+"</p>", 4) + `</article></body></html>`
+		res, err := ex.Extract(context.Background(), Input{URL: fmt.Sprintf("https://courier.example/news/%d", i), HTML: []byte(page)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, res.Article.Title)
+	}
+	if got[0] == stories[0].headline || got[2] != stories[2].headline {
+		t.Errorf("titles %q: want the site's <title> segment until the title is seen on 3 pages, then the headline", got)
 	}
 }

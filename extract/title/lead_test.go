@@ -1,9 +1,6 @@
-package extract
+package title
 
 import (
-	"context"
-	"fmt"
-	"strings"
 	"testing"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
@@ -47,34 +44,9 @@ func TestTitleFromLead(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := chooseTitle(tc.m, trafilatura.Metadata{Title: tc.guess}, "news.example"); got != tc.want {
-				t.Errorf("chooseTitle = %q, want %q", got, tc.want)
+			if got := Choose(tc.m, trafilatura.Metadata{Title: tc.guess}, "news.example"); got != tc.want {
+				t.Errorf("Choose = %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestSiteWideTitle: a <title> every page of a site carries is the site's,
-// so from the third such page on the headline the story's opening shares
-// its words with is the title.
-func TestSiteWideTitle(t *testing.T) {
-	stories := []struct{ headline, body string }{
-		{"Harbour reopens after three day storm", "The harbour reopened on Tuesday after a three day storm closed it to all shipping, the port authority said."},
-		{"Council approves budget for new schools", "The council approved its budget on Monday, with most new money going to two new schools in the north."},
-		{"Ferry timetable changes from next month", "The ferry timetable changes from next month, when the early sailing moves to half past six, the operator said."},
-	}
-	ex := New(Options{})
-	var got []string
-	for i, s := range stories {
-		page := `<html><head><title>Coast Courier - Your Local News</title></head><body><div class="side"><h3>Most read stories this week</h3></div><article><h2>` + s.headline + `</h2>` +
-			strings.Repeat("<p>"+s.body+"</p>", 4) + `</article></body></html>`
-		res, err := ex.Extract(context.Background(), Input{URL: fmt.Sprintf("https://courier.example/news/%d", i), HTML: []byte(page)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, res.Article.Title)
-	}
-	if got[0] == stories[0].headline || got[2] != stories[2].headline {
-		t.Errorf("titles %q: want the site's <title> segment until the title is seen on 3 pages, then the headline", got)
 	}
 }

@@ -1,4 +1,10 @@
-package extract
+// Package title chooses an article's headline among the page's
+// candidates (Choose: the JSON-LD headline, the social-card title, the
+// document <title>, the visible headings, go-trafilatura's guess), cleans
+// it (Clean, CutSiteSuffix: site names, kickers, code left by broken
+// templates), and, when the site shares one title across its pages, finds
+// the heading the text opens with instead (LeadOf, LeadHeading).
+package title
 
 import (
 	"regexp"
@@ -11,12 +17,12 @@ import (
 	"github.com/syndex/syndex/extract/meta"
 )
 
-// chooseTitle picks the article's headline from the page's candidates:
+// Choose picks the article's headline from the page's candidates:
 // the JSON-LD headline, the social-card title (og:title and kin), the
 // document <title> and the visible <h1>–<h3> headings, with go-trafilatura's
 // title as the last resort. A trailing " | Site Name" is cut. host is the
 // page's site (article.SiteOf).
-func chooseTitle(m meta.Page, t trafilatura.Metadata, host string) string {
+func Choose(m meta.Page, t trafilatura.Metadata, host string) string {
 	title := pickTitle(m, t, host)
 	site := scan.FirstNonEmpty(m.SiteName, t.Sitename)
 	if title == "" || !siteLike(title, host, site) {
@@ -29,19 +35,19 @@ func chooseTitle(m meta.Page, t trafilatura.Metadata, host string) string {
 		return d
 	}
 	if m.Lead != "" {
-		if lh := leadHeading(m.Headings, leadSet(m.Lead)); lh != "" && !siteLike(lh, host, site) {
+		if lh := LeadHeading(m.Headings, LeadSet(m.Lead)); lh != "" && !siteLike(lh, host, site) {
 			return lh
 		}
 	}
 	return title
 }
 
-// pickTitle is chooseTitle before its check that the title does not
+// pickTitle is Choose before its check that the title does not
 // merely name the site.
 func pickTitle(m meta.Page, t trafilatura.Metadata, host string) string {
 	site := scan.FirstNonEmpty(m.SiteName, t.Sitename)
-	og := cleanTitle(m.OGTitle)
-	if ld := cleanTitle(m.Title); m.TitleFromLD && ld != "" {
+	og := Clean(m.OGTitle)
+	if ld := Clean(m.Title); m.TitleFromLD && ld != "" {
 		return ldTitle(m, ld, og, site)
 	}
 	if og != "" {
@@ -57,7 +63,7 @@ func ldTitle(m meta.Page, ld, og, site string) string {
 	// title ("Kicker Headline") shows which of two differing headlines
 	// the page displays; the JSON-LD one is then an SEO variant.
 	if og != "" && !scan.SameWords(og, ld) && kickerHeading(og, m.Headings) {
-		return cutSiteSuffix(og, site)
+		return CutSiteSuffix(og, site)
 	}
 	// Likewise when the page shows the social-card title as a
 	// heading and the JSON-LD one only in its <title>, where search
@@ -65,12 +71,12 @@ func ldTitle(m meta.Page, ld, og, site string) string {
 	// <title> does not carry either is the headline as the publisher
 	// files it, and stays.
 	if og != "" && shownAsHeading(og, m.Headings) && !shownAsHeading(ld, m.Headings) && scan.ContainsWords(m.DocTitle, ld) {
-		return cutSiteSuffix(og, site)
+		return CutSiteSuffix(og, site)
 	}
 	if h := truncatedTitle(m.Title, m); h != "" {
 		return h
 	}
-	return cutSiteSuffix(ld, site)
+	return CutSiteSuffix(ld, site)
 }
 
 // socialTitle reads the headline out of the social-card title og
@@ -87,7 +93,7 @@ func socialTitle(m meta.Page, og, host, site string) string {
 	}
 	// A microdata headline that the social-card title begins with
 	// leaves the rest of that title as furniture ("Headline-Section|Site").
-	if mh := cleanTitle(m.MicroHeadline); len(scan.TitleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
+	if mh := Clean(m.MicroHeadline); len(scan.TitleWords(mh)) >= 2 && hasWordPrefix(og, mh) {
 		return mh
 	}
 	if r := withoutKicker(og, m.Headings); r != "" {
@@ -100,9 +106,9 @@ func socialTitle(m meta.Page, og, host, site string) string {
 		return h
 	}
 	if h := headingInTitle(og, m.Headings); h != "" {
-		return cleanTitle(h)
+		return Clean(h)
 	}
-	return cutSiteSuffix(og, site)
+	return CutSiteSuffix(og, site)
 }
 
 // documentTitle chooses a headline without headline metadata: from the
@@ -111,21 +117,21 @@ func socialTitle(m meta.Page, og, host, site string) string {
 func documentTitle(m meta.Page, t trafilatura.Metadata, host, site string) string {
 	var lead map[string]bool
 	if m.Lead != "" {
-		lead = leadSet(m.Lead)
+		lead = LeadSet(m.Lead)
 	}
 	h := titleFromDocument(m, host)
 	// Without headline metadata or a <title>, the main-text extractor's
 	// guess is often a box's heading ("Related News"); a heading that
 	// shares its words with the story is the headline.
 	if lead != nil && h == "" {
-		if lh := leadHeading(m.Headings, lead); lh != "" {
+		if lh := LeadHeading(m.Headings, lead); lh != "" {
 			return lh
 		}
 	}
 	if h != "" {
 		return h
 	}
-	if tt := cutSiteSuffix(cleanTitle(t.Title), site); tt != "" {
+	if tt := CutSiteSuffix(Clean(t.Title), site); tt != "" {
 		return tt
 	}
 	return firstHeadline(m.Headings)
@@ -137,7 +143,7 @@ func documentTitle(m meta.Page, t trafilatura.Metadata, host, site string) strin
 // longest segment of the <title> that does not name the site, else the
 // first heading of a few words. host is the page's site.
 func titleFromDocument(m meta.Page, host string) string {
-	doc := cleanTitle(cutCode(m.DocTitle))
+	doc := Clean(cutCode(m.DocTitle))
 	if doc == "" {
 		return ""
 	}
@@ -166,7 +172,7 @@ func titleFromDocument(m meta.Page, host string) string {
 		}
 	}
 	if best != "" {
-		return cleanTitle(best)
+		return Clean(best)
 	}
 	doc = trimFurniture(doc, host, m.SiteName)
 	segs = titleSegments(doc)
@@ -244,7 +250,7 @@ func trimFurniture(t, host, siteName string) string {
 func firstHeadline(headings []string) string {
 	for _, h := range headings {
 		if len(scan.TitleWords(h)) >= 3 && !strings.HasSuffix(strings.TrimSpace(h), ":") {
-			return cleanTitle(h)
+			return Clean(h)
 		}
 	}
 	return ""
@@ -345,9 +351,9 @@ func withoutKicker(title string, headings []string) string {
 	return ""
 }
 
-// cleanTitle repairs titles that swallowed markup (a <title> left open
+// Clean repairs titles that swallowed markup (a <title> left open
 // makes the parser read the rest of the page as its text).
-func cleanTitle(t string) string {
+func Clean(t string) string {
 	if i := strings.Index(t, "<"); i >= 0 {
 		t = t[:i]
 	}
@@ -379,7 +385,7 @@ func headingInTitle(title string, headings []string) string {
 	return ""
 }
 
-func cutSiteSuffix(title, site string) string {
+func CutSiteSuffix(title, site string) string {
 	// "Headline | Section" / "Headline | Site | date": a pipe separates
 	// page furniture from a headline of several words.
 	if i := strings.Index(title, " | "); i > 0 && len(strings.Fields(title[:i])) >= 3 {
@@ -455,7 +461,7 @@ func truncatedTitle(title string, m meta.Page) string {
 		return ""
 	}
 	for _, h := range m.Headings {
-		h = cleanTitle(h)
+		h = Clean(h)
 		if !hasWordPrefix(h, t) || !scan.ContainsWords(m.DocTitle, h) {
 			continue
 		}

@@ -1,7 +1,6 @@
-package extract
+package title
 
 import (
-	"context"
 	"testing"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
@@ -104,45 +103,8 @@ func TestChooseTitleHeadingRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := chooseTitle(tc.m, trafilatura.Metadata{}, tc.host); got != tc.want {
-				t.Errorf("chooseTitle = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
-// TestTitleMetadataSources checks the metadata rules feeding the title:
-// RDFa properties naming several keys, Dublin Core titles and a JSON-LD
-// name that the <title> confirms over a descriptive headline.
-func TestTitleMetadataSources(t *testing.T) {
-	cases := []struct {
-		name, html, want string
-	}{
-		{
-			name: "a property attribute naming several properties",
-			html: `<html><head><title>Page</title><meta property="og:title twitter:title" content="Council freezes rents for a year"></head><body><h1>Other</h1></body></html>`,
-			want: "Council freezes rents for a year",
-		},
-		{
-			name: "a Dublin Core title written with a colon",
-			html: `<html><head><title>Page</title><meta property="x:title dc:title" content="Council freezes rents for a year"></head><body><h1>Other</h1></body></html>`,
-			want: "Council freezes rents for a year",
-		},
-		{
-			name: "JSON-LD name confirmed by the <title> beats a descriptive headline",
-			html: `<html><head><title>List of films about rivers - Encyclopedia</title><script type="application/ld+json">{"@type":"Article","name":"List of films about rivers","headline":"Encyclopedia list article"}</script></head><body><p>x</p></body></html>`,
-			want: "List of films about rivers",
-		},
-	}
-	ex := New(Options{})
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			res, err := ex.Extract(context.Background(), Input{URL: "https://news.example/a/1", HTML: []byte(tc.html)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Article.Title != tc.want {
-				t.Errorf("title = %q, want %q", res.Article.Title, tc.want)
+			if got := Choose(tc.m, trafilatura.Metadata{}, tc.host); got != tc.want {
+				t.Errorf("Choose = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package extract
+package title
 
 import (
 	"regexp"
@@ -14,13 +14,13 @@ import (
 // own words then decide: a headline shares its words with the article's
 // opening paragraphs, a site name or a section label does not.
 
-// siteTitleKey prefixes a title recorded in the site model, keeping titles
+// SiteTitleKey prefixes a title recorded in the site model, keeping titles
 // apart from paragraphs and long enough to be recorded.
-const siteTitleKey = "\x00title shared by pages of the site\x00"
+const SiteTitleKey = "\x00title shared by pages of the site\x00"
 
-// leadOf returns the text of the first body paragraphs (headings left
+// LeadOf returns the text of the first body paragraphs (headings left
 // out), up to about 2,000 bytes: what a headline is checked against.
-func leadOf(blocks []dom.Block) string {
+func LeadOf(blocks []dom.Block) string {
 	var sb strings.Builder
 	for _, b := range blocks {
 		if len(b.Tag) == 2 && b.Tag[0] == 'h' && b.Tag[1] >= '1' && b.Tag[1] <= '6' {
@@ -35,9 +35,9 @@ func leadOf(blocks []dom.Block) string {
 	return sb.String()
 }
 
-// openingOf returns the texts of the first n body paragraphs (headings
+// OpeningOf returns the texts of the first n body paragraphs (headings
 // left out).
-func openingOf(blocks []dom.Block, n int) []string {
+func OpeningOf(blocks []dom.Block, n int) []string {
 	var out []string
 	for _, b := range blocks {
 		if len(out) == n {
@@ -90,10 +90,10 @@ const (
 	onLead  = 0.5
 )
 
-// leadHeading returns the heading (of the first dozen, three words or
+// LeadHeading returns the heading (of the first dozen, three words or
 // more) sharing most of its words with the lead, if at least onLead of
 // them; "" otherwise.
-func leadHeading(headings []string, lead map[string]bool) string {
+func LeadHeading(headings []string, lead map[string]bool) string {
 	best, bestShare := "", 0.0
 	for i, h := range headings {
 		if i >= 12 {
@@ -106,11 +106,11 @@ func leadHeading(headings []string, lead map[string]bool) string {
 			best, bestShare = h, s
 		}
 	}
-	return cleanTitle(best)
+	return Clean(best)
 }
 
-// leadSet indexes the stems of a lead.
-func leadSet(lead string) map[string]bool {
+// LeadSet indexes the stems of a lead.
+func LeadSet(lead string) map[string]bool {
 	set := map[string]bool{}
 	for _, s := range stems(lead) {
 		set[s] = true
