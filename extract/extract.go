@@ -10,15 +10,25 @@
 // Main-text extraction builds on go-trafilatura; metadata comes from
 // JSON-LD, OpenGraph / article:* meta, <time> and bylines, in that order of
 // trust, with go-trafilatura's (and go-htmldate's) findings as a fallback.
-// Extract runs these as steps over one page, each in its own files:
-// bounding and parsing (bound.go, flat.go, repair.go), decoding and
-// mojibake repair (decode.go, mojibake.go), metadata by source (meta.go,
-// meta_ld.go), main text (text.go, fallback.go, siblings.go, links.go),
-// title (title.go, titlelead.go), authors (byline.go, byline_clean.go,
-// author.go), dates (date.go, date_printed.go, dateline.go), attribution
-// (attribution.go, wire.go), furniture inside the text (promo.go,
-// embeds.go), site boilerplate (boilerplate.go, model.go) and whether the
-// page is an article (classify.go, furniture.go).
+// Extract runs these as steps over one page. The steps that read one
+// concept each are packages of their own:
+//
+//   - charset: decoding to UTF-8 and mojibake repair;
+//   - meta: metadata by source (JSON-LD, meta tags, links, <time>), one
+//     walk over the page into a meta.Page;
+//   - title: the headline among the candidates;
+//   - authors: bylines and the author among the sources;
+//   - dates: printed and machine dates, datelines, the publication date
+//     and its zone;
+//   - attribution: credit lines and wire datelines.
+//
+// This package keeps Extract and the steps over the page's text: bounding
+// and parsing (bound.go, flat.go, repair.go), main text (fallback.go,
+// siblings.go, links.go), furniture inside the text (promo.go, embeds.go),
+// site boilerplate (boilerplate.go, model.go), site profiles (profiles.go)
+// and whether the page is an article (classify.go, furniture.go). The DOM
+// and string helpers every step shares are extract/internal/dom and
+// extract/internal/scan.
 //
 // The package does not fetch pages, deduplicate or index, nor score
 // itself against benchmarks (package extract/evaluate).
