@@ -82,6 +82,7 @@ type Archive struct {
 	extractor     *extract.Extractor
 	dedupSeq      uint64 // store position the dedup checkpoint reflects
 	sinceCheck    int
+	sinceRelease  int // articles stored since the store's pages were released
 	lastDedupSave time.Time
 	dedupSaveCost time.Duration // how long the last checkpoint took to write
 	// mu lets readers (Cluster, served while a crawl runs) see the dedup

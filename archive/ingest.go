@@ -252,6 +252,10 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 		a.pendingGen++
 		a.pending[c] = a.pendingGen
 	}
+	if a.sinceRelease += len(arts); a.sinceRelease >= releaseIngest {
+		a.sinceRelease = 0
+		a.releaseStorePages()
+	}
 	return nil
 }
 
@@ -504,6 +508,7 @@ func (a *Archive) indexClusters(ctx context.Context, ids []string, done func([]s
 		if err := done(chunk); err != nil {
 			return err
 		}
+		a.releaseStorePages()
 		if indexed += int64(len(chunk)); a.opt.Progress != nil && total > flushChunk {
 			a.opt.Progress(indexed, total, "stories")
 		}
@@ -706,6 +711,13 @@ func (a *Archive) buildIndex(ctx context.Context, path string, shards int) (*ind
 // releaseEvery is how many clusters a rebuild reads between releases of the
 // store's mapped pages.
 const releaseEvery = 250
+
+// releaseIngest is how many articles are stored (or replayed) between
+// releases of the store's mapped pages. Each write reads the pages on the
+// way to its keys, and the kernel maps their neighbours too, so without
+// releases an import's resident memory grew by the store's size (4 GB at
+// a million articles) on top of the dedup index.
+const releaseIngest = 1000
 
 // releaseStorePages lets go of the store's pages a rebuild has read (they
 // stay in the page cache), so that a pass over the whole store does not

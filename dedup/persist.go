@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/syndex/syndex/article"
 )
 
-// magic starts every checkpoint; the digit is the format version.
-const magic = "syndex-dedup 1\n"
+// magic starts every checkpoint; the digit is the format version (see
+// WriteTo).
+const magic = "syndex-dedup 2\n"
 
 // ErrIncompatible is returned by ReadIndex when the checkpoint was built
 // with shingling or LSH settings that differ from the Config given.
@@ -103,32 +103,54 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// The checkpoint is written as a stream: a header (the settings, the
+// frequency tables and the counts of what follows), then the sites, the
+// documents, the LSH table and the clusters, each in chunks of bounded
+// size. gob keeps a whole value in one buffer while it encodes or
+// decodes it, so a checkpoint written as one value (format 1) needed its
+// own size in memory twice over, on top of the index, each time it was
+// written or read: about 2 GB at a million articles. Chunks keep that
+// under a few megabytes at any size. Format 1 is still read.
+const (
+	magicV1 = "syndex-dedup 1\n"
+	// maxPrealloc bounds what a header's counts reserve before the data
+	// is read: a damaged count must not allocate without bound.
+	maxPrealloc = 1 << 22
+)
+
+// Chunk sizes (variables so that tests can cross chunk boundaries with
+// small indexes).
+var (
+	chunkDocs     = 4096    // documents per chunk
+	chunkClusters = 8192    // clusters per chunk
+	chunkSites    = 64      // sites per chunk (a site carries its tables)
+	chunkEntries  = 1 << 18 // LSH entries per chunk
+)
+
+// snapHead is the first value of a format 2 checkpoint; the counts say
+// how many sites, documents, LSH entries and clusters follow.
+type snapHead struct {
+	Shingle, Sample, Bands, Rows int
+	Primed                       bool
+	GlobalEpoch                  uint32
+	Live                         int
+	Global                       []snapFreq
+	Used                         int
+	SiteClusters                 map[uint32][]int32
+	Pending                      []uint32
+	PendingAge                   int
+	Sites, Docs, Clusters        int
+	Heads, Next                  int // len(Tags) == Next
+}
+
 // WriteTo writes a checkpoint of the whole index state to w. Reading it
 // back with ReadIndex and replaying the articles added since gives the same
-// state as never having stopped.
+// state as never having stopped. It holds at most a chunk of the index in
+// memory besides the index itself.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 1<<16)
-	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
-		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next, Tags: ix.lsh.tags, Used: ix.lsh.used,
-		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge}
-	s.Docs = make([]snapDoc, len(ix.docs))
-	for i, d := range ix.docs {
-		s.Docs[i] = snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
-			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
-			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
-			Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned}
-	}
-	for _, st := range ix.sites {
-		s.Sites = append(s.Sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch})
-	}
-	for _, c := range ix.clusters {
-		s.Clusters = append(s.Clusters, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence, Furniture: c.furniture})
-	}
-	if _, err := bw.WriteString(magic); err != nil {
-		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
-	}
-	if err := gob.NewEncoder(bw).Encode(&s); err != nil {
+	if err := ix.writeChunks(bw); err != nil {
 		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -137,10 +159,183 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	return cw.n, nil
 }
 
-// ReadIndex restores an index written by WriteTo. The thresholds of cfg
-// apply from now on; its shingling and LSH settings must match the
-// checkpoint's (ErrIncompatible otherwise).
+func (ix *Index) writeChunks(bw *bufio.Writer) error {
+	if _, err := bw.WriteString(magic); err != nil {
+		return err
+	}
+	enc := gob.NewEncoder(bw)
+	h := snapHead{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
+		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Used: ix.lsh.used,
+		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge,
+		Sites: len(ix.sites), Docs: len(ix.docs), Clusters: len(ix.clusters), Heads: len(ix.lsh.heads), Next: len(ix.lsh.next)}
+	if err := enc.Encode(&h); err != nil {
+		return err
+	}
+	sites := make([]snapSite, 0, chunkSites)
+	for i, st := range ix.sites {
+		sites = append(sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch})
+		if len(sites) == chunkSites || i == len(ix.sites)-1 {
+			if err := enc.Encode(sites); err != nil {
+				return err
+			}
+			sites = sites[:0]
+		}
+	}
+	docs := make([]snapDoc, 0, chunkDocs)
+	for i := range ix.docs {
+		d := &ix.docs[i]
+		docs = append(docs, snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
+			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
+			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
+			Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned})
+		if len(docs) == chunkDocs || i == len(ix.docs)-1 {
+			if err := enc.Encode(docs); err != nil {
+				return err
+			}
+			clear(docs) // let go of the strings and features
+			docs = docs[:0]
+		}
+	}
+	for _, a := range [][]uint32{ix.lsh.heads, ix.lsh.next, ix.lsh.tags} {
+		for len(a) > 0 {
+			n := min(len(a), chunkEntries)
+			if err := enc.Encode(a[:n]); err != nil {
+				return err
+			}
+			a = a[n:]
+		}
+	}
+	cls := make([]snapCluster, 0, chunkClusters)
+	for i, c := range ix.clusters {
+		cls = append(cls, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence, Furniture: c.furniture})
+		if len(cls) == chunkClusters || i == len(ix.clusters)-1 {
+			if err := enc.Encode(cls); err != nil {
+				return err
+			}
+			clear(cls)
+			cls = cls[:0]
+		}
+	}
+	return nil
+}
+
+// ReadIndex restores an index written by WriteTo (or by an earlier
+// version's, format 1). The thresholds of cfg apply from now on; its
+// shingling and LSH settings must match the checkpoint's
+// (ErrIncompatible otherwise).
 func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head := make([]byte, len(magic))
+	if _, err := io.ReadFull(br, head); err != nil || (string(head) != magic && string(head) != magicV1) {
+		return nil, fmt.Errorf("read dedup checkpoint: not a syndex dedup checkpoint (header %q)", head)
+	}
+	if string(head) == magicV1 {
+		return readIndexV1(br, cfg)
+	}
+	ix, err := readChunks(gob.NewDecoder(br), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+	}
+	return ix, nil
+}
+
+// readChunks reads a format 2 checkpoint after its magic line.
+func readChunks(dec *gob.Decoder, cfg Config) (*Index, error) {
+	var h snapHead
+	if err := dec.Decode(&h); err != nil {
+		return nil, err
+	}
+	if h.Shingle != cfg.Shingle || h.Sample != cfg.Sample || h.Bands != cfg.Bands || h.Rows != cfg.Rows {
+		return nil, fmt.Errorf("%w: checkpoint %d/%d/%d/%d, config %d/%d/%d/%d", ErrIncompatible,
+			h.Shingle, h.Sample, h.Bands, h.Rows, cfg.Shingle, cfg.Sample, cfg.Bands, cfg.Rows)
+	}
+	if h.Sites < 0 || h.Docs < 0 || h.Clusters < 0 || h.Heads <= 0 || h.Heads&(h.Heads-1) != 0 || h.Next != h.Docs*cfg.Bands {
+		return nil, fmt.Errorf("malformed header (%d sites, %d documents, %d clusters, LSH %d/%d)", h.Sites, h.Docs, h.Clusters, h.Heads, h.Next)
+	}
+	ix := NewIndex(cfg)
+	if err := ix.restoreGlobal(&snapshot{Global: h.Global, Primed: h.Primed, Live: h.Live, GlobalEpoch: h.GlobalEpoch}); err != nil {
+		return nil, err
+	}
+	ix.pending, ix.pendingAge, ix.lsh.used = h.Pending, h.PendingAge, h.Used
+	if h.SiteClusters != nil {
+		ix.siteClusters = h.SiteClusters
+	}
+	ix.sites = make([]site, 0, min(h.Sites, maxPrealloc))
+	for len(ix.sites) < h.Sites {
+		var chunk []snapSite
+		if err := decodeChunk(dec, &chunk, h.Sites-len(ix.sites), "sites"); err != nil {
+			return nil, err
+		}
+		for _, st := range chunk {
+			ix.siteByNm[st.Name] = uint32(len(ix.sites))
+			ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq), epoch: st.Epoch})
+		}
+	}
+	ix.docs = make([]doc, 0, min(h.Docs, maxPrealloc))
+	ix.byID = make(map[string]uint32, min(h.Live, maxPrealloc))
+	for len(ix.docs) < h.Docs {
+		var chunk []snapDoc
+		if err := decodeChunk(dec, &chunk, h.Docs-len(ix.docs), "documents"); err != nil {
+			return nil, err
+		}
+		for _, d := range chunk {
+			if err := ix.restoreDoc(d, h.Docs, h.Sites, h.Clusters); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, part := range []struct {
+		a    *[]uint32
+		n    int
+		name string
+	}{{&ix.lsh.heads, h.Heads, "LSH heads"}, {&ix.lsh.next, h.Next, "LSH chains"}, {&ix.lsh.tags, h.Next, "LSH tags"}} {
+		a := make([]uint32, 0, min(part.n, maxPrealloc))
+		for len(a) < part.n {
+			var chunk []uint32
+			if err := decodeChunk(dec, &chunk, part.n-len(a), part.name); err != nil {
+				return nil, err
+			}
+			if part.name != "LSH tags" {
+				for _, e := range chunk {
+					if int(e) > h.Next {
+						return nil, fmt.Errorf("LSH entry %d out of range", e)
+					}
+				}
+			}
+			a = append(a, chunk...)
+		}
+		*part.a = a
+	}
+	ix.clusters = make([]cluster, 0, min(h.Clusters, maxPrealloc))
+	for len(ix.clusters) < h.Clusters {
+		var chunk []snapCluster
+		if err := decodeChunk(dec, &chunk, h.Clusters-len(ix.clusters), "clusters"); err != nil {
+			return nil, err
+		}
+		for _, c := range chunk {
+			if err := ix.restoreCluster(c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ix, nil
+}
+
+// decodeChunk decodes the next chunk of a part into chunk: at least one
+// element and at most left.
+func decodeChunk[T any](dec *gob.Decoder, chunk *[]T, left int, part string) error {
+	if err := dec.Decode(chunk); err != nil {
+		return fmt.Errorf("%s: %w", part, err)
+	}
+	if len(*chunk) == 0 || len(*chunk) > left {
+		return fmt.Errorf("%s: a chunk of %d where %d remain", part, len(*chunk), left)
+	}
+	return nil
+}
+
+// readIndexV1 reads a format 1 checkpoint (one gob value) after its magic
+// line.
+func readIndexV1(r io.Reader, cfg Config) (*Index, error) {
 	s, err := readSnapshot(r, cfg)
 	if err != nil {
 		return nil, err
@@ -156,15 +351,20 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	if s.SiteClusters != nil {
 		ix.siteClusters = s.SiteClusters
 	}
-	if err := ix.restoreDocs(s); err != nil {
-		return nil, err
+	ix.docs = make([]doc, 0, len(s.Docs))
+	for _, d := range s.Docs {
+		if err := ix.restoreDoc(d, len(s.Docs), len(s.Sites), len(s.Clusters)); err != nil {
+			return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+		}
 	}
 	for i, st := range s.Sites {
 		ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq), epoch: st.Epoch})
 		ix.siteByNm[st.Name] = uint32(i)
 	}
-	if err := ix.restoreClusters(s); err != nil {
-		return nil, err
+	for _, c := range s.Clusters {
+		if err := ix.restoreCluster(c); err != nil {
+			return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+		}
 	}
 	if len(ix.lsh.next) != len(ix.docs)*cfg.Bands {
 		return nil, fmt.Errorf("read dedup checkpoint: LSH table has %d entries for %d documents", len(ix.lsh.next), len(ix.docs))
@@ -172,16 +372,12 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	return ix, nil
 }
 
-// readSnapshot decodes a checkpoint and refuses one written under other
-// shingling, sampling or LSH parameters than cfg's.
+// readSnapshot decodes a format 1 checkpoint (after its magic line) and
+// refuses one written under other shingling, sampling or LSH parameters
+// than cfg's.
 func readSnapshot(r io.Reader, cfg Config) (*snapshot, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	head := make([]byte, len(magic))
-	if _, err := io.ReadFull(br, head); err != nil || string(head) != magic {
-		return nil, fmt.Errorf("read dedup checkpoint: not a syndex dedup checkpoint (header %q)", head)
-	}
 	var s snapshot
-	if err := gob.NewDecoder(br).Decode(&s); err != nil {
+	if err := gob.NewDecoder(r).Decode(&s); err != nil {
 		return nil, fmt.Errorf("read dedup checkpoint: %w", err)
 	}
 	if s.Shingle != cfg.Shingle || s.Sample != cfg.Sample || s.Bands != cfg.Bands || s.Rows != cfg.Rows {
@@ -215,50 +411,49 @@ func (ix *Index) restoreLSH(s *snapshot) error {
 		return fmt.Errorf("read dedup checkpoint: malformed LSH table")
 	}
 	ix.lsh.heads, ix.lsh.next, ix.lsh.tags, ix.lsh.used = s.Heads, s.Next, s.Tags, s.Used
-	for _, e := range append(slices.Clip(s.Heads), s.Next...) {
-		if int(e) > len(s.Next) {
-			return fmt.Errorf("read dedup checkpoint: LSH entry %d out of range", e)
-		}
-	}
-	return nil
-}
-
-// restoreDocs restores the documents, each reference checked to be in
-// range, and the id index of the live ones.
-func (ix *Index) restoreDocs(s *snapshot) error {
-	ix.docs = make([]doc, len(s.Docs))
-	for i, d := range s.Docs {
-		if int(d.Site) >= len(s.Sites) || int(d.Original) >= len(s.Docs) || int(d.Cluster) >= len(s.Clusters) || int(d.Via) > len(s.Docs) {
-			return fmt.Errorf("read dedup checkpoint: document %d refers past the end of the checkpoint", i)
-		}
-		feats := d.Feats
-		if len(d.Quoted) > 0 {
-			feats = append(append(make([]uint32, 0, len(d.Feats)+len(d.Quoted)), d.Feats...), d.Quoted...)[:len(d.Feats)]
-		}
-		ix.docs[i] = doc{id: d.ID, src: d.Src, site: d.Site, feats: feats, nQuoted: uint32(len(d.Quoted)), published: d.Published,
-			fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
-			cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
-			via: d.Via, noindex: d.NoIndex, plainPath: d.PlainPath, hasAuthor: d.HasAuthor, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned}
-		if !d.Dead {
-			ix.byID[d.ID] = uint32(i)
-		}
-	}
-	return nil
-}
-
-// restoreClusters restores the clusters, every member checked to be in
-// range.
-func (ix *Index) restoreClusters(s *snapshot) error {
-	for i, c := range s.Clusters {
-		for _, m := range c.Members {
-			if int(m) >= len(ix.docs) {
-				return fmt.Errorf("read dedup checkpoint: cluster %s member %d out of range", c.ID, m)
+	for _, a := range [][]uint32{s.Heads, s.Next} {
+		for _, e := range a {
+			if int(e) > len(s.Next) {
+				return fmt.Errorf("read dedup checkpoint: LSH entry %d out of range", e)
 			}
 		}
-		ix.clusters = append(ix.clusters, cluster{id: c.ID, members: c.Members, original: c.Original, evidence: c.Evidence, furniture: c.Furniture})
-		if len(c.Members) > 0 {
-			ix.clusterByID[c.ID] = int32(i)
+	}
+	return nil
+}
+
+// restoreDoc appends a document of a checkpoint with nDocs documents,
+// nSites sites and nClusters clusters, its references checked to be in
+// range, and indexes its id when it is live.
+func (ix *Index) restoreDoc(d snapDoc, nDocs, nSites, nClusters int) error {
+	i := len(ix.docs)
+	if int(d.Site) >= nSites || int(d.Original) >= nDocs || int(d.Cluster) >= nClusters || int(d.Via) > nDocs {
+		return fmt.Errorf("document %d refers past the end of the checkpoint", i)
+	}
+	feats := d.Feats
+	if len(d.Quoted) > 0 {
+		feats = append(append(make([]uint32, 0, len(d.Feats)+len(d.Quoted)), d.Feats...), d.Quoted...)[:len(d.Feats)]
+	}
+	ix.docs = append(ix.docs, doc{id: d.ID, src: d.Src, site: d.Site, feats: feats, nQuoted: uint32(len(d.Quoted)), published: d.Published,
+		fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
+		cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
+		via: d.Via, noindex: d.NoIndex, plainPath: d.PlainPath, hasAuthor: d.HasAuthor, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned})
+	if !d.Dead {
+		ix.byID[d.ID] = uint32(i)
+	}
+	return nil
+}
+
+// restoreCluster appends a cluster of a checkpoint whose documents are
+// restored, every member checked to be in range.
+func (ix *Index) restoreCluster(c snapCluster) error {
+	for _, m := range c.Members {
+		if int(m) >= len(ix.docs) {
+			return fmt.Errorf("cluster %s member %d out of range", c.ID, m)
 		}
 	}
+	if len(c.Members) > 0 {
+		ix.clusterByID[c.ID] = int32(len(ix.clusters))
+	}
+	ix.clusters = append(ix.clusters, cluster{id: c.ID, members: c.Members, original: c.Original, evidence: c.Evidence, furniture: c.Furniture})
 	return nil
 }
