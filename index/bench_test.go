@@ -392,6 +392,7 @@ func BenchmarkSearch(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			hits := 0
 			b.ResetTimer()
+			cpu0 := processCPU()
 			for i := range b.N {
 				start := time.Now()
 				r, err := ix.Search(context.Background(), qs[i%len(qs)])
@@ -407,6 +408,7 @@ func BenchmarkSearch(b *testing.B) {
 			pct := func(p float64) float64 {
 				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
 			}
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(pct(0.50), "p50-ms")
 			b.ReportMetric(pct(0.99), "p99-ms")
 			b.ReportMetric(float64(hits)/float64(b.N), "hit-rate")

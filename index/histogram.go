@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/search"
-
 	"github.com/syndex/syndex/article"
 )
 
@@ -26,10 +24,6 @@ const (
 	FieldDay      = "day"   // keyword: the original's day, 2006-01-02 (UTC)
 	FieldCopyDays = "cdays" // keyword: "day#n", n copies of the story that day
 )
-
-// histogramTerms bounds the distinct terms read per facet: 40 years of
-// days.
-const histogramTerms = 40 * 366
 
 // Histogram intervals.
 const (
@@ -105,92 +99,141 @@ func copyDayTerms(days []string, noindex []bool) []string {
 	return out
 }
 
-// buildHistogram reads the two day facets into a histogram, counting the
+// buildHistogram reads the counts of the two day fields (a term may come
+// more than once, from several segments) into a histogram, counting the
 // copies that the noindex mode lists.
-func buildHistogram(orig, copies *search.FacetResult, interval string, mode article.NoIndexMode) (*Histogram, error) {
-	days := map[string]*Bucket{}
+func buildHistogram(orig, copies []termCount, interval string, mode article.NoIndexMode) (*Histogram, error) {
 	h := &Histogram{Buckets: []Bucket{}}
-	at := func(d string) *Bucket {
-		b := days[d]
-		if b == nil {
-			b = &Bucket{Start: d}
-			days[d] = b
-		}
-		return b
+	type dated struct {
+		day       int // days since 1970-01-01
+		originals int
+		copies    int
 	}
-	if orig != nil && orig.Terms != nil {
-		for _, t := range orig.Terms.Terms() {
-			if t.Term == undatedTerm {
-				h.UndatedOriginals += t.Count
-				continue
-			}
-			at(t.Term).Originals += t.Count
+	var ds []dated
+	for _, t := range orig {
+		if t.term == undatedTerm {
+			h.UndatedOriginals += t.n
+			continue
 		}
-	}
-	if copies != nil && copies.Terms != nil {
-		for _, t := range copies.Terms.Terms() {
-			term, marked := strings.CutSuffix(t.Term, noIndexSuffix)
-			if !mode.Keeps(marked) {
-				continue
-			}
-			d, k, ok := strings.Cut(term, "#")
-			n, err := strconv.Atoi(k)
-			if !ok || err != nil {
-				continue
-			}
-			if d == undatedTerm {
-				h.UndatedCopies += n * t.Count
-				continue
-			}
-			at(d).Copies += n * t.Count
+		d, ok := parseDay(t.term)
+		if !ok {
+			return nil, fmt.Errorf("histogram: bad day %q in the index", t.term)
 		}
+		ds = append(ds, dated{day: d, originals: t.n})
 	}
-	if len(days) == 0 {
+	for _, t := range copies {
+		term, marked := strings.CutSuffix(t.term, noIndexSuffix)
+		if !mode.Keeps(marked) {
+			continue
+		}
+		day, k, ok := strings.Cut(term, "#")
+		n, err := strconv.Atoi(k)
+		if !ok || err != nil {
+			continue
+		}
+		if day == undatedTerm {
+			h.UndatedCopies += n * t.n
+			continue
+		}
+		d, ok := parseDay(day)
+		if !ok {
+			return nil, fmt.Errorf("histogram: bad day %q in the index", day)
+		}
+		ds = append(ds, dated{day: d, copies: n * t.n})
+	}
+	if len(ds) == 0 {
 		if interval == "" {
 			interval = IntervalDay
 		}
 		h.Interval = interval
 		return h, nil
 	}
-	var first, last time.Time
-	for d := range days {
-		t, err := time.Parse(time.DateOnly, d)
-		if err != nil {
-			return nil, fmt.Errorf("histogram: bad day %q in the index", d)
-		}
-		if first.IsZero() || t.Before(first) {
-			first = t
-		}
-		if t.After(last) {
-			last = t
-		}
+	first, last := ds[0].day, ds[0].day
+	for _, d := range ds {
+		first, last = min(first, d.day), max(last, d.day)
 	}
 	if interval == "" {
-		interval = ChooseInterval(first, last)
+		interval = ChooseInterval(dayTime(first), dayTime(last))
 	}
 	h.Interval = interval
-	grouped := map[string]*Bucket{}
-	for d, b := range days {
-		t, _ := time.Parse(time.DateOnly, d)
-		s := BucketStart(t, interval).Format(time.DateOnly)
-		g := grouped[s]
-		if g == nil {
-			g = &Bucket{Start: s}
-			grouped[s] = g
-		}
-		g.Originals += b.Originals
-		g.Copies += b.Copies
+	start := BucketStart(dayTime(first), interval)
+	h.Buckets = make([]Bucket, bucketIndex(BucketStart(dayTime(last), interval), start, interval)+1)
+	for i, t := 0, start; i < len(h.Buckets); i, t = i+1, nextBucket(t, interval) {
+		h.Buckets[i].Start = t.Format(time.DateOnly)
 	}
-	for t, end := BucketStart(first, interval), BucketStart(last, interval); !t.After(end); t = nextBucket(t, interval) {
-		s := t.Format(time.DateOnly)
-		if g := grouped[s]; g != nil {
-			h.Buckets = append(h.Buckets, *g)
-		} else {
-			h.Buckets = append(h.Buckets, Bucket{Start: s})
-		}
+	for _, d := range ds {
+		b := &h.Buckets[bucketIndex(dayTime(d.day), start, interval)]
+		b.Originals += d.originals
+		b.Copies += d.copies
 	}
 	return h, nil
 }
+
+// bucketIndex is the number of the bucket holding t, counted from the
+// bucket starting at start.
+func bucketIndex(t, start time.Time, interval string) int {
+	switch interval {
+	case IntervalWeek:
+		return int(BucketStart(t, interval).Sub(start).Hours()+1) / (7 * 24)
+	case IntervalMonth:
+		return (t.Year()*12 + int(t.Month())) - (start.Year()*12 + int(start.Month()))
+	}
+	return int(t.Sub(start).Hours()+1) / 24
+}
+
+// parseDay reads a day term (2006-01-02) as days since 1970-01-01,
+// without the cost of time.Parse (a histogram reads thousands).
+func parseDay(s string) (int, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	num := func(s string) (int, bool) {
+		n := 0
+		for _, c := range []byte(s) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(s[:4])
+	m, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, false
+	}
+	// Days from the civil date (proleptic Gregorian), after H. Hinnant's
+	// algorithm: years start in March so the leap day comes last.
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468, true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// dayTime is midnight UTC of a day counted from 1970-01-01.
+func dayTime(day int) time.Time { return time.Unix(int64(day)*86400, 0).UTC() }
 
 // ChooseInterval picks the histogram interval for dates from first to
 // last: days up to 92 days, weeks up to two years, else months.

@@ -147,6 +147,8 @@ type Index struct {
 	// replaced, never changed, when one is added: a query skips the
 	// per-language fields no document has (see fieldsFrom).
 	fields atomic.Pointer[map[string]bool]
+	// facetOrds caches the facet fields' ordinals by segment (facets.go).
+	facetOrds ordCache
 }
 
 // DefaultShards is the number of shards a new index gets: one per CPU

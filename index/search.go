@@ -201,13 +201,6 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 			req.Highlight.AddField(bodyField(a))
 		}
 	}
-	if q.Facets {
-		req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, facetSize))
-		req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, facetSize))
-		req.AddFacet("years", bleve.NewFacetRequest(FieldYear, 100))
-		req.AddFacet(FieldDay, bleve.NewFacetRequest(FieldDay, histogramTerms))
-		req.AddFacet(FieldCopyDays, bleve.NewFacetRequest(FieldCopyDays, histogramTerms))
-	}
 	switch q.Interval {
 	case "", IntervalDay, IntervalWeek, IntervalMonth:
 	default:
@@ -380,7 +373,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.Fields, req.Highlight = nil, nil
 		req.IncludeLocations = hl != nil // what the snippets are made from
 	}
-	sr, err := ix.searcher.SearchInContext(ctx, req)
+	// Facets are counted by a tally the collector hands every hit
+	// (facets.go), not by Bleve's term facets.
+	var tally *facetTally
+	sctx := ctx
+	if q.Facets {
+		tally = &facetTally{ix: ix}
+		sctx = tally.with(ctx)
+	}
+	sr, err := ix.searcher.SearchInContext(sctx, req)
 	if err == nil && later {
 		req.Fields, req.Highlight = fields, hl
 		err = ix.loadHits(req, sr.Hits)
@@ -435,14 +436,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		sortCopies(res.Hits[i].Copies)
 	}
-	if q.Facets {
+	if tally != nil {
+		c := tally.counts()
 		res.Facets = &Facets{
-			Sites: facetTerms(sr.Facets["sites"]),
-			Langs: facetTerms(sr.Facets["langs"]),
-			Years: facetTerms(sr.Facets["years"]),
+			Sites: topTerms(c[0], facetSize),
+			Langs: topTerms(c[1], facetSize),
+			Years: topTerms(c[2], 100),
 		}
-		slices.SortFunc(res.Facets.Years, func(a, b FacetCount) int { return cmp.Compare(b.Term, a.Term) })
-		if res.Histogram, err = buildHistogram(sr.Facets[FieldDay], sr.Facets[FieldCopyDays], q.Interval, q.NoIndex); err != nil {
+		sortYears(res.Facets.Years)
+		if res.Histogram, err = buildHistogram(c[3], c[4], q.Interval, q.NoIndex); err != nil {
 			return nil, err
 		}
 	}
@@ -456,17 +458,6 @@ func filterNoIndex(h *Hit, mode article.NoIndexMode) {
 	h.CopyMatches = slices.DeleteFunc(h.CopyMatches, func(m CopyMatch) bool {
 		return !slices.ContainsFunc(h.Copies, func(c Copy) bool { return c.ID == m.ID })
 	})
-}
-
-func facetTerms(fr *search.FacetResult) []FacetCount {
-	out := []FacetCount{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetCount{Term: t.Term, Count: t.Count})
-	}
-	return out
 }
 
 // WriteTable prints the result for a terminal: one block per story with

@@ -1,0 +1,508 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// Facets by ordinals. Bleve's term facets read every hit's doc values: the
+// five facet fields of a hit are decoded from their compressed chunk (a
+// chunk per field, loaded again whenever the hits skip to another one),
+// and each value is counted under a newly allocated string key. For a
+// broad query at 100k documents that was nine tenths of the query's CPU,
+// and it grows with the hits. Here, as Elasticsearch does with its
+// ordinals, each segment's facet fields are turned once (segments never
+// change) into per-document numbers of the segment's terms, read from the
+// term dictionary and postings; a query then counts a hit with a few
+// array reads and increments, and the counts become terms only once per
+// query. The counts are exact.
+//
+// A segment's ordinals are built the first time a query has many hits in
+// it (ordThreshold): a narrow query, or a one-shot `syndex search` that
+// never needs them again, counts its few hits from the doc values, as
+// Bleve would. They are kept for the life of the Index, until the segment
+// is merged away (ordCache.prune).
+
+// facetFields are the fields Query.Facets counts: the facets and the two
+// histogram fields. Indexes into a tally's arrays.
+var facetFields = [...]string{FieldSites, FieldLang, FieldYear, FieldDay, FieldCopyDays}
+
+const nFacetFields = len(facetFields)
+
+func facetFieldIndex(f string) int {
+	switch f {
+	case FieldSites:
+		return 0
+	case FieldLang:
+		return 1
+	case FieldYear:
+		return 2
+	case FieldDay:
+		return 3
+	case FieldCopyDays:
+		return 4
+	}
+	return -1
+}
+
+// fieldOrds are one field's values in one segment, by document: the
+// segment's terms of the field in dictionary order, and for each document
+// the ordinals of its terms. A field with at most one value per document
+// keeps one number per document (single: ordinal+1, 0 for none); else
+// document d's ordinals are multi[start[d]:start[d+1]].
+type fieldOrds struct {
+	terms  []string
+	single []uint32
+	start  []uint32
+	multi  []uint32
+}
+
+// segOrds are the facet fields' ordinals of one segment.
+type segOrds struct {
+	fields [nFacetFields]fieldOrds
+}
+
+// size is the heap the ordinals hold, in bytes (about).
+func (o *segOrds) size() int {
+	n := 0
+	for _, f := range o.fields {
+		n += 4 * (len(f.single) + len(f.start) + len(f.multi))
+		for _, t := range f.terms {
+			n += 16 + len(t)
+		}
+	}
+	return n
+}
+
+// matchAll is the automaton that accepts every term (a whole-dictionary
+// iteration).
+type matchAll struct{}
+
+func (matchAll) Start() int               { return 0 }
+func (matchAll) IsMatch(int) bool         { return true }
+func (matchAll) CanMatch(int) bool        { return true }
+func (matchAll) WillAlwaysMatch(int) bool { return true }
+func (matchAll) Accept(int, byte) int     { return 0 }
+
+// buildSegOrds reads the facet fields' terms and postings of seg.
+func buildSegOrds(ctx context.Context, seg segment.Segment) (*segOrds, error) {
+	n := int(seg.Count())
+	o := &segOrds{}
+	var pl segment.PostingsList
+	var it segment.PostingsIterator
+	for fi, field := range facetFields {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		dict, err := seg.Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("facet field %s: %w", field, err)
+		}
+		fo := &o.fields[fi]
+		// postings calls fn(doc) for each document holding term.
+		postings := func(term string, fn func(d uint64)) error {
+			if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
+				return err
+			}
+			it = pl.Iterator(false, false, false, it)
+			for {
+				p, err := it.Next()
+				if err != nil {
+					return err
+				}
+				if p == nil {
+					return nil
+				}
+				fn(p.Number())
+			}
+		}
+		di := dict.AutomatonIterator(matchAll{}, nil, nil)
+		var count []uint32 // values per document, once one has two
+		for {
+			e, err := di.Next()
+			if err != nil {
+				return nil, fmt.Errorf("facet field %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			if fo.single == nil {
+				fo.single = make([]uint32, n)
+			}
+			ord := uint32(len(fo.terms)) + 1
+			fo.terms = append(fo.terms, e.Term)
+			err = postings(e.Term, func(d uint64) {
+				if d >= uint64(n) {
+					return
+				}
+				if count != nil {
+					count[d]++
+					return
+				}
+				if fo.single[d] != 0 {
+					// A second value: count them all (below).
+					count = make([]uint32, n)
+					count[d] = 1
+					return
+				}
+				fo.single[d] = ord
+			})
+			if err != nil {
+				return nil, fmt.Errorf("facet field %s term %q: %w", field, e.Term, err)
+			}
+		}
+		if count == nil {
+			continue
+		}
+		// Several values per document: a second pass over the postings
+		// lays them out document by document.
+		clear(count)
+		for _, t := range fo.terms {
+			if err := postings(t, func(d uint64) {
+				if d < uint64(n) {
+					count[d]++
+				}
+			}); err != nil {
+				return nil, fmt.Errorf("facet field %s term %q: %w", field, t, err)
+			}
+		}
+		fo.start = make([]uint32, n+1)
+		for d, c := range count {
+			fo.start[d+1] = fo.start[d] + c
+		}
+		fo.multi = make([]uint32, fo.start[n])
+		next := count // reused: the next free slot of each document
+		copy(next, fo.start[:n])
+		for ord, t := range fo.terms {
+			if err := postings(t, func(d uint64) {
+				if d < uint64(n) {
+					fo.multi[next[d]] = uint32(ord)
+					next[d]++
+				}
+			}); err != nil {
+				return nil, fmt.Errorf("facet field %s term %q: %w", field, t, err)
+			}
+		}
+		fo.single = nil
+	}
+	return o, nil
+}
+
+// ordCache holds the ordinals of the segments queries needed them for.
+type ordCache struct {
+	mu   sync.Mutex
+	segs map[segment.Segment]*ordEntry
+}
+
+type ordEntry struct {
+	once sync.Once
+	ords *segOrds
+	err  error
+}
+
+// peek returns seg's ordinals when they are built.
+func (c *ordCache) peek(seg segment.Segment) *segOrds {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.segs[seg]; e != nil && e.ords != nil {
+		return e.ords
+	}
+	return nil
+}
+
+// get returns seg's ordinals, building them once (concurrent callers
+// wait for the one build). It reports whether this call built them.
+func (c *ordCache) get(ctx context.Context, seg segment.Segment) (*segOrds, bool, error) {
+	c.mu.Lock()
+	if c.segs == nil {
+		c.segs = map[segment.Segment]*ordEntry{}
+	}
+	e := c.segs[seg]
+	if e == nil {
+		e = &ordEntry{}
+		c.segs[seg] = e
+	}
+	c.mu.Unlock()
+	built := false
+	e.once.Do(func() {
+		built = true
+		ords, err := buildSegOrds(context.WithoutCancel(ctx), seg)
+		c.mu.Lock()
+		e.ords, e.err = ords, err
+		if err != nil {
+			delete(c.segs, seg) // a later query tries again
+		}
+		c.mu.Unlock()
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.ords, built, e.err
+}
+
+// prune drops the ordinals of the segments not in live (merged away).
+func (c *ordCache) prune(live map[segment.Segment]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for s, e := range c.segs {
+		if !live[s] && e.ords != nil {
+			delete(c.segs, s)
+		}
+	}
+}
+
+// liveSegments are the segments of the shards' current snapshots.
+func (ix *Index) liveSegments() map[segment.Segment]bool {
+	live := map[segment.Segment]bool{}
+	for _, sh := range ix.shards {
+		adv, err := sh.Advanced()
+		if err != nil {
+			continue
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			continue
+		}
+		if is, ok := r.(*scorch.IndexSnapshot); ok {
+			for _, s := range is.Segments() {
+				live[s.Segment()] = true
+			}
+		}
+		_ = r.Close()
+	}
+	return live
+}
+
+// ordThreshold is how many hits a query must have in a segment of n
+// documents before its ordinals are built: building reads every
+// document's values once, about the cost of counting a sixteenth of the
+// documents from the doc values (measured at 100k documents).
+// A variable so that tests can force either way.
+var ordThreshold = func(n int) int { return max(256, n/16) }
+
+// facetTally counts one search's hits by the facet fields, over the
+// snapshots of every shard it searched.
+type facetTally struct {
+	ix     *Index
+	mu     sync.Mutex
+	shards []*shardTally
+	built  bool // a segment's ordinals were built: prune the cache after
+}
+
+// shardTally counts the hits of one shard's snapshot.
+type shardTally struct {
+	segs   []*scorch.SegmentSnapshot
+	starts []uint64 // first internal number of each segment
+	ords   []*segOrds
+	counts [][nFacetFields][]uint32 // by segment, field and ordinal
+	seen   []int                    // hits counted from doc values, by segment
+	cur    int
+
+	reader index.IndexReader
+	dv     index.DocValueReader // for the segments without ordinals
+	terms  [nFacetFields]map[string]*int
+	dvErr  error
+	field  int // field of the doc value being visited
+}
+
+// withTally returns ctx carrying a document match handler that counts
+// every hit of the search into t before Bleve's own collector sees it.
+func (t *facetTally) with(ctx context.Context) context.Context {
+	var mk search.MakeDocumentMatchHandler = func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		st := t.shard(sctx.IndexReader)
+		return func(d *search.DocumentMatch) error {
+			if d != nil {
+				if err := t.add(ctx, st, d); err != nil {
+					return err
+				}
+			}
+			return next(d)
+		}, loadID, nil
+	}
+	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, mk)
+}
+
+// shard starts the tally of one shard's search.
+func (t *facetTally) shard(r index.IndexReader) *shardTally {
+	st := &shardTally{reader: r}
+	if is, ok := r.(*scorch.IndexSnapshot); ok {
+		st.segs = is.Segments()
+		st.starts = make([]uint64, len(st.segs))
+		var at uint64
+		for i, s := range st.segs {
+			st.starts[i] = at
+			at += uint64(s.FullSize())
+		}
+		st.ords = make([]*segOrds, len(st.segs))
+		st.counts = make([][nFacetFields][]uint32, len(st.segs))
+		st.seen = make([]int, len(st.segs))
+		for i, s := range st.segs {
+			st.ords[i] = t.ix.facetOrds.peek(s.Segment())
+		}
+	}
+	t.mu.Lock()
+	t.shards = append(t.shards, st)
+	t.mu.Unlock()
+	return st
+}
+
+// add counts one hit.
+func (t *facetTally) add(ctx context.Context, st *shardTally, d *search.DocumentMatch) error {
+	if len(st.segs) == 0 || len(d.IndexInternalID) != 8 {
+		return st.addDocValues(d)
+	}
+	num := d.IndexInternalID.Value()
+	i := st.cur
+	if num < st.starts[i] || (i+1 < len(st.starts) && num >= st.starts[i+1]) {
+		i = sort.Search(len(st.starts), func(k int) bool { return st.starts[k] > num }) - 1
+		if i < 0 {
+			return st.addDocValues(d)
+		}
+		st.cur = i
+	}
+	local := num - st.starts[i]
+	o := st.ords[i]
+	if o == nil {
+		st.seen[i]++
+		if st.seen[i] <= ordThreshold(int(st.segs[i].FullSize())) {
+			return st.addDocValues(d)
+		}
+		ords, built, err := t.ix.facetOrds.get(ctx, st.segs[i].Segment())
+		if err != nil {
+			return fmt.Errorf("facets: %w", err)
+		}
+		if built {
+			t.mu.Lock()
+			t.built = true
+			t.mu.Unlock()
+		}
+		st.ords[i], o = ords, ords
+	}
+	c := &st.counts[i]
+	for f := range o.fields {
+		fo := &o.fields[f]
+		if len(fo.terms) == 0 {
+			continue
+		}
+		if c[f] == nil {
+			c[f] = make([]uint32, len(fo.terms))
+		}
+		if fo.single != nil {
+			if local < uint64(len(fo.single)) {
+				if v := fo.single[local]; v > 0 {
+					c[f][v-1]++
+				}
+			}
+			continue
+		}
+		if local+1 < uint64(len(fo.start)) {
+			for _, v := range fo.multi[fo.start[local]:fo.start[local+1]] {
+				c[f][v]++
+			}
+		}
+	}
+	return nil
+}
+
+// addDocValues counts a hit from its doc values, as Bleve's facets do.
+func (st *shardTally) addDocValues(d *search.DocumentMatch) error {
+	if st.dv == nil {
+		dv, err := st.reader.DocValueReader(facetFields[:])
+		if err != nil {
+			return fmt.Errorf("facets: %w", err)
+		}
+		st.dv = dv
+		for f := range st.terms {
+			st.terms[f] = map[string]*int{}
+		}
+	}
+	return st.dv.VisitDocValues(d.IndexInternalID, st.visit)
+}
+
+func (st *shardTally) visit(field string, term []byte) {
+	f := facetFieldIndex(field)
+	if f < 0 {
+		return
+	}
+	if p := st.terms[f][string(term)]; p != nil {
+		*p++
+		return
+	}
+	one := 1
+	st.terms[f][string(term)] = &one
+}
+
+// termCount is a term and how many hits have it.
+type termCount struct {
+	term string
+	n    int
+}
+
+// counts returns the tally by field: each term with its count, a term
+// once per segment (and once for the hits counted from doc values) that
+// has it.
+func (t *facetTally) counts() [nFacetFields][]termCount {
+	var out [nFacetFields][]termCount
+	for _, st := range t.shards {
+		for f, m := range st.terms {
+			for term, n := range m {
+				out[f] = append(out[f], termCount{term, *n})
+			}
+		}
+		for i, o := range st.ords {
+			if o == nil {
+				continue
+			}
+			for f, c := range st.counts[i] {
+				terms := o.fields[f].terms
+				for ord, n := range c {
+					if n > 0 {
+						out[f] = append(out[f], termCount{terms[ord], int(n)})
+					}
+				}
+			}
+		}
+	}
+	if t.built {
+		t.ix.facetOrds.prune(t.ix.liveSegments())
+	}
+	return out
+}
+
+// topTerms returns the size most frequent terms of counts (a term may
+// come more than once), most frequent first, ties by term (Bleve's order).
+func topTerms(counts []termCount, size int) []FacetCount {
+	sum := make(map[string]int, len(counts))
+	for _, c := range counts {
+		sum[c.term] += c.n
+	}
+	out := make([]FacetCount, 0, len(sum))
+	for t, n := range sum {
+		out = append(out, FacetCount{Term: t, Count: n})
+	}
+	slices.SortFunc(out, func(a, b FacetCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Term, b.Term))
+	})
+	if len(out) > size {
+		out = out[:size]
+	}
+	return out
+}
+
+// sortYears orders the years facet newest first.
+func sortYears(years []FacetCount) {
+	slices.SortFunc(years, func(a, b FacetCount) int { return cmp.Compare(b.Term, a.Term) })
+}

@@ -1,0 +1,143 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/syndex/syndex/article"
+)
+
+// bleveFacets computes q's facets and histogram with Bleve's own term
+// facets (what Search did before facets.go), for comparison.
+func bleveFacets(t *testing.T, ix *Index, q Query) (*Facets, *Histogram) {
+	t.Helper()
+	ctx := withFields(withVocab(context.Background(), ix.pairs.vocab), ix.fields.Load())
+	req, err := ix.buildRequest(q)
+	must(t, err)
+	// Every term of every shard: an alias merges the shards' top terms,
+	// so with the sizes Search shows a term outside one shard's top 20
+	// would lose that shard's count.
+	all := 1 << 20
+	req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, all))
+	req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, all))
+	req.AddFacet("years", bleve.NewFacetRequest(FieldYear, all))
+	req.AddFacet(FieldDay, bleve.NewFacetRequest(FieldDay, all))
+	req.AddFacet(FieldCopyDays, bleve.NewFacetRequest(FieldCopyDays, all))
+	sr, err := ix.searcher.SearchInContext(ctx, req)
+	must(t, err)
+	terms := func(name string) []FacetCount {
+		out := []FacetCount{}
+		if fr := sr.Facets[name]; fr != nil && fr.Terms != nil {
+			for _, tf := range fr.Terms.Terms() {
+				out = append(out, FacetCount{Term: tf.Term, Count: tf.Count})
+			}
+		}
+		return out
+	}
+	asList := func(name string) []termCount {
+		var l []termCount
+		for _, c := range terms(name) {
+			l = append(l, termCount{c.Term, c.Count})
+		}
+		return l
+	}
+	f := &Facets{Sites: topTerms(asList("sites"), facetSize), Langs: topTerms(asList("langs"), facetSize), Years: topTerms(asList("years"), 100)}
+	sortYears(f.Years)
+	h, err := buildHistogram(asList(FieldDay), asList(FieldCopyDays), q.Interval, q.NoIndex)
+	must(t, err)
+	return f, h
+}
+
+// TestFacetOrdinals checks the facets and histogram counted by ordinals,
+// and from doc values, against Bleve's term facets, on an index of several
+// segments per shard with replaced (deleted) documents, for broad, narrow,
+// empty, filtered, date-sorted and cursor queries.
+func TestFacetOrdinals(t *testing.T) {
+	ix, err := OpenWith(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
+	must(t, err)
+	t.Cleanup(func() { _ = ix.Close() })
+	ctx := context.Background()
+	const n = 1200
+	for from := 0; from < n; from += 300 { // several segments
+		var docs []Doc
+		for i := from; i < from+300; i++ {
+			d := genDoc(i)
+			if i%7 == 0 && len(d.Copies) > 0 {
+				d.Copies[0].NoIndex = true
+			}
+			if i%11 == 0 {
+				d.Original.Published, d.Original.Fetched = time.Time{}, time.Time{}
+			}
+			docs = append(docs, d)
+		}
+		must(t, ix.Apply(ctx, docs, nil, uint64(from+300)))
+	}
+	// Replace some documents (the old ones stay, deleted, in their
+	// segments) with other sites and dates.
+	var again []Doc
+	for i := 0; i < n; i += 5 {
+		d := genDoc(i)
+		d.Original.Site = "replaced.example"
+		d.Original.Published = d.Original.Published.AddDate(1, 0, 0)
+		again = append(again, d)
+	}
+	must(t, ix.Apply(ctx, again, nil, n+1))
+	en := vocab["en"]
+	queries := []Query{
+		{Text: en[12]}, {Text: en[300]}, {Text: en[1500]}, {Text: ""},
+		{Text: en[20], Sites: []string{genSite(3), "replaced.example"}},
+		{Text: en[15], Lang: "en", From: time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Text: en[14], Sort: "-date", NoIndex: article.NoIndexExclude},
+		{Text: en[16], NoIndex: article.NoIndexOnly, Interval: IntervalMonth},
+		{Text: en[13], Cursor: true, Limit: 5},
+		{Text: "nothingmatchesthis"},
+	}
+	defer func(f func(int) int) { ordThreshold = f }(ordThreshold)
+	for _, mode := range []string{"docvalues", "ordinals", "mixed"} {
+		switch mode {
+		case "docvalues":
+			ordThreshold = func(int) int { return 1 << 30 }
+		case "ordinals":
+			ordThreshold = func(int) int { return 0 }
+		case "mixed":
+			ordThreshold = func(n int) int { return n / 8 }
+			ix.facetOrds.prune(nil) // forget what "ordinals" built
+		}
+		for _, q := range queries {
+			q.Facets = true
+			name := fmt.Sprintf("%s/%q", mode, q.Text)
+			res, err := ix.Search(ctx, q)
+			must(t, err)
+			if len(q.Text) > 0 && q.Text != "nothingmatchesthis" && res.Total == 0 {
+				t.Fatalf("%s: no hits", name)
+			}
+			wantF, wantH := bleveFacets(t, ix, q)
+			if !reflect.DeepEqual(res.Facets, wantF) {
+				t.Errorf("%s: facets\n%+v\nwant\n%+v", name, res.Facets, wantF)
+			}
+			if !reflect.DeepEqual(res.Histogram, wantH) {
+				t.Errorf("%s: histogram\n%+v\nwant\n%+v", name, res.Histogram, wantH)
+			}
+			if q.Cursor && res.Next != nil { // the next page has the same facets
+				q.After = res.Next
+				next, err := ix.Search(ctx, q)
+				must(t, err)
+				if !reflect.DeepEqual(next.Facets, res.Facets) || !reflect.DeepEqual(next.Histogram, res.Histogram) {
+					t.Errorf("%s: next page's facets differ", name)
+				}
+			}
+		}
+	}
+	ix.facetOrds.mu.Lock()
+	cached := len(ix.facetOrds.segs)
+	ix.facetOrds.mu.Unlock()
+	if cached == 0 {
+		t.Error("no segment's ordinals were cached")
+	}
+}
