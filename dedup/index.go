@@ -10,6 +10,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 const (
@@ -99,7 +100,7 @@ type Index struct {
 	live         int
 
 	// scratch
-	sh    shingler
+	sh    shingle.Shingler
 	sk    []uint32
 	keys  []uint32
 	seen  map[uint32]struct{}
@@ -139,7 +140,7 @@ func NewIndex(cfg Config) *Index {
 }
 
 func (ix *Index) initScratch() {
-	ix.sh = shingler{k: ix.cfg.Shingle, sample: ix.cfg.Sample}
+	ix.sh = shingle.New(ix.cfg.Shingle, ix.cfg.Sample)
 	ix.sk = make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
 	ix.keys = make([]uint32, ix.cfg.Bands)
 	ix.seen = make(map[uint32]struct{})
@@ -174,7 +175,7 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 		return []article.Assignment{ix.assignment(old)}
 	}
 	d.site = ix.siteIndex(name)
-	fs, nq := ix.sh.featuresQuoted(a.Text)
+	fs, nq := ix.sh.FeaturesQuoted(a.Text)
 	d.nQuoted = nq
 	return ix.add(d, fs, nil, true)
 }
@@ -485,7 +486,7 @@ func nameKey(s string) string {
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if foldRune(r) >= 0 {
+		if shingle.FoldRune(r) >= 0 {
 			b.WriteRune(r)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 // Probe is a text to look up in the index: a page that may be a copy of an
@@ -86,9 +87,9 @@ const lookupCandidateFactor = 4
 // lookups may run at once, as long as no Add runs concurrently (guard the
 // index with a RWMutex, lookups taking the read side).
 func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
-	sh := shingler{k: ix.cfg.Shingle, sample: ix.cfg.Sample}
-	fs := sh.features(p.Text, nil)
-	probeQuoted := sh.quotedFeatures()
+	sh := shingle.New(ix.cfg.Shingle, ix.cfg.Sample)
+	fs := sh.Features(p.Text, nil)
+	probeQuoted := sh.QuotedFeatures()
 	si, known := ix.siteByNm[siteKey(p.Site)]
 	clean := fs[:0:0]
 	for _, f := range fs {

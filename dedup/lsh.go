@@ -1,5 +1,9 @@
 package dedup
 
+import (
+	"github.com/syndex/syndex/dedup/shingle"
+)
+
 // sketch computes a one-permutation MinHash of the feature set fs into dst
 // (len Bands*Rows): each feature falls into one bin by hash and each bin
 // keeps its minimum; empty bins borrow the value of the next non-empty bin,
@@ -20,7 +24,7 @@ func sketchInto(fs []uint32, dst []uint32, filled []bool) bool {
 		return false
 	}
 	for _, f := range fs {
-		v := mix64(uint64(f) ^ 0x5bd1e9955bd1e995)
+		v := shingle.Mix64(uint64(f) ^ 0x5bd1e9955bd1e995)
 		bin := (v >> 32) * k >> 32
 		if lo := uint32(v); !filled[bin] || lo < dst[bin] {
 			dst[bin], filled[bin] = lo, true
@@ -33,7 +37,7 @@ func sketchInto(fs []uint32, dst []uint32, filled []bool) bool {
 		for d := 1; d < len(dst); d++ {
 			j := (i + d) % len(dst)
 			if filled[j] {
-				dst[i] = uint32(mix64(uint64(dst[j]) + uint64(d)*0x9e3779b97f4a7c15))
+				dst[i] = uint32(shingle.Mix64(uint64(dst[j]) + uint64(d)*0x9e3779b97f4a7c15))
 				break
 			}
 		}
@@ -47,7 +51,7 @@ func bandTags(sk []uint32, rows int, dst []uint32) {
 	for b := range dst {
 		h := uint64(b+1) * 0xff51afd7ed558ccd
 		for _, v := range sk[b*rows : (b+1)*rows] {
-			h = mix64(h ^ uint64(v))
+			h = shingle.Mix64(h ^ uint64(v))
 		}
 		dst[b] = tag(h)
 	}

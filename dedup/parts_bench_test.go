@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup/internal/fastjson"
+	"github.com/syndex/syndex/dedup/shingle"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
@@ -25,23 +27,23 @@ func BenchmarkParts(b *testing.B) {
 		}
 	})
 	b.Run("parseLine", func(b *testing.B) {
-		sh := shingler{k: 3, sample: 4}
-		var fd fastDecoder
+		sh := shingle.New(3, 4)
+		var fd fastjson.Decoder
 		for i := 0; b.Loop(); i++ {
 			it := parsed{raw: lines[i%len(lines)]}
 			parseLine(&it, &sh, &fd)
 		}
 	})
 	b.Run("features", func(b *testing.B) {
-		sh := shingler{k: 3, sample: 4}
+		sh := shingle.New(3, 4)
 		for i := 0; b.Loop(); i++ {
-			sh.features(arts[i%len(arts)].Text, nil)
+			sh.Features(arts[i%len(arts)].Text, nil)
 		}
 	})
 	b.Run("words", func(b *testing.B) {
 		var buf []byte
 		for i := 0; b.Loop(); i++ {
-			buf = words(arts[i%len(arts)].Text, buf, func(uint64) {})
+			buf = shingle.Words(arts[i%len(arts)].Text, buf, func(uint64) {})
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 // rewriteOf condenses and rephrases source the way a newspaper rewrites
@@ -48,8 +49,8 @@ func TestRewrite(t *testing.T) {
 	// four), the rewrite falls below the containment rule and well above
 	// the rewrite share.
 	cfg := dedup.DefaultConfig()
-	fa := dedup.Shingles(strings.Join(agency, "\n\n"), cfg.Shingle, cfg.Sample)
-	fr := dedup.Shingles(strings.Join(rewrite, "\n\n"), cfg.Shingle, cfg.Sample)
+	fa := shingle.Of(strings.Join(agency, "\n\n"), cfg.Shingle, cfg.Sample)
+	fr := shingle.Of(strings.Join(rewrite, "\n\n"), cfg.Shingle, cfg.Sample)
 	if share := dedup.ContainedIn(fr, fa); share >= cfg.Containment || share < cfg.Rewrite+0.08 {
 		t.Fatalf("premise: the rewrite's share in the agency text is %.2f, want in [%.2f, %.2f)", share, cfg.Rewrite+0.08, cfg.Containment)
 	}
@@ -131,8 +132,8 @@ func TestRewriteQuotes(t *testing.T) {
 	first := join(g.paras(6, names...), []string{quotes[0] + " she said.", quotes[1], quotes[2]})
 	later := join([]string{g.para(names...)}, []string{quotes[1] + " Peer told reporters.", quotes[0], quotes[2]}, g.paras(2, names...))
 	cfg := dedup.DefaultConfig()
-	fl := dedup.Shingles(strings.Join(later, "\n\n"), cfg.Shingle, cfg.Sample)
-	ff := dedup.Shingles(strings.Join(first, "\n\n"), cfg.Shingle, cfg.Sample)
+	fl := shingle.Of(strings.Join(later, "\n\n"), cfg.Shingle, cfg.Sample)
+	ff := shingle.Of(strings.Join(first, "\n\n"), cfg.Shingle, cfg.Sample)
 	if share := dedup.ContainedIn(fl, ff); share < cfg.Rewrite+0.05 || share >= cfg.Containment {
 		t.Fatalf("premise: the later report's share in the first is %.2f, want in [%.2f, %.2f)", share, cfg.Rewrite+0.05, cfg.Containment)
 	}

@@ -17,6 +17,8 @@ import (
 	"unsafe"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup/internal/fastjson"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 // Stats summarises a Run.
@@ -299,8 +301,8 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sh := shingler{k: cfg.Shingle, sample: cfg.Sample}
-			var fd fastDecoder
+			sh := shingle.New(cfg.Shingle, cfg.Sample)
+			var fd fastjson.Decoder
 			for b := range jobs {
 				for i := range b.items {
 					parseLine(&b.items[i], &sh, &fd)
@@ -402,14 +404,14 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 
 // parseLine decodes the raw line held in it.raw and shingles it, with the
 // fast decoder when it can and encoding/json otherwise.
-func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
+func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder) {
 	if it.err != nil {
 		return // reported by the reader (a line too long)
 	}
 	var a article.Article
 	raw := it.raw
 	it.raw = nil
-	fast := fd.decode(raw, &a)
+	fast := fd.Decode(raw, &a)
 	if !fast {
 		a = article.Article{}
 		if err := json.Unmarshal(raw, &a); err != nil {
@@ -422,15 +424,15 @@ func parseLine(it *parsed, sh *shingler, fd *fastDecoder) {
 		return
 	}
 	text := a.Text
-	if fast && len(fd.text) > 0 {
+	if fast && len(fd.Text()) > 0 {
 		// The text only lives until it is shingled: read it in place.
-		text = unsafe.String(&fd.text[0], len(fd.text))
+		text = unsafe.String(&fd.Text()[0], len(fd.Text()))
 	}
 	if strings.TrimSpace(text) == "" {
 		it.err = &article.LineError{Line: it.line, Err: fmt.Errorf("article %.80q has no text", a.ID)}
 		return
 	}
-	feats, nq := sh.featuresQuoted(text)
+	feats, nq := sh.FeaturesQuoted(text)
 	it.feats = feats
 	it.doc, it.siteName = docFrom(&a)
 	it.doc.nQuoted = nq

@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/shingle"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
@@ -322,7 +323,7 @@ func TestSharesOnGenerated(t *testing.T) {
 		if as.Role != article.RoleCopy {
 			continue
 		}
-		oSet, cSet := dedup.Shingles(byID[as.Original].Text, 3, 1), dedup.Shingles(a.Text, 3, 1)
+		oSet, cSet := shingle.Of(byID[as.Original].Text, 3, 1), shingle.Of(a.Text, 3, 1)
 		n := 0
 		for _, f := range cSet {
 			if _, ok := slices.BinarySearch(oSet, f); ok {

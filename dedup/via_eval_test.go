@@ -10,6 +10,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/shingle"
 	"github.com/syndex/syndex/dedup/synth"
 )
 
@@ -133,9 +134,9 @@ func TestViaOnGeneratedChains(t *testing.T) {
 // changed counts the 3-word shingles of b that a does not have: about
 // three per word changed, more for a passage added.
 func changed(a, b string) int {
-	in := dedup.Shingles(a, 3, 1)
+	in := shingle.Of(a, 3, 1)
 	n := 0
-	for _, f := range dedup.Shingles(b, 3, 1) {
+	for _, f := range shingle.Of(b, 3, 1) {
 		if _, ok := slices.BinarySearch(in, f); !ok {
 			n++
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/evaluate"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 // TestCounterCeiling is a diagnostic, not a check: for each way of
@@ -78,7 +79,7 @@ func TestCounterCeiling(t *testing.T) {
 		}
 	}
 	words := func(k, sample int) func(string) []uint32 {
-		return func(s string) []uint32 { return dedup.Shingles(s, k, sample) }
+		return func(s string) []uint32 { return shingle.Of(s, k, sample) }
 	}
 	align := func(p CounterPair) [2]float64 {
 		x := max(alignedShare(p.Source.Body, p.Derived.Body), alignedShare(p.Derived.Body, p.Source.Body))
@@ -298,7 +299,7 @@ func fitLine(wd, nd []CounterPair, ws, ns [][2]float64, accept func([2]float64, 
 // or kept), hashed, sorted and distinct.
 func chars(n int, spaces bool) func(string) []uint32 {
 	return func(s string) []uint32 {
-		s = dedup.Fold(s)
+		s = shingle.Fold(s)
 		if !spaces {
 			s = strings.ReplaceAll(s, " ", "")
 		}
@@ -326,12 +327,12 @@ func newFeatures(ps []CounterPair) *features {
 		for _, body := range []string{p.Source.Body, p.Derived.Body} {
 			f.texts++
 			for _, k := range []int{1, 2} {
-				for _, h := range dedup.Shingles(body, k, 1) {
+				for _, h := range shingle.Of(body, k, 1) {
 					f.df[h<<1|uint32(k-1)]++
 				}
 			}
 			seen := map[string]bool{}
-			for _, w := range strings.Fields(dedup.Fold(body)) {
+			for _, w := range strings.Fields(shingle.Fold(body)) {
 				if !seen[w] {
 					seen[w] = true
 					f.wordDF[w]++
@@ -359,19 +360,19 @@ func newFeatures(ps []CounterPair) *features {
 func (f *features) content(k int) func(string) []uint32 {
 	return func(s string) []uint32 {
 		var out []string
-		for _, w := range strings.Fields(dedup.Fold(s)) {
+		for _, w := range strings.Fields(shingle.Fold(s)) {
 			if !f.stop[w] {
 				out = append(out, w)
 			}
 		}
-		return dedup.Shingles(strings.Join(out, " "), k, 1)
+		return shingle.Of(strings.Join(out, " "), k, 1)
 	}
 }
 
 // wordsWhere returns the hashed words of s that keep says to keep.
 func wordsWhere(s string, keep func(w string) bool) []uint32 {
 	var out []uint32
-	for _, w := range strings.Fields(dedup.Fold(s)) {
+	for _, w := range strings.Fields(shingle.Fold(s)) {
 		if keep(w) {
 			out = append(out, uint32(xxhash.Sum64String(w)))
 		}
@@ -394,7 +395,7 @@ func (f *features) rare(s string) []uint32 {
 func (f *features) idf(k int) func(CounterPair) [2]float64 {
 	w := func(h uint32) float64 { return math.Log(f.texts / float64(max(1, f.df[h<<1|uint32(k-1)]))) }
 	return func(p CounterPair) [2]float64 {
-		fa, fb := dedup.Shingles(p.Source.Body, k, 1), dedup.Shingles(p.Derived.Body, k, 1)
+		fa, fb := shingle.Of(p.Source.Body, k, 1), shingle.Of(p.Derived.Body, k, 1)
 		var sa, sb, shared float64
 		for _, h := range fa {
 			sa += w(h)
@@ -424,7 +425,7 @@ func (f *features) describe(p CounterPair) string {
 		return fmt.Sprintf("%.2f/%.2f", dedup.ContainedIn(b, a), dedup.ContainedIn(a, b))
 	}
 	words := func(k, sample int) func(string) []uint32 {
-		return func(x string) []uint32 { return dedup.Shingles(x, k, sample) }
+		return func(x string) []uint32 { return shingle.Of(x, k, sample) }
 	}
 	days := "?"
 	if !p.SourceDate.IsZero() && !p.DerivedDate.IsZero() {
@@ -438,7 +439,7 @@ func (f *features) describe(p CounterPair) string {
 // longestRun is the length of the longest run of consecutive folded
 // words a and b share.
 func longestRun(a, b string) int {
-	wa, wb := strings.Fields(dedup.Fold(a)), strings.Fields(dedup.Fold(b))
+	wa, wb := strings.Fields(shingle.Fold(a)), strings.Fields(shingle.Fold(b))
 	best := 0
 	prev, cur := make([]int, len(wb)+1), make([]int, len(wb)+1)
 	for i := range wa {
@@ -462,7 +463,7 @@ func alignedShare(a, b string) float64 {
 		for _, sent := range strings.FieldsFunc(s, func(r rune) bool {
 			return strings.ContainsRune("۔.?!؟\n،,", r)
 		}) {
-			if ws := dedup.Shingles(sent, 1, 1); len(ws) >= 3 {
+			if ws := shingle.Of(sent, 1, 1); len(ws) >= 3 {
 				out = append(out, ws)
 			}
 		}

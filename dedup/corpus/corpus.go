@@ -35,6 +35,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/evaluate"
+	"github.com/syndex/syndex/dedup/shingle"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/internal/gzfile"
 )
@@ -208,7 +209,7 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 			set.Skipped["repeated document (read once)"]++
 			return a
 		}
-		g := dedup.Shingles(d.Body, 3, 1)
+		g := shingle.Of(d.Body, 3, 1)
 		for _, a := range set.Articles {
 			if a.Site == outlet && sameText(g, grams[a.ID]) {
 				byKey[key] = a

@@ -13,12 +13,13 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/corpus"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 // exactShares returns the shares of copy text c against original text o
 // on every 3-word shingle (dedup samples one in four).
 func exactShares(o, c string) (orig, cp float64) {
-	oSet, cSet := dedup.Shingles(o, 3, 1), dedup.Shingles(c, 3, 1)
+	oSet, cSet := shingle.Of(o, 3, 1), shingle.Of(c, 3, 1)
 	n := 0
 	for _, f := range cSet {
 		if _, ok := slices.BinarySearch(oSet, f); ok {

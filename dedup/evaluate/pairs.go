@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/shingle"
 )
 
 // Pair is one labelled text pair for `syndex eval pairs`: a source text,
@@ -26,7 +27,7 @@ const DefaultPairThreshold = 0.6
 // the source's phrases, while an independent report on the same event
 // shares names and a quote but little else.
 func PairScore(source, derived string) float64 {
-	return dedup.ContainedIn(dedup.Shingles(derived, 2, 1), dedup.Shingles(source, 2, 1))
+	return dedup.ContainedIn(shingle.Of(derived, 2, 1), shingle.Of(source, 2, 1))
 }
 
 // PairResult scores a ranking of pairs: how well the positives
@@ -56,8 +57,8 @@ func Pairs(ps []Pair, threshold float64, cfg dedup.Config, score func(source, de
 	var tp, fp int
 	for i, p := range ps {
 		s[i] = score(p.Source, p.Derived)
-		base[i] = dedup.Jaccard(dedup.Shingles(p.Source, 1, 1), dedup.Shingles(p.Derived, 1, 1))
-		own[i] = dedup.ContainedIn(dedup.Shingles(p.Derived, cfg.Shingle, cfg.Sample), dedup.Shingles(p.Source, cfg.Shingle, cfg.Sample))
+		base[i] = dedup.Jaccard(shingle.Of(p.Source, 1, 1), shingle.Of(p.Derived, 1, 1))
+		own[i] = dedup.ContainedIn(shingle.Of(p.Derived, cfg.Shingle, cfg.Sample), shingle.Of(p.Source, cfg.Shingle, cfg.Sample))
 		pos[i] = p.Wholly
 		if p.Wholly {
 			res.Positives++

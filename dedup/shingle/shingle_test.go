@@ -1,4 +1,4 @@
-package dedup
+package shingle
 
 import (
 	"slices"
@@ -24,7 +24,7 @@ func TestShinglesNormalise(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b := Shingles(tc.a, 2, 1), Shingles(tc.b, 2, 1)
+			a, b := Of(tc.a, 2, 1), Of(tc.b, 2, 1)
 			if got := slices.Equal(a, b); got != tc.same {
 				t.Errorf("Shingles(%q) == Shingles(%q): %v, want %v (%v vs %v)", tc.a, tc.b, got, tc.same, a, b)
 			}
@@ -33,14 +33,14 @@ func TestShinglesNormalise(t *testing.T) {
 }
 
 func TestShinglesShortAndSampled(t *testing.T) {
-	if got := Shingles("", 3, 1); len(got) != 0 {
+	if got := Of("", 3, 1); len(got) != 0 {
 		t.Errorf("empty text: %v", got)
 	}
-	if got := Shingles("two words", 3, 1); len(got) != 1 {
+	if got := Of("two words", 3, 1); len(got) != 1 {
 		t.Errorf("text shorter than k: %d shingles, want 1", len(got))
 	}
 	text := "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega"
-	all, quarter := Shingles(text, 3, 1), Shingles(text, 3, 4)
+	all, quarter := Of(text, 3, 1), Of(text, 3, 4)
 	if len(all) != 22 {
 		t.Errorf("24 words give %d 3-shingles, want 22", len(all))
 	}
@@ -62,7 +62,7 @@ func FuzzShingles(f *testing.F) {
 		if k < 1 {
 			k = 1
 		}
-		got := Shingles(s, k, 1)
+		got := Of(s, k, 1)
 		if !slices.IsSorted(got) {
 			t.Fatalf("not sorted: %v", got)
 		}
@@ -102,14 +102,14 @@ func TestQuotedWords(t *testing.T) {
 		})
 	}
 	// The shingler reports the features whose words are all quoted.
-	s := shingler{k: 2, sample: 1}
-	fs := s.features(`Officials said "the bridge stays shut" on Monday`, nil)
-	q := s.quotedFeatures()
-	if want := Shingles("the bridge stays shut", 2, 1); len(fs) != 7 || !slices.Equal(q, want) {
+	s := Shingler{k: 2, sample: 1}
+	fs := s.Features(`Officials said "the bridge stays shut" on Monday`, nil)
+	q := s.QuotedFeatures()
+	if want := Of("the bridge stays shut", 2, 1); len(fs) != 7 || !slices.Equal(q, want) {
 		t.Errorf("%d features, quoted %v; want 7 features, quoted those of the quotation %v", len(fs), q, want)
 	}
-	s.features("no quotation here at all", nil)
-	if q := s.quotedFeatures(); q != nil {
+	s.Features("no quotation here at all", nil)
+	if q := s.QuotedFeatures(); q != nil {
 		t.Errorf("text without quotations: quoted %v, want nil", q)
 	}
 }
@@ -130,7 +130,7 @@ func TestFold(t *testing.T) {
 			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 		for k := 1; k <= 3; k++ {
-			if a, b := Shingles(tc.in, k, 1), Shingles(got, k, 1); !slices.Equal(a, b) {
+			if a, b := Of(tc.in, k, 1), Of(got, k, 1); !slices.Equal(a, b) {
 				t.Errorf("Fold(%q): its %d-word shingles differ from the text's", tc.in, k)
 			}
 		}

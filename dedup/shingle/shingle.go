@@ -1,4 +1,9 @@
-package dedup
+// Package shingle turns a text into the feature set dedup compares:
+// normalised words (Fold: NFKC, case folding, script variants, digits,
+// quotes and dashes unified), hashed, joined into k-word shingles and
+// sampled by hash (Of, Shingler), with the shingles inside quotation marks
+// kept apart. Comparing the sets and deciding is package dedup's.
+package shingle
 
 import (
 	"slices"
@@ -44,11 +49,11 @@ func needsNFKC(s string) bool {
 	return false
 }
 
-// foldRune maps r to the form words are compared in: lower case, with
+// FoldRune maps r to the form words are compared in: lower case, with
 // variant letters of the Arabic script and non-ASCII digits unified. It
 // returns -1 for a rune that is dropped inside a word (apostrophes,
 // combining marks, tatweel) and -2 for a separator.
-func foldRune(r rune) rune {
+func FoldRune(r rune) rune {
 	switch r {
 	case '\'', '’', '‘', 'ʼ', '′', '`', '´':
 		return -1 // "don’t" and "don't" and "dont" are one word
@@ -107,8 +112,8 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// words calls fn with the xxhash of each normalised word of text, in order.
-func words(text string, buf []byte, fn func(uint64)) []byte {
+// Words calls fn with the xxhash of each normalised word of text, in order.
+func Words(text string, buf []byte, fn func(uint64)) []byte {
 	var hs []uint64
 	hs, buf = appendWords(hs, text, buf)
 	for _, h := range hs {
@@ -141,7 +146,7 @@ func Fold(text string) string {
 				f = rune(x)
 			}
 		} else {
-			f = foldRune(r)
+			f = FoldRune(r)
 		}
 		switch {
 		case f == -2:
@@ -266,7 +271,7 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 				continue
 			}
 			r, n := utf8.DecodeRuneInString(text[i:])
-			f := foldRune(r)
+			f := FoldRune(r)
 			if f == -2 {
 				break
 			}
@@ -298,8 +303,8 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 	return dst, spans, buf[:0]
 }
 
-// mix64 is the splitmix64 finaliser: it spreads the bits of x.
-func mix64(x uint64) uint64 {
+// Mix64 is the splitmix64 finaliser: it spreads the bits of x.
+func Mix64(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27
@@ -308,9 +313,9 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-// shingler turns texts into feature sets; it keeps scratch space, so one
-// shingler serves one goroutine.
-type shingler struct {
+// Shingler turns texts into feature sets; it keeps scratch space, so one
+// Shingler serves one goroutine.
+type Shingler struct {
 	k, sample int
 	buf       []byte
 	acc       []uint32
@@ -319,38 +324,43 @@ type shingler struct {
 	quoted    []uint32 // the features of the last text found inside quotations
 }
 
-// Shingles returns the sorted, distinct 32-bit hashes of the k-word
+// New returns a Shingler of k-word shingles keeping one in sample (see Of).
+func New(k, sample int) Shingler {
+	return Shingler{k: k, sample: sample}
+}
+
+// Of returns the sorted, distinct 32-bit hashes of the k-word
 // shingles of text, keeping one shingle in sample (chosen by hash, so the
 // same shingles are kept in every text). A text shorter than k words yields
 // one shingle of all its words.
-func Shingles(text string, k, sample int) []uint32 {
-	s := &shingler{k: k, sample: sample}
-	return s.features(text, nil)
+func Of(text string, k, sample int) []uint32 {
+	s := &Shingler{k: k, sample: sample}
+	return s.Features(text, nil)
 }
 
-// quotedFeatures returns the features of the last text features read that
+// QuotedFeatures returns the features of the last text features read that
 // lie wholly inside quotation marks (somewhere in it), sorted, in a new
 // slice of exactly that size; nil when there are none.
-func (s *shingler) quotedFeatures() []uint32 {
+func (s *Shingler) QuotedFeatures() []uint32 {
 	if len(s.quoted) == 0 {
 		return nil
 	}
 	return slices.Clone(s.quoted)
 }
 
-// featuresQuoted returns the feature set of text in a new slice whose
+// FeaturesQuoted returns the feature set of text in a new slice whose
 // capacity also holds, past its length, the n features that lie inside
 // quotation marks (as the index keeps them; see doc.quotedFeats).
-func (s *shingler) featuresQuoted(text string) (fs []uint32, n uint32) {
+func (s *Shingler) FeaturesQuoted(text string) (fs []uint32, n uint32) {
 	s.shingle(text)
 	all := make([]uint32, 0, len(s.acc)+len(s.quoted))
 	all = append(append(all, s.acc...), s.quoted...)
 	return all[:len(s.acc)], uint32(len(s.quoted))
 }
 
-// features appends the feature set of text (sorted, without duplicates)
+// Features appends the feature set of text (sorted, without duplicates)
 // to dst; with a nil dst it returns a new slice of exactly that size.
-func (s *shingler) features(text string, dst []uint32) []uint32 {
+func (s *Shingler) Features(text string, dst []uint32) []uint32 {
 	s.shingle(text)
 	// The set is kept for the life of the index: store it without slack.
 	if dst == nil {
@@ -360,8 +370,8 @@ func (s *shingler) features(text string, dst []uint32) []uint32 {
 }
 
 // shingle computes the feature set of text into s.acc and its quoted
-// features into s.quoted (both sorted, without duplicates).
-func (s *shingler) shingle(text string) {
+// Features into s.quoted (both sorted, without duplicates).
+func (s *Shingler) shingle(text string) {
 	k := s.k
 	if k < 1 {
 		k = 1
@@ -376,7 +386,7 @@ func (s *shingler) shingle(text string) {
 	acc := s.acc[:0]
 	quoted := s.quoted[:0]
 	emit := func(h uint64, inQuote bool) {
-		h = mix64(h)
+		h = Mix64(h)
 		if h%sample == 0 {
 			acc = append(acc, uint32(h>>32))
 			if inQuote {

@@ -1,4 +1,4 @@
-package dedup
+package fastjson
 
 import (
 	"encoding/json"
@@ -12,12 +12,12 @@ import (
 // the same fields.
 func agree(t *testing.T, line string) (fast bool) {
 	t.Helper()
-	var fd fastDecoder
+	var fd Decoder
 	var got article.Article
-	if !fd.decode([]byte(line), &got) {
+	if !fd.Decode([]byte(line), &got) {
 		return false
 	}
-	got.Text = string(fd.text)
+	got.Text = string(fd.Text())
 	var want article.Article
 	if err := json.Unmarshal([]byte(line), &want); err != nil {
 		t.Fatalf("fast decoder accepted %q, encoding/json: %v", line, err)

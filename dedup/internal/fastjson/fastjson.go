@@ -1,4 +1,7 @@
-package dedup
+// Package fastjson decodes the Article fields dedup uses from JSON Lines
+// without reflection, for the offline runner (dedup.Run), and hands every
+// line it cannot decode exactly as encoding/json would back to it.
+package fastjson
 
 import (
 	"bytes"
@@ -10,17 +13,21 @@ import (
 	"github.com/syndex/syndex/article"
 )
 
-// fastDecoder decodes the Article fields dedup uses from one JSONL line
+// Decoder decodes the Article fields dedup uses from one JSONL line
 // without reflection, and keeps the text in a reusable buffer instead of a
 // new string. It is strict: whenever a line is not plainly valid JSON or
 // holds something it does not handle exactly as encoding/json would (odd
 // key case, null, escapes in keys, unparsable dates), it reports !ok and
 // the caller decodes the line with encoding/json instead, which also
 // produces the error message for corrupt lines.
-type fastDecoder struct {
+type Decoder struct {
 	text []byte // the decoded "text" value, reused between lines
 	str  []byte // scratch for other strings
 }
+
+// Text returns the "text" value of the last line decoded, in the
+// decoder's buffer: valid until the next Decode.
+func (d *Decoder) Text() []byte { return d.text }
 
 // fastFields are the fields the decoder fills; everything else is
 // validated and skipped.
@@ -87,8 +94,8 @@ func kindOK(p *jsonScan, kind byte) bool {
 	return true
 }
 
-// decode fills a (Text left empty) and d.text from line.
-func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
+// Decode fills a (Text left empty) and d.text from line.
+func (d *Decoder) Decode(line []byte, a *article.Article) bool {
 	p := &jsonScan{b: line}
 	p.ws()
 	if !p.eat('{') {
@@ -125,7 +132,7 @@ func (d *fastDecoder) decode(line []byte, a *article.Article) bool {
 
 // field reads the value of member key into a, or skips it when dedup
 // does not read it.
-func (d *fastDecoder) field(p *jsonScan, key []byte, a *article.Article) bool {
+func (d *Decoder) field(p *jsonScan, key []byte, a *article.Article) bool {
 	k := string(key)
 	switch {
 	case k == "noindex": // the one bool dedup reads
