@@ -248,9 +248,9 @@ func retryAfter(v string) time.Duration {
 	return 0
 }
 
-// process handles a 2xx body by kind; it returns false when ctx was
-// cancelled while the handler ran (the entry then stays queued).
-func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *LogRecord) bool {
+// process handles a 2xx body by kind; for an HTML page it returns the
+// Page the handler is to see (Crawler.handled hands it over).
+func (c *Crawler) process(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
 	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
 	rec.Outcome = "ok"
 	k := e.Kind
@@ -273,9 +273,9 @@ func (c *Crawler) process(ctx context.Context, e *entry, f *fetch, t *txn, rec *
 	case kindFeed:
 		c.processFeed(e, f, t, rec)
 	default:
-		return c.processPage(ctx, e, f, t, rec)
+		return c.processPage(e, f, t, rec)
 	}
-	return true
+	return nil
 }
 
 // processFeed queues the pages a feed lists, with its titles and dates
@@ -296,20 +296,20 @@ func (c *Crawler) processFeed(e *entry, f *fetch, t *txn, rec *LogRecord) {
 	c.count(func(s *Stats) { s.Feeds++ })
 }
 
-// processPage hands an HTML page to the handler and queues its feeds and
-// links (unless it says nofollow); it returns false when the crawl was
-// interrupted during the handler.
-func (c *Crawler) processPage(ctx context.Context, e *entry, f *fetch, t *txn, rec *LogRecord) bool {
+// processPage queues an HTML page's feeds and links (unless it says
+// nofollow) and returns the Page for the handler: nil when the response
+// is not one to hand over.
+func (c *Crawler) processPage(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
 	switch {
 	case f.skipped:
 		rec.Outcome = "not-html"
-		return true
+		return nil
 	case f.revisit:
 		rec.Outcome = "unchanged"
-		return true // identical payload: the handler has seen it
+		return nil // identical payload: the handler has seen it
 	case !isHTMLResponse(f):
 		rec.Outcome = "not-html"
-		return true
+		return nil
 	}
 	nofollow, noindex := robotsTags(f)
 	hdr := f.respHead.Clone() // describe Body as handed over: content coding removed
@@ -324,15 +324,6 @@ func (c *Crawler) processPage(ctx context.Context, e *entry, f *fetch, t *txn, r
 	if e.Hints != nil {
 		p.Hints = *e.Hints
 	}
-	if herr := c.handle(ctx, p); herr != nil {
-		if ctx.Err() != nil {
-			return false
-		}
-		rec.Error = herr.Error()
-		c.log.Warn("page handler", "url", e.URL, "error", herr)
-		c.count(func(s *Stats) { s.HandlerErrors++ })
-	}
-	c.count(func(s *Stats) { s.Pages++ })
 	// Feeds first: a feed linked both as <link rel=alternate> and as
 	// <a href> is queued as a feed.
 	if !c.s.DisableFeeds {
@@ -345,7 +336,32 @@ func (c *Crawler) processPage(ctx context.Context, e *entry, f *fetch, t *txn, r
 	if !nofollow {
 		c.queueLinks(e, f.links, t)
 	}
-	return true
+	return p
+}
+
+// handled hands o's page to the handler and records what became of it:
+// the handler's error in the fetch log, the revisit plan, or, when the
+// crawl was interrupted meanwhile, the entry back in the queue (its
+// archived response is processed by the next run).
+func (c *Crawler) handled(ctx context.Context, l *lease, o *outcome) {
+	e, t, rec := l.e, o.t, o.t.log
+	if herr := c.handle(ctx, o.page); herr != nil {
+		if ctx.Err() != nil {
+			o.requeue, o.refund, o.t = true, true, nil
+			return
+		}
+		rec.Error = herr.Error()
+		c.log.Warn("page handler", "url", e.URL, "error", herr)
+		c.count(func(s *Stats) { s.HandlerErrors++ })
+	}
+	c.count(func(s *Stats) { s.Pages++ })
+	if c.retryUnhandled && e.Kind == kindPage && rec.Outcome == "ok" && rec.Error != "" {
+		if c.retryHandler(e, o); o.requeue {
+			t.cond = nil // as in step: the next fetch must not be a 304 the handler never sees
+		}
+		return
+	}
+	c.planRevisit(t, e, rec.Status, rec.Outcome)
 }
 
 // isHTMLResponse reports whether a response is a page: HTML or XHTML by

@@ -106,6 +106,12 @@ func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	fails := 0
+	wake := func() {
+		select {
+		case freed <- struct{}{}:
+		default:
+		}
+	}
 	for {
 		select {
 		case slots <- struct{}{}:
@@ -133,12 +139,9 @@ func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c.work(ctx, fr, l)
+				c.work(ctx, fr, l, wake)
 				<-slots
-				select {
-				case freed <- struct{}{}:
-				default:
-				}
+				wake()
 			}()
 			continue
 		}

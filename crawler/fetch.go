@@ -265,6 +265,19 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	}, nil
 }
 
+// responseEnd is when the exchange of f with its host ended, from which
+// the host's politeness gap counts. For a response read whole that is
+// when its last byte arrived (the server was done before), not the end
+// of archiving and parsing it. Otherwise it is now: the server may still
+// be sending a body cut short (--max-body, a PDF not downloaded) or
+// working on a request that timed out.
+func (f *fetch) responseEnd(err error) time.Time {
+	if f.started.IsZero() || err != nil || f.err != nil || f.status == 0 || f.truncated != "" || f.skipped {
+		return time.Now()
+	}
+	return f.started.Add(f.elapsed)
+}
+
 // readCapped reads up to limit bytes and reports "length" truncation when
 // the body was longer; the rest is not read (the connection is dropped).
 func readCapped(r io.Reader, limit int64) ([]byte, string, error) {

@@ -47,6 +47,19 @@ type Frontier interface {
 	end(ctx context.Context) error
 }
 
+// earlyFreer is a Frontier that can hand a host back to the schedule
+// before the work on its entry is finished (the local frontier).
+type earlyFreer interface {
+	// free applies o's outcome for l's host (its rest after the
+	// request, failures) and commits the effects of o.t that do not
+	// wait for the handler (discovered entries, robots.txt, the host's
+	// request time), taking them out of o.t; the host may then be
+	// claimed again. l's entry stays queued and l counts as leased until
+	// release, which commits the rest of o.t and leaves the host's
+	// schedule alone.
+	free(ctx context.Context, l *lease, o *outcome) error
+}
+
 // runStart is what Frontier.begin found.
 type runStart struct {
 	pass    int64
@@ -78,7 +91,8 @@ type lease struct {
 	leased    int64         // hosts held by anyone
 	reclaimed int64         // expired leases taken back by this claim
 
-	h *hostState // local frontier's host
+	h     *hostState // local frontier's host
+	freed bool       // local frontier: the host was freed before release
 }
 
 // needsRobots reports whether the host's robots.txt is to be fetched now.
@@ -100,6 +114,7 @@ type outcome struct {
 	parsed    *robots       // its verdict
 	sitOut    string        // the host sits out the rest of the run, why
 	giveUp    string        // the host's queue is given up, why
+	page      *Page         // a page the handler is to see (Crawler.handled)
 }
 
 // kind is what a frontier entry is fetched for.

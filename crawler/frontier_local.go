@@ -315,15 +315,64 @@ func (f *localFrontier) knownRobots(host string) *robots {
 	return nil
 }
 
-// release records o in the store (back-off first: a restart must not ask
-// the host early) and hands the host back to the schedule.
-func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
+// free hands l's host back to the schedule before its page is handled:
+// the host's outcome and the effects that do not wait for the handler
+// (discovered entries, the host's request time) are applied now; the
+// entry's own record (done, fetch log, validators) waits for release.
+// When that commit fails, its effects go back to o.t for release to
+// commit with the rest.
+func (f *localFrontier) free(_ context.Context, l *lease, o *outcome) error {
 	h := l.h
 	end := o.end
 	if end.IsZero() {
 		end = time.Now()
 	}
 	f.hostOutcome(h, o, end)
+	var added []*entry
+	var err error
+	if o.t != nil {
+		early := o.t.split()
+		if added, err = f.commit(early); err != nil {
+			o.t.join(early)
+		} else if early.deniedNew > 0 {
+			f.count(func(s *Stats) { s.RobotsDenied += int64(early.deniedNew) })
+		}
+	}
+	f.mu.Lock()
+	l.freed = true
+	h.busy = false
+	f.schedule(h, o, end)
+	f.queued += len(added)
+	for _, e := range added {
+		f.push(e, false)
+	}
+	f.mu.Unlock()
+	return err
+}
+
+// schedule sets when h may be asked again after outcome o of a request
+// that ended at end; f.mu must be held.
+func (f *localFrontier) schedule(h *hostState, o *outcome, end time.Time) {
+	switch {
+	case o.requested:
+		h.next = end.Add(o.rest)
+	case o.rest > 0:
+		h.next = time.Now().Add(o.rest)
+	}
+}
+
+// release records o in the store (back-off first: a restart must not ask
+// the host early) and hands the host back to the schedule, unless free
+// did already.
+func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
+	h := l.h
+	end := o.end
+	if end.IsZero() {
+		end = time.Now()
+	}
+	if !l.freed {
+		f.hostOutcome(h, o, end)
+	}
 	var errs []error
 	var added []*entry
 	if t := o.t; t != nil {
@@ -348,14 +397,11 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 		}
 	}
 	f.mu.Lock()
-	h.busy = false
-	f.inflight--
-	switch {
-	case o.requested:
-		h.next = end.Add(o.rest)
-	case o.rest > 0:
-		h.next = time.Now().Add(o.rest)
+	if !l.freed {
+		h.busy = false
+		f.schedule(h, o, end)
 	}
+	f.inflight--
 	if o.requeue && l.e != nil && o.giveUp == "" {
 		f.push(l.e, true)
 	}
@@ -507,6 +553,20 @@ type txn struct {
 	hostAt    time.Time   // when that request ended
 	revisit   *revisitRec // next re-check of done (nil: unchanged)
 	unvisit   bool        // forget done's re-check (gone, not a page)
+}
+
+// split moves out of t, into a txn of their own, the effects that do not
+// depend on the handler's verdict on t's page: the discovered entries,
+// robots.txt records and the host's request time.
+func (t *txn) split() *txn {
+	early := &txn{add: t.add, denied: t.denied, robots: t.robots, host: t.host, hostAt: t.hostAt}
+	t.add, t.denied, t.robots, t.host, t.hostAt = nil, nil, nil, "", time.Time{}
+	return early
+}
+
+// join puts back into t what split took out.
+func (t *txn) join(early *txn) {
+	t.add, t.denied, t.robots, t.host, t.hostAt = early.add, early.denied, early.robots, early.host, early.hostAt
 }
 
 // commit applies t in one bbolt transaction and returns the entries that

@@ -1,8 +1,16 @@
 package crawler
 
 import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/syndex/syndex/store"
 )
 
 // TestPolitenessGap: the gap is max(Delay, Crawl-delay), longer for a slow
@@ -79,4 +87,64 @@ func TestPolitenessRobots(t *testing.T) {
 			t.Errorf("robotsFailed(%d) = %v, %v; want %v, %v", fails, sitOut, giveUp, want[0], want[1])
 		}
 	}
+}
+
+// TestHostFreedWhileHandling: a host's next request does not wait for the
+// handler to finish with its previous page. The handler holds the first
+// story until the server has answered the second: a crawler that kept the
+// host until the handler returned would never get there. robots.txt's
+// Crawl-delay still holds between every two requests, and every page is
+// handled once.
+func TestHostFreedWhileHandling(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.83")
+	h.setRobots("User-agent: *\nCrawl-delay: 0.2\nDisallow:\n")
+	h.html("/", articleHTML("Home", "/a/1", "/a/2", "/a/3"))
+	h.html("/a/1", articleHTML("One"))
+	h.html("/a/3", articleHTML("Three"))
+	served := make(chan struct{})
+	var once sync.Once
+	h.mux.HandleFunc("/a/2", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, articleHTML("Two"))
+		once.Do(func() { close(served) })
+	})
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var pl pageLog
+	handler := func(ctx context.Context, p *Page) error {
+		if strings.HasSuffix(p.URL, "/a/1") {
+			select {
+			case <-served:
+			case <-time.After(30 * time.Second):
+				return errors.New("/a/2 was not requested while /a/1 was being handled")
+			}
+		}
+		return pl.handler(ctx, p)
+	}
+	c, err := New(Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true,
+		DisableSitemaps: true, Logger: quietLogger()}, st, handler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.HandlerErrors != 0 || s.Pages != 4 {
+		t.Errorf("pages %d, handler errors %d; want 4 pages, no error", s.Pages, s.HandlerErrors)
+	}
+	for _, p := range []string{"/", "/a/1", "/a/2", "/a/3"} {
+		if pl.get(h.base+p) == nil {
+			t.Errorf("%s not handled", p)
+		}
+		if n := h.count(p, 0); n != 1 {
+			t.Errorf("%s requested %d times, want 1", p, n)
+		}
+	}
+	checkPoliteness(t, h, 200*time.Millisecond)
+	checkRobots(t, h)
 }

@@ -192,6 +192,18 @@ func TestKillResume(t *testing.T) {
 				t.Fatal(err)
 			}
 			first.Wait()
+			// One request per host is in flight at a time, so only the
+			// first run's latest request may have been waiting for its
+			// answer at the kill (the host is freed while its pages are
+			// handled, so a crawl killed in the handler may be fetching
+			// the next page). The stalled request ends after release:
+			// it is not in this list.
+			var last hit
+			for _, x := range h.hitList() {
+				if x.start.After(last.start) {
+					last = x
+				}
+			}
 			close(release)
 			killedAt := len(countLines(pagesFile))
 
@@ -227,12 +239,18 @@ func TestKillResume(t *testing.T) {
 			}
 			// Nothing fetched twice but the request in flight at the kill.
 			for _, p := range append(home, "/") {
-				want := 1
-				if p == tc.stall {
-					want = 2
-				}
-				if c := h.count(p, 0); c != want {
-					t.Errorf("%s requested %d times, want %d", p, c, want)
+				c := h.count(p, 0)
+				switch {
+				case p == tc.stall:
+					if c != 2 {
+						t.Errorf("%s (in flight at the kill) requested %d times, want 2", p, c)
+					}
+				case tc.stall == "" && p == last.path:
+					if c != 1 && c != 2 {
+						t.Errorf("%s (the last request before the kill) requested %d times, want 1 or 2", p, c)
+					}
+				case c != 1:
+					t.Errorf("%s requested %d times, want 1", p, c)
 				}
 			}
 			if tc.blockAt > 0 {

@@ -94,7 +94,7 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 		if release != nil {
 			release(time.Now())
 		}
-		o.requested, o.end = true, time.Now()
+		o.requested, o.end = true, f.responseEnd(err)
 		o.rest = c.pol.hostGap(l.robots, f.elapsed)
 		c.logFetch(f, "robots", err)
 		if ctx.Err() != nil {

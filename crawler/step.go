@@ -14,9 +14,27 @@ import (
 // the outcome recorded even while the crawl shuts down. When the lease
 // was lost meanwhile (a shared frontier gave the host to another
 // worker), nothing is recorded: the entry went back with the host.
-func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease) {
+//
+// A page for the handler is handed over after the fetch. On a frontier
+// that can free a host early (the local one), the host goes back to the
+// schedule before that, with the page's links queued: its next request
+// waits for the politeness gap after this response, not for the page's
+// extraction and storage too. The page's entry stays queued, with its
+// archived response, until the handler is done, so a crawl killed
+// meanwhile processes it again from the WARC. wake tells the dispatch
+// loop that a host was freed.
+func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease, wake func()) {
 	hctx, stop := fr.hold(ctx, l)
 	o := c.step(hctx, fr, l)
+	if o.page != nil {
+		if ef, ok := fr.(earlyFreer); ok && !c.retryUnhandled {
+			if err := ef.free(context.WithoutCancel(ctx), l, o); err != nil {
+				c.log.Error("free host", "host", l.host, "error", err)
+			}
+			wake()
+		}
+		c.handled(hctx, l, o)
+	}
 	if !stop() {
 		return
 	}
@@ -142,7 +160,7 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *f
 		f = &fetch{ctx: ctx, e: e, url: e.URL, header: f.header}
 	}
 	err := c.do(f)
-	o.requested, o.end = true, time.Now()
+	o.requested, o.end = true, f.responseEnd(err)
 	o.rest = c.pol.hostGap(l.robots, f.elapsed)
 	o.t.host, o.t.hostAt = l.host, o.end
 	c.logFetch(f, e.Kind.String(), err)
@@ -186,13 +204,8 @@ func (c *Crawler) answer(ctx context.Context, l *lease, f *fetch, err error, o *
 			c.fail(t, rec, err, "failed")
 			return
 		}
-		if !c.process(ctx, e, f, t, rec) {
-			o.requeue, o.refund, o.t = true, true, nil // cancelled in the handler: stays queued
-			return
-		}
-		if c.retryUnhandled && e.Kind == kindPage && rec.Outcome == "ok" && rec.Error != "" {
-			c.retryHandler(e, o)
-			return
+		if o.page = c.process(e, f, t, rec); o.page != nil {
+			return // the revisit is planned once the handler has seen it
 		}
 		c.planRevisit(t, e, status, rec.Outcome)
 	default:
