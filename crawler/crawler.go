@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -39,6 +40,7 @@ type Crawler struct {
 
 	local    *localFrontier // kept across passes: what is known of each host
 	handlers chan struct{}  // one token per handler call in progress (Config.Handlers)
+	ahead    atomic.Int64   // body bytes of the pages waiting for the handler, host freed (maxAheadBytes)
 
 	mu      sync.Mutex
 	fr      Frontier // the frontier of the run under way

@@ -16,7 +16,8 @@ import (
 // worker), nothing is recorded: the entry went back with the host.
 //
 // A page for the handler is handed over after the fetch. On a frontier
-// that can free a host early (the local one), the host goes back to the
+// that can free a host early (the local one), and while the pages
+// waiting so stay under maxAheadBytes, the host goes back to the
 // schedule before that, with the page's links queued: its next request
 // waits for the politeness gap after this response, not for the page's
 // extraction and storage too. The page's entry stays queued, with its
@@ -27,7 +28,9 @@ func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease, wake func()) 
 	hctx, stop := fr.hold(ctx, l)
 	o := c.step(hctx, fr, l)
 	if o.page != nil {
-		if ef, ok := fr.(earlyFreer); ok && !c.retryUnhandled {
+		ef, ok := fr.(earlyFreer)
+		if n := int64(len(o.page.Body)); ok && !c.retryUnhandled && c.reserveAhead(n) {
+			defer c.ahead.Add(-n)
 			if err := ef.free(context.WithoutCancel(ctx), l, o); err != nil {
 				c.log.Error("free host", "host", l.host, "error", err)
 			}
@@ -41,6 +44,22 @@ func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease, wake func()) 
 	if err := fr.release(context.WithoutCancel(ctx), l, o); err != nil {
 		c.log.Error("release host", "host", l.host, "error", err)
 	}
+}
+
+// maxAheadBytes bounds the bodies of the pages waiting for the handler
+// with their host freed: beyond it a page keeps its host until it is
+// handled, so a crawl whose extraction falls behind holds no more pages
+// in memory than one per host in flight, plus this.
+const maxAheadBytes = 64 << 20
+
+// reserveAhead counts n bytes against maxAheadBytes and reports whether
+// they fit (when not, nothing is counted).
+func (c *Crawler) reserveAhead(n int64) bool {
+	if c.ahead.Add(n) > maxAheadBytes {
+		c.ahead.Add(-n)
+		return false
+	}
+	return true
 }
 
 // step fetches robots.txt when the lease's host needs it, else the
