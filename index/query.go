@@ -339,7 +339,7 @@ func rewrite(q query.Query, langs []string) query.Query {
 
 // rewriteWith is rewrite; with native set, phrases stay Bleve's positional
 // phrase queries (they give every hit's phrase positions, which the pair
-// shortcut does not: see Index.highlightPhrases).
+// shortcut does not: see Index.highlightPage).
 func rewriteWith(q query.Query, langs []string, native bool) query.Query {
 	switch q := q.(type) {
 	case *query.BooleanQuery:

@@ -14,7 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -195,12 +194,6 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 	if err := searchAfter(req, q); err != nil {
 		return nil, err
 	}
-	if q.Highlight && text != "" {
-		req.Highlight = bleve.NewHighlight()
-		for _, a := range langs {
-			req.Highlight.AddField(bodyField(a))
-		}
-	}
 	switch q.Interval {
 	case "", IntervalDay, IntervalWeek, IntervalMonth:
 	default:
@@ -364,15 +357,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	// Over several shards, each would load the stored fields (and make
-	// the snippets) of its own top offset+limit hits, most of them then
-	// dropped by the merge: load those of the hits kept instead.
-	fields, hl := req.Fields, req.Highlight
-	later := len(ix.shards) > 1 && (len(fields) > 0 || hl != nil)
-	if later {
-		req.Fields, req.Highlight = nil, nil
-		req.IncludeLocations = hl != nil // what the snippets are made from
-	}
+	// The hits' stored display data is loaded after the search, for the
+	// hits kept: over several shards each would load that of its own top
+	// offset+limit hits, most of them then dropped by the merge, and
+	// loadHits reads it straight from the segment. The snippets come from
+	// a second search over the page's hits alone (highlightPage): asking
+	// the first for term locations would have every hit's read.
+	fields := req.Fields
+	req.Fields = nil
 	// Facets are counted by a tally the collector hands every hit
 	// (facets.go), not by Bleve's term facets.
 	var tally *facetTally
@@ -382,8 +374,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		sctx = tally.with(ctx)
 	}
 	sr, err := ix.searcher.SearchInContext(sctx, req)
-	if err == nil && later {
-		req.Fields, req.Highlight = fields, hl
+	if err == nil {
+		req.Fields = fields
 		err = ix.loadHits(req, sr.Hits)
 	}
 	if err != nil {
@@ -391,12 +383,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	res := &Result{
 		Total:  sr.Total,
-		TookMS: float64(time.Since(start).Microseconds()) / 1000,
 		Offset: q.Offset,
 		Hits:   make([]Hit, 0, len(sr.Hits)),
 	}
-	if q.Highlight && len(sr.Hits) > 0 && strings.Contains(q.Text, `"`) {
-		if err := ix.highlightPhrases(ctx, q, sr); err != nil {
+	if q.Highlight && len(sr.Hits) > 0 && strings.TrimSpace(q.Text) != "" {
+		if err := ix.highlightPage(ctx, q, sr); err != nil {
 			return nil, err
 		}
 	}
@@ -448,6 +439,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, err
 		}
 	}
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
 
@@ -558,12 +550,14 @@ func (e *errWriter) printf(format string, args ...any) {
 	}
 }
 
-// highlightPhrases fills in the snippets of a page of hits for a query
-// with phrases: a two-word phrase is answered from the word-pair fields,
-// which keep no positions, so the page's documents are searched again
-// with Bleve's positional phrase queries (cheap: the conjunction with the
-// page's ids leads) and their fragments copied over.
-func (ix *Index) highlightPhrases(ctx context.Context, q Query, sr *bleve.SearchResult) error {
+// highlightPage fills in the snippets of a page of hits: the page's
+// documents are searched again (cheap: the conjunction with the page's
+// ids leads) with term locations and Bleve's highlighter, and their
+// fragments copied over. The first search read no locations, which would
+// have cost every hit, not the page's. Phrases are Bleve's positional
+// phrase queries here: a two-word phrase is answered from the word-pair
+// fields, which keep no positions.
+func (ix *Index) highlightPage(ctx context.Context, q Query, sr *bleve.SearchResult) error {
 	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
 	if err != nil {
 		return err
@@ -595,22 +589,9 @@ func (ix *Index) highlightPhrases(ctx context.Context, q Query, sr *bleve.Search
 	return nil
 }
 
-// loadHits loads the stored fields req names, and its snippets, into
-// hits found by an alias search without them, reading each hit from its
-// shard as a one-shard search does.
+// loadHits loads the stored fields req names into hits found by a search
+// without them, reading each hit from its shard.
 func (ix *Index) loadHits(req *bleve.SearchRequest, hits search.DocumentMatchCollection) error {
-	var hl highlight.Highlighter
-	if req.Highlight != nil {
-		name := bleve.Config.DefaultHighlighter
-		if req.Highlight.Style != nil {
-			name = *req.Highlight.Style
-		}
-		h, err := bleve.Config.Cache.HighlighterNamed(name)
-		if err != nil {
-			return fmt.Errorf("highlighter %s: %w", name, err)
-		}
-		hl = h
-	}
 	readers := make([]index.IndexReader, len(ix.shards))
 	defer func() {
 		for _, r := range readers {
@@ -630,17 +611,14 @@ func (ix *Index) loadHits(req *bleve.SearchRequest, hits search.DocumentMatchCol
 				return fmt.Errorf("shard %d: %w", i, err)
 			}
 		}
-		if hl == nil && len(req.Fields) == 1 && req.Fields[0] == fieldMeta {
+		if len(req.Fields) == 1 && req.Fields[0] == fieldMeta {
 			if v, ok := storedMeta(readers[i], h); ok {
 				h.Fields = map[string]any{fieldMeta: v}
 				continue
 			}
 		}
-		if err, _ := bleve.LoadAndHighlightFields(h, req, "", readers[i], hl); err != nil {
+		if err, _ := bleve.LoadAndHighlightFields(h, req, "", readers[i], nil); err != nil {
 			return fmt.Errorf("cluster %s: %w", h.ID, err)
-		}
-		if req.Highlight != nil {
-			h.Locations = nil // only asked for the snippets
 		}
 	}
 	return nil
