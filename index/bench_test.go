@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -387,33 +388,117 @@ func benchQueries(kind string, k int) []Query {
 func BenchmarkSearch(b *testing.B) {
 	ix := searchIndex(b)
 	for _, kind := range []string{"1term", "2term", "phrase", "phrase-content", "filtered", "date", "facets"} {
-		b.Run(kind, func(b *testing.B) {
-			qs := benchQueries(kind, 200)
-			lat := make([]time.Duration, 0, b.N)
-			hits := 0
-			b.ResetTimer()
-			cpu0 := processCPU()
-			for i := range b.N {
-				start := time.Now()
-				r, err := ix.Search(context.Background(), qs[i%len(qs)])
-				lat = append(lat, time.Since(start))
-				if err != nil {
-					b.Fatal(err)
-				}
-				if r.Total > 0 {
-					hits++
-				}
-			}
-			slices.Sort(lat)
-			pct := func(p float64) float64 {
-				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-			}
-			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.99), "p99-ms")
-			b.ReportMetric(float64(hits)/float64(b.N), "hit-rate")
-		})
+		b.Run(kind, func(b *testing.B) { benchQueryLatency(b, ix, benchQueries(kind, 200)) })
 	}
+}
+
+// benchQueryLatency runs qs round robin b.N times and reports the
+// latency percentiles, the process CPU per query and the share of
+// queries with hits.
+func benchQueryLatency(b *testing.B, ix *Index, qs []Query) {
+	lat := make([]time.Duration, 0, b.N)
+	hits := 0
+	b.ResetTimer()
+	cpu0 := processCPU()
+	for i := range b.N {
+		start := time.Now()
+		r, err := ix.Search(context.Background(), qs[i%len(qs)])
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Total > 0 {
+			hits++
+		}
+	}
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(hits)/float64(b.N), "hit-rate")
+}
+
+// BenchmarkSearchArchive measures queries on an existing index, such as
+// the one `syndex import` leaves in an archive (SYNDEX_BENCH_INDEX=
+// ARCHIVE/bleve; skipped without it), opened read-only as a reader of a
+// live archive opens it. The words are drawn from the index itself: body
+// terms of frequency ranks 10–2,000 of its largest language field, from
+// very common to rare, as BenchmarkSearch draws them from the generated
+// vocabulary.
+func BenchmarkSearchArchive(b *testing.B) {
+	dir := os.Getenv("SYNDEX_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("SYNDEX_BENCH_INDEX not set")
+	}
+	ix, err := OpenReader(dir)
+	must2(b, err)
+	b.Cleanup(func() { _ = ix.Close() })
+	words := archiveWords(b, ix)
+	r := rand.New(rand.NewPCG(1, 5))
+	word := func() string { return words[r.IntN(len(words))] }
+	for _, kind := range []string{"1term", "2term", "facets", "facets-2term"} {
+		qs := make([]Query, 200)
+		for i := range qs {
+			switch kind {
+			case "1term":
+				qs[i] = Query{Text: word()}
+			case "2term":
+				qs[i] = Query{Text: word() + " " + word()}
+			case "facets":
+				qs[i] = Query{Text: word(), Facets: true, Highlight: true}
+			case "facets-2term":
+				qs[i] = Query{Text: word() + " " + word(), Facets: true, Highlight: true}
+			}
+		}
+		b.Run(kind, func(b *testing.B) { benchQueryLatency(b, ix, qs) })
+	}
+}
+
+// archiveWords returns the body terms of frequency ranks 10–2,000 of the
+// index's body field with the most postings (in its first shard).
+func archiveWords(b *testing.B, ix *Index) []string {
+	adv, err := ix.shards[0].Advanced()
+	must2(b, err)
+	rd, err := adv.Reader()
+	must2(b, err)
+	defer rd.Close()
+	type term struct {
+		t string
+		n uint64
+	}
+	var best []term
+	var bestSum uint64
+	for _, a := range ix.langsFor("") {
+		d, err := rd.FieldDict(bodyField(a))
+		must2(b, err)
+		var ts []term
+		var sum uint64
+		for e, err := d.Next(); e != nil || err != nil; e, err = d.Next() {
+			must2(b, err)
+			if len([]rune(e.Term)) >= 3 {
+				ts = append(ts, term{e.Term, e.Count})
+				sum += e.Count
+			}
+		}
+		must2(b, d.Close())
+		if sum > bestSum {
+			best, bestSum = ts, sum
+		}
+	}
+	slices.SortFunc(best, func(x, y term) int { return cmp.Compare(y.n, x.n) })
+	if len(best) < 100 {
+		b.Fatalf("%s: only %d body terms", ix.Dir(), len(best))
+	}
+	best = best[min(10, len(best)/10):min(2000, len(best))]
+	words := make([]string, len(best))
+	for i, t := range best {
+		words[i] = t.t
+	}
+	b.Logf("%d query words, from %q (%d docs) to %q (%d)", len(words), best[0].t, best[0].n, best[len(best)-1].t, best[len(best)-1].n)
+	return words
 }
 
 // baselineIndex opens (building when needed) the same generated corpus in
