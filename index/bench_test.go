@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/schema"
 )
 
 // The generated corpus: SYNDEX_BENCH_DOCS articles (default 5000), each a
@@ -472,7 +473,7 @@ func archiveWords(b *testing.B, ix *Index) []string {
 	var best []term
 	var bestSum uint64
 	for _, a := range ix.langsFor("") {
-		d, err := rd.FieldDict(bodyField(a))
+		d, err := rd.FieldDict(schema.BodyField(a))
 		must2(b, err)
 		var ts []term
 		var sum uint64

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/syndex/syndex/index/schema"
 	"github.com/syndex/syndex/internal/atomicfile"
 )
 
@@ -74,7 +75,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 	if n == 0 {
 		n = DefaultShards()
 	}
-	m, err := NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
@@ -107,7 +108,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 					continue // drain
 				}
 				docs++
-				if err := bb.Index(f[FieldCluster].(string), f); err != nil {
+				if err := bb.Index(f[schema.FieldCluster].(string), f); err != nil {
 					b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
 				}
 			}
@@ -200,7 +201,7 @@ func (b *Builder) release(ctx context.Context, a string, set map[string]struct{}
 }
 
 func (b *Builder) send(ctx context.Context, f map[string]any) error {
-	id := f[FieldCluster].(string)
+	id := f[schema.FieldCluster].(string)
 	select {
 	case b.in[shardOfN(id, b.n)] <- f:
 		return nil
@@ -242,7 +243,7 @@ func (b *Builder) Close(checkpoint uint64) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("build index %s: open shard %d: %w", b.dir, i, err)
 		}
-		err = bi.SetInternal([]byte(keyMapping), []byte(MappingVersion))
+		err = bi.SetInternal([]byte(keyMapping), []byte(schema.MappingVersion))
 		if cerr := bi.Close(); err == nil {
 			err = cerr
 		}
@@ -307,6 +308,6 @@ func emptyShard(sdir string, m mapping.IndexMapping) error {
 
 // writeLayout writes LayoutFile, the mark of a complete index.
 func writeLayout(dir string, shards int) error {
-	raw, _ := json.Marshal(layout{Layout: MappingVersion, Shards: shards})
+	raw, _ := json.Marshal(layout{Layout: schema.MappingVersion, Shards: shards})
 	return atomicfile.WriteFile(filepath.Join(dir, LayoutFile), raw)
 }

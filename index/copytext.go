@@ -16,6 +16,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/syndex/syndex/index/schema"
 )
 
 // Copy text. A story's document holds the original's title and body; a
@@ -29,12 +31,6 @@ import (
 // text ranks above one found only through a copy, and a hit lists the
 // copies whose text matched (Hit.CopyMatches).
 
-// Copy field prefixes.
-const (
-	fieldCopyTitle = "ctitle"
-	fieldCopyBody  = "cbody"
-)
-
 // copyBoost weights a match in a copy's added text against one in the
 // original's.
 const copyBoost = 0.5
@@ -43,12 +39,9 @@ const copyBoost = 0.5
 // that is mostly other material (a digest page) cannot bloat its story.
 const maxAddedText = 32 << 10
 
-func copyTitleField(analysis string) string { return fieldCopyTitle + "_" + analysis }
-func copyBodyField(analysis string) string  { return fieldCopyBody + "_" + analysis }
-
 // isCopyField reports whether an index field holds copy text.
 func isCopyField(f string) bool {
-	return strings.HasPrefix(f, fieldCopyTitle+"_") || strings.HasPrefix(f, fieldCopyBody+"_")
+	return strings.HasPrefix(f, schema.FieldCopyTitle+"_") || strings.HasPrefix(f, schema.FieldCopyBody+"_")
 }
 
 // AddedText returns the paragraphs (separated by blank lines) of a copy
@@ -193,7 +186,7 @@ func nativePhrase(ctx context.Context, r index.IndexReader, m mapping.IndexMappi
 // analyzerNameOfField returns the analyzer of a per-language text field.
 func analyzerNameOfField(field string) string {
 	_, a, _ := strings.Cut(field, "_")
-	return analyzerName(a)
+	return schema.AnalyzerName(a)
 }
 
 // CopyMatch is a copy whose own text matched the query: its id, site and
@@ -236,7 +229,7 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 		query.NewDocIDQuery(ids), rewrite(parsed, langs)}), len(ids), 0, false)
 	req.IncludeLocations = true
 	for _, a := range langs {
-		req.Fields = append(req.Fields, copyTitleField(a), copyBodyField(a))
+		req.Fields = append(req.Fields, schema.CopyTitleField(a), schema.CopyBodyField(a))
 	}
 	sr, err := ix.searcher.SearchInContext(ctx, req)
 	if err != nil {
@@ -303,7 +296,7 @@ func copyMatchesOf(dm *search.DocumentMatch, copies []Copy) []CopyMatch {
 		}
 		cm := &out[len(out)-1]
 		name := "text"
-		if strings.HasPrefix(k.field, fieldCopyTitle+"_") {
+		if strings.HasPrefix(k.field, schema.FieldCopyTitle+"_") {
 			name = "title"
 		}
 		cm.Fields = append(cm.Fields, name)
@@ -398,7 +391,7 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 	known := ix.fields.Load()
 	for _, a := range langs {
 		var fields []string
-		for _, f := range []string{copyTitleField(a), copyBodyField(a)} {
+		for _, f := range []string{schema.CopyTitleField(a), schema.CopyBodyField(a)} {
 			if known == nil || (*known)[f] {
 				fields = append(fields, f)
 			}
@@ -406,7 +399,7 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 		if len(fields) == 0 {
 			continue // no copy in this language added text
 		}
-		an := ix.pairs.m.AnalyzerNamed(analyzerName(a))
+		an := ix.pairs.m.AnalyzerNamed(schema.AnalyzerName(a))
 		if an == nil {
 			return true, nil
 		}

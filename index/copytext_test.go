@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/schema"
 )
 
 func TestAddedText(t *testing.T) {
@@ -117,7 +118,7 @@ func TestFieldsAddedLater(t *testing.T) {
 	must(t, err)
 	plain := art("p1", "origin.example", "en", "Harbour budget", "The council approved the harbour budget.", "2024-03-05")
 	must(t, ix.Upsert(ctx, []Doc{{Cluster: "p1", Original: plain}}))
-	for _, f := range []string{copyBodyField("en"), bodyField("fr")} {
+	for _, f := range []string{schema.CopyBodyField("en"), schema.BodyField("fr")} {
 		if !absent(withFields(ctx, ix.fields.Load()), f) {
 			t.Fatalf("%s is not absent before a document has it", f)
 		}

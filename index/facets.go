@@ -13,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/syndex/syndex/index/schema"
 )
 
 // Facets by ordinals. Bleve's term facets read every hit's doc values: the
@@ -35,21 +37,21 @@ import (
 
 // facetFields are the fields Query.Facets counts: the facets and the two
 // histogram fields. Indexes into a tally's arrays.
-var facetFields = [...]string{FieldSites, FieldLang, FieldYear, FieldDay, FieldCopyDays}
+var facetFields = [...]string{schema.FieldSites, schema.FieldLang, schema.FieldYear, schema.FieldDay, schema.FieldCopyDays}
 
 const nFacetFields = len(facetFields)
 
 func facetFieldIndex(f string) int {
 	switch f {
-	case FieldSites:
+	case schema.FieldSites:
 		return 0
-	case FieldLang:
+	case schema.FieldLang:
 		return 1
-	case FieldYear:
+	case schema.FieldYear:
 		return 2
-	case FieldDay:
+	case schema.FieldDay:
 		return 3
-	case FieldCopyDays:
+	case schema.FieldCopyDays:
 		return 4
 	}
 	return -1

@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/schema"
 )
 
 // bleveFacets computes q's facets and histogram with Bleve's own term
@@ -24,11 +25,11 @@ func bleveFacets(t *testing.T, ix *Index, q Query) (*Facets, *Histogram) {
 	// so with the sizes Search shows a term outside one shard's top 20
 	// would lose that shard's count.
 	all := 1 << 20
-	req.AddFacet("sites", bleve.NewFacetRequest(FieldSites, all))
-	req.AddFacet("langs", bleve.NewFacetRequest(FieldLang, all))
-	req.AddFacet("years", bleve.NewFacetRequest(FieldYear, all))
-	req.AddFacet(FieldDay, bleve.NewFacetRequest(FieldDay, all))
-	req.AddFacet(FieldCopyDays, bleve.NewFacetRequest(FieldCopyDays, all))
+	req.AddFacet("sites", bleve.NewFacetRequest(schema.FieldSites, all))
+	req.AddFacet("langs", bleve.NewFacetRequest(schema.FieldLang, all))
+	req.AddFacet("years", bleve.NewFacetRequest(schema.FieldYear, all))
+	req.AddFacet(schema.FieldDay, bleve.NewFacetRequest(schema.FieldDay, all))
+	req.AddFacet(schema.FieldCopyDays, bleve.NewFacetRequest(schema.FieldCopyDays, all))
 	sr, err := ix.searcher.SearchInContext(ctx, req)
 	must(t, err)
 	terms := func(name string) []FacetCount {
@@ -49,7 +50,7 @@ func bleveFacets(t *testing.T, ix *Index, q Query) (*Facets, *Histogram) {
 	}
 	f := &Facets{Sites: topTerms(asList("sites"), facetSize), Langs: topTerms(asList("langs"), facetSize), Years: topTerms(asList("years"), 100)}
 	sortYears(f.Years)
-	h, err := buildHistogram(asList(FieldDay), asList(FieldCopyDays), q.Interval, q.NoIndex)
+	h, err := buildHistogram(asList(schema.FieldDay), asList(schema.FieldCopyDays), q.Interval, q.NoIndex)
 	must(t, err)
 	return f, h
 }

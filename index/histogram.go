@@ -19,12 +19,6 @@ import (
 // the same pass as the other facets; Histogram then groups the days into
 // days, weeks or months.
 
-// Histogram field names.
-const (
-	FieldDay      = "day"   // keyword: the original's day, 2006-01-02 (UTC)
-	FieldCopyDays = "cdays" // keyword: "day#n", n copies of the story that day
-)
-
 // Histogram intervals.
 const (
 	IntervalDay   = "day"

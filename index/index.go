@@ -10,7 +10,7 @@
 //
 // # Mapping
 //
-// The mapping is explicit and static (NewMapping). A cluster's title and
+// The mapping is explicit and static (schema.NewMapping). A cluster's title and
 // body go into the field pair of its language (title_fr/body_fr, analysed
 // by Bleve's French analyzer; title_std/body_std with the standard analyzer
 // for languages Bleve has no analyzer for). There is no _all field: a query
@@ -72,6 +72,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/schema"
 	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/internal/boltcheck"
 )
@@ -232,8 +233,8 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 	if err := json.Unmarshal(raw, &l); err != nil {
 		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, LayoutFile, ErrCorrupt, err)
 	}
-	if l.Layout != MappingVersion {
-		return nil, fmt.Errorf("open index %s: layout %q, want %q: %w", dir, l.Layout, MappingVersion, ErrIncompatible)
+	if l.Layout != schema.MappingVersion {
+		return nil, fmt.Errorf("open index %s: layout %q, want %q: %w", dir, l.Layout, schema.MappingVersion, ErrIncompatible)
 	}
 	if l.Shards < 1 || l.Shards > maxShards {
 		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
@@ -337,7 +338,7 @@ func createIndex(dir string, o Options) (*Index, error) {
 	if n == 0 {
 		n = DefaultShards()
 	}
-	m, err := NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
@@ -356,7 +357,7 @@ func createIndex(dir string, o Options) (*Index, error) {
 			return nil, fmt.Errorf("create index %s: shard %d: %w", dir, i, err)
 		}
 		ix.shards = append(ix.shards, bi)
-		if err := bi.SetInternal([]byte(keyMapping), []byte(MappingVersion)); err != nil {
+		if err := bi.SetInternal([]byte(keyMapping), []byte(schema.MappingVersion)); err != nil {
 			_ = ix.closeShards()
 			return nil, fmt.Errorf("create index %s: %w", dir, err)
 		}
@@ -403,13 +404,13 @@ func (ix *Index) verify(i int) error {
 		return fmt.Errorf("open index %s: shard %d: %w", ix.dir, i, classify(err))
 	}
 	switch string(v) {
-	case MappingVersion:
+	case schema.MappingVersion:
 	case "":
 		// Not written by syndex, or scorch fell back past the first
 		// snapshot because later ones are unreadable.
 		return fmt.Errorf("open index %s: shard %d: no syndex layout marker: %w", ix.dir, i, ErrCorrupt)
 	default:
-		return fmt.Errorf("open index %s: shard %d: layout %q, want %q: %w", ix.dir, i, v, MappingVersion, ErrIncompatible)
+		return fmt.Errorf("open index %s: shard %d: layout %q, want %q: %w", ix.dir, i, v, schema.MappingVersion, ErrIncompatible)
 	}
 	if _, err := bi.DocCount(); err != nil {
 		return fmt.Errorf("open index %s: shard %d: %w", ix.dir, i, classify(err))
@@ -419,7 +420,7 @@ func (ix *Index) verify(i int) error {
 		return fmt.Errorf("open index %s: shard %d: %w", ix.dir, i, classify(err))
 	}
 	for _, f := range fields {
-		if a, ok := strings.CutPrefix(f, fieldBody+"_"); ok && knownAnalysis[a] {
+		if a, ok := strings.CutPrefix(f, schema.FieldBody+"_"); ok && schema.KnownAnalysis[a] {
 			ix.langs[a] = true
 		}
 	}
@@ -568,8 +569,8 @@ func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, e
 	if cluster == "" {
 		return nil, "", false, fmt.Errorf("cluster document without cluster id or original id")
 	}
-	lang := NormalizeLang(o.Lang)
-	a = analysisFor(lang)
+	lang := schema.NormalizeLang(o.Lang)
+	a = schema.AnalysisFor(lang)
 	sites := []string{}
 	addSite := func(s string) {
 		s = strings.ToLower(s)
@@ -609,43 +610,43 @@ func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, e
 		}
 	}
 	f = map[string]any{
-		FieldCluster:  cluster,
-		FieldSites:    sites,
-		FieldRole:     role,
-		FieldCopies:   float64(len(m.Copies)),
-		fieldMeta:     string(blob),
-		titleField(a): o.Title,
-		bodyField(a):  oText,
+		schema.FieldCluster:  cluster,
+		schema.FieldSites:    sites,
+		schema.FieldRole:     role,
+		schema.FieldCopies:   float64(len(m.Copies)),
+		schema.FieldMeta:     string(blob),
+		schema.TitleField(a): o.Title,
+		schema.BodyField(a):  oText,
 	}
 	if held, err = pm.add(f, a, o.Title, oText); err != nil {
 		return nil, "", false, fmt.Errorf("cluster %s: %w", cluster, err)
 	}
-	f[FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
+	f[schema.FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
 	if len(days) > 0 {
-		f[FieldCopyDays] = copyDayTerms(days, marked)
+		f[schema.FieldCopyDays] = copyDayTerms(days, marked)
 	}
 	if ct, cb, ok := copyTexts(o.Title, oText, titles, texts); ok {
-		f[copyTitleField(a)] = ct
-		f[copyBodyField(a)] = cb
+		f[schema.CopyTitleField(a)] = ct
+		f[schema.CopyBodyField(a)] = cb
 	}
 	if s := strings.ToLower(o.Site); s != "" {
-		f[FieldSite] = s
+		f[schema.FieldSite] = s
 	}
 	if terms := noIndexTerms(o, m.Copies); len(terms) > 0 {
-		f[FieldNoIndex] = terms
+		f[schema.FieldNoIndex] = terms
 	}
 	if lang != "" {
-		f[FieldLang] = lang
+		f[schema.FieldLang] = lang
 	}
 	if o.Author != "" {
-		f[FieldAuthor] = o.Author
+		f[schema.FieldAuthor] = o.Author
 	}
 	if !o.Published.IsZero() {
-		f[FieldPublished] = o.Published.UTC()
-		f[FieldYear] = fmt.Sprintf("%04d", o.Published.UTC().Year())
+		f[schema.FieldPublished] = o.Published.UTC()
+		f[schema.FieldYear] = fmt.Sprintf("%04d", o.Published.UTC().Year())
 	}
 	if !o.Fetched.IsZero() {
-		f[FieldFetched] = o.Fetched.UTC()
+		f[schema.FieldFetched] = o.Fetched.UTC()
 	}
 	return f, a, held, nil
 }
@@ -767,7 +768,7 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		if err != nil {
 			return fmt.Errorf("index %s: %w", ix.dir, err)
 		}
-		id := f[FieldCluster].(string)
+		id := f[schema.FieldCluster].(string)
 		if err := batches[ix.shardOf(id)].Index(id, f); err != nil {
 			return fmt.Errorf("index cluster %s: %w", id, err)
 		}

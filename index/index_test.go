@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/schema"
 )
 
 func day(s string) time.Time {
@@ -520,7 +521,7 @@ func TestOpenErrors(t *testing.T) {
 			must(t, os.Remove(filepath.Join(dir, LayoutFile)))
 		}},
 		{name: "impossible shard count", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
-			must(t, os.WriteFile(filepath.Join(dir, LayoutFile), []byte(`{"layout":"`+MappingVersion+`","shards":0}`), 0o644))
+			must(t, os.WriteFile(filepath.Join(dir, LayoutFile), []byte(`{"layout":"`+schema.MappingVersion+`","shards":0}`), 0o644))
 		}},
 		{name: "missing shard", want: ErrCorrupt, damage: func(t *testing.T, dir string) {
 			must(t, os.RemoveAll(shardDir(dir, 1)))
@@ -744,7 +745,7 @@ func TestAnalysisFor(t *testing.T) {
 		"bg": "bg", "ca": "ca", "": "std", "sw": "std", "pl": "std", "std": "std", "eng": "en",
 	}
 	for in, want := range tests {
-		if got := analysisFor(in); got != want {
+		if got := schema.AnalysisFor(in); got != want {
 			t.Errorf("analysisFor(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -813,45 +814,6 @@ func TestAssembledAnalyzers(t *testing.T) {
 	}
 }
 
-func TestPairTokens(t *testing.T) {
-	m, err := NewMapping()
-	must(t, err)
-	tests := []struct {
-		analysis, text string
-		want           []string
-	}{
-		{"en", "Central bank raises rates", []string{"central bank", "bank rais", "rais rate"}},
-		{"en", "bank of England", []string{"bank ~2 england"}},
-		{"en", "rates", nil},
-		{"en", "", nil},
-		{"bg", "Централна банка", []string{"централна банка"}},
-		{"std", "Benki kuu yapandisha", []string{"benki kuu", "kuu yapandisha"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.analysis+" "+tt.text, func(t *testing.T) {
-			a := m.AnalyzerNamed(analyzerName(tt.analysis))
-			if a == nil {
-				t.Fatalf("no analyzer for %s", tt.analysis)
-			}
-			var got []string
-			for _, tok := range pairTokens(a.Analyze([]byte(tt.text)), nil) {
-				got = append(got, string(tok.Term))
-			}
-			// The pair field's value splits back into the same pairs.
-			var split []string
-			for _, tok := range (pairSplit{}).Tokenize([]byte(joinPairs(a.Analyze([]byte(tt.text)), nil))) {
-				split = append(split, string(tok.Term))
-			}
-			if !slices.Equal(split, got) {
-				t.Errorf("pair field splits into %q, want %q", split, got)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("pairs = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestPhraseHighlight(t *testing.T) {
 	ix := openFixture(t)
 	r, err := ix.Search(context.Background(), Query{Text: `"interest rates"`, Highlight: true})
@@ -866,7 +828,7 @@ func TestPhraseHighlight(t *testing.T) {
 	var n uint64
 	for _, sh := range ix.shards {
 		q := query.NewTermQuery("interest rate")
-		q.SetField(pairsField("en"))
+		q.SetField(schema.PairsField("en"))
 		res, err := sh.Search(bleve.NewSearchRequest(q))
 		must(t, err)
 		n += res.Total
@@ -1001,7 +963,7 @@ func TestStoredMeta(t *testing.T) {
 	ix := bulkFixture(t, 2)
 	for i, sh := range ix.shards {
 		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100, 0, false)
-		req.Fields = []string{fieldMeta}
+		req.Fields = []string{schema.FieldMeta}
 		sr, err := sh.Search(req)
 		must(t, err)
 		adv, err := sh.Advanced()
@@ -1010,8 +972,8 @@ func TestStoredMeta(t *testing.T) {
 		must(t, err)
 		for _, h := range sr.Hits {
 			got, ok := storedMeta(r, h)
-			if !ok || got != h.Fields[fieldMeta] {
-				t.Errorf("shard %d hit %s: storedMeta %q %v, want %q", i, h.ID, got, ok, h.Fields[fieldMeta])
+			if !ok || got != h.Fields[schema.FieldMeta] {
+				t.Errorf("shard %d hit %s: storedMeta %q %v, want %q", i, h.ID, got, ok, h.Fields[schema.FieldMeta])
 			}
 			other := *h
 			other.ID = h.ID + "-other"
@@ -1030,7 +992,7 @@ func TestStoredMeta(t *testing.T) {
 func TestStoredMetaConcurrent(t *testing.T) {
 	sh := bulkFixture(t, 1).shards[0]
 	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 100, 0, false)
-	req.Fields = []string{fieldMeta}
+	req.Fields = []string{schema.FieldMeta}
 	sr, err := sh.Search(req)
 	must(t, err)
 	adv, err := sh.Advanced()
@@ -1052,9 +1014,9 @@ func TestStoredMetaConcurrent(t *testing.T) {
 					storedMeta(r, &other)
 					continue
 				}
-				if got, ok := storedMeta(r, h); !ok || got != h.Fields[fieldMeta] {
+				if got, ok := storedMeta(r, h); !ok || got != h.Fields[schema.FieldMeta] {
 					select {
-					case errs <- fmt.Sprintf("hit %s: storedMeta %q %v, want %q", h.ID, got, ok, h.Fields[fieldMeta]):
+					case errs <- fmt.Sprintf("hit %s: storedMeta %q %v, want %q", h.ID, got, ok, h.Fields[schema.FieldMeta]):
 					default:
 					}
 					return

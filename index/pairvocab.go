@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/syndex/syndex/index/schema"
 	"github.com/syndex/syndex/internal/atomicfile"
 )
 
@@ -264,7 +265,7 @@ type pairMaker struct {
 
 // newPairMaker returns the pair maker of the index in dir.
 func newPairMaker(dir string) (*pairMaker, error) {
-	m, err := NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
@@ -279,7 +280,7 @@ func newPairMaker(dir string) (*pairMaker, error) {
 // With pm.hold it reports held when the body pairs were left out because
 // a's common terms are not fixed yet (the body was counted for them).
 func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, err error) {
-	an := pm.m.AnalyzerNamed(analyzerName(a))
+	an := pm.m.AnalyzerNamed(schema.AnalyzerName(a))
 	if an == nil {
 		return false, fmt.Errorf("no analyzer for %s", a)
 	}
@@ -292,12 +293,12 @@ func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, er
 		held = pm.hold
 	}
 	if !held {
-		if p := joinPairs(body, pairKeep(set)); p != "" {
-			f[pairsField(a)] = p
+		if p := schema.JoinPairs(body, pairKeep(set)); p != "" {
+			f[schema.PairsField(a)] = p
 		}
 	}
-	if p := joinPairs(an.Analyze([]byte(title)), nil); p != "" {
-		f[titlePairsField(a)] = p
+	if p := schema.JoinPairs(an.Analyze([]byte(title)), nil); p != "" {
+		f[schema.TitlePairsField(a)] = p
 	}
 	return held, nil
 }
@@ -305,13 +306,13 @@ func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, er
 // bodyPairs sets the body pair field of a document of analysis a that add
 // held back, keeping the pairs of set (every pair when nil).
 func (pm *pairMaker) bodyPairs(f map[string]any, a string, set map[string]struct{}) error {
-	an := pm.m.AnalyzerNamed(analyzerName(a))
+	an := pm.m.AnalyzerNamed(schema.AnalyzerName(a))
 	if an == nil {
 		return fmt.Errorf("no analyzer for %s", a)
 	}
-	text, _ := f[bodyField(a)].(string)
-	if p := joinPairs(an.Analyze([]byte(text)), pairKeep(set)); p != "" {
-		f[pairsField(a)] = p
+	text, _ := f[schema.BodyField(a)].(string)
+	if p := schema.JoinPairs(an.Analyze([]byte(text)), pairKeep(set)); p != "" {
+		f[schema.PairsField(a)] = p
 	}
 	return nil
 }

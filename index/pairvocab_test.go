@@ -10,6 +10,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/syndex/syndex/index/schema"
 )
 
 // commonDocs are English stories: every one says "harbour council", and
@@ -29,7 +31,7 @@ func pairDocs(t *testing.T, ix *Index, pair string) uint64 {
 	var n uint64
 	for _, sh := range ix.shards {
 		q := query.NewTermQuery(pair)
-		q.SetField(pairsField("en"))
+		q.SetField(schema.PairsField("en"))
 		r, err := sh.Search(bleve.NewSearchRequest(q))
 		must(t, err)
 		n += r.Total

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/syndex/syndex/index/schema"
 )
 
 // ErrBadQuery is wrapped by every *QueryError.
@@ -37,33 +39,33 @@ const maxFuzziness = 2
 // index fields; "title" and "body" are expanded per language.
 var userFields = map[string]string{
 	"":           "",
-	"title":      fieldTitle,
-	"body":       fieldBody,
-	"text":       fieldBody,
-	"site":       FieldSite,
-	"sites":      FieldSites,
-	"cluster":    FieldCluster,
-	"role":       FieldRole,
-	"lang":       FieldLang,
-	"author":     FieldAuthor,
-	"year":       FieldYear,
-	"published":  FieldPublished,
-	"date":       FieldPublished,
-	"fetched":    FieldFetched,
-	"first_seen": FieldFetched,
-	"copies":     FieldCopies,
+	"title":      schema.FieldTitle,
+	"body":       schema.FieldBody,
+	"text":       schema.FieldBody,
+	"site":       schema.FieldSite,
+	"sites":      schema.FieldSites,
+	"cluster":    schema.FieldCluster,
+	"role":       schema.FieldRole,
+	"lang":       schema.FieldLang,
+	"author":     schema.FieldAuthor,
+	"year":       schema.FieldYear,
+	"published":  schema.FieldPublished,
+	"date":       schema.FieldPublished,
+	"fetched":    schema.FieldFetched,
+	"first_seen": schema.FieldFetched,
+	"copies":     schema.FieldCopies,
 }
 
 // lowerKeyword are keyword fields whose values are stored lower-cased.
-var lowerKeyword = map[string]bool{FieldSite: true, FieldSites: true, FieldLang: true, FieldRole: true}
+var lowerKeyword = map[string]bool{schema.FieldSite: true, schema.FieldSites: true, schema.FieldLang: true, schema.FieldRole: true}
 
 // canonicalField resolves a user field name; ok is false for an unknown one.
 func canonicalField(f string) (string, bool) {
 	if c, ok := userFields[f]; ok {
 		return c, true
 	}
-	for _, p := range []string{fieldTitle + "_", fieldBody + "_"} {
-		if a, ok := strings.CutPrefix(f, p); ok && knownAnalysis[a] {
+	for _, p := range []string{schema.FieldTitle + "_", schema.FieldBody + "_"} {
+		if a, ok := strings.CutPrefix(f, p); ok && schema.KnownAnalysis[a] {
 			return f, true
 		}
 	}
@@ -472,20 +474,20 @@ func rewriteRegexp(q *query.RegexpQuery, langs []string) query.Query {
 	return q
 }
 
-func isTextField(f string) bool { return f == "" || f == fieldTitle || f == fieldBody }
+func isTextField(f string) bool { return f == "" || f == schema.FieldTitle || f == schema.FieldBody }
 
 // expand builds the disjunction of mk over the title and/or body fields of
 // each language, titles boosted.
 func expand(field string, langs []string, boost float64, mk func(field string) query.Query) query.Query {
 	var ds []query.Query
 	for _, a := range langs {
-		if field != fieldBody {
-			t := mk(titleField(a))
-			t.(query.BoostableQuery).SetBoost(boost * titleBoost)
+		if field != schema.FieldBody {
+			t := mk(schema.TitleField(a))
+			t.(query.BoostableQuery).SetBoost(boost * schema.TitleBoost)
 			ds = append(ds, t)
 		}
-		if field != fieldTitle {
-			b := mk(bodyField(a))
+		if field != schema.FieldTitle {
+			b := mk(schema.BodyField(a))
 			b.(query.BoostableQuery).SetBoost(boost)
 			ds = append(ds, b)
 		}

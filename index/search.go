@@ -18,6 +18,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/schema"
 	"github.com/syndex/syndex/internal/plural"
 )
 
@@ -156,7 +157,7 @@ func (ix *Index) langsFor(lang string) []string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if lang != "" {
-		a := analysisFor(lang)
+		a := schema.AnalysisFor(lang)
 		if ix.langs[a] {
 			return []string{a}
 		}
@@ -187,7 +188,7 @@ func (ix *Index) buildRequest(q Query) (*bleve.SearchRequest, error) {
 		return nil, err
 	}
 	req := bleve.NewSearchRequestOptions(final, limit, q.Offset, false)
-	req.Fields = []string{fieldMeta}
+	req.Fields = []string{schema.FieldMeta}
 	if err := sortRequest(req, q, text); err != nil {
 		return nil, err
 	}
@@ -244,7 +245,7 @@ func withFilters(main query.Query, q Query) (query.Query, error) {
 		var ds []query.Query
 		for _, s := range q.Sites {
 			t := query.NewTermQuery(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "www.")))
-			t.SetField(FieldSites)
+			t.SetField(schema.FieldSites)
 			ds = append(ds, t)
 		}
 		conj = append(conj, query.NewDisjunctionQuery(ds))
@@ -253,19 +254,19 @@ func withFilters(main query.Query, q Query) (query.Query, error) {
 		conj = append(conj, query.NewDocIDQuery(q.Clusters))
 	}
 	if q.Lang != "" {
-		t := query.NewTermQuery(NormalizeLang(q.Lang))
-		t.SetField(FieldLang)
+		t := query.NewTermQuery(schema.NormalizeLang(q.Lang))
+		t.SetField(schema.FieldLang)
 		conj = append(conj, t)
 	}
 	switch q.NoIndex {
 	case article.NoIndexKeep:
 	case article.NoIndexExclude:
 		t := query.NewTermQuery(noIndexAll)
-		t.SetField(FieldNoIndex)
+		t.SetField(schema.FieldNoIndex)
 		conj = append(conj, query.NewBooleanQuery(nil, nil, []query.Query{t}))
 	case article.NoIndexOnly:
 		t := query.NewTermQuery(noIndexAny)
-		t.SetField(FieldNoIndex)
+		t.SetField(schema.FieldNoIndex)
 		conj = append(conj, t)
 	default:
 		return nil, fmt.Errorf("search: unknown noindex mode %q (want exclude or only)", q.NoIndex)
@@ -273,7 +274,7 @@ func withFilters(main query.Query, q Query) (query.Query, error) {
 	if !q.From.IsZero() || !q.To.IsZero() {
 		yes := true
 		d := query.NewDateRangeInclusiveQuery(q.From, q.To, &yes, &yes)
-		d.SetField(FieldPublished)
+		d.SetField(schema.FieldPublished)
 		conj = append(conj, d)
 	}
 	if len(conj) == 1 {
@@ -288,7 +289,7 @@ func withFilters(main query.Query, q Query) (query.Query, error) {
 func sortRequest(req *bleve.SearchRequest, q Query, text string) error {
 	byScore := &search.SortScore{Desc: true}
 	byDate := func(desc bool) *search.SortField {
-		f := &search.SortField{Field: FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
+		f := &search.SortField{Field: schema.FieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
 		if q.Cursor || len(q.After) > 0 {
 			// The same order, but search-after takes the encoded
 			// values as they are, the "missing" marker included
@@ -311,7 +312,7 @@ func sortRequest(req *bleve.SearchRequest, q Query, text string) error {
 		// the cost of scoring; equal scores keep Bleve's hit order.
 		if q.Cursor || len(q.After) > 0 {
 			// Deep paging needs a total order: ties broken by cluster.
-			req.SortByCustom(search.SortOrder{byScore, &search.SortField{Field: FieldCluster, Type: search.SortFieldAsString}})
+			req.SortByCustom(search.SortOrder{byScore, &search.SortField{Field: schema.FieldCluster, Type: search.SortFieldAsString}})
 		} else {
 			req.SortByCustom(search.SortOrder{byScore})
 		}
@@ -319,7 +320,7 @@ func sortRequest(req *bleve.SearchRequest, q Query, text string) error {
 		// Relevance plays no part in a date order: skip scoring. Equal
 		// dates (day-precision dates often are) are ordered by cluster
 		// id, read from doc values like the date, so pages are stable.
-		byCluster := &search.SortField{Field: FieldCluster, Type: search.SortFieldAsString}
+		byCluster := &search.SortField{Field: schema.FieldCluster, Type: search.SortFieldAsString}
 		req.SortByCustom(search.SortOrder{byDate(sortBy == "-date"), byCluster})
 		req.Score = bleve.ScoreNone
 	default:
@@ -393,7 +394,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	for _, h := range sr.Hits {
 		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, TextSnippets: []TextSnippet{}, Copies: []Copy{}}
-		if s, ok := h.Fields[fieldMeta].(string); ok {
+		if s, ok := h.Fields[schema.FieldMeta].(string); ok {
 			var m meta
 			if err := json.Unmarshal([]byte(s), &m); err != nil {
 				return nil, fmt.Errorf("search %s: cluster %s: stored data: %w", ix.dir, h.ID, err)
@@ -571,7 +572,7 @@ func (ix *Index) highlightPage(ctx context.Context, q Query, sr *bleve.SearchRes
 		query.NewDocIDQuery(ids), rewriteWith(parsed, langs, true)}), len(ids), 0, false)
 	req.Highlight = bleve.NewHighlight()
 	for _, a := range langs {
-		req.Highlight.AddField(bodyField(a))
+		req.Highlight.AddField(schema.BodyField(a))
 	}
 	hr, err := ix.searcher.SearchInContext(ctx, req)
 	if err != nil {
@@ -611,9 +612,9 @@ func (ix *Index) loadHits(req *bleve.SearchRequest, hits search.DocumentMatchCol
 				return fmt.Errorf("shard %d: %w", i, err)
 			}
 		}
-		if len(req.Fields) == 1 && req.Fields[0] == fieldMeta {
+		if len(req.Fields) == 1 && req.Fields[0] == schema.FieldMeta {
 			if v, ok := storedMeta(readers[i], h); ok {
-				h.Fields = map[string]any{fieldMeta: v}
+				h.Fields = map[string]any{schema.FieldMeta: v}
 				continue
 			}
 		}
@@ -655,7 +656,7 @@ func storedMeta(r index.IndexReader, h *search.DocumentMatch) (string, bool) {
 				// two later visits then share one buffer.
 				same = string(val) == h.ID
 				return true
-			case fieldMeta:
+			case schema.FieldMeta:
 				meta, found = string(val), true
 				return false
 			}

@@ -10,6 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/syndex/syndex/index/schema"
 )
 
 // textQuery is a plain word query (no fuzziness) expanded over the
@@ -40,7 +42,7 @@ func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	var out []search.Searcher
 	words := false
 	for _, a := range q.Langs {
-		analyzer := m.AnalyzerNamed(analyzerName(a))
+		analyzer := m.AnalyzerNamed(schema.AnalyzerName(a))
 		if analyzer == nil {
 			continue
 		}
@@ -100,19 +102,19 @@ type textField struct {
 // boosted.
 func textFields(a, field string, boost float64) []textField {
 	var fs []textField
-	if field != fieldBody {
-		fs = append(fs, textField{titleField(a), titlePairsField(a), boost * titleBoost})
+	if field != schema.FieldBody {
+		fs = append(fs, textField{schema.TitleField(a), schema.TitlePairsField(a), boost * schema.TitleBoost})
 	}
-	if field != fieldTitle {
-		fs = append(fs, textField{bodyField(a), pairsField(a), boost})
+	if field != schema.FieldTitle {
+		fs = append(fs, textField{schema.BodyField(a), schema.PairsField(a), boost})
 	}
 	// The copies' own titles and added text (copytext.go), without pair
 	// fields: phrases in them are Bleve's positional phrases.
-	if field != fieldBody {
-		fs = append(fs, textField{copyTitleField(a), "", boost * titleBoost * copyBoost})
+	if field != schema.FieldBody {
+		fs = append(fs, textField{schema.CopyTitleField(a), "", boost * schema.TitleBoost * copyBoost})
 	}
-	if field != fieldTitle {
-		fs = append(fs, textField{copyBodyField(a), "", boost * copyBoost})
+	if field != schema.FieldTitle {
+		fs = append(fs, textField{schema.CopyBodyField(a), "", boost * copyBoost})
 	}
 	return fs
 }
@@ -164,7 +166,7 @@ func combine(ctx context.Context, r index.IndexReader, options search.SearcherOp
 	var err error
 	switch {
 	case len(ss) == 0:
-		return searcher.NewTermSearcher(ctx, r, "\x00", bodyField(fallbackAnalysis), 0, options)
+		return searcher.NewTermSearcher(ctx, r, "\x00", schema.BodyField(schema.FallbackAnalysis), 0, options)
 	case len(ss) == 1:
 		return ss[0], nil
 	case all:
@@ -186,7 +188,7 @@ func closeSearchers(ss []search.Searcher) {
 }
 
 // phraseQuery is a phrase over the per-language title and body fields,
-// answered through the word-pair fields (see pairs.go): in each field
+// answered through the word-pair fields (see schema/pairs.go): in each field
 // whose pair field holds every pair of the phrase, a two-word phrase is
 // its pair's postings and a longer one is checked by position only in the
 // documents holding all its pairs (pairPhraseSearcher). A one-word
@@ -209,11 +211,11 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 	var out []search.Searcher
 	for _, a := range q.Langs {
 		var toks analysis.TokenStream
-		if an := m.AnalyzerNamed(analyzerName(a)); an != nil {
+		if an := m.AnalyzerNamed(schema.AnalyzerName(a)); an != nil {
 			toks = an.Analyze([]byte(q.Text))
 		}
-		all := uniqueTerms(pairTokens(toks, nil))
-		common := uniqueTerms(pairTokens(toks, pairKeep(vocab.commonSet(a))))
+		all := uniqueTerms(schema.PairTokens(toks, nil))
+		common := uniqueTerms(schema.PairTokens(toks, pairKeep(vocab.commonSet(a))))
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
 			if absent(ctx, f.name) {
 				continue
@@ -232,7 +234,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			// Title pairs are all indexed; body pairs only those of
 			// two common words.
 			pairs := all
-			if f.pairs == pairsField(a) {
+			if f.pairs == schema.PairsField(a) {
 				pairs = common
 			}
 			missing, err := anyTermMissing(ctx, r, f.pairs, pairs)

@@ -1,4 +1,10 @@
-package index
+// Package schema is the layout of the search index's documents: the
+// field names, the analysis of each language (which Bleve analyzer, or a
+// stop-word and elision chain built here, reads title_<lang> and
+// body_<lang>), the word-pair fields and their tokenizer (pairs.go), and
+// the Bleve mapping built from them (NewMapping, MappingVersion). Building,
+// querying and searching the index are package index's.
+package schema
 
 import (
 	"strings"
@@ -66,16 +72,16 @@ const (
 	FieldFetched   = "fetched"   // datetime: when the original was first seen
 	FieldCopies    = "copies"    // numeric: number of copies
 	FieldNoIndex   = "noindex"   // keyword: "any" when a page of the story is marked noindex, and "all" when every one is
-	fieldMeta      = "meta"      // stored only: display data as JSON
-	fieldTitle     = "title"     // prefix of the per-language title fields
-	fieldBody      = "body"      // prefix of the per-language body fields
+	FieldMeta      = "meta"      // stored only: display data as JSON
+	FieldTitle     = "title"     // prefix of the per-language title fields
+	FieldBody      = "body"      // prefix of the per-language body fields
 )
 
-// titleBoost weights a title match over a body match.
-const titleBoost = 3.0
+// TitleBoost weights a title match over a body match.
+const TitleBoost = 3.0
 
-// fallbackAnalysis names the field suffix for languages without an analyzer.
-const fallbackAnalysis = "std"
+// FallbackAnalysis names the field suffix for languages without an analyzer.
+const FallbackAnalysis = "std"
 
 // builtinAnalyzers are Bleve's own language analyzers, named by language
 // code.
@@ -113,14 +119,14 @@ var langAliases = map[string]string{
 
 // analysisNames lists every field suffix the mapping defines.
 func analysisNames() []string {
-	names := append([]string{fallbackAnalysis}, builtinAnalyzers...)
+	names := append([]string{FallbackAnalysis}, builtinAnalyzers...)
 	for l := range stopOnly {
 		names = append(names, l)
 	}
 	return names
 }
 
-var knownAnalysis = func() map[string]bool {
+var KnownAnalysis = func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range analysisNames() {
 		m[n] = true
@@ -138,22 +144,22 @@ func NormalizeLang(tag string) string {
 	return tag
 }
 
-// analysisFor picks the field suffix (and so the analyzer) for a language
+// AnalysisFor picks the field suffix (and so the analyzer) for a language
 // tag: the language's analyzer when Bleve has one, else the standard one.
-func analysisFor(tag string) string {
+func AnalysisFor(tag string) string {
 	l := NormalizeLang(tag)
 	if a, ok := langAliases[l]; ok {
 		l = a
 	}
-	if l != fallbackAnalysis && knownAnalysis[l] {
+	if l != FallbackAnalysis && KnownAnalysis[l] {
 		return l
 	}
-	return fallbackAnalysis
+	return FallbackAnalysis
 }
 
-func analyzerName(analysis string) string {
+func AnalyzerName(analysis string) string {
 	switch {
-	case analysis == fallbackAnalysis:
+	case analysis == FallbackAnalysis:
 		return standard.Name
 	case stopOnly[analysis] != nil:
 		return "syndex_" + analysis
@@ -162,8 +168,8 @@ func analyzerName(analysis string) string {
 	}
 }
 
-func titleField(analysis string) string { return fieldTitle + "_" + analysis }
-func bodyField(analysis string) string  { return fieldBody + "_" + analysis }
+func TitleField(analysis string) string { return FieldTitle + "_" + analysis }
+func BodyField(analysis string) string  { return FieldBody + "_" + analysis }
 
 // NewMapping returns the explicit index mapping: nothing dynamic, no _all
 // field (queries are expanded over the per-language fields instead, which
@@ -175,7 +181,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 	for l, filters := range stopOnly {
-		err := im.AddCustomAnalyzer(analyzerName(l), map[string]any{
+		err := im.AddCustomAnalyzer(AnalyzerName(l), map[string]any{
 			"type":          custom.Name,
 			"tokenizer":     unicode.Name,
 			"token_filters": append([]string{lowercase.Name}, filters...),
@@ -224,7 +230,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	meta.IncludeInAll = false
 	meta.IncludeTermVectors = false
 	meta.DocValues = false
-	dm.AddFieldMappingsAt(fieldMeta, meta)
+	dm.AddFieldMappingsAt(FieldMeta, meta)
 
 	if err := im.AddCustomAnalyzer(pairListAnalyzer, map[string]any{
 		"type": custom.Name, "tokenizer": pairSplitTokenizer, "token_filters": []string{},
@@ -238,34 +244,34 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		p.IncludeInAll = false
 		p.IncludeTermVectors = false // a filter for phrases: no positions
 		p.DocValues = false
-		dm.AddFieldMappingsAt(pairsField(a), p)
+		dm.AddFieldMappingsAt(PairsField(a), p)
 		tp := *p
-		dm.AddFieldMappingsAt(titlePairsField(a), &tp)
+		dm.AddFieldMappingsAt(TitlePairsField(a), &tp)
 
 		// Term vectors (positions) are what phrase queries and
 		// highlighting need; the body is stored for snippets only.
 		t := bleve.NewTextFieldMapping()
-		t.Analyzer = analyzerName(a)
+		t.Analyzer = AnalyzerName(a)
 		t.Store = false
 		t.IncludeInAll = false
 		t.IncludeTermVectors = true
 		t.DocValues = false
-		dm.AddFieldMappingsAt(titleField(a), t)
+		dm.AddFieldMappingsAt(TitleField(a), t)
 
 		b := bleve.NewTextFieldMapping()
-		b.Analyzer = analyzerName(a)
+		b.Analyzer = AnalyzerName(a)
 		b.Store = true
 		b.IncludeInAll = false
 		b.IncludeTermVectors = true
 		b.DocValues = false
-		dm.AddFieldMappingsAt(bodyField(a), b)
+		dm.AddFieldMappingsAt(BodyField(a), b)
 
 		// The copies' own titles and added text (copytext.go): stored,
 		// with positions, for snippets and phrases.
 		ct := *b
-		dm.AddFieldMappingsAt(copyTitleField(a), &ct)
+		dm.AddFieldMappingsAt(CopyTitleField(a), &ct)
 		cb := *b
-		dm.AddFieldMappingsAt(copyBodyField(a), &cb)
+		dm.AddFieldMappingsAt(CopyBodyField(a), &cb)
 	}
 	im.DefaultMapping = dm
 	if err := im.Validate(); err != nil {
@@ -273,3 +279,20 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	return im, nil
 }
+
+// Copy field prefixes.
+const (
+	FieldCopyTitle = "ctitle"
+	FieldCopyBody  = "cbody"
+)
+
+// CopyTitleField and copyBodyField name the fields of the text copies add
+// (see package index's copy text).
+func CopyTitleField(analysis string) string { return FieldCopyTitle + "_" + analysis }
+func CopyBodyField(analysis string) string  { return FieldCopyBody + "_" + analysis }
+
+// Histogram field names.
+const (
+	FieldDay      = "day"   // keyword: the original's day, 2006-01-02 (UTC)
+	FieldCopyDays = "cdays" // keyword: "day#n", n copies of the story that day
+)

@@ -1,4 +1,4 @@
-package index
+package schema
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 // intersects the postings of its pairs — as selective as the phrase
 // itself — and checks positions only in the documents that have every
 // pair. Only the body pairs of two common words are kept once a
-// language's common terms are known (pairvocab.go).
+// language's common terms are known (package index, pairvocab.go).
 //
 // The pairs are made when the document is built (Doc fields), joined by
 // pairSep, and the pair fields' analyzer only splits them.
@@ -31,11 +31,11 @@ const pairSep = '\x1f'
 // fieldPairs is the prefix of the per-language pair fields.
 const fieldPairs = "pairs"
 
-func pairsField(analysis string) string { return fieldPairs + "_" + analysis }
+func PairsField(analysis string) string { return fieldPairs + "_" + analysis }
 
-// titlePairsField holds the pairs of the title, so a phrase in a title
+// TitlePairsField holds the pairs of the title, so a phrase in a title
 // keeps the title's boost.
-func titlePairsField(analysis string) string { return "t" + fieldPairs + "_" + analysis }
+func TitlePairsField(analysis string) string { return "t" + fieldPairs + "_" + analysis }
 
 // pairListAnalyzer is the analyzer of every pair field: pairSep-separated
 // terms, kept as they are.
@@ -66,13 +66,13 @@ func (pairSplit) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// pairTokens joins each term to the next one, keeping the pairs keep
+// PairTokens joins each term to the next one, keeping the pairs keep
 // accepts (all when keep is nil). Terms separated by removed words (stop
 // words) are joined with the size of the gap, so "bank of england" and
 // "bank and england" both give "bank ~2 england", exactly as a positional
 // phrase query treats them; terms at one position (none of our analyzers
 // emit them) are not paired.
-func pairTokens(in analysis.TokenStream, keep func(x, y []byte) bool) analysis.TokenStream {
+func PairTokens(in analysis.TokenStream, keep func(x, y []byte) bool) analysis.TokenStream {
 	if len(in) < 2 {
 		return nil
 	}
@@ -106,9 +106,9 @@ func pairTerm(a, b []byte, gap int) []byte {
 	return append(term, b...)
 }
 
-// joinPairs is the value of a pair field: the pairs of tokens that keep
+// JoinPairs is the value of a pair field: the pairs of tokens that keep
 // accepts, joined by pairSep.
-func joinPairs(tokens analysis.TokenStream, keep func(x, y []byte) bool) string {
+func JoinPairs(tokens analysis.TokenStream, keep func(x, y []byte) bool) string {
 	var b strings.Builder
 	for i := 0; i+1 < len(tokens); i++ {
 		x, y := tokens[i], tokens[i+1]
