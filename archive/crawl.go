@@ -61,8 +61,9 @@ func (a *Archive) Crawl(ctx context.Context, cfg crawler.Config, counts *PageCou
 // HandlePage extracts one fetched page and, when it is an article, ingests
 // it. A page that cannot be extracted is logged and counted, never fatal:
 // the crawl goes on. The search index update the page makes due runs in
-// the background (the page's host waits for HandlePage to return before
-// its next request), unless the index is four batches behind.
+// the background, unless the index is four batches behind. A local crawl
+// does not hold the page's host meanwhile (unless the pages waiting for
+// HandlePage fill their bound); a worker of a shared crawl does.
 func (a *Archive) HandlePage(ctx context.Context, p *crawler.Page, counts *PageCounts) error {
 	art := ArticleOf(ctx, a.extractor, p, counts, a.log)
 	if art == nil {

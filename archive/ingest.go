@@ -378,9 +378,9 @@ func (a *Archive) armFlush() {
 
 // flushBehind starts the due index update in a goroutine, or leaves it to
 // the one already started, and reports whether it did; a.mu held. A
-// crawled page is handled while its host's next request waits for it, so
-// the update (a fraction of a second, more on a busy machine) would make
-// that host late by as much. When the index falls behind by four batches
+// crawled page may be handled while its host's next request waits for it
+// (always in a shared crawl), so the update (a fraction of a second, more
+// on a busy machine) would make that host late by as much. When the index falls behind by four batches
 // all the same (it cannot keep up), it reports false and the caller
 // updates the index itself, which holds the crawl back.
 func (a *Archive) flushBehind() bool {

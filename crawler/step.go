@@ -49,8 +49,8 @@ func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease, wake func()) 
 // maxAheadBytes bounds the bodies of the pages waiting for the handler
 // with their host freed: beyond it a page keeps its host until it is
 // handled, so a crawl whose extraction falls behind holds no more pages
-// in memory than one per host in flight, plus this.
-const maxAheadBytes = 64 << 20
+// in memory than one per host in flight, plus this. A variable for tests.
+var maxAheadBytes int64 = 64 << 20
 
 // reserveAhead counts n bytes against maxAheadBytes and reports whether
 // they fit (when not, nothing is counted).
