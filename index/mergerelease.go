@@ -1,0 +1,90 @@
+package index
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zapv17 "github.com/blevesearch/zapx/v17"
+)
+
+// A bulk build's final merge reads every segment of its shard through
+// memory maps, and each page it reads stays in the process's resident
+// memory until the merge ends: a shard's whole index (hundreds of MiB for
+// tens of thousands of articles), the peak of a large import. The merges
+// of a Builder therefore let go of the pages of their input segments every
+// mergeRelease: the maps are read-only and shared, so the pages stay in the
+// kernel's page cache and a later read maps them again (a minor fault).
+//
+// This is done by wrapping Bleve's default segment format (zap v17) and
+// registering the wrapper in its place: same type and version, same files,
+// every method the format's own; only the merges whose output goes into a
+// Builder's temporary directory release pages (a live index's merges are
+// left as they are: searches read the same segments meanwhile).
+var mergeRelease = 250 * time.Millisecond
+
+// releasingMerges counts the merges that released pages (for tests).
+var releasingMerges atomic.Int64
+
+func init() {
+	scorch.RegisterSegmentPlugin(&releasingZap{}, true)
+}
+
+// releasingZap is zap v17 whose builder merges release their input pages.
+type releasingZap struct{ zapv17.ZapPlugin }
+
+func (z *releasingZap) Merge(segs []segment.Segment, drops []*roaring.Bitmap, path string,
+	closeCh chan struct{}, s segment.StatsReporter) ([][]uint64, uint64, error) {
+	return z.MergeUsing(segs, drops, path, closeCh, s, nil)
+}
+
+func (z *releasingZap) MergeUsing(segs []segment.Segment, drops []*roaring.Bitmap, path string,
+	closeCh chan struct{}, s segment.StatsReporter, config map[string]any) ([][]uint64, uint64, error) {
+	if strings.HasPrefix(filepath.Base(filepath.Dir(path)), buildPrefix) {
+		releasingMerges.Add(1)
+		defer releaseWhile(segs)()
+	}
+	return z.ZapPlugin.MergeUsing(segs, drops, path, closeCh, s, config)
+}
+
+// releaseWhile releases the mapped pages of the file segments among segs
+// every mergeRelease until the returned function is called. The caller
+// keeps segs open (mapped) until then: the merge that reads them does.
+func releaseWhile(segs []segment.Segment) (stop func()) {
+	var maps [][]byte
+	for _, s := range segs {
+		if f, ok := s.(*zapv17.Segment); ok && len(f.Data()) > 0 {
+			maps = append(maps, f.Data())
+		}
+	}
+	if len(maps) == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(mergeRelease)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				for _, m := range maps {
+					dropPages(m)
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
