@@ -80,7 +80,8 @@ func mappedRss(t *testing.T, m []byte) int {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
-		if lo, hi, ok := strings.Cut(strings.Fields(line + " ")[0], "-"); ok && !strings.HasSuffix(line, ":") {
+		first, _, _ := strings.Cut(line, " ")
+		if lo, hi, ok := strings.Cut(first, "-"); ok {
 			a, err1 := strconv.ParseUint(lo, 16, 64)
 			b, err2 := strconv.ParseUint(hi, 16, 64)
 			if err1 == nil && err2 == nil {
