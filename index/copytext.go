@@ -208,7 +208,6 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 	if len(hits) == 0 || strings.TrimSpace(q.Text) == "" {
 		return nil
 	}
-	langs := ix.langsFor(q.Lang)
 	var ids []string
 	for _, h := range hits {
 		if len(h.Copies) > 0 { // a story without copies has no copy text
@@ -216,6 +215,10 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 		}
 	}
 	if len(ids) == 0 {
+		return nil
+	}
+	langs := pageLangs(ix.langsFor(q.Lang), hits, func(h *Hit) bool { return len(h.Copies) > 0 })
+	if len(langs) == 0 {
 		return nil
 	}
 	if may, err := ix.copyFieldsMayMatch(q.Text, langs); err != nil || !may {

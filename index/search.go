@@ -108,6 +108,9 @@ type Hit struct {
 	// CopyMatches lists the copies whose own title or added text matched
 	// the query (see copytext.go); empty when only the original's text did.
 	CopyMatches []CopyMatch `json:"copy_matches,omitempty"`
+	// analysis names the fields of the story's language ("" when its
+	// display data could not be read): see pageLangs.
+	analysis string
 }
 
 // Original is the display data of a cluster's original.
@@ -387,11 +390,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		Offset: q.Offset,
 		Hits:   make([]Hit, 0, len(sr.Hits)),
 	}
-	if q.Highlight && len(sr.Hits) > 0 && strings.TrimSpace(q.Text) != "" {
-		if err := ix.highlightPage(ctx, q, sr); err != nil {
-			return nil, err
-		}
-	}
 	for _, h := range sr.Hits {
 		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, TextSnippets: []TextSnippet{}, Copies: []Copy{}}
 		if s, ok := h.Fields[schema.FieldMeta].(string); ok {
@@ -402,19 +400,29 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			hit.Original = m.Original
 			hit.Title = m.Original.Title
 			hit.Lang = m.Lang
+			hit.analysis = schema.AnalysisFor(m.Lang)
 			hit.Published = m.Original.Published
 			if m.Copies != nil {
 				hit.Copies = m.Copies
 			}
 		}
-		for _, frags := range h.Fragments {
-			for _, f := range frags {
-				html, text := tidySnippet(f)
-				hit.Snippets = append(hit.Snippets, html)
-				hit.TextSnippets = append(hit.TextSnippets, text)
+		res.Hits = append(res.Hits, hit)
+	}
+	if q.Highlight && len(res.Hits) > 0 && strings.TrimSpace(q.Text) != "" {
+		frags, err := ix.highlightPage(ctx, q, res.Hits)
+		if err != nil {
+			return nil, err
+		}
+		for i := range res.Hits {
+			hit := &res.Hits[i]
+			for _, fs := range frags[hit.Cluster] {
+				for _, f := range fs {
+					html, text := tidySnippet(f)
+					hit.Snippets = append(hit.Snippets, html)
+					hit.TextSnippets = append(hit.TextSnippets, text)
+				}
 			}
 		}
-		res.Hits = append(res.Hits, hit)
 	}
 	if (q.Cursor || len(q.After) > 0) && len(sr.Hits) > 0 && len(sr.Hits) == req.Size {
 		res.Next = cursorOf(req.Sort, sr.Hits[len(sr.Hits)-1])
@@ -551,22 +559,25 @@ func (e *errWriter) printf(format string, args ...any) {
 	}
 }
 
-// highlightPage fills in the snippets of a page of hits: the page's
-// documents are searched again (cheap: the conjunction with the page's
-// ids leads) with term locations and Bleve's highlighter, and their
-// fragments copied over. The first search read no locations, which would
-// have cost every hit, not the page's. Phrases are Bleve's positional
-// phrase queries here: a two-word phrase is answered from the word-pair
-// fields, which keep no positions.
-func (ix *Index) highlightPage(ctx context.Context, q Query, sr *bleve.SearchResult) error {
+// highlightPage returns the snippets of a page of hits, by cluster: the
+// page's documents are searched again (cheap: the conjunction with the
+// page's ids leads) with term locations and Bleve's highlighter, over the
+// fields of the page's languages only. The first search read no
+// locations, which would have cost every hit, not the page's. Phrases are
+// Bleve's positional phrase queries here: a two-word phrase is answered
+// from the word-pair fields, which keep no positions.
+func (ix *Index) highlightPage(ctx context.Context, q Query, hits []Hit) (map[string]search.FieldFragmentMap, error) {
 	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	langs := ix.langsFor(q.Lang)
-	ids := make([]string, len(sr.Hits))
-	for i, h := range sr.Hits {
-		ids[i] = h.ID
+	langs := pageLangs(ix.langsFor(q.Lang), hits, nil)
+	if len(langs) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Cluster
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
 		query.NewDocIDQuery(ids), rewriteWith(parsed, langs, true)}), len(ids), 0, false)
@@ -576,18 +587,33 @@ func (ix *Index) highlightPage(ctx context.Context, q Query, sr *bleve.SearchRes
 	}
 	hr, err := ix.searcher.SearchInContext(ctx, req)
 	if err != nil {
-		return fmt.Errorf("search %s: highlight %q: %w", ix.dir, q.Text, err)
+		return nil, fmt.Errorf("search %s: highlight %q: %w", ix.dir, q.Text, err)
 	}
 	frags := make(map[string]search.FieldFragmentMap, len(hr.Hits))
 	for _, h := range hr.Hits {
 		frags[h.ID] = h.Fragments
 	}
-	for _, h := range sr.Hits {
-		if f, ok := frags[h.ID]; ok {
-			h.Fragments = f
+	return frags, nil
+}
+
+// pageLangs returns the analysis names among langs of the hits (those
+// keep accepts, all when nil): a story's title, text and copy text are
+// all in the fields of its own language, so a search of a page's stories
+// need not expand the query over the other languages. A hit without
+// display data (its language unknown) keeps every one.
+func pageLangs(langs []string, hits []Hit, keep func(*Hit) bool) []string {
+	want := map[string]bool{}
+	for i := range hits {
+		h := &hits[i]
+		if keep != nil && !keep(h) {
+			continue
 		}
+		if h.analysis == "" {
+			return langs
+		}
+		want[h.analysis] = true
 	}
-	return nil
+	return slices.DeleteFunc(slices.Clone(langs), func(a string) bool { return !want[a] })
 }
 
 // loadHits loads the stored fields req names into hits found by a search
