@@ -169,16 +169,8 @@ func phraseCredit(text string, i, n, tail int, links []Link, self string, strong
 		if !p.strong && (strongOnly || !edge || len(text) > 160) {
 			continue
 		}
-		if !p.mayMatch(lower) {
-			continue
-		}
-		loc := p.re.FindStringSubmatchIndex(text)
+		loc, outlet := p.outletIn(text, lower)
 		if loc == nil {
-			continue
-		}
-		xi := p.re.SubexpIndex("x")
-		outlet := cleanOutlet(text[loc[2*xi]:loc[2*xi+1]])
-		if !plausibleOutlet(outlet) {
 			continue
 		}
 		src, resolved := resolveOutlet(outlet, text, links, self)
@@ -186,14 +178,40 @@ func phraseCredit(text string, i, n, tail int, links []Link, self string, strong
 		// the whole closing paragraph is the credit ("Source: SBS"),
 		// named like an organisation, not a phrase ("… from Pexels").
 		// An unnamed "News agencies" closing a story credits the wires.
-		closing := (i >= n-2 || i >= tail) && strings.TrimSpace(strings.Trim(text[loc[1]:], ".)")) == "" && (properName(outlet) || genericWire(outlet))
-		if !p.strong && !resolved && !closing {
+		if !p.strong && !resolved && !closingCredit(text[loc[1]:], outlet, i >= n-2 || i >= tail) {
 			continue
 		}
 		line, rest := cutSentence(text, loc[0], loc[1])
 		return &Credit{Block: i, Line: line, Rest: rest, Outlet: outlet, Source: src}
 	}
 	return nil
+}
+
+// closingCredit reports whether a credit naming outlet, followed by
+// after in its paragraph, is the whole closing paragraph (closing: one of
+// the story's last two or a trailing line) and names an organisation or
+// the wires.
+func closingCredit(after, outlet string, closing bool) bool {
+	return closing && strings.TrimSpace(strings.Trim(after, ".)")) == "" && (properName(outlet) || genericWire(outlet))
+}
+
+// outletIn finds p in text (lower is its lower case) and returns the
+// match's location and the outlet it names, cleaned; nil when p does not
+// match or names no plausible outlet.
+func (p attrPattern) outletIn(text, lower string) ([]int, string) {
+	if !p.mayMatch(lower) {
+		return nil, ""
+	}
+	loc := p.re.FindStringSubmatchIndex(text)
+	if loc == nil {
+		return nil, ""
+	}
+	xi := p.re.SubexpIndex("x")
+	outlet := cleanOutlet(text[loc[2*xi]:loc[2*xi+1]])
+	if !plausibleOutlet(outlet) {
+		return nil, ""
+	}
+	return loc, outlet
 }
 
 // creditAround looks for the credits that stand apart from the story's
@@ -413,40 +431,7 @@ func resolveOutlet(outlet, line string, links []Link, self string) (string, bool
 			return SelfFilter(sourceFromURL(outlet), self), true
 		}
 	}
-	var best string
-	for _, l := range links {
-		lt := strings.ToLower(l.Text)
-		if lt == "" {
-			continue
-		}
-		if lt == lo || strings.Contains(lt, lo) || (len(lt) > 3 && strings.Contains(lo, lt)) {
-			best = l.Href
-			break
-		}
-	}
-	if best == "" {
-		// A link whose text appears in the credit line ("Read the original
-		// article" after "published by Futurism").
-		ll := strings.ToLower(line)
-		for _, l := range links {
-			lt := strings.ToLower(l.Text)
-			if len(lt) > 3 && strings.Contains(ll, lt) && siteOf(l.Href) != self {
-				best = l.Href
-				break
-			}
-		}
-	}
-	if best == "" {
-		// A bare URL written in the credit line ("… is Harbor Ledger
-		// (https://ledger.example/news/1)").
-		for _, u := range lineURLRE.FindAllString(line, -1) {
-			if s := siteOf(u); s != "" {
-				best = strings.TrimRight(u, ".,;")
-				break
-			}
-		}
-	}
-	if best != "" {
+	if best := creditLink(lo, line, links, self); best != "" {
 		return SelfFilter(sourceFromURL(best), self), true
 	}
 	if m := domainRE.FindString(outlet); m != "" && strings.Contains(m, ".") {
@@ -464,6 +449,38 @@ func resolveOutlet(outlet, line string, links []Link, self string) (string, bool
 		return SelfFilter(s, self), true
 	}
 	return outlet, false
+}
+
+// creditLink returns the URL a credit line points to for the outlet lo
+// (lower case): a link whose text is the outlet, else a link whose text
+// appears in the line, else a bare URL written in the line; "" when none.
+func creditLink(lo, line string, links []Link, self string) string {
+	for _, l := range links {
+		lt := strings.ToLower(l.Text)
+		if lt == "" {
+			continue
+		}
+		if lt == lo || strings.Contains(lt, lo) || (len(lt) > 3 && strings.Contains(lo, lt)) {
+			return l.Href
+		}
+	}
+	// A link whose text appears in the credit line ("Read the original
+	// article" after "published by Futurism").
+	ll := strings.ToLower(line)
+	for _, l := range links {
+		lt := strings.ToLower(l.Text)
+		if len(lt) > 3 && strings.Contains(ll, lt) && siteOf(l.Href) != self {
+			return l.Href
+		}
+	}
+	// A bare URL written in the credit line ("… is Harbor Ledger
+	// (https://ledger.example/news/1)").
+	for _, u := range lineURLRE.FindAllString(line, -1) {
+		if s := siteOf(u); s != "" {
+			return strings.TrimRight(u, ".,;")
+		}
+	}
+	return ""
 }
 
 // sourceFromURL keeps an article URL as is and reduces a home-page link to

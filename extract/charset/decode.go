@@ -35,59 +35,90 @@ const prescanLimit = 1024
 // bytes and the name of the encoding it decoded from.
 func Decode(body []byte, contentType string) ([]byte, string, error) {
 	// 1. Byte-order mark.
-	switch {
-	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
+	if bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}) {
 		// A BOM does not make the rest valid: stray bytes become U+FFFD,
 		// as a UTF-8 decoder makes them.
 		return bytes.ToValidUTF8(body[3:], []byte("\uFFFD")), "utf-8", nil
-	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
-		return transcode(body, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be")
-	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
-		return transcode(body, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le")
+	}
+	if enc, name := utf16BOM(body); enc != nil {
+		return transcode(body, enc, name)
 	}
 	// 2. Transport-layer charset.
-	if contentType != "" {
-		if _, params, err := mime.ParseMediaType(contentType); err == nil {
-			if enc, name := lookup(params["charset"]); enc != nil {
-				if name != "utf-8" && looksUTF8(body) {
-					return body, "utf-8", nil // see the <meta> case below
-				}
-				return transcode(body, enc, name)
-			}
+	if enc, name := headerCharset(contentType); enc != nil {
+		if name != "utf-8" && looksUTF8(body) {
+			return body, "utf-8", nil // see step 3
 		}
+		return transcode(body, enc, name)
 	}
-	// 3. <meta> prescan; then, beyond WHATWG's 1024 bytes, the rest of
-	// the <head>: archives and proxies inject kilobytes of scripts before
-	// the page's own <meta> (a browser re-parses when it meets the late
-	// declaration).
+	// 3. <meta> prescan, and the rest of the <head>.
+	if enc, name := metaCharset(body); enc != nil {
+		// Deliberate deviation from WHATWG: archived pages are often
+		// re-saved as UTF-8 with their legacy <meta> left in place,
+		// and servers label UTF-8 as ISO-8859-1. Legacy text is valid
+		// UTF-8 only when every byte above 0x7F happens to form a
+		// sequence ("é " is not), so valid UTF-8 holding any
+		// multi-byte sequence wins over the meta.
+		if name != "utf-8" && looksUTF8(body) {
+			return body, "utf-8", nil
+		}
+		return transcode(body, enc, name)
+	}
+	// 4. Detection.
+	return detect(body)
+}
+
+// utf16BOM returns the UTF-16 encoding a byte-order mark opening body
+// names, or nil.
+func utf16BOM(body []byte) (encoding.Encoding, string) {
+	switch {
+	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be"
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le"
+	}
+	return nil, ""
+}
+
+// headerCharset returns the encoding a Content-Type header names, or nil.
+func headerCharset(contentType string) (encoding.Encoding, string) {
+	if contentType == "" {
+		return nil, ""
+	}
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return nil, ""
+	}
+	return lookup(params["charset"])
+}
+
+// metaCharset returns the encoding a <meta> declares in the first 1024
+// bytes (WHATWG's prescan), else anywhere in the <head>: archives and
+// proxies inject kilobytes of scripts before the page's own <meta> (a
+// browser re-parses when it meets the late declaration). It is nil when
+// none is declared or the label is unknown.
+func metaCharset(body []byte) (encoding.Encoding, string) {
 	m := metaCharsetRE.FindSubmatch(body[:min(len(body), prescanLimit)])
 	if m == nil {
 		m = metaCharsetRE.FindSubmatch(headOf(body))
 	}
-	if m != nil {
-		label := strings.ToLower(string(m[1]))
-		// WHATWG: a meta claiming UTF-16 is read as UTF-8 (the bytes are
-		// ASCII-compatible or the prescan could not have matched).
-		if strings.HasPrefix(label, "utf-16") {
-			label = "utf-8"
-		}
-		if label == "x-user-defined" {
-			label = "windows-1252"
-		}
-		if enc, name := lookup(label); enc != nil {
-			// Deliberate deviation from WHATWG: archived pages are often
-			// re-saved as UTF-8 with their legacy <meta> left in place,
-			// and servers label UTF-8 as ISO-8859-1. Legacy text is valid
-			// UTF-8 only when every byte above 0x7F happens to form a
-			// sequence ("é " is not), so valid UTF-8 holding any
-			// multi-byte sequence wins over the meta.
-			if name != "utf-8" && looksUTF8(body) {
-				return body, "utf-8", nil
-			}
-			return transcode(body, enc, name)
-		}
+	if m == nil {
+		return nil, ""
 	}
-	// 4. Detection.
+	label := strings.ToLower(string(m[1]))
+	// WHATWG: a meta claiming UTF-16 is read as UTF-8 (the bytes are
+	// ASCII-compatible or the prescan could not have matched).
+	if strings.HasPrefix(label, "utf-16") {
+		label = "utf-8"
+	}
+	if label == "x-user-defined" {
+		label = "windows-1252"
+	}
+	return lookup(label)
+}
+
+// detect decodes a body that declares no charset: valid UTF-8 stays
+// UTF-8, otherwise a statistical guess, else Windows-1252.
+func detect(body []byte) ([]byte, string, error) {
 	if utf8.Valid(body) {
 		return body, "utf-8", nil
 	}

@@ -78,37 +78,9 @@ func RepairMojibake(src []byte) []byte {
 			i++
 			continue
 		}
-		var lead byte
-		var follow int
-		switch src[i+1] {
-		case 0x82:
-			lead, follow = 0xC2, 1
-		case 0x83:
-			lead, follow = 0xC3, 1
-		case 0xA2:
-			lead, follow = 0xE2, 2
-		default:
-			i++
-			continue
-		}
-		seq := []byte{lead}
-		j := i + 2
-		for k := 0; k < follow && j < len(src); k++ {
-			r, size := utf8.DecodeRune(src[j:])
-			b, ok := charmap.Windows1252.EncodeRune(r)
-			if !ok && r >= 0x80 && r <= 0x9F {
-				// The five bytes Windows-1252 leaves undefined (0x81, 0x8D,
-				// 0x8F, 0x90, 0x9D) survive as C1 controls.
-				b, ok = byte(r), true
-			}
-			if !ok || b < 0x80 || b > 0xBF {
-				break
-			}
-			seq = append(seq, b)
-			j += size
-		}
-		if len(seq) != follow+1 || !utf8.Valid(seq) {
-			i += 2
+		seq, j := repairedAt(src, i)
+		if seq == nil {
+			i = j
 			continue
 		}
 		if out == nil {
@@ -122,4 +94,50 @@ func RepairMojibake(src []byte) []byte {
 		return src
 	}
 	return append(out, src[last:]...)
+}
+
+// repairedAt reads the mojibake sequence whose lead (C3 82, C3 83 or
+// C3 A2) starts at src[i]: it returns the character it stands for and the
+// index after it, or nil and the index to go on from when there is none.
+func repairedAt(src []byte, i int) ([]byte, int) {
+	var lead byte
+	var follow int
+	switch src[i+1] {
+	case 0x82:
+		lead, follow = 0xC2, 1
+	case 0x83:
+		lead, follow = 0xC3, 1
+	case 0xA2:
+		lead, follow = 0xE2, 2
+	default:
+		return nil, i + 1
+	}
+	seq := []byte{lead}
+	j := i + 2
+	for k := 0; k < follow && j < len(src); k++ {
+		b, size, ok := continuationByte(src[j:])
+		if !ok {
+			break
+		}
+		seq = append(seq, b)
+		j += size
+	}
+	if len(seq) != follow+1 || !utf8.Valid(seq) {
+		return nil, i + 2
+	}
+	return seq, j
+}
+
+// continuationByte decodes the character opening s and returns the
+// Windows-1252 byte it stands for, when that is a UTF-8 continuation byte
+// (0x80–0xBF), and the character's width.
+func continuationByte(s []byte) (byte, int, bool) {
+	r, size := utf8.DecodeRune(s)
+	b, ok := charmap.Windows1252.EncodeRune(r)
+	if !ok && r >= 0x80 && r <= 0x9F {
+		// The five bytes Windows-1252 leaves undefined (0x81, 0x8D,
+		// 0x8F, 0x90, 0x9D) survive as C1 controls.
+		b, ok = byte(r), true
+	}
+	return b, size, ok && b >= 0x80 && b <= 0xBF
 }

@@ -50,43 +50,68 @@ func otherItemsDate(n *html.Node) bool {
 }
 
 func datelineText(n *html.Node) (time.Time, bool) {
-	switch n.Data {
-	case "span", "div", "p", "li", "small", "dd", "td", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "font", "address", "header":
-	default:
+	if !datelineTag(n.Data) {
 		return time.Time{}, false
 	}
 	// The class words hold no space: matching class and id apart is
 	// matching them joined by one.
 	classed := datelineClassRE.MatchString(dom.Attr(n, "class")) || datelineClassRE.MatchString(dom.Attr(n, "id"))
-	if !classed {
-		// Without the class only a label can make n a dateline: one
-		// its text opens with (a publication label, or a last change's
-		// label a publication label follows), or a bare label above a
-		// bare date. Other elements are refused before their text is
-		// gathered.
-		st := shortCount{max: 200}
-		if r, ok := st.firstVisible(n); !ok || !strings.ContainsRune("pPwWvVeEsS\u017flLzZgGaAuUmM0123456789", r) {
-			return time.Time{}, false
-		}
+	if !classed && !opensAsLabel(n) {
+		return time.Time{}, false
 	}
 	text, short := shortText(n, 200)
 	if !short || text == "" || clockRE.MatchString(text) {
 		return time.Time{}, false
 	}
-	// A publication label followed by a date, wherever it stands in a
-	// short block, dates the piece, even beside its last change.
-	if loc := pubLabelRE.FindStringIndex(text); loc != nil {
-		rest := text[loc[1]:]
-		if len(rest) > 40 {
-			rest = rest[:40]
-		}
-		if t, ok := Visible(rest); ok {
-			return t, true
-		}
+	if t, ok := afterPubLabel(text); ok {
+		return t, true
 	}
 	if len(text) > 80 || modLabelRE.MatchString(text) {
 		return time.Time{}, false
 	}
+	return labelledDateline(n, text, classed)
+}
+
+// datelineTag reports whether a dateline may be printed in an element
+// named tag.
+func datelineTag(tag string) bool {
+	switch tag {
+	case "span", "div", "p", "li", "small", "dd", "td", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "font", "address", "header":
+		return true
+	}
+	return false
+}
+
+// opensAsLabel reports whether n's text may open with a label. Without
+// the class only a label can make n a dateline: one its text opens with
+// (a publication label, or a last change's label a publication label
+// follows), or a bare label above a bare date. Other elements are refused
+// before their text is gathered.
+func opensAsLabel(n *html.Node) bool {
+	st := shortCount{max: 200}
+	r, ok := st.firstVisible(n)
+	return ok && strings.ContainsRune("pPwWvVeEsS\u017flLzZgGaAuUmM0123456789", r)
+}
+
+// afterPubLabel reads the date after a publication label: wherever it
+// stands in a short block, it dates the piece, even beside its last
+// change.
+func afterPubLabel(text string) (time.Time, bool) {
+	loc := pubLabelRE.FindStringIndex(text)
+	if loc == nil {
+		return time.Time{}, false
+	}
+	rest := text[loc[1]:]
+	if len(rest) > 40 {
+		rest = rest[:40]
+	}
+	return Visible(rest)
+}
+
+// labelledDateline reads n's text as a dateline when the bare label
+// above n says it is one or, for an element without a dateline class,
+// when its own text carries a dateline label.
+func labelledDateline(n *html.Node, text string, classed bool) (time.Time, bool) {
 	switch label := labelBefore(n); {
 	case strings.ContainsAny(label, "0123456789"):
 		// not a bare label: a block with its own value
@@ -270,62 +295,84 @@ func headlineDates(doc *html.Node, title string) (found, updated []time.Time) {
 	if h1 == nil {
 		return nil, nil
 	}
-	const maxText = 1000 // bytes of text after the headline searched
-	seen := 0
-	var walk func(n *html.Node) bool // false: stop the search
-	walk = func(n *html.Node) bool {
-		for ; n != nil; n = n.NextSibling {
-			switch n.Type {
-			case html.TextNode:
-				if seen += len(strings.TrimSpace(n.Data)); seen > maxText {
-					return false
-				}
-				continue
-			case html.ElementNode:
-			default:
-				continue
-			}
-			if dom.SkipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
-				continue
-			}
-			if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
-				if modLabelRE.MatchString(text) && pubLabelRE.FindStringIndex(text) == nil {
-					// "Updated May 6, 2019": the last change, not the
-					// publication; a publication date may follow.
-					if updated == nil {
-						updated = visibleDates(text)
-					}
-					if seen += len(text); seen > maxText {
-						return false
-					}
-					continue
-				}
-				if r := visibleDates(text); len(r) > 0 {
-					found = r
-					return false
-				}
-				if seen += len(text); seen > maxText {
-					return false
-				}
-				continue
-			}
-			if !walk(n.FirstChild) {
-				return false
-			}
-		}
-		return true
-	}
+	hs := &headlineSearch{}
 	// Search what follows the heading in document order: its later
 	// siblings, then its ancestors' later siblings.
 	for n := h1; n != nil && n.Type != html.DocumentNode; n = n.Parent {
 		if n != h1 && (foreignDateTag[n.Data] || foreignClassOrID(n)) {
 			break
 		}
-		if !walk(n.NextSibling) {
+		if !hs.walk(n.NextSibling) {
 			break
 		}
 	}
-	return found, updated
+	return hs.found, hs.updated
+}
+
+// maxHeadlineText is how many bytes of text after the headline are
+// searched for its date.
+const maxHeadlineText = 1000
+
+// headlineSearch is one search for the date under a headline: the text
+// passed so far, the date found and the update line passed over.
+type headlineSearch struct {
+	seen           int
+	found, updated []time.Time
+}
+
+// walk searches n, its later siblings and their subtrees in document
+// order; false stops the search (a date found, or too much text passed).
+func (hs *headlineSearch) walk(n *html.Node) bool {
+	for ; n != nil; n = n.NextSibling {
+		switch n.Type {
+		case html.TextNode:
+			if !hs.pass(len(strings.TrimSpace(n.Data))) {
+				return false
+			}
+			continue
+		case html.ElementNode:
+		default:
+			continue
+		}
+		if dom.SkipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
+			continue
+		}
+		if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
+			if !hs.line(text) {
+				return false
+			}
+			continue
+		}
+		if !hs.walk(n.FirstChild) {
+			return false
+		}
+	}
+	return true
+}
+
+// line reads one short text element: a date ends the search, an update
+// line is kept aside; false stops the search.
+func (hs *headlineSearch) line(text string) bool {
+	if modLabelRE.MatchString(text) && pubLabelRE.FindStringIndex(text) == nil {
+		// "Updated May 6, 2019": the last change, not the
+		// publication; a publication date may follow.
+		if hs.updated == nil {
+			hs.updated = visibleDates(text)
+		}
+		return hs.pass(len(text))
+	}
+	if r := visibleDates(text); len(r) > 0 {
+		hs.found = r
+		return false
+	}
+	return hs.pass(len(text))
+}
+
+// pass counts n bytes of text passed over; false once more than
+// maxHeadlineText have gone by.
+func (hs *headlineSearch) pass(n int) bool {
+	hs.seen += n
+	return hs.seen <= maxHeadlineText
 }
 
 // foreignDateTag names the elements whose dates are not the article's.

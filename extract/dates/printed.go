@@ -89,63 +89,100 @@ func visibleDates(s string) []time.Time {
 	if len(s) > 120 {
 		return nil
 	}
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	// A clock printed in UTC is not the publisher's wall clock; the
 	// date alone is read.
-	utcClock := utcClockRE.MatchString(s)
-	mk := func(y, mo, d int, clock ...string) []time.Time {
-		if y < 100 {
-			y += 2000
-		}
-		h, mi := 0, 0
-		if len(clock) >= 2 && clock[0] != "" && !utcClock {
-			h, mi = atoi(clock[0]), atoi(clock[1])
-			if len(clock) == 3 && clock[2] != "" {
-				if h < 1 || h > 12 {
-					return nil
-				}
-				h %= 12
-				if strings.EqualFold(clock[2], "p") {
-					h += 12
-				}
-			}
-		}
-		t := time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC)
-		if t.Month() != time.Month(mo) || t.Day() != d || h > 23 || mi > 59 || y < 1990 || y > 2100 {
-			return nil
-		}
-		return []time.Time{t}
-	}
+	utc := utcClockRE.MatchString(s)
 	if sm := numericDateRE.FindStringSubmatch(s); sm != nil {
-		return mk(atoi(sm[3]), atoi(sm[2]), atoi(sm[1]), sm[4], sm[5])
+		return wallClock(atoi(sm[3]), atoi(sm[2]), atoi(sm[1]), utc, sm[4], sm[5])
 	}
 	if sm := isoDateRE.FindStringSubmatch(s); sm != nil {
-		return mk(atoi(sm[1]), atoi(sm[2]), atoi(sm[3]), sm[4], sm[5])
+		return wallClock(atoi(sm[1]), atoi(sm[2]), atoi(sm[3]), utc, sm[4], sm[5])
 	}
+	if r, ok := namedMonthDate(s, utc); ok {
+		return r
+	}
+	if sm := slashDateRE.FindStringSubmatch(s); sm != nil {
+		return slashReadings(sm, utc)
+	}
+	return nil
+}
+
+// namedMonthDate reads a date whose month is a name, day first ("31.
+// Januar 2022", "31 de enero de 2022") or month first ("January 31,
+// 2022"); ok is false when neither form matches with a known month.
+func namedMonthDate(s string, utc bool) ([]time.Time, bool) {
 	if sm := dayMonthRE.FindStringSubmatch(s); sm != nil {
 		if mo, ok := monthNames[strings.ToLower(sm[2])]; ok {
-			return mk(atoi(sm[3]), int(mo), atoi(sm[1]), sm[4], sm[5], sm[6])
+			return wallClock(atoi(sm[3]), int(mo), atoi(sm[1]), utc, sm[4], sm[5], sm[6]), true
 		}
 	}
 	if sm := monthDayRE.FindStringSubmatch(s); sm != nil {
 		if mo, ok := monthNames[strings.ToLower(sm[1])]; ok {
-			return mk(atoi(sm[3]), int(mo), atoi(sm[2]), sm[4], sm[5], sm[6])
+			return wallClock(atoi(sm[3]), int(mo), atoi(sm[2]), utc, sm[4], sm[5], sm[6]), true
 		}
 	}
-	// 17/02/2022 or 02/17/2022: one reading when one of the two numbers
-	// cannot be a month, two when both can.
-	if sm := slashDateRE.FindStringSubmatch(s); sm != nil {
-		a, b, y := atoi(sm[1]), atoi(sm[2]), atoi(sm[3])
-		clock := sm[4:7]
-		switch {
-		case a > 12 && b <= 12:
-			return mk(y, b, a, clock...)
-		case b > 12 && a <= 12:
-			return mk(y, a, b, clock...)
-		case a == b:
-			return mk(y, a, b, clock...)
-		}
-		return append(mk(y, b, a, clock...), mk(y, a, b, clock...)...)
+	return nil, false
+}
+
+// slashReadings reads 17/02/2022 or 02/17/2022 (sm is slashDateRE's
+// match): one reading when one of the two numbers cannot be a month, two
+// (day first, then month first) when both can.
+func slashReadings(sm []string, utc bool) []time.Time {
+	a, b, y := atoi(sm[1]), atoi(sm[2]), atoi(sm[3])
+	clock := sm[4:7]
+	switch {
+	case a > 12 && b <= 12:
+		return wallClock(y, b, a, utc, clock...)
+	case b > 12 && a <= 12:
+		return wallClock(y, a, b, utc, clock...)
+	case a == b:
+		return wallClock(y, a, b, utc, clock...)
 	}
-	return nil
+	return append(wallClock(y, b, a, utc, clock...), wallClock(y, a, b, utc, clock...)...)
+}
+
+// wallClock returns the date y-mo-d at the time of day clock holds (see
+// timeOfDay) as a one-element slice, or nil when the date or time does
+// not exist or the year is implausible. A two-digit year is this
+// century's.
+func wallClock(y, mo, d int, utc bool, clock ...string) []time.Time {
+	if y < 100 {
+		y += 2000
+	}
+	h, mi, ok := timeOfDay(clock, utc)
+	if !ok {
+		return nil
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC)
+	if t.Month() != time.Month(mo) || t.Day() != d || h > 23 || mi > 59 || y < 1990 || y > 2100 {
+		return nil
+	}
+	return []time.Time{t}
+}
+
+// timeOfDay reads the hour and minute of clock (hour, minute and, on a
+// 12-hour clock, "a" or "p"): midnight when no clock is printed or it is
+// printed in UTC (utc), not the publisher's; ok is false for an hour a
+// 12-hour clock does not have.
+func timeOfDay(clock []string, utc bool) (h, mi int, ok bool) {
+	if len(clock) < 2 || clock[0] == "" || utc {
+		return 0, 0, true
+	}
+	h, mi = atoi(clock[0]), atoi(clock[1])
+	if len(clock) == 3 && clock[2] != "" {
+		if h < 1 || h > 12 {
+			return 0, 0, false
+		}
+		h %= 12
+		if strings.EqualFold(clock[2], "p") {
+			h += 12
+		}
+	}
+	return h, mi, true
+}
+
+// atoi is strconv.Atoi for the digits a date expression matched.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -288,25 +288,44 @@ func localZone(t time.Time, zoned bool, values []string) time.Time {
 	if _, off := t.Zone(); off != 0 {
 		return t
 	}
+	if c, ok := zonedTwin(t, zoned, values); ok {
+		return c
+	}
+	if !zoned {
+		return t
+	}
+	if c, ok := wallClockTwin(t, values); ok {
+		return c
+	}
+	return t
+}
+
+// zonedTwin finds among values one with a non-zero offset that names t:
+// the same instant when t is zoned, else the same wall clock, which then
+// takes that value's zone.
+func zonedTwin(t time.Time, zoned bool, values []string) (time.Time, bool) {
 	for _, v := range values {
 		c, cz, ok := ParseZone(v)
 		if !ok || !cz {
 			continue
 		}
-		_, off := c.Zone()
-		if off == 0 {
+		if _, off := c.Zone(); off == 0 {
 			continue
 		}
 		if zoned && c.Equal(t) {
-			return c
+			return c, true
 		}
 		if !zoned && sameWallClock(c, t) {
-			return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.Location())
+			return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.Location()), true
 		}
 	}
-	if !zoned {
-		return t
-	}
+	return time.Time{}, false
+}
+
+// wallClockTwin finds among values a zone-less wall clock (not a bare
+// midnight) a whole number of half hours off the UTC instant t, at most
+// 12 h before and 14 h after it, and shows t in that offset.
+func wallClockTwin(t time.Time, values []string) (time.Time, bool) {
 	for _, v := range values {
 		c, cz, ok := ParseZone(v)
 		if !ok || cz || c.Hour() == 0 && c.Minute() == 0 && c.Second() == 0 {
@@ -314,10 +333,10 @@ func localZone(t time.Time, zoned bool, values []string) time.Time {
 		}
 		d := c.Sub(t) // the wall clock read as UTC, minus the instant
 		if d != 0 && d%(30*time.Minute) == 0 && d >= -12*time.Hour && d <= 14*time.Hour {
-			return t.In(time.FixedZone("", int(d/time.Second)))
+			return t.In(time.FixedZone("", int(d/time.Second))), true
 		}
 	}
-	return t
+	return time.Time{}, false
 }
 
 func sameWallClock(a, b time.Time) bool {
