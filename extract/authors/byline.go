@@ -31,30 +31,43 @@ func startsByline(n *html.Node) bool {
 		if c.Type != html.TextNode {
 			continue
 		}
-		t := strings.TrimSpace(c.Data)
-		if t == "" {
-			continue
+		if t := strings.TrimSpace(c.Data); t != "" {
+			return bylineOpening(t)
 		}
-		if copyrightRE.MatchString(t) && copyrightFooterRE.MatchString(t) {
-			return true
-		}
-		f := strings.Fields(t)
-		w := strings.ToLower(f[0])
-		if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
-			return true
-		}
-		w = strings.TrimSuffix(w, ":")
-		if authorLabels[w] && (strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":") {
-			return true
-		}
-		// "Autoren Jane Doe und John Roe": a person label, no colon, and
-		// only names after it.
-		if authorLabels[w] && !ambiguousLabels[w] && len(f) >= 3 && len(f) <= 9 && capitalisedNames(strings.Join(f[1:], " ")) {
-			return true
-		}
-		return labelledBy(f) || sepByRE.MatchString(t) || datedNameLine(t)
 	}
 	return false
+}
+
+// bylineOpening reports whether the text t begins as a byline: a by-word,
+// an author label, a copyright line with a year or rights note, a
+// "| By" after a separator, a dated name line.
+func bylineOpening(t string) bool {
+	if copyrightRE.MatchString(t) && copyrightFooterRE.MatchString(t) {
+		return true
+	}
+	f := strings.Fields(t)
+	w := strings.ToLower(f[0])
+	if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
+		return true
+	}
+	if authorLabelOpening(f, strings.TrimSuffix(w, ":")) {
+		return true
+	}
+	return labelledBy(f) || sepByRE.MatchString(t) || datedNameLine(t)
+}
+
+// authorLabelOpening reports whether the words f open with the author
+// label w (f's first word, lower case, without its colon): followed by a
+// colon, alone, or, for a person label, followed only by names ("Autoren
+// Jane Doe und John Roe").
+func authorLabelOpening(f []string, w string) bool {
+	if !authorLabels[w] {
+		return false
+	}
+	if strings.HasSuffix(f[0], ":") || len(f) == 1 || f[1] == ":" {
+		return true
+	}
+	return !ambiguousLabels[w] && len(f) >= 3 && len(f) <= 9 && capitalisedNames(strings.Join(f[1:], " "))
 }
 
 // colonLabels name the writer only when a colon follows ("Redaktion:

@@ -497,16 +497,7 @@ func nameLike(s string) bool {
 			letters++
 		}
 	}
-	if letters < 2 || digitRunRE.MatchString(s) {
-		return false
-	}
-	low := strings.ToLower(s)
-	for _, bad := range []string{"says:", "sagt:", " said", " sagte", "*", "(required)", "(erforderlich)", "(obligatoire)"} {
-		if strings.Contains(low, bad) {
-			return false
-		}
-	}
-	if strings.HasSuffix(s, ":") || strings.HasSuffix(low, " says") || strings.HasSuffix(low, " sagt") {
+	if letters < 2 || digitRunRE.MatchString(s) || commentHeader(s) {
 		return false
 	}
 	names := nameSplitRE.Split(s, -1)
@@ -519,4 +510,16 @@ func nameLike(s string) bool {
 		}
 	}
 	return true
+}
+
+// commentHeader reports whether s reads as a comment's or a form's header
+// ("Jane says:", "Name (required)") or ends as a label.
+func commentHeader(s string) bool {
+	low := strings.ToLower(s)
+	for _, bad := range []string{"says:", "sagt:", " said", " sagte", "*", "(required)", "(erforderlich)", "(obligatoire)"} {
+		if strings.Contains(low, bad) {
+			return true
+		}
+	}
+	return strings.HasSuffix(s, ":") || strings.HasSuffix(low, " says") || strings.HasSuffix(low, " sagt")
 }

@@ -3,6 +3,7 @@ package meta
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -59,6 +60,18 @@ func parseLD(raw string) (any, bool) {
 // arrays and nested objects for the Article (or subtype) that describes
 // the page.
 func (m *Page) readLD(v any, base *url.URL) {
+	for _, o := range ldObjects(v) {
+		types := ldTypes(o["@type"])
+		m.LDTypes = append(m.LDTypes, types...)
+		if slices.ContainsFunc(types, isArticleType) {
+			m.readLDArticle(o, base)
+		}
+	}
+}
+
+// ldObjects lists the objects of a decoded JSON-LD script in document
+// order, looking through arrays, @graph and mainEntity.
+func ldObjects(v any) []map[string]any {
 	var objs []map[string]any
 	var collect func(v any, depth int)
 	collect = func(v any, depth int) {
@@ -81,48 +94,48 @@ func (m *Page) readLD(v any, base *url.URL) {
 		}
 	}
 	collect(v, 0)
-	for _, o := range objs {
-		types := ldTypes(o["@type"])
-		m.LDTypes = append(m.LDTypes, types...)
-		art := false
-		for _, t := range types {
-			if isArticleType(t) {
-				art = true
-			}
+	return objs
+}
+
+// readLDArticle sets the fields of m an earlier Article left unset from
+// the Article object o: headline, authors, dates, publisher's name,
+// language and the work it is based on.
+func (m *Page) readLDArticle(o map[string]any, base *url.URL) {
+	m.LDArticle = true
+	if m.Title == "" {
+		m.Title = scan.CollapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
+		m.TitleFromLD = m.Title != ""
+	}
+	if len(m.ldNames) == 0 {
+		m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
+	}
+	m.readLDDates(o)
+	if m.SiteName == "" {
+		if p, ok := o["publisher"].(map[string]any); ok {
+			m.SiteName = ldString(p["name"])
 		}
-		if !art {
-			continue
+	}
+	if m.Lang == "" {
+		m.Lang = ldString(o["inLanguage"])
+	}
+	if m.Source == "" {
+		if s := ldURL(o["isBasedOn"]); s != "" {
+			m.Source = dom.Resolve(base, s)
 		}
-		m.LDArticle = true
-		if m.Title == "" {
-			m.Title = scan.CollapseSpace(html.UnescapeString(ldHeadline(ldString(o["headline"]), ldString(o["name"]), m.DocTitle)))
-			m.TitleFromLD = m.Title != ""
+	}
+}
+
+// readLDDates reads an Article object's publication and modification
+// dates into m where they are unset, and keeps both strings as evidence.
+func (m *Page) readLDDates(o map[string]any) {
+	if m.Published.IsZero() {
+		if t, zoned, ok := dates.ParseZone(ldString(o["datePublished"])); ok {
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromLD, zoned
 		}
-		if len(m.ldNames) == 0 {
-			m.ldNames, m.ldOrgs = ldAuthorNames(o["author"], m.ldIDs)
-		}
-		if m.Published.IsZero() {
-			if t, zoned, ok := dates.ParseZone(ldString(o["datePublished"])); ok {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromLD, zoned
-			}
-		}
-		m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
-		if m.Modified.IsZero() {
-			m.Modified, _ = dates.Parse(ldString(o["dateModified"]))
-		}
-		if m.SiteName == "" {
-			if p, ok := o["publisher"].(map[string]any); ok {
-				m.SiteName = ldString(p["name"])
-			}
-		}
-		if m.Lang == "" {
-			m.Lang = ldString(o["inLanguage"])
-		}
-		if m.Source == "" {
-			if s := ldURL(o["isBasedOn"]); s != "" {
-				m.Source = dom.Resolve(base, s)
-			}
-		}
+	}
+	m.DateValues = append(m.DateValues, ldString(o["datePublished"]), ldString(o["dateModified"]))
+	if m.Modified.IsZero() {
+		m.Modified, _ = dates.Parse(ldString(o["dateModified"]))
 	}
 }
 

@@ -147,6 +147,16 @@ func titleFromDocument(m meta.Page, host string) string {
 	if doc == "" {
 		return ""
 	}
+	if h := headingOfTitle(doc, m.Headings); h != "" {
+		return Clean(h)
+	}
+	return longestSegment(trimFurniture(doc, host, m.SiteName), host, m)
+}
+
+// headingOfTitle returns the longest heading of two words or more that the
+// <title> doc is, or one of its segments is, word for word, or (of three
+// words or more) that it contains; "" when none is.
+func headingOfTitle(doc string, headings []string) string {
 	segs := titleSegments(doc)
 	segWords := make([][]string, len(segs))
 	for i, s := range segs {
@@ -155,7 +165,7 @@ func titleFromDocument(m meta.Page, host string) string {
 	best, bestN := "", 0
 	dw := scan.TitleWords(doc)
 	docWords := strings.Join(dw, " ")
-	for _, h := range m.Headings {
+	for _, h := range headings {
 		hw := scan.TitleWords(h)
 		if len(hw) < 2 || len(hw) <= bestN {
 			continue
@@ -171,11 +181,14 @@ func titleFromDocument(m meta.Page, host string) string {
 			best, bestN = h, len(hw)
 		}
 	}
-	if best != "" {
-		return Clean(best)
-	}
-	doc = trimFurniture(doc, host, m.SiteName)
-	segs = titleSegments(doc)
+	return best
+}
+
+// longestSegment returns the longest segment of the <title> doc that does
+// not name the site and is not a section; when every segment is one, the
+// page's first heading of a few words, else the longest segment.
+func longestSegment(doc, host string, m meta.Page) string {
+	segs := titleSegments(doc)
 	// Segments of fewer than three words are sections ("Sport", "Golf
 	// News") when the title has several.
 	minWords := 1
@@ -217,30 +230,47 @@ func titleFromDocument(m meta.Page, host string) string {
 // its headline without the usual separators: "Headline (from The
 // Herald)", "Headline-Section-Site", "Site.com: Headline".
 func trimFurniture(t, host, siteName string) string {
-	if strings.HasSuffix(t, ")") {
-		if i := strings.LastIndex(t, "("); i > 0 {
-			inner := strings.TrimSpace(t[i+1 : len(t)-1])
-			// "(from Paper Name)" credits the paper the story comes
-			// from, whatever its name.
-			from := len(scan.TitleWords(inner)) >= 2 && strings.HasPrefix(strings.ToLower(inner), "from ")
-			if from || siteLike(strings.TrimPrefix(inner, "from "), host, siteName) {
-				t = strings.TrimSpace(t[:i])
-			}
-		}
-	}
-	// "Headline-Section-Sub-Site": pieces joined by bare hyphens, ending
-	// in the site's name, each section piece a few words at most.
-	if pieces := strings.Split(t, "-"); len(pieces) > 2 && len(titleSegments(t)) == 1 && siteLike(pieces[len(pieces)-1], host, siteName) {
-		i := len(pieces) - 1
-		for i > 1 && len(scan.TitleWords(pieces[i-1])) <= 3 {
-			i--
-		}
-		if head := strings.TrimSpace(strings.Join(pieces[:i], "-")); len(scan.TitleWords(head)) >= 3 {
-			t = head
-		}
-	}
+	t = cutCredit(t, host, siteName)
+	t = cutHyphenSections(t, host, siteName)
 	if i := strings.Index(t, ": "); i > 0 && t[i-1] != ' ' && t[i-1] != ':' && len(titleSegments(t[:i])) == 1 && siteLike(t[:i], host, siteName) {
 		t = strings.TrimSpace(t[i+2:])
+	}
+	return t
+}
+
+// cutCredit cuts a closing "(from Paper Name)" or "(Site Name)".
+func cutCredit(t, host, siteName string) string {
+	if !strings.HasSuffix(t, ")") {
+		return t
+	}
+	i := strings.LastIndex(t, "(")
+	if i <= 0 {
+		return t
+	}
+	inner := strings.TrimSpace(t[i+1 : len(t)-1])
+	// "(from Paper Name)" credits the paper the story comes from,
+	// whatever its name.
+	from := len(scan.TitleWords(inner)) >= 2 && strings.HasPrefix(strings.ToLower(inner), "from ")
+	if from || siteLike(strings.TrimPrefix(inner, "from "), host, siteName) {
+		return strings.TrimSpace(t[:i])
+	}
+	return t
+}
+
+// cutHyphenSections cuts "-Section-Sub-Site" from
+// "Headline-Section-Sub-Site": pieces joined by bare hyphens, ending in the
+// site's name, each section piece a few words at most.
+func cutHyphenSections(t, host, siteName string) string {
+	pieces := strings.Split(t, "-")
+	if len(pieces) <= 2 || len(titleSegments(t)) != 1 || !siteLike(pieces[len(pieces)-1], host, siteName) {
+		return t
+	}
+	i := len(pieces) - 1
+	for i > 1 && len(scan.TitleWords(pieces[i-1])) <= 3 {
+		i--
+	}
+	if head := strings.TrimSpace(strings.Join(pieces[:i], "-")); len(scan.TitleWords(head)) >= 3 {
+		return head
 	}
 	return t
 }
@@ -422,27 +452,47 @@ func segmentHeading(title string, headings []string, host, site string) string {
 		if len(hw) == 0 {
 			continue
 		}
-		for _, l := range locs {
-			head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
-			if len(hw) < 2 && !siteLike(tail, host, site) {
-				continue
-			}
-			tw := scan.TitleWords(head)
-			if len(tw) == 0 {
-				continue
-			}
-			if slices.Equal(hw, tw) || len(tw) >= 3 && len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) {
-				return head
-			}
+		if head := leadingSegments(title, locs, hw, host, site); head != "" {
+			return head
 		}
-		for _, l := range locs {
-			head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
-			if len(hw) < 3 || head == "" {
-				continue
-			}
-			if slices.Equal(hw, scan.TitleWords(tail)) && !siteLike(tail, host, site) {
-				return tail
-			}
+		if tail := trailingSegments(title, locs, hw, host, site); tail != "" {
+			return tail
+		}
+	}
+	return ""
+}
+
+// leadingSegments returns the title's segments before one of its
+// separators (locs) when the heading's words hw are theirs, alone or
+// after a kicker; "" when none are.
+func leadingSegments(title string, locs [][]int, hw []string, host, site string) string {
+	for _, l := range locs {
+		head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
+		if len(hw) < 2 && !siteLike(tail, host, site) {
+			continue
+		}
+		tw := scan.TitleWords(head)
+		if len(tw) == 0 {
+			continue
+		}
+		if slices.Equal(hw, tw) || len(tw) >= 3 && len(hw) > len(tw) && slices.Equal(hw[len(hw)-len(tw):], tw) {
+			return head
+		}
+	}
+	return ""
+}
+
+// trailingSegments returns the title's segments after one of its
+// separators (locs) when the heading's words hw (three or more) are
+// theirs and they do not name the site; "" when none are.
+func trailingSegments(title string, locs [][]int, hw []string, host, site string) string {
+	for _, l := range locs {
+		head, tail := strings.TrimSpace(title[:l[0]]), strings.TrimSpace(title[l[1]:])
+		if len(hw) < 3 || head == "" {
+			continue
+		}
+		if slices.Equal(hw, scan.TitleWords(tail)) && !siteLike(tail, host, site) {
+			return tail
 		}
 	}
 	return ""
