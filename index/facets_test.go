@@ -90,6 +90,20 @@ func TestFacetOrdinals(t *testing.T) {
 	}
 	must(t, ix.Apply(ctx, again, nil, n+1))
 	en := vocab["en"]
+	// The first facet query of an Index builds no ordinals (a one-shot
+	// search would not use them again); a second broad one does.
+	defer func(f func(int) int) { ordThreshold = f }(ordThreshold)
+	ordThreshold = func(int) int { return 0 }
+	for i, want := range []bool{false, true} {
+		_, err := ix.Search(ctx, Query{Text: en[12], Facets: true})
+		must(t, err)
+		ix.facetOrds.mu.Lock()
+		got := len(ix.facetOrds.segs) > 0
+		ix.facetOrds.mu.Unlock()
+		if got != want {
+			t.Errorf("facet query %d: ordinals cached %v, want %v", i+1, got, want)
+		}
+	}
 	queries := []Query{
 		{Text: en[12]}, {Text: en[300]}, {Text: en[1500]}, {Text: ""},
 		{Text: en[20], Sites: []string{genSite(3), "replaced.example"}},
@@ -99,11 +113,11 @@ func TestFacetOrdinals(t *testing.T) {
 		{Text: en[13], Cursor: true, Limit: 5},
 		{Text: "nothingmatchesthis"},
 	}
-	defer func(f func(int) int) { ordThreshold = f }(ordThreshold)
 	for _, mode := range []string{"docvalues", "ordinals", "mixed"} {
 		switch mode {
 		case "docvalues":
 			ordThreshold = func(int) int { return 1 << 30 }
+			ix.facetOrds.prune(nil)
 		case "ordinals":
 			ordThreshold = func(int) int { return 0 }
 		case "mixed":

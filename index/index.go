@@ -150,6 +150,8 @@ type Index struct {
 	fields atomic.Pointer[map[string]bool]
 	// facetOrds caches the facet fields' ordinals by segment (facets.go).
 	facetOrds ordCache
+	// facetQueries counts the searches with facets (facets.go).
+	facetQueries atomic.Int64
 }
 
 // DefaultShards is the number of shards a new index gets: one per CPU

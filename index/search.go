@@ -374,7 +374,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var tally *facetTally
 	sctx := ctx
 	if q.Facets {
-		tally = &facetTally{ix: ix}
+		tally = &facetTally{ix: ix, build: ix.facetQueries.Add(1) > 1}
 		sctx = tally.with(ctx)
 	}
 	sr, err := ix.searcher.SearchInContext(sctx, req)
