@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/countio"
 )
 
 // magic starts every checkpoint; the digit is the format version (see
@@ -92,17 +93,6 @@ func globalSnap(g *shardedFreq) []snapFreq {
 	return out
 }
 
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // The checkpoint is written as a stream: a header (the settings, the
 // frequency tables and the counts of what follows), then the sites, the
 // documents, the LSH table and the clusters, each in chunks of bounded
@@ -148,15 +138,15 @@ type snapHead struct {
 // state as never having stopped. It holds at most a chunk of the index in
 // memory besides the index itself.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
-	cw := &countWriter{w: w}
+	cw := &countio.Writer{W: w}
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	if err := ix.writeChunks(bw); err != nil {
-		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
+		return cw.N, fmt.Errorf("write dedup checkpoint: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
-		return cw.n, fmt.Errorf("write dedup checkpoint: %w", err)
+		return cw.N, fmt.Errorf("write dedup checkpoint: %w", err)
 	}
-	return cw.n, nil
+	return cw.N, nil
 }
 
 func (ix *Index) writeChunks(bw *bufio.Writer) error {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/syndex/syndex/internal/countio"
 )
 
 // The boilerplate model's serialised form: a magic line naming the format
@@ -30,7 +32,7 @@ var ErrBadModel = errors.New("not a syndex boilerplate model")
 // so a later process can ReadFrom it and keep recognising site furniture
 // from the first page it sees. It implements io.WriterTo.
 func (e *Extractor) WriteTo(w io.Writer) (int64, error) {
-	counted := &countingWriter{w: w}
+	counted := &countio.Writer{W: w}
 	bw := bufio.NewWriter(counted)
 	cw := &modelWriter{w: bw}
 	m := e.sites
@@ -67,9 +69,9 @@ func (e *Extractor) WriteTo(w io.Writer) (int64, error) {
 		cw.err = bw.Flush()
 	}
 	if cw.err != nil {
-		return counted.n, fmt.Errorf("write boilerplate model: %w", cw.err)
+		return counted.N, fmt.Errorf("write boilerplate model: %w", cw.err)
 	}
-	return counted.n, nil
+	return counted.N, nil
 }
 
 // ReadFrom merges a model written by WriteTo into the Extractor's model:
@@ -174,18 +176,6 @@ func (m *siteModel) merge(read map[string]map[uint64][]uint64) {
 			st.pages[k] = seen
 		}
 	}
-}
-
-// countingWriter counts the bytes that reach w.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // modelWriter writes the model's primitives, keeping the first error.

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/internal/countio"
 )
 
 // Bundle collects archived records (from this archive's WARC files or from
@@ -243,11 +245,11 @@ func (b *Bundle) WriteWACZ(w io.Writer, info WACZInfo) error {
 			return err
 		}
 		h := sha256.New()
-		cw := &countWriter{w: io.MultiWriter(fw, h)}
+		cw := &countio.Writer{W: io.MultiWriter(fw, h)}
 		if err := write(cw); err != nil {
 			return fmt.Errorf("wacz %s: %w", path, err)
 		}
-		resources = append(resources, resource{Name: path[strings.LastIndexByte(path, '/')+1:], Path: path, Hash: hashString(h), Bytes: cw.n})
+		resources = append(resources, resource{Name: path[strings.LastIndexByte(path, '/')+1:], Path: path, Hash: hashString(h), Bytes: cw.N})
 		return nil
 	}
 	if err := add("archive/"+b.name, zip.Store, b.WriteWARC); err != nil {
@@ -316,14 +318,3 @@ func (b *Bundle) writePages(w io.Writer) error {
 }
 
 func hashString(h hash.Hash) string { return "sha256:" + hex.EncodeToString(h.Sum(nil)) }
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
