@@ -247,6 +247,7 @@ func (e *Extractor) parse(p *page) error {
 		p.truncated = true
 	}
 	charset.RepairMojibakeDOM(doc)
+	dropLayoutWhitespace(doc)
 	p.doc, p.elements = doc, elements
 	if p.in.URL != "" {
 		p.base, _ = url.Parse(p.in.URL)
