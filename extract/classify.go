@@ -48,37 +48,69 @@ func classify(rawURL string, m meta.Page, doc *html.Node, text string) (bool, st
 	if len(text) < 80 {
 		return false, fmt.Sprintf("main text too short (%d bytes)", len(text))
 	}
-	path := "/"
-	if u, err := url.Parse(rawURL); err == nil && u.Path != "" {
-		path = u.Path
-	}
+	path, query := urlParts(rawURL)
 	if furniturePath(path) {
 		// Before the declared type: site builders mark every page
 		// og:type article, the privacy policy too.
 		return false, "site furniture page " + path
 	}
 	ld := densityOf(doc)
-	switch {
-	case m.LDArticle:
-		return true, "JSON-LD declares an Article"
-	case m.OGType == "article" && (path != "/" || len(text) >= minArticleText):
-		return true, "og:type is article"
-	}
-	query := ""
-	if u, err := url.Parse(rawURL); err == nil {
-		query = u.RawQuery
+	if reason := declaredArticle(m, path, text); reason != "" {
+		return true, reason
 	}
 	slug := path[strings.LastIndex(strings.TrimSuffix(path, "/"), "/")+1:]
 	leafLike := articleLeafRE.MatchString(slug)
+	if reason := listingPage(m, path, query, leafLike, ld); reason != "" {
+		return false, reason
+	}
+	return byText(path, text, leafLike, ld)
+}
+
+// urlParts returns the path ("/" when there is none) and query of a URL.
+func urlParts(rawURL string) (path, query string) {
+	path = "/"
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return path, ""
+	}
+	if u.Path != "" {
+		path = u.Path
+	}
+	return path, u.RawQuery
+}
+
+// declaredArticle says why the markup declares the page an article: a
+// JSON-LD Article, or og:type article (on a home page only with enough
+// text); "" when it does not.
+func declaredArticle(m meta.Page, path, text string) string {
+	switch {
+	case m.LDArticle:
+		return "JSON-LD declares an Article"
+	case m.OGType == "article" && (path != "/" || len(text) >= minArticleText):
+		return "og:type is article"
+	}
+	return ""
+}
+
+// listingPage says why the URL or the declared type make the page a
+// listing: the home page, a section path that is not an article's leaf, a
+// website page that is mostly links; "" when neither does.
+func listingPage(m meta.Page, path, query string, leafLike bool, ld float64) string {
 	if (path == "/" || path == "") && query == "" {
-		return false, "site home page"
+		return "site home page"
 	}
 	if sectionPathRE.MatchString(path) && !leafLike {
-		return false, "listing URL " + path
+		return "listing URL " + path
 	}
 	if m.OGType == "website" && !datedPathRE.MatchString(path) && ld > 0.3 {
-		return false, fmt.Sprintf("og:type website with link density %.2f", ld)
+		return fmt.Sprintf("og:type website with link density %.2f", ld)
 	}
+	return ""
+}
+
+// byText decides by the main text (its length, the share of links ld)
+// and, for a text of middling length, the URL's shape.
+func byText(path, text string, leafLike bool, ld float64) (bool, string) {
 	if substantial(text) {
 		return true, fmt.Sprintf("substantial main text (%d bytes)", len(text))
 	}

@@ -81,63 +81,96 @@ func (e *Extractor) WriteTo(w io.Writer) (int64, error) {
 // (or the read error). It implements io.ReaderFrom.
 func (e *Extractor) ReadFrom(r io.Reader) (int64, error) {
 	cr := &countReader{r: bufio.NewReader(r)}
-	bad := func(what string) (int64, error) {
-		if cr.err != nil && !errors.Is(cr.err, io.EOF) && !errors.Is(cr.err, io.ErrUnexpectedEOF) {
-			return cr.n, fmt.Errorf("read boilerplate model: %s at byte %d: %w", what, cr.n, cr.err)
-		}
-		return cr.n, fmt.Errorf("read boilerplate model: %s at byte %d: %w", what, cr.n, ErrBadModel)
-	}
-	magic := make([]byte, len(modelMagic))
-	if _, err := io.ReadFull(cr, magic); err != nil || string(magic) != modelMagic {
-		return bad("magic")
-	}
-	read := map[string]map[uint64][]uint64{}
-	for {
-		more, ok := cr.uvarint()
-		if !ok || more > 1 {
-			return bad("record marker")
-		}
-		if more == 0 {
-			break
-		}
-		n, ok := cr.uvarint()
-		if !ok || n == 0 || n > maxSiteName {
-			return bad("site name length")
-		}
-		name := make([]byte, n)
-		if _, err := io.ReadFull(cr, name); err != nil {
-			return bad("site name")
-		}
-		paras, ok := cr.uvarint()
-		if !ok {
-			return bad("paragraph count")
-		}
-		site := read[string(name)]
-		if site == nil {
-			site = map[uint64][]uint64{}
-			read[string(name)] = site
-		}
-		for i := uint64(0); i < paras; i++ {
-			k, ok1 := cr.uint64()
-			np, ok2 := cr.uvarint()
-			if !ok1 || !ok2 || np > maxModelPages {
-				return bad("paragraph record")
-			}
-			pages := site[k]
-			for j := uint64(0); j < np; j++ {
-				p, ok := cr.uint64()
-				if !ok {
-					return bad("page hash")
-				}
-				if len(pages) < maxModelPages {
-					pages = append(pages, p)
-				}
-			}
-			site[k] = pages
-		}
+	read, what := cr.model()
+	if what != "" {
+		return cr.bad(what)
 	}
 	e.sites.merge(read)
 	return cr.n, nil
+}
+
+// bad returns the count read and the error for a model that could not be
+// read at what: the read error, or ErrBadModel when the data is wrong or
+// ends early.
+func (c *countReader) bad(what string) (int64, error) {
+	if c.err != nil && !errors.Is(c.err, io.EOF) && !errors.Is(c.err, io.ErrUnexpectedEOF) {
+		return c.n, fmt.Errorf("read boilerplate model: %s at byte %d: %w", what, c.n, c.err)
+	}
+	return c.n, fmt.Errorf("read boilerplate model: %s at byte %d: %w", what, c.n, ErrBadModel)
+}
+
+// model reads a serialised model: its magic, then site records up to the
+// end marker. what names the part that could not be read ("" when the
+// whole model was).
+func (c *countReader) model() (read map[string]map[uint64][]uint64, what string) {
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(c, magic); err != nil || string(magic) != modelMagic {
+		return nil, "magic"
+	}
+	read = map[string]map[uint64][]uint64{}
+	for {
+		more, ok := c.uvarint()
+		if !ok || more > 1 {
+			return nil, "record marker"
+		}
+		if more == 0 {
+			return read, ""
+		}
+		if what := c.siteRecord(read); what != "" {
+			return nil, what
+		}
+	}
+}
+
+// siteRecord reads one site's record (its name, then its paragraphs)
+// into read; it returns the part that could not be read, or "".
+func (c *countReader) siteRecord(read map[string]map[uint64][]uint64) string {
+	n, ok := c.uvarint()
+	if !ok || n == 0 || n > maxSiteName {
+		return "site name length"
+	}
+	name := make([]byte, n)
+	if _, err := io.ReadFull(c, name); err != nil {
+		return "site name"
+	}
+	paras, ok := c.uvarint()
+	if !ok {
+		return "paragraph count"
+	}
+	site := read[string(name)]
+	if site == nil {
+		site = map[uint64][]uint64{}
+		read[string(name)] = site
+	}
+	for i := uint64(0); i < paras; i++ {
+		if what := c.paragraph(site); what != "" {
+			return what
+		}
+	}
+	return ""
+}
+
+// paragraph reads one paragraph's record (its hash, then the pages it was
+// seen on, of which maxModelPages are kept) into site; it returns the
+// part that could not be read, or "".
+func (c *countReader) paragraph(site map[uint64][]uint64) string {
+	k, ok1 := c.uint64()
+	np, ok2 := c.uvarint()
+	if !ok1 || !ok2 || np > maxModelPages {
+		return "paragraph record"
+	}
+	pages := site[k]
+	for j := uint64(0); j < np; j++ {
+		p, ok := c.uint64()
+		if !ok {
+			return "page hash"
+		}
+		if len(pages) < maxModelPages {
+			pages = append(pages, p)
+		}
+	}
+	site[k] = pages
+	return ""
 }
 
 // merge unites sightings read from a serialised model into m, keeping
