@@ -111,14 +111,22 @@ func squeeze(s string) string {
 // returns the kept blocks and the removed texts, in order. A text made
 // only of such paragraphs is returned whole.
 func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []dom.Block, author string) (kept []dom.Block, removed []string) {
-	boxes := furnitureBoxes(doc)
 	names := authorNames(author)
-	drop := make([]bool, len(blocks))
-	n := 0
-	// A short paragraph found in a box goes only beside another of the
-	// box's paragraphs: alone it may be a quote the story shares with a
-	// post it embeds.
-	weak := make([]bool, len(blocks))
+	drop, weak, n := markFurniture(furnitureBoxes(doc), shares, blocks, names)
+	n += dropBesideFurniture(drop, weak)
+	n += dropClosingBio(blocks, drop, names)
+	if n == 0 || n == len(blocks) {
+		return blocks, nil
+	}
+	return splitDropped(blocks, drop, n)
+}
+
+// markFurniture marks the paragraphs to drop: found in a box as a long
+// text, the byline repeated, all-caps teaser links; and, apart, those
+// found in a box as a short text (weak). n counts those to drop.
+func markFurniture(boxes []string, shares *linkShareTable, blocks []dom.Block, names []string) (drop, weak []bool, n int) {
+	drop = make([]bool, len(blocks))
+	weak = make([]bool, len(blocks))
 	for i, b := range blocks {
 		switch in := inFurniture(b.Text, boxes); {
 		case in == furnitureStrong || isBylineLine(b.Text, names) || capsLinkLine(shares, b):
@@ -128,17 +136,33 @@ func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []dom.Block, a
 			weak[i] = true
 		}
 	}
+	return drop, weak, n
+}
+
+// dropBesideFurniture drops the weak paragraphs next to a dropped one,
+// until none is left: a short paragraph found in a box goes only beside
+// another of the box's paragraphs, as alone it may be a quote the story
+// shares with a post it embeds. It returns how many it dropped.
+func dropBesideFurniture(drop, weak []bool) int {
+	n := 0
 	for changed := true; changed; {
 		changed = false
-		for i := range blocks {
-			if weak[i] && (i > 0 && drop[i-1] || i+1 < len(blocks) && drop[i+1]) {
+		for i := range drop {
+			if weak[i] && (i > 0 && drop[i-1] || i+1 < len(drop) && drop[i+1]) {
 				weak[i], drop[i] = false, true
 				n++
 				changed = true
 			}
 		}
 	}
-	// The author's bio closes the text: the last paragraphs left.
+	return n
+}
+
+// dropClosingBio drops the author's bio that closes the text: the last
+// paragraphs left (at most three from the end). It returns how many it
+// dropped.
+func dropClosingBio(blocks []dom.Block, drop []bool, names []string) int {
+	n := 0
 	for i := len(blocks) - 1; i >= 0 && i >= len(blocks)-3; i-- {
 		if drop[i] {
 			continue
@@ -149,10 +173,7 @@ func dropFurniture(doc *html.Node, shares *linkShareTable, blocks []dom.Block, a
 		drop[i] = true
 		n++
 	}
-	if n == 0 || n == len(blocks) {
-		return blocks, nil
-	}
-	return splitDropped(blocks, drop, n)
+	return n
 }
 
 // How a paragraph lies in the furniture boxes: not at all, as a short
