@@ -26,8 +26,15 @@ import (
 // the background merger folds into ever larger ones, rewriting each document
 // several times while the index grows.
 var (
-	builderBatch = 200 // documents per segment written by a shard builder
-	builderMerge = 64  // segments merged at once at the end
+	// builderBatch is the documents per segment written by a shard
+	// builder: Bleve analyses a whole batch in memory before writing it,
+	// so it sets the build's heap (every shard builds at once). 50 instead
+	// of 200 took a 4,133-article rebuild from 375–380 to 349–351 MB peak
+	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s), and with
+	// builderMerge 64 the documents are still written twice up to 64²
+	// segments per shard (about 200,000 clusters each).
+	builderBatch = 50
+	builderMerge = 64 // segments merged at once at the end
 	// builderHold bounds the documents a Builder holds back while their
 	// language's common terms are learned (see Add).
 	builderHold = 1000
