@@ -29,7 +29,7 @@ var (
 	// builderBatch is the documents per segment written by a shard
 	// builder: Bleve analyses a whole batch in memory before writing it,
 	// so it sets the build's heap (every shard builds at once). 50 instead
-	// of 200 took a 4,133-article rebuild from 375–380 to 349–351 MB peak
+	// of 200 took a 4,133-article rebuild from 367–371 to 341–343 MiB peak
 	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s), and with
 	// builderMerge 64 the documents are still written twice up to 64²
 	// segments per shard (about 200,000 clusters each).
