@@ -23,7 +23,7 @@
 //   - attribution: credit lines and wire datelines.
 //
 // This package keeps Extract and the steps over the page's text: bounding
-// and parsing (bound.go, flat.go, repair.go), main text (fallback.go,
+// and parsing (bound.go, flat.go, repair.go, whitespace.go), main text (fallback.go,
 // siblings.go, links.go), furniture inside the text (promo.go, embeds.go),
 // site boilerplate (boilerplate.go, model.go), site profiles (profiles.go)
 // and whether the page is an article (classify.go, furniture.go). The DOM
