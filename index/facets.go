@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -13,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/syndex/syndex/article"
 
 	"github.com/syndex/syndex/index/schema"
 )
@@ -71,6 +74,11 @@ type fieldOrds struct {
 	single []uint32
 	start  []uint32
 	multi  []uint32
+	// For the day fields, each term read once (dayTerm): its day, the
+	// copies it stands for and whether they are marked noindex.
+	day    []int32
+	k      []int32
+	marked []bool
 }
 
 // segOrds are the facet fields' ordinals of one segment.
@@ -165,6 +173,13 @@ func buildSegOrds(ctx context.Context, seg segment.Segment) (*segOrds, error) {
 			})
 			if err != nil {
 				return nil, fmt.Errorf("facet field %s term %q: %w", field, e.Term, err)
+			}
+		}
+		if f := facetFields[fi]; f == schema.FieldDay || f == schema.FieldCopyDays {
+			fo.day, fo.k, fo.marked = make([]int32, len(fo.terms)), make([]int32, len(fo.terms)), make([]bool, len(fo.terms))
+			for i, t := range fo.terms {
+				day, k, marked := dayTerm(t, f == schema.FieldCopyDays)
+				fo.day[i], fo.k[i], fo.marked[i] = day, int32(k), marked
 			}
 		}
 		if count == nil {
@@ -458,15 +473,26 @@ type termCount struct {
 	n    int
 }
 
-// counts returns the tally by field: each term with its count, a term
-// once per segment (and once for the hits counted from doc values) that
-// has it.
-func (t *facetTally) counts() [nFacetFields][]termCount {
-	var out [nFacetFields][]termCount
+// facetCounts are a search's counts: the terms of the site, language and
+// year facets (a term once per segment that has it, and once for the
+// hits counted from doc values) and the histogram's days.
+type facetCounts struct {
+	terms [3][]termCount
+	hist  histCounts
+}
+
+// counts returns the tally; mode filters the copies the histogram counts.
+func (t *facetTally) counts(mode article.NoIndexMode) (facetCounts, error) {
+	var out facetCounts
+	const day, cdays = 3, 4 // facetFields
 	for _, st := range t.shards {
 		for f, m := range st.terms {
 			for term, n := range m {
-				out[f] = append(out[f], termCount{term, *n})
+				if f < day {
+					out.terms[f] = append(out.terms[f], termCount{term, *n})
+				} else if err := out.hist.addTerm(term, f == cdays, *n, mode); err != nil {
+					return out, err
+				}
 			}
 		}
 		for i, o := range st.ords {
@@ -474,10 +500,16 @@ func (t *facetTally) counts() [nFacetFields][]termCount {
 				continue
 			}
 			for f, c := range st.counts[i] {
-				terms := o.fields[f].terms
+				fo := &o.fields[f]
 				for ord, n := range c {
-					if n > 0 {
-						out[f] = append(out[f], termCount{terms[ord], int(n)})
+					switch {
+					case n == 0:
+					case f < day:
+						out.terms[f] = append(out.terms[f], termCount{fo.terms[ord], int(n)})
+					case fo.day[ord] == badDay:
+						return out, fmt.Errorf("histogram: bad day %q in the index", fo.terms[ord])
+					default:
+						out.hist.add(fo.day[ord], int(fo.k[ord]), fo.marked[ord], f == cdays, int(n), mode)
 					}
 				}
 			}
@@ -486,7 +518,7 @@ func (t *facetTally) counts() [nFacetFields][]termCount {
 	if t.built {
 		t.ix.facetOrds.prune(t.ix.liveSegments())
 	}
-	return out
+	return out, nil
 }
 
 // topTerms returns the size most frequent terms of counts (a term may
@@ -512,4 +544,60 @@ func topTerms(counts []termCount, size int) []FacetCount {
 // sortYears orders the years facet newest first.
 func sortYears(years []FacetCount) {
 	slices.SortFunc(years, func(a, b FacetCount) int { return cmp.Compare(b.Term, a.Term) })
+}
+
+// facetMemo remembers the facet counts of the last queries, for an index
+// no batch has changed since: the web UI asks the same query again for
+// each page of hits, and its facets do not change with the page. The
+// counts are kept by the query's filters and text (not its sort, page or
+// histogram interval) and the index's write count.
+type facetMemo struct {
+	mu      sync.Mutex
+	writes  uint64
+	entries map[string]facetCounts
+	order   []string
+}
+
+// facetMemoSize is how many queries' counts are kept.
+const facetMemoSize = 64
+
+// facetKey names what a query's facet counts depend on.
+func facetKey(q Query) string {
+	return fmt.Sprintf("%q|%q|%q|%q|%d|%d|%q", strings.TrimSpace(q.Text), q.Sites, q.Lang, q.Clusters,
+		q.From.UnixNano(), q.To.UnixNano(), q.NoIndex)
+}
+
+// reset forgets every count.
+func (m *facetMemo) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries, m.order = nil, nil
+}
+
+func (m *facetMemo) get(key string, writes uint64) (facetCounts, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.writes != writes {
+		return facetCounts{}, false
+	}
+	c, ok := m.entries[key]
+	return c, ok
+}
+
+// put keeps c for key, counted on the index as it was at writes.
+func (m *facetMemo) put(key string, writes uint64, c facetCounts) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.writes != writes || m.entries == nil {
+		m.writes, m.entries, m.order = writes, map[string]facetCounts{}, nil
+	}
+	if _, ok := m.entries[key]; ok {
+		return
+	}
+	if len(m.order) == facetMemoSize {
+		delete(m.entries, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.entries[key] = c
+	m.order = append(m.order, key)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -95,6 +96,7 @@ func TestFacetOrdinals(t *testing.T) {
 	defer func(f func(int) int) { ordThreshold = f }(ordThreshold)
 	ordThreshold = func(int) int { return 0 }
 	for i, want := range []bool{false, true} {
+		ix.facetMemo.reset() // count again
 		_, err := ix.Search(ctx, Query{Text: en[12], Facets: true})
 		must(t, err)
 		ix.facetOrds.mu.Lock()
@@ -127,6 +129,7 @@ func TestFacetOrdinals(t *testing.T) {
 		for _, q := range queries {
 			q.Facets = true
 			name := fmt.Sprintf("%s/%q", mode, q.Text)
+			ix.facetMemo.reset()
 			res, err := ix.Search(ctx, q)
 			must(t, err)
 			if len(q.Text) > 0 && q.Text != "nothingmatchesthis" && res.Total == 0 {
@@ -154,5 +157,46 @@ func TestFacetOrdinals(t *testing.T) {
 	ix.facetOrds.mu.Unlock()
 	if cached == 0 {
 		t.Error("no segment's ordinals were cached")
+	}
+}
+
+// TestFacetMemo checks that the next page of a query reuses its facet
+// counts, and that a batch written since is counted.
+func TestFacetMemo(t *testing.T) {
+	ix, err := OpenWith(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
+	must(t, err)
+	t.Cleanup(func() { _ = ix.Close() })
+	ctx := context.Background()
+	var docs []Doc
+	for i := range 200 {
+		docs = append(docs, genDoc(i))
+	}
+	must(t, ix.Apply(ctx, docs, nil, 200))
+	q := Query{Text: vocab["en"][12], Facets: true, Limit: 5}
+	first, err := ix.Search(ctx, q)
+	must(t, err)
+	q.Offset, q.Sort, q.Interval = 5, "-date", IntervalMonth
+	next, err := ix.Search(ctx, q)
+	must(t, err)
+	if n := ix.facetQueries.Load(); n != 1 {
+		t.Errorf("%d facet counts for two pages of one query, want 1", n)
+	}
+	if !reflect.DeepEqual(first.Facets, next.Facets) || len(next.Histogram.Buckets) == 0 || next.Histogram.Interval != IntervalMonth {
+		t.Errorf("next page: facets %+v histogram %+v, first page %+v", next.Facets, next.Histogram, first.Facets)
+	}
+	d := genDoc(1000)
+	d.Original.Lang, d.Original.Site, d.Original.Text = "en", "new.example", vocab["en"][12]
+	must(t, ix.Apply(ctx, []Doc{d}, nil, 201))
+	after, err := ix.Search(ctx, q)
+	must(t, err)
+	en := func(r *Result) int {
+		i := slices.IndexFunc(r.Facets.Langs, func(c FacetCount) bool { return c.Term == "en" })
+		if i < 0 {
+			return 0
+		}
+		return r.Facets.Langs[i].Count
+	}
+	if after.Total != first.Total+1 || en(after) != en(first)+1 {
+		t.Errorf("after a batch: %d hits (was %d), langs %+v (was %+v)", after.Total, first.Total, after.Facets.Langs, first.Facets.Langs)
 	}
 }

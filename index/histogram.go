@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,82 +98,160 @@ func copyDayTerms(days []string, noindex []bool) []string {
 // more than once, from several segments) into a histogram, counting the
 // copies that the noindex mode lists.
 func buildHistogram(orig, copies []termCount, interval string, mode article.NoIndexMode) (*Histogram, error) {
-	h := &Histogram{Buckets: []Bucket{}}
-	type dated struct {
-		day       int // days since 1970-01-01
-		originals int
-		copies    int
-	}
-	var ds []dated
+	var hc histCounts
 	for _, t := range orig {
-		if t.term == undatedTerm {
-			h.UndatedOriginals += t.n
-			continue
+		if err := hc.addTerm(t.term, false, t.n, mode); err != nil {
+			return nil, err
 		}
-		d, ok := parseDay(t.term)
-		if !ok {
-			return nil, fmt.Errorf("histogram: bad day %q in the index", t.term)
-		}
-		ds = append(ds, dated{day: d, originals: t.n})
 	}
 	for _, t := range copies {
-		term, marked := strings.CutSuffix(t.term, noIndexSuffix)
-		if !mode.Keeps(marked) {
-			continue
+		if err := hc.addTerm(t.term, true, t.n, mode); err != nil {
+			return nil, err
 		}
-		day, k, ok := strings.Cut(term, "#")
-		n, err := strconv.Atoi(k)
-		if !ok || err != nil {
-			continue
-		}
-		if day == undatedTerm {
-			h.UndatedCopies += n * t.n
-			continue
-		}
-		d, ok := parseDay(day)
-		if !ok {
-			return nil, fmt.Errorf("histogram: bad day %q in the index", day)
-		}
-		ds = append(ds, dated{day: d, copies: n * t.n})
 	}
-	if len(ds) == 0 {
+	return hc.histogram(interval), nil
+}
+
+// histCounts are the originals and copies of the matching stories by day.
+type histCounts struct {
+	days                            []dated
+	undatedOriginals, undatedCopies int
+}
+
+// dated counts originals and copies on one day (days since 1970-01-01).
+type dated struct {
+	day               int32
+	originals, copies int
+}
+
+// Day values of a day term that is not a date (dayTerm).
+const (
+	undatedDay = math.MinInt32 // undatedTerm
+	badDay     = math.MaxInt32 // not a day the index should hold
+)
+
+// dayTerm reads a term of FieldDay ("2024-03-05" or "none") or, with
+// copies, of FieldCopyDays ("2024-03-05#2", "…#2#n" for noindex copies):
+// its day (or undatedDay, badDay), the number of copies it stands for (0
+// for a copy term that cannot be read: not counted) and whether they are
+// marked noindex.
+func dayTerm(term string, copies bool) (day int32, k int, marked bool) {
+	k = 1
+	if copies {
+		term, marked = strings.CutSuffix(term, noIndexSuffix)
+		d, n, ok := strings.Cut(term, "#")
+		var err error
+		if k, err = strconv.Atoi(n); !ok || err != nil {
+			return 0, 0, marked
+		}
+		term = d
+	}
+	if term == undatedTerm {
+		return undatedDay, k, marked
+	}
+	d, ok := parseDay(term)
+	if !ok {
+		return badDay, k, marked
+	}
+	return int32(d), k, marked
+}
+
+// add counts n stories with a day term read by dayTerm.
+func (hc *histCounts) add(day int32, k int, marked, copies bool, n int, mode article.NoIndexMode) {
+	switch {
+	case k == 0 || (copies && !mode.Keeps(marked)):
+	case day == undatedDay && copies:
+		hc.undatedCopies += k * n
+	case day == undatedDay:
+		hc.undatedOriginals += n
+	case copies:
+		hc.days = append(hc.days, dated{day: day, copies: k * n})
+	default:
+		hc.days = append(hc.days, dated{day: day, originals: n})
+	}
+}
+
+// addTerm counts n stories with a day term.
+func (hc *histCounts) addTerm(term string, copies bool, n int, mode article.NoIndexMode) error {
+	day, k, marked := dayTerm(term, copies)
+	if day == badDay {
+		return fmt.Errorf("histogram: bad day %q in the index", term)
+	}
+	hc.add(day, k, marked, copies, n, mode)
+	return nil
+}
+
+// histogram groups the counts into buckets of the interval (chosen from
+// the span of the dates when empty), empty buckets included.
+func (hc *histCounts) histogram(interval string) *Histogram {
+	h := &Histogram{Buckets: []Bucket{}, UndatedOriginals: hc.undatedOriginals, UndatedCopies: hc.undatedCopies}
+	if len(hc.days) == 0 {
 		if interval == "" {
 			interval = IntervalDay
 		}
 		h.Interval = interval
-		return h, nil
+		return h
 	}
-	first, last := ds[0].day, ds[0].day
-	for _, d := range ds {
+	first, last := hc.days[0].day, hc.days[0].day
+	for _, d := range hc.days {
 		first, last = min(first, d.day), max(last, d.day)
 	}
 	if interval == "" {
-		interval = ChooseInterval(dayTime(first), dayTime(last))
+		interval = ChooseInterval(dayTime(int(first)), dayTime(int(last)))
 	}
 	h.Interval = interval
-	start := BucketStart(dayTime(first), interval)
-	h.Buckets = make([]Bucket, bucketIndex(BucketStart(dayTime(last), interval), start, interval)+1)
+	start := BucketStart(dayTime(int(first)), interval)
+	h.Buckets = make([]Bucket, bucketIndex(int(last), int(first), interval)+1)
 	for i, t := 0, start; i < len(h.Buckets); i, t = i+1, nextBucket(t, interval) {
 		h.Buckets[i].Start = t.Format(time.DateOnly)
 	}
-	for _, d := range ds {
-		b := &h.Buckets[bucketIndex(dayTime(d.day), start, interval)]
+	for _, d := range hc.days {
+		b := &h.Buckets[bucketIndex(int(d.day), int(first), interval)]
 		b.Originals += d.originals
 		b.Copies += d.copies
 	}
-	return h, nil
+	return h
 }
 
-// bucketIndex is the number of the bucket holding t, counted from the
-// bucket starting at start.
-func bucketIndex(t, start time.Time, interval string) int {
+// bucketIndex is the number of the bucket holding day d, counted from the
+// bucket holding day first (days since 1970-01-01).
+func bucketIndex(d, first int, interval string) int {
 	switch interval {
 	case IntervalWeek:
-		return int(BucketStart(t, interval).Sub(start).Hours()+1) / (7 * 24)
+		return (monday(d) - monday(first)) / 7
 	case IntervalMonth:
-		return (t.Year()*12 + int(t.Month())) - (start.Year()*12 + int(start.Month()))
+		y, m, _ := civil(d)
+		fy, fm, _ := civil(first)
+		return (y*12 + m) - (fy*12 + fm)
 	}
-	return int(t.Sub(start).Hours()+1) / 24
+	return d - first
+}
+
+// monday is the Monday on or before day d (1970-01-01 was a Thursday).
+func monday(d int) int { return d - ((d+3)%7+7)%7 }
+
+// civil is the date of day d (days since 1970-01-01), after H. Hinnant's
+// algorithm.
+func civil(d int) (y, m, day int) {
+	z := d + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, day
 }
 
 // parseDay reads a day term (2006-01-02) as days since 1970-01-01,

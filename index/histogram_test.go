@@ -99,6 +99,12 @@ func TestParseDay(t *testing.T) {
 		if !ok || int64(d) != at.Unix()/86400 || !dayTime(d).Equal(at) {
 			t.Fatalf("parseDay(%s) = %d %v, want %d", s, d, ok, at.Unix()/86400)
 		}
+		if y, m, dd := civil(d); y != at.Year() || m != int(at.Month()) || dd != at.Day() {
+			t.Fatalf("civil(%d) = %d-%d-%d, want %s", d, y, m, dd, s)
+		}
+		if mon := dayTime(monday(d)); !mon.Equal(BucketStart(at, IntervalWeek)) {
+			t.Fatalf("monday(%s) = %s", s, mon.Format(time.DateOnly))
+		}
 	}
 	for _, bad := range []string{"2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "2024-01-00", "abcd-ef-gh", "2024-1-01", "2024-01-01#2", ""} {
 		if _, ok := parseDay(bad); ok {

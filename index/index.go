@@ -152,6 +152,10 @@ type Index struct {
 	facetOrds ordCache
 	// facetQueries counts the searches with facets (facets.go).
 	facetQueries atomic.Int64
+	// facetMemo keeps the facet counts of recent queries while writes
+	// (bumped before and after each batch) stands still.
+	facetMemo facetMemo
+	writes    atomic.Uint64
 }
 
 // DefaultShards is the number of shards a new index gets: one per CPU
@@ -720,6 +724,10 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 		// their fields.
 		ix.addFields(newFields)
 		newFields = newFields[:0]
+		// Before and after: a search that overlaps the batch caches no
+		// facets (facetMemo).
+		ix.writes.Add(1)
+		defer ix.writes.Add(1)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i, b := range batches {

@@ -371,11 +371,18 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	req.Fields = nil
 	// Facets are counted by a tally the collector hands every hit
 	// (facets.go), not by Bleve's term facets.
+	// The counts of the same query on an unchanged index are remembered
+	// (web UI paging: facetMemo).
 	var tally *facetTally
+	var counts facetCounts
+	memoKey, writes, memoHit := "", ix.writes.Load(), false
 	sctx := ctx
 	if q.Facets {
-		tally = &facetTally{ix: ix, build: ix.facetQueries.Add(1) > 1}
-		sctx = tally.with(ctx)
+		memoKey = facetKey(q)
+		if counts, memoHit = ix.facetMemo.get(memoKey, writes); !memoHit {
+			tally = &facetTally{ix: ix, build: ix.facetQueries.Add(1) > 1}
+			sctx = tally.with(ctx)
+		}
 	}
 	sr, err := ix.searcher.SearchInContext(sctx, req)
 	if err == nil {
@@ -437,16 +444,22 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		sortCopies(res.Hits[i].Copies)
 	}
 	if tally != nil {
-		c := tally.counts()
+		if counts, err = tally.counts(q.NoIndex); err != nil {
+			return nil, fmt.Errorf("search %s: %w", ix.dir, err)
+		}
+		if writes%2 == 0 && ix.writes.Load() == writes { // no batch during the search
+			ix.facetMemo.put(memoKey, writes, counts)
+		}
+	}
+	if q.Facets {
+		c := counts.terms
 		res.Facets = &Facets{
 			Sites: topTerms(c[0], facetSize),
 			Langs: topTerms(c[1], facetSize),
 			Years: topTerms(c[2], 100),
 		}
 		sortYears(res.Facets.Years)
-		if res.Histogram, err = buildHistogram(c[3], c[4], q.Interval, q.NoIndex); err != nil {
-			return nil, err
-		}
+		res.Histogram = counts.hist.histogram(q.Interval)
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
