@@ -45,26 +45,27 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 	}
 	// 2. Transport-layer charset.
 	if enc, name := headerCharset(contentType); enc != nil {
-		if name != "utf-8" && looksUTF8(body) {
-			return body, "utf-8", nil // see step 3
-		}
-		return transcode(body, enc, name)
+		return declared(body, enc, name)
 	}
 	// 3. <meta> prescan, and the rest of the <head>.
 	if enc, name := metaCharset(body); enc != nil {
-		// Deliberate deviation from WHATWG: archived pages are often
-		// re-saved as UTF-8 with their legacy <meta> left in place,
-		// and servers label UTF-8 as ISO-8859-1. Legacy text is valid
-		// UTF-8 only when every byte above 0x7F happens to form a
-		// sequence ("é " is not), so valid UTF-8 holding any
-		// multi-byte sequence wins over the meta.
-		if name != "utf-8" && looksUTF8(body) {
-			return body, "utf-8", nil
-		}
-		return transcode(body, enc, name)
+		return declared(body, enc, name)
 	}
 	// 4. Detection.
 	return detect(body)
+}
+
+// declared decodes body from the encoding its header or <meta> declares.
+// Deliberate deviation from WHATWG: archived pages are often re-saved as
+// UTF-8 with their legacy <meta> left in place, and servers label UTF-8 as
+// ISO-8859-1. Legacy text is valid UTF-8 only when every byte above 0x7F
+// happens to form a sequence ("é " is not), so valid UTF-8 holding any
+// multi-byte sequence wins over the declaration.
+func declared(body []byte, enc encoding.Encoding, name string) ([]byte, string, error) {
+	if name != "utf-8" && looksUTF8(body) {
+		return body, "utf-8", nil
+	}
+	return transcode(body, enc, name)
 }
 
 // utf16BOM returns the UTF-16 encoding a byte-order mark opening body
