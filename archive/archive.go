@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -77,12 +78,15 @@ type Archive struct {
 	Dedup *dedup.Index
 	Index *index.Index
 
-	opt           Options
-	log           *slog.Logger
-	extractor     *extract.Extractor
-	dedupSeq      uint64 // store position the dedup checkpoint reflects
-	sinceCheck    int
-	sinceRelease  int // articles stored since the store's pages were released
+	opt          Options
+	log          *slog.Logger
+	extractor    *extract.Extractor
+	dedupSeq     uint64 // store position the dedup checkpoint reflects
+	sinceCheck   int
+	sinceRelease int // articles stored since the store's pages were released
+	// members stands in for the dropped dedup index while Close builds
+	// the search index (dropDedup).
+	members       *dedup.Membership
 	lastDedupSave time.Time
 	dedupSaveCost time.Duration // how long the last checkpoint took to write
 	// mu lets readers (Cluster, served while a crawl runs) see the dedup
@@ -337,9 +341,12 @@ func (a *Archive) Cluster(id string) ([]*article.Article, error) {
 
 func (a *Archive) cluster(id string) ([]*article.Article, error) {
 	var ids []string
-	if a.Dedup != nil {
+	switch {
+	case a.Dedup != nil:
 		ids = a.Dedup.Members(id)
-	} else {
+	case a.members != nil:
+		ids = a.members.Members(id)
+	default:
 		all, err := a.Articles()
 		if err != nil {
 			return nil, err
@@ -407,11 +414,33 @@ func (a *Archive) Extract(ctx context.Context, in extract.Input) (*extract.Resul
 	return a.extractor.Extract(ctx, in)
 }
 
+// dropDedup ends the life of the dedup index at the end of a bulk load,
+// before the search index is built: it writes the checkpoint and keeps
+// only the cluster membership the build reads, so that the features and
+// the LSH table (most of the memory of a large import) are not held
+// through the build. Nothing can be ingested afterwards.
+func (a *Archive) dropDedup() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.bulk || a.Dedup == nil || a.Store == nil {
+		return nil
+	}
+	if a.dedupSeq != a.Store.LastSeq() {
+		if err := a.saveDedup(); err != nil {
+			return err
+		}
+	}
+	a.members, a.Dedup = a.Dedup.Membership(), nil
+	debug.FreeOSMemory()
+	return nil
+}
+
 // Close brings the search index up to date (ending a bulk load), writes
 // the dedup checkpoint and closes the indexes and the store.
 func (a *Archive) Close() error {
 	var errs []error
 	if !a.opt.ReadOnly && a.Index != nil {
+		errs = append(errs, a.dropDedup())
 		errs = append(errs, a.EndBulk(context.Background()))
 		a.mu.Lock()
 		a.closing = true

@@ -667,7 +667,9 @@ func (a *Archive) buildIndex(ctx context.Context, path string, shards int) (*ind
 		return nil, err
 	}
 	seen := map[string]bool{}
-	total, done := int64(a.Store.Count()), int64(0)
+	// Arrival numbers count the stored articles (none is ever removed)
+	// without walking the store, which would map all of its pages.
+	total, done := int64(a.Store.LastSeq()), int64(0)
 	for art, err := range a.Store.Articles(0) {
 		if err != nil {
 			a.log.Warn("skip unreadable article during reindex", "err", err)

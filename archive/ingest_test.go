@@ -368,3 +368,37 @@ func TestCrawledPageIndexesInBackground(t *testing.T) {
 		t.Errorf("%d stories searchable after Flush, want 5", n)
 	}
 }
+
+// TestBulkCloseDropsDedup: Close at the end of a bulk load writes the dedup
+// checkpoint and builds the search index from the clusters' membership
+// alone (the dedup index itself is let go of first); the clusters, the
+// search hits with their copies and the checkpoint are as they would be.
+func TestBulkCloseDropsDedup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openT(t, dir)
+	a.BeginBulk()
+	if err := a.Ingest(ctx, testArticles()); err != nil {
+		t.Fatal(err)
+	}
+	orig, err := a.Store.Article("orig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if a.Dedup != nil || a.members == nil {
+		t.Errorf("after a bulk load's Close: dedup index kept %v, membership %v", a.Dedup != nil, a.members != nil)
+	}
+	if got := a.members.Members(orig.Cluster); len(got) != 2 {
+		t.Errorf("membership of orig's cluster %s: %v, want orig and copy1", orig.Cluster, got)
+	}
+	// The checkpoint holds every stored article: reopening replays none.
+	a = openT(t, dir)
+	defer a.Close()
+	if a.dedupSeq != a.Store.LastSeq() || a.Dedup.Len() != 3 {
+		t.Errorf("checkpoint at %d of %d, dedup holds %d", a.dedupSeq, a.Store.LastSeq(), a.Dedup.Len())
+	}
+	checkClusters(t, a)
+}

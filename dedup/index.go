@@ -966,17 +966,56 @@ func (ix *Index) furniture(di uint32) bool {
 // cluster id of a unique article (a furniture page included) it returns
 // that article alone.
 func (ix *Index) Members(cluster string) []string {
-	if i, ok := ix.clusterByID[cluster]; ok {
-		if cl := &ix.clusters[i]; len(cl.members) > 0 && !cl.furniture {
+	return members(cluster, ix.clusterByID, ix.clusters, ix.byID,
+		func(d uint32) string { return ix.docs[d].id }, func(d uint32) int32 { return ix.docs[d].cluster })
+}
+
+func members(cluster string, clusterByID map[string]int32, clusters []cluster, byID map[string]uint32,
+	id func(uint32) string, clusterOf func(uint32) int32) []string {
+	if i, ok := clusterByID[cluster]; ok {
+		if cl := &clusters[i]; len(cl.members) > 0 && !cl.furniture {
 			out := make([]string, len(cl.members))
-			for j, m := range cl.members {
-				out[j] = ix.docs[m].id
+			for j, d := range cl.members {
+				out[j] = id(d)
 			}
 			return out
 		}
 	}
-	if di, ok := ix.byID[cluster]; ok && (ix.docs[di].cluster == noCluster || ix.furniture(di)) {
-		return []string{cluster}
+	if di, ok := byID[cluster]; ok {
+		if c := clusterOf(di); c == noCluster || clusters[c].furniture {
+			return []string{cluster}
+		}
 	}
 	return nil
+}
+
+// Membership is the part of an index that says which articles each
+// cluster holds: what building the search index reads. It keeps about a
+// tenth of the index's memory (the ids, the clusters and the maps that
+// find them), so that the rest (the features, the LSH and frequency
+// tables) is freed once the index itself is dropped.
+type Membership struct {
+	ids         []string
+	cluster     []int32
+	byID        map[string]uint32
+	clusters    []cluster
+	clusterByID map[string]int32
+}
+
+// Membership returns the index's cluster membership as it is now. Adding
+// to the index afterwards does not change it, and must not happen while
+// it is used (it shares the index's maps and clusters).
+func (ix *Index) Membership() *Membership {
+	m := &Membership{ids: make([]string, len(ix.docs)), cluster: make([]int32, len(ix.docs)),
+		byID: ix.byID, clusters: ix.clusters, clusterByID: ix.clusterByID}
+	for i := range ix.docs {
+		m.ids[i], m.cluster[i] = ix.docs[i].id, ix.docs[i].cluster
+	}
+	return m
+}
+
+// Members is Index.Members.
+func (m *Membership) Members(cluster string) []string {
+	return members(cluster, m.clusterByID, m.clusters, m.byID,
+		func(d uint32) string { return m.ids[d] }, func(d uint32) int32 { return m.cluster[d] })
 }

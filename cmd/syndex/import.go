@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/internal/progress"
 )
@@ -69,11 +71,21 @@ func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
 	if batch < 1 {
 		return usagef("import: --batch must be at least 1")
 	}
+	memLimit, err := config.ParseByteSize(o.MemLimit)
+	if err != nil || memLimit < 0 {
+		return usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
+	}
 	r, closeIn, err := input(in)
 	if err != nil {
 		return err
 	}
 	defer closeIn()
+	// The soft limit on the Go heap follows the dedup index as it grows
+	// (internal/memlimit): --memory-limit is its floor. GOMEMLIMIT, when
+	// set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer memlimit.Follow(int64(memLimit)).Stop()
+	}
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	bar := progress.NewBars()
