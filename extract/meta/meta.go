@@ -129,14 +129,9 @@ func (src *metaSources) element(n *html.Node, base *url.URL, m *Page) bool {
 	case "meta":
 		src.metaTag(n)
 	case "link":
-		rel := strings.ToLower(dom.Attr(n, "rel"))
-		if hasToken(rel, "canonical") && m.Canonical == "" {
-			m.Canonical = dom.Resolve(base, dom.Attr(n, "href"))
-		}
+		canonicalLink(n, base, m)
 	case "script":
-		if strings.Contains(strings.ToLower(dom.Attr(n, "type")), "ld+json") && n.FirstChild != nil {
-			src.ld = append(src.ld, n.FirstChild.Data)
-		}
+		src.scriptTag(n)
 		return false
 	case "style", "noscript", "template", "svg", "math":
 		return false
@@ -146,15 +141,36 @@ func (src *metaSources) element(n *html.Node, base *url.URL, m *Page) bool {
 		}
 		return false
 	case "h1", "h2", "h3":
-		if len(m.Headings) < 30 {
-			if t := dom.NodeText(n); t != "" && len(t) < 400 {
-				m.Headings = append(m.Headings, t)
-			}
-		}
+		heading(n, m)
 	case "time":
 		src.timeTag(n)
 	}
 	return true
+}
+
+// canonicalLink reads the first <link rel="canonical"> into m.
+func canonicalLink(n *html.Node, base *url.URL, m *Page) {
+	rel := strings.ToLower(dom.Attr(n, "rel"))
+	if hasToken(rel, "canonical") && m.Canonical == "" {
+		m.Canonical = dom.Resolve(base, dom.Attr(n, "href"))
+	}
+}
+
+// scriptTag keeps the text of a JSON-LD <script>.
+func (src *metaSources) scriptTag(n *html.Node) {
+	if strings.Contains(strings.ToLower(dom.Attr(n, "type")), "ld+json") && n.FirstChild != nil {
+		src.ld = append(src.ld, n.FirstChild.Data)
+	}
+}
+
+// heading keeps the text of one of the page's first 30 <h1>–<h3>, when
+// it is not empty and not too long for a headline.
+func heading(n *html.Node, m *Page) {
+	if len(m.Headings) < 30 {
+		if t := dom.NodeText(n); t != "" && len(t) < 400 {
+			m.Headings = append(m.Headings, t)
+		}
+	}
 }
 
 // metaTag reads a <meta>: its first value per name, and every value of the
