@@ -312,19 +312,28 @@ func TestImportVersions(t *testing.T) {
 	}
 }
 
-// TestImportRevisitBeforeOriginal: a revisit read before the file holding
-// its original is resolved at the end of the import.
-func TestImportRevisitBeforeOriginal(t *testing.T) {
+// revisitFixture writes one story page of ledger.example to a WARC (orig)
+// and, in a second file (rv[0]), a revisit record of mirror.example/copy
+// that repeats its payload at the returned time.
+func revisitFixture(t *testing.T) (orig string, rv []string, p testPage, at time.Time) {
+	t.Helper()
 	day := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
-	p := storyPages("ledger.example", 1, day)[0]
-	orig := writeWARC(t, filepath.Join(dir, "orig"), []testPage{p})
+	p = storyPages("ledger.example", 1, day)[0]
+	orig = writeWARC(t, filepath.Join(dir, "orig"), []testPage{p})
 	w, _ := warc.NewWriter(filepath.Join(dir, "rv"), warc.Options{})
 	w.WriteRevisit(&warc.Exchange{URI: "https://mirror.example/copy", Date: day.Add(time.Hour), Request: []byte("GET / HTTP/1.1\r\n\r\n"),
 		ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"), Status: 200},
 		warc.Revisit{Profile: warc.ProfileIdenticalPayload, RefersToURI: p.url, RefersToDate: p.date, PayloadDigest: warc.PayloadDigest([]byte(pageHTML(p)))})
 	w.Close()
-	rv, _ := filepath.Glob(filepath.Join(dir, "rv", "*.warc.gz"))
+	rv, _ = filepath.Glob(filepath.Join(dir, "rv", "*.warc.gz"))
+	return orig, rv, p, day.Add(time.Hour)
+}
+
+// TestImportRevisitBeforeOriginal: a revisit read before the file holding
+// its original is resolved at the end of the import.
+func TestImportRevisitBeforeOriginal(t *testing.T) {
+	orig, rv, p, at := revisitFixture(t)
 	a := openT(t, t.TempDir())
 	defer a.Close()
 	// The revisit alone: kept for later.
@@ -338,7 +347,7 @@ func TestImportRevisitBeforeOriginal(t *testing.T) {
 		t.Fatalf("with the original: %v %+v, %d articles", err, st, a.Store.Count())
 	}
 	cp, err := a.Store.ArticleByURL("https://mirror.example/copy")
-	if err != nil || cp.Role != article.RoleCopy || !cp.Fetched.Equal(day.Add(time.Hour)) {
+	if err != nil || cp.Role != article.RoleCopy || !cp.Fetched.Equal(at) {
 		t.Errorf("revisit copy: %v %+v", err, cp)
 	}
 	checkRevisitRecord(t, a, cp, rv[0], p.url)
@@ -372,16 +381,7 @@ func checkRevisitRecord(t *testing.T, a *Archive, cp *article.Article, file, ori
 // TestImportRevisitOwnRecord: a revisit whose original was read earlier in
 // the same import makes an article that points at the revisit record.
 func TestImportRevisitOwnRecord(t *testing.T) {
-	day := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	dir := t.TempDir()
-	p := storyPages("ledger.example", 1, day)[0]
-	orig := writeWARC(t, filepath.Join(dir, "orig"), []testPage{p})
-	w, _ := warc.NewWriter(filepath.Join(dir, "rv"), warc.Options{})
-	w.WriteRevisit(&warc.Exchange{URI: "https://mirror.example/copy", Date: day.Add(time.Hour), Request: []byte("GET / HTTP/1.1\r\n\r\n"),
-		ResponseHead: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"), Status: 200},
-		warc.Revisit{Profile: warc.ProfileIdenticalPayload, RefersToURI: p.url, RefersToDate: p.date, PayloadDigest: warc.PayloadDigest([]byte(pageHTML(p)))})
-	w.Close()
-	rv, _ := filepath.Glob(filepath.Join(dir, "rv", "*.warc.gz"))
+	orig, rv, p, _ := revisitFixture(t)
 	a := openT(t, t.TempDir())
 	defer a.Close()
 	st, err := a.ImportWARC(context.Background(), []string{orig, rv[0]}, WARCImport{})
