@@ -198,7 +198,8 @@ func (s *Store) checkSchema() error {
 			return schemaOK(s.dir, m.Get(keySchema))
 		})
 	}
-	return s.update(func(tx *bolt.Tx) error {
+	walked := false
+	err := s.update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
 		if m == nil {
 			if hasBuckets(tx) {
@@ -227,7 +228,10 @@ func (s *Store) checkSchema() error {
 			}
 		}
 		s.sumsFrom = from
-		if m.Get(keyCount) == nil {
+		if _, ok := keptCount(tx); !ok {
+			// Written by a build that kept no count (or a count that
+			// cannot be right): count once, keep it from now on.
+			walked = true
 			n := tx.Bucket(bucketArticles).Stats().KeyN
 			if err := m.Put(keyCount, []byte(strconv.Itoa(n))); err != nil {
 				return err
@@ -235,6 +239,10 @@ func (s *Store) checkSchema() error {
 		}
 		return nil
 	})
+	if walked {
+		_ = s.ReleasePages() // the walk mapped every page; a failure costs only memory
+	}
+	return err
 }
 
 func hasBuckets(tx *bolt.Tx) bool {
@@ -405,14 +413,51 @@ func (s *Store) ArticleByURL(url string) (*article.Article, error) {
 	return s.Article(string(id))
 }
 
-// Count returns the number of stored articles.
+// Count returns the number of stored articles. It reads the count the
+// store keeps in its meta bucket, which the transaction that adds an
+// article raises, so it costs a page or two whatever the store's size. A
+// store without a usable kept count (written by an older build and opened
+// read-only, or with a count that cannot be right) is counted by walking
+// the articles bucket, and the pages the walk mapped are let go after it:
+// bbolt's walk touches every page, and a process that asked for a count
+// would otherwise hold the whole store in resident memory.
 func (s *Store) Count() int {
-	n := 0
+	n, kept := 0, false
 	s.view(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketArticles).Stats().KeyN
+		n, kept = keptCount(tx)
 		return nil
 	})
+	if kept {
+		return n
+	}
+	s.view(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketArticles); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	_ = s.ReleasePages() // a failure costs only memory
 	return n
+}
+
+// keptCount returns the count of articles kept in the meta bucket, and
+// false when there is none or it cannot be right: every article takes an
+// arrival number of its own and none is ever removed, so the count never
+// exceeds the last arrival number.
+func keptCount(tx *bolt.Tx) (int, bool) {
+	m, order := tx.Bucket(bucketMeta), tx.Bucket(bucketOrder)
+	if m == nil || order == nil {
+		return 0, false
+	}
+	v := m.Get(keyCount)
+	if v == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(v), 10, 64)
+	if err != nil || n > order.Sequence() || n > uint64(math.MaxInt) {
+		return 0, false
+	}
+	return int(n), true
 }
 
 // LastSeq returns the arrival number of the newest article (0 when empty).
