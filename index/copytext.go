@@ -18,6 +18,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/syndex/syndex/index/schema"
+	"github.com/syndex/syndex/index/userquery"
 )
 
 // Copy text. A story's document holds the original's title and body; a
@@ -224,12 +225,12 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 	if may, err := ix.copyFieldsMayMatch(q.Text, langs); err != nil || !may {
 		return err // no copy text holds a word of the query: nothing to find
 	}
-	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
+	parsed, err := userquery.Parse(strings.TrimSpace(q.Text))
 	if err != nil {
 		return err
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
-		query.NewDocIDQuery(ids), rewrite(parsed, langs)}), len(ids), 0, false)
+		query.NewDocIDQuery(ids), rewrite(parsed, langs, false)}), len(ids), 0, false)
 	req.IncludeLocations = true
 	for _, a := range langs {
 		req.Fields = append(req.Fields, schema.CopyTitleField(a), schema.CopyBodyField(a))

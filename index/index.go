@@ -23,6 +23,13 @@
 // data (original and copies) is one stored JSON field, and bodies are stored
 // with term vectors for highlighted snippets.
 //
+// # Queries
+//
+// What a query string means (its syntax, errors with their column, the
+// user's field names, the expansion over languages) is package
+// index/userquery; the index runs what it rewrites to (textquery.go:
+// words and phrases over the per-language fields and word pairs).
+//
 // # Concurrency
 //
 // One process opens an index at a time (scorch holds a file lock; a second

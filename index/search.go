@@ -19,6 +19,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index/schema"
+	"github.com/syndex/syndex/index/userquery"
 	"github.com/syndex/syndex/internal/plural"
 )
 
@@ -227,17 +228,25 @@ func checkPaging(q Query) (int, error) {
 	return limit, nil
 }
 
+// ErrBadQuery is wrapped by every error of a query string the index
+// cannot run (userquery.ErrBadQuery).
+var ErrBadQuery = userquery.ErrBadQuery
+
+// QueryError reports a query string the index cannot run, with the
+// column of the clause at fault (userquery.Error).
+type QueryError = userquery.Error
+
 // mainQuery is the user's query text, parsed and rewritten onto the
 // languages' fields; every story when it is empty.
 func mainQuery(text string, langs []string) (query.Query, error) {
 	if text == "" {
 		return query.NewMatchAllQuery(), nil
 	}
-	parsed, err := parseUserQuery(text)
+	parsed, err := userquery.Parse(text)
 	if err != nil {
 		return nil, err
 	}
-	return rewrite(parsed, langs), nil
+	return rewrite(parsed, langs, false), nil
 }
 
 // withFilters narrows main to the query's sites, clusters, language,
@@ -580,7 +589,7 @@ func (e *errWriter) printf(format string, args ...any) {
 // Bleve's positional phrase queries here: a two-word phrase is answered
 // from the word-pair fields, which keep no positions.
 func (ix *Index) highlightPage(ctx context.Context, q Query, hits []Hit) (map[string]search.FieldFragmentMap, error) {
-	parsed, err := parseUserQuery(strings.TrimSpace(q.Text))
+	parsed, err := userquery.Parse(strings.TrimSpace(q.Text))
 	if err != nil {
 		return nil, err
 	}
@@ -593,7 +602,7 @@ func (ix *Index) highlightPage(ctx context.Context, q Query, hits []Hit) (map[st
 		ids[i] = h.Cluster
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{
-		query.NewDocIDQuery(ids), rewriteWith(parsed, langs, true)}), len(ids), 0, false)
+		query.NewDocIDQuery(ids), rewrite(parsed, langs, true)}), len(ids), 0, false)
 	req.Highlight = bleve.NewHighlight()
 	for _, a := range langs {
 		req.Highlight.AddField(schema.BodyField(a))

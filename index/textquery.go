@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -12,33 +11,34 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/syndex/syndex/index/schema"
+	"github.com/syndex/syndex/index/userquery"
 )
 
-// textQuery is a plain word query (no fuzziness) expanded over the
-// per-language title and body fields. Bleve's own expansion — a
+// leaves answers the word and phrase queries a rewritten user query holds
+// (userquery.Words, userquery.Phrase). Bleve's own expansion of words — a
 // MatchQuery per field, each a one-child disjunction, under a disjunction
 // of every field — walks every hit through two layers of disjunction
 // machinery and keeps searchers for fields in which the word does not
-// occur. textQuery analyses the text once per language, opens a term
+// occur. WordsSearcher analyses the text once per language, opens a term
 // searcher only where the term is in that field's dictionary (in the same
 // index snapshot the search reads, so nothing is missed) and nests a
 // disjunction only where there is more than one searcher to merge.
-type textQuery struct {
-	Text     string
-	Field    string // fieldTitle, fieldBody or "" for both
-	Langs    []string
-	Operator query.MatchQueryOperator
-	boost
-	flat bool // one disjunction over every field and word (see flattenWords)
+// PhraseSearcher answers phrases through the word-pair fields (see
+// schema/pairs.go): in each field whose pair field holds every pair of the
+// phrase, a two-word phrase is its pair's postings and a longer one is
+// checked by position only in the documents holding all its pairs
+// (pairPhraseSearcher). A one-word "phrase" is Bleve's phrase query (a
+// term). Everything they need of the search (the pair vocabulary, the
+// fields no document holds) comes with the context.
+type leaves struct{}
+
+// rewrite is userquery.Rewrite with the index's searchers.
+func rewrite(q query.Query, langs []string, native bool) query.Query {
+	return userquery.Rewrite(q, langs, userquery.Options{Native: native, Searchers: leaves{}})
 }
 
-// MarshalJSON renders the query for logs and explanations.
-func (q *textQuery) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{"syndex_text": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
-}
-
-// Searcher implements query.Query.
-func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+// WordsSearcher implements userquery.Searchers.
+func (leaves) WordsSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions, q *userquery.Words) (search.Searcher, error) {
 	var out []search.Searcher
 	words := false
 	for _, a := range q.Langs {
@@ -55,7 +55,7 @@ func (q *textQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 			if absent(ctx, f.name) {
 				continue
 			}
-			if q.flat {
+			if q.Flat {
 				// Every (field, word) posting list straight under the
 				// one disjunction.
 				ss, err := presentTerms(ctx, r, options, f.name, f.boost, terms, false)
@@ -187,26 +187,8 @@ func closeSearchers(ss []search.Searcher) {
 	}
 }
 
-// phraseQuery is a phrase over the per-language title and body fields,
-// answered through the word-pair fields (see schema/pairs.go): in each field
-// whose pair field holds every pair of the phrase, a two-word phrase is
-// its pair's postings and a longer one is checked by position only in the
-// documents holding all its pairs (pairPhraseSearcher). A one-word
-// "phrase" is Bleve's phrase query (a term).
-type phraseQuery struct {
-	Text  string
-	Field string // fieldTitle, fieldBody or "" for both
-	Langs []string
-	boost
-}
-
-// MarshalJSON renders the query for logs and explanations.
-func (q *phraseQuery) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{"syndex_phrase": q.Text, "field": q.Field, "langs": q.Langs, "boost": q.BoostVal})
-}
-
-// Searcher implements query.Query.
-func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+// PhraseSearcher implements userquery.Searchers.
+func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions, q *userquery.Phrase) (search.Searcher, error) {
 	vocab := vocabFrom(ctx)
 	var out []search.Searcher
 	for _, a := range q.Langs {
@@ -245,7 +227,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			if missing {
 				continue
 			}
-			s, err := q.fieldSearcher(ctx, r, m, options, f, toks, pairs, len(pairs) == len(all))
+			s, err := phraseInField(ctx, r, m, options, q, f, toks, pairs, len(pairs) == len(all))
 			if err != nil {
 				closeSearchers(out)
 				return nil, err
@@ -272,11 +254,11 @@ func anyTermMissing(ctx context.Context, r index.IndexReader, field string, term
 	return false, nil
 }
 
-// fieldSearcher is the phrase in one field, of the analysed tokens toks,
-// with the pairs the field holds for it (complete: every neighbouring
-// pair of the phrase).
-func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
-	f textField, toks analysis.TokenStream, pairs [][]byte, complete bool) (search.Searcher, error) {
+// phraseInField is the phrase q in one field, of the analysed tokens
+// toks, with the pairs the field holds for it (complete: every
+// neighbouring pair of the phrase).
+func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
+	q *userquery.Phrase, f textField, toks analysis.TokenStream, pairs [][]byte, complete bool) (search.Searcher, error) {
 	var phrase []phraseTerm
 	for _, t := range toks {
 		phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
@@ -294,13 +276,3 @@ func (q *phraseQuery) fieldSearcher(ctx context.Context, r index.IndexReader, m 
 	}
 	return newPairPhraseSearcher(ctx, r, f.name, phrase, pairs, f.pairs, f.boost, options)
 }
-
-// boost holds a query's boost and implements query.BoostableQuery for the
-// queries that embed it.
-type boost struct{ BoostVal float64 }
-
-// SetBoost implements query.BoostableQuery.
-func (b *boost) SetBoost(v float64) { b.BoostVal = v }
-
-// Boost implements query.BoostableQuery.
-func (b *boost) Boost() float64 { return b.BoostVal }

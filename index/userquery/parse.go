@@ -1,4 +1,17 @@
-package index
+// Package userquery reads the query strings users type and rewrites them
+// onto the search index's fields.
+//
+// A query string is Bleve's query-string syntax (words, "phrases", +must,
+// -mustnot, field:value, word~1, /regexp/) with Lucene's boolean operators
+// (AND, OR, NOT) read as Bleve's prefixes. Parse checks it clause by
+// clause, so that an error names the column of the clause at fault
+// (*Error, wrapping ErrBadQuery). Rewrite maps the user's field names
+// (title, site, date, …) onto the index's fields (index/schema) and
+// expands words and phrases over the per-language title and body fields,
+// as Words and Phrase queries whose searchers the index supplies
+// (Searchers): what a query means is decided here, how it is run against
+// the index's postings stays in package index.
+package userquery
 
 import (
 	"errors"
@@ -13,24 +26,24 @@ import (
 	"github.com/syndex/syndex/index/schema"
 )
 
-// ErrBadQuery is wrapped by every *QueryError.
+// ErrBadQuery is wrapped by every *Error.
 var ErrBadQuery = errors.New("bad query")
 
-// QueryError reports a query string Bleve cannot run, with the position
+// Error reports a query string Bleve cannot run, with the position
 // (1-based, in characters) of the clause at fault.
-type QueryError struct {
+type Error struct {
 	Query  string // the whole query string
 	Column int    // 1-based character position of the faulty clause
 	Near   string // the faulty clause
 	Msg    string // what is wrong
 }
 
-func (e *QueryError) Error() string {
+func (e *Error) Error() string {
 	return fmt.Sprintf("bad query at column %d near %q: %s", e.Column, e.Near, e.Msg)
 }
 
 // Unwrap lets callers test errors.Is(err, ErrBadQuery).
-func (e *QueryError) Unwrap() error { return ErrBadQuery }
+func (e *Error) Unwrap() error { return ErrBadQuery }
 
 // maxFuzziness is the largest edit distance Bleve accepts (word~2).
 const maxFuzziness = 2
@@ -119,7 +132,7 @@ func splitClauses(s string) ([]clause, error) {
 					i++
 				}
 				if i >= len(s) {
-					return nil, newQueryError(s, q, s[q:], `unterminated phrase: missing closing "`)
+					return nil, newError(s, q, s[q:], `unterminated phrase: missing closing "`)
 				}
 			case c == '/' && valueStart:
 				q := i
@@ -131,7 +144,7 @@ func splitClauses(s string) ([]clause, error) {
 					i++
 				}
 				if i >= len(s) {
-					return nil, newQueryError(s, q, s[q:], "unterminated regular expression: missing closing /")
+					return nil, newError(s, q, s[q:], "unterminated regular expression: missing closing /")
 				}
 			}
 			switch s[i] {
@@ -139,7 +152,7 @@ func splitClauses(s string) ([]clause, error) {
 				open = append(open, i)
 			case ')':
 				if len(open) == 0 {
-					return nil, newQueryError(s, i, s[i:], "unbalanced parenthesis: no ( before this )")
+					return nil, newError(s, i, s[i:], "unbalanced parenthesis: no ( before this )")
 				}
 				open = open[:len(open)-1]
 			}
@@ -153,25 +166,25 @@ func splitClauses(s string) ([]clause, error) {
 	}
 	if len(open) > 0 {
 		q := open[len(open)-1]
-		return nil, newQueryError(s, q, s[q:], "unbalanced parenthesis: missing closing )")
+		return nil, newError(s, q, s[q:], "unbalanced parenthesis: missing closing )")
 	}
 	return out, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
-func newQueryError(s string, pos int, near, msg string) *QueryError {
+func newError(s string, pos int, near, msg string) *Error {
 	if len(near) > 40 {
 		near = near[:40] + "…"
 	}
-	return &QueryError{Query: s, Column: utf8.RuneCountInString(s[:pos]) + 1, Near: near, Msg: msg}
+	return &Error{Query: s, Column: utf8.RuneCountInString(s[:pos]) + 1, Near: near, Msg: msg}
 }
 
-// parseUserQuery parses a Bleve query string, reporting syntax errors,
+// Parse parses a Bleve query string, reporting syntax errors,
 // unknown fields and invalid regular expressions with their position.
 // Lucene's boolean operators are accepted as Lucene users type them (see
 // booleanOperators).
-func parseUserQuery(s string) (query.Query, error) {
+func Parse(s string) (query.Query, error) {
 	clauses, err := splitClauses(s)
 	if err != nil {
 		return nil, err
@@ -184,16 +197,16 @@ func parseUserQuery(s string) (query.Query, error) {
 	for _, c := range clauses {
 		q, err := query.NewQueryStringQuery(c.text).Parse()
 		if err != nil {
-			return nil, newQueryError(s, c.pos, c.text, cleanParseMsg(err))
+			return nil, newError(s, c.pos, c.text, cleanParseMsg(err))
 		}
 		if msg := checkQuery(q); msg != "" {
-			return nil, newQueryError(s, c.pos, c.text, msg)
+			return nil, newError(s, c.pos, c.text, msg)
 		}
 		parts = append(parts, c.text)
 	}
 	q, err := query.NewQueryStringQuery(strings.Join(parts, " ")).Parse()
 	if err != nil {
-		return nil, newQueryError(s, 0, s, cleanParseMsg(err))
+		return nil, newError(s, 0, s, cleanParseMsg(err))
 	}
 	return q, nil
 }
@@ -205,7 +218,7 @@ func parseUserQuery(s string) (query.Query, error) {
 // terms optional (at least one of the optional terms must match when
 // nothing is required), so "a AND b OR c" is +a +b c and "a AND NOT b" is
 // +a -b. A lower-case and/or/not stays a word. An operator without a term
-// where it needs one is a QueryError naming its column. Bleve has no
+// where it needs one is an *Error naming its column. Bleve has no
 // grouping, so parentheses are not read as groups.
 func booleanOperators(s string, in []clause) ([]clause, error) {
 	isOp := func(t string) bool {
@@ -229,7 +242,7 @@ func booleanOperators(s string, in []clause) ([]clause, error) {
 		switch c.text {
 		case "AND", "&&", "OR", "||":
 			if len(terms) == 0 || pendingNot || pendingAnd || (i > 0 && isOp(in[i-1].text)) {
-				return nil, newQueryError(s, c.pos, c.text, c.text+" needs a term on each side")
+				return nil, newError(s, c.pos, c.text, c.text+" needs a term on each side")
 			}
 			if c.text == "AND" || c.text == "&&" {
 				terms[len(terms)-1].must = true
@@ -241,7 +254,7 @@ func booleanOperators(s string, in []clause) ([]clause, error) {
 			continue
 		case "NOT", "!":
 			if pendingNot {
-				return nil, newQueryError(s, c.pos, c.text, c.text+" twice in a row")
+				return nil, newError(s, c.pos, c.text, c.text+" twice in a row")
 			}
 			pendingNot = true
 			last = c
@@ -251,7 +264,7 @@ func booleanOperators(s string, in []clause) ([]clause, error) {
 		pendingNot, pendingAnd, pendingOr = false, false, false
 	}
 	if pendingNot || pendingAnd || pendingOr {
-		return nil, newQueryError(s, last.pos, last.text, last.text+" needs a term after it")
+		return nil, newError(s, last.pos, last.text, last.text+" needs a term after it")
 	}
 	out := make([]clause, 0, len(terms))
 	for _, t := range terms {
@@ -331,199 +344,4 @@ func checkQuery(q query.Query) string {
 		return field(q.FieldVal)
 	}
 	return ""
-}
-
-// rewrite maps user field names onto index fields, expanding text queries
-// over the per-language fields in langs (analysis names).
-func rewrite(q query.Query, langs []string) query.Query {
-	return rewriteWith(q, langs, false)
-}
-
-// rewriteWith is rewrite; with native set, phrases stay Bleve's positional
-// phrase queries (they give every hit's phrase positions, which the pair
-// shortcut does not: see Index.highlightPage).
-func rewriteWith(q query.Query, langs []string, native bool) query.Query {
-	switch q := q.(type) {
-	case *query.BooleanQuery:
-		rewriteBoolean(q, langs, native)
-	case *query.ConjunctionQuery:
-		for i := range q.Conjuncts {
-			q.Conjuncts[i] = rewriteWith(q.Conjuncts[i], langs, native)
-		}
-	case *query.DisjunctionQuery:
-		for i := range q.Disjuncts {
-			q.Disjuncts[i] = rewriteWith(q.Disjuncts[i], langs, native)
-		}
-		if f := flattenWords(q); f != nil {
-			return f
-		}
-	case *query.MatchQuery:
-		return rewriteMatch(q, langs)
-	case *query.MatchPhraseQuery:
-		return rewritePhrase(q, langs, native)
-	case *query.WildcardQuery:
-		return rewriteWildcard(q, langs)
-	case *query.RegexpQuery:
-		return rewriteRegexp(q, langs)
-	case *query.NumericRangeQuery:
-		if f, ok := canonicalField(q.FieldVal); ok {
-			q.FieldVal = f
-		}
-	case *query.DateRangeQuery:
-		if f, ok := canonicalField(q.FieldVal); ok {
-			q.FieldVal = f
-		}
-	case *query.DateRangeStringQuery:
-		if f, ok := canonicalField(q.FieldVal); ok {
-			q.FieldVal = f
-		}
-	}
-	return q
-}
-
-// rewriteBoolean rewrites each clause of a boolean query.
-func rewriteBoolean(q *query.BooleanQuery, langs []string, native bool) {
-	if q.Must != nil {
-		q.Must = rewriteWith(q.Must, langs, native)
-	}
-	if q.Should != nil {
-		q.Should = rewriteWith(q.Should, langs, native)
-	}
-	if q.MustNot != nil {
-		q.MustNot = rewriteWith(q.MustNot, langs, native)
-	}
-	if q.Filter != nil {
-		q.Filter = rewriteWith(q.Filter, langs, native)
-	}
-}
-
-// rewriteMatch turns words on a text field into a textQuery over the
-// languages' fields (fuzzy words and other analyzers into one match per
-// field); a keyword field is matched as it is indexed.
-func rewriteMatch(q *query.MatchQuery, langs []string) query.Query {
-	f, _ := canonicalField(q.FieldVal)
-	if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" {
-		return &textQuery{Text: q.Match, Field: f, Langs: langs, Operator: q.Operator, boost: boost{q.Boost()}}
-	}
-	if isTextField(f) {
-		return expand(f, langs, q.Boost(), func(field string) query.Query {
-			n := *q
-			n.BoostVal = nil
-			n.FieldVal = field
-			return &n
-		})
-	}
-	q.FieldVal = f
-	if lowerKeyword[f] {
-		q.Match = strings.ToLower(q.Match)
-	}
-	return q
-}
-
-// rewritePhrase turns a phrase on a text field into a phraseQuery over
-// the languages' fields (unless native, or fuzzy, or with another
-// analyzer: then one phrase match per field).
-func rewritePhrase(q *query.MatchPhraseQuery, langs []string, native bool) query.Query {
-	f, _ := canonicalField(q.FieldVal)
-	if isTextField(f) && q.Fuzziness == 0 && q.Analyzer == "" && !native {
-		return &phraseQuery{Text: q.MatchPhrase, Field: f, Langs: langs, boost: boost{q.Boost()}}
-	}
-	if isTextField(f) {
-		return expand(f, langs, q.Boost(), func(field string) query.Query {
-			n := *q
-			n.BoostVal = nil
-			n.FieldVal = field
-			return &n
-		})
-	}
-	q.FieldVal = f
-	if lowerKeyword[f] {
-		q.MatchPhrase = strings.ToLower(q.MatchPhrase)
-	}
-	return q
-}
-
-// rewriteWildcard matches a lower-cased wildcard on each language's
-// field of a text field.
-func rewriteWildcard(q *query.WildcardQuery, langs []string) query.Query {
-	f, _ := canonicalField(q.FieldVal)
-	if isTextField(f) {
-		w := strings.ToLower(q.Wildcard)
-		return expand(f, langs, q.Boost(), func(field string) query.Query {
-			n := query.NewWildcardQuery(w)
-			n.SetField(field)
-			return n
-		})
-	}
-	q.FieldVal = f
-	return q
-}
-
-// rewriteRegexp matches a regular expression on each language's field of
-// a text field.
-func rewriteRegexp(q *query.RegexpQuery, langs []string) query.Query {
-	f, _ := canonicalField(q.FieldVal)
-	if isTextField(f) {
-		return expand(f, langs, q.Boost(), func(field string) query.Query {
-			n := query.NewRegexpQuery(q.Regexp)
-			n.SetField(field)
-			return n
-		})
-	}
-	q.FieldVal = f
-	return q
-}
-
-func isTextField(f string) bool { return f == "" || f == schema.FieldTitle || f == schema.FieldBody }
-
-// expand builds the disjunction of mk over the title and/or body fields of
-// each language, titles boosted.
-func expand(field string, langs []string, boost float64, mk func(field string) query.Query) query.Query {
-	var ds []query.Query
-	for _, a := range langs {
-		if field != schema.FieldBody {
-			t := mk(schema.TitleField(a))
-			t.(query.BoostableQuery).SetBoost(boost * schema.TitleBoost)
-			ds = append(ds, t)
-		}
-		if field != schema.FieldTitle {
-			b := mk(schema.BodyField(a))
-			b.(query.BoostableQuery).SetBoost(boost)
-			ds = append(ds, b)
-		}
-	}
-	switch len(ds) {
-	case 0:
-		return query.NewMatchNoneQuery()
-	case 1:
-		return ds[0]
-	}
-	return query.NewDisjunctionQuery(ds)
-}
-
-// flattenWords turns a disjunction of plain word queries ("bank rates")
-// into one textQuery over all the words, whose searcher is a single flat
-// disjunction of every (field, word) posting list instead of a
-// disjunction of per-word disjunctions: one merge step per hit instead of
-// two. It returns nil when the disjunction holds anything else.
-func flattenWords(q *query.DisjunctionQuery) query.Query {
-	if len(q.Disjuncts) < 2 || q.Min > 1 || q.Boost() != 1 {
-		return nil
-	}
-	var words []string
-	var first *textQuery
-	for _, d := range q.Disjuncts {
-		t, ok := d.(*textQuery)
-		if !ok || t.Operator != query.MatchQueryOperatorOr || t.BoostVal != 1 {
-			return nil
-		}
-		if first == nil {
-			first = t
-		} else if t.Field != first.Field {
-			return nil
-		}
-		words = append(words, t.Text)
-	}
-	return &textQuery{Text: strings.Join(words, " "), Field: first.Field, Langs: first.Langs,
-		Operator: query.MatchQueryOperatorOr, boost: boost{1}, flat: true}
 }
