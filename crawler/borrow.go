@@ -38,7 +38,7 @@ func (f *localFrontier) borrow(ctx context.Context, host, rawURL string) (releas
 			return func(end time.Time) {
 				f.mu.Lock()
 				b.busy = false
-				b.next = end.Add(f.pol.hostGap(b.robots, 0))
+				b.next = end.Add(f.pol.HostGap(b.robots, 0))
 				f.mu.Unlock()
 				// Politeness across restarts, as for the host's own requests.
 				if err := f.db.Batch(func(tx *bolt.Tx) error {

@@ -9,6 +9,21 @@
 // It does not decide what an article is: every successfully fetched HTML
 // page is handed to the caller's Handler, one at a time, and extraction,
 // dedup and indexing happen there.
+//
+// # Layout
+//
+// The rules that read one concept are packages below it: crawler/polite
+// (how long a host rests: the gap, back-off, parking, robots.txt waits;
+// the one politeness type both frontiers apply), crawler/robots (what a
+// robots.txt says), crawler/discover (sitemaps and feeds). In crawler: the
+// Frontier interface and its lease and outcome (frontier.go) with its two
+// implementations, in bbolt (frontier_local.go, backoff.go, borrow.go,
+// replay.go) and in Redis (frontier_redis.go for the store,
+// shared.go for the run); the one dispatch loop (dispatch.go); the fetch
+// step (step.go) and the robots.txt step (robots_step.go); the HTTP
+// transport, its limits and its WARC record (fetch.go, rawconn.go,
+// proxy.go, addr.go); what to do with a response (crawler.go, sniff.go,
+// url.go, revisit.go).
 package crawler
 
 import (
@@ -22,6 +37,7 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler/polite"
 )
 
 // Version is the syndex version named in the default User-Agent.
@@ -270,4 +286,12 @@ func (s *settings) inScope(u *url.URL) bool {
 		}
 	}
 	return true
+}
+
+// newPoliteness is the politeness policy of the crawler's settings (the
+// rules themselves are package polite).
+func newPoliteness(c *Config) polite.Policy {
+	return polite.Policy{Delay: c.Delay, MaxCrawlDelay: c.MaxCrawlDelay, SlowFactor: c.SlowFactor, MaxDelay: c.MaxDelay,
+		BackoffBase: c.BackoffBase, MaxBackoff: c.MaxBackoff, ParkAfter: c.ParkAfter, ParkFor: c.ParkFor,
+		RobotsRetry: c.RobotsRetry, RobotsRetries: c.RobotsRetries, MaxRetries: c.MaxRetries}
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/gocolly/colly/v2"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/syndex/syndex/crawler/discover"
+	"github.com/syndex/syndex/crawler/polite"
 	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/warc"
@@ -29,7 +31,7 @@ import (
 // the local frontier (Run) or a shared one (RunShared).
 type Crawler struct {
 	s   *settings
-	pol politeness
+	pol polite.Policy
 	st  *store.Store
 	db  *bolt.DB
 	h   Handler
@@ -283,7 +285,7 @@ func (c *Crawler) process(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
 // processFeed queues the pages a feed lists, with its titles and dates
 // as hints.
 func (c *Crawler) processFeed(e *entry, f *fetch, t *txn, rec *LogRecord) {
-	items, err := parseFeed(f.body)
+	items, err := discover.ParseFeed(f.body)
 	if err != nil {
 		rec.Outcome, rec.Error = "bad-feed", err.Error()
 		c.count(func(s *Stats) { s.Errors++ })
@@ -408,7 +410,7 @@ func (c *Crawler) queueLinks(e *entry, links []string, t *txn) {
 }
 
 func (c *Crawler) processSitemap(e *entry, f *fetch, t *txn, rec *LogRecord) {
-	doc, err := parseSitemap(f.body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
+	doc, err := discover.ParseSitemap(f.body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
 	if err != nil {
 		rec.Error = err.Error()
 		if doc == nil {

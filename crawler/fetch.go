@@ -2,8 +2,6 @@ package crawler
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -24,6 +22,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/syndex/syndex/crawler/internal/coding"
+	"github.com/syndex/syndex/crawler/robots"
 	"github.com/syndex/syndex/warc"
 )
 
@@ -34,7 +34,7 @@ var ErrForbiddenAddress = errors.New("address not public")
 
 // ErrDecodedTooLarge marks a body whose gzip/deflate decoding exceeded
 // Config.MaxDecodedSize (a decompression bomb).
-var ErrDecodedTooLarge = errors.New("decoded body exceeds limit")
+var ErrDecodedTooLarge = coding.ErrTooLarge
 
 // dialControl refuses non-public addresses after DNS resolution.
 func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawConn) error {
@@ -246,7 +246,7 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	if err := t.archive(req, resp, f); err != nil {
 		return nil, err
 	}
-	body, derr := decodeContent(resp.Header.Get("Content-Encoding"), raw, t.s.MaxDecodedSize)
+	body, derr := coding.Decode(resp.Header.Get("Content-Encoding"), raw, t.s.MaxDecodedSize)
 	if derr != nil {
 		if f.err == nil {
 			f.err = fmt.Errorf("decode body of %s: %w", in.URL, derr)
@@ -288,35 +288,6 @@ func readCapped(r io.Reader, limit int64) ([]byte, string, error) {
 		return b[:limit], "length", nil
 	}
 	return b, "", err
-}
-
-// decodeContent removes gzip/deflate content coding, refusing output over
-// limit (decompression bombs).
-func decodeContent(coding string, raw []byte, limit int64) ([]byte, error) {
-	var r io.Reader
-	switch strings.ToLower(strings.TrimSpace(coding)) {
-	case "", "identity":
-		return raw, nil
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		r = zr
-	case "deflate":
-		r = flate.NewReader(bytes.NewReader(raw))
-	default:
-		return nil, fmt.Errorf("unsupported content coding %q", coding)
-	}
-	var out bytes.Buffer
-	n, err := io.Copy(&out, io.LimitReader(r, limit+1))
-	if n > limit {
-		return nil, fmt.Errorf("%w (%d bytes)", ErrDecodedTooLarge, limit)
-	}
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%s: %w", coding, err)
-	}
-	return out.Bytes(), nil
 }
 
 // archive writes the exchange to the WARC: a revisit for 304 and for a
@@ -421,7 +392,7 @@ func newCollector(s *settings, t *transport) *colly.Collector {
 			return
 		}
 		name := strings.ToLower(e.Attr("name"))
-		if name == "robots" || name == productToken(s.UserAgent) {
+		if name == "robots" || name == robots.ProductToken(s.UserAgent) {
 			c := e.Attr("content")
 			f.nofollow = f.nofollow || hasToken(c, "nofollow") || hasToken(c, "none")
 			f.noindex = f.noindex || hasToken(c, "noindex") || hasToken(c, "none")
@@ -443,14 +414,6 @@ func isFeedType(t string) bool {
 	t = strings.ToLower(strings.TrimSpace(t))
 	return t == "application/rss+xml" || t == "application/atom+xml" || t == "application/feed+json" ||
 		t == "application/rdf+xml"
-}
-
-// productToken is the User-Agent's product name ("syndex"), which robots.txt
-// groups and robots meta tags are matched against.
-func productToken(ua string) string {
-	tok, _, _ := strings.Cut(ua, "/")
-	tok, _, _ = strings.Cut(tok, " ")
-	return strings.ToLower(tok)
 }
 
 // pageType reports whether a response with this Content-Type, met where a

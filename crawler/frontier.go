@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"time"
+
+	"github.com/syndex/syndex/crawler/robots"
 )
 
 // Frontier is a crawl's queue and per-host schedule: the URLs waiting, the
@@ -37,7 +39,7 @@ type Frontier interface {
 	fetched(ctx context.Context, e *entry, loc, host string, end time.Time) error
 	// knownRobots returns the robots.txt verdict known for host (nil:
 	// none), to refuse forbidden links as they are found.
-	knownRobots(host string) *robots
+	knownRobots(host string) *robots.Rules
 	// borrow holds another host for a request made on l's host's behalf
 	// (a robots.txt redirected across hosts); nil release: not needed.
 	borrow(ctx context.Context, host, rawURL string) (release func(end time.Time), err error)
@@ -78,7 +80,7 @@ type lease struct {
 	// robots is the host's robots.txt verdict, nil when it must be
 	// fetched; robotsUntil is when it must be fetched again, and
 	// robotsFails counts the unavailable answers in a row.
-	robots      *robots
+	robots      *robots.Rules
 	robotsUntil time.Time
 	robotsFails int
 	fails       int // the host's consecutive failures (429, 5xx, network)
@@ -111,7 +113,7 @@ type outcome struct {
 	refund    bool          // the entry's page does not count against the budgets
 	t         *txn          // durable effects: fetch log, seen state, discovered entries, validators
 	robots    *robotsRec    // a new robots.txt record for the host
-	parsed    *robots       // its verdict
+	parsed    *robots.Rules // its verdict
 	sitOut    string        // the host sits out the rest of the run, why
 	giveUp    string        // the host's queue is given up, why
 	page      *Page         // a page the handler is to see (Crawler.handled)
@@ -209,7 +211,7 @@ type robotsRec struct {
 // until is when the record must be fetched again: after the TTL for a
 // robots.txt that answered, after its wait for an unavailable one.
 func (r *robotsRec) until(ttl, retry time.Duration) time.Time {
-	if newRobots(r.Status, nil, "", r.Fetched).disallowAll {
+	if robots.Parse(r.Status, nil, "", r.Fetched).DisallowAll {
 		if r.Wait > 0 {
 			return r.Fetched.Add(r.Wait)
 		}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syndex/syndex/crawler/polite"
+	"github.com/syndex/syndex/crawler/robots"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -27,7 +29,7 @@ type localFrontier struct {
 	db    *bolt.DB
 	job   []byte
 	s     *settings
-	pol   politeness
+	pol   polite.Policy
 	log   *slog.Logger
 	count func(func(*Stats)) // adds to the crawler's counters; never called with mu held
 
@@ -54,7 +56,7 @@ type hostState struct {
 	lastKey     []byte // queue key of the last page entry loaded
 	busy        bool
 	next        time.Time // earliest start of the next request
-	robots      *robots
+	robots      *robots.Rules
 	robotsUntil time.Time
 	// robotsLoaded: the store's robots.txt cache was consulted.
 	robotsLoaded bool
@@ -226,7 +228,7 @@ func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
 			f.cachedRobots(h)
 		}
 		needRobots := h.robots == nil || !now.Before(h.robotsUntil)
-		if !needRobots && h.robots.disallowAll {
+		if !needRobots && h.robots.DisallowAll {
 			soon(h.robotsUntil.Sub(now)) // robots.txt unavailable: wait for the retry
 			continue
 		}
@@ -274,12 +276,12 @@ func (f *localFrontier) cachedRobots(h *hostState) {
 	if rec == nil || time.Since(rec.Fetched) >= f.s.RobotsTTL {
 		return
 	}
-	r := newRobots(rec.Status, rec.Body, productToken(f.s.UserAgent), rec.Fetched)
-	f.pol.capCrawlDelay(r, h.name, f.log)
+	r := robots.Parse(rec.Status, rec.Body, robots.ProductToken(f.s.UserAgent), rec.Fetched)
+	f.pol.CapCrawlDelay(r, h.name, f.log)
 	h.robots, h.robotsUntil = r, rec.Fetched.Add(f.s.RobotsTTL)
-	h.offerSitemaps = len(r.sitemaps) > 0
+	h.offerSitemaps = len(r.Sitemaps) > 0
 	if last := f.lastRequest(h.name); !last.IsZero() {
-		if n := f.gapFrom(last).Add(f.pol.hostGap(r, 0)); n.After(h.next) {
+		if n := f.gapFrom(last).Add(f.pol.HostGap(r, 0)); n.After(h.next) {
 			h.next = n
 		}
 	}
@@ -305,11 +307,11 @@ func (f *localFrontier) validators(_ context.Context, key string) (*condRec, err
 	return f.loadCond(key), nil
 }
 
-func (f *localFrontier) knownRobots(host string) *robots {
+func (f *localFrontier) knownRobots(host string) *robots.Rules {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	h := f.hosts[host]
-	if h != nil && h.robots != nil && !h.robots.disallowAll && time.Now().Before(h.robotsUntil) {
+	if h != nil && h.robots != nil && !h.robots.DisallowAll && time.Now().Before(h.robotsUntil) {
 		return h.robots
 	}
 	return nil
@@ -379,7 +381,7 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 		if o.requeue && l.e != nil {
 			t.done, t.requeue = l.e, l.e
 		}
-		if o.robots != nil && !o.parsed.disallowAll {
+		if o.robots != nil && !o.parsed.DisallowAll {
 			t.robots = map[string]*robotsRec{h.name: o.robots}
 		}
 		var err error
@@ -437,7 +439,7 @@ func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
 	f.mu.Lock()
 	robotsBack := false // robots.txt answered after failing
 	if o.robots != nil {
-		robotsBack = !o.parsed.disallowAll && h.robotsFails > 0
+		robotsBack = !o.parsed.DisallowAll && h.robotsFails > 0
 		h.robots, h.robotsFails = o.parsed, o.robots.Fails
 		h.robotsUntil = o.robots.until(f.s.RobotsTTL, f.s.RobotsRetry)
 	}
@@ -447,14 +449,14 @@ func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
 	case 0:
 		h.fails = 0
 	}
-	if o.why != "" || o.failed == 0 || (o.robots != nil && !o.parsed.disallowAll && h.fails == 0) {
+	if o.why != "" || o.failed == 0 || (o.robots != nil && !o.parsed.DisallowAll && h.fails == 0) {
 		h.waitWhy = o.why
 	}
-	parked := o.failed == 1 && f.pol.parkAfter > 0 && h.fails >= f.pol.parkAfter
+	parked := o.failed == 1 && f.pol.Parks(h.fails)
 	clear := o.failed == 0 && h.backoffSaved
 	f.mu.Unlock()
 	switch {
-	case o.failed == 1 || (o.robots != nil && o.parsed.disallowAll):
+	case o.failed == 1 || (o.robots != nil && o.parsed.DisallowAll):
 		f.recordBackoff(h, end.Add(o.rest), parked)
 	case robotsBack:
 		f.recordBackoff(h, time.Now(), false)
@@ -484,7 +486,7 @@ func (f *localFrontier) status(s *Stats) {
 		}
 		if h.waitWhy != "" && !h.busy && h.dropped == "" && (len(h.queue) > 0 || h.spill) {
 			until := h.next
-			if h.robots != nil && h.robots.disallowAll && h.robotsUntil.After(until) {
+			if h.robots != nil && h.robots.DisallowAll && h.robotsUntil.After(until) {
 				until = h.robotsUntil
 			}
 			if until.After(now) {

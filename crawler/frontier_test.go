@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/robots"
 	"github.com/syndex/syndex/internal/redistest"
 	"github.com/syndex/syndex/store"
 )
@@ -86,7 +87,7 @@ func claimReady(t *testing.T, fr Frontier) *lease {
 		case l.needsRobots(time.Now()):
 			rec := &robotsRec{Status: 200, Body: []byte("User-agent: *\nDisallow:\n"), Fetched: time.Now()}
 			release(t, fr, l, &outcome{requested: true, end: time.Now(), failed: -1, requeue: l.e != nil, refund: l.e != nil,
-				robots: rec, parsed: newRobots(rec.Status, rec.Body, "syndex", rec.Fetched), t: &txn{}})
+				robots: rec, parsed: robots.Parse(rec.Status, rec.Body, "syndex", rec.Fetched), t: &txn{}})
 		default:
 			return l
 		}

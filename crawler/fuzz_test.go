@@ -1,63 +1,14 @@
 package crawler
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"net/netip"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/syndex/syndex/store"
 )
-
-// FuzzRobots: any robots.txt body parses without panicking, and any path
-// gets an answer.
-func FuzzRobots(f *testing.F) {
-	f.Add(200, []byte("User-agent: *\nDisallow: /private/\nCrawl-delay: 2\nSitemap: http://x/s.xml\n"), "/private/a")
-	f.Add(200, []byte("User-agent: syndex\nAllow: /$\nDisallow: /*?\n"), "/a?b")
-	f.Add(503, []byte(""), "/")
-	f.Add(200, []byte("\xff\xfe\x00garbage\nDisallow: [\n"), "/%zz")
-	f.Fuzz(func(t *testing.T, status int, body []byte, path string) {
-		r := newRobots(status, body, "syndex", time.Now())
-		if r == nil {
-			t.Fatal("nil robots")
-		}
-		if r.crawlDelay < 0 {
-			t.Fatalf("negative crawl delay %v", r.crawlDelay)
-		}
-		u, err := url.Parse("http://x.example" + path)
-		if err != nil {
-			return
-		}
-		r.allowed(u)
-		if (status >= 500 || status == 0 || status == 429) && r.allowed(u) {
-			t.Fatalf("status %d allows %s", status, path)
-		}
-	})
-}
-
-// FuzzParseFeed: any body parses or fails without panicking, and every
-// item has a link.
-func FuzzParseFeed(f *testing.F) {
-	f.Add([]byte(`<rss version="2.0"><channel><item><title>t</title><link>http://x/a</link><pubDate>Mon, 02 Jan 2006 15:04:05 MST</pubDate></item></channel></rss>`))
-	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="http://x/b"/><updated>2024-01-01T00:00:00Z</updated></entry></feed>`))
-	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"url":"http://x/c"}]}`))
-	f.Add([]byte("\x00<rss><channel><item><link>"))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		items, err := parseFeed(body)
-		if err != nil {
-			return
-		}
-		for _, it := range items {
-			if it.Link == "" {
-				t.Fatalf("item without link: %+v", it)
-			}
-		}
-	})
-}
 
 // FuzzRetryAfter: any header value gives a wait in [0, maxRetryAfter].
 func FuzzRetryAfter(f *testing.F) {
@@ -67,26 +18,6 @@ func FuzzRetryAfter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		if d := retryAfter(v); d < 0 || d > maxRetryAfter {
 			t.Fatalf("retryAfter(%q) = %v", v, d)
-		}
-	})
-}
-
-// FuzzDecodeContent: no content-coded body decodes to more than the
-// limit, whatever it claims.
-func FuzzDecodeContent(f *testing.F) {
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write(bytes.Repeat([]byte("<div>"), 100000))
-	zw.Close()
-	f.Add("gzip", gz.Bytes())
-	f.Add("deflate", []byte{0x4b, 0x4c, 0x4a, 0x06, 0x00})
-	f.Add("br", []byte("x"))
-	f.Add("", []byte("plain"))
-	f.Fuzz(func(t *testing.T, coding string, raw []byte) {
-		const limit = 64 << 10
-		out, err := decodeContent(coding, raw, limit)
-		if err == nil && coding != "" && coding != "identity" && len(out) > limit {
-			t.Fatalf("decoded %d bytes, limit %d", len(out), limit)
 		}
 	})
 }

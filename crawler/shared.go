@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/syndex/syndex/crawler/robots"
 )
 
 // RunShared crawls as one worker of a SharedFrontier: it queues the seeds
@@ -112,10 +114,10 @@ func (r *sharedRun) claim(ctx context.Context) (*lease, error) {
 	}
 	l := &lease{host: cl.host, scheme: scheme, e: cl.e, fails: int(cl.fails), reclaimed: cl.reclaimed}
 	if rec := cl.robots; rec != nil {
-		l.robots = newRobots(rec.Status, rec.Body, productToken(r.c.s.UserAgent), rec.Fetched)
-		r.c.pol.capCrawlDelay(l.robots, "", nil)
+		l.robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.c.s.UserAgent), rec.Fetched)
+		r.c.pol.CapCrawlDelay(l.robots, "", nil)
 		l.robotsUntil = rec.until(r.c.s.RobotsTTL, r.c.s.RobotsRetry)
-		if l.robots.disallowAll {
+		if l.robots.DisallowAll {
 			l.robotsFails = rec.Fails
 		}
 		r.noteRobots(cl.host, l.robots, l.robotsUntil)
@@ -268,18 +270,18 @@ func (r *sharedRun) fetched(ctx context.Context, e *entry, loc, host string, _ t
 
 // knownRobots returns the robots.txt verdict this worker last read for
 // host (from a claim or its own fetch) while it is valid.
-func (r *sharedRun) knownRobots(host string) *robots {
+func (r *sharedRun) knownRobots(host string) *robots.Rules {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k, ok := r.robots[host]
-	if !ok || k.r.disallowAll || !time.Now().Before(k.until) {
+	if !ok || k.r.DisallowAll || !time.Now().Before(k.until) {
 		return nil
 	}
 	return k.r
 }
 
 // noteRobots remembers host's robots.txt verdict for knownRobots.
-func (r *sharedRun) noteRobots(host string, rb *robots, until time.Time) {
+func (r *sharedRun) noteRobots(host string, rb *robots.Rules, until time.Time) {
 	if rb == nil {
 		return
 	}
@@ -293,7 +295,7 @@ func (r *sharedRun) noteRobots(host string, rb *robots, until time.Time) {
 
 // robotsSeen is a robots.txt verdict and until when it holds.
 type robotsSeen struct {
-	r     *robots
+	r     *robots.Rules
 	until time.Time
 }
 

@@ -82,13 +82,13 @@ func (c *Crawler) step(ctx context.Context, fr Frontier, l *lease) (o *outcome) 
 		c.log.Error("internal error; URL given up", "url", l.e.URL, "panic", fmt.Sprint(p))
 		rec := &LogRecord{Time: time.Now().UTC(), URL: l.e.URL, Kind: l.e.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
 		requested := o != nil && o.requested
-		o = &outcome{failed: -1, requested: requested, rest: c.pol.hostGap(l.robots, 0), t: &txn{done: l.e, log: rec}}
+		o = &outcome{failed: -1, requested: requested, rest: c.pol.HostGap(l.robots, 0), t: &txn{done: l.e, log: rec}}
 		c.fail(o.t, rec, nil, "internal-error")
 	}()
 	switch {
 	case robots:
 		return c.fetchRobots(ctx, fr, l)
-	case l.robots.disallowAll:
+	case l.robots.DisallowAll:
 		// robots.txt unavailable and not yet due (a restart, another
 		// worker): the entry waits at the front of the queue.
 		return &outcome{failed: -1, requeue: true, refund: true, rest: max(time.Until(l.robotsUntil), 0)}
@@ -110,7 +110,7 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 	rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
 	t := &txn{done: e, log: rec}
 	o.t = t
-	if !c.s.DisableSitemaps && len(l.robots.sitemaps) > 0 && (e.Seed || e.Kind != kindPage || l.offerSitemaps) {
+	if !c.s.DisableSitemaps && len(l.robots.Sitemaps) > 0 && (e.Seed || e.Kind != kindPage || l.offerSitemaps) {
 		// The Sitemap: lines of robots.txt are offered again with the
 		// entries fetched in every pass (seeds, feeds, sitemaps) and when
 		// robots.txt was read from the cache; the frontier queues them
@@ -118,7 +118,7 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 		t.add = append(t.add, c.robotsSitemaps(l.robots)...)
 	}
 	u, err := url.Parse(e.URL)
-	if err != nil || !l.robots.allowed(u) {
+	if err != nil || !l.robots.Allowed(u) {
 		t.state = seenRec{Pass: c.pass, State: "robots"}
 		rec.Outcome = "robots-denied"
 		o.refund = true
@@ -180,7 +180,7 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *f
 	}
 	err := c.do(f)
 	o.requested, o.end = true, f.responseEnd(err)
-	o.rest = c.pol.hostGap(l.robots, f.elapsed)
+	o.rest = c.pol.HostGap(l.robots, f.elapsed)
 	o.t.host, o.t.hostAt = l.host, o.end
 	c.logFetch(f, e.Kind.String(), err)
 	if shouldRecordFetch(e, f, err) {
@@ -250,7 +250,7 @@ func (c *Crawler) fail(t *txn, rec *LogRecord, err error, outcome string) {
 func (c *Crawler) retry(l *lease, o *outcome, err error, after time.Duration) {
 	e, rec := l.e, o.t.log
 	fails := l.fails + 1
-	wait, parked := c.pol.backoff(fails, after)
+	wait, parked := c.pol.Backoff(fails, after)
 	o.why = failure(rec.Status, err) + ", " + waitKind(after, wait)
 	if parked {
 		o.why = fmt.Sprintf("parked after %d failures in a row (last: %s)", fails, failure(rec.Status, err))
@@ -276,7 +276,7 @@ func (c *Crawler) retryHandler(e *entry, o *outcome) {
 	if e.Tries >= c.s.MaxRetries {
 		return
 	}
-	o.rest = max(o.rest, c.pol.doubling(e.Tries, c.pol.maxBackoff))
+	o.rest = max(o.rest, c.pol.HandlerRetry(e.Tries))
 	o.t.log.Outcome = "retry"
 	o.requeue, o.refund = true, true
 	c.count(func(s *Stats) { s.Retries++ })
@@ -332,5 +332,5 @@ func (c *Crawler) denied(e *entry) bool {
 		return false
 	}
 	u, err := url.Parse(e.URL)
-	return err == nil && !r.allowed(u)
+	return err == nil && !r.Allowed(u)
 }

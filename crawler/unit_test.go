@@ -1,8 +1,6 @@
 package crawler
 
 import (
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"net/http"
 	"net/netip"
@@ -98,36 +96,6 @@ func TestTrap(t *testing.T) {
 	}
 }
 
-func TestRobotsStatus(t *testing.T) {
-	body := []byte("User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n\nUser-agent: syndex\nDisallow: /nosyndex\nCrawl-delay: 0.5\nSitemap: http://x/sm.xml\n")
-	tests := []struct {
-		status int
-		path   string
-		allow  bool
-	}{
-		{200, "/ok", true},
-		{200, "/nosyndex/a", false},
-		{200, "/private/a", true}, // the syndex group replaces the * group
-		{404, "/anything", true},
-		{410, "/anything", true},
-		{500, "/anything", false},
-		{503, "/", false},
-		{429, "/", false},
-		{0, "/", false},
-	}
-	for _, tc := range tests {
-		r := newRobots(tc.status, body, "syndex", time.Now())
-		u, _ := url.Parse("http://x" + tc.path)
-		if got := r.allowed(u); got != tc.allow {
-			t.Errorf("status %d %s: allowed=%v, want %v", tc.status, tc.path, got, tc.allow)
-		}
-	}
-	r := newRobots(200, body, "syndex", time.Now())
-	if r.crawlDelay != 500*time.Millisecond || len(r.sitemaps) != 1 {
-		t.Errorf("crawl delay %v, sitemaps %v", r.crawlDelay, r.sitemaps)
-	}
-}
-
 func TestPublicIP(t *testing.T) {
 	tests := []struct {
 		ip     string
@@ -172,20 +140,6 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-func TestDecodeContentBomb(t *testing.T) {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(make([]byte, 8<<20))
-	zw.Close()
-	if _, err := decodeContent("gzip", buf.Bytes(), 1<<20); !errors.Is(err, ErrDecodedTooLarge) {
-		t.Fatalf("bomb: err = %v", err)
-	}
-	out, err := decodeContent("gzip", buf.Bytes(), 16<<20)
-	if err != nil || len(out) != 8<<20 {
-		t.Fatalf("within limit: %d bytes, %v", len(out), err)
-	}
-}
-
 func TestDecodeHTMLCharsets(t *testing.T) {
 	tests := []struct {
 		name, ctype, want string
@@ -226,61 +180,6 @@ func TestDecodeHTMLCharsets(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestParseSitemap(t *testing.T) {
-	urlset := `<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
- <url><loc>http://x/a/1</loc><lastmod>2026-01-02</lastmod>
-  <news:news><news:publication><news:name>X</news:name><news:language>en</news:language></news:publication>
-  <news:publication_date>2026-01-02T10:00:00+01:00</news:publication_date><news:title>Storm hits coast</news:title></news:news></url>
- <url><loc> http://x/a/2 </loc></url>
-</urlset>`
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte(urlset))
-	zw.Close()
-	for name, body := range map[string][]byte{"plain": []byte(urlset), "gzip": gz.Bytes()} {
-		doc, err := parseSitemap(body, 100, 1<<20)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if doc.Index || len(doc.URLs) != 2 {
-			t.Fatalf("%s: %+v", name, doc)
-		}
-		u := doc.URLs[0]
-		if u.Loc != "http://x/a/1" || u.Title != "Storm hits coast" || !u.Published.Equal(time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)) || u.LastMod.IsZero() {
-			t.Errorf("%s: first url %+v", name, u)
-		}
-		if doc.URLs[1].Loc != "http://x/a/2" {
-			t.Errorf("%s: loc not trimmed: %q", name, doc.URLs[1].Loc)
-		}
-	}
-	idx := `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://x/s1.xml</loc></sitemap><sitemap><loc>http://x/s2.xml.gz</loc></sitemap></sitemapindex>`
-	doc, err := parseSitemap([]byte(idx), 100, 1<<20)
-	if err != nil || !doc.Index || len(doc.Sitemaps) != 2 {
-		t.Fatalf("index: %+v %v", doc, err)
-	}
-	if doc, _ := parseSitemap([]byte(urlset), 1, 1<<20); len(doc.URLs) != 1 {
-		t.Errorf("cap not applied: %d urls", len(doc.URLs))
-	}
-	if _, err := parseSitemap([]byte("<html><body>404</body></html>"), 10, 1<<20); !errors.Is(err, errNotSitemap) {
-		t.Errorf("html accepted as sitemap: %v", err)
-	}
-}
-
-func FuzzParseSitemap(f *testing.F) {
-	f.Add([]byte(`<urlset><url><loc>http://x/</loc></url></urlset>`))
-	f.Add([]byte(`<sitemapindex><sitemap><loc>http://x/s.xml</loc></sitemap></sitemapindex>`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		doc, err := parseSitemap(b, 10, 1<<16)
-		if err == nil && doc == nil {
-			t.Fatal("nil doc without error")
-		}
-		if doc != nil && len(doc.URLs)+len(doc.Sitemaps) > 10 {
-			t.Fatalf("cap exceeded: %d", len(doc.URLs)+len(doc.Sitemaps))
-		}
-	})
 }
 
 func FuzzCanonicalize(f *testing.F) {

@@ -7,66 +7,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/temoto/robotstxt"
+	"github.com/syndex/syndex/crawler/robots"
 )
-
-// robots is a host's robots.txt verdict, following RFC 9309's status rules:
-// 2xx parsed, 4xx allow all, 5xx, 429 or unreachable disallow all.
-type robots struct {
-	status      int // 0 when the fetch failed without a status
-	disallowAll bool
-	group       *robotstxt.Group // nil: no group applies, allow all
-	crawlDelay  time.Duration
-	sitemaps    []string
-	fetched     time.Time
-}
-
-// newRobots interprets a robots.txt response for the product token agent.
-func newRobots(status int, body []byte, agent string, fetched time.Time) *robots {
-	r := &robots{status: status, fetched: fetched}
-	switch {
-	case status >= 200 && status < 300:
-		data, err := robotstxt.FromBytes(body)
-		if err != nil {
-			// An unparsable file is treated like an empty one: RFC 9309
-			// asks parsers to use what they can, and temoto fails only on
-			// grossly broken input.
-			return r
-		}
-		r.group = data.FindGroup(agent)
-		if r.group != nil {
-			r.crawlDelay = r.group.CrawlDelay
-		}
-		r.sitemaps = data.Sitemaps
-	case status >= 400 && status < 500 && status != 429:
-		// Unavailable: allow all.
-	default:
-		r.disallowAll = true
-	}
-	return r
-}
-
-// allowed reports whether u may be fetched.
-func (r *robots) allowed(u *url.URL) bool {
-	if r.disallowAll {
-		return false
-	}
-	if r.group == nil {
-		return true
-	}
-	p := u.EscapedPath()
-	if p == "" {
-		p = "/"
-	}
-	if u.RawQuery != "" {
-		p += "?" + u.RawQuery
-	}
-	return r.group.Test(p)
-}
-
-func robotsURL(u *url.URL) string {
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}).String()
-}
 
 // fetchRobots fetches and interprets l's host's robots.txt (RFC 9309),
 // following up to five redirects; the entry of the lease, if any, waits
@@ -75,7 +17,7 @@ func robotsURL(u *url.URL) string {
 // back-off), sit out the run, or give its queue up, as politeness says.
 func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outcome {
 	o := &outcome{failed: -1, requeue: l.e != nil, refund: l.e != nil}
-	target := robotsURL(&url.URL{Scheme: l.scheme, Host: l.host})
+	target := robots.URL(&url.URL{Scheme: l.scheme, Host: l.host})
 	var f *fetch
 	var err error
 	for hop := 0; hop <= 5; hop++ {
@@ -95,7 +37,7 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 			release(time.Now())
 		}
 		o.requested, o.end = true, f.responseEnd(err)
-		o.rest = c.pol.hostGap(l.robots, f.elapsed)
+		o.rest = c.pol.HostGap(l.robots, f.elapsed)
 		c.logFetch(f, "robots", err)
 		if ctx.Err() != nil {
 			return o
@@ -134,15 +76,15 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 		status = 404 // RFC 9309 2.3.1.2: more than five redirects = unavailable
 	}
 	now := time.Now()
-	r := newRobots(status, f.body, productToken(c.s.UserAgent), now)
+	r := robots.Parse(status, f.body, robots.ProductToken(c.s.UserAgent), now)
 	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
 	o.t = &txn{log: rec, host: l.host, hostAt: now}
 	o.parsed = r
-	if !r.disallowAll {
-		c.pol.capCrawlDelay(r, l.host, c.log)
+	if !r.DisallowAll {
+		c.pol.CapCrawlDelay(r, l.host, c.log)
 		o.robots = &robotsRec{Status: status, Body: f.body, Fetched: now}
-		o.rest = c.pol.hostGap(r, f.elapsed)
+		o.rest = c.pol.HostGap(r, f.elapsed)
 		o.t.add = c.robotsSitemaps(r)
 		return o
 	}
@@ -154,14 +96,14 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 	if f.respHead != nil {
 		ra = retryAfter(f.respHead.Get("Retry-After"))
 	}
-	wait := c.pol.robotsWait(ra, fails)
+	wait := c.pol.RobotsWait(ra, fails)
 	rec.Outcome = "robots-unavailable"
 	o.robots = &robotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
 	o.rest = max(o.rest, wait)
 	o.why = "robots.txt " + failure(f.status, errors.Join(err, f.err)) + ", " + waitKind(ra, wait)
 	c.log.Warn("robots.txt unavailable: host waits", "host", l.host, "status", f.status, "error", errString(err), "attempt", fails,
 		"retry_after", ra, "wait", wait, "until", now.Add(wait).Format(time.TimeOnly))
-	switch sitOut, giveUp := c.pol.robotsFailed(fails); {
+	switch sitOut, giveUp := c.pol.RobotsFailed(fails); {
 	case giveUp:
 		// Never retry forever: the host's queue is given up so the pass
 		// can end; the next pass asks again with the full count.
@@ -174,12 +116,12 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 }
 
 // robotsSitemaps returns entries for the Sitemap: lines of r.
-func (c *Crawler) robotsSitemaps(r *robots) []*entry {
+func (c *Crawler) robotsSitemaps(r *robots.Rules) []*entry {
 	if c.s.DisableSitemaps || r == nil {
 		return nil
 	}
 	var out []*entry
-	for _, sm := range r.sitemaps {
+	for _, sm := range r.Sitemaps {
 		if e := c.newEntry(sm, kindSitemap, 0, false); e != nil {
 			out = append(out, e)
 		}
