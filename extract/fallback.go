@@ -21,17 +21,25 @@ import (
 // refused and the extraction is redone without them. Each fallback works
 // on its own copy of the DOM, so they run only when fallback is true
 // (the page is not too large).
+//
+// go-trafilatura and Readability see the page without what
+// go-trafilatura's cleaning would remove anyway (pruneCleaned), put back
+// before mainText returns.
 func mainText(doc *html.Node, opt trafilatura.Options, fallback bool, lazy bool) (*trafilatura.ExtractResult, error) {
 	if !fallback {
+		defer pruneCleaned(doc).restore()
 		return trafilatura.ExtractDocument(doc, opt)
 	}
 	opt.EnableFallback = true
+	cut := pruneCleaned(doc)
 	tr, err := extractWithFallback(doc, opt, lazy)
+	cut.restore()
 	if err != nil || tr == nil || !strayContent(doc, tr.ContentNode) {
 		return tr, err
 	}
 	opt.EnableFallback = false
 	opt.FallbackCandidates = nil
+	defer pruneCleaned(doc).restore()
 	return trafilatura.ExtractDocument(doc, opt)
 }
 
