@@ -94,7 +94,7 @@ func (f *localFrontier) restoreBackoff(h *hostState) {
 			h.next = t
 		}
 	}
-	if time.Since(r.Updated) < f.s.ParkFor {
+	if f.pol.KeepsFailures(r.Updated, time.Now()) {
 		h.fails = r.Fails
 	}
 	h.robotsFails = r.RobotsFails

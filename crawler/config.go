@@ -293,5 +293,6 @@ func (s *settings) inScope(u *url.URL) bool {
 func newPoliteness(c *Config) polite.Policy {
 	return polite.Policy{Delay: c.Delay, MaxCrawlDelay: c.MaxCrawlDelay, SlowFactor: c.SlowFactor, MaxDelay: c.MaxDelay,
 		BackoffBase: c.BackoffBase, MaxBackoff: c.MaxBackoff, ParkAfter: c.ParkAfter, ParkFor: c.ParkFor,
-		RobotsRetry: c.RobotsRetry, RobotsRetries: c.RobotsRetries, MaxRetries: c.MaxRetries}
+		RobotsRetry: c.RobotsRetry, RobotsRetries: c.RobotsRetries, MaxRetries: c.MaxRetries, RobotsTTL: c.RobotsTTL,
+		Timeout: c.Timeout}
 }

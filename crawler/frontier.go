@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/syndex/syndex/crawler/polite"
 	"github.com/syndex/syndex/crawler/robots"
 )
 
@@ -208,16 +209,10 @@ type robotsRec struct {
 	Wait time.Duration `json:"w,omitempty"`
 }
 
-// until is when the record must be fetched again: after the TTL for a
-// robots.txt that answered, after its wait for an unavailable one.
-func (r *robotsRec) until(ttl, retry time.Duration) time.Time {
-	if robots.Parse(r.Status, nil, "", r.Fetched).DisallowAll {
-		if r.Wait > 0 {
-			return r.Fetched.Add(r.Wait)
-		}
-		return r.Fetched.Add(retry)
-	}
-	return r.Fetched.Add(ttl)
+// until is when the record must be fetched again, as p says
+// (polite.Policy.RobotsDue).
+func (r *robotsRec) until(p polite.Policy) time.Time {
+	return p.RobotsDue(r.Fetched, robots.Parse(r.Status, nil, "", r.Fetched).DisallowAll, r.Wait)
 }
 
 // LogRecord is one line of the fetch log (bucket "crawl.log"): every request

@@ -145,20 +145,10 @@ func (f *localFrontier) host(e *entry) *hostState {
 }
 
 // gapFrom is when the politeness gap after a previous run's last
-// recorded request to a host (ending at last) starts. A request may have
-// been in flight when that run was killed: it ended before this run
-// started, and at most one gap and one timeout after last. So the gap
-// counts from this run's start, unless that is later than such a request
-// could have ended.
+// recorded request to a host (ending at last) starts
+// (polite.Policy.GapStart).
 func (f *localFrontier) gapFrom(last time.Time) time.Time {
-	from := f.started
-	if bound := last.Add(max(f.s.MaxDelay, f.s.MaxCrawlDelay) + f.s.Timeout); bound.Before(from) {
-		from = bound
-	}
-	if from.Before(last) {
-		return last
-	}
-	return from
+	return f.pol.GapStart(last, f.started)
 }
 
 // memPerHost bounds the page entries each host keeps in memory; the rest
@@ -441,7 +431,7 @@ func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
 	if o.robots != nil {
 		robotsBack = !o.parsed.DisallowAll && h.robotsFails > 0
 		h.robots, h.robotsFails = o.parsed, o.robots.Fails
-		h.robotsUntil = o.robots.until(f.s.RobotsTTL, f.s.RobotsRetry)
+		h.robotsUntil = o.robots.until(f.pol)
 	}
 	switch o.failed {
 	case 1:

@@ -116,7 +116,7 @@ func (r *sharedRun) claim(ctx context.Context) (*lease, error) {
 	if rec := cl.robots; rec != nil {
 		l.robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.c.s.UserAgent), rec.Fetched)
 		r.c.pol.CapCrawlDelay(l.robots, "", nil)
-		l.robotsUntil = rec.until(r.c.s.RobotsTTL, r.c.s.RobotsRetry)
+		l.robotsUntil = rec.until(r.c.pol)
 		if l.robots.DisallowAll {
 			l.robotsFails = rec.Fails
 		}
@@ -185,7 +185,7 @@ func (r *sharedRun) release(ctx context.Context, l *lease, o *outcome) error {
 	}
 	if o.robots != nil {
 		errs = append(errs, r.putRobots(ctx, l.host, o.robots))
-		r.noteRobots(l.host, o.parsed, o.robots.until(r.c.s.RobotsTTL, r.c.s.RobotsRetry))
+		r.noteRobots(l.host, o.parsed, o.robots.until(r.c.pol))
 	}
 	if t := o.t; t != nil && len(t.denied) > 0 {
 		errs = append(errs, r.deny(ctx, t.denied))

@@ -1,7 +1,8 @@
 // Package polite holds the crawler's politeness rules: how long a host
 // rests between two requests, after a failure, and after an unavailable
 // robots.txt, when a failing host is parked, sits out the run or is given
-// up. The rules are one type, Policy, that both frontiers of package
+// up, when robots.txt is asked again, and how much of it holds across a
+// restart (the gap after a killed run's last request, old failures). The rules are one type, Policy, that both frontiers of package
 // crawler (the local one in bbolt and the shared one in Redis) apply: a
 // frontier only stores what the Policy decides (a host's next time, its
 // failure counts).
@@ -32,6 +33,8 @@ type Policy struct {
 	RobotsRetry   time.Duration // longest wait before asking again for robots.txt
 	RobotsRetries int           // robots.txt failures before a host sits out a run
 	MaxRetries    int           // attempts per URL; × RobotsRetries gives up a host
+	RobotsTTL     time.Duration // how long a robots.txt that answered is kept
+	Timeout       time.Duration // a whole request's limit: bounds when a killed run's last request ended
 }
 
 // Gap is the interval after a request to a host whose robots.txt asks for
@@ -122,4 +125,42 @@ func (p Policy) RobotsFailed(fails int) (sitOut, giveUp bool) {
 		return true, true
 	}
 	return p.RobotsRetries > 0 && fails%p.RobotsRetries == 0, false
+}
+
+// GapStart is when the gap after a previous run's last recorded request
+// to a host (ending at last) starts, in a run that started at started. A
+// request may have been in flight when that run was killed: it ended
+// before this run started, and at most one gap and one timeout after
+// last. So the gap counts from this run's start, unless that is later
+// than such a request could have ended.
+func (p Policy) GapStart(last, started time.Time) time.Time {
+	from := started
+	if bound := last.Add(max(p.MaxDelay, p.MaxCrawlDelay) + p.Timeout); bound.Before(from) {
+		from = bound
+	}
+	if from.Before(last) {
+		return last
+	}
+	return from
+}
+
+// KeepsFailures reports whether a host's failure count, recorded at
+// updated, still counts at now: not once ParkFor has passed (the host has
+// long had time to recover).
+func (p Policy) KeepsFailures(updated, now time.Time) bool {
+	return now.Sub(updated) < p.ParkFor
+}
+
+// RobotsDue is when a host's robots.txt, fetched at fetched, is asked for
+// again: after RobotsTTL when it answered; when it was unavailable, after
+// the wait recorded with it (RobotsWait), or RobotsRetry for a record
+// without one.
+func (p Policy) RobotsDue(fetched time.Time, unavailable bool, wait time.Duration) time.Time {
+	if unavailable {
+		if wait > 0 {
+			return fetched.Add(wait)
+		}
+		return fetched.Add(p.RobotsRetry)
+	}
+	return fetched.Add(p.RobotsTTL)
 }

@@ -82,3 +82,39 @@ func TestPolitenessRobots(t *testing.T) {
 		}
 	}
 }
+
+// TestPolitenessAcrossRuns: the gap after a killed run's last request
+// counts from this run's start unless that request must have ended
+// earlier; failures older than ParkFor are forgotten; robots.txt is asked
+// again after its TTL, its recorded wait or RobotsRetry.
+func TestPolitenessAcrossRuns(t *testing.T) {
+	p := Policy{MaxDelay: 10 * time.Second, MaxCrawlDelay: 30 * time.Second, Timeout: 60 * time.Second,
+		ParkFor: time.Hour, RobotsTTL: 24 * time.Hour, RobotsRetry: 5 * time.Minute}
+	t0 := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	gaps := []struct {
+		name          string
+		last, started time.Time
+		want          time.Time
+	}{
+		{"just killed: from this run's start", t0, t0.Add(20 * time.Second), t0.Add(20 * time.Second)},
+		{"long ago: a gap and a timeout after last", t0, t0.Add(time.Hour), t0.Add(90 * time.Second)},
+		{"clock went back: never before last", t0, t0.Add(-time.Minute), t0},
+	}
+	for _, tc := range gaps {
+		if got := p.GapStart(tc.last, tc.started); !got.Equal(tc.want) {
+			t.Errorf("%s: GapStart = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if !p.KeepsFailures(t0, t0.Add(59*time.Minute)) || p.KeepsFailures(t0, t0.Add(time.Hour)) {
+		t.Error("KeepsFailures: want failures kept for ParkFor, then forgotten")
+	}
+	for _, tc := range []struct {
+		unavailable bool
+		wait        time.Duration
+		want        time.Duration
+	}{{false, 0, 24 * time.Hour}, {true, 0, 5 * time.Minute}, {true, 30 * time.Second, 30 * time.Second}} {
+		if got := p.RobotsDue(t0, tc.unavailable, tc.wait); !got.Equal(t0.Add(tc.want)) {
+			t.Errorf("RobotsDue(unavailable %v, wait %v) = %v, want +%v", tc.unavailable, tc.wait, got.Sub(t0), tc.want)
+		}
+	}
+}
