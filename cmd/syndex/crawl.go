@@ -31,7 +31,7 @@ func serveDuringCrawl(a *archive.Archive, addr string, collections map[string][]
 		api, err = web.ServeReadAPI(a.Dir, ln, web.ArchiveHandler(a, collections, nil))
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "syndex: crawl: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
+		fmt.Fprintf(os.Stderr, "syndex: crawl: warning: no read API (%v); readers of %s must wait for the crawl\n", err, a.Dir)
 		return nil
 	}
 	fmt.Fprintf(os.Stderr, "crawling into %s; web UI and read API on %s while it runs\n", a.Dir, api.Base)
