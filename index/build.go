@@ -30,11 +30,16 @@ var (
 	// builder: Bleve analyses a whole batch in memory before writing it,
 	// so it sets the build's heap (every shard builds at once). 50 instead
 	// of 200 took a 4,133-article rebuild from 367–371 to 341–343 MiB peak
-	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s), and with
-	// builderMerge 64 the documents are still written twice up to 64²
-	// segments per shard (about 200,000 clusters each).
+	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s).
 	builderBatch = 50
-	builderMerge = 64 // segments merged at once at the end
+	// builderMerge is how many segments a shard's final merge reads at
+	// once. Bleve merges the first builderMerge segments into one, puts
+	// it last and goes on until one is left, so a shard of more segments
+	// writes some documents twice: with 64, a 20,000-article import (94
+	// segments per shard) merged two thirds of its documents twice. 256
+	// merges up to 12,800 clusters per shard in one pass, and a million
+	// articles (about 5,000 segments per shard) in two.
+	builderMerge = 256
 	// builderHold bounds the documents a Builder holds back while their
 	// language's common terms are learned (see Add).
 	builderHold = 1000
@@ -53,20 +58,22 @@ const buildPrefix = "scorch-offline-build"
 // finish (a crash, an error) leaves a directory that Open reports as
 // corrupt, so the caller builds again. Add each cluster once.
 type Builder struct {
-	dir   string
-	n     int
-	in    []chan map[string]any
-	errs  []error
-	wg    sync.WaitGroup
-	langs map[string]bool
-	pairs *pairMaker // learns the common terms; saved at Close
+	dir      string
+	n        int
+	in       []chan map[string]any
+	builders []bleve.Builder
+	docs     []int // documents handed to each shard's builder
+	errs     []error
+	wg       sync.WaitGroup
+	langs    map[string]bool
+	pairs    *pairMaker // learns the common terms; saved at Close
 	// held are the documents of languages whose common terms are still
 	// being learned, without their body pairs, nheld their number.
-	held   map[string][]map[string]any
-	nheld  int
-	merge  sync.Mutex // one shard's final merge at a time
-	closed bool
-	abort  bool // set before the inputs close: skip the final merge
+	held    map[string][]map[string]any
+	nheld   int
+	closed  bool
+	abort   bool
+	mapping mapping.IndexMapping // set before the inputs close: skip the final merge
 }
 
 // NewBuilder starts building a new index in dir, which must not exist or
@@ -89,8 +96,8 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
-	b := &Builder{dir: dir, n: n, errs: make([]error, n), langs: map[string]bool{},
-		pairs: &pairMaker{m: m, vocab: newPairVocab(""), hold: true}, held: map[string][]map[string]any{}}
+	b := &Builder{dir: dir, n: n, errs: make([]error, n), docs: make([]int, n), langs: map[string]bool{},
+		pairs: &pairMaker{m: m, vocab: newPairVocab(""), hold: true}, held: map[string][]map[string]any{}, mapping: m}
 	builders := make([]bleve.Builder, n)
 	for i := range n {
 		// Temporary segments stay on the index's file system, under
@@ -103,40 +110,21 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 		}
 		builders[i] = bb
 	}
+	b.builders = builders
 	for i, bb := range builders {
 		ch := make(chan map[string]any, 64)
 		b.in = append(b.in, ch)
 		b.wg.Add(1)
 		go func() {
 			defer b.wg.Done()
-			docs := 0
 			for f := range ch {
 				if b.errs[i] != nil {
 					continue // drain
 				}
-				docs++
+				b.docs[i]++
 				if err := bb.Index(f[schema.FieldCluster].(string), f); err != nil {
 					b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
 				}
-			}
-			if b.abort || b.errs[i] != nil {
-				return
-			}
-			if docs == 0 {
-				// Bleve's builder cannot finish an empty index.
-				b.errs[i] = emptyShard(shardDir(dir, i), m)
-				return
-			}
-			// The final merges run one after the other: each maps
-			// every segment of its shard and holds its own buffers,
-			// and together they made the peak of a bulk load's
-			// memory. What the analysis left on the heap goes back to
-			// the system first.
-			b.merge.Lock()
-			defer b.merge.Unlock()
-			debug.FreeOSMemory()
-			if err := bb.Close(); err != nil {
-				b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
 			}
 		}()
 	}
@@ -297,6 +285,35 @@ func (b *Builder) finish() error {
 		close(ch)
 	}
 	b.wg.Wait()
+	if b.abort {
+		return errors.Join(b.errs...)
+	}
+	// The shards' final merges run at once, one per shard: merging is
+	// most of the build's last part, and one after the other they left
+	// a core idle. Their input pages are let go of as they are read
+	// (mergerelease.go), so what they hold together is mostly their
+	// own buffers; what the analysis left on the heap goes back to the
+	// system first.
+	debug.FreeOSMemory()
+	var wg sync.WaitGroup
+	for i, bb := range b.builders {
+		if b.errs[i] != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if b.docs[i] == 0 {
+				// Bleve's builder cannot finish an empty index.
+				b.errs[i] = emptyShard(shardDir(b.dir, i), b.mapping)
+				return
+			}
+			if err := bb.Close(); err != nil {
+				b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
+			}
+		}()
+	}
+	wg.Wait()
 	return errors.Join(b.errs...)
 }
 
