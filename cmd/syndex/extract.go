@@ -2,41 +2,20 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"net/url"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
-	"time"
 
-	"github.com/cespare/xxhash/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract"
-	"github.com/syndex/syndex/internal/gzfile"
+	"github.com/syndex/syndex/extract/batch"
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/warc"
 )
-
-// pageExts are the names `syndex extract` picks in directories, besides
-// web archives; each may also be gzipped (page.html.gz).
-var pageExts = []string{".html", ".htm", ".xhtml", ".shtml"}
-
-// isPageName reports whether a file name ends like an HTML page.
-func isPageName(name string) bool {
-	l := strings.TrimSuffix(strings.ToLower(name), ".gz")
-	return slices.ContainsFunc(pageExts, func(e string) bool { return strings.HasSuffix(l, e) })
-}
-
-// extractMaxInput bounds one HTML file or stdin read by `syndex extract`.
-const extractMaxInput = 64 << 20
 
 // extractOptions are the extract command's flags.
 type extractOptions struct {
@@ -74,19 +53,8 @@ on stderr with its name and the rest go on (exit 1 at the end).`,
 	return cmd
 }
 
-// extractRun is the state of one `syndex extract`: the extractor (which
-// learns a site's repeated blocks across its pages), where the Articles
-// go, and the tallies for the summary.
-type extractRun struct {
-	ctx  context.Context
-	ex   *extract.Extractor
-	enc  *json.Encoder
-	all  bool
-	errw io.Writer
-
-	pages, articles, printed, failed int
-}
-
+// runExtract extracts the arguments (batch.Run) and prints their Articles
+// as JSONL, the failures on stderr and, for several inputs, a summary.
 func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string) error {
 	pageURL, all, out := o.URL, o.All, o.Out
 	if err := checkExtractArgs(pageURL, args); err != nil {
@@ -107,8 +75,10 @@ func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	r := &extractRun{ctx: cmd.Context(), ex: extract.New(opt), enc: enc, all: all, errw: cmd.ErrOrStderr()}
-	runErr := r.inputs(args, pageURL)
+	errw := cmd.ErrOrStderr()
+	st, runErr := batch.Run(cmd.Context(), extract.New(opt), args, batch.Options{URL: pageURL, All: all, Stdin: os.Stdin,
+		Emit: func(a *article.Article) error { return enc.Encode(a) },
+		Fail: func(name string, err error) { printExtractFailure(errw, name, err) }})
 	if err := bw.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -118,12 +88,12 @@ func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string)
 	if runErr != nil {
 		return fmt.Errorf("extract: %w", runErr)
 	}
-	if batch := len(args) > 1 || isDirOrArchive(args[0]); batch || r.failed > 0 {
-		fmt.Fprintf(r.errw, "extract: %s read (%s, %d other pages), %d printed, %d failed\n", plural.S(r.pages, "page"),
-			plural.S(r.articles, "article"), r.pages-r.articles, r.printed, r.failed)
+	if many := len(args) > 1 || batch.IsDirOrArchive(args[0]); many || st.Failed > 0 {
+		fmt.Fprintf(errw, "extract: %s read (%s, %d other pages), %d printed, %d failed\n", plural.S(st.Pages, "page"),
+			plural.S(st.Articles, "article"), st.Pages-st.Articles, st.Printed, st.Failed)
 	}
-	if r.failed > 0 {
-		return fmt.Errorf("extract: %s could not be read (named above)", plural.S(r.failed, "input"))
+	if st.Failed > 0 {
+		return fmt.Errorf("extract: %s could not be read (named above)", plural.S(st.Failed, "input"))
 	}
 	return nil
 }
@@ -131,7 +101,7 @@ func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string)
 // checkExtractArgs refuses --url with more than one page and inputs that
 // do not exist.
 func checkExtractArgs(pageURL string, args []string) error {
-	if pageURL != "" && (len(args) > 1 || isDirOrArchive(args[0])) {
+	if pageURL != "" && (len(args) > 1 || batch.IsDirOrArchive(args[0])) {
 		return usagef("extract: --url names one page; it cannot go with several inputs, a directory or an archive")
 	}
 	for _, a := range args {
@@ -145,166 +115,13 @@ func checkExtractArgs(pageURL string, args []string) error {
 	return nil
 }
 
-// inputs extracts every argument in turn; only a failure to write the
-// output stops the run.
-func (r *extractRun) inputs(args []string, pageURL string) error {
-	for _, a := range args {
-		if err := r.input(a, pageURL); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func isDirOrArchive(p string) bool {
-	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		return true
-	}
-	return warc.HasArchiveName(p)
-}
-
-// input extracts one command-line argument; only a failure to write the
-// output stops the run.
-func (r *extractRun) input(arg, pageURL string) error {
-	switch {
-	case arg == "-":
-		body, err := io.ReadAll(io.LimitReader(os.Stdin, extractMaxInput))
-		if err != nil {
-			r.fail("stdin", err)
-			return nil
-		}
-		return r.page("stdin", extract.Input{URL: pageURL, HTML: body, Fetched: time.Now().UTC()}, true)
-	case warc.HasArchiveName(arg):
-		return r.archive([]string{arg})
-	}
-	st, err := os.Stat(arg)
-	if err != nil {
-		r.fail(arg, err)
-		return nil
-	}
-	if !st.IsDir() {
-		return r.file(arg, pageURL, true)
-	}
-	var pages, archives []string
-	err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			r.fail(p, err)
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		switch {
-		case warc.HasArchiveName(d.Name()):
-			archives = append(archives, p)
-		case isPageName(d.Name()):
-			pages = append(pages, p)
-		}
-		return nil
-	})
-	if err != nil {
-		r.fail(arg, err)
-	}
-	for _, p := range pages {
-		if err := r.file(p, "", false); err != nil {
-			return err
-		}
-	}
-	if len(archives) > 0 {
-		return r.archive(archives)
-	}
-	return nil
-}
-
-// file extracts one HTML file; without a URL its id comes from its
-// file:// URL.
-func (r *extractRun) file(path, pageURL string, named bool) error {
-	f, err := gzfile.Open(path)
-	if err != nil {
-		r.fail(path, err)
-		return nil
-	}
-	body, err := io.ReadAll(io.LimitReader(f, extractMaxInput))
-	f.Close()
-	if err != nil {
-		r.fail(path, err)
-		return nil
-	}
-	fetched := time.Now().UTC()
-	if st, err := os.Stat(path); err == nil {
-		fetched = st.ModTime().UTC()
-	}
-	in := extract.Input{URL: pageURL, HTML: body, Fetched: fetched}
-	if in.URL == "" {
-		if abs, err := filepath.Abs(path); err == nil {
-			in.URL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-		}
-	}
-	return r.page(path, in, named)
-}
-
-// archive extracts every HTML capture of the given web archives.
-func (r *extractRun) archive(paths []string) error {
-	for c, err := range warc.Captures(r.ctx, paths, warc.ReadOptions{}) {
-		if err != nil {
-			if r.ctx.Err() != nil {
-				return r.ctx.Err()
-			}
-			r.fail("", err) // names the file and offset
-			continue
-		}
-		if c.Body == nil || !c.HTML {
-			continue
-		}
-		in := extract.Input{URL: c.URI, HTML: c.Body, ContentType: c.ContentType, Fetched: c.Date.UTC(), Truncated: c.Truncated != ""}
-		if err := r.page(fmt.Sprintf("%s at offset %d", c.Source, c.Offset), in, false); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// page extracts one page and prints its Article when it was named or is
-// an article (or --all).
-func (r *extractRun) page(name string, in extract.Input, named bool) error {
-	res, err := r.ex.Extract(r.ctx, in)
-	if err != nil {
-		if r.ctx.Err() != nil {
-			return r.ctx.Err()
-		}
-		r.fail(name, err)
-		return nil
-	}
-	r.pages++
-	if res.IsArticle {
-		r.articles++
-	} else if !named && !r.all {
-		return nil
-	}
-	r.printed++
-	a := res.Article
-	if a.ID == "" {
-		if a.URL != "" {
-			a.ID = article.IDFor(a.URL)
-		} else {
-			a.ID = contentID(in.HTML)
-		}
-	}
-	return r.enc.Encode(a)
-}
-
-func (r *extractRun) fail(name string, err error) {
-	r.failed++
+// printExtractFailure prints an input that could not be read or
+// extracted, by its name unless the error names its place itself.
+func printExtractFailure(w io.Writer, name string, err error) {
 	var re *warc.RecordError
 	if name == "" || errors.As(err, &re) {
-		fmt.Fprintf(r.errw, "syndex: extract: %v\n", err)
+		fmt.Fprintf(w, "syndex: extract: %v\n", err)
 		return
 	}
-	fmt.Fprintf(r.errw, "syndex: extract: %s: %v\n", name, err)
-}
-
-// contentID is the id of a page known only by its bytes: 16 hex digits
-// of their xxhash, with a prefix that keeps it apart from URL ids.
-func contentID(body []byte) string {
-	return fmt.Sprintf("content-%016x", xxhash.Sum64(body))
+	fmt.Fprintf(w, "syndex: extract: %s: %v\n", name, err)
 }
