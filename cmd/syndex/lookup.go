@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,11 +52,6 @@ func newLookupCommand(g *globals) *cobra.Command {
 	f.BoolVar(&opts.JSON, "json", false, "print the answer as JSON (stable for scripts)")
 	f.StringVar(&opts.In, "in", "", "look up every line of a JSONL file of articles (id, text; url, site, title, published when known; - for stdin) and print one answer per line")
 	return cmd
-}
-
-// looker is what lookup needs from the archive or the API of `syndex run`.
-type looker interface {
-	Lookup(ctx context.Context, q archive.LookupQuery) (*archive.LookupResult, error)
 }
 
 func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) error {
@@ -140,7 +134,7 @@ func archived(byURL func(string) (*article.Article, error), pageURL string, q *a
 // openLooker opens the archive named by --data for lookups (read-only,
 // without the search index), or reaches the read API of the process
 // that holds it. byURL finds an archived article by its address.
-func openLooker(cmd *cobra.Command, g *globals) (lk looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
+func openLooker(cmd *cobra.Command, g *globals) (lk archive.Looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
 	c, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, nil, err
@@ -160,12 +154,11 @@ func openLooker(cmd *cobra.Command, g *globals) (lk looker, byURL func(string) (
 	return nil, nil, nil, err
 }
 
-// lookupBatch looks up every line of a JSONL file of Articles (id and
-// text; url, site, title and published when known) and prints one
-// LookupResult per line, in input order, as JSONL: many texts for the
-// cost of loading the archive once. Lines without text are reported on
-// stderr with their number (exit 1) and the rest are looked up.
-func lookupBatch(cmd *cobra.Command, lk looker, path string, defaults archive.LookupQuery) error {
+// lookupBatch looks up every line of a JSONL file of Articles
+// (archive.LookupJSONL) and prints one LookupResult per line, in input
+// order, as JSONL. Lines without text are reported with their id (exit 1)
+// and the rest are looked up.
+func lookupBatch(cmd *cobra.Command, lk archive.Looker, path string, defaults archive.LookupQuery) error {
 	r, closeIn, err := input(path)
 	if err != nil {
 		return err
@@ -174,33 +167,7 @@ func lookupBatch(cmd *cobra.Command, lk looker, path string, defaults archive.Lo
 	w := bufio.NewWriterSize(os.Stdout, 1<<16)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	var bad []string
-	line := 0
-	n, rerr := archive.ReadJSONL(r, 64, func(arts []*article.Article) error {
-		for _, art := range arts {
-			line++
-			q := defaults
-			q.ID, q.Text, q.Title, q.URL = art.ID, art.Text, art.Title, art.URL
-			if art.Site != "" {
-				q.Site = art.Site
-			}
-			if !art.Published.IsZero() {
-				q.Published = art.Published
-			}
-			res, err := lk.Lookup(cmd.Context(), q)
-			if errors.Is(err, archive.ErrBadLookup) {
-				bad = append(bad, fmt.Sprintf("%s: %v", art.ID, err))
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("lookup %s: %w", art.ID, err)
-			}
-			if err := enc.Encode(res); err != nil {
-				return err
-			}
-		}
-		return w.Flush()
-	})
+	n, bad, rerr := archive.LookupJSONL(cmd.Context(), lk, r, defaults, func(res *archive.LookupResult) error { return enc.Encode(res) }, w.Flush)
 	if err := w.Flush(); err != nil {
 		return err
 	}
