@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,6 +88,12 @@ type ImportStats struct {
 	IndexTime    time.Duration // bringing the search index up to date, at the end
 	Elapsed      time.Duration
 	BadInputErrs []error // what Bad received (the first 100)
+
+	// Where the pipeline waits (wall-clock times): the extraction
+	// workers for a page to extract (summed over workers), the reader for
+	// the writer or the workers to take the next page (back-pressure), and
+	// the writer for the extraction of the next page in input order.
+	WorkersIdle, ReaderBlocked, WriterWait time.Duration
 }
 
 // An import stores articles in batches of WARCImport.Batch, or what it
@@ -213,10 +220,12 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	// which catches the index up from the store's journal of pending
 	// clusters, instead of making Ctrl-C wait for the whole build.
 	if ctx.Err() == nil {
-		err := a.EndBulk(ctx)
-		if err == nil {
-			err = a.Flush(ctx)
-		}
+		var err error
+		pprof.Do(ctx, stageLabel("index"), func(ctx context.Context) {
+			if err = a.EndBulk(ctx); err == nil {
+				err = a.Flush(ctx)
+			}
+		})
 		if err != nil && ctx.Err() == nil && runErr == nil {
 			runErr = err
 		}
@@ -236,6 +245,8 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	imp.stats.Bytes = imp.readBytes.Load()
 	imp.stats.ExtractTime = time.Duration(imp.extractNanos.Load())
 	imp.stats.ReadTime = time.Duration(imp.readNanos.Load())
+	imp.stats.WorkersIdle = time.Duration(imp.idleNanos.Load())
+	imp.stats.ReaderBlocked = time.Duration(imp.blockedNanos.Load())
 	imp.stats.BadInputErrs = imp.badErrs
 	if len(imp.stats.BadInputErrs) > 100 {
 		imp.stats.BadInputErrs = imp.stats.BadInputErrs[:100]
@@ -248,6 +259,14 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	}
 	return imp.stats, nil
 }
+
+// stageLabel names the stage of an import that a goroutine works on
+// (read: reading, decompressing and decoding records; extract: the
+// extraction workers; write: dedup and the store, in input order; index:
+// the search index build at the end) in CPU profiles, so that
+// `go tool pprof -tags` splits an import's CPU time by stage. Goroutines a
+// stage starts carry its label too.
+func stageLabel(stage string) pprof.LabelSet { return pprof.Labels("import", stage) }
 
 // leaveIndexBehind ends a bulk load without bringing the search index up
 // to date: the clusters it has not indexed stay in the store's journal of
@@ -313,6 +332,8 @@ type importer struct {
 	records      atomic.Int64
 	extractNanos atomic.Int64
 	readNanos    atomic.Int64
+	idleNanos    atomic.Int64
+	blockedNanos atomic.Int64
 	revisits     atomic.Int64
 	resolved     atomic.Int64
 	unresolved   atomic.Int64
@@ -401,16 +422,24 @@ func (imp *importer) run(ctx context.Context, read func(ctx context.Context, sen
 	var wg sync.WaitGroup
 	for range imp.opt.Workers {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(ctx, stageLabel("extract"), func(ctx context.Context) {
 			defer wg.Done()
-			for j := range work {
+			for {
+				t0 := time.Now()
+				j, ok := <-work
+				imp.idleNanos.Add(int64(time.Since(t0)))
+				if !ok {
+					return
+				}
 				imp.extract(ctx, j)
 				close(j.done)
 			}
-		}()
+		})
 	}
 	send := func(j *importJob, extract bool) error {
 		j.done = make(chan struct{})
+		t0 := time.Now()
+		defer func() { imp.blockedNanos.Add(int64(time.Since(t0))) }()
 		select {
 		case order <- j:
 		case <-ctx.Done():
@@ -429,13 +458,14 @@ func (imp *importer) run(ctx context.Context, read func(ctx context.Context, sen
 		}
 	}
 	readErr := make(chan error, 1)
-	go func() {
+	go pprof.Do(ctx, stageLabel("read"), func(ctx context.Context) {
 		err := read(ctx, send)
 		close(work)
 		close(order)
 		readErr <- err
-	}()
-	werr := imp.write(ctx, order)
+	})
+	var werr error
+	pprof.Do(ctx, stageLabel("write"), func(ctx context.Context) { werr = imp.write(ctx, order) })
 	if werr != nil {
 		cancel()
 		for j := range order { // let the reader finish
@@ -749,7 +779,9 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 		return nil
 	}
 	for j := range order {
+		t0 := time.Now()
 		<-j.done
+		imp.stats.WriterWait += time.Since(t0)
 		if j.cap != nil && j.art == nil && j.note == "" {
 			break // interrupted before it was extracted: stop before it
 		}

@@ -470,6 +470,8 @@ func BenchmarkImportWARC(b *testing.B) {
 		b.ReportMetric(s.ReadTime.Seconds()/secs, "read-share")
 		b.ReportMetric(s.ExtractTime.Seconds()/secs, "extract-cpu/wall")
 		b.ReportMetric(s.IngestTime.Seconds()/secs, "ingest-share")
+		b.ReportMetric(s.IndexTime.Seconds()/secs, "index-share")
+		b.ReportMetric(s.WorkersIdle.Seconds()/secs, "workers-idle/wall")
 		b.ReportMetric(float64(s.Articles), "articles")
 		if n > 0 && s.HTML != int64(n) {
 			b.Errorf("%d HTML captures imported of %d written", s.HTML, n)

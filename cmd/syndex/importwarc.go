@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -15,11 +14,12 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/config"
+	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/progress"
 )
 
-// importMemoryLimit is the default soft limit on the Go heap during an
-// import of web archives (--memory-limit; see runtime/debug.SetMemoryLimit).
+// importMemoryLimit is the default floor of the soft limit on the Go heap
+// during an import (--memory-limit; see internal/memlimit).
 const importMemoryLimit = "320MiB"
 
 // warcOptions are the flags of `syndex import --warc`.
@@ -44,7 +44,7 @@ func (o *warcOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Sites, "sites", "", "file of hosts to keep, one per line (subdomains included, # comments)")
 	f.IntVar(&o.Workers, "workers", 0, "extractions at once (default: one per CPU)")
 	f.BoolVar(&o.Again, "again", false, "read files already imported completely again")
-	f.StringVar(&o.MemLimit, "memory-limit", importMemoryLimit, "soft limit on the Go heap (the collector works harder near it; with --in a floor, raised to 1.5× the live heap as it grows; 0: none); GOMEMLIMIT in the environment wins")
+	f.StringVar(&o.MemLimit, "memory-limit", importMemoryLimit, "soft limit on the Go heap (the collector works harder near it), a floor: raised to 1.5× the live heap as it grows (0: none); GOMEMLIMIT in the environment wins")
 }
 
 // importWARC checks the options and returns what they ask of
@@ -113,10 +113,13 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 	importOutput(&opt)
 
 	// A soft limit on the Go heap keeps a long import's memory flat: the
-	// garbage of extraction is collected before the heap doubles.
+	// garbage of extraction is collected before the heap doubles. It
+	// follows the live heap (the dedup index grows with the archive) as
+	// the JSONL import's does, --memory-limit its floor, so that a large
+	// archive's import does not spend its CPU collecting without pause.
 	// GOMEMLIMIT, when set, wins.
-	if os.Getenv("GOMEMLIMIT") == "" && memLimit > 0 {
-		debug.SetMemoryLimit(int64(memLimit))
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer memlimit.Follow(int64(memLimit)).Stop()
 	}
 	cpu0 := processCPU()
 	ctx, cancel := signalContext(cmd.Context())
@@ -216,6 +219,8 @@ func importSummary(st archive.ImportStats, dir string, cpu time.Duration) string
 	if secs > 0 {
 		fmt.Fprintf(&b, "; %.1fs, %.0f HTML/s (read %.1fs, extract %.1fs over workers, store %.1fs, index %.1fs)", secs, float64(st.HTML)/secs,
 			st.ReadTime.Seconds(), st.ExtractTime.Seconds(), st.IngestTime.Seconds(), st.IndexTime.Seconds())
+		fmt.Fprintf(&b, "; waits: workers idle %.1fs over workers, reader held back %.1fs, writer waiting for extraction %.1fs",
+			st.WorkersIdle.Seconds(), st.ReaderBlocked.Seconds(), st.WriterWait.Seconds())
 	}
 	if cpu > 0 {
 		fmt.Fprintf(&b, "; CPU %.1fs (%.1f HTML per CPU-second)", cpu.Seconds(), float64(st.HTML)/cpu.Seconds())

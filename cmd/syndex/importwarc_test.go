@@ -58,6 +58,9 @@ func TestImportWARCCommand(t *testing.T) {
 	if runtime.GOOS == "linux" && !regexp.MustCompile(`; CPU \d+\.\ds \(\d+\.\d HTML per CPU-second\)`).MatchString(r.stderr) {
 		t.Errorf("the summary does not give the CPU time:\n%s", r.stderr)
 	}
+	if !regexp.MustCompile(`; waits: workers idle \d+\.\ds over workers, reader held back \d+\.\ds, writer waiting for extraction \d+\.\ds`).MatchString(r.stderr) {
+		t.Errorf("the summary does not say where the pipeline waited:\n%s", r.stderr)
+	}
 	arts := exported(t, data)
 	flood := arts["http://wire.example/news/river-flood"]
 	if len(arts) != 8 || flood == nil || flood.WARC != warcFixture("warcio.warc.gz")+"#596" || flood.Fetched.Format(time.RFC3339) != "2023-03-14T09:00:01Z" {
