@@ -48,6 +48,38 @@ func (p attrPattern) mayMatch(lower string) bool {
 	return false
 }
 
+// keySet finds whether a text holds any of a set of words in one pass:
+// only where a word's first byte stands are the words compared.
+type keySet struct {
+	first [256][]string // the words by their first byte
+}
+
+func newKeySet(pats []attrPattern) *keySet {
+	ks := &keySet{}
+	for _, p := range pats {
+		for _, k := range p.keys {
+			ks.first[k[0]] = append(ks.first[k[0]], k)
+		}
+	}
+	return ks
+}
+
+// any reports whether s contains one of the words: whether any pattern's
+// mayMatch would let s through.
+func (ks *keySet) any(s string) bool {
+	for i := 0; i < len(s); i++ {
+		for _, k := range ks.first[s[i]] {
+			if strings.HasPrefix(s[i:], k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attrKeys are the words of all attrPatterns.
+var attrKeys = newKeySet(attrPatterns)
+
 // outletTail captures the credited outlet after a phrase: up to the end of
 // the sentence, a bracket or a separator, at most 80 characters.
 const outletTail = `\s*(?:(?:the\s+)?(?:website|site|blog|magazine|newspaper|journal)\s+)?["“«„]?(?P<x>[^;|()\[\]\n]{1,80}?)["”»“]?\s*(?:\.\s|\.$|[;|()\[\],]|\s[-–—]\s|$)`
@@ -165,6 +197,9 @@ func phraseCredit(text string, i, n, tail int, links []Link, self string, strong
 	// trailing lines (sidebar, footer) after its last paragraph.
 	edge := i < 2 || i >= n-3 || i >= tail
 	lower := strings.ToLower(text)
+	if !attrKeys.any(lower) {
+		return nil
+	}
 	for _, p := range attrPatterns {
 		if !p.strong && (strongOnly || !edge || len(text) > 160) {
 			continue

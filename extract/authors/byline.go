@@ -45,7 +45,10 @@ func bylineOpening(t string) bool {
 	if copyrightRE.MatchString(t) && copyrightFooterRE.MatchString(t) {
 		return true
 	}
-	f := strings.Fields(t)
+	// The rules below read at most the first ten words (and whether
+	// there are more than nine); a paragraph's first text need not be
+	// split whole.
+	f := firstFields(t, 10)
 	w := strings.ToLower(f[0])
 	if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
 		return true
@@ -53,7 +56,25 @@ func bylineOpening(t string) bool {
 	if authorLabelOpening(f, strings.TrimSuffix(w, ":")) {
 		return true
 	}
-	return labelledBy(f) || sepByRE.MatchString(t) || datedNameLine(t)
+	return labelledBy(f) || strings.ContainsAny(t, "|·•") && sepByRE.MatchString(t) || datedNameLine(t)
+}
+
+// firstFields is strings.Fields(t) cut to its first n words.
+func firstFields(t string, n int) []string {
+	var f []string
+	for len(f) < n {
+		t = strings.TrimLeftFunc(t, unicode.IsSpace)
+		if t == "" {
+			break
+		}
+		end := strings.IndexFunc(t, unicode.IsSpace)
+		if end < 0 {
+			end = len(t)
+		}
+		f = append(f, t[:end])
+		t = t[end:]
+	}
+	return f
 }
 
 // authorLabelOpening reports whether the words f open with the author

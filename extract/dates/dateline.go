@@ -22,7 +22,8 @@ var (
 	datelineLabelRE = regexp.MustCompile(`(?i)^(published|posted|written|veröffentlicht|erschienen|erstellt|stand|publié|publicado|pubblicato)\b`)
 	// pubLabelRE finds a publication label anywhere in a short block
 	// ("Letzte Änderung: … Erschienen am: 01.11.2023").
-	pubLabelRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:published|veröffentlicht|erschienen|publié|publicado|pubblicato)(?:\s+(?:am|on|le|el|il))?\s*:?\s*`)
+	// The guard's words are the labels' ASCII parts ("ver-ö-ffentlicht").
+	pubLabelRE = scan.Guard(regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:published|veröffentlicht|erschienen|publié|publicado|pubblicato)(?:\s+(?:am|on|le|el|il))?\s*:?\s*`), "publi", "pubbl", "ffentlicht", "erschienen")
 	// modLabelRE matches a label that dates the last change, not the
 	// publication.
 	modLabelRE = regexp.MustCompile(`(?i)^(?:zuletzt geändert|zuletzt aktualisiert|letzte änderung|geändert|aktualisiert|last modified|last updated|updated|modified|mis à jour|actualizado|modificado|aggiornato)(?:[^\p{L}]|$)`)

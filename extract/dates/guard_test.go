@@ -36,8 +36,9 @@ func TestGuards(t *testing.T) {
 	words := []string{"date", "datum", "time", "zeit", "posted", "published", "pubdate", "dateline", "stand",
 		"aktuelle zeit", "current time", "it is currently", "heute ist", "today is",
 		"comment", "sidebar", "related", "widget", "teaser", "recommend",
-		"popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu"}
-	scantest.CheckGuards(t, words, datelineClassRE, clockRE, foreignDateRE)
+		"popular", "trending", "newsletter", "breadcrumb", "share", "social", "reply", "footer", "navigation", "menu",
+		"veröffentlicht", "erschienen", "publié", "publicado", "pubblicato", " am ", " on: "}
+	scantest.CheckGuards(t, words, datelineClassRE, clockRE, foreignDateRE, pubLabelRE)
 }
 
 // TestDatelineInitialFilter checks that refusing elements by their text's

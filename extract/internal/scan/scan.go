@@ -43,6 +43,15 @@ func (g *GuardedRE) MatchString(s string) bool {
 	return g.mayMatch(s) && g.re.MatchString(s)
 }
 
+// FindStringIndex is the expression's FindStringIndex, nil without
+// running it when the guard stops s.
+func (g *GuardedRE) FindStringIndex(s string) []int {
+	if !g.mayMatch(s) {
+		return nil
+	}
+	return g.re.FindStringIndex(s)
+}
+
 // Regexp returns the guarded expression, which MatchString runs only
 // when the guard lets a string through.
 func (g *GuardedRE) Regexp() *regexp.Regexp { return g.re }
