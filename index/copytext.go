@@ -387,11 +387,31 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 	if strings.ContainsAny(text, "*?~/") {
 		return true, nil
 	}
-	type fieldTerms struct {
-		field string
-		terms [][]byte
+	check, unknown := ix.copyTermsOf(text, langs)
+	if unknown {
+		return true, nil
 	}
-	var check []fieldTerms
+	if len(check) == 0 {
+		return false, nil // no copy of these languages added text
+	}
+	for _, sh := range ix.shards {
+		if found, err := shardHoldsAny(sh, check); err != nil || found {
+			return true, err
+		}
+	}
+	return false, nil
+}
+
+// fieldTerms are the analysed terms of a query to look for in one field.
+type fieldTerms struct {
+	field string
+	terms [][]byte
+}
+
+// copyTermsOf lists the copy fields of langs that some document holds,
+// each with the query text's terms as its language analyses them;
+// unknown is set when a language has no analyzer.
+func (ix *Index) copyTermsOf(text string, langs []string) (check []fieldTerms, unknown bool) {
 	known := ix.fields.Load()
 	for _, a := range langs {
 		var fields []string
@@ -405,7 +425,7 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 		}
 		an := ix.pairs.m.AnalyzerNamed(schema.AnalyzerName(a))
 		if an == nil {
-			return true, nil
+			return nil, true
 		}
 		terms := uniqueTerms(an.Analyze([]byte(text)))
 		if len(terms) == 0 {
@@ -415,39 +435,34 @@ func (ix *Index) copyFieldsMayMatch(text string, langs []string) (bool, error) {
 			check = append(check, fieldTerms{f, terms})
 		}
 	}
-	if len(check) == 0 {
-		return false, nil // no copy of these languages added text
+	return check, false
+}
+
+// shardHoldsAny reports whether a field of the shard's dictionary holds
+// one of its terms (yes when the shard cannot tell).
+func shardHoldsAny(sh bleve.Index, check []fieldTerms) (bool, error) {
+	adv, err := sh.Advanced()
+	if err != nil {
+		return true, err
 	}
-	for _, sh := range ix.shards {
-		adv, err := sh.Advanced()
+	r, err := adv.Reader()
+	if err != nil {
+		return true, err
+	}
+	defer r.Close()
+	rc, ok := r.(index.IndexReaderContains)
+	if !ok {
+		return true, nil
+	}
+	for _, c := range check {
+		d, err := rc.FieldDictContains(c.field)
 		if err != nil {
 			return true, err
 		}
-		r, err := adv.Reader()
-		if err != nil {
-			return true, err
-		}
-		found, err := func() (bool, error) {
-			defer r.Close()
-			rc, ok := r.(index.IndexReaderContains)
-			if !ok {
-				return true, nil
+		for _, t := range c.terms {
+			if ok, err := d.Contains(t); err != nil || ok {
+				return true, err
 			}
-			for _, c := range check {
-				d, err := rc.FieldDictContains(c.field)
-				if err != nil {
-					return true, err
-				}
-				for _, t := range c.terms {
-					if ok, err := d.Contains(t); err != nil || ok {
-						return true, err
-					}
-				}
-			}
-			return false, nil
-		}()
-		if err != nil || found {
-			return true, err
 		}
 	}
 	return false, nil

@@ -112,8 +112,7 @@ func (matchAll) Accept(int, byte) int     { return 0 }
 func buildSegOrds(ctx context.Context, seg segment.Segment) (*segOrds, error) {
 	n := int(seg.Count())
 	o := &segOrds{}
-	var pl segment.PostingsList
-	var it segment.PostingsIterator
+	var pr postingsReader
 	for fi, field := range facetFields {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -122,101 +121,138 @@ func buildSegOrds(ctx context.Context, seg segment.Segment) (*segOrds, error) {
 		if err != nil {
 			return nil, fmt.Errorf("facet field %s: %w", field, err)
 		}
-		fo := &o.fields[fi]
-		// postings calls fn(doc) for each document holding term.
-		postings := func(term string, fn func(d uint64)) error {
-			if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
-				return err
-			}
-			it = pl.Iterator(false, false, false, it)
-			for {
-				p, err := it.Next()
-				if err != nil {
-					return err
-				}
-				if p == nil {
-					return nil
-				}
-				fn(p.Number())
-			}
+		if err := o.fields[fi].read(dict, field, n, &pr); err != nil {
+			return nil, err
 		}
-		di := dict.AutomatonIterator(matchAll{}, nil, nil)
-		var count []uint32 // values per document, once one has two
-		for {
-			e, err := di.Next()
-			if err != nil {
-				return nil, fmt.Errorf("facet field %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			if fo.single == nil {
-				fo.single = make([]uint32, n)
-			}
-			ord := uint32(len(fo.terms)) + 1
-			fo.terms = append(fo.terms, e.Term)
-			err = postings(e.Term, func(d uint64) {
-				if d >= uint64(n) {
-					return
-				}
-				if count != nil {
-					count[d]++
-					return
-				}
-				if fo.single[d] != 0 {
-					// A second value: count them all (below).
-					count = make([]uint32, n)
-					count[d] = 1
-					return
-				}
-				fo.single[d] = ord
-			})
-			if err != nil {
-				return nil, fmt.Errorf("facet field %s term %q: %w", field, e.Term, err)
-			}
-		}
-		if f := facetFields[fi]; f == schema.FieldDay || f == schema.FieldCopyDays {
-			fo.day, fo.k, fo.marked = make([]int32, len(fo.terms)), make([]int32, len(fo.terms)), make([]bool, len(fo.terms))
-			for i, t := range fo.terms {
-				day, k, marked := dayTerm(t, f == schema.FieldCopyDays)
-				fo.day[i], fo.k[i], fo.marked[i] = day, int32(k), marked
-			}
-		}
-		if count == nil {
-			continue
-		}
-		// Several values per document: a second pass over the postings
-		// lays them out document by document.
-		clear(count)
-		for _, t := range fo.terms {
-			if err := postings(t, func(d uint64) {
-				if d < uint64(n) {
-					count[d]++
-				}
-			}); err != nil {
-				return nil, fmt.Errorf("facet field %s term %q: %w", field, t, err)
-			}
-		}
-		fo.start = make([]uint32, n+1)
-		for d, c := range count {
-			fo.start[d+1] = fo.start[d] + c
-		}
-		fo.multi = make([]uint32, fo.start[n])
-		next := count // reused: the next free slot of each document
-		copy(next, fo.start[:n])
-		for ord, t := range fo.terms {
-			if err := postings(t, func(d uint64) {
-				if d < uint64(n) {
-					fo.multi[next[d]] = uint32(ord)
-					next[d]++
-				}
-			}); err != nil {
-				return nil, fmt.Errorf("facet field %s term %q: %w", field, t, err)
-			}
-		}
-		fo.single = nil
 	}
 	return o, nil
+}
+
+// postingsReader walks postings lists, reusing its list and iterator.
+type postingsReader struct {
+	pl segment.PostingsList
+	it segment.PostingsIterator
+}
+
+// each calls fn(doc) for each document of dict holding term.
+func (r *postingsReader) each(dict segment.TermDictionary, term string, fn func(d uint64)) error {
+	var err error
+	if r.pl, err = dict.PostingsList([]byte(term), nil, r.pl); err != nil {
+		return err
+	}
+	r.it = r.pl.Iterator(false, false, false, r.it)
+	for {
+		p, err := r.it.Next()
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			return nil
+		}
+		fn(p.Number())
+	}
+}
+
+// read reads field's ordinals in a segment of n documents from its
+// dictionary.
+func (fo *fieldOrds) read(dict segment.TermDictionary, field string, n int, pr *postingsReader) error {
+	count, err := fo.readTerms(dict, field, n, pr)
+	if err != nil {
+		return err
+	}
+	if field == schema.FieldDay || field == schema.FieldCopyDays {
+		fo.readDays(field == schema.FieldCopyDays)
+	}
+	if count == nil {
+		return nil
+	}
+	return fo.layoutMulti(dict, field, n, count, pr)
+}
+
+// readTerms reads the field's terms in dictionary order and, while each
+// document holds at most one, its ordinal+1 (single). Once a document
+// holds a second value it returns a non-nil count (zeroed for
+// layoutMulti).
+func (fo *fieldOrds) readTerms(dict segment.TermDictionary, field string, n int, pr *postingsReader) ([]uint32, error) {
+	di := dict.AutomatonIterator(matchAll{}, nil, nil)
+	var count []uint32 // values per document, once one has two
+	for {
+		e, err := di.Next()
+		if err != nil {
+			return nil, fmt.Errorf("facet field %s: %w", field, err)
+		}
+		if e == nil {
+			return count, nil
+		}
+		if fo.single == nil {
+			fo.single = make([]uint32, n)
+		}
+		ord := uint32(len(fo.terms)) + 1
+		fo.terms = append(fo.terms, e.Term)
+		err = pr.each(dict, e.Term, func(d uint64) {
+			if d >= uint64(n) {
+				return
+			}
+			if count != nil {
+				count[d]++
+				return
+			}
+			if fo.single[d] != 0 {
+				// A second value: count them all (layoutMulti).
+				count = make([]uint32, n)
+				count[d] = 1
+				return
+			}
+			fo.single[d] = ord
+		})
+		if err != nil {
+			return nil, fmt.Errorf("facet field %s term %q: %w", field, e.Term, err)
+		}
+	}
+}
+
+// readDays reads each term of a day field once (dayTerm).
+func (fo *fieldOrds) readDays(copies bool) {
+	fo.day, fo.k, fo.marked = make([]int32, len(fo.terms)), make([]int32, len(fo.terms)), make([]bool, len(fo.terms))
+	for i, t := range fo.terms {
+		day, k, marked := dayTerm(t, copies)
+		fo.day[i], fo.k[i], fo.marked[i] = day, int32(k), marked
+	}
+}
+
+// layoutMulti lays out a field with several values per document,
+// document by document, in a second and third pass over the postings;
+// count is scratch of n entries.
+func (fo *fieldOrds) layoutMulti(dict segment.TermDictionary, field string, n int, count []uint32, pr *postingsReader) error {
+	clear(count)
+	for _, t := range fo.terms {
+		if err := pr.each(dict, t, func(d uint64) {
+			if d < uint64(n) {
+				count[d]++
+			}
+		}); err != nil {
+			return fmt.Errorf("facet field %s term %q: %w", field, t, err)
+		}
+	}
+	fo.start = make([]uint32, n+1)
+	for d, c := range count {
+		fo.start[d+1] = fo.start[d] + c
+	}
+	fo.multi = make([]uint32, fo.start[n])
+	next := count // reused: the next free slot of each document
+	copy(next, fo.start[:n])
+	for ord, t := range fo.terms {
+		if err := pr.each(dict, t, func(d uint64) {
+			if d < uint64(n) {
+				fo.multi[next[d]] = uint32(ord)
+				next[d]++
+			}
+		}); err != nil {
+			return fmt.Errorf("facet field %s term %q: %w", field, t, err)
+		}
+	}
+	fo.single = nil
+	return nil
 }
 
 // ordCache holds the ordinals of the segments queries needed them for.

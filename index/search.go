@@ -378,22 +378,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	// the first for term locations would have every hit's read.
 	fields := req.Fields
 	req.Fields = nil
-	// Facets are counted by a tally the collector hands every hit
-	// (facets.go), not by Bleve's term facets.
-	// The counts of the same query on an unchanged index are remembered
-	// (web UI paging: facetMemo).
-	var tally *facetTally
-	var counts facetCounts
-	memoKey, writes, memoHit := "", ix.writes.Load(), false
-	sctx := ctx
-	if q.Facets {
-		memoKey = facetKey(q)
-		if counts, memoHit = ix.facetMemo.get(memoKey, writes); !memoHit {
-			tally = &facetTally{ix: ix, build: ix.facetQueries.Add(1) > 1}
-			sctx = tally.with(ctx)
-		}
-	}
-	sr, err := ix.searcher.SearchInContext(sctx, req)
+	fc := ix.startFacets(q)
+	sr, err := ix.searcher.SearchInContext(fc.context(ctx), req)
 	if err == nil {
 		req.Fields = fields
 		err = ix.loadHits(req, sr.Hits)
@@ -401,12 +387,36 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %s for %q: %w", ix.dir, q.Text, err)
 	}
-	res := &Result{
-		Total:  sr.Total,
-		Offset: q.Offset,
-		Hits:   make([]Hit, 0, len(sr.Hits)),
+	res := &Result{Total: sr.Total, Offset: q.Offset}
+	if res.Hits, err = ix.hitsOf(sr.Hits); err != nil {
+		return nil, err
 	}
-	for _, h := range sr.Hits {
+	if err := ix.addSnippets(ctx, q, res.Hits); err != nil {
+		return nil, err
+	}
+	if (q.Cursor || len(q.After) > 0) && len(sr.Hits) > 0 && len(sr.Hits) == req.Size {
+		res.Next = cursorOf(req.Sort, sr.Hits[len(sr.Hits)-1])
+	}
+	if err := ix.copyMatches(ctx, q, res.Hits); err != nil {
+		return nil, err
+	}
+	for i := range res.Hits { // after copyMatches, which reads the stored order
+		if q.NoIndex != article.NoIndexKeep {
+			filterNoIndex(&res.Hits[i], q.NoIndex)
+		}
+		sortCopies(res.Hits[i].Copies)
+	}
+	if err := fc.finish(ix, q, res); err != nil {
+		return nil, err
+	}
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return res, nil
+}
+
+// hitsOf reads the display data stored with each hit.
+func (ix *Index) hitsOf(hits search.DocumentMatchCollection) ([]Hit, error) {
+	out := make([]Hit, 0, len(hits))
+	for _, h := range hits {
 		hit := Hit{Cluster: h.ID, Score: h.Score, Snippets: []string{}, TextSnippets: []TextSnippet{}, Copies: []Copy{}}
 		if s, ok := h.Fields[schema.FieldMeta].(string); ok {
 			var m meta
@@ -422,56 +432,92 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 				hit.Copies = m.Copies
 			}
 		}
-		res.Hits = append(res.Hits, hit)
+		out = append(out, hit)
 	}
-	if q.Highlight && len(res.Hits) > 0 && strings.TrimSpace(q.Text) != "" {
-		frags, err := ix.highlightPage(ctx, q, res.Hits)
-		if err != nil {
-			return nil, err
-		}
-		for i := range res.Hits {
-			hit := &res.Hits[i]
-			for _, fs := range frags[hit.Cluster] {
-				for _, f := range fs {
-					html, text := tidySnippet(f)
-					hit.Snippets = append(hit.Snippets, html)
-					hit.TextSnippets = append(hit.TextSnippets, text)
-				}
+	return out, nil
+}
+
+// addSnippets gives each hit of a page its highlighted snippets, when q
+// asks for them and has text.
+func (ix *Index) addSnippets(ctx context.Context, q Query, hits []Hit) error {
+	if !q.Highlight || len(hits) == 0 || strings.TrimSpace(q.Text) == "" {
+		return nil
+	}
+	frags, err := ix.highlightPage(ctx, q, hits)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		hit := &hits[i]
+		for _, fs := range frags[hit.Cluster] {
+			for _, f := range fs {
+				html, text := tidySnippet(f)
+				hit.Snippets = append(hit.Snippets, html)
+				hit.TextSnippets = append(hit.TextSnippets, text)
 			}
 		}
 	}
-	if (q.Cursor || len(q.After) > 0) && len(sr.Hits) > 0 && len(sr.Hits) == req.Size {
-		res.Next = cursorOf(req.Sort, sr.Hits[len(sr.Hits)-1])
+	return nil
+}
+
+// facetCount is one search's facets: counted by a tally the collector
+// hands every hit (facets.go), not by Bleve's term facets, or remembered
+// from the same query on an unchanged index (web UI paging: facetMemo).
+type facetCount struct {
+	want    bool        // the query asks for facets
+	tally   *facetTally // nil: none to count (not asked, or remembered)
+	counts  facetCounts
+	memoKey string
+	writes  uint64 // the index's write count when the search began
+}
+
+// startFacets prepares the facets of q.
+func (ix *Index) startFacets(q Query) *facetCount {
+	fc := &facetCount{want: q.Facets, writes: ix.writes.Load()}
+	if !q.Facets {
+		return fc
 	}
-	if err := ix.copyMatches(ctx, q, res.Hits); err != nil {
-		return nil, err
+	fc.memoKey = facetKey(q)
+	var hit bool
+	if fc.counts, hit = ix.facetMemo.get(fc.memoKey, fc.writes); !hit {
+		fc.tally = &facetTally{ix: ix, build: ix.facetQueries.Add(1) > 1}
 	}
-	for i := range res.Hits { // after copyMatches, which reads the stored order
-		if q.NoIndex != article.NoIndexKeep {
-			filterNoIndex(&res.Hits[i], q.NoIndex)
+	return fc
+}
+
+// context is the search's context: with the tally when there is one to
+// count.
+func (fc *facetCount) context(ctx context.Context) context.Context {
+	if fc.tally == nil {
+		return ctx
+	}
+	return fc.tally.with(ctx)
+}
+
+// finish sets res's facets and histogram, remembering counts made on an
+// index no batch changed during the search.
+func (fc *facetCount) finish(ix *Index, q Query, res *Result) error {
+	if fc.tally != nil {
+		var err error
+		if fc.counts, err = fc.tally.counts(q.NoIndex); err != nil {
+			return fmt.Errorf("search %s: %w", ix.dir, err)
 		}
-		sortCopies(res.Hits[i].Copies)
-	}
-	if tally != nil {
-		if counts, err = tally.counts(q.NoIndex); err != nil {
-			return nil, fmt.Errorf("search %s: %w", ix.dir, err)
-		}
-		if writes%2 == 0 && ix.writes.Load() == writes { // no batch during the search
-			ix.facetMemo.put(memoKey, writes, counts)
+		if fc.writes%2 == 0 && ix.writes.Load() == fc.writes { // no batch during the search
+			ix.facetMemo.put(fc.memoKey, fc.writes, fc.counts)
 		}
 	}
-	if q.Facets {
-		c := counts.terms
-		res.Facets = &Facets{
-			Sites: topTerms(c[0], facetSize),
-			Langs: topTerms(c[1], facetSize),
-			Years: topTerms(c[2], 100),
-		}
-		sortYears(res.Facets.Years)
-		res.Histogram = counts.hist.histogram(q.Interval)
+	if !fc.want {
+		return nil
 	}
-	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	return res, nil
+	c := fc.counts.terms
+	res.Facets = &Facets{
+		Sites: topTerms(c[0], facetSize),
+		Langs: topTerms(c[1], facetSize),
+		Years: topTerms(c[2], 100),
+	}
+	sortYears(res.Facets.Years)
+	res.Histogram = fc.counts.hist.histogram(q.Interval)
+	return nil
 }
 
 // filterNoIndex drops from h the copies (and their copy-text matches)

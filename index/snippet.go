@@ -32,10 +32,30 @@ func tidySnippet(frag string) (string, TextSnippet) {
 	if cutEnd {
 		frag = strings.TrimSuffix(frag, ellipsis)
 	}
-	// The characters with, for each, whether it is inside a match;
-	// whitespace runs become one space.
-	var rs []rune
-	var marked []bool
+	f := readMarked(frag)
+	from, to := 0, len(f.rs)
+	if cutStart && !f.lead {
+		from = f.afterCutStart()
+	}
+	if cutEnd && !f.trail {
+		to = f.beforeCutEnd(from)
+	}
+	return writeSnippet(f.rs[from:to], f.marked[from:to], cutStart, cutEnd)
+}
+
+// markedText is a fragment's characters with, for each, whether it is
+// inside a match; whitespace runs are one space. lead and trail say
+// whether the fragment began and ended with whitespace.
+type markedText struct {
+	rs          []rune
+	marked      []bool
+	lead, trail bool
+}
+
+// readMarked reads a highlighted fragment (HTML-escaped, matches in
+// <mark>).
+func readMarked(frag string) *markedText {
+	f := &markedText{lead: len(frag) > 0 && unicode.IsSpace(firstRune(html.UnescapeString(frag)))}
 	space := false
 	add := func(s string, m bool) {
 		for _, r := range html.UnescapeString(s) {
@@ -43,14 +63,13 @@ func tidySnippet(frag string) (string, TextSnippet) {
 				space = true
 				continue
 			}
-			if space && len(rs) > 0 {
-				rs, marked = append(rs, ' '), append(marked, false)
+			if space && len(f.rs) > 0 {
+				f.rs, f.marked = append(f.rs, ' '), append(f.marked, false)
 			}
 			space = false
-			rs, marked = append(rs, r), append(marked, m)
+			f.rs, f.marked = append(f.rs, r), append(f.marked, m)
 		}
 	}
-	lead := len(frag) > 0 && unicode.IsSpace(firstRune(html.UnescapeString(frag)))
 	for frag != "" {
 		i := strings.Index(frag, "<mark>")
 		if i < 0 {
@@ -66,31 +85,44 @@ func tidySnippet(frag string) (string, TextSnippet) {
 		add(frag[:j], true)
 		frag = strings.TrimPrefix(frag[j:], "</mark>")
 	}
-	trail := space
-	from, to := 0, len(rs)
-	if cutStart && !lead {
-		// The first word was cut: drop it, or the part of it before a
-		// match ("…ne-year-old" with "year" matched starts "year-old").
-		i := indexRune(rs, ' ')
-		if i < 0 {
-			i = len(rs)
-		}
-		if k := indexTrue(marked[:i]); k >= 0 {
-			from = k
-		} else if i < len(rs) {
-			from = i + 1
-		}
-	}
-	if cutEnd && !trail {
-		j := lastIndexRune(rs[from:], ' ') + 1 // start of the last word
-		if k := lastIndexTrue(marked[from+j:]); k >= 0 {
-			to = from + j + k + 1
-		} else if j > 0 {
-			to = from + j - 1
-		}
-	}
-	rs, marked = rs[from:to], marked[from:to]
+	f.trail = space
+	return f
+}
 
+// afterCutStart is where the text starts when its first word was cut:
+// after that word, or at the part of it from a match ("…ne-year-old"
+// with "year" matched starts "year-old").
+func (f *markedText) afterCutStart() int {
+	i := indexRune(f.rs, ' ')
+	if i < 0 {
+		i = len(f.rs)
+	}
+	if k := indexTrue(f.marked[:i]); k >= 0 {
+		return k
+	}
+	if i < len(f.rs) {
+		return i + 1
+	}
+	return 0
+}
+
+// beforeCutEnd is where the text (from from) ends when its last word was
+// cut: before that word, or after the last match in it.
+func (f *markedText) beforeCutEnd(from int) int {
+	j := lastIndexRune(f.rs[from:], ' ') + 1 // start of the last word
+	if k := lastIndexTrue(f.marked[from+j:]); k >= 0 {
+		return from + j + k + 1
+	}
+	if j > 0 {
+		return from + j - 1
+	}
+	return len(f.rs)
+}
+
+// writeSnippet writes the characters rs, matches where marked, as HTML
+// and as plain text with the matches' positions, with an ellipsis at
+// each end that was cut.
+func writeSnippet(rs []rune, marked []bool, cutStart, cutEnd bool) (string, TextSnippet) {
 	var text, out strings.Builder
 	n := 0 // characters written to text
 	if cutStart {

@@ -107,7 +107,7 @@ type clause struct {
 // can be pinned to the clause that causes it.
 func splitClauses(s string) ([]clause, error) {
 	var out []clause
-	var open []int // positions of the parentheses not yet closed
+	sc := clauseScanner{s: s}
 	i := 0
 	for i < len(s) {
 		if isSpace(s[i]) {
@@ -115,60 +115,83 @@ func splitClauses(s string) ([]clause, error) {
 			continue
 		}
 		start := i
-		valueStart := true // at the start of a value: '/' opens a regexp
-		for i < len(s) && !isSpace(s[i]) {
-			switch c := s[i]; {
-			case c == '\\':
-				i += 2
-				valueStart = false
-				continue
-			case c == '"':
-				q := i
-				i++
-				for i < len(s) && s[i] != '"' {
-					if s[i] == '\\' {
-						i++
-					}
-					i++
-				}
-				if i >= len(s) {
-					return nil, newError(s, q, s[q:], `unterminated phrase: missing closing "`)
-				}
-			case c == '/' && valueStart:
-				q := i
-				i++
-				for i < len(s) && s[i] != '/' {
-					if s[i] == '\\' {
-						i++
-					}
-					i++
-				}
-				if i >= len(s) {
-					return nil, newError(s, q, s[q:], "unterminated regular expression: missing closing /")
-				}
-			}
-			switch s[i] {
-			case '(':
-				open = append(open, i)
-			case ')':
-				if len(open) == 0 {
-					return nil, newError(s, i, s[i:], "unbalanced parenthesis: no ( before this )")
-				}
-				open = open[:len(open)-1]
-			}
-			valueStart = s[i] == ':' || ((s[i] == '+' || s[i] == '-') && i == start)
-			i++
-		}
-		if i > len(s) {
-			i = len(s)
+		var err error
+		if i, err = sc.clause(start); err != nil {
+			return nil, err
 		}
 		out = append(out, clause{pos: start, text: s[start:i]})
 	}
-	if len(open) > 0 {
-		q := open[len(open)-1]
+	if len(sc.open) > 0 {
+		q := sc.open[len(sc.open)-1]
 		return nil, newError(s, q, s[q:], "unbalanced parenthesis: missing closing )")
 	}
 	return out, nil
+}
+
+// clauseScanner reads the clauses of a query string, keeping the
+// parentheses still open.
+type clauseScanner struct {
+	s    string
+	open []int // positions of the parentheses not yet closed
+}
+
+// clause reads the clause that starts at start and returns its end.
+func (sc *clauseScanner) clause(start int) (int, error) {
+	s := sc.s
+	i := start
+	valueStart := true // at the start of a value: '/' opens a regexp
+	for i < len(s) && !isSpace(s[i]) {
+		var err error
+		switch c := s[i]; {
+		case c == '\\':
+			i += 2
+			valueStart = false
+			continue
+		case c == '"':
+			i, err = closing(s, i, '"', `unterminated phrase: missing closing "`)
+		case c == '/' && valueStart:
+			i, err = closing(s, i, '/', "unterminated regular expression: missing closing /")
+		}
+		if err != nil {
+			return 0, err
+		}
+		if err := sc.paren(i); err != nil {
+			return 0, err
+		}
+		valueStart = s[i] == ':' || ((s[i] == '+' || s[i] == '-') && i == start)
+		i++
+	}
+	return min(i, len(s)), nil
+}
+
+// paren keeps track of a parenthesis at s[i].
+func (sc *clauseScanner) paren(i int) error {
+	switch sc.s[i] {
+	case '(':
+		sc.open = append(sc.open, i)
+	case ')':
+		if len(sc.open) == 0 {
+			return newError(sc.s, i, sc.s[i:], "unbalanced parenthesis: no ( before this )")
+		}
+		sc.open = sc.open[:len(sc.open)-1]
+	}
+	return nil
+}
+
+// closing returns the position of the delimiter that closes the one at
+// s[q] (a backslash escapes the next byte), or the error msg at q.
+func closing(s string, q int, delim byte, msg string) (int, error) {
+	i := q + 1
+	for i < len(s) && s[i] != delim {
+		if s[i] == '\\' {
+			i++
+		}
+		i++
+	}
+	if i >= len(s) {
+		return 0, newError(s, q, s[q:], msg)
+	}
+	return i, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
@@ -221,63 +244,91 @@ func Parse(s string) (query.Query, error) {
 // where it needs one is an *Error naming its column. Bleve has no
 // grouping, so parentheses are not read as groups.
 func booleanOperators(s string, in []clause) ([]clause, error) {
-	isOp := func(t string) bool {
-		switch t {
-		case "AND", "&&", "OR", "||", "NOT", "!":
-			return true
-		}
-		return false
-	}
-	if !slices.ContainsFunc(in, func(c clause) bool { return isOp(c.text) }) {
+	if !slices.ContainsFunc(in, func(c clause) bool { return isOperator(c.text) }) {
 		return in, nil
 	}
-	type term struct {
-		clause
-		must, not bool
-	}
-	var terms []term
-	pendingNot, pendingAnd, pendingOr := false, false, false
-	var last clause // the last operator seen, for errors
+	b := booleanReader{s: s}
 	for i, c := range in {
-		switch c.text {
-		case "AND", "&&", "OR", "||":
-			if len(terms) == 0 || pendingNot || pendingAnd || (i > 0 && isOp(in[i-1].text)) {
-				return nil, newError(s, c.pos, c.text, c.text+" needs a term on each side")
-			}
-			if c.text == "AND" || c.text == "&&" {
-				terms[len(terms)-1].must = true
-				pendingAnd = true
-			} else {
-				pendingOr = true
-			}
-			last = c
-			continue
-		case "NOT", "!":
-			if pendingNot {
-				return nil, newError(s, c.pos, c.text, c.text+" twice in a row")
-			}
-			pendingNot = true
-			last = c
-			continue
+		if err := b.read(c, i > 0 && isOperator(in[i-1].text)); err != nil {
+			return nil, err
 		}
-		terms = append(terms, term{clause: c, must: pendingAnd, not: pendingNot})
-		pendingNot, pendingAnd, pendingOr = false, false, false
 	}
-	if pendingNot || pendingAnd || pendingOr {
-		return nil, newError(s, last.pos, last.text, last.text+" needs a term after it")
+	if b.pendingNot || b.pendingAnd || b.pendingOr {
+		return nil, newError(s, b.last.pos, b.last.text, b.last.text+" needs a term after it")
 	}
-	out := make([]clause, 0, len(terms))
-	for _, t := range terms {
-		text := t.text
-		switch {
-		case t.not:
-			text = "-" + strings.TrimLeft(text, "+-")
-		case t.must && !strings.HasPrefix(text, "-"):
-			text = "+" + strings.TrimPrefix(text, "+")
-		}
-		out = append(out, clause{pos: t.pos, text: text})
+	out := make([]clause, 0, len(b.terms))
+	for _, t := range b.terms {
+		out = append(out, t.prefixed())
 	}
 	return out, nil
+}
+
+// isOperator reports whether a clause is one of Lucene's boolean
+// operators.
+func isOperator(t string) bool {
+	switch t {
+	case "AND", "&&", "OR", "||", "NOT", "!":
+		return true
+	}
+	return false
+}
+
+// booleanReader reads a query's clauses into terms, each required or
+// excluded by the operators before and after it.
+type booleanReader struct {
+	s                                 string
+	terms                             []boolTerm
+	pendingNot, pendingAnd, pendingOr bool
+	last                              clause // the last operator seen, for errors
+}
+
+// boolTerm is a clause that is not an operator, with what the operators
+// make of it.
+type boolTerm struct {
+	clause
+	must, not bool
+}
+
+// read takes the next clause c; afterOp says the clause before it was an
+// operator.
+func (b *booleanReader) read(c clause, afterOp bool) error {
+	switch c.text {
+	case "AND", "&&", "OR", "||":
+		if len(b.terms) == 0 || b.pendingNot || b.pendingAnd || afterOp {
+			return newError(b.s, c.pos, c.text, c.text+" needs a term on each side")
+		}
+		if c.text == "AND" || c.text == "&&" {
+			b.terms[len(b.terms)-1].must = true
+			b.pendingAnd = true
+		} else {
+			b.pendingOr = true
+		}
+		b.last = c
+		return nil
+	case "NOT", "!":
+		if b.pendingNot {
+			return newError(b.s, c.pos, c.text, c.text+" twice in a row")
+		}
+		b.pendingNot = true
+		b.last = c
+		return nil
+	}
+	b.terms = append(b.terms, boolTerm{clause: c, must: b.pendingAnd, not: b.pendingNot})
+	b.pendingNot, b.pendingAnd, b.pendingOr = false, false, false
+	return nil
+}
+
+// prefixed is the term with Bleve's prefix: - when excluded, + when
+// required.
+func (t boolTerm) prefixed() clause {
+	text := t.text
+	switch {
+	case t.not:
+		text = "-" + strings.TrimLeft(text, "+-")
+	case t.must && !strings.HasPrefix(text, "-"):
+		text = "+" + strings.TrimPrefix(text, "+")
+	}
+	return clause{pos: t.pos, text: text}
 }
 
 func cleanParseMsg(err error) string {
@@ -290,44 +341,20 @@ func cleanParseMsg(err error) string {
 
 // checkQuery returns what is wrong with a parsed query, or "".
 func checkQuery(q query.Query) string {
-	field := func(f string) string {
-		if _, ok := canonicalField(f); !ok {
-			return fmt.Sprintf("unknown field %q (fields: %s; write a literal colon as \\:)", f, knownFieldList())
-		}
-		return ""
-	}
 	switch q := q.(type) {
 	case *query.BooleanQuery:
-		for _, sub := range []query.Query{q.Must, q.Should, q.MustNot, q.Filter} {
-			if sub != nil {
-				if m := checkQuery(sub); m != "" {
-					return m
-				}
-			}
-		}
+		return checkAll(q.Must, q.Should, q.MustNot, q.Filter)
 	case *query.ConjunctionQuery:
-		for _, sub := range q.Conjuncts {
-			if m := checkQuery(sub); m != "" {
-				return m
-			}
-		}
+		return checkAll(q.Conjuncts...)
 	case *query.DisjunctionQuery:
-		for _, sub := range q.Disjuncts {
-			if m := checkQuery(sub); m != "" {
-				return m
-			}
-		}
+		return checkAll(q.Disjuncts...)
 	case *query.MatchQuery:
 		if q.Fuzziness > maxFuzziness {
 			return fmt.Sprintf("fuzziness %d exceeds %d", q.Fuzziness, maxFuzziness)
 		}
-		return field(q.FieldVal)
-	case *query.MatchPhraseQuery:
-		return field(q.FieldVal)
-	case *query.WildcardQuery:
-		return field(q.FieldVal)
+		return checkField(q.FieldVal)
 	case *query.RegexpQuery:
-		if m := field(q.FieldVal); m != "" {
+		if m := checkField(q.FieldVal); m != "" {
 			return m
 		}
 		if _, err := syntax.Parse(q.Regexp, syntax.Perl); err != nil {
@@ -337,11 +364,37 @@ func checkQuery(q query.Query) string {
 		if q.FieldVal == "" {
 			return ""
 		}
-		return field(q.FieldVal)
+		return checkField(q.FieldVal)
+	case *query.MatchPhraseQuery:
+		return checkField(q.FieldVal)
+	case *query.WildcardQuery:
+		return checkField(q.FieldVal)
 	case *query.DateRangeStringQuery:
-		return field(q.FieldVal)
+		return checkField(q.FieldVal)
 	case *query.DateRangeQuery:
-		return field(q.FieldVal)
+		return checkField(q.FieldVal)
+	}
+	return ""
+}
+
+// checkAll is the first of checkQuery's complaints about qs (nil ones
+// skipped), or "".
+func checkAll(qs ...query.Query) string {
+	for _, sub := range qs {
+		if sub == nil {
+			continue
+		}
+		if m := checkQuery(sub); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// checkField says what is wrong with a field name users typed, or "".
+func checkField(f string) string {
+	if _, ok := canonicalField(f); !ok {
+		return fmt.Sprintf("unknown field %q (fields: %s; write a literal colon as \\:)", f, knownFieldList())
 	}
 	return ""
 }
