@@ -148,6 +148,25 @@ type settings struct {
 func (cfg Config) withDefaults(archive string) (*settings, error) {
 	s := &settings{Config: cfg, seedHosts: map[string]bool{}}
 	c := &s.Config
+	c.setDefaults(archive)
+	if len(c.Seeds)+len(c.Feeds)+len(c.Sitemaps) == 0 {
+		return nil, fmt.Errorf("crawl config: no seeds")
+	}
+	if c.RevisitMin > 0 && c.RevisitMax < c.RevisitMin {
+		c.RevisitMax = 64 * c.RevisitMin
+	}
+	if err := s.readSeeds(); err != nil {
+		return nil, err
+	}
+	if err := s.readScope(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// setDefaults gives every limit left unset (zero or negative) its
+// default, and the files their place in the archive directory.
+func (c *Config) setDefaults(archive string) {
 	if c.UserAgent == "" {
 		c.UserAgent = DefaultUserAgent()
 	}
@@ -199,12 +218,12 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
-	if len(c.Seeds)+len(c.Feeds)+len(c.Sitemaps) == 0 {
-		return nil, fmt.Errorf("crawl config: no seeds")
-	}
-	if c.RevisitMin > 0 && c.RevisitMax < c.RevisitMin {
-		c.RevisitMax = 64 * c.RevisitMin
-	}
+}
+
+// readSeeds puts the hosts of the seeds, feeds and sitemaps in scope and
+// names the job after them when the configuration does not.
+func (s *settings) readSeeds() error {
+	c := &s.Config
 	for _, l := range []struct {
 		what string
 		urls []string
@@ -212,7 +231,7 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 		for _, raw := range l.urls {
 			u, err := Canonicalize(raw)
 			if err != nil {
-				return nil, fmt.Errorf("crawl config: %s %q: %w", l.what, raw, err)
+				return fmt.Errorf("crawl config: %s %q: %w", l.what, raw, err)
 			}
 			s.seedHosts[hostKey(u.Hostname())] = true
 		}
@@ -227,29 +246,39 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 		}
 		c.Job = "seeds-" + article.IDFor(strings.Join(seeds, "\n"))
 	}
+	return nil
+}
+
+// readScope reads the rest of the scope: extra hosts, the proxies, and
+// the include and exclude patterns.
+func (s *settings) readScope() error {
+	c := &s.Config
 	for _, h := range c.Hosts {
 		s.seedHosts[hostKey(h)] = true
 	}
 	px, err := newProxies(c.Proxy)
 	if err != nil {
-		return nil, fmt.Errorf("crawl config: %w", err)
+		return fmt.Errorf("crawl config: %w", err)
 	}
 	s.proxies = px
-	for _, p := range c.Include {
+	if s.include, err = compilePatterns("include", c.Include); err != nil {
+		return err
+	}
+	s.exclude, err = compilePatterns("exclude", c.Exclude)
+	return err
+}
+
+// compilePatterns compiles the scope's include or exclude patterns.
+func compilePatterns(what string, ps []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, p := range ps {
 		re, err := regexp.Compile(p)
 		if err != nil {
-			return nil, fmt.Errorf("crawl config: include pattern %q: %w", p, err)
+			return nil, fmt.Errorf("crawl config: %s pattern %q: %w", what, p, err)
 		}
-		s.include = append(s.include, re)
+		out = append(out, re)
 	}
-	for _, p := range c.Exclude {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("crawl config: exclude pattern %q: %w", p, err)
-		}
-		s.exclude = append(s.exclude, re)
-	}
-	return s, nil
+	return out, nil
 }
 
 // inScope reports whether u may be crawled under the configured scope.

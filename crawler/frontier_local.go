@@ -197,63 +197,79 @@ func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
 	defer f.mu.Unlock()
 	now := time.Now()
 	wait := time.Duration(-1)
-	soon := func(d time.Duration) {
-		if wait < 0 || d < wait {
-			wait = d
-		}
-	}
 	n := len(f.order)
 	for i := 0; i < n; i++ {
 		h := f.order[(f.cursor+i)%n]
-		if h.busy || h.dropped != "" {
-			continue
+		needRobots, soon, ok := f.ready(h, now)
+		if soon >= 0 && (wait < 0 || soon < wait) {
+			wait = soon
 		}
-		if h.spill && h.memPages < max(1, memPerHost/4) {
-			f.refill(h)
-		}
-		if len(h.queue) == 0 {
-			continue
-		}
-		if h.robots == nil && !h.robotsLoaded {
-			f.cachedRobots(h)
-		}
-		needRobots := h.robots == nil || !now.Before(h.robotsUntil)
-		if !needRobots && h.robots.DisallowAll {
-			soon(h.robotsUntil.Sub(now)) // robots.txt unavailable: wait for the retry
-			continue
-		}
-		if !needRobots && !f.dispatchable(h) {
-			continue
-		}
-		if h.next.After(now) {
-			if d := h.next.Sub(now); d > f.s.MaxWait {
-				h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
-				f.log.Warn("host left for the next run", "host", h.name, "reason", h.dropped, "queued", len(h.queue))
-			} else {
-				soon(d)
-			}
+		if !ok {
 			continue
 		}
 		f.cursor = (f.cursor + i + 1) % n
-		h.busy = true
-		f.inflight++
-		l := &lease{host: h.name, scheme: h.scheme, robots: h.robots, robotsUntil: h.robotsUntil, robotsFails: h.robotsFails, fails: h.fails, h: h}
-		if needRobots {
-			return l, nil
-		}
-		e := h.queue[0]
-		h.queue[0] = nil
-		h.queue = h.queue[1:]
-		if e.Kind == kindPage {
-			f.pagesSent++
-			h.pages++
-			h.memPages--
-		}
-		l.e, l.offerSitemaps = e, h.offerSitemaps
-		h.offerSitemaps = false
-		return l, nil
+		return f.lease(h, needRobots), nil
 	}
 	return &lease{wait: wait, leased: int64(f.inflight)}, nil
+}
+
+// ready reports whether host h can be leased now (ok), and whether it
+// must ask for its robots.txt first. When it will be ready later, soon
+// is how long until then (else -1); a host not ready within MaxWait is
+// left for the next run. f.mu must be held.
+func (f *localFrontier) ready(h *hostState, now time.Time) (needRobots bool, soon time.Duration, ok bool) {
+	soon = -1
+	if h.busy || h.dropped != "" {
+		return false, soon, false
+	}
+	if h.spill && h.memPages < max(1, memPerHost/4) {
+		f.refill(h)
+	}
+	if len(h.queue) == 0 {
+		return false, soon, false
+	}
+	if h.robots == nil && !h.robotsLoaded {
+		f.cachedRobots(h)
+	}
+	needRobots = h.robots == nil || !now.Before(h.robotsUntil)
+	if !needRobots && h.robots.DisallowAll {
+		return needRobots, h.robotsUntil.Sub(now), false // robots.txt unavailable: wait for the retry
+	}
+	if !needRobots && !f.dispatchable(h) {
+		return needRobots, soon, false
+	}
+	if h.next.After(now) {
+		d := h.next.Sub(now)
+		if d <= f.s.MaxWait {
+			return needRobots, d, false
+		}
+		h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
+		f.log.Warn("host left for the next run", "host", h.name, "reason", h.dropped, "queued", len(h.queue))
+		return needRobots, soon, false
+	}
+	return needRobots, soon, true
+}
+
+// lease leases host h: for its robots.txt when needRobots, else with the
+// first entry of its queue. f.mu must be held.
+func (f *localFrontier) lease(h *hostState, needRobots bool) *lease {
+	h.busy = true
+	f.inflight++
+	l := &lease{host: h.name, scheme: h.scheme, robots: h.robots, robotsUntil: h.robotsUntil, robotsFails: h.robotsFails, fails: h.fails, h: h}
+	if needRobots {
+		return l
+	}
+	e := h.queue[0]
+	h.queue[0] = nil
+	h.queue = h.queue[1:]
+	if e.Kind == kindPage {
+		f.pagesSent++
+		h.pages++
+		h.memPages--
+	}
+	l.e, l.offerSitemaps = e, h.offerSitemaps
+	h.offerSitemaps = false
+	return l
 }
 
 // cachedRobots gives h the robots.txt the store keeps from an earlier run
@@ -366,20 +382,9 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 		f.hostOutcome(h, o, end)
 	}
 	var errs []error
-	var added []*entry
-	if t := o.t; t != nil {
-		if o.requeue && l.e != nil {
-			t.done, t.requeue = l.e, l.e
-		}
-		if o.robots != nil && !o.parsed.DisallowAll {
-			t.robots = map[string]*robotsRec{h.name: o.robots}
-		}
-		var err error
-		if added, err = f.commit(t); err != nil {
-			errs = append(errs, err)
-		} else if t.deniedNew > 0 {
-			f.count(func(s *Stats) { s.RobotsDenied += int64(t.deniedNew) })
-		}
+	added, err := f.commitOutcome(l, o)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	given := 0
 	if o.giveUp != "" {
@@ -389,6 +394,44 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 		}
 	}
 	f.mu.Lock()
+	f.settleLease(l, o, end)
+	f.settleQueue(h, o, added, given, len(errs) == 0)
+	f.mu.Unlock()
+	if given > 0 {
+		f.count(func(s *Stats) { s.Errors += int64(given) })
+	}
+	return errors.Join(errs...)
+}
+
+// commitOutcome commits the lease's transaction (its entry requeued or
+// done, the robots.txt it read, what it found) and returns the entries
+// it added.
+func (f *localFrontier) commitOutcome(l *lease, o *outcome) ([]*entry, error) {
+	t := o.t
+	if t == nil {
+		return nil, nil
+	}
+	if o.requeue && l.e != nil {
+		t.done, t.requeue = l.e, l.e
+	}
+	if o.robots != nil && !o.parsed.DisallowAll {
+		t.robots = map[string]*robotsRec{l.h.name: o.robots}
+	}
+	added, err := f.commit(t)
+	if err != nil {
+		return nil, err
+	}
+	if t.deniedNew > 0 {
+		f.count(func(s *Stats) { s.RobotsDenied += int64(t.deniedNew) })
+	}
+	return added, nil
+}
+
+// settleLease frees the lease's host (unless it was freed early) with
+// its next time, and puts the lease's entry and page budget back when
+// the outcome says so; f.mu must be held.
+func (f *localFrontier) settleLease(l *lease, o *outcome, end time.Time) {
+	h := l.h
 	if !l.freed {
 		h.busy = false
 		f.schedule(h, o, end)
@@ -404,8 +447,14 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 	if o.sitOut != "" && h.dropped == "" {
 		h.dropped = o.sitOut
 	}
+}
+
+// settleQueue counts the outcome in the queue: the entries added, the
+// one done (when committed), and a host's queue given up; f.mu must be
+// held.
+func (f *localFrontier) settleQueue(h *hostState, o *outcome, added []*entry, given int, committed bool) {
 	f.queued += len(added)
-	if t := o.t; t != nil && t.done != nil && t.requeue == nil && len(errs) == 0 {
+	if t := o.t; t != nil && t.done != nil && t.requeue == nil && committed {
 		f.queued--
 	}
 	for _, e := range added {
@@ -416,11 +465,6 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 		h.queue, h.memPages, h.spill, h.lastKey = nil, 0, false, nil
 		h.dropped = o.giveUp
 	}
-	f.mu.Unlock()
-	if given > 0 {
-		f.count(func(s *Stats) { s.Errors += int64(given) })
-	}
-	return errors.Join(errs...)
 }
 
 // hostOutcome applies o to h's failure counts, robots.txt and back-off,

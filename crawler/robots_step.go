@@ -17,50 +17,9 @@ import (
 // back-off), sit out the run, or give its queue up, as politeness says.
 func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outcome {
 	o := &outcome{failed: -1, requeue: l.e != nil, refund: l.e != nil}
-	target := robots.URL(&url.URL{Scheme: l.scheme, Host: l.host})
-	var f *fetch
-	var err error
-	for hop := 0; hop <= 5; hop++ {
-		f = &fetch{ctx: ctx, url: target}
-		var release func(end time.Time)
-		if other := hostOf(target); other != l.host {
-			// A redirect to another host: that host's politeness applies.
-			if release, err = fr.borrow(ctx, other, target); err != nil {
-				if ctx.Err() != nil {
-					return o
-				}
-				break
-			}
-		}
-		err = c.do(f)
-		if release != nil {
-			release(time.Now())
-		}
-		o.requested, o.end = true, f.responseEnd(err)
-		o.rest = c.pol.HostGap(l.robots, f.elapsed)
-		c.logFetch(f, "robots", err)
-		if ctx.Err() != nil {
-			return o
-		}
-		loc := f.respHead.Get("Location")
-		if err != nil || f.status < 300 || f.status >= 400 || loc == "" || hop == 5 {
-			break
-		}
-		next, perr := url.Parse(target)
-		if perr == nil {
-			next, perr = next.Parse(loc)
-		}
-		if perr != nil {
-			break
-		}
-		if hostOf(next.String()) == l.host {
-			select {
-			case <-ctx.Done():
-				return o
-			case <-time.After(o.rest):
-			}
-		}
-		target = next.String()
+	f, target, err, stopped := c.followRobots(ctx, fr, l, o)
+	if stopped {
+		return o
 	}
 	if errors.Is(err, ErrForbiddenAddress) {
 		// Asking again cannot help: the host's queue is given up at once.
@@ -88,16 +47,91 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 		o.t.add = c.robotsSitemaps(r)
 		return o
 	}
-	// A 429/503 may say when to come back (Retry-After); otherwise the
-	// wait doubles from BackoffBase with each failure in a row, up to
-	// RobotsRetry. Recorded first: a restart must not ask earlier.
+	c.robotsUnavailable(l, o, f, err, status, now)
+	return o
+}
+
+// followRobots fetches l's host's robots.txt, following up to five
+// redirects, and returns the last fetch and its URL; stopped says the
+// context ended first.
+func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *lease, o *outcome) (f *fetch, target string, err error, stopped bool) {
+	target = robots.URL(&url.URL{Scheme: l.scheme, Host: l.host})
+	for hop := 0; hop <= 5; hop++ {
+		f = &fetch{ctx: ctx, url: target}
+		err = c.robotsHop(ctx, fr, l, f, o)
+		if ctx.Err() != nil {
+			return f, target, err, true
+		}
+		if err != nil || hop == 5 {
+			break
+		}
+		next := redirectTarget(f, target)
+		if next == nil {
+			break
+		}
+		if hostOf(next.String()) == l.host {
+			select {
+			case <-ctx.Done():
+				return f, target, err, true
+			case <-time.After(o.rest):
+			}
+		}
+		target = next.String()
+	}
+	return f, target, err, false
+}
+
+// robotsHop makes one request of a robots.txt fetch: to another host (a
+// redirect led there) only when that host's politeness lets it.
+func (c *Crawler) robotsHop(ctx context.Context, fr Frontier, l *lease, f *fetch, o *outcome) error {
+	var release func(end time.Time)
+	if other := hostOf(f.url); other != l.host {
+		var err error
+		if release, err = fr.borrow(ctx, other, f.url); err != nil {
+			return err
+		}
+	}
+	err := c.do(f)
+	if release != nil {
+		release(time.Now())
+	}
+	o.requested, o.end = true, f.responseEnd(err)
+	o.rest = c.pol.HostGap(l.robots, f.elapsed)
+	c.logFetch(f, "robots", err)
+	return err
+}
+
+// redirectTarget is where a 3xx response to target with a Location
+// points, or nil.
+func redirectTarget(f *fetch, target string) *url.URL {
+	loc := f.respHead.Get("Location")
+	if f.status < 300 || f.status >= 400 || loc == "" {
+		return nil
+	}
+	next, err := url.Parse(target)
+	if err == nil {
+		next, err = next.Parse(loc)
+	}
+	if err != nil {
+		return nil
+	}
+	return next
+}
+
+// robotsUnavailable makes the host wait after an unavailable robots.txt
+// (status, fetched at now): a 429/503 may say when to come back
+// (Retry-After); otherwise the wait doubles from BackoffBase with each
+// failure in a row, up to RobotsRetry. Recorded first: a restart must not
+// ask earlier. Every RobotsRetries failures the host sits out the run,
+// and its queue is given up at RobotsRetries × MaxRetries.
+func (c *Crawler) robotsUnavailable(l *lease, o *outcome, f *fetch, err error, status int, now time.Time) {
 	fails := l.robotsFails + 1
 	var ra time.Duration
 	if f.respHead != nil {
 		ra = retryAfter(f.respHead.Get("Retry-After"))
 	}
 	wait := c.pol.RobotsWait(ra, fails)
-	rec.Outcome = "robots-unavailable"
+	o.t.log.Outcome = "robots-unavailable"
 	o.robots = &robotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
 	o.rest = max(o.rest, wait)
 	o.why = "robots.txt " + failure(f.status, errors.Join(err, f.err)) + ", " + waitKind(ra, wait)
@@ -112,7 +146,6 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 	case sitOut:
 		o.sitOut = "robots.txt unavailable"
 	}
-	return o
 }
 
 // robotsSitemaps returns entries for the Sitemap: lines of r.

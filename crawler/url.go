@@ -40,9 +40,30 @@ func canonical(in *url.URL) (*url.URL, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("url %q: scheme %q not crawlable", in.String(), u.Scheme)
 	}
-	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	host := canonicalHost(&u)
 	if host == "" {
 		return nil, fmt.Errorf("url %q: no host", in.String())
+	}
+	u.Host = host
+	u.User = nil
+	u.Fragment, u.RawFragment = "", ""
+	u.Opaque = ""
+	if err := setEscapedPath(&u, canonicalPath(u.EscapedPath())); err != nil {
+		return nil, fmt.Errorf("url %q: %w", in.String(), err)
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = canonicalQuery(u.RawQuery)
+	}
+	u.ForceQuery = false
+	return &u, nil
+}
+
+// canonicalHost is u's host lower-cased, without a trailing dot or the
+// scheme's default port ("" when it has none).
+func canonicalHost(u *url.URL) string {
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	if host == "" {
+		return ""
 	}
 	port := u.Port()
 	if (port == "80" && u.Scheme == "http") || (port == "443" && u.Scheme == "https") {
@@ -54,11 +75,13 @@ func canonical(in *url.URL) (*url.URL, error) {
 	if port != "" {
 		host += ":" + port
 	}
-	u.Host = host
-	u.User = nil
-	u.Fragment, u.RawFragment = "", ""
-	u.Opaque = ""
-	p := pathSession.ReplaceAllString(u.EscapedPath(), "")
+	return host
+}
+
+// canonicalPath is an escaped path without session ids, dot segments or
+// repeated slashes, keeping a trailing slash.
+func canonicalPath(p string) string {
+	p = pathSession.ReplaceAllString(p, "")
 	if p == "" {
 		p = "/"
 	}
@@ -67,27 +90,26 @@ func canonical(in *url.URL) (*url.URL, error) {
 	if trailing && p != "/" {
 		p += "/"
 	}
-	if err := setEscapedPath(&u, p); err != nil {
-		return nil, fmt.Errorf("url %q: %w", in.String(), err)
-	}
-	if u.RawQuery != "" {
-		var keep []string
-		for _, kv := range strings.Split(u.RawQuery, "&") {
-			if kv == "" {
-				continue
-			}
-			k, _, _ := strings.Cut(kv, "=")
-			lk := strings.ToLower(k)
-			if trackingParams[lk] || strings.HasPrefix(lk, "utm_") || strings.HasPrefix(lk, "aspsessionid") {
-				continue
-			}
-			keep = append(keep, kv)
+	return p
+}
+
+// canonicalQuery is a query without tracking and session parameters or
+// empty pairs, its pairs sorted.
+func canonicalQuery(q string) string {
+	var keep []string
+	for _, kv := range strings.Split(q, "&") {
+		if kv == "" {
+			continue
 		}
-		sort.Strings(keep)
-		u.RawQuery = strings.Join(keep, "&")
+		k, _, _ := strings.Cut(kv, "=")
+		lk := strings.ToLower(k)
+		if trackingParams[lk] || strings.HasPrefix(lk, "utm_") || strings.HasPrefix(lk, "aspsessionid") {
+			continue
+		}
+		keep = append(keep, kv)
 	}
-	u.ForceQuery = false
-	return &u, nil
+	sort.Strings(keep)
+	return strings.Join(keep, "&")
 }
 
 func setEscapedPath(u *url.URL, p string) error {
