@@ -110,6 +110,7 @@ type Archive struct {
 	settled    sync.WaitGroup
 	bulk       bool
 	closing    bool
+	behind     writeBehind // a bulk import's store write in flight (ingest.go)
 }
 
 // Open opens (creating when writable) the archive in dir and brings the

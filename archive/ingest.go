@@ -165,6 +165,10 @@ func (a *Archive) ingestLocked(arts []*article.Article) error {
 	a.armFlush()
 	a.sinceCheck += len(arts)
 	if a.dedupCheckpointDue() {
+		// The checkpoint holds only what the store holds.
+		if err := a.waitWrite(); err != nil {
+			return err
+		}
 		if err := a.saveDedup(); err != nil {
 			return err
 		}
@@ -204,6 +208,10 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 			changed[as.ID] = as
 		}
 	}
+	// The store must hold the previous batch before it is read.
+	if err := a.waitWrite(); err != nil {
+		return err
+	}
 	affected := map[string]bool{}
 	var puts []*article.Article
 	for _, id := range changedOrder {
@@ -238,9 +246,61 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 			puts = append(puts, art)
 		}
 	}
-	err := a.Store.PutArticlesWith(puts, func(tx *bolt.Tx) error {
-		return markPending(tx, affected)
-	})
+	write := func() error {
+		return a.Store.PutArticlesWith(puts, func(tx *bolt.Tx) error {
+			return markPending(tx, affected)
+		})
+	}
+	if a.behind.on && !replay {
+		w := &storeWrite{done: make(chan struct{}), affected: affected, n: len(arts)}
+		a.behind.w = w
+		go func() {
+			defer close(w.done)
+			w.err = write()
+		}()
+		return nil
+	}
+	return a.wrote(write(), affected, len(arts))
+}
+
+// writeBehind lets a bulk import store one batch while it deduplicates
+// the next (ImportJSONL): the store write was a quarter of the ingest,
+// which runs on one core before the index build. The dedup index then
+// holds one batch the store does not have yet; nothing reads it before
+// the write is waited for (waitWrite), which every step that needs the
+// two to agree does first: the next batch's store reads, the dedup
+// checkpoint, the end of the import. A failed write rolls the dedup index
+// back as a synchronous one does, so the batch deduplicated meanwhile is
+// not stored either.
+type writeBehind struct {
+	on bool
+	w  *storeWrite // the write in flight, nil when none
+}
+
+// storeWrite is one batch's store write running behind.
+type storeWrite struct {
+	done     chan struct{}
+	err      error
+	affected map[string]bool
+	n        int // articles of the batch
+}
+
+// waitWrite waits for the store write in flight, if any, and finishes it
+// as assign does (wrote); a.mu held.
+func (a *Archive) waitWrite() error {
+	w := a.behind.w
+	if w == nil {
+		return nil
+	}
+	a.behind.w = nil
+	<-w.done
+	return a.wrote(w.err, w.affected, w.n)
+}
+
+// wrote finishes the store write of n articles that changed the clusters
+// affected: on failure it rolls the dedup index back, else it marks the
+// clusters pending. a.mu held.
+func (a *Archive) wrote(err error, affected map[string]bool, n int) error {
 	if err != nil {
 		err = fmt.Errorf("store articles: %w", err)
 		if rerr := a.rollbackDedup(); rerr != nil {
@@ -252,7 +312,7 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 		a.pendingGen++
 		a.pending[c] = a.pendingGen
 	}
-	if a.sinceRelease += len(arts); a.sinceRelease >= releaseIngest {
+	if a.sinceRelease += n; a.sinceRelease >= releaseIngest {
 		a.sinceRelease = 0
 		a.releaseStorePages()
 	}
