@@ -321,7 +321,7 @@ func (p *page) authorAndDates() {
 		pageURL = meta.Canonical // the permalink, when the page names one
 	}
 	var changed time.Time
-	a.Published, changed = dates.Settle(p.doc, meta.Evidence, meta.Title, meta.Opening, pageURL)
+	a.Published, changed = dates.Settle(p.doc, meta.Evidence, meta.Title, meta.Opening, pageURL, meta.Lang)
 	a.Modified = meta.Modified
 	if a.Modified.IsZero() {
 		a.Modified = changed

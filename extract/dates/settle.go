@@ -12,8 +12,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	dps "github.com/markusmobius/go-dateparser"
 	"github.com/markusmobius/go-htmldate"
 	"golang.org/x/net/html"
 )
@@ -56,12 +58,16 @@ type Evidence struct {
 //
 // A page that states no publication date but a last change ("Last
 // updated: 13 July 2020") has that date reported as modified instead.
-func Settle(doc *html.Node, m Evidence, title string, opening []string, pageURL string) (published, modified time.Time) {
+//
+// lang is the language the page declares ("" when none): go-htmldate's
+// date parser then tries its and English month names, not every
+// language's.
+func Settle(doc *html.Node, m Evidence, title string, opening []string, pageURL, lang string) (published, modified time.Time) {
 	readings, updated := headlineDates(doc, title)
 	printed, hasPrinted := printedReading(readings, m.Published)
 	t, from, zoned := statedDate(m, opening, printed, hasPrinted)
 	if t.IsZero() {
-		g, changed := guessDate(doc, pageURL)
+		g, changed := guessDate(doc, pageURL, lang)
 		if changed {
 			return time.Time{}, g
 		}
@@ -236,14 +242,45 @@ func printedZone(t, printed time.Time) (time.Time, bool) {
 // datelines, free text), asked for the original rather than the latest
 // date. It returns the zero time when nothing plausible is found, and
 // changed when the text around the date shows it is the last change.
-func guessDate(doc *html.Node, pageURL string) (t time.Time, changed bool) {
-	r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, URL: pageURL})
+func guessDate(doc *html.Node, pageURL, lang string) (t time.Time, changed bool) {
+	r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, URL: pageURL, DateParserConfig: parserConfig(lang)})
 	if err != nil || linkDate(r.SrcString) || notPublication(r.SrcString, r.DateTime) {
 		return time.Time{}, false
 	}
 	src := r.SrcString
 	return r.DateTime, lastChangeRE.MatchString(src) && !createdRE.MatchString(src) && pubLabelRE.FindStringIndex(src) == nil
 }
+
+// parserConfig is go-htmldate's configuration of its date parser
+// (go-dateparser), narrowed to English and the page's language when the
+// page declares one: the parser otherwise tries each of its two hundred
+// languages' month and day names on every candidate string. nil (the
+// default: every language) when lang names none the parser knows.
+func parserConfig(lang string) *dps.Configuration {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i > 0 {
+		lang = lang[:i]
+	}
+	if len(lang) != 2 && len(lang) != 3 {
+		return nil
+	}
+	if c, ok := parserConfigs.Load(lang); ok {
+		return c.(*dps.Configuration)
+	}
+	langs := []string{"en"}
+	if lang != "en" {
+		langs = append(langs, lang)
+	}
+	cfg := &dps.Configuration{Languages: langs, PreferredDateSource: dps.Past, StrictParsing: true}
+	if _, err := dps.Parse(cfg, "2020-01-02"); err != nil {
+		cfg = nil // a language the parser does not know
+	}
+	parserConfigs.Store(lang, cfg)
+	return cfg
+}
+
+// parserConfigs holds parserConfig's answer per language.
+var parserConfigs sync.Map
 
 var (
 	// copyrightNoticeRE matches a copyright notice, whose years ("© 1996–2020")
