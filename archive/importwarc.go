@@ -867,6 +867,19 @@ func (imp *importer) save(jobs []*importJob) error {
 		is := imp.streams[src]
 		states = append(states, streamSave{fp: is.fp, st: is.state})
 	}
+	if len(states) > 0 {
+		// What extraction learned of each site's boilerplate is written
+		// before the position it goes with: a kill -9 then leaves a model
+		// at least as new as the position, and the pages read again after
+		// it are extracted as an uninterrupted import extracts them
+		// (learning a page twice changes nothing: pages are counted once).
+		// Without it the model of every page since the last dedup
+		// checkpoint was lost, and the next pages of each site kept its
+		// footers and appeals in their text.
+		if err := imp.a.saveModel(); err != nil {
+			return err
+		}
+	}
 	return imp.a.saveImport(states, payloads, add, del)
 }
 
