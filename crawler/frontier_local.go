@@ -477,15 +477,7 @@ func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
 		h.robots, h.robotsFails = o.parsed, o.robots.Fails
 		h.robotsUntil = o.robots.until(f.pol)
 	}
-	switch o.failed {
-	case 1:
-		h.fails++
-	case 0:
-		h.fails = 0
-	}
-	if o.why != "" || o.failed == 0 || (o.robots != nil && !o.parsed.DisallowAll && h.fails == 0) {
-		h.waitWhy = o.why
-	}
+	h.countFailure(o)
 	parked := o.failed == 1 && f.pol.Parks(h.fails)
 	clear := o.failed == 0 && h.backoffSaved
 	f.mu.Unlock()
@@ -495,12 +487,31 @@ func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
 	case robotsBack:
 		f.recordBackoff(h, time.Now(), false)
 	case clear:
-		f.mu.Lock()
-		h.backoffSaved = false
-		f.mu.Unlock()
-		if err := f.saveBackoff(h.name, nil); err != nil {
-			f.log.Error("clear back-off", "host", h.name, "error", err)
-		}
+		f.clearBackoff(h)
+	}
+}
+
+// clearBackoff forgets h's persisted back-off after a success.
+func (f *localFrontier) clearBackoff(h *hostState) {
+	f.mu.Lock()
+	h.backoffSaved = false
+	f.mu.Unlock()
+	if err := f.saveBackoff(h.name, nil); err != nil {
+		f.log.Error("clear back-off", "host", h.name, "error", err)
+	}
+}
+
+// countFailure counts o's failure or success in h's failures in a row,
+// and keeps why the host waits; the frontier's lock must be held.
+func (h *hostState) countFailure(o *outcome) {
+	switch o.failed {
+	case 1:
+		h.fails++
+	case 0:
+		h.fails = 0
+	}
+	if o.why != "" || o.failed == 0 || (o.robots != nil && !o.parsed.DisallowAll && h.fails == 0) {
+		h.waitWhy = o.why
 	}
 }
 

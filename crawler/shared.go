@@ -177,40 +177,13 @@ func (r *sharedRun) hold(ctx context.Context, l *lease) (context.Context, func()
 // Redis: the robots.txt record, validators, discovered entries, then the
 // host with its rest, failure count and entry to requeue.
 func (r *sharedRun) release(ctx context.Context, l *lease, o *outcome) error {
-	var errs []error
-	if t := o.t; t != nil && t.log != nil {
-		if _, err := r.c.local.commit(&txn{log: t.log}); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if o.robots != nil {
-		errs = append(errs, r.putRobots(ctx, l.host, o.robots))
-		r.noteRobots(l.host, o.parsed, o.robots.until(r.c.pol))
-	}
-	if t := o.t; t != nil && len(t.denied) > 0 {
-		errs = append(errs, r.deny(ctx, t.denied))
-	}
-	if t := o.t; t != nil {
-		if t.cond != nil && l.e != nil {
-			errs = append(errs, r.putCond(ctx, l.e.Key, t.cond))
-		}
-		if _, err := r.add(ctx, t.add); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	errs := r.record(ctx, l, o)
 	requeue := o.requeue
 	if o.giveUp != "" {
 		errs = append(errs, r.giveUp(ctx, l, o.giveUp))
 		requeue = false
 	}
-	rest := time.Duration(-1)
-	switch {
-	case o.requested:
-		rest = max(o.rest-time.Since(o.end), 0)
-	case o.rest > 0:
-		rest = o.rest
-	}
-	ro := releaseOpts{gap: rest, outcome: o.failed, later: o.sitOut != "",
+	ro := releaseOpts{gap: sharedGap(o), outcome: o.failed, later: o.sitOut != "",
 		refund: l.e != nil && l.e.Kind == kindPage && o.refund}
 	if requeue {
 		ro.requeue = l.e
@@ -223,6 +196,48 @@ func (r *sharedRun) release(ctx context.Context, l *lease, o *outcome) error {
 		r.c.log.Warn("host lease had expired before release", "host", l.host)
 	}
 	return errors.Join(errs...)
+}
+
+// record keeps what the lease found: its fetch log line in the worker's
+// store, the host's robots.txt, the links refused by it, the page's
+// validators and the entries found, in Redis.
+func (r *sharedRun) record(ctx context.Context, l *lease, o *outcome) []error {
+	var errs []error
+	t := o.t
+	if t != nil && t.log != nil {
+		if _, err := r.c.local.commit(&txn{log: t.log}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if o.robots != nil {
+		errs = append(errs, r.putRobots(ctx, l.host, o.robots))
+		r.noteRobots(l.host, o.parsed, o.robots.until(r.c.pol))
+	}
+	if t == nil {
+		return errs
+	}
+	if len(t.denied) > 0 {
+		errs = append(errs, r.deny(ctx, t.denied))
+	}
+	if t.cond != nil && l.e != nil {
+		errs = append(errs, r.putCond(ctx, l.e.Key, t.cond))
+	}
+	if _, err := r.add(ctx, t.add); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// sharedGap is how long the host rests from now: what is left of its gap
+// after a request, the wait when no request was made, or -1 for none.
+func sharedGap(o *outcome) time.Duration {
+	switch {
+	case o.requested:
+		return max(o.rest-time.Since(o.end), 0)
+	case o.rest > 0:
+		return o.rest
+	}
+	return -1
 }
 
 // giveUp drops l's host's queue (and l's entry), each entry recorded as

@@ -127,19 +127,7 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 	}
 	f := &fetch{ctx: ctx, e: e, url: e.URL, header: http.Header{}}
 	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
-		// Conditional GET with the validators kept.
-		cr, cerr := fr.validators(ctx, e.Key)
-		if cerr != nil {
-			c.log.Warn("conditional GET without validators", "url", e.URL, "error", cerr)
-		}
-		if cr != nil {
-			if cr.ETag != "" {
-				f.header.Set("If-None-Match", cr.ETag)
-			}
-			if cr.LastModified != "" {
-				f.header.Set("If-Modified-Since", cr.LastModified)
-			}
-		}
+		c.conditional(ctx, fr, f)
 	}
 	f, err, ok := c.fetchOrReplay(ctx, fr, l, f, o)
 	if !ok || ctx.Err() != nil {
@@ -152,6 +140,24 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 		err = f.err
 	}
 	c.answer(ctx, l, f, err, o)
+}
+
+// conditional makes f a conditional GET with the validators the frontier
+// keeps for its entry.
+func (c *Crawler) conditional(ctx context.Context, fr Frontier, f *fetch) {
+	cr, err := fr.validators(ctx, f.e.Key)
+	if err != nil {
+		c.log.Warn("conditional GET without validators", "url", f.e.URL, "error", err)
+	}
+	if cr == nil {
+		return
+	}
+	if cr.ETag != "" {
+		f.header.Set("If-None-Match", cr.ETag)
+	}
+	if cr.LastModified != "" {
+		f.header.Set("If-Modified-Since", cr.LastModified)
+	}
 }
 
 // fetchOrReplay processes e from the WARC when it was fetched before the
