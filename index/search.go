@@ -542,51 +542,63 @@ func (r *Result) WriteTable(w io.Writer) error {
 		return ew.err
 	}
 	ew.printf("%d–%d of %s (%.1f ms)\n", r.Offset+1, r.Offset+len(r.Hits), plural.N(int(r.Total), "story", "stories"), r.TookMS)
-	for i, h := range r.Hits {
-		title := h.Title
-		if title == "" {
-			title = "(untitled)"
-		}
-		ew.printf("\n%3d. %s\n", r.Offset+i+1, truncate(oneLine(title), 100))
-		date := "date unknown"
-		if !h.Published.IsZero() {
-			date = h.Published.UTC().Format(time.DateOnly)
-		}
-		lang := ""
-		if h.Lang != "" {
-			lang = "  [" + h.Lang + "]"
-		}
-		ew.printf("     %s  %s  %s%s\n", date, h.Original.Site, h.Original.URL, lang)
-		if len(h.Copies) > 0 {
-			parts := make([]string, 0, len(h.Copies))
-			for _, c := range h.Copies {
-				p := c.Site
-				if !c.Published.IsZero() {
-					p += " " + c.Published.UTC().Format(time.DateOnly)
-				}
-				note := fmt.Sprintf("%.2f", c.Similarity)
-				if c.OriginalShare > 0 && c.OriginalShare < 0.995 {
-					note += fmt.Sprintf(", %d%% of the original", int(100*c.OriginalShare+0.5))
-				}
-				if i := slices.IndexFunc(h.Copies, func(v Copy) bool { return v.ID == c.Via }); c.Via != "" && i >= 0 {
-					note += ", via " + h.Copies[i].Site
-				}
-				parts = append(parts, fmt.Sprintf("%s (%s)", p, note))
-			}
-			ew.printf("     copies (%d): %s\n", len(h.Copies), truncate(strings.Join(parts, ", "), 160))
-		}
-		for _, s := range h.TextSnippets {
-			ew.printf("     %s\n", terminalSnippet(s, 160))
-		}
-		for _, cm := range h.CopyMatches {
-			ew.printf("     matched in the copy on %s (%s)\n", cm.Site, strings.Join(cm.Fields, ", "))
-			for _, s := range cm.Snippets {
-				_, ts := tidySnippet(s)
-				ew.printf("       %s\n", terminalSnippet(ts, 150))
-			}
-		}
+	for i := range r.Hits {
+		writeHit(ew, r.Offset+i+1, &r.Hits[i])
 	}
 	return ew.err
+}
+
+// writeHit writes hit number n of a table: title, date, site and URL,
+// copies, snippets and the copies' own matches.
+func writeHit(ew *errWriter, n int, h *Hit) {
+	title := h.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	ew.printf("\n%3d. %s\n", n, truncate(oneLine(title), 100))
+	date := "date unknown"
+	if !h.Published.IsZero() {
+		date = h.Published.UTC().Format(time.DateOnly)
+	}
+	lang := ""
+	if h.Lang != "" {
+		lang = "  [" + h.Lang + "]"
+	}
+	ew.printf("     %s  %s  %s%s\n", date, h.Original.Site, h.Original.URL, lang)
+	if len(h.Copies) > 0 {
+		parts := make([]string, 0, len(h.Copies))
+		for _, c := range h.Copies {
+			parts = append(parts, copyNote(h, c))
+		}
+		ew.printf("     copies (%d): %s\n", len(h.Copies), truncate(strings.Join(parts, ", "), 160))
+	}
+	for _, s := range h.TextSnippets {
+		ew.printf("     %s\n", terminalSnippet(s, 160))
+	}
+	for _, cm := range h.CopyMatches {
+		ew.printf("     matched in the copy on %s (%s)\n", cm.Site, strings.Join(cm.Fields, ", "))
+		for _, s := range cm.Snippets {
+			_, ts := tidySnippet(s)
+			ew.printf("       %s\n", terminalSnippet(ts, 150))
+		}
+	}
+}
+
+// copyNote describes copy c of h: its site and date, its similarity, how
+// much of the original it carries and whom it copied.
+func copyNote(h *Hit, c Copy) string {
+	p := c.Site
+	if !c.Published.IsZero() {
+		p += " " + c.Published.UTC().Format(time.DateOnly)
+	}
+	note := fmt.Sprintf("%.2f", c.Similarity)
+	if c.OriginalShare > 0 && c.OriginalShare < 0.995 {
+		note += fmt.Sprintf(", %d%% of the original", int(100*c.OriginalShare+0.5))
+	}
+	if i := slices.IndexFunc(h.Copies, func(v Copy) bool { return v.ID == c.Via }); c.Via != "" && i >= 0 {
+		note += ", via " + h.Copies[i].Site
+	}
+	return fmt.Sprintf("%s (%s)", p, note)
 }
 
 // sortCopies orders a cluster's copies by publication date, oldest
