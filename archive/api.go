@@ -6,18 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"iter"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
@@ -82,7 +78,8 @@ func RemoveAPIAddr(dir string) error {
 // APIHandler serves the archive's read API under APIPrefix: search (the
 // index.Query as JSON in parameter q), every article as JSONL, one
 // article, one cluster. Only loopback clients naming a loopback host are
-// answered: the API is for other syndex processes on the same machine.
+// answered: the API is for other syndex processes on the same machine,
+// which read it with package archive/remote.
 func (a *Archive) APIHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+APIPrefix+"health", func(w http.ResponseWriter, r *http.Request) {
@@ -177,153 +174,6 @@ func apiError(w http.ResponseWriter, status int, msg string) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
 }
-
-// Remote reads an archive through the read API of the process holding it.
-// It offers the read methods of Archive (Search, Article, Cluster,
-// Articles), so the read commands and the web UI work on either.
-type Remote struct {
-	Dir  string // the archive directory
-	Base string // the API's base URL
-	hc   *http.Client
-}
-
-// DialAPI connects to the read API recorded in dir's APIAddrFile and
-// checks that it answers.
-func DialAPI(ctx context.Context, dir string) (*Remote, error) {
-	b, err := os.ReadFile(filepath.Join(dir, APIAddrFile))
-	if err != nil {
-		return nil, fmt.Errorf("archive %s: no read API recorded: %w", dir, err)
-	}
-	base := strings.TrimRight(strings.TrimSpace(string(b)), "/")
-	if u, err := url.Parse(base); err != nil || u.Host == "" {
-		return nil, fmt.Errorf("archive %s: %s holds %q, not a URL", dir, APIAddrFile, base)
-	}
-	r := &Remote{Dir: dir, Base: base, hc: &http.Client{Timeout: 5 * time.Minute}}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	if err := r.get(ctx, APIPrefix+"health", nil); err != nil {
-		return nil, fmt.Errorf("archive %s: read API %s does not answer: %w", dir, base, err)
-	}
-	return r, nil
-}
-
-// get fetches path and decodes its JSON body into v (when not nil).
-func (r *Remote) get(ctx context.Context, path string, v any) error {
-	body, err := r.open(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	if v == nil {
-		_, err = io.Copy(io.Discard, body)
-		return err
-	}
-	if err := json.NewDecoder(body).Decode(v); err != nil {
-		return fmt.Errorf("GET %s%s: decode: %w", r.Base, path, err)
-	}
-	return nil
-}
-
-// open starts a GET of path; the caller closes the body.
-func (r *Remote) open(ctx context.Context, path string) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.Base+path, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := r.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode == http.StatusOK {
-		return resp.Body, nil
-	}
-	defer resp.Body.Close()
-	var e struct {
-		Error string `json:"error"`
-	}
-	_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e)
-	switch {
-	case resp.StatusCode == http.StatusNotFound:
-		return nil, fmt.Errorf("GET %s%s: %s: %w", r.Base, path, e.Error, store.ErrNotFound)
-	case resp.StatusCode == http.StatusBadRequest && strings.HasPrefix(path, APIPrefix+"search"):
-		return nil, fmt.Errorf("%s: %w", e.Error, index.ErrBadQuery)
-	}
-	return nil, fmt.Errorf("GET %s%s: HTTP %d: %s", r.Base, path, resp.StatusCode, e.Error)
-}
-
-// Search runs a query in the process holding the archive.
-func (r *Remote) Search(ctx context.Context, q index.Query) (*index.Result, error) {
-	b, err := json.Marshal(q)
-	if err != nil {
-		return nil, err
-	}
-	var res index.Result
-	if err := r.get(ctx, APIPrefix+"search?q="+url.QueryEscape(string(b)), &res); err != nil {
-		return nil, err
-	}
-	return &res, nil
-}
-
-// Article returns one article (an error wrapping store.ErrNotFound when
-// there is none).
-func (r *Remote) Article(id string) (*article.Article, error) {
-	var art article.Article
-	if err := r.get(context.Background(), APIPrefix+"articles/"+url.PathEscape(id), &art); err != nil {
-		return nil, err
-	}
-	return &art, nil
-}
-
-// Cluster returns the members of a cluster, original first.
-func (r *Remote) Cluster(id string) ([]*article.Article, error) {
-	var out []*article.Article
-	if err := r.get(context.Background(), APIPrefix+"clusters/"+url.PathEscape(id), &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// All streams every article in arrival order.
-func (r *Remote) All(ctx context.Context) iter.Seq2[*article.Article, error] {
-	return func(yield func(*article.Article, error) bool) {
-		body, err := r.open(ctx, APIPrefix+"articles")
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		defer body.Close()
-		dec := json.NewDecoder(bufio.NewReaderSize(body, 1<<16))
-		for {
-			art := new(article.Article)
-			err := dec.Decode(art)
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				yield(nil, fmt.Errorf("GET %s%sarticles: %w", r.Base, APIPrefix, err))
-				return
-			}
-			if !yield(art, nil) {
-				return
-			}
-		}
-	}
-}
-
-// Articles returns every article in arrival order.
-func (r *Remote) Articles() ([]*article.Article, error) {
-	var out []*article.Article
-	for art, err := range r.All(context.Background()) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, art)
-	}
-	return out, nil
-}
-
-// Close releases nothing: the process holding the archive owns it.
-func (r *Remote) Close() error { return nil }
 
 // Sizes are an archive's headline counts, for metrics.
 type Sizes struct {

@@ -1,117 +1,10 @@
 package archive
 
 import (
-	"context"
-	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-
-	"github.com/syndex/syndex/index"
-	"github.com/syndex/syndex/store"
 )
-
-// TestRemoteMatchesLocal serves an archive's read API and checks that a
-// Remote dialled through the address file reads the same things, while
-// ingests keep running in the serving process.
-func TestRemoteMatchesLocal(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	a := openT(t, dir)
-	defer a.Close()
-	if err := a.Ingest(ctx, testArticles()); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.APIHandler())
-	defer srv.Close()
-	if _, err := DialAPI(ctx, dir); err == nil {
-		t.Fatal("DialAPI without an address file succeeded")
-	}
-	if err := WriteAPIAddr(dir, srv.URL); err != nil {
-		t.Fatal(err)
-	}
-	r, err := DialAPI(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Ingest concurrently with the reads below (run with -race).
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for range 5 {
-			if err := a.Ingest(ctx, testArticles()[2:]); err != nil {
-				t.Error(err)
-			}
-		}
-	}()
-	tests := []struct {
-		name  string
-		check func(t *testing.T)
-	}{
-		{"search", func(t *testing.T) {
-			res, err := r.Search(ctx, index.Query{Text: "breakwater", Limit: 5})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Total != 1 || res.Hits[0].Original.ID != "orig" || len(res.Hits[0].Copies) != 1 {
-				t.Fatalf("remote search: %+v", res)
-			}
-		}},
-		{"bad query", func(t *testing.T) {
-			if _, err := r.Search(ctx, index.Query{Text: `bank "interest rates`, Limit: 5}); !errors.Is(err, index.ErrBadQuery) {
-				t.Fatalf("bad query gave %v, want ErrBadQuery", err)
-			}
-		}},
-		{"articles", func(t *testing.T) {
-			arts, err := r.Articles()
-			if err != nil || len(arts) < 3 {
-				t.Fatalf("remote articles: %d, %v", len(arts), err)
-			}
-		}},
-		{"article", func(t *testing.T) {
-			art, err := r.Article("lib")
-			if err != nil || art.Title != "Eastgate library opens" || art.Role == "" {
-				t.Fatalf("remote article: %+v, %v", art, err)
-			}
-			if _, err := r.Article("nope"); !errors.Is(err, store.ErrNotFound) {
-				t.Fatalf("missing article gave %v, want ErrNotFound", err)
-			}
-		}},
-		{"cluster", func(t *testing.T) {
-			orig, _ := a.Article("orig")
-			m, err := r.Cluster(orig.Cluster)
-			if err != nil || len(m) != 2 || m[0].ID != "orig" {
-				t.Fatalf("remote cluster: %d members, %v", len(m), err)
-			}
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, tc.check)
-	}
-	wg.Wait()
-	sz, err := a.Sizes(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (Sizes{Articles: 3, DedupDocs: 3, Stories: 2, Syndicated: 1}); sz != want {
-		t.Errorf("sizes %+v, want %+v", sz, want)
-	}
-	if err := RemoveAPIAddr(dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, APIAddrFile)); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("address file still there: %v", err)
-	}
-}
 
 func TestAPILoopbackOnly(t *testing.T) {
 	a := openT(t, t.TempDir())
@@ -133,59 +26,6 @@ func TestAPILoopbackOnly(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		if rec.Code != tc.want {
 			t.Errorf("client %s host %s: %d, want %d", tc.remote, tc.host, rec.Code, tc.want)
-		}
-	}
-}
-
-// TestAPIOnWildcardAddress serves the read API on a wildcard address, as
-// `syndex run` does with serve.addr 0.0.0.0:PORT, and checks that the
-// address recorded for readers is a loopback one they are answered on
-// (http://[::]:PORT was refused with 403 before).
-func TestAPIOnWildcardAddress(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	a := openT(t, dir)
-	defer a.Close()
-	if err := a.Ingest(ctx, testArticles()); err != nil {
-		t.Fatal(err)
-	}
-	for _, bind := range []string{"0.0.0.0:0", ":0"} {
-		ln, err := net.Listen("tcp", bind)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := &http.Server{Handler: a.APIHandler()}
-		go srv.Serve(ln)
-		base, ok := LoopbackBase(ln.Addr())
-		if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
-			t.Errorf("%s (%s): LoopbackBase = %q, %v; want http://127.0.0.1:PORT", bind, ln.Addr(), base, ok)
-		}
-		if err := WriteAPIAddr(dir, base); err != nil {
-			t.Fatal(err)
-		}
-		r, err := DialAPI(ctx, dir)
-		if err != nil {
-			t.Fatalf("%s: %v", bind, err)
-		}
-		arts, err := r.Articles()
-		if err != nil || len(arts) != len(testArticles()) {
-			t.Errorf("%s: %d articles through the API, %v", bind, len(arts), err)
-		}
-		srv.Close()
-	}
-	tests := []struct {
-		addr net.Addr
-		want string
-		ok   bool
-	}{
-		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8093}, "http://127.0.0.1:8093", true},
-		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8093}, "http://[::1]:8093", true},
-		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 8093}, "", false},
-		{&net.UnixAddr{Name: "/tmp/x", Net: "unix"}, "", false},
-	}
-	for _, tc := range tests {
-		if got, ok := LoopbackBase(tc.addr); got != tc.want || ok != tc.ok {
-			t.Errorf("LoopbackBase(%v) = %q, %v; want %q, %v", tc.addr, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -7,6 +7,10 @@
 // it, and the Bleve index records the store position it reflects and is
 // rebuilt from the store when it lags behind or cannot be opened. It does
 // not own crawling (package crawler) or presentation (report, web).
+//
+// While one process writes an archive it serves a read API (APIHandler);
+// other processes read the archive through it with package
+// archive/remote.
 package archive
 
 import (

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -11,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -414,39 +412,6 @@ func (a *Archive) apiLookup(w http.ResponseWriter, r *http.Request) {
 	apiJSON(w, res)
 }
 
-// Lookup runs a lookup in the process holding the archive.
-func (r *Remote) Lookup(ctx context.Context, q LookupQuery) (*LookupResult, error) {
-	body, err := json.Marshal(q)
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.Base+APIPrefix+"lookup", bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := r.hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e)
-		if resp.StatusCode == http.StatusBadRequest {
-			return nil, fmt.Errorf("%s: %w", e.Error, ErrBadLookup)
-		}
-		return nil, fmt.Errorf("POST %s%slookup: HTTP %d: %s", r.Base, APIPrefix, resp.StatusCode, e.Error)
-	}
-	var res LookupResult
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("POST %s%slookup: decode: %w", r.Base, APIPrefix, err)
-	}
-	return &res, nil
-}
-
 // apiArticleAt answers GET APIPrefix+"article-at?url=U": the archived
 // article fetched from U.
 func (a *Archive) apiArticleAt(w http.ResponseWriter, r *http.Request) {
@@ -459,14 +424,4 @@ func (a *Archive) apiArticleAt(w http.ResponseWriter, r *http.Request) {
 	default:
 		apiJSON(w, art)
 	}
-}
-
-// ArticleAt returns the archived article fetched from rawURL (an error
-// wrapping store.ErrNotFound when there is none).
-func (r *Remote) ArticleAt(rawURL string) (*article.Article, error) {
-	var art article.Article
-	if err := r.get(context.Background(), APIPrefix+"article-at?url="+url.QueryEscape(rawURL), &art); err != nil {
-		return nil, err
-	}
-	return &art, nil
 }

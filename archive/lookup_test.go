@@ -3,7 +3,6 @@ package archive
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,32 +100,6 @@ func TestLookup(t *testing.T) {
 	art, err := ro.ArticleAt("https://www.ledger.example/news/breakwater/")
 	if err != nil || art.ID != "orig" {
 		t.Errorf("ArticleAt with another spelling: %v %v", art, err)
-	}
-
-	// Through the API of a writer holding the archive.
-	w := openT(t, t.TempDir())
-	defer w.Close()
-	if err := w.Ingest(ctx, testArticles()); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(w.APIHandler())
-	defer srv.Close()
-	if err := WriteAPIAddr(w.Dir, srv.URL); err != nil {
-		t.Fatal(err)
-	}
-	r, err := DialAPI(ctx, w.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.Lookup(ctx, LookupQuery{Text: edited})
-	if err != nil || res.Verdict != VerdictCopy || res.Matches[0].Original.ID != "orig" {
-		t.Errorf("remote lookup: %+v %v", res, err)
-	}
-	if _, err := r.Lookup(ctx, LookupQuery{}); !errors.Is(err, ErrBadLookup) {
-		t.Errorf("remote empty lookup: %v, want ErrBadLookup", err)
-	}
-	if art, err := r.ArticleAt("http://wire.example/s/breakwater"); err != nil || art.ID != "copy1" {
-		t.Errorf("remote ArticleAt: %v %v", art, err)
 	}
 
 	after := stat()

@@ -9,8 +9,8 @@ import (
 	"github.com/syndex/syndex/article"
 )
 
-// Looker answers lookups: an *Archive, or the *Remote API of the process
-// that holds one.
+// Looker answers lookups: an *Archive, or a remote.Archive reading the
+// API of the process that holds one.
 type Looker interface {
 	Lookup(ctx context.Context, q LookupQuery) (*LookupResult, error)
 }

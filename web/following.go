@@ -11,12 +11,13 @@ import (
 	"syscall"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/archive/remote"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
 )
 
 // Reader is a Backend that is closed after use: an archive opened for
-// reading, or the read API of the process that holds it (archive.Remote).
+// reading, or the read API of the process that holds it (remote.Archive).
 type Reader interface {
 	Backend
 	Close() error
@@ -39,9 +40,10 @@ func NewFollowing(r Reader, reopen func() (Reader, error)) *Following {
 	return &Following{cur: r, reopen: reopen}
 }
 
-// gone reports whether err says the process behind a Remote is gone.
+// gone reports whether err says the process behind a remote.Archive is
+// gone.
 func gone(r Reader, err error) bool {
-	if _, ok := r.(*archive.Remote); !ok || err == nil {
+	if _, ok := r.(*remote.Archive); !ok || err == nil {
 		return false
 	}
 	var op *net.OpError

@@ -17,7 +17,7 @@ import (
 )
 
 // Looker is the optional part of a Backend that answers "is this text a
-// copy of something archived?"; *archive.Archive and *archive.Remote
+// copy of something archived?"; *archive.Archive and *remote.Archive
 // implement it. Without it the lookup page says lookups are unavailable.
 type Looker interface {
 	Lookup(ctx context.Context, q archive.LookupQuery) (*archive.LookupResult, error)

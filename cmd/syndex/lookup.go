@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/archive/remote"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/internal/plural"
@@ -145,7 +146,7 @@ func openLooker(cmd *cobra.Command, g *globals) (lk archive.Looker, byURL func(s
 	case err == nil:
 		return a, a.ArticleAt, a.Close, nil
 	case errors.Is(err, store.ErrLocked):
-		r, rerr := archive.DialAPI(cmd.Context(), g.dataDir())
+		r, rerr := remote.Dial(cmd.Context(), g.dataDir())
 		if rerr != nil {
 			return nil, nil, nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/archive/remote"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/web"
@@ -31,7 +32,7 @@ func (g *globals) openReader(ctx context.Context, withIndex bool) (reader, error
 	if !errors.Is(err, store.ErrLocked) {
 		return nil, err
 	}
-	r, rerr := archive.DialAPI(ctx, dir)
+	r, rerr := remote.Dial(ctx, dir)
 	if rerr != nil {
 		return nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
 	}
@@ -44,7 +45,7 @@ func allArticles(ctx context.Context, r reader) iter.Seq2[*article.Article, erro
 	switch r := r.(type) {
 	case *archive.Archive:
 		return r.Store.Articles(0)
-	case *archive.Remote:
+	case *remote.Archive:
 		return r.All(ctx)
 	}
 	return func(yield func(*article.Article, error) bool) {
