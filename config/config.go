@@ -104,6 +104,10 @@ type DedupConfig struct {
 	// Rewrite is the share of a later article's text found in an earlier
 	// one that makes it a rewrite of it, (0, 1]; -1 turns that rule off.
 	Rewrite float64 `yaml:"rewrite"`
+	// Align is the share of a later article's text in sentences aligned
+	// to sentences of an earlier one that makes it a rewrite of it,
+	// (0, 1]; -1 turns that rule off.
+	Align float64 `yaml:"align"`
 }
 
 // IndexConfig tunes the search index.
@@ -366,6 +370,9 @@ func (c *Config) validateDedup(p *problems) {
 	}
 	if v := c.Dedup.Rewrite; v != -1 && (v < 0 || v > 1) {
 		p.bad("dedup.rewrite", "must be in (0, 1] (0 keeps the default, -1 turns the rule off), got %g", v)
+	}
+	if v := c.Dedup.Align; v != -1 && (v < 0 || v > 1) {
+		p.bad("dedup.align", "must be in (0, 1] (0 keeps the default, -1 turns the rule off), got %g", v)
 	}
 }
 

@@ -104,6 +104,7 @@ dedup:
   {{dedup.min_shared}}
   {{dedup.furniture_sites}}
   {{dedup.rewrite}}
+  {{dedup.align}}
 
 index:
   {{index.analyzer}}

@@ -41,6 +41,12 @@ func (c *Config) ForDedup() dedup.Config {
 	case v < 0:
 		d.Rewrite = 0 // off
 	}
+	switch v := c.Dedup.Align; {
+	case v > 0:
+		d.Align = v
+	case v < 0:
+		d.Align = 0 // off
+	}
 	return d
 }
 

@@ -175,3 +175,33 @@ func TestRewrite(t *testing.T) {
 		}
 	}
 }
+
+// TestAlign: dedup.align sets the sentence-alignment rule's share, -1
+// turns the rule off, 0 keeps the default, a share above 1 is refused.
+func TestAlign(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want float64
+		bad  bool
+	}{
+		{"dedup: {align: 0.7}\n", 0.7, false},
+		{"dedup: {align: -1}\n", 0, false},
+		{"dedup: {align: 0}\n", dedup.DefaultConfig().Align, false},
+		{"dedup: {align: 1.5}\n", 0, true},
+		{"dedup: {align: -0.5}\n", 0, true},
+	} {
+		c, err := config.Parse("t.yaml", []byte(tc.yaml))
+		if tc.bad {
+			if err == nil || !strings.Contains(err.Error(), "dedup.align") {
+				t.Errorf("%q: error %v, want one naming dedup.align", tc.yaml, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := c.ForDedup().Align; got != tc.want {
+			t.Errorf("%q: align %g, want %g", tc.yaml, got, tc.want)
+		}
+	}
+}

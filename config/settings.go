@@ -54,6 +54,7 @@ var Settings = []Setting{
 	{Key: "dedup.jaccard", Doc: "minimum overall similarity, stops short quotes matching; 0 keeps the tuned default", Example: "0.12"},
 	{Key: "dedup.min_shared", Doc: "minimum shared shingles; 0 keeps the tuned default", Example: "3"},
 	{Key: "dedup.rewrite", Doc: "share of a later article's text found in an earlier one (both dated) that makes it a rewrite, a copy even below containment; -1 turns the rule off; 0 keeps the tuned default", Example: "0.25"},
+	{Key: "dedup.align", Doc: "share of a later article's text (both dated, on different sites, at most a week apart) in sentences that each align to one sentence of an earlier article, which makes it a rewrite of it (rephrased sentence by sentence); -1 turns the rule off; 0 keeps the tuned default", Example: "0.58"},
 	{Key: "dedup.furniture_sites", Doc: "sites an undated, unsigned template page must be on to count as site furniture, not a story; -1 turns the rule off; 0 keeps the default", Example: "6"},
 
 	{Key: "index.analyzer", Doc: "text analysis: auto analyzes each article by its language (the one mode built; standard and the language codes en, fr, de, es, it, pt, nl, ar, cjk are accepted and act as auto)"},

@@ -30,6 +30,13 @@ type Config struct {
 	// agency copy takes most of its phrases from the source, an
 	// independent report on the same event takes few. 0 turns the rule off.
 	Rewrite float64 `yaml:"rewrite"`
+	// Align is the minimum share of a later article's text (both dated,
+	// a day to a week apart, on different sites) that stands in sentences
+	// aligned to one sentence of the earlier article for the later to be
+	// a rewrite of it (align.go): a rewrite rephrases the sentences it
+	// keeps, an independent report of the event says other things. 0
+	// turns the rule off.
+	Align float64 `yaml:"align"`
 	// SiteMinDocs and SiteFrac: a feature seen in at least
 	// max(SiteMinDocs, SiteFrac*articles of the site) articles of one site
 	// is that site's boilerplate.
@@ -73,6 +80,7 @@ func DefaultConfig() Config {
 		Jaccard:        0.05,
 		MinShared:      3,
 		Rewrite:        0.25,
+		Align:          0.58,
 		SiteMinDocs:    3,
 		SiteFrac:       0.2,
 		GlobalMinDocs:  200,
@@ -100,6 +108,7 @@ func (c Config) Validate() error {
 	check(c.Jaccard >= 0 && c.Jaccard <= 1, "jaccard", "must be in [0, 1]")
 	check(c.MinShared >= 1, "min_shared", "must be at least 1")
 	check(c.Rewrite >= 0 && c.Rewrite <= 1, "rewrite", "must be in [0, 1] (0 turns the rule off)")
+	check(c.Align >= 0 && c.Align <= 1, "align", "must be in [0, 1] (0 turns the rule off)")
 	check(c.SiteMinDocs >= 2, "site_min_docs", "must be at least 2")
 	check(c.SiteFrac >= 0 && c.SiteFrac <= 1, "site_frac", "must be in [0, 1]")
 	check(c.GlobalMinDocs >= 2, "global_min_docs", "must be at least 2")

@@ -264,7 +264,7 @@ func (ix *Index) assign(members []uint32, orig uint32) []uint32 {
 		d.role = article.RoleCopy
 		v := ix.verify(m, orig)
 		d.sim = float32(v.inA())
-		if !ix.isCopy(v) && !ix.isRewrite(v, m, orig) {
+		if !ix.isCopy(v) && !ix.isRewrite(v, m, orig) && !ix.isAligned(v, m, orig) {
 			gone = append(gone, m)
 		}
 	}

@@ -55,6 +55,8 @@ type doc struct {
 	noindex   bool // the page was marked noindex
 	plainPath bool // its URL is not a story's (furniture.go)
 	hasAuthor bool // the page names an author
+	// sents is the sentence sketch of a dated article's text (align.go).
+	sents []uint16
 }
 
 // cluster is a group of copies: its id (the first member's article id),
@@ -177,6 +179,9 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 	d.site = ix.siteIndex(name)
 	fs, nq := ix.sh.FeaturesQuoted(a.Text)
 	d.nQuoted = nq
+	if d.published != 0 {
+		d.sents = sentenceSketch(a.Text)
+	}
 	return ix.add(d, fs, nil, true)
 }
 
@@ -230,7 +235,7 @@ func (ix *Index) addPlaced(di uint32) {
 	d := &ix.docs[di]
 	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
 		// An unchanged repeat of an earlier line: the earlier one stands.
-		d.dead, d.feats, d.nQuoted, d.nClean = true, nil, 0, 0
+		d.dead, d.feats, d.nQuoted, d.nClean, d.sents = true, nil, 0, 0, nil
 		ix.lsh.insert(di, nil)
 		return
 	}
@@ -748,7 +753,7 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32) (uint32, bool) {
 			target = ix.clusters[cl].original
 		}
 		m := ix.verify(di, target)
-		if !ix.isCopy(m) && !ix.isRewrite(m, di, target) {
+		if !ix.isCopy(m) && !ix.isRewrite(m, di, target) && !ix.isAligned(m, di, target) {
 			continue
 		}
 		score := m.containment() + m.jaccard()

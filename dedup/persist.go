@@ -37,6 +37,7 @@ type snapDoc struct {
 	PlainPath, HasAuthor       bool
 	NClean, SiteEpoch, GEpoch  uint32
 	Cleaned                    bool
+	Sents                      []uint16 // sentence sketch (align.go); absent in older checkpoints
 }
 
 type snapFreq struct {
@@ -177,7 +178,8 @@ func (ix *Index) writeChunks(bw *bufio.Writer) error {
 		docs = append(docs, snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
 			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
 			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
-			Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned})
+			Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned,
+			Sents: d.sents})
 		if len(docs) == chunkDocs || i == len(ix.docs)-1 {
 			if err := enc.Encode(docs); err != nil {
 				return err
@@ -419,6 +421,9 @@ func (ix *Index) restoreDoc(d snapDoc, nDocs, nSites, nClusters int) error {
 	if int(d.Site) >= nSites || int(d.Original) >= nDocs || int(d.Cluster) >= nClusters || int(d.Via) > nDocs {
 		return fmt.Errorf("document %d refers past the end of the checkpoint", i)
 	}
+	if !validSketch(d.Sents) {
+		return fmt.Errorf("document %d has a malformed sentence sketch", i)
+	}
 	feats := d.Feats
 	if len(d.Quoted) > 0 {
 		feats = append(append(make([]uint32, 0, len(d.Feats)+len(d.Quoted)), d.Feats...), d.Quoted...)[:len(d.Feats)]
@@ -426,7 +431,8 @@ func (ix *Index) restoreDoc(d snapDoc, nDocs, nSites, nClusters int) error {
 	ix.docs = append(ix.docs, doc{id: d.ID, src: d.Src, site: d.Site, feats: feats, nQuoted: uint32(len(d.Quoted)), published: d.Published,
 		fetched: d.Fetched, urlHash: d.URLHash, srcURL: d.SrcURL, canonHash: d.CanonHash, print: d.Print,
 		cluster: d.Cluster, original: d.Original, sim: d.Sim, role: d.Role, dead: d.Dead,
-		via: d.Via, noindex: d.NoIndex, plainPath: d.PlainPath, hasAuthor: d.HasAuthor, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned})
+		via: d.Via, noindex: d.NoIndex, plainPath: d.PlainPath, hasAuthor: d.HasAuthor, nClean: d.NClean, siteEpoch: d.SiteEpoch, globalEpoch: d.GEpoch, cleaned: d.Cleaned,
+		sents: d.Sents})
 	if !d.Dead {
 		ix.byID[d.ID] = uint32(i)
 	}

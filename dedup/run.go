@@ -436,5 +436,8 @@ func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder) {
 	it.feats = feats
 	it.doc, it.siteName = docFrom(&a)
 	it.doc.nQuoted = nq
+	if it.doc.published != 0 {
+		it.doc.sents = sentenceSketch(text) // the rule it serves needs dates
+	}
 	it.doc.print = fingerprint(&a, text)
 }

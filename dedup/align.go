@@ -1,0 +1,201 @@
+package dedup
+
+import (
+	"slices"
+	"unicode/utf8"
+
+	"github.com/syndex/syndex/dedup/shingle"
+)
+
+// Sentence alignment. A newspaper's rewrite of agency copy rephrases
+// each sentence it keeps, so the two share few runs of three words, yet
+// each of the rewrite's sentences still spells much of itself like one
+// sentence of the source: the same names, figures and word stems, in a
+// new order and with new endings. An independent report of the same
+// event shares names and figures too, but spread over sentences that
+// each say something else. So a later article is a rewrite of an earlier
+// one when cfg.Align of its text stands in sentences aligned to one
+// sentence of the earlier text: at least alignSentence of the sentence's
+// character 4-grams (letters and digits of the folded text, spaces
+// dropped, so joined and split words meet) in that one sentence of the
+// source (isAligned says when the rule applies).
+//
+// What the index keeps of a text for this is its sentence sketch: for
+// each sentence, in order, the number of grams kept, then the grams as
+// 16-bit hashes, sorted and distinct. One gram in alignSample is kept (by
+// hash), and only the first alignRunes letters and digits of the text are
+// read: a rewrite condenses the top of a story, and the sketch stays
+// small whatever the article's length (at most alignRunes/alignSample
+// grams and one count per sentence: 200 bytes or so).
+const (
+	alignGram     = 4     // characters per gram
+	alignSample   = 8     // one gram in alignSample kept
+	alignRunes    = 640   // letters and digits read
+	alignSentence = 0.3   // share of a sentence's grams in one source sentence
+	alignMinGrams = 2     // sentences with fewer kept grams count for nothing
+	alignDays     = 7     // the most days a rewrite follows its source by
+	alignDay      = 86400 // seconds
+)
+
+// sentenceSketch returns the sentence sketch of text (see above); nil
+// when no sentence keeps a gram.
+func sentenceSketch(text string) []uint16 {
+	var out []uint16
+	var key uint64
+	n, runes, start := 0, 0, -1
+	end := func() {
+		if start >= 0 {
+			s := out[start+1:]
+			slices.Sort(s)
+			s = slices.Compact(s)
+			out[start] = uint16(len(s))
+			out = out[:start+1+len(s)]
+		}
+		start, n = -1, 0
+	}
+	prevDigit := false
+	for i, r := range text {
+		if sentenceEnd(text, i, r, prevDigit) {
+			prevDigit = false
+			end()
+			continue
+		}
+		prevDigit = r >= '0' && r <= '9'
+		var f rune
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			f = r
+		case r >= 'A' && r <= 'Z':
+			f = r + 'a' - 'A'
+		case r < utf8.RuneSelf:
+			continue
+		default:
+			if f = shingle.FoldRune(r); f < 0 {
+				continue
+			}
+		}
+		if runes++; runes > alignRunes {
+			break
+		}
+		key = key<<16 | uint64(uint16(f)^uint16(f>>16))
+		if n++; n < alignGram || (key*0xd6e8feb86659fd93)>>58%alignSample != 0 {
+			continue
+		}
+		if start < 0 {
+			start = len(out)
+			out = append(out, 0)
+		}
+		out = append(out, uint16((key*0x9e3779b97f4a7c15)>>48))
+	}
+	end()
+	return slices.Clip(out)
+}
+
+// sentenceEnd reports whether r, at byte i of text, ends a sentence: a
+// full stop of the Latin or Arabic script (not a decimal point between
+// two digits), a question or exclamation mark, a line break.
+func sentenceEnd(text string, i int, r rune, prevDigit bool) bool {
+	switch r {
+	case '۔', '؟', '?', '!', '\n', '。', '！', '？':
+		return true
+	case '.':
+		next, _ := utf8.DecodeRuneInString(text[i+1:])
+		return !prevDigit || next < '0' || next > '9'
+	}
+	return false
+}
+
+// validSketch reports whether s is a well-formed sentence sketch: each
+// count followed by that many grams, none 0 (a checkpoint may be damaged).
+func validSketch(s []uint16) bool {
+	for len(s) > 0 {
+		n := int(s[0])
+		if n == 0 || n >= len(s) {
+			return false
+		}
+		s = s[1+n:]
+	}
+	return true
+}
+
+// alignedShare returns the share of der's grams that stand in sentences
+// with at least alignSentence of their grams in one sentence of src (both
+// sentence sketches).
+func alignedShare(der, src []uint16) float64 {
+	total, hit := 0, 0
+	for len(der) > 0 {
+		n := int(der[0])
+		sent := der[1 : 1+n]
+		der = der[1+n:]
+		if n < alignMinGrams {
+			continue
+		}
+		total += n
+		need := max(1, int(alignSentence*float64(n)+0.999999))
+		for s := src; len(s) > 0; {
+			m := int(s[0])
+			if m >= need && sharedSorted16(sent, s[1:1+m]) >= need {
+				hit += n
+				break
+			}
+			s = s[1+m:]
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(hit) / float64(total)
+}
+
+// sharedSorted16 counts the values two sorted, distinct slices share.
+func sharedSorted16(a, b []uint16) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// isAligned reports whether, of articles a and b (verified as m), the one
+// published later is a rewrite of the earlier by sentence alignment (see
+// above). It needs a cleaned feature in common (a sketch is of the whole
+// text: what two articles share only in boilerplate or a recurring
+// passage does not make them copies). It applies across sites only (an outlet's follow-up of its own story
+// repeats its background sentences, and is a new story), to a later
+// article published at most alignDays after the earlier (a rewrite of
+// agency copy is news: it follows within days), and, as the rewrite rule,
+// by publication dates alone.
+func (ix *Index) isAligned(m match, a, b uint32) bool {
+	if ix.cfg.Align <= 0 || m.inter == 0 {
+		return false
+	}
+	later, earlier := a, b
+	switch {
+	case ix.publishedBefore(b, a):
+	case ix.publishedBefore(a, b):
+		later, earlier = b, a
+	default:
+		return false
+	}
+	dl, de := &ix.docs[later], &ix.docs[earlier]
+	if dl.site == de.site || dl.published-de.published > alignDays*alignDay || len(dl.sents) == 0 || len(de.sents) == 0 {
+		return false
+	}
+	return alignedShare(dl.sents, de.sents) >= ix.cfg.Align
+}
+
+// AlignedShare returns the share of text later that stands in sentences
+// aligned to one sentence of text earlier, as the alignment rule measures
+// it (on the texts' sentence sketches). For diagnostics.
+func AlignedShare(later, earlier string) float64 {
+	return alignedShare(sentenceSketch(later), sentenceSketch(earlier))
+}

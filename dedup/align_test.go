@@ -1,0 +1,153 @@
+package dedup_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/shingle"
+)
+
+// paraphraseOf rewrites source sentence by sentence the way a newspaper
+// condenses and rephrases agency copy: every other sentence is dropped;
+// of those kept, one in three stays as it was, the others get new
+// endings on every third word and their first words in a new order; each
+// gets a word of the newspaper's own. Few runs of three words survive,
+// while each sentence still spells its words like one of the source's.
+func paraphraseOf(g *textGen, source []string) []string {
+	var out []string
+	k := 0
+	for _, p := range source {
+		var kept []string
+		for _, s := range strings.SplitAfter(p, ". ") {
+			if k++; k%2 == 0 {
+				continue // condensed: every other sentence dropped
+			}
+			ws := strings.Fields(strings.TrimSuffix(strings.TrimSpace(s), "."))
+			if k%6 != 1 {
+				for j := 1; j < len(ws); j += 3 {
+					ws[j] += "i" // a new ending, as an inflected language inflects
+				}
+				if len(ws) > 3 {
+					ws[0], ws[1], ws[2] = ws[2], ws[0], ws[1]
+				}
+			}
+			ws = append(ws, g.vocab[g.r.IntN(len(g.vocab))])
+			kept = append(kept, strings.Join(ws, " ")+".")
+		}
+		out = append(out, strings.Join(kept, " "))
+	}
+	return out
+}
+
+// TestAlign: a newspaper's paraphrase of an agency story, published the
+// next day on another site, shares too few word 3-grams for the
+// containment and rewrite rules, yet each of its sentences aligns to one
+// sentence of the agency text: it is a copy, with the agency text as
+// original. The rule needs the order of publication, another site and
+// at most a week between the two; an independent report of the same
+// event (the same names) stays apart.
+func TestAlign(t *testing.T) {
+	g := newTextGen(94)
+	names := []string{"Quetta", "Rashid", "Multan", "2015"}
+	agency := g.paras(2, names...) // a short wire story: it fits its sketch whole
+	paper := paraphraseOf(g, agency)
+	independent := g.paras(2, names...)
+	// The premise, measured as the index measures: the paraphrase is
+	// below the rewrite rule's share (so below containment too) and well
+	// above the alignment rule's; the independent report well below it.
+	cfg := dedup.DefaultConfig()
+	fa := shingle.Of(strings.Join(agency, "\n\n"), cfg.Shingle, cfg.Sample)
+	fp := shingle.Of(strings.Join(paper, "\n\n"), cfg.Shingle, cfg.Sample)
+	if share := dedup.ContainedIn(fp, fa); share >= cfg.Rewrite {
+		t.Fatalf("premise: the paraphrase's share of word 3-grams in the agency text is %.2f, want below %.2f", share, cfg.Rewrite)
+	}
+	if a := dedup.AlignedShare(strings.Join(paper, "\n\n"), strings.Join(agency, "\n\n")); a < cfg.Align+0.1 {
+		t.Fatalf("premise: the paraphrase's aligned share is %.2f, want at least %.2f", a, cfg.Align+0.1)
+	}
+	if a := dedup.AlignedShare(strings.Join(independent, "\n\n"), strings.Join(agency, "\n\n")); a > cfg.Align-0.2 {
+		t.Fatalf("premise: the independent report's aligned share is %.2f, want at most %.2f", a, cfg.Align-0.2)
+	}
+	const day = 24
+	off := cfg
+	off.Align = 0
+	tests := []struct {
+		name          string
+		cfg           dedup.Config
+		agency, other *article.Article
+		before        bool // the paper arrives first
+		same          bool
+	}{
+		{"paraphrase the next day", cfg, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", day, paper...), false, true},
+		{"paraphrase the same day, later, with times", cfg, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", 3, paper...), false, true},
+		{"paraphrase arriving before its source", cfg, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", day, paper...), true, true},
+		{"a week later", cfg, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", 7*day, paper...), false, true},
+		{"the rule off", off, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", day, paper...), false, false},
+		{"eight days later", cfg, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", 8*day, paper...), false, false},
+		{"the same site", cfg, art("agency", "app.example", 0, agency...), art("paper", "app.example", day, paper...), false, false},
+		{"the source published after the paraphrase", cfg, art("agency", "app.example", day, agency...), art("paper", "dawn.example", 0, paper...), false, false},
+		{"no dates", cfg, art("agency", "app.example", -1, agency...), art("paper", "dawn.example", -1, paper...), false, false},
+		{"independent report of the event", cfg, art("agency", "app.example", 0, agency...), art("paper", "dawn.example", day, independent...), false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			order := []*article.Article{tc.agency, tc.other}
+			if tc.before {
+				order = []*article.Article{tc.other, tc.agency}
+			}
+			check := func(how string, x, y article.Assignment) {
+				t.Helper()
+				if same := x.Cluster == y.Cluster; same != tc.same {
+					t.Errorf("%s: agency in %s, paper in %s: same cluster %v, want %v", how, x.Cluster, y.Cluster, same, tc.same)
+				}
+				if tc.same && (y.Original != "agency" || y.Role != article.RoleCopy) {
+					t.Errorf("%s: paper is %s of %s, want a copy of agency", how, y.Role, y.Original)
+				}
+			}
+			ix := dedup.NewIndex(tc.cfg) // as a crawl adds them
+			for _, a := range order {
+				ix.Add(a)
+			}
+			x, _ := ix.Assignment("agency")
+			y, _ := ix.Assignment("paper")
+			check("Add", x, y)
+			// Through a checkpoint: the restored index keeps the sketches,
+			// so the cluster holds when it is settled again.
+			var ck bytes.Buffer
+			if _, err := ix.WriteTo(&ck); err != nil {
+				t.Fatal(err)
+			}
+			rx, err := dedup.ReadIndex(&ck, tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved := *tc.agency // a changed article is decided again
+			moved.Canonical = "https://app.example/moved"
+			rx.Add(&moved)
+			x, _ = rx.Assignment("agency")
+			y, _ = rx.Assignment("paper")
+			check("checkpoint", x, y)
+			var in, out bytes.Buffer // offline, as `syndex dedup` reads a file
+			for _, a := range order {
+				b, _ := json.Marshal(a)
+				in.Write(append(b, '\n'))
+			}
+			if _, err := dedup.Run(context.Background(), &in, &out, tc.cfg); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]article.Assignment{}
+			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+				var as article.Assignment
+				if err := json.Unmarshal([]byte(line), &as); err != nil {
+					t.Fatal(err)
+				}
+				got[as.ID] = as
+			}
+			check("Run", got["agency"], got["paper"])
+		})
+	}
+}
