@@ -38,42 +38,36 @@ const (
 )
 
 // sentenceSketch returns the sentence sketch of text (see above); nil
-// when no sentence keeps a gram.
+// when no sentence keeps a gram. It is built on the stack and copied out
+// at its exact size: one allocation.
 func sentenceSketch(text string) []uint16 {
-	var out []uint16
+	var buf [2 * alignRunes]uint16 // a count and a gram per letter at most
+	out := buf[:0]
 	var key uint64
 	n, runes, start := 0, 0, -1
-	end := func() {
-		if start >= 0 {
-			s := out[start+1:]
-			slices.Sort(s)
-			s = slices.Compact(s)
-			out[start] = uint16(len(s))
-			out = out[:start+1+len(s)]
-		}
-		start, n = -1, 0
-	}
 	prevDigit := false
 	for i, r := range text {
-		if sentenceEnd(text, i, r, prevDigit) {
-			prevDigit = false
-			end()
-			continue
-		}
-		prevDigit = r >= '0' && r <= '9'
 		var f rune
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			f = r
 		case r >= 'A' && r <= 'Z':
 			f = r + 'a' - 'A'
+		case sentenceEnd(text, i, r, prevDigit):
+			prevDigit = false
+			out = endSentence(out, start)
+			start, n = -1, 0
+			continue
 		case r < utf8.RuneSelf:
+			prevDigit = false
 			continue
 		default:
 			if f = shingle.FoldRune(r); f < 0 {
+				prevDigit = false
 				continue
 			}
 		}
+		prevDigit = f >= '0' && f <= '9'
 		if runes++; runes > alignRunes {
 			break
 		}
@@ -87,8 +81,24 @@ func sentenceSketch(text string) []uint16 {
 		}
 		out = append(out, uint16((key*0x9e3779b97f4a7c15)>>48))
 	}
-	end()
-	return slices.Clip(out)
+	out = endSentence(out, start)
+	if len(out) == 0 {
+		return nil
+	}
+	return append([]uint16(nil), out...)
+}
+
+// endSentence closes the sentence whose count stands at out[start] (none
+// when start < 0): its grams sorted and made distinct, the count set.
+func endSentence(out []uint16, start int) []uint16 {
+	if start < 0 {
+		return out
+	}
+	s := out[start+1:]
+	slices.Sort(s)
+	s = slices.Compact(s)
+	out[start] = uint16(len(s))
+	return out[:start+1+len(s)]
 }
 
 // sentenceEnd reports whether r, at byte i of text, ends a sentence: a

@@ -179,7 +179,7 @@ func (ix *Index) Add(a *article.Article) []article.Assignment {
 	d.site = ix.siteIndex(name)
 	fs, nq := ix.sh.FeaturesQuoted(a.Text)
 	d.nQuoted = nq
-	if d.published != 0 {
+	if ix.cfg.Align > 0 && d.published != 0 {
 		d.sents = sentenceSketch(a.Text)
 	}
 	return ix.add(d, fs, nil, true)

@@ -31,7 +31,12 @@ func BenchmarkParts(b *testing.B) {
 		var fd fastjson.Decoder
 		for i := 0; b.Loop(); i++ {
 			it := parsed{raw: lines[i%len(lines)]}
-			parseLine(&it, &sh, &fd)
+			parseLine(&it, &sh, &fd, true)
+		}
+	})
+	b.Run("sentenceSketch", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			sentenceSketch(arts[i%len(arts)].Text)
 		}
 	})
 	b.Run("features", func(b *testing.B) {

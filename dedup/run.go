@@ -305,7 +305,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 			var fd fastjson.Decoder
 			for b := range jobs {
 				for i := range b.items {
-					parseLine(&b.items[i], &sh, &fd)
+					parseLine(&b.items[i], &sh, &fd, cfg.Align > 0)
 				}
 				select {
 				case arenas <- b.arena[:0]:
@@ -404,7 +404,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 
 // parseLine decodes the raw line held in it.raw and shingles it, with the
 // fast decoder when it can and encoding/json otherwise.
-func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder) {
+func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder, align bool) {
 	if it.err != nil {
 		return // reported by the reader (a line too long)
 	}
@@ -436,7 +436,7 @@ func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder) {
 	it.feats = feats
 	it.doc, it.siteName = docFrom(&a)
 	it.doc.nQuoted = nq
-	if it.doc.published != 0 {
+	if align && it.doc.published != 0 {
 		it.doc.sents = sentenceSketch(text) // the rule it serves needs dates
 	}
 	it.doc.print = fingerprint(&a, text)
