@@ -35,6 +35,10 @@ const (
 	alignMinGrams = 2     // sentences with fewer kept grams count for nothing
 	alignDays     = 7     // the most days a rewrite follows its source by
 	alignDay      = 86400 // seconds
+	// A gram in more than alignCommonMin articles and 1/alignCommonDiv
+	// of the dated articles is common (gramTable).
+	alignCommonMin = 5
+	alignCommonDiv = 10
 )
 
 // sentenceSketch returns the sentence sketch of text (see above); nil
@@ -128,15 +132,73 @@ func validSketch(s []uint16) bool {
 	return true
 }
 
+// gramTable counts, per gram hash, the dated articles whose sketch holds
+// it: a gram most texts hold (the spelling of function words, "tion",
+// the day's names and datelines in a corpus of one event) says nothing
+// about where a sentence came from, and is left out of the alignment.
+type gramTable struct {
+	docs  int
+	count [1 << 16]uint32
+}
+
+// add counts (sign 1) or uncounts (-1) the distinct grams of a sketch.
+func (g *gramTable) add(sk []uint16, sign int) {
+	if len(sk) == 0 {
+		return
+	}
+	var buf [2 * alignRunes]uint16
+	hs := buf[:0]
+	for len(sk) > 0 {
+		n := int(sk[0])
+		hs = append(hs, sk[1:1+n]...)
+		sk = sk[1+n:]
+	}
+	slices.Sort(hs)
+	g.docs += sign
+	for _, h := range slices.Compact(hs) {
+		g.count[h] = uint32(int(g.count[h]) + sign)
+	}
+}
+
+// limit is the most articles a gram may be in and still count.
+func (g *gramTable) limit() uint32 {
+	return uint32(max(alignCommonMin, g.docs/alignCommonDiv))
+}
+
+// grams returns the index's gram table, counting every live article's
+// sketch the first time (a new index, or one read from a checkpoint).
+func (ix *Index) grams() *gramTable {
+	if ix.gramDF == nil {
+		ix.gramDF = new(gramTable)
+		for i := range ix.docs {
+			if !ix.docs[i].dead {
+				ix.gramDF.add(ix.docs[i].sents, 1)
+			}
+		}
+	}
+	return ix.gramDF
+}
+
 // alignedShare returns the share of der's grams that stand in sentences
 // with at least alignSentence of their grams in one sentence of src (both
-// sentence sketches).
-func alignedShare(der, src []uint16) float64 {
+// sentence sketches), counting only the grams g does not find common
+// (none when g is nil).
+func alignedShare(der, src []uint16, g *gramTable) float64 {
 	total, hit := 0, 0
+	var keep [2 * alignRunes]uint16
+	limit := uint32(1<<32 - 1)
+	if g != nil {
+		limit = g.limit()
+	}
 	for len(der) > 0 {
-		n := int(der[0])
-		sent := der[1 : 1+n]
-		der = der[1+n:]
+		sent := keep[:0]
+		for _, h := range der[1 : 1+int(der[0])] {
+			if g == nil || g.count[h] <= limit {
+				sent = append(sent, h)
+			}
+		}
+		der = der[1+int(der[0]):]
+		n := len(sent)
 		if n < alignMinGrams {
 			continue
 		}
@@ -200,12 +262,12 @@ func (ix *Index) isAligned(m match, a, b uint32) bool {
 	if dl.site == de.site || dl.published-de.published > alignDays*alignDay || len(dl.sents) == 0 || len(de.sents) == 0 {
 		return false
 	}
-	return alignedShare(dl.sents, de.sents) >= ix.cfg.Align
+	return alignedShare(dl.sents, de.sents, ix.grams()) >= ix.cfg.Align
 }
 
 // AlignedShare returns the share of text later that stands in sentences
 // aligned to one sentence of text earlier, as the alignment rule measures
 // it (on the texts' sentence sketches). For diagnostics.
 func AlignedShare(later, earlier string) float64 {
-	return alignedShare(sentenceSketch(later), sentenceSketch(earlier))
+	return alignedShare(sentenceSketch(later), sentenceSketch(earlier), nil)
 }

@@ -124,6 +124,9 @@ type Index struct {
 	// re-decided (see add); pendingAge counts the Adds since the first.
 	pending    []uint32
 	pendingAge int
+	// gramDF counts the grams of the dated articles' sentence sketches
+	// (align.go); nil until first used.
+	gramDF *gramTable
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -281,6 +284,7 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 			changed = true
 		}
 		ix.global.addDiverse(ix.diverseFor(fs, &ix.psc), 1)
+		ix.grams().add(d.sents, 1)
 		if ix.passageFlips(fs, before) {
 			changed = true
 		}
@@ -516,11 +520,12 @@ func (ix *Index) remove(di uint32) bool {
 		}
 		before := ix.passagesOf(d.feats, ix.wasPassage[:0])
 		ix.global.addDiverse(ix.diverseFor(d.feats, &ix.psc), -1)
+		ix.grams().add(d.sents, -1)
 		changed = ix.global.sub(d.feats, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac)
 		changed = ix.passageFlips(d.feats, before) || changed
 		ix.wasPassage = before
 	}
-	d.feats, d.nQuoted, d.nClean = nil, 0, 0 // a dead article is never compared again
+	d.feats, d.nQuoted, d.nClean, d.sents = nil, 0, 0, nil // a dead article is never compared again
 	c := d.cluster
 	if c == noCluster {
 		return changed

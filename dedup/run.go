@@ -167,6 +167,7 @@ func (ix *Index) learn(workers int) {
 			ix.global.addDiverse(ix.diverseFor(placed[i].feats, &sc), 1)
 		}
 	})
+	ix.grams() // counts every placed article's sentence sketch
 	ix.primed = true
 }
 
