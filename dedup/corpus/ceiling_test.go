@@ -490,7 +490,8 @@ func alignedShare(a, b string) float64 {
 // TestCounterIncremental is a diagnostic: COUNTER clustered one article
 // at a time (as `syndex import` and a crawl add them: the frequency
 // tables learn as they go, where `syndex dedup` counts the whole file
-// first), with and without the rewrite rule. Run it with
+// first), without the rewrite and alignment rules, with the first, and
+// with both. Run it with
 //
 //	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterIncremental -v
 func TestCounterIncremental(t *testing.T) {
@@ -501,9 +502,10 @@ func TestCounterIncremental(t *testing.T) {
 	if err != nil {
 		t.Skipf("corpus not present: %v", err)
 	}
-	for _, rewrite := range []float64{0, dedup.DefaultConfig().Rewrite} {
+	def := dedup.DefaultConfig()
+	for _, rules := range [][2]float64{{0, 0}, {def.Rewrite, 0}, {def.Rewrite, def.Align}} {
 		cfg := dedup.DefaultConfig()
-		cfg.Rewrite = rewrite
+		cfg.Rewrite, cfg.Align = rules[0], rules[1]
 		ix := dedup.NewIndex(cfg)
 		for _, a := range set.Articles {
 			ix.Add(a)
@@ -513,7 +515,7 @@ func TestCounterIncremental(t *testing.T) {
 			as[i], _ = ix.Assignment(a.ID)
 		}
 		r := evaluate.Clusters(set.Articles, as)
-		t.Logf("rewrite %.2f: F1 %.3f (P %.3f, R %.3f), agency original in %.3f of %d clusters found, ND merged %d of %d",
-			rewrite, r.F1, r.Precision, r.Recall, r.OriginalOfFound, r.FoundClusters, Merged(set.Apart, as), len(set.Apart))
+		t.Logf("rewrite %.2f, align %.2f: F1 %.3f (P %.3f, R %.3f), agency original in %.3f of %d clusters found, ND merged %d of %d",
+			cfg.Rewrite, cfg.Align, r.F1, r.Precision, r.Recall, r.OriginalOfFound, r.FoundClusters, Merged(set.Apart, as), len(set.Apart))
 	}
 }
