@@ -241,7 +241,8 @@ func sharedSorted16(a, b []uint16) int {
 // published later is a rewrite of the earlier by sentence alignment (see
 // above). It needs a cleaned feature in common (a sketch is of the whole
 // text: what two articles share only in boilerplate or a recurring
-// passage does not make them copies). It applies across sites only (an outlet's follow-up of its own story
+// passage does not make them copies), and the later article must not be
+// the original of copies of its own. It applies across sites only (an outlet's follow-up of its own story
 // repeats its background sentences, and is a new story), to a later
 // article published at most alignDays after the earlier (a rewrite of
 // agency copy is news: it follows within days), and, as the rewrite rule,
@@ -259,6 +260,12 @@ func (ix *Index) isAligned(m match, a, b uint32) bool {
 		return false
 	}
 	dl, de := &ix.docs[later], &ix.docs[earlier]
+	if c := dl.cluster; c != noCluster && ix.clusters[c].original == later && len(ix.clusters[c].members) > 1 {
+		// The later article is the original of copies of its own, which
+		// hold its text, not the earlier one's: a rewrite, the weakest
+		// link, does not take it from them.
+		return false
+	}
 	if dl.site == de.site || dl.published-de.published > alignDays*alignDay || len(dl.sents) == 0 || len(de.sents) == 0 {
 		return false
 	}

@@ -151,3 +151,23 @@ func TestAlign(t *testing.T) {
 		})
 	}
 }
+
+// TestAlignKeepsCopies: a paraphrase that others copied verbatim is the
+// original of its own copies; its agency source arriving later does not
+// take it from them (the copies hold the paraphrase's text, not the
+// agency's, and would be cast out of a cluster the agency text heads).
+func TestAlignKeepsCopies(t *testing.T) {
+	g := newTextGen(94)
+	names := []string{"Quetta", "Rashid", "Multan", "2015"}
+	agency := g.paras(2, names...)
+	paper := paraphraseOf(g, agency)
+	cfg := dedup.DefaultConfig()
+	ix := dedup.NewIndex(cfg)
+	ix.Add(art("paper", "dawn.example", 24, paper...))
+	ix.Add(art("reprint", "jang.example", 30, paper...))
+	ix.Add(art("agency", "app.example", 0, agency...))
+	p, r := mustAssign(t, ix, "paper"), mustAssign(t, ix, "reprint")
+	if p.Cluster != r.Cluster || r.Original != "paper" {
+		t.Errorf("the reprint is %s of %s in %s, the paper in %s: want a copy of the paper, together", r.Role, r.Original, r.Cluster, p.Cluster)
+	}
+}
