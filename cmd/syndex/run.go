@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,9 +18,6 @@ import (
 	"github.com/syndex/syndex/schedule"
 	"github.com/syndex/syndex/web"
 )
-
-// defaultEvery is how often a source without a schedule is polled.
-const defaultEvery = time.Hour
 
 // shutdownGrace bounds a clean shutdown after SIGINT/SIGTERM; past it the
 // process exits 1 (the store and frontier are crash-safe, so the next
@@ -82,7 +77,7 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 	})
 	defer stopWatch()
 
-	for _, src := range runSources(c, dir) {
+	for _, src := range c.ForSchedule(dir) {
 		if err := crawler.CheckSeeds(ctx, src.Crawl); err != nil {
 			return asUsage(fmt.Errorf("run: source %s: %w", src.Name, err))
 		}
@@ -97,7 +92,7 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 			a.Close()
 		}
 	}()
-	runner := schedule.NewRunner(a, runSources(c, dir), slog.Default())
+	runner := schedule.NewRunner(a, c.ForSchedule(dir), slog.Default())
 	alerts, err := startAlerts(ctx, a, c)
 	if err != nil {
 		return err
@@ -149,57 +144,4 @@ func runUntilStopped(ctx context.Context, cancel context.CancelFunc, runner *sch
 		slog.Warn("close alert files", "err", err)
 	}
 	return nil
-}
-
-// runSources turns the configured sources into what the runner crawls:
-// each its own frontier (job "source:NAME"), feeds and sitemaps as listed,
-// discovery as configured, a stats file, and known pages re-checked from
-// one poll interval on.
-func runSources(c *config.Config, dir string) []schedule.Source {
-	var out []schedule.Source
-	for i := range c.Sources {
-		src := &c.Sources[i]
-		cc := c.ForCrawler(src)
-		cc.Job = "source:" + src.Name
-		cc.StatsFile = filepath.Join(dir, "stats-"+fileSafe(src.Name)+".json")
-		cc.RevisitMin = pollInterval(src)
-		out = append(out, schedule.Source{Name: src.Name, Crawl: cc, Poll: timer(src.Schedule), Recrawl: timer(src.Recrawl)})
-	}
-	return out
-}
-
-// timer returns s as a schedule.Timer, nil when unset.
-func timer(s config.Schedule) schedule.Timer {
-	if s.IsZero() {
-		return nil
-	}
-	return s
-}
-
-// pollInterval is the typical gap between two polls of src: the first
-// re-check of a known page comes after one.
-func pollInterval(src *config.Source) time.Duration {
-	for _, s := range []config.Schedule{src.Schedule, src.Recrawl} {
-		if s.IsZero() {
-			continue
-		}
-		if d := s.Interval(); d > 0 {
-			return d
-		}
-		n1 := s.Next(time.Now())
-		if d := s.Next(n1).Sub(n1); d > 0 {
-			return d
-		}
-	}
-	return defaultEvery
-}
-
-// fileSafe maps a source name to a file name part.
-func fileSafe(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			return r
-		}
-		return '_'
-	}, name)
 }
