@@ -7,26 +7,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/crawler"
-	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/demo"
 	"github.com/syndex/syndex/internal/farm"
 	"github.com/syndex/syndex/internal/progress"
 	"github.com/syndex/syndex/report"
 )
-
-// demoMarker marks an archive directory written by `syndex demo`, which a
-// later demo may overwrite; any other non-empty directory is refused.
-const demoMarker = "DEMO"
 
 // demoOptions are the demo command's flags.
 type demoOptions struct {
@@ -98,16 +91,12 @@ func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
 	if err := rep.Write(out, "text"); err != nil {
 		return err
 	}
-	q := sampleQuery(f)
+	q := demo.SampleQuery(f)
 	if err := sampleSearch(ctx, out, a, q); err != nil {
 		return err
 	}
 
-	problems := checkDemo(f, a)
-	problems = append(problems, checkFurniture(f, rep)...)
-	if o.Hostile {
-		problems = append(problems, checkHostile(f, arts)...)
-	}
+	problems := demo.Check(f, a, rep, arts, o.Hostile)
 	for _, p := range problems {
 		fmt.Fprintln(os.Stderr, "demo check:", p)
 	}
@@ -133,7 +122,11 @@ func demoDir(g *globals, keep bool) (string, error) {
 		}
 		dir = tmp
 	}
-	return dir, prepareDemoDir(dir)
+	err := demo.PrepareDir(dir)
+	if errors.Is(err, demo.ErrNotDemo) {
+		return "", usagef("demo: %v", err)
+	}
+	return dir, err
 }
 
 // printNetwork lists the demo's outlets.
@@ -155,114 +148,4 @@ func sampleSearch(ctx context.Context, out io.Writer, a *archive.Archive, q stri
 		return err
 	}
 	return res.WriteTable(out)
-}
-
-// checkHostile lists what the hostile outlet wrongly left in the archive:
-// only its page declared an article may be stored, with its text cut to
-// the extraction bound.
-func checkHostile(f *farm.Farm, arts []*article.Article) []string {
-	var problems []string
-	huge := false
-	for _, a := range arts {
-		if !strings.HasPrefix(a.URL, f.HostileBase()+"/") {
-			continue
-		}
-		switch {
-		case a.URL != f.HostileBase()+"/huge":
-			problems = append(problems, fmt.Sprintf("hostile page %s stored as an article", a.URL))
-		case len(a.Text) > extract.DefaultMaxText:
-			problems = append(problems, fmt.Sprintf("hostile page %s keeps %d bytes of text", a.URL, len(a.Text)))
-		default:
-			huge = true
-		}
-	}
-	if !huge {
-		problems = append(problems, "the hostile 40 MiB article was not stored")
-	}
-	return problems
-}
-
-// prepareDemoDir refuses to overwrite a real archive and clears an old demo.
-func prepareDemoDir(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, demoMarker), []byte("written by syndex demo; a later demo may overwrite this archive\n"), 0o644)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
-		return usagef("demo: %s holds an archive not written by the demo; pick an empty --data DIR", dir)
-	}
-	for _, e := range entries {
-		if e.Name() != demoMarker {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// checkDemo compares the archive's clusters with the network's ground
-// truth and returns one line per copy that was not attributed correctly.
-func checkDemo(f *farm.Farm, a *archive.Archive) []string {
-	var problems []string
-	for _, s := range f.Truth() {
-		orig, err := a.Store.ArticleByURL(s.URL)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("original %s not archived", s.URL))
-			continue
-		}
-		for _, c := range s.Copies {
-			cp, err := a.Store.ArticleByURL(c.URL)
-			switch {
-			case err != nil:
-				problems = append(problems, fmt.Sprintf("copy %s not archived", c.URL))
-			case cp.Cluster != orig.Cluster:
-				problems = append(problems, fmt.Sprintf("copy %s not grouped with %s", c.URL, s.URL))
-			case cp.Original != orig.ID:
-				problems = append(problems, fmt.Sprintf("copy %s: original chosen is %s, want %s", c.URL, cp.Original, orig.ID))
-			}
-		}
-	}
-	return problems
-}
-
-// checkFurniture returns one line per furniture page (contact, donation,
-// privacy pages) that the report lists as an original or a copy.
-func checkFurniture(f *farm.Farm, rep *report.Report) []string {
-	furniture := f.Furniture()
-	var problems []string
-	for _, c := range rep.Clusters {
-		if slices.Contains(furniture, c.Original.URL) {
-			problems = append(problems, fmt.Sprintf("furniture page %s reported as an original", c.Original.URL))
-		}
-		for _, cp := range c.Copies {
-			if slices.Contains(furniture, cp.URL) {
-				problems = append(problems, fmt.Sprintf("furniture page %s reported as a copy", cp.URL))
-			}
-		}
-	}
-	return problems
-}
-
-// sampleQuery builds a search for the first copied story of the network
-// from the longest words of its headline.
-func sampleQuery(f *farm.Farm) string {
-	for _, s := range f.Truth() {
-		if len(s.Copies) == 0 {
-			continue
-		}
-		words := strings.FieldsFunc(s.Title, func(r rune) bool { return !unicode.IsLetter(r) })
-		slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
-		if len(words) > 2 {
-			words = words[:2]
-		}
-		return strings.ToLower(strings.Join(words, " "))
-	}
-	return "news"
 }
