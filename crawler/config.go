@@ -15,7 +15,8 @@
 // The rules that read one concept are packages below it: crawler/polite
 // (how long a host rests: the gap, back-off, parking, robots.txt waits;
 // the one politeness type both frontiers apply), crawler/robots (what a
-// robots.txt says), crawler/discover (sitemaps and feeds). In crawler: the
+// robots.txt says), crawler/discover (sitemaps and feeds), crawler/urls
+// (canonical URLs, seen-set keys, traps). In crawler: the
 // Frontier interface and its lease and outcome (frontier.go) with its two
 // implementations, in bbolt (frontier_local.go, backoff.go, borrow.go,
 // replay.go) and in Redis (frontier_redis.go for the store,
@@ -23,7 +24,7 @@
 // step (step.go) and the robots.txt step (robots_step.go); the HTTP
 // transport, its limits and its WARC record (fetch.go, rawconn.go,
 // proxy.go, addr.go); what to do with a response (crawler.go, sniff.go,
-// url.go, revisit.go).
+// revisit.go).
 package crawler
 
 import (
@@ -38,6 +39,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/crawler/polite"
+	"github.com/syndex/syndex/crawler/urls"
 )
 
 // Version is the syndex version named in the default User-Agent.
@@ -233,7 +235,7 @@ func (s *settings) readSeeds() error {
 			if err != nil {
 				return fmt.Errorf("crawl config: %s %q: %w", l.what, raw, err)
 			}
-			s.seedHosts[hostKey(u.Hostname())] = true
+			s.seedHosts[urls.HostKey(u.Hostname())] = true
 		}
 	}
 	if c.Job == "" {
@@ -254,7 +256,7 @@ func (s *settings) readSeeds() error {
 func (s *settings) readScope() error {
 	c := &s.Config
 	for _, h := range c.Hosts {
-		s.seedHosts[hostKey(h)] = true
+		s.seedHosts[urls.HostKey(h)] = true
 	}
 	px, err := newProxies(c.Proxy)
 	if err != nil {
@@ -283,7 +285,7 @@ func compilePatterns(what string, ps []string) ([]*regexp.Regexp, error) {
 
 // inScope reports whether u may be crawled under the configured scope.
 func (s *settings) inScope(u *url.URL) bool {
-	h := hostKey(u.Hostname())
+	h := urls.HostKey(u.Hostname())
 	ok := s.seedHosts[h]
 	if !ok && s.Subdomains {
 		for sh := range s.seedHosts {

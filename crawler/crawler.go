@@ -22,6 +22,7 @@ import (
 
 	"github.com/syndex/syndex/crawler/discover"
 	"github.com/syndex/syndex/crawler/polite"
+	"github.com/syndex/syndex/crawler/urls"
 	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/warc"
@@ -120,7 +121,7 @@ func (c *Crawler) newEntry(raw string, k kind, depth int, seed bool) *entry {
 			return nil
 		}
 	}
-	if err := trap(u, c.s.MaxURLLength, time.Now()); err != nil {
+	if err := urls.Trap(u, c.s.MaxURLLength, time.Now()); err != nil {
 		c.log.Debug("trap refused", "url", raw, "reason", err)
 		c.count(func(s *Stats) { s.Traps++ })
 		return nil
