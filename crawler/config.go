@@ -23,7 +23,8 @@
 // shared.go for the run); the one dispatch loop (dispatch.go); the fetch
 // step (step.go) and the robots.txt step (robots_step.go); the HTTP
 // transport, its limits and its WARC record (fetch.go, rawconn.go,
-// proxy.go, addr.go); what to do with a response (crawler.go, sniff.go,
+// proxy.go; which addresses may be dialled: crawler/internal/netaddr);
+// what to do with a response (crawler.go, sniff.go,
 // revisit.go).
 package crawler
 

@@ -23,6 +23,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/syndex/syndex/crawler/internal/coding"
+	"github.com/syndex/syndex/crawler/internal/netaddr"
 	"github.com/syndex/syndex/crawler/robots"
 	"github.com/syndex/syndex/warc"
 )
@@ -46,7 +47,7 @@ func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawC
 		if err != nil {
 			return fmt.Errorf("dial %s: %w", address, err)
 		}
-		if kind := addrKind(ap.Addr()); kind != "" {
+		if kind := netaddr.Kind(ap.Addr()); kind != "" {
 			return fmt.Errorf("dial %s: %w (%s; use --allow-private to permit it)", address, ErrForbiddenAddress, kind)
 		}
 		return nil

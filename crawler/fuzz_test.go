@@ -2,7 +2,6 @@ package crawler
 
 import (
 	"context"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -31,27 +30,6 @@ func FuzzDecodeHTML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, ct string) {
 		DecodeHTML(body, ct)
 		(&Page{Body: body}).Charset()
-	})
-}
-
-// FuzzAddrKind: every address is either public or named, and an address
-// embedding a refused IPv4 address is refused.
-func FuzzAddrKind(f *testing.F) {
-	for _, s := range []string{"8.8.8.8", "127.0.0.1", "64:ff9b::a00:1", "2002:c0a8:101::1", "fe80::1%eth0", "::ffff:10.0.0.1", "2001:db8::1"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		ip, err := netip.ParseAddr(s)
-		if err != nil {
-			return
-		}
-		kind := addrKind(ip)
-		if publicIP(ip) != (kind == "") {
-			t.Fatalf("publicIP(%s) = %v but kind %q", ip, publicIP(ip), kind)
-		}
-		if v4, ok := embeddedIPv4(ip.Unmap()); ok && !publicIP(v4) && publicIP(ip) {
-			t.Fatalf("%s embeds refused %s but is public", ip, v4)
-		}
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/syndex/syndex/crawler/internal/netaddr"
 	"golang.org/x/net/http/httpproxy"
 )
 
@@ -134,7 +135,7 @@ func (t *transport) checkProxiedTarget(ctx context.Context, u *url.URL) error {
 		}
 	}
 	for _, a := range addrs {
-		if !publicIP(a) {
+		if !netaddr.Public(a) {
 			return fmt.Errorf("proxied request to %s (%s): %w (use --allow-private to permit it)", u.Host, a, ErrForbiddenAddress)
 		}
 	}

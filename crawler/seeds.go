@@ -8,11 +8,13 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/syndex/syndex/crawler/internal/netaddr"
 )
 
 // RefusedSeedError reports a seed (or configured feed or sitemap) whose
 // host resolves only to addresses a public crawl refuses (loopback,
-// private, reserved: see publicIP). It is a configuration error: the
+// private, reserved: see netaddr.Public). It is a configuration error: the
 // crawl cannot reach the seed without AllowPrivate.
 type RefusedSeedError struct {
 	URL  string // the seed as configured
@@ -53,7 +55,7 @@ func CheckSeeds(ctx context.Context, cfg Config) error {
 		var refused netip.Addr
 		kind := ""
 		for _, a := range addrs {
-			if k := addrKind(a); k == "" {
+			if k := netaddr.Kind(a); k == "" {
 				kind = ""
 				break
 			} else if kind == "" {

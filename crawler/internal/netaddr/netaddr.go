@@ -1,4 +1,10 @@
-package crawler
+// Package netaddr says which IP addresses a public crawl may dial: the
+// globally reachable ones by the IANA special-purpose address registries,
+// judging an address that embeds an IPv4 one (IPv4-mapped, NAT64, 6to4)
+// by the embedded address. The crawler refuses the others unless
+// Config.AllowPrivate is set, after DNS resolution, at the proxy and for
+// seeds.
+package netaddr
 
 import (
 	"net/netip"
@@ -86,22 +92,22 @@ func inAny(ip netip.Addr, list []netip.Prefix) bool {
 	return false
 }
 
-// publicIP reports whether ip may be fetched without AllowPrivate: it is
+// Public reports whether ip may be fetched without AllowPrivate: it is
 // globally reachable by the special-purpose registries, and so is the
 // IPv4 address it embeds, if any.
-func publicIP(ip netip.Addr) bool {
-	return addrKind(ip) == ""
+func Public(ip netip.Addr) bool {
+	return Kind(ip) == ""
 }
 
-// addrKind names the special-purpose block ip belongs to ("loopback",
+// Kind names the special-purpose block ip belongs to ("loopback",
 // "private use", …), or returns "" for a globally reachable address.
-func addrKind(ip netip.Addr) string {
+func Kind(ip netip.Addr) string {
 	ip = ip.Unmap().WithZone("")
 	if !ip.IsValid() {
 		return "invalid"
 	}
-	if v4, ok := embeddedIPv4(ip); ok {
-		if k := addrKind(v4); k != "" {
+	if v4, ok := EmbeddedIPv4(ip); ok {
+		if k := Kind(v4); k != "" {
 			return k + ", embedded " + v4.String()
 		}
 		return ""
@@ -120,10 +126,10 @@ func addrKind(ip netip.Addr) string {
 	return ""
 }
 
-// embeddedIPv4 returns the IPv4 address that a NAT64 (64:ff9b::/96,
+// EmbeddedIPv4 returns the IPv4 address that a NAT64 (64:ff9b::/96,
 // RFC 6052) or 6to4 (2002::/16, RFC 3056) address carries: packets to
 // it reach that IPv4 host.
-func embeddedIPv4(ip netip.Addr) (netip.Addr, bool) {
+func EmbeddedIPv4(ip netip.Addr) (netip.Addr, bool) {
 	if !ip.Is6() {
 		return netip.Addr{}, false
 	}
