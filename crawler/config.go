@@ -22,8 +22,9 @@
 // replay.go) and in Redis (frontier_redis.go for the store,
 // shared.go for the run); the one dispatch loop (dispatch.go); the fetch
 // step (step.go) and the robots.txt step (robots_step.go); the HTTP
-// transport, its limits and its WARC record (fetch.go, rawconn.go,
-// proxy.go; which addresses may be dialled: crawler/internal/netaddr);
+// transport, its limits and its WARC record (fetch.go, proxy.go; the
+// exact bytes of an exchange: crawler/internal/rawconn; which addresses
+// may be dialled: crawler/internal/netaddr);
 // what to do with a response (crawler.go, sniff.go,
 // revisit.go).
 package crawler

@@ -24,6 +24,7 @@ import (
 
 	"github.com/syndex/syndex/crawler/internal/coding"
 	"github.com/syndex/syndex/crawler/internal/netaddr"
+	"github.com/syndex/syndex/crawler/internal/rawconn"
 	"github.com/syndex/syndex/crawler/robots"
 	"github.com/syndex/syndex/warc"
 )
@@ -119,7 +120,7 @@ type fetch struct {
 	revisit   bool   // archived as a revisit (304 or identical payload)
 	replay    string // answer from this WARC record instead of the network
 	skipped   bool   // body not downloaded: not a page type
-	conn      *recConn
+	conn      *rawconn.Conn
 	rawReq    []byte // request head as sent, when recorded
 	rawResp   []byte // response head as received, when recorded
 
@@ -161,11 +162,11 @@ func newTransport(s *settings, w *warc.Writer) *transport {
 		// then rebuilt from the parsed messages.
 		Proxy:           s.proxies.forRequest,
 		TLSClientConfig: &tls.Config{RootCAs: s.RootCAs, NextProtos: []string{"http/1.1"}},
-		DialContext:     proxyDialer(s.proxies, plain, recordingDialer(dial)),
+		DialContext:     proxyDialer(s.proxies, plain, rawconn.Dialer(dial)),
 		// HTTPS goes through our own handshake so that the recording conn
 		// wraps the TLS connection and sees the decrypted exchange: the
 		// WARC then holds the raw heads for HTTPS as for plain HTTP.
-		DialTLSContext:         recordingDialer(tlsDialer(dial, s.RootCAs, s.ConnectTimeout)),
+		DialTLSContext:         rawconn.Dialer(tlsDialer(dial, s.RootCAs, s.ConnectTimeout)),
 		ForceAttemptHTTP2:      false,
 		DisableCompression:     true,
 		MaxIdleConnsPerHost:    2,
@@ -203,8 +204,8 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 			if ra, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
 				f.ip = ra.IP.String()
 			}
-			if rc, ok := ci.Conn.(*recConn); ok {
-				rc.start()
+			if rc, ok := ci.Conn.(*rawconn.Conn); ok {
+				rc.Start()
 				f.conn = rc
 			}
 		},
@@ -231,7 +232,7 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
 	resp.Body.Close()
 	if f.conn != nil {
-		f.rawReq, f.rawResp = f.conn.stop(resp.StatusCode)
+		f.rawReq, f.rawResp = f.conn.Stop(resp.StatusCode)
 	}
 	f.elapsed = time.Since(f.started)
 	if rerr != nil {

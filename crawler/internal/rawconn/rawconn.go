@@ -1,4 +1,8 @@
-package crawler
+// Package rawconn records the bytes of one HTTP/1.1 exchange on a
+// connection (for HTTPS, the decrypted side of TLS), so that the crawler's
+// WARC records keep the request and response heads exactly as they went
+// over the wire: header case, order and duplicates.
+package rawconn
 
 import (
 	"bytes"
@@ -13,20 +17,21 @@ import (
 // over 256 KiB anyway).
 const maxRawHead = 300 << 10
 
-// recConn records the bytes written and read on a connection during one
+// Conn records the bytes written and read on a connection during one
 // exchange (for HTTPS, the decrypted side of the TLS connection), so the
 // WARC keeps the request and response heads exactly as they went over the
 // wire (header case, order, duplicates).
 // HTTP/1.1 carries one exchange at a time on a connection, so everything
 // between the start of recording and the end of the body is that exchange.
-type recConn struct {
+type Conn struct {
 	net.Conn
 	mu         sync.Mutex
 	recording  bool
 	rbuf, wbuf bytes.Buffer
 }
 
-func (c *recConn) Read(p []byte) (int, error) {
+// Read reads from the connection, keeping what it read while recording.
+func (c *Conn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		c.mu.Lock()
@@ -38,7 +43,8 @@ func (c *recConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *recConn) Write(p []byte) (int, error) {
+// Write writes to the connection, keeping what it wrote while recording.
+func (c *Conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.recording && c.wbuf.Len() < maxRawHead {
 		c.wbuf.Write(p[:min(len(p), maxRawHead-c.wbuf.Len())])
@@ -47,8 +53,8 @@ func (c *recConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// start begins recording a new exchange.
-func (c *recConn) start() {
+// Start begins recording a new exchange.
+func (c *Conn) Start() {
 	c.mu.Lock()
 	c.recording = true
 	c.rbuf.Reset()
@@ -56,9 +62,9 @@ func (c *recConn) start() {
 	c.mu.Unlock()
 }
 
-// stop ends recording and returns the request and response heads, or nil
+// Stop ends recording and returns the request and response heads, or nil
 // when they cannot be told apart from what was recorded.
-func (c *recConn) stop(status int) (reqHead, respHead []byte) {
+func (c *Conn) Stop(status int) (reqHead, respHead []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.recording = false
@@ -104,13 +110,13 @@ func unchunked(head []byte) []byte {
 	return out
 }
 
-// recordingDialer wraps every connection in a recConn.
-func recordingDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+// Dialer wraps every connection in a Conn.
+func Dialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
-		return &recConn{Conn: conn}, nil
+		return &Conn{Conn: conn}, nil
 	}
 }
