@@ -321,7 +321,9 @@ func (p *page) authorAndDates() {
 		pageURL = meta.Canonical // the permalink, when the page names one
 	}
 	var changed time.Time
-	a.Published, changed = dates.Settle(p.doc, meta.Evidence, meta.Title, meta.Opening, pageURL, meta.Lang)
+	// The language narrows the date parser's search: the declared one,
+	// else the one detected in the main text.
+	a.Published, changed = dates.Settle(p.doc, meta.Evidence, meta.Title, meta.Opening, pageURL, scan.FirstNonEmpty(meta.Lang, p.tmeta.Language))
 	a.Modified = meta.Modified
 	if a.Modified.IsZero() {
 		a.Modified = changed

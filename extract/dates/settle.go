@@ -59,9 +59,8 @@ type Evidence struct {
 // A page that states no publication date but a last change ("Last
 // updated: 13 July 2020") has that date reported as modified instead.
 //
-// lang is the language the page declares ("" when none): go-htmldate's
-// date parser then tries its and English month names, not every
-// language's.
+// lang is the page's language ("" when unknown): go-htmldate's date
+// parser then tries its and English month names, not every language's.
 func Settle(doc *html.Node, m Evidence, title string, opening []string, pageURL, lang string) (published, modified time.Time) {
 	readings, updated := headlineDates(doc, title)
 	printed, hasPrinted := printedReading(readings, m.Published)
