@@ -3,6 +3,7 @@ package index
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -118,4 +119,44 @@ func TestCrashConsistency(t *testing.T) {
 		must(t, ix.Close())
 		t.Logf("round %d: writer acknowledged %d, index at checkpoint %d with %d docs", round, acked, cp, n)
 	}
+}
+
+// TestRemoveCutShort stands for a kill during Remove (a rebuild deletes
+// the old index first): whatever part of the directory is gone, the rest
+// opens as an index whose creation did not finish, which the next writer
+// rebuilds, and never as a complete index with a shard missing.
+func TestRemoveCutShort(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := OpenWith(dir, Options{Shards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(context.Background(), crashDocs(1), nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	whole := removeAll
+	defer func() { removeAll = whole }()
+	removeAll = func(string) error {
+		// The kill came after one shard's marker was unlinked.
+		if err := os.Remove(filepath.Join(shardDir(dir, 1), metaFile)); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Errorf("killed")
+	}
+	if err := Remove(dir); err == nil {
+		t.Fatal("Remove cut short reported no error")
+	}
+	removeAll = whole
+	_, err = Open(dir)
+	if !errors.Is(err, ErrUnfinished) {
+		t.Fatalf("open after a cut-short Remove: %v, want ErrUnfinished", err)
+	}
+	ix, reset, err := OpenOrReset(dir)
+	if err != nil || !reset {
+		t.Fatalf("OpenOrReset: reset %v, %v", reset, err)
+	}
+	ix.Close()
 }

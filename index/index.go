@@ -482,6 +482,9 @@ func OpenOrReset(dir string) (ix *Index, reset bool, err error) {
 	return ix, err == nil, err
 }
 
+// removeAll is os.RemoveAll; a test cuts it short to stand for a kill.
+var removeAll = os.RemoveAll
+
 // Remove deletes the index in dir, refusing a directory that does not
 // look like a syndex index (this or an earlier layout) so a wrong path
 // cannot wipe other data.
@@ -501,7 +504,15 @@ func Remove(dir string) error {
 			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
 		}
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	// The layout file, the mark of a complete index, goes first: a
+	// removal cut short (kill -9) leaves an index whose creation did not
+	// finish (ErrUnfinished, rebuilt by the next writer), never a marked
+	// index with shards missing (ErrCorrupt).
+	if err := os.Remove(filepath.Join(dir, LayoutFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove index %s: %w", dir, err)
+	}
+	atomicfile.SyncDir(dir)
+	if err := removeAll(dir); err != nil {
 		return fmt.Errorf("remove index %s: %w", dir, err)
 	}
 	return nil
