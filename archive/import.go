@@ -201,7 +201,9 @@ type JSONLStats struct {
 // transaction, and the search index is brought up to date at the end. Bad
 // lines are reported (ReadLines) and skipped. A store failure (a full
 // disk) stops the import: what was stored before it stays, stats count it,
-// and the error names the lines that were not stored.
+// and the error names the lines that were not stored. The dedup index is
+// written out and let go of before the search index is built, so the
+// archive ingests nothing more until it is opened again.
 func (a *Archive) ImportJSONL(ctx context.Context, r io.Reader, batch int) (JSONLStats, error) {
 	var st JSONLStats
 	a.BeginBulk()
@@ -246,6 +248,12 @@ func (a *Archive) ImportJSONL(ctx context.Context, r io.Reader, batch int) (JSON
 	var bad *BadLinesError
 	if errors.As(err, &bad) {
 		st.Bad = len(bad.Errs)
+	}
+	// The dedup index (about 1.2 KB of heap per article, most of a large
+	// import's memory) is written out and let go of before the index is
+	// built, which reads only which articles each cluster holds.
+	if derr := a.dropDedup(); derr != nil {
+		err = errors.Join(err, derr)
 	}
 	if eerr := a.EndBulk(ctx); eerr != nil {
 		err = errors.Join(err, eerr)

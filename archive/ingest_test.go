@@ -248,6 +248,9 @@ func TestImportBadLine(t *testing.T) {
 	if st.Stored != 1999 || st.Bad != 1 {
 		t.Errorf("stats %+v, want 1999 stored and 1 bad", st)
 	}
+	if a.Dedup != nil || a.members == nil {
+		t.Errorf("after the import: dedup index kept %v, membership %v; want it let go of before the index build", a.Dedup != nil, a.members != nil)
+	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
