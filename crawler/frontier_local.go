@@ -733,15 +733,8 @@ func commitRecords(tx *bolt.Tx, t *txn) error {
 			return err
 		}
 	}
-	if t.done != nil && (t.revisit != nil || t.unvisit) {
-		rb := tx.Bucket(bucketRevisit)
-		if t.unvisit {
-			if err := rb.Delete([]byte(t.done.Key)); err != nil {
-				return err
-			}
-		} else if err := putJSON(rb, []byte(t.done.Key), t.revisit); err != nil {
-			return err
-		}
+	if err := commitRevisit(tx, t); err != nil {
+		return err
 	}
 	if t.host != "" {
 		if err := tx.Bucket(bucketHosts).Put([]byte(t.host), []byte(t.hostAt.UTC().Format(time.RFC3339Nano))); err != nil {
@@ -754,6 +747,19 @@ func commitRecords(tx *bolt.Tx, t *txn) error {
 		}
 	}
 	return nil
+}
+
+// commitRevisit records when the finished entry is checked again, or
+// forgets it.
+func commitRevisit(tx *bolt.Tx, t *txn) error {
+	if t.done == nil || (t.revisit == nil && !t.unvisit) {
+		return nil
+	}
+	rb := tx.Bucket(bucketRevisit)
+	if t.unvisit {
+		return rb.Delete([]byte(t.done.Key))
+	}
+	return putJSON(rb, []byte(t.done.Key), t.revisit)
 }
 
 // loadPass reads the pass number and starts a new pass when the previous

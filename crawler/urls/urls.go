@@ -161,6 +161,15 @@ func Trap(u *url.URL, maxLen int, now time.Time) error {
 	if len(segs) > 24 {
 		return fmt.Errorf("%w: path deeper than 24 segments", ErrTrap)
 	}
+	if err := repeatedSegment(segs); err != nil {
+		return err
+	}
+	return calendarTrap(segs, u.RawQuery, now.Year()+1)
+}
+
+// repeatedSegment refuses a path that repeats a segment three times or
+// more.
+func repeatedSegment(segs []string) error {
 	count := map[string]int{}
 	for _, sg := range segs {
 		if sg == "" {
@@ -171,7 +180,12 @@ func Trap(u *url.URL, maxLen int, now time.Time) error {
 			return fmt.Errorf("%w: path segment %q repeated", ErrTrap, sg)
 		}
 	}
-	maxYear := now.Year() + 1
+	return nil
+}
+
+// calendarTrap refuses a calendar page, in the path or the query, for a
+// year outside 1990 … maxYear.
+func calendarTrap(segs []string, query string, maxYear int) error {
 	badYear := func(y string) bool {
 		n, _ := strconv.Atoi(y)
 		return n < 1990 || n > maxYear
@@ -186,7 +200,7 @@ func Trap(u *url.URL, maxLen int, now time.Time) error {
 			return fmt.Errorf("%w: calendar year %s", ErrTrap, sg)
 		}
 	}
-	for _, m := range yearParam.FindAllStringSubmatch(u.RawQuery, -1) {
+	for _, m := range yearParam.FindAllStringSubmatch(query, -1) {
 		if badYear(m[3]) {
 			return fmt.Errorf("%w: calendar year %s", ErrTrap, m[3])
 		}
