@@ -77,6 +77,15 @@ func (r *Archive) get(ctx context.Context, path string, v any) error {
 	return nil
 }
 
+// getValue fetches path and decodes its JSON body as a T.
+func getValue[T any](r *Archive, path string) (*T, error) {
+	var v T
+	if err := r.get(context.Background(), path, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // apiError is the body of an API error.
 type apiError struct {
 	Error string `json:"error"`
@@ -129,20 +138,16 @@ func (r *Archive) Search(ctx context.Context, q index.Query) (*index.Result, err
 // Article returns one article (an error wrapping store.ErrNotFound when
 // there is none).
 func (r *Archive) Article(id string) (*article.Article, error) {
-	var art article.Article
-	if err := r.get(context.Background(), archive.APIPrefix+"articles/"+url.PathEscape(id), &art); err != nil {
-		return nil, err
-	}
-	return &art, nil
+	return getValue[article.Article](r, archive.APIPrefix+"articles/"+url.PathEscape(id))
 }
 
 // Cluster returns the members of a cluster, original first.
 func (r *Archive) Cluster(id string) ([]*article.Article, error) {
-	var out []*article.Article
-	if err := r.get(context.Background(), archive.APIPrefix+"clusters/"+url.PathEscape(id), &out); err != nil {
+	out, err := getValue[[]*article.Article](r, archive.APIPrefix+"clusters/"+url.PathEscape(id))
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return *out, nil
 }
 
 // All streams every article in arrival order.
@@ -217,11 +222,7 @@ func (r *Archive) Lookup(ctx context.Context, q archive.LookupQuery) (*archive.L
 // ArticleAt returns the archived article fetched from rawURL (an error
 // wrapping store.ErrNotFound when there is none).
 func (r *Archive) ArticleAt(rawURL string) (*article.Article, error) {
-	var art article.Article
-	if err := r.get(context.Background(), archive.APIPrefix+"article-at?url="+url.QueryEscape(rawURL), &art); err != nil {
-		return nil, err
-	}
-	return &art, nil
+	return getValue[article.Article](r, archive.APIPrefix+"article-at?url="+url.QueryEscape(rawURL))
 }
 
 // Close releases nothing: the process holding the archive owns it.
