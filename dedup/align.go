@@ -26,11 +26,11 @@ import (
 // hash), and only the first alignRunes letters and digits of the text are
 // read: a rewrite condenses the top of a story, and the sketch stays
 // small whatever the article's length (at most alignRunes/alignSample
-// grams and one count per sentence: 200 bytes or so).
+// grams and one count per sentence: 140 bytes or so).
 const (
 	alignGram     = 4     // characters per gram
 	alignSample   = 8     // one gram in alignSample kept
-	alignRunes    = 640   // letters and digits read
+	alignRunes    = 512   // letters and digits read
 	alignSentence = 0.3   // share of a sentence's grams in one source sentence
 	alignMinGrams = 2     // sentences with fewer kept grams count for nothing
 	alignDays     = 7     // the most days a rewrite follows its source by
