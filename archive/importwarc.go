@@ -53,6 +53,15 @@ type WARCImport struct {
 	// archive, a damaged record: file and offset are in the error) as it
 	// is found; nil logs them as warnings.
 	Bad func(error)
+	// Last says the archive is closed after this import, ingesting
+	// nothing more: the dedup index (about 1.2 KB of heap per article) is
+	// then written out and let go of before the search index is built, as
+	// ImportJSONL does, which a large import's peak memory needs.
+	Last bool
+	// afterBatch, when set, is called by the writer after each batch is
+	// stored, with the HTML captures handled so far (tests interrupt an
+	// import at a point that does not depend on timing).
+	afterBatch func(html int64)
 }
 
 // ImportProgress is a snapshot of a running import.
@@ -222,6 +231,12 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	if ctx.Err() == nil {
 		var err error
 		pprof.Do(ctx, stageLabel("index"), func(ctx context.Context) {
+			// The build reads only which articles each cluster holds.
+			if opt.Last {
+				if err = a.dropDedup(); err != nil {
+					return
+				}
+			}
 			if err = a.EndBulk(ctx); err == nil {
 				err = a.Flush(ctx)
 			}
@@ -776,6 +791,9 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 		// batch read stay mapped, and resident, until released: over a
 		// long import that is the whole store, growing with the archive.
 		imp.a.releaseStorePages()
+		if imp.opt.afterBatch != nil {
+			imp.opt.afterBatch(imp.stats.HTML)
+		}
 		return nil
 	}
 	for j := range order {

@@ -136,10 +136,21 @@ func TestImportWARCFixtures(t *testing.T) {
 	if err != nil || st.Articles != 0 || st.Updated != 0 || st.Unchanged != st.HTML || a.Store.Count() != n {
 		t.Errorf("import again: %v %+v", err, st)
 	}
-	// The WACZ made from the same WARC adds nothing either.
-	st, err = a.ImportWARC(ctx, []string{fixture("jswacz.wacz")}, WARCImport{})
+	if a.Dedup == nil {
+		t.Error("an import that is not the last let go of the dedup index")
+	}
+	// The WACZ made from the same WARC adds nothing either; as the last
+	// import (Last), it lets the dedup index go before the index build,
+	// keeping only the clusters' membership.
+	st, err = a.ImportWARC(ctx, []string{fixture("jswacz.wacz")}, WARCImport{Last: true})
 	if err != nil || st.Articles != 0 || st.Updated != 0 || a.Store.Count() != n {
 		t.Errorf("WACZ of the same captures: %v %+v", err, st)
+	}
+	if a.Dedup != nil || a.members == nil {
+		t.Errorf("after the last import: dedup index kept %v, membership %v; want it let go of before the index build", a.Dedup != nil, a.members != nil)
+	}
+	if res, err := a.Search(ctx, indexQuery("sandbags levee")); err != nil || res.Total != 1 {
+		t.Errorf("after the last import: %v %+v", err, res)
 	}
 	if !warc.IsImported(filepath.Join(a.Dir, WARCDir), fixture("jswacz.wacz")) {
 		t.Error("the WACZ is not listed as imported")
@@ -200,8 +211,8 @@ func TestImportResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	st1, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, Progress: func(p ImportProgress) {
-		if p.HTML >= 30 {
+	st1, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, afterBatch: func(html int64) {
+		if html >= 30 {
 			cancel()
 		}
 	}})
@@ -481,8 +492,8 @@ func TestImportCrashKeepsModel(t *testing.T) {
 	dir := t.TempDir()
 	a := openT(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, Progress: func(p ImportProgress) {
-		if p.HTML >= 40 {
+	_, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, afterBatch: func(html int64) {
+		if html >= 40 {
 			cancel()
 		}
 	}})

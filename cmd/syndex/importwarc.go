@@ -75,6 +75,7 @@ func (o importOptions) importWARC() (archive.WARCImport, error) {
 		return opt, usagef("--workers %d: want a positive number", opt.Workers)
 	}
 	opt.Again = o.Again
+	opt.Last = true // the command closes the archive after the import
 	if opt.Batch = o.Batch; opt.Batch < 1 {
 		return opt, usagef("import: --batch must be at least 1")
 	}
