@@ -206,7 +206,7 @@ func alignedShare(der, src []uint16, g *gramTable) float64 {
 		need := max(1, int(alignSentence*float64(n)+0.999999))
 		for s := src; len(s) > 0; {
 			m := int(s[0])
-			if m >= need && sharedSorted16(sent, s[1:1+m]) >= need {
+			if m >= need && Shared(sent, s[1:1+m]) >= need {
 				hit += n
 				break
 			}
@@ -217,24 +217,6 @@ func alignedShare(der, src []uint16, g *gramTable) float64 {
 		return 0
 	}
 	return float64(hit) / float64(total)
-}
-
-// sharedSorted16 counts the values two sorted, distinct slices share.
-func sharedSorted16(a, b []uint16) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
 }
 
 // isAligned reports whether, of articles a and b (verified as m), the one

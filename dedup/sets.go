@@ -5,8 +5,9 @@ package dedup
 // their union (Jaccard). Decisions, lookups, shares and the evaluation all
 // count with these.
 
-// Shared counts the members two sorted feature sets share.
-func Shared(a, b []uint32) int {
+// Shared counts the members two sorted feature sets share (32-bit
+// shingles, or the 16-bit grams of sentence sketches).
+func Shared[T ~uint16 | ~uint32](a, b []T) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
