@@ -210,20 +210,7 @@ func TestImportResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	st1, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, afterBatch: func(html int64) {
-		if html >= 30 {
-			cancel()
-		}
-	}})
-	cancel()
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted import: err %v", err)
-	}
-	first := a.Store.Count()
-	if first == 0 || first >= n {
-		t.Fatalf("interrupted after %d articles", first)
-	}
+	st1, first := importInterrupted(t, a, file, 30, n)
 	if strings.Contains(logged.String(), "extract failed") {
 		t.Errorf("extractions stopped by the interruption were logged as failures:\n%s", logged.String())
 	}
@@ -491,20 +478,7 @@ func TestImportCrashKeepsModel(t *testing.T) {
 
 	dir := t.TempDir()
 	a := openT(t, dir)
-	ctx, cancel := context.WithCancel(context.Background())
-	_, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, afterBatch: func(html int64) {
-		if html >= 40 {
-			cancel()
-		}
-	}})
-	cancel()
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted import: err %v", err)
-	}
-	first := a.Store.Count()
-	if first == 0 || first >= n {
-		t.Fatalf("interrupted after %d articles", first)
-	}
+	_, first := importInterrupted(t, a, file, 40, n)
 	// The archive as a kill -9 leaves it: what is on disk now, without
 	// what Close would write.
 	crashed := filepath.Join(t.TempDir(), "crashed")
@@ -533,3 +507,26 @@ func TestImportCrashKeepsModel(t *testing.T) {
 }
 
 func tail(s string) string { return s[max(0, len(s)-120):] }
+
+// importInterrupted imports file into a in batches of 10, interrupting it
+// (as Ctrl-C would) after the batch that brings the HTML captures to at
+// least at, and returns the stats and the articles stored, which must be
+// some but not all of the file's n.
+func importInterrupted(t *testing.T, a *Archive, file string, at int64, n int) (ImportStats, int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := a.ImportWARC(ctx, []string{file}, WARCImport{Workers: 2, Batch: 10, afterBatch: func(html int64) {
+		if html >= at {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted import: err %v", err)
+	}
+	first := a.Store.Count()
+	if first == 0 || first >= n {
+		t.Fatalf("interrupted after %d articles", first)
+	}
+	return st, first
+}
