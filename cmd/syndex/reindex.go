@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/internal/progress"
@@ -23,12 +24,13 @@ func newReindexCommand(g *globals) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The build's heap is held under the soft limit the
-			// imports use (internal/memlimit, floor 320MiB);
+			// imports use (internal/memlimit, floor importMemoryLimit);
 			// GOMEMLIMIT, when set, wins. Without it a rebuild of the
 			// 27k-article archive of a 1 GiB WARC peaked at 646,748 kB,
-			// with it at 494,840.
+			// with it at 497,308.
 			if os.Getenv("GOMEMLIMIT") == "" {
-				defer memlimit.Follow(320 << 20).Stop()
+				floor, _ := config.ParseByteSize(importMemoryLimit)
+				defer memlimit.Follow(int64(floor)).Stop()
 			}
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
