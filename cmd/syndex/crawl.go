@@ -63,6 +63,7 @@ func newCrawlCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer followHeap()()
 			ctx, cancel := signalContext(cmd.Context())
 			defer cancel()
 			// A seed the crawl would refuse is a configuration error,

@@ -50,6 +50,7 @@ then prints the syndication report and a sample search. No internet is needed.`,
 }
 
 func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
+	defer followHeap()()
 	ctx, cancel := signalContext(cmd.Context())
 	defer cancel()
 	start := time.Now()

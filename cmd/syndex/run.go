@@ -58,6 +58,7 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 	if len(c.Sources) == 0 {
 		return usagef("run: %s has no sources", path)
 	}
+	defer followHeap()()
 	if !g.logLevelSet {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	}

@@ -115,6 +115,7 @@ func runWorker(cmd *cobra.Command, g *globals, o workerOptions) error {
 	if err != nil {
 		return err
 	}
+	defer followHeap()()
 	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
 		return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
 	}
