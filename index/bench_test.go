@@ -403,7 +403,7 @@ func benchQueryLatency(b *testing.B, ix *Index, qs []Query) {
 	b.ResetTimer()
 	cpu0 := processCPU()
 	for i := range b.N {
-		ix.facetMemo.reset() // measure the counting, not the memo
+		ix.facetMemo.Reset() // measure the counting, not the memo
 		start, c := time.Now(), processCPU()
 		r, err := ix.Search(context.Background(), qs[i%len(qs)])
 		lat = append(lat, time.Since(start))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -18,6 +17,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/syndex/syndex/index/schema"
+	"github.com/syndex/syndex/index/snippet"
 	"github.com/syndex/syndex/index/userquery"
 )
 
@@ -314,7 +314,7 @@ func copyMatchesOf(dm *search.DocumentMatch, copies []Copy) []CopyMatch {
 		for i, s := range ss {
 			marks[i] = [2]int{s.start, s.end}
 		}
-		cm.Snippets = append(cm.Snippets, markSnippet(text, marks, 200))
+		cm.Snippets = append(cm.Snippets, snippet.Mark(text, marks, 200))
 	}
 	return out
 }
@@ -334,48 +334,6 @@ func storedElement(v any, i int) string {
 		}
 	}
 	return ""
-}
-
-// markSnippet cuts a window of about width bytes of text around the first
-// mark and returns it HTML escaped with every mark inside in <mark>.
-func markSnippet(text string, marks [][2]int, width int) string {
-	if len(marks) == 0 {
-		return ""
-	}
-	from := max(0, marks[0][0]-width/3)
-	to := min(len(text), from+width)
-	for from > 0 && !isBoundary(text, from) {
-		from--
-	}
-	for to < len(text) && !isBoundary(text, to) {
-		to++
-	}
-	var b strings.Builder
-	if from > 0 {
-		b.WriteString("…")
-	}
-	at := from
-	for _, m := range marks {
-		if m[0] < at || m[1] > to || m[0] >= m[1] {
-			continue
-		}
-		b.WriteString(html.EscapeString(text[at:m[0]]))
-		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[m[0]:m[1]]))
-		b.WriteString("</mark>")
-		at = m[1]
-	}
-	b.WriteString(html.EscapeString(text[at:to]))
-	if to < len(text) {
-		b.WriteString("…")
-	}
-	return b.String()
-}
-
-// isBoundary reports whether byte i of s starts a rune after a space (or
-// is the end), so a snippet cuts between words.
-func isBoundary(s string, i int) bool {
-	return i >= len(s) || (s[i]&0xC0 != 0x80 && i > 0 && (s[i-1] == ' ' || s[i-1] == '\n'))
 }
 
 // copyFieldsMayMatch reports whether a copy field of any shard holds a

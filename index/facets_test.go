@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/facets"
+	"github.com/syndex/syndex/index/histogram"
 	"github.com/syndex/syndex/index/schema"
 )
 
@@ -42,18 +44,23 @@ func bleveFacets(t *testing.T, ix *Index, q Query) (*Facets, *Histogram) {
 		}
 		return out
 	}
-	asList := func(name string) []termCount {
-		var l []termCount
+	asList := func(name string) []facets.TermCount {
+		var l []facets.TermCount
 		for _, c := range terms(name) {
-			l = append(l, termCount{c.Term, c.Count})
+			l = append(l, facets.TermCount{Term: c.Term, N: c.Count})
 		}
 		return l
 	}
-	f := &Facets{Sites: topTerms(asList("sites"), facetSize), Langs: topTerms(asList("langs"), facetSize), Years: topTerms(asList("years"), 100)}
-	sortYears(f.Years)
-	h, err := buildHistogram(asList(schema.FieldDay), asList(schema.FieldCopyDays), q.Interval, q.NoIndex)
-	must(t, err)
-	return f, h
+	f := &Facets{Sites: facets.Top(asList("sites"), facetSize), Langs: facets.Top(asList("langs"), facetSize), Years: facets.Top(asList("years"), 100)}
+	facets.SortYears(f.Years)
+	var hc histogram.Counts
+	for _, c := range asList(schema.FieldDay) {
+		must(t, hc.AddTerm(c.Term, false, c.N, q.NoIndex))
+	}
+	for _, c := range asList(schema.FieldCopyDays) {
+		must(t, hc.AddTerm(c.Term, true, c.N, q.NoIndex))
+	}
+	return f, hc.Histogram(q.Interval)
 }
 
 // TestFacetOrdinals checks the facets and histogram counted by ordinals,
@@ -93,15 +100,13 @@ func TestFacetOrdinals(t *testing.T) {
 	en := vocab["en"]
 	// The first facet query of an Index builds no ordinals (a one-shot
 	// search would not use them again); a second broad one does.
-	defer func(f func(int) int) { ordThreshold = f }(ordThreshold)
-	ordThreshold = func(int) int { return 0 }
+	defer func(f func(int) int) { ix.facetOrds.Threshold = f }(ix.facetOrds.Threshold)
+	ix.facetOrds.Threshold = func(int) int { return 0 }
 	for i, want := range []bool{false, true} {
-		ix.facetMemo.reset() // count again
+		ix.facetMemo.Reset() // count again
 		_, err := ix.Search(ctx, Query{Text: en[12], Facets: true})
 		must(t, err)
-		ix.facetOrds.mu.Lock()
-		got := len(ix.facetOrds.segs) > 0
-		ix.facetOrds.mu.Unlock()
+		got := ix.facetOrds.Len() > 0
 		if got != want {
 			t.Errorf("facet query %d: ordinals cached %v, want %v", i+1, got, want)
 		}
@@ -118,18 +123,18 @@ func TestFacetOrdinals(t *testing.T) {
 	for _, mode := range []string{"docvalues", "ordinals", "mixed"} {
 		switch mode {
 		case "docvalues":
-			ordThreshold = func(int) int { return 1 << 30 }
-			ix.facetOrds.prune(nil)
+			ix.facetOrds.Threshold = func(int) int { return 1 << 30 }
+			ix.facetOrds.Prune(nil)
 		case "ordinals":
-			ordThreshold = func(int) int { return 0 }
+			ix.facetOrds.Threshold = func(int) int { return 0 }
 		case "mixed":
-			ordThreshold = func(n int) int { return n / 8 }
-			ix.facetOrds.prune(nil) // forget what "ordinals" built
+			ix.facetOrds.Threshold = func(n int) int { return n / 8 }
+			ix.facetOrds.Prune(nil) // forget what "ordinals" built
 		}
 		for _, q := range queries {
 			q.Facets = true
 			name := fmt.Sprintf("%s/%q", mode, q.Text)
-			ix.facetMemo.reset()
+			ix.facetMemo.Reset()
 			res, err := ix.Search(ctx, q)
 			must(t, err)
 			if len(q.Text) > 0 && q.Text != "nothingmatchesthis" && res.Total == 0 {
@@ -152,9 +157,7 @@ func TestFacetOrdinals(t *testing.T) {
 			}
 		}
 	}
-	ix.facetOrds.mu.Lock()
-	cached := len(ix.facetOrds.segs)
-	ix.facetOrds.mu.Unlock()
+	cached := ix.facetOrds.Len()
 	if cached == 0 {
 		t.Error("no segment's ordinals were cached")
 	}

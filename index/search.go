@@ -18,7 +18,9 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/index/facets"
 	"github.com/syndex/syndex/index/schema"
+	"github.com/syndex/syndex/index/snippet"
 	"github.com/syndex/syndex/index/userquery"
 	"github.com/syndex/syndex/internal/plural"
 )
@@ -150,11 +152,9 @@ type Facets struct {
 	Years []FacetCount `json:"years"`
 }
 
-// FacetCount is one facet value and how many matching clusters have it.
-type FacetCount struct {
-	Term  string `json:"term"`
-	Count int    `json:"count"`
-}
+// TextSnippet is a snippet as plain text with the positions of its
+// matches (snippet.Text).
+type TextSnippet = snippet.Text
 
 // langsFor returns the analysis names a query must cover.
 func (ix *Index) langsFor(lang string) []string {
@@ -451,7 +451,7 @@ func (ix *Index) addSnippets(ctx context.Context, q Query, hits []Hit) error {
 		hit := &hits[i]
 		for _, fs := range frags[hit.Cluster] {
 			for _, f := range fs {
-				html, text := tidySnippet(f)
+				html, text := snippet.Tidy(f)
 				hit.Snippets = append(hit.Snippets, html)
 				hit.TextSnippets = append(hit.TextSnippets, text)
 			}
@@ -461,12 +461,12 @@ func (ix *Index) addSnippets(ctx context.Context, q Query, hits []Hit) error {
 }
 
 // facetCount is one search's facets: counted by a tally the collector
-// hands every hit (facets.go), not by Bleve's term facets, or remembered
+// hands every hit (package facets), not by Bleve's term facets, or remembered
 // from the same query on an unchanged index (web UI paging: facetMemo).
 type facetCount struct {
-	want    bool        // the query asks for facets
-	tally   *facetTally // nil: none to count (not asked, or remembered)
-	counts  facetCounts
+	want    bool          // the query asks for facets
+	tally   *facets.Tally // nil: none to count (not asked, or remembered)
+	counts  facets.Counts
 	memoKey string
 	writes  uint64 // the index's write count when the search began
 }
@@ -479,8 +479,8 @@ func (ix *Index) startFacets(q Query) *facetCount {
 	}
 	fc.memoKey = facetKey(q)
 	var hit bool
-	if fc.counts, hit = ix.facetMemo.get(fc.memoKey, fc.writes); !hit {
-		fc.tally = &facetTally{ix: ix, build: ix.facetQueries.Add(1) > 1}
+	if fc.counts, hit = ix.facetMemo.Get(fc.memoKey, fc.writes); !hit {
+		fc.tally = facets.NewTally(&ix.facetOrds, ix.facetQueries.Add(1) > 1, ix.liveSegments)
 	}
 	return fc
 }
@@ -491,7 +491,7 @@ func (fc *facetCount) context(ctx context.Context) context.Context {
 	if fc.tally == nil {
 		return ctx
 	}
-	return fc.tally.with(ctx)
+	return fc.tally.With(ctx)
 }
 
 // finish sets res's facets and histogram, remembering counts made on an
@@ -499,24 +499,24 @@ func (fc *facetCount) context(ctx context.Context) context.Context {
 func (fc *facetCount) finish(ix *Index, q Query, res *Result) error {
 	if fc.tally != nil {
 		var err error
-		if fc.counts, err = fc.tally.counts(q.NoIndex); err != nil {
+		if fc.counts, err = fc.tally.Counts(q.NoIndex); err != nil {
 			return fmt.Errorf("search %s: %w", ix.dir, err)
 		}
 		if fc.writes%2 == 0 && ix.writes.Load() == fc.writes { // no batch during the search
-			ix.facetMemo.put(fc.memoKey, fc.writes, fc.counts)
+			ix.facetMemo.Put(fc.memoKey, fc.writes, fc.counts)
 		}
 	}
 	if !fc.want {
 		return nil
 	}
-	c := fc.counts.terms
+	c := fc.counts.Terms
 	res.Facets = &Facets{
-		Sites: topTerms(c[0], facetSize),
-		Langs: topTerms(c[1], facetSize),
-		Years: topTerms(c[2], 100),
+		Sites: facets.Top(c[0], facetSize),
+		Langs: facets.Top(c[1], facetSize),
+		Years: facets.Top(c[2], 100),
 	}
-	sortYears(res.Facets.Years)
-	res.Histogram = fc.counts.hist.histogram(q.Interval)
+	facets.SortYears(res.Facets.Years)
+	res.Histogram = fc.counts.Hist.Histogram(q.Interval)
 	return nil
 }
 
@@ -573,13 +573,13 @@ func writeHit(ew *errWriter, n int, h *Hit) {
 		ew.printf("     copies (%d): %s\n", len(h.Copies), truncate(strings.Join(parts, ", "), 160))
 	}
 	for _, s := range h.TextSnippets {
-		ew.printf("     %s\n", terminalSnippet(s, 160))
+		ew.printf("     %s\n", snippet.Terminal(s, 160))
 	}
 	for _, cm := range h.CopyMatches {
 		ew.printf("     matched in the copy on %s (%s)\n", cm.Site, strings.Join(cm.Fields, ", "))
 		for _, s := range cm.Snippets {
-			_, ts := tidySnippet(s)
-			ew.printf("       %s\n", terminalSnippet(ts, 150))
+			_, ts := snippet.Tidy(s)
+			ew.printf("       %s\n", snippet.Terminal(ts, 150))
 		}
 	}
 }

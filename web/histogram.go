@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/index/histogram"
 	"github.com/syndex/syndex/internal/plural"
 )
 
@@ -16,7 +16,7 @@ import (
 // originals (blue) and copies (orange) of the matching stories stacked;
 // each bar links to the same search narrowed to its dates. Only dates and
 // counts are written, each escaped anyway.
-func histogramSVG(h *index.Histogram, f form) template.HTML {
+func histogramSVG(h *histogram.Histogram, f form) template.HTML {
 	if h == nil || len(h.Buckets) == 0 {
 		return ""
 	}
@@ -35,18 +35,18 @@ func histogramSVG(h *index.Histogram, f form) template.HTML {
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end" fill="#4a5568">%d</text>`, left-5, top+8, maxN)
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end" fill="#4a5568">0</text>`+"\n", left-5, top+plotH)
 	labelEvery := max(1, int(math.Ceil(float64(len(h.Buckets))/9)))
-	layout := map[string]string{index.IntervalDay: "Jan 2", index.IntervalWeek: "Jan 2 06", index.IntervalMonth: "Jan 2006"}[h.Interval]
+	layout := map[string]string{histogram.Day: "Jan 2", histogram.Week: "Jan 2 06", histogram.Month: "Jan 2006"}[h.Interval]
 	for i, bk := range h.Buckets {
 		start, err := time.Parse(time.DateOnly, bk.Start)
 		if err != nil {
 			continue
 		}
-		end := index.BucketEnd(start, h.Interval)
+		end := histogram.BucketEnd(start, h.Interval)
 		x := x0 + float64(i)*bw
 		ho := plotH * float64(bk.Originals) / float64(maxN)
 		hc := plotH * float64(bk.Copies) / float64(maxN)
 		label := bk.Start
-		if h.Interval != index.IntervalDay {
+		if h.Interval != histogram.Day {
 			label += " – " + end.Format(time.DateOnly)
 		}
 		href := f.href(func(v url.Values) {

@@ -1,4 +1,11 @@
-package index
+// Package snippet writes the passages of a text that a search matched:
+// it tidies a highlighted fragment (Bleve's highlighter's, or Mark's)
+// into whole words with one ellipsis at each cut end, as HTML and as
+// plain text with the matches' positions (Tidy), cuts a window around
+// marked spans of a stored text (Mark), and writes a snippet for a
+// terminal (Terminal). It knows nothing of the index: the index hands it
+// strings.
+package snippet
 
 import (
 	"html"
@@ -7,10 +14,10 @@ import (
 	"unicode/utf8"
 )
 
-// TextSnippet is a snippet as plain text, with the positions of the
+// Text is a snippet as plain text, with the positions of the
 // matches in it: each is [start, end) in characters (Unicode code points)
 // of Text. A snippet cut from a longer text starts and/or ends with "… ".
-type TextSnippet struct {
+type Text struct {
 	Text    string   `json:"text"`
 	Matches [][2]int `json:"matches"`
 }
@@ -18,14 +25,14 @@ type TextSnippet struct {
 // ellipsis marks where a snippet was cut from its text.
 const ellipsis = "…"
 
-// tidySnippet rewrites one highlighted fragment ("…text with
-// <mark>hits</mark>…", HTML-escaped, as Bleve's highlighter or markSnippet
+// Tidy rewrites one highlighted fragment ("…text with
+// <mark>hits</mark>…", HTML-escaped, as Bleve's highlighter or Mark
 // write it) so that it starts and ends between words (a word cut at either
 // end is dropped unless it holds a match), holds single spaces, and says
 // with one ellipsis at each end that it was cut there. It returns the
 // fragment as HTML (escaped text, matches in <mark>) and as plain text
 // with the matches' positions.
-func tidySnippet(frag string) (string, TextSnippet) {
+func Tidy(frag string) (string, Text) {
 	cutStart := strings.HasPrefix(frag, ellipsis)
 	cutEnd := strings.HasSuffix(frag, ellipsis) && len(frag) > len(ellipsis)
 	frag = strings.TrimPrefix(frag, ellipsis)
@@ -122,7 +129,7 @@ func (f *markedText) beforeCutEnd(from int) int {
 // writeSnippet writes the characters rs, matches where marked, as HTML
 // and as plain text with the matches' positions, with an ellipsis at
 // each end that was cut.
-func writeSnippet(rs []rune, marked []bool, cutStart, cutEnd bool) (string, TextSnippet) {
+func writeSnippet(rs []rune, marked []bool, cutStart, cutEnd bool) (string, Text) {
 	var text, out strings.Builder
 	n := 0 // characters written to text
 	if cutStart {
@@ -130,7 +137,7 @@ func writeSnippet(rs []rune, marked []bool, cutStart, cutEnd bool) (string, Text
 		out.WriteString(ellipsis + " ")
 		n = 2
 	}
-	ts := TextSnippet{Matches: [][2]int{}}
+	ts := Text{Matches: [][2]int{}}
 	for i := 0; i < len(rs); {
 		j := i
 		for j < len(rs) && marked[j] == marked[i] {
@@ -154,10 +161,10 @@ func writeSnippet(rs []rune, marked []bool, cutStart, cutEnd bool) (string, Text
 	return out.String(), ts
 }
 
-// terminalSnippet writes a snippet for a terminal, matches marked *like
+// Terminal writes a snippet for a terminal, matches marked *like
 // this*, at most width characters: a longer one is cut between words and
 // ends with one ellipsis.
-func terminalSnippet(ts TextSnippet, width int) string {
+func Terminal(ts Text, width int) string {
 	rs := []rune(ts.Text)
 	var b strings.Builder
 	at := 0
@@ -175,6 +182,48 @@ func terminalSnippet(ts TextSnippet, width int) string {
 		r = r[:i]
 	}
 	return strings.TrimRight(strings.TrimSuffix(strings.TrimRight(string(r), " "), ellipsis), " ") + " " + ellipsis
+}
+
+// Mark cuts a window of about width bytes of text around the first
+// mark and returns it HTML escaped with every mark inside in <mark>.
+func Mark(text string, marks [][2]int, width int) string {
+	if len(marks) == 0 {
+		return ""
+	}
+	from := max(0, marks[0][0]-width/3)
+	to := min(len(text), from+width)
+	for from > 0 && !isBoundary(text, from) {
+		from--
+	}
+	for to < len(text) && !isBoundary(text, to) {
+		to++
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	at := from
+	for _, m := range marks {
+		if m[0] < at || m[1] > to || m[0] >= m[1] {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[at:m[0]]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m[0]:m[1]]))
+		b.WriteString("</mark>")
+		at = m[1]
+	}
+	b.WriteString(html.EscapeString(text[at:to]))
+	if to < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// isBoundary reports whether byte i of s starts a rune after a space (or
+// is the end), so a snippet cuts between words.
+func isBoundary(s string, i int) bool {
+	return i >= len(s) || (s[i]&0xC0 != 0x80 && i > 0 && (s[i-1] == ' ' || s[i-1] == '\n'))
 }
 
 func firstRune(s string) rune {
