@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,9 +180,9 @@ func lookupBatch(cmd *cobra.Command, lk archive.Looker, path string, defaults ar
 	return nil
 }
 
-// readLookupInput reads FILE (or stdin for -): HTML is extracted as a
-// crawled page would be (without learning anything), other input is taken
-// as the text itself.
+// readLookupInput reads FILE (or stdin for -) into q
+// (archive.QueryFromInput: a page is extracted, learning nothing; other
+// input is the text itself).
 func readLookupInput(cmd *cobra.Command, g *globals, name, pageURL string, q *archive.LookupQuery) error {
 	var body []byte
 	var err error
@@ -195,56 +194,18 @@ func readLookupInput(cmd *cobra.Command, g *globals, name, pageURL string, q *ar
 	if err != nil {
 		return usagef("read %s: %v", name, err)
 	}
-	q.URL = pageURL
-	if !looksLikeHTML(name, body) {
-		q.Text = string(body)
-		return nil
-	}
-	c, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	opt, err := c.ForExtract()
-	if err != nil {
+	err = archive.QueryFromInput(cmd.Context(), name, body, pageURL, q, func() (extract.Options, error) {
+		c, err := g.loadConfig()
+		if err != nil {
+			return extract.Options{}, err
+		}
+		opt, err := c.ForExtract()
+		return opt, asUsage(err)
+	})
+	if errors.Is(err, archive.ErrBadLookup) {
 		return asUsage(err)
 	}
-	opt.BoilerplatePages = -1 // learn nothing from a looked-up page
-	res, err := extract.New(opt).Extract(cmd.Context(), extract.Input{URL: pageURL, HTML: body, Fetched: time.Now().UTC()})
-	if err != nil {
-		return fmt.Errorf("extract %s: %w", name, err)
-	}
-	if res.Article == nil || strings.TrimSpace(res.Article.Text) == "" {
-		return usagef("lookup: no article text found in %s (%s)", name, res.Reason)
-	}
-	art := res.Article
-	q.Text, q.Title = art.Text, art.Title
-	if q.URL == "" {
-		q.URL = art.Canonical
-	}
-	if q.Site == "" {
-		q.Site = art.Site
-	}
-	if q.Published.IsZero() {
-		q.Published = art.Published
-	}
-	return nil
-}
-
-// looksLikeHTML reports whether input is a page rather than a text: an
-// .html/.htm name, or markup at its start.
-func looksLikeHTML(name string, body []byte) bool {
-	n := strings.ToLower(name)
-	if strings.HasSuffix(n, ".html") || strings.HasSuffix(n, ".htm") || strings.HasSuffix(n, ".xhtml") {
-		return true
-	}
-	head := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 1024)]))
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
-	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<?xml", "<!--"} {
-		if bytes.HasPrefix(head, []byte(p)) {
-			return true
-		}
-	}
-	return false
+	return err
 }
 
 // writeLookup prints a lookup for a terminal.
