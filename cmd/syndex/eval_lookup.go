@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
+	archeval "github.com/syndex/syndex/archive/evaluate"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup/corpus"
 	"github.com/syndex/syndex/dedup/evaluate"
@@ -188,78 +187,18 @@ func evalLookupArchive(cmd *cobra.Command, g *globals, o evalLookupOptions) erro
 	}
 	defer a.Close()
 	opened := time.Since(open)
-	lt, err := timeLookups(cmd.Context(), a, queries, o.Seed, o.NoEdit)
+	lt, err := archeval.Lookup(cmd.Context(), a, queries, o.Seed, o.NoEdit)
 	if err != nil {
 		return err
 	}
-	n, times, first := lt.n, lt.times, lt.first
+	n, q := lt.N, lt.Quantile
 	if n < 2 {
 		return usagef("eval lookup: no query of %s has its true original in the archive", in)
 	}
-	slices.Sort(times)
-	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", g.dataDir(), a.Store.Count(), opened.Round(time.Millisecond))
-	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(lt.top1)/float64(n), float64(lt.copies)/float64(n))
-	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", first.Round(time.Millisecond))
+	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(lt.Top1)/float64(n), float64(lt.Copies)/float64(n))
+	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", lt.First.Round(time.Millisecond))
 	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))
 	return nil
-}
-
-// archiveLookups are the lookups of labelled copies in an archive: how
-// many were looked up, how many found their true original first and how
-// many were called a copy, the first lookup's time (it loads the dedup
-// index) and the others' in milliseconds.
-type archiveLookups struct {
-	n, top1, copies int
-	first           time.Duration
-	times           []float64
-}
-
-// timeLookups looks up each query whose true original (the archived
-// article labelled truth_original in its cluster) is in the archive,
-// lightly edited unless noEdit, as `syndex lookup` does.
-func timeLookups(ctx context.Context, a *archive.Archive, queries []*article.Article, seed uint64, noEdit bool) (archiveLookups, error) {
-	var lt archiveLookups
-	want := map[string]string{}
-	for art, err := range a.Store.Articles(0) {
-		if err == nil && art.TruthOriginal && art.TruthCluster != "" {
-			want[art.TruthCluster] = art.ID
-		}
-	}
-	r := rand.New(rand.NewPCG(seed, seed^0x100c))
-	for i, q := range queries {
-		w, ok := want[q.TruthCluster]
-		if !ok || q.TruthOriginal {
-			continue
-		}
-		text := q.Text
-		if !noEdit {
-			text = evaluate.LightEdit(text, r)
-		}
-		start := time.Now()
-		res, err := a.Lookup(ctx, archive.LookupQuery{Text: text, Site: q.Site, Published: q.Published, Limit: 5})
-		took := time.Since(start)
-		if err != nil {
-			return lt, fmt.Errorf("eval lookup: query %d (%s): %w", i+1, q.ID, err)
-		}
-		lt.add(res, w, took)
-	}
-	return lt, nil
-}
-
-// add counts one lookup whose true original is want.
-func (lt *archiveLookups) add(res *archive.LookupResult, want string, took time.Duration) {
-	if lt.n == 0 {
-		lt.first = took // loads the dedup index: reported apart
-	} else {
-		lt.times = append(lt.times, float64(took.Microseconds())/1000)
-	}
-	lt.n++
-	if len(res.Matches) > 0 && res.Matches[0].Original.ID == want {
-		lt.top1++
-	}
-	if res.Verdict == archive.VerdictCopy {
-		lt.copies++
-	}
 }
