@@ -122,14 +122,27 @@ func (b *builder) add(a *article.Article) {
 		// site (a site's page under two paths): not syndication.
 		return
 	}
-	via := b.byID[a.Via]
-	if via != nil && (via.Cluster != a.Cluster || via.Site == "" || via.Site == a.Site || orig != nil && via.Site == orig.Site) {
-		via = nil // not a copy of this story on a third site
-	}
-	if b.f.bySite() && !b.f.involves(a.Site) && (orig == nil || !b.f.involves(orig.Site)) && (via == nil || !b.f.involves(via.Site)) {
+	via := b.viaOf(a, orig)
+	if b.f.bySite() && !b.involves(a, orig, via) {
 		return
 	}
 	b.addCopy(a, orig, via)
+}
+
+// viaOf returns the copy a was taken from, when it names one of this
+// story on a third site (neither a's nor its original's), else nil.
+func (b *builder) viaOf(a, orig *article.Article) *article.Article {
+	via := b.byID[a.Via]
+	if via != nil && (via.Cluster != a.Cluster || via.Site == "" || via.Site == a.Site || orig != nil && via.Site == orig.Site) {
+		return nil
+	}
+	return via
+}
+
+// involves reports whether copy a, its original or the copy it was taken
+// from (either nil when unknown) is on a site the filter names.
+func (b *builder) involves(a, orig, via *article.Article) bool {
+	return b.f.involves(a.Site) || orig != nil && b.f.involves(orig.Site) || via != nil && b.f.involves(via.Site)
 }
 
 // count adds a to its site's row: an original, a copy or unique.

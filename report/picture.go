@@ -48,6 +48,14 @@ const noCollection = "#cbd5e0"
 // node per collection and merges the edges accordingly; the edges come
 // back heaviest first.
 func (r *Report) picture(maxNodes int) ([]picNode, []picEdge, []string) {
+	groupOf, colls := r.siteGroups()
+	nodes, idx := collapseNodes(r.Nodes(), groupOf, maxNodes)
+	return nodes, r.mergeEdges(nodes, idx), colls
+}
+
+// siteGroups returns the collection each site is drawn in (its first)
+// and the names of all the sites' collections, sorted.
+func (r *Report) siteGroups() (map[string]string, []string) {
 	groupOf := map[string]string{}
 	var colls []string
 	for _, s := range r.Sites {
@@ -61,49 +69,59 @@ func (r *Report) picture(maxNodes int) ([]picNode, []picEdge, []string) {
 		}
 	}
 	slices.Sort(colls)
-	all := r.Nodes()
-	var nodes []picNode
-	idx := map[string]int{}
+	return groupOf, colls
+}
+
+// collapseNodes keeps the nodes (busiest first) up to maxNodes and
+// collapses the rest into one node per collection; idx gives each site's
+// node.
+func collapseNodes(all []Node, groupOf map[string]string, maxNodes int) (nodes []picNode, idx map[string]int) {
+	idx = map[string]int{}
 	if len(all) <= maxNodes {
 		for i, n := range all {
 			nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
 			idx[n.Site] = i
 		}
-	} else {
-		// The collapsed circles take slots of their own.
-		rest := all[maxNodes:]
-		groups := map[string]bool{}
-		for _, n := range rest {
-			groups[groupOf[n.Site]] = true
-		}
-		keep := max(1, maxNodes-len(groups))
-		rest = all[keep:]
-		for i, n := range all[:keep] {
-			nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
-			idx[n.Site] = i
-		}
-		agg := map[string]int{}
-		for _, g := range slices.Sorted(maps.Keys(groups)) {
-			agg[g] = len(nodes)
-			nodes = append(nodes, picNode{group: g})
-		}
-		for _, n := range rest {
-			g := groupOf[n.Site]
-			a := &nodes[agg[g]]
-			a.members++
-			a.Out += n.Out
-			a.In += n.In
-			a.Articles += n.Articles
-			idx[n.Site] = agg[g]
-		}
-		for g, i := range agg {
-			a := &nodes[i]
-			a.Site = fmt.Sprintf("%s (%d)", cmp.Or(g, "other sites"), a.members)
-			if g != "" {
-				a.Site = fmt.Sprintf("other %s sites (%d)", g, a.members)
-			}
+		return nodes, idx
+	}
+	// The collapsed circles take slots of their own.
+	groups := map[string]bool{}
+	for _, n := range all[maxNodes:] {
+		groups[groupOf[n.Site]] = true
+	}
+	keep := max(1, maxNodes-len(groups))
+	for i, n := range all[:keep] {
+		nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
+		idx[n.Site] = i
+	}
+	agg := map[string]int{}
+	for _, g := range slices.Sorted(maps.Keys(groups)) {
+		agg[g] = len(nodes)
+		nodes = append(nodes, picNode{group: g})
+	}
+	for _, n := range all[keep:] {
+		g := groupOf[n.Site]
+		a := &nodes[agg[g]]
+		a.members++
+		a.Out += n.Out
+		a.In += n.In
+		a.Articles += n.Articles
+		idx[n.Site] = agg[g]
+	}
+	for g, i := range agg {
+		a := &nodes[i]
+		a.Site = fmt.Sprintf("%s (%d)", cmp.Or(g, "other sites"), a.members)
+		if g != "" {
+			a.Site = fmt.Sprintf("other %s sites (%d)", g, a.members)
 		}
 	}
+	return nodes, idx
+}
+
+// mergeEdges maps the report's edges onto the nodes, merging those
+// between the same two nodes (a merged edge has no one lag), heaviest
+// first.
+func (r *Report) mergeEdges(nodes []picNode, idx map[string]int) []picEdge {
 	type key struct {
 		src, dst int
 		via      bool
@@ -135,7 +153,7 @@ func (r *Report) picture(maxNodes int) ([]picNode, []picEdge, []string) {
 	slices.SortFunc(edges, func(a, b picEdge) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.src, b.src), cmp.Compare(a.dst, b.dst), cmpBool(a.via, b.via))
 	})
-	return nodes, edges, colls
+	return edges
 }
 
 // rect is a label's box, for the overlap test.

@@ -151,73 +151,92 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf("Filter: from %s to %s, site %q, min count %d\n", fmtDate(f.From), fmtDate(f.To), Clean(f.Site), f.MinCount)
 	}
 
-	outlets := func(title, verb string, os []Outlet) {
-		ew.printf("\n%s\n", title)
-		if len(os) == 0 {
-			ew.printf("  (none)\n")
-			return
-		}
-		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  SITE\tCOPIES %s\tSTORIES\tPARTNERS\n", verb)
-		for i, o := range os {
-			if i == textTop {
-				fmt.Fprintf(tw, "  … %d more\t\t\t\n", len(os)-textTop)
-				break
-			}
-			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\n", Clean(o.Site), o.Copies, o.Stories, o.Partners)
-		}
-		_ = tw.Flush()
-	}
-	outlets("Top originating outlets", "RECEIVED", r.Originators())
-	outlets("Top republishers", "MADE", r.Republishers())
+	writeOutlets(ew, "Top originating outlets", "RECEIVED", r.Originators())
+	writeOutlets(ew, "Top republishers", "MADE", r.Republishers())
+	r.writeEdges(ew)
+	r.writeSites(ew)
+	r.writeClusters(ew)
+	return ew.err
+}
 
+// writeOutlets writes the table of the top outlets, originators or
+// republishers (verb says which copies they counted).
+func writeOutlets(ew *errWriter, title, verb string, os []Outlet) {
+	ew.printf("\n%s\n", title)
+	if len(os) == 0 {
+		ew.printf("  (none)\n")
+		return
+	}
+	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  SITE\tCOPIES %s\tSTORIES\tPARTNERS\n", verb)
+	for i, o := range os {
+		if i == textTop {
+			fmt.Fprintf(tw, "  … %d more\t\t\t\n", len(os)-textTop)
+			break
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\n", Clean(o.Site), o.Copies, o.Stories, o.Partners)
+	}
+	_ = tw.Flush()
+}
+
+// writeEdges writes who republishes whom: each edge with its count,
+// median lag and share carried.
+func (r *Report) writeEdges(ew *errWriter) {
 	ew.printf("\nWho republishes whom\n")
 	if len(r.Edges) == 0 {
 		ew.printf("  (none)\n")
-	} else {
-		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  SOURCE\t\tREPUBLISHER\tCOPIES\tMEDIAN LAG\tCARRIED\tFIRST\tLAST\n")
-		vias := false
-		for i, e := range r.Edges {
-			if i == 2*textTop {
-				fmt.Fprintf(tw, "  … %d more\t\t\t\t\t\t\t\n", len(r.Edges)-i)
-				break
-			}
-			arrow := "→"
-			if e.Via {
-				arrow, vias = "⇢", true
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", Clean(e.Source), arrow, Clean(e.Republisher), e.Count,
-				FormatLag(e.MedianLagSeconds), shareText(e.MedianOriginalShare), fmtDate(e.First), fmtDate(e.Last))
-		}
-		_ = tw.Flush()
-		ew.printf("  CARRIED: median share of the original's story in the copies\n")
-		if vias {
-			ew.printf("  ⇢ stories taken from the source's own copies of another site's original\n")
-		}
+		return
 	}
+	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  SOURCE\t\tREPUBLISHER\tCOPIES\tMEDIAN LAG\tCARRIED\tFIRST\tLAST\n")
+	vias := false
+	for i, e := range r.Edges {
+		if i == 2*textTop {
+			fmt.Fprintf(tw, "  … %d more\t\t\t\t\t\t\t\n", len(r.Edges)-i)
+			break
+		}
+		arrow := "→"
+		if e.Via {
+			arrow, vias = "⇢", true
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", Clean(e.Source), arrow, Clean(e.Republisher), e.Count,
+			FormatLag(e.MedianLagSeconds), shareText(e.MedianOriginalShare), fmtDate(e.First), fmtDate(e.Last))
+	}
+	_ = tw.Flush()
+	ew.printf("  CARRIED: median share of the original's story in the copies\n")
+	if vias {
+		ew.printf("  ⇢ stories taken from the source's own copies of another site's original\n")
+	}
+}
 
+// writeSites writes each site's articles, originals, copies and copy
+// share (and collections, when any site has one).
+func (r *Report) writeSites(ew *errWriter) {
 	ew.printf("\nSites\n")
 	if len(r.Sites) == 0 {
 		ew.printf("  (none)\n")
-	} else {
-		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-		coll := r.hasCollections()
-		head := "  SITE\tARTICLES\tORIGINALS\tCOPIES\tUNIQUE\tCOPY SHARE"
-		if coll {
-			head += "\tCOLLECTIONS"
-		}
-		fmt.Fprintf(tw, "%s\n", head)
-		for _, s := range r.Sites {
-			fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s", Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
-			if coll {
-				fmt.Fprintf(tw, "\t%s", Clean(strings.Join(s.Collections, ", ")))
-			}
-			fmt.Fprintf(tw, "\n")
-		}
-		_ = tw.Flush()
+		return
 	}
+	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+	coll := r.hasCollections()
+	head := "  SITE\tARTICLES\tORIGINALS\tCOPIES\tUNIQUE\tCOPY SHARE"
+	if coll {
+		head += "\tCOLLECTIONS"
+	}
+	fmt.Fprintf(tw, "%s\n", head)
+	for _, s := range r.Sites {
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s", Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
+		if coll {
+			fmt.Fprintf(tw, "\t%s", Clean(strings.Join(s.Collections, ", ")))
+		}
+		fmt.Fprintf(tw, "\n")
+	}
+	_ = tw.Flush()
+}
 
+// writeClusters writes the largest clusters (10), each with its evidence
+// and first copies (5).
+func (r *Report) writeClusters(ew *errWriter) {
 	ew.printf("\nLargest clusters\n")
 	if len(r.Clusters) == 0 {
 		ew.printf("  (none)\n")
@@ -244,7 +263,6 @@ func (r *Report) WriteText(w io.Writer) error {
 				cp.Similarity, sharesNote(cp), viaNote(cp), Clean(cp.URL))
 		}
 	}
-	return ew.err
 }
 
 // sharesNote describes how much of the original a copy carries and how

@@ -163,17 +163,7 @@ func diffRegion(orig, cp []string) []Row {
 	if len(ow)*len(cw) > maxDiffCells {
 		return pairParagraphs(orig, cp)
 	}
-	ok := make([]string, len(ow))
-	ck := make([]string, len(cw))
-	for i, w := range ow {
-		ok[i] = wordKey(w.text)
-	}
-	for j, w := range cw {
-		ck[j] = wordKey(w.text)
-	}
-	pairs := lcsPairs(len(ow), len(cw), func(i, j int) bool {
-		return ok[i] == ck[j] && (ok[i] != "" || ow[i].text == cw[j].text)
-	})
+	pairs := matchWords(ow, cw)
 	if float64(len(pairs)) < minShared*float64(min(len(ow), len(cw))) {
 		return apart(orig, cp)
 	}
@@ -192,6 +182,30 @@ func diffRegion(orig, cp []string) []Row {
 	left := spans(ow, om, len(orig), OpRemoved)
 	right := spans(cw, cm, len(cp), OpAdded)
 	cuts = append(cuts, [2]int{len(orig), len(cp)})
+	return cutRows(left, right, cuts)
+}
+
+// matchWords returns the longest common subsequence of two word lists,
+// as index pairs: words match by their key (case and punctuation aside),
+// or exactly when they have no key (punctuation alone).
+func matchWords(ow, cw []word) [][2]int {
+	ok := make([]string, len(ow))
+	ck := make([]string, len(cw))
+	for i, w := range ow {
+		ok[i] = wordKey(w.text)
+	}
+	for j, w := range cw {
+		ck[j] = wordKey(w.text)
+	}
+	return lcsPairs(len(ow), len(cw), func(i, j int) bool {
+		return ok[i] == ck[j] && (ok[i] != "" || ow[i].text == cw[j].text)
+	})
+}
+
+// cutRows cuts the two sides' paragraphs into rows at the cuts (pairs of
+// paragraph numbers), each row marked by what happened to it; empty rows
+// are left out.
+func cutRows(left, right [][]Span, cuts [][2]int) []Row {
 	var rows []Row
 	for k := 0; k+1 < len(cuts); k++ {
 		a, b := cuts[k], cuts[k+1]

@@ -41,25 +41,10 @@ func (s *server) lookupQuery(w http.ResponseWriter, r *http.Request) (lookupForm
 	var f lookupForm
 	var q archive.LookupQuery
 	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, archive.MaxLookupText+1<<16)
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		switch ct {
-		case "application/json":
-			if err := jsonDecode(r.Body, &q); err != nil {
-				return f, q, fmt.Errorf("body: not a JSON lookup: %v", err)
-			}
-			f = lookupForm{Text: q.Text, Site: q.Site, ID: q.ID}
-			return f, q, nil
-		case "text/plain":
-			b, err := io.ReadAll(r.Body)
-			if err != nil {
-				return f, q, fmt.Errorf("body: %v", err)
-			}
-			f.Text = string(b)
-		default:
-			if err := r.ParseForm(); err != nil {
-				return f, q, fmt.Errorf("form: %v", err)
-			}
+		var whole bool
+		var err error
+		if f, q, whole, err = readLookupPost(w, r); err != nil || whole {
+			return f, q, err
 		}
 	}
 	if f.Text == "" {
@@ -67,31 +52,72 @@ func (s *server) lookupQuery(w http.ResponseWriter, r *http.Request) (lookupForm
 	}
 	f.Site, f.Published, f.ID = strings.TrimSpace(r.FormValue("site")), strings.TrimSpace(r.FormValue("published")), strings.TrimSpace(r.FormValue("id"))
 	q = archive.LookupQuery{Text: f.Text, Site: f.Site, ID: f.ID}
+	if err := formLimits(r, f.Published, &q); err != nil {
+		return f, q, err
+	}
+	err := s.archivedText(&f, &q, strings.TrimSpace(r.FormValue("url")))
+	return f, q, err
+}
+
+// readLookupPost reads a POST's body: a JSON LookupQuery (whole: the
+// lookup is all there), a plain text, or a form (parsed for FormValue).
+func readLookupPost(w http.ResponseWriter, r *http.Request) (f lookupForm, q archive.LookupQuery, whole bool, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, archive.MaxLookupText+1<<16)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json":
+		if err := jsonDecode(r.Body, &q); err != nil {
+			return f, q, true, fmt.Errorf("body: not a JSON lookup: %v", err)
+		}
+		return lookupForm{Text: q.Text, Site: q.Site, ID: q.ID}, q, true, nil
+	case "text/plain":
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return f, q, false, fmt.Errorf("body: %v", err)
+		}
+		f.Text = string(b)
+	default:
+		if err := r.ParseForm(); err != nil {
+			return f, q, false, fmt.Errorf("form: %v", err)
+		}
+	}
+	return f, q, false, nil
+}
+
+// formLimits reads a lookup form's limit and publication date into q.
+func formLimits(r *http.Request, published string, q *archive.LookupQuery) error {
 	if l := r.FormValue("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 100 {
-			return f, q, fmt.Errorf("limit: %q is not between 1 and 100", l)
+			return fmt.Errorf("limit: %q is not between 1 and 100", l)
 		}
 		q.Limit = n
 	}
-	if f.Published != "" {
-		t, err := daterange.From(f.Published)
+	if published != "" {
+		t, err := daterange.From(published)
 		if err != nil {
-			return f, q, fmt.Errorf("published: %v", err)
+			return fmt.Errorf("published: %v", err)
 		}
 		q.Published = t
 	}
-	if u := strings.TrimSpace(r.FormValue("url")); u != "" && f.ID == "" && strings.TrimSpace(f.Text) == "" {
+	return nil
+}
+
+// archivedText fills a lookup without text from the archive: the article
+// fetched from pageURL, or the one f names by id, is looked up by its
+// own text, leaving it out.
+func (s *server) archivedText(f *lookupForm, q *archive.LookupQuery, pageURL string) error {
+	if pageURL != "" && f.ID == "" && strings.TrimSpace(f.Text) == "" {
 		// An archived page by its address.
 		at, ok := s.b.(interface {
 			ArticleAt(string) (*article.Article, error)
 		})
 		if !ok {
-			return f, q, fmt.Errorf("url: this archive cannot find articles by address; give the id")
+			return fmt.Errorf("url: this archive cannot find articles by address; give the id")
 		}
-		a, err := at.ArticleAt(u)
+		a, err := at.ArticleAt(pageURL)
 		if err != nil {
-			return f, q, err
+			return err
 		}
 		f.ID = a.ID
 		q.ID = a.ID
@@ -100,12 +126,12 @@ func (s *server) lookupQuery(w http.ResponseWriter, r *http.Request) (lookupForm
 		// An archived article: look its own text up, leaving it out.
 		a, err := s.b.Article(f.ID)
 		if err != nil {
-			return f, q, err
+			return err
 		}
 		q.Text, q.Title, q.URL, q.Site, q.Published = a.Text, a.Title, a.URL, a.Site, a.Published
 		f.Text, f.Site = a.Text, a.Site
 	}
-	return f, q, nil
+	return nil
 }
 
 func (s *server) lookup(w http.ResponseWriter, r *http.Request) {
