@@ -171,3 +171,84 @@ func TestAlignKeepsCopies(t *testing.T) {
 		t.Errorf("the reprint is %s of %s in %s, the paper in %s: want a copy of the paper, together", r.Role, r.Original, r.Cluster, p.Cluster)
 	}
 }
+
+// TestAlignYieldsToCopies: the alignment rule is the weakest link, so an
+// article held in a cluster by it alone leaves for the article it is a
+// verbatim copy of, whenever that one arrives. The agency's own rewrite
+// of its story (same site: not aligned to it) is copied verbatim by a
+// paper, whose copy also aligns to the agency story. In every arrival
+// order, offline and one by one, the paper ends with the rewrite it
+// copied, and re-adding all three unchanged changes nothing.
+func TestAlignYieldsToCopies(t *testing.T) {
+	g := newTextGen(94)
+	names := []string{"Quetta", "Rashid", "Multan", "2015"}
+	agency := g.paras(2, names...)
+	rewrite := paraphraseOf(g, agency)
+	arts := map[string]*article.Article{
+		"agency":  art("agency", "app.example", 0, agency...),
+		"rewrite": art("rewrite", "app.example", 2, rewrite...),
+		"paper":   art("paper", "dawn.example", 24, rewrite...),
+	}
+	cfg := dedup.DefaultConfig()
+	if a := dedup.AlignedShare(strings.Join(rewrite, "\n\n"), strings.Join(agency, "\n\n")); a < cfg.Align+0.1 {
+		t.Fatalf("premise: the paper's aligned share in the agency text is %.2f, want at least %.2f", a, cfg.Align+0.1)
+	}
+	orders := [][]string{
+		{"agency", "paper", "rewrite"}, // the rewrite arrives last: the case this is about
+		{"paper", "agency", "rewrite"},
+		{"paper", "rewrite", "agency"},
+		{"agency", "rewrite", "paper"},
+		{"rewrite", "agency", "paper"},
+		{"rewrite", "paper", "agency"},
+	}
+	check := func(t *testing.T, how string, got map[string]article.Assignment) {
+		t.Helper()
+		p, r := got["paper"], got["rewrite"]
+		if p.Cluster != r.Cluster || p.Role != article.RoleCopy || p.Original != "rewrite" {
+			t.Errorf("%s: paper is %s of %s in %s, rewrite in %s: want a copy of the rewrite, together", how, p.Role, p.Original, p.Cluster, r.Cluster)
+		}
+		if a := got["agency"]; a.Cluster == p.Cluster {
+			t.Errorf("%s: the agency story is in the paper's cluster %s (same-site rewrite: not aligned)", how, a.Cluster)
+		}
+	}
+	for _, order := range orders {
+		t.Run(strings.Join(order, ","), func(t *testing.T) {
+			ix := dedup.NewIndex(cfg)
+			for _, id := range order {
+				ix.Add(arts[id])
+			}
+			got := map[string]article.Assignment{}
+			for id := range arts {
+				got[id] = mustAssign(t, ix, id)
+			}
+			check(t, "Add", got)
+			for _, id := range order { // a second import of the same articles
+				if changed := ix.Add(arts[id]); len(changed) != 1 {
+					t.Errorf("re-adding %s unchanged changed %d other assignments", id, len(changed)-1)
+				}
+			}
+			for id, was := range got {
+				if now := mustAssign(t, ix, id); now.Cluster != was.Cluster || now.Original != was.Original || now.Role != was.Role {
+					t.Errorf("re-adding everything moved %s: %+v, was %+v", id, now, was)
+				}
+			}
+			var in, out bytes.Buffer
+			for _, id := range order {
+				b, _ := json.Marshal(arts[id])
+				in.Write(append(b, '\n'))
+			}
+			if _, err := dedup.Run(context.Background(), &in, &out, cfg); err != nil {
+				t.Fatal(err)
+			}
+			offline := map[string]article.Assignment{}
+			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+				var as article.Assignment
+				if err := json.Unmarshal([]byte(line), &as); err != nil {
+					t.Fatal(err)
+				}
+				offline[as.ID] = as
+			}
+			check(t, "Run", offline)
+		})
+	}
+}

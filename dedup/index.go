@@ -338,7 +338,10 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	}
 	if hasKeys {
 		ix.lsh.insert(di, ix.keys)
-		if target, ok := ix.join(di, ix.keys, nil); ok {
+		if target, ok, stolen := ix.join(di, ix.keys, nil, true); ok {
+			if stolen {
+				ix.detach(target)
+			}
 			ix.touchGroup(target)
 			ix.attach(di, target)
 			ix.settle(ix.docs[di].cluster)
@@ -539,6 +542,23 @@ func (ix *Index) remove(di uint32) bool {
 	return changed
 }
 
+// detach takes member m out of its cluster, which is settled again (or
+// dissolved when one member is left), and makes it unique: a stronger
+// link than the one that held it there has arrived (see join).
+func (ix *Index) detach(m uint32) {
+	c := ix.docs[m].cluster
+	if c == noCluster {
+		return
+	}
+	ix.touchCluster(c)
+	cl := &ix.clusters[c]
+	cl.members = slices.DeleteFunc(cl.members, func(x uint32) bool { return x == m })
+	ix.makeUnique(m)
+	if !ix.dissolveIfAlone(c) {
+		ix.settle(c)
+	}
+}
+
 // dissolveIfAlone makes the last member of cluster c unique and retires
 // the cluster when fewer than two members are left; it reports whether it
 // did.
@@ -731,8 +751,15 @@ func (ix *Index) publishedBefore(a, b uint32) bool {
 // join verifies the LSH candidates of di (whose band keys are keys)
 // and returns the article di should be grouped with: the original of the
 // best cluster whose original di matches, or the best matching unique
-// article.
-func (ix *Index) join(di uint32, keys []uint32, skip []int32) (uint32, bool) {
+// article; the highest containment plus Jaccard wins.
+//
+// When steal is set, a member of a cluster whose original di does not
+// match may be the answer too (stolen is then true): one that di is a
+// copy of (or that is a copy of di) while it is itself only a rewrite of
+// its cluster's original. Its stronger link is to di, so the caller
+// takes it out of its cluster (see add): which article arrives first
+// does not decide where a rewrite that others copied ends up.
+func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (target uint32, ok, stolen bool) {
 	clear(ix.seen)
 	var cands []uint32
 	ix.lsh.candidates(keys, func(c uint32) bool {
@@ -746,27 +773,62 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32) (uint32, bool) {
 	slices.Sort(cands)
 	best, bestScore := -1, 0.0
 	var bestTarget uint32
-	checked := make(map[int32]bool)
+	matched := make(map[int32]bool) // per cluster checked: whether di matches its original
 	for _, c := range cands {
 		target := c // the article di must match: c itself, or c's original
 		cl := ix.docs[c].cluster
 		if cl != noCluster {
-			if checked[cl] || slices.Contains(skip, cl) {
+			if slices.Contains(skip, cl) {
 				continue
 			}
-			checked[cl] = true
 			target = ix.clusters[cl].original
+			if ok, done := matched[cl]; done {
+				if !ok && steal && c != target {
+					best, bestScore, bestTarget, stolen = ix.stealable(di, c, target, best, bestScore, bestTarget, stolen)
+				}
+				continue
+			}
 		}
 		m := ix.verify(di, target)
 		if !ix.isCopy(m) && !ix.isRewrite(m, di, target) && !ix.isAligned(m, di, target) {
+			if cl != noCluster {
+				matched[cl] = false
+				if steal && c != target {
+					best, bestScore, bestTarget, stolen = ix.stealable(di, c, target, best, bestScore, bestTarget, stolen)
+				}
+			}
 			continue
 		}
-		score := m.containment() + m.jaccard()
-		if score > bestScore {
-			best, bestScore, bestTarget = int(c), score, target
+		if cl != noCluster {
+			matched[cl] = true
+		}
+		if score := m.containment() + m.jaccard(); score > bestScore {
+			best, bestScore, bestTarget, stolen = int(c), score, target, false
 		}
 	}
-	return bestTarget, best >= 0
+	return bestTarget, best >= 0, stolen
+}
+
+// alignedOnly reports whether member c is in its cluster by the
+// alignment rule alone: aligned to orig, its original, neither a copy
+// nor a rewrite of it.
+func (ix *Index) alignedOnly(c, orig uint32) bool {
+	m := ix.verify(c, orig)
+	return !ix.isCopy(m) && !ix.isRewrite(m, c, orig) && ix.isAligned(m, c, orig)
+}
+
+// stealable makes c the best answer of join so far (stolen) when di and c
+// are copies (isCopy) with a better score than the best so far, and c is
+// only a rewrite of orig, its cluster's original.
+func (ix *Index) stealable(di, c, orig uint32, best int, score float64, target uint32, stolen bool) (int, float64, uint32, bool) {
+	if ix.cfg.Align <= 0 || len(ix.docs[c].sents) == 0 {
+		return best, score, target, stolen // not aligned to anything
+	}
+	m := ix.verify(di, c)
+	if s := m.containment() + m.jaccard(); s > score && ix.isCopy(m) && ix.alignedOnly(c, orig) {
+		return int(c), s, c, true
+	}
+	return best, score, target, stolen
 }
 
 // attach adds di to target's cluster (creating it when target is unique);
@@ -885,7 +947,8 @@ func (ix *Index) rejoin(m uint32, skip []int32) (uint32, bool) {
 	}
 	sketch(clean, ix.sk)
 	bandTags(ix.sk, ix.cfg.Rows, ix.rkeys)
-	return ix.join(m, ix.rkeys, skip)
+	target, ok, _ := ix.join(m, ix.rkeys, skip, false)
+	return target, ok
 }
 
 // clustersSharing returns the clusters (of two or more members) whose
