@@ -197,7 +197,8 @@ func (e *Extractor) Extract(ctx context.Context, in Input) (res *Result, err err
 // the next.
 type page struct {
 	in        Input
-	truncated bool // part of the page was not read
+	truncated bool   // part of the page was not read
+	src       []byte // the page decoded to UTF-8, as parsed
 	enc       string
 	base      *url.URL
 	doc       *html.Node
@@ -248,7 +249,7 @@ func (e *Extractor) parse(p *page) error {
 	}
 	charset.RepairMojibakeDOM(doc)
 	dropLayoutWhitespace(doc)
-	p.doc, p.elements = doc, elements
+	p.doc, p.elements, p.src = doc, elements, utf
 	if p.in.URL != "" {
 		p.base, _ = url.Parse(p.in.URL)
 	}
@@ -263,6 +264,8 @@ func (e *Extractor) findText(p *page) {
 	if err == nil && tr != nil {
 		p.blocks = dom.Blocks(tr.ContentNode)
 		p.tmeta = tr.Metadata
+		p.tmeta.Author = inPageOrder(p.tmeta.Author, p.src)
+		p.tmeta.Sitename = inPageOrder(p.tmeta.Sitename, p.src)
 	} else {
 		e.log.Debug("no main text", "url", p.in.URL, "encoding", p.enc, "err", err)
 	}
