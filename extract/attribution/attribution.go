@@ -152,7 +152,7 @@ type Credit struct {
 // anywhere in a short-enough paragraph, weak ones only at the edges of the
 // text. links maps anchor texts of the original page to their URLs, used to
 // resolve the outlet; self is the page's own site.
-func Find(blocks []dom.Block, links []Link, self string) *Credit {
+func Find(blocks []dom.Block, links LinkSource, self string) *Credit {
 	return Scan(blocks, links, self, false)
 }
 
@@ -160,7 +160,7 @@ func Find(blocks []dom.Block, links []Link, self string) *Credit {
 // unambiguous phrases ("The original source of this article is X"), for
 // text outside the main content where weak ones ("Source: X") would
 // match captions and footers.
-func Scan(blocks []dom.Block, links []Link, self string, strongOnly bool) *Credit {
+func Scan(blocks []dom.Block, links LinkSource, self string, strongOnly bool) *Credit {
 	n := len(blocks)
 	tail := n
 	if !strongOnly {
@@ -192,7 +192,7 @@ func Scan(blocks []dom.Block, links []Link, self string, strongOnly bool) *Credi
 // short closing lines start at tail): strong phrases anywhere, weak ones
 // only at the story's edges, in short paragraphs, and when the outlet
 // resolves or the credit closes the story.
-func phraseCredit(text string, i, n, tail int, links []Link, self string, strongOnly bool) *Credit {
+func phraseCredit(text string, i, n, tail int, links LinkSource, self string, strongOnly bool) *Credit {
 	// The story's edges: its first lines, its last lines, and the short
 	// trailing lines (sidebar, footer) after its last paragraph.
 	edge := i < 2 || i >= n-3 || i >= tail
@@ -252,7 +252,7 @@ func (p attrPattern) outletIn(text, lower string) ([]int, string) {
 // creditAround looks for the credits that stand apart from the story's
 // phrases: a metadata line above the story ("Last Modified: <date> Source:
 // X"), a press release's sign-off, an agency byline.
-func creditAround(blocks []dom.Block, links []Link, self string) *Credit {
+func creditAround(blocks []dom.Block, links LinkSource, self string) *Credit {
 	n := len(blocks)
 	for i := 0; i < n/2; i++ {
 		if at := endCredit(blocks[i], i, links, self, true); at != nil {
@@ -321,7 +321,7 @@ var metaCreditRE = regexp.MustCompile(`(?i)^(?:last\s+)?(?:modified|updated|publ
 // endCredit reads a credit at the end of block i: "Source: X" after the
 // paragraph's last sentence, or (meta) after the date in an article's
 // metadata line. The outlet must resolve or be named like an organisation.
-func endCredit(b dom.Block, i int, links []Link, self string, meta bool) *Credit {
+func endCredit(b dom.Block, i int, links LinkSource, self string, meta bool) *Credit {
 	text := b.Text
 	re := endCreditRE
 	if meta {
@@ -440,26 +440,41 @@ type Link struct {
 	Text, Href string
 }
 
-// PageLinks lists the page's anchors with absolute http(s) targets.
-func PageLinks(doc *html.Node, base *url.URL) []Link {
+// LinkSource gives the links a credit's outlet is looked up in (nil: none).
+type LinkSource func() []Link
+
+// Links is the LinkSource of links.
+func Links(links []Link) LinkSource { return func() []Link { return links } }
+
+// PageLinks is the LinkSource of the page's anchors with absolute http(s)
+// targets, listed (every href resolved) when first asked: most pages hold
+// no credit line whose outlet needs them.
+func PageLinks(doc *html.Node, base *url.URL) LinkSource {
 	var out []Link
-	dom.WalkElements(doc, func(n *html.Node) bool {
-		if n.Data == "a" && len(out) < 5000 {
-			if h := dom.Resolve(base, dom.Attr(n, "href")); h != "" {
-				out = append(out, Link{Text: dom.NodeText(n), Href: h})
-			}
-			return false
+	listed := false
+	return func() []Link {
+		if listed {
+			return out
 		}
-		return !dom.SkipTags[n.Data]
-	})
-	return out
+		listed = true
+		dom.WalkElements(doc, func(n *html.Node) bool {
+			if n.Data == "a" && len(out) < 5000 {
+				if h := dom.Resolve(base, dom.Attr(n, "href")); h != "" {
+					out = append(out, Link{Text: dom.NodeText(n), Href: h})
+				}
+				return false
+			}
+			return !dom.SkipTags[n.Data]
+		})
+		return out
+	}
 }
 
 // resolveOutlet turns the credited outlet into a site or URL: a link whose
 // text is the outlet (or sits in the credit line), a domain-like name, or a
 // known outlet. It reports false when none applies, and returns "" as the
 // source when the credit names the page's own site.
-func resolveOutlet(outlet, line string, links []Link, self string) (string, bool) {
+func resolveOutlet(outlet, line string, links LinkSource, self string) (string, bool) {
 	lo := strings.ToLower(outlet)
 	if strings.HasPrefix(lo, "http://") || strings.HasPrefix(lo, "https://") {
 		if s := siteOf(outlet); s != "" {
@@ -489,7 +504,11 @@ func resolveOutlet(outlet, line string, links []Link, self string) (string, bool
 // creditLink returns the URL a credit line points to for the outlet lo
 // (lower case): a link whose text is the outlet, else a link whose text
 // appears in the line, else a bare URL written in the line; "" when none.
-func creditLink(lo, line string, links []Link, self string) string {
+func creditLink(lo, line string, source LinkSource, self string) string {
+	var links []Link
+	if source != nil {
+		links = source()
+	}
 	for _, l := range links {
 		lt := strings.ToLower(l.Text)
 		if lt == "" {

@@ -55,7 +55,7 @@ func TestCreditPlacement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Find(tc.blocks, links, tc.self)
+			got := Find(tc.blocks, Links(links), tc.self)
 			if checkCredit(t, got, tc.wantNone, tc.wantSource, tc.wantRest) && got.Line != tc.wantLine {
 				t.Errorf("got line %q, want %q", got.Line, tc.wantLine)
 			}
@@ -107,7 +107,7 @@ func TestReworkedAndSignoffCredits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkCredit(t, Find(tc.blocks, links, ""), tc.wantNone, tc.wantSource, tc.wantRest)
+			checkCredit(t, Find(tc.blocks, Links(links), ""), tc.wantNone, tc.wantSource, tc.wantRest)
 		})
 	}
 }
@@ -172,7 +172,7 @@ func TestFindAttribution(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			blocks := []dom.Block{{Text: "A first paragraph of the story that says nothing about where it came from.", Tag: "p"}, {Text: tc.para, Tag: "p"}}
-			got := Find(blocks, links, tc.self)
+			got := Find(blocks, Links(links), tc.self)
 			if tc.wantOutlet == "" {
 				if got != nil {
 					t.Fatalf("found %+v, want none", got)
