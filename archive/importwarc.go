@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -103,6 +104,14 @@ type ImportStats struct {
 	// the writer or the workers to take the next page (back-pressure), and
 	// the writer for the extraction of the next page in input order.
 	WorkersIdle, ReaderBlocked, WriterWait time.Duration
+	// IndexIdle is the processor time (GOMAXPROCS times the wall-clock
+	// time) of the index build at the end in which the Go scheduler had
+	// nothing to run, as the runtime accounts it (its
+	// /cpu/classes/idle:cpu-seconds, which it updates at each garbage
+	// collection, so both ends are those of the collection before): what
+	// a core could have done had the build given it work. A busy machine
+	// does not inflate it.
+	IndexIdle time.Duration
 }
 
 // An import stores articles in batches of WARCImport.Batch, or what it
@@ -222,7 +231,7 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	}
 	close(stop)
 	<-stopped
-	t0 := time.Now()
+	t0, idle0 := time.Now(), idleCPU()
 	// What was stored is searchable when the import returns, unless it is
 	// interrupted: then the index build stops (an interrupt in the middle
 	// of it too) and is left to the next writer that opens the archive,
@@ -252,6 +261,7 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 		}
 	}
 	imp.stats.IndexTime = time.Since(t0)
+	imp.stats.IndexIdle = idleCPU() - idle0
 	imp.stats.Revisits = imp.revisits.Load()
 	imp.stats.Resolved = imp.resolved.Load()
 	imp.stats.Unresolved = imp.unresolved.Load()
@@ -273,6 +283,18 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 		return imp.stats, &BadInputError{Errs: imp.badErrs}
 	}
 	return imp.stats, nil
+}
+
+// idleCPU is the processor time the Go scheduler has found nothing to run
+// since the process started (runtime/metrics' estimate, from the time its
+// processors spent idle, not from the operating system's accounting).
+func idleCPU() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/idle:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
 }
 
 // stageLabel names the stage of an import that a goroutine works on
@@ -978,7 +1000,7 @@ func noIndex(h http.Header, body []byte) bool {
 			return true
 		}
 	}
-	if !bytes.Contains(bytes.ToLower(body[:min(len(body), 64<<10)]), []byte("robots")) {
+	if !containsFold(body[:min(len(body), 64<<10)], "robots") {
 		return false
 	}
 	z := html.NewTokenizer(bytes.NewReader(body))
@@ -1009,6 +1031,27 @@ func noIndex(h http.Header, body []byte) bool {
 			}
 		}
 	}
+}
+
+// containsFold reports whether b holds the lower-case ASCII word w in
+// any case, without the copy bytes.ToLower makes of b (64 KiB of every
+// page).
+func containsFold(b []byte, w string) bool {
+	if bytes.Contains(b, []byte(w)) {
+		return true // the usual spelling
+	}
+	lo, up := w[0], w[0]-'a'+'A'
+	for len(b) >= len(w) {
+		i := bytes.IndexAny(b[:len(b)-len(w)+1], string([]byte{lo, up}))
+		if i < 0 {
+			return false
+		}
+		if bytes.EqualFold(b[i:i+len(w)], []byte(w)) {
+			return true
+		}
+		b = b[i+1:]
+	}
+	return false
 }
 
 func hasRobotsToken(list, tok string) bool {

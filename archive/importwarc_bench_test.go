@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -472,6 +473,10 @@ func BenchmarkImportWARC(b *testing.B) {
 		b.ReportMetric(s.IngestTime.Seconds()/secs, "ingest-share")
 		b.ReportMetric(s.IndexTime.Seconds()/secs, "index-share")
 		b.ReportMetric(s.WorkersIdle.Seconds()/secs, "workers-idle/wall")
+		if s.IndexTime > 0 {
+			// The share of the index build's processor time left idle.
+			b.ReportMetric(s.IndexIdle.Seconds()/(s.IndexTime.Seconds()*float64(runtime.GOMAXPROCS(0))), "index-idle-share")
+		}
 		b.ReportMetric(float64(s.Articles), "articles")
 		if n > 0 && s.HTML != int64(n) {
 			b.Errorf("%d HTML captures imported of %d written", s.HTML, n)

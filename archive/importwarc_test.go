@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -529,4 +530,26 @@ func importInterrupted(t *testing.T, a *Archive, file string, at int64, n int) (
 		t.Fatalf("interrupted after %d articles", first)
 	}
 	return st, first
+}
+
+// TestContainsFold holds containsFold to what it replaces (a lower-cased
+// copy searched), on chosen and random inputs.
+func TestContainsFold(t *testing.T) {
+	old := func(b []byte, w string) bool { return bytes.Contains(bytes.ToLower(b), []byte(w)) }
+	cases := []string{"", "r", "robot", "robots", "ROBOTS", "<meta name=Robots content=noindex>", "rrrobots", "roBOTs!",
+		"robotROBOTS", "x r o b o t s", "Rob0ts", "<META NAME=\"ROBOTS\">", "ro\u0130bots", "\u212aobots", "robot\u017f", "robot\u017fs"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("roOBtTsSR xX")
+	for range 5000 {
+		b := make([]byte, rng.IntN(20))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, c := range cases {
+		if got, want := containsFold([]byte(c), "robots"), old([]byte(c), "robots"); got != want {
+			t.Errorf("containsFold(%q) = %v, want %v", c, got, want)
+		}
+	}
 }

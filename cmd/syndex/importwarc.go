@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -234,6 +235,10 @@ func importSummary(st archive.ImportStats, dir string, cpu time.Duration) string
 			st.ReadTime.Seconds(), st.ExtractTime.Seconds(), st.IngestTime.Seconds(), st.IndexTime.Seconds())
 		fmt.Fprintf(&b, "; waits: workers idle %.1fs over workers, reader held back %.1fs, writer waiting for extraction %.1fs",
 			st.WorkersIdle.Seconds(), st.ReaderBlocked.Seconds(), st.WriterWait.Seconds())
+		if st.IndexTime > 0 {
+			fmt.Fprintf(&b, ", index build idle %.1fs of its %.1fs processor time", st.IndexIdle.Seconds(),
+				st.IndexTime.Seconds()*float64(runtime.GOMAXPROCS(0)))
+		}
 	}
 	if cpu > 0 {
 		fmt.Fprintf(&b, "; CPU %.1fs (%.1f HTML per CPU-second)", cpu.Seconds(), float64(st.HTML)/cpu.Seconds())
