@@ -141,12 +141,12 @@ func (f *localFrontier) abandon(h *hostState, reason string) (int, error) {
 		var keys [][]byte
 		cur := q.Cursor()
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			var e entry
+			var e Entry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("decode queue entry of %s: %w", h.name, err)
 			}
 			keys = append(keys, bytes.Clone(k))
-			if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
+			if err := putJSON(seen, []byte(e.Key), SeenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
 				return err
 			}
 			seq, err := logb.NextSequence()

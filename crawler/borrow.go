@@ -18,7 +18,7 @@ func hostOf(raw string) string {
 	return u.Host
 }
 
-// borrow waits until host has no request in flight and its politeness
+// Borrow waits until host has no request in flight and its politeness
 // gap has passed, then holds it as the scheduler holds a host for a worker,
 // so a request made on another host's behalf (a robots.txt redirected
 // across hosts) keeps one request in flight per host and the gap. release
@@ -26,11 +26,11 @@ func hostOf(raw string) string {
 // for politeness across restarts. Waiting is bounded by
 // Timeout + MaxCrawlDelay: two hosts whose robots.txt files redirect to
 // each other would otherwise wait for each other forever.
-func (f *localFrontier) borrow(ctx context.Context, host, rawURL string) (release func(end time.Time), err error) {
+func (f *localFrontier) Borrow(ctx context.Context, host, rawURL string) (release func(end time.Time), err error) {
 	deadline := time.Now().Add(f.s.Timeout + f.s.MaxCrawlDelay)
 	for {
 		f.mu.Lock()
-		b := f.host(&entry{Host: host, URL: rawURL})
+		b := f.host(&Entry{Host: host, URL: rawURL})
 		now := time.Now()
 		if !b.busy && !b.next.After(now) {
 			b.busy = true

@@ -105,7 +105,7 @@ func (c *Crawler) handle(ctx context.Context, p *Page) (err error) {
 
 // newEntry canonicalises raw and checks scope, traps and depth; it returns
 // nil (and counts why) when raw is not to be crawled.
-func (c *Crawler) newEntry(raw string, k kind, depth int, seed bool) *entry {
+func (c *Crawler) newEntry(raw string, k Kind, depth int, seed bool) *Entry {
 	u, err := Canonicalize(raw)
 	if err != nil {
 		c.count(func(s *Stats) { s.Skipped++ })
@@ -116,7 +116,7 @@ func (c *Crawler) newEntry(raw string, k kind, depth int, seed bool) *entry {
 			c.count(func(s *Stats) { s.OutOfScope++ })
 			return nil
 		}
-		if k == kindPage && c.s.MaxDepth > 0 && depth > c.s.MaxDepth {
+		if k == KindPage && c.s.MaxDepth > 0 && depth > c.s.MaxDepth {
 			c.count(func(s *Stats) { s.Skipped++ })
 			return nil
 		}
@@ -127,7 +127,7 @@ func (c *Crawler) newEntry(raw string, k kind, depth int, seed bool) *entry {
 		return nil
 	}
 	s := u.String()
-	return &entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != kindPage || c.s.Recrawl}
+	return &Entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != KindPage || c.s.Recrawl}
 }
 
 func (c *Crawler) count(f func(*Stats)) {
@@ -255,8 +255,8 @@ func retryAfter(v string) time.Duration {
 
 // process handles a 2xx body by kind; for an HTML page it returns the
 // Page the handler is to see (Crawler.handled hands it over).
-func (c *Crawler) process(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
-	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
+func (c *Crawler) process(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page {
+	t.State = SeenRec{Pass: c.pass, State: "done", Status: f.status}
 	rec.Outcome = "ok"
 	k := e.Kind
 	if !f.skipped {
@@ -266,16 +266,16 @@ func (c *Crawler) process(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
 		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())
 		rec.Kind = k.String()
 	}
-	if k != kindPage {
-		t.state.Discovery = true // fetched again in each new pass, however it is linked
+	if k != KindPage {
+		t.State.Discovery = true // fetched again in each new pass, however it is linked
 	}
-	if e.Revisit || k != kindPage || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
-		t.cond = &condRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
+	if e.Revisit || k != KindPage || (c.s.RevisitMin > 0 && e.Kind == KindPage) {
+		t.Cond = &CondRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
 	}
 	switch k {
-	case kindSitemap:
+	case KindSitemap:
 		c.processSitemap(e, f, t, rec)
-	case kindFeed:
+	case KindFeed:
 		c.processFeed(e, f, t, rec)
 	default:
 		return c.processPage(e, f, t, rec)
@@ -285,7 +285,7 @@ func (c *Crawler) process(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
 
 // processFeed queues the pages a feed lists, with its titles and dates
 // as hints.
-func (c *Crawler) processFeed(e *entry, f *fetch, t *txn, rec *LogRecord) {
+func (c *Crawler) processFeed(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 	items, err := discover.ParseFeed(f.body)
 	if err != nil {
 		rec.Outcome, rec.Error = "bad-feed", err.Error()
@@ -293,9 +293,9 @@ func (c *Crawler) processFeed(e *entry, f *fetch, t *txn, rec *LogRecord) {
 		return
 	}
 	for _, it := range items {
-		if ne := c.newEntry(it.Link, kindPage, e.Depth+1, false); ne != nil {
+		if ne := c.newEntry(it.Link, KindPage, e.Depth+1, false); ne != nil {
 			ne.Hints = &Hints{Title: it.Title, Published: it.Published, Source: e.URL}
-			t.add = append(t.add, ne)
+			t.Add = append(t.Add, ne)
 		}
 	}
 	c.count(func(s *Stats) { s.Feeds++ })
@@ -304,7 +304,7 @@ func (c *Crawler) processFeed(e *entry, f *fetch, t *txn, rec *LogRecord) {
 // processPage queues an HTML page's feeds and links (unless it says
 // nofollow) and returns the Page for the handler: nil when the response
 // is not one to hand over.
-func (c *Crawler) processPage(e *entry, f *fetch, t *txn, rec *LogRecord) *Page {
+func (c *Crawler) processPage(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page {
 	switch {
 	case f.skipped:
 		rec.Outcome = "not-html"
@@ -333,8 +333,8 @@ func (c *Crawler) processPage(e *entry, f *fetch, t *txn, rec *LogRecord) *Page 
 	// <a href> is queued as a feed.
 	if !c.s.DisableFeeds {
 		for _, l := range f.feeds {
-			if ne := c.newEntry(l, kindFeed, e.Depth, false); ne != nil {
-				t.add = append(t.add, ne)
+			if ne := c.newEntry(l, KindFeed, e.Depth, false); ne != nil {
+				t.Add = append(t.Add, ne)
 			}
 		}
 	}
@@ -348,11 +348,11 @@ func (c *Crawler) processPage(e *entry, f *fetch, t *txn, rec *LogRecord) *Page 
 // the handler's error in the fetch log, the revisit plan, or, when the
 // crawl was interrupted meanwhile, the entry back in the queue (its
 // archived response is processed by the next run).
-func (c *Crawler) handled(ctx context.Context, l *lease, o *outcome) {
-	e, t, rec := l.e, o.t, o.t.log
+func (c *Crawler) handled(ctx context.Context, l *Lease, o *Outcome) {
+	e, t, rec := l.Entry, o.Txn, o.Txn.Log
 	if herr := c.handle(ctx, o.page); herr != nil {
 		if ctx.Err() != nil {
-			o.requeue, o.refund, o.t = true, true, nil
+			o.Requeue, o.Refund, o.Txn = true, true, nil
 			return
 		}
 		rec.Error = herr.Error()
@@ -360,9 +360,9 @@ func (c *Crawler) handled(ctx context.Context, l *lease, o *outcome) {
 		c.count(func(s *Stats) { s.HandlerErrors++ })
 	}
 	c.count(func(s *Stats) { s.Pages++ })
-	if c.retryUnhandled && e.Kind == kindPage && rec.Outcome == "ok" && rec.Error != "" {
-		if c.retryHandler(e, o); o.requeue {
-			t.cond = nil // as in step: the next fetch must not be a 304 the handler never sees
+	if c.retryUnhandled && e.Kind == KindPage && rec.Outcome == "ok" && rec.Error != "" {
+		if c.retryHandler(e, o); o.Requeue {
+			t.Cond = nil // as in step: the next fetch must not be a 304 the handler never sees
 		}
 		return
 	}
@@ -392,25 +392,25 @@ func robotsTags(f *fetch) (nofollow, noindex bool) {
 
 // queueLinks queues a page's links, the first MaxLinks in document
 // order; links robots.txt forbids are recorded as refused.
-func (c *Crawler) queueLinks(e *entry, links []string, t *txn) {
+func (c *Crawler) queueLinks(e *Entry, links []string, t *Txn) {
 	if len(links) > c.s.MaxLinks {
 		c.log.Info("links beyond the per-page limit ignored", "url", e.URL, "links", len(links), "limit", c.s.MaxLinks)
 		c.count(func(s *Stats) { s.LinksIgnored += int64(len(links) - c.s.MaxLinks) })
 		links = links[:c.s.MaxLinks]
 	}
 	for _, l := range links {
-		ne := c.newEntry(l, kindPage, e.Depth+1, false)
+		ne := c.newEntry(l, KindPage, e.Depth+1, false)
 		switch {
 		case ne == nil:
 		case c.denied(ne):
-			t.denied = append(t.denied, ne)
+			t.Denied = append(t.Denied, ne)
 		default:
-			t.add = append(t.add, ne)
+			t.Add = append(t.Add, ne)
 		}
 	}
 }
 
-func (c *Crawler) processSitemap(e *entry, f *fetch, t *txn, rec *LogRecord) {
+func (c *Crawler) processSitemap(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 	doc, err := discover.ParseSitemap(f.body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
 	if err != nil {
 		rec.Error = err.Error()
@@ -426,8 +426,8 @@ func (c *Crawler) processSitemap(e *entry, f *fetch, t *txn, rec *LogRecord) {
 			return
 		}
 		for _, sm := range doc.Sitemaps {
-			if ne := c.newEntry(sm, kindSitemap, e.Depth+1, false); ne != nil {
-				t.add = append(t.add, ne)
+			if ne := c.newEntry(sm, KindSitemap, e.Depth+1, false); ne != nil {
+				t.Add = append(t.Add, ne)
 			}
 		}
 		return
@@ -444,9 +444,9 @@ func (c *Crawler) processSitemap(e *entry, f *fetch, t *txn, rec *LogRecord) {
 		if !cutoff.IsZero() && !when.IsZero() && when.Before(cutoff) {
 			continue
 		}
-		if ne := c.newEntry(su.Loc, kindPage, 1, false); ne != nil {
+		if ne := c.newEntry(su.Loc, KindPage, 1, false); ne != nil {
 			ne.Hints = &Hints{Title: su.Title, Published: su.Published, Source: e.URL}
-			t.add = append(t.add, ne)
+			t.Add = append(t.Add, ne)
 		}
 	}
 }
@@ -505,7 +505,7 @@ func (c *Crawler) Stats() Stats {
 	fr := c.fr
 	c.mu.Unlock()
 	if fr != nil {
-		fr.status(&s)
+		fr.Progress(&s)
 	}
 	slices.SortFunc(s.Waiting, func(a, b HostWait) int { return a.Until.Compare(b.Until) })
 	if !s.Started.IsZero() {

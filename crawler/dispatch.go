@@ -12,13 +12,13 @@ import (
 // budget is spent, or ctx is cancelled. Pages in flight at cancellation
 // stay queued for the next run.
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
-	return c.run(ctx, c.local, func() ([]*entry, error) { return c.dueRevisits(time.Now()) })
+	return c.run(ctx, c.local, func() ([]*Entry, error) { return c.dueRevisits(time.Now()) })
 }
 
 // run crawls from fr: it checks and queues the seeds (with more, when
 // given), dispatches leases until fr has nothing left, and writes the
 // final stats.
-func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*entry, error)) (Stats, error) {
+func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*Entry, error)) (Stats, error) {
 	c.mu.Lock()
 	c.started = time.Now()
 	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
@@ -35,20 +35,20 @@ func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*entry, e
 		}
 		seeds = append(seeds, due...)
 	}
-	rs, err := fr.begin(ctx, seeds)
+	rs, err := fr.Begin(ctx, seeds)
 	if err != nil {
 		return c.Stats(), err
 	}
 	c.mu.Lock()
-	c.pass, c.fr = int(rs.pass), fr
+	c.pass, c.fr = int(rs.Pass), fr
 	c.mu.Unlock()
-	c.log.Info("crawl pass", "pass", rs.pass, "resumed", rs.resumed, "seeds", len(c.s.Seeds), "queued", rs.queued)
+	c.log.Info("crawl pass", "pass", rs.Pass, "resumed", rs.Resumed, "seeds", len(c.s.Seeds), "queued", rs.Queued)
 
 	statsDone := make(chan struct{})
 	go c.statsLoop(statsDone)
 	errs := []error{c.dispatch(ctx, fr)}
 	close(statsDone)
-	errs = append(errs, fr.end(context.WithoutCancel(ctx)))
+	errs = append(errs, fr.End(context.WithoutCancel(ctx)))
 	if c.w != nil {
 		errs = append(errs, c.w.EndFile())
 	}
@@ -63,22 +63,22 @@ func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*entry, e
 
 // seedEntries are the entries of the configured seeds (each with its
 // host's /sitemap.xml unless sitemaps are off), feeds and sitemaps.
-func (c *Crawler) seedEntries() []*entry {
-	var out []*entry
+func (c *Crawler) seedEntries() []*Entry {
+	var out []*Entry
 	for _, raw := range c.s.Seeds {
-		if e := c.newEntry(raw, kindPage, 0, true); e != nil {
+		if e := c.newEntry(raw, KindPage, 0, true); e != nil {
 			out = append(out, e)
 			if !c.s.DisableSitemaps {
-				if sm := c.newEntry(e.URL[:len(e.URL)-len(mustURL(e.URL).RequestURI())]+"/sitemap.xml", kindSitemap, 0, true); sm != nil {
+				if sm := c.newEntry(e.URL[:len(e.URL)-len(mustURL(e.URL).RequestURI())]+"/sitemap.xml", KindSitemap, 0, true); sm != nil {
 					out = append(out, sm)
 				}
 			}
 		}
 	}
 	for _, l := range []struct {
-		k    kind
+		k    Kind
 		urls []string
-	}{{kindFeed, c.s.Feeds}, {kindSitemap, c.s.Sitemaps}} {
+	}{{KindFeed, c.s.Feeds}, {KindSitemap, c.s.Sitemaps}} {
 		for _, raw := range l.urls {
 			if e := c.newEntry(raw, l.k, 0, true); e != nil {
 				out = append(out, e)
@@ -118,7 +118,7 @@ func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
 		case <-ctx.Done():
 			return nil
 		}
-		l, err := fr.claim(ctx)
+		l, err := fr.Claim(ctx)
 		if err != nil {
 			<-slots
 			if ctx.Err() != nil {
@@ -132,10 +132,10 @@ func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
 			continue
 		}
 		fails = 0
-		if l.reclaimed > 0 {
-			c.log.Warn("reclaimed expired host leases", "hosts", l.reclaimed)
+		if l.Reclaimed > 0 {
+			c.log.Warn("reclaimed expired host leases", "hosts", l.Reclaimed)
 		}
-		if l.host != "" {
+		if l.Host != "" {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -146,10 +146,10 @@ func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
 			continue
 		}
 		<-slots
-		if l.wait < 0 && l.leased == 0 {
+		if l.Wait < 0 && l.Leased == 0 {
 			return nil // nothing queued, nobody fetching: the run is over
 		}
-		wait := l.wait
+		wait := l.Wait
 		if wait < 0 {
 			wait = time.Hour // until a worker finishes
 		}

@@ -101,7 +101,7 @@ func tlsDialer(dial func(ctx context.Context, network, addr string) (net.Conn, e
 // and Colly's callbacks.
 type fetch struct {
 	ctx    context.Context
-	e      *entry
+	e      *Entry
 	url    string
 	header http.Header
 
@@ -144,7 +144,7 @@ type transport struct {
 	w       *warc.Writer
 	fetches sync.Map // id → *fetch
 	nextID  atomic.Uint64
-	condFor func(key string) *condRec
+	condFor func(key string) *CondRec
 }
 
 func newTransport(s *settings, w *warc.Writer) *transport {
@@ -219,7 +219,7 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 		f.elapsed = time.Since(f.started)
 		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
 	}
-	if f.e != nil && f.e.Kind == kindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
+	if f.e != nil && f.e.Kind == KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
 		// A link to a PDF, image or archive: the pipeline reads HTML only,
 		// so the body is not downloaded (nor archived).
 		resp.Body.Close()
@@ -320,7 +320,7 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) er
 		MIME: strings.TrimSpace(strings.ToLower(mt))}
 	var loc warc.Location
 	var err error
-	var prev *condRec
+	var prev *CondRec
 	if t.condFor != nil && f.e != nil {
 		prev = t.condFor(f.e.Key)
 	}

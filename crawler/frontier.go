@@ -18,143 +18,143 @@ import (
 // (Crawler.Run) and the shared one in Redis, for several workers
 // (Crawler.RunShared); both are driven by one dispatch loop.
 type Frontier interface {
-	// begin starts this process's run: it resumes or starts a pass and
+	// Begin starts this process's run: it resumes or starts a pass and
 	// queues the seeds.
-	begin(ctx context.Context, seeds []*entry) (runStart, error)
-	// claim leases the ready host that may be asked now with its next
+	Begin(ctx context.Context, seeds []*Entry) (RunStart, error)
+	// Claim leases the ready host that may be asked now with its next
 	// entry. When none is ready, lease.host is "" and lease.wait says
 	// when to ask again (< 0: not before a lease is released); with
 	// lease.leased == 0 as well, the run is over.
-	claim(ctx context.Context) (*lease, error)
-	// hold keeps l while it is worked on: the context it returns ends
+	Claim(ctx context.Context) (*Lease, error)
+	// Hold keeps l while it is worked on: the context it returns ends
 	// when the lease is lost, and stop ends the holding and reports
 	// whether the lease was kept to the end.
-	hold(ctx context.Context, l *lease) (hctx context.Context, stop func() bool)
-	// release hands l's host back with the outcome of its work.
-	release(ctx context.Context, l *lease, o *outcome) error
-	// validators returns the conditional GET validators kept for the URL
+	Hold(ctx context.Context, l *Lease) (hctx context.Context, stop func() bool)
+	// Release hands l's host back with the outcome of its work.
+	Release(ctx context.Context, l *Lease, o *Outcome) error
+	// Validators returns the conditional GET Validators kept for the URL
 	// with SURT key (nil: none).
-	validators(ctx context.Context, key string) (*condRec, error)
-	// fetched records that page e was fetched and its response archived
+	Validators(ctx context.Context, key string) (*CondRec, error)
+	// Fetched records that page e was Fetched and its response archived
 	// at loc, before it is processed, so a restart replays it from there.
-	fetched(ctx context.Context, e *entry, loc, host string, end time.Time) error
-	// knownRobots returns the robots.txt verdict known for host (nil:
+	Fetched(ctx context.Context, e *Entry, loc, host string, end time.Time) error
+	// KnownRobots returns the robots.txt verdict known for host (nil:
 	// none), to refuse forbidden links as they are found.
-	knownRobots(host string) *robots.Rules
-	// borrow holds another host for a request made on l's host's behalf
+	KnownRobots(host string) *robots.Rules
+	// Borrow holds another host for a request made on l's host's behalf
 	// (a robots.txt redirected across hosts); nil release: not needed.
-	borrow(ctx context.Context, host, rawURL string) (release func(end time.Time), err error)
-	// status adds the frontier's counters to s.
-	status(s *Stats)
-	// end closes this process's run.
-	end(ctx context.Context) error
+	Borrow(ctx context.Context, host, rawURL string) (release func(end time.Time), err error)
+	// Progress adds the frontier's counters to s.
+	Progress(s *Stats)
+	// End closes this process's run.
+	End(ctx context.Context) error
 }
 
-// earlyFreer is a Frontier that can hand a host back to the schedule
+// EarlyFreer is a Frontier that can hand a host back to the schedule
 // before the work on its entry is finished (the local frontier).
-type earlyFreer interface {
-	// free applies o's outcome for l's host (its rest after the
+type EarlyFreer interface {
+	// Free applies o's outcome for l's host (its rest after the
 	// request, failures) and commits the effects of o.t that do not
 	// wait for the handler (discovered entries, robots.txt, the host's
 	// request time), taking them out of o.t; the host may then be
 	// claimed again. l's entry stays queued and l counts as leased until
 	// release, which commits the rest of o.t and leaves the host's
 	// schedule alone.
-	free(ctx context.Context, l *lease, o *outcome) error
+	Free(ctx context.Context, l *Lease, o *Outcome) error
 }
 
-// runStart is what Frontier.begin found.
-type runStart struct {
-	pass    int64
-	newRun  bool // shared: no worker was crawling: budgets were reset
-	newPass bool // the previous pass was complete: re-fetchable entries are queued again
-	queued  int64
-	resumed int // local: entries left from the previous run
+// RunStart is what Frontier.begin found.
+type RunStart struct {
+	Pass    int64
+	NewRun  bool // shared: no worker was crawling: budgets were reset
+	NewPass bool // the previous pass was complete: re-fetchable entries are queued again
+	Queued  int64
+	Resumed int // local: entries left from the previous run
 }
 
-// lease is one host handed to a worker with the entry to fetch, and what
+// Lease is one host handed to a worker with the entry to fetch, and what
 // the frontier knows about the host.
-type lease struct {
-	host   string
-	scheme string
-	e      *entry // nil: only the host's robots.txt is to be fetched
-	// robots is the host's robots.txt verdict, nil when it must be
+type Lease struct {
+	Host   string
+	Scheme string
+	Entry  *Entry // nil: only the host's robots.txt is to be fetched
+	// Robots is the host's Robots.txt verdict, nil when it must be
 	// fetched; robotsUntil is when it must be fetched again, and
 	// robotsFails counts the unavailable answers in a row.
-	robots      *robots.Rules
-	robotsUntil time.Time
-	robotsFails int
-	fails       int // the host's consecutive failures (429, 5xx, network)
-	// offerSitemaps: the Sitemap: lines of robots go with this entry
+	Robots      *robots.Rules
+	RobotsUntil time.Time
+	RobotsFails int
+	Fails       int // the host's consecutive failures (429, 5xx, network)
+	// OfferSitemaps: the Sitemap: lines of robots go with this entry
 	// whatever it is (robots.txt was just read from a cache).
-	offerSitemaps bool
+	OfferSitemaps bool
 
 	// When no host was claimed:
-	wait      time.Duration // when to ask again (< 0: after a release)
-	leased    int64         // hosts held by anyone
-	reclaimed int64         // expired leases taken back by this claim
+	Wait      time.Duration // when to ask again (< 0: after a release)
+	Leased    int64         // hosts held by anyone
+	Reclaimed int64         // expired leases taken back by this claim
 
 	h     *hostState // local frontier's host
 	freed bool       // local frontier: the host was freed before release
 }
 
-// needsRobots reports whether the host's robots.txt is to be fetched now.
-func (l *lease) needsRobots(now time.Time) bool {
-	return l.robots == nil || !now.Before(l.robotsUntil)
+// NeedsRobots reports whether the host's robots.txt is to be fetched now.
+func (l *Lease) NeedsRobots(now time.Time) bool {
+	return l.Robots == nil || !now.Before(l.RobotsUntil)
 }
 
-// outcome is what a worker reports when it hands a host back.
-type outcome struct {
-	requested bool          // a request went to the host
-	end       time.Time     // when its response ended
-	rest      time.Duration // how long the host rests after end (or from now without a request; 0: unchanged)
-	failed    int           // +1 the host failed (429, 5xx, network), 0 it answered, -1 neither
-	why       string        // why the host waits beyond its politeness gap ("" when it does not)
-	requeue   bool          // the entry goes back to the front of the queue
-	refund    bool          // the entry's page does not count against the budgets
-	t         *txn          // durable effects: fetch log, seen state, discovered entries, validators
-	robots    *robotsRec    // a new robots.txt record for the host
-	parsed    *robots.Rules // its verdict
-	sitOut    string        // the host sits out the rest of the run, why
-	giveUp    string        // the host's queue is given up, why
+// Outcome is what a worker reports when it hands a host back.
+type Outcome struct {
+	Requested bool          // a request went to the host
+	End       time.Time     // when its response ended
+	Rest      time.Duration // how long the host rests after end (or from now without a request; 0: unchanged)
+	Failed    int           // +1 the host failed (429, 5xx, network), 0 it answered, -1 neither
+	Why       string        // why the host waits beyond its politeness gap ("" when it does not)
+	Requeue   bool          // the entry goes back to the front of the queue
+	Refund    bool          // the entry's page does not count against the budgets
+	Txn       *Txn          // durable effects: fetch log, seen state, discovered entries, validators
+	Robots    *RobotsRec    // a new robots.txt record for the host
+	Parsed    *robots.Rules // its verdict
+	SitOut    string        // the host sits out the rest of the run, why
+	GiveUp    string        // the host's queue is given up, why
 	page      *Page         // a page the handler is to see (Crawler.handled)
 }
 
-// kind is what a frontier entry is fetched for.
-type kind uint8
+// Kind is what a frontier entry is fetched for.
+type Kind uint8
 
 const (
-	kindPage    kind = 0 // an HTML page (handed to the handler)
-	kindSitemap kind = 1 // a sitemap or sitemap index
-	kindFeed    kind = 2 // an RSS / Atom / JSON feed
+	KindPage    Kind = 0 // an HTML page (handed to the handler)
+	KindSitemap Kind = 1 // a sitemap or sitemap index
+	KindFeed    Kind = 2 // an RSS / Atom / JSON feed
 )
 
-// prio orders a host's queue: discovery documents before pages.
-func (k kind) prio() byte {
-	if k == kindPage {
+// Prio orders a host's queue: discovery documents before pages.
+func (k Kind) Prio() byte {
+	if k == KindPage {
 		return 1
 	}
 	return 0
 }
 
 // String names the kind in the fetch log.
-func (k kind) String() string {
+func (k Kind) String() string {
 	switch k {
-	case kindSitemap:
+	case KindSitemap:
 		return "sitemap"
-	case kindFeed:
+	case KindFeed:
 		return "feed"
 	}
 	return "page"
 }
 
-// entry is one queued URL.
-type entry struct {
+// Entry is one queued URL.
+type Entry struct {
 	URL     string `json:"u"`
 	Key     string `json:"k"`
 	Host    string `json:"h"`
 	Depth   int    `json:"d,omitempty"`
-	Kind    kind   `json:"t,omitempty"`
+	Kind    Kind   `json:"t,omitempty"`
 	Via     string `json:"v,omitempty"`  // first URL of a redirect chain
 	Hops    int    `json:"r,omitempty"`  // redirects so far
 	Tries   int    `json:"n,omitempty"`  // failed attempts so far
@@ -168,17 +168,17 @@ type entry struct {
 	WARC string `json:"w,omitempty"`
 }
 
-func (e *entry) qkey() []byte {
+func (e *Entry) QueueKey() []byte {
 	b := make([]byte, 0, len(e.Host)+10)
 	b = append(b, e.Host...)
-	b = append(b, 0, e.Kind.prio())
+	b = append(b, 0, e.Kind.Prio())
 	return binary.BigEndian.AppendUint64(b, e.Seq)
 }
 
-// seenRec is what the seen set remembers about a URL. The seen set is
+// SeenRec is what the seen set remembers about a URL. The seen set is
 // shared by all crawl jobs of an archive: a page is fetched once whichever
 // source links to it.
-type seenRec struct {
+type SeenRec struct {
 	Pass   int    `json:"p"`
 	At     int64  `json:"a,omitempty"` // when the state was recorded (unix ns)
 	State  string `json:"s"`           // queued, done, failed, robots, skipped
@@ -188,8 +188,8 @@ type seenRec struct {
 	Discovery bool `json:"f,omitempty"`
 }
 
-// condRec remembers validators for conditional GET and the last payload.
-type condRec struct {
+// CondRec remembers validators for conditional GET and the last payload.
+type CondRec struct {
 	URL          string    `json:"u"`
 	ETag         string    `json:"e,omitempty"`
 	LastModified string    `json:"m,omitempty"`
@@ -197,8 +197,8 @@ type condRec struct {
 	Date         time.Time `json:"t"`
 }
 
-// robotsRec is a cached robots.txt outcome (local store or Redis).
-type robotsRec struct {
+// RobotsRec is a cached robots.txt outcome (local store or Redis).
+type RobotsRec struct {
 	Status  int       `json:"c"`
 	Body    []byte    `json:"b,omitempty"`
 	Fetched time.Time `json:"t"`
@@ -209,9 +209,9 @@ type robotsRec struct {
 	Wait time.Duration `json:"w,omitempty"`
 }
 
-// until is when the record must be fetched again, as p says
+// Until is when the record must be fetched again, as p says
 // (polite.Policy.RobotsDue).
-func (r *robotsRec) until(p polite.Policy) time.Time {
+func (r *RobotsRec) Until(p polite.Policy) time.Time {
 	return p.RobotsDue(r.Fetched, robots.Parse(r.Status, nil, "", r.Fetched).DisallowAll, r.Wait)
 }
 

@@ -50,7 +50,7 @@ type localFrontier struct {
 type hostState struct {
 	name        string
 	scheme      string
-	queue       []*entry
+	queue       []*Entry
 	memPages    int    // page entries in queue
 	spill       bool   // the store holds page entries not loaded into queue
 	lastKey     []byte // queue key of the last page entry loaded
@@ -86,13 +86,13 @@ func newLocalFrontier(db *bolt.DB, s *settings, count func(func(*Stats))) (*loca
 		hosts: map[string]*hostState{}}, nil
 }
 
-// begin loads the queue left by the previous run (starting a new pass
+// Begin loads the queue left by the previous run (starting a new pass
 // when it left nothing) and queues seeds.
-func (f *localFrontier) begin(ctx context.Context, seeds []*entry) (runStart, error) {
+func (f *localFrontier) Begin(ctx context.Context, seeds []*Entry) (RunStart, error) {
 	f.started = time.Now()
 	pending, spilled, queued, err := f.loadPass()
 	if err != nil {
-		return runStart{}, err
+		return RunStart{}, err
 	}
 	f.mu.Lock()
 	f.pagesSent, f.inflight, f.queued = 0, 0, queued
@@ -109,9 +109,9 @@ func (f *localFrontier) begin(ctx context.Context, seeds []*entry) (runStart, er
 		}
 	}
 	f.mu.Unlock()
-	added, err := f.commit(&txn{add: seeds})
+	added, err := f.commit(&Txn{Add: seeds})
 	if err != nil {
-		return runStart{}, err
+		return RunStart{}, err
 	}
 	f.mu.Lock()
 	f.queued += len(added)
@@ -119,14 +119,14 @@ func (f *localFrontier) begin(ctx context.Context, seeds []*entry) (runStart, er
 		f.push(e, false)
 	}
 	f.mu.Unlock()
-	return runStart{pass: int64(f.pass), queued: int64(len(added)), resumed: len(pending)}, nil
+	return RunStart{Pass: int64(f.pass), Queued: int64(len(added)), Resumed: len(pending)}, nil
 }
 
-func (f *localFrontier) end(context.Context) error { return nil }
+func (f *localFrontier) End(context.Context) error { return nil }
 
 // host returns e's hostState, creating it with the timing and back-off
 // the store keeps from earlier runs; f.mu must be held.
-func (f *localFrontier) host(e *entry) *hostState {
+func (f *localFrontier) host(e *Entry) *hostState {
 	h := f.hosts[e.Host]
 	if h == nil {
 		scheme := "http"
@@ -159,17 +159,17 @@ var memPerHost = 512
 // push adds e to its host's queue in priority order; f.mu must be held.
 // A page entry already loaded (key ≤ lastKey) is ignored; one beyond the
 // memory bound stays in the store until refill.
-func (f *localFrontier) push(e *entry, front bool) {
+func (f *localFrontier) push(e *Entry, front bool) {
 	h := f.host(e)
 	if front {
-		h.queue = append([]*entry{e}, h.queue...)
-		if e.Kind == kindPage {
+		h.queue = append([]*Entry{e}, h.queue...)
+		if e.Kind == KindPage {
 			h.memPages++
 		}
 		return
 	}
-	if e.Kind == kindPage {
-		k := e.qkey()
+	if e.Kind == KindPage {
+		k := e.QueueKey()
 		if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
 			return
 		}
@@ -183,16 +183,16 @@ func (f *localFrontier) push(e *entry, front bool) {
 		return
 	}
 	i := 0
-	for i < len(h.queue) && h.queue[i].Kind != kindPage {
+	for i < len(h.queue) && h.queue[i].Kind != KindPage {
 		i++
 	}
-	h.queue = append(h.queue[:i], append([]*entry{e}, h.queue[i:]...)...)
+	h.queue = append(h.queue[:i], append([]*Entry{e}, h.queue[i:]...)...)
 }
 
-// claim hands out the next host, in turn, that is ready and has an entry
+// Claim hands out the next host, in turn, that is ready and has an entry
 // this run may fetch. A host without a robots.txt verdict gets one from
 // the store's cache or is leased with no entry, to fetch it.
-func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
+func (f *localFrontier) Claim(ctx context.Context) (*Lease, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := time.Now()
@@ -210,7 +210,7 @@ func (f *localFrontier) claim(ctx context.Context) (*lease, error) {
 		f.cursor = (f.cursor + i + 1) % n
 		return f.lease(h, needRobots), nil
 	}
-	return &lease{wait: wait, leased: int64(f.inflight)}, nil
+	return &Lease{Wait: wait, Leased: int64(f.inflight)}, nil
 }
 
 // ready reports whether host h can be leased now (ok), and whether it
@@ -252,22 +252,22 @@ func (f *localFrontier) ready(h *hostState, now time.Time) (needRobots bool, soo
 
 // lease leases host h: for its robots.txt when needRobots, else with the
 // first entry of its queue. f.mu must be held.
-func (f *localFrontier) lease(h *hostState, needRobots bool) *lease {
+func (f *localFrontier) lease(h *hostState, needRobots bool) *Lease {
 	h.busy = true
 	f.inflight++
-	l := &lease{host: h.name, scheme: h.scheme, robots: h.robots, robotsUntil: h.robotsUntil, robotsFails: h.robotsFails, fails: h.fails, h: h}
+	l := &Lease{Host: h.name, Scheme: h.scheme, Robots: h.robots, RobotsUntil: h.robotsUntil, RobotsFails: h.robotsFails, Fails: h.fails, h: h}
 	if needRobots {
 		return l
 	}
 	e := h.queue[0]
 	h.queue[0] = nil
 	h.queue = h.queue[1:]
-	if e.Kind == kindPage {
+	if e.Kind == KindPage {
 		f.pagesSent++
 		h.pages++
 		h.memPages--
 	}
-	l.e, l.offerSitemaps = e, h.offerSitemaps
+	l.Entry, l.OfferSitemaps = e, h.offerSitemaps
 	h.offerSitemaps = false
 	return l
 }
@@ -296,7 +296,7 @@ func (f *localFrontier) cachedRobots(h *hostState) {
 // dispatchable reports whether h's next entry may be fetched in this run
 // (budgets); f.mu must be held.
 func (f *localFrontier) dispatchable(h *hostState) bool {
-	if h.queue[0].Kind != kindPage {
+	if h.queue[0].Kind != KindPage {
 		return true
 	}
 	if f.s.MaxPages > 0 && f.pagesSent >= f.s.MaxPages {
@@ -305,15 +305,15 @@ func (f *localFrontier) dispatchable(h *hostState) bool {
 	return f.s.MaxPagesPerHost <= 0 || h.pages < f.s.MaxPagesPerHost
 }
 
-func (f *localFrontier) hold(ctx context.Context, _ *lease) (context.Context, func() bool) {
+func (f *localFrontier) Hold(ctx context.Context, _ *Lease) (context.Context, func() bool) {
 	return ctx, func() bool { return true }
 }
 
-func (f *localFrontier) validators(_ context.Context, key string) (*condRec, error) {
+func (f *localFrontier) Validators(_ context.Context, key string) (*CondRec, error) {
 	return f.loadCond(key), nil
 }
 
-func (f *localFrontier) knownRobots(host string) *robots.Rules {
+func (f *localFrontier) KnownRobots(host string) *robots.Rules {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	h := f.hosts[host]
@@ -329,21 +329,21 @@ func (f *localFrontier) knownRobots(host string) *robots.Rules {
 // entry's own record (done, fetch log, validators) waits for release.
 // When that commit fails, its effects go back to o.t for release to
 // commit with the rest.
-func (f *localFrontier) free(_ context.Context, l *lease, o *outcome) error {
+func (f *localFrontier) free(_ context.Context, l *Lease, o *Outcome) error {
 	h := l.h
-	end := o.end
+	end := o.End
 	if end.IsZero() {
 		end = time.Now()
 	}
 	f.hostOutcome(h, o, end)
-	var added []*entry
+	var added []*Entry
 	var err error
-	if o.t != nil {
-		early := o.t.split()
+	if o.Txn != nil {
+		early := o.Txn.Split()
 		if added, err = f.commit(early); err != nil {
-			o.t.join(early)
-		} else if early.deniedNew > 0 {
-			f.count(func(s *Stats) { s.RobotsDenied += int64(early.deniedNew) })
+			o.Txn.Join(early)
+		} else if early.DeniedNew > 0 {
+			f.count(func(s *Stats) { s.RobotsDenied += int64(early.DeniedNew) })
 		}
 	}
 	f.mu.Lock()
@@ -360,21 +360,21 @@ func (f *localFrontier) free(_ context.Context, l *lease, o *outcome) error {
 
 // schedule sets when h may be asked again after outcome o of a request
 // that ended at end; f.mu must be held.
-func (f *localFrontier) schedule(h *hostState, o *outcome, end time.Time) {
+func (f *localFrontier) schedule(h *hostState, o *Outcome, end time.Time) {
 	switch {
-	case o.requested:
-		h.next = end.Add(o.rest)
-	case o.rest > 0:
-		h.next = time.Now().Add(o.rest)
+	case o.Requested:
+		h.next = end.Add(o.Rest)
+	case o.Rest > 0:
+		h.next = time.Now().Add(o.Rest)
 	}
 }
 
-// release records o in the store (back-off first: a restart must not ask
+// Release records o in the store (back-off first: a restart must not ask
 // the host early) and hands the host back to the schedule, unless free
 // did already.
-func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
+func (f *localFrontier) Release(_ context.Context, l *Lease, o *Outcome) error {
 	h := l.h
-	end := o.end
+	end := o.End
 	if end.IsZero() {
 		end = time.Now()
 	}
@@ -387,9 +387,9 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 		errs = append(errs, err)
 	}
 	given := 0
-	if o.giveUp != "" {
+	if o.GiveUp != "" {
 		var err error
-		if given, err = f.abandon(h, o.giveUp); err != nil {
+		if given, err = f.abandon(h, o.GiveUp); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -406,23 +406,23 @@ func (f *localFrontier) release(_ context.Context, l *lease, o *outcome) error {
 // commitOutcome commits the lease's transaction (its entry requeued or
 // done, the robots.txt it read, what it found) and returns the entries
 // it added.
-func (f *localFrontier) commitOutcome(l *lease, o *outcome) ([]*entry, error) {
-	t := o.t
+func (f *localFrontier) commitOutcome(l *Lease, o *Outcome) ([]*Entry, error) {
+	t := o.Txn
 	if t == nil {
 		return nil, nil
 	}
-	if o.requeue && l.e != nil {
-		t.done, t.requeue = l.e, l.e
+	if o.Requeue && l.Entry != nil {
+		t.Done, t.Requeue = l.Entry, l.Entry
 	}
-	if o.robots != nil && !o.parsed.DisallowAll {
-		t.robots = map[string]*robotsRec{l.h.name: o.robots}
+	if o.Robots != nil && !o.Parsed.DisallowAll {
+		t.Robots = map[string]*RobotsRec{l.h.name: o.Robots}
 	}
 	added, err := f.commit(t)
 	if err != nil {
 		return nil, err
 	}
-	if t.deniedNew > 0 {
-		f.count(func(s *Stats) { s.RobotsDenied += int64(t.deniedNew) })
+	if t.DeniedNew > 0 {
+		f.count(func(s *Stats) { s.RobotsDenied += int64(t.DeniedNew) })
 	}
 	return added, nil
 }
@@ -430,31 +430,31 @@ func (f *localFrontier) commitOutcome(l *lease, o *outcome) ([]*entry, error) {
 // settleLease frees the lease's host (unless it was freed early) with
 // its next time, and puts the lease's entry and page budget back when
 // the outcome says so; f.mu must be held.
-func (f *localFrontier) settleLease(l *lease, o *outcome, end time.Time) {
+func (f *localFrontier) settleLease(l *Lease, o *Outcome, end time.Time) {
 	h := l.h
 	if !l.freed {
 		h.busy = false
 		f.schedule(h, o, end)
 	}
 	f.inflight--
-	if o.requeue && l.e != nil && o.giveUp == "" {
-		f.push(l.e, true)
+	if o.Requeue && l.Entry != nil && o.GiveUp == "" {
+		f.push(l.Entry, true)
 	}
-	if o.refund && l.e != nil && l.e.Kind == kindPage {
+	if o.Refund && l.Entry != nil && l.Entry.Kind == KindPage {
 		f.pagesSent--
 		h.pages--
 	}
-	if o.sitOut != "" && h.dropped == "" {
-		h.dropped = o.sitOut
+	if o.SitOut != "" && h.dropped == "" {
+		h.dropped = o.SitOut
 	}
 }
 
 // settleQueue counts the outcome in the queue: the entries added, the
 // one done (when committed), and a host's queue given up; f.mu must be
 // held.
-func (f *localFrontier) settleQueue(h *hostState, o *outcome, added []*entry, given int, committed bool) {
+func (f *localFrontier) settleQueue(h *hostState, o *Outcome, added []*Entry, given int, committed bool) {
 	f.queued += len(added)
-	if t := o.t; t != nil && t.done != nil && t.requeue == nil && committed {
+	if t := o.Txn; t != nil && t.Done != nil && t.Requeue == nil && committed {
 		f.queued--
 	}
 	for _, e := range added {
@@ -463,27 +463,27 @@ func (f *localFrontier) settleQueue(h *hostState, o *outcome, added []*entry, gi
 	if given > 0 {
 		f.queued -= given
 		h.queue, h.memPages, h.spill, h.lastKey = nil, 0, false, nil
-		h.dropped = o.giveUp
+		h.dropped = o.GiveUp
 	}
 }
 
 // hostOutcome applies o to h's failure counts, robots.txt and back-off,
 // persisting the back-off before the fetch outcome is committed.
-func (f *localFrontier) hostOutcome(h *hostState, o *outcome, end time.Time) {
+func (f *localFrontier) hostOutcome(h *hostState, o *Outcome, end time.Time) {
 	f.mu.Lock()
 	robotsBack := false // robots.txt answered after failing
-	if o.robots != nil {
-		robotsBack = !o.parsed.DisallowAll && h.robotsFails > 0
-		h.robots, h.robotsFails = o.parsed, o.robots.Fails
-		h.robotsUntil = o.robots.until(f.pol)
+	if o.Robots != nil {
+		robotsBack = !o.Parsed.DisallowAll && h.robotsFails > 0
+		h.robots, h.robotsFails = o.Parsed, o.Robots.Fails
+		h.robotsUntil = o.Robots.Until(f.pol)
 	}
 	h.countFailure(o)
-	parked := o.failed == 1 && f.pol.Parks(h.fails)
-	clear := o.failed == 0 && h.backoffSaved
+	parked := o.Failed == 1 && f.pol.Parks(h.fails)
+	clear := o.Failed == 0 && h.backoffSaved
 	f.mu.Unlock()
 	switch {
-	case o.failed == 1 || (o.robots != nil && o.parsed.DisallowAll):
-		f.recordBackoff(h, end.Add(o.rest), parked)
+	case o.Failed == 1 || (o.Robots != nil && o.Parsed.DisallowAll):
+		f.recordBackoff(h, end.Add(o.Rest), parked)
 	case robotsBack:
 		f.recordBackoff(h, time.Now(), false)
 	case clear:
@@ -503,20 +503,20 @@ func (f *localFrontier) clearBackoff(h *hostState) {
 
 // countFailure counts o's failure or success in h's failures in a row,
 // and keeps why the host waits; the frontier's lock must be held.
-func (h *hostState) countFailure(o *outcome) {
-	switch o.failed {
+func (h *hostState) countFailure(o *Outcome) {
+	switch o.Failed {
 	case 1:
 		h.fails++
 	case 0:
 		h.fails = 0
 	}
-	if o.why != "" || o.failed == 0 || (o.robots != nil && !o.parsed.DisallowAll && h.fails == 0) {
-		h.waitWhy = o.why
+	if o.Why != "" || o.Failed == 0 || (o.Robots != nil && !o.Parsed.DisallowAll && h.fails == 0) {
+		h.waitWhy = o.Why
 	}
 }
 
-// status adds the hosts and the queue to s.
-func (f *localFrontier) status(s *Stats) {
+// Progress adds the hosts and the queue to s.
+func (f *localFrontier) Progress(s *Stats) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s.Hosts = len(f.hosts)
@@ -582,44 +582,44 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	return b.Put(k, raw)
 }
 
-// txn collects the durable effects of one fetch so they commit together.
-type txn struct {
-	done    *entry  // removed from the queue
-	requeue *entry  // re-queued (retry), replacing done
-	state   seenRec // new seen state for done
-	log     *LogRecord
-	add     []*entry // discovered entries (checked against the seen set)
-	// denied are discovered entries robots.txt forbids: recorded as
+// Txn collects the durable effects of one fetch so they commit together.
+type Txn struct {
+	Done    *Entry  // removed from the queue
+	Requeue *Entry  // re-queued (retry), replacing done
+	State   SeenRec // new seen state for done
+	Log     *LogRecord
+	Add     []*Entry // discovered entries (checked against the seen set)
+	// Denied are discovered entries robots.txt forbids: recorded as
 	// refused (seen set and fetch log) unless already seen; deniedNew
 	// counts those recorded.
-	denied    []*entry
-	deniedNew int
-	cond      *condRec
-	robots    map[string]*robotsRec
-	host      string      // host that was just requested
-	hostAt    time.Time   // when that request ended
-	revisit   *revisitRec // next re-check of done (nil: unchanged)
-	unvisit   bool        // forget done's re-check (gone, not a page)
+	Denied    []*Entry
+	DeniedNew int
+	Cond      *CondRec
+	Robots    map[string]*RobotsRec
+	Host      string      // host that was just requested
+	HostAt    time.Time   // when that request ended
+	Revisit   *RevisitRec // next re-check of done (nil: unchanged)
+	Unvisit   bool        // forget done's re-check (gone, not a page)
 }
 
-// split moves out of t, into a txn of their own, the effects that do not
+// Split moves out of t, into a txn of their own, the effects that do not
 // depend on the handler's verdict on t's page: the discovered entries,
 // robots.txt records and the host's request time.
-func (t *txn) split() *txn {
-	early := &txn{add: t.add, denied: t.denied, robots: t.robots, host: t.host, hostAt: t.hostAt}
-	t.add, t.denied, t.robots, t.host, t.hostAt = nil, nil, nil, "", time.Time{}
+func (t *Txn) Split() *Txn {
+	early := &Txn{Add: t.Add, Denied: t.Denied, Robots: t.Robots, Host: t.Host, HostAt: t.HostAt}
+	t.Add, t.Denied, t.Robots, t.Host, t.HostAt = nil, nil, nil, "", time.Time{}
 	return early
 }
 
-// join puts back into t what split took out.
-func (t *txn) join(early *txn) {
-	t.add, t.denied, t.robots, t.host, t.hostAt = early.add, early.denied, early.robots, early.host, early.hostAt
+// Join puts back into t what split took out.
+func (t *Txn) Join(early *Txn) {
+	t.Add, t.Denied, t.Robots, t.Host, t.HostAt = early.Add, early.Denied, early.Robots, early.Host, early.HostAt
 }
 
 // commit applies t in one bbolt transaction and returns the entries that
 // were actually new (not already seen in this pass).
-func (f *localFrontier) commit(t *txn) ([]*entry, error) {
-	var added []*entry
+func (f *localFrontier) commit(t *Txn) ([]*Entry, error) {
+	var added []*Entry
 	// Batch coalesces the commits of concurrent workers into one
 	// transaction (one fsync), which is what lets hundreds of hosts crawl
 	// in parallel on an ordinary disk.
@@ -649,26 +649,26 @@ func (f *localFrontier) commit(t *txn) ([]*entry, error) {
 
 // commitDone takes the finished entry off the queue, and puts it back
 // when it is to be tried again, else records its outcome in the seen set.
-func commitDone(q, seen *bolt.Bucket, t *txn, now int64) error {
-	if t.done == nil {
+func commitDone(q, seen *bolt.Bucket, t *Txn, now int64) error {
+	if t.Done == nil {
 		return nil
 	}
-	if err := q.Delete(t.done.qkey()); err != nil {
+	if err := q.Delete(t.Done.QueueKey()); err != nil {
 		return err
 	}
-	if t.requeue != nil {
-		return putJSON(q, t.requeue.qkey(), t.requeue)
+	if t.Requeue != nil {
+		return putJSON(q, t.Requeue.QueueKey(), t.Requeue)
 	}
-	t.state.At = now
-	return putJSON(seen, []byte(t.done.Key), t.state)
+	t.State.At = now
+	return putJSON(seen, []byte(t.Done.Key), t.State)
 }
 
 // commitAdded queues the new entries the seen set does not hold yet
 // (seeds, feeds and sitemaps once per pass) and returns them.
-func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *txn, now int64) ([]*entry, error) {
-	var added []*entry
-	for _, e := range t.add {
-		var old seenRec
+func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *Txn, now int64) ([]*Entry, error) {
+	var added []*Entry
+	for _, e := range t.Add {
+		var old SeenRec
 		if getJSON(seen, []byte(e.Key), &old) {
 			// Seeds, feeds and sitemaps are fetched again in each new
 			// pass; everything else once.
@@ -681,10 +681,10 @@ func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *txn, now int64) ([]
 			return nil, err
 		}
 		e.Seq = n
-		if err := putJSON(q, e.qkey(), e); err != nil {
+		if err := putJSON(q, e.QueueKey(), e); err != nil {
 			return nil, err
 		}
-		if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
+		if err := putJSON(seen, []byte(e.Key), SeenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
 			return nil, err
 		}
 		added = append(added, e)
@@ -694,20 +694,20 @@ func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *txn, now int64) ([]
 
 // commitDenied records the links robots.txt forbids that the seen set
 // does not hold yet, each with a fetch log line.
-func (f *localFrontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *txn, now int64) error {
-	t.deniedNew = 0
-	for _, e := range t.denied {
+func (f *localFrontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *Txn, now int64) error {
+	t.DeniedNew = 0
+	for _, e := range t.Denied {
 		if seen.Get([]byte(e.Key)) != nil {
 			continue
 		}
-		if err := putJSON(seen, []byte(e.Key), seenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
+		if err := putJSON(seen, []byte(e.Key), SeenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
 			return err
 		}
 		rec := LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
 		if err := appendLog(tx, rec); err != nil {
 			return err
 		}
-		t.deniedNew++
+		t.DeniedNew++
 	}
 	return nil
 }
@@ -722,26 +722,26 @@ func appendLog(tx *bolt.Tx, rec any) error {
 // commitRecords writes what else the step learned: its fetch log line,
 // the conditional-GET validators and revisit schedule of the finished
 // URL, the host's politeness time and robots.txt files.
-func commitRecords(tx *bolt.Tx, t *txn) error {
-	if t.log != nil {
-		if err := appendLog(tx, t.log); err != nil {
+func commitRecords(tx *bolt.Tx, t *Txn) error {
+	if t.Log != nil {
+		if err := appendLog(tx, t.Log); err != nil {
 			return err
 		}
 	}
-	if t.cond != nil && t.done != nil {
-		if err := putJSON(tx.Bucket(bucketCond), []byte(t.done.Key), t.cond); err != nil {
+	if t.Cond != nil && t.Done != nil {
+		if err := putJSON(tx.Bucket(bucketCond), []byte(t.Done.Key), t.Cond); err != nil {
 			return err
 		}
 	}
 	if err := commitRevisit(tx, t); err != nil {
 		return err
 	}
-	if t.host != "" {
-		if err := tx.Bucket(bucketHosts).Put([]byte(t.host), []byte(t.hostAt.UTC().Format(time.RFC3339Nano))); err != nil {
+	if t.Host != "" {
+		if err := tx.Bucket(bucketHosts).Put([]byte(t.Host), []byte(t.HostAt.UTC().Format(time.RFC3339Nano))); err != nil {
 			return err
 		}
 	}
-	for h, r := range t.robots {
+	for h, r := range t.Robots {
 		if err := putJSON(tx.Bucket(bucketRobots), []byte(h), r); err != nil {
 			return err
 		}
@@ -751,22 +751,22 @@ func commitRecords(tx *bolt.Tx, t *txn) error {
 
 // commitRevisit records when the finished entry is checked again, or
 // forgets it.
-func commitRevisit(tx *bolt.Tx, t *txn) error {
-	if t.done == nil || (t.revisit == nil && !t.unvisit) {
+func commitRevisit(tx *bolt.Tx, t *Txn) error {
+	if t.Done == nil || (t.Revisit == nil && !t.Unvisit) {
 		return nil
 	}
 	rb := tx.Bucket(bucketRevisit)
-	if t.unvisit {
-		return rb.Delete([]byte(t.done.Key))
+	if t.Unvisit {
+		return rb.Delete([]byte(t.Done.Key))
 	}
-	return putJSON(rb, []byte(t.done.Key), t.revisit)
+	return putJSON(rb, []byte(t.Done.Key), t.Revisit)
 }
 
 // loadPass reads the pass number and starts a new pass when the previous
 // one left nothing queued. It returns the entries to hold in memory (all
 // discovery entries and up to memPerHost pages per host), the hosts that
 // have more pages in the store, and the size of the queue.
-func (f *localFrontier) loadPass() (pending []*entry, spilled map[string]bool, queued int, err error) {
+func (f *localFrontier) loadPass() (pending []*Entry, spilled map[string]bool, queued int, err error) {
 	spilled = map[string]bool{}
 	err = f.db.Update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
@@ -785,7 +785,7 @@ func (f *localFrontier) loadPass() (pending []*entry, spilled map[string]bool, q
 			if !bytes.Equal(h, host) {
 				host, pages = bytes.Clone(h), 0
 			}
-			if len(rest) > 0 && rest[0] == kindPage.prio() {
+			if len(rest) > 0 && rest[0] == KindPage.Prio() {
 				if pages >= memPerHost {
 					spilled[string(h)] = true
 					k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
@@ -797,7 +797,7 @@ func (f *localFrontier) loadPass() (pending []*entry, spilled map[string]bool, q
 				}
 				pages++
 			}
-			e := new(entry)
+			e := new(Entry)
 			if err := json.Unmarshal(v, e); err != nil {
 				return fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
 			}
@@ -820,8 +820,8 @@ func (f *localFrontier) loadPass() (pending []*entry, spilled map[string]bool, q
 // c.mu must be held.
 func (f *localFrontier) refill(h *hostState) {
 	want := memPerHost - h.memPages
-	prefix := append([]byte(h.name), 0, kindPage.prio())
-	var got []*entry
+	prefix := append([]byte(h.name), 0, KindPage.Prio())
+	var got []*Entry
 	f.db.View(func(tx *bolt.Tx) error {
 		q := tx.Bucket(bucketQueue).Bucket(f.job)
 		if q == nil {
@@ -836,7 +836,7 @@ func (f *localFrontier) refill(h *hostState) {
 			}
 		}
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(got) <= want; k, v = cur.Next() {
-			e := new(entry)
+			e := new(Entry)
 			if json.Unmarshal(v, e) != nil {
 				continue
 			}
@@ -855,8 +855,8 @@ func (f *localFrontier) refill(h *hostState) {
 	h.spill = more
 }
 
-func (f *localFrontier) loadCond(key string) *condRec {
-	var r condRec
+func (f *localFrontier) loadCond(key string) *CondRec {
+	var r CondRec
 	found := false
 	f.db.View(func(tx *bolt.Tx) error {
 		found = getJSON(tx.Bucket(bucketCond), []byte(key), &r)
@@ -868,8 +868,8 @@ func (f *localFrontier) loadCond(key string) *condRec {
 	return &r
 }
 
-func (f *localFrontier) loadRobots(host string) *robotsRec {
-	var r robotsRec
+func (f *localFrontier) loadRobots(host string) *RobotsRec {
+	var r RobotsRec
 	found := false
 	f.db.View(func(tx *bolt.Tx) error {
 		found = getJSON(tx.Bucket(bucketRobots), []byte(host), &r)

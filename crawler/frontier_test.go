@@ -61,33 +61,33 @@ func forEachFrontier(t *testing.T, cfg Config, f func(t *testing.T, fr Frontier,
 	}
 }
 
-func frontierEntry(t *testing.T, raw string, k kind) *entry {
+func frontierEntry(t *testing.T, raw string, k Kind) *Entry {
 	e := testEntry(t, raw)
-	e.Kind, e.Revisit = k, k != kindPage
+	e.Kind, e.Revisit = k, k != KindPage
 	return e
 }
 
 // claimReady claims until it holds an entry of a host whose robots.txt is
 // known, answering robots.txt leases with an allow-all file; nil when the
 // run is over.
-func claimReady(t *testing.T, fr Frontier) *lease {
+func claimReady(t *testing.T, fr Frontier) *Lease {
 	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		l, err := fr.claim(ctx)
+		l, err := fr.Claim(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		switch {
-		case l.host == "" && l.wait < 0 && l.leased == 0:
+		case l.Host == "" && l.Wait < 0 && l.Leased == 0:
 			return nil
-		case l.host == "":
-			time.Sleep(max(min(l.wait, 20*time.Millisecond), time.Millisecond))
-		case l.needsRobots(time.Now()):
-			rec := &robotsRec{Status: 200, Body: []byte("User-agent: *\nDisallow:\n"), Fetched: time.Now()}
-			release(t, fr, l, &outcome{requested: true, end: time.Now(), failed: -1, requeue: l.e != nil, refund: l.e != nil,
-				robots: rec, parsed: robots.Parse(rec.Status, rec.Body, "syndex", rec.Fetched), t: &txn{}})
+		case l.Host == "":
+			time.Sleep(max(min(l.Wait, 20*time.Millisecond), time.Millisecond))
+		case l.NeedsRobots(time.Now()):
+			rec := &RobotsRec{Status: 200, Body: []byte("User-agent: *\nDisallow:\n"), Fetched: time.Now()}
+			release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil,
+				Robots: rec, Parsed: robots.Parse(rec.Status, rec.Body, "syndex", rec.Fetched), Txn: &Txn{}})
 		default:
 			return l
 		}
@@ -96,17 +96,17 @@ func claimReady(t *testing.T, fr Frontier) *lease {
 	return nil
 }
 
-func release(t *testing.T, fr Frontier, l *lease, o *outcome) {
+func release(t *testing.T, fr Frontier, l *Lease, o *Outcome) {
 	t.Helper()
-	if err := fr.release(context.Background(), l, o); err != nil {
+	if err := fr.Release(context.Background(), l, o); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // done is the outcome of a request that answered and finished l's entry.
-func done(l *lease, add ...*entry) *outcome {
-	return &outcome{requested: true, end: time.Now(), failed: 0,
-		t: &txn{done: l.e, state: seenRec{Pass: 1, State: "done"}, add: add}}
+func done(l *Lease, add ...*Entry) *Outcome {
+	return &Outcome{Requested: true, End: time.Now(), Failed: 0,
+		Txn: &Txn{Done: l.Entry, State: SeenRec{Pass: 1, State: "done"}, Add: add}}
 }
 
 // drain finishes every entry left, returning their URLs in claim order.
@@ -114,7 +114,7 @@ func drain(t *testing.T, fr Frontier) []string {
 	t.Helper()
 	var got []string
 	for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
-		got = append(got, l.e.URL)
+		got = append(got, l.Entry.URL)
 		release(t, fr, l, done(l))
 	}
 	return got
@@ -127,52 +127,52 @@ func drain(t *testing.T, fr Frontier) []string {
 func TestFrontierQueue(t *testing.T) {
 	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
 		ctx := context.Background()
-		seeds := []*entry{frontierEntry(t, "http://a.test/1", kindPage), frontierEntry(t, "http://a.test/2", kindPage),
-			frontierEntry(t, "http://a.test/sitemap.xml", kindSitemap), frontierEntry(t, "http://b.test/1", kindPage)}
-		rs, err := fr.begin(ctx, seeds)
-		if err != nil || rs.queued != 4 || rs.pass != 1 {
+		seeds := []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://a.test/2", KindPage),
+			frontierEntry(t, "http://a.test/sitemap.xml", KindSitemap), frontierEntry(t, "http://b.test/1", KindPage)}
+		rs, err := fr.Begin(ctx, seeds)
+		if err != nil || rs.Queued != 4 || rs.Pass != 1 {
 			t.Fatalf("begin = %+v, %v; want 4 queued in pass 1", rs, err)
 		}
-		defer fr.end(ctx)
+		defer fr.End(ctx)
 
 		l1 := claimReady(t, fr)
 		l2 := claimReady(t, fr)
-		if l1.host == l2.host {
-			t.Fatalf("host %s leased twice at once", l1.host)
+		if l1.Host == l2.Host {
+			t.Fatalf("host %s leased twice at once", l1.Host)
 		}
-		if l, err := fr.claim(ctx); err != nil || l.host != "" || l.leased < 2 {
+		if l, err := fr.Claim(ctx); err != nil || l.Host != "" || l.Leased < 2 {
 			t.Fatalf("claim with both hosts leased = %+v, %v; want none ready", l, err)
 		}
 		a := l1
-		if a.host != "a.test" {
+		if a.Host != "a.test" {
 			a, l2 = l2, l1
 		}
-		release(t, fr, l2, &outcome{failed: -1, requeue: true, refund: true}) // b: no request, back to the queue
-		if a.e.URL != "http://a.test/sitemap.xml" {
-			t.Errorf("first entry of a.test = %s, want the sitemap before the pages", a.e.URL)
+		release(t, fr, l2, &Outcome{Failed: -1, Requeue: true, Refund: true}) // b: no request, back to the queue
+		if a.Entry.URL != "http://a.test/sitemap.xml" {
+			t.Errorf("first entry of a.test = %s, want the sitemap before the pages", a.Entry.URL)
 		}
 		// Discovered: a new page and one already queued.
-		release(t, fr, a, done(a, frontierEntry(t, "http://a.test/3", kindPage), frontierEntry(t, "http://a.test/1", kindPage)))
+		release(t, fr, a, done(a, frontierEntry(t, "http://a.test/3", KindPage), frontierEntry(t, "http://a.test/1", KindPage)))
 
 		// A requeued entry is the host's next; a rest holds the host.
-		var l *lease
-		for l = claimReady(t, fr); l.host != "a.test"; l = claimReady(t, fr) {
-			release(t, fr, l, &outcome{failed: -1, requeue: true, refund: true, rest: 50 * time.Millisecond})
+		var l *Lease
+		for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
+			release(t, fr, l, &Outcome{Failed: -1, Requeue: true, Refund: true, Rest: 50 * time.Millisecond})
 		}
-		first := l.e.URL
+		first := l.Entry.URL
 		end := time.Now()
 		const rest = 300 * time.Millisecond
-		release(t, fr, l, &outcome{requested: true, end: end, rest: rest, failed: -1, requeue: true, refund: true})
+		release(t, fr, l, &Outcome{Requested: true, End: end, Rest: rest, Failed: -1, Requeue: true, Refund: true})
 		var doneB []string
-		for l = claimReady(t, fr); l.host != "a.test"; l = claimReady(t, fr) {
-			doneB = append(doneB, l.e.URL)
+		for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
+			doneB = append(doneB, l.Entry.URL)
 			release(t, fr, l, done(l))
 		}
 		if since := time.Since(end); since < rest-5*time.Millisecond {
 			t.Errorf("a.test leased again %v after its request, want ≥ %v", since, rest)
 		}
-		if l.e.URL != first {
-			t.Errorf("after a requeue a.test gave %s, want %s again", l.e.URL, first)
+		if l.Entry.URL != first {
+			t.Errorf("after a requeue a.test gave %s, want %s again", l.Entry.URL, first)
 		}
 		release(t, fr, l, done(l))
 		got := append(append([]string{"http://a.test/sitemap.xml", first}, doneB...), drain(t, fr)...)
@@ -200,29 +200,29 @@ func TestFrontierQueue(t *testing.T) {
 func TestFrontierBudgets(t *testing.T) {
 	forEachFrontier(t, Config{MaxPages: 3, MaxPagesPerHost: 2}, func(t *testing.T, fr Frontier, c *Crawler) {
 		ctx := context.Background()
-		var seeds []*entry
+		var seeds []*Entry
 		for _, h := range []string{"a", "b"} {
 			for i := 1; i <= 3; i++ {
-				seeds = append(seeds, frontierEntry(t, fmt.Sprintf("http://%s.test/%d", h, i), kindPage))
+				seeds = append(seeds, frontierEntry(t, fmt.Sprintf("http://%s.test/%d", h, i), KindPage))
 			}
 		}
-		seeds = append(seeds, frontierEntry(t, "http://a.test/feed", kindFeed))
-		if _, err := fr.begin(ctx, seeds); err != nil {
+		seeds = append(seeds, frontierEntry(t, "http://a.test/feed", KindFeed))
+		if _, err := fr.Begin(ctx, seeds); err != nil {
 			t.Fatal(err)
 		}
-		defer fr.end(ctx)
+		defer fr.End(ctx)
 		refunded := false
 		perHost := map[string]int{}
 		pages := 0
 		for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
-			if l.e.Kind == kindPage && !refunded {
+			if l.Entry.Kind == KindPage && !refunded {
 				refunded = true
-				release(t, fr, l, &outcome{failed: -1, requeue: true, refund: true})
+				release(t, fr, l, &Outcome{Failed: -1, Requeue: true, Refund: true})
 				continue
 			}
-			if l.e.Kind == kindPage {
+			if l.Entry.Kind == KindPage {
 				pages++
-				perHost[l.host]++
+				perHost[l.Host]++
 			}
 			release(t, fr, l, done(l))
 		}
@@ -237,16 +237,16 @@ func TestFrontierBudgets(t *testing.T) {
 func TestFrontierFailures(t *testing.T) {
 	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.begin(ctx, []*entry{frontierEntry(t, "http://a.test/1", kindPage), frontierEntry(t, "http://a.test/2", kindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://a.test/2", KindPage)}); err != nil {
 			t.Fatal(err)
 		}
-		defer fr.end(ctx)
+		defer fr.End(ctx)
 		for i, step := range []struct{ failed, want int }{{1, 0}, {1, 1}, {0, 2}, {1, 0}, {-1, 1}, {-1, 1}} {
 			l := claimReady(t, fr)
-			if l.fails != step.want {
-				t.Errorf("step %d: lease has %d failures, want %d", i, l.fails, step.want)
+			if l.Fails != step.want {
+				t.Errorf("step %d: lease has %d failures, want %d", i, l.Fails, step.want)
 			}
-			release(t, fr, l, &outcome{requested: true, end: time.Now(), failed: step.failed, requeue: true, refund: true})
+			release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: step.failed, Requeue: true, Refund: true})
 		}
 	})
 }
@@ -256,16 +256,16 @@ func TestFrontierFailures(t *testing.T) {
 func TestFrontierSitOut(t *testing.T) {
 	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.begin(ctx, []*entry{frontierEntry(t, "http://a.test/1", kindPage), frontierEntry(t, "http://b.test/1", kindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://b.test/1", KindPage)}); err != nil {
 			t.Fatal(err)
 		}
 		l := claimReady(t, fr)
-		sat := l.host
-		release(t, fr, l, &outcome{requested: true, end: time.Now(), failed: -1, requeue: true, refund: true, sitOut: "robots.txt unavailable"})
+		sat := l.Host
+		release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, SitOut: "robots.txt unavailable"})
 		if got := drain(t, fr); len(got) != 1 || hostOf(got[0]) == sat {
 			t.Errorf("after %s sat out the run claimed %v; want the other host's entry only", sat, got)
 		}
-		fr.end(ctx)
+		fr.End(ctx)
 	})
 }
 
@@ -274,13 +274,13 @@ func TestFrontierSitOut(t *testing.T) {
 func TestFrontierGiveUp(t *testing.T) {
 	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.begin(ctx, []*entry{frontierEntry(t, "http://a.test/1", kindPage), frontierEntry(t, "http://a.test/2", kindPage),
-			frontierEntry(t, "http://a.test/3", kindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://a.test/2", KindPage),
+			frontierEntry(t, "http://a.test/3", KindPage)}); err != nil {
 			t.Fatal(err)
 		}
-		defer fr.end(ctx)
+		defer fr.End(ctx)
 		l := claimReady(t, fr)
-		release(t, fr, l, &outcome{requested: true, end: time.Now(), failed: -1, requeue: true, refund: true, giveUp: "address refused"})
+		release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, GiveUp: "address refused"})
 		if got := drain(t, fr); len(got) != 0 {
 			t.Errorf("claimed %v after the host was given up", got)
 		}
@@ -306,28 +306,28 @@ func TestFrontierGiveUp(t *testing.T) {
 func TestFrontierLeftForNextRun(t *testing.T) {
 	forEachFrontier(t, Config{MaxWait: time.Second}, func(t *testing.T, fr Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.begin(ctx, []*entry{frontierEntry(t, "http://a.test/1", kindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage)}); err != nil {
 			t.Fatal(err)
 		}
 		l := claimReady(t, fr)
-		release(t, fr, l, &outcome{requested: true, end: time.Now(), rest: time.Minute, failed: 1, requeue: true, refund: true})
-		if l, err := fr.claim(ctx); err != nil || l.host != "" || l.wait >= 0 || l.leased != 0 {
+		release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Rest: time.Minute, Failed: 1, Requeue: true, Refund: true})
+		if l, err := fr.Claim(ctx); err != nil || l.Host != "" || l.Wait >= 0 || l.Leased != 0 {
 			t.Fatalf("claim with the only host resting a minute = %+v, %v; want the run over, the host left for the next", l, err)
 		}
-		if err := fr.end(ctx); err != nil {
+		if err := fr.End(ctx); err != nil {
 			t.Fatal(err)
 		}
 		c.s.MaxWait = time.Hour
-		if _, err := fr.begin(ctx, nil); err != nil {
+		if _, err := fr.Begin(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
-		defer fr.end(ctx)
+		defer fr.End(ctx)
 		for i := 0; i < 3; i++ {
-			l, err := fr.claim(ctx)
-			if err != nil || l.host != "" || l.wait < 0 {
+			l, err := fr.Claim(ctx)
+			if err != nil || l.Host != "" || l.Wait < 0 {
 				t.Fatalf("claim %d in the next run = %+v, %v; want the host queued again, still resting", i, l, err)
 			}
-			time.Sleep(min(l.wait, 50*time.Millisecond))
+			time.Sleep(min(l.Wait, 50*time.Millisecond))
 		}
 	})
 }

@@ -25,20 +25,20 @@ import (
 // record on restart and processes the archived response instead of
 // asking the server again: nothing fetched is fetched twice.
 
-// fetched marks e as fetched, its response archived at loc, and records
+// Fetched marks e as Fetched, its response archived at loc, and records
 // the request's end for politeness across restarts. It commits before the
 // handler sees the page.
-func (f *localFrontier) fetched(_ context.Context, e *entry, loc, host string, end time.Time) error {
+func (f *localFrontier) Fetched(_ context.Context, e *Entry, loc, host string, end time.Time) error {
 	e.WARC = loc
 	err := f.db.Batch(func(tx *bolt.Tx) error {
 		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
 		if err != nil {
 			return err
 		}
-		if q.Get(e.qkey()) == nil {
+		if q.Get(e.QueueKey()) == nil {
 			return nil // no longer queued: nothing to resume
 		}
-		if err := putJSON(q, e.qkey(), e); err != nil {
+		if err := putJSON(q, e.QueueKey(), e); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketHosts).Put([]byte(host), []byte(end.UTC().Format(time.RFC3339Nano)))
@@ -53,8 +53,8 @@ func (f *localFrontier) fetched(_ context.Context, e *entry, loc, host string, e
 // shouldRecordFetch reports whether f's outcome is worth recording before
 // processing: a complete 2xx page response archived in the WARC, which
 // the handler will see.
-func shouldRecordFetch(e *entry, f *fetch, err error) bool {
-	return e.Kind == kindPage && err == nil && f.err == nil && f.warcLoc != "" && f.replay == "" &&
+func shouldRecordFetch(e *Entry, f *fetch, err error) bool {
+	return e.Kind == KindPage && err == nil && f.err == nil && f.warcLoc != "" && f.replay == "" &&
 		f.status >= 200 && f.status < 300 && f.truncated != "time" && f.truncated != "disconnect" &&
 		!f.skipped && !f.revisit
 }

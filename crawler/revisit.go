@@ -10,12 +10,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// revisitRec schedules the next conditional re-check of a known page
+// RevisitRec schedules the next conditional re-check of a known page
 // (bucket crawl.revisit). The interval adapts: it doubles after every
 // check that found the page unchanged and halves when it had changed, so
 // pages that are still being edited are seen often and settled ones
 // rarely.
-type revisitRec struct {
+type RevisitRec struct {
 	URL     string `json:"u"`
 	Next    int64  `json:"n"` // unix ns of the next check
 	Every   int64  `json:"e"` // current interval, ns
@@ -25,7 +25,7 @@ type revisitRec struct {
 
 // dueRevisits returns entries for the known pages in this crawl's scope
 // whose re-check is due at now (none when RevisitMin is 0).
-func (c *Crawler) dueRevisits(now time.Time) ([]*entry, error) {
+func (c *Crawler) dueRevisits(now time.Time) ([]*Entry, error) {
 	if c.s.RevisitMin <= 0 {
 		return nil, nil
 	}
@@ -36,7 +36,7 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*entry, error) {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var r revisitRec
+			var r RevisitRec
 			if json.Unmarshal(v, &r) != nil || r.Next > now.UnixNano() {
 				return nil
 			}
@@ -47,13 +47,13 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crawl store: read revisits: %w", err)
 	}
-	var out []*entry
+	var out []*Entry
 	for _, raw := range urls {
 		u, err := Canonicalize(raw)
 		if err != nil || !c.s.inScope(u) {
 			continue
 		}
-		if e := c.newEntry(raw, kindPage, 1, false); e != nil {
+		if e := c.newEntry(raw, KindPage, 1, false); e != nil {
 			e.Revisit = true
 			out = append(out, e)
 		}
@@ -67,12 +67,12 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*entry, error) {
 // planRevisit records in t when page e is to be checked again, given the
 // outcome of this fetch: later when it was unchanged (304 or the same
 // payload), sooner when it changed, never when it is gone.
-func (c *Crawler) planRevisit(t *txn, e *entry, status int, outcome string) {
-	if c.s.RevisitMin <= 0 || e.Kind != kindPage || e.Seed {
+func (c *Crawler) planRevisit(t *Txn, e *Entry, status int, outcome string) {
+	if c.s.RevisitMin <= 0 || e.Kind != KindPage || e.Seed {
 		return
 	}
 	now := time.Now()
-	var old revisitRec
+	var old RevisitRec
 	found := false
 	c.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketRevisit); b != nil {
@@ -81,7 +81,7 @@ func (c *Crawler) planRevisit(t *txn, e *entry, status int, outcome string) {
 		return nil
 	})
 	lo, hi := int64(c.s.RevisitMin), int64(c.s.RevisitMax)
-	r := &revisitRec{URL: e.URL, Every: lo}
+	r := &RevisitRec{URL: e.URL, Every: lo}
 	if found {
 		r.Every, r.Checks, r.Changes = old.Every, old.Checks+1, old.Changes
 	}
@@ -96,12 +96,12 @@ func (c *Crawler) planRevisit(t *txn, e *entry, status int, outcome string) {
 			r.Changes++
 		}
 	default: // gone, an error page, not HTML: stop checking
-		t.unvisit = found
+		t.Unvisit = found
 		return
 	}
 	r.Every = min(max(r.Every, lo), hi)
 	r.Next = now.Add(time.Duration(r.Every)).UnixNano()
-	t.revisit = r
+	t.Revisit = r
 }
 
 // QueueDepth counts the entries job has queued per host (host:port), read

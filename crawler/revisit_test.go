@@ -58,13 +58,13 @@ func rss(base string, paths ...string) string {
 	return s + `</channel></rss>`
 }
 
-func revisitOf(t *testing.T, db *bolt.DB, u string) revisitRec {
+func revisitOf(t *testing.T, db *bolt.DB, u string) RevisitRec {
 	t.Helper()
 	cu, err := Canonicalize(u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r revisitRec
+	var r RevisitRec
 	db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketRevisit).Get([]byte(Key(cu))); v != nil {
 			return json.Unmarshal(v, &r)

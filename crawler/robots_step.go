@@ -15,16 +15,16 @@ import (
 // at the front of the queue for the next lease. An unavailable robots.txt
 // (5xx, 429, unreachable) makes the host wait (Retry-After, else a
 // back-off), sit out the run, or give its queue up, as politeness says.
-func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outcome {
-	o := &outcome{failed: -1, requeue: l.e != nil, refund: l.e != nil}
+func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *Lease) *Outcome {
+	o := &Outcome{Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil}
 	f, target, err, stopped := c.followRobots(ctx, fr, l, o)
 	if stopped {
 		return o
 	}
 	if errors.Is(err, ErrForbiddenAddress) {
 		// Asking again cannot help: the host's queue is given up at once.
-		c.log.Warn("host refused", "host", l.host, "error", err)
-		o.giveUp = "address refused: " + err.Error()
+		c.log.Warn("host refused", "host", l.Host, "error", err)
+		o.GiveUp = "address refused: " + err.Error()
 		return o
 	}
 	status := f.status
@@ -38,13 +38,13 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 	r := robots.Parse(status, f.body, robots.ProductToken(c.s.UserAgent), now)
 	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
-	o.t = &txn{log: rec, host: l.host, hostAt: now}
-	o.parsed = r
+	o.Txn = &Txn{Log: rec, Host: l.Host, HostAt: now}
+	o.Parsed = r
 	if !r.DisallowAll {
-		c.pol.CapCrawlDelay(r, l.host, c.log)
-		o.robots = &robotsRec{Status: status, Body: f.body, Fetched: now}
-		o.rest = c.pol.HostGap(r, f.elapsed)
-		o.t.add = c.robotsSitemaps(r)
+		c.pol.CapCrawlDelay(r, l.Host, c.log)
+		o.Robots = &RobotsRec{Status: status, Body: f.body, Fetched: now}
+		o.Rest = c.pol.HostGap(r, f.elapsed)
+		o.Txn.Add = c.robotsSitemaps(r)
 		return o
 	}
 	c.robotsUnavailable(l, o, f, err, status, now)
@@ -54,8 +54,8 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *lease) *outco
 // followRobots fetches l's host's robots.txt, following up to five
 // redirects, and returns the last fetch and its URL; stopped says the
 // context ended first.
-func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *lease, o *outcome) (f *fetch, target string, err error, stopped bool) {
-	target = robots.URL(&url.URL{Scheme: l.scheme, Host: l.host})
+func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *Lease, o *Outcome) (f *fetch, target string, err error, stopped bool) {
+	target = robots.URL(&url.URL{Scheme: l.Scheme, Host: l.Host})
 	for hop := 0; hop <= 5; hop++ {
 		f = &fetch{ctx: ctx, url: target}
 		err = c.robotsHop(ctx, fr, l, f, o)
@@ -69,11 +69,11 @@ func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *lease, o *ou
 		if next == nil {
 			break
 		}
-		if hostOf(next.String()) == l.host {
+		if hostOf(next.String()) == l.Host {
 			select {
 			case <-ctx.Done():
 				return f, target, err, true
-			case <-time.After(o.rest):
+			case <-time.After(o.Rest):
 			}
 		}
 		target = next.String()
@@ -83,11 +83,11 @@ func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *lease, o *ou
 
 // robotsHop makes one request of a robots.txt fetch: to another host (a
 // redirect led there) only when that host's politeness lets it.
-func (c *Crawler) robotsHop(ctx context.Context, fr Frontier, l *lease, f *fetch, o *outcome) error {
+func (c *Crawler) robotsHop(ctx context.Context, fr Frontier, l *Lease, f *fetch, o *Outcome) error {
 	var release func(end time.Time)
-	if other := hostOf(f.url); other != l.host {
+	if other := hostOf(f.url); other != l.Host {
 		var err error
-		if release, err = fr.borrow(ctx, other, f.url); err != nil {
+		if release, err = fr.Borrow(ctx, other, f.url); err != nil {
 			return err
 		}
 	}
@@ -95,8 +95,8 @@ func (c *Crawler) robotsHop(ctx context.Context, fr Frontier, l *lease, f *fetch
 	if release != nil {
 		release(time.Now())
 	}
-	o.requested, o.end = true, f.responseEnd(err)
-	o.rest = c.pol.HostGap(l.robots, f.elapsed)
+	o.Requested, o.End = true, f.responseEnd(err)
+	o.Rest = c.pol.HostGap(l.Robots, f.elapsed)
 	c.logFetch(f, "robots", err)
 	return err
 }
@@ -124,38 +124,38 @@ func redirectTarget(f *fetch, target string) *url.URL {
 // failure in a row, up to RobotsRetry. Recorded first: a restart must not
 // ask earlier. Every RobotsRetries failures the host sits out the run,
 // and its queue is given up at RobotsRetries × MaxRetries.
-func (c *Crawler) robotsUnavailable(l *lease, o *outcome, f *fetch, err error, status int, now time.Time) {
-	fails := l.robotsFails + 1
+func (c *Crawler) robotsUnavailable(l *Lease, o *Outcome, f *fetch, err error, status int, now time.Time) {
+	fails := l.RobotsFails + 1
 	var ra time.Duration
 	if f.respHead != nil {
 		ra = retryAfter(f.respHead.Get("Retry-After"))
 	}
 	wait := c.pol.RobotsWait(ra, fails)
-	o.t.log.Outcome = "robots-unavailable"
-	o.robots = &robotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
-	o.rest = max(o.rest, wait)
-	o.why = "robots.txt " + failure(f.status, errors.Join(err, f.err)) + ", " + waitKind(ra, wait)
-	c.log.Warn("robots.txt unavailable: host waits", "host", l.host, "status", f.status, "error", errString(err), "attempt", fails,
+	o.Txn.Log.Outcome = "robots-unavailable"
+	o.Robots = &RobotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
+	o.Rest = max(o.Rest, wait)
+	o.Why = "robots.txt " + failure(f.status, errors.Join(err, f.err)) + ", " + waitKind(ra, wait)
+	c.log.Warn("robots.txt unavailable: host waits", "host", l.Host, "status", f.status, "error", errString(err), "attempt", fails,
 		"retry_after", ra, "wait", wait, "until", now.Add(wait).Format(time.TimeOnly))
 	switch sitOut, giveUp := c.pol.RobotsFailed(fails); {
 	case giveUp:
 		// Never retry forever: the host's queue is given up so the pass
 		// can end; the next pass asks again with the full count.
-		o.giveUp = fmt.Sprintf("robots.txt unavailable %d times in a row", fails)
-		o.robots.Fails = 0
+		o.GiveUp = fmt.Sprintf("robots.txt unavailable %d times in a row", fails)
+		o.Robots.Fails = 0
 	case sitOut:
-		o.sitOut = "robots.txt unavailable"
+		o.SitOut = "robots.txt unavailable"
 	}
 }
 
 // robotsSitemaps returns entries for the Sitemap: lines of r.
-func (c *Crawler) robotsSitemaps(r *robots.Rules) []*entry {
+func (c *Crawler) robotsSitemaps(r *robots.Rules) []*Entry {
 	if c.s.DisableSitemaps || r == nil {
 		return nil
 	}
-	var out []*entry
+	var out []*Entry
 	for _, sm := range r.Sitemaps {
-		if e := c.newEntry(sm, kindSitemap, 0, false); e != nil {
+		if e := c.newEntry(sm, KindSitemap, 0, false); e != nil {
 			out = append(out, e)
 		}
 	}

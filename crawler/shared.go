@@ -68,12 +68,12 @@ func (r *sharedRun) limits() limits {
 	return limits{rest: s.Delay, maxWait: s.MaxWait, maxPages: s.MaxPages, maxHost: s.MaxPagesPerHost}
 }
 
-func (r *sharedRun) begin(ctx context.Context, seeds []*entry) (runStart, error) {
+func (r *sharedRun) Begin(ctx context.Context, seeds []*Entry) (RunStart, error) {
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
-	r.c.tr.condFor = func(key string) *condRec {
+	r.c.tr.condFor = func(key string) *CondRec {
 		if v, ok := r.conds.Load(key); ok {
-			return v.(*condRec)
+			return v.(*CondRec)
 		}
 		return r.c.local.loadCond(key)
 	}
@@ -82,29 +82,29 @@ func (r *sharedRun) begin(ctx context.Context, seeds []*entry) (runStart, error)
 		r.c.tr.condFor = r.c.local.loadCond
 		return rs, err
 	}
-	r.c.log.Info("shared crawl", "worker", r.worker, "namespace", r.ns, "new run", rs.newRun, "new pass", rs.newPass)
+	r.c.log.Info("shared crawl", "worker", r.worker, "namespace", r.ns, "new run", rs.NewRun, "new pass", rs.NewPass)
 	return rs, nil
 }
 
-func (r *sharedRun) end(ctx context.Context) error {
+func (r *sharedRun) End(ctx context.Context) error {
 	r.c.tr.condFor = r.c.local.loadCond
 	return r.leave(ctx)
 }
 
-// claim leases the next ready host; when none is, it asks again within
+// Claim leases the next ready host; when none is, it asks again within
 // sharedPoll (other workers queue URLs and free hosts).
-func (r *sharedRun) claim(ctx context.Context) (*lease, error) {
+func (r *sharedRun) Claim(ctx context.Context) (*Lease, error) {
 	cl, err := r.claimWith(ctx, r.limits())
 	if err != nil {
 		return nil, err
 	}
 	if cl.host == "" {
-		l := &lease{wait: cl.wait, leased: cl.leases, reclaimed: cl.reclaimed}
+		l := &Lease{Wait: cl.wait, Leased: cl.leases, Reclaimed: cl.reclaimed}
 		switch {
-		case l.wait < 0 && l.leased > 0:
-			l.wait = sharedPoll
-		case l.wait >= 0:
-			l.wait = min(l.wait, sharedPoll)
+		case l.Wait < 0 && l.Leased > 0:
+			l.Wait = sharedPoll
+		case l.Wait >= 0:
+			l.Wait = min(l.Wait, sharedPoll)
 		}
 		return l, nil
 	}
@@ -112,22 +112,22 @@ func (r *sharedRun) claim(ctx context.Context) (*lease, error) {
 	if u, err := url.Parse(cl.e.URL); err == nil {
 		scheme = u.Scheme
 	}
-	l := &lease{host: cl.host, scheme: scheme, e: cl.e, fails: int(cl.fails), reclaimed: cl.reclaimed}
+	l := &Lease{Host: cl.host, Scheme: scheme, Entry: cl.e, Fails: int(cl.fails), Reclaimed: cl.reclaimed}
 	if rec := cl.robots; rec != nil {
-		l.robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.c.s.UserAgent), rec.Fetched)
-		r.c.pol.CapCrawlDelay(l.robots, "", nil)
-		l.robotsUntil = rec.until(r.c.pol)
-		if l.robots.DisallowAll {
-			l.robotsFails = rec.Fails
+		l.Robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.c.s.UserAgent), rec.Fetched)
+		r.c.pol.CapCrawlDelay(l.Robots, "", nil)
+		l.RobotsUntil = rec.Until(r.c.pol)
+		if l.Robots.DisallowAll {
+			l.RobotsFails = rec.Fails
 		}
-		r.noteRobots(cl.host, l.robots, l.robotsUntil)
+		r.noteRobots(cl.host, l.Robots, l.RobotsUntil)
 	}
 	return l, nil
 }
 
-// hold renews the lease every third of its TTL while the work goes on,
+// Hold renews the lease every third of its TTL while the work goes on,
 // and cancels the work if the lease is lost.
-func (r *sharedRun) hold(ctx context.Context, l *lease) (context.Context, func() bool) {
+func (r *sharedRun) Hold(ctx context.Context, l *Lease) (context.Context, func() bool) {
 	hctx, cancel := context.WithCancel(ctx)
 	lost := make(chan struct{})
 	stopRenew := make(chan struct{})
@@ -143,7 +143,7 @@ func (r *sharedRun) hold(ctx context.Context, l *lease) (context.Context, func()
 				return
 			case <-tick.C:
 			}
-			ok, err := r.renew(context.WithoutCancel(ctx), l.host)
+			ok, err := r.renew(context.WithoutCancel(ctx), l.Host)
 			if err == nil && ok {
 				lastOK = time.Now()
 				continue
@@ -151,7 +151,7 @@ func (r *sharedRun) hold(ctx context.Context, l *lease) (context.Context, func()
 			if err != nil && time.Since(lastOK) < r.lease*2/3 {
 				continue // Redis hiccup: the lease is still ours for a while
 			}
-			r.c.log.Warn("host lease lost: abandoning the request", "host", l.host, "url", l.e.URL, "error", err)
+			r.c.log.Warn("host lease lost: abandoning the request", "host", l.Host, "url", l.Entry.URL, "error", err)
 			close(lost)
 			cancel()
 			return
@@ -161,8 +161,8 @@ func (r *sharedRun) hold(ctx context.Context, l *lease) (context.Context, func()
 		close(stopRenew)
 		<-renewDone
 		cancel()
-		if l.e != nil {
-			r.conds.Delete(l.e.Key)
+		if l.Entry != nil {
+			r.conds.Delete(l.Entry.Key)
 		}
 		select {
 		case <-lost:
@@ -173,27 +173,27 @@ func (r *sharedRun) hold(ctx context.Context, l *lease) (context.Context, func()
 	}
 }
 
-// release keeps the log record in the worker's store and the rest in
+// Release keeps the log record in the worker's store and the rest in
 // Redis: the robots.txt record, validators, discovered entries, then the
 // host with its rest, failure count and entry to requeue.
-func (r *sharedRun) release(ctx context.Context, l *lease, o *outcome) error {
+func (r *sharedRun) Release(ctx context.Context, l *Lease, o *Outcome) error {
 	errs := r.record(ctx, l, o)
-	requeue := o.requeue
-	if o.giveUp != "" {
-		errs = append(errs, r.giveUp(ctx, l, o.giveUp))
+	requeue := o.Requeue
+	if o.GiveUp != "" {
+		errs = append(errs, r.giveUp(ctx, l, o.GiveUp))
 		requeue = false
 	}
-	ro := releaseOpts{gap: sharedGap(o), outcome: o.failed, later: o.sitOut != "",
-		refund: l.e != nil && l.e.Kind == kindPage && o.refund}
+	ro := releaseOpts{gap: sharedGap(o), outcome: o.Failed, later: o.SitOut != "",
+		refund: l.Entry != nil && l.Entry.Kind == KindPage && o.Refund}
 	if requeue {
-		ro.requeue = l.e
+		ro.requeue = l.Entry
 	}
-	ok, _, err := r.releaseWith(ctx, l.host, ro)
+	ok, _, err := r.releaseWith(ctx, l.Host, ro)
 	switch {
 	case err != nil:
 		errs = append(errs, err)
 	case !ok:
-		r.c.log.Warn("host lease had expired before release", "host", l.host)
+		r.c.log.Warn("host lease had expired before release", "host", l.Host)
 	}
 	return errors.Join(errs...)
 }
@@ -201,28 +201,28 @@ func (r *sharedRun) release(ctx context.Context, l *lease, o *outcome) error {
 // record keeps what the lease found: its fetch log line in the worker's
 // store, the host's robots.txt, the links refused by it, the page's
 // validators and the entries found, in Redis.
-func (r *sharedRun) record(ctx context.Context, l *lease, o *outcome) []error {
+func (r *sharedRun) record(ctx context.Context, l *Lease, o *Outcome) []error {
 	var errs []error
-	t := o.t
-	if t != nil && t.log != nil {
-		if _, err := r.c.local.commit(&txn{log: t.log}); err != nil {
+	t := o.Txn
+	if t != nil && t.Log != nil {
+		if _, err := r.c.local.commit(&Txn{Log: t.Log}); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if o.robots != nil {
-		errs = append(errs, r.putRobots(ctx, l.host, o.robots))
-		r.noteRobots(l.host, o.parsed, o.robots.until(r.c.pol))
+	if o.Robots != nil {
+		errs = append(errs, r.putRobots(ctx, l.Host, o.Robots))
+		r.noteRobots(l.Host, o.Parsed, o.Robots.Until(r.c.pol))
 	}
 	if t == nil {
 		return errs
 	}
-	if len(t.denied) > 0 {
-		errs = append(errs, r.deny(ctx, t.denied))
+	if len(t.Denied) > 0 {
+		errs = append(errs, r.deny(ctx, t.Denied))
 	}
-	if t.cond != nil && l.e != nil {
-		errs = append(errs, r.putCond(ctx, l.e.Key, t.cond))
+	if t.Cond != nil && l.Entry != nil {
+		errs = append(errs, r.putCond(ctx, l.Entry.Key, t.Cond))
 	}
-	if _, err := r.add(ctx, t.add); err != nil {
+	if _, err := r.add(ctx, t.Add); err != nil {
 		errs = append(errs, err)
 	}
 	return errs
@@ -230,35 +230,35 @@ func (r *sharedRun) record(ctx context.Context, l *lease, o *outcome) []error {
 
 // sharedGap is how long the host rests from now: what is left of its gap
 // after a request, the wait when no request was made, or -1 for none.
-func sharedGap(o *outcome) time.Duration {
+func sharedGap(o *Outcome) time.Duration {
 	switch {
-	case o.requested:
-		return max(o.rest-time.Since(o.end), 0)
-	case o.rest > 0:
-		return o.rest
+	case o.Requested:
+		return max(o.Rest-time.Since(o.End), 0)
+	case o.Rest > 0:
+		return o.Rest
 	}
 	return -1
 }
 
 // giveUp drops l's host's queue (and l's entry), each entry recorded as
 // given up in the worker's fetch log.
-func (r *sharedRun) giveUp(ctx context.Context, l *lease, reason string) error {
-	es, err := r.dropQueue(ctx, l.host)
-	if l.e != nil {
-		es = append(es, l.e)
+func (r *sharedRun) giveUp(ctx context.Context, l *Lease, reason string) error {
+	es, err := r.dropQueue(ctx, l.Host)
+	if l.Entry != nil {
+		es = append(es, l.Entry)
 	}
 	now := time.Now().UTC()
 	for _, e := range es {
-		r.c.local.commit(&txn{log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}})
+		r.c.local.commit(&Txn{Log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}})
 	}
 	r.c.count(func(s *Stats) { s.Errors += int64(len(es)) })
-	r.c.log.Warn("host given up", "host", l.host, "reason", reason, "entries", len(es))
+	r.c.log.Warn("host given up", "host", l.Host, "reason", reason, "entries", len(es))
 	return err
 }
 
-// validators reads the validators any worker kept, and remembers them for
+// Validators reads the Validators any worker kept, and remembers them for
 // the WARC writer's revisit records.
-func (r *sharedRun) validators(ctx context.Context, key string) (*condRec, error) {
+func (r *sharedRun) Validators(ctx context.Context, key string) (*CondRec, error) {
 	cr, err := r.getCond(ctx, key)
 	if cr != nil {
 		r.conds.Store(key, cr)
@@ -266,14 +266,14 @@ func (r *sharedRun) validators(ctx context.Context, key string) (*condRec, error
 	return cr, err
 }
 
-// fetched records in the lease's entry in Redis that e's response is
+// Fetched records in the lease's entry in Redis that e's response is
 // archived at loc, before the handler runs. When this worker dies while
 // the handler works on the page, the entry goes back to the queue with
 // its WARC location when the lease expires: the worker that claims it
 // replays the response from its own WARC directory when the file is
 // there (the same worker restarted on the same archive), and fetches the
 // page again otherwise (another worker, with its own archive).
-func (r *sharedRun) fetched(ctx context.Context, e *entry, loc, host string, _ time.Time) error {
+func (r *sharedRun) Fetched(ctx context.Context, e *Entry, loc, host string, _ time.Time) error {
 	e.WARC = loc
 	ok, err := r.markFetched(ctx, host, e)
 	if err != nil || !ok {
@@ -283,9 +283,9 @@ func (r *sharedRun) fetched(ctx context.Context, e *entry, loc, host string, _ t
 	return err
 }
 
-// knownRobots returns the robots.txt verdict this worker last read for
+// KnownRobots returns the robots.txt verdict this worker last read for
 // host (from a claim or its own fetch) while it is valid.
-func (r *sharedRun) knownRobots(host string) *robots.Rules {
+func (r *sharedRun) KnownRobots(host string) *robots.Rules {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k, ok := r.robots[host]
@@ -317,7 +317,7 @@ type robotsSeen struct {
 // deny records the discovered links robots.txt forbids in the seen set
 // (never queued) and, for those not seen before, in the worker's fetch
 // log as refused.
-func (r *sharedRun) deny(ctx context.Context, es []*entry) error {
+func (r *sharedRun) deny(ctx context.Context, es []*Entry) error {
 	fresh, err := r.markDenied(ctx, es)
 	if len(fresh) == 0 {
 		return err
@@ -325,7 +325,7 @@ func (r *sharedRun) deny(ctx context.Context, es []*entry) error {
 	now := time.Now().UTC()
 	var errs []error
 	for _, e := range fresh {
-		if _, cerr := r.c.local.commit(&txn{log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}}); cerr != nil {
+		if _, cerr := r.c.local.commit(&Txn{Log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}}); cerr != nil {
 			errs = append(errs, cerr)
 		}
 	}
@@ -333,6 +333,6 @@ func (r *sharedRun) deny(ctx context.Context, es []*entry) error {
 	return errors.Join(append(errs, err)...)
 }
 
-func (r *sharedRun) borrow(context.Context, string, string) (func(time.Time), error) { return nil, nil }
+func (r *sharedRun) Borrow(context.Context, string, string) (func(time.Time), error) { return nil, nil }
 
-func (r *sharedRun) status(*Stats) {}
+func (r *sharedRun) Progress(*Stats) {}

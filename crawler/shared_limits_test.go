@@ -37,7 +37,7 @@ func drainClaims(t *testing.T, frs []*SharedFrontier, lim limits) map[string]int
 			time.Sleep(c.wait)
 			continue
 		}
-		if c.e.Kind == kindPage {
+		if c.e.Kind == KindPage {
 			got[c.host]++
 		}
 		if ok, _, err := fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}); !ok || err != nil {
@@ -69,7 +69,7 @@ func TestSharedFrontierBudgets(t *testing.T) {
 			ns := redistest.Namespace(t)
 			a := openTestShared(t, url, ns, "a", time.Second)
 			b := openTestShared(t, url, ns, "b", time.Second)
-			var es []*entry
+			var es []*Entry
 			for h := 1; h <= 3; h++ {
 				for i := 0; i < 5; i++ {
 					es = append(es, testEntry(t, fmt.Sprintf("http://h%d.test/p%d", h, i)))
@@ -119,7 +119,7 @@ func TestSharedFrontierBudgets(t *testing.T) {
 			// A worker joining while the others are alive joins their run:
 			// the budgets stand, even though no host is leased now.
 			late := openTestShared(t, url, ns, "late", time.Second)
-			if rs, err := late.startRun(ctx, nil); err != nil || rs.newRun {
+			if rs, err := late.startRun(ctx, nil); err != nil || rs.NewRun {
 				t.Fatalf("late startRun = %+v, %v; want to join the running run", rs, err)
 			}
 			if c, err := late.claimWith(ctx, tc.lim); err != nil || c.host != "" {
@@ -132,7 +132,7 @@ func TestSharedFrontierBudgets(t *testing.T) {
 				}
 			}
 			rs, err := b.startRun(ctx, nil)
-			if err != nil || !rs.newRun || rs.newPass {
+			if err != nil || !rs.NewRun || rs.NewPass {
 				t.Fatalf("startRun = %+v, %v; want a new run in the same pass", rs, err)
 			}
 			more := drainClaims(t, []*SharedFrontier{a, b}, tc.lim)
@@ -502,15 +502,15 @@ func TestSharedFrontierPasses(t *testing.T) {
 	ns := redistest.Namespace(t)
 	a := openTestShared(t, url, ns, "a", time.Second)
 	b := openTestShared(t, url, ns, "b", time.Second)
-	entryOf := func(raw string, k kind, revisit bool) *entry {
+	entryOf := func(raw string, k Kind, revisit bool) *Entry {
 		e := testEntry(t, raw)
 		e.Kind, e.Revisit = k, revisit
 		return e
 	}
-	seed := entryOf("http://r.test/", kindPage, true)
-	feed := entryOf("http://r.test/feed.xml", kindFeed, true)
-	asLink := entryOf("http://r.test/feed.xml", kindPage, false)
-	page := entryOf("http://r.test/a", kindPage, false)
+	seed := entryOf("http://r.test/", KindPage, true)
+	feed := entryOf("http://r.test/feed.xml", KindFeed, true)
+	asLink := entryOf("http://r.test/feed.xml", KindPage, false)
+	page := entryOf("http://r.test/a", KindPage, false)
 	drain := func() {
 		t.Helper()
 		drainClaims(t, []*SharedFrontier{a, b}, limits{})
@@ -521,20 +521,20 @@ func TestSharedFrontierPasses(t *testing.T) {
 		name     string
 		fr       *SharedFrontier
 		start    bool // startRun instead of add
-		es       []*entry
+		es       []*Entry
 		want     int64
 		wantPass int64
 		drain    bool
 	}{
-		{"first run", a, true, []*entry{seed}, 1, 1, false},
-		{"second worker joins", b, true, []*entry{seed}, 0, 1, false},
-		{"feed first seen as a link", a, false, []*entry{asLink}, 1, 1, false},
-		{"then as a feed: same pass", b, false, []*entry{feed, feed}, 0, 1, false},
-		{"page", a, false, []*entry{page}, 1, 1, true},
-		{"new pass after the finished one", b, true, []*entry{seed}, 1, 2, false},
-		{"feed again in the new pass, once", a, false, []*entry{feed, feed}, 1, 2, false},
-		{"plain page never again", a, false, []*entry{page, asLink}, 0, 2, true},
-		{"third pass", a, true, []*entry{seed}, 1, 3, false},
+		{"first run", a, true, []*Entry{seed}, 1, 1, false},
+		{"second worker joins", b, true, []*Entry{seed}, 0, 1, false},
+		{"feed first seen as a link", a, false, []*Entry{asLink}, 1, 1, false},
+		{"then as a feed: same pass", b, false, []*Entry{feed, feed}, 0, 1, false},
+		{"page", a, false, []*Entry{page}, 1, 1, true},
+		{"new pass after the finished one", b, true, []*Entry{seed}, 1, 2, false},
+		{"feed again in the new pass, once", a, false, []*Entry{feed, feed}, 1, 2, false},
+		{"plain page never again", a, false, []*Entry{page, asLink}, 0, 2, true},
+		{"third pass", a, true, []*Entry{seed}, 1, 3, false},
 	}
 	for _, s := range steps {
 		var n int64
@@ -543,7 +543,7 @@ func TestSharedFrontierPasses(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", s.name, err)
 			}
-			n = rs.queued
+			n = rs.Queued
 		} else {
 			m, err := s.fr.add(ctx, s.es)
 			if err != nil {
@@ -570,7 +570,7 @@ func TestSharedFrontierReclaimRefunds(t *testing.T) {
 	dead := openTestShared(t, url, ns, "dead", 200*time.Millisecond)
 	live := openTestShared(t, url, ns, "live", 5*time.Second)
 	lim := limits{maxPages: 2}
-	if _, err := dead.startRun(ctx, []*entry{testEntry(t, "http://k.test/1"), testEntry(t, "http://k.test/2"), testEntry(t, "http://k.test/3")}); err != nil {
+	if _, err := dead.startRun(ctx, []*Entry{testEntry(t, "http://k.test/1"), testEntry(t, "http://k.test/2"), testEntry(t, "http://k.test/3")}); err != nil {
 		t.Fatal(err)
 	}
 	held, err := dead.claimWith(ctx, lim)

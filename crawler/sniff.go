@@ -17,12 +17,12 @@ const sniffLimit = 64 << 10
 // Content-Type. Otherwise the kind it was queued as stands: a gzipped
 // sitemap stays a sitemap, and a feed or sitemap URL that answers with
 // HTML (a soft 404, a landing page) is not taken for an article page.
-func responseKind(queued kind, contentType string, body []byte) kind {
-	if k := sniffDoc(body); k != kindPage {
+func responseKind(queued Kind, contentType string, body []byte) Kind {
+	if k := sniffDoc(body); k != KindPage {
 		return k
 	}
 	if mt, _, _ := mime.ParseMediaType(contentType); isFeedType(mt) {
-		return kindFeed
+		return KindFeed
 	}
 	return queued
 }
@@ -32,7 +32,7 @@ func responseKind(queued kind, contentType string, body []byte) kind {
 // instructions and a doctype): kindFeed for <rss>, <feed> (Atom) and
 // <rdf:RDF> (RSS 1.0) or a JSON Feed object, kindSitemap for <urlset> and
 // <sitemapindex>, kindPage for anything else.
-func sniffDoc(body []byte) kind {
+func sniffDoc(body []byte) Kind {
 	b := body[:min(len(body), sniffLimit)]
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	b = bytes.TrimLeft(b, " \t\r\n")
@@ -40,9 +40,9 @@ func sniffDoc(body []byte) kind {
 		// JSON Feed names its version by URL, with its slashes escaped
 		// or not ("https:\/\/jsonfeed.org\/version\/1" from NPR).
 		if bytes.Contains(b, []byte("jsonfeed.org/version")) || bytes.Contains(b, []byte(`jsonfeed.org\/version`)) {
-			return kindFeed
+			return KindFeed
 		}
-		return kindPage
+		return KindPage
 	}
 	for len(b) > 0 && b[0] == '<' {
 		var end []byte
@@ -58,18 +58,18 @@ func sniffDoc(body []byte) kind {
 		}
 		i := bytes.Index(b, end)
 		if i < 0 {
-			return kindPage
+			return KindPage
 		}
 		b = bytes.TrimLeft(b[i+len(end):], " \t\r\n")
 	}
-	return kindPage
+	return KindPage
 }
 
 // rootKind reads the element name at the start of b.
-func rootKind(b []byte) kind {
+func rootKind(b []byte) Kind {
 	n := bytes.IndexAny(b, " \t\r\n/>")
 	if n < 0 {
-		return kindPage
+		return KindPage
 	}
 	name := strings.ToLower(string(b[:n]))
 	if _, local, ok := strings.Cut(name, ":"); ok {
@@ -79,9 +79,9 @@ func rootKind(b []byte) kind {
 	}
 	switch name {
 	case "rss", "feed", "rdf:rdf":
-		return kindFeed
+		return KindFeed
 	case "urlset", "sitemapindex":
-		return kindSitemap
+		return KindSitemap
 	}
-	return kindPage
+	return KindPage
 }

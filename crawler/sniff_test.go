@@ -26,27 +26,27 @@ func TestResponseKind(t *testing.T) {
 	)
 	tests := []struct {
 		name   string
-		queued kind
+		queued Kind
 		ct     string
 		body   string
-		want   kind
+		want   Kind
 	}{
-		{"rss linked as a page", kindPage, "application/rss+xml", rss, kindFeed},
-		{"atom linked as a page, served as xml", kindPage, "application/xml", atom, kindFeed},
-		{"atom served as text/html", kindPage, "text/html", atom, kindFeed},
-		{"rdf served as text/plain", kindPage, "text/plain", rdf, kindFeed},
-		{"json feed served as json", kindPage, "application/json", jsonf, kindFeed},
-		{"json feed with escaped slashes", kindPage, "application/json", `{"version":"https:\/\/jsonfeed.org\/version\/1","items":[]}`, kindFeed},
-		{"other json stays a page", kindPage, "application/json", `{"a": 1}`, kindPage},
-		{"feed type, unreadable body", kindPage, "application/atom+xml", "garbage", kindFeed},
-		{"sitemap linked as a page", kindPage, "text/xml", urlset, kindSitemap},
-		{"sitemap index unlabelled", kindPage, "", smindex, kindSitemap},
-		{"robots Sitemap: line naming a feed", kindSitemap, "application/xml", rss, kindFeed},
-		{"html page", kindPage, "text/html", page, kindPage},
-		{"feed URL answering html stays a feed", kindFeed, "text/html", page, kindFeed},
-		{"sitemap URL with a soft 404 stays a sitemap", kindSitemap, "text/html", page, kindSitemap},
-		{"gzipped sitemap stays a sitemap", kindSitemap, "application/x-gzip", "\x1f\x8b\x08\x00", kindSitemap},
-		{"unclosed comment", kindPage, "", "<!-- never closed <rss>", kindPage},
+		{"rss linked as a page", KindPage, "application/rss+xml", rss, KindFeed},
+		{"atom linked as a page, served as xml", KindPage, "application/xml", atom, KindFeed},
+		{"atom served as text/html", KindPage, "text/html", atom, KindFeed},
+		{"rdf served as text/plain", KindPage, "text/plain", rdf, KindFeed},
+		{"json feed served as json", KindPage, "application/json", jsonf, KindFeed},
+		{"json feed with escaped slashes", KindPage, "application/json", `{"version":"https:\/\/jsonfeed.org\/version\/1","items":[]}`, KindFeed},
+		{"other json stays a page", KindPage, "application/json", `{"a": 1}`, KindPage},
+		{"feed type, unreadable body", KindPage, "application/atom+xml", "garbage", KindFeed},
+		{"sitemap linked as a page", KindPage, "text/xml", urlset, KindSitemap},
+		{"sitemap index unlabelled", KindPage, "", smindex, KindSitemap},
+		{"robots Sitemap: line naming a feed", KindSitemap, "application/xml", rss, KindFeed},
+		{"html page", KindPage, "text/html", page, KindPage},
+		{"feed URL answering html stays a feed", KindFeed, "text/html", page, KindFeed},
+		{"sitemap URL with a soft 404 stays a sitemap", KindSitemap, "text/html", page, KindSitemap},
+		{"gzipped sitemap stays a sitemap", KindSitemap, "application/x-gzip", "\x1f\x8b\x08\x00", KindSitemap},
+		{"unclosed comment", KindPage, "", "<!-- never closed <rss>", KindPage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,7 +63,7 @@ func FuzzSniffDoc(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		k := sniffDoc(b)
-		if k != kindPage && k != kindFeed && k != kindSitemap {
+		if k != KindPage && k != KindFeed && k != KindSitemap {
 			t.Fatalf("kind %d", k)
 		}
 	})
@@ -205,10 +205,10 @@ func TestSniffRealFeeds(t *testing.T) {
 				return nil
 			}
 			tl.n++
-			switch responseKind(kindPage, "", b) {
-			case kindFeed:
+			switch responseKind(KindPage, "", b) {
+			case KindFeed:
 				tl.feed++
-			case kindSitemap:
+			case KindSitemap:
 				tl.sitemap++
 			default:
 				tl.page++
@@ -240,7 +240,7 @@ func TestSniffRealFeeds(t *testing.T) {
 	if sitemaps.page != 0 || sitemaps.feed > 1 || sitemaps.n < 20 {
 		t.Errorf("sitemaps: %+v, not recognised %v", sitemaps, smiss)
 	}
-	if k := responseKind(kindPage, "", mustRead(t, filepath.Join(root, "feeds", "rss-parser", "unrecognized.rss"))); k != kindPage {
+	if k := responseKind(KindPage, "", mustRead(t, filepath.Join(root, "feeds", "rss-parser", "unrecognized.rss"))); k != KindPage {
 		t.Errorf("an HTML 'Document Moved' page served at a feed's link is read as a %s", k)
 	}
 }

@@ -24,15 +24,15 @@ import (
 // archived response, until the handler is done, so a crawl killed
 // meanwhile processes it again from the WARC. wake tells the dispatch
 // loop that a host was freed.
-func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease, wake func()) {
-	hctx, stop := fr.hold(ctx, l)
+func (c *Crawler) work(ctx context.Context, fr Frontier, l *Lease, wake func()) {
+	hctx, stop := fr.Hold(ctx, l)
 	o := c.step(hctx, fr, l)
 	if o.page != nil {
-		ef, ok := fr.(earlyFreer)
+		ef, ok := fr.(EarlyFreer)
 		if n := int64(len(o.page.Body)); ok && !c.retryUnhandled && c.reserveAhead(n) {
 			defer c.ahead.Add(-n)
-			if err := ef.free(context.WithoutCancel(ctx), l, o); err != nil {
-				c.log.Error("free host", "host", l.host, "error", err)
+			if err := ef.Free(context.WithoutCancel(ctx), l, o); err != nil {
+				c.log.Error("free host", "host", l.Host, "error", err)
 			}
 			wake()
 		}
@@ -41,8 +41,8 @@ func (c *Crawler) work(ctx context.Context, fr Frontier, l *lease, wake func()) 
 	if !stop() {
 		return
 	}
-	if err := fr.release(context.WithoutCancel(ctx), l, o); err != nil {
-		c.log.Error("release host", "host", l.host, "error", err)
+	if err := fr.Release(context.WithoutCancel(ctx), l, o); err != nil {
+		c.log.Error("release host", "host", l.Host, "error", err)
 	}
 }
 
@@ -66,73 +66,73 @@ func (c *Crawler) reserveAhead(n int64) bool {
 // lease's entry. A bug must not stop the crawl: a panic gives the URL up
 // (recorded with the panic), or leaves the host for the next run when it
 // happened on robots.txt.
-func (c *Crawler) step(ctx context.Context, fr Frontier, l *lease) (o *outcome) {
-	robots := l.needsRobots(time.Now())
+func (c *Crawler) step(ctx context.Context, fr Frontier, l *Lease) (o *Outcome) {
+	robots := l.NeedsRobots(time.Now())
 	defer func() {
 		p := recover()
 		if p == nil {
 			return
 		}
 		c.log.Debug("internal error", "stack", string(debug.Stack()))
-		if robots || l.e == nil {
-			c.log.Error("internal error fetching robots.txt; host left for the next run", "host", l.host, "panic", fmt.Sprint(p))
-			o = &outcome{failed: -1, requeue: true, refund: true, sitOut: "internal error"}
+		if robots || l.Entry == nil {
+			c.log.Error("internal error fetching robots.txt; host left for the next run", "host", l.Host, "panic", fmt.Sprint(p))
+			o = &Outcome{Failed: -1, Requeue: true, Refund: true, SitOut: "internal error"}
 			return
 		}
-		c.log.Error("internal error; URL given up", "url", l.e.URL, "panic", fmt.Sprint(p))
-		rec := &LogRecord{Time: time.Now().UTC(), URL: l.e.URL, Kind: l.e.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
-		requested := o != nil && o.requested
-		o = &outcome{failed: -1, requested: requested, rest: c.pol.HostGap(l.robots, 0), t: &txn{done: l.e, log: rec}}
-		c.fail(o.t, rec, nil, "internal-error")
+		c.log.Error("internal error; URL given up", "url", l.Entry.URL, "panic", fmt.Sprint(p))
+		rec := &LogRecord{Time: time.Now().UTC(), URL: l.Entry.URL, Kind: l.Entry.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
+		requested := o != nil && o.Requested
+		o = &Outcome{Failed: -1, Requested: requested, Rest: c.pol.HostGap(l.Robots, 0), Txn: &Txn{Done: l.Entry, Log: rec}}
+		c.fail(o.Txn, rec, nil, "internal-error")
 	}()
 	switch {
 	case robots:
 		return c.fetchRobots(ctx, fr, l)
-	case l.robots.DisallowAll:
+	case l.Robots.DisallowAll:
 		// robots.txt unavailable and not yet due (a restart, another
 		// worker): the entry waits at the front of the queue.
-		return &outcome{failed: -1, requeue: true, refund: true, rest: max(time.Until(l.robotsUntil), 0)}
+		return &Outcome{Failed: -1, Requeue: true, Refund: true, Rest: max(time.Until(l.RobotsUntil), 0)}
 	}
-	o = &outcome{failed: -1}
+	o = &Outcome{Failed: -1}
 	c.fetchEntry(ctx, fr, l, o)
-	if o.requeue && o.t != nil {
+	if o.Requeue && o.Txn != nil {
 		// Fetched again because it was not handled: no validators, or the
 		// next fetch would be a 304 the handler never sees.
-		o.t.cond = nil
+		o.Txn.Cond = nil
 	}
 	return o
 }
 
 // fetchEntry fetches l.e (or replays it from the WARC when it was fetched
 // before an interruption) and records in o what became of it.
-func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outcome) {
-	e := l.e
+func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *Lease, o *Outcome) {
+	e := l.Entry
 	rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
-	t := &txn{done: e, log: rec}
-	o.t = t
-	if !c.s.DisableSitemaps && len(l.robots.Sitemaps) > 0 && (e.Seed || e.Kind != kindPage || l.offerSitemaps) {
+	t := &Txn{Done: e, Log: rec}
+	o.Txn = t
+	if !c.s.DisableSitemaps && len(l.Robots.Sitemaps) > 0 && (e.Seed || e.Kind != KindPage || l.OfferSitemaps) {
 		// The Sitemap: lines of robots.txt are offered again with the
 		// entries fetched in every pass (seeds, feeds, sitemaps) and when
 		// robots.txt was read from the cache; the frontier queues them
 		// once per pass.
-		t.add = append(t.add, c.robotsSitemaps(l.robots)...)
+		t.Add = append(t.Add, c.robotsSitemaps(l.Robots)...)
 	}
 	u, err := url.Parse(e.URL)
-	if err != nil || !l.robots.Allowed(u) {
-		t.state = seenRec{Pass: c.pass, State: "robots"}
+	if err != nil || !l.Robots.Allowed(u) {
+		t.State = SeenRec{Pass: c.pass, State: "robots"}
 		rec.Outcome = "robots-denied"
-		o.refund = true
+		o.Refund = true
 		c.count(func(s *Stats) { s.RobotsDenied++ })
 		return
 	}
 	f := &fetch{ctx: ctx, e: e, url: e.URL, header: http.Header{}}
-	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == kindPage) {
+	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == KindPage) {
 		c.conditional(ctx, fr, f)
 	}
 	f, err, ok := c.fetchOrReplay(ctx, fr, l, f, o)
 	if !ok || ctx.Err() != nil {
 		// Stays queued for the next run.
-		o.requeue, o.refund, o.t = true, true, nil
+		o.Requeue, o.Refund, o.Txn = true, true, nil
 		return
 	}
 	rec.Status, rec.Bytes, rec.Millis, rec.WARC = f.status, len(f.raw), f.elapsed.Milliseconds(), f.warcLoc
@@ -145,7 +145,7 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *lease, o *outc
 // conditional makes f a conditional GET with the validators the frontier
 // keeps for its entry.
 func (c *Crawler) conditional(ctx context.Context, fr Frontier, f *fetch) {
-	cr, err := fr.validators(ctx, f.e.Key)
+	cr, err := fr.Validators(ctx, f.e.Key)
 	if err != nil {
 		c.log.Warn("conditional GET without validators", "url", f.e.URL, "error", err)
 	}
@@ -163,8 +163,8 @@ func (c *Crawler) conditional(ctx context.Context, fr Frontier, f *fetch) {
 // fetchOrReplay processes e from the WARC when it was fetched before the
 // crawl stopped, else fetches it; the response is recorded as fetched
 // before the handler sees it. ok is false when ctx ended meanwhile.
-func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *fetch, o *outcome) (*fetch, error, bool) {
-	e := l.e
+func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *Lease, f *fetch, o *Outcome) (*fetch, error, bool) {
+	e := l.Entry
 	if e.WARC != "" && !c.haveWARC(e.WARC) {
 		// Archived by another worker of a shared crawl, in its own WARC
 		// directory: this worker fetches the page again.
@@ -185,14 +185,14 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *f
 		f = &fetch{ctx: ctx, e: e, url: e.URL, header: f.header}
 	}
 	err := c.do(f)
-	o.requested, o.end = true, f.responseEnd(err)
-	o.rest = c.pol.HostGap(l.robots, f.elapsed)
-	o.t.host, o.t.hostAt = l.host, o.end
+	o.Requested, o.End = true, f.responseEnd(err)
+	o.Rest = c.pol.HostGap(l.Robots, f.elapsed)
+	o.Txn.Host, o.Txn.HostAt = l.Host, o.End
 	c.logFetch(f, e.Kind.String(), err)
 	if shouldRecordFetch(e, f, err) {
 		// Recorded before the handler runs, even when the crawl is
 		// stopping: the next run processes the archived response.
-		if rerr := fr.fetched(context.WithoutCancel(ctx), e, f.warcLoc, l.host, o.end); rerr != nil {
+		if rerr := fr.Fetched(context.WithoutCancel(ctx), e, f.warcLoc, l.Host, o.End); rerr != nil {
 			c.log.Error("record fetch", "url", e.URL, "error", rerr)
 		}
 	}
@@ -201,8 +201,8 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *lease, f *f
 
 // answer records in o what the response to l.e means: done, failed,
 // retried later, redirected, or processed.
-func (c *Crawler) answer(ctx context.Context, l *lease, f *fetch, err error, o *outcome) {
-	e, t, rec := l.e, o.t, o.t.log
+func (c *Crawler) answer(ctx context.Context, l *Lease, f *fetch, err error, o *Outcome) {
+	e, t, rec := l.Entry, o.Txn, o.Txn.Log
 	status := f.status
 	switch {
 	case f.truncated == "time" || f.truncated == "disconnect":
@@ -216,15 +216,15 @@ func (c *Crawler) answer(ctx context.Context, l *lease, f *fetch, err error, o *
 	case status >= 500:
 		c.retry(l, o, fmt.Errorf("%s: HTTP %d", e.URL, status), 0)
 	case status == http.StatusNotModified:
-		o.failed = 0
-		t.state = seenRec{Pass: c.pass, State: "done", Status: status}
+		o.Failed = 0
+		t.State = SeenRec{Pass: c.pass, State: "done", Status: status}
 		rec.Outcome = "not-modified"
 		c.planRevisit(t, e, status, rec.Outcome)
 	case status >= 300 && status < 400:
-		o.failed = 0
+		o.Failed = 0
 		c.redirect(e, f, t, rec)
 	case status >= 200 && status < 300:
-		o.failed = 0
+		o.Failed = 0
 		if err != nil {
 			c.fail(t, rec, err, "failed")
 			return
@@ -234,8 +234,8 @@ func (c *Crawler) answer(ctx context.Context, l *lease, f *fetch, err error, o *
 		}
 		c.planRevisit(t, e, status, rec.Outcome)
 	default:
-		o.failed = 0
-		t.state = seenRec{Pass: c.pass, State: "done", Status: status}
+		o.Failed = 0
+		t.State = SeenRec{Pass: c.pass, State: "done", Status: status}
 		rec.Outcome = "http-error"
 		c.planRevisit(t, e, status, rec.Outcome)
 		c.count(func(s *Stats) { s.Errors++ })
@@ -243,8 +243,8 @@ func (c *Crawler) answer(ctx context.Context, l *lease, f *fetch, err error, o *
 }
 
 // fail records t's entry as failed for good with outcome.
-func (c *Crawler) fail(t *txn, rec *LogRecord, err error, outcome string) {
-	t.state = seenRec{Pass: c.pass, State: "failed", Status: rec.Status}
+func (c *Crawler) fail(t *Txn, rec *LogRecord, err error, outcome string) {
+	t.State = SeenRec{Pass: c.pass, State: "failed", Status: rec.Status}
 	rec.Outcome, rec.Error = outcome, errString(err)
 	c.count(func(s *Stats) { s.Errors++ })
 }
@@ -253,46 +253,46 @@ func (c *Crawler) fail(t *txn, rec *LogRecord, err error, outcome string) {
 // for the back-off (Retry-After when given; parked after ParkAfter
 // failures in a row) and the entry waits at the front of its queue, or is
 // given up after MaxRetries attempts.
-func (c *Crawler) retry(l *lease, o *outcome, err error, after time.Duration) {
-	e, rec := l.e, o.t.log
-	fails := l.fails + 1
+func (c *Crawler) retry(l *Lease, o *Outcome, err error, after time.Duration) {
+	e, rec := l.Entry, o.Txn.Log
+	fails := l.Fails + 1
 	wait, parked := c.pol.Backoff(fails, after)
-	o.why = failure(rec.Status, err) + ", " + waitKind(after, wait)
+	o.Why = failure(rec.Status, err) + ", " + waitKind(after, wait)
 	if parked {
-		o.why = fmt.Sprintf("parked after %d failures in a row (last: %s)", fails, failure(rec.Status, err))
-		c.log.Warn("host parked", "host", l.host, "failures", fails, "for", wait)
+		o.Why = fmt.Sprintf("parked after %d failures in a row (last: %s)", fails, failure(rec.Status, err))
+		c.log.Warn("host parked", "host", l.Host, "failures", fails, "for", wait)
 	}
-	o.failed, o.rest = 1, max(o.rest, wait)
+	o.Failed, o.Rest = 1, max(o.Rest, wait)
 	e.Tries++
 	rec.Error = errString(err)
 	if e.Tries >= c.s.MaxRetries {
-		c.fail(o.t, rec, err, "gave-up")
+		c.fail(o.Txn, rec, err, "gave-up")
 		return
 	}
 	rec.Outcome = "retry"
-	o.requeue, o.refund = true, true
+	o.Requeue, o.Refund = true, true
 	c.count(func(s *Stats) { s.Retries++ })
 }
 
 // retryHandler hands page e to the handler again later because the
 // handler failed on it, until MaxRetries attempts: from its archived
 // response when e records one this worker can read, else fetched again.
-func (c *Crawler) retryHandler(e *entry, o *outcome) {
+func (c *Crawler) retryHandler(e *Entry, o *Outcome) {
 	e.Tries++
 	if e.Tries >= c.s.MaxRetries {
 		return
 	}
-	o.rest = max(o.rest, c.pol.HandlerRetry(e.Tries))
-	o.t.log.Outcome = "retry"
-	o.requeue, o.refund = true, true
+	o.Rest = max(o.Rest, c.pol.HandlerRetry(e.Tries))
+	o.Txn.Log.Outcome = "retry"
+	o.Requeue, o.Refund = true, true
 	c.count(func(s *Stats) { s.Retries++ })
 }
 
 // redirect queues a redirect target as a new entry, so that robots.txt,
 // scope and politeness apply to it; loops end at the seen set and chains
 // at MaxRedirects.
-func (c *Crawler) redirect(e *entry, f *fetch, t *txn, rec *LogRecord) {
-	t.state = seenRec{Pass: c.pass, State: "done", Status: f.status}
+func (c *Crawler) redirect(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
+	t.State = SeenRec{Pass: c.pass, State: "done", Status: f.status}
 	loc := f.respHead.Get("Location")
 	base, _ := url.Parse(e.URL)
 	target, err := base.Parse(loc)
@@ -319,21 +319,21 @@ func (c *Crawler) redirect(e *entry, f *fetch, t *txn, rec *LogRecord) {
 		ne.Via = e.URL
 	}
 	ne.Hops, ne.Hints, ne.Revisit, ne.Seed = e.Hops+1, e.Hints, e.Revisit, e.Seed
-	t.add = append(t.add, ne)
+	t.Add = append(t.Add, ne)
 }
 
 // denied reports whether the robots.txt already known for e's host
 // forbids e: such a link is recorded as refused when it is found instead
 // of waiting in the queue (a page of 100,000 forbidden links would
 // otherwise cost 100,000 queue round trips).
-func (c *Crawler) denied(e *entry) bool {
+func (c *Crawler) denied(e *Entry) bool {
 	c.mu.Lock()
 	fr := c.fr
 	c.mu.Unlock()
 	if fr == nil {
 		return false
 	}
-	r := fr.knownRobots(e.Host)
+	r := fr.KnownRobots(e.Host)
 	if r == nil {
 		return false
 	}
