@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -141,19 +142,19 @@ func (f *localFrontier) abandon(h *hostState, reason string) (int, error) {
 		var keys [][]byte
 		cur := q.Cursor()
 		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			var e Entry
+			var e frontier.Entry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("decode queue entry of %s: %w", h.name, err)
 			}
 			keys = append(keys, bytes.Clone(k))
-			if err := putJSON(seen, []byte(e.Key), SeenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
+			if err := putJSON(seen, []byte(e.Key), frontier.SeenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
 				return err
 			}
 			seq, err := logb.NextSequence()
 			if err != nil {
 				return err
 			}
-			rec := LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}
+			rec := frontier.LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}
 			if err := putJSON(logb, binary.BigEndian.AppendUint64(nil, seq), rec); err != nil {
 				return err
 			}

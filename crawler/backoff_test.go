@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/store"
 )
 
@@ -304,7 +305,7 @@ func TestRobotsRetryAfter(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			waits := make(chan []HostWait, 1)
+			waits := make(chan []frontier.HostWait, 1)
 			go func() {
 				for range 100 {
 					time.Sleep(20 * time.Millisecond)

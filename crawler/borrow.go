@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -30,7 +31,7 @@ func (f *localFrontier) Borrow(ctx context.Context, host, rawURL string) (releas
 	deadline := time.Now().Add(f.s.Timeout + f.s.MaxCrawlDelay)
 	for {
 		f.mu.Lock()
-		b := f.host(&Entry{Host: host, URL: rawURL})
+		b := f.host(&frontier.Entry{Host: host, URL: rawURL})
 		now := time.Now()
 		if !b.busy && !b.next.After(now) {
 			b.busy = true

@@ -21,6 +21,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/crawler/discover"
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/polite"
 	"github.com/syndex/syndex/crawler/urls"
 	"github.com/syndex/syndex/internal/atomicfile"
@@ -46,8 +47,8 @@ type Crawler struct {
 	ahead    atomic.Int64   // body bytes of the pages waiting for the handler, host freed (maxAheadBytes)
 
 	mu      sync.Mutex
-	fr      Frontier // the frontier of the run under way
-	pass    int      // pass number of this job
+	fr      frontier.Frontier // the frontier of the run under way
+	pass    int               // pass number of this job
 	stats   Stats
 	started time.Time
 	// retryUnhandled fetches a page again later when the handler failed
@@ -105,7 +106,7 @@ func (c *Crawler) handle(ctx context.Context, p *Page) (err error) {
 
 // newEntry canonicalises raw and checks scope, traps and depth; it returns
 // nil (and counts why) when raw is not to be crawled.
-func (c *Crawler) newEntry(raw string, k Kind, depth int, seed bool) *Entry {
+func (c *Crawler) newEntry(raw string, k frontier.Kind, depth int, seed bool) *frontier.Entry {
 	u, err := Canonicalize(raw)
 	if err != nil {
 		c.count(func(s *Stats) { s.Skipped++ })
@@ -116,7 +117,7 @@ func (c *Crawler) newEntry(raw string, k Kind, depth int, seed bool) *Entry {
 			c.count(func(s *Stats) { s.OutOfScope++ })
 			return nil
 		}
-		if k == KindPage && c.s.MaxDepth > 0 && depth > c.s.MaxDepth {
+		if k == frontier.KindPage && c.s.MaxDepth > 0 && depth > c.s.MaxDepth {
 			c.count(func(s *Stats) { s.Skipped++ })
 			return nil
 		}
@@ -127,7 +128,7 @@ func (c *Crawler) newEntry(raw string, k Kind, depth int, seed bool) *Entry {
 		return nil
 	}
 	s := u.String()
-	return &Entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != KindPage || c.s.Recrawl}
+	return &frontier.Entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != frontier.KindPage || c.s.Recrawl}
 }
 
 func (c *Crawler) count(f func(*Stats)) {
@@ -255,8 +256,8 @@ func retryAfter(v string) time.Duration {
 
 // process handles a 2xx body by kind; for an HTML page it returns the
 // Page the handler is to see (Crawler.handled hands it over).
-func (c *Crawler) process(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page {
-	t.State = SeenRec{Pass: c.pass, State: "done", Status: f.status}
+func (c *Crawler) process(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
+	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.status}
 	rec.Outcome = "ok"
 	k := e.Kind
 	if !f.skipped {
@@ -266,16 +267,16 @@ func (c *Crawler) process(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page {
 		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())
 		rec.Kind = k.String()
 	}
-	if k != KindPage {
+	if k != frontier.KindPage {
 		t.State.Discovery = true // fetched again in each new pass, however it is linked
 	}
-	if e.Revisit || k != KindPage || (c.s.RevisitMin > 0 && e.Kind == KindPage) {
-		t.Cond = &CondRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
+	if e.Revisit || k != frontier.KindPage || (c.s.RevisitMin > 0 && e.Kind == frontier.KindPage) {
+		t.Cond = &frontier.CondRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
 	}
 	switch k {
-	case KindSitemap:
+	case frontier.KindSitemap:
 		c.processSitemap(e, f, t, rec)
-	case KindFeed:
+	case frontier.KindFeed:
 		c.processFeed(e, f, t, rec)
 	default:
 		return c.processPage(e, f, t, rec)
@@ -285,7 +286,7 @@ func (c *Crawler) process(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page {
 
 // processFeed queues the pages a feed lists, with its titles and dates
 // as hints.
-func (c *Crawler) processFeed(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
+func (c *Crawler) processFeed(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) {
 	items, err := discover.ParseFeed(f.body)
 	if err != nil {
 		rec.Outcome, rec.Error = "bad-feed", err.Error()
@@ -293,8 +294,8 @@ func (c *Crawler) processFeed(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 		return
 	}
 	for _, it := range items {
-		if ne := c.newEntry(it.Link, KindPage, e.Depth+1, false); ne != nil {
-			ne.Hints = &Hints{Title: it.Title, Published: it.Published, Source: e.URL}
+		if ne := c.newEntry(it.Link, frontier.KindPage, e.Depth+1, false); ne != nil {
+			ne.Hints = &frontier.Hints{Title: it.Title, Published: it.Published, Source: e.URL}
 			t.Add = append(t.Add, ne)
 		}
 	}
@@ -304,7 +305,7 @@ func (c *Crawler) processFeed(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 // processPage queues an HTML page's feeds and links (unless it says
 // nofollow) and returns the Page for the handler: nil when the response
 // is not one to hand over.
-func (c *Crawler) processPage(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page {
+func (c *Crawler) processPage(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
 	switch {
 	case f.skipped:
 		rec.Outcome = "not-html"
@@ -333,7 +334,7 @@ func (c *Crawler) processPage(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page 
 	// <a href> is queued as a feed.
 	if !c.s.DisableFeeds {
 		for _, l := range f.feeds {
-			if ne := c.newEntry(l, KindFeed, e.Depth, false); ne != nil {
+			if ne := c.newEntry(l, frontier.KindFeed, e.Depth, false); ne != nil {
 				t.Add = append(t.Add, ne)
 			}
 		}
@@ -344,13 +345,13 @@ func (c *Crawler) processPage(e *Entry, f *fetch, t *Txn, rec *LogRecord) *Page 
 	return p
 }
 
-// handled hands o's page to the handler and records what became of it:
+// handled hands page, the outcome o's, to the handler and records what became of it:
 // the handler's error in the fetch log, the revisit plan, or, when the
 // crawl was interrupted meanwhile, the entry back in the queue (its
 // archived response is processed by the next run).
-func (c *Crawler) handled(ctx context.Context, l *Lease, o *Outcome) {
+func (c *Crawler) handled(ctx context.Context, l *frontier.Lease, o *frontier.Outcome, page *Page) {
 	e, t, rec := l.Entry, o.Txn, o.Txn.Log
-	if herr := c.handle(ctx, o.page); herr != nil {
+	if herr := c.handle(ctx, page); herr != nil {
 		if ctx.Err() != nil {
 			o.Requeue, o.Refund, o.Txn = true, true, nil
 			return
@@ -360,7 +361,7 @@ func (c *Crawler) handled(ctx context.Context, l *Lease, o *Outcome) {
 		c.count(func(s *Stats) { s.HandlerErrors++ })
 	}
 	c.count(func(s *Stats) { s.Pages++ })
-	if c.retryUnhandled && e.Kind == KindPage && rec.Outcome == "ok" && rec.Error != "" {
+	if c.retryUnhandled && e.Kind == frontier.KindPage && rec.Outcome == "ok" && rec.Error != "" {
 		if c.retryHandler(e, o); o.Requeue {
 			t.Cond = nil // as in step: the next fetch must not be a 304 the handler never sees
 		}
@@ -392,14 +393,14 @@ func robotsTags(f *fetch) (nofollow, noindex bool) {
 
 // queueLinks queues a page's links, the first MaxLinks in document
 // order; links robots.txt forbids are recorded as refused.
-func (c *Crawler) queueLinks(e *Entry, links []string, t *Txn) {
+func (c *Crawler) queueLinks(e *frontier.Entry, links []string, t *frontier.Txn) {
 	if len(links) > c.s.MaxLinks {
 		c.log.Info("links beyond the per-page limit ignored", "url", e.URL, "links", len(links), "limit", c.s.MaxLinks)
 		c.count(func(s *Stats) { s.LinksIgnored += int64(len(links) - c.s.MaxLinks) })
 		links = links[:c.s.MaxLinks]
 	}
 	for _, l := range links {
-		ne := c.newEntry(l, KindPage, e.Depth+1, false)
+		ne := c.newEntry(l, frontier.KindPage, e.Depth+1, false)
 		switch {
 		case ne == nil:
 		case c.denied(ne):
@@ -410,7 +411,7 @@ func (c *Crawler) queueLinks(e *Entry, links []string, t *Txn) {
 	}
 }
 
-func (c *Crawler) processSitemap(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
+func (c *Crawler) processSitemap(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) {
 	doc, err := discover.ParseSitemap(f.body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
 	if err != nil {
 		rec.Error = err.Error()
@@ -426,7 +427,7 @@ func (c *Crawler) processSitemap(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 			return
 		}
 		for _, sm := range doc.Sitemaps {
-			if ne := c.newEntry(sm, KindSitemap, e.Depth+1, false); ne != nil {
+			if ne := c.newEntry(sm, frontier.KindSitemap, e.Depth+1, false); ne != nil {
 				t.Add = append(t.Add, ne)
 			}
 		}
@@ -444,8 +445,8 @@ func (c *Crawler) processSitemap(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 		if !cutoff.IsZero() && !when.IsZero() && when.Before(cutoff) {
 			continue
 		}
-		if ne := c.newEntry(su.Loc, KindPage, 1, false); ne != nil {
-			ne.Hints = &Hints{Title: su.Title, Published: su.Published, Source: e.URL}
+		if ne := c.newEntry(su.Loc, frontier.KindPage, 1, false); ne != nil {
+			ne.Hints = &frontier.Hints{Title: su.Title, Published: su.Published, Source: e.URL}
 			t.Add = append(t.Add, ne)
 		}
 	}
@@ -483,14 +484,7 @@ type Stats struct {
 	// Waiting lists the hosts with work queued that wait beyond their
 	// politeness gap (Retry-After, back-off, robots.txt unavailable),
 	// soonest first.
-	Waiting []HostWait `json:"waiting,omitempty"`
-}
-
-// HostWait is one host waiting before its next request.
-type HostWait struct {
-	Host   string    `json:"host"`
-	Reason string    `json:"reason"` // "robots.txt HTTP 503, Retry-After 2s"
-	Until  time.Time `json:"until"`
+	Waiting []frontier.HostWait `json:"waiting,omitempty"`
 }
 
 // Stats returns a live snapshot; safe to call from any goroutine.
@@ -505,9 +499,10 @@ func (c *Crawler) Stats() Stats {
 	fr := c.fr
 	c.mu.Unlock()
 	if fr != nil {
-		fr.Progress(&s)
+		p := fr.Progress()
+		s.Hosts, s.Queue, s.HostsActive, s.HostsDropped, s.Waiting = p.Hosts, p.Queue, p.HostsActive, p.HostsDropped, p.Waiting
 	}
-	slices.SortFunc(s.Waiting, func(a, b HostWait) int { return a.Until.Compare(b.Until) })
+	slices.SortFunc(s.Waiting, func(a, b frontier.HostWait) int { return a.Until.Compare(b.Until) })
 	if !s.Started.IsZero() {
 		s.ElapsedSec = time.Since(s.Started).Seconds()
 		if s.ElapsedSec > 0 {

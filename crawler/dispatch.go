@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/syndex/syndex/crawler/frontier"
 )
 
 // Run performs one crawl pass on the local frontier (or resumes the
@@ -12,13 +14,13 @@ import (
 // budget is spent, or ctx is cancelled. Pages in flight at cancellation
 // stay queued for the next run.
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
-	return c.run(ctx, c.local, func() ([]*Entry, error) { return c.dueRevisits(time.Now()) })
+	return c.run(ctx, c.local, func() ([]*frontier.Entry, error) { return c.dueRevisits(time.Now()) })
 }
 
 // run crawls from fr: it checks and queues the seeds (with more, when
 // given), dispatches leases until fr has nothing left, and writes the
 // final stats.
-func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*Entry, error)) (Stats, error) {
+func (c *Crawler) run(ctx context.Context, fr frontier.Frontier, more func() ([]*frontier.Entry, error)) (Stats, error) {
 	c.mu.Lock()
 	c.started = time.Now()
 	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
@@ -44,10 +46,14 @@ func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*Entry, e
 	c.mu.Unlock()
 	c.log.Info("crawl pass", "pass", rs.Pass, "resumed", rs.Resumed, "seeds", len(c.s.Seeds), "queued", rs.Queued)
 
-	statsDone := make(chan struct{})
-	go c.statsLoop(statsDone)
+	statsDone, statsStopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(statsStopped)
+		c.statsLoop(statsDone)
+	}()
 	errs := []error{c.dispatch(ctx, fr)}
 	close(statsDone)
+	<-statsStopped // the final stats below must not race a periodic write of the same file
 	errs = append(errs, fr.End(context.WithoutCancel(ctx)))
 	if c.w != nil {
 		errs = append(errs, c.w.EndFile())
@@ -63,22 +69,22 @@ func (c *Crawler) run(ctx context.Context, fr Frontier, more func() ([]*Entry, e
 
 // seedEntries are the entries of the configured seeds (each with its
 // host's /sitemap.xml unless sitemaps are off), feeds and sitemaps.
-func (c *Crawler) seedEntries() []*Entry {
-	var out []*Entry
+func (c *Crawler) seedEntries() []*frontier.Entry {
+	var out []*frontier.Entry
 	for _, raw := range c.s.Seeds {
-		if e := c.newEntry(raw, KindPage, 0, true); e != nil {
+		if e := c.newEntry(raw, frontier.KindPage, 0, true); e != nil {
 			out = append(out, e)
 			if !c.s.DisableSitemaps {
-				if sm := c.newEntry(e.URL[:len(e.URL)-len(mustURL(e.URL).RequestURI())]+"/sitemap.xml", KindSitemap, 0, true); sm != nil {
+				if sm := c.newEntry(e.URL[:len(e.URL)-len(mustURL(e.URL).RequestURI())]+"/sitemap.xml", frontier.KindSitemap, 0, true); sm != nil {
 					out = append(out, sm)
 				}
 			}
 		}
 	}
 	for _, l := range []struct {
-		k    Kind
+		k    frontier.Kind
 		urls []string
-	}{{KindFeed, c.s.Feeds}, {KindSitemap, c.s.Sitemaps}} {
+	}{{frontier.KindFeed, c.s.Feeds}, {frontier.KindSitemap, c.s.Sitemaps}} {
 		for _, raw := range l.urls {
 			if e := c.newEntry(raw, l.k, 0, true); e != nil {
 				out = append(out, e)
@@ -98,7 +104,7 @@ const maxFrontierFails = 20
 // or for the time fr names. It returns when fr has nothing left (nothing
 // queued that this run may fetch, no host leased) or ctx ends, after the
 // workers under way have finished.
-func (c *Crawler) dispatch(ctx context.Context, fr Frontier) error {
+func (c *Crawler) dispatch(ctx context.Context, fr frontier.Frontier) error {
 	slots := make(chan struct{}, c.s.Concurrency)
 	freed := make(chan struct{}, 1)
 	var wg sync.WaitGroup

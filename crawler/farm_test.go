@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/store"
 )
 
@@ -507,12 +508,12 @@ func TestFarm(t *testing.T) {
 	}
 }
 
-func outcomeOf(t *testing.T, st *store.Store, path string) []LogRecord {
+func outcomeOf(t *testing.T, st *store.Store, path string) []frontier.LogRecord {
 	logs, err := FetchLog(st.DB())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []LogRecord
+	var out []frontier.LogRecord
 	for _, l := range logs {
 		if strings.HasSuffix(l.URL, path) {
 			out = append(out, l)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/internal/coding"
 	"github.com/syndex/syndex/crawler/internal/netaddr"
 	"github.com/syndex/syndex/crawler/internal/rawconn"
@@ -101,7 +102,7 @@ func tlsDialer(dial func(ctx context.Context, network, addr string) (net.Conn, e
 // and Colly's callbacks.
 type fetch struct {
 	ctx    context.Context
-	e      *Entry
+	e      *frontier.Entry
 	url    string
 	header http.Header
 
@@ -144,7 +145,7 @@ type transport struct {
 	w       *warc.Writer
 	fetches sync.Map // id → *fetch
 	nextID  atomic.Uint64
-	condFor func(key string) *CondRec
+	condFor func(key string) *frontier.CondRec
 }
 
 func newTransport(s *settings, w *warc.Writer) *transport {
@@ -219,7 +220,7 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 		f.elapsed = time.Since(f.started)
 		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
 	}
-	if f.e != nil && f.e.Kind == KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
+	if f.e != nil && f.e.Kind == frontier.KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
 		// A link to a PDF, image or archive: the pipeline reads HTML only,
 		// so the body is not downloaded (nor archived).
 		resp.Body.Close()
@@ -320,7 +321,7 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) er
 		MIME: strings.TrimSpace(strings.ToLower(mt))}
 	var loc warc.Location
 	var err error
-	var prev *CondRec
+	var prev *frontier.CondRec
 	if t.condFor != nil && f.e != nil {
 		prev = t.condFor(f.e.Key)
 	}

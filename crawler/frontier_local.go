@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/polite"
 	"github.com/syndex/syndex/crawler/robots"
 	bolt "go.etcd.io/bbolt"
@@ -40,17 +41,18 @@ type localFrontier struct {
 	mu        sync.Mutex
 	hosts     map[string]*hostState
 	order     []*hostState
-	cursor    int // where the next claim starts looking (round robin)
-	inflight  int // hosts leased
-	pagesSent int // page entries claimed this run (MaxPages)
-	queued    int // entries in the store's queue
+	cursor    int                      // where the next claim starts looking (round robin)
+	inflight  int                      // hosts leased
+	freed     map[*frontier.Lease]bool // leases whose host was freed before release (Free)
+	pagesSent int                      // page entries claimed this run (MaxPages)
+	queued    int                      // entries in the store's queue
 }
 
 // hostState is the local frontier's view of one host (scheme-less host:port).
 type hostState struct {
 	name        string
 	scheme      string
-	queue       []*Entry
+	queue       []*frontier.Entry
 	memPages    int    // page entries in queue
 	spill       bool   // the store holds page entries not loaded into queue
 	lastKey     []byte // queue key of the last page entry loaded
@@ -83,16 +85,16 @@ func newLocalFrontier(db *bolt.DB, s *settings, count func(func(*Stats))) (*loca
 		return nil, err
 	}
 	return &localFrontier{db: db, job: []byte(s.Job), s: s, pol: newPoliteness(&s.Config), log: s.Logger, count: count,
-		hosts: map[string]*hostState{}}, nil
+		hosts: map[string]*hostState{}, freed: map[*frontier.Lease]bool{}}, nil
 }
 
 // Begin loads the queue left by the previous run (starting a new pass
 // when it left nothing) and queues seeds.
-func (f *localFrontier) Begin(ctx context.Context, seeds []*Entry) (RunStart, error) {
+func (f *localFrontier) Begin(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
 	f.started = time.Now()
 	pending, spilled, queued, err := f.loadPass()
 	if err != nil {
-		return RunStart{}, err
+		return frontier.RunStart{}, err
 	}
 	f.mu.Lock()
 	f.pagesSent, f.inflight, f.queued = 0, 0, queued
@@ -109,9 +111,9 @@ func (f *localFrontier) Begin(ctx context.Context, seeds []*Entry) (RunStart, er
 		}
 	}
 	f.mu.Unlock()
-	added, err := f.commit(&Txn{Add: seeds})
+	added, err := f.commit(&frontier.Txn{Add: seeds})
 	if err != nil {
-		return RunStart{}, err
+		return frontier.RunStart{}, err
 	}
 	f.mu.Lock()
 	f.queued += len(added)
@@ -119,14 +121,14 @@ func (f *localFrontier) Begin(ctx context.Context, seeds []*Entry) (RunStart, er
 		f.push(e, false)
 	}
 	f.mu.Unlock()
-	return RunStart{Pass: int64(f.pass), Queued: int64(len(added)), Resumed: len(pending)}, nil
+	return frontier.RunStart{Pass: int64(f.pass), Queued: int64(len(added)), Resumed: len(pending)}, nil
 }
 
 func (f *localFrontier) End(context.Context) error { return nil }
 
 // host returns e's hostState, creating it with the timing and back-off
 // the store keeps from earlier runs; f.mu must be held.
-func (f *localFrontier) host(e *Entry) *hostState {
+func (f *localFrontier) host(e *frontier.Entry) *hostState {
 	h := f.hosts[e.Host]
 	if h == nil {
 		scheme := "http"
@@ -159,16 +161,16 @@ var memPerHost = 512
 // push adds e to its host's queue in priority order; f.mu must be held.
 // A page entry already loaded (key ≤ lastKey) is ignored; one beyond the
 // memory bound stays in the store until refill.
-func (f *localFrontier) push(e *Entry, front bool) {
+func (f *localFrontier) push(e *frontier.Entry, front bool) {
 	h := f.host(e)
 	if front {
-		h.queue = append([]*Entry{e}, h.queue...)
-		if e.Kind == KindPage {
+		h.queue = append([]*frontier.Entry{e}, h.queue...)
+		if e.Kind == frontier.KindPage {
 			h.memPages++
 		}
 		return
 	}
-	if e.Kind == KindPage {
+	if e.Kind == frontier.KindPage {
 		k := e.QueueKey()
 		if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
 			return
@@ -183,16 +185,16 @@ func (f *localFrontier) push(e *Entry, front bool) {
 		return
 	}
 	i := 0
-	for i < len(h.queue) && h.queue[i].Kind != KindPage {
+	for i < len(h.queue) && h.queue[i].Kind != frontier.KindPage {
 		i++
 	}
-	h.queue = append(h.queue[:i], append([]*Entry{e}, h.queue[i:]...)...)
+	h.queue = append(h.queue[:i], append([]*frontier.Entry{e}, h.queue[i:]...)...)
 }
 
 // Claim hands out the next host, in turn, that is ready and has an entry
 // this run may fetch. A host without a robots.txt verdict gets one from
 // the store's cache or is leased with no entry, to fetch it.
-func (f *localFrontier) Claim(ctx context.Context) (*Lease, error) {
+func (f *localFrontier) Claim(ctx context.Context) (*frontier.Lease, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := time.Now()
@@ -210,7 +212,7 @@ func (f *localFrontier) Claim(ctx context.Context) (*Lease, error) {
 		f.cursor = (f.cursor + i + 1) % n
 		return f.lease(h, needRobots), nil
 	}
-	return &Lease{Wait: wait, Leased: int64(f.inflight)}, nil
+	return &frontier.Lease{Wait: wait, Leased: int64(f.inflight)}, nil
 }
 
 // ready reports whether host h can be leased now (ok), and whether it
@@ -252,17 +254,17 @@ func (f *localFrontier) ready(h *hostState, now time.Time) (needRobots bool, soo
 
 // lease leases host h: for its robots.txt when needRobots, else with the
 // first entry of its queue. f.mu must be held.
-func (f *localFrontier) lease(h *hostState, needRobots bool) *Lease {
+func (f *localFrontier) lease(h *hostState, needRobots bool) *frontier.Lease {
 	h.busy = true
 	f.inflight++
-	l := &Lease{Host: h.name, Scheme: h.scheme, Robots: h.robots, RobotsUntil: h.robotsUntil, RobotsFails: h.robotsFails, Fails: h.fails, h: h}
+	l := &frontier.Lease{Host: h.name, Scheme: h.scheme, Robots: h.robots, RobotsUntil: h.robotsUntil, RobotsFails: h.robotsFails, Fails: h.fails}
 	if needRobots {
 		return l
 	}
 	e := h.queue[0]
 	h.queue[0] = nil
 	h.queue = h.queue[1:]
-	if e.Kind == KindPage {
+	if e.Kind == frontier.KindPage {
 		f.pagesSent++
 		h.pages++
 		h.memPages--
@@ -296,7 +298,7 @@ func (f *localFrontier) cachedRobots(h *hostState) {
 // dispatchable reports whether h's next entry may be fetched in this run
 // (budgets); f.mu must be held.
 func (f *localFrontier) dispatchable(h *hostState) bool {
-	if h.queue[0].Kind != KindPage {
+	if h.queue[0].Kind != frontier.KindPage {
 		return true
 	}
 	if f.s.MaxPages > 0 && f.pagesSent >= f.s.MaxPages {
@@ -305,11 +307,11 @@ func (f *localFrontier) dispatchable(h *hostState) bool {
 	return f.s.MaxPagesPerHost <= 0 || h.pages < f.s.MaxPagesPerHost
 }
 
-func (f *localFrontier) Hold(ctx context.Context, _ *Lease) (context.Context, func() bool) {
+func (f *localFrontier) Hold(ctx context.Context, _ *frontier.Lease) (context.Context, func() bool) {
 	return ctx, func() bool { return true }
 }
 
-func (f *localFrontier) Validators(_ context.Context, key string) (*CondRec, error) {
+func (f *localFrontier) Validators(_ context.Context, key string) (*frontier.CondRec, error) {
 	return f.loadCond(key), nil
 }
 
@@ -329,14 +331,14 @@ func (f *localFrontier) KnownRobots(host string) *robots.Rules {
 // entry's own record (done, fetch log, validators) waits for release.
 // When that commit fails, its effects go back to o.t for release to
 // commit with the rest.
-func (f *localFrontier) free(_ context.Context, l *Lease, o *Outcome) error {
-	h := l.h
+func (f *localFrontier) Free(_ context.Context, l *frontier.Lease, o *frontier.Outcome) error {
+	h := f.leaseHost(l)
 	end := o.End
 	if end.IsZero() {
 		end = time.Now()
 	}
 	f.hostOutcome(h, o, end)
-	var added []*Entry
+	var added []*frontier.Entry
 	var err error
 	if o.Txn != nil {
 		early := o.Txn.Split()
@@ -347,7 +349,7 @@ func (f *localFrontier) free(_ context.Context, l *Lease, o *Outcome) error {
 		}
 	}
 	f.mu.Lock()
-	l.freed = true
+	f.freed[l] = true
 	h.busy = false
 	f.schedule(h, o, end)
 	f.queued += len(added)
@@ -360,7 +362,7 @@ func (f *localFrontier) free(_ context.Context, l *Lease, o *Outcome) error {
 
 // schedule sets when h may be asked again after outcome o of a request
 // that ended at end; f.mu must be held.
-func (f *localFrontier) schedule(h *hostState, o *Outcome, end time.Time) {
+func (f *localFrontier) schedule(h *hostState, o *frontier.Outcome, end time.Time) {
 	switch {
 	case o.Requested:
 		h.next = end.Add(o.Rest)
@@ -372,13 +374,16 @@ func (f *localFrontier) schedule(h *hostState, o *Outcome, end time.Time) {
 // Release records o in the store (back-off first: a restart must not ask
 // the host early) and hands the host back to the schedule, unless free
 // did already.
-func (f *localFrontier) Release(_ context.Context, l *Lease, o *Outcome) error {
-	h := l.h
+func (f *localFrontier) Release(_ context.Context, l *frontier.Lease, o *frontier.Outcome) error {
+	h := f.leaseHost(l)
 	end := o.End
 	if end.IsZero() {
 		end = time.Now()
 	}
-	if !l.freed {
+	f.mu.Lock()
+	freed := f.freed[l]
+	f.mu.Unlock()
+	if !freed {
 		f.hostOutcome(h, o, end)
 	}
 	var errs []error
@@ -406,7 +411,7 @@ func (f *localFrontier) Release(_ context.Context, l *Lease, o *Outcome) error {
 // commitOutcome commits the lease's transaction (its entry requeued or
 // done, the robots.txt it read, what it found) and returns the entries
 // it added.
-func (f *localFrontier) commitOutcome(l *Lease, o *Outcome) ([]*Entry, error) {
+func (f *localFrontier) commitOutcome(l *frontier.Lease, o *frontier.Outcome) ([]*frontier.Entry, error) {
 	t := o.Txn
 	if t == nil {
 		return nil, nil
@@ -415,7 +420,7 @@ func (f *localFrontier) commitOutcome(l *Lease, o *Outcome) ([]*Entry, error) {
 		t.Done, t.Requeue = l.Entry, l.Entry
 	}
 	if o.Robots != nil && !o.Parsed.DisallowAll {
-		t.Robots = map[string]*RobotsRec{l.h.name: o.Robots}
+		t.Robots = map[string]*frontier.RobotsRec{l.Host: o.Robots}
 	}
 	added, err := f.commit(t)
 	if err != nil {
@@ -430,9 +435,11 @@ func (f *localFrontier) commitOutcome(l *Lease, o *Outcome) ([]*Entry, error) {
 // settleLease frees the lease's host (unless it was freed early) with
 // its next time, and puts the lease's entry and page budget back when
 // the outcome says so; f.mu must be held.
-func (f *localFrontier) settleLease(l *Lease, o *Outcome, end time.Time) {
-	h := l.h
-	if !l.freed {
+func (f *localFrontier) settleLease(l *frontier.Lease, o *frontier.Outcome, end time.Time) {
+	h := f.hosts[l.Host]
+	if f.freed[l] {
+		delete(f.freed, l)
+	} else {
 		h.busy = false
 		f.schedule(h, o, end)
 	}
@@ -440,7 +447,7 @@ func (f *localFrontier) settleLease(l *Lease, o *Outcome, end time.Time) {
 	if o.Requeue && l.Entry != nil && o.GiveUp == "" {
 		f.push(l.Entry, true)
 	}
-	if o.Refund && l.Entry != nil && l.Entry.Kind == KindPage {
+	if o.Refund && l.Entry != nil && l.Entry.Kind == frontier.KindPage {
 		f.pagesSent--
 		h.pages--
 	}
@@ -452,7 +459,7 @@ func (f *localFrontier) settleLease(l *Lease, o *Outcome, end time.Time) {
 // settleQueue counts the outcome in the queue: the entries added, the
 // one done (when committed), and a host's queue given up; f.mu must be
 // held.
-func (f *localFrontier) settleQueue(h *hostState, o *Outcome, added []*Entry, given int, committed bool) {
+func (f *localFrontier) settleQueue(h *hostState, o *frontier.Outcome, added []*frontier.Entry, given int, committed bool) {
 	f.queued += len(added)
 	if t := o.Txn; t != nil && t.Done != nil && t.Requeue == nil && committed {
 		f.queued--
@@ -467,9 +474,16 @@ func (f *localFrontier) settleQueue(h *hostState, o *Outcome, added []*Entry, gi
 	}
 }
 
+// leaseHost returns the host l leases.
+func (f *localFrontier) leaseHost(l *frontier.Lease) *hostState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hosts[l.Host]
+}
+
 // hostOutcome applies o to h's failure counts, robots.txt and back-off,
 // persisting the back-off before the fetch outcome is committed.
-func (f *localFrontier) hostOutcome(h *hostState, o *Outcome, end time.Time) {
+func (f *localFrontier) hostOutcome(h *hostState, o *frontier.Outcome, end time.Time) {
 	f.mu.Lock()
 	robotsBack := false // robots.txt answered after failing
 	if o.Robots != nil {
@@ -503,7 +517,7 @@ func (f *localFrontier) clearBackoff(h *hostState) {
 
 // countFailure counts o's failure or success in h's failures in a row,
 // and keeps why the host waits; the frontier's lock must be held.
-func (h *hostState) countFailure(o *Outcome) {
+func (h *hostState) countFailure(o *frontier.Outcome) {
 	switch o.Failed {
 	case 1:
 		h.fails++
@@ -515,12 +529,11 @@ func (h *hostState) countFailure(o *Outcome) {
 	}
 }
 
-// Progress adds the hosts and the queue to s.
-func (f *localFrontier) Progress(s *Stats) {
+// Progress returns the hosts and the queue.
+func (f *localFrontier) Progress() frontier.Progress {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s.Hosts = len(f.hosts)
-	s.Queue = f.queued
+	s := frontier.Progress{Hosts: len(f.hosts), Queue: f.queued}
 	now := time.Now()
 	for _, h := range f.order {
 		if h.busy {
@@ -535,10 +548,11 @@ func (f *localFrontier) Progress(s *Stats) {
 				until = h.robotsUntil
 			}
 			if until.After(now) {
-				s.Waiting = append(s.Waiting, HostWait{Host: h.name, Reason: h.waitWhy, Until: until})
+				s.Waiting = append(s.Waiting, frontier.HostWait{Host: h.name, Reason: h.waitWhy, Until: until})
 			}
 		}
 	}
+	return s
 }
 
 // Buckets the crawler keeps in the archive's store.
@@ -582,44 +596,10 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	return b.Put(k, raw)
 }
 
-// Txn collects the durable effects of one fetch so they commit together.
-type Txn struct {
-	Done    *Entry  // removed from the queue
-	Requeue *Entry  // re-queued (retry), replacing done
-	State   SeenRec // new seen state for done
-	Log     *LogRecord
-	Add     []*Entry // discovered entries (checked against the seen set)
-	// Denied are discovered entries robots.txt forbids: recorded as
-	// refused (seen set and fetch log) unless already seen; deniedNew
-	// counts those recorded.
-	Denied    []*Entry
-	DeniedNew int
-	Cond      *CondRec
-	Robots    map[string]*RobotsRec
-	Host      string      // host that was just requested
-	HostAt    time.Time   // when that request ended
-	Revisit   *RevisitRec // next re-check of done (nil: unchanged)
-	Unvisit   bool        // forget done's re-check (gone, not a page)
-}
-
-// Split moves out of t, into a txn of their own, the effects that do not
-// depend on the handler's verdict on t's page: the discovered entries,
-// robots.txt records and the host's request time.
-func (t *Txn) Split() *Txn {
-	early := &Txn{Add: t.Add, Denied: t.Denied, Robots: t.Robots, Host: t.Host, HostAt: t.HostAt}
-	t.Add, t.Denied, t.Robots, t.Host, t.HostAt = nil, nil, nil, "", time.Time{}
-	return early
-}
-
-// Join puts back into t what split took out.
-func (t *Txn) Join(early *Txn) {
-	t.Add, t.Denied, t.Robots, t.Host, t.HostAt = early.Add, early.Denied, early.Robots, early.Host, early.HostAt
-}
-
 // commit applies t in one bbolt transaction and returns the entries that
 // were actually new (not already seen in this pass).
-func (f *localFrontier) commit(t *Txn) ([]*Entry, error) {
-	var added []*Entry
+func (f *localFrontier) commit(t *frontier.Txn) ([]*frontier.Entry, error) {
+	var added []*frontier.Entry
 	// Batch coalesces the commits of concurrent workers into one
 	// transaction (one fsync), which is what lets hundreds of hosts crawl
 	// in parallel on an ordinary disk.
@@ -649,7 +629,7 @@ func (f *localFrontier) commit(t *Txn) ([]*Entry, error) {
 
 // commitDone takes the finished entry off the queue, and puts it back
 // when it is to be tried again, else records its outcome in the seen set.
-func commitDone(q, seen *bolt.Bucket, t *Txn, now int64) error {
+func commitDone(q, seen *bolt.Bucket, t *frontier.Txn, now int64) error {
 	if t.Done == nil {
 		return nil
 	}
@@ -665,10 +645,10 @@ func commitDone(q, seen *bolt.Bucket, t *Txn, now int64) error {
 
 // commitAdded queues the new entries the seen set does not hold yet
 // (seeds, feeds and sitemaps once per pass) and returns them.
-func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *Txn, now int64) ([]*Entry, error) {
-	var added []*Entry
+func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *frontier.Txn, now int64) ([]*frontier.Entry, error) {
+	var added []*frontier.Entry
 	for _, e := range t.Add {
-		var old SeenRec
+		var old frontier.SeenRec
 		if getJSON(seen, []byte(e.Key), &old) {
 			// Seeds, feeds and sitemaps are fetched again in each new
 			// pass; everything else once.
@@ -684,7 +664,7 @@ func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *Txn, now int64) ([]
 		if err := putJSON(q, e.QueueKey(), e); err != nil {
 			return nil, err
 		}
-		if err := putJSON(seen, []byte(e.Key), SeenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
+		if err := putJSON(seen, []byte(e.Key), frontier.SeenRec{Pass: f.pass, State: "queued", At: now}); err != nil {
 			return nil, err
 		}
 		added = append(added, e)
@@ -694,16 +674,16 @@ func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *Txn, now int64) ([]
 
 // commitDenied records the links robots.txt forbids that the seen set
 // does not hold yet, each with a fetch log line.
-func (f *localFrontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *Txn, now int64) error {
+func (f *localFrontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *frontier.Txn, now int64) error {
 	t.DeniedNew = 0
 	for _, e := range t.Denied {
 		if seen.Get([]byte(e.Key)) != nil {
 			continue
 		}
-		if err := putJSON(seen, []byte(e.Key), SeenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
+		if err := putJSON(seen, []byte(e.Key), frontier.SeenRec{Pass: f.pass, State: "robots", At: now}); err != nil {
 			return err
 		}
-		rec := LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
+		rec := frontier.LogRecord{Time: time.Unix(0, now).UTC(), URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}
 		if err := appendLog(tx, rec); err != nil {
 			return err
 		}
@@ -722,7 +702,7 @@ func appendLog(tx *bolt.Tx, rec any) error {
 // commitRecords writes what else the step learned: its fetch log line,
 // the conditional-GET validators and revisit schedule of the finished
 // URL, the host's politeness time and robots.txt files.
-func commitRecords(tx *bolt.Tx, t *Txn) error {
+func commitRecords(tx *bolt.Tx, t *frontier.Txn) error {
 	if t.Log != nil {
 		if err := appendLog(tx, t.Log); err != nil {
 			return err
@@ -751,7 +731,7 @@ func commitRecords(tx *bolt.Tx, t *Txn) error {
 
 // commitRevisit records when the finished entry is checked again, or
 // forgets it.
-func commitRevisit(tx *bolt.Tx, t *Txn) error {
+func commitRevisit(tx *bolt.Tx, t *frontier.Txn) error {
 	if t.Done == nil || (t.Revisit == nil && !t.Unvisit) {
 		return nil
 	}
@@ -766,7 +746,7 @@ func commitRevisit(tx *bolt.Tx, t *Txn) error {
 // one left nothing queued. It returns the entries to hold in memory (all
 // discovery entries and up to memPerHost pages per host), the hosts that
 // have more pages in the store, and the size of the queue.
-func (f *localFrontier) loadPass() (pending []*Entry, spilled map[string]bool, queued int, err error) {
+func (f *localFrontier) loadPass() (pending []*frontier.Entry, spilled map[string]bool, queued int, err error) {
 	spilled = map[string]bool{}
 	err = f.db.Update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
@@ -785,7 +765,7 @@ func (f *localFrontier) loadPass() (pending []*Entry, spilled map[string]bool, q
 			if !bytes.Equal(h, host) {
 				host, pages = bytes.Clone(h), 0
 			}
-			if len(rest) > 0 && rest[0] == KindPage.Prio() {
+			if len(rest) > 0 && rest[0] == frontier.KindPage.Prio() {
 				if pages >= memPerHost {
 					spilled[string(h)] = true
 					k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
@@ -797,7 +777,7 @@ func (f *localFrontier) loadPass() (pending []*Entry, spilled map[string]bool, q
 				}
 				pages++
 			}
-			e := new(Entry)
+			e := new(frontier.Entry)
 			if err := json.Unmarshal(v, e); err != nil {
 				return fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
 			}
@@ -820,8 +800,8 @@ func (f *localFrontier) loadPass() (pending []*Entry, spilled map[string]bool, q
 // c.mu must be held.
 func (f *localFrontier) refill(h *hostState) {
 	want := memPerHost - h.memPages
-	prefix := append([]byte(h.name), 0, KindPage.Prio())
-	var got []*Entry
+	prefix := append([]byte(h.name), 0, frontier.KindPage.Prio())
+	var got []*frontier.Entry
 	f.db.View(func(tx *bolt.Tx) error {
 		q := tx.Bucket(bucketQueue).Bucket(f.job)
 		if q == nil {
@@ -836,7 +816,7 @@ func (f *localFrontier) refill(h *hostState) {
 			}
 		}
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(got) <= want; k, v = cur.Next() {
-			e := new(Entry)
+			e := new(frontier.Entry)
 			if json.Unmarshal(v, e) != nil {
 				continue
 			}
@@ -855,8 +835,8 @@ func (f *localFrontier) refill(h *hostState) {
 	h.spill = more
 }
 
-func (f *localFrontier) loadCond(key string) *CondRec {
-	var r CondRec
+func (f *localFrontier) loadCond(key string) *frontier.CondRec {
+	var r frontier.CondRec
 	found := false
 	f.db.View(func(tx *bolt.Tx) error {
 		found = getJSON(tx.Bucket(bucketCond), []byte(key), &r)
@@ -868,8 +848,8 @@ func (f *localFrontier) loadCond(key string) *CondRec {
 	return &r
 }
 
-func (f *localFrontier) loadRobots(host string) *RobotsRec {
-	var r RobotsRec
+func (f *localFrontier) loadRobots(host string) *frontier.RobotsRec {
+	var r frontier.RobotsRec
 	found := false
 	f.db.View(func(tx *bolt.Tx) error {
 		found = getJSON(tx.Bucket(bucketRobots), []byte(host), &r)
@@ -883,15 +863,15 @@ func (f *localFrontier) loadRobots(host string) *RobotsRec {
 
 // FetchLog returns the fetch log of the archive in order (for tests,
 // reports and debugging).
-func FetchLog(db *bolt.DB) ([]LogRecord, error) {
-	var out []LogRecord
+func FetchLog(db *bolt.DB) ([]frontier.LogRecord, error) {
+	var out []frontier.LogRecord
 	err := db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLog)
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var r LogRecord
+			var r frontier.LogRecord
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("decode fetch log %x: %w", k, err)
 			}

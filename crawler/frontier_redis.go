@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/syndex/syndex/crawler/frontier"
 )
 
 // SharedFrontier is a crawl frontier kept in Redis, so that several worker
@@ -425,7 +426,7 @@ return 1
 // add queues the entries that are not in the seen set yet (re-fetchable
 // ones: not yet queued in this pass); discovery documents (sitemaps,
 // feeds) go to the front of their host's queue.
-func (f *SharedFrontier) add(ctx context.Context, es []*Entry) (int, error) {
+func (f *SharedFrontier) add(ctx context.Context, es []*frontier.Entry) (int, error) {
 	if len(es) == 0 {
 		return 0, nil
 	}
@@ -441,7 +442,7 @@ func (f *SharedFrontier) add(ctx context.Context, es []*Entry) (int, error) {
 }
 
 // entryArgs encodes es as script arguments after the key prefix.
-func (f *SharedFrontier) entryArgs(es []*Entry) ([]any, error) {
+func (f *SharedFrontier) entryArgs(es []*frontier.Entry) ([]any, error) {
 	args := make([]any, 0, 1+5*len(es))
 	args = append(args, f.prefix)
 	for _, e := range es {
@@ -450,7 +451,7 @@ func (f *SharedFrontier) entryArgs(es []*Entry) ([]any, error) {
 			return nil, fmt.Errorf("encode entry %s: %w", e.URL, err)
 		}
 		front, rv := "0", "0"
-		if e.Kind != KindPage {
+		if e.Kind != frontier.KindPage {
 			front = "1"
 		}
 		if e.Revisit {
@@ -462,20 +463,20 @@ func (f *SharedFrontier) entryArgs(es []*Entry) ([]any, error) {
 }
 
 // startRun begins this worker's run and queues the seeds (see startScript).
-func (f *SharedFrontier) startRun(ctx context.Context, seeds []*Entry) (RunStart, error) {
+func (f *SharedFrontier) startRun(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
 	args, err := f.entryArgs(seeds)
 	if err != nil {
-		return RunStart{}, err
+		return frontier.RunStart{}, err
 	}
 	args = append([]any{args[0], f.worker, f.lease.Milliseconds()}, args[1:]...)
 	res, err := startScript.Run(ctx, f.rdb, []string{f.prefix + "seen"}, args...).Slice()
 	if err != nil {
-		return RunStart{}, fmt.Errorf("frontier %s: start run: %w", f.ns, err)
+		return frontier.RunStart{}, fmt.Errorf("frontier %s: start run: %w", f.ns, err)
 	}
 	if len(res) != 4 {
-		return RunStart{}, fmt.Errorf("frontier %s: start run: unexpected reply %v", f.ns, res)
+		return frontier.RunStart{}, fmt.Errorf("frontier %s: start run: unexpected reply %v", f.ns, res)
 	}
-	return RunStart{Pass: toInt(res[0]), NewRun: toInt(res[1]) == 1, NewPass: toInt(res[2]) == 1, Queued: toInt(res[3])}, nil
+	return frontier.RunStart{Pass: toInt(res[0]), NewRun: toInt(res[1]) == 1, NewPass: toInt(res[2]) == 1, Queued: toInt(res[3])}, nil
 }
 
 // leave tells the other workers this one has stopped (so that the next
@@ -504,12 +505,12 @@ func (f *SharedFrontier) Pass(ctx context.Context) (int64, error) {
 // claim is a lease on one host with the entry to fetch.
 type claim struct {
 	host      string
-	e         *Entry
-	robots    *RobotsRec    // nil: not cached
-	fails     int64         // the host's consecutive failures
-	wait      time.Duration // when nothing was claimed: until a host is ready (-1: none queued)
-	leases    int64         // when nothing was claimed: hosts leased by anyone
-	reclaimed int64         // expired leases taken back in this call
+	e         *frontier.Entry
+	robots    *frontier.RobotsRec // nil: not cached
+	fails     int64               // the host's consecutive failures
+	wait      time.Duration       // when nothing was claimed: until a host is ready (-1: none queued)
+	leases    int64               // when nothing was claimed: hosts leased by anyone
+	reclaimed int64               // expired leases taken back in this call
 }
 
 // limits are the crawl settings every claim and release applies; all
@@ -551,14 +552,14 @@ func (f *SharedFrontier) claimWith(ctx context.Context, lim limits) (*claim, err
 	if len(res) > 4 {
 		c.fails = toInt(res[4])
 	}
-	c.e = new(Entry)
+	c.e = new(frontier.Entry)
 	if err := json.Unmarshal([]byte(res[1].(string)), c.e); err != nil {
 		// Give the lease back without the unreadable entry.
 		f.release(ctx, host, -1, nil)
 		return nil, fmt.Errorf("frontier %s: decode entry of %s: %w", f.ns, host, err)
 	}
 	if r, _ := res[2].(string); r != "" {
-		c.robots = new(RobotsRec)
+		c.robots = new(frontier.RobotsRec)
 		if json.Unmarshal([]byte(r), c.robots) != nil {
 			c.robots = nil // refetch
 		}
@@ -582,18 +583,18 @@ func toInt(v any) int64 {
 // made (the previous next-allowed time stands); requeue, when not nil, is
 // put back at the front of the host's queue. It reports whether the lease
 // was still held.
-func (f *SharedFrontier) release(ctx context.Context, host string, gap time.Duration, requeue *Entry) (bool, error) {
+func (f *SharedFrontier) release(ctx context.Context, host string, gap time.Duration, requeue *frontier.Entry) (bool, error) {
 	ok, _, err := f.releaseWith(ctx, host, releaseOpts{gap: gap, requeue: requeue, outcome: -1})
 	return ok, err
 }
 
 // releaseOpts is the outcome a worker reports when it gives a host back.
 type releaseOpts struct {
-	gap     time.Duration // politeness gap from now (< 0: no request was made)
-	requeue *Entry        // back to the front of the queue
-	refund  bool          // the claimed page was not handled: give it back to the budgets
-	outcome int           // +1 the host failed (429, 5xx, network), 0 it answered, -1 neither
-	later   bool          // the host sits out the rest of the run
+	gap     time.Duration   // politeness gap from now (< 0: no request was made)
+	requeue *frontier.Entry // back to the front of the queue
+	refund  bool            // the claimed page was not handled: give it back to the budgets
+	outcome int             // +1 the host failed (429, 5xx, network), 0 it answered, -1 neither
+	later   bool            // the host sits out the rest of the run
 }
 
 // releaseWith ends this worker's lease on host with outcome o. It returns
@@ -641,7 +642,7 @@ func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o release
 // markFetched records in Redis that e, in flight on host under this
 // worker's lease, was fetched and archived at e.WARC. It reports whether
 // the lease was still held.
-func (f *SharedFrontier) markFetched(ctx context.Context, host string, e *Entry) (bool, error) {
+func (f *SharedFrontier) markFetched(ctx context.Context, host string, e *frontier.Entry) (bool, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return false, fmt.Errorf("encode entry %s: %w", e.URL, err)
@@ -655,7 +656,7 @@ func (f *SharedFrontier) markFetched(ctx context.Context, host string, e *Entry)
 
 // markDenied adds the SURT keys of es to the seen set (robots.txt forbids
 // them: they are never queued) and returns those that were not in it.
-func (f *SharedFrontier) markDenied(ctx context.Context, es []*Entry) ([]*Entry, error) {
+func (f *SharedFrontier) markDenied(ctx context.Context, es []*frontier.Entry) ([]*frontier.Entry, error) {
 	if len(es) == 0 {
 		return nil, nil
 	}
@@ -667,7 +668,7 @@ func (f *SharedFrontier) markDenied(ctx context.Context, es []*Entry) ([]*Entry,
 	if _, err := p.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("frontier %s: record %d robots-denied URLs: %w", f.ns, len(es), err)
 	}
-	var fresh []*Entry
+	var fresh []*frontier.Entry
 	for i, c := range cmds {
 		if c.Val() == 1 {
 			fresh = append(fresh, es[i])
@@ -686,7 +687,7 @@ func (f *SharedFrontier) renew(ctx context.Context, host string) (bool, error) {
 }
 
 // putRobots caches a host's robots.txt outcome for every worker.
-func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *RobotsRec) error {
+func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *frontier.RobotsRec) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -699,7 +700,7 @@ func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *RobotsRe
 
 // getCond reads the validators (ETag, Last-Modified, payload digest) kept
 // for the URL with SURT key; nil when there are none.
-func (f *SharedFrontier) getCond(ctx context.Context, key string) (*CondRec, error) {
+func (f *SharedFrontier) getCond(ctx context.Context, key string) (*frontier.CondRec, error) {
 	b, err := f.rdb.HGet(ctx, f.prefix+"cond", key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
@@ -707,7 +708,7 @@ func (f *SharedFrontier) getCond(ctx context.Context, key string) (*CondRec, err
 	if err != nil {
 		return nil, fmt.Errorf("frontier %s: validators of %s: %w", f.ns, key, err)
 	}
-	r := new(CondRec)
+	r := new(frontier.CondRec)
 	if err := json.Unmarshal(b, r); err != nil {
 		return nil, fmt.Errorf("frontier %s: decode validators of %s: %w", f.ns, key, err)
 	}
@@ -715,7 +716,7 @@ func (f *SharedFrontier) getCond(ctx context.Context, key string) (*CondRec, err
 }
 
 // putCond keeps the validators of the URL with SURT key for every worker.
-func (f *SharedFrontier) putCond(ctx context.Context, key string, r *CondRec) error {
+func (f *SharedFrontier) putCond(ctx context.Context, key string, r *frontier.CondRec) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -728,14 +729,14 @@ func (f *SharedFrontier) putCond(ctx context.Context, key string, r *CondRec) er
 
 // dropQueue empties host's queue while this worker holds its lease and
 // returns the entries it held.
-func (f *SharedFrontier) dropQueue(ctx context.Context, host string) ([]*Entry, error) {
+func (f *SharedFrontier) dropQueue(ctx context.Context, host string) ([]*frontier.Entry, error) {
 	raw, err := dropScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("frontier %s: give up %s: %w", f.ns, host, err)
 	}
-	var out []*Entry
+	var out []*frontier.Entry
 	for _, s := range raw {
-		e := new(Entry)
+		e := new(frontier.Entry)
 		if json.Unmarshal([]byte(s), e) == nil {
 			out = append(out, e)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/robots"
 	"github.com/syndex/syndex/internal/redistest"
 	"github.com/syndex/syndex/store"
@@ -19,13 +20,13 @@ import (
 // with the crawler that owns it (its store keeps the fetch log).
 var frontierImpls = []struct {
 	name string
-	open func(t *testing.T, cfg Config) (Frontier, *Crawler)
+	open func(t *testing.T, cfg Config) (frontier.Frontier, *Crawler)
 }{
-	{"local", func(t *testing.T, cfg Config) (Frontier, *Crawler) {
+	{"local", func(t *testing.T, cfg Config) (frontier.Frontier, *Crawler) {
 		c := newFrontierCrawler(t, cfg)
 		return c.local, c
 	}},
-	{"shared", func(t *testing.T, cfg Config) (Frontier, *Crawler) {
+	{"shared", func(t *testing.T, cfg Config) (frontier.Frontier, *Crawler) {
 		url := redistest.URL(t)
 		c := newFrontierCrawler(t, cfg)
 		return &sharedRun{SharedFrontier: openTestShared(t, url, redistest.Namespace(t), "w", 5*time.Second), c: c}, c
@@ -52,7 +53,7 @@ func newFrontierCrawler(t *testing.T, cfg Config) *Crawler {
 }
 
 // forEachFrontier runs f as a subtest on each implementation.
-func forEachFrontier(t *testing.T, cfg Config, f func(t *testing.T, fr Frontier, c *Crawler)) {
+func forEachFrontier(t *testing.T, cfg Config, f func(t *testing.T, fr frontier.Frontier, c *Crawler)) {
 	for _, impl := range frontierImpls {
 		t.Run(impl.name, func(t *testing.T) {
 			fr, c := impl.open(t, cfg)
@@ -61,16 +62,16 @@ func forEachFrontier(t *testing.T, cfg Config, f func(t *testing.T, fr Frontier,
 	}
 }
 
-func frontierEntry(t *testing.T, raw string, k Kind) *Entry {
+func frontierEntry(t *testing.T, raw string, k frontier.Kind) *frontier.Entry {
 	e := testEntry(t, raw)
-	e.Kind, e.Revisit = k, k != KindPage
+	e.Kind, e.Revisit = k, k != frontier.KindPage
 	return e
 }
 
 // claimReady claims until it holds an entry of a host whose robots.txt is
 // known, answering robots.txt leases with an allow-all file; nil when the
 // run is over.
-func claimReady(t *testing.T, fr Frontier) *Lease {
+func claimReady(t *testing.T, fr frontier.Frontier) *frontier.Lease {
 	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(10 * time.Second)
@@ -85,9 +86,9 @@ func claimReady(t *testing.T, fr Frontier) *Lease {
 		case l.Host == "":
 			time.Sleep(max(min(l.Wait, 20*time.Millisecond), time.Millisecond))
 		case l.NeedsRobots(time.Now()):
-			rec := &RobotsRec{Status: 200, Body: []byte("User-agent: *\nDisallow:\n"), Fetched: time.Now()}
-			release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil,
-				Robots: rec, Parsed: robots.Parse(rec.Status, rec.Body, "syndex", rec.Fetched), Txn: &Txn{}})
+			rec := &frontier.RobotsRec{Status: 200, Body: []byte("User-agent: *\nDisallow:\n"), Fetched: time.Now()}
+			release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil,
+				Robots: rec, Parsed: robots.Parse(rec.Status, rec.Body, "syndex", rec.Fetched), Txn: &frontier.Txn{}})
 		default:
 			return l
 		}
@@ -96,7 +97,7 @@ func claimReady(t *testing.T, fr Frontier) *Lease {
 	return nil
 }
 
-func release(t *testing.T, fr Frontier, l *Lease, o *Outcome) {
+func release(t *testing.T, fr frontier.Frontier, l *frontier.Lease, o *frontier.Outcome) {
 	t.Helper()
 	if err := fr.Release(context.Background(), l, o); err != nil {
 		t.Fatal(err)
@@ -104,13 +105,13 @@ func release(t *testing.T, fr Frontier, l *Lease, o *Outcome) {
 }
 
 // done is the outcome of a request that answered and finished l's entry.
-func done(l *Lease, add ...*Entry) *Outcome {
-	return &Outcome{Requested: true, End: time.Now(), Failed: 0,
-		Txn: &Txn{Done: l.Entry, State: SeenRec{Pass: 1, State: "done"}, Add: add}}
+func done(l *frontier.Lease, add ...*frontier.Entry) *frontier.Outcome {
+	return &frontier.Outcome{Requested: true, End: time.Now(), Failed: 0,
+		Txn: &frontier.Txn{Done: l.Entry, State: frontier.SeenRec{Pass: 1, State: "done"}, Add: add}}
 }
 
 // drain finishes every entry left, returning their URLs in claim order.
-func drain(t *testing.T, fr Frontier) []string {
+func drain(t *testing.T, fr frontier.Frontier) []string {
 	t.Helper()
 	var got []string
 	for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
@@ -125,10 +126,10 @@ func drain(t *testing.T, fr Frontier) []string {
 // requeued entry comes back first; a host rests as long as the release
 // said; the run is over when every entry is done.
 func TestFrontierQueue(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
+	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
 		ctx := context.Background()
-		seeds := []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://a.test/2", KindPage),
-			frontierEntry(t, "http://a.test/sitemap.xml", KindSitemap), frontierEntry(t, "http://b.test/1", KindPage)}
+		seeds := []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://a.test/2", frontier.KindPage),
+			frontierEntry(t, "http://a.test/sitemap.xml", frontier.KindSitemap), frontierEntry(t, "http://b.test/1", frontier.KindPage)}
 		rs, err := fr.Begin(ctx, seeds)
 		if err != nil || rs.Queued != 4 || rs.Pass != 1 {
 			t.Fatalf("begin = %+v, %v; want 4 queued in pass 1", rs, err)
@@ -147,22 +148,22 @@ func TestFrontierQueue(t *testing.T) {
 		if a.Host != "a.test" {
 			a, l2 = l2, l1
 		}
-		release(t, fr, l2, &Outcome{Failed: -1, Requeue: true, Refund: true}) // b: no request, back to the queue
+		release(t, fr, l2, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true}) // b: no request, back to the queue
 		if a.Entry.URL != "http://a.test/sitemap.xml" {
 			t.Errorf("first entry of a.test = %s, want the sitemap before the pages", a.Entry.URL)
 		}
 		// Discovered: a new page and one already queued.
-		release(t, fr, a, done(a, frontierEntry(t, "http://a.test/3", KindPage), frontierEntry(t, "http://a.test/1", KindPage)))
+		release(t, fr, a, done(a, frontierEntry(t, "http://a.test/3", frontier.KindPage), frontierEntry(t, "http://a.test/1", frontier.KindPage)))
 
 		// A requeued entry is the host's next; a rest holds the host.
-		var l *Lease
+		var l *frontier.Lease
 		for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
-			release(t, fr, l, &Outcome{Failed: -1, Requeue: true, Refund: true, Rest: 50 * time.Millisecond})
+			release(t, fr, l, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, Rest: 50 * time.Millisecond})
 		}
 		first := l.Entry.URL
 		end := time.Now()
 		const rest = 300 * time.Millisecond
-		release(t, fr, l, &Outcome{Requested: true, End: end, Rest: rest, Failed: -1, Requeue: true, Refund: true})
+		release(t, fr, l, &frontier.Outcome{Requested: true, End: end, Rest: rest, Failed: -1, Requeue: true, Refund: true})
 		var doneB []string
 		for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
 			doneB = append(doneB, l.Entry.URL)
@@ -198,15 +199,15 @@ func TestFrontierQueue(t *testing.T) {
 // claimed in a run; discovery documents are not counted, and a page
 // handed back unhandled (refund) does not count.
 func TestFrontierBudgets(t *testing.T) {
-	forEachFrontier(t, Config{MaxPages: 3, MaxPagesPerHost: 2}, func(t *testing.T, fr Frontier, c *Crawler) {
+	forEachFrontier(t, Config{MaxPages: 3, MaxPagesPerHost: 2}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
 		ctx := context.Background()
-		var seeds []*Entry
+		var seeds []*frontier.Entry
 		for _, h := range []string{"a", "b"} {
 			for i := 1; i <= 3; i++ {
-				seeds = append(seeds, frontierEntry(t, fmt.Sprintf("http://%s.test/%d", h, i), KindPage))
+				seeds = append(seeds, frontierEntry(t, fmt.Sprintf("http://%s.test/%d", h, i), frontier.KindPage))
 			}
 		}
-		seeds = append(seeds, frontierEntry(t, "http://a.test/feed", KindFeed))
+		seeds = append(seeds, frontierEntry(t, "http://a.test/feed", frontier.KindFeed))
 		if _, err := fr.Begin(ctx, seeds); err != nil {
 			t.Fatal(err)
 		}
@@ -215,12 +216,12 @@ func TestFrontierBudgets(t *testing.T) {
 		perHost := map[string]int{}
 		pages := 0
 		for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
-			if l.Entry.Kind == KindPage && !refunded {
+			if l.Entry.Kind == frontier.KindPage && !refunded {
 				refunded = true
-				release(t, fr, l, &Outcome{Failed: -1, Requeue: true, Refund: true})
+				release(t, fr, l, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true})
 				continue
 			}
-			if l.Entry.Kind == KindPage {
+			if l.Entry.Kind == frontier.KindPage {
 				pages++
 				perHost[l.Host]++
 			}
@@ -235,9 +236,9 @@ func TestFrontierBudgets(t *testing.T) {
 // TestFrontierFailures: a lease carries the host's consecutive failures,
 // counted by failed releases and restarted by an answer.
 func TestFrontierFailures(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
+	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://a.test/2", KindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://a.test/2", frontier.KindPage)}); err != nil {
 			t.Fatal(err)
 		}
 		defer fr.End(ctx)
@@ -246,7 +247,7 @@ func TestFrontierFailures(t *testing.T) {
 			if l.Fails != step.want {
 				t.Errorf("step %d: lease has %d failures, want %d", i, l.Fails, step.want)
 			}
-			release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: step.failed, Requeue: true, Refund: true})
+			release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: step.failed, Requeue: true, Refund: true})
 		}
 	})
 }
@@ -254,14 +255,14 @@ func TestFrontierFailures(t *testing.T) {
 // TestFrontierSitOut: a host that sits out is not leased again in this
 // run, and its entries stay queued.
 func TestFrontierSitOut(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
+	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://b.test/1", KindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://b.test/1", frontier.KindPage)}); err != nil {
 			t.Fatal(err)
 		}
 		l := claimReady(t, fr)
 		sat := l.Host
-		release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, SitOut: "robots.txt unavailable"})
+		release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, SitOut: "robots.txt unavailable"})
 		if got := drain(t, fr); len(got) != 1 || hostOf(got[0]) == sat {
 			t.Errorf("after %s sat out the run claimed %v; want the other host's entry only", sat, got)
 		}
@@ -272,15 +273,15 @@ func TestFrontierSitOut(t *testing.T) {
 // TestFrontierGiveUp: a host given up loses its queue, each entry recorded
 // as given up in the fetch log, and the run can end.
 func TestFrontierGiveUp(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr Frontier, c *Crawler) {
+	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage), frontierEntry(t, "http://a.test/2", KindPage),
-			frontierEntry(t, "http://a.test/3", KindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://a.test/2", frontier.KindPage),
+			frontierEntry(t, "http://a.test/3", frontier.KindPage)}); err != nil {
 			t.Fatal(err)
 		}
 		defer fr.End(ctx)
 		l := claimReady(t, fr)
-		release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, GiveUp: "address refused"})
+		release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, GiveUp: "address refused"})
 		if got := drain(t, fr); len(got) != 0 {
 			t.Errorf("claimed %v after the host was given up", got)
 		}
@@ -304,13 +305,13 @@ func TestFrontierGiveUp(t *testing.T) {
 // failures) is left for the next run, so this one can end; the next run
 // takes it up again, still resting.
 func TestFrontierLeftForNextRun(t *testing.T) {
-	forEachFrontier(t, Config{MaxWait: time.Second}, func(t *testing.T, fr Frontier, c *Crawler) {
+	forEachFrontier(t, Config{MaxWait: time.Second}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
 		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*Entry{frontierEntry(t, "http://a.test/1", KindPage)}); err != nil {
+		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage)}); err != nil {
 			t.Fatal(err)
 		}
 		l := claimReady(t, fr)
-		release(t, fr, l, &Outcome{Requested: true, End: time.Now(), Rest: time.Minute, Failed: 1, Requeue: true, Refund: true})
+		release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Rest: time.Minute, Failed: 1, Requeue: true, Refund: true})
 		if l, err := fr.Claim(ctx); err != nil || l.Host != "" || l.Wait >= 0 || l.Leased != 0 {
 			t.Fatalf("claim with the only host resting a minute = %+v, %v; want the run over, the host left for the next", l, err)
 		}

@@ -13,13 +13,6 @@ import (
 	"golang.org/x/text/encoding"
 )
 
-// Hints are what a sitemap or feed said about a URL before it was fetched.
-type Hints struct {
-	Title     string    `json:"title,omitempty"`
-	Published time.Time `json:"published,omitzero"`
-	Source    string    `json:"source,omitempty"` // the sitemap or feed URL
-}
-
 // Page is one fetched HTML page handed to the pipeline.
 type Page struct {
 	URL      string      // the URL first queued (before redirects)

@@ -15,6 +15,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/warc"
 )
 
@@ -28,7 +29,7 @@ import (
 // Fetched marks e as Fetched, its response archived at loc, and records
 // the request's end for politeness across restarts. It commits before the
 // handler sees the page.
-func (f *localFrontier) Fetched(_ context.Context, e *Entry, loc, host string, end time.Time) error {
+func (f *localFrontier) Fetched(_ context.Context, e *frontier.Entry, loc, host string, end time.Time) error {
 	e.WARC = loc
 	err := f.db.Batch(func(tx *bolt.Tx) error {
 		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
@@ -53,8 +54,8 @@ func (f *localFrontier) Fetched(_ context.Context, e *Entry, loc, host string, e
 // shouldRecordFetch reports whether f's outcome is worth recording before
 // processing: a complete 2xx page response archived in the WARC, which
 // the handler will see.
-func shouldRecordFetch(e *Entry, f *fetch, err error) bool {
-	return e.Kind == KindPage && err == nil && f.err == nil && f.warcLoc != "" && f.replay == "" &&
+func shouldRecordFetch(e *frontier.Entry, f *fetch, err error) bool {
+	return e.Kind == frontier.KindPage && err == nil && f.err == nil && f.warcLoc != "" && f.replay == "" &&
 		f.status >= 200 && f.status < 300 && f.truncated != "time" && f.truncated != "disconnect" &&
 		!f.skipped && !f.revisit
 }

@@ -7,25 +7,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	bolt "go.etcd.io/bbolt"
 )
 
-// RevisitRec schedules the next conditional re-check of a known page
-// (bucket crawl.revisit). The interval adapts: it doubles after every
-// check that found the page unchanged and halves when it had changed, so
-// pages that are still being edited are seen often and settled ones
-// rarely.
-type RevisitRec struct {
-	URL     string `json:"u"`
-	Next    int64  `json:"n"` // unix ns of the next check
-	Every   int64  `json:"e"` // current interval, ns
-	Checks  int    `json:"c,omitempty"`
-	Changes int    `json:"x,omitempty"`
-}
-
 // dueRevisits returns entries for the known pages in this crawl's scope
 // whose re-check is due at now (none when RevisitMin is 0).
-func (c *Crawler) dueRevisits(now time.Time) ([]*Entry, error) {
+func (c *Crawler) dueRevisits(now time.Time) ([]*frontier.Entry, error) {
 	if c.s.RevisitMin <= 0 {
 		return nil, nil
 	}
@@ -36,7 +24,7 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*Entry, error) {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var r RevisitRec
+			var r frontier.RevisitRec
 			if json.Unmarshal(v, &r) != nil || r.Next > now.UnixNano() {
 				return nil
 			}
@@ -47,13 +35,13 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crawl store: read revisits: %w", err)
 	}
-	var out []*Entry
+	var out []*frontier.Entry
 	for _, raw := range urls {
 		u, err := Canonicalize(raw)
 		if err != nil || !c.s.inScope(u) {
 			continue
 		}
-		if e := c.newEntry(raw, KindPage, 1, false); e != nil {
+		if e := c.newEntry(raw, frontier.KindPage, 1, false); e != nil {
 			e.Revisit = true
 			out = append(out, e)
 		}
@@ -67,12 +55,12 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*Entry, error) {
 // planRevisit records in t when page e is to be checked again, given the
 // outcome of this fetch: later when it was unchanged (304 or the same
 // payload), sooner when it changed, never when it is gone.
-func (c *Crawler) planRevisit(t *Txn, e *Entry, status int, outcome string) {
-	if c.s.RevisitMin <= 0 || e.Kind != KindPage || e.Seed {
+func (c *Crawler) planRevisit(t *frontier.Txn, e *frontier.Entry, status int, outcome string) {
+	if c.s.RevisitMin <= 0 || e.Kind != frontier.KindPage || e.Seed {
 		return
 	}
 	now := time.Now()
-	var old RevisitRec
+	var old frontier.RevisitRec
 	found := false
 	c.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketRevisit); b != nil {
@@ -81,7 +69,7 @@ func (c *Crawler) planRevisit(t *Txn, e *Entry, status int, outcome string) {
 		return nil
 	})
 	lo, hi := int64(c.s.RevisitMin), int64(c.s.RevisitMax)
-	r := &RevisitRec{URL: e.URL, Every: lo}
+	r := &frontier.RevisitRec{URL: e.URL, Every: lo}
 	if found {
 		r.Every, r.Checks, r.Changes = old.Every, old.Checks+1, old.Changes
 	}

@@ -11,6 +11,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/store"
 )
 
@@ -58,13 +59,13 @@ func rss(base string, paths ...string) string {
 	return s + `</channel></rss>`
 }
 
-func revisitOf(t *testing.T, db *bolt.DB, u string) RevisitRec {
+func revisitOf(t *testing.T, db *bolt.DB, u string) frontier.RevisitRec {
 	t.Helper()
 	cu, err := Canonicalize(u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r RevisitRec
+	var r frontier.RevisitRec
 	db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketRevisit).Get([]byte(Key(cu))); v != nil {
 			return json.Unmarshal(v, &r)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/robots"
 )
 
@@ -15,8 +16,8 @@ import (
 // at the front of the queue for the next lease. An unavailable robots.txt
 // (5xx, 429, unreachable) makes the host wait (Retry-After, else a
 // back-off), sit out the run, or give its queue up, as politeness says.
-func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *Lease) *Outcome {
-	o := &Outcome{Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil}
+func (c *Crawler) fetchRobots(ctx context.Context, fr frontier.Frontier, l *frontier.Lease) *frontier.Outcome {
+	o := &frontier.Outcome{Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil}
 	f, target, err, stopped := c.followRobots(ctx, fr, l, o)
 	if stopped {
 		return o
@@ -36,13 +37,13 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *Lease) *Outco
 	}
 	now := time.Now()
 	r := robots.Parse(status, f.body, robots.ProductToken(c.s.UserAgent), now)
-	rec := &LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
+	rec := &frontier.LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
 		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
-	o.Txn = &Txn{Log: rec, Host: l.Host, HostAt: now}
+	o.Txn = &frontier.Txn{Log: rec, Host: l.Host, HostAt: now}
 	o.Parsed = r
 	if !r.DisallowAll {
 		c.pol.CapCrawlDelay(r, l.Host, c.log)
-		o.Robots = &RobotsRec{Status: status, Body: f.body, Fetched: now}
+		o.Robots = &frontier.RobotsRec{Status: status, Body: f.body, Fetched: now}
 		o.Rest = c.pol.HostGap(r, f.elapsed)
 		o.Txn.Add = c.robotsSitemaps(r)
 		return o
@@ -54,7 +55,7 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr Frontier, l *Lease) *Outco
 // followRobots fetches l's host's robots.txt, following up to five
 // redirects, and returns the last fetch and its URL; stopped says the
 // context ended first.
-func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *Lease, o *Outcome) (f *fetch, target string, err error, stopped bool) {
+func (c *Crawler) followRobots(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, o *frontier.Outcome) (f *fetch, target string, err error, stopped bool) {
 	target = robots.URL(&url.URL{Scheme: l.Scheme, Host: l.Host})
 	for hop := 0; hop <= 5; hop++ {
 		f = &fetch{ctx: ctx, url: target}
@@ -83,7 +84,7 @@ func (c *Crawler) followRobots(ctx context.Context, fr Frontier, l *Lease, o *Ou
 
 // robotsHop makes one request of a robots.txt fetch: to another host (a
 // redirect led there) only when that host's politeness lets it.
-func (c *Crawler) robotsHop(ctx context.Context, fr Frontier, l *Lease, f *fetch, o *Outcome) error {
+func (c *Crawler) robotsHop(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch, o *frontier.Outcome) error {
 	var release func(end time.Time)
 	if other := hostOf(f.url); other != l.Host {
 		var err error
@@ -124,7 +125,7 @@ func redirectTarget(f *fetch, target string) *url.URL {
 // failure in a row, up to RobotsRetry. Recorded first: a restart must not
 // ask earlier. Every RobotsRetries failures the host sits out the run,
 // and its queue is given up at RobotsRetries × MaxRetries.
-func (c *Crawler) robotsUnavailable(l *Lease, o *Outcome, f *fetch, err error, status int, now time.Time) {
+func (c *Crawler) robotsUnavailable(l *frontier.Lease, o *frontier.Outcome, f *fetch, err error, status int, now time.Time) {
 	fails := l.RobotsFails + 1
 	var ra time.Duration
 	if f.respHead != nil {
@@ -132,7 +133,7 @@ func (c *Crawler) robotsUnavailable(l *Lease, o *Outcome, f *fetch, err error, s
 	}
 	wait := c.pol.RobotsWait(ra, fails)
 	o.Txn.Log.Outcome = "robots-unavailable"
-	o.Robots = &RobotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
+	o.Robots = &frontier.RobotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
 	o.Rest = max(o.Rest, wait)
 	o.Why = "robots.txt " + failure(f.status, errors.Join(err, f.err)) + ", " + waitKind(ra, wait)
 	c.log.Warn("robots.txt unavailable: host waits", "host", l.Host, "status", f.status, "error", errString(err), "attempt", fails,
@@ -149,13 +150,13 @@ func (c *Crawler) robotsUnavailable(l *Lease, o *Outcome, f *fetch, err error, s
 }
 
 // robotsSitemaps returns entries for the Sitemap: lines of r.
-func (c *Crawler) robotsSitemaps(r *robots.Rules) []*Entry {
+func (c *Crawler) robotsSitemaps(r *robots.Rules) []*frontier.Entry {
 	if c.s.DisableSitemaps || r == nil {
 		return nil
 	}
-	var out []*Entry
+	var out []*frontier.Entry
 	for _, sm := range r.Sitemaps {
-		if e := c.newEntry(sm, KindSitemap, 0, false); e != nil {
+		if e := c.newEntry(sm, frontier.KindSitemap, 0, false); e != nil {
 			out = append(out, e)
 		}
 	}

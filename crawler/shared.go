@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/robots"
 )
 
@@ -68,12 +69,12 @@ func (r *sharedRun) limits() limits {
 	return limits{rest: s.Delay, maxWait: s.MaxWait, maxPages: s.MaxPages, maxHost: s.MaxPagesPerHost}
 }
 
-func (r *sharedRun) Begin(ctx context.Context, seeds []*Entry) (RunStart, error) {
+func (r *sharedRun) Begin(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
-	r.c.tr.condFor = func(key string) *CondRec {
+	r.c.tr.condFor = func(key string) *frontier.CondRec {
 		if v, ok := r.conds.Load(key); ok {
-			return v.(*CondRec)
+			return v.(*frontier.CondRec)
 		}
 		return r.c.local.loadCond(key)
 	}
@@ -93,13 +94,13 @@ func (r *sharedRun) End(ctx context.Context) error {
 
 // Claim leases the next ready host; when none is, it asks again within
 // sharedPoll (other workers queue URLs and free hosts).
-func (r *sharedRun) Claim(ctx context.Context) (*Lease, error) {
+func (r *sharedRun) Claim(ctx context.Context) (*frontier.Lease, error) {
 	cl, err := r.claimWith(ctx, r.limits())
 	if err != nil {
 		return nil, err
 	}
 	if cl.host == "" {
-		l := &Lease{Wait: cl.wait, Leased: cl.leases, Reclaimed: cl.reclaimed}
+		l := &frontier.Lease{Wait: cl.wait, Leased: cl.leases, Reclaimed: cl.reclaimed}
 		switch {
 		case l.Wait < 0 && l.Leased > 0:
 			l.Wait = sharedPoll
@@ -112,7 +113,7 @@ func (r *sharedRun) Claim(ctx context.Context) (*Lease, error) {
 	if u, err := url.Parse(cl.e.URL); err == nil {
 		scheme = u.Scheme
 	}
-	l := &Lease{Host: cl.host, Scheme: scheme, Entry: cl.e, Fails: int(cl.fails), Reclaimed: cl.reclaimed}
+	l := &frontier.Lease{Host: cl.host, Scheme: scheme, Entry: cl.e, Fails: int(cl.fails), Reclaimed: cl.reclaimed}
 	if rec := cl.robots; rec != nil {
 		l.Robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.c.s.UserAgent), rec.Fetched)
 		r.c.pol.CapCrawlDelay(l.Robots, "", nil)
@@ -127,7 +128,7 @@ func (r *sharedRun) Claim(ctx context.Context) (*Lease, error) {
 
 // Hold renews the lease every third of its TTL while the work goes on,
 // and cancels the work if the lease is lost.
-func (r *sharedRun) Hold(ctx context.Context, l *Lease) (context.Context, func() bool) {
+func (r *sharedRun) Hold(ctx context.Context, l *frontier.Lease) (context.Context, func() bool) {
 	hctx, cancel := context.WithCancel(ctx)
 	lost := make(chan struct{})
 	stopRenew := make(chan struct{})
@@ -176,7 +177,7 @@ func (r *sharedRun) Hold(ctx context.Context, l *Lease) (context.Context, func()
 // Release keeps the log record in the worker's store and the rest in
 // Redis: the robots.txt record, validators, discovered entries, then the
 // host with its rest, failure count and entry to requeue.
-func (r *sharedRun) Release(ctx context.Context, l *Lease, o *Outcome) error {
+func (r *sharedRun) Release(ctx context.Context, l *frontier.Lease, o *frontier.Outcome) error {
 	errs := r.record(ctx, l, o)
 	requeue := o.Requeue
 	if o.GiveUp != "" {
@@ -184,7 +185,7 @@ func (r *sharedRun) Release(ctx context.Context, l *Lease, o *Outcome) error {
 		requeue = false
 	}
 	ro := releaseOpts{gap: sharedGap(o), outcome: o.Failed, later: o.SitOut != "",
-		refund: l.Entry != nil && l.Entry.Kind == KindPage && o.Refund}
+		refund: l.Entry != nil && l.Entry.Kind == frontier.KindPage && o.Refund}
 	if requeue {
 		ro.requeue = l.Entry
 	}
@@ -201,11 +202,11 @@ func (r *sharedRun) Release(ctx context.Context, l *Lease, o *Outcome) error {
 // record keeps what the lease found: its fetch log line in the worker's
 // store, the host's robots.txt, the links refused by it, the page's
 // validators and the entries found, in Redis.
-func (r *sharedRun) record(ctx context.Context, l *Lease, o *Outcome) []error {
+func (r *sharedRun) record(ctx context.Context, l *frontier.Lease, o *frontier.Outcome) []error {
 	var errs []error
 	t := o.Txn
 	if t != nil && t.Log != nil {
-		if _, err := r.c.local.commit(&Txn{Log: t.Log}); err != nil {
+		if _, err := r.c.local.commit(&frontier.Txn{Log: t.Log}); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -230,7 +231,7 @@ func (r *sharedRun) record(ctx context.Context, l *Lease, o *Outcome) []error {
 
 // sharedGap is how long the host rests from now: what is left of its gap
 // after a request, the wait when no request was made, or -1 for none.
-func sharedGap(o *Outcome) time.Duration {
+func sharedGap(o *frontier.Outcome) time.Duration {
 	switch {
 	case o.Requested:
 		return max(o.Rest-time.Since(o.End), 0)
@@ -242,14 +243,14 @@ func sharedGap(o *Outcome) time.Duration {
 
 // giveUp drops l's host's queue (and l's entry), each entry recorded as
 // given up in the worker's fetch log.
-func (r *sharedRun) giveUp(ctx context.Context, l *Lease, reason string) error {
+func (r *sharedRun) giveUp(ctx context.Context, l *frontier.Lease, reason string) error {
 	es, err := r.dropQueue(ctx, l.Host)
 	if l.Entry != nil {
 		es = append(es, l.Entry)
 	}
 	now := time.Now().UTC()
 	for _, e := range es {
-		r.c.local.commit(&Txn{Log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}})
+		r.c.local.commit(&frontier.Txn{Log: &frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}})
 	}
 	r.c.count(func(s *Stats) { s.Errors += int64(len(es)) })
 	r.c.log.Warn("host given up", "host", l.Host, "reason", reason, "entries", len(es))
@@ -258,7 +259,7 @@ func (r *sharedRun) giveUp(ctx context.Context, l *Lease, reason string) error {
 
 // Validators reads the Validators any worker kept, and remembers them for
 // the WARC writer's revisit records.
-func (r *sharedRun) Validators(ctx context.Context, key string) (*CondRec, error) {
+func (r *sharedRun) Validators(ctx context.Context, key string) (*frontier.CondRec, error) {
 	cr, err := r.getCond(ctx, key)
 	if cr != nil {
 		r.conds.Store(key, cr)
@@ -273,7 +274,7 @@ func (r *sharedRun) Validators(ctx context.Context, key string) (*CondRec, error
 // replays the response from its own WARC directory when the file is
 // there (the same worker restarted on the same archive), and fetches the
 // page again otherwise (another worker, with its own archive).
-func (r *sharedRun) Fetched(ctx context.Context, e *Entry, loc, host string, _ time.Time) error {
+func (r *sharedRun) Fetched(ctx context.Context, e *frontier.Entry, loc, host string, _ time.Time) error {
 	e.WARC = loc
 	ok, err := r.markFetched(ctx, host, e)
 	if err != nil || !ok {
@@ -317,7 +318,7 @@ type robotsSeen struct {
 // deny records the discovered links robots.txt forbids in the seen set
 // (never queued) and, for those not seen before, in the worker's fetch
 // log as refused.
-func (r *sharedRun) deny(ctx context.Context, es []*Entry) error {
+func (r *sharedRun) deny(ctx context.Context, es []*frontier.Entry) error {
 	fresh, err := r.markDenied(ctx, es)
 	if len(fresh) == 0 {
 		return err
@@ -325,7 +326,7 @@ func (r *sharedRun) deny(ctx context.Context, es []*Entry) error {
 	now := time.Now().UTC()
 	var errs []error
 	for _, e := range fresh {
-		if _, cerr := r.c.local.commit(&Txn{Log: &LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}}); cerr != nil {
+		if _, cerr := r.c.local.commit(&frontier.Txn{Log: &frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}}); cerr != nil {
 			errs = append(errs, cerr)
 		}
 	}
@@ -335,4 +336,5 @@ func (r *sharedRun) deny(ctx context.Context, es []*Entry) error {
 
 func (r *sharedRun) Borrow(context.Context, string, string) (func(time.Time), error) { return nil, nil }
 
-func (r *sharedRun) Progress(*Stats) {}
+// Progress is empty: the hosts and queue are Redis's (SharedFrontier.Status).
+func (r *sharedRun) Progress() frontier.Progress { return frontier.Progress{} }

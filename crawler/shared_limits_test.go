@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/internal/redistest"
 	"github.com/syndex/syndex/store"
 )
@@ -37,7 +38,7 @@ func drainClaims(t *testing.T, frs []*SharedFrontier, lim limits) map[string]int
 			time.Sleep(c.wait)
 			continue
 		}
-		if c.e.Kind == KindPage {
+		if c.e.Kind == frontier.KindPage {
 			got[c.host]++
 		}
 		if ok, _, err := fr.releaseWith(ctx, c.host, releaseOpts{gap: 0, outcome: 0}); !ok || err != nil {
@@ -69,7 +70,7 @@ func TestSharedFrontierBudgets(t *testing.T) {
 			ns := redistest.Namespace(t)
 			a := openTestShared(t, url, ns, "a", time.Second)
 			b := openTestShared(t, url, ns, "b", time.Second)
-			var es []*Entry
+			var es []*frontier.Entry
 			for h := 1; h <= 3; h++ {
 				for i := 0; i < 5; i++ {
 					es = append(es, testEntry(t, fmt.Sprintf("http://h%d.test/p%d", h, i)))
@@ -502,15 +503,15 @@ func TestSharedFrontierPasses(t *testing.T) {
 	ns := redistest.Namespace(t)
 	a := openTestShared(t, url, ns, "a", time.Second)
 	b := openTestShared(t, url, ns, "b", time.Second)
-	entryOf := func(raw string, k Kind, revisit bool) *Entry {
+	entryOf := func(raw string, k frontier.Kind, revisit bool) *frontier.Entry {
 		e := testEntry(t, raw)
 		e.Kind, e.Revisit = k, revisit
 		return e
 	}
-	seed := entryOf("http://r.test/", KindPage, true)
-	feed := entryOf("http://r.test/feed.xml", KindFeed, true)
-	asLink := entryOf("http://r.test/feed.xml", KindPage, false)
-	page := entryOf("http://r.test/a", KindPage, false)
+	seed := entryOf("http://r.test/", frontier.KindPage, true)
+	feed := entryOf("http://r.test/feed.xml", frontier.KindFeed, true)
+	asLink := entryOf("http://r.test/feed.xml", frontier.KindPage, false)
+	page := entryOf("http://r.test/a", frontier.KindPage, false)
 	drain := func() {
 		t.Helper()
 		drainClaims(t, []*SharedFrontier{a, b}, limits{})
@@ -521,20 +522,20 @@ func TestSharedFrontierPasses(t *testing.T) {
 		name     string
 		fr       *SharedFrontier
 		start    bool // startRun instead of add
-		es       []*Entry
+		es       []*frontier.Entry
 		want     int64
 		wantPass int64
 		drain    bool
 	}{
-		{"first run", a, true, []*Entry{seed}, 1, 1, false},
-		{"second worker joins", b, true, []*Entry{seed}, 0, 1, false},
-		{"feed first seen as a link", a, false, []*Entry{asLink}, 1, 1, false},
-		{"then as a feed: same pass", b, false, []*Entry{feed, feed}, 0, 1, false},
-		{"page", a, false, []*Entry{page}, 1, 1, true},
-		{"new pass after the finished one", b, true, []*Entry{seed}, 1, 2, false},
-		{"feed again in the new pass, once", a, false, []*Entry{feed, feed}, 1, 2, false},
-		{"plain page never again", a, false, []*Entry{page, asLink}, 0, 2, true},
-		{"third pass", a, true, []*Entry{seed}, 1, 3, false},
+		{"first run", a, true, []*frontier.Entry{seed}, 1, 1, false},
+		{"second worker joins", b, true, []*frontier.Entry{seed}, 0, 1, false},
+		{"feed first seen as a link", a, false, []*frontier.Entry{asLink}, 1, 1, false},
+		{"then as a feed: same pass", b, false, []*frontier.Entry{feed, feed}, 0, 1, false},
+		{"page", a, false, []*frontier.Entry{page}, 1, 1, true},
+		{"new pass after the finished one", b, true, []*frontier.Entry{seed}, 1, 2, false},
+		{"feed again in the new pass, once", a, false, []*frontier.Entry{feed, feed}, 1, 2, false},
+		{"plain page never again", a, false, []*frontier.Entry{page, asLink}, 0, 2, true},
+		{"third pass", a, true, []*frontier.Entry{seed}, 1, 3, false},
 	}
 	for _, s := range steps {
 		var n int64
@@ -570,7 +571,7 @@ func TestSharedFrontierReclaimRefunds(t *testing.T) {
 	dead := openTestShared(t, url, ns, "dead", 200*time.Millisecond)
 	live := openTestShared(t, url, ns, "live", 5*time.Second)
 	lim := limits{maxPages: 2}
-	if _, err := dead.startRun(ctx, []*Entry{testEntry(t, "http://k.test/1"), testEntry(t, "http://k.test/2"), testEntry(t, "http://k.test/3")}); err != nil {
+	if _, err := dead.startRun(ctx, []*frontier.Entry{testEntry(t, "http://k.test/1"), testEntry(t, "http://k.test/2"), testEntry(t, "http://k.test/3")}); err != nil {
 		t.Fatal(err)
 	}
 	held, err := dead.claimWith(ctx, lim)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/internal/redistest"
 	"github.com/syndex/syndex/store"
 )
@@ -21,13 +22,13 @@ func openTestShared(t testing.TB, url, ns, worker string, lease time.Duration) *
 	return fr
 }
 
-func testEntry(t testing.TB, raw string) *Entry {
+func testEntry(t testing.TB, raw string) *frontier.Entry {
 	t.Helper()
 	u, err := Canonicalize(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Entry{URL: u.String(), Key: Key(u), Host: u.Host}
+	return &frontier.Entry{URL: u.String(), Key: Key(u), Host: u.Host}
 }
 
 func TestSharedFrontierLeases(t *testing.T) {
@@ -41,11 +42,11 @@ func TestSharedFrontierLeases(t *testing.T) {
 		t.Fatalf("Done before anything was queued = %v, %v; want false", done, err)
 	}
 	// The seen set admits each SURT key once, whatever worker adds it.
-	n, err := a.add(ctx, []*Entry{testEntry(t, "http://h1.test/x"), testEntry(t, "http://h1.test/y"), testEntry(t, "http://h2.test/x")})
+	n, err := a.add(ctx, []*frontier.Entry{testEntry(t, "http://h1.test/x"), testEntry(t, "http://h1.test/y"), testEntry(t, "http://h2.test/x")})
 	if err != nil || n != 3 {
 		t.Fatalf("add = %d, %v; want 3", n, err)
 	}
-	if n, err = b.add(ctx, []*Entry{testEntry(t, "http://H1.test/x#frag"), testEntry(t, "http://h1.test/z")}); err != nil || n != 1 {
+	if n, err = b.add(ctx, []*frontier.Entry{testEntry(t, "http://H1.test/x#frag"), testEntry(t, "http://h1.test/z")}); err != nil || n != 1 {
 		t.Fatalf("second add = %d, %v; want 1 (x already seen)", n, err)
 	}
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"mime"
 	"strings"
+
+	"github.com/syndex/syndex/crawler/frontier"
 )
 
 // sniffLimit bounds how much of a body sniffDoc looks at.
@@ -17,12 +19,12 @@ const sniffLimit = 64 << 10
 // Content-Type. Otherwise the kind it was queued as stands: a gzipped
 // sitemap stays a sitemap, and a feed or sitemap URL that answers with
 // HTML (a soft 404, a landing page) is not taken for an article page.
-func responseKind(queued Kind, contentType string, body []byte) Kind {
-	if k := sniffDoc(body); k != KindPage {
+func responseKind(queued frontier.Kind, contentType string, body []byte) frontier.Kind {
+	if k := sniffDoc(body); k != frontier.KindPage {
 		return k
 	}
 	if mt, _, _ := mime.ParseMediaType(contentType); isFeedType(mt) {
-		return KindFeed
+		return frontier.KindFeed
 	}
 	return queued
 }
@@ -32,7 +34,7 @@ func responseKind(queued Kind, contentType string, body []byte) Kind {
 // instructions and a doctype): kindFeed for <rss>, <feed> (Atom) and
 // <rdf:RDF> (RSS 1.0) or a JSON Feed object, kindSitemap for <urlset> and
 // <sitemapindex>, kindPage for anything else.
-func sniffDoc(body []byte) Kind {
+func sniffDoc(body []byte) frontier.Kind {
 	b := body[:min(len(body), sniffLimit)]
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	b = bytes.TrimLeft(b, " \t\r\n")
@@ -40,9 +42,9 @@ func sniffDoc(body []byte) Kind {
 		// JSON Feed names its version by URL, with its slashes escaped
 		// or not ("https:\/\/jsonfeed.org\/version\/1" from NPR).
 		if bytes.Contains(b, []byte("jsonfeed.org/version")) || bytes.Contains(b, []byte(`jsonfeed.org\/version`)) {
-			return KindFeed
+			return frontier.KindFeed
 		}
-		return KindPage
+		return frontier.KindPage
 	}
 	for len(b) > 0 && b[0] == '<' {
 		var end []byte
@@ -58,18 +60,18 @@ func sniffDoc(body []byte) Kind {
 		}
 		i := bytes.Index(b, end)
 		if i < 0 {
-			return KindPage
+			return frontier.KindPage
 		}
 		b = bytes.TrimLeft(b[i+len(end):], " \t\r\n")
 	}
-	return KindPage
+	return frontier.KindPage
 }
 
 // rootKind reads the element name at the start of b.
-func rootKind(b []byte) Kind {
+func rootKind(b []byte) frontier.Kind {
 	n := bytes.IndexAny(b, " \t\r\n/>")
 	if n < 0 {
-		return KindPage
+		return frontier.KindPage
 	}
 	name := strings.ToLower(string(b[:n]))
 	if _, local, ok := strings.Cut(name, ":"); ok {
@@ -79,9 +81,9 @@ func rootKind(b []byte) Kind {
 	}
 	switch name {
 	case "rss", "feed", "rdf:rdf":
-		return KindFeed
+		return frontier.KindFeed
 	case "urlset", "sitemapindex":
-		return KindSitemap
+		return frontier.KindSitemap
 	}
-	return KindPage
+	return frontier.KindPage
 }

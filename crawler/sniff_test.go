@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/store"
 )
 
@@ -26,27 +27,27 @@ func TestResponseKind(t *testing.T) {
 	)
 	tests := []struct {
 		name   string
-		queued Kind
+		queued frontier.Kind
 		ct     string
 		body   string
-		want   Kind
+		want   frontier.Kind
 	}{
-		{"rss linked as a page", KindPage, "application/rss+xml", rss, KindFeed},
-		{"atom linked as a page, served as xml", KindPage, "application/xml", atom, KindFeed},
-		{"atom served as text/html", KindPage, "text/html", atom, KindFeed},
-		{"rdf served as text/plain", KindPage, "text/plain", rdf, KindFeed},
-		{"json feed served as json", KindPage, "application/json", jsonf, KindFeed},
-		{"json feed with escaped slashes", KindPage, "application/json", `{"version":"https:\/\/jsonfeed.org\/version\/1","items":[]}`, KindFeed},
-		{"other json stays a page", KindPage, "application/json", `{"a": 1}`, KindPage},
-		{"feed type, unreadable body", KindPage, "application/atom+xml", "garbage", KindFeed},
-		{"sitemap linked as a page", KindPage, "text/xml", urlset, KindSitemap},
-		{"sitemap index unlabelled", KindPage, "", smindex, KindSitemap},
-		{"robots Sitemap: line naming a feed", KindSitemap, "application/xml", rss, KindFeed},
-		{"html page", KindPage, "text/html", page, KindPage},
-		{"feed URL answering html stays a feed", KindFeed, "text/html", page, KindFeed},
-		{"sitemap URL with a soft 404 stays a sitemap", KindSitemap, "text/html", page, KindSitemap},
-		{"gzipped sitemap stays a sitemap", KindSitemap, "application/x-gzip", "\x1f\x8b\x08\x00", KindSitemap},
-		{"unclosed comment", KindPage, "", "<!-- never closed <rss>", KindPage},
+		{"rss linked as a page", frontier.KindPage, "application/rss+xml", rss, frontier.KindFeed},
+		{"atom linked as a page, served as xml", frontier.KindPage, "application/xml", atom, frontier.KindFeed},
+		{"atom served as text/html", frontier.KindPage, "text/html", atom, frontier.KindFeed},
+		{"rdf served as text/plain", frontier.KindPage, "text/plain", rdf, frontier.KindFeed},
+		{"json feed served as json", frontier.KindPage, "application/json", jsonf, frontier.KindFeed},
+		{"json feed with escaped slashes", frontier.KindPage, "application/json", `{"version":"https:\/\/jsonfeed.org\/version\/1","items":[]}`, frontier.KindFeed},
+		{"other json stays a page", frontier.KindPage, "application/json", `{"a": 1}`, frontier.KindPage},
+		{"feed type, unreadable body", frontier.KindPage, "application/atom+xml", "garbage", frontier.KindFeed},
+		{"sitemap linked as a page", frontier.KindPage, "text/xml", urlset, frontier.KindSitemap},
+		{"sitemap index unlabelled", frontier.KindPage, "", smindex, frontier.KindSitemap},
+		{"robots Sitemap: line naming a feed", frontier.KindSitemap, "application/xml", rss, frontier.KindFeed},
+		{"html page", frontier.KindPage, "text/html", page, frontier.KindPage},
+		{"feed URL answering html stays a feed", frontier.KindFeed, "text/html", page, frontier.KindFeed},
+		{"sitemap URL with a soft 404 stays a sitemap", frontier.KindSitemap, "text/html", page, frontier.KindSitemap},
+		{"gzipped sitemap stays a sitemap", frontier.KindSitemap, "application/x-gzip", "\x1f\x8b\x08\x00", frontier.KindSitemap},
+		{"unclosed comment", frontier.KindPage, "", "<!-- never closed <rss>", frontier.KindPage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,7 +64,7 @@ func FuzzSniffDoc(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		k := sniffDoc(b)
-		if k != KindPage && k != KindFeed && k != KindSitemap {
+		if k != frontier.KindPage && k != frontier.KindFeed && k != frontier.KindSitemap {
 			t.Fatalf("kind %d", k)
 		}
 	})
@@ -205,10 +206,10 @@ func TestSniffRealFeeds(t *testing.T) {
 				return nil
 			}
 			tl.n++
-			switch responseKind(KindPage, "", b) {
-			case KindFeed:
+			switch responseKind(frontier.KindPage, "", b) {
+			case frontier.KindFeed:
 				tl.feed++
-			case KindSitemap:
+			case frontier.KindSitemap:
 				tl.sitemap++
 			default:
 				tl.page++
@@ -240,7 +241,7 @@ func TestSniffRealFeeds(t *testing.T) {
 	if sitemaps.page != 0 || sitemaps.feed > 1 || sitemaps.n < 20 {
 		t.Errorf("sitemaps: %+v, not recognised %v", sitemaps, smiss)
 	}
-	if k := responseKind(KindPage, "", mustRead(t, filepath.Join(root, "feeds", "rss-parser", "unrecognized.rss"))); k != KindPage {
+	if k := responseKind(frontier.KindPage, "", mustRead(t, filepath.Join(root, "feeds", "rss-parser", "unrecognized.rss"))); k != frontier.KindPage {
 		t.Errorf("an HTML 'Document Moved' page served at a feed's link is read as a %s", k)
 	}
 }

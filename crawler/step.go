@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"runtime/debug"
 	"time"
+
+	"github.com/syndex/syndex/crawler/frontier"
 )
 
 // work does one leased unit of work and hands the host back to fr, with
@@ -24,19 +26,19 @@ import (
 // archived response, until the handler is done, so a crawl killed
 // meanwhile processes it again from the WARC. wake tells the dispatch
 // loop that a host was freed.
-func (c *Crawler) work(ctx context.Context, fr Frontier, l *Lease, wake func()) {
+func (c *Crawler) work(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, wake func()) {
 	hctx, stop := fr.Hold(ctx, l)
-	o := c.step(hctx, fr, l)
-	if o.page != nil {
-		ef, ok := fr.(EarlyFreer)
-		if n := int64(len(o.page.Body)); ok && !c.retryUnhandled && c.reserveAhead(n) {
+	o, page := c.step(hctx, fr, l)
+	if page != nil {
+		ef, ok := fr.(frontier.EarlyFreer)
+		if n := int64(len(page.Body)); ok && !c.retryUnhandled && c.reserveAhead(n) {
 			defer c.ahead.Add(-n)
 			if err := ef.Free(context.WithoutCancel(ctx), l, o); err != nil {
 				c.log.Error("free host", "host", l.Host, "error", err)
 			}
 			wake()
 		}
-		c.handled(hctx, l, o)
+		c.handled(hctx, l, o, page)
 	}
 	if !stop() {
 		return
@@ -65,52 +67,54 @@ func (c *Crawler) reserveAhead(n int64) bool {
 // step fetches robots.txt when the lease's host needs it, else the
 // lease's entry. A bug must not stop the crawl: a panic gives the URL up
 // (recorded with the panic), or leaves the host for the next run when it
-// happened on robots.txt.
-func (c *Crawler) step(ctx context.Context, fr Frontier, l *Lease) (o *Outcome) {
+// happened on robots.txt. page is the page the handler is to see, if any.
+func (c *Crawler) step(ctx context.Context, fr frontier.Frontier, l *frontier.Lease) (o *frontier.Outcome, page *Page) {
 	robots := l.NeedsRobots(time.Now())
 	defer func() {
 		p := recover()
 		if p == nil {
 			return
 		}
+		page = nil
 		c.log.Debug("internal error", "stack", string(debug.Stack()))
 		if robots || l.Entry == nil {
 			c.log.Error("internal error fetching robots.txt; host left for the next run", "host", l.Host, "panic", fmt.Sprint(p))
-			o = &Outcome{Failed: -1, Requeue: true, Refund: true, SitOut: "internal error"}
+			o = &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, SitOut: "internal error"}
 			return
 		}
 		c.log.Error("internal error; URL given up", "url", l.Entry.URL, "panic", fmt.Sprint(p))
-		rec := &LogRecord{Time: time.Now().UTC(), URL: l.Entry.URL, Kind: l.Entry.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
+		rec := &frontier.LogRecord{Time: time.Now().UTC(), URL: l.Entry.URL, Kind: l.Entry.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
 		requested := o != nil && o.Requested
-		o = &Outcome{Failed: -1, Requested: requested, Rest: c.pol.HostGap(l.Robots, 0), Txn: &Txn{Done: l.Entry, Log: rec}}
+		o = &frontier.Outcome{Failed: -1, Requested: requested, Rest: c.pol.HostGap(l.Robots, 0), Txn: &frontier.Txn{Done: l.Entry, Log: rec}}
 		c.fail(o.Txn, rec, nil, "internal-error")
 	}()
 	switch {
 	case robots:
-		return c.fetchRobots(ctx, fr, l)
+		return c.fetchRobots(ctx, fr, l), nil
 	case l.Robots.DisallowAll:
 		// robots.txt unavailable and not yet due (a restart, another
 		// worker): the entry waits at the front of the queue.
-		return &Outcome{Failed: -1, Requeue: true, Refund: true, Rest: max(time.Until(l.RobotsUntil), 0)}
+		return &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, Rest: max(time.Until(l.RobotsUntil), 0)}, nil
 	}
-	o = &Outcome{Failed: -1}
-	c.fetchEntry(ctx, fr, l, o)
+	o = &frontier.Outcome{Failed: -1}
+	page = c.fetchEntry(ctx, fr, l, o)
 	if o.Requeue && o.Txn != nil {
 		// Fetched again because it was not handled: no validators, or the
 		// next fetch would be a 304 the handler never sees.
 		o.Txn.Cond = nil
 	}
-	return o
+	return o, page
 }
 
-// fetchEntry fetches l.e (or replays it from the WARC when it was fetched
-// before an interruption) and records in o what became of it.
-func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *Lease, o *Outcome) {
+// fetchEntry fetches l.Entry (or replays it from the WARC when it was
+// fetched before an interruption), records in o what became of it, and
+// returns the page the handler is to see, if any.
+func (c *Crawler) fetchEntry(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, o *frontier.Outcome) *Page {
 	e := l.Entry
-	rec := &LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
-	t := &Txn{Done: e, Log: rec}
+	rec := &frontier.LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
+	t := &frontier.Txn{Done: e, Log: rec}
 	o.Txn = t
-	if !c.s.DisableSitemaps && len(l.Robots.Sitemaps) > 0 && (e.Seed || e.Kind != KindPage || l.OfferSitemaps) {
+	if !c.s.DisableSitemaps && len(l.Robots.Sitemaps) > 0 && (e.Seed || e.Kind != frontier.KindPage || l.OfferSitemaps) {
 		// The Sitemap: lines of robots.txt are offered again with the
 		// entries fetched in every pass (seeds, feeds, sitemaps) and when
 		// robots.txt was read from the cache; the frontier queues them
@@ -119,32 +123,32 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr Frontier, l *Lease, o *Outc
 	}
 	u, err := url.Parse(e.URL)
 	if err != nil || !l.Robots.Allowed(u) {
-		t.State = SeenRec{Pass: c.pass, State: "robots"}
+		t.State = frontier.SeenRec{Pass: c.pass, State: "robots"}
 		rec.Outcome = "robots-denied"
 		o.Refund = true
 		c.count(func(s *Stats) { s.RobotsDenied++ })
-		return
+		return nil
 	}
 	f := &fetch{ctx: ctx, e: e, url: e.URL, header: http.Header{}}
-	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == KindPage) {
+	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == frontier.KindPage) {
 		c.conditional(ctx, fr, f)
 	}
 	f, err, ok := c.fetchOrReplay(ctx, fr, l, f, o)
 	if !ok || ctx.Err() != nil {
 		// Stays queued for the next run.
 		o.Requeue, o.Refund, o.Txn = true, true, nil
-		return
+		return nil
 	}
 	rec.Status, rec.Bytes, rec.Millis, rec.WARC = f.status, len(f.raw), f.elapsed.Milliseconds(), f.warcLoc
 	if err == nil {
 		err = f.err
 	}
-	c.answer(ctx, l, f, err, o)
+	return c.answer(ctx, l, f, err, o)
 }
 
 // conditional makes f a conditional GET with the validators the frontier
 // keeps for its entry.
-func (c *Crawler) conditional(ctx context.Context, fr Frontier, f *fetch) {
+func (c *Crawler) conditional(ctx context.Context, fr frontier.Frontier, f *fetch) {
 	cr, err := fr.Validators(ctx, f.e.Key)
 	if err != nil {
 		c.log.Warn("conditional GET without validators", "url", f.e.URL, "error", err)
@@ -163,7 +167,7 @@ func (c *Crawler) conditional(ctx context.Context, fr Frontier, f *fetch) {
 // fetchOrReplay processes e from the WARC when it was fetched before the
 // crawl stopped, else fetches it; the response is recorded as fetched
 // before the handler sees it. ok is false when ctx ended meanwhile.
-func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *Lease, f *fetch, o *Outcome) (*fetch, error, bool) {
+func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch, o *frontier.Outcome) (*fetch, error, bool) {
 	e := l.Entry
 	if e.WARC != "" && !c.haveWARC(e.WARC) {
 		// Archived by another worker of a shared crawl, in its own WARC
@@ -199,9 +203,10 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr Frontier, l *Lease, f *f
 	return f, err, true
 }
 
-// answer records in o what the response to l.e means: done, failed,
-// retried later, redirected, or processed.
-func (c *Crawler) answer(ctx context.Context, l *Lease, f *fetch, err error, o *Outcome) {
+// answer records in o what the response to l.Entry means: done, failed,
+// retried later, redirected, or processed; it returns the page the
+// handler is to see, if any.
+func (c *Crawler) answer(ctx context.Context, l *frontier.Lease, f *fetch, err error, o *frontier.Outcome) *Page {
 	e, t, rec := l.Entry, o.Txn, o.Txn.Log
 	status := f.status
 	switch {
@@ -217,7 +222,7 @@ func (c *Crawler) answer(ctx context.Context, l *Lease, f *fetch, err error, o *
 		c.retry(l, o, fmt.Errorf("%s: HTTP %d", e.URL, status), 0)
 	case status == http.StatusNotModified:
 		o.Failed = 0
-		t.State = SeenRec{Pass: c.pass, State: "done", Status: status}
+		t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: status}
 		rec.Outcome = "not-modified"
 		c.planRevisit(t, e, status, rec.Outcome)
 	case status >= 300 && status < 400:
@@ -227,24 +232,25 @@ func (c *Crawler) answer(ctx context.Context, l *Lease, f *fetch, err error, o *
 		o.Failed = 0
 		if err != nil {
 			c.fail(t, rec, err, "failed")
-			return
+			return nil
 		}
-		if o.page = c.process(e, f, t, rec); o.page != nil {
-			return // the revisit is planned once the handler has seen it
+		if p := c.process(e, f, t, rec); p != nil {
+			return p // the revisit is planned once the handler has seen it
 		}
 		c.planRevisit(t, e, status, rec.Outcome)
 	default:
 		o.Failed = 0
-		t.State = SeenRec{Pass: c.pass, State: "done", Status: status}
+		t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: status}
 		rec.Outcome = "http-error"
 		c.planRevisit(t, e, status, rec.Outcome)
 		c.count(func(s *Stats) { s.Errors++ })
 	}
+	return nil
 }
 
 // fail records t's entry as failed for good with outcome.
-func (c *Crawler) fail(t *Txn, rec *LogRecord, err error, outcome string) {
-	t.State = SeenRec{Pass: c.pass, State: "failed", Status: rec.Status}
+func (c *Crawler) fail(t *frontier.Txn, rec *frontier.LogRecord, err error, outcome string) {
+	t.State = frontier.SeenRec{Pass: c.pass, State: "failed", Status: rec.Status}
 	rec.Outcome, rec.Error = outcome, errString(err)
 	c.count(func(s *Stats) { s.Errors++ })
 }
@@ -253,7 +259,7 @@ func (c *Crawler) fail(t *Txn, rec *LogRecord, err error, outcome string) {
 // for the back-off (Retry-After when given; parked after ParkAfter
 // failures in a row) and the entry waits at the front of its queue, or is
 // given up after MaxRetries attempts.
-func (c *Crawler) retry(l *Lease, o *Outcome, err error, after time.Duration) {
+func (c *Crawler) retry(l *frontier.Lease, o *frontier.Outcome, err error, after time.Duration) {
 	e, rec := l.Entry, o.Txn.Log
 	fails := l.Fails + 1
 	wait, parked := c.pol.Backoff(fails, after)
@@ -277,7 +283,7 @@ func (c *Crawler) retry(l *Lease, o *Outcome, err error, after time.Duration) {
 // retryHandler hands page e to the handler again later because the
 // handler failed on it, until MaxRetries attempts: from its archived
 // response when e records one this worker can read, else fetched again.
-func (c *Crawler) retryHandler(e *Entry, o *Outcome) {
+func (c *Crawler) retryHandler(e *frontier.Entry, o *frontier.Outcome) {
 	e.Tries++
 	if e.Tries >= c.s.MaxRetries {
 		return
@@ -291,8 +297,8 @@ func (c *Crawler) retryHandler(e *Entry, o *Outcome) {
 // redirect queues a redirect target as a new entry, so that robots.txt,
 // scope and politeness apply to it; loops end at the seen set and chains
 // at MaxRedirects.
-func (c *Crawler) redirect(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
-	t.State = SeenRec{Pass: c.pass, State: "done", Status: f.status}
+func (c *Crawler) redirect(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) {
+	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.status}
 	loc := f.respHead.Get("Location")
 	base, _ := url.Parse(e.URL)
 	target, err := base.Parse(loc)
@@ -326,7 +332,7 @@ func (c *Crawler) redirect(e *Entry, f *fetch, t *Txn, rec *LogRecord) {
 // forbids e: such a link is recorded as refused when it is found instead
 // of waiting in the queue (a page of 100,000 forbidden links would
 // otherwise cost 100,000 queue round trips).
-func (c *Crawler) denied(e *Entry) bool {
+func (c *Crawler) denied(e *frontier.Entry) bool {
 	c.mu.Lock()
 	fr := c.fr
 	c.mu.Unlock()
