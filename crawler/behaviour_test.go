@@ -331,9 +331,9 @@ func TestParkingAndMaxWait(t *testing.T) {
 // memory; the rest wait in the store and are loaded in order, across a
 // budget-limited run and its resumption, each page fetched once.
 func TestBoundedMemoryFrontier(t *testing.T) {
-	old := memPerHost
-	memPerHost = 3
-	defer func() { memPerHost = old }()
+	old := localMemPerHost
+	localMemPerHost = 3
+	defer func() { localMemPerHost = old }()
 	h := chainHost(t, "127.0.0.17", 20)
 	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
 	if err != nil {

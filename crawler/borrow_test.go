@@ -124,7 +124,7 @@ func TestRobotsRedirectRecordsOtherHost(t *testing.T) {
 	if len(hits) != 1 || a.count("/", 200) != 1 {
 		t.Fatalf("other host hits %+v, home fetched %d times", hits, a.count("/", 200))
 	}
-	last := c.local.lastRequest(hostOf(other.base))
+	last := c.local.LastRequest(hostOf(other.base))
 	if d := last.Sub(hits[0].end); d < 0 || d > time.Second {
 		t.Errorf("request to the other host recorded at %v, its end was %v", last, hits[0].end)
 	}

@@ -16,11 +16,13 @@
 // (how long a host rests: the gap, back-off, parking, robots.txt waits;
 // the one politeness type both frontiers apply), crawler/robots (what a
 // robots.txt says), crawler/discover (sitemaps and feeds), crawler/urls
-// (canonical URLs, seen-set keys, traps). In crawler: the
-// Frontier interface and its lease and outcome (frontier.go) with its two
-// implementations, in bbolt (frontier_local.go, backoff.go, borrow.go,
-// replay.go) and in Redis (frontier_redis.go for the store,
-// shared.go for the run); the one dispatch loop (dispatch.go); the fetch
+// (canonical URLs, seen-set keys, traps). The frontier is
+// crawler/frontier: the Frontier interface, its leases, outcomes and
+// records, and the run's budgets (Limits); its implementations are
+// crawler/frontier/local (the archive's bbolt store) and, in crawler for
+// now, the Redis one (frontier_redis.go for the store, shared.go for the
+// run), both held to one conformance suite (crawler/frontier/frontiertest).
+// In crawler: the one dispatch loop (dispatch.go); the fetch
 // step (step.go) and the robots.txt step (robots_step.go); the HTTP
 // transport, its limits and its WARC record (fetch.go, proxy.go; the
 // exact bytes of an exchange: crawler/internal/rawconn; which addresses
@@ -40,6 +42,8 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler/frontier"
+	"github.com/syndex/syndex/crawler/frontier/local"
 	"github.com/syndex/syndex/crawler/polite"
 	"github.com/syndex/syndex/crawler/urls"
 )
@@ -328,4 +332,21 @@ func newPoliteness(c *Config) polite.Policy {
 		BackoffBase: c.BackoffBase, MaxBackoff: c.MaxBackoff, ParkAfter: c.ParkAfter, ParkFor: c.ParkFor,
 		RobotsRetry: c.RobotsRetry, RobotsRetries: c.RobotsRetries, MaxRetries: c.MaxRetries, RobotsTTL: c.RobotsTTL,
 		Timeout: c.Timeout}
+}
+
+// limits are the settings both frontiers apply to claims.
+func (c *Config) limits() frontier.Limits {
+	return frontier.Limits{Delay: c.Delay, MaxWait: c.MaxWait, MaxPages: c.MaxPages, MaxPagesPerHost: c.MaxPagesPerHost}
+}
+
+// localMemPerHost bounds the page entries each host of the local
+// frontier keeps in memory (0: its default); a variable for tests.
+var localMemPerHost = 0
+
+// localOptions are the options of the crawler's local frontier; count
+// receives what it adds to the crawl's counters.
+func (s *settings) localOptions(count func(frontier.Counts)) local.Options {
+	return local.Options{Limits: s.limits(), Job: s.Job, Policy: newPoliteness(&s.Config), UserAgent: s.UserAgent,
+		RobotsTTL: s.RobotsTTL, Timeout: s.Timeout, MaxCrawlDelay: s.MaxCrawlDelay, MemPerHost: localMemPerHost,
+		Logger: s.Logger, Count: count}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/syndex/syndex/crawler/discover"
 	"github.com/syndex/syndex/crawler/frontier"
+	"github.com/syndex/syndex/crawler/frontier/local"
 	"github.com/syndex/syndex/crawler/polite"
 	"github.com/syndex/syndex/crawler/urls"
 	"github.com/syndex/syndex/internal/atomicfile"
@@ -42,9 +43,9 @@ type Crawler struct {
 	col *colly.Collector
 	w   *warc.Writer
 
-	local    *localFrontier // kept across passes: what is known of each host
-	handlers chan struct{}  // one token per handler call in progress (Config.Handlers)
-	ahead    atomic.Int64   // body bytes of the pages waiting for the handler, host freed (maxAheadBytes)
+	local    *local.Frontier // kept across passes: what is known of each host
+	handlers chan struct{}   // one token per handler call in progress (Config.Handlers)
+	ahead    atomic.Int64    // body bytes of the pages waiting for the handler, host freed (maxAheadBytes)
 
 	mu      sync.Mutex
 	fr      frontier.Frontier // the frontier of the run under way
@@ -69,7 +70,7 @@ func New(cfg Config, st *store.Store, h Handler) (*Crawler, error) {
 		return nil, err
 	}
 	c := &Crawler{s: s, pol: newPoliteness(&s.Config), st: st, db: st.DB(), h: h, log: s.Logger, handlers: make(chan struct{}, max(s.Handlers, 1))}
-	if c.local, err = newLocalFrontier(st.DB(), s, c.count); err != nil {
+	if c.local, err = local.New(st.DB(), s.localOptions(c.countFrontier)); err != nil {
 		return nil, err
 	}
 	if s.WARCDir != "-" {
@@ -84,7 +85,7 @@ func New(cfg Config, st *store.Store, h Handler) (*Crawler, error) {
 		}
 	}
 	c.tr = newTransport(s, c.w)
-	c.tr.condFor = c.local.loadCond
+	c.tr.condFor = c.local.Cond
 	c.col = newCollector(s, c.tr)
 	return c, nil
 }
@@ -136,6 +137,18 @@ func (c *Crawler) count(f func(*Stats)) {
 	f(&c.stats)
 	c.mu.Unlock()
 }
+
+// countFrontier adds what a frontier counted to the crawl's counters.
+func (c *Crawler) countFrontier(n frontier.Counts) {
+	c.count(func(s *Stats) {
+		s.RobotsDenied += n.RobotsDenied
+		s.Errors += n.Errors
+	})
+}
+
+// FetchLog returns the fetch log of the archive in order (for tests,
+// reports and debugging).
+func FetchLog(db *bolt.DB) ([]LogRecord, error) { return local.FetchLog(db) }
 
 func mustURL(s string) *url.URL {
 	u, _ := url.Parse(s)

@@ -1,334 +1,42 @@
 package crawler
 
 import (
-	"context"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/syndex/syndex/crawler/frontier"
-	"github.com/syndex/syndex/crawler/robots"
+	"github.com/syndex/syndex/crawler/frontier/frontiertest"
 	"github.com/syndex/syndex/internal/redistest"
 	"github.com/syndex/syndex/store"
 )
 
-// The conformance suite of Frontier: every test runs against the local
-// frontier (bbolt) and the shared one (Redis; skipped without a
-// redis-server), through the interface the dispatch loop uses.
-
-// frontierImpls opens a fresh frontier of each implementation for cfg,
-// with the crawler that owns it (its store keeps the fetch log).
-var frontierImpls = []struct {
-	name string
-	open func(t *testing.T, cfg Config) (frontier.Frontier, *Crawler)
-}{
-	{"local", func(t *testing.T, cfg Config) (frontier.Frontier, *Crawler) {
-		c := newFrontierCrawler(t, cfg)
-		return c.local, c
-	}},
-	{"shared", func(t *testing.T, cfg Config) (frontier.Frontier, *Crawler) {
+// TestFrontierShared runs the frontier conformance suite on the shared
+// frontier (Redis; skipped without a redis-server) as the crawler's run
+// drives it; the worker's fetch log is in its store. The local frontier
+// runs the suite in its own package.
+func TestFrontierShared(t *testing.T) {
+	frontiertest.Run(t, func(t *testing.T, lim frontier.Limits) frontiertest.Env {
 		url := redistest.URL(t)
-		c := newFrontierCrawler(t, cfg)
-		return &sharedRun{SharedFrontier: openTestShared(t, url, redistest.Namespace(t), "w", 5*time.Second), c: c}, c
-	}},
-}
-
-func newFrontierCrawler(t *testing.T, cfg Config) *Crawler {
-	t.Helper()
-	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if len(cfg.Seeds) == 0 {
-		cfg.Seeds = []string{"http://a.test/"}
-	}
-	cfg.WARCDir, cfg.StatsFile, cfg.Logger = "-", "-", quietLogger()
-	c, err := New(cfg, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// forEachFrontier runs f as a subtest on each implementation.
-func forEachFrontier(t *testing.T, cfg Config, f func(t *testing.T, fr frontier.Frontier, c *Crawler)) {
-	for _, impl := range frontierImpls {
-		t.Run(impl.name, func(t *testing.T) {
-			fr, c := impl.open(t, cfg)
-			f(t, fr, c)
-		})
-	}
-}
-
-func frontierEntry(t *testing.T, raw string, k frontier.Kind) *frontier.Entry {
-	e := testEntry(t, raw)
-	e.Kind, e.Revisit = k, k != frontier.KindPage
-	return e
-}
-
-// claimReady claims until it holds an entry of a host whose robots.txt is
-// known, answering robots.txt leases with an allow-all file; nil when the
-// run is over.
-func claimReady(t *testing.T, fr frontier.Frontier) *frontier.Lease {
-	t.Helper()
-	ctx := context.Background()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		l, err := fr.Claim(ctx)
+		st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		switch {
-		case l.Host == "" && l.Wait < 0 && l.Leased == 0:
-			return nil
-		case l.Host == "":
-			time.Sleep(max(min(l.Wait, 20*time.Millisecond), time.Millisecond))
-		case l.NeedsRobots(time.Now()):
-			rec := &frontier.RobotsRec{Status: 200, Body: []byte("User-agent: *\nDisallow:\n"), Fetched: time.Now()}
-			release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil,
-				Robots: rec, Parsed: robots.Parse(rec.Status, rec.Body, "syndex", rec.Fetched), Txn: &frontier.Txn{}})
-		default:
-			return l
-		}
-	}
-	t.Fatal("no host ready within 10s")
-	return nil
-}
-
-func release(t *testing.T, fr frontier.Frontier, l *frontier.Lease, o *frontier.Outcome) {
-	t.Helper()
-	if err := fr.Release(context.Background(), l, o); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// done is the outcome of a request that answered and finished l's entry.
-func done(l *frontier.Lease, add ...*frontier.Entry) *frontier.Outcome {
-	return &frontier.Outcome{Requested: true, End: time.Now(), Failed: 0,
-		Txn: &frontier.Txn{Done: l.Entry, State: frontier.SeenRec{Pass: 1, State: "done"}, Add: add}}
-}
-
-// drain finishes every entry left, returning their URLs in claim order.
-func drain(t *testing.T, fr frontier.Frontier) []string {
-	t.Helper()
-	var got []string
-	for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
-		got = append(got, l.Entry.URL)
-		release(t, fr, l, done(l))
-	}
-	return got
-}
-
-// TestFrontierQueue: the seen set admits a URL once; a host is leased to
-// one worker at a time; discovery documents come before pages; a
-// requeued entry comes back first; a host rests as long as the release
-// said; the run is over when every entry is done.
-func TestFrontierQueue(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
-		ctx := context.Background()
-		seeds := []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://a.test/2", frontier.KindPage),
-			frontierEntry(t, "http://a.test/sitemap.xml", frontier.KindSitemap), frontierEntry(t, "http://b.test/1", frontier.KindPage)}
-		rs, err := fr.Begin(ctx, seeds)
-		if err != nil || rs.Queued != 4 || rs.Pass != 1 {
-			t.Fatalf("begin = %+v, %v; want 4 queued in pass 1", rs, err)
-		}
-		defer fr.End(ctx)
-
-		l1 := claimReady(t, fr)
-		l2 := claimReady(t, fr)
-		if l1.Host == l2.Host {
-			t.Fatalf("host %s leased twice at once", l1.Host)
-		}
-		if l, err := fr.Claim(ctx); err != nil || l.Host != "" || l.Leased < 2 {
-			t.Fatalf("claim with both hosts leased = %+v, %v; want none ready", l, err)
-		}
-		a := l1
-		if a.Host != "a.test" {
-			a, l2 = l2, l1
-		}
-		release(t, fr, l2, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true}) // b: no request, back to the queue
-		if a.Entry.URL != "http://a.test/sitemap.xml" {
-			t.Errorf("first entry of a.test = %s, want the sitemap before the pages", a.Entry.URL)
-		}
-		// Discovered: a new page and one already queued.
-		release(t, fr, a, done(a, frontierEntry(t, "http://a.test/3", frontier.KindPage), frontierEntry(t, "http://a.test/1", frontier.KindPage)))
-
-		// A requeued entry is the host's next; a rest holds the host.
-		var l *frontier.Lease
-		for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
-			release(t, fr, l, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, Rest: 50 * time.Millisecond})
-		}
-		first := l.Entry.URL
-		end := time.Now()
-		const rest = 300 * time.Millisecond
-		release(t, fr, l, &frontier.Outcome{Requested: true, End: end, Rest: rest, Failed: -1, Requeue: true, Refund: true})
-		var doneB []string
-		for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
-			doneB = append(doneB, l.Entry.URL)
-			release(t, fr, l, done(l))
-		}
-		if since := time.Since(end); since < rest-5*time.Millisecond {
-			t.Errorf("a.test leased again %v after its request, want ≥ %v", since, rest)
-		}
-		if l.Entry.URL != first {
-			t.Errorf("after a requeue a.test gave %s, want %s again", l.Entry.URL, first)
-		}
-		release(t, fr, l, done(l))
-		got := append(append([]string{"http://a.test/sitemap.xml", first}, doneB...), drain(t, fr)...)
-		want := map[string]bool{"http://a.test/1": true, "http://a.test/2": true, "http://a.test/3": true, "http://a.test/sitemap.xml": true, "http://b.test/1": true}
-		seen := map[string]int{}
-		for _, u := range got {
-			seen[u]++
-		}
-		for u := range want {
-			if seen[u] == 0 {
-				t.Errorf("%s never claimed (claimed: %v)", u, got)
-			}
-		}
-		for u, n := range seen {
-			if !want[u] || n > 1 {
-				t.Errorf("%s claimed %d times (claimed: %v)", u, n, got)
-			}
-		}
-	})
-}
-
-// TestFrontierBudgets: MaxPages and MaxPagesPerHost bound the pages
-// claimed in a run; discovery documents are not counted, and a page
-// handed back unhandled (refund) does not count.
-func TestFrontierBudgets(t *testing.T) {
-	forEachFrontier(t, Config{MaxPages: 3, MaxPagesPerHost: 2}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
-		ctx := context.Background()
-		var seeds []*frontier.Entry
-		for _, h := range []string{"a", "b"} {
-			for i := 1; i <= 3; i++ {
-				seeds = append(seeds, frontierEntry(t, fmt.Sprintf("http://%s.test/%d", h, i), frontier.KindPage))
-			}
-		}
-		seeds = append(seeds, frontierEntry(t, "http://a.test/feed", frontier.KindFeed))
-		if _, err := fr.Begin(ctx, seeds); err != nil {
-			t.Fatal(err)
-		}
-		defer fr.End(ctx)
-		refunded := false
-		perHost := map[string]int{}
-		pages := 0
-		for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
-			if l.Entry.Kind == frontier.KindPage && !refunded {
-				refunded = true
-				release(t, fr, l, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true})
-				continue
-			}
-			if l.Entry.Kind == frontier.KindPage {
-				pages++
-				perHost[l.Host]++
-			}
-			release(t, fr, l, done(l))
-		}
-		if pages != 3 || perHost["a.test"] > 2 || perHost["b.test"] > 2 {
-			t.Errorf("pages claimed %d (%v); want 3, at most 2 per host", pages, perHost)
-		}
-	})
-}
-
-// TestFrontierFailures: a lease carries the host's consecutive failures,
-// counted by failed releases and restarted by an answer.
-func TestFrontierFailures(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
-		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://a.test/2", frontier.KindPage)}); err != nil {
-			t.Fatal(err)
-		}
-		defer fr.End(ctx)
-		for i, step := range []struct{ failed, want int }{{1, 0}, {1, 1}, {0, 2}, {1, 0}, {-1, 1}, {-1, 1}} {
-			l := claimReady(t, fr)
-			if l.Fails != step.want {
-				t.Errorf("step %d: lease has %d failures, want %d", i, l.Fails, step.want)
-			}
-			release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: step.failed, Requeue: true, Refund: true})
-		}
-	})
-}
-
-// TestFrontierSitOut: a host that sits out is not leased again in this
-// run, and its entries stay queued.
-func TestFrontierSitOut(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
-		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://b.test/1", frontier.KindPage)}); err != nil {
-			t.Fatal(err)
-		}
-		l := claimReady(t, fr)
-		sat := l.Host
-		release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, SitOut: "robots.txt unavailable"})
-		if got := drain(t, fr); len(got) != 1 || hostOf(got[0]) == sat {
-			t.Errorf("after %s sat out the run claimed %v; want the other host's entry only", sat, got)
-		}
-		fr.End(ctx)
-	})
-}
-
-// TestFrontierGiveUp: a host given up loses its queue, each entry recorded
-// as given up in the fetch log, and the run can end.
-func TestFrontierGiveUp(t *testing.T) {
-	forEachFrontier(t, Config{}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
-		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage), frontierEntry(t, "http://a.test/2", frontier.KindPage),
-			frontierEntry(t, "http://a.test/3", frontier.KindPage)}); err != nil {
-			t.Fatal(err)
-		}
-		defer fr.End(ctx)
-		l := claimReady(t, fr)
-		release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Failed: -1, Requeue: true, Refund: true, GiveUp: "address refused"})
-		if got := drain(t, fr); len(got) != 0 {
-			t.Errorf("claimed %v after the host was given up", got)
-		}
-		log, err := FetchLog(c.db)
+		t.Cleanup(func() { st.Close() })
+		cfg := Config{Seeds: []string{"http://a.test/"}, WARCDir: "-", StatsFile: "-", Logger: quietLogger(),
+			Delay: lim.Delay, MaxWait: lim.MaxWait, MaxPages: lim.MaxPages, MaxPagesPerHost: lim.MaxPagesPerHost}
+		c, err := New(cfg, st, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		given := map[string]bool{}
-		for _, r := range log {
-			if r.Outcome == "gave-up" && r.Error == "address refused" {
-				given[r.URL] = true
-			}
-		}
-		if len(given) != 3 {
-			t.Errorf("given up in the log: %v; want the 3 entries", given)
-		}
-	})
-}
-
-// TestFrontierLeftForNextRun: a host resting beyond MaxWait (parked after
-// failures) is left for the next run, so this one can end; the next run
-// takes it up again, still resting.
-func TestFrontierLeftForNextRun(t *testing.T) {
-	forEachFrontier(t, Config{MaxWait: time.Second}, func(t *testing.T, fr frontier.Frontier, c *Crawler) {
-		ctx := context.Background()
-		if _, err := fr.Begin(ctx, []*frontier.Entry{frontierEntry(t, "http://a.test/1", frontier.KindPage)}); err != nil {
-			t.Fatal(err)
-		}
-		l := claimReady(t, fr)
-		release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Rest: time.Minute, Failed: 1, Requeue: true, Refund: true})
-		if l, err := fr.Claim(ctx); err != nil || l.Host != "" || l.Wait >= 0 || l.Leased != 0 {
-			t.Fatalf("claim with the only host resting a minute = %+v, %v; want the run over, the host left for the next", l, err)
-		}
-		if err := fr.End(ctx); err != nil {
-			t.Fatal(err)
-		}
-		c.s.MaxWait = time.Hour
-		if _, err := fr.Begin(ctx, nil); err != nil {
-			t.Fatal(err)
-		}
-		defer fr.End(ctx)
-		for i := 0; i < 3; i++ {
-			l, err := fr.Claim(ctx)
-			if err != nil || l.Host != "" || l.Wait < 0 {
-				t.Fatalf("claim %d in the next run = %+v, %v; want the host queued again, still resting", i, l, err)
-			}
-			time.Sleep(min(l.Wait, 50*time.Millisecond))
+		t.Cleanup(func() { c.Close() })
+		fr := openTestShared(t, url, redistest.Namespace(t), "w", 5*time.Second)
+		return frontiertest.Env{
+			Frontier: &sharedRun{SharedFrontier: fr, c: c},
+			Log:      func() ([]frontier.LogRecord, error) { return FetchLog(st.DB()) },
+			Next: func(lim frontier.Limits) frontier.Frontier {
+				c.s.Delay, c.s.MaxWait, c.s.MaxPages, c.s.MaxPagesPerHost = lim.Delay, lim.MaxWait, lim.MaxPages, lim.MaxPagesPerHost
+				return &sharedRun{SharedFrontier: fr, c: c}
+			},
 		}
 	})
 }

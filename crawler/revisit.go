@@ -1,13 +1,11 @@
 package crawler
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/syndex/syndex/crawler/frontier"
+	"github.com/syndex/syndex/crawler/frontier/local"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -17,23 +15,9 @@ func (c *Crawler) dueRevisits(now time.Time) ([]*frontier.Entry, error) {
 	if c.s.RevisitMin <= 0 {
 		return nil, nil
 	}
-	var urls []string
-	err := c.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRevisit)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var r frontier.RevisitRec
-			if json.Unmarshal(v, &r) != nil || r.Next > now.UnixNano() {
-				return nil
-			}
-			urls = append(urls, r.URL)
-			return nil
-		})
-	})
+	urls, err := c.local.DueRevisits(now)
 	if err != nil {
-		return nil, fmt.Errorf("crawl store: read revisits: %w", err)
+		return nil, err
 	}
 	var out []*frontier.Entry
 	for _, raw := range urls {
@@ -60,14 +44,7 @@ func (c *Crawler) planRevisit(t *frontier.Txn, e *frontier.Entry, status int, ou
 		return
 	}
 	now := time.Now()
-	var old frontier.RevisitRec
-	found := false
-	c.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketRevisit); b != nil {
-			found = getJSON(b, []byte(e.Key), &old)
-		}
-		return nil
-	})
+	old, found := c.local.Revisit(e.Key)
 	lo, hi := int64(c.s.RevisitMin), int64(c.s.RevisitMax)
 	r := &frontier.RevisitRec{URL: e.URL, Every: lo}
 	if found {
@@ -94,25 +71,4 @@ func (c *Crawler) planRevisit(t *frontier.Txn, e *frontier.Entry, status int, ou
 
 // QueueDepth counts the entries job has queued per host (host:port), read
 // from the store, so it works while a crawl runs and between runs.
-func QueueDepth(db *bolt.DB, job string) (map[string]int, error) {
-	out := map[string]int{}
-	err := db.View(func(tx *bolt.Tx) error {
-		qb := tx.Bucket(bucketQueue)
-		if qb == nil {
-			return nil
-		}
-		q := qb.Bucket([]byte(job))
-		if q == nil {
-			return nil
-		}
-		return q.ForEach(func(k, _ []byte) error {
-			h, _, _ := bytes.Cut(k, []byte{0})
-			out[string(h)]++
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("crawl store: queue depth of %s: %w", job, err)
-	}
-	return out, nil
-}
+func QueueDepth(db *bolt.DB, job string) (map[string]int, error) { return local.QueueDepth(db, job) }

@@ -3,7 +3,6 @@ package crawler
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/crawler/frontier"
+	"github.com/syndex/syndex/crawler/frontier/local"
 	"github.com/syndex/syndex/store"
 )
 
@@ -65,13 +65,11 @@ func revisitOf(t *testing.T, db *bolt.DB, u string) frontier.RevisitRec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r frontier.RevisitRec
-	db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketRevisit).Get([]byte(Key(cu))); v != nil {
-			return json.Unmarshal(v, &r)
-		}
-		return nil
-	})
+	lf, err := local.New(db, local.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := lf.Revisit(Key(cu))
 	return r
 }
 

@@ -76,11 +76,11 @@ func (r *sharedRun) Begin(ctx context.Context, seeds []*frontier.Entry) (frontie
 		if v, ok := r.conds.Load(key); ok {
 			return v.(*frontier.CondRec)
 		}
-		return r.c.local.loadCond(key)
+		return r.c.local.Cond(key)
 	}
 	rs, err := r.startRun(ctx, seeds)
 	if err != nil {
-		r.c.tr.condFor = r.c.local.loadCond
+		r.c.tr.condFor = r.c.local.Cond
 		return rs, err
 	}
 	r.c.log.Info("shared crawl", "worker", r.worker, "namespace", r.ns, "new run", rs.NewRun, "new pass", rs.NewPass)
@@ -88,7 +88,7 @@ func (r *sharedRun) Begin(ctx context.Context, seeds []*frontier.Entry) (frontie
 }
 
 func (r *sharedRun) End(ctx context.Context) error {
-	r.c.tr.condFor = r.c.local.loadCond
+	r.c.tr.condFor = r.c.local.Cond
 	return r.leave(ctx)
 }
 
@@ -206,7 +206,7 @@ func (r *sharedRun) record(ctx context.Context, l *frontier.Lease, o *frontier.O
 	var errs []error
 	t := o.Txn
 	if t != nil && t.Log != nil {
-		if _, err := r.c.local.commit(&frontier.Txn{Log: t.Log}); err != nil {
+		if err := r.c.local.AppendLog(t.Log); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -250,7 +250,7 @@ func (r *sharedRun) giveUp(ctx context.Context, l *frontier.Lease, reason string
 	}
 	now := time.Now().UTC()
 	for _, e := range es {
-		r.c.local.commit(&frontier.Txn{Log: &frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}})
+		r.c.local.AppendLog(&frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"})
 	}
 	r.c.count(func(s *Stats) { s.Errors += int64(len(es)) })
 	r.c.log.Warn("host given up", "host", l.Host, "reason", reason, "entries", len(es))
@@ -326,7 +326,7 @@ func (r *sharedRun) deny(ctx context.Context, es []*frontier.Entry) error {
 	now := time.Now().UTC()
 	var errs []error
 	for _, e := range fresh {
-		if _, cerr := r.c.local.commit(&frontier.Txn{Log: &frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}}); cerr != nil {
+		if cerr := r.c.local.AppendLog(&frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}); cerr != nil {
 			errs = append(errs, cerr)
 		}
 	}

@@ -1,4 +1,4 @@
-package crawler
+package local
 
 import (
 	"bytes"
@@ -38,7 +38,7 @@ type backoffRec struct {
 // saveBackoff records host's back-off state; a nil r forgets it. It
 // commits before the fetch outcome that caused it, so a kill in between
 // leaves the host waiting rather than asked early.
-func (f *localFrontier) saveBackoff(host string, r *backoffRec) error {
+func (f *Frontier) saveBackoff(host string, r *backoffRec) error {
 	err := f.db.Batch(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketBackoff)
 		if err != nil {
@@ -56,7 +56,7 @@ func (f *localFrontier) saveBackoff(host string, r *backoffRec) error {
 }
 
 // loadBackoff returns host's persisted back-off state, if any.
-func (f *localFrontier) loadBackoff(host string) (*backoffRec, error) {
+func (f *Frontier) loadBackoff(host string) (*backoffRec, error) {
 	var r *backoffRec
 	err := f.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketBackoff)
@@ -80,7 +80,7 @@ func (f *localFrontier) loadBackoff(host string) (*backoffRec, error) {
 // no request before its deadlines, and the failure count carried over
 // unless the record is older than ParkFor (the host has long had time to
 // recover); f.mu must be held.
-func (f *localFrontier) restoreBackoff(h *hostState) {
+func (f *Frontier) restoreBackoff(h *hostState) {
 	r, err := f.loadBackoff(h.name)
 	if err != nil {
 		f.log.Warn("back-off state ignored", "host", h.name, "error", err)
@@ -107,7 +107,7 @@ func (f *localFrontier) restoreBackoff(h *hostState) {
 
 // recordBackoff persists h's back-off: no request before until, parked
 // when parked is set.
-func (f *localFrontier) recordBackoff(h *hostState, until time.Time, parked bool) {
+func (f *Frontier) recordBackoff(h *hostState, until time.Time, parked bool) {
 	f.mu.Lock()
 	r := &backoffRec{Until: until, Fails: h.fails, RobotsFails: h.robotsFails, Updated: time.Now().UTC()}
 	f.mu.Unlock()
@@ -129,7 +129,7 @@ func (f *localFrontier) recordBackoff(h *hostState, until time.Time, parked bool
 // MaxRetries attempts across runs (without it the entries would be
 // retried at every run and the pass would never end) or its address is
 // refused.
-func (f *localFrontier) abandon(h *hostState, reason string) (int, error) {
+func (f *Frontier) abandon(h *hostState, reason string) (int, error) {
 	prefix := append([]byte(h.name), 0)
 	n := 0
 	err := f.db.Update(func(tx *bolt.Tx) error {

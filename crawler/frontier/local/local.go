@@ -1,4 +1,12 @@
-package crawler
+// Package local is the crawl frontier of one process, kept in the
+// archive's bbolt store (buckets crawl.*): each job's queue, the seen set
+// shared by the archive's jobs, robots.txt files, validators for
+// conditional GET, revisit plans, the fetch log, and per host the end of
+// its last request and its back-off, so that a crawl killed and restarted
+// resumes its queue and keeps its politeness. It implements
+// frontier.Frontier (and frontier.EarlyFreer) and passes the conformance
+// suite of crawler/frontier/frontiertest.
+package local
 
 import (
 	"bytes"
@@ -19,20 +27,22 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// localFrontier is the Frontier of one process in the archive's bbolt
-// store: the queue of each job, the seen set shared by all jobs, and per
-// host the end of the last request and the back-off, so that a crawl
-// killed and restarted keeps its politeness. Memory holds a bounded part
-// of each host's queue (memPerHost pages); the rest waits in the store.
-// It is kept across the passes of one Crawler: what it knows of a host
-// (timing, robots.txt) carries over, the queues are rebuilt from the store.
-type localFrontier struct {
+// Frontier is the frontier of one process in the archive's bbolt store:
+// the queue of each job, the seen set shared by all jobs, and per host
+// the end of the last request and the back-off, so that a crawl killed
+// and restarted keeps its politeness. Memory holds a bounded part of
+// each host's queue (Options.MemPerHost pages); the rest waits in the
+// store. It is kept across the passes of one crawler: what it knows of a
+// host (timing, robots.txt) carries over, the queues are rebuilt from the
+// store.
+type Frontier struct {
 	db    *bolt.DB
 	job   []byte
-	s     *settings
+	opt   Options
 	pol   polite.Policy
 	log   *slog.Logger
-	count func(func(*Stats)) // adds to the crawler's counters; never called with mu held
+	count func(frontier.Counts) // adds to the crawl's counters; never called with mu held
+	mem   int                   // page entries each host keeps in memory
 
 	started   time.Time // this run's start
 	pass      int
@@ -46,6 +56,26 @@ type localFrontier struct {
 	freed     map[*frontier.Lease]bool // leases whose host was freed before release (Free)
 	pagesSent int                      // page entries claimed this run (MaxPages)
 	queued    int                      // entries in the store's queue
+}
+
+// Options configure a local frontier.
+type Options struct {
+	frontier.Limits
+	Job           string        // the crawl job whose queue this is (the seen set is the archive's)
+	Policy        polite.Policy // how long a host rests
+	UserAgent     string        // whose rules of a cached robots.txt apply
+	RobotsTTL     time.Duration // how long a cached robots.txt holds
+	Timeout       time.Duration // a request's time limit; with MaxCrawlDelay, how long Borrow waits for a host
+	MaxCrawlDelay time.Duration
+	// MemPerHost bounds the page entries each host keeps in memory
+	// (default 512); the rest wait in the store and are loaded in key
+	// order as the queue drains, so a frontier of millions of URLs costs
+	// memory per host, not per URL.
+	MemPerHost int
+	Logger     *slog.Logger
+	// Count receives what the frontier adds to the crawl's counters
+	// (links refused by robots.txt, entries given up); nil: none.
+	Count func(frontier.Counts)
 }
 
 // hostState is the local frontier's view of one host (scheme-less host:port).
@@ -80,17 +110,27 @@ type hostState struct {
 	waitWhy string
 }
 
-func newLocalFrontier(db *bolt.DB, s *settings, count func(func(*Stats))) (*localFrontier, error) {
+// New opens the local frontier of job opt.Job in the store db.
+func New(db *bolt.DB, opt Options) (*Frontier, error) {
 	if err := ensureBuckets(db); err != nil {
 		return nil, err
 	}
-	return &localFrontier{db: db, job: []byte(s.Job), s: s, pol: newPoliteness(&s.Config), log: s.Logger, count: count,
-		hosts: map[string]*hostState{}, freed: map[*frontier.Lease]bool{}}, nil
+	if opt.MemPerHost <= 0 {
+		opt.MemPerHost = 512
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Count == nil {
+		opt.Count = func(frontier.Counts) {}
+	}
+	return &Frontier{db: db, job: []byte(opt.Job), opt: opt, pol: opt.Policy, log: opt.Logger, count: opt.Count,
+		mem: opt.MemPerHost, hosts: map[string]*hostState{}, freed: map[*frontier.Lease]bool{}}, nil
 }
 
 // Begin loads the queue left by the previous run (starting a new pass
 // when it left nothing) and queues seeds.
-func (f *localFrontier) Begin(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
+func (f *Frontier) Begin(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
 	f.started = time.Now()
 	pending, spilled, queued, err := f.loadPass()
 	if err != nil {
@@ -124,11 +164,11 @@ func (f *localFrontier) Begin(ctx context.Context, seeds []*frontier.Entry) (fro
 	return frontier.RunStart{Pass: int64(f.pass), Queued: int64(len(added)), Resumed: len(pending)}, nil
 }
 
-func (f *localFrontier) End(context.Context) error { return nil }
+func (f *Frontier) End(context.Context) error { return nil }
 
 // host returns e's hostState, creating it with the timing and back-off
 // the store keeps from earlier runs; f.mu must be held.
-func (f *localFrontier) host(e *frontier.Entry) *hostState {
+func (f *Frontier) host(e *frontier.Entry) *hostState {
 	h := f.hosts[e.Host]
 	if h == nil {
 		scheme := "http"
@@ -136,8 +176,8 @@ func (f *localFrontier) host(e *frontier.Entry) *hostState {
 			scheme = u.Scheme
 		}
 		h = &hostState{name: e.Host, scheme: scheme}
-		if last := f.lastRequest(e.Host); !last.IsZero() {
-			h.next = f.gapFrom(last).Add(f.s.Delay) // politeness holds across restarts
+		if last := f.LastRequest(e.Host); !last.IsZero() {
+			h.next = f.gapFrom(last).Add(f.opt.Delay) // politeness holds across restarts
 		}
 		f.restoreBackoff(h) // and so do Retry-After, back-off and parking
 		f.hosts[e.Host] = h
@@ -149,19 +189,14 @@ func (f *localFrontier) host(e *frontier.Entry) *hostState {
 // gapFrom is when the politeness gap after a previous run's last
 // recorded request to a host (ending at last) starts
 // (polite.Policy.GapStart).
-func (f *localFrontier) gapFrom(last time.Time) time.Time {
+func (f *Frontier) gapFrom(last time.Time) time.Time {
 	return f.pol.GapStart(last, f.started)
 }
-
-// memPerHost bounds the page entries each host keeps in memory; the rest
-// wait in the store and are loaded in key order as the queue drains, so a
-// frontier of millions of URLs costs memory per host, not per URL.
-var memPerHost = 512
 
 // push adds e to its host's queue in priority order; f.mu must be held.
 // A page entry already loaded (key ≤ lastKey) is ignored; one beyond the
 // memory bound stays in the store until refill.
-func (f *localFrontier) push(e *frontier.Entry, front bool) {
+func (f *Frontier) push(e *frontier.Entry, front bool) {
 	h := f.host(e)
 	if front {
 		h.queue = append([]*frontier.Entry{e}, h.queue...)
@@ -175,7 +210,7 @@ func (f *localFrontier) push(e *frontier.Entry, front bool) {
 		if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
 			return
 		}
-		if h.spill || h.memPages >= memPerHost {
+		if h.spill || h.memPages >= f.mem {
 			h.spill = true
 			return
 		}
@@ -194,7 +229,7 @@ func (f *localFrontier) push(e *frontier.Entry, front bool) {
 // Claim hands out the next host, in turn, that is ready and has an entry
 // this run may fetch. A host without a robots.txt verdict gets one from
 // the store's cache or is leased with no entry, to fetch it.
-func (f *localFrontier) Claim(ctx context.Context) (*frontier.Lease, error) {
+func (f *Frontier) Claim(ctx context.Context) (*frontier.Lease, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := time.Now()
@@ -219,12 +254,12 @@ func (f *localFrontier) Claim(ctx context.Context) (*frontier.Lease, error) {
 // must ask for its robots.txt first. When it will be ready later, soon
 // is how long until then (else -1); a host not ready within MaxWait is
 // left for the next run. f.mu must be held.
-func (f *localFrontier) ready(h *hostState, now time.Time) (needRobots bool, soon time.Duration, ok bool) {
+func (f *Frontier) ready(h *hostState, now time.Time) (needRobots bool, soon time.Duration, ok bool) {
 	soon = -1
 	if h.busy || h.dropped != "" {
 		return false, soon, false
 	}
-	if h.spill && h.memPages < max(1, memPerHost/4) {
+	if h.spill && h.memPages < max(1, f.mem/4) {
 		f.refill(h)
 	}
 	if len(h.queue) == 0 {
@@ -242,7 +277,7 @@ func (f *localFrontier) ready(h *hostState, now time.Time) (needRobots bool, soo
 	}
 	if h.next.After(now) {
 		d := h.next.Sub(now)
-		if d <= f.s.MaxWait {
+		if !f.opt.LeftForNextRun(d) {
 			return needRobots, d, false
 		}
 		h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
@@ -254,7 +289,7 @@ func (f *localFrontier) ready(h *hostState, now time.Time) (needRobots bool, soo
 
 // lease leases host h: for its robots.txt when needRobots, else with the
 // first entry of its queue. f.mu must be held.
-func (f *localFrontier) lease(h *hostState, needRobots bool) *frontier.Lease {
+func (f *Frontier) lease(h *hostState, needRobots bool) *frontier.Lease {
 	h.busy = true
 	f.inflight++
 	l := &frontier.Lease{Host: h.name, Scheme: h.scheme, Robots: h.robots, RobotsUntil: h.robotsUntil, RobotsFails: h.robotsFails, Fails: h.fails}
@@ -278,17 +313,17 @@ func (f *localFrontier) lease(h *hostState, needRobots bool) *frontier.Lease {
 // while it is fresh; the gap after that run's last request, set from Delay
 // alone, then also honours its Crawl-delay, and its Sitemap: lines are
 // offered with the host's next entry. f.mu must be held.
-func (f *localFrontier) cachedRobots(h *hostState) {
+func (f *Frontier) cachedRobots(h *hostState) {
 	h.robotsLoaded = true
 	rec := f.loadRobots(h.name)
-	if rec == nil || time.Since(rec.Fetched) >= f.s.RobotsTTL {
+	if rec == nil || time.Since(rec.Fetched) >= f.opt.RobotsTTL {
 		return
 	}
-	r := robots.Parse(rec.Status, rec.Body, robots.ProductToken(f.s.UserAgent), rec.Fetched)
+	r := robots.Parse(rec.Status, rec.Body, robots.ProductToken(f.opt.UserAgent), rec.Fetched)
 	f.pol.CapCrawlDelay(r, h.name, f.log)
-	h.robots, h.robotsUntil = r, rec.Fetched.Add(f.s.RobotsTTL)
+	h.robots, h.robotsUntil = r, rec.Fetched.Add(f.opt.RobotsTTL)
 	h.offerSitemaps = len(r.Sitemaps) > 0
-	if last := f.lastRequest(h.name); !last.IsZero() {
+	if last := f.LastRequest(h.name); !last.IsZero() {
 		if n := f.gapFrom(last).Add(f.pol.HostGap(r, 0)); n.After(h.next) {
 			h.next = n
 		}
@@ -297,25 +332,19 @@ func (f *localFrontier) cachedRobots(h *hostState) {
 
 // dispatchable reports whether h's next entry may be fetched in this run
 // (budgets); f.mu must be held.
-func (f *localFrontier) dispatchable(h *hostState) bool {
-	if h.queue[0].Kind != frontier.KindPage {
-		return true
-	}
-	if f.s.MaxPages > 0 && f.pagesSent >= f.s.MaxPages {
-		return false
-	}
-	return f.s.MaxPagesPerHost <= 0 || h.pages < f.s.MaxPagesPerHost
+func (f *Frontier) dispatchable(h *hostState) bool {
+	return h.queue[0].Kind != frontier.KindPage || f.opt.Admits(f.pagesSent, h.pages)
 }
 
-func (f *localFrontier) Hold(ctx context.Context, _ *frontier.Lease) (context.Context, func() bool) {
+func (f *Frontier) Hold(ctx context.Context, _ *frontier.Lease) (context.Context, func() bool) {
 	return ctx, func() bool { return true }
 }
 
-func (f *localFrontier) Validators(_ context.Context, key string) (*frontier.CondRec, error) {
-	return f.loadCond(key), nil
+func (f *Frontier) Validators(_ context.Context, key string) (*frontier.CondRec, error) {
+	return f.Cond(key), nil
 }
 
-func (f *localFrontier) KnownRobots(host string) *robots.Rules {
+func (f *Frontier) KnownRobots(host string) *robots.Rules {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	h := f.hosts[host]
@@ -325,13 +354,13 @@ func (f *localFrontier) KnownRobots(host string) *robots.Rules {
 	return nil
 }
 
-// free hands l's host back to the schedule before its page is handled:
+// Free hands l's host back to the schedule before its page is handled:
 // the host's outcome and the effects that do not wait for the handler
 // (discovered entries, the host's request time) are applied now; the
 // entry's own record (done, fetch log, validators) waits for release.
-// When that commit fails, its effects go back to o.t for release to
+// When that commit fails, its effects go back to o.Txn for Release to
 // commit with the rest.
-func (f *localFrontier) Free(_ context.Context, l *frontier.Lease, o *frontier.Outcome) error {
+func (f *Frontier) Free(_ context.Context, l *frontier.Lease, o *frontier.Outcome) error {
 	h := f.leaseHost(l)
 	end := o.End
 	if end.IsZero() {
@@ -345,7 +374,7 @@ func (f *localFrontier) Free(_ context.Context, l *frontier.Lease, o *frontier.O
 		if added, err = f.commit(early); err != nil {
 			o.Txn.Join(early)
 		} else if early.DeniedNew > 0 {
-			f.count(func(s *Stats) { s.RobotsDenied += int64(early.DeniedNew) })
+			f.count(frontier.Counts{RobotsDenied: int64(early.DeniedNew)})
 		}
 	}
 	f.mu.Lock()
@@ -362,7 +391,7 @@ func (f *localFrontier) Free(_ context.Context, l *frontier.Lease, o *frontier.O
 
 // schedule sets when h may be asked again after outcome o of a request
 // that ended at end; f.mu must be held.
-func (f *localFrontier) schedule(h *hostState, o *frontier.Outcome, end time.Time) {
+func (f *Frontier) schedule(h *hostState, o *frontier.Outcome, end time.Time) {
 	switch {
 	case o.Requested:
 		h.next = end.Add(o.Rest)
@@ -374,7 +403,7 @@ func (f *localFrontier) schedule(h *hostState, o *frontier.Outcome, end time.Tim
 // Release records o in the store (back-off first: a restart must not ask
 // the host early) and hands the host back to the schedule, unless free
 // did already.
-func (f *localFrontier) Release(_ context.Context, l *frontier.Lease, o *frontier.Outcome) error {
+func (f *Frontier) Release(_ context.Context, l *frontier.Lease, o *frontier.Outcome) error {
 	h := f.leaseHost(l)
 	end := o.End
 	if end.IsZero() {
@@ -403,7 +432,7 @@ func (f *localFrontier) Release(_ context.Context, l *frontier.Lease, o *frontie
 	f.settleQueue(h, o, added, given, len(errs) == 0)
 	f.mu.Unlock()
 	if given > 0 {
-		f.count(func(s *Stats) { s.Errors += int64(given) })
+		f.count(frontier.Counts{Errors: int64(given)})
 	}
 	return errors.Join(errs...)
 }
@@ -411,7 +440,7 @@ func (f *localFrontier) Release(_ context.Context, l *frontier.Lease, o *frontie
 // commitOutcome commits the lease's transaction (its entry requeued or
 // done, the robots.txt it read, what it found) and returns the entries
 // it added.
-func (f *localFrontier) commitOutcome(l *frontier.Lease, o *frontier.Outcome) ([]*frontier.Entry, error) {
+func (f *Frontier) commitOutcome(l *frontier.Lease, o *frontier.Outcome) ([]*frontier.Entry, error) {
 	t := o.Txn
 	if t == nil {
 		return nil, nil
@@ -427,7 +456,7 @@ func (f *localFrontier) commitOutcome(l *frontier.Lease, o *frontier.Outcome) ([
 		return nil, err
 	}
 	if t.DeniedNew > 0 {
-		f.count(func(s *Stats) { s.RobotsDenied += int64(t.DeniedNew) })
+		f.count(frontier.Counts{RobotsDenied: int64(t.DeniedNew)})
 	}
 	return added, nil
 }
@@ -435,7 +464,7 @@ func (f *localFrontier) commitOutcome(l *frontier.Lease, o *frontier.Outcome) ([
 // settleLease frees the lease's host (unless it was freed early) with
 // its next time, and puts the lease's entry and page budget back when
 // the outcome says so; f.mu must be held.
-func (f *localFrontier) settleLease(l *frontier.Lease, o *frontier.Outcome, end time.Time) {
+func (f *Frontier) settleLease(l *frontier.Lease, o *frontier.Outcome, end time.Time) {
 	h := f.hosts[l.Host]
 	if f.freed[l] {
 		delete(f.freed, l)
@@ -459,7 +488,7 @@ func (f *localFrontier) settleLease(l *frontier.Lease, o *frontier.Outcome, end 
 // settleQueue counts the outcome in the queue: the entries added, the
 // one done (when committed), and a host's queue given up; f.mu must be
 // held.
-func (f *localFrontier) settleQueue(h *hostState, o *frontier.Outcome, added []*frontier.Entry, given int, committed bool) {
+func (f *Frontier) settleQueue(h *hostState, o *frontier.Outcome, added []*frontier.Entry, given int, committed bool) {
 	f.queued += len(added)
 	if t := o.Txn; t != nil && t.Done != nil && t.Requeue == nil && committed {
 		f.queued--
@@ -475,7 +504,7 @@ func (f *localFrontier) settleQueue(h *hostState, o *frontier.Outcome, added []*
 }
 
 // leaseHost returns the host l leases.
-func (f *localFrontier) leaseHost(l *frontier.Lease) *hostState {
+func (f *Frontier) leaseHost(l *frontier.Lease) *hostState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.hosts[l.Host]
@@ -483,7 +512,7 @@ func (f *localFrontier) leaseHost(l *frontier.Lease) *hostState {
 
 // hostOutcome applies o to h's failure counts, robots.txt and back-off,
 // persisting the back-off before the fetch outcome is committed.
-func (f *localFrontier) hostOutcome(h *hostState, o *frontier.Outcome, end time.Time) {
+func (f *Frontier) hostOutcome(h *hostState, o *frontier.Outcome, end time.Time) {
 	f.mu.Lock()
 	robotsBack := false // robots.txt answered after failing
 	if o.Robots != nil {
@@ -506,7 +535,7 @@ func (f *localFrontier) hostOutcome(h *hostState, o *frontier.Outcome, end time.
 }
 
 // clearBackoff forgets h's persisted back-off after a success.
-func (f *localFrontier) clearBackoff(h *hostState) {
+func (f *Frontier) clearBackoff(h *hostState) {
 	f.mu.Lock()
 	h.backoffSaved = false
 	f.mu.Unlock()
@@ -530,7 +559,7 @@ func (h *hostState) countFailure(o *frontier.Outcome) {
 }
 
 // Progress returns the hosts and the queue.
-func (f *localFrontier) Progress() frontier.Progress {
+func (f *Frontier) Progress() frontier.Progress {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := frontier.Progress{Hosts: len(f.hosts), Queue: f.queued}
@@ -598,7 +627,7 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 
 // commit applies t in one bbolt transaction and returns the entries that
 // were actually new (not already seen in this pass).
-func (f *localFrontier) commit(t *frontier.Txn) ([]*frontier.Entry, error) {
+func (f *Frontier) commit(t *frontier.Txn) ([]*frontier.Entry, error) {
 	var added []*frontier.Entry
 	// Batch coalesces the commits of concurrent workers into one
 	// transaction (one fsync), which is what lets hundreds of hosts crawl
@@ -645,7 +674,7 @@ func commitDone(q, seen *bolt.Bucket, t *frontier.Txn, now int64) error {
 
 // commitAdded queues the new entries the seen set does not hold yet
 // (seeds, feeds and sitemaps once per pass) and returns them.
-func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *frontier.Txn, now int64) ([]*frontier.Entry, error) {
+func (f *Frontier) commitAdded(q, seen *bolt.Bucket, t *frontier.Txn, now int64) ([]*frontier.Entry, error) {
 	var added []*frontier.Entry
 	for _, e := range t.Add {
 		var old frontier.SeenRec
@@ -674,7 +703,7 @@ func (f *localFrontier) commitAdded(q, seen *bolt.Bucket, t *frontier.Txn, now i
 
 // commitDenied records the links robots.txt forbids that the seen set
 // does not hold yet, each with a fetch log line.
-func (f *localFrontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *frontier.Txn, now int64) error {
+func (f *Frontier) commitDenied(tx *bolt.Tx, seen *bolt.Bucket, t *frontier.Txn, now int64) error {
 	t.DeniedNew = 0
 	for _, e := range t.Denied {
 		if seen.Get([]byte(e.Key)) != nil {
@@ -744,9 +773,9 @@ func commitRevisit(tx *bolt.Tx, t *frontier.Txn) error {
 
 // loadPass reads the pass number and starts a new pass when the previous
 // one left nothing queued. It returns the entries to hold in memory (all
-// discovery entries and up to memPerHost pages per host), the hosts that
+// discovery entries and up to f.mem pages per host), the hosts that
 // have more pages in the store, and the size of the queue.
-func (f *localFrontier) loadPass() (pending []*frontier.Entry, spilled map[string]bool, queued int, err error) {
+func (f *Frontier) loadPass() (pending []*frontier.Entry, spilled map[string]bool, queued int, err error) {
 	spilled = map[string]bool{}
 	err = f.db.Update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bucketMeta)
@@ -766,7 +795,7 @@ func (f *localFrontier) loadPass() (pending []*frontier.Entry, spilled map[strin
 				host, pages = bytes.Clone(h), 0
 			}
 			if len(rest) > 0 && rest[0] == frontier.KindPage.Prio() {
-				if pages >= memPerHost {
+				if pages >= f.mem {
 					spilled[string(h)] = true
 					k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
 					if k == nil {
@@ -798,8 +827,8 @@ func (f *localFrontier) loadPass() (pending []*frontier.Entry, spilled map[strin
 
 // refill loads the next page entries of a spilled host from the store;
 // c.mu must be held.
-func (f *localFrontier) refill(h *hostState) {
-	want := memPerHost - h.memPages
+func (f *Frontier) refill(h *hostState) {
+	want := f.mem - h.memPages
 	prefix := append([]byte(h.name), 0, frontier.KindPage.Prio())
 	var got []*frontier.Entry
 	f.db.View(func(tx *bolt.Tx) error {
@@ -835,7 +864,8 @@ func (f *localFrontier) refill(h *hostState) {
 	h.spill = more
 }
 
-func (f *localFrontier) loadCond(key string) *frontier.CondRec {
+// Cond returns the validators kept for the URL with SURT key (nil: none).
+func (f *Frontier) Cond(key string) *frontier.CondRec {
 	var r frontier.CondRec
 	found := false
 	f.db.View(func(tx *bolt.Tx) error {
@@ -848,7 +878,7 @@ func (f *localFrontier) loadCond(key string) *frontier.CondRec {
 	return &r
 }
 
-func (f *localFrontier) loadRobots(host string) *frontier.RobotsRec {
+func (f *Frontier) loadRobots(host string) *frontier.RobotsRec {
 	var r frontier.RobotsRec
 	found := false
 	f.db.View(func(tx *bolt.Tx) error {
@@ -882,8 +912,9 @@ func FetchLog(db *bolt.DB) ([]frontier.LogRecord, error) {
 	return out, err
 }
 
-// lastRequest returns when the previous run's last request to host ended.
-func (f *localFrontier) lastRequest(host string) time.Time {
+// LastRequest returns when the last request to host recorded in the
+// store ended (zero: none).
+func (f *Frontier) LastRequest(host string) time.Time {
 	var at time.Time
 	f.db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketHosts).Get([]byte(host)); v != nil {
