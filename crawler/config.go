@@ -19,9 +19,9 @@
 // (canonical URLs, seen-set keys, traps). The frontier is
 // crawler/frontier: the Frontier interface, its leases, outcomes and
 // records, and the run's budgets (Limits); its implementations are
-// crawler/frontier/local (the archive's bbolt store) and, in crawler for
-// now, the Redis one (frontier_redis.go for the store, shared.go for the
-// run), both held to one conformance suite (crawler/frontier/frontiertest).
+// crawler/frontier/local (the archive's bbolt store, Run) and
+// crawler/frontier/shared (Redis, for several workers: RunShared), both
+// held to one conformance suite (crawler/frontier/frontiertest).
 // In crawler: the one dispatch loop (dispatch.go); the fetch
 // step (step.go) and the robots.txt step (robots_step.go); the HTTP
 // transport, its limits and its WARC record (fetch.go, proxy.go; the

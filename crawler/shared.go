@@ -3,13 +3,37 @@ package crawler
 import (
 	"context"
 	"errors"
-	"net/url"
-	"sync"
-	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/syndex/syndex/crawler/frontier"
-	"github.com/syndex/syndex/crawler/robots"
+	"github.com/syndex/syndex/crawler/frontier/shared"
 )
+
+// The shared frontier (package crawler/frontier/shared) by the names the
+// crawler's callers know.
+type (
+	// SharedFrontier is a crawl frontier kept in Redis (shared.Frontier).
+	SharedFrontier = shared.Frontier
+	// SharedOptions tune OpenShared (shared.Options).
+	SharedOptions = shared.Options
+	// SharedStatus is a snapshot of a shared frontier (shared.Status).
+	SharedStatus = shared.Status
+)
+
+// ErrBadRedisURL marks a frontier URL that is not redis:// or rediss://.
+var ErrBadRedisURL = shared.ErrBadRedisURL
+
+// OpenShared connects to the Redis at redisURL and checks it answers.
+func OpenShared(ctx context.Context, redisURL string, opt SharedOptions) (*SharedFrontier, error) {
+	return shared.Open(ctx, redisURL, opt)
+}
+
+// ParseRedisURL checks a redis:// or rediss:// URL and returns client options.
+func ParseRedisURL(raw string) (*redis.Options, error) { return shared.ParseRedisURL(raw) }
+
+// KeyPrefix is the prefix of every Redis key of namespace ns.
+func KeyPrefix(ns string) string { return shared.KeyPrefix(ns) }
 
 // RunShared crawls as one worker of a SharedFrontier: it queues the seeds
 // (the seen set keeps them from being queued twice), then leases ready
@@ -45,296 +69,25 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 		return Stats{}, errors.New("crawler: nil shared frontier")
 	}
 	c.retryUnhandled = true
-	defer func() { c.retryUnhandled = false }()
-	return c.run(ctx, &sharedRun{SharedFrontier: fr, c: c}, nil)
-}
-
-// sharedRun is a SharedFrontier as the Frontier of one crawler's run: it
-// applies the crawler's settings to claims and releases and keeps the
-// worker's fetch log in its local store.
-type sharedRun struct {
-	*SharedFrontier
-	c *Crawler
-
-	mu     sync.Mutex
-	robots map[string]robotsSeen // host → the robots.txt verdict last read
-}
-
-// sharedPoll bounds how long an idle worker waits before asking Redis
-// again: other workers may queue URLs or free hosts meanwhile.
-var sharedPoll = 25 * time.Millisecond
-
-func (r *sharedRun) limits() limits {
-	s := r.c.s
-	return limits{rest: s.Delay, maxWait: s.MaxWait, maxPages: s.MaxPages, maxHost: s.MaxPagesPerHost}
-}
-
-func (r *sharedRun) Begin(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
+	run := c.sharedRun(fr)
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
-	r.c.tr.condFor = func(key string) *frontier.CondRec {
-		if v, ok := r.conds.Load(key); ok {
-			return v.(*frontier.CondRec)
+	c.tr.condFor = func(key string) *frontier.CondRec {
+		if cr := run.HeldCond(key); cr != nil {
+			return cr
 		}
-		return r.c.local.Cond(key)
+		return c.local.Cond(key)
 	}
-	rs, err := r.startRun(ctx, seeds)
-	if err != nil {
-		r.c.tr.condFor = r.c.local.Cond
-		return rs, err
-	}
-	r.c.log.Info("shared crawl", "worker", r.worker, "namespace", r.ns, "new run", rs.NewRun, "new pass", rs.NewPass)
-	return rs, nil
-}
-
-func (r *sharedRun) End(ctx context.Context) error {
-	r.c.tr.condFor = r.c.local.Cond
-	return r.leave(ctx)
-}
-
-// Claim leases the next ready host; when none is, it asks again within
-// sharedPoll (other workers queue URLs and free hosts).
-func (r *sharedRun) Claim(ctx context.Context) (*frontier.Lease, error) {
-	cl, err := r.claimWith(ctx, r.limits())
-	if err != nil {
-		return nil, err
-	}
-	if cl.host == "" {
-		l := &frontier.Lease{Wait: cl.wait, Leased: cl.leases, Reclaimed: cl.reclaimed}
-		switch {
-		case l.Wait < 0 && l.Leased > 0:
-			l.Wait = sharedPoll
-		case l.Wait >= 0:
-			l.Wait = min(l.Wait, sharedPoll)
-		}
-		return l, nil
-	}
-	scheme := "http"
-	if u, err := url.Parse(cl.e.URL); err == nil {
-		scheme = u.Scheme
-	}
-	l := &frontier.Lease{Host: cl.host, Scheme: scheme, Entry: cl.e, Fails: int(cl.fails), Reclaimed: cl.reclaimed}
-	if rec := cl.robots; rec != nil {
-		l.Robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.c.s.UserAgent), rec.Fetched)
-		r.c.pol.CapCrawlDelay(l.Robots, "", nil)
-		l.RobotsUntil = rec.Until(r.c.pol)
-		if l.Robots.DisallowAll {
-			l.RobotsFails = rec.Fails
-		}
-		r.noteRobots(cl.host, l.Robots, l.RobotsUntil)
-	}
-	return l, nil
-}
-
-// Hold renews the lease every third of its TTL while the work goes on,
-// and cancels the work if the lease is lost.
-func (r *sharedRun) Hold(ctx context.Context, l *frontier.Lease) (context.Context, func() bool) {
-	hctx, cancel := context.WithCancel(ctx)
-	lost := make(chan struct{})
-	stopRenew := make(chan struct{})
-	renewDone := make(chan struct{})
-	go func() {
-		defer close(renewDone)
-		tick := time.NewTicker(max(r.lease/3, time.Millisecond))
-		defer tick.Stop()
-		lastOK := time.Now()
-		for {
-			select {
-			case <-stopRenew:
-				return
-			case <-tick.C:
-			}
-			ok, err := r.renew(context.WithoutCancel(ctx), l.Host)
-			if err == nil && ok {
-				lastOK = time.Now()
-				continue
-			}
-			if err != nil && time.Since(lastOK) < r.lease*2/3 {
-				continue // Redis hiccup: the lease is still ours for a while
-			}
-			r.c.log.Warn("host lease lost: abandoning the request", "host", l.Host, "url", l.Entry.URL, "error", err)
-			close(lost)
-			cancel()
-			return
-		}
+	defer func() {
+		c.retryUnhandled = false
+		c.tr.condFor = c.local.Cond
 	}()
-	return hctx, func() bool {
-		close(stopRenew)
-		<-renewDone
-		cancel()
-		if l.Entry != nil {
-			r.conds.Delete(l.Entry.Key)
-		}
-		select {
-		case <-lost:
-			return false // the entry was reclaimed with the host
-		default:
-			return true
-		}
-	}
+	return c.run(ctx, run, nil)
 }
 
-// Release keeps the log record in the worker's store and the rest in
-// Redis: the robots.txt record, validators, discovered entries, then the
-// host with its rest, failure count and entry to requeue.
-func (r *sharedRun) Release(ctx context.Context, l *frontier.Lease, o *frontier.Outcome) error {
-	errs := r.record(ctx, l, o)
-	requeue := o.Requeue
-	if o.GiveUp != "" {
-		errs = append(errs, r.giveUp(ctx, l, o.GiveUp))
-		requeue = false
-	}
-	ro := releaseOpts{gap: sharedGap(o), outcome: o.Failed, later: o.SitOut != "",
-		refund: l.Entry != nil && l.Entry.Kind == frontier.KindPage && o.Refund}
-	if requeue {
-		ro.requeue = l.Entry
-	}
-	ok, _, err := r.releaseWith(ctx, l.Host, ro)
-	switch {
-	case err != nil:
-		errs = append(errs, err)
-	case !ok:
-		r.c.log.Warn("host lease had expired before release", "host", l.Host)
-	}
-	return errors.Join(errs...)
+// sharedRun is fr as the frontier of this crawler's run: its limits,
+// politeness and user agent, its fetch log in the crawler's store.
+func (c *Crawler) sharedRun(fr *SharedFrontier) *shared.Run {
+	return shared.NewRun(fr, shared.RunOptions{Limits: c.s.limits(), Policy: c.pol, UserAgent: c.s.UserAgent, Logger: c.log,
+		Log: c.local.AppendLog, Count: c.countFrontier})
 }
-
-// record keeps what the lease found: its fetch log line in the worker's
-// store, the host's robots.txt, the links refused by it, the page's
-// validators and the entries found, in Redis.
-func (r *sharedRun) record(ctx context.Context, l *frontier.Lease, o *frontier.Outcome) []error {
-	var errs []error
-	t := o.Txn
-	if t != nil && t.Log != nil {
-		if err := r.c.local.AppendLog(t.Log); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if o.Robots != nil {
-		errs = append(errs, r.putRobots(ctx, l.Host, o.Robots))
-		r.noteRobots(l.Host, o.Parsed, o.Robots.Until(r.c.pol))
-	}
-	if t == nil {
-		return errs
-	}
-	if len(t.Denied) > 0 {
-		errs = append(errs, r.deny(ctx, t.Denied))
-	}
-	if t.Cond != nil && l.Entry != nil {
-		errs = append(errs, r.putCond(ctx, l.Entry.Key, t.Cond))
-	}
-	if _, err := r.add(ctx, t.Add); err != nil {
-		errs = append(errs, err)
-	}
-	return errs
-}
-
-// sharedGap is how long the host rests from now: what is left of its gap
-// after a request, the wait when no request was made, or -1 for none.
-func sharedGap(o *frontier.Outcome) time.Duration {
-	switch {
-	case o.Requested:
-		return max(o.Rest-time.Since(o.End), 0)
-	case o.Rest > 0:
-		return o.Rest
-	}
-	return -1
-}
-
-// giveUp drops l's host's queue (and l's entry), each entry recorded as
-// given up in the worker's fetch log.
-func (r *sharedRun) giveUp(ctx context.Context, l *frontier.Lease, reason string) error {
-	es, err := r.dropQueue(ctx, l.Host)
-	if l.Entry != nil {
-		es = append(es, l.Entry)
-	}
-	now := time.Now().UTC()
-	for _, e := range es {
-		r.c.local.AppendLog(&frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"})
-	}
-	r.c.count(func(s *Stats) { s.Errors += int64(len(es)) })
-	r.c.log.Warn("host given up", "host", l.Host, "reason", reason, "entries", len(es))
-	return err
-}
-
-// Validators reads the Validators any worker kept, and remembers them for
-// the WARC writer's revisit records.
-func (r *sharedRun) Validators(ctx context.Context, key string) (*frontier.CondRec, error) {
-	cr, err := r.getCond(ctx, key)
-	if cr != nil {
-		r.conds.Store(key, cr)
-	}
-	return cr, err
-}
-
-// Fetched records in the lease's entry in Redis that e's response is
-// archived at loc, before the handler runs. When this worker dies while
-// the handler works on the page, the entry goes back to the queue with
-// its WARC location when the lease expires: the worker that claims it
-// replays the response from its own WARC directory when the file is
-// there (the same worker restarted on the same archive), and fetches the
-// page again otherwise (another worker, with its own archive).
-func (r *sharedRun) Fetched(ctx context.Context, e *frontier.Entry, loc, host string, _ time.Time) error {
-	e.WARC = loc
-	ok, err := r.markFetched(ctx, host, e)
-	if err != nil || !ok {
-		// Lost lease: the entry went back to the queue as it was claimed.
-		e.WARC = ""
-	}
-	return err
-}
-
-// KnownRobots returns the robots.txt verdict this worker last read for
-// host (from a claim or its own fetch) while it is valid.
-func (r *sharedRun) KnownRobots(host string) *robots.Rules {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	k, ok := r.robots[host]
-	if !ok || k.r.DisallowAll || !time.Now().Before(k.until) {
-		return nil
-	}
-	return k.r
-}
-
-// noteRobots remembers host's robots.txt verdict for knownRobots.
-func (r *sharedRun) noteRobots(host string, rb *robots.Rules, until time.Time) {
-	if rb == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.robots == nil {
-		r.robots = map[string]robotsSeen{}
-	}
-	r.robots[host] = robotsSeen{r: rb, until: until}
-}
-
-// robotsSeen is a robots.txt verdict and until when it holds.
-type robotsSeen struct {
-	r     *robots.Rules
-	until time.Time
-}
-
-// deny records the discovered links robots.txt forbids in the seen set
-// (never queued) and, for those not seen before, in the worker's fetch
-// log as refused.
-func (r *sharedRun) deny(ctx context.Context, es []*frontier.Entry) error {
-	fresh, err := r.markDenied(ctx, es)
-	if len(fresh) == 0 {
-		return err
-	}
-	now := time.Now().UTC()
-	var errs []error
-	for _, e := range fresh {
-		if cerr := r.c.local.AppendLog(&frontier.LogRecord{Time: now, URL: e.URL, Kind: e.Kind.String(), Outcome: "robots-denied"}); cerr != nil {
-			errs = append(errs, cerr)
-		}
-	}
-	r.c.count(func(s *Stats) { s.RobotsDenied += int64(len(fresh)) })
-	return errors.Join(append(errs, err)...)
-}
-
-func (r *sharedRun) Borrow(context.Context, string, string) (func(time.Time), error) { return nil, nil }
-
-// Progress is empty: the hosts and queue are Redis's (SharedFrontier.Status).
-func (r *sharedRun) Progress() frontier.Progress { return frontier.Progress{} }

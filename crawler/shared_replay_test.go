@@ -176,7 +176,7 @@ func TestSharedWorkerRobotsDenied(t *testing.T) {
 		}
 		// The home page's links were released before /a/1 was claimed:
 		// nothing forbidden may wait in the host's queue.
-		q, err := fr.Client().LRange(ctx, fr.prefix+"q:"+strings.TrimPrefix(h.base, "http://"), 0, -1).Result()
+		q, err := fr.Client().LRange(ctx, KeyPrefix(fr.Namespace())+"q:"+strings.TrimPrefix(h.base, "http://"), 0, -1).Result()
 		if err != nil {
 			return err
 		}

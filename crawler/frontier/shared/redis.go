@@ -1,4 +1,11 @@
-package crawler
+// Package shared is the crawl frontier kept in Redis, for several
+// workers crawling one set of sites together (crawler.RunShared): the
+// queues, seen set, robots.txt cache, validators, per-host timing,
+// failure counts, leases and page budgets live in Redis, changed by Lua
+// scripts atomic on the server. Frontier is the namespace; Run is one
+// worker's run on it, which implements frontier.Frontier and passes the
+// conformance suite of crawler/frontier/frontiertest.
+package shared
 
 import (
 	"context"
@@ -12,11 +19,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/syndex/syndex/crawler/frontier"
 )
 
-// SharedFrontier is a crawl frontier kept in Redis, so that several worker
+// Frontier is a crawl frontier kept in Redis, so that several worker
 // processes (on one machine or many) crawl one set of sites together
 // without giving up politeness: it holds a queue per host, the SURT seen
 // set, the robots.txt cache and, per host, the next time a request is
@@ -26,8 +34,8 @@ import (
 //
 // Every state change is one Lua script, atomic on the server. All keys of
 // a namespace share one hash tag ("syndex:{ns}:…").
-type SharedFrontier struct {
-	rdb    *redis.Client
+type Frontier struct {
+	rdb    *goredis.Client
 	ns     string
 	prefix string
 	worker string
@@ -37,8 +45,8 @@ type SharedFrontier struct {
 	conds sync.Map
 }
 
-// SharedOptions tune OpenShared.
-type SharedOptions struct {
+// Options tune Open.
+type Options struct {
 	// Namespace separates crawls sharing one Redis (default "default").
 	Namespace string
 	// Worker names this process in leases (default host-pid-random).
@@ -52,19 +60,19 @@ type SharedOptions struct {
 var ErrBadRedisURL = errors.New("bad Redis URL")
 
 // ParseRedisURL checks a redis:// or rediss:// URL and returns client options.
-func ParseRedisURL(raw string) (*redis.Options, error) {
+func ParseRedisURL(raw string) (*goredis.Options, error) {
 	if !strings.HasPrefix(raw, "redis://") && !strings.HasPrefix(raw, "rediss://") {
 		return nil, fmt.Errorf("frontier %q: %w: want redis://host:port[/db]", raw, ErrBadRedisURL)
 	}
-	opt, err := redis.ParseURL(raw)
+	opt, err := goredis.ParseURL(raw)
 	if err != nil {
 		return nil, fmt.Errorf("frontier %q: %w: %v", raw, ErrBadRedisURL, err)
 	}
 	return opt, nil
 }
 
-// OpenShared connects to the Redis at redisURL and checks it answers.
-func OpenShared(ctx context.Context, redisURL string, opt SharedOptions) (*SharedFrontier, error) {
+// Open connects to the Redis at redisURL and checks it answers.
+func Open(ctx context.Context, redisURL string, opt Options) (*Frontier, error) {
 	ro, err := ParseRedisURL(redisURL)
 	if err != nil {
 		return nil, err
@@ -84,32 +92,32 @@ func OpenShared(ctx context.Context, redisURL string, opt SharedOptions) (*Share
 	if opt.LeaseTTL <= 0 {
 		opt.LeaseTTL = 30 * time.Second
 	}
-	rdb := redis.NewClient(ro)
+	rdb := goredis.NewClient(ro)
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
 		return nil, fmt.Errorf("frontier %s: %w", ro.Addr, err)
 	}
-	return &SharedFrontier{rdb: rdb, ns: opt.Namespace, prefix: KeyPrefix(opt.Namespace), worker: opt.Worker, lease: opt.LeaseTTL}, nil
+	return &Frontier{rdb: rdb, ns: opt.Namespace, prefix: KeyPrefix(opt.Namespace), worker: opt.Worker, lease: opt.LeaseTTL}, nil
 }
 
 // KeyPrefix is the prefix of every Redis key of namespace ns.
 func KeyPrefix(ns string) string { return "syndex:{" + ns + "}:" }
 
 // Client returns the Redis connection (for the article stream).
-func (f *SharedFrontier) Client() *redis.Client { return f.rdb }
+func (f *Frontier) Client() *goredis.Client { return f.rdb }
 
 // Namespace returns the frontier's namespace.
-func (f *SharedFrontier) Namespace() string { return f.ns }
+func (f *Frontier) Namespace() string { return f.ns }
 
 // Worker returns the name this process holds leases under.
-func (f *SharedFrontier) Worker() string { return f.worker }
+func (f *Frontier) Worker() string { return f.worker }
 
 // Close closes the Redis connection.
-func (f *SharedFrontier) Close() error { return f.rdb.Close() }
+func (f *Frontier) Close() error { return f.rdb.Close() }
 
 // Reset deletes the namespace's frontier state (queues, seen set, robots
 // cache, politeness and leases), so the next run starts a fresh crawl.
-func (f *SharedFrontier) Reset(ctx context.Context) error {
+func (f *Frontier) Reset(ctx context.Context) error {
 	iter := f.rdb.Scan(ctx, 0, f.prefix+"*", 500).Iterator()
 	var keys []string
 	for iter.Next(ctx) {
@@ -128,8 +136,8 @@ func (f *SharedFrontier) Reset(ctx context.Context) error {
 	return nil
 }
 
-// SharedStatus is a snapshot of a shared frontier.
-type SharedStatus struct {
+// Status is a snapshot of a shared frontier.
+type Status struct {
 	Seen        int64 `json:"seen"`         // URLs ever queued
 	HostsQueued int64 `json:"hosts_queued"` // hosts with queued URLs and no lease
 	Leased      int64 `json:"leased"`       // hosts a worker is fetching from now
@@ -140,7 +148,7 @@ type SharedStatus struct {
 }
 
 // Status reads the frontier's counters.
-func (f *SharedFrontier) Status(ctx context.Context) (SharedStatus, error) {
+func (f *Frontier) Status(ctx context.Context) (Status, error) {
 	p := f.rdb.Pipeline()
 	seen := p.SCard(ctx, f.prefix+"seen")
 	ready := p.ZCard(ctx, f.prefix+"ready")
@@ -149,22 +157,22 @@ func (f *SharedFrontier) Status(ctx context.Context) (SharedStatus, error) {
 	over := p.SCard(ctx, f.prefix+"over")
 	pages := p.Get(ctx, f.prefix+"pages")
 	pass := p.Get(ctx, f.prefix+"pass")
-	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return SharedStatus{}, fmt.Errorf("frontier status %s: %w", f.ns, err)
+	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, goredis.Nil) {
+		return Status{}, fmt.Errorf("frontier status %s: %w", f.ns, err)
 	}
 	n, _ := pages.Int64()
 	ps, _ := pass.Int64()
-	return SharedStatus{Seen: seen.Val(), HostsQueued: ready.Val(), Leased: lease.Val(), Later: later.Val(), OverBudget: over.Val(), Pages: n, Pass: ps}, nil
+	return Status{Seen: seen.Val(), HostsQueued: ready.Val(), Leased: lease.Val(), Later: later.Val(), OverBudget: over.Val(), Pages: n, Pass: ps}, nil
 }
 
 // Done reports whether the crawl run is finished: it has started (some URL
 // was queued), no host is ready and no host is leased. Hosts left for the
 // next run (MaxWait) or held back by a page budget do not count: the next
 // run takes them up. A lease left by a dead worker keeps it unfinished
-// until another worker reclaims it. The next RunShared after a finished
+// until another worker reclaims it. The next run after a finished
 // pass starts a new pass (seeds, feeds and sitemaps fetched again with
 // conditional GET); Reset forgets everything instead.
-func (f *SharedFrontier) Done(ctx context.Context) (bool, error) {
+func (f *Frontier) Done(ctx context.Context) (bool, error) {
 	s, err := f.Status(ctx)
 	return err == nil && s.Seen > 0 && s.HostsQueued == 0 && s.Leased == 0, err
 }
@@ -247,8 +255,21 @@ local function refund(p, h, e)
 end
 `
 
+// luaLimits defines admits(maxPages, maxHost, pages, onHost), the page
+// budgets of frontier.Limits.Admits: the claim script must apply them
+// atomically across workers, inside Redis, so the rule is written in Lua
+// too, and TestLimitsLua holds the two equal over one table of cases.
+// MaxWait (frontier.Limits.LeftForNextRun) is the claim script's range
+// query on the ready set (scores beyond now + maxWait, when maxWait > 0),
+// held equal by the conformance suite's hosts left for the next run.
+const luaLimits = `
+local function admits(maxPages, maxHost, pages, onHost)
+  return (maxPages <= 0 or pages < maxPages) and (maxHost <= 0 or onHost < maxHost)
+end
+`
+
 // addScript queues entries (see luaAdd) from ARGV[2].
-var addScript = redis.NewScript(luaAdd + `
+var addScript = goredis.NewScript(luaAdd + `
 return addAll(ARGV[1], 2)
 `)
 
@@ -260,7 +281,7 @@ return addAll(ARGV[1], 2)
 // and a new pass starts, in which seeds, feeds and sitemaps are fetched
 // again. Then it queues the seeds (see luaAdd) from ARGV[4]. It returns
 // {pass, new run (0/1), new pass (0/1), entries queued}.
-var startScript = redis.NewScript(luaNow + luaAdd + `
+var startScript = goredis.NewScript(luaNow + luaAdd + `
 local p, worker, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local t = now()
 local run, newPass = 0, 0
@@ -299,7 +320,7 @@ return {tonumber(redis.call('GET', p..'pass') or '1'), run, newPass, n}
 // robots JSON, reclaimed, the host's consecutive failures} or, when no
 // host is ready, {"", ms until the next one (-1: none queued), leases
 // held, reclaimed}.
-var claimScript = redis.NewScript(luaNow + luaRefund + `
+var claimScript = goredis.NewScript(luaNow + luaRefund + luaLimits + `
 local p, worker = ARGV[1], ARGV[2]
 local ttl, rest = tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxWait, maxPages, maxHost = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -334,8 +355,8 @@ while true do
   local e = redis.call('LPOP', p..'q:'..h)
   if e then
     local page = isPage(e)
-    if page and ((maxPages > 0 and tonumber(redis.call('GET', p..'pages') or '0') >= maxPages) or
-        (maxHost > 0 and tonumber(redis.call('HGET', p..'hpages', h) or '0') >= maxHost)) then
+    if page and not admits(maxPages, maxHost, tonumber(redis.call('GET', p..'pages') or '0'),
+        tonumber(redis.call('HGET', p..'hpages', h) or '0')) then
       redis.call('LPUSH', p..'q:'..h, e)
       redis.call('SADD', p..'over', h)
     else
@@ -363,7 +384,7 @@ return {'', wait, redis.call('ZCARD', p..'lease'), #expired}
 // ARGV[7] "1" counts a failure of the host, "0" a success (the count
 // restarts), "" neither. ARGV[8] "1" leaves the host for the next run.
 // It returns {held (0/1), consecutive failures}.
-var releaseScript = redis.NewScript(luaNow + luaRefund + `
+var releaseScript = goredis.NewScript(luaNow + luaRefund + `
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
 local gap, requeue = tonumber(ARGV[4]), ARGV[5]
 if redis.call('HGET', p..'owner', h) ~= worker then return {0, 0} end
@@ -393,7 +414,7 @@ return {1, fails}
 
 // dropScript empties the queue of host ARGV[3] while worker ARGV[2]
 // holds its lease and returns the entries it held.
-var dropScript = redis.NewScript(`
+var dropScript = goredis.NewScript(`
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('HGET', p..'owner', h) ~= worker then return {} end
 local es = redis.call('LRANGE', p..'q:'..h, 0, -1)
@@ -406,7 +427,7 @@ return es
 // (the same entry, now naming the WARC record of its response) while
 // worker ARGV[2] holds the host's lease: a reclaim after the worker dies
 // queues it with that record. It returns 1, or 0 when the lease was lost.
-var fetchedScript = redis.NewScript(`
+var fetchedScript = goredis.NewScript(`
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('HGET', p..'owner', h) ~= worker or not redis.call('HGET', p..'inflight', h) then return 0 end
 redis.call('HSET', p..'inflight', h, ARGV[4])
@@ -415,7 +436,7 @@ return 1
 
 // renewScript extends worker ARGV[2]'s lease on host ARGV[3] by ARGV[4]
 // ms; 0 means the lease was lost.
-var renewScript = redis.NewScript(luaNow + `
+var renewScript = goredis.NewScript(luaNow + `
 local p, worker, h = ARGV[1], ARGV[2], ARGV[3]
 redis.call('ZADD', p..'workers', now() + tonumber(ARGV[4]), worker)
 if redis.call('HGET', p..'owner', h) ~= worker then return 0 end
@@ -426,7 +447,7 @@ return 1
 // add queues the entries that are not in the seen set yet (re-fetchable
 // ones: not yet queued in this pass); discovery documents (sitemaps,
 // feeds) go to the front of their host's queue.
-func (f *SharedFrontier) add(ctx context.Context, es []*frontier.Entry) (int, error) {
+func (f *Frontier) add(ctx context.Context, es []*frontier.Entry) (int, error) {
 	if len(es) == 0 {
 		return 0, nil
 	}
@@ -442,7 +463,7 @@ func (f *SharedFrontier) add(ctx context.Context, es []*frontier.Entry) (int, er
 }
 
 // entryArgs encodes es as script arguments after the key prefix.
-func (f *SharedFrontier) entryArgs(es []*frontier.Entry) ([]any, error) {
+func (f *Frontier) entryArgs(es []*frontier.Entry) ([]any, error) {
 	args := make([]any, 0, 1+5*len(es))
 	args = append(args, f.prefix)
 	for _, e := range es {
@@ -463,7 +484,7 @@ func (f *SharedFrontier) entryArgs(es []*frontier.Entry) ([]any, error) {
 }
 
 // startRun begins this worker's run and queues the seeds (see startScript).
-func (f *SharedFrontier) startRun(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
+func (f *Frontier) startRun(ctx context.Context, seeds []*frontier.Entry) (frontier.RunStart, error) {
 	args, err := f.entryArgs(seeds)
 	if err != nil {
 		return frontier.RunStart{}, err
@@ -482,7 +503,7 @@ func (f *SharedFrontier) startRun(ctx context.Context, seeds []*frontier.Entry) 
 // leave tells the other workers this one has stopped (so that the next
 // worker to start may begin a new run without waiting for its heartbeat
 // to expire).
-func (f *SharedFrontier) leave(ctx context.Context) error {
+func (f *Frontier) leave(ctx context.Context) error {
 	if err := f.rdb.ZRem(ctx, f.prefix+"workers", f.worker).Err(); err != nil {
 		return fmt.Errorf("frontier %s: leave: %w", f.ns, err)
 	}
@@ -491,9 +512,9 @@ func (f *SharedFrontier) leave(ctx context.Context) error {
 
 // Pass returns the number of the namespace's current crawl pass (0 before
 // the first run).
-func (f *SharedFrontier) Pass(ctx context.Context) (int64, error) {
+func (f *Frontier) Pass(ctx context.Context) (int64, error) {
 	n, err := f.rdb.Get(ctx, f.prefix+"pass").Int64()
-	if errors.Is(err, redis.Nil) {
+	if errors.Is(err, goredis.Nil) {
 		return 0, nil
 	}
 	if err != nil {
@@ -513,25 +534,17 @@ type claim struct {
 	reclaimed int64               // expired leases taken back in this call
 }
 
-// limits are the crawl settings every claim and release applies; all
-// workers of a namespace should use the same.
-type limits struct {
-	rest     time.Duration // how long a host whose lease expired rests
-	maxWait  time.Duration // hosts not ready within this are left for the next run (0: no limit)
-	maxPages int           // pages claimed per run, all workers together (0: no limit)
-	maxHost  int           // pages claimed per host per run (0: no limit)
-}
-
 // claimNext leases the next ready host without budgets; rest is how long
 // a host whose lease expired rests before it is fetched again.
-func (f *SharedFrontier) claimNext(ctx context.Context, rest time.Duration) (*claim, error) {
-	return f.claimWith(ctx, limits{rest: rest})
+func (f *Frontier) claimNext(ctx context.Context, rest time.Duration) (*claim, error) {
+	return f.claimWith(ctx, frontier.Limits{Delay: rest})
 }
 
-// claimWith leases the next ready host under lim.
-func (f *SharedFrontier) claimWith(ctx context.Context, lim limits) (*claim, error) {
-	res, err := claimScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, f.lease.Milliseconds(), lim.rest.Milliseconds(),
-		lim.maxWait.Milliseconds(), lim.maxPages, lim.maxHost).Slice()
+// claimWith leases the next ready host under lim (lim.Delay: how long a
+// host whose lease expired rests).
+func (f *Frontier) claimWith(ctx context.Context, lim frontier.Limits) (*claim, error) {
+	res, err := claimScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, f.lease.Milliseconds(), lim.Delay.Milliseconds(),
+		lim.MaxWait.Milliseconds(), lim.MaxPages, lim.MaxPagesPerHost).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("frontier %s: claim: %w", f.ns, err)
 	}
@@ -583,7 +596,7 @@ func toInt(v any) int64 {
 // made (the previous next-allowed time stands); requeue, when not nil, is
 // put back at the front of the host's queue. It reports whether the lease
 // was still held.
-func (f *SharedFrontier) release(ctx context.Context, host string, gap time.Duration, requeue *frontier.Entry) (bool, error) {
+func (f *Frontier) release(ctx context.Context, host string, gap time.Duration, requeue *frontier.Entry) (bool, error) {
 	ok, _, err := f.releaseWith(ctx, host, releaseOpts{gap: gap, requeue: requeue, outcome: -1})
 	return ok, err
 }
@@ -599,7 +612,7 @@ type releaseOpts struct {
 
 // releaseWith ends this worker's lease on host with outcome o. It returns
 // whether the lease was still held and the host's consecutive failures.
-func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o releaseOpts) (bool, int64, error) {
+func (f *Frontier) releaseWith(ctx context.Context, host string, o releaseOpts) (bool, int64, error) {
 	rq := ""
 	if o.requeue != nil {
 		b, err := json.Marshal(o.requeue)
@@ -642,7 +655,7 @@ func (f *SharedFrontier) releaseWith(ctx context.Context, host string, o release
 // markFetched records in Redis that e, in flight on host under this
 // worker's lease, was fetched and archived at e.WARC. It reports whether
 // the lease was still held.
-func (f *SharedFrontier) markFetched(ctx context.Context, host string, e *frontier.Entry) (bool, error) {
+func (f *Frontier) markFetched(ctx context.Context, host string, e *frontier.Entry) (bool, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return false, fmt.Errorf("encode entry %s: %w", e.URL, err)
@@ -656,12 +669,12 @@ func (f *SharedFrontier) markFetched(ctx context.Context, host string, e *fronti
 
 // markDenied adds the SURT keys of es to the seen set (robots.txt forbids
 // them: they are never queued) and returns those that were not in it.
-func (f *SharedFrontier) markDenied(ctx context.Context, es []*frontier.Entry) ([]*frontier.Entry, error) {
+func (f *Frontier) markDenied(ctx context.Context, es []*frontier.Entry) ([]*frontier.Entry, error) {
 	if len(es) == 0 {
 		return nil, nil
 	}
 	p := f.rdb.Pipeline()
-	cmds := make([]*redis.IntCmd, len(es))
+	cmds := make([]*goredis.IntCmd, len(es))
 	for i, e := range es {
 		cmds[i] = p.SAdd(ctx, f.prefix+"seen", e.Key)
 	}
@@ -678,7 +691,7 @@ func (f *SharedFrontier) markDenied(ctx context.Context, es []*frontier.Entry) (
 }
 
 // renew extends this worker's lease on host; false means it was lost.
-func (f *SharedFrontier) renew(ctx context.Context, host string) (bool, error) {
+func (f *Frontier) renew(ctx context.Context, host string) (bool, error) {
 	n, err := renewScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, f.lease.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("frontier %s: renew %s: %w", f.ns, host, err)
@@ -687,7 +700,7 @@ func (f *SharedFrontier) renew(ctx context.Context, host string) (bool, error) {
 }
 
 // putRobots caches a host's robots.txt outcome for every worker.
-func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *frontier.RobotsRec) error {
+func (f *Frontier) putRobots(ctx context.Context, host string, r *frontier.RobotsRec) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -700,9 +713,9 @@ func (f *SharedFrontier) putRobots(ctx context.Context, host string, r *frontier
 
 // getCond reads the validators (ETag, Last-Modified, payload digest) kept
 // for the URL with SURT key; nil when there are none.
-func (f *SharedFrontier) getCond(ctx context.Context, key string) (*frontier.CondRec, error) {
+func (f *Frontier) getCond(ctx context.Context, key string) (*frontier.CondRec, error) {
 	b, err := f.rdb.HGet(ctx, f.prefix+"cond", key).Bytes()
-	if errors.Is(err, redis.Nil) {
+	if errors.Is(err, goredis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
@@ -716,7 +729,7 @@ func (f *SharedFrontier) getCond(ctx context.Context, key string) (*frontier.Con
 }
 
 // putCond keeps the validators of the URL with SURT key for every worker.
-func (f *SharedFrontier) putCond(ctx context.Context, key string, r *frontier.CondRec) error {
+func (f *Frontier) putCond(ctx context.Context, key string, r *frontier.CondRec) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -729,7 +742,7 @@ func (f *SharedFrontier) putCond(ctx context.Context, key string, r *frontier.Co
 
 // dropQueue empties host's queue while this worker holds its lease and
 // returns the entries it held.
-func (f *SharedFrontier) dropQueue(ctx context.Context, host string) ([]*frontier.Entry, error) {
+func (f *Frontier) dropQueue(ctx context.Context, host string) ([]*frontier.Entry, error) {
 	raw, err := dropScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("frontier %s: give up %s: %w", f.ns, host, err)
