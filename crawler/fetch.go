@@ -185,7 +185,9 @@ func (t *transport) register(f *fetch) string {
 	return id
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper: it sends the crawler's request
+// (or replays it from the WARC), reads the body within MaxBodySize,
+// archives the exchange and hands Colly the decoded body.
 func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	id := in.Header.Get(fetchIDHeader)
 	v, ok := t.fetches.Load(id)
@@ -198,58 +200,18 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	}
 	ctx, cancel := context.WithTimeout(f.ctx, t.s.Timeout)
 	defer cancel()
-	req := in.Clone(ctx)
-	req.Header.Del(fetchIDHeader)
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(ci httptrace.GotConnInfo) {
-			if ra, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
-				f.ip = ra.IP.String()
-			}
-			if rc, ok := ci.Conn.(*rawconn.Conn); ok {
-				rc.Start()
-				f.conn = rc
-			}
-		},
-	}))
-	if err := t.checkProxiedTarget(ctx, req.URL); err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
-	}
-	f.started = time.Now()
-	resp, err := t.base.RoundTrip(req)
+	req, resp, err := t.send(ctx, in, f)
 	if err != nil {
-		f.elapsed = time.Since(f.started)
-		return nil, fmt.Errorf("fetch %s: %w", in.URL, err)
+		return nil, err
 	}
 	if f.e != nil && f.e.Kind == frontier.KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
-		// A link to a PDF, image or archive: the pipeline reads HTML only,
-		// so the body is not downloaded (nor archived).
-		resp.Body.Close()
-		f.elapsed = time.Since(f.started)
-		f.status, f.respHead, f.skipped = resp.StatusCode, resp.Header, true
-		return &http.Response{Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
-			ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor, Header: resp.Header.Clone(),
-			Body: http.NoBody, Uncompressed: true, Request: in}, nil
+		return skipBody(in, resp, f), nil
 	}
-	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
-	resp.Body.Close()
-	if f.conn != nil {
-		f.rawReq, f.rawResp = f.conn.Stop(resp.StatusCode)
-	}
-	f.elapsed = time.Since(f.started)
-	if rerr != nil {
-		if ctx.Err() != nil {
-			trunc = "time"
-		} else {
-			trunc = "disconnect"
-		}
-		f.err = fmt.Errorf("read body of %s after %d bytes: %w", in.URL, len(raw), rerr)
-	}
-	f.status, f.respHead, f.raw, f.truncated = resp.StatusCode, resp.Header, raw, trunc
-	f.digest = warc.PayloadDigest(raw)
+	t.readBody(ctx, in, resp, f)
 	if err := t.archive(req, resp, f); err != nil {
 		return nil, err
 	}
-	body, derr := coding.Decode(resp.Header.Get("Content-Encoding"), raw, t.s.MaxDecodedSize)
+	body, derr := coding.Decode(resp.Header.Get("Content-Encoding"), f.raw, t.s.MaxDecodedSize)
 	if derr != nil {
 		if f.err == nil {
 			f.err = fmt.Errorf("decode body of %s: %w", in.URL, derr)
@@ -266,6 +228,69 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
 		Uncompressed: true, Request: in,
 	}, nil
+}
+
+// send sends in for f within ctx, noting the address it reached and
+// recording the exchange's exact bytes; it returns the request as sent.
+func (t *transport) send(ctx context.Context, in *http.Request, f *fetch) (*http.Request, *http.Response, error) {
+	req := in.Clone(ctx)
+	req.Header.Del(fetchIDHeader)
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(ci httptrace.GotConnInfo) {
+			if ra, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
+				f.ip = ra.IP.String()
+			}
+			if rc, ok := ci.Conn.(*rawconn.Conn); ok {
+				rc.Start()
+				f.conn = rc
+			}
+		},
+	}))
+	if err := t.checkProxiedTarget(ctx, req.URL); err != nil {
+		return nil, nil, fmt.Errorf("fetch %s: %w", in.URL, err)
+	}
+	f.started = time.Now()
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		f.elapsed = time.Since(f.started)
+		return nil, nil, fmt.Errorf("fetch %s: %w", in.URL, err)
+	}
+	return req, resp, nil
+}
+
+// skipBody answers a link to a PDF, image or archive without its body:
+// the pipeline reads HTML only, so the body is not downloaded (nor
+// archived).
+func skipBody(in *http.Request, resp *http.Response, f *fetch) *http.Response {
+	resp.Body.Close()
+	f.elapsed = time.Since(f.started)
+	f.status, f.respHead, f.skipped = resp.StatusCode, resp.Header, true
+	return &http.Response{Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
+		ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor, Header: resp.Header.Clone(),
+		Body: http.NoBody, Uncompressed: true, Request: in}
+}
+
+// readBody reads resp's body into f within MaxBodySize, with the
+// exchange's exact bytes, and says whether it was cut short: at the
+// size limit ("length"), by the time limit ("time") or by the server
+// ("disconnect").
+func (t *transport) readBody(ctx context.Context, in *http.Request, resp *http.Response, f *fetch) {
+	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
+	resp.Body.Close()
+	if f.conn != nil {
+		f.rawReq, f.rawResp = f.conn.Stop(resp.StatusCode)
+	}
+	f.elapsed = time.Since(f.started)
+	if rerr != nil {
+		if ctx.Err() != nil {
+			trunc = "time"
+		} else {
+			trunc = "disconnect"
+		}
+		f.err = fmt.Errorf("read body of %s after %d bytes: %w", in.URL, len(raw), rerr)
+	}
+	f.status, f.respHead, f.raw, f.truncated = resp.StatusCode, resp.Header, raw, trunc
+	f.digest = warc.PayloadDigest(raw)
 }
 
 // responseEnd is when the exchange of f with its host ended, from which
@@ -361,47 +386,61 @@ func newCollector(s *settings, t *transport) *colly.Collector {
 	col.WithTransport(t)
 	col.SetRequestTimeout(s.Timeout + s.ConnectTimeout)
 	col.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
-	get := func(ctx *colly.Context) *fetch {
-		f, _ := ctx.GetAny("fetch").(*fetch)
-		return f
+	col.OnHTML("a[href], area[href]", onAnchor)
+	col.OnHTML("link[href]", onLink)
+	col.OnHTML("meta[name][content]", onMeta(robots.ProductToken(s.UserAgent)))
+	return col
+}
+
+// fetchOf is the fetch a Colly callback's request belongs to (nil: none).
+func fetchOf(ctx *colly.Context) *fetch {
+	f, _ := ctx.GetAny("fetch").(*fetch)
+	return f
+}
+
+// onAnchor keeps a link of the page unless it says nofollow.
+func onAnchor(e *colly.HTMLElement) {
+	f := fetchOf(e.Request.Ctx)
+	if f == nil || hasToken(e.Attr("rel"), "nofollow") {
+		return
 	}
-	col.OnHTML("a[href], area[href]", func(e *colly.HTMLElement) {
-		f := get(e.Request.Ctx)
-		if f == nil || hasToken(e.Attr("rel"), "nofollow") {
-			return
-		}
+	if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
+		f.links = append(f.links, u)
+	}
+}
+
+// onLink keeps the page's canonical URL and the feeds it offers.
+func onLink(e *colly.HTMLElement) {
+	f := fetchOf(e.Request.Ctx)
+	if f == nil {
+		return
+	}
+	rel := e.Attr("rel")
+	switch {
+	case hasToken(rel, "canonical"):
+		f.canonical = e.Request.AbsoluteURL(e.Attr("href"))
+	case hasToken(rel, "alternate") && isFeedType(e.Attr("type")):
 		if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
-			f.links = append(f.links, u)
+			f.feeds = append(f.feeds, u)
 		}
-	})
-	col.OnHTML("link[href]", func(e *colly.HTMLElement) {
-		f := get(e.Request.Ctx)
-		if f == nil {
-			return
-		}
-		rel := e.Attr("rel")
-		switch {
-		case hasToken(rel, "canonical"):
-			f.canonical = e.Request.AbsoluteURL(e.Attr("href"))
-		case hasToken(rel, "alternate") && isFeedType(e.Attr("type")):
-			if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
-				f.feeds = append(f.feeds, u)
-			}
-		}
-	})
-	col.OnHTML("meta[name][content]", func(e *colly.HTMLElement) {
-		f := get(e.Request.Ctx)
+	}
+}
+
+// onMeta reads the page's nofollow and noindex from its robots meta tags,
+// for all robots or for product (the crawler's robots.txt token).
+func onMeta(product string) colly.HTMLCallback {
+	return func(e *colly.HTMLElement) {
+		f := fetchOf(e.Request.Ctx)
 		if f == nil {
 			return
 		}
 		name := strings.ToLower(e.Attr("name"))
-		if name == "robots" || name == robots.ProductToken(s.UserAgent) {
+		if name == "robots" || name == product {
 			c := e.Attr("content")
 			f.nofollow = f.nofollow || hasToken(c, "nofollow") || hasToken(c, "none")
 			f.noindex = f.noindex || hasToken(c, "noindex") || hasToken(c, "none")
 		}
-	})
-	return col
+	}
 }
 
 func hasToken(list, tok string) bool {

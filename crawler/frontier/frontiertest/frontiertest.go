@@ -172,20 +172,25 @@ func testQueue(t *testing.T, open Opener) {
 	}
 	release(t, fr, l, done(l))
 	got := append(append([]string{"http://a.test/sitemap.xml", first}, doneB...), drain(t, fr)...)
-	want := map[string]bool{"http://a.test/1": true, "http://a.test/2": true, "http://a.test/3": true, "http://a.test/sitemap.xml": true, "http://b.test/1": true}
+	claimedOnce(t, got, "http://a.test/1", "http://a.test/2", "http://a.test/3", "http://a.test/sitemap.xml", "http://b.test/1")
+}
+
+// claimedOnce checks that got, the URLs claimed, holds each of want once
+// and nothing else.
+func claimedOnce(t *testing.T, got []string, want ...string) {
+	t.Helper()
 	seen := map[string]int{}
 	for _, u := range got {
 		seen[u]++
 	}
-	for u := range want {
-		if seen[u] == 0 {
-			t.Errorf("%s never claimed (claimed: %v)", u, got)
+	for _, u := range want {
+		if n := seen[u]; n != 1 {
+			t.Errorf("%s claimed %d times, want once (claimed: %v)", u, n, got)
 		}
+		delete(seen, u)
 	}
-	for u, n := range seen {
-		if !want[u] || n > 1 {
-			t.Errorf("%s claimed %d times (claimed: %v)", u, n, got)
-		}
+	for u := range seen {
+		t.Errorf("%s claimed, not queued (claimed: %v)", u, got)
 	}
 }
 
