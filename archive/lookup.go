@@ -152,13 +152,50 @@ var (
 // what. It reads the dedup index (loaded on first use when the archive was
 // opened read-only) and the store; it changes nothing.
 func (a *Archive) Lookup(ctx context.Context, q LookupQuery) (*LookupResult, error) {
+	return lookup(ctx, a, q)
+}
+
+// lookupSource is what a lookup reads of an archive, and nothing more:
+// the dedup index's answer for a probe, the members of a cluster and one
+// stored article. *Archive is the one lookupSource.
+type lookupSource interface {
+	// lookupIndex makes sure the dedup index is loaded.
+	lookupIndex(ctx context.Context) error
+	// matches returns the clusters (at most limit) whose texts p's text
+	// copies or overlaps, and the assignment of the archived article id
+	// (in: whether there is one).
+	matches(p dedup.Probe, limit int, id string) (ms []dedup.ClusterMatch, self article.Assignment, in bool)
+	// Cluster returns the stored members of a cluster.
+	Cluster(id string) ([]*article.Article, error)
+	// stored returns the stored article id (store.ErrNotFound: none).
+	stored(id string) (*article.Article, error)
+}
+
+// matches implements lookupSource.
+func (a *Archive) matches(p dedup.Probe, limit int, id string) ([]dedup.ClusterMatch, article.Assignment, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	ms := a.Dedup.Lookup(p, limit)
+	var self article.Assignment
+	in := false
+	if id != "" {
+		self, in = a.Dedup.Assignment(id)
+	}
+	return ms, self, in
+}
+
+// stored implements lookupSource.
+func (a *Archive) stored(id string) (*article.Article, error) { return a.Store.Article(id) }
+
+// lookup is Lookup on src.
+func lookup(ctx context.Context, src lookupSource, q LookupQuery) (*LookupResult, error) {
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, ErrEmptyLookup
 	}
 	if len(q.Text) > MaxLookupText {
 		return nil, ErrLookupTooLong
 	}
-	if err := a.lookupIndex(ctx); err != nil {
+	if err := src.lookupIndex(ctx); err != nil {
 		return nil, err
 	}
 	limit := q.Limit
@@ -171,20 +208,13 @@ func (a *Archive) Lookup(ctx context.Context, q LookupQuery) (*LookupResult, err
 	if res.Query.Site == "" && q.URL != "" {
 		res.Query.Site = article.SiteOf(q.URL)
 	}
-	a.mu.RLock()
-	ms := a.Dedup.Lookup(dedup.Probe{Text: q.Text, Site: res.Query.Site, Exclude: q.ID}, limit)
-	var self article.Assignment
-	inArchive := false
-	if q.ID != "" {
-		self, inArchive = a.Dedup.Assignment(q.ID)
-	}
-	a.mu.RUnlock()
+	ms, self, inArchive := src.matches(dedup.Probe{Text: q.Text, Site: res.Query.Site, Exclude: q.ID}, limit, q.ID)
 	if inArchive {
 		res.Query.InArchive, res.Query.Cluster, res.Query.Role = true, self.Cluster, self.Role
 	}
 	probe := &article.Article{ID: q.ID, Published: q.Published}
 	for i, m := range ms {
-		lm, err := a.lookupMatch(m, probe)
+		lm, err := lookupMatch(src, m, probe)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +240,7 @@ func verdict(res *LookupResult) string {
 }
 
 // lookupMatch fills one match with the archived articles' display data.
-func (a *Archive) lookupMatch(m dedup.ClusterMatch, probe *article.Article) (LookupMatch, error) {
+func lookupMatch(src lookupSource, m dedup.ClusterMatch, probe *article.Article) (LookupMatch, error) {
 	to := m.ToOriginal
 	lm := LookupMatch{Cluster: m.Cluster, Copy: m.Copy, Score: round4(m.Score()), Evidence: m.Evidence,
 		Similarity: to.ProbeShare, OriginalShare: to.DocShare, CopyShare: to.ProbeShare,
@@ -218,7 +248,7 @@ func (a *Archive) lookupMatch(m dedup.ClusterMatch, probe *article.Article) (Loo
 	if !m.Copy {
 		lm.Score = round4(m.Best.Score())
 	}
-	members, err := a.Cluster(m.Cluster)
+	members, err := src.Cluster(m.Cluster)
 	if err != nil {
 		return lm, err
 	}
@@ -229,7 +259,7 @@ func (a *Archive) lookupMatch(m dedup.ClusterMatch, probe *article.Article) (Loo
 		}
 	}
 	if orig == nil { // the store lags the dedup index: read it alone
-		orig, err = a.Store.Article(m.Original)
+		orig, err = src.stored(m.Original)
 		if errors.Is(err, store.ErrNotFound) {
 			return lm, fmt.Errorf("lookup: original %s of cluster %s is not in the store", m.Original, m.Cluster)
 		}
