@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
@@ -151,5 +152,50 @@ func TestApplyWritesOnlyShardsWithDocuments(t *testing.T) {
 	}
 	if cp, _ := ix.Checkpoint(); cp != 7 {
 		t.Errorf("checkpoint %d, want 7", cp)
+	}
+}
+
+// TestBuildOrderDeterministic builds the same documents twice and checks
+// that every shard holds them in the same order: equal scores keep that
+// order in results, and Bleve's offline builder hands a segment its batch
+// in map order, which changes from run to run.
+func TestBuildOrderDeterministic(t *testing.T) {
+	ctx := context.Background()
+	defer func(b int) { builderBatch = b }(builderBatch)
+	builderBatch = 40
+	var docs []Doc
+	for i := range 300 {
+		docs = append(docs, genDoc(i))
+	}
+	order := func() [][]string {
+		b, err := NewBuilder(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
+		must(t, err)
+		for _, d := range docs {
+			must(t, b.Add(ctx, d))
+		}
+		ix, err := b.Close(1)
+		must(t, err)
+		defer ix.Close()
+		var out [][]string
+		for _, s := range ix.shards {
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), len(docs), 0, false)
+			res, err := s.Search(req) // every score 1: document order
+			must(t, err)
+			var ids []string
+			for _, h := range res.Hits {
+				ids = append(ids, h.ID)
+			}
+			out = append(out, ids)
+		}
+		return out
+	}
+	a, b := order(), order()
+	if n := len(a[0]) + len(a[1]); n != len(docs) {
+		t.Fatalf("%d documents in the shards, want %d", n, len(docs))
+	}
+	for i := range a {
+		if !slices.Equal(a[i], b[i]) {
+			t.Errorf("shard %d: two builds of the same documents hold them in different orders:\n%v\n%v", i, a[i], b[i])
+		}
 	}
 }
