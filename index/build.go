@@ -105,7 +105,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 	for i := range n {
 		// Temporary segments stay on the index's file system, under
 		// the index directory (Remove knows them).
-		bb, err := bleve.NewBuilder(shardDir(dir, i), m, map[string]any{
+		bb, err := bleve.NewBuilder(shardDir(dir, i), builderMapping{m}, map[string]any{
 			"batchSize": builderBatch, "mergeMax": builderMerge, "buildPathPrefix": dir,
 		})
 		if err != nil {

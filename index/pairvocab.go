@@ -296,9 +296,16 @@ func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, er
 		if p := schema.JoinPairs(body, pairKeep(set)); p != "" {
 			f[schema.PairsField(a)] = p
 		}
+		if pm.hold { // a Builder's: Bleve takes the tokens (preanalyzed.go)
+			keepAnalyzed(f, schema.BodyField(a), an, body)
+		}
 	}
-	if p := schema.JoinPairs(an.Analyze([]byte(title)), nil); p != "" {
+	tt := an.Analyze([]byte(title))
+	if p := schema.JoinPairs(tt, nil); p != "" {
 		f[schema.TitlePairsField(a)] = p
+	}
+	if pm.hold {
+		keepAnalyzed(f, schema.TitleField(a), an, tt)
 	}
 	return held, nil
 }
@@ -311,8 +318,10 @@ func (pm *pairMaker) bodyPairs(f map[string]any, a string, set map[string]struct
 		return fmt.Errorf("no analyzer for %s", a)
 	}
 	text, _ := f[schema.BodyField(a)].(string)
-	if p := schema.JoinPairs(an.Analyze([]byte(text)), pairKeep(set)); p != "" {
+	body := an.Analyze([]byte(text))
+	if p := schema.JoinPairs(body, pairKeep(set)); p != "" {
 		f[schema.PairsField(a)] = p
 	}
+	keepAnalyzed(f, schema.BodyField(a), an, body)
 	return nil
 }
