@@ -345,6 +345,12 @@ func (a *Archive) Cluster(id string) ([]*article.Article, error) {
 }
 
 func (a *Archive) cluster(id string) ([]*article.Article, error) {
+	return a.clusterWith(id, nil)
+}
+
+// clusterWith is cluster, taking have (when not nil) for its member of
+// that id instead of reading it from the store again.
+func (a *Archive) clusterWith(id string, have *article.Article) ([]*article.Article, error) {
 	var ids []string
 	switch {
 	case a.Dedup != nil:
@@ -364,6 +370,10 @@ func (a *Archive) cluster(id string) ([]*article.Article, error) {
 	}
 	var out []*article.Article
 	for _, m := range ids {
+		if have != nil && m == have.ID {
+			out = append(out, have)
+			continue
+		}
 		art, err := a.Store.Article(m)
 		if errors.Is(err, store.ErrNotFound) {
 			continue

@@ -747,7 +747,7 @@ func (a *Archive) buildIndex(ctx context.Context, path string, shards int) (*ind
 			continue
 		}
 		seen[c] = true
-		members, err := a.cluster(c)
+		members, err := a.clusterWith(c, art) // art: decoded already
 		if err != nil {
 			b.Abort()
 			return nil, err
