@@ -115,6 +115,9 @@ type Archive struct {
 	bulk       bool
 	closing    bool
 	behind     writeBehind // a bulk import's store write in flight (ingest.go)
+	// prepared holds the dedup text work done ahead for the articles of
+	// the batch being ingested (ImportJSONL); a.mu.
+	prepared map[*article.Article]*dedup.Prepared
 }
 
 // Open opens (creating when writable) the archive in dir and brings the

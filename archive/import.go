@@ -10,6 +10,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
 )
 
 // MaxLineBytes is the longest JSONL line read as an Article
@@ -23,6 +24,8 @@ const DefaultImportBatch = 1000
 type Line struct {
 	N   int
 	Art *article.Article
+	// prep is Art's dedup text work, done ahead (ImportJSONL).
+	prep *dedup.Prepared
 }
 
 // ReadLines reads Articles from JSONL, calling fn for each good line in
@@ -40,6 +43,12 @@ type Line struct {
 // otherwise waited for it on one core. fn is called from the caller's
 // goroutine, one batch at a time.
 func ReadLines(r io.Reader, size int, fn func([]Line) error) (good int, err error) {
+	return readLines(r, size, nil, fn)
+}
+
+// readLines is ReadLines, calling prep (when not nil) on each batch on the
+// decoding goroutine, before fn gets it.
+func readLines(r io.Reader, size int, prep func([]Line), fn func([]Line) error) (good int, err error) {
 	if size <= 0 {
 		size = DefaultImportBatch
 	}
@@ -53,6 +62,9 @@ func ReadLines(r io.Reader, size int, fn func([]Line) error) (good int, err erro
 	go func() {
 		defer close(batches)
 		rerr = decodeLines(r, size, &bad, &dups, func(b []Line) bool {
+			if prep != nil {
+				prep(b)
+			}
 			select {
 			case batches <- b:
 				return true
@@ -213,15 +225,39 @@ func (a *Archive) ImportJSONL(ctx context.Context, r io.Reader, batch int) (JSON
 	a.behind.on = true
 	a.mu.Unlock()
 	var behind []Line
-	_, err := ReadLines(r, batch, func(ls []Line) error {
+	// The dedup features of each batch's texts are computed on the
+	// decoding goroutine, while the previous batch is deduplicated.
+	var prep func([]Line)
+	a.mu.Lock()
+	if a.Dedup != nil {
+		p := a.Dedup.Preparer()
+		prep = func(ls []Line) {
+			for i := range ls {
+				ls[i].prep = p.Prepare(ls[i].Art)
+			}
+		}
+	}
+	a.mu.Unlock()
+	_, err := readLines(r, batch, prep, func(ls []Line) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		arts := make([]*article.Article, len(ls))
+		prepared := make(map[*article.Article]*dedup.Prepared, len(ls))
 		for i, l := range ls {
 			arts[i] = l.Art
+			if l.prep != nil {
+				prepared[l.Art] = l.prep
+			}
 		}
-		if err := a.Ingest(ctx, arts); err != nil {
+		a.mu.Lock()
+		a.prepared = prepared
+		a.mu.Unlock()
+		err := a.Ingest(ctx, arts)
+		a.mu.Lock()
+		a.prepared = nil
+		a.mu.Unlock()
+		if err != nil {
 			first := ls[0].N
 			if len(behind) > 0 {
 				first = behind[0].N // its write failed, or was rolled back with this batch

@@ -201,7 +201,7 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 	fresh := map[string]*article.Article{}
 	for _, art := range arts {
 		fresh[art.ID] = art
-		for _, as := range a.Dedup.Add(art) {
+		for _, as := range a.Dedup.AddPrepared(art, a.prepared[art]) {
 			if _, seen := changed[as.ID]; !seen {
 				changedOrder = append(changedOrder, as.ID)
 			}

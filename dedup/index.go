@@ -174,16 +174,63 @@ func (ix *Index) Len() int { return ix.live }
 // no-op that returns its current Assignment: a restart, a recrawl or a
 // second import of the same file never changes a cluster.
 func (ix *Index) Add(a *article.Article) []article.Assignment {
+	return ix.AddPrepared(a, nil)
+}
+
+// Prepared is what Add reads of an article's text (its features and
+// sentence sketch), computed ahead by a Preparer, so that an importer can
+// do that part on other goroutines than the one that adds.
+type Prepared struct {
+	text  string
+	feats []uint32
+	nq    uint32
+	sents []uint16
+}
+
+// Preparer computes Prepared texts for an index's configuration. One
+// Preparer is for one goroutine; it never reads the index.
+type Preparer struct {
+	sh    shingle.Shingler
+	align bool
+}
+
+// Preparer returns a Preparer for ix's configuration.
+func (ix *Index) Preparer() *Preparer {
+	return &Preparer{sh: shingle.New(ix.cfg.Shingle, ix.cfg.Sample), align: ix.cfg.Align > 0}
+}
+
+// Prepare computes what Add reads of a's text.
+func (p *Preparer) Prepare(a *article.Article) *Prepared {
+	fs, nq := p.sh.FeaturesQuoted(a.Text)
+	pr := &Prepared{text: a.Text, feats: fs, nq: nq}
+	if p.align && !a.Published.IsZero() {
+		pr.sents = sentenceSketch(a.Text)
+	}
+	return pr
+}
+
+// AddPrepared is Add with the text's part computed ahead (p from a
+// Preparer of an index of the same configuration, for a's text as it is
+// now; nil, or p of another text: computed here). Each p is used once.
+func (ix *Index) AddPrepared(a *article.Article, p *Prepared) []article.Assignment {
 	d, name := docFrom(a)
 	d.print = fingerprint(a, a.Text)
 	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
 		return []article.Assignment{ix.assignment(old)}
 	}
 	d.site = ix.siteIndex(name)
-	fs, nq := ix.sh.FeaturesQuoted(a.Text)
-	d.nQuoted = nq
+	var fs []uint32
+	if p != nil && p.text == a.Text {
+		fs, d.nQuoted, d.sents = p.feats, p.nq, p.sents
+	} else {
+		fs, d.nQuoted = ix.sh.FeaturesQuoted(a.Text)
+	}
 	if ix.cfg.Align > 0 && d.published != 0 {
-		d.sents = sentenceSketch(a.Text)
+		if d.sents == nil {
+			d.sents = sentenceSketch(a.Text)
+		}
+	} else {
+		d.sents = nil
 	}
 	return ix.add(d, fs, nil, true)
 }
