@@ -59,6 +59,11 @@ type WARCImport struct {
 	// then written out and let go of before the search index is built, as
 	// ImportJSONL does, which a large import's peak memory needs.
 	Last bool
+	// IndexStart, when set, is called once when every record is read and
+	// stored, before the search index is brought up to date (unless the
+	// import was interrupted): the command paces its garbage collector
+	// apart for the two stages.
+	IndexStart func()
 	// afterBatch, when set, is called by the writer after each batch is
 	// stored, with the HTML captures handled so far (tests interrupt an
 	// import at a point that does not depend on timing).
@@ -238,6 +243,9 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	// which catches the index up from the store's journal of pending
 	// clusters, instead of making Ctrl-C wait for the whole build.
 	if ctx.Err() == nil {
+		if opt.IndexStart != nil {
+			opt.IndexStart()
+		}
 		var err error
 		pprof.Do(ctx, stageLabel("index"), func(ctx context.Context) {
 			// The build reads only which articles each cluster holds.

@@ -93,9 +93,21 @@ func TestImportWARCFixtures(t *testing.T) {
 	a := openT(t, t.TempDir())
 	defer a.Close()
 	files := []string{fixture("warcio.warc.gz"), fixture("handmade.arc.gz"), fixture("handmade-v2.arc")}
-	st, err := a.ImportWARC(ctx, files, WARCImport{Workers: 2})
+	// IndexStart comes once, after the last article is stored and
+	// before any is searchable.
+	starts, stored, searchable := 0, 0, -1
+	st, err := a.ImportWARC(ctx, files, WARCImport{Workers: 2, IndexStart: func() {
+		starts++
+		stored = a.Store.Count()
+		if n, err := a.Index.Count(); err == nil {
+			searchable = int(n)
+		}
+	}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if starts != 1 || stored != 8 || searchable != 0 {
+		t.Errorf("IndexStart: called %d times, with %d articles stored and %d searchable; want once, 8 and 0", starts, stored, searchable)
 	}
 	if st.Files != 3 || st.Articles != 8 || st.Revisits != 1 || st.Resolved != 1 || st.Unchanged != 1 || st.BadRecords != 0 {
 		t.Errorf("stats %+v", st)
