@@ -394,7 +394,14 @@ func datedNameLine(t string) bool {
 	if len(t) > 80 {
 		return false
 	}
-	parts := bylineSepRE.Split(scan.CollapseSpace(t), -1)
+	c := scan.CollapseSpace(t)
+	// The first part opens with the line's first character (no separator
+	// starts with a digit): a line that does not open with a digit needs
+	// no split.
+	if r, _ := utf8.DecodeRuneInString(c); !unicode.IsDigit(r) {
+		return false
+	}
+	parts := bylineSepRE.Split(c, -1)
 	if len(parts) < 2 {
 		return false
 	}

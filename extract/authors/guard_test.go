@@ -1,7 +1,13 @@
 package authors
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/syndex/syndex/extract/dates"
 
 	"github.com/syndex/syndex/extract/internal/scan"
 	"github.com/syndex/syndex/extract/internal/scan/scantest"
@@ -32,4 +38,49 @@ func TestGuards(t *testing.T) {
 	words := []string{"byline", "author", "by-line", "article-author", "contributor",
 		"comment", "respond", "reply", "disqus", "teaser", "related", "listing", "sidebar", "widget", "recommend"}
 	scantest.CheckGuards(t, words, bylineClassRE, bylineContextRE)
+}
+
+// TestDatedNameLineShortcut holds datedNameLine to the same rule without
+// its shortcut (a line not opening with a digit is not split), on chosen
+// and random lines.
+func TestDatedNameLineShortcut(t *testing.T) {
+	full := func(t string) bool {
+		if len(t) > 80 {
+			return false
+		}
+		parts := bylineSepRE.Split(scan.CollapseSpace(t), -1)
+		if len(parts) < 2 {
+			return false
+		}
+		if r, _ := utf8.DecodeRuneInString(parts[0]); !unicode.IsDigit(r) {
+			return false
+		}
+		if _, ok := dates.Visible(parts[0]); !ok {
+			return false
+		}
+		last := parts[len(parts)-1]
+		if i := strings.Index(last, ": "); i > 0 && (bylineLabels[strings.ToLower(last[:i])] || colonLabels[strings.ToLower(last[:i])]) {
+			last = last[i+2:]
+		}
+		if i := strings.Index(last, " ("); i > 0 {
+			last = last[:i]
+		}
+		return plainPersonName(last)
+	}
+	lines := []string{"04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", " 25.10.2022 - Jane Doe", "| 25.10.2022 | Jane Doe",
+		"05.02.2020 - Redaktion: Jane Doe", "\u00a025.10.2022 · Jane Doe", "Jane Doe - 25.10.2022", "٣ May 2022 | Jane Doe", ""}
+	pieces := []string{"25.10.2022", "3 May 2022", "Jane Doe", "Redaktion: Max Muster", " | ", " - ", " · ", "»", " / /", " ", "\u00a0", "\t", "x", "٣"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(5) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	for _, l := range lines {
+		if got, want := datedNameLine(l), full(l); got != want {
+			t.Errorf("datedNameLine(%q) = %v, want %v", l, got, want)
+		}
+	}
 }
