@@ -76,14 +76,9 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 		}
 		desc = append(desc, "the whole archive")
 	}
-	var out []*article.Article
-	for art, err := range src.All(ctx) {
-		if err != nil {
-			return nil, "", err
-		}
-		if all || want[art.ID] || siteSet[art.Site] {
-			out = append(out, art)
-		}
+	out, err := gather(ctx, src, func(art *article.Article) bool { return all || want[art.ID] || siteSet[art.Site] })
+	if err != nil {
+		return nil, "", err
 	}
 	if len(out) == 0 {
 		return nil, "", fmt.Errorf("export: the selection (%s) holds no articles", strings.Join(desc, ", "))
@@ -94,6 +89,21 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 		d += ", noindex " + string(sel.NoIndex)
 	}
 	return out, d, nil
+}
+
+// gather returns the source's articles that keep accepts, in arrival
+// order.
+func gather(ctx context.Context, src Source, keep func(*article.Article) bool) ([]*article.Article, error) {
+	var out []*article.Article
+	for art, err := range src.All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if keep(art) {
+			out = append(out, art)
+		}
+	}
+	return out, nil
 }
 
 // addClusters adds the members of the named clusters to want.

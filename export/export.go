@@ -61,56 +61,75 @@ func Write(ctx context.Context, w io.Writer, s index.Searcher, q index.Query, fo
 		return Stats{}, fmt.Errorf("export: unknown format %q (want csv or jsonl)", format)
 	}
 	q.Highlight, q.Facets = false, false
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var st Stats
-	var cw *csv.Writer
-	enc := json.NewEncoder(bw)
-	if format == "csv" {
-		cw = csv.NewWriter(bw)
-		if err := cw.Write(Columns); err != nil {
-			return st, err
-		}
+	hw, err := newHitWriter(w, format)
+	if err != nil {
+		return Stats{}, err
 	}
-	err := index.Scan(ctx, s, q, func(res *index.Result) error {
+	var st Stats
+	err = index.Scan(ctx, s, q, func(res *index.Result) error {
 		for _, h := range res.Hits {
 			if max > 0 && st.Stories == max {
 				return errEnough
 			}
 			st.Stories++
 			st.Articles += 1 + len(h.Copies)
-			if cw != nil {
-				for _, row := range Rows(st.Stories, h) {
-					if err := cw.Write(row); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			if h.Snippets == nil {
-				h.Snippets = []string{}
-			}
-			if err := enc.Encode(h); err != nil {
+			if err := hw.write(st.Stories, h); err != nil {
 				return err
 			}
 		}
-		if cw != nil {
-			cw.Flush()
-			if err := cw.Error(); err != nil {
-				return err
-			}
-		}
-		return bw.Flush()
+		return hw.flush()
 	})
 	if err != nil && !errors.Is(err, errEnough) {
 		return st, err
 	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return st, err
+	return st, hw.flush()
+}
+
+// hitWriter writes hits as CSV rows (after the header) or JSON lines,
+// buffered.
+type hitWriter struct {
+	bw  *bufio.Writer
+	cw  *csv.Writer // nil for jsonl
+	enc *json.Encoder
+}
+
+func newHitWriter(w io.Writer, format string) (*hitWriter, error) {
+	hw := &hitWriter{bw: bufio.NewWriterSize(w, 64<<10)}
+	hw.enc = json.NewEncoder(hw.bw)
+	if format == "csv" {
+		hw.cw = csv.NewWriter(hw.bw)
+		if err := hw.cw.Write(Columns); err != nil {
+			return nil, err
 		}
 	}
-	return st, bw.Flush()
+	return hw, nil
+}
+
+// write writes hit h ranked rank.
+func (hw *hitWriter) write(rank int, h index.Hit) error {
+	if hw.cw != nil {
+		for _, row := range Rows(rank, h) {
+			if err := hw.cw.Write(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if h.Snippets == nil {
+		h.Snippets = []string{}
+	}
+	return hw.enc.Encode(h)
+}
+
+// flush writes out what is buffered.
+func (hw *hitWriter) flush() error {
+	if hw.cw != nil {
+		hw.cw.Flush()
+		if err := hw.cw.Error(); err != nil {
+			return err
+		}
+	}
+	return hw.bw.Flush()
 }
 
 // Rows are the CSV rows of one hit ranked rank: its original, then its

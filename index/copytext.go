@@ -254,43 +254,19 @@ func (ix *Index) copyMatches(ctx context.Context, q Query, hits []Hit) error {
 	return nil
 }
 
+// copySpan is a match in a copy field: which copy (its position in the
+// stored copies) and field, where in its text.
+type copySpan struct {
+	copy       int
+	field      string
+	start, end int
+}
+
 // copyMatchesOf reads one document's copy-field locations.
 func copyMatchesOf(dm *search.DocumentMatch, copies []Copy) []CopyMatch {
-	type span struct{ start, end int }
-	type key struct {
-		copy  int
-		field string
-	}
-	spans := map[key][]span{}
-	for field, terms := range dm.Locations {
-		if !isCopyField(field) {
-			continue
-		}
-		for _, locs := range terms {
-			for _, l := range locs {
-				if len(l.ArrayPositions) == 0 {
-					continue
-				}
-				k := key{int(l.ArrayPositions[0]), field}
-				spans[k] = append(spans[k], span{int(l.Start), int(l.End)})
-			}
-		}
-	}
-	if len(spans) == 0 {
-		return nil
-	}
-	keys := make([]key, 0, len(spans))
-	for k := range spans {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.copy != b.copy {
-			return a.copy - b.copy
-		}
-		return strings.Compare(b.field, a.field) // ctitle before cbody
-	})
 	var out []CopyMatch
-	for _, k := range keys {
+	for _, ss := range copySpans(dm) {
+		k := ss[0]
 		if k.copy >= len(copies) {
 			continue
 		}
@@ -308,14 +284,48 @@ func copyMatchesOf(dm *search.DocumentMatch, copies []Copy) []CopyMatch {
 		if text == "" {
 			continue
 		}
-		ss := spans[k]
-		slices.SortFunc(ss, func(a, b span) int { return a.start - b.start })
+		slices.SortFunc(ss, func(a, b copySpan) int { return a.start - b.start })
 		marks := make([][2]int, len(ss))
 		for i, s := range ss {
 			marks[i] = [2]int{s.start, s.end}
 		}
 		cm.Snippets = append(cm.Snippets, snippet.Mark(text, marks, 200))
 	}
+	return out
+}
+
+// copySpans groups a document's matches in copy fields by copy and
+// field, in the order of the copies, a copy's title before its text.
+func copySpans(dm *search.DocumentMatch) [][]copySpan {
+	type key struct {
+		copy  int
+		field string
+	}
+	spans := map[key][]copySpan{}
+	for field, terms := range dm.Locations {
+		if !isCopyField(field) {
+			continue
+		}
+		for _, locs := range terms {
+			for _, l := range locs {
+				if len(l.ArrayPositions) == 0 {
+					continue
+				}
+				k := key{int(l.ArrayPositions[0]), field}
+				spans[k] = append(spans[k], copySpan{k.copy, field, int(l.Start), int(l.End)})
+			}
+		}
+	}
+	out := make([][]copySpan, 0, len(spans))
+	for _, ss := range spans {
+		out = append(out, ss)
+	}
+	slices.SortFunc(out, func(a, b []copySpan) int {
+		if a[0].copy != b[0].copy {
+			return a[0].copy - b[0].copy
+		}
+		return strings.Compare(b[0].field, a[0].field) // ctitle before cbody
+	})
 	return out
 }
 

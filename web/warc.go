@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -73,26 +74,9 @@ func readRecord(w io.Writer, path string, off int64) error {
 		r = zr
 	}
 	br := bufio.NewReader(io.LimitReader(r, maxRecord))
-	first, err := br.ReadString('\n')
-	if err != nil || !strings.HasPrefix(first, "WARC/") {
-		return fmt.Errorf("%s at %d: no WARC record there", path, off)
-	}
-	// Header block, then Content-Length bytes of block.
-	length := int64(-1)
-	head := []string{first}
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			return fmt.Errorf("%s at %d: truncated WARC header: %w", path, off, err)
-		}
-		head = append(head, line)
-		if strings.TrimRight(line, "\r\n") == "" {
-			break
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
-			length, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		}
+	head, length, err := readHead(br)
+	if err != nil {
+		return fmt.Errorf("%s at %d: %w", path, off, err)
 	}
 	for _, h := range head {
 		if _, err := io.WriteString(w, h); err != nil {
@@ -107,6 +91,31 @@ func readRecord(w io.Writer, path string, off int64) error {
 		err = nil // truncated by maxRecord
 	}
 	return err
+}
+
+// readHead reads a WARC record's header block, line by line, and its
+// Content-Length (-1 when it has none).
+func readHead(br *bufio.Reader) (head []string, length int64, err error) {
+	first, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(first, "WARC/") {
+		return nil, 0, errors.New("no WARC record there")
+	}
+	length = -1
+	head = []string{first}
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return nil, 0, fmt.Errorf("truncated WARC header: %w", err)
+		}
+		head = append(head, line)
+		if strings.TrimRight(line, "\r\n") == "" {
+			return head, length, nil
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
+			length, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
 }
 
 // warcPlace names where an article's record is for a reader: the file's
