@@ -107,34 +107,64 @@ func (t *Tally) add(ctx context.Context, st *shardTally, d *search.DocumentMatch
 	if len(st.segs) == 0 || len(d.IndexInternalID) != 8 {
 		return st.addDocValues(d)
 	}
-	num := d.IndexInternalID.Value()
+	i, local := st.segmentOf(d.IndexInternalID.Value())
+	if i < 0 {
+		return st.addDocValues(d)
+	}
+	o := st.ords[i]
+	if o == nil {
+		var err error
+		if o, err = t.ordsOf(ctx, st, i); err != nil {
+			return err
+		}
+		if o == nil {
+			return st.addDocValues(d)
+		}
+	}
+	o.count(&st.counts[i], local)
+	return nil
+}
+
+// segmentOf returns the segment of the shard's snapshot that holds
+// internal number num (-1 for none) and the document's number in it.
+// Hits come in order, so the last hit's segment is tried first.
+func (st *shardTally) segmentOf(num uint64) (int, uint64) {
 	i := st.cur
 	if num < st.starts[i] || (i+1 < len(st.starts) && num >= st.starts[i+1]) {
 		i = sort.Search(len(st.starts), func(k int) bool { return st.starts[k] > num }) - 1
 		if i < 0 {
-			return st.addDocValues(d)
+			return -1, 0
 		}
 		st.cur = i
 	}
-	local := num - st.starts[i]
-	o := st.ords[i]
-	if o == nil {
-		st.seen[i]++
-		if !t.build || st.seen[i] <= t.cache.threshold(int(st.segs[i].FullSize())) {
-			return st.addDocValues(d)
-		}
-		ords, built, err := t.cache.get(ctx, st.segs[i].Segment())
-		if err != nil {
-			return fmt.Errorf("facets: %w", err)
-		}
-		if built {
-			t.mu.Lock()
-			t.built = true
-			t.mu.Unlock()
-		}
-		st.ords[i], o = ords, ords
+	return i, num - st.starts[i]
+}
+
+// ordsOf returns the ordinals of segment i, which has none yet in this
+// tally: nil while the query's hits in it are too few to build them
+// (Cache.Threshold) or building is not allowed (the hit is then counted
+// from its doc values), else the cache's, built now if need be.
+func (t *Tally) ordsOf(ctx context.Context, st *shardTally, i int) (*segOrds, error) {
+	st.seen[i]++
+	if !t.build || st.seen[i] <= t.cache.threshold(int(st.segs[i].FullSize())) {
+		return nil, nil
 	}
-	c := &st.counts[i]
+	ords, built, err := t.cache.get(ctx, st.segs[i].Segment())
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	if built {
+		t.mu.Lock()
+		t.built = true
+		t.mu.Unlock()
+	}
+	st.ords[i] = ords
+	return ords, nil
+}
+
+// count counts document local of the segment into c, by field and
+// ordinal.
+func (o *segOrds) count(c *[nFacetFields][]uint32, local uint64) {
 	for f := range o.fields {
 		fo := &o.fields[f]
 		if len(fo.terms) == 0 {
@@ -157,7 +187,6 @@ func (t *Tally) add(ctx context.Context, st *shardTally, d *search.DocumentMatch
 			}
 		}
 	}
-	return nil
 }
 
 // addDocValues counts a hit from its doc values, as Bleve's facets do.

@@ -249,24 +249,31 @@ func parseDay(s string) (int, bool) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return 0, false
 	}
-	num := func(s string) (int, bool) {
-		n := 0
-		for _, c := range []byte(s) {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n, true
-	}
-	y, ok1 := num(s[:4])
-	m, ok2 := num(s[5:7])
-	d, ok3 := num(s[8:])
+	y, ok1 := digits(s[:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:])
 	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
 		return 0, false
 	}
-	// Days from the civil date (proleptic Gregorian), after H. Hinnant's
-	// algorithm: years start in March so the leap day comes last.
+	return daysFromCivil(y, m, d), true
+}
+
+// digits reads s, decimal digits only, as a number.
+func digits(s string) (int, bool) {
+	n := 0
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// daysFromCivil is the day (since 1970-01-01) of a civil date (proleptic
+// Gregorian), after H. Hinnant's algorithm: years start in March so the
+// leap day comes last.
+func daysFromCivil(y, m, d int) int {
 	if m <= 2 {
 		y--
 	}
@@ -278,7 +285,7 @@ func parseDay(s string) (int, bool) {
 	mp := (m + 9) % 12
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468, true
+	return era*146097 + doe - 719468
 }
 
 func daysIn(y, m int) int {

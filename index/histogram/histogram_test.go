@@ -164,3 +164,20 @@ func TestDayTerms(t *testing.T) {
 		t.Errorf("DayTerm of an unreadable copy count = %d copies, want 0", k)
 	}
 }
+
+func BenchmarkParseDay(b *testing.B) {
+	days := make([]string, 0, 4096)
+	for at := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); len(days) < cap(days); at = at.AddDate(0, 0, 11) {
+		days = append(days, at.Format(time.DateOnly))
+	}
+	days = append(days, "2024-02-30", "abcd-ef-gh")
+	sum := 0
+	b.ReportAllocs()
+	for i := range b.N {
+		d, _ := parseDay(days[i%len(days)])
+		sum += d
+	}
+	if sum == 1 {
+		b.Log(sum)
+	}
+}
