@@ -23,8 +23,13 @@ type (
 	facetMemo = facets.Memo
 )
 
-// liveSegments are the segments of the shards' current snapshots.
-func (ix *Index) liveSegments() map[segment.Segment]bool {
+// liveSegments is an Index as the facets' tally asks for its segments (a
+// conversion, where a method value would cost an allocation per search).
+type liveSegments Index
+
+// LiveSegments are the segments of the shards' current snapshots.
+func (l *liveSegments) LiveSegments() map[segment.Segment]bool {
+	ix := (*Index)(l)
 	live := map[segment.Segment]bool{}
 	for _, sh := range ix.shards {
 		adv, err := sh.Advanced()

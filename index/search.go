@@ -480,7 +480,7 @@ func (ix *Index) startFacets(q Query) *facetCount {
 	fc.memoKey = facetKey(q)
 	var hit bool
 	if fc.counts, hit = ix.facetMemo.Get(fc.memoKey, fc.writes); !hit {
-		fc.tally = facets.NewTally(&ix.facetOrds, ix.facetQueries.Add(1) > 1, ix.liveSegments)
+		fc.tally = facets.NewTally(&ix.facetOrds, ix.facetQueries.Add(1) > 1, (*liveSegments)(ix))
 	}
 	return fc
 }

@@ -22,9 +22,9 @@ import (
 // snapshots of every shard it searched.
 type Tally struct {
 	cache *Cache
-	// live returns the segments of the shards' current snapshots, for
+	// live gives the segments of the shards' current snapshots, for
 	// pruning the cache after a build.
-	live   func() map[segment.Segment]bool
+	live   Live
 	mu     sync.Mutex
 	shards []*shardTally
 	built  bool // a segment's ordinals were built: prune the cache after
@@ -49,11 +49,16 @@ type shardTally struct {
 	field  int // field of the doc value being visited
 }
 
+// Live gives the segments of an index's shards' current snapshots.
+type Live interface {
+	LiveSegments() map[segment.Segment]bool
+}
+
 // NewTally starts the tally of one search over segments whose ordinals
 // cache keeps; build allows building ordinals (not on an index's first
-// facet query); live returns the segments of the shards' current
+// facet query); live gives the segments of the shards' current
 // snapshots.
-func NewTally(cache *Cache, build bool, live func() map[segment.Segment]bool) *Tally {
+func NewTally(cache *Cache, build bool, live Live) *Tally {
 	return &Tally{cache: cache, build: build, live: live}
 }
 
@@ -266,7 +271,7 @@ func (t *Tally) Counts(mode article.NoIndexMode) (Counts, error) {
 		}
 	}
 	if t.built {
-		t.cache.Prune(t.live())
+		t.cache.Prune(t.live.LiveSegments())
 	}
 	return out, nil
 }
