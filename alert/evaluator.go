@@ -264,6 +264,31 @@ const stepArrivals = 1000
 func (e *Evaluator) Step(ctx context.Context) (int, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	upto, err := e.evaluable()
+	if err != nil || upto <= e.seq {
+		return 0, err
+	}
+	batch, last := e.arrivals(upto)
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	alerts, err := e.evaluate(ctx, batch)
+	if err != nil {
+		return 0, err
+	}
+	if err := e.fire(alerts); err != nil {
+		return 0, err
+	}
+	if err := writeState(e.path+stateSuffix, last); err != nil {
+		return 0, err
+	}
+	e.seq = last
+	return len(batch), nil
+}
+
+// evaluable is the last arrival a step may evaluate: the store's last,
+// or for saved searches what the index reflects.
+func (e *Evaluator) evaluable() (uint64, error) {
 	upto := e.a.Store.LastSeq()
 	if e.search {
 		cp, err := e.a.Index.Checkpoint()
@@ -272,11 +297,13 @@ func (e *Evaluator) Step(ctx context.Context) (int, error) {
 		}
 		upto = min(upto, cp)
 	}
-	if upto <= e.seq {
-		return 0, nil
-	}
-	var batch []store.Arrival
-	last := e.seq
+	return upto, nil
+}
+
+// arrivals returns the next arrivals after the last step's, up to upto
+// and stepArrivals of them, and the sequence number of the last.
+func (e *Evaluator) arrivals(upto uint64) (batch []store.Arrival, last uint64) {
+	last = e.seq
 	for arr, err := range e.a.Store.Arrivals(e.seq) {
 		if err != nil {
 			e.log.Warn("alerts: skip unreadable article", "err", err)
@@ -291,13 +318,12 @@ func (e *Evaluator) Step(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	if len(batch) == 0 {
-		return 0, nil
-	}
-	alerts, err := e.evaluate(ctx, batch)
-	if err != nil {
-		return 0, err
-	}
+	return batch, last
+}
+
+// fire writes the alerts that did not fire before, logs them and queues
+// them for the webhook; when they cannot be written they may fire again.
+func (e *Evaluator) fire(alerts []Alert) error {
 	var fresh []Alert
 	for _, al := range alerts {
 		if !e.fired[al.ID] {
@@ -305,29 +331,26 @@ func (e *Evaluator) Step(ctx context.Context) (int, error) {
 			fresh = append(fresh, al)
 		}
 	}
-	if len(fresh) > 0 {
-		vals := make([]any, len(fresh))
-		for i := range fresh {
-			vals[i] = fresh[i]
-		}
-		if err := e.out.add(vals...); err != nil {
-			for _, al := range fresh {
-				delete(e.fired, al.ID)
-			}
-			return 0, err
-		}
+	if len(fresh) == 0 {
+		return nil
+	}
+	vals := make([]any, len(fresh))
+	for i := range fresh {
+		vals[i] = fresh[i]
+	}
+	if err := e.out.add(vals...); err != nil {
 		for _, al := range fresh {
-			e.log.Info("alert", "rule", al.Rule, "kind", al.Kind, "article", al.Article.URL)
+			delete(e.fired, al.ID)
 		}
-		if e.hook != nil {
-			e.hook.enqueue(fresh...)
-		}
+		return err
 	}
-	if err := writeState(e.path+stateSuffix, last); err != nil {
-		return 0, err
+	for _, al := range fresh {
+		e.log.Info("alert", "rule", al.Rule, "kind", al.Kind, "article", al.Article.URL)
 	}
-	e.seq = last
-	return len(batch), nil
+	if e.hook != nil {
+		e.hook.enqueue(fresh...)
+	}
+	return nil
 }
 
 // evaluate returns the alerts the batch fires (some may have fired

@@ -157,17 +157,38 @@ type state struct {
 
 func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 	st := &state{rep: &Report{Dir: dir}, cdxBad: map[string]bool{}}
-	rep := st.rep
 	unlock, err := store.Lock(dir, false)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-
 	// The store, with plain reads: damage cannot crash the check.
+	if err := st.checkStoreFile(dir); err != nil {
+		return nil, err
+	}
+	warcDir := filepath.Join(dir, archive.WARCDir)
+	byName, err := st.checkWARCs(ctx, dir, warcDir)
+	if err != nil {
+		return nil, err
+	}
+	// What needs the store read through bbolt waits for a sound store.
+	if st.storeDamaged {
+		st.rep.add(Error, "dedup", archive.DedupFile, "not checked: the store is damaged")
+		st.rep.add(Error, "index", archive.BleveDir, "not checked: the store is damaged")
+		return st, nil
+	}
+	if err := st.checkStored(ctx, dir, warcDir, byName, opt); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// checkStoreFile checks the store's file with plain reads.
+func (st *state) checkStoreFile(dir string) error {
+	rep := st.rep
 	srep, err := store.CheckFile(filepath.Join(dir, store.FileName), maxListed, true)
 	if err != nil {
-		return nil, fmt.Errorf("check %s: %w", dir, err)
+		return fmt.Errorf("check %s: %w", dir, err)
 	}
 	if srep.MetaNote != "" {
 		rep.add(Warning, "store", store.FileName, "%s", srep.MetaNote)
@@ -182,9 +203,12 @@ func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 	if srep.OK() {
 		rep.add(OK, "store", store.FileName, "%d articles (%d written before records had checksums), %d pages", srep.Articles, srep.Unsealed, srep.Pages)
 	}
+	return nil
+}
 
-	// The WARC files and their CDXJ indexes.
-	warcDir := filepath.Join(dir, archive.WARCDir)
+// checkWARCs verifies the WARC files and their CDXJ indexes; it returns
+// the sound files by name.
+func (st *state) checkWARCs(ctx context.Context, dir, warcDir string) (map[string]*warc.Verified, error) {
 	files, _ := filepath.Glob(filepath.Join(warcDir, "*.warc.gz"))
 	slices.Sort(files)
 	byName := map[string]*warc.Verified{}
@@ -194,24 +218,25 @@ func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 		}
 		ws, err := warc.Verify(f)
 		if err != nil {
-			rep.add(Error, "warc", rel(dir, f), "%v", err)
+			st.rep.add(Error, "warc", rel(dir, f), "%v", err)
 			continue
 		}
 		st.warcs = append(st.warcs, ws)
 		byName[filepath.Base(f)] = ws
-		reportWARC(rep, dir, ws)
+		reportWARC(st.rep, dir, ws)
 	}
-	checkCDXJ(rep, dir, warcDir, byName, st.cdxBad)
+	checkCDXJ(st.rep, dir, warcDir, byName, st.cdxBad)
+	return byName, nil
+}
 
-	// What needs the store read through bbolt waits for a sound store.
-	if st.storeDamaged {
-		rep.add(Error, "dedup", archive.DedupFile, "not checked: the store is damaged")
-		rep.add(Error, "index", archive.BleveDir, "not checked: the store is damaged")
-		return st, nil
-	}
+// checkStored checks what needs the (sound) store read through bbolt:
+// bbolt's own check, the articles' WARC locations, the dedup checkpoint
+// and the search index.
+func (st *state) checkStored(ctx context.Context, dir, warcDir string, byName map[string]*warc.Verified, opt Options) error {
+	rep := st.rep
 	s, err := store.Open(dir, store.Options{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("check %s: %w", dir, err)
+		return fmt.Errorf("check %s: %w", dir, err)
 	}
 	defer s.Close()
 	for _, p := range s.BoltCheck() {
@@ -222,7 +247,7 @@ func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 	if err != nil {
 		rep.add(Error, "store", store.FileName, "%v", err)
 		st.storeDamaged = true
-		return st, nil
+		return nil
 	}
 	checkLocations(rep, dir, warcDir, arts, byName)
 	st.dedupBad = checkDedup(rep, dir, arts, s.LastSeq(), opt)
@@ -232,7 +257,7 @@ func inspect(ctx context.Context, dir string, opt Options) (*state, error) {
 			st.behind = append(st.behind, f.Part)
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // art is what the cross-checks need of a stored article.
@@ -465,14 +490,7 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 	if opt.Archive.Dedup != nil {
 		cfg = *opt.Archive.Dedup
 	}
-	r := bufio.NewReader(f)
-	var hdr [8]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		rep.add(Error, "dedup", name, "unreadable: %v", err)
-		return true
-	}
-	seq := binary.BigEndian.Uint64(hdr[:])
-	ix, err := dedup.ReadIndex(r, cfg)
+	seq, ix, err := readCheckpoint(f, cfg)
 	if err != nil {
 		rep.add(Error, "dedup", name, "unreadable: %v", err)
 		return true
@@ -481,20 +499,7 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 		rep.add(Error, "dedup", name, "checkpoint at article %d is ahead of the store (%d): it holds articles the store does not", seq, last)
 		return true
 	}
-	covered, missing := 0, 0
-	first := ""
-	for _, a := range arts {
-		if a.seq > seq {
-			continue
-		}
-		covered++
-		if _, ok := ix.Assignment(a.id); !ok {
-			if missing == 0 {
-				first = a.id
-			}
-			missing++
-		}
-	}
+	covered, missing, first := coverage(arts, seq, ix)
 	bad := false
 	if missing > 0 {
 		rep.add(Error, "dedup", name, "%d stored articles are missing from the checkpoint (the first %s)", missing, first)
@@ -512,6 +517,37 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 		rep.add(OK, "dedup", name, "%d articles up to arrival %d%s", ix.Len(), seq, behind)
 	}
 	return bad
+}
+
+// readCheckpoint reads a dedup checkpoint: the arrival it reflects, then
+// the index.
+func readCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Index, error) {
+	r := bufio.NewReader(f)
+	var hdr [8]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return 0, nil, err
+	}
+	seq := binary.BigEndian.Uint64(hdr[:])
+	ix, err := dedup.ReadIndex(r, cfg)
+	return seq, ix, err
+}
+
+// coverage counts the stored articles up to arrival seq and those of them
+// the dedup index misses (first names one).
+func coverage(arts []art, seq uint64, ix *dedup.Index) (covered, missing int, first string) {
+	for _, a := range arts {
+		if a.seq > seq {
+			continue
+		}
+		covered++
+		if _, ok := ix.Assignment(a.id); !ok {
+			if missing == 0 {
+				first = a.id
+			}
+			missing++
+		}
+	}
+	return covered, missing, first
 }
 
 // checkIndex checks the search index against the store: its checkpoint

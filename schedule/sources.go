@@ -191,9 +191,17 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 	for i, src := range r.sources {
 		snaps[i], arts[i] = r.snapshot(src.Name)
 	}
-	counter := func(name, help string) { m.Family(name, "counter", help) }
-	gauge := func(name, help string) { m.Family(name, "gauge", help) }
+	r.writeCrawlMetrics(m, snaps, arts)
+	r.writeQueueDepth(m)
+	writeSourceMetrics(m, status)
+	r.writeArchiveMetrics(ctx, m)
+	return m.Flush()
+}
 
+// writeCrawlMetrics writes each source's crawl counters (snaps) and
+// articles ingested (arts), in the order of the sources.
+func (r *Runner) writeCrawlMetrics(m *metrics.Writer, snaps []crawler.Stats, arts []int64) {
+	counter := func(name, help string) { m.Family(name, "counter", help) }
 	perSource := []struct {
 		name, help string
 		value      func(crawler.Stats) int64
@@ -226,7 +234,12 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 	for i, src := range r.sources {
 		m.Sample("syndex_articles_ingested_total", float64(arts[i]), "source", src.Name)
 	}
-	gauge("syndex_queue_depth", "URLs queued in a source's frontier, by host.")
+}
+
+// writeQueueDepth writes the URLs queued in each source's frontier, by
+// host.
+func (r *Runner) writeQueueDepth(m *metrics.Writer) {
+	m.Family("syndex_queue_depth", "gauge", "URLs queued in a source's frontier, by host.")
 	for _, src := range r.sources {
 		depth, err := crawler.QueueDepth(r.a.Store.DB(), src.Crawl.Job)
 		if err != nil {
@@ -244,6 +257,12 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 			m.Sample("syndex_queue_depth", float64(depth[h]), "source", src.Name, "host", h)
 		}
 	}
+}
+
+// writeSourceMetrics writes each source's runs, state and times.
+func writeSourceMetrics(m *metrics.Writer, status []Status) {
+	counter := func(name, help string) { m.Family(name, "counter", help) }
+	gauge := func(name, help string) { m.Family(name, "gauge", help) }
 	counter("syndex_source_runs_total", "Runs by source, kind (poll, recrawl) and result.")
 	for _, st := range status {
 		for _, k := range []Kind{Poll, Recrawl} {
@@ -267,6 +286,11 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 	for _, st := range status {
 		m.Sample("syndex_source_next_run_timestamp_seconds", unix(st.NextRun), "source", st.Name)
 	}
+}
+
+// writeArchiveMetrics writes the archive's sizes and the start time.
+func (r *Runner) writeArchiveMetrics(ctx context.Context, m *metrics.Writer) {
+	gauge := func(name, help string) { m.Family(name, "gauge", help) }
 	sz, err := r.a.Sizes(ctx)
 	if err != nil {
 		r.log.Warn("metrics: archive sizes", "err", err)
@@ -281,7 +305,6 @@ func (r *Runner) WriteMetrics(ctx context.Context, w io.Writer) error {
 	m.Sample("syndex_dedup_documents", float64(sz.DedupDocs))
 	gauge("syndex_start_time_seconds", "When this process started scheduling (Unix time).")
 	m.Sample("syndex_start_time_seconds", unix(r.started))
-	return m.Flush()
 }
 
 func b2f(b bool) float64 {
