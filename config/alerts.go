@@ -101,20 +101,26 @@ func validateWebhook(p *problems, w WebhookConfig) {
 // validateRule checks one rule, named f in the problems: a saved search
 // or a watch of one kind, with the fields that kind takes.
 func (c *Config) validateRule(p *problems, f string, r AlertRule) {
-	sites := func(field string, vs []string) {
-		for j, v := range vs {
-			if _, err := c.ExpandSites([]string{v}); err != nil {
-				p.bad(fmt.Sprintf("%s.%s[%d]", f, field, j), "%v", err)
-			}
-		}
+	if r.Query != "" && r.Watch == "" {
+		c.validateSites(p, f, "sites", r.Sites)
 	}
+	validateKind(p, f, r)
+	if r.Watch != "" && (len(r.Sites) > 0 || r.Lang != "") {
+		p.bad(f, "sites and lang belong to saved searches; a watch takes origin and copier")
+	}
+	c.validateSites(p, f, "origin", r.Origin)
+	c.validateSites(p, f, "copier", r.Copier)
+}
+
+// validateKind checks that rule f is one kind, a saved search or a watch
+// of copies or reach, and has no field of another kind.
+func validateKind(p *problems, f string, r AlertRule) {
 	switch {
 	case r.Query != "" && r.Watch != "":
 		p.bad(f, "is a saved search (query) or a watch (watch), not both")
 	case r.Query == "" && r.Watch == "":
 		p.bad(f, "needs a query (a saved search) or a watch (copies or reach)")
 	case r.Query != "":
-		sites("sites", r.Sites)
 		if len(r.Origin)+len(r.Copier) > 0 || r.Count != 0 {
 			p.bad(f, "origin, copier and count belong to watches, not to a saved search")
 		}
@@ -135,9 +141,14 @@ func (c *Config) validateRule(p *problems, f string, r AlertRule) {
 	default:
 		p.bad(f+".watch", "%q is not copies or reach", r.Watch)
 	}
-	if r.Watch != "" && (len(r.Sites) > 0 || r.Lang != "") {
-		p.bad(f, "sites and lang belong to saved searches; a watch takes origin and copier")
+}
+
+// validateSites checks that each site or collection of rule f's field
+// names something.
+func (c *Config) validateSites(p *problems, f, field string, vs []string) {
+	for j, v := range vs {
+		if _, err := c.ExpandSites([]string{v}); err != nil {
+			p.bad(fmt.Sprintf("%s.%s[%d]", f, field, j), "%v", err)
+		}
 	}
-	sites("origin", r.Origin)
-	sites("copier", r.Copier)
 }

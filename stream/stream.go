@@ -162,70 +162,90 @@ func (co *Consumer) Run(ctx context.Context, ingest IngestFunc, stop func(contex
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
 		return st, fmt.Errorf("create consumer group on %s: %w", co.stream, err)
 	}
-	// Our own pending messages, from before a crash.
+	if err := co.replayOwn(ctx, ingest, &st); err != nil {
+		return st, err
+	}
+	// A read that fails once ctx is cancelled is no error (readErr): the
+	// loop ends with ctx.
+	for ctx.Err() == nil {
+		done, err := co.step(ctx, ingest, stop, &st)
+		if err != nil || done {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// replayOwn ingests this consumer's own pending messages, from before a
+// crash.
+func (co *Consumer) replayOwn(ctx context.Context, ingest IngestFunc, st *ConsumerStats) error {
 	for {
 		res, err := co.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: co.opt.Consumer,
 			Streams: []string{co.stream, "0"}, Count: int64(co.opt.Batch), Block: -1}).Result()
 		if err != nil {
-			return st, co.readErr(ctx, err)
+			return co.readErr(ctx, err)
 		}
 		if len(res) == 0 || len(res[0].Messages) == 0 {
-			break
+			return nil
 		}
 		st.Redelivered += int64(len(res[0].Messages))
-		if err := co.handle(ctx, res[0].Messages, ingest, &st); err != nil {
-			return st, err
+		if err := co.handle(ctx, res[0].Messages, ingest, st); err != nil {
+			return err
 		}
 	}
-	for ctx.Err() == nil {
-		msgs, _, err := co.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: co.stream, Group: Group, Consumer: co.opt.Consumer,
-			MinIdle: co.opt.MinIdle, Start: "0-0", Count: int64(co.opt.Batch)}).Result()
-		if err != nil {
-			return st, co.readErr(ctx, err)
-		}
-		if len(msgs) > 0 {
-			st.Redelivered += int64(len(msgs))
-			co.log.Warn("took over unacknowledged articles", "stream", co.stream, "messages", len(msgs))
-			if err := co.handle(ctx, msgs, ingest, &st); err != nil {
-				return st, err
-			}
-			continue
-		}
-		finished := false
-		block := co.opt.Block
-		if stop != nil {
-			if finished, err = stop(ctx); err != nil {
-				return st, fmt.Errorf("consumer stop check: %w", err)
-			}
-			if finished {
-				block = -1 // no wait: drain what is there
-			}
-		}
-		res, err := co.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: co.opt.Consumer,
-			Streams: []string{co.stream, ">"}, Count: int64(co.opt.Batch), Block: block}).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return st, co.readErr(ctx, err)
-		}
-		if len(res) > 0 && len(res[0].Messages) > 0 {
-			if err := co.handle(ctx, res[0].Messages, ingest, &st); err != nil {
-				return st, err
-			}
-			continue
+}
+
+// step ingests one batch: messages other consumers left idle longer than
+// MinIdle, else new ones (without waiting once stop reports the end). It
+// reports done when stop reported the end and no message is pending.
+func (co *Consumer) step(ctx context.Context, ingest IngestFunc, stop func(context.Context) (bool, error), st *ConsumerStats) (bool, error) {
+	msgs, _, err := co.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: co.stream, Group: Group, Consumer: co.opt.Consumer,
+		MinIdle: co.opt.MinIdle, Start: "0-0", Count: int64(co.opt.Batch)}).Result()
+	if err != nil {
+		return false, co.readErr(ctx, err)
+	}
+	if len(msgs) > 0 {
+		st.Redelivered += int64(len(msgs))
+		co.log.Warn("took over unacknowledged articles", "stream", co.stream, "messages", len(msgs))
+		return false, co.handle(ctx, msgs, ingest, st)
+	}
+	finished := false
+	block := co.opt.Block
+	if stop != nil {
+		if finished, err = stop(ctx); err != nil {
+			return false, fmt.Errorf("consumer stop check: %w", err)
 		}
 		if finished {
-			p, err := co.rdb.XPending(ctx, co.stream, Group).Result()
-			if err != nil {
-				return st, co.readErr(ctx, err)
-			}
-			if p.Count == 0 {
-				return st, nil
-			}
-			// Another consumer holds messages: wait until they are ours
-			// to take (MinIdle) or acknowledged.
-			sleep(ctx, min(co.opt.Block, co.opt.MinIdle/4+time.Millisecond))
+			block = -1 // no wait: drain what is there
 		}
 	}
-	return st, nil
+	res, err := co.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: co.opt.Consumer,
+		Streams: []string{co.stream, ">"}, Count: int64(co.opt.Batch), Block: block}).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, co.readErr(ctx, err)
+	}
+	if len(res) > 0 && len(res[0].Messages) > 0 {
+		return false, co.handle(ctx, res[0].Messages, ingest, st)
+	}
+	if !finished {
+		return false, nil
+	}
+	return co.drained(ctx)
+}
+
+// drained reports whether no message is pending in the group; while
+// another consumer holds some, it waits until they are ours to take
+// (MinIdle) or acknowledged.
+func (co *Consumer) drained(ctx context.Context) (bool, error) {
+	p, err := co.rdb.XPending(ctx, co.stream, Group).Result()
+	if err != nil {
+		return false, co.readErr(ctx, err)
+	}
+	if p.Count == 0 {
+		return true, nil
+	}
+	sleep(ctx, min(co.opt.Block, co.opt.MinIdle/4+time.Millisecond))
+	return false, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {
