@@ -4,6 +4,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/syndex/syndex/article"
 )
 
 // TestSentenceSketch: sentences end at full stops (not decimal points),
@@ -103,5 +106,80 @@ func TestAlignCommonGrams(t *testing.T) {
 	}
 	if s := alignedShare(a, a, &g); s < 0.9 {
 		t.Errorf("a report aligns with itself at %.2f without the common grams, want at least 0.9", s)
+	}
+}
+
+// TestAlignedOriginalLeaves: when the member a cluster's decision makes
+// its original (the earliest, a digest carrying a story's lead in other
+// words) holds the members it keeps by the alignment rule alone, while a
+// member it would cast out is a copy of one of them, the digest leaves
+// and the story keeps its copies. The cluster is formed by hand, as a
+// re-decision after the noise tables changed would leave it.
+func TestAlignedOriginalLeaves(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 6))
+	syl := strings.Fields("ka lo mi ne ra tu be si do va zen tor ul an ri po gha mer")
+	sentence := func() string {
+		ws := make([]string, 12+r.IntN(6))
+		for j := range ws {
+			ws[j] = syl[r.IntN(len(syl))] + syl[r.IntN(len(syl))] + syl[r.IntN(len(syl))]
+		}
+		return strings.Join(ws, " ") + "."
+	}
+	para := func() string { return sentence() + " " + sentence() + " " + sentence() }
+	var story []string
+	for range 6 {
+		story = append(story, para())
+	}
+	// The digest says the story's lead in other words: every fourth word
+	// changed, the spelling of the rest kept.
+	var digest []string
+	for _, p := range story[:2] {
+		ws := strings.Fields(p)
+		for i := 1; i < len(ws); i += 4 {
+			ws[i] = "zzq" + ws[i]
+		}
+		digest = append(digest, strings.Join(ws, " "))
+	}
+	// A copy with a long note of its own before the story: its sketch
+	// (the first letters) does not reach the lead.
+	noted := append([]string{para(), para(), para()}, story...)
+	at := func(id, site string, hours int, paras []string) *article.Article {
+		return &article.Article{ID: id, Site: site, URL: "https://" + site + "/" + id, Text: strings.Join(paras, "\n\n"),
+			Published: time.Date(2024, 5, 1, 8+hours, 0, 0, 0, time.UTC)}
+	}
+	for _, on := range []bool{true, false} {
+		cfg := DefaultConfig()
+		if !on {
+			cfg.Align = 0
+		}
+		ix := NewIndex(cfg)
+		for _, a := range []*article.Article{
+			at("story", "a.example", 2, story), at("copy", "b.example", 3, story), at("noted", "c.example", 4, noted),
+			at("digest", "wire.example", 0, digest)} {
+			ix.Add(a)
+		}
+		s, c, n, d := ix.byID["story"], ix.byID["copy"], ix.byID["noted"], ix.byID["digest"]
+		if cl := ix.docs[s].cluster; cl == noCluster || ix.docs[c].cluster != cl || ix.docs[n].cluster != cl || ix.docs[d].cluster == cl {
+			t.Fatalf("premise: story, copy and noted copy together, the digest apart: clusters %d %d %d %d", ix.docs[s].cluster, ix.docs[c].cluster, ix.docs[n].cluster, ix.docs[d].cluster)
+		}
+		if on {
+			v := ix.verify(s, d)
+			as := alignedShare(ix.docs[s].sents, ix.docs[d].sents, ix.grams())
+			an := alignedShare(ix.docs[n].sents, ix.docs[d].sents, ix.grams())
+			if ix.isCopy(v) || ix.isRewrite(v, s, d) || v.inter == 0 || as < cfg.Align || an >= cfg.Align {
+				t.Fatalf("premise: the story aligned to the digest and only that (copy %v, rewrite %v, shared %d, aligned share %.2f), the noted copy not (%.2f)",
+					ix.isCopy(v), ix.isRewrite(v, s, d), v.inter, as, an)
+			}
+		}
+		cl := ix.docs[s].cluster
+		ix.attach(d, s) // the digest in, as an earlier state of the tables let it
+		ix.settle(cl)
+		cl = ix.docs[s].cluster
+		if cl == noCluster || ix.docs[c].cluster != cl || ix.docs[n].cluster != cl || ix.clusters[cl].original != s {
+			t.Errorf("align %v: story, copy, noted copy in clusters %d %d %d, want together under the story", on, cl, ix.docs[c].cluster, ix.docs[n].cluster)
+		}
+		if cl != noCluster && ix.docs[d].cluster == cl {
+			t.Errorf("align %v: the digest stayed in the story's cluster", on)
+		}
 	}
 }

@@ -172,13 +172,13 @@ func TestAlignKeepsCopies(t *testing.T) {
 	}
 }
 
-// TestAlignYieldsToCopies: the alignment rule is the weakest link, so an
-// article held in a cluster by it alone leaves for the article it is a
-// verbatim copy of, whenever that one arrives. The agency's own rewrite
-// of its story (same site: not aligned to it) is copied verbatim by a
-// paper, whose copy also aligns to the agency story. In every arrival
-// order, offline and one by one, the paper ends with the rewrite it
-// copied, and re-adding all three unchanged changes nothing.
+// TestAlignYieldsToCopies: the alignment rule is the weakest link, so
+// articles held in a cluster by it alone leave for the article they are
+// verbatim copies of, whenever that one arrives. The agency's own rewrite
+// of its story (same site: not aligned to it) is copied verbatim by two
+// papers, whose copies also align to the agency story. In every arrival
+// order, offline and one by one, both papers end with the rewrite they
+// copied, and re-adding all four unchanged changes nothing.
 func TestAlignYieldsToCopies(t *testing.T) {
 	g := newTextGen(94)
 	names := []string{"Quetta", "Rashid", "Multan", "2015"}
@@ -188,27 +188,35 @@ func TestAlignYieldsToCopies(t *testing.T) {
 		"agency":  art("agency", "app.example", 0, agency...),
 		"rewrite": art("rewrite", "app.example", 2, rewrite...),
 		"paper":   art("paper", "dawn.example", 24, rewrite...),
+		"reprint": art("reprint", "jang.example", 26, rewrite...),
 	}
 	cfg := dedup.DefaultConfig()
 	if a := dedup.AlignedShare(strings.Join(rewrite, "\n\n"), strings.Join(agency, "\n\n")); a < cfg.Align+0.1 {
 		t.Fatalf("premise: the paper's aligned share in the agency text is %.2f, want at least %.2f", a, cfg.Align+0.1)
 	}
-	orders := [][]string{
-		{"agency", "paper", "rewrite"}, // the rewrite arrives last: the case this is about
-		{"paper", "agency", "rewrite"},
-		{"paper", "rewrite", "agency"},
-		{"agency", "rewrite", "paper"},
-		{"rewrite", "agency", "paper"},
-		{"rewrite", "paper", "agency"},
+	var orders [][]string
+	var permute func(done, left []string)
+	permute = func(done, left []string) {
+		if len(left) == 0 {
+			orders = append(orders, done)
+			return
+		}
+		for i := range left {
+			rest := append(append([]string(nil), left[:i]...), left[i+1:]...)
+			permute(append(append([]string(nil), done...), left[i]), rest)
+		}
 	}
+	permute(nil, []string{"agency", "paper", "reprint", "rewrite"})
 	check := func(t *testing.T, how string, got map[string]article.Assignment) {
 		t.Helper()
-		p, r := got["paper"], got["rewrite"]
-		if p.Cluster != r.Cluster || p.Role != article.RoleCopy || p.Original != "rewrite" {
-			t.Errorf("%s: paper is %s of %s in %s, rewrite in %s: want a copy of the rewrite, together", how, p.Role, p.Original, p.Cluster, r.Cluster)
+		r := got["rewrite"]
+		for _, id := range []string{"paper", "reprint"} {
+			if p := got[id]; p.Cluster != r.Cluster || p.Role != article.RoleCopy || p.Original != "rewrite" {
+				t.Errorf("%s: %s is %s of %s in %s, rewrite in %s: want a copy of the rewrite, together", how, id, p.Role, p.Original, p.Cluster, r.Cluster)
+			}
 		}
-		if a := got["agency"]; a.Cluster == p.Cluster {
-			t.Errorf("%s: the agency story is in the paper's cluster %s (same-site rewrite: not aligned)", how, a.Cluster)
+		if a := got["agency"]; a.Cluster == r.Cluster {
+			t.Errorf("%s: the agency story is in the rewrite's cluster %s (same-site rewrite: not aligned)", how, a.Cluster)
 		}
 	}
 	for _, order := range orders {

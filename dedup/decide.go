@@ -33,6 +33,9 @@ func (ix *Index) decide(c int32) []uint32 {
 	cl.original = orig
 	cl.evidence = d.evidence
 	gone := ix.assign(cl.members, orig)
+	if ix.alignedOriginal(cl.members, orig, gone) {
+		gone = []uint32{orig}
+	}
 	cl.furniture = len(gone) == 0 && ix.isFurniture(c, d.cast > 0)
 	if len(gone) == 0 {
 		ix.vias(c, d.points)
@@ -269,6 +272,37 @@ func (ix *Index) assign(members []uint32, orig uint32) []uint32 {
 		}
 	}
 	return gone
+}
+
+// alignedOriginal reports whether orig, the original decide chose, holds
+// the members it keeps by the alignment rule alone while a member it
+// casts out is a copy (isCopy) of one of them: the kept members belong
+// with the one cast out, and orig, the weakest link, is the one to leave.
+// A digest published first that carries the lead of a story is aligned
+// to the story's copies, not their source, and must not split them.
+func (ix *Index) alignedOriginal(members []uint32, orig uint32, gone []uint32) bool {
+	if ix.cfg.Align <= 0 || len(gone) == 0 || len(members)-len(gone) < 2 {
+		return false
+	}
+	var kept []uint32
+	for _, m := range members {
+		if m == orig || slices.Contains(gone, m) {
+			continue
+		}
+		v := ix.verify(m, orig)
+		if ix.isCopy(v) || ix.isRewrite(v, m, orig) {
+			return false
+		}
+		kept = append(kept, m)
+	}
+	for _, g := range gone {
+		for _, m := range kept {
+			if ix.isCopy(ix.verify(g, m)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // chainEnd follows the credits in points from member i (each member's

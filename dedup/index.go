@@ -124,6 +124,9 @@ type Index struct {
 	// re-decided (see add); pendingAge counts the Adds since the first.
 	pending    []uint32
 	pendingAge int
+	// stolen lists, after a join, the members of other clusters that the
+	// joining article may take from them (see join).
+	stolen []uint32
 	// gramDF counts the grams of the dated articles' sentence sketches
 	// (align.go); nil until first used.
 	gramDF *gramTable
@@ -386,11 +389,21 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	if hasKeys {
 		ix.lsh.insert(di, ix.keys)
 		if target, ok, stolen := ix.join(di, ix.keys, nil, true); ok {
-			if stolen {
-				ix.detach(target)
+			others := ix.stolen
+			if !stolen {
+				others = nil
+			}
+			for _, c := range others {
+				ix.detach(c)
 			}
 			ix.touchGroup(target)
 			ix.attach(di, target)
+			for _, c := range others {
+				if c != target && ix.docs[c].cluster == noCluster {
+					ix.touch(c)
+					ix.attach(c, di)
+				}
+			}
 			ix.settle(ix.docs[di].cluster)
 		}
 	} else {
@@ -818,6 +831,7 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 		return len(cands) < ix.cfg.MaxCandidates
 	})
 	slices.Sort(cands)
+	ix.stolen = ix.stolen[:0]
 	best, bestScore := -1, 0.0
 	var bestTarget uint32
 	matched := make(map[int32]bool) // per cluster checked: whether di matches its original
@@ -831,7 +845,12 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 			target = ix.clusters[cl].original
 			if ok, done := matched[cl]; done {
 				if !ok && steal && c != target {
-					best, bestScore, bestTarget, stolen = ix.stealable(di, c, target, best, bestScore, bestTarget, stolen)
+					if sc, ok := ix.stealable(di, c, target); ok {
+						ix.stolen = append(ix.stolen, c)
+						if sc > bestScore {
+							best, bestScore, bestTarget, stolen = int(c), sc, c, true
+						}
+					}
 				}
 				continue
 			}
@@ -841,7 +860,12 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 			if cl != noCluster {
 				matched[cl] = false
 				if steal && c != target {
-					best, bestScore, bestTarget, stolen = ix.stealable(di, c, target, best, bestScore, bestTarget, stolen)
+					if sc, ok := ix.stealable(di, c, target); ok {
+						ix.stolen = append(ix.stolen, c)
+						if sc > bestScore {
+							best, bestScore, bestTarget, stolen = int(c), sc, c, true
+						}
+					}
 				}
 			}
 			continue
@@ -864,18 +888,17 @@ func (ix *Index) alignedOnly(c, orig uint32) bool {
 	return !ix.isCopy(m) && !ix.isRewrite(m, c, orig) && ix.isAligned(m, c, orig)
 }
 
-// stealable makes c the best answer of join so far (stolen) when di and c
-// are copies (isCopy) with a better score than the best so far, and c is
-// only a rewrite of orig, its cluster's original.
-func (ix *Index) stealable(di, c, orig uint32, best int, score float64, target uint32, stolen bool) (int, float64, uint32, bool) {
+// stealable reports whether di and c are copies (isCopy) while c is
+// only aligned to orig, its cluster's original, with the pair's score.
+func (ix *Index) stealable(di, c, orig uint32) (float64, bool) {
 	if ix.cfg.Align <= 0 || len(ix.docs[c].sents) == 0 {
-		return best, score, target, stolen // not aligned to anything
+		return 0, false // not aligned to anything
 	}
 	m := ix.verify(di, c)
-	if s := m.containment() + m.jaccard(); s > score && ix.isCopy(m) && ix.alignedOnly(c, orig) {
-		return int(c), s, c, true
+	if !ix.isCopy(m) || !ix.alignedOnly(c, orig) {
+		return 0, false
 	}
-	return best, score, target, stolen
+	return m.containment() + m.jaccard(), true
 }
 
 // attach adds di to target's cluster (creating it when target is unique);
