@@ -69,7 +69,8 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 		return Stats{}, errors.New("crawler: nil shared frontier")
 	}
 	c.retryUnhandled = true
-	run := c.sharedRun(fr)
+	run := shared.NewRun(fr, shared.RunOptions{Limits: c.s.limits(), Policy: c.pol, UserAgent: c.s.UserAgent, Logger: c.log,
+		Log: c.local.AppendLog, Count: c.countFrontier})
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
 	c.tr.condFor = func(key string) *frontier.CondRec {
@@ -83,11 +84,4 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 		c.tr.condFor = c.local.Cond
 	}()
 	return c.run(ctx, run, nil)
-}
-
-// sharedRun is fr as the frontier of this crawler's run: its limits,
-// politeness and user agent, its fetch log in the crawler's store.
-func (c *Crawler) sharedRun(fr *SharedFrontier) *shared.Run {
-	return shared.NewRun(fr, shared.RunOptions{Limits: c.s.limits(), Policy: c.pol, UserAgent: c.s.UserAgent, Logger: c.log,
-		Log: c.local.AppendLog, Count: c.countFrontier})
 }

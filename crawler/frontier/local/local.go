@@ -826,7 +826,7 @@ func (f *Frontier) loadPass() (pending []*frontier.Entry, spilled map[string]boo
 }
 
 // refill loads the next page entries of a spilled host from the store;
-// c.mu must be held.
+// f.mu must be held.
 func (f *Frontier) refill(h *hostState) {
 	want := f.mem - h.memPages
 	prefix := append([]byte(h.name), 0, frontier.KindPage.Prio())
