@@ -45,7 +45,7 @@ func Run(t *testing.T, open Opener) {
 		test func(*testing.T, Opener)
 	}{
 		{"Queue", testQueue}, {"Budgets", testBudgets}, {"BudgetTable", testBudgetTable}, {"Failures", testFailures},
-		{"SitOut", testSitOut}, {"GiveUp", testGiveUp}, {"LeftForNextRun", testLeftForNextRun},
+		{"SitOut", testSitOut}, {"GiveUp", testGiveUp}, {"LeftForNextRun", testLeftForNextRun}, {"WaitTable", testWaitTable},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open) })
 	}
@@ -373,6 +373,38 @@ func testLeftForNextRun(t *testing.T, open Opener) {
 			t.Fatalf("claim %d in the next run = %+v, %v; want the host queued again, still resting", i, l, err)
 		}
 		time.Sleep(min(l.Wait, 50*time.Millisecond))
+	}
+}
+
+// testWaitTable: for each MaxWait (0: no limit) and rest after a
+// request, whether the host's only entry is left for the next run (the
+// run is over) or waited for (the claim names a wait).
+func testWaitTable(t *testing.T, open Opener) {
+	for _, tc := range []struct {
+		maxWait, rest time.Duration
+		left          bool
+	}{
+		{10 * time.Second, 5 * time.Second, false}, {time.Second, time.Minute, true},
+		{time.Hour, time.Minute, false}, {0, time.Hour, false},
+	} {
+		t.Run(fmt.Sprintf("max%v_rest%v", tc.maxWait, tc.rest), func(t *testing.T) {
+			env := open(t, limits(func(l *frontier.Limits) { l.MaxWait = tc.maxWait }))
+			fr := env.Frontier
+			ctx := context.Background()
+			if _, err := fr.Begin(ctx, []*frontier.Entry{Entry(t, "http://a.test/1", frontier.KindPage)}); err != nil {
+				t.Fatal(err)
+			}
+			defer fr.End(ctx)
+			l := claimReady(t, fr)
+			release(t, fr, l, &frontier.Outcome{Requested: true, End: time.Now(), Rest: tc.rest, Failed: -1, Requeue: true, Refund: true})
+			l, err := fr.Claim(ctx)
+			if err != nil || l.Host != "" {
+				t.Fatalf("claim with the only host resting %v = %+v, %v; want none ready", tc.rest, l, err)
+			}
+			if left := l.Wait < 0 && l.Leased == 0; left != tc.left {
+				t.Errorf("MaxWait %v, rest %v: claim = %+v; left for the next run %v, want %v", tc.maxWait, tc.rest, l, left, tc.left)
+			}
+		})
 	}
 }
 

@@ -261,7 +261,7 @@ end
 // too, and TestLimitsLua holds the two equal over one table of cases.
 // MaxWait (frontier.Limits.LeftForNextRun) is the claim script's range
 // query on the ready set (scores beyond now + maxWait, when maxWait > 0),
-// held equal by the conformance suite's hosts left for the next run.
+// held equal by the conformance suite's WaitTable and LeftForNextRun.
 const luaLimits = `
 local function admits(maxPages, maxHost, pages, onHost)
   return (maxPages <= 0 or pages < maxPages) and (maxHost <= 0 or onHost < maxHost)
