@@ -30,13 +30,18 @@ var (
 	// builder: Bleve analyses a whole batch in memory before writing it,
 	// so it sets the build's heap (every shard builds at once). 50 instead
 	// of 200 took a 4,133-article rebuild from 367–371 to 341–343 MiB peak
-	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s).
-	builderBatch = 50
+	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s). 100: half the
+	// segments to write and merge, so a 20k import's shards (about 47
+	// segments each) merge in one pass instead of writing two thirds of
+	// their documents twice, at the same peak RSS there (319–332 against
+	// 305–343 MB).
+	builderBatch = 100
 	// builderMerge is how many segments a shard's final merge reads at
 	// once. Bleve merges the first builderMerge segments into one, puts
 	// it last and goes on until one is left, so a shard of more segments
-	// writes some documents twice: with 64, a 20,000-article import (94
-	// segments per shard) merges two thirds of its documents twice. 256
+	// writes some documents twice: with 64 and batches of 50, a
+	// 20,000-article import (94 segments per shard) merged two thirds of
+	// its documents twice. 256
 	// did that in one pass, but with both shards' merges at once their
 	// inputs' mapped pages took the 1 GiB real-page WARC import from
 	// 491,772 to 794,792 kB peak RSS (index build 45.9 against 46.4 s);
