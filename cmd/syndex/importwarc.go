@@ -51,7 +51,7 @@ func (o *warcOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Sites, "sites", "", "file of hosts to keep, one per line (subdomains included, # comments)")
 	f.IntVar(&o.Workers, "workers", 0, "extractions at once (default: one per CPU)")
 	f.BoolVar(&o.Again, "again", false, "read files already imported completely again")
-	f.StringVar(&o.MemLimit, "memory-limit", importMemoryLimit, "soft limit on the Go heap (the collector works harder near it), a floor: raised to 1.5× the live heap as it grows (0: none); GOMEMLIMIT in the environment wins")
+	f.StringVar(&o.MemLimit, "memory-limit", importMemoryLimit, "soft limit on the Go heap (the collector works harder near it), a floor: raised to 1.5× the live heap as it grows (0: none; with --in 288MiB unless given); GOMEMLIMIT in the environment wins")
 }
 
 // importWARC checks the options and returns what they ask of
