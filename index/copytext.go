@@ -2,20 +2,17 @@ package index
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-	"github.com/cespare/xxhash/v2"
 
+	"github.com/syndex/syndex/index/copytext"
 	"github.com/syndex/syndex/index/schema"
 	"github.com/syndex/syndex/index/snippet"
 	"github.com/syndex/syndex/index/userquery"
@@ -36,135 +33,19 @@ import (
 // original's.
 const copyBoost = 0.5
 
-// maxAddedText caps the added text indexed per copy (bytes), so a copy
-// that is mostly other material (a digest page) cannot bloat its story.
-const maxAddedText = 32 << 10
-
 // isCopyField reports whether an index field holds copy text.
 func isCopyField(f string) bool {
 	return strings.HasPrefix(f, schema.FieldCopyTitle+"_") || strings.HasPrefix(f, schema.FieldCopyBody+"_")
 }
 
-// AddedText returns the paragraphs (separated by blank lines) of a copy
-// that the original does not carry: a paragraph is the copy's own when
-// fewer than half of its word triples (its words, for a paragraph of
-// fewer than three) occur in the original. Lightly edited paragraphs of
-// the original are therefore not added text; new intros, updates, spin
-// and the republisher's own lines are.
-func AddedText(original, copyText string) string {
-	if strings.TrimSpace(copyText) == "" {
-		return ""
-	}
-	var g grammer
-	return g.added(g.set(original), copyText)
-}
+// AddedText returns the paragraphs of a copy that the original does not
+// carry (copytext.Added).
+func AddedText(original, copyText string) string { return copytext.Added(original, copyText) }
 
-// grammer hashes the word triples of paragraphs, reusing its buffers.
-type grammer struct {
-	words []uint64 // hashes of one paragraph's words
-	grams []uint64
-	word  []byte
-}
-
-// set returns the word triples (or words) of every paragraph of a text.
-func (g *grammer) set(text string) map[uint64]struct{} {
-	have := map[uint64]struct{}{}
-	for p := range strings.SplitSeq(text, "\n\n") {
-		for _, h := range g.of(p) {
-			have[h] = struct{}{}
-		}
-	}
-	return have
-}
-
-// added is AddedText against the triples of the original.
-func (g *grammer) added(have map[uint64]struct{}, copyText string) string {
-	var out []string
-	size := 0
-	for p := range strings.SplitSeq(copyText, "\n\n") {
-		p = strings.TrimSpace(p)
-		grams := g.of(p)
-		if len(grams) == 0 {
-			continue
-		}
-		found := 0
-		for _, h := range grams {
-			if _, ok := have[h]; ok {
-				found++
-			}
-		}
-		if 2*found >= len(grams) {
-			continue
-		}
-		if size+len(p) > maxAddedText {
-			break
-		}
-		out = append(out, p)
-		size += len(p) + 2
-	}
-	return strings.Join(out, "\n\n")
-}
-
-// of hashes the word triples of a paragraph (its words: maximal runs of
-// letters and digits, lower-cased), or its single words when it has
-// fewer than three. The result is valid until the next call.
-func (g *grammer) of(p string) []uint64 {
-	g.words = g.words[:0]
-	g.word = g.word[:0]
-	for _, r := range p {
-		r = unicode.ToLower(r)
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			g.word = utf8.AppendRune(g.word, r)
-			continue
-		}
-		if len(g.word) > 0 {
-			g.words = append(g.words, xxhash.Sum64(g.word))
-			g.word = g.word[:0]
-		}
-	}
-	if len(g.word) > 0 {
-		g.words = append(g.words, xxhash.Sum64(g.word))
-	}
-	if len(g.words) < 3 {
-		return g.words
-	}
-	g.grams = g.grams[:0]
-	var tri [24]byte
-	for i := 0; i+2 < len(g.words); i++ {
-		binary.LittleEndian.PutUint64(tri[0:], g.words[i])
-		binary.LittleEndian.PutUint64(tri[8:], g.words[i+1])
-		binary.LittleEndian.PutUint64(tri[16:], g.words[i+2])
-		g.grams = append(g.grams, xxhash.Sum64(tri[:]))
-	}
-	return g.grams
-}
-
-// copyTexts returns, aligned with the copies, the title of each copy
-// when it is not the original's, and the text each copy adds.
+// copyTexts returns, aligned with the copies, each copy's own title and
+// added text (copytext.Of).
 func copyTexts(origTitle, origText string, titles, texts []string) (ct, cb []string, any bool) {
-	ct = make([]string, len(texts))
-	cb = make([]string, len(texts))
-	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
-	ot := norm(origTitle)
-	var g grammer
-	var have map[uint64]struct{} // the original's triples, made once
-	for i := range texts {
-		if t := strings.TrimSpace(titles[i]); t != "" && norm(t) != ot {
-			ct[i] = t
-			any = true
-		}
-		if strings.TrimSpace(texts[i]) == "" {
-			continue
-		}
-		if have == nil {
-			have = g.set(origText)
-		}
-		if a := g.added(have, texts[i]); a != "" {
-			cb[i] = a
-			any = true
-		}
-	}
-	return ct, cb, any
+	return copytext.Of(origTitle, origText, titles, texts)
 }
 
 // nativePhrase is Bleve's positional phrase query on one field without

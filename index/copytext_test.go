@@ -11,28 +11,6 @@ import (
 	"github.com/syndex/syndex/index/schema"
 )
 
-func TestAddedText(t *testing.T) {
-	orig := "The council approved the harbour budget on Monday after a long debate.\n\nThe mayor said repairs would start in spring and finish by the autumn."
-	for _, tc := range []struct {
-		name, copy, want string
-	}{
-		{"verbatim", orig, ""},
-		{"intro added", "Our partners report an important story today about the harbour.\n\n" + orig,
-			"Our partners report an important story today about the harbour."},
-		{"lightly edited paragraph is not added", "The council approved the harbour budget on Monday after a lengthy debate.\n\nThe mayor said repairs would start in spring and finish by the autumn.", ""},
-		{"spin at the end", orig + "\n\nThis is yet another waste of taxpayers' money, critics say.",
-			"This is yet another waste of taxpayers' money, critics say."},
-		{"short own line", orig + "\n\nRead more", "Read more"},
-		{"empty", "", ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := AddedText(orig, tc.copy); got != tc.want {
-				t.Errorf("AddedText = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
 // copyFixture is stories whose copies add their own intros and titles.
 func copyFixture(n int) []Doc {
 	var docs []Doc
