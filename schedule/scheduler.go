@@ -161,50 +161,66 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 		if !nextRecrawl.IsZero() && !nextRecrawl.After(time.Now()) {
 			kind = Recrawl
 		}
-		release, err := s.locks.acquire(ctx, j.Locks)
-		if err != nil {
+		end, ok := s.runJob(ctx, i, kind)
+		if !ok {
 			return
-		}
-		start := time.Now()
-		s.update(i, func(st *Status) { st.Running, st.Kind, st.LastStart = true, kind, start })
-		s.log.Info("run starts", "job", j.Name, "kind", kind)
-		err = run(ctx, j, kind)
-		release()
-		end := time.Now()
-		cancelled := ctx.Err() != nil
-		s.update(i, func(st *Status) {
-			st.Running, st.LastEnd, st.LastDuration = false, end, end.Sub(start)
-			switch {
-			case err == nil:
-				st.Runs[kind]++
-				st.LastSuccess, st.LastError = end, ""
-			case !cancelled:
-				st.Runs[kind]++
-				st.Failures[kind]++
-				st.LastError = err.Error()
-			}
-		})
-		switch {
-		case cancelled:
-			s.log.Info("run interrupted by shutdown", "job", j.Name, "kind", kind, "took", end.Sub(start).Round(time.Millisecond))
-			return
-		case err != nil:
-			s.log.Error("run failed", "job", j.Name, "kind", kind, "err", err, "took", end.Sub(start).Round(time.Millisecond))
-		default:
-			s.log.Info("run done", "job", j.Name, "kind", kind, "took", end.Sub(start).Round(time.Millisecond))
 		}
 		if kind == Recrawl {
 			nextRecrawl = j.Recrawl.Next(end)
 		}
-		switch {
-		case set(j.Poll):
-			nextPoll = j.Poll.Next(end)
-		case set(j.Recrawl):
-			nextPoll = time.Time{}
-		default:
-			nextPoll = end.Add(every)
-		}
+		nextPoll = j.pollAfter(end, every)
 	}
+}
+
+// runJob runs job i once, holding its locks, and records the run in its
+// status; it returns when the run ended, or false when ctx ended first.
+func (s *Scheduler) runJob(ctx context.Context, i int, kind Kind) (time.Time, bool) {
+	j := s.jobs[i]
+	release, err := s.locks.acquire(ctx, j.Locks)
+	if err != nil {
+		return time.Time{}, false
+	}
+	start := time.Now()
+	s.update(i, func(st *Status) { st.Running, st.Kind, st.LastStart = true, kind, start })
+	s.log.Info("run starts", "job", j.Name, "kind", kind)
+	err = run(ctx, j, kind)
+	release()
+	end := time.Now()
+	cancelled := ctx.Err() != nil
+	s.update(i, func(st *Status) {
+		st.Running, st.LastEnd, st.LastDuration = false, end, end.Sub(start)
+		switch {
+		case err == nil:
+			st.Runs[kind]++
+			st.LastSuccess, st.LastError = end, ""
+		case !cancelled:
+			st.Runs[kind]++
+			st.Failures[kind]++
+			st.LastError = err.Error()
+		}
+	})
+	switch {
+	case cancelled:
+		s.log.Info("run interrupted by shutdown", "job", j.Name, "kind", kind, "took", end.Sub(start).Round(time.Millisecond))
+		return end, false
+	case err != nil:
+		s.log.Error("run failed", "job", j.Name, "kind", kind, "err", err, "took", end.Sub(start).Round(time.Millisecond))
+	default:
+		s.log.Info("run done", "job", j.Name, "kind", kind, "took", end.Sub(start).Round(time.Millisecond))
+	}
+	return end, true
+}
+
+// pollAfter is when the job polls next after a run that ended at end: on
+// its poll timer, never when only a recrawl timer is set, else every.
+func (j Job) pollAfter(end time.Time, every time.Duration) time.Time {
+	switch {
+	case set(j.Poll):
+		return j.Poll.Next(end)
+	case set(j.Recrawl):
+		return time.Time{}
+	}
+	return end.Add(every)
 }
 
 // run calls j.Run, turning a panic into an error so that one bad run does
