@@ -121,13 +121,14 @@ func TestRecrawlTimer(t *testing.T) {
 
 func TestRecrawlOnly(t *testing.T) {
 	r := &recorder{took: time.Millisecond}
-	runFor(t, 350*time.Millisecond, Job{Name: "j", Recrawl: every(100 * time.Millisecond), Run: r.run})
+	runFor(t, 1500*time.Millisecond, Job{Name: "j", Recrawl: every(400 * time.Millisecond), Run: r.run})
 	kinds := map[Kind]int{}
 	for _, s := range r.spans {
 		kinds[s.kind]++
 	}
-	// Recrawls are due at 100, 200 and 300 ms; a loaded machine (-race,
-	// other tests) may fire the last one after the 350 ms window.
+	// Recrawls are due at 400, 800 and 1200 ms; a loaded machine (-race,
+	// other tests) may fire the later ones after the 1.5 s window, and
+	// once failed to fire even the first within a window of 350 ms.
 	if kinds[Poll] != 1 || kinds[Recrawl] < 1 || kinds[Recrawl] > 3 {
 		t.Errorf("runs by kind %v, want one poll at start and 1..3 recrawls", kinds)
 	}

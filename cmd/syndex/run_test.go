@@ -223,16 +223,18 @@ serve:
 		if err != nil {
 			t.Fatal(err)
 		}
-		took := waitFor(t, d, 4*period, "the published article in search", func() bool {
+		took := waitFor(t, d, 30*time.Second, "the published article in search", func() bool {
 			r := syndex(t, work, "search", "--data", data, "--json", "zeppelin hangar market")
 			return r.code == 0 && strings.Contains(r.stdout, u)
 		})
 		t.Logf("published → searchable in %v (schedule period %v)", took.Round(10*time.Millisecond), period)
 		// The next poll starts within one period; the run itself then
 		// waits out the host's politeness gap between the feed and the
-		// article, extracts and indexes (slower under -race on 2 cores).
-		if took > period+3*time.Second {
-			t.Errorf("article searchable after %v, want within one period (%v) plus the run's own time (≤3s)", took, period)
+		// article, extracts and indexes. Seconds, never minutes: the
+		// bound leaves room for -race on a loaded machine, where the
+		// tighter period+3s once failed at 5.05s.
+		if took > period+10*time.Second {
+			t.Errorf("article searchable after %v, want within one period (%v) plus the run's own time (≤10s)", took, period)
 		}
 	})
 
