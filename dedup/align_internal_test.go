@@ -183,3 +183,64 @@ func TestAlignedOriginalLeaves(t *testing.T) {
 		}
 	}
 }
+
+// TestStolenFollow: an article that is a copy of a cluster's original
+// joins that cluster, and brings along the articles held elsewhere by the
+// alignment rule alone that are verbatim copies of it, even when its
+// link to one of them scores higher than its link to the cluster: the
+// versions of one story end in one cluster, not two. The aligned copy is put in
+// the agency story's cluster by hand, as an earlier state of the noise
+// tables would have left it.
+func TestStolenFollow(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 6))
+	syl := strings.Fields("ka lo mi ne ra tu be si do va zen tor ul an ri po gha mer")
+	sentence := func() []string {
+		ws := make([]string, 12+r.IntN(6))
+		for j := range ws {
+			ws[j] = syl[r.IntN(len(syl))] + syl[r.IntN(len(syl))] + syl[r.IntN(len(syl))]
+		}
+		return ws
+	}
+	var agency, rewrite []string // two paragraphs of three sentences
+	for p := range 2 {
+		var ap, rp []string
+		for k := range 3 {
+			ws := sentence()
+			ap = append(ap, strings.Join(ws, " ")+".")
+			if p == 0 || k > 0 { // the rewrite changes every third word but in one sentence, in its second paragraph
+				for i := 1; i < len(ws); i += 3 {
+					ws[i] = "zzq" + ws[i]
+				}
+			}
+			rp = append(rp, strings.Join(ws, " ")+".")
+		}
+		agency, rewrite = append(agency, strings.Join(ap, " ")), append(rewrite, strings.Join(rp, " "))
+	}
+	at := func(id, site string, hours int, paras ...string) *article.Article {
+		return &article.Article{ID: id, Site: site, URL: "https://" + site + "/" + id, Text: strings.Join(paras, "\n\n"),
+			Published: time.Date(2024, 5, 1, 8+hours, 0, 0, 0, time.UTC)}
+	}
+	ix := NewIndex(DefaultConfig())
+	ix.Add(at("short", "o.example", 1, rewrite[0])) // the rewrite's first paragraph, published first
+	ix.Add(at("agency", "app.example", 0, agency...))
+	ix.Add(at("paper", "dawn.example", 24, rewrite...))
+	o, a, p := ix.byID["short"], ix.byID["agency"], ix.byID["paper"]
+	x := ix.docs[o].cluster
+	if x == noCluster || ix.docs[p].cluster != x || ix.docs[a].cluster != noCluster {
+		t.Fatalf("premise: the paper joins the short version's cluster, the agency story apart (clusters %d, %d, %d)", x, ix.docs[p].cluster, ix.docs[a].cluster)
+	}
+	ix.detach(p)
+	ix.attach(p, a)
+	ix.settle(ix.docs[a].cluster)
+	if y := ix.docs[a].cluster; y == noCluster || ix.docs[p].cluster != y || !ix.alignedOnly(p, a) {
+		t.Fatalf("premise: the paper held in the agency story's cluster by alignment alone (clusters %d, %d)", y, ix.docs[p].cluster)
+	}
+	ix.Add(at("rewrite", "app.example", 2, rewrite...))
+	rw := ix.byID["rewrite"]
+	if c := ix.docs[rw].cluster; c == noCluster || ix.docs[o].cluster != c || ix.docs[p].cluster != c {
+		t.Errorf("rewrite, short version and the paper in clusters %d %d %d, want one", c, ix.docs[o].cluster, ix.docs[p].cluster)
+	}
+	if ix.docs[a].cluster != noCluster && ix.docs[a].cluster == ix.docs[rw].cluster {
+		t.Errorf("the agency story is in the rewrite's cluster")
+	}
+}

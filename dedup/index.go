@@ -388,11 +388,10 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	}
 	if hasKeys {
 		ix.lsh.insert(di, ix.keys)
-		if target, ok, stolen := ix.join(di, ix.keys, nil, true); ok {
-			others := ix.stolen
-			if !stolen {
-				others = nil
-			}
+		if target, ok, _ := ix.join(di, ix.keys, nil, true); ok {
+			// The members di may take join it wherever it goes; copy
+			// the list, as settling their old clusters joins again.
+			others := slices.Clone(ix.stolen)
 			for _, c := range others {
 				ix.detach(c)
 			}
@@ -813,12 +812,13 @@ func (ix *Index) publishedBefore(a, b uint32) bool {
 // best cluster whose original di matches, or the best matching unique
 // article; the highest containment plus Jaccard wins.
 //
-// When steal is set, a member of a cluster whose original di does not
-// match may be the answer too (stolen is then true): one that di is a
-// copy of (or that is a copy of di) while it is itself only a rewrite of
-// its cluster's original. Its stronger link is to di, so the caller
-// takes it out of its cluster (see add): which article arrives first
-// does not decide where a rewrite that others copied ends up.
+// When steal is set, ix.stolen lists the members of clusters whose
+// original di does not match that di is a copy of (or that are copies of
+// di) while they are held in their cluster by the alignment rule alone:
+// their stronger link is to di, so the caller takes them out and puts
+// them in di's cluster (see add), and which article arrives first does
+// not decide where a rewrite that others copied ends up. When di matches
+// nothing else, the best of them is the answer (stolen is then true).
 func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (target uint32, ok, stolen bool) {
 	clear(ix.seen)
 	var cands []uint32
@@ -847,7 +847,7 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 				if !ok && steal && c != target {
 					if sc, ok := ix.stealable(di, c, target); ok {
 						ix.stolen = append(ix.stolen, c)
-						if sc > bestScore {
+						if sc > bestScore && (best < 0 || stolen) {
 							best, bestScore, bestTarget, stolen = int(c), sc, c, true
 						}
 					}
@@ -862,7 +862,7 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 				if steal && c != target {
 					if sc, ok := ix.stealable(di, c, target); ok {
 						ix.stolen = append(ix.stolen, c)
-						if sc > bestScore {
+						if sc > bestScore && (best < 0 || stolen) {
 							best, bestScore, bestTarget, stolen = int(c), sc, c, true
 						}
 					}
@@ -873,7 +873,7 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 		if cl != noCluster {
 			matched[cl] = true
 		}
-		if score := m.containment() + m.jaccard(); score > bestScore {
+		if score := m.containment() + m.jaccard(); score > bestScore || stolen {
 			best, bestScore, bestTarget, stolen = int(c), score, target, false
 		}
 	}
