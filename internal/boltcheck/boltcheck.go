@@ -171,8 +171,30 @@ func (bf *File) readMetas() error {
 		return err
 	}
 	m0 := readMeta(buf[:n], 0)
-	// The second meta page is one page in: its size comes from the
-	// first, or, when that one is damaged, from the sizes bbolt uses.
+	m1, err := bf.readSecondMeta(m0)
+	if err != nil {
+		return err
+	}
+	fi, err := bf.f.Stat()
+	if err != nil {
+		return err
+	}
+	bf.size = fi.Size()
+	if err := bf.chooseMeta(m0, m1); err != nil {
+		return err
+	}
+	bf.pageSize = int(bf.meta.pageSize)
+	if need := int64(bf.meta.hwm) * int64(bf.pageSize); bf.size < need {
+		bf.truncated = fmt.Sprintf("truncated: the file is %d bytes, its meta page needs %d (%d pages of %d)", bf.size, need, bf.meta.hwm, bf.pageSize)
+	}
+	return nil
+}
+
+// readSecondMeta reads the second meta page, one page in: its size comes
+// from the first (m0), or, when that one is damaged, from the sizes bbolt
+// uses.
+func (bf *File) readSecondMeta(m0 boltMeta) (boltMeta, error) {
+	var buf [pageHeaderSize + 64]byte
 	var m1 boltMeta
 	sizes := []uint32{4096, 512, 1024, 2048, 8192, 16384, 32768, 65536}
 	if m0.err == "" {
@@ -181,7 +203,7 @@ func (bf *File) readMetas() error {
 	for _, ps := range sizes {
 		n, err := bf.f.ReadAt(buf[:], int64(ps))
 		if err != nil && !errors.Is(err, io.EOF) {
-			return err
+			return m1, err
 		}
 		m1 = readMeta(buf[:n], 1)
 		if m1.err == "" && m1.pageSize == ps {
@@ -191,11 +213,13 @@ func (bf *File) readMetas() error {
 			m1.err = fmt.Sprintf("page size %d at offset %d", m1.pageSize, ps)
 		}
 	}
-	fi, err := bf.f.Stat()
-	if err != nil {
-		return err
-	}
-	bf.size = fi.Size()
+	return m1, nil
+}
+
+// chooseMeta takes the valid meta page of the later transaction, noting
+// a damaged other one; with none valid, or two that disagree on the page
+// size, the file cannot be read.
+func (bf *File) chooseMeta(m0, m1 boltMeta) error {
 	a, b := m0, m1
 	if b.txid > a.txid {
 		a, b = b, a
@@ -214,10 +238,6 @@ func (bf *File) readMetas() error {
 	}
 	if bf.meta.page == 1 && m0.err == "" && m0.pageSize != m1.pageSize {
 		return fmt.Errorf("meta pages disagree on the page size (%d and %d)", m0.pageSize, m1.pageSize)
-	}
-	bf.pageSize = int(bf.meta.pageSize)
-	if need := int64(bf.meta.hwm) * int64(bf.pageSize); bf.size < need {
-		bf.truncated = fmt.Sprintf("truncated: the file is %d bytes, its meta page needs %d (%d pages of %d)", bf.size, need, bf.meta.hwm, bf.pageSize)
 	}
 	return nil
 }
@@ -556,22 +576,13 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 		return
 	}
 	keys := make([][]byte, 0, p.count)
-	type sub struct {
-		name   []byte
-		root   uint64
-		inline []byte
-	}
-	var subs []sub
+	var subs []nested
 	for i := range p.count {
-		e := pageHeaderSize + i*elemSize
-		flags := ne.Uint32(p.data[e:])
-		pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
-		start := e + pos
-		if pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
+		flags, k, v, ok := leafElem(p, i)
+		if !ok {
 			c.problem("bucket %s: %s element %d: key or value out of the page", ShowPath(path), where, i)
 			return
 		}
-		k, v := p.data[start:start+ksize], p.data[start+ksize:start+ksize+vsize]
 		keys = append(keys, k)
 		if !c.keyOK(path, where, i, keys, lo, hi) {
 			return
@@ -582,25 +593,9 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 				c.visit(path, k, v)
 			}
 		case bucketLeafFlag:
-			if len(v) < bucketHdrSize {
-				c.problem("bucket %s: %s: nested bucket %s has a %d-byte header", ShowPath(path), where, ShowKey(k), len(v))
-				continue
+			if s, ok := c.nestedBucket(path, where, k, v); ok {
+				subs = append(subs, s)
 			}
-			s := sub{name: k, root: ne.Uint64(v)}
-			bp := append(path[:len(path):len(path)], k)
-			c.seqs[ShowPath(bp)] = ne.Uint64(v[8:])
-			if c.visit != nil {
-				// Only callers that see the pairs need the raw paths.
-				cp := make([][]byte, len(bp))
-				for i, n := range bp {
-					cp[i] = bytes.Clone(n)
-				}
-				c.buckets = append(c.buckets, Bucket{Path: cp, Seq: ne.Uint64(v[8:])})
-			}
-			if s.root == 0 {
-				s.inline = v[bucketHdrSize:]
-			}
-			subs = append(subs, s)
 		default:
 			c.problem("bucket %s: %s element %d: flags %#x", ShowPath(path), where, i, flags)
 			return
@@ -609,6 +604,51 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 	for _, s := range subs {
 		c.walkBucket(append(path[:len(path):len(path)], s.name), s.root, s.inline, depth+1)
 	}
+}
+
+// nested is a bucket inside a leaf: its name, its root page or, inline,
+// its one page.
+type nested struct {
+	name   []byte
+	root   uint64
+	inline []byte
+}
+
+// leafElem reads element i of a leaf page: its flags, key and value; not
+// ok when they lie outside the page.
+func leafElem(p page, i int) (flags uint32, k, v []byte, ok bool) {
+	e := pageHeaderSize + i*elemSize
+	flags = ne.Uint32(p.data[e:])
+	pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
+	start := e + pos
+	if pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
+		return flags, nil, nil, false
+	}
+	return flags, p.data[start : start+ksize], p.data[start+ksize : start+ksize+vsize], true
+}
+
+// nestedBucket reads the header of bucket k nested in the bucket at path
+// (value v) and records its sequence; not ok when the header is short.
+func (c *checker) nestedBucket(path [][]byte, where string, k, v []byte) (nested, bool) {
+	if len(v) < bucketHdrSize {
+		c.problem("bucket %s: %s: nested bucket %s has a %d-byte header", ShowPath(path), where, ShowKey(k), len(v))
+		return nested{}, false
+	}
+	s := nested{name: k, root: ne.Uint64(v)}
+	bp := append(path[:len(path):len(path)], k)
+	c.seqs[ShowPath(bp)] = ne.Uint64(v[8:])
+	if c.visit != nil {
+		// Only callers that see the pairs need the raw paths.
+		cp := make([][]byte, len(bp))
+		for i, n := range bp {
+			cp[i] = bytes.Clone(n)
+		}
+		c.buckets = append(c.buckets, Bucket{Path: cp, Seq: ne.Uint64(v[8:])})
+	}
+	if s.root == 0 {
+		s.inline = v[bucketHdrSize:]
+	}
+	return s, true
 }
 
 // ScanLeaves reads every page of the file below its high-water mark (and
