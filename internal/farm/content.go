@@ -87,50 +87,66 @@ func parseStory(name, text string) (*storyDef, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: header line without ':'", name, line)
 		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "id":
-			s.ID = v
-		case "outlet":
-			s.Outlet = v
-		case "section":
-			s.Section = v
-		case "subject":
-			s.Subject = v
-		case "lang":
-			s.Lang = v
-		case "title":
-			s.Title = v
-		case "author":
-			s.Author = v
-		case "summary":
-			s.Summary = v
-		case "published":
-			p, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: published: %w", name, line, err)
-			}
-			s.Published = p
-		default:
-			return nil, fmt.Errorf("%s:%d: unknown header %q", name, line, k)
+		if err := s.setHeader(k, strings.TrimSpace(v)); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 	}
 	flush()
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	switch {
-	case s.ID == "" || s.Outlet == "" || s.Title == "" || s.Section == "":
-		return nil, fmt.Errorf("%s: id, outlet, section and title are required", name)
-	case s.Published.IsZero():
-		return nil, fmt.Errorf("%s: published is required", name)
-	case len(s.Paras) < 2:
-		return nil, fmt.Errorf("%s: story needs at least two paragraphs", name)
-	}
-	if want := strings.TrimSuffix(path.Base(name), ".txt"); want != s.ID {
-		return nil, fmt.Errorf("%s: id %q does not match the file name", name, s.ID)
+	if err := s.complete(name); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// setHeader sets the story's header field k to v.
+func (s *storyDef) setHeader(k, v string) error {
+	switch strings.TrimSpace(k) {
+	case "id":
+		s.ID = v
+	case "outlet":
+		s.Outlet = v
+	case "section":
+		s.Section = v
+	case "subject":
+		s.Subject = v
+	case "lang":
+		s.Lang = v
+	case "title":
+		s.Title = v
+	case "author":
+		s.Author = v
+	case "summary":
+		s.Summary = v
+	case "published":
+		p, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return fmt.Errorf("published: %w", err)
+		}
+		s.Published = p
+	default:
+		return fmt.Errorf("unknown header %q", k)
+	}
+	return nil
+}
+
+// complete checks that the story read from file name has what a story
+// needs, and the id its file name says.
+func (s *storyDef) complete(name string) error {
+	switch {
+	case s.ID == "" || s.Outlet == "" || s.Title == "" || s.Section == "":
+		return fmt.Errorf("%s: id, outlet, section and title are required", name)
+	case s.Published.IsZero():
+		return fmt.Errorf("%s: published is required", name)
+	case len(s.Paras) < 2:
+		return fmt.Errorf("%s: story needs at least two paragraphs", name)
+	}
+	if want := strings.TrimSuffix(path.Base(name), ".txt"); want != s.ID {
+		return fmt.Errorf("%s: id %q does not match the file name", name, s.ID)
+	}
+	return nil
 }
 
 // boiler returns an embedded boilerplate block (donation appeal, disclaimer).
