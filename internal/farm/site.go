@@ -271,28 +271,54 @@ func (o *outlet) render() error {
 		}
 	}
 	sort.Strings(o.sections)
-	res := map[string]*resp{}
-	o.sections = nil
-	latest := o.pages[0].Published
-	v := o.view()
-	put := func(path, ctype string, mod time.Time, body []byte) {
-		res[path] = &resp{body: body, ctype: ctype, mod: mod,
-			etag: `"` + strconv.FormatUint(xxhash.Sum64(body), 16) + `"`}
-	}
-	exec := func(name string, d pageData) ([]byte, error) {
-		var buf bytes.Buffer
-		if err := siteTmpl.ExecuteTemplate(&buf, name, d); err != nil {
-			return nil, fmt.Errorf("template %s for %s: %w", name, d.Canonical, err)
+	o.sections = nil // (so neither view nor lists sees them: the farm has always served no section page)
+	r := &renderer{o: o, res: map[string]*resp{}, v: o.view(), latest: o.pages[0].Published}
+	for _, step := range []func() error{r.lists, r.articles, r.members} {
+		if err := step(); err != nil {
+			return err
 		}
-		return buf.Bytes(), nil
 	}
-	const html = "text/html; charset=utf-8"
-	home, err := exec("list", pageData{O: v, Lang: o.def.Lang, Title: "Front page", Heading: "Latest news",
+	r.feeds()
+	if err := r.furniture(); err != nil {
+		return err
+	}
+	r.put("/static/site.css", "text/css; charset=utf-8", r.latest, []byte(css))
+	o.res = r.res
+	return nil
+}
+
+// renderer builds an outlet's responses.
+type renderer struct {
+	o      *outlet
+	res    map[string]*resp
+	v      outletView
+	latest time.Time
+}
+
+const htmlType = "text/html; charset=utf-8"
+
+func (r *renderer) put(path, ctype string, mod time.Time, body []byte) {
+	r.res[path] = &resp{body: body, ctype: ctype, mod: mod,
+		etag: `"` + strconv.FormatUint(xxhash.Sum64(body), 16) + `"`}
+}
+
+func (r *renderer) exec(name string, d pageData) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := siteTmpl.ExecuteTemplate(&buf, name, d); err != nil {
+		return nil, fmt.Errorf("template %s for %s: %w", name, d.Canonical, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// lists renders the front page and each section's page.
+func (r *renderer) lists() error {
+	o, v := r.o, r.v
+	home, err := r.exec("list", pageData{O: v, Lang: o.def.Lang, Title: "Front page", Heading: "Latest news",
 		Description: o.def.Tagline, Canonical: o.base + "/", List: o.pages})
 	if err != nil {
 		return err
 	}
-	put("/", html, latest, home)
+	r.put("/", htmlType, r.latest, home)
 	for _, sec := range o.sections {
 		var list []*page
 		for _, p := range o.pages {
@@ -300,13 +326,21 @@ func (o *outlet) render() error {
 				list = append(list, p)
 			}
 		}
-		b, err := exec("list", pageData{O: v, Lang: o.def.Lang, Title: sec, Heading: "Section: " + sec,
+		b, err := r.exec("list", pageData{O: v, Lang: o.def.Lang, Title: sec, Heading: "Section: " + sec,
 			Description: o.def.Name + " coverage: " + sec, Canonical: o.base + "/section/" + sec, List: list})
 		if err != nil {
 			return err
 		}
-		put("/section/"+sec, html, list[0].Published, b)
+		r.put("/section/"+sec, htmlType, list[0].Published, b)
 	}
+	return nil
+}
+
+// articles renders each article page with its JSON-LD and three related
+// links.
+func (r *renderer) articles() error {
+	o, v := r.o, r.v
+	var err error
 	for i, p := range o.pages {
 		p.JSONLD, err = jsonLD(o, p)
 		if err != nil {
@@ -314,55 +348,70 @@ func (o *outlet) render() error {
 		}
 		var related []link
 		for j := 1; j <= 3 && j < len(o.pages); j++ {
-			r := o.pages[(i+j)%len(o.pages)]
-			href := r.Path
+			rel := o.pages[(i+j)%len(o.pages)]
+			href := rel.Path
 			if o.def.Tracking {
 				href += "?utm_source=related&utm_medium=web"
 			}
-			related = append(related, link{Href: href, Title: r.Title})
+			related = append(related, link{Href: href, Title: rel.Title})
 		}
-		b, err := exec("article", pageData{O: v, Lang: o.def.Lang, Title: p.Title, Description: p.Summary,
+		b, err := r.exec("article", pageData{O: v, Lang: o.def.Lang, Title: p.Title, Description: p.Summary,
 			Canonical: p.Canonical, Article: p, Related: related})
 		if err != nil {
 			return err
 		}
-		put(p.Path, html, p.Published, b)
+		r.put(p.Path, htmlType, p.Published, b)
 	}
+	return nil
+}
+
+// members renders the pages robots.txt disallows.
+func (r *renderer) members() error {
+	o := r.o
 	for _, d := range disallowed {
 		path := strings.TrimSuffix(d, "/")
 		if d != path {
 			path = d + "login"
 		}
-		b, err := exec("plain", pageData{O: v, Lang: o.def.Lang, Title: "Members only", Heading: "Members only",
+		b, err := r.exec("plain", pageData{O: r.v, Lang: o.def.Lang, Title: "Members only", Heading: "Members only",
 			Description: "This page is for signed-in readers.", Canonical: o.base + path})
 		if err != nil {
 			return err
 		}
-		put(path, html, latest, b)
+		r.put(path, htmlType, r.latest, b)
 	}
-	put("/robots.txt", "text/plain; charset=utf-8", latest, []byte(o.robots()))
+	return nil
+}
+
+// feeds writes robots.txt, the feed and the sitemaps.
+func (r *renderer) feeds() {
+	o, latest := r.o, r.latest
+	r.put("/robots.txt", "text/plain; charset=utf-8", latest, []byte(o.robots()))
 	if o.def.Atom {
-		put(o.feedPath(), o.feedType(), latest, o.atom())
+		r.put(o.feedPath(), o.feedType(), latest, o.atom())
 	} else {
-		put(o.feedPath(), o.feedType(), latest, o.rss())
+		r.put(o.feedPath(), o.feedType(), latest, o.rss())
 	}
 	if o.def.Index {
-		put("/sitemap.xml", "application/xml", latest, o.sitemapIndex())
-		put("/sitemaps/articles.xml", "application/xml", latest, o.newsSitemap())
-		put("/sitemaps/sections.xml", "application/xml", latest, o.sectionSitemap())
+		r.put("/sitemap.xml", "application/xml", latest, o.sitemapIndex())
+		r.put("/sitemaps/articles.xml", "application/xml", latest, o.newsSitemap())
+		r.put("/sitemaps/sections.xml", "application/xml", latest, o.sectionSitemap())
 	} else {
-		put("/sitemap.xml", "application/xml", latest, o.newsSitemap())
+		r.put("/sitemap.xml", "application/xml", latest, o.newsSitemap())
 	}
+}
+
+// furniture renders the site's furniture pages (about, contact, …).
+func (r *renderer) furniture() error {
+	o := r.o
 	for _, fp := range o.furniture {
-		b, err := exec("info", pageData{O: v, Lang: o.def.Lang, Title: fp.Title, Heading: fp.Title,
+		b, err := r.exec("info", pageData{O: r.v, Lang: o.def.Lang, Title: fp.Title, Heading: fp.Title,
 			Description: fp.Title, Canonical: o.base + fp.Path, Paras: fp.Paras})
 		if err != nil {
 			return err
 		}
-		put(fp.Path, html, latest, b)
+		r.put(fp.Path, htmlType, r.latest, b)
 	}
-	put("/static/site.css", "text/css; charset=utf-8", latest, []byte(css))
-	o.res = res
 	return nil
 }
 
