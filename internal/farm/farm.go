@@ -159,6 +159,39 @@ type Farm struct {
 // Start builds the network and starts serving every outlet on its own
 // address with a free port. It closes the farm when ctx is cancelled.
 func Start(ctx context.Context, opt Options) (*Farm, error) {
+	base, err := opt.settle()
+	if err != nil {
+		return nil, err
+	}
+	stories, err := loadStories()
+	if err != nil {
+		return nil, fmt.Errorf("farm: %w", err)
+	}
+	f := &Farm{}
+	if err := f.listen(ctx, base, opt); err != nil {
+		f.closeListeners()
+		return nil, err
+	}
+	lags := lagsFor(opt.Seed)
+	if err := f.build(stories, lags); err != nil {
+		f.closeListeners()
+		return nil, fmt.Errorf("farm: %w", err)
+	}
+	if opt.Hostile {
+		ip := net.IPv4(base[0], base[1], base[2], base[3]+byte(len(outletDefs))).String()
+		if err := f.startHostile(ctx, ip, opt.Delay); err != nil {
+			f.closeListeners()
+			return nil, err
+		}
+	}
+	f.serve(opt.Delay)
+	f.stop = context.AfterFunc(ctx, func() { _ = f.Close() })
+	return f, nil
+}
+
+// settle sets the options' defaults, checks them and returns the first
+// outlet's IPv4 address.
+func (opt *Options) settle() (net.IP, error) {
 	if opt.BaseIP == "" {
 		opt.BaseIP = "127.0.0.1"
 	}
@@ -175,18 +208,18 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 	if int(base[3])+len(outletDefs) > 254 {
 		return nil, fmt.Errorf("farm: base IP %s leaves no room for %d outlets", opt.BaseIP, len(outletDefs))
 	}
-	stories, err := loadStories()
-	if err != nil {
-		return nil, fmt.Errorf("farm: %w", err)
-	}
-	f := &Farm{}
+	return base, nil
+}
+
+// listen opens each outlet's listener, one address each from base, and
+// sets what the options say of it.
+func (f *Farm) listen(ctx context.Context, base net.IP, opt Options) error {
 	var lc net.ListenConfig
 	for i, def := range outletDefs {
 		ip := net.IPv4(base[0], base[1], base[2], base[3]+byte(i)).String()
 		ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(ip, "0"))
 		if err != nil {
-			f.closeListeners()
-			return nil, fmt.Errorf("farm: listen for %s on %s: %w", def.Name, ip, err)
+			return fmt.Errorf("farm: listen for %s on %s: %w", def.Name, ip, err)
 		}
 		o := &outlet{def: def, ip: ip, site: ip, ln: ln, host: ln.Addr().String()}
 		if opt.Domains {
@@ -204,21 +237,14 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 		o.noindexCopies = opt.PartnerNoIndex && def.Canon
 		f.outlets = append(f.outlets, o)
 	}
-	lags := lagsFor(opt.Seed)
-	if err := f.build(stories, lags); err != nil {
-		f.closeListeners()
-		return nil, fmt.Errorf("farm: %w", err)
-	}
-	if opt.Hostile {
-		ip := net.IPv4(base[0], base[1], base[2], base[3]+byte(len(outletDefs))).String()
-		if err := f.startHostile(ctx, ip, opt.Delay); err != nil {
-			f.closeListeners()
-			return nil, err
-		}
-	}
+	return nil
+}
+
+// serve starts serving every outlet.
+func (f *Farm) serve(delay time.Duration) {
 	for _, o := range f.outlets {
 		o.srv = &http.Server{
-			Handler:           f.handler(o, opt.Delay),
+			Handler:           f.handler(o, delay),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		go func(o *outlet) {
@@ -227,8 +253,6 @@ func Start(ctx context.Context, opt Options) (*Farm, error) {
 			}
 		}(o)
 	}
-	f.stop = context.AfterFunc(ctx, func() { _ = f.Close() })
-	return f, nil
 }
 
 // lagsFor returns the publication lag of each planned copy.

@@ -210,27 +210,8 @@ func (f *Farm) addCopy(id, key string, kind CopyKind, title string, published ti
 	p.Path = o.articlePath(slug, published)
 	p.URL = o.base + p.Path
 	p.Canonical = p.URL
-	switch {
-	case o.def.Role == RoleRepublisher && kind != KindTruncated:
-		p.Paras = s.Paras
-		p.Intro = o.def.Intro
-		p.Attribution = o.def.Attribution(origin.def.Name, orig.URL, s.Published)
-		var err error
-		if p.Appeal, err = boiler(o.def.Appeal); err != nil {
-			return err
-		}
-		if p.Disclaimer, err = boiler(o.def.Disclaimer); err != nil {
-			return err
-		}
-		if o.def.Canon {
-			p.Canonical = orig.URL
-		}
-		p.NoIndex = o.noindexCopies
-	case o.def.Role == RoleTruncator && kind == KindTruncated:
-		p.Paras = s.Paras[:(len(s.Paras)+1)/2]
-		p.ReadMore = orig.URL
-	default:
-		return fmt.Errorf("story %s: %s (%s) does not make %s copies", id, o.def.Name, o.def.Role, kind)
+	if err := o.fillCopy(p, s, origin, orig.URL, kind); err != nil {
+		return err
 	}
 	for _, q := range o.pages {
 		if q.Path == p.Path {
@@ -241,6 +222,36 @@ func (f *Farm) addCopy(id, key string, kind CopyKind, title string, published ti
 	ti := f.truthIdx[id]
 	f.truth[ti].Copies = append(f.truth[ti].Copies, Copy{Outlet: o.def.Key, URL: p.URL,
 		Title: p.Title, Kind: kind, Published: published})
+	return nil
+}
+
+// fillCopy sets copy p of story s (published first by origin at origURL)
+// as the outlet's role makes it: a republisher's whole story with its
+// intro, credit, appeal and disclaimer; a truncator's first half with a
+// link to the original.
+func (o *outlet) fillCopy(p *page, s *storyDef, origin *outlet, origURL string, kind CopyKind) error {
+	switch {
+	case o.def.Role == RoleRepublisher && kind != KindTruncated:
+		p.Paras = s.Paras
+		p.Intro = o.def.Intro
+		p.Attribution = o.def.Attribution(origin.def.Name, origURL, s.Published)
+		var err error
+		if p.Appeal, err = boiler(o.def.Appeal); err != nil {
+			return err
+		}
+		if p.Disclaimer, err = boiler(o.def.Disclaimer); err != nil {
+			return err
+		}
+		if o.def.Canon {
+			p.Canonical = origURL
+		}
+		p.NoIndex = o.noindexCopies
+	case o.def.Role == RoleTruncator && kind == KindTruncated:
+		p.Paras = s.Paras[:(len(s.Paras)+1)/2]
+		p.ReadMore = origURL
+	default:
+		return fmt.Errorf("story %s: %s (%s) does not make %s copies", s.ID, o.def.Name, o.def.Role, kind)
+	}
 	return nil
 }
 
