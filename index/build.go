@@ -34,8 +34,13 @@ var (
 	// segments to write and merge, so a 20k import's shards (about 47
 	// segments each) merge in one pass instead of writing two thirds of
 	// their documents twice, at the same peak RSS there (319–332 against
-	// 305–343 MB).
-	builderBatch = 100
+	// 305–343 MB). But on the 27,314-article archive of the 1 GiB
+	// real-page WARC, 100 took the build's peak to 631,780 kB (reindex)
+	// and 638,900 kB (the import's build at its end), 150–220 MB of it
+	// the final merges' mapped segments, against 500,208 kB with 50 on
+	// the same main (and 89.8 against 99.4 CPU-s): the import's 512 MiB
+	// bound needs 50.
+	builderBatch = 50
 	// builderMerge is how many segments a shard's final merge reads at
 	// once. Bleve merges the first builderMerge segments into one, puts
 	// it last and goes on until one is left, so a shard of more segments
