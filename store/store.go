@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"math"
 	"os"
@@ -27,6 +28,7 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/atomicfile"
 	"github.com/syndex/syndex/internal/boltcheck"
 )
 
@@ -120,6 +122,11 @@ func Open(dir string, opt Options) (*Store, error) {
 	// A damaged file must not reach bbolt, which would panic on it or
 	// read past its end: its meta pages and size first, then, once the
 	// lock is held and before anything is written, every page.
+	if !opt.ReadOnly && !opt.Existing {
+		if err := create(dir, path, opt); err != nil {
+			return nil, err
+		}
+	}
 	existed := false
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		existed = true
@@ -157,6 +164,44 @@ func Open(dir string, opt Options) (*Store, error) {
 		_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
 	}
 	return s, nil
+}
+
+// create writes a new store at path, when there is none, whole or not at
+// all: the empty database and its schema record are made under another
+// name and renamed into place. A process killed while bbolt lays out a
+// new file, before the schema record is committed, would otherwise
+// leave a store file with no schema record, which a read-only open (a
+// search or `syndex check` after the crash) refuses as not written by
+// syndex.
+func create(dir, path string, opt Options) error {
+	if _, err := os.Stat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil // there is a store (or Open reports why not)
+	}
+	tmp := path + ".new"
+	_ = os.Remove(tmp) // left by a process killed while creating
+	db, err := openBolt(tmp, &bolt.Options{Timeout: 200 * time.Millisecond, NoSync: opt.NoSync})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return &LockedError{Dir: dir, PID: readPID(dir)}
+		}
+		return fmt.Errorf("create store %s: %w", tmp, err)
+	}
+	s := &Store{db: db, dir: dir, path: tmp}
+	err = s.checkSchema()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		atomicfile.SyncDir(dir)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("create store %s: %w", path, err)
+	}
+	return nil
 }
 
 // openBolt opens the database, turning a panic or fault inside bbolt (a

@@ -154,3 +154,35 @@ func TestOpenErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateWhole checks that a new store appears whole: a process killed
+// while creating one leaves only the file under its temporary name, which
+// the next Open replaces, and never a store file without its schema
+// record (which a read-only open after the crash refused as not written
+// by syndex).
+func TestCreateWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	// What a kill during creation leaves: bbolt's empty layout, no buckets.
+	db, err := bolt.Open(path+".new", 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(dir, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "no store") {
+		t.Fatalf("read-only open of an archive still being created: %v, want no store", err)
+	}
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("open after a killed creation: %v", err)
+	}
+	s.Close()
+	if _, err := os.Stat(path + ".new"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary file is left: %v", err)
+	}
+	r, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only open of the new store: %v", err)
+	}
+	r.Close()
+}
