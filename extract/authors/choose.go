@@ -401,6 +401,13 @@ func datedNameLine(t string) bool {
 	if r, _ := utf8.DecodeRuneInString(c); !unicode.IsDigit(r) {
 		return false
 	}
+	return datedNameParts(c)
+}
+
+// datedNameParts is datedNameLine's rule on a collapsed line c: split at
+// the byline separators, a first part that is a visible date, a last
+// part (after a label such as "Redaktion:") that is a person's name.
+func datedNameParts(c string) bool {
 	parts := bylineSepRE.Split(c, -1)
 	if len(parts) < 2 {
 		return false

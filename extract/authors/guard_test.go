@@ -4,10 +4,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/syndex/syndex/extract/dates"
 
 	"github.com/syndex/syndex/extract/internal/scan"
 	"github.com/syndex/syndex/extract/internal/scan/scantest"
@@ -45,27 +41,7 @@ func TestGuards(t *testing.T) {
 // and random lines.
 func TestDatedNameLineShortcut(t *testing.T) {
 	full := func(t string) bool {
-		if len(t) > 80 {
-			return false
-		}
-		parts := bylineSepRE.Split(scan.CollapseSpace(t), -1)
-		if len(parts) < 2 {
-			return false
-		}
-		if r, _ := utf8.DecodeRuneInString(parts[0]); !unicode.IsDigit(r) {
-			return false
-		}
-		if _, ok := dates.Visible(parts[0]); !ok {
-			return false
-		}
-		last := parts[len(parts)-1]
-		if i := strings.Index(last, ": "); i > 0 && (bylineLabels[strings.ToLower(last[:i])] || colonLabels[strings.ToLower(last[:i])]) {
-			last = last[i+2:]
-		}
-		if i := strings.Index(last, " ("); i > 0 {
-			last = last[:i]
-		}
-		return plainPersonName(last)
+		return len(t) <= 80 && datedNameParts(scan.CollapseSpace(t))
 	}
 	lines := []string{"04.02.2022 | 13:10 Uhr | Jane Doe", "25.10.2022 - Jane Doe", " 25.10.2022 - Jane Doe", "| 25.10.2022 | Jane Doe",
 		"05.02.2020 - Redaktion: Jane Doe", "\u00a025.10.2022 · Jane Doe", "Jane Doe - 25.10.2022", "٣ May 2022 | Jane Doe", ""}
