@@ -92,16 +92,21 @@ type pageData struct {
 	List        []*page
 	Related     []link
 	Paras       []string // a furniture page's text
+	Newer       string   // a section page's links to its neighbours
+	Older       string
 }
 
 var siteTmpl = template.Must(template.New("site").Funcs(template.FuncMap{
 	"rfc3339":  func(t time.Time) string { return t.Format(time.RFC3339) },
 	"dateline": func(t time.Time) string { return t.Format("Monday, January 2, 2006 · 3:04 PM") },
-	"title": func(s string) string {
-		r, n := utf8.DecodeRuneInString(s)
-		return string(unicode.ToUpper(r)) + s[n:]
-	},
+	"title":    title,
 }).ParseFS(contentFS, "content/templates/site.html"))
+
+// title upper-cases the first letter of s.
+func title(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
 
 func (o *outlet) feedPath() string {
 	if o.def.Atom {
@@ -274,6 +279,7 @@ func slugify(s string) string {
 // render builds every response of the outlet once.
 func (o *outlet) render() error {
 	sort.SliceStable(o.pages, func(i, j int) bool { return o.pages[i].Published.After(o.pages[j].Published) })
+	o.sections = o.sections[:0]
 	seen := map[string]bool{}
 	for _, p := range o.pages {
 		if !seen[p.Section] {
@@ -282,7 +288,6 @@ func (o *outlet) render() error {
 		}
 	}
 	sort.Strings(o.sections)
-	o.sections = nil // (so neither view nor lists sees them: the farm has always served no section page)
 	r := &renderer{o: o, res: map[string]*resp{}, v: o.view(), latest: o.pages[0].Published}
 	for _, step := range []func() error{r.lists, r.articles, r.members} {
 		if err := step(); err != nil {
@@ -321,11 +326,30 @@ func (r *renderer) exec(name string, d pageData) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// lists renders the front page and each section's page.
+// Front pages and section pages list stories as real outlets do: the
+// front page the latest frontPageSize, each section its stories newest
+// first, sectionPageSize to a page, the first at /section/NAME and the
+// older ones at /section/NAME/page/2, 3, … (each linking the next and the
+// previous), so a story leaves the front page but stays reachable through
+// its section.
+const (
+	frontPageSize   = 20
+	sectionPageSize = 10
+)
+
+// sectionPath is the path of page n (from 1) of a section.
+func sectionPath(sec string, n int) string {
+	if n <= 1 {
+		return "/section/" + sec
+	}
+	return "/section/" + sec + "/page/" + strconv.Itoa(n)
+}
+
+// lists renders the front page and each section's pages.
 func (r *renderer) lists() error {
 	o, v := r.o, r.v
 	home, err := r.exec("list", pageData{O: v, Lang: o.def.Lang, Title: "Front page", Heading: "Latest news",
-		Description: o.def.Tagline, Canonical: o.base + "/", List: o.pages})
+		Description: o.def.Tagline, Canonical: o.base + "/", List: o.pages[:min(len(o.pages), frontPageSize)]})
 	if err != nil {
 		return err
 	}
@@ -337,12 +361,24 @@ func (r *renderer) lists() error {
 				list = append(list, p)
 			}
 		}
-		b, err := r.exec("list", pageData{O: v, Lang: o.def.Lang, Title: sec, Heading: "Section: " + sec,
-			Description: o.def.Name + " coverage: " + sec, Canonical: o.base + "/section/" + sec, List: list})
-		if err != nil {
-			return err
+		pages := (len(list) + sectionPageSize - 1) / sectionPageSize
+		for n := 1; n <= pages; n++ {
+			d := pageData{O: v, Lang: o.def.Lang, Title: title(sec), Heading: "Section: " + sec,
+				Description: o.def.Name + " coverage: " + sec, Canonical: o.base + sectionPath(sec, n),
+				List: list[(n-1)*sectionPageSize : min(len(list), n*sectionPageSize)]}
+			if n > 1 {
+				d.Title += " (page " + strconv.Itoa(n) + ")"
+				d.Newer = sectionPath(sec, n-1)
+			}
+			if n < pages {
+				d.Older = sectionPath(sec, n+1)
+			}
+			b, err := r.exec("list", d)
+			if err != nil {
+				return err
+			}
+			r.put(sectionPath(sec, n), htmlType, d.List[0].Published, b)
 		}
-		r.put("/section/"+sec, htmlType, list[0].Published, b)
 	}
 	return nil
 }
