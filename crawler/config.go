@@ -27,8 +27,8 @@
 // transport, its limits and its WARC record (fetch.go, proxy.go; the
 // exact bytes of an exchange: crawler/internal/rawconn; which addresses
 // may be dialled: crawler/internal/netaddr);
-// what to do with a response (crawler.go, sniff.go,
-// revisit.go).
+// what to do with a response (crawler.go, revisit.go; what kind of
+// response it is: crawler/discover's ResponseKind).
 package crawler
 
 import (

@@ -274,7 +274,7 @@ func (c *Crawler) process(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *fro
 	rec.Outcome = "ok"
 	k := e.Kind
 	if !f.skipped {
-		k = responseKind(e.Kind, f.respHead.Get("Content-Type"), f.body)
+		k = discover.ResponseKind(e.Kind, f.respHead.Get("Content-Type"), f.body)
 	}
 	if k != e.Kind {
 		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())

@@ -22,6 +22,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/syndex/syndex/crawler/discover"
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/internal/coding"
 	"github.com/syndex/syndex/crawler/internal/netaddr"
@@ -419,7 +420,7 @@ func onLink(e *colly.HTMLElement) {
 	switch {
 	case hasToken(rel, "canonical"):
 		f.canonical = e.Request.AbsoluteURL(e.Attr("href"))
-	case hasToken(rel, "alternate") && isFeedType(e.Attr("type")):
+	case hasToken(rel, "alternate") && discover.IsFeedType(e.Attr("type")):
 		if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
 			f.feeds = append(f.feeds, u)
 		}
@@ -452,15 +453,9 @@ func hasToken(list, tok string) bool {
 	return false
 }
 
-func isFeedType(t string) bool {
-	t = strings.ToLower(strings.TrimSpace(t))
-	return t == "application/rss+xml" || t == "application/atom+xml" || t == "application/feed+json" ||
-		t == "application/rdf+xml"
-}
-
 // pageType reports whether a response with this Content-Type, met where a
 // page was expected, is worth downloading: HTML, XHTML, other text, a feed
-// or other XML or JSON (the response decides its kind, see responseKind),
+// or other XML or JSON (the response decides its kind, see discover.ResponseKind),
 // or unlabelled (sniffed later). PDFs, images and archives are not.
 func pageType(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
@@ -468,5 +463,5 @@ func pageType(ct string) bool {
 		return true
 	}
 	return strings.HasPrefix(mt, "text/") || mt == "application/xhtml+xml" || mt == "application/xml" ||
-		mt == "application/octet-stream" || mt == "application/json" || isFeedType(mt)
+		mt == "application/octet-stream" || mt == "application/json" || discover.IsFeedType(mt)
 }

@@ -3,8 +3,9 @@
 // (RSS, Atom, JSON Feed). It parses, bounded (a cap on entries, on a
 // gzipped sitemap's decoded size, on a field's text); what to queue from
 // them, and when, is the crawler's (crawler.go's processSitemap and
-// processFeed), and what a fetched response is (page, feed or sitemap) is
-// decided by sniffing it (crawler/sniff.go).
+// processFeed). What a fetched response is (page, feed or sitemap) is
+// read from the response itself, by sniffing its first element
+// (ResponseKind, sniff.go).
 package discover
 
 import (

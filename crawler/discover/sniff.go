@@ -1,4 +1,4 @@
-package crawler
+package discover
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 // sniffLimit bounds how much of a body sniffDoc looks at.
 const sniffLimit = 64 << 10
 
-// responseKind decides what a 2xx response is by what it holds, not by
+// ResponseKind decides what a 2xx response is by what it holds, not by
 // the link that led to it: a feed linked as <a href> is read as a feed, a
 // robots.txt Sitemap: line naming an RSS feed is read as a feed. The
 // body's root element wins (an RSS, Atom or RDF root is a feed, a urlset
@@ -19,11 +19,11 @@ const sniffLimit = 64 << 10
 // Content-Type. Otherwise the kind it was queued as stands: a gzipped
 // sitemap stays a sitemap, and a feed or sitemap URL that answers with
 // HTML (a soft 404, a landing page) is not taken for an article page.
-func responseKind(queued frontier.Kind, contentType string, body []byte) frontier.Kind {
+func ResponseKind(queued frontier.Kind, contentType string, body []byte) frontier.Kind {
 	if k := sniffDoc(body); k != frontier.KindPage {
 		return k
 	}
-	if mt, _, _ := mime.ParseMediaType(contentType); isFeedType(mt) {
+	if mt, _, _ := mime.ParseMediaType(contentType); IsFeedType(mt) {
 		return frontier.KindFeed
 	}
 	return queued
@@ -86,4 +86,12 @@ func rootKind(b []byte) frontier.Kind {
 		return frontier.KindSitemap
 	}
 	return frontier.KindPage
+}
+
+// IsFeedType reports whether a Content-Type (or a <link type>) names a
+// feed: RSS, Atom, RDF or JSON Feed.
+func IsFeedType(t string) bool {
+	t = strings.ToLower(strings.TrimSpace(t))
+	return t == "application/rss+xml" || t == "application/atom+xml" || t == "application/feed+json" ||
+		t == "application/rdf+xml"
 }
