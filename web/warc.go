@@ -1,13 +1,9 @@
 package web
 
 import (
-	"bufio"
-	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,7 +26,7 @@ func pathOf(loc string) string {
 	return src.Path
 }
 
-// maxRecord bounds how much of a WARC record /warc/ serves.
+// maxRecord bounds how much of a WARC record's block /warc/ serves.
 const maxRecord = 16 << 20
 
 // parseLocation splits an Article.WARC value "file.warc.gz#offset". Only
@@ -50,72 +46,6 @@ func parseLocation(loc string) (file string, off int64, err error) {
 		return "", 0, fmt.Errorf("warc location %q has no file", loc)
 	}
 	return file, off, nil
-}
-
-// readRecord copies the WARC record at off in path to w: one gzip member
-// when the file is gzipped (each record is its own member), else the raw
-// record up to the next "WARC/" header block.
-func readRecord(w io.Writer, path string, off int64) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open warc: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return fmt.Errorf("seek %s to %d: %w", path, off, err)
-	}
-	var r io.Reader = bufio.NewReader(f)
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return fmt.Errorf("read %s at %d: %w", path, off, err)
-		}
-		zr.Multistream(false)
-		r = zr
-	}
-	br := bufio.NewReader(io.LimitReader(r, maxRecord))
-	head, length, err := readHead(br)
-	if err != nil {
-		return fmt.Errorf("%s at %d: %w", path, off, err)
-	}
-	for _, h := range head {
-		if _, err := io.WriteString(w, h); err != nil {
-			return err
-		}
-	}
-	if length < 0 {
-		return fmt.Errorf("%s at %d: WARC record without Content-Length", path, off)
-	}
-	_, err = io.CopyN(w, br, length)
-	if err == io.EOF {
-		err = nil // truncated by maxRecord
-	}
-	return err
-}
-
-// readHead reads a WARC record's header block, line by line, and its
-// Content-Length (-1 when it has none).
-func readHead(br *bufio.Reader) (head []string, length int64, err error) {
-	first, err := br.ReadString('\n')
-	if err != nil || !strings.HasPrefix(first, "WARC/") {
-		return nil, 0, errors.New("no WARC record there")
-	}
-	length = -1
-	head = []string{first}
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			return nil, 0, fmt.Errorf("truncated WARC header: %w", err)
-		}
-		head = append(head, line)
-		if strings.TrimRight(line, "\r\n") == "" {
-			return head, length, nil
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
-			length, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		}
-	}
 }
 
 // warcPlace names where an article's record is for a reader: the file's
@@ -174,7 +104,9 @@ func (s *server) warc(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err, false)
 			return
 		}
-		if err := readRecord(&buf, filepath.Join(s.opt.WARCDir, file), off); err != nil {
+		// A crawled record, read in this server's WARC directory.
+		loc := filepath.Join(s.opt.WARCDir, file) + "#" + strconv.FormatInt(off, 10)
+		if err := warc.ReadRaw(&buf, loc, maxRecord); err != nil {
 			s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
 			return
 		}
