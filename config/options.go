@@ -80,6 +80,23 @@ func (c *Config) ForExtract() (extract.Options, error) {
 	return opt, nil
 }
 
+// ForAllSources maps the file's crawl settings and the seeds, feeds,
+// sitemaps and scope (include, exclude) of every source onto one
+// crawler.Config: one pass over all of them, as `syndex crawl` and
+// `syndex worker` make. A source's own discover, delay and max_pages
+// apply only when it is crawled alone (ForCrawler, `syndex run`).
+func (c *Config) ForAllSources() crawler.Config {
+	cc := c.ForCrawler(nil)
+	for _, src := range c.Sources {
+		cc.Seeds = append(cc.Seeds, src.Seeds...)
+		cc.Feeds = append(cc.Feeds, src.Feeds...)
+		cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
+		cc.Include = append(cc.Include, src.Include...)
+		cc.Exclude = append(cc.Exclude, src.Exclude...)
+	}
+	return cc
+}
+
 // ForCrawler maps the file's crawl settings, and src's seeds, feeds,
 // sitemaps and overrides when src is not nil, onto a crawler.Config. With
 // discover: false the crawler reads only the listed feeds and sitemaps,

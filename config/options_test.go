@@ -28,6 +28,14 @@ func TestForPackages(t *testing.T) {
 		{"seeds", c.ForCrawler(&c.Sources[0]).Seeds[0], "https://ledger.example/"},
 		{"include merged", len(c.ForCrawler(&c.Sources[0]).Include), 1},
 		{"body cap", c.ForCrawler(nil).MaxBodySize, int64(10 << 20)},
+		// One pass over every source: their seeds, feeds, sitemaps and
+		// scope together, the global delay and budget.
+		{"all sources: seeds", strings.Join(c.ForAllSources().Seeds, " "), "https://ledger.example/ https://coastwire.example/"},
+		{"all sources: feeds", strings.Join(c.ForAllSources().Feeds, " "), "https://ledger.example/feed.xml"},
+		{"all sources: sitemaps", len(c.ForAllSources().Sitemaps), 1},
+		{"all sources: include", len(c.ForAllSources().Include), 1},
+		{"all sources: global delay", c.ForAllSources().Delay, 2 * time.Second},
+		{"all sources: global budget", c.ForAllSources().MaxPages, c.Crawl.MaxPages},
 		{"user agent", c.ForCrawler(nil).UserAgent, "syndex/0.1 (+https://example.org/about-our-crawler)"},
 		// No contact configured: the crawler's default, which names a contact URL.
 		{"default user agent", config.Default().ForCrawler(nil).UserAgent, ""},

@@ -47,20 +47,13 @@ type crawlOptions struct {
 }
 
 // crawlSettings merges the config file's crawl settings and every source's
-// scope with the crawl flags. Every seed, feed and sitemap must be an
+// scope (config.ForAllSources) with the crawl flags. Every seed, feed and sitemap must be an
 // absolute URL.
 func (o *crawlOptions) crawlSettings(f *pflag.FlagSet, c *config.Config) (crawler.Config, error) {
 	if err := c.ApplyFlags(f, o.keys...); err != nil {
 		return crawler.Config{}, asUsage(err)
 	}
-	cc := c.ForCrawler(nil)
-	for _, src := range c.Sources {
-		cc.Seeds = append(cc.Seeds, src.Seeds...)
-		cc.Feeds = append(cc.Feeds, src.Feeds...)
-		cc.Sitemaps = append(cc.Sitemaps, src.Sitemaps...)
-		cc.Include = append(cc.Include, src.Include...)
-		cc.Exclude = append(cc.Exclude, src.Exclude...)
-	}
+	cc := c.ForAllSources()
 	cc.Seeds = append(cc.Seeds, o.Seeds...)
 	for _, file := range o.SeedFiles {
 		seeds, err := readSeedFile(file)
