@@ -17,6 +17,7 @@ import (
 
 	gowarc "github.com/nlnwa/gowarc/v2"
 
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/store"
 )
 
@@ -228,7 +229,7 @@ func TestSSRFGuard(t *testing.T) {
 				t.Errorf("AllowPrivate=false: %d requests reached the server, %d pages", got, s.Pages)
 			}
 			// The dial itself refuses too, recognisably.
-			f := &fetch{ctx: context.Background(), url: h.base + "/robots.txt"}
+			f := &fetch.Fetch{Ctx: context.Background(), URL: h.base + "/robots.txt"}
 			if err := c.do(f); !errors.Is(err, ErrForbiddenAddress) || !strings.Contains(err.Error(), "loopback") {
 				t.Errorf("dial to %s: %v, want ErrForbiddenAddress (loopback)", h.ip, err)
 			}

@@ -21,14 +21,18 @@
 // records, and the run's budgets (Limits); its implementations are
 // crawler/frontier/local (the archive's bbolt store, Run) and
 // crawler/frontier/shared (Redis, for several workers: RunShared), both
-// held to one conformance suite (crawler/frontier/frontiertest).
-// In crawler: the one dispatch loop (dispatch.go); the fetch
-// step (step.go) and the robots.txt step (robots_step.go); the HTTP
-// transport, its limits and its WARC record (fetch.go, proxy.go; the
-// exact bytes of an exchange: crawler/internal/rawconn; which addresses
-// may be dialled: crawler/internal/netaddr);
-// what to do with a response (crawler.go, revisit.go; what kind of
-// response it is: crawler/discover's ResponseKind).
+// held to one conformance suite (crawler/frontier/frontiertest). How a
+// request is made is crawler/fetch: the HTTP transport, its limits, the
+// proxy and the address guard, the WARC record of each exchange, the
+// replay of an archived response, and what Colly's callbacks read from a
+// page (the exact bytes of an exchange: crawler/internal/rawconn; which
+// addresses may be dialled: crawler/internal/netaddr).
+//
+// In crawler: the one dispatch loop (dispatch.go); the fetch step
+// (step.go: which request, with which validators, and what its answer
+// does to the host) and the robots.txt step (robots_step.go); what to do
+// with a response (crawler.go, revisit.go; what kind of response it is:
+// crawler/discover's ResponseKind).
 package crawler
 
 import (
@@ -42,6 +46,7 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/frontier/local"
 	"github.com/syndex/syndex/crawler/polite"
@@ -150,7 +155,6 @@ type settings struct {
 	Config
 	include, exclude []*regexp.Regexp
 	seedHosts        map[string]bool
-	proxies          *proxies
 }
 
 func (cfg Config) withDefaults(archive string) (*settings, error) {
@@ -264,16 +268,22 @@ func (s *settings) readScope() error {
 	for _, h := range c.Hosts {
 		s.seedHosts[urls.HostKey(h)] = true
 	}
-	px, err := newProxies(c.Proxy)
-	if err != nil {
+	if _, err := fetch.ParseProxy(c.Proxy); err != nil {
 		return fmt.Errorf("crawl config: %w", err)
 	}
-	s.proxies = px
+	var err error
 	if s.include, err = compilePatterns("include", c.Include); err != nil {
 		return err
 	}
 	s.exclude, err = compilePatterns("exclude", c.Exclude)
 	return err
+}
+
+// fetchOptions are the fetch client's settings.
+func (s *settings) fetchOptions() fetch.Options {
+	return fetch.Options{UserAgent: s.UserAgent, Timeout: s.Timeout, ConnectTimeout: s.ConnectTimeout,
+		HeaderTimeout: s.HeaderTimeout, MaxBodySize: s.MaxBodySize, MaxDecodedSize: s.MaxDecodedSize,
+		AllowPrivate: s.AllowPrivate, Resolve: s.Resolve, RootCAs: s.RootCAs, Proxy: s.Proxy, WARCDir: s.WARCDir}
 }
 
 // compilePatterns compiles the scope's include or exclude patterns.

@@ -17,10 +17,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gocolly/colly/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/crawler/discover"
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/frontier/local"
 	"github.com/syndex/syndex/crawler/polite"
@@ -33,15 +33,14 @@ import (
 // Crawler runs polite crawl passes over a configured set of seeds, on
 // the local frontier (Run) or a shared one (RunShared).
 type Crawler struct {
-	s   *settings
-	pol polite.Policy
-	st  *store.Store
-	db  *bolt.DB
-	h   Handler
-	log *slog.Logger
-	tr  *transport
-	col *colly.Collector
-	w   *warc.Writer
+	s      *settings
+	pol    polite.Policy
+	st     *store.Store
+	db     *bolt.DB
+	h      Handler
+	log    *slog.Logger
+	client *fetch.Client
+	w      *warc.Writer
 
 	local    *local.Frontier // kept across passes: what is known of each host
 	handlers chan struct{}   // one token per handler call in progress (Config.Handlers)
@@ -84,9 +83,11 @@ func New(cfg Config, st *store.Store, h Handler) (*Crawler, error) {
 			return nil, err
 		}
 	}
-	c.tr = newTransport(s, c.w)
-	c.tr.condFor = c.local.Cond
-	c.col = newCollector(s, c.tr)
+	c.client, err = fetch.NewClient(s.fetchOptions(), c.w)
+	if err != nil {
+		return nil, fmt.Errorf("crawl config: %w", err)
+	}
+	c.client.SetCond(c.local.Cond)
 	return c, nil
 }
 
@@ -158,50 +159,38 @@ func mustURL(s string) *url.URL {
 // Close finishes the WARC file and drops idle connections. The store
 // stays open (it is the caller's).
 func (c *Crawler) Close() error {
-	c.tr.base.CloseIdleConnections()
+	c.client.CloseIdleConnections()
 	if c.w == nil {
 		return nil
 	}
 	return c.w.Close()
 }
 
-// do performs one GET through Colly and the transport.
-func (c *Crawler) do(f *fetch) error {
-	hdr := http.Header{}
-	hdr.Set("User-Agent", c.s.UserAgent)
-	hdr.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-	hdr.Set("Accept-Encoding", "gzip, deflate")
-	for k, v := range f.header {
-		hdr[k] = v
-	}
-	id := c.tr.register(f)
-	defer c.tr.fetches.Delete(id)
-	hdr.Set(fetchIDHeader, id)
-	cctx := colly.NewContext()
-	cctx.Put("fetch", f)
-	err := c.col.Request(http.MethodGet, f.url, nil, cctx, hdr)
+// do performs one GET through the fetch client and counts it.
+func (c *Crawler) do(f *fetch.Fetch) error {
+	err := c.client.Do(f)
 	c.mu.Lock()
-	if f.replay != "" {
-		if err == nil && f.err == nil {
+	if f.Replay != "" {
+		if err == nil && f.Err == nil {
 			c.stats.Replayed++
 		}
 		c.mu.Unlock()
 		return err
 	}
 	c.stats.Requests++
-	c.stats.Bytes += int64(len(f.raw))
-	if f.status != 0 {
-		c.stats.Status[strconv.Itoa(f.status)]++
+	c.stats.Bytes += int64(len(f.Raw))
+	if f.Status != 0 {
+		c.stats.Status[strconv.Itoa(f.Status)]++
 	}
-	if f.truncated == "length" {
+	if f.Truncated == "length" {
 		c.stats.Truncated++
 	}
-	if f.revisit {
+	if f.Revisit {
 		c.stats.Revisits++
 	}
 	c.mu.Unlock()
-	if f.status == 0 && err == nil {
-		err = fmt.Errorf("fetch %s: no response", f.url)
+	if f.Status == 0 && err == nil {
+		err = fmt.Errorf("fetch %s: no response", f.URL)
 	}
 	return err
 }
@@ -213,12 +202,12 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (c *Crawler) logFetch(f *fetch, kind string, err error) {
+func (c *Crawler) logFetch(f *fetch.Fetch, kind string, err error) {
 	lvl := slog.LevelDebug
 	if err != nil {
 		lvl = slog.LevelInfo
 	}
-	c.log.Log(context.Background(), lvl, "fetch", "url", f.url, "kind", kind, "status", f.status, "bytes", len(f.raw), "ms", f.elapsed.Milliseconds(), "error", errString(err))
+	c.log.Log(context.Background(), lvl, "fetch", "url", f.URL, "kind", kind, "status", f.Status, "bytes", len(f.Raw), "ms", f.Elapsed.Milliseconds(), "error", errString(err))
 }
 
 // failure names what went wrong with a request, briefly: "HTTP 503", or
@@ -269,12 +258,12 @@ func retryAfter(v string) time.Duration {
 
 // process handles a 2xx body by kind; for an HTML page it returns the
 // Page the handler is to see (Crawler.handled hands it over).
-func (c *Crawler) process(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
-	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.status}
+func (c *Crawler) process(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
+	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.Status}
 	rec.Outcome = "ok"
 	k := e.Kind
-	if !f.skipped {
-		k = discover.ResponseKind(e.Kind, f.respHead.Get("Content-Type"), f.body)
+	if !f.Skipped {
+		k = discover.ResponseKind(e.Kind, f.RespHead.Get("Content-Type"), f.Body)
 	}
 	if k != e.Kind {
 		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())
@@ -284,7 +273,7 @@ func (c *Crawler) process(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *fro
 		t.State.Discovery = true // fetched again in each new pass, however it is linked
 	}
 	if e.Revisit || k != frontier.KindPage || (c.s.RevisitMin > 0 && e.Kind == frontier.KindPage) {
-		t.Cond = &frontier.CondRec{URL: e.URL, ETag: f.respHead.Get("ETag"), LastModified: f.respHead.Get("Last-Modified"), Digest: f.digest, Date: f.started.UTC()}
+		t.Cond = &frontier.CondRec{URL: e.URL, ETag: f.RespHead.Get("ETag"), LastModified: f.RespHead.Get("Last-Modified"), Digest: f.Digest, Date: f.Started.UTC()}
 	}
 	switch k {
 	case frontier.KindSitemap:
@@ -299,8 +288,8 @@ func (c *Crawler) process(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *fro
 
 // processFeed queues the pages a feed lists, with its titles and dates
 // as hints.
-func (c *Crawler) processFeed(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) {
-	items, err := discover.ParseFeed(f.body)
+func (c *Crawler) processFeed(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn, rec *frontier.LogRecord) {
+	items, err := discover.ParseFeed(f.Body)
 	if err != nil {
 		rec.Outcome, rec.Error = "bad-feed", err.Error()
 		c.count(func(s *Stats) { s.Errors++ })
@@ -318,25 +307,25 @@ func (c *Crawler) processFeed(e *frontier.Entry, f *fetch, t *frontier.Txn, rec 
 // processPage queues an HTML page's feeds and links (unless it says
 // nofollow) and returns the Page for the handler: nil when the response
 // is not one to hand over.
-func (c *Crawler) processPage(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
+func (c *Crawler) processPage(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
 	switch {
-	case f.skipped:
+	case f.Skipped:
 		rec.Outcome = "not-html"
 		return nil
-	case f.revisit:
+	case f.Revisit:
 		rec.Outcome = "unchanged"
 		return nil // identical payload: the handler has seen it
 	case !isHTMLResponse(f):
 		rec.Outcome = "not-html"
 		return nil
 	}
-	nofollow, noindex := robotsTags(f)
-	hdr := f.respHead.Clone() // describe Body as handed over: content coding removed
+	nofollow, noindex := f.RobotsTags()
+	hdr := f.RespHead.Clone() // describe Body as handed over: content coding removed
 	hdr.Del("Content-Encoding")
 	hdr.Del("Content-Length")
-	p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.status, Header: hdr, Body: f.body,
-		Fetched: f.started.UTC(), WARC: f.warcLoc, Depth: e.Depth, Truncated: f.truncated == "length",
-		Canonical: f.canonical, NoIndex: noindex}
+	p := &Page{URL: e.URL, FinalURL: e.URL, Status: f.Status, Header: hdr, Body: f.Body,
+		Fetched: f.Started.UTC(), WARC: f.WARC, Depth: e.Depth, Truncated: f.Truncated == "length",
+		Canonical: f.Canonical, NoIndex: noindex}
 	if e.Via != "" {
 		p.URL = e.Via
 	}
@@ -346,14 +335,14 @@ func (c *Crawler) processPage(e *frontier.Entry, f *fetch, t *frontier.Txn, rec 
 	// Feeds first: a feed linked both as <link rel=alternate> and as
 	// <a href> is queued as a feed.
 	if !c.s.DisableFeeds {
-		for _, l := range f.feeds {
+		for _, l := range f.Feeds {
 			if ne := c.newEntry(l, frontier.KindFeed, e.Depth, false); ne != nil {
 				t.Add = append(t.Add, ne)
 			}
 		}
 	}
 	if !nofollow {
-		c.queueLinks(e, f.links, t)
+		c.queueLinks(e, f.Links, t)
 	}
 	return p
 }
@@ -385,23 +374,12 @@ func (c *Crawler) handled(ctx context.Context, l *frontier.Lease, o *frontier.Ou
 
 // isHTMLResponse reports whether a response is a page: HTML or XHTML by
 // its Content-Type, or by its body when it has none.
-func isHTMLResponse(f *fetch) bool {
-	mt, _, _ := mime.ParseMediaType(f.respHead.Get("Content-Type"))
+func isHTMLResponse(f *fetch.Fetch) bool {
+	mt, _, _ := mime.ParseMediaType(f.RespHead.Get("Content-Type"))
 	if mt == "" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(f.body))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(f.Body))
 	}
 	return mt == "text/html" || mt == "application/xhtml+xml"
-}
-
-// robotsTags are the page's nofollow and noindex, from its meta robots
-// and its X-Robots-Tag headers.
-func robotsTags(f *fetch) (nofollow, noindex bool) {
-	nofollow, noindex = f.nofollow, f.noindex
-	for _, v := range f.respHead.Values("X-Robots-Tag") {
-		nofollow = nofollow || hasToken(v, "nofollow") || hasToken(v, "none")
-		noindex = noindex || hasToken(v, "noindex") || hasToken(v, "none")
-	}
-	return nofollow, noindex
 }
 
 // queueLinks queues a page's links, the first MaxLinks in document
@@ -424,8 +402,8 @@ func (c *Crawler) queueLinks(e *frontier.Entry, links []string, t *frontier.Txn)
 	}
 }
 
-func (c *Crawler) processSitemap(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) {
-	doc, err := discover.ParseSitemap(f.body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
+func (c *Crawler) processSitemap(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn, rec *frontier.LogRecord) {
+	doc, err := discover.ParseSitemap(f.Body, c.s.MaxSitemapURLs, c.s.MaxDecodedSize)
 	if err != nil {
 		rec.Error = err.Error()
 		if doc == nil {

@@ -15,6 +15,7 @@ import (
 
 	gowarc "github.com/nlnwa/gowarc/v2"
 
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/store"
 )
 
@@ -125,7 +126,7 @@ func TestWARCRawHeads(t *testing.T) {
 		b, _ := io.ReadAll(raw)
 		found = true
 		if !bytes.HasPrefix(b, []byte("GET / HTTP/1.1\r\nHost: "+ln.Addr().String()+"\r\n")) || !bytes.Contains(b, []byte("User-Agent: syndex/")) ||
-			bytes.Contains(b, []byte(fetchIDHeader)) || !bytes.HasSuffix(b, []byte("\r\n\r\n")) {
+			bytes.Contains(b, []byte(fetch.IDHeader)) || !bytes.HasSuffix(b, []byte("\r\n\r\n")) {
 			t.Errorf("request block %q", b)
 		}
 	}

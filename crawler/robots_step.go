@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/robots"
 )
@@ -28,23 +29,23 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr frontier.Frontier, l *fron
 		o.GiveUp = "address refused: " + err.Error()
 		return o
 	}
-	status := f.status
+	status := f.Status
 	switch {
-	case err != nil || f.err != nil:
+	case err != nil || f.Err != nil:
 		status = 0 // unreachable: disallow all
 	case status >= 300 && status < 400:
 		status = 404 // RFC 9309 2.3.1.2: more than five redirects = unavailable
 	}
 	now := time.Now()
-	r := robots.Parse(status, f.body, robots.ProductToken(c.s.UserAgent), now)
-	rec := &frontier.LogRecord{Time: f.started.UTC(), URL: target, Kind: "robots", Status: f.status, Error: errString(err),
-		Bytes: len(f.raw), Millis: f.elapsed.Milliseconds(), WARC: f.warcLoc, Outcome: "ok"}
+	r := robots.Parse(status, f.Body, robots.ProductToken(c.s.UserAgent), now)
+	rec := &frontier.LogRecord{Time: f.Started.UTC(), URL: target, Kind: "robots", Status: f.Status, Error: errString(err),
+		Bytes: len(f.Raw), Millis: f.Elapsed.Milliseconds(), WARC: f.WARC, Outcome: "ok"}
 	o.Txn = &frontier.Txn{Log: rec, Host: l.Host, HostAt: now}
 	o.Parsed = r
 	if !r.DisallowAll {
 		c.pol.CapCrawlDelay(r, l.Host, c.log)
-		o.Robots = &frontier.RobotsRec{Status: status, Body: f.body, Fetched: now}
-		o.Rest = c.pol.HostGap(r, f.elapsed)
+		o.Robots = &frontier.RobotsRec{Status: status, Body: f.Body, Fetched: now}
+		o.Rest = c.pol.HostGap(r, f.Elapsed)
 		o.Txn.Add = c.robotsSitemaps(r)
 		return o
 	}
@@ -55,10 +56,10 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr frontier.Frontier, l *fron
 // followRobots fetches l's host's robots.txt, following up to five
 // redirects, and returns the last fetch and its URL; stopped says the
 // context ended first.
-func (c *Crawler) followRobots(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, o *frontier.Outcome) (f *fetch, target string, err error, stopped bool) {
+func (c *Crawler) followRobots(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, o *frontier.Outcome) (f *fetch.Fetch, target string, err error, stopped bool) {
 	target = robots.URL(&url.URL{Scheme: l.Scheme, Host: l.Host})
 	for hop := 0; hop <= 5; hop++ {
-		f = &fetch{ctx: ctx, url: target}
+		f = &fetch.Fetch{Ctx: ctx, URL: target}
 		err = c.robotsHop(ctx, fr, l, f, o)
 		if ctx.Err() != nil {
 			return f, target, err, true
@@ -84,11 +85,11 @@ func (c *Crawler) followRobots(ctx context.Context, fr frontier.Frontier, l *fro
 
 // robotsHop makes one request of a robots.txt fetch: to another host (a
 // redirect led there) only when that host's politeness lets it.
-func (c *Crawler) robotsHop(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch, o *frontier.Outcome) error {
+func (c *Crawler) robotsHop(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch.Fetch, o *frontier.Outcome) error {
 	var release func(end time.Time)
-	if other := hostOf(f.url); other != l.Host {
+	if other := hostOf(f.URL); other != l.Host {
 		var err error
-		if release, err = fr.Borrow(ctx, other, f.url); err != nil {
+		if release, err = fr.Borrow(ctx, other, f.URL); err != nil {
 			return err
 		}
 	}
@@ -96,17 +97,17 @@ func (c *Crawler) robotsHop(ctx context.Context, fr frontier.Frontier, l *fronti
 	if release != nil {
 		release(time.Now())
 	}
-	o.Requested, o.End = true, f.responseEnd(err)
-	o.Rest = c.pol.HostGap(l.Robots, f.elapsed)
+	o.Requested, o.End = true, f.ResponseEnd(err)
+	o.Rest = c.pol.HostGap(l.Robots, f.Elapsed)
 	c.logFetch(f, "robots", err)
 	return err
 }
 
 // redirectTarget is where a 3xx response to target with a Location
 // points, or nil.
-func redirectTarget(f *fetch, target string) *url.URL {
-	loc := f.respHead.Get("Location")
-	if f.status < 300 || f.status >= 400 || loc == "" {
+func redirectTarget(f *fetch.Fetch, target string) *url.URL {
+	loc := f.RespHead.Get("Location")
+	if f.Status < 300 || f.Status >= 400 || loc == "" {
 		return nil
 	}
 	next, err := url.Parse(target)
@@ -125,18 +126,18 @@ func redirectTarget(f *fetch, target string) *url.URL {
 // failure in a row, up to RobotsRetry. Recorded first: a restart must not
 // ask earlier. Every RobotsRetries failures the host sits out the run,
 // and its queue is given up at RobotsRetries × MaxRetries.
-func (c *Crawler) robotsUnavailable(l *frontier.Lease, o *frontier.Outcome, f *fetch, err error, status int, now time.Time) {
+func (c *Crawler) robotsUnavailable(l *frontier.Lease, o *frontier.Outcome, f *fetch.Fetch, err error, status int, now time.Time) {
 	fails := l.RobotsFails + 1
 	var ra time.Duration
-	if f.respHead != nil {
-		ra = retryAfter(f.respHead.Get("Retry-After"))
+	if f.RespHead != nil {
+		ra = retryAfter(f.RespHead.Get("Retry-After"))
 	}
 	wait := c.pol.RobotsWait(ra, fails)
 	o.Txn.Log.Outcome = "robots-unavailable"
 	o.Robots = &frontier.RobotsRec{Status: status, Fetched: now, Fails: fails, Wait: wait}
 	o.Rest = max(o.Rest, wait)
-	o.Why = "robots.txt " + failure(f.status, errors.Join(err, f.err)) + ", " + waitKind(ra, wait)
-	c.log.Warn("robots.txt unavailable: host waits", "host", l.Host, "status", f.status, "error", errString(err), "attempt", fails,
+	o.Why = "robots.txt " + failure(f.Status, errors.Join(err, f.Err)) + ", " + waitKind(ra, wait)
+	c.log.Warn("robots.txt unavailable: host waits", "host", l.Host, "status", f.Status, "error", errString(err), "attempt", fails,
 		"retry_after", ra, "wait", wait, "until", now.Add(wait).Format(time.TimeOnly))
 	switch sitOut, giveUp := c.pol.RobotsFailed(fails); {
 	case giveUp:

@@ -73,15 +73,15 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 		Log: c.local.AppendLog, Count: c.countFrontier})
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
-	c.tr.condFor = func(key string) *frontier.CondRec {
+	c.client.SetCond(func(key string) *frontier.CondRec {
 		if cr := run.HeldCond(key); cr != nil {
 			return cr
 		}
 		return c.local.Cond(key)
-	}
+	})
 	defer func() {
 		c.retryUnhandled = false
-		c.tr.condFor = c.local.Cond
+		c.client.SetCond(c.local.Cond)
 	}()
 	return c.run(ctx, run, nil)
 }

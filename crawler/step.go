@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/crawler/frontier"
 )
 
@@ -129,7 +130,7 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr frontier.Frontier, l *front
 		c.count(func(s *Stats) { s.RobotsDenied++ })
 		return nil
 	}
-	f := &fetch{ctx: ctx, e: e, url: e.URL, header: http.Header{}}
+	f := &fetch.Fetch{Ctx: ctx, Entry: e, URL: e.URL, Header: http.Header{}}
 	if e.Revisit || (c.s.RevisitMin > 0 && e.Kind == frontier.KindPage) {
 		c.conditional(ctx, fr, f)
 	}
@@ -139,35 +140,35 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr frontier.Frontier, l *front
 		o.Requeue, o.Refund, o.Txn = true, true, nil
 		return nil
 	}
-	rec.Status, rec.Bytes, rec.Millis, rec.WARC = f.status, len(f.raw), f.elapsed.Milliseconds(), f.warcLoc
+	rec.Status, rec.Bytes, rec.Millis, rec.WARC = f.Status, len(f.Raw), f.Elapsed.Milliseconds(), f.WARC
 	if err == nil {
-		err = f.err
+		err = f.Err
 	}
 	return c.answer(ctx, l, f, err, o)
 }
 
 // conditional makes f a conditional GET with the validators the frontier
 // keeps for its entry.
-func (c *Crawler) conditional(ctx context.Context, fr frontier.Frontier, f *fetch) {
-	cr, err := fr.Validators(ctx, f.e.Key)
+func (c *Crawler) conditional(ctx context.Context, fr frontier.Frontier, f *fetch.Fetch) {
+	cr, err := fr.Validators(ctx, f.Entry.Key)
 	if err != nil {
-		c.log.Warn("conditional GET without validators", "url", f.e.URL, "error", err)
+		c.log.Warn("conditional GET without validators", "url", f.Entry.URL, "error", err)
 	}
 	if cr == nil {
 		return
 	}
 	if cr.ETag != "" {
-		f.header.Set("If-None-Match", cr.ETag)
+		f.Header.Set("If-None-Match", cr.ETag)
 	}
 	if cr.LastModified != "" {
-		f.header.Set("If-Modified-Since", cr.LastModified)
+		f.Header.Set("If-Modified-Since", cr.LastModified)
 	}
 }
 
 // fetchOrReplay processes e from the WARC when it was fetched before the
 // crawl stopped, else fetches it; the response is recorded as fetched
 // before the handler sees it. ok is false when ctx ended meanwhile.
-func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch, o *frontier.Outcome) (*fetch, error, bool) {
+func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch.Fetch, o *frontier.Outcome) (*fetch.Fetch, error, bool) {
 	e := l.Entry
 	if e.WARC != "" && !c.haveWARC(e.WARC) {
 		// Archived by another worker of a shared crawl, in its own WARC
@@ -176,27 +177,27 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *fr
 		e.WARC = ""
 	}
 	if e.WARC != "" {
-		f.replay = e.WARC
+		f.Replay = e.WARC
 		err := c.do(f)
-		if err == nil && f.err == nil {
+		if err == nil && f.Err == nil {
 			return f, nil, true
 		}
 		if ctx.Err() != nil {
 			return f, err, false
 		}
-		c.log.Warn("archived response unreadable: fetching again", "url", e.URL, "warc", e.WARC, "error", errors.Join(err, f.err))
+		c.log.Warn("archived response unreadable: fetching again", "url", e.URL, "warc", e.WARC, "error", errors.Join(err, f.Err))
 		e.WARC = ""
-		f = &fetch{ctx: ctx, e: e, url: e.URL, header: f.header}
+		f = &fetch.Fetch{Ctx: ctx, Entry: e, URL: e.URL, Header: f.Header}
 	}
 	err := c.do(f)
-	o.Requested, o.End = true, f.responseEnd(err)
-	o.Rest = c.pol.HostGap(l.Robots, f.elapsed)
+	o.Requested, o.End = true, f.ResponseEnd(err)
+	o.Rest = c.pol.HostGap(l.Robots, f.Elapsed)
 	o.Txn.Host, o.Txn.HostAt = l.Host, o.End
 	c.logFetch(f, e.Kind.String(), err)
 	if shouldRecordFetch(e, f, err) {
 		// Recorded before the handler runs, even when the crawl is
 		// stopping: the next run processes the archived response.
-		if rerr := fr.Fetched(context.WithoutCancel(ctx), e, f.warcLoc, l.Host, o.End); rerr != nil {
+		if rerr := fr.Fetched(context.WithoutCancel(ctx), e, f.WARC, l.Host, o.End); rerr != nil {
 			c.log.Error("record fetch", "url", e.URL, "error", rerr)
 		}
 	}
@@ -206,18 +207,18 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *fr
 // answer records in o what the response to l.Entry means: done, failed,
 // retried later, redirected, or processed; it returns the page the
 // handler is to see, if any.
-func (c *Crawler) answer(ctx context.Context, l *frontier.Lease, f *fetch, err error, o *frontier.Outcome) *Page {
+func (c *Crawler) answer(ctx context.Context, l *frontier.Lease, f *fetch.Fetch, err error, o *frontier.Outcome) *Page {
 	e, t, rec := l.Entry, o.Txn, o.Txn.Log
-	status := f.status
+	status := f.Status
 	switch {
-	case f.truncated == "time" || f.truncated == "disconnect":
+	case f.Truncated == "time" || f.Truncated == "disconnect":
 		c.fail(t, rec, err, "failed") // the URL failed, not necessarily the host
 	case errors.Is(err, ErrForbiddenAddress):
 		c.fail(t, rec, err, "address-refused")
 	case status == 0:
 		c.retry(l, o, err, 0)
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
-		c.retry(l, o, fmt.Errorf("%s: HTTP %d", e.URL, status), retryAfter(f.respHead.Get("Retry-After")))
+		c.retry(l, o, fmt.Errorf("%s: HTTP %d", e.URL, status), retryAfter(f.RespHead.Get("Retry-After")))
 	case status >= 500:
 		c.retry(l, o, fmt.Errorf("%s: HTTP %d", e.URL, status), 0)
 	case status == http.StatusNotModified:
@@ -297,9 +298,9 @@ func (c *Crawler) retryHandler(e *frontier.Entry, o *frontier.Outcome) {
 // redirect queues a redirect target as a new entry, so that robots.txt,
 // scope and politeness apply to it; loops end at the seen set and chains
 // at MaxRedirects.
-func (c *Crawler) redirect(e *frontier.Entry, f *fetch, t *frontier.Txn, rec *frontier.LogRecord) {
-	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.status}
-	loc := f.respHead.Get("Location")
+func (c *Crawler) redirect(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn, rec *frontier.LogRecord) {
+	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.Status}
+	loc := f.RespHead.Get("Location")
 	base, _ := url.Parse(e.URL)
 	target, err := base.Parse(loc)
 	c.count(func(s *Stats) { s.Redirects++ })

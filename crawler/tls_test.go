@@ -18,6 +18,7 @@ import (
 
 	gowarc "github.com/nlnwa/gowarc/v2"
 
+	"github.com/syndex/syndex/crawler/fetch"
 	"github.com/syndex/syndex/store"
 )
 
@@ -139,7 +140,7 @@ func TestWARCRawHeadsHTTPS(t *testing.T) {
 					continue
 				}
 				if !bytes.HasPrefix(b, []byte("GET "+path+" HTTP/1.1\r\nHost: "+host+"\r\nUser-Agent: syndex/")) ||
-					bytes.Contains(b, []byte(fetchIDHeader)) || !bytes.HasSuffix(b, []byte("\r\n\r\n")) {
+					bytes.Contains(b, []byte(fetch.IDHeader)) || !bytes.HasSuffix(b, []byte("\r\n\r\n")) {
 					t.Errorf("request block for %s: %q", path, b)
 				}
 			}
@@ -259,7 +260,7 @@ func TestTLSSSRFGuard(t *testing.T) {
 		if _, err := c.Run(context.Background()); !errors.Is(err, ErrForbiddenAddress) {
 			t.Errorf("%s: Run: %v, want the seed refused", tc.name, err)
 		}
-		f := &fetch{ctx: context.Background(), url: tc.seed}
+		f := &fetch.Fetch{Ctx: context.Background(), URL: tc.seed}
 		if err := c.do(f); !errors.Is(err, ErrForbiddenAddress) {
 			t.Errorf("%s: TLS dial: %v, want %v", tc.name, err, ErrForbiddenAddress)
 		}

@@ -1,4 +1,4 @@
-package crawler
+package fetch
 
 import (
 	"bytes"
@@ -20,24 +20,21 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gocolly/colly/v2"
-
 	"github.com/syndex/syndex/crawler/discover"
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/internal/coding"
 	"github.com/syndex/syndex/crawler/internal/netaddr"
 	"github.com/syndex/syndex/crawler/internal/rawconn"
-	"github.com/syndex/syndex/crawler/robots"
 	"github.com/syndex/syndex/warc"
 )
 
 // ErrForbiddenAddress is returned for a host that resolves to a loopback,
 // private, link-local or otherwise non-public address while
-// Config.AllowPrivate is off.
+// Options.AllowPrivate is off.
 var ErrForbiddenAddress = errors.New("address not public")
 
 // ErrDecodedTooLarge marks a body whose gzip/deflate decoding exceeded
-// Config.MaxDecodedSize (a decompression bomb).
+// Options.MaxDecodedSize (a decompression bomb).
 var ErrDecodedTooLarge = coding.ErrTooLarge
 
 // dialControl refuses non-public addresses after DNS resolution.
@@ -99,42 +96,44 @@ func tlsDialer(dial func(ctx context.Context, network, addr string) (net.Conn, e
 	}
 }
 
-// fetch is one request's state, shared between the worker, the transport
-// and Colly's callbacks.
-type fetch struct {
-	ctx    context.Context
-	e      *frontier.Entry
-	url    string
-	header http.Header
+// Fetch is one request's state, shared between the crawler that asks for
+// it, the transport that answers it and Colly's HTML callbacks.
+type Fetch struct {
+	Ctx    context.Context
+	Entry  *frontier.Entry // the queue entry fetched; nil for robots.txt
+	URL    string
+	Header http.Header // request headers beside the client's own (conditional GET)
 
 	// Filled by the transport.
-	status    int
-	respHead  http.Header
-	raw       []byte // body as received
-	body      []byte // content coding removed
-	truncated string // "length", "time", "disconnect"
-	err       error  // transport-level failure after headers
-	warcLoc   string
-	ip        string
-	started   time.Time
-	elapsed   time.Duration
-	digest    string
-	revisit   bool   // archived as a revisit (304 or identical payload)
-	replay    string // answer from this WARC record instead of the network
-	skipped   bool   // body not downloaded: not a page type
+	Status    int
+	RespHead  http.Header
+	Raw       []byte // body as received
+	Body      []byte // content coding removed
+	Truncated string // "length", "time", "disconnect"
+	Err       error  // transport-level failure after headers
+	WARC      string // the location of the archived response
+	IP        string
+	Started   time.Time
+	Elapsed   time.Duration
+	Digest    string
+	Revisit   bool   // archived as a revisit (304 or identical payload)
+	Replay    string // answer from this WARC record instead of the network
+	Skipped   bool   // body not downloaded: not a page type
 	conn      *rawconn.Conn
 	rawReq    []byte // request head as sent, when recorded
 	rawResp   []byte // response head as received, when recorded
 
 	// Filled by Colly's HTML callbacks.
-	links     []string
-	feeds     []string
-	canonical string
-	nofollow  bool
-	noindex   bool
+	Links     []string
+	Feeds     []string
+	Canonical string
+	NoFollow  bool
+	NoIndex   bool
 }
 
-const fetchIDHeader = "X-Syndex-Fetch"
+// IDHeader carries a request's id from Client.Do to the transport; it is
+// removed before the request is sent.
+const IDHeader = "X-Syndex-Fetch"
 
 // transport performs every request of a crawl: it applies the timeouts and
 // size limits, writes the exchange to the WARC, removes content coding
@@ -142,29 +141,30 @@ const fetchIDHeader = "X-Syndex-Fetch"
 type transport struct {
 	base    *http.Transport
 	proxies *proxies
-	s       *settings
+	s       *Options
 	w       *warc.Writer
-	fetches sync.Map // id → *fetch
+	fetches sync.Map // id → *Fetch
 	nextID  atomic.Uint64
 	condFor func(key string) *frontier.CondRec
 }
 
-func newTransport(s *settings, w *warc.Writer) *transport {
+func newTransport(s *Options, w *warc.Writer) (*transport, error) {
 	d := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second, Control: dialControl(s.AllowPrivate)}
 	dial := resolvingDialer(d, s.Resolve)
 	plain := &net.Dialer{Timeout: s.ConnectTimeout, KeepAlive: 30 * time.Second}
-	if s.proxies == nil {
-		s.proxies, _ = newProxies(s.Proxy)
+	px, err := newProxies(s.Proxy)
+	if err != nil {
+		return nil, err
 	}
-	s.proxies.pinned = s.Resolve
-	return &transport{s: s, w: w, proxies: s.proxies, base: &http.Transport{
-		// Through a proxy (Config.Proxy or the environment) the proxy is
+	px.pinned = s.Resolve
+	return &transport{s: s, w: w, proxies: px, base: &http.Transport{
+		// Through a proxy (Options.Proxy or the environment) the proxy is
 		// dialed directly and HTTPS is tunnelled with CONNECT, its TLS
 		// done by the Transport with TLSClientConfig; the WARC heads are
 		// then rebuilt from the parsed messages.
-		Proxy:           s.proxies.forRequest,
+		Proxy:           px.forRequest,
 		TLSClientConfig: &tls.Config{RootCAs: s.RootCAs, NextProtos: []string{"http/1.1"}},
-		DialContext:     proxyDialer(s.proxies, plain, rawconn.Dialer(dial)),
+		DialContext:     proxyDialer(px, plain, rawconn.Dialer(dial)),
 		// HTTPS goes through our own handshake so that the recording conn
 		// wraps the TLS connection and sees the decrypted exchange: the
 		// WARC then holds the raw heads for HTTPS as for plain HTTP.
@@ -177,10 +177,10 @@ func newTransport(s *settings, w *warc.Writer) *transport {
 		TLSHandshakeTimeout:    s.ConnectTimeout,
 		ResponseHeaderTimeout:  s.HeaderTimeout,
 		MaxResponseHeaderBytes: 256 << 10,
-	}}
+	}}, nil
 }
 
-func (t *transport) register(f *fetch) string {
+func (t *transport) register(f *Fetch) string {
 	id := strconv.FormatUint(t.nextID.Add(1), 10)
 	t.fetches.Store(id, f)
 	return id
@@ -190,36 +190,36 @@ func (t *transport) register(f *fetch) string {
 // (or replays it from the WARC), reads the body within MaxBodySize,
 // archives the exchange and hands Colly the decoded body.
 func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
-	id := in.Header.Get(fetchIDHeader)
+	id := in.Header.Get(IDHeader)
 	v, ok := t.fetches.Load(id)
 	if !ok {
 		return nil, fmt.Errorf("request %s: not issued by the crawler", in.URL)
 	}
-	f := v.(*fetch)
-	if f.replay != "" {
+	f := v.(*Fetch)
+	if f.Replay != "" {
 		return t.replay(in, f)
 	}
-	ctx, cancel := context.WithTimeout(f.ctx, t.s.Timeout)
+	ctx, cancel := context.WithTimeout(f.Ctx, t.s.Timeout)
 	defer cancel()
 	req, resp, err := t.send(ctx, in, f)
 	if err != nil {
 		return nil, err
 	}
-	if f.e != nil && f.e.Kind == frontier.KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
+	if f.Entry != nil && f.Entry.Kind == frontier.KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
 		return skipBody(in, resp, f), nil
 	}
 	t.readBody(ctx, in, resp, f)
 	if err := t.archive(req, resp, f); err != nil {
 		return nil, err
 	}
-	body, derr := coding.Decode(resp.Header.Get("Content-Encoding"), f.raw, t.s.MaxDecodedSize)
+	body, derr := coding.Decode(resp.Header.Get("Content-Encoding"), f.Raw, t.s.MaxDecodedSize)
 	if derr != nil {
-		if f.err == nil {
-			f.err = fmt.Errorf("decode body of %s: %w", in.URL, derr)
+		if f.Err == nil {
+			f.Err = fmt.Errorf("decode body of %s: %w", in.URL, derr)
 		}
 		body = nil
 	}
-	f.body = body
+	f.Body = body
 	h := resp.Header.Clone()
 	h.Del("Content-Encoding")
 	h.Del("Content-Length")
@@ -233,13 +233,13 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 
 // send sends in for f within ctx, noting the address it reached and
 // recording the exchange's exact bytes; it returns the request as sent.
-func (t *transport) send(ctx context.Context, in *http.Request, f *fetch) (*http.Request, *http.Response, error) {
+func (t *transport) send(ctx context.Context, in *http.Request, f *Fetch) (*http.Request, *http.Response, error) {
 	req := in.Clone(ctx)
-	req.Header.Del(fetchIDHeader)
+	req.Header.Del(IDHeader)
 	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		GotConn: func(ci httptrace.GotConnInfo) {
 			if ra, ok := ci.Conn.RemoteAddr().(*net.TCPAddr); ok {
-				f.ip = ra.IP.String()
+				f.IP = ra.IP.String()
 			}
 			if rc, ok := ci.Conn.(*rawconn.Conn); ok {
 				rc.Start()
@@ -250,10 +250,10 @@ func (t *transport) send(ctx context.Context, in *http.Request, f *fetch) (*http
 	if err := t.checkProxiedTarget(ctx, req.URL); err != nil {
 		return nil, nil, fmt.Errorf("fetch %s: %w", in.URL, err)
 	}
-	f.started = time.Now()
+	f.Started = time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
-		f.elapsed = time.Since(f.started)
+		f.Elapsed = time.Since(f.Started)
 		return nil, nil, fmt.Errorf("fetch %s: %w", in.URL, err)
 	}
 	return req, resp, nil
@@ -262,10 +262,10 @@ func (t *transport) send(ctx context.Context, in *http.Request, f *fetch) (*http
 // skipBody answers a link to a PDF, image or archive without its body:
 // the pipeline reads HTML only, so the body is not downloaded (nor
 // archived).
-func skipBody(in *http.Request, resp *http.Response, f *fetch) *http.Response {
+func skipBody(in *http.Request, resp *http.Response, f *Fetch) *http.Response {
 	resp.Body.Close()
-	f.elapsed = time.Since(f.started)
-	f.status, f.respHead, f.skipped = resp.StatusCode, resp.Header, true
+	f.Elapsed = time.Since(f.Started)
+	f.Status, f.RespHead, f.Skipped = resp.StatusCode, resp.Header, true
 	return &http.Response{Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto,
 		ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor, Header: resp.Header.Clone(),
 		Body: http.NoBody, Uncompressed: true, Request: in}
@@ -275,36 +275,36 @@ func skipBody(in *http.Request, resp *http.Response, f *fetch) *http.Response {
 // exchange's exact bytes, and says whether it was cut short: at the
 // size limit ("length"), by the time limit ("time") or by the server
 // ("disconnect").
-func (t *transport) readBody(ctx context.Context, in *http.Request, resp *http.Response, f *fetch) {
+func (t *transport) readBody(ctx context.Context, in *http.Request, resp *http.Response, f *Fetch) {
 	raw, trunc, rerr := readCapped(resp.Body, t.s.MaxBodySize)
 	resp.Body.Close()
 	if f.conn != nil {
 		f.rawReq, f.rawResp = f.conn.Stop(resp.StatusCode)
 	}
-	f.elapsed = time.Since(f.started)
+	f.Elapsed = time.Since(f.Started)
 	if rerr != nil {
 		if ctx.Err() != nil {
 			trunc = "time"
 		} else {
 			trunc = "disconnect"
 		}
-		f.err = fmt.Errorf("read body of %s after %d bytes: %w", in.URL, len(raw), rerr)
+		f.Err = fmt.Errorf("read body of %s after %d bytes: %w", in.URL, len(raw), rerr)
 	}
-	f.status, f.respHead, f.raw, f.truncated = resp.StatusCode, resp.Header, raw, trunc
-	f.digest = warc.PayloadDigest(raw)
+	f.Status, f.RespHead, f.Raw, f.Truncated = resp.StatusCode, resp.Header, raw, trunc
+	f.Digest = warc.PayloadDigest(raw)
 }
 
-// responseEnd is when the exchange of f with its host ended, from which
+// ResponseEnd is when the exchange of f with its host ended, from which
 // the host's politeness gap counts. For a response read whole that is
 // when its last byte arrived (the server was done before), not the end
 // of archiving and parsing it. Otherwise it is now: the server may still
 // be sending a body cut short (--max-body, a PDF not downloaded) or
 // working on a request that timed out.
-func (f *fetch) responseEnd(err error) time.Time {
-	if f.started.IsZero() || err != nil || f.err != nil || f.status == 0 || f.truncated != "" || f.skipped {
+func (f *Fetch) ResponseEnd(err error) time.Time {
+	if f.Started.IsZero() || err != nil || f.Err != nil || f.Status == 0 || f.Truncated != "" || f.Skipped {
 		return time.Now()
 	}
-	return f.started.Add(f.elapsed)
+	return f.Started.Add(f.Elapsed)
 }
 
 // readCapped reads up to limit bytes and reports "length" truncation when
@@ -322,7 +322,7 @@ func readCapped(r io.Reader, limit int64) ([]byte, string, error) {
 // archive writes the exchange to the WARC: a revisit for 304 and for a
 // payload identical to the last capture of the URL, otherwise request and
 // response.
-func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) error {
+func (t *transport) archive(req *http.Request, resp *http.Response, f *Fetch) error {
 	if t.w == nil {
 		return nil
 	}
@@ -342,14 +342,14 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) er
 		reqHead, respHead = rq.Bytes(), rs.Bytes()
 	}
 	mt, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
-	ex := &warc.Exchange{URI: req.URL.String(), Date: f.started, IP: f.ip, Request: reqHead,
-		ResponseHead: respHead, Body: f.raw, Truncated: f.truncated, Status: resp.StatusCode,
+	ex := &warc.Exchange{URI: req.URL.String(), Date: f.Started, IP: f.IP, Request: reqHead,
+		ResponseHead: respHead, Body: f.Raw, Truncated: f.Truncated, Status: resp.StatusCode,
 		MIME: strings.TrimSpace(strings.ToLower(mt))}
 	var loc warc.Location
 	var err error
 	var prev *frontier.CondRec
-	if t.condFor != nil && f.e != nil {
-		prev = t.condFor(f.e.Key)
+	if t.condFor != nil && f.Entry != nil {
+		prev = t.condFor(f.Entry.Key)
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
@@ -358,99 +358,19 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *fetch) er
 			rv.RefersToURI, rv.RefersToDate, rv.PayloadDigest = prev.URL, prev.Date, prev.Digest
 		}
 		loc, err = t.w.WriteRevisit(ex, rv)
-		f.revisit = true
-	case prev != nil && resp.StatusCode == http.StatusOK && f.truncated == "" && prev.Digest == f.digest:
+		f.Revisit = true
+	case prev != nil && resp.StatusCode == http.StatusOK && f.Truncated == "" && prev.Digest == f.Digest:
 		loc, err = t.w.WriteRevisit(ex, warc.Revisit{Profile: warc.ProfileIdenticalPayload,
 			RefersToURI: prev.URL, RefersToDate: prev.Date, PayloadDigest: prev.Digest})
-		f.revisit = true
+		f.Revisit = true
 	default:
 		loc, err = t.w.WriteExchange(ex)
 	}
 	if err != nil {
 		return fmt.Errorf("archive %s: %w", req.URL, err)
 	}
-	f.warcLoc = loc.String()
+	f.WARC = loc.String()
 	return nil
-}
-
-// newCollector configures Colly as the HTTP client and HTML parser only:
-// its robots handling, revisit set, body limit and redirects are off
-// because the crawler does them itself.
-func newCollector(s *settings, t *transport) *colly.Collector {
-	col := colly.NewCollector(
-		colly.UserAgent(s.UserAgent),
-		colly.AllowURLRevisit(),
-		colly.IgnoreRobotsTxt(),
-		colly.ParseHTTPErrorResponse(),
-		colly.MaxBodySize(0),
-	)
-	col.WithTransport(t)
-	col.SetRequestTimeout(s.Timeout + s.ConnectTimeout)
-	col.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
-	col.OnHTML("a[href], area[href]", onAnchor)
-	col.OnHTML("link[href]", onLink)
-	col.OnHTML("meta[name][content]", onMeta(robots.ProductToken(s.UserAgent)))
-	return col
-}
-
-// fetchOf is the fetch a Colly callback's request belongs to (nil: none).
-func fetchOf(ctx *colly.Context) *fetch {
-	f, _ := ctx.GetAny("fetch").(*fetch)
-	return f
-}
-
-// onAnchor keeps a link of the page unless it says nofollow.
-func onAnchor(e *colly.HTMLElement) {
-	f := fetchOf(e.Request.Ctx)
-	if f == nil || hasToken(e.Attr("rel"), "nofollow") {
-		return
-	}
-	if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
-		f.links = append(f.links, u)
-	}
-}
-
-// onLink keeps the page's canonical URL and the feeds it offers.
-func onLink(e *colly.HTMLElement) {
-	f := fetchOf(e.Request.Ctx)
-	if f == nil {
-		return
-	}
-	rel := e.Attr("rel")
-	switch {
-	case hasToken(rel, "canonical"):
-		f.canonical = e.Request.AbsoluteURL(e.Attr("href"))
-	case hasToken(rel, "alternate") && discover.IsFeedType(e.Attr("type")):
-		if u := e.Request.AbsoluteURL(e.Attr("href")); u != "" {
-			f.feeds = append(f.feeds, u)
-		}
-	}
-}
-
-// onMeta reads the page's nofollow and noindex from its robots meta tags,
-// for all robots or for product (the crawler's robots.txt token).
-func onMeta(product string) colly.HTMLCallback {
-	return func(e *colly.HTMLElement) {
-		f := fetchOf(e.Request.Ctx)
-		if f == nil {
-			return
-		}
-		name := strings.ToLower(e.Attr("name"))
-		if name == "robots" || name == product {
-			c := e.Attr("content")
-			f.nofollow = f.nofollow || hasToken(c, "nofollow") || hasToken(c, "none")
-			f.noindex = f.noindex || hasToken(c, "noindex") || hasToken(c, "none")
-		}
-	}
-}
-
-func hasToken(list, tok string) bool {
-	for _, t := range strings.FieldsFunc(strings.ToLower(list), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
-		if t == tok {
-			return true
-		}
-	}
-	return false
 }
 
 // pageType reports whether a response with this Content-Type, met where a

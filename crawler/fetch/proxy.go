@@ -1,4 +1,4 @@
-package crawler
+package fetch
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"golang.org/x/net/http/httpproxy"
 )
 
-// ProxyDirect as Config.Proxy turns proxying off, whatever the
+// ProxyDirect as Options.Proxy turns proxying off, whatever the
 // environment says.
 const ProxyDirect = "direct"
 
@@ -45,10 +45,10 @@ func ParseProxy(s string) (*url.URL, error) {
 type proxies struct {
 	choose func(*url.URL) (*url.URL, error)
 	addrs  sync.Map          // host:port of every proxy chosen so far → true
-	pinned map[string]string // Config.Resolve: hosts given an address are dialed directly
+	pinned map[string]string // Options.Resolve: hosts given an address are dialed directly
 }
 
-// newProxies follows Config.Proxy: one proxy for every request, none, or
+// newProxies follows Options.Proxy: one proxy for every request, none, or
 // the environment (HTTPS_PROXY, HTTP_PROXY and NO_PROXY, or their lower
 // case forms, read once; as with curl and Go, requests to localhost and
 // loopback addresses bypass an environment proxy).
