@@ -78,7 +78,7 @@ alerts:
 		t.Fatal(err)
 	}
 	d := startRun(t, work, "--config", cfg)
-	waitFor(t, d, 15*time.Second, "api.addr", func() bool {
+	waitFor(t, d, patience, "api.addr", func() bool {
 		_, err := os.Stat(filepath.Join(data, archive.APIAddrFile))
 		return err == nil
 	})
@@ -101,7 +101,7 @@ alerts:
 		r := syndex(t, work, "alerts", "--config", cfg, "--json", "--limit", "0")
 		return strings.Split(strings.TrimSpace(r.stdout), "\n")
 	}
-	waitFor(t, d, 60*time.Second, "every alert delivered", func() bool {
+	waitFor(t, d, patience, "every alert delivered", func() bool {
 		mu.Lock()
 		n, zs := len(delivered), 0
 		for id := range delivered {
@@ -149,9 +149,19 @@ alerts:
 	}
 
 	// A restart re-polls the feeds (the same articles come back) and
-	// sends nothing again.
+	// sends nothing again: two polls of each source (counted, not timed),
+	// so that what the first brought back was evaluated before the stop.
 	d = startRun(t, work, "--config", cfg)
-	time.Sleep(4 * time.Second)
+	waitFor(t, d, patience, "two polls of both sources after the restart", func() bool {
+		b, err := os.ReadFile(filepath.Join(data, archive.APIAddrFile))
+		if err != nil {
+			return false
+		}
+		_, m := httpGet(t, strings.TrimSpace(string(b))+"/metrics")
+		a, _ := metricValue(m, "syndex_source_runs_total", `source="ledger"`, `kind="poll"`, `result="ok"`)
+		c, _ := metricValue(m, "syndex_source_runs_total", `source="coastwire"`, `kind="poll"`, `result="ok"`)
+		return a >= 2 && c >= 2
+	})
 	if code, _ := d.stop(t); code != 0 {
 		t.Fatalf("second run exit %d\n%s", code, d.stderr)
 	}

@@ -155,11 +155,11 @@ func TestReadersDuringCrawl(t *testing.T) {
 			<-cr.done
 		}
 	}()
-	waitFor(t, cr, 20*time.Second, "api.addr", func() bool {
+	waitFor(t, cr, patience, "api.addr", func() bool {
 		b, err := os.ReadFile(filepath.Join(data, archive.APIAddrFile))
 		return err == nil && len(b) > 0
 	})
-	waitFor(t, cr, 30*time.Second, "a first article in search", func() bool {
+	waitFor(t, cr, patience, "a first article in search", func() bool {
 		r := syndex(t, work, "search", "--data", data, "--json", "harbor")
 		var res struct{ Total int }
 		return r.code == 0 && json.Unmarshal([]byte(r.stdout), &res) == nil && res.Total > 0

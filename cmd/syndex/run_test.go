@@ -39,12 +39,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// patience bounds every wait of the end-to-end tests: a hang detector,
+// never a measure. No assertion depends on how soon something happens, so
+// the tests pass on a loaded machine (load 40 on 2 cores) as on a fast
+// one; what must come first is asserted by order instead.
+const patience = 3 * time.Minute
+
 // daemon is a `syndex run` subprocess.
 type daemon struct {
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-	done   chan struct{}
-	code   int
+	cmd       *exec.Cmd
+	stderr    *syncBuffer
+	done      chan struct{}
+	code      int
+	stoppedAt time.Time // when stop sent SIGTERM
 }
 
 func startRun(t *testing.T, dir string, args ...string) *daemon {
@@ -78,23 +85,25 @@ func startRun(t *testing.T, dir string, args ...string) *daemon {
 	return d
 }
 
-// stop sends SIGTERM and returns the exit code and how long the exit took.
+// stop sends SIGTERM and returns the exit code and how long the exit took
+// (for the log).
 func (d *daemon) stop(t *testing.T) (int, time.Duration) {
 	t.Helper()
-	start := time.Now()
+	d.stoppedAt = time.Now()
 	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case <-d.done:
-		return d.code, time.Since(start)
-	case <-time.After(15 * time.Second):
-		t.Fatalf("syndex run still running 15s after SIGTERM\n%s", d.stderr)
+		return d.code, time.Since(d.stoppedAt)
+	case <-time.After(patience):
+		t.Fatalf("syndex run still running %v after SIGTERM\n%s", patience, d.stderr)
 	}
 	return -1, 0
 }
 
-// waitFor polls cond every 100ms until it holds or timeout passes.
+// waitFor polls cond every 100ms until it holds or timeout (a hang
+// detector: patience) passes, and returns how long it waited.
 func waitFor(t *testing.T, d *daemon, timeout time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
@@ -148,11 +157,12 @@ func metricValue(text, name string, labels ...string) (float64, bool) {
 
 // TestRunScheduled is the acceptance test of `syndex run`: a real
 // subprocess crawls two outlets of the loopback farm on a 2s schedule;
-// an article published after start is searchable within one period; an
-// unchanged article is re-checked with a conditional GET answered 304;
-// search, report and export work while run holds the archive; a second
-// writer is told who holds it; SIGTERM exits 0 within 10s; a restart
-// continues without fetching the stories again.
+// an article published after start is fetched by the first poll that
+// reads the feed after it and becomes searchable; an unchanged article is
+// re-checked with a conditional GET answered 304; search, report and
+// export work while run holds the archive; a second writer is told who
+// holds it; SIGTERM exits 0; a restart continues without fetching the
+// stories again.
 func TestRunScheduled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs the binary")
@@ -197,13 +207,13 @@ serve:
 
 	d := startRun(t, work, "--config", cfg)
 	var base string
-	waitFor(t, d, 10*time.Second, "api.addr", func() bool {
+	waitFor(t, d, patience, "api.addr", func() bool {
 		b, err := os.ReadFile(filepath.Join(data, archive.APIAddrFile))
 		base = strings.TrimSpace(string(b))
 		return err == nil && base != ""
 	})
 	var metrics string
-	waitFor(t, d, 30*time.Second, "a first successful run of both sources", func() bool {
+	waitFor(t, d, patience, "a first successful run of both sources", func() bool {
 		_, metrics = httpGet(t, base+"/metrics")
 		a, _ := metricValue(metrics, "syndex_source_runs_total", `source="ledger"`, `kind="poll"`, `result="ok"`)
 		b, _ := metricValue(metrics, "syndex_source_runs_total", `source="coastwire"`, `kind="poll"`, `result="ok"`)
@@ -214,6 +224,7 @@ serve:
 	}
 
 	t.Run("new article searchable within one period", func(t *testing.T) {
+		published := time.Now()
 		u, err := f.Publish(farm.Article{ID: "zeppelin-hangar-reopens", Outlet: "ledger", Title: "Zeppelin hangar reopens as a covered market",
 			Author: "Ines Halvorsen", Paras: []string{
 				"The old zeppelin hangar on the north quay reopened on Saturday as a covered market with ninety stalls selling fish, bread and vegetables from the valley farms.",
@@ -223,18 +234,32 @@ serve:
 		if err != nil {
 			t.Fatal(err)
 		}
-		took := waitFor(t, d, 30*time.Second, "the published article in search", func() bool {
+		took := waitFor(t, d, patience, "the published article in search", func() bool {
 			r := syndex(t, work, "search", "--data", data, "--json", "zeppelin hangar market")
 			return r.code == 0 && strings.Contains(r.stdout, u)
 		})
 		t.Logf("published → searchable in %v (schedule period %v)", took.Round(10*time.Millisecond), period)
-		// The next poll starts within one period; the run itself then
-		// waits out the host's politeness gap between the feed and the
-		// article, extracts and indexes. Seconds, never minutes: the
-		// bound leaves room for -race on a loaded machine, where the
-		// tighter period+3s once failed at 5.05s.
-		if took > period+10*time.Second {
-			t.Errorf("article searchable after %v, want within one period (%v) plus the run's own time (≤10s)", took, period)
+		// Within one period, by order rather than by the clock: the
+		// article was fetched before the ledger's feed was read a second
+		// time after publication (the first reading may belong to a poll
+		// that had begun before it).
+		path := strings.TrimPrefix(u, ledger.BaseURL)
+		feed := strings.TrimPrefix(ledger.Feed, ledger.BaseURL)
+		var fetched time.Time
+		for _, r := range f.Requests() {
+			if r.Host == ledger.Host && r.Path == path && (fetched.IsZero() || r.Time.Before(fetched)) {
+				fetched = r.Time
+			}
+		}
+		feedReads := 0
+		for _, r := range f.Requests() {
+			if r.Host == ledger.Host && r.Path == feed && r.Time.After(published) && r.Time.Before(fetched) {
+				feedReads++
+			}
+		}
+		t.Logf("fetched after %d reading(s) of the feed since its publication", feedReads)
+		if fetched.IsZero() || feedReads > 1 {
+			t.Errorf("the article was fetched (at %v) after %d readings of the feed since its publication, want within the first poll after it", fetched, feedReads)
 		}
 	})
 
@@ -246,7 +271,7 @@ serve:
 				break
 			}
 		}
-		waitFor(t, d, 4*period, "a 304 for "+story, func() bool {
+		waitFor(t, d, patience, "a 304 for "+story, func() bool {
 			for _, r := range f.Requests() {
 				if r.Host == ledger.Host && r.Path == story && r.Status == http.StatusNotModified {
 					return true
@@ -311,8 +336,8 @@ serve:
 
 	code, took := d.stop(t)
 	t.Logf("SIGTERM → exit %d in %v", code, took.Round(10*time.Millisecond))
-	if code != 0 || took > 10*time.Second {
-		t.Fatalf("SIGTERM: exit %d after %v, want 0 within 10s\n%s", code, took, d.stderr)
+	if code != 0 {
+		t.Fatalf("SIGTERM: exit %d after %v, want 0\n%s", code, took, d.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(data, archive.APIAddrFile)); !os.IsNotExist(err) {
 		t.Errorf("api.addr left behind after shutdown: %v", err)
@@ -324,7 +349,7 @@ serve:
 	// A restart continues: no story is fetched in full a second time.
 	before := len(f.Requests())
 	d = startRun(t, work, "--config", cfg)
-	waitFor(t, d, 20*time.Second, "a first run after the restart", func() bool {
+	waitFor(t, d, patience, "a first run after the restart", func() bool {
 		b, err := os.ReadFile(filepath.Join(data, archive.APIAddrFile))
 		if err != nil {
 			return false
@@ -393,8 +418,9 @@ func TestRunConfigErrors(t *testing.T) {
 }
 
 // TestRunInterruptedMidCrawl kills `syndex run` (SIGKILL), then stops it
-// (SIGTERM) while a slow site is being crawled: SIGTERM still exits 0
-// within 10s, and the next start finishes the crawl.
+// (SIGTERM) while a slow site is being crawled: SIGTERM still exits 0,
+// the site gets no request the process had not already sent when the
+// signal came, and the next start finishes the crawl.
 func TestRunInterruptedMidCrawl(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs the binary")
@@ -432,7 +458,7 @@ func TestRunInterruptedMidCrawl(t *testing.T) {
 	// interrupted, so every start makes progress on the shared frontier.
 	for i, kill := range []bool{true, false} {
 		d := startRun(t, work, "--config", cfg)
-		waitFor(t, d, 20*time.Second, "a page of a slow crawl", func() bool {
+		waitFor(t, d, patience, "a page of a slow crawl", func() bool {
 			m := metricsOf()
 			running, _ := metricValue(m, "syndex_source_running", `source="ledger"`)
 			pages, _ := metricValue(m, "syndex_crawl_pages_total", `source="ledger"`)
@@ -446,12 +472,24 @@ func TestRunInterruptedMidCrawl(t *testing.T) {
 		}
 		code, took := d.stop(t)
 		t.Logf("start %d: SIGTERM mid-crawl → exit %d in %v", i+1, code, took.Round(10*time.Millisecond))
-		if code != 0 || took > 10*time.Second {
-			t.Fatalf("SIGTERM mid-crawl: exit %d after %v, want 0 within 10s\n%s", code, took, d.stderr)
+		if code != 0 {
+			t.Fatalf("SIGTERM mid-crawl: exit %d after %v, want 0\n%s", code, took, d.stderr)
+		}
+		// The crawl stops at the signal instead of finishing first: the
+		// farm sees at most the one request (one host, one at a time)
+		// that was on its way as the signal came.
+		var late []string
+		for _, r := range f.Requests() {
+			if r.Time.After(d.stoppedAt) {
+				late = append(late, r.Path)
+			}
+		}
+		if len(late) > 1 {
+			t.Errorf("after SIGTERM the crawl went on: %d more requests %v", len(late), late)
 		}
 	}
 	d := startRun(t, work, "--config", cfg)
-	waitFor(t, d, 30*time.Second, "the resumed crawl to finish", func() bool {
+	waitFor(t, d, patience, "the resumed crawl to finish", func() bool {
 		v, _ := metricValue(metricsOf(), "syndex_source_runs_total", `source="ledger"`, `kind="poll"`, `result="ok"`)
 		return v >= 1
 	})

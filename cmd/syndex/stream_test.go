@@ -67,7 +67,7 @@ func TestStreamSubprocesses(t *testing.T) {
 	}
 	url := redistest.URL(t)
 	ns := redistest.Namespace(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), patience) // a hang detector
 	defer cancel()
 	f, err := farm.Start(ctx, farm.Options{BaseIP: "127.0.0.170", CrawlDelay: 300 * time.Millisecond, Delay: 150 * time.Millisecond})
 	if err != nil {
