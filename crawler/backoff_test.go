@@ -305,27 +305,32 @@ func TestRobotsRetryAfter(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
+			// Watch Stats.Waiting until it names the host or the crawl
+			// has ended.
 			waits := make(chan []frontier.HostWait, 1)
+			ended := make(chan struct{})
 			go func() {
-				for range 100 {
-					time.Sleep(20 * time.Millisecond)
+				for {
+					select {
+					case <-ended:
+						waits <- nil
+						return
+					case <-time.After(5 * time.Millisecond):
+					}
 					if w := c.Stats().Waiting; len(w) > 0 {
 						waits <- w
 						return
 					}
 				}
-				waits <- nil
 			}()
-			start := time.Now()
-			s, err := c.Run(context.Background())
+			// The fixed RobotsRetry (5 minutes) would outlast patience.
+			s, err := runPatiently(t, c, "the robots.txt wait is not the server's")
+			close(ended)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if s.Pages != 1 {
 				t.Fatalf("%d pages, want 1", s.Pages)
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("crawl took %v: the robots.txt wait is not the server's", d)
 			}
 			hits := h.hitList()
 			if len(hits) != len(tc.gaps)+2 {
@@ -333,13 +338,15 @@ func TestRobotsRetryAfter(t *testing.T) {
 			}
 			for i, want := range tc.gaps {
 				got := hits[i+1].start.Sub(hits[i].end)
-				if got < want-20*time.Millisecond || got > want+700*time.Millisecond {
+				// Timers never fire early; lateness under load is no
+				// fault, only a wait as long as RobotsRetry (5 min) is.
+				if got < want-20*time.Millisecond || got > want+time.Minute {
 					t.Errorf("robots.txt asked again %v after failure %d, want %v", got.Round(time.Millisecond), i+1, want)
 				}
 			}
 			w := <-waits
 			if len(w) != 1 || w[0].Host != strings.TrimPrefix(h.base, "http://") || w[0].Reason != tc.reason ||
-				w[0].Until.Sub(hits[0].end) < tc.gaps[0]-20*time.Millisecond || w[0].Until.Sub(hits[0].end) > tc.gaps[0]+time.Second {
+				w[0].Until.Sub(hits[0].end) < tc.gaps[0]-20*time.Millisecond || w[0].Until.Sub(hits[0].end) > tc.gaps[0]+time.Minute {
 				t.Errorf("waiting %+v, want %s waiting for %q until ~%v after the first answer", w, h.base, tc.reason, tc.gaps[0])
 			}
 		})

@@ -188,8 +188,7 @@ func TestRobotsRedirectAndCrawlDelayCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	s, err := c.Run(context.Background())
+	s, err := runPatiently(t, c, "Crawl-delay 3600 not capped")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,9 +202,6 @@ func TestRobotsRedirectAndCrawlDelayCap(t *testing.T) {
 		if d := hits[i].start.Sub(hits[i-1].end); d < 148*time.Millisecond {
 			t.Errorf("%s came %v after %s: capped Crawl-delay not honoured", hits[i].path, d, hits[i-1].path)
 		}
-	}
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("Crawl-delay not capped: crawl took %v", el)
 	}
 }
 
@@ -298,13 +294,9 @@ func TestParkingAndMaxWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	s, err := c.Run(context.Background())
+	s, err := runPatiently(t, c, "Retry-After 3600 stalled it")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("run took %v: Retry-After 3600 stalled it", el)
 	}
 	hits := failing.hitList() // robots.txt, then three attempts at /
 	if len(hits) != 4 {

@@ -82,12 +82,8 @@ func TestRobotsRedirectLoopAcrossHosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	if _, err := c.Run(context.Background()); err != nil {
+	if _, err := runPatiently(t, c, "the hosts waited for each other's robots.txt without bound"); err != nil {
 		t.Fatal(err)
-	}
-	if el := time.Since(start); el > 5*time.Second {
-		t.Errorf("crawl took %v", el)
 	}
 	for _, h := range []*farmHost{a, b} {
 		if n := h.count("/", 0); n != 0 {

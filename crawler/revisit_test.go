@@ -90,7 +90,7 @@ func TestFeedsAndAdaptiveRevisit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	const every = 300 * time.Millisecond
+	const every = time.Second
 	run := func() (*pageLog, Stats) {
 		t.Helper()
 		pl := &pageLog{}
@@ -112,8 +112,21 @@ func TestFeedsAndAdaptiveRevisit(t *testing.T) {
 	if r := revisitOf(t, st.DB(), h.base+"/a"); r.Every != int64(every) {
 		t.Fatalf("after first fetch /a re-check every %v, want %v", time.Duration(r.Every), every)
 	}
-	// Too early: nothing is due, only the feed is polled (304).
+	// Too early: nothing is due, only the feed is polled (304). That
+	// holds only while the run ends within every of /a's fetch, which a
+	// loaded machine may not give (a second is ample here at load 40):
+	// then the run's re-check of /a is right, and the test's premise
+	// gone, so it skips rather than fail.
+	var fetchedA time.Time
+	for _, x := range h.hitList() {
+		if x.path == "/a" {
+			fetchedA = x.end
+		}
+	}
 	pl, _ = run()
+	if late := time.Since(fetchedA); late >= every {
+		t.Skipf("the early run ended %v after /a was fetched, past its re-check interval %v: the machine is too slow for this test's premise", late, every)
+	}
 	if len(pl.order) != 0 || h.count("/a", 0) != 1 || h.count("/feed.xml", http.StatusNotModified) != 1 {
 		t.Fatalf("early run: handled %v, /a requests %d, feed 304s %d", pl.order, h.count("/a", 0), h.count("/feed.xml", http.StatusNotModified))
 	}

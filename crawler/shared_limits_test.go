@@ -149,16 +149,17 @@ func TestSharedParkingAcrossWorkers(t *testing.T) {
 		})
 	}
 	ns := redistest.Namespace(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Parked for an hour: workers that waited for the host would still
+	// be running when patience ends.
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	cfg := Config{Seeds: append(seeds, bad.base+"/", bad.base+"/x", bad.base+"/y"), Delay: 20 * time.Millisecond, AllowPrivate: true,
-		DisableSitemaps: true, BackoffBase: 30 * time.Millisecond, MaxRetries: 10, ParkAfter: 3, ParkFor: 20 * time.Second,
+		DisableSitemaps: true, BackoffBase: 30 * time.Millisecond, MaxRetries: 10, ParkAfter: 3, ParkFor: time.Hour,
 		MaxWait: 2 * time.Second, WARCDir: "-", StatsFile: "-"}
 	cs, _, _ := newSharedWorkers(t, 2, cfg)
-	start := time.Now()
 	runShared(t, ctx, url, ns, cs)
-	if el := time.Since(start); el > 10*time.Second {
-		t.Errorf("workers took %v: they waited for the parked host", el)
+	if ctx.Err() != nil {
+		t.Fatalf("the workers were still running after %v: they waited for the parked host", patience)
 	}
 	if n := len(bad.hitList()) - bad.count("/robots.txt", 0); n != 3 {
 		t.Errorf("failing host got %d page requests, want 3 (parked after 3 consecutive failures)", n)
@@ -334,7 +335,14 @@ func TestSharedRobotsCache(t *testing.T) {
 			cfg := Config{Seeds: seeds, Hosts: hostsOf(farm), Delay: 5 * time.Millisecond, RobotsTTL: tc.ttl, AllowPrivate: true,
 				DisableSitemaps: true, WARCDir: "-", StatsFile: "-"}
 			cs, _, _ := newSharedWorkers(t, 3, cfg)
+			start := time.Now()
 			runShared(t, ctx, url, ns, cs)
+			if took := time.Since(start); took >= tc.ttl {
+				// The cache went stale during the pass, so a second
+				// robots.txt fetch in it would be right: the premise of
+				// the row is gone on a machine this slow.
+				t.Skipf("the first pass took %v, longer than RobotsTTL %v", took, tc.ttl)
+			}
 			for _, h := range farm {
 				if n := h.count("/robots.txt", 0); n != 1 {
 					t.Errorf("%s: robots.txt fetched %d times by 3 workers, want 1", h.ip, n)

@@ -205,17 +205,13 @@ func TestTLSHandshakeStall(t *testing.T) {
 	}
 	defer st.Close()
 	c, err := New(Config{Seeds: []string{"https://" + ln.Addr().String() + "/"}, AllowPrivate: true, DisableSitemaps: true,
-		ConnectTimeout: 200 * time.Millisecond, Timeout: 10 * time.Second, RobotsRetries: 1,
+		ConnectTimeout: 200 * time.Millisecond, Timeout: time.Hour, RobotsRetries: 1,
 		WARCDir: "-", StatsFile: "-", Logger: quietLogger()}, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	if _, err := c.Run(context.Background()); err != nil {
+	if _, err := runPatiently(t, c, "the stalled handshake waited for Timeout (1h), not ConnectTimeout"); err != nil {
 		t.Fatal(err)
-	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("stalled handshake took %v, want about ConnectTimeout", el)
 	}
 	log, err := FetchLog(st.DB())
 	if err != nil {

@@ -1,0 +1,29 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// patience bounds how long a test waits for a crawl that must end. It is
+// a hang detector, never a measure: each test that uses it gives the
+// crawler a wait it must not make (an hour's Crawl-delay, Retry-After,
+// back-off or timeout), so a crawl that made it would still be running
+// long after patience, while a right one ends well within it however
+// loaded the machine.
+const patience = 2 * time.Minute
+
+// runPatiently runs c to its end, failing the test when it is still
+// running after patience; why names the wait it must not have made.
+func runPatiently(t *testing.T, c *Crawler, why string) (Stats, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	s, err := c.Run(ctx)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		t.Fatalf("the crawl was still running after %v: %s", patience, why)
+	}
+	return s, err
+}
