@@ -61,12 +61,37 @@ func parseLD(raw string) (any, bool) {
 // the page.
 func (m *Page) readLD(v any, base *url.URL) {
 	for _, o := range ldObjects(v) {
+		m.LDHeadlines = append(m.LDHeadlines, ldHeadlines(o)...)
 		types := ldTypes(o["@type"])
 		m.LDTypes = append(m.LDTypes, types...)
 		if slices.ContainsFunc(types, isArticleType) {
 			m.readLDArticle(o, base)
 		}
 	}
+}
+
+// ldHeadlines returns the values of object o's headline attributes when
+// its name is empty or one word (go-trafilatura's condition for reading
+// them), "headline" first and the others in the order of their names,
+// leaving out those with "..." as go-trafilatura does.
+func ldHeadlines(o map[string]any) []string {
+	if len(strings.Fields(ldString(o["name"]))) > 1 {
+		return nil
+	}
+	var keys []string
+	for k := range o {
+		if k != "headline" && strings.Contains(strings.ToLower(k), "headline") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range append([]string{"headline"}, keys...) {
+		if h := scan.CollapseSpace(ldString(o[k])); h != "" && !strings.Contains(h, "...") {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // ldObjects lists the objects of a decoded JSON-LD script in document

@@ -44,6 +44,12 @@ type Page struct {
 	OGTitle, DocTitle string
 	// MicroHeadline is a microdata headline (<meta itemprop="headline">).
 	MicroHeadline string
+	// LDHeadlines are the values of the headline attributes ("headline",
+	// "alternativeHeadline", …) of the JSON-LD objects whose name is
+	// empty or one word, in document order, each object's "headline"
+	// first and its others by attribute name: go-trafilatura takes one of
+	// them in map order, which title.Choose undoes.
+	LDHeadlines []string
 	// Lead is the opening of the extracted text (set by Extract, not read
 	// from the markup), which a headline's words are checked against when
 	// the page has no headline metadata.

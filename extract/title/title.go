@@ -131,10 +131,22 @@ func documentTitle(m meta.Page, t trafilatura.Metadata, host, site string) strin
 	if h != "" {
 		return h
 	}
-	if tt := CutSiteSuffix(Clean(t.Title), site); tt != "" {
+	if tt := CutSiteSuffix(Clean(ldOrdered(t.Title, m.LDHeadlines)), site); tt != "" {
 		return tt
 	}
 	return firstHeadline(m.Headings)
+}
+
+// ldOrdered returns go-trafilatura's title tt, or, when tt is one of the
+// JSON-LD headline attributes hs (which go-trafilatura reads in Go's map
+// order, so that one page gives different titles from run to run), the
+// first of them in a fixed order: the object's "headline", else its
+// other headline attributes by name.
+func ldOrdered(tt string, hs []string) string {
+	if slices.Contains(hs, scan.CollapseSpace(tt)) {
+		return hs[0]
+	}
+	return tt
 }
 
 // titleFromDocument chooses a headline from the <title> and the visible
