@@ -94,71 +94,91 @@ func parseARCDate(s string) time.Time {
 
 // arcRecord reads one ARC record.
 func (r *Reader) arcRecord(in *bufio.Reader, cnt *countingReader, off int64, idx int) (*Capture, error) {
-	b, _ := in.Peek(min(in.Size(), 16<<10))
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 {
-		return nil, fmt.Errorf("ARC header line longer than %d bytes or cut short", len(b))
-	}
-	line := string(bytes.TrimRight(b[:i], "\r"))
-	fields := strings.Fields(line)
-	if len(fields) < 5 {
-		return nil, fmt.Errorf("malformed ARC header line %q", line)
-	}
-	length, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
-	if err != nil || length < 0 {
-		return nil, fmt.Errorf("ARC header line %q: bad length", line)
-	}
-	hdrLen := int64(i + 1)
-	uri, date := fields[0], parseARCDate(fields[2])
-	arcType := fields[3]
-	want := isWebURI(uri) && (r.opt.Keep == nil || r.opt.Keep(uri, date))
-	if want && !r.opt.All && !htmlCandidate(arcType) {
-		want = false
-	}
-	if !want {
-		if n, err := io.CopyN(io.Discard, in, hdrLen+length); err != nil {
-			return nil, blockErr(n-hdrLen, length, err)
-		}
-		return nil, r.trailer(in, "\n")
-	}
-	if _, err := in.Discard(int(hdrLen)); err != nil {
+	h, err := readARCHead(in)
+	if err != nil {
 		return nil, err
 	}
-	// The block is an HTTP response: its head, then the body. Keep the
-	// head and at most MaxBody of the body.
-	keep := min(length, r.opt.MaxBody+256<<10)
-	block := make([]byte, keep)
-	if n, err := io.ReadFull(in, block); err != nil {
-		return nil, blockErr(int64(n), length, err)
+	fields := h.fields
+	uri, date, arcType := fields[0], parseARCDate(fields[2]), fields[3]
+	want := isWebURI(uri) && (r.opt.Keep == nil || r.opt.Keep(uri, date)) && (r.opt.All || htmlCandidate(arcType))
+	if !want {
+		return nil, r.skipRecord(in, h.hdrLen, h.length, "\n")
 	}
-	if rest := length - keep; rest > 0 {
-		if n, err := io.CopyN(io.Discard, in, rest); err != nil {
-			return nil, blockErr(keep+n, length, err)
-		}
-	}
-	if err := r.trailer(in, "\n"); err != nil {
+	block, err := r.readARCBlock(in, h)
+	if err != nil {
 		return nil, err
 	}
 	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: "response", URI: uri, Date: date, IP: fields[1]}
 	if len(fields) >= 10 && fields[5] != "-" {
 		c.PayloadDigest = fields[5]
 	}
-	status, h, body := splitHTTP(block)
-	if status == 0 {
-		// HTTP/0.9, or a record without its HTTP head: the block is the body.
-		c.ContentType = arcType
-		c.Status = 200
-		body = block
-	} else {
-		c.Status, c.Header = status, h
-	}
-	if int64(len(body)) > r.opt.MaxBody {
-		body = body[:r.opt.MaxBody]
-		c.Truncated = "length"
-	}
-	c.decode(body, r.opt.MaxBody)
+	body := c.arcPayload(block, arcType)
+	c.decode(r.capBody(c, body), r.opt.MaxBody)
 	if !r.opt.All && (c.Status/100 != 2 || !c.HTML) {
 		return nil, nil
 	}
 	return c, nil
+}
+
+// arcHead is an ARC record's header line, not yet consumed.
+type arcHead struct {
+	fields []string // URL, IP address, date, content type, …, length
+	hdrLen int64    // the line's length, newline included
+	length int64    // the block's length
+}
+
+// readARCHead reads the header line of the ARC record in starts with,
+// without consuming it.
+func readARCHead(in *bufio.Reader) (arcHead, error) {
+	b, _ := in.Peek(min(in.Size(), 16<<10))
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return arcHead{}, fmt.Errorf("ARC header line longer than %d bytes or cut short", len(b))
+	}
+	line := string(bytes.TrimRight(b[:i], "\r"))
+	fields := strings.Fields(line)
+	if len(fields) < 5 {
+		return arcHead{}, fmt.Errorf("malformed ARC header line %q", line)
+	}
+	length, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if err != nil || length < 0 {
+		return arcHead{}, fmt.Errorf("ARC header line %q: bad length", line)
+	}
+	return arcHead{fields: fields, hdrLen: int64(i + 1), length: length}, nil
+}
+
+// readARCBlock consumes a wanted ARC record and returns its block, an
+// HTTP response: its head and at most MaxBody of the body are kept.
+func (r *Reader) readARCBlock(in *bufio.Reader, h arcHead) ([]byte, error) {
+	if _, err := in.Discard(int(h.hdrLen)); err != nil {
+		return nil, err
+	}
+	keep := min(h.length, r.opt.MaxBody+256<<10)
+	block := make([]byte, keep)
+	if n, err := io.ReadFull(in, block); err != nil {
+		return nil, blockErr(int64(n), h.length, err)
+	}
+	if rest := h.length - keep; rest > 0 {
+		if n, err := io.CopyN(io.Discard, in, rest); err != nil {
+			return nil, blockErr(keep+n, h.length, err)
+		}
+	}
+	if err := r.trailer(in, "\n"); err != nil {
+		return nil, err
+	}
+	return block, nil
+}
+
+// arcPayload reads an ARC block's HTTP head into c and returns its body.
+// A block without an HTTP head (HTTP/0.9) is the body, served 200 with the
+// record's content type.
+func (c *Capture) arcPayload(block []byte, arcType string) []byte {
+	status, h, body := splitHTTP(block)
+	if status == 0 {
+		c.ContentType = arcType
+		c.Status = 200
+		return block
+	}
+	c.Status, c.Header = status, h
+	return body
 }

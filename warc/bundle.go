@@ -140,52 +140,68 @@ func (b *Bundle) write(r *Record, entry *cdxEntry) error {
 func recordFromRaw(raw []byte) (*Record, error) {
 	switch recordStart(raw) {
 	case kindWARC:
-		i := bytes.Index(raw, []byte("\r\n\r\n"))
-		if i < 0 {
-			return nil, fmt.Errorf("WARC header without its end")
-		}
-		r := &Record{Block: raw[i+4:]}
-		for _, l := range strings.Split(string(raw[:i]), "\r\n")[1:] {
-			k, v, ok := strings.Cut(l, ":")
-			if !ok {
-				continue
-			}
-			v = strings.TrimSpace(v)
-			switch strings.ToLower(strings.TrimSpace(k)) {
-			case "warc-type":
-				r.Type = v
-			case "warc-record-id":
-				r.ID = v
-			case "warc-date":
-				r.Date = parseWARCDate(v)
-			case "warc-target-uri":
-				r.TargetURI = strings.Trim(v, "<>")
-			case "content-type":
-				r.ContentType = v
-			case "content-length", "warc-block-digest", "warc-warcinfo-id", "warc-concurrent-to", "warc-filename":
-				// recomputed, or naming records the bundle does not hold
-			default:
-				r.Fields = append(r.Fields, Field{strings.TrimSpace(k), v})
-			}
-		}
-		if r.Type == TypeRevisit {
-			return nil, fmt.Errorf("a revisit record carries no payload to replay")
-		}
-		return r, nil
+		return warcFromRaw(raw)
 	case kindARC:
-		line, block, _ := bytes.Cut(raw, []byte("\n"))
-		f := strings.Fields(string(line))
-		r := &Record{Type: TypeResponse, TargetURI: f[0], Date: parseARCDate(f[2]), Block: block,
-			ContentType: "application/http; msgtype=response"}
-		if f[1] != "-" && f[1] != "0.0.0.0" {
-			r.Fields = append(r.Fields, Field{"WARC-IP-Address", f[1]})
-		}
-		if _, h := parseHTTPHead(block); h == nil {
-			r.Type, r.ContentType = "resource", f[3]
-		}
-		return r, nil
+		return arcFromRaw(raw), nil
 	}
 	return nil, fmt.Errorf("no WARC or ARC record")
+}
+
+// warcFromRaw parses a WARC record, keeping the fields a bundle writes
+// again as they were.
+func warcFromRaw(raw []byte) (*Record, error) {
+	i := bytes.Index(raw, []byte("\r\n\r\n"))
+	if i < 0 {
+		return nil, fmt.Errorf("WARC header without its end")
+	}
+	r := &Record{Block: raw[i+4:]}
+	for _, l := range strings.Split(string(raw[:i]), "\r\n")[1:] {
+		if k, v, ok := strings.Cut(l, ":"); ok {
+			r.setField(strings.TrimSpace(k), strings.TrimSpace(v))
+		}
+	}
+	if r.Type == TypeRevisit {
+		return nil, fmt.Errorf("a revisit record carries no payload to replay")
+	}
+	return r, nil
+}
+
+// setField sets the WARC header field k of a record read back: the ones
+// Record names, the others kept in Fields, except those recomputed or
+// naming records a bundle does not hold.
+func (r *Record) setField(k, v string) {
+	switch strings.ToLower(k) {
+	case "warc-type":
+		r.Type = v
+	case "warc-record-id":
+		r.ID = v
+	case "warc-date":
+		r.Date = parseWARCDate(v)
+	case "warc-target-uri":
+		r.TargetURI = strings.Trim(v, "<>")
+	case "content-type":
+		r.ContentType = v
+	case "content-length", "warc-block-digest", "warc-warcinfo-id", "warc-concurrent-to", "warc-filename":
+		// recomputed, or naming records the bundle does not hold
+	default:
+		r.Fields = append(r.Fields, Field{k, v})
+	}
+}
+
+// arcFromRaw turns an ARC record into a WARC response (a resource when its
+// block has no HTTP head).
+func arcFromRaw(raw []byte) *Record {
+	line, block, _ := bytes.Cut(raw, []byte("\n"))
+	f := strings.Fields(string(line))
+	r := &Record{Type: TypeResponse, TargetURI: f[0], Date: parseARCDate(f[2]), Block: block,
+		ContentType: "application/http; msgtype=response"}
+	if f[1] != "-" && f[1] != "0.0.0.0" {
+		r.Fields = append(r.Fields, Field{"WARC-IP-Address", f[1]})
+	}
+	if _, h := parseHTTPHead(block); h == nil {
+		r.Type, r.ContentType = "resource", f[3]
+	}
+	return r
 }
 
 func fieldValue(fs []Field, name string) string {
@@ -231,36 +247,76 @@ func (b *Bundle) WriteWACZ(w io.Writer, info WACZInfo) error {
 	if info.Created.IsZero() {
 		info.Created = time.Now()
 	}
-	zw := zip.NewWriter(w)
-	type resource struct {
-		Name  string `json:"name"`
-		Path  string `json:"path"`
-		Hash  string `json:"hash"`
-		Bytes int64  `json:"bytes"`
-	}
-	var resources []resource
-	add := func(path string, method uint16, write func(io.Writer) error) error {
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: path, Method: method, Modified: info.Created})
-		if err != nil {
-			return err
-		}
-		h := sha256.New()
-		cw := &countio.Writer{W: io.MultiWriter(fw, h)}
-		if err := write(cw); err != nil {
-			return fmt.Errorf("wacz %s: %w", path, err)
-		}
-		resources = append(resources, resource{Name: path[strings.LastIndexByte(path, '/')+1:], Path: path, Hash: hashString(h), Bytes: cw.N})
-		return nil
-	}
-	if err := add("archive/"+b.name, zip.Store, b.WriteWARC); err != nil {
+	z := &waczWriter{zw: zip.NewWriter(w), created: info.Created}
+	if err := z.add("archive/"+b.name, zip.Store, b.WriteWARC); err != nil {
 		return err
 	}
-	if err := add("indexes/index.cdxj", zip.Deflate, b.WriteCDXJ); err != nil {
+	if err := z.add("indexes/index.cdxj", zip.Deflate, b.WriteCDXJ); err != nil {
 		return err
 	}
-	if err := add("pages/pages.jsonl", zip.Deflate, b.writePages); err != nil {
+	if err := z.add("pages/pages.jsonl", zip.Deflate, b.writePages); err != nil {
 		return err
 	}
+	dpJSON, err := json.MarshalIndent(b.datapackage(info, z.resources), "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := z.file("datapackage.json", dpJSON); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(dpJSON)
+	digest, _ := json.MarshalIndent(map[string]string{"path": "datapackage.json", "hash": "sha256:" + hex.EncodeToString(sum[:])}, "", "  ")
+	if err := z.file("datapackage-digest.json", digest); err != nil {
+		return err
+	}
+	return z.zw.Close()
+}
+
+// waczWriter writes a WACZ's files, listing the data files as resources
+// of its data package.
+type waczWriter struct {
+	zw        *zip.Writer
+	created   time.Time
+	resources []waczResource
+}
+
+// waczResource is a data file as datapackage.json lists it.
+type waczResource struct {
+	Name  string `json:"name"`
+	Path  string `json:"path"`
+	Hash  string `json:"hash"`
+	Bytes int64  `json:"bytes"`
+}
+
+// add writes the data file path, stored with method, and lists it with its
+// size and SHA-256.
+func (z *waczWriter) add(path string, method uint16, write func(io.Writer) error) error {
+	fw, err := z.zw.CreateHeader(&zip.FileHeader{Name: path, Method: method, Modified: z.created})
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	cw := &countio.Writer{W: io.MultiWriter(fw, h)}
+	if err := write(cw); err != nil {
+		return fmt.Errorf("wacz %s: %w", path, err)
+	}
+	z.resources = append(z.resources, waczResource{Name: path[strings.LastIndexByte(path, '/')+1:], Path: path, Hash: hashString(h), Bytes: cw.N})
+	return nil
+}
+
+// file writes the (deflated) file name holding data.
+func (z *waczWriter) file(name string, data []byte) error {
+	fw, err := z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: z.created})
+	if err != nil {
+		return err
+	}
+	_, err = fw.Write(data)
+	return err
+}
+
+// datapackage is the WACZ's datapackage.json: what it is, when and by what
+// it was made, and its data files.
+func (b *Bundle) datapackage(info WACZInfo, resources []waczResource) map[string]any {
 	dp := map[string]any{
 		"profile":      "data-package",
 		"wacz_version": "1.1.1",
@@ -276,27 +332,7 @@ func (b *Bundle) WriteWACZ(w io.Writer, info WACZInfo) error {
 		dp["mainPageURL"] = b.pages[0].URL
 		dp["mainPageDate"] = b.pages[0].Date.UTC().Format(time.RFC3339)
 	}
-	dpJSON, err := json.MarshalIndent(dp, "", "  ")
-	if err != nil {
-		return err
-	}
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: "datapackage.json", Method: zip.Deflate, Modified: info.Created})
-	if err != nil {
-		return err
-	}
-	if _, err := fw.Write(dpJSON); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(dpJSON)
-	digest, _ := json.MarshalIndent(map[string]string{"path": "datapackage.json", "hash": "sha256:" + hex.EncodeToString(sum[:])}, "", "  ")
-	fw, err = zw.CreateHeader(&zip.FileHeader{Name: "datapackage-digest.json", Method: zip.Deflate, Modified: info.Created})
-	if err != nil {
-		return err
-	}
-	if _, err := fw.Write(digest); err != nil {
-		return err
-	}
-	return zw.Close()
+	return dp
 }
 
 func (b *Bundle) writePages(w io.Writer) error {

@@ -214,49 +214,66 @@ func decodeContent(ce string, b []byte, max int64) ([]byte, error) {
 	codings := strings.Split(ce, ",")
 	for i := len(codings) - 1; i >= 0; i-- {
 		c := strings.ToLower(strings.TrimSpace(codings[i]))
-		var r io.Reader
-		switch c {
-		case "", "identity", "none":
+		if c == "" || c == "identity" || c == "none" {
 			continue
-		case "gzip", "x-gzip":
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				return b, fmt.Errorf("content coding gzip: %w", err)
-			}
-			r = zr
-		case "deflate":
-			// "deflate" is zlib by the RFC, raw deflate by many servers.
-			if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
-				r = zr
-			} else {
-				r = flate.NewReader(bytes.NewReader(b))
-			}
-		case "br":
-			r = brotli.NewReader(bytes.NewReader(b))
-		case "zstd":
-			zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(max)+1<<20))
-			if err != nil {
-				return b, fmt.Errorf("content coding zstd: %w", err)
-			}
-			defer zr.Close()
-			r = zr
-		default:
-			return b, fmt.Errorf("unknown content coding %q", c)
 		}
-		var out bytes.Buffer
-		n, err := io.Copy(&out, io.LimitReader(r, max+1))
-		if n > max {
-			return out.Bytes()[:max], errTooLarge
+		out, err := decodeCoding(c, b, max)
+		if err != nil {
+			return out, err
 		}
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return b, fmt.Errorf("content coding %s: %w", c, err)
-		}
-		if err != nil && out.Len() == 0 {
-			return b, fmt.Errorf("content coding %s: %w", c, err)
-		}
-		b = out.Bytes()
+		b = out
 	}
 	return b, nil
+}
+
+// decodeCoding removes one content coding c from b, keeping at most max
+// bytes. On an error b comes back as it was, except that a body larger
+// than max comes back cut at max, with errTooLarge. A stream cut short
+// keeps what came before the cut.
+func decodeCoding(c string, b []byte, max int64) ([]byte, error) {
+	r, release, err := contentDecoder(c, b, max)
+	if err != nil {
+		return b, err
+	}
+	defer release()
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(r, max+1))
+	if n > max {
+		return out.Bytes()[:max], errTooLarge
+	}
+	if err != nil && (!errors.Is(err, io.ErrUnexpectedEOF) || out.Len() == 0) {
+		return b, fmt.Errorf("content coding %s: %w", c, err)
+	}
+	return out.Bytes(), nil
+}
+
+// contentDecoder returns a reader of b with the content coding c removed,
+// and what releases it once read.
+func contentDecoder(c string, b []byte, max int64) (io.Reader, func(), error) {
+	none := func() {}
+	switch c {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, nil, fmt.Errorf("content coding gzip: %w", err)
+		}
+		return zr, none, nil
+	case "deflate":
+		// "deflate" is zlib by the RFC, raw deflate by many servers.
+		if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
+			return zr, none, nil
+		}
+		return flate.NewReader(bytes.NewReader(b)), none, nil
+	case "br":
+		return brotli.NewReader(bytes.NewReader(b)), none, nil
+	case "zstd":
+		zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(max)+1<<20))
+		if err != nil {
+			return nil, nil, fmt.Errorf("content coding zstd: %w", err)
+		}
+		return zr, zr.Close, nil
+	}
+	return nil, nil, fmt.Errorf("unknown content coding %q", c)
 }
 
 func hasToken(list, tok string) bool {

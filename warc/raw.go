@@ -54,26 +54,8 @@ func ReadRaw(w io.Writer, loc string, max int64) error {
 	if err != nil {
 		return err
 	}
-	if src.Entry != "" {
-		srcs, err := Sources(src.Path)
-		if err != nil {
-			return err
-		}
-		found := false
-		for _, s := range srcs {
-			if s.Entry == src.Entry {
-				src, found = s, true
-			}
-		}
-		if !found {
-			return fmt.Errorf("%s: no entry %s", src.Path, src.Entry)
-		}
-	} else {
-		st, err := os.Stat(src.Path)
-		if err != nil {
-			return err
-		}
-		src.Size = st.Size()
+	if src, err = src.sized(); err != nil {
+		return err
 	}
 	o, err := src.open()
 	if err != nil {
@@ -102,6 +84,33 @@ func ReadRaw(w io.Writer, loc string, max int64) error {
 		return fmt.Errorf("%s at offset %d: %w", src, off, err)
 	}
 	return nil
+}
+
+// sized completes a Source parsed from a location with its size: a WACZ
+// entry's as the WACZ lists it, a file's from the file system.
+func (src Source) sized() (Source, error) {
+	if src.Entry == "" {
+		st, err := os.Stat(src.Path)
+		if err != nil {
+			return src, err
+		}
+		src.Size = st.Size()
+		return src, nil
+	}
+	srcs, err := Sources(src.Path)
+	if err != nil {
+		return src, err
+	}
+	found := false
+	for _, s := range srcs {
+		if s.Entry == src.Entry {
+			src, found = s, true
+		}
+	}
+	if !found {
+		return src, fmt.Errorf("%s: no entry %s", src.Path, src.Entry)
+	}
+	return src, nil
 }
 
 // copyRecord copies one WARC or ARC record from in to w, cutting its block

@@ -234,52 +234,71 @@ func (r *Reader) step() (*Capture, error) {
 		r.opt.Progress(r.records, r.Offset())
 	}
 	if !r.gzipped {
-		if err := skipNewlines(r.br); err == io.EOF {
-			r.done = true
-			return nil, io.EOF
-		} else if err != nil {
-			return nil, fmt.Errorf("%s: %w", r.src, err)
-		}
-		off := r.rawPos()
-		r.records++
-		c, err := r.record(r.br, &r.cr, off, 0)
-		if err != nil {
-			return nil, r.fail(off, err, false)
-		}
-		if c == nil {
-			return nil, errSkipped
-		}
-		return c, nil
+		return r.stepPlain()
 	}
 	if !r.inMember {
-		r.pos = r.rawPos()
-		head, err := r.br.Peek(3)
-		if len(head) == 0 && err == io.EOF {
-			r.done = true
-			return nil, io.EOF
+		if err := r.openMember(); err != nil {
+			return nil, err
 		}
-		if !isGzipStart(head) {
-			if allZero(r.br) {
-				r.done = true // zero padding at the end of the file
-				return nil, io.EOF
-			}
-			r.records++
-			return nil, r.fail(r.pos, fmt.Errorf("expected the next gzip member, found %s", quoteHead(head)), false)
-		}
-		if r.gz == nil {
-			r.gz, err = gzip.NewReader(r.br)
-		} else {
-			err = r.gz.Reset(r.br)
-		}
-		if err != nil {
-			r.records++
-			return nil, r.fail(r.pos, fmt.Errorf("gzip header: %w", err), false)
-		}
-		r.gz.Multistream(false)
-		r.dc = countingReader{r: r.gz}
-		r.dr.Reset(&r.dc)
-		r.inMember, r.idx = true, 0
 	}
+	return r.stepMember()
+}
+
+// stepPlain reads the next record of an uncompressed stream.
+func (r *Reader) stepPlain() (*Capture, error) {
+	if err := skipNewlines(r.br); err == io.EOF {
+		r.done = true
+		return nil, io.EOF
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.src, err)
+	}
+	off := r.rawPos()
+	r.records++
+	c, err := r.record(r.br, &r.cr, off, 0)
+	if err != nil {
+		return nil, r.fail(off, err, false)
+	}
+	if c == nil {
+		return nil, errSkipped
+	}
+	return c, nil
+}
+
+// openMember starts decompressing the gzip member at the read position.
+// It returns io.EOF at the end of the stream (or of its zero padding).
+func (r *Reader) openMember() error {
+	r.pos = r.rawPos()
+	head, err := r.br.Peek(3)
+	if len(head) == 0 && err == io.EOF {
+		r.done = true
+		return io.EOF
+	}
+	if !isGzipStart(head) {
+		if allZero(r.br) {
+			r.done = true // zero padding at the end of the file
+			return io.EOF
+		}
+		r.records++
+		return r.fail(r.pos, fmt.Errorf("expected the next gzip member, found %s", quoteHead(head)), false)
+	}
+	if r.gz == nil {
+		r.gz, err = gzip.NewReader(r.br)
+	} else {
+		err = r.gz.Reset(r.br)
+	}
+	if err != nil {
+		r.records++
+		return r.fail(r.pos, fmt.Errorf("gzip header: %w", err), false)
+	}
+	r.gz.Multistream(false)
+	r.dc = countingReader{r: r.gz}
+	r.dr.Reset(&r.dc)
+	r.inMember, r.idx = true, 0
+	return nil
+}
+
+// stepMember reads the next record of the open gzip member.
+func (r *Reader) stepMember() (*Capture, error) {
 	if err := skipNewlines(r.dr); err != nil {
 		if err != io.EOF {
 			r.records++
@@ -294,9 +313,7 @@ func (r *Reader) step() (*Capture, error) {
 	if idx < r.skip {
 		// Resuming inside a member holding several records: pass over
 		// those read before.
-		c, err := r.record(r.dr, &r.dc, r.pos, idx)
-		_ = c
-		if err != nil {
+		if _, err := r.record(r.dr, &r.dc, r.pos, idx); err != nil {
 			r.records++
 			return nil, r.fail(r.pos, err, true)
 		}
@@ -394,53 +411,109 @@ func (r *Reader) record(in *bufio.Reader, cnt *countingReader, off int64, idx in
 // block; wanted ones are parsed by gowarc.
 func (r *Reader) warcRecord(in *bufio.Reader, cnt *countingReader, off int64, idx int) (*Capture, error) {
 	begin := cnt.n - int64(in.Buffered())
-	hdr, err := peekHeader(in)
+	h, err := readWARCHead(in)
 	if err != nil {
 		return nil, err
+	}
+	if !r.wantWARC(in, h) {
+		return nil, r.skipRecord(in, int64(len(h.raw)), h.cl, warcMarker)
+	}
+	if h.cl <= r.opt.MaxBody+inMemorySlack {
+		return r.warcRecordInMemory(in, h, off, idx)
+	}
+	return r.warcRecordStreamed(in, cnt, begin, h, off, idx)
+}
+
+// warcHead is a WARC record's header block, not yet consumed, and what it
+// says.
+type warcHead struct {
+	raw  []byte            // the header block, up to and including its blank line
+	f    map[string]string // its fields (parseFields)
+	cl   int64             // Content-Length: the block's length
+	typ  string            // WARC-Type, lower-cased
+	uri  string            // WARC-Target-URI
+	date time.Time         // WARC-Date
+}
+
+// readWARCHead reads the header of the WARC record in starts with,
+// without consuming it.
+func readWARCHead(in *bufio.Reader) (warcHead, error) {
+	hdr, err := peekHeader(in)
+	if err != nil {
+		return warcHead{}, err
 	}
 	f := parseFields(hdr)
 	clText, ok := f["content-length"]
 	cl, cerr := strconv.ParseInt(strings.TrimSpace(clText), 10, 64)
 	if !ok || cerr != nil || cl < 0 {
-		return nil, fmt.Errorf("WARC record without a valid Content-Length (%q)", clText)
+		return warcHead{}, fmt.Errorf("WARC record without a valid Content-Length (%q)", clText)
 	}
-	expected := int64(len(hdr)) + cl
-	typ := strings.ToLower(f["warc-type"])
-	uri := strings.Trim(strings.TrimSpace(f["warc-target-uri"]), "<>")
-	date := parseWARCDate(f["warc-date"])
-	if !r.wantWARC(in, typ, uri, date, f, len(hdr), cl) {
-		if n, err := io.CopyN(io.Discard, in, expected); err != nil {
-			return nil, blockErr(n-int64(len(hdr)), cl, err)
-		}
-		return nil, r.trailer(in, warcMarker)
+	return warcHead{raw: hdr, f: f, cl: cl,
+		typ:  strings.ToLower(f["warc-type"]),
+		uri:  strings.Trim(strings.TrimSpace(f["warc-target-uri"]), "<>"),
+		date: parseWARCDate(f["warc-date"]),
+	}, nil
+}
+
+// skipRecord streams a record that is not wanted past: its header of
+// hdrLen bytes, its block of length bytes and the marker ending it.
+func (r *Reader) skipRecord(in *bufio.Reader, hdrLen, length int64, marker string) error {
+	if n, err := io.CopyN(io.Discard, in, hdrLen+length); err != nil {
+		return blockErr(n-hdrLen, length, err)
 	}
-	if cl <= r.opt.MaxBody+inMemorySlack {
-		return r.warcRecordInMemory(in, hdr, f, cl, off, idx)
-	}
-	// A block larger than MaxBody: gowarc streams it through its buffer
-	// (spilling to a temporary file) and MaxBody of the payload is kept.
+	return r.trailer(in, marker)
+}
+
+// warcRecordStreamed reads a wanted record whose block is larger than
+// MaxBody: gowarc streams it through its buffer (spilling to a temporary
+// file) and MaxBody of the payload is kept. begin is where the record
+// starts in cnt's count.
+func (r *Reader) warcRecordStreamed(in *bufio.Reader, cnt *countingReader, begin int64, h warcHead, off int64, idx int) (*Capture, error) {
+	hdrLen := int64(len(h.raw))
 	rec, err := unmarshal(r.full, in)
 	if rec != nil {
 		defer rec.Close()
 	}
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			got := cnt.n - int64(in.Buffered()) - begin - int64(len(hdr))
-			return nil, blockErr(got, cl, io.ErrUnexpectedEOF)
+			got := cnt.n - int64(in.Buffered()) - begin - hdrLen
+			return nil, blockErr(got, h.cl, io.ErrUnexpectedEOF)
 		}
 		return nil, fmt.Errorf("parse WARC record: %w", err)
 	}
 	// gowarc consumes the end-of-record marker when it is there.
 	got := cnt.n - int64(in.Buffered()) - begin
+	expected := hdrLen + h.cl
 	if got < expected {
-		return nil, blockErr(got-int64(len(hdr)), cl, io.ErrUnexpectedEOF)
+		return nil, blockErr(got-hdrLen, h.cl, io.ErrUnexpectedEOF)
 	}
 	markerSeen := got >= expected+int64(len(warcMarker))
-	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: typ, URI: uri, Date: date,
+	f := h.f
+	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: h.typ, URI: h.uri, Date: h.date,
 		RecordID: f["warc-record-id"], PayloadDigest: f["warc-payload-digest"], Truncated: f["warc-truncated"],
 		IP: f["warc-ip-address"]}
-	var raw []byte
-	switch b := rec.Block().(type) {
+	raw, keep, err := r.streamedPayload(rec.Block(), c, h)
+	if err != nil || !keep {
+		return nil, err
+	}
+	if !markerSeen {
+		if err := r.trailer(in, warcMarker); err != nil {
+			return nil, err
+		}
+	}
+	if h.typ == "revisit" {
+		c.setRevisit(f["warc-profile"], f["warc-refers-to"], f["warc-refers-to-target-uri"], f["warc-refers-to-date"])
+		return c, nil
+	}
+	return r.decoded(c, raw), nil
+}
+
+// streamedPayload reads into c what a parsed record's block says (its HTTP
+// status and header) and returns at most MaxBody of its payload: an HTTP
+// response's body, a resource's whole block, nothing for a revisit. keep
+// is false for a response record whose block is not HTTP after all.
+func (r *Reader) streamedPayload(block gowarc.Block, c *Capture, h warcHead) (raw []byte, keep bool, err error) {
+	switch b := block.(type) {
 	case gowarc.HttpResponseBlock:
 		c.Status, c.Header = parseHTTPHead(b.ProtocolHeaderBytes())
 		if c.Status == 0 {
@@ -448,48 +521,64 @@ func (r *Reader) warcRecord(in *bufio.Reader, cnt *countingReader, off int64, id
 		}
 		p, err := b.PayloadBytes()
 		if err != nil {
-			return nil, fmt.Errorf("read payload: %w", err)
+			return nil, false, fmt.Errorf("read payload: %w", err)
 		}
-		raw, err = readCapped(p, r.opt.MaxBody, cl-int64(len(b.ProtocolHeaderBytes())), &c.Truncated)
+		raw, err = readCapped(p, r.opt.MaxBody, h.cl-int64(len(b.ProtocolHeaderBytes())), &c.Truncated)
 		if err != nil {
-			return nil, fmt.Errorf("read payload: %w", err)
+			return nil, false, fmt.Errorf("read payload: %w", err)
 		}
+		return raw, true, nil
 	case gowarc.ProtocolHeaderBlock: // a revisit: the response head only
 		c.Status, c.Header = parseHTTPHead(b.ProtocolHeaderBytes())
-	default:
-		c.ContentType = f["content-type"]
-		if typ == "response" { // not HTTP after all
-			return nil, nil
-		}
-		p, err := rec.Block().RawBytes()
-		if err != nil {
-			return nil, fmt.Errorf("read block: %w", err)
-		}
-		raw, err = readCapped(p, r.opt.MaxBody, cl, &c.Truncated)
-		if err != nil {
-			return nil, fmt.Errorf("read block: %w", err)
-		}
+		return nil, true, nil
 	}
-	if !markerSeen {
-		if err := r.trailer(in, warcMarker); err != nil {
-			return nil, err
-		}
+	c.ContentType = h.f["content-type"]
+	if h.typ == "response" { // not HTTP after all
+		return nil, false, nil
 	}
-	if typ == "revisit" {
-		c.Profile = f["warc-profile"]
-		c.RefersTo = f["warc-refers-to"]
-		c.RefersToURI = strings.Trim(strings.TrimSpace(f["warc-refers-to-target-uri"]), "<>")
-		c.RefersToDate = parseWARCDate(f["warc-refers-to-date"])
-		if c.Header != nil {
-			c.ContentType = c.Header.Get("Content-Type")
-		}
-		return c, nil
+	p, err := block.RawBytes()
+	if err != nil {
+		return nil, false, fmt.Errorf("read block: %w", err)
 	}
+	raw, err = readCapped(p, r.opt.MaxBody, h.cl, &c.Truncated)
+	if err != nil {
+		return nil, false, fmt.Errorf("read block: %w", err)
+	}
+	return raw, true, nil
+}
+
+// setRevisit records what a revisit refers to, and the content type its
+// HTTP head declares.
+func (c *Capture) setRevisit(profile, refersTo, refersToURI, refersToDate string) {
+	c.Profile = profile
+	c.RefersTo = refersTo
+	c.RefersToURI = strings.Trim(strings.TrimSpace(refersToURI), "<>")
+	c.RefersToDate = parseWARCDate(refersToDate)
+	if c.Header != nil {
+		c.ContentType = c.Header.Get("Content-Type")
+	}
+}
+
+// decoded decodes a capture's payload raw and returns the capture, or nil
+// when it is not HTML and only pages are wanted.
+func (r *Reader) decoded(c *Capture, raw []byte) *Capture {
 	c.decode(raw, r.opt.MaxBody)
 	if !r.opt.All && !c.HTML {
-		return nil, nil
+		return nil
 	}
-	return c, nil
+	return c
+}
+
+// capBody cuts a payload at MaxBody, marking the capture truncated by
+// length unless its record already says why it was truncated.
+func (r *Reader) capBody(c *Capture, raw []byte) []byte {
+	if int64(len(raw)) > r.opt.MaxBody {
+		raw = raw[:r.opt.MaxBody]
+		if c.Truncated == "" {
+			c.Truncated = "length"
+		}
+	}
+	return raw
 }
 
 // inMemorySlack is what a wanted record's block may hold beyond MaxBody
@@ -499,8 +588,8 @@ const inMemorySlack = 1 << 20
 // warcRecordInMemory reads a wanted record whose block fits in memory: the
 // header and block are read in one piece, gowarc parses the header, and
 // the payload is a slice of the block (no second copy).
-func (r *Reader) warcRecordInMemory(in *bufio.Reader, hdr []byte, f map[string]string, cl int64, off int64, idx int) (*Capture, error) {
-	hdrLen := len(hdr)
+func (r *Reader) warcRecordInMemory(in *bufio.Reader, wh warcHead, off int64, idx int) (*Capture, error) {
+	hdrLen, cl := len(wh.raw), wh.cl
 	rec := make([]byte, hdrLen+int(cl), hdrLen+int(cl)+len(warcMarker))
 	if n, err := io.ReadFull(in, rec); err != nil {
 		return nil, blockErr(int64(n-hdrLen), cl, err)
@@ -521,45 +610,37 @@ func (r *Reader) warcRecordInMemory(in *bufio.Reader, hdr []byte, f map[string]s
 	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: typ,
 		URI:      strings.Trim(strings.TrimSpace(h.Get(gowarc.WarcTargetURI)), "<>"),
 		Date:     parseWARCDate(h.Get(gowarc.WarcDate)),
-		RecordID: h.Get(gowarc.WarcRecordID), PayloadDigest: f["warc-payload-digest"], Truncated: h.Get(gowarc.WarcTruncated),
+		RecordID: h.Get(gowarc.WarcRecordID), PayloadDigest: wh.f["warc-payload-digest"], Truncated: h.Get(gowarc.WarcTruncated),
 		IP: h.Get(gowarc.WarcIPAddress)}
-	block := rec[hdrLen:]
-	var raw []byte
-	switch {
-	case typ == "resource":
-		c.ContentType = h.Get(gowarc.ContentType)
-		raw = block
-	case strings.HasPrefix(strings.ToLower(h.Get(gowarc.ContentType)), "application/http"):
-		status, hh, body := splitHTTP(block)
-		if status == 0 && typ != "revisit" {
-			return nil, nil // not an HTTP response
-		}
-		c.Status, c.Header, raw = status, hh, body
-	case typ == "revisit":
-	default:
+	raw, keep := c.blockPayload(rec[hdrLen:], h.Get(gowarc.ContentType))
+	if !keep {
 		return nil, nil
 	}
 	if typ == "revisit" {
-		c.Profile = h.Get(gowarc.WarcProfile)
-		c.RefersTo = h.Get(gowarc.WarcRefersTo)
-		c.RefersToURI = strings.Trim(strings.TrimSpace(h.Get(gowarc.WarcRefersToTargetURI)), "<>")
-		c.RefersToDate = parseWARCDate(h.Get(gowarc.WarcRefersToDate))
-		if c.Header != nil {
-			c.ContentType = c.Header.Get("Content-Type")
-		}
+		c.setRevisit(h.Get(gowarc.WarcProfile), h.Get(gowarc.WarcRefersTo), h.Get(gowarc.WarcRefersToTargetURI), h.Get(gowarc.WarcRefersToDate))
 		return c, nil
 	}
-	if int64(len(raw)) > r.opt.MaxBody {
-		raw = raw[:r.opt.MaxBody]
-		if c.Truncated == "" {
-			c.Truncated = "length"
+	return r.decoded(c, r.capBody(c, raw)), nil
+}
+
+// blockPayload reads into c what a record's block in memory says, given
+// the record's Content-Type, and returns its payload: a resource's whole
+// block, an HTTP response's body (a revisit's HTTP head only, if any).
+// keep is false for a record that is neither.
+func (c *Capture) blockPayload(block []byte, contentType string) (raw []byte, keep bool) {
+	switch {
+	case c.Type == "resource":
+		c.ContentType = contentType
+		return block, true
+	case strings.HasPrefix(strings.ToLower(contentType), "application/http"):
+		status, hh, body := splitHTTP(block)
+		if status == 0 && c.Type != "revisit" {
+			return nil, false // not an HTTP response
 		}
+		c.Status, c.Header = status, hh
+		return body, true
 	}
-	c.decode(raw, r.opt.MaxBody)
-	if !r.opt.All && !c.HTML {
-		return nil, nil
-	}
-	return c, nil
+	return nil, c.Type == "revisit"
 }
 
 // splitHTTP splits an HTTP response into its status, header and body;
@@ -584,39 +665,47 @@ func splitHTTP(b []byte) (int, http.Header, []byte) {
 
 // wantWARC decides from a record's header (and the HTTP head that starts
 // its block, when it fits the read buffer) whether to parse it.
-func (r *Reader) wantWARC(in *bufio.Reader, typ, uri string, date time.Time, f map[string]string, hdrLen int, cl int64) bool {
-	if typ != "response" && typ != "resource" && typ != "revisit" {
+func (r *Reader) wantWARC(in *bufio.Reader, h warcHead) bool {
+	if h.typ != "response" && h.typ != "resource" && h.typ != "revisit" {
 		return false
 	}
-	if !isWebURI(uri) {
+	if !isWebURI(h.uri) {
 		return false
 	}
-	if r.opt.Keep != nil && !r.opt.Keep(uri, date) {
+	if r.opt.Keep != nil && !r.opt.Keep(h.uri, h.date) {
 		return false
 	}
 	if r.opt.All {
 		return true
 	}
-	if typ == "resource" {
-		return htmlCandidate(f["content-type"])
+	if h.typ == "resource" {
+		return htmlCandidate(h.f["content-type"])
 	}
-	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(f["content-type"])), "application/http") {
+	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.f["content-type"])), "application/http") {
 		return false
 	}
-	// Look at the HTTP head without consuming it.
-	n := hdrLen + int(min(cl, 32<<10))
+	return wantHTTP(in, h)
+}
+
+// wantHTTP looks at the HTTP head that starts a record's block, without
+// consuming it: a page is a 2xx response with an HTML (or sniffed) content
+// type, or a revisit of one (or of an undeclared type). When the head is
+// not in the read buffer, or not an HTTP head, the parse decides.
+func wantHTTP(in *bufio.Reader, h warcHead) bool {
+	hdrLen := len(h.raw)
+	n := hdrLen + int(min(h.cl, 32<<10))
 	b, _ := in.Peek(min(n, in.Size()))
 	if len(b) < hdrLen {
 		return true
 	}
-	status, h := parseHTTPHead(b[hdrLen:])
+	status, hh := parseHTTPHead(b[hdrLen:])
 	if status == 0 {
 		return true // the parse below decides
 	}
-	if typ == "revisit" {
-		return (status/100 == 2 || status == http.StatusNotModified) && (h.Get("Content-Type") == "" || htmlCandidate(h.Get("Content-Type")))
+	if h.typ == "revisit" {
+		return (status/100 == 2 || status == http.StatusNotModified) && (hh.Get("Content-Type") == "" || htmlCandidate(hh.Get("Content-Type")))
 	}
-	return status/100 == 2 && htmlCandidate(h.Get("Content-Type"))
+	return status/100 == 2 && htmlCandidate(hh.Get("Content-Type"))
 }
 
 // trailer consumes the end of a record: marker ("\r\n\r\n" for WARC,

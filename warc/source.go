@@ -84,62 +84,79 @@ func HasArchiveName(name string) bool {
 // argument that matches nothing is an error naming it; the others are
 // still returned.
 func Expand(args []string) ([]string, error) {
-	var out []string
-	var errs []error
-	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
+	x := expansion{seen: map[string]bool{}}
 	for _, a := range args {
 		st, err := os.Stat(a)
 		switch {
 		case err == nil && st.IsDir():
-			var found []string
-			werr := filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-				if err != nil {
-					errs = append(errs, fmt.Errorf("read %s: %w", p, err))
-					return nil
-				}
-				if !d.IsDir() && HasArchiveName(d.Name()) {
-					found = append(found, p)
-				}
-				return nil
-			})
-			if werr != nil {
-				errs = append(errs, werr)
-			}
-			if len(found) == 0 {
-				errs = append(errs, fmt.Errorf("%s: no .warc, .warc.gz, .arc, .arc.gz or .wacz files in this directory", a))
-			}
-			sort.Strings(found)
-			for _, p := range found {
-				add(p)
-			}
+			x.dir(a)
 		case err == nil:
-			add(a)
+			x.add(a)
 		case strings.ContainsAny(a, "*?["):
-			matches, gerr := filepath.Glob(a)
-			if gerr != nil {
-				errs = append(errs, fmt.Errorf("pattern %q: %w", a, gerr))
-				continue
-			}
-			if len(matches) == 0 {
-				errs = append(errs, fmt.Errorf("%s: no file matches", a))
-			}
-			sort.Strings(matches)
-			for _, m := range matches {
-				if st, err := os.Stat(m); err == nil && !st.IsDir() {
-					add(m)
-				}
-			}
+			x.glob(a)
 		default:
-			errs = append(errs, fmt.Errorf("%s: %w", a, err))
+			x.errs = append(x.errs, fmt.Errorf("%s: %w", a, err))
 		}
 	}
-	return out, errors.Join(errs...)
+	return x.out, errors.Join(x.errs...)
+}
+
+// expansion is Expand's result so far: the files, each once, in the order
+// found, and what matched nothing.
+type expansion struct {
+	out  []string
+	errs []error
+	seen map[string]bool
+}
+
+func (x *expansion) add(p string) {
+	if !x.seen[p] {
+		x.seen[p] = true
+		x.out = append(x.out, p)
+	}
+}
+
+// dir adds the web archives below directory a, sorted by name.
+func (x *expansion) dir(a string) {
+	var found []string
+	werr := filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			x.errs = append(x.errs, fmt.Errorf("read %s: %w", p, err))
+			return nil
+		}
+		if !d.IsDir() && HasArchiveName(d.Name()) {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if werr != nil {
+		x.errs = append(x.errs, werr)
+	}
+	if len(found) == 0 {
+		x.errs = append(x.errs, fmt.Errorf("%s: no .warc, .warc.gz, .arc, .arc.gz or .wacz files in this directory", a))
+	}
+	sort.Strings(found)
+	for _, p := range found {
+		x.add(p)
+	}
+}
+
+// glob adds the files pattern a matches, sorted.
+func (x *expansion) glob(a string) {
+	matches, gerr := filepath.Glob(a)
+	if gerr != nil {
+		x.errs = append(x.errs, fmt.Errorf("pattern %q: %w", a, gerr))
+		return
+	}
+	if len(matches) == 0 {
+		x.errs = append(x.errs, fmt.Errorf("%s: no file matches", a))
+	}
+	sort.Strings(matches)
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && !st.IsDir() {
+			x.add(m)
+		}
+	}
 }
 
 // Sources opens path and lists the record streams it holds: the file

@@ -70,49 +70,9 @@ func Verify(path string) (*Verified, error) {
 		return nil, err
 	}
 	ws := &Verified{Path: path, Size: fi.Size(), ByOffset: map[int64]*VerifiedRecord{}, Tail: -1}
-	var zr *gzip.Reader
-	pos := int64(0)
-	for pos < ws.Size {
-		cr := &countingReader{r: io.NewSectionReader(f, pos, ws.Size-pos)}
-		br := bufio.NewReaderSize(cr, 256<<10)
-		head, _ := br.Peek(3)
-		if len(head) < 3 || !isGzipStart(head) {
-			if allZero(br) {
-				break // zero padding at the end
-			}
-			next := nextMember(f, pos+1, ws.Size)
-			ws.Bad = append(ws.Bad, BadSpan{pos, errors.New("no gzip member starts here")})
-			if next < 0 {
-				ws.Tail = pos
-				break
-			}
-			pos = next
-			continue
-		}
-		if zr == nil {
-			zr, err = gzip.NewReader(br)
-		} else {
-			err = zr.Reset(br)
-		}
-		var rec VerifiedRecord
-		if err == nil {
-			zr.Multistream(false)
-			rec, err = verifyRecord(zr)
-		}
-		if err != nil {
-			next := nextMember(f, pos+1, ws.Size)
-			ws.Bad = append(ws.Bad, BadSpan{pos, err})
-			if next < 0 {
-				ws.Tail = pos
-				break
-			}
-			pos = next
-			continue
-		}
-		end := pos + cr.n - int64(br.Buffered())
-		rec.Offset, rec.Length = pos, end-pos
-		ws.Records = append(ws.Records, rec)
-		pos = end
+	v := verifier{ws: ws, f: f}
+	for pos := int64(0); pos >= 0 && pos < ws.Size; {
+		pos = v.member(pos)
 	}
 	for i := range ws.Records {
 		ws.ByOffset[ws.Records[i].Offset] = &ws.Records[i]
@@ -129,6 +89,54 @@ func Verify(path string) (*Verified, error) {
 	return ws, nil
 }
 
+// verifier reads a WARC file's gzip members one after the other.
+type verifier struct {
+	ws *Verified
+	f  *os.File
+	zr *gzip.Reader // reset for each member
+}
+
+// member verifies the gzip member at pos, or notes the bad span there. It
+// returns where the next member starts, or -1 when nothing readable
+// follows (or only zero padding).
+func (v *verifier) member(pos int64) int64 {
+	ws := v.ws
+	cr := &countingReader{r: io.NewSectionReader(v.f, pos, ws.Size-pos)}
+	br := bufio.NewReaderSize(cr, 256<<10)
+	head, _ := br.Peek(3)
+	if len(head) < 3 || !isGzipStart(head) {
+		if allZero(br) {
+			return -1 // zero padding at the end
+		}
+		return v.bad(pos, errors.New("no gzip member starts here"))
+	}
+	var err error
+	if v.zr == nil {
+		v.zr, err = gzip.NewReader(br)
+	} else {
+		err = v.zr.Reset(br)
+	}
+	var rec VerifiedRecord
+	if err == nil {
+		v.zr.Multistream(false)
+		rec, err = verifyRecord(v.zr)
+	}
+	if err != nil {
+		return v.bad(pos, err)
+	}
+	end := pos + cr.n - int64(br.Buffered())
+	rec.Offset, rec.Length = pos, end-pos
+	ws.Records = append(ws.Records, rec)
+	return end
+}
+
+// bad notes that the file cannot be read at pos and returns where the next
+// gzip member may start, or -1.
+func (v *verifier) bad(pos int64, err error) int64 {
+	v.ws.Bad = append(v.ws.Bad, BadSpan{pos, err})
+	return nextMember(v.f, pos+1, v.ws.Size)
+}
+
 // GoodEnd is where the last readable record ends.
 func (ws *Verified) GoodEnd() int64 {
 	if len(ws.Records) == 0 {
@@ -140,68 +148,27 @@ func (ws *Verified) GoodEnd() int64 {
 
 // verifyRecord reads the one record of a gzip member, to the member's end.
 func verifyRecord(zr io.Reader) (VerifiedRecord, error) {
-	var rec VerifiedRecord
 	br := bufio.NewReaderSize(zr, 64<<10)
-	tp := textproto.NewReader(br)
-	first, err := tp.ReadLine()
+	rec, h, n, err := readVerifiedHeader(br)
 	if err != nil {
-		return rec, fmt.Errorf("record header: %w", err)
-	}
-	if !strings.HasPrefix(first, "WARC/") {
-		return rec, fmt.Errorf("not a WARC record (%.20q)", first)
-	}
-	h, err := tp.ReadMIMEHeader()
-	if err != nil {
-		return rec, fmt.Errorf("record header: %w", err)
-	}
-	rec.Type = h.Get("WARC-Type")
-	rec.URI = strings.Trim(h.Get("WARC-Target-URI"), "<>")
-	rec.Date, _ = time.Parse(time.RFC3339Nano, h.Get("WARC-Date"))
-	rec.PayloadDigest = h.Get("WARC-Payload-Digest")
-	n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
-	if err != nil || n < 0 {
-		return rec, fmt.Errorf("record %s: bad Content-Length %q", rec.URI, h.Get("Content-Length"))
+		return rec, err
 	}
 	block := sha1.New()
 	var payload hash.Hash
 	lr := io.LimitReader(br, n)
 	if rec.Type == "response" || rec.Type == "revisit" {
-		// The HTTP head: status line, headers and the blank line.
-		var headBuf bytes.Buffer
-		hr := bufio.NewReader(io.TeeReader(lr, block))
-		for {
-			line, err := hr.ReadSlice('\n')
-			headBuf.Write(line)
-			if err != nil || len(bytes.TrimRight(line, "\r\n")) == 0 || headBuf.Len() > 1<<20 {
-				break
-			}
-		}
-		var head http.Header
-		rec.Status, head = parseHTTPHead(headBuf.Bytes())
-		if mt, _, err := mime.ParseMediaType(head.Get("Content-Type")); err == nil {
-			rec.MIME = mt
-		}
-		if rec.Type == "response" {
-			payload = sha1.New()
-			if _, err := io.Copy(payload, hr); err != nil {
-				return rec, fmt.Errorf("record %s: block: %w", rec.URI, err)
-			}
-		} else if _, err := io.Copy(io.Discard, hr); err != nil {
-			return rec, fmt.Errorf("record %s: block: %w", rec.URI, err)
-		}
-	} else if _, err := io.Copy(block, lr); err != nil {
+		payload, err = rec.readHTTPBlock(lr, block)
+	} else {
+		_, err = io.Copy(block, lr)
+	}
+	if err != nil {
 		return rec, fmt.Errorf("record %s: block: %w", rec.URI, err)
 	}
 	if lr.(*io.LimitedReader).N > 0 {
 		return rec, fmt.Errorf("record %s: block shorter than its Content-Length %d", rec.URI, n)
 	}
-	// The member must end after the record's trailer, its CRC matching.
-	rest, err := io.Copy(io.Discard, br)
-	if err != nil {
-		return rec, fmt.Errorf("record %s: gzip member: %w", rec.URI, err)
-	}
-	if rest > 4 {
-		return rec, fmt.Errorf("record %s: %d bytes after the block", rec.URI, rest)
+	if err := memberEnd(br); err != nil {
+		return rec, fmt.Errorf("record %s: %w", rec.URI, err)
 	}
 	if d := h.Get("WARC-Block-Digest"); d != "" && d != hashDigest(block) {
 		return rec, fmt.Errorf("record %s: block digest mismatch", rec.URI)
@@ -210,6 +177,78 @@ func verifyRecord(zr io.Reader) (VerifiedRecord, error) {
 		return rec, fmt.Errorf("record %s: payload digest mismatch", rec.URI)
 	}
 	return rec, nil
+}
+
+// readVerifiedHeader reads a WARC record's header: what verification keeps
+// of it, its fields, and the block's length.
+func readVerifiedHeader(br *bufio.Reader) (rec VerifiedRecord, h textproto.MIMEHeader, n int64, err error) {
+	tp := textproto.NewReader(br)
+	first, err := tp.ReadLine()
+	if err != nil {
+		return rec, nil, 0, fmt.Errorf("record header: %w", err)
+	}
+	if !strings.HasPrefix(first, "WARC/") {
+		return rec, nil, 0, fmt.Errorf("not a WARC record (%.20q)", first)
+	}
+	h, err = tp.ReadMIMEHeader()
+	if err != nil {
+		return rec, nil, 0, fmt.Errorf("record header: %w", err)
+	}
+	rec.Type = h.Get("WARC-Type")
+	rec.URI = strings.Trim(h.Get("WARC-Target-URI"), "<>")
+	rec.Date, _ = time.Parse(time.RFC3339Nano, h.Get("WARC-Date"))
+	rec.PayloadDigest = h.Get("WARC-Payload-Digest")
+	n, err = strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+	if err != nil || n < 0 {
+		return rec, h, 0, fmt.Errorf("record %s: bad Content-Length %q", rec.URI, h.Get("Content-Length"))
+	}
+	return rec, h, n, nil
+}
+
+// readHTTPBlock reads a response's or revisit's block from lr, hashing all
+// of it into block: its HTTP head gives rec its status and media type; a
+// response's payload (the body) is hashed on its own too, and that hash
+// returned.
+func (rec *VerifiedRecord) readHTTPBlock(lr io.Reader, block hash.Hash) (hash.Hash, error) {
+	hr := bufio.NewReader(io.TeeReader(lr, block))
+	var head http.Header
+	rec.Status, head = parseHTTPHead(readHTTPHead(hr))
+	if mt, _, err := mime.ParseMediaType(head.Get("Content-Type")); err == nil {
+		rec.MIME = mt
+	}
+	if rec.Type != "response" {
+		_, err := io.Copy(io.Discard, hr)
+		return nil, err
+	}
+	payload := sha1.New()
+	_, err := io.Copy(payload, hr)
+	return payload, err
+}
+
+// readHTTPHead reads an HTTP head: its status line, header lines and the
+// blank line that ends it (at most about 1 MiB).
+func readHTTPHead(hr *bufio.Reader) []byte {
+	var headBuf bytes.Buffer
+	for {
+		line, err := hr.ReadSlice('\n')
+		headBuf.Write(line)
+		if err != nil || len(bytes.TrimRight(line, "\r\n")) == 0 || headBuf.Len() > 1<<20 {
+			return headBuf.Bytes()
+		}
+	}
+}
+
+// memberEnd reads what follows a record's block to its gzip member's end,
+// where the member's CRC is checked: no more than the record's trailer.
+func memberEnd(br *bufio.Reader) error {
+	rest, err := io.Copy(io.Discard, br)
+	if err != nil {
+		return fmt.Errorf("gzip member: %w", err)
+	}
+	if rest > 4 {
+		return fmt.Errorf("%d bytes after the block", rest)
+	}
+	return nil
 }
 
 func hashDigest(h hash.Hash) string {
