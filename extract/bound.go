@@ -100,19 +100,9 @@ func (d *rawDropper) drop(tt html.TokenType, name string, raw []byte) bool {
 	case tt == html.CommentToken:
 		return true
 	case d.skip != "":
-		if tt == html.EndTagToken && name == d.skip {
-			d.skip = ""
-			return false // keep the end tag
-		}
-		return true
+		return d.inSkipped(tt, name)
 	case d.svg > 0:
-		switch {
-		case tt == html.StartTagToken && name == "svg":
-			d.svg++
-		case tt == html.EndTagToken && name == "svg":
-			d.svg--
-		}
-		return d.svg > 0
+		return d.inSVG(tt, name)
 	case tt == html.StartTagToken && name == "svg":
 		d.svg = 1
 	case tt == html.StartTagToken && (name == "style" || name == "template" ||
@@ -120,6 +110,27 @@ func (d *rawDropper) drop(tt html.TokenType, name string, raw []byte) bool {
 		d.skip = name
 	}
 	return false
+}
+
+// inSkipped drops the content of a raw-text element; its end tag stays.
+func (d *rawDropper) inSkipped(tt html.TokenType, name string) bool {
+	if tt == html.EndTagToken && name == d.skip {
+		d.skip = ""
+		return false // keep the end tag
+	}
+	return true
+}
+
+// inSVG drops the content of an <svg>, nested ones included; its end tag
+// stays.
+func (d *rawDropper) inSVG(tt html.TokenType, name string) bool {
+	switch {
+	case tt == html.StartTagToken && name == "svg":
+		d.svg++
+	case tt == html.EndTagToken && name == "svg":
+		d.svg--
+	}
+	return d.svg > 0
 }
 
 // isJSONLD reports whether a raw <script ...> start tag declares JSON-LD.

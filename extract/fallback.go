@@ -84,23 +84,39 @@ func extractWithFallback(doc *html.Node, opt trafilatura.Options, lazy bool) (*t
 	got := utf8.RuneCountInString(tr.ContentText)
 	shape := shapeOf(tr.ContentNode)
 	borderline := shape.pText == 0 || shape.tables > shape.paragraphs
-	page := readabilityBound(bodyOf(doc))
-	if page <= 2*got && !(borderline && page > 2*minCandidate) {
-		return tr, nil
-	}
-	if lazy && !borderline && !doubtful(doc, page, got) {
+	if !readabilityMayWin(doc, got, borderline, lazy) {
 		return tr, nil
 	}
 	art, rerr := readability.FromDocument(doc, opt.OriginalURL)
 	if rerr != nil || art.Node == nil {
 		return tr, nil
 	}
-	cand := textMeasure(art.Node)
-	if cand <= 2*got && !(borderline && 2*cand >= got && cand > minCandidate) {
+	if !readabilityWins(textMeasure(art.Node), got, borderline) {
 		return tr, nil
 	}
 	opt.FallbackCandidates = &trafilatura.FallbackCandidates{Readability: art.Node}
 	return trafilatura.ExtractDocument(doc, opt)
+}
+
+// readabilityMayWin reports whether Readability's text could be chosen
+// over an extracted text of got characters, from the most text it can
+// find on the page: more than twice as much, or (for a borderline
+// extraction) more than a candidate needs. lazy asks also that the
+// extraction look doubtful.
+func readabilityMayWin(doc *html.Node, got int, borderline, lazy bool) bool {
+	page := readabilityBound(bodyOf(doc))
+	if page <= 2*got && !(borderline && page > 2*minCandidate) {
+		return false
+	}
+	return !lazy || borderline || doubtful(doc, page, got)
+}
+
+// readabilityWins reports whether Readability's text of cand characters
+// is chosen over an extracted text of got characters, as go-trafilatura's
+// comparison chooses: more than twice as long, or, for a borderline
+// extraction, at least half as long and more than a candidate needs.
+func readabilityWins(cand, got int, borderline bool) bool {
+	return cand > 2*got || (borderline && 2*cand >= got && cand > minCandidate)
 }
 
 // doubtful reports whether an extracted text of got characters looks
@@ -181,48 +197,67 @@ func textMeasure(n *html.Node) int { return measure(n, false) }
 
 // measure is textMeasure, or readabilityBound when bound is set.
 func measure(n *html.Node, bound bool) int {
-	count, gap := 0, false
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		if depth > dom.MaxDepth {
+	m := measurer{bound: bound}
+	m.walk(n, 0)
+	return m.count
+}
+
+// measurer is measure's walk: the characters counted so far, and whether
+// a break comes before the next one.
+type measurer struct {
+	count int
+	gap   bool
+	bound bool
+}
+
+func (m *measurer) walk(n *html.Node, depth int) {
+	if depth > dom.MaxDepth {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		m.text(n.Data)
+		return
+	case html.ElementNode:
+		if m.skips(n) {
 			return
 		}
-		switch n.Type {
-		case html.TextNode:
-			gap = true
-			for _, r := range n.Data {
-				if unicode.IsSpace(r) {
-					gap = true
-					continue
-				}
-				if gap && count > 0 {
-					count++
-				}
-				gap = false
-				count++
-			}
-			gap = true
-			return
-		case html.ElementNode:
-			switch n.Data {
-			case "script", "style", "template":
-				return
-			case "noscript", "footer", "aside", "input", "textarea", "select", "button":
-				if bound {
-					return
-				}
-			}
-			if bound && readabilityDrops(n) {
-				return
-			}
-			gap = true
+		m.gap = true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		m.walk(c, depth+1)
+	}
+}
+
+// text counts the characters of a text node, a break before and after it.
+func (m *measurer) text(s string) {
+	m.gap = true
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			m.gap = true
+			continue
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1)
+		if m.gap && m.count > 0 {
+			m.count++
+		}
+		m.gap = false
+		m.count++
+	}
+	m.gap = true
+}
+
+// skips reports whether the element's text is not counted: never for a
+// script, style or template; for the bound, what Readability drops.
+func (m *measurer) skips(n *html.Node) bool {
+	switch n.Data {
+	case "script", "style", "template":
+		return true
+	case "noscript", "footer", "aside", "input", "textarea", "select", "button":
+		if m.bound {
+			return true
 		}
 	}
-	walk(n, 0)
-	return count
+	return m.bound && readabilityDrops(n)
 }
 
 // readabilityBound is an upper bound of go-trafilatura's measure of any
@@ -247,33 +282,49 @@ func readabilityDrops(n *html.Node) bool {
 	if n.Data == "p" {
 		return false
 	}
-	var style, ariaHidden, class, ariaModal, role string
-	for _, a := range n.Attr {
-		if a.Namespace != "" {
+	a := readabilityAttrsOf(n)
+	if a.hidden {
+		return true
+	}
+	if a.style != "" && (styleNone.MatchString(a.style) || styleHidden.MatchString(a.style)) {
+		return true
+	}
+	if a.ariaHidden == "true" && !strings.Contains(a.class, "fallback-image") {
+		return true
+	}
+	return a.ariaModal == "true" && a.role == "dialog"
+}
+
+// readabilityAttrs are the attributes go-readability reads to drop an
+// element.
+type readabilityAttrs struct {
+	hidden                                    bool
+	style, ariaHidden, class, ariaModal, role string
+}
+
+// readabilityAttrsOf reads them (up to a hidden attribute, which decides).
+func readabilityAttrsOf(n *html.Node) (a readabilityAttrs) {
+	for _, at := range n.Attr {
+		if at.Namespace != "" {
 			continue
 		}
-		switch a.Key {
+		switch at.Key {
 		case "hidden":
-			return true
+			a.hidden = true
+			return a
 		case "style":
-			style = a.Val
+			a.style = at.Val
 		case "aria-hidden":
-			ariaHidden = a.Val
+			a.ariaHidden = at.Val
 		case "class":
-			class = a.Val
+			a.class = at.Val
 		case "aria-modal":
-			ariaModal = a.Val
+			a.ariaModal = at.Val
 		case "role":
-			role = a.Val
+			a.role = at.Val
 		}
 	}
-	if style != "" && (styleNone.MatchString(style) || styleHidden.MatchString(style)) {
-		return true
-	}
-	if ariaHidden == "true" && !strings.Contains(class, "fallback-image") {
-		return true
-	}
-	return ariaModal == "true" && role == "dialog"
+	return a
 }
 
 // styleNone and styleHidden are how go-readability reads a style
@@ -301,87 +352,106 @@ func strayContent(doc, content *html.Node) bool {
 	if content == nil {
 		return false
 	}
-	var want []string
-	var collect func(n *html.Node, depth int)
-	collect = func(n *html.Node, depth int) {
-		if depth > dom.MaxDepth {
-			return
-		}
-		if n.Type == html.TextNode {
-			if k := fragmentKey(n.Data); k != "" {
-				want = append(want, k)
-			}
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			collect(c, depth+1)
-		}
-	}
-	collect(content, 0)
+	want := fragmentKeys(content, 0, nil)
 	if len(want) == 0 {
 		return false
 	}
-	wanted := make(map[string]bool, len(want))
+	p := &fragmentPlacer{wanted: make(map[string]bool, len(want)), found: map[string]bool{}, articles: map[*html.Node]int{}}
 	for _, k := range want {
-		wanted[k] = true
+		p.wanted[k] = true
 	}
 	// Place each fragment in the page: is it under a comment container,
 	// and which <article> holds it?
-	found := map[string]bool{}
-	inComments, placed := 0, 0
-	articles := map[*html.Node]int{}
-	var buf [minFragment + utf8.UTFMax]byte
-	var walk func(n *html.Node, depth int, comment bool, art *html.Node)
-	walk = func(n *html.Node, depth int, comment bool, art *html.Node) {
-		if depth > dom.MaxDepth {
-			return
-		}
-		switch n.Type {
-		case html.TextNode:
-			k := scan.CollapsedPrefix(buf[:0], n.Data, minFragment)
-			if k == nil || !wanted[string(k)] || found[string(k)] {
-				return
-			}
-			found[string(k)] = true
-			placed++
-			if comment {
-				inComments++
-			}
-			if art != nil {
-				articles[art]++
-			}
-			return
-		case html.ElementNode:
-			if dom.SkipTags[n.Data] {
-				return
-			}
-			if n.Data == "article" {
-				art = n
-			}
-			if !comment && n.Data != "body" && n.Data != "html" && isCommentBox(n) {
-				comment = true
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1, comment, art)
-		}
-	}
-	walk(doc, 0, false, nil)
-	if placed == 0 {
+	p.walk(doc, 0, false, nil)
+	if p.placed == 0 {
 		return false
 	}
-	if 2*inComments > placed {
+	if 2*p.inComments > p.placed {
 		return true
 	}
-	// Several stories: at least two <article> elements each holding a
-	// real share of the placed text.
+	return p.stories() >= 2
+}
+
+// fragmentKeys appends the fragment keys of the text nodes below n to keys,
+// in document order.
+func fragmentKeys(n *html.Node, depth int, keys []string) []string {
+	if depth > dom.MaxDepth {
+		return keys
+	}
+	if n.Type == html.TextNode {
+		if k := fragmentKey(n.Data); k != "" {
+			keys = append(keys, k)
+		}
+		return keys
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		keys = fragmentKeys(c, depth+1, keys)
+	}
+	return keys
+}
+
+// fragmentPlacer finds the wanted fragments in a page, each once: how many
+// were placed, how many of them under a comment container, and how many
+// in each <article>.
+type fragmentPlacer struct {
+	wanted, found      map[string]bool
+	inComments, placed int
+	articles           map[*html.Node]int
+	buf                [minFragment + utf8.UTFMax]byte
+}
+
+// walk places the fragments below n; comment says n is inside a comment
+// container, art is the <article> n is in.
+func (p *fragmentPlacer) walk(n *html.Node, depth int, comment bool, art *html.Node) {
+	if depth > dom.MaxDepth {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		p.place(n.Data, comment, art)
+		return
+	case html.ElementNode:
+		if dom.SkipTags[n.Data] {
+			return
+		}
+		if n.Data == "article" {
+			art = n
+		}
+		if !comment && n.Data != "body" && n.Data != "html" && isCommentBox(n) {
+			comment = true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		p.walk(c, depth+1, comment, art)
+	}
+}
+
+// place counts a text node whose fragment is wanted and not yet found.
+func (p *fragmentPlacer) place(text string, comment bool, art *html.Node) {
+	k := scan.CollapsedPrefix(p.buf[:0], text, minFragment)
+	if k == nil || !p.wanted[string(k)] || p.found[string(k)] {
+		return
+	}
+	p.found[string(k)] = true
+	p.placed++
+	if comment {
+		p.inComments++
+	}
+	if art != nil {
+		p.articles[art]++
+	}
+}
+
+// stories counts the <article> elements holding a real share (a fifth) of
+// the placed text: two or more mean several stories.
+func (p *fragmentPlacer) stories() int {
 	stories := 0
-	for _, c := range articles {
-		if 5*c >= placed {
+	for _, c := range p.articles {
+		if 5*c >= p.placed {
 			stories++
 		}
 	}
-	return stories >= 2
+	return stories
 }
 
 // isCommentBox reports whether an element's id or class names a comment

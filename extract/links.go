@@ -29,57 +29,11 @@ func (l *linkShareTable) get(t string) (float64, bool) {
 // a block element outside its nested blocks, white space collapsed) to
 // the share of that text which is link text.
 func linkShares(doc *html.Node) map[string]float64 {
-	type acc struct {
-		sb         strings.Builder
-		total, lnk int
-	}
-	stats := map[*html.Node]*acc{}
-	var order []*html.Node
-	var walk func(n *html.Node, depth int, block *html.Node, inLink bool)
-	walk = func(n *html.Node, depth int, block *html.Node, inLink bool) {
-		if depth > dom.MaxDepth {
-			return
-		}
-		switch n.Type {
-		case html.TextNode:
-			if block == nil {
-				return
-			}
-			a := stats[block]
-			if a == nil {
-				a = &acc{}
-				stats[block] = a
-				order = append(order, block)
-			}
-			a.sb.WriteString(n.Data)
-			k := len(strings.TrimSpace(n.Data))
-			a.total += k
-			if inLink {
-				a.lnk += k
-			}
-			return
-		case html.ElementNode:
-			if dom.SkipTags[n.Data] {
-				return
-			}
-			if dom.BlockTags[n.Data] {
-				block = n
-			}
-			if n.Data == "a" {
-				inLink = true
-			}
-			if n.Data == "br" && block != nil && stats[block] != nil {
-				stats[block].sb.WriteByte(' ')
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1, block, inLink)
-		}
-	}
-	walk(doc, 0, nil, false)
-	out := make(map[string]float64, len(order))
-	for _, n := range order {
-		a := stats[n]
+	lc := linkCounter{stats: map[*html.Node]*linkText{}}
+	lc.walk(doc, 0, nil, false)
+	out := make(map[string]float64, len(lc.order))
+	for _, n := range lc.order {
+		a := lc.stats[n]
 		if a.total == 0 {
 			continue
 		}
@@ -91,6 +45,67 @@ func linkShares(doc *html.Node) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// linkText is a paragraph's text, its length and how much of it is link
+// text (trimmed text node lengths).
+type linkText struct {
+	sb         strings.Builder
+	total, lnk int
+}
+
+// linkCounter is linkShares' walk: the text of each block element with
+// text, in the order first met.
+type linkCounter struct {
+	stats map[*html.Node]*linkText
+	order []*html.Node
+}
+
+// walk reads the text below n into its block element; inLink says n is
+// inside a link.
+func (lc *linkCounter) walk(n *html.Node, depth int, block *html.Node, inLink bool) {
+	if depth > dom.MaxDepth {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		if block != nil {
+			lc.add(block, n.Data, inLink)
+		}
+		return
+	case html.ElementNode:
+		if dom.SkipTags[n.Data] {
+			return
+		}
+		if dom.BlockTags[n.Data] {
+			block = n
+		}
+		if n.Data == "a" {
+			inLink = true
+		}
+		if n.Data == "br" && block != nil && lc.stats[block] != nil {
+			lc.stats[block].sb.WriteByte(' ')
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		lc.walk(c, depth+1, block, inLink)
+	}
+}
+
+// add counts a text node's text in its block element's paragraph.
+func (lc *linkCounter) add(block *html.Node, text string, inLink bool) {
+	a := lc.stats[block]
+	if a == nil {
+		a = &linkText{}
+		lc.stats[block] = a
+		lc.order = append(lc.order, block)
+	}
+	a.sb.WriteString(text)
+	k := len(strings.TrimSpace(text))
+	a.total += k
+	if inLink {
+		a.lnk += k
+	}
 }
 
 // dropLinkParagraphs removes the short paragraphs that end the text and

@@ -92,25 +92,32 @@ func promoLine(text, tag string) (promo, bare bool) {
 			return true, bare
 		}
 	}
+	return signUpOrFollow(t, len(words)), false
+}
+
+// signUpOrFollow reports whether the lower-cased line t of n words asks
+// to sign up for a newsletter, is the title of a newsletter box, or asks
+// to follow the site on a social network.
+func signUpOrFollow(t string, n int) bool {
 	for _, c := range newsletterCalls {
 		if strings.Contains(t, c) {
-			return true, false
+			return true
 		}
 	}
 	// The title of a newsletter box: "The Morning Briefing Newsletter".
-	if len(words) <= maxNewsletterTitleWords {
+	if n <= maxNewsletterTitleWords {
 		if last := strings.TrimRightFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }); strings.HasSuffix(last, "newsletter") || strings.HasSuffix(last, "newsletters") {
-			return true, false
+			return true
 		}
 	}
-	if strings.HasPrefix(t, "follow ") && len(words) <= 15 {
+	if strings.HasPrefix(t, "follow ") && n <= 15 {
 		for _, s := range socialNetworks {
 			if strings.Contains(t, s) {
-				return true, false
+				return true
 			}
 		}
 	}
-	return false, false
+	return false
 }
 
 // hasLabel reports whether the lower-cased text t opens with one of

@@ -156,91 +156,109 @@ type docText struct {
 func indexText(root *html.Node) *docText {
 	// Size the text and the span table first: growing them as the walk
 	// goes costs more than this walk.
-	elems, textBytes := 0, 0
-	var count func(n *html.Node, depth int)
-	count = func(n *html.Node, depth int) {
-		if depth > dom.MaxDepth {
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				textBytes += len(c.Data)
-			case html.ElementNode:
-				if !dom.SkipTags[c.Data] {
-					elems++
-					count(c, depth+1)
-				}
+	elems, textBytes := measureText(root, 0)
+	x := &textIndexer{span: make(map[*html.Node][2]int, elems)}
+	x.sb.Grow(textBytes)
+	x.walk(root, 0)
+	return &docText{buf: x.sb.String(), span: x.span}
+}
+
+// measureText counts the elements below n that indexText spans and the
+// bytes of their text nodes.
+func measureText(n *html.Node, depth int) (elems, textBytes int) {
+	if depth > dom.MaxDepth {
+		return 0, 0
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			textBytes += len(c.Data)
+		case html.ElementNode:
+			if !dom.SkipTags[c.Data] {
+				e, t := measureText(c, depth+1)
+				elems += 1 + e
+				textBytes += t
 			}
 		}
 	}
-	count(root, 0)
-	var sb strings.Builder
-	sb.Grow(textBytes)
-	span := make(map[*html.Node][2]int, elems)
-	pending := false // a space is owed before the next visible character
-	write := func(s string) {
-		for i := 0; i < len(s); {
-			c := s[i]
-			if c < utf8.RuneSelf && !scan.ASCIISpace[c] {
-				// A run of visible ASCII is written whole.
-				j := i + 1
-				for j < len(s) && s[j] < utf8.RuneSelf && !scan.ASCIISpace[s[j]] {
-					j++
-				}
-				if pending && sb.Len() > 0 {
-					sb.WriteByte(' ')
-				}
-				pending = false
-				sb.WriteString(s[i:j])
-				i = j
+	return elems, textBytes
+}
+
+// textIndexer is indexText's walk: the collapsed text so far, the span of
+// each element walked, and whether a space is owed before the next
+// visible character.
+type textIndexer struct {
+	sb      strings.Builder
+	span    map[*html.Node][2]int
+	pending bool
+}
+
+// walk writes the text below n, recording each element's span; a block
+// element ends with a space owed.
+func (x *textIndexer) walk(n *html.Node, depth int) {
+	if depth > dom.MaxDepth {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			x.write(c.Data)
+		case html.ElementNode:
+			if dom.SkipTags[c.Data] {
 				continue
 			}
-			// Invalid bytes are written as U+FFFD, as ranging over s gives.
-			r, w := rune(c), 1
-			if c >= utf8.RuneSelf {
-				r, w = utf8.DecodeRuneInString(s[i:])
-			}
-			i += w
-			if c < utf8.RuneSelf && scan.ASCIISpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(r) {
-				pending = true
-				continue
-			}
-			if pending && sb.Len() > 0 {
-				sb.WriteByte(' ')
-			}
-			pending = false
-			if c < utf8.RuneSelf {
-				sb.WriteByte(c)
-			} else {
-				sb.WriteRune(r)
+			start := x.sb.Len()
+			x.walk(c, depth+1)
+			x.span[c] = [2]int{start, x.sb.Len()}
+			if dom.BlockTags[c.Data] {
+				x.pending = true
 			}
 		}
 	}
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		if depth > dom.MaxDepth {
-			return
+}
+
+// write appends s with its white space collapsed: a run of it is one
+// space, written before the next visible character (never at the start).
+func (x *textIndexer) write(s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf && !scan.ASCIISpace[c] {
+			i = x.writeASCII(s, i)
+			continue
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				write(c.Data)
-			case html.ElementNode:
-				if dom.SkipTags[c.Data] {
-					continue
-				}
-				start := sb.Len()
-				walk(c, depth+1)
-				span[c] = [2]int{start, sb.Len()}
-				if dom.BlockTags[c.Data] {
-					pending = true
-				}
-			}
+		// Invalid bytes are written as U+FFFD, as ranging over s gives.
+		r, w := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[i:])
 		}
+		i += w
+		if c < utf8.RuneSelf || unicode.IsSpace(r) { // ASCII here is white space
+			x.pending = true
+			continue
+		}
+		x.owedSpace()
+		x.sb.WriteRune(r)
 	}
-	walk(root, 0)
-	return &docText{buf: sb.String(), span: span}
+}
+
+// writeASCII writes the run of visible ASCII of s that starts at i, whole,
+// and returns where it ends.
+func (x *textIndexer) writeASCII(s string, i int) int {
+	j := i + 1
+	for j < len(s) && s[j] < utf8.RuneSelf && !scan.ASCIISpace[s[j]] {
+		j++
+	}
+	x.owedSpace()
+	x.sb.WriteString(s[i:j])
+	return j
+}
+
+// owedSpace writes the space owed before a visible character, if any.
+func (x *textIndexer) owedSpace() {
+	if x.pending && x.sb.Len() > 0 {
+		x.sb.WriteByte(' ')
+	}
+	x.pending = false
 }
 
 // text returns n's collapsed text ("" for a node outside the index).
