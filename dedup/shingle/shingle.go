@@ -235,16 +235,9 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 	q := false
 	i := 0
 	for i < len(text) {
+		i, q, spans = separators(text, i, track, q, spans, len(dst))
 		// A word that is a plain run of lower-case letters and digits
 		// (most of them) is hashed in place.
-		for i < len(text) && byteClass[text[i]] == clsSep {
-			if track && (text[i] == '"' || text[i] == '\n' || text[i] == '\r') {
-				if nq := applyQuote(q, rune(text[i])); nq != q {
-					q, spans = nq, append(spans, int32(len(dst)))
-				}
-			}
-			i++
-		}
 		start := i
 		for i < len(text) && byteClass[text[i]] == clsPlain {
 			i++
@@ -256,30 +249,7 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 			continue
 		}
 		// Otherwise fold the rest of the word rune by rune into buf.
-		buf = append(buf[:0], text[start:i]...)
-		for i < len(text) {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				x := asciiFold[c]
-				if x == asciiSep {
-					break
-				}
-				if x != asciiDrop {
-					buf = append(buf, x)
-				}
-				i++
-				continue
-			}
-			r, n := utf8.DecodeRuneInString(text[i:])
-			f := FoldRune(r)
-			if f == -2 {
-				break
-			}
-			i += n
-			if f != -1 {
-				buf = utf8.AppendRune(buf, f)
-			}
-		}
+		buf, i = foldWord(append(buf[:0], text[start:i]...), text, i)
 		if len(buf) > 0 {
 			dst = append(dst, xxhash.Sum64(buf))
 		}
@@ -290,9 +260,7 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 				r, n = utf8.DecodeRuneInString(text[i:])
 			}
 			if track {
-				if nq := applyQuote(q, r); nq != q {
-					q, spans = nq, append(spans, int32(len(dst)))
-				}
+				q, spans = quoteMark(q, r, spans, len(dst))
 			}
 			i += n
 		}
@@ -301,6 +269,58 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 		spans = append(spans, int32(len(dst)))
 	}
 	return dst, spans, buf[:0]
+}
+
+// separators steps over the ASCII separators at text[i:]. When track is
+// set, the quotation marks and line breaks among them open and close
+// quotations (q is the state): a change appends at, the index of the next
+// word, to spans.
+func separators(text string, i int, track, q bool, spans []int32, at int) (int, bool, []int32) {
+	for i < len(text) && byteClass[text[i]] == clsSep {
+		if track && (text[i] == '"' || text[i] == '\n' || text[i] == '\r') {
+			q, spans = quoteMark(q, rune(text[i]), spans, at)
+		}
+		i++
+	}
+	return i, q, spans
+}
+
+// quoteMark applies the separator r to the quotation state q; a change
+// appends at, the index of the next word, to spans.
+func quoteMark(q bool, r rune, spans []int32, at int) (bool, []int32) {
+	if nq := applyQuote(q, r); nq != q {
+		return nq, append(spans, int32(at))
+	}
+	return q, spans
+}
+
+// foldWord appends the folded form of the word at text[i:] to buf, up to
+// the separator that ends it, and returns buf and where the word ends.
+func foldWord(buf []byte, text string, i int) ([]byte, int) {
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			x := asciiFold[c]
+			if x == asciiSep {
+				break
+			}
+			if x != asciiDrop {
+				buf = append(buf, x)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		f := FoldRune(r)
+		if f == -2 {
+			break
+		}
+		i += n
+		if f != -1 {
+			buf = utf8.AppendRune(buf, f)
+		}
+	}
+	return buf, i
 }
 
 // Mix64 is the splitmix64 finaliser: it spreads the bits of x.
@@ -372,59 +392,60 @@ func (s *Shingler) Features(text string, dst []uint32) []uint32 {
 // shingle computes the feature set of text into s.acc and its quoted
 // Features into s.quoted (both sorted, without duplicates).
 func (s *Shingler) shingle(text string) {
-	k := s.k
-	if k < 1 {
-		k = 1
-	}
-	if k > 8 {
-		k = 8
-	}
-	sample := uint64(s.sample)
-	if sample < 1 {
-		sample = 1
-	}
-	acc := s.acc[:0]
-	quoted := s.quoted[:0]
-	emit := func(h uint64, inQuote bool) {
-		h = Mix64(h)
-		if h%sample == 0 {
-			acc = append(acc, uint32(h>>32))
-			if inQuote {
-				quoted = append(quoted, uint32(h>>32))
-			}
-		}
-	}
+	k := min(max(s.k, 1), 8)
 	s.hs, s.spans, s.buf = appendWordsQuoted(s.hs[:0], s.spans[:0], true, text, s.buf)
-	ws, spans := s.hs, s.spans
+	ws := s.hs
 	n := len(ws)
-	// inQuote reports whether words [from, to) lie in one quotation;
-	// from never decreases between calls.
-	sp := 0
-	inQuote := func(from, to int) bool {
-		for sp < len(spans) && int(spans[sp+1]) <= from {
-			sp += 2
-		}
-		return sp < len(spans) && int(spans[sp]) <= from && to <= int(spans[sp+1])
-	}
+	f := features{acc: s.acc[:0], quoted: s.quoted[:0], sample: max(uint64(s.sample), 1), spans: s.spans}
 	for e := k; e <= n; e++ {
-		var h uint64
-		for _, w := range ws[e-k : e] {
-			h = (h<<23 | h>>41) ^ w
-			h *= 0x9e3779b97f4a7c15
-		}
-		emit(h, len(spans) > 0 && inQuote(e-k, e))
+		f.emit(shingleHash(ws[e-k:e]), e-k, e)
 	}
 	if n > 0 && n < k {
-		var h uint64
-		for _, w := range ws {
-			h = (h<<23 | h>>41) ^ w
-			h *= 0x9e3779b97f4a7c15
-		}
-		emit(h^uint64(n), len(spans) > 0 && inQuote(0, n))
+		f.emit(shingleHash(ws)^uint64(n), 0, n)
 	}
-	slices.Sort(acc)
-	acc = slices.Compact(acc)
-	s.acc = acc
-	slices.Sort(quoted)
-	s.quoted = slices.Compact(quoted)
+	slices.Sort(f.acc)
+	s.acc = slices.Compact(f.acc)
+	slices.Sort(f.quoted)
+	s.quoted = slices.Compact(f.quoted)
+}
+
+// shingleHash is the hash of a shingle, the word hashes ws in order.
+func shingleHash(ws []uint64) uint64 {
+	var h uint64
+	for _, w := range ws {
+		h = (h<<23 | h>>41) ^ w
+		h *= 0x9e3779b97f4a7c15
+	}
+	return h
+}
+
+// features gathers a text's sampled shingles, and those inside quotations.
+type features struct {
+	acc, quoted []uint32
+	sample      uint64
+	spans       []int32 // quotations, as word index ranges
+	sp          int     // the first quotation that may hold the next shingle
+}
+
+// emit adds the shingle of words [from, to), of hash h, when the sample
+// keeps it.
+func (f *features) emit(h uint64, from, to int) {
+	inQuote := len(f.spans) > 0 && f.inQuote(from, to)
+	h = Mix64(h)
+	if h%f.sample == 0 {
+		f.acc = append(f.acc, uint32(h>>32))
+		if inQuote {
+			f.quoted = append(f.quoted, uint32(h>>32))
+		}
+	}
+}
+
+// inQuote reports whether words [from, to) lie in one quotation; from
+// never decreases between calls.
+func (f *features) inQuote(from, to int) bool {
+	spans := f.spans
+	for f.sp < len(spans) && int(spans[f.sp+1]) <= from {
+		f.sp += 2
+	}
+	return f.sp < len(spans) && int(spans[f.sp]) <= from && to <= int(spans[f.sp+1])
 }
