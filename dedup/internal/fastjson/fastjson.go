@@ -53,45 +53,54 @@ func kindOK(p *jsonScan, kind byte) bool {
 	case 's':
 		return c == '"'
 	case 't':
-		save := p.i
-		v, ok := p.str(p.tmp[:0])
-		p.i = save
-		if !ok {
-			return false
-		}
-		_, err := time.Parse(time.RFC3339Nano, string(v))
-		return err == nil
+		return p.isTime()
 	case 'a':
-		if c != '[' {
-			return false
-		}
-		save := p.i
-		defer func() { p.i = save }()
-		p.i++
-		p.ws()
-		if p.eat(']') {
-			return true
-		}
-		for {
-			p.ws()
-			if c := p.peek(); c != '"' && c != 'n' {
-				return false
-			}
-			if !p.skipValue(1) {
-				return false
-			}
-			p.ws()
-			if p.eat(',') {
-				continue
-			}
-			return p.eat(']')
-		}
+		return c == '[' && p.isStringArray()
 	case 'n':
 		return c == '-' || (c >= '0' && c <= '9')
 	case 'b':
 		return c == 't' || c == 'f'
 	}
 	return true
+}
+
+// isTime reports whether the value at p is an RFC 3339 date, without
+// moving p.
+func (p *jsonScan) isTime() bool {
+	save := p.i
+	v, ok := p.str(p.tmp[:0])
+	p.i = save
+	if !ok {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, string(v))
+	return err == nil
+}
+
+// isStringArray reports whether the array at p holds only strings (and
+// nulls), without moving p.
+func (p *jsonScan) isStringArray() bool {
+	save := p.i
+	defer func() { p.i = save }()
+	p.i++
+	p.ws()
+	if p.eat(']') {
+		return true
+	}
+	for {
+		p.ws()
+		if c := p.peek(); c != '"' && c != 'n' {
+			return false
+		}
+		if !p.skipValue(1) {
+			return false
+		}
+		p.ws()
+		if p.eat(',') {
+			continue
+		}
+		return p.eat(']')
+	}
 }
 
 // Decode fills a (Text left empty) and d.text from line.
@@ -346,48 +355,56 @@ func (p *jsonScan) str(dst []byte) ([]byte, bool) {
 		case c < 0x20:
 			return dst, false
 		}
-		// backslash escape
-		if p.i+1 >= len(p.b) {
-			return dst, false
-		}
-		e := p.b[p.i+1]
-		p.i += 2
-		switch e {
-		case '"', '\\', '/':
-			dst = append(dst, e)
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, ok := p.hex4()
-			if !ok {
-				return dst, false
-			}
-			if utf16.IsSurrogate(r) {
-				if !(p.eat('\\') && p.eat('u')) {
-					return dst, false
-				}
-				r2, ok := p.hex4()
-				if !ok {
-					return dst, false
-				}
-				if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-					return dst, false
-				}
-			}
-			dst = utf8.AppendRune(dst, r)
-		default:
+		var ok bool
+		if dst, ok = p.escape(dst); !ok {
 			return dst, false
 		}
 	}
 	return dst, false
+}
+
+// escapes maps the character after a backslash to what it stands for
+// (0: not a one-character escape).
+var escapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// escape decodes the backslash escape at p, appending it to dst.
+func (p *jsonScan) escape(dst []byte) ([]byte, bool) {
+	if p.i+1 >= len(p.b) {
+		return dst, false
+	}
+	e := p.b[p.i+1]
+	p.i += 2
+	if c := escapes[e]; c != 0 {
+		return append(dst, c), true
+	}
+	if e != 'u' {
+		return dst, false
+	}
+	r, ok := p.unicodeEscape()
+	if !ok {
+		return dst, false
+	}
+	return utf8.AppendRune(dst, r), true
+}
+
+// unicodeEscape reads the four hex digits of a \u escape (and of a second
+// one after a surrogate, which must pair with it).
+func (p *jsonScan) unicodeEscape() (rune, bool) {
+	r, ok := p.hex4()
+	if !ok || !utf16.IsSurrogate(r) {
+		return r, ok
+	}
+	if !(p.eat('\\') && p.eat('u')) {
+		return r, false
+	}
+	r2, ok := p.hex4()
+	if !ok {
+		return r, false
+	}
+	if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+		return r, false
+	}
+	return r, true
 }
 
 func (p *jsonScan) hex4() (rune, bool) {
@@ -420,47 +437,9 @@ func (p *jsonScan) skipValue(depth int) bool {
 	case c == '"':
 		return p.skipStr()
 	case c == '{':
-		p.i++
-		p.ws()
-		if p.eat('}') {
-			return true
-		}
-		for {
-			p.ws()
-			if !p.skipStr() {
-				return false
-			}
-			p.ws()
-			if !p.eat(':') {
-				return false
-			}
-			p.ws()
-			if !p.skipValue(depth + 1) {
-				return false
-			}
-			p.ws()
-			if p.eat(',') {
-				continue
-			}
-			return p.eat('}')
-		}
+		return p.skipObject(depth)
 	case c == '[':
-		p.i++
-		p.ws()
-		if p.eat(']') {
-			return true
-		}
-		for {
-			p.ws()
-			if !p.skipValue(depth + 1) {
-				return false
-			}
-			p.ws()
-			if p.eat(',') {
-				continue
-			}
-			return p.eat(']')
-		}
+		return p.skipArray(depth)
 	case c == 't':
 		return p.lit("true")
 	case c == 'f':
@@ -471,6 +450,54 @@ func (p *jsonScan) skipValue(depth int) bool {
 		return p.number()
 	}
 	return false
+}
+
+// skipObject validates and skips the object at p, at nesting depth.
+func (p *jsonScan) skipObject(depth int) bool {
+	p.i++
+	p.ws()
+	if p.eat('}') {
+		return true
+	}
+	for {
+		p.ws()
+		if !p.skipStr() {
+			return false
+		}
+		p.ws()
+		if !p.eat(':') {
+			return false
+		}
+		p.ws()
+		if !p.skipValue(depth + 1) {
+			return false
+		}
+		p.ws()
+		if p.eat(',') {
+			continue
+		}
+		return p.eat('}')
+	}
+}
+
+// skipArray validates and skips the array at p, at nesting depth.
+func (p *jsonScan) skipArray(depth int) bool {
+	p.i++
+	p.ws()
+	if p.eat(']') {
+		return true
+	}
+	for {
+		p.ws()
+		if !p.skipValue(depth + 1) {
+			return false
+		}
+		p.ws()
+		if p.eat(',') {
+			continue
+		}
+		return p.eat(']')
+	}
 }
 
 // skipStr validates and skips a string.
@@ -494,29 +521,31 @@ func (p *jsonScan) lit(s string) bool {
 // number validates a JSON number.
 func (p *jsonScan) number() bool {
 	p.eat('-')
-	digits := func() int {
-		n := 0
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-			n++
-		}
-		return n
-	}
 	if p.eat('0') {
 		// no leading zeros
-	} else if digits() == 0 {
+	} else if p.digits() == 0 {
 		return false
 	}
-	if p.eat('.') && digits() == 0 {
+	if p.eat('.') && p.digits() == 0 {
 		return false
 	}
 	if p.eat('e') || p.eat('E') {
 		if !p.eat('+') {
 			p.eat('-')
 		}
-		if digits() == 0 {
+		if p.digits() == 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// digits skips the decimal digits at p and returns how many there were.
+func (p *jsonScan) digits() int {
+	n := 0
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+		n++
+	}
+	return n
 }
