@@ -27,7 +27,13 @@ type LineReader struct {
 	br   *bufio.Reader
 	buf  []byte
 	line int
+	pos  int64 // bytes consumed
+	off  int64 // byte offset of the line Next returned last
 }
+
+// Offset returns the byte offset in the input of the line Next returned
+// last (past a byte order mark): where to read it again.
+func (lr *LineReader) Offset() int64 { return lr.off }
 
 // NewLineReader reads r through a buffer of 1 MiB.
 func NewLineReader(r io.Reader) *LineReader {
@@ -41,6 +47,7 @@ func NewLineReader(r io.Reader) *LineReader {
 // is the reader's.
 func (lr *LineReader) Next() (n int, line []byte, err error) {
 	for {
+		lr.off = lr.pos
 		raw, long, rerr := lr.read()
 		if rerr != nil && rerr != io.EOF {
 			return lr.line + 1, nil, fmt.Errorf("line %d: %w", lr.line+1, rerr)
@@ -49,8 +56,8 @@ func (lr *LineReader) Next() (n int, line []byte, err error) {
 			return lr.line, nil, io.EOF
 		}
 		lr.line++
-		if lr.line == 1 {
-			raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+		if lr.line == 1 && bytes.HasPrefix(raw, []byte("\xef\xbb\xbf")) {
+			raw, lr.off = raw[3:], lr.off+3
 		}
 		switch {
 		case long > 0:
@@ -68,6 +75,7 @@ func (lr *LineReader) Next() (n int, line []byte, err error) {
 // MaxLineBytes is consumed and dropped; long is then its length.
 func (lr *LineReader) read() (line []byte, long int, err error) {
 	frag, err := lr.br.ReadSlice('\n')
+	lr.pos += int64(len(frag))
 	if err != bufio.ErrBufferFull {
 		return bytes.TrimSuffix(frag, []byte("\n")), 0, err
 	}
@@ -78,6 +86,7 @@ func (lr *LineReader) read() (line []byte, long int, err error) {
 	n := len(frag)
 	for err == bufio.ErrBufferFull {
 		frag, err = lr.br.ReadSlice('\n')
+		lr.pos += int64(len(frag))
 		n += len(frag)
 		if n <= MaxLineBytes {
 			lr.buf = append(lr.buf, frag...)

@@ -88,3 +88,29 @@ func TestBadLinesError(t *testing.T) {
 		t.Errorf("%q, lines %v", e.Error(), e.Lines)
 	}
 }
+
+// TestLineReaderOffset: each line's byte offset is where the line reads
+// again, past blank lines, a byte order mark, a too-long line and a line
+// longer than the reader's buffer.
+func TestLineReaderOffset(t *testing.T) {
+	big := strings.Repeat("y", 3<<20)
+	in := "\xef\xbb\xbfa\n\n  \nbc\r\n" + strings.Repeat("x", MaxLineBytes+10) + "\n" + big + "\nd"
+	lr := NewLineReader(strings.NewReader(in))
+	for {
+		_, line, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := lr.Offset()
+		if got := in[off : off+int64(len(line))]; got != string(line) {
+			t.Errorf("line %.10q at offset %d reads %.10q there", line, off, got)
+		}
+	}
+}

@@ -108,6 +108,10 @@ type DedupConfig struct {
 	// to sentences of an earlier one that makes it a rewrite of it,
 	// (0, 1]; -1 turns that rule off.
 	Align float64 `yaml:"align"`
+	// Verify is the share of an article's whole text in sentences aligned
+	// to an earlier article that `syndex dedup`'s verifying stage needs to
+	// make it a copy, (0, 1]; -1 turns the stage off.
+	Verify float64 `yaml:"verify"`
 }
 
 // IndexConfig tunes the search index.
@@ -373,6 +377,9 @@ func (c *Config) validateDedup(p *problems) {
 	}
 	if v := c.Dedup.Align; v != -1 && (v < 0 || v > 1) {
 		p.bad("dedup.align", "must be in (0, 1] (0 keeps the default, -1 turns the rule off), got %g", v)
+	}
+	if v := c.Dedup.Verify; v != -1 && (v < 0 || v > 1) {
+		p.bad("dedup.verify", "must be in (0, 1] (0 keeps the default, -1 turns the stage off), got %g", v)
 	}
 }
 

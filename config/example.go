@@ -105,6 +105,7 @@ dedup:
   {{dedup.furniture_sites}}
   {{dedup.rewrite}}
   {{dedup.align}}
+  {{dedup.verify}}
 
 index:
   {{index.analyzer}}

@@ -47,6 +47,12 @@ func (c *Config) ForDedup() dedup.Config {
 	case v < 0:
 		d.Align = 0 // off
 	}
+	switch v := c.Dedup.Verify; {
+	case v > 0:
+		d.Verify = v
+	case v < 0:
+		d.Verify = 0 // off
+	}
 	return d
 }
 

@@ -213,3 +213,33 @@ func TestAlign(t *testing.T) {
 		}
 	}
 }
+
+// TestVerify: dedup.verify sets the verifying stage's share, -1 turns
+// the stage off, 0 keeps the default, a share above 1 is refused.
+func TestVerify(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want float64
+		bad  bool
+	}{
+		{"dedup: {verify: 0.8}\n", 0.8, false},
+		{"dedup: {verify: -1}\n", 0, false},
+		{"dedup: {verify: 0}\n", dedup.DefaultConfig().Verify, false},
+		{"dedup: {verify: 1.5}\n", 0, true},
+		{"dedup: {verify: -0.5}\n", 0, true},
+	} {
+		c, err := config.Parse("t.yaml", []byte(tc.yaml))
+		if tc.bad {
+			if err == nil || !strings.Contains(err.Error(), "dedup.verify") {
+				t.Errorf("%q: error %v, want one naming dedup.verify", tc.yaml, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := c.ForDedup().Verify; got != tc.want {
+			t.Errorf("%q: verify %g, want %g", tc.yaml, got, tc.want)
+		}
+	}
+}

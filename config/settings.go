@@ -55,6 +55,7 @@ var Settings = []Setting{
 	{Key: "dedup.min_shared", Doc: "minimum shared shingles; 0 keeps the tuned default", Example: "3"},
 	{Key: "dedup.rewrite", Doc: "share of a later article's text found in an earlier one (both dated) that makes it a rewrite, a copy even below containment; -1 turns the rule off; 0 keeps the tuned default", Example: "0.25"},
 	{Key: "dedup.align", Doc: "share of a later article's text (both dated, on different sites, at most a week apart) in sentences that each align to one sentence of an earlier article, which makes it a rewrite of it (rephrased sentence by sentence); -1 turns the rule off; 0 keeps the tuned default", Example: "0.58"},
+	{Key: "dedup.verify", Doc: "share of an article's whole text in sentences aligned to an earlier article of another site (a week before it at most, sharing its rare words) with which syndex dedup's verifying stage, reading the input's texts again after clustering, makes an article left unique a copy of it; -1 turns the stage off; 0 keeps the tuned default", Example: "0.7"},
 	{Key: "dedup.furniture_sites", Doc: "sites an undated, unsigned template page must be on to count as site furniture, not a story; -1 turns the rule off; 0 keeps the default", Example: "6"},
 
 	{Key: "index.analyzer", Doc: "text analysis: auto analyzes each article by its language (the one mode built; standard and the language codes en, fr, de, es, it, pt, nl, ar, cjk are accepted and act as auto)"},

@@ -75,6 +75,7 @@ func TestAlign(t *testing.T) {
 	const day = 24
 	off := cfg
 	off.Align = 0
+	off.Verify = 0 // the verifying stage would find the paraphrase on the whole texts
 	tests := []struct {
 		name          string
 		cfg           dedup.Config

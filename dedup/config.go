@@ -37,6 +37,12 @@ type Config struct {
 	// keeps, an independent report of the event says other things. 0
 	// turns the rule off.
 	Align float64 `yaml:"align"`
+	// Verify is the share of an article's whole text that must stand in
+	// sentences aligned to one sentence of an earlier article of another
+	// site (a week before it at most, sharing its rare words) for Run's
+	// verifying stage to make it a copy of that article when clustering
+	// left it unique (verify.go). 0 turns the stage off.
+	Verify float64 `yaml:"verify"`
 	// SiteMinDocs and SiteFrac: a feature seen in at least
 	// max(SiteMinDocs, SiteFrac*articles of the site) articles of one site
 	// is that site's boilerplate.
@@ -81,6 +87,7 @@ func DefaultConfig() Config {
 		MinShared:      3,
 		Rewrite:        0.25,
 		Align:          0.58,
+		Verify:         0.7,
 		SiteMinDocs:    3,
 		SiteFrac:       0.2,
 		GlobalMinDocs:  200,
@@ -109,6 +116,7 @@ func (c Config) Validate() error {
 	check(c.MinShared >= 1, "min_shared", "must be at least 1")
 	check(c.Rewrite >= 0 && c.Rewrite <= 1, "rewrite", "must be in [0, 1] (0 turns the rule off)")
 	check(c.Align >= 0 && c.Align <= 1, "align", "must be in [0, 1] (0 turns the rule off)")
+	check(c.Verify >= 0 && c.Verify <= 1, "verify", "must be in [0, 1] (0 turns the stage off)")
 	check(c.SiteMinDocs >= 2, "site_min_docs", "must be at least 2")
 	check(c.SiteFrac >= 0 && c.SiteFrac <= 1, "site_frac", "must be in [0, 1]")
 	check(c.GlobalMinDocs >= 2, "global_min_docs", "must be at least 2")

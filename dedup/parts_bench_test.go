@@ -31,7 +31,7 @@ func BenchmarkParts(b *testing.B) {
 		var fd fastjson.Decoder
 		for i := 0; b.Loop(); i++ {
 			it := parsed{raw: lines[i%len(lines)]}
-			parseLine(&it, &sh, &fd, true)
+			parseLine(&it, &sh, &fd, true, nil)
 		}
 	})
 	b.Run("sentenceSketch", func(b *testing.B) {

@@ -50,6 +50,7 @@ type LineError = article.BadLinesError
 // parsed is one input line after decoding and shingling.
 type parsed struct {
 	line     int
+	off      int64  // the line's byte offset in the input
 	raw      []byte // the input line until decoded
 	doc      doc    // what the index keeps of the article
 	siteName string // until the site is numbered
@@ -75,13 +76,23 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	if err := cfg.Validate(); err != nil {
 		return st, err
 	}
-	batches, err := parseAll(ctx, r, cfg)
+	var sp *spool
+	var wc *wordCounts
+	if cfg.Verify > 0 {
+		var err error
+		if sp, err = newSpool(r); err != nil {
+			return st, err
+		}
+		defer sp.close()
+		r, wc = sp.in, newWordCounts()
+	}
+	batches, err := parseAll(ctx, r, cfg, wc)
 	if err != nil {
 		return st, err
 	}
 	ix := NewIndex(cfg)
 	var lineErr LineError
-	lines := ix.place(batches, &st, &lineErr)
+	lines, offs := ix.place(batches, &st, &lineErr, sp != nil)
 	batches = nil
 	// The per-line records are garbage now, scattered among the live
 	// feature sets, so the large LSH arrays allocated below could not
@@ -95,6 +106,15 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	ix.learn(workers)
 	if err := ix.clusterPlaced(ctx, workers); err != nil {
 		return st, err
+	}
+	if sp != nil {
+		if err := sp.ready(); err != nil {
+			return st, err
+		}
+		src := &lineSource{r: offsetReader{sp.at, sp.base}, offs: offs}
+		if err := ix.verifyWhole(ctx, src, wc); err != nil {
+			return st, err
+		}
 	}
 	if err := ix.writeAssignments(w, &st); err != nil {
 		return st, err
@@ -111,8 +131,9 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 // place moves every good line's document into the index, in input order
 // (document i is the i-th good line), and lets the parsed batches go, so
 // the per-line records and the index's never coexist; bad lines go to
-// lineErr. It returns the input line of each document.
-func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError) []int {
+// lineErr. It returns the input line of each document and, with offsets,
+// its byte offset.
+func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError, offsets bool) ([]int, []int64) {
 	good := 0
 	for _, b := range batches {
 		for i := range b {
@@ -123,6 +144,10 @@ func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError) []int 
 	}
 	ix.reserve(good)
 	lines := make([]int, 0, good)
+	var offs []int64
+	if offsets {
+		offs = make([]int64, 0, good)
+	}
 	for bi, b := range batches {
 		for i := range b {
 			it := &b[i]
@@ -135,10 +160,13 @@ func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError) []int 
 			d.site, d.feats = ix.siteIndex(it.siteName), it.feats
 			ix.docs = append(ix.docs, d)
 			lines = append(lines, it.line)
+			if offsets {
+				offs = append(offs, it.off)
+			}
 		}
 		batches[bi] = nil
 	}
-	return lines
+	return lines, offs
 }
 
 // learn learns the per-site and global recurring features from the whole
@@ -287,7 +315,7 @@ func siteName(a *article.Article) string {
 
 // parseAll reads r line by line and decodes and shingles the lines on
 // several goroutines, returning them in input order, in batches.
-func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) {
+func parseAll(ctx context.Context, r io.Reader, cfg Config, wc *wordCounts) ([][]parsed, error) {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -306,7 +334,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 			var fd fastjson.Decoder
 			for b := range jobs {
 				for i := range b.items {
-					parseLine(&b.items[i], &sh, &fd, cfg.Align > 0)
+					parseLine(&b.items[i], &sh, &fd, cfg.Align > 0, wc)
 				}
 				select {
 				case arenas <- b.arena[:0]:
@@ -366,7 +394,7 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 				start := len(cur.arena)
 				cur.arena = append(cur.arena, t...)
 				offs = append(offs, [2]int{start, len(cur.arena)})
-				cur.items = append(cur.items, parsed{line: line})
+				cur.items = append(cur.items, parsed{line: line, off: lr.Offset()})
 			}
 			if len(cur.items) == size {
 				cur.seq = seq
@@ -404,8 +432,9 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config) ([][]parsed, error) 
 }
 
 // parseLine decodes the raw line held in it.raw and shingles it, with the
-// fast decoder when it can and encoding/json otherwise.
-func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder, align bool) {
+// fast decoder when it can and encoding/json otherwise; a dated article's
+// words are counted in wc when it is not nil.
+func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder, align bool, wc *wordCounts) {
 	if it.err != nil {
 		return // reported by the reader (a line too long)
 	}
@@ -441,4 +470,7 @@ func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder, align boo
 		it.doc.sents = sentenceSketch(text) // the rule it serves needs dates
 	}
 	it.doc.print = fingerprint(&a, text)
+	if wc != nil && it.doc.published != 0 {
+		wc.add(sh.WordHashes()) // for the verifying stage (verify.go)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"time"
@@ -25,7 +26,7 @@ func newDedupCommand(g *globals) *cobra.Command {
 			if in == "" {
 				return usagef("dedup: --in FILE.jsonl is required")
 			}
-			r, closeIn, err := input(in)
+			r, closeIn, err := dedupInput(in)
 			if err != nil {
 				return err
 			}
@@ -62,6 +63,25 @@ func newDedupCommand(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&in, "in", "", "input Articles, JSONL (- for stdin)")
 	cmd.Flags().StringVar(&out, "out", "", "output Assignments, JSONL (default stdout)")
 	return cmd
+}
+
+// dedupInput opens --in. A file is handed to dedup as it is, so that its
+// verifying stage can read texts again at their offsets (dedup skips a
+// byte order mark itself); standard input goes through input, and dedup
+// spools it to a temporary file for that stage.
+func dedupInput(path string) (io.Reader, func() error, error) {
+	if path == "-" {
+		return input(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, usagef("open input: %v", err)
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return input(path) // a directory (refused there), a named pipe
+	}
+	return f, f.Close, nil
 }
 
 // duplicatesOf lists each line that repeats an earlier line's id, as

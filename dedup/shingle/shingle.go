@@ -358,6 +358,17 @@ func Of(text string, k, sample int) []uint32 {
 	return s.Features(text, nil)
 }
 
+// WordHashes returns the hashes of the words of the text last shingled
+// (as Words gives them), in order; valid until the Shingler's next call.
+func (s *Shingler) WordHashes() []uint64 { return s.hs }
+
+// Words returns the hashes of the words of text (as Words gives them), in
+// order, in the Shingler's scratch: valid until its next call.
+func (s *Shingler) Words(text string) []uint64 {
+	s.hs, s.buf = appendWords(s.hs[:0], text, s.buf)
+	return s.hs
+}
+
 // QuotedFeatures returns the features of the last text features read that
 // lie wholly inside quotation marks (somewhere in it), sorted, in a new
 // slice of exactly that size; nil when there are none.

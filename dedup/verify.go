@@ -1,0 +1,471 @@
+package dedup
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"sync/atomic"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup/internal/fastjson"
+	"github.com/syndex/syndex/dedup/shingle"
+)
+
+// Whole-text verification. The index keeps too little of each text to
+// recognise every rewrite: its LSH proposes the pairs that share runs of
+// words, and its sentence sketch reads the first 512 letters, one gram
+// in eight. A newspaper's rewrite of agency copy shares few runs of
+// words with it, so most such pairs are never proposed. After
+// clustering, Run therefore reads the dated articles again from its
+// input, in order of publication, and looks, for each article still
+// unique, at the articles of other sites published up to verifyDays
+// before it that share its rare words (names, figures: words the input
+// holds at most verifyRare times). The best verifyCands of those are
+// read whole and aligned sentence by sentence (as the alignment rule
+// does, on every character 4-gram of the whole text): when at least
+// Config.Verify of the unique article's text stands in sentences
+// aligned to one sentence of the earlier article, and the sentences it
+// aligns to hold at least verifyCover of the earlier text, it is a copy
+// (a rewrite) and joins the earlier article's cluster. Nothing of this
+// is kept per article but the byte offset of its input line; the words
+// are counted in a fixed table and the candidates come from the
+// articles of the last verifyDays only.
+const (
+	verifyDays      = 7   // the most days a rewrite follows its source by
+	verifyRare      = 10  // a word the input holds at most this often is rare
+	verifyMinShared = 2   // rare words an earlier article must share
+	verifyCands     = 3   // earlier articles read per unique article
+	verifyCover     = 0.3 // share of the earlier text the aligned sentences hold
+	wordTableBits   = 21  // the word count table has 1<<wordTableBits counters
+)
+
+// wordCounts counts, by hash, how often each word occurs in the dated
+// articles of the input (a collision only makes a word look commoner).
+type wordCounts struct {
+	docs  atomic.Int64
+	count []uint32
+}
+
+func newWordCounts() *wordCounts { return &wordCounts{count: make([]uint32, 1<<wordTableBits)} }
+
+// add counts the words of one article, by hash (shingle.Words).
+func (wc *wordCounts) add(words []uint64) {
+	wc.docs.Add(1)
+	for _, h := range words {
+		atomic.AddUint32(&wc.count[h>>(64-wordTableBits)], 1)
+	}
+}
+
+// of returns how often the word of hash h occurs.
+func (wc *wordCounts) of(h uint64) uint32 { return wc.count[h>>(64-wordTableBits)] }
+
+// lineSource reads an article's text again from its input line, at the
+// byte offset recorded while the input was parsed (see Run).
+type lineSource struct {
+	r    io.ReaderAt
+	offs []int64 // per document
+	buf  []byte
+	fd   fastjson.Decoder
+}
+
+// text returns document di's text as Run read it, in the source's
+// scratch: valid until its next call.
+func (s *lineSource) text(di uint32) (string, error) {
+	off := s.offs[di]
+	s.buf = s.buf[:0]
+	for {
+		if cap(s.buf)-len(s.buf) < 4096 {
+			s.buf = slices.Grow(s.buf, max(8192, len(s.buf)))
+		}
+		chunk := s.buf[len(s.buf):cap(s.buf)]
+		n, err := s.r.ReadAt(chunk, off+int64(len(s.buf)))
+		if i := bytes.IndexByte(chunk[:n], '\n'); i >= 0 {
+			s.buf = s.buf[:len(s.buf)+i]
+			break
+		}
+		s.buf = s.buf[:len(s.buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("read text again at byte %d: %w", off, err)
+		}
+		if len(s.buf) > article.MaxLineBytes {
+			return "", fmt.Errorf("read text again at byte %d: line longer than when it was read", off)
+		}
+	}
+	raw := bytes.TrimSpace(s.buf)
+	if s.fd.DecodeText(raw) {
+		if t := s.fd.Text(); len(t) > 0 {
+			return unsafe.String(&t[0], len(t)), nil
+		}
+	}
+	var a article.Article
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return "", fmt.Errorf("read text again at byte %d: %w", off, err)
+	}
+	if err := a.Normalize(); err != nil {
+		return "", fmt.Errorf("read text again at byte %d: %w", off, err)
+	}
+	return a.Text, nil
+}
+
+// seekReaderAt is an input Run can read again in place.
+type seekReaderAt interface {
+	io.Reader
+	io.ReaderAt
+	io.Seeker
+}
+
+// spool is where Run reads texts again: the input itself when it can be
+// read at an offset (a file, a buffer), else a temporary copy written
+// while the input is read (standard input, a pipe), removed by close.
+type spool struct {
+	in   io.Reader // what to parse
+	at   io.ReaderAt
+	base int64 // the input's offset when Run started
+	file *os.File
+	w    *bufio.Writer
+}
+
+func newSpool(r io.Reader) (*spool, error) {
+	if s, ok := r.(seekReaderAt); ok {
+		if base, err := s.Seek(0, io.SeekCurrent); err == nil {
+			return &spool{in: r, at: s, base: base}, nil
+		}
+	}
+	f, err := os.CreateTemp("", "syndex-dedup-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("spool the input to verify whole texts: %w", err)
+	}
+	sp := &spool{at: f, file: f, w: bufio.NewWriterSize(f, 1<<20)}
+	sp.in = io.TeeReader(r, sp.w)
+	return sp, nil
+}
+
+// ready flushes the copy, if any, once the input has been read.
+func (sp *spool) ready() error {
+	if sp.w == nil {
+		return nil
+	}
+	if err := sp.w.Flush(); err != nil {
+		return fmt.Errorf("spool the input to verify whole texts: %w", err)
+	}
+	return nil
+}
+
+// close removes the copy, if any.
+func (sp *spool) close() {
+	if sp.file != nil {
+		sp.file.Close()
+		os.Remove(sp.file.Name())
+	}
+}
+
+// offsetReader reads sp.at from sp.base on.
+type offsetReader struct {
+	r    io.ReaderAt
+	base int64
+}
+
+func (o offsetReader) ReadAt(p []byte, off int64) (int, error) { return o.r.ReadAt(p, o.base+off) }
+
+// sentenceGrams holds a text's character 4-grams (letters and digits of
+// the folded text, spaces dropped, as the sentence sketch reads them,
+// every one of them), sorted and distinct per sentence; ends[i] is where
+// sentence i's grams end in grams.
+type sentenceGrams struct {
+	grams []uint32
+	ends  []int32
+}
+
+// of fills g with text's sentences.
+func (g *sentenceGrams) of(text string) {
+	g.grams, g.ends = g.grams[:0], g.ends[:0]
+	var key uint64
+	n, start := 0, 0
+	prevDigit := false
+	end := func() {
+		s := g.grams[start:]
+		slices.Sort(s)
+		s = slices.Compact(s)
+		g.grams = g.grams[:start+len(s)]
+		if len(s) > 0 {
+			g.ends = append(g.ends, int32(len(g.grams)))
+		}
+		start, n = len(g.grams), 0
+	}
+	for i, r := range text {
+		var f rune
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			f = r
+		case r >= 'A' && r <= 'Z':
+			f = r + 'a' - 'A'
+		case sentenceEnd(text, i, r, prevDigit):
+			prevDigit = false
+			end()
+			continue
+		case r < utf8.RuneSelf:
+			prevDigit = false
+			continue
+		default:
+			if f = shingle.FoldRune(r); f < 0 {
+				prevDigit = false
+				continue
+			}
+		}
+		prevDigit = f >= '0' && f <= '9'
+		key = key<<16 | uint64(uint16(f)^uint16(f>>16))
+		if n++; n >= alignGram {
+			g.grams = append(g.grams, uint32((key*0x9e3779b97f4a7c15)>>32))
+		}
+	}
+	end()
+}
+
+// sentence returns sentence i's grams.
+func (g *sentenceGrams) sentence(i int) []uint32 {
+	from := int32(0)
+	if i > 0 {
+		from = g.ends[i-1]
+	}
+	return g.grams[from:g.ends[i]]
+}
+
+// alignWhole returns the share of der's grams in sentences with at least
+// alignSentence of their grams in one sentence of src, and the share of
+// src's grams in the sentences so aligned to.
+func alignWhole(der, src *sentenceGrams) (share, cover float64) {
+	total, hit := 0, 0
+	used := make([]bool, len(src.ends))
+	for i := range der.ends {
+		s := der.sentence(i)
+		if len(s) < alignMinGrams {
+			continue
+		}
+		total += len(s)
+		need := max(1, int(alignSentence*float64(len(s))+0.999999))
+		best, bi := 0, -1
+		for j := range src.ends {
+			t := src.sentence(j)
+			if len(t) < need {
+				continue
+			}
+			if k := Shared(s, t); k >= need && k > best {
+				best, bi = k, j
+			}
+		}
+		if bi >= 0 {
+			hit += len(s)
+			used[bi] = true
+		}
+	}
+	srcTotal, covered := 0, 0
+	for j := range src.ends {
+		n := len(src.sentence(j))
+		srcTotal += n
+		if used[j] {
+			covered += n
+		}
+	}
+	if total == 0 || srcTotal == 0 {
+		return 0, 0
+	}
+	return float64(hit) / float64(total), float64(covered) / float64(srcTotal)
+}
+
+// verifyWhole is the verifying stage (see above): it runs after
+// clustering, in order of publication, over the dated articles.
+func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCounts) error {
+	if ix.cfg.Verify <= 0 || wc.docs.Load() == 0 {
+		return nil
+	}
+	// The articles left unique, and one of each cluster, its original:
+	// a rewrite of the story is a rewrite of that text (its copies carry
+	// it), and the copies are most of what a large input holds.
+	var order []uint32
+	for i := range ix.docs {
+		d := &ix.docs[i]
+		if d.dead || d.published == 0 || ix.furniture(uint32(i)) {
+			continue
+		}
+		if d.cluster == noCluster || ix.clusters[d.cluster].original == uint32(i) {
+			order = append(order, uint32(i))
+		}
+	}
+	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(ix.docs[a].published, ix.docs[b].published) })
+	v := verifier{ix: ix, src: src, wc: wc, postings: map[uint64][]uint32{}, score: map[uint32]float64{},
+		shared: map[uint32]int{}, n: float64(wc.docs.Load())}
+	for k, x := range order {
+		if k%256 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := v.visit(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifier is the state of one verifying pass: the rare words of the
+// articles of the last verifyDays (postings, in publication order, and
+// the window of articles that posted them).
+type verifier struct {
+	ix       *Index
+	src      *lineSource
+	wc       *wordCounts
+	n        float64
+	postings map[uint64][]uint32
+	window   []posted
+	head     int
+	score    map[uint32]float64
+	shared   map[uint32]int
+	words    []uint64
+	sh       shingle.Shingler
+	a, b     sentenceGrams
+}
+
+type posted struct {
+	doc   uint32
+	words []uint64
+}
+
+// visit verifies article x, when it is unique, against the earlier
+// articles that share its rare words, then posts x's rare words.
+func (v *verifier) visit(x uint32) error {
+	ix := v.ix
+	dx := &ix.docs[x]
+	v.expire(dx.published - verifyDays*alignDay)
+	text, err := v.src.text(x)
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", dx.id, err)
+	}
+	v.words = v.words[:0]
+	for _, h := range v.sh.Words(text) {
+		if v.wc.of(h) <= verifyRare {
+			v.words = append(v.words, h)
+		}
+	}
+	slices.Sort(v.words)
+	words := slices.Clone(slices.Compact(v.words))
+	if dx.cluster == noCluster && len(words) >= verifyMinShared {
+		if err := v.verify(x, text, words); err != nil {
+			return err
+		}
+	}
+	if len(words) > 0 {
+		for _, w := range words {
+			v.postings[w] = append(v.postings[w], x)
+		}
+		v.window = append(v.window, posted{x, words})
+	}
+	return nil
+}
+
+// expire drops the posts of articles published before since.
+func (v *verifier) expire(since int64) {
+	for v.head < len(v.window) && v.ix.docs[v.window[v.head].doc].published < since {
+		p := v.window[v.head]
+		for _, w := range p.words {
+			ps := v.postings[w]
+			if len(ps) > 0 && ps[0] == p.doc {
+				ps = ps[1:]
+			}
+			if len(ps) == 0 {
+				delete(v.postings, w)
+			} else {
+				v.postings[w] = ps
+			}
+		}
+		v.window[v.head] = posted{}
+		v.head++
+	}
+	if v.head > 1024 && v.head*2 > len(v.window) {
+		v.window = append(v.window[:0], v.window[v.head:]...)
+		v.head = 0
+	}
+}
+
+// verify looks for the earlier article unique article x is a rewrite
+// of, and joins it to that article's cluster.
+func (v *verifier) verify(x uint32, text string, words []uint64) error {
+	ix := v.ix
+	dx := &ix.docs[x]
+	clear(v.score)
+	clear(v.shared)
+	for _, w := range words {
+		idf := math.Log(v.n / float64(max(1, v.wc.of(w))))
+		for _, e := range v.postings[w] {
+			if ix.docs[e].site != dx.site && !ix.docs[e].dead {
+				v.score[e] += idf
+				v.shared[e]++
+			}
+		}
+	}
+	var cands []uint32
+	for e, n := range v.shared {
+		if n >= verifyMinShared {
+			cands = append(cands, e)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	slices.SortFunc(cands, func(a, b uint32) int {
+		if c := cmp.Compare(v.score[b], v.score[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	v.a.of(text)
+	for _, e := range cands[:min(len(cands), verifyCands)] {
+		te, err := v.src.text(e)
+		if err != nil {
+			return fmt.Errorf("verify %s: %w", ix.docs[e].id, err)
+		}
+		v.b.of(te)
+		if share, cover := alignWhole(&v.a, &v.b); share >= ix.cfg.Verify && cover >= verifyCover {
+			ix.joinVerified(x, e)
+			return nil
+		}
+		if ix.docs[e].cluster == noCluster && !ix.publishedBefore(e, x) {
+			// Published the same day: the earlier in the input may be
+			// the rewrite.
+			if share, cover := alignWhole(&v.b, &v.a); share >= ix.cfg.Verify && cover >= verifyCover {
+				ix.joinVerified(e, x)
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// joinVerified makes unique article later a copy in the cluster of
+// earlier (a new one, earlier its original, when earlier is unique).
+func (ix *Index) joinVerified(later, earlier uint32) {
+	fresh := ix.docs[earlier].cluster == noCluster
+	ix.attach(later, earlier)
+	c := ix.docs[later].cluster
+	cl := &ix.clusters[c]
+	if fresh {
+		cl.original = earlier
+		d := &ix.docs[earlier]
+		d.role, d.original, d.sim = article.RoleOriginal, earlier, 1
+		if ix.publishedBefore(earlier, later) {
+			cl.evidence = []string{article.EvidenceEarliest}
+		}
+	}
+	d := &ix.docs[later]
+	d.role, d.original = article.RoleCopy, cl.original
+	d.sim = float32(ix.verify(later, cl.original).inA())
+}
