@@ -111,6 +111,9 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		if err := sp.ready(); err != nil {
 			return st, err
 		}
+		// Clustering is done with the LSH, the largest table: the
+		// stage's postings reuse its memory instead of adding to the peak.
+		ix.lsh = newLSH(cfg.Bands)
 		src := &lineSource{r: offsetReader{sp.at, sp.base}, offs: offs}
 		if err := ix.verifyWhole(ctx, src, wc); err != nil {
 			return st, err

@@ -304,7 +304,7 @@ func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCount
 		}
 	}
 	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(ix.docs[a].published, ix.docs[b].published) })
-	v := verifier{ix: ix, src: src, wc: wc, postings: map[uint64][]uint32{}, score: map[uint32]float64{},
+	v := verifier{ix: ix, src: src, wc: wc, postings: map[uint32][]uint32{}, score: map[uint32]float64{},
 		shared: map[uint32]int{}, n: float64(wc.docs.Load())}
 	for k, x := range order {
 		if k%256 == 0 && ctx.Err() != nil {
@@ -325,19 +325,19 @@ type verifier struct {
 	src      *lineSource
 	wc       *wordCounts
 	n        float64
-	postings map[uint64][]uint32
+	postings map[uint32][]uint32
 	window   []posted
 	head     int
 	score    map[uint32]float64
 	shared   map[uint32]int
-	words    []uint64
+	words    []uint32
 	sh       shingle.Shingler
 	a, b     sentenceGrams
 }
 
 type posted struct {
 	doc   uint32
-	words []uint64
+	words []uint32 // the top 32 bits of each rare word's hash
 }
 
 // visit verifies article x, when it is unique, against the earlier
@@ -353,7 +353,7 @@ func (v *verifier) visit(x uint32) error {
 	v.words = v.words[:0]
 	for _, h := range v.sh.Words(text) {
 		if v.wc.of(h) <= verifyRare {
-			v.words = append(v.words, h)
+			v.words = append(v.words, uint32(h>>32))
 		}
 	}
 	slices.Sort(v.words)
@@ -398,13 +398,13 @@ func (v *verifier) expire(since int64) {
 
 // verify looks for the earlier article unique article x is a rewrite
 // of, and joins it to that article's cluster.
-func (v *verifier) verify(x uint32, text string, words []uint64) error {
+func (v *verifier) verify(x uint32, text string, words []uint32) error {
 	ix := v.ix
 	dx := &ix.docs[x]
 	clear(v.score)
 	clear(v.shared)
 	for _, w := range words {
-		idf := math.Log(v.n / float64(max(1, v.wc.of(w))))
+		idf := math.Log(v.n / float64(max(1, v.wc.of(uint64(w)<<32))))
 		for _, e := range v.postings[w] {
 			if ix.docs[e].site != dx.site && !ix.docs[e].dead {
 				v.score[e] += idf
