@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -149,11 +147,12 @@ func runEvalDedup(cmd *cobra.Command, g *globals, o evalDedupOptions) error {
 			return fmt.Errorf("eval dedup: %w", err)
 		}
 	}
-	st, as, le, elapsed, err := clusterLabelled(cmd.Context(), ls, cfg)
+	run, err := evaluate.Cluster(cmd.Context(), ls.raw, cfg)
 	if err != nil {
-		return err
+		return fmt.Errorf("eval dedup %s: %w", ls.name, err)
 	}
-	sc := dedupScores{res: evaluate.Clusters(ls.arts, as), st: st, set: ls.set, elapsed: elapsed}
+	as, st, le := run.Assignments, run.Stats, run.Bad
+	sc := dedupScores{res: evaluate.Clusters(ls.arts, as), st: st, set: ls.set, elapsed: run.Took}
 	if ls.set != nil {
 		sc.apart, sc.merged = len(ls.set.Apart), corpus.Merged(ls.set.Apart, as)
 	}
@@ -225,27 +224,6 @@ func (o evalDedupOptions) labelledSet(ctx context.Context) (labelled, error) {
 	return ls, err
 }
 
-// clusterLabelled runs dedup over the set and returns its assignments
-// and how long dedup took; corrupt lines are reported in le, not as a
-// failure.
-func clusterLabelled(ctx context.Context, ls labelled, cfg dedup.Config) (st dedup.Stats, as []article.Assignment, le *dedup.LineError, took time.Duration, err error) {
-	var out bytes.Buffer
-	start := time.Now()
-	st, err = dedup.Run(ctx, bytes.NewReader(ls.raw), &out, cfg)
-	if err != nil && !errors.As(err, &le) {
-		return st, nil, nil, 0, fmt.Errorf("eval dedup %s: %w", ls.name, err)
-	}
-	took = time.Since(start)
-	for dec := json.NewDecoder(&out); dec.More(); {
-		var x article.Assignment
-		if err := dec.Decode(&x); err != nil {
-			return st, nil, nil, 0, fmt.Errorf("eval dedup: read assignments: %w", err)
-		}
-		as = append(as, x)
-	}
-	return st, as, le, took, nil
-}
-
 // dedupScores are what eval dedup prints.
 type dedupScores struct {
 	res           evaluate.ClusterResult
@@ -298,35 +276,19 @@ func btoi(b bool) int {
 	return 0
 }
 
-// encodeArticles writes arts as JSONL; bare keeps only id, text and the
-// truth labels of each.
+// encodeArticles writes arts as JSONL (evaluate.EncodeLabelled).
 func encodeArticles(arts []*article.Article, bare bool) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	for _, a := range arts {
-		if bare {
-			a = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
-		}
-		if err := enc.Encode(a); err != nil {
-			return nil, fmt.Errorf("eval dedup: encode article %s: %w", a.ID, err)
-		}
+	raw, err := evaluate.EncodeLabelled(arts, bare)
+	if err != nil {
+		return nil, fmt.Errorf("eval dedup: %w", err)
 	}
-	return buf.Bytes(), nil
+	return raw, nil
 }
 
-// readLabelled decodes the good lines of a labelled JSONL set.
+// readLabelled decodes the good lines of a labelled JSONL set
+// (evaluate.ReadLabelled); a set without any is a usage error.
 func readLabelled(raw []byte, name string) ([]*article.Article, error) {
-	var arts []*article.Article
-	for _, line := range bytes.Split(raw, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var a article.Article
-		if json.Unmarshal(line, &a) != nil || a.Normalize() != nil {
-			continue // Run reports corrupt lines
-		}
-		arts = append(arts, &a)
-	}
+	arts := evaluate.ReadLabelled(raw)
 	if len(arts) == 0 {
 		return nil, usagef("eval dedup %s: no labelled articles", name)
 	}

@@ -139,7 +139,7 @@ func (o evalLookupOptions) labelledSet(ctx context.Context, opt *evaluate.Lookup
 	}
 	if o.NoSite {
 		for i, a := range arts {
-			arts[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
+			arts[i] = evaluate.Bare(a)
 		}
 	}
 	return arts, name, nil
