@@ -20,6 +20,7 @@ import (
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/daterange"
 	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/web/diff"
 )
 
 func sitePath(site string) string  { return "/site/" + url.PathEscape(site) }
@@ -28,23 +29,23 @@ func clusterPath(id string) string { return "/cluster/" + url.PathEscape(id) }
 // snippetSpans turns an index snippet ("text with <mark>hits</mark>", HTML
 // escaped by the index) back into plain text spans, so the template escapes
 // everything itself instead of trusting markup from the index.
-func snippetSpans(s string) []Span {
-	var out []Span
+func snippetSpans(s string) []diff.Span {
+	var out []diff.Span
 	for s != "" {
 		i := strings.Index(s, "<mark>")
 		if i < 0 {
-			out = append(out, Span{OpSame, html.UnescapeString(s)})
+			out = append(out, diff.Span{Op: diff.OpSame, Text: html.UnescapeString(s)})
 			break
 		}
 		if i > 0 {
-			out = append(out, Span{OpSame, html.UnescapeString(s[:i])})
+			out = append(out, diff.Span{Op: diff.OpSame, Text: html.UnescapeString(s[:i])})
 		}
 		s = s[i+len("<mark>"):]
 		j := strings.Index(s, "</mark>")
 		if j < 0 {
 			j = len(s)
 		}
-		out = append(out, Span{OpChanged, html.UnescapeString(s[:j])})
+		out = append(out, diff.Span{Op: diff.OpChanged, Text: html.UnescapeString(s[:j])})
 		s = strings.TrimPrefix(s[j:], "</mark>")
 	}
 	return out
@@ -163,7 +164,7 @@ type pageLink struct {
 
 type hitView struct {
 	index.Hit
-	Spans [][]Span
+	Spans [][]diff.Span
 	// CopySpans are the snippets of copies whose own text matched.
 	CopySpans []copyMatchView
 }
@@ -171,7 +172,7 @@ type hitView struct {
 // copyMatchView is a copy whose own title or added text matched.
 type copyMatchView struct {
 	index.CopyMatch
-	Spans [][]Span
+	Spans [][]diff.Span
 }
 
 type searchView struct {
@@ -350,7 +351,7 @@ type copyView struct {
 	// Via is the copy this one was taken from, ViaN its place on the page.
 	Via                           *article.Article
 	ViaN                          int
-	Rows                          []Row
+	Rows                          []diff.Row
 	Same, Added, Removed, Changed int
 	WARC                          string
 	NoDiff                        bool // too many copies: not compared
@@ -404,40 +405,6 @@ func splitCluster(members []*article.Article) (orig *article.Article, copies []*
 	return orig, copies
 }
 
-// countRows summarises a diff in paragraphs: unchanged rows, copy
-// paragraphs that are wholly new, original paragraphs wholly cut, and copy
-// paragraphs that were edited.
-func countRows(rows []Row) (same, added, removed, changed int) {
-	only := func(p []Span, op Op) bool {
-		for _, s := range p {
-			if s.Op != op {
-				return false
-			}
-		}
-		return len(p) > 0
-	}
-	for _, r := range rows {
-		if r.Op == OpSame {
-			same++
-			continue
-		}
-		for _, p := range r.Left {
-			if only(p, OpRemoved) {
-				removed++
-			}
-		}
-		for _, p := range r.Right {
-			switch {
-			case only(p, OpAdded):
-				added++
-			case !only(p, OpSame):
-				changed++
-			}
-		}
-	}
-	return same, added, removed, changed
-}
-
 func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	members, err := s.b.Cluster(id)
@@ -455,7 +422,7 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	}
 	orig, copies := splitCluster(members)
 	v := clusterView{ID: id, Original: orig, OrigWARC: s.warcLink(orig)}
-	op := Paragraphs(orig.Text)
+	op := diff.Paragraphs(orig.Text)
 	for i, c := range copies {
 		cv := copyView{A: c, WARC: s.warcLink(c), NoDiff: i >= maxDiffedCopies}
 		cv.Lag, cv.LagPrecision = report.LagOf(orig, c)
@@ -463,14 +430,14 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 			cv.Via, cv.ViaN = copies[j], j+1
 		}
 		if !cv.NoDiff {
-			cv.Rows = DiffParagraphs(op, Paragraphs(c.Text))
+			cv.Rows = diff.Compare(op, diff.Paragraphs(c.Text))
 		}
 		for _, b := range c.Boilerplate {
 			if b = strings.TrimSpace(b); b != "" {
-				cv.Rows = append(cv.Rows, Row{Op: OpAdded, Right: [][]Span{{{OpAdded, b}}}})
+				cv.Rows = append(cv.Rows, diff.Row{Op: diff.OpAdded, Right: [][]diff.Span{{{Op: diff.OpAdded, Text: b}}}})
 			}
 		}
-		cv.Same, cv.Added, cv.Removed, cv.Changed = countRows(cv.Rows)
+		cv.Same, cv.Added, cv.Removed, cv.Changed = diff.Count(cv.Rows)
 		v.Copies = append(v.Copies, cv)
 	}
 	title := orig.Title

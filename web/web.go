@@ -31,6 +31,7 @@ import (
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/store"
+	"github.com/syndex/syndex/web/diff"
 )
 
 // Backend is what the UI reads; *archive.Archive implements it.
@@ -109,7 +110,7 @@ func New(b Backend, opt Options) http.Handler {
 	}
 	funcs["site"] = sitePath
 	funcs["cluster"] = clusterPath
-	funcs["paragraphs"] = Paragraphs
+	funcs["paragraphs"] = diff.Paragraphs
 	funcs["warcloc"] = warcPlace
 	funcs["datetime"] = func(t time.Time) string {
 		if t.IsZero() {

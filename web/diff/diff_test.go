@@ -1,4 +1,4 @@
-package web
+package diff
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func render(rows []Row) string {
 	return b.String()
 }
 
-func TestDiffParagraphs(t *testing.T) {
+func TestCompare(t *testing.T) {
 	tests := []struct {
 		name     string
 		orig, cp string
@@ -60,7 +60,7 @@ func TestDiffParagraphs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := render(DiffParagraphs(Paragraphs(tt.orig), Paragraphs(tt.cp)))
+			got := render(Compare(Paragraphs(tt.orig), Paragraphs(tt.cp)))
 			if got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
@@ -81,66 +81,19 @@ func TestDiffLong(t *testing.T) {
 		}
 		c = append(c, "'"+strings.Replace(p, fmt.Sprintf("tail%d", i), "changed", 1)+"'")
 	}
-	rows := DiffParagraphs(o, c)
-	same, added, removed, changed := countRows(rows)
+	rows := Compare(o, c)
+	same, added, removed, changed := Count(rows)
 	if same != 0 || added != 1 || removed != 1 || changed != 79 {
 		t.Errorf("same %d added %d removed %d changed %d; want 0 1 1 79", same, added, removed, changed)
 	}
 }
 
-func TestSnippetSpans(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string
-	}{
-		{"plain &amp; simple", "plain & simple"},
-		{"a <mark>hit</mark> here", "a [hit] here"},
-		{"<mark>&lt;script&gt;</mark>", "[<script>]"},
-		{"open <mark>never closed", "open [never closed]"},
-	}
-	for _, tt := range tests {
-		var b strings.Builder
-		for _, s := range snippetSpans(tt.in) {
-			if s.Op == OpSame {
-				b.WriteString(s.Text)
-			} else {
-				b.WriteString("[" + s.Text + "]")
-			}
-		}
-		if b.String() != tt.want {
-			t.Errorf("snippetSpans(%q) = %q, want %q", tt.in, b.String(), tt.want)
-		}
-	}
-}
-
-func TestParseLocation(t *testing.T) {
-	tests := []struct {
-		in   string
-		file string
-		off  int64
-		ok   bool
-	}{
-		{"a.warc.gz#12", "a.warc.gz", 12, true},
-		{"../../etc/passwd#0", "passwd", 0, true},
-		{"/abs/dir/b.warc.gz#7", "b.warc.gz", 7, true},
-		{"nooffset", "", 0, false},
-		{"a.warc.gz#-1", "", 0, false},
-		{"#5", "", 0, false},
-	}
-	for _, tt := range tests {
-		f, off, err := parseLocation(tt.in)
-		if (err == nil) != tt.ok || f != tt.file || off != tt.off {
-			t.Errorf("parseLocation(%q) = %q %d %v", tt.in, f, off, err)
-		}
-	}
-}
-
-// FuzzDiffParagraphs checks that a diff keeps every word of both sides,
+// FuzzCompare checks that a diff keeps every word of both sides,
 // in order, whatever the input.
-func FuzzDiffParagraphs(f *testing.F) {
+func FuzzCompare(f *testing.F) {
 	f.Add("a b\n\nc d", "c d\n\ne f")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		rows := DiffParagraphs(Paragraphs(a), Paragraphs(b))
+		rows := Compare(Paragraphs(a), Paragraphs(b))
 		var left, right []string
 		for _, r := range rows {
 			for _, p := range r.Left {
@@ -168,7 +121,7 @@ func FuzzDiffParagraphs(f *testing.F) {
 	})
 }
 
-func BenchmarkDiffParagraphs(b *testing.B) {
+func BenchmarkCompare(b *testing.B) {
 	var o, c []string
 	for i := range 60 {
 		p := strings.Repeat(fmt.Sprintf("word%d ", i), 40)
@@ -182,6 +135,6 @@ func BenchmarkDiffParagraphs(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		DiffParagraphs(o, c)
+		Compare(o, c)
 	}
 }

@@ -1,4 +1,9 @@
-package web
+// Package diff shows what a copy did with its original, for the cluster
+// page's side-by-side view: paragraphs kept, added, cut and edited, and
+// within an edited stretch the words added and removed (a longest common
+// subsequence of paragraphs, then of words, bounded in memory). It reads
+// two texts and nothing else.
+package diff
 
 import (
 	"strings"
@@ -91,13 +96,13 @@ const maxDiffCells = 4_000_000
 // shown as one edited passage rather than a cut and an addition.
 const minShared = 0.3
 
-// DiffParagraphs aligns the original's paragraphs with the copy's. Equal
+// Compare aligns the original's paragraphs with the copy's. Equal
 // paragraphs (ignoring case and spacing) anchor the alignment; between two
 // anchors the words of both sides are compared as one sequence, so a copy
 // that merges, splits or rewords paragraphs is shown as an edit with the
 // added and removed words marked, and rows are cut wherever both sides
 // start a paragraph on the same word.
-func DiffParagraphs(orig, cp []string) []Row {
+func Compare(orig, cp []string) []Row {
 	if len(orig)*len(cp) > maxDiffCells {
 		return apart(orig, cp)
 	}
@@ -312,4 +317,38 @@ func pairParagraphs(orig, cp []string) []Row {
 		i, j = p[0]+1, p[1]+1
 	}
 	return rows
+}
+
+// Count summarises a diff in paragraphs: unchanged rows, copy
+// paragraphs that are wholly new, original paragraphs wholly cut, and copy
+// paragraphs that were edited.
+func Count(rows []Row) (same, added, removed, changed int) {
+	only := func(p []Span, op Op) bool {
+		for _, s := range p {
+			if s.Op != op {
+				return false
+			}
+		}
+		return len(p) > 0
+	}
+	for _, r := range rows {
+		if r.Op == OpSame {
+			same++
+			continue
+		}
+		for _, p := range r.Left {
+			if only(p, OpRemoved) {
+				removed++
+			}
+		}
+		for _, p := range r.Right {
+			switch {
+			case only(p, OpAdded):
+				added++
+			case !only(p, OpSame):
+				changed++
+			}
+		}
+	}
+	return same, added, removed, changed
 }
