@@ -52,7 +52,7 @@ type Crawler struct {
 	stats   Stats
 	started time.Time
 	// retryUnhandled fetches a page again later when the handler failed
-	// (in a cluster the article could not be published).
+	// (with several workers: its article could not be published to the stream).
 	retryUnhandled bool
 }
 

@@ -54,8 +54,8 @@ func KeyPrefix(ns string) string { return shared.KeyPrefix(ns) }
 // starts on a finished pass, a new pass begins: seeds, feeds and sitemaps
 // (and, with Recrawl, every page) are fetched again with conditional GET,
 // and a 304 is archived as a WARC revisit by the worker that fetched it.
-// Reset forgets the namespace instead. A page the handler failed on (in
-// a cluster: its article could not be published) is handled again later.
+// Reset forgets the namespace instead. A page the handler failed on (for
+// a worker: its article could not be published) is handled again later.
 //
 // A page's response is recorded in its lease (the entry in flight, in
 // Redis) as soon as it is in this worker's WARC, before the handler runs.

@@ -275,7 +275,7 @@ return addAll(ARGV[1], 2)
 
 // startScript begins the run of worker ARGV[2] (heartbeat ARGV[3] ms).
 // When no other worker is alive and no host is leased, a new run of the
-// cluster starts: the page budgets are reset
+// workers starts: the page budgets are reset
 // and hosts left for the next run or held back by a budget are ready
 // again; when moreover nothing is queued, the previous pass is complete
 // and a new pass starts, in which seeds, feeds and sitemaps are fetched
