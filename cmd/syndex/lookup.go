@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
-	"github.com/syndex/syndex/archive/remote"
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/internal/plural"
@@ -133,25 +132,22 @@ func archived(byURL func(string) (*article.Article, error), pageURL string, q *a
 
 // openLooker opens the archive named by --data for lookups (read-only,
 // without the search index), or reaches the read API of the process
-// that holds it. byURL finds an archived article by its address.
+// that holds it (openOrDial). byURL finds an archived article by its
+// address.
 func openLooker(cmd *cobra.Command, g *globals) (lk archive.Looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
 	c, err := g.loadConfig()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	dc := c.ForDedup()
-	a, err := archive.Open(cmd.Context(), g.dataDir(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	a, r, err := g.openOrDial(cmd.Context(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	switch {
-	case err == nil:
+	case err != nil:
+		return nil, nil, nil, err
+	case a != nil:
 		return a, a.ArticleAt, a.Close, nil
-	case errors.Is(err, store.ErrLocked):
-		r, rerr := remote.Dial(cmd.Context(), g.dataDir())
-		if rerr != nil {
-			return nil, nil, nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
-		}
-		return r, r.ArticleAt, r.Close, nil
 	}
-	return nil, nil, nil, err
+	return r, r.ArticleAt, r.Close, nil
 }
 
 // lookupBatch looks up every line of a JSONL file of Articles

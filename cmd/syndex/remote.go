@@ -20,24 +20,35 @@ import (
 type reader = web.Reader
 
 // openReader opens the archive named by --data for reading (with its
-// search index when withIndex). When another process holds the archive
-// and serves its read API (`syndex run` writes api.addr), it reads through
-// that API instead; otherwise the "archive in use by pid N" error stands.
+// search index when withIndex), or reads through the read API of the
+// process that holds it (openOrDial).
 func (g *globals) openReader(ctx context.Context, withIndex bool) (reader, error) {
-	dir := g.dataDir()
-	a, err := archive.Open(ctx, dir, archive.Options{ReadOnly: true, NoIndex: !withIndex})
-	if err == nil {
+	a, r, err := g.openOrDial(ctx, archive.Options{ReadOnly: true, NoIndex: !withIndex})
+	switch {
+	case err != nil:
+		return nil, err
+	case a != nil:
 		return a, nil
 	}
-	if !errors.Is(err, store.ErrLocked) {
-		return nil, err
+	slog.Info("archive held by another process; reading through its API", "dir", g.dataDir(), "api", r.Base)
+	return r, nil
+}
+
+// openOrDial opens the archive named by --data read-only with opt. When
+// another process holds it and serves its read API (`syndex run` writes
+// api.addr), it dials that API instead (a is then nil); otherwise the
+// "archive in use by pid N" error stands.
+func (g *globals) openOrDial(ctx context.Context, opt archive.Options) (a *archive.Archive, r *remote.Archive, err error) {
+	dir := g.dataDir()
+	a, err = archive.Open(ctx, dir, opt)
+	if err == nil || !errors.Is(err, store.ErrLocked) {
+		return a, nil, err
 	}
 	r, rerr := remote.Dial(ctx, dir)
 	if rerr != nil {
-		return nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
+		return nil, nil, fmt.Errorf("%w (and no running syndex serves its API: %v)", err, rerr)
 	}
-	slog.Info("archive held by another process; reading through its API", "dir", dir, "api", r.Base)
-	return r, nil
+	return nil, r, nil
 }
 
 // allArticles streams a reader's articles in arrival order.
