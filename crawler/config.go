@@ -61,12 +61,13 @@ func DefaultUserAgent() string {
 	return "syndex/" + Version + " (+https://github.com/syndex/syndex)"
 }
 
-// Defaults of the settings that syndex.yaml also sets (package config
-// shows them): one value each, here.
+// Defaults that syndex.yaml or a command's help also show (package config,
+// `syndex worker --concurrency`): one value each, here.
 const (
 	DefaultDelay       = time.Second      // Config.Delay
 	DefaultMaxBodySize = 10 << 20         // Config.MaxBodySize
 	DefaultTimeout     = 60 * time.Second // Config.Timeout
+	DefaultConcurrency = 256              // Config.Concurrency (a worker's --concurrency)
 )
 
 // Config is one crawl's settings. Zero values mean the documented default.
@@ -198,7 +199,7 @@ func (c *Config) setDefaults(archive string) {
 	if c.SlowFactor <= 0 {
 		c.SlowFactor = 2
 	}
-	defInt(&c.Concurrency, 256)
+	defInt(&c.Concurrency, DefaultConcurrency)
 	if c.MaxBodySize <= 0 {
 		c.MaxBodySize = DefaultMaxBodySize
 	}

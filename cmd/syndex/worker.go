@@ -97,7 +97,7 @@ func newWorkerCommand(g *globals) *cobra.Command {
 	f.BoolVar(&opts.Reset, "reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
 	f.StringArrayVar(&opts.Seeds, "seed", nil, "start URL (repeatable); its host is in scope")
 	config.AddFlags(f, workerKeys...)
-	intVarGiven(f, &opts.Concurrency, &opts.concurrencySet, "concurrency", 0, "hosts this worker fetches from at once (default 256)")
+	intVarGiven(f, &opts.Concurrency, &opts.concurrencySet, "concurrency", 0, fmt.Sprintf("hosts this worker fetches from at once (default %d)", crawler.DefaultConcurrency))
 	return cmd
 }
 
