@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ import (
 	"github.com/gocolly/colly/v2"
 	"github.com/markusmobius/go-trafilatura"
 
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/dedup/synth"
 	"github.com/syndex/syndex/index"
@@ -44,7 +46,9 @@ import (
 // SYNDEX_CRAWL_PAGES sets the number of article pages (default 2000, on
 // 8 hosts); SYNDEX_CRAWL_CORPUS=DIR serves the *.html (or *.html.gz)
 // pages of a directory instead of generated ones (real pages: our
-// generator did not shape them), each host a share of them.
+// generator did not shape them), each host a share of them. The hosts
+// are laid out as news sites, with section pages (farmPages);
+// SYNDEX_CRAWL_SHAPE=flat gives the layout measured before session 7.
 
 const farmEnv = "SYNDEX_CRAWL_FARM"
 
@@ -63,9 +67,37 @@ func benchSpec() crawlFarmSpec {
 	return s
 }
 
-// farmPages returns every host's pages: path → HTML, "/" listing the rest.
+// The benchmark farm's hosts are laid out as news sites are (the
+// default), or as before session 7 with SYNDEX_CRAWL_SHAPE=flat: "/"
+// and "/list/1", "/list/2", … listing every story 100 to a page, and
+// article pages that link only "/".
+//
+// A news site: each host files its stories round-robin under
+// benchSections; every page carries the same navigation (home and each
+// section) and footer; the front page lists the latest frontStories; each
+// section lists its stories newest first, sectionStories to a page, at
+// /section/NAME, /section/NAME/page/2, … with links to the older and the
+// newer page; an article page links its section (breadcrumb) and three
+// other stories of the host ("Most read"). A story's number is its age
+// rank: /news/0 is the newest on host 0, and so on.
+var benchSections = []string{"world", "politics", "business", "sport"}
+
+const (
+	frontStories   = 20
+	sectionStories = 20
+)
+
+// benchShape is the farm's layout: "sections" or "flat".
+func benchShape() string {
+	if os.Getenv("SYNDEX_CRAWL_SHAPE") == "flat" {
+		return "flat"
+	}
+	return "sections"
+}
+
+// farmPages returns every host's pages: path → HTML.
 func farmPages(s crawlFarmSpec) ([]map[string][]byte, error) {
-	var bodies [][]byte
+	var bodies []func(nav, crumb, related string) []byte
 	if s.corpus != "" {
 		files, _ := filepath.Glob(filepath.Join(s.corpus, "*.html"))
 		gz, _ := filepath.Glob(filepath.Join(s.corpus, "*.html.gz"))
@@ -87,64 +119,145 @@ func farmPages(s crawlFarmSpec) ([]map[string][]byte, error) {
 					return nil, fmt.Errorf("%s: %w", f, err)
 				}
 			}
-			bodies = append(bodies, b)
+			bodies = append(bodies, func(string, string, string) []byte { return b }) // real pages as they are
 		}
 		s.pages = len(bodies)
 	} else {
 		arts := synth.Generate(synth.Options{Stories: s.pages/2 + 1}, 7)
 		for i := range s.pages {
-			a := arts[i%len(arts)]
-			var b strings.Builder
-			date := ""
-			if !a.Published.IsZero() {
-				date = `<meta property="article:published_time" content="` + a.Published.Format(time.RFC3339) + `">`
-			}
-			fmt.Fprintf(&b, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s | Site</title>`+
-				`<meta property="og:type" content="article">%s</head><body>`+
-				`<header><nav><a href="/">Home</a> <a href="/">World</a> <a href="/">Politics</a> <a href="/">Sport</a></nav></header>`+
-				`<main><article><h1>%s</h1><p class="byline">By Staff Writer</p>`,
-				html.EscapeString(a.Title), date, html.EscapeString(a.Title))
-			for _, p := range strings.Split(a.Text, "\n\n") {
-				fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
-			}
-			b.WriteString(`</article><aside><h2>Most read</h2><ul><li><a href="/">More news</a></li></ul></aside></main>` +
-				`<footer><p>© Site. All rights reserved.</p><a href="/">Contact</a></footer></body></html>`)
-			bodies = append(bodies, []byte(b.String()))
+			bodies = append(bodies, func(nav, crumb, related string) []byte {
+				return benchArticle(arts[i%len(arts)], nav, crumb, related)
+			})
 		}
 	}
-	// Each host lists its stories on section pages of 100 links, each
-	// linking the next when there is one: "/", "/list/1", "/list/2"...
 	sites := make([]map[string][]byte, s.hosts)
 	paths := make([][]string, s.hosts)
 	for h := range sites {
 		sites[h] = map[string][]byte{}
 	}
-	for i, body := range bodies {
+	for i := range bodies {
 		h := i % s.hosts
-		p := fmt.Sprintf("/news/%d", i)
-		sites[h][p] = body
-		paths[h] = append(paths[h], p)
+		paths[h] = append(paths[h], fmt.Sprintf("/news/%d", i))
 	}
 	for h := range sites {
-		for k := 0; k*100 < len(paths[h]) || k == 0; k++ {
-			var b strings.Builder
-			b.WriteString("<!doctype html><html><head><title>Latest news</title></head><body><ul>")
-			for _, p := range paths[h][k*100 : min(len(paths[h]), (k+1)*100)] {
-				fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, p, p)
-			}
-			b.WriteString("</ul>")
-			if (k+1)*100 < len(paths[h]) {
-				fmt.Fprintf(&b, `<a href="/list/%d">Older stories</a>`, k+1)
-			}
-			b.WriteString("</body></html>")
-			name := "/"
-			if k > 0 {
-				name = fmt.Sprintf("/list/%d", k)
-			}
-			sites[h][name] = []byte(b.String())
+		if benchShape() == "flat" {
+			flatSite(sites[h], paths[h], bodies[h:], s.hosts)
+		} else {
+			newsSite(sites[h], paths[h], bodies[h:], s.hosts)
 		}
 	}
 	return sites, nil
+}
+
+// benchArticle is a generated article page with the site's navigation,
+// its section's breadcrumb and the "Most read" links.
+func benchArticle(a *article.Article, nav, crumb, related string) []byte {
+	var b strings.Builder
+	date := ""
+	if !a.Published.IsZero() {
+		date = `<meta property="article:published_time" content="` + a.Published.Format(time.RFC3339) + `">`
+	}
+	fmt.Fprintf(&b, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s | Site</title>`+
+		`<meta property="og:type" content="article">%s</head><body>`+
+		`<header><nav>%s</nav></header>`+
+		`<main>%s<article><h1>%s</h1><p class="byline">By Staff Writer</p>`,
+		html.EscapeString(a.Title), date, nav, crumb, html.EscapeString(a.Title))
+	for _, p := range strings.Split(a.Text, "\n\n") {
+		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
+	}
+	b.WriteString(`</article><aside><h2>Most read</h2><ul>` + related + `</ul></aside></main>` +
+		`<footer><p>© Site. All rights reserved.</p><a href="/">Contact</a></footer></body></html>`)
+	return []byte(b.String())
+}
+
+// flatSite lays out one host as before session 7: "/" and "/list/N"
+// list its stories 100 to a page, each linking the next when there is
+// one; article pages link "/" only. body(k) is the host's k-th story
+// (bodies[k*step]).
+func flatSite(site map[string][]byte, paths []string, bodies []func(string, string, string) []byte, step int) {
+	const nav = `<a href="/">Home</a> <a href="/">World</a> <a href="/">Politics</a> <a href="/">Sport</a>`
+	for k, p := range paths {
+		site[p] = bodies[k*step](nav, "", `<li><a href="/">More news</a></li>`)
+	}
+	for k := 0; k*100 < len(paths) || k == 0; k++ {
+		var b strings.Builder
+		b.WriteString("<!doctype html><html><head><title>Latest news</title></head><body><ul>")
+		for _, p := range paths[k*100 : min(len(paths), (k+1)*100)] {
+			fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, p, p)
+		}
+		b.WriteString("</ul>")
+		if (k+1)*100 < len(paths) {
+			fmt.Fprintf(&b, `<a href="/list/%d">Older stories</a>`, k+1)
+		}
+		b.WriteString("</body></html>")
+		name := "/"
+		if k > 0 {
+			name = fmt.Sprintf("/list/%d", k)
+		}
+		site[name] = []byte(b.String())
+	}
+}
+
+// newsSite lays out one host as a news site (see benchSections).
+func newsSite(site map[string][]byte, paths []string, bodies []func(string, string, string) []byte, step int) {
+	var nav strings.Builder
+	nav.WriteString(`<ul class="main-nav"><li><a href="/">Home</a></li>`)
+	for _, sec := range benchSections {
+		fmt.Fprintf(&nav, `<li><a href="/section/%s">%s</a></li>`, sec, strings.ToUpper(sec[:1])+sec[1:])
+	}
+	nav.WriteString(`</ul>`)
+	bySection := map[string][]string{}
+	for k, p := range paths {
+		sec := benchSections[k%len(benchSections)]
+		bySection[sec] = append(bySection[sec], p)
+		var rel strings.Builder
+		for j := 1; j <= 3 && j < len(paths); j++ {
+			q := paths[(k+j*7)%len(paths)]
+			fmt.Fprintf(&rel, `<li><a href="%s">Story %s</a></li>`, q, q[len("/news/"):])
+		}
+		crumb := fmt.Sprintf(`<p class="breadcrumb"><a href="/">Home</a> › <a href="/section/%s">%s</a></p>`, sec, sec)
+		site[p] = bodies[k*step](nav.String(), crumb, rel.String())
+	}
+	list := func(title string, stories []string, newer, older string) []byte {
+		var b strings.Builder
+		fmt.Fprintf(&b, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s | Site</title>`+
+			`<meta property="og:type" content="website"></head><body><header><nav>%s</nav></header>`+
+			`<main><h1>%s</h1><ul class="story-list">`, title, nav.String(), title)
+		for _, p := range stories {
+			fmt.Fprintf(&b, `<li class="teaser"><h2><a href="%s">Story %s</a></h2><p>A summary of story %s.</p></li>`,
+				p, p[len("/news/"):], p[len("/news/"):])
+		}
+		b.WriteString(`</ul>`)
+		if newer != "" {
+			fmt.Fprintf(&b, `<a href="%s" rel="prev">Newer stories</a> `, newer)
+		}
+		if older != "" {
+			fmt.Fprintf(&b, `<a href="%s" rel="next">Older stories</a>`, older)
+		}
+		b.WriteString(`</main><footer><p>© Site. All rights reserved.</p><a href="/">Contact</a></footer></body></html>`)
+		return []byte(b.String())
+	}
+	site["/"] = list("Latest news", paths[:min(len(paths), frontStories)], "", "")
+	page := func(sec string, n int) string {
+		if n == 1 {
+			return "/section/" + sec
+		}
+		return fmt.Sprintf("/section/%s/page/%d", sec, n)
+	}
+	for _, sec := range benchSections {
+		ps := bySection[sec]
+		last := max(1, (len(ps)+sectionStories-1)/sectionStories)
+		for n := 1; n <= last; n++ {
+			newer, older := "", ""
+			if n > 1 {
+				newer = page(sec, n-1)
+			}
+			if n < last {
+				older = page(sec, n+1)
+			}
+			site[page(sec, n)] = list("Section: "+sec, ps[(n-1)*sectionStories:min(len(ps), n*sectionStories)], newer, older)
+		}
+	}
 }
 
 // serveFarm is the child process: it serves the farm on loopback
@@ -302,16 +415,23 @@ func BenchmarkCrawl(b *testing.B) {
 }
 
 // BenchmarkCrawlPolite crawls 100 loopback hosts of 10 stories each
-// (plus a section page) through a whole syndex crawl with a 500 ms gap
-// per host: each host answers 12 requests (robots.txt, the section page,
-// 10 stories), so politeness allows at most 11 pages in 11 gaps, 200
-// pages/s (ideal-pages/s). It reports the pages/s reached, CPU per page,
+// through a whole syndex crawl with a 500 ms gap per host. Each host is a
+// news site (front page, 4 section pages, 10 stories: 16 requests with
+// robots.txt, 15 pages in 15 gaps); with SYNDEX_CRAWL_SHAPE=flat, as
+// before session 7, it has one list page (12 requests, 11 pages in 11
+// gaps). Either way politeness allows at most 200 pages/s
+// (ideal-pages/s, from the most requests the farm saw on one host). It
+// reports the pages/s reached, CPU per page,
 // and what the farm's servers saw: the mean and p90 interval between the
 // starts of two requests to one host (gap-mean-ms, ideally the delay plus
 // a response time), the start-up until the first request and the tail
 // after the last response (the end of the pass: handlers finishing, and
 // the final index update, flush-ms). It fails when a host was asked again
 // sooner than the delay after its previous response.
+// SYNDEX_CRAWL_CORPUS=DIR serves the real pages of DIR instead (about 19
+// a host for 1,918 pages), crawled to depth 1: each host's front page and
+// its four section pages list every story, while the stories' own links
+// lead to paths of their real sites, which the farm does not serve.
 //
 //	go test ./archive -run '^$' -bench BenchmarkCrawlPolite -benchtime 1x
 func BenchmarkCrawlPolite(b *testing.B) {
@@ -325,6 +445,12 @@ func BenchmarkCrawlPolite(b *testing.B) {
 		}
 		cfg := crawler.Config{Seeds: seeds, Delay: 500 * time.Millisecond, AllowPrivate: true, Logger: log,
 			StatsFile: "-", DisableSitemaps: true, MaxDepth: 1000}
+		if os.Getenv("SYNDEX_CRAWL_CORPUS") != "" {
+			// Real pages keep their own links, to paths of their own
+			// sites that the farm answers 404: depth 1 (the front page's
+			// sections and stories) keeps the crawl on the pages served.
+			cfg.MaxDepth = 1
+		}
 		readFarmHits(b, seeds[0]) // forget earlier runs
 		c0, t0 := cpuTime(), time.Now()
 		st, err := a.Crawl(context.Background(), cfg, nil, nil)
@@ -350,6 +476,15 @@ func BenchmarkCrawlPolite(b *testing.B) {
 			"least idle time between a response and the next request %v; start-up %v, tail %v, wall %v",
 			st.Pages, g.maxRequests, mean(g.gaps), pct(g.gaps, 0.5), pct(g.gaps, 0.9), g.gaps[len(g.gaps)-1],
 			g.idle[0], g.first.Sub(t0), t0.Add(wall).Sub(g.last), wall)
+		if g.missing > 0 {
+			var ex []string
+			for _, h := range g.busiest {
+				if h.status == http.StatusNotFound && len(ex) < 12 {
+					ex = append(ex, h.path)
+				}
+			}
+			b.Logf("%d requests answered 404 (paths the pages link that the farm does not serve); on the busiest host e.g. %v", g.missing, ex)
+		}
 		b.ReportMetric(float64(st.Pages)/wall.Seconds(), "pages/s")
 		b.ReportMetric(ideal, "ideal-pages/s")
 		b.ReportMetric(float64(st.Pages), "pages")
@@ -473,6 +608,63 @@ func BenchmarkCrawlSearch(b *testing.B) {
 			b.ReportMetric(float64(hits)/float64(len(lat)), "hit-rate")
 			b.ReportMetric(segs, "segments/shard")
 			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// TestBenchFarmLayout: in both shapes every page of the benchmark farm is
+// reachable from "/", every link leads to a page the host serves (so the
+// polite benchmark's ideal counts only pages), and a news site's sections
+// list each story once.
+func TestBenchFarmLayout(t *testing.T) {
+	href := regexp.MustCompile(`href="([^"]+)"`)
+	for _, shape := range []string{"sections", "flat"} {
+		t.Run(shape, func(t *testing.T) {
+			t.Setenv("SYNDEX_CRAWL_SHAPE", shape)
+			for _, spec := range []crawlFarmSpec{{hosts: 8, pages: 1000}, {hosts: 100, pages: 1000}} {
+				sites, err := farmPages(spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stories := 0
+				for h, site := range sites {
+					seen := map[string]bool{"/": true}
+					queue := []string{"/"}
+					listed := map[string]int{}
+					for len(queue) > 0 {
+						p := queue[0]
+						queue = queue[1:]
+						for _, m := range href.FindAllStringSubmatch(string(site[p]), -1) {
+							l := m[1]
+							if _, ok := site[l]; !ok {
+								t.Fatalf("%d×%d host %d: %s links %s, which the host does not serve", spec.hosts, spec.pages, h, p, l)
+							}
+							if strings.HasPrefix(p, "/section/") && strings.HasPrefix(l, "/news/") && strings.Contains(string(site[p]), `class="teaser"><h2><a href="`+l+`"`) {
+								listed[l]++
+							}
+							if !seen[l] {
+								seen[l] = true
+								queue = append(queue, l)
+							}
+						}
+					}
+					if len(seen) != len(site) {
+						t.Errorf("%d×%d host %d: %d of %d pages reachable from /", spec.hosts, spec.pages, h, len(seen), len(site))
+					}
+					for p := range site {
+						if !strings.HasPrefix(p, "/news/") {
+							continue
+						}
+						stories++
+						if shape == "sections" && listed[p] != 1 {
+							t.Errorf("%d×%d host %d: %s listed %d times on section pages, want once", spec.hosts, spec.pages, h, p, listed[p])
+						}
+					}
+				}
+				if stories != spec.pages {
+					t.Errorf("%d×%d: %d stories served", spec.hosts, spec.pages, stories)
+				}
+			}
 		})
 	}
 }

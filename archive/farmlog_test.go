@@ -19,7 +19,21 @@ const farmLogPath = "/_farm/requests"
 type farmHit struct {
 	host       int
 	start, end time.Time
+	status     int
 	path       string
+}
+
+// statusRecorder keeps the status a handler answered.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
 }
 
 // farmHits records the requests of the farm's hosts.
@@ -36,16 +50,20 @@ func (f *farmHits) record(host int, next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
-		next.ServeHTTP(w, r)
+		sw := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
 		end := time.Now()
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
 		f.mu.Lock()
-		f.list = append(f.list, farmHit{host: host, start: start, end: end, path: r.URL.Path})
+		f.list = append(f.list, farmHit{host: host, start: start, end: end, status: sw.status, path: r.URL.Path})
 		f.mu.Unlock()
 	})
 }
 
 // serve writes the log, one request a line (host, start and end in Unix
-// nanoseconds, path), and empties it.
+// nanoseconds, status, path), and empties it.
 func (f *farmHits) serve(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Lock()
 	list := f.list
@@ -53,7 +71,7 @@ func (f *farmHits) serve(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Unlock()
 	bw := bufio.NewWriter(w)
 	for _, h := range list {
-		fmt.Fprintf(bw, "%d %d %d %s\n", h.host, h.start.UnixNano(), h.end.UnixNano(), h.path)
+		fmt.Fprintf(bw, "%d %d %d %d %s\n", h.host, h.start.UnixNano(), h.end.UnixNano(), h.status, h.path)
 	}
 	bw.Flush()
 }
@@ -71,7 +89,7 @@ func readFarmHits(tb testing.TB, seed string) []farmHit {
 	for sc.Scan() {
 		var h farmHit
 		var s, e int64
-		if _, err := fmt.Sscanf(sc.Text(), "%d %d %d %s", &h.host, &s, &e, &h.path); err != nil {
+		if _, err := fmt.Sscanf(sc.Text(), "%d %d %d %d %s", &h.host, &s, &e, &h.status, &h.path); err != nil {
 			tb.Fatalf("farm log line %q: %v", sc.Text(), err)
 		}
 		h.start, h.end = time.Unix(0, s), time.Unix(0, e)
@@ -91,6 +109,8 @@ type hostGaps struct {
 	gaps, idle  []time.Duration // sorted
 	maxRequests int             // the most requests one host answered
 	first, last time.Time       // first request's start, last response's end
+	missing     int             // requests the farm answered 404
+	busiest     []farmHit       // the requests of the host with most
 }
 
 func gapsOf(hits []farmHit) hostGaps {
@@ -107,7 +127,14 @@ func gapsOf(hits []farmHit) hostGaps {
 	}
 	for _, hs := range by {
 		slices.SortFunc(hs, func(a, b farmHit) int { return a.start.Compare(b.start) })
-		g.maxRequests = max(g.maxRequests, len(hs))
+		if len(hs) > g.maxRequests {
+			g.maxRequests, g.busiest = len(hs), hs
+		}
+		for _, h := range hs {
+			if h.status == http.StatusNotFound {
+				g.missing++
+			}
+		}
 		for k := 1; k < len(hs); k++ {
 			g.gaps = append(g.gaps, hs[k].start.Sub(hs[k-1].start))
 			g.idle = append(g.idle, hs[k].start.Sub(hs[k-1].end))
