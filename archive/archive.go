@@ -15,6 +15,7 @@ package archive
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -348,12 +349,14 @@ func (a *Archive) Cluster(id string) ([]*article.Article, error) {
 }
 
 func (a *Archive) cluster(id string) ([]*article.Article, error) {
-	return a.clusterWith(id, nil)
+	return a.clusterWith(id, nil, nil)
 }
 
 // clusterWith is cluster, taking have (when not nil) for its member of
-// that id instead of reading it from the store again.
-func (a *Archive) clusterWith(id string, have *article.Article) ([]*article.Article, error) {
+// that id instead of reading it from the store again. With done, the
+// arrival number of each member read whose stored cluster is id is added
+// to it.
+func (a *Archive) clusterWith(id string, have *article.Article, done arrivalSet) ([]*article.Article, error) {
 	var ids []string
 	switch {
 	case a.Dedup != nil:
@@ -377,14 +380,17 @@ func (a *Archive) clusterWith(id string, have *article.Article) ([]*article.Arti
 			out = append(out, have)
 			continue
 		}
-		art, err := a.Store.Article(m)
+		arr, err := a.Store.ArticleArrival(m)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, art)
+		if done != nil && cmp.Or(arr.Cluster, arr.ID) == id {
+			done.add(arr.Seq)
+		}
+		out = append(out, arr.Article)
 	}
 	slices.SortStableFunc(out, func(x, y *article.Article) int {
 		return rank(x) - rank(y)

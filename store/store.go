@@ -414,7 +414,13 @@ func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 
 // Article returns the article with the given id, or ErrNotFound.
 func (s *Store) Article(id string) (*article.Article, error) {
-	var a *article.Article
+	a, err := s.ArticleArrival(id)
+	return a.Article, err
+}
+
+// ArticleArrival is Article with the article's arrival number.
+func (s *Store) ArticleArrival(id string) (Arrival, error) {
+	var a Arrival
 	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketArticles).Get([]byte(id))
 		if v == nil {
@@ -424,7 +430,7 @@ func (s *Store) Article(id string) (*article.Article, error) {
 		if err != nil {
 			return err
 		}
-		a = &rec.Article
+		a = Arrival{Seq: rec.Seq, Article: &rec.Article}
 		return nil
 	})
 	return a, err
@@ -572,6 +578,60 @@ func (s *Store) Arrivals(since uint64) iter.Seq2[Arrival, error] {
 			}
 			for _, e := range errs {
 				if !yield(Arrival{}, e) {
+					return
+				}
+			}
+			for _, a := range chunk {
+				if !yield(a, nil) {
+					return
+				}
+			}
+			if len(chunk)+len(errs) == 0 {
+				return
+			}
+		}
+	}
+}
+
+// ArrivalID is the id of a stored article and its arrival number.
+type ArrivalID struct {
+	Seq uint64
+	ID  string
+}
+
+// ArrivalIDs yields the id of every article in arrival order, starting
+// after arrival number since, without reading the articles (a rebuild
+// reads each article once, with its cluster). Like Arrivals it reads in
+// chunks with short read transactions; an arrival number naming no stored
+// article is a *DamagedError, and the walk goes on after it.
+func (s *Store) ArrivalIDs(since uint64) iter.Seq2[ArrivalID, error] {
+	return func(yield func(ArrivalID, error) bool) {
+		next := since + 1
+		for {
+			var chunk []ArrivalID
+			var errs []error
+			err := s.view(func(tx *bolt.Tx) error {
+				arts := tx.Bucket(bucketArticles)
+				c := tx.Bucket(bucketOrder).Cursor()
+				for k, id := c.Seek(u64(next)); k != nil && len(chunk)+len(errs) < 4096; k, id = c.Next() {
+					if len(k) != 8 || binary.BigEndian.Uint64(k) < next || binary.BigEndian.Uint64(k) == math.MaxUint64 {
+						return &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: key %x out of sequence after %d", k, next-1)}
+					}
+					next = binary.BigEndian.Uint64(k) + 1
+					if arts.Get(id) == nil {
+						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, boltcheck.ShowKey(id))})
+						continue
+					}
+					chunk = append(chunk, ArrivalID{Seq: next - 1, ID: string(id)})
+				}
+				return nil
+			})
+			if err != nil {
+				yield(ArrivalID{}, err)
+				return
+			}
+			for _, e := range errs {
+				if !yield(ArrivalID{}, e) {
 					return
 				}
 			}

@@ -46,6 +46,29 @@ func TestPutGetOrder(t *testing.T) {
 	if strings.Join(got, ",") != "b,a,c" {
 		t.Errorf("order %v, want b,a,c", got)
 	}
+	// The ids alone, in the same order, with the arrival numbers an
+	// article read by id carries.
+	got = nil
+	for e, err := range s.ArrivalIDs(0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.ArticleArrival(e.ID)
+		if err != nil || a.Seq != e.Seq || a.ID != e.ID {
+			t.Errorf("%+v read by id: %d %v %v", e, a.Seq, a.Article, err)
+		}
+		got = append(got, e.ID)
+	}
+	if strings.Join(got, ",") != "b,a,c" {
+		t.Errorf("ids in order %v, want b,a,c", got)
+	}
+	got = nil
+	for e := range s.ArrivalIDs(1) {
+		got = append(got, e.ID)
+	}
+	if strings.Join(got, ",") != "a,c" {
+		t.Errorf("ids since 1: %v, want a,c", got)
+	}
 	got = nil
 	for a := range s.Articles(2) {
 		got = append(got, a.ID)
