@@ -109,21 +109,9 @@ func Corpus(ctx context.Context, dir string, w io.Writer) (*Scores, error) {
 // CorpusWith is Corpus with the extractor's options (an option's effect on
 // the scores, such as extract.Options.LazyFallback's).
 func CorpusWith(ctx context.Context, dir string, w io.Writer, opt extract.Options) (*Scores, error) {
-	dirs := []string{dir}
-	if !isCorpus(dir) {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return nil, fmt.Errorf("eval extract: read %s: %w", dir, err)
-		}
-		dirs = dirs[:0]
-		for _, e := range entries {
-			if p := filepath.Join(dir, e.Name()); e.IsDir() && isCorpus(p) {
-				dirs = append(dirs, p)
-			}
-		}
-		if len(dirs) == 0 {
-			return nil, fmt.Errorf("eval extract: %s: %w", dir, ErrNoCorpus)
-		}
+	dirs, err := corpusDirs(dir)
+	if err != nil {
+		return nil, err
 	}
 	out := &Scores{}
 	for _, d := range dirs {
@@ -149,36 +137,63 @@ func CorpusWith(ctx context.Context, dir string, w io.Writer, opt extract.Option
 			return out, err
 		}
 		out.Corpora = append(out.Corpora, cs)
-		acc := "exact"
-		if cs.Metric == "segments" {
-			acc = "segments-accuracy"
-		}
-		if cs.Metric == "rouge-lsum" {
-			fmt.Fprintf(w, "%s\tpages=%d\tROUGE-LSum P=%.4f±%.4f\tR=%.4f±%.4f\tF1=%.4f±%.4f\tshingle-F1=%.3f\tms/page=%.1f\tarticles=%.3f\n", cs.Name, cs.Pages, cs.Precision, cs.PrecisionStd, cs.Recall, cs.RecallStd, cs.F1, cs.F1Std, cs.ShingleF1, cs.MsPerPage, cs.ArticleRate)
-			continue
-		}
-		fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\t%s=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, acc, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
-		if cs.TitlePages > 0 {
-			fmt.Fprintf(w, "\ttitle=%.3f(%d)", cs.TitleAccuracy, cs.TitlePages)
-		}
-		if cs.HeadPages > 0 {
-			fmt.Fprintf(w, "\ttitle-head=%.3f(%d)", cs.HeadAccuracy, cs.HeadPages)
-		}
-		if cs.DatePages > 0 {
-			fmt.Fprintf(w, "\tdate=%.3f(%d)", cs.DateAccuracy, cs.DatePages)
-		}
-		if cs.AuthorPages > 0 {
-			fmt.Fprintf(w, "\tauthor=%.3f(%d)", cs.AuthorAccuracy, cs.AuthorPages)
-		}
-		if cs.LangPages > 0 {
-			fmt.Fprintf(w, "\tlang=%.3f(%d)", cs.LangAccuracy, cs.LangPages)
-		}
-		if cs.Failed > 0 {
-			fmt.Fprintf(w, "\tfailed=%d", cs.Failed)
-		}
-		fmt.Fprintln(w)
+		writeCorpusScore(w, cs)
 	}
 	return out, nil
+}
+
+// corpusDirs returns dir when it is a corpus, else the corpora in it.
+func corpusDirs(dir string) ([]string, error) {
+	if isCorpus(dir) {
+		return []string{dir}, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("eval extract: read %s: %w", dir, err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if p := filepath.Join(dir, e.Name()); e.IsDir() && isCorpus(p) {
+			dirs = append(dirs, p)
+		}
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("eval extract: %s: %w", dir, ErrNoCorpus)
+	}
+	return dirs, nil
+}
+
+// writeCorpusScore writes a corpus's score as one line: ROUGE-LSum, or
+// the text's scores and those of the fields its truth has.
+func writeCorpusScore(w io.Writer, cs CorpusScore) {
+	if cs.Metric == "rouge-lsum" {
+		fmt.Fprintf(w, "%s\tpages=%d\tROUGE-LSum P=%.4f±%.4f\tR=%.4f±%.4f\tF1=%.4f±%.4f\tshingle-F1=%.3f\tms/page=%.1f\tarticles=%.3f\n", cs.Name, cs.Pages, cs.Precision, cs.PrecisionStd, cs.Recall, cs.RecallStd, cs.F1, cs.F1Std, cs.ShingleF1, cs.MsPerPage, cs.ArticleRate)
+		return
+	}
+	acc := "exact"
+	if cs.Metric == "segments" {
+		acc = "segments-accuracy"
+	}
+	fmt.Fprintf(w, "%s\tpages=%d\tP=%.3f\tR=%.3f\tF1=%.3f\t%s=%.3f\tms/page=%.1f\tarticles=%.3f", cs.Name, cs.Pages, cs.Precision, cs.Recall, cs.F1, acc, cs.Accuracy, cs.MsPerPage, cs.ArticleRate)
+	for _, f := range []struct {
+		name     string
+		accuracy float64
+		pages    int
+	}{
+		{"title", cs.TitleAccuracy, cs.TitlePages},
+		{"title-head", cs.HeadAccuracy, cs.HeadPages},
+		{"date", cs.DateAccuracy, cs.DatePages},
+		{"author", cs.AuthorAccuracy, cs.AuthorPages},
+		{"lang", cs.LangAccuracy, cs.LangPages},
+	} {
+		if f.pages > 0 {
+			fmt.Fprintf(w, "\t%s=%.3f(%d)", f.name, f.accuracy, f.pages)
+		}
+	}
+	if cs.Failed > 0 {
+		fmt.Fprintf(w, "\tfailed=%d", cs.Failed)
+	}
+	fmt.Fprintln(w)
 }
 
 func isCorpus(dir string) bool {
@@ -204,22 +219,33 @@ func LoadPages(dir string) ([]Page, error) {
 	case isFundusEvalCorpus(dir):
 		return loadFundusEval(dir)
 	}
-	gtPath := filepath.Join(dir, "ground-truth.json")
-	if b, err := os.ReadFile(gtPath); err == nil {
-		var gt map[string]struct {
-			URL         string `json:"url"`
-			ArticleBody string `json:"articleBody"`
-		}
-		if err := json.Unmarshal(b, &gt); err != nil {
-			return nil, fmt.Errorf("eval extract: %s: %w", gtPath, err)
-		}
-		pages := make([]Page, 0, len(gt))
-		for id, g := range gt {
-			pages = append(pages, Page{File: filepath.Join(dir, "html", id+".html.gz"), URL: g.URL, Body: g.ArticleBody})
-		}
-		sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
-		return pages, nil
+	if b, err := os.ReadFile(filepath.Join(dir, "ground-truth.json")); err == nil {
+		return loadGroundTruth(dir, b)
 	}
+	return loadManifest(dir)
+}
+
+// loadGroundTruth reads the ScrapingHub layout: ground-truth.json (b) and
+// html/<id>.html.gz.
+func loadGroundTruth(dir string, b []byte) ([]Page, error) {
+	var gt map[string]struct {
+		URL         string `json:"url"`
+		ArticleBody string `json:"articleBody"`
+	}
+	if err := json.Unmarshal(b, &gt); err != nil {
+		return nil, fmt.Errorf("eval extract: %s: %w", filepath.Join(dir, "ground-truth.json"), err)
+	}
+	pages := make([]Page, 0, len(gt))
+	for id, g := range gt {
+		pages = append(pages, Page{File: filepath.Join(dir, "html", id+".html.gz"), URL: g.URL, Body: g.ArticleBody})
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].File < pages[j].File })
+	return pages, nil
+}
+
+// loadManifest reads the Fundus (and L3S-GN1) layout: manifest.jsonl,
+// one page a line.
+func loadManifest(dir string) ([]Page, error) {
 	mPath := filepath.Join(dir, "manifest.jsonl")
 	f, err := os.Open(mPath)
 	if err != nil {
@@ -232,45 +258,54 @@ func LoadPages(dir string) ([]Page, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		// Fundus fields, with the L3S-GN1 names as alternatives.
-		var m struct {
-			HTML      string       `json:"html"`
-			Original  string       `json:"original"`
-			Annotated string       `json:"annotated"`
-			URL       string       `json:"url"`
-			Title     string       `json:"title"`
-			Headline  string       `json:"headline"`
-			Published string       `json:"publishing_date"`
-			Authors   truthAuthors `json:"authors"`
-			Body      string       `json:"body_text"`
-			FullText  string       `json:"fulltext"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+		p, err := manifestPage(dir, sc.Bytes())
+		if err != nil {
 			return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
 		}
-		p := Page{
-			File:  filepath.Join(dir, cmp.Or(m.HTML, m.Original)),
-			URL:   m.URL,
-			Body:  cmp.Or(m.Body, m.FullText),
-			Title: cmp.Or(m.Title, m.Headline),
-		}
-		p.Authors = m.Authors
-		if m.Annotated != "" && p.Title != "" {
-			ann, err := ReadFile(filepath.Join(dir, m.Annotated))
-			if err != nil {
-				return nil, fmt.Errorf("eval extract: %s:%d: %w", mPath, line, err)
-			}
-			if blocks := headlineBlocks(ann); len(blocks) > 0 {
-				p.Head = blocks[0]
-			}
-		}
-		p.Published = parseTruthDate(m.Published)
 		pages = append(pages, p)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("eval extract: %s: %w", mPath, err)
 	}
 	return pages, nil
+}
+
+// manifestPage reads one manifest line: Fundus fields, with the L3S-GN1
+// names as alternatives; an annotated page gives the headline as marked.
+func manifestPage(dir string, b []byte) (Page, error) {
+	var m struct {
+		HTML      string       `json:"html"`
+		Original  string       `json:"original"`
+		Annotated string       `json:"annotated"`
+		URL       string       `json:"url"`
+		Title     string       `json:"title"`
+		Headline  string       `json:"headline"`
+		Published string       `json:"publishing_date"`
+		Authors   truthAuthors `json:"authors"`
+		Body      string       `json:"body_text"`
+		FullText  string       `json:"fulltext"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Page{}, err
+	}
+	p := Page{
+		File:  filepath.Join(dir, cmp.Or(m.HTML, m.Original)),
+		URL:   m.URL,
+		Body:  cmp.Or(m.Body, m.FullText),
+		Title: cmp.Or(m.Title, m.Headline),
+	}
+	p.Authors = m.Authors
+	if m.Annotated != "" && p.Title != "" {
+		ann, err := ReadFile(filepath.Join(dir, m.Annotated))
+		if err != nil {
+			return Page{}, err
+		}
+		if blocks := headlineBlocks(ann); len(blocks) > 0 {
+			p.Head = blocks[0]
+		}
+	}
+	p.Published = parseTruthDate(m.Published)
+	return p, nil
 }
 
 func scorePages(ctx context.Context, name, dir string, pages []Page, opt extract.Options) (CorpusScore, error) {
@@ -336,35 +371,24 @@ func (t *tally) text(p Page, a *article.Article) {
 // headline and a date, and those a (nil when extraction failed) got right.
 func (t *tally) fields(p Page, a *article.Article) {
 	cs := &t.cs
-	if p.Lang != "" {
-		cs.LangPages++
-		if a != nil && sameLang(p.Lang, a.Lang) {
-			t.langOK++
-		}
+	t.count(p.Lang != "", &cs.LangPages, &t.langOK, a, func(a *article.Article) bool { return sameLang(p.Lang, a.Lang) })
+	t.count(len(p.Authors) > 0, &cs.AuthorPages, &t.authorOK, a, func(a *article.Article) bool { return sameAuthors(p.Authors, a.Author) })
+	t.count(p.Title != "", &cs.TitlePages, &t.titleOK, a, func(a *article.Article) bool { return SameTitle(p.Title, a.Title) })
+	t.count(p.Head != "", &cs.HeadPages, &t.headOK, a, func(a *article.Article) bool {
+		return SameTitle(p.Head, a.Title) || SameTitle(p.Title, a.Title)
+	})
+	t.count(!p.Published.IsZero(), &cs.DatePages, &t.dateOK, a, func(a *article.Article) bool { return SameDay(p.Published, a.Published) })
+}
+
+// count counts a page whose truth has a field (has) in pages, and in ok
+// when a (nil when extraction failed) got it right.
+func (t *tally) count(has bool, pages, ok *int, a *article.Article, right func(*article.Article) bool) {
+	if !has {
+		return
 	}
-	if len(p.Authors) > 0 {
-		cs.AuthorPages++
-		if a != nil && sameAuthors(p.Authors, a.Author) {
-			t.authorOK++
-		}
-	}
-	if p.Title != "" {
-		cs.TitlePages++
-		if a != nil && SameTitle(p.Title, a.Title) {
-			t.titleOK++
-		}
-	}
-	if p.Head != "" {
-		cs.HeadPages++
-		if a != nil && (SameTitle(p.Head, a.Title) || SameTitle(p.Title, a.Title)) {
-			t.headOK++
-		}
-	}
-	if !p.Published.IsZero() {
-		cs.DatePages++
-		if a != nil && SameDay(p.Published, a.Published) {
-			t.dateOK++
-		}
+	*pages++
+	if a != nil && right(a) {
+		*ok++
 	}
 }
 

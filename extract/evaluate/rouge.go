@@ -96,26 +96,10 @@ func (s *lcsScorer) score(ref [][]string) RougeScore {
 	for k, r := range ref {
 		refIDs[k] = s.ids(r)
 	}
-	refLeft, candLeft := make([]int, len(s.vocab)), make([]int, len(s.vocab))
-	for _, r := range refIDs {
-		for _, id := range r {
-			refLeft[id]++
-		}
-	}
-	for _, c := range s.cand {
-		for _, id := range c {
-			candLeft[id]++
-		}
-	}
+	refLeft, candLeft := tokenCounts(refIDs, len(s.vocab)), tokenCounts(s.cand, len(s.vocab))
 	hits := 0
 	for k, r := range refIDs {
-		key := strings.Join(ref[k], " ")
-		idx, ok := s.memo[key]
-		if !ok {
-			idx = s.unionLCS(r)
-			s.memo[key] = idx
-		}
-		for _, i := range idx {
+		for _, i := range s.unionLCSOf(ref[k], r) {
 			if id := r[i]; refLeft[id] > 0 && candLeft[id] > 0 {
 				hits++
 				refLeft[id]--
@@ -125,6 +109,29 @@ func (s *lcsScorer) score(ref [][]string) RougeScore {
 	}
 	p, rc := float64(hits)/float64(s.n), float64(hits)/float64(m)
 	return RougeScore{Precision: p, Recall: rc, F1: harmonic(p, rc)}
+}
+
+// tokenCounts counts each token id of sentences, in a table of n ids.
+func tokenCounts(sentences [][]int32, n int) []int {
+	counts := make([]int, n)
+	for _, c := range sentences {
+		for _, id := range c {
+			counts[id]++
+		}
+	}
+	return counts
+}
+
+// unionLCSOf is unionLCS of the reference sentence words (ids r),
+// remembered by its text.
+func (s *lcsScorer) unionLCSOf(words []string, r []int32) []int {
+	key := strings.Join(words, " ")
+	idx, ok := s.memo[key]
+	if !ok {
+		idx = s.unionLCS(r)
+		s.memo[key] = idx
+	}
+	return idx
 }
 
 func harmonic(p, r float64) float64 {
@@ -298,36 +305,8 @@ func splitSentences(text string) []string {
 	var out []string
 	last := 0
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c != '.' && c != '?' && c != '!' || i+1 >= len(text) {
+		if !sentenceEnd(text, last, i) {
 			continue
-		}
-		after := text[i+1]
-		ws := isSpaceByte(after)
-		if !ws && !strings.ContainsRune(punktNonWord, rune(after)) {
-			continue
-		}
-		if c == '.' {
-			// The word before the period, from the last whitespace.
-			start := i
-			for start > last && !isSpaceByte(text[start-1]) {
-				start--
-			}
-			next := ""
-			if ws {
-				j := i + 1
-				for j < len(text) && isSpaceByte(text[j]) {
-					j++
-				}
-				k := j
-				for k < len(text) && !isSpaceByte(text[k]) {
-					k++
-				}
-				next = text[j:k]
-			}
-			if !periodEndsSentence(text[start:i+1], next) {
-				continue
-			}
 		}
 		if s := strings.TrimSpace(text[last : i+1]); s != "" {
 			out = append(out, s)
@@ -338,6 +317,46 @@ func splitSentences(text string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// sentenceEnd reports whether text[i] ends the sentence that starts at
+// last: a "?", "!" or sentence-final period followed by whitespace or
+// closing punctuation.
+func sentenceEnd(text string, last, i int) bool {
+	c := text[i]
+	if c != '.' && c != '?' && c != '!' || i+1 >= len(text) {
+		return false
+	}
+	after := text[i+1]
+	ws := isSpaceByte(after)
+	if !ws && !strings.ContainsRune(punktNonWord, rune(after)) {
+		return false
+	}
+	if c != '.' {
+		return true
+	}
+	// The word before the period, from the last whitespace.
+	start := i
+	for start > last && !isSpaceByte(text[start-1]) {
+		start--
+	}
+	next := ""
+	if ws {
+		next = nextWord(text, i+1)
+	}
+	return periodEndsSentence(text[start:i+1], next)
+}
+
+// nextWord returns the word after the whitespace at text[j:].
+func nextWord(text string, j int) string {
+	for j < len(text) && isSpaceByte(text[j]) {
+		j++
+	}
+	k := j
+	for k < len(text) && !isSpaceByte(text[k]) {
+		k++
+	}
+	return text[j:k]
 }
 
 // punktNonWord are the characters that end a word for Punkt and may
