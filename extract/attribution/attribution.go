@@ -509,26 +509,46 @@ func creditLink(lo, line string, source LinkSource, self string) string {
 	if source != nil {
 		links = source()
 	}
+	if href, ok := outletLink(links, lo); ok {
+		return href
+	}
+	if href, ok := lineLink(links, line, self); ok {
+		return href
+	}
+	return lineURL(line)
+}
+
+// outletLink finds the link whose text is the outlet lo (or holds it, or
+// is a part of it).
+func outletLink(links []Link, lo string) (string, bool) {
 	for _, l := range links {
 		lt := strings.ToLower(l.Text)
 		if lt == "" {
 			continue
 		}
 		if lt == lo || strings.Contains(lt, lo) || (len(lt) > 3 && strings.Contains(lo, lt)) {
-			return l.Href
+			return l.Href, true
 		}
 	}
-	// A link whose text appears in the credit line ("Read the original
-	// article" after "published by Futurism").
+	return "", false
+}
+
+// lineLink finds a link to another site whose text appears in the credit
+// line ("Read the original article" after "published by Futurism").
+func lineLink(links []Link, line, self string) (string, bool) {
 	ll := strings.ToLower(line)
 	for _, l := range links {
 		lt := strings.ToLower(l.Text)
 		if len(lt) > 3 && strings.Contains(ll, lt) && siteOf(l.Href) != self {
-			return l.Href
+			return l.Href, true
 		}
 	}
-	// A bare URL written in the credit line ("… is Harbor Ledger
-	// (https://ledger.example/news/1)").
+	return "", false
+}
+
+// lineURL returns a bare URL written in the credit line ("… is Harbor
+// Ledger (https://ledger.example/news/1)"), "" when there is none.
+func lineURL(line string) string {
 	for _, u := range lineURLRE.FindAllString(line, -1) {
 		if s := siteOf(u); s != "" {
 			return strings.TrimRight(u, ".,;")

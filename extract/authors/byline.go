@@ -270,22 +270,36 @@ type Bylines struct {
 // one ("By …").
 func (b *Bylines) Read(n *html.Node) {
 	if len(b.Text) < 3 && textBylineTags[n.Data] && startsByline(n) && !inForeignBylineContext(n) {
-		if t := dom.NodeText(n); len(t) < 100 {
-			if isAuthorLabel(t) {
-				t = labelledValue(n)
-			}
-			if t != "" {
-				b.Text = append(b.Text, t)
-			}
-		}
+		b.addText(n)
 	}
 	if len(b.Marked) < maxBylineNodes && isByline(n) && !inForeignBylineContext(n) {
-		t := dom.Attr(n, "content") // <meta itemprop="author" content=…>
-		if t == "" {
-			t = dom.NodeText(n)
-		}
-		if t != "" && len(t) < 400 {
-			b.Marked = append(b.Marked, t)
-		}
+		b.addMarked(n)
+	}
+}
+
+// addText adds the text of an element that starts as a byline, when it is
+// short (a label's value when it is only "Author:").
+func (b *Bylines) addText(n *html.Node) {
+	t := dom.NodeText(n)
+	if len(t) >= 100 {
+		return
+	}
+	if isAuthorLabel(t) {
+		t = labelledValue(n)
+	}
+	if t != "" {
+		b.Text = append(b.Text, t)
+	}
+}
+
+// addMarked adds the text (or meta content) of an element marked up as a
+// byline.
+func (b *Bylines) addMarked(n *html.Node) {
+	t := dom.Attr(n, "content") // <meta itemprop="author" content=…>
+	if t == "" {
+		t = dom.NodeText(n)
+	}
+	if t != "" && len(t) < 400 {
+		b.Marked = append(b.Marked, t)
 	}
 }

@@ -49,15 +49,19 @@ func isSiteAuthor(author string, sites []string, base *url.URL) bool {
 		}
 	}
 	for _, s := range sites {
-		n := alnumLower(s)
-		if len(n) < 3 {
-			continue
-		}
-		if a == n || len(a) >= 4 && strings.HasPrefix(n, a) || len(n) >= 5 && strings.HasSuffix(a, n) && len(strings.Fields(author)) <= 3 && !strings.ContainsAny(author, "/,;&") {
+		if n := alnumLower(s); len(n) >= 3 && namesSite(author, a, n) {
 			return true
 		}
 	}
 	return false
+}
+
+// namesSite reports whether author (a its letters and digits, lower-cased)
+// names the site n (the same): the same name, the start of it, or a short
+// author value that ends in it.
+func namesSite(author, a, n string) bool {
+	return a == n || len(a) >= 4 && strings.HasPrefix(n, a) ||
+		len(n) >= 5 && strings.HasSuffix(a, n) && len(strings.Fields(author)) <= 3 && !strings.ContainsAny(author, "/,;&")
 }
 
 func alnumLower(s string) string {
@@ -341,7 +345,12 @@ func signatureBlock(n *html.Node) bool {
 	if !plainPersonName(dom.NodeText(n)) {
 		return false
 	}
-	// Running text just before it.
+	return followsRunningText(n) && onlyFootnotesAfter(n)
+}
+
+// followsRunningText reports whether one of the three elements with text
+// before n is a paragraph of running text (150 bytes or more).
+func followsRunningText(n *html.Node) bool {
 	long := false
 	seen := 0
 	for p := n.PrevSibling; p != nil && seen < 3 && !long; p = p.PrevSibling {
@@ -355,10 +364,12 @@ func signatureBlock(n *html.Node) bool {
 		seen++
 		long = len(pt) >= 150
 	}
-	if !long {
-		return false
-	}
-	// Nothing but footnotes after it.
+	return long
+}
+
+// onlyFootnotesAfter reports whether nothing longer than a footnote (100
+// bytes, unless it reads as one) follows n.
+func onlyFootnotesAfter(n *html.Node) bool {
 	for q := n.NextSibling; q != nil; q = q.NextSibling {
 		if q.Type != html.ElementNode {
 			continue

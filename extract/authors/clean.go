@@ -445,17 +445,26 @@ func dropOutletSuffix(s string) string {
 	if s[i] == ',' && placeOrOutlet(head, tail) {
 		return head
 	}
-	if head == "" || strings.ToUpper(head) == head || strings.ContainsRune(tail, ' ') {
-		return s
+	if outletAbbrev(s[i], head, tail) {
+		return head
 	}
-	if s[i] == '/' && (len(strings.Fields(head)) < 2 || !capitalisedNames(head) || strings.ContainsAny(head, ",/")) {
-		return s
+	return s
+}
+
+// outletAbbrev reports whether tail, written after sep ("," or "/")
+// behind head, is an agency or outlet abbreviation (one word of 2 to 5
+// characters in capitals) behind a name that is not in capitals; behind a
+// slash, a name of two or more capitalised words and nothing else (not a
+// desk code).
+func outletAbbrev(sep byte, head, tail string) bool {
+	if head == "" || strings.ToUpper(head) == head || strings.ContainsRune(tail, ' ') {
+		return false
+	}
+	if sep == '/' && (len(strings.Fields(head)) < 2 || !capitalisedNames(head) || strings.ContainsAny(head, ",/")) {
+		return false
 	}
 	n := utf8.RuneCountInString(tail)
-	if n < 2 || n > 5 || strings.ToUpper(tail) != tail || strings.ToLower(tail) == tail {
-		return s
-	}
-	return head
+	return n >= 2 && n <= 5 && strings.ToUpper(tail) == tail && strings.ToLower(tail) != tail
 }
 
 // placeOrOutlet reports whether tail, written after a comma behind the

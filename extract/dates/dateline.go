@@ -241,15 +241,7 @@ func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
 	}
 	switch n.Type {
 	case html.TextNode:
-		for i := 0; i < len(n.Data); i++ {
-			if c := n.Data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
-				st.visible++
-			}
-		}
-		if st.visible > st.max {
-			return buf, false // the text is dropped: no need to copy it
-		}
-		return append(buf, n.Data...), true
+		return st.text(n.Data, buf)
 	case html.ElementNode:
 		if dom.SkipTags[n.Data] {
 			return buf, true
@@ -265,6 +257,20 @@ func (st *shortCount) walk(n *html.Node, buf []byte) ([]byte, bool) {
 		}
 	}
 	return buf, true
+}
+
+// text counts the visible bytes of a text node and appends it to buf;
+// false once the text is too long.
+func (st *shortCount) text(s string, buf []byte) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			st.visible++
+		}
+	}
+	if st.visible > st.max {
+		return buf, false // the text is dropped: no need to copy it
+	}
+	return append(buf, s...), true
 }
 
 // foreignDateRE matches the class or id of a container whose dates
@@ -383,37 +389,50 @@ var foreignDateTag = map[string]bool{"nav": true, "aside": true, "footer": true,
 // text names the title, else the first <h1>, else (on pages without an
 // <h1>) the first <h2> whose text names the title.
 func mainHeading(doc *html.Node, title string) *html.Node {
-	var first, named, namedH2 *html.Node
-	title = strings.ToLower(scan.CollapseSpace(title))
-	dom.WalkElements(doc, func(n *html.Node) bool {
-		if named != nil || dom.SkipTags[n.Data] {
-			return false
-		}
-		if n.Data != "h1" && n.Data != "h2" {
-			return true
-		}
-		text := strings.ToLower(dom.NodeText(n))
-		if text == "" {
-			return false
-		}
-		names := title != "" && len(text) >= 8 && (strings.Contains(title, text) || strings.Contains(text, title))
-		switch {
-		case n.Data == "h2":
-			if names && namedH2 == nil {
-				namedH2 = n
-			}
-		case names:
-			named = n
-		case first == nil:
-			first = n
-		}
-		return false
-	})
+	h := headings{title: strings.ToLower(scan.CollapseSpace(title))}
+	dom.WalkElements(doc, h.visit)
 	switch {
-	case named != nil:
-		return named
-	case first != nil:
-		return first
+	case h.named != nil:
+		return h.named
+	case h.first != nil:
+		return h.first
 	}
-	return namedH2
+	return h.namedH2
+}
+
+// headings is mainHeading's walk: the first <h1>, the first <h1> naming
+// the title (which ends the walk) and the first <h2> naming it.
+type headings struct {
+	title                 string // lower-cased, white space collapsed
+	first, named, namedH2 *html.Node
+}
+
+func (h *headings) visit(n *html.Node) bool {
+	if h.named != nil || dom.SkipTags[n.Data] {
+		return false
+	}
+	if n.Data != "h1" && n.Data != "h2" {
+		return true
+	}
+	text := strings.ToLower(dom.NodeText(n))
+	if text == "" {
+		return false
+	}
+	names := h.names(text)
+	switch {
+	case n.Data == "h2":
+		if names && h.namedH2 == nil {
+			h.namedH2 = n
+		}
+	case names:
+		h.named = n
+	case h.first == nil:
+		h.first = n
+	}
+	return false
+}
+
+// names reports whether a heading's lower-cased text names the title.
+func (h *headings) names(text string) bool {
+	return h.title != "" && len(text) >= 8 && (strings.Contains(h.title, text) || strings.Contains(text, h.title))
 }

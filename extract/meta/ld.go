@@ -326,42 +326,60 @@ func ldResolve(v any, ids map[string]map[string]any) any {
 // its names, in order, and the subset that are organisations. URLs are
 // not names.
 func ldAuthorNames(v any, ids map[string]map[string]any) (names []string, orgs map[string]bool) {
-	orgs = map[string]bool{}
-	var add func(v any, depth int)
-	add = func(v any, depth int) {
-		if depth > 4 {
-			return
+	la := ldAuthors{ids: ids, orgs: map[string]bool{}}
+	la.add(v, 0)
+	return scan.Unique(la.names), la.orgs
+}
+
+// ldAuthors is ldAuthorNames' walk: the names read so far, and which are
+// organisations.
+type ldAuthors struct {
+	ids   map[string]map[string]any
+	names []string
+	orgs  map[string]bool
+}
+
+func (la *ldAuthors) add(v any, depth int) {
+	if depth > 4 {
+		return
+	}
+	switch x := ldResolve(v, la.ids).(type) {
+	case string:
+		if s := authors.CleanMeta(x); s != "" {
+			la.names = append(la.names, s)
 		}
-		switch x := ldResolve(v, ids).(type) {
-		case string:
-			if s := authors.CleanMeta(x); s != "" {
-				names = append(names, s)
-			}
-		case []any:
-			for _, e := range x {
-				add(e, depth+1)
-			}
-		case map[string]any:
-			name := ldString(x["name"])
-			if name == "" {
-				name = strings.TrimSpace(ldString(x["givenName"]) + " " + ldString(x["familyName"]))
-			}
-			name = authors.CleanMeta(name)
-			if name == "" {
-				return
-			}
-			org := false
-			for _, t := range ldTypes(x["@type"]) {
-				if strings.Contains(t, "Organization") || strings.Contains(t, "Organisation") || t == "Corporation" || t == "NewsMediaOrganization" {
-					org = true
-				}
-			}
-			names = append(names, name)
-			if org {
-				orgs[name] = true
-			}
+	case []any:
+		for _, e := range x {
+			la.add(e, depth+1)
+		}
+	case map[string]any:
+		la.addEntity(x)
+	}
+}
+
+// addEntity adds the name of a Person or Organization, from its name or
+// its given and family names.
+func (la *ldAuthors) addEntity(x map[string]any) {
+	name := ldString(x["name"])
+	if name == "" {
+		name = strings.TrimSpace(ldString(x["givenName"]) + " " + ldString(x["familyName"]))
+	}
+	name = authors.CleanMeta(name)
+	if name == "" {
+		return
+	}
+	la.names = append(la.names, name)
+	if isOrgType(ldTypes(x["@type"])) {
+		la.orgs[name] = true
+	}
+}
+
+// isOrgType reports whether a JSON-LD @type list names an organisation.
+func isOrgType(types []string) bool {
+	for _, t := range types {
+		if strings.Contains(t, "Organization") || strings.Contains(t, "Organisation") || t == "Corporation" || t == "NewsMediaOrganization" {
+			return true
 		}
 	}
-	add(v, 0)
-	return scan.Unique(names), orgs
+	return false
 }

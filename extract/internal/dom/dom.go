@@ -38,54 +38,62 @@ type Block struct {
 // element starts a new paragraph, whitespace is collapsed, table cells are
 // joined by spaces and empty paragraphs are dropped.
 func Blocks(root *html.Node) []Block {
-	var out []Block
-	var buf []byte // the paragraph's text so far, reused for the next
-	tag := "p"
-	flush := func() {
-		t := scan.CollapseBytes(buf)
-		buf = buf[:0]
-		if len(t) > 0 {
-			out = append(out, Block{Text: string(t), Tag: tag})
-		}
-	}
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		if depth > MaxDepth {
-			return
-		}
-		switch n.Type {
-		case html.TextNode:
-			buf = append(buf, n.Data...)
-			return
-		case html.ElementNode:
-			if SkipTags[n.Data] {
-				return
-			}
-			if n.Data == "br" {
-				buf = append(buf, ' ')
-				return
-			}
-			if n.Data == "td" || n.Data == "th" {
-				buf = append(buf, ' ')
-			}
-		}
-		isBlock := n.Type == html.ElementNode && BlockTags[n.Data]
-		if isBlock {
-			flush()
-			tag = n.Data
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1)
-		}
-		if isBlock {
-			flush()
-		}
-	}
+	bw := blockWriter{tag: "p"}
 	if root != nil {
-		walk(root, 0)
+		bw.walk(root, 0)
 	}
-	flush()
-	return out
+	bw.flush()
+	return bw.out
+}
+
+// blockWriter is Blocks' walk: the paragraphs so far, the text of the
+// current one (its buffer reused for the next) and its element.
+type blockWriter struct {
+	out []Block
+	buf []byte
+	tag string
+}
+
+// flush ends the current paragraph, dropping it when it has no text.
+func (bw *blockWriter) flush() {
+	t := scan.CollapseBytes(bw.buf)
+	bw.buf = bw.buf[:0]
+	if len(t) > 0 {
+		bw.out = append(bw.out, Block{Text: string(t), Tag: bw.tag})
+	}
+}
+
+func (bw *blockWriter) walk(n *html.Node, depth int) {
+	if depth > MaxDepth {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		bw.buf = append(bw.buf, n.Data...)
+		return
+	case html.ElementNode:
+		if SkipTags[n.Data] {
+			return
+		}
+		if n.Data == "br" {
+			bw.buf = append(bw.buf, ' ')
+			return
+		}
+		if n.Data == "td" || n.Data == "th" {
+			bw.buf = append(bw.buf, ' ')
+		}
+	}
+	isBlock := n.Type == html.ElementNode && BlockTags[n.Data]
+	if isBlock {
+		bw.flush()
+		bw.tag = n.Data
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		bw.walk(c, depth+1)
+	}
+	if isBlock {
+		bw.flush()
+	}
 }
 
 // MaxDepth bounds recursion on pathological, deeply nested documents.

@@ -233,21 +233,7 @@ func ContainsLower(s, w string) bool {
 // (including no-break spaces) into one ASCII space.
 func CollapseSpace(s string) string {
 	// Most strings are collapsed already: return them without a copy.
-	i, prevSpace := 0, true
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf && !ASCIISpace[c] {
-			prevSpace = false
-			i++
-			continue
-		}
-		sp, w := IsSpaceAt(s, i)
-		if sp && (prevSpace || c != ' ' || i+w == len(s)) {
-			break
-		}
-		prevSpace = sp
-		i += w
-	}
+	i, prevSpace := collapsedLen(s)
 	if i == len(s) {
 		return s
 	}
@@ -273,6 +259,28 @@ func CollapseSpace(s string) string {
 		i += w
 	}
 	return sb.String()
+}
+
+// collapsedLen returns how long a prefix of s is collapsed already (no
+// white space at the start, none but single ASCII spaces between words),
+// and whether it ends in a space.
+func collapsedLen(s string) (int, bool) {
+	i, prevSpace := 0, true
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf && !ASCIISpace[c] {
+			prevSpace = false
+			i++
+			continue
+		}
+		sp, w := IsSpaceAt(s, i)
+		if sp && (prevSpace || c != ' ' || i+w == len(s)) {
+			break
+		}
+		prevSpace = sp
+		i += w
+	}
+	return i, prevSpace
 }
 
 // Unique removes the repeats of a string from in, keeping the first of
