@@ -71,26 +71,32 @@ func readMeta(b []byte, page int) boltMeta {
 	m.freelist = ne.Uint64(d[32:])
 	m.hwm = ne.Uint64(d[40:])
 	m.txid = ne.Uint64(d[48:])
-	sum := ne.Uint64(d[56:])
 	h := fnv.New64a()
 	h.Write(d[:56])
+	m.err = m.invalid(magic, version, ne.Uint64(d[56:]), h.Sum64())
+	return m
+}
+
+// invalid says why a decoded meta page (its magic, version, checksum and
+// the checksum of its content) is not valid, "" when it is.
+func (m *boltMeta) invalid(magic, version uint32, sum, want uint64) string {
 	switch {
 	case magic != boltMagic:
-		m.err = "not a bbolt meta page (magic)"
+		return "not a bbolt meta page (magic)"
 	case version != boltVersion:
-		m.err = fmt.Sprintf("bbolt format version %d, want %d", version, boltVersion)
-	case sum != h.Sum64():
-		m.err = "checksum mismatch"
+		return fmt.Sprintf("bbolt format version %d, want %d", version, boltVersion)
+	case sum != want:
+		return "checksum mismatch"
 	case m.pageSize < 512 || m.pageSize > 1<<24 || m.pageSize&(m.pageSize-1) != 0:
-		m.err = fmt.Sprintf("page size %d", m.pageSize)
+		return fmt.Sprintf("page size %d", m.pageSize)
 	case m.hwm < 3:
-		m.err = fmt.Sprintf("high-water mark %d", m.hwm)
+		return fmt.Sprintf("high-water mark %d", m.hwm)
 	case m.root < 2 || m.root >= m.hwm:
-		m.err = fmt.Sprintf("root page %d outside [2, %d)", m.root, m.hwm)
+		return fmt.Sprintf("root page %d outside [2, %d)", m.root, m.hwm)
 	case m.freelist != noFreelist && (m.freelist < 2 || m.freelist >= m.hwm):
-		m.err = fmt.Sprintf("freelist page %d outside [2, %d)", m.freelist, m.hwm)
+		return fmt.Sprintf("freelist page %d outside [2, %d)", m.freelist, m.hwm)
 	}
-	return m
+	return ""
 }
 
 // File is a bbolt file opened for checking.
@@ -400,35 +406,50 @@ func (c *checker) readFreelist() {
 	for i := uint64(0); i <= uint64(p.overflow); i++ {
 		bitSet(c.reachable, id+i)
 	}
-	start, count := pageHeaderSize, p.count
+	start, count, ok := c.freeList(id, p)
+	if !ok {
+		return
+	}
+	for i := range count {
+		c.free(ne.Uint64(p.data[start+i*8:]))
+	}
+}
+
+// freeList finds the list of free page ids in the freelist page id: where
+// it starts and how many it holds (a count of 0xFFFF is followed by the
+// real count). False when the page cannot hold them.
+func (c *checker) freeList(id uint64, p page) (start, count int, ok bool) {
+	start, count = pageHeaderSize, p.count
 	if count == 0xFFFF {
 		if len(p.data) < pageHeaderSize+8 {
 			c.problem("freelist: page %d too short", id)
-			return
+			return 0, 0, false
 		}
 		n := ne.Uint64(p.data[pageHeaderSize:])
 		if n > uint64(len(p.data)/8) {
 			c.problem("freelist: page %d claims %d free pages", id, n)
-			return
+			return 0, 0, false
 		}
 		start, count = pageHeaderSize+8, int(n)
 	}
 	if start+count*8 > len(p.data) {
 		c.problem("freelist: page %d claims %d free pages, more than it holds", id, count)
-		return
+		return 0, 0, false
 	}
-	for i := range count {
-		f := ne.Uint64(p.data[start+i*8:])
-		switch {
-		case f < 2 || f >= c.bf.meta.hwm:
-			c.problem("freelist: free page %d outside [2, %d)", f, c.bf.meta.hwm)
-		case bitGet(c.freed, f):
-			c.problem("freelist: page %d freed twice", f)
-		case bitGet(c.reachable, f):
-			c.problem("freelist: page %d is free and also the freelist", f)
-		default:
-			bitSet(c.freed, f)
-		}
+	return start, count, true
+}
+
+// free marks page f free, unless it cannot be.
+func (c *checker) free(f uint64) {
+	switch {
+	case f < 2 || f >= c.bf.meta.hwm:
+		c.problem("freelist: free page %d outside [2, %d)", f, c.bf.meta.hwm)
+	case bitGet(c.freed, f):
+		c.problem("freelist: page %d freed twice", f)
+	case bitGet(c.reachable, f):
+		c.problem("freelist: page %d is free and also the freelist", f)
+	default:
+		bitSet(c.freed, f)
 	}
 }
 
@@ -669,17 +690,23 @@ func ScanLeaves(bf *File, fn func(k, v []byte)) {
 		if err != nil || p.flags != leafFlag || pageHeaderSize+p.count*elemSize > len(p.data) {
 			continue
 		}
-		for i := range p.count {
-			e := pageHeaderSize + i*elemSize
-			flags := ne.Uint32(p.data[e:])
-			pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
-			start := e + pos
-			if flags != 0 || pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
-				continue
-			}
-			fn(p.data[start:start+ksize], p.data[start+ksize:start+ksize+vsize])
-		}
+		leafPairs(p, fn)
 		id += uint64(p.overflow)
+	}
+}
+
+// leafPairs calls fn with each key/value pair of the leaf page p that
+// lies within the page (nested buckets' pairs skipped).
+func leafPairs(p page, fn func(k, v []byte)) {
+	for i := range p.count {
+		e := pageHeaderSize + i*elemSize
+		flags := ne.Uint32(p.data[e:])
+		pos, ksize, vsize := int(ne.Uint32(p.data[e+4:])), int(ne.Uint32(p.data[e+8:])), int(ne.Uint32(p.data[e+12:]))
+		start := e + pos
+		if flags != 0 || pos < 0 || ksize < 0 || vsize < 0 || start < e || start+ksize+vsize > len(p.data) {
+			continue
+		}
+		fn(p.data[start:start+ksize], p.data[start+ksize:start+ksize+vsize])
 	}
 }
 
