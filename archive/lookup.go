@@ -252,20 +252,9 @@ func lookupMatch(src lookupSource, m dedup.ClusterMatch, probe *article.Article)
 	if err != nil {
 		return lm, err
 	}
-	var orig *article.Article
-	for _, x := range members {
-		if x.ID == m.Original {
-			orig = x
-		}
-	}
-	if orig == nil { // the store lags the dedup index: read it alone
-		orig, err = src.stored(m.Original)
-		if errors.Is(err, store.ErrNotFound) {
-			return lm, fmt.Errorf("lookup: original %s of cluster %s is not in the store", m.Original, m.Cluster)
-		}
-		if err != nil {
-			return lm, err
-		}
+	orig, err := clusterOriginal(src, members, m)
+	if err != nil {
+		return lm, err
 	}
 	lm.Original = lookupArticle(orig, nil)
 	lm.Original.Similarity = 1
@@ -273,6 +262,33 @@ func lookupMatch(src lookupSource, m dedup.ClusterMatch, probe *article.Article)
 	if probe.Published.IsZero() {
 		lm.LagSeconds = nil // no date given: Lag would compare fetch times
 	}
+	lm.addCopies(members, orig, probe, m)
+	return lm, nil
+}
+
+// clusterOriginal returns the original of the cluster m names, among its
+// members or, when the store lags the dedup index, read alone.
+func clusterOriginal(src lookupSource, members []*article.Article, m dedup.ClusterMatch) (*article.Article, error) {
+	var orig *article.Article
+	for _, x := range members {
+		if x.ID == m.Original {
+			orig = x
+		}
+	}
+	if orig != nil {
+		return orig, nil
+	}
+	orig, err := src.stored(m.Original)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("lookup: original %s of cluster %s is not in the store", m.Original, m.Cluster)
+	}
+	return orig, err
+}
+
+// addCopies lists the cluster's other members, by date, marking the
+// probe's own copy, and the copy closest to the probe when it is not the
+// original.
+func (lm *LookupMatch) addCopies(members []*article.Article, orig, probe *article.Article, m dedup.ClusterMatch) {
 	for _, x := range members {
 		if x.ID == orig.ID {
 			continue
@@ -289,7 +305,6 @@ func lookupMatch(src lookupSource, m dedup.ClusterMatch, probe *article.Article)
 	slices.SortStableFunc(lm.Copies, func(x, y LookupArticle) int {
 		return cmp.Or(x.Published.Compare(y.Published), cmp.Compare(x.ID, y.ID))
 	})
-	return lm, nil
 }
 
 func lookupArticle(x, orig *article.Article) LookupArticle {
