@@ -50,34 +50,44 @@ type pruned []detached
 // the same tree, so its main text is the same.
 func pruneCleaned(doc *html.Node) pruned {
 	var out pruned
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		for c := n.FirstChild; c != nil; {
-			next := c.NextSibling
-			switch {
-			case c.Type == html.CommentNode:
-				n.RemoveChild(c)
-				out = append(out, detached{node: c, parent: n, next: next})
-			case prunable(c) && !strippedTags[n.Data] && !tailIntoStripped(c):
-				n.RemoveChild(c)
-				out = append(out, detached{node: c, parent: n, next: next})
-				// The tail: the text (and comments) up to the next element.
-				for next != nil && next.Type != html.ElementNode {
-					t := next
-					next = next.NextSibling
-					if t.Type == html.TextNode || t.Type == html.CommentNode {
-						n.RemoveChild(t)
-						out = append(out, detached{node: t, parent: n, next: next})
-					}
-				}
-			case c.Type == html.ElementNode && c.DataAtom != atom.Head && depth < 4096:
-				walk(c, depth+1)
-			}
-			c = next
+	out.walk(doc, 0)
+	return out
+}
+
+// walk prunes the children of n.
+func (out *pruned) walk(n *html.Node, depth int) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.CommentNode:
+			out.detach(n, c, next)
+		case prunable(c) && !strippedTags[n.Data] && !tailIntoStripped(c):
+			out.detach(n, c, next)
+			next = out.detachTail(n, next)
+		case c.Type == html.ElementNode && c.DataAtom != atom.Head && depth < 4096:
+			out.walk(c, depth+1)
+		}
+		c = next
+	}
+}
+
+// detach removes c from n (next followed it) and keeps it for restore.
+func (out *pruned) detach(n, c, next *html.Node) {
+	n.RemoveChild(c)
+	*out = append(*out, detached{node: c, parent: n, next: next})
+}
+
+// detachTail removes the tail that starts at next, the text (and
+// comments) up to the next element, and returns that element.
+func (out *pruned) detachTail(n, next *html.Node) *html.Node {
+	for next != nil && next.Type != html.ElementNode {
+		t := next
+		next = next.NextSibling
+		if t.Type == html.TextNode || t.Type == html.CommentNode {
+			out.detach(n, t, next)
 		}
 	}
-	walk(doc, 0)
-	return out
+	return next
 }
 
 // strippedTags are the elements go-trafilatura replaces by their

@@ -18,37 +18,49 @@ import (
 // and Readability's scoring read it) does not run two blocks' words
 // together, the text before a removed node ends with a space.
 func dropLayoutWhitespace(root *html.Node) {
-	var last *html.Node // the last text node with more than white space
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
-		if depth > dom.MaxDepth {
-			return
-		}
-		blockParent := n.Type == html.DocumentNode || n.Type == html.ElementNode && layoutBlock[n.Data]
-		for c := n.FirstChild; c != nil; {
-			next := c.NextSibling
-			switch c.Type {
-			case html.TextNode:
-				switch {
-				case !isSpaceOnly(c.Data):
-					last = c
-				case blockParent && blockSide(c.PrevSibling, false) && blockSide(next, true):
-					n.RemoveChild(c)
-					if last != nil && !endsInSpace(last.Data) {
-						last.Data += " "
-					}
-				}
-			case html.ElementNode:
-				switch c.Data {
-				case "pre", "textarea", "script", "style", "template", "code", "listing", "plaintext", "xmp":
-				default:
-					walk(c, depth+1)
-				}
+	var lw layoutWhitespace
+	lw.walk(root, 0)
+}
+
+// layoutWhitespace is dropLayoutWhitespace's walk: the last text node
+// with more than white space.
+type layoutWhitespace struct {
+	last *html.Node
+}
+
+func (lw *layoutWhitespace) walk(n *html.Node, depth int) {
+	if depth > dom.MaxDepth {
+		return
+	}
+	blockParent := n.Type == html.DocumentNode || n.Type == html.ElementNode && layoutBlock[n.Data]
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch c.Type {
+		case html.TextNode:
+			lw.text(n, c, blockParent)
+		case html.ElementNode:
+			switch c.Data {
+			case "pre", "textarea", "script", "style", "template", "code", "listing", "plaintext", "xmp":
+			default:
+				lw.walk(c, depth+1)
 			}
-			c = next
+		}
+		c = next
+	}
+}
+
+// text removes the text node c of n when it is white space between blocks
+// (ending the text before it with a space), or notes it as the last text.
+func (lw *layoutWhitespace) text(n, c *html.Node, blockParent bool) {
+	switch {
+	case !isSpaceOnly(c.Data):
+		lw.last = c
+	case blockParent && blockSide(c.PrevSibling, false) && blockSide(c.NextSibling, true):
+		n.RemoveChild(c)
+		if lw.last != nil && !endsInSpace(lw.last.Data) {
+			lw.last.Data += " "
 		}
 	}
-	walk(root, 0)
 }
 
 func endsInSpace(s string) bool {
