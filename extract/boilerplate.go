@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -54,26 +55,24 @@ func (m *siteModel) observe(site, page string, paras []string) []bool {
 		m.sites[site] = st
 	}
 	for i, p := range paras {
-		if len(p) < minBoilerplateLen {
-			continue
+		if len(p) >= minBoilerplateLen {
+			out[i] = m.record(st, paraKey(p), pk)
 		}
-		k := paraKey(p)
-		seen, ok := st.pages[k]
-		if !ok && len(st.pages) >= m.maxParas {
-			continue
-		}
-		dup := false
-		for _, s := range seen {
-			if s == pk {
-				dup = true
-				break
-			}
-		}
-		if !dup && len(seen) < m.minPages {
-			seen = append(seen, pk)
-			st.pages[k] = seen
-		}
-		out[i] = len(seen) >= m.minPages
 	}
 	return out
+}
+
+// record notes that the paragraph of key k is on the page of key pk (up to
+// minPages pages, for at most maxParas paragraphs) and reports whether it
+// is on enough pages to be boilerplate.
+func (m *siteModel) record(st *siteStats, k, pk uint64) bool {
+	seen, ok := st.pages[k]
+	if !ok && len(st.pages) >= m.maxParas {
+		return false
+	}
+	if !slices.Contains(seen, pk) && len(seen) < m.minPages {
+		seen = append(seen, pk)
+		st.pages[k] = seen
+	}
+	return len(seen) >= m.minPages
 }

@@ -336,25 +336,26 @@ func (hs *headlineSearch) walk(n *html.Node) bool {
 			if !hs.pass(len(strings.TrimSpace(n.Data))) {
 				return false
 			}
-			continue
 		case html.ElementNode:
-		default:
-			continue
-		}
-		if dom.SkipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
-			continue
-		}
-		if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
-			if !hs.line(text) {
+			if !hs.element(n) {
 				return false
 			}
-			continue
-		}
-		if !hs.walk(n.FirstChild) {
-			return false
 		}
 	}
 	return true
+}
+
+// element searches an element: a short text element is read as a line,
+// a longer one searched inside; one whose dates are not the article's is
+// passed over.
+func (hs *headlineSearch) element(n *html.Node) bool {
+	if dom.SkipTags[n.Data] || foreignDateTag[n.Data] || foreignClassOrID(n) {
+		return true
+	}
+	if text, short := shortText(n, 80); short && text != "" && !clockRE.MatchString(text) {
+		return hs.line(text)
+	}
+	return hs.walk(n.FirstChild)
 }
 
 // line reads one short text element: a date ends the search, an update

@@ -219,21 +219,24 @@ func printedZone(t, printed time.Time) (time.Time, bool) {
 	if printed.Hour() == 0 && printed.Minute() == 0 || dateOnly(u) {
 		return t, false // no printed clock, or a date-only stamp
 	}
-	fits := func(d time.Duration) bool {
-		return d%(15*time.Minute) == 0 && d > -12*time.Hour && d <= 14*time.Hour
-	}
 	d := printed.Sub(u.Truncate(time.Minute))
 	// Exactly 12 hours apart is a 12-hour clock read the wrong way round
 	// far more often than a zone.
-	if d == 0 || !fits(d) || d == 12*time.Hour {
+	if d == 0 || !zoneOffsetFits(d) || d == 12*time.Hour {
 		return t, false
 	}
 	// "5:09" may be a 12-hour clock with its "pm" left off: when the
 	// other half of the day would fit as well, the offset is not known.
-	if h := printed.Hour(); h >= 1 && h <= 12 && (fits(d+12*time.Hour) || fits(d-12*time.Hour)) {
+	if h := printed.Hour(); h >= 1 && h <= 12 && (zoneOffsetFits(d+12*time.Hour) || zoneOffsetFits(d-12*time.Hour)) {
 		return t, false
 	}
 	return t.In(time.FixedZone("", int(d/time.Second))), true
+}
+
+// zoneOffsetFits reports whether d can be a zone's offset from UTC: a
+// whole number of quarter hours, from -12 (excluded) to +14 hours.
+func zoneOffsetFits(d time.Duration) bool {
+	return d%(15*time.Minute) == 0 && d > -12*time.Hour && d <= 14*time.Hour
 }
 
 // guessDate is the last resort when the markup states no publication

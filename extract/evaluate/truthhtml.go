@@ -78,50 +78,62 @@ func headlineBlocks(annotated []byte) []string {
 	if err != nil {
 		return nil
 	}
-	var order []*html.Node
-	texts := map[*html.Node]*strings.Builder{}
-	var walk func(n, block *html.Node, labelled bool, depth int)
-	walk = func(n, block *html.Node, labelled bool, depth int) {
-		if depth > maxDepth {
-			return
-		}
-		switch n.Type {
-		case html.TextNode:
-			if !labelled {
-				return
-			}
-			sb := texts[block]
-			if sb == nil {
-				sb = &strings.Builder{}
-				texts[block] = sb
-				order = append(order, block)
-			}
-			sb.WriteString(n.Data)
-			sb.WriteByte(' ')
-			return
-		case html.ElementNode:
-			if skipTags[n.Data] {
-				return
-			}
-			if blockTags[n.Data] {
-				block = n
-			}
-			if class := classOf(n); slices.Contains(strings.Fields(class), "x-nc-sel1") {
-				labelled = true
-			} else if strings.Contains(class, "x-nc-sel") {
-				labelled = false
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, block, labelled, depth+1)
-		}
-	}
-	walk(doc, doc, false, 0)
+	lt := labelledText{texts: map[*html.Node]*strings.Builder{}}
+	lt.walk(doc, doc, false, 0)
 	var out []string
-	for _, b := range order {
-		if t := collapse(texts[b].String()); t != "" {
+	for _, b := range lt.order {
+		if t := collapse(lt.texts[b].String()); t != "" {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// labelledText is headlineBlocks' walk: the headline text of each block
+// element, in the order first met.
+type labelledText struct {
+	order []*html.Node
+	texts map[*html.Node]*strings.Builder
+}
+
+// walk reads the text below n into its block element when it is labelled
+// a headline.
+func (lt *labelledText) walk(n, block *html.Node, labelled bool, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch n.Type {
+	case html.TextNode:
+		if labelled {
+			lt.add(block, n.Data)
+		}
+		return
+	case html.ElementNode:
+		if skipTags[n.Data] {
+			return
+		}
+		if blockTags[n.Data] {
+			block = n
+		}
+		if class := classOf(n); slices.Contains(strings.Fields(class), "x-nc-sel1") {
+			labelled = true
+		} else if strings.Contains(class, "x-nc-sel") {
+			labelled = false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		lt.walk(c, block, labelled, depth+1)
+	}
+}
+
+// add appends a labelled text node to its block's text.
+func (lt *labelledText) add(block *html.Node, text string) {
+	sb := lt.texts[block]
+	if sb == nil {
+		sb = &strings.Builder{}
+		lt.texts[block] = sb
+		lt.order = append(lt.order, block)
+	}
+	sb.WriteString(text)
+	sb.WriteByte(' ')
 }
