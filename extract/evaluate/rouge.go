@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -167,6 +168,29 @@ func (s *lcsScorer) lcsIndices(a, b []int32) []int {
 	if len(a) == 0 || len(b) == 0 {
 		return nil
 	}
+	t := s.lcsTable(a, b)
+	w := len(b) + 1
+	var idx []int
+	for i, j := len(a), len(b); i > 0 && j > 0; {
+		switch {
+		case a[i-1] == b[j-1]:
+			idx = append(idx, i-1)
+			i--
+			j--
+		case t[i*w+j-1] > t[(i-1)*w+j]:
+			j--
+		default:
+			i--
+		}
+	}
+	slices.Reverse(idx)
+	return idx
+}
+
+// lcsTable fills the scorer's table with the lengths of the longest
+// common subsequences of every prefix of a and of b: row i, column j
+// (rows of len(b)+1) for a[:i] and b[:j].
+func (s *lcsScorer) lcsTable(a, b []int32) []int32 {
 	w := len(b) + 1
 	size := (len(a) + 1) * w
 	if cap(s.table) < size {
@@ -189,23 +213,7 @@ func (s *lcsScorer) lcsIndices(a, b []int32) []int {
 			}
 		}
 	}
-	var idx []int
-	for i, j := len(a), len(b); i > 0 && j > 0; {
-		switch {
-		case a[i-1] == b[j-1]:
-			idx = append(idx, i-1)
-			i--
-			j--
-		case t[i*w+j-1] > t[(i-1)*w+j]:
-			j--
-		default:
-			i--
-		}
-	}
-	for l, r := 0, len(idx)-1; l < r; l, r = l+1, r-1 {
-		idx[l], idx[r] = idx[r], idx[l]
-	}
-	return idx
+	return t
 }
 
 // bestRougeLSum scores candidate against the reference paragraphs body,
