@@ -58,18 +58,8 @@ func SURT(rawURL string) string {
 	if err != nil || u.Host == "" {
 		return strings.ToLower(rawURL)
 	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	var b strings.Builder
-	if isIPLiteral(host) {
-		b.WriteString(host)
-	} else {
-		labels := strings.Split(host, ".")
-		slices.Reverse(labels)
-		b.WriteString(strings.Join(labels, ","))
-	}
-	if p := u.Port(); p != "" && !(p == "80" && u.Scheme == "http") && !(p == "443" && u.Scheme == "https") {
-		b.WriteString(":" + p)
-	}
+	writeSURTHost(&b, u)
 	b.WriteString(")")
 	path := u.EscapedPath()
 	if path == "" {
@@ -82,6 +72,23 @@ func SURT(rawURL string) string {
 		b.WriteString("?" + strings.Join(parts, "&"))
 	}
 	return strings.ToLower(b.String())
+}
+
+// writeSURTHost writes the host part of u's SURT: its labels reversed and
+// comma-joined ("www." dropped; an IP address as it is), and a port that
+// is not the scheme's default.
+func writeSURTHost(b *strings.Builder, u *url.URL) {
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if isIPLiteral(host) {
+		b.WriteString(host)
+	} else {
+		labels := strings.Split(host, ".")
+		slices.Reverse(labels)
+		b.WriteString(strings.Join(labels, ","))
+	}
+	if p := u.Port(); p != "" && !(p == "80" && u.Scheme == "http") && !(p == "443" && u.Scheme == "https") {
+		b.WriteString(":" + p)
+	}
 }
 
 func isIPLiteral(h string) bool {

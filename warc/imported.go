@@ -16,17 +16,7 @@ const ImportedList = "imported.txt"
 
 // AddImported adds paths (absolute) to the list in dir.
 func AddImported(dir string, paths []string) error {
-	have := map[string]bool{}
-	for _, p := range readImported(dir) {
-		have[p] = true
-	}
-	var add []string
-	for _, p := range paths {
-		if !have[p] && filepath.IsAbs(p) && !strings.ContainsAny(p, "\r\n") {
-			have[p] = true
-			add = append(add, p)
-		}
-	}
+	add := notListed(readImported(dir), paths)
 	if len(add) == 0 {
 		return nil
 	}
@@ -44,6 +34,23 @@ func AddImported(dir string, paths []string) error {
 		return fmt.Errorf("list imported files: %w", err)
 	}
 	return nil
+}
+
+// notListed returns the paths, each once, that are not in listed and can
+// be listed: absolute, on one line.
+func notListed(listed, paths []string) []string {
+	have := map[string]bool{}
+	for _, p := range listed {
+		have[p] = true
+	}
+	var add []string
+	for _, p := range paths {
+		if !have[p] && filepath.IsAbs(p) && !strings.ContainsAny(p, "\r\n") {
+			have[p] = true
+			add = append(add, p)
+		}
+	}
+	return add
 }
 
 // IsImported reports whether path is listed in dir's ImportedList.

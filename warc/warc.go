@@ -172,15 +172,7 @@ func (w *Writer) writeLocked(r *Record, cdx *cdxEntry) (Location, error) {
 	if w.f == nil {
 		return Location{}, errors.New("warc writer: no open file")
 	}
-	if r.Type != TypeWarcinfo && w.infoID != "" {
-		if r.ID == "" {
-			r.ID = newID() // filled on the caller's record, as documented
-		}
-		rc := *r
-		rc.Fields = append([]Field{{"WARC-Warcinfo-ID", w.infoID}}, r.Fields...)
-		r = &rc
-	}
-	member, err := encodeRecord(r)
+	member, err := encodeRecord(w.linked(r))
 	if err != nil {
 		return Location{}, err
 	}
@@ -196,6 +188,21 @@ func (w *Writer) writeLocked(r *Record, cdx *cdxEntry) (Location, error) {
 		}
 	}
 	return loc, nil
+}
+
+// linked returns the record to write for r: r itself, or, after the file's
+// warcinfo record, a copy that names it (WARC-Warcinfo-ID). r gets its
+// record ID then, filled on the caller's record, as documented.
+func (w *Writer) linked(r *Record) *Record {
+	if r.Type == TypeWarcinfo || w.infoID == "" {
+		return r
+	}
+	if r.ID == "" {
+		r.ID = newID()
+	}
+	rc := *r
+	rc.Fields = append([]Field{{"WARC-Warcinfo-ID", w.infoID}}, r.Fields...)
+	return &rc
 }
 
 func (w *Writer) rotateLocked() error {
