@@ -348,6 +348,14 @@ func (p *page) trimBlocks(keepHeadings bool) {
 // a canonical URL on another site, then credit lines in the text (or
 // outside it) and wire datelines, which leave the text for Boilerplate.
 func (p *page) attribute() {
+	p.markupSource()
+	p.creditLine()
+	p.wireLine()
+}
+
+// markupSource sets the source the markup names: a source meta (not the
+// page's own site), else a canonical URL on another site.
+func (p *page) markupSource() {
 	a := p.a
 	if p.meta.Source != "" {
 		a.Source = attribution.SelfFilter(p.meta.Source, a.Site)
@@ -357,8 +365,13 @@ func (p *page) attribute() {
 			a.Source = a.Canonical
 		}
 	}
-	p.creditLine()
-	// Wire copies: an agency dateline or copyright line.
+}
+
+// wireLine reads a wire copy's agency dateline or copyright line: the
+// agency is the source unless one is known, and the line goes to the
+// boilerplate (unless it is the whole text).
+func (p *page) wireLine() {
+	a := p.a
 	if src, idx := attribution.Wire(p.blocks, a.Site); src != "" || idx >= 0 {
 		if a.Source == "" {
 			a.Source = src
