@@ -274,33 +274,34 @@ func ldHeadline(headline, name, docTitle string) string {
 // wins.
 func ldIDIndex(docs []any) map[string]map[string]any {
 	ids := map[string]map[string]any{}
-	var walk func(v any, depth int)
-	walk = func(v any, depth int) {
-		if depth > 8 {
-			return
-		}
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				walk(e, depth+1)
-			}
-		case map[string]any:
-			if id, ok := x["@id"].(string); ok && id != "" && len(x) > 1 {
-				if _, seen := ids[id]; !seen {
-					ids[id] = x
-				}
-			}
-			for k, e := range x {
-				if k != "@context" {
-					walk(e, depth+1)
-				}
-			}
-		}
-	}
 	for _, v := range docs {
-		walk(v, 0)
+		indexLDIDs(v, 0, ids)
 	}
 	return ids
+}
+
+// indexLDIDs adds the objects with an @id in v to ids.
+func indexLDIDs(v any, depth int, ids map[string]map[string]any) {
+	if depth > 8 {
+		return
+	}
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			indexLDIDs(e, depth+1, ids)
+		}
+	case map[string]any:
+		if id, ok := x["@id"].(string); ok && id != "" && len(x) > 1 {
+			if _, seen := ids[id]; !seen {
+				ids[id] = x
+			}
+		}
+		for k, e := range x {
+			if k != "@context" {
+				indexLDIDs(e, depth+1, ids)
+			}
+		}
+	}
 }
 
 // ldResolve follows a JSON-LD reference ({"@id": …} alone) to the object

@@ -267,27 +267,40 @@ func (m *Page) choosePublished(src *metaSources) {
 			meta["datepublished"] = src.itemPub
 		}
 	}
-	for _, k := range publishedKeys {
-		t, zoned, ok := dates.ParseZone(meta[k])
-		if !ok {
-			continue
-		}
-		// JSON-LD is trusted over meta, except when the two name days far
-		// apart and the date the page prints sides with the meta one.
+	// JSON-LD is trusted over meta, except when the two name days far
+	// apart and the date the page prints sides with the meta one.
+	if t, zoned, ok := firstDate(meta, publishedKeys); ok {
 		if m.Published.IsZero() || m.PublishedFrom == dates.FromLD && dates.FarApart(m.Published, t) && dates.PrintedOn(t, m.Dateline, src.ownTimes) {
 			m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromMeta, zoned
 		}
-		break
 	}
 	if m.Published.IsZero() {
-		for _, s := range src.ownTimes {
-			if t, zoned, ok := dates.ParseZone(s); ok {
-				m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromTime, zoned
-				break
-			}
+		if t, zoned, ok := firstTime(src.ownTimes); ok {
+			m.Published, m.PublishedFrom, m.PublishedZoned = t, dates.FromTime, zoned
 		}
 		m.bareDateMeta(meta)
 	}
+}
+
+// firstDate returns the date of the first of keys whose meta value is a
+// date.
+func firstDate(meta map[string]string, keys []string) (t time.Time, zoned, ok bool) {
+	for _, k := range keys {
+		if t, zoned, ok := dates.ParseZone(meta[k]); ok {
+			return t, zoned, true
+		}
+	}
+	return time.Time{}, false, false
+}
+
+// firstTime returns the first of the page's <time> values that is a date.
+func firstTime(times []string) (t time.Time, zoned, ok bool) {
+	for _, s := range times {
+		if t, zoned, ok := dates.ParseZone(s); ok {
+			return t, zoned, true
+		}
+	}
+	return time.Time{}, false, false
 }
 
 // bareDateMeta weighs a bare "date" meta, often the CMS's last change: a
