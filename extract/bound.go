@@ -63,11 +63,7 @@ func bound(src []byte, maxBytes, maxElements int) ([]byte, bool) {
 			return out, cut // whole input read
 		}
 		raw := z.Raw()
-		name := ""
-		if tt == html.StartTagToken || tt == html.EndTagToken || tt == html.SelfClosingTagToken {
-			n, _ := z.TagName()
-			name = string(n)
-		}
+		name := tagName(z, tt)
 		if d.drop(tt, name, raw) {
 			continue
 		}
@@ -84,6 +80,16 @@ func bound(src []byte, maxBytes, maxElements int) ([]byte, bool) {
 		}
 		out = append(out, raw...)
 	}
+}
+
+// tagName returns the name of the tag token just read, "" when it is not
+// a tag.
+func tagName(z *html.Tokenizer, tt html.TokenType) string {
+	if tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
+		return ""
+	}
+	n, _ := z.TagName()
+	return string(n)
 }
 
 // rawDropper follows what bound drops: comments and the content of
