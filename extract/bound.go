@@ -161,39 +161,59 @@ type domBudget struct {
 // The paragraph limit exists because go-trafilatura concatenates the text
 // of every <p> once per <p>: its time grows with paragraphs × text.
 func pruneDOM(root *html.Node, b domBudget) (int, bool) {
-	var elements, text, paragraphs int
-	var walk func(n *html.Node, depth int) bool
-	walk = func(n *html.Node, depth int) bool {
-		switch n.Type {
-		case html.ElementNode:
-			elements++
-			if n.Data == "p" {
-				paragraphs++
-			}
-			if elements > b.elements || paragraphs > b.paragraphs {
-				elements--
-				removeFrom(n, true)
-				return true
-			}
-		case html.TextNode:
-			if text+len(n.Data) > b.text {
-				n.Data = truncateUTF8(n.Data, b.text-text)
-				removeFrom(n, false)
-				return true
-			}
-			text += len(n.Data)
-		}
-		if depth > dom.MaxDepth || n.Type == html.ElementNode && rawText[n.Data] {
-			return false // a script's or style's text is no page text
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if walk(c, depth+1) {
-				return true
-			}
-		}
-		return false
+	p := domPruner{budget: b}
+	pruned := p.walk(root, 0)
+	return p.elements, pruned
+}
+
+// domPruner is pruneDOM's walk: what the nodes passed so far take of the
+// budget.
+type domPruner struct {
+	budget                     domBudget
+	elements, text, paragraphs int
+}
+
+// walk counts n and the nodes below it against the budget; true once it
+// removed the node over it and everything after.
+func (p *domPruner) walk(n *html.Node, depth int) bool {
+	if p.over(n) {
+		return true
 	}
-	return elements, walk(root, 0)
+	if depth > dom.MaxDepth || n.Type == html.ElementNode && rawText[n.Data] {
+		return false // a script's or style's text is no page text
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if p.walk(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// over counts node n and, when it goes over the budget, removes it (a text
+// node keeps the part that fits) and every node after it.
+func (p *domPruner) over(n *html.Node) bool {
+	b := p.budget
+	switch n.Type {
+	case html.ElementNode:
+		p.elements++
+		if n.Data == "p" {
+			p.paragraphs++
+		}
+		if p.elements > b.elements || p.paragraphs > b.paragraphs {
+			p.elements--
+			removeFrom(n, true)
+			return true
+		}
+	case html.TextNode:
+		if p.text+len(n.Data) > b.text {
+			n.Data = truncateUTF8(n.Data, b.text-p.text)
+			removeFrom(n, false)
+			return true
+		}
+		p.text += len(n.Data)
+	}
+	return false
 }
 
 // rawText are the elements whose content is not page text.
