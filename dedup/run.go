@@ -31,6 +31,11 @@ type Stats struct {
 	Copies    int           // articles with role copy
 	Unique    int           // articles with role unique
 	Elapsed   time.Duration // wall time
+	// Unread counts the articles the verifying stage (verify.go) could
+	// not read again (the input changed while it was read): they were
+	// left as clustering left them. UnreadErr is the first such error.
+	Unread    int
+	UnreadErr error
 	// Replaced lists the lines whose id a later line of the same input
 	// repeats: the later line is taken as the article's new version.
 	Replaced []Replaced
@@ -115,7 +120,8 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		// stage's postings reuse its memory instead of adding to the peak.
 		ix.lsh = newLSH(cfg.Bands)
 		src := &lineSource{r: offsetReader{sp.at, sp.base}, offs: offs}
-		if err := ix.verifyWhole(ctx, src, wc); err != nil {
+		var err error
+		if st.Unread, st.UnreadErr, err = ix.verifyWhole(ctx, src, wc); err != nil {
 			return st, err
 		}
 	}

@@ -285,10 +285,12 @@ func alignWhole(der, src *sentenceGrams) (share, cover float64) {
 }
 
 // verifyWhole is the verifying stage (see above): it runs after
-// clustering, in order of publication, over the dated articles.
-func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCounts) error {
+// clustering, in order of publication, over the dated articles. It
+// returns how many articles could not be read again (left as they were)
+// and the first such error.
+func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCounts) (int, error, error) {
 	if ix.cfg.Verify <= 0 || wc.docs.Load() == 0 {
-		return nil
+		return 0, nil, nil
 	}
 	// The articles left unique, and one of each cluster, its original:
 	// a rewrite of the story is a rewrite of that text (its copies carry
@@ -308,13 +310,11 @@ func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCount
 		shared: map[uint32]int{}, n: float64(wc.docs.Load())}
 	for k, x := range order {
 		if k%256 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+			return v.unread, v.firstErr, ctx.Err()
 		}
-		if err := v.visit(x); err != nil {
-			return err
-		}
+		v.visit(x)
 	}
-	return nil
+	return v.unread, v.firstErr, nil
 }
 
 // verifier is the state of one verifying pass: the rare words of the
@@ -332,6 +332,9 @@ type verifier struct {
 	shared   map[uint32]int
 	words    []uint32
 	sh       shingle.Shingler
+	bad      map[uint32]bool // documents that could not be read again
+	unread   int
+	firstErr error
 	a, b     sentenceGrams
 }
 
@@ -340,15 +343,36 @@ type posted struct {
 	words []uint32 // the top 32 bits of each rare word's hash
 }
 
+// text reads document di's text again; an article that cannot be read
+// (the input changed since it was read, a disk error) is not verified,
+// counted once in unread, with the first such error kept.
+func (v *verifier) text(di uint32) (string, bool) {
+	if v.bad[di] {
+		return "", false
+	}
+	text, err := v.src.text(di)
+	if err != nil {
+		if v.bad == nil {
+			v.bad = map[uint32]bool{}
+		}
+		v.bad[di] = true
+		if v.unread++; v.firstErr == nil {
+			v.firstErr = fmt.Errorf("verify %s: %w", v.ix.docs[di].id, err)
+		}
+		return "", false
+	}
+	return text, true
+}
+
 // visit verifies article x, when it is unique, against the earlier
 // articles that share its rare words, then posts x's rare words.
-func (v *verifier) visit(x uint32) error {
+func (v *verifier) visit(x uint32) {
 	ix := v.ix
 	dx := &ix.docs[x]
 	v.expire(dx.published - verifyDays*alignDay)
-	text, err := v.src.text(x)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", dx.id, err)
+	text, ok := v.text(x)
+	if !ok {
+		return
 	}
 	v.words = v.words[:0]
 	for _, h := range v.sh.Words(text) {
@@ -359,9 +383,7 @@ func (v *verifier) visit(x uint32) error {
 	slices.Sort(v.words)
 	words := slices.Clone(slices.Compact(v.words))
 	if dx.cluster == noCluster && len(words) >= verifyMinShared {
-		if err := v.verify(x, text, words); err != nil {
-			return err
-		}
+		v.verify(x, text, words)
 	}
 	if len(words) > 0 {
 		for _, w := range words {
@@ -369,7 +391,6 @@ func (v *verifier) visit(x uint32) error {
 		}
 		v.window = append(v.window, posted{x, words})
 	}
-	return nil
 }
 
 // expire drops the posts of articles published before since.
@@ -398,7 +419,7 @@ func (v *verifier) expire(since int64) {
 
 // verify looks for the earlier article unique article x is a rewrite
 // of, and joins it to that article's cluster.
-func (v *verifier) verify(x uint32, text string, words []uint32) error {
+func (v *verifier) verify(x uint32, text string, words []uint32) {
 	ix := v.ix
 	dx := &ix.docs[x]
 	clear(v.score)
@@ -419,7 +440,7 @@ func (v *verifier) verify(x uint32, text string, words []uint32) error {
 		}
 	}
 	if len(cands) == 0 {
-		return nil
+		return
 	}
 	slices.SortFunc(cands, func(a, b uint32) int {
 		if c := cmp.Compare(v.score[b], v.score[a]); c != 0 {
@@ -429,25 +450,24 @@ func (v *verifier) verify(x uint32, text string, words []uint32) error {
 	})
 	v.a.of(text)
 	for _, e := range cands[:min(len(cands), verifyCands)] {
-		te, err := v.src.text(e)
-		if err != nil {
-			return fmt.Errorf("verify %s: %w", ix.docs[e].id, err)
+		te, ok := v.text(e)
+		if !ok {
+			continue
 		}
 		v.b.of(te)
 		if share, cover := alignWhole(&v.a, &v.b); share >= ix.cfg.Verify && cover >= verifyCover {
 			ix.joinVerified(x, e)
-			return nil
+			return
 		}
 		if ix.docs[e].cluster == noCluster && !ix.publishedBefore(e, x) {
 			// Published the same day: the earlier in the input may be
 			// the rewrite.
 			if share, cover := alignWhole(&v.b, &v.a); share >= ix.cfg.Verify && cover >= verifyCover {
 				ix.joinVerified(e, x)
-				return nil
+				return
 			}
 		}
 	}
-	return nil
 }
 
 // joinVerified makes unique article later a copy in the cluster of

@@ -177,3 +177,30 @@ func TestVerifyJoinsCluster(t *testing.T) {
 			a.Cluster, a.Role, r.Cluster, r.Original, p.Cluster, p.Original)
 	}
 }
+
+// unreadable is an input that can be read once, in order, but not again
+// at an offset (as a file truncated while dedup runs).
+type unreadable struct{ *bytes.Reader }
+
+func (unreadable) ReadAt([]byte, int64) (int, error) { return 0, os.ErrClosed }
+
+// TestVerifyUnreadable: when the texts cannot be read again, the stage
+// leaves the clustering as it was, counts the articles it could not
+// verify and keeps the first error; Run does not fail.
+func TestVerifyUnreadable(t *testing.T) {
+	g := newTextGen(7)
+	names := []string{"Quetta", "Rashid", "Multan", "2015"}
+	agency := g.paras(6, names...)
+	in := jsonl(art("agency", "app.example", 0, agency...), art("paper", "dawn.example", 24, rephrase(g, agency[3:])...))
+	var out bytes.Buffer
+	st, err := dedup.Run(context.Background(), unreadable{bytes.NewReader(in)}, &out, dedup.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Unread != 2 || st.UnreadErr == nil || !strings.Contains(st.UnreadErr.Error(), "agency") {
+		t.Errorf("unread %d (%v), want 2 with the first article's error", st.Unread, st.UnreadErr)
+	}
+	if st.Copies != 0 {
+		t.Errorf("%d copies, want none (nothing verified)", st.Copies)
+	}
+}

@@ -49,6 +49,10 @@ func newDedupCommand(g *globals) *cobra.Command {
 			if runErr != nil {
 				return fmt.Errorf("dedup %s: %w", in, runErr)
 			}
+			if st.Unread > 0 {
+				fmt.Fprintf(os.Stderr, "syndex: warning: dedup %s: %s not verified on whole texts (read again: %v)\n",
+					in, plural.S(st.Unread, "article"), st.UnreadErr)
+			}
 			dest := out
 			if dest == "" || dest == "-" {
 				dest = "stdout"
