@@ -255,6 +255,14 @@ func (p *problems) bad(field, format string, args ...any) {
 	*p = append(*p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
 }
 
+// shareOrOff checks a share in (0, 1] that 0 leaves at its default and
+// -1 turns off (what names the rule or stage it turns off).
+func (p *problems) shareOrOff(field string, v float64, what string) {
+	if v != -1 && (v < 0 || v > 1) {
+		p.bad(field, "must be in (0, 1] (0 keeps the default, -1 turns the %s off), got %g", what, v)
+	}
+}
+
 // nonNeg records a negative v.
 func (p *problems) nonNeg(field string, v int) {
 	if v < 0 {
@@ -372,15 +380,9 @@ func (c *Config) validateDedup(p *problems) {
 	if v := c.Dedup.FurnitureSites; v < -1 || v == 1 {
 		p.bad("dedup.furniture_sites", "must be at least 2 (0 keeps the default, -1 turns the rule off), got %d", v)
 	}
-	if v := c.Dedup.Rewrite; v != -1 && (v < 0 || v > 1) {
-		p.bad("dedup.rewrite", "must be in (0, 1] (0 keeps the default, -1 turns the rule off), got %g", v)
-	}
-	if v := c.Dedup.Align; v != -1 && (v < 0 || v > 1) {
-		p.bad("dedup.align", "must be in (0, 1] (0 keeps the default, -1 turns the rule off), got %g", v)
-	}
-	if v := c.Dedup.Verify; v != -1 && (v < 0 || v > 1) {
-		p.bad("dedup.verify", "must be in (0, 1] (0 keeps the default, -1 turns the stage off), got %g", v)
-	}
+	p.shareOrOff("dedup.rewrite", c.Dedup.Rewrite, "rule")
+	p.shareOrOff("dedup.align", c.Dedup.Align, "rule")
+	p.shareOrOff("dedup.verify", c.Dedup.Verify, "stage")
 }
 
 // validateServing checks the index: and serve: sections.

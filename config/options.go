@@ -14,46 +14,38 @@ import (
 // that use them lives here, beside the settings, so that a setting is
 // read the same way by every command.
 
-// ForDedup applies the file's dedup overrides to dedup's tuned defaults.
+// ForDedup applies the file's dedup overrides to dedup's tuned defaults:
+// 0 (absent) keeps a default, and for the rules that can be turned off,
+// -1 turns the rule off.
 func (c *Config) ForDedup() dedup.Config {
 	d := dedup.DefaultConfig()
-	if c.Dedup.Shingle > 0 {
-		d.Shingle = c.Dedup.Shingle
-	}
-	if c.Dedup.Containment > 0 {
-		d.Containment = c.Dedup.Containment
-	}
-	if c.Dedup.Jaccard > 0 {
-		d.Jaccard = c.Dedup.Jaccard
-	}
-	if c.Dedup.MinShared > 0 {
-		d.MinShared = c.Dedup.MinShared
-	}
-	switch v := c.Dedup.FurnitureSites; {
-	case v > 0:
-		d.FurnitureSites = v
-	case v < 0:
-		d.FurnitureSites = 0 // off
-	}
-	switch v := c.Dedup.Rewrite; {
-	case v > 0:
-		d.Rewrite = v
-	case v < 0:
-		d.Rewrite = 0 // off
-	}
-	switch v := c.Dedup.Align; {
-	case v > 0:
-		d.Align = v
-	case v < 0:
-		d.Align = 0 // off
-	}
-	switch v := c.Dedup.Verify; {
-	case v > 0:
-		d.Verify = v
-	case v < 0:
-		d.Verify = 0 // off
-	}
+	override(c.Dedup.Shingle, &d.Shingle)
+	override(c.Dedup.Containment, &d.Containment)
+	override(c.Dedup.Jaccard, &d.Jaccard)
+	override(c.Dedup.MinShared, &d.MinShared)
+	overrideOrOff(c.Dedup.FurnitureSites, &d.FurnitureSites)
+	overrideOrOff(c.Dedup.Rewrite, &d.Rewrite)
+	overrideOrOff(c.Dedup.Align, &d.Align)
+	overrideOrOff(c.Dedup.Verify, &d.Verify)
 	return d
+}
+
+// override sets *def to v when the file gives a positive v.
+func override[T int | float64](v T, def *T) {
+	if v > 0 {
+		*def = v
+	}
+}
+
+// overrideOrOff is override that also turns a rule off (0) for a
+// negative v.
+func overrideOrOff[T int | float64](v T, def *T) {
+	switch {
+	case v > 0:
+		*def = v
+	case v < 0:
+		*def = 0 // off
+	}
 }
 
 // ForArchive maps the file's dedup, extract and index settings onto the
