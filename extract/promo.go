@@ -174,12 +174,7 @@ func dropPromoLines(shares *linkShareTable, blocks []dom.Block) (kept []dom.Bloc
 		if !bare {
 			continue
 		}
-		for i+1 < len(blocks) {
-			b := blocks[i+1]
-			s, ok := shares.get(b.Text)
-			if !ok || s < minLinkShare || len(strings.Fields(b.Text)) > maxLinkWords || isHeading(b.Tag) {
-				break
-			}
+		for i+1 < len(blocks) && announcedLink(shares, blocks[i+1]) {
 			i++
 			drop[i] = true
 			n++
@@ -189,6 +184,13 @@ func dropPromoLines(shares *linkShareTable, blocks []dom.Block) (kept []dom.Bloc
 		return blocks, nil
 	}
 	return splitDropped(blocks, drop, n)
+}
+
+// announcedLink reports whether b is a link paragraph a bare label
+// announces: short, almost all link text in the page, not a heading.
+func announcedLink(shares *linkShareTable, b dom.Block) bool {
+	s, ok := shares.get(b.Text)
+	return ok && s >= minLinkShare && len(strings.Fields(b.Text)) <= maxLinkWords && !isHeading(b.Tag)
 }
 
 // splitDropped returns the blocks not marked in drop, and the texts of

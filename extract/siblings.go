@@ -102,18 +102,22 @@ func continuations(n *html.Node) []dom.Block {
 		if s.Type != html.ElementNode || s.Data != n.Data || dom.Attr(s, "class") != cls {
 			continue
 		}
-		ps := paragraphsOf(s)
-		long := 0
-		for _, p := range ps {
-			if len(p.Text) >= 80 {
-				long++
-			}
-		}
-		if long >= 2 && seen {
+		if ps := paragraphsOf(s); longParagraphs(ps) >= 2 && seen {
 			after = append(after, ps...)
 		}
 	}
 	return after
+}
+
+// longParagraphs counts the paragraphs of 80 bytes or more.
+func longParagraphs(ps []dom.Block) int {
+	long := 0
+	for _, p := range ps {
+		if len(p.Text) >= 80 {
+			long++
+		}
+	}
+	return long
 }
 
 // maxClimb bounds how far above the extracted text a split container is
