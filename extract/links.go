@@ -29,11 +29,12 @@ func (l *linkShareTable) get(t string) (float64, bool) {
 // a block element outside its nested blocks, white space collapsed) to
 // the share of that text which is link text.
 func linkShares(doc *html.Node) map[string]float64 {
-	lc := linkCounter{stats: map[*html.Node]*linkText{}}
-	lc.walk(doc, 0, nil, false)
-	out := make(map[string]float64, len(lc.order))
-	for _, n := range lc.order {
-		a := lc.stats[n]
+	stats := map[*html.Node]*linkText{}
+	var order []*html.Node
+	linkTexts(doc, 0, nil, false, stats, &order)
+	out := make(map[string]float64, len(order))
+	for _, n := range order {
+		a := stats[n]
 		if a.total == 0 {
 			continue
 		}
@@ -54,23 +55,17 @@ type linkText struct {
 	total, lnk int
 }
 
-// linkCounter is linkShares' walk: the text of each block element with
-// text, in the order first met.
-type linkCounter struct {
-	stats map[*html.Node]*linkText
-	order []*html.Node
-}
-
-// walk reads the text below n into its block element; inLink says n is
-// inside a link.
-func (lc *linkCounter) walk(n *html.Node, depth int, block *html.Node, inLink bool) {
+// linkTexts reads the text below n into the paragraph of its block
+// element in stats (order lists the block elements with text, in the
+// order first met); inLink says n is inside a link.
+func linkTexts(n *html.Node, depth int, block *html.Node, inLink bool, stats map[*html.Node]*linkText, order *[]*html.Node) {
 	if depth > dom.MaxDepth {
 		return
 	}
 	switch n.Type {
 	case html.TextNode:
 		if block != nil {
-			lc.add(block, n.Data, inLink)
+			addLinkText(stats, order, block, n.Data, inLink)
 		}
 		return
 	case html.ElementNode:
@@ -83,22 +78,22 @@ func (lc *linkCounter) walk(n *html.Node, depth int, block *html.Node, inLink bo
 		if n.Data == "a" {
 			inLink = true
 		}
-		if n.Data == "br" && block != nil && lc.stats[block] != nil {
-			lc.stats[block].sb.WriteByte(' ')
+		if n.Data == "br" && block != nil && stats[block] != nil {
+			stats[block].sb.WriteByte(' ')
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		lc.walk(c, depth+1, block, inLink)
+		linkTexts(c, depth+1, block, inLink, stats, order)
 	}
 }
 
-// add counts a text node's text in its block element's paragraph.
-func (lc *linkCounter) add(block *html.Node, text string, inLink bool) {
-	a := lc.stats[block]
+// addLinkText counts a text node's text in its block element's paragraph.
+func addLinkText(stats map[*html.Node]*linkText, order *[]*html.Node, block *html.Node, text string, inLink bool) {
+	a := stats[block]
 	if a == nil {
 		a = &linkText{}
-		lc.stats[block] = a
-		lc.order = append(lc.order, block)
+		stats[block] = a
+		*order = append(*order, block)
 	}
 	a.sb.WriteString(text)
 	k := len(strings.TrimSpace(text))
