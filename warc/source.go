@@ -84,44 +84,45 @@ func HasArchiveName(name string) bool {
 // argument that matches nothing is an error naming it; the others are
 // still returned.
 func Expand(args []string) ([]string, error) {
-	x := expansion{seen: map[string]bool{}}
+	var out []string
+	var errs []error
+	seen := map[string]bool{}
+	add := func(ps []string) {
+		for _, p := range ps {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
 	for _, a := range args {
 		st, err := os.Stat(a)
 		switch {
 		case err == nil && st.IsDir():
-			x.dir(a)
+			found, ferrs := archivesIn(a)
+			errs = append(errs, ferrs...)
+			add(found)
 		case err == nil:
-			x.add(a)
+			add([]string{a})
 		case strings.ContainsAny(a, "*?["):
-			x.glob(a)
+			matches, err := globFiles(a)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			add(matches)
 		default:
-			x.errs = append(x.errs, fmt.Errorf("%s: %w", a, err))
+			errs = append(errs, fmt.Errorf("%s: %w", a, err))
 		}
 	}
-	return x.out, errors.Join(x.errs...)
+	return out, errors.Join(errs...)
 }
 
-// expansion is Expand's result so far: the files, each once, in the order
-// found, and what matched nothing.
-type expansion struct {
-	out  []string
-	errs []error
-	seen map[string]bool
-}
-
-func (x *expansion) add(p string) {
-	if !x.seen[p] {
-		x.seen[p] = true
-		x.out = append(x.out, p)
-	}
-}
-
-// dir adds the web archives below directory a, sorted by name.
-func (x *expansion) dir(a string) {
-	var found []string
+// archivesIn returns the web archives below directory a, sorted by name,
+// and what could not be read (or that there are none).
+func archivesIn(a string) (found []string, errs []error) {
 	werr := filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			x.errs = append(x.errs, fmt.Errorf("read %s: %w", p, err))
+			errs = append(errs, fmt.Errorf("read %s: %w", p, err))
 			return nil
 		}
 		if !d.IsDir() && HasArchiveName(d.Name()) {
@@ -130,33 +131,33 @@ func (x *expansion) dir(a string) {
 		return nil
 	})
 	if werr != nil {
-		x.errs = append(x.errs, werr)
+		errs = append(errs, werr)
 	}
 	if len(found) == 0 {
-		x.errs = append(x.errs, fmt.Errorf("%s: no .warc, .warc.gz, .arc, .arc.gz or .wacz files in this directory", a))
+		errs = append(errs, fmt.Errorf("%s: no .warc, .warc.gz, .arc, .arc.gz or .wacz files in this directory", a))
 	}
 	sort.Strings(found)
-	for _, p := range found {
-		x.add(p)
-	}
+	return found, errs
 }
 
-// glob adds the files pattern a matches, sorted.
-func (x *expansion) glob(a string) {
+// globFiles returns the files (not directories) pattern a matches,
+// sorted; an error when the pattern is malformed or matches nothing.
+func globFiles(a string) ([]string, error) {
 	matches, gerr := filepath.Glob(a)
 	if gerr != nil {
-		x.errs = append(x.errs, fmt.Errorf("pattern %q: %w", a, gerr))
-		return
+		return nil, fmt.Errorf("pattern %q: %w", a, gerr)
 	}
 	if len(matches) == 0 {
-		x.errs = append(x.errs, fmt.Errorf("%s: no file matches", a))
+		return nil, fmt.Errorf("%s: no file matches", a)
 	}
 	sort.Strings(matches)
+	files := matches[:0]
 	for _, m := range matches {
 		if st, err := os.Stat(m); err == nil && !st.IsDir() {
-			x.add(m)
+			files = append(files, m)
 		}
 	}
+	return files, nil
 }
 
 // Sources opens path and lists the record streams it holds: the file
