@@ -26,21 +26,27 @@ import (
 // the background merger folds into ever larger ones, rewriting each document
 // several times while the index grows.
 var (
-	// builderBatch is the documents per segment written by a shard
-	// builder: Bleve analyses a whole batch in memory before writing it,
-	// so it sets the build's heap (every shard builds at once). 50 instead
-	// of 200 took a 4,133-article rebuild from 367–371 to 341–343 MiB peak
-	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s). 100: half the
-	// segments to write and merge, so a 20k import's shards (about 47
-	// segments each) merge in one pass instead of writing two thirds of
-	// their documents twice, at the same peak RSS there (319–332 against
-	// 305–343 MB). But on the 27,314-article archive of the 1 GiB
-	// real-page WARC, 100 took the build's peak to 631,780 kB (reindex)
-	// and 638,900 kB (the import's build at its end), 150–220 MB of it
-	// the final merges' mapped segments, against 500,208 kB with 50 on
-	// the same main (and 89.8 against 99.4 CPU-s): the import's 512 MiB
-	// bound needs 50.
-	builderBatch = 50
+	// builderBatch is the most documents a shard builder's segment holds:
+	// Bleve analyses a whole batch in memory before writing it, so it
+	// sets the build's heap (every shard builds at once). 50 instead of
+	// 200 took a 4,133-article rebuild from 367–371 to 341–343 MiB peak
+	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s). 100: half
+	// the segments to write and merge, so a 20k import's shards (about
+	// 47 segments each) merge in one pass instead of writing two thirds
+	// of their documents twice. But on the 27,314-article archive of the
+	// 1 GiB real-page WARC, 100 took the build's peak to 631,780 kB
+	// (reindex) and 638,900 kB (the import's build at its end), 150–220
+	// MB of it the final merges' mapped segments, against 500,208 kB
+	// with 50 on the same main (and 89.8 against 99.4 CPU-s). So a
+	// segment also ends at builderSegmentBytes of text.
+	builderBatch = 100
+	// builderSegmentBytes ends a builder segment before builderBatch
+	// documents once the titles and bodies of its documents reach it
+	// (segmentsize.go): about 100 of our generated articles (2.6 KB of
+	// text each), about 50 real pages (5.2 KB each for the 2,580 stories
+	// of the 3,593 real articles, 5.7 KB for the 27,168 of the 1 GiB
+	// real-page WARC: 47.5 a segment).
+	builderSegmentBytes = 256 << 10
 	// builderMerge is how many segments a shard's final merge reads at
 	// once. Bleve merges the first builderMerge segments into one, puts
 	// it last and goes on until one is left, so a shard of more segments
@@ -73,7 +79,7 @@ const buildPrefix = "scorch-offline-build"
 type Builder struct {
 	dir      string
 	n        int
-	in       []chan map[string]any
+	in       []chan shardDoc
 	builders []bleve.Builder
 	docs     []int // documents handed to each shard's builder
 	errs     []error
@@ -125,17 +131,22 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 	}
 	b.builders = builders
 	for i, bb := range builders {
-		ch := make(chan map[string]any, 64)
+		ch := make(chan shardDoc, 64)
 		b.in = append(b.in, ch)
 		b.wg.Add(1)
 		go func() {
 			defer b.wg.Done()
-			for f := range ch {
+			var seg segmentFill
+			for d := range ch {
 				if b.errs[i] != nil {
 					continue // drain
 				}
 				b.docs[i]++
-				if err := bb.Index(f[schema.FieldCluster].(string), f); err != nil {
+				err := bb.Index(d.f[schema.FieldCluster].(string), d.f)
+				if err == nil {
+					err = seg.add(bb, d.size)
+				}
+				if err != nil {
 					b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
 				}
 			}
@@ -158,7 +169,7 @@ func (b *Builder) Add(ctx context.Context, d Doc) error {
 	}
 	b.langs[a] = true
 	if !held {
-		return b.send(ctx, f)
+		return b.send(ctx, f, a)
 	}
 	b.held[a] = append(b.held[a], f)
 	b.nheld++
@@ -201,17 +212,25 @@ func (b *Builder) release(ctx context.Context, a string, set map[string]struct{}
 		if err := b.pairs.bodyPairs(f, a, set); err != nil {
 			return fmt.Errorf("build index %s: %w", b.dir, err)
 		}
-		if err := b.send(ctx, f); err != nil {
+		if err := b.send(ctx, f, a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (b *Builder) send(ctx context.Context, f map[string]any) error {
+// shardDoc is a document on its way to a shard's builder, with the size
+// of its text (textBytes).
+type shardDoc struct {
+	f    map[string]any
+	size int
+}
+
+// send hands f, a document of analysis a, to its shard's builder.
+func (b *Builder) send(ctx context.Context, f map[string]any, a string) error {
 	id := f[schema.FieldCluster].(string)
 	select {
-	case b.in[shardOfN(id, b.n)] <- f:
+	case b.in[shardOfN(id, b.n)] <- shardDoc{f: f, size: textBytes(f, a)}:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -199,3 +199,53 @@ func TestBuildOrderDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestBuilderSegmentBytes builds the same documents with segments cut by
+// count only and, far more often, by the size of their text: the same
+// documents (no placeholder among them) answer every query alike.
+func TestBuilderSegmentBytes(t *testing.T) {
+	ctx := context.Background()
+	docs := fixture()
+	for i := range 300 {
+		docs = append(docs, genDoc(i))
+	}
+	defer func(b, s int) { builderBatch, builderSegmentBytes = b, s }(builderBatch, builderSegmentBytes)
+	build := func(segmentBytes int) (*Index, int64) {
+		builderBatch, builderSegmentBytes = 40, segmentBytes
+		before := placeholdersDropped.Load()
+		b, err := NewBuilder(filepath.Join(t.TempDir(), "built"), Options{Shards: 2})
+		must(t, err)
+		for _, d := range docs {
+			must(t, b.Add(ctx, d))
+		}
+		ix, err := b.Close(0)
+		must(t, err)
+		return ix, placeholdersDropped.Load() - before
+	}
+	byCount, n := build(1 << 40)
+	defer byCount.Close()
+	if n != 0 {
+		t.Errorf("%d placeholders without a size limit", n)
+	}
+	bySize, n := build(2000) // a few documents a segment
+	defer bySize.Close()
+	if n == 0 {
+		t.Error("no segment was cut by size")
+	}
+	for _, ix := range []*Index{byCount, bySize} {
+		if c, _ := ix.Count(); c != uint64(len(docs)) {
+			t.Errorf("%s: %d documents, want %d", ix.Dir(), c, len(docs))
+		}
+	}
+	en := vocab["en"]
+	for _, q := range []Query{{Text: "bank"}, {Text: `"interest rates"`}, {Text: en[20]}, {Text: en[300] + " " + en[301]},
+		{Text: `"` + en[30] + " " + en[31] + `"`}, {Text: en[50], Sort: "-date", Limit: 100}} {
+		a, err := byCount.Search(ctx, q)
+		must(t, err)
+		b, err := bySize.Search(ctx, q)
+		must(t, err)
+		if a.Total != b.Total || fmt.Sprint(sorted(clusters(a))) != fmt.Sprint(sorted(clusters(b))) {
+			t.Errorf("%+v: by count %d %v, by size %d %v", q, a.Total, clusters(a), b.Total, clusters(b))
+		}
+	}
+}

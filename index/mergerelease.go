@@ -53,12 +53,12 @@ type releasingZap struct{ zapv17.ZapPlugin }
 
 // New implements scorch.SegmentPlugin.
 func (z *releasingZap) New(results []bindex.Document) (segment.Segment, uint64, error) {
-	return z.ZapPlugin.New(byID(results))
+	return z.ZapPlugin.New(byID(dropPlaceholders(results)))
 }
 
 // NewUsing implements scorch.SegmentPlugin.
 func (z *releasingZap) NewUsing(results []bindex.Document, config map[string]any) (segment.Segment, uint64, error) {
-	return z.ZapPlugin.NewUsing(byID(results), config)
+	return z.ZapPlugin.NewUsing(byID(dropPlaceholders(results)), config)
 }
 
 // byID sorts documents by id, in place (the callers' own slice).

@@ -50,6 +50,9 @@ type builderMapping struct {
 
 // MapDocument implements mapping.IndexMapping.
 func (m builderMapping) MapDocument(doc *document.Document, data any) error {
+	if _, ok := data.(placeholder); ok {
+		return nil // no field (segmentsize.go)
+	}
 	f, _ := data.(map[string]any)
 	af, _ := f[fieldAnalyzed].(analyzedFields)
 	if af != nil {

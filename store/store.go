@@ -600,28 +600,23 @@ type ArrivalID struct {
 }
 
 // ArrivalIDs yields the id of every article in arrival order, starting
-// after arrival number since, without reading the articles (a rebuild
-// reads each article once, with its cluster). Like Arrivals it reads in
-// chunks with short read transactions; an arrival number naming no stored
-// article is a *DamagedError, and the walk goes on after it.
+// after arrival number since, reading only the arrival order (a rebuild
+// reads each article once, with its cluster): the articles are not looked
+// up, so an id whose article is not stored is yielded all the same, and
+// reading it gives ErrNotFound. Like Arrivals it reads in chunks with
+// short read transactions.
 func (s *Store) ArrivalIDs(since uint64) iter.Seq2[ArrivalID, error] {
 	return func(yield func(ArrivalID, error) bool) {
 		next := since + 1
 		for {
 			var chunk []ArrivalID
-			var errs []error
 			err := s.view(func(tx *bolt.Tx) error {
-				arts := tx.Bucket(bucketArticles)
 				c := tx.Bucket(bucketOrder).Cursor()
-				for k, id := c.Seek(u64(next)); k != nil && len(chunk)+len(errs) < 4096; k, id = c.Next() {
+				for k, id := c.Seek(u64(next)); k != nil && len(chunk) < 512; k, id = c.Next() {
 					if len(k) != 8 || binary.BigEndian.Uint64(k) < next || binary.BigEndian.Uint64(k) == math.MaxUint64 {
 						return &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: key %x out of sequence after %d", k, next-1)}
 					}
 					next = binary.BigEndian.Uint64(k) + 1
-					if arts.Get(id) == nil {
-						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, boltcheck.ShowKey(id))})
-						continue
-					}
 					chunk = append(chunk, ArrivalID{Seq: next - 1, ID: string(id)})
 				}
 				return nil
@@ -630,17 +625,12 @@ func (s *Store) ArrivalIDs(since uint64) iter.Seq2[ArrivalID, error] {
 				yield(ArrivalID{}, err)
 				return
 			}
-			for _, e := range errs {
-				if !yield(ArrivalID{}, e) {
-					return
-				}
-			}
 			for _, a := range chunk {
 				if !yield(a, nil) {
 					return
 				}
 			}
-			if len(chunk)+len(errs) == 0 {
+			if len(chunk) == 0 {
 				return
 			}
 		}
