@@ -355,10 +355,24 @@ func (p *jsonScan) str(dst []byte) ([]byte, bool) {
 		case c < 0x20:
 			return dst, false
 		}
-		var ok bool
-		if dst, ok = p.escape(dst); !ok {
+		// A backslash escape: one character, or \u and four hex digits.
+		if p.i+1 >= len(p.b) {
 			return dst, false
 		}
+		e := p.b[p.i+1]
+		p.i += 2
+		if c := escapes[e]; c != 0 {
+			dst = append(dst, c)
+			continue
+		}
+		if e != 'u' {
+			return dst, false
+		}
+		r, ok := p.unicodeEscape()
+		if !ok {
+			return dst, false
+		}
+		dst = utf8.AppendRune(dst, r)
 	}
 	return dst, false
 }
@@ -366,26 +380,6 @@ func (p *jsonScan) str(dst []byte) ([]byte, bool) {
 // escapes maps the character after a backslash to what it stands for
 // (0: not a one-character escape).
 var escapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
-// escape decodes the backslash escape at p, appending it to dst.
-func (p *jsonScan) escape(dst []byte) ([]byte, bool) {
-	if p.i+1 >= len(p.b) {
-		return dst, false
-	}
-	e := p.b[p.i+1]
-	p.i += 2
-	if c := escapes[e]; c != 0 {
-		return append(dst, c), true
-	}
-	if e != 'u' {
-		return dst, false
-	}
-	r, ok := p.unicodeEscape()
-	if !ok {
-		return dst, false
-	}
-	return utf8.AppendRune(dst, r), true
-}
 
 // unicodeEscape reads the four hex digits of a \u escape (and of a second
 // one after a surrogate, which must pair with it).
