@@ -134,25 +134,29 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 		ch := make(chan shardDoc, 64)
 		b.in = append(b.in, ch)
 		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			var seg segmentFill
-			for d := range ch {
-				if b.errs[i] != nil {
-					continue // drain
-				}
-				b.docs[i]++
-				err := bb.Index(d.f[schema.FieldCluster].(string), d.f)
-				if err == nil {
-					err = seg.add(bb, d.size)
-				}
-				if err != nil {
-					b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", dir, i, err)
-				}
-			}
-		}()
+		go b.shard(i, bb, ch)
 	}
 	return b, nil
+}
+
+// shard hands the documents of ch to shard i's builder bb, ending its
+// segments by size too (segmentFill); after a failure it drains ch.
+func (b *Builder) shard(i int, bb bleve.Builder, ch <-chan shardDoc) {
+	defer b.wg.Done()
+	var seg segmentFill
+	for d := range ch {
+		if b.errs[i] != nil {
+			continue // drain
+		}
+		b.docs[i]++
+		err := bb.Index(d.f[schema.FieldCluster].(string), d.f)
+		if err == nil {
+			err = seg.add(bb, d.size)
+		}
+		if err != nil {
+			b.errs[i] = fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
+		}
+	}
 }
 
 // Add hands one cluster document to its shard's builder. A document whose
@@ -243,50 +247,15 @@ func (b *Builder) Close(checkpoint uint64) (*Index, error) {
 	if b.closed {
 		return nil, errors.New("build index: builder already closed")
 	}
-	langs := make([]string, 0, len(b.held))
-	for a := range b.held {
-		langs = append(langs, a)
-	}
-	slices.Sort(langs)
-	for _, a := range langs {
-		if err := b.settle(context.Background(), a); err != nil {
-			b.Abort()
-			return nil, err
-		}
+	if err := b.settleAll(); err != nil {
+		b.Abort()
+		return nil, err
 	}
 	if err := b.finish(); err != nil {
 		return nil, err
 	}
-	// Builders of empty shards leave their temporary directory behind.
-	entries, _ := os.ReadDir(b.dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), buildPrefix) {
-			_ = os.RemoveAll(filepath.Join(b.dir, e.Name()))
-		}
-	}
-	// The shards carry our layout marker like those Open creates.
-	for i := range b.n {
-		bi, err := bleve.OpenUsing(shardDir(b.dir, i), map[string]any{"bolt_timeout": lockTimeout.String()})
-		if err != nil {
-			return nil, fmt.Errorf("build index %s: open shard %d: %w", b.dir, i, err)
-		}
-		err = bi.SetInternal([]byte(keyMapping), []byte(schema.MappingVersion))
-		if cerr := bi.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
-		}
-	}
-	b.pairs.vocab.mu.Lock()
-	b.pairs.vocab.path = filepath.Join(b.dir, PairsFile)
-	err := b.pairs.vocab.save()
-	b.pairs.vocab.mu.Unlock()
-	if err != nil {
-		return nil, fmt.Errorf("build index %s: %w", b.dir, err)
-	}
-	if err := writeLayout(b.dir, b.n); err != nil {
-		return nil, fmt.Errorf("build index %s: %w", b.dir, err)
+	if err := b.complete(); err != nil {
+		return nil, err
 	}
 	ix, err := Open(b.dir)
 	if err != nil {
@@ -299,6 +268,60 @@ func (b *Builder) Close(checkpoint uint64) (*Index, error) {
 		}
 	}
 	return ix, nil
+}
+
+// settleAll releases the documents still held, language by language in
+// name order.
+func (b *Builder) settleAll() error {
+	langs := make([]string, 0, len(b.held))
+	for a := range b.held {
+		langs = append(langs, a)
+	}
+	slices.Sort(langs)
+	for _, a := range langs {
+		if err := b.settle(context.Background(), a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// complete turns the finished shards into an index Open takes: temporary
+// directories removed, each shard marked with our layout, the common
+// terms and the layout file written.
+func (b *Builder) complete() error {
+	// Builders of empty shards leave their temporary directory behind.
+	entries, _ := os.ReadDir(b.dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), buildPrefix) {
+			_ = os.RemoveAll(filepath.Join(b.dir, e.Name()))
+		}
+	}
+	// The shards carry our layout marker like those Open creates.
+	for i := range b.n {
+		bi, err := bleve.OpenUsing(shardDir(b.dir, i), map[string]any{"bolt_timeout": lockTimeout.String()})
+		if err != nil {
+			return fmt.Errorf("build index %s: open shard %d: %w", b.dir, i, err)
+		}
+		err = bi.SetInternal([]byte(keyMapping), []byte(schema.MappingVersion))
+		if cerr := bi.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
+		}
+	}
+	b.pairs.vocab.mu.Lock()
+	b.pairs.vocab.path = filepath.Join(b.dir, PairsFile)
+	err := b.pairs.vocab.save()
+	b.pairs.vocab.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", b.dir, err)
+	}
+	if err := writeLayout(b.dir, b.n); err != nil {
+		return fmt.Errorf("build index %s: %w", b.dir, err)
+	}
+	return nil
 }
 
 // Abort stops the build without finishing it; the caller removes the
