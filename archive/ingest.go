@@ -734,7 +734,7 @@ func (a *Archive) buildIndex(ctx context.Context, path string, shards int) (*ind
 	// member of a cluster built already (read holds its arrival number)
 	// is passed over without being read and decoded again, which was a
 	// third of the rebuild's reads on an archive of syndicated copies.
-	read := newArrivalSet(uint64(total))
+	read := newArrivalSet(uint64(total), a.Store.Count())
 	for e, err := range a.Store.ArrivalIDs(0) {
 		if err != nil {
 			a.log.Warn("skip unreadable article during reindex", "err", err)
@@ -784,10 +784,23 @@ func (a *Archive) buildIndex(ctx context.Context, path string, shards int) (*ind
 }
 
 // arrivalSet is a set of the arrival numbers up to a store's last (a
-// bitmap: an eighth of a byte per stored article); others are not kept.
+// bitmap: an eighth of a byte per stored article); others are not kept,
+// which costs only a second read of their articles.
 type arrivalSet []uint64
 
-func newArrivalSet(last uint64) arrivalSet { return make(arrivalSet, last/64+1) }
+// newArrivalSet returns a set for arrival numbers up to last, in a store
+// of count articles. The store's sequence can be damaged (a flipped byte
+// once read 787,911,553,073 and asked for 98 GB), so the set never covers
+// more than a few arrival numbers per article the store holds.
+func newArrivalSet(last uint64, count int) arrivalSet {
+	return make(arrivalSet, min(last, arrivalBound(count))/64+1)
+}
+
+// arrivalBound is the most arrival numbers a set covers for a store of
+// count articles: each article takes one number and none is removed, so
+// a healthy store's last number is its count; the slack is for what a
+// failed write may have taken.
+func arrivalBound(count int) uint64 { return 4*uint64(max(count, 0)) + 1<<16 }
 
 func (s arrivalSet) add(seq uint64) {
 	if w := seq / 64; w < uint64(len(s)) {

@@ -462,3 +462,36 @@ func TestImportWriteBehindFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestArrivalSetBounded checks that a damaged store sequence cannot size
+// the rebuild's set of arrival numbers: a flipped byte once made it ask
+// for 98 GB. Numbers past the bound are simply not kept.
+func TestArrivalSetBounded(t *testing.T) {
+	tests := []struct {
+		name        string
+		last        uint64
+		count       int
+		maxWords    int
+		kept, inset uint64
+	}{
+		{"healthy", 1000, 1000, 1000/64 + 1, 999, 999},
+		{"damaged sequence", 787_911_553_073, 500, int(arrivalBound(500)/64 + 1), 1999, 0},
+		{"empty", 0, 0, 1, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newArrivalSet(tt.last, tt.count)
+			if len(s) > tt.maxWords {
+				t.Fatalf("set of %d words for last %d, count %d; want at most %d", len(s), tt.last, tt.count, tt.maxWords)
+			}
+			s.add(tt.kept)
+			if tt.inset != 0 && !s.has(tt.inset) {
+				t.Errorf("arrival %d not kept", tt.inset)
+			}
+			s.add(tt.last) // past the bound when damaged: dropped, not a panic
+			if tt.last > arrivalBound(tt.count) && s.has(tt.last) {
+				t.Errorf("arrival %d past the bound reported as kept", tt.last)
+			}
+		})
+	}
+}
