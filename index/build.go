@@ -37,9 +37,14 @@ var (
 	// 1 GiB real-page WARC, 100 took the build's peak to 631,780 kB
 	// (reindex) and 638,900 kB (the import's build at its end), 150–220
 	// MB of it the final merges' mapped segments, against 500,208 kB
-	// with 50 on the same main (and 89.8 against 99.4 CPU-s). So a
-	// segment also ends at builderSegmentBytes of text.
-	builderBatch = 100
+	// with 50 on the same main (and 89.8 against 99.4 CPU-s). A segment
+	// of at most 100 that also ends at builderSegmentBytes of text (about
+	// 47.5 real pages) still took the whole import of that WARC to
+	// 536,984 and 544,424 kB on a quiet machine, over its 512 MiB bound,
+	// against 492,556 kB for the code before and 518,396 kB for 50 with
+	// the same byte bound; the 20k import ran at 2,411–2,589 articles/s
+	// with 100 and 2,440–2,460 with 50. The bound is kept, so 50 it is.
+	builderBatch = 50
 	// builderSegmentBytes ends a builder segment before builderBatch
 	// documents once the titles and bodies of its documents reach it
 	// (segmentsize.go): about 100 of our generated articles (2.6 KB of
