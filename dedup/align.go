@@ -51,27 +51,14 @@ func sentenceSketch(text string) []uint16 {
 	n, runes, start := 0, 0, -1
 	prevDigit := false
 	for i, r := range text {
-		var f rune
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			f = r
-		case r >= 'A' && r <= 'Z':
-			f = r + 'a' - 'A'
-		case sentenceEnd(text, i, r, prevDigit):
-			prevDigit = false
+		f := gramRune(text, i, r, prevDigit)
+		if f == sentenceBreak {
 			out = endSentence(out, start)
 			start, n = -1, 0
-			continue
-		case r < utf8.RuneSelf:
-			prevDigit = false
-			continue
-		default:
-			if f = shingle.FoldRune(r); f < 0 {
-				prevDigit = false
-				continue
-			}
 		}
-		prevDigit = f >= '0' && f <= '9'
+		if prevDigit = f >= '0' && f <= '9'; f < 0 {
+			continue
+		}
 		if runes++; runes > alignRunes {
 			break
 		}
@@ -103,6 +90,28 @@ func endSentence(out []uint16, start int) []uint16 {
 	s = slices.Compact(s)
 	out[start] = uint16(len(s))
 	return out[:start+1+len(s)]
+}
+
+// sentenceBreak is what gramRune returns for a rune that ends a sentence.
+const sentenceBreak = -2
+
+// gramRune returns r, at byte i of text, as the grams of the sentence
+// sketch and of the whole-text alignment read it: folded to lower case
+// without marks, -1 when it is not part of a word (punctuation, space),
+// sentenceBreak when it ends a sentence. prevDigit says whether the rune
+// before was a digit (a full stop between digits is a decimal point).
+func gramRune(text string, i int, r rune, prevDigit bool) rune {
+	switch {
+	case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		return r
+	case r >= 'A' && r <= 'Z':
+		return r + 'a' - 'A'
+	case sentenceEnd(text, i, r, prevDigit):
+		return sentenceBreak
+	case r < utf8.RuneSelf:
+		return -1
+	}
+	return max(shingle.FoldRune(r), -1)
 }
 
 // sentenceEnd reports whether r, at byte i of text, ends a sentence: a

@@ -12,7 +12,6 @@ import (
 	"os"
 	"slices"
 	"sync/atomic"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/syndex/syndex/article"
@@ -205,26 +204,13 @@ func (g *sentenceGrams) of(text string) {
 		start, n = len(g.grams), 0
 	}
 	for i, r := range text {
-		var f rune
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			f = r
-		case r >= 'A' && r <= 'Z':
-			f = r + 'a' - 'A'
-		case sentenceEnd(text, i, r, prevDigit):
-			prevDigit = false
+		f := gramRune(text, i, r, prevDigit)
+		if f == sentenceBreak {
 			end()
-			continue
-		case r < utf8.RuneSelf:
-			prevDigit = false
-			continue
-		default:
-			if f = shingle.FoldRune(r); f < 0 {
-				prevDigit = false
-				continue
-			}
 		}
-		prevDigit = f >= '0' && f <= '9'
+		if prevDigit = f >= '0' && f <= '9'; f < 0 {
+			continue
+		}
 		key = key<<16 | uint64(uint16(f)^uint16(f>>16))
 		if n++; n >= alignGram {
 			g.grams = append(g.grams, uint32((key*0x9e3779b97f4a7c15)>>32))
