@@ -106,6 +106,13 @@ func (p *jsonScan) isStringArray() bool {
 // Decode fills a (Text left empty) and d.text from line.
 func (d *Decoder) Decode(line []byte, a *article.Article) bool {
 	p := &jsonScan{b: line}
+	return p.line(func(key []byte) bool { return d.field(p, key, a) })
+}
+
+// line walks the one object a line holds, calling member with p at each
+// member's value, which member reads or skips; it reports false when
+// the line is not plainly valid JSON or member refuses a value.
+func (p *jsonScan) line(member func(key []byte) bool) bool {
 	p.ws()
 	if !p.eat('{') {
 		return false
@@ -125,7 +132,7 @@ func (d *Decoder) Decode(line []byte, a *article.Article) bool {
 			return false
 		}
 		p.ws()
-		if !d.field(p, key, a) {
+		if !member(key) {
 			return false
 		}
 		p.ws()

@@ -10,45 +10,18 @@ import "bytes"
 func (d *Decoder) DecodeText(line []byte) bool {
 	p := &jsonScan{b: line}
 	d.text = d.text[:0]
-	p.ws()
-	if !p.eat('{') {
-		return false
-	}
-	p.ws()
-	if p.eat('}') {
-		return p.end()
-	}
-	for {
-		p.ws()
-		key, ok := p.rawKey()
-		if !ok {
-			return false
-		}
-		p.ws()
-		if !p.eat(':') {
-			return false
-		}
-		p.ws()
+	return p.line(func(key []byte) bool {
 		switch {
 		case string(key) == "text":
 			if p.peek() != '"' {
 				return false
 			}
-			if d.text, ok = p.str(d.text[:0]); !ok {
-				return false
-			}
+			var ok bool
+			d.text, ok = p.str(d.text[:0])
+			return ok
 		case bytes.EqualFold(key, []byte("text")):
 			return false // encoding/json matches keys case-insensitively
-		case !p.skipValue(0):
-			return false
 		}
-		p.ws()
-		if p.eat(',') {
-			continue
-		}
-		if p.eat('}') {
-			return p.end()
-		}
-		return false
-	}
+		return p.skipValue(0)
+	})
 }
