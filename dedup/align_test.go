@@ -27,21 +27,28 @@ func paraphraseOf(g *textGen, source []string) []string {
 			if k++; k%2 == 0 {
 				continue // condensed: every other sentence dropped
 			}
-			ws := strings.Fields(strings.TrimSuffix(strings.TrimSpace(s), "."))
-			if k%6 != 1 {
-				for j := 1; j < len(ws); j += 3 {
-					ws[j] += "i" // a new ending, as an inflected language inflects
-				}
-				if len(ws) > 3 {
-					ws[0], ws[1], ws[2] = ws[2], ws[0], ws[1]
-				}
-			}
-			ws = append(ws, g.vocab[g.r.IntN(len(g.vocab))])
-			kept = append(kept, strings.Join(ws, " ")+".")
+			kept = append(kept, rephraseSentence(g, s, k%6 != 1))
 		}
 		out = append(out, strings.Join(kept, " "))
 	}
 	return out
+}
+
+// rephraseSentence returns sentence s with a word of the writer's own at
+// its end and, when reword, new endings on every third word and its
+// first words in a new order.
+func rephraseSentence(g *textGen, s string, reword bool) string {
+	ws := strings.Fields(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	if reword {
+		for j := 1; j < len(ws); j += 3 {
+			ws[j] += "i" // a new ending, as an inflected language inflects
+		}
+		if len(ws) > 3 {
+			ws[0], ws[1], ws[2] = ws[2], ws[0], ws[1]
+		}
+	}
+	ws = append(ws, g.vocab[g.r.IntN(len(g.vocab))])
+	return strings.Join(ws, " ") + "."
 }
 
 // TestAlign: a newspaper's paraphrase of an agency story, published the

@@ -22,15 +22,7 @@ func rephrase(g *textGen, paras []string) []string {
 	for _, p := range paras {
 		var kept []string
 		for _, s := range strings.SplitAfter(p, ". ") {
-			ws := strings.Fields(strings.TrimSuffix(strings.TrimSpace(s), "."))
-			for j := 1; j < len(ws); j += 3 {
-				ws[j] += "i"
-			}
-			if len(ws) > 3 {
-				ws[0], ws[1], ws[2] = ws[2], ws[0], ws[1]
-			}
-			ws = append(ws, g.vocab[g.r.IntN(len(g.vocab))])
-			kept = append(kept, strings.Join(ws, " ")+".")
+			kept = append(kept, rephraseSentence(g, s, true))
 		}
 		out = append(out, strings.Join(kept, " "))
 	}
