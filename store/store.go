@@ -551,12 +551,11 @@ func (s *Store) Arrivals(since uint64) iter.Seq2[Arrival, error] {
 				arts := tx.Bucket(bucketArticles)
 				c := tx.Bucket(bucketOrder).Cursor()
 				for k, id := c.Seek(u64(next)); k != nil && len(chunk)+len(errs) < 512; k, id = c.Next() {
-					// Keys rise one by one; anything else is damage, and
-					// must not send the walk back (or round) for ever.
-					if len(k) != 8 || binary.BigEndian.Uint64(k) < next || binary.BigEndian.Uint64(k) == math.MaxUint64 {
-						return &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: key %x out of sequence after %d", k, next-1)}
+					seq, err := s.orderSeq(k, next)
+					if err != nil {
+						return err
 					}
-					next = binary.BigEndian.Uint64(k) + 1
+					next = seq + 1
 					v := arts.Get(id)
 					if v == nil {
 						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, boltcheck.ShowKey(id))})
@@ -613,11 +612,12 @@ func (s *Store) ArrivalIDs(since uint64) iter.Seq2[ArrivalID, error] {
 			err := s.view(func(tx *bolt.Tx) error {
 				c := tx.Bucket(bucketOrder).Cursor()
 				for k, id := c.Seek(u64(next)); k != nil && len(chunk) < 512; k, id = c.Next() {
-					if len(k) != 8 || binary.BigEndian.Uint64(k) < next || binary.BigEndian.Uint64(k) == math.MaxUint64 {
-						return &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: key %x out of sequence after %d", k, next-1)}
+					seq, err := s.orderSeq(k, next)
+					if err != nil {
+						return err
 					}
-					next = binary.BigEndian.Uint64(k) + 1
-					chunk = append(chunk, ArrivalID{Seq: next - 1, ID: string(id)})
+					next = seq + 1
+					chunk = append(chunk, ArrivalID{Seq: seq, ID: string(id)})
 				}
 				return nil
 			})
@@ -635,6 +635,16 @@ func (s *Store) ArrivalIDs(since uint64) iter.Seq2[ArrivalID, error] {
 			}
 		}
 	}
+}
+
+// orderSeq returns the arrival number of order key k in a walk that
+// expects next or later. Keys rise one by one; anything else is damage,
+// and must not send the walk back (or round) for ever.
+func (s *Store) orderSeq(k []byte, next uint64) (uint64, error) {
+	if len(k) != 8 || binary.BigEndian.Uint64(k) < next || binary.BigEndian.Uint64(k) == math.MaxUint64 {
+		return 0, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: key %x out of sequence after %d", k, next-1)}
+	}
+	return binary.BigEndian.Uint64(k), nil
 }
 
 func u64(n uint64) []byte {
