@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/alert"
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 )
 
@@ -23,7 +24,7 @@ type alertsOptions struct {
 }
 
 // newAlertsCommand builds `syndex alerts`.
-func newAlertsCommand(g *globals) *cobra.Command {
+func newAlertsCommand(g *cli.Globals) *cobra.Command {
 	var opts alertsOptions
 	cmd := &cobra.Command{
 		Use:   "alerts [--rule NAME] [--since DATE] [--limit N] [--json]",
@@ -47,7 +48,7 @@ func newAlertsCommand(g *globals) *cobra.Command {
 func startAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (*alert.Background, error) {
 	bg, err := alert.Start(ctx, a, c.Alerts, c.Collections)
 	if err != nil {
-		return nil, asUsage(fmt.Errorf("run: %w", err))
+		return nil, cli.AsUsage(fmt.Errorf("run: %w", err))
 	}
 	if ev := bg.Evaluator(); ev != nil {
 		slog.Info("alerts on", "rules", ev.Describe(), "file", ev.Path())
@@ -56,7 +57,7 @@ func startAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (*al
 }
 
 // alertsPath is the alert file of the archive named by --data.
-func (g *globals) alertsPath(c *config.Config) string {
+func alertsPath(g *cli.Globals, c *config.Config) string {
 	p := c.Alerts.File
 	if p == "" {
 		p = alert.DefaultFile
@@ -64,26 +65,26 @@ func (g *globals) alertsPath(c *config.Config) string {
 	if filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(g.dataDir(), p)
+	return filepath.Join(g.DataDir(), p)
 }
 
-func runAlerts(g *globals, o alertsOptions) error {
+func runAlerts(g *cli.Globals, o alertsOptions) error {
 	ruleName, sinceS, limit, asJSON := o.Rule, o.Since, o.Limit, o.JSON
 	if limit < 0 {
-		return usagef("--limit must be ≥ 0")
+		return cli.Usagef("--limit must be ≥ 0")
 	}
-	since, err := parseDate("since", sinceS)
+	since, err := cli.ParseDate("since", sinceS)
 	if err != nil {
 		return err
 	}
-	c, err := g.loadConfig()
+	c, err := g.LoadConfig()
 	if err != nil {
 		return err
 	}
-	path := g.alertsPath(c)
+	path := alertsPath(g, c)
 	if _, err := os.Stat(path); err != nil {
 		if len(c.Alerts.Rules) == 0 {
-			return usagef("alerts: no alert file %s, and the config has no alert rules (see alerts: in `syndex config example`)", path)
+			return cli.Usagef("alerts: no alert file %s, and the config has no alert rules (see alerts: in `syndex config example`)", path)
 		}
 		fmt.Fprintf(os.Stderr, "no alerts yet (%s does not exist)\n", path)
 		return nil

@@ -7,10 +7,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/check"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 )
 
 // newCheckCommand builds `syndex check`.
-func newCheckCommand(g *globals) *cobra.Command {
+func newCheckCommand(g *cli.Globals) *cobra.Command {
 	var repair bool
 	cmd := &cobra.Command{
 		Use:   "check [--repair]",
@@ -31,13 +32,13 @@ from the store. The archive is then checked again.`,
   syndex check --repair --data ./syndex-data`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, opt, err := g.configArchive()
+			_, opt, err := g.ConfigArchive()
 			if err != nil {
 				return err
 			}
-			ctx, cancel := signalContext(cmd.Context())
+			ctx, cancel := cli.SignalContext(cmd.Context())
 			defer cancel()
-			dir := g.dataDir()
+			dir := g.DataDir()
 			rep, err := check.Run(ctx, dir, check.Options{Repair: repair, Archive: opt})
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/syndex/syndex/alert"
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/internal/progress"
@@ -45,7 +46,7 @@ type crawlCmdOptions struct {
 }
 
 // newCrawlCommand builds `syndex crawl`.
-func newCrawlCommand(g *globals) *cobra.Command {
+func newCrawlCommand(g *cli.Globals) *cobra.Command {
 	opts := crawlCmdOptions{crawlOptions: crawlOptions{keys: crawlKeys}}
 	cmd := &cobra.Command{
 		Use:   "crawl [--seed URL]... [--config FILE] [--max-pages N] [--delay DUR] [--allow-private]",
@@ -55,7 +56,7 @@ func newCrawlCommand(g *globals) *cobra.Command {
   syndex crawl --seed https://example.org/news/ --delay 2s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, opt, err := g.configArchive()
+			c, opt, err := g.ConfigArchive()
 			if err != nil {
 				return err
 			}
@@ -64,21 +65,21 @@ func newCrawlCommand(g *globals) *cobra.Command {
 				return err
 			}
 			defer followHeap()()
-			ctx, cancel := signalContext(cmd.Context())
+			ctx, cancel := cli.SignalContext(cmd.Context())
 			defer cancel()
 			// A seed the crawl would refuse is a configuration error,
 			// reported before anything is created.
 			if err := crawler.CheckSeeds(ctx, cc); err != nil {
-				return asUsage(fmt.Errorf("crawl: %w", err))
+				return cli.AsUsage(fmt.Errorf("crawl: %w", err))
 			}
-			a, err := g.openArchive(ctx, opt)
+			a, err := g.OpenArchive(ctx, opt)
 			if err != nil {
 				return err
 			}
 			api := serveDuringCrawl(a, opts.Addr, c.Collections)
 			alerts, err := alert.StartPass(ctx, a, c.Alerts, c.Collections)
 			if err != nil {
-				err = asUsage(fmt.Errorf("crawl: %w", err))
+				err = cli.AsUsage(fmt.Errorf("crawl: %w", err))
 				a.Close()
 				return err
 			}

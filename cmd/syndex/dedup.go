@@ -10,12 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/internal/plural"
 )
 
 // newDedupCommand builds `syndex dedup`.
-func newDedupCommand(g *globals) *cobra.Command {
+func newDedupCommand(g *cli.Globals) *cobra.Command {
 	var in, out string
 	cmd := &cobra.Command{
 		Use:     "dedup --in FILE.jsonl [--out FILE.jsonl]",
@@ -24,18 +25,18 @@ func newDedupCommand(g *globals) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if in == "" {
-				return usagef("dedup: --in FILE.jsonl is required")
+				return cli.Usagef("dedup: --in FILE.jsonl is required")
 			}
 			r, closeIn, err := dedupInput(in)
 			if err != nil {
 				return err
 			}
 			defer closeIn()
-			w, closeOut, err := output(out)
+			w, closeOut, err := cli.Output(out)
 			if err != nil {
 				return err
 			}
-			c, err := g.loadConfig()
+			c, err := g.LoadConfig()
 			if err != nil {
 				return err
 			}
@@ -44,7 +45,7 @@ func newDedupCommand(g *globals) *cobra.Command {
 				runErr = err
 			}
 			if len(st.Replaced) > 0 {
-				warnDuplicates("dedup "+in, duplicatesOf(st.Replaced))
+				cli.WarnDuplicates("dedup "+in, duplicatesOf(st.Replaced))
 			}
 			if runErr != nil {
 				return fmt.Errorf("dedup %s: %w", in, runErr)
@@ -75,15 +76,15 @@ func newDedupCommand(g *globals) *cobra.Command {
 // spools it to a temporary file for that stage.
 func dedupInput(path string) (io.Reader, func() error, error) {
 	if path == "-" {
-		return input(path)
+		return cli.Input(path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, usagef("open input: %v", err)
+		return nil, nil, cli.Usagef("open input: %v", err)
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
-		return input(path) // a directory (refused there), a named pipe
+		return cli.Input(path) // a directory (refused there), a named pipe
 	}
 	return f, f.Close, nil
 }

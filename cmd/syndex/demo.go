@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/demo"
@@ -29,7 +30,7 @@ type demoOptions struct {
 }
 
 // newDemoCommand builds `syndex demo`.
-func newDemoCommand(g *globals) *cobra.Command {
+func newDemoCommand(g *cli.Globals) *cobra.Command {
 	var opts demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo [--data DIR] [--keep]",
@@ -49,9 +50,9 @@ then prints the syndication report and a sample search. No internet is needed.`,
 	return cmd
 }
 
-func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
+func runDemo(cmd *cobra.Command, g *cli.Globals, o demoOptions) error {
 	defer followHeap()()
-	ctx, cancel := signalContext(cmd.Context())
+	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
 	start := time.Now()
 	dir, err := demoDir(g, o.Keep)
@@ -114,8 +115,8 @@ func runDemo(cmd *cobra.Command, g *globals, o demoOptions) error {
 
 // demoDir is the demo's archive directory: --data (or $SYNDEX_DATA) when
 // given or kept, else a new temporary one; a real archive is refused.
-func demoDir(g *globals, keep bool) (string, error) {
-	dir, explicit := g.dataDir(), g.dataSet || os.Getenv("SYNDEX_DATA") != ""
+func demoDir(g *cli.Globals, keep bool) (string, error) {
+	dir, explicit := g.DataDir(), g.DataSet || os.Getenv("SYNDEX_DATA") != ""
 	if !keep && !explicit {
 		tmp, err := os.MkdirTemp("", "syndex-demo-")
 		if err != nil {
@@ -125,7 +126,7 @@ func demoDir(g *globals, keep bool) (string, error) {
 	}
 	err := demo.PrepareDir(dir)
 	if errors.Is(err, demo.ErrNotDemo) {
-		return "", usagef("demo: %v", err)
+		return "", cli.Usagef("demo: %v", err)
 	}
 	return dir, err
 }

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"iter"
 	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/archive/remote"
+	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/export"
 )
 
@@ -27,14 +33,14 @@ func (o *exportOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Format, "format", "jsonl", "jsonl, csv, wacz (captures for replay tools) or warc")
 	f.StringArrayVar(&o.Clusters, "cluster", nil, "wacz/warc: the captures of this cluster, original and copies (repeatable)")
 	f.StringArrayVar(&o.Sites, "site", nil, "wacz/warc: the captures of this site's articles (repeatable)")
-	stringVarGiven(f, &o.Query, &o.querySet, "query", "", "wacz/warc: the captures of every cluster the search query finds")
-	stringVarGiven(f, &o.Title, &o.titleSet, "title", "", "wacz: the collection's title (default: describes the selection)")
+	cli.StringVarGiven(f, &o.Query, &o.querySet, "query", "", "wacz/warc: the captures of every cluster the search query finds")
+	cli.StringVarGiven(f, &o.Title, &o.titleSet, "title", "", "wacz: the collection's title (default: describes the selection)")
 	f.StringVar(&o.Out, "out", "", "output file (default stdout)")
 	noIndexVar(f, &o.NoIndex, "articles")
 }
 
 // newExportCommand builds `syndex export`.
-func newExportCommand(g *globals) *cobra.Command {
+func newExportCommand(g *cli.Globals) *cobra.Command {
 	var opts exportOptions
 	cmd := &cobra.Command{
 		Use:   "export [--format jsonl|csv|wacz|warc] [--out FILE] [--cluster ID] [--site SITE] [--query Q]",
@@ -51,12 +57,12 @@ func newExportCommand(g *globals) *cobra.Command {
 
 // runExport writes the archive's Articles (export.WriteArticles), or
 // their captures.
-func runExport(cmd *cobra.Command, g *globals, o exportOptions) error {
+func runExport(cmd *cobra.Command, g *cli.Globals, o exportOptions) error {
 	if o.Format == "wacz" || o.Format == "warc" {
 		return runExportCaptures(cmd, g, o)
 	}
 	if !slices.Contains(export.ArticleFormats, o.Format) {
-		return usagef("--format %q: want jsonl, csv, wacz or warc", o.Format)
+		return cli.Usagef("--format %q: want jsonl, csv, wacz or warc", o.Format)
 	}
 	if err := o.noSelection(); err != nil {
 		return err
@@ -65,12 +71,12 @@ func runExport(cmd *cobra.Command, g *globals, o exportOptions) error {
 	if err != nil {
 		return err
 	}
-	a, err := g.openReader(cmd.Context(), false)
+	a, err := g.OpenReader(cmd.Context(), false)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	w, closeOut, err := output(o.Out)
+	w, closeOut, err := cli.Output(o.Out)
 	if err != nil {
 		return err
 	}
@@ -88,8 +94,30 @@ func (o exportOptions) noSelection() error {
 		given bool
 	}{{"cluster", len(o.Clusters) > 0}, {"site", len(o.Sites) > 0}, {"query", o.querySet}, {"title", o.titleSet}} {
 		if s.given {
-			return usagef("--%s selects captures for --format wacz or warc", s.name)
+			return cli.Usagef("--%s selects captures for --format wacz or warc", s.name)
 		}
 	}
 	return nil
+}
+
+// allArticles streams a reader's articles in arrival order.
+func allArticles(ctx context.Context, r cli.Reader) iter.Seq2[*article.Article, error] {
+	switch r := r.(type) {
+	case *archive.Archive:
+		return r.Store.Articles(0)
+	case *remote.Archive:
+		return r.All(ctx)
+	}
+	return func(yield func(*article.Article, error) bool) {
+		arts, err := r.Articles()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for _, a := range arts {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
 }

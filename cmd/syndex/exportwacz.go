@@ -12,22 +12,23 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/export"
 	"github.com/syndex/syndex/web"
 )
 
 // runExportCaptures writes the archived captures of a selection of
 // articles as a WACZ or a WARC.
-func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
-	if (o.Out == "" || o.Out == "-") && isTerminal(os.Stdout) {
-		return usagef("export --format %s writes a binary file: give --out FILE.%s", o.Format, map[string]string{"wacz": "wacz", "warc": "warc.gz"}[o.Format])
+func runExportCaptures(cmd *cobra.Command, g *cli.Globals, o exportOptions) error {
+	if (o.Out == "" || o.Out == "-") && cli.IsTerminal(os.Stdout) {
+		return cli.Usagef("export --format %s writes a binary file: give --out FILE.%s", o.Format, map[string]string{"wacz": "wacz", "warc": "warc.gz"}[o.Format])
 	}
 	noindex, err := parseNoIndex(o.NoIndex)
 	if err != nil {
 		return err
 	}
 	ctx := cmd.Context()
-	a, err := g.openReader(ctx, o.Query != "")
+	a, err := g.OpenReader(ctx, o.Query != "")
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
 		original = rb.RevisitOriginal // an imported revisit's page is the record it repeats
 	}
 	caps, err := export.Collect(sel, desc, export.CaptureOptions{
-		WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), Software: "syndex/" + version, Original: original,
+		WARCDir: filepath.Join(g.DataDir(), archive.WARCDir), Software: "syndex/" + version, Original: original,
 		Warn: func(art *article.Article, err error) {
 			fmt.Fprintf(os.Stderr, "syndex: export: article %s (%s): %v\n", art.ID, art.URL, err)
 		}})
@@ -49,7 +50,7 @@ func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
 		return err
 	}
 	defer caps.Close()
-	w, closeOut, err := output(o.Out)
+	w, closeOut, err := cli.Output(o.Out)
 	if err != nil {
 		return err
 	}
@@ -73,21 +74,21 @@ func runExportCaptures(cmd *cobra.Command, g *globals, o exportOptions) error {
 
 // selectCaptures gathers the articles the options select
 // (export.Select); a missing cluster or a bad query is a usage error.
-func selectCaptures(ctx context.Context, a reader, o exportOptions, noindex article.NoIndexMode) ([]*article.Article, string, error) {
+func selectCaptures(ctx context.Context, a cli.Reader, o exportOptions, noindex article.NoIndexMode) ([]*article.Article, string, error) {
 	sel, desc, err := export.Select(ctx, exportSource{a}, export.Selection{Clusters: o.Clusters, Sites: o.Sites, Query: o.Query, NoIndex: noindex})
 	var qe *export.QueryError
 	switch {
 	case errors.Is(err, export.ErrNoCluster):
-		return nil, "", usagef("--%v", err)
+		return nil, "", cli.Usagef("--%v", err)
 	case errors.As(err, &qe):
-		return nil, "", asUsage(qe.Err)
+		return nil, "", cli.AsUsage(qe.Err)
 	}
 	return sel, desc, err
 }
 
 // exportSource is a reader as export.Select reads it.
-type exportSource struct{ reader }
+type exportSource struct{ cli.Reader }
 
 func (s exportSource) All(ctx context.Context) iter.Seq2[*article.Article, error] {
-	return allArticles(ctx, s.reader)
+	return allArticles(ctx, s.Reader)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/extract/batch"
 	"github.com/syndex/syndex/internal/plural"
@@ -25,7 +26,7 @@ type extractOptions struct {
 }
 
 // newExtractCommand builds `syndex extract`.
-func newExtractCommand(g *globals) *cobra.Command {
+func newExtractCommand(g *cli.Globals) *cobra.Command {
 	var opts extractOptions
 	cmd := &cobra.Command{
 		Use:   "extract [--url URL] [--all] [--out FILE] (FILE.html[.gz] | DIR | ARCHIVE.warc.gz | -)...",
@@ -55,20 +56,20 @@ on stderr with its name and the rest go on (exit 1 at the end).`,
 
 // runExtract extracts the arguments (batch.Run) and prints their Articles
 // as JSONL, the failures on stderr and, for several inputs, a summary.
-func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string) error {
+func runExtract(cmd *cobra.Command, g *cli.Globals, o extractOptions, args []string) error {
 	pageURL, all, out := o.URL, o.All, o.Out
 	if err := checkExtractArgs(pageURL, args); err != nil {
 		return err
 	}
-	c, err := g.loadConfig()
+	c, err := g.LoadConfig()
 	if err != nil {
 		return err
 	}
 	opt, err := c.ForExtract()
 	if err != nil {
-		return asUsage(err)
+		return cli.AsUsage(err)
 	}
-	w, closeOut, err := output(out)
+	w, closeOut, err := cli.Output(out)
 	if err != nil {
 		return err
 	}
@@ -102,14 +103,14 @@ func runExtract(cmd *cobra.Command, g *globals, o extractOptions, args []string)
 // do not exist.
 func checkExtractArgs(pageURL string, args []string) error {
 	if pageURL != "" && (len(args) > 1 || batch.IsDirOrArchive(args[0])) {
-		return usagef("extract: --url names one page; it cannot go with several inputs, a directory or an archive")
+		return cli.Usagef("extract: --url names one page; it cannot go with several inputs, a directory or an archive")
 	}
 	for _, a := range args {
 		if a == "-" {
 			continue
 		}
 		if _, err := os.Stat(a); err != nil {
-			return usagef("extract: %v", err)
+			return cli.Usagef("extract: %v", err)
 		}
 	}
 	return nil

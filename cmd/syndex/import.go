@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/plural"
@@ -40,7 +41,7 @@ func (o *importOptions) AddFlags(f *pflag.FlagSet) {
 }
 
 // newImportCommand builds `syndex import`.
-func newImportCommand(g *globals) *cobra.Command {
+func newImportCommand(g *cli.Globals) *cobra.Command {
 	var opts importOptions
 	cmd := &cobra.Command{
 		Use:   "import --in FILE.jsonl | --warc PATH...",
@@ -56,12 +57,12 @@ With --warc, the HTML captures of web archives are extracted, deduplicated and i
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(opts.WARC) > 0 {
 				if opts.In != "" {
-					return usagef("import: --in and --warc cannot be used together")
+					return cli.Usagef("import: --in and --warc cannot be used together")
 				}
 				return runImportWARC(cmd, g, opts, append(opts.WARC, args...))
 			}
 			if len(args) > 0 {
-				return usagef("import: unexpected argument %q (web archives are given with --warc PATH...)", args[0])
+				return cli.Usagef("import: unexpected argument %q (web archives are given with --warc PATH...)", args[0])
 			}
 			return runImport(cmd, g, opts)
 		},
@@ -71,13 +72,13 @@ With --warc, the HTML captures of web archives are extracted, deduplicated and i
 }
 
 // runImport adds the Articles of --in to the archive as a bulk load.
-func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
+func runImport(cmd *cobra.Command, g *cli.Globals, o importOptions) error {
 	in, batch := o.In, o.Batch
 	if in == "" {
-		return usagef("import: --in FILE.jsonl or --warc PATH... is required")
+		return cli.Usagef("import: --in FILE.jsonl or --warc PATH... is required")
 	}
 	if batch < 1 {
-		return usagef("import: --batch must be at least 1")
+		return cli.Usagef("import: --batch must be at least 1")
 	}
 	lim := o.MemLimit
 	if !cmd.Flags().Changed("memory-limit") {
@@ -85,9 +86,9 @@ func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
 	}
 	memLimit, err := config.ParseByteSize(lim)
 	if err != nil || memLimit < 0 {
-		return usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
+		return cli.Usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
 	}
-	r, closeIn, err := input(in)
+	r, closeIn, err := cli.Input(in)
 	if err != nil {
 		return err
 	}
@@ -106,11 +107,11 @@ func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(importGCPercent))
 	}
-	ctx, cancel := signalContext(cmd.Context())
+	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
 	bar := progress.NewBars()
 	defer bar.Finish()
-	a, err := g.openArchive(ctx, archive.Options{Progress: bar.Update})
+	a, err := g.OpenArchive(ctx, archive.Options{Progress: bar.Update})
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func runImport(cmd *cobra.Command, g *globals, o importOptions) error {
 		fmt.Fprintf(os.Stderr, "; %s skipped", plural.S(st.Bad, "bad line"))
 	}
 	fmt.Fprintln(os.Stderr)
-	importErr = warnDuplicates("import "+in, importErr)
+	importErr = cli.WarnDuplicates("import "+in, importErr)
 	if importErr != nil {
 		return fmt.Errorf("import %s: %w", in, importErr)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/progress"
@@ -65,21 +66,21 @@ func (o importOptions) importWARC() (archive.WARCImport, error) {
 	if opt.Exclude, err = compileAll("url-exclude", o.URLExclude); err != nil {
 		return opt, err
 	}
-	if opt.From, opt.To, err = parseRange(o.From, o.To); err != nil {
+	if opt.From, opt.To, err = cli.ParseRange(o.From, o.To); err != nil {
 		return opt, err
 	}
 	if o.Sites != "" {
 		if opt.Sites, err = readSites(o.Sites); err != nil {
-			return opt, usageError{err}
+			return opt, cli.AsUsage(err)
 		}
 	}
 	if opt.Workers = o.Workers; opt.Workers < 0 {
-		return opt, usagef("--workers %d: want a positive number", opt.Workers)
+		return opt, cli.Usagef("--workers %d: want a positive number", opt.Workers)
 	}
 	opt.Again = o.Again
 	opt.Last = true // the command closes the archive after the import
 	if opt.Batch = o.Batch; opt.Batch < 1 {
-		return opt, usagef("import: --batch must be at least 1")
+		return opt, cli.Usagef("import: --batch must be at least 1")
 	}
 	return opt, nil
 }
@@ -87,7 +88,7 @@ func (o importOptions) importWARC() (archive.WARCImport, error) {
 // importOutput sends an import's bad input to stderr, and on a terminal
 // its progress too (bad input then clears the progress line first).
 func importOutput(opt *archive.WARCImport) {
-	if !isTerminal(os.Stderr) {
+	if !cli.IsTerminal(os.Stderr) {
 		opt.Bad = func(err error) { fmt.Fprintf(os.Stderr, "syndex: bad input: %v\n", err) }
 		return
 	}
@@ -101,7 +102,7 @@ func compileAll(flag string, exprs []string) ([]*regexp.Regexp, error) {
 	for _, e := range exprs {
 		re, err := regexp.Compile(e)
 		if err != nil {
-			return nil, usagef("--%s %q: %v", flag, e, err)
+			return nil, cli.Usagef("--%s %q: %v", flag, e, err)
 		}
 		out = append(out, re)
 	}
@@ -109,14 +110,14 @@ func compileAll(flag string, exprs []string) ([]*regexp.Regexp, error) {
 }
 
 // runImportWARC imports web archives into the archive named by --data.
-func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []string) error {
+func runImportWARC(cmd *cobra.Command, g *cli.Globals, o importOptions, paths []string) error {
 	opt, err := o.importWARC()
 	if err != nil {
 		return err
 	}
 	memLimit, err := config.ParseByteSize(o.MemLimit)
 	if err != nil || memLimit < 0 {
-		return usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
+		return cli.Usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
 	}
 	importOutput(&opt)
 
@@ -146,16 +147,16 @@ func runImportWARC(cmd *cobra.Command, g *globals, o importOptions, paths []stri
 		opt.IndexStart = func() { debug.SetGCPercent(importGCPercent) }
 	}
 	cpu0 := processCPU()
-	ctx, cancel := signalContext(cmd.Context())
+	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
-	_, aopt, err := g.configArchive()
+	_, aopt, err := g.ConfigArchive()
 	if err != nil {
 		return err
 	}
 	bar := progress.NewBars() // the search index build at the end
 	defer bar.Finish()
 	aopt.Progress = bar.Update
-	a, err := g.openArchive(ctx, aopt)
+	a, err := g.OpenArchive(ctx, aopt)
 	if err != nil {
 		return err
 	}

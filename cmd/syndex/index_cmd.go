@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/stream"
 )
@@ -21,7 +22,7 @@ type indexOptions struct {
 }
 
 // newIndexCommand builds `syndex index`.
-func newIndexCommand(g *globals) *cobra.Command {
+func newIndexCommand(g *cli.Globals) *cobra.Command {
 	var opts indexOptions
 	cmd := &cobra.Command{
 		Use:   "index --frontier redis://HOST:PORT [--namespace NAME] [--follow]",
@@ -39,19 +40,19 @@ func newIndexCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, opt, err := g.configArchive()
+			_, opt, err := g.ConfigArchive()
 			if err != nil {
 				return err
 			}
 			consumer, batch, minIdle, follow := opts.Consumer, opts.Batch, opts.MinIdle, opts.Follow
-			ctx, cancel := signalContext(cmd.Context())
+			ctx, cancel := cli.SignalContext(cmd.Context())
 			defer cancel()
 			fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns})
 			if err != nil {
 				return err // unreachable Redis: a runtime failure
 			}
 			defer fr.Close()
-			a, err := g.openArchive(ctx, opt)
+			a, err := g.OpenArchive(ctx, opt)
 			if err != nil {
 				return err
 			}

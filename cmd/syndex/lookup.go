@@ -14,6 +14,7 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/report"
@@ -31,7 +32,7 @@ type lookupOptions struct {
 }
 
 // newLookupCommand builds `syndex lookup`.
-func newLookupCommand(g *globals) *cobra.Command {
+func newLookupCommand(g *cli.Globals) *cobra.Command {
 	var opts lookupOptions
 	cmd := &cobra.Command{
 		Use:   "lookup [--url URL | FILE.html | FILE.txt | - | --in FILE.jsonl] [--json]",
@@ -53,7 +54,7 @@ func newLookupCommand(g *globals) *cobra.Command {
 	return cmd
 }
 
-func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) error {
+func runLookup(cmd *cobra.Command, g *cli.Globals, o lookupOptions, args []string) error {
 	q, err := o.query(args)
 	if err != nil {
 		return err
@@ -78,7 +79,7 @@ func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) e
 	}
 	res, err := lk.Lookup(cmd.Context(), q)
 	if errors.Is(err, archive.ErrBadLookup) {
-		return asUsage(err)
+		return cli.AsUsage(err)
 	}
 	if err != nil {
 		return err
@@ -96,14 +97,14 @@ func runLookup(cmd *cobra.Command, g *globals, o lookupOptions, args []string) e
 func (o lookupOptions) query(args []string) (archive.LookupQuery, error) {
 	switch {
 	case o.In != "" && (len(args) > 0 || o.URL != ""):
-		return archive.LookupQuery{}, usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
+		return archive.LookupQuery{}, cli.Usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
 	case o.In == "" && len(args) == 0 && o.URL == "":
-		return archive.LookupQuery{}, usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
+		return archive.LookupQuery{}, cli.Usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
 	}
 	if o.Limit < 1 || o.Limit > 100 {
-		return archive.LookupQuery{}, usagef("--limit %d: want 1–100", o.Limit)
+		return archive.LookupQuery{}, cli.Usagef("--limit %d: want 1–100", o.Limit)
 	}
-	pub, err := parseDate("published", o.Published)
+	pub, err := cli.ParseDate("published", o.Published)
 	if err != nil {
 		return archive.LookupQuery{}, err
 	}
@@ -115,7 +116,7 @@ func (o lookupOptions) query(args []string) (archive.LookupQuery, error) {
 func archived(byURL func(string) (*article.Article, error), pageURL string, q *archive.LookupQuery) error {
 	art, err := byURL(pageURL)
 	if errors.Is(err, store.ErrNotFound) {
-		return usagef("lookup: %v (lookup reads the archive and fetches nothing: save the page and give the file)", err)
+		return cli.Usagef("lookup: %v (lookup reads the archive and fetches nothing: save the page and give the file)", err)
 	}
 	if err != nil {
 		return err
@@ -134,13 +135,13 @@ func archived(byURL func(string) (*article.Article, error), pageURL string, q *a
 // without the search index), or reaches the read API of the process
 // that holds it (openOrDial). byURL finds an archived article by its
 // address.
-func openLooker(cmd *cobra.Command, g *globals) (lk archive.Looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
-	c, err := g.loadConfig()
+func openLooker(cmd *cobra.Command, g *cli.Globals) (lk archive.Looker, byURL func(string) (*article.Article, error), closeFn func() error, err error) {
+	c, err := g.LoadConfig()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	dc := c.ForDedup()
-	a, r, err := g.openOrDial(cmd.Context(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	a, r, err := g.OpenOrDial(cmd.Context(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	switch {
 	case err != nil:
 		return nil, nil, nil, err
@@ -155,7 +156,7 @@ func openLooker(cmd *cobra.Command, g *globals) (lk archive.Looker, byURL func(s
 // order, as JSONL. Lines without text are reported with their id (exit 1)
 // and the rest are looked up.
 func lookupBatch(cmd *cobra.Command, lk archive.Looker, path string, defaults archive.LookupQuery) error {
-	r, closeIn, err := input(path)
+	r, closeIn, err := cli.Input(path)
 	if err != nil {
 		return err
 	}
@@ -179,7 +180,7 @@ func lookupBatch(cmd *cobra.Command, lk archive.Looker, path string, defaults ar
 // readLookupInput reads FILE (or stdin for -) into q
 // (archive.QueryFromInput: a page is extracted, learning nothing; other
 // input is the text itself).
-func readLookupInput(cmd *cobra.Command, g *globals, name, pageURL string, q *archive.LookupQuery) error {
+func readLookupInput(cmd *cobra.Command, g *cli.Globals, name, pageURL string, q *archive.LookupQuery) error {
 	var body []byte
 	var err error
 	if name == "-" {
@@ -188,18 +189,18 @@ func readLookupInput(cmd *cobra.Command, g *globals, name, pageURL string, q *ar
 		body, err = os.ReadFile(name)
 	}
 	if err != nil {
-		return usagef("read %s: %v", name, err)
+		return cli.Usagef("read %s: %v", name, err)
 	}
 	err = archive.QueryFromInput(cmd.Context(), name, body, pageURL, q, func() (extract.Options, error) {
-		c, err := g.loadConfig()
+		c, err := g.LoadConfig()
 		if err != nil {
 			return extract.Options{}, err
 		}
 		opt, err := c.ForExtract()
-		return opt, asUsage(err)
+		return opt, cli.AsUsage(err)
 	})
 	if errors.Is(err, archive.ErrBadLookup) {
-		return asUsage(err)
+		return cli.AsUsage(err)
 	}
 	return err
 }

@@ -1,62 +1,29 @@
 // Command syndex archives news media, finds syndicated copies of each story
 // and makes the archive searchable. Each command lives in its own file and
-// only parses flags, opens the archive and calls the library packages.
+// only parses flags, opens the archive and calls the library packages; the
+// pieces every command shares are in internal/cli, and the evaluation
+// commands (syndex eval ...) in internal/eval.
 package main
 
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
+
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
+	"github.com/syndex/syndex/cmd/syndex/internal/eval"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// usageError marks bad usage or bad configuration: exit code 2 (README "Commands").
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-// usagef returns a usage error (exit 2) with a formatted one-line message.
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
-}
-
-// asUsage marks err, when non-nil, as a usage or configuration error.
-func asUsage(err error) error {
-	if err == nil {
-		return nil
-	}
-	return usageError{err}
-}
-
-// globals are the options every command takes (README "Commands"):
-// the archive directory, the configuration file and the log level.
-type globals struct {
-	Data     string
-	Config   string
-	LogLevel string
-
-	dataSet, logLevelSet bool // --data and --log-level were given
-}
-
-// addFlags defines the global flags on f (the root's persistent flags).
-func (g *globals) addFlags(f *pflag.FlagSet) {
-	stringVarGiven(f, &g.Data, &g.dataSet, "data", "", "archive directory (default $SYNDEX_DATA, else the configuration's data:, else ./syndex-data)")
-	f.StringVar(&g.Config, "config", "", "configuration file (YAML; default $SYNDEX_CONFIG, else ./syndex.yaml when present); flags override it")
-	stringVarGiven(f, &g.LogLevel, &g.logLevelSet, "log-level", "warn", "log level: debug, info, warn, error")
-}
-
 // newRootCommand builds the syndex command and every subcommand: the
 // one place where commands are registered.
 func newRootCommand() *cobra.Command {
-	g := &globals{}
+	g := &cli.Globals{}
 	root := &cobra.Command{
 		Use:           "syndex",
 		Short:         "Archive news media, find syndicated copies, search the archive",
@@ -64,53 +31,29 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.setupLogging(); err != nil {
+			if err := g.SetupLogging(); err != nil {
 				return err
 			}
-			return g.resolveConfig(cmd)
+			return g.ResolveConfig(cmd)
 		},
 	}
-	g.addFlags(root.PersistentFlags())
+	g.AddFlags(root.PersistentFlags())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+		return cli.Usagef("%w (see %s --help)", err, cmd.CommandPath())
 	})
 	b := currentBuild()
 	root.SetVersionTemplate(fmt.Sprintf("syndex %s (commit %.12s, built %s)\n", b.Version, b.Commit, b.BuildDate))
 
-	// evalCmd groups the evaluation commands (`syndex eval extract|dedup|...`).
-	evalCmd := &cobra.Command{Use: "eval", Short: "Score extraction or dedup against labelled data"}
-	evalCmd.AddCommand(newEvalExtractCommand(), newEvalDedupCommand(g), newEvalPairsCommand(), newEvalLookupCommand(g))
 	// configCmd groups the configuration commands (`syndex config check|example`).
 	configCmd := &cobra.Command{Use: "config", Short: "Check or print configuration files"}
 	configCmd.AddCommand(newConfigCheckCommand(g), newConfigExampleCommand())
 
-	root.AddCommand(evalCmd, configCmd,
+	root.AddCommand(eval.New(g), configCmd,
 		newAlertsCommand(g), newCheckCommand(g), newCrawlCommand(g), newDedupCommand(g), newDemoCommand(g),
 		newExportCommand(g), newExtractCommand(g), newImportCommand(g), newIndexCommand(g), newLookupCommand(g),
 		newManCommand(root), newReindexCommand(g), newReportCommand(g), newRunCommand(g), newSearchCommand(g),
 		newServeCommand(g), newVersionCommand(), newWorkerCommand(g))
 	return root
-}
-
-// setupLogging sets the default logger to --log-level.
-func (g *globals) setupLogging() error {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(g.LogLevel)); err != nil {
-		return usagef("--log-level %q: want debug, info, warn or error", g.LogLevel)
-	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
-	return nil
-}
-
-// dataDir resolves the archive directory: --data, $SYNDEX_DATA, ./syndex-data.
-func (g *globals) dataDir() string {
-	if g.Data != "" {
-		return g.Data
-	}
-	if d := os.Getenv("SYNDEX_DATA"); d != "" {
-		return d
-	}
-	return "syndex-data"
 }
 
 func main() {
@@ -141,7 +84,7 @@ func execute(root *cobra.Command, args []string) int {
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 	fmt.Fprintln(os.Stderr, "syndex: "+msg)
-	var ue usageError
+	var ue cli.UsageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		return 2
 	}

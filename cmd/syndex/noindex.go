@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 )
 
 // noIndexVar defines --noindex bound to p, the one spelling of the
@@ -17,7 +18,7 @@ func noIndexVar(f *pflag.FlagSet, p *string, what string) {
 func parseNoIndex(s string) (article.NoIndexMode, error) {
 	m, err := article.ParseNoIndexMode(s)
 	if err != nil {
-		return m, usagef("--%v", err)
+		return m, cli.Usagef("--%v", err)
 	}
 	return m, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/plural"
@@ -15,7 +16,7 @@ import (
 )
 
 // newReindexCommand builds `syndex reindex`.
-func newReindexCommand(g *globals) *cobra.Command {
+func newReindexCommand(g *cli.Globals) *cobra.Command {
 	return &cobra.Command{
 		Use:     "reindex",
 		Short:   "Rebuild the Bleve search index from the store",
@@ -32,11 +33,11 @@ func newReindexCommand(g *globals) *cobra.Command {
 				floor, _ := config.ParseByteSize(importMemoryLimit)
 				defer memlimit.Follow(int64(floor)).Stop()
 			}
-			ctx, cancel := signalContext(cmd.Context())
+			ctx, cancel := cli.SignalContext(cmd.Context())
 			defer cancel()
 			bar := progress.NewBars()
 			defer bar.Finish()
-			a, err := g.openArchive(ctx, archive.Options{Existing: true, Progress: bar.Update})
+			a, err := g.OpenArchive(ctx, archive.Options{Existing: true, Progress: bar.Update})
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/report"
 )
@@ -37,7 +38,7 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 }
 
 // newReportCommand builds `syndex report`.
-func newReportCommand(g *globals) *cobra.Command {
+func newReportCommand(g *cli.Globals) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
 		Use:   "report [--format " + strings.Join(report.Formats, "|") + "] [--out FILE]",
@@ -55,12 +56,12 @@ func newReportCommand(g *globals) *cobra.Command {
 
 // runReport builds the report of the archive's articles that pass the
 // options' filter and writes it.
-func runReport(cmd *cobra.Command, g *globals, o reportOptions) error {
+func runReport(cmd *cobra.Command, g *cli.Globals, o reportOptions) error {
 	filter, err := o.filter()
 	if err != nil {
 		return err
 	}
-	c, err := g.loadConfig()
+	c, err := g.LoadConfig()
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func runReport(cmd *cobra.Command, g *globals, o reportOptions) error {
 	if err := o.sites(c, &filter); err != nil {
 		return err
 	}
-	a, err := g.openReader(cmd.Context(), false)
+	a, err := g.OpenReader(cmd.Context(), false)
 	if err != nil {
 		return err
 	}
@@ -87,20 +88,20 @@ func runReport(cmd *cobra.Command, g *globals, o reportOptions) error {
 // the sites, collections and noindex mode.
 func (o reportOptions) filter() (report.Filter, error) {
 	if !slices.Contains(report.Formats, o.Format) {
-		return report.Filter{}, usagef("--format %q: want %s", o.Format, report.FormatChoice())
+		return report.Filter{}, cli.Usagef("--format %q: want %s", o.Format, report.FormatChoice())
 	}
 	if o.Table != "" && o.Format != "csv" {
-		return report.Filter{}, usagef("--table works with --format csv only")
+		return report.Filter{}, cli.Usagef("--table works with --format csv only")
 	}
 	if o.Table != "" && !slices.Contains(report.Tables, o.Table) {
-		return report.Filter{}, usagef("--table %q: want one of %s", o.Table, strings.Join(report.Tables, ", "))
+		return report.Filter{}, cli.Usagef("--table %q: want one of %s", o.Table, strings.Join(report.Tables, ", "))
 	}
-	from, to, err := parseRange(o.From, o.To)
+	from, to, err := cli.ParseRange(o.From, o.To)
 	if err != nil {
 		return report.Filter{}, err
 	}
 	if o.MinCount < 0 {
-		return report.Filter{}, usagef("--min-count %d: must not be negative", o.MinCount)
+		return report.Filter{}, cli.Usagef("--min-count %d: must not be negative", o.MinCount)
 	}
 	return report.Filter{From: from, To: to, MinCount: o.MinCount}, nil
 }
@@ -113,7 +114,7 @@ func (o reportOptions) sites(c *config.Config, filter *report.Filter) error {
 	sites, err := c.ExpandSites([]string{o.Site})
 	switch {
 	case err != nil:
-		return usagef("--site: %v", err)
+		return cli.Usagef("--site: %v", err)
 	case len(sites) == 1 && !strings.HasPrefix(o.Site, "@") && c.Collections[o.Site] == nil:
 		filter.Site = sites[0]
 	default:
@@ -125,7 +126,7 @@ func (o reportOptions) sites(c *config.Config, filter *report.Filter) error {
 // write writes rep to --out (or stdout) in --format; csv without --table
 // into --out writes every table to its own file.
 func (o reportOptions) write(rep *report.Report) error {
-	w, closeOut, err := output(o.Out)
+	w, closeOut, err := cli.Output(o.Out)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/syndex/syndex/alert"
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/schedule"
@@ -25,7 +26,7 @@ import (
 const shutdownGrace = 9 * time.Second
 
 // newRunCommand builds `syndex run`.
-func newRunCommand(g *globals) *cobra.Command {
+func newRunCommand(g *cli.Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run --config FILE [--addr HOST:PORT]",
 		Short: "Scheduled mode: crawl each source on its schedule until SIGINT/SIGTERM",
@@ -46,28 +47,28 @@ so that search, report, export and serve on the same archive go through it.`,
 	return cmd
 }
 
-func runScheduled(cmd *cobra.Command, g *globals) error {
-	path, _ := g.configPath()
+func runScheduled(cmd *cobra.Command, g *cli.Globals) error {
+	path, _ := g.ConfigPath()
 	if path == "" {
-		return usagef("run: no configuration: give --config FILE, set $%s or put %s in the working directory (see `syndex config example`)", configEnv, defaultConfigFile)
+		return cli.Usagef("run: no configuration: give --config FILE, set $%s or put %s in the working directory (see `syndex config example`)", cli.ConfigEnv, cli.DefaultConfigFile)
 	}
-	c, opt, err := g.configArchive()
+	c, opt, err := g.ConfigArchive()
 	if err != nil {
 		return err
 	}
 	if len(c.Sources) == 0 {
-		return usagef("run: %s has no sources", path)
+		return cli.Usagef("run: %s has no sources", path)
 	}
 	defer followHeap()()
-	if !g.logLevelSet {
+	if !g.LogLevelSet {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	}
 	if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
-		return asUsage(fmt.Errorf("run: %w", err))
+		return cli.AsUsage(fmt.Errorf("run: %w", err))
 	}
 	addr := c.Serve.Addr
-	dir := g.dataDir()
-	ctx, cancel := signalContext(cmd.Context())
+	dir := g.DataDir()
+	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
 	// A shutdown that hangs must not outlive its bound.
 	stopWatch := context.AfterFunc(ctx, func() {
@@ -80,7 +81,7 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 
 	for _, src := range c.ForSchedule(dir) {
 		if err := crawler.CheckSeeds(ctx, src.Crawl); err != nil {
-			return asUsage(fmt.Errorf("run: source %s: %w", src.Name, err))
+			return cli.AsUsage(fmt.Errorf("run: source %s: %w", src.Name, err))
 		}
 	}
 	a, err := archive.Open(ctx, dir, opt)
@@ -101,7 +102,7 @@ func runScheduled(cmd *cobra.Command, g *globals) error {
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return usagef("run: listen on %s: %v (set serve.addr or --addr; port 0 picks a free port)", addr, err)
+		return cli.Usagef("run: listen on %s: %v (set serve.addr or --addr; port 0 picks a free port)", addr, err)
 	}
 	api, err := web.ServeReadAPI(a.Dir, ln, web.ArchiveHandler(a, c.Collections, map[string]http.Handler{
 		"/metrics": runner.Handler(), "/healthz": runner.Handler()}))

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/export"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/plural"
@@ -38,13 +39,13 @@ type searchOptions struct {
 // AddFlags defines the options' flags on f.
 func (o *searchOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.JSON, "json", false, "print the result as JSON (stable for scripts), with facets")
-	intVarGiven(f, &o.Limit, &o.limitSet, "limit", 10, "hits per page")
+	cli.IntVarGiven(f, &o.Limit, &o.limitSet, "limit", 10, "hits per page")
 	f.IntVar(&o.Offset, "offset", 0, "hits to skip (pagination)")
 	f.StringSliceVar(&o.Sites, "site", nil, "only stories carried by this site (original or copy), or by any site of a collection (NAME or @NAME); repeatable")
 	f.StringVar(&o.Lang, "lang", "", "only stories in this language (ISO 639-1, e.g. en)")
 	f.StringVar(&o.From, "from", "", "published on or after this date (2024-05-31, 2024-05 or RFC 3339)")
 	f.StringVar(&o.To, "to", "", "published on or before this date (a day or month includes all of it)")
-	stringVarGiven(f, &o.Sort, &o.sortSet, "sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
+	cli.StringVarGiven(f, &o.Sort, &o.sortSet, "sort", "relevance", "relevance, date (oldest first) or -date (newest first)")
 	f.StringVar(&o.Format, "format", "", "table (default), json (as --json), csv (one row per article) or jsonl (one story per line); csv and jsonl write every hit")
 	f.StringVar(&o.Out, "out", "", "with --format csv|jsonl: output file (default stdout)")
 	f.IntVar(&o.PageSize, "page-size", index.ScanPage, "with --format csv|jsonl: stories read per step (memory per step; the export pages past every limit with a cursor)")
@@ -54,7 +55,7 @@ func (o *searchOptions) AddFlags(f *pflag.FlagSet) {
 }
 
 // newSearchCommand builds `syndex search`.
-func newSearchCommand(g *globals) *cobra.Command {
+func newSearchCommand(g *cli.Globals) *cobra.Command {
 	var opts searchOptions
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY",
@@ -73,7 +74,7 @@ func newSearchCommand(g *globals) *cobra.Command {
 
 // runSearch runs the query text: one page of hits printed as a table or
 // JSON, or every hit written as CSV or JSONL.
-func runSearch(cmd *cobra.Command, g *globals, o searchOptions, text string) error {
+func runSearch(cmd *cobra.Command, g *cli.Globals, o searchOptions, text string) error {
 	q, err := o.query(text)
 	if err != nil {
 		return err
@@ -81,15 +82,15 @@ func runSearch(cmd *cobra.Command, g *globals, o searchOptions, text string) err
 	if q.NoIndex, err = parseNoIndex(o.NoIndex); err != nil {
 		return err
 	}
-	if q.Sites, err = g.expandSites(o.Sites); err != nil {
+	if q.Sites, err = g.ExpandSites(o.Sites); err != nil {
 		return err
 	}
 	switch q.Sort {
 	case "relevance", "date", "-date":
 	default:
-		return usagef("--sort %q: want relevance, date or -date", q.Sort)
+		return cli.Usagef("--sort %q: want relevance, date or -date", q.Sort)
 	}
-	a, err := g.openReader(cmd.Context(), true)
+	a, err := g.OpenReader(cmd.Context(), true)
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func (o *searchOptions) deep() bool { return o.Format == "csv" || o.Format == "j
 // query checks the options and returns the query they ask for, but for
 // its sites and noindex mode; it settles the format.
 func (o *searchOptions) query(text string) (index.Query, error) {
-	from, to, err := parseRange(o.From, o.To)
+	from, to, err := cli.ParseRange(o.From, o.To)
 	if err != nil {
 		return index.Query{}, err
 	}
@@ -121,7 +122,7 @@ func (o *searchOptions) query(text string) (index.Query, error) {
 	switch o.Interval {
 	case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
 	default:
-		return index.Query{}, usagef("--interval %q: want day, week or month", o.Interval)
+		return index.Query{}, cli.Usagef("--interval %q: want day, week or month", o.Interval)
 	}
 	sort := o.Sort
 	if !o.sortSet && strings.TrimSpace(text) == "" {
@@ -146,10 +147,10 @@ func (o *searchOptions) settleFormat() error {
 		}
 	case "table", "json", "csv", "jsonl":
 		if o.JSON && o.Format != "json" {
-			return usagef("--json and --format %s: give one", o.Format)
+			return cli.Usagef("--json and --format %s: give one", o.Format)
 		}
 	default:
-		return usagef("--format %q: want table, json, csv or jsonl", o.Format)
+		return cli.Usagef("--format %q: want table, json, csv or jsonl", o.Format)
 	}
 	return nil
 }
@@ -160,26 +161,26 @@ func (o *searchOptions) checkPaging() error {
 	deep := o.deep()
 	switch {
 	case deep && o.Offset != 0:
-		return usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", o.Format)
+		return cli.Usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", o.Format)
 	case deep && o.limitSet && o.Limit < 1:
-		return usagef("--limit must be ≥ 1")
+		return cli.Usagef("--limit must be ≥ 1")
 	case !deep && (o.Limit < 1 || o.Limit > index.MaxLimit || o.Offset < 0):
-		return usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
+		return cli.Usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
 	case !deep && o.Out != "":
-		return usagef("--out works with --format csv or jsonl")
+		return cli.Usagef("--out works with --format csv or jsonl")
 	}
 	if o.PageSize < 1 || o.PageSize > index.MaxLimit {
-		return usagef("--page-size must be 1–%d", index.MaxLimit)
+		return cli.Usagef("--page-size must be 1–%d", index.MaxLimit)
 	}
 	return nil
 }
 
 // print runs q and prints one page of hits as JSON or as a table (with
 // the histogram when asked).
-func (o *searchOptions) print(ctx context.Context, a reader, q index.Query) error {
+func (o *searchOptions) print(ctx context.Context, a cli.Reader, q index.Query) error {
 	res, err := a.Search(ctx, q)
 	if errors.Is(err, index.ErrBadQuery) {
-		return asUsage(err)
+		return cli.AsUsage(err)
 	}
 	if err != nil {
 		return err
@@ -202,14 +203,14 @@ func (o *searchOptions) print(ctx context.Context, a reader, q index.Query) erro
 // writeExport writes every hit of q (the first max when max > 0) to out
 // in format, streaming.
 func writeExport(ctx context.Context, s index.Searcher, q index.Query, format, out string, max int) error {
-	w, closeOut, err := output(out)
+	w, closeOut, err := cli.Output(out)
 	if err != nil {
 		return err
 	}
 	st, err := export.Write(ctx, w, s, q, format, max)
 	if errors.Is(err, index.ErrBadQuery) {
 		closeOut()
-		return asUsage(err)
+		return cli.AsUsage(err)
 	}
 	if err != nil {
 		closeOut()

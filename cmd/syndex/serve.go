@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/archive"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/web"
 )
@@ -20,7 +21,7 @@ type serveOptions struct {
 }
 
 // newServeCommand builds `syndex serve`.
-func newServeCommand(g *globals) *cobra.Command {
+func newServeCommand(g *cli.Globals) *cobra.Command {
 	var opts serveOptions
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",
@@ -29,29 +30,29 @@ func newServeCommand(g *globals) *cobra.Command {
   syndex serve --addr 127.0.0.1:9000 --data ./syndex-data`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.loadConfig()
+			c, err := g.LoadConfig()
 			if err != nil {
 				return err
 			}
 			if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
-				return asUsage(err)
+				return cli.AsUsage(err)
 			}
 			addr := c.Serve.Addr
 			hosts := opts.AllowHosts
-			ctx, cancel := signalContext(cmd.Context())
+			ctx, cancel := cli.SignalContext(cmd.Context())
 			defer cancel()
-			first, err := g.openReader(ctx, true)
+			first, err := g.OpenReader(ctx, true)
 			if err != nil {
 				return err
 			}
-			a := web.NewFollowing(first, func() (web.Reader, error) { return g.openReader(ctx, true) })
+			a := web.NewFollowing(first, func() (web.Reader, error) { return g.OpenReader(ctx, true) })
 			defer a.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return usagef("serve: listen on %s: %v", addr, err)
+				return cli.Usagef("serve: listen on %s: %v", addr, err)
 			}
-			h := web.New(a, web.Options{WARCDir: filepath.Join(g.dataDir(), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections})
-			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", g.dataDir(), ln.Addr())
+			h := web.New(a, web.Options{WARCDir: filepath.Join(g.DataDir(), archive.WARCDir), AllowedHosts: hosts, Collections: c.Collections})
+			fmt.Fprintf(os.Stderr, "serving %s on http://%s/ (Ctrl-C to stop)\n", g.DataDir(), ln.Addr())
 			if err := web.Serve(ctx, ln, h); err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}

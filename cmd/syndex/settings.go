@@ -8,23 +8,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 )
-
-// configArchive loads --config (or the defaults), lets the file's data
-// directory stand in for --data, and returns the archive options it sets.
-func (g *globals) configArchive() (*config.Config, archive.Options, error) {
-	c, err := g.loadConfig()
-	if err != nil {
-		return nil, archive.Options{}, err
-	}
-	g.useConfigData(c)
-	opt, err := c.ForArchive()
-	return c, opt, asUsage(err)
-}
 
 // crawlKeys are the settings `syndex crawl` takes flags for.
 var crawlKeys = []string{"user_agent", "crawl.delay", "crawl.max_pages", "crawl.per_host_budget",
@@ -51,7 +39,7 @@ type crawlOptions struct {
 // absolute URL.
 func (o *crawlOptions) crawlSettings(f *pflag.FlagSet, c *config.Config) (crawler.Config, error) {
 	if err := c.ApplyFlags(f, o.keys...); err != nil {
-		return crawler.Config{}, asUsage(err)
+		return crawler.Config{}, cli.AsUsage(err)
 	}
 	cc := c.ForAllSources()
 	cc.Seeds = append(cc.Seeds, o.Seeds...)
@@ -68,7 +56,7 @@ func (o *crawlOptions) crawlSettings(f *pflag.FlagSet, c *config.Config) (crawle
 	if o.concurrencySet {
 		cc.Concurrency = o.Concurrency
 		if cc.Concurrency < 0 {
-			return cc, usagef("--concurrency must not be negative")
+			return cc, cli.Usagef("--concurrency must not be negative")
 		}
 	}
 	return cc, nil
@@ -77,14 +65,14 @@ func (o *crawlOptions) crawlSettings(f *pflag.FlagSet, c *config.Config) (crawle
 // checkSeeds requires a seed, feed or sitemap, each an absolute URL.
 func checkSeeds(cc crawler.Config) error {
 	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
-		return usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
+		return cli.Usagef("no seeds: give --seed URL or a --config whose sources list seeds, feeds or sitemaps")
 	}
 	for _, s := range append(append(slices.Clone(cc.Seeds), cc.Feeds...), cc.Sitemaps...) {
 		if article.SiteOf(s) == "" {
-			return usagef("seed %q is not an absolute URL", s)
+			return cli.Usagef("seed %q is not an absolute URL", s)
 		}
 		if _, err := crawler.Canonicalize(s); err != nil {
-			return usagef("seed %q: %v", s, err)
+			return cli.Usagef("seed %q: %v", s, err)
 		}
 	}
 	return nil
@@ -96,7 +84,7 @@ func checkSeeds(cc crawler.Config) error {
 func readSeedFile(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usagef("--seed-file: %v", err)
+		return nil, cli.Usagef("--seed-file: %v", err)
 	}
 	defer f.Close()
 	var seeds []string
@@ -108,12 +96,12 @@ func readSeedFile(path string) ([]string, error) {
 			continue
 		}
 		if article.SiteOf(line) == "" {
-			return nil, usagef("%s:%d: %q is not an absolute URL", path, n, line)
+			return nil, cli.Usagef("%s:%d: %q is not an absolute URL", path, n, line)
 		}
 		seeds = append(seeds, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, usagef("--seed-file %s: %v", path, err)
+		return nil, cli.Usagef("--seed-file %s: %v", path, err)
 	}
 	return seeds, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/crawler"
 	"github.com/syndex/syndex/extract"
@@ -20,36 +21,36 @@ const frontierEnv = "SYNDEX_FRONTIER"
 
 // sharedTarget returns the Redis frontier URL (see frontierURL) and the
 // --namespace that worker and index share, both checked.
-func (s sharedOptions) target(g *globals) (furl, ns string, err error) {
+func (s sharedOptions) target(g *cli.Globals) (furl, ns string, err error) {
 	if furl, err = s.frontierURL(g); err != nil {
 		return "", "", err
 	}
 	ns = s.Namespace
 	if ns == "" || strings.ContainsAny(ns, "{}") {
-		return "", "", usagef("--namespace %q: must be non-empty and without braces", ns)
+		return "", "", cli.Usagef("--namespace %q: must be non-empty and without braces", ns)
 	}
 	return furl, ns, nil
 }
 
 // frontierURL returns --frontier, else $SYNDEX_FRONTIER, else the config
 // file's frontier; it is required.
-func (s sharedOptions) frontierURL(g *globals) (string, error) {
+func (s sharedOptions) frontierURL(g *cli.Globals) (string, error) {
 	u := s.Frontier
 	if u == "" {
 		u = os.Getenv(frontierEnv)
 	}
 	if u == "" {
-		c, err := g.loadConfig()
+		c, err := g.LoadConfig()
 		if err != nil {
 			return "", err
 		}
 		u = c.Frontier
 	}
 	if u == "" {
-		return "", usagef("--frontier redis://HOST:PORT is required (or $%s)", frontierEnv)
+		return "", cli.Usagef("--frontier redis://HOST:PORT is required (or $%s)", frontierEnv)
 	}
 	if _, err := crawler.ParseRedisURL(u); err != nil {
-		return "", asUsage(err)
+		return "", cli.AsUsage(err)
 	}
 	return u, nil
 }
@@ -71,7 +72,7 @@ type workerOptions struct {
 }
 
 // newWorkerCommand builds `syndex worker`.
-func newWorkerCommand(g *globals) *cobra.Command {
+func newWorkerCommand(g *cli.Globals) *cobra.Command {
 	opts := workerOptions{crawlOptions: crawlOptions{keys: workerKeys}}
 	cmd := &cobra.Command{
 		Use:   "worker --frontier redis://HOST:PORT [--namespace NAME] [--seed URL]... [--config FILE] [--concurrency N] [--lease DUR]",
@@ -97,17 +98,17 @@ func newWorkerCommand(g *globals) *cobra.Command {
 	f.BoolVar(&opts.Reset, "reset", false, "clear the namespace's frontier first (start a new crawl; only when no worker runs)")
 	f.StringArrayVar(&opts.Seeds, "seed", nil, "start URL (repeatable); its host is in scope")
 	config.AddFlags(f, workerKeys...)
-	intVarGiven(f, &opts.Concurrency, &opts.concurrencySet, "concurrency", 0, fmt.Sprintf("hosts this worker fetches from at once (default %d)", crawler.DefaultConcurrency))
+	cli.IntVarGiven(f, &opts.Concurrency, &opts.concurrencySet, "concurrency", 0, fmt.Sprintf("hosts this worker fetches from at once (default %d)", crawler.DefaultConcurrency))
 	return cmd
 }
 
 // runWorker crawls as one of the workers sharing a Redis frontier.
-func runWorker(cmd *cobra.Command, g *globals, o workerOptions) error {
+func runWorker(cmd *cobra.Command, g *cli.Globals, o workerOptions) error {
 	furl, ns, err := o.target(g)
 	if err != nil {
 		return err
 	}
-	c, opt, err := g.configArchive()
+	c, opt, err := g.ConfigArchive()
 	if err != nil {
 		return err
 	}
@@ -117,15 +118,15 @@ func runWorker(cmd *cobra.Command, g *globals, o workerOptions) error {
 	}
 	defer followHeap()()
 	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
-		return usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
+		return cli.Usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
 	}
 	if o.Lease <= 0 {
-		return usagef("--lease must be positive")
+		return cli.Usagef("--lease must be positive")
 	}
-	ctx, cancel := signalContext(cmd.Context())
+	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
 	if err := crawler.CheckSeeds(ctx, cc); err != nil {
-		return asUsage(fmt.Errorf("worker: %w", err))
+		return cli.AsUsage(fmt.Errorf("worker: %w", err))
 	}
 	fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: o.Name, LeaseTTL: o.Lease})
 	if err != nil {
@@ -137,10 +138,10 @@ func runWorker(cmd *cobra.Command, g *globals, o workerOptions) error {
 			return err
 		}
 	}
-	w, err := stream.NewWorker(fr, g.dataDir(), cc, extract.New(opt.Extract))
+	w, err := stream.NewWorker(fr, g.DataDir(), cc, extract.New(opt.Extract))
 	var ce *stream.ConfigError
 	if errors.As(err, &ce) {
-		return asUsage(ce.Err)
+		return cli.AsUsage(ce.Err)
 	}
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package eval
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/syndex/syndex/archive"
 	archeval "github.com/syndex/syndex/archive/evaluate"
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/dedup/corpus"
 	"github.com/syndex/syndex/dedup/evaluate"
 	"github.com/syndex/syndex/dedup/synth"
@@ -50,7 +51,7 @@ func (o *evalLookupOptions) AddFlags(f *pflag.FlagSet) {
 }
 
 // newEvalLookupCommand builds `syndex eval lookup`.
-func newEvalLookupCommand(g *globals) *cobra.Command {
+func newEvalLookupCommand(g *cli.Globals) *cobra.Command {
 	var opts evalLookupOptions
 	cmd := &cobra.Command{
 		Use:   "lookup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] [--no-site] | --corpus DIR)",
@@ -66,20 +67,20 @@ func newEvalLookupCommand(g *globals) *cobra.Command {
 	return cmd
 }
 
-func runEvalLookup(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
+func runEvalLookup(cmd *cobra.Command, g *cli.Globals, o evalLookupOptions) error {
 	in := o.In
 	if btoi(in != "")+btoi(o.Generate > 0)+btoi(o.Corpus != "") != 1 {
-		return usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
+		return cli.Usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
 	}
-	if g.dataSet {
+	if g.DataSet {
 		if in == "" {
-			return usagef("eval lookup: --data DIR goes with --in QUERIES.jsonl (labelled copies to look up in that archive)")
+			return cli.Usagef("eval lookup: --data DIR goes with --in QUERIES.jsonl (labelled copies to look up in that archive)")
 		}
 		return evalLookupArchive(cmd, g, o)
 	}
 	holdout := o.Holdout
 	if holdout <= 0 || holdout > 1 {
-		return usagef("eval lookup: --holdout must be in (0, 1]")
+		return cli.Usagef("eval lookup: --holdout must be in (0, 1]")
 	}
 	cfg, err := o.dedupConfig(g)
 	if err != nil {
@@ -117,7 +118,7 @@ func (o evalLookupOptions) labelledSet(ctx context.Context, opt *evaluate.Lookup
 	case o.In != "":
 		raw, err := os.ReadFile(o.In)
 		if err != nil {
-			return nil, "", usagef("eval lookup: %v", err)
+			return nil, "", cli.Usagef("eval lookup: %v", err)
 		}
 		if arts, err = readLabelled(raw, o.In); err != nil {
 			return nil, "", err
@@ -165,23 +166,23 @@ func writeLookupScores(w io.Writer, name string, res evaluate.LookupResult, noEd
 // too (imported from the same labelled set), through Archive.Lookup as
 // `syndex lookup` does, and reports whether the true original comes first
 // and how long each lookup takes, the archive's store reads included.
-func evalLookupArchive(cmd *cobra.Command, g *globals, o evalLookupOptions) error {
+func evalLookupArchive(cmd *cobra.Command, g *cli.Globals, o evalLookupOptions) error {
 	in := o.In
 	raw, err := os.ReadFile(in)
 	if err != nil {
-		return usagef("eval lookup: %v", err)
+		return cli.Usagef("eval lookup: %v", err)
 	}
 	queries, err := readLabelled(raw, in)
 	if err != nil {
 		return err
 	}
-	c, err := g.loadConfig()
+	c, err := g.LoadConfig()
 	if err != nil {
 		return err
 	}
 	dc := c.ForDedup()
 	open := time.Now()
-	a, err := archive.Open(cmd.Context(), g.dataDir(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
+	a, err := archive.Open(cmd.Context(), g.DataDir(), archive.Options{ReadOnly: true, NoIndex: true, Dedup: &dc})
 	if err != nil {
 		return err
 	}
@@ -193,10 +194,10 @@ func evalLookupArchive(cmd *cobra.Command, g *globals, o evalLookupOptions) erro
 	}
 	n, q := lt.N, lt.Quantile
 	if n < 2 {
-		return usagef("eval lookup: no query of %s has its true original in the archive", in)
+		return cli.Usagef("eval lookup: no query of %s has its true original in the archive", in)
 	}
 	w := cmd.OutOrStdout()
-	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", g.dataDir(), a.Store.Count(), opened.Round(time.Millisecond))
+	fmt.Fprintf(w, "archive            %s (%d articles, opened in %s)\n", g.DataDir(), a.Store.Count(), opened.Round(time.Millisecond))
 	fmt.Fprintf(w, "looked up          %d labelled copies\noriginal first     %.4f\ncalled a copy      %.4f\n", n, float64(lt.Top1)/float64(n), float64(lt.Copies)/float64(n))
 	fmt.Fprintf(w, "first lookup       %s (loads the dedup index)\n", lt.First.Round(time.Millisecond))
 	fmt.Fprintf(w, "lookup time        p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (store reads included)\n", q(0.5), q(0.95), q(0.99))

@@ -1,4 +1,4 @@
-package main
+package eval
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/extract/evaluate"
 )
@@ -29,10 +30,10 @@ directory of corpora.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {
-				return usagef("eval extract: --corpus DIR is required")
+				return cli.Usagef("eval extract: --corpus DIR is required")
 			}
 			if _, err := os.Stat(dir); err != nil {
-				return usagef("eval extract: corpus %s: %v", dir, err)
+				return cli.Usagef("eval extract: corpus %s: %v", dir, err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -40,7 +41,7 @@ directory of corpora.`,
 			}
 			scores, err := evaluate.CorpusWith(cmd.Context(), dir, out, extract.Options{LazyFallback: lazy})
 			if errors.Is(err, evaluate.ErrNoCorpus) {
-				return asUsage(err)
+				return cli.AsUsage(err)
 			}
 			if err != nil {
 				return err

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"testing"
@@ -23,10 +23,10 @@ func TestParseDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.flag+" "+tt.in, func(t *testing.T) {
-			got, err := parseDate(tt.flag, tt.in)
+			got, err := ParseDate(tt.flag, tt.in)
 			if tt.bad {
 				if err == nil {
-					t.Fatalf("parseDate(%q) = %v, want an error", tt.in, got)
+					t.Fatalf("ParseDate(%q) = %v, want an error", tt.in, got)
 				}
 				return
 			}
@@ -38,7 +38,7 @@ func TestParseDate(t *testing.T) {
 				s = got.Format(time.RFC3339Nano)
 			}
 			if s != tt.want {
-				t.Errorf("parseDate(%s, %q) = %s, want %s", tt.flag, tt.in, s, tt.want)
+				t.Errorf("ParseDate(%s, %q) = %s, want %s", tt.flag, tt.in, s, tt.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -31,9 +31,9 @@ func (v *given[T]) Set(s string) error {
 	return nil
 }
 
-// intVarGiven defines an int flag bound to p; *set becomes true when the
+// IntVarGiven defines an int flag bound to p; *set becomes true when the
 // command line gives it.
-func intVarGiven(f *pflag.FlagSet, p *int, set *bool, name string, value int, usage string) {
+func IntVarGiven(f *pflag.FlagSet, p *int, set *bool, name string, value int, usage string) {
 	*p = value
 	f.Var(&given[int]{p: p, set: set, typ: "int", parse: func(s string) (int, error) {
 		n, err := strconv.ParseInt(s, 0, 64)
@@ -41,16 +41,16 @@ func intVarGiven(f *pflag.FlagSet, p *int, set *bool, name string, value int, us
 	}}, name, usage)
 }
 
-// stringVarGiven defines a string flag bound to p; *set becomes true when
+// StringVarGiven defines a string flag bound to p; *set becomes true when
 // the command line gives it (even as "").
-func stringVarGiven(f *pflag.FlagSet, p *string, set *bool, name, value, usage string) {
+func StringVarGiven(f *pflag.FlagSet, p *string, set *bool, name, value, usage string) {
 	*p = value
 	f.Var(&given[string]{p: p, set: set, typ: "string", parse: func(s string) (string, error) { return s, nil }}, name, usage)
 }
 
-// float64VarGiven defines a float64 flag bound to p; *set becomes true
+// Float64VarGiven defines a float64 flag bound to p; *set becomes true
 // when the command line gives it.
-func float64VarGiven(f *pflag.FlagSet, p *float64, set *bool, name string, value float64, usage string) {
+func Float64VarGiven(f *pflag.FlagSet, p *float64, set *bool, name string, value float64, usage string) {
 	*p = value
 	f.Var(&given[float64]{p: p, set: set, typ: "float64", parse: func(s string) (float64, error) {
 		return strconv.ParseFloat(s, 64)

@@ -1,4 +1,4 @@
-package main
+package eval
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/corpus"
 	"github.com/syndex/syndex/dedup/evaluate"
@@ -44,7 +45,7 @@ func (o *evalDedupOptions) AddFlags(f *pflag.FlagSet) {
 	f.IntVar(&o.Generate, "generate", 0, "generate a synthetic labelled set with about N original stories instead of --in")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for --generate")
 	f.IntVar(&o.Network, "network", 0, "with --generate: the copies come from a network of this many sites sharing one template")
-	intVarGiven(f, &o.Furniture, &o.furnitureSet, "furniture", 4, "with --generate --network: template pages (mission, tip line, corrections, …) on every site of the network, undated, under unusual slugs; each its own truth cluster (0: none; default 0 with --no-site)")
+	cli.IntVarGiven(f, &o.Furniture, &o.furnitureSet, "furniture", 4, "with --generate --network: template pages (mission, tip line, corrections, …) on every site of the network, undated, under unusual slugs; each its own truth cluster (0: none; default 0 with --no-site)")
 	f.StringVar(&o.Corpus, "corpus", "", "a real labelled corpus directory (COUNTER or crossposts-real layout) instead of --in")
 	f.BoolVar(&o.NoSite, "no-site", false, "strip every field but id, text and the truth labels before clustering")
 	f.StringVar(&o.Write, "write", "", "also write the labelled set that was clustered to this JSONL file")
@@ -56,7 +57,7 @@ func (o *evalDedupOptions) AddFlags(f *pflag.FlagSet) {
 }
 
 // newEvalDedupCommand builds `syndex eval dedup`.
-func newEvalDedupCommand(g *globals) *cobra.Command {
+func newEvalDedupCommand(g *cli.Globals) *cobra.Command {
 	var opts evalDedupOptions
 	cmd := &cobra.Command{
 		Use:   "dedup (--in LABELED.jsonl | --generate N [--seed S] [--network SITES] | --corpus DIR) [--no-site] [--write FILE]",
@@ -106,14 +107,14 @@ type thresholds struct {
 // AddFlags defines the thresholds' flags on f.
 func (t *thresholds) AddFlags(f *pflag.FlagSet) {
 	d := dedup.DefaultConfig()
-	float64VarGiven(f, &t.Containment, &t.containmentSet, "containment", d.Containment, "minimum containment of the smaller text in the larger")
-	float64VarGiven(f, &t.Jaccard, &t.jaccardSet, "jaccard", d.Jaccard, "minimum Jaccard similarity of the cleaned feature sets")
+	cli.Float64VarGiven(f, &t.Containment, &t.containmentSet, "containment", d.Containment, "minimum containment of the smaller text in the larger")
+	cli.Float64VarGiven(f, &t.Jaccard, &t.jaccardSet, "jaccard", d.Jaccard, "minimum Jaccard similarity of the cleaned feature sets")
 }
 
 // dedupConfig is dedup's tuned defaults, then the --config file's dedup
 // section, then the flags.
-func (t thresholds) dedupConfig(g *globals) (dedup.Config, error) {
-	c, err := g.loadConfig()
+func (t thresholds) dedupConfig(g *cli.Globals) (dedup.Config, error) {
+	c, err := g.LoadConfig()
 	if err != nil {
 		return dedup.Config{}, err
 	}
@@ -124,15 +125,15 @@ func (t thresholds) dedupConfig(g *globals) (dedup.Config, error) {
 	if t.jaccardSet {
 		cfg.Jaccard = t.Jaccard
 	}
-	return cfg, asUsage(cfg.Validate())
+	return cfg, cli.AsUsage(cfg.Validate())
 }
 
-func runEvalDedup(cmd *cobra.Command, g *globals, o evalDedupOptions) error {
+func runEvalDedup(cmd *cobra.Command, g *cli.Globals, o evalDedupOptions) error {
 	if given := btoi(o.In != "") + btoi(o.Generate > 0) + btoi(o.Corpus != ""); given != 1 {
-		return usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
+		return cli.Usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
 	}
 	if net := o.Network; net != 0 && (o.Generate <= 0 || net < 0) {
-		return usagef("eval dedup: --network SITES (positive) goes with --generate N")
+		return cli.Usagef("eval dedup: --network SITES (positive) goes with --generate N")
 	}
 	cfg, err := o.dedupConfig(g)
 	if err != nil {
@@ -290,7 +291,7 @@ func encodeArticles(arts []*article.Article, bare bool) ([]byte, error) {
 func readLabelled(raw []byte, name string) ([]*article.Article, error) {
 	arts := evaluate.ReadLabelled(raw)
 	if len(arts) == 0 {
-		return nil, usagef("eval dedup %s: no labelled articles", name)
+		return nil, cli.Usagef("eval dedup %s: no labelled articles", name)
 	}
 	return arts, nil
 }
@@ -298,7 +299,7 @@ func readLabelled(raw []byte, name string) ([]*article.Article, error) {
 func runEvalPairs(cmd *cobra.Command, o evalPairsOptions) error {
 	dir := o.Corpus
 	if dir == "" {
-		return usagef("eval pairs: --corpus DIR is required")
+		return cli.Usagef("eval pairs: --corpus DIR is required")
 	}
 	th := o.Threshold
 	cps, err := corpus.ReadCounter(cmd.Context(), dir)
