@@ -119,6 +119,8 @@ type Archive struct {
 	// prepared holds the dedup text work done ahead for the articles of
 	// the batch being ingested (ImportJSONL); a.mu.
 	prepared map[*article.Article]*dedup.Prepared
+	// batchArts is the batch being deduplicated, by id (dedupText); a.mu.
+	batchArts batchTexts
 }
 
 // Open opens (creating when writable) the archive in dir and brings the
@@ -221,6 +223,7 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 		a.log.Warn("dedup checkpoint is ahead of the store; rebuilding from the store", "checkpoint", a.dedupSeq, "store", a.Store.LastSeq())
 		a.Dedup, a.dedupSeq = dedup.NewIndex(*a.opt.Dedup), 0
 	}
+	a.Dedup.SetTexts(a.dedupText) // whole-text verification reads the store
 	if a.dedupSeq == a.Store.LastSeq() {
 		return nil
 	}

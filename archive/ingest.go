@@ -199,6 +199,7 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 	changed := map[string]article.Assignment{}
 	var changedOrder []string
 	fresh := map[string]*article.Article{}
+	a.batchArts = fresh
 	for _, art := range arts {
 		fresh[art.ID] = art
 		for _, as := range a.Dedup.AddPrepared(art, a.prepared[art]) {
@@ -208,6 +209,7 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 			changed[as.ID] = as
 		}
 	}
+	a.batchArts = nil
 	// The store must hold the previous batch before it is read.
 	if err := a.waitWrite(); err != nil {
 		return err
@@ -252,7 +254,7 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 		})
 	}
 	if a.behind.on && !replay {
-		w := &storeWrite{done: make(chan struct{}), affected: affected, n: len(arts)}
+		w := &storeWrite{done: make(chan struct{}), affected: affected, n: len(arts), arts: fresh}
 		a.behind.w = w
 		go func() {
 			defer close(w.done)
@@ -282,7 +284,8 @@ type storeWrite struct {
 	done     chan struct{}
 	err      error
 	affected map[string]bool
-	n        int // articles of the batch
+	n        int                         // articles of the batch
+	arts     map[string]*article.Article // the batch by id, for dedupText
 }
 
 // waitWrite waits for the store write in flight, if any, and finishes it

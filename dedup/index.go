@@ -130,6 +130,12 @@ type Index struct {
 	// gramDF counts the grams of the dated articles' sentence sketches
 	// (align.go); nil until first used.
 	gramDF *gramTable
+	// texts reads earlier articles' texts for the verifying stage on the
+	// incremental path (verifyinc.go), whose state is inc; adding is the
+	// text of the article being added.
+	texts  Texts
+	inc    *incVerify
+	adding string
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -235,6 +241,8 @@ func (ix *Index) AddPrepared(a *article.Article, p *Prepared) []article.Assignme
 	} else {
 		d.sents = nil
 	}
+	ix.adding = a.Text
+	defer func() { ix.adding = "" }()
 	return ix.add(d, fs, nil, true)
 }
 
@@ -408,6 +416,9 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	} else {
 		ix.lsh.insert(di, nil)
 	}
+	if placed == nil && ix.texts != nil {
+		ix.verifyAdded(di, ix.adding)
+	}
 	if !report {
 		return nil
 	}
@@ -575,6 +586,7 @@ func (ix *Index) remove(di uint32) bool {
 	d := &ix.docs[di]
 	d.dead = true
 	ix.live--
+	ix.forgetVerified(di)
 	changed := false
 	if !ix.primed {
 		if st := &ix.sites[d.site]; st.freq.sub(d.feats, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {

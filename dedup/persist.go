@@ -208,7 +208,7 @@ func (ix *Index) writeChunks(bw *bufio.Writer) error {
 			cls = cls[:0]
 		}
 	}
-	return nil
+	return ix.writeVerify(enc)
 }
 
 // ReadIndex restores an index written by WriteTo (or by an earlier
@@ -309,6 +309,9 @@ func readChunks(dec *gob.Decoder, cfg Config) (*Index, error) {
 				return nil, err
 			}
 		}
+	}
+	if err := ix.readVerify(dec); err != nil {
+		return nil, err
 	}
 	return ix, nil
 }

@@ -503,10 +503,17 @@ func TestCounterIncremental(t *testing.T) {
 		t.Skipf("corpus not present: %v", err)
 	}
 	def := dedup.DefaultConfig()
-	for _, rules := range [][2]float64{{0, 0}, {def.Rewrite, 0}, {def.Rewrite, def.Align}} {
+	texts := map[string]string{}
+	for _, a := range set.Articles {
+		texts[a.ID] = a.Text
+	}
+	for _, rules := range [][3]float64{{0, 0, -1}, {def.Rewrite, 0, -1}, {def.Rewrite, def.Align, -1}, {def.Rewrite, def.Align, def.Verify}} {
 		cfg := dedup.DefaultConfig()
-		cfg.Rewrite, cfg.Align = rules[0], rules[1]
+		cfg.Rewrite, cfg.Align, cfg.Verify = rules[0], rules[1], rules[2]
 		ix := dedup.NewIndex(cfg)
+		// The verifying stage reads earlier texts as the archive's store
+		// gives them back.
+		ix.SetTexts(func(id string) (string, error) { return texts[id], nil })
 		for _, a := range set.Articles {
 			ix.Add(a)
 		}
@@ -515,7 +522,7 @@ func TestCounterIncremental(t *testing.T) {
 			as[i], _ = ix.Assignment(a.ID)
 		}
 		r := evaluate.Clusters(set.Articles, as)
-		t.Logf("rewrite %.2f, align %.2f: F1 %.3f (P %.3f, R %.3f), agency original in %.3f of %d clusters found, ND merged %d of %d",
-			cfg.Rewrite, cfg.Align, r.F1, r.Precision, r.Recall, r.OriginalOfFound, r.FoundClusters, Merged(set.Apart, as), len(set.Apart))
+		t.Logf("rewrite %.2f, align %.2f, verify %.2f: F1 %.3f (P %.3f, R %.3f), agency original in %.3f of %d clusters found, ND merged %d of %d",
+			cfg.Rewrite, cfg.Align, cfg.Verify, r.F1, r.Precision, r.Recall, r.OriginalOfFound, r.FoundClusters, Merged(set.Apart, as), len(set.Apart))
 	}
 }

@@ -1,0 +1,299 @@
+package dedup
+
+import (
+	"cmp"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+)
+
+// The verifying stage on the incremental path. Run verifies whole texts
+// after clustering a whole input (verify.go); an archive adds articles
+// one at a time and keeps no texts in memory, so there the stage runs at
+// each Add instead, reading whole texts from where the caller keeps them
+// (SetTexts: the archive's store). Its state is what lets it run one
+// article at a time: the word counts of the dated articles added so far
+// (the same fixed table Run fills) and, for each word still rare (held
+// at most verifyRare times), the articles that hold it. Both are part of
+// the checkpoint (WriteTo), so an index restored from it and the articles
+// added since replayed is the index that never stopped.
+//
+// An article added dated gets its words counted; when it is unique after
+// clustering, the earlier articles of other sites published up to
+// verifyDays before it that share verifyMinShared of its rare words are
+// ranked by rarity, the best verifyCands read whole and aligned to it as
+// Run does (alignWhole, Config.Verify, verifyCover), and it joins the
+// first that holds. As arrival is not publication order, the later
+// published articles among the candidates that are still unique are
+// checked the other way round: each one that is a rewrite of the new
+// article joins it. A member joined this way stays in its cluster when
+// the cluster is decided again (verifiedIn), as the sketch the decision
+// reads does not show the rewrite. Re-adding an article unchanged is a
+// no-op before any of this, so re-ingest changes no cluster.
+
+// Texts returns the text of an article the index holds, by id, as it was
+// added. An error leaves the article out of the verification.
+type Texts func(id string) (string, error)
+
+// SetTexts turns the verifying stage on for the articles added from now
+// on (when Config.Verify > 0), reading earlier articles' texts with t;
+// nil turns it off. Run does not use it: it reads its own input again.
+func (ix *Index) SetTexts(t Texts) { ix.texts = t }
+
+// incVerify is the incremental stage's state (see above).
+type incVerify struct {
+	docs  int64    // dated articles counted
+	count []uint32 // per word hash (top wordTableBits bits), occurrences
+	// posts lists, per rare word (the top 32 bits of its hash), the
+	// documents holding it, in order of addition; a word that stops
+	// being rare loses its list.
+	posts map[uint32][]uint32
+	// verified holds the documents the stage joined to a cluster, with
+	// the document they align to.
+	verified map[uint32]uint32
+}
+
+func newIncVerify() *incVerify {
+	return &incVerify{count: make([]uint32, 1<<wordTableBits), posts: map[uint32][]uint32{}, verified: map[uint32]uint32{}}
+}
+
+func (iv *incVerify) of(w uint32) uint32 { return iv.count[w>>(32-wordTableBits)] }
+
+// verifiedIn reports whether member m of a cluster with the given members
+// was joined to it by the verifying stage, aligned to one of them.
+func (ix *Index) verifiedIn(m uint32, members []uint32) bool {
+	if ix.inc == nil {
+		return false
+	}
+	e, ok := ix.inc.verified[m]
+	return ok && !ix.docs[e].dead && slices.Contains(members, e)
+}
+
+// verifyAdded is the stage for document x, just added with text: it
+// counts and posts x's words and verifies x against the articles that
+// share its rare words (see above). The changes are journaled.
+func (ix *Index) verifyAdded(x uint32, text string) {
+	dx := &ix.docs[x]
+	if ix.cfg.Verify <= 0 || dx.published == 0 || dx.dead {
+		return
+	}
+	if ix.inc == nil {
+		ix.inc = newIncVerify()
+	}
+	iv := ix.inc
+	iv.docs++
+	var words []uint32
+	for _, h := range ix.sh.Words(text) {
+		slot := &iv.count[h>>(64-wordTableBits)]
+		if *slot++; *slot > verifyRare {
+			if *slot == verifyRare+1 {
+				delete(iv.posts, uint32(h>>32))
+			}
+			continue
+		}
+		words = append(words, uint32(h>>32))
+	}
+	slices.Sort(words)
+	words = slices.Compact(words)
+	// A word counted past rare since (it repeats in text) is not rare.
+	words = slices.DeleteFunc(words, func(w uint32) bool { return iv.of(w) > verifyRare })
+	if len(words) >= verifyMinShared && !ix.furniture(x) {
+		ix.verifyAgainst(x, text, words)
+	}
+	for _, w := range words {
+		iv.posts[w] = append(iv.posts[w], x)
+	}
+}
+
+// verifyAgainst verifies x against the articles sharing its rare words.
+func (ix *Index) verifyAgainst(x uint32, text string, words []uint32) {
+	iv := ix.inc
+	dx := &ix.docs[x]
+	score, shared := map[uint32]float64{}, map[uint32]int{}
+	const window = verifyDays * alignDay
+	for _, w := range words {
+		idf := math.Log(float64(iv.docs) / float64(max(1, iv.of(w))))
+		for _, e := range iv.posts[w] {
+			de := &ix.docs[e]
+			if e == x || de.dead || de.site == dx.site || de.published == 0 ||
+				de.published < dx.published-window || de.published > dx.published+window {
+				continue
+			}
+			score[e] += idf
+			shared[e]++
+		}
+	}
+	var cands []uint32
+	for e, n := range shared {
+		if n >= verifyMinShared {
+			cands = append(cands, e)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	slices.SortFunc(cands, func(a, b uint32) int {
+		if c := cmp.Compare(score[b], score[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	var a, b sentenceGrams
+	a.of(text)
+	for _, e := range cands[:min(len(cands), verifyCands)] {
+		// eFirst: e was published before x or the same day, and may be
+		// its source; xFirst: the other way round.
+		eFirst, xFirst := !ix.publishedBefore(x, e), !ix.publishedBefore(e, x)
+		xUnique := ix.docs[x].cluster == noCluster
+		eUnique := ix.docs[e].cluster == noCluster
+		if !(eFirst && xUnique) && !(xFirst && eUnique) {
+			continue
+		}
+		te, err := ix.texts(ix.docs[e].id)
+		if err != nil || te == "" {
+			continue
+		}
+		b.of(te)
+		if eFirst && xUnique {
+			if share, cover := alignWhole(&a, &b); share >= ix.cfg.Verify && cover >= verifyCover {
+				ix.joinInc(x, e)
+				continue
+			}
+		}
+		if xFirst && eUnique {
+			if share, cover := alignWhole(&b, &a); share >= ix.cfg.Verify && cover >= verifyCover {
+				ix.joinInc(e, x)
+			}
+		}
+	}
+}
+
+// joinInc makes unique article later a copy in earlier's cluster, as Run's
+// stage does, journaling what changes, and remembers the link.
+func (ix *Index) joinInc(later, earlier uint32) {
+	ix.touchGroup(earlier)
+	ix.touch(later)
+	ix.joinVerified(later, earlier)
+	ix.inc.verified[later] = earlier
+}
+
+// forgetVerified drops document di's link (it is being removed).
+func (ix *Index) forgetVerified(di uint32) {
+	if ix.inc != nil {
+		delete(ix.inc.verified, di)
+	}
+}
+
+// snapVerify is the checkpoint of the incremental stage's state, written
+// after the clusters (an older checkpoint ends before it: the stage then
+// starts from nothing). Counts and postings follow it in chunks.
+type snapVerify struct {
+	Docs                int64
+	CountChunks, Posted int
+	Verified            []uint32 // pairs: document, the document it aligns to
+}
+
+type snapPosts struct {
+	Words []uint32
+	Lens  []uint8
+	Docs  []uint32
+}
+
+func (ix *Index) writeVerify(enc *gob.Encoder) error {
+	iv := ix.inc
+	if iv == nil {
+		return nil
+	}
+	h := snapVerify{Docs: iv.docs, CountChunks: (len(iv.count) + chunkEntries - 1) / chunkEntries, Posted: len(iv.posts)}
+	for d, e := range iv.verified {
+		h.Verified = append(h.Verified, d, e)
+	}
+	if err := enc.Encode(&h); err != nil {
+		return err
+	}
+	for c := iv.count; len(c) > 0; {
+		n := min(len(c), chunkEntries)
+		if err := enc.Encode(c[:n]); err != nil {
+			return err
+		}
+		c = c[n:]
+	}
+	words := make([]uint32, 0, len(iv.posts))
+	for w := range iv.posts {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	var p snapPosts
+	for i, w := range words {
+		ds := iv.posts[w]
+		p.Words, p.Lens, p.Docs = append(p.Words, w), append(p.Lens, uint8(len(ds))), append(p.Docs, ds...)
+		if len(p.Docs) >= chunkEntries || i == len(words)-1 {
+			if err := enc.Encode(&p); err != nil {
+				return err
+			}
+			p = snapPosts{Words: p.Words[:0], Lens: p.Lens[:0], Docs: p.Docs[:0]}
+		}
+	}
+	return nil
+}
+
+// readVerify restores the stage's state after the clusters, if the
+// checkpoint has it.
+func (ix *Index) readVerify(dec *gob.Decoder) error {
+	var h snapVerify
+	if err := dec.Decode(&h); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil // written before the stage ran on the incremental path
+		}
+		return fmt.Errorf("verify state: %w", err)
+	}
+	nd := uint32(len(ix.docs))
+	if h.Docs < 0 || h.CountChunks != (1<<wordTableBits+chunkEntries-1)/chunkEntries || h.Posted < 0 || len(h.Verified)%2 != 0 {
+		return fmt.Errorf("verify state: malformed header (%d documents, %d count chunks, %d words)", h.Docs, h.CountChunks, h.Posted)
+	}
+	iv := newIncVerify()
+	iv.docs = h.Docs
+	for i := 0; i < len(h.Verified); i += 2 {
+		if h.Verified[i] >= nd || h.Verified[i+1] >= nd {
+			return fmt.Errorf("verify state: document %d out of range", max(h.Verified[i], h.Verified[i+1]))
+		}
+		iv.verified[h.Verified[i]] = h.Verified[i+1]
+	}
+	iv.count = iv.count[:0]
+	for len(iv.count) < 1<<wordTableBits {
+		var chunk []uint32
+		if err := decodeChunk(dec, &chunk, 1<<wordTableBits-len(iv.count), "verify word counts"); err != nil {
+			return err
+		}
+		iv.count = append(iv.count, chunk...)
+	}
+	for len(iv.posts) < h.Posted {
+		var p snapPosts
+		if err := dec.Decode(&p); err != nil {
+			return fmt.Errorf("verify postings: %w", err)
+		}
+		if len(p.Words) == 0 || len(p.Lens) != len(p.Words) || len(iv.posts)+len(p.Words) > h.Posted {
+			return errors.New("verify postings: malformed chunk")
+		}
+		at := 0
+		for i, w := range p.Words {
+			n := int(p.Lens[i])
+			if at+n > len(p.Docs) {
+				return errors.New("verify postings: malformed chunk")
+			}
+			ds := slices.Clone(p.Docs[at : at+n])
+			for _, d := range ds {
+				if d >= nd {
+					return fmt.Errorf("verify postings: document %d out of range", d)
+				}
+			}
+			iv.posts[w] = ds
+			at += n
+		}
+	}
+	ix.inc = iv
+	return nil
+}
