@@ -133,9 +133,10 @@ type Index struct {
 	// texts reads earlier articles' texts for the verifying stage on the
 	// incremental path (verifyinc.go), whose state is inc; adding is the
 	// text of the article being added.
-	texts  Texts
-	inc    *incVerify
-	adding string
+	texts    Texts
+	inc      *incVerify
+	adding   string
+	addWords []uint32 // its words (wordsOf), nil when not computed
 }
 
 // NewIndex returns an empty index. cfg should have passed Validate.
@@ -194,24 +195,29 @@ type Prepared struct {
 	feats []uint32
 	nq    uint32
 	sents []uint16
+	words []uint32 // the verifying stage's word hashes (wordsOf)
 }
 
 // Preparer computes Prepared texts for an index's configuration. One
 // Preparer is for one goroutine; it never reads the index.
 type Preparer struct {
-	sh    shingle.Shingler
-	align bool
+	sh     shingle.Shingler
+	align  bool
+	verify bool
 }
 
 // Preparer returns a Preparer for ix's configuration.
 func (ix *Index) Preparer() *Preparer {
-	return &Preparer{sh: shingle.New(ix.cfg.Shingle, ix.cfg.Sample), align: ix.cfg.Align > 0}
+	return &Preparer{sh: shingle.New(ix.cfg.Shingle, ix.cfg.Sample), align: ix.cfg.Align > 0, verify: ix.cfg.Verify > 0}
 }
 
 // Prepare computes what Add reads of a's text.
 func (p *Preparer) Prepare(a *article.Article) *Prepared {
 	fs, nq := p.sh.FeaturesQuoted(a.Text)
 	pr := &Prepared{text: a.Text, feats: fs, nq: nq}
+	if p.verify && !a.Published.IsZero() {
+		pr.words = wordsOf(nil, p.sh.WordHashes())
+	}
 	if p.align && !a.Published.IsZero() {
 		pr.sents = sentenceSketch(a.Text)
 	}
@@ -231,8 +237,12 @@ func (ix *Index) AddPrepared(a *article.Article, p *Prepared) []article.Assignme
 	var fs []uint32
 	if p != nil && p.text == a.Text {
 		fs, d.nQuoted, d.sents = p.feats, p.nq, p.sents
+		ix.addWords = p.words
 	} else {
 		fs, d.nQuoted = ix.sh.FeaturesQuoted(a.Text)
+		if ix.texts != nil && ix.cfg.Verify > 0 && d.published != 0 {
+			ix.addWords = wordsOf(ix.addWords[:0], ix.sh.WordHashes())
+		}
 	}
 	if ix.cfg.Align > 0 && d.published != 0 {
 		if d.sents == nil {
@@ -242,7 +252,7 @@ func (ix *Index) AddPrepared(a *article.Article, p *Prepared) []article.Assignme
 		d.sents = nil
 	}
 	ix.adding = a.Text
-	defer func() { ix.adding = "" }()
+	defer func() { ix.adding, ix.addWords = "", ix.addWords[:0] }()
 	return ix.add(d, fs, nil, true)
 }
 
@@ -417,7 +427,7 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 		ix.lsh.insert(di, nil)
 	}
 	if placed == nil && ix.texts != nil {
-		ix.verifyAdded(di, ix.adding)
+		ix.verifyAdded(di, ix.adding, ix.addWords)
 	}
 	if !report {
 		return nil

@@ -60,6 +60,15 @@ func newIncVerify() *incVerify {
 	return &incVerify{count: make([]uint32, 1<<wordTableBits), posts: map[uint32][]uint32{}, verified: map[uint32]uint32{}}
 }
 
+// wordsOf appends to dst the top 32 bits of each word hash (what the
+// stage keeps of a word: the count table reads its top wordTableBits).
+func wordsOf(dst []uint32, hs []uint64) []uint32 {
+	for _, h := range hs {
+		dst = append(dst, uint32(h>>32))
+	}
+	return dst
+}
+
 func (iv *incVerify) of(w uint32) uint32 { return iv.count[w>>(32-wordTableBits)] }
 
 // verifiedIn reports whether member m of a cluster with the given members
@@ -75,7 +84,7 @@ func (ix *Index) verifiedIn(m uint32, members []uint32) bool {
 // verifyAdded is the stage for document x, just added with text: it
 // counts and posts x's words and verifies x against the articles that
 // share its rare words (see above). The changes are journaled.
-func (ix *Index) verifyAdded(x uint32, text string) {
+func (ix *Index) verifyAdded(x uint32, text string, all []uint32) {
 	dx := &ix.docs[x]
 	if ix.cfg.Verify <= 0 || dx.published == 0 || dx.dead {
 		return
@@ -85,16 +94,19 @@ func (ix *Index) verifyAdded(x uint32, text string) {
 	}
 	iv := ix.inc
 	iv.docs++
+	if len(all) == 0 {
+		all = wordsOf(nil, ix.sh.Words(text))
+	}
 	var words []uint32
-	for _, h := range ix.sh.Words(text) {
-		slot := &iv.count[h>>(64-wordTableBits)]
+	for _, w := range all {
+		slot := &iv.count[w>>(32-wordTableBits)]
 		if *slot++; *slot > verifyRare {
 			if *slot == verifyRare+1 {
-				delete(iv.posts, uint32(h>>32))
+				delete(iv.posts, w)
 			}
 			continue
 		}
-		words = append(words, uint32(h>>32))
+		words = append(words, w)
 	}
 	slices.Sort(words)
 	words = slices.Compact(words)
