@@ -143,6 +143,13 @@ type Config struct {
 	DisableFeeds    bool          // do not follow <link rel=alternate> feeds
 	SitemapMaxAge   time.Duration // skip sitemap URLs whose lastmod is older (0 = keep all)
 	MaxSitemapURLs  int           // per sitemap file (default 50000)
+	// MaxFeedsPerHost is how many different feeds pages may lead the
+	// crawler to on one host (default 8), in the order met. A site that
+	// links a feed per section (twelve on one real site) would otherwise
+	// spend that many politeness slots, in every pass, before its pages.
+	// The count is per crawler (per process in a shared crawl), and
+	// Feeds given in the Config are not counted.
+	MaxFeedsPerHost int
 
 	WARCDir     string // WARC files and CDXJ (default <archive>/warc); "-" disables WARC
 	WARCMaxSize int64  // rotation size (default 1 GB)
@@ -156,10 +163,11 @@ type settings struct {
 	Config
 	include, exclude []*regexp.Regexp
 	seedHosts        map[string]bool
+	givenFeeds       map[string]bool // keys of Feeds
 }
 
 func (cfg Config) withDefaults(archive string) (*settings, error) {
-	s := &settings{Config: cfg, seedHosts: map[string]bool{}}
+	s := &settings{Config: cfg, seedHosts: map[string]bool{}, givenFeeds: map[string]bool{}}
 	c := &s.Config
 	c.setDefaults(archive)
 	if len(c.Seeds)+len(c.Feeds)+len(c.Sitemaps) == 0 {
@@ -212,6 +220,7 @@ func (c *Config) setDefaults(archive string) {
 	defInt(&c.MaxRedirects, 10)
 	defInt(&c.MaxURLLength, 2048)
 	defInt(&c.MaxLinks, 6000)
+	defInt(&c.MaxFeedsPerHost, 8)
 	defInt(&c.MaxRetries, 3)
 	def(&c.BackoffBase, 5*time.Second)
 	def(&c.MaxBackoff, 10*time.Minute)
@@ -247,6 +256,9 @@ func (s *settings) readSeeds() error {
 				return fmt.Errorf("crawl config: %s %q: %w", l.what, raw, err)
 			}
 			s.seedHosts[urls.HostKey(u.Hostname())] = true
+			if l.what == "feed" {
+				s.givenFeeds[Key(u)] = true
+			}
 		}
 	}
 	if c.Job == "" {

@@ -51,6 +51,9 @@ type Crawler struct {
 	pass    int               // pass number of this job
 	stats   Stats
 	started time.Time
+	// feeds holds, per host, the feeds found on pages that were queued
+	// (at most MaxFeedsPerHost each; feedAdmitted).
+	feeds map[string]map[string]struct{}
 	// retryUnhandled fetches a page again later when the handler failed
 	// (with several workers: its article could not be published to the stream).
 	retryUnhandled bool
@@ -119,7 +122,10 @@ func (c *Crawler) newEntry(raw string, k frontier.Kind, depth int, seed bool) *f
 			c.count(func(s *Stats) { s.OutOfScope++ })
 			return nil
 		}
-		if k == frontier.KindPage && c.s.MaxDepth > 0 && depth > c.s.MaxDepth {
+		if c.s.MaxDepth > 0 && (k == frontier.KindPage && depth > c.s.MaxDepth || k == frontier.KindFeed && depth >= c.s.MaxDepth) {
+			// A feed is a list of links: its stories are one link
+			// deeper than it (processFeed), so a feed at MaxDepth
+			// could lead nowhere and is not fetched.
 			c.count(func(s *Stats) { s.Skipped++ })
 			return nil
 		}
@@ -336,7 +342,7 @@ func (c *Crawler) processPage(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn
 	// <a href> is queued as a feed.
 	if !c.s.DisableFeeds {
 		for _, l := range f.Feeds {
-			if ne := c.newEntry(l, frontier.KindFeed, e.Depth, false); ne != nil {
+			if ne := c.newEntry(l, frontier.KindFeed, e.Depth, false); ne != nil && c.feedAdmitted(ne) {
 				t.Add = append(t.Add, ne)
 			}
 		}
@@ -370,6 +376,35 @@ func (c *Crawler) handled(ctx context.Context, l *frontier.Lease, o *frontier.Ou
 		return
 	}
 	c.planRevisit(t, e, rec.Status, rec.Outcome)
+}
+
+// feedAdmitted reports whether a feed a page links may be queued: the
+// first MaxFeedsPerHost different feeds of a host are (again each time
+// a page links them: the frontier knows them), the others are counted in
+// Stats.FeedsIgnored.
+func (c *Crawler) feedAdmitted(e *frontier.Entry) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	known := c.feeds[e.Host]
+	if _, ok := known[e.Key]; ok || c.s.givenFeeds[e.Key] {
+		return true
+	}
+	if len(known) >= c.s.MaxFeedsPerHost {
+		if c.stats.FeedsIgnored == 0 {
+			c.log.Info("feeds beyond the per-host limit ignored", "host", e.Host, "feed", e.URL, "limit", c.s.MaxFeedsPerHost)
+		}
+		c.stats.FeedsIgnored++
+		return false
+	}
+	if known == nil {
+		if c.feeds == nil {
+			c.feeds = map[string]map[string]struct{}{}
+		}
+		known = map[string]struct{}{}
+		c.feeds[e.Host] = known
+	}
+	known[e.Key] = struct{}{}
+	return true
 }
 
 // isHTMLResponse reports whether a response is a page: HTML or XHTML by
@@ -462,6 +497,7 @@ type Stats struct {
 	Redirects     int64            `json:"redirects"`
 	Revisits      int64            `json:"revisits"`
 	LinksIgnored  int64            `json:"links_ignored"` // links beyond Config.MaxLinks on a page
+	FeedsIgnored  int64            `json:"feeds_ignored"` // links to feeds of a host beyond Config.MaxFeedsPerHost
 	Replayed      int64            `json:"replayed"`      // pages fetched before an interruption, processed from the WARC
 	Truncated     int64            `json:"truncated"`
 	Sitemaps      int64            `json:"sitemaps"`

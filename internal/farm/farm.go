@@ -85,21 +85,30 @@ type Options struct {
 	// (<meta name="robots" content="noindex, follow">), as syndication
 	// agreements ask of partners.
 	PartnerNoIndex bool
+	// SectionFeeds gives every section its own RSS feed at
+	// /section/NAME/feed.xml, linked (<link rel="alternate">) from the
+	// section's pages and from its articles, as many news sites do (one
+	// real site linked twelve), so a crawl meets feeds deeper than the
+	// front page.
+	SectionFeeds bool
 }
 
 // Outlet describes one site of the farm.
 type Outlet struct {
-	Key        string        // short stable name ("ledger")
-	Name       string        // masthead ("Harbor City Ledger")
-	Host       string        // host:port it listens on
-	Site       string        // what article.SiteOf gives for its URLs
-	BaseURL    string        // "http://host:port"
-	Role       Role          // origin, republisher or truncator
-	Lang       string        // main language of the outlet
-	Feed       string        // URL of its RSS or Atom feed
-	Sitemap    string        // URL of its sitemap (or sitemap index)
-	Disallow   []string      // path prefixes robots.txt forbids to every agent
-	CrawlDelay time.Duration // Crawl-delay in robots.txt, 0 if none
+	Key     string // short stable name ("ledger")
+	Name    string // masthead ("Harbor City Ledger")
+	Host    string // host:port it listens on
+	Site    string // what article.SiteOf gives for its URLs
+	BaseURL string // "http://host:port"
+	Role    Role   // origin, republisher or truncator
+	Lang    string // main language of the outlet
+	Feed    string // URL of its RSS or Atom feed
+	// SectionFeeds are the URLs of its sections' feeds, sorted (with
+	// Options.SectionFeeds; else none).
+	SectionFeeds []string
+	Sitemap      string        // URL of its sitemap (or sitemap index)
+	Disallow     []string      // path prefixes robots.txt forbids to every agent
+	CrawlDelay   time.Duration // Crawl-delay in robots.txt, 0 if none
 }
 
 // Story is the ground truth for one original story and its copies.
@@ -235,6 +244,7 @@ func (f *Farm) listen(ctx context.Context, base net.IP, opt Options) error {
 			o.furniture = furnitureFor(o)
 		}
 		o.noindexCopies = opt.PartnerNoIndex && def.Canon
+		o.sectionFeeds = opt.SectionFeeds
 		f.outlets = append(f.outlets, o)
 	}
 	return nil
@@ -353,20 +363,29 @@ func (f *Farm) Seeds() []string {
 
 // Outlets describes every outlet, in a fixed order.
 func (f *Farm) Outlets() []Outlet {
+	f.cmu.RLock()
+	defer f.cmu.RUnlock()
 	out := make([]Outlet, len(f.outlets))
 	for i, o := range f.outlets {
+		var sectionFeeds []string
+		if o.sectionFeeds {
+			for _, sec := range o.sections {
+				sectionFeeds = append(sectionFeeds, o.base+sectionFeedPath(sec))
+			}
+		}
 		out[i] = Outlet{
-			Key:        o.def.Key,
-			Name:       o.def.Name,
-			Host:       o.host,
-			Site:       o.site,
-			BaseURL:    o.base,
-			Role:       o.def.Role,
-			Lang:       o.def.Lang,
-			Feed:       o.base + o.feedPath(),
-			Sitemap:    o.base + "/sitemap.xml",
-			Disallow:   slices.Clone(disallowed),
-			CrawlDelay: o.crawlDelay,
+			Key:          o.def.Key,
+			Name:         o.def.Name,
+			Host:         o.host,
+			Site:         o.site,
+			BaseURL:      o.base,
+			Role:         o.def.Role,
+			Lang:         o.def.Lang,
+			Feed:         o.base + o.feedPath(),
+			SectionFeeds: sectionFeeds,
+			Sitemap:      o.base + "/sitemap.xml",
+			Disallow:     slices.Clone(disallowed),
+			CrawlDelay:   o.crawlDelay,
 		}
 	}
 	return out

@@ -96,15 +96,18 @@ func esc(s string) string {
 	return b.String()
 }
 
-func (o *outlet) rss() []byte {
+func (o *outlet) rss() []byte { return o.rssOf(o.feedPath(), o.def.Name, o.pages) }
+
+// rssOf is an RSS 2.0 feed at path, under name, of pages (newest first).
+func (o *outlet) rssOf(path, name string, pages []*page) []byte {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">` + "\n<channel>\n")
 	fmt.Fprintf(&b, "<title>%s</title>\n<link>%s/</link>\n<description>%s</description>\n<language>%s</language>\n",
-		esc(o.def.Name), o.base, esc(o.def.Tagline), o.def.Lang)
-	fmt.Fprintf(&b, "<atom:link href=\"%s%s\" rel=\"self\" type=\"application/rss+xml\"/>\n", o.base, o.feedPath())
-	fmt.Fprintf(&b, "<lastBuildDate>%s</lastBuildDate>\n", o.pages[0].Published.Format(time.RFC1123Z))
-	for _, p := range o.pages {
+		esc(name), o.base, esc(o.def.Tagline), o.def.Lang)
+	fmt.Fprintf(&b, "<atom:link href=\"%s%s\" rel=\"self\" type=\"application/rss+xml\"/>\n", o.base, path)
+	fmt.Fprintf(&b, "<lastBuildDate>%s</lastBuildDate>\n", pages[0].Published.Format(time.RFC1123Z))
+	for _, p := range pages {
 		fmt.Fprintf(&b, "<item>\n<title>%s</title>\n<link>%s</link>\n<guid isPermaLink=\"true\">%s</guid>\n"+
 			"<pubDate>%s</pubDate>\n<dc:creator>%s</dc:creator>\n<category>%s</category>\n<description>%s</description>\n</item>\n",
 			esc(p.Title), esc(p.URL), esc(p.URL), p.Published.Format(time.RFC1123Z), esc(p.Author), esc(p.Section), esc(p.Summary))

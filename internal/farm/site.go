@@ -38,6 +38,7 @@ type outlet struct {
 
 	furniture     []furniturePage // with Options.Furniture
 	noindexCopies bool            // copies carry meta robots noindex
+	sectionFeeds  bool            // each section has its own feed (Options.SectionFeeds)
 }
 
 // page is one article page on an outlet.
@@ -94,6 +95,7 @@ type pageData struct {
 	Paras       []string // a furniture page's text
 	Newer       string   // a section page's links to its neighbours
 	Older       string
+	Feeds       []link // section feeds the page links besides the outlet's (Options.SectionFeeds)
 }
 
 var siteTmpl = template.Must(template.New("site").Funcs(template.FuncMap{
@@ -113,6 +115,17 @@ func (o *outlet) feedPath() string {
 		return "/atom.xml"
 	}
 	return "/feed.xml"
+}
+
+// sectionFeedPath is the path of a section's own feed (Options.SectionFeeds).
+func sectionFeedPath(sec string) string { return "/section/" + sec + "/feed.xml" }
+
+// sectionFeedLinks is the section feed a page of section sec links, if any.
+func (o *outlet) sectionFeedLinks(sec string) []link {
+	if !o.sectionFeeds {
+		return nil
+	}
+	return []link{{Href: o.base + sectionFeedPath(sec), Title: o.def.Name + ": " + title(sec)}}
 }
 
 func (o *outlet) feedType() string {
@@ -365,7 +378,7 @@ func (r *renderer) lists() error {
 		for n := 1; n <= pages; n++ {
 			d := pageData{O: v, Lang: o.def.Lang, Title: title(sec), Heading: "Section: " + sec,
 				Description: o.def.Name + " coverage: " + sec, Canonical: o.base + sectionPath(sec, n),
-				List: list[(n-1)*sectionPageSize : min(len(list), n*sectionPageSize)]}
+				List: list[(n-1)*sectionPageSize : min(len(list), n*sectionPageSize)], Feeds: o.sectionFeedLinks(sec)}
 			if n > 1 {
 				d.Title += " (page " + strconv.Itoa(n) + ")"
 				d.Newer = sectionPath(sec, n-1)
@@ -403,7 +416,7 @@ func (r *renderer) articles() error {
 			related = append(related, link{Href: href, Title: rel.Title})
 		}
 		b, err := r.exec("article", pageData{O: v, Lang: o.def.Lang, Title: p.Title, Description: p.Summary,
-			Canonical: p.Canonical, Article: p, Related: related})
+			Canonical: p.Canonical, Article: p, Related: related, Feeds: o.sectionFeedLinks(p.Section)})
 		if err != nil {
 			return err
 		}
@@ -438,6 +451,18 @@ func (r *renderer) feeds() {
 		r.put(o.feedPath(), o.feedType(), latest, o.atom())
 	} else {
 		r.put(o.feedPath(), o.feedType(), latest, o.rss())
+	}
+	if o.sectionFeeds {
+		for _, sec := range o.sections {
+			var list []*page
+			for _, p := range o.pages {
+				if p.Section == sec {
+					list = append(list, p)
+				}
+			}
+			r.put(sectionFeedPath(sec), "application/rss+xml", list[0].Published,
+				o.rssOf(sectionFeedPath(sec), o.def.Name+": "+title(sec), list))
+		}
 	}
 	if o.def.Index {
 		r.put("/sitemap.xml", "application/xml", latest, o.sitemapIndex())
