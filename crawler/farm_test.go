@@ -352,8 +352,7 @@ func TestFarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := patientContext(t, "the crawl of the news, limited, down and hostile hosts")
 	peak := make(chan uint64)
 	stop := make(chan struct{})
 	go func() { // sample the heap while the crawl runs

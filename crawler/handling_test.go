@@ -2,7 +2,6 @@ package crawler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,8 +67,8 @@ func TestHostFreedWhileHandling(t *testing.T) {
 				}
 				select {
 				case <-served:
-				case <-time.After(30 * time.Second):
-					return errors.New("/a/2 was not requested while /a/1 was being handled")
+				case <-time.After(patience):
+					return fmt.Errorf("hung: /a/2 was not requested while /a/1 was being handled, after %v", patience)
 				}
 				return pl.handler(ctx, p)
 			}

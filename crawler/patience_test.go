@@ -27,3 +27,18 @@ func runPatiently(t *testing.T, c *Crawler, why string) (Stats, error) {
 	}
 	return s, err
 }
+
+// patientContext is the context of work that must end by itself (a
+// crawl, workers of a shared one): it ends after patience, a hang
+// detector, and the test then fails naming what hung.
+func patientContext(t *testing.T, what string) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	t.Cleanup(func() {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t.Errorf("still running after %v (a hang detector, not a measure): %s", patience, what)
+		}
+		cancel()
+	})
+	return ctx
+}

@@ -176,14 +176,14 @@ func TestKillResume(t *testing.T) {
 			}
 			// Wait for the kill point: the handler blocked on its page, or
 			// the stalled request reached the server.
-			deadline := time.After(20 * time.Second)
+			deadline := time.After(patience)
 			for ready := false; !ready; {
 				select {
 				case <-stalled:
 					ready = true
 				case <-deadline:
 					first.Process.Kill()
-					t.Fatal("first crawl did not reach the kill point")
+					t.Fatalf("hung: the first crawl had not reached the kill point (blocked handler or stalled request) after %v", patience)
 				case <-time.After(5 * time.Millisecond):
 					ready = tc.blockAt > 0 && len(countLines(pagesFile)) >= tc.blockAt
 				}
@@ -218,9 +218,9 @@ func TestKillResume(t *testing.T) {
 				if err != nil {
 					t.Fatalf("second crawl: %v", err)
 				}
-			case <-time.After(30 * time.Second):
+			case <-time.After(patience):
 				second.Process.Kill()
-				t.Fatal("second crawl did not finish")
+				t.Fatalf("hung: the second crawl (resuming the killed one) was still running after %v", patience)
 			}
 
 			// Nothing lost: every page reached the handler, whole.

@@ -94,8 +94,7 @@ func TestSharedBudgetsAcrossWorkers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			farm, seeds := sharedFarm(t, 150+10*i, hosts, perHost, "User-agent: *\nDisallow: /private\n")
 			ns := redistest.Namespace(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-			defer cancel()
+			ctx := patientContext(t, "3 shared workers under a page budget")
 			cfg := Config{Seeds: seeds, Hosts: hostsOf(farm), Delay: 20 * time.Millisecond, AllowPrivate: true,
 				DisableSitemaps: true, Concurrency: 4, MaxPages: tc.maxPages, MaxPagesPerHost: tc.perHost, WARCDir: "-", StatsFile: "-"}
 			cs, _, _ := newSharedWorkers(t, 3, cfg)
@@ -219,8 +218,7 @@ func TestSharedRecrawl(t *testing.T) {
 	v.set("/c", articleHTML("C"))
 	h.mux.Handle("/", v)
 	ns := redistest.Namespace(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-	defer cancel()
+	ctx := patientContext(t, "2 shared workers, two passes over a seed, a feed and a sitemap")
 	cfg := Config{Seeds: []string{h.base + "/"}, Feeds: []string{h.base + "/feed.xml"}, Delay: 10 * time.Millisecond,
 		AllowPrivate: true, StatsFile: "-"}
 
@@ -330,8 +328,7 @@ func TestSharedRobotsCache(t *testing.T) {
 				farm, seeds = append(farm, h), append(seeds, h.base+"/")
 			}
 			ns := redistest.Namespace(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-			defer cancel()
+			ctx := patientContext(t, "two passes of 3 shared workers over 2 hosts with Crawl-delay 0.25")
 			cfg := Config{Seeds: seeds, Hosts: hostsOf(farm), Delay: 5 * time.Millisecond, RobotsTTL: tc.ttl, AllowPrivate: true,
 				DisableSitemaps: true, WARCDir: "-", StatsFile: "-"}
 			cs, _, _ := newSharedWorkers(t, 3, cfg)

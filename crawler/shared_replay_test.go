@@ -67,13 +67,13 @@ func TestSharedKillReplay(t *testing.T) {
 			}
 			// The kill point: the handler blocked on its blockAt-th page,
 			// whose response is in the WARC.
-			deadline := time.After(30 * time.Second)
+			deadline := time.After(patience)
 			for len(countLines(pagesFile)) < blockAt {
 				select {
 				case <-deadline:
 					first.Process.Kill()
 					first.Wait()
-					t.Fatal("first worker did not reach the kill point")
+					t.Fatalf("hung: the first worker had not reached the kill point (its handler blocked on page %d) after %v", blockAt, patience)
 				case <-time.After(5 * time.Millisecond):
 				}
 			}
@@ -99,9 +99,9 @@ func TestSharedKillReplay(t *testing.T) {
 				if err != nil {
 					t.Fatalf("second worker: %v", err)
 				}
-			case <-time.After(60 * time.Second):
+			case <-time.After(patience):
 				second.Process.Kill()
-				t.Fatal("second worker did not finish")
+				t.Fatalf("hung: the second worker (replaying the killed one's page) was still running after %v", patience)
 			}
 
 			handled := map[string]int{}
@@ -195,8 +195,7 @@ func TestSharedWorkerRobotsDenied(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := patientContext(t, "a shared worker over one host with forbidden links")
 	s, err := c.RunShared(ctx, fr)
 	if err != nil {
 		t.Fatal(err)

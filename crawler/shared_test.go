@@ -67,8 +67,7 @@ func TestSharedWorkers(t *testing.T) {
 	url := redistest.URL(t)
 	ns := redistest.Namespace(t)
 	farm, seeds := sharedFarm(t, 60, hosts, perHost, "User-agent: *\nDisallow: /private\n")
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-	defer cancel()
+	ctx := patientContext(t, "three shared workers over 24 hosts × 6 pages")
 
 	var wg sync.WaitGroup
 	stats := make([]Stats, workers)
@@ -176,8 +175,7 @@ func TestSharedHandlerRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	ctx := patientContext(t, "a shared worker whose handler fails once")
 	s, err := c.RunShared(ctx, openTestShared(t, url, redistest.Namespace(t), "w", time.Second))
 	if err != nil {
 		t.Fatal(err)

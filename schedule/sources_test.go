@@ -56,7 +56,7 @@ func TestRunnerPollsAndReports(t *testing.T) {
 			DisableSitemaps: true, DisableFeeds: true, StatsFile: "-", RevisitMin: 400 * time.Millisecond, Logger: quiet()}})
 	}
 	r := NewRunner(a, sources, quiet())
-	rctx, rcancel := context.WithTimeout(ctx, 60*time.Second)
+	rctx, rcancel := context.WithTimeout(ctx, patience) // a hang detector
 	defer rcancel()
 	done := make(chan struct{})
 	go func() {
@@ -70,8 +70,12 @@ func TestRunnerPollsAndReports(t *testing.T) {
 			polled = polled && st.Runs[Poll] >= 2
 		}
 	}
+	hung := rctx.Err() != nil
 	rcancel()
 	<-done
+	if hung {
+		t.Fatalf("hung: after %v the sources had not each been polled twice: %+v", patience, r.Status())
+	}
 
 	srv := httptest.NewServer(r.Handler())
 	defer srv.Close()

@@ -166,8 +166,16 @@ func clusterMap(t *testing.T, a *archive.Archive) map[string]string {
 // one stream consumer, and compares the archives' clusters.
 func TestStreamMatchesSingleProcess(t *testing.T) {
 	url := redistest.URL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-	defer cancel()
+	// A hang detector, not a measure: the crawls and the consumer end
+	// by themselves, in seconds on any machine this test should pass on.
+	const patience = 3 * time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer func() {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t.Errorf("hung: still running after %v (a crawl, a shared worker or the stream consumer)", patience)
+		}
+		cancel()
+	}()
 	f, err := farm.Start(ctx, farm.Options{BaseIP: "127.0.0.120", CrawlDelay: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
