@@ -394,7 +394,7 @@ func (ix *Index) initSearcher() {
 		ix.searcher = ix.shards[0]
 		return
 	}
-	ix.searcher = bleve.NewIndexAlias(ix.shards...)
+	ix.searcher = bleve.NewIndexAlias(numberedShards(ix.shards)...) // tiedorder.go
 }
 
 func (ix *Index) closeShards() error {
