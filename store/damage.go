@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -65,9 +66,20 @@ func contain(path string, err *error) func() {
 // panic or fault.
 func precheck(path string) error {
 	if err := boltcheck.Precheck(path); err != nil {
+		if unreadable(err) {
+			return fmt.Errorf("open store %s: %w", path, err)
+		}
 		return &DamagedError{Path: path, Problem: err.Error()}
 	}
 	return nil
+}
+
+// unreadable reports whether err is the system refusing to open or read
+// the file (out of file handles, no permission, an I/O error) rather than
+// something wrong in its bytes: that is not damage, and a retry may work.
+func unreadable(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe)
 }
 
 // Report is what CheckFile found in a store file.
@@ -116,6 +128,9 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	}
 	bf, err := boltcheck.Open(path)
 	if err != nil {
+		if unreadable(err) {
+			return nil, fmt.Errorf("check store: %w", err)
+		}
 		r.problem(limit, "%v", err)
 		return r, nil
 	}
