@@ -129,7 +129,7 @@ func CheckFile(path string, limit int, full bool) (*Report, error) {
 	bf, err := boltcheck.Open(path)
 	if err != nil {
 		if unreadable(err) {
-			return nil, fmt.Errorf("check store: %w", err)
+			return nil, err
 		}
 		r.problem(limit, "%v", err)
 		return r, nil
