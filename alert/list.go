@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/internal/printable"
 )
 
 // Filter keeps the alerts of rule (any when "") fired at or after since
@@ -60,8 +60,8 @@ func WriteTable(w io.Writer, alerts []Alert, delivered map[string]Delivery, webh
 	}
 	fmt.Fprintln(tw, head)
 	for _, a := range alerts {
-		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", a.Fired.Local().Format(time.DateTime), report.Clean(a.Rule), a.Kind,
-			report.Clean(a.Article.Site), report.Truncate(report.Clean(a.what()), 90))
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", a.Fired.Local().Format(time.DateTime), printable.Clean(a.Rule), a.Kind,
+			printable.Clean(a.Article.Site), printable.Truncate(printable.Clean(a.what()), 90))
 		if webhook {
 			row += "\t" + deliveryCell(delivered, a.ID)
 		}
@@ -96,6 +96,6 @@ func deliveryCell(delivered map[string]Delivery, id string) string {
 	case d.Status == StatusDelivered:
 		return fmt.Sprintf("delivered (%d attempts)", d.Attempts)
 	default:
-		return "failed: " + report.Truncate(strings.ReplaceAll(d.Error, "\n", " "), 60)
+		return "failed: " + printable.Truncate(strings.ReplaceAll(d.Error, "\n", " "), 60)
 	}
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
+	"github.com/syndex/syndex/internal/printable"
 	"github.com/syndex/syndex/report"
 )
 
@@ -152,7 +153,7 @@ func Rows(rank int, h index.Hit) [][]string {
 	if len(h.Copies) > 0 {
 		role = string(article.RoleOriginal)
 	}
-	safe := report.CSVSafe
+	safe := printable.CSV
 	rows := [][]string{{r, safe(h.Cluster), role, safe(o.ID), safe(o.URL), safe(o.Site), safe(o.Title), date(o.Published), "",
 		"1", "", "", "", strconv.Itoa(len(h.Copies)), num(h.Score), "", safe(h.Lang)}}
 	orig := &article.Article{Published: o.Published}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/syndex/syndex/internal/netgen"
+	"github.com/syndex/syndex/report/picture"
 )
 
 // bigCollections are two collections over the generated network: some
@@ -42,7 +43,7 @@ func TestBigNetworkPicture(t *testing.T) {
 		t.Fatalf("generated %d copies on %d sites", r.Totals.Copies, r.Totals.Sites)
 	}
 	var buf bytes.Buffer
-	if err := r.WriteSVG(&buf, SVGOptions{}); err != nil {
+	if err := r.WriteSVG(&buf, picture.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	svg := buf.String()

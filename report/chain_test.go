@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/printable"
 )
 
 // chainFixture: wire.example's story is copied by relay.example, whose copy
@@ -56,7 +57,7 @@ func TestViaEdges(t *testing.T) {
 	for i, w := range want {
 		e := r.Edges[i]
 		if e.Source != w.src || e.Republisher != w.dst || e.Via != w.via || e.Count != w.count || e.MedianLagSeconds == nil || *e.MedianLagSeconds != w.median {
-			t.Errorf("edge %d = %+v (lag %s), want %+v", i, e, FormatLag(e.MedianLagSeconds), w)
+			t.Errorf("edge %d = %+v (lag %s), want %+v", i, e, printable.Lag(e.MedianLagSeconds), w)
 		}
 	}
 	if e := r.Edges[0]; e.MedianOriginalShare != 0.56 {
@@ -199,10 +200,10 @@ func TestLagDayPrecision(t *testing.T) {
 	// has no known lag.
 	o := &article.Article{Fetched: at("2024-03-01T10:00:00Z")}
 	if lag, p := LagOf(o, &article.Article{Fetched: at("2024-03-01T12:00:00Z")}); lag == nil || *lag != 7200 || p != "fetched" {
-		t.Errorf("fetch lag %s %q, want 2h00m fetched", FormatLag(lag), p)
+		t.Errorf("fetch lag %s %q, want 2h00m fetched", printable.Lag(lag), p)
 	}
 	if lag, _ := LagOf(o, &article.Article{Fetched: at("2024-03-01T09:00:00Z")}); lag != nil {
-		t.Errorf("copy crawled before its original: lag %s, want unknown", FormatLag(lag))
+		t.Errorf("copy crawled before its original: lag %s, want unknown", printable.Lag(lag))
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,7 +211,7 @@ func TestLagDayPrecision(t *testing.T) {
 			c := &article.Article{Published: at(tc.cp)}
 			lag, p := LagOf(o, c)
 			if lag == nil || *lag != tc.want || p != tc.precision {
-				t.Errorf("lag %s %q, want %s %q", FormatLag(lag), p, FormatLag(&tc.want), tc.precision)
+				t.Errorf("lag %s %q, want %s %q", printable.Lag(lag), p, printable.Lag(&tc.want), tc.precision)
 			}
 		})
 	}
@@ -226,7 +227,7 @@ func TestLagDayPrecision(t *testing.T) {
 	}
 	r := Build(arts, Filter{})
 	if m := r.Edges[0].MedianLagSeconds; m == nil || *m != 0 {
-		t.Errorf("median lag %s, want 0s", FormatLag(m))
+		t.Errorf("median lag %s, want 0s", printable.Lag(m))
 	}
 	var doc struct {
 		Clusters []struct {

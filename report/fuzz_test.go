@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/report/picture"
 )
 
 // FuzzHostile feeds arbitrary titles, sites and URLs through the HTML,
@@ -45,7 +46,7 @@ func FuzzHostile(f *testing.F) {
 		})
 		for name, write := range map[string]func(io.Writer) error{
 			"svg": func(w io.Writer) error {
-				return r.WriteSVG(w, SVGOptions{Href: func(s string) string { return "/site/" + s }})
+				return r.WriteSVG(w, picture.Options{Href: func(s string) string { return "/site/" + s }})
 			},
 			"gexf": r.WriteGEXF,
 		} {

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report/picture"
 )
 
 // Node is one site in the syndication network.
@@ -169,7 +171,7 @@ func (r *Report) WriteGEXF(w io.Writer) error {
 func dotQuote(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for _, r := range Clean(s) {
+	for _, r := range printable.Clean(s) {
 		switch r {
 		case '"', '\\':
 			b.WriteByte('\\')
@@ -211,12 +213,12 @@ func (r *Report) WriteDOT(w io.Writer) error {
 			dotQuote(fmt.Sprintf("%s received, %d made", plural.N(n.Out, "copy", "copies"), n.In)))
 	}
 	for _, e := range r.Edges {
-		label, style := fmt.Sprintf("%d · %s", e.Count, FormatLag(e.MedianLagSeconds)), ""
+		label, style := fmt.Sprintf("%d · %s", e.Count, printable.Lag(e.MedianLagSeconds)), ""
 		if e.Via {
 			label, style = "via · "+label, `, style=dashed, color="#c05621"`
 		}
 		ew.printf("  %s -> %s [label=%s, weight=%d, penwidth=%.2f%s];\n", dotQuote(e.Source), dotQuote(e.Republisher),
-			dotQuote(label), e.Count, edgeWidth(e.Count, maxCount), style)
+			dotQuote(label), e.Count, picture.EdgeWidth(e.Count, maxCount), style)
 	}
 	ew.printf("}\n")
 	return ew.err

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report/picture"
 )
 
 //go:embed templates/report.html.tmpl
@@ -18,13 +20,13 @@ var templateFS embed.FS
 // Funcs are the template helpers the report page uses; the web UI reuses
 // them.
 var Funcs = template.FuncMap{
-	"lag":  FormatLag,
+	"lag":  printable.Lag,
 	"date": fmtDate,
 	"pct":  pct,
 	"pct0": pctRound,
 	// precision notes how a lag was measured (" (by day)", " (first seen)").
 	"precision": precisionNote,
-	"trunc":     Truncate,
+	"trunc":     printable.Truncate,
 	"sim":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"join":      strings.Join,
 	"inc":       func(i int) int { return i + 1 },
@@ -64,14 +66,14 @@ type htmlPage struct {
 // picture and the weekly timeline.
 func (r *Report) WriteHTML(w io.Writer) error {
 	var net, tl bytes.Buffer
-	if err := r.WriteSVG(&net, SVGOptions{}); err != nil {
+	if err := r.WriteSVG(&net, picture.Options{}); err != nil {
 		return err
 	}
 	if err := r.WriteTimelineSVG(&tl); err != nil {
 		return err
 	}
 	p := htmlPage{R: r,
-		// Both SVGs escape every string they carry (xmlText).
+		// Both SVGs escape every string they carry (picture.Write escapes its text).
 		Network: template.HTML(net.String()), Timeline: template.HTML(tl.String()),
 		Originators: r.Originators(), Republishers: r.Republishers(),
 		Edges: r.Edges, Clusters: r.Clusters}

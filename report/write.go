@@ -9,10 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/internal/printable"
 )
 
 // formats lists each format Write accepts with its writer, in the order
@@ -71,61 +70,6 @@ func (r *Report) writeJSON(w io.Writer) error {
 	return nil
 }
 
-// Clean makes a crawled string safe to print on a terminal: control
-// characters (including ANSI escapes and bidi overrides) become U+FFFD and
-// runs of whitespace collapse to one space.
-func Clean(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			if !space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029':
-			r = '\uFFFD'
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return strings.TrimRight(b.String(), " ")
-}
-
-// Truncate cuts s to n characters, the last an ellipsis.
-func Truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-// FormatLag renders a lag in seconds compactly ("45s", "2h05m", "3d04h",
-// "-1h00m"); nil is "?".
-func FormatLag(p *int64) string {
-	if p == nil {
-		return "?"
-	}
-	s := *p
-	sign := ""
-	if s < 0 {
-		sign, s = "-", -s
-	}
-	d, h, m := s/86400, s%86400/3600, s%3600/60
-	switch {
-	case d > 0:
-		return fmt.Sprintf("%s%dd%02dh", sign, d, h)
-	case h > 0:
-		return fmt.Sprintf("%s%dh%02dm", sign, h, m)
-	case m > 0:
-		return fmt.Sprintf("%s%dm%02ds", sign, m, s%60)
-	}
-	return fmt.Sprintf("%s%ds", sign, s)
-}
-
 func fmtDate(t time.Time) string {
 	if t.IsZero() {
 		return "-"
@@ -146,9 +90,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	t := r.Totals
 	ew.printf("Syndication report: %s on %s, %s, %s, median lag %s\n",
 		plural.S(t.Articles, "article"), plural.S(t.Sites, "site"), plural.N(t.Clusters, "syndicated story", "syndicated stories"),
-		plural.N(t.Copies, "copy", "copies"), FormatLag(t.MedianLagSeconds))
+		plural.N(t.Copies, "copy", "copies"), printable.Lag(t.MedianLagSeconds))
 	if f := r.Filter; !f.From.IsZero() || !f.To.IsZero() || f.Site != "" || f.MinCount > 0 {
-		ew.printf("Filter: from %s to %s, site %q, min count %d\n", fmtDate(f.From), fmtDate(f.To), Clean(f.Site), f.MinCount)
+		ew.printf("Filter: from %s to %s, site %q, min count %d\n", fmtDate(f.From), fmtDate(f.To), printable.Clean(f.Site), f.MinCount)
 	}
 
 	writeOutlets(ew, "Top originating outlets", "RECEIVED", r.Originators())
@@ -174,7 +118,7 @@ func writeOutlets(ew *errWriter, title, verb string, os []Outlet) {
 			fmt.Fprintf(tw, "  … %d more\t\t\t\n", len(os)-textTop)
 			break
 		}
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\n", Clean(o.Site), o.Copies, o.Stories, o.Partners)
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\n", printable.Clean(o.Site), o.Copies, o.Stories, o.Partners)
 	}
 	_ = tw.Flush()
 }
@@ -199,8 +143,8 @@ func (r *Report) writeEdges(ew *errWriter) {
 		if e.Via {
 			arrow, vias = "⇢", true
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", Clean(e.Source), arrow, Clean(e.Republisher), e.Count,
-			FormatLag(e.MedianLagSeconds), shareText(e.MedianOriginalShare), fmtDate(e.First), fmtDate(e.Last))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", printable.Clean(e.Source), arrow, printable.Clean(e.Republisher), e.Count,
+			printable.Lag(e.MedianLagSeconds), shareText(e.MedianOriginalShare), fmtDate(e.First), fmtDate(e.Last))
 	}
 	_ = tw.Flush()
 	ew.printf("  CARRIED: median share of the original's story in the copies\n")
@@ -225,9 +169,9 @@ func (r *Report) writeSites(ew *errWriter) {
 	}
 	fmt.Fprintf(tw, "%s\n", head)
 	for _, s := range r.Sites {
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s", Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s", printable.Clean(s.Site), s.Articles, s.Originals, s.Copies, s.Unique, pct(s.CopyShare))
 		if coll {
-			fmt.Fprintf(tw, "\t%s", Clean(strings.Join(s.Collections, ", ")))
+			fmt.Fprintf(tw, "\t%s", printable.Clean(strings.Join(s.Collections, ", ")))
 		}
 		fmt.Fprintf(tw, "\n")
 	}
@@ -246,21 +190,21 @@ func (r *Report) writeClusters(ew *errWriter) {
 			ew.printf("  … %d more\n", len(r.Clusters)-i)
 			break
 		}
-		title := Clean(c.Original.Title)
+		title := printable.Clean(c.Original.Title)
 		if title == "" {
-			title = Clean(c.Original.URL)
+			title = printable.Clean(c.Original.URL)
 		}
-		ew.printf("  %s  %s  [%s, %s]\n", plural.N(len(c.Copies), "copy", "copies"), title, Clean(c.Original.Site), fmtDate(c.Original.Published))
+		ew.printf("  %s  %s  [%s, %s]\n", plural.N(len(c.Copies), "copy", "copies"), title, printable.Clean(c.Original.Site), fmtDate(c.Original.Published))
 		if len(c.Evidence) > 0 {
-			ew.printf("      evidence: %s\n", Clean(strings.Join(c.Evidence, ", ")))
+			ew.printf("      evidence: %s\n", printable.Clean(strings.Join(c.Evidence, ", ")))
 		}
 		for j, cp := range c.Copies {
 			if j == 5 {
 				ew.printf("      … %s more\n", plural.N(len(c.Copies)-j, "copy", "copies"))
 				break
 			}
-			ew.printf("      → %s  +%s%s  sim %.2f%s%s  %s\n", Clean(cp.Site), FormatLag(cp.LagSeconds), precisionNote(cp.LagPrecision),
-				cp.Similarity, sharesNote(cp), viaNote(cp), Clean(cp.URL))
+			ew.printf("      → %s  +%s%s  sim %.2f%s%s  %s\n", printable.Clean(cp.Site), printable.Lag(cp.LagSeconds), precisionNote(cp.LagPrecision),
+				cp.Similarity, sharesNote(cp), viaNote(cp), printable.Clean(cp.URL))
 		}
 	}
 }
@@ -278,7 +222,7 @@ func viaNote(cp Copy) string {
 	if cp.ViaSite == "" {
 		return ""
 	}
-	return "  via " + Clean(cp.ViaSite)
+	return "  via " + printable.Clean(cp.ViaSite)
 }
 
 // precisionNote says how a lag was measured when it is not between two
@@ -322,16 +266,6 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
 
-// csvSafe defuses spreadsheet formula injection in a crawled string: a cell
-// starting with = + - @ or a tab/CR is prefixed with a single quote (the
-// OWASP recommendation). Numbers are written without this guard.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func lagCell(p *int64) string {
 	if p == nil {
 		return ""
@@ -366,7 +300,7 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 	case "edges":
 		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last", "via", "median_original_share"})
 		for _, e := range r.Edges {
-			rows = append(rows, []string{csvSafe(e.Source), csvSafe(e.Republisher), strconv.Itoa(e.Count),
+			rows = append(rows, []string{printable.CSV(e.Source), printable.CSV(e.Republisher), strconv.Itoa(e.Count),
 				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last), strconv.FormatBool(e.Via),
 				shareCell(e.MedianOriginalShare, 0, e.MedianOriginalShare)})
 		}
@@ -377,11 +311,11 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 		for _, c := range r.Clusters {
 			o := c.Original
 			for _, cp := range c.Copies {
-				rows = append(rows, []string{csvSafe(c.ID), csvSafe(o.ID), csvSafe(o.Site), csvSafe(o.URL), timeCell(o.Published),
-					csvSafe(cp.ID), csvSafe(cp.Site), csvSafe(cp.URL), timeCell(cp.Published),
-					strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), csvSafe(strings.Join(c.Evidence, ";")),
+				rows = append(rows, []string{printable.CSV(c.ID), printable.CSV(o.ID), printable.CSV(o.Site), printable.CSV(o.URL), timeCell(o.Published),
+					printable.CSV(cp.ID), printable.CSV(cp.Site), printable.CSV(cp.URL), timeCell(cp.Published),
+					strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), printable.CSV(strings.Join(c.Evidence, ";")),
 					shareCell(cp.OriginalShare, cp.CopyShare, cp.OriginalShare), shareCell(cp.OriginalShare, cp.CopyShare, cp.CopyShare),
-					csvSafe(cp.Via), csvSafe(cp.ViaSite), cp.LagPrecision})
+					printable.CSV(cp.Via), printable.CSV(cp.ViaSite), cp.LagPrecision})
 			}
 		}
 	case "sites":
@@ -394,10 +328,10 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 		}
 		rows = append(rows, head)
 		for _, s := range r.Sites {
-			row := []string{csvSafe(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
+			row := []string{printable.CSV(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
 				strconv.Itoa(s.Copies), strconv.Itoa(s.Unique), strconv.FormatFloat(s.CopyShare, 'f', 4, 64), strconv.Itoa(s.Republished)}
 			if coll {
-				row = append(row, csvSafe(strings.Join(s.Collections, ";")))
+				row = append(row, printable.CSV(strings.Join(s.Collections, ";")))
 			}
 			rows = append(rows, row)
 		}
@@ -409,10 +343,6 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 	}
 	return nil
 }
-
-// CSVSafe is the formula-injection guard of the report's CSV, for the
-// other CSV writers of syndex (search exports).
-func CSVSafe(s string) string { return csvSafe(s) }
 
 // hasCollections reports whether any site of the report belongs to a
 // collection.

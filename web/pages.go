@@ -20,6 +20,7 @@ import (
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/internal/daterange"
 	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/picture"
 	"github.com/syndex/syndex/web/diff"
 )
 
@@ -491,7 +492,7 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 	}
 	v.MedianLag = rep.Totals.MedianLagSeconds
 	var buf bytes.Buffer
-	if err := rep.WriteSVG(&buf, report.SVGOptions{Href: sitePath, Height: 420}); err != nil {
+	if err := rep.WriteSVG(&buf, picture.Options{Href: sitePath, Height: 420}); err != nil {
 		s.fail(w, r, err, false)
 		return
 	}
@@ -570,7 +571,7 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 		v.Republishers = v.Republishers[:15]
 	}
 	var buf bytes.Buffer
-	if err := v.R.WriteSVG(&buf, report.SVGOptions{Href: sitePath}); err != nil {
+	if err := v.R.WriteSVG(&buf, picture.Options{Href: sitePath}); err != nil {
 		s.fail(w, r, err, false)
 		return
 	}

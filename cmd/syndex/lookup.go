@@ -17,7 +17,7 @@ import (
 	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/extract"
 	"github.com/syndex/syndex/internal/plural"
-	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/internal/printable"
 	"github.com/syndex/syndex/store"
 )
 
@@ -208,7 +208,7 @@ func readLookupInput(cmd *cobra.Command, g *cli.Globals, name, pageURL string, q
 // writeLookup prints a lookup for a terminal.
 func writeLookup(w io.Writer, res *archive.LookupResult) error {
 	ew := &lineWriter{w: w}
-	clean := func(s string, n int) string { return report.Truncate(report.Clean(s), n) }
+	clean := func(s string, n int) string { return printable.Truncate(printable.Clean(s), n) }
 	switch res.Verdict {
 	case archive.VerdictCopy:
 		m := res.Matches[0]
@@ -217,7 +217,7 @@ func writeLookup(w io.Writer, res *archive.LookupResult) error {
 		ew.printf("  evidence: %s\n", strings.Join(orNone(m.Evidence), ", "))
 		ew.printf("  carries %.0f%% of the original's text; %.0f%% of this text comes from it", 100*m.OriginalShare, 100*m.CopyShare)
 		if m.LagSeconds != nil {
-			ew.printf("; published %s after it", report.FormatLag(m.LagSeconds))
+			ew.printf("; published %s after it", printable.Lag(m.LagSeconds))
 		}
 		ew.printf("\n")
 	case archive.VerdictOriginal:
@@ -245,7 +245,7 @@ func writeLookup(w io.Writer, res *archive.LookupResult) error {
 		for _, c := range m.Copies {
 			lag := "lag unknown"
 			if c.LagSeconds != nil {
-				lag = "after " + report.FormatLag(c.LagSeconds)
+				lag = "after " + printable.Lag(c.LagSeconds)
 			}
 			ew.printf("    copy      %-28s %s  carries %3.0f%%  %s\n", clean(c.Site, 200), dateOrUnknown(c.Published), 100*c.OriginalShare, lag)
 		}

@@ -1,8 +1,16 @@
-package report
+// Package picture draws the syndication network as one SVG: a circle per
+// site, an arrow from each source to each republisher, laid out by a force
+// simulation that depends only on its input. It owns the drawing (sizes,
+// colours, labels that give way, the legend, the collapse of small sites
+// into one circle per collection); what the network is (which sites, which
+// copies, the lags) is package report's, which hands it over as a Graph.
+package picture
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"html"
 	"io"
 	"maps"
 	"math"
@@ -11,7 +19,69 @@ import (
 	"unicode/utf8"
 
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/internal/printable"
 )
+
+// Graph is the network to draw.
+type Graph struct {
+	// Nodes are the sites on a link, busiest first.
+	Nodes []Node
+	// Links are the copies from one site to another.
+	Links []Link
+	// Collections are the names of the sites' collections, sorted; each
+	// gets a colour.
+	Collections []string
+}
+
+// Node is one site of the network.
+type Node struct {
+	Site string
+	// Name is the outlet's own name, when known.
+	Name string
+	// Out counts copies other sites made of this site's originals; In
+	// counts copies this site made; Articles, the site's articles.
+	Out, In, Articles int
+	// Collection is the collection the site is coloured by ("" for none).
+	Collection string
+}
+
+// Link is the copies one site made of another's stories.
+type Link struct {
+	Source, Republisher string
+	Count               int
+	// MedianLagSeconds is the median lag of the copies (nil: unknown).
+	MedianLagSeconds *int64
+	// Via marks copies taken from the source's own copies.
+	Via bool
+}
+
+// Options tune the picture.
+type Options struct {
+	// Href, when set, makes each node a link to Href(site) (the web UI's
+	// site page). The result is escaped; it should be a relative path.
+	Href func(site string) string
+	// MaxNodes keeps the picture legible by drawing only the busiest sites
+	// (default 60), and only the heaviest MaxEdges links (default 150).
+	MaxNodes, MaxEdges int
+	// Width and Height of the view box (default 960 × a height that grows
+	// with the node count).
+	Width, Height float64
+}
+
+// xmlText escapes s for XML text or a quoted attribute, dropping characters
+// XML 1.0 cannot carry.
+func xmlText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return html.EscapeString(s)
+}
 
 // The network picture stays readable on large networks: the busiest
 // sites are drawn one by one and the rest are collapsed into one circle
@@ -24,8 +94,7 @@ import (
 // picNode is one circle: a site, or several small sites collapsed.
 type picNode struct {
 	Node
-	group   string // the collection it is coloured by ("" for none)
-	members int    // sites collapsed into it (0 for a single site)
+	members int // sites collapsed into it (0 for a single site)
 }
 
 // picEdge is one arrow between circles.
@@ -44,42 +113,14 @@ var collectionPalette = []string{"#805ad5", "#38a169", "#d53f8c", "#d69e2e", "#3
 // picture shows collections.
 const noCollection = "#cbd5e0"
 
-// picture collapses the nodes beyond maxNodes (busiest first) into one
-// node per collection and merges the edges accordingly; the edges come
-// back heaviest first.
-func (r *Report) picture(maxNodes int) ([]picNode, []picEdge, []string) {
-	groupOf, colls := r.siteGroups()
-	nodes, idx := collapseNodes(r.Nodes(), groupOf, maxNodes)
-	return nodes, r.mergeEdges(nodes, idx), colls
-}
-
-// siteGroups returns the collection each site is drawn in (its first)
-// and the names of all the sites' collections, sorted.
-func (r *Report) siteGroups() (map[string]string, []string) {
-	groupOf := map[string]string{}
-	var colls []string
-	for _, s := range r.Sites {
-		if len(s.Collections) > 0 {
-			groupOf[s.Site] = s.Collections[0]
-			for _, c := range s.Collections {
-				if !slices.Contains(colls, c) {
-					colls = append(colls, c)
-				}
-			}
-		}
-	}
-	slices.Sort(colls)
-	return groupOf, colls
-}
-
 // collapseNodes keeps the nodes (busiest first) up to maxNodes and
 // collapses the rest into one node per collection; idx gives each site's
 // node.
-func collapseNodes(all []Node, groupOf map[string]string, maxNodes int) (nodes []picNode, idx map[string]int) {
+func collapseNodes(all []Node, maxNodes int) (nodes []picNode, idx map[string]int) {
 	idx = map[string]int{}
 	if len(all) <= maxNodes {
 		for i, n := range all {
-			nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
+			nodes = append(nodes, picNode{Node: n})
 			idx[n.Site] = i
 		}
 		return nodes, idx
@@ -87,20 +128,20 @@ func collapseNodes(all []Node, groupOf map[string]string, maxNodes int) (nodes [
 	// The collapsed circles take slots of their own.
 	groups := map[string]bool{}
 	for _, n := range all[maxNodes:] {
-		groups[groupOf[n.Site]] = true
+		groups[n.Collection] = true
 	}
 	keep := max(1, maxNodes-len(groups))
 	for i, n := range all[:keep] {
-		nodes = append(nodes, picNode{Node: n, group: groupOf[n.Site]})
+		nodes = append(nodes, picNode{Node: n})
 		idx[n.Site] = i
 	}
 	agg := map[string]int{}
 	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		agg[g] = len(nodes)
-		nodes = append(nodes, picNode{group: g})
+		nodes = append(nodes, picNode{Node: Node{Collection: g}})
 	}
 	for _, n := range all[keep:] {
-		g := groupOf[n.Site]
+		g := n.Collection
 		a := &nodes[agg[g]]
 		a.members++
 		a.Out += n.Out
@@ -118,16 +159,15 @@ func collapseNodes(all []Node, groupOf map[string]string, maxNodes int) (nodes [
 	return nodes, idx
 }
 
-// mergeEdges maps the report's edges onto the nodes, merging those
-// between the same two nodes (a merged edge has no one lag), heaviest
-// first.
-func (r *Report) mergeEdges(nodes []picNode, idx map[string]int) []picEdge {
+// mergeEdges maps the links onto the nodes, merging those between the
+// same two nodes (a merged edge has no one lag), heaviest first.
+func mergeEdges(links []Link, nodes []picNode, idx map[string]int) []picEdge {
 	type key struct {
 		src, dst int
 		via      bool
 	}
 	merged := map[key]*picEdge{}
-	for _, e := range r.Edges {
+	for _, e := range links {
 		i, ok1 := idx[e.Source]
 		j, ok2 := idx[e.Republisher]
 		if !ok1 || !ok2 || i == j {
@@ -168,34 +208,35 @@ type legendItem struct {
 	width float64
 }
 
-// WriteSVG draws the syndication network: a circle per site (blue for
+// Write draws g as SVG: a circle per site (blue for
 // sites whose stories are copied, orange for sites that copy, or the
 // colour of its collection; size by volume), an arrow from each source to
 // each republisher, width by count. Beyond MaxNodes sites the smallest are
 // collapsed into one circle per collection.
-func (r *Report) WriteSVG(w io.Writer, opt SVGOptions) error {
+func Write(w io.Writer, g Graph, opt Options) error {
 	if opt.MaxNodes <= 0 {
 		opt.MaxNodes = 60
 	}
 	if opt.MaxEdges <= 0 {
 		opt.MaxEdges = 150
 	}
-	nodes, edges, colls := r.picture(opt.MaxNodes)
-	d := newDrawing(nodes, thinEdges(nodes, edges, opt.MaxEdges), colls, opt)
-	ew := &errWriter{w: w}
+	nodes, idx := collapseNodes(g.Nodes, opt.MaxNodes)
+	edges := mergeEdges(g.Links, nodes, idx)
+	d := newDrawing(nodes, thinEdges(nodes, edges, opt.MaxEdges), g.Collections, opt)
+	ew := &svgWriter{}
 	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="syndication network: %d sites, %d links" font-family="Helvetica, Arial, sans-serif">`+"\n",
 		d.W, d.H, d.W, d.H, len(d.nodes), len(d.edges))
 	ew.printf(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fbfcfe" rx="8"/>`+"\n", d.W, d.H)
 	if len(d.nodes) == 0 {
 		ew.printf(`<text x="%.0f" y="%.0f" text-anchor="middle" font-size="15" fill="#667">No syndication found in this range.</text>`+"\n</svg>\n", d.W/2, d.H/2)
-		return ew.err
+		return ew.writeTo(w)
 	}
 	d.drawEdges(ew)
 	unlabelled := d.placeLabels()
 	d.drawNodes(ew, opt.Href)
 	d.drawLegend(ew, unlabelled)
 	ew.printf("</g>\n</svg>\n")
-	return ew.err
+	return ew.writeTo(w)
 }
 
 // thinEdges keeps the maxEdges heaviest edges (edges come heaviest first),
@@ -246,7 +287,7 @@ type placedItem struct {
 }
 
 // newDrawing sizes the picture, lays out its legend and its circles.
-func newDrawing(nodes []picNode, edges []picEdge, colls []string, opt SVGOptions) *drawing {
+func newDrawing(nodes []picNode, edges []picEdge, colls []string, opt Options) *drawing {
 	d := &drawing{nodes: nodes, edges: edges, colls: colls, colour: map[string]string{}, W: opt.Width, H: opt.Height}
 	if d.W <= 0 {
 		d.W = 960
@@ -288,7 +329,7 @@ func (d *drawing) legendItems() []legendItem {
 		add(swatch("#fff", "#2b6cb0"), "ring: stories copied by others")
 		add(swatch("#fff", "#dd6b20"), "ring: copies others' stories")
 		for _, c := range d.colls {
-			add(swatch(d.colour[c], d.colour[c]), Truncate(c, 40))
+			add(swatch(d.colour[c], d.colour[c]), printable.Truncate(c, 40))
 		}
 		add(swatch(noCollection, noCollection), "in no collection")
 	} else {
@@ -345,7 +386,7 @@ func (d *drawing) layout() {
 
 // drawEdges draws an arrow per edge, bent apart from the edge the other
 // way and from a direct edge beside a via edge.
-func (d *drawing) drawEdges(ew *errWriter) {
+func (d *drawing) drawEdges(ew *svgWriter) {
 	reverse := map[[2]int]bool{}
 	for _, e := range d.edges {
 		reverse[[2]int{e.src, e.dst}] = true
@@ -368,7 +409,7 @@ func (d *drawing) drawEdges(ew *errWriter) {
 			bend = -bend - 0.06 // beside a direct edge between the same sites
 		}
 		c := s.add(dir.mul(0.5)).add(dir.perp().mul(bend))
-		sw := edgeWidth(e.count, d.maxCount)
+		sw := EdgeWidth(e.count, d.maxCount)
 		alen, awid := 7+1.1*sw, 6+1.0*sw
 		p0 := s.add(c.sub(s).unit().mul(d.rad[i]))
 		back := c.sub(t).unit()
@@ -377,7 +418,7 @@ func (d *drawing) drawEdges(ew *errWriter) {
 		wing := back.perp().mul(awid / 2)
 		l1, l2 := base.add(wing), base.sub(wing)
 		src, dst := d.nodes[i].Site, d.nodes[j].Site
-		lag := ", median lag " + FormatLag(e.lag)
+		lag := ", median lag " + printable.Lag(e.lag)
 		if e.merged {
 			lag = ""
 		}
@@ -421,7 +462,7 @@ func (d *drawing) placeLabels() int {
 		if nd.Name != "" && nd.members == 0 {
 			label = nd.Name
 		}
-		label = Truncate(label, 30)
+		label = printable.Truncate(label, 30)
 		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
 		lx := math.Max(half, math.Min(d.W-half, p.x))
 		d.labels[i], d.labelX[i] = label, lx
@@ -441,7 +482,7 @@ func (d *drawing) placeLabels() int {
 }
 
 // drawNodes draws each circle with its tooltip, label and link.
-func (d *drawing) drawNodes(ew *errWriter, href func(site string) string) {
+func (d *drawing) drawNodes(ew *svgWriter, href func(site string) string) {
 	for i, n := range d.nodes {
 		p := d.at[i]
 		name := n.Site
@@ -459,7 +500,7 @@ func (d *drawing) drawNodes(ew *errWriter, href func(site string) string) {
 		fill, ring, ringW := nodeColor(n.Out, n.In), "#fff", 2.0
 		if len(d.colls) > 0 {
 			fill, ring, ringW = noCollection, nodeColor(n.Out, n.In), 3
-			if c, ok := d.colour[n.group]; ok {
+			if c, ok := d.colour[n.Collection]; ok {
 				fill = c
 			}
 		}
@@ -483,7 +524,7 @@ func (d *drawing) drawNodes(ew *errWriter, href func(site string) string) {
 }
 
 // drawLegend writes the legend below the picture.
-func (d *drawing) drawLegend(ew *errWriter, unlabelled int) {
+func (d *drawing) drawLegend(ew *svgWriter, unlabelled int) {
 	ew.printf(`<g font-size="12" fill="#4a5568" class="legend">`)
 	top := d.H - d.legendH + 20
 	for k, l := range d.legend {
@@ -514,4 +555,28 @@ func countAgg(nodes []picNode) int {
 		}
 	}
 	return n
+}
+
+// svgWriter collects the picture before it is written in one piece.
+type svgWriter struct{ bytes.Buffer }
+
+func (s *svgWriter) printf(format string, args ...any) { fmt.Fprintf(&s.Buffer, format, args...) }
+
+// writeTo writes the picture to w.
+func (s *svgWriter) writeTo(w io.Writer) error {
+	if _, err := w.Write(s.Bytes()); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
