@@ -71,91 +71,131 @@ func Lookup(arts []*article.Article, cfg dedup.Config, opt LookupOptions) Lookup
 	if opt.Holdout <= 0 {
 		opt.Holdout = 0.25
 	}
-	truthOrig := map[string]string{}
-	for _, a := range arts {
-		if a.TruthOriginal && a.TruthCluster != "" {
-			truthOrig[a.TruthCluster] = a.ID
-		}
-	}
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x100c))
-	var held []*article.Article
-	negOf := map[string][]string{} // held-out independent text -> its partners
-	for _, g := range opt.Apart {
-		for _, id := range g[1:] {
-			negOf[id] = append(negOf[id], g[0])
-		}
-	}
-	var negs []*article.Article
+	s := splitLookup(arts, opt, r)
 	ix := dedup.NewIndex(cfg)
-	for _, a := range arts {
-		want, ok := truthOrig[a.TruthCluster]
-		if ok && want != a.ID && (opt.Holdout >= 1 || r.Float64() < opt.Holdout) {
-			held = append(held, a)
-			continue
-		}
-		if _, neg := negOf[a.ID]; neg {
-			negs = append(negs, a)
-			continue
-		}
+	for _, a := range s.indexed {
 		ix.Add(a)
 	}
-	res := LookupResult{Indexed: ix.Len(), Queries: len(held), Negatives: len(negs)}
-	for _, a := range negs {
+	res := LookupResult{Indexed: ix.Len(), Queries: len(s.held), Negatives: len(s.negs)}
+	res.FalseCopies = s.falseCopies(ix)
+	if len(s.held) == 0 {
+		return res
+	}
+	s.score(ix, opt.NoEdit, r, &res)
+	return res
+}
+
+// lookupSplit is a labelled set split for Lookup: the articles indexed,
+// the held-out copies with their true originals, and the independent
+// texts with their partners.
+type lookupSplit struct {
+	indexed, held, negs []*article.Article
+	truthOrig           map[string]string   // truth cluster -> its original's id
+	negOf               map[string][]string // held-out independent text -> its partners
+}
+
+// splitLookup holds out opt.Holdout of the labelled copies (drawn from r
+// in arrival order) and every member but the first of each opt.Apart
+// group; the rest is indexed, in arrival order.
+func splitLookup(arts []*article.Article, opt LookupOptions, r *rand.Rand) lookupSplit {
+	s := lookupSplit{truthOrig: map[string]string{}, negOf: map[string][]string{}}
+	for _, a := range arts {
+		if a.TruthOriginal && a.TruthCluster != "" {
+			s.truthOrig[a.TruthCluster] = a.ID
+		}
+	}
+	for _, g := range opt.Apart {
+		for _, id := range g[1:] {
+			s.negOf[id] = append(s.negOf[id], g[0])
+		}
+	}
+	for _, a := range arts {
+		want, ok := s.truthOrig[a.TruthCluster]
+		if ok && want != a.ID && (opt.Holdout >= 1 || r.Float64() < opt.Holdout) {
+			s.held = append(s.held, a)
+			continue
+		}
+		if _, neg := s.negOf[a.ID]; neg {
+			s.negs = append(s.negs, a)
+			continue
+		}
+		s.indexed = append(s.indexed, a)
+	}
+	return s
+}
+
+// falseCopies counts the independent texts whose first-ranked match is
+// called a copy of a story holding one of their partners.
+func (s lookupSplit) falseCopies(ix *dedup.Index) int {
+	n := 0
+	for _, a := range s.negs {
 		ms := ix.Lookup(dedup.Probe{Text: a.Text, Site: a.Site}, 1)
 		if len(ms) == 0 || !ms[0].Copy {
 			continue
 		}
 		members := ix.Members(ms[0].Cluster)
-		for _, p := range negOf[a.ID] {
+		for _, p := range s.negOf[a.ID] {
 			if slices.Contains(members, p) {
-				res.FalseCopies++
+				n++
 				break
 			}
 		}
 	}
-	if len(held) == 0 {
-		return res
-	}
-	times := make([]float64, 0, len(held))
-	var top1, topCluster, found, copyVerdict int
-	for _, a := range held {
-		want := truthOrig[a.TruthCluster]
+	return n
+}
+
+// lookupTally counts the held-out copies by what their lookup found.
+type lookupTally struct{ top1, topCluster, found, copyVerdict int }
+
+// score looks each held-out copy up (lightly edited unless noEdit, with
+// r) and fills res's shares, misses and lookup times.
+func (s lookupSplit) score(ix *dedup.Index, noEdit bool, r *rand.Rand, res *LookupResult) {
+	times := make([]float64, 0, len(s.held))
+	var t lookupTally
+	for _, a := range s.held {
+		want := s.truthOrig[a.TruthCluster]
 		text := a.Text
-		if !opt.NoEdit {
+		if !noEdit {
 			text = LightEdit(text, r)
 		}
 		start := time.Now()
 		ms := ix.Lookup(dedup.Probe{Text: text, Site: a.Site}, 0)
 		times = append(times, float64(time.Since(start).Microseconds())/1000)
-		got := ""
-		if len(ms) > 0 {
-			got = ms[0].Original
-			if ms[0].Copy {
-				copyVerdict++
-			}
-			if slices.Contains(ix.Members(ms[0].Cluster), want) {
-				topCluster++
-			}
-		}
-		if got == want {
-			top1++
-		} else if len(res.Misses) < 20 {
+		if got := t.add(ix, ms, want); got != want && len(res.Misses) < 20 {
 			res.Misses = append(res.Misses, LookupMiss{Query: a.ID, Want: want, Got: got})
 		}
-		for _, m := range ms {
-			if slices.Contains(ix.Members(m.Cluster), want) {
-				found++
-				break
-			}
-		}
 	}
-	n := float64(len(held))
-	res.Top1, res.TopCluster, res.Found = round4(float64(top1)/n), round4(float64(topCluster)/n), round4(float64(found)/n)
-	res.CopyVerdict = round4(float64(copyVerdict) / n)
+	n := float64(len(s.held))
+	res.Top1, res.TopCluster, res.Found = round4(float64(t.top1)/n), round4(float64(t.topCluster)/n), round4(float64(t.found)/n)
+	res.CopyVerdict = round4(float64(t.copyVerdict) / n)
 	slices.Sort(times)
 	q := func(p float64) float64 { return times[min(len(times)-1, int(p*float64(len(times))))] }
 	res.P50MS, res.P95MS, res.P99MS = q(0.50), q(0.95), q(0.99)
-	return res
+}
+
+// add counts one lookup's ranking ms against the true original want and
+// returns the first-ranked cluster's original ("" when none).
+func (t *lookupTally) add(ix *dedup.Index, ms []dedup.ClusterMatch, want string) (got string) {
+	if len(ms) > 0 {
+		got = ms[0].Original
+		if ms[0].Copy {
+			t.copyVerdict++
+		}
+		if slices.Contains(ix.Members(ms[0].Cluster), want) {
+			t.topCluster++
+		}
+	}
+	if got == want {
+		t.top1++
+	}
+	for _, m := range ms {
+		if slices.Contains(ix.Members(m.Cluster), want) {
+			t.found++
+			break
+		}
+	}
+	return got
 }
 
 // LightEdit returns text with light edits of the kind a republisher
