@@ -41,6 +41,8 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong type list", "sources:\n  - name: a\n    seeds: http://a.example/\n", `3: sources[0].seeds: expected a list, got "http://a.example/"`},
 		{"wrong type mapping", "crawl: fast\n", `1: crawl: expected a mapping of fields, got "fast"`},
 		{"wrong type float", "dedup:\n  containment: most\n", `2: dedup.containment: expected a number, got "most"`},
+		{"wrong type string", "user_agent:\n  a: b\n", `2: user_agent: expected a string, got a mapping`},
+		{"list for a bool", "crawl:\n  allow_private: [true]\n", `2: crawl.allow_private: expected true or false, got a list`},
 		{"bad duration", "crawl:\n  delay: 2 seconds\n", `2: crawl.delay: invalid duration "2 seconds"`},
 		{"bad size", "crawl:\n  body_cap: huge\n", `2: crawl.body_cap: invalid size "huge"`},
 		{"bad cron expression", validSource + "    schedule: \"61 * * * *\"\n", `4: sources[0].schedule: invalid cron expression "61 * * * *"`},

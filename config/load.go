@@ -201,38 +201,55 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	v.Set(s)
 }
 
+// basicWant says what a YAML value for a field of each basic kind must be.
+var basicWant = map[reflect.Kind]string{
+	reflect.String: "a string", reflect.Bool: "true or false",
+	reflect.Int: "an integer", reflect.Int64: "an integer", reflect.Int32: "an integer",
+	reflect.Float64: "a number",
+}
+
 // setBasic sets a string, bool, integer or float field from n, or says
 // what is wrong with n.
 func setBasic(n *yaml.Node, v reflect.Value) (problem string) {
-	scalar := n.Kind == yaml.ScalarNode
+	want, ok := basicWant[v.Kind()]
+	if !ok {
+		return fmt.Sprintf("unsupported field type %s", v.Type())
+	}
+	if !basicFits(n, v) {
+		return "expected " + want + ", got " + kindName(n)
+	}
+	return ""
+}
+
+// basicFits sets the basic field v from n when n is a scalar of v's kind,
+// and reports whether it was.
+func basicFits(n *yaml.Node, v reflect.Value) bool {
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
 	switch v.Kind() {
 	case reflect.String:
-		if !scalar {
-			return "expected a string, got " + kindName(n)
-		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		var b bool
-		if !scalar || n.Tag != "!!bool" || n.Decode(&b) != nil {
-			return "expected true or false, got " + kindName(n)
+		if n.Tag != "!!bool" || n.Decode(&b) != nil {
+			return false
 		}
 		v.SetBool(b)
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		var i int64
-		if !scalar || n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
-			return "expected an integer, got " + kindName(n)
-		}
-		v.SetInt(i)
 	case reflect.Float64:
 		var f float64
-		if !scalar || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
-			return "expected a number, got " + kindName(n)
+		if (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
+			return false
 		}
 		v.SetFloat(f)
-	default:
-		return fmt.Sprintf("unsupported field type %s", v.Type())
+	default: // the integers
+		var i int64
+		if n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
+			return false
+		}
+		v.SetInt(i)
 	}
-	return ""
+	return true
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
