@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/alert"
-	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 )
@@ -40,20 +37,6 @@ func newAlertsCommand(g *cli.Globals) *cobra.Command {
 	f.IntVar(&opts.Limit, "limit", 50, "the latest N alerts (0: all)")
 	f.BoolVar(&opts.JSON, "json", false, "print the alerts as JSONL, each with its delivery")
 	return cmd
-}
-
-// startAlerts starts evaluating the config's alert rules in the
-// background of `syndex run`, until ctx ends; without rules it does
-// nothing.
-func startAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (*alert.Background, error) {
-	bg, err := alert.Start(ctx, a, c.Alerts, c.Collections)
-	if err != nil {
-		return nil, cli.AsUsage(fmt.Errorf("run: %w", err))
-	}
-	if ev := bg.Evaluator(); ev != nil {
-		slog.Info("alerts on", "rules", ev.Describe(), "file", ev.Path())
-	}
-	return bg, nil
 }
 
 // alertsPath is the alert file of the archive named by --data.

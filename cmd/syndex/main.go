@@ -1,8 +1,9 @@
 // Command syndex archives news media, finds syndicated copies of each story
 // and makes the archive searchable. Each command lives in its own file and
 // only parses flags, opens the archive and calls the library packages; the
-// pieces every command shares are in internal/cli, and the evaluation
-// commands (syndex eval ...) in internal/eval.
+// pieces every command shares are in internal/cli, the evaluation
+// commands (syndex eval ...) in internal/eval, and the commands that crawl
+// (crawl, run, worker, index, demo) in internal/crawl.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syndex/syndex/cmd/syndex/internal/cli"
+	"github.com/syndex/syndex/cmd/syndex/internal/crawl"
 	"github.com/syndex/syndex/cmd/syndex/internal/eval"
 )
 
@@ -49,10 +51,10 @@ func newRootCommand() *cobra.Command {
 	configCmd.AddCommand(newConfigCheckCommand(g), newConfigExampleCommand())
 
 	root.AddCommand(eval.New(g), configCmd,
-		newAlertsCommand(g), newCheckCommand(g), newCrawlCommand(g), newDedupCommand(g), newDemoCommand(g),
-		newExportCommand(g), newExtractCommand(g), newImportCommand(g), newIndexCommand(g), newLookupCommand(g),
-		newManCommand(root), newReindexCommand(g), newReportCommand(g), newRunCommand(g), newSearchCommand(g),
-		newServeCommand(g), newVersionCommand(), newWorkerCommand(g))
+		newAlertsCommand(g), newCheckCommand(g), crawl.Command(g), newDedupCommand(g), crawl.DemoCommand(g),
+		newExportCommand(g), newExtractCommand(g), newImportCommand(g), crawl.IndexCommand(g), newLookupCommand(g),
+		newManCommand(root), newReindexCommand(g), newReportCommand(g), crawl.RunCommand(g), newSearchCommand(g),
+		newServeCommand(g), newVersionCommand(), crawl.WorkerCommand(g))
 	return root
 }
 

@@ -1,4 +1,4 @@
-package main
+package crawl
 
 import (
 	"errors"
@@ -71,8 +71,8 @@ type workerOptions struct {
 	Reset bool
 }
 
-// newWorkerCommand builds `syndex worker`.
-func newWorkerCommand(g *cli.Globals) *cobra.Command {
+// WorkerCommand builds `syndex worker`.
+func WorkerCommand(g *cli.Globals) *cobra.Command {
 	opts := workerOptions{crawlOptions: crawlOptions{keys: workerKeys}}
 	cmd := &cobra.Command{
 		Use:   "worker --frontier redis://HOST:PORT [--namespace NAME] [--seed URL]... [--config FILE] [--concurrency N] [--lease DUR]",

@@ -1,4 +1,4 @@
-package main
+package crawl
 
 import (
 	"fmt"
@@ -45,8 +45,8 @@ type crawlCmdOptions struct {
 	Addr string
 }
 
-// newCrawlCommand builds `syndex crawl`.
-func newCrawlCommand(g *cli.Globals) *cobra.Command {
+// Command builds `syndex crawl`.
+func Command(g *cli.Globals) *cobra.Command {
 	opts := crawlCmdOptions{crawlOptions: crawlOptions{keys: crawlKeys}}
 	cmd := &cobra.Command{
 		Use:   "crawl [--seed URL]... [--config FILE] [--max-pages N] [--delay DUR] [--allow-private]",

@@ -1,4 +1,4 @@
-package main
+package crawl
 
 import (
 	"fmt"
@@ -21,8 +21,8 @@ type indexOptions struct {
 	Follow   bool
 }
 
-// newIndexCommand builds `syndex index`.
-func newIndexCommand(g *cli.Globals) *cobra.Command {
+// IndexCommand builds `syndex index`.
+func IndexCommand(g *cli.Globals) *cobra.Command {
 	var opts indexOptions
 	cmd := &cobra.Command{
 		Use:   "index --frontier redis://HOST:PORT [--namespace NAME] [--follow]",

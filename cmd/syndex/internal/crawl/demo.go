@@ -1,4 +1,4 @@
-package main
+package crawl
 
 import (
 	"context"
@@ -29,8 +29,8 @@ type demoOptions struct {
 	Hostile bool
 }
 
-// newDemoCommand builds `syndex demo`.
-func newDemoCommand(g *cli.Globals) *cobra.Command {
+// DemoCommand builds `syndex demo`.
+func DemoCommand(g *cli.Globals) *cobra.Command {
 	var opts demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo [--data DIR] [--keep]",

@@ -1,4 +1,4 @@
-package main
+package crawl
 
 import (
 	"context"
@@ -25,8 +25,8 @@ import (
 // start resumes as after kill -9).
 const shutdownGrace = 9 * time.Second
 
-// newRunCommand builds `syndex run`.
-func newRunCommand(g *cli.Globals) *cobra.Command {
+// RunCommand builds `syndex run`.
+func RunCommand(g *cli.Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run --config FILE [--addr HOST:PORT]",
 		Short: "Scheduled mode: crawl each source on its schedule until SIGINT/SIGTERM",
@@ -146,4 +146,18 @@ func runUntilStopped(ctx context.Context, cancel context.CancelFunc, runner *sch
 		slog.Warn("close alert files", "err", err)
 	}
 	return nil
+}
+
+// startAlerts starts evaluating the config's alert rules in the
+// background of `syndex run`, until ctx ends; without rules it does
+// nothing.
+func startAlerts(ctx context.Context, a *archive.Archive, c *config.Config) (*alert.Background, error) {
+	bg, err := alert.Start(ctx, a, c.Alerts, c.Collections)
+	if err != nil {
+		return nil, cli.AsUsage(fmt.Errorf("run: %w", err))
+	}
+	if ev := bg.Evaluator(); ev != nil {
+		slog.Info("alerts on", "rules", ev.Describe(), "file", ev.Path())
+	}
+	return bg, nil
 }
