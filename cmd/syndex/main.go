@@ -3,7 +3,9 @@
 // only parses flags, opens the archive and calls the library packages; the
 // pieces every command shares are in internal/cli, the evaluation
 // commands (syndex eval ...) in internal/eval, and the commands that crawl
-// (crawl, run, worker, index, demo) in internal/crawl.
+// (crawl, run, worker, index, demo) in internal/crawl, and the commands
+// that read an archive (search, report, export, lookup, alerts, serve) in
+// internal/read.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/cmd/syndex/internal/crawl"
 	"github.com/syndex/syndex/cmd/syndex/internal/eval"
+	"github.com/syndex/syndex/cmd/syndex/internal/read"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -51,10 +54,10 @@ func newRootCommand() *cobra.Command {
 	configCmd.AddCommand(newConfigCheckCommand(g), newConfigExampleCommand())
 
 	root.AddCommand(eval.New(g), configCmd,
-		newAlertsCommand(g), newCheckCommand(g), crawl.Command(g), newDedupCommand(g), crawl.DemoCommand(g),
-		newExportCommand(g), newExtractCommand(g), newImportCommand(g), crawl.IndexCommand(g), newLookupCommand(g),
-		newManCommand(root), newReindexCommand(g), newReportCommand(g), crawl.RunCommand(g), newSearchCommand(g),
-		newServeCommand(g), newVersionCommand(), crawl.WorkerCommand(g))
+		read.AlertsCommand(g), newCheckCommand(g), crawl.Command(g), newDedupCommand(g), crawl.DemoCommand(g),
+		read.ExportCommand(g, "syndex/"+version), newExtractCommand(g), newImportCommand(g), crawl.IndexCommand(g), read.LookupCommand(g),
+		newManCommand(root), newReindexCommand(g), read.ReportCommand(g), crawl.RunCommand(g), read.SearchCommand(g),
+		read.ServeCommand(g), newVersionCommand(), crawl.WorkerCommand(g))
 	return root
 }
 

@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"fmt"
@@ -20,8 +20,8 @@ type serveOptions struct {
 	AllowHosts []string
 }
 
-// newServeCommand builds `syndex serve`.
-func newServeCommand(g *cli.Globals) *cobra.Command {
+// ServeCommand builds `syndex serve`.
+func ServeCommand(g *cli.Globals) *cobra.Command {
 	var opts serveOptions
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",

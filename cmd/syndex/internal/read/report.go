@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"fmt"
@@ -37,8 +37,8 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 	noIndexVar(f, &o.NoIndex, "copies")
 }
 
-// newReportCommand builds `syndex report`.
-func newReportCommand(g *cli.Globals) *cobra.Command {
+// ReportCommand builds `syndex report`.
+func ReportCommand(g *cli.Globals) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
 		Use:   "report [--format " + strings.Join(report.Formats, "|") + "] [--out FILE]",

@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"context"
@@ -54,8 +54,8 @@ func (o *searchOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.Histogram, "histogram", false, "after the hits, print the originals and copies per day, week or month")
 }
 
-// newSearchCommand builds `syndex search`.
-func newSearchCommand(g *cli.Globals) *cobra.Command {
+// SearchCommand builds `syndex search`.
+func SearchCommand(g *cli.Globals) *cobra.Command {
 	var opts searchOptions
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY",

@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"bufio"
@@ -31,8 +31,8 @@ type lookupOptions struct {
 	In        string
 }
 
-// newLookupCommand builds `syndex lookup`.
-func newLookupCommand(g *cli.Globals) *cobra.Command {
+// LookupCommand builds `syndex lookup`.
+func LookupCommand(g *cli.Globals) *cobra.Command {
 	var opts lookupOptions
 	cmd := &cobra.Command{
 		Use:   "lookup [--url URL | FILE.html | FILE.txt | - | --in FILE.jsonl] [--json]",

@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"context"
@@ -26,6 +26,7 @@ type exportOptions struct {
 	Title    string
 
 	querySet, titleSet bool
+	software           string // what the WACZ and WARC say wrote them ("syndex/VERSION")
 }
 
 // AddFlags defines the options' flags on f.
@@ -39,9 +40,10 @@ func (o *exportOptions) AddFlags(f *pflag.FlagSet) {
 	noIndexVar(f, &o.NoIndex, "articles")
 }
 
-// newExportCommand builds `syndex export`.
-func newExportCommand(g *cli.Globals) *cobra.Command {
-	var opts exportOptions
+// ExportCommand builds `syndex export`; software names the writer in the
+// web archives it writes ("syndex/VERSION").
+func ExportCommand(g *cli.Globals, software string) *cobra.Command {
+	opts := exportOptions{software: software}
 	cmd := &cobra.Command{
 		Use:   "export [--format jsonl|csv|wacz|warc] [--out FILE] [--cluster ID] [--site SITE] [--query Q]",
 		Short: "Dump the archive's Articles with their cluster fields, or their captures as a WACZ or WARC",

@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func runExportCaptures(cmd *cobra.Command, g *cli.Globals, o exportOptions) erro
 		original = rb.RevisitOriginal // an imported revisit's page is the record it repeats
 	}
 	caps, err := export.Collect(sel, desc, export.CaptureOptions{
-		WARCDir: filepath.Join(g.DataDir(), archive.WARCDir), Software: "syndex/" + version, Original: original,
+		WARCDir: filepath.Join(g.DataDir(), archive.WARCDir), Software: o.software, Original: original,
 		Warn: func(art *article.Article, err error) {
 			fmt.Fprintf(os.Stderr, "syndex: export: article %s (%s): %v\n", art.ID, art.URL, err)
 		}})

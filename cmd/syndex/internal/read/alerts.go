@@ -1,4 +1,4 @@
-package main
+package read
 
 import (
 	"fmt"
@@ -20,8 +20,8 @@ type alertsOptions struct {
 	JSON  bool
 }
 
-// newAlertsCommand builds `syndex alerts`.
-func newAlertsCommand(g *cli.Globals) *cobra.Command {
+// AlertsCommand builds `syndex alerts`.
+func AlertsCommand(g *cli.Globals) *cobra.Command {
 	var opts alertsOptions
 	cmd := &cobra.Command{
 		Use:   "alerts [--rule NAME] [--since DATE] [--limit N] [--json]",
