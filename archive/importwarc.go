@@ -172,8 +172,41 @@ type importStream struct {
 // offset, and the rest is imported. The error returned lists them, or is
 // the failure that stopped the import.
 func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport) (ImportStats, error) {
-	start := time.Now()
-	imp := &importer{a: a, opt: opt, start: start, payloads: map[string]string{}, recent: map[string]string{}}
+	imp := newImporter(a, opt)
+	imp.openStreams(paths)
+	var listed []string
+	for _, st := range imp.streams {
+		listed = append(listed, st.src.Path)
+	}
+	if err := warc.AddImported(filepath.Join(a.Dir, WARCDir), listed); err != nil {
+		return imp.stats, err
+	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go imp.reportProgress(stop, stopped)
+	// A bulk load: articles are stored as they come and the search index
+	// is brought up to date once, at the end (in one pass when it was
+	// empty), instead of in many small segments that cost merging.
+	a.BeginBulk()
+	runErr := imp.run(ctx, imp.read)
+	if runErr == nil {
+		runErr = imp.run(ctx, imp.readPending)
+	}
+	close(stop)
+	<-stopped
+	runErr = imp.indexAtEnd(ctx, runErr)
+	imp.finishStats()
+	if runErr != nil {
+		return imp.stats, runErr
+	}
+	if len(imp.badErrs) > 0 {
+		return imp.stats, &BadInputError{Errs: imp.badErrs}
+	}
+	return imp.stats, nil
+}
+
+// newImporter starts an import into a with opt, its defaults filled in.
+func newImporter(a *Archive, opt WARCImport) *importer {
+	imp := &importer{a: a, opt: opt, start: time.Now(), payloads: map[string]string{}, recent: map[string]string{}}
 	if imp.opt.Workers <= 0 {
 		imp.opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -192,6 +225,13 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 			imp.sites = append(imp.sites, s)
 		}
 	}
+	return imp
+}
+
+// openStreams expands paths into the record streams to read (imp.streams)
+// and the bytes left to read in them (imp.total); what cannot be read is
+// reported as bad input.
+func (imp *importer) openStreams(paths []string) {
 	files, err := warc.Expand(paths)
 	if err != nil {
 		imp.bad(err)
@@ -221,25 +261,13 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 			imp.total += st.left
 		}
 	}
-	var listed []string
-	for _, st := range imp.streams {
-		listed = append(listed, st.src.Path)
-	}
-	if err := warc.AddImported(filepath.Join(a.Dir, WARCDir), listed); err != nil {
-		return imp.stats, err
-	}
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	go imp.reportProgress(stop, stopped)
-	// A bulk load: articles are stored as they come and the search index
-	// is brought up to date once, at the end (in one pass when it was
-	// empty), instead of in many small segments that cost merging.
-	a.BeginBulk()
-	runErr := imp.run(ctx, imp.read)
-	if runErr == nil {
-		runErr = imp.run(ctx, imp.readPending)
-	}
-	close(stop)
-	<-stopped
+}
+
+// indexAtEnd brings the search index up to date at the end of the import,
+// unless it was interrupted, and returns runErr, the error that stopped
+// the reading if any, or else the index's.
+func (imp *importer) indexAtEnd(ctx context.Context, runErr error) error {
+	a, opt := imp.a, imp.opt
 	t0, idle0 := time.Now(), idleCPU()
 	// What was stored is searchable when the import returns, unless it is
 	// interrupted: then the index build stops (an interrupt in the middle
@@ -274,10 +302,15 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	}
 	imp.stats.IndexTime = time.Since(t0)
 	imp.stats.IndexIdle = idleCPU() - idle0
+	return runErr
+}
+
+// finishStats fills in the import's statistics from its counters.
+func (imp *importer) finishStats() {
 	imp.stats.Revisits = imp.revisits.Load()
 	imp.stats.Resolved = imp.resolved.Load()
 	imp.stats.Unresolved = imp.unresolved.Load()
-	imp.stats.Elapsed = time.Since(start)
+	imp.stats.Elapsed = time.Since(imp.start)
 	imp.stats.Records = imp.records.Load()
 	imp.stats.Bytes = imp.readBytes.Load()
 	imp.stats.ExtractTime = time.Duration(imp.extractNanos.Load())
@@ -288,13 +321,6 @@ func (a *Archive) ImportWARC(ctx context.Context, paths []string, opt WARCImport
 	if len(imp.stats.BadInputErrs) > 100 {
 		imp.stats.BadInputErrs = imp.stats.BadInputErrs[:100]
 	}
-	if runErr != nil {
-		return imp.stats, runErr
-	}
-	if len(imp.badErrs) > 0 {
-		return imp.stats, &BadInputError{Errs: imp.badErrs}
-	}
-	return imp.stats, nil
 }
 
 // idleCPU is the processor time the Go scheduler has found nothing to run
@@ -811,34 +837,7 @@ func (imp *importer) extract(ctx context.Context, j *importJob) {
 // changes, ingests in batches and saves each stream's progress after its
 // batch is stored.
 func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
-	var batch []*article.Article
-	inBatch := map[string]*article.Article{}
-	var pending []*importJob // jobs whose effects wait for the batch
-	lastFlush := time.Now()
-	flush := func() error {
-		if len(batch) > 0 {
-			t0 := time.Now()
-			// An interrupted import still stores what it extracted.
-			if err := imp.a.Ingest(context.WithoutCancel(ctx), batch); err != nil {
-				return err
-			}
-			imp.stats.IngestTime += time.Since(t0)
-		}
-		if err := imp.save(pending); err != nil {
-			return err
-		}
-		batch, pending = batch[:0], pending[:0]
-		clear(inBatch)
-		lastFlush = time.Now()
-		// The store's pages that deduplication and the look-ups of this
-		// batch read stay mapped, and resident, until released: over a
-		// long import that is the whole store, growing with the archive.
-		imp.a.releaseStorePages()
-		if imp.opt.afterBatch != nil {
-			imp.opt.afterBatch(imp.stats.HTML)
-		}
-		return nil
-	}
+	w := &importWriter{imp: imp, ctx: ctx, inBatch: map[string]*article.Article{}, lastFlush: time.Now()}
 	for j := range order {
 		t0 := time.Now()
 		<-j.done
@@ -846,58 +845,110 @@ func (imp *importer) write(ctx context.Context, order <-chan *importJob) error {
 		if j.cap != nil && j.art == nil && j.note == "" {
 			break // interrupted before it was extracted: stop before it
 		}
-		var st *sourceState
-		if j.src >= 0 {
-			st = imp.streams[j.src].state
-		}
-		if j.bad != nil {
-			var re *warc.RecordError
-			if errors.As(j.bad, &re) {
-				imp.stats.BadRecords++
-				st.Bad++
-			}
-			imp.bad(j.bad)
-		}
-		if j.cap != nil {
-			imp.stats.HTML++
-			switch {
-			case j.note == "unchanged":
-				imp.stats.Unchanged++
-			case j.art == nil:
-				imp.stats.NotArticles++
-			default:
-				imp.apply(j.art, &batch, inBatch, st)
-			}
-		}
-		if st != nil {
-			st.Pos, st.Records = j.pos, max(st.Records, j.recs)
-		}
-		// The job waits for its batch to be stored only to record the
-		// stream's position: its page (the capture's body can be
-		// megabytes) and article are not kept that long, or a batch of
-		// unchanged or rejected pages holds every body read until the
-		// next flush.
-		j.cap, j.art = nil, nil
-		pending = append(pending, j)
-		if j.end {
-			if !imp.streams[j.src].skip {
-				st.Done = j.bad == nil || !strings.HasPrefix(j.bad.Error(), "open ")
-				imp.stats.Files++
-			} else {
-				imp.stats.AlreadyDone++
-			}
-			if err := flush(); err != nil {
-				return err
-			}
-		} else if len(batch) >= imp.opt.Batch || time.Since(lastFlush) > importFlushEvery {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := w.take(j); err != nil {
+			return err
 		}
 		imp.html.Store(imp.stats.HTML)
 		imp.articles.Store(imp.stats.Articles + imp.stats.Updated)
 	}
-	return flush()
+	return w.flush()
+}
+
+// importWriter is the state of an import's writer (importer.write): the
+// batch of articles to ingest and the jobs whose effects wait for it.
+type importWriter struct {
+	imp       *importer
+	ctx       context.Context
+	batch     []*article.Article
+	inBatch   map[string]*article.Article
+	pending   []*importJob // jobs whose effects wait for the batch
+	lastFlush time.Time
+}
+
+// take applies job j, the next in input order, and stores the batch when
+// it is full, old enough or j ends its stream.
+func (w *importWriter) take(j *importJob) error {
+	imp := w.imp
+	var st *sourceState
+	if j.src >= 0 {
+		st = imp.streams[j.src].state
+	}
+	if j.bad != nil {
+		var re *warc.RecordError
+		if errors.As(j.bad, &re) {
+			imp.stats.BadRecords++
+			st.Bad++
+		}
+		imp.bad(j.bad)
+	}
+	if j.cap != nil {
+		w.count(j, st)
+	}
+	if st != nil {
+		st.Pos, st.Records = j.pos, max(st.Records, j.recs)
+	}
+	// The job waits for its batch to be stored only to record the
+	// stream's position: its page (the capture's body can be
+	// megabytes) and article are not kept that long, or a batch of
+	// unchanged or rejected pages holds every body read until the
+	// next flush.
+	j.cap, j.art = nil, nil
+	w.pending = append(w.pending, j)
+	if j.end {
+		if !imp.streams[j.src].skip {
+			st.Done = j.bad == nil || !strings.HasPrefix(j.bad.Error(), "open ")
+			imp.stats.Files++
+		} else {
+			imp.stats.AlreadyDone++
+		}
+		return w.flush()
+	}
+	if len(w.batch) >= imp.opt.Batch || time.Since(w.lastFlush) > importFlushEvery {
+		return w.flush()
+	}
+	return nil
+}
+
+// count counts job j's HTML capture and adds its article, if it changes
+// anything, to the batch.
+func (w *importWriter) count(j *importJob, st *sourceState) {
+	imp := w.imp
+	imp.stats.HTML++
+	switch {
+	case j.note == "unchanged":
+		imp.stats.Unchanged++
+	case j.art == nil:
+		imp.stats.NotArticles++
+	default:
+		imp.apply(j.art, &w.batch, w.inBatch, st)
+	}
+}
+
+// flush stores the batch and then the progress of the jobs waiting for it.
+func (w *importWriter) flush() error {
+	imp := w.imp
+	if len(w.batch) > 0 {
+		t0 := time.Now()
+		// An interrupted import still stores what it extracted.
+		if err := imp.a.Ingest(context.WithoutCancel(w.ctx), w.batch); err != nil {
+			return err
+		}
+		imp.stats.IngestTime += time.Since(t0)
+	}
+	if err := imp.save(w.pending); err != nil {
+		return err
+	}
+	w.batch, w.pending = w.batch[:0], w.pending[:0]
+	clear(w.inBatch)
+	w.lastFlush = time.Now()
+	// The store's pages that deduplication and the look-ups of this
+	// batch read stay mapped, and resident, until released: over a
+	// long import that is the whole store, growing with the archive.
+	imp.a.releaseStorePages()
+	if imp.opt.afterBatch != nil {
+		imp.opt.afterBatch(imp.stats.HTML)
+	}
+	return nil
 }
 
 // save records, after their articles are stored, the progress of the

@@ -230,27 +230,9 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 	case err != nil:
 		return nil, fmt.Errorf("open index %s: %w", dir, classify(err))
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, LayoutFile))
+	l, err := readLayout(dir)
 	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("open index %s: %s: %w", dir, LayoutFile, classify(err))
-		}
-		if _, serr := os.Stat(filepath.Join(dir, metaFile)); serr == nil {
-			// A single Bleve index at the top: the unsharded layout
-			// of earlier syndex versions.
-			return nil, fmt.Errorf("open index %s: unsharded layout of an earlier version: %w", dir, ErrIncompatible)
-		}
-		return nil, fmt.Errorf("open index %s: %s missing: %w: %w", dir, LayoutFile, ErrCorrupt, ErrUnfinished)
-	}
-	var l layout
-	if err := json.Unmarshal(raw, &l); err != nil {
-		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, LayoutFile, ErrCorrupt, err)
-	}
-	if l.Layout != schema.MappingVersion {
-		return nil, fmt.Errorf("open index %s: layout %q, want %q: %w", dir, l.Layout, schema.MappingVersion, ErrIncompatible)
-	}
-	if l.Shards < 1 || l.Shards > maxShards {
-		return nil, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
+		return nil, err
 	}
 	if err := verifySegments(dir, l.Shards); err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
@@ -260,28 +242,9 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 		return nil, err
 	}
 	for i := range l.Shards {
-		sdir := shardDir(dir, i)
-		if _, err := os.Stat(filepath.Join(sdir, metaFile)); err != nil {
-			_ = ix.closeShards()
-			if !errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("open index %s: shard %d: %w", dir, i, classify(err))
-			}
-			return nil, fmt.Errorf("open index %s: shard %d: %s missing: %w", dir, i, metaFile, ErrCorrupt)
-		}
-		// bbolt panics or faults on a damaged root.bolt, later in
-		// goroutines of Bleve's where nothing can recover: check the
-		// parts it reads first.
-		if err := boltcheck.Precheck(filepath.Join(sdir, "store", "root.bolt")); err != nil && !errors.Is(err, os.ErrNotExist) {
-			_ = ix.closeShards()
-			return nil, fmt.Errorf("open index %s: shard %d: root.bolt: %w", dir, i, classify(err))
-		}
-		bi, err := bleve.OpenUsing(sdir, shardConfig(o.readOnly))
+		bi, err := openShard(dir, i, o, func() { _ = ix.closeShards() })
 		if err != nil {
-			_ = ix.closeShards()
-			if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
-				return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
-			}
-			return nil, fmt.Errorf("open index %s: shard %d: %w", dir, i, classify(err))
+			return nil, err
 		}
 		ix.shards = append(ix.shards, bi)
 		if err := ix.verify(i); err != nil {
@@ -291,6 +254,65 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 	}
 	ix.initSearcher()
 	return ix, nil
+}
+
+// readLayout reads and checks LayoutFile of the index in dir, which
+// exists and is not empty.
+func readLayout(dir string) (layout, error) {
+	var l layout
+	raw, err := os.ReadFile(filepath.Join(dir, LayoutFile))
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			return l, fmt.Errorf("open index %s: %s: %w", dir, LayoutFile, classify(err))
+		}
+		if _, serr := os.Stat(filepath.Join(dir, metaFile)); serr == nil {
+			// A single Bleve index at the top: the unsharded layout
+			// of earlier syndex versions.
+			return l, fmt.Errorf("open index %s: unsharded layout of an earlier version: %w", dir, ErrIncompatible)
+		}
+		return l, fmt.Errorf("open index %s: %s missing: %w: %w", dir, LayoutFile, ErrCorrupt, ErrUnfinished)
+	}
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return l, fmt.Errorf("open index %s: %s: %w: %v", dir, LayoutFile, ErrCorrupt, err)
+	}
+	if l.Layout != schema.MappingVersion {
+		return l, fmt.Errorf("open index %s: layout %q, want %q: %w", dir, l.Layout, schema.MappingVersion, ErrIncompatible)
+	}
+	if l.Shards < 1 || l.Shards > maxShards {
+		return l, fmt.Errorf("open index %s: %s: %d shards: %w", dir, LayoutFile, l.Shards, ErrCorrupt)
+	}
+	return l, nil
+}
+
+// openShard opens shard i of the index in dir with Bleve, after checking
+// the files it reads first. On failure it calls closeOpen, which closes the
+// shards opened before, then says why (classify needs the file handles
+// they held).
+func openShard(dir string, i int, o Options, closeOpen func()) (bleve.Index, error) {
+	sdir := shardDir(dir, i)
+	if _, err := os.Stat(filepath.Join(sdir, metaFile)); err != nil {
+		closeOpen()
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open index %s: shard %d: %w", dir, i, classify(err))
+		}
+		return nil, fmt.Errorf("open index %s: shard %d: %s missing: %w", dir, i, metaFile, ErrCorrupt)
+	}
+	// bbolt panics or faults on a damaged root.bolt, later in
+	// goroutines of Bleve's where nothing can recover: check the
+	// parts it reads first.
+	if err := boltcheck.Precheck(filepath.Join(sdir, "store", "root.bolt")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		closeOpen()
+		return nil, fmt.Errorf("open index %s: shard %d: root.bolt: %w", dir, i, classify(err))
+	}
+	bi, err := bleve.OpenUsing(sdir, shardConfig(o.readOnly))
+	if err != nil {
+		closeOpen()
+		if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("open index %s: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("open index %s: shard %d: %w", dir, i, classify(err))
+	}
+	return bi, nil
 }
 
 // classify says why an index file could not be read: ErrUnavailable for a
@@ -586,58 +608,22 @@ func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, e
 		return nil, "", false, fmt.Errorf("cluster %q has no original", d.Cluster)
 	}
 	oText := capIndexed(o.Text, MaxIndexedText)
-	cluster := d.Cluster
-	if cluster == "" {
-		cluster = o.ID
-	}
+	cluster := cmp.Or(d.Cluster, o.ID)
 	if cluster == "" {
 		return nil, "", false, fmt.Errorf("cluster document without cluster id or original id")
 	}
 	lang := schema.NormalizeLang(o.Lang)
 	a = schema.AnalysisFor(lang)
-	sites := []string{}
-	addSite := func(s string) {
-		s = strings.ToLower(s)
-		if s != "" && !slices.Contains(sites, s) {
-			sites = append(sites, s)
-		}
-	}
-	addSite(o.Site)
-	m := meta{
-		Original: Original{ID: o.ID, URL: o.URL, Site: o.Site, Published: o.Published, Title: o.Title, NoIndex: o.NoIndex},
-		Lang:     lang,
-	}
-	var titles, texts, days []string
-	var marked []bool // per copy: noindex
-	for _, c := range d.Copies {
-		if c == nil {
-			continue
-		}
-		addSite(c.Site)
-		m.Copies = append(m.Copies, Copy{ID: c.ID, URL: c.URL, Site: c.Site, Published: c.Published, Similarity: c.Similarity,
-			OriginalShare: c.OriginalShare, CopyShare: c.CopyShare, Via: c.Via, NoIndex: c.NoIndex})
-		if t := strings.TrimSpace(c.Title); t != "" && t != strings.TrimSpace(o.Title) {
-			m.Copies[len(m.Copies)-1].Title = t
-		}
-		titles, texts = append(titles, c.Title), append(texts, capIndexed(c.Text, MaxIndexedText))
-		days, marked = append(days, dayOf(c.Published, c.Fetched)), append(marked, c.NoIndex)
-	}
-	blob, err := json.Marshal(m)
+	c := d.gather(lang)
+	blob, err := json.Marshal(c.meta)
 	if err != nil {
 		return nil, "", false, fmt.Errorf("cluster %s: %w", cluster, err)
 	}
-	role := string(o.Role)
-	if role == "" || role == string(article.RoleCopy) {
-		role = string(article.RoleUnique)
-		if len(m.Copies) > 0 {
-			role = string(article.RoleOriginal)
-		}
-	}
 	f = map[string]any{
 		schema.FieldCluster:  cluster,
-		schema.FieldSites:    sites,
-		schema.FieldRole:     role,
-		schema.FieldCopies:   float64(len(m.Copies)),
+		schema.FieldSites:    c.sites,
+		schema.FieldRole:     c.role(o.Role),
+		schema.FieldCopies:   float64(len(c.meta.Copies)),
 		schema.FieldMeta:     string(blob),
 		schema.TitleField(a): o.Title,
 		schema.BodyField(a):  oText,
@@ -646,17 +632,82 @@ func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, e
 		return nil, "", false, fmt.Errorf("cluster %s: %w", cluster, err)
 	}
 	f[schema.FieldDay] = cmp.Or(dayOf(o.Published, o.Fetched), undatedTerm)
-	if len(days) > 0 {
-		f[schema.FieldCopyDays] = copyDayTerms(days, marked)
+	if len(c.days) > 0 {
+		f[schema.FieldCopyDays] = copyDayTerms(c.days, c.marked)
 	}
-	if ct, cb, ok := copyTexts(o.Title, oText, titles, texts); ok {
+	if ct, cb, ok := copyTexts(o.Title, oText, c.titles, c.texts); ok {
 		f[schema.CopyTitleField(a)] = ct
 		f[schema.CopyBodyField(a)] = cb
 	}
+	originalFields(f, o, lang, c.meta.Copies)
+	return f, a, held, nil
+}
+
+// storyParts is what a story's document is made of besides its original's
+// title and text: its stored meta, its sites, and its copies' titles,
+// indexed texts, days and noindex marks, in the order of the copies.
+type storyParts struct {
+	meta          meta
+	sites         []string
+	titles, texts []string
+	days          []string
+	marked        []bool // per copy: noindex
+}
+
+// gather collects the parts of d's document; lang is its original's
+// language, normalized.
+func (d Doc) gather(lang string) storyParts {
+	o := d.Original
+	c := storyParts{sites: []string{}}
+	c.addSite(o.Site)
+	c.meta = meta{
+		Original: Original{ID: o.ID, URL: o.URL, Site: o.Site, Published: o.Published, Title: o.Title, NoIndex: o.NoIndex},
+		Lang:     lang,
+	}
+	for _, cp := range d.Copies {
+		if cp == nil {
+			continue
+		}
+		c.addSite(cp.Site)
+		c.meta.Copies = append(c.meta.Copies, Copy{ID: cp.ID, URL: cp.URL, Site: cp.Site, Published: cp.Published, Similarity: cp.Similarity,
+			OriginalShare: cp.OriginalShare, CopyShare: cp.CopyShare, Via: cp.Via, NoIndex: cp.NoIndex})
+		if t := strings.TrimSpace(cp.Title); t != "" && t != strings.TrimSpace(o.Title) {
+			c.meta.Copies[len(c.meta.Copies)-1].Title = t
+		}
+		c.titles, c.texts = append(c.titles, cp.Title), append(c.texts, capIndexed(cp.Text, MaxIndexedText))
+		c.days, c.marked = append(c.days, dayOf(cp.Published, cp.Fetched)), append(c.marked, cp.NoIndex)
+	}
+	return c
+}
+
+// addSite adds site s, in lower case, to the story's sites once.
+func (c *storyParts) addSite(s string) {
+	s = strings.ToLower(s)
+	if s != "" && !slices.Contains(c.sites, s) {
+		c.sites = append(c.sites, s)
+	}
+}
+
+// role is the story's FieldRole: its original's role, or unique (no
+// copies) or original (copies) when the original has none or is a copy.
+func (c *storyParts) role(r article.Role) string {
+	role := string(r)
+	if role == "" || role == string(article.RoleCopy) {
+		role = string(article.RoleUnique)
+		if len(c.meta.Copies) > 0 {
+			role = string(article.RoleOriginal)
+		}
+	}
+	return role
+}
+
+// originalFields adds to f the fields of original o that are there only
+// when it has them: site, noindex, language, author, dates.
+func originalFields(f map[string]any, o *article.Article, lang string, copies []Copy) {
 	if s := strings.ToLower(o.Site); s != "" {
 		f[schema.FieldSite] = s
 	}
-	if terms := noIndexTerms(o, m.Copies); len(terms) > 0 {
+	if terms := noIndexTerms(o, copies); len(terms) > 0 {
 		f[schema.FieldNoIndex] = terms
 	}
 	if lang != "" {
@@ -672,7 +723,6 @@ func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, e
 	if !o.Fetched.IsZero() {
 		f[schema.FieldFetched] = o.Fetched.UTC()
 	}
-	return f, a, held, nil
 }
 
 // The terms of FieldNoIndex.
@@ -729,96 +779,131 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []string, checkp
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
-	n := len(ix.shards)
-	batches := make([]*bleve.Batch, n)
-	for i, s := range ix.shards {
-		batches[i] = s.NewBatch()
-	}
-	pending := 0
-	newLangs := map[string]bool{}
-	var newFields []string
-	flush := func() error {
-		// Before the documents are searchable, so that no query skips
-		// their fields.
-		ix.addFields(newFields)
-		newFields = newFields[:0]
-		// Before and after: a search that overlaps the batch caches no
-		// facets (facetMemo).
-		ix.writes.Add(1)
-		defer ix.writes.Add(1)
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i, b := range batches {
-			if b.Size() == 0 {
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				// Bleve can panic on its own failure paths (a segment it
-				// could not persist on a full disk); that must end in an
-				// error, as nothing else can recover in this goroutine.
-				defer func() {
-					if r := recover(); r != nil {
-						errs[i] = fmt.Errorf("index batch into %s shard %d: %v", ix.dir, i, r)
-					}
-				}()
-				if err := ix.shards[i].Batch(b); err != nil {
-					errs[i] = fmt.Errorf("index batch into %s shard %d: %w", ix.dir, i, err)
-				}
-				// A fresh batch, not b.Reset(): Bleve's analysis goroutine
-				// may still be ranging over b's operations when Batch
-				// returns (a data race under -race).
-				batches[i] = ix.shards[i].NewBatch()
-			}()
-		}
-		wg.Wait()
-		pending = 0
-		ix.addLangs(newLangs)
-		return errors.Join(errs...)
-	}
+	ab := ix.newApplyBatch()
 	for _, id := range deletes {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		batches[ix.shardOf(id)].Delete(id)
-		if pending++; pending >= size*n {
-			if err := flush(); err != nil {
-				return err
-			}
+		ab.batches[ix.shardOf(id)].Delete(id)
+		if err := ab.counted(size); err != nil {
+			return err
 		}
 	}
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f, a, err := d.fields(ix.pairs)
-		if err != nil {
-			return fmt.Errorf("index %s: %w", ix.dir, err)
+		if err := ab.index(d); err != nil {
+			return err
 		}
-		id := f[schema.FieldCluster].(string)
-		if err := batches[ix.shardOf(id)].Index(id, f); err != nil {
-			return fmt.Errorf("index cluster %s: %w", id, err)
-		}
-		newLangs[a] = true
-		for k := range f {
-			if cur := ix.fields.Load(); cur == nil || !(*cur)[k] {
-				newFields = append(newFields, k)
-			}
-		}
-		if pending++; pending >= size*n {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := ab.counted(size); err != nil {
+			return err
 		}
 	}
-	if err := flush(); err != nil {
+	if err := ab.flush(); err != nil {
 		return err
 	}
 	if checkpoint > 0 {
 		return ix.SetCheckpoint(checkpoint)
 	}
 	return nil
+}
+
+// applyBatch is what Apply has put in its shards' batches since it last
+// sent them.
+type applyBatch struct {
+	ix        *Index
+	batches   []*bleve.Batch // one per shard
+	pending   int            // operations in batches
+	newLangs  map[string]bool
+	newFields []string
+}
+
+func (ix *Index) newApplyBatch() *applyBatch {
+	ab := &applyBatch{ix: ix, batches: make([]*bleve.Batch, len(ix.shards)), newLangs: map[string]bool{}}
+	for i, s := range ix.shards {
+		ab.batches[i] = s.NewBatch()
+	}
+	return ab
+}
+
+// index adds the document of d to its shard's batch.
+func (ab *applyBatch) index(d Doc) error {
+	ix := ab.ix
+	f, a, err := d.fields(ix.pairs)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", ix.dir, err)
+	}
+	id := f[schema.FieldCluster].(string)
+	if err := ab.batches[ix.shardOf(id)].Index(id, f); err != nil {
+		return fmt.Errorf("index cluster %s: %w", id, err)
+	}
+	ab.newLangs[a] = true
+	for k := range f {
+		if cur := ix.fields.Load(); cur == nil || !(*cur)[k] {
+			ab.newFields = append(ab.newFields, k)
+		}
+	}
+	return nil
+}
+
+// counted counts an operation just added, and sends the batches when they
+// hold size operations per shard.
+func (ab *applyBatch) counted(size int) error {
+	if ab.pending++; ab.pending >= size*len(ab.batches) {
+		return ab.flush()
+	}
+	return nil
+}
+
+// flush sends every shard's batch to its shard, at once.
+func (ab *applyBatch) flush() error {
+	ix := ab.ix
+	// Before the documents are searchable, so that no query skips
+	// their fields.
+	ix.addFields(ab.newFields)
+	ab.newFields = ab.newFields[:0]
+	// Before and after: a search that overlaps the batch caches no
+	// facets (facetMemo).
+	ix.writes.Add(1)
+	defer ix.writes.Add(1)
+	errs := make([]error, len(ab.batches))
+	var wg sync.WaitGroup
+	for i, b := range ab.batches {
+		if b.Size() == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = ab.send(i, b)
+		}()
+	}
+	wg.Wait()
+	ab.pending = 0
+	ix.addLangs(ab.newLangs)
+	return errors.Join(errs...)
+}
+
+// send sends batch b to shard i and gives the shard a new batch.
+func (ab *applyBatch) send(i int, b *bleve.Batch) (err error) {
+	ix := ab.ix
+	// Bleve can panic on its own failure paths (a segment it
+	// could not persist on a full disk); that must end in an
+	// error, as nothing else can recover in this goroutine.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("index batch into %s shard %d: %v", ix.dir, i, r)
+		}
+	}()
+	if berr := ix.shards[i].Batch(b); berr != nil {
+		err = fmt.Errorf("index batch into %s shard %d: %w", ix.dir, i, berr)
+	}
+	// A fresh batch, not b.Reset(): Bleve's analysis goroutine
+	// may still be ranging over b's operations when Batch
+	// returns (a data race under -race).
+	ab.batches[i] = ix.shards[i].NewBatch()
+	return err
 }
 
 // shardOf routes a cluster id to its shard.
