@@ -316,7 +316,40 @@ func (ix *Index) addPlaced(di uint32) {
 // add indexes d (from docFrom, with its site set) with feature set fs, or,
 // when placed is not nil, the document Run placed and prepared at
 // ix.docs[*placed]. report asks for the list of changed assignments.
+// The steps: place d (replacing an earlier version), learn its features
+// in the noise tables, re-decide the clusters whose features became
+// noise, then group d through the LSH.
 func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.Assignment {
+	ix.startJournal(report)
+	di, changed := ix.placeDoc(d, fs, placed)
+	var recheck []int32
+	if !ix.primed {
+		var learned bool
+		recheck, learned = ix.learnFeatures(d, fs)
+		changed = changed || learned
+	}
+	if changed {
+		ix.globalEpoch++
+	}
+	ix.recheckClusters(ix.dueRechecks(recheck))
+	if ix.bandKeys(di, placed != nil) {
+		ix.lsh.insert(di, ix.keys)
+		ix.group(di)
+	} else {
+		ix.lsh.insert(di, nil)
+	}
+	if placed == nil && ix.texts != nil {
+		ix.verifyAdded(di, ix.adding, ix.addWords)
+	}
+	if !report {
+		return nil
+	}
+	return ix.changes(di)
+}
+
+// startJournal begins an Add: the journal of changed members is emptied
+// and kept only when report is set.
+func (ix *Index) startJournal(report bool) {
 	ix.journaling = report
 	ix.jDocs, ix.jBefore = ix.jDocs[:0], ix.jBefore[:0]
 	if len(ix.jSeen) > 256 {
@@ -325,11 +358,15 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 		clear(ix.jSeen)
 	}
 	ix.crossed = ix.crossed[:0]
-	changed := false // the global noise set changed
+}
+
+// placeDoc puts d in ix.docs (or takes the document Run placed there),
+// removing an earlier version of the same id; changed reports whether
+// that removal changed the global noise set.
+func (ix *Index) placeDoc(d doc, fs []uint32, placed *uint32) (di uint32, changed bool) {
 	if old, ok := ix.byID[d.id]; ok {
 		changed = ix.remove(old)
 	}
-	var di uint32
 	if placed != nil {
 		di = *placed
 		ix.docs[di].original = di
@@ -340,34 +377,39 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 	}
 	ix.byID[d.id] = di
 	ix.live++
+	return di, changed
+}
 
-	var recheck []int32
-	if !ix.primed {
-		if st := &ix.sites[d.site]; st.freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
-			st.epoch++
-			recheck = slices.Clone(ix.siteClusters[d.site])
-		}
-		before := ix.passagesOf(fs, ix.wasPassage[:0])
-		if ix.global.addCollect(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac, &ix.crossed) {
-			changed = true
-		}
-		ix.global.addDiverse(ix.diverseFor(fs, &ix.psc), 1)
-		ix.grams().add(d.sents, 1)
-		if ix.passageFlips(fs, before) {
-			changed = true
-		}
-		ix.wasPassage = before
+// learnFeatures counts d's features in its site's table, the global table, the
+// diversity counts and the gram table. It returns the clusters of d's
+// site to re-decide (when the site learned new boilerplate) and whether
+// the global noise set changed.
+func (ix *Index) learnFeatures(d doc, fs []uint32) (recheck []int32, changed bool) {
+	if st := &ix.sites[d.site]; st.freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
+		st.epoch++
+		recheck = slices.Clone(ix.siteClusters[d.site])
 	}
-	if changed {
-		ix.globalEpoch++
+	before := ix.passagesOf(fs, ix.wasPassage[:0])
+	if ix.global.addCollect(fs, ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac, &ix.crossed) {
+		changed = true
 	}
-	// Clusters formed on features that have since become noise are
-	// re-decided. Finding them scans every cluster, so features that
-	// cross one or two at a time (common phrases, which rarely hold a
-	// cluster together) wait and are handled together, once per
-	// recheckAdds Adds or one Add per recheckShare clusters, whichever is
-	// longer, while a passage (a template's two sentences and more, many
-	// features crossing at once) is handled at once.
+	ix.global.addDiverse(ix.diverseFor(fs, &ix.psc), 1)
+	ix.grams().add(d.sents, 1)
+	if ix.passageFlips(fs, before) {
+		changed = true
+	}
+	ix.wasPassage = before
+	return recheck, changed
+}
+
+// dueRechecks adds to recheck the clusters formed on features that have
+// since become noise, when they are due. Finding them scans every
+// cluster, so features that cross one or two at a time (common phrases,
+// which rarely hold a cluster together) wait and are handled together,
+// once per recheckAdds Adds or one Add per recheckShare clusters,
+// whichever is longer, while a passage (a template's two sentences and
+// more, many features crossing at once) is handled at once.
+func (ix *Index) dueRechecks(recheck []int32) []int32 {
 	ix.pending = append(ix.pending, ix.crossed...)
 	if len(ix.pending) > 0 {
 		ix.pendingAge++
@@ -378,60 +420,77 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 			ix.pending, ix.pendingAge = ix.pending[:0], 0
 		}
 	}
-	if len(recheck) > 0 {
-		// Some features just became site boilerplate, globally common or
-		// recurring passages:
-		// clusters formed on them before may not hold any more.
-		slices.Sort(recheck)
-		for _, c := range slices.Compact(recheck) {
-			if len(ix.clusters[c].members) > 1 {
-				ix.touchCluster(c)
-				ix.settle(c)
-			}
+	return recheck
+}
+
+// recheckClusters re-decides the clusters listed: some features just became site
+// boilerplate, globally common or recurring passages, and clusters formed
+// on them before may not hold any more.
+func (ix *Index) recheckClusters(clusters []int32) {
+	if len(clusters) == 0 {
+		return
+	}
+	slices.Sort(clusters)
+	for _, c := range slices.Compact(clusters) {
+		if len(ix.clusters[c].members) > 1 {
+			ix.touchCluster(c)
+			ix.settle(c)
 		}
 	}
-	hasKeys := false
-	if placed != nil {
+}
+
+// bandKeys puts di's LSH band keys in ix.keys (those Run computed, when
+// di was placed by Run) and reports whether it has any (a document
+// without clean features has none).
+func (ix *Index) bandKeys(di uint32, placed bool) bool {
+	if placed {
 		dd := &ix.docs[di]
 		dd.cleaned, dd.siteEpoch, dd.globalEpoch = true, ix.sites[dd.site].epoch, ix.globalEpoch
-		if dd.nClean > 0 { // tag() is never 0: the slots hold the keys
-			base := int(di) * ix.cfg.Bands
-			copy(ix.keys, ix.lsh.tags[base:base+ix.cfg.Bands])
-			hasKeys = true
+		if dd.nClean == 0 {
+			return false
 		}
-	} else if clean := ix.cleanSet(di); len(clean) > 0 {
-		sketch(clean, ix.sk)
-		bandTags(ix.sk, ix.cfg.Rows, ix.keys)
-		hasKeys = true
+		// tag() is never 0: the slots hold the keys
+		base := int(di) * ix.cfg.Bands
+		copy(ix.keys, ix.lsh.tags[base:base+ix.cfg.Bands])
+		return true
 	}
-	if hasKeys {
-		ix.lsh.insert(di, ix.keys)
-		if target, ok, _ := ix.join(di, ix.keys, nil, true); ok {
-			// The members di may take join it wherever it goes; copy
-			// the list, as settling their old clusters joins again.
-			others := slices.Clone(ix.stolen)
-			for _, c := range others {
-				ix.detach(c)
-			}
-			ix.touchGroup(target)
-			ix.attach(di, target)
-			for _, c := range others {
-				if c != target && ix.docs[c].cluster == noCluster {
-					ix.touch(c)
-					ix.attach(c, di)
-				}
-			}
-			ix.settle(ix.docs[di].cluster)
+	clean := ix.cleanSet(di)
+	if len(clean) == 0 {
+		return false
+	}
+	sketch(clean, ix.sk)
+	bandTags(ix.sk, ix.cfg.Rows, ix.keys)
+	return true
+}
+
+// group joins di, whose band keys are in ix.keys, to the cluster (or
+// unique article) it is a copy of, with the members it takes from other
+// clusters (see join), and settles that cluster.
+func (ix *Index) group(di uint32) {
+	target, ok, _ := ix.join(di, ix.keys, nil, true)
+	if !ok {
+		return
+	}
+	// The members di may take join it wherever it goes; copy the list,
+	// as settling their old clusters joins again.
+	others := slices.Clone(ix.stolen)
+	for _, c := range others {
+		ix.detach(c)
+	}
+	ix.touchGroup(target)
+	ix.attach(di, target)
+	for _, c := range others {
+		if c != target && ix.docs[c].cluster == noCluster {
+			ix.touch(c)
+			ix.attach(c, di)
 		}
-	} else {
-		ix.lsh.insert(di, nil)
 	}
-	if placed == nil && ix.texts != nil {
-		ix.verifyAdded(di, ix.adding, ix.addWords)
-	}
-	if !report {
-		return nil
-	}
+	ix.settle(ix.docs[di].cluster)
+}
+
+// changes ends a reporting Add: di's assignment and those of the
+// journaled members whose assignment changed.
+func (ix *Index) changes(di uint32) []article.Assignment {
 	ix.journaling = false
 	out := []article.Assignment{ix.assignment(di)}
 	for i, m := range ix.jDocs {
@@ -842,6 +901,60 @@ func (ix *Index) publishedBefore(a, b uint32) bool {
 // not decide where a rewrite that others copied ends up. When di matches
 // nothing else, the best of them is the answer (stolen is then true).
 func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (target uint32, ok, stolen bool) {
+	ix.stolen = ix.stolen[:0]
+	pick := joinPick{best: -1}
+	matched := make(map[int32]bool) // per cluster checked: whether di matches its original
+	for _, c := range ix.candidatesOf(di, keys) {
+		target, cl, skipped := ix.targetOf(c, skip)
+		if skipped {
+			continue
+		}
+		ok, done := matched[cl] // only clusters are recorded
+		var m match
+		if !done {
+			m = ix.verify(di, target)
+			ok = ix.isCopy(m) || ix.isRewrite(m, di, target) || ix.isAligned(m, di, target)
+			if cl != noCluster {
+				matched[cl] = ok
+			}
+		}
+		if !ok && steal && c != target {
+			ix.steal(di, c, target, &pick)
+		}
+		if !ok || done {
+			continue
+		}
+		if score := m.containment() + m.jaccard(); score > pick.score || pick.stolen {
+			pick = joinPick{int(c), score, target, false}
+		}
+	}
+	return pick.target, pick.best >= 0, pick.stolen
+}
+
+// joinPick is join's choice so far: the candidate, its score, the
+// article di would be grouped with, and whether that is a member di
+// takes from its cluster (see join).
+type joinPick struct {
+	best   int
+	score  float64
+	target uint32
+	stolen bool
+}
+
+// targetOf returns the article a candidate c stands for, which a new
+// article must match to be grouped with it: c itself, or its cluster's
+// original; skipped when c's cluster is in skip.
+func (ix *Index) targetOf(c uint32, skip []int32) (target uint32, cl int32, skipped bool) {
+	cl = ix.docs[c].cluster
+	if cl == noCluster {
+		return c, cl, false
+	}
+	return ix.clusters[cl].original, cl, slices.Contains(skip, cl)
+}
+
+// candidatesOf returns di's LSH candidates (live, other than di, at most
+// cfg.MaxCandidates), sorted.
+func (ix *Index) candidatesOf(di uint32, keys []uint32) []uint32 {
 	clear(ix.seen)
 	var cands []uint32
 	ix.lsh.candidates(keys, func(c uint32) bool {
@@ -853,53 +966,21 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 		return len(cands) < ix.cfg.MaxCandidates
 	})
 	slices.Sort(cands)
-	ix.stolen = ix.stolen[:0]
-	best, bestScore := -1, 0.0
-	var bestTarget uint32
-	matched := make(map[int32]bool) // per cluster checked: whether di matches its original
-	for _, c := range cands {
-		target := c // the article di must match: c itself, or c's original
-		cl := ix.docs[c].cluster
-		if cl != noCluster {
-			if slices.Contains(skip, cl) {
-				continue
-			}
-			target = ix.clusters[cl].original
-			if ok, done := matched[cl]; done {
-				if !ok && steal && c != target {
-					if sc, ok := ix.stealable(di, c, target); ok {
-						ix.stolen = append(ix.stolen, c)
-						if sc > bestScore && (best < 0 || stolen) {
-							best, bestScore, bestTarget, stolen = int(c), sc, c, true
-						}
-					}
-				}
-				continue
-			}
-		}
-		m := ix.verify(di, target)
-		if !ix.isCopy(m) && !ix.isRewrite(m, di, target) && !ix.isAligned(m, di, target) {
-			if cl != noCluster {
-				matched[cl] = false
-				if steal && c != target {
-					if sc, ok := ix.stealable(di, c, target); ok {
-						ix.stolen = append(ix.stolen, c)
-						if sc > bestScore && (best < 0 || stolen) {
-							best, bestScore, bestTarget, stolen = int(c), sc, c, true
-						}
-					}
-				}
-			}
-			continue
-		}
-		if cl != noCluster {
-			matched[cl] = true
-		}
-		if score := m.containment() + m.jaccard(); score > bestScore || stolen {
-			best, bestScore, bestTarget, stolen = int(c), score, target, false
-		}
+	return cands
+}
+
+// steal lists member c (of the cluster whose original, orig, di does not
+// match) in ix.stolen when di may take it (see stealable), and makes it
+// the pick when di matches nothing better.
+func (ix *Index) steal(di, c, orig uint32, pick *joinPick) {
+	sc, ok := ix.stealable(di, c, orig)
+	if !ok {
+		return
 	}
-	return bestTarget, best >= 0, stolen
+	ix.stolen = append(ix.stolen, c)
+	if sc > pick.score && (pick.best < 0 || pick.stolen) {
+		*pick = joinPick{int(c), sc, c, true}
+	}
 }
 
 // alignedOnly reports whether member c is in its cluster by the

@@ -87,31 +87,78 @@ const lookupCandidateFactor = 4
 // lookups may run at once, as long as no Add runs concurrently (guard the
 // index with a RWMutex, lookups taking the read side).
 func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
+	lk := lookup{ix: ix}
+	keys, ok := lk.probe(p)
+	if !ok {
+		return nil
+	}
+	lk.exclude, lk.hasExclude = ix.byID[p.Exclude]
+	byCluster := map[string]*ClusterMatch{}
+	var order []string
+	for _, c := range lk.candidates(keys) {
+		m := lk.compare(c)
+		if m.Shared < ix.cfg.MinShared {
+			continue
+		}
+		if cm, ok := byCluster[m.Cluster]; ok {
+			if m.Score() > cm.Best.Score() {
+				cm.Best = m
+			}
+			continue
+		}
+		byCluster[m.Cluster] = lk.clusterMatch(c, m)
+		order = append(order, m.Cluster)
+	}
+	return ranked(byCluster, order, limit)
+}
+
+// lookup is the state of one Lookup: the probe's cleaned features and
+// quoted features, the article left out, and its own scratch.
+type lookup struct {
+	ix         *Index
+	clean      []uint32
+	quoted     []uint32
+	exclude    uint32
+	hasExclude bool
+	scratch    []uint32
+}
+
+// probe reads the probe's features without the noise the index knows
+// (the probe's site's, when the index knows the site) and returns its
+// LSH band keys; false when nothing is left.
+func (lk *lookup) probe(p Probe) ([]uint32, bool) {
+	ix := lk.ix
 	sh := shingle.New(ix.cfg.Shingle, ix.cfg.Sample)
 	fs := sh.Features(p.Text, nil)
-	probeQuoted := sh.QuotedFeatures()
+	lk.quoted = sh.QuotedFeatures()
 	si, known := ix.siteByNm[siteKey(p.Site)]
-	clean := fs[:0:0]
+	lk.clean = fs[:0:0]
 	for _, f := range fs {
 		if (known && ix.siteNoise(si, f)) || ix.globalNoise(f) {
 			continue
 		}
-		clean = append(clean, f)
+		lk.clean = append(lk.clean, f)
 	}
-	if len(clean) == 0 {
-		return nil
+	if len(lk.clean) == 0 {
+		return nil, false
 	}
 	sk := make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
 	keys := make([]uint32, ix.cfg.Bands)
-	sketch(clean, sk)
+	sketch(lk.clean, sk)
 	bandTags(sk, ix.cfg.Rows, keys)
+	return keys, true
+}
 
-	exclude, hasExclude := ix.byID[p.Exclude]
+// candidates returns the live articles the LSH proposes for keys (not
+// the one left out), at most lookupCandidateFactor times MaxCandidates,
+// sorted.
+func (lk *lookup) candidates(keys []uint32) []uint32 {
+	ix := lk.ix
 	seen := map[uint32]bool{}
 	var cands []uint32
 	maxC := ix.cfg.MaxCandidates * lookupCandidateFactor
 	ix.lsh.candidates(keys, func(c uint32) bool {
-		if seen[c] || ix.docs[c].dead || (hasExclude && c == exclude) {
+		if seen[c] || ix.docs[c].dead || (lk.hasExclude && c == lk.exclude) {
 			return true
 		}
 		seen[c] = true
@@ -119,60 +166,59 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 		return len(cands) < maxC
 	})
 	slices.Sort(cands)
+	return cands
+}
 
-	var scratch []uint32
-	compare := func(di uint32) Match {
-		var docSet []uint32
-		docSet, scratch = ix.cleanView(di, scratch)
-		m := matchOf(clean, docSet, probeQuoted, ix.docs[di].quotedFeats())
-		d := &ix.docs[di]
-		role := d.role
-		if ix.furniture(di) {
-			role = article.RoleUnique // each page of a template is its own
-		}
-		cm := Match{ID: d.id, Cluster: d.id, Role: role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
-			ProbeShare: round4(m.inA()), Containment: round4(m.containment()), Jaccard: round4(m.jaccard()), Copy: ix.isCopy(m)}
-		cm.DocShare = round4(shareOf(m.inter, m.nb))
-		if d.cluster != noCluster && !ix.furniture(di) {
-			cm.Cluster = ix.clusters[d.cluster].id
-		}
-		return cm
+// compare verifies the probe against article di.
+func (lk *lookup) compare(di uint32) Match {
+	ix := lk.ix
+	var docSet []uint32
+	docSet, lk.scratch = ix.cleanView(di, lk.scratch)
+	m := matchOf(lk.clean, docSet, lk.quoted, ix.docs[di].quotedFeats())
+	d := &ix.docs[di]
+	role := d.role
+	if ix.furniture(di) {
+		role = article.RoleUnique // each page of a template is its own
 	}
-	byCluster := map[string]*ClusterMatch{}
-	var order []string
-	for _, c := range cands {
-		m := compare(c)
-		if m.Shared < ix.cfg.MinShared {
-			continue
-		}
-		cm, ok := byCluster[m.Cluster]
-		if !ok {
-			d := &ix.docs[c]
-			cm = &ClusterMatch{Cluster: m.Cluster, Original: m.ID, Members: 1, Evidence: []string{}}
-			if ix.furniture(c) {
-				cm.ToOriginal = m
-				cm.Evidence = append(cm.Evidence, article.EvidenceFurniture)
-			} else if d.cluster != noCluster {
-				cl := &ix.clusters[d.cluster]
-				cm.Original, cm.Members = ix.docs[cl.original].id, len(cl.members)
-				cm.Evidence = append(cm.Evidence, cl.evidence...)
-				if cl.original == c {
-					cm.ToOriginal = m
-				} else if !(hasExclude && cl.original == exclude) && !ix.docs[cl.original].dead {
-					cm.ToOriginal = compare(cl.original)
-				}
-			} else {
-				cm.ToOriginal = m
-			}
-			cm.Best = m
-			byCluster[m.Cluster] = cm
-			order = append(order, m.Cluster)
-			continue
-		}
-		if m.Score() > cm.Best.Score() {
-			cm.Best = m
-		}
+	cm := Match{ID: d.id, Cluster: d.id, Role: role, Shared: m.inter, ProbeFeatures: m.na, DocFeatures: m.nb,
+		ProbeShare: round4(m.inA()), Containment: round4(m.containment()), Jaccard: round4(m.jaccard()), Copy: ix.isCopy(m)}
+	cm.DocShare = round4(shareOf(m.inter, m.nb))
+	if d.cluster != noCluster && !ix.furniture(di) {
+		cm.Cluster = ix.clusters[d.cluster].id
 	}
+	return cm
+}
+
+// clusterMatch starts the match of the cluster of c, the first of its
+// members the probe matches (m): with the match against its original
+// (verified now when c is not the original).
+func (lk *lookup) clusterMatch(c uint32, m Match) *ClusterMatch {
+	ix := lk.ix
+	d := &ix.docs[c]
+	cm := &ClusterMatch{Cluster: m.Cluster, Original: m.ID, Members: 1, Evidence: []string{}, Best: m}
+	switch {
+	case ix.furniture(c):
+		cm.ToOriginal = m
+		cm.Evidence = append(cm.Evidence, article.EvidenceFurniture)
+	case d.cluster != noCluster:
+		cl := &ix.clusters[d.cluster]
+		cm.Original, cm.Members = ix.docs[cl.original].id, len(cl.members)
+		cm.Evidence = append(cm.Evidence, cl.evidence...)
+		if cl.original == c {
+			cm.ToOriginal = m
+		} else if !(lk.hasExclude && cl.original == lk.exclude) && !ix.docs[cl.original].dead {
+			cm.ToOriginal = lk.compare(cl.original)
+		}
+	default:
+		cm.ToOriginal = m
+	}
+	return cm
+}
+
+// ranked returns the cluster matches in order of score (ties by cluster
+// id), at most limit (all when limit ≤ 0); a cluster's best match is its
+// original's when that scores as high.
+func ranked(byCluster map[string]*ClusterMatch, order []string, limit int) []ClusterMatch {
 	out := make([]ClusterMatch, 0, len(order))
 	for _, id := range order {
 		cm := byCluster[id]
