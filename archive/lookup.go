@@ -338,6 +338,7 @@ func (a *Archive) lookupIndex(ctx context.Context) error {
 		}
 		ix, seq = dedup.NewIndex(*a.opt.Dedup), 0
 	}
+	ix.SetTexts(a.dedupText) // the replay verifies whole texts as ingest did
 	for art, err := range a.Store.Articles(seq) {
 		if err != nil {
 			a.log.Warn("skip unreadable article", "err", err)

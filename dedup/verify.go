@@ -309,6 +309,7 @@ func alignWhole(der, src *sentenceGrams) (share, cover float64) {
 func alignSentences(der, src *sentenceGrams) (share, cover float64) {
 	total, hit := 0, 0
 	used := make([]bool, len(src.ends))
+	bs := newBestSentence(src)
 	for i := range der.ends {
 		s := der.sentence(i)
 		if len(s) < alignMinGrams {
@@ -316,17 +317,7 @@ func alignSentences(der, src *sentenceGrams) (share, cover float64) {
 		}
 		total += len(s)
 		need := max(1, int(alignSentence*float64(len(s))+0.999999))
-		best, bi := 0, -1
-		for j := range src.ends {
-			t := src.sentence(j)
-			if len(t) < need {
-				continue
-			}
-			if k := Shared(s, t); k >= need && k > best {
-				best, bi = k, j
-			}
-		}
-		if bi >= 0 {
+		if bi := bs.best(s, need); bi >= 0 {
 			hit += len(s)
 			used[bi] = true
 		}

@@ -34,6 +34,10 @@ import (
 // reads does not show the rewrite. Re-adding an article unchanged is a
 // no-op before any of this, so re-ingest changes no cluster.
 
+// verifyCandsInc is how many earlier articles the stage reads per new
+// article on the incremental path (verifyCands offline).
+var verifyCandsInc = 3
+
 // Texts returns the text of an article the index holds, by id, as it was
 // added. An error leaves the article out of the verification.
 type Texts func(id string) (string, error)
@@ -130,7 +134,9 @@ func (ix *Index) verifyAgainst(x uint32, text string, words []uint32) {
 		idf := math.Log(float64(iv.docs) / float64(max(1, iv.of(w))))
 		for _, e := range iv.posts[w] {
 			de := &ix.docs[e]
-			if e == x || de.dead || de.site == dx.site || de.published == 0 ||
+			// A copy carries its original's text: the original stands for
+			// its cluster, as in Run's stage.
+			if e == x || de.dead || de.site == dx.site || de.published == 0 || (de.cluster != noCluster && de.original != e) ||
 				de.published < dx.published-window || de.published > dx.published+window {
 				continue
 			}
@@ -155,7 +161,7 @@ func (ix *Index) verifyAgainst(x uint32, text string, words []uint32) {
 	})
 	var a, b sentenceGrams
 	a.of(text)
-	for _, e := range cands[:min(len(cands), verifyCands)] {
+	for _, e := range cands[:min(len(cands), verifyCandsInc)] {
 		// eFirst: e was published before x or the same day, and may be
 		// its source; xFirst: the other way round.
 		eFirst, xFirst := !ix.publishedBefore(x, e), !ix.publishedBefore(e, x)
@@ -169,18 +175,49 @@ func (ix *Index) verifyAgainst(x uint32, text string, words []uint32) {
 			continue
 		}
 		b.of(te)
-		if eFirst && xUnique {
+		if eFirst && xUnique && mayCover(&a, &b) {
 			if share, cover := alignWhole(&a, &b); share >= ix.cfg.Verify && cover >= verifyCover {
 				ix.joinInc(x, e)
 				continue
 			}
 		}
-		if xFirst && eUnique {
+		if xFirst && eUnique && mayCover(&b, &a) {
 			if share, cover := alignWhole(&b, &a); share >= ix.cfg.Verify && cover >= verifyCover {
 				ix.joinInc(e, x)
 			}
 		}
 	}
+}
+
+// mayCover reports whether the sentences of src that der's sentences
+// align to can hold verifyCover of src: each sentence of der aligns to
+// one of src at most, so they hold at most what src's largest sentences,
+// as many as der has, hold. False means alignWhole(der, src) is below
+// verifyCover, without aligning: a short article against a long page,
+// which on real pages is most of what the stage is asked, is decided by
+// the sizes of their sentences.
+func mayCover(der, src *sentenceGrams) bool {
+	n := 0
+	for i := range der.ends {
+		if len(der.sentence(i)) >= alignMinGrams {
+			n++
+		}
+	}
+	if n >= len(src.ends) {
+		return true
+	}
+	sizes := make([]int, len(src.ends))
+	total := 0
+	for j := range src.ends {
+		sizes[j] = len(src.sentence(j))
+		total += sizes[j]
+	}
+	slices.Sort(sizes)
+	held := 0
+	for _, k := range sizes[len(sizes)-n:] {
+		held += k
+	}
+	return float64(held) >= verifyCover*float64(total)
 }
 
 // joinInc makes unique article later a copy in earlier's cluster, as Run's
