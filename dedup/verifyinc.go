@@ -49,11 +49,8 @@ func (ix *Index) SetTexts(t Texts) { ix.texts = t }
 
 // incVerify is the incremental stage's state (see above).
 type incVerify struct {
-	docs int64 // dated articles counted
-	// count holds, per word hash (top wordTableBits bits), its
-	// occurrences, saturating at 255: the stage only asks whether a word
-	// is past verifyRare, and a byte keeps the table at 2 MiB, not 8.
-	count []uint8
+	docs  int64    // dated articles counted
+	count []uint32 // per word hash (top wordTableBits bits), occurrences
 	// posts lists, per rare word (the top 32 bits of its hash), the
 	// documents holding it, in order of addition; a word that stops
 	// being rare loses its list.
@@ -64,7 +61,7 @@ type incVerify struct {
 }
 
 func newIncVerify() *incVerify {
-	return &incVerify{count: make([]uint8, 1<<wordTableBits), posts: map[uint32][]uint32{}, verified: map[uint32]uint32{}}
+	return &incVerify{count: make([]uint32, 1<<wordTableBits), posts: map[uint32][]uint32{}, verified: map[uint32]uint32{}}
 }
 
 // wordsOf appends to dst the top 32 bits of each word hash (what the
@@ -76,17 +73,7 @@ func wordsOf(dst []uint32, hs []uint64) []uint32 {
 	return dst
 }
 
-// countWord counts one more occurrence of w and returns its count (at
-// most 255).
-func (iv *incVerify) countWord(w uint32) uint32 {
-	slot := &iv.count[w>>(32-wordTableBits)]
-	if *slot < math.MaxUint8 {
-		*slot++
-	}
-	return uint32(*slot)
-}
-
-func (iv *incVerify) of(w uint32) uint32 { return uint32(iv.count[w>>(32-wordTableBits)]) }
+func (iv *incVerify) of(w uint32) uint32 { return iv.count[w>>(32-wordTableBits)] }
 
 // verifiedIn reports whether member m of a cluster with the given members
 // was joined to it by the verifying stage, aligned to one of them.
@@ -116,8 +103,9 @@ func (ix *Index) verifyAdded(x uint32, text string, all []uint32) {
 	}
 	var words []uint32
 	for _, w := range all {
-		if n := iv.countWord(w); n > verifyRare {
-			if n == verifyRare+1 {
+		slot := &iv.count[w>>(32-wordTableBits)]
+		if *slot++; *slot > verifyRare {
+			if *slot == verifyRare+1 {
 				delete(iv.posts, w)
 			}
 			continue
@@ -325,7 +313,7 @@ func (ix *Index) readVerify(dec *gob.Decoder) error {
 	}
 	iv.count = iv.count[:0]
 	for len(iv.count) < 1<<wordTableBits {
-		var chunk []uint8
+		var chunk []uint32
 		if err := decodeChunk(dec, &chunk, 1<<wordTableBits-len(iv.count), "verify word counts"); err != nil {
 			return err
 		}
