@@ -485,21 +485,10 @@ func (v *verifier) verify(x uint32, text string, words []uint32) {
 			}
 		}
 	}
-	var cands []uint32
-	for e, n := range v.shared {
-		if n >= verifyMinShared {
-			cands = append(cands, e)
-		}
-	}
+	cands := rankCandidates(v.score, v.shared)
 	if len(cands) == 0 {
 		return
 	}
-	slices.SortFunc(cands, func(a, b uint32) int {
-		if c := cmp.Compare(v.score[b], v.score[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
 	v.a.of(text)
 	for _, e := range cands[:min(len(cands), verifyCands)] {
 		te, ok := v.text(e)
@@ -520,6 +509,25 @@ func (v *verifier) verify(x uint32, text string, words []uint32) {
 			}
 		}
 	}
+}
+
+// rankCandidates returns the documents that share at least
+// verifyMinShared rare words, by their words' summed IDF, best first (ties
+// by number).
+func rankCandidates(score map[uint32]float64, shared map[uint32]int) []uint32 {
+	var cands []uint32
+	for e, n := range shared {
+		if n >= verifyMinShared {
+			cands = append(cands, e)
+		}
+	}
+	slices.SortFunc(cands, func(a, b uint32) int {
+		if c := cmp.Compare(score[b], score[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return cands
 }
 
 // joinVerified makes unique article later a copy in the cluster of

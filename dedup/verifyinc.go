@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"cmp"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -144,21 +143,10 @@ func (ix *Index) verifyAgainst(x uint32, text string, words []uint32) {
 			shared[e]++
 		}
 	}
-	var cands []uint32
-	for e, n := range shared {
-		if n >= verifyMinShared {
-			cands = append(cands, e)
-		}
-	}
+	cands := rankCandidates(score, shared)
 	if len(cands) == 0 {
 		return
 	}
-	slices.SortFunc(cands, func(a, b uint32) int {
-		if c := cmp.Compare(score[b], score[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
 	var a, b sentenceGrams
 	a.of(text)
 	for _, e := range cands[:min(len(cands), verifyCandsInc)] {
