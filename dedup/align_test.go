@@ -2,13 +2,12 @@ package dedup_test
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/internal/deduptest"
 	"github.com/syndex/syndex/dedup/shingle"
 )
 
@@ -139,22 +138,7 @@ func TestAlign(t *testing.T) {
 			x, _ = rx.Assignment("agency")
 			y, _ = rx.Assignment("paper")
 			check("checkpoint", x, y)
-			var in, out bytes.Buffer // offline, as `syndex dedup` reads a file
-			for _, a := range order {
-				b, _ := json.Marshal(a)
-				in.Write(append(b, '\n'))
-			}
-			if _, err := dedup.Run(context.Background(), &in, &out, tc.cfg); err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]article.Assignment{}
-			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-				var as article.Assignment
-				if err := json.Unmarshal([]byte(line), &as); err != nil {
-					t.Fatal(err)
-				}
-				got[as.ID] = as
-			}
+			got := deduptest.Offline(t, tc.cfg, order...) // as `syndex dedup` reads a file
 			check("Run", got["agency"], got["paper"])
 		})
 	}
@@ -248,23 +232,11 @@ func TestAlignYieldsToCopies(t *testing.T) {
 					t.Errorf("re-adding everything moved %s: %+v, was %+v", id, now, was)
 				}
 			}
-			var in, out bytes.Buffer
-			for _, id := range order {
-				b, _ := json.Marshal(arts[id])
-				in.Write(append(b, '\n'))
+			in := make([]*article.Article, len(order))
+			for i, id := range order {
+				in[i] = arts[id]
 			}
-			if _, err := dedup.Run(context.Background(), &in, &out, cfg); err != nil {
-				t.Fatal(err)
-			}
-			offline := map[string]article.Assignment{}
-			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-				var as article.Assignment
-				if err := json.Unmarshal([]byte(line), &as); err != nil {
-					t.Fatal(err)
-				}
-				offline[as.ID] = as
-			}
-			check(t, "Run", offline)
+			check(t, "Run", deduptest.Offline(t, cfg, in...))
 		})
 	}
 }

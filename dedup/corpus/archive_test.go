@@ -14,6 +14,7 @@ import (
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/evaluate"
+	"github.com/syndex/syndex/dedup/internal/deduptest"
 )
 
 // TestCounterArchive is a diagnostic: COUNTER and crossposts-real (both
@@ -55,18 +56,7 @@ func archivePaths(t *testing.T, set *Set) {
 		t.Logf("%s: F1 %.4f (P %.4f, R %.4f), agency original in %.3f of %d clusters found, ND merged %d of %d",
 			name, r.F1, r.Precision, r.Recall, r.OriginalOfFound, r.FoundClusters, Merged(set.Apart, as), len(set.Apart))
 	}
-	var out bytes.Buffer
-	if _, err := dedup.Run(ctx, bytes.NewReader(in.Bytes()), &out, dedup.DefaultConfig()); err != nil {
-		t.Fatal(err)
-	}
-	offline := map[string]article.Assignment{}
-	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		var as article.Assignment
-		if err := json.Unmarshal([]byte(line), &as); err != nil {
-			t.Fatal(err)
-		}
-		offline[as.ID] = as
-	}
+	offline := deduptest.Offline(t, dedup.DefaultConfig(), set.Articles...)
 	ordered := func(m map[string]article.Assignment) []article.Assignment {
 		as := make([]article.Assignment, len(set.Articles))
 		for i, a := range set.Articles {

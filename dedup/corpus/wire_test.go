@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/internal/deduptest"
 )
 
 // wireArticles reads wire-syndication-text's three CSV files as Articles
@@ -95,23 +95,7 @@ func TestWireOrder(t *testing.T) {
 	reversed := slices.Clone(arts)
 	slices.Reverse(reversed)
 	offline := func(cfg dedup.Config, in []*article.Article) map[string]article.Assignment {
-		var r, w bytes.Buffer
-		for _, a := range in {
-			b, _ := json.Marshal(a)
-			r.Write(append(b, '\n'))
-		}
-		if _, err := dedup.Run(context.Background(), &r, &w, cfg); err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]article.Assignment{}
-		for _, line := range strings.Split(strings.TrimSpace(w.String()), "\n") {
-			var as article.Assignment
-			if err := json.Unmarshal([]byte(line), &as); err != nil {
-				t.Fatal(err)
-			}
-			out[as.ID] = as
-		}
-		return out
+		return deduptest.Offline(t, cfg, in...)
 	}
 	incremental := func(cfg dedup.Config, in []*article.Article, batch int) map[string]article.Assignment {
 		ix := dedup.NewIndex(cfg)
