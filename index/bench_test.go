@@ -359,7 +359,7 @@ func benchQueries(kind string, k int) []Query {
 			qs[i] = Query{Text: `"` + ws[j] + " " + ws[j+1] + `"`}
 		case "phrase-content":
 			// Real analyzers drop stop words; the generated texts have
-			// none, so pick pairs of words outside the 100 most frequent.
+			// none, so pick bigrams of words outside the 100 most frequent.
 			for qs[i].Text == "" {
 				d := genDoc(r.IntN(benchDocs()))
 				ws := strings.Fields(d.Original.Text)
@@ -383,7 +383,7 @@ func benchQueries(kind string, k int) []Query {
 }
 
 // BenchmarkSearch reports p50/p99 latency of 1-term, 2-term, phrase
-// (any adjacent pair, and pairs of content words) and filtered queries (top
+// (any adjacent bigram, and bigrams of content words) and filtered queries (top
 // 10 by relevance), 1-term sorted by date, and 1-term with facets and
 // highlighting, over the generated index.
 func BenchmarkSearch(b *testing.B) {

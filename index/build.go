@@ -67,11 +67,11 @@ var (
 	// builderHold bounds the documents a Builder holds back while their
 	// language's common terms are learned (see Add).
 	builderHold = 1000
-	// pairMinLearn is how many bodies a language needs for a Builder to
+	// bigramMinLearn is how many bodies a language needs for a Builder to
 	// fix its common terms when the build ends (or runs out of room to
-	// hold them) before pairLearnDocs: fewer, and its held documents get
-	// every pair, as in a live index.
-	pairMinLearn = 100
+	// hold them) before bigramLearnDocs: fewer, and its held documents get
+	// every bigram, as in a live index.
+	bigramMinLearn = 100
 )
 
 const buildPrefix = "scorch-offline-build"
@@ -90,9 +90,9 @@ type Builder struct {
 	errs     []error
 	wg       sync.WaitGroup
 	langs    map[string]bool
-	pairs    *pairMaker // learns the common terms; saved at Close
+	bigrams  *bigramMaker // learns the common terms; saved at Close
 	// held are the documents of languages whose common terms are still
-	// being learned, without their body pairs, nheld their number.
+	// being learned, without their body bigrams, nheld their number.
 	held    map[string][]map[string]any
 	nheld   int
 	closed  bool
@@ -121,7 +121,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	b := &Builder{dir: dir, n: n, errs: make([]error, n), docs: make([]int, n), langs: map[string]bool{},
-		pairs: &pairMaker{m: m, vocab: newPairVocab(""), hold: true}, held: map[string][]map[string]any{}, mapping: m}
+		bigrams: &bigramMaker{m: m, vocab: newBigramVocab(""), hold: true}, held: map[string][]map[string]any{}, mapping: m}
 	builders := make([]bleve.Builder, n)
 	for i := range n {
 		// Temporary segments stay on the index's file system, under
@@ -165,14 +165,14 @@ func (b *Builder) shard(i int, bb bleve.Builder, ch <-chan shardDoc) {
 }
 
 // Add hands one cluster document to its shard's builder. A document whose
-// language's common terms are still being learned (pairvocab.go) is held
-// back until they are fixed, so that a bulk build indexes only the pairs
+// language's common terms are still being learned (bigramvocab.go) is held
+// back until they are fixed, so that a bulk build indexes only the bigrams
 // of common words from its first document on (a live index indexes every
-// pair of a language's first pairLearnDocs bodies); a language still
+// bigram of a language's first bigramLearnDocs bodies); a language still
 // learning at Close, or when builderHold documents are held, is fixed
-// from the bodies seen when there are pairMinLearn of them.
+// from the bodies seen when there are bigramMinLearn of them.
 func (b *Builder) Add(ctx context.Context, d Doc) error {
-	f, a, held, err := d.fieldsHeld(b.pairs)
+	f, a, held, err := d.fieldsHeld(b.bigrams)
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", b.dir, err)
 	}
@@ -182,7 +182,7 @@ func (b *Builder) Add(ctx context.Context, d Doc) error {
 	}
 	b.held[a] = append(b.held[a], f)
 	b.nheld++
-	if set := b.pairs.vocab.commonSet(a); set != nil { // this body fixed it
+	if set := b.bigrams.vocab.commonSet(a); set != nil { // this body fixed it
 		return b.release(ctx, a, set)
 	}
 	if b.nheld < builderHold {
@@ -199,26 +199,26 @@ func (b *Builder) Add(ctx context.Context, d Doc) error {
 
 // settle releases the documents held for language a: with its common
 // terms fixed from the bodies seen when there are enough of them, else
-// with every pair (a keeps learning).
+// with every bigram (a keeps learning).
 func (b *Builder) settle(ctx context.Context, a string) error {
 	var set map[string]struct{}
-	if b.pairs.vocab.learned(a) >= pairMinLearn {
+	if b.bigrams.vocab.learned(a) >= bigramMinLearn {
 		var err error
-		if set, err = b.pairs.vocab.fix(a); err != nil {
+		if set, err = b.bigrams.vocab.fix(a); err != nil {
 			return fmt.Errorf("build index %s: %w", b.dir, err)
 		}
 	}
 	return b.release(ctx, a, set)
 }
 
-// release adds language a's body pairs (those set keeps; all when nil)
+// release adds language a's body bigrams (those set keeps; all when nil)
 // to the documents held for it and hands them to their shards.
 func (b *Builder) release(ctx context.Context, a string, set map[string]struct{}) error {
 	fs := b.held[a]
 	delete(b.held, a)
 	b.nheld -= len(fs)
 	for _, f := range fs {
-		if err := b.pairs.bodyPairs(f, a, set); err != nil {
+		if err := b.bigrams.bodyBigrams(f, a, set); err != nil {
 			return fmt.Errorf("build index %s: %w", b.dir, err)
 		}
 		if err := b.send(ctx, f, a); err != nil {
@@ -316,10 +316,10 @@ func (b *Builder) complete() error {
 			return fmt.Errorf("build index %s: shard %d: %w", b.dir, i, err)
 		}
 	}
-	b.pairs.vocab.mu.Lock()
-	b.pairs.vocab.path = filepath.Join(b.dir, PairsFile)
-	err := b.pairs.vocab.save()
-	b.pairs.vocab.mu.Unlock()
+	b.bigrams.vocab.mu.Lock()
+	b.bigrams.vocab.path = filepath.Join(b.dir, BigramsFile)
+	err := b.bigrams.vocab.save()
+	b.bigrams.vocab.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", b.dir, err)
 	}

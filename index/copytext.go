@@ -49,7 +49,7 @@ func copyTexts(origTitle, origText string, titles, texts []string) (ct, cb []str
 }
 
 // nativePhrase is Bleve's positional phrase query on one field without
-// pair terms (the copy fields), or nil when a word of the phrase is not
+// bigram terms (the copy fields), or nil when a word of the phrase is not
 // in the field at all.
 func nativePhrase(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions, text string, f textField) (search.Searcher, error) {
 	an := m.AnalyzerNamed(analyzerNameOfField(f.name))
@@ -272,7 +272,7 @@ func (ix *Index) copyTermsOf(text string, langs []string) (check []fieldTerms, u
 		if len(fields) == 0 {
 			continue // no copy in this language added text
 		}
-		an := ix.pairs.m.AnalyzerNamed(schema.AnalyzerName(a))
+		an := ix.bigrams.m.AnalyzerNamed(schema.AnalyzerName(a))
 		if an == nil {
 			return nil, true
 		}

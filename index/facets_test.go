@@ -21,7 +21,7 @@ import (
 // facets (what Search did before facets.go), for comparison.
 func bleveFacets(t *testing.T, ix *Index, q Query) (*Facets, *Histogram) {
 	t.Helper()
-	ctx := withFields(withVocab(context.Background(), ix.pairs.vocab), ix.fields.Load())
+	ctx := withFields(withVocab(context.Background(), ix.bigrams.vocab), ix.fields.Load())
 	req, err := ix.buildRequest(q)
 	must(t, err)
 	// Every term of every shard: an alias merges the shards' top terms,

@@ -11,7 +11,7 @@
 // # Mapping
 //
 // The mapping is explicit and static (schema.NewMapping). A cluster's title and
-// body go into the field pair of its language (title_fr/body_fr, analysed
+// body go into the two fields of its language (title_fr/body_fr, analysed
 // by Bleve's French analyzer; title_std/body_std with the standard analyzer
 // for languages Bleve has no analyzer for). There is no _all field: a query
 // word without a field, or on title:/body:, is expanded into a disjunction
@@ -28,7 +28,7 @@
 // What a query string means (its syntax, errors with their column, the
 // user's field names, the expansion over languages) is package
 // index/userquery; the index runs what it rewrites to (textquery.go:
-// words and phrases over the per-language fields and word pairs).
+// words and phrases over the per-language fields and bigrams).
 //
 // # Concurrency
 //
@@ -147,7 +147,7 @@ type Index struct {
 	searcher  bleve.Index // the one shard, or an alias over all of them
 	BatchSize int         // documents per Bleve batch per shard; DefaultBatchSize when ≤ 0
 	readOnly  bool        // opened by OpenReader: writes fail with ErrReadOnly
-	pairs     *pairMaker
+	bigrams   *bigramMaker
 
 	mu    sync.RWMutex
 	langs map[string]bool // analysis names with at least one document
@@ -238,7 +238,7 @@ func open(dir string, create bool, o Options) (ix *Index, err error) {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	ix = &Index{dir: dir, langs: map[string]bool{}, readOnly: o.readOnly}
-	if ix.pairs, err = newPairMaker(dir); err != nil {
+	if ix.bigrams, err = newBigramMaker(dir); err != nil {
 		return nil, err
 	}
 	for i := range l.Shards {
@@ -381,7 +381,7 @@ func createIndex(dir string, o Options) (*Index, error) {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	ix := &Index{dir: dir, langs: map[string]bool{}}
-	if ix.pairs, err = newPairMaker(dir); err != nil {
+	if ix.bigrams, err = newBigramMaker(dir); err != nil {
 		return nil, err
 	}
 	for i := range n {
@@ -520,7 +520,7 @@ func Remove(dir string) error {
 	}
 	for _, e := range entries {
 		switch n := e.Name(); {
-		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+atomicfile.TempSuffix, n == CheckpointFile, n == CheckpointFile+atomicfile.TempSuffix, n == PairsFile, n == PairsFile+atomicfile.TempSuffix, strings.HasPrefix(n, "."):
+		case n == metaFile, n == "store", n == LayoutFile, n == LayoutFile+atomicfile.TempSuffix, n == CheckpointFile, n == CheckpointFile+atomicfile.TempSuffix, n == BigramsFile, n == BigramsFile+atomicfile.TempSuffix, strings.HasPrefix(n, "."):
 		case strings.HasPrefix(n, "shard-") && e.IsDir(), strings.HasPrefix(n, buildPrefix) && e.IsDir():
 		default:
 			return fmt.Errorf("remove index %s: refusing, it holds %q which is not part of an index", dir, n)
@@ -595,14 +595,14 @@ func capIndexed(s string, limit int) string {
 
 // fields turns a Doc into the map the mapping indexes, and returns the
 // analysis name used for its text.
-func (d Doc) fields(pm *pairMaker) (map[string]any, string, error) {
+func (d Doc) fields(pm *bigramMaker) (map[string]any, string, error) {
 	f, a, _, err := d.fieldsHeld(pm)
 	return f, a, err
 }
 
-// fieldsHeld is fields, also reporting whether the body pairs were held
-// back (pairMaker.hold).
-func (d Doc) fieldsHeld(pm *pairMaker) (f map[string]any, a string, held bool, err error) {
+// fieldsHeld is fields, also reporting whether the body bigrams were held
+// back (bigramMaker.hold).
+func (d Doc) fieldsHeld(pm *bigramMaker) (f map[string]any, a string, held bool, err error) {
 	o := d.Original
 	if o == nil {
 		return nil, "", false, fmt.Errorf("cluster %q has no original", d.Cluster)
@@ -830,7 +830,7 @@ func (ix *Index) newApplyBatch() *applyBatch {
 // index adds the document of d to its shard's batch.
 func (ab *applyBatch) index(d Doc) error {
 	ix := ab.ix
-	f, a, err := d.fields(ix.pairs)
+	f, a, err := d.fields(ix.bigrams)
 	if err != nil {
 		return fmt.Errorf("index %s: %w", ix.dir, err)
 	}

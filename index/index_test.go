@@ -824,17 +824,17 @@ func TestPhraseHighlight(t *testing.T) {
 	if s := strings.Join(r.Hits[0].Snippets, " "); !strings.Contains(s, "<mark>interest</mark> <mark>rates</mark>") {
 		t.Errorf("snippet %q does not mark the phrase", s)
 	}
-	// The pair the phrase is answered through is in the index.
+	// The bigram the phrase is answered through is in the index.
 	var n uint64
 	for _, sh := range ix.shards {
 		q := query.NewTermQuery("interest rate")
-		q.SetField(schema.PairsField("en"))
+		q.SetField(schema.BigramsField("en"))
 		res, err := sh.Search(bleve.NewSearchRequest(q))
 		must(t, err)
 		n += res.Total
 	}
 	if n != 1 {
-		t.Errorf("%d documents hold the pair \"interest rate\", want 1", n)
+		t.Errorf("%d documents hold the bigram \"interest rate\", want 1", n)
 	}
 }
 

@@ -7,9 +7,9 @@ import (
 )
 
 // A Builder's documents are analysed once. Their title and body go through
-// the language analyzer when their word pairs are made (pairMaker.add), and
+// the language analyzer when their bigrams are made (bigramMaker.add), and
 // Bleve would analyse them again when it indexes the document: about a
-// twentieth of a build's CPU on news text. So a Builder's pairMaker keeps
+// twentieth of a build's CPU on news text. So a Builder's bigramMaker keeps
 // the token streams in the document's map under fieldAnalyzed, and the
 // builders' mapping (builderMapping) hands them to the title and body
 // fields in place of their analyzer. The tokens are the analyzer's own on

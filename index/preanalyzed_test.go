@@ -28,11 +28,11 @@ func TestPreAnalyzed(t *testing.T) {
 	docs := append(fixture(), genDoc(1), genDoc(2))
 	for _, d := range docs {
 		// Common terms fixed (none), so that neither holds the body back.
-		v := newPairVocab("")
+		v := newBigramVocab("")
 		v.common[schema.AnalysisFor(schema.NormalizeLang(d.Original.Lang))] = map[string]struct{}{}
-		plain, _, err := d.fields(&pairMaker{m: m, vocab: v})
+		plain, _, err := d.fields(&bigramMaker{m: m, vocab: v})
 		must(t, err)
-		pre, _, err := d.fields(&pairMaker{m: m, vocab: v, hold: true})
+		pre, _, err := d.fields(&bigramMaker{m: m, vocab: v, hold: true})
 		must(t, err)
 		if _, ok := pre[fieldAnalyzed]; !ok {
 			t.Fatalf("%s: a Builder's document carries no token streams", d.Cluster)

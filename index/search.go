@@ -363,7 +363,7 @@ func searchAfter(req *bleve.SearchRequest, q Query) error {
 // Search runs q. A query string Bleve cannot parse gives a *QueryError
 // naming the position; other bad options give plain errors.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	ctx = withVocab(ctx, ix.pairs.vocab) // the phrase queries' common terms
+	ctx = withVocab(ctx, ix.bigrams.vocab) // the phrase queries' common terms
 	ctx = withFields(ctx, ix.fields.Load())
 	req, err := ix.buildRequest(q)
 	if err != nil {
@@ -645,7 +645,7 @@ func (e *errWriter) printf(format string, args ...any) {
 // fields of the page's languages only. The first search read no
 // locations, which would have cost every hit, not the page's. Phrases are
 // Bleve's positional phrase queries here: a two-word phrase is answered
-// from the word-pair fields, which keep no positions.
+// from the bigram fields, which keep no positions.
 func (ix *Index) highlightPage(ctx context.Context, q Query, hits []Hit) (map[string]search.FieldFragmentMap, error) {
 	parsed, err := userquery.Parse(strings.TrimSpace(q.Text))
 	if err != nil {

@@ -23,12 +23,12 @@ import (
 // searcher only where the term is in that field's dictionary (in the same
 // index snapshot the search reads, so nothing is missed) and nests a
 // disjunction only where there is more than one searcher to merge.
-// PhraseSearcher answers phrases through the word-pair fields (see
-// schema/pairs.go): in each field whose pair field holds every pair of the
-// phrase, a two-word phrase is its pair's postings and a longer one is
-// checked by position only in the documents holding all its pairs
-// (pairPhraseSearcher). A one-word "phrase" is Bleve's phrase query (a
-// term). Everything they need of the search (the pair vocabulary, the
+// PhraseSearcher answers phrases through the bigram fields (see
+// schema/bigrams.go): in each field whose bigram field holds every bigram of the
+// phrase, a two-word phrase is its bigram's postings and a longer one is
+// checked by position only in the documents holding all its bigrams
+// (bigramPhraseSearcher). A one-word "phrase" is Bleve's phrase query (a
+// term). Everything they need of the search (the bigram vocabulary, the
 // fields no document holds) comes with the context.
 type leaves struct{}
 
@@ -90,11 +90,11 @@ func (leaves) WordsSearcher(ctx context.Context, r index.IndexReader, m mapping.
 	return combine(ctx, r, options, out, false)
 }
 
-// textField is one field a text or phrase query reads, with the pair
+// textField is one field a text or phrase query reads, with the bigram
 // field that accelerates phrases in it.
 type textField struct {
-	name, pairs string
-	boost       float64
+	name, bigrams string
+	boost         float64
 }
 
 // textFields lists the title and/or body fields of language a that a
@@ -103,12 +103,12 @@ type textField struct {
 func textFields(a, field string, boost float64) []textField {
 	var fs []textField
 	if field != schema.FieldBody {
-		fs = append(fs, textField{schema.TitleField(a), schema.TitlePairsField(a), boost * schema.TitleBoost})
+		fs = append(fs, textField{schema.TitleField(a), schema.TitleBigramsField(a), boost * schema.TitleBoost})
 	}
 	if field != schema.FieldTitle {
-		fs = append(fs, textField{schema.BodyField(a), schema.PairsField(a), boost})
+		fs = append(fs, textField{schema.BodyField(a), schema.BigramsField(a), boost})
 	}
-	// The copies' own titles and added text (copytext.go), without pair
+	// The copies' own titles and added text (copytext.go), without bigram
 	// fields: phrases in them are Bleve's positional phrases.
 	if field != schema.FieldBody {
 		fs = append(fs, textField{schema.CopyTitleField(a), "", boost * schema.TitleBoost * copyBoost})
@@ -196,13 +196,13 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 		if an := m.AnalyzerNamed(schema.AnalyzerName(a)); an != nil {
 			toks = an.Analyze([]byte(q.Text))
 		}
-		all := uniqueTerms(schema.PairTokens(toks, nil))
-		common := uniqueTerms(schema.PairTokens(toks, pairKeep(vocab.commonSet(a))))
+		all := uniqueTerms(schema.BigramTokens(toks, nil))
+		common := uniqueTerms(schema.BigramTokens(toks, bigramKeep(vocab.commonSet(a))))
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
 			if absent(ctx, f.name) {
 				continue
 			}
-			if f.pairs == "" {
+			if f.bigrams == "" {
 				s, err := nativePhrase(ctx, r, m, options, q.Text, f)
 				if err != nil {
 					closeSearchers(out)
@@ -213,13 +213,13 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 				}
 				continue
 			}
-			// Title pairs are all indexed; body pairs only those of
+			// Title bigrams are all indexed; body bigrams only those of
 			// two common words.
-			pairs := all
-			if f.pairs == schema.PairsField(a) {
-				pairs = common
+			bigrams := all
+			if f.bigrams == schema.BigramsField(a) {
+				bigrams = common
 			}
-			missing, err := anyTermMissing(ctx, r, f.pairs, pairs)
+			missing, err := anyTermMissing(ctx, r, f.bigrams, bigrams)
 			if err != nil {
 				closeSearchers(out)
 				return nil, err
@@ -227,7 +227,7 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 			if missing {
 				continue
 			}
-			s, err := phraseInField(ctx, r, m, options, q, f, toks, pairs, len(pairs) == len(all))
+			s, err := phraseInField(ctx, r, m, options, q, f, toks, bigrams, len(bigrams) == len(all))
 			if err != nil {
 				closeSearchers(out)
 				return nil, err
@@ -255,24 +255,24 @@ func anyTermMissing(ctx context.Context, r index.IndexReader, field string, term
 }
 
 // phraseInField is the phrase q in one field, of the analysed tokens
-// toks, with the pairs the field holds for it (complete: every
-// neighbouring pair of the phrase).
+// toks, with the bigrams the field holds for it (complete: every
+// neighbouring bigram of the phrase).
 func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
-	q *userquery.Phrase, f textField, toks analysis.TokenStream, pairs [][]byte, complete bool) (search.Searcher, error) {
+	q *userquery.Phrase, f textField, toks analysis.TokenStream, bigrams [][]byte, complete bool) (search.Searcher, error) {
 	var phrase []phraseTerm
 	for _, t := range toks {
 		phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
 	}
 	switch {
-	case len(pairs) == 0 || len(phrase) < 2:
-		// No pair to narrow it (a rare word does that: positions are
+	case len(bigrams) == 0 || len(phrase) < 2:
+		// No bigram to narrow it (a rare word does that: positions are
 		// checked only in its documents).
 		pq := query.NewMatchPhraseQuery(q.Text)
 		pq.SetField(f.name)
 		pq.SetBoost(f.boost)
 		return pq.Searcher(ctx, r, m, options)
 	case len(phrase) == 2 && complete:
-		return searcher.NewTermSearcherBytes(ctx, r, pairs[0], f.pairs, f.boost, options)
+		return searcher.NewTermSearcherBytes(ctx, r, bigrams[0], f.bigrams, f.boost, options)
 	}
-	return newPairPhraseSearcher(ctx, r, f.name, phrase, pairs, f.pairs, f.boost, options)
+	return newBigramPhraseSearcher(ctx, r, f.name, phrase, bigrams, f.bigrams, f.boost, options)
 }

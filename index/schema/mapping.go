@@ -1,7 +1,7 @@
 // Package schema is the layout of the search index's documents: the
 // field names, the analysis of each language (which Bleve analyzer, or a
 // stop-word and elision chain built here, reads title_<lang> and
-// body_<lang>), the word-pair fields and their tokenizer (pairs.go), and
+// body_<lang>), the bigram fields and their tokenizer (bigrams.go), and
 // the Bleve mapping built from them (NewMapping, MappingVersion). Building,
 // querying and searching the index are package index's.
 package schema
@@ -56,8 +56,8 @@ import (
 // rebuilds it from the store.
 const MappingVersion = "syndex-index-7"
 
-// Field names of the cluster document. The analysed text lives in one field
-// pair per analysis language (title_en, body_en, …; title_std, body_std for
+// Field names of the cluster document. The analysed text lives in a title and a body
+// field per analysis language (title_en, body_en, …; title_std, body_std for
 // languages without an analyzer); queries on "title", "body" or no field are
 // expanded over the languages present.
 const (
@@ -232,21 +232,21 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	meta.DocValues = false
 	dm.AddFieldMappingsAt(FieldMeta, meta)
 
-	if err := im.AddCustomAnalyzer(pairListAnalyzer, map[string]any{
-		"type": custom.Name, "tokenizer": pairSplitTokenizer, "token_filters": []string{},
+	if err := im.AddCustomAnalyzer(bigramListAnalyzer, map[string]any{
+		"type": custom.Name, "tokenizer": bigramSplitTokenizer, "token_filters": []string{},
 	}); err != nil {
 		return nil, err
 	}
 	for _, a := range analysisNames() {
 		p := bleve.NewTextFieldMapping()
-		p.Analyzer = pairListAnalyzer
+		p.Analyzer = bigramListAnalyzer
 		p.Store = false
 		p.IncludeInAll = false
 		p.IncludeTermVectors = false // a filter for phrases: no positions
 		p.DocValues = false
-		dm.AddFieldMappingsAt(PairsField(a), p)
+		dm.AddFieldMappingsAt(BigramsField(a), p)
 		tp := *p
-		dm.AddFieldMappingsAt(TitlePairsField(a), &tp)
+		dm.AddFieldMappingsAt(TitleBigramsField(a), &tp)
 
 		// Term vectors (positions) are what phrase queries and
 		// highlighting need; the body is stored for snippets only.

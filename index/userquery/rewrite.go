@@ -24,7 +24,7 @@ type Searchers interface {
 // Options says how to rewrite a parsed query.
 type Options struct {
 	// Native keeps phrases Bleve's positional phrase queries (they give
-	// every hit's phrase positions, which the index's pair shortcut does
+	// every hit's phrase positions, which the index's bigram shortcut does
 	// not: the index's highlighter needs them).
 	Native bool
 	// Searchers answers the Words and Phrase queries of the rewrite.
@@ -262,8 +262,8 @@ func (q *Words) Searcher(ctx context.Context, r index.IndexReader, m mapping.Ind
 
 // Phrase is a phrase (no fuzziness) on a text field, over the per-language
 // title and body fields. Its searcher is the index's
-// (Searchers.PhraseSearcher), which answers it from the word-pair fields
-// (index/schema/pairs.go) where it can.
+// (Searchers.PhraseSearcher), which answers it from the bigram fields
+// (index/schema/bigrams.go) where it can.
 type Phrase struct {
 	Text  string
 	Field string // schema.FieldTitle, schema.FieldBody or "" for both

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestPairTokens(t *testing.T) {
+func TestBigramTokens(t *testing.T) {
 	m, err := NewMapping()
 	if err != nil {
 		t.Fatal(err)
@@ -28,19 +28,19 @@ func TestPairTokens(t *testing.T) {
 				t.Fatalf("no analyzer for %s", tt.analysis)
 			}
 			var got []string
-			for _, tok := range PairTokens(a.Analyze([]byte(tt.text)), nil) {
+			for _, tok := range BigramTokens(a.Analyze([]byte(tt.text)), nil) {
 				got = append(got, string(tok.Term))
 			}
-			// The pair field's value splits back into the same pairs.
+			// The bigram field's value splits back into the same bigrams.
 			var split []string
-			for _, tok := range (pairSplit{}).Tokenize([]byte(JoinPairs(a.Analyze([]byte(tt.text)), nil))) {
+			for _, tok := range (bigramSplit{}).Tokenize([]byte(JoinBigrams(a.Analyze([]byte(tt.text)), nil))) {
 				split = append(split, string(tok.Term))
 			}
 			if !slices.Equal(split, got) {
-				t.Errorf("pair field splits into %q, want %q", split, got)
+				t.Errorf("bigram field splits into %q, want %q", split, got)
 			}
 			if !slices.Equal(got, tt.want) {
-				t.Errorf("pairs = %q, want %q", got, tt.want)
+				t.Errorf("bigrams = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -26,12 +26,12 @@ func commonDocs(from, to int) []Doc {
 	return docs
 }
 
-func pairDocs(t *testing.T, ix *Index, pair string) uint64 {
+func bigramDocs(t *testing.T, ix *Index, bigram string) uint64 {
 	t.Helper()
 	var n uint64
 	for _, sh := range ix.shards {
-		q := query.NewTermQuery(pair)
-		q.SetField(schema.PairsField("en"))
+		q := query.NewTermQuery(bigram)
+		q.SetField(schema.BigramsField("en"))
 		r, err := sh.Search(bleve.NewSearchRequest(q))
 		must(t, err)
 		n += r.Total
@@ -39,39 +39,39 @@ func pairDocs(t *testing.T, ix *Index, pair string) uint64 {
 	return n
 }
 
-// TestCommonPairs: after the first pairLearnDocs bodies of a language only
-// pairs of two common words are indexed (in a bulk build, from the first
-// body on), and phrases still find every story, through the pairs or by
+// TestCommonBigrams: after the first bigramLearnDocs bodies of a language only
+// bigrams of two common words are indexed (in a bulk build, from the first
+// body on), and phrases still find every story, through the bigrams or by
 // positions, before and after a reopen and in an index built in bulk.
-func TestCommonPairs(t *testing.T) {
-	defer func(n int) { pairLearnDocs = n }(pairLearnDocs)
-	pairLearnDocs = 20
+func TestCommonBigrams(t *testing.T) {
+	defer func(n int) { bigramLearnDocs = n }(bigramLearnDocs)
+	bigramLearnDocs = 20
 	ctx := context.Background()
 	check := func(t *testing.T, ix *Index, bulk bool) {
 		t.Helper()
-		common := ix.pairs.vocab.commonSet("en")
+		common := ix.bigrams.vocab.commonSet("en")
 		if _, ok := common["harbour"]; !ok || len(common) == 0 {
 			t.Fatalf("common terms %v lack harbour", common)
 		}
 		if _, ok := common["rare30"]; ok {
 			t.Error("a word of one story taken for common")
 		}
-		// A pair of two common words is indexed in every story; one
+		// A bigram of two common words is indexed in every story; one
 		// with a rare word only in the stories of the learning phase.
-		if n := pairDocs(t, ix, "harbour council"); n != 40 {
-			t.Errorf("%d stories hold the pair harbour council, want 40", n)
+		if n := bigramDocs(t, ix, "harbour council"); n != 40 {
+			t.Errorf("%d stories hold the bigram harbour council, want 40", n)
 		}
-		if n := pairDocs(t, ix, "rare30 notic"); n != 0 {
-			t.Errorf("the rare pair of story 30 is indexed (%d)", n)
+		if n := bigramDocs(t, ix, "rare30 notic"); n != 0 {
+			t.Errorf("the rare bigram of story 30 is indexed (%d)", n)
 		}
-		// A live index indexes every pair of the stories it learns
+		// A live index indexes every bigram of the stories it learns
 		// from; a bulk build holds them back until the set is fixed.
 		want := uint64(1)
 		if bulk {
 			want = 0
 		}
-		if n := pairDocs(t, ix, "rare3 notic"); n != want {
-			t.Errorf("the rare pair of learning story 3: %d, want %d", n, want)
+		if n := bigramDocs(t, ix, "rare3 notic"); n != want {
+			t.Errorf("the rare bigram of learning story 3: %d, want %d", n, want)
 		}
 		for _, tc := range []struct {
 			q    string
@@ -106,7 +106,7 @@ func TestCommonPairs(t *testing.T) {
 		must(t, ix.Apply(ctx, commonDocs(25, 40), nil, 40))
 		check(t, ix, false)
 		must(t, ix.Close())
-		if _, err := os.Stat(filepath.Join(dir, PairsFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, BigramsFile)); err != nil {
 			t.Fatal(err)
 		}
 		ix, err = Open(dir)
@@ -115,8 +115,8 @@ func TestCommonPairs(t *testing.T) {
 		check(t, ix, false)
 		// Documents indexed after a reopen keep to the saved set.
 		must(t, ix.Apply(ctx, commonDocs(30, 31), nil, 41))
-		if n := pairDocs(t, ix, "rare30 notic"); n != 0 {
-			t.Errorf("after reopen the rare pair is indexed (%d)", n)
+		if n := bigramDocs(t, ix, "rare30 notic"); n != 0 {
+			t.Errorf("after reopen the rare bigram is indexed (%d)", n)
 		}
 	})
 	t.Run("bulk", func(t *testing.T) {
@@ -133,11 +133,11 @@ func TestCommonPairs(t *testing.T) {
 }
 
 // TestBuilderSmallLanguage: a bulk build fixes the common terms of a
-// language with fewer than pairLearnDocs bodies when it ends (or when it
-// holds builderHold documents) if it has pairMinLearn of them, and else
-// indexes every pair of it; phrases find every story either way.
+// language with fewer than bigramLearnDocs bodies when it ends (or when it
+// holds builderHold documents) if it has bigramMinLearn of them, and else
+// indexes every bigram of it; phrases find every story either way.
 func TestBuilderSmallLanguage(t *testing.T) {
-	defer func(n, m, h int) { pairLearnDocs, pairMinLearn, builderHold = n, m, h }(pairLearnDocs, pairMinLearn, builderHold)
+	defer func(n, m, h int) { bigramLearnDocs, bigramMinLearn, builderHold = n, m, h }(bigramLearnDocs, bigramMinLearn, builderHold)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name           string
@@ -149,7 +149,7 @@ func TestBuilderSmallLanguage(t *testing.T) {
 		{"fixed when the hold is full", 15, 5, 6, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pairLearnDocs, pairMinLearn, builderHold = 20, tc.min, tc.cap
+			bigramLearnDocs, bigramMinLearn, builderHold = 20, tc.min, tc.cap
 			b, err := NewBuilder(filepath.Join(t.TempDir(), "ix"), Options{Shards: 2})
 			must(t, err)
 			for _, d := range commonDocs(0, tc.docs) {
@@ -158,19 +158,19 @@ func TestBuilderSmallLanguage(t *testing.T) {
 			ix, err := b.Close(uint64(tc.docs))
 			must(t, err)
 			defer ix.Close()
-			set := ix.pairs.vocab.commonSet("en")
+			set := ix.bigrams.vocab.commonSet("en")
 			if (set != nil) != tc.fixed {
 				t.Fatalf("common terms fixed: %v, want %v", set != nil, tc.fixed)
 			}
-			if n := pairDocs(t, ix, "harbour council"); n != uint64(tc.docs) {
+			if n := bigramDocs(t, ix, "harbour council"); n != uint64(tc.docs) {
 				t.Errorf("%d stories hold harbour council, want %d", n, tc.docs)
 			}
 			want := uint64(1)
 			if tc.fixed {
 				want = 0
 			}
-			if n := pairDocs(t, ix, "rare3 notic"); n != want {
-				t.Errorf("the rare pair of story 3: %d, want %d", n, want)
+			if n := bigramDocs(t, ix, "rare3 notic"); n != want {
+				t.Errorf("the rare bigram of story 3: %d, want %d", n, want)
 			}
 			for q, want := range map[string]int{`"harbour council"`: tc.docs, `"rare3 notice"`: 1, `"a rare4 notice went"`: 1, `"council rare4"`: 0} {
 				r, err := ix.Search(ctx, Query{Text: q, Limit: 100})

@@ -16,24 +16,24 @@ type phraseTerm struct {
 	rel  uint64
 }
 
-// pairPhraseSearcher matches a phrase in one field: candidates come from
-// the pair postings (documents holding every neighbouring pair of the
+// bigramPhraseSearcher matches a phrase in one field: candidates come from
+// the bigram postings (documents holding every neighbouring bigram of the
 // phrase), the conjunction of the phrase's term searchers is advanced to
 // each candidate (a skip, not a scan) and its term positions are checked
 // there. Bleve's phrase searcher, by contrast, checks positions in every
-// document holding all the words, which the pairs let us skip. The score
+// document holding all the words, which the bigrams let us skip. The score
 // is the conjunction's; only the phrase's own positions are kept for
 // highlighting.
-type pairPhraseSearcher struct {
-	pairs  search.Searcher // candidates
-	terms  search.Searcher // conjunction of the phrase's terms, with positions
-	field  string
-	phrase []phraseTerm
-	pos    map[string][]uint64 // reused per candidate
+type bigramPhraseSearcher struct {
+	bigrams search.Searcher // candidates
+	terms   search.Searcher // conjunction of the phrase's terms, with positions
+	field   string
+	phrase  []phraseTerm
+	pos     map[string][]uint64 // reused per candidate
 }
 
-func newPairPhraseSearcher(ctx context.Context, r index.IndexReader, field string, phrase []phraseTerm,
-	pairs [][]byte, pairField string, boost float64, options search.SearcherOptions) (search.Searcher, error) {
+func newBigramPhraseSearcher(ctx context.Context, r index.IndexReader, field string, phrase []phraseTerm,
+	bigrams [][]byte, bigramField string, boost float64, options search.SearcherOptions) (search.Searcher, error) {
 	options.IncludeTermVectors = true
 	var opened []search.Searcher
 	fail := func(err error) (search.Searcher, error) {
@@ -42,14 +42,14 @@ func newPairPhraseSearcher(ctx context.Context, r index.IndexReader, field strin
 		}
 		return nil, err
 	}
-	var pairSearchers []search.Searcher
-	for _, p := range pairs {
-		ts, err := searcher.NewTermSearcherBytes(ctx, r, p, pairField, 0, options)
+	var bigramSearchers []search.Searcher
+	for _, p := range bigrams {
+		ts, err := searcher.NewTermSearcherBytes(ctx, r, p, bigramField, 0, options)
 		if err != nil {
 			return fail(err)
 		}
 		opened = append(opened, ts)
-		pairSearchers = append(pairSearchers, ts)
+		bigramSearchers = append(bigramSearchers, ts)
 	}
 	var termSearchers []search.Searcher
 	seen := map[string]bool{}
@@ -65,9 +65,9 @@ func newPairPhraseSearcher(ctx context.Context, r index.IndexReader, field strin
 		opened = append(opened, ts)
 		termSearchers = append(termSearchers, ts)
 	}
-	ps, err := combine(ctx, r, options, pairSearchers, true)
+	ps, err := combine(ctx, r, options, bigramSearchers, true)
 	if err != nil {
-		closeSearchers(termSearchers) // combine closed the pairs
+		closeSearchers(termSearchers) // combine closed the bigrams
 		return nil, err
 	}
 	ts, err := combine(ctx, r, options, termSearchers, true)
@@ -75,12 +75,12 @@ func newPairPhraseSearcher(ctx context.Context, r index.IndexReader, field strin
 		_ = ps.Close()
 		return nil, err
 	}
-	return &pairPhraseSearcher{pairs: ps, terms: ts, field: field, phrase: phrase, pos: map[string][]uint64{}}, nil
+	return &bigramPhraseSearcher{bigrams: ps, terms: ts, field: field, phrase: phrase, pos: map[string][]uint64{}}, nil
 }
 
 // Next implements search.Searcher.
-func (s *pairPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	c, err := s.pairs.Next(ctx)
+func (s *bigramPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	c, err := s.bigrams.Next(ctx)
 	if err != nil || c == nil {
 		return nil, err
 	}
@@ -88,17 +88,17 @@ func (s *pairPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMa
 }
 
 // Advance implements search.Searcher.
-func (s *pairPhraseSearcher) Advance(ctx *search.SearchContext, ID index.IndexInternalID) (*search.DocumentMatch, error) {
-	c, err := s.pairs.Advance(ctx, ID)
+func (s *bigramPhraseSearcher) Advance(ctx *search.SearchContext, ID index.IndexInternalID) (*search.DocumentMatch, error) {
+	c, err := s.bigrams.Advance(ctx, ID)
 	if err != nil || c == nil {
 		return nil, err
 	}
 	return s.from(ctx, c)
 }
 
-// from leapfrogs pairs and terms from candidate c until both stand on a
+// from leapfrogs bigrams and terms from candidate c until both stand on a
 // document whose positions hold the phrase.
-func (s *pairPhraseSearcher) from(ctx *search.SearchContext, c *search.DocumentMatch) (*search.DocumentMatch, error) {
+func (s *bigramPhraseSearcher) from(ctx *search.SearchContext, c *search.DocumentMatch) (*search.DocumentMatch, error) {
 	for {
 		m, err := s.terms.Advance(ctx, c.IndexInternalID)
 		if err != nil || m == nil {
@@ -109,7 +109,7 @@ func (s *pairPhraseSearcher) from(ctx *search.SearchContext, c *search.DocumentM
 			ctx.DocumentMatchPool.Put(c)
 			next := m.IndexInternalID
 			ctx.DocumentMatchPool.Put(m)
-			if c, err = s.pairs.Advance(ctx, next); err != nil || c == nil {
+			if c, err = s.bigrams.Advance(ctx, next); err != nil || c == nil {
 				return nil, err
 			}
 			continue
@@ -119,7 +119,7 @@ func (s *pairPhraseSearcher) from(ctx *search.SearchContext, c *search.DocumentM
 			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
-		if c, err = s.pairs.Next(ctx); err != nil || c == nil {
+		if c, err = s.bigrams.Next(ctx); err != nil || c == nil {
 			return nil, err
 		}
 	}
@@ -127,7 +127,7 @@ func (s *pairPhraseSearcher) from(ctx *search.SearchContext, c *search.DocumentM
 
 // holdsPhrase checks m's term positions in the field for the phrase and
 // keeps only the locations of its occurrences.
-func (s *pairPhraseSearcher) holdsPhrase(m *search.DocumentMatch) bool {
+func (s *bigramPhraseSearcher) holdsPhrase(m *search.DocumentMatch) bool {
 	for k := range s.pos {
 		s.pos[k] = s.pos[k][:0]
 	}
@@ -168,8 +168,8 @@ func (s *pairPhraseSearcher) holdsPhrase(m *search.DocumentMatch) bool {
 }
 
 // Close implements search.Searcher.
-func (s *pairPhraseSearcher) Close() error {
-	err := s.pairs.Close()
+func (s *bigramPhraseSearcher) Close() error {
+	err := s.bigrams.Close()
 	if err2 := s.terms.Close(); err == nil {
 		err = err2
 	}
@@ -177,22 +177,22 @@ func (s *pairPhraseSearcher) Close() error {
 }
 
 // Weight implements search.Searcher.
-func (s *pairPhraseSearcher) Weight() float64 { return s.terms.Weight() }
+func (s *bigramPhraseSearcher) Weight() float64 { return s.terms.Weight() }
 
 // SetQueryNorm implements search.Searcher.
-func (s *pairPhraseSearcher) SetQueryNorm(n float64) { s.terms.SetQueryNorm(n) }
+func (s *bigramPhraseSearcher) SetQueryNorm(n float64) { s.terms.SetQueryNorm(n) }
 
 // Count implements search.Searcher (an upper bound, as Bleve's own
 // composite searchers report).
-func (s *pairPhraseSearcher) Count() uint64 { return s.pairs.Count() }
+func (s *bigramPhraseSearcher) Count() uint64 { return s.bigrams.Count() }
 
 // Min implements search.Searcher.
-func (s *pairPhraseSearcher) Min() int { return 0 }
+func (s *bigramPhraseSearcher) Min() int { return 0 }
 
 // Size implements search.Searcher.
-func (s *pairPhraseSearcher) Size() int { return s.pairs.Size() + s.terms.Size() + 64 }
+func (s *bigramPhraseSearcher) Size() int { return s.bigrams.Size() + s.terms.Size() + 64 }
 
 // DocumentMatchPoolSize implements search.Searcher.
-func (s *pairPhraseSearcher) DocumentMatchPoolSize() int {
-	return s.pairs.DocumentMatchPoolSize() + s.terms.DocumentMatchPoolSize() + 1
+func (s *bigramPhraseSearcher) DocumentMatchPoolSize() int {
+	return s.bigrams.DocumentMatchPoolSize() + s.terms.DocumentMatchPoolSize() + 1
 }

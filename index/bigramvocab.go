@@ -18,57 +18,58 @@ import (
 	"github.com/syndex/syndex/internal/atomicfile"
 )
 
-// Which body pairs are indexed. A pair only pays where a positional phrase
+// Which body bigrams are indexed. A bigram only pays where a positional phrase
 // check would be slow: where both of its words are in a large share of the
 // documents. When one word is rarer, Bleve's phrase check runs over that
-// word's documents only, which is cheap. And most of a text's pairs hold
+// word's documents only, which is cheap. And most of a text's bigrams hold
 // a rare word, each a term of its own in the dictionary: indexing them all
-// made the pair fields some 70% of the cost of building the index. So each
-// language's common terms are learned from the first pairLearnDocs bodies
-// of that language (every pair of those is indexed): a term in at least
-// pairCommonShare of them is common. From then on, a body's pairs are
+// made the bigram fields some 70% of the cost of building the index. So each
+// language's common terms are learned from the first bigramLearnDocs bodies
+// of that language (every bigram of those is indexed): a term in at least
+// bigramCommonShare of them is common. From then on, a body's bigrams are
 // indexed only where both words are common, and a phrase query uses a
-// pair only where both its words are; for the other neighbours it checks
+// bigram only where both its words are; for the other neighbours it checks
 // positions. The common set of a language never changes once fixed (an
 // index rebuilt from the store learns it anew), so every document holds
-// every pair a query may ask for. Title pairs are all indexed: titles are
+// every bigram a query may ask for. Title bigrams are all indexed: titles are
 // short.
 var (
-	pairLearnDocs   = 500
-	pairCommonShare = 0.02
-	pairMaxCommon   = 8000
+	bigramLearnDocs   = 500
+	bigramCommonShare = 0.02
+	bigramMaxCommon   = 8000
 )
 
-// PairsFile records, in an index directory, the common terms of each
-// language whose set is fixed.
-const PairsFile = "syndex-pairs.json"
+// BigramsFile records, in an index directory, the common terms of each
+// language whose set is fixed (its name is older than the word bigram and
+// stays, so that existing indexes keep it).
+const BigramsFile = "syndex-pairs.json"
 
-// pairVocab is an index's common terms per analysis name: fixed ones and
+// bigramVocab is an index's common terms per analysis name: fixed ones and
 // the counts of those still being learned.
-type pairVocab struct {
+type bigramVocab struct {
 	mu       sync.RWMutex
 	path     string // where fixed sets are saved; "" while a Builder runs
 	common   map[string]map[string]struct{}
-	learning map[string]*pairLearner
+	learning map[string]*bigramLearner
 }
 
-type pairLearner struct {
+type bigramLearner struct {
 	docs int
 	df   map[string]int
 }
 
-// pairsRec is the content of PairsFile.
-type pairsRec struct {
+// bigramsRec is the content of BigramsFile.
+type bigramsRec struct {
 	Common map[string][]string `json:"common"`
 }
 
-func newPairVocab(path string) *pairVocab {
-	return &pairVocab{path: path, common: map[string]map[string]struct{}{}, learning: map[string]*pairLearner{}}
+func newBigramVocab(path string) *bigramVocab {
+	return &bigramVocab{path: path, common: map[string]map[string]struct{}{}, learning: map[string]*bigramLearner{}}
 }
 
-// loadPairVocab reads dir's PairsFile; none means nothing is fixed yet.
-func loadPairVocab(dir string) (*pairVocab, error) {
-	v := newPairVocab(filepath.Join(dir, PairsFile))
+// loadBigramVocab reads dir's BigramsFile; none means nothing is fixed yet.
+func loadBigramVocab(dir string) (*bigramVocab, error) {
+	v := newBigramVocab(filepath.Join(dir, BigramsFile))
 	raw, err := os.ReadFile(v.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return v, nil
@@ -76,9 +77,9 @@ func loadPairVocab(dir string) (*pairVocab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	var rec pairsRec
+	var rec bigramsRec
 	if err := json.Unmarshal(raw, &rec); err != nil {
-		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, PairsFile, ErrCorrupt, err)
+		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, BigramsFile, ErrCorrupt, err)
 	}
 	for a, terms := range rec.Common {
 		set := make(map[string]struct{}, len(terms))
@@ -91,8 +92,8 @@ func loadPairVocab(dir string) (*pairVocab, error) {
 }
 
 // save writes the fixed sets (v.mu held).
-func (v *pairVocab) save() error {
-	rec := pairsRec{Common: map[string][]string{}}
+func (v *bigramVocab) save() error {
+	rec := bigramsRec{Common: map[string][]string{}}
 	for a, set := range v.common {
 		terms := make([]string, 0, len(set))
 		for t := range set {
@@ -108,9 +109,9 @@ func (v *pairVocab) save() error {
 	return atomicfile.WriteFile(v.path, raw)
 }
 
-// commonSet returns analysis a's fixed common terms, nil while every pair
+// commonSet returns analysis a's fixed common terms, nil while every bigram
 // is indexed.
-func (v *pairVocab) commonSet(a string) map[string]struct{} {
+func (v *bigramVocab) commonSet(a string) map[string]struct{} {
 	if v == nil {
 		return nil
 	}
@@ -121,9 +122,9 @@ func (v *pairVocab) commonSet(a string) map[string]struct{} {
 
 // observe counts the distinct terms of one body of analysis a while its
 // common set is being learned, fixing (and saving) the set after
-// pairLearnDocs bodies. It returns the set that applies to this body: nil
-// (every pair) while learning, and for the body that fixed the set.
-func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, error) {
+// bigramLearnDocs bodies. It returns the set that applies to this body: nil
+// (every bigram) while learning, and for the body that fixed the set.
+func (v *bigramVocab) observe(a string, terms [][]byte) (map[string]struct{}, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if set, ok := v.common[a]; ok {
@@ -131,14 +132,14 @@ func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, erro
 	}
 	l := v.learning[a]
 	if l == nil {
-		l = &pairLearner{df: map[string]int{}}
+		l = &bigramLearner{df: map[string]int{}}
 		v.learning[a] = l
 	}
 	l.docs++
 	for _, t := range terms {
 		l.df[string(t)]++ // terms are distinct
 	}
-	if l.docs < pairLearnDocs {
+	if l.docs < bigramLearnDocs {
 		return nil, nil
 	}
 	if _, err := v.fixLocked(a); err != nil {
@@ -149,7 +150,7 @@ func (v *pairVocab) observe(a string, terms [][]byte) (map[string]struct{}, erro
 
 // learned returns how many bodies of analysis a have been counted while
 // its set is not fixed.
-func (v *pairVocab) learned(a string) int {
+func (v *bigramVocab) learned(a string) int {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if l := v.learning[a]; l != nil {
@@ -159,8 +160,8 @@ func (v *pairVocab) learned(a string) int {
 }
 
 // fix fixes analysis a's common set from the bodies counted so far (a
-// Builder does so for a language with fewer than pairLearnDocs bodies).
-func (v *pairVocab) fix(a string) (map[string]struct{}, error) {
+// Builder does so for a language with fewer than bigramLearnDocs bodies).
+func (v *bigramVocab) fix(a string) (map[string]struct{}, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if set, ok := v.common[a]; ok {
@@ -170,14 +171,14 @@ func (v *pairVocab) fix(a string) (map[string]struct{}, error) {
 }
 
 // fixLocked turns analysis a's counts into its common set: the terms in
-// at least pairCommonShare of the bodies counted (and in two of them at
-// least), at most pairMaxCommon, most frequent first (v.mu held).
-func (v *pairVocab) fixLocked(a string) (map[string]struct{}, error) {
+// at least bigramCommonShare of the bodies counted (and in two of them at
+// least), at most bigramMaxCommon, most frequent first (v.mu held).
+func (v *bigramVocab) fixLocked(a string) (map[string]struct{}, error) {
 	l := v.learning[a]
 	if l == nil {
-		l = &pairLearner{df: map[string]int{}}
+		l = &bigramLearner{df: map[string]int{}}
 	}
-	floor := max(int(pairCommonShare*float64(l.docs)), 2)
+	floor := max(int(bigramCommonShare*float64(l.docs)), 2)
 	type tc struct {
 		t string
 		n int
@@ -189,7 +190,7 @@ func (v *pairVocab) fixLocked(a string) (map[string]struct{}, error) {
 		}
 	}
 	slices.SortFunc(cands, func(x, y tc) int { return cmp.Or(y.n-x.n, strings.Compare(x.t, y.t)) })
-	cands = cands[:min(len(cands), pairMaxCommon)]
+	cands = cands[:min(len(cands), bigramMaxCommon)]
 	set := make(map[string]struct{}, len(cands))
 	for _, c := range cands {
 		set[c.t] = struct{}{}
@@ -207,9 +208,9 @@ func (v *pairVocab) fixLocked(a string) (map[string]struct{}, error) {
 	return set, nil
 }
 
-// pairKeep returns the filter of pairs for a common set: both words
-// common; nil set keeps every pair.
-func pairKeep(set map[string]struct{}) func(x, y []byte) bool {
+// bigramKeep returns the filter of bigrams for a common set: both words
+// common; nil set keeps every bigram.
+func bigramKeep(set map[string]struct{}) func(x, y []byte) bool {
 	if set == nil {
 		return nil
 	}
@@ -220,15 +221,15 @@ func pairKeep(set map[string]struct{}) func(x, y []byte) bool {
 	}
 }
 
-// vocabKey carries an index's pairVocab to the phrase queries it runs.
+// vocabKey carries an index's bigramVocab to the phrase queries it runs.
 type vocabKey struct{}
 
-func withVocab(ctx context.Context, v *pairVocab) context.Context {
+func withVocab(ctx context.Context, v *bigramVocab) context.Context {
 	return context.WithValue(ctx, vocabKey{}, v)
 }
 
-func vocabFrom(ctx context.Context) *pairVocab {
-	v, _ := ctx.Value(vocabKey{}).(*pairVocab)
+func vocabFrom(ctx context.Context) *bigramVocab {
+	v, _ := ctx.Value(vocabKey{}).(*bigramVocab)
 	return v
 }
 
@@ -252,34 +253,34 @@ func absent(ctx context.Context, field string) bool {
 	return ok && !fs[field]
 }
 
-// pairMaker builds the pair fields of an index's documents with the
+// bigramMaker builds the bigram fields of an index's documents with the
 // analyzers of its mapping and the index's common terms.
-type pairMaker struct {
+type bigramMaker struct {
 	m     *mapping.IndexMappingImpl
-	vocab *pairVocab
-	// hold leaves out the body pairs of a language whose common terms are
+	vocab *bigramVocab
+	// hold leaves out the body bigrams of a language whose common terms are
 	// still being learned, and says so (a Builder holds such documents
-	// back until the set is fixed, then adds them with bodyPairs).
+	// back until the set is fixed, then adds them with bodyBigrams).
 	hold bool
 }
 
-// newPairMaker returns the pair maker of the index in dir.
-func newPairMaker(dir string) (*pairMaker, error) {
+// newBigramMaker returns the bigram maker of the index in dir.
+func newBigramMaker(dir string) (*bigramMaker, error) {
 	m, err := schema.NewMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
-	v, err := loadPairVocab(dir)
+	v, err := loadBigramVocab(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &pairMaker{m: m, vocab: v}, nil
+	return &bigramMaker{m: m, vocab: v}, nil
 }
 
-// add sets the pair fields of analysis a for a document's title and text.
-// With pm.hold it reports held when the body pairs were left out because
+// add sets the bigram fields of analysis a for a document's title and text.
+// With pm.hold it reports held when the body bigrams were left out because
 // a's common terms are not fixed yet (the body was counted for them).
-func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, err error) {
+func (pm *bigramMaker) add(f map[string]any, a, title, text string) (held bool, err error) {
 	an := pm.m.AnalyzerNamed(schema.AnalyzerName(a))
 	if an == nil {
 		return false, fmt.Errorf("no analyzer for %s", a)
@@ -293,16 +294,16 @@ func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, er
 		held = pm.hold
 	}
 	if !held {
-		if p := schema.JoinPairs(body, pairKeep(set)); p != "" {
-			f[schema.PairsField(a)] = p
+		if p := schema.JoinBigrams(body, bigramKeep(set)); p != "" {
+			f[schema.BigramsField(a)] = p
 		}
 		if pm.hold { // a Builder's: Bleve takes the tokens (preanalyzed.go)
 			keepAnalyzed(f, schema.BodyField(a), an, body)
 		}
 	}
 	tt := an.Analyze([]byte(title))
-	if p := schema.JoinPairs(tt, nil); p != "" {
-		f[schema.TitlePairsField(a)] = p
+	if p := schema.JoinBigrams(tt, nil); p != "" {
+		f[schema.TitleBigramsField(a)] = p
 	}
 	if pm.hold {
 		keepAnalyzed(f, schema.TitleField(a), an, tt)
@@ -310,17 +311,17 @@ func (pm *pairMaker) add(f map[string]any, a, title, text string) (held bool, er
 	return held, nil
 }
 
-// bodyPairs sets the body pair field of a document of analysis a that add
-// held back, keeping the pairs of set (every pair when nil).
-func (pm *pairMaker) bodyPairs(f map[string]any, a string, set map[string]struct{}) error {
+// bodyBigrams sets the body bigram field of a document of analysis a that add
+// held back, keeping the bigrams of set (every bigram when nil).
+func (pm *bigramMaker) bodyBigrams(f map[string]any, a string, set map[string]struct{}) error {
 	an := pm.m.AnalyzerNamed(schema.AnalyzerName(a))
 	if an == nil {
 		return fmt.Errorf("no analyzer for %s", a)
 	}
 	text, _ := f[schema.BodyField(a)].(string)
 	body := an.Analyze([]byte(text))
-	if p := schema.JoinPairs(body, pairKeep(set)); p != "" {
-		f[schema.PairsField(a)] = p
+	if p := schema.JoinBigrams(body, bigramKeep(set)); p != "" {
+		f[schema.BigramsField(a)] = p
 	}
 	keepAnalyzed(f, schema.BodyField(a), an, body)
 	return nil
