@@ -155,6 +155,15 @@ func (ix *Index) writeChunks(bw *bufio.Writer) error {
 		return err
 	}
 	enc := gob.NewEncoder(bw)
+	if err := ix.writeParts(enc); err != nil {
+		return err
+	}
+	return ix.writeVerify(enc)
+}
+
+// writeParts writes the checkpoint from its header to the clusters: all
+// but the verifying stage's section.
+func (ix *Index) writeParts(enc *gob.Encoder) error {
 	h := snapHead{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
 		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Used: ix.lsh.used,
 		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge,
@@ -208,7 +217,7 @@ func (ix *Index) writeChunks(bw *bufio.Writer) error {
 			cls = cls[:0]
 		}
 	}
-	return ix.writeVerify(enc)
+	return nil
 }
 
 // ReadIndex restores an index written by WriteTo (or by an earlier
@@ -224,7 +233,8 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 	if string(head) == magicV1 {
 		return readIndexV1(br, cfg)
 	}
-	ix, err := readChunks(gob.NewDecoder(br), cfg)
+	cr := &countReader{r: br, n: int64(len(magic))}
+	ix, err := readChunks(gob.NewDecoder(cr), cr, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("read dedup checkpoint: %w", err)
 	}
@@ -232,7 +242,8 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 }
 
 // readChunks reads a format 2 checkpoint after its magic line.
-func readChunks(dec *gob.Decoder, cfg Config) (*Index, error) {
+// cr counts what dec has read.
+func readChunks(dec *gob.Decoder, cr *countReader, cfg Config) (*Index, error) {
 	var h snapHead
 	if err := dec.Decode(&h); err != nil {
 		return nil, err
@@ -310,10 +321,31 @@ func readChunks(dec *gob.Decoder, cfg Config) (*Index, error) {
 			}
 		}
 	}
-	if err := ix.readVerify(dec); err != nil {
+	if err := ix.readVerify(dec, cr); err != nil {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// countReader counts the bytes read through it: where in the checkpoint
+// a part starts, for errors and to tell its end from damage.
+type countReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
 }
 
 // decodeChunk decodes the next chunk of a part into chunk: at least one

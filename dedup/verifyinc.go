@@ -1,10 +1,6 @@
 package dedup
 
 import (
-	"encoding/gob"
-	"errors"
-	"fmt"
-	"io"
 	"math"
 	"slices"
 )
@@ -48,8 +44,13 @@ func (ix *Index) SetTexts(t Texts) { ix.texts = t }
 
 // incVerify is the incremental stage's state (see above).
 type incVerify struct {
-	docs  int64    // dated articles counted
-	count []uint32 // per word hash (top wordTableBits bits), occurrences
+	docs int64 // dated articles counted
+	// count holds, per word hash (top wordTableBits bits), its
+	// occurrences, saturating at 255: the stage only asks whether a word
+	// is past verifyRare, and a byte keeps the table at 2 MiB, not 8.
+	// The checkpoint sums each chunk of it (verifypersist.go), as random
+	// bytes are valid counts.
+	count []uint8
 	// posts lists, per rare word (the top 32 bits of its hash), the
 	// documents holding it, in order of addition; a word that stops
 	// being rare loses its list.
@@ -60,7 +61,7 @@ type incVerify struct {
 }
 
 func newIncVerify() *incVerify {
-	return &incVerify{count: make([]uint32, 1<<wordTableBits), posts: map[uint32][]uint32{}, verified: map[uint32]uint32{}}
+	return &incVerify{count: make([]uint8, 1<<wordTableBits), posts: map[uint32][]uint32{}, verified: map[uint32]uint32{}}
 }
 
 // wordsOf appends to dst the top 32 bits of each word hash (what the
@@ -72,7 +73,17 @@ func wordsOf(dst []uint32, hs []uint64) []uint32 {
 	return dst
 }
 
-func (iv *incVerify) of(w uint32) uint32 { return iv.count[w>>(32-wordTableBits)] }
+// countWord counts one more occurrence of w and returns its count (at
+// most 255).
+func (iv *incVerify) countWord(w uint32) uint32 {
+	slot := &iv.count[w>>(32-wordTableBits)]
+	if *slot < math.MaxUint8 {
+		*slot++
+	}
+	return uint32(*slot)
+}
+
+func (iv *incVerify) of(w uint32) uint32 { return uint32(iv.count[w>>(32-wordTableBits)]) }
 
 // verifiedIn reports whether member m of a cluster with the given members
 // was joined to it by the verifying stage, aligned to one of them.
@@ -102,9 +113,8 @@ func (ix *Index) verifyAdded(x uint32, text string, all []uint32) {
 	}
 	var words []uint32
 	for _, w := range all {
-		slot := &iv.count[w>>(32-wordTableBits)]
-		if *slot++; *slot > verifyRare {
-			if *slot == verifyRare+1 {
+		if n := iv.countWord(w); n > verifyRare {
+			if n == verifyRare+1 {
 				delete(iv.posts, w)
 			}
 			continue
@@ -222,115 +232,4 @@ func (ix *Index) forgetVerified(di uint32) {
 	if ix.inc != nil {
 		delete(ix.inc.verified, di)
 	}
-}
-
-// snapVerify is the checkpoint of the incremental stage's state, written
-// after the clusters (an older checkpoint ends before it: the stage then
-// starts from nothing). Counts and postings follow it in chunks.
-type snapVerify struct {
-	Docs                int64
-	CountChunks, Posted int
-	Verified            []uint32 // pairs: document, the document it aligns to
-}
-
-type snapPosts struct {
-	Words []uint32
-	Lens  []uint8
-	Docs  []uint32
-}
-
-func (ix *Index) writeVerify(enc *gob.Encoder) error {
-	iv := ix.inc
-	if iv == nil {
-		return nil
-	}
-	h := snapVerify{Docs: iv.docs, CountChunks: (len(iv.count) + chunkEntries - 1) / chunkEntries, Posted: len(iv.posts)}
-	for d, e := range iv.verified {
-		h.Verified = append(h.Verified, d, e)
-	}
-	if err := enc.Encode(&h); err != nil {
-		return err
-	}
-	for c := iv.count; len(c) > 0; {
-		n := min(len(c), chunkEntries)
-		if err := enc.Encode(c[:n]); err != nil {
-			return err
-		}
-		c = c[n:]
-	}
-	words := make([]uint32, 0, len(iv.posts))
-	for w := range iv.posts {
-		words = append(words, w)
-	}
-	slices.Sort(words)
-	var p snapPosts
-	for i, w := range words {
-		ds := iv.posts[w]
-		p.Words, p.Lens, p.Docs = append(p.Words, w), append(p.Lens, uint8(len(ds))), append(p.Docs, ds...)
-		if len(p.Docs) >= chunkEntries || i == len(words)-1 {
-			if err := enc.Encode(&p); err != nil {
-				return err
-			}
-			p = snapPosts{Words: p.Words[:0], Lens: p.Lens[:0], Docs: p.Docs[:0]}
-		}
-	}
-	return nil
-}
-
-// readVerify restores the stage's state after the clusters, if the
-// checkpoint has it.
-func (ix *Index) readVerify(dec *gob.Decoder) error {
-	var h snapVerify
-	if err := dec.Decode(&h); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil // written before the stage ran on the incremental path
-		}
-		return fmt.Errorf("verify state: %w", err)
-	}
-	nd := uint32(len(ix.docs))
-	if h.Docs < 0 || h.CountChunks != (1<<wordTableBits+chunkEntries-1)/chunkEntries || h.Posted < 0 || len(h.Verified)%2 != 0 {
-		return fmt.Errorf("verify state: malformed header (%d documents, %d count chunks, %d words)", h.Docs, h.CountChunks, h.Posted)
-	}
-	iv := newIncVerify()
-	iv.docs = h.Docs
-	for i := 0; i < len(h.Verified); i += 2 {
-		if h.Verified[i] >= nd || h.Verified[i+1] >= nd {
-			return fmt.Errorf("verify state: document %d out of range", max(h.Verified[i], h.Verified[i+1]))
-		}
-		iv.verified[h.Verified[i]] = h.Verified[i+1]
-	}
-	iv.count = iv.count[:0]
-	for len(iv.count) < 1<<wordTableBits {
-		var chunk []uint32
-		if err := decodeChunk(dec, &chunk, 1<<wordTableBits-len(iv.count), "verify word counts"); err != nil {
-			return err
-		}
-		iv.count = append(iv.count, chunk...)
-	}
-	for len(iv.posts) < h.Posted {
-		var p snapPosts
-		if err := dec.Decode(&p); err != nil {
-			return fmt.Errorf("verify postings: %w", err)
-		}
-		if len(p.Words) == 0 || len(p.Lens) != len(p.Words) || len(iv.posts)+len(p.Words) > h.Posted {
-			return errors.New("verify postings: malformed chunk")
-		}
-		at := 0
-		for i, w := range p.Words {
-			n := int(p.Lens[i])
-			if at+n > len(p.Docs) {
-				return errors.New("verify postings: malformed chunk")
-			}
-			ds := slices.Clone(p.Docs[at : at+n])
-			for _, d := range ds {
-				if d >= nd {
-					return fmt.Errorf("verify postings: document %d out of range", d)
-				}
-			}
-			iv.posts[w] = ds
-			at += n
-		}
-	}
-	ix.inc = iv
-	return nil
 }
