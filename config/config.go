@@ -61,12 +61,15 @@ type CrawlConfig struct {
 	MaxPages      int      `yaml:"max_pages"`       // pages per run, 0 = unlimited
 	PerHostBudget int      `yaml:"per_host_budget"` // pages per host per run, 0 = unlimited
 	MaxDepth      int      `yaml:"max_depth"`       // link depth from the seeds, 0 = unlimited
-	BodyCap       ByteSize `yaml:"body_cap"`        // bytes kept per response
-	Timeout       Duration `yaml:"timeout"`         // whole request
-	AllowPrivate  bool     `yaml:"allow_private"`   // permit loopback and private addresses
-	Proxy         string   `yaml:"proxy"`           // proxy URL for every request; "direct" for none; empty: HTTPS_PROXY/HTTP_PROXY/NO_PROXY
-	Include       []string `yaml:"include"`         // URL regexps; when set a URL must match one
-	Exclude       []string `yaml:"exclude"`         // URL regexps that are out of scope
+	// MaxFeedsPerHost is how many different feeds found on a host's pages
+	// are read per run, 0 = unlimited; listed feeds are not counted.
+	MaxFeedsPerHost int      `yaml:"max_feeds_per_host"`
+	BodyCap         ByteSize `yaml:"body_cap"`      // bytes kept per response
+	Timeout         Duration `yaml:"timeout"`       // whole request
+	AllowPrivate    bool     `yaml:"allow_private"` // permit loopback and private addresses
+	Proxy           string   `yaml:"proxy"`         // proxy URL for every request; "direct" for none; empty: HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+	Include         []string `yaml:"include"`       // URL regexps; when set a URL must match one
+	Exclude         []string `yaml:"exclude"`       // URL regexps that are out of scope
 }
 
 // Source is one site or group of sites crawled on its own schedule.
@@ -164,8 +167,11 @@ func Default() *Config {
 		Crawl: CrawlConfig{
 			Delay:    Duration(crawler.DefaultDelay),
 			MaxDepth: 10,
-			BodyCap:  crawler.DefaultMaxBodySize,
-			Timeout:  Duration(crawler.DefaultTimeout),
+			// As the crawler's own default: a site that links a feed per
+			// section would spend a politeness slot on each in every pass.
+			MaxFeedsPerHost: crawler.DefaultMaxFeedsPerHost,
+			BodyCap:         crawler.DefaultMaxBodySize,
+			Timeout:         Duration(crawler.DefaultTimeout),
 		},
 		Index: IndexConfig{Analyzer: "auto", BatchSize: archive.DefaultIndexBatch, BatchDelay: Duration(archive.DefaultIndexDelay)},
 		Serve: ServeConfig{Addr: "127.0.0.1:8080"},
@@ -321,6 +327,7 @@ func (c *Config) validateCrawl(p *problems) {
 	p.nonNeg("crawl.max_pages", cr.MaxPages)
 	p.nonNeg("crawl.per_host_budget", cr.PerHostBudget)
 	p.nonNeg("crawl.max_depth", cr.MaxDepth)
+	p.nonNeg("crawl.max_feeds_per_host", cr.MaxFeedsPerHost)
 	if cr.BodyCap < 1024 {
 		p.bad("crawl.body_cap", "must be at least 1KiB, got %d bytes", cr.BodyCap)
 	}

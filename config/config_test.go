@@ -56,6 +56,7 @@ func TestLoadErrors(t *testing.T) {
 		{"source without URLs", "sources:\n  - name: a\n", `2: sources[0]: needs at least one of seeds, sitemaps or feeds`},
 		{"negative max pages", "crawl:\n  max_pages: -1\n", `2: crawl.max_pages: must not be negative, got -1`},
 		{"negative depth", "crawl:\n  max_depth: -2\n", `2: crawl.max_depth: must not be negative`},
+		{"negative feed cap", "crawl:\n  max_feeds_per_host: -1\n", `2: crawl.max_feeds_per_host: must not be negative`},
 		{"negative delay", "crawl:\n  delay: -1s\n", `2: crawl.delay: must not be negative`},
 		{"negative source delay", validSource + "    delay: -5s\n", `4: sources[0].delay: must not be negative`},
 		{"bad regexp", "crawl:\n  exclude: ['(']\n", "2: crawl.exclude[0]: invalid regexp"},

@@ -71,6 +71,7 @@ crawl:
   {{crawl.max_pages}}
   {{crawl.per_host_budget}}
   {{crawl.max_depth}}
+  {{crawl.max_feeds_per_host}}
   {{crawl.body_cap}}
   {{crawl.timeout}}
   {{crawl.allow_private}}

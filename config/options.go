@@ -106,6 +106,7 @@ func (c *Config) ForCrawler(src *Source) crawler.Config {
 		MaxPages:        c.Crawl.MaxPages,
 		MaxPagesPerHost: c.Crawl.PerHostBudget,
 		MaxDepth:        c.Crawl.MaxDepth,
+		MaxFeedsPerHost: feedCap(c.Crawl.MaxFeedsPerHost),
 		MaxBodySize:     int64(c.Crawl.BodyCap),
 		Timeout:         c.Crawl.Timeout.D(),
 		AllowPrivate:    c.Crawl.AllowPrivate,
@@ -131,4 +132,14 @@ func (c *Config) ForCrawler(src *Source) crawler.Config {
 		cc.MaxPages = src.MaxPages
 	}
 	return cc
+}
+
+// feedCap maps crawl.max_feeds_per_host (0 = unlimited) onto
+// crawler.Config.MaxFeedsPerHost, where 0 is the default and a negative
+// value is unlimited.
+func feedCap(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

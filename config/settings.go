@@ -42,6 +42,7 @@ var Settings = []Setting{
 	{Key: "crawl.max_pages", Flag: "max-pages", Doc: "pages per run, 0 = unlimited"},
 	{Key: "crawl.per_host_budget", Flag: "max-per-host", Doc: "pages per host per run, 0 = unlimited", Example: "500"},
 	{Key: "crawl.max_depth", Flag: "max-depth", Doc: "links followed from the seeds, 0 = unlimited", Example: "5"},
+	{Key: "crawl.max_feeds_per_host", Flag: "max-feeds-per-host", Doc: "different feeds found on a host's pages (<link rel=alternate>) that are read, in the order met, 0 = unlimited; listed feeds are not counted"},
 	{Key: "crawl.body_cap", Flag: "max-body", Doc: "bytes kept per response; longer ones are truncated and marked (WARC-Truncated)"},
 	{Key: "crawl.timeout", Flag: "timeout", Doc: "whole request, headers and body"},
 	{Key: "crawl.allow_private", Flag: "allow-private", Doc: "permit loopback and private-range addresses (refused by default, after DNS; for tests and intranets)"},

@@ -68,6 +68,8 @@ const (
 	DefaultMaxBodySize = 10 << 20         // Config.MaxBodySize
 	DefaultTimeout     = 60 * time.Second // Config.Timeout
 	DefaultConcurrency = 256              // Config.Concurrency (a worker's --concurrency)
+	// DefaultMaxFeedsPerHost is Config.MaxFeedsPerHost (crawl.max_feeds_per_host).
+	DefaultMaxFeedsPerHost = 8
 )
 
 // Config is one crawl's settings. Zero values mean the documented default.
@@ -144,11 +146,12 @@ type Config struct {
 	SitemapMaxAge   time.Duration // skip sitemap URLs whose lastmod is older (0 = keep all)
 	MaxSitemapURLs  int           // per sitemap file (default 50000)
 	// MaxFeedsPerHost is how many different feeds pages may lead the
-	// crawler to on one host (default 8), in the order met. A site that
-	// links a feed per section (twelve on one real site) would otherwise
-	// spend that many politeness slots, in every pass, before its pages.
-	// The count is per crawler (per process in a shared crawl), and
-	// Feeds given in the Config are not counted.
+	// crawler to on one host (default DefaultMaxFeedsPerHost; negative:
+	// no limit), in the order met. A site that links a feed per section
+	// (twelve on one real site) would otherwise spend that many
+	// politeness slots, in every pass, before its pages. The count is per
+	// crawler (per process in a shared crawl), and Feeds given in the
+	// Config are not counted.
 	MaxFeedsPerHost int
 
 	WARCDir     string // WARC files and CDXJ (default <archive>/warc); "-" disables WARC
@@ -220,7 +223,9 @@ func (c *Config) setDefaults(archive string) {
 	defInt(&c.MaxRedirects, 10)
 	defInt(&c.MaxURLLength, 2048)
 	defInt(&c.MaxLinks, 6000)
-	defInt(&c.MaxFeedsPerHost, 8)
+	if c.MaxFeedsPerHost == 0 {
+		c.MaxFeedsPerHost = DefaultMaxFeedsPerHost
+	}
 	defInt(&c.MaxRetries, 3)
 	def(&c.BackoffBase, 5*time.Second)
 	def(&c.MaxBackoff, 10*time.Minute)

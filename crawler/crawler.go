@@ -389,7 +389,7 @@ func (c *Crawler) feedAdmitted(e *frontier.Entry) bool {
 	if _, ok := known[e.Key]; ok || c.s.givenFeeds[e.Key] {
 		return true
 	}
-	if len(known) >= c.s.MaxFeedsPerHost {
+	if c.s.MaxFeedsPerHost > 0 && len(known) >= c.s.MaxFeedsPerHost {
 		if c.stats.FeedsIgnored == 0 {
 			c.log.Info("feeds beyond the per-host limit ignored", "host", e.Host, "feed", e.URL, "limit", c.s.MaxFeedsPerHost)
 		}

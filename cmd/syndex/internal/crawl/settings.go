@@ -16,11 +16,11 @@ import (
 
 // crawlKeys are the settings `syndex crawl` takes flags for.
 var crawlKeys = []string{"user_agent", "crawl.delay", "crawl.max_pages", "crawl.per_host_budget",
-	"crawl.max_depth", "crawl.body_cap", "crawl.timeout", "crawl.allow_private", "crawl.proxy",
+	"crawl.max_depth", "crawl.max_feeds_per_host", "crawl.body_cap", "crawl.timeout", "crawl.allow_private", "crawl.proxy",
 	"crawl.include", "crawl.exclude"}
 
 // workerKeys are the settings `syndex worker` takes flags for.
-var workerKeys = []string{"crawl.max_pages", "crawl.delay", "crawl.allow_private"}
+var workerKeys = []string{"crawl.max_pages", "crawl.delay", "crawl.allow_private", "crawl.max_feeds_per_host"}
 
 // crawlOptions are the crawl flags of crawl and worker: the flags of some
 // settings (keys; --include and --exclude add to the file's patterns),
