@@ -174,11 +174,13 @@ func TestWebhookRetries(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		case n == 3:
-			select { // beyond the client's timeout: it hangs up first
+			// Never answers: only the client's timeout ends this attempt.
+			select {
 			case <-r.Context().Done():
-				return
-			case <-time.After(2 * time.Second):
+			case <-time.After(patience):
+				t.Errorf("%s: attempt 3 still open after %v: the webhook's timeout never hung up", al.ID, patience)
 			}
+			return
 		}
 		mu.Lock()
 		delivered[al.ID]++
@@ -190,7 +192,9 @@ func TestWebhookRetries(t *testing.T) {
 	defer a.Close()
 	retries := 4
 	cfg := config.AlertsConfig{
-		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(100 * time.Millisecond), Backoff: config.Duration(10 * time.Millisecond),
+		// Timeout: long enough that a loaded machine answers the good
+		// attempts within it, short enough that the hung one costs little.
+		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(time.Second), Backoff: config.Duration(10 * time.Millisecond),
 			Retries: &retries, Headers: map[string]string{"Authorization": "Bearer t"}},
 		Rules: []config.AlertRule{{Name: "ledger-copied", Watch: config.WatchCopies, Origin: []string{"ledger.example"}}},
 	}
@@ -203,7 +207,7 @@ func TestWebhookRetries(t *testing.T) {
 	run, stop := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- e.Run(run) }()
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return attempts["ledger-copied|copies|c1"] >= 2 })
+	waitFor(t, "two attempts at c1's alert while the receiver is down", func() bool { mu.Lock(); defer mu.Unlock(); return attempts["ledger-copied|copies|c1"] >= 2 })
 	stop()
 	<-done
 	e.Close()
@@ -224,8 +228,8 @@ func TestWebhookRetries(t *testing.T) {
 	run, stop = context.WithCancel(ctx)
 	go func() { done <- e.Run(run) }()
 	ingest(t, a, art("c2", "relay.example", story+"\n\nDonate today.", day.Add(2*time.Hour)))
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(delivered) == 2 })
-	waitFor(t, func() bool { _, del, _ := Read(e.Path()); return len(del) == 2 })
+	waitFor(t, "the receiver getting c1's and c2's alerts", func() bool { mu.Lock(); defer mu.Unlock(); return len(delivered) == 2 })
+	waitFor(t, "two deliveries recorded in the alert file", func() bool { _, del, _ := Read(e.Path()); return len(del) == 2 })
 	stop()
 	<-done
 	e.Close()
@@ -253,7 +257,7 @@ func TestWebhookRetries(t *testing.T) {
 	run, stop = context.WithCancel(ctx)
 	go func() { done <- e.Run(run) }()
 	ingest(t, a, art("c3", "relay.example", "Shared.\n\n"+story, day.Add(3*time.Hour)))
-	waitFor(t, func() bool { _, del, _ := Read(e.Path()); return len(del) == 4 })
+	waitFor(t, "four outcomes recorded in the alert file (c3's alert delivered, the refused one given up)", func() bool { _, del, _ := Read(e.Path()); return len(del) == 4 })
 	stop()
 	<-done
 	mu.Lock()
@@ -269,12 +273,18 @@ func TestWebhookRetries(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool) {
+// patience is a hang detector, not a speed bound: far beyond what any of
+// these steps takes on a loaded machine.
+const patience = 3 * time.Minute
+
+// waitFor polls cond until it holds; after patience it fails, naming what
+// it waited for.
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal("timed out")
+			t.Fatalf("still waiting after %v for %s", patience, what)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

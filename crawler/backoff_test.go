@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/store"
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestBackoffSurvivesRestart stops a crawl right after a host asked it to
@@ -114,15 +116,19 @@ func TestBackoffSurvivesRestart(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// Run 1: stopped shortly after the first back-off answer, once
-			// the outcome is recorded.
+			// Run 1: stopped after the first back-off answer, once the
+			// host's back-off state is in the store.
 			ctx, cancel := context.WithCancel(context.Background())
+			recorded := make(chan error, 1)
 			go func() {
 				<-backedOff
-				time.Sleep(200 * time.Millisecond)
+				recorded <- waitBackoffRecorded(ctx, st.DB())
 				cancel()
 			}()
 			run(ctx)
+			if err := <-recorded; err != nil {
+				t.Fatal(err)
+			}
 			cancel()
 			if p := pages.get(h.base + "/"); p != nil {
 				t.Fatal("page fetched in the first run")
@@ -147,6 +153,32 @@ func TestBackoffSurvivesRestart(t *testing.T) {
 				t.Errorf("page served %d times, want once", n)
 			}
 		})
+	}
+}
+
+// waitBackoffRecorded returns once the store holds a host's back-off
+// state (the crawl.backoff bucket is not empty); after patience, or if
+// the run ends first, it says what it waited for.
+func waitBackoffRecorded(ctx context.Context, db *bolt.DB) error {
+	deadline := time.Now().Add(patience)
+	for {
+		found := false
+		db.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket([]byte("crawl.backoff")); b != nil {
+				k, _ := b.Cursor().First()
+				found = k != nil
+			}
+			return nil
+		})
+		switch {
+		case found:
+			return nil
+		case ctx.Err() != nil:
+			return fmt.Errorf("run 1 ended before the host's back-off state was stored")
+		case time.Now().After(deadline):
+			return fmt.Errorf("hung: the host's back-off state not stored %v after the back-off answer", patience)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -116,12 +116,15 @@ func TestRobotsRedirectRecordsOtherHost(t *testing.T) {
 	if _, err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	ended := time.Now()
 	hits := other.hitList()
 	if len(hits) != 1 || a.count("/", 200) != 1 {
 		t.Fatalf("other host hits %+v, home fetched %d times", hits, a.count("/", 200))
 	}
+	// Recorded after the request ended and before the run did: how long
+	// after does not matter (a loaded machine may take long).
 	last := c.local.LastRequest(hostOf(other.base))
-	if d := last.Sub(hits[0].end); d < 0 || d > time.Second {
-		t.Errorf("request to the other host recorded at %v, its end was %v", last, hits[0].end)
+	if last.Before(hits[0].end) || last.After(ended) {
+		t.Errorf("request to the other host recorded at %v, its end was %v, the run ended at %v", last, hits[0].end, ended)
 	}
 }

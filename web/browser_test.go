@@ -36,9 +36,13 @@ type browser struct {
 	profile string
 }
 
+// browserPatience is a hang detector, not a speed bound: a Chromium run
+// takes seconds, but a loaded two-core machine may stretch that many times.
+const browserPatience = 5 * time.Minute
+
 func (b *browser) run(args ...string) []byte {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), browserPatience)
 	defer cancel()
 	base := []string{"--headless", "--disable-gpu", "--no-first-run", "--disable-extensions",
 		"--user-data-dir=" + b.profile, "--virtual-time-budget=1000", "--window-size=1280,1000"}
@@ -49,6 +53,9 @@ func (b *browser) run(args ...string) []byte {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			b.t.Fatalf("chromium %v hung: still running after %v\n%s", args, browserPatience, errb.String())
+		}
 		b.t.Fatalf("chromium %v: %v\n%s", args, err, errb.String())
 	}
 	return out.Bytes()
