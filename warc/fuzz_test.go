@@ -5,13 +5,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
 
 // FuzzReader feeds arbitrary bytes to the reader as a file: it must not
-// panic, must end, and must report bad input as *RecordError (or refuse
-// the file as not an archive).
+// panic, must end, must report bad input as *RecordError (or refuse the
+// file as not an archive), and must not blow up: each pass takes at most
+// one step per input byte (plus ten) and allocates at most allocBound.
+// Those bounds count work, not time, so they hold on a loaded machine;
+// SYNDEX_FUZZ_WATCH=DIR still saves an input that takes over a minute (a
+// hang the bounds cannot see, e.g. a loop that neither steps nor
+// allocates) to DIR/hang.
 func FuzzReader(f *testing.F) {
 	for _, p := range []string{"testdata/warcio.warc.gz", "testdata/handmade.arc.gz", "testdata/handmade-v2.arc", "testdata/ccnews-like.warc.gz"} {
 		b, err := os.ReadFile(p)
@@ -21,10 +27,11 @@ func FuzzReader(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(gunzipAll(f, "testdata/warcio.warc.gz"))
+	f.Add(badRecords(2000)) // each bad record once allocated a 1 MiB window: 2 GiB for 30 KB
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/\r\nContent-Type: application/http\r\nContent-Length: 10\r\n\r\nHTTP/1.1 2\r\n\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if dir := os.Getenv("SYNDEX_FUZZ_WATCH"); dir != "" {
-			tm := time.AfterFunc(5*time.Second, func() {
+			tm := time.AfterFunc(time.Minute, func() {
 				os.WriteFile(filepath.Join(dir, "hang"), data, 0o644)
 				panic("slow input saved")
 			})
@@ -39,24 +46,44 @@ func FuzzReader(f *testing.F) {
 			return
 		}
 		for _, all := range []bool{false, true} {
-			r, err := srcs[0].Open(Position{}, ReadOptions{All: all, MaxBody: 1 << 16})
-			if err != nil {
-				t.Fatal(err)
+			alloc := allocated(func() {
+				r, err := srcs[0].Open(Position{}, ReadOptions{All: all, MaxBody: 1 << 16})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				for i := 0; ; i++ {
+					if i > len(data)+10 {
+						t.Fatalf("reader does not advance (%d steps on %d bytes)", i, len(data))
+					}
+					_, err := r.Next()
+					if err == io.EOF {
+						break
+					}
+					var re *RecordError
+					if err != nil && !errors.As(err, &re) {
+						t.Fatalf("unexpected error %v", err)
+					}
+				}
+			})
+			if b := allocBound(len(data)); alloc > b {
+				t.Fatalf("All %v: allocated %d MiB reading %d bytes, over %d MiB: the work grows faster than the input", all, alloc>>20, len(data), b>>20)
 			}
-			for i := 0; ; i++ {
-				if i > len(data)+10 {
-					t.Fatalf("reader does not advance (%d steps on %d bytes)", i, len(data))
-				}
-				_, err := r.Next()
-				if err == io.EOF {
-					break
-				}
-				var re *RecordError
-				if err != nil && !errors.As(err, &re) {
-					t.Fatalf("unexpected error %v", err)
-				}
-			}
-			r.Close()
 		}
 	})
+}
+
+// allocBound is the most a pass over n bytes of input may allocate: the
+// Reader's fixed buffers (two of 256 KiB, gzip state, the record parsers)
+// fit in the 64 MiB; beyond them the work is linear in the input.
+// Allocation does not depend on how fast or loaded the machine is.
+func allocBound(n int) uint64 { return 1024*uint64(n) + 64<<20 }
+
+// allocated runs f and returns the bytes the process allocated meanwhile.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }

@@ -126,6 +126,8 @@ type Reader struct {
 	done     bool
 
 	records, bad int64
+
+	scanBuf []byte // scan's window over the stream, kept for the next bad record
 }
 
 // Open starts reading s at pos (the zero Position is the beginning).

@@ -41,7 +41,10 @@ func gunzipStart(r io.Reader, n int) ([]byte, error) {
 func (r *Reader) scan(from int64) int64 {
 	const chunk = 1 << 20
 	const overlap = 8
-	buf := make([]byte, chunk)
+	if r.scanBuf == nil { // once per Reader, not once per bad record
+		r.scanBuf = make([]byte, chunk)
+	}
+	buf := r.scanBuf
 	for off := from; off < r.src.Size; {
 		n, err := r.o.ra.ReadAt(buf, off)
 		b := buf[:n]
