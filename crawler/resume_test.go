@@ -91,6 +91,42 @@ func crawlChild() error {
 	return c.Close()
 }
 
+// runChild runs cmd, a crawl in a subprocess, to a clean exit; after
+// patience it kills it and fails, naming what hung.
+func runChild(t *testing.T, cmd *exec.Cmd, what string) {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	case <-time.After(patience):
+		cmd.Process.Kill()
+		t.Fatalf("hung: %s was still running after %v", what, patience)
+	}
+}
+
+// handledPages counts the pages a subprocess's handler wrote to
+// pagesFile ("URL size" lines), by path under base; an empty body is an
+// error.
+func handledPages(t *testing.T, pagesFile, base string) map[string]int {
+	t.Helper()
+	handled := map[string]int{}
+	for _, l := range countLines(pagesFile) {
+		u, size, _ := strings.Cut(l, " ")
+		handled[strings.TrimPrefix(u, base)]++
+		if size == "0" {
+			t.Errorf("%s handed over with an empty body", u)
+		}
+	}
+	return handled
+}
+
 func countLines(path string) []string {
 	f, err := os.Open(path)
 	if err != nil {
@@ -207,31 +243,10 @@ func TestKillResume(t *testing.T) {
 			close(release)
 			killedAt := len(countLines(pagesFile))
 
-			second := child(0)
-			done := make(chan error, 1)
-			if err := second.Start(); err != nil {
-				t.Fatal(err)
-			}
-			go func() { done <- second.Wait() }()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("second crawl: %v", err)
-				}
-			case <-time.After(patience):
-				second.Process.Kill()
-				t.Fatalf("hung: the second crawl (resuming the killed one) was still running after %v", patience)
-			}
+			runChild(t, child(0), "the second crawl (resuming the killed one)")
 
 			// Nothing lost: every page reached the handler, whole.
-			handled := map[string]int{}
-			for _, l := range countLines(pagesFile) {
-				u, size, _ := strings.Cut(l, " ")
-				handled[strings.TrimPrefix(u, h.base)]++
-				if size == "0" {
-					t.Errorf("%s handed over with an empty body", u)
-				}
-			}
+			handled := handledPages(t, pagesFile, h.base)
 			for _, p := range append(home, "/") {
 				if handled[p] == 0 {
 					t.Errorf("%s never reached the handler", p)

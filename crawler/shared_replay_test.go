@@ -88,30 +88,8 @@ func TestSharedKillReplay(t *testing.T) {
 			if !tc.sameDir {
 				archive = dir + "/b"
 			}
-			second := child(archive, 0)
-			done := make(chan error, 1)
-			if err := second.Start(); err != nil {
-				t.Fatal(err)
-			}
-			go func() { done <- second.Wait() }()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("second worker: %v", err)
-				}
-			case <-time.After(patience):
-				second.Process.Kill()
-				t.Fatalf("hung: the second worker (replaying the killed one's page) was still running after %v", patience)
-			}
-
-			handled := map[string]int{}
-			for _, l := range countLines(pagesFile) {
-				u, size, _ := strings.Cut(l, " ")
-				handled[strings.TrimPrefix(u, h.base)]++
-				if size == "0" {
-					t.Errorf("%s handed over with an empty body", u)
-				}
-			}
+			runChild(t, child(archive, 0), "the second worker (replaying the killed one's page)")
+			handled := handledPages(t, pagesFile, h.base)
 			for _, p := range append(home, "/") {
 				if handled[p] == 0 {
 					t.Errorf("%s never reached the handler", p)
