@@ -317,9 +317,10 @@ func TestFarm(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<html><body>partial")
 		w.(http.Flusher).Flush()
-		select {
+		select { // only the crawler's Timeout ends this
 		case <-r.Context().Done():
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience):
+			t.Errorf("hung: /stall still open after %v: the crawler's Timeout never hung up", patience)
 		}
 	})
 	hostile.mux.HandleFunc("/win1256", func(w http.ResponseWriter, r *http.Request) {
