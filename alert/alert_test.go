@@ -148,7 +148,7 @@ func TestWebhookRetries(t *testing.T) {
 	attempts := map[string]int{}
 	delivered := map[string]int{}
 	down := true // refuse everything while true
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	receiver := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var al Alert
 		if err := json.Unmarshal(body, &al); err != nil || al.ID == "" || r.Header.Get("Idempotency-Key") != al.ID || r.Header.Get("Authorization") != "Bearer t" {
@@ -185,7 +185,8 @@ func TestWebhookRetries(t *testing.T) {
 		mu.Lock()
 		delivered[al.ID]++
 		mu.Unlock()
-	}))
+	})
+	srv := httptest.NewServer(receiver)
 	defer srv.Close()
 	dir := t.TempDir()
 	a := open(t, dir)
@@ -214,10 +215,18 @@ func TestWebhookRetries(t *testing.T) {
 	if _, del, _ := Read(e.Path()); len(del) != 0 {
 		t.Fatalf("deliveries recorded while the receiver was down: %v", del)
 	}
+	// The receiver comes back at a new address. Closing the old one waits
+	// for the requests it accepted and refuses later ones: on a loaded
+	// machine a request of the stopped run may reach the handler after
+	// Run returned, and must not count as an attempt of the next start.
+	srv.Close()
 	mu.Lock()
 	down = false
 	attempts = map[string]int{}
 	mu.Unlock()
+	srv2 := httptest.NewServer(receiver)
+	defer srv2.Close()
+	cfg.Webhook.URL = srv2.URL
 
 	// The next start sends the queued alert, then a new one, each after
 	// failed attempts, each once.
