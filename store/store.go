@@ -107,56 +107,30 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the store in archive directory dir.
+// A damaged file must not reach bbolt, which would panic on it or read
+// past its end: its meta pages and size are checked first, then, once
+// the lock is held and before anything is written, every page.
 func Open(dir string, opt Options) (*Store, error) {
-	if !opt.ReadOnly && !opt.Existing {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create archive %s: %w", dir, err)
-		}
-	}
 	path := filepath.Join(dir, FileName)
-	if opt.ReadOnly || opt.Existing {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("open archive %s: no store (%s): run `syndex crawl`, `syndex import` or `syndex demo --keep` first", dir, FileName)
-		}
+	if err := ensureFile(dir, path, opt); err != nil {
+		return nil, err
 	}
-	// A damaged file must not reach bbolt, which would panic on it or
-	// read past its end: its meta pages and size first, then, once the
-	// lock is held and before anything is written, every page.
-	if !opt.ReadOnly && !opt.Existing {
-		if err := create(dir, path, opt); err != nil {
-			return nil, err
-		}
-	}
-	existed := false
-	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-		existed = true
-		if err := precheck(path); err != nil {
-			return nil, err
-		}
-	}
-	db, err := openBolt(path, &bolt.Options{Timeout: 200 * time.Millisecond, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	existed, err := precheckExisting(path)
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, &LockedError{Dir: dir, PID: readPID(dir)}
-		}
-		var de *DamagedError
-		if errors.As(err, &de) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
+	}
+	db, err := openLocked(dir, path, opt)
+	if err != nil {
+		return nil, err
 	}
 	s := &Store{db: db, dir: dir, path: path, readOnly: opt.ReadOnly}
 	if existed && !opt.ReadOnly && !opt.NoVerify {
-		rep, err := CheckFile(path, 5, false)
-		if err == nil {
-			err = rep.Err()
-		}
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
+		err = verifyPages(path)
 	}
-	if err := s.checkSchema(); err != nil {
+	if err == nil {
+		err = s.checkSchema()
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -164,6 +138,61 @@ func Open(dir string, opt Options) (*Store, error) {
 		_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
 	}
 	return s, nil
+}
+
+// ensureFile makes sure the store file at path is there to open: a
+// reader, or a writer told the archive exists, needs it; any other
+// writer creates the archive directory and, when there is none, the
+// store (create).
+func ensureFile(dir, path string, opt Options) error {
+	if opt.ReadOnly || opt.Existing {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("open archive %s: no store (%s): run `syndex crawl`, `syndex import` or `syndex demo --keep` first", dir, FileName)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create archive %s: %w", dir, err)
+	}
+	return create(dir, path, opt)
+}
+
+// precheckExisting checks the meta pages and size of a non-empty store
+// file before bbolt reads it, and says whether there was one.
+func precheckExisting(path string) (existed bool, err error) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() == 0 {
+		return false, nil
+	}
+	return true, precheck(path)
+}
+
+// openLocked opens the database at path, taking its lock: a lock held by
+// another process is a *LockedError naming it, a damaged file a
+// *DamagedError.
+func openLocked(dir, path string, opt Options) (*bolt.DB, error) {
+	db, err := openBolt(path, &bolt.Options{Timeout: 200 * time.Millisecond, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync})
+	if err == nil {
+		return db, nil
+	}
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, &LockedError{Dir: dir, PID: readPID(dir)}
+	}
+	var de *DamagedError
+	if errors.As(err, &de) {
+		return nil, err
+	}
+	return nil, fmt.Errorf("open store %s: %w", path, err)
+}
+
+// verifyPages checks every page of the store file before a writer
+// writes anything (CheckFile, quick).
+func verifyPages(path string) error {
+	rep, err := CheckFile(path, 5, false)
+	if err != nil {
+		return err
+	}
+	return rep.Err()
 }
 
 // create writes a new store at path, when there is none, whole or not at
