@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/syndex/syndex/internal/netgen"
+	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
+	"github.com/syndex/syndex/report/render"
 )
 
 // bigCollections are two collections over the generated network: some
@@ -38,12 +40,12 @@ var (
 // everything inside the picture, the legend naming the collections.
 func TestBigNetworkPicture(t *testing.T) {
 	arts := netgen.Generate(netgen.Options{Sites: 200, Copies: 5000, Seed: 1})
-	r := Build(arts, Filter{Collections: bigCollections()})
+	r := report.Build(arts, report.Filter{Collections: bigCollections()})
 	if r.Totals.Copies != 5000 || r.Totals.Sites != 200 {
 		t.Fatalf("generated %d copies on %d sites", r.Totals.Copies, r.Totals.Sites)
 	}
 	var buf bytes.Buffer
-	if err := r.WriteSVG(&buf, picture.Options{}); err != nil {
+	if err := render.SVG(&buf, r, picture.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	svg := buf.String()
@@ -114,9 +116,9 @@ func BenchmarkBigNetwork(b *testing.B) {
 	b.ResetTimer()
 	var size int
 	for range b.N {
-		r := Build(arts, Filter{Collections: coll})
+		r := report.Build(arts, report.Filter{Collections: coll})
 		var cw countWriter
-		if err := r.WriteHTML(&cw); err != nil {
+		if err := render.HTML(&cw, r); err != nil {
 			b.Fatal(err)
 		}
 		size = int(cw)

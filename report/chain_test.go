@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/render"
 )
 
 // chainFixture: wire.example's story is copied by relay.example, whose copy
@@ -36,7 +38,7 @@ func chainFixture() []*article.Article {
 }
 
 func TestViaEdges(t *testing.T) {
-	r := Build(chainFixture(), Filter{})
+	r := report.Build(chainFixture(), report.Filter{})
 	type edge struct {
 		src, dst string
 		via      bool
@@ -67,7 +69,7 @@ func TestViaEdges(t *testing.T) {
 		t.Errorf("edge without shares: median original share %v, want none", e.MedianOriginalShare)
 	}
 	// The copy keeps its lag after the original, and says whom it took.
-	var l1 *Copy
+	var l1 *report.Copy
 	for _, c := range r.Clusters {
 		for i := range c.Copies {
 			if c.Copies[i].ID == "l1" {
@@ -83,7 +85,7 @@ func TestViaEdges(t *testing.T) {
 		t.Errorf("originators %+v", o)
 	}
 	// --site on the middle of the chain keeps the via copies.
-	if f := Build(chainFixture(), Filter{Site: "relay.example"}); f.Totals.Copies != 3 {
+	if f := report.Build(chainFixture(), report.Filter{Site: "relay.example"}); f.Totals.Copies != 3 {
 		t.Errorf("site filter relay.example: %d copies, want 3 (its own and the two taken from it)", f.Totals.Copies)
 	}
 
@@ -96,7 +98,7 @@ func TestViaEdges(t *testing.T) {
 	}
 	for format, wants := range formats {
 		var b bytes.Buffer
-		if err := r.Write(&b, format); err != nil {
+		if err := render.Write(&b, r, format); err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range wants {
@@ -106,7 +108,7 @@ func TestViaEdges(t *testing.T) {
 		}
 	}
 	var b bytes.Buffer
-	if err := r.WriteCSV(&b, "edges"); err != nil {
+	if err := render.CSV(&b, r, "edges"); err != nil {
 		t.Fatal(err)
 	}
 	rows, _ := csv.NewReader(&b).ReadAll()
@@ -114,7 +116,7 @@ func TestViaEdges(t *testing.T) {
 		t.Errorf("edges csv: %v", rows)
 	}
 	b.Reset()
-	if err := r.WriteCSV(&b, "clusters"); err != nil {
+	if err := render.CSV(&b, r, "clusters"); err != nil {
 		t.Fatal(err)
 	}
 	rows, _ = csv.NewReader(&b).ReadAll()
@@ -143,7 +145,7 @@ func TestViaEdges(t *testing.T) {
 // site and a site's contact page under two paths are not edges, clusters
 // or copies of the report.
 func TestSameSiteCopiesAreNotSyndication(t *testing.T) {
-	r := Build(chainFixture(), Filter{})
+	r := report.Build(chainFixture(), report.Filter{})
 	for _, e := range r.Edges {
 		if e.Source == e.Republisher {
 			t.Errorf("self edge %+v", e)
@@ -163,7 +165,7 @@ func TestSameSiteCopiesAreNotSyndication(t *testing.T) {
 		t.Errorf("totals %+v, want 1 story and 4 copies", r.Totals)
 	}
 	// In the site table they are unique articles, not originals and copies.
-	want := map[string]Site{
+	want := map[string]report.Site{
 		"relay.example": {Site: "relay.example", Articles: 3, Copies: 1, Unique: 2, CopyShare: 1.0 / 3},
 		"wire.example":  {Site: "wire.example", Articles: 2, Originals: 1, Unique: 1, Republished: 4},
 	}
@@ -199,17 +201,17 @@ func TestLagDayPrecision(t *testing.T) {
 	// Without dates, first-seen times: a copy crawled before its original
 	// has no known lag.
 	o := &article.Article{Fetched: at("2024-03-01T10:00:00Z")}
-	if lag, p := LagOf(o, &article.Article{Fetched: at("2024-03-01T12:00:00Z")}); lag == nil || *lag != 7200 || p != "fetched" {
+	if lag, p := report.LagOf(o, &article.Article{Fetched: at("2024-03-01T12:00:00Z")}); lag == nil || *lag != 7200 || p != "fetched" {
 		t.Errorf("fetch lag %s %q, want 2h00m fetched", printable.Lag(lag), p)
 	}
-	if lag, _ := LagOf(o, &article.Article{Fetched: at("2024-03-01T09:00:00Z")}); lag != nil {
+	if lag, _ := report.LagOf(o, &article.Article{Fetched: at("2024-03-01T09:00:00Z")}); lag != nil {
 		t.Errorf("copy crawled before its original: lag %s, want unknown", printable.Lag(lag))
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := &article.Article{Published: at(tc.orig)}
 			c := &article.Article{Published: at(tc.cp)}
-			lag, p := LagOf(o, c)
+			lag, p := report.LagOf(o, c)
 			if lag == nil || *lag != tc.want || p != tc.precision {
 				t.Errorf("lag %s %q, want %s %q", printable.Lag(lag), p, printable.Lag(&tc.want), tc.precision)
 			}
@@ -225,7 +227,7 @@ func TestLagDayPrecision(t *testing.T) {
 		art("p", "wire.example", article.RoleOriginal, "p", "p", day.Add(14*h), 1),
 		art("b", "bare.example", article.RoleCopy, "p", "p", day, 1),
 	}
-	r := Build(arts, Filter{})
+	r := report.Build(arts, report.Filter{})
 	if m := r.Edges[0].MedianLagSeconds; m == nil || *m != 0 {
 		t.Errorf("median lag %s, want 0s", printable.Lag(m))
 	}
@@ -235,7 +237,7 @@ func TestLagDayPrecision(t *testing.T) {
 		} `json:"clusters"`
 	}
 	var b bytes.Buffer
-	if err := r.Write(&b, "json"); err != nil {
+	if err := render.Write(&b, r, "json"); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/render"
 )
 
 // Build a report from clustered articles and print one table as CSV. The
@@ -20,7 +21,7 @@ func ExampleBuild() {
 		{ID: "e", Site: "launder.example", Published: t.Add(9 * time.Hour), Cluster: "a", Role: article.RoleCopy, Original: "a", Via: "c"},
 	}
 	r := report.Build(arts, report.Filter{})
-	if err := r.WriteCSV(os.Stdout, "edges"); err != nil {
+	if err := render.CSV(os.Stdout, r, "edges"); err != nil {
 		panic(err)
 	}
 	// Output:

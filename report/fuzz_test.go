@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
+	"github.com/syndex/syndex/report/render"
 )
 
 // FuzzHostile feeds arbitrary titles, sites and URLs through the HTML,
@@ -25,9 +27,9 @@ func FuzzHostile(f *testing.F) {
 			{ID: "o", Site: site, Title: title, URL: url, Published: base, Cluster: "c", Role: article.RoleOriginal, Original: "o"},
 			{ID: "k", Site: "copy-" + site, Title: title, URL: url, Published: base.Add(time.Hour), Cluster: "c", Role: article.RoleCopy, Original: "o"},
 		}
-		r := Build(arts, Filter{})
+		r := report.Build(arts, report.Filter{})
 		var b bytes.Buffer
-		if err := r.WriteHTML(&b); err != nil {
+		if err := render.HTML(&b, r); err != nil {
 			t.Fatal(err)
 		}
 		doc, err := html.Parse(&b)
@@ -46,9 +48,9 @@ func FuzzHostile(f *testing.F) {
 		})
 		for name, write := range map[string]func(io.Writer) error{
 			"svg": func(w io.Writer) error {
-				return r.WriteSVG(w, picture.Options{Href: func(s string) string { return "/site/" + s }})
+				return render.SVG(w, r, picture.Options{Href: func(s string) string { return "/site/" + s }})
 			},
-			"gexf": r.WriteGEXF,
+			"gexf": func(w io.Writer) error { return render.GEXF(w, r) },
 		} {
 			b.Reset()
 			if err := write(&b); err != nil {
@@ -85,15 +87,15 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Build(arts, Filter{})
+		report.Build(arts, report.Filter{})
 	}
 }
 
 func BenchmarkWriteHTML(b *testing.B) {
-	r := Build(fixture(), Filter{})
+	r := report.Build(fixture(), report.Filter{})
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := r.WriteHTML(io.Discard); err != nil {
+		if err := render.HTML(io.Discard, r); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/render"
 )
 
 // TestNoIndexFilter: copies marked noindex are reported (marked) by
@@ -44,7 +46,7 @@ func TestNoIndexFilter(t *testing.T) {
 			map[string][3]int{"partner.example": {2, 0, 2}}}},
 	} {
 		t.Run(cmpOr(string(tc.mode), "include"), func(t *testing.T) {
-			r := Build(arts, Filter{NoIndex: tc.mode})
+			r := report.Build(arts, report.Filter{NoIndex: tc.mode})
 			var edges []string
 			for _, e := range r.Edges {
 				edges = append(edges, e.Source+"→"+e.Republisher+":"+strconv.Itoa(e.Count))
@@ -77,7 +79,7 @@ func TestNoIndexFilter(t *testing.T) {
 				}
 			}
 			var buf bytes.Buffer
-			if err := r.Write(&buf, "json"); err != nil {
+			if err := render.Write(&buf, r, "json"); err != nil {
 				t.Fatal(err)
 			}
 			var doc struct {

@@ -3,10 +3,11 @@
 // how often and how fast, and the evidence behind each original.
 //
 // Build computes the tables (clusters, edges between sites, per-site counts,
-// a weekly timeline); Write renders them as text, JSON, CSV, GEXF, DOT or a
-// self-contained HTML page whose network picture is laid out by this package
-// (no Graphviz needed). The package does not read the archive itself: the
-// caller passes the Articles, so it is usable on any JSONL corpus too.
+// a weekly timeline) and Nodes the network's sites; package report/render
+// writes them as text, JSON, CSV, GEXF, DOT, SVG or a self-contained HTML
+// page, and report/picture lays out the network picture (no Graphviz
+// needed). The package does not read the archive itself: the caller passes
+// the Articles, so it is usable on any JSONL corpus too.
 //
 // Every string in a report comes from crawled pages and is treated as
 // hostile: each output format escapes it for its own syntax, and the text

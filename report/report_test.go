@@ -1,4 +1,4 @@
-package report
+package report_test
 
 import (
 	"bytes"
@@ -20,7 +20,9 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
+	"github.com/syndex/syndex/report/render"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/report")
@@ -85,7 +87,7 @@ func fixture() []*article.Article {
 func i64(v int64) *int64 { return &v }
 
 func TestBuild(t *testing.T) {
-	r := Build(fixture(), Filter{})
+	r := report.Build(fixture(), report.Filter{})
 	wantEdges := []struct {
 		src, dst string
 		count    int
@@ -108,7 +110,7 @@ func TestBuild(t *testing.T) {
 	if e := r.Edges[0]; !e.First.Equal(base.Add(2*time.Hour)) || !e.Last.Equal(base.Add(14*24*time.Hour+6*time.Hour)) {
 		t.Errorf("first/last of %s→%s = %v %v", e.Source, e.Republisher, e.First, e.Last)
 	}
-	wantSites := map[string]Site{
+	wantSites := map[string]report.Site{
 		"origin.example":     {Name: "Origin Daily", Articles: 5, Originals: 3, Copies: 1, Unique: 1, CopyShare: 0.2, Republished: 5},
 		"copier.example":     {Name: "Copier Weekly", Articles: 4, Originals: 1, Copies: 3, CopyShare: 0.75, Republished: 1},
 		"aggregator.example": {Articles: 2, Copies: 2, CopyShare: 1},
@@ -164,22 +166,22 @@ func TestBuild(t *testing.T) {
 func TestBuildFilter(t *testing.T) {
 	tests := []struct {
 		name      string
-		f         Filter
+		f         report.Filter
 		edges     int
 		clusters  int
 		sites     []string
 		copies    int
 		firstEdge string
 	}{
-		{"min count", Filter{MinCount: 2}, 2, 5, nil, 7, "origin.example→copier.example"},
-		{"site", Filter{Site: "aggregator.example"}, 1, 2, []string{"origin.example", "aggregator.example"}, 2, "origin.example→aggregator.example"},
-		{"from", Filter{From: base.Add(7 * 24 * time.Hour)}, 4, 4, nil, 5, "origin.example→copier.example"},
-		{"to", Filter{To: base.Add(7*24*time.Hour - time.Nanosecond)}, 2, 1, nil, 2, "origin.example→aggregator.example"},
-		{"empty range", Filter{From: base.AddDate(1, 0, 0)}, 0, 0, []string{}, 0, ""},
+		{"min count", report.Filter{MinCount: 2}, 2, 5, nil, 7, "origin.example→copier.example"},
+		{"site", report.Filter{Site: "aggregator.example"}, 1, 2, []string{"origin.example", "aggregator.example"}, 2, "origin.example→aggregator.example"},
+		{"from", report.Filter{From: base.Add(7 * 24 * time.Hour)}, 4, 4, nil, 5, "origin.example→copier.example"},
+		{"to", report.Filter{To: base.Add(7*24*time.Hour - time.Nanosecond)}, 2, 1, nil, 2, "origin.example→aggregator.example"},
+		{"empty range", report.Filter{From: base.AddDate(1, 0, 0)}, 0, 0, []string{}, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Build(fixture(), tt.f)
+			r := report.Build(fixture(), tt.f)
 			if len(r.Edges) != tt.edges || len(r.Clusters) != tt.clusters || r.Totals.Copies != tt.copies {
 				t.Fatalf("edges %d clusters %d copies %d, want %d %d %d", len(r.Edges), len(r.Clusters), r.Totals.Copies, tt.edges, tt.clusters, tt.copies)
 			}
@@ -207,12 +209,12 @@ func TestDeterministic(t *testing.T) {
 	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
 		b[i], b[j] = b[j], b[i]
 	}
-	for _, format := range Formats {
+	for _, format := range render.Formats {
 		var x, y bytes.Buffer
-		if err := Build(a, Filter{}).Write(&x, format); err != nil {
+		if err := render.Write(&x, report.Build(a, report.Filter{}), format); err != nil {
 			t.Fatal(err)
 		}
-		if err := Build(b, Filter{}).Write(&y, format); err != nil {
+		if err := render.Write(&y, report.Build(b, report.Filter{}), format); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(x.Bytes(), y.Bytes()) {
@@ -221,10 +223,10 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, r *Report, format string) []byte {
+func renderGolden(t *testing.T, r *report.Report, format string) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := r.Write(&b, format); err != nil {
+	if err := render.Write(&b, r, format); err != nil {
 		t.Fatalf("write %s: %v", format, err)
 	}
 	golden := filepath.Join("..", "testdata", "report", "fixture."+format)
@@ -244,7 +246,7 @@ func render(t *testing.T, r *Report, format string) []byte {
 }
 
 func TestText(t *testing.T) {
-	out := string(render(t, Build(fixture(), Filter{}), "text"))
+	out := string(renderGolden(t, report.Build(fixture(), report.Filter{}), "text"))
 	for _, want := range []string{
 		"14 articles on 6 sites, 5 syndicated stories, 7 copies, median lag 4h00m",
 		"origin.example  →  copier.example                3       4h00m",
@@ -262,7 +264,7 @@ func TestText(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	out := render(t, Build(fixture(), Filter{}), "json")
+	out := renderGolden(t, report.Build(fixture(), report.Filter{}), "json")
 	var doc struct {
 		Clusters []struct {
 			ID       string `json:"id"`
@@ -313,8 +315,8 @@ func TestJSON(t *testing.T) {
 }
 
 func TestCSV(t *testing.T) {
-	r := Build(fixture(), Filter{})
-	render(t, r, "csv")
+	r := report.Build(fixture(), report.Filter{})
+	renderGolden(t, r, "csv")
 	tests := []struct {
 		table  string
 		rows   int
@@ -328,7 +330,7 @@ func TestCSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.table, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := r.WriteCSV(&b, tt.table); err != nil {
+			if err := render.CSV(&b, r, tt.table); err != nil {
 				t.Fatal(err)
 			}
 			rs, err := csv.NewReader(&b).ReadAll()
@@ -340,13 +342,13 @@ func TestCSV(t *testing.T) {
 			}
 		})
 	}
-	if err := r.WriteCSV(&bytes.Buffer{}, "nope"); err == nil {
+	if err := render.CSV(&bytes.Buffer{}, r, "nope"); err == nil {
 		t.Error("unknown table accepted")
 	}
 }
 
 func TestGEXF(t *testing.T) {
-	out := render(t, Build(fixture(), Filter{}), "gexf")
+	out := renderGolden(t, report.Build(fixture(), report.Filter{}), "gexf")
 	var doc struct {
 		XMLName xml.Name `xml:"http://gexf.net/1.3 gexf"`
 		Graph   struct {
@@ -427,7 +429,7 @@ func TestGEXF(t *testing.T) {
 var dotEdge = regexp.MustCompile(`^\s*"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)" \[label="((?:[^"\\]|\\.)*)", weight=(\d+), penwidth=[0-9.]+\];$`)
 
 func TestDOT(t *testing.T) {
-	out := render(t, Build(fixture(), Filter{}), "dot")
+	out := renderGolden(t, report.Build(fixture(), report.Filter{}), "dot")
 	unq := strings.NewReplacer(`\"`, `"`, `\\`, `\`)
 	var edges []string
 	depth := 0
@@ -521,7 +523,7 @@ func text(n *html.Node) string {
 }
 
 func TestHTML(t *testing.T) {
-	out := render(t, Build(fixture(), Filter{}), "html")
+	out := renderGolden(t, report.Build(fixture(), report.Filter{}), "html")
 	doc, err := html.Parse(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
@@ -596,8 +598,8 @@ func TestHTML(t *testing.T) {
 
 func TestSVGStandalone(t *testing.T) {
 	var b bytes.Buffer
-	r := Build(fixture(), Filter{})
-	if err := r.WriteSVG(&b, picture.Options{Href: func(s string) string { return "/site/" + s }}); err != nil {
+	r := report.Build(fixture(), report.Filter{})
+	if err := render.SVG(&b, r, picture.Options{Href: func(s string) string { return "/site/" + s }}); err != nil {
 		t.Fatal(err)
 	}
 	dec := xml.NewDecoder(&b)
@@ -632,7 +634,7 @@ func TestLag(t *testing.T) {
 		{"no comparable pair", article.Article{Published: base}, article.Article{Fetched: t1}, nil},
 	}
 	for _, tt := range tests {
-		got := Lag(&tt.orig, &tt.cp)
+		got := report.Lag(&tt.orig, &tt.cp)
 		if (got == nil) != (tt.want == nil) || got != nil && *got != *tt.want {
 			t.Errorf("%s: Lag = %s, want %s", tt.name, printable.Lag(got), printable.Lag(tt.want))
 		}
@@ -640,12 +642,12 @@ func TestLag(t *testing.T) {
 }
 
 func TestUnknownFormat(t *testing.T) {
-	if err := Build(nil, Filter{}).Write(&bytes.Buffer{}, "pdf"); err == nil {
+	if err := render.Write(&bytes.Buffer{}, report.Build(nil, report.Filter{}), "pdf"); err == nil {
 		t.Error("unknown format accepted")
 	}
 	// An empty archive renders every format.
-	for _, f := range Formats {
-		if err := Build(nil, Filter{}).Write(&bytes.Buffer{}, f); err != nil {
+	for _, f := range render.Formats {
+		if err := render.Write(&bytes.Buffer{}, report.Build(nil, report.Filter{}), f); err != nil {
 			t.Errorf("empty %s: %v", f, err)
 		}
 	}
@@ -674,13 +676,13 @@ func TestBuildOddInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Build(tt.arts, Filter{})
+			r := report.Build(tt.arts, report.Filter{})
 			if len(r.Clusters) != tt.clusters || len(r.Edges) != tt.edges || r.Totals.Copies != tt.cops || r.Totals.Articles != tt.articles {
 				t.Errorf("clusters %d edges %d copies %d articles %d; want %d %d %d %d", len(r.Clusters), len(r.Edges),
 					r.Totals.Copies, r.Totals.Articles, tt.clusters, tt.edges, tt.cops, tt.articles)
 			}
-			for _, f := range Formats {
-				if err := r.Write(&bytes.Buffer{}, f); err != nil {
+			for _, f := range render.Formats {
+				if err := render.Write(&bytes.Buffer{}, r, f); err != nil {
 					t.Errorf("%s: %v", f, err)
 				}
 			}
@@ -693,7 +695,7 @@ func TestBuildOddInput(t *testing.T) {
 func TestTextPlurals(t *testing.T) {
 	arts := fixture()[12:14] // h1 and its one copy h2
 	var b bytes.Buffer
-	if err := Build(arts, Filter{}).Write(&b, "text"); err != nil {
+	if err := render.Write(&b, report.Build(arts, report.Filter{}), "text"); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -716,14 +718,14 @@ func TestTimesRule(t *testing.T) {
 	ny := time.FixedZone("", -5*3600)
 	arts[0].Published = time.Date(2024, 3, 4, 22, 30, 0, 0, ny) // 2024-03-05 03:30 UTC
 	arts[1].Published = time.Date(2024, 3, 5, 9, 0, 0, 0, time.UTC)
-	r := Build(arts, Filter{})
+	r := report.Build(arts, report.Filter{})
 	var js, csvOut, text bytes.Buffer
 	for f, b := range map[string]*bytes.Buffer{"json": &js, "text": &text} {
-		if err := r.Write(b, f); err != nil {
+		if err := render.Write(b, r, f); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.WriteCSV(&csvOut, "clusters"); err != nil {
+	if err := render.CSV(&csvOut, r, "clusters"); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(js.String(), `"published":"2024-03-04T22:30:00-05:00"`) && !strings.Contains(js.String(), `"published": "2024-03-04T22:30:00-05:00"`) {

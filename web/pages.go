@@ -21,6 +21,7 @@ import (
 	"github.com/syndex/syndex/internal/daterange"
 	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
+	"github.com/syndex/syndex/report/render"
 	"github.com/syndex/syndex/web/diff"
 )
 
@@ -492,7 +493,7 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 	}
 	v.MedianLag = rep.Totals.MedianLagSeconds
 	var buf bytes.Buffer
-	if err := rep.WriteSVG(&buf, picture.Options{Href: sitePath, Height: 420}); err != nil {
+	if err := render.SVG(&buf, rep, picture.Options{Href: sitePath, Height: 420}); err != nil {
 		s.fail(w, r, err, false)
 		return
 	}
@@ -571,13 +572,13 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 		v.Republishers = v.Republishers[:15]
 	}
 	var buf bytes.Buffer
-	if err := v.R.WriteSVG(&buf, picture.Options{Href: sitePath}); err != nil {
+	if err := render.SVG(&buf, v.R, picture.Options{Href: sitePath}); err != nil {
 		s.fail(w, r, err, false)
 		return
 	}
 	v.Picture = template.HTML(buf.String()) // WriteSVG escapes every string
 	buf.Reset()
-	if err := v.R.WriteTimelineSVG(&buf); err != nil {
+	if err := render.TimelineSVG(&buf, v.R); err != nil {
 		s.fail(w, r, err, false)
 		return
 	}

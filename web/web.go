@@ -29,7 +29,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/index"
-	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/render"
 	"github.com/syndex/syndex/store"
 	"github.com/syndex/syndex/web/diff"
 )
@@ -105,7 +105,7 @@ func New(b Backend, opt Options) http.Handler {
 		s.log = slog.Default()
 	}
 	funcs := template.FuncMap{}
-	for k, v := range report.Funcs {
+	for k, v := range render.Funcs {
 		funcs[k] = v
 	}
 	funcs["site"] = sitePath

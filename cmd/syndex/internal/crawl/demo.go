@@ -20,6 +20,7 @@ import (
 	"github.com/syndex/syndex/internal/farm"
 	"github.com/syndex/syndex/internal/progress"
 	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/render"
 )
 
 // demoOptions are the demo command's flags.
@@ -90,7 +91,7 @@ func runDemo(cmd *cobra.Command, g *cli.Globals, o demoOptions) error {
 		return err
 	}
 	rep := report.Build(arts, report.Filter{})
-	if err := rep.Write(out, "text"); err != nil {
+	if err := render.Write(out, rep, "text"); err != nil {
 		return err
 	}
 	q := demo.SampleQuery(f)

@@ -12,6 +12,7 @@ import (
 	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/report"
+	"github.com/syndex/syndex/report/render"
 )
 
 // reportOptions are the report command's flags.
@@ -27,7 +28,7 @@ type reportOptions struct {
 
 // AddFlags defines the options' flags on f.
 func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
-	f.StringVar(&o.Format, "format", "text", report.FormatChoice())
+	f.StringVar(&o.Format, "format", "text", render.FormatChoice())
 	f.StringVar(&o.Table, "table", "", "with --format csv: the table to write (edges, clusters or sites); without it --out X.csv writes X-edges.csv, X-clusters.csv and X-sites.csv, and stdout gets edges")
 	f.StringVar(&o.Out, "out", "", "output file (default stdout)")
 	f.StringVar(&o.Site, "site", "", "only clusters that involve this site, or any site of a collection (NAME or @NAME from the config's collections)")
@@ -41,7 +42,7 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 func ReportCommand(g *cli.Globals) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
-		Use:   "report [--format " + strings.Join(report.Formats, "|") + "] [--out FILE]",
+		Use:   "report [--format " + strings.Join(render.Formats, "|") + "] [--out FILE]",
 		Short: "The syndication network report: who copies whom, how much, how fast",
 		Example: `  syndex report
   syndex report --format html --out network.html
@@ -87,14 +88,14 @@ func runReport(cmd *cobra.Command, g *cli.Globals, o reportOptions) error {
 // filter checks the options and returns the filter they set, but for
 // the sites, collections and noindex mode.
 func (o reportOptions) filter() (report.Filter, error) {
-	if !slices.Contains(report.Formats, o.Format) {
-		return report.Filter{}, cli.Usagef("--format %q: want %s", o.Format, report.FormatChoice())
+	if !slices.Contains(render.Formats, o.Format) {
+		return report.Filter{}, cli.Usagef("--format %q: want %s", o.Format, render.FormatChoice())
 	}
 	if o.Table != "" && o.Format != "csv" {
 		return report.Filter{}, cli.Usagef("--table works with --format csv only")
 	}
-	if o.Table != "" && !slices.Contains(report.Tables, o.Table) {
-		return report.Filter{}, cli.Usagef("--table %q: want one of %s", o.Table, strings.Join(report.Tables, ", "))
+	if o.Table != "" && !slices.Contains(render.Tables, o.Table) {
+		return report.Filter{}, cli.Usagef("--table %q: want one of %s", o.Table, strings.Join(render.Tables, ", "))
 	}
 	from, to, err := cli.ParseRange(o.From, o.To)
 	if err != nil {
@@ -133,12 +134,12 @@ func (o reportOptions) write(rep *report.Report) error {
 	if o.Format == "csv" && o.Table == "" && o.Out != "" && o.Out != "-" {
 		closeOut()
 		os.Remove(o.Out)
-		return rep.WriteCSVFiles(o.Out, func(name string) { fmt.Fprintln(os.Stderr, "wrote", name) })
+		return render.CSVFiles(rep, o.Out, func(name string) { fmt.Fprintln(os.Stderr, "wrote", name) })
 	}
 	if o.Format == "csv" && o.Table != "" {
-		err = rep.WriteCSV(w, o.Table)
+		err = render.CSV(w, rep, o.Table)
 	} else {
-		err = rep.Write(w, o.Format)
+		err = render.Write(w, rep, o.Format)
 	}
 	if err != nil {
 		closeOut()

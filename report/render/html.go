@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
 )
 
@@ -49,27 +50,27 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(Funcs).P
 const htmlTop = 50
 
 type htmlPage struct {
-	R            *Report
+	R            *report.Report
 	Network      template.HTML
 	Timeline     template.HTML
-	Originators  []Outlet
-	Republishers []Outlet
-	Edges        []Edge
+	Originators  []report.Outlet
+	Republishers []report.Outlet
+	Edges        []report.Edge
 	MoreEdges    int
-	Clusters     []Cluster
+	Clusters     []report.Cluster
 	MoreClusters int
 	From, To     string
 }
 
-// WriteHTML writes one self-contained HTML page (inline CSS, inline SVG,
+// HTML writes one self-contained HTML page (inline CSS, inline SVG,
 // no scripts, no external requests) with the summary tables, the network
 // picture and the weekly timeline.
-func (r *Report) WriteHTML(w io.Writer) error {
+func HTML(w io.Writer, r *report.Report) error {
 	var net, tl bytes.Buffer
-	if err := r.WriteSVG(&net, picture.Options{}); err != nil {
+	if err := SVG(&net, r, picture.Options{}); err != nil {
 		return err
 	}
-	if err := r.WriteTimelineSVG(&tl); err != nil {
+	if err := TimelineSVG(&tl, r); err != nil {
 		return err
 	}
 	p := htmlPage{R: r,

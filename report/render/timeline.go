@@ -1,14 +1,15 @@
-package report
+package render
 
 import (
 	"io"
 	"math"
 
 	"github.com/syndex/syndex/internal/plural"
+	"github.com/syndex/syndex/report"
 )
 
-// WriteTimelineSVG draws copies per week as a bar chart.
-func (r *Report) WriteTimelineSVG(w io.Writer) error {
+// TimelineSVG draws copies per week as a bar chart.
+func TimelineSVG(w io.Writer, r *report.Report) error {
 	ew := &errWriter{w: w}
 	const W, H, left, right, top, bottom = 960.0, 200.0, 48.0, 16.0, 16.0, 34.0
 	ew.printf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="copies per week" font-family="Helvetica, Arial, sans-serif" font-size="11">`+"\n", W, H, W, H)

@@ -1,24 +1,25 @@
-package report
+package render
 
 import (
 	"io"
 	"slices"
 
+	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
 )
 
-// WriteSVG draws the syndication network (package picture): a circle per
+// SVG draws the syndication network (package picture): a circle per
 // site (blue for sites whose stories are copied, orange for sites that
 // copy, or the colour of its collection; size by volume), an arrow from
 // each source to each republisher, width by count. Beyond opt.MaxNodes
 // sites the smallest are collapsed into one circle per collection.
-func (r *Report) WriteSVG(w io.Writer, opt picture.Options) error {
-	return picture.Write(w, r.graph(), opt)
+func SVG(w io.Writer, r *report.Report, opt picture.Options) error {
+	return picture.Write(w, graph(r), opt)
 }
 
 // graph is the report's network as the picture draws it: its nodes
 // (busiest first), each coloured by its first collection, and its edges.
-func (r *Report) graph() picture.Graph {
+func graph(r *report.Report) picture.Graph {
 	groupOf := map[string]string{}
 	var g picture.Graph
 	for _, s := range r.Sites {

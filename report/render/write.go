@@ -1,4 +1,13 @@
-package report
+// Package render writes a syndication network report (package report) in
+// each of its formats: text for a terminal, the data contract's JSON, CSV
+// tables, GEXF (Gephi), DOT (Graphviz), the network picture and the weekly
+// timeline as SVG, and one self-contained HTML page holding them all. A
+// new format is a writer in a file of its own and one line in formats
+// (write.go). Every string a report carries came from crawled pages: each
+// writer escapes it for its own syntax. The tests are in report's
+// directory (package report_test): they build reports from Articles and
+// check each format against golden files in testdata/report.
+package render
 
 import (
 	"encoding/csv"
@@ -12,6 +21,7 @@ import (
 
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report"
 )
 
 // formats lists each format Write accepts with its writer, in the order
@@ -19,14 +29,14 @@ import (
 // here: the command's --format check, help and usage line follow.
 var formats = []struct {
 	name  string
-	write func(*Report, io.Writer) error
+	write func(io.Writer, *report.Report) error
 }{
-	{"text", (*Report).WriteText},
-	{"json", (*Report).writeJSON},
-	{"csv", func(r *Report, w io.Writer) error { return r.WriteCSV(w, "edges") }},
-	{"gexf", (*Report).WriteGEXF},
-	{"dot", (*Report).WriteDOT},
-	{"html", (*Report).WriteHTML},
+	{"text", Text},
+	{"json", writeJSON},
+	{"csv", func(w io.Writer, r *report.Report) error { return CSV(w, r, "edges") }},
+	{"gexf", GEXF},
+	{"dot", DOT},
+	{"html", HTML},
 }
 
 // Formats lists the formats Write accepts.
@@ -43,25 +53,25 @@ func FormatChoice() string {
 	return strings.Join(Formats[:len(Formats)-1], ", ") + " or " + Formats[len(Formats)-1]
 }
 
-// Tables lists the tables WriteCSV accepts; "csv" in Write means the first.
+// Tables lists the tables CSV accepts; "csv" in Write means the first.
 var Tables = []string{"edges", "clusters", "sites"}
 
 // Write renders the report in format (one of Formats; empty means text).
-// The "csv" format writes the edges table; use WriteCSV for the others.
-func (r *Report) Write(w io.Writer, format string) error {
+// The "csv" format writes the edges table; use CSV for the others.
+func Write(w io.Writer, r *report.Report, format string) error {
 	if format == "" {
 		format = "text"
 	}
 	for _, f := range formats {
 		if f.name == format {
-			return f.write(r, w)
+			return f.write(w, r)
 		}
 	}
 	return fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
 // writeJSON writes the report as the data contract's JSON, indented.
-func (r *Report) writeJSON(w io.Writer) error {
+func writeJSON(w io.Writer, r *report.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(r); err != nil {
@@ -82,10 +92,10 @@ func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%"
 // textTop bounds the rows of each ranking in the text report.
 const textTop = 15
 
-// WriteText renders a terminal summary: totals, top originating outlets,
+// Text renders a terminal summary: totals, top originating outlets,
 // top republishers, edges with counts and median lag, each site's copy
 // share, and the largest clusters.
-func (r *Report) WriteText(w io.Writer) error {
+func Text(w io.Writer, r *report.Report) error {
 	ew := &errWriter{w: w}
 	t := r.Totals
 	ew.printf("Syndication report: %s on %s, %s, %s, median lag %s\n",
@@ -97,15 +107,15 @@ func (r *Report) WriteText(w io.Writer) error {
 
 	writeOutlets(ew, "Top originating outlets", "RECEIVED", r.Originators())
 	writeOutlets(ew, "Top republishers", "MADE", r.Republishers())
-	r.writeEdges(ew)
-	r.writeSites(ew)
-	r.writeClusters(ew)
+	writeEdges(ew, r)
+	writeSites(ew, r)
+	writeClusters(ew, r)
 	return ew.err
 }
 
 // writeOutlets writes the table of the top outlets, originators or
 // republishers (verb says which copies they counted).
-func writeOutlets(ew *errWriter, title, verb string, os []Outlet) {
+func writeOutlets(ew *errWriter, title, verb string, os []report.Outlet) {
 	ew.printf("\n%s\n", title)
 	if len(os) == 0 {
 		ew.printf("  (none)\n")
@@ -125,7 +135,7 @@ func writeOutlets(ew *errWriter, title, verb string, os []Outlet) {
 
 // writeEdges writes who republishes whom: each edge with its count,
 // median lag and share carried.
-func (r *Report) writeEdges(ew *errWriter) {
+func writeEdges(ew *errWriter, r *report.Report) {
 	ew.printf("\nWho republishes whom\n")
 	if len(r.Edges) == 0 {
 		ew.printf("  (none)\n")
@@ -155,14 +165,14 @@ func (r *Report) writeEdges(ew *errWriter) {
 
 // writeSites writes each site's articles, originals, copies and copy
 // share (and collections, when any site has one).
-func (r *Report) writeSites(ew *errWriter) {
+func writeSites(ew *errWriter, r *report.Report) {
 	ew.printf("\nSites\n")
 	if len(r.Sites) == 0 {
 		ew.printf("  (none)\n")
 		return
 	}
 	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-	coll := r.hasCollections()
+	coll := hasCollections(r)
 	head := "  SITE\tARTICLES\tORIGINALS\tCOPIES\tUNIQUE\tCOPY SHARE"
 	if coll {
 		head += "\tCOLLECTIONS"
@@ -180,7 +190,7 @@ func (r *Report) writeSites(ew *errWriter) {
 
 // writeClusters writes the largest clusters (10), each with its evidence
 // and first copies (5).
-func (r *Report) writeClusters(ew *errWriter) {
+func writeClusters(ew *errWriter, r *report.Report) {
 	ew.printf("\nLargest clusters\n")
 	if len(r.Clusters) == 0 {
 		ew.printf("  (none)\n")
@@ -211,14 +221,14 @@ func (r *Report) writeClusters(ew *errWriter) {
 
 // sharesNote describes how much of the original a copy carries and how
 // much of the copy is the original's ("" for copies without shares).
-func sharesNote(cp Copy) string {
+func sharesNote(cp report.Copy) string {
 	if cp.OriginalShare == 0 && cp.CopyShare == 0 {
 		return ""
 	}
 	return fmt.Sprintf("  carries %s of the original, %s of its text from it", pctRound(cp.OriginalShare), pctRound(cp.CopyShare))
 }
 
-func viaNote(cp Copy) string {
+func viaNote(cp report.Copy) string {
 	if cp.ViaSite == "" {
 		return ""
 	}
@@ -291,9 +301,9 @@ func timeCell(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// WriteCSV writes one table (edges, clusters or sites; see Tables) as CSV
+// CSV writes one table (edges, clusters or sites; see Tables) as CSV
 // with a header row. The clusters table has one row per copy.
-func (r *Report) WriteCSV(w io.Writer, table string) error {
+func CSV(w io.Writer, r *report.Report, table string) error {
 	cw := csv.NewWriter(w)
 	var rows [][]string
 	switch table {
@@ -321,7 +331,7 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 	case "sites":
 		// The collections column is there when the config names
 		// collections (it is added at the end, after the stable columns).
-		coll := r.hasCollections()
+		coll := hasCollections(r)
 		head := []string{"site", "articles", "originals", "copies", "unique", "copy_share", "republished"}
 		if coll {
 			head = append(head, "collections")
@@ -346,7 +356,7 @@ func (r *Report) WriteCSV(w io.Writer, table string) error {
 
 // hasCollections reports whether any site of the report belongs to a
 // collection.
-func (r *Report) hasCollections() bool {
+func hasCollections(r *report.Report) bool {
 	for _, s := range r.Sites {
 		if len(s.Collections) > 0 {
 			return true

@@ -1,16 +1,18 @@
-package report
+package render
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/syndex/syndex/report"
 )
 
-// WriteCSVFiles writes every table to its own CSV file beside out: out
+// CSVFiles writes every table to its own CSV file beside out: out
 // "net.csv" gives net-edges.csv, net-clusters.csv and net-sites.csv.
 // wrote, when set, is told each file's name once it is complete.
-func (r *Report) WriteCSVFiles(out string, wrote func(name string)) error {
+func CSVFiles(r *report.Report, out string, wrote func(name string)) error {
 	base := strings.TrimSuffix(out, filepath.Ext(out))
 	for _, t := range Tables {
 		name := base + "-" + t + ".csv"
@@ -18,7 +20,7 @@ func (r *Report) WriteCSVFiles(out string, wrote func(name string)) error {
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		if err := r.WriteCSV(f, t); err != nil {
+		if err := CSV(f, r, t); err != nil {
 			f.Close()
 			return fmt.Errorf("report %s: %w", name, err)
 		}

@@ -1,61 +1,17 @@
-package report
+package render
 
 import (
-	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/internal/printable"
+	"github.com/syndex/syndex/report"
 	"github.com/syndex/syndex/report/picture"
 )
-
-// Node is one site in the syndication network.
-type Node struct {
-	Site string
-	// Name is the outlet's own name, when known (see Site.Name).
-	Name string
-	// Out counts copies other sites made of this site's originals; In
-	// counts copies this site made.
-	Out, In int
-	// Articles, Originals, Copies come from the site table (0 when the
-	// site has no article in the filtered range).
-	Articles, Originals, Copies int
-}
-
-// Nodes returns the sites that appear on an edge, busiest first.
-func (r *Report) Nodes() []Node {
-	idx := map[string]*Node{}
-	get := func(s string) *Node {
-		n := idx[s]
-		if n == nil {
-			n = &Node{Site: s}
-			idx[s] = n
-		}
-		return n
-	}
-	for _, e := range r.Edges {
-		get(e.Source).Out += e.Count
-		get(e.Republisher).In += e.Count
-	}
-	for _, s := range r.Sites {
-		if n := idx[s.Site]; n != nil {
-			n.Articles, n.Originals, n.Copies, n.Name = s.Articles, s.Originals, s.Copies, s.Name
-		}
-	}
-	out := make([]Node, 0, len(idx))
-	for _, n := range idx {
-		out = append(out, *n)
-	}
-	slices.SortFunc(out, func(a, b Node) int {
-		return cmp.Or(cmp.Compare(b.Out+b.In, a.Out+a.In), cmp.Compare(a.Site, b.Site))
-	})
-	return out
-}
 
 type gexfDoc struct {
 	XMLName xml.Name  `xml:"gexf"`
@@ -109,11 +65,11 @@ type gexfEdge struct {
 	Values []gexfValue `xml:"attvalues>attvalue"`
 }
 
-// WriteGEXF writes the network as GEXF 1.3 (Gephi): a node per site with
+// GEXF writes the network as GEXF 1.3 (Gephi): a node per site with
 // article/original/copy counts, a directed edge from source to republisher
 // weighted by count, with median lag, first/last copy dates and whether
 // the republisher took the stories from the source's own copies (via).
-func (r *Report) WriteGEXF(w io.Writer) error {
+func GEXF(w io.Writer, r *report.Report) error {
 	nodes := r.Nodes()
 	id := map[string]string{}
 	doc := gexfDoc{XMLNS: "http://gexf.net/1.3", Version: "1.3",
@@ -193,10 +149,10 @@ func dotLabel(s string) string {
 	return `"` + strings.Join(lines, `\n`) + `"`
 }
 
-// WriteDOT writes the network as a Graphviz digraph: source → republisher,
+// DOT writes the network as a Graphviz digraph: source → republisher,
 // pen width by count, labelled with count and median lag; a via edge (the
 // republisher copied the source's copies) is dashed.
-func (r *Report) WriteDOT(w io.Writer) error {
+func DOT(w io.Writer, r *report.Report) error {
 	ew := &errWriter{w: w}
 	ew.printf("// syndex syndication network: edges point from the original outlet to the republisher\n")
 	ew.printf("digraph syndication {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\"];\n  edge [color=\"#4a6fa5\", fontname=\"Helvetica\", fontsize=10];\n")
