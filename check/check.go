@@ -381,6 +381,15 @@ func checkCDXJFile(rep *Report, dir, c string, warcs map[string]*warc.Verified, 
 		}
 		indexed[file][off] = true
 	}
+	if reportCDXJ(rep, name, n, problems, sorted) {
+		bad[base] = true
+	}
+}
+
+// reportCDXJ reports what checkCDXJFile found in CDXJ file name (lines
+// whole lines, the problems of its lines, whether they were sorted), and
+// whether the file must be rewritten.
+func reportCDXJ(rep *Report, name string, lines int, problems []string, sorted bool) (rewrite bool) {
 	for i, p := range problems {
 		if i == maxListed {
 			rep.add(Error, "cdxj", name, "and %d more problems", len(problems)-i)
@@ -388,16 +397,13 @@ func checkCDXJFile(rep *Report, dir, c string, warcs map[string]*warc.Verified, 
 		}
 		rep.add(Error, "cdxj", name, "%s", p)
 	}
-	if len(problems) > 0 {
-		bad[base] = true
-	}
 	if !sorted {
 		rep.add(Warning, "cdxj", name, "not sorted (a crawl killed before it finished the file); the next crawl or `--repair` sorts it")
-		bad[base] = true
 	}
 	if len(problems) == 0 && sorted {
-		rep.add(OK, "cdxj", name, "%d lines", n)
+		rep.add(OK, "cdxj", name, "%d lines", lines)
 	}
+	return len(problems) > 0 || !sorted
 }
 
 // cdxRecord reads CDXJ line number n and returns the WARC file and
@@ -557,21 +563,8 @@ func checkIndex(ctx context.Context, rep *Report, dir string, arts []art, last u
 	path := filepath.Join(dir, archive.BleveDir)
 	name := archive.BleveDir
 	ix, err := index.OpenReader(path)
-	switch {
-	case errors.Is(err, index.ErrNoIndex):
-		if len(arts) > 0 {
-			rep.add(Warning, "index", name, "no search index: the next writer builds it from the store")
-		}
-		return false
-	case errors.Is(err, index.ErrUnfinished):
-		rep.add(Warning, "index", name, "its creation was interrupted: the next writer builds it from the store")
-		return true
-	case errors.Is(err, index.ErrIncompatible):
-		rep.add(Warning, "index", name, "built by another version: the next writer rebuilds it from the store")
-		return true
-	case err != nil:
-		rep.add(Error, "index", name, "%v", err)
-		return errors.Is(err, index.ErrCorrupt)
+	if err != nil {
+		return unopenedIndex(rep, name, err, len(arts) > 0)
 	}
 	defer ix.Close()
 	bad := false
@@ -594,6 +587,42 @@ func checkIndex(ctx context.Context, rep *Report, dir string, arts []art, last u
 		rep.add(Warning, "index", name, "%d stories up to arrival %d, behind the store (%d): the next writer catches it up", n, cp, last)
 		return bad
 	}
+	if stories := storyCount(arts); n != uint64(stories) {
+		rep.add(Error, "index", name, "%d documents for %d stories in the store", n, stories)
+		return true
+	}
+	if !bad {
+		rep.add(OK, "index", name, "%d stories, up to date with the store", n)
+	}
+	return bad
+}
+
+// unopenedIndex reports why the search index could not be opened (err,
+// from index.OpenReader) and whether it must be rebuilt: a missing index
+// matters only when the store has articles (any), and is built, not
+// rebuilt.
+func unopenedIndex(rep *Report, name string, err error, any bool) (bad bool) {
+	switch {
+	case errors.Is(err, index.ErrNoIndex):
+		if any {
+			rep.add(Warning, "index", name, "no search index: the next writer builds it from the store")
+		}
+		return false
+	case errors.Is(err, index.ErrUnfinished):
+		rep.add(Warning, "index", name, "its creation was interrupted: the next writer builds it from the store")
+		return true
+	case errors.Is(err, index.ErrIncompatible):
+		rep.add(Warning, "index", name, "built by another version: the next writer rebuilds it from the store")
+		return true
+	}
+	rep.add(Error, "index", name, "%v", err)
+	return errors.Is(err, index.ErrCorrupt)
+}
+
+// storyCount is the number of stories among the store's articles: the
+// search index holds one document for each (a cluster, or an article of
+// no cluster).
+func storyCount(arts []art) int {
 	stories := map[string]bool{}
 	for _, a := range arts {
 		c := a.cluster
@@ -602,14 +631,7 @@ func checkIndex(ctx context.Context, rep *Report, dir string, arts []art, last u
 		}
 		stories[c] = true
 	}
-	if n != uint64(len(stories)) {
-		rep.add(Error, "index", name, "%d documents for %d stories in the store", n, len(stories))
-		return true
-	}
-	if !bad {
-		rep.add(OK, "index", name, "%d stories, up to date with the store", n)
-	}
-	return bad
+	return len(stories)
 }
 
 // checkSegments verifies the CRC-32 that ends every Bleve segment file

@@ -51,6 +51,13 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 	if err := reopen(ctx, dir, opt, st, sv, dedupLast, done); err != nil {
 		return nil, err
 	}
+	caughtUp(st, done)
+	return done.Findings, nil
+}
+
+// caughtUp records the dedup checkpoint and search index that were only
+// behind the store (not removed): reopening brought them up to date.
+func caughtUp(st *state, done *Report) {
 	for _, part := range st.behind {
 		if part == "dedup" && !(st.dedupBad || st.storeDamaged) {
 			done.add(Repaired, "dedup", archive.DedupFile, "brought up to date with the store")
@@ -59,7 +66,6 @@ func repair(ctx context.Context, dir string, opt Options, st *state) ([]Finding,
 			done.add(Repaired, "index", archive.BleveDir, "brought up to date with the store")
 		}
 	}
-	return done.Findings, nil
 }
 
 // repairStore salvages a damaged store (salvageStore).

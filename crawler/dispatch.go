@@ -127,14 +127,9 @@ func (c *Crawler) dispatch(ctx context.Context, fr frontier.Frontier) error {
 		l, err := fr.Claim(ctx)
 		if err != nil {
 			<-slots
-			if ctx.Err() != nil {
-				return nil
-			}
-			if fails++; fails >= maxFrontierFails {
+			if stop, err := c.claimFailed(ctx, err, &fails); stop {
 				return err
 			}
-			c.log.Warn("frontier", "error", err, "attempt", fails)
-			sleepCtx(ctx, time.Duration(fails)*100*time.Millisecond)
 			continue
 		}
 		fails = 0
@@ -155,19 +150,45 @@ func (c *Crawler) dispatch(ctx context.Context, fr frontier.Frontier) error {
 		if l.Wait < 0 && l.Leased == 0 {
 			return nil // nothing queued, nobody fetching: the run is over
 		}
-		wait := l.Wait
-		if wait < 0 {
-			wait = time.Hour // until a worker finishes
-		}
-		timer.Reset(wait)
-		select {
-		case <-timer.C:
-		case <-freed:
-			timer.Stop()
-		case <-ctx.Done():
+		if !waitIdle(ctx, timer, freed, l.Wait) {
 			return nil
 		}
 	}
+}
+
+// claimFailed decides what dispatch does after a failed claim (err): it
+// stops when ctx has ended (no error) or after maxFrontierFails failures
+// in a row (err); otherwise it logs the failure and pauses a little
+// longer each time before the next claim.
+func (c *Crawler) claimFailed(ctx context.Context, err error, fails *int) (stop bool, _ error) {
+	if ctx.Err() != nil {
+		return true, nil
+	}
+	if *fails++; *fails >= maxFrontierFails {
+		return true, err
+	}
+	c.log.Warn("frontier", "error", err, "attempt", *fails)
+	sleepCtx(ctx, time.Duration(*fails)*100*time.Millisecond)
+	return false, nil
+}
+
+// waitIdle waits, with no host ready, for the time the frontier named
+// (wait; negative: none is due, so until a worker finishes) or for a
+// worker to finish (freed), whichever comes first. It reports false when
+// ctx ends.
+func waitIdle(ctx context.Context, timer *time.Timer, freed <-chan struct{}, wait time.Duration) bool {
+	if wait < 0 {
+		wait = time.Hour // until a worker finishes
+	}
+	timer.Reset(wait)
+	select {
+	case <-timer.C:
+	case <-freed:
+		timer.Stop()
+	case <-ctx.Done():
+		return false
+	}
+	return true
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {

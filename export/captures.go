@@ -52,17 +52,9 @@ type Selection struct {
 // Select gathers the selected articles in arrival order and describes
 // the selection ("cluster X, site Y, noindex exclude").
 func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article, string, error) {
-	want := map[string]bool{} // article ids
-	desc, err := sel.addClusters(src, want)
+	want, desc, err := sel.wanted(ctx, src)
 	if err != nil {
 		return nil, "", err
-	}
-	if sel.Query != "" {
-		n, err := sel.addQuery(ctx, src, want)
-		if err != nil {
-			return nil, "", err
-		}
-		desc = append(desc, fmt.Sprintf("query %q (%d clusters)", sel.Query, n))
 	}
 	siteSet := map[string]bool{}
 	for _, s := range sel.Sites {
@@ -89,6 +81,21 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 		d += ", noindex " + string(sel.NoIndex)
 	}
 	return out, d, nil
+}
+
+// wanted returns the ids of the articles of the selected clusters and of
+// the clusters the query finds, with their description.
+func (sel Selection) wanted(ctx context.Context, src Source) (map[string]bool, []string, error) {
+	want := map[string]bool{} // article ids
+	desc, err := sel.addClusters(src, want)
+	if err != nil || sel.Query == "" {
+		return want, desc, err
+	}
+	n, err := sel.addQuery(ctx, src, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	return want, append(desc, fmt.Sprintf("query %q (%d clusters)", sel.Query, n)), nil
 }
 
 // gather returns the source's articles that keep accepts, in arrival

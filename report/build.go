@@ -65,6 +65,14 @@ func newBuilder(arts []*article.Article, f Filter) *builder {
 	b := &builder{f: f, byID: make(map[string]*article.Article, len(arts)), clusterOrig: map[string]*article.Article{},
 		syndicated: map[string]bool{}, sites: map[string]*Site{}, names: map[string]map[string]int{},
 		clusters: map[string]*Cluster{}, viaLag: map[string]*int64{}}
+	b.latestFetches(arts)
+	b.clusterOriginals()
+	b.markSyndicated()
+	return b
+}
+
+// latestFetches keeps the latest fetch of each article (byID, ids).
+func (b *builder) latestFetches(arts []*article.Article) {
 	for _, a := range arts {
 		if a == nil || a.ID == "" {
 			continue
@@ -74,6 +82,10 @@ func newBuilder(arts []*article.Article, f Filter) *builder {
 		}
 	}
 	b.ids = slices.Sorted(maps.Keys(b.byID))
+}
+
+// clusterOriginals finds each cluster's original (the first by id).
+func (b *builder) clusterOriginals() {
 	for _, id := range b.ids {
 		a := b.byID[id]
 		if a.Role == article.RoleOriginal && a.Cluster != "" {
@@ -82,17 +94,20 @@ func newBuilder(arts []*article.Article, f Filter) *builder {
 			}
 		}
 	}
-	// Copies on their original's own site are not syndication: such a
-	// copy counts as unique in the site table, and so does an original
-	// none of whose copies is on another site.
+}
+
+// markSyndicated marks the originals with a copy on another site.
+// Copies on their original's own site are not syndication: such a copy
+// counts as unique in the site table, and so does an original none of
+// whose copies is on another site.
+func (b *builder) markSyndicated() {
 	for _, id := range b.ids {
-		if a := b.byID[id]; a.Role == article.RoleCopy && f.NoIndex.Keeps(a.NoIndex) {
+		if a := b.byID[id]; a.Role == article.RoleCopy && b.f.NoIndex.Keeps(a.NoIndex) {
 			if o := b.origOf(a); o != nil && !sameSite(a, o) {
 				b.syndicated[o.ID] = true
 			}
 		}
 	}
-	return b
 }
 
 // origOf returns a copy's original: the one it names, else its cluster's.

@@ -261,6 +261,9 @@ func readPID(dir string) int {
 	return pid
 }
 
+// checkSchema checks the store's schema record and reads where checksums
+// start; a writer also makes what a new store lacks (the schema record,
+// the buckets, the checksum start and the article count).
 func (s *Store) checkSchema() error {
 	if s.readOnly {
 		return s.view(func(tx *bolt.Tx) error {
@@ -274,18 +277,8 @@ func (s *Store) checkSchema() error {
 	}
 	walked := false
 	err := s.update(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bucketMeta)
-		if m == nil {
-			if hasBuckets(tx) {
-				return fmt.Errorf("archive %s: store has data but no schema record; it was not written by syndex", s.dir)
-			}
-			var err error
-			if m, err = tx.CreateBucket(bucketMeta); err != nil {
-				return err
-			}
-			m.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
-			m.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
-		} else if err := schemaOK(s.dir, m.Get(keySchema)); err != nil {
+		m, err := s.schemaRecord(tx)
+		if err != nil {
 			return err
 		}
 		for _, b := range [][]byte{bucketArticles, bucketOrder, bucketByURL} {
@@ -293,30 +286,58 @@ func (s *Store) checkSchema() error {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
 		}
-		// Checksums start with the next record this build writes.
-		from, _ := strconv.ParseUint(string(m.Get(keySumsFrom)), 10, 64)
-		if from == 0 {
-			from = tx.Bucket(bucketOrder).Sequence() + 1
-			if err := m.Put(keySumsFrom, []byte(strconv.FormatUint(from, 10))); err != nil {
-				return err
-			}
+		if s.sumsFrom, err = sumsStart(tx, m); err != nil {
+			return err
 		}
-		s.sumsFrom = from
-		if _, ok := keptCount(tx); !ok {
-			// Written by a build that kept no count (or a count that
-			// cannot be right): count once, keep it from now on.
-			walked = true
-			n := tx.Bucket(bucketArticles).Stats().KeyN
-			if err := m.Put(keyCount, []byte(strconv.Itoa(n))); err != nil {
-				return err
-			}
-		}
-		return nil
+		walked, err = keepCount(tx, m)
+		return err
 	})
 	if walked {
 		_ = s.ReleasePages() // the walk mapped every page; a failure costs only memory
 	}
 	return err
+}
+
+// schemaRecord returns the meta bucket once its schema version is
+// checked; in a new, empty store it writes the schema record.
+func (s *Store) schemaRecord(tx *bolt.Tx) (*bolt.Bucket, error) {
+	if m := tx.Bucket(bucketMeta); m != nil {
+		return m, schemaOK(s.dir, m.Get(keySchema))
+	}
+	if hasBuckets(tx) {
+		return nil, fmt.Errorf("archive %s: store has data but no schema record; it was not written by syndex", s.dir)
+	}
+	m, err := tx.CreateBucket(bucketMeta)
+	if err != nil {
+		return nil, err
+	}
+	m.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+	m.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
+	return m, nil
+}
+
+// sumsStart is the arrival number from which records carry a checksum:
+// as recorded, or, in a store written before checksums, the next record
+// this build writes (recorded now).
+func sumsStart(tx *bolt.Tx, m *bolt.Bucket) (uint64, error) {
+	from, _ := strconv.ParseUint(string(m.Get(keySumsFrom)), 10, 64)
+	if from != 0 {
+		return from, nil
+	}
+	from = tx.Bucket(bucketOrder).Sequence() + 1
+	return from, m.Put(keySumsFrom, []byte(strconv.FormatUint(from, 10)))
+}
+
+// keepCount records the number of articles when the store has no count it
+// can trust (written by a build that kept none, or a count that cannot be
+// right): counted once, kept from then on. walked says it counted, which
+// maps every page.
+func keepCount(tx *bolt.Tx, m *bolt.Bucket) (walked bool, err error) {
+	if _, ok := keptCount(tx); ok {
+		return false, nil
+	}
+	n := tx.Bucket(bucketArticles).Stats().KeyN
+	return true, m.Put(keyCount, []byte(strconv.Itoa(n)))
 }
 
 func hasBuckets(tx *bolt.Tx) bool {
@@ -392,39 +413,20 @@ func (s *Store) PutArticlesWith(as []*article.Article, also func(tx *bolt.Tx) er
 	})
 }
 
+// putArticle stores a, keeping the arrival number of the article it
+// replaces or giving it the next one, and returns that number.
 func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 	if a.ID == "" {
 		return 0, errors.New("put article: empty id")
 	}
 	arts := tx.Bucket(bucketArticles)
-	rec := record{Article: *a}
-	if old := arts.Get([]byte(a.ID)); old != nil {
-		if seq, _, ok := parseHead(old); ok {
-			rec.Seq = seq
-		} else {
-			var prev record
-			if err := json.Unmarshal(old, &prev); err == nil {
-				rec.Seq = prev.Seq
-			}
-		}
-	}
+	rec := record{Article: *a, Seq: storedSeq(arts.Get([]byte(a.ID)))}
 	if rec.Seq == 0 {
-		order := tx.Bucket(bucketOrder)
-		n, err := order.NextSequence()
+		n, err := arrive(tx, a.ID)
 		if err != nil {
 			return 0, err
 		}
 		rec.Seq = n
-		if err := order.Put(u64(n), []byte(a.ID)); err != nil {
-			return 0, err
-		}
-		m := tx.Bucket(bucketMeta)
-		if c := m.Get(keyCount); c != nil {
-			count, _ := strconv.ParseUint(string(c), 10, 64)
-			if err := m.Put(keyCount, []byte(strconv.FormatUint(count+1, 10))); err != nil {
-				return 0, err
-			}
-		}
 	}
 	b, err := encodeRecord(&rec)
 	if err != nil {
@@ -439,6 +441,43 @@ func putArticle(tx *bolt.Tx, a *article.Article) (uint64, error) {
 		}
 	}
 	return rec.Seq, nil
+}
+
+// storedSeq is the arrival number of a stored record (old, in either
+// encoding), 0 when there is none or it cannot be read.
+func storedSeq(old []byte) uint64 {
+	if old == nil {
+		return 0
+	}
+	if seq, _, ok := parseHead(old); ok {
+		return seq
+	}
+	var prev record
+	if err := json.Unmarshal(old, &prev); err == nil {
+		return prev.Seq
+	}
+	return 0
+}
+
+// arrive gives a new article (id) the next arrival number: it is added
+// to the arrival order and to the kept article count.
+func arrive(tx *bolt.Tx, id string) (uint64, error) {
+	order := tx.Bucket(bucketOrder)
+	n, err := order.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	if err := order.Put(u64(n), []byte(id)); err != nil {
+		return 0, err
+	}
+	m := tx.Bucket(bucketMeta)
+	if c := m.Get(keyCount); c != nil {
+		count, _ := strconv.ParseUint(string(c), 10, 64)
+		if err := m.Put(keyCount, []byte(strconv.FormatUint(count+1, 10))); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // Article returns the article with the given id, or ErrNotFound.

@@ -425,28 +425,37 @@ func (s *server) cluster(w http.ResponseWriter, r *http.Request) {
 	orig, copies := splitCluster(members)
 	v := clusterView{ID: id, Original: orig, OrigWARC: s.warcLink(orig)}
 	op := diff.Paragraphs(orig.Text)
-	for i, c := range copies {
-		cv := copyView{A: c, WARC: s.warcLink(c), NoDiff: i >= maxDiffedCopies}
-		cv.Lag, cv.LagPrecision = report.LagOf(orig, c)
-		if j := slices.IndexFunc(copies, func(x *article.Article) bool { return x.ID == c.Via }); c.Via != "" && j >= 0 && j != i {
-			cv.Via, cv.ViaN = copies[j], j+1
-		}
-		if !cv.NoDiff {
-			cv.Rows = diff.Compare(op, diff.Paragraphs(c.Text))
-		}
-		for _, b := range c.Boilerplate {
-			if b = strings.TrimSpace(b); b != "" {
-				cv.Rows = append(cv.Rows, diff.Row{Op: diff.OpAdded, Right: [][]diff.Span{{{Op: diff.OpAdded, Text: b}}}})
-			}
-		}
-		cv.Same, cv.Added, cv.Removed, cv.Changed = diff.Count(cv.Rows)
-		v.Copies = append(v.Copies, cv)
+	for i := range copies {
+		v.Copies = append(v.Copies, s.copyView(orig, op, copies, i))
 	}
 	title := orig.Title
 	if title == "" {
 		title = orig.URL
 	}
 	s.render(w, http.StatusOK, "cluster", title, v)
+}
+
+// copyView is the cluster page's view of copies[i] of orig (whose
+// paragraphs are op): its lag, the copy it was taken from, and, for the
+// first maxDiffedCopies, what it changed; the boilerplate it wrapped the
+// story in is shown as added.
+func (s *server) copyView(orig *article.Article, op []string, copies []*article.Article, i int) copyView {
+	c := copies[i]
+	cv := copyView{A: c, WARC: s.warcLink(c), NoDiff: i >= maxDiffedCopies}
+	cv.Lag, cv.LagPrecision = report.LagOf(orig, c)
+	if j := slices.IndexFunc(copies, func(x *article.Article) bool { return x.ID == c.Via }); c.Via != "" && j >= 0 && j != i {
+		cv.Via, cv.ViaN = copies[j], j+1
+	}
+	if !cv.NoDiff {
+		cv.Rows = diff.Compare(op, diff.Paragraphs(c.Text))
+	}
+	for _, b := range c.Boilerplate {
+		if b = strings.TrimSpace(b); b != "" {
+			cv.Rows = append(cv.Rows, diff.Row{Op: diff.OpAdded, Right: [][]diff.Span{{{Op: diff.OpAdded, Text: b}}}})
+		}
+	}
+	cv.Same, cv.Added, cv.Removed, cv.Changed = diff.Count(cv.Rows)
+	return cv
 }
 
 type siteView struct {
