@@ -267,7 +267,7 @@ func (ix *Index) assign(members []uint32, orig uint32) []uint32 {
 		d.role = article.RoleCopy
 		v := ix.verify(m, orig)
 		d.sim = float32(v.inA())
-		if !ix.isCopy(v) && !ix.isRewrite(v, m, orig) && !ix.isAligned(v, m, orig) && !ix.verifiedIn(m, members) {
+		if !ix.related(v, m, orig) && !ix.verifiedIn(m, members) && !(ix.isCopy(v) && ix.copyOfMember(m, members, orig)) {
 			gone = append(gone, m)
 		}
 	}

@@ -841,6 +841,83 @@ func (ix *Index) isCopy(m match) bool {
 	return float64(m.interU)/float64(small) >= ix.cfg.Containment
 }
 
+// related reports whether indexed articles a and b (verified as m) go
+// in one cluster by the index's rules: a copy (isCopy) when the later of
+// the two takes at least cfg.Rewrite of its cleaned features from the
+// earlier (derivesFrom), else a rewrite (isRewrite) or aligned
+// (isAligned). Containment is of the smaller set, so a later article
+// three times the length of an earlier story that it holds whole passes
+// isCopy; when less than cfg.Rewrite of it comes from that story it is a
+// longer report of its own that carries the story (COUNTER's newspapers
+// that print the agency's text inside their own reporting: at best
+// partially derived), and no weaker rule makes it a copy either (the
+// alignment rule reads only the top of a text, which is the story it
+// carries). A shorter later article (a truncated copy, a teaser) takes
+// most of itself from the earlier one and is not touched.
+func (ix *Index) related(m match, a, b uint32) bool {
+	if ix.isCopy(m) {
+		return ix.derivesFrom(m, a, b)
+	}
+	return ix.isRewrite(m, a, b) || ix.isAligned(m, a, b)
+}
+
+// copyOfMember reports whether di is a copy (copyOf) of one of members
+// other than skip (at most maxCompare of them): a later article that
+// holds an earlier truncated copy whole is not derived from it, but it
+// may be a copy of the story that truncated copy was taken from.
+func (ix *Index) copyOfMember(di uint32, members []uint32, skip uint32) bool {
+	for i, x := range members {
+		if i >= maxCompare {
+			break
+		}
+		if x == di || x == skip {
+			continue
+		}
+		if ix.copyOf(ix.verify(di, x), di, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyOf is isCopy for two indexed articles a and b: the pair passes
+// isCopy and derivesFrom (see related).
+func (ix *Index) copyOf(m match, a, b uint32) bool {
+	return ix.isCopy(m) && ix.derivesFrom(m, a, b)
+}
+
+// derivesFrom reports whether, of articles a and b (verified as m), the
+// one published later takes at least cfg.Rewrite of its cleaned features
+// from the earlier; true when neither was published before the other,
+// when the earlier credits another site (it is a copy itself, perhaps
+// truncated, and a later text that holds it whole may be a fuller copy
+// of the same source), or when the rewrite rule is off.
+func (ix *Index) derivesFrom(m match, a, b uint32) bool {
+	if ix.cfg.Rewrite <= 0 {
+		return true
+	}
+	n, earlier := m.na, b // the later article's features, and the earlier article
+	switch {
+	case ix.publishedBefore(b, a):
+	case ix.publishedBefore(a, b):
+		n, earlier = m.nb, a
+	default:
+		return true
+	}
+	return ix.creditsOther(earlier) || shareOf(m.inter, n) >= ix.cfg.Rewrite
+}
+
+// creditsOther reports whether article di names another site as its
+// source (a credit line or a cross-site canonical link).
+func (ix *Index) creditsOther(di uint32) bool {
+	d := &ix.docs[di]
+	if d.canonHash != 0 {
+		return true
+	}
+	s := &ix.sites[d.site]
+	return d.src != "" && d.src != s.name && d.src != nameKey(s.label)
+}
+
 // isRewrite reports whether, of articles a and b (verified as m), the one
 // published later is a rewrite of the earlier: at least cfg.Rewrite of
 // its cleaned features are found in the earlier one. A rewrite of agency
@@ -913,7 +990,10 @@ func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (targe
 		var m match
 		if !done {
 			m = ix.verify(di, target)
-			ok = ix.isCopy(m) || ix.isRewrite(m, di, target) || ix.isAligned(m, di, target)
+			ok = ix.related(m, di, target)
+			if !ok && cl != noCluster && ix.isCopy(m) {
+				ok = ix.copyOfMember(di, ix.clusters[cl].members, target)
+			}
 			if cl != noCluster {
 				matched[cl] = ok
 			}
@@ -998,7 +1078,7 @@ func (ix *Index) stealable(di, c, orig uint32) (float64, bool) {
 		return 0, false // not aligned to anything
 	}
 	m := ix.verify(di, c)
-	if !ix.isCopy(m) || !ix.alignedOnly(c, orig) {
+	if !ix.copyOf(m, di, c) || !ix.alignedOnly(c, orig) {
 		return 0, false
 	}
 	return m.containment() + m.jaccard(), true

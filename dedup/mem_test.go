@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"testing"
@@ -21,6 +22,10 @@ import (
 // unless the variable is set:
 //
 //	SYNDEX_DEDUP_SCALE=1000000 go test -run RunScale -v -timeout 60m ./dedup/
+//
+// With SYNDEX_DEDUP_HEAPPROF=FILE it also writes, every two seconds, a
+// heap profile to FILE whenever the heap in use is the largest seen (the
+// profile of the peak, where -memprofile sees only the end).
 func TestRunScale(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("SYNDEX_DEDUP_SCALE"))
 	if n <= 0 {
@@ -50,6 +55,11 @@ func TestRunScale(t *testing.T) {
 		}
 		pw.Close()
 	}()
+	if path := os.Getenv("SYNDEX_DEDUP_HEAPPROF"); path != "" {
+		done := make(chan struct{})
+		defer close(done)
+		go peakProfiles(path, done)
+	}
 	var ru0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	start := time.Now()
@@ -66,5 +76,32 @@ func TestRunScale(t *testing.T) {
 		st.Articles, st.Clusters, st.Copies, wall.Round(time.Millisecond), float64(ru.Maxrss)/1024, float64(ru.Maxrss)*1024/float64(n), float64(ms.HeapSys)/(1<<20))
 	if st.Articles != n {
 		t.Errorf("wrote %d assignments, want %d", st.Articles, n)
+	}
+}
+
+// peakProfiles writes a heap profile to path whenever, checked every two
+// seconds until done is closed, the heap in use is the largest seen.
+func peakProfiles(path string, done <-chan struct{}) {
+	var peak uint64
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapInuse <= peak {
+			continue
+		}
+		peak = ms.HeapInuse
+		f, err := os.Create(path)
+		if err != nil {
+			return
+		}
+		_ = pprof.WriteHeapProfile(f)
+		f.Close()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -98,6 +99,9 @@ func archivePaths(t *testing.T, set *Set) {
 		}
 		score("archive, "+path, ordered(got))
 		t.Logf("archive, %s: %d of %d articles in other company than offline", path, otherCompany(offline, got), len(got))
+		if os.Getenv("SYNDEX_COUNTER_ROWS") != "" {
+			logCompany(t, set, offline, got)
+		}
 	}
 }
 
@@ -127,4 +131,28 @@ func otherCompany(a, b map[string]article.Assignment) int {
 		}
 	}
 	return n
+}
+
+// logCompany logs, for each article whose fellow members differ between
+// the offline clustering a and the archive's b, both groups with each
+// member's site and true cluster.
+func logCompany(t *testing.T, set *Set, a, b map[string]article.Assignment) {
+	byID := map[string]*article.Article{}
+	for _, x := range set.Articles {
+		byID[x.ID] = x
+	}
+	group := func(m map[string]article.Assignment, id string) string {
+		var out []string
+		for _, x := range set.Articles {
+			if m[x.ID].Cluster == m[id].Cluster {
+				out = append(out, fmt.Sprintf("%s(%s,%s,%s)", x.ID, x.Site, m[x.ID].Role, x.TruthCluster))
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	for _, x := range set.Articles {
+		if ga, gb := group(a, x.ID), group(b, x.ID); ga != gb {
+			t.Logf("  %s: offline [%s] archive [%s]", x.ID, ga, gb)
+		}
+	}
 }
