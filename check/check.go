@@ -390,13 +390,7 @@ func checkCDXJFile(rep *Report, dir, c string, warcs map[string]*warc.Verified, 
 // whole lines, the problems of its lines, whether they were sorted), and
 // whether the file must be rewritten.
 func reportCDXJ(rep *Report, name string, lines int, problems []string, sorted bool) (rewrite bool) {
-	for i, p := range problems {
-		if i == maxListed {
-			rep.add(Error, "cdxj", name, "and %d more problems", len(problems)-i)
-			break
-		}
-		rep.add(Error, "cdxj", name, "%s", p)
-	}
+	listProblems(rep, "cdxj", name, "and %d more problems", problems)
 	if !sorted {
 		rep.add(Warning, "cdxj", name, "not sorted (a crawl killed before it finished the file); the next crawl or `--repair` sorts it")
 	}
@@ -442,36 +436,53 @@ func checkLocations(rep *Report, dir, warcDir string, arts []art, warcs map[stri
 			continue // imported from JSONL
 		}
 		n++
-		name, o, ok := strings.Cut(a.warc, "#")
-		off, err := strconv.ParseInt(o, 10, 64)
-		if !ok || err != nil {
-			problems = append(problems, fmt.Sprintf("article %s: WARC location %q", a.id, a.warc))
-			continue
-		}
-		if filepath.IsAbs(name) && filepath.Dir(name) != warcDir {
-			// Imported from a WARC file elsewhere.
-			if _, err := os.Stat(name); err != nil {
-				rep.add(Warning, "articles", store.FileName, "article %s: its imported WARC file is gone: %v", a.id, err)
-			}
-			continue
-		}
-		ws := warcs[filepath.Base(name)]
-		switch {
-		case ws == nil:
-			problems = append(problems, fmt.Sprintf("article %s: %s is not in the archive", a.id, filepath.Base(name)))
-		case ws.ByOffset[off] == nil:
-			problems = append(problems, fmt.Sprintf("article %s: no readable record of %s at offset %d", a.id, filepath.Base(name), off))
+		if p := locationProblem(rep, a, warcDir, warcs); p != "" {
+			problems = append(problems, p)
 		}
 	}
-	for i, p := range problems {
-		if i == maxListed {
-			rep.add(Error, "articles", store.FileName, "and %d more", len(problems)-i)
-			break
-		}
-		rep.add(Error, "articles", store.FileName, "%s", p)
-	}
+	listProblems(rep, "articles", store.FileName, "and %d more", problems)
 	if len(problems) == 0 {
 		rep.add(OK, "articles", store.FileName, "%d WARC locations name their records", n)
+	}
+}
+
+// locationProblem says what is wrong with article a's WARC location
+// ("" when it names a readable record of the archive's WARC files in
+// warcDir). A location in a WARC file elsewhere (an import) is only
+// warned about when the file is gone.
+func locationProblem(rep *Report, a art, warcDir string, warcs map[string]*warc.Verified) string {
+	name, o, ok := strings.Cut(a.warc, "#")
+	off, err := strconv.ParseInt(o, 10, 64)
+	if !ok || err != nil {
+		return fmt.Sprintf("article %s: WARC location %q", a.id, a.warc)
+	}
+	if filepath.IsAbs(name) && filepath.Dir(name) != warcDir {
+		// Imported from a WARC file elsewhere.
+		if _, err := os.Stat(name); err != nil {
+			rep.add(Warning, "articles", store.FileName, "article %s: its imported WARC file is gone: %v", a.id, err)
+		}
+		return ""
+	}
+	ws := warcs[filepath.Base(name)]
+	switch {
+	case ws == nil:
+		return fmt.Sprintf("article %s: %s is not in the archive", a.id, filepath.Base(name))
+	case ws.ByOffset[off] == nil:
+		return fmt.Sprintf("article %s: no readable record of %s at offset %d", a.id, filepath.Base(name), off)
+	}
+	return ""
+}
+
+// listProblems reports each problem found in part's file name as an
+// error, the first maxListed of them one by one and then how many more
+// (more: a format with one %d).
+func listProblems(rep *Report, part, name, more string, problems []string) {
+	for i, p := range problems {
+		if i == maxListed {
+			rep.add(Error, part, name, more, len(problems)-i)
+			break
+		}
+		rep.add(Error, part, name, "%s", p)
 	}
 }
 

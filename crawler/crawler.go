@@ -447,18 +447,24 @@ func (c *Crawler) processSitemap(e *frontier.Entry, f *fetch.Fetch, t *frontier.
 		}
 	}
 	c.count(func(s *Stats) { s.Sitemaps++ })
-	if doc.Index {
-		if e.Depth >= 3 {
-			rec.Outcome = "sitemap-too-deep"
-			return
-		}
-		for _, sm := range doc.Sitemaps {
-			if ne := c.newEntry(sm, frontier.KindSitemap, e.Depth+1, false); ne != nil {
-				t.Add = append(t.Add, ne)
-			}
-		}
+	if !doc.Index {
+		c.sitemapPages(e, doc, t)
 		return
 	}
+	if e.Depth >= 3 {
+		rec.Outcome = "sitemap-too-deep"
+		return
+	}
+	for _, sm := range doc.Sitemaps {
+		if ne := c.newEntry(sm, frontier.KindSitemap, e.Depth+1, false); ne != nil {
+			t.Add = append(t.Add, ne)
+		}
+	}
+}
+
+// sitemapPages queues the pages sitemap e lists (doc), but not those
+// published or modified longer than SitemapMaxAge ago.
+func (c *Crawler) sitemapPages(e *frontier.Entry, doc *discover.Sitemap, t *frontier.Txn) {
 	var cutoff time.Time
 	if c.s.SitemapMaxAge > 0 {
 		cutoff = time.Now().Add(-c.s.SitemapMaxAge)

@@ -115,19 +115,8 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr frontier.Frontier, l *front
 	rec := &frontier.LogRecord{Time: time.Now().UTC(), URL: e.URL, Kind: e.Kind.String()}
 	t := &frontier.Txn{Done: e, Log: rec}
 	o.Txn = t
-	if !c.s.DisableSitemaps && len(l.Robots.Sitemaps) > 0 && (e.Seed || e.Kind != frontier.KindPage || l.OfferSitemaps) {
-		// The Sitemap: lines of robots.txt are offered again with the
-		// entries fetched in every pass (seeds, feeds, sitemaps) and when
-		// robots.txt was read from the cache; the frontier queues them
-		// once per pass.
-		t.Add = append(t.Add, c.robotsSitemaps(l.Robots)...)
-	}
-	u, err := url.Parse(e.URL)
-	if err != nil || !l.Robots.Allowed(u) {
-		t.State = frontier.SeenRec{Pass: c.pass, State: "robots"}
-		rec.Outcome = "robots-denied"
-		o.Refund = true
-		c.count(func(s *Stats) { s.RobotsDenied++ })
+	c.offerSitemaps(l, t)
+	if c.robotsDenied(l, o) {
 		return nil
 	}
 	f := &fetch.Fetch{Ctx: ctx, Entry: e, URL: e.URL, Header: http.Header{}}
@@ -145,6 +134,31 @@ func (c *Crawler) fetchEntry(ctx context.Context, fr frontier.Frontier, l *front
 		err = f.Err
 	}
 	return c.answer(ctx, l, f, err, o)
+}
+
+// offerSitemaps adds the Sitemap: lines of robots.txt to t. They are
+// offered again with the entries fetched in every pass (seeds, feeds,
+// sitemaps) and when robots.txt was read from the cache; the frontier
+// queues them once per pass.
+func (c *Crawler) offerSitemaps(l *frontier.Lease, t *frontier.Txn) {
+	e := l.Entry
+	if !c.s.DisableSitemaps && len(l.Robots.Sitemaps) > 0 && (e.Seed || e.Kind != frontier.KindPage || l.OfferSitemaps) {
+		t.Add = append(t.Add, c.robotsSitemaps(l.Robots)...)
+	}
+}
+
+// robotsDenied reports whether robots.txt (or a URL that does not parse)
+// denies l.Entry, and records that in o.
+func (c *Crawler) robotsDenied(l *frontier.Lease, o *frontier.Outcome) bool {
+	u, err := url.Parse(l.Entry.URL)
+	if err == nil && l.Robots.Allowed(u) {
+		return false
+	}
+	o.Txn.State = frontier.SeenRec{Pass: c.pass, State: "robots"}
+	o.Txn.Log.Outcome = "robots-denied"
+	o.Refund = true
+	c.count(func(s *Stats) { s.RobotsDenied++ })
+	return true
 }
 
 // conditional makes f a conditional GET with the validators the frontier

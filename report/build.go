@@ -263,12 +263,7 @@ func (b *builder) edgeList(clusters []Cluster) ([]Edge, map[time.Time]int) {
 			if c.Original.Site == "" {
 				continue
 			}
-			k := edgeKey{c.Original.Site, cp.Site, false}
-			lag := cp.LagSeconds
-			if cp.ViaSite != "" {
-				k = edgeKey{cp.ViaSite, cp.Site, true}
-				lag = b.viaLag[cp.ID]
-			}
+			k, lag := b.edgeOf(c, cp)
 			e := edges[k]
 			if e == nil {
 				e = &Edge{Source: k.src, Republisher: k.dst, Via: k.via}
@@ -301,6 +296,16 @@ func (b *builder) edgeList(clusters []Cluster) ([]Edge, map[time.Time]int) {
 	return out, weeks
 }
 
+// edgeOf returns the edge copy cp of cluster c is counted on, with its
+// lag along that edge: from the original's site, or, for a copy of a
+// copy, from the site of the copy it was taken from (a via edge).
+func (b *builder) edgeOf(c Cluster, cp Copy) (edgeKey, *int64) {
+	if cp.ViaSite != "" {
+		return edgeKey{cp.ViaSite, cp.Site, true}, b.viaLag[cp.ID]
+	}
+	return edgeKey{c.Original.Site, cp.Site, false}, cp.LagSeconds
+}
+
 // add counts one copy dated d (zero when unknown) on e.
 func (e *Edge) add(d time.Time) {
 	e.Count++
@@ -318,26 +323,8 @@ func (e *Edge) add(d time.Time) {
 // siteList returns the site rows, most articles first: all of them, or
 // the filtered sites and their partners along edges.
 func (b *builder) siteList(edges []Edge) []Site {
-	keep := map[string]bool{}
-	if b.f.bySite() {
-		keep[b.f.Site] = true
-		for _, s := range b.f.Sites {
-			keep[s] = true
-		}
-		for _, e := range edges {
-			if b.f.involves(e.Source) || b.f.involves(e.Republisher) {
-				keep[e.Source], keep[e.Republisher] = true, true
-			}
-		}
-	}
-	member := map[string][]string{}
-	for _, name := range slices.Sorted(maps.Keys(b.f.Collections)) {
-		for _, site := range b.f.Collections[name] {
-			if !slices.Contains(member[site], name) {
-				member[site] = append(member[site], name)
-			}
-		}
-	}
+	keep := b.keptSites(edges)
+	member := memberships(b.f.Collections)
 	var out []Site
 	for name, s := range b.sites {
 		if b.f.bySite() && !keep[name] {
@@ -354,4 +341,38 @@ func (b *builder) siteList(edges []Edge) []Site {
 		return cmp.Or(cmp.Compare(y.Articles, x.Articles), cmp.Compare(x.Site, y.Site))
 	})
 	return out
+}
+
+// keptSites are the sites a site filter keeps in the site table: the
+// filtered sites and their partners along edges (empty without a site
+// filter).
+func (b *builder) keptSites(edges []Edge) map[string]bool {
+	keep := map[string]bool{}
+	if !b.f.bySite() {
+		return keep
+	}
+	keep[b.f.Site] = true
+	for _, s := range b.f.Sites {
+		keep[s] = true
+	}
+	for _, e := range edges {
+		if b.f.involves(e.Source) || b.f.involves(e.Republisher) {
+			keep[e.Source], keep[e.Republisher] = true, true
+		}
+	}
+	return keep
+}
+
+// memberships lists each site's collections, in the order of their
+// names.
+func memberships(collections map[string][]string) map[string][]string {
+	member := map[string][]string{}
+	for _, name := range slices.Sorted(maps.Keys(collections)) {
+		for _, site := range collections[name] {
+			if !slices.Contains(member[site], name) {
+				member[site] = append(member[site], name)
+			}
+		}
+	}
+	return member
 }

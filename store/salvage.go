@@ -281,19 +281,8 @@ func finishSalvage(tx *bolt.Tx, buckets []boltcheck.Bucket, maxSeq uint64) error
 			return err
 		}
 	}
-	for _, bk := range buckets {
-		b := tx.Bucket(bk.Path[0])
-		for _, n := range bk.Path[1:] {
-			if b == nil {
-				break
-			}
-			b = b.Bucket(n)
-		}
-		if b != nil {
-			if err := b.SetSequence(bk.Seq); err != nil {
-				return err
-			}
-		}
+	if err := restoreSequences(tx, buckets); err != nil {
+		return err
 	}
 	o := tx.Bucket(bucketOrder)
 	if o.Sequence() < maxSeq {
@@ -313,6 +302,26 @@ func finishSalvage(tx *bolt.Tx, buckets []boltcheck.Bucket, maxSeq uint64) error
 		// The schema record was lost with its page.
 		if err := m.Put(keySchema, []byte(strconv.Itoa(SchemaVersion))); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// restoreSequences gives each salvaged bucket that was copied the
+// sequence the damaged store recorded for it.
+func restoreSequences(tx *bolt.Tx, buckets []boltcheck.Bucket) error {
+	for _, bk := range buckets {
+		b := tx.Bucket(bk.Path[0])
+		for _, n := range bk.Path[1:] {
+			if b == nil {
+				break
+			}
+			b = b.Bucket(n)
+		}
+		if b != nil {
+			if err := b.SetSequence(bk.Seq); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

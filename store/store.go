@@ -613,32 +613,7 @@ func (s *Store) Arrivals(since uint64) iter.Seq2[Arrival, error] {
 	return func(yield func(Arrival, error) bool) {
 		next := since + 1
 		for {
-			var chunk []Arrival
-			var errs []error
-			err := s.view(func(tx *bolt.Tx) error {
-				arts := tx.Bucket(bucketArticles)
-				c := tx.Bucket(bucketOrder).Cursor()
-				for k, id := c.Seek(u64(next)); k != nil && len(chunk)+len(errs) < 512; k, id = c.Next() {
-					seq, err := s.orderSeq(k, next)
-					if err != nil {
-						return err
-					}
-					next = seq + 1
-					v := arts.Get(id)
-					if v == nil {
-						errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", next-1, boltcheck.ShowKey(id))})
-						continue
-					}
-					rec, err := s.decode(id, v)
-					if err != nil {
-						errs = append(errs, err)
-						continue
-					}
-					a := rec.Article
-					chunk = append(chunk, Arrival{Seq: rec.Seq, Article: &a})
-				}
-				return nil
-			})
+			chunk, errs, err := s.arrivalChunk(&next)
 			if err != nil {
 				yield(Arrival{}, err)
 				return
@@ -658,6 +633,38 @@ func (s *Store) Arrivals(since uint64) iter.Seq2[Arrival, error] {
 			}
 		}
 	}
+}
+
+// arrivalChunk reads, in one short read transaction, up to 512 articles
+// in arrival order from arrival number *next on, and moves *next past
+// them. errs are the articles that could not be read (damaged, or named
+// by the order but not stored); err a damaged arrival order.
+func (s *Store) arrivalChunk(next *uint64) (chunk []Arrival, errs []error, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		arts := tx.Bucket(bucketArticles)
+		c := tx.Bucket(bucketOrder).Cursor()
+		for k, id := c.Seek(u64(*next)); k != nil && len(chunk)+len(errs) < 512; k, id = c.Next() {
+			seq, err := s.orderSeq(k, *next)
+			if err != nil {
+				return err
+			}
+			*next = seq + 1
+			v := arts.Get(id)
+			if v == nil {
+				errs = append(errs, &DamagedError{Path: s.path, Problem: fmt.Sprintf("order: arrival number %d names article %s, which is not stored", seq, boltcheck.ShowKey(id))})
+				continue
+			}
+			rec, err := s.decode(id, v)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			a := rec.Article
+			chunk = append(chunk, Arrival{Seq: rec.Seq, Article: &a})
+		}
+		return nil
+	})
+	return chunk, errs, err
 }
 
 // ArrivalID is the id of a stored article and its arrival number.

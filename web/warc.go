@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/warc"
 )
 
@@ -79,40 +80,55 @@ func (s *server) warc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf strings.Builder
+	read := s.crawledRecord
 	if src, _, _, err := warc.ParseLocation(a.WARC); err == nil && filepath.IsAbs(src.Path) {
-		// An imported web archive: served only when the archive lists it.
-		if !warc.IsImported(s.opt.WARCDir, src.Path) {
-			s.errorPage(w, http.StatusNotFound, "This article's record is in a file that was not imported into this archive.")
-			return
-		}
-		if err := warc.ReadRaw(&buf, a.WARC, maxRecord); err != nil {
-			s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
-			return
-		}
-		// A revisit record holds no page: the record it repeats follows.
-		if rb, ok := s.b.(RevisitBackend); ok {
-			if orig := rb.RevisitOriginal(a.WARC); orig != "" && warc.IsImported(s.opt.WARCDir, pathOf(orig)) {
-				fmt.Fprintf(&buf, "\n\n--- the page this revisit repeats: the record at %s ---\n\n", warcPlace(orig))
-				if err := warc.ReadRaw(&buf, orig, maxRecord); err != nil {
-					fmt.Fprintf(&buf, "(unreadable: %v)\n", err)
-				}
-			}
-		}
-	} else {
-		file, off, err := parseLocation(a.WARC)
-		if err != nil {
-			s.fail(w, r, err, false)
-			return
-		}
-		// A crawled record, read in this server's WARC directory.
-		loc := filepath.Join(s.opt.WARCDir, file) + "#" + strconv.FormatInt(off, 10)
-		if err := warc.ReadRaw(&buf, loc, maxRecord); err != nil {
-			s.fail(w, r, fmt.Errorf("article %s: %w", a.ID, err), false)
-			return
-		}
+		read = s.importedRecord
+	}
+	if missing, err := read(&buf, a); missing != "" {
+		s.errorPage(w, http.StatusNotFound, missing)
+		return
+	} else if err != nil {
+		s.fail(w, r, err, false)
+		return
 	}
 	// Served as inert text: the record holds the crawled page verbatim.
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	_, _ = io.WriteString(w, buf.String())
+}
+
+// importedRecord reads article a's record from the web archive it was
+// imported from into buf, followed, for a revisit record (which holds no
+// page), by the record it repeats. missing says why there is nothing to
+// show: the file is not one this archive imported.
+func (s *server) importedRecord(buf *strings.Builder, a *article.Article) (missing string, err error) {
+	if !warc.IsImported(s.opt.WARCDir, pathOf(a.WARC)) {
+		return "This article's record is in a file that was not imported into this archive.", nil
+	}
+	if err := warc.ReadRaw(buf, a.WARC, maxRecord); err != nil {
+		return "", fmt.Errorf("article %s: %w", a.ID, err)
+	}
+	if rb, ok := s.b.(RevisitBackend); ok {
+		if orig := rb.RevisitOriginal(a.WARC); orig != "" && warc.IsImported(s.opt.WARCDir, pathOf(orig)) {
+			fmt.Fprintf(buf, "\n\n--- the page this revisit repeats: the record at %s ---\n\n", warcPlace(orig))
+			if err := warc.ReadRaw(buf, orig, maxRecord); err != nil {
+				fmt.Fprintf(buf, "(unreadable: %v)\n", err)
+			}
+		}
+	}
+	return "", nil
+}
+
+// crawledRecord reads article a's crawled record, in this server's WARC
+// directory, into buf.
+func (s *server) crawledRecord(buf *strings.Builder, a *article.Article) (missing string, err error) {
+	file, off, err := parseLocation(a.WARC)
+	if err != nil {
+		return "", err
+	}
+	loc := filepath.Join(s.opt.WARCDir, file) + "#" + strconv.FormatInt(off, 10)
+	if err := warc.ReadRaw(buf, loc, maxRecord); err != nil {
+		return "", fmt.Errorf("article %s: %w", a.ID, err)
+	}
+	return "", nil
 }

@@ -25,17 +25,8 @@ func (p point) perp() point { return point{-p.y, p.x} }
 // from a circle in node order, so the result depends only on the input.
 // Positions are in [0,1]².
 func layout(n int, edges [][2]int, weights []float64) []point {
-	pos := make([]point, n)
-	for i := range pos {
-		a := 2 * math.Pi * float64(i) / float64(max(n, 1))
-		// A slight spiral avoids symmetric deadlocks on regular graphs.
-		rad := 0.35 + 0.1*float64(i%3)/3
-		pos[i] = point{0.5 + rad*math.Cos(a), 0.5 + rad*math.Sin(a)}
-	}
+	pos := onCircle(n)
 	if n < 2 {
-		if n == 1 {
-			pos[0] = point{0.5, 0.5}
-		}
 		return pos
 	}
 	k := math.Sqrt(1.0 / float64(n))
@@ -43,38 +34,69 @@ func layout(n int, edges [][2]int, weights []float64) []point {
 	const iters = 400
 	disp := make([]point, n)
 	for it := 0; it < iters; it++ {
-		for i := range disp {
-			disp[i] = point{}
-		}
-		for i := 0; i < n; i++ {
-			for j := i + 1; j < n; j++ {
-				d := pos[i].sub(pos[j])
-				l := math.Max(d.len(), 1e-4)
-				f := k * k / l
-				u := d.mul(1 / l)
-				disp[i] = disp[i].add(u.mul(f))
-				disp[j] = disp[j].sub(u.mul(f))
-			}
-		}
-		for ei, e := range edges {
-			d := pos[e[0]].sub(pos[e[1]])
-			l := math.Max(d.len(), 1e-4)
-			f := l * l / k * (0.6 + 0.4*weights[ei])
-			u := d.mul(1 / l)
-			disp[e[0]] = disp[e[0]].sub(u.mul(f))
-			disp[e[1]] = disp[e[1]].add(u.mul(f))
-		}
-		for i := range pos {
-			// Gravity keeps disconnected parts on screen.
-			disp[i] = disp[i].add(point{0.5, 0.5}.sub(pos[i]).mul(0.8 * k))
-			l := disp[i].len()
-			if l > 0 {
-				pos[i] = pos[i].add(disp[i].mul(math.Min(l, temp) / l))
-			}
-		}
+		forceStep(pos, disp, edges, weights, k, temp)
 		temp = math.Max(0.002, temp*0.985)
 	}
-	// Normalise into the unit square.
+	normalise(pos)
+	return pos
+}
+
+// onCircle is the layout's start: n nodes on a slight spiral around the
+// centre, in node order (one node: the centre).
+func onCircle(n int) []point {
+	pos := make([]point, n)
+	for i := range pos {
+		a := 2 * math.Pi * float64(i) / float64(max(n, 1))
+		// A slight spiral avoids symmetric deadlocks on regular graphs.
+		rad := 0.35 + 0.1*float64(i%3)/3
+		pos[i] = point{0.5 + rad*math.Cos(a), 0.5 + rad*math.Sin(a)}
+	}
+	if n == 1 {
+		pos[0] = point{0.5, 0.5}
+	}
+	return pos
+}
+
+// forceStep is one step of the simulation: every pair of nodes repels,
+// the ends of each edge attract (more for heavier edges), gravity pulls
+// towards the centre, and each node moves by its displacement (disp,
+// reused), at most temp.
+func forceStep(pos, disp []point, edges [][2]int, weights []float64, k, temp float64) {
+	n := len(pos)
+	for i := range disp {
+		disp[i] = point{}
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			d := pos[i].sub(pos[j])
+			l := math.Max(d.len(), 1e-4)
+			f := k * k / l
+			u := d.mul(1 / l)
+			disp[i] = disp[i].add(u.mul(f))
+			disp[j] = disp[j].sub(u.mul(f))
+		}
+	}
+	for ei, e := range edges {
+		d := pos[e[0]].sub(pos[e[1]])
+		l := math.Max(d.len(), 1e-4)
+		f := l * l / k * (0.6 + 0.4*weights[ei])
+		u := d.mul(1 / l)
+		disp[e[0]] = disp[e[0]].sub(u.mul(f))
+		disp[e[1]] = disp[e[1]].add(u.mul(f))
+	}
+	for i := range pos {
+		// Gravity keeps disconnected parts on screen.
+		disp[i] = disp[i].add(point{0.5, 0.5}.sub(pos[i]).mul(0.8 * k))
+		l := disp[i].len()
+		if l > 0 {
+			pos[i] = pos[i].add(disp[i].mul(math.Min(l, temp) / l))
+		}
+	}
+}
+
+// normalise scales the positions into the unit square (a flat dimension
+// to its middle).
+func normalise(pos []point) {
 	minP, maxP := pos[0], pos[0]
 	for _, p := range pos {
 		minP = point{math.Min(minP.x, p.x), math.Min(minP.y, p.y)}
@@ -95,7 +117,6 @@ func layout(n int, edges [][2]int, weights []float64) []point {
 		}
 		pos[i] = q
 	}
-	return pos
 }
 
 // EdgeWidth maps a count to a stroke width between 1.2 and 9.

@@ -255,15 +255,8 @@ func (f *Frontier) Claim(ctx context.Context) (*frontier.Lease, error) {
 // is how long until then (else -1); a host not ready within MaxWait is
 // left for the next run. f.mu must be held.
 func (f *Frontier) ready(h *hostState, now time.Time) (needRobots bool, soon time.Duration, ok bool) {
-	soon = -1
-	if h.busy || h.dropped != "" {
-		return false, soon, false
-	}
-	if h.spill && h.memPages < max(1, f.mem/4) {
-		f.refill(h)
-	}
-	if len(h.queue) == 0 {
-		return false, soon, false
+	if !f.hasQueued(h) {
+		return false, -1, false
 	}
 	if h.robots == nil && !h.robotsLoaded {
 		f.cachedRobots(h)
@@ -273,18 +266,40 @@ func (f *Frontier) ready(h *hostState, now time.Time) (needRobots bool, soon tim
 		return needRobots, h.robotsUntil.Sub(now), false // robots.txt unavailable: wait for the retry
 	}
 	if !needRobots && !f.dispatchable(h) {
-		return needRobots, soon, false
+		return needRobots, -1, false
 	}
-	if h.next.After(now) {
-		d := h.next.Sub(now)
-		if !f.opt.LeftForNextRun(d) {
-			return needRobots, d, false
-		}
-		h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
-		f.log.Warn("host left for the next run", "host", h.name, "reason", h.dropped, "queued", len(h.queue))
-		return needRobots, soon, false
+	soon, ok = f.rested(h, now)
+	return needRobots, soon, ok
+}
+
+// hasQueued reports whether host h, neither leased nor dropped, has an
+// entry queued, refilling its queue from the store when it runs low.
+// f.mu must be held.
+func (f *Frontier) hasQueued(h *hostState) bool {
+	if h.busy || h.dropped != "" {
+		return false
 	}
-	return needRobots, soon, true
+	if h.spill && h.memPages < max(1, f.mem/4) {
+		f.refill(h)
+	}
+	return len(h.queue) > 0
+}
+
+// rested reports whether host h's gap since its last request is over
+// (ok); if not, soon is how long it still rests, or -1 when that is
+// longer than the run may wait: h is then left for the next run. f.mu
+// must be held.
+func (f *Frontier) rested(h *hostState, now time.Time) (soon time.Duration, ok bool) {
+	if !h.next.After(now) {
+		return -1, true
+	}
+	d := h.next.Sub(now)
+	if !f.opt.LeftForNextRun(d) {
+		return d, false
+	}
+	h.dropped = fmt.Sprintf("not ready for %v", d.Round(time.Second))
+	f.log.Warn("host left for the next run", "host", h.name, "reason", h.dropped, "queued", len(h.queue))
+	return -1, false
 }
 
 // lease leases host h: for its robots.txt when needRobots, else with the
