@@ -146,27 +146,35 @@ func reopen(ctx context.Context, dir string, opt Options, st *state, sv *store.S
 	// Articles that no surviving entry named are counted, whether or not
 	// the WARC files were searched for them.
 	if sv != nil {
-		countLost := sv.CountLost
-		if countLost && dedupLast > 0 && dedupLast <= uint64(2*sv.Held+1000) {
-			// The checkpoint, written after the store, vouches for the
-			// number of articles the lost count held (a header far beyond
-			// the highest arrival number found is garbage, not a count).
-			sv.Held, countLost = max(sv.Held, int(dedupLast)), false
-		}
-		switch now := a.Store.Count(); {
-		case sv.Held > now:
-			done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
-				sv.Held, now, sv.Held-now)
-		case countLost:
-			// The count was in a damaged page: a loss cannot be ruled out,
-			// and saying nothing would pass it off as none.
-			done.add(Error, "store", store.FileName, "the damaged store's article count was in a damaged page: %d articles are back, and articles that no surviving page names (imported from JSONL, the newest first) may be lost; import them again", now)
-		}
+		countLost(sv, dedupLast, a.Store.Count(), done)
 	}
 	if err := a.Close(); err != nil {
 		return fmt.Errorf("repair: %w", err)
 	}
 	return nil
+}
+
+// countLost reports the articles a store salvage (sv) lost for good,
+// now articles being back: the damaged store's count says how many it
+// held, or, when that count was lost, the dedup checkpoint's last
+// arrival number (dedupLast) does.
+func countLost(sv *store.Salvaged, dedupLast uint64, now int, done *Report) {
+	unknown := sv.CountLost
+	if unknown && dedupLast > 0 && dedupLast <= uint64(2*sv.Held+1000) {
+		// The checkpoint, written after the store, vouches for the
+		// number of articles the lost count held (a header far beyond
+		// the highest arrival number found is garbage, not a count).
+		sv.Held, unknown = max(sv.Held, int(dedupLast)), false
+	}
+	switch {
+	case sv.Held > now:
+		done.add(Error, "store", store.FileName, "the damaged store held %d articles, %d are back: %d are lost (imported from JSONL or in damaged WARC records; import them again)",
+			sv.Held, now, sv.Held-now)
+	case unknown:
+		// The count was in a damaged page: a loss cannot be ruled out,
+		// and saying nothing would pass it off as none.
+		done.add(Error, "store", store.FileName, "the damaged store's article count was in a damaged page: %d articles are back, and articles that no surviving page names (imported from JSONL, the newest first) may be lost; import them again", now)
+	}
 }
 
 // salvageStore copies what is readable of a damaged store into a new

@@ -222,7 +222,13 @@ func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys ...string) error {
 	if len(byKey) == 0 {
 		return nil
 	}
-	err := c.Validate()
+	return flagProblem(c.Validate(), byKey)
+}
+
+// flagProblem names the flag a validation error (err) is about: the
+// first problem with a setting a flag was given for (byKey: setting key
+// → flag) is that flag's error; other errors are returned as they are.
+func flagProblem(err error, byKey map[string]string) error {
 	e, ok := asError(err)
 	if !ok {
 		return err

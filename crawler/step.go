@@ -237,29 +237,41 @@ func (c *Crawler) answer(ctx context.Context, l *frontier.Lease, f *fetch.Fetch,
 		c.retry(l, o, fmt.Errorf("%s: HTTP %d", e.URL, status), 0)
 	case status == http.StatusNotModified:
 		o.Failed = 0
-		t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: status}
-		rec.Outcome = "not-modified"
-		c.planRevisit(t, e, status, rec.Outcome)
+		c.done(t, e, status, "not-modified")
 	case status >= 300 && status < 400:
 		o.Failed = 0
 		c.redirect(e, f, t, rec)
 	case status >= 200 && status < 300:
 		o.Failed = 0
-		if err != nil {
-			c.fail(t, rec, err, "failed")
-			return nil
-		}
-		if p := c.process(e, f, t, rec); p != nil {
-			return p // the revisit is planned once the handler has seen it
-		}
-		c.planRevisit(t, e, status, rec.Outcome)
+		return c.success(e, f, err, t)
 	default:
 		o.Failed = 0
-		t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: status}
-		rec.Outcome = "http-error"
-		c.planRevisit(t, e, status, rec.Outcome)
+		c.done(t, e, status, "http-error")
 		c.count(func(s *Stats) { s.Errors++ })
 	}
+	return nil
+}
+
+// done records t's entry e as done with status and outcome, and plans
+// its revisit.
+func (c *Crawler) done(t *frontier.Txn, e *frontier.Entry, status int, outcome string) {
+	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: status}
+	t.Log.Outcome = outcome
+	c.planRevisit(t, e, status, outcome)
+}
+
+// success processes a 2xx response f to e (a body cut short by err
+// fails the URL) and returns the page the handler is to see, if any;
+// the revisit of such a page is planned once the handler has seen it.
+func (c *Crawler) success(e *frontier.Entry, f *fetch.Fetch, err error, t *frontier.Txn) *Page {
+	if err != nil {
+		c.fail(t, t.Log, err, "failed")
+		return nil
+	}
+	if p := c.process(e, f, t, t.Log); p != nil {
+		return p
+	}
+	c.planRevisit(t, e, f.Status, t.Log.Outcome)
 	return nil
 }
 

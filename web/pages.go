@@ -76,30 +76,12 @@ func parseRange(from, to string) (time.Time, time.Time, error) {
 	return f, t, nil
 }
 
+// parseForm reads the search form of r and the query it asks for, with
+// pageSize hits a page; coll names the config's collections of sites.
 func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, index.Query, error) {
-	v := r.URL.Query()
-	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Interval: v.Get("interval"), NoIndex: v.Get("noindex"), Page: 1}
-	for _, s := range v["site"] {
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(f.Sites, s) {
-			f.Sites = append(f.Sites, s)
-		}
-	}
-	if p := v.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 10000 {
-			return f, index.Query{}, fmt.Errorf("page: %q is not a page number", p)
-		}
-		f.Page = n
-	}
-	switch f.Sort {
-	case "", "relevance", "date", "-date":
-	default:
-		return f, index.Query{}, fmt.Errorf("sort: %q is not relevance, date or -date", f.Sort)
-	}
-	switch f.Interval {
-	case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
-	default:
-		return f, index.Query{}, fmt.Errorf("interval: %q is not day, week or month", f.Interval)
+	f, err := readForm(r.URL.Query())
+	if err != nil {
+		return f, index.Query{}, err
 	}
 	noindex, err := article.ParseNoIndexMode(f.NoIndex)
 	if err != nil {
@@ -117,6 +99,35 @@ func parseForm(r *http.Request, pageSize int, coll map[string][]string) (form, i
 	q := index.Query{Text: f.Q, Sites: sites, Lang: f.Lang, From: from, To: to, Sort: f.Sort,
 		Limit: pageSize, Offset: (f.Page - 1) * pageSize, Highlight: true, Facets: true, Interval: f.Interval, NoIndex: noindex}
 	return f, q, nil
+}
+
+// readForm reads the search form's fields from v, checking the page
+// number, the sort order and the histogram interval.
+func readForm(v url.Values) (form, error) {
+	f := form{Q: v.Get("q"), Lang: v.Get("lang"), From: v.Get("from"), To: v.Get("to"), Sort: v.Get("sort"), Interval: v.Get("interval"), NoIndex: v.Get("noindex"), Page: 1}
+	for _, s := range v["site"] {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(f.Sites, s) {
+			f.Sites = append(f.Sites, s)
+		}
+	}
+	if p := v.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 10000 {
+			return f, fmt.Errorf("page: %q is not a page number", p)
+		}
+		f.Page = n
+	}
+	switch f.Sort {
+	case "", "relevance", "date", "-date":
+	default:
+		return f, fmt.Errorf("sort: %q is not relevance, date or -date", f.Sort)
+	}
+	switch f.Interval {
+	case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
+	default:
+		return f, fmt.Errorf("interval: %q is not day, week or month", f.Interval)
+	}
+	return f, nil
 }
 
 // href builds a search URL for the form with changes applied.
