@@ -517,7 +517,7 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, false)
 		return
 	}
-	v.Picture = template.HTML(buf.String()) // WriteSVG escapes every string
+	v.Picture = template.HTML(buf.String()) // render.SVG escapes every string
 	s.render(w, http.StatusOK, "site", site, v)
 }
 
@@ -596,7 +596,7 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, false)
 		return
 	}
-	v.Picture = template.HTML(buf.String()) // WriteSVG escapes every string
+	v.Picture = template.HTML(buf.String()) // render.SVG escapes every string
 	buf.Reset()
 	if err := render.TimelineSVG(&buf, v.R); err != nil {
 		s.fail(w, r, err, false)
