@@ -36,6 +36,12 @@ func stagedIndex(t *testing.T) *Index {
 	return ix
 }
 
+// sameStage reports whether two stages hold the same state (their
+// scratch aside).
+func sameStage(a, b *incVerify) bool {
+	return a.docs == b.docs && reflect.DeepEqual(a.count, b.count) && reflect.DeepEqual(a.posts, b.posts) && reflect.DeepEqual(a.verified, b.verified)
+}
+
 // checkpoint returns ix's checkpoint and the offset where its verifying
 // stage's section starts.
 func checkpoint(t *testing.T, ix *Index) ([]byte, int) {
@@ -70,7 +76,7 @@ func TestVerifyCheckpointSums(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(back.inc, ix.inc) {
+	if !sameStage(back.inc, ix.inc) {
 		t.Fatal("the stage's state read back differs")
 	}
 	if len(full)-start < 1<<wordTableBits {
@@ -156,7 +162,7 @@ func TestVerifyCheckpointFormat0(t *testing.T) {
 		t.Fatalf("a checkpoint from before the sums: %v", err)
 	}
 	ix.inc.count[12345] = 255
-	if !reflect.DeepEqual(back.inc, ix.inc) {
+	if !sameStage(back.inc, ix.inc) {
 		t.Fatal("the stage's state read back from format 0 differs")
 	}
 }
