@@ -15,6 +15,7 @@ import (
 
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/synth"
+	"github.com/syndex/syndex/internal/memlimit"
 )
 
 // TestRunScale streams SYNDEX_DEDUP_SCALE synthetic articles (~2.7 KB of
@@ -59,6 +60,11 @@ func TestRunScale(t *testing.T) {
 		done := make(chan struct{})
 		defer close(done)
 		go peakProfiles(path, done)
+	}
+	// As syndex dedup does (cmd/syndex/dedup.go): a soft heap limit
+	// that follows the live heap, unless GOMEMLIMIT is set.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer memlimit.Follow(256 << 20).Stop()
 	}
 	var ru0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
