@@ -6,8 +6,9 @@ package dedup
 // count with these.
 
 // Shared counts the members two sorted feature sets share (32-bit
-// shingles, or the 16-bit grams of sentence sketches).
-func Shared[T ~uint16 | ~uint32](a, b []T) int {
+// shingles, the 16-bit grams of sentence sketches, or the verifying
+// stage's 64-bit word pairs).
+func Shared[T ~uint16 | ~uint32 | ~uint64](a, b []T) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {

@@ -251,7 +251,7 @@ func (ix *Index) verifyPair(x, e uint32, text string) {
 func (sc *verifyScratch) inOrder(te string, eFirst, xFirst bool) (bool, bool) {
 	sc.words = wordsOf(sc.words[:0], sc.sh.Words(te))
 	sc.pairsE = wordPairs(sc.pairsE[:0], sc.words)
-	n := float64(sharedCount(sc.pairsX, sc.pairsE))
+	n := float64(Shared(sc.pairsX, sc.pairsE))
 	return eFirst && n >= verifyOrder*float64(len(sc.pairsX)), xFirst && n >= verifyOrder*float64(len(sc.pairsE))
 }
 
@@ -275,24 +275,6 @@ func wordPairs(dst []uint64, words []uint32) []uint64 {
 	}
 	slices.Sort(dst)
 	return slices.Compact(dst)
-}
-
-// sharedCount returns how many values two sorted, distinct lists share.
-func sharedCount(a, b []uint64) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
 }
 
 // mayCover reports whether the sentences of src that der's sentences
