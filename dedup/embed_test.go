@@ -1,14 +1,12 @@
 package dedup_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/dedup/internal/deduptest"
 	"github.com/syndex/syndex/dedup/shingle"
 )
 
@@ -63,22 +61,7 @@ func TestEmbeddedStory(t *testing.T) {
 			if same := x.Cluster == y.Cluster; same != tc.same {
 				t.Errorf("Add: agency in %s, paper in %s: same cluster %v, want %v", x.Cluster, y.Cluster, same, tc.same)
 			}
-			var in, out bytes.Buffer
-			for _, a := range order {
-				b, _ := json.Marshal(a)
-				in.Write(append(b, '\n'))
-			}
-			if _, err := dedup.Run(context.Background(), &in, &out, tc.cfg); err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]article.Assignment{}
-			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-				var as article.Assignment
-				if err := json.Unmarshal([]byte(line), &as); err != nil {
-					t.Fatal(err)
-				}
-				got[as.ID] = as
-			}
+			got := deduptest.Offline(t, tc.cfg, order...)
 			if same := got["agency"].Cluster == got["paper"].Cluster; same != tc.same {
 				t.Errorf("Run: agency in %s, paper in %s: same cluster %v, want %v", got["agency"].Cluster, got["paper"].Cluster, same, tc.same)
 			}
