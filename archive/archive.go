@@ -80,7 +80,7 @@ type Options struct {
 type Archive struct {
 	Dir   string
 	Store *store.Store
-	Dedup *dedup.Index
+	Dedup *dedup.Clusterer
 	Index *index.Index
 
 	opt          Options
@@ -202,7 +202,7 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		a.Dedup = dedup.NewIndex(*a.opt.Dedup)
+		a.Dedup = dedup.NewClusterer(*a.opt.Dedup)
 	case err != nil:
 		return fmt.Errorf("open dedup checkpoint: %w", err)
 	default:
@@ -211,17 +211,17 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 		_, err = io.ReadFull(r, hdr[:])
 		if err == nil {
 			a.dedupSeq = binary.BigEndian.Uint64(hdr[:])
-			a.Dedup, err = dedup.ReadIndex(r, *a.opt.Dedup)
+			a.Dedup, err = dedup.ReadClusterer(r, *a.opt.Dedup)
 		}
 		f.Close()
 		if err != nil {
 			a.log.Warn("dedup checkpoint unreadable; rebuilding from the store", "path", path, "err", err)
-			a.Dedup, a.dedupSeq = dedup.NewIndex(*a.opt.Dedup), 0
+			a.Dedup, a.dedupSeq = dedup.NewClusterer(*a.opt.Dedup), 0
 		}
 	}
 	if a.dedupSeq > a.Store.LastSeq() {
 		a.log.Warn("dedup checkpoint is ahead of the store; rebuilding from the store", "checkpoint", a.dedupSeq, "store", a.Store.LastSeq())
-		a.Dedup, a.dedupSeq = dedup.NewIndex(*a.opt.Dedup), 0
+		a.Dedup, a.dedupSeq = dedup.NewClusterer(*a.opt.Dedup), 0
 	}
 	a.Dedup.SetTexts(a.dedupText) // whole-text verification reads the store
 	if a.dedupSeq == a.Store.LastSeq() {

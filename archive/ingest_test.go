@@ -268,7 +268,7 @@ func TestImportBadLine(t *testing.T) {
 	}
 	defer f.Close()
 	f.Seek(8, 0)
-	ix, err := dedup.ReadIndex(f, dedup.DefaultConfig())
+	ix, err := dedup.ReadClusterer(f, dedup.DefaultConfig())
 	if err != nil || ix.Len() != 1999 {
 		t.Errorf("dedup checkpoint holds %v articles (%v), want 1999", ix.Len(), err)
 	}
@@ -455,7 +455,7 @@ func TestImportWriteBehindFailure(t *testing.T) {
 			continue // no checkpoint: the reopen replayed the store
 		}
 		f.Seek(8, 0)
-		ix, err := dedup.ReadIndex(f, dedup.DefaultConfig())
+		ix, err := dedup.ReadClusterer(f, dedup.DefaultConfig())
 		f.Close()
 		if err == nil && ix.Len() > n {
 			t.Errorf("cut %d: dedup checkpoint holds %d articles, the store %d", cut, ix.Len(), n)

@@ -336,7 +336,7 @@ func (a *Archive) lookupIndex(ctx context.Context) error {
 		if err != nil {
 			a.log.Warn("dedup checkpoint unreadable; rebuilding it in memory from the store", "err", err)
 		}
-		ix, seq = dedup.NewIndex(*a.opt.Dedup), 0
+		ix, seq = dedup.NewClusterer(*a.opt.Dedup), 0
 	}
 	ix.SetTexts(a.dedupText) // the replay verifies whole texts as ingest did
 	for art, err := range a.Store.Articles(seq) {
@@ -355,10 +355,10 @@ func (a *Archive) lookupIndex(ctx context.Context) error {
 
 // readDedupCheckpoint reads the dedup checkpoint at path and the store
 // position it reflects; a missing checkpoint is an empty index at 0.
-func readDedupCheckpoint(path string, cfg dedup.Config) (*dedup.Index, uint64, error) {
+func readDedupCheckpoint(path string, cfg dedup.Config) (*dedup.Clusterer, uint64, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return dedup.NewIndex(cfg), 0, nil
+		return dedup.NewClusterer(cfg), 0, nil
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("open dedup checkpoint: %w", err)
@@ -369,7 +369,7 @@ func readDedupCheckpoint(path string, cfg dedup.Config) (*dedup.Index, uint64, e
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, 0, fmt.Errorf("read dedup checkpoint %s: %w", path, err)
 	}
-	ix, err := dedup.ReadIndex(r, cfg)
+	ix, err := dedup.ReadClusterer(r, cfg)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read dedup checkpoint %s: %w", path, err)
 	}

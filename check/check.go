@@ -538,20 +538,20 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 
 // readCheckpoint reads a dedup checkpoint: the arrival it reflects, then
 // the index.
-func readCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Index, error) {
+func readCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Clusterer, error) {
 	r := bufio.NewReader(f)
 	var hdr [8]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return 0, nil, err
 	}
 	seq := binary.BigEndian.Uint64(hdr[:])
-	ix, err := dedup.ReadIndex(r, cfg)
+	ix, err := dedup.ReadClusterer(r, cfg)
 	return seq, ix, err
 }
 
 // coverage counts the stored articles up to arrival seq and those of them
 // the dedup index misses (first names one).
-func coverage(arts []art, seq uint64, ix *dedup.Index) (covered, missing int, first string) {
+func coverage(arts []art, seq uint64, ix *dedup.Clusterer) (covered, missing int, first string) {
 	for _, a := range arts {
 		if a.seq > seq {
 			continue

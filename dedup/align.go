@@ -20,7 +20,7 @@ import (
 // dropped, so joined and split words meet) in that one sentence of the
 // source (isAligned says when the rule applies).
 //
-// What the index keeps of a text for this is its sentence sketch: for
+// What the clusterer keeps of a text for this is its sentence sketch: for
 // each sentence, in order, the number of grams kept, then the grams as
 // 16-bit hashes, sorted and distinct. One gram in alignSample is kept (by
 // hash), and only the first alignRunes letters and digits of the text are
@@ -174,9 +174,9 @@ func (g *gramTable) limit() uint32 {
 	return uint32(max(alignCommonMin, g.docs/alignCommonDiv))
 }
 
-// grams returns the index's gram table, counting every live article's
-// sketch the first time (a new index, or one read from a checkpoint).
-func (ix *Index) grams() *gramTable {
+// grams returns the clusterer's gram table, counting every live article's
+// sketch the first time (a new clusterer, or one read from a checkpoint).
+func (ix *Clusterer) grams() *gramTable {
 	if ix.gramDF == nil {
 		ix.gramDF = new(gramTable)
 		for i := range ix.docs {
@@ -238,7 +238,7 @@ func alignedShare(der, src []uint16, g *gramTable) float64 {
 // article published at most alignDays after the earlier (a rewrite of
 // agency copy is news: it follows within days), and, as the rewrite rule,
 // by publication dates alone.
-func (ix *Index) isAligned(m match, a, b uint32) bool {
+func (ix *Clusterer) isAligned(m match, a, b uint32) bool {
 	if ix.cfg.Align <= 0 || m.inter == 0 {
 		return false
 	}

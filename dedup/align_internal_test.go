@@ -152,7 +152,7 @@ func TestAlignedOriginalLeaves(t *testing.T) {
 		if !on {
 			cfg.Align = 0
 		}
-		ix := NewIndex(cfg)
+		ix := NewClusterer(cfg)
 		for _, a := range []*article.Article{
 			at("story", "a.example", 2, story), at("copy", "b.example", 3, story), at("noted", "c.example", 4, noted),
 			at("digest", "wire.example", 0, digest)} {
@@ -220,7 +220,7 @@ func TestStolenFollow(t *testing.T) {
 		return &article.Article{ID: id, Site: site, URL: "https://" + site + "/" + id, Text: strings.Join(paras, "\n\n"),
 			Published: time.Date(2024, 5, 1, 8+hours, 0, 0, 0, time.UTC)}
 	}
-	ix := NewIndex(DefaultConfig())
+	ix := NewClusterer(DefaultConfig())
 	ix.Add(at("short", "o.example", 1, rewrite[0])) // the rewrite's first paragraph, published first
 	ix.Add(at("agency", "app.example", 0, agency...))
 	ix.Add(at("paper", "dawn.example", 24, rewrite...))

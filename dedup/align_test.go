@@ -63,7 +63,7 @@ func TestAlign(t *testing.T) {
 	agency := g.paras(2, names...) // a short wire story: it fits its sketch whole
 	paper := paraphraseOf(g, agency)
 	independent := g.paras(2, names...)
-	// The premise, measured as the index measures: the paraphrase is
+	// The premise, measured as the clusterer measures: the paraphrase is
 	// below the rewrite rule's share (so below containment too) and well
 	// above the alignment rule's; the independent report well below it.
 	cfg := dedup.DefaultConfig()
@@ -115,20 +115,20 @@ func TestAlign(t *testing.T) {
 					t.Errorf("%s: paper is %s of %s, want a copy of agency", how, y.Role, y.Original)
 				}
 			}
-			ix := dedup.NewIndex(tc.cfg) // as a crawl adds them
+			ix := dedup.NewClusterer(tc.cfg) // as a crawl adds them
 			for _, a := range order {
 				ix.Add(a)
 			}
 			x, _ := ix.Assignment("agency")
 			y, _ := ix.Assignment("paper")
 			check("Add", x, y)
-			// Through a checkpoint: the restored index keeps the sketches,
+			// Through a checkpoint: the restored clusterer keeps the sketches,
 			// so the cluster holds when it is settled again.
 			var ck bytes.Buffer
 			if _, err := ix.WriteTo(&ck); err != nil {
 				t.Fatal(err)
 			}
-			rx, err := dedup.ReadIndex(&ck, tc.cfg)
+			rx, err := dedup.ReadClusterer(&ck, tc.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +154,7 @@ func TestAlignKeepsCopies(t *testing.T) {
 	agency := g.paras(2, names...)
 	paper := paraphraseOf(g, agency)
 	cfg := dedup.DefaultConfig()
-	ix := dedup.NewIndex(cfg)
+	ix := dedup.NewClusterer(cfg)
 	ix.Add(art("paper", "dawn.example", 24, paper...))
 	ix.Add(art("reprint", "jang.example", 30, paper...))
 	ix.Add(art("agency", "app.example", 0, agency...))
@@ -213,7 +213,7 @@ func TestAlignYieldsToCopies(t *testing.T) {
 	}
 	for _, order := range orders {
 		t.Run(strings.Join(order, ","), func(t *testing.T) {
-			ix := dedup.NewIndex(cfg)
+			ix := dedup.NewClusterer(cfg)
 			for _, id := range order {
 				ix.Add(arts[id])
 			}

@@ -62,7 +62,7 @@ func BenchmarkIndexAdd(b *testing.B) {
 	opt.Stories = 1500
 	arts := synth.Generate(opt, 43)
 	for b.Loop() {
-		ix := dedup.NewIndex(dedup.DefaultConfig())
+		ix := dedup.NewClusterer(dedup.DefaultConfig())
 		for _, a := range arts {
 			ix.Add(a)
 		}

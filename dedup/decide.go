@@ -17,7 +17,7 @@ const maxCompare = 24
 // member's role, original and similarity to the original, and returns the
 // members that are not (or no longer) copies of the original on the
 // current clean sets.
-func (ix *Index) decide(c int32) []uint32 {
+func (ix *Clusterer) decide(c int32) []uint32 {
 	cl := &ix.clusters[c]
 	if len(cl.members) == 0 {
 		return nil
@@ -46,7 +46,7 @@ func (ix *Index) decide(c int32) []uint32 {
 // A decision narrows a cluster's members down to its original, one rule
 // at a time; each rule that narrows adds its evidence.
 type decision struct {
-	ix       *Index
+	ix       *Clusterer
 	members  []uint32 // the cluster's members
 	cands    []uint32 // those still in the running
 	evidence []string
@@ -255,7 +255,7 @@ func (d *decision) agreeing(orig uint32) {
 
 // assign sets each member's role, original and similarity to orig, and
 // returns the members that are no longer copies of it.
-func (ix *Index) assign(members []uint32, orig uint32) []uint32 {
+func (ix *Clusterer) assign(members []uint32, orig uint32) []uint32 {
 	var gone []uint32
 	for _, m := range members {
 		d := &ix.docs[m]
@@ -280,7 +280,7 @@ func (ix *Index) assign(members []uint32, orig uint32) []uint32 {
 // with the one cast out, and orig, the weakest link, is the one to leave.
 // A digest published first that carries the lead of a story is aligned
 // to the story's copies, not their source, and must not split them.
-func (ix *Index) alignedOriginal(members []uint32, orig uint32, gone []uint32) bool {
+func (ix *Clusterer) alignedOriginal(members []uint32, orig uint32, gone []uint32) bool {
 	if ix.cfg.Align <= 0 || len(gone) == 0 || len(members)-len(gone) < 2 {
 		return false
 	}
@@ -325,7 +325,7 @@ func chainEnd(points []int, start int) int {
 
 // attributes reports whether copy x's Source names member m's site, URL or
 // outlet name.
-func (ix *Index) attributes(x, m *doc) bool {
+func (ix *Clusterer) attributes(x, m *doc) bool {
 	if x.srcURL != 0 && x.srcURL == m.urlHash {
 		return true
 	}
@@ -346,7 +346,7 @@ func containsWord(name, label string) bool {
 // false when some candidate has no time. A time at exactly midnight UTC is
 // taken to be a bare date, and is compared with the others by day only,
 // so "2024-03-01" does not beat "2024-03-01T09:30Z".
-func (ix *Index) earliest(cands []uint32, at func(*doc) int64) ([]uint32, bool) {
+func (ix *Clusterer) earliest(cands []uint32, at func(*doc) int64) ([]uint32, bool) {
 	for _, m := range cands {
 		if at(&ix.docs[m]) == 0 {
 			return cands, false

@@ -15,7 +15,7 @@
 // copy; see isRewrite). An
 // article joins a cluster only when it matches the cluster's original, so
 // A≈B and B≈C never pulls an unrelated C into A's cluster. The rule is
-// kept as the index changes: when a cluster's original is re-decided (an
+// kept as the clusterer changes: when a cluster's original is re-decided (an
 // earlier original arrives, a copy's attribution names another member, a
 // member is re-added) or features turn out to be site boilerplate,
 // recurring passages or globally common, every member is verified against
@@ -23,7 +23,7 @@
 // or becoming unique; Add returns every Assignment that changed so stores
 // and indexes can follow.
 //
-// The package owns the in-memory Index, its checkpoint format and the
+// The package owns the in-memory Clusterer, its checkpoint format and the
 // offline JSONL runner. It does not own persistence of Articles (package
 // store), the full-text index, nor the evaluation measures (package
 // dedup/evaluate).

@@ -52,7 +52,7 @@ func TestEmbeddedStory(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			order := []*article.Article{tc.agency, tc.paper}
-			ix := dedup.NewIndex(tc.cfg)
+			ix := dedup.NewClusterer(tc.cfg)
 			for _, a := range order {
 				ix.Add(a)
 			}

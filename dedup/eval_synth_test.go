@@ -100,7 +100,7 @@ func TestSyntheticQualityIncremental(t *testing.T) {
 	for _, m := range synthModes {
 		seed := uint64(1)
 		arts := synth.Generate(m.opt, seed)
-		ix := dedup.NewIndex(dedup.DefaultConfig())
+		ix := dedup.NewClusterer(dedup.DefaultConfig())
 		for _, a := range arts {
 			ix.Add(a)
 		}

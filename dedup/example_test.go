@@ -15,8 +15,8 @@ const story = "The harbour authority approved the new breakwater on Tuesday afte
 	"Construction is expected to begin in spring and to last three seasons, the authority said."
 
 // Incremental use: the crawler adds each article as it arrives.
-func ExampleIndex_Add() {
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+func ExampleClusterer_Add() {
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	ix.Add(&article.Article{ID: "copy", URL: "https://mirror.example/x", Text: "Republished. " + story, Source: "harbour-news.example"})
 	changed := ix.Add(&article.Article{ID: "orig", URL: "https://harbour-news.example/breakwater", Text: story})
 	for _, as := range changed {

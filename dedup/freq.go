@@ -15,7 +15,7 @@ type freqTable struct {
 	slots []uint64 // feature<<32 | count; a bucket is ways adjacent slots
 	// div, when not nil (the global table), counts per slot the articles
 	// in which the slot's feature sits beside text of their own (see
-	// passage.go), with passageFlag set while the incremental index
+	// passage.go), with passageFlag set while the incremental clusterer
 	// holds the feature for a passage; it starts at zero when a feature
 	// takes a slot over.
 	div  []uint32

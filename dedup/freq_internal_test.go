@@ -95,7 +95,7 @@ func TestReAddUncountsOldFeatures(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := NewIndex(DefaultConfig())
+			ix := NewClusterer(DefaultConfig())
 			for _, text := range tc.versions {
 				ix.Add(&article.Article{ID: "p", Site: "a.example", Text: text})
 			}
@@ -208,7 +208,7 @@ func TestNthSmallest(t *testing.T) {
 // TestPassageHysteresis: a feature becomes a passage when half of its
 // articles are diverse and, once flagged, stays one down to a quarter.
 func TestPassageHysteresis(t *testing.T) {
-	ix := NewIndex(DefaultConfig())
+	ix := NewClusterer(DefaultConfig())
 	tests := []struct {
 		c, div uint32
 		flag   bool

@@ -29,7 +29,7 @@ import (
 // its republisher wrapped in a header, an appeal or a disclaimer, or cut
 // short, is not near-identical to its original, a template page is. Its members are reported as unique,
 // with evidence "furniture": no cluster, no edge. The cluster is kept
-// inside the index, so the decision follows its members as they arrive
+// inside the clusterer, so the decision follows its members as they arrive
 // (two sites: a cluster; the third: furniture) and as they change.
 
 // furnitureShare is how much of each other the whole texts of a furniture
@@ -106,7 +106,7 @@ func digitRun(s string) int {
 // isFurniture reports whether cluster c, whose original decide has just
 // chosen, is site furniture (see above); credited tells whether a member
 // credits another.
-func (ix *Index) isFurniture(c int32, credited bool) bool {
+func (ix *Clusterer) isFurniture(c int32, credited bool) bool {
 	need := ix.cfg.FurnitureSites
 	cl := &ix.clusters[c]
 	if need <= 0 || credited || len(cl.members) < need {
@@ -137,7 +137,7 @@ func (ix *Index) isFurniture(c int32, credited bool) bool {
 // noise) of a and b hold each other but for furnitureSlack features and
 // a share 1−furnitureShare of the larger: the few features a site's name
 // changes weigh on a short page.
-func (ix *Index) nearIdentical(a, b uint32) bool {
+func (ix *Clusterer) nearIdentical(a, b uint32) bool {
 	ix.cleanSet(a) // the two parts as of now, each sorted
 	ix.cleanSet(b)
 	da, db := &ix.docs[a], &ix.docs[b]

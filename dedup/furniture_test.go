@@ -46,7 +46,7 @@ func furniturePages(g *textGen, n int, short bool, change func(i int, a *article
 // TestFurnitureAcrossANetwork: one template page on every site of a
 // network is furniture (each page unique, evidence furniture), while the
 // same text that has what a story has (a date, an author, a story's
-// address, a credit, fewer sites, copies cut short) stays a cluster. Both the incremental index and the offline runner decide so.
+// address, a credit, fewer sites, copies cut short) stays a cluster. Both the incremental clusterer and the offline runner decide so.
 func TestFurnitureAcrossANetwork(t *testing.T) {
 	g := newTextGen(11)
 	story := g.paras(6) // the rest of a story the cut pages carry
@@ -94,7 +94,7 @@ func TestFurnitureAcrossANetwork(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			arts := furniturePages(g, tc.sites, tc.short, tc.change)
-			ix := dedup.NewIndex(dedup.DefaultConfig())
+			ix := dedup.NewClusterer(dedup.DefaultConfig())
 			for _, a := range arts {
 				ix.Add(a)
 			}
@@ -144,7 +144,7 @@ func TestFurnitureAcrossANetwork(t *testing.T) {
 			if _, err := ix.WriteTo(&ck); err != nil {
 				t.Fatal(err)
 			}
-			back, err := dedup.ReadIndex(&ck, dedup.DefaultConfig())
+			back, err := dedup.ReadClusterer(&ck, dedup.DefaultConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,7 +167,7 @@ func TestFurnitureAcrossANetwork(t *testing.T) {
 // every page whose assignment changed.
 func TestFurnitureDecidedAsSitesArrive(t *testing.T) {
 	arts := furniturePages(newTextGen(12), 7, false, nil)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, a := range arts[:5] {
 		ix.Add(a)
 	}

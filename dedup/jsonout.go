@@ -13,7 +13,7 @@ import (
 // encoding/json's Encoder writes for an article.Assignment, without the
 // per-article allocations, so writing a million assignments does not
 // grow the heap at the end of a Run.
-func (ix *Index) appendAssignment(b []byte, di uint32) []byte {
+func (ix *Clusterer) appendAssignment(b []byte, di uint32) []byte {
 	d := &ix.docs[di]
 	if ix.furniture(di) {
 		b = append(b, `{"id":`...)

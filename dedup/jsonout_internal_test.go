@@ -25,7 +25,7 @@ func TestAppendAssignmentMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := NewIndex(DefaultConfig())
+			ix := NewClusterer(DefaultConfig())
 			for i, id := range tc.ids {
 				site := "s" + string(rune('a'+i)) + ".example"
 				ix.Add(&article.Article{ID: id, Site: site, URL: "https://" + site + "/our-promise", Text: story})
@@ -65,7 +65,7 @@ func TestAppendAssignmentVia(t *testing.T) {
 	story := strings.Repeat("the council voted on the harbour plan after a long debate about costs ", 4) +
 		strings.Repeat("engineers warned that the breakwater would need repairs within ten winters ", 4)
 	half := story[:len(story)/2]
-	ix := NewIndex(DefaultConfig())
+	ix := NewClusterer(DefaultConfig())
 	ix.Add(&article.Article{ID: "a", Site: "a.example", Text: story})
 	ix.Add(&article.Article{ID: "b", Site: "b.example", Text: half, Source: "a.example"})
 	ix.Add(&article.Article{ID: "c", Site: "c.example", Text: half + " Read more.", Source: "b.example"})

@@ -8,8 +8,8 @@ import (
 	"github.com/syndex/syndex/dedup/shingle"
 )
 
-// Probe is a text to look up in the index: a page that may be a copy of an
-// archived story. Only Text is required. Site, when the index knows it,
+// Probe is a text to look up in the clusterer: a page that may be a copy of an
+// archived story. Only Text is required. Site, when the clusterer knows it,
 // lets that site's boilerplate be discounted as it is for archived
 // articles; Exclude names an archived article to leave out (the probe
 // itself, when it is in the archive).
@@ -36,7 +36,7 @@ type Match struct {
 	// Containment (share of the smaller set in the larger) and Jaccard
 	// are what the copy rule tests.
 	Containment, Jaccard float64
-	// Copy reports whether the probe passes the index's copy thresholds
+	// Copy reports whether the probe passes the clusterer's copy thresholds
 	// against this article.
 	Copy bool
 }
@@ -56,7 +56,7 @@ type ClusterMatch struct {
 	// copy the probe was taken from).
 	ToOriginal, Best Match
 	// Copy reports whether the probe is a copy of the cluster's original
-	// by the index's rules: the test an archived article must pass to
+	// by the clusterer's rules: the test an archived article must pass to
 	// join the cluster.
 	Copy bool
 }
@@ -82,11 +82,11 @@ const lookupCandidateFactor = 4
 // ≤ 0). A cluster is listed when the probe shares at least MinShared
 // cleaned features with one of its members.
 //
-// Lookup never changes the index: it uses its own scratch space and reads
+// Lookup never changes the clusterer: it uses its own scratch space and reads
 // stale feature partitions without rewriting them, so any number of
 // lookups may run at once, as long as no Add runs concurrently (guard the
-// index with a RWMutex, lookups taking the read side).
-func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
+// clusterer with a RWMutex, lookups taking the read side).
+func (ix *Clusterer) Lookup(p Probe, limit int) []ClusterMatch {
 	lk := lookup{ix: ix}
 	keys, ok := lk.probe(p)
 	if !ok {
@@ -115,7 +115,7 @@ func (ix *Index) Lookup(p Probe, limit int) []ClusterMatch {
 // lookup is the state of one Lookup: the probe's cleaned features and
 // quoted features, the article left out, and its own scratch.
 type lookup struct {
-	ix         *Index
+	ix         *Clusterer
 	clean      []uint32
 	quoted     []uint32
 	exclude    uint32
@@ -123,8 +123,8 @@ type lookup struct {
 	scratch    []uint32
 }
 
-// probe reads the probe's features without the noise the index knows
-// (the probe's site's, when the index knows the site) and returns its
+// probe reads the probe's features without the noise the clusterer knows
+// (the probe's site's, when the clusterer knows the site) and returns its
 // LSH band keys; false when nothing is left.
 func (lk *lookup) probe(p Probe) ([]uint32, bool) {
 	ix := lk.ix
@@ -237,10 +237,10 @@ func ranked(byCluster map[string]*ClusterMatch, order []string, limit int) []Clu
 	return out
 }
 
-// cleanView returns di's cleaned features without changing the index:
+// cleanView returns di's cleaned features without changing the clusterer:
 // the partition stored with the document when it is current, else the
 // features filtered anew into scratch (returned for reuse).
-func (ix *Index) cleanView(di uint32, scratch []uint32) ([]uint32, []uint32) {
+func (ix *Clusterer) cleanView(di uint32, scratch []uint32) ([]uint32, []uint32) {
 	d := &ix.docs[di]
 	st := &ix.sites[d.site]
 	if d.cleaned && d.siteEpoch == st.epoch && d.globalEpoch == ix.globalEpoch {
@@ -259,13 +259,13 @@ func (ix *Index) cleanView(di uint32, scratch []uint32) ([]uint32, []uint32) {
 }
 
 // siteNoise reports whether f is boilerplate of site si.
-func (ix *Index) siteNoise(si uint32, f uint32) bool {
+func (ix *Clusterer) siteNoise(si uint32, f uint32) bool {
 	st := ix.sites[si].freq
 	c := st.count(f)
 	return c > 0 && c >= st.threshold(ix.cfg.SiteMinDocs, ix.cfg.SiteFrac)
 }
 
-// siteKey reduces a site or host name to the form the index files sites
+// siteKey reduces a site or host name to the form the clusterer files sites
 // under (lower case, without "www.").
 func siteKey(s string) string {
 	if s == "" {

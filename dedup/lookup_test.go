@@ -27,7 +27,7 @@ func TestLookupRanksTrueOriginalFirst(t *testing.T) {
 
 func TestLookupChangesNothing(t *testing.T) {
 	arts := synth.Generate(synth.Options{Stories: 80}, 5)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, a := range arts {
 		ix.Add(a)
 	}
@@ -70,7 +70,7 @@ func TestLookup(t *testing.T) {
 		"Engineers said the work would take eleven weeks and cost about four million. Fishermen who use the pier asked for a temporary landing on the south side. " +
 		"The mayor promised a decision by Friday and said the ferry timetable would not change. Residents near the pier complained about noise from the night shifts."
 	other := "A cycling club opened a new clubhouse near the old railway station with a cafe, showers and a workshop for members who repair their own bikes on weekends."
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	day := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
 	ix.Add(&article.Article{ID: "orig", Site: "ledger.example", Text: body, Published: day})
 	ix.Add(&article.Article{ID: "copy", Site: "copier.example", Text: "Republished with permission.\n\n" + body, Published: day.Add(time.Hour)})

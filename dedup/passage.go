@@ -32,7 +32,7 @@ type passageScratch struct {
 // diverseFor returns the features of fs (one article's) for which the
 // article is diverse, on the global table's current counts; the result
 // lives in sc until the next call.
-func (ix *Index) diverseFor(fs []uint32, sc *passageScratch) []uint32 {
+func (ix *Clusterer) diverseFor(fs []uint32, sc *passageScratch) []uint32 {
 	sc.out = sc.out[:0]
 	r := ix.cfg.PassageRatio
 	if r <= 0 || len(fs) == 0 {
@@ -58,7 +58,7 @@ func (ix *Index) diverseFor(fs []uint32, sc *passageScratch) []uint32 {
 
 // passagesOf appends to dst, per feature of fs, whether it is a recurring
 // passage now.
-func (ix *Index) passagesOf(fs []uint32, dst []bool) []bool {
+func (ix *Clusterer) passagesOf(fs []uint32, dst []bool) []bool {
 	for _, f := range fs {
 		dst = append(dst, ix.passage(f))
 	}
@@ -72,7 +72,7 @@ func (ix *Index) passagesOf(fs []uint32, dst []bool) []bool {
 // articles are diverse: without this margin a feature at the boundary
 // would turn passage and back with every article counted, and every turn
 // re-decides the clusters that hold it.
-func (ix *Index) passageFlips(fs []uint32, before []bool) bool {
+func (ix *Clusterer) passageFlips(fs []uint32, before []bool) bool {
 	changed := false
 	for i, f := range fs {
 		if now := ix.passage(f); now != before[i] {
@@ -87,18 +87,18 @@ func (ix *Index) passageFlips(fs []uint32, before []bool) bool {
 }
 
 // passage reports whether f is a recurring passage.
-func (ix *Index) passage(f uint32) bool {
+func (ix *Clusterer) passage(f uint32) bool {
 	return ix.isPassage(ix.global.diverse(f))
 }
 
 // passageFlag marks, in a diversity count, a feature the incremental
-// index holds for a passage (see passageFlips).
+// clusterer holds for a passage (see passageFlips).
 const passageFlag = 1 << 31
 
 // isPassage reports whether a feature held by c articles, div of them
 // diverse (with passageFlag), is a recurring passage: half of them are
 // diverse, or a quarter once it is flagged.
-func (ix *Index) isPassage(c, div uint32) bool {
+func (ix *Clusterer) isPassage(c, div uint32) bool {
 	if c < uint32(ix.cfg.PassageMinDocs) || ix.cfg.PassageRatio <= 0 {
 		return false
 	}

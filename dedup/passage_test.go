@@ -132,7 +132,7 @@ func checkGroups(t *testing.T, tc passageCase, get func(string) article.Assignme
 func TestRecurringPassages(t *testing.T) {
 	for _, tc := range passageCases() {
 		t.Run(tc.name+"/incremental", func(t *testing.T) {
-			ix := dedup.NewIndex(dedup.DefaultConfig())
+			ix := dedup.NewClusterer(dedup.DefaultConfig())
 			for _, a := range tc.arts {
 				ix.Add(a)
 			}
@@ -162,7 +162,7 @@ func TestRecurringPassages(t *testing.T) {
 func TestPassageLearnedLateRedecides(t *testing.T) {
 	g := newTextGen(33)
 	tpl := newRepub(g)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, a := range plain(g, 80) {
 		ix.Add(a)
 	}

@@ -15,7 +15,7 @@ import (
 // WriteTo).
 const magic = "syndex-dedup 2\n"
 
-// ErrIncompatible is returned by ReadIndex when the checkpoint was built
+// ErrIncompatible is returned by ReadClusterer when the checkpoint was built
 // with shingling or LSH settings that differ from the Config given.
 var ErrIncompatible = errors.New("dedup checkpoint built with different shingle/sample/bands/rows")
 
@@ -99,7 +99,7 @@ func globalSnap(g *shardedFreq) []snapFreq {
 // documents, the LSH table and the clusters, each in chunks of bounded
 // size. gob keeps a whole value in one buffer while it encodes or
 // decodes it, so a checkpoint written as one value (format 1) needed its
-// own size in memory twice over, on top of the index, each time it was
+// own size in memory twice over, on top of the clusterer, each time it was
 // written or read: about 2 GB at a million articles. Chunks keep that
 // under a few megabytes at any size. Format 1 is still read.
 const (
@@ -110,7 +110,7 @@ const (
 )
 
 // Chunk sizes (variables so that tests can cross chunk boundaries with
-// small indexes).
+// small clusterers).
 var (
 	chunkDocs     = 4096    // documents per chunk
 	chunkClusters = 8192    // clusters per chunk
@@ -134,11 +134,11 @@ type snapHead struct {
 	Heads, Next                  int // len(Tags) == Next
 }
 
-// WriteTo writes a checkpoint of the whole index state to w. Reading it
-// back with ReadIndex and replaying the articles added since gives the same
-// state as never having stopped. It holds at most a chunk of the index in
-// memory besides the index itself.
-func (ix *Index) WriteTo(w io.Writer) (int64, error) {
+// WriteTo writes a checkpoint of the whole clusterer state to w. Reading it
+// back with ReadClusterer and replaying the articles added since gives the same
+// state as never having stopped. It holds at most a chunk of the clusterer in
+// memory besides the clusterer itself.
+func (ix *Clusterer) WriteTo(w io.Writer) (int64, error) {
 	cw := &countio.Writer{W: w}
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	if err := ix.writeChunks(bw); err != nil {
@@ -150,7 +150,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	return cw.N, nil
 }
 
-func (ix *Index) writeChunks(bw *bufio.Writer) error {
+func (ix *Clusterer) writeChunks(bw *bufio.Writer) error {
 	if _, err := bw.WriteString(magic); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func (ix *Index) writeChunks(bw *bufio.Writer) error {
 
 // writeParts writes the checkpoint from its header to the clusters: all
 // but the verifying stage's section.
-func (ix *Index) writeParts(enc *gob.Encoder) error {
+func (ix *Clusterer) writeParts(enc *gob.Encoder) error {
 	h := snapHead{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
 		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Used: ix.lsh.used,
 		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge,
@@ -220,11 +220,11 @@ func (ix *Index) writeParts(enc *gob.Encoder) error {
 	return nil
 }
 
-// ReadIndex restores an index written by WriteTo (or by an earlier
+// ReadClusterer restores a clusterer written by WriteTo (or by an earlier
 // version's, format 1). The thresholds of cfg apply from now on; its
 // shingling and LSH settings must match the checkpoint's
 // (ErrIncompatible otherwise).
-func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
+func ReadClusterer(r io.Reader, cfg Config) (*Clusterer, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head := make([]byte, len(magic))
 	if _, err := io.ReadFull(br, head); err != nil || (string(head) != magic && string(head) != magicV1) {
@@ -243,7 +243,7 @@ func ReadIndex(r io.Reader, cfg Config) (*Index, error) {
 
 // readChunks reads a format 2 checkpoint after its magic line.
 // cr counts what dec has read.
-func readChunks(dec *gob.Decoder, cr *countReader, cfg Config) (*Index, error) {
+func readChunks(dec *gob.Decoder, cr *countReader, cfg Config) (*Clusterer, error) {
 	var h snapHead
 	if err := dec.Decode(&h); err != nil {
 		return nil, err
@@ -255,7 +255,7 @@ func readChunks(dec *gob.Decoder, cr *countReader, cfg Config) (*Index, error) {
 	if h.Sites < 0 || h.Docs < 0 || h.Clusters < 0 || h.Heads <= 0 || h.Heads&(h.Heads-1) != 0 || h.Next != h.Docs*cfg.Bands {
 		return nil, fmt.Errorf("malformed header (%d sites, %d documents, %d clusters, LSH %d/%d)", h.Sites, h.Docs, h.Clusters, h.Heads, h.Next)
 	}
-	ix := NewIndex(cfg)
+	ix := NewClusterer(cfg)
 	if err := ix.restoreGlobal(&snapshot{Global: h.Global, Primed: h.Primed, Live: h.Live, GlobalEpoch: h.GlobalEpoch}); err != nil {
 		return nil, err
 	}
@@ -362,12 +362,12 @@ func decodeChunk[T any](dec *gob.Decoder, chunk *[]T, left int, part string) err
 
 // readIndexV1 reads a format 1 checkpoint (one gob value) after its magic
 // line.
-func readIndexV1(r io.Reader, cfg Config) (*Index, error) {
+func readIndexV1(r io.Reader, cfg Config) (*Clusterer, error) {
 	s, err := readSnapshot(r, cfg)
 	if err != nil {
 		return nil, err
 	}
-	ix := NewIndex(cfg)
+	ix := NewClusterer(cfg)
 	if err := ix.restoreGlobal(s); err != nil {
 		return nil, err
 	}
@@ -415,7 +415,7 @@ func readSnapshot(r io.Reader, cfg Config) (*snapshot, error) {
 }
 
 // restoreGlobal restores the global frequency tables and epochs.
-func (ix *Index) restoreGlobal(s *snapshot) error {
+func (ix *Clusterer) restoreGlobal(s *snapshot) error {
 	if len(s.Global) != globalShards {
 		return fmt.Errorf("read dedup checkpoint: %d global shards, want %d", len(s.Global), globalShards)
 	}
@@ -433,7 +433,7 @@ func (ix *Index) restoreGlobal(s *snapshot) error {
 }
 
 // restoreLSH restores the LSH table, every entry checked to be in range.
-func (ix *Index) restoreLSH(s *snapshot) error {
+func (ix *Clusterer) restoreLSH(s *snapshot) error {
 	if len(s.Heads) == 0 || len(s.Heads)&(len(s.Heads)-1) != 0 || len(s.Tags) != len(s.Next) {
 		return fmt.Errorf("read dedup checkpoint: malformed LSH table")
 	}
@@ -451,7 +451,7 @@ func (ix *Index) restoreLSH(s *snapshot) error {
 // restoreDoc appends a document of a checkpoint with nDocs documents,
 // nSites sites and nClusters clusters, its references checked to be in
 // range, and indexes its id when it is live.
-func (ix *Index) restoreDoc(d snapDoc, nDocs, nSites, nClusters int) error {
+func (ix *Clusterer) restoreDoc(d snapDoc, nDocs, nSites, nClusters int) error {
 	i := len(ix.docs)
 	if int(d.Site) >= nSites || int(d.Original) >= nDocs || int(d.Cluster) >= nClusters || int(d.Via) > nDocs {
 		return fmt.Errorf("document %d refers past the end of the checkpoint", i)
@@ -476,7 +476,7 @@ func (ix *Index) restoreDoc(d snapDoc, nDocs, nSites, nClusters int) error {
 
 // restoreCluster appends a cluster of a checkpoint whose documents are
 // restored, every member checked to be in range.
-func (ix *Index) restoreCluster(c snapCluster) error {
+func (ix *Clusterer) restoreCluster(c snapCluster) error {
 	for _, m := range c.Members {
 		if int(m) >= len(ix.docs) {
 			return fmt.Errorf("cluster %s member %d out of range", c.ID, m)

@@ -14,7 +14,7 @@ import (
 
 // writeV1 writes ix as a format 1 checkpoint: the whole state as one gob
 // value, as syndex did before the chunked format.
-func writeV1(ix *Index, w io.Writer) error {
+func writeV1(ix *Clusterer, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	s := snapshot{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
 		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Heads: ix.lsh.heads, Next: ix.lsh.next, Tags: ix.lsh.tags, Used: ix.lsh.used,
@@ -39,10 +39,10 @@ func writeV1(ix *Index, w io.Writer) error {
 	return bw.Flush()
 }
 
-// TestCheckpointFormats restores an index from a chunked checkpoint (in
+// TestCheckpointFormats restores a clusterer from a chunked checkpoint (in
 // many chunks of each part) and from a
-// format 1 one, and checks that each restored index, given the rest of
-// the articles, ends where the index that never stopped does.
+// format 1 one, and checks that each restored clusterer, given the rest of
+// the articles, ends where the clusterer that never stopped does.
 func TestCheckpointFormats(t *testing.T) {
 	defer func(d, c, s, e int) { chunkDocs, chunkClusters, chunkSites, chunkEntries = d, c, s, e }(chunkDocs, chunkClusters, chunkSites, chunkEntries)
 	chunkDocs, chunkClusters, chunkSites, chunkEntries = 97, 31, 5, 1000
@@ -50,11 +50,11 @@ func TestCheckpointFormats(t *testing.T) {
 	arts := synth.Generate(opt, 3)
 	cut := 2 * len(arts) / 3
 	cfg := DefaultConfig()
-	straight := NewIndex(cfg)
+	straight := NewClusterer(cfg)
 	for _, a := range arts {
 		straight.Add(a)
 	}
-	half := NewIndex(cfg)
+	half := NewClusterer(cfg)
 	for _, a := range arts[:cut] {
 		half.Add(a)
 	}
@@ -70,9 +70,9 @@ func TestCheckpointFormats(t *testing.T) {
 		} else if n, err := half.WriteTo(&buf); err != nil || n != int64(buf.Len()) {
 			t.Fatalf("WriteTo = %d, %v; buffer has %d", n, err, buf.Len())
 		}
-		back, err := ReadIndex(&buf, cfg)
+		back, err := ReadClusterer(&buf, cfg)
 		if err != nil {
-			t.Fatalf("%s: ReadIndex: %v", format, err)
+			t.Fatalf("%s: ReadClusterer: %v", format, err)
 		}
 		if !reflect.DeepEqual(back.lsh, half.lsh) || len(back.docs) != len(half.docs) || len(back.clusters) != len(half.clusters) {
 			t.Fatalf("%s: restored %d docs, %d clusters (LSH equal %v), want %d, %d", format,
@@ -92,14 +92,14 @@ func TestCheckpointFormats(t *testing.T) {
 }
 
 // TestCheckpointDamaged cuts a chunked checkpoint short at many places and
-// flips bytes in it: ReadIndex must return an error (or, for a flip that
-// gob cannot tell, an index), never panic or hang.
+// flips bytes in it: ReadClusterer must return an error (or, for a flip that
+// gob cannot tell, a clusterer), never panic or hang.
 func TestCheckpointDamaged(t *testing.T) {
 	defer func(d, c, s, e int) { chunkDocs, chunkClusters, chunkSites, chunkEntries = d, c, s, e }(chunkDocs, chunkClusters, chunkSites, chunkEntries)
 	chunkDocs, chunkClusters, chunkSites, chunkEntries = 97, 31, 5, 1000
 	opt := synth.Default()
 	opt.Stories = 300
-	ix := NewIndex(DefaultConfig())
+	ix := NewClusterer(DefaultConfig())
 	for _, a := range synth.Generate(opt, 5) {
 		ix.Add(a)
 	}
@@ -110,13 +110,13 @@ func TestCheckpointDamaged(t *testing.T) {
 	}
 	full := buf.Bytes()
 	for _, n := range []int{0, 5, len(magic), len(magic) + 10, len(full) / 4, len(full) / 2, len(full) - 100, len(full) - 1} {
-		if _, err := ReadIndex(bytes.NewReader(full[:n]), DefaultConfig()); err == nil {
+		if _, err := ReadClusterer(bytes.NewReader(full[:n]), DefaultConfig()); err == nil {
 			t.Errorf("checkpoint cut at %d of %d bytes read without error", n, len(full))
 		}
 	}
 	for _, at := range []int{len(magic) + 40, len(full) / 3, len(full) / 2, len(full) - 50} {
 		bad := bytes.Clone(full)
 		bad[at] ^= 0xff
-		ReadIndex(bytes.NewReader(bad), DefaultConfig())
+		ReadClusterer(bytes.NewReader(bad), DefaultConfig())
 	}
 }

@@ -17,7 +17,7 @@ func TestAddPrepared(t *testing.T) {
 	for _, c := range indexCases() {
 		arts = append(arts, c.arts...)
 	}
-	plain, ahead := dedup.NewIndex(dedup.DefaultConfig()), dedup.NewIndex(dedup.DefaultConfig())
+	plain, ahead := dedup.NewClusterer(dedup.DefaultConfig()), dedup.NewClusterer(dedup.DefaultConfig())
 	p := ahead.Preparer()
 	prepared := make([]*dedup.Prepared, len(arts))
 	done := make(chan struct{})

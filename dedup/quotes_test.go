@@ -38,13 +38,13 @@ func TestSharedQuotes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// The first article goes through a checkpoint, so the
 			// quotations must survive it.
-			ix := dedup.NewIndex(dedup.DefaultConfig())
+			ix := dedup.NewClusterer(dedup.DefaultConfig())
 			ix.Add(tc.arts[0])
 			var buf bytes.Buffer
 			if _, err := ix.WriteTo(&buf); err != nil {
 				t.Fatal(err)
 			}
-			ix, err := dedup.ReadIndex(&buf, dedup.DefaultConfig())
+			ix, err := dedup.ReadClusterer(&buf, dedup.DefaultConfig())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ import (
 func TestReAddUnchangedChangesNothing(t *testing.T) {
 	for _, opt := range []synth.Options{{Stories: 300}, {Stories: 300, NoSite: true}} {
 		arts := synth.Generate(opt, 4242)
-		ix := dedup.NewIndex(dedup.DefaultConfig())
+		ix := dedup.NewClusterer(dedup.DefaultConfig())
 		for _, a := range arts {
 			ix.Add(a)
 		}
@@ -57,7 +57,7 @@ func TestReAddUnchangedChangesNothing(t *testing.T) {
 	}
 }
 
-func currentAssignments(t *testing.T, ix *dedup.Index, arts []*article.Article) []article.Assignment {
+func currentAssignments(t *testing.T, ix *dedup.Clusterer, arts []*article.Article) []article.Assignment {
 	t.Helper()
 	out := make([]article.Assignment, len(arts))
 	for i, a := range arts {

@@ -43,7 +43,7 @@ func TestRewrite(t *testing.T) {
 	agency := g.paras(12, names...)
 	rewrite := rewriteOf(g, agency)
 	independent := g.paras(5, names...)
-	// The premise: measured as the index measures (word 3-grams, one in
+	// The premise: measured as the clusterer measures (word 3-grams, one in
 	// four), the rewrite falls below the containment rule and well above
 	// the rewrite share.
 	cfg := dedup.DefaultConfig()
@@ -80,7 +80,7 @@ func TestRewrite(t *testing.T) {
 				order = []*article.Article{tc.other, tc.agency}
 			}
 			// Incrementally, as a crawl adds them.
-			ix := dedup.NewIndex(tc.cfg)
+			ix := dedup.NewClusterer(tc.cfg)
 			for _, a := range order {
 				ix.Add(a)
 			}
@@ -121,7 +121,7 @@ func TestRewriteQuotes(t *testing.T) {
 	if share := dedup.ContainedIn(fl, ff); share < cfg.Rewrite+0.05 || share >= cfg.Containment {
 		t.Fatalf("premise: the later report's share in the first is %.2f, want in [%.2f, %.2f)", share, cfg.Rewrite+0.05, cfg.Containment)
 	}
-	ix := dedup.NewIndex(cfg)
+	ix := dedup.NewClusterer(cfg)
 	ix.Add(art("first", "reuters.example", 0, first...))
 	ix.Add(art("later", "times.example", 30, later...))
 	x, _ := ix.Assignment("first")

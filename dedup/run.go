@@ -57,7 +57,7 @@ type parsed struct {
 	line     int
 	off      int64  // the line's byte offset in the input
 	raw      []byte // the input line until decoded
-	doc      doc    // what the index keeps of the article
+	doc      doc    // what the clusterer keeps of the article
 	siteName string // until the site is numbered
 	feats    []uint32
 	err      error
@@ -95,14 +95,14 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	if err != nil {
 		return st, err
 	}
-	ix := NewIndex(cfg)
+	ix := NewClusterer(cfg)
 	var lineErr LineError
 	lines, offs := ix.place(batches, &st, &lineErr, sp != nil)
 	batches = nil
 	// The per-line records are garbage now, scattered among the live
 	// feature sets, so the large LSH arrays allocated below could not
 	// reuse their pages: collect once and hand the pages back first, or
-	// the peak is the parsed input and the index on top of each other.
+	// the peak is the parsed input and the clusterer on top of each other.
 	debug.FreeOSMemory()
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -137,12 +137,12 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	return st, nil
 }
 
-// place moves every good line's document into the index, in input order
+// place moves every good line's document into the clusterer, in input order
 // (document i is the i-th good line), and lets the parsed batches go, so
-// the per-line records and the index's never coexist; bad lines go to
+// the per-line records and the clusterer's never coexist; bad lines go to
 // lineErr. It returns the input line of each document and, with offsets,
 // its byte offset.
-func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError, offsets bool) ([]int, []int64) {
+func (ix *Clusterer) place(batches [][]parsed, st *Stats, lineErr *LineError, offsets bool) ([]int, []int64) {
 	good := 0
 	for _, b := range batches {
 		for i := range b {
@@ -183,7 +183,7 @@ func (ix *Index) place(batches [][]parsed, st *Stats, lineErr *LineError, offset
 // the last (each table updated by one goroutine in input order), then
 // counts, per frequent feature, the articles that hold it beside text of
 // their own (recurring passages), on the final counts.
-func (ix *Index) learn(workers int) {
+func (ix *Clusterer) learn(workers int) {
 	cfg, placed := ix.cfg, ix.docs
 	parallel(workers, func(w int) {
 		for i := range placed {
@@ -216,7 +216,7 @@ func (ix *Index) learn(workers int) {
 // document di's features and key slots; clustering reads only the
 // documents before di and the key slots of inserted ones), so the output
 // is the same as preparing everything first.
-func (ix *Index) clusterPlaced(ctx context.Context, workers int) error {
+func (ix *Clusterer) clusterPlaced(ctx context.Context, workers int) error {
 	cfg, placed := ix.cfg, ix.docs
 	ix.lsh.presize(len(placed))
 	const chunk = 256
@@ -258,9 +258,9 @@ func (ix *Index) clusterPlaced(ctx context.Context, workers int) error {
 }
 
 // writeAssignments writes one assignment per good line in input order:
-// the index holds one document per good line, in that order (replaced
+// the clusterer holds one document per good line, in that order (replaced
 // ones marked dead; their line gets the id's final assignment).
-func (ix *Index) writeAssignments(w io.Writer, st *Stats) error {
+func (ix *Clusterer) writeAssignments(w io.Writer, st *Stats) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	buf := make([]byte, 0, 512)
 	for i := range ix.docs {
@@ -279,7 +279,7 @@ func (ix *Index) writeAssignments(w io.Writer, st *Stats) error {
 
 // tally counts originals, copies and unique articles (furniture pages are
 // unique) and lists the lines a later line with the same id replaced.
-func (ix *Index) tally(st *Stats, lines []int) {
+func (ix *Clusterer) tally(st *Stats, lines []int) {
 	for i := range ix.docs {
 		d := &ix.docs[i]
 		if d.dead {

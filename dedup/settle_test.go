@@ -18,9 +18,9 @@ type want struct {
 
 // addAndCheckReport adds a to ix and checks that Add returned a's
 // assignment first, then exactly the other articles whose assignment
-// changed, each as the index now holds it. It returns the ids of those
+// changed, each as the clusterer now holds it. It returns the ids of those
 // others, sorted.
-func addAndCheckReport(t *testing.T, ix *dedup.Index, a *article.Article, ids []string) []string {
+func addAndCheckReport(t *testing.T, ix *dedup.Clusterer, a *article.Article, ids []string) []string {
 	t.Helper()
 	before := map[string]article.Assignment{}
 	for _, id := range ids {
@@ -55,7 +55,7 @@ func addAndCheckReport(t *testing.T, ix *dedup.Index, a *article.Article, ids []
 		case !changed && isReported:
 			t.Errorf("Add(%s): %s reported though unchanged (%+v)", a.ID, id, now)
 		case isReported && !reflect.DeepEqual(got, now):
-			t.Errorf("Add(%s): reported %+v for %s, index holds %+v", a.ID, got, id, now)
+			t.Errorf("Add(%s): reported %+v for %s, clusterer holds %+v", a.ID, got, id, now)
 		}
 	}
 	return slices.Sorted(maps.Keys(reported))
@@ -134,7 +134,7 @@ func TestOriginalChangeReverifiesMembers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := dedup.NewIndex(dedup.DefaultConfig())
+			ix := dedup.NewClusterer(dedup.DefaultConfig())
 			var ids []string
 			for _, a := range append(slices.Clone(tc.setup), tc.last) {
 				if !slices.Contains(ids, a.ID) {
@@ -169,7 +169,7 @@ func TestOriginalChangeReverifiesMembers(t *testing.T) {
 func TestAddReportIsComplete(t *testing.T) {
 	for _, tc := range indexCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := dedup.NewIndex(dedup.DefaultConfig())
+			ix := dedup.NewClusterer(dedup.DefaultConfig())
 			var ids []string
 			for _, a := range tc.arts {
 				ids = append(ids, a.ID)
@@ -222,7 +222,7 @@ func TestGloballyCommonFeaturesRecheckClusters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := dedup.NewIndex(cfg)
+			ix := dedup.NewClusterer(cfg)
 			var ids []string
 			for _, a := range tc.arts {
 				ids = append(ids, a.ID)
@@ -244,7 +244,7 @@ func TestGloballyCommonFeaturesRecheckClusters(t *testing.T) {
 	}
 }
 
-func mustAssign(t *testing.T, ix *dedup.Index, id string) article.Assignment {
+func mustAssign(t *testing.T, ix *dedup.Clusterer, id string) article.Assignment {
 	t.Helper()
 	as, ok := ix.Assignment(id)
 	if !ok {

@@ -15,7 +15,7 @@ import (
 // passages) that the copy carries anywhere in its text, copy_share the part
 // of the copy's whole text (its republisher's header, appeal and
 // disclaimer included) that is found anywhere in the original. They are
-// computed on the sampled shingles the index keeps (one 3-word shingle in
+// computed on the sampled shingles the clusterer keeps (one 3-word shingle in
 // four), so on a story of 600 words they are good to a few hundredths.
 //
 // A copy of a copy (A→B→C) names the copy it was taken from in via: C
@@ -24,7 +24,7 @@ import (
 
 // shares returns copy di's original_share and copy_share against the
 // original o, on the current cleaned sets.
-func (ix *Index) shares(di, o uint32) (origShare, copyShare float64) {
+func (ix *Clusterer) shares(di, o uint32) (origShare, copyShare float64) {
 	oc := ix.cleanSet(o)
 	on := ix.docs[o].feats[len(oc):]
 	cc := ix.cleanSet(di)
@@ -55,7 +55,7 @@ const minEdits = 6
 // carries (most of its own changes are that copy's changes) when it does
 // not credit the original itself. Links that would form a loop are
 // dropped.
-func (ix *Index) vias(c int32, points []int) {
+func (ix *Clusterer) vias(c int32, points []int) {
 	cl := &ix.clusters[c]
 	ms := cl.members
 	for _, m := range ms {
@@ -74,7 +74,7 @@ func (ix *Index) vias(c int32, points []int) {
 
 // creditVias links each copy that credits another copy (on another site)
 // to it, and reports which members credit the original itself.
-func (ix *Index) creditVias(ms []uint32, orig uint32, points []int) (creditsOrig []bool) {
+func (ix *Clusterer) creditVias(ms []uint32, orig uint32, points []int) (creditsOrig []bool) {
 	o := &ix.docs[orig]
 	creditsOrig = make([]bool, len(ms))
 	for i, m := range ms {
@@ -95,7 +95,7 @@ func (ix *Index) creditVias(ms []uint32, orig uint32, points []int) (creditsOrig
 // copyEdits are the copies' own changes: each member's cleaned features
 // not in the original (nil when fewer than minEdits), and the size of
 // each member's cleaned set.
-func (ix *Index) copyEdits(ms []uint32, orig uint32) (edits [][]uint32, nClean []int) {
+func (ix *Clusterer) copyEdits(ms []uint32, orig uint32) (edits [][]uint32, nClean []int) {
 	o := &ix.docs[orig]
 	oc := ix.cleanSet(orig)
 	on := o.feats[len(oc):]
@@ -139,7 +139,7 @@ func withEdits(edits [][]uint32) int {
 // another copy) to the earlier copy on another site whose edits it
 // carries: most of its own changes, at least minEdits and a twentieth of
 // its cleaned set; the copy sharing most wins.
-func (ix *Index) editVias(ms []uint32, orig uint32, creditsOrig []bool, edits [][]uint32, nClean []int) {
+func (ix *Clusterer) editVias(ms []uint32, orig uint32, creditsOrig []bool, edits [][]uint32, nClean []int) {
 	for i, m := range ms {
 		if len(edits[i]) == 0 || creditsOrig[i] || ix.docs[m].via != 0 {
 			continue
@@ -162,7 +162,7 @@ func (ix *Index) editVias(ms []uint32, orig uint32, creditsOrig []bool, edits []
 
 // cutViaLoops drops the link that closes each loop of credits (B
 // credits C, C credits B).
-func (ix *Index) cutViaLoops(ms []uint32) {
+func (ix *Clusterer) cutViaLoops(ms []uint32) {
 	for _, m := range ms {
 		x := m
 		for range ms {
@@ -182,7 +182,7 @@ func (ix *Index) cutViaLoops(ms []uint32) {
 // before reports whether article a appeared strictly before article b:
 // by publication date (by day when either is a bare date), else by fetch
 // time when either date is unknown or the days are the same.
-func (ix *Index) before(a, b uint32) bool {
+func (ix *Clusterer) before(a, b uint32) bool {
 	da, db := &ix.docs[a], &ix.docs[b]
 	if da.published != 0 && db.published != 0 {
 		const day = 86400

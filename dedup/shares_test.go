@@ -15,11 +15,11 @@ import (
 	"github.com/syndex/syndex/dedup/synth"
 )
 
-// assignments runs arts through an incremental index and returns the
+// assignments runs arts through an incremental clusterer and returns the
 // final assignment of each, by id.
 func assignments(t *testing.T, arts ...*article.Article) map[string]article.Assignment {
 	t.Helper()
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, a := range arts {
 		ix.Add(a)
 	}
@@ -177,7 +177,7 @@ func TestViaReported(t *testing.T) {
 	c.Source = "relay.example"
 	b := art("b", "relay.example", 2, story...)
 	b.Source = "origin.example"
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	ix.Add(a)
 	ix.Add(c)
 	if as, _ := ix.Assignment("c"); as.Via != "" {
@@ -224,7 +224,7 @@ func TestNoIndexIsEvidence(t *testing.T) {
 }
 
 // TestRunWritesSharesAndVia: the offline runner writes the same shares
-// and via as the incremental index, and reads the noindex flag.
+// and via as the incremental clusterer, and reads the noindex flag.
 func TestRunWritesSharesAndVia(t *testing.T) {
 	g := newTextGen(61)
 	story := g.paras(12)
@@ -282,7 +282,7 @@ func TestCheckpointKeepsViaAndNoIndex(t *testing.T) {
 	p := art("b-partner", "partner.example", -1, other...)
 	p.NoIndex = true
 	q := art("c-orig", "home.example", -1, other...)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, x := range []*article.Article{a, b, c, p, q} {
 		ix.Add(x)
 	}
@@ -290,7 +290,7 @@ func TestCheckpointKeepsViaAndNoIndex(t *testing.T) {
 	if _, err := ix.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	back, err := dedup.ReadIndex(&buf, dedup.DefaultConfig())
+	back, err := dedup.ReadClusterer(&buf, dedup.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestSharesOnGenerated(t *testing.T) {
 	opt := synth.Default()
 	opt.Stories = 300
 	arts := synth.Generate(opt, 9)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	byID := map[string]*article.Article{}
 	for _, a := range arts {
 		ix.Add(a)

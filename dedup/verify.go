@@ -19,7 +19,7 @@ import (
 	"github.com/syndex/syndex/dedup/shingle"
 )
 
-// Whole-text verification. The index keeps too little of each text to
+// Whole-text verification. The clusterer keeps too little of each text to
 // recognise every rewrite: its LSH proposes the pairs that share runs of
 // words, and its sentence sketch reads the first 512 letters, one gram
 // in eight. A newspaper's rewrite of agency copy shares few runs of
@@ -293,7 +293,7 @@ func (g *sentenceGrams) withoutQuotes() *sentenceGrams {
 // lower of the two is returned): independent reports of one event carry
 // the same quotes of a speech or a press conference, sentence for
 // sentence, and a copy is told by the reporting around them, as the
-// index's quotation rule (isCopy) tells it. Two independent English
+// clusterer's quotation rule (isCopy) tells it. Two independent English
 // reports of one match in crossposts-real align 0.62 with their quotes
 // and 0.28 without.
 func alignWhole(der, src *sentenceGrams) (share, cover float64) {
@@ -340,7 +340,7 @@ func alignSentences(der, src *sentenceGrams) (share, cover float64) {
 // clustering, in order of publication, over the dated articles. It
 // returns how many articles could not be read again (left as they were)
 // and the first such error.
-func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCounts) (int, error, error) {
+func (ix *Clusterer) verifyWhole(ctx context.Context, src *lineSource, wc *wordCounts) (int, error, error) {
 	if ix.cfg.Verify <= 0 || wc.docs.Load() == 0 {
 		return 0, nil, nil
 	}
@@ -373,7 +373,7 @@ func (ix *Index) verifyWhole(ctx context.Context, src *lineSource, wc *wordCount
 // articles of the last verifyDays (postings, in publication order, and
 // the window of articles that posted them).
 type verifier struct {
-	ix       *Index
+	ix       *Clusterer
 	src      *lineSource
 	wc       *wordCounts
 	n        float64
@@ -532,7 +532,7 @@ func rankCandidates(score map[uint32]float64, shared map[uint32]int) []uint32 {
 
 // joinVerified makes unique article later a copy in the cluster of
 // earlier (a new one, earlier its original, when earlier is unique).
-func (ix *Index) joinVerified(later, earlier uint32) {
+func (ix *Clusterer) joinVerified(later, earlier uint32) {
 	fresh := ix.docs[earlier].cluster == noCluster
 	ix.attach(later, earlier)
 	c := ix.docs[later].cluster

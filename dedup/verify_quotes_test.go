@@ -19,7 +19,7 @@ func quote(p string) string { return "“" + p + "”" }
 // the verifying stage wants the share to hold without the quotations
 // too: the two stay apart. A rewrite that rephrases the second half of the agency's
 // reporting and keeps its quotations still joins the story (through the
-// stage: the index alone leaves it apart).
+// stage: the clusterer alone leaves it apart).
 func TestVerifyQuotes(t *testing.T) {
 	g := newTextGen(11)
 	names := []string{"Quetta", "Rashid", "Multan", "2015"}
@@ -30,7 +30,7 @@ func TestVerifyQuotes(t *testing.T) {
 	}
 	agency := join(narrative, quotes)
 	report := join(g.paras(1, names...), quotes)
-	rewrite := join(rephrase(g, narrative[2:]), quotes) // past what the index's sketch reads
+	rewrite := join(rephrase(g, narrative[2:]), quotes) // past what the clusterer's sketch reads
 	cfg := dedup.DefaultConfig()
 	off := cfg
 	off.Verify = 0
@@ -41,7 +41,7 @@ func TestVerifyQuotes(t *testing.T) {
 		same  bool
 	}{
 		{"independent report with the same quotations", cfg, report, false},
-		{"its premise: the index alone leaves it apart", off, report, false},
+		{"its premise: the clusterer alone leaves it apart", off, report, false},
 		{"rewrite keeping the quotations", cfg, rewrite, true},
 		{"the rewrite, the stage off", off, rewrite, false},
 	}

@@ -60,7 +60,7 @@ func jsonl(arts ...*article.Article) []byte {
 // TestVerifyWhole: a newspaper rewrites the second half of a long agency
 // story the next day, every sentence rephrased. It shares too few word
 // 3-grams for the containment and rewrite rules, and its sentences align
-// to agency sentences past the 512 letters the index's sketch reads, so
+// to agency sentences past the 512 letters the clusterer's sketch reads, so
 // clustering leaves it unique. Run's verifying stage reads both texts
 // again, whole, finds the paper's sentences aligned to the agency's and
 // makes it a copy, with the agency text as original: from a file, from
@@ -80,7 +80,7 @@ func TestVerifyWhole(t *testing.T) {
 	cfg := dedup.DefaultConfig()
 	at, pt := strings.Join(agency, "\n\n"), strings.Join(paper, "\n\n")
 	// The premise: below the rewrite rule, and below the alignment rule
-	// on what the index keeps; the index alone leaves the two apart (the
+	// on what the clusterer keeps; the clusterer alone leaves the two apart (the
 	// stage off, below).
 	fa, fp := shingle.Of(at, cfg.Shingle, cfg.Sample), shingle.Of(pt, cfg.Shingle, cfg.Sample)
 	if share := dedup.ContainedIn(fp, fa); share >= cfg.Rewrite {
@@ -153,7 +153,7 @@ func TestVerifyWhole(t *testing.T) {
 }
 
 // TestVerifyJoinsCluster: the agency story already has a verbatim copy;
-// the rewrite the index leaves unique joins that cluster, as a copy of
+// the rewrite the clusterer leaves unique joins that cluster, as a copy of
 // the agency text.
 func TestVerifyJoinsCluster(t *testing.T) {
 	g := newTextGen(7)

@@ -15,8 +15,8 @@ import (
 // article at a time: the word counts of the dated articles added so far
 // (the same fixed table Run fills) and, for each word still rare (held
 // at most verifyRare times), the articles that hold it. Both are part of
-// the checkpoint (WriteTo), so an index restored from it and the articles
-// added since replayed is the index that never stopped.
+// the checkpoint (WriteTo), so a clusterer restored from it and the articles
+// added since replayed is the clusterer that never stopped.
 //
 // An article added dated gets its words counted; when it is unique after
 // clustering, the earlier articles of other sites published up to
@@ -35,14 +35,14 @@ import (
 // article on the incremental path (verifyCands offline).
 var verifyCandsInc = 3
 
-// Texts returns the text of an article the index holds, by id, as it was
+// Texts returns the text of an article the clusterer holds, by id, as it was
 // added. An error leaves the article out of the verification.
 type Texts func(id string) (string, error)
 
 // SetTexts turns the verifying stage on for the articles added from now
 // on (when Config.Verify > 0), reading earlier articles' texts with t;
 // nil turns it off. Run does not use it: it reads its own input again.
-func (ix *Index) SetTexts(t Texts) { ix.texts = t }
+func (ix *Clusterer) SetTexts(t Texts) { ix.texts = t }
 
 // incVerify is the incremental stage's state (see above).
 type incVerify struct {
@@ -90,7 +90,7 @@ func (iv *incVerify) of(w uint32) uint32 { return uint32(iv.count[w>>(32-wordTab
 
 // verifiedIn reports whether member m of a cluster with the given members
 // was joined to it by the verifying stage, aligned to one of them.
-func (ix *Index) verifiedIn(m uint32, members []uint32) bool {
+func (ix *Clusterer) verifiedIn(m uint32, members []uint32) bool {
 	if ix.inc == nil {
 		return false
 	}
@@ -101,7 +101,7 @@ func (ix *Index) verifiedIn(m uint32, members []uint32) bool {
 // verifyAdded is the stage for document x, just added with text: it
 // counts and posts x's words and verifies x against the articles that
 // share its rare words (see above). The changes are journaled.
-func (ix *Index) verifyAdded(x uint32, text string, all []uint32) {
+func (ix *Clusterer) verifyAdded(x uint32, text string, all []uint32) {
 	dx := &ix.docs[x]
 	if ix.cfg.Verify <= 0 || dx.published == 0 || dx.dead {
 		return
@@ -165,7 +165,7 @@ type verifyScratch struct {
 // verifyAgainst verifies x against the articles sharing its rare words:
 // the best verifyCandsInc of them that share verifyOrder of the word
 // pairs of the one that would be the copy are aligned to it.
-func (ix *Index) verifyAgainst(x uint32, text string, words, all []uint32) {
+func (ix *Clusterer) verifyAgainst(x uint32, text string, words, all []uint32) {
 	cands := ix.incCandidates(x, words)
 	if len(cands) == 0 {
 		return
@@ -179,7 +179,7 @@ func (ix *Index) verifyAgainst(x uint32, text string, words, all []uint32) {
 }
 
 // scratch returns the stage's scratch (ix.inc is set).
-func (ix *Index) scratch() *verifyScratch {
+func (ix *Clusterer) scratch() *verifyScratch {
 	iv := ix.inc
 	if iv.scratch == nil {
 		iv.scratch = &verifyScratch{score: map[uint32]float64{}, shared: map[uint32]int{}}
@@ -192,7 +192,7 @@ func (ix *Index) scratch() *verifyScratch {
 // cluster's original (a copy carries its original's text: the original
 // stands for its cluster, as in Run's stage), sharing verifyMinShared of
 // x's rare words, best (by the words' IDF) first.
-func (ix *Index) incCandidates(x uint32, words []uint32) []uint32 {
+func (ix *Clusterer) incCandidates(x uint32, words []uint32) []uint32 {
 	iv, sc := ix.inc, ix.scratch()
 	dx := &ix.docs[x]
 	clear(sc.score)
@@ -217,7 +217,7 @@ func (ix *Index) incCandidates(x uint32, words []uint32) []uint32 {
 // cluster) published first and x unique, x a copy of e; x first and e
 // unique, the other way round. Each way needs the copy's word pairs in
 // the source (verifyOrder) before the two are aligned.
-func (ix *Index) verifyPair(x, e uint32, text string) {
+func (ix *Clusterer) verifyPair(x, e uint32, text string) {
 	eFirst := !ix.publishedBefore(x, e) && ix.docs[x].cluster == noCluster
 	xFirst := !ix.publishedBefore(e, x) && ix.docs[e].cluster == noCluster
 	if !eFirst && !xFirst {
@@ -258,7 +258,7 @@ func (sc *verifyScratch) inOrder(te string, eFirst, xFirst bool) (bool, bool) {
 // rewriteOf reports whether der is a rewrite of src: the sentences of
 // src it aligns to can hold verifyCover of src (mayCover), and it does
 // (alignWhole, Config.Verify).
-func (ix *Index) rewriteOf(der, src *sentenceGrams) bool {
+func (ix *Clusterer) rewriteOf(der, src *sentenceGrams) bool {
 	if !mayCover(der, src) {
 		return false
 	}
@@ -310,7 +310,7 @@ func mayCover(der, src *sentenceGrams) bool {
 
 // joinInc makes unique article later a copy in earlier's cluster, as Run's
 // stage does, journaling what changes, and remembers the link.
-func (ix *Index) joinInc(later, earlier uint32) {
+func (ix *Clusterer) joinInc(later, earlier uint32) {
 	ix.touchGroup(earlier)
 	ix.touch(later)
 	ix.joinVerified(later, earlier)
@@ -318,7 +318,7 @@ func (ix *Index) joinInc(later, earlier uint32) {
 }
 
 // forgetVerified drops document di's link (it is being removed).
-func (ix *Index) forgetVerified(di uint32) {
+func (ix *Clusterer) forgetVerified(di uint32) {
 	if ix.inc != nil {
 		delete(ix.inc.verified, di)
 	}

@@ -14,7 +14,7 @@ import (
 // added, by id, as the stage reads them back.
 type storedTexts map[string]string
 
-func (s storedTexts) add(ix *dedup.Index, a *article.Article) []article.Assignment {
+func (s storedTexts) add(ix *dedup.Clusterer, a *article.Article) []article.Assignment {
 	s[a.ID] = a.Text
 	return ix.Add(a)
 }
@@ -28,7 +28,7 @@ func (s storedTexts) text(id string) (string, error) {
 }
 
 // TestVerifyIncremental: the verifying stage on the incremental path
-// (Index.Add with SetTexts, as an archive adds articles). The paper's
+// (Clusterer.Add with SetTexts, as an archive adds articles). The paper's
 // rewrite of the second half of the agency story (TestVerifyWhole) joins
 // the agency story's cluster with the agency text as original, whichever
 // of the two arrives first (arrival is not publication order), and stays
@@ -67,7 +67,7 @@ func TestVerifyIncremental(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := dedup.NewIndex(tc.cfg)
+			ix := dedup.NewClusterer(tc.cfg)
 			st := storedTexts{}
 			ix.SetTexts(st.text)
 			if tc.unreadable {
@@ -107,7 +107,7 @@ func TestVerifyIncremental(t *testing.T) {
 // agency story joins it, which settles the cluster: the sketch it reads
 // shows no rewrite), re-adding every article unchanged changes nothing,
 // and the stage's state (word counts, the postings of rare words) is in
-// the checkpoint: an index restored from one written before the paper
+// the checkpoint: a clusterer restored from one written before the paper
 // arrived still finds the paper's source.
 func TestVerifyIncrementalHolds(t *testing.T) {
 	g := newTextGen(7)
@@ -120,7 +120,7 @@ func TestVerifyIncrementalHolds(t *testing.T) {
 	reprint := art("reprint", "nation.example", 30, agency...)
 
 	st := storedTexts{}
-	ix := dedup.NewIndex(cfg)
+	ix := dedup.NewClusterer(cfg)
 	ix.SetTexts(st.text)
 	st.add(ix, a)
 	var ckpt bytes.Buffer
@@ -149,7 +149,7 @@ func TestVerifyIncrementalHolds(t *testing.T) {
 
 	// Restored from the checkpoint written after the agency story alone,
 	// the paper and the reprint replayed: the same clusters.
-	re, err := dedup.ReadIndex(bytes.NewReader(ckpt.Bytes()), cfg)
+	re, err := dedup.ReadClusterer(bytes.NewReader(ckpt.Bytes()), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestVerifyOrderFilter(t *testing.T) {
 	})
 	day := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
 	texts := map[string]string{}
-	ix := NewIndex(DefaultConfig())
+	ix := NewClusterer(DefaultConfig())
 	ix.SetTexts(func(id string) (string, error) {
 		if s, ok := texts[id]; ok {
 			return s, nil

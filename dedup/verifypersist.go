@@ -18,7 +18,7 @@ import (
 // then starts from nothing).
 //
 // Every part carries an xxhash of its contents, checked on load. The
-// rest of the checkpoint is mostly references that ReadIndex checks to
+// rest of the checkpoint is mostly references that ReadClusterer checks to
 // be in range, so random damage there shows; the stage's counts are
 // bytes, and any byte is a valid count, so without a sum damage there
 // would read as a sound checkpoint with wrong counts. A checkpoint
@@ -106,7 +106,7 @@ func (s *summer) posts(chunk int, p *snapPosts) uint64 {
 // countChunks is how many chunks the word counts are written in.
 func countChunks() int { return (1<<wordTableBits + chunkEntries - 1) / chunkEntries }
 
-func (ix *Index) writeVerify(enc *gob.Encoder) error {
+func (ix *Clusterer) writeVerify(enc *gob.Encoder) error {
 	iv := ix.inc
 	if iv == nil {
 		return nil
@@ -158,7 +158,7 @@ func (iv *incVerify) writePosts(enc *gob.Encoder, s *summer) error {
 // readVerify restores the stage's state after the clusters, if the
 // checkpoint has it (cr counts what dec has read: the section's errors
 // say at which byte of the checkpoint the damaged part starts).
-func (ix *Index) readVerify(dec *gob.Decoder, cr *countReader) error {
+func (ix *Clusterer) readVerify(dec *gob.Decoder, cr *countReader) error {
 	var h snapVerify
 	at := cr.n
 	if err := dec.Decode(&h); err != nil {
@@ -184,7 +184,7 @@ func (ix *Index) readVerify(dec *gob.Decoder, cr *countReader) error {
 
 // verifyHead checks the stage section's header and returns the state it
 // starts.
-func (ix *Index) verifyHead(h *snapVerify, s *summer) (*incVerify, error) {
+func (ix *Clusterer) verifyHead(h *snapVerify, s *summer) (*incVerify, error) {
 	switch {
 	case h.Format == verifyFormat && h.Sum != s.head(h):
 		return nil, errors.New("the header is damaged (its checksum does not match)")

@@ -11,15 +11,15 @@ import (
 	"github.com/syndex/syndex/dedup/synth"
 )
 
-// stagedIndex returns an index that ran the verifying stage on the
+// stagedIndex returns a clusterer that ran the verifying stage on the
 // incremental path over generated articles (dated), so that its
 // checkpoint holds the stage's section.
-func stagedIndex(t *testing.T) *Index {
+func stagedIndex(t *testing.T) *Clusterer {
 	t.Helper()
 	opt := synth.Default()
 	opt.Stories = 150
 	texts := map[string]string{}
-	ix := NewIndex(DefaultConfig())
+	ix := NewClusterer(DefaultConfig())
 	ix.SetTexts(func(id string) (string, error) {
 		if s, ok := texts[id]; ok {
 			return s, nil
@@ -44,7 +44,7 @@ func sameStage(a, b *incVerify) bool {
 
 // checkpoint returns ix's checkpoint and the offset where its verifying
 // stage's section starts.
-func checkpoint(t *testing.T, ix *Index) ([]byte, int) {
+func checkpoint(t *testing.T, ix *Clusterer) ([]byte, int) {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := ix.WriteTo(&buf); err != nil {
@@ -65,14 +65,14 @@ func checkpoint(t *testing.T, ix *Index) ([]byte, int) {
 // count decodes as well as a sound one; every chunk of the stage's
 // section carries a checksum, and a byte changed anywhere in the section
 // (the counts, the postings, the header) is an error naming the part,
-// never an index with wrong counts. The sound checkpoint reads back to
+// never a clusterer with wrong counts. The sound checkpoint reads back to
 // the same state.
 func TestVerifyCheckpointSums(t *testing.T) {
 	defer func(e int) { chunkEntries = e }(chunkEntries)
 	chunkEntries = 1 << 16 // several chunks of counts and postings
 	ix := stagedIndex(t)
 	full, start := checkpoint(t, ix)
-	back, err := ReadIndex(bytes.NewReader(full), DefaultConfig())
+	back, err := ReadClusterer(bytes.NewReader(full), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestVerifyCheckpointSums(t *testing.T) {
 		at := start + (len(full)-start)*k/400 + k%7
 		bad := bytes.Clone(full)
 		bad[at] ^= byte(1 + k%255)
-		_, err := ReadIndex(bytes.NewReader(bad), DefaultConfig())
+		_, err := ReadClusterer(bytes.NewReader(bad), DefaultConfig())
 		if err == nil {
 			t.Fatalf("byte %d of %d (the stage's section starts at %d) changed: read without error", at, len(full), start)
 		}
@@ -104,7 +104,7 @@ func TestVerifyCheckpointSums(t *testing.T) {
 
 // writeVerifyV0 writes the stage's section as a checkpoint did before the
 // sums: counts in uint32 chunks, postings unsummed.
-func writeVerifyV0(ix *Index, enc *gob.Encoder, counts []uint32) error {
+func writeVerifyV0(ix *Clusterer, enc *gob.Encoder, counts []uint32) error {
 	iv := ix.inc
 	type snapVerifyV0 struct {
 		Docs                int64
@@ -157,7 +157,7 @@ func TestVerifyCheckpointFormat0(t *testing.T) {
 	if err := writeVerifyV0(ix, enc, counts); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadIndex(&buf, DefaultConfig())
+	back, err := ReadClusterer(&buf, DefaultConfig())
 	if err != nil {
 		t.Fatalf("a checkpoint from before the sums: %v", err)
 	}

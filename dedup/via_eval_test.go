@@ -72,7 +72,7 @@ func chainSet(seed uint64, stories int) (arts []*article.Article, truth map[stri
 // changed the original's text.
 func TestViaOnGeneratedChains(t *testing.T) {
 	arts, truth := chainSet(5, 400)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, a := range arts {
 		ix.Add(a)
 	}

@@ -510,7 +510,7 @@ func TestCounterIncremental(t *testing.T) {
 	for _, rules := range [][3]float64{{0, 0, -1}, {def.Rewrite, 0, -1}, {def.Rewrite, def.Align, -1}, {def.Rewrite, def.Align, def.Verify}} {
 		cfg := dedup.DefaultConfig()
 		cfg.Rewrite, cfg.Align, cfg.Verify = rules[0], rules[1], rules[2]
-		ix := dedup.NewIndex(cfg)
+		ix := dedup.NewClusterer(cfg)
 		// The verifying stage reads earlier texts as the archive's store
 		// gives them back.
 		ix.SetTexts(func(id string) (string, error) { return texts[id], nil })

@@ -45,7 +45,7 @@ func TestSharesCrossposts(t *testing.T) {
 		t.Fatal(err)
 	}
 	human := humanShares(t, filepath.Join(dir, "pairs.tsv"))
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	byID := map[string]*article.Article{}
 	for _, a := range set.Articles {
 		ix.Add(a)

@@ -98,7 +98,7 @@ func TestWireOrder(t *testing.T) {
 		return deduptest.Offline(t, cfg, in...)
 	}
 	incremental := func(cfg dedup.Config, in []*article.Article, batch int) map[string]article.Assignment {
-		ix := dedup.NewIndex(cfg)
+		ix := dedup.NewClusterer(cfg)
 		for i, a := range in {
 			if batch > 0 && i > 0 && i%batch == 0 {
 				var ck bytes.Buffer
@@ -106,7 +106,7 @@ func TestWireOrder(t *testing.T) {
 					t.Fatal(err)
 				}
 				var err error
-				if ix, err = dedup.ReadIndex(&ck, cfg); err != nil {
+				if ix, err = dedup.ReadClusterer(&ck, cfg); err != nil {
 					t.Fatal(err)
 				}
 			}

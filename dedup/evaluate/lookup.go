@@ -27,7 +27,7 @@ type LookupOptions struct {
 	Apart [][]string
 }
 
-// LookupResult scores dedup.Index.Lookup on held-out copies of a labelled set.
+// LookupResult scores dedup.Clusterer.Lookup on held-out copies of a labelled set.
 type LookupResult struct {
 	Indexed int `json:"indexed"` // articles in the index
 	Queries int `json:"queries"` // held-out copies looked up
@@ -73,7 +73,7 @@ func Lookup(arts []*article.Article, cfg dedup.Config, opt LookupOptions) Lookup
 	}
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x100c))
 	s := splitLookup(arts, opt, r)
-	ix := dedup.NewIndex(cfg)
+	ix := dedup.NewClusterer(cfg)
 	for _, a := range s.indexed {
 		ix.Add(a)
 	}
@@ -127,7 +127,7 @@ func splitLookup(arts []*article.Article, opt LookupOptions, r *rand.Rand) looku
 
 // falseCopies counts the independent texts whose first-ranked match is
 // called a copy of a story holding one of their partners.
-func (s lookupSplit) falseCopies(ix *dedup.Index) int {
+func (s lookupSplit) falseCopies(ix *dedup.Clusterer) int {
 	n := 0
 	for _, a := range s.negs {
 		ms := ix.Lookup(dedup.Probe{Text: a.Text, Site: a.Site}, 1)
@@ -150,7 +150,7 @@ type lookupTally struct{ top1, topCluster, found, copyVerdict int }
 
 // score looks each held-out copy up (lightly edited unless noEdit, with
 // r) and fills res's shares, misses and lookup times.
-func (s lookupSplit) score(ix *dedup.Index, noEdit bool, r *rand.Rand, res *LookupResult) {
+func (s lookupSplit) score(ix *dedup.Clusterer, noEdit bool, r *rand.Rand, res *LookupResult) {
 	times := make([]float64, 0, len(s.held))
 	var t lookupTally
 	for _, a := range s.held {
@@ -176,7 +176,7 @@ func (s lookupSplit) score(ix *dedup.Index, noEdit bool, r *rand.Rand, res *Look
 
 // add counts one lookup's ranking ms against the true original want and
 // returns the first-ranked cluster's original ("" when none).
-func (t *lookupTally) add(ix *dedup.Index, ms []dedup.ClusterMatch, want string) (got string) {
+func (t *lookupTally) add(ix *dedup.Clusterer, ms []dedup.ClusterMatch, want string) (got string) {
 	if len(ms) > 0 {
 		got = ms[0].Original
 		if ms[0].Copy {

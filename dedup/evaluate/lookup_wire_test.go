@@ -72,7 +72,7 @@ func TestLookupWire(t *testing.T) {
 	}
 	// One index of every article; each query leaves itself out of the
 	// matches (Probe.Exclude) rather than out of the index.
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	for _, id := range order {
 		ix.Add(arts[id])
 	}

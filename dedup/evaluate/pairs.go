@@ -36,7 +36,7 @@ type PairResult struct {
 	Pairs, Positives int
 	AUC              float64 // of the score, positives vs the rest
 	BaselineAUC      float64 // of plain word 1-gram Jaccard, for comparison
-	IndexAUC         float64 // of the same containment on the Index's own sampled features
+	IndexAUC         float64 // of the same containment on the Clusterer's own sampled features
 	Threshold        float64
 	Precision        float64 // at Threshold
 	Recall           float64 // at Threshold
@@ -44,7 +44,7 @@ type PairResult struct {
 
 // Pairs scores every pair with score (nil means PairScore) and
 // reports AUC, and precision and recall at threshold. cfg gives the
-// Index's shingle size and sampling for IndexAUC.
+// Clusterer's shingle size and sampling for IndexAUC.
 func Pairs(ps []Pair, threshold float64, cfg dedup.Config, score func(source, derived string) float64) PairResult {
 	if score == nil {
 		score = PairScore

@@ -162,7 +162,7 @@ func indexCases() []indexCase {
 func TestIndexCases(t *testing.T) {
 	for _, tc := range indexCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := dedup.NewIndex(dedup.DefaultConfig())
+			ix := dedup.NewClusterer(dedup.DefaultConfig())
 			for _, a := range tc.arts {
 				ix.Add(a)
 			}
@@ -216,7 +216,7 @@ func TestIndexCases(t *testing.T) {
 func TestAddReportsChangedMembers(t *testing.T) {
 	g := newTextGen(3)
 	story := g.paras(6)
-	ix := dedup.NewIndex(dedup.DefaultConfig())
+	ix := dedup.NewClusterer(dedup.DefaultConfig())
 	steps := []struct {
 		art          *article.Article
 		wantChanged  []string // ids after the first, in any order
@@ -272,12 +272,12 @@ func TestCheckpointReplayIsDeterministic(t *testing.T) {
 		}
 	}
 	cfg := dedup.DefaultConfig()
-	straight := dedup.NewIndex(cfg)
+	straight := dedup.NewClusterer(cfg)
 	for _, a := range arts {
 		straight.Add(a)
 	}
 	for _, cut := range []int{0, 5, len(arts) / 2, len(arts)} {
-		ix := dedup.NewIndex(cfg)
+		ix := dedup.NewClusterer(cfg)
 		for _, a := range arts[:cut] {
 			ix.Add(a)
 		}
@@ -286,9 +286,9 @@ func TestCheckpointReplayIsDeterministic(t *testing.T) {
 		if err != nil || n != int64(buf.Len()) {
 			t.Fatalf("WriteTo = %d, %v; buffer has %d", n, err, buf.Len())
 		}
-		back, err := dedup.ReadIndex(&buf, cfg)
+		back, err := dedup.ReadClusterer(&buf, cfg)
 		if err != nil {
-			t.Fatalf("ReadIndex: %v", err)
+			t.Fatalf("ReadClusterer: %v", err)
 		}
 		for _, a := range arts[cut:] {
 			back.Add(a)
@@ -307,11 +307,11 @@ func TestCheckpointReplayIsDeterministic(t *testing.T) {
 	if _, err := straight.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dedup.ReadIndex(&buf, other); !errors.Is(err, dedup.ErrIncompatible) {
-		t.Errorf("ReadIndex with another shingle size: %v, want ErrIncompatible", err)
+	if _, err := dedup.ReadClusterer(&buf, other); !errors.Is(err, dedup.ErrIncompatible) {
+		t.Errorf("ReadClusterer with another shingle size: %v, want ErrIncompatible", err)
 	}
-	if _, err := dedup.ReadIndex(strings.NewReader("garbage"), cfg); err == nil {
-		t.Error("ReadIndex(garbage) succeeded")
+	if _, err := dedup.ReadClusterer(strings.NewReader("garbage"), cfg); err == nil {
+		t.Error("ReadClusterer(garbage) succeeded")
 	}
 }
 

@@ -21,7 +21,7 @@ const (
 	globalMax   = 1 << 18
 )
 
-// doc is one article as the index remembers it: identity, the facts the
+// doc is one article as the clusterer remembers it: identity, the facts the
 // original decision needs, and a range of the feature arena.
 type doc struct {
 	id  string
@@ -78,11 +78,11 @@ type site struct {
 	epoch uint32 // bumped when the site learns new boilerplate
 }
 
-// Index is the incremental near-duplicate index. It keeps, per article,
+// Clusterer is the incremental near-duplicate clusterer. It keeps, per article,
 // a sampled feature set (about a quarter of its shingles, 4 bytes each)
 // and its LSH entries. Add must be called by one goroutine at a time; the
 // read methods may not run concurrently with Add either.
-type Index struct {
+type Clusterer struct {
 	cfg  Config
 	docs []doc
 	byID map[string]uint32
@@ -139,9 +139,9 @@ type Index struct {
 	addWords []uint32 // its words (wordsOf), nil when not computed
 }
 
-// NewIndex returns an empty index. cfg should have passed Validate.
-func NewIndex(cfg Config) *Index {
-	ix := &Index{
+// NewClusterer returns an empty clusterer. cfg should have passed Validate.
+func NewClusterer(cfg Config) *Clusterer {
+	ix := &Clusterer{
 		cfg:          cfg,
 		byID:         make(map[string]uint32),
 		siteByNm:     make(map[string]uint32),
@@ -154,7 +154,7 @@ func NewIndex(cfg Config) *Index {
 	return ix
 }
 
-func (ix *Index) initScratch() {
+func (ix *Clusterer) initScratch() {
 	ix.sh = shingle.New(ix.cfg.Shingle, ix.cfg.Sample)
 	ix.sk = make([]uint32, ix.cfg.Bands*ix.cfg.Rows)
 	ix.keys = make([]uint32, ix.cfg.Bands)
@@ -165,17 +165,17 @@ func (ix *Index) initScratch() {
 
 // reserve makes room for n more articles, so a large batch does not grow
 // (and copy) the per-article arrays step by step.
-func (ix *Index) reserve(n int) {
+func (ix *Clusterer) reserve(n int) {
 	ix.docs = slices.Grow(ix.docs, n)
 	if len(ix.byID) == 0 {
 		ix.byID = make(map[string]uint32, n)
 	}
 }
 
-// Len returns the number of articles in the index.
-func (ix *Index) Len() int { return ix.live }
+// Len returns the number of articles in the clusterer.
+func (ix *Clusterer) Len() int { return ix.live }
 
-// Add indexes a (new or changed) article and returns its Assignment
+// Add clusters a (new or changed) article and returns its Assignment
 // followed by the Assignments of other members whose cluster, role,
 // original, via or cluster evidence changed because of it.
 //
@@ -183,7 +183,7 @@ func (ix *Index) Len() int { return ix.live }
 // publication, canonical and source; a new fetch time does not count) is a
 // no-op that returns its current Assignment: a restart, a recrawl or a
 // second import of the same file never changes a cluster.
-func (ix *Index) Add(a *article.Article) []article.Assignment {
+func (ix *Clusterer) Add(a *article.Article) []article.Assignment {
 	return ix.AddPrepared(a, nil)
 }
 
@@ -198,8 +198,8 @@ type Prepared struct {
 	words []uint32 // the verifying stage's word hashes (wordsOf)
 }
 
-// Preparer computes Prepared texts for an index's configuration. One
-// Preparer is for one goroutine; it never reads the index.
+// Preparer computes Prepared texts for a clusterer's configuration. One
+// Preparer is for one goroutine; it never reads the clusterer.
 type Preparer struct {
 	sh     shingle.Shingler
 	align  bool
@@ -207,7 +207,7 @@ type Preparer struct {
 }
 
 // Preparer returns a Preparer for ix's configuration.
-func (ix *Index) Preparer() *Preparer {
+func (ix *Clusterer) Preparer() *Preparer {
 	return &Preparer{sh: shingle.New(ix.cfg.Shingle, ix.cfg.Sample), align: ix.cfg.Align > 0, verify: ix.cfg.Verify > 0}
 }
 
@@ -225,9 +225,9 @@ func (p *Preparer) Prepare(a *article.Article) *Prepared {
 }
 
 // AddPrepared is Add with the text's part computed ahead (p from a
-// Preparer of an index of the same configuration, for a's text as it is
+// Preparer of a clusterer of the same configuration, for a's text as it is
 // now; nil, or p of another text: computed here). Each p is used once.
-func (ix *Index) AddPrepared(a *article.Article, p *Prepared) []article.Assignment {
+func (ix *Clusterer) AddPrepared(a *article.Article, p *Prepared) []article.Assignment {
 	d, name := docFrom(a)
 	d.print = fingerprint(a, a.Text)
 	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
@@ -276,11 +276,11 @@ func fingerprint(a *article.Article, text string) uint64 {
 // prepare partitions fs (sorted) in place for site si, computes the band
 // keys of the clean part into keys (len Bands; left zero when the clean
 // part is empty) and returns the clean part's length. It only reads the
-// index, so several goroutines may run it while nothing is added; sk and
+// clusterer, so several goroutines may run it while nothing is added; sk and
 // filled are the caller's scratch. Run prepares every document this way,
 // writing the keys straight into the document's slots of the LSH tag
 // array, where they cost no memory of their own while they wait.
-func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool, keys []uint32) (uint32, []uint32) {
+func (ix *Clusterer) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bool, keys []uint32) (uint32, []uint32) {
 	noise = noise[:0]
 	n := 0
 	for _, f := range fs {
@@ -299,10 +299,10 @@ func (ix *Index) prepare(si uint32, fs []uint32, noise, sk []uint32, filled []bo
 	return uint32(n), noise
 }
 
-// addPlaced indexes document di, which Run has already placed in ix.docs
+// addPlaced adds document di, which Run has already placed in ix.docs
 // (every document before it added, none after it) and prepared: its
 // clean part partitioned and its band keys in its slots of the LSH tags.
-func (ix *Index) addPlaced(di uint32) {
+func (ix *Clusterer) addPlaced(di uint32) {
 	d := &ix.docs[di]
 	if old, ok := ix.byID[d.id]; ok && d.print == ix.docs[old].print {
 		// An unchanged repeat of an earlier line: the earlier one stands.
@@ -313,13 +313,13 @@ func (ix *Index) addPlaced(di uint32) {
 	ix.add(*d, nil, &di, false)
 }
 
-// add indexes d (from docFrom, with its site set) with feature set fs, or,
+// add adds d (from docFrom, with its site set) with feature set fs, or,
 // when placed is not nil, the document Run placed and prepared at
 // ix.docs[*placed]. report asks for the list of changed assignments.
 // The steps: place d (replacing an earlier version), learn its features
 // in the noise tables, re-decide the clusters whose features became
 // noise, then group d through the LSH.
-func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.Assignment {
+func (ix *Clusterer) add(d doc, fs []uint32, placed *uint32, report bool) []article.Assignment {
 	ix.startJournal(report)
 	di, changed := ix.placeDoc(d, fs, placed)
 	var recheck []int32
@@ -349,7 +349,7 @@ func (ix *Index) add(d doc, fs []uint32, placed *uint32, report bool) []article.
 
 // startJournal begins an Add: the journal of changed members is emptied
 // and kept only when report is set.
-func (ix *Index) startJournal(report bool) {
+func (ix *Clusterer) startJournal(report bool) {
 	ix.journaling = report
 	ix.jDocs, ix.jBefore = ix.jDocs[:0], ix.jBefore[:0]
 	if len(ix.jSeen) > 256 {
@@ -363,7 +363,7 @@ func (ix *Index) startJournal(report bool) {
 // placeDoc puts d in ix.docs (or takes the document Run placed there),
 // removing an earlier version of the same id; changed reports whether
 // that removal changed the global noise set.
-func (ix *Index) placeDoc(d doc, fs []uint32, placed *uint32) (di uint32, changed bool) {
+func (ix *Clusterer) placeDoc(d doc, fs []uint32, placed *uint32) (di uint32, changed bool) {
 	if old, ok := ix.byID[d.id]; ok {
 		changed = ix.remove(old)
 	}
@@ -384,7 +384,7 @@ func (ix *Index) placeDoc(d doc, fs []uint32, placed *uint32) (di uint32, change
 // diversity counts and the gram table. It returns the clusters of d's
 // site to re-decide (when the site learned new boilerplate) and whether
 // the global noise set changed.
-func (ix *Index) learnFeatures(d doc, fs []uint32) (recheck []int32, changed bool) {
+func (ix *Clusterer) learnFeatures(d doc, fs []uint32) (recheck []int32, changed bool) {
 	if st := &ix.sites[d.site]; st.freq.add(fs, ix.cfg.SiteMinDocs, ix.cfg.SiteFrac) {
 		st.epoch++
 		recheck = slices.Clone(ix.siteClusters[d.site])
@@ -409,7 +409,7 @@ func (ix *Index) learnFeatures(d doc, fs []uint32) (recheck []int32, changed boo
 // once per recheckAdds Adds or one Add per recheckShare clusters,
 // whichever is longer, while a passage (a template's two sentences and
 // more, many features crossing at once) is handled at once.
-func (ix *Index) dueRechecks(recheck []int32) []int32 {
+func (ix *Clusterer) dueRechecks(recheck []int32) []int32 {
 	ix.pending = append(ix.pending, ix.crossed...)
 	if len(ix.pending) > 0 {
 		ix.pendingAge++
@@ -426,7 +426,7 @@ func (ix *Index) dueRechecks(recheck []int32) []int32 {
 // recheckClusters re-decides the clusters listed: some features just became site
 // boilerplate, globally common or recurring passages, and clusters formed
 // on them before may not hold any more.
-func (ix *Index) recheckClusters(clusters []int32) {
+func (ix *Clusterer) recheckClusters(clusters []int32) {
 	if len(clusters) == 0 {
 		return
 	}
@@ -442,7 +442,7 @@ func (ix *Index) recheckClusters(clusters []int32) {
 // bandKeys puts di's LSH band keys in ix.keys (those Run computed, when
 // di was placed by Run) and reports whether it has any (a document
 // without clean features has none).
-func (ix *Index) bandKeys(di uint32, placed bool) bool {
+func (ix *Clusterer) bandKeys(di uint32, placed bool) bool {
 	if placed {
 		dd := &ix.docs[di]
 		dd.cleaned, dd.siteEpoch, dd.globalEpoch = true, ix.sites[dd.site].epoch, ix.globalEpoch
@@ -466,7 +466,7 @@ func (ix *Index) bandKeys(di uint32, placed bool) bool {
 // group joins di, whose band keys are in ix.keys, to the cluster (or
 // unique article) it is a copy of, with the members it takes from other
 // clusters (see join), and settles that cluster.
-func (ix *Index) group(di uint32) {
+func (ix *Clusterer) group(di uint32) {
 	target, ok, _ := ix.join(di, ix.keys, nil, true)
 	if !ok {
 		return
@@ -490,7 +490,7 @@ func (ix *Index) group(di uint32) {
 
 // changes ends a reporting Add: di's assignment and those of the
 // journaled members whose assignment changed.
-func (ix *Index) changes(di uint32) []article.Assignment {
+func (ix *Clusterer) changes(di uint32) []article.Assignment {
 	ix.journaling = false
 	out := []article.Assignment{ix.assignment(di)}
 	for i, m := range ix.jDocs {
@@ -507,7 +507,7 @@ func (ix *Index) changes(di uint32) []article.Assignment {
 }
 
 // touch journals m's state before a reporting Add first changes it.
-func (ix *Index) touch(m uint32) {
+func (ix *Clusterer) touch(m uint32) {
 	if !ix.journaling {
 		return
 	}
@@ -521,7 +521,7 @@ func (ix *Index) touch(m uint32) {
 }
 
 // touchCluster journals every member of cluster c.
-func (ix *Index) touchCluster(c int32) {
+func (ix *Clusterer) touchCluster(c int32) {
 	if !ix.journaling {
 		return
 	}
@@ -531,7 +531,7 @@ func (ix *Index) touchCluster(c int32) {
 }
 
 // touchGroup journals m and, when it is in a cluster, all its members.
-func (ix *Index) touchGroup(m uint32) {
+func (ix *Clusterer) touchGroup(m uint32) {
 	if c := ix.docs[m].cluster; c != noCluster {
 		ix.touchCluster(c)
 	}
@@ -550,7 +550,7 @@ type state struct {
 // evidenceKey is cluster c's evidence as one comparable string, "" for
 // no cluster: a member whose cluster gains or loses a piece of evidence
 // (a noindex copy joins) has a changed assignment too.
-func (ix *Index) evidenceKey(c int32) string {
+func (ix *Clusterer) evidenceKey(c int32) string {
 	if c == noCluster {
 		return ""
 	}
@@ -561,7 +561,7 @@ func (ix *Index) evidenceKey(c int32) string {
 }
 
 // docFrom extracts from a the identity and the facts the original decision
-// uses; it returns them with the article's site name. It touches no index
+// uses; it returns them with the article's site name. It touches no clusterer
 // state, so Run calls it while decoding.
 func docFrom(a *article.Article) (doc, string) {
 	siteName := siteName(a)
@@ -598,7 +598,7 @@ func docFrom(a *article.Article) (doc, string) {
 }
 
 // siteIndex returns the index of the named site, adding it if new.
-func (ix *Index) siteIndex(name string) uint32 {
+func (ix *Clusterer) siteIndex(name string) uint32 {
 	si, ok := ix.siteByNm[name]
 	if !ok {
 		si = uint32(len(ix.sites))
@@ -610,7 +610,7 @@ func (ix *Index) siteIndex(name string) uint32 {
 }
 
 // siteFor returns the named site's record, adding it if new.
-func (ix *Index) siteFor(name string) *site { return &ix.sites[ix.siteIndex(name)] }
+func (ix *Clusterer) siteFor(name string) *site { return &ix.sites[ix.siteIndex(name)] }
 
 // urlKey hashes a URL ignoring scheme, "www.", fragment and a trailing
 // slash, so http/https and canonical variants meet.
@@ -651,7 +651,7 @@ func nameKey(s string) string {
 // re-crawling a page does not make its own text look like boilerplate.
 // It reports whether the global noise set may have changed (features that
 // became passages are added to ix.crossed).
-func (ix *Index) remove(di uint32) bool {
+func (ix *Clusterer) remove(di uint32) bool {
 	d := &ix.docs[di]
 	d.dead = true
 	ix.live--
@@ -685,7 +685,7 @@ func (ix *Index) remove(di uint32) bool {
 // detach takes member m out of its cluster, which is settled again (or
 // dissolved when one member is left), and makes it unique: a stronger
 // link than the one that held it there has arrived (see join).
-func (ix *Index) detach(m uint32) {
+func (ix *Clusterer) detach(m uint32) {
 	c := ix.docs[m].cluster
 	if c == noCluster {
 		return
@@ -702,7 +702,7 @@ func (ix *Index) detach(m uint32) {
 // dissolveIfAlone makes the last member of cluster c unique and retires
 // the cluster when fewer than two members are left; it reports whether it
 // did.
-func (ix *Index) dissolveIfAlone(c int32) bool {
+func (ix *Clusterer) dissolveIfAlone(c int32) bool {
 	cl := &ix.clusters[c]
 	if len(cl.members) > 1 {
 		return false
@@ -715,27 +715,27 @@ func (ix *Index) dissolveIfAlone(c int32) bool {
 	return true
 }
 
-func (ix *Index) makeUnique(m uint32) {
+func (ix *Clusterer) makeUnique(m uint32) {
 	d := &ix.docs[m]
 	d.cluster, d.role, d.original, d.sim, d.via = noCluster, article.RoleUnique, m, 1, 0
 }
 
 // isNoise reports whether feature f is boilerplate of site s, globally
 // common or a recurring passage.
-func (ix *Index) isNoise(s uint32, f uint32) bool {
+func (ix *Clusterer) isNoise(s uint32, f uint32) bool {
 	return ix.globalNoise(f) || ix.siteNoise(s, f)
 }
 
 // globalNoise reports whether f is globally common or a recurring
 // passage, with one look-up in the global table.
-func (ix *Index) globalNoise(f uint32) bool {
+func (ix *Clusterer) globalNoise(f uint32) bool {
 	c, div := ix.global.diverse(f)
 	return c > 0 && (c >= ix.global.shards[0].threshold(ix.cfg.GlobalMinDocs, ix.cfg.GlobalFrac) || ix.isPassage(c, div))
 }
 
 // cleanSet returns di's features without noise, re-partitioning them when
 // the site or global tables have learned new noise since the last time.
-func (ix *Index) cleanSet(di uint32) []uint32 {
+func (ix *Clusterer) cleanSet(di uint32) []uint32 {
 	d := &ix.docs[di]
 	st := &ix.sites[d.site]
 	if d.cleaned && d.siteEpoch == st.epoch && d.globalEpoch == ix.globalEpoch {
@@ -814,7 +814,7 @@ func (m match) inA() float64 { return shareOf(m.inter, m.na) }
 func (m match) jaccard() float64 { return jaccardOf(m.inter, m.na, m.nb) }
 
 // verify compares two articles on their cleaned feature sets.
-func (ix *Index) verify(a, b uint32) match {
+func (ix *Clusterer) verify(a, b uint32) match {
 	return matchOf(ix.cleanSet(a), ix.cleanSet(b), ix.docs[a].quotedFeats(), ix.docs[b].quotedFeats())
 }
 
@@ -829,7 +829,7 @@ func (d *doc) quotedFeats() []uint32 {
 // text outside quotations: independent reports of one event share the
 // quotes of a speech or a press conference, not the reporting around
 // them. An article that is (almost) all quotation is judged as a whole.
-func (ix *Index) isCopy(m match) bool {
+func (ix *Clusterer) isCopy(m match) bool {
 	if m.inter < ix.cfg.MinShared || m.containment() < ix.cfg.Containment || m.jaccard() < ix.cfg.Jaccard {
 		return false
 	}
@@ -842,7 +842,7 @@ func (ix *Index) isCopy(m match) bool {
 }
 
 // related reports whether indexed articles a and b (verified as m) go
-// in one cluster by the index's rules: a copy (isCopy) when the later of
+// in one cluster by the clusterer's rules: a copy (isCopy) when the later of
 // the two takes at least cfg.Rewrite of its cleaned features from the
 // earlier (derivesFrom), else a rewrite (isRewrite) or aligned
 // (isAligned). Containment is of the smaller set, so a later article
@@ -854,7 +854,7 @@ func (ix *Index) isCopy(m match) bool {
 // alignment rule reads only the top of a text, which is the story it
 // carries). A shorter later article (a truncated copy, a teaser) takes
 // most of itself from the earlier one and is not touched.
-func (ix *Index) related(m match, a, b uint32) bool {
+func (ix *Clusterer) related(m match, a, b uint32) bool {
 	if ix.isCopy(m) {
 		return ix.derivesFrom(m, a, b)
 	}
@@ -865,7 +865,7 @@ func (ix *Index) related(m match, a, b uint32) bool {
 // other than skip (at most maxCompare of them): a later article that
 // holds an earlier truncated copy whole is not derived from it, but it
 // may be a copy of the story that truncated copy was taken from.
-func (ix *Index) copyOfMember(di uint32, members []uint32, skip uint32) bool {
+func (ix *Clusterer) copyOfMember(di uint32, members []uint32, skip uint32) bool {
 	for i, x := range members {
 		if i >= maxCompare {
 			break
@@ -882,7 +882,7 @@ func (ix *Index) copyOfMember(di uint32, members []uint32, skip uint32) bool {
 
 // copyOf is isCopy for two indexed articles a and b: the pair passes
 // isCopy and derivesFrom (see related).
-func (ix *Index) copyOf(m match, a, b uint32) bool {
+func (ix *Clusterer) copyOf(m match, a, b uint32) bool {
 	return ix.isCopy(m) && ix.derivesFrom(m, a, b)
 }
 
@@ -892,7 +892,7 @@ func (ix *Index) copyOf(m match, a, b uint32) bool {
 // when the earlier credits another site (it is a copy itself, perhaps
 // truncated, and a later text that holds it whole may be a fuller copy
 // of the same source), or when the rewrite rule is off.
-func (ix *Index) derivesFrom(m match, a, b uint32) bool {
+func (ix *Clusterer) derivesFrom(m match, a, b uint32) bool {
 	if ix.cfg.Rewrite <= 0 {
 		return true
 	}
@@ -909,7 +909,7 @@ func (ix *Index) derivesFrom(m match, a, b uint32) bool {
 
 // creditsOther reports whether article di names another site as its
 // source (a credit line or a cross-site canonical link).
-func (ix *Index) creditsOther(di uint32) bool {
+func (ix *Clusterer) creditsOther(di uint32) bool {
 	d := &ix.docs[di]
 	if d.canonHash != 0 {
 		return true
@@ -928,7 +928,7 @@ func (ix *Index) creditsOther(di uint32) bool {
 // fetch time says when a page was crawled, not who wrote first. As in
 // isCopy, when a third or more of what the two share is quoted, the share
 // must also hold outside quotations.
-func (ix *Index) isRewrite(m match, a, b uint32) bool {
+func (ix *Clusterer) isRewrite(m match, a, b uint32) bool {
 	if ix.cfg.Rewrite <= 0 || m.inter < ix.cfg.MinShared {
 		return false
 	}
@@ -953,7 +953,7 @@ func (ix *Index) isRewrite(m match, a, b uint32) bool {
 // publishedBefore reports whether article a was published strictly before
 // article b: both have a publication date, and a's is earlier (by day
 // when either is a bare date).
-func (ix *Index) publishedBefore(a, b uint32) bool {
+func (ix *Clusterer) publishedBefore(a, b uint32) bool {
 	pa, pb := ix.docs[a].published, ix.docs[b].published
 	if pa == 0 || pb == 0 {
 		return false
@@ -977,7 +977,7 @@ func (ix *Index) publishedBefore(a, b uint32) bool {
 // them in di's cluster (see add), and which article arrives first does
 // not decide where a rewrite that others copied ends up. When di matches
 // nothing else, the best of them is the answer (stolen is then true).
-func (ix *Index) join(di uint32, keys []uint32, skip []int32, steal bool) (target uint32, ok, stolen bool) {
+func (ix *Clusterer) join(di uint32, keys []uint32, skip []int32, steal bool) (target uint32, ok, stolen bool) {
 	ix.stolen = ix.stolen[:0]
 	pick := joinPick{best: -1}
 	matched := make(map[int32]bool) // per cluster checked: whether di matches its original
@@ -1024,7 +1024,7 @@ type joinPick struct {
 // targetOf returns the article a candidate c stands for, which a new
 // article must match to be grouped with it: c itself, or its cluster's
 // original; skipped when c's cluster is in skip.
-func (ix *Index) targetOf(c uint32, skip []int32) (target uint32, cl int32, skipped bool) {
+func (ix *Clusterer) targetOf(c uint32, skip []int32) (target uint32, cl int32, skipped bool) {
 	cl = ix.docs[c].cluster
 	if cl == noCluster {
 		return c, cl, false
@@ -1034,7 +1034,7 @@ func (ix *Index) targetOf(c uint32, skip []int32) (target uint32, cl int32, skip
 
 // candidatesOf returns di's LSH candidates (live, other than di, at most
 // cfg.MaxCandidates), sorted.
-func (ix *Index) candidatesOf(di uint32, keys []uint32) []uint32 {
+func (ix *Clusterer) candidatesOf(di uint32, keys []uint32) []uint32 {
 	clear(ix.seen)
 	var cands []uint32
 	ix.lsh.candidates(keys, func(c uint32) bool {
@@ -1052,7 +1052,7 @@ func (ix *Index) candidatesOf(di uint32, keys []uint32) []uint32 {
 // steal lists member c (of the cluster whose original, orig, di does not
 // match) in ix.stolen when di may take it (see stealable), and makes it
 // the pick when di matches nothing better.
-func (ix *Index) steal(di, c, orig uint32, pick *joinPick) {
+func (ix *Clusterer) steal(di, c, orig uint32, pick *joinPick) {
 	sc, ok := ix.stealable(di, c, orig)
 	if !ok {
 		return
@@ -1066,14 +1066,14 @@ func (ix *Index) steal(di, c, orig uint32, pick *joinPick) {
 // alignedOnly reports whether member c is in its cluster by the
 // alignment rule alone: aligned to orig, its original, neither a copy
 // nor a rewrite of it.
-func (ix *Index) alignedOnly(c, orig uint32) bool {
+func (ix *Clusterer) alignedOnly(c, orig uint32) bool {
 	m := ix.verify(c, orig)
 	return !ix.isCopy(m) && !ix.isRewrite(m, c, orig) && ix.isAligned(m, c, orig)
 }
 
 // stealable reports whether di and c are copies (isCopy) while c is
 // only aligned to orig, its cluster's original, with the pair's score.
-func (ix *Index) stealable(di, c, orig uint32) (float64, bool) {
+func (ix *Clusterer) stealable(di, c, orig uint32) (float64, bool) {
 	if ix.cfg.Align <= 0 || len(ix.docs[c].sents) == 0 {
 		return 0, false // not aligned to anything
 	}
@@ -1086,7 +1086,7 @@ func (ix *Index) stealable(di, c, orig uint32) (float64, bool) {
 
 // attach adds di to target's cluster (creating it when target is unique);
 // the caller then settles the cluster.
-func (ix *Index) attach(di, target uint32) {
+func (ix *Clusterer) attach(di, target uint32) {
 	cl := ix.docs[target].cluster
 	if cl == noCluster {
 		cl = int32(len(ix.clusters))
@@ -1126,7 +1126,7 @@ const maxSettle = 4096
 // look for another one through the LSH (never one they left during this
 // settle), becoming unique when none matches; a cluster they join is
 // settled in turn. Every member whose state may change is journaled first.
-func (ix *Index) settle(c int32) {
+func (ix *Clusterer) settle(c int32) {
 	type exit struct {
 		doc     uint32
 		cluster int32
@@ -1172,7 +1172,7 @@ func (ix *Index) settle(c int32) {
 // copies of it, repeating until the remaining members all are (each
 // removal may change the decision); it returns the removed members, now
 // unique.
-func (ix *Index) evict(c int32) []uint32 {
+func (ix *Clusterer) evict(c int32) []uint32 {
 	var out []uint32
 	for len(ix.clusters[c].members) > 1 {
 		gone := ix.decide(c)
@@ -1193,7 +1193,7 @@ func (ix *Index) evict(c int32) []uint32 {
 // rejoin looks for a cluster (or unique article) that m, just made
 // unique, is a copy of, using the band keys of its current clean set;
 // clusters in skip are not considered.
-func (ix *Index) rejoin(m uint32, skip []int32) (uint32, bool) {
+func (ix *Clusterer) rejoin(m uint32, skip []int32) (uint32, bool) {
 	clean := ix.cleanSet(m)
 	if len(clean) == 0 {
 		return 0, false
@@ -1207,7 +1207,7 @@ func (ix *Index) rejoin(m uint32, skip []int32) (uint32, bool) {
 // clustersSharing returns the clusters (of two or more members) whose
 // original has one of the features fs: the only ones whose members can
 // have been verified through them.
-func (ix *Index) clustersSharing(fs []uint32) []int32 {
+func (ix *Clusterer) clustersSharing(fs []uint32) []int32 {
 	var out []int32
 	for c := range ix.clusters {
 		cl := &ix.clusters[c]
@@ -1251,7 +1251,7 @@ func hasAny(s, fs []uint32) bool {
 }
 
 // Assignment returns the current assignment of article id.
-func (ix *Index) Assignment(id string) (article.Assignment, bool) {
+func (ix *Clusterer) Assignment(id string) (article.Assignment, bool) {
 	di, ok := ix.byID[id]
 	if !ok {
 		return article.Assignment{}, false
@@ -1259,7 +1259,7 @@ func (ix *Index) Assignment(id string) (article.Assignment, bool) {
 	return ix.assignment(di), true
 }
 
-func (ix *Index) assignment(di uint32) article.Assignment {
+func (ix *Clusterer) assignment(di uint32) article.Assignment {
 	d := &ix.docs[di]
 	if ix.furniture(di) {
 		return article.Assignment{ID: d.id, Cluster: d.id, Role: article.RoleUnique, Original: d.id,
@@ -1283,7 +1283,7 @@ func (ix *Index) assignment(di uint32) article.Assignment {
 
 // furniture reports whether document di is in a cluster of site
 // furniture (furniture.go), and so reported as unique.
-func (ix *Index) furniture(di uint32) bool {
+func (ix *Clusterer) furniture(di uint32) bool {
 	c := ix.docs[di].cluster
 	return c != noCluster && ix.clusters[c].furniture
 }
@@ -1291,7 +1291,7 @@ func (ix *Index) furniture(di uint32) bool {
 // Members returns the article ids of a cluster in arrival order; for the
 // cluster id of a unique article (a furniture page included) it returns
 // that article alone.
-func (ix *Index) Members(cluster string) []string {
+func (ix *Clusterer) Members(cluster string) []string {
 	return members(cluster, ix.clusterByID, ix.clusters, ix.byID,
 		func(d uint32) string { return ix.docs[d].id }, func(d uint32) int32 { return ix.docs[d].cluster })
 }
@@ -1315,11 +1315,11 @@ func members(cluster string, clusterByID map[string]int32, clusters []cluster, b
 	return nil
 }
 
-// Membership is the part of an index that says which articles each
+// Membership is the part of a clusterer that says which articles each
 // cluster holds: what building the search index reads. It keeps about a
-// tenth of the index's memory (the ids, the clusters and the maps that
+// tenth of the clusterer's memory (the ids, the clusters and the maps that
 // find them), so that the rest (the features, the LSH and frequency
-// tables) is freed once the index itself is dropped.
+// tables) is freed once the clusterer itself is dropped.
 type Membership struct {
 	ids         []string
 	cluster     []int32
@@ -1328,10 +1328,10 @@ type Membership struct {
 	clusterByID map[string]int32
 }
 
-// Membership returns the index's cluster membership as it is now. Adding
-// to the index afterwards does not change it, and must not happen while
-// it is used (it shares the index's maps and clusters).
-func (ix *Index) Membership() *Membership {
+// Membership returns the clusterer's cluster membership as it is now. Adding
+// to the clusterer afterwards does not change it, and must not happen while
+// it is used (it shares the clusterer's maps and clusters).
+func (ix *Clusterer) Membership() *Membership {
 	m := &Membership{ids: make([]string, len(ix.docs)), cluster: make([]int32, len(ix.docs)),
 		byID: ix.byID, clusters: ix.clusters, clusterByID: ix.clusterByID}
 	for i := range ix.docs {
@@ -1340,7 +1340,7 @@ func (ix *Index) Membership() *Membership {
 	return m
 }
 
-// Members is Index.Members.
+// Members is Clusterer.Members.
 func (m *Membership) Members(cluster string) []string {
 	return members(cluster, m.clusterByID, m.clusters, m.byID,
 		func(d uint32) string { return m.ids[d] }, func(d uint32) int32 { return m.cluster[d] })
