@@ -159,6 +159,12 @@ type Config struct {
 	StatsFile   string // live stats JSON (default <archive>/stats.json); "-" disables
 
 	Logger *slog.Logger // default slog.Default()
+
+	// now is the clock of what spans runs, robots.txt cache ages and
+	// re-check dates (default time.Now; politeness gaps always use real
+	// time): tests set it to step across a RobotsTTL or RevisitMin
+	// without waiting for it.
+	now func() time.Time
 }
 
 // settings is a validated Config with defaults applied.
@@ -191,6 +197,9 @@ func (cfg Config) withDefaults(archive string) (*settings, error) {
 // setDefaults gives every limit left unset (zero or negative) its
 // default, and the files their place in the archive directory.
 func (c *Config) setDefaults(archive string) {
+	if c.now == nil {
+		c.now = time.Now
+	}
 	if c.UserAgent == "" {
 		c.UserAgent = DefaultUserAgent()
 	}
@@ -376,5 +385,5 @@ var localMemPerHost = 0
 func (s *settings) localOptions(count func(frontier.Counts)) local.Options {
 	return local.Options{Limits: s.limits(), Job: s.Job, Policy: newPoliteness(&s.Config), UserAgent: s.UserAgent,
 		RobotsTTL: s.RobotsTTL, Timeout: s.Timeout, MaxCrawlDelay: s.MaxCrawlDelay, MemPerHost: localMemPerHost,
-		Logger: s.Logger, Count: count}
+		Logger: s.Logger, Count: count, Now: s.now}
 }

@@ -14,7 +14,7 @@ import (
 // budget is spent, or ctx is cancelled. Pages in flight at cancellation
 // stay queued for the next run.
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
-	return c.run(ctx, c.local, func() ([]*frontier.Entry, error) { return c.dueRevisits(time.Now()) })
+	return c.run(ctx, c.local, func() ([]*frontier.Entry, error) { return c.dueRevisits(c.s.now()) })
 }
 
 // run crawls from fr: it checks and queues the seeds (with more, when

@@ -5,13 +5,64 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/crawler/frontier"
+	"github.com/syndex/syndex/crawler/frontier/local"
 	"github.com/syndex/syndex/store"
 )
+
+// claimLog is a local frontier that records the entries its claims hand
+// out, so a test can ask, at one moment, what was handed out and what the
+// frontier would hand out next.
+type claimLog struct {
+	*local.Frontier
+	mu     sync.Mutex // held across each claim
+	leased []string   // URLs of the entries handed out, in order
+}
+
+func (f *claimLog) Claim(ctx context.Context) (*frontier.Lease, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.claimLocked(ctx)
+}
+
+// claimLocked claims and records the entry handed out; f.mu must be held.
+func (f *claimLog) claimLocked(ctx context.Context) (*frontier.Lease, error) {
+	l, err := f.Frontier.Claim(ctx)
+	if err == nil && l.Entry != nil {
+		f.leased = append(f.leased, l.Entry.URL)
+	}
+	return l, err
+}
+
+// held checks that the frontier hands out nothing of the crawl's only
+// host, because it is leased, and that none of the URLs in never was
+// handed out so far. A host it would hand out is given back untouched.
+func (f *claimLog) held(ctx context.Context, never ...string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	l, err := f.claimLocked(ctx)
+	switch {
+	case err != nil:
+		return err
+	case l.Host != "":
+		f.Frontier.Release(ctx, l, &frontier.Outcome{Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil})
+		return fmt.Errorf("host %s free to be claimed again", l.Host)
+	case l.Wait >= 0 || l.Leased == 0:
+		return fmt.Errorf("host not leased: the frontier has %d hosts leased and one due in %v", l.Leased, l.Wait)
+	}
+	for _, u := range never {
+		if slices.Contains(f.leased, u) {
+			return fmt.Errorf("%s handed out (leased so far: %v)", u, f.leased)
+		}
+	}
+	return nil
+}
 
 // TestHostFreedWhileHandling: a host's next request does not wait for the
 // handler to finish with its previous page. The handler holds the first
@@ -19,8 +70,9 @@ import (
 // host until the handler returned would never get there. robots.txt's
 // Crawl-delay still holds between every two requests, and every page is
 // handled once. When the pages waiting for the handler would pass
-// maxAheadBytes, the page keeps its host: nothing more is asked of the
-// host while the handler holds the story.
+// maxAheadBytes, the page keeps its host: while the handler holds the
+// story the frontier has not handed out, and would not hand out, the
+// host's next URL.
 func TestHostFreedWhileHandling(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -51,17 +103,19 @@ func TestHostFreedWhileHandling(t *testing.T) {
 			}
 			defer st.Close()
 			var pl pageLog
+			var fr *claimLog
 			handler := func(ctx context.Context, p *Page) error {
 				if !strings.HasSuffix(p.URL, "/a/1") {
 					return pl.handler(ctx, p)
 				}
 				if tc.ahead == 1 {
-					// Three gaps' time: a freed host would have been asked
-					// for /a/2 by then (on a busy machine it may not, and
-					// this passes without proving anything).
-					time.Sleep(600 * time.Millisecond)
-					if n := h.count("/a/2", 0); n != 0 {
-						return fmt.Errorf("/a/2 requested while /a/1, beyond maxAheadBytes, was being handled")
+					err := fr.held(ctx, h.base+"/a/2", h.base+"/a/3")
+					if n := h.count("/a/2", 0); err == nil && n != 0 {
+						err = fmt.Errorf("/a/2 requested %d times", n)
+					}
+					if err != nil {
+						t.Errorf("while /a/1, beyond maxAheadBytes, was being handled: %v", err)
+						return err
 					}
 					return pl.handler(ctx, p)
 				}
@@ -78,7 +132,8 @@ func TestHostFreedWhileHandling(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			s, err := c.Run(context.Background())
+			fr = &claimLog{Frontier: c.local}
+			s, err := c.run(context.Background(), fr, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -43,7 +43,7 @@ func (c *Crawler) planRevisit(t *frontier.Txn, e *frontier.Entry, status int, ou
 	if c.s.RevisitMin <= 0 || e.Kind != frontier.KindPage || e.Seed {
 		return
 	}
-	now := time.Now()
+	now := c.s.now()
 	old, found := c.local.Revisit(e.Key)
 	lo, hi := int64(c.s.RevisitMin), int64(c.s.RevisitMax)
 	r := &frontier.RevisitRec{URL: e.URL, Every: lo}

@@ -36,20 +36,20 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr frontier.Frontier, l *fron
 	case status >= 300 && status < 400:
 		status = 404 // RFC 9309 2.3.1.2: more than five redirects = unavailable
 	}
-	now := time.Now()
-	r := robots.Parse(status, f.Body, robots.ProductToken(c.s.UserAgent), now)
+	now, fetched := time.Now(), c.s.now() // the request's end; the cache's clock
+	r := robots.Parse(status, f.Body, robots.ProductToken(c.s.UserAgent), fetched)
 	rec := &frontier.LogRecord{Time: f.Started.UTC(), URL: target, Kind: "robots", Status: f.Status, Error: errString(err),
 		Bytes: len(f.Raw), Millis: f.Elapsed.Milliseconds(), WARC: f.WARC, Outcome: "ok"}
 	o.Txn = &frontier.Txn{Log: rec, Host: l.Host, HostAt: now}
 	o.Parsed = r
 	if !r.DisallowAll {
 		c.pol.CapCrawlDelay(r, l.Host, c.log)
-		o.Robots = &frontier.RobotsRec{Status: status, Body: f.Body, Fetched: now}
+		o.Robots = &frontier.RobotsRec{Status: status, Body: f.Body, Fetched: fetched}
 		o.Rest = c.pol.HostGap(r, f.Elapsed)
 		o.Txn.Add = c.robotsSitemaps(r)
 		return o
 	}
-	c.robotsUnavailable(l, o, f, err, status, now)
+	c.robotsUnavailable(l, o, f, err, status, fetched)
 	return o
 }
 

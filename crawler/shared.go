@@ -70,7 +70,7 @@ func (c *Crawler) RunShared(ctx context.Context, fr *SharedFrontier) (Stats, err
 	}
 	c.retryUnhandled = true
 	run := shared.NewRun(fr, shared.RunOptions{Limits: c.s.limits(), Policy: c.pol, UserAgent: c.s.UserAgent, Logger: c.log,
-		Log: c.local.AppendLog, Count: c.countFrontier})
+		Log: c.local.AppendLog, Count: c.countFrontier, Now: c.s.now})
 	// The WARC writer finds the previous capture of a URL (for revisit
 	// records) among the validators read from Redis for the fetch.
 	c.client.SetCond(func(key string) *frontier.CondRec {

@@ -70,7 +70,7 @@ func (c *Crawler) reserveAhead(n int64) bool {
 // (recorded with the panic), or leaves the host for the next run when it
 // happened on robots.txt. page is the page the handler is to see, if any.
 func (c *Crawler) step(ctx context.Context, fr frontier.Frontier, l *frontier.Lease) (o *frontier.Outcome, page *Page) {
-	robots := l.NeedsRobots(time.Now())
+	robots := l.NeedsRobots(c.s.now())
 	defer func() {
 		p := recover()
 		if p == nil {
@@ -95,7 +95,7 @@ func (c *Crawler) step(ctx context.Context, fr frontier.Frontier, l *frontier.Le
 	case l.Robots.DisallowAll:
 		// robots.txt unavailable and not yet due (a restart, another
 		// worker): the entry waits at the front of the queue.
-		return &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, Rest: max(time.Until(l.RobotsUntil), 0)}, nil
+		return &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, Rest: max(l.RobotsUntil.Sub(c.s.now()), 0)}, nil
 	}
 	o = &frontier.Outcome{Failed: -1}
 	page = c.fetchEntry(ctx, fr, l, o)

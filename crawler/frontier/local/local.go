@@ -76,6 +76,10 @@ type Options struct {
 	// Count receives what the frontier adds to the crawl's counters
 	// (links refused by robots.txt, entries given up); nil: none.
 	Count func(frontier.Counts)
+	// Now is the clock of the robots.txt cache (nil: time.Now): how old
+	// a cached robots.txt is and whether a host's verdict still holds.
+	// Politeness gaps always use real time.
+	Now func() time.Time
 }
 
 // hostState is the local frontier's view of one host (scheme-less host:port).
@@ -123,6 +127,9 @@ func New(db *bolt.DB, opt Options) (*Frontier, error) {
 	}
 	if opt.Count == nil {
 		opt.Count = func(frontier.Counts) {}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
 	return &Frontier{db: db, job: []byte(opt.Job), opt: opt, pol: opt.Policy, log: opt.Logger, count: opt.Count,
 		mem: opt.MemPerHost, hosts: map[string]*hostState{}, freed: map[*frontier.Lease]bool{}}, nil
@@ -261,9 +268,10 @@ func (f *Frontier) ready(h *hostState, now time.Time) (needRobots bool, soon tim
 	if h.robots == nil && !h.robotsLoaded {
 		f.cachedRobots(h)
 	}
-	needRobots = h.robots == nil || !now.Before(h.robotsUntil)
+	cacheNow := f.opt.Now()
+	needRobots = h.robots == nil || !cacheNow.Before(h.robotsUntil)
 	if !needRobots && h.robots.DisallowAll {
-		return needRobots, h.robotsUntil.Sub(now), false // robots.txt unavailable: wait for the retry
+		return needRobots, h.robotsUntil.Sub(cacheNow), false // robots.txt unavailable: wait for the retry
 	}
 	if !needRobots && !f.dispatchable(h) {
 		return needRobots, -1, false
@@ -331,7 +339,7 @@ func (f *Frontier) lease(h *hostState, needRobots bool) *frontier.Lease {
 func (f *Frontier) cachedRobots(h *hostState) {
 	h.robotsLoaded = true
 	rec := f.loadRobots(h.name)
-	if rec == nil || time.Since(rec.Fetched) >= f.opt.RobotsTTL {
+	if rec == nil || f.opt.Now().Sub(rec.Fetched) >= f.opt.RobotsTTL {
 		return
 	}
 	r := robots.Parse(rec.Status, rec.Body, robots.ProductToken(f.opt.UserAgent), rec.Fetched)
@@ -363,7 +371,7 @@ func (f *Frontier) KnownRobots(host string) *robots.Rules {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	h := f.hosts[host]
-	if h != nil && h.robots != nil && !h.robots.DisallowAll && time.Now().Before(h.robotsUntil) {
+	if h != nil && h.robots != nil && !h.robots.DisallowAll && f.opt.Now().Before(h.robotsUntil) {
 		return h.robots
 	}
 	return nil

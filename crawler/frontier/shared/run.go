@@ -36,6 +36,9 @@ type RunOptions struct {
 	// Count receives what the frontier adds to the crawl's counters
 	// (links refused by robots.txt, entries given up); nil: none.
 	Count func(frontier.Counts)
+	// Now is the clock of the robots.txt cache (nil: time.Now); it
+	// stamps and ages the verdicts this worker knows.
+	Now func() time.Time
 }
 
 // NewRun returns the frontier of one worker's run on f.
@@ -48,6 +51,9 @@ func NewRun(f *Frontier, opt RunOptions) *Run {
 	}
 	if opt.Count == nil {
 		opt.Count = func(frontier.Counts) {}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
 	return &Run{Frontier: f, opt: opt}
 }
@@ -279,7 +285,7 @@ func (r *Run) KnownRobots(host string) *robots.Rules {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k, ok := r.robots[host]
-	if !ok || k.r.DisallowAll || !time.Now().Before(k.until) {
+	if !ok || k.r.DisallowAll || !r.opt.Now().Before(k.until) {
 		return nil
 	}
 	return k.r
