@@ -54,7 +54,7 @@ func (f *claimLog) held(ctx context.Context, never ...string) error {
 		f.Frontier.Release(ctx, l, &frontier.Outcome{Failed: -1, Requeue: l.Entry != nil, Refund: l.Entry != nil})
 		return fmt.Errorf("host %s free to be claimed again", l.Host)
 	case l.Wait >= 0 || l.Leased == 0:
-		return fmt.Errorf("host not leased: the frontier has %d hosts leased and one due in %v", l.Leased, l.Wait)
+		return fmt.Errorf("host not leased: the frontier would hand one out in %v (%d leased)", l.Wait, l.Leased)
 	}
 	for _, u := range never {
 		if slices.Contains(f.leased, u) {
