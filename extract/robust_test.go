@@ -5,11 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/syndex/syndex/internal/testalloc"
 )
 
 // checkResult asserts what must hold for any input.
@@ -29,28 +30,14 @@ func checkResult(t *testing.T, res *Result) {
 
 // extractPatience is how long an extraction may run before a test calls
 // it hung: a hang detector, never a measure (how fast an extraction is
-// belongs to the benchmarks). What a test asserts of cost is allocBound.
+// belongs to the benchmarks). What a test asserts of cost is the bytes one
+// extraction allocates, at most testalloc.Bound of its input: the hostile
+// cases below allocate 5 to 220 bytes per input byte (deep nesting 5, a
+// 1 MB paragraph 155, 20,000 links 220) and a small page about 100 KB;
+// work that grows faster than the input (the text of every <p> joined
+// once per <p>, a copy of the tree per nesting level: what bound.go's
+// limits stop) allocates thousands of bytes per input byte on such pages.
 const extractPatience = 5 * time.Minute
-
-// allocBound is how many bytes one extraction of n input bytes may
-// allocate. The hostile cases below allocate 5 to 220 bytes per input
-// byte (deep nesting 5, a 1 MB paragraph 155, 20,000 links 220) and a
-// small page about 100 KB; work that grows faster than the input (the
-// text of every <p> joined once per <p>, a copy of the tree per nesting
-// level: what bound.go's limits stop) allocates thousands of bytes per
-// input byte on such pages. Bytes allocated do not depend on how fast or
-// how loaded the machine is, unlike the wall time this replaced.
-func allocBound(n int) uint64 { return 1024*uint64(n) + 64<<20 }
-
-// allocated runs f and returns the bytes the process allocated meanwhile
-// (f is the only work of the test under way).
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 func TestRobustness(t *testing.T) {
 	para := strings.Repeat("word ", 200_000)
@@ -80,7 +67,7 @@ func TestRobustness(t *testing.T) {
 			defer cancel()
 			var res *Result
 			var err error
-			alloc := allocated(func() {
+			alloc := testalloc.Allocated(func() {
 				res, err = ex.Extract(ctx, Input{URL: "https://example.org/a/b", HTML: []byte(tc.html)})
 			})
 			if ctx.Err() != nil {
@@ -93,7 +80,7 @@ func TestRobustness(t *testing.T) {
 			if !strings.Contains(res.Article.Text, tc.want) {
 				t.Errorf("Text lacks %q: %.200q", tc.want, res.Article.Text)
 			}
-			if b := allocBound(len(tc.html)); alloc > b {
+			if b := testalloc.Bound(len(tc.html)); alloc > b {
 				t.Errorf("allocated %d MiB for %d bytes of input, over %d MiB: the work grows faster than the input", alloc>>20, len(tc.html), b>>20)
 			}
 		})
@@ -126,7 +113,7 @@ func FuzzExtract(f *testing.F) {
 		defer cancel()
 		var res *Result
 		var err error
-		alloc := allocated(func() {
+		alloc := testalloc.Allocated(func() {
 			res, err = ex.Extract(ctx, Input{URL: "https://fuzz.example/2024/01/02/story", HTML: body, ContentType: contentType})
 		})
 		if ctx.Err() != nil {
@@ -136,7 +123,7 @@ func FuzzExtract(f *testing.F) {
 			return
 		}
 		checkResult(t, res)
-		if b := allocBound(len(body)); alloc > b {
+		if b := testalloc.Bound(len(body)); alloc > b {
 			t.Fatalf("allocated %d MiB for %d bytes of input, over %d MiB", alloc>>20, len(body), b>>20)
 		}
 	})

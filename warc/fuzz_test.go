@@ -5,15 +5,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
+
+	"github.com/syndex/syndex/internal/testalloc"
 )
 
 // FuzzReader feeds arbitrary bytes to the reader as a file: it must not
 // panic, must end, must report bad input as *RecordError (or refuse the
 // file as not an archive), and must not blow up: each pass takes at most
-// one step per input byte (plus ten) and allocates at most allocBound.
+// one step per input byte (plus ten) and allocates at most testalloc.Bound
+// (the Reader's fixed buffers, two of 256 KiB, gzip state and the record
+// parsers, fit in its fixed part).
 // Those bounds count work, not time, so they hold on a loaded machine;
 // SYNDEX_FUZZ_WATCH=DIR still saves an input that takes over a minute (a
 // hang the bounds cannot see, e.g. a loop that neither steps nor
@@ -46,7 +49,7 @@ func FuzzReader(f *testing.F) {
 			return
 		}
 		for _, all := range []bool{false, true} {
-			alloc := allocated(func() {
+			alloc := testalloc.Allocated(func() {
 				r, err := srcs[0].Open(Position{}, ReadOptions{All: all, MaxBody: 1 << 16})
 				if err != nil {
 					t.Fatal(err)
@@ -66,24 +69,9 @@ func FuzzReader(f *testing.F) {
 					}
 				}
 			})
-			if b := allocBound(len(data)); alloc > b {
+			if b := testalloc.Bound(len(data)); alloc > b {
 				t.Fatalf("All %v: allocated %d MiB reading %d bytes, over %d MiB: the work grows faster than the input", all, alloc>>20, len(data), b>>20)
 			}
 		}
 	})
-}
-
-// allocBound is the most a pass over n bytes of input may allocate: the
-// Reader's fixed buffers (two of 256 KiB, gzip state, the record parsers)
-// fit in the 64 MiB; beyond them the work is linear in the input.
-// Allocation does not depend on how fast or loaded the machine is.
-func allocBound(n int) uint64 { return 1024*uint64(n) + 64<<20 }
-
-// allocated runs f and returns the bytes the process allocated meanwhile.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
