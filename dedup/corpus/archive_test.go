@@ -28,22 +28,42 @@ import (
 //
 //	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterArchive -v
 func TestCounterArchive(t *testing.T) {
-	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
-		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
-	}
+	diagnostic(t)
 	for _, name := range []string{"counter-urdu", "crossposts-real"} {
 		t.Run(name, func(t *testing.T) {
-			set, err := Load(context.Background(), filepath.Join(corporaRoot(), name))
-			if err != nil {
-				t.Skipf("corpus not present: %v", err)
-			}
-			archivePaths(t, set)
+			archivePaths(t, loadOrSkip(t, name))
 		})
 	}
 }
 
-func archivePaths(t *testing.T, set *Set) {
-	ctx := context.Background()
+// diagnostic skips t unless the diagnostics on the real corpora were asked
+// for (SYNDEX_COUNTER_CEILING=1).
+func diagnostic(t *testing.T) {
+	t.Helper()
+	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
+		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
+	}
+}
+
+// loadOrSkip loads the real corpus name (under corporaRoot), skipping t
+// when it is not there.
+func loadOrSkip(t *testing.T, name string) *Set {
+	t.Helper()
+	dir := filepath.Join(corporaRoot(), name)
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("corpus not present: %v", err)
+	}
+	set, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+// jsonLines is set's articles as JSON lines, the input of dedup.Run and
+// of an archive's ImportJSONL.
+func jsonLines(t *testing.T, set *Set) *bytes.Buffer {
+	t.Helper()
 	var in bytes.Buffer
 	for _, a := range set.Articles {
 		line, err := json.Marshal(a)
@@ -52,6 +72,12 @@ func archivePaths(t *testing.T, set *Set) {
 		}
 		in.Write(append(line, '\n'))
 	}
+	return &in
+}
+
+func archivePaths(t *testing.T, set *Set) {
+	ctx := context.Background()
+	in := jsonLines(t, set)
 	score := func(name string, as []article.Assignment) {
 		r := evaluate.Clusters(set.Articles, as)
 		t.Logf("%s: F1 %.4f (P %.4f, R %.4f), agency original in %.3f of %d clusters found, ND merged %d of %d",

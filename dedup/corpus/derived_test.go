@@ -30,16 +30,10 @@ import (
 //
 //	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterDerived -v
 func TestCounterDerived(t *testing.T) {
-	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
-		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
-	}
+	diagnostic(t)
 	ctx := context.Background()
-	dir := filepath.Join(corporaRoot(), "counter-urdu")
-	ps, err := ReadCounter(ctx, dir)
-	if err != nil {
-		t.Skipf("corpus not present: %v", err)
-	}
-	set, err := LoadCounter(ctx, dir)
+	set := loadOrSkip(t, "counter-urdu")
+	ps, err := ReadCounter(ctx, filepath.Join(corporaRoot(), "counter-urdu"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +51,7 @@ func TestCounterDerived(t *testing.T) {
 		}
 		return ""
 	}
-	var in bytes.Buffer
-	for _, a := range set.Articles {
-		line, _ := json.Marshal(a)
-		in.Write(append(line, '\n'))
-	}
+	in := jsonLines(t, set)
 	run := func(verify, align, rewrite float64) map[string]article.Assignment {
 		cfg := dedup.DefaultConfig()
 		cfg.Verify, cfg.Align, cfg.Rewrite = verify, align, rewrite
