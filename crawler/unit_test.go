@@ -14,9 +14,13 @@ func TestRetryAfter(t *testing.T) {
 	if d := retryAfter("3"); d != 3*time.Second {
 		t.Errorf("seconds: %v", d)
 	}
-	d := retryAfter(time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat))
-	if d < 8*time.Second || d > 11*time.Second {
-		t.Errorf("http-date: %v", d)
+	// The wait is what is left until the date when retryAfter reads the
+	// clock: between what was left just before the call and just after.
+	at := time.Now().Add(10 * time.Second).Truncate(time.Second).Round(0) // whole seconds, wall clock only
+	before := time.Until(at)
+	d := retryAfter(at.UTC().Format(http.TimeFormat))
+	if after := time.Until(at); d > before || d < after {
+		t.Errorf("retryAfter(HTTP-date %v) = %v, want between %v and %v", at, d, after, before)
 	}
 	for _, v := range []string{"", "soon", "-5"} {
 		if d := retryAfter(v); d != 0 {
