@@ -107,17 +107,7 @@ func TestArchiveAndRecrawl(t *testing.T) {
 	cfg := Config{Seeds: []string{h.base + "/"}, Delay: 20 * time.Millisecond, AllowPrivate: true, Logger: quietLogger(), DisableSitemaps: true}
 	run := func() (*pageLog, Stats) {
 		var pages pageLog
-		c, err := New(cfg, st, pages.handler)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
+		s := crawlOnce(t, cfg, st, pages.handler)
 		return &pages, s
 	}
 	pages, s1 := run()

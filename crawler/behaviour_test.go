@@ -430,16 +430,8 @@ func TestJobsShareArchive(t *testing.T) {
 	}
 	defer st.Close()
 	run := func(seed string, maxPages int) Stats {
-		c, err := New(Config{Seeds: []string{seed}, Delay: 2 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true,
+		return crawlOnce(t, Config{Seeds: []string{seed}, Delay: 2 * time.Millisecond, AllowPrivate: true, DisableSitemaps: true,
 			Logger: quietLogger(), WARCDir: "-", MaxPages: maxPages}, st, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
 	}
 	sa := run(a.base+"/", 3)
 	sb := run(b.base+"/", 0)

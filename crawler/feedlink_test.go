@@ -61,18 +61,8 @@ func TestFeedLinkedAsPage(t *testing.T) {
 		return nil
 	}
 	warcDir := filepath.Join(dir, "warc")
-	c, err := New(Config{Seeds: []string{a.base + "/", b.base + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true,
+	s := crawlOnce(t, Config{Seeds: []string{a.base + "/", b.base + "/"}, Delay: 5 * time.Millisecond, AllowPrivate: true,
 		DisableSitemaps: true, Logger: quietLogger(), WARCDir: warcDir}, st, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
-	}
 	for _, p := range []string{"/news/feed-only", "/story/feed-only"} {
 		if !got[p] {
 			t.Errorf("%s (listed only in a feed) not fetched; pages: %v", p, got)

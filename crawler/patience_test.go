@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/syndex/syndex/store"
 )
 
 // patience bounds how long a test waits for a crawl that must end. It is
@@ -41,4 +43,22 @@ func patientContext(t *testing.T, what string) context.Context {
 		cancel()
 	})
 	return ctx
+}
+
+// crawlOnce runs one crawl of cfg on st, pages to h (nil: none), to its
+// end within patience, and closes the crawler; an error fails t.
+func crawlOnce(t *testing.T, cfg Config, st *store.Store, h Handler) Stats {
+	t.Helper()
+	c, err := New(cfg, st, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := runPatiently(t, c, "a crawl of a few loopback pages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -2,7 +2,6 @@ package crawler
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"sync"
 	"testing"
@@ -96,15 +95,8 @@ func TestFeedsAndAdaptiveRevisit(t *testing.T) {
 	run := func() (*pageLog, Stats) {
 		t.Helper()
 		pl := &pageLog{}
-		c, err := New(Config{Feeds: []string{h.base + "/feed.xml"}, Delay: 2 * time.Millisecond, AllowPrivate: true,
+		s := crawlOnce(t, Config{Feeds: []string{h.base + "/feed.xml"}, Delay: 2 * time.Millisecond, AllowPrivate: true,
 			DisableSitemaps: true, Logger: quietLogger(), WARCDir: "-", StatsFile: "-", RevisitMin: every, now: clock.Now}, st, pl.handler)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
 		return pl, s
 	}
 	pl, _ := run()
@@ -160,16 +152,8 @@ func TestRecrawlAndQueueDepth(t *testing.T) {
 	defer st.Close()
 	run := func(recrawl bool, maxPages int) Stats {
 		t.Helper()
-		c, err := New(Config{Seeds: []string{h.base + "/"}, Job: "j", Delay: 2 * time.Millisecond, AllowPrivate: true,
+		return crawlOnce(t, Config{Seeds: []string{h.base + "/"}, Job: "j", Delay: 2 * time.Millisecond, AllowPrivate: true,
 			DisableSitemaps: true, Logger: quietLogger(), WARCDir: "-", StatsFile: "-", Recrawl: recrawl, MaxPages: maxPages}, st, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.Run(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
 	}
 	run(false, 2)
 	depth, err := QueueDepth(st.DB(), "j")
