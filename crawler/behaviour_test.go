@@ -292,9 +292,11 @@ func TestParkingAndMaxWait(t *testing.T) {
 	}
 	defer st.Close()
 	var log logLines
+	// MaxDelay keeps the slow-host gap, which grows with the response
+	// times of a loaded machine, well within MaxWait.
 	c, err := New(Config{Seeds: []string{failing.base + "/", sleepy.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true,
 		DisableSitemaps: true, Logger: slog.New(slog.NewTextHandler(&log, nil)), WARCDir: "-", BackoffBase: 20 * time.Millisecond,
-		ParkAfter: 2, ParkFor: 300 * time.Millisecond, MaxRetries: 3, MaxWait: time.Second}, st, nil)
+		ParkAfter: 2, ParkFor: 300 * time.Millisecond, MaxRetries: 3, MaxWait: time.Second, MaxDelay: 100 * time.Millisecond}, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

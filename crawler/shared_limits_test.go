@@ -149,12 +149,14 @@ func TestSharedParkingAcrossWorkers(t *testing.T) {
 	}
 	ns := redistest.Namespace(t)
 	// Parked for an hour: workers that waited for the host would still
-	// be running when patience ends.
+	// be running when patience ends. MaxDelay keeps the slow-host gap,
+	// which grows with the response times of a loaded machine, well
+	// within MaxWait.
 	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	cfg := Config{Seeds: append(seeds, bad.base+"/", bad.base+"/x", bad.base+"/y"), Delay: 20 * time.Millisecond, AllowPrivate: true,
 		DisableSitemaps: true, BackoffBase: 30 * time.Millisecond, MaxRetries: 10, ParkAfter: 3, ParkFor: time.Hour,
-		MaxWait: 2 * time.Second, WARCDir: "-", StatsFile: "-"}
+		MaxWait: 2 * time.Second, MaxDelay: 500 * time.Millisecond, WARCDir: "-", StatsFile: "-"}
 	cs, _, _ := newSharedWorkers(t, 2, cfg)
 	runShared(t, ctx, url, ns, cs)
 	if ctx.Err() != nil {
