@@ -193,9 +193,10 @@ func TestWebhookRetries(t *testing.T) {
 	defer a.Close()
 	retries := 4
 	cfg := config.AlertsConfig{
-		// Timeout: long enough that a loaded machine answers the good
-		// attempts within it, short enough that the hung one costs little.
-		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(time.Second), Backoff: config.Duration(10 * time.Millisecond),
+		// Timeout: ends the hung attempts (three: 15 s in all); a good
+		// attempt, a loopback request, ends far within it however loaded
+		// the machine (a second left it little room).
+		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(5 * time.Second), Backoff: config.Duration(10 * time.Millisecond),
 			Retries: &retries, Headers: map[string]string{"Authorization": "Bearer t"}},
 		Rules: []config.AlertRule{{Name: "ledger-copied", Watch: config.WatchCopies, Origin: []string{"ledger.example"}}},
 	}
