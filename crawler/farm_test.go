@@ -345,7 +345,10 @@ func TestFarm(t *testing.T) {
 		Delay:        delay,
 		AllowPrivate: true,
 		MaxBodySize:  1 << 20, MaxDecodedSize: 4 << 20,
-		Timeout: 1500 * time.Millisecond, HeaderTimeout: 1000 * time.Millisecond,
+		// Timeout ends /stall; any other loopback page answers far within
+		// it however loaded the machine. MaxDelay spares the hostile host
+		// a 10 s slow-host gap after /stall.
+		Timeout: 5 * time.Second, HeaderTimeout: 4 * time.Second, MaxDelay: time.Second,
 		BackoffBase: 100 * time.Millisecond, RobotsRetry: 100 * time.Millisecond, RobotsRetries: 2,
 		Logger: quietLogger(),
 	}
