@@ -1,10 +1,7 @@
 package corpus
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"unicode"
 
@@ -134,22 +131,8 @@ func lis(xs []int) int {
 //
 //	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterAlign -v
 func TestCounterAlign(t *testing.T) {
-	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
-		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
-	}
-	ps, err := ReadCounter(context.Background(), filepath.Join(corporaRoot(), "counter-urdu"))
-	if err != nil {
-		t.Skipf("corpus not present: %v", err)
-	}
-	var wd, nd []CounterPair
-	for _, p := range ps {
-		switch p.Label {
-		case "WD":
-			wd = append(wd, p)
-		case "ND":
-			nd = append(nd, p)
-		}
-	}
+	diagnostic(t)
+	ps, wd, nd := counterPairs(t)
 	f := newFeatures(ps)
 	idx := func(s string) []uint32 { return shingle.Of(s, 3, 4) }
 	product := func(p CounterPair) [2]float64 {

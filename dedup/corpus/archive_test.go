@@ -60,6 +60,30 @@ func loadOrSkip(t *testing.T, name string) *Set {
 	return set
 }
 
+// counterPairs reads COUNTER's labelled pairs (skipping t when the corpus
+// is not there) and returns them, and apart the wholly derived (WD) and
+// the non-derived (ND) ones.
+func counterPairs(t *testing.T) (ps, wd, nd []CounterPair) {
+	t.Helper()
+	dir := filepath.Join(corporaRoot(), "counter-urdu")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("corpus not present: %v", err)
+	}
+	ps, err := ReadCounter(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		switch p.Label {
+		case "WD":
+			wd = append(wd, p)
+		case "ND":
+			nd = append(nd, p)
+		}
+	}
+	return ps, wd, nd
+}
+
 // jsonLines is set's articles as JSON lines, the input of dedup.Run and
 // of an archive's ImportJSONL.
 func jsonLines(t *testing.T, set *Set) *bytes.Buffer {

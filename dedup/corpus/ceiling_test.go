@@ -1,11 +1,8 @@
 package corpus
 
 import (
-	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,23 +41,8 @@ import (
 //
 //	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterCeiling -v
 func TestCounterCeiling(t *testing.T) {
-	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
-		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
-	}
-	dir := filepath.Join(corporaRoot(), "counter-urdu")
-	ps, err := ReadCounter(context.Background(), dir)
-	if err != nil {
-		t.Skipf("corpus not present: %v", err)
-	}
-	var wd, nd []CounterPair
-	for _, p := range ps {
-		switch p.Label {
-		case "WD":
-			wd = append(wd, p)
-		case "ND":
-			nd = append(nd, p)
-		}
-	}
+	diagnostic(t)
+	ps, wd, nd := counterPairs(t)
 	f := newFeatures(ps)
 	cfg := dedup.DefaultConfig()
 
@@ -495,13 +477,8 @@ func alignedShare(a, b string) float64 {
 //
 //	SYNDEX_COUNTER_CEILING=1 go test ./dedup/corpus -run CounterIncremental -v
 func TestCounterIncremental(t *testing.T) {
-	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
-		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
-	}
-	set, err := LoadCounter(context.Background(), filepath.Join(corporaRoot(), "counter-urdu"))
-	if err != nil {
-		t.Skipf("corpus not present: %v", err)
-	}
+	diagnostic(t)
+	set := loadOrSkip(t, "counter-urdu")
 	def := dedup.DefaultConfig()
 	texts := map[string]string{}
 	for _, a := range set.Articles {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -33,10 +32,7 @@ func TestCounterDerived(t *testing.T) {
 	diagnostic(t)
 	ctx := context.Background()
 	set := loadOrSkip(t, "counter-urdu")
-	ps, err := ReadCounter(ctx, filepath.Join(corporaRoot(), "counter-urdu"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps, _, _ := counterPairs(t)
 	grams := map[string][]uint32{}
 	for _, a := range set.Articles {
 		grams[a.ID] = shingle.Of(a.Text, 3, 1)

@@ -88,9 +88,7 @@ func together(as map[string]article.Assignment) map[[2]string]bool {
 // and SYNDEX_WIRE_DUMP=DIR to keep each run's assignments (JSONL, file
 // order) in DIR.
 func TestWireOrder(t *testing.T) {
-	if os.Getenv("SYNDEX_COUNTER_CEILING") == "" {
-		t.Skip("set SYNDEX_COUNTER_CEILING=1 to run")
-	}
+	diagnostic(t)
 	arts, cands := wireArticles(t, filepath.Join(corporaRoot(), "wire-syndication-text"))
 	reversed := slices.Clone(arts)
 	slices.Reverse(reversed)
