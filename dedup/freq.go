@@ -76,6 +76,27 @@ func (t *freqTable) add(fs []uint32, minDocs int, frac float64) bool {
 // When crossed is not nil, the features that reached the threshold are
 // appended to it.
 func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64, crossed *[]uint32) bool {
+	t.countArticle(fs, shard)
+	th := t.threshold(minDocs, frac)
+	reached := false
+	for _, f := range fs {
+		if shard >= 0 && int(f%globalShards) != shard {
+			continue
+		}
+		if t.bump(f, th) {
+			reached = true
+			if crossed != nil {
+				*crossed = append(*crossed, f)
+			}
+		}
+	}
+	return reached
+}
+
+// countArticle counts one more article with the features fs (those of
+// one shard when shard >= 0) and grows the table while it is too full
+// for them.
+func (t *freqTable) countArticle(fs []uint32, shard int) {
 	t.docs++
 	if shard < 0 {
 		t.seen += uint64(len(fs))
@@ -85,47 +106,37 @@ func (t *freqTable) addShard(fs []uint32, shard int, minDocs int, frac float64, 
 	for len(t.slots) < t.max && t.seen > 2*uint64(len(t.slots)) {
 		t.grow()
 	}
-	th := t.threshold(minDocs, frac)
-	reached := false
-	for _, f := range fs {
-		if shard >= 0 && int(f%globalShards) != shard {
-			continue
+}
+
+// bump counts one more article containing f: its slot's count goes up,
+// or f takes a free slot of its bucket, or the bucket's smallest count
+// goes down (the Misra–Gries step). It reports whether f's count reached
+// th with it.
+func (t *freqTable) bump(f uint32, th uint32) bool {
+	bk := t.slots[t.bucket(f):][:ways]
+	free, low := -1, 0
+	for j, e := range bk {
+		c := uint32(e)
+		if c > 0 && uint32(e>>32) == f {
+			bk[j]++
+			return c+1 == th
 		}
-		bk := t.slots[t.bucket(f):][:ways]
-		free, low := -1, 0
-		hit := false
-		for j, e := range bk {
-			c := uint32(e)
-			if c > 0 && uint32(e>>32) == f {
-				bk[j]++
-				if c+1 == th {
-					reached = true
-					if crossed != nil {
-						*crossed = append(*crossed, f)
-					}
-				}
-				hit = true
-				break
-			}
-			if c == 0 && free < 0 {
-				free = j
-			}
-			if c < uint32(bk[low]) {
-				low = j
-			}
+		if c == 0 && free < 0 {
+			free = j
 		}
-		switch {
-		case hit:
-		case free >= 0:
-			bk[free] = uint64(f)<<32 | 1
-			if t.div != nil {
-				t.div[t.bucket(f)+free] = 0
-			}
-		default:
-			bk[low]--
+		if c < uint32(bk[low]) {
+			low = j
 		}
 	}
-	return reached
+	if free < 0 {
+		bk[low]--
+		return false
+	}
+	bk[free] = uint64(f)<<32 | 1
+	if t.div != nil {
+		t.div[t.bucket(f)+free] = 0
+	}
+	return false
 }
 
 // sub uncounts one article whose features fs were counted by add: the

@@ -254,3 +254,23 @@ func TestPassageHysteresis(t *testing.T) {
 		t.Errorf("diverse count %d under the flag, want 3", div&^passageFlag)
 	}
 }
+
+// BenchmarkFreqAdd counts articles of 400 features drawn from a skewed
+// vocabulary into a global-sized table, as the learning pass does.
+func BenchmarkFreqAdd(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	arts := make([][]uint32, 512)
+	for i := range arts {
+		for range 400 {
+			arts[i] = append(arts[i], uint32(rng.ExpFloat64()*20000)*2654435761)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := newFreqTable(1<<10, 1<<20)
+		for _, fs := range arts {
+			t.add(fs, 5, 0.01)
+		}
+	}
+}

@@ -82,3 +82,17 @@ func TestAppendAssignmentVia(t *testing.T) {
 		t.Errorf("got %s\nwant %s", got, want.Bytes())
 	}
 }
+
+func TestAppendJSONStringEveryByte(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "é\u2028z", string([]byte{byte(c), 0x80})} {
+			want, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+				t.Errorf("%q: got %s, want %s", s, got, want)
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/countio"
@@ -164,38 +165,14 @@ func (ix *Clusterer) writeChunks(bw *bufio.Writer) error {
 // writeParts writes the checkpoint from its header to the clusters: all
 // but the verifying stage's section.
 func (ix *Clusterer) writeParts(enc *gob.Encoder) error {
-	h := snapHead{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
-		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Used: ix.lsh.used,
-		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge,
-		Sites: len(ix.sites), Docs: len(ix.docs), Clusters: len(ix.clusters), Heads: len(ix.lsh.heads), Next: len(ix.lsh.next)}
-	if err := enc.Encode(&h); err != nil {
+	if err := enc.Encode(ix.head()); err != nil {
 		return err
 	}
-	sites := make([]snapSite, 0, chunkSites)
-	for i, st := range ix.sites {
-		sites = append(sites, snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch})
-		if len(sites) == chunkSites || i == len(ix.sites)-1 {
-			if err := enc.Encode(sites); err != nil {
-				return err
-			}
-			sites = sites[:0]
-		}
+	if err := encodeChunks(enc, len(ix.sites), chunkSites, ix.snapSite); err != nil {
+		return err
 	}
-	docs := make([]snapDoc, 0, chunkDocs)
-	for i := range ix.docs {
-		d := &ix.docs[i]
-		docs = append(docs, snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
-			Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
-			Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
-			Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned,
-			Sents: d.sents})
-		if len(docs) == chunkDocs || i == len(ix.docs)-1 {
-			if err := enc.Encode(docs); err != nil {
-				return err
-			}
-			clear(docs) // let go of the strings and features
-			docs = docs[:0]
-		}
+	if err := encodeChunks(enc, len(ix.docs), chunkDocs, ix.snapDoc); err != nil {
+		return err
 	}
 	for _, a := range [][]uint32{ix.lsh.heads, ix.lsh.next, ix.lsh.tags} {
 		for len(a) > 0 {
@@ -206,15 +183,52 @@ func (ix *Clusterer) writeParts(enc *gob.Encoder) error {
 			a = a[n:]
 		}
 	}
-	cls := make([]snapCluster, 0, chunkClusters)
-	for i, c := range ix.clusters {
-		cls = append(cls, snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence, Furniture: c.furniture})
-		if len(cls) == chunkClusters || i == len(ix.clusters)-1 {
-			if err := enc.Encode(cls); err != nil {
+	return encodeChunks(enc, len(ix.clusters), chunkClusters, ix.snapCluster)
+}
+
+// head is the checkpoint's header: the settings, the global state and
+// the counts of the parts that follow.
+func (ix *Clusterer) head() *snapHead {
+	return &snapHead{Shingle: ix.cfg.Shingle, Sample: ix.cfg.Sample, Bands: ix.cfg.Bands, Rows: ix.cfg.Rows,
+		Primed: ix.primed, GlobalEpoch: ix.globalEpoch, Live: ix.live, Global: globalSnap(ix.global), Used: ix.lsh.used,
+		SiteClusters: ix.siteClusters, Pending: ix.pending, PendingAge: ix.pendingAge,
+		Sites: len(ix.sites), Docs: len(ix.docs), Clusters: len(ix.clusters), Heads: len(ix.lsh.heads), Next: len(ix.lsh.next)}
+}
+
+// snapSite is site i as the checkpoint holds it.
+func (ix *Clusterer) snapSite(i int) snapSite {
+	st := &ix.sites[i]
+	return snapSite{Name: st.name, Label: st.label, Freq: freqSnap(st.freq), Epoch: st.epoch}
+}
+
+// snapDoc is document i as the checkpoint holds it.
+func (ix *Clusterer) snapDoc(i int) snapDoc {
+	d := &ix.docs[i]
+	return snapDoc{ID: d.id, Src: d.src, Site: d.site, Feats: d.feats, Quoted: d.quotedFeats(), Published: d.published,
+		Fetched: d.fetched, URLHash: d.urlHash, SrcURL: d.srcURL, CanonHash: d.canonHash, Print: d.print,
+		Cluster: d.cluster, Original: d.original, Sim: d.sim, Role: d.role, Dead: d.dead,
+		Via: d.via, NoIndex: d.noindex, PlainPath: d.plainPath, HasAuthor: d.hasAuthor, NClean: d.nClean, SiteEpoch: d.siteEpoch, GEpoch: d.globalEpoch, Cleaned: d.cleaned,
+		Sents: d.sents}
+}
+
+// snapCluster is cluster i as the checkpoint holds it.
+func (ix *Clusterer) snapCluster(i int) snapCluster {
+	c := &ix.clusters[i]
+	return snapCluster{ID: c.id, Members: c.members, Original: c.original, Evidence: c.evidence, Furniture: c.furniture}
+}
+
+// encodeChunks encodes a part of n elements, snap(0) to snap(n-1), in
+// chunks of at most size elements.
+func encodeChunks[T any](enc *gob.Encoder, n, size int, snap func(i int) T) error {
+	chunk := make([]T, 0, size)
+	for i := range n {
+		chunk = append(chunk, snap(i))
+		if len(chunk) == size || i == n-1 {
+			if err := enc.Encode(chunk); err != nil {
 				return err
 			}
-			clear(cls)
-			cls = cls[:0]
+			clear(chunk) // let go of the strings and features
+			chunk = chunk[:0]
 		}
 	}
 	return nil
@@ -241,20 +255,48 @@ func ReadClusterer(r io.Reader, cfg Config) (*Clusterer, error) {
 	return ix, nil
 }
 
-// readChunks reads a format 2 checkpoint after its magic line.
+// readChunks reads a format 2 checkpoint after its magic line: the
+// header, then each part in the order writeParts wrote it.
 // cr counts what dec has read.
 func readChunks(dec *gob.Decoder, cr *countReader, cfg Config) (*Clusterer, error) {
 	var h snapHead
 	if err := dec.Decode(&h); err != nil {
 		return nil, err
 	}
+	if err := h.check(cfg); err != nil {
+		return nil, err
+	}
+	ix, err := fromHead(&h, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, read := range []func(*gob.Decoder, *snapHead) error{ix.readSites, ix.readDocs, ix.readLSH, ix.readClusters} {
+		if err := read(dec, &h); err != nil {
+			return nil, err
+		}
+	}
+	if err := ix.readVerify(dec, cr); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// check refuses a header written under other shingling or LSH settings
+// than cfg's, or whose counts cannot be right.
+func (h *snapHead) check(cfg Config) error {
 	if h.Shingle != cfg.Shingle || h.Sample != cfg.Sample || h.Bands != cfg.Bands || h.Rows != cfg.Rows {
-		return nil, fmt.Errorf("%w: checkpoint %d/%d/%d/%d, config %d/%d/%d/%d", ErrIncompatible,
+		return fmt.Errorf("%w: checkpoint %d/%d/%d/%d, config %d/%d/%d/%d", ErrIncompatible,
 			h.Shingle, h.Sample, h.Bands, h.Rows, cfg.Shingle, cfg.Sample, cfg.Bands, cfg.Rows)
 	}
 	if h.Sites < 0 || h.Docs < 0 || h.Clusters < 0 || h.Heads <= 0 || h.Heads&(h.Heads-1) != 0 || h.Next != h.Docs*cfg.Bands {
-		return nil, fmt.Errorf("malformed header (%d sites, %d documents, %d clusters, LSH %d/%d)", h.Sites, h.Docs, h.Clusters, h.Heads, h.Next)
+		return fmt.Errorf("malformed header (%d sites, %d documents, %d clusters, LSH %d/%d)", h.Sites, h.Docs, h.Clusters, h.Heads, h.Next)
 	}
+	return nil
+}
+
+// fromHead is a clusterer with the global state of the header h and
+// room for the parts it counts.
+func fromHead(h *snapHead, cfg Config) (*Clusterer, error) {
 	ix := NewClusterer(cfg)
 	if err := ix.restoreGlobal(&snapshot{Global: h.Global, Primed: h.Primed, Live: h.Live, GlobalEpoch: h.GlobalEpoch}); err != nil {
 		return nil, err
@@ -264,67 +306,93 @@ func readChunks(dec *gob.Decoder, cr *countReader, cfg Config) (*Clusterer, erro
 		ix.siteClusters = h.SiteClusters
 	}
 	ix.sites = make([]site, 0, min(h.Sites, maxPrealloc))
-	for len(ix.sites) < h.Sites {
-		var chunk []snapSite
-		if err := decodeChunk(dec, &chunk, h.Sites-len(ix.sites), "sites"); err != nil {
-			return nil, err
-		}
+	ix.docs = make([]doc, 0, min(h.Docs, maxPrealloc))
+	ix.byID = make(map[string]uint32, min(h.Live, maxPrealloc))
+	ix.clusters = make([]cluster, 0, min(h.Clusters, maxPrealloc))
+	return ix, nil
+}
+
+// readSites reads the sites part.
+func (ix *Clusterer) readSites(dec *gob.Decoder, h *snapHead) error {
+	return decodePart(dec, h.Sites, "sites", func(chunk []snapSite) error {
 		for _, st := range chunk {
 			ix.siteByNm[st.Name] = uint32(len(ix.sites))
 			ix.sites = append(ix.sites, site{name: st.Name, label: st.Label, freq: freqFrom(st.Freq), epoch: st.Epoch})
 		}
-	}
-	ix.docs = make([]doc, 0, min(h.Docs, maxPrealloc))
-	ix.byID = make(map[string]uint32, min(h.Live, maxPrealloc))
-	for len(ix.docs) < h.Docs {
-		var chunk []snapDoc
-		if err := decodeChunk(dec, &chunk, h.Docs-len(ix.docs), "documents"); err != nil {
-			return nil, err
-		}
+		return nil
+	})
+}
+
+// readDocs reads the documents part, every reference checked to be in
+// range.
+func (ix *Clusterer) readDocs(dec *gob.Decoder, h *snapHead) error {
+	return decodePart(dec, h.Docs, "documents", func(chunk []snapDoc) error {
 		for _, d := range chunk {
 			if err := ix.restoreDoc(d, h.Docs, h.Sites, h.Clusters); err != nil {
-				return nil, err
+				return err
 			}
 		}
+		return nil
+	})
+}
+
+// readLSH reads the LSH table's three parts: the heads and chains, every
+// entry checked to be in range, and the tags.
+func (ix *Clusterer) readLSH(dec *gob.Decoder, h *snapHead) error {
+	var err error
+	if ix.lsh.heads, err = decodeEntries(dec, h.Heads, "LSH heads", h.Next); err != nil {
+		return err
 	}
-	for _, part := range []struct {
-		a    *[]uint32
-		n    int
-		name string
-	}{{&ix.lsh.heads, h.Heads, "LSH heads"}, {&ix.lsh.next, h.Next, "LSH chains"}, {&ix.lsh.tags, h.Next, "LSH tags"}} {
-		a := make([]uint32, 0, min(part.n, maxPrealloc))
-		for len(a) < part.n {
-			var chunk []uint32
-			if err := decodeChunk(dec, &chunk, part.n-len(a), part.name); err != nil {
-				return nil, err
-			}
-			if part.name != "LSH tags" {
-				for _, e := range chunk {
-					if int(e) > h.Next {
-						return nil, fmt.Errorf("LSH entry %d out of range", e)
-					}
-				}
-			}
-			a = append(a, chunk...)
-		}
-		*part.a = a
+	if ix.lsh.next, err = decodeEntries(dec, h.Next, "LSH chains", h.Next); err != nil {
+		return err
 	}
-	ix.clusters = make([]cluster, 0, min(h.Clusters, maxPrealloc))
-	for len(ix.clusters) < h.Clusters {
-		var chunk []snapCluster
-		if err := decodeChunk(dec, &chunk, h.Clusters-len(ix.clusters), "clusters"); err != nil {
-			return nil, err
-		}
+	ix.lsh.tags, err = decodeEntries(dec, h.Next, "LSH tags", math.MaxInt) // tags are hashes, not positions
+	return err
+}
+
+// readClusters reads the clusters part, every member checked to be in
+// range.
+func (ix *Clusterer) readClusters(dec *gob.Decoder, h *snapHead) error {
+	return decodePart(dec, h.Clusters, "clusters", func(chunk []snapCluster) error {
 		for _, c := range chunk {
 			if err := ix.restoreCluster(c); err != nil {
-				return nil, err
+				return err
 			}
 		}
+		return nil
+	})
+}
+
+// decodeEntries reads a part of the LSH table of n entries, none above
+// limit.
+func decodeEntries(dec *gob.Decoder, n int, part string, limit int) ([]uint32, error) {
+	a := make([]uint32, 0, min(n, maxPrealloc))
+	err := decodePart(dec, n, part, func(chunk []uint32) error {
+		for _, e := range chunk {
+			if int(e) > limit {
+				return fmt.Errorf("LSH entry %d out of range", e)
+			}
+		}
+		a = append(a, chunk...)
+		return nil
+	})
+	return a, err
+}
+
+// decodePart reads a part of n elements chunk by chunk, handing each
+// chunk to add.
+func decodePart[T any](dec *gob.Decoder, n int, part string, add func(chunk []T) error) error {
+	for left := n; left > 0; {
+		var chunk []T
+		if err := decodeChunk(dec, &chunk, left, part); err != nil {
+			return err
+		}
+		if err := add(chunk); err != nil {
+			return err
+		}
+		left -= len(chunk)
 	}
-	if err := ix.readVerify(dec, cr); err != nil {
-		return nil, err
-	}
-	return ix, nil
+	return nil
 }
 
 // countReader counts the bytes read through it: where in the checkpoint

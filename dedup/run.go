@@ -329,100 +329,116 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config, wc *wordCounts) ([][
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan batch, workers*2)
-	results := make(chan batch, workers*2)
-	// Line arenas go back to the reader once their batch is parsed, so
-	// reading a large input does not allocate every line anew.
-	arenas := make(chan []byte, workers*4)
+	p := &pipeline{
+		jobs:    make(chan batch, workers*2),
+		results: make(chan batch, workers*2),
+		arenas:  make(chan []byte, workers*4),
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sh := shingle.New(cfg.Shingle, cfg.Sample)
-			var fd fastjson.Decoder
-			for b := range jobs {
-				for i := range b.items {
-					parseLine(&b.items[i], &sh, &fd, cfg.Align > 0, wc)
-				}
-				select {
-				case arenas <- b.arena[:0]:
-				default:
-				}
-				b.arena = nil
-				results <- b
-			}
+			p.parse(cfg, wc)
 		}()
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		defer close(jobs)
-		lr := article.NewLineReader(r)
-		const size = 128
-		newArena := func() []byte {
-			select {
-			case a := <-arenas:
-				return a
-			default:
-				return nil
-			}
-		}
-		// send fixes up the items' raw lines (offsets into the arena
-		// until then, as the arena may move while it grows) and sends.
-		var offs [][2]int
-		send := func(b batch) {
-			for i := range b.items {
-				b.items[i].raw = b.arena[offs[i][0]:offs[i][1]]
-			}
-			offs = offs[:0]
-			jobs <- b
-		}
-		cur := batch{items: make([]parsed, 0, size), arena: newArena()}
-		seq := 0
-		for {
-			if ctx.Err() != nil {
-				readErr <- ctx.Err()
-				return
-			}
-			line, raw, err := lr.Next()
-			if err == io.EOF {
-				break
-			}
-			var le *article.LineError
-			if errors.As(err, &le) {
-				cur.items = append(cur.items, parsed{line: line, err: le})
-				offs = append(offs, [2]int{len(cur.arena), len(cur.arena)})
-			} else if err != nil {
-				readErr <- fmt.Errorf("read input: %w", err)
-				return
-			} else {
-				// Keep the line, without the white space around it, in the
-				// arena (as offsets until the batch is sent, as the arena
-				// may move while it grows).
-				t := bytes.TrimFunc(raw, unicode.IsSpace)
-				start := len(cur.arena)
-				cur.arena = append(cur.arena, t...)
-				offs = append(offs, [2]int{start, len(cur.arena)})
-				cur.items = append(cur.items, parsed{line: line, off: lr.Offset()})
-			}
-			if len(cur.items) == size {
-				cur.seq = seq
-				send(cur)
-				seq++
-				cur = batch{items: make([]parsed, 0, size), arena: newArena()}
-			}
-		}
-		if len(cur.items) > 0 {
-			cur.seq = seq
-			send(cur)
-		}
-		readErr <- nil
+		defer close(p.jobs)
+		readErr <- p.read(ctx, r)
 	}()
-	go func() { wg.Wait(); close(results) }()
+	go func() { wg.Wait(); close(p.results) }()
+	out := p.inOrder()
+	if err := <-readErr; err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// pipeline carries the batches of parseAll: read from the input, parsed
+// on several goroutines, put back in input order.
+type pipeline struct {
+	jobs    chan batch // batches read, to parse
+	results chan batch // batches parsed, in any order
+	// arenas holds line arenas back from parsed batches for the reader,
+	// so that reading a large input does not allocate every line anew.
+	arenas chan []byte
+}
+
+// batchSize is the number of lines in a batch.
+const batchSize = 128
+
+// parse decodes and shingles the lines of each batch until jobs is
+// closed, giving the batch's arena back.
+func (p *pipeline) parse(cfg Config, wc *wordCounts) {
+	sh := shingle.New(cfg.Shingle, cfg.Sample)
+	var fd fastjson.Decoder
+	for b := range p.jobs {
+		for i := range b.items {
+			parseLine(&b.items[i], &sh, &fd, cfg.Align > 0, wc)
+		}
+		select {
+		case p.arenas <- b.arena[:0]:
+		default:
+		}
+		b.arena = nil
+		p.results <- b
+	}
+}
+
+// read splits r into batches of lines and sends them to jobs, numbered
+// in input order. A line the reader refuses (too long) goes with its
+// error; the error that ends reading is returned.
+func (p *pipeline) read(ctx context.Context, r io.Reader) error {
+	lr := article.NewLineReader(r)
+	var cur lineBatch
+	cur.reset(p.arena())
+	seq := 0
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		line, raw, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		var le *article.LineError
+		if errors.As(err, &le) {
+			cur.addError(line, le)
+		} else if err != nil {
+			return fmt.Errorf("read input: %w", err)
+		} else {
+			cur.add(line, raw, lr.Offset())
+		}
+		if len(cur.items) == batchSize {
+			p.jobs <- cur.seal(seq)
+			seq++
+			cur.reset(p.arena())
+		}
+	}
+	if len(cur.items) > 0 {
+		p.jobs <- cur.seal(seq)
+	}
+	return nil
+}
+
+// arena is a line arena given back by a parsed batch, or nil.
+func (p *pipeline) arena() []byte {
+	select {
+	case a := <-p.arenas:
+		return a
+	default:
+		return nil
+	}
+}
+
+// inOrder collects the parsed batches until results is closed and
+// returns them in input order.
+func (p *pipeline) inOrder() [][]parsed {
 	var out [][]parsed
 	pending := make(map[int][]parsed)
 	next := 0
-	for b := range results {
+	for b := range p.results {
 		pending[b.seq] = b.items
 		for {
 			items, ok := pending[next]
@@ -434,10 +450,47 @@ func parseAll(ctx context.Context, r io.Reader, cfg Config, wc *wordCounts) ([][
 			next++
 		}
 	}
-	if err := <-readErr; err != nil {
-		return nil, err
+	return out
+}
+
+// lineBatch is the batch the reader fills. Its lines are kept, without
+// the white space around them, in the arena, as offsets until the batch
+// is sealed: the arena may move while it grows.
+type lineBatch struct {
+	batch
+	offs [][2]int
+}
+
+// reset starts a new batch with the arena a.
+func (lb *lineBatch) reset(a []byte) {
+	lb.batch = batch{items: make([]parsed, 0, batchSize), arena: a}
+	lb.offs = lb.offs[:0]
+}
+
+// add keeps the line numbered line, read at byte offset off.
+func (lb *lineBatch) add(line int, raw []byte, off int64) {
+	t := bytes.TrimFunc(raw, unicode.IsSpace)
+	start := len(lb.arena)
+	lb.arena = append(lb.arena, t...)
+	lb.offs = append(lb.offs, [2]int{start, len(lb.arena)})
+	lb.items = append(lb.items, parsed{line: line, off: off})
+}
+
+// addError keeps a line the reader refused, with its error.
+func (lb *lineBatch) addError(line int, le *article.LineError) {
+	lb.items = append(lb.items, parsed{line: line, err: le})
+	lb.offs = append(lb.offs, [2]int{len(lb.arena), len(lb.arena)})
+}
+
+// seal numbers the batch seq and points its items' raw lines into the
+// arena, which no longer moves.
+func (lb *lineBatch) seal(seq int) batch {
+	b := lb.batch
+	b.seq = seq
+	for i := range b.items {
+		b.items[i].raw = b.arena[lb.offs[i][0]:lb.offs[i][1]]
 	}
-	return out, nil
+	return b
 }
 
 // parseLine decodes the raw line held in it.raw and shingles it, with the
