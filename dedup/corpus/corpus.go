@@ -186,85 +186,123 @@ func LoadCounter(ctx context.Context, dir string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := &Set{Name: "counter", Skipped: map[string]int{}}
-	byKey := map[string]*article.Article{} // outlet + text -> its one document
-	root := map[string]string{}            // union-find over article ids
-	find := func(id string) string {
-		for root[id] != id {
-			root[id] = root[root[id]]
-			id = root[id]
-		}
-		return id
+	c := &counterSet{set: &Set{Name: "counter", Skipped: map[string]int{}}, byKey: map[string]*article.Article{},
+		root: map[string]string{}, grams: map[string][]uint32{}, agency: map[string]bool{}}
+	for _, p := range ps {
+		c.addPair(p)
 	}
-	union := func(a, b string) {
-		if ra, rb := find(a), find(b); ra != rb {
-			root[rb] = ra
-		}
+	c.joinSameTexts()
+	c.label()
+	c.dropJoinedApart()
+	return c.set, nil
+}
+
+// counterSet is the clustering set LoadCounter builds: the documents
+// read once each, and the true clusters as a union-find over their ids.
+type counterSet struct {
+	set    *Set
+	byKey  map[string]*article.Article // outlet + text -> its one document
+	root   map[string]string           // union-find over article ids
+	grams  map[string][]uint32         // article id -> its word 3-grams
+	agency map[string]bool             // ids of the agency texts (the pairs' sources)
+}
+
+// addPair reads a pair's two documents: one true cluster when the pair
+// is wholly derived, a pair kept apart when not derived; a partially
+// derived pair is skipped.
+func (c *counterSet) addPair(p CounterPair) {
+	if p.Label != "WD" && p.Label != "ND" {
+		c.set.Skipped["partially derived (PD) pair"]++
+		return
 	}
-	grams := map[string][]uint32{} // article id -> its word 3-grams
-	doc := func(d CounterDoc, outlet string, day time.Time) *article.Article {
-		outlet = strings.ToLower(outlet)
-		key := outlet + "\x00" + strings.Join(strings.Fields(d.Body), " ")
-		if a, ok := byKey[key]; ok {
-			set.Skipped["repeated document (read once)"]++
-			return a
-		}
-		g := shingle.Of(d.Body, 3, 1)
-		for _, a := range set.Articles {
-			if a.Site == outlet && sameText(g, grams[a.ID]) {
-				byKey[key] = a
-				set.Skipped["repeated document (read once)"]++
-				return a
-			}
-		}
-		a := &article.Article{ID: neutralID("counter", d.File), Site: outlet, Title: d.Headline, Text: d.Body, Published: day}
-		byKey[key] = a
-		grams[a.ID] = g
-		root[a.ID] = a.ID
-		set.Articles = append(set.Articles, a)
+	src := c.doc(p.Source, p.SourceAgency, p.SourceDate)
+	der := c.doc(p.Derived, p.DerivedNewspaper, p.DerivedDate)
+	c.agency[src.ID] = true
+	if p.Label == "WD" {
+		c.union(src.ID, der.ID)
+	} else {
+		c.set.Apart = append(c.set.Apart, []string{src.ID, der.ID})
+	}
+}
+
+// doc is the one document of outlet's text d: the one read before when
+// the outlet repeats the text (identical or sameText), else a new one.
+func (c *counterSet) doc(d CounterDoc, outlet string, day time.Time) *article.Article {
+	outlet = strings.ToLower(outlet)
+	key := outlet + "\x00" + strings.Join(strings.Fields(d.Body), " ")
+	if a, ok := c.byKey[key]; ok {
+		c.set.Skipped["repeated document (read once)"]++
 		return a
 	}
-	agency := map[string]bool{}
-	for _, p := range ps {
-		if p.Label != "WD" && p.Label != "ND" {
-			set.Skipped["partially derived (PD) pair"]++
-			continue
-		}
-		src := doc(p.Source, p.SourceAgency, p.SourceDate)
-		der := doc(p.Derived, p.DerivedNewspaper, p.DerivedDate)
-		agency[src.ID] = true
-		if p.Label == "WD" {
-			union(src.ID, der.ID)
-		} else {
-			set.Apart = append(set.Apart, []string{src.ID, der.ID})
+	g := shingle.Of(d.Body, 3, 1)
+	for _, a := range c.set.Articles {
+		if a.Site == outlet && sameText(g, c.grams[a.ID]) {
+			c.byKey[key] = a
+			c.set.Skipped["repeated document (read once)"]++
+			return a
 		}
 	}
-	for i, a := range set.Articles {
-		for _, b := range set.Articles[:i] {
-			if sameText(grams[a.ID], grams[b.ID]) {
-				union(a.ID, b.ID)
+	a := &article.Article{ID: neutralID("counter", d.File), Site: outlet, Title: d.Headline, Text: d.Body, Published: day}
+	c.byKey[key] = a
+	c.grams[a.ID] = g
+	c.root[a.ID] = a.ID
+	c.set.Articles = append(c.set.Articles, a)
+	return a
+}
+
+// joinSameTexts puts near-identical texts of different outlets (a
+// verbatim copy) in one true cluster.
+func (c *counterSet) joinSameTexts() {
+	arts := c.set.Articles
+	for i, a := range arts {
+		for _, b := range arts[:i] {
+			if sameText(c.grams[a.ID], c.grams[b.ID]) {
+				c.union(a.ID, b.ID)
 			}
 		}
 	}
+}
+
+// label gives each document in a true cluster of two or more its
+// cluster, and the agency texts the original's role.
+func (c *counterSet) label() {
 	size := map[string]int{}
-	for _, a := range set.Articles {
-		size[find(a.ID)]++
+	for _, a := range c.set.Articles {
+		size[c.find(a.ID)]++
 	}
-	for _, a := range set.Articles {
-		if r := find(a.ID); size[r] > 1 {
-			a.TruthCluster, a.TruthOriginal = r, agency[a.ID]
+	for _, a := range c.set.Articles {
+		if r := c.find(a.ID); size[r] > 1 {
+			a.TruthCluster, a.TruthOriginal = r, c.agency[a.ID]
 		}
 	}
-	// A non-derived pair whose texts are one story after all (through a
-	// repeated text) is not a pair that must stay apart.
-	apart := set.Apart[:0]
-	for _, g := range set.Apart {
-		if find(g[0]) != find(g[1]) {
+}
+
+// dropJoinedApart drops the non-derived pairs whose texts are one story
+// after all (through a repeated text): they need not stay apart.
+func (c *counterSet) dropJoinedApart() {
+	apart := c.set.Apart[:0]
+	for _, g := range c.set.Apart {
+		if c.find(g[0]) != c.find(g[1]) {
 			apart = append(apart, g)
 		}
 	}
-	set.Apart = apart
-	return set, nil
+	c.set.Apart = apart
+}
+
+// find is the root of id's true cluster.
+func (c *counterSet) find(id string) string {
+	for c.root[id] != id {
+		c.root[id] = c.root[c.root[id]]
+		id = c.root[id]
+	}
+	return id
+}
+
+// union joins the true clusters of a and b.
+func (c *counterSet) union(a, b string) {
+	if ra, rb := c.find(a), c.find(b); ra != rb {
+		c.root[rb] = ra
+	}
 }
 
 // sameText reports whether two texts' word 3-gram sets (sorted) are nine

@@ -45,11 +45,27 @@ func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 	for _, x := range as {
 		byID[x.ID] = x
 	}
-	type cell struct{ truth, pred string }
-	joint := make(map[cell]int64)
-	truth := make(map[string]int64)
-	pred := make(map[string]int64)
-	var res ClusterResult
+	tab := tabulate(arts, byID)
+	res := tab.pairScores()
+	tab.scoreOriginals(&res, arts, byID)
+	return res
+}
+
+// cell is a pair of a true and a predicted cluster.
+type cell struct{ truth, pred string }
+
+// contingency counts the scored articles by true cluster, by predicted
+// cluster and by both.
+type contingency struct {
+	joint       map[cell]int64
+	truth, pred map[string]int64
+	articles    int
+}
+
+// tabulate counts each article with an assignment once, under its true
+// and its predicted cluster.
+func tabulate(arts []*article.Article, byID map[string]article.Assignment) *contingency {
+	tab := &contingency{joint: make(map[cell]int64), truth: make(map[string]int64), pred: make(map[string]int64)}
 	seen := make(map[string]bool, len(arts))
 	for _, a := range arts {
 		x, ok := byID[a.ID]
@@ -61,28 +77,25 @@ func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 		if t == "" {
 			t = "\x00" + a.ID
 		}
-		joint[cell{t, x.Cluster}]++
-		truth[t]++
-		pred[x.Cluster]++
-		res.Articles++
+		tab.joint[cell{t, x.Cluster}]++
+		tab.truth[t]++
+		tab.pred[x.Cluster]++
+		tab.articles++
 	}
-	var tp, tPairs, pPairs int64
-	for _, n := range joint {
-		tp += pairsAmong(n)
-	}
-	for _, n := range truth {
-		tPairs += pairsAmong(n)
-	}
-	for _, n := range pred {
-		pPairs += pairsAmong(n)
-	}
+	return tab
+}
+
+// pairScores scores the clustering pair by pair: precision, recall, F1
+// and the adjusted Rand index.
+func (tab *contingency) pairScores() ClusterResult {
+	res := ClusterResult{Articles: tab.articles}
+	tp, tPairs, pPairs := pairsIn(tab.joint), pairsIn(tab.truth), pairsIn(tab.pred)
 	res.TruePairs, res.PredictedPairs = tPairs, pPairs
 	res.Precision, res.Recall = ratio(tp, pPairs), ratio(tp, tPairs)
 	if res.Precision+res.Recall > 0 {
 		res.F1 = 2 * res.Precision * res.Recall / (res.Precision + res.Recall)
 	}
-	all := pairsAmong(int64(res.Articles))
-	if all > 0 {
+	if all := pairsAmong(int64(res.Articles)); all > 0 {
 		expected := float64(tPairs) * float64(pPairs) / float64(all)
 		maxIndex := (float64(tPairs) + float64(pPairs)) / 2
 		if maxIndex == expected {
@@ -91,10 +104,26 @@ func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 			res.ARI = (float64(tp) - expected) / (maxIndex - expected)
 		}
 	}
+	return res
+}
+
+// pairsIn counts the pairs within each group of counts.
+func pairsIn[K comparable](counts map[K]int64) int64 {
+	var n int64
+	for _, c := range counts {
+		n += pairsAmong(c)
+	}
+	return n
+}
+
+// scoreOriginals judges the original decision on each labelled original
+// of a true cluster of two or more: named at all (OriginalAccuracy), and
+// named when its cluster was found together (OriginalOfFound).
+func (tab *contingency) scoreOriginals(res *ClusterResult, arts []*article.Article, byID map[string]article.Assignment) {
 	var right, foundRight int
 	for _, a := range arts {
 		x, ok := byID[a.ID]
-		if !a.TruthOriginal || !ok || truth[a.TruthCluster] < 2 {
+		if !a.TruthOriginal || !ok || tab.truth[a.TruthCluster] < 2 {
 			continue
 		}
 		res.OriginalsJudged++
@@ -102,7 +131,7 @@ func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 		if named {
 			right++
 		}
-		if joint[cell{a.TruthCluster, x.Cluster}] >= 2 {
+		if tab.joint[cell{a.TruthCluster, x.Cluster}] >= 2 {
 			res.FoundClusters++
 			if named {
 				foundRight++
@@ -111,9 +140,9 @@ func Clusters(arts []*article.Article, as []article.Assignment) ClusterResult {
 	}
 	res.OriginalAccuracy = ratio(int64(right), int64(res.OriginalsJudged))
 	res.OriginalOfFound = ratio(int64(foundRight), int64(res.FoundClusters))
-	return res
 }
 
+// ratio is a/b, 1 when b is 0 (nothing to get wrong).
 func ratio(a, b int64) float64 {
 	if b == 0 {
 		return 1

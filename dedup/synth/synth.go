@@ -89,6 +89,32 @@ type repubSite struct {
 // Generate returns about opt.Stories*(1+opt.CopyRate+opt.HardNegRate)
 // labelled Articles in a shuffled order, deterministic in seed.
 func Generate(opt Options, seed uint64) []*article.Article {
+	opt = opt.withDefaults()
+	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x5eed)), t0: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	g.vocab = make([]string, 6000)
+	for i := range g.vocab {
+		g.vocab[i] = g.word()
+	}
+	g.sites(opt)
+	var out []*article.Article
+	for s := range opt.Stories {
+		out = append(out, g.story(s, opt)...)
+	}
+	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	if len(g.network) > 0 && opt.Furniture > 0 {
+		out = g.withFurniture(out, opt.Furniture, seed)
+	}
+	if opt.NoSite {
+		for i, a := range out {
+			out[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
+		}
+	}
+	return out
+}
+
+// withDefaults is opt with Default's value in each field left at zero,
+// and no hard negatives when HardNegRate is negative.
+func (opt Options) withDefaults() Options {
 	def := Default()
 	if opt.Stories <= 0 {
 		opt.Stories = def.Stories
@@ -108,12 +134,14 @@ func Generate(opt Options, seed uint64) []*article.Article {
 	case opt.HardNegRate < 0:
 		opt.HardNegRate = 0 // negative: no hard negatives
 	}
-	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x5eed)), t0: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
-	g.vocab = make([]string, 6000)
-	for i := range g.vocab {
-		g.vocab[i] = g.word()
-	}
+	return opt
+}
+
+// sites invents the origins, the republishers with their templates and
+// the network's sites, from SiteSeed's generator when it is set.
+func (g *gen) sites(opt Options) {
 	story := g.r
+	defer func() { g.r = story }()
 	if opt.SiteSeed != 0 {
 		g.r = rand.New(rand.NewPCG(opt.SiteSeed, opt.SiteSeed^0x517e))
 	}
@@ -132,21 +160,6 @@ func Generate(opt Options, seed uint64) []*article.Article {
 	for i := range opt.Network {
 		g.network = append(g.network, fmt.Sprintf("%s-net%d.example", g.word(), i))
 	}
-	g.r = story
-	var out []*article.Article
-	for s := range opt.Stories {
-		out = append(out, g.story(s, opt)...)
-	}
-	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
-	if len(g.network) > 0 && opt.Furniture > 0 {
-		out = g.withFurniture(out, opt.Furniture, seed)
-	}
-	if opt.NoSite {
-		for i, a := range out {
-			out[i] = &article.Article{ID: a.ID, Text: a.Text, TruthCluster: a.TruthCluster, TruthOriginal: a.TruthOriginal}
-		}
-	}
-	return out
 }
 
 func (g *gen) word() string {
@@ -250,19 +263,11 @@ func (g *gen) original(st story) *article.Article {
 
 // copyOf republishes st on site rs with a random mix of transformations.
 func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
-	paras := append([]string(nil), st.paras...)
+	var paras []string
 	if rs.truncates || g.r.IntN(10) == 0 {
-		keep := max(2, len(paras)*(35+g.r.IntN(30))/100)
-		paras = append(paras[:keep:keep], "Read more at "+st.site)
+		paras = g.truncate(st)
 	} else {
-		if g.r.IntN(4) == 0 && len(paras) > 4 {
-			i := 1 + g.r.IntN(len(paras)-2)
-			paras = append(paras[:i], paras[i+1:]...)
-		}
-		if g.r.IntN(4) == 0 && len(paras) > 3 {
-			i := g.r.IntN(len(paras) - 1)
-			paras[i], paras[i+1] = paras[i+1], paras[i]
-		}
+		paras = g.edit(st)
 	}
 	for i := range paras {
 		paras[i] = g.noise(paras[i])
@@ -271,23 +276,57 @@ func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
 	if len(g.network) > 0 {
 		site = g.network[g.r.IntN(len(g.network))]
 	}
-	var body []string
-	body = append(body, "From the "+site+" newsroom: "+rs.header)
-	if rs.attributes {
-		body = append(body, "This article first appeared on "+st.site+" and is republished here.")
-	}
-	body = append(body, paras...)
-	body = append(body, rs.donation, rs.disclaimer)
 	id := fmt.Sprintf("%s-c%02d", st.id, ri)
 	pub := st.published.Add(time.Duration(30+g.r.IntN(3*24*60)) * time.Minute)
 	a := &article.Article{ID: id, URL: fmt.Sprintf("https://%s/%d/%s", site, pub.Year(), id), Site: site,
-		Title: st.title, Text: strings.Join(body, "\n\n"), Published: pub,
+		Title: st.title, Text: strings.Join(rs.wrap(site, st.site, paras), "\n\n"), Published: pub,
 		Fetched: pub.Add(time.Duration(1+g.r.IntN(600)) * time.Minute), TruthCluster: st.id}
-	if g.r.IntN(3) == 0 {
-		a.Title = "Update: " + g.sentence(nil, 4, 8) // retitled
-	}
 	if rs.attributes {
 		a.Source = st.site
+	}
+	g.vary(a, st)
+	return a
+}
+
+// truncate keeps the first third to two thirds of st's paragraphs and a
+// "read more" link.
+func (g *gen) truncate(st story) []string {
+	keep := max(2, len(st.paras)*(35+g.r.IntN(30))/100)
+	return append(st.paras[:keep:keep], "Read more at "+st.site)
+}
+
+// edit is a copy of st's paragraphs, sometimes with one dropped and
+// sometimes with two swapped.
+func (g *gen) edit(st story) []string {
+	paras := append([]string(nil), st.paras...)
+	if g.r.IntN(4) == 0 && len(paras) > 4 {
+		i := 1 + g.r.IntN(len(paras)-2)
+		paras = append(paras[:i], paras[i+1:]...)
+	}
+	if g.r.IntN(4) == 0 && len(paras) > 3 {
+		i := g.r.IntN(len(paras) - 1)
+		paras[i], paras[i+1] = paras[i+1], paras[i]
+	}
+	return paras
+}
+
+// wrap is the body of a copy of paras from origin published on site in
+// rs's template: header, attribution, the story, donation appeal and
+// disclaimer.
+func (rs *repubSite) wrap(site, origin string, paras []string) []string {
+	body := []string{"From the " + site + " newsroom: " + rs.header}
+	if rs.attributes {
+		body = append(body, "This article first appeared on "+origin+" and is republished here.")
+	}
+	body = append(body, paras...)
+	return append(body, rs.donation, rs.disclaimer)
+}
+
+// vary retitles some copies of st and gives others the original as
+// canonical, no date or a date of the day only.
+func (g *gen) vary(a *article.Article, st story) {
+	if g.r.IntN(3) == 0 {
+		a.Title = "Update: " + g.sentence(nil, 4, 8) // retitled
 	}
 	switch g.r.IntN(10) {
 	case 0:
@@ -297,7 +336,6 @@ func (g *gen) copyOf(st story, rs repubSite, ri int) *article.Article {
 	case 2:
 		a.Published = st.published.Truncate(24 * time.Hour) // day precision only
 	}
-	return a
 }
 
 // furnitureSlugs are the network's template pages: slugs that name no
