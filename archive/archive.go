@@ -197,6 +197,28 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 	if err := a.Store.DB().View(func(*bolt.Tx) error { return nil }); err != nil {
 		return fmt.Errorf("read store: %w", err)
 	}
+	if err := a.openDedup(); err != nil {
+		return err
+	}
+	a.Dedup.SetTexts(a.dedupText) // whole-text verification reads the store
+	if a.dedupSeq == a.Store.LastSeq() {
+		return nil
+	}
+	n, err := a.replayDedup(ctx, write)
+	if err != nil {
+		return err
+	}
+	a.log.Info("dedup index replayed from the store", "articles", n)
+	if !write {
+		return nil
+	}
+	return a.saveDedup()
+}
+
+// openDedup sets the clusterer and the store position it reflects from
+// the checkpoint; an empty clusterer at 0 when there is none, when it
+// cannot be read or when it is ahead of the store.
+func (a *Archive) openDedup() error {
 	path := filepath.Join(a.Dir, DedupFile)
 	a.dedupSeq = 0
 	f, err := os.Open(path)
@@ -206,13 +228,7 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 	case err != nil:
 		return fmt.Errorf("open dedup checkpoint: %w", err)
 	default:
-		r := bufio.NewReader(f)
-		var hdr [8]byte
-		_, err = io.ReadFull(r, hdr[:])
-		if err == nil {
-			a.dedupSeq = binary.BigEndian.Uint64(hdr[:])
-			a.Dedup, err = dedup.ReadClusterer(r, *a.opt.Dedup)
-		}
+		a.dedupSeq, a.Dedup, err = readCheckpoint(f, *a.opt.Dedup)
 		f.Close()
 		if err != nil {
 			a.log.Warn("dedup checkpoint unreadable; rebuilding from the store", "path", path, "err", err)
@@ -223,10 +239,26 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 		a.log.Warn("dedup checkpoint is ahead of the store; rebuilding from the store", "checkpoint", a.dedupSeq, "store", a.Store.LastSeq())
 		a.Dedup, a.dedupSeq = dedup.NewClusterer(*a.opt.Dedup), 0
 	}
-	a.Dedup.SetTexts(a.dedupText) // whole-text verification reads the store
-	if a.dedupSeq == a.Store.LastSeq() {
-		return nil
+	return nil
+}
+
+// readCheckpoint reads a dedup checkpoint file: the store position it
+// reflects (8 bytes, big-endian), then the clusterer.
+func readCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Clusterer, error) {
+	r := bufio.NewReader(f)
+	var hdr [8]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return 0, nil, err
 	}
+	seq := binary.BigEndian.Uint64(hdr[:])
+	ix, err := dedup.ReadClusterer(r, cfg)
+	return seq, ix, err
+}
+
+// replayDedup adds the articles stored after the checkpoint's position
+// to the clusterer, a thousand at a time, and returns how many. With
+// write, they are stored again with their assignments (assignReplay).
+func (a *Archive) replayDedup(ctx context.Context, write bool) (int, error) {
 	n := 0
 	var batch []*article.Article
 	replay := func() error {
@@ -247,22 +279,15 @@ func (a *Archive) loadDedupFrom(ctx context.Context, write bool) error {
 		n++
 		if len(batch) == 1000 {
 			if err := replay(); err != nil {
-				return err
+				return n, err
 			}
 			batch = batch[:0]
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return n, err
 		}
 	}
-	if err := replay(); err != nil {
-		return err
-	}
-	a.log.Info("dedup index replayed from the store", "articles", n)
-	if !write {
-		return nil
-	}
-	return a.saveDedup()
+	return n, replay()
 }
 
 // loadModel reads the per-site boilerplate model extraction learned in

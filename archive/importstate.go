@@ -88,59 +88,84 @@ type streamSave struct {
 // (add) and kept ones resolved now (del).
 func (a *Archive) saveImport(states []streamSave, payloads map[string]string, add []*warc.Capture, del []string) error {
 	err := a.Store.DB().Update(func(tx *bolt.Tx) error {
-		if len(states) > 0 {
-			b, err := tx.CreateBucketIfNotExists(bucketImportSources)
-			if err != nil {
-				return err
-			}
-			for _, s := range states {
-				s.st.Updated = time.Now().UTC()
-				v, err := json.Marshal(s.st)
-				if err != nil {
-					return err
-				}
-				if err := b.Put([]byte(s.fp), v); err != nil {
-					return err
-				}
-			}
-		}
-		if len(payloads) > 0 {
-			p, err := tx.CreateBucketIfNotExists(bucketImportPayloads)
-			if err != nil {
-				return err
-			}
-			for k, loc := range payloads {
-				if err := p.Put([]byte(k), []byte(loc)); err != nil {
-					return err
-				}
-			}
-		}
-		if len(add)+len(del) == 0 {
-			return nil
-		}
-		r, err := tx.CreateBucketIfNotExists(bucketImportRevisits)
-		if err != nil {
+		if err := putSources(tx, states); err != nil {
 			return err
 		}
-		for _, c := range add {
-			v, err := json.Marshal(pendingRevisit{URI: c.URI, Date: c.Date, Digest: c.PayloadDigest,
-				RefersToURI: c.RefersToURI, RefersToDate: c.RefersToDate, Status: c.Status})
-			if err != nil {
-				return err
-			}
-			if err := r.Put([]byte(c.Location()), v); err != nil {
-				return err
-			}
+		if err := putPayloads(tx, payloads); err != nil {
+			return err
 		}
-		for _, k := range del {
-			if err := r.Delete([]byte(k)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return updateRevisits(tx, add, del)
 	})
 	if err != nil {
 		return fmt.Errorf("save import state: %w", err)
+	}
+	return nil
+}
+
+// putSources records the progress of streams, stamped now.
+func putSources(tx *bolt.Tx, states []streamSave) error {
+	if len(states) == 0 {
+		return nil
+	}
+	b, err := tx.CreateBucketIfNotExists(bucketImportSources)
+	if err != nil {
+		return err
+	}
+	for _, s := range states {
+		s.st.Updated = time.Now().UTC()
+		v, err := json.Marshal(s.st)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(s.fp), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putPayloads records the locations of HTML payloads by key (see
+// payloadKeys).
+func putPayloads(tx *bolt.Tx, payloads map[string]string) error {
+	if len(payloads) == 0 {
+		return nil
+	}
+	p, err := tx.CreateBucketIfNotExists(bucketImportPayloads)
+	if err != nil {
+		return err
+	}
+	for k, loc := range payloads {
+		if err := p.Put([]byte(k), []byte(loc)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateRevisits keeps the revisits add for later and forgets the kept
+// ones del, resolved now.
+func updateRevisits(tx *bolt.Tx, add []*warc.Capture, del []string) error {
+	if len(add)+len(del) == 0 {
+		return nil
+	}
+	r, err := tx.CreateBucketIfNotExists(bucketImportRevisits)
+	if err != nil {
+		return err
+	}
+	for _, c := range add {
+		v, err := json.Marshal(pendingRevisit{URI: c.URI, Date: c.Date, Digest: c.PayloadDigest,
+			RefersToURI: c.RefersToURI, RefersToDate: c.RefersToDate, Status: c.Status})
+		if err != nil {
+			return err
+		}
+		if err := r.Put([]byte(c.Location()), v); err != nil {
+			return err
+		}
+	}
+	for _, k := range del {
+		if err := r.Delete([]byte(k)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

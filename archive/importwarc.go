@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -450,43 +451,47 @@ func (imp *importer) stream(s warc.Source) (*importStream, error) {
 
 // keep decides on a capture from its URI and date, before its block is read.
 func (imp *importer) keep(uri string, date time.Time) bool {
+	return imp.inDates(date) && imp.onSites(uri) && imp.urlWanted(uri)
+}
+
+// inDates reports whether a capture made at date is within --from and
+// --to.
+func (imp *importer) inDates(date time.Time) bool {
 	if !imp.opt.From.IsZero() && date.Before(imp.opt.From) {
 		return false
 	}
-	if !imp.opt.To.IsZero() && date.After(imp.opt.To) {
+	return imp.opt.To.IsZero() || !date.After(imp.opt.To)
+}
+
+// onSites reports whether uri is on one of the sites kept (or their
+// subdomains), when sites are given.
+func (imp *importer) onSites(uri string) bool {
+	if len(imp.sites) == 0 {
+		return true
+	}
+	host := article.SiteOf(uri)
+	return slices.ContainsFunc(imp.sites, func(s string) bool {
+		return host == s || strings.HasSuffix(host, "."+s)
+	})
+}
+
+// urlWanted reports whether uri matches an --url-include expression
+// (when there are any) and no --url-exclude one.
+func (imp *importer) urlWanted(uri string) bool {
+	if len(imp.opt.Include) > 0 && !matchesAny(imp.opt.Include, uri) {
 		return false
 	}
-	if len(imp.sites) > 0 {
-		host := article.SiteOf(uri)
-		ok := false
-		for _, s := range imp.sites {
-			if host == s || strings.HasSuffix(host, "."+s) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
+	return !matchesAny(imp.opt.Exclude, uri)
+}
+
+// matchesAny reports whether one of res matches s.
+func matchesAny(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
 		}
 	}
-	if len(imp.opt.Include) > 0 {
-		ok := false
-		for _, re := range imp.opt.Include {
-			if re.MatchString(uri) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	for _, re := range imp.opt.Exclude {
-		if re.MatchString(uri) {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 func (imp *importer) run(ctx context.Context, read func(ctx context.Context, send sendFunc) error) error {
@@ -505,19 +510,7 @@ func (imp *importer) run(ctx context.Context, read func(ctx context.Context, sen
 		wg.Add(1)
 		go pprof.Do(ctx, stageLabel("extract"), func(ctx context.Context) {
 			defer wg.Done()
-			for {
-				t0 := time.Now()
-				j, ok := <-work
-				imp.idleNanos.Add(int64(time.Since(t0)))
-				if !ok {
-					return
-				}
-				imp.extract(ctx, j)
-				if j.art != nil || j.note != "" {
-					j.cap.Body = nil // extracted: the writer needs its place, not its page
-				}
-				close(j.done)
-			}
+			imp.extractJobs(ctx, work)
 		})
 	}
 	send := func(j *importJob, extract bool) error {
@@ -567,98 +560,36 @@ func (imp *importer) run(ctx context.Context, read func(ctx context.Context, sen
 	return ctx.Err()
 }
 
+// extractJobs extracts the pages of work until it is closed, counting
+// the time it waited for them.
+func (imp *importer) extractJobs(ctx context.Context, work <-chan *importJob) {
+	for {
+		t0 := time.Now()
+		j, ok := <-work
+		imp.idleNanos.Add(int64(time.Since(t0)))
+		if !ok {
+			return
+		}
+		imp.extract(ctx, j)
+		if j.art != nil || j.note != "" {
+			j.cap.Body = nil // extracted: the writer needs its place, not its page
+		}
+		close(j.done)
+	}
+}
+
 // sendFunc hands a job to the writer (in order) and, when extract is set,
 // to the extraction workers.
 type sendFunc func(j *importJob, extract bool) error
 
 // read walks the streams in order and hands every capture on.
 func (imp *importer) read(ctx context.Context, send sendFunc) error {
-	ropt := warc.ReadOptions{MaxBody: imp.opt.MaxBody, Keep: imp.keep}
-	var doneBytes, counted, base int64
-	ropt.Progress = func(records, offset int64) {
-		imp.records.Add(records - counted)
-		counted = records
-		imp.readBytes.Store(doneBytes + offset - base)
-	}
+	p := &readProgress{imp: imp}
+	ropt := warc.ReadOptions{MaxBody: imp.opt.MaxBody, Keep: imp.keep, Progress: p.update}
 	for i, st := range imp.streams {
-		imp.reading.Store(int64(i))
-		if i > 0 {
-			doneBytes += imp.streams[i-1].left
-			imp.readFiles.Add(1)
-		}
-		imp.readBytes.Store(doneBytes)
-		base, counted = st.state.Pos.Offset, 0
-		if st.skip {
-			if err := send(&importJob{src: i, end: true, pos: st.state.Pos}, false); err != nil {
-				return err
-			}
-			continue
-		}
-		r, err := st.src.Open(st.state.Pos, ropt)
-		if err != nil {
-			if err := send(&importJob{src: i, bad: fmt.Errorf("open %s: %w", st.src, err), end: true, pos: st.state.Pos}, false); err != nil {
-				return err
-			}
-			continue
-		}
-		recs0 := st.state.Records
-		for {
-			t0 := time.Now()
-			c, err := r.Next()
-			imp.readNanos.Add(int64(time.Since(t0)))
-			ropt.Progress(r.Records(), r.Offset())
-			j := &importJob{src: i, pos: r.Pos(), recs: recs0 + r.Records()}
-			if err == io.EOF {
-				j.end = true
-				r.Close()
-				if err := send(j, false); err != nil {
-					return err
-				}
-				break
-			}
-			var re *warc.RecordError
-			if err != nil && !errors.As(err, &re) {
-				// The stream cannot be read further.
-				j.bad, j.end = fmt.Errorf("read %s: %w", st.src, err), true
-				r.Close()
-				if err := send(j, false); err != nil {
-					return err
-				}
-				break
-			}
-			if err != nil {
-				j.bad = err
-				if err := send(j, false); err != nil {
-					r.Close()
-					return err
-				}
-				continue
-			}
-			if c.Type == "revisit" {
-				imp.revisits.Add(1)
-				orig := imp.resolve(c)
-				if orig == nil {
-					// Kept for the end of the import (its original may
-					// come later) and for later imports.
-					j.pending = c
-					if err := send(j, false); err != nil {
-						r.Close()
-						return err
-					}
-					continue
-				}
-				imp.resolved.Add(1)
-				c = orig
-			} else if c.HTML {
-				imp.remember(c)
-			}
-			if !c.HTML {
-				continue
-			}
-			if err := imp.dispatch(j, c, send); err != nil {
-				r.Close()
-				return err
-			}
+		p.start(i)
+		if err := imp.readStream(i, st, ropt, send); err != nil {
+			return err
 		}
 	}
 	if n := len(imp.streams); n > 0 {
@@ -666,6 +597,97 @@ func (imp *importer) read(ctx context.Context, send sendFunc) error {
 		imp.readBytes.Store(imp.total)
 	}
 	return nil
+}
+
+// readProgress turns the progress of the stream being read into the
+// import's: the records and the input bytes read over all streams.
+type readProgress struct {
+	imp     *importer
+	done    int64 // bytes of the streams before this one
+	base    int64 // where reading this one started
+	counted int64 // records of this one counted
+}
+
+// start moves on to stream i.
+func (p *readProgress) start(i int) {
+	imp := p.imp
+	imp.reading.Store(int64(i))
+	if i > 0 {
+		p.done += imp.streams[i-1].left
+		imp.readFiles.Add(1)
+	}
+	imp.readBytes.Store(p.done)
+	p.base, p.counted = imp.streams[i].state.Pos.Offset, 0
+}
+
+// update counts what the stream's reader reports: records read, and
+// its offset.
+func (p *readProgress) update(records, offset int64) {
+	p.imp.records.Add(records - p.counted)
+	p.counted = records
+	p.imp.readBytes.Store(p.done + offset - p.base)
+}
+
+// readStream reads stream i from its position and hands every record on,
+// the last job marking the stream's end (with the error that ended it,
+// when it could not be read to its end).
+func (imp *importer) readStream(i int, st *importStream, ropt warc.ReadOptions, send sendFunc) error {
+	if st.skip {
+		return send(&importJob{src: i, end: true, pos: st.state.Pos}, false)
+	}
+	r, err := st.src.Open(st.state.Pos, ropt)
+	if err != nil {
+		return send(&importJob{src: i, bad: fmt.Errorf("open %s: %w", st.src, err), end: true, pos: st.state.Pos}, false)
+	}
+	recs0 := st.state.Records
+	for {
+		t0 := time.Now()
+		c, err := r.Next()
+		imp.readNanos.Add(int64(time.Since(t0)))
+		ropt.Progress(r.Records(), r.Offset())
+		j := &importJob{src: i, pos: r.Pos(), recs: recs0 + r.Records()}
+		var re *warc.RecordError
+		if err == io.EOF || (err != nil && !errors.As(err, &re)) {
+			j.end = true
+			if err != io.EOF {
+				j.bad = fmt.Errorf("read %s: %w", st.src, err) // the stream cannot be read further
+			}
+			r.Close()
+			return send(j, false)
+		}
+		if err != nil {
+			j.bad = err // this record only
+			err = send(j, false)
+		} else {
+			err = imp.readCapture(j, c, send)
+		}
+		if err != nil {
+			r.Close()
+			return err
+		}
+	}
+}
+
+// readCapture hands an HTML capture on with j; a revisit goes as its
+// original when that is known, else is kept pending (its original may
+// come later in this import or in a later one). Other captures are left.
+func (imp *importer) readCapture(j *importJob, c *warc.Capture, send sendFunc) error {
+	if c.Type == "revisit" {
+		imp.revisits.Add(1)
+		orig := imp.resolve(c)
+		if orig == nil {
+			j.pending = c
+			return send(j, false)
+		}
+		imp.resolved.Add(1)
+		c = orig
+	} else if c.HTML {
+		imp.remember(c)
+	}
+	if !c.HTML {
+		return nil
+	}
+	return imp.dispatch(j, c, send)
 }
 
 // dispatch sends an HTML capture to extraction, or straight to the writer
@@ -1067,10 +1089,8 @@ func (imp *importer) reportProgress(stop <-chan struct{}, done chan<- struct{}) 
 // header or a robots meta tag with noindex (or none), as the crawler reads
 // them.
 func noIndex(h http.Header, body []byte) bool {
-	for _, v := range h.Values("X-Robots-Tag") {
-		if hasRobotsToken(v, "noindex") || hasRobotsToken(v, "none") {
-			return true
-		}
+	if slices.ContainsFunc(h.Values("X-Robots-Tag"), forbidsIndex) {
+		return true
 	}
 	if !containsFold(body[:min(len(body), 64<<10)], "robots") {
 		return false
@@ -1086,23 +1106,34 @@ func noIndex(h http.Header, body []byte) bool {
 			case "body":
 				return false
 			case "meta":
-				var n, c string
-				for hasAttr {
-					var k, v []byte
-					k, v, hasAttr = z.TagAttr()
-					switch string(k) {
-					case "name":
-						n = strings.ToLower(string(v))
-					case "content":
-						c = string(v)
-					}
-				}
-				if (n == "robots" || n == "syndex") && (hasRobotsToken(c, "noindex") || hasRobotsToken(c, "none")) {
+				if n, c := metaNameContent(z, hasAttr); (n == "robots" || n == "syndex") && forbidsIndex(c) {
 					return true
 				}
 			}
 		}
 	}
+}
+
+// metaNameContent reads the attributes of the meta tag z is at (when
+// hasAttr): its name in lower case and its content.
+func metaNameContent(z *html.Tokenizer, hasAttr bool) (name, content string) {
+	for hasAttr {
+		var k, v []byte
+		k, v, hasAttr = z.TagAttr()
+		switch string(k) {
+		case "name":
+			name = strings.ToLower(string(v))
+		case "content":
+			content = string(v)
+		}
+	}
+	return name, content
+}
+
+// forbidsIndex reports whether a robots directive list holds noindex or
+// none.
+func forbidsIndex(list string) bool {
+	return hasRobotsToken(list, "noindex") || hasRobotsToken(list, "none")
 }
 
 // containsFold reports whether b holds the lower-case ASCII word w in

@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/index"
 )
 
@@ -192,39 +193,90 @@ func (a *Archive) assignReplay(arts []*article.Article) error {
 	return a.assignMode(arts, true)
 }
 
+// assignMode is assign, or assignReplay with replay: the batch goes
+// through dedup, then every article whose assignment changed is written
+// with the clusters to index again, behind the next batch when the
+// archive writes behind.
 func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 	if len(arts) == 0 {
 		return nil
 	}
-	changed := map[string]article.Assignment{}
-	var changedOrder []string
-	fresh := map[string]*article.Article{}
-	a.batchArts = fresh
-	for _, art := range arts {
-		fresh[art.ID] = art
-		for _, as := range a.Dedup.AddPrepared(art, a.prepared[art]) {
-			if _, seen := changed[as.ID]; !seen {
-				changedOrder = append(changedOrder, as.ID)
-			}
-			changed[as.ID] = as
-		}
-	}
-	a.batchArts = nil
+	ch := a.addToDedup(arts)
 	// The store must hold the previous batch before it is read.
 	if err := a.waitWrite(); err != nil {
 		return err
 	}
-	affected := map[string]bool{}
-	var puts []*article.Article
-	for _, id := range changedOrder {
-		as := changed[id]
-		art := fresh[id]
+	bw := a.changedArticles(ch, replay)
+	if !replay {
+		// Articles re-added unchanged still need storing (new text, new
+		// fetch); replayed ones are the stored ones.
+		bw.addUnchanged(a.Dedup, arts, ch)
+	}
+	write := func() error {
+		return a.Store.PutArticlesWith(bw.puts, func(tx *bolt.Tx) error {
+			return markPending(tx, bw.affected)
+		})
+	}
+	if a.behind.on && !replay {
+		w := &storeWrite{done: make(chan struct{}), affected: bw.affected, n: len(arts), arts: ch.fresh}
+		a.behind.w = w
+		go func() {
+			defer close(w.done)
+			w.err = write()
+		}()
+		return nil
+	}
+	return a.wrote(write(), bw.affected, len(arts))
+}
+
+// dedupChanges is what adding a batch to dedup changed: the new
+// assignments by id, the ids in the order they first changed, and the
+// batch's articles by id.
+type dedupChanges struct {
+	assigned map[string]article.Assignment
+	order    []string
+	fresh    map[string]*article.Article
+}
+
+// addToDedup adds arts to the clusterer (their texts readable from the
+// batch meanwhile, see dedupText) and collects what changed.
+func (a *Archive) addToDedup(arts []*article.Article) *dedupChanges {
+	ch := &dedupChanges{assigned: map[string]article.Assignment{}, fresh: map[string]*article.Article{}}
+	a.batchArts = ch.fresh
+	for _, art := range arts {
+		ch.fresh[art.ID] = art
+		for _, as := range a.Dedup.AddPrepared(art, a.prepared[art]) {
+			if _, seen := ch.assigned[as.ID]; !seen {
+				ch.order = append(ch.order, as.ID)
+			}
+			ch.assigned[as.ID] = as
+		}
+	}
+	a.batchArts = nil
+	return ch
+}
+
+// batchWrite is what a batch writes to the store: the articles with
+// their assignments, and the clusters to index again.
+type batchWrite struct {
+	puts     []*article.Article
+	affected map[string]bool
+}
+
+// changedArticles applies each changed assignment to its article (the
+// batch's, or the stored one), marking its old and new cluster. With
+// replay, an article whose assignment is what the store holds is left.
+func (a *Archive) changedArticles(ch *dedupChanges, replay bool) *batchWrite {
+	bw := &batchWrite{affected: map[string]bool{}}
+	for _, id := range ch.order {
+		as := ch.assigned[id]
+		art := ch.fresh[id]
 		if old, err := a.Store.Article(id); err == nil {
 			if replay && sameAssignment(old, as) {
 				continue
 			}
 			if old.Cluster != "" {
-				affected[old.Cluster] = true
+				bw.affected[old.Cluster] = true
 			}
 			if art == nil {
 				art = old
@@ -234,35 +286,25 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 			continue
 		}
 		art.Apply(as)
-		affected[as.Cluster] = true
-		puts = append(puts, art)
+		bw.affected[as.Cluster] = true
+		bw.puts = append(bw.puts, art)
 	}
-	// Articles re-added unchanged still need storing (new text, new fetch);
-	// replayed ones are the stored ones.
+	return bw
+}
+
+// addUnchanged adds the articles of arts whose assignment did not
+// change, with the one they have.
+func (bw *batchWrite) addUnchanged(ix *dedup.Clusterer, arts []*article.Article, ch *dedupChanges) {
 	for _, art := range arts {
-		if _, ok := changed[art.ID]; !ok && !replay {
-			if as, ok := a.Dedup.Assignment(art.ID); ok {
-				art.Apply(as)
-				affected[as.Cluster] = true
-			}
-			puts = append(puts, art)
+		if _, ok := ch.assigned[art.ID]; ok {
+			continue
 		}
+		if as, ok := ix.Assignment(art.ID); ok {
+			art.Apply(as)
+			bw.affected[as.Cluster] = true
+		}
+		bw.puts = append(bw.puts, art)
 	}
-	write := func() error {
-		return a.Store.PutArticlesWith(puts, func(tx *bolt.Tx) error {
-			return markPending(tx, affected)
-		})
-	}
-	if a.behind.on && !replay {
-		w := &storeWrite{done: make(chan struct{}), affected: affected, n: len(arts), arts: fresh}
-		a.behind.w = w
-		go func() {
-			defer close(w.done)
-			w.err = write()
-		}()
-		return nil
-	}
-	return a.wrote(write(), affected, len(arts))
 }
 
 // writeBehind lets a bulk import store one batch while it deduplicates

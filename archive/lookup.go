@@ -1,14 +1,11 @@
 package archive
 
 import (
-	"bufio"
 	"cmp"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -364,16 +361,11 @@ func readDedupCheckpoint(path string, cfg dedup.Config) (*dedup.Clusterer, uint6
 		return nil, 0, fmt.Errorf("open dedup checkpoint: %w", err)
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
-	var hdr [8]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return nil, 0, fmt.Errorf("read dedup checkpoint %s: %w", path, err)
-	}
-	ix, err := dedup.ReadClusterer(r, cfg)
+	seq, ix, err := readCheckpoint(f, cfg)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read dedup checkpoint %s: %w", path, err)
 	}
-	return ix, binary.BigEndian.Uint64(hdr[:]), nil
+	return ix, seq, nil
 }
 
 // ArticleAt returns the archived article fetched from rawURL, trying the
