@@ -989,11 +989,7 @@ func (ix *Clusterer) join(di uint32, keys []uint32, skip []int32, steal bool) (t
 		ok, done := matched[cl] // only clusters are recorded
 		var m match
 		if !done {
-			m = ix.verify(di, target)
-			ok = ix.related(m, di, target)
-			if !ok && cl != noCluster && ix.isCopy(m) {
-				ok = ix.copyOfMember(di, ix.clusters[cl].members, target)
-			}
+			m, ok = ix.belongsWith(di, target, cl)
 			if cl != noCluster {
 				matched[cl] = ok
 			}
@@ -1014,6 +1010,18 @@ func (ix *Clusterer) join(di uint32, keys []uint32, skip []int32, steal bool) (t
 // joinPick is join's choice so far: the candidate, its score, the
 // article di would be grouped with, and whether that is a member di
 // takes from its cluster (see join).
+// belongsWith verifies di against target, a candidate's article (of
+// cluster cl, or noCluster), and reports whether di belongs with it:
+// related to it, or a copy of another member of its cluster.
+func (ix *Clusterer) belongsWith(di, target uint32, cl int32) (match, bool) {
+	m := ix.verify(di, target)
+	ok := ix.related(m, di, target)
+	if !ok && cl != noCluster && ix.isCopy(m) {
+		ok = ix.copyOfMember(di, ix.clusters[cl].members, target)
+	}
+	return m, ok
+}
+
 type joinPick struct {
 	best   int
 	score  float64

@@ -112,8 +112,15 @@ func (ix *Clusterer) isFurniture(c int32, credited bool) bool {
 	if need <= 0 || credited || len(cl.members) < need {
 		return false
 	}
+	return ix.templatePages(cl.members, need) && ix.allNearOriginal(cl)
+}
+
+// templatePages reports whether members read as a template's pages on
+// at least need named sites: none dated or signed, each at an address
+// that is not a story's.
+func (ix *Clusterer) templatePages(members []uint32, need int) bool {
 	var sites []uint32
-	for _, m := range cl.members {
+	for _, m := range members {
 		d := &ix.docs[m]
 		if d.published != 0 || d.hasAuthor || !d.plainPath {
 			return false
@@ -122,9 +129,12 @@ func (ix *Clusterer) isFurniture(c int32, credited bool) bool {
 			sites = append(sites, d.site)
 		}
 	}
-	if len(sites) < need {
-		return false
-	}
+	return len(sites) >= need
+}
+
+// allNearOriginal reports whether every member of cl and its original
+// hold most of each other's whole text (nearIdentical).
+func (ix *Clusterer) allNearOriginal(cl *cluster) bool {
 	for _, m := range cl.members {
 		if m != cl.original && !ix.nearIdentical(m, cl.original) {
 			return false

@@ -65,9 +65,8 @@ func (ix *Clusterer) vias(c int32, points []int) {
 		return
 	}
 	creditsOrig := ix.creditVias(ms, cl.original, points)
-	edits, nClean := ix.copyEdits(ms, cl.original)
-	if withEdits(edits) >= 2 {
-		ix.editVias(ms, cl.original, creditsOrig, edits, nClean)
+	if me := ix.copyEdits(ms, cl.original); me.withEdits() >= 2 {
+		ix.editVias(me, creditsOrig)
 	}
 	ix.cutViaLoops(ms)
 }
@@ -92,25 +91,35 @@ func (ix *Clusterer) creditVias(ms []uint32, orig uint32, points []int) (credits
 	return creditsOrig
 }
 
+// memberEdits are the changes the copies of a cluster made to its
+// original's text, member by member.
+type memberEdits struct {
+	ms   []uint32 // the members
+	orig uint32
+	// edits[i] are member i's cleaned features not in the original, nil
+	// when fewer than minEdits.
+	edits  [][]uint32
+	nClean []int // the size of each member's cleaned set
+}
+
 // copyEdits are the copies' own changes: each member's cleaned features
 // not in the original (nil when fewer than minEdits), and the size of
 // each member's cleaned set.
-func (ix *Clusterer) copyEdits(ms []uint32, orig uint32) (edits [][]uint32, nClean []int) {
+func (ix *Clusterer) copyEdits(ms []uint32, orig uint32) *memberEdits {
 	o := &ix.docs[orig]
 	oc := ix.cleanSet(orig)
 	on := o.feats[len(oc):]
-	edits = make([][]uint32, len(ms))
-	nClean = make([]int, len(ms))
+	me := &memberEdits{ms: ms, orig: orig, edits: make([][]uint32, len(ms)), nClean: make([]int, len(ms))}
 	for i, m := range ms {
 		if m == orig {
 			continue
 		}
 		mc := ix.cleanSet(m)
-		nClean[i] = len(mc)
+		me.nClean[i] = len(mc)
 		if len(mc)-Shared(mc, oc)-Shared(mc, on) < minEdits {
 			continue
 		}
-		edits[i] = []uint32{}
+		me.edits[i] = []uint32{}
 		for _, f := range mc {
 			if _, in := slices.BinarySearch(oc, f); in {
 				continue
@@ -118,16 +127,16 @@ func (ix *Clusterer) copyEdits(ms []uint32, orig uint32) (edits [][]uint32, nCle
 			if _, in := slices.BinarySearch(on, f); in {
 				continue
 			}
-			edits[i] = append(edits[i], f)
+			me.edits[i] = append(me.edits[i], f)
 		}
 	}
-	return edits, nClean
+	return me
 }
 
 // withEdits counts the members with changes of their own.
-func withEdits(edits [][]uint32) int {
+func (me *memberEdits) withEdits() int {
 	n := 0
-	for _, e := range edits {
+	for _, e := range me.edits {
 		if e != nil {
 			n++
 		}
@@ -136,28 +145,35 @@ func withEdits(edits [][]uint32) int {
 }
 
 // editVias links each copy that does not credit the original (nor
-// another copy) to the earlier copy on another site whose edits it
-// carries: most of its own changes, at least minEdits and a twentieth of
-// its cleaned set; the copy sharing most wins.
-func (ix *Clusterer) editVias(ms []uint32, orig uint32, creditsOrig []bool, edits [][]uint32, nClean []int) {
-	for i, m := range ms {
-		if len(edits[i]) == 0 || creditsOrig[i] || ix.docs[m].via != 0 {
+// another copy) to the earlier copy whose edits it carries (editSource).
+func (ix *Clusterer) editVias(me *memberEdits, creditsOrig []bool) {
+	for i, m := range me.ms {
+		if len(me.edits[i]) == 0 || creditsOrig[i] || ix.docs[m].via != 0 {
 			continue
 		}
-		best, bestShared := -1, 0
-		for j, b := range ms {
-			if j == i || b == orig || len(edits[j]) == 0 || ix.docs[b].site == ix.docs[m].site || !ix.before(b, m) {
-				continue
-			}
-			shared := Shared(edits[i], edits[j])
-			if shared >= minEdits && 20*shared >= nClean[i] && 2*shared >= len(edits[i]) && shared > bestShared {
-				best, bestShared = j, shared
-			}
-		}
-		if best >= 0 {
-			ix.docs[m].via = ms[best] + 1
+		if j := ix.editSource(me, i); j >= 0 {
+			ix.docs[m].via = me.ms[j] + 1
 		}
 	}
+}
+
+// editSource is the member (its index) that member i took its edits
+// from: the earlier copy on another site with whom it shares most of its
+// own changes, at least minEdits and a twentieth of its cleaned set; the
+// copy sharing most wins. -1 when none does.
+func (ix *Clusterer) editSource(me *memberEdits, i int) int {
+	m := me.ms[i]
+	best, bestShared := -1, 0
+	for j, b := range me.ms {
+		if j == i || b == me.orig || len(me.edits[j]) == 0 || ix.docs[b].site == ix.docs[m].site || !ix.before(b, m) {
+			continue
+		}
+		shared := Shared(me.edits[i], me.edits[j])
+		if shared >= minEdits && 20*shared >= me.nClean[i] && 2*shared >= len(me.edits[i]) && shared > bestShared {
+			best, bestShared = j, shared
+		}
+	}
+	return best
 }
 
 // cutViaLoops drops the link that closes each loop of credits (B
