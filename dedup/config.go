@@ -3,6 +3,7 @@ package dedup
 import (
 	"errors"
 	"fmt"
+	"runtime"
 )
 
 // Config holds the tunables of near-duplicate detection; the yaml tags are
@@ -127,4 +128,13 @@ func (c Config) Validate() error {
 	check(c.MaxCandidates >= 1, "max_candidates", "must be at least 1")
 	check(c.Workers >= 0, "workers", "must not be negative")
 	return errors.Join(errs...)
+}
+
+// workers is the number of goroutines Run uses: Workers, or one per
+// processor when it is 0.
+func (c Config) workers() int {
+	if c.Workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return c.Workers
 }

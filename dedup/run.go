@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -104,10 +103,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 	// reuse their pages: collect once and hand the pages back first, or
 	// the peak is the parsed input and the clusterer on top of each other.
 	debug.FreeOSMemory()
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := cfg.workers()
 	ix.learn(workers)
 	if err := ix.clusterPlaced(ctx, workers); err != nil {
 		return st, err
@@ -325,10 +321,7 @@ func siteName(a *article.Article) string {
 // parseAll reads r line by line and decodes and shingles the lines on
 // several goroutines, returning them in input order, in batches.
 func parseAll(ctx context.Context, r io.Reader, cfg Config, wc *wordCounts) ([][]parsed, error) {
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := cfg.workers()
 	p := &pipeline{
 		jobs:    make(chan batch, workers*2),
 		results: make(chan batch, workers*2),

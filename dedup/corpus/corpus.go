@@ -320,6 +320,21 @@ type member struct {
 	URL     string `json:"url"`
 }
 
+// page is member m's page extracted from its raw HTML (under dir) by a
+// fresh extractor.
+func (m member) page(ctx context.Context, dir string) (*article.Article, error) {
+	html, err := readGzip(filepath.Join(dir, m.File))
+	if err != nil {
+		return nil, err
+	}
+	fetched := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	res, err := extract.New(extract.Options{}).Extract(ctx, extract.Input{URL: m.URL, HTML: html, Fetched: fetched})
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", m.File, err)
+	}
+	return res.Article, nil
+}
+
 // LoadCrossposts reads crossposts-real: every page extracted from its raw
 // HTML by a fresh extractor (as `syndex extract --url` does), labelled with
 // its cluster; the pages of a negative control (cluster neg-*) are each
@@ -338,7 +353,6 @@ func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	line := 0
-	fetched := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for sc.Scan() {
 		line++
 		if strings.TrimSpace(sc.Text()) == "" {
@@ -348,15 +362,10 @@ func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		html, err := readGzip(filepath.Join(dir, m.File))
+		a, err := m.page(ctx, dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		res, err := extract.New(extract.Options{}).Extract(ctx, extract.Input{URL: m.URL, HTML: html, Fetched: fetched})
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: extract %s: %w", path, line, m.File, err)
-		}
-		a := res.Article
 		if strings.TrimSpace(a.Text) == "" {
 			set.Skipped["page without extracted text"]++
 			continue
