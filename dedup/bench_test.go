@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
 	"github.com/syndex/syndex/dedup/synth"
 )
@@ -68,4 +69,43 @@ func BenchmarkIndexAdd(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(arts)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkCheckpoint times writing a clusterer's checkpoint (WriteTo)
+// and reading it back (ReadClusterer), as an archive does on open.
+func BenchmarkCheckpoint(b *testing.B) {
+	in, _ := benchInput(b, 2000)
+	cfg := dedup.DefaultConfig()
+	ix := dedup.NewClusterer(cfg)
+	dec := json.NewDecoder(bytes.NewReader(in))
+	for {
+		var a article.Article
+		if err := dec.Decode(&a); err == io.EOF {
+			break
+		} else if err != nil {
+			b.Fatal(err)
+		}
+		ix.Add(&a)
+	}
+	var buf bytes.Buffer
+	if _, err := ix.WriteTo(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("checkpoint of %d articles: %d bytes", ix.Len(), buf.Len())
+	b.Run("write", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ix.WriteTo(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := dedup.ReadClusterer(bytes.NewReader(buf.Bytes()), cfg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
