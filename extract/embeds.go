@@ -68,7 +68,7 @@ func furnitureBoxes(doc *html.Node) []string {
 // "promo-description" inside it) or an author's bio box.
 func isFurnitureBox(n *html.Node) bool {
 	cls := strings.ToLower(dom.Attr(n, "class"))
-	for _, c := range strings.Fields(cls) {
+	for c := range strings.FieldsSeq(cls) {
 		if embedClasses[c] || c == "promo" {
 			return true
 		}
@@ -79,7 +79,8 @@ func isFurnitureBox(n *html.Node) bool {
 // isBioBox reports whether a lower-cased class or id names an author's
 // bio box.
 func isBioBox(v string) bool {
-	if v == "" {
+	// Every marker names the author.
+	if !strings.Contains(v, "author") {
 		return false
 	}
 	for _, m := range bioMarkers {
@@ -227,6 +228,9 @@ func authorNames(author string) []string {
 // isBylineLine reports whether a paragraph is only the byline: "By Jane
 // Doe" for one of the article's authors.
 func isBylineLine(text string, names []string) bool {
+	if len(names) == 0 {
+		return false
+	}
 	k := squeeze(text)
 	if !strings.HasPrefix(k, "by") {
 		return false
@@ -251,7 +255,7 @@ const maxBioWords = 90
 // outlet's possessive ("Jane Doe is a reporter who covers …", "The
 // Post's Jane Doe is the author of …").
 func isAuthorBio(text string, names []string) bool {
-	if len(names) == 0 || len(strings.Fields(text)) > maxBioWords {
+	if len(names) == 0 || scan.FieldCount(text) > maxBioWords {
 		return false
 	}
 	for _, nm := range names {
@@ -276,7 +280,7 @@ func isAuthorBio(text string, names []string) bool {
 // is a short possessive naming the outlet: "CNBC's ", "The Times' ".
 func possessivePrefix(s string) bool {
 	s = strings.TrimSuffix(s, " ")
-	if len(strings.Fields(s)) > 3 {
+	if scan.FieldCount(s) > 3 {
 		return false
 	}
 	return strings.HasSuffix(s, "'s") || strings.HasSuffix(s, "’s") || strings.HasSuffix(s, "'") || strings.HasSuffix(s, "’")
@@ -291,7 +295,7 @@ const minCapsLetters = 15
 // that story): no lower-case letter, and in the page almost all link
 // text.
 func capsLinkLine(shares *linkShareTable, b dom.Block) bool {
-	if isHeading(b.Tag) || len(strings.Fields(b.Text)) < 3 || len(strings.Fields(b.Text)) > maxLinkWords {
+	if words := scan.FieldCount(b.Text); isHeading(b.Tag) || words < 3 || words > maxLinkWords {
 		return false
 	}
 	letters := 0

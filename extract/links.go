@@ -119,7 +119,7 @@ func dropLinkParagraphs(shares *linkShareTable, blocks []dom.Block) []dom.Block 
 			n--
 			continue
 		}
-		if len(strings.Fields(b.Text)) > maxLinkWords {
+		if scan.FieldCount(b.Text) > maxLinkWords {
 			break
 		}
 		if s, ok := shares.get(b.Text); ok && s >= minLinkShare {

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/syndex/syndex/extract/internal/dom"
+	"github.com/syndex/syndex/extract/internal/scan"
 )
 
 // promoLabels open the short in-article lines that point elsewhere rather
@@ -77,8 +78,8 @@ const maxNewsletterTitleWords = 5
 // line, and whether it is a bare label ("Auch interessant", "Read more:")
 // announcing the teaser links that follow it.
 func promoLine(text, tag string) (promo, bare bool) {
-	words := strings.Fields(text)
-	if len(words) == 0 || len(words) > maxPromoWords {
+	words := scan.FieldCount(text)
+	if words == 0 || words > maxPromoWords {
 		return false, false
 	}
 	t := strings.ToLower(strings.TrimLeftFunc(text, func(r rune) bool {
@@ -92,7 +93,7 @@ func promoLine(text, tag string) (promo, bare bool) {
 			return true, bare
 		}
 	}
-	return signUpOrFollow(t, len(words)), false
+	return signUpOrFollow(t, words), false
 }
 
 // signUpOrFollow reports whether the lower-cased line t of n words asks
@@ -190,7 +191,7 @@ func dropPromoLines(shares *linkShareTable, blocks []dom.Block) (kept []dom.Bloc
 // announces: short, almost all link text in the page, not a heading.
 func announcedLink(shares *linkShareTable, b dom.Block) bool {
 	s, ok := shares.get(b.Text)
-	return ok && s >= minLinkShare && len(strings.Fields(b.Text)) <= maxLinkWords && !isHeading(b.Tag)
+	return ok && s >= minLinkShare && scan.FieldCount(b.Text) <= maxLinkWords && !isHeading(b.Tag)
 }
 
 // splitDropped returns the blocks not marked in drop, and the texts of

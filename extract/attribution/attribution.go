@@ -9,6 +9,7 @@ package attribution
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -77,8 +78,13 @@ func (ks *keySet) any(s string) bool {
 	return false
 }
 
-// attrKeys are the words of all attrPatterns.
-var attrKeys = newKeySet(attrPatterns)
+// attrKeys are the words of all attrPatterns, strongKeys those of the
+// strong ones: where the weak patterns are not tried, a text without a
+// strong key matches none.
+var (
+	attrKeys   = newKeySet(attrPatterns)
+	strongKeys = newKeySet(slices.DeleteFunc(slices.Clone(attrPatterns), func(p attrPattern) bool { return !p.strong }))
+)
 
 // outletTail captures the credited outlet after a phrase: up to the end of
 // the sentence, a bracket or a separator, at most 80 characters.
@@ -196,12 +202,17 @@ func phraseCredit(text string, i, n, tail int, links LinkSource, self string, st
 	// The story's edges: its first lines, its last lines, and the short
 	// trailing lines (sidebar, footer) after its last paragraph.
 	edge := i < 2 || i >= n-3 || i >= tail
+	weak := !strongOnly && edge && len(text) <= 160
+	keys := strongKeys
+	if weak {
+		keys = attrKeys
+	}
 	lower := strings.ToLower(text)
-	if !attrKeys.any(lower) {
+	if !keys.any(lower) {
 		return nil
 	}
 	for _, p := range attrPatterns {
-		if !p.strong && (strongOnly || !edge || len(text) > 160) {
+		if !p.strong && !weak {
 			continue
 		}
 		loc, outlet := p.outletIn(text, lower)

@@ -48,7 +48,8 @@ func bylineOpening(t string) bool {
 	// The rules below read at most the first ten words (and whether
 	// there are more than nine); a paragraph's first text need not be
 	// split whole.
-	f := firstFields(t, 10)
+	var buf [10]string
+	f := firstFields(buf[:0], t, 10)
 	w := strings.ToLower(f[0])
 	if byWords[w] || byWords[strings.TrimSuffix(w, ":")] {
 		return true
@@ -59,9 +60,9 @@ func bylineOpening(t string) bool {
 	return labelledBy(f) || strings.ContainsAny(t, "|·•") && sepByRE.MatchString(t) || datedNameLine(t)
 }
 
-// firstFields is strings.Fields(t) cut to its first n words.
-func firstFields(t string, n int) []string {
-	var f []string
+// firstFields appends to f (empty) strings.Fields(t) cut to its first n
+// words.
+func firstFields(f []string, t string, n int) []string {
 	for len(f) < n {
 		t = strings.TrimLeftFunc(t, unicode.IsSpace)
 		if t == "" {

@@ -144,6 +144,23 @@ func CountTokens(text string) int {
 	return n
 }
 
+// FieldCount returns len(strings.Fields(s)) without building the fields:
+// the number of maximal runs of characters that are not Unicode white
+// space.
+func FieldCount(s string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(s); {
+		space, w := IsSpaceAt(s, i)
+		if !space && !in {
+			n++
+		}
+		in = !space
+		i += w
+	}
+	return n
+}
+
 // IsSpaceAt decodes the rune at s[i:] and reports its width and whether it
 // is Unicode white space, as strings.Fields defines it.
 func IsSpaceAt(s string, i int) (space bool, width int) {

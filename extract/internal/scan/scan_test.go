@@ -68,6 +68,9 @@ func TestEquivalence(t *testing.T) {
 		if got, want := scan.CountTokens(s), len(refTokens(s)); got != want {
 			t.Fatalf("CountTokens(%q) = %d, want %d", s, got, want)
 		}
+		if got, want := scan.FieldCount(s), len(strings.Fields(s)); got != want {
+			t.Fatalf("FieldCount(%q) = %d, want %d", s, got, want)
+		}
 		for _, w := range []string{"comment", "disqus"} {
 			if got, want := scan.ContainsLower(s, w), strings.Contains(strings.ToLower(s), w); got != want {
 				t.Fatalf("ContainsLower(%q, %q) = %v, want %v", s, w, got, want)
@@ -83,6 +86,9 @@ func TestTokenRunes(t *testing.T) {
 		s := "a" + string(r) + "b"
 		if got, want := scan.CountTokens(s), len(refTokens(s)); got != want {
 			t.Fatalf("CountTokens(%q) = %d, want %d", s, got, want)
+		}
+		if got, want := scan.FieldCount(s), len(strings.Fields(s)); got != want {
+			t.Fatalf("FieldCount(%q) = %d, want %d", s, got, want)
 		}
 	}
 }
