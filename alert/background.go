@@ -80,21 +80,32 @@ func (b *Background) FinishPass(ctx context.Context, a *archive.Archive) {
 	if err := a.Flush(ctx); err != nil {
 		slog.Warn("alerts: index flush", "err", err)
 	}
-	for {
-		n, err := b.ev.Step(ctx)
-		if err != nil {
-			slog.Warn("alerts: evaluation", "err", err)
-			return
-		}
-		if n == 0 {
-			break
-		}
+	if err := b.ev.catchUp(ctx); err != nil {
+		slog.Warn("alerts: evaluation", "err", err)
+		return
 	}
-	deadline := time.Now().Add(PassDrain)
-	for b.ev.Pending() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if n := b.ev.Pending(); n > 0 {
+	if n := b.ev.drain(ctx, PassDrain); n > 0 {
 		slog.Warn("alerts not delivered yet; the next crawl or run sends them", "pending", n)
 	}
+}
+
+// catchUp evaluates steps until none is left: every article archived so
+// far has been checked against the rules.
+func (e *Evaluator) catchUp(ctx context.Context) error {
+	for {
+		n, err := e.Step(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// drain waits up to d (or until ctx ends) for the webhook to deliver what
+// fired, and returns how many alerts are still pending.
+func (e *Evaluator) drain(ctx context.Context, d time.Duration) int {
+	deadline := time.Now().Add(d)
+	for e.Pending() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	return e.Pending()
 }

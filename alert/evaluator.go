@@ -66,38 +66,13 @@ type Evaluator struct {
 // arrival: articles archived before are not alerted. A bad rule is an
 // error naming it.
 func New(ctx context.Context, a *archive.Archive, cfg config.AlertsConfig, coll map[string][]string, opt Options) (*Evaluator, error) {
-	if opt.Interval <= 0 {
-		opt.Interval = 2 * time.Second
+	opt = opt.withDefaults()
+	e := &Evaluator{a: a, log: opt.Log, every: opt.Interval, fired: map[string]bool{}, path: alertPath(cfg.File, opt.Dir)}
+	if err := e.compileRules(ctx, cfg.Rules, coll); err != nil {
+		return nil, err
 	}
-	if opt.Log == nil {
-		opt.Log = slog.Default()
-	}
-	if opt.MaxRetryWait <= 0 {
-		opt.MaxRetryWait = 5 * time.Minute
-	}
-	e := &Evaluator{a: a, log: opt.Log, every: opt.Interval, fired: map[string]bool{}}
-	for i, r := range cfg.Rules {
-		cr, err := compileRule(ctx, a, i, r, coll)
-		if err != nil {
-			return nil, err
-		}
-		e.search = e.search || r.Query != ""
-		e.rules = append(e.rules, cr)
-	}
-	e.path = cfg.File
-	if e.path == "" {
-		e.path = DefaultFile
-	}
-	if !filepath.IsAbs(e.path) {
-		e.path = filepath.Join(opt.Dir, e.path)
-	}
-	alerts, delivered, err := Read(e.path)
-	if err != nil {
-		e.log.Warn("alerts: unreadable lines skipped", "err", err)
-	}
-	for _, al := range alerts {
-		e.fired[al.ID] = true
-	}
+	alerts, delivered := e.readFired()
+	var err error
 	if e.seq, err = e.startingPoint(); err != nil {
 		return nil, err
 	}
@@ -111,6 +86,60 @@ func New(ctx context.Context, a *archive.Archive, cfg config.AlertsConfig, coll 
 		}
 	}
 	return e, nil
+}
+
+// withDefaults fills in the options left at zero.
+func (opt Options) withDefaults() Options {
+	if opt.Interval <= 0 {
+		opt.Interval = 2 * time.Second
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	if opt.MaxRetryWait <= 0 {
+		opt.MaxRetryWait = 5 * time.Minute
+	}
+	return opt
+}
+
+// alertPath is where the alert file is: the config's alerts.file
+// (DefaultFile when empty), relative to the archive directory dir.
+func alertPath(file, dir string) string {
+	if file == "" {
+		file = DefaultFile
+	}
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	return file
+}
+
+// compileRules compiles each rule in order; the first bad one is the
+// error.
+func (e *Evaluator) compileRules(ctx context.Context, rules []config.AlertRule, coll map[string][]string) error {
+	for i, r := range rules {
+		cr, err := compileRule(ctx, e.a, i, r, coll)
+		if err != nil {
+			return err
+		}
+		e.search = e.search || r.Query != ""
+		e.rules = append(e.rules, cr)
+	}
+	return nil
+}
+
+// readFired reads the alert file: what already fired is not fired again,
+// and what fired but was not delivered is queued for the webhook.
+// Unreadable lines are skipped with a warning.
+func (e *Evaluator) readFired() ([]Alert, map[string]Delivery) {
+	alerts, delivered, err := Read(e.path)
+	if err != nil {
+		e.log.Warn("alerts: unreadable lines skipped", "err", err)
+	}
+	for _, al := range alerts {
+		e.fired[al.ID] = true
+	}
+	return alerts, delivered
 }
 
 // compileRule expands the sites, origins and copiers of rule number i
@@ -413,9 +442,34 @@ func clusterOf(a *article.Article) string {
 // search fires r's saved search on the batch's articles (on r's sites)
 // whose story it matches.
 func (p *pass) search(ctx context.Context, r rule, batch []store.Arrival) ([]Alert, error) {
+	matched, err := p.matching(ctx, r, batch)
+	if err != nil {
+		return nil, err
+	}
+	var out []Alert
+	for _, arr := range batch {
+		a := arr.Article
+		if !matched[clusterOf(a)] || !anyOr(r.sites, a.Site) {
+			continue
+		}
+		al := Alert{ID: r.Name + "|" + KindSearch + "|" + a.ID, Rule: r.Name, Kind: KindSearch, Fired: p.now,
+			Article: refOf(a), Cluster: clusterOf(a), Query: r.Query}
+		if o := p.origOf(a); o != nil {
+			ref := refOf(o)
+			al.Original, al.LagSeconds = &ref, report.Lag(o, a)
+		}
+		out = append(out, al)
+	}
+	return out, nil
+}
+
+// matching runs r's saved search over the stories of the batch's articles
+// on r's sites and returns the clusters it finds (none, without a search,
+// when no article is on r's sites).
+func (p *pass) matching(ctx context.Context, r rule, batch []store.Arrival) (map[string]bool, error) {
 	ids := map[string]bool{}
 	for _, arr := range batch {
-		if r.sites == nil || r.sites[arr.Site] {
+		if anyOr(r.sites, arr.Site) {
 			ids[clusterOf(arr.Article)] = true
 		}
 	}
@@ -433,21 +487,13 @@ func (p *pass) search(ctx context.Context, r rule, batch []store.Arrival) ([]Ale
 	if err != nil {
 		return nil, fmt.Errorf("alerts: rule %s: %w", r.Name, err)
 	}
-	var out []Alert
-	for _, arr := range batch {
-		a := arr.Article
-		if !matched[clusterOf(a)] || (r.sites != nil && !r.sites[a.Site]) {
-			continue
-		}
-		al := Alert{ID: r.Name + "|" + KindSearch + "|" + a.ID, Rule: r.Name, Kind: KindSearch, Fired: p.now,
-			Article: refOf(a), Cluster: clusterOf(a), Query: r.Query}
-		if o := p.origOf(a); o != nil {
-			ref := refOf(o)
-			al.Original, al.LagSeconds = &ref, report.Lag(o, a)
-		}
-		out = append(out, al)
-	}
-	return out, nil
+	return matched, nil
+}
+
+// anyOr reports whether site is in a rule's set of sites; a nil set (the
+// field left out) takes any site.
+func anyOr(set map[string]bool, site string) bool {
+	return set == nil || set[site]
 }
 
 // copies fires r's watch on the batch's copies of an origin's stories on
@@ -457,7 +503,7 @@ func (p *pass) copies(r rule, batch []store.Arrival) []Alert {
 	for _, arr := range batch {
 		a := arr.Article
 		o := p.origOf(a)
-		if o == nil || o.Site == a.Site || (r.origin != nil && !r.origin[o.Site]) || (r.copier != nil && !r.copier[a.Site]) {
+		if o == nil || o.Site == a.Site || !anyOr(r.origin, o.Site) || !anyOr(r.copier, a.Site) {
 			continue
 		}
 		ref := refOf(o)

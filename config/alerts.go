@@ -121,25 +121,42 @@ func validateKind(p *problems, f string, r AlertRule) {
 	case r.Query == "" && r.Watch == "":
 		p.bad(f, "needs a query (a saved search) or a watch (copies or reach)")
 	case r.Query != "":
-		if len(r.Origin)+len(r.Copier) > 0 || r.Count != 0 {
-			p.bad(f, "origin, copier and count belong to watches, not to a saved search")
-		}
+		validateSearchRule(p, f, r)
 	case r.Watch == WatchCopies:
-		if len(r.Origin)+len(r.Copier) == 0 {
-			p.bad(f, "watch copies needs an origin, a copier or both (sites or collections)")
-		}
-		if r.Count != 0 {
-			p.bad(f+".count", "belongs to watch reach")
-		}
+		validateCopiesWatch(p, f, r)
 	case r.Watch == WatchReach:
-		if r.Count < 1 {
-			p.bad(f+".count", "watch reach needs the number of copies, at least 1")
-		}
-		if len(r.Copier) > 0 {
-			p.bad(f+".copier", "belongs to watch copies")
-		}
+		validateReachWatch(p, f, r)
 	default:
 		p.bad(f+".watch", "%q is not copies or reach", r.Watch)
+	}
+}
+
+// validateSearchRule checks that saved search f has no field of a watch.
+func validateSearchRule(p *problems, f string, r AlertRule) {
+	if len(r.Origin)+len(r.Copier) > 0 || r.Count != 0 {
+		p.bad(f, "origin, copier and count belong to watches, not to a saved search")
+	}
+}
+
+// validateCopiesWatch checks that copies watch f names whose copies it
+// watches, and has no count.
+func validateCopiesWatch(p *problems, f string, r AlertRule) {
+	if len(r.Origin)+len(r.Copier) == 0 {
+		p.bad(f, "watch copies needs an origin, a copier or both (sites or collections)")
+	}
+	if r.Count != 0 {
+		p.bad(f+".count", "belongs to watch reach")
+	}
+}
+
+// validateReachWatch checks that reach watch f has a count of copies, and
+// no copier.
+func validateReachWatch(p *problems, f string, r AlertRule) {
+	if r.Count < 1 {
+		p.bad(f+".count", "watch reach needs the number of copies, at least 1")
+	}
+	if len(r.Copier) > 0 {
+		p.bad(f+".copier", "belongs to watch copies")
 	}
 }
 

@@ -133,21 +133,9 @@ func set(t Timer) bool { return t != nil && !t.IsZero() }
 // activations missed meanwhile collapse into one.
 func (s *Scheduler) loop(ctx context.Context, i int) {
 	j := s.jobs[i]
-	every := j.Every
-	if every <= 0 {
-		every = time.Hour
-	}
-	now := time.Now()
-	nextPoll := now
-	var nextRecrawl time.Time
-	if set(j.Recrawl) {
-		nextRecrawl = j.Recrawl.Next(now)
-	}
+	p := j.firstPlan(time.Now())
 	for {
-		due := nextPoll
-		if due.IsZero() || (!nextRecrawl.IsZero() && nextRecrawl.Before(due)) {
-			due = nextRecrawl
-		}
+		due := p.due()
 		if due.IsZero() {
 			s.log.Info("job has nothing more scheduled", "job", j.Name)
 			<-ctx.Done()
@@ -157,19 +145,60 @@ func (s *Scheduler) loop(ctx context.Context, i int) {
 		if !sleepUntil(ctx, due) {
 			return
 		}
-		kind := Poll
-		if !nextRecrawl.IsZero() && !nextRecrawl.After(time.Now()) {
-			kind = Recrawl
-		}
+		kind := p.kind(time.Now())
 		end, ok := s.runJob(ctx, i, kind)
 		if !ok {
 			return
 		}
-		if kind == Recrawl {
-			nextRecrawl = j.Recrawl.Next(end)
-		}
-		nextPoll = j.pollAfter(end, every)
+		p.ran(j, kind, end)
 	}
+}
+
+// plan is when a job polls and re-crawls next; a zero time is never.
+type plan struct {
+	poll, recrawl time.Time
+}
+
+// firstPlan is a job's plan when the scheduler starts at now: a poll
+// at once, the re-crawl on its timer.
+func (j Job) firstPlan(now time.Time) plan {
+	p := plan{poll: now}
+	if set(j.Recrawl) {
+		p.recrawl = j.Recrawl.Next(now)
+	}
+	return p
+}
+
+// due is when the next run is: the earlier of the poll and the re-crawl
+// (zero when neither is planned).
+func (p plan) due() time.Time {
+	if p.poll.IsZero() || (!p.recrawl.IsZero() && p.recrawl.Before(p.poll)) {
+		return p.recrawl
+	}
+	return p.poll
+}
+
+// kind is the run due at now: a re-crawl when its time has come, else a
+// poll.
+func (p plan) kind(now time.Time) Kind {
+	if !p.recrawl.IsZero() && !p.recrawl.After(now) {
+		return Recrawl
+	}
+	return Poll
+}
+
+// ran plans the next runs after a run of kind that ended at end: the
+// re-crawl on its timer after a re-crawl, the poll after any run
+// (pollAfter; every hour when the job sets no interval).
+func (p *plan) ran(j Job, kind Kind, end time.Time) {
+	if kind == Recrawl {
+		p.recrawl = j.Recrawl.Next(end)
+	}
+	every := j.Every
+	if every <= 0 {
+		every = time.Hour
+	}
+	p.poll = j.pollAfter(end, every)
 }
 
 // runJob runs job i once, holding its locks, and records the run in its

@@ -125,30 +125,40 @@ func parseHead(v []byte) (uint64, string, bool) {
 	if !ok {
 		return 0, "", false
 	}
-	// The id string ends at the first quote not escaped.
+	id, ok := leadingString(rest)
+	if !ok {
+		return 0, "", false
+	}
+	return seq, id, true
+}
+
+// leadingString reads the JSON string whose opening quote is already
+// consumed at the start of b: up to the first quote not escaped, then
+// unescaped (a string without a backslash as it is).
+func leadingString(b []byte) (string, bool) {
 	end := -1
-	for i := 0; i < len(rest); i++ {
-		if rest[i] == '\\' {
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\\' {
 			i++
 			continue
 		}
-		if rest[i] == '"' {
+		if b[i] == '"' {
 			end = i
 			break
 		}
 	}
 	if end < 0 {
-		return 0, "", false
+		return "", false
 	}
-	raw := rest[:end]
+	raw := b[:end]
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return seq, string(raw), true
+		return string(raw), true
 	}
-	var id string
-	if err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &id); err != nil {
-		return 0, "", false
+	var s string
+	if err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &s); err != nil {
+		return "", false
 	}
-	return seq, id, true
+	return s, true
 }
 
 // decodeRecord checks and decodes the record v stored under key.

@@ -100,8 +100,7 @@ func (r *Reader) arcRecord(in *bufio.Reader, cnt *countingReader, off int64, idx
 	}
 	fields := h.fields
 	uri, date, arcType := fields[0], parseARCDate(fields[2]), fields[3]
-	want := isWebURI(uri) && (r.opt.Keep == nil || r.opt.Keep(uri, date)) && (r.opt.All || htmlCandidate(arcType))
-	if !want {
+	if !r.keeps(uri, date) || !(r.opt.All || htmlCandidate(arcType)) {
 		return nil, r.skipRecord(in, h.hdrLen, h.length, "\n")
 	}
 	block, err := r.readARCBlock(in, h)

@@ -665,16 +665,19 @@ func splitHTTP(b []byte) (int, http.Header, []byte) {
 	return status, h, b[at:]
 }
 
+// keeps reports whether a record of uri captured at date is one to read:
+// a web page's (isWebURI) that the Keep filter, when set, takes.
+func (r *Reader) keeps(uri string, date time.Time) bool {
+	return isWebURI(uri) && (r.opt.Keep == nil || r.opt.Keep(uri, date))
+}
+
 // wantWARC decides from a record's header (and the HTTP head that starts
 // its block, when it fits the read buffer) whether to parse it.
 func (r *Reader) wantWARC(in *bufio.Reader, h warcHead) bool {
 	if h.typ != "response" && h.typ != "resource" && h.typ != "revisit" {
 		return false
 	}
-	if !isWebURI(h.uri) {
-		return false
-	}
-	if r.opt.Keep != nil && !r.opt.Keep(h.uri, h.date) {
+	if !r.keeps(h.uri, h.date) {
 		return false
 	}
 	if r.opt.All {

@@ -57,8 +57,7 @@ on stderr with its name and the rest go on (exit 1 at the end).`,
 // runExtract extracts the arguments (batch.Run) and prints their Articles
 // as JSONL, the failures on stderr and, for several inputs, a summary.
 func runExtract(cmd *cobra.Command, g *cli.Globals, o extractOptions, args []string) error {
-	pageURL, all, out := o.URL, o.All, o.Out
-	if err := checkExtractArgs(pageURL, args); err != nil {
+	if err := checkExtractArgs(o.URL, args); err != nil {
 		return err
 	}
 	c, err := g.LoadConfig()
@@ -69,26 +68,26 @@ func runExtract(cmd *cobra.Command, g *cli.Globals, o extractOptions, args []str
 	if err != nil {
 		return cli.AsUsage(err)
 	}
-	w, closeOut, err := cli.Output(out)
+	out, err := createJSONL(o.Out)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	errw := cmd.ErrOrStderr()
-	st, runErr := batch.Run(cmd.Context(), extract.New(opt), args, batch.Options{URL: pageURL, All: all, Stdin: os.Stdin,
-		Emit: func(a *article.Article) error { return enc.Encode(a) },
+	st, runErr := batch.Run(cmd.Context(), extract.New(opt), args, batch.Options{URL: o.URL, All: o.All, Stdin: os.Stdin,
+		Emit: out.write,
 		Fail: func(name string, err error) { printExtractFailure(errw, name, err) }})
-	if err := bw.Flush(); err != nil && runErr == nil {
-		runErr = err
-	}
-	if err := closeOut(); err != nil && runErr == nil {
+	if err := out.close(); err != nil && runErr == nil {
 		runErr = err
 	}
 	if runErr != nil {
 		return fmt.Errorf("extract: %w", runErr)
 	}
+	return extractSummary(errw, st, args)
+}
+
+// extractSummary prints, for several inputs or when some failed, what was
+// read, printed and failed; failures are the error.
+func extractSummary(errw io.Writer, st batch.Stats, args []string) error {
 	if many := len(args) > 1 || batch.IsDirOrArchive(args[0]); many || st.Failed > 0 {
 		fmt.Fprintf(errw, "extract: %s read (%s, %d other pages), %d printed, %d failed\n", plural.S(st.Pages, "page"),
 			plural.S(st.Articles, "article"), st.Pages-st.Articles, st.Printed, st.Failed)
@@ -97,6 +96,39 @@ func runExtract(cmd *cobra.Command, g *cli.Globals, o extractOptions, args []str
 		return fmt.Errorf("extract: %s could not be read (named above)", plural.S(st.Failed, "input"))
 	}
 	return nil
+}
+
+// jsonlOut writes Articles as buffered JSON lines, HTML unescaped, to
+// --out or stdout.
+type jsonlOut struct {
+	bw       *bufio.Writer
+	enc      *json.Encoder
+	closeOut func() error
+}
+
+// createJSONL opens path (stdout when empty or -) for JSON lines.
+func createJSONL(path string) (*jsonlOut, error) {
+	w, closeOut, err := cli.Output(path)
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &jsonlOut{bw: bw, enc: enc, closeOut: closeOut}, nil
+}
+
+// write writes one Article as a line.
+func (o *jsonlOut) write(a *article.Article) error { return o.enc.Encode(a) }
+
+// close flushes the lines and closes the file; the first error is
+// returned.
+func (o *jsonlOut) close() error {
+	err := o.bw.Flush()
+	if cerr := o.closeOut(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // checkExtractArgs refuses --url with more than one page and inputs that

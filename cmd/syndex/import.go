@@ -13,7 +13,6 @@ import (
 
 	"github.com/syndex/syndex/archive"
 	"github.com/syndex/syndex/cmd/syndex/internal/cli"
-	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/internal/memlimit"
 	"github.com/syndex/syndex/internal/plural"
 	"github.com/syndex/syndex/internal/progress"
@@ -84,9 +83,9 @@ func runImport(cmd *cobra.Command, g *cli.Globals, o importOptions) error {
 	if !cmd.Flags().Changed("memory-limit") {
 		lim = jsonlMemoryLimit
 	}
-	memLimit, err := config.ParseByteSize(lim)
-	if err != nil || memLimit < 0 {
-		return cli.Usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
+	memLimit, err := parseMemoryLimit(lim)
+	if err != nil {
+		return err
 	}
 	r, closeIn, err := cli.Input(in)
 	if err != nil {
@@ -96,9 +95,7 @@ func runImport(cmd *cobra.Command, g *cli.Globals, o importOptions) error {
 	// The soft limit on the Go heap follows the dedup index as it grows
 	// (internal/memlimit): --memory-limit is its floor. GOMEMLIMIT, when
 	// set, wins.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer memlimit.Follow(int64(memLimit)).Stop()
-	}
+	defer memlimit.Start(memLimit)()
 	// The collector's pace is that of the web archive import (GOGC in the
 	// environment wins): at the default (100) it ran at twice a live heap
 	// far below the limit while the index was built from Bleve's
@@ -121,17 +118,22 @@ func runImport(cmd *cobra.Command, g *cli.Globals, o importOptions) error {
 		importErr = errors.Join(importErr, err)
 	}
 	bar.Finish()
-	took := time.Since(start)
-	fmt.Fprintf(os.Stderr, "imported %s into %s in %s (%.0f articles/s)", plural.S(st.Stored, "article"), a.Dir, took.Round(time.Millisecond), float64(st.Stored)/took.Seconds())
-	if st.Bad > 0 {
-		fmt.Fprintf(os.Stderr, "; %s skipped", plural.S(st.Bad, "bad line"))
-	}
-	fmt.Fprintln(os.Stderr)
+	printJSONLImport(st, a.Dir, time.Since(start))
 	importErr = cli.WarnDuplicates("import "+in, importErr)
 	if importErr != nil {
 		return fmt.Errorf("import %s: %w", in, importErr)
 	}
 	return nil
+}
+
+// printJSONLImport prints the line that ends an import of JSONL: what was
+// stored and skipped, in how long.
+func printJSONLImport(st archive.JSONLStats, dir string, took time.Duration) {
+	fmt.Fprintf(os.Stderr, "imported %s into %s in %s (%.0f articles/s)", plural.S(st.Stored, "article"), dir, took.Round(time.Millisecond), float64(st.Stored)/took.Seconds())
+	if st.Bad > 0 {
+		fmt.Fprintf(os.Stderr, "; %s skipped", plural.S(st.Bad, "bad line"))
+	}
+	fmt.Fprintln(os.Stderr)
 }
 
 // inputSize is the size of a regular file input, else -1 (unknown).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -115,9 +116,9 @@ func runImportWARC(cmd *cobra.Command, g *cli.Globals, o importOptions, paths []
 	if err != nil {
 		return err
 	}
-	memLimit, err := config.ParseByteSize(o.MemLimit)
-	if err != nil || memLimit < 0 {
-		return cli.Usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", o.MemLimit)
+	memLimit, err := parseMemoryLimit(o.MemLimit)
+	if err != nil {
+		return err
 	}
 	importOutput(&opt)
 
@@ -127,25 +128,8 @@ func runImportWARC(cmd *cobra.Command, g *cli.Globals, o importOptions, paths []
 	// the JSONL import's does, --memory-limit its floor, so that a large
 	// archive's import does not spend its CPU collecting without pause.
 	// GOMEMLIMIT, when set, wins.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer memlimit.Follow(int64(memLimit)).Stop()
-	}
-	// Extraction makes garbage fast while the live heap is small: with the
-	// default pace (GOGC=100) the collector ran at twice the live heap,
-	// well below the limit, and took about a tenth of the CPU. While
-	// records are read and extracted, the soft limit alone paces it
-	// (GOGC off: a collection when the heap reaches the limit, which
-	// follows the live heap), when there is one; the index build at the
-	// end runs at GOGC=200, whose peak memory was measured on the 1 GiB
-	// WARC. GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		read := importGCPercent
-		if limited := debug.SetMemoryLimit(-1) < math.MaxInt64; limited {
-			read = -1
-		}
-		defer debug.SetGCPercent(debug.SetGCPercent(read))
-		opt.IndexStart = func() { debug.SetGCPercent(importGCPercent) }
-	}
+	defer memlimit.Start(memLimit)()
+	defer paceWARCImport(&opt)()
 	cpu0 := processCPU()
 	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
@@ -169,17 +153,57 @@ func runImportWARC(cmd *cobra.Command, g *cli.Globals, o importOptions, paths []
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}
 	fmt.Fprintln(os.Stderr, importSummary(st, a.Dir, processCPU()-cpu0))
-	if ierr != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("import interrupted; run the same command again to continue where it stopped (what was stored becomes searchable then, or after syndex reindex)")
-		}
-		var bad *archive.BadInputError
-		if errors.As(ierr, &bad) {
-			return fmt.Errorf("import: %d problem(s) in the input, listed above, were skipped; everything else was imported", len(bad.Errs))
-		}
-		return fmt.Errorf("import: %w", ierr)
+	return warcImportError(ctx, ierr)
+}
+
+// parseMemoryLimit reads --memory-limit: a size, 0 for none.
+func parseMemoryLimit(s string) (int64, error) {
+	n, err := config.ParseByteSize(s)
+	if err != nil || n < 0 {
+		return 0, cli.Usagef("--memory-limit %q: want a size such as 320MiB, or 0 for none", s)
 	}
-	return nil
+	return int64(n), nil
+}
+
+// paceWARCImport sets the collector's pace for an import of web archives
+// and returns the function that restores it. GOGC in the environment
+// wins: nothing is changed then.
+//
+// Extraction makes garbage fast while the live heap is small: with the
+// default pace (GOGC=100) the collector ran at twice the live heap,
+// well below the limit, and took about a tenth of the CPU. While
+// records are read and extracted, the soft limit alone paces it
+// (GOGC off: a collection when the heap reaches the limit, which
+// follows the live heap), when there is one; the index build at the
+// end (opt.IndexStart) runs at GOGC=200, whose peak memory was measured
+// on the 1 GiB WARC.
+func paceWARCImport(opt *archive.WARCImport) (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	read := importGCPercent
+	if limited := debug.SetMemoryLimit(-1) < math.MaxInt64; limited {
+		read = -1
+	}
+	opt.IndexStart = func() { debug.SetGCPercent(importGCPercent) }
+	prev := debug.SetGCPercent(read)
+	return func() { debug.SetGCPercent(prev) }
+}
+
+// warcImportError is what a web archive import that failed tells the
+// user: how to resume an interrupted one, how many inputs were bad.
+func warcImportError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("import interrupted; run the same command again to continue where it stopped (what was stored becomes searchable then, or after syndex reindex)")
+	}
+	var bad *archive.BadInputError
+	if errors.As(err, &bad) {
+		return fmt.Errorf("import: %d problem(s) in the input, listed above, were skipped; everything else was imported", len(bad.Errs))
+	}
+	return fmt.Errorf("import: %w", err)
 }
 
 // readSites reads a --sites file: one host per line, # comments.

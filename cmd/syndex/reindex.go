@@ -29,10 +29,8 @@ func newReindexCommand(g *cli.Globals) *cobra.Command {
 			// GOMEMLIMIT, when set, wins. Without it a rebuild of the
 			// 27k-article archive of a 1 GiB WARC peaked at 646,748 kB,
 			// with it at 497,308.
-			if os.Getenv("GOMEMLIMIT") == "" {
-				floor, _ := config.ParseByteSize(importMemoryLimit)
-				defer memlimit.Follow(int64(floor)).Stop()
-			}
+			floor, _ := config.ParseByteSize(importMemoryLimit)
+			defer memlimit.Start(int64(floor))()
 			ctx, cancel := cli.SignalContext(cmd.Context())
 			defer cancel()
 			bar := progress.NewBars()

@@ -37,29 +37,41 @@ type buildInfo struct {
 func currentBuild() buildInfo {
 	b := buildInfo{Version: version, Commit: commit, BuildDate: buildDate, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				if b.Commit == "" {
-					b.Commit = s.Value
-				}
-			case "vcs.time":
-				b.CommitTime = s.Value
-			case "vcs.modified":
-				b.Modified = s.Value == "true"
-			}
-		}
-		if b.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			b.Version = bi.Main.Version // go install …@vX.Y.Z
-		}
+		b.addBuildInfo(bi)
 	}
-	if b.Commit == "" {
-		b.Commit = "unknown"
-	}
-	if b.BuildDate == "" {
-		b.BuildDate = "unknown"
-	}
+	b.Commit = orUnknown(b.Commit)
+	b.BuildDate = orUnknown(b.BuildDate)
 	return b
+}
+
+// addBuildInfo fills in from the binary's build information what the
+// linker did not set: the commit, its time and whether the tree was
+// modified (go build in a checkout), the module version (go install
+// …@vX.Y.Z).
+func (b *buildInfo) addBuildInfo(bi *debug.BuildInfo) {
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			if b.Commit == "" {
+				b.Commit = s.Value
+			}
+		case "vcs.time":
+			b.CommitTime = s.Value
+		case "vcs.modified":
+			b.Modified = s.Value == "true"
+		}
+	}
+	if b.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		b.Version = bi.Main.Version
+	}
+}
+
+// orUnknown is s, or "unknown" when it is empty.
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
 }
 
 // write prints b as aligned lines.

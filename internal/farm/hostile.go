@@ -89,71 +89,107 @@ func (f *Farm) HostileBase() string {
 	return f.hostile.base
 }
 
-// ServeHTTP serves the hostile pages.
+// ServeHTTP serves the hostile pages, one method each.
 func (h *hostileOutlet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	html := func() { w.Header().Set("Content-Type", "text/html; charset=utf-8") }
 	switch r.URL.Path {
 	case "/robots.txt":
 		io.WriteString(w, "User-agent: *\nDisallow: /l/\n")
 	case "/":
-		html()
-		var b strings.Builder
-		b.WriteString(`<!DOCTYPE html><html><head><title>The Hostile Herald</title></head><body><h1>The Hostile Herald</h1><ul>`)
-		for _, p := range HostilePaths {
-			fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, p.Path, p.What)
-		}
-		b.WriteString("</ul></body></html>")
-		io.WriteString(w, b.String())
+		serveHostileIndex(w)
 	case "/huge":
-		html()
-		w.Header().Set("Content-Length", strconv.Itoa(HugeSize))
-		head := `<!DOCTYPE html><html><head><title>Council approves the bridge budget</title>` +
-			`<meta property="og:type" content="article">` +
-			`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Council approves the bridge budget","datePublished":"2024-05-01T09:00:00Z"}</script>` +
-			`</head><body><article><h1>Council approves the bridge budget</h1>`
-		para := "<p>The council met on Tuesday to discuss the budget for the coming year, and members argued at length about the bridge repairs.</p>\n"
-		streamFill(w, head, para, HugeSize)
+		serveHuge(w)
 	case "/divs":
-		html()
-		w.Header().Set("Content-Length", strconv.Itoa(DivsSize))
-		streamFill(w, "<html><body>", "<div>word text here ", DivsSize)
+		serveDivs(w)
 	case "/deep":
-		html()
-		w.Header().Set("Content-Length", strconv.Itoa(DeepSize))
-		block := strings.Repeat("<div>", DeepLevels) + "<p>Some text in a deep paragraph that says something.</p>" + strings.Repeat("</div>", DeepLevels)
-		streamFill(w, "<html><body>", block, DeepSize)
+		serveDeep(w)
 	case "/links":
-		html()
-		bw := &bytes.Buffer{}
-		bw.WriteString("<html><head><title>Links</title></head><body><p>Everything we ever linked to.</p>")
-		for i := range LinksCount {
-			fmt.Fprintf(bw, `<a href="/l/%d">link number %d</a> `, i, i)
-			if bw.Len() > 64<<10 {
-				if _, err := w.Write(bw.Bytes()); err != nil {
-					return
-				}
-				bw.Reset()
-			}
-		}
-		bw.WriteString("</body></html>")
-		w.Write(bw.Bytes())
+		serveLinks(w)
 	case "/bomb":
-		member, err := h.bomb()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		html()
-		w.Header().Set("Content-Encoding", "gzip")
-		n := BombSize / bombChunk
-		w.Header().Set("Content-Length", strconv.Itoa(n*len(member)))
-		for range n {
-			if _, err := w.Write(member); err != nil {
-				return
-			}
-		}
+		h.serveBomb(w)
 	default:
 		http.NotFound(w, r)
+	}
+}
+
+// setHTML marks the response as HTML.
+func setHTML(w http.ResponseWriter) { w.Header().Set("Content-Type", "text/html; charset=utf-8") }
+
+// serveHostileIndex serves the front page, a link to each hostile page.
+func serveHostileIndex(w http.ResponseWriter) {
+	setHTML(w)
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html><head><title>The Hostile Herald</title></head><body><h1>The Hostile Herald</h1><ul>`)
+	for _, p := range HostilePaths {
+		fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, p.Path, p.What)
+	}
+	b.WriteString("</ul></body></html>")
+	io.WriteString(w, b.String())
+}
+
+// serveHuge serves an article of HugeSize bytes: a real news page whose
+// paragraph repeats.
+func serveHuge(w http.ResponseWriter) {
+	setHTML(w)
+	w.Header().Set("Content-Length", strconv.Itoa(HugeSize))
+	head := `<!DOCTYPE html><html><head><title>Council approves the bridge budget</title>` +
+		`<meta property="og:type" content="article">` +
+		`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Council approves the bridge budget","datePublished":"2024-05-01T09:00:00Z"}</script>` +
+		`</head><body><article><h1>Council approves the bridge budget</h1>`
+	para := "<p>The council met on Tuesday to discuss the budget for the coming year, and members argued at length about the bridge repairs.</p>\n"
+	streamFill(w, head, para, HugeSize)
+}
+
+// serveDivs serves DivsSize bytes of <div>s that are never closed.
+func serveDivs(w http.ResponseWriter) {
+	setHTML(w)
+	w.Header().Set("Content-Length", strconv.Itoa(DivsSize))
+	streamFill(w, "<html><body>", "<div>word text here ", DivsSize)
+}
+
+// serveDeep serves DeepSize bytes of paragraphs nested DeepLevels <div>s
+// deep.
+func serveDeep(w http.ResponseWriter) {
+	setHTML(w)
+	w.Header().Set("Content-Length", strconv.Itoa(DeepSize))
+	block := strings.Repeat("<div>", DeepLevels) + "<p>Some text in a deep paragraph that says something.</p>" + strings.Repeat("</div>", DeepLevels)
+	streamFill(w, "<html><body>", block, DeepSize)
+}
+
+// serveLinks serves a page of LinksCount links (under /l/, which
+// robots.txt disallows), written as it is built.
+func serveLinks(w http.ResponseWriter) {
+	setHTML(w)
+	bw := &bytes.Buffer{}
+	bw.WriteString("<html><head><title>Links</title></head><body><p>Everything we ever linked to.</p>")
+	for i := range LinksCount {
+		fmt.Fprintf(bw, `<a href="/l/%d">link number %d</a> `, i, i)
+		if bw.Len() > 64<<10 {
+			if _, err := w.Write(bw.Bytes()); err != nil {
+				return
+			}
+			bw.Reset()
+		}
+	}
+	bw.WriteString("</body></html>")
+	w.Write(bw.Bytes())
+}
+
+// serveBomb serves the gzip bomb: BombSize bytes of HTML once decoded,
+// as repeats of one gzip member.
+func (h *hostileOutlet) serveBomb(w http.ResponseWriter) {
+	member, err := h.bomb()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	setHTML(w)
+	w.Header().Set("Content-Encoding", "gzip")
+	n := BombSize / bombChunk
+	w.Header().Set("Content-Length", strconv.Itoa(n*len(member)))
+	for range n {
+		if _, err := w.Write(member); err != nil {
+			return
+		}
 	}
 }
 

@@ -69,8 +69,24 @@ func Write(root *cobra.Command, dir string, opt Options) (int, error) {
 	return len(cmds), nil
 }
 
-// writePage renders one command as a man(7) page.
+// writePage renders one command as a man(7) page, section by section.
 func writePage(w io.Writer, c *cobra.Command, opt Options) {
+	writeHeading(w, c, opt)
+	writeDescription(w, c)
+	writeFlags(w, "OPTIONS", c.NonInheritedFlags())
+	writeFlags(w, "GLOBAL OPTIONS", c.InheritedFlags())
+	writeExamples(w, c.Example)
+	if opt.ExitStatus != "" {
+		fmt.Fprint(w, ".SH EXIT STATUS\n"+opt.ExitStatus)
+	}
+	if !c.HasParent() && opt.Environment != "" {
+		fmt.Fprint(w, ".SH ENVIRONMENT\n"+opt.Environment)
+	}
+	writeSeeAlso(w, c)
+}
+
+// writeHeading writes the title line and the NAME and SYNOPSIS sections.
+func writeHeading(w io.Writer, c *cobra.Command, opt Options) {
 	name := Name(c)
 	fmt.Fprintf(w, ".TH %q 1 %q %q %q\n", strings.ToUpper(name), opt.Date, opt.Source, opt.Manual)
 	fmt.Fprintf(w, ".SH NAME\n%s \\- %s\n", roff(name), roff(c.Short))
@@ -78,6 +94,11 @@ func writePage(w io.Writer, c *cobra.Command, opt Options) {
 	if rest := strings.TrimSpace(strings.TrimPrefix(c.UseLine(), c.CommandPath())); rest != "" {
 		fmt.Fprintf(w, "%s\n", roff(rest))
 	}
+}
+
+// writeDescription writes the DESCRIPTION section (the long help, else
+// the short one) and the COMMANDS section when c has subcommands.
+func writeDescription(w io.Writer, c *cobra.Command) {
 	desc := c.Long
 	if desc == "" {
 		desc = c.Short
@@ -89,21 +110,24 @@ func writePage(w io.Writer, c *cobra.Command, opt Options) {
 			fmt.Fprintf(w, ".TP\n.B %s\n%s\n", roff(s.Name()), roff(s.Short))
 		}
 	}
-	writeFlags(w, "OPTIONS", c.NonInheritedFlags())
-	writeFlags(w, "GLOBAL OPTIONS", c.InheritedFlags())
-	if c.Example != "" {
-		fmt.Fprintf(w, ".SH EXAMPLES\n.nf\n.RS\n")
-		for _, l := range strings.Split(strings.TrimRight(c.Example, "\n"), "\n") {
-			fmt.Fprintf(w, "%s\n", roffLine(strings.TrimPrefix(l, "  ")))
-		}
-		fmt.Fprintf(w, ".RE\n.fi\n")
+}
+
+// writeExamples writes the EXAMPLES section, the lines of example
+// unindented, when there are any.
+func writeExamples(w io.Writer, example string) {
+	if example == "" {
+		return
 	}
-	if opt.ExitStatus != "" {
-		fmt.Fprint(w, ".SH EXIT STATUS\n"+opt.ExitStatus)
+	fmt.Fprintf(w, ".SH EXAMPLES\n.nf\n.RS\n")
+	for _, l := range strings.Split(strings.TrimRight(example, "\n"), "\n") {
+		fmt.Fprintf(w, "%s\n", roffLine(strings.TrimPrefix(l, "  ")))
 	}
-	if !c.HasParent() && opt.Environment != "" {
-		fmt.Fprint(w, ".SH ENVIRONMENT\n"+opt.Environment)
-	}
+	fmt.Fprintf(w, ".RE\n.fi\n")
+}
+
+// writeSeeAlso writes the SEE ALSO section: the parent command's page
+// and the subcommands'.
+func writeSeeAlso(w io.Writer, c *cobra.Command) {
 	var also []string
 	if c.HasParent() {
 		also = append(also, Name(c.Parent())+"(1)")

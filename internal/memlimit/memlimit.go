@@ -14,6 +14,7 @@ package memlimit
 
 import (
 	"math"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -32,6 +33,17 @@ type Follower struct {
 	mu    sync.Mutex
 	done  bool
 	ms    []metrics.Sample
+}
+
+// Start follows the live heap from floor (Follow) until the returned
+// function is called, unless GOMEMLIMIT is set in the environment: the
+// user's limit then wins and nothing is started. Every command that
+// keeps a soft limit starts it here, so the rule is the same for all.
+func Start(floor int64) (stop func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	return Follow(floor).Stop
 }
 
 // Follow sets the soft memory limit to floor, or to the live heap plus

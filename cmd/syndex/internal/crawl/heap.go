@@ -1,10 +1,6 @@
 package crawl
 
-import (
-	"os"
-
-	"github.com/syndex/syndex/internal/memlimit"
-)
+import "github.com/syndex/syndex/internal/memlimit"
 
 // crawlMemoryLimit is the floor of the soft limit on the Go heap while
 // pages are fetched and extracted (crawl, run, worker, demo). A large
@@ -17,9 +13,4 @@ const crawlMemoryLimit = 256 << 20
 // followHeap keeps the soft limit on the Go heap at crawlMemoryLimit, or
 // 1.5 times the live heap when that is more (internal/memlimit), until
 // the returned function is called. GOMEMLIMIT in the environment wins.
-func followHeap() (stop func()) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	return memlimit.Follow(crawlMemoryLimit).Stop
-}
+func followHeap() (stop func()) { return memlimit.Start(crawlMemoryLimit) }

@@ -128,12 +128,11 @@ func (t thresholds) dedupConfig(g *cli.Globals) (dedup.Config, error) {
 	return cfg, cli.AsUsage(cfg.Validate())
 }
 
+// runEvalDedup clusters a labelled set with the configured dedup and
+// prints its scores; a score below its floor (--min-*) is the error.
 func runEvalDedup(cmd *cobra.Command, g *cli.Globals, o evalDedupOptions) error {
-	if given := btoi(o.In != "") + btoi(o.Generate > 0) + btoi(o.Corpus != ""); given != 1 {
-		return cli.Usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
-	}
-	if net := o.Network; net != 0 && (o.Generate <= 0 || net < 0) {
-		return cli.Usagef("eval dedup: --network SITES (positive) goes with --generate N")
+	if err := o.checkSource(); err != nil {
+		return err
 	}
 	cfg, err := o.dedupConfig(g)
 	if err != nil {
@@ -152,28 +151,31 @@ func runEvalDedup(cmd *cobra.Command, g *cli.Globals, o evalDedupOptions) error 
 	if err != nil {
 		return fmt.Errorf("eval dedup %s: %w", ls.name, err)
 	}
-	as, st, le := run.Assignments, run.Stats, run.Bad
-	sc := dedupScores{res: evaluate.Clusters(ls.arts, as), st: st, set: ls.set, elapsed: run.Took}
-	if ls.set != nil {
-		sc.apart, sc.merged = len(ls.set.Apart), corpus.Merged(ls.set.Apart, as)
-	}
+	sc := ls.score(run)
 	floors := o.floors(sc.res, ls.set != nil, sc.merged)
 	if o.JSON {
-		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(struct {
-			evaluate.ClusterResult
-			Stats       dedup.Stats
-			ApartGroups int `json:",omitempty"`
-			ApartMerged int `json:",omitempty"`
-		}{sc.res, st, sc.apart, sc.merged}); err != nil {
+		if err := sc.writeJSON(cmd.OutOrStdout()); err != nil {
 			return err
 		}
 		return floors
 	}
 	sc.write(cmd.OutOrStdout())
-	if le != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", ls.name, le)
+	if run.Bad != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "syndex: eval dedup %s: %v\n", ls.name, run.Bad)
 	}
 	return floors
+}
+
+// checkSource checks that one labelled set is named, and --network only
+// with --generate.
+func (o evalDedupOptions) checkSource() error {
+	if given := btoi(o.In != "") + btoi(o.Generate > 0) + btoi(o.Corpus != ""); given != 1 {
+		return cli.Usagef("eval dedup: give exactly one of --in FILE, --generate N or --corpus DIR")
+	}
+	if net := o.Network; net != 0 && (o.Generate <= 0 || net < 0) {
+		return cli.Usagef("eval dedup: --network SITES (positive) goes with --generate N")
+	}
+	return nil
 }
 
 // labelled is a labelled set to cluster: its JSONL (what --write saves),
@@ -225,6 +227,16 @@ func (o evalDedupOptions) labelledSet(ctx context.Context) (labelled, error) {
 	return ls, err
 }
 
+// score scores a run's clusters against the set's labels (and, for a
+// corpus, its pairs labelled apart).
+func (ls labelled) score(run evaluate.ClusterRun) dedupScores {
+	sc := dedupScores{res: evaluate.Clusters(ls.arts, run.Assignments), st: run.Stats, set: ls.set, elapsed: run.Took}
+	if ls.set != nil {
+		sc.apart, sc.merged = len(ls.set.Apart), corpus.Merged(ls.set.Apart, run.Assignments)
+	}
+	return sc
+}
+
 // dedupScores are what eval dedup prints.
 type dedupScores struct {
 	res           evaluate.ClusterResult
@@ -232,6 +244,16 @@ type dedupScores struct {
 	set           *corpus.Set
 	apart, merged int
 	elapsed       time.Duration
+}
+
+// writeJSON prints the scores as one JSON object (eval dedup --json).
+func (sc dedupScores) writeJSON(w io.Writer) error {
+	return json.NewEncoder(w).Encode(struct {
+		evaluate.ClusterResult
+		Stats       dedup.Stats
+		ApartGroups int `json:",omitempty"`
+		ApartMerged int `json:",omitempty"`
+	}{sc.res, sc.st, sc.apart, sc.merged})
 }
 
 // write prints the scores as aligned lines.

@@ -37,19 +37,32 @@ func runExportCaptures(cmd *cobra.Command, g *cli.Globals, o exportOptions) erro
 	if err != nil {
 		return err
 	}
-	var original func(string) string
-	if rb, ok := a.(web.RevisitBackend); ok {
-		original = rb.RevisitOriginal // an imported revisit's page is the record it repeats
-	}
-	caps, err := export.Collect(sel, desc, export.CaptureOptions{
-		WARCDir: filepath.Join(g.DataDir(), archive.WARCDir), Software: o.software, Original: original,
-		Warn: func(art *article.Article, err error) {
-			fmt.Fprintf(os.Stderr, "syndex: export: article %s (%s): %v\n", art.ID, art.URL, err)
-		}})
+	caps, err := collectCaptures(a, g.DataDir(), o, sel, desc)
 	if err != nil {
 		return err
 	}
 	defer caps.Close()
+	return writeCaptures(caps, o)
+}
+
+// collectCaptures finds the archived record of each selected article in
+// the archive's WARC files (export.Collect); an article whose record
+// cannot be read is named on stderr and left out.
+func collectCaptures(a cli.Reader, dataDir string, o exportOptions, sel []*article.Article, desc string) (*export.Captures, error) {
+	var original func(string) string
+	if rb, ok := a.(web.RevisitBackend); ok {
+		original = rb.RevisitOriginal // an imported revisit's page is the record it repeats
+	}
+	return export.Collect(sel, desc, export.CaptureOptions{
+		WARCDir: filepath.Join(dataDir, archive.WARCDir), Software: o.software, Original: original,
+		Warn: func(art *article.Article, err error) {
+			fmt.Fprintf(os.Stderr, "syndex: export: article %s (%s): %v\n", art.ID, art.URL, err)
+		}})
+}
+
+// writeCaptures writes the captures to --out in o's format and says on
+// stderr what was written and what was left out.
+func writeCaptures(caps *export.Captures, o exportOptions) error {
 	w, closeOut, err := cli.Output(o.Out)
 	if err != nil {
 		return err
