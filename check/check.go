@@ -112,18 +112,8 @@ func Run(ctx context.Context, dir string, opt Options) (*Report, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	// A repair killed between moving the damaged store aside and moving
-	// the salvaged one in leaves no store but the salvaged file.
-	path := filepath.Join(dir, store.FileName)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if _, err := os.Stat(path + ".salvage"); err == nil {
-			if !opt.Repair {
-				return nil, fmt.Errorf("check %s: a repair was interrupted (%s.salvage is there, %s is not): run `syndex check --repair` to finish it", dir, store.FileName, store.FileName)
-			}
-			if err := os.Rename(path+".salvage", path); err != nil {
-				return nil, fmt.Errorf("check %s: finish an interrupted repair: %w", dir, err)
-			}
-		}
+	if err := finishInterruptedRepair(dir, opt.Repair); err != nil {
+		return nil, err
 	}
 	st, err := inspect(ctx, dir, opt)
 	if err != nil {
@@ -142,6 +132,27 @@ func Run(ctx context.Context, dir string, opt Options) (*Report, error) {
 	}
 	after.rep.Findings = append(done, after.rep.Findings...)
 	return after.rep, nil
+}
+
+// finishInterruptedRepair finishes a repair killed between moving the damaged
+// store aside and moving the salvaged one in, which leaves no store but
+// the salvaged file: with repair it moves that file in, without it the
+// check cannot run.
+func finishInterruptedRepair(dir string, repair bool) error {
+	path := filepath.Join(dir, store.FileName)
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if _, err := os.Stat(path + ".salvage"); err != nil {
+		return nil
+	}
+	if !repair {
+		return fmt.Errorf("check %s: a repair was interrupted (%s.salvage is there, %s is not): run `syndex check --repair` to finish it", dir, store.FileName, store.FileName)
+	}
+	if err := os.Rename(path+".salvage", path); err != nil {
+		return fmt.Errorf("check %s: finish an interrupted repair: %w", dir, err)
+	}
+	return nil
 }
 
 // state is what inspect learned, for repair.

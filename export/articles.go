@@ -26,16 +26,10 @@ var ArticleColumns = []string{"id", "url", "site", "title", "author", "published
 // line (the data contract's shape), or csv, one row an Article under
 // ArticleColumns. It stops at the first error arts yields.
 func WriteArticles(w io.Writer, arts iter.Seq2[*article.Article, error], format string, noindex article.NoIndexMode) error {
-	if format != "jsonl" && format != "csv" {
-		return fmt.Errorf("export: unknown article format %q (want jsonl or csv)", format)
-	}
 	bw := bufio.NewWriterSize(w, 1<<16)
-	var cw *csv.Writer
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	if format == "csv" {
-		cw = csv.NewWriter(bw)
-		cw.Write(ArticleColumns)
+	aw, err := newArticleWriter(bw, format)
+	if err != nil {
+		return err
 	}
 	for art, err := range arts {
 		if err != nil {
@@ -44,21 +38,56 @@ func WriteArticles(w io.Writer, arts iter.Seq2[*article.Article, error], format 
 		if !noindex.Keeps(art.NoIndex) {
 			continue
 		}
-		if cw == nil {
-			if err := enc.Encode(art); err != nil {
-				return err
-			}
-			continue
-		}
-		cw.Write(articleRow(art))
-	}
-	if cw != nil {
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		if err := aw.write(art); err != nil {
 			return err
 		}
 	}
+	if err := aw.finish(); err != nil {
+		return err
+	}
 	return bw.Flush()
+}
+
+// articleWriter writes Articles in one of WriteArticles' formats.
+type articleWriter interface {
+	write(art *article.Article) error
+	finish() error // after the last Article
+}
+
+// newArticleWriter is the writer of format (jsonl or csv) onto w; a csv
+// one writes its header first.
+func newArticleWriter(w io.Writer, format string) (articleWriter, error) {
+	switch format {
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return jsonlArticles{enc}, nil
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(ArticleColumns)
+		return csvArticles{cw}, nil
+	}
+	return nil, fmt.Errorf("export: unknown article format %q (want jsonl or csv)", format)
+}
+
+// jsonlArticles writes one Article as JSON a line.
+type jsonlArticles struct{ enc *json.Encoder }
+
+func (j jsonlArticles) write(art *article.Article) error { return j.enc.Encode(art) }
+func (j jsonlArticles) finish() error                    { return nil }
+
+// csvArticles writes one Article a row under ArticleColumns; a write
+// error is reported when the rows are flushed.
+type csvArticles struct{ cw *csv.Writer }
+
+func (c csvArticles) write(art *article.Article) error {
+	c.cw.Write(articleRow(art))
+	return nil
+}
+
+func (c csvArticles) finish() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // articleRow is an Article's CSV row under ArticleColumns.

@@ -56,11 +56,8 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 	if err != nil {
 		return nil, "", err
 	}
-	siteSet := map[string]bool{}
-	for _, s := range sel.Sites {
-		siteSet[strings.TrimPrefix(strings.ToLower(s), "www.")] = true
-		desc = append(desc, "site "+s)
-	}
+	siteSet, siteDesc := sel.siteSet()
+	desc = append(desc, siteDesc...)
 	all := len(want) == 0 && len(siteSet) == 0
 	if all {
 		if len(sel.Clusters) > 0 || sel.Query != "" {
@@ -75,12 +72,30 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 	if len(out) == 0 {
 		return nil, "", fmt.Errorf("export: the selection (%s) holds no articles", strings.Join(desc, ", "))
 	}
-	d := strings.Join(desc, ", ")
-	if sel.NoIndex != article.NoIndexKeep {
-		out = slices.DeleteFunc(out, func(art *article.Article) bool { return !sel.NoIndex.Keeps(art.NoIndex) })
-		d += ", noindex " + string(sel.NoIndex)
-	}
+	out, d := sel.filterNoIndex(out, strings.Join(desc, ", "))
 	return out, d, nil
+}
+
+// siteSet is the selected sites as article sites are named (lower case,
+// without www.), with their description.
+func (sel Selection) siteSet() (map[string]bool, []string) {
+	set := map[string]bool{}
+	var desc []string
+	for _, s := range sel.Sites {
+		set[strings.TrimPrefix(strings.ToLower(s), "www.")] = true
+		desc = append(desc, "site "+s)
+	}
+	return set, desc
+}
+
+// filterNoIndex keeps the articles the NoIndex mode keeps, and adds the
+// mode to the description desc unless it keeps them all.
+func (sel Selection) filterNoIndex(arts []*article.Article, desc string) ([]*article.Article, string) {
+	if sel.NoIndex == article.NoIndexKeep {
+		return arts, desc
+	}
+	arts = slices.DeleteFunc(arts, func(art *article.Article) bool { return !sel.NoIndex.Keeps(art.NoIndex) })
+	return arts, desc + ", noindex " + string(sel.NoIndex)
 }
 
 // wanted returns the ids of the articles of the selected clusters and of
@@ -198,14 +213,7 @@ func Collect(arts []*article.Article, desc string, opt CaptureOptions) (*Capture
 			c.NoRecord++
 			continue
 		}
-		if src, _, _, err := warc.ParseLocation(loc); err == nil && !filepath.IsAbs(src.Path) {
-			loc = filepath.Join(opt.WARCDir, filepath.Base(loc)) // a crawled page: in the archive's WARC directory
-		} else if opt.Original != nil {
-			if orig := opt.Original(loc); orig != "" {
-				loc = orig
-			}
-		}
-		if err := b.Add(loc, art.URL, art.Fetched, art.Title); err != nil {
+		if err := b.Add(opt.recordAt(loc), art.URL, art.Fetched, art.Title); err != nil {
 			c.Failed++
 			if opt.Warn != nil {
 				opt.Warn(art, err)
@@ -217,6 +225,22 @@ func Collect(arts []*article.Article, desc string, opt CaptureOptions) (*Capture
 		return nil, fmt.Errorf("export: none of the %d selected articles has a readable archived record (%d were imported as JSONL, without one)", len(arts), c.NoRecord)
 	}
 	return c, nil
+}
+
+// recordAt is where the record an article's WARC location loc names is
+// read: a crawled page's in the archive's WARC directory, an imported
+// page's where it was imported from (or, for a revisit, the record it
+// repeats).
+func (opt CaptureOptions) recordAt(loc string) string {
+	if src, _, _, err := warc.ParseLocation(loc); err == nil && !filepath.IsAbs(src.Path) {
+		return filepath.Join(opt.WARCDir, filepath.Base(loc))
+	}
+	if opt.Original != nil {
+		if orig := opt.Original(loc); orig != "" {
+			return orig
+		}
+	}
+	return loc
 }
 
 // Len is the number of captures gathered.

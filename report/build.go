@@ -247,9 +247,7 @@ type edgeKey struct {
 // edgeList returns the edges between sites carrying at least MinCount
 // copies, most copies first, and the copies counted per week.
 func (b *builder) edgeList(clusters []Cluster) ([]Edge, map[time.Time]int) {
-	edges := map[edgeKey]*Edge{}
-	lags := map[edgeKey][]int64{}
-	shares := map[edgeKey][]float64{}
+	t := newEdgeTally()
 	weeks := map[time.Time]int{}
 	for _, c := range clusters {
 		for _, cp := range c.Copies {
@@ -264,36 +262,60 @@ func (b *builder) edgeList(clusters []Cluster) ([]Edge, map[time.Time]int) {
 				continue
 			}
 			k, lag := b.edgeOf(c, cp)
-			e := edges[k]
-			if e == nil {
-				e = &Edge{Source: k.src, Republisher: k.dst, Via: k.via}
-				edges[k] = e
-			}
-			e.add(d)
-			if lag != nil {
-				lags[k] = append(lags[k], *lag)
-			}
-			if cp.OriginalShare > 0 {
-				shares[k] = append(shares[k], cp.OriginalShare)
-			}
+			t.count(k, d, lag, cp.OriginalShare)
 			if s := b.sites[c.Original.Site]; s != nil {
 				s.Republished++
 			}
 		}
 	}
+	return t.list(b.f.MinCount), weeks
+}
+
+// edgeTally counts the copies on each edge, with their lags and shares
+// for the medians.
+type edgeTally struct {
+	edges  map[edgeKey]*Edge
+	lags   map[edgeKey][]int64
+	shares map[edgeKey][]float64
+}
+
+func newEdgeTally() *edgeTally {
+	return &edgeTally{edges: map[edgeKey]*Edge{}, lags: map[edgeKey][]int64{}, shares: map[edgeKey][]float64{}}
+}
+
+// count counts one copy on edge k, dated d, with its lag (nil when
+// unknown) and the share of the original it carries (0 when unknown).
+func (t *edgeTally) count(k edgeKey, d time.Time, lag *int64, share float64) {
+	e := t.edges[k]
+	if e == nil {
+		e = &Edge{Source: k.src, Republisher: k.dst, Via: k.via}
+		t.edges[k] = e
+	}
+	e.add(d)
+	if lag != nil {
+		t.lags[k] = append(t.lags[k], *lag)
+	}
+	if share > 0 {
+		t.shares[k] = append(t.shares[k], share)
+	}
+}
+
+// list returns the edges carrying at least minCount copies, with their
+// medians, most copies first.
+func (t *edgeTally) list(minCount int) []Edge {
 	var out []Edge
-	for k, e := range edges {
-		if e.Count < b.f.MinCount {
+	for k, e := range t.edges {
+		if e.Count < minCount {
 			continue
 		}
-		e.MedianLagSeconds = median(lags[k])
-		e.MedianOriginalShare = medianShare(shares[k])
+		e.MedianLagSeconds = median(t.lags[k])
+		e.MedianOriginalShare = medianShare(t.shares[k])
 		out = append(out, *e)
 	}
 	slices.SortFunc(out, func(x, y Edge) int {
 		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Source, y.Source), cmp.Compare(x.Republisher, y.Republisher), cmpBool(x.Via, y.Via))
 	})
-	return out, weeks
+	return out
 }
 
 // edgeOf returns the edge copy cp of cluster c is counted on, with its

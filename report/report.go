@@ -404,10 +404,11 @@ func (r *Report) Republishers() []Outlet {
 	return r.rank(func(e Edge) (string, string) { return e.Republisher, e.Source }, false)
 }
 
+// rank ranks the sites at one end of the edges (ends names the site
+// ranked and its partner) by their copies, then by name.
 func (r *Report) rank(ends func(Edge) (self, other string), asSource bool) []Outlet {
 	copies := map[string]int{}
 	partners := map[string]map[string]bool{}
-	stories := map[string]map[string]bool{}
 	for _, e := range r.Edges {
 		self, other := ends(e)
 		copies[self] += e.Count
@@ -416,10 +417,26 @@ func (r *Report) rank(ends func(Edge) (self, other string), asSource bool) []Out
 		}
 		partners[self][other] = true
 	}
+	stories := r.storiesBySite(asSource)
+	out := make([]Outlet, 0, len(copies))
+	for s, n := range copies {
+		out = append(out, Outlet{Site: s, Copies: n, Partners: len(partners[s]), Stories: len(stories[s])})
+	}
+	slices.SortFunc(out, func(a, b Outlet) int {
+		return cmp.Or(cmp.Compare(b.Copies, a.Copies), cmp.Compare(a.Site, b.Site))
+	})
+	return out
+}
+
+// storiesBySite is the set of clusters each site took part in along the
+// report's edges: as the copier, or with asSource as the site copied
+// from (the original's, or for a copy of a copy the copy's).
+func (r *Report) storiesBySite(asSource bool) map[string]map[string]bool {
 	kept := map[[2]string]bool{}
 	for _, e := range r.Edges {
 		kept[[2]string{e.Source, e.Republisher}] = true
 	}
+	stories := map[string]map[string]bool{}
 	for _, c := range r.Clusters {
 		for _, cp := range c.Copies {
 			src := c.Original.Site
@@ -439,12 +456,5 @@ func (r *Report) rank(ends func(Edge) (self, other string), asSource bool) []Out
 			stories[self][c.ID] = true
 		}
 	}
-	out := make([]Outlet, 0, len(copies))
-	for s, n := range copies {
-		out = append(out, Outlet{Site: s, Copies: n, Partners: len(partners[s]), Stories: len(stories[s])})
-	}
-	slices.SortFunc(out, func(a, b Outlet) int {
-		return cmp.Or(cmp.Compare(b.Copies, a.Copies), cmp.Compare(a.Site, b.Site))
-	})
-	return out
+	return stories
 }

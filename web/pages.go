@@ -489,15 +489,29 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := report.Build(arts, report.Filter{Site: site, Collections: s.opt.Collections})
+	v := newSiteView(rep, site)
+	if !v.Known {
+		s.errorPage(w, http.StatusNotFound, "No article from this site is in the archive.")
+		return
+	}
+	var buf bytes.Buffer
+	if err := render.SVG(&buf, rep, picture.Options{Href: sitePath, Height: 420}); err != nil {
+		s.fail(w, r, err, false)
+		return
+	}
+	v.Picture = template.HTML(buf.String()) // render.SVG escapes every string
+	s.render(w, http.StatusOK, "site", site, v)
+}
+
+// newSiteView is the page of site from its report: its row, the sites
+// it copies from and those that copy it, and its first 50 clusters.
+// Known is false when the report has no row for the site.
+func newSiteView(rep *report.Report, site string) siteView {
 	v := siteView{Site: site}
 	for _, row := range rep.Sites {
 		if row.Site == site {
 			v.Row, v.Known = row, true
 		}
-	}
-	if !v.Known {
-		s.errorPage(w, http.StatusNotFound, "No article from this site is in the archive.")
-		return
 	}
 	for _, e := range rep.Edges {
 		if e.Republisher == site {
@@ -512,13 +526,7 @@ func (s *server) site(w http.ResponseWriter, r *http.Request) {
 		v.Clusters, v.More = v.Clusters[:50], len(v.Clusters)-50
 	}
 	v.MedianLag = rep.Totals.MedianLagSeconds
-	var buf bytes.Buffer
-	if err := render.SVG(&buf, rep, picture.Options{Href: sitePath, Height: 420}); err != nil {
-		s.fail(w, r, err, false)
-		return
-	}
-	v.Picture = template.HTML(buf.String()) // render.SVG escapes every string
-	s.render(w, http.StatusOK, "site", site, v)
+	return v
 }
 
 type networkView struct {

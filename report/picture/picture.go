@@ -445,24 +445,9 @@ func (d *drawing) placeLabels() int {
 	unlabelled := 0
 	n := len(d.nodes)
 	d.labels, d.labelX, d.labelAt = make([]string, n), make([]float64, n), make([]float64, n)
-	order := make([]int, 0, n)
-	for i, nd := range d.nodes {
-		if nd.members > 0 {
-			order = append(order, i)
-		}
-	}
-	for i, nd := range d.nodes {
-		if nd.members == 0 {
-			order = append(order, i)
-		}
-	}
-	for _, i := range order {
-		nd, p := d.nodes[i], d.at[i]
-		label := nd.Site
-		if nd.Name != "" && nd.members == 0 {
-			label = nd.Name
-		}
-		label = printable.Truncate(label, 30)
+	for _, i := range d.labelOrder() {
+		p := d.at[i]
+		label := d.nodes[i].label()
 		half := 3.6*float64(utf8.RuneCountInString(label)) + 4
 		lx := math.Max(half, math.Min(d.W-half, p.x))
 		d.labels[i], d.labelX[i] = label, lx
@@ -481,29 +466,43 @@ func (d *drawing) placeLabels() int {
 	return unlabelled
 }
 
+// labelOrder is the order labels are placed in: the collapsed circles
+// first, then the others in order.
+func (d *drawing) labelOrder() []int {
+	order := make([]int, 0, len(d.nodes))
+	for i, nd := range d.nodes {
+		if nd.members > 0 {
+			order = append(order, i)
+		}
+	}
+	for i, nd := range d.nodes {
+		if nd.members == 0 {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
+// label is a circle's label: the site's name when the config gives one,
+// else the site, cut to 30 characters.
+func (n picNode) label() string {
+	label := n.Site
+	if n.Name != "" && n.members == 0 {
+		label = n.Name
+	}
+	return printable.Truncate(label, 30)
+}
+
 // drawNodes draws each circle with its tooltip, label and link.
 func (d *drawing) drawNodes(ew *svgWriter, href func(site string) string) {
 	for i, n := range d.nodes {
 		p := d.at[i]
-		name := n.Site
-		if n.Name != "" && n.members == 0 {
-			name = n.Name + " (" + n.Site + ")"
-		}
-		tip := fmt.Sprintf("%s: %s received, %s made, %s", name, plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"), plural.S(n.Articles, "article"))
-		if n.members > 0 {
-			tip = fmt.Sprintf("%s collapsed: %s received, %s made", plural.N(n.members, "smaller site", "smaller sites"), plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"))
-		}
+		tip := n.tooltip()
 		link := href != nil && n.members == 0
 		if link {
 			ew.printf(`<a href="%s">`, xmlText(href(n.Site)))
 		}
-		fill, ring, ringW := nodeColor(n.Out, n.In), "#fff", 2.0
-		if len(d.colls) > 0 {
-			fill, ring, ringW = noCollection, nodeColor(n.Out, n.In), 3
-			if c, ok := d.colour[n.Collection]; ok {
-				fill = c
-			}
-		}
+		fill, ring, ringW := d.nodeColors(n)
 		extra := ""
 		if n.members > 0 {
 			extra = ` stroke-dasharray="3 2" class="collapsed"`
@@ -521,6 +520,35 @@ func (d *drawing) drawNodes(ew *svgWriter, href func(site string) string) {
 		ew.printf("\n")
 	}
 	ew.printf("</g>\n")
+}
+
+// tooltip is what hovering over a circle says: the site's copies
+// received and made and its articles, or for the collapsed circle how
+// many sites it stands for.
+func (n picNode) tooltip() string {
+	if n.members > 0 {
+		return fmt.Sprintf("%s collapsed: %s received, %s made", plural.N(n.members, "smaller site", "smaller sites"), plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"))
+	}
+	name := n.Site
+	if n.Name != "" {
+		name = n.Name + " (" + n.Site + ")"
+	}
+	return fmt.Sprintf("%s: %s received, %s made, %s", name, plural.N(n.Out, "copy", "copies"), plural.N(n.In, "copy", "copies"), plural.S(n.Articles, "article"))
+}
+
+// nodeColors are a circle's fill, ring colour and ring width: coloured
+// by what the site does (nodeColor), or, when the picture shows
+// collections, filled with its collection's colour and ringed by what it
+// does.
+func (d *drawing) nodeColors(n picNode) (fill, ring string, ringW float64) {
+	if len(d.colls) == 0 {
+		return nodeColor(n.Out, n.In), "#fff", 2.0
+	}
+	fill = noCollection
+	if c, ok := d.colour[n.Collection]; ok {
+		fill = c
+	}
+	return fill, nodeColor(n.Out, n.In), 3
 }
 
 // drawLegend writes the legend below the picture.

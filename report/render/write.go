@@ -304,54 +304,72 @@ func timeCell(t time.Time) string {
 // CSV writes one table (edges, clusters or sites; see Tables) as CSV
 // with a header row. The clusters table has one row per copy.
 func CSV(w io.Writer, r *report.Report, table string) error {
-	cw := csv.NewWriter(w)
 	var rows [][]string
 	switch table {
 	case "edges":
-		rows = append(rows, []string{"source", "republisher", "count", "median_lag_seconds", "first", "last", "via", "median_original_share"})
-		for _, e := range r.Edges {
-			rows = append(rows, []string{printable.CSV(e.Source), printable.CSV(e.Republisher), strconv.Itoa(e.Count),
-				lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last), strconv.FormatBool(e.Via),
-				shareCell(e.MedianOriginalShare, 0, e.MedianOriginalShare)})
-		}
+		rows = edgeRows(r)
 	case "clusters":
-		rows = append(rows, []string{"cluster", "original_id", "original_site", "original_url", "original_published",
-			"copy_id", "copy_site", "copy_url", "copy_published", "similarity", "lag_seconds", "evidence",
-			"original_share", "copy_share", "via", "via_site", "lag_precision"})
-		for _, c := range r.Clusters {
-			o := c.Original
-			for _, cp := range c.Copies {
-				rows = append(rows, []string{printable.CSV(c.ID), printable.CSV(o.ID), printable.CSV(o.Site), printable.CSV(o.URL), timeCell(o.Published),
-					printable.CSV(cp.ID), printable.CSV(cp.Site), printable.CSV(cp.URL), timeCell(cp.Published),
-					strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), printable.CSV(strings.Join(c.Evidence, ";")),
-					shareCell(cp.OriginalShare, cp.CopyShare, cp.OriginalShare), shareCell(cp.OriginalShare, cp.CopyShare, cp.CopyShare),
-					printable.CSV(cp.Via), printable.CSV(cp.ViaSite), cp.LagPrecision})
-			}
-		}
+		rows = clusterRows(r)
 	case "sites":
-		// The collections column is there when the config names
-		// collections (it is added at the end, after the stable columns).
-		coll := hasCollections(r)
-		head := []string{"site", "articles", "originals", "copies", "unique", "copy_share", "republished"}
-		if coll {
-			head = append(head, "collections")
-		}
-		rows = append(rows, head)
-		for _, s := range r.Sites {
-			row := []string{printable.CSV(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
-				strconv.Itoa(s.Copies), strconv.Itoa(s.Unique), strconv.FormatFloat(s.CopyShare, 'f', 4, 64), strconv.Itoa(s.Republished)}
-			if coll {
-				row = append(row, printable.CSV(strings.Join(s.Collections, ";")))
-			}
-			rows = append(rows, row)
-		}
+		rows = siteRows(r)
 	default:
 		return fmt.Errorf("unknown csv table %q (want one of %s)", table, strings.Join(Tables, ", "))
 	}
-	if err := cw.WriteAll(rows); err != nil {
+	if err := csv.NewWriter(w).WriteAll(rows); err != nil {
 		return fmt.Errorf("write csv table %s: %w", table, err)
 	}
 	return nil
+}
+
+// edgeRows is the edges table: one row per edge.
+func edgeRows(r *report.Report) [][]string {
+	rows := [][]string{{"source", "republisher", "count", "median_lag_seconds", "first", "last", "via", "median_original_share"}}
+	for _, e := range r.Edges {
+		rows = append(rows, []string{printable.CSV(e.Source), printable.CSV(e.Republisher), strconv.Itoa(e.Count),
+			lagCell(e.MedianLagSeconds), timeCell(e.First), timeCell(e.Last), strconv.FormatBool(e.Via),
+			shareCell(e.MedianOriginalShare, 0, e.MedianOriginalShare)})
+	}
+	return rows
+}
+
+// clusterRows is the clusters table: one row per copy, with its
+// cluster's original.
+func clusterRows(r *report.Report) [][]string {
+	rows := [][]string{{"cluster", "original_id", "original_site", "original_url", "original_published",
+		"copy_id", "copy_site", "copy_url", "copy_published", "similarity", "lag_seconds", "evidence",
+		"original_share", "copy_share", "via", "via_site", "lag_precision"}}
+	for _, c := range r.Clusters {
+		o := c.Original
+		for _, cp := range c.Copies {
+			rows = append(rows, []string{printable.CSV(c.ID), printable.CSV(o.ID), printable.CSV(o.Site), printable.CSV(o.URL), timeCell(o.Published),
+				printable.CSV(cp.ID), printable.CSV(cp.Site), printable.CSV(cp.URL), timeCell(cp.Published),
+				strconv.FormatFloat(cp.Similarity, 'f', 4, 64), lagCell(cp.LagSeconds), printable.CSV(strings.Join(c.Evidence, ";")),
+				shareCell(cp.OriginalShare, cp.CopyShare, cp.OriginalShare), shareCell(cp.OriginalShare, cp.CopyShare, cp.CopyShare),
+				printable.CSV(cp.Via), printable.CSV(cp.ViaSite), cp.LagPrecision})
+		}
+	}
+	return rows
+}
+
+// siteRows is the sites table: one row per site. The collections column
+// is there when the config names collections (it is added at the end,
+// after the stable columns).
+func siteRows(r *report.Report) [][]string {
+	coll := hasCollections(r)
+	head := []string{"site", "articles", "originals", "copies", "unique", "copy_share", "republished"}
+	if coll {
+		head = append(head, "collections")
+	}
+	rows := [][]string{head}
+	for _, s := range r.Sites {
+		row := []string{printable.CSV(s.Site), strconv.Itoa(s.Articles), strconv.Itoa(s.Originals),
+			strconv.Itoa(s.Copies), strconv.Itoa(s.Unique), strconv.FormatFloat(s.CopyShare, 'f', 4, 64), strconv.Itoa(s.Republished)}
+		if coll {
+			row = append(row, printable.CSV(strings.Join(s.Collections, ";")))
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 // hasCollections reports whether any site of the report belongs to a

@@ -47,42 +47,24 @@ so that search, report, export and serve on the same archive go through it.`,
 	return cmd
 }
 
+// runScheduled runs the configured sources on their schedules, serving
+// the UI, the read API and /metrics, until SIGINT/SIGTERM; then it flushes
+// the archive.
 func runScheduled(cmd *cobra.Command, g *cli.Globals) error {
-	path, _ := g.ConfigPath()
-	if path == "" {
-		return cli.Usagef("run: no configuration: give --config FILE, set $%s or put %s in the working directory (see `syndex config example`)", cli.ConfigEnv, cli.DefaultConfigFile)
-	}
-	c, opt, err := g.ConfigArchive()
+	c, opt, err := scheduledConfig(cmd, g)
 	if err != nil {
 		return err
-	}
-	if len(c.Sources) == 0 {
-		return cli.Usagef("run: %s has no sources", path)
 	}
 	defer followHeap()()
 	if !g.LogLevelSet {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	}
-	if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
-		return cli.AsUsage(fmt.Errorf("run: %w", err))
-	}
-	addr := c.Serve.Addr
 	dir := g.DataDir()
 	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
-	// A shutdown that hangs must not outlive its bound.
-	stopWatch := context.AfterFunc(ctx, func() {
-		time.AfterFunc(shutdownGrace, func() {
-			fmt.Fprintf(os.Stderr, "syndex: run: shutdown took longer than %s; exiting (the next start resumes)\n", shutdownGrace)
-			os.Exit(1)
-		})
-	})
-	defer stopWatch()
-
-	for _, src := range c.ForSchedule(dir) {
-		if err := crawler.CheckSeeds(ctx, src.Crawl); err != nil {
-			return cli.AsUsage(fmt.Errorf("run: source %s: %w", src.Name, err))
-		}
+	defer boundShutdown(ctx)()
+	if err := checkScheduledSeeds(ctx, c, dir); err != nil {
+		return err
 	}
 	a, err := archive.Open(ctx, dir, opt)
 	if err != nil {
@@ -99,15 +81,9 @@ func runScheduled(cmd *cobra.Command, g *cli.Globals) error {
 	if err != nil {
 		return err
 	}
-
-	ln, err := net.Listen("tcp", addr)
+	api, err := serveScheduled(a, c, runner)
 	if err != nil {
-		return cli.Usagef("run: listen on %s: %v (set serve.addr or --addr; port 0 picks a free port)", addr, err)
-	}
-	api, err := web.ServeReadAPI(a.Dir, ln, web.ArchiveHandler(a, c.Collections, map[string]http.Handler{
-		"/metrics": runner.Handler(), "/healthz": runner.Handler()}))
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
+		return err
 	}
 	base, apiBase := api.Base, api.API
 	slog.Info("syndex run started", "archive", a.Dir, "sources", len(c.Sources), "addr", base, "api", apiBase, "pid", os.Getpid())
@@ -122,6 +98,65 @@ func runScheduled(cmd *cobra.Command, g *cli.Globals) error {
 	}
 	fmt.Fprintln(os.Stderr, "syndex run: stopped; archive flushed")
 	return nil
+}
+
+// scheduledConfig is the configuration `syndex run` needs: a file (run
+// has no flags for sources) with sources, --addr applied.
+func scheduledConfig(cmd *cobra.Command, g *cli.Globals) (*config.Config, archive.Options, error) {
+	path, _ := g.ConfigPath()
+	if path == "" {
+		return nil, archive.Options{}, cli.Usagef("run: no configuration: give --config FILE, set $%s or put %s in the working directory (see `syndex config example`)", cli.ConfigEnv, cli.DefaultConfigFile)
+	}
+	c, opt, err := g.ConfigArchive()
+	if err != nil {
+		return nil, opt, err
+	}
+	if len(c.Sources) == 0 {
+		return nil, opt, cli.Usagef("run: %s has no sources", path)
+	}
+	if err := c.ApplyFlags(cmd.Flags(), "serve.addr"); err != nil {
+		return nil, opt, cli.AsUsage(fmt.Errorf("run: %w", err))
+	}
+	return c, opt, nil
+}
+
+// boundShutdown makes a shutdown that hangs exit the process
+// shutdownGrace after ctx ends; the returned function disarms it.
+func boundShutdown(ctx context.Context) (disarm func() bool) {
+	return context.AfterFunc(ctx, func() {
+		time.AfterFunc(shutdownGrace, func() {
+			fmt.Fprintf(os.Stderr, "syndex: run: shutdown took longer than %s; exiting (the next start resumes)\n", shutdownGrace)
+			os.Exit(1)
+		})
+	})
+}
+
+// checkScheduledSeeds checks every source's seeds before anything is
+// opened (crawler.CheckSeeds); a bad one is a usage error naming its
+// source.
+func checkScheduledSeeds(ctx context.Context, c *config.Config, dir string) error {
+	for _, src := range c.ForSchedule(dir) {
+		if err := crawler.CheckSeeds(ctx, src.Crawl); err != nil {
+			return cli.AsUsage(fmt.Errorf("run: source %s: %w", src.Name, err))
+		}
+	}
+	return nil
+}
+
+// serveScheduled listens on serve.addr and serves the UI and the read API
+// with the runner's /metrics and /healthz.
+func serveScheduled(a *archive.Archive, c *config.Config, runner *schedule.Runner) (*web.ReadAPI, error) {
+	addr := c.Serve.Addr
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, cli.Usagef("run: listen on %s: %v (set serve.addr or --addr; port 0 picks a free port)", addr, err)
+	}
+	api, err := web.ServeReadAPI(a.Dir, ln, web.ArchiveHandler(a, c.Collections, map[string]http.Handler{
+		"/metrics": runner.Handler(), "/healthz": runner.Handler()}))
+	if err != nil {
+		return nil, fmt.Errorf("run: %w", err)
+	}
+	return api, nil
 }
 
 // runUntilStopped runs the sources until ctx ends (SIGINT/SIGTERM) or the

@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -117,27 +118,19 @@ func runWorker(cmd *cobra.Command, g *cli.Globals, o workerOptions) error {
 		return err
 	}
 	defer followHeap()()
-	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
-		return cli.Usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
-	}
-	if o.Lease <= 0 {
-		return cli.Usagef("--lease must be positive")
+	if err := o.checkScope(cc); err != nil {
+		return err
 	}
 	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
 	if err := crawler.CheckSeeds(ctx, cc); err != nil {
 		return cli.AsUsage(fmt.Errorf("worker: %w", err))
 	}
-	fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: o.Name, LeaseTTL: o.Lease})
+	fr, err := o.openFrontier(ctx, furl, ns)
 	if err != nil {
-		return err // unreachable Redis: a runtime failure
+		return err
 	}
 	defer fr.Close()
-	if o.Reset {
-		if err := fr.Reset(ctx); err != nil {
-			return err
-		}
-	}
 	w, err := stream.NewWorker(fr, g.DataDir(), cc, extract.New(opt.Extract))
 	var ce *stream.ConfigError
 	if errors.As(err, &ce) {
@@ -154,4 +147,33 @@ func runWorker(cmd *cobra.Command, g *cli.Globals, o workerOptions) error {
 		return fmt.Errorf("worker: %w", crawlErr)
 	}
 	return nil
+}
+
+// checkScope refuses a worker without seeds, feeds or sitemaps (every
+// worker needs the same scope) or with a lease that is not positive.
+func (o workerOptions) checkScope(cc crawler.Config) error {
+	if len(cc.Seeds)+len(cc.Feeds)+len(cc.Sitemaps) == 0 {
+		return cli.Usagef("no seeds: give --seed URL or sources in --config (every worker needs the same scope)")
+	}
+	if o.Lease <= 0 {
+		return cli.Usagef("--lease must be positive")
+	}
+	return nil
+}
+
+// openFrontier opens the shared frontier of namespace ns at furl as this
+// worker, cleared first with --reset. An unreachable Redis is a runtime
+// failure, not a usage error.
+func (o workerOptions) openFrontier(ctx context.Context, furl, ns string) (*crawler.SharedFrontier, error) {
+	fr, err := crawler.OpenShared(ctx, furl, crawler.SharedOptions{Namespace: ns, Worker: o.Name, LeaseTTL: o.Lease})
+	if err != nil {
+		return nil, err
+	}
+	if o.Reset {
+		if err := fr.Reset(ctx); err != nil {
+			fr.Close()
+			return nil, err
+		}
+	}
+	return fr, nil
 }
