@@ -22,6 +22,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/crawler"
+	"github.com/syndex/syndex/internal/robotsmeta"
 	"github.com/syndex/syndex/warc"
 )
 
@@ -1089,7 +1090,7 @@ func (imp *importer) reportProgress(stop <-chan struct{}, done chan<- struct{}) 
 // header or a robots meta tag with noindex (or none), as the crawler reads
 // them.
 func noIndex(h http.Header, body []byte) bool {
-	if slices.ContainsFunc(h.Values("X-Robots-Tag"), forbidsIndex) {
+	if slices.ContainsFunc(h.Values("X-Robots-Tag"), robotsmeta.NoIndex) {
 		return true
 	}
 	if !containsFold(body[:min(len(body), 64<<10)], "robots") {
@@ -1106,7 +1107,7 @@ func noIndex(h http.Header, body []byte) bool {
 			case "body":
 				return false
 			case "meta":
-				if n, c := metaNameContent(z, hasAttr); (n == "robots" || n == "syndex") && forbidsIndex(c) {
+				if n, c := metaNameContent(z, hasAttr); (n == "robots" || n == "syndex") && robotsmeta.NoIndex(c) {
 					return true
 				}
 			}
@@ -1130,12 +1131,6 @@ func metaNameContent(z *html.Tokenizer, hasAttr bool) (name, content string) {
 	return name, content
 }
 
-// forbidsIndex reports whether a robots directive list holds noindex or
-// none.
-func forbidsIndex(list string) bool {
-	return hasRobotsToken(list, "noindex") || hasRobotsToken(list, "none")
-}
-
 // containsFold reports whether b holds the lower-case ASCII word w in
 // any case, without the copy bytes.ToLower makes of b (64 KiB of every
 // page).
@@ -1153,15 +1148,6 @@ func containsFold(b []byte, w string) bool {
 			return true
 		}
 		b = b[i+1:]
-	}
-	return false
-}
-
-func hasRobotsToken(list, tok string) bool {
-	for _, t := range strings.FieldsFunc(strings.ToLower(list), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
-		if t == tok {
-			return true
-		}
 	}
 	return false
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/syndex/syndex/crawler/discover"
 	"github.com/syndex/syndex/crawler/frontier"
 	"github.com/syndex/syndex/crawler/robots"
+	"github.com/syndex/syndex/internal/robotsmeta"
 	"github.com/syndex/syndex/warc"
 )
 
@@ -152,8 +153,8 @@ func onMeta(product string) colly.HTMLCallback {
 		name := strings.ToLower(e.Attr("name"))
 		if name == "robots" || name == product {
 			c := e.Attr("content")
-			f.NoFollow = f.NoFollow || hasToken(c, "nofollow") || hasToken(c, "none")
-			f.NoIndex = f.NoIndex || hasToken(c, "noindex") || hasToken(c, "none")
+			f.NoFollow = f.NoFollow || robotsmeta.NoFollow(c)
+			f.NoIndex = f.NoIndex || robotsmeta.NoIndex(c)
 		}
 	}
 }
@@ -163,8 +164,8 @@ func onMeta(product string) colly.HTMLCallback {
 func (f *Fetch) RobotsTags() (nofollow, noindex bool) {
 	nofollow, noindex = f.NoFollow, f.NoIndex
 	for _, v := range f.RespHead.Values("X-Robots-Tag") {
-		nofollow = nofollow || hasToken(v, "nofollow") || hasToken(v, "none")
-		noindex = noindex || hasToken(v, "noindex") || hasToken(v, "none")
+		nofollow = nofollow || robotsmeta.NoFollow(v)
+		noindex = noindex || robotsmeta.NoIndex(v)
 	}
 	return nofollow, noindex
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/syndex/syndex/extract/dates"
 	"github.com/syndex/syndex/extract/internal/dom"
 	"github.com/syndex/syndex/extract/internal/scan"
+	"github.com/syndex/syndex/internal/robotsmeta"
 )
 
 // Page is what the page's markup says about itself, each field taken
@@ -84,7 +85,7 @@ func Read(doc *html.Node, base *url.URL) Page {
 	m.readLDScripts(src.ld, base)
 	m.DateValues = src.dateValues()
 	m.readTitles(src.meta)
-	m.NoIndex = robotsNoIndex(src.meta["robots"]) || robotsNoIndex(src.meta["googlebot"])
+	m.NoIndex = robotsmeta.NoIndex(src.meta["robots"]) || robotsmeta.NoIndex(src.meta["googlebot"])
 	if m.SiteName == "" {
 		m.SiteName = scan.FirstNonEmpty(src.meta["og:site_name"], src.meta["application-name"], src.meta["publisher"])
 	}
@@ -359,17 +360,6 @@ func (m *Page) readLinks(meta map[string]string, base *url.URL) {
 func hasToken(list, tok string) bool {
 	for _, f := range strings.Fields(list) {
 		if f == tok {
-			return true
-		}
-	}
-	return false
-}
-
-// robotsNoIndex reports whether a robots meta value forbids indexing
-// ("noindex", or "none" for noindex and nofollow).
-func robotsNoIndex(v string) bool {
-	for _, t := range strings.FieldsFunc(strings.ToLower(v), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		if t == "noindex" || t == "none" {
 			return true
 		}
 	}
