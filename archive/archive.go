@@ -228,7 +228,7 @@ func (a *Archive) openDedup() error {
 	case err != nil:
 		return fmt.Errorf("open dedup checkpoint: %w", err)
 	default:
-		a.dedupSeq, a.Dedup, err = readCheckpoint(f, *a.opt.Dedup)
+		a.dedupSeq, a.Dedup, err = ReadCheckpoint(f, *a.opt.Dedup)
 		f.Close()
 		if err != nil {
 			a.log.Warn("dedup checkpoint unreadable; rebuilding from the store", "path", path, "err", err)
@@ -242,9 +242,10 @@ func (a *Archive) openDedup() error {
 	return nil
 }
 
-// readCheckpoint reads a dedup checkpoint file: the store position it
-// reflects (8 bytes, big-endian), then the clusterer.
-func readCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Clusterer, error) {
+// ReadCheckpoint reads a dedup checkpoint file (dedup/index.bin): the
+// store position it reflects (8 bytes, big-endian), then the clusterer.
+// Opening an archive, lookups and syndex check read it through this.
+func ReadCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Clusterer, error) {
 	r := bufio.NewReader(f)
 	var hdr [8]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {

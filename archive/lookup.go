@@ -361,7 +361,7 @@ func readDedupCheckpoint(path string, cfg dedup.Config) (*dedup.Clusterer, uint6
 		return nil, 0, fmt.Errorf("open dedup checkpoint: %w", err)
 	}
 	defer f.Close()
-	seq, ix, err := readCheckpoint(f, cfg)
+	seq, ix, err := ReadCheckpoint(f, cfg)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read dedup checkpoint %s: %w", path, err)
 	}

@@ -10,14 +10,11 @@
 package check
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -518,7 +515,7 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 	if opt.Archive.Dedup != nil {
 		cfg = *opt.Archive.Dedup
 	}
-	seq, ix, err := readCheckpoint(f, cfg)
+	seq, ix, err := archive.ReadCheckpoint(f, cfg)
 	if err != nil {
 		rep.add(Error, "dedup", name, "unreadable: %v", err)
 		return true
@@ -547,21 +544,8 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 	return bad
 }
 
-// readCheckpoint reads a dedup checkpoint: the arrival it reflects, then
-// the index.
-func readCheckpoint(f io.Reader, cfg dedup.Config) (uint64, *dedup.Clusterer, error) {
-	r := bufio.NewReader(f)
-	var hdr [8]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return 0, nil, err
-	}
-	seq := binary.BigEndian.Uint64(hdr[:])
-	ix, err := dedup.ReadClusterer(r, cfg)
-	return seq, ix, err
-}
-
 // coverage counts the stored articles up to arrival seq and those of them
-// the dedup index misses (first names one).
+// the clusterer misses (first names one).
 func coverage(arts []art, seq uint64, ix *dedup.Clusterer) (covered, missing int, first string) {
 	for _, a := range arts {
 		if a.seq > seq {
