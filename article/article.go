@@ -153,8 +153,13 @@ func SiteOf(rawURL string) string {
 	if err != nil || u.Host == "" {
 		return ""
 	}
-	h := strings.ToLower(u.Hostname())
-	return strings.TrimPrefix(h, "www.")
+	return SiteName(u.Hostname())
+}
+
+// SiteName is host as articles name sites: lower-cased, without a
+// leading "www." (a user's site filter, a host of a URL).
+func SiteName(host string) string {
+	return strings.TrimPrefix(strings.ToLower(host), "www.")
 }
 
 // IDFor derives a stable article id from a (canonicalised) URL: 16 hex

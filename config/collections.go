@@ -58,33 +58,53 @@ func (c *Config) ExpandSites(values []string) ([]string, error) {
 	return ExpandSites(c.Collections, values)
 }
 
-// ExpandSites is Config.ExpandSites over the collections coll.
+// ExpandSites is Config.ExpandSites over the collections coll: the sites
+// ExpandSite finds for each value, each once, in order.
 func ExpandSites(coll map[string][]string, values []string) ([]string, error) {
 	var out []string
-	add := func(s string) {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
 	for _, v := range values {
-		v = strings.TrimSpace(v)
-		name, at := strings.CutPrefix(v, "@")
-		if sites, ok := coll[name]; ok {
-			for _, s := range sites {
-				add(s)
-			}
-			continue
+		site, sites, err := ExpandSite(coll, v)
+		if err != nil {
+			return nil, err
 		}
-		if at || (!strings.Contains(v, ".") && v != "localhost") {
-			known := slices.Sorted(maps.Keys(coll))
-			if len(known) == 0 {
-				return nil, fmt.Errorf("%q is neither a site (example.org) nor a collection (the config defines none)", v)
-			}
-			return nil, fmt.Errorf("%q is neither a site (example.org) nor a collection (collections: %s)", v, strings.Join(known, ", "))
+		if site != "" {
+			sites = []string{site}
 		}
-		add(strings.TrimPrefix(strings.ToLower(v), "www."))
+		for _, s := range sites {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
 	}
 	return out, nil
+}
+
+// ExpandSite reads one site filter value (a --site flag, the web's site
+// field) over the collections coll. A collection, written NAME or @NAME,
+// gives its sites (each once, even when it lists only one) and no site;
+// a collection's name wins over a site spelt the same. Any other value
+// is a site and gives it as articles name sites (SiteName: lower case,
+// without "www."). An @NAME that is no collection is an error, as is an
+// unknown NAME without a dot (a typo, not a site).
+func ExpandSite(coll map[string][]string, value string) (site string, sites []string, err error) {
+	v := strings.TrimSpace(value)
+	name, at := strings.CutPrefix(v, "@")
+	if members, ok := coll[name]; ok {
+		for _, s := range members {
+			if !slices.Contains(sites, s) {
+				sites = append(sites, s)
+			}
+		}
+		return "", sites, nil
+	}
+	if at || (!strings.Contains(v, ".") && v != "localhost") {
+		known := slices.Sorted(maps.Keys(coll))
+		if len(known) == 0 {
+			return "", nil, fmt.Errorf("%q is neither a site (example.org) nor a collection (the config defines none)", v)
+		}
+		return "", nil, fmt.Errorf("%q is neither a site (example.org) nor a collection (collections: %s)", v, strings.Join(known, ", "))
+	}
+	return article.SiteName(v), nil, nil
 }
 
 // CollectionsOf maps each site to the collections that list it, sorted.

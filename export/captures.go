@@ -82,7 +82,7 @@ func (sel Selection) siteSet() (map[string]bool, []string) {
 	set := map[string]bool{}
 	var desc []string
 	for _, s := range sel.Sites {
-		set[strings.TrimPrefix(strings.ToLower(s), "www.")] = true
+		set[article.SiteName(s)] = true
 		desc = append(desc, "site "+s)
 	}
 	return set, desc

@@ -555,14 +555,8 @@ func (s *server) reportFilter(r *http.Request) (report.Filter, error) {
 		return f, err
 	}
 	if site := strings.TrimSpace(v.Get("site")); site != "" {
-		sites, err := config.ExpandSites(s.opt.Collections, []string{site})
-		switch {
-		case err != nil:
+		if f.Site, f.Sites, err = config.ExpandSite(s.opt.Collections, site); err != nil {
 			return f, fmt.Errorf("site: %v", err)
-		case len(sites) == 1 && (sites[0] == site || "www."+sites[0] == strings.ToLower(site)):
-			f.Site = sites[0]
-		default:
-			f.Sites = sites
 		}
 	}
 	if m := v.Get("min_count"); m != "" {

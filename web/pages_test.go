@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,5 +54,33 @@ func TestParseLocation(t *testing.T) {
 		if (err == nil) != tt.ok || f != tt.file || off != tt.off {
 			t.Errorf("parseLocation(%q) = %q %d %v", tt.in, f, off, err)
 		}
+	}
+}
+
+// TestReportFilterSite checks that the network page reads its site field
+// by the CLI's --site rule: a site (any case, with or without www.) is
+// one site, a collection (NAME or @NAME, even of one site) its sites.
+func TestReportFilterSite(t *testing.T) {
+	s := &server{opt: Options{Collections: map[string][]string{"wires": {"wire.example", "feed.example"}, "solo": {"solo.example"}}}}
+	for _, tc := range []struct {
+		site, want string
+		sites      []string
+	}{
+		{site: "", want: ""},
+		{site: "copier.example", want: "copier.example"},
+		{site: "Copier.EXAMPLE", want: "copier.example"},
+		{site: "www.Copier.example", want: "copier.example"},
+		{site: "wires", sites: []string{"wire.example", "feed.example"}},
+		{site: "@solo", sites: []string{"solo.example"}},
+		{site: "solo", sites: []string{"solo.example"}},
+	} {
+		r := httptest.NewRequest("GET", "/network?site="+url.QueryEscape(tc.site), nil)
+		f, err := s.reportFilter(r)
+		if err != nil || f.Site != tc.want || !slices.Equal(f.Sites, tc.sites) {
+			t.Errorf("site=%q: Site %q, Sites %q, %v; want %q, %q", tc.site, f.Site, f.Sites, err, tc.want, tc.sites)
+		}
+	}
+	if _, err := s.reportFilter(httptest.NewRequest("GET", "/network?site=@nope", nil)); err == nil || !strings.HasPrefix(err.Error(), `site: "@nope" is neither a site`) {
+		t.Errorf("site=@nope: %v", err)
 	}
 }

@@ -112,14 +112,9 @@ func (o reportOptions) sites(c *config.Config, filter *report.Filter) error {
 	if o.Site == "" {
 		return nil
 	}
-	sites, err := c.ExpandSites([]string{o.Site})
-	switch {
-	case err != nil:
+	var err error
+	if filter.Site, filter.Sites, err = config.ExpandSite(c.Collections, o.Site); err != nil {
 		return cli.Usagef("--site: %v", err)
-	case len(sites) == 1 && !strings.HasPrefix(o.Site, "@") && c.Collections[o.Site] == nil:
-		filter.Site = sites[0]
-	default:
-		filter.Sites = sites
 	}
 	return nil
 }
