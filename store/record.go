@@ -167,6 +167,10 @@ func decodeRecord(key, v []byte, sumsFrom uint64) (*record, error) {
 		return nil, err
 	}
 	var rec record
+	if decodeQuick(v, &rec) {
+		return &rec, nil
+	}
+	rec = record{}
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return nil, fmt.Errorf("undecodable record: %v", err)
 	}
