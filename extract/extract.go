@@ -264,6 +264,7 @@ func (e *Extractor) findText(p *page) {
 	if err == nil && tr != nil {
 		p.blocks = dom.Blocks(tr.ContentNode)
 		p.tmeta = tr.Metadata
+		p.tmeta.Language = trustedLang(tr.Metadata.Language, tr.ContentText)
 		p.tmeta.Author = inPageOrder(p.tmeta.Author, p.src)
 		p.tmeta.Sitename = inPageOrder(p.tmeta.Sitename, p.src)
 	} else {
@@ -516,21 +517,6 @@ func dropTrailingHeadings(blocks []dom.Block) []dom.Block {
 
 func isHeading(tag string) bool {
 	return len(tag) == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6'
-}
-
-// chooseLang trusts detection on enough text, else the page's declaration.
-func chooseLang(detected, declared, text string) string {
-	declared = strings.ToLower(strings.TrimSpace(declared))
-	if i := strings.IndexAny(declared, "-_"); i > 0 {
-		declared = declared[:i]
-	}
-	if detected != "" && len(text) >= 200 {
-		return detected
-	}
-	if len(declared) == 2 || len(declared) == 3 {
-		return declared
-	}
-	return detected
 }
 
 // flattenDeep replaces the children of elements nested deeper than limit
