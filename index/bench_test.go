@@ -357,6 +357,11 @@ func benchQueries(kind string, k int) []Query {
 			ws := strings.Fields(d.Original.Text)
 			j := r.IntN(len(ws) - 1)
 			qs[i] = Query{Text: `"` + ws[j] + " " + ws[j+1] + `"`}
+		case "phrase3":
+			d := genDoc(r.IntN(benchDocs()))
+			ws := strings.Fields(d.Original.Text)
+			j := r.IntN(len(ws) - 2)
+			qs[i] = Query{Text: `"` + strings.Join(ws[j:j+3], " ") + `"`}
 		case "phrase-content":
 			// Real analyzers drop stop words; the generated texts have
 			// none, so pick bigrams of words outside the 100 most frequent.
@@ -383,12 +388,12 @@ func benchQueries(kind string, k int) []Query {
 }
 
 // BenchmarkSearch reports p50/p99 latency of 1-term, 2-term, phrase
-// (any adjacent bigram, and bigrams of content words) and filtered queries (top
+// (any adjacent bigram, three adjacent words, and bigrams of content words) and filtered queries (top
 // 10 by relevance), 1-term sorted by date, and 1-term with facets and
 // highlighting, over the generated index.
 func BenchmarkSearch(b *testing.B) {
 	ix := searchIndex(b)
-	for _, kind := range []string{"1term", "2term", "phrase", "phrase-content", "filtered", "date", "facets"} {
+	for _, kind := range []string{"1term", "2term", "phrase", "phrase3", "phrase-content", "filtered", "date", "facets"} {
 		b.Run(kind, func(b *testing.B) { benchQueryLatency(b, ix, benchQueries(kind, 200)) })
 	}
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2/search"
@@ -18,68 +19,90 @@ type phraseTerm struct {
 
 // bigramPhraseSearcher matches a phrase in one field: candidates come from
 // the bigram postings (documents holding every neighbouring bigram of the
-// phrase), the conjunction of the phrase's term searchers is advanced to
-// each candidate (a skip, not a scan) and its term positions are checked
-// there. Bleve's phrase searcher, by contrast, checks positions in every
-// document holding all the words, which the bigrams let us skip. The score
-// is the conjunction's; only the phrase's own positions are kept for
-// highlighting.
+// phrase the index guarantees, see bigramVocab.usable), the conjunction of
+// the phrase's words is advanced to each candidate (a skip, not a scan)
+// and its term positions are checked there. Bleve's phrase searcher, by
+// contrast, checks positions in every document holding all the words,
+// which the bigrams let us skip. The conjunction is built exactly as
+// Bleve's phrase searcher builds its own (a term searcher per word, in
+// order, repeats included, and the same query norm), so a phrase scores
+// what Bleve's positional phrase query gives it, whichever of its bigrams
+// the index holds: the bigrams only narrow the candidates. Only the
+// phrase's own positions are kept for highlighting.
 type bigramPhraseSearcher struct {
-	bigrams search.Searcher // candidates
-	terms   search.Searcher // conjunction of the phrase's terms, with positions
-	field   string
-	phrase  []phraseTerm
-	pos     map[string][]uint64 // reused per candidate
+	bigrams search.Searcher // candidates; nil when a bigram is in no document
+	terms   search.Searcher // conjunction of the phrase's words
+	// verify checks positions; false when the phrase is two words whose
+	// bigram is the candidate set and no locations are wanted (a document
+	// holding the bigram holds the phrase).
+	verify bool
+	field  string
+	phrase []phraseTerm
+	pos    map[string][]uint64 // reused per candidate
 }
 
-func newBigramPhraseSearcher(ctx context.Context, r index.IndexReader, field string, phrase []phraseTerm,
-	bigrams [][]byte, bigramField string, boost float64, options search.SearcherOptions) (search.Searcher, error) {
-	options.IncludeTermVectors = true
-	var opened []search.Searcher
-	fail := func(err error) (search.Searcher, error) {
-		for _, s := range opened {
-			_ = s.Close()
-		}
+func newBigramPhraseSearcher(ctx context.Context, r index.IndexReader, f textField, phrase []phraseTerm,
+	bigrams [][]byte, options search.SearcherOptions) (search.Searcher, error) {
+	verify := len(phrase) != 2 || len(bigrams) != 1 || options.IncludeTermVectors
+	if verify {
+		options.IncludeTermVectors = true
+	}
+	ps, err := phraseCandidates(ctx, r, f.bigrams, bigrams)
+	if err != nil {
 		return nil, err
 	}
-	var bigramSearchers []search.Searcher
-	for _, p := range bigrams {
-		ts, err := searcher.NewTermSearcherBytes(ctx, r, p, bigramField, 0, options)
-		if err != nil {
-			return fail(err)
-		}
-		opened = append(opened, ts)
-		bigramSearchers = append(bigramSearchers, ts)
-	}
-	var termSearchers []search.Searcher
-	seen := map[string]bool{}
+	termSearchers := make([]search.Searcher, 0, len(phrase))
 	for _, t := range phrase {
-		if seen[t.term] {
-			continue
-		}
-		seen[t.term] = true
-		ts, err := searcher.NewTermSearcher(ctx, r, t.term, field, boost, options)
+		ts, err := searcher.NewTermSearcher(ctx, r, t.term, f.name, f.boost, options)
 		if err != nil {
-			return fail(err)
+			closeSearchers(termSearchers)
+			if ps != nil {
+				_ = ps.Close()
+			}
+			return nil, err
 		}
-		opened = append(opened, ts)
 		termSearchers = append(termSearchers, ts)
 	}
-	ps, err := combine(ctx, r, options, bigramSearchers, true)
+	ts, err := searcher.NewConjunctionSearcher(ctx, r, termSearchers, options)
 	if err != nil {
-		closeSearchers(termSearchers) // combine closed the bigrams
+		closeSearchers(termSearchers)
+		if ps != nil {
+			_ = ps.Close()
+		}
 		return nil, err
 	}
-	ts, err := combine(ctx, r, options, termSearchers, true)
-	if err != nil {
-		_ = ps.Close()
-		return nil, err
+	// Bleve's phrase searcher normalises its conjunction at once (a
+	// parent's norm, when there is one, replaces it).
+	ts.SetQueryNorm(1 / math.Sqrt(ts.Weight()))
+	return &bigramPhraseSearcher{bigrams: ps, terms: ts, verify: verify, field: f.name, phrase: phrase,
+		pos: map[string][]uint64{}}, nil
+}
+
+// phraseCandidates returns the conjunction of the bigrams' postings in
+// field, nil when one of them is in no document (then neither is the
+// phrase).
+func phraseCandidates(ctx context.Context, r index.IndexReader, field string, bigrams [][]byte) (search.Searcher, error) {
+	var ss []search.Searcher
+	for _, p := range bigrams {
+		ts, err := searcher.NewTermSearcherBytes(ctx, r, p, field, 0, search.SearcherOptions{})
+		if err != nil {
+			closeSearchers(ss)
+			return nil, err
+		}
+		ss = append(ss, ts)
+		if ts.Count() == 0 {
+			closeSearchers(ss)
+			return nil, nil
+		}
 	}
-	return &bigramPhraseSearcher{bigrams: ps, terms: ts, field: field, phrase: phrase, pos: map[string][]uint64{}}, nil
+	return combine(ctx, r, search.SearcherOptions{}, ss, true)
 }
 
 // Next implements search.Searcher.
 func (s *bigramPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if s.bigrams == nil {
+		return nil, nil
+	}
 	c, err := s.bigrams.Next(ctx)
 	if err != nil || c == nil {
 		return nil, err
@@ -89,6 +112,9 @@ func (s *bigramPhraseSearcher) Next(ctx *search.SearchContext) (*search.Document
 
 // Advance implements search.Searcher.
 func (s *bigramPhraseSearcher) Advance(ctx *search.SearchContext, ID index.IndexInternalID) (*search.DocumentMatch, error) {
+	if s.bigrams == nil {
+		return nil, nil
+	}
 	c, err := s.bigrams.Advance(ctx, ID)
 	if err != nil || c == nil {
 		return nil, err
@@ -97,28 +123,38 @@ func (s *bigramPhraseSearcher) Advance(ctx *search.SearchContext, ID index.Index
 }
 
 // from leapfrogs bigrams and terms from candidate c until both stand on a
-// document whose positions hold the phrase.
+// document whose positions hold the phrase. A document the words'
+// conjunction stops on past the candidate is kept until the candidates
+// reach it: the conjunction has moved on from it and would not return it
+// again.
 func (s *bigramPhraseSearcher) from(ctx *search.SearchContext, c *search.DocumentMatch) (*search.DocumentMatch, error) {
+	var m *search.DocumentMatch
+	var err error
 	for {
-		m, err := s.terms.Advance(ctx, c.IndexInternalID)
-		if err != nil || m == nil {
-			ctx.DocumentMatchPool.Put(c)
-			return nil, err
+		if m == nil || m.IndexInternalID.Compare(c.IndexInternalID) < 0 {
+			if m != nil {
+				ctx.DocumentMatchPool.Put(m)
+			}
+			if m, err = s.terms.Advance(ctx, c.IndexInternalID); err != nil || m == nil {
+				ctx.DocumentMatchPool.Put(c)
+				return nil, err
+			}
 		}
-		if cmp := m.IndexInternalID.Compare(c.IndexInternalID); cmp > 0 {
+		if m.IndexInternalID.Compare(c.IndexInternalID) > 0 {
+			// The candidate lacks a word: on to the words' next document.
 			ctx.DocumentMatchPool.Put(c)
-			next := m.IndexInternalID
-			ctx.DocumentMatchPool.Put(m)
-			if c, err = s.bigrams.Advance(ctx, next); err != nil || c == nil {
+			if c, err = s.bigrams.Advance(ctx, m.IndexInternalID); err != nil || c == nil {
+				ctx.DocumentMatchPool.Put(m)
 				return nil, err
 			}
 			continue
 		}
 		ctx.DocumentMatchPool.Put(c)
-		if s.holdsPhrase(m) {
+		if !s.verify || s.holdsPhrase(m) {
 			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
+		m = nil
 		if c, err = s.bigrams.Next(ctx); err != nil || c == nil {
 			return nil, err
 		}
@@ -169,9 +205,11 @@ func (s *bigramPhraseSearcher) holdsPhrase(m *search.DocumentMatch) bool {
 
 // Close implements search.Searcher.
 func (s *bigramPhraseSearcher) Close() error {
-	err := s.bigrams.Close()
-	if err2 := s.terms.Close(); err == nil {
-		err = err2
+	err := s.terms.Close()
+	if s.bigrams != nil {
+		if err2 := s.bigrams.Close(); err == nil {
+			err = err2
+		}
 	}
 	return err
 }
@@ -184,15 +222,30 @@ func (s *bigramPhraseSearcher) SetQueryNorm(n float64) { s.terms.SetQueryNorm(n)
 
 // Count implements search.Searcher (an upper bound, as Bleve's own
 // composite searchers report).
-func (s *bigramPhraseSearcher) Count() uint64 { return s.bigrams.Count() }
+func (s *bigramPhraseSearcher) Count() uint64 {
+	if s.bigrams == nil {
+		return 0
+	}
+	return s.bigrams.Count()
+}
 
 // Min implements search.Searcher.
 func (s *bigramPhraseSearcher) Min() int { return 0 }
 
 // Size implements search.Searcher.
-func (s *bigramPhraseSearcher) Size() int { return s.bigrams.Size() + s.terms.Size() + 64 }
+func (s *bigramPhraseSearcher) Size() int {
+	n := s.terms.Size() + 64
+	if s.bigrams != nil {
+		n += s.bigrams.Size()
+	}
+	return n
+}
 
 // DocumentMatchPoolSize implements search.Searcher.
 func (s *bigramPhraseSearcher) DocumentMatchPoolSize() int {
-	return s.bigrams.DocumentMatchPoolSize() + s.terms.DocumentMatchPoolSize() + 1
+	n := s.terms.DocumentMatchPoolSize() + 1
+	if s.bigrams != nil {
+		n += s.bigrams.DocumentMatchPoolSize()
+	}
+	return n
 }

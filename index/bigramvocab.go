@@ -33,10 +33,32 @@ import (
 // index rebuilt from the store learns it anew), so every document holds
 // every bigram a query may ask for. Title bigrams are all indexed: titles are
 // short.
+//
+// Since session 11 (bigramRuleProduct) a body bigram is indexed only where
+// the two words' shares of the learning bodies multiply to at least
+// bigramMinProduct, and only of words next to each other (a bigram across
+// removed words cannot narrow a positional phrase, see usable): most
+// bigrams of two common words are in one document each, and made most of
+// the index's dictionary. Each index keeps the rule and threshold it was
+// built with (BigramsFile); a file without them is the rule before,
+// bigramRuleCommon.
 var (
 	bigramLearnDocs   = 500
 	bigramCommonShare = 0.02
 	bigramMaxCommon   = 8000
+	bigramMinProduct  = 0.01
+	bigramRule        = bigramRuleProduct // of a new index
+)
+
+// The rules of which body bigrams an index keeps (bigramsRec.Rule).
+const (
+	// bigramRuleCommon keeps every bigram of two common words, across
+	// removed words too, and every title bigram.
+	bigramRuleCommon = 0
+	// bigramRuleProduct keeps the bigrams of neighbouring common words
+	// whose shares multiply to at least the index's MinProduct, and the
+	// title bigrams of neighbouring words.
+	bigramRuleProduct = 2
 )
 
 // BigramsFile records, in an index directory, the common terms of each
@@ -49,8 +71,20 @@ const BigramsFile = "syndex-pairs.json"
 type bigramVocab struct {
 	mu       sync.RWMutex
 	path     string // where fixed sets are saved; "" while a Builder runs
-	common   map[string]map[string]struct{}
+	common   map[string]*commonTerms
 	learning map[string]*bigramLearner
+	// rule and minProduct say which bigrams are kept (fixed when the
+	// vocabulary is made or read).
+	rule       int
+	minProduct float64
+}
+
+// commonTerms are a language's common terms with the number of learning
+// bodies holding each (0 for an index of bigramRuleCommon, which did not
+// record them), out of docs.
+type commonTerms struct {
+	df   map[string]int
+	docs int
 }
 
 type bigramLearner struct {
@@ -61,10 +95,21 @@ type bigramLearner struct {
 // bigramsRec is the content of BigramsFile.
 type bigramsRec struct {
 	Common map[string][]string `json:"common"`
+	// Rule is the rule of the bigrams kept: bigramRuleCommon when absent
+	// (files written before it), bigramRuleProduct with MinProduct and
+	// each language's learning bodies (Docs) and the number of them holding
+	// each common term (DF, in the order of Common).
+	Rule       int              `json:"rule,omitempty"`
+	MinProduct float64          `json:"min_product,omitempty"`
+	Docs       map[string]int   `json:"docs,omitempty"`
+	DF         map[string][]int `json:"df,omitempty"`
 }
 
+// newBigramVocab returns the vocabulary of a new index: nothing fixed, the
+// present rule.
 func newBigramVocab(path string) *bigramVocab {
-	return &bigramVocab{path: path, common: map[string]map[string]struct{}{}, learning: map[string]*bigramLearner{}}
+	return &bigramVocab{path: path, common: map[string]*commonTerms{}, learning: map[string]*bigramLearner{},
+		rule: bigramRule, minProduct: bigramMinProduct}
 }
 
 // loadBigramVocab reads dir's BigramsFile; none means nothing is fixed yet.
@@ -81,12 +126,27 @@ func loadBigramVocab(dir string) (*bigramVocab, error) {
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, BigramsFile, ErrCorrupt, err)
 	}
+	switch {
+	case rec.Rule == bigramRuleCommon:
+	case rec.Rule == bigramRuleProduct && rec.MinProduct > 0 && rec.MinProduct <= 1:
+	default:
+		return nil, fmt.Errorf("open index %s: %s: bigram rule %d (min product %v): %w", dir, BigramsFile, rec.Rule, rec.MinProduct, ErrIncompatible)
+	}
+	v.rule, v.minProduct = rec.Rule, rec.MinProduct
 	for a, terms := range rec.Common {
-		set := make(map[string]struct{}, len(terms))
-		for _, t := range terms {
-			set[t] = struct{}{}
+		df := rec.DF[a]
+		if v.rule == bigramRuleProduct && (len(df) != len(terms) || rec.Docs[a] <= 0) {
+			return nil, fmt.Errorf("open index %s: %s: %d counts for %d common terms of %s: %w", dir, BigramsFile, len(df), len(terms), a, ErrCorrupt)
 		}
-		v.common[a] = set
+		ct := &commonTerms{df: make(map[string]int, len(terms)), docs: rec.Docs[a]}
+		for i, t := range terms {
+			n := 0
+			if df != nil {
+				n = df[i]
+			}
+			ct.df[t] = n
+		}
+		v.common[a] = ct
 	}
 	return v, nil
 }
@@ -94,13 +154,25 @@ func loadBigramVocab(dir string) (*bigramVocab, error) {
 // save writes the fixed sets (v.mu held).
 func (v *bigramVocab) save() error {
 	rec := bigramsRec{Common: map[string][]string{}}
-	for a, set := range v.common {
-		terms := make([]string, 0, len(set))
-		for t := range set {
+	if v.rule == bigramRuleProduct {
+		rec.Rule, rec.MinProduct = v.rule, v.minProduct
+		rec.Docs, rec.DF = map[string]int{}, map[string][]int{}
+	}
+	for a, ct := range v.common {
+		terms := make([]string, 0, len(ct.df))
+		for t := range ct.df {
 			terms = append(terms, t)
 		}
 		slices.Sort(terms)
 		rec.Common[a] = terms
+		if v.rule == bigramRuleProduct {
+			rec.Docs[a] = ct.docs
+			df := make([]int, len(terms))
+			for i, t := range terms {
+				df[i] = ct.df[t]
+			}
+			rec.DF[a] = df
+		}
 	}
 	raw, err := json.Marshal(rec)
 	if err != nil {
@@ -111,7 +183,7 @@ func (v *bigramVocab) save() error {
 
 // commonSet returns analysis a's fixed common terms, nil while every bigram
 // is indexed.
-func (v *bigramVocab) commonSet(a string) map[string]struct{} {
+func (v *bigramVocab) commonSet(a string) *commonTerms {
 	if v == nil {
 		return nil
 	}
@@ -124,7 +196,7 @@ func (v *bigramVocab) commonSet(a string) map[string]struct{} {
 // common set is being learned, fixing (and saving) the set after
 // bigramLearnDocs bodies. It returns the set that applies to this body: nil
 // (every bigram) while learning, and for the body that fixed the set.
-func (v *bigramVocab) observe(a string, terms [][]byte) (map[string]struct{}, error) {
+func (v *bigramVocab) observe(a string, terms [][]byte) (*commonTerms, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if set, ok := v.common[a]; ok {
@@ -161,7 +233,7 @@ func (v *bigramVocab) learned(a string) int {
 
 // fix fixes analysis a's common set from the bodies counted so far (a
 // Builder does so for a language with fewer than bigramLearnDocs bodies).
-func (v *bigramVocab) fix(a string) (map[string]struct{}, error) {
+func (v *bigramVocab) fix(a string) (*commonTerms, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if set, ok := v.common[a]; ok {
@@ -173,7 +245,7 @@ func (v *bigramVocab) fix(a string) (map[string]struct{}, error) {
 // fixLocked turns analysis a's counts into its common set: the terms in
 // at least bigramCommonShare of the bodies counted (and in two of them at
 // least), at most bigramMaxCommon, most frequent first (v.mu held).
-func (v *bigramVocab) fixLocked(a string) (map[string]struct{}, error) {
+func (v *bigramVocab) fixLocked(a string) (*commonTerms, error) {
 	l := v.learning[a]
 	if l == nil {
 		l = &bigramLearner{df: map[string]int{}}
@@ -191,9 +263,9 @@ func (v *bigramVocab) fixLocked(a string) (map[string]struct{}, error) {
 	}
 	slices.SortFunc(cands, func(x, y tc) int { return cmp.Or(y.n-x.n, strings.Compare(x.t, y.t)) })
 	cands = cands[:min(len(cands), bigramMaxCommon)]
-	set := make(map[string]struct{}, len(cands))
+	set := &commonTerms{df: make(map[string]int, len(cands)), docs: l.docs}
 	for _, c := range cands {
-		set[c.t] = struct{}{}
+		set.df[c.t] = c.n
 	}
 	v.common[a] = set
 	delete(v.learning, a)
@@ -208,18 +280,56 @@ func (v *bigramVocab) fixLocked(a string) (map[string]struct{}, error) {
 	return set, nil
 }
 
-// bigramKeep returns the filter of bigrams for a common set: both words
-// common; nil set keeps every bigram.
-func bigramKeep(set map[string]struct{}) func(x, y []byte) bool {
-	if set == nil {
+// bodyKeep returns which body bigrams the index keeps for a language of
+// common terms ct (nil: every bigram, while they are being learned).
+func (v *bigramVocab) bodyKeep(ct *commonTerms) func(x, y []byte, gap int) bool {
+	if ct == nil {
 		return nil
 	}
-	return func(x, y []byte) bool {
-		_, okx := set[string(x)]
-		_, oky := set[string(y)]
-		return okx && oky
+	if v.rule == bigramRuleCommon {
+		return func(x, y []byte, _ int) bool {
+			_, okx := ct.df[string(x)]
+			_, oky := ct.df[string(y)]
+			return okx && oky
+		}
+	}
+	floor := v.minProduct * float64(ct.docs) * float64(ct.docs)
+	return func(x, y []byte, gap int) bool {
+		if gap != 1 {
+			return false
+		}
+		nx, okx := ct.df[string(x)]
+		ny, oky := ct.df[string(y)]
+		return okx && oky && float64(nx)*float64(ny) >= floor
 	}
 }
+
+// titleKeep returns which title bigrams the index keeps (nil: all).
+func (v *bigramVocab) titleKeep() func(x, y []byte, gap int) bool {
+	if v.rule == bigramRuleCommon {
+		return nil
+	}
+	return titleBigrams
+}
+
+// usable returns which body bigrams of analysis a a phrase query may take
+// its candidates from: those every document holding the two words next to
+// each other is sure to hold. A bigram across removed words ("bank ~2
+// england") is not one of them: Bleve's positional phrase query, whose
+// hits the bigrams must only narrow, accepts any word in the gap, the
+// bigram only removed ones.
+func (v *bigramVocab) usable(a string) func(x, y []byte, gap int) bool {
+	if v == nil {
+		return titleBigrams
+	}
+	keep := v.bodyKeep(v.commonSet(a))
+	return func(x, y []byte, gap int) bool { return gap == 1 && (keep == nil || keep(x, y, gap)) }
+}
+
+// titleBigrams are the title bigrams a phrase query may take its
+// candidates from: every title bigram of neighbouring words is indexed
+// (under either rule); those across removed words are not used (usable).
+func titleBigrams(_, _ []byte, gap int) bool { return gap == 1 }
 
 // vocabKey carries an index's bigramVocab to the phrase queries it runs.
 type vocabKey struct{}
@@ -294,7 +404,7 @@ func (pm *bigramMaker) add(f map[string]any, a, title, text string) (held bool, 
 		held = pm.hold
 	}
 	if !held {
-		if p := schema.JoinBigrams(body, bigramKeep(set)); p != "" {
+		if p := schema.JoinBigrams(body, pm.vocab.bodyKeep(set)); p != "" {
 			f[schema.BigramsField(a)] = p
 		}
 		if pm.hold { // a Builder's: Bleve takes the tokens (preanalyzed.go)
@@ -302,7 +412,7 @@ func (pm *bigramMaker) add(f map[string]any, a, title, text string) (held bool, 
 		}
 	}
 	tt := an.Analyze([]byte(title))
-	if p := schema.JoinBigrams(tt, nil); p != "" {
+	if p := schema.JoinBigrams(tt, pm.vocab.titleKeep()); p != "" {
 		f[schema.TitleBigramsField(a)] = p
 	}
 	if pm.hold {
@@ -313,14 +423,14 @@ func (pm *bigramMaker) add(f map[string]any, a, title, text string) (held bool, 
 
 // bodyBigrams sets the body bigram field of a document of analysis a that add
 // held back, keeping the bigrams of set (every bigram when nil).
-func (pm *bigramMaker) bodyBigrams(f map[string]any, a string, set map[string]struct{}) error {
+func (pm *bigramMaker) bodyBigrams(f map[string]any, a string, set *commonTerms) error {
 	an := pm.m.AnalyzerNamed(schema.AnalyzerName(a))
 	if an == nil {
 		return fmt.Errorf("no analyzer for %s", a)
 	}
 	text, _ := f[schema.BodyField(a)].(string)
 	body := an.Analyze([]byte(text))
-	if p := schema.JoinBigrams(body, bigramKeep(set)); p != "" {
+	if p := schema.JoinBigrams(body, pm.vocab.bodyKeep(set)); p != "" {
 		f[schema.BigramsField(a)] = p
 	}
 	keepAnalyzed(f, schema.BodyField(a), an, body)

@@ -49,7 +49,7 @@ func TestCommonBigrams(t *testing.T) {
 	ctx := context.Background()
 	check := func(t *testing.T, ix *Index, bulk bool) {
 		t.Helper()
-		common := ix.bigrams.vocab.commonSet("en")
+		common := ix.bigrams.vocab.commonSet("en").df
 		if _, ok := common["harbour"]; !ok || len(common) == 0 {
 			t.Fatalf("common terms %v lack harbour", common)
 		}

@@ -201,7 +201,7 @@ func (b *Builder) Add(ctx context.Context, d Doc) error {
 // terms fixed from the bodies seen when there are enough of them, else
 // with every bigram (a keeps learning).
 func (b *Builder) settle(ctx context.Context, a string) error {
-	var set map[string]struct{}
+	var set *commonTerms
 	if b.bigrams.vocab.learned(a) >= bigramMinLearn {
 		var err error
 		if set, err = b.bigrams.vocab.fix(a); err != nil {
@@ -213,7 +213,7 @@ func (b *Builder) settle(ctx context.Context, a string) error {
 
 // release adds language a's body bigrams (those set keeps; all when nil)
 // to the documents held for it and hands them to their shards.
-func (b *Builder) release(ctx context.Context, a string, set map[string]struct{}) error {
+func (b *Builder) release(ctx context.Context, a string, set *commonTerms) error {
 	fs := b.held[a]
 	delete(b.held, a)
 	b.nheld -= len(fs)

@@ -29,7 +29,7 @@ func TestPreAnalyzed(t *testing.T) {
 	for _, d := range docs {
 		// Common terms fixed (none), so that neither holds the body back.
 		v := newBigramVocab("")
-		v.common[schema.AnalysisFor(schema.NormalizeLang(d.Original.Lang))] = map[string]struct{}{}
+		v.common[schema.AnalysisFor(schema.NormalizeLang(d.Original.Lang))] = &commonTerms{df: map[string]int{}, docs: 1}
 		plain, _, err := d.fields(&bigramMaker{m: m, vocab: v})
 		must(t, err)
 		pre, _, err := d.fields(&bigramMaker{m: m, vocab: v, hold: true})

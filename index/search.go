@@ -644,8 +644,8 @@ func (e *errWriter) printf(format string, args ...any) {
 // page's ids leads) with term locations and Bleve's highlighter, over the
 // fields of the page's languages only. The first search read no
 // locations, which would have cost every hit, not the page's. Phrases are
-// Bleve's positional phrase queries here: a two-word phrase is answered
-// from the bigram fields, which keep no positions.
+// Bleve's positional phrase queries here: the bigram fields keep no
+// positions, and a two-word phrase checks none.
 func (ix *Index) highlightPage(ctx context.Context, q Query, hits []Hit) (map[string]search.FieldFragmentMap, error) {
 	parsed, err := userquery.Parse(strings.TrimSpace(q.Text))
 	if err != nil {

@@ -24,10 +24,10 @@ import (
 // index snapshot the search reads, so nothing is missed) and nests a
 // disjunction only where there is more than one searcher to merge.
 // PhraseSearcher answers phrases through the bigram fields (see
-// schema/bigrams.go): in each field whose bigram field holds every bigram of the
-// phrase, a two-word phrase is its bigram's postings and a longer one is
-// checked by position only in the documents holding all its bigrams
-// (bigramPhraseSearcher). A one-word "phrase" is Bleve's phrase query (a
+// schema/bigrams.go): in each field, a phrase is checked by position only
+// in the documents holding those of its bigrams the field is sure to hold
+// (bigramPhraseSearcher), and scored by its words as Bleve's positional
+// phrase query scores it. A one-word "phrase" is Bleve's phrase query (a
 // term). Everything they need of the search (the bigram vocabulary, the
 // fields no document holds) comes with the context.
 type leaves struct{}
@@ -196,8 +196,6 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 		if an := m.AnalyzerNamed(schema.AnalyzerName(a)); an != nil {
 			toks = an.Analyze([]byte(q.Text))
 		}
-		all := uniqueTerms(schema.BigramTokens(toks, nil))
-		common := uniqueTerms(schema.BigramTokens(toks, bigramKeep(vocab.commonSet(a))))
 		for _, f := range textFields(a, q.Field, q.BoostVal) {
 			if absent(ctx, f.name) {
 				continue
@@ -213,21 +211,13 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 				}
 				continue
 			}
-			// Title bigrams are all indexed; body bigrams only those of
-			// two common words.
-			bigrams := all
-			if f.bigrams == schema.BigramsField(a) {
-				bigrams = common
+			// Title bigrams are all indexed; body bigrams by the index's
+			// rule (bigramvocab.go).
+			keep := vocab.usable(a)
+			if f.bigrams == schema.TitleBigramsField(a) {
+				keep = titleBigrams
 			}
-			missing, err := anyTermMissing(ctx, r, f.bigrams, bigrams)
-			if err != nil {
-				closeSearchers(out)
-				return nil, err
-			}
-			if missing {
-				continue
-			}
-			s, err := phraseInField(ctx, r, m, options, q, f, toks, bigrams, len(bigrams) == len(all))
+			s, err := phraseInField(ctx, r, m, options, q, f, toks, uniqueTerms(schema.BigramTokens(toks, keep)))
 			if err != nil {
 				closeSearchers(out)
 				return nil, err
@@ -236,6 +226,33 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 		}
 	}
 	return combine(ctx, r, options, out, false)
+}
+
+// phraseInField is the phrase q in one field, of the analysed tokens
+// toks, narrowed to the documents holding bigrams (those of its
+// neighbouring words the field is sure to hold). Whichever bigrams those
+// are, the field's searcher is there and scores as Bleve's positional
+// phrase query does, so that a phrase's hits and scores do not depend on
+// which bigrams an index keeps.
+func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
+	q *userquery.Phrase, f textField, toks analysis.TokenStream, bigrams [][]byte) (search.Searcher, error) {
+	var phrase []phraseTerm
+	for i, t := range toks {
+		if i > 0 && t.Position <= toks[i-1].Position {
+			phrase = nil // two terms at one position: Bleve's own query
+			break
+		}
+		phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
+	}
+	if len(bigrams) == 0 || len(phrase) < 2 {
+		// No bigram to narrow it (a rare word does that: positions are
+		// checked only in its documents).
+		pq := query.NewMatchPhraseQuery(q.Text)
+		pq.SetField(f.name)
+		pq.SetBoost(f.boost)
+		return pq.Searcher(ctx, r, m, options)
+	}
+	return newBigramPhraseSearcher(ctx, r, f, phrase, bigrams, options)
 }
 
 // anyTermMissing reports whether a term is absent from field.
@@ -252,27 +269,4 @@ func anyTermMissing(ctx context.Context, r index.IndexReader, field string, term
 		}
 	}
 	return false, nil
-}
-
-// phraseInField is the phrase q in one field, of the analysed tokens
-// toks, with the bigrams the field holds for it (complete: every
-// neighbouring bigram of the phrase).
-func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
-	q *userquery.Phrase, f textField, toks analysis.TokenStream, bigrams [][]byte, complete bool) (search.Searcher, error) {
-	var phrase []phraseTerm
-	for _, t := range toks {
-		phrase = append(phrase, phraseTerm{term: string(t.Term), rel: uint64(t.Position - toks[0].Position)})
-	}
-	switch {
-	case len(bigrams) == 0 || len(phrase) < 2:
-		// No bigram to narrow it (a rare word does that: positions are
-		// checked only in its documents).
-		pq := query.NewMatchPhraseQuery(q.Text)
-		pq.SetField(f.name)
-		pq.SetBoost(f.boost)
-		return pq.Searcher(ctx, r, m, options)
-	case len(phrase) == 2 && complete:
-		return searcher.NewTermSearcherBytes(ctx, r, bigrams[0], f.bigrams, f.boost, options)
-	}
-	return newBigramPhraseSearcher(ctx, r, f.name, phrase, bigrams, f.bigrams, f.boost, options)
 }

@@ -16,12 +16,14 @@ import (
 // documents took seconds over a million). So each story's text is also
 // indexed as the bigrams of neighbouring terms its language analyzer
 // produces ("central bank", "bank raises"), without positions, in the
-// fields pairs_<lang> (body) and tpairs_<lang> (title). A two-word phrase
-// is then one term, as cheap as a one-word query; a longer one first
-// intersects the postings of its bigrams — as selective as the phrase
-// itself — and checks positions only in the documents that have every
-// bigram. Only the body bigrams of two common words are kept once a
-// language's common terms are known (package index, bigramvocab.go).
+// fields pairs_<lang> (body) and tpairs_<lang> (title). A phrase query
+// first intersects the postings of its bigrams — about as selective as
+// the phrase itself — and checks positions only in the documents that
+// have every bigram (a two-word phrase needs no check: its bigram is the
+// phrase); it is scored by its words, as Bleve's positional phrase query
+// scores it, so the bigrams kept never change a score. Only the body
+// bigrams of two common words are kept once a language's common terms are
+// known (package index, bigramvocab.go).
 //
 // The bigrams are made when the document is built (Doc fields), joined by
 // bigramSep, and the bigram fields' analyzer only splits them.
@@ -78,7 +80,7 @@ func (bigramSplit) Tokenize(input []byte) analysis.TokenStream {
 // "bank and england" both give "bank ~2 england", exactly as a positional
 // phrase query treats them; terms at one position (none of our analyzers
 // emit them) are not made into bigrams.
-func BigramTokens(in analysis.TokenStream, keep func(x, y []byte) bool) analysis.TokenStream {
+func BigramTokens(in analysis.TokenStream, keep func(x, y []byte, gap int) bool) analysis.TokenStream {
 	if len(in) < 2 {
 		return nil
 	}
@@ -86,7 +88,7 @@ func BigramTokens(in analysis.TokenStream, keep func(x, y []byte) bool) analysis
 	for i := 0; i+1 < len(in); i++ {
 		a, b := in[i], in[i+1]
 		gap := b.Position - a.Position
-		if gap < 1 || (keep != nil && !keep(a.Term, b.Term)) {
+		if gap < 1 || (keep != nil && !keep(a.Term, b.Term, gap)) {
 			continue
 		}
 		out = append(out, &analysis.Token{
@@ -114,12 +116,12 @@ func bigramTerm(a, b []byte, gap int) []byte {
 
 // JoinBigrams is the value of a bigram field: the bigrams of tokens that keep
 // accepts, joined by bigramSep.
-func JoinBigrams(tokens analysis.TokenStream, keep func(x, y []byte) bool) string {
+func JoinBigrams(tokens analysis.TokenStream, keep func(x, y []byte, gap int) bool) string {
 	var b strings.Builder
 	for i := 0; i+1 < len(tokens); i++ {
 		x, y := tokens[i], tokens[i+1]
 		gap := y.Position - x.Position
-		if gap < 1 || (keep != nil && !keep(x.Term, y.Term)) {
+		if gap < 1 || (keep != nil && !keep(x.Term, y.Term, gap)) {
 			continue
 		}
 		if b.Len() > 0 {
