@@ -200,32 +200,46 @@ func alignedShare(der, src []uint16, g *gramTable) float64 {
 		limit = g.limit()
 	}
 	for len(der) > 0 {
-		sent := keep[:0]
-		for _, h := range der[1 : 1+int(der[0])] {
-			if g == nil || g.count[h] <= limit {
-				sent = append(sent, h)
-			}
-		}
+		sent := g.keptGrams(keep[:0], der[1:1+int(der[0])], limit)
 		der = der[1+int(der[0]):]
 		n := len(sent)
 		if n < alignMinGrams {
 			continue
 		}
 		total += n
-		need := max(1, int(alignSentence*float64(n)+0.999999))
-		for s := src; len(s) > 0; {
-			m := int(s[0])
-			if m >= need && Shared(sent, s[1:1+m]) >= need {
-				hit += n
-				break
-			}
-			s = s[1+m:]
+		if sentenceIn(sent, src) {
+			hit += n
 		}
 	}
 	if total == 0 {
 		return 0
 	}
 	return float64(hit) / float64(total)
+}
+
+// keptGrams appends to dst the grams of sent that are no more common
+// than limit (all of them when g is nil).
+func (g *gramTable) keptGrams(dst, sent []uint16, limit uint32) []uint16 {
+	for _, h := range sent {
+		if g == nil || g.count[h] <= limit {
+			dst = append(dst, h)
+		}
+	}
+	return dst
+}
+
+// sentenceIn reports whether some sentence of src (length-prefixed
+// grams) holds alignSentence of sent's grams.
+func sentenceIn(sent, src []uint16) bool {
+	need := max(1, int(alignSentence*float64(len(sent))+0.999999))
+	for s := src; len(s) > 0; {
+		m := int(s[0])
+		if m >= need && Shared(sent, s[1:1+m]) >= need {
+			return true
+		}
+		s = s[1+m:]
+	}
+	return false
 }
 
 // isAligned reports whether, of articles a and b (verified as m), the one
@@ -250,17 +264,24 @@ func (ix *Clusterer) isAligned(m match, a, b uint32) bool {
 	default:
 		return false
 	}
-	dl, de := &ix.docs[later], &ix.docs[earlier]
-	if c := dl.cluster; c != noCluster && ix.clusters[c].original == later && len(ix.clusters[c].members) > 1 {
+	if ix.originalOfCopies(later) {
 		// The later article is the original of copies of its own, which
 		// hold its text, not the earlier one's: a rewrite, the weakest
 		// link, does not take it from them.
 		return false
 	}
+	dl, de := &ix.docs[later], &ix.docs[earlier]
 	if dl.site == de.site || dl.published-de.published > alignDays*alignDay || len(dl.sents) == 0 || len(de.sents) == 0 {
 		return false
 	}
 	return alignedShare(dl.sents, de.sents, ix.grams()) >= ix.cfg.Align
+}
+
+// originalOfCopies reports whether document di is the original of a
+// cluster with copies.
+func (ix *Clusterer) originalOfCopies(di uint32) bool {
+	c := ix.docs[di].cluster
+	return c != noCluster && ix.clusters[c].original == di && len(ix.clusters[c].members) > 1
 }
 
 // AlignedShare returns the share of text later that stands in sentences

@@ -35,14 +35,7 @@ func newBestSentence(src *sentenceGrams) *bestSentence {
 // what comparing s with every sentence of src (Shared) gives.
 func (b *bestSentence) best(s []uint32, need int) int {
 	for _, g := range s {
-		k := sort.Search(len(b.pairs), func(i int) bool { return uint32(b.pairs[i]>>32) >= g })
-		for ; k < len(b.pairs) && uint32(b.pairs[k]>>32) == g; k++ {
-			j := int32(b.pairs[k])
-			if b.counts[j] == 0 {
-				b.touched = append(b.touched, j)
-			}
-			b.counts[j]++
-		}
+		b.count(g)
 	}
 	best, bi := 0, -1
 	for _, j := range b.touched {
@@ -57,4 +50,16 @@ func (b *bestSentence) best(s []uint32, need int) int {
 	}
 	b.touched = b.touched[:0]
 	return bi
+}
+
+// count counts gram g for each sentence of src that holds it.
+func (b *bestSentence) count(g uint32) {
+	k := sort.Search(len(b.pairs), func(i int) bool { return uint32(b.pairs[i]>>32) >= g })
+	for ; k < len(b.pairs) && uint32(b.pairs[k]>>32) == g; k++ {
+		j := int32(b.pairs[k])
+		if b.counts[j] == 0 {
+			b.touched = append(b.touched, j)
+		}
+		b.counts[j]++
+	}
 }

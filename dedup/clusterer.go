@@ -234,26 +234,33 @@ func (ix *Clusterer) AddPrepared(a *article.Article, p *Prepared) []article.Assi
 		return []article.Assignment{ix.assignment(old)}
 	}
 	d.site = ix.siteIndex(name)
+	fs := ix.sketchText(&d, a.Text, p)
+	ix.adding = a.Text
+	defer func() { ix.adding, ix.addWords = "", ix.addWords[:0] }()
+	return ix.add(d, fs, nil, true)
+}
+
+// sketchText returns the features of d's text and sets d's quoted count
+// and sentence sketch, and the words the verifying stage counts, from p
+// when it was prepared for this text, else computed here.
+func (ix *Clusterer) sketchText(d *doc, text string, p *Prepared) []uint32 {
 	var fs []uint32
-	if p != nil && p.text == a.Text {
+	if p != nil && p.text == text {
 		fs, d.nQuoted, d.sents = p.feats, p.nq, p.sents
 		ix.addWords = p.words
 	} else {
-		fs, d.nQuoted = ix.sh.FeaturesQuoted(a.Text)
+		fs, d.nQuoted = ix.sh.FeaturesQuoted(text)
 		if ix.texts != nil && ix.cfg.Verify > 0 && d.published != 0 {
 			ix.addWords = wordsOf(ix.addWords[:0], ix.sh.WordHashes())
 		}
 	}
-	if ix.cfg.Align > 0 && d.published != 0 {
-		if d.sents == nil {
-			d.sents = sentenceSketch(a.Text)
-		}
-	} else {
+	switch {
+	case ix.cfg.Align <= 0 || d.published == 0:
 		d.sents = nil
+	case d.sents == nil:
+		d.sents = sentenceSketch(text)
 	}
-	ix.adding = a.Text
-	defer func() { ix.adding, ix.addWords = "", ix.addWords[:0] }()
-	return ix.add(d, fs, nil, true)
+	return fs
 }
 
 // fingerprint hashes what dedup reads of an article with the given text,
@@ -955,14 +962,7 @@ func (ix *Clusterer) isRewrite(m match, a, b uint32) bool {
 // when either is a bare date).
 func (ix *Clusterer) publishedBefore(a, b uint32) bool {
 	pa, pb := ix.docs[a].published, ix.docs[b].published
-	if pa == 0 || pb == 0 {
-		return false
-	}
-	const day = 86400
-	if pa%day == 0 || pb%day == 0 {
-		return pa/day < pb/day
-	}
-	return pa < pb
+	return pa != 0 && pb != 0 && timeBefore(pa, pb)
 }
 
 // join verifies the LSH candidates of di (whose band keys are keys)
@@ -986,25 +986,38 @@ func (ix *Clusterer) join(di uint32, keys []uint32, skip []int32, steal bool) (t
 		if skipped {
 			continue
 		}
-		ok, done := matched[cl] // only clusters are recorded
-		var m match
-		if !done {
-			m, ok = ix.belongsWith(di, target, cl)
-			if cl != noCluster {
-				matched[cl] = ok
-			}
-		}
+		m, ok, done := ix.matchOnce(di, target, cl, matched)
 		if !ok && steal && c != target {
 			ix.steal(di, c, target, &pick)
 		}
-		if !ok || done {
-			continue
-		}
-		if score := m.containment() + m.jaccard(); score > pick.score || pick.stolen {
-			pick = joinPick{int(c), score, target, false}
+		if ok && !done {
+			pick.offer(c, m, target)
 		}
 	}
 	return pick.target, pick.best >= 0, pick.stolen
+}
+
+// matchOnce reports whether di matches target, which stands for cluster
+// cl, checking each cluster once (matched, keyed by cluster; unique
+// articles are not recorded); done is true when cl was checked before,
+// and m is then zero.
+func (ix *Clusterer) matchOnce(di, target uint32, cl int32, matched map[int32]bool) (m match, ok, done bool) {
+	if ok, done = matched[cl]; done {
+		return m, ok, done
+	}
+	m, ok = ix.belongsWith(di, target, cl)
+	if cl != noCluster {
+		matched[cl] = ok
+	}
+	return m, ok, false
+}
+
+// offer makes candidate c, standing for target, the pick when its match
+// scores higher (containment plus Jaccard), or the pick was stolen.
+func (p *joinPick) offer(c uint32, m match, target uint32) {
+	if score := m.containment() + m.jaccard(); score > p.score || p.stolen {
+		*p = joinPick{int(c), score, target, false}
+	}
 }
 
 // joinPick is join's choice so far: the candidate, its score, the
@@ -1135,26 +1148,19 @@ const maxSettle = 4096
 // settle), becoming unique when none matches; a cluster they join is
 // settled in turn. Every member whose state may change is journaled first.
 func (ix *Clusterer) settle(c int32) {
-	type exit struct {
-		doc     uint32
-		cluster int32
-	}
 	first := ix.evict(c)
 	if len(first) == 0 {
 		return // the common case: every member is a copy of the original
 	}
 	var work []int32
-	exits := make([]exit, 0, len(first)) // every eviction of this settle, in order
-	for _, m := range first {
-		exits = append(exits, exit{m, c})
-	}
-	next := 0 // exits[next:] have not looked for a new cluster yet
+	// Every eviction of this settle, in order; exits[next:] have not
+	// looked for a new cluster yet.
+	exits := evictions(make([]eviction, 0, len(first)), first, c)
+	next := 0
 	for steps := 0; len(work) > 0 || next < len(exits); steps++ {
 		if len(work) > 0 {
 			c, work = work[0], work[1:]
-			for _, m := range ix.evict(c) {
-				exits = append(exits, exit{m, c})
-			}
+			exits = evictions(exits, ix.evict(c), c)
 			continue
 		}
 		m := exits[next].doc
@@ -1162,18 +1168,37 @@ func (ix *Clusterer) settle(c int32) {
 		if steps > maxSettle || ix.docs[m].cluster != noCluster {
 			continue
 		}
-		var skip []int32
-		for _, e := range exits {
-			if e.doc == m {
-				skip = append(skip, e.cluster)
-			}
-		}
-		if target, ok := ix.rejoin(m, skip); ok {
+		if target, ok := ix.rejoin(m, evictedFrom(exits, m)); ok {
 			ix.touchGroup(target)
 			ix.attach(m, target)
 			work = append(work, ix.docs[m].cluster)
 		}
 	}
+}
+
+// eviction is a document settle took out of a cluster.
+type eviction struct {
+	doc     uint32
+	cluster int32
+}
+
+// evictions appends to exits the eviction of each of docs from cluster c.
+func evictions(exits []eviction, docs []uint32, c int32) []eviction {
+	for _, m := range docs {
+		exits = append(exits, eviction{m, c})
+	}
+	return exits
+}
+
+// evictedFrom returns the clusters document m was evicted from, in order.
+func evictedFrom(exits []eviction, m uint32) []int32 {
+	var from []int32
+	for _, e := range exits {
+		if e.doc == m {
+			from = append(from, e.cluster)
+		}
+	}
+	return from
 }
 
 // evict decides cluster c's original and removes the members that are not

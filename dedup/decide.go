@@ -106,26 +106,35 @@ func (d *decision) castVotes() []vote {
 		if dx.src == "" && dx.canonHash == 0 {
 			continue
 		}
-		for i, m := range d.members {
-			dm := &ix.docs[m]
-			if m == x || dm.site == dx.site {
-				continue
-			}
-			named := false
-			if dx.canonHash != 0 && dx.canonHash == dm.urlHash {
-				cast = append(cast, vote{i, true})
-				named = true
-			}
-			if dx.src != "" && ix.attributes(dx, dm) {
-				cast = append(cast, vote{i, false})
-				named = true
-			}
-			if named && d.points[xi] < 0 {
-				d.points[xi] = i
-			}
-		}
+		cast, d.points[xi] = d.votesOf(cast, dx)
 	}
 	return cast
+}
+
+// votesOf appends to cast the votes of member dx: one for each member of
+// another site its canonical link names, one for each it attributes. It
+// returns the votes and the first member dx names (-1: none).
+func (d *decision) votesOf(cast []vote, dx *doc) ([]vote, int) {
+	first := -1
+	for i, m := range d.members {
+		dm := &d.ix.docs[m]
+		if dm == dx || dm.site == dx.site {
+			continue
+		}
+		named := false
+		if dx.canonHash != 0 && dx.canonHash == dm.urlHash {
+			cast = append(cast, vote{i, true})
+			named = true
+		}
+		if dx.src != "" && d.ix.attributes(dx, dm) {
+			cast = append(cast, vote{i, false})
+			named = true
+		}
+		if named && first < 0 {
+			first = i
+		}
+	}
+	return cast, first
 }
 
 // withEarlierSources adds to the voted members those a credited member
@@ -236,21 +245,38 @@ func (d *decision) bySmallestID() uint32 {
 // choice is listed too, and a credit that did not decide (the member it
 // named proved a copy of an earlier one) is not.
 func (d *decision) agreeing(orig uint32) {
-	ix := d.ix
-	if !slices.Contains(d.evidence, article.EvidenceEarliest) && len(d.members) > 1 {
-		if first, ok := ix.earliest(d.members, publishedAt); ok && len(first) == 1 && first[0] == orig {
-			d.evidence = append(d.evidence, article.EvidenceEarliest)
-		}
+	if !slices.Contains(d.evidence, article.EvidenceEarliest) && d.firstPublished(orig) {
+		d.evidence = append(d.evidence, article.EvidenceEarliest)
 	}
 	if i := slices.Index(d.members, orig); i >= 0 && d.votes[i] == 0 {
-		d.evidence = slices.DeleteFunc(d.evidence, func(e string) bool {
-			return e == article.EvidenceAttribution || e == article.EvidenceCanonical
-		})
+		d.evidence = slices.DeleteFunc(d.evidence, isCredit)
 	}
-	if !slices.Contains(d.evidence, article.EvidenceNoIndex) && !ix.docs[orig].noindex &&
-		slices.ContainsFunc(d.members, func(m uint32) bool { return ix.docs[m].noindex }) {
+	if !slices.Contains(d.evidence, article.EvidenceNoIndex) && d.copiesNoIndex(orig) {
 		d.evidence = append(d.evidence, article.EvidenceNoIndex)
 	}
+}
+
+// firstPublished reports whether orig alone was published first of
+// several members.
+func (d *decision) firstPublished(orig uint32) bool {
+	if len(d.members) <= 1 {
+		return false
+	}
+	first, ok := d.ix.earliest(d.members, publishedAt)
+	return ok && len(first) == 1 && first[0] == orig
+}
+
+// isCredit reports whether evidence e is a credit one member gives
+// another (attribution, canonical link).
+func isCredit(e string) bool {
+	return e == article.EvidenceAttribution || e == article.EvidenceCanonical
+}
+
+// copiesNoIndex reports whether orig is not marked noindex and some
+// member is.
+func (d *decision) copiesNoIndex(orig uint32) bool {
+	ix := d.ix
+	return !ix.docs[orig].noindex && slices.ContainsFunc(d.members, func(m uint32) bool { return ix.docs[m].noindex })
 }
 
 // assign sets each member's role, original and similarity to orig, and
@@ -284,19 +310,31 @@ func (ix *Clusterer) alignedOriginal(members []uint32, orig uint32, gone []uint3
 	if ix.cfg.Align <= 0 || len(gone) == 0 || len(members)-len(gone) < 2 {
 		return false
 	}
-	var kept []uint32
+	kept, ok := ix.keptByAlignment(members, orig, gone)
+	return ok && ix.anyCopyOf(gone, kept)
+}
+
+// keptByAlignment returns the members orig keeps besides itself and
+// those gone; ok is false when one of them is a copy or rewrite of orig
+// (held by more than the alignment rule).
+func (ix *Clusterer) keptByAlignment(members []uint32, orig uint32, gone []uint32) (kept []uint32, ok bool) {
 	for _, m := range members {
 		if m == orig || slices.Contains(gone, m) {
 			continue
 		}
 		v := ix.verify(m, orig)
 		if ix.isCopy(v) || ix.isRewrite(v, m, orig) {
-			return false
+			return nil, false
 		}
 		kept = append(kept, m)
 	}
-	for _, g := range gone {
-		for _, m := range kept {
+	return kept, true
+}
+
+// anyCopyOf reports whether one of docs is a copy (isCopy) of one of of.
+func (ix *Clusterer) anyCopyOf(docs, of []uint32) bool {
+	for _, g := range docs {
+		for _, m := range of {
 			if ix.isCopy(ix.verify(g, m)) {
 				return true
 			}
@@ -352,28 +390,35 @@ func (ix *Clusterer) earliest(cands []uint32, at func(*doc) int64) ([]uint32, bo
 			return cands, false
 		}
 	}
-	const day = 86400
-	before := func(a, b int64) bool {
-		if a%day == 0 || b%day == 0 {
-			return a/day < b/day
-		}
-		return a < b
-	}
 	var next []uint32
 	for _, m := range cands {
-		tm := at(&ix.docs[m])
-		first := true
-		for _, x := range cands {
-			if x != m && before(at(&ix.docs[x]), tm) {
-				first = false
-				break
-			}
-		}
-		if first {
+		if ix.noneBefore(cands, m, at) {
 			next = append(next, m)
 		}
 	}
 	return next, true
+}
+
+// noneBefore reports whether no other candidate's time (at) is before
+// m's (timeBefore).
+func (ix *Clusterer) noneBefore(cands []uint32, m uint32, at func(*doc) int64) bool {
+	tm := at(&ix.docs[m])
+	for _, x := range cands {
+		if x != m && timeBefore(at(&ix.docs[x]), tm) {
+			return false
+		}
+	}
+	return true
+}
+
+// timeBefore reports whether time a (Unix seconds) is before b; a time at
+// exactly midnight UTC is a bare date, compared with the other by day only.
+func timeBefore(a, b int64) bool {
+	const day = 86400
+	if a%day == 0 || b%day == 0 {
+		return a/day < b/day
+	}
+	return a < b
 }
 
 func maxInt(xs []int) int {

@@ -155,27 +155,41 @@ func (t *freqTable) subShard(fs []uint32, shard int, minDocs int, frac float64) 
 		return false
 	}
 	th := t.threshold(minDocs, frac)
+	t.uncountArticle(fs, shard)
+	changed := t.threshold(minDocs, frac) != th
+	for _, f := range fs {
+		if shard >= 0 && int(f%globalShards) != shard {
+			continue
+		}
+		if t.unbump(f, th) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// uncountArticle is the inverse of countArticle (the table does not
+// shrink).
+func (t *freqTable) uncountArticle(fs []uint32, shard int) {
 	t.docs--
 	n := uint64(len(fs))
 	if shard >= 0 {
 		n = uint64(len(fs) / globalShards)
 	}
 	t.seen -= min(n, t.seen)
-	changed := t.threshold(minDocs, frac) != th
-	for _, f := range fs {
-		if shard >= 0 && int(f%globalShards) != shard {
-			continue
-		}
-		bk := t.slots[t.bucket(f):][:ways]
-		for j, e := range bk {
-			if c := uint32(e); c > 0 && uint32(e>>32) == f {
-				bk[j]--
-				changed = changed || c == th
-				break
-			}
+}
+
+// unbump counts one article fewer containing f, when f holds a slot. It
+// reports whether f's count was th (it falls below it).
+func (t *freqTable) unbump(f uint32, th uint32) bool {
+	bk := t.slots[t.bucket(f):][:ways]
+	for j, e := range bk {
+		if c := uint32(e); c > 0 && uint32(e>>32) == f {
+			bk[j]--
+			return c == th
 		}
 	}
-	return changed
+	return false
 }
 
 // count returns the estimated number of articles containing f (an

@@ -58,16 +58,22 @@ func plainPath(rawURL string) bool {
 	if digitRun(u.Path) >= 3 || digitRun(u.RawQuery) >= 3 {
 		return false
 	}
-	last := u.Path
+	words := strings.FieldsFunc(slugOf(u.Path), func(r rune) bool { return r == '-' || r == '_' || r == '+' || r == ' ' })
+	return len(words) <= 5
+}
+
+// slugOf returns the last segment of a URL path, without a trailing slash
+// or an extension (page.html).
+func slugOf(path string) string {
+	last := path
 	if i := strings.LastIndexByte(strings.TrimSuffix(last, "/"), '/'); i >= 0 {
 		last = last[i+1:]
 	}
 	last = strings.TrimSuffix(last, "/")
 	if i := strings.LastIndexByte(last, '.'); i > 0 {
-		last = last[:i] // page.html
+		last = last[:i]
 	}
-	words := strings.FieldsFunc(last, func(r rune) bool { return r == '-' || r == '_' || r == '+' || r == ' ' })
-	return len(words) <= 5
+	return last
 }
 
 // byPerson reports whether a names an author other than its outlet:

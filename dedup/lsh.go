@@ -30,6 +30,14 @@ func sketchInto(fs []uint32, dst []uint32, filled []bool) bool {
 			dst[bin], filled[bin] = lo, true
 		}
 	}
+	densify(dst, filled)
+	return true
+}
+
+// densify gives each empty bin of a one-permutation sketch (filled[i]
+// false) the value of the next filled bin mixed with the distance to it
+// (rotation densification, see sketch). At least one bin is filled.
+func densify(dst []uint32, filled []bool) {
 	for i := range dst {
 		if filled[i] {
 			continue
@@ -42,7 +50,6 @@ func sketchInto(fs []uint32, dst []uint32, filled []bool) bool {
 			}
 		}
 	}
-	return true
 }
 
 // bandTags hashes each band of rows consecutive sketch values, with the

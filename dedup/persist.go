@@ -446,10 +446,21 @@ func readIndexV1(r io.Reader, cfg Config) (*Clusterer, error) {
 	if s.SiteClusters != nil {
 		ix.siteClusters = s.SiteClusters
 	}
+	if err := ix.restoreRecords(s); err != nil {
+		return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+	}
+	if len(ix.lsh.next) != len(ix.docs)*cfg.Bands {
+		return nil, fmt.Errorf("read dedup checkpoint: LSH table has %d entries for %d documents", len(ix.lsh.next), len(ix.docs))
+	}
+	return ix, nil
+}
+
+// restoreRecords restores the snapshot's documents, sites and clusters.
+func (ix *Clusterer) restoreRecords(s *snapshot) error {
 	ix.docs = make([]doc, 0, len(s.Docs))
 	for _, d := range s.Docs {
 		if err := ix.restoreDoc(d, len(s.Docs), len(s.Sites), len(s.Clusters)); err != nil {
-			return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+			return err
 		}
 	}
 	for i, st := range s.Sites {
@@ -458,13 +469,10 @@ func readIndexV1(r io.Reader, cfg Config) (*Clusterer, error) {
 	}
 	for _, c := range s.Clusters {
 		if err := ix.restoreCluster(c); err != nil {
-			return nil, fmt.Errorf("read dedup checkpoint: %w", err)
+			return err
 		}
 	}
-	if len(ix.lsh.next) != len(ix.docs)*cfg.Bands {
-		return nil, fmt.Errorf("read dedup checkpoint: LSH table has %d entries for %d documents", len(ix.lsh.next), len(ix.docs))
-	}
-	return ix, nil
+	return nil
 }
 
 // readSnapshot decodes a format 1 checkpoint (after its magic line) and

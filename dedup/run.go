@@ -109,15 +109,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, cfg Config) (Stats, erro
 		return st, err
 	}
 	if sp != nil {
-		if err := sp.ready(); err != nil {
-			return st, err
-		}
-		// Clustering is done with the LSH, the largest table: the
-		// stage's postings reuse its memory instead of adding to the peak.
-		ix.lsh = newLSH(cfg.Bands)
-		src := &lineSource{r: offsetReader{sp.at, sp.base}, offs: offs}
-		var err error
-		if st.Unread, st.UnreadErr, err = ix.verifyWhole(ctx, src, wc); err != nil {
+		if err := ix.verifySpooled(ctx, sp, offs, wc, &st); err != nil {
 			return st, err
 		}
 	}
@@ -486,6 +478,22 @@ func (lb *lineBatch) seal(seq int) batch {
 	return b
 }
 
+// verifySpooled runs the verifying stage (verifyWhole) once clustering
+// is done, reading texts again from sp at offs; st counts the articles
+// that could not be read again.
+func (ix *Clusterer) verifySpooled(ctx context.Context, sp *spool, offs []int64, wc *wordCounts, st *Stats) error {
+	if err := sp.ready(); err != nil {
+		return err
+	}
+	// Clustering is done with the LSH, the largest table: the
+	// stage's postings reuse its memory instead of adding to the peak.
+	ix.lsh = newLSH(ix.cfg.Bands)
+	src := &lineSource{r: offsetReader{sp.at, sp.base}, offs: offs}
+	var err error
+	st.Unread, st.UnreadErr, err = ix.verifyWhole(ctx, src, wc)
+	return err
+}
+
 // parseLine decodes the raw line held in it.raw and shingles it, with the
 // fast decoder when it can and encoding/json otherwise; a dated article's
 // words are counted in wc when it is not nil.
@@ -496,22 +504,10 @@ func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder, align boo
 	var a article.Article
 	raw := it.raw
 	it.raw = nil
-	fast := fd.Decode(raw, &a)
-	if !fast {
-		a = article.Article{}
-		if err := json.Unmarshal(raw, &a); err != nil {
-			it.err = &article.LineError{Line: it.line, Err: err}
-			return
-		}
-	}
-	if err := a.Normalize(); err != nil {
+	text, err := decodeLine(raw, fd, &a)
+	if err != nil {
 		it.err = &article.LineError{Line: it.line, Err: err}
 		return
-	}
-	text := a.Text
-	if fast && len(fd.Text()) > 0 {
-		// The text only lives until it is shingled: read it in place.
-		text = unsafe.String(&fd.Text()[0], len(fd.Text()))
 	}
 	if strings.TrimSpace(text) == "" {
 		it.err = &article.LineError{Line: it.line, Err: fmt.Errorf("article %.80q has no text", a.ID)}
@@ -528,4 +524,24 @@ func parseLine(it *parsed, sh *shingle.Shingler, fd *fastjson.Decoder, align boo
 	if wc != nil && it.doc.published != 0 {
 		wc.add(sh.WordHashes()) // for the verifying stage (verify.go)
 	}
+}
+
+// decodeLine decodes one input line into a, normalized, and returns its
+// text: in fd's scratch when fd decoded it (the text only lives until it
+// is shingled: it is read in place), else a.Text.
+func decodeLine(raw []byte, fd *fastjson.Decoder, a *article.Article) (string, error) {
+	fast := fd.Decode(raw, a)
+	if !fast {
+		*a = article.Article{}
+		if err := json.Unmarshal(raw, a); err != nil {
+			return "", err
+		}
+	}
+	if err := a.Normalize(); err != nil {
+		return "", err
+	}
+	if fast && len(fd.Text()) > 0 {
+		return unsafe.String(&fd.Text()[0], len(fd.Text())), nil
+	}
+	return a.Text, nil
 }

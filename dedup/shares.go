@@ -84,11 +84,16 @@ func (ix *Clusterer) creditVias(ms []uint32, orig uint32, points []int) (credits
 			ix.docs[m].via = ms[j] + 1
 			continue
 		}
-		dm := &ix.docs[m]
-		creditsOrig[i] = (dm.src != "" && dm.site != o.site && ix.attributes(dm, o)) ||
-			(dm.canonHash != 0 && dm.canonHash == o.urlHash)
+		creditsOrig[i] = ix.credits(&ix.docs[m], o)
 	}
 	return creditsOrig
+}
+
+// credits reports whether dm credits o: attributes it (o of another
+// site) or names it as its canonical.
+func (ix *Clusterer) credits(dm, o *doc) bool {
+	return (dm.src != "" && dm.site != o.site && ix.attributes(dm, o)) ||
+		(dm.canonHash != 0 && dm.canonHash == o.urlHash)
 }
 
 // memberEdits are the changes the copies of a cluster made to its
@@ -169,11 +174,18 @@ func (ix *Clusterer) editSource(me *memberEdits, i int) int {
 			continue
 		}
 		shared := Shared(me.edits[i], me.edits[j])
-		if shared >= minEdits && 20*shared >= me.nClean[i] && 2*shared >= len(me.edits[i]) && shared > bestShared {
+		if me.enoughEdits(i, shared) && shared > bestShared {
 			best, bestShared = j, shared
 		}
 	}
 	return best
+}
+
+// enoughEdits reports whether shared edits are enough of member i's for
+// another member to be its source: minEdits, a twentieth of its clean
+// features, half its edits.
+func (me *memberEdits) enoughEdits(i, shared int) bool {
+	return shared >= minEdits && 20*shared >= me.nClean[i] && 2*shared >= len(me.edits[i])
 }
 
 // cutViaLoops drops the link that closes each loop of credits (B

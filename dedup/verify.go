@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -80,27 +81,8 @@ type lineSource struct {
 // scratch: valid until its next call.
 func (s *lineSource) text(di uint32) (string, error) {
 	off := s.offs[di]
-	s.buf = s.buf[:0]
-	for {
-		if cap(s.buf)-len(s.buf) < 4096 {
-			s.buf = slices.Grow(s.buf, max(8192, len(s.buf)))
-		}
-		chunk := s.buf[len(s.buf):cap(s.buf)]
-		n, err := s.r.ReadAt(chunk, off+int64(len(s.buf)))
-		if i := bytes.IndexByte(chunk[:n], '\n'); i >= 0 {
-			s.buf = s.buf[:len(s.buf)+i]
-			break
-		}
-		s.buf = s.buf[:len(s.buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("read text again at byte %d: %w", off, err)
-		}
-		if len(s.buf) > article.MaxLineBytes {
-			return "", fmt.Errorf("read text again at byte %d: line longer than when it was read", off)
-		}
+	if err := s.readLine(off); err != nil {
+		return "", fmt.Errorf("read text again at byte %d: %w", off, err)
 	}
 	raw := bytes.TrimSpace(s.buf)
 	if s.fd.DecodeText(raw) {
@@ -116,6 +98,32 @@ func (s *lineSource) text(di uint32) (string, error) {
 		return "", fmt.Errorf("read text again at byte %d: %w", off, err)
 	}
 	return a.Text, nil
+}
+
+// readLine reads the line at byte off into s.buf, without its newline.
+func (s *lineSource) readLine(off int64) error {
+	s.buf = s.buf[:0]
+	for {
+		if cap(s.buf)-len(s.buf) < 4096 {
+			s.buf = slices.Grow(s.buf, max(8192, len(s.buf)))
+		}
+		chunk := s.buf[len(s.buf):cap(s.buf)]
+		n, err := s.r.ReadAt(chunk, off+int64(len(s.buf)))
+		if i := bytes.IndexByte(chunk[:n], '\n'); i >= 0 {
+			s.buf = s.buf[:len(s.buf)+i]
+			return nil
+		}
+		s.buf = s.buf[:len(s.buf)+n]
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(s.buf) > article.MaxLineBytes {
+			return errors.New("line longer than when it was read")
+		}
+	}
 }
 
 // seekReaderAt is an input Run can read again in place.
@@ -344,9 +352,23 @@ func (ix *Clusterer) verifyWhole(ctx context.Context, src *lineSource, wc *wordC
 	if ix.cfg.Verify <= 0 || wc.docs.Load() == 0 {
 		return 0, nil, nil
 	}
-	// The articles left unique, and one of each cluster, its original:
-	// a rewrite of the story is a rewrite of that text (its copies carry
-	// it), and the copies are most of what a large input holds.
+	order := ix.toVerify()
+	v := verifier{ix: ix, src: src, wc: wc, postings: map[uint32][]uint32{}, score: map[uint32]float64{},
+		shared: map[uint32]int{}, n: float64(wc.docs.Load())}
+	for k, x := range order {
+		if k%256 == 0 && ctx.Err() != nil {
+			return v.unread, v.firstErr, ctx.Err()
+		}
+		v.visit(x)
+	}
+	return v.unread, v.firstErr, nil
+}
+
+// toVerify returns what the stage verifies, in order of publication: the
+// dated articles left unique, and one of each cluster, its original (a
+// rewrite of the story is a rewrite of that text, which its copies
+// carry, and the copies are most of what a large input holds).
+func (ix *Clusterer) toVerify() []uint32 {
 	var order []uint32
 	for i := range ix.docs {
 		d := &ix.docs[i]
@@ -358,15 +380,7 @@ func (ix *Clusterer) verifyWhole(ctx context.Context, src *lineSource, wc *wordC
 		}
 	}
 	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(ix.docs[a].published, ix.docs[b].published) })
-	v := verifier{ix: ix, src: src, wc: wc, postings: map[uint32][]uint32{}, score: map[uint32]float64{},
-		shared: map[uint32]int{}, n: float64(wc.docs.Load())}
-	for k, x := range order {
-		if k%256 == 0 && ctx.Err() != nil {
-			return v.unread, v.firstErr, ctx.Err()
-		}
-		v.visit(x)
-	}
-	return v.unread, v.firstErr, nil
+	return order
 }
 
 // verifier is the state of one verifying pass: the rare words of the
@@ -472,6 +486,21 @@ func (v *verifier) expire(since int64) {
 // verify looks for the earlier article unique article x is a rewrite
 // of, and joins it to that article's cluster.
 func (v *verifier) verify(x uint32, text string, words []uint32) {
+	cands := v.candidates(x, words)
+	if len(cands) == 0 {
+		return
+	}
+	v.a.of(text)
+	for _, e := range cands[:min(len(cands), verifyCands)] {
+		if v.joinRewrite(x, e) {
+			return
+		}
+	}
+}
+
+// candidates returns the live articles of other sites in the window that
+// share verifyMinShared of x's rare words, best first (rankCandidates).
+func (v *verifier) candidates(x uint32, words []uint32) []uint32 {
 	ix := v.ix
 	dx := &ix.docs[x]
 	clear(v.score)
@@ -485,30 +514,36 @@ func (v *verifier) verify(x uint32, text string, words []uint32) {
 			}
 		}
 	}
-	cands := rankCandidates(v.score, v.shared)
-	if len(cands) == 0 {
-		return
+	return rankCandidates(v.score, v.shared)
+}
+
+// joinRewrite reads candidate e again and joins x to it when x is a
+// rewrite of it, or e to x when e is unique, published the same day, and
+// the rewrite (the earlier in the input may be); it reports whether it
+// joined them. v.a holds x's sentences.
+func (v *verifier) joinRewrite(x, e uint32) bool {
+	ix := v.ix
+	te, ok := v.text(e)
+	if !ok {
+		return false
 	}
-	v.a.of(text)
-	for _, e := range cands[:min(len(cands), verifyCands)] {
-		te, ok := v.text(e)
-		if !ok {
-			continue
-		}
-		v.b.of(te)
-		if share, cover := alignWhole(&v.a, &v.b); share >= ix.cfg.Verify && cover >= verifyCover {
-			ix.joinVerified(x, e)
-			return
-		}
-		if ix.docs[e].cluster == noCluster && !ix.publishedBefore(e, x) {
-			// Published the same day: the earlier in the input may be
-			// the rewrite.
-			if share, cover := alignWhole(&v.b, &v.a); share >= ix.cfg.Verify && cover >= verifyCover {
-				ix.joinVerified(e, x)
-				return
-			}
-		}
+	v.b.of(te)
+	if v.rewriteOf(&v.a, &v.b) {
+		ix.joinVerified(x, e)
+		return true
 	}
+	if ix.docs[e].cluster == noCluster && !ix.publishedBefore(e, x) && v.rewriteOf(&v.b, &v.a) {
+		ix.joinVerified(e, x)
+		return true
+	}
+	return false
+}
+
+// rewriteOf reports whether der is a rewrite of src (alignWhole,
+// Config.Verify, verifyCover).
+func (v *verifier) rewriteOf(der, src *sentenceGrams) bool {
+	share, cover := alignWhole(der, src)
+	return share >= v.ix.cfg.Verify && cover >= verifyCover
 }
 
 // rankCandidates returns the documents that share at least

@@ -114,6 +114,19 @@ func (ix *Clusterer) verifyAdded(x uint32, text string, all []uint32) {
 	if len(all) == 0 {
 		all = wordsOf(nil, ix.sh.Words(text))
 	}
+	words := iv.countRare(all)
+	if len(words) >= verifyMinShared && !ix.furniture(x) {
+		ix.verifyAgainst(x, text, words, all)
+	}
+	for _, w := range words {
+		iv.posts[w] = append(iv.posts[w], x)
+	}
+}
+
+// countRare counts the words of one article, all, and returns those
+// still rare (held at most verifyRare times), sorted and distinct; a
+// word counted past rare loses its postings.
+func (iv *incVerify) countRare(all []uint32) []uint32 {
 	var words []uint32
 	for _, w := range all {
 		if n := iv.countWord(w); n > verifyRare {
@@ -126,14 +139,8 @@ func (ix *Clusterer) verifyAdded(x uint32, text string, all []uint32) {
 	}
 	slices.Sort(words)
 	words = slices.Compact(words)
-	// A word counted past rare since (it repeats in text) is not rare.
-	words = slices.DeleteFunc(words, func(w uint32) bool { return iv.of(w) > verifyRare })
-	if len(words) >= verifyMinShared && !ix.furniture(x) {
-		ix.verifyAgainst(x, text, words, all)
-	}
-	for _, w := range words {
-		iv.posts[w] = append(iv.posts[w], x)
-	}
+	// A word counted past rare since (it repeats in all) is not rare.
+	return slices.DeleteFunc(words, func(w uint32) bool { return iv.of(w) > verifyRare })
 }
 
 // verifyOrder is the share of an article's word pairs (two words in a
@@ -197,13 +204,10 @@ func (ix *Clusterer) incCandidates(x uint32, words []uint32) []uint32 {
 	dx := &ix.docs[x]
 	clear(sc.score)
 	clear(sc.shared)
-	const window = verifyDays * alignDay
 	for _, w := range words {
 		idf := math.Log(float64(iv.docs) / float64(max(1, iv.of(w))))
 		for _, e := range iv.posts[w] {
-			de := &ix.docs[e]
-			if e == x || de.dead || de.site == dx.site || de.published == 0 || (de.cluster != noCluster && de.original != e) ||
-				de.published < dx.published-window || de.published > dx.published+window {
+			if e == x || !ix.mayPair(dx, e) {
 				continue
 			}
 			sc.score[e] += idf
@@ -213,13 +217,22 @@ func (ix *Clusterer) incCandidates(x uint32, words []uint32) []uint32 {
 	return rankCandidates(sc.score, sc.shared)
 }
 
+// mayPair reports whether document e (not dx) can be dx's source or copy
+// in the incremental stage: live, of another site, dated within
+// verifyDays of dx, and unique or its cluster's original.
+func (ix *Clusterer) mayPair(dx *doc, e uint32) bool {
+	const window = verifyDays * alignDay
+	de := &ix.docs[e]
+	return !de.dead && de.site != dx.site && de.published != 0 && (de.cluster == noCluster || de.original == e) &&
+		de.published >= dx.published-window && de.published <= dx.published+window
+}
+
 // verifyPair checks x and candidate e both ways that can hold: e (or its
 // cluster) published first and x unique, x a copy of e; x first and e
 // unique, the other way round. Each way needs the copy's word pairs in
 // the source (verifyOrder) before the two are aligned.
 func (ix *Clusterer) verifyPair(x, e uint32, text string) {
-	eFirst := !ix.publishedBefore(x, e) && ix.docs[x].cluster == noCluster
-	xFirst := !ix.publishedBefore(e, x) && ix.docs[e].cluster == noCluster
+	eFirst, xFirst := ix.pairWays(x, e)
 	if !eFirst && !xFirst {
 		return
 	}
@@ -231,11 +244,7 @@ func (ix *Clusterer) verifyPair(x, e uint32, text string) {
 	if eFirst, xFirst = sc.inOrder(te, eFirst, xFirst); !eFirst && !xFirst {
 		return
 	}
-	if !sc.aRead {
-		sc.a.of(text)
-		sc.aRead = true
-	}
-	sc.b.of(te)
+	sc.readPair(text, te)
 	if eFirst && ix.rewriteOf(&sc.a, &sc.b) {
 		ix.joinInc(x, e)
 		return
@@ -243,6 +252,25 @@ func (ix *Clusterer) verifyPair(x, e uint32, text string) {
 	if xFirst && ix.rewriteOf(&sc.b, &sc.a) {
 		ix.joinInc(e, x)
 	}
+}
+
+// pairWays returns the ways x and candidate e can be copy and source:
+// eFirst, e (or its cluster) not published after x and x unique; xFirst,
+// the other way round.
+func (ix *Clusterer) pairWays(x, e uint32) (eFirst, xFirst bool) {
+	eFirst = !ix.publishedBefore(x, e) && ix.docs[x].cluster == noCluster
+	xFirst = !ix.publishedBefore(e, x) && ix.docs[e].cluster == noCluster
+	return eFirst, xFirst
+}
+
+// readPair splits the article being verified (once per article) and the
+// candidate te into sentences: sc.a and sc.b.
+func (sc *verifyScratch) readPair(text, te string) {
+	if !sc.aRead {
+		sc.a.of(text)
+		sc.aRead = true
+	}
+	sc.b.of(te)
 }
 
 // inOrder returns which ways of eFirst (x a copy of the candidate) and

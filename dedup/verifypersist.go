@@ -185,25 +185,42 @@ func (ix *Clusterer) readVerify(dec *gob.Decoder, cr *countReader) error {
 // verifyHead checks the stage section's header and returns the state it
 // starts.
 func (ix *Clusterer) verifyHead(h *snapVerify, s *summer) (*incVerify, error) {
-	switch {
-	case h.Format == verifyFormat && h.Sum != s.head(h):
-		return nil, errors.New("the header is damaged (its checksum does not match)")
-	case h.Format != verifyFormat && (h.Format != 0 || h.Sum != 0):
-		return nil, fmt.Errorf("the header is damaged (format %d)", h.Format)
+	if err := h.checkSum(s); err != nil {
+		return nil, err
 	}
-	nd := uint32(len(ix.docs))
 	if h.Docs < 0 || h.CountChunks != countChunks() || h.Posted < 0 || len(h.Verified)%2 != 0 {
 		return nil, fmt.Errorf("malformed header (%d documents, %d count chunks, %d words)", h.Docs, h.CountChunks, h.Posted)
 	}
 	iv := newIncVerify()
 	iv.docs = h.Docs
-	for i := 0; i < len(h.Verified); i += 2 {
-		if h.Verified[i] >= nd || h.Verified[i+1] >= nd {
-			return nil, fmt.Errorf("document %d out of range", max(h.Verified[i], h.Verified[i+1]))
-		}
-		iv.verified[h.Verified[i]] = h.Verified[i+1]
+	if err := iv.readVerified(h.Verified, uint32(len(ix.docs))); err != nil {
+		return nil, err
 	}
 	return iv, nil
+}
+
+// checkSum checks the header's checksum (a header of before the
+// checksum has none: format 0, sum 0).
+func (h *snapVerify) checkSum(s *summer) error {
+	switch {
+	case h.Format == verifyFormat && h.Sum != s.head(h):
+		return errors.New("the header is damaged (its checksum does not match)")
+	case h.Format != verifyFormat && (h.Format != 0 || h.Sum != 0):
+		return fmt.Errorf("the header is damaged (format %d)", h.Format)
+	}
+	return nil
+}
+
+// readVerified restores the stage's verified links from pairs (member,
+// the document it aligns to) of nd documents.
+func (iv *incVerify) readVerified(pairs []uint32, nd uint32) error {
+	for i := 0; i < len(pairs); i += 2 {
+		if pairs[i] >= nd || pairs[i+1] >= nd {
+			return fmt.Errorf("document %d out of range", max(pairs[i], pairs[i+1]))
+		}
+		iv.verified[pairs[i]] = pairs[i+1]
+	}
+	return nil
 }
 
 // readCounts reads the word counts: byte chunks, each checked against
