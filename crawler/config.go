@@ -328,38 +328,49 @@ func compilePatterns(what string, ps []string) ([]*regexp.Regexp, error) {
 
 // inScope reports whether u may be crawled under the configured scope.
 func (s *settings) inScope(u *url.URL) bool {
-	h := urls.HostKey(u.Hostname())
-	ok := s.seedHosts[h]
-	if !ok && s.Subdomains {
-		for sh := range s.seedHosts {
-			if len(h) > len(sh) && h[len(h)-len(sh)-1:] == "."+sh {
-				ok = true
-				break
-			}
-		}
-	}
-	if !ok {
+	if !s.seedHost(urls.HostKey(u.Hostname())) {
 		return false
 	}
 	str := u.String()
-	if len(s.include) > 0 {
-		match := false
-		for _, re := range s.include {
-			if re.MatchString(str) {
-				match = true
-				break
-			}
-		}
-		if !match {
-			return false
+	if len(s.include) > 0 && !anyMatch(s.include, str) {
+		return false
+	}
+	return !anyMatch(s.exclude, str)
+}
+
+// seedHost reports whether host h is a seed's host, or with Subdomains a
+// subdomain of one.
+func (s *settings) seedHost(h string) bool {
+	if s.seedHosts[h] {
+		return true
+	}
+	if !s.Subdomains {
+		return false
+	}
+	for sh := range s.seedHosts {
+		if len(h) > len(sh) && h[len(h)-len(sh)-1:] == "."+sh {
+			return true
 		}
 	}
-	for _, re := range s.exclude {
-		if re.MatchString(str) {
-			return false
+	return false
+}
+
+// anyMatch reports whether one of res matches s.
+func anyMatch(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+// tooDeep reports whether an entry of kind k at depth is beyond MaxDepth.
+// A feed is a list of links: its stories are one link deeper than it
+// (processFeed), so a feed at MaxDepth could lead nowhere and is not
+// fetched.
+func (s *settings) tooDeep(k frontier.Kind, depth int) bool {
+	return s.MaxDepth > 0 && (k == frontier.KindPage && depth > s.MaxDepth || k == frontier.KindFeed && depth >= s.MaxDepth)
 }
 
 // newPoliteness is the politeness policy of the crawler's settings (the

@@ -117,18 +117,8 @@ func (c *Crawler) newEntry(raw string, k frontier.Kind, depth int, seed bool) *f
 		c.count(func(s *Stats) { s.Skipped++ })
 		return nil
 	}
-	if !seed {
-		if !c.s.inScope(u) {
-			c.count(func(s *Stats) { s.OutOfScope++ })
-			return nil
-		}
-		if c.s.MaxDepth > 0 && (k == frontier.KindPage && depth > c.s.MaxDepth || k == frontier.KindFeed && depth >= c.s.MaxDepth) {
-			// A feed is a list of links: its stories are one link
-			// deeper than it (processFeed), so a feed at MaxDepth
-			// could lead nowhere and is not fetched.
-			c.count(func(s *Stats) { s.Skipped++ })
-			return nil
-		}
+	if !seed && !c.followable(u, k, depth) {
+		return nil
 	}
 	if err := urls.Trap(u, c.s.MaxURLLength, time.Now()); err != nil {
 		c.log.Debug("trap refused", "url", raw, "reason", err)
@@ -137,6 +127,20 @@ func (c *Crawler) newEntry(raw string, k frontier.Kind, depth int, seed bool) *f
 	}
 	s := u.String()
 	return &frontier.Entry{URL: s, Key: Key(u), Host: u.Host, Depth: depth, Kind: k, Seed: seed, Revisit: seed || k != frontier.KindPage || c.s.Recrawl}
+}
+
+// followable reports whether a discovered link u of kind k at depth is in
+// scope and within MaxDepth, counting it (out of scope, skipped) when not.
+func (c *Crawler) followable(u *url.URL, k frontier.Kind, depth int) bool {
+	if !c.s.inScope(u) {
+		c.count(func(s *Stats) { s.OutOfScope++ })
+		return false
+	}
+	if c.s.tooDeep(k, depth) {
+		c.count(func(s *Stats) { s.Skipped++ })
+		return false
+	}
+	return true
 }
 
 func (c *Crawler) count(f func(*Stats)) {

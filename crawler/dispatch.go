@@ -112,16 +112,9 @@ func (c *Crawler) dispatch(ctx context.Context, fr frontier.Frontier) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	fails := 0
-	wake := func() {
-		select {
-		case freed <- struct{}{}:
-		default:
-		}
-	}
+	wake := func() { signal(freed) }
 	for {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
+		if !acquire(ctx, slots) {
 			return nil
 		}
 		l, err := fr.Claim(ctx)
@@ -170,6 +163,26 @@ func (c *Crawler) claimFailed(ctx context.Context, err error, fails *int) (stop 
 	c.log.Warn("frontier", "error", err, "attempt", *fails)
 	sleepCtx(ctx, time.Duration(*fails)*100*time.Millisecond)
 	return false, nil
+}
+
+// acquire takes a worker slot, waiting for one; it reports false when ctx
+// ends first.
+func acquire(ctx context.Context, slots chan<- struct{}) bool {
+	select {
+	case slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// signal sends on ch unless a send is already pending (ch has a buffer
+// of one).
+func signal(ch chan<- struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 // waitIdle waits, with no host ready, for the time the frontier named

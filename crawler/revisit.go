@@ -46,23 +46,18 @@ func (c *Crawler) planRevisit(t *frontier.Txn, e *frontier.Entry, status int, ou
 	now := c.s.now()
 	old, found := c.local.Revisit(e.Key)
 	lo, hi := int64(c.s.RevisitMin), int64(c.s.RevisitMax)
+	changed, keep := revisitVerdict(status, outcome)
+	if !keep { // gone, an error page, not HTML: stop checking
+		t.Unvisit = found
+		return
+	}
 	r := &frontier.RevisitRec{URL: e.URL, Every: lo}
 	if found {
 		r.Every, r.Checks, r.Changes = old.Every, old.Checks+1, old.Changes
-	}
-	switch {
-	case status == http.StatusNotModified || outcome == "unchanged":
-		if found {
-			r.Every = min(r.Every*2, hi)
-		}
-	case status >= 200 && status < 300 && outcome == "ok":
-		if found {
-			r.Every = max(r.Every/2, lo)
+		r.Every = nextEvery(r.Every, changed, lo, hi)
+		if changed {
 			r.Changes++
 		}
-	default: // gone, an error page, not HTML: stop checking
-		t.Unvisit = found
-		return
 	}
 	r.Every = min(max(r.Every, lo), hi)
 	r.Next = now.Add(time.Duration(r.Every)).UnixNano()
@@ -72,3 +67,25 @@ func (c *Crawler) planRevisit(t *frontier.Txn, e *frontier.Entry, status int, ou
 // QueueDepth counts the entries job has queued per host (host:port), read
 // from the store, so it works while a crawl runs and between runs.
 func QueueDepth(db *bolt.DB, job string) (map[string]int, error) { return local.QueueDepth(db, job) }
+
+// revisitVerdict reads a fetch of a page that is revisited: changed (a
+// 2xx page extracted: "ok") or not (304, or the same text: "unchanged");
+// keep is false for anything else (gone, an error page, not HTML).
+func revisitVerdict(status int, outcome string) (changed, keep bool) {
+	switch {
+	case status == http.StatusNotModified || outcome == "unchanged":
+		return false, true
+	case status >= 200 && status < 300 && outcome == "ok":
+		return true, true
+	}
+	return false, false
+}
+
+// nextEvery is the interval after one more check of a page checked every
+// every: halved (down to lo) when it changed, else doubled (up to hi).
+func nextEvery(every int64, changed bool, lo, hi int64) int64 {
+	if changed {
+		return max(every/2, lo)
+	}
+	return min(every*2, hi)
+}

@@ -59,17 +59,19 @@ func ParseSitemap(body []byte, max int, maxDecoded int64) (*Sitemap, error) {
 	d.Strict = false
 	d.CharsetReader = charset.NewReaderLabel
 	r := sitemapReader{doc: &Sitemap{}, max: max}
+	return r.read(d)
+}
+
+// read reads the document's tokens from d until its end or the token
+// that completes it.
+func (r *sitemapReader) read(d *xml.Decoder) (*Sitemap, error) {
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			if r.root == "" {
-				return nil, fmt.Errorf("%w: %v", ErrNotSitemap, err)
-			}
-			line, _ := d.InputPos()
-			return r.doc, fmt.Errorf("sitemap line %d: %w", line, err)
+			return r.failed(d, err)
 		}
 		done, err := r.token(tok)
 		if err != nil {
@@ -83,6 +85,16 @@ func ParseSitemap(body []byte, max int, maxDecoded int64) (*Sitemap, error) {
 		return nil, ErrNotSitemap
 	}
 	return r.doc, nil
+}
+
+// failed is what a token error ends reading with: not a sitemap before
+// the root element, else what was read so far and the error's line.
+func (r *sitemapReader) failed(d *xml.Decoder, err error) (*Sitemap, error) {
+	if r.root == "" {
+		return nil, fmt.Errorf("%w: %v", ErrNotSitemap, err)
+	}
+	line, _ := d.InputPos()
+	return r.doc, fmt.Errorf("sitemap line %d: %w", line, err)
 }
 
 // sitemapReader is the state of one ParseSitemap.

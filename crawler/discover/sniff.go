@@ -39,12 +39,7 @@ func sniffDoc(body []byte) frontier.Kind {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	b = bytes.TrimLeft(b, " \t\r\n")
 	if len(b) > 0 && b[0] == '{' {
-		// JSON Feed names its version by URL, with its slashes escaped
-		// or not ("https:\/\/jsonfeed.org\/version\/1" from NPR).
-		if bytes.Contains(b, []byte("jsonfeed.org/version")) || bytes.Contains(b, []byte(`jsonfeed.org\/version`)) {
-			return frontier.KindFeed
-		}
-		return frontier.KindPage
+		return jsonKind(b)
 	}
 	for len(b) > 0 && b[0] == '<' {
 		var end []byte
@@ -63,6 +58,16 @@ func sniffDoc(body []byte) frontier.Kind {
 			return frontier.KindPage
 		}
 		b = bytes.TrimLeft(b[i+len(end):], " \t\r\n")
+	}
+	return frontier.KindPage
+}
+
+// jsonKind tells a JSON Feed from other JSON: it names its version by
+// URL, with its slashes escaped or not ("https:\/\/jsonfeed.org\/version\/1"
+// from NPR).
+func jsonKind(b []byte) frontier.Kind {
+	if bytes.Contains(b, []byte("jsonfeed.org/version")) || bytes.Contains(b, []byte(`jsonfeed.org\/version`)) {
+		return frontier.KindFeed
 	}
 	return frontier.KindPage
 }

@@ -205,20 +205,14 @@ func (t *transport) RoundTrip(in *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Entry != nil && f.Entry.Kind == frontier.KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type")) {
+	if notPage(f, resp) {
 		return skipBody(in, resp, f), nil
 	}
 	t.readBody(ctx, in, resp, f)
 	if err := t.archive(req, resp, f); err != nil {
 		return nil, err
 	}
-	body, derr := coding.Decode(resp.Header.Get("Content-Encoding"), f.Raw, t.s.MaxDecodedSize)
-	if derr != nil {
-		if f.Err == nil {
-			f.Err = fmt.Errorf("decode body of %s: %w", in.URL, derr)
-		}
-		body = nil
-	}
+	body := t.decodeBody(in, resp, f)
 	f.Body = body
 	h := resp.Header.Clone()
 	h.Del("Content-Encoding")
@@ -326,25 +320,41 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *Fetch) er
 	if t.w == nil {
 		return nil
 	}
-	// The heads as they went over the wire (decrypted, for HTTPS) when the
-	// connection recorded them, else rebuilt from the parsed messages
-	// (interim 1xx responses).
-	reqHead, respHead := f.rawReq, f.rawResp
-	if reqHead == nil || respHead == nil {
-		var rq bytes.Buffer
-		fmt.Fprintf(&rq, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.Host)
-		req.Header.Write(&rq)
-		rq.WriteString("\r\n")
-		var rs bytes.Buffer
-		fmt.Fprintf(&rs, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
-		resp.Header.Write(&rs)
-		rs.WriteString("\r\n")
-		reqHead, respHead = rq.Bytes(), rs.Bytes()
-	}
+	reqHead, respHead := wireHeads(req, resp, f)
 	mt, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
 	ex := &warc.Exchange{URI: req.URL.String(), Date: f.Started, IP: f.IP, Request: reqHead,
 		ResponseHead: respHead, Body: f.Raw, Truncated: f.Truncated, Status: resp.StatusCode,
 		MIME: strings.TrimSpace(strings.ToLower(mt))}
+	loc, err := t.writeRecord(ex, resp, f)
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", req.URL, err)
+	}
+	f.WARC = loc.String()
+	return nil
+}
+
+// wireHeads returns the heads as they went over the wire (decrypted, for
+// HTTPS) when the connection recorded them, else rebuilt from the parsed
+// messages (interim 1xx responses).
+func wireHeads(req *http.Request, resp *http.Response, f *Fetch) ([]byte, []byte) {
+	if f.rawReq != nil && f.rawResp != nil {
+		return f.rawReq, f.rawResp
+	}
+	var rq bytes.Buffer
+	fmt.Fprintf(&rq, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.Host)
+	req.Header.Write(&rq)
+	rq.WriteString("\r\n")
+	var rs bytes.Buffer
+	fmt.Fprintf(&rs, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
+	resp.Header.Write(&rs)
+	rs.WriteString("\r\n")
+	return rq.Bytes(), rs.Bytes()
+}
+
+// writeRecord writes exchange ex: a revisit record when the server said
+// not modified or the payload is the one recorded before for the entry
+// (f.Revisit), else a response.
+func (t *transport) writeRecord(ex *warc.Exchange, resp *http.Response, f *Fetch) (warc.Location, error) {
 	var loc warc.Location
 	var err error
 	var prev *frontier.CondRec
@@ -366,11 +376,26 @@ func (t *transport) archive(req *http.Request, resp *http.Response, f *Fetch) er
 	default:
 		loc, err = t.w.WriteExchange(ex)
 	}
+	return loc, err
+}
+
+// notPage reports whether resp, a 2xx answer to a page entry, is not of
+// a page type (its body is not read).
+func notPage(f *Fetch, resp *http.Response) bool {
+	return f.Entry != nil && f.Entry.Kind == frontier.KindPage && resp.StatusCode/100 == 2 && !pageType(resp.Header.Get("Content-Type"))
+}
+
+// decodeBody returns f.Raw decoded (Content-Encoding); a body that cannot
+// be decoded is none, its error kept in f.Err unless one is there.
+func (t *transport) decodeBody(in *http.Request, resp *http.Response, f *Fetch) []byte {
+	body, err := coding.Decode(resp.Header.Get("Content-Encoding"), f.Raw, t.s.MaxDecodedSize)
 	if err != nil {
-		return fmt.Errorf("archive %s: %w", req.URL, err)
+		if f.Err == nil {
+			f.Err = fmt.Errorf("decode body of %s: %w", in.URL, err)
+		}
+		return nil
 	}
-	f.WARC = loc.String()
-	return nil
+	return body
 }
 
 // pageType reports whether a response with this Content-Type, met where a

@@ -186,24 +186,30 @@ func repeatedSegment(segs []string) error {
 // calendarTrap refuses a calendar page, in the path or the query, for a
 // year outside 1990 … maxYear.
 func calendarTrap(segs []string, query string, maxYear int) error {
-	badYear := func(y string) bool {
-		n, _ := strconv.Atoi(y)
-		return n < 1990 || n > maxYear
-	}
 	for i, sg := range segs {
-		if !yearSeg.MatchString(sg) || !badYear(sg) {
-			continue
-		}
-		monthNext := i+1 < len(segs) && monthSeg.MatchString(segs[i+1])
-		underCalendar := i+1 == len(segs) && i > 0 && calendarSeg.MatchString(segs[i-1])
-		if monthNext || underCalendar {
+		if yearSeg.MatchString(sg) && badYear(sg, maxYear) && calendarYear(segs, i) {
 			return fmt.Errorf("%w: calendar year %s", ErrTrap, sg)
 		}
 	}
 	for _, m := range yearParam.FindAllStringSubmatch(query, -1) {
-		if badYear(m[3]) {
+		if badYear(m[3], maxYear) {
 			return fmt.Errorf("%w: calendar year %s", ErrTrap, m[3])
 		}
 	}
 	return nil
+}
+
+// badYear reports whether year y is before 1990 or after maxYear.
+func badYear(y string, maxYear int) bool {
+	n, _ := strconv.Atoi(y)
+	return n < 1990 || n > maxYear
+}
+
+// calendarYear reports whether the year segment i of a path is a
+// calendar's: a month segment follows it, or it ends a path under a
+// calendar segment.
+func calendarYear(segs []string, i int) bool {
+	monthNext := i+1 < len(segs) && monthSeg.MatchString(segs[i+1])
+	underCalendar := i+1 == len(segs) && i > 0 && calendarSeg.MatchString(segs[i-1])
+	return monthNext || underCalendar
 }

@@ -147,15 +147,7 @@ func (f *Frontier) abandon(h *hostState, reason string) (int, error) {
 				return fmt.Errorf("decode queue entry of %s: %w", h.name, err)
 			}
 			keys = append(keys, bytes.Clone(k))
-			if err := putJSON(seen, []byte(e.Key), frontier.SeenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
-				return err
-			}
-			seq, err := logb.NextSequence()
-			if err != nil {
-				return err
-			}
-			rec := frontier.LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}
-			if err := putJSON(logb, binary.BigEndian.AppendUint64(nil, seq), rec); err != nil {
+			if err := f.giveUp(seen, logb, &e, reason, now); err != nil {
 				return err
 			}
 		}
@@ -172,4 +164,18 @@ func (f *Frontier) abandon(h *hostState, reason string) (int, error) {
 	}
 	f.log.Warn("host given up", "host", h.name, "reason", reason, "entries", n)
 	return n, nil
+}
+
+// giveUp marks entry e failed in this pass (seen) and logs it given up
+// for reason (logb).
+func (f *Frontier) giveUp(seen, logb *bolt.Bucket, e *frontier.Entry, reason string, now time.Time) error {
+	if err := putJSON(seen, []byte(e.Key), frontier.SeenRec{Pass: f.pass, State: "failed", At: now.UnixNano()}); err != nil {
+		return err
+	}
+	seq, err := logb.NextSequence()
+	if err != nil {
+		return err
+	}
+	rec := frontier.LogRecord{Time: now.UTC(), URL: e.URL, Kind: e.Kind.String(), Error: reason, Outcome: "gave-up"}
+	return putJSON(logb, binary.BigEndian.AppendUint64(nil, seq), rec)
 }

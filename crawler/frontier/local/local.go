@@ -205,27 +205,44 @@ func (f *Frontier) gapFrom(last time.Time) time.Time {
 // memory bound stays in the store until refill.
 func (f *Frontier) push(e *frontier.Entry, front bool) {
 	h := f.host(e)
-	if front {
-		h.queue = append([]*frontier.Entry{e}, h.queue...)
-		if e.Kind == frontier.KindPage {
-			h.memPages++
-		}
-		return
+	switch {
+	case front:
+		h.pushFront(e)
+	case e.Kind == frontier.KindPage:
+		h.pushPage(e, f.mem)
+	default:
+		h.pushBeforePages(e)
 	}
+}
+
+// pushFront puts e first in h's queue.
+func (h *hostState) pushFront(e *frontier.Entry) {
+	h.queue = append([]*frontier.Entry{e}, h.queue...)
 	if e.Kind == frontier.KindPage {
-		k := e.QueueKey()
-		if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
-			return
-		}
-		if h.spill || h.memPages >= f.mem {
-			h.spill = true
-			return
-		}
-		h.queue = append(h.queue, e)
 		h.memPages++
-		h.lastKey = k
+	}
+}
+
+// pushPage queues page entry e last, unless it is not after the last page
+// loaded (the store's copy comes with refill) or h holds mem page entries
+// already (h spills: the store keeps it).
+func (h *hostState) pushPage(e *frontier.Entry, mem int) {
+	k := e.QueueKey()
+	if h.lastKey != nil && bytes.Compare(k, h.lastKey) <= 0 {
 		return
 	}
+	if h.spill || h.memPages >= mem {
+		h.spill = true
+		return
+	}
+	h.queue = append(h.queue, e)
+	h.memPages++
+	h.lastKey = k
+}
+
+// pushBeforePages queues entry e (not a page) after the other entries
+// that are not pages and before the pages.
+func (h *hostState) pushBeforePages(e *frontier.Entry) {
 	i := 0
 	for i < len(h.queue) && h.queue[i].Kind != frontier.KindPage {
 		i++
@@ -594,17 +611,25 @@ func (f *Frontier) Progress() frontier.Progress {
 		if h.dropped != "" {
 			s.HostsDropped++
 		}
-		if h.waitWhy != "" && !h.busy && h.dropped == "" && (len(h.queue) > 0 || h.spill) {
-			until := h.next
-			if h.robots != nil && h.robots.DisallowAll && h.robotsUntil.After(until) {
-				until = h.robotsUntil
-			}
-			if until.After(now) {
-				s.Waiting = append(s.Waiting, frontier.HostWait{Host: h.name, Reason: h.waitWhy, Until: until})
-			}
+		if until, ok := h.waitingUntil(now); ok {
+			s.Waiting = append(s.Waiting, frontier.HostWait{Host: h.name, Reason: h.waitWhy, Until: until})
 		}
 	}
 	return s
+}
+
+// waitingUntil returns when h, idle with entries queued, may start again
+// when it waits past now beyond its politeness gap (waitWhy): its next
+// start, or when robots.txt's verdict forbidding everything expires.
+func (h *hostState) waitingUntil(now time.Time) (time.Time, bool) {
+	if h.waitWhy == "" || h.busy || h.dropped != "" || (len(h.queue) == 0 && !h.spill) {
+		return time.Time{}, false
+	}
+	until := h.next
+	if h.robots != nil && h.robots.DisallowAll && h.robotsUntil.After(until) {
+		until = h.robotsUntil
+	}
+	return until, until.After(now)
 }
 
 // Buckets the crawler keeps in the archive's store.
@@ -801,57 +826,89 @@ func commitRevisit(tx *bolt.Tx, t *frontier.Txn) error {
 func (f *Frontier) loadPass() (pending []*frontier.Entry, spilled map[string]bool, queued int, err error) {
 	spilled = map[string]bool{}
 	err = f.db.Update(func(tx *bolt.Tx) error {
-		m := tx.Bucket(bucketMeta)
-		pass, _ := strconv.Atoi(string(m.Get([]byte(keyPass + string(f.job)))))
-		start, _ := time.Parse(time.RFC3339Nano, string(m.Get([]byte(keyPassStart+string(f.job)))))
 		q, err := tx.Bucket(bucketQueue).CreateBucketIfNotExists(f.job)
 		if err != nil {
 			return err
 		}
 		queued = q.Stats().KeyN
-		cur := q.Cursor()
-		pages := 0
-		var host []byte
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
-			h, rest, _ := bytes.Cut(k, []byte{0})
-			if !bytes.Equal(h, host) {
-				host, pages = bytes.Clone(h), 0
-			}
-			if len(rest) > 0 && rest[0] == frontier.KindPage.Prio() {
-				if pages >= f.mem {
-					spilled[string(h)] = true
-					k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
-					if k == nil {
-						break
-					}
-					k, v = cur.Prev()
-					continue
-				}
-				pages++
-			}
-			e := new(frontier.Entry)
-			if err := json.Unmarshal(v, e); err != nil {
-				return fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
-			}
-			pending = append(pending, e)
-		}
-		if queued == 0 || pass == 0 {
-			pass++
-			start = time.Now()
-		}
-		f.pass, f.passStart = pass, start
-		if err := m.Put([]byte(keyPassStart+string(f.job)), []byte(start.UTC().Format(time.RFC3339Nano))); err != nil {
+		if pending, err = f.loadQueue(q, spilled); err != nil {
 			return err
 		}
-		return m.Put([]byte(keyPass+string(f.job)), []byte(strconv.Itoa(pass)))
+		return f.startPass(tx.Bucket(bucketMeta), queued)
 	})
 	return pending, spilled, queued, err
+}
+
+// loadQueue reads the job's queue q in key order: every entry, but at
+// most f.mem page entries of a host; a host with more is marked in
+// spilled (the rest stay in the store until refill).
+func (f *Frontier) loadQueue(q *bolt.Bucket, spilled map[string]bool) ([]*frontier.Entry, error) {
+	var pending []*frontier.Entry
+	cur := q.Cursor()
+	pages := 0
+	var host []byte
+	for k, v := cur.First(); k != nil; k, v = cur.Next() {
+		h, rest, _ := bytes.Cut(k, []byte{0})
+		if !bytes.Equal(h, host) {
+			host, pages = bytes.Clone(h), 0
+		}
+		if len(rest) > 0 && rest[0] == frontier.KindPage.Prio() {
+			if pages >= f.mem {
+				spilled[string(h)] = true
+				k, v = cur.Seek(append(bytes.Clone(h), 1)) // next host
+				if k == nil {
+					break
+				}
+				k, v = cur.Prev()
+				continue
+			}
+			pages++
+		}
+		e := new(frontier.Entry)
+		if err := json.Unmarshal(v, e); err != nil {
+			return pending, fmt.Errorf("decode queue entry %q: %w", bytes.ReplaceAll(k, []byte{0}, []byte{' '}), err)
+		}
+		pending = append(pending, e)
+	}
+	return pending, nil
+}
+
+// startPass reads the job's pass number and start from meta, starts a
+// new pass when the queue was empty (queued) or none was counted yet, and
+// stores them.
+func (f *Frontier) startPass(m *bolt.Bucket, queued int) error {
+	pass, _ := strconv.Atoi(string(m.Get([]byte(keyPass + string(f.job)))))
+	start, _ := time.Parse(time.RFC3339Nano, string(m.Get([]byte(keyPassStart+string(f.job)))))
+	if queued == 0 || pass == 0 {
+		pass++
+		start = time.Now()
+	}
+	f.pass, f.passStart = pass, start
+	if err := m.Put([]byte(keyPassStart+string(f.job)), []byte(start.UTC().Format(time.RFC3339Nano))); err != nil {
+		return err
+	}
+	return m.Put([]byte(keyPass+string(f.job)), []byte(strconv.Itoa(pass)))
 }
 
 // refill loads the next page entries of a spilled host from the store;
 // f.mu must be held.
 func (f *Frontier) refill(h *hostState) {
 	want := f.mem - h.memPages
+	got := f.storedPages(h, want)
+	more := len(got) > want
+	if more {
+		got = got[:want]
+	}
+	h.spill = false
+	for _, e := range got {
+		f.push(e, false)
+	}
+	h.spill = more
+}
+
+// storedPages reads from the store up to want+1 of h's page entries after
+// the last one loaded (h.lastKey); undecodable entries are skipped.
+func (f *Frontier) storedPages(h *hostState, want int) []*frontier.Entry {
 	prefix := append([]byte(h.name), 0, frontier.KindPage.Prio())
 	var got []*frontier.Entry
 	f.db.View(func(tx *bolt.Tx) error {
@@ -876,15 +933,7 @@ func (f *Frontier) refill(h *hostState) {
 		}
 		return nil
 	})
-	more := len(got) > want
-	if more {
-		got = got[:want]
-	}
-	h.spill = false
-	for _, e := range got {
-		f.push(e, false)
-	}
-	h.spill = more
+	return got
 }
 
 // Cond returns the validators kept for the URL with SURT key (nil: none).

@@ -471,14 +471,7 @@ func (f *Frontier) entryArgs(es []*frontier.Entry) ([]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encode entry %s: %w", e.URL, err)
 		}
-		front, rv := "0", "0"
-		if e.Kind != frontier.KindPage {
-			front = "1"
-		}
-		if e.Revisit {
-			rv = "1"
-		}
-		args = append(args, e.Key, e.Host, string(b), front, rv)
+		args = append(args, e.Key, e.Host, string(b), flag(e.Kind != frontier.KindPage), flag(e.Revisit))
 	}
 	return args, nil
 }
@@ -621,28 +614,14 @@ func (f *Frontier) releaseWith(ctx context.Context, host string, o releaseOpts) 
 		}
 		rq = string(b)
 	}
-	ms := int64(-1)
-	if o.gap >= 0 {
-		ms = o.gap.Milliseconds()
-		if o.gap%time.Millisecond != 0 {
-			ms++ // never round a politeness gap down
-		}
-	}
-	refund, outcome := "0", ""
-	if o.refund {
-		refund = "1"
-	}
+	outcome := ""
 	switch {
 	case o.outcome > 0:
 		outcome = "1"
 	case o.outcome == 0:
 		outcome = "0"
 	}
-	later := "0"
-	if o.later {
-		later = "1"
-	}
-	res, err := releaseScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, ms, rq, refund, outcome, later).Slice()
+	res, err := releaseScript.Run(ctx, f.rdb, []string{f.prefix + "lease"}, f.prefix, f.worker, host, gapMillis(o.gap), rq, flag(o.refund), outcome, flag(o.later)).Slice()
 	if err != nil {
 		return false, 0, fmt.Errorf("frontier %s: release %s: %w", f.ns, host, err)
 	}
@@ -650,6 +629,27 @@ func (f *Frontier) releaseWith(ctx context.Context, host string, o releaseOpts) 
 		return false, 0, fmt.Errorf("frontier %s: release %s: unexpected reply %v", f.ns, host, res)
 	}
 	return toInt(res[0]) == 1, toInt(res[1]), nil
+}
+
+// gapMillis is a politeness gap in whole milliseconds for the scripts,
+// rounded up (never down); -1 for none (a negative gap).
+func gapMillis(gap time.Duration) int64 {
+	if gap < 0 {
+		return -1
+	}
+	ms := gap.Milliseconds()
+	if gap%time.Millisecond != 0 {
+		ms++
+	}
+	return ms
+}
+
+// flag is a boolean argument of the scripts.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
 }
 
 // markFetched records in Redis that e, in flight on host under this

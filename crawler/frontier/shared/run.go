@@ -130,28 +130,7 @@ func (r *Run) Hold(ctx context.Context, l *frontier.Lease) (context.Context, fun
 	renewDone := make(chan struct{})
 	go func() {
 		defer close(renewDone)
-		tick := time.NewTicker(max(r.lease/3, time.Millisecond))
-		defer tick.Stop()
-		lastOK := time.Now()
-		for {
-			select {
-			case <-stopRenew:
-				return
-			case <-tick.C:
-			}
-			ok, err := r.renew(context.WithoutCancel(ctx), l.Host)
-			if err == nil && ok {
-				lastOK = time.Now()
-				continue
-			}
-			if err != nil && time.Since(lastOK) < r.lease*2/3 {
-				continue // Redis hiccup: the lease is still ours for a while
-			}
-			r.opt.Logger.Warn("host lease lost: abandoning the request", "host", l.Host, "url", l.Entry.URL, "error", err)
-			close(lost)
-			cancel()
-			return
-		}
+		r.keepLease(ctx, l, stopRenew, lost, cancel)
 	}()
 	return hctx, func() bool {
 		close(stopRenew)
@@ -192,6 +171,34 @@ func (r *Run) Release(ctx context.Context, l *frontier.Lease, o *frontier.Outcom
 		r.opt.Logger.Warn("host lease had expired before release", "host", l.Host)
 	}
 	return errors.Join(errs...)
+}
+
+// keepLease renews the lease on l's host every third of a lease until
+// stop closes. When the lease is lost (refused, or not renewed for two
+// thirds of a lease) it closes lost and cancels the request.
+func (r *Run) keepLease(ctx context.Context, l *frontier.Lease, stop <-chan struct{}, lost chan<- struct{}, cancel context.CancelFunc) {
+	tick := time.NewTicker(max(r.lease/3, time.Millisecond))
+	defer tick.Stop()
+	lastOK := time.Now()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		ok, err := r.renew(context.WithoutCancel(ctx), l.Host)
+		if err == nil && ok {
+			lastOK = time.Now()
+			continue
+		}
+		if err != nil && time.Since(lastOK) < r.lease*2/3 {
+			continue // Redis hiccup: the lease is still ours for a while
+		}
+		r.opt.Logger.Warn("host lease lost: abandoning the request", "host", l.Host, "url", l.Entry.URL, "error", err)
+		close(lost)
+		cancel()
+		return
+	}
 }
 
 // record keeps what the lease found: its fetch log line in the worker's
