@@ -100,23 +100,36 @@ func (r *Reader) arcRecord(in *bufio.Reader, cnt *countingReader, off int64, idx
 	}
 	fields := h.fields
 	uri, date, arcType := fields[0], parseARCDate(fields[2]), fields[3]
-	if !r.keeps(uri, date) || !(r.opt.All || htmlCandidate(arcType)) {
+	if !r.wantARC(uri, date, arcType) {
 		return nil, r.skipRecord(in, h.hdrLen, h.length, "\n")
 	}
 	block, err := r.readARCBlock(in, h)
 	if err != nil {
 		return nil, err
 	}
-	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: "response", URI: uri, Date: date, IP: fields[1]}
-	if len(fields) >= 10 && fields[5] != "-" {
-		c.PayloadDigest = fields[5]
-	}
+	c := &Capture{Source: r.src, Offset: off + r.src.base, Index: idx, Type: "response", URI: uri, Date: date, IP: fields[1],
+		PayloadDigest: arcDigest(fields)}
 	body := c.arcPayload(block, arcType)
 	c.decode(r.capBody(c, body), r.opt.MaxBody)
 	if !r.opt.All && (c.Status/100 != 2 || !c.HTML) {
 		return nil, nil
 	}
 	return c, nil
+}
+
+// wantARC decides from an ARC record's header line whether to read it: a
+// web page's the filters keep, of an HTML type unless Options.All.
+func (r *Reader) wantARC(uri string, date time.Time, arcType string) bool {
+	return r.keeps(uri, date) && (r.opt.All || htmlCandidate(arcType))
+}
+
+// arcDigest is the payload digest of an ARC version 2 header line
+// (fields), "" when it has none.
+func arcDigest(fields []string) string {
+	if len(fields) >= 10 && fields[5] != "-" {
+		return fields[5]
+	}
+	return ""
 }
 
 // arcHead is an ARC record's header line, not yet consumed.

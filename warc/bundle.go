@@ -94,17 +94,7 @@ func (b *Bundle) Add(loc, uri string, date time.Time, title string) error {
 		}
 		rec.Fields = slices.DeleteFunc(rec.Fields, func(f Field) bool { return strings.EqualFold(f.Name, "WARC-Refers-To") })
 	}
-	status, h := parseHTTPHead(rec.Block)
-	payload := rec.Block
-	mime := ""
-	if status != 0 {
-		if i := bytes.Index(payload, []byte("\r\n\r\n")); i >= 0 {
-			payload = payload[i+4:]
-		}
-		mime = mediaType(h.Get("Content-Type"))
-	} else {
-		mime = mediaType(rec.ContentType)
-	}
+	status, payload, mime := rec.payload()
 	digest := fieldValue(rec.Fields, "WARC-Payload-Digest")
 	if digest == "" {
 		digest = PayloadDigest(payload)
@@ -117,6 +107,20 @@ func (b *Bundle) Add(loc, uri string, date time.Time, title string) error {
 	b.seen[key] = true
 	b.pages = append(b.pages, Page{URL: uri, Date: rec.Date, Title: title})
 	return nil
+}
+
+// payload returns the record's HTTP status (0: its block is not an HTTP
+// message), its payload and the payload's media type.
+func (r *Record) payload() (status int, payload []byte, mime string) {
+	status, h := parseHTTPHead(r.Block)
+	if status == 0 {
+		return 0, r.Block, mediaType(r.ContentType)
+	}
+	payload = r.Block
+	if i := bytes.Index(payload, []byte("\r\n\r\n")); i >= 0 {
+		payload = payload[i+4:]
+	}
+	return status, payload, mediaType(h.Get("Content-Type"))
 }
 
 func (b *Bundle) write(r *Record, entry *cdxEntry) error {

@@ -111,27 +111,35 @@ func SortCDXJ(path string) error {
 		return fmt.Errorf("read cdxj %s: %w", path, err)
 	}
 	lines := bytes.SplitAfter(b, []byte("\n"))
-	var keep [][]byte
-	for _, l := range lines {
-		// A crash can leave a final line without its newline: drop it.
-		if len(l) > 0 && l[len(l)-1] == '\n' {
-			keep = append(keep, l)
-		}
-	}
+	keep := wholeLines(lines)
 	if slices.IsSortedFunc(keep, bytes.Compare) && len(keep) == len(lines)-1 {
 		return nil
 	}
 	slices.SortFunc(keep, bytes.Compare)
-	err = atomicfile.Write(path, func(w io.Writer) error {
-		for _, l := range keep {
-			if _, err := w.Write(l); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return writeLines(w, keep) }); err != nil {
 		return fmt.Errorf("sort cdxj %s: %w", path, err)
+	}
+	return nil
+}
+
+// wholeLines returns the lines that end with their newline: a crash can
+// leave a final line without it.
+func wholeLines(lines [][]byte) [][]byte {
+	var keep [][]byte
+	for _, l := range lines {
+		if len(l) > 0 && l[len(l)-1] == '\n' {
+			keep = append(keep, l)
+		}
+	}
+	return keep
+}
+
+// writeLines writes lines to w.
+func writeLines(w io.Writer, lines [][]byte) error {
+	for _, l := range lines {
+		if _, err := w.Write(l); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -36,14 +36,19 @@ func ParseLocation(loc string) (src Source, offset int64, index int, err error) 
 	if path == "" {
 		return Source{}, 0, 0, fmt.Errorf("warc location %q has no file", loc)
 	}
-	src = Source{Path: path}
+	return locationSource(path), offset, index, nil
+}
+
+// locationSource is the source a location's path names: the file, or,
+// when no such file exists, "x.wacz!archive/y.warc.gz", a zip-compressed
+// entry of a WACZ.
+func locationSource(path string) Source {
 	if _, err := os.Stat(path); err != nil {
-		// "x.wacz!archive/y.warc.gz": a zip-compressed entry of a WACZ.
 		if j := strings.LastIndex(path, ".wacz!"); j >= 0 {
-			src = Source{Path: path[:j+5], Entry: path[j+6:], deflated: true}
+			return Source{Path: path[:j+5], Entry: path[j+6:], deflated: true}
 		}
 	}
-	return src, offset, index, nil
+	return Source{Path: path}
 }
 
 // ReadRaw copies the record at loc (see Capture.Location), as archived, to
@@ -65,14 +70,9 @@ func ReadRaw(w io.Writer, loc string, max int64) error {
 	if off >= src.Size {
 		return fmt.Errorf("%s: offset %d is past the end (%d bytes)", src, off, src.Size)
 	}
-	in := bufio.NewReaderSize(io.NewSectionReader(o.ra, off, src.Size-off), 64<<10)
-	if head, _ := in.Peek(3); isGzipStart(head) {
-		zr, err := gzip.NewReader(in)
-		if err != nil {
-			return fmt.Errorf("%s at offset %d: %w", src, off, err)
-		}
-		zr.Multistream(false)
-		in = bufio.NewReaderSize(zr, 64<<10)
+	in, err := memberReader(bufio.NewReaderSize(io.NewSectionReader(o.ra, off, src.Size-off), 64<<10))
+	if err != nil {
+		return fmt.Errorf("%s at offset %d: %w", src, off, err)
 	}
 	for i := 0; i < idx; i++ {
 		if err := copyRecord(io.Discard, in, 1<<62); err != nil {
@@ -116,36 +116,9 @@ func (src Source) sized() (Source, error) {
 // copyRecord copies one WARC or ARC record from in to w, cutting its block
 // at max bytes.
 func copyRecord(w io.Writer, in *bufio.Reader, max int64) error {
-	head, _ := in.Peek(512)
-	var hdrLen int
-	var length int64
-	switch recordStart(head) {
-	case kindWARC:
-		hdr, err := peekHeader(in)
-		if err != nil {
-			return err
-		}
-		f := parseFields(hdr)
-		length, err = strconv.ParseInt(strings.TrimSpace(f["content-length"]), 10, 64)
-		if err != nil {
-			return errors.New("WARC record without a valid Content-Length")
-		}
-		hdrLen = len(hdr)
-	case kindARC:
-		b, _ := in.Peek(min(in.Size(), 16<<10))
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			return errors.New("ARC header line cut short")
-		}
-		fields := strings.Fields(string(b[:i]))
-		var err error
-		length, err = strconv.ParseInt(fields[len(fields)-1], 10, 64)
-		if err != nil {
-			return errors.New("ARC header line without a length")
-		}
-		hdrLen = i + 1
-	default:
-		return fmt.Errorf("no WARC or ARC record here (found %s)", quoteHead(head))
+	hdrLen, length, err := peekRecordSize(in)
+	if err != nil {
+		return err
 	}
 	if _, err := io.CopyN(w, in, int64(hdrLen)); err != nil {
 		return err
@@ -159,6 +132,52 @@ func copyRecord(w io.Writer, in *bufio.Reader, max int64) error {
 		return err
 	}
 	return nil
+}
+
+// memberReader reads in from its start, through gzip when a gzip member
+// starts there (that member only).
+func memberReader(in *bufio.Reader) (*bufio.Reader, error) {
+	if head, _ := in.Peek(3); !isGzipStart(head) {
+		return in, nil
+	}
+	zr, err := gzip.NewReader(in)
+	if err != nil {
+		return nil, err
+	}
+	zr.Multistream(false)
+	return bufio.NewReaderSize(zr, 64<<10), nil
+}
+
+// peekRecordSize reads the header of the WARC or ARC record that starts
+// in without consuming it: its length and its block's.
+func peekRecordSize(in *bufio.Reader) (hdrLen int, length int64, err error) {
+	head, _ := in.Peek(512)
+	switch recordStart(head) {
+	case kindWARC:
+		hdr, err := peekHeader(in)
+		if err != nil {
+			return 0, 0, err
+		}
+		f := parseFields(hdr)
+		length, err = strconv.ParseInt(strings.TrimSpace(f["content-length"]), 10, 64)
+		if err != nil {
+			return 0, 0, errors.New("WARC record without a valid Content-Length")
+		}
+		return len(hdr), length, nil
+	case kindARC:
+		b, _ := in.Peek(min(in.Size(), 16<<10))
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return 0, 0, errors.New("ARC header line cut short")
+		}
+		fields := strings.Fields(string(b[:i]))
+		length, err = strconv.ParseInt(fields[len(fields)-1], 10, 64)
+		if err != nil {
+			return 0, 0, errors.New("ARC header line without a length")
+		}
+		return i + 1, length, nil
+	}
+	return 0, 0, fmt.Errorf("no WARC or ARC record here (found %s)", quoteHead(head))
 }
 
 // locate turns a location into the source holding the record and the

@@ -349,18 +349,11 @@ func (r *Reader) fail(off int64, cause error, inMember bool) error {
 	if inMember && r.inMember {
 		record = max(r.idx-1, 0)
 		_, err := io.Copy(io.Discard, r.dr)
-		var corrupt flate.CorruptInputError
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &corrupt) {
-			// Cut or undecodable there (a checksum mismatch, found at
-			// the member's end, says nothing of where).
+		if damagedAt(err) {
 			damage = r.rawPos() + r.src.base
 		}
 		if err != nil {
-			if strings.Contains(cause.Error(), err.Error()) {
-				cause = fmt.Errorf("gzip member cut short or corrupt: %w", cause)
-			} else {
-				cause = fmt.Errorf("%w; its gzip member is cut short or corrupt (%v)", cause, err)
-			}
+			cause = memberCause(cause, err)
 		}
 		if err == nil {
 			r.inMember, r.skip = false, 0
@@ -477,11 +470,7 @@ func (r *Reader) warcRecordStreamed(in *bufio.Reader, cnt *countingReader, begin
 		defer rec.Close()
 	}
 	if err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			got := cnt.n - int64(in.Buffered()) - begin - hdrLen
-			return nil, blockErr(got, h.cl, io.ErrUnexpectedEOF)
-		}
-		return nil, fmt.Errorf("parse WARC record: %w", err)
+		return nil, parseErr(err, cnt.n-int64(in.Buffered())-begin-hdrLen, h.cl)
 	}
 	// gowarc consumes the end-of-record marker when it is there.
 	got := cnt.n - int64(in.Buffered()) - begin
@@ -508,6 +497,16 @@ func (r *Reader) warcRecordStreamed(in *bufio.Reader, cnt *countingReader, begin
 		return c, nil
 	}
 	return r.decoded(c, raw), nil
+}
+
+// parseErr is what an error parsing a record becomes: a block shorter
+// than its Content-Length cl (got bytes of it read) when the input ended
+// in it.
+func parseErr(err error, got, cl int64) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return blockErr(got, cl, io.ErrUnexpectedEOF)
+	}
+	return fmt.Errorf("parse WARC record: %w", err)
 }
 
 // streamedPayload reads into c what a parsed record's block says (its HTTP
@@ -569,6 +568,23 @@ func (r *Reader) decoded(c *Capture, raw []byte) *Capture {
 		return nil
 	}
 	return c
+}
+
+// damagedAt reports whether err, from reading the rest of a gzip member,
+// places its damage where the reading stopped: cut or undecodable there
+// (a checksum mismatch, found at the member's end, says nothing of where).
+func damagedAt(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &corrupt)
+}
+
+// memberCause is a record's error, cause, with what reading the rest of
+// its gzip member found (err), unless cause says it already.
+func memberCause(cause, err error) error {
+	if strings.Contains(cause.Error(), err.Error()) {
+		return fmt.Errorf("gzip member cut short or corrupt: %w", cause)
+	}
+	return fmt.Errorf("%w; its gzip member is cut short or corrupt (%v)", cause, err)
 }
 
 // capBody cuts a payload at MaxBody, marking the capture truncated by

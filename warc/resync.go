@@ -51,26 +51,35 @@ func (r *Reader) scan(from int64) int64 {
 		if n == 0 {
 			return -1
 		}
-		for i := 0; i < len(b); {
-			var j int
-			if r.gzipped {
-				j = bytes.Index(b[i:], gzipMagic)
-			} else if j = bytes.IndexByte(b[i:], '\n'); j >= 0 {
-				j++ // a plain record starts a line
-			}
-			if j < 0 || i+j >= len(b) {
-				break
-			}
-			p := off + int64(i+j)
-			if r.candidate(p) {
-				return p
-			}
-			i += j + 1
+		if p := r.scanChunk(b, off); p >= 0 {
+			return p
 		}
 		if err != nil || n < chunk {
 			return -1
 		}
 		off += int64(n - overlap)
+	}
+	return -1
+}
+
+// scanChunk returns the offset of the first record start in b, read at
+// off, that candidate accepts; -1 when none.
+func (r *Reader) scanChunk(b []byte, off int64) int64 {
+	for i := 0; i < len(b); {
+		var j int
+		if r.gzipped {
+			j = bytes.Index(b[i:], gzipMagic)
+		} else if j = bytes.IndexByte(b[i:], '\n'); j >= 0 {
+			j++ // a plain record starts a line
+		}
+		if j < 0 || i+j >= len(b) {
+			return -1
+		}
+		p := off + int64(i+j)
+		if r.candidate(p) {
+			return p
+		}
+		i += j + 1
 	}
 	return -1
 }

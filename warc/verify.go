@@ -154,13 +154,8 @@ func verifyRecord(zr io.Reader) (VerifiedRecord, error) {
 		return rec, err
 	}
 	block := sha1.New()
-	var payload hash.Hash
 	lr := io.LimitReader(br, n)
-	if rec.Type == "response" || rec.Type == "revisit" {
-		payload, err = rec.readHTTPBlock(lr, block)
-	} else {
-		_, err = io.Copy(block, lr)
-	}
+	payload, err := rec.hashBlock(lr, block)
 	if err != nil {
 		return rec, fmt.Errorf("record %s: block: %w", rec.URI, err)
 	}
@@ -170,13 +165,33 @@ func verifyRecord(zr io.Reader) (VerifiedRecord, error) {
 	if err := memberEnd(br); err != nil {
 		return rec, fmt.Errorf("record %s: %w", rec.URI, err)
 	}
-	if d := h.Get("WARC-Block-Digest"); d != "" && d != hashDigest(block) {
-		return rec, fmt.Errorf("record %s: block digest mismatch", rec.URI)
-	}
-	if payload != nil && rec.PayloadDigest != "" && rec.PayloadDigest != hashDigest(payload) {
-		return rec, fmt.Errorf("record %s: payload digest mismatch", rec.URI)
+	if err := rec.checkDigests(h.Get("WARC-Block-Digest"), block, payload); err != nil {
+		return rec, fmt.Errorf("record %s: %w", rec.URI, err)
 	}
 	return rec, nil
+}
+
+// hashBlock reads the record's block from lr into block, and its HTTP
+// payload into the payload hash it returns for a response or revisit
+// (nil for other records).
+func (rec *VerifiedRecord) hashBlock(lr io.Reader, block hash.Hash) (hash.Hash, error) {
+	if rec.Type == "response" || rec.Type == "revisit" {
+		return rec.readHTTPBlock(lr, block)
+	}
+	_, err := io.Copy(block, lr)
+	return nil, err
+}
+
+// checkDigests compares the digests the record names (blockDigest, the
+// payload's) with the hashes of what was read.
+func (rec *VerifiedRecord) checkDigests(blockDigest string, block, payload hash.Hash) error {
+	if blockDigest != "" && blockDigest != hashDigest(block) {
+		return errors.New("block digest mismatch")
+	}
+	if payload != nil && rec.PayloadDigest != "" && rec.PayloadDigest != hashDigest(payload) {
+		return errors.New("payload digest mismatch")
+	}
+	return nil
 }
 
 // readVerifiedHeader reads a WARC record's header: what verification keeps
