@@ -279,19 +279,30 @@ func (bf *File) readPage(id uint64, buf []byte) (page, []byte, error) {
 		return p, buf, fmt.Errorf("page %d: %d overflow pages run past the high-water mark %d", id, p.overflow, bf.meta.hwm)
 	}
 	if p.overflow > 0 {
-		n := (int(p.overflow) + 1) * ps
-		if cap(buf) < n {
-			nb := make([]byte, n)
-			copy(nb, buf)
-			buf = nb
-		}
-		buf = buf[:n]
-		if _, err := bf.f.ReadAt(buf[ps:], int64(id+1)*int64(ps)); err != nil {
-			return p, buf, fmt.Errorf("page %d overflow: %w", id, err)
+		var err error
+		if buf, err = bf.readOverflow(id, p.overflow, buf); err != nil {
+			return p, buf, err
 		}
 	}
 	p.data = buf
 	return p, buf, nil
+}
+
+// readOverflow reads the overflow pages that follow page id, read into
+// buf, after it, growing buf as needed.
+func (bf *File) readOverflow(id uint64, overflow uint32, buf []byte) ([]byte, error) {
+	ps := bf.pageSize
+	n := (int(overflow) + 1) * ps
+	if cap(buf) < n {
+		nb := make([]byte, n)
+		copy(nb, buf)
+		buf = nb
+	}
+	buf = buf[:n]
+	if _, err := bf.f.ReadAt(buf[ps:], int64(id+1)*int64(ps)); err != nil {
+		return buf, fmt.Errorf("page %d overflow: %w", id, err)
+	}
+	return buf, nil
 }
 
 // Visit is called for each key/value pair (not for nested buckets)
@@ -479,20 +490,7 @@ func (c *checker) walkBucket(path [][]byte, root uint64, inline []byte, depth in
 // walkPage checks page id of a bucket's tree; its keys must lie in
 // [lo, hi) (nil: unbounded) as the parent branch says.
 func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth int) {
-	if level > maxDepth {
-		c.problem("bucket %s: tree deeper than %d at page %d", ShowPath(path), maxDepth, id)
-		return
-	}
-	if id < 2 || id >= c.bf.meta.hwm {
-		c.problem("bucket %s: points to page %d, outside [2, %d)", ShowPath(path), id, c.bf.meta.hwm)
-		return
-	}
-	if bitGet(c.reachable, id) {
-		c.problem("bucket %s: page %d is reached twice", ShowPath(path), id)
-		return
-	}
-	if bitGet(c.freed, id) {
-		c.problem("bucket %s: page %d is in use and also free", ShowPath(path), id)
+	if !c.mayEnter(path, id, level) {
 		return
 	}
 	// Each level of the walk has its own buffer: a page's bytes stay
@@ -511,12 +509,7 @@ func (c *checker) walkPage(path [][]byte, id uint64, lo, hi []byte, level, depth
 		bitSet(c.reachable, id)
 		return
 	}
-	for i := uint64(0); i <= uint64(p.overflow); i++ {
-		if bitGet(c.freed, id+i) {
-			c.problem("bucket %s: page %d (overflow of %d) is in use and also free", ShowPath(path), id+i, id)
-		}
-		bitSet(c.reachable, id+i)
-	}
+	c.markUsed(path, id, p.overflow)
 	where := fmt.Sprintf("page %d", id)
 	switch p.flags {
 	case branchFlag:
@@ -562,14 +555,51 @@ func (c *checker) branch(path [][]byte, p page, where string, lo, hi []byte, lev
 		}
 	}
 	for i, kid := range kids {
-		klo, khi := keys[i], hi
-		if i == 0 {
-			klo = lo
-		}
-		if i+1 < len(keys) {
-			khi = keys[i+1]
-		}
+		klo, khi := childBounds(keys, i, lo, hi)
 		c.walkPage(path, kid, klo, khi, level+1, depth)
+	}
+}
+
+// childBounds returns the key range of a branch's child i: from its key
+// (lo for the first) to the next child's (hi for the last).
+func childBounds(keys [][]byte, i int, lo, hi []byte) ([]byte, []byte) {
+	klo, khi := keys[i], hi
+	if i == 0 {
+		klo = lo
+	}
+	if i+1 < len(keys) {
+		khi = keys[i+1]
+	}
+	return klo, khi
+}
+
+// mayEnter reports whether the walk may read page id at level: within the
+// depth bound and the file's pages, not reached before, not free; else it
+// notes the problem.
+func (c *checker) mayEnter(path [][]byte, id uint64, level int) bool {
+	switch {
+	case level > maxDepth:
+		c.problem("bucket %s: tree deeper than %d at page %d", ShowPath(path), maxDepth, id)
+	case id < 2 || id >= c.bf.meta.hwm:
+		c.problem("bucket %s: points to page %d, outside [2, %d)", ShowPath(path), id, c.bf.meta.hwm)
+	case bitGet(c.reachable, id):
+		c.problem("bucket %s: page %d is reached twice", ShowPath(path), id)
+	case bitGet(c.freed, id):
+		c.problem("bucket %s: page %d is in use and also free", ShowPath(path), id)
+	default:
+		return true
+	}
+	return false
+}
+
+// markUsed marks page id and its overflow pages reachable, noting each
+// that is also free.
+func (c *checker) markUsed(path [][]byte, id uint64, overflow uint32) {
+	for i := uint64(0); i <= uint64(overflow); i++ {
+		if bitGet(c.freed, id+i) {
+			c.problem("bucket %s: page %d (overflow of %d) is in use and also free", ShowPath(path), id+i, id)
+		}
+		bitSet(c.reachable, id+i)
 	}
 }
 

@@ -3,6 +3,7 @@ package farm
 import (
 	"bufio"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -58,22 +59,12 @@ func parseStory(name, text string) (*storyDef, error) {
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	line := 0
 	inBody := false
-	var para []string
-	flush := func() {
-		if len(para) > 0 {
-			s.Paras = append(s.Paras, strings.Join(para, " "))
-			para = nil
-		}
-	}
+	var body paragraphs
 	for sc.Scan() {
 		line++
 		t := strings.TrimSpace(sc.Text())
 		if inBody {
-			if t == "" {
-				flush()
-			} else {
-				para = append(para, t)
-			}
+			body.add(t)
 			continue
 		}
 		if t == "---" {
@@ -83,15 +74,11 @@ func parseStory(name, text string) (*storyDef, error) {
 		if t == "" {
 			continue
 		}
-		k, v, ok := strings.Cut(t, ":")
-		if !ok {
-			return nil, fmt.Errorf("%s:%d: header line without ':'", name, line)
-		}
-		if err := s.setHeader(k, strings.TrimSpace(v)); err != nil {
+		if err := s.headerLine(t); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 	}
-	flush()
+	s.Paras = body.end()
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -99,6 +86,44 @@ func parseStory(name, text string) (*storyDef, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// paragraphs gathers a story's body: paragraphs are runs of lines
+// separated by blank lines, each joined into one line.
+type paragraphs struct {
+	done []string
+	cur  []string
+}
+
+// add takes the body's next line (trimmed).
+func (p *paragraphs) add(t string) {
+	if t == "" {
+		p.flush()
+		return
+	}
+	p.cur = append(p.cur, t)
+}
+
+func (p *paragraphs) flush() {
+	if len(p.cur) > 0 {
+		p.done = append(p.done, strings.Join(p.cur, " "))
+		p.cur = nil
+	}
+}
+
+// end returns the paragraphs, the last one ended.
+func (p *paragraphs) end() []string {
+	p.flush()
+	return p.done
+}
+
+// headerLine sets the header "key: value" of line t.
+func (s *storyDef) headerLine(t string) error {
+	k, v, ok := strings.Cut(t, ":")
+	if !ok {
+		return errors.New("header line without ':'")
+	}
+	return s.setHeader(k, strings.TrimSpace(v))
 }
 
 // setHeader sets the story's header field k to v.

@@ -24,22 +24,29 @@ func (f *Farm) Violations(agent string, minGap time.Duration) []string {
 			continue
 		}
 		prev, seen := last[r.Host]
-		if !seen && r.Path != "/robots.txt" {
-			out = append(out, fmt.Sprintf("%s: first request was %s, not /robots.txt", r.Host, r.Path))
-		}
-		for _, d := range disallowed {
-			if strings.HasPrefix(r.Path, d) {
-				out = append(out, fmt.Sprintf("%s: fetched %s, which robots.txt disallows", r.Host, r.Path))
-			}
-		}
-		gap := max(minGap, delays[r.Host])
-		if seen && gap > 0 {
-			if d := r.Time.Sub(prev); d < gap-gap/20 {
-				out = append(out, fmt.Sprintf("%s: %s requested %s after the previous request, want at least %s",
-					r.Host, r.Path, d.Round(time.Millisecond), gap))
-			}
-		}
+		out = appendViolations(out, r, prev, seen, max(minGap, delays[r.Host]))
 		last[r.Host] = r.Time
+	}
+	return out
+}
+
+// appendViolations appends to out the rules request r broke: a host's
+// first request (seen false) not for /robots.txt, a disallowed path, less
+// than gap (less 5 %) since the host's previous request at prev.
+func appendViolations(out []string, r Request, prev time.Time, seen bool, gap time.Duration) []string {
+	if !seen && r.Path != "/robots.txt" {
+		out = append(out, fmt.Sprintf("%s: first request was %s, not /robots.txt", r.Host, r.Path))
+	}
+	for _, d := range disallowed {
+		if strings.HasPrefix(r.Path, d) {
+			out = append(out, fmt.Sprintf("%s: fetched %s, which robots.txt disallows", r.Host, r.Path))
+		}
+	}
+	if seen && gap > 0 {
+		if d := r.Time.Sub(prev); d < gap-gap/20 {
+			out = append(out, fmt.Sprintf("%s: %s requested %s after the previous request, want at least %s",
+				r.Host, r.Path, d.Round(time.Millisecond), gap))
+		}
 	}
 	return out
 }

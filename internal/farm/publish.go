@@ -36,6 +36,18 @@ func (f *Farm) Publish(a Article) (string, error) {
 	if o == nil {
 		return "", fmt.Errorf("farm: publish %s: unknown outlet %q", a.ID, a.Outlet)
 	}
+	if err := f.addStory(a.story(o)); err != nil {
+		return "", fmt.Errorf("farm: publish: %w", err)
+	}
+	if err := o.render(); err != nil {
+		return "", fmt.Errorf("farm: publish %s: render %s: %w", a.ID, o.def.Name, err)
+	}
+	return f.truth[f.truthIdx[a.ID]].URL, nil
+}
+
+// story is a's story on outlet o, with the defaults: section news, the
+// outlet's language, published now.
+func (a *Article) story(o *outlet) *storyDef {
 	s := &storyDef{ID: a.ID, Outlet: a.Outlet, Section: a.Section, Lang: a.Lang, Title: a.Title,
 		Author: a.Author, Summary: a.Summary, Published: a.Published, Paras: a.Paras}
 	if s.Section == "" {
@@ -47,13 +59,7 @@ func (f *Farm) Publish(a Article) (string, error) {
 	if s.Published.IsZero() {
 		s.Published = time.Now().Truncate(time.Second)
 	}
-	if err := f.addStory(s); err != nil {
-		return "", fmt.Errorf("farm: publish: %w", err)
-	}
-	if err := o.render(); err != nil {
-		return "", fmt.Errorf("farm: publish %s: render %s: %w", a.ID, o.def.Name, err)
-	}
-	return f.truth[f.truthIdx[a.ID]].URL, nil
+	return s
 }
 
 // Syndicate makes outlet key copy story id (KindWrapped or KindRetitled on

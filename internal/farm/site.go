@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,10 +232,8 @@ func (f *Farm) addCopy(id, key string, kind CopyKind, title string, published ti
 	if err := o.fillCopy(p, s, origin, orig.URL, kind); err != nil {
 		return err
 	}
-	for _, q := range o.pages {
-		if q.Path == p.Path {
-			return fmt.Errorf("story %s: %s already has a page at %s", id, o.def.Name, p.Path)
-		}
+	if o.hasPage(p.Path) {
+		return fmt.Errorf("story %s: %s already has a page at %s", id, o.def.Name, p.Path)
 	}
 	o.pages = append(o.pages, p)
 	ti := f.truthIdx[id]
@@ -519,4 +518,9 @@ func jsonLD(o *outlet, p *page) (template.JS, error) {
 		return "", fmt.Errorf("json-ld for %s: %w", p.URL, err)
 	}
 	return template.JS(b), nil
+}
+
+// hasPage reports whether the outlet has a page at path.
+func (o *outlet) hasPage(path string) bool {
+	return slices.ContainsFunc(o.pages, func(q *page) bool { return q.Path == path })
 }
