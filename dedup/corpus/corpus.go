@@ -115,15 +115,8 @@ func ReadCounter(ctx context.Context, dir string) ([]CounterPair, error) {
 		if len(cols) < 4 {
 			return nil, fmt.Errorf("%s:%d: want at least 4 tab-separated columns, got %d", path, line, len(cols))
 		}
-		for len(cols) < 11 {
-			cols = append(cols, "")
-		}
-		p := CounterPair{ID: cols[0], Label: cols[3], Domain: cols[4], SourceAgency: cols[5],
-			SourceDate: counterDate(cols[6]), DerivedNewspaper: cols[7], DerivedDate: counterDate(cols[8])}
-		if p.Source, err = counterDoc(dir, cols[1]); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-		}
-		if p.Derived, err = counterDoc(dir, cols[2]); err != nil {
+		p, err := counterPair(dir, cols)
+		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		out = append(out, p)
@@ -335,6 +328,22 @@ func (m member) page(ctx context.Context, dir string) (*article.Article, error) 
 	return res.Article, nil
 }
 
+// counterPair reads one row of the pairs index (at least 4 columns) and
+// the two documents it names.
+func counterPair(dir string, cols []string) (CounterPair, error) {
+	for len(cols) < 11 {
+		cols = append(cols, "")
+	}
+	p := CounterPair{ID: cols[0], Label: cols[3], Domain: cols[4], SourceAgency: cols[5],
+		SourceDate: counterDate(cols[6]), DerivedNewspaper: cols[7], DerivedDate: counterDate(cols[8])}
+	var err error
+	if p.Source, err = counterDoc(dir, cols[1]); err != nil {
+		return p, err
+	}
+	p.Derived, err = counterDoc(dir, cols[2])
+	return p, err
+}
+
 // LoadCrossposts reads crossposts-real: every page extracted from its raw
 // HTML by a fresh extractor (as `syndex extract --url` does), labelled with
 // its cluster; the pages of a negative control (cluster neg-*) are each
@@ -348,8 +357,7 @@ func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
 	}
 	defer f.Close()
 	set := &Set{Name: "crossposts", Skipped: map[string]int{}}
-	apart := map[string][]string{}
-	var order []string
+	var apart apartGroups
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	line := 0
@@ -374,10 +382,7 @@ func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
 		a.TruthCluster = m.Cluster
 		if strings.HasPrefix(m.Cluster, "neg-") {
 			a.TruthCluster = a.ID
-			if _, ok := apart[m.Cluster]; !ok {
-				order = append(order, m.Cluster)
-			}
-			apart[m.Cluster] = append(apart[m.Cluster], a.ID)
+			apart.add(m.Cluster, a.ID)
 		}
 		a.TruthOriginal = strings.HasPrefix(m.Role, "original")
 		set.Articles = append(set.Articles, a)
@@ -385,10 +390,35 @@ func LoadCrossposts(ctx context.Context, dir string) (*Set, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	for _, c := range order {
-		set.Apart = append(set.Apart, apart[c])
-	}
+	set.Apart = apart.list()
 	return set, nil
+}
+
+// apartGroups gathers the groups of articles labelled apart, in the order
+// their labels first appear.
+type apartGroups struct {
+	order []string
+	ids   map[string][]string
+}
+
+// add puts article id in the group of label.
+func (g *apartGroups) add(label, id string) {
+	if g.ids == nil {
+		g.ids = map[string][]string{}
+	}
+	if _, ok := g.ids[label]; !ok {
+		g.order = append(g.order, label)
+	}
+	g.ids[label] = append(g.ids[label], id)
+}
+
+// list returns the groups.
+func (g *apartGroups) list() [][]string {
+	var out [][]string
+	for _, c := range g.order {
+		out = append(out, g.ids[c])
+	}
+	return out
 }
 
 // readGzip reads a gzipped page.

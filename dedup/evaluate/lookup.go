@@ -99,20 +99,9 @@ type lookupSplit struct {
 // in arrival order) and every member but the first of each opt.Apart
 // group; the rest is indexed, in arrival order.
 func splitLookup(arts []*article.Article, opt LookupOptions, r *rand.Rand) lookupSplit {
-	s := lookupSplit{truthOrig: map[string]string{}, negOf: map[string][]string{}}
+	s := lookupSplit{truthOrig: truthOriginals(arts), negOf: apartFrom(opt.Apart)}
 	for _, a := range arts {
-		if a.TruthOriginal && a.TruthCluster != "" {
-			s.truthOrig[a.TruthCluster] = a.ID
-		}
-	}
-	for _, g := range opt.Apart {
-		for _, id := range g[1:] {
-			s.negOf[id] = append(s.negOf[id], g[0])
-		}
-	}
-	for _, a := range arts {
-		want, ok := s.truthOrig[a.TruthCluster]
-		if ok && want != a.ID && (opt.Holdout >= 1 || r.Float64() < opt.Holdout) {
+		if s.holdOut(a, opt.Holdout, r) {
 			s.held = append(s.held, a)
 			continue
 		}
@@ -123,6 +112,37 @@ func splitLookup(arts []*article.Article, opt LookupOptions, r *rand.Rand) looku
 		s.indexed = append(s.indexed, a)
 	}
 	return s
+}
+
+// truthOriginals maps each truth cluster to its labelled original.
+func truthOriginals(arts []*article.Article) map[string]string {
+	orig := map[string]string{}
+	for _, a := range arts {
+		if a.TruthOriginal && a.TruthCluster != "" {
+			orig[a.TruthCluster] = a.ID
+		}
+	}
+	return orig
+}
+
+// apartFrom maps each member of a group labelled apart, but its first,
+// to the first members of its groups.
+func apartFrom(apart [][]string) map[string][]string {
+	negOf := map[string][]string{}
+	for _, g := range apart {
+		for _, id := range g[1:] {
+			negOf[id] = append(negOf[id], g[0])
+		}
+	}
+	return negOf
+}
+
+// holdOut reports whether a, a copy with a labelled original, is held
+// out of the index to be looked up: all of them when share is 1 or more,
+// else each with that chance (drawn from r).
+func (s *lookupSplit) holdOut(a *article.Article, share float64, r *rand.Rand) bool {
+	want, ok := s.truthOrig[a.TruthCluster]
+	return ok && want != a.ID && (share >= 1 || r.Float64() < share)
 }
 
 // falseCopies counts the independent texts whose first-ranked match is

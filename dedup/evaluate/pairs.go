@@ -94,8 +94,19 @@ func auc(score []float64, pos []bool) float64 {
 		return 0
 	})
 	// Mann–Whitney U with average ranks for ties.
+	rankSum := positiveRanks(score, pos, idx)
+	np := countTrue(pos)
+	nn := len(pos) - np
+	if np == 0 || nn == 0 {
+		return 0
+	}
+	return (rankSum - float64(np*(np+1))/2) / float64(np*nn)
+}
+
+// positiveRanks sums the ranks of the positive items in idx (sorted by
+// score), ties given their average rank.
+func positiveRanks(score []float64, pos []bool, idx []int) float64 {
 	var rankSum float64
-	var np, nn int
 	for i := 0; i < len(idx); {
 		j := i
 		for j < len(idx) && score[idx[j]] == score[idx[i]] {
@@ -109,15 +120,16 @@ func auc(score []float64, pos []bool) float64 {
 		}
 		i = j
 	}
-	for _, p := range pos {
-		if p {
-			np++
-		} else {
-			nn++
+	return rankSum
+}
+
+// countTrue counts the true values of bs.
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
 		}
 	}
-	if np == 0 || nn == 0 {
-		return 0
-	}
-	return (rankSum - float64(np*(np+1))/2) / float64(np*nn)
+	return n
 }

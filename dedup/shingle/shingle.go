@@ -37,16 +37,27 @@ func needsNFKC(s string) bool {
 			i++
 			continue
 		}
-		p := norm.NFKC.PropertiesString(s[i:])
-		if p.Size() == 0 || !p.BoundaryBefore() || p.Decomposition() != nil {
+		n, stable := nfkcStable(s[i:])
+		if !stable {
 			return true
 		}
-		if _, n := utf8.DecodeRuneInString(s[i:]); n != p.Size() || n == 1 {
-			return true // invalid UTF-8: let the normaliser decide
-		}
-		i += p.Size()
+		i += n
 	}
 	return false
+}
+
+// nfkcStable reports whether the rune s starts with (not ASCII) is one
+// NFKC keeps as it stands (a boundary before it, no decomposition), and
+// returns its size; invalid UTF-8 is not: the normaliser decides.
+func nfkcStable(s string) (int, bool) {
+	p := norm.NFKC.PropertiesString(s)
+	if p.Size() == 0 || !p.BoundaryBefore() || p.Decomposition() != nil {
+		return 0, false
+	}
+	if _, n := utf8.DecodeRuneInString(s); n != p.Size() || n == 1 {
+		return 0, false
+	}
+	return p.Size(), true
 }
 
 // FoldRune maps r to the form words are compared in: lower case, with
@@ -135,19 +146,7 @@ func Fold(text string) string {
 	var b strings.Builder
 	inWord := false
 	for _, r := range text {
-		var f rune
-		if r < utf8.RuneSelf {
-			switch x := asciiFold[r]; x {
-			case asciiSep:
-				f = -2
-			case asciiDrop:
-				f = -1
-			default:
-				f = rune(x)
-			}
-		} else {
-			f = FoldRune(r)
-		}
+		f := foldAny(r)
 		switch {
 		case f == -2:
 			inWord = false
@@ -160,6 +159,21 @@ func Fold(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// foldAny is FoldRune, through the ASCII table for an ASCII rune.
+func foldAny(r rune) rune {
+	if r >= utf8.RuneSelf {
+		return FoldRune(r)
+	}
+	switch x := asciiFold[r]; x {
+	case asciiSep:
+		return -2
+	case asciiDrop:
+		return -1
+	default:
+		return rune(x)
+	}
 }
 
 // Byte classes for the ASCII fast path of appendWords.
@@ -239,9 +253,7 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 		// A word that is a plain run of lower-case letters and digits
 		// (most of them) is hashed in place.
 		start := i
-		for i < len(text) && byteClass[text[i]] == clsPlain {
-			i++
-		}
+		i = plainEnd(text, i)
 		if i == len(text) || byteClass[text[i]] == clsSep {
 			if i > start {
 				dst = append(dst, xxhash.Sum64String(text[start:i]))
@@ -254,21 +266,36 @@ func appendWordsQuoted(dst []uint64, spans []int32, track bool, text string, buf
 			dst = append(dst, xxhash.Sum64(buf))
 		}
 		if i < len(text) {
-			// Step over the separator that ended the word.
-			r, n := rune(text[i]), 1
-			if text[i] >= utf8.RuneSelf {
-				r, n = utf8.DecodeRuneInString(text[i:])
-			}
-			if track {
-				q, spans = quoteMark(q, r, spans, len(dst))
-			}
-			i += n
+			i, q, spans = stepSeparator(text, i, track, q, spans, len(dst))
 		}
 	}
 	if q {
 		spans = append(spans, int32(len(dst)))
 	}
 	return dst, spans, buf[:0]
+}
+
+// plainEnd returns the end of the run of plain bytes (lower-case ASCII
+// letters and digits) of text from i.
+func plainEnd(text string, i int) int {
+	for i < len(text) && byteClass[text[i]] == clsPlain {
+		i++
+	}
+	return i
+}
+
+// stepSeparator steps over the separator at text[i] that ended a word,
+// noting it in the quote state (q, spans) when track is set; n is the
+// number of words so far.
+func stepSeparator(text string, i int, track, q bool, spans []int32, n int) (int, bool, []int32) {
+	r, size := rune(text[i]), 1
+	if text[i] >= utf8.RuneSelf {
+		r, size = utf8.DecodeRuneInString(text[i:])
+	}
+	if track {
+		q, spans = quoteMark(q, r, spans, n)
+	}
+	return i + size, q, spans
 }
 
 // separators steps over the ASCII separators at text[i:]. When track is

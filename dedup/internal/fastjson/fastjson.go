@@ -306,16 +306,7 @@ func (p *jsonScan) plainRun() bool {
 	b := p.b
 	i := p.i
 	for i < len(b) {
-		// Eight ASCII bytes at a time, none of them a quote, a
-		// backslash or a control byte.
-		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
-			if x&highs8 != 0 || (x-0x20*ones8)&^x&highs8 != 0 ||
-				hasZero8(x^('"'*ones8)) || hasZero8(x^('\\'*ones8)) {
-				break
-			}
-			i += 8
-		}
+		i = plainWords(b, i)
 		if i >= len(b) {
 			break
 		}
@@ -336,6 +327,21 @@ func (p *jsonScan) plainRun() bool {
 	}
 	p.i = i
 	return true
+}
+
+// plainWords returns i moved past the 8-byte words of b from i that are
+// plain: ASCII, none of their bytes a quote, a backslash or a control
+// byte.
+func plainWords(b []byte, i int) int {
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if x&highs8 != 0 || (x-0x20*ones8)&^x&highs8 != 0 ||
+			hasZero8(x^('"'*ones8)) || hasZero8(x^('\\'*ones8)) {
+			break
+		}
+		i += 8
+	}
+	return i
 }
 
 // str decodes a string value, appending it to dst. Invalid UTF-8 and
@@ -362,26 +368,33 @@ func (p *jsonScan) str(dst []byte) ([]byte, bool) {
 		case c < 0x20:
 			return dst, false
 		}
-		// A backslash escape: one character, or \u and four hex digits.
-		if p.i+1 >= len(p.b) {
+		var ok bool
+		if dst, ok = p.escape(dst); !ok {
 			return dst, false
 		}
-		e := p.b[p.i+1]
-		p.i += 2
-		if c := escapes[e]; c != 0 {
-			dst = append(dst, c)
-			continue
-		}
-		if e != 'u' {
-			return dst, false
-		}
-		r, ok := p.unicodeEscape()
-		if !ok {
-			return dst, false
-		}
-		dst = utf8.AppendRune(dst, r)
 	}
 	return dst, false
+}
+
+// escape appends to dst the character of the backslash escape at p.i:
+// one character, or \u and four hex digits.
+func (p *jsonScan) escape(dst []byte) ([]byte, bool) {
+	if p.i+1 >= len(p.b) {
+		return dst, false
+	}
+	e := p.b[p.i+1]
+	p.i += 2
+	if c := escapes[e]; c != 0 {
+		return append(dst, c), true
+	}
+	if e != 'u' {
+		return dst, false
+	}
+	r, ok := p.unicodeEscape()
+	if !ok {
+		return dst, false
+	}
+	return utf8.AppendRune(dst, r), true
 }
 
 // escapes maps the character after a backslash to what it stands for
