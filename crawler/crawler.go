@@ -271,14 +271,7 @@ func retryAfter(v string) time.Duration {
 func (c *Crawler) process(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn, rec *frontier.LogRecord) *Page {
 	t.State = frontier.SeenRec{Pass: c.pass, State: "done", Status: f.Status}
 	rec.Outcome = "ok"
-	k := e.Kind
-	if !f.Skipped {
-		k = discover.ResponseKind(e.Kind, f.RespHead.Get("Content-Type"), f.Body)
-	}
-	if k != e.Kind {
-		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())
-		rec.Kind = k.String()
-	}
+	k := c.responseKind(e, f, rec)
 	if k != frontier.KindPage {
 		t.State.Discovery = true // fetched again in each new pass, however it is linked
 	}
@@ -314,6 +307,20 @@ func (c *Crawler) processFeed(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn
 	c.count(func(s *Stats) { s.Feeds++ })
 }
 
+// responseKind is what the response to e is: the kind e was linked as,
+// unless the response says otherwise (rec then notes it).
+func (c *Crawler) responseKind(e *frontier.Entry, f *fetch.Fetch, rec *frontier.LogRecord) frontier.Kind {
+	if f.Skipped {
+		return e.Kind
+	}
+	k := discover.ResponseKind(e.Kind, f.RespHead.Get("Content-Type"), f.Body)
+	if k != e.Kind {
+		c.log.Debug("kind decided by the response", "url", e.URL, "linked_as", e.Kind.String(), "is", k.String())
+		rec.Kind = k.String()
+	}
+	return k
+}
+
 // processPage queues an HTML page's feeds and links (unless it says
 // nofollow) and returns the Page for the handler: nil when the response
 // is not one to hand over.
@@ -330,6 +337,20 @@ func (c *Crawler) processPage(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn
 		return nil
 	}
 	nofollow, noindex := f.RobotsTags()
+	p := newPage(e, f, noindex)
+	// Feeds first: a feed linked both as <link rel=alternate> and as
+	// <a href> is queued as a feed.
+	if !c.s.DisableFeeds {
+		c.queueFeeds(e, f.Feeds, t)
+	}
+	if !nofollow {
+		c.queueLinks(e, f.Links, t)
+	}
+	return p
+}
+
+// newPage is the Page of page entry e's response f for the handler.
+func newPage(e *frontier.Entry, f *fetch.Fetch, noindex bool) *Page {
 	hdr := f.RespHead.Clone() // describe Body as handed over: content coding removed
 	hdr.Del("Content-Encoding")
 	hdr.Del("Content-Length")
@@ -342,19 +363,17 @@ func (c *Crawler) processPage(e *frontier.Entry, f *fetch.Fetch, t *frontier.Txn
 	if e.Hints != nil {
 		p.Hints = *e.Hints
 	}
-	// Feeds first: a feed linked both as <link rel=alternate> and as
-	// <a href> is queued as a feed.
-	if !c.s.DisableFeeds {
-		for _, l := range f.Feeds {
-			if ne := c.newEntry(l, frontier.KindFeed, e.Depth, false); ne != nil && c.feedAdmitted(ne) {
-				t.Add = append(t.Add, ne)
-			}
+	return p
+}
+
+// queueFeeds adds to t the feeds page e links to that may be followed
+// (newEntry) and admitted (feedAdmitted).
+func (c *Crawler) queueFeeds(e *frontier.Entry, feeds []string, t *frontier.Txn) {
+	for _, l := range feeds {
+		if ne := c.newEntry(l, frontier.KindFeed, e.Depth, false); ne != nil && c.feedAdmitted(ne) {
+			t.Add = append(t.Add, ne)
 		}
 	}
-	if !nofollow {
-		c.queueLinks(e, f.Links, t)
-	}
-	return p
 }
 
 // handled hands page, the outcome o's, to the handler and records what became of it:

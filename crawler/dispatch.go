@@ -140,8 +140,8 @@ func (c *Crawler) dispatch(ctx context.Context, fr frontier.Frontier) error {
 			continue
 		}
 		<-slots
-		if l.Wait < 0 && l.Leased == 0 {
-			return nil // nothing queued, nobody fetching: the run is over
+		if l.Over() {
+			return nil
 		}
 		if !waitIdle(ctx, timer, freed, l.Wait) {
 			return nil

@@ -51,22 +51,29 @@ func CheckSeeds(ctx context.Context, cfg Config) error {
 			continue // bad URLs are reported by New
 		}
 		done[u.Host] = true
-		addrs := seedAddrs(ctx, u.Hostname(), cfg.Resolve, timeout)
-		var refused netip.Addr
-		kind := ""
-		for _, a := range addrs {
-			if k := netaddr.Kind(a); k == "" {
-				kind = ""
-				break
-			} else if kind == "" {
-				refused, kind = a, k
-			}
-		}
+		refused, kind := refusedAddr(seedAddrs(ctx, u.Hostname(), cfg.Resolve, timeout))
 		if kind != "" {
 			errs = append(errs, &RefusedSeedError{URL: raw, Addr: refused.Unmap().String(), Kind: kind})
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// refusedAddr returns the first of addrs and its kind (netaddr.Kind) when
+// the crawler refuses every one of them; kind is "" when it allows one.
+func refusedAddr(addrs []netip.Addr) (netip.Addr, string) {
+	var refused netip.Addr
+	kind := ""
+	for _, a := range addrs {
+		k := netaddr.Kind(a)
+		if k == "" {
+			return netip.Addr{}, ""
+		}
+		if kind == "" {
+			refused, kind = a, k
+		}
+	}
+	return refused, kind
 }
 
 // seedAddrs returns the addresses host is dialled at: its Resolve entry,

@@ -121,18 +121,9 @@ func (t *transport) checkProxiedTarget(ctx context.Context, u *url.URL) error {
 	if pu, err := t.proxies.forURL(u); err != nil || pu == nil {
 		return err
 	}
-	host := u.Hostname()
-	if ip, ok := t.s.Resolve[strings.ToLower(host)]; ok {
-		host = ip
-	}
-	var addrs []netip.Addr
-	if a, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{a}
-	} else {
-		addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-		if err != nil {
-			return fmt.Errorf("proxied request to %s: cannot check that it is public (%w); use --allow-private to let the proxy resolve it", u.Host, err)
-		}
+	addrs, err := t.targetAddrs(ctx, u)
+	if err != nil {
+		return fmt.Errorf("proxied request to %s: cannot check that it is public (%w); use --allow-private to let the proxy resolve it", u.Host, err)
 	}
 	for _, a := range addrs {
 		if !netaddr.Public(a) {
@@ -143,4 +134,18 @@ func (t *transport) checkProxiedTarget(ctx context.Context, u *url.URL) error {
 		return errors.New("proxied request to " + u.Host + ": no address")
 	}
 	return nil
+}
+
+// targetAddrs returns the addresses of u's host (or of the address
+// Resolve gives for it): the host itself when it is an address, else
+// what the resolver says.
+func (t *transport) targetAddrs(ctx context.Context, u *url.URL) ([]netip.Addr, error) {
+	host := u.Hostname()
+	if ip, ok := t.s.Resolve[strings.ToLower(host)]; ok {
+		host = ip
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{a}, nil
+	}
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }

@@ -52,20 +52,16 @@ func (t *transport) replay(in *http.Request, f *Fetch) (*http.Response, error) {
 // readCapture reads the response record at loc ("file.warc.gz#offset",
 // as the crawler writes it) in the WARC directory dir.
 func readCapture(ctx context.Context, dir, loc string, maxBody int64) (*warc.Capture, error) {
-	i := strings.LastIndexByte(loc, '#')
-	if i <= 0 {
+	file, off, ok := splitLocation(loc)
+	if !ok {
 		return nil, fmt.Errorf("bad WARC location %q", loc)
 	}
-	off, err := strconv.ParseInt(loc[i+1:], 10, 64)
-	if err != nil || off < 0 {
-		return nil, fmt.Errorf("bad WARC location %q", loc)
-	}
-	srcs, err := warc.Sources(filepath.Join(dir, filepath.Base(loc[:i])))
+	srcs, err := warc.Sources(filepath.Join(dir, filepath.Base(file)))
 	if err != nil {
 		return nil, err
 	}
 	if len(srcs) != 1 {
-		return nil, fmt.Errorf("%s: not one record stream", loc[:i])
+		return nil, fmt.Errorf("%s: not one record stream", file)
 	}
 	r, err := srcs[0].Open(warc.Position{Offset: off}, warc.ReadOptions{MaxBody: maxBody, All: true})
 	if err != nil {
@@ -84,4 +80,17 @@ func readCapture(ctx context.Context, dir, loc string, maxBody int64) (*warc.Cap
 		return nil, errors.New("no readable record at the offset")
 	}
 	return capt, nil
+}
+
+// splitLocation splits a capture's WARC location, "file#offset".
+func splitLocation(loc string) (file string, off int64, ok bool) {
+	i := strings.LastIndexByte(loc, '#')
+	if i <= 0 {
+		return "", 0, false
+	}
+	off, err := strconv.ParseInt(loc[i+1:], 10, 64)
+	if err != nil || off < 0 {
+		return "", 0, false
+	}
+	return loc[:i], off, true
 }

@@ -102,6 +102,10 @@ type Lease struct {
 	Reclaimed int64         // expired leases taken back by this claim
 }
 
+// Over reports whether the run is over: no host claimed, none due later
+// (nothing queued that this run may fetch) and none leased.
+func (l *Lease) Over() bool { return l.Host == "" && l.Wait < 0 && l.Leased == 0 }
+
 // NeedsRobots reports whether the host's robots.txt is to be fetched now.
 func (l *Lease) NeedsRobots(now time.Time) bool {
 	return l.Robots == nil || !now.Before(l.RobotsUntil)

@@ -78,7 +78,7 @@ func claimReady(t *testing.T, fr frontier.Frontier) *frontier.Lease {
 			t.Fatal(err)
 		}
 		switch {
-		case l.Host == "" && l.Wait < 0 && l.Leased == 0:
+		case l.Over():
 			return nil
 		case l.Host == "":
 			time.Sleep(max(min(l.Wait, 20*time.Millisecond), time.Millisecond))
@@ -154,19 +154,18 @@ func testQueue(t *testing.T, open Opener) {
 	release(t, fr, a, done(a, Entry(t, "http://a.test/3", frontier.KindPage), Entry(t, "http://a.test/1", frontier.KindPage)))
 
 	// A requeued entry is the host's next; a rest holds the host.
-	var l *frontier.Lease
-	for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
+	l := claimHost(t, fr, "a.test", func(l *frontier.Lease) {
 		release(t, fr, l, &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, Rest: 50 * time.Millisecond})
-	}
+	})
 	first := l.Entry.URL
 	end := time.Now()
 	const rest = 300 * time.Millisecond
 	release(t, fr, l, &frontier.Outcome{Requested: true, End: end, Rest: rest, Failed: -1, Requeue: true, Refund: true})
 	var doneB []string
-	for l = claimReady(t, fr); l.Host != "a.test"; l = claimReady(t, fr) {
+	l = claimHost(t, fr, "a.test", func(l *frontier.Lease) {
 		doneB = append(doneB, l.Entry.URL)
 		release(t, fr, l, done(l))
-	}
+	})
 	if since := time.Since(end); since < rest-5*time.Millisecond {
 		t.Errorf("a.test leased again %v after its request, want ≥ %v", since, rest)
 	}
@@ -180,6 +179,16 @@ func testQueue(t *testing.T, open Opener) {
 
 // claimedOnce checks that got, the URLs claimed, holds each of want once
 // and nothing else.
+// claimHost claims until a lease of host comes and returns it, handing
+// each lease of another host to other.
+func claimHost(t *testing.T, fr frontier.Frontier, host string, other func(*frontier.Lease)) *frontier.Lease {
+	l := claimReady(t, fr)
+	for ; l.Host != host; l = claimReady(t, fr) {
+		other(l)
+	}
+	return l
+}
+
 func claimedOnce(t *testing.T, got []string, want ...string) {
 	t.Helper()
 	seen := map[string]int{}
@@ -204,12 +213,7 @@ func testBudgets(t *testing.T, open Opener) {
 	env := open(t, limits(func(l *frontier.Limits) { l.MaxPages, l.MaxPagesPerHost = 3, 2 }))
 	fr := env.Frontier
 	ctx := context.Background()
-	var seeds []*frontier.Entry
-	for _, h := range []string{"a", "b"} {
-		for i := 1; i <= 3; i++ {
-			seeds = append(seeds, Entry(t, fmt.Sprintf("http://%s.test/%d", h, i), frontier.KindPage))
-		}
-	}
+	seeds := append(hostSeeds(t, "a", 3, false), hostSeeds(t, "b", 3, false)...)
 	seeds = append(seeds, Entry(t, "http://a.test/feed", frontier.KindFeed))
 	if _, err := fr.Begin(ctx, seeds); err != nil {
 		t.Fatal(err)
@@ -248,25 +252,13 @@ func testBudgetTable(t *testing.T, open Opener) {
 			ctx := context.Background()
 			var seeds []*frontier.Entry
 			for _, h := range []string{"a", "b", "c"} {
-				seeds = append(seeds, Entry(t, fmt.Sprintf("http://%s.test/feed", h), frontier.KindFeed))
-				for i := 1; i <= 4; i++ {
-					seeds = append(seeds, Entry(t, fmt.Sprintf("http://%s.test/%d", h, i), frontier.KindPage))
-				}
+				seeds = append(seeds, hostSeeds(t, h, 4, true)...)
 			}
 			if _, err := fr.Begin(ctx, seeds); err != nil {
 				t.Fatal(err)
 			}
 			defer fr.End(ctx)
-			pages, feeds, perHost := 0, 0, map[string]int{}
-			for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
-				if l.Entry.Kind == frontier.KindPage {
-					pages++
-					perHost[l.Host]++
-				} else {
-					feeds++
-				}
-				release(t, fr, l, done(l))
-			}
+			pages, feeds, perHost := claimAll(t, fr)
 			if pages != tc.want || feeds != 3 {
 				t.Errorf("claimed %d pages %v and %d feeds; want %d pages and 3 feeds", pages, perHost, feeds, tc.want)
 			}
@@ -281,6 +273,35 @@ func testBudgetTable(t *testing.T, open Opener) {
 
 // testFailures: a lease carries the host's consecutive failures,
 // counted by failed releases and restarted by an answer.
+// hostSeeds returns seeds of host h (h.test): its feed first when feed is
+// set, then pages /1 to /n.
+func hostSeeds(t *testing.T, h string, n int, feed bool) []*frontier.Entry {
+	var seeds []*frontier.Entry
+	if feed {
+		seeds = append(seeds, Entry(t, fmt.Sprintf("http://%s.test/feed", h), frontier.KindFeed))
+	}
+	for i := 1; i <= n; i++ {
+		seeds = append(seeds, Entry(t, fmt.Sprintf("http://%s.test/%d", h, i), frontier.KindPage))
+	}
+	return seeds
+}
+
+// claimAll claims and releases (done) every entry the run hands out and
+// counts the pages, per host too, and the other entries.
+func claimAll(t *testing.T, fr frontier.Frontier) (pages, others int, perHost map[string]int) {
+	perHost = map[string]int{}
+	for l := claimReady(t, fr); l != nil; l = claimReady(t, fr) {
+		if l.Entry.Kind == frontier.KindPage {
+			pages++
+			perHost[l.Host]++
+		} else {
+			others++
+		}
+		release(t, fr, l, done(l))
+	}
+	return pages, others, perHost
+}
+
 func testFailures(t *testing.T, open Opener) {
 	env := open(t, Defaults)
 	fr := env.Frontier

@@ -725,13 +725,8 @@ func commitDone(q, seen *bolt.Bucket, t *frontier.Txn, now int64) error {
 func (f *Frontier) commitAdded(q, seen *bolt.Bucket, t *frontier.Txn, now int64) ([]*frontier.Entry, error) {
 	var added []*frontier.Entry
 	for _, e := range t.Add {
-		var old frontier.SeenRec
-		if getJSON(seen, []byte(e.Key), &old) {
-			// Seeds, feeds and sitemaps are fetched again in each new
-			// pass; everything else once.
-			if !(e.Revisit || old.Discovery) || old.State == "queued" || old.At >= f.passStart.UnixNano() {
-				continue
-			}
+		if f.known(seen, e) {
+			continue
 		}
 		n, err := q.NextSequence()
 		if err != nil {
@@ -774,6 +769,17 @@ func appendLog(tx *bolt.Tx, rec any) error {
 	l := tx.Bucket(bucketLog)
 	n, _ := l.NextSequence()
 	return putJSON(l, binary.BigEndian.AppendUint64(nil, n), rec)
+}
+
+// known reports whether e was seen before and is not to be queued again:
+// seeds, feeds and sitemaps are fetched again in each new pass (once),
+// everything else once.
+func (f *Frontier) known(seen *bolt.Bucket, e *frontier.Entry) bool {
+	var old frontier.SeenRec
+	if !getJSON(seen, []byte(e.Key), &old) {
+		return false
+	}
+	return !(e.Revisit || old.Discovery) || old.State == "queued" || old.At >= f.passStart.UnixNano()
 }
 
 // commitRecords writes what else the step learned: its fetch log line,
