@@ -29,13 +29,7 @@ func (c *Crawler) fetchRobots(ctx context.Context, fr frontier.Frontier, l *fron
 		o.GiveUp = "address refused: " + err.Error()
 		return o
 	}
-	status := f.Status
-	switch {
-	case err != nil || f.Err != nil:
-		status = 0 // unreachable: disallow all
-	case status >= 300 && status < 400:
-		status = 404 // RFC 9309 2.3.1.2: more than five redirects = unavailable
-	}
+	status := robotsStatus(f, err)
 	now, fetched := time.Now(), c.s.now() // the request's end; the cache's clock
 	r := robots.Parse(status, f.Body, robots.ProductToken(c.s.UserAgent), fetched)
 	rec := &frontier.LogRecord{Time: f.Started.UTC(), URL: target, Kind: "robots", Status: f.Status, Error: errString(err),
@@ -162,4 +156,17 @@ func (c *Crawler) robotsSitemaps(r *robots.Rules) []*frontier.Entry {
 		}
 	}
 	return out
+}
+
+// robotsStatus is the status robots.txt is read with: 0 (unreachable:
+// disallow all) when the fetch failed, 404 for a redirect still
+// unresolved (RFC 9309 2.3.1.2: more than five redirects = unavailable).
+func robotsStatus(f *fetch.Fetch, err error) int {
+	switch {
+	case err != nil || f.Err != nil:
+		return 0
+	case f.Status >= 300 && f.Status < 400:
+		return 404
+	}
+	return f.Status
 }

@@ -72,22 +72,10 @@ func (c *Crawler) reserveAhead(n int64) bool {
 func (c *Crawler) step(ctx context.Context, fr frontier.Frontier, l *frontier.Lease) (o *frontier.Outcome, page *Page) {
 	robots := l.NeedsRobots(c.s.now())
 	defer func() {
-		p := recover()
-		if p == nil {
-			return
+		if p := recover(); p != nil {
+			page = nil
+			o = c.afterPanic(l, robots, o, p)
 		}
-		page = nil
-		c.log.Debug("internal error", "stack", string(debug.Stack()))
-		if robots || l.Entry == nil {
-			c.log.Error("internal error fetching robots.txt; host left for the next run", "host", l.Host, "panic", fmt.Sprint(p))
-			o = &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, SitOut: "internal error"}
-			return
-		}
-		c.log.Error("internal error; URL given up", "url", l.Entry.URL, "panic", fmt.Sprint(p))
-		rec := &frontier.LogRecord{Time: time.Now().UTC(), URL: l.Entry.URL, Kind: l.Entry.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
-		requested := o != nil && o.Requested
-		o = &frontier.Outcome{Failed: -1, Requested: requested, Rest: c.pol.HostGap(l.Robots, 0), Txn: &frontier.Txn{Done: l.Entry, Log: rec}}
-		c.fail(o.Txn, rec, nil, "internal-error")
 	}()
 	switch {
 	case robots:
@@ -105,6 +93,23 @@ func (c *Crawler) step(ctx context.Context, fr frontier.Frontier, l *frontier.Le
 		o.Txn.Cond = nil
 	}
 	return o, page
+}
+
+// afterPanic is the outcome of a step that panicked with p (o: the
+// outcome so far, nil before the fetch): a robots.txt step leaves the host
+// for the next run; an entry's step gives the URL up.
+func (c *Crawler) afterPanic(l *frontier.Lease, robots bool, o *frontier.Outcome, p any) *frontier.Outcome {
+	c.log.Debug("internal error", "stack", string(debug.Stack()))
+	if robots || l.Entry == nil {
+		c.log.Error("internal error fetching robots.txt; host left for the next run", "host", l.Host, "panic", fmt.Sprint(p))
+		return &frontier.Outcome{Failed: -1, Requeue: true, Refund: true, SitOut: "internal error"}
+	}
+	c.log.Error("internal error; URL given up", "url", l.Entry.URL, "panic", fmt.Sprint(p))
+	rec := &frontier.LogRecord{Time: time.Now().UTC(), URL: l.Entry.URL, Kind: l.Entry.Kind.String(), Error: fmt.Sprint("internal error: ", p)}
+	requested := o != nil && o.Requested
+	o = &frontier.Outcome{Failed: -1, Requested: requested, Rest: c.pol.HostGap(l.Robots, 0), Txn: &frontier.Txn{Done: l.Entry, Log: rec}}
+	c.fail(o.Txn, rec, nil, "internal-error")
+	return o
 }
 
 // fetchEntry fetches l.Entry (or replays it from the WARC when it was
@@ -184,12 +189,7 @@ func (c *Crawler) conditional(ctx context.Context, fr frontier.Frontier, f *fetc
 // before the handler sees it. ok is false when ctx ended meanwhile.
 func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch.Fetch, o *frontier.Outcome) (*fetch.Fetch, error, bool) {
 	e := l.Entry
-	if e.WARC != "" && !c.haveWARC(e.WARC) {
-		// Archived by another worker of a shared crawl, in its own WARC
-		// directory: this worker fetches the page again.
-		c.log.Info("archived response not in this worker's WARC directory: fetching again", "url", e.URL, "warc", e.WARC)
-		e.WARC = ""
-	}
+	c.dropForeignWARC(e)
 	if e.WARC != "" {
 		f.Replay = e.WARC
 		err := c.do(f)
@@ -209,13 +209,28 @@ func (c *Crawler) fetchOrReplay(ctx context.Context, fr frontier.Frontier, l *fr
 	o.Txn.Host, o.Txn.HostAt = l.Host, o.End
 	c.logFetch(f, e.Kind.String(), err)
 	if shouldRecordFetch(e, f, err) {
-		// Recorded before the handler runs, even when the crawl is
-		// stopping: the next run processes the archived response.
-		if rerr := fr.Fetched(context.WithoutCancel(ctx), e, f.WARC, l.Host, o.End); rerr != nil {
-			c.log.Error("record fetch", "url", e.URL, "error", rerr)
-		}
+		c.recordFetch(ctx, fr, l, f, o.End)
 	}
 	return f, err, true
+}
+
+// dropForeignWARC forgets e's archived response when it is not in this
+// worker's WARC directory: archived by another worker of a shared crawl,
+// in its own; this worker fetches the page again.
+func (c *Crawler) dropForeignWARC(e *frontier.Entry) {
+	if e.WARC != "" && !c.haveWARC(e.WARC) {
+		c.log.Info("archived response not in this worker's WARC directory: fetching again", "url", e.URL, "warc", e.WARC)
+		e.WARC = ""
+	}
+}
+
+// recordFetch records that l's entry was fetched and archived (f.WARC),
+// before the handler runs, even when the crawl is stopping: the next run
+// processes the archived response.
+func (c *Crawler) recordFetch(ctx context.Context, fr frontier.Frontier, l *frontier.Lease, f *fetch.Fetch, end time.Time) {
+	if err := fr.Fetched(context.WithoutCancel(ctx), l.Entry, f.WARC, l.Host, end); err != nil {
+		c.log.Error("record fetch", "url", l.Entry.URL, "error", err)
+	}
 }
 
 // answer records in o what the response to l.Entry means: done, failed,

@@ -27,18 +27,7 @@ func (f *Frontier) Borrow(ctx context.Context, host, rawURL string) (release fun
 		if !b.busy && !b.next.After(now) {
 			b.busy = true
 			f.mu.Unlock()
-			return func(end time.Time) {
-				f.mu.Lock()
-				b.busy = false
-				b.next = end.Add(f.pol.HostGap(b.robots, 0))
-				f.mu.Unlock()
-				// Politeness across restarts, as for the host's own requests.
-				if err := f.db.Batch(func(tx *bolt.Tx) error {
-					return tx.Bucket(bucketHosts).Put([]byte(host), []byte(end.UTC().Format(time.RFC3339Nano)))
-				}); err != nil {
-					f.log.Error("record request time", "host", host, "error", err)
-				}
-			}, nil
+			return func(end time.Time) { f.giveBack(b, host, end) }, nil
 		}
 		wait := 10 * time.Millisecond
 		if !b.busy {
@@ -53,5 +42,20 @@ func (f *Frontier) Borrow(ctx context.Context, host, rawURL string) (release fun
 			return nil, ctx.Err()
 		case <-time.After(wait):
 		}
+	}
+}
+
+// giveBack ends a borrowing of host b whose request ended at end: the
+// host's politeness gap starts then, and is recorded for the next runs as
+// for the host's own requests.
+func (f *Frontier) giveBack(b *hostState, host string, end time.Time) {
+	f.mu.Lock()
+	b.busy = false
+	b.next = end.Add(f.pol.HostGap(b.robots, 0))
+	f.mu.Unlock()
+	if err := f.db.Batch(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketHosts).Put([]byte(host), []byte(end.UTC().Format(time.RFC3339Nano)))
+	}); err != nil {
+		f.log.Error("record request time", "host", host, "error", err)
 	}
 }
