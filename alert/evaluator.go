@@ -146,39 +146,49 @@ func (e *Evaluator) readFired() ([]Alert, map[string]Delivery) {
 // (collections of coll included) and checks its saved search.
 func compileRule(ctx context.Context, a *archive.Archive, i int, r config.AlertRule, coll map[string][]string) (rule, error) {
 	cr := rule{AlertRule: r}
-	set := func(field string, vs []string) (map[string]bool, error) {
-		if len(vs) == 0 {
-			return nil, nil
-		}
-		sites, err := config.ExpandSites(coll, vs)
-		if err != nil {
-			return nil, fmt.Errorf("alerts.rules[%d] (%s).%s: %w", i, r.Name, field, err)
-		}
-		m := map[string]bool{}
-		for _, s := range sites {
-			m[s] = true
-		}
-		return m, nil
-	}
 	var err error
-	if cr.sites, err = set("sites", r.Sites); err != nil {
+	if cr.sites, err = ruleSites(coll, i, r, "sites", r.Sites); err != nil {
 		return cr, err
 	}
-	if cr.origin, err = set("origin", r.Origin); err != nil {
+	if cr.origin, err = ruleSites(coll, i, r, "origin", r.Origin); err != nil {
 		return cr, err
 	}
-	if cr.copier, err = set("copier", r.Copier); err != nil {
+	if cr.copier, err = ruleSites(coll, i, r, "copier", r.Copier); err != nil {
 		return cr, err
 	}
-	if r.Query != "" {
-		if a.Index == nil {
-			return cr, fmt.Errorf("alerts.rules[%d] (%s): a saved search needs the search index", i, r.Name)
-		}
-		if _, err := a.Search(ctx, index.Query{Text: r.Query, Lang: r.Lang, Limit: 1}); err != nil {
-			return cr, fmt.Errorf("alerts.rules[%d] (%s).query: %w", i, r.Name, err)
-		}
+	return cr, checkSavedSearch(ctx, a, i, r)
+}
+
+// ruleSites is the set of sites the values vs of field in rule number i
+// name (collections of coll expanded), nil when vs is empty.
+func ruleSites(coll map[string][]string, i int, r config.AlertRule, field string, vs []string) (map[string]bool, error) {
+	if len(vs) == 0 {
+		return nil, nil
 	}
-	return cr, nil
+	sites, err := config.ExpandSites(coll, vs)
+	if err != nil {
+		return nil, fmt.Errorf("alerts.rules[%d] (%s).%s: %w", i, r.Name, field, err)
+	}
+	m := map[string]bool{}
+	for _, s := range sites {
+		m[s] = true
+	}
+	return m, nil
+}
+
+// checkSavedSearch checks the query of rule number i, when it is a saved
+// search, by running it on a's index.
+func checkSavedSearch(ctx context.Context, a *archive.Archive, i int, r config.AlertRule) error {
+	if r.Query == "" {
+		return nil
+	}
+	if a.Index == nil {
+		return fmt.Errorf("alerts.rules[%d] (%s): a saved search needs the search index", i, r.Name)
+	}
+	if _, err := a.Search(ctx, index.Query{Text: r.Query, Lang: r.Lang, Limit: 1}); err != nil {
+		return fmt.Errorf("alerts.rules[%d] (%s).query: %w", i, r.Name, err)
+	}
+	return nil
 }
 
 // startingPoint is the arrival number evaluated up to: the state file's,
@@ -530,7 +540,7 @@ func (p *pass) reach(r rule, batch []store.Arrival) ([]Alert, error) {
 		if err != nil {
 			return nil, fmt.Errorf("alerts: rule %s: cluster %s: %w", r.Name, c, err)
 		}
-		if n < r.Count || (r.origin != nil && (o == nil || !r.origin[o.Site])) {
+		if !r.reached(n, o) {
 			continue
 		}
 		al := Alert{ID: r.Name + "|" + KindReach + "|" + c, Rule: r.Name, Kind: KindReach, Fired: p.now,
@@ -542,6 +552,13 @@ func (p *pass) reach(r rule, batch []store.Arrival) ([]Alert, error) {
 		out = append(out, al)
 	}
 	return out, nil
+}
+
+// reached reports whether a story with n copies on other sites and the
+// original o (nil when none is stored) fires r's reach watch: n is at
+// least its count, and o is on one of its origins when it names any.
+func (r rule) reached(n int, o *article.Article) bool {
+	return n >= r.Count && (r.origin == nil || (o != nil && r.origin[o.Site]))
 }
 
 // countCopies returns how many copies cluster c has on other sites than

@@ -111,16 +111,10 @@ func (w *webhook) deliver(ctx context.Context, a Alert) (d Delivery, ok bool) {
 			w.log.Warn("alert not delivered; giving up", "alert", a.ID, "attempts", attempt, "err", err)
 			return Delivery{ID: a.ID, Status: StatusFailed, At: time.Now().UTC(), Attempts: attempt, Error: err.Error()}, true
 		}
-		sleep := wait
-		if retryAfter > 0 {
-			sleep = retryAfter
-		}
-		sleep = min(sleep, w.maxSleep)
+		sleep := w.pause(wait, retryAfter)
 		w.log.Info("alert delivery failed; retrying", "alert", a.ID, "attempt", attempt, "in", sleep, "err", err)
-		select {
-		case <-ctx.Done():
+		if !sleepCtx(ctx, sleep) {
 			return Delivery{}, false
-		case <-time.After(sleep):
 		}
 		wait *= 2
 	}
@@ -134,6 +128,19 @@ func (w *webhook) post(ctx context.Context, id string, body []byte) (retryAfter 
 	if err != nil {
 		return 0, true, err
 	}
+	w.setHeaders(req, id)
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return 0, false, fmt.Errorf("POST %s: %w", w.url, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	return w.outcome(resp)
+}
+
+// setHeaders sets the headers of the request posting alert id: its kind,
+// the alert id (also as Idempotency-Key) and the configured headers.
+func (w *webhook) setHeaders(req *http.Request, id string) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "syndex-alerts")
 	req.Header.Set("Idempotency-Key", id)
@@ -141,12 +148,11 @@ func (w *webhook) post(ctx context.Context, id string, body []byte) (retryAfter 
 	for k, v := range w.headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := w.client.Do(req)
-	if err != nil {
-		return 0, false, fmt.Errorf("POST %s: %w", w.url, err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+}
+
+// outcome reads the answer to a post: success, an error worth retrying
+// (with the wait the server asked for) or a final one.
+func (w *webhook) outcome(resp *http.Response) (retryAfter time.Duration, final bool, err error) {
 	switch c := resp.StatusCode; {
 	case c >= 200 && c < 300:
 		return 0, false, nil
@@ -154,6 +160,25 @@ func (w *webhook) post(ctx context.Context, id string, body []byte) (retryAfter 
 		return parseRetryAfter(resp.Header.Get("Retry-After")), false, fmt.Errorf("POST %s: HTTP %d", w.url, c)
 	default:
 		return 0, true, fmt.Errorf("POST %s: HTTP %d", w.url, c)
+	}
+}
+
+// pause is how long to wait before the next attempt: the server's
+// Retry-After when it gave one, else the backoff wait, at most maxSleep.
+func (w *webhook) pause(wait, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		wait = retryAfter
+	}
+	return min(wait, w.maxSleep)
+}
+
+// sleepCtx waits for d, and reports false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
 	}
 }
 

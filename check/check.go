@@ -524,6 +524,14 @@ func checkDedup(rep *Report, dir string, arts []art, last uint64, opt Options) b
 		rep.add(Error, "dedup", name, "checkpoint at article %d is ahead of the store (%d): it holds articles the store does not", seq, last)
 		return true
 	}
+	return checkCoverage(rep, arts, seq, last, ix)
+}
+
+// checkCoverage reports whether the dedup checkpoint's index ix, written
+// at arrival seq of the store's last, holds exactly the stored articles
+// up to seq, and says so in rep.
+func checkCoverage(rep *Report, arts []art, seq, last uint64, ix *dedup.Clusterer) bool {
+	name := archive.DedupFile
 	covered, missing, first := coverage(arts, seq, ix)
 	bad := false
 	if missing > 0 {

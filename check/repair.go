@@ -250,25 +250,7 @@ func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warc.Veri
 		return 0, fmt.Errorf("repair: re-extract from the WARC files: %w", err)
 	}
 	added := a.Store.Count() - before
-	back := 0
-	var gone []string
-	for _, l := range lost {
-		if _, err := a.Store.Article(l.ID); err == nil {
-			back++
-			continue
-		}
-		if l.URL != "" {
-			if _, err := a.Store.ArticleByURL(l.URL); err == nil {
-				back++
-				continue
-			}
-			gone = append(gone, l.URL)
-			continue
-		}
-		if utf8.ValidString(l.ID) && !strings.ContainsFunc(l.ID, unicode.IsControl) {
-			gone = append(gone, l.ID)
-		}
-	}
+	back, gone := foundAgain(a.Store, lost)
 	msg := fmt.Sprintf("re-extracted %d articles from %d WARC files", added, len(paths))
 	if len(lost) > 0 {
 		msg += fmt.Sprintf("; %d of the %d articles the damaged store still named are back", back, len(lost))
@@ -279,6 +261,30 @@ func recoverFromWARC(ctx context.Context, a *archive.Archive, warcs []*warc.Veri
 			len(gone), strings.Join(gone[:min(len(gone), 10)], ", "))
 	}
 	return added, nil
+}
+
+// foundAgain counts the lost articles the store holds again (by id, or
+// by URL when one is known) and names the others: by URL, else by id
+// when it is printable.
+func foundAgain(st *store.Store, lost []store.LostArticle) (back int, gone []string) {
+	for _, l := range lost {
+		if _, err := st.Article(l.ID); err == nil {
+			back++
+			continue
+		}
+		if l.URL != "" {
+			if _, err := st.ArticleByURL(l.URL); err == nil {
+				back++
+				continue
+			}
+			gone = append(gone, l.URL)
+			continue
+		}
+		if utf8.ValidString(l.ID) && !strings.ContainsFunc(l.ID, unicode.IsControl) {
+			gone = append(gone, l.ID)
+		}
+	}
+	return back, gone
 }
 
 // checkpointSeq returns the arrival number in the header of the dedup

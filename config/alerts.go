@@ -91,7 +91,13 @@ func validateWebhook(p *problems, w WebhookConfig) {
 	if w.Retries != nil && (*w.Retries < 0 || *w.Retries > 100) {
 		p.bad("alerts.webhook.retries", "must be between 0 and 100, got %d", *w.Retries)
 	}
-	for k, v := range w.Headers {
+	validateHeaders(p, w.Headers)
+}
+
+// validateHeaders checks alerts.webhook.headers: each name non-empty, no
+// name or value on more than one line.
+func validateHeaders(p *problems, headers map[string]string) {
+	for k, v := range headers {
 		if strings.ContainsAny(k+v, "\r\n") || strings.TrimSpace(k) == "" {
 			p.bad(fmt.Sprintf("alerts.webhook.headers[%q]", k), "must be a non-empty single line")
 		}

@@ -311,11 +311,15 @@ func (c *Config) validateIdentity(p *problems) {
 			p.bad("contact", "%q is neither an http(s) URL nor an e-mail address", c.Contact)
 		}
 	}
-	if c.Frontier != "" {
-		if u, err := url.Parse(c.Frontier); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			p.bad("frontier", "%q is not a redis:// or rediss:// URL", c.Frontier)
-		}
+	if c.Frontier != "" && !isRedisURL(c.Frontier) {
+		p.bad("frontier", "%q is not a redis:// or rediss:// URL", c.Frontier)
 	}
+}
+
+// isRedisURL reports whether s is a redis:// or rediss:// URL with a host.
+func isRedisURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "redis" || u.Scheme == "rediss") && u.Host != ""
 }
 
 // validateCrawl checks the crawl: section.

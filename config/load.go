@@ -156,6 +156,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decodeScalar(n, v.Addr().Interface().(scalar), path)
 		return
 	}
+	d.decodeKind(n, v, path)
+}
+
+// decodeKind decodes n into v by v's kind: a struct, list, map, pointer or
+// basic value.
+func (d *decoder) decodeKind(n *yaml.Node, v reflect.Value, path string) {
 	switch v.Kind() {
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
@@ -230,25 +236,43 @@ func basicFits(n *yaml.Node, v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.String:
 		v.SetString(n.Value)
+		return true
 	case reflect.Bool:
-		var b bool
-		if n.Tag != "!!bool" || n.Decode(&b) != nil {
-			return false
-		}
-		v.SetBool(b)
+		return boolFits(n, v)
 	case reflect.Float64:
-		var f float64
-		if (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
-			return false
-		}
-		v.SetFloat(f)
-	default: // the integers
-		var i int64
-		if n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
-			return false
-		}
-		v.SetInt(i)
+		return floatFits(n, v)
 	}
+	return intFits(n, v)
+}
+
+// boolFits sets the bool v from the scalar n when n is a boolean.
+func boolFits(n *yaml.Node, v reflect.Value) bool {
+	var b bool
+	if n.Tag != "!!bool" || n.Decode(&b) != nil {
+		return false
+	}
+	v.SetBool(b)
+	return true
+}
+
+// floatFits sets the float v from the scalar n when n is a number.
+func floatFits(n *yaml.Node, v reflect.Value) bool {
+	var f float64
+	if (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
+		return false
+	}
+	v.SetFloat(f)
+	return true
+}
+
+// intFits sets the integer v from the scalar n when n is an integer that
+// v holds.
+func intFits(n *yaml.Node, v reflect.Value) bool {
+	var i int64
+	if n.Tag != "!!int" || n.Decode(&i) != nil || v.OverflowInt(i) {
+		return false
+	}
+	v.SetInt(i)
 	return true
 }
 

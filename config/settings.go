@@ -134,13 +134,19 @@ func (c *Config) Value(key string) (string, bool) {
 		}
 		return x, true
 	case []string:
-		quoted := make([]string, len(x))
-		for i, s := range x {
-			quoted[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
-		}
-		return "[" + strings.Join(quoted, ", ") + "]", true
+		return flowList(x), true
 	}
 	return fmt.Sprint(v.Interface()), true
+}
+
+// flowList writes a list of strings as a YAML flow sequence of
+// single-quoted strings, a quote inside doubled.
+func flowList(x []string) string {
+	quoted := make([]string, len(x))
+	for i, s := range x {
+		quoted[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
 // shortDuration writes d without trailing zero units: 1m, not 1m0s.
@@ -180,22 +186,28 @@ func AddFlags(fs *pflag.FlagSet, keys ...string) {
 		if !ok || !found || s.Flag == "" {
 			panic("config: no flag for setting " + key)
 		}
-		switch x := v.Interface().(type) {
-		case Duration:
-			fs.Duration(s.Flag, x.D(), s.Doc)
-		case ByteSize:
-			fs.String(s.Flag, x.String(), s.Doc)
-		case string:
-			fs.String(s.Flag, x, s.Doc)
-		case int:
-			fs.Int(s.Flag, x, s.Doc)
-		case bool:
-			fs.Bool(s.Flag, x, s.Doc)
-		case []string:
-			fs.StringArray(s.Flag, nil, s.Doc+" (repeatable)")
-		default:
-			panic(fmt.Sprintf("config: setting %s has no flag type for %T", key, x))
-		}
+		addFlag(fs, key, s, v.Interface())
+	}
+}
+
+// addFlag defines on fs the flag of the setting s (named key) whose
+// default value is def.
+func addFlag(fs *pflag.FlagSet, key string, s Setting, def any) {
+	switch x := def.(type) {
+	case Duration:
+		fs.Duration(s.Flag, x.D(), s.Doc)
+	case ByteSize:
+		fs.String(s.Flag, x.String(), s.Doc)
+	case string:
+		fs.String(s.Flag, x, s.Doc)
+	case int:
+		fs.Int(s.Flag, x, s.Doc)
+	case bool:
+		fs.Bool(s.Flag, x, s.Doc)
+	case []string:
+		fs.StringArray(s.Flag, nil, s.Doc+" (repeatable)")
+	default:
+		panic(fmt.Sprintf("config: setting %s has no flag type for %T", key, x))
 	}
 }
 

@@ -60,10 +60,9 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 	desc = append(desc, siteDesc...)
 	all := len(want) == 0 && len(siteSet) == 0
 	if all {
-		if len(sel.Clusters) > 0 || sel.Query != "" {
-			return nil, "", fmt.Errorf("export: the selection (%s) holds no articles", strings.Join(desc, ", "))
+		if desc, err = sel.whole(desc); err != nil {
+			return nil, "", err
 		}
-		desc = append(desc, "the whole archive")
 	}
 	out, err := gather(ctx, src, func(art *article.Article) bool { return all || want[art.ID] || siteSet[art.Site] })
 	if err != nil {
@@ -74,6 +73,16 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 	}
 	out, d := sel.filterNoIndex(out, strings.Join(desc, ", "))
 	return out, d, nil
+}
+
+// whole adds "the whole archive" to the description desc of a selection
+// that found no article: the whole archive when it names none, else an
+// error (clusters or a query that hold nothing).
+func (sel Selection) whole(desc []string) ([]string, error) {
+	if len(sel.Clusters) > 0 || sel.Query != "" {
+		return nil, fmt.Errorf("export: the selection (%s) holds no articles", strings.Join(desc, ", "))
+	}
+	return append(desc, "the whole archive"), nil
 }
 
 // siteSet is the selected sites as article sites are named (lower case,

@@ -209,15 +209,9 @@ func (co *Consumer) step(ctx context.Context, ingest IngestFunc, stop func(conte
 		co.log.Warn("took over unacknowledged articles", "stream", co.stream, "messages", len(msgs))
 		return false, co.handle(ctx, msgs, ingest, st)
 	}
-	finished := false
-	block := co.opt.Block
-	if stop != nil {
-		if finished, err = stop(ctx); err != nil {
-			return false, fmt.Errorf("consumer stop check: %w", err)
-		}
-		if finished {
-			block = -1 // no wait: drain what is there
-		}
+	finished, block, err := co.stopped(ctx, stop)
+	if err != nil {
+		return false, err
 	}
 	res, err := co.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: Group, Consumer: co.opt.Consumer,
 		Streams: []string{co.stream, ">"}, Count: int64(co.opt.Batch), Block: block}).Result()
@@ -231,6 +225,23 @@ func (co *Consumer) step(ctx context.Context, ingest IngestFunc, stop func(conte
 		return false, nil
 	}
 	return co.drained(ctx)
+}
+
+// stopped asks stop (when set) whether the stream has ended, and returns
+// how long to wait for new messages: the Block option, or not at all once
+// it has ended (then what is there is drained).
+func (co *Consumer) stopped(ctx context.Context, stop func(context.Context) (bool, error)) (bool, time.Duration, error) {
+	if stop == nil {
+		return false, co.opt.Block, nil
+	}
+	finished, err := stop(ctx)
+	if err != nil {
+		return false, 0, fmt.Errorf("consumer stop check: %w", err)
+	}
+	if finished {
+		return true, -1, nil // no wait: drain what is there
+	}
+	return false, co.opt.Block, nil
 }
 
 // drained reports whether no message is pending in the group; while

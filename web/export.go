@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/syndex/syndex/export"
@@ -30,8 +29,7 @@ func (s *server) exportHits(w http.ResponseWriter, r *http.Request) {
 	// Check the query before the headers go out: a bad query is a 400,
 	// not a broken download.
 	if _, err := s.b.Search(r.Context(), index.Query{Text: q.Text, Sites: q.Sites, Lang: q.Lang, From: q.From, To: q.To, Limit: 1}); err != nil {
-		var qe *index.QueryError
-		if errors.As(err, &qe) || errors.Is(err, index.ErrBadQuery) {
+		if badQuery(err) {
 			s.errorPage(w, http.StatusBadRequest, err.Error())
 			return
 		}

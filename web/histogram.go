@@ -24,10 +24,7 @@ func histogramSVG(h *histogram.Histogram, f form) template.HTML {
 	const W, H, left, right, top, bottom = 900.0, 150.0, 40.0, 10.0, 12.0, 30.0
 	esc := template.HTMLEscapeString
 	fmt.Fprintf(&b, `<svg id="histogram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" role="img" aria-label="originals and copies per %s" font-family="Helvetica, Arial, sans-serif" font-size="11">`+"\n", W, H, esc(h.Interval))
-	maxN := 1
-	for _, bk := range h.Buckets {
-		maxN = max(maxN, bk.Originals+bk.Copies)
-	}
+	maxN := tallest(h)
 	plotW, plotH := W-left-right, H-top-bottom
 	bw := math.Min(40, plotW/float64(len(h.Buckets)))
 	x0 := left + (plotW-bw*float64(len(h.Buckets)))/2
@@ -71,4 +68,14 @@ func histogramSVG(h *histogram.Histogram, f form) template.HTML {
 	}
 	b.WriteString("</svg>\n")
 	return template.HTML(b.String()) // every string above is escaped
+}
+
+// tallest is the highest bar of h (originals and copies of one bucket),
+// at least 1.
+func tallest(h *histogram.Histogram) int {
+	maxN := 1
+	for _, bk := range h.Buckets {
+		maxN = max(maxN, bk.Originals+bk.Copies)
+	}
+	return maxN
 }

@@ -117,17 +117,22 @@ func readForm(v url.Values) (form, error) {
 		}
 		f.Page = n
 	}
+	return f, f.checkChoices()
+}
+
+// checkChoices checks the form's sort order and histogram interval.
+func (f form) checkChoices() error {
 	switch f.Sort {
 	case "", "relevance", "date", "-date":
 	default:
-		return f, fmt.Errorf("sort: %q is not relevance, date or -date", f.Sort)
+		return fmt.Errorf("sort: %q is not relevance, date or -date", f.Sort)
 	}
 	switch f.Interval {
 	case "", index.IntervalDay, index.IntervalWeek, index.IntervalMonth:
 	default:
-		return f, fmt.Errorf("interval: %q is not day, week or month", f.Interval)
+		return fmt.Errorf("interval: %q is not day, week or month", f.Interval)
 	}
-	return f, nil
+	return nil
 }
 
 // href builds a search URL for the form with changes applied.
@@ -325,8 +330,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.b.Search(r.Context(), q)
 	if err != nil {
-		var qe *index.QueryError
-		if errors.As(err, &qe) || errors.Is(err, index.ErrBadQuery) {
+		if badQuery(err) {
 			v.Err = err.Error()
 			s.render(w, http.StatusBadRequest, "search", "Search", v)
 			return
@@ -611,15 +615,7 @@ func (s *server) network(w http.ResponseWriter, r *http.Request) {
 func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	_, q, err := parseForm(r, s.opt.PageSize, s.opt.Collections)
 	if err == nil {
-		if l := r.URL.Query().Get("limit"); l != "" {
-			n, aerr := strconv.Atoi(l)
-			if aerr != nil || n < 1 || n > index.MaxLimit {
-				err = fmt.Errorf("limit: %q is not between 1 and %d", l, index.MaxLimit)
-			} else {
-				q.Offset = q.Offset / q.Limit * n
-				q.Limit = n
-			}
-		}
+		err = apiLimit(r.URL.Query().Get("limit"), &q)
 	}
 	if err != nil {
 		s.jsonError(w, http.StatusBadRequest, err.Error())
@@ -627,8 +623,7 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.b.Search(r.Context(), q)
 	if err != nil {
-		var qe *index.QueryError
-		if errors.As(err, &qe) || errors.Is(err, index.ErrBadQuery) {
+		if badQuery(err) {
 			s.jsonError(w, http.StatusBadRequest, err.Error())
 			return
 		}
@@ -636,6 +631,28 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, http.StatusOK, res)
+}
+
+// apiLimit sets the read API's page size l (the limit parameter, when
+// given) in q: the same page number, of the new size.
+func apiLimit(l string, q *index.Query) error {
+	if l == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil || n < 1 || n > index.MaxLimit {
+		return fmt.Errorf("limit: %q is not between 1 and %d", l, index.MaxLimit)
+	}
+	q.Offset = q.Offset / q.Limit * n
+	q.Limit = n
+	return nil
+}
+
+// badQuery reports whether a search failed on the user's query (a bad
+// request), not on the archive.
+func badQuery(err error) bool {
+	var qe *index.QueryError
+	return errors.As(err, &qe) || errors.Is(err, index.ErrBadQuery)
 }
 
 func (s *server) apiCluster(w http.ResponseWriter, r *http.Request) {

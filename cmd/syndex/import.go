@@ -73,17 +73,7 @@ With --warc, the HTML captures of web archives are extracted, deduplicated and i
 // runImport adds the Articles of --in to the archive as a bulk load.
 func runImport(cmd *cobra.Command, g *cli.Globals, o importOptions) error {
 	in, batch := o.In, o.Batch
-	if in == "" {
-		return cli.Usagef("import: --in FILE.jsonl or --warc PATH... is required")
-	}
-	if batch < 1 {
-		return cli.Usagef("import: --batch must be at least 1")
-	}
-	lim := o.MemLimit
-	if !cmd.Flags().Changed("memory-limit") {
-		lim = jsonlMemoryLimit
-	}
-	memLimit, err := parseMemoryLimit(lim)
+	memLimit, err := o.checkJSONL(cmd)
 	if err != nil {
 		return err
 	}
@@ -124,6 +114,22 @@ func runImport(cmd *cobra.Command, g *cli.Globals, o importOptions) error {
 		return fmt.Errorf("import %s: %w", in, importErr)
 	}
 	return nil
+}
+
+// checkJSONL checks the options of an import of JSONL and returns its
+// memory limit (--memory-limit, or the JSONL import's default).
+func (o importOptions) checkJSONL(cmd *cobra.Command) (int64, error) {
+	if o.In == "" {
+		return 0, cli.Usagef("import: --in FILE.jsonl or --warc PATH... is required")
+	}
+	if o.Batch < 1 {
+		return 0, cli.Usagef("import: --batch must be at least 1")
+	}
+	lim := o.MemLimit
+	if !cmd.Flags().Changed("memory-limit") {
+		lim = jsonlMemoryLimit
+	}
+	return parseMemoryLimit(lim)
 }
 
 // printJSONLImport prints the line that ends an import of JSONL: what was

@@ -218,20 +218,13 @@ func readSites(path string) ([]string, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		s, _, _ := strings.Cut(sc.Text(), "#")
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
+		s, err := sitesLine(sc.Text())
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		if strings.ContainsAny(s, " /\t") && !strings.Contains(s, "://") {
-			return nil, fmt.Errorf("%s:%d: %q is not a host name", path, line, s)
+		if s != "" {
+			out = append(out, s)
 		}
-		if strings.Contains(s, "://") {
-			if h := hostOf(s); h != "" {
-				s = h
-			}
-		}
-		out = append(out, strings.ToLower(s))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -240,6 +233,25 @@ func readSites(path string) ([]string, error) {
 		return nil, fmt.Errorf("%s: no hosts in the file", path)
 	}
 	return out, nil
+}
+
+// sitesLine reads one line of a --sites file: its host in lower case
+// (of a URL, its host), or "" for a blank or comment line.
+func sitesLine(text string) (string, error) {
+	s, _, _ := strings.Cut(text, "#")
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if strings.ContainsAny(s, " /\t") && !strings.Contains(s, "://") {
+		return "", fmt.Errorf("%q is not a host name", s)
+	}
+	if strings.Contains(s, "://") {
+		if h := hostOf(s); h != "" {
+			s = h
+		}
+	}
+	return strings.ToLower(s), nil
 }
 
 func hostOf(u string) string {

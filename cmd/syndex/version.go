@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/syndex/syndex/cmd/syndex/internal/cli"
 )
 
 // Set at build time, e.g. by the Dockerfile:
@@ -99,9 +100,7 @@ func newVersionCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b := currentBuild()
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(b)
+				return cli.PrintJSON(cmd.OutOrStdout(), b)
 			}
 			return b.write(cmd.OutOrStdout())
 		},

@@ -141,27 +141,41 @@ func (sc *clauseScanner) clause(start int) (int, error) {
 	i := start
 	valueStart := true // at the start of a value: '/' opens a regexp
 	for i < len(s) && !isSpace(s[i]) {
-		var err error
-		switch c := s[i]; {
-		case c == '\\':
+		if s[i] == '\\' {
 			i += 2
 			valueStart = false
 			continue
-		case c == '"':
-			i, err = closing(s, i, '"', `unterminated phrase: missing closing "`)
-		case c == '/' && valueStart:
-			i, err = closing(s, i, '/', "unterminated regular expression: missing closing /")
 		}
-		if err != nil {
+		var err error
+		if i, err = quoted(s, i, valueStart); err != nil {
 			return 0, err
 		}
 		if err := sc.paren(i); err != nil {
 			return 0, err
 		}
-		valueStart = s[i] == ':' || ((s[i] == '+' || s[i] == '-') && i == start)
+		valueStart = opensValue(s, i, start)
 		i++
 	}
 	return min(i, len(s)), nil
+}
+
+// quoted returns the position of the delimiter that closes a phrase or
+// (at the start of a value) a regular expression opening at s[i], or i
+// when none opens there.
+func quoted(s string, i int, valueStart bool) (int, error) {
+	switch c := s[i]; {
+	case c == '"':
+		return closing(s, i, '"', `unterminated phrase: missing closing "`)
+	case c == '/' && valueStart:
+		return closing(s, i, '/', "unterminated regular expression: missing closing /")
+	}
+	return i, nil
+}
+
+// opensValue reports whether a value starts after s[i] in the clause
+// that starts at start: after a field's colon or a leading + or -.
+func opensValue(s string, i, start int) bool {
+	return s[i] == ':' || ((s[i] == '+' || s[i] == '-') && i == start)
 }
 
 // paren keeps track of a parenthesis at s[i].
@@ -294,17 +308,7 @@ type boolTerm struct {
 func (b *booleanReader) read(c clause, afterOp bool) error {
 	switch c.text {
 	case "AND", "&&", "OR", "||":
-		if len(b.terms) == 0 || b.pendingNot || b.pendingAnd || afterOp {
-			return newError(b.s, c.pos, c.text, c.text+" needs a term on each side")
-		}
-		if c.text == "AND" || c.text == "&&" {
-			b.terms[len(b.terms)-1].must = true
-			b.pendingAnd = true
-		} else {
-			b.pendingOr = true
-		}
-		b.last = c
-		return nil
+		return b.binary(c, afterOp)
 	case "NOT", "!":
 		if b.pendingNot {
 			return newError(b.s, c.pos, c.text, c.text+" twice in a row")
@@ -315,6 +319,22 @@ func (b *booleanReader) read(c clause, afterOp bool) error {
 	}
 	b.terms = append(b.terms, boolTerm{clause: c, must: b.pendingAnd, not: b.pendingNot})
 	b.pendingNot, b.pendingAnd, b.pendingOr = false, false, false
+	return nil
+}
+
+// binary takes the operator c (AND, &&, OR or ||); afterOp says the
+// clause before it was an operator.
+func (b *booleanReader) binary(c clause, afterOp bool) error {
+	if len(b.terms) == 0 || b.pendingNot || b.pendingAnd || afterOp {
+		return newError(b.s, c.pos, c.text, c.text+" needs a term on each side")
+	}
+	if c.text == "AND" || c.text == "&&" {
+		b.terms[len(b.terms)-1].must = true
+		b.pendingAnd = true
+	} else {
+		b.pendingOr = true
+	}
+	b.last = c
 	return nil
 }
 
@@ -341,18 +361,14 @@ func cleanParseMsg(err error) string {
 
 // checkQuery returns what is wrong with a parsed query, or "".
 func checkQuery(q query.Query) string {
+	if subs, ok := subQueries(q); ok {
+		return checkAll(subs...)
+	}
 	switch q := q.(type) {
-	case *query.BooleanQuery:
-		return checkAll(q.Must, q.Should, q.MustNot, q.Filter)
-	case *query.ConjunctionQuery:
-		return checkAll(q.Conjuncts...)
-	case *query.DisjunctionQuery:
-		return checkAll(q.Disjuncts...)
 	case *query.MatchQuery:
 		if q.Fuzziness > maxFuzziness {
 			return fmt.Sprintf("fuzziness %d exceeds %d", q.Fuzziness, maxFuzziness)
 		}
-		return checkField(q.FieldVal)
 	case *query.RegexpQuery:
 		if m := checkField(q.FieldVal); m != "" {
 			return m
@@ -360,21 +376,46 @@ func checkQuery(q query.Query) string {
 		if _, err := syntax.Parse(q.Regexp, syntax.Perl); err != nil {
 			return fmt.Sprintf("invalid regular expression: %v", err)
 		}
-	case *query.NumericRangeQuery:
-		if q.FieldVal == "" {
-			return ""
-		}
-		return checkField(q.FieldVal)
-	case *query.MatchPhraseQuery:
-		return checkField(q.FieldVal)
-	case *query.WildcardQuery:
-		return checkField(q.FieldVal)
-	case *query.DateRangeStringQuery:
-		return checkField(q.FieldVal)
-	case *query.DateRangeQuery:
-		return checkField(q.FieldVal)
+		return ""
+	}
+	if f, ok := typedField(q); ok {
+		return checkField(f)
 	}
 	return ""
+}
+
+// subQueries returns the clauses of a compound query (some may be nil),
+// and false for any other query.
+func subQueries(q query.Query) ([]query.Query, bool) {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		return []query.Query{q.Must, q.Should, q.MustNot, q.Filter}, true
+	case *query.ConjunctionQuery:
+		return q.Conjuncts, true
+	case *query.DisjunctionQuery:
+		return q.Disjuncts, true
+	}
+	return nil, false
+}
+
+// typedField returns the field a user named in a query of the kinds that
+// take one (a numeric range may name none), and false for the others.
+func typedField(q query.Query) (string, bool) {
+	switch q := q.(type) {
+	case *query.MatchQuery:
+		return q.FieldVal, true
+	case *query.NumericRangeQuery:
+		return q.FieldVal, q.FieldVal != ""
+	case *query.MatchPhraseQuery:
+		return q.FieldVal, true
+	case *query.WildcardQuery:
+		return q.FieldVal, true
+	case *query.DateRangeStringQuery:
+		return q.FieldVal, true
+	case *query.DateRangeQuery:
+		return q.FieldVal, true
+	}
+	return "", false
 }
 
 // checkAll is the first of checkQuery's complaints about qs (nil ones

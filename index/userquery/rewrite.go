@@ -52,16 +52,9 @@ func (rw rewriter) rewrite(q query.Query) query.Query {
 	case *query.BooleanQuery:
 		rw.boolean(q)
 	case *query.ConjunctionQuery:
-		for i := range q.Conjuncts {
-			q.Conjuncts[i] = rw.rewrite(q.Conjuncts[i])
-		}
+		rw.each(q.Conjuncts)
 	case *query.DisjunctionQuery:
-		for i := range q.Disjuncts {
-			q.Disjuncts[i] = rw.rewrite(q.Disjuncts[i])
-		}
-		if f := flattenWords(q); f != nil {
-			return f
-		}
+		return rw.disjunction(q)
 	case *query.MatchQuery:
 		return rw.match(q)
 	case *query.MatchPhraseQuery:
@@ -70,6 +63,33 @@ func (rw rewriter) rewrite(q query.Query) query.Query {
 		return rw.wildcard(q)
 	case *query.RegexpQuery:
 		return rw.regexp(q)
+	default:
+		canonicalRange(q)
+	}
+	return q
+}
+
+// each rewrites each of qs in place.
+func (rw rewriter) each(qs []query.Query) {
+	for i := range qs {
+		qs[i] = rw.rewrite(qs[i])
+	}
+}
+
+// disjunction rewrites each clause of a disjunction, and one of plain
+// words into a single Words query (flattenWords).
+func (rw rewriter) disjunction(q *query.DisjunctionQuery) query.Query {
+	rw.each(q.Disjuncts)
+	if f := flattenWords(q); f != nil {
+		return f
+	}
+	return q
+}
+
+// canonicalRange maps the field of a numeric or date range query onto its
+// index field; other queries are left alone.
+func canonicalRange(q query.Query) {
+	switch q := q.(type) {
 	case *query.NumericRangeQuery:
 		q.FieldVal = canonicalOr(q.FieldVal)
 	case *query.DateRangeQuery:
@@ -77,7 +97,6 @@ func (rw rewriter) rewrite(q query.Query) query.Query {
 	case *query.DateRangeStringQuery:
 		q.FieldVal = canonicalOr(q.FieldVal)
 	}
-	return q
 }
 
 // canonicalOr is the index field of a user field name, or the name itself
@@ -221,19 +240,27 @@ func flattenWords(q *query.DisjunctionQuery) query.Query {
 	var words []string
 	var first *Words
 	for _, d := range q.Disjuncts {
-		t, ok := d.(*Words)
-		if !ok || t.Operator != query.MatchQueryOperatorOr || t.BoostVal != 1 {
+		t := orWords(d)
+		if t == nil || first != nil && t.Field != first.Field {
 			return nil
 		}
 		if first == nil {
 			first = t
-		} else if t.Field != first.Field {
-			return nil
 		}
 		words = append(words, t.Text)
 	}
 	return &Words{Text: strings.Join(words, " "), Field: first.Field, Langs: first.Langs,
 		Operator: query.MatchQueryOperatorOr, boost: boost{1}, Flat: true, run: first.run}
+}
+
+// orWords is q when it is a Words query of any of its words, unboosted,
+// and nil otherwise.
+func orWords(q query.Query) *Words {
+	t, ok := q.(*Words)
+	if !ok || t.Operator != query.MatchQueryOperatorOr || t.BoostVal != 1 {
+		return nil
+	}
+	return t
 }
 
 // Words is a plain word query (no fuzziness) on a text field, expanded

@@ -95,18 +95,8 @@ func GEXF(w io.Writer, r *report.Report) error {
 		g.Nodes = append(g.Nodes, gexfNode{ID: id[n.Site], Label: n.Site, Values: vals})
 	}
 	for i, e := range r.Edges {
-		vals := []gexfValue{{"count", strconv.Itoa(e.Count)}, {"via", strconv.FormatBool(e.Via)}}
-		if e.MedianLagSeconds != nil {
-			vals = append(vals, gexfValue{"median_lag_seconds", strconv.FormatInt(*e.MedianLagSeconds, 10)})
-		}
-		if e.MedianOriginalShare > 0 {
-			vals = append(vals, gexfValue{"median_original_share", strconv.FormatFloat(e.MedianOriginalShare, 'f', 2, 64)})
-		}
-		if !e.First.IsZero() {
-			vals = append(vals, gexfValue{"first", timeCell(e.First)}, gexfValue{"last", timeCell(e.Last)})
-		}
 		g.Edges = append(g.Edges, gexfEdge{ID: "e" + strconv.Itoa(i), Source: id[e.Source], Target: id[e.Republisher],
-			Weight: e.Count, Label: strconv.Itoa(e.Count), Values: vals})
+			Weight: e.Count, Label: strconv.Itoa(e.Count), Values: gexfEdgeValues(e)})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("write gexf: %w", err)
@@ -120,6 +110,22 @@ func GEXF(w io.Writer, r *report.Report) error {
 		return fmt.Errorf("write gexf: %w", err)
 	}
 	return nil
+}
+
+// gexfEdgeValues are the attribute values of the edge e: count and via,
+// and the median lag, median share and first and last copy when known.
+func gexfEdgeValues(e report.Edge) []gexfValue {
+	vals := []gexfValue{{"count", strconv.Itoa(e.Count)}, {"via", strconv.FormatBool(e.Via)}}
+	if e.MedianLagSeconds != nil {
+		vals = append(vals, gexfValue{"median_lag_seconds", strconv.FormatInt(*e.MedianLagSeconds, 10)})
+	}
+	if e.MedianOriginalShare > 0 {
+		vals = append(vals, gexfValue{"median_original_share", strconv.FormatFloat(e.MedianOriginalShare, 'f', 2, 64)})
+	}
+	if !e.First.IsZero() {
+		vals = append(vals, gexfValue{"first", timeCell(e.First)}, gexfValue{"last", timeCell(e.Last)})
+	}
+	return vals
 }
 
 // dotQuote quotes s as a DOT string: backslashes and quotes are escaped,

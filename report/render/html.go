@@ -78,6 +78,23 @@ func HTML(w io.Writer, r *report.Report) error {
 		Network: template.HTML(net.String()), Timeline: template.HTML(tl.String()),
 		Originators: r.Originators(), Republishers: r.Republishers(),
 		Edges: r.Edges, Clusters: r.Clusters}
+	p.cut()
+	if !r.Filter.From.IsZero() {
+		p.From = r.Filter.From.UTC().Format(time.DateOnly)
+	}
+	if !r.Filter.To.IsZero() {
+		p.To = r.Filter.To.UTC().Format(time.DateOnly)
+	}
+	if err := htmlTemplate.Execute(w, p); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	return nil
+}
+
+// cut keeps the first htmlTop edges, htmlTop/2 clusters and 20
+// originators and republishers of the page, counting the edges and
+// clusters left out.
+func (p *htmlPage) cut() {
 	if len(p.Edges) > htmlTop {
 		p.Edges, p.MoreEdges = p.Edges[:htmlTop], len(p.Edges)-htmlTop
 	}
@@ -90,14 +107,4 @@ func HTML(w io.Writer, r *report.Report) error {
 	if len(p.Republishers) > 20 {
 		p.Republishers = p.Republishers[:20]
 	}
-	if !r.Filter.From.IsZero() {
-		p.From = r.Filter.From.UTC().Format(time.DateOnly)
-	}
-	if !r.Filter.To.IsZero() {
-		p.To = r.Filter.To.UTC().Format(time.DateOnly)
-	}
-	if err := htmlTemplate.Execute(w, p); err != nil {
-		return fmt.Errorf("write html report: %w", err)
-	}
-	return nil
 }

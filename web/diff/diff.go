@@ -172,10 +172,21 @@ func diffRegion(orig, cp []string) []Row {
 	if float64(len(pairs)) < minShared*float64(min(len(ow), len(cw))) {
 		return apart(orig, cp)
 	}
-	om := make([]bool, len(ow))
-	cm := make([]bool, len(cw))
-	// Cut rows where both sides begin a paragraph with a matched word.
-	cuts := [][2]int{{0, 0}}
+	om, cm, cuts := markPairs(ow, cw, pairs)
+	left := spans(ow, om, len(orig), OpRemoved)
+	right := spans(cw, cm, len(cp), OpAdded)
+	cuts = append(cuts, [2]int{len(orig), len(cp)})
+	return cutRows(left, right, cuts)
+}
+
+// markPairs marks the matched words of each side (pairs of indexes into
+// ow and cw) and returns where rows are cut: at each pair of paragraph
+// numbers where both sides begin a paragraph with a matched word, after
+// the start {0, 0}.
+func markPairs(ow, cw []word, pairs [][2]int) (om, cm []bool, cuts [][2]int) {
+	om = make([]bool, len(ow))
+	cm = make([]bool, len(cw))
+	cuts = [][2]int{{0, 0}}
 	for _, p := range pairs {
 		om[p[0]], cm[p[1]] = true, true
 		a, b := ow[p[0]], cw[p[1]]
@@ -184,10 +195,7 @@ func diffRegion(orig, cp []string) []Row {
 			cuts = append(cuts, [2]int{a.para, b.para})
 		}
 	}
-	left := spans(ow, om, len(orig), OpRemoved)
-	right := spans(cw, cm, len(cp), OpAdded)
-	cuts = append(cuts, [2]int{len(orig), len(cp)})
-	return cutRows(left, right, cuts)
+	return om, cm, cuts
 }
 
 // matchWords returns the longest common subsequence of two word lists,
@@ -280,32 +288,7 @@ func pairParagraphs(orig, cp []string) []Row {
 	if len(orig)*len(cp) > maxDiffCells/64 {
 		return apart(orig, cp)
 	}
-	bags := func(ps []string) []map[string]int {
-		out := make([]map[string]int, len(ps))
-		for i, p := range ps {
-			out[i] = map[string]int{}
-			for _, w := range strings.Fields(p) {
-				out[i][wordKey(w)]++
-			}
-		}
-		return out
-	}
-	ob, cb := bags(orig), bags(cp)
-	similar := make([]bool, len(orig)*len(cp))
-	for i := range orig {
-		for j := range cp {
-			common, small, big := 0, ob[i], cb[j]
-			if len(small) > len(big) {
-				small, big = big, small
-			}
-			total := 0
-			for w, n := range small {
-				common += min(n, big[w])
-				total += n
-			}
-			similar[i*len(cp)+j] = total > 0 && float64(common) >= 0.5*float64(total)
-		}
-	}
+	similar := similarParagraphs(wordBags(orig), wordBags(cp))
 	pairs := lcsPairs(len(orig), len(cp), func(i, j int) bool { return similar[i*len(cp)+j] })
 	var rows []Row
 	i, j := 0, 0
@@ -319,36 +302,78 @@ func pairParagraphs(orig, cp []string) []Row {
 	return rows
 }
 
+// wordBags counts the words (by wordKey) of each paragraph.
+func wordBags(ps []string) []map[string]int {
+	out := make([]map[string]int, len(ps))
+	for i, p := range ps {
+		out[i] = map[string]int{}
+		for _, w := range strings.Fields(p) {
+			out[i][wordKey(w)]++
+		}
+	}
+	return out
+}
+
+// similarParagraphs says, for each original paragraph i and copy
+// paragraph j (at i*len(cb)+j), whether they share at least half the
+// words of the shorter one.
+func similarParagraphs(ob, cb []map[string]int) []bool {
+	similar := make([]bool, len(ob)*len(cb))
+	for i := range ob {
+		for j := range cb {
+			similar[i*len(cb)+j] = shareHalf(ob[i], cb[j])
+		}
+	}
+	return similar
+}
+
+// shareHalf reports whether the word bags a and b share at least half
+// the words of the one with fewer distinct words (a when as many).
+func shareHalf(a, b map[string]int) bool {
+	small, big := a, b
+	if len(small) > len(big) {
+		small, big = big, small
+	}
+	common, total := 0, 0
+	for w, n := range small {
+		common += min(n, big[w])
+		total += n
+	}
+	return total > 0 && float64(common) >= 0.5*float64(total)
+}
+
 // Count summarises a diff in paragraphs: unchanged rows, copy
 // paragraphs that are wholly new, original paragraphs wholly cut, and copy
 // paragraphs that were edited.
 func Count(rows []Row) (same, added, removed, changed int) {
-	only := func(p []Span, op Op) bool {
-		for _, s := range p {
-			if s.Op != op {
-				return false
-			}
-		}
-		return len(p) > 0
-	}
 	for _, r := range rows {
 		if r.Op == OpSame {
 			same++
 			continue
 		}
 		for _, p := range r.Left {
-			if only(p, OpRemoved) {
+			if onlyOp(p, OpRemoved) {
 				removed++
 			}
 		}
 		for _, p := range r.Right {
 			switch {
-			case only(p, OpAdded):
+			case onlyOp(p, OpAdded):
 				added++
-			case !only(p, OpSame):
+			case !onlyOp(p, OpSame):
 				changed++
 			}
 		}
 	}
 	return same, added, removed, changed
+}
+
+// onlyOp reports whether the paragraph p has spans and all are op.
+func onlyOp(p []Span, op Op) bool {
+	for _, s := range p {
+		if s.Op != op {
+			return false
+		}
+	}
+	return len(p) > 0
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -53,6 +54,14 @@ func ParseRange(fromS, toS string) (from, to time.Time, err error) {
 		return from, to, Usagef("--to %s is before --from %s", toS, fromS)
 	}
 	return from, to, nil
+}
+
+// PrintJSON writes v to w as the commands' --json output: indented by two
+// spaces, one value and a newline.
+func PrintJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // Output opens the --out file, or stdout when it is empty or "-".

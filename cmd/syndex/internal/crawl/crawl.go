@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -55,53 +56,7 @@ func Command(g *cli.Globals) *cobra.Command {
   syndex crawl --config syndex.yaml
   syndex crawl --seed https://example.org/news/ --delay 2s`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, opt, err := g.ConfigArchive()
-			if err != nil {
-				return err
-			}
-			cc, err := opts.crawlSettings(cmd.Flags(), c)
-			if err != nil {
-				return err
-			}
-			defer followHeap()()
-			ctx, cancel := cli.SignalContext(cmd.Context())
-			defer cancel()
-			// A seed the crawl would refuse is a configuration error,
-			// reported before anything is created.
-			if err := crawler.CheckSeeds(ctx, cc); err != nil {
-				return cli.AsUsage(fmt.Errorf("crawl: %w", err))
-			}
-			a, err := g.OpenArchive(ctx, opt)
-			if err != nil {
-				return err
-			}
-			api := serveDuringCrawl(a, opts.Addr, c.Collections)
-			alerts, err := alert.StartPass(ctx, a, c.Alerts, c.Collections)
-			if err != nil {
-				err = cli.AsUsage(fmt.Errorf("crawl: %w", err))
-				a.Close()
-				return err
-			}
-			start := time.Now()
-			counts := &archive.PageCounts{}
-			prog := progress.StartCrawl(os.Stderr, counts)
-			stats, crawlErr := a.Crawl(ctx, cc, counts, prog.Attach)
-			prog.Done()
-			alerts.FinishPass(ctx, a)
-			if api != nil {
-				api.Close() // before the archive it reads
-			}
-			if err := a.Close(); err != nil && crawlErr == nil {
-				crawlErr = err
-			}
-			fmt.Fprintf(os.Stderr, "crawled %d pages (%d requests, %d errors, %d robots-denied, %d queued for next run) → %d new or changed articles in %s; archive %s\n",
-				stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, stats.Queue, counts.Articles.Load(), time.Since(start).Round(time.Millisecond), a.Dir)
-			if crawlErr != nil && ctx.Err() == nil {
-				return fmt.Errorf("crawl: %w", crawlErr)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runCrawl(cmd, g, opts) },
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.Seeds, "seed", nil, "start URL (repeatable); its host is in scope")
@@ -109,4 +64,61 @@ func Command(g *cli.Globals) *cobra.Command {
 	config.AddFlags(f, crawlKeys...)
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address of the web UI and read API served while the crawl runs (port 0: a free one; written to api.addr); off: none")
 	return cmd
+}
+
+// runCrawl runs one crawl pass with the settings of the flags and the
+// config.
+func runCrawl(cmd *cobra.Command, g *cli.Globals, opts crawlCmdOptions) error {
+	c, opt, err := g.ConfigArchive()
+	if err != nil {
+		return err
+	}
+	cc, err := opts.crawlSettings(cmd.Flags(), c)
+	if err != nil {
+		return err
+	}
+	defer followHeap()()
+	ctx, cancel := cli.SignalContext(cmd.Context())
+	defer cancel()
+	// A seed the crawl would refuse is a configuration error,
+	// reported before anything is created.
+	if err := crawler.CheckSeeds(ctx, cc); err != nil {
+		return cli.AsUsage(fmt.Errorf("crawl: %w", err))
+	}
+	a, err := g.OpenArchive(ctx, opt)
+	if err != nil {
+		return err
+	}
+	return crawlPass(ctx, a, cc, c, opts.Addr)
+}
+
+// crawlPass crawls into a once with cc, serving the web UI and read API
+// at addr meanwhile and firing the config's alerts, then closes a and
+// prints what the pass did.
+func crawlPass(ctx context.Context, a *archive.Archive, cc crawler.Config, c *config.Config, addr string) error {
+	api := serveDuringCrawl(a, addr, c.Collections)
+	alerts, err := alert.StartPass(ctx, a, c.Alerts, c.Collections)
+	if err != nil {
+		err = cli.AsUsage(fmt.Errorf("crawl: %w", err))
+		a.Close()
+		return err
+	}
+	start := time.Now()
+	counts := &archive.PageCounts{}
+	prog := progress.StartCrawl(os.Stderr, counts)
+	stats, crawlErr := a.Crawl(ctx, cc, counts, prog.Attach)
+	prog.Done()
+	alerts.FinishPass(ctx, a)
+	if api != nil {
+		api.Close() // before the archive it reads
+	}
+	if err := a.Close(); err != nil && crawlErr == nil {
+		crawlErr = err
+	}
+	fmt.Fprintf(os.Stderr, "crawled %d pages (%d requests, %d errors, %d robots-denied, %d queued for next run) → %d new or changed articles in %s; archive %s\n",
+		stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, stats.Queue, counts.Articles.Load(), time.Since(start).Round(time.Millisecond), a.Dir)
+	if crawlErr != nil && ctx.Err() == nil {
+		return fmt.Errorf("crawl: %w", crawlErr)
+	}
+	return nil
 }

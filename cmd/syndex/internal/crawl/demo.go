@@ -76,32 +76,12 @@ func runDemo(cmd *cobra.Command, g *cli.Globals, o demoOptions) error {
 		return err
 	}
 	defer a.Close()
-	counts := &archive.PageCounts{}
-	stop := progress.StartCrawl(os.Stderr, counts)
-	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: o.Delay}, counts, stop.Attach)
-	stop.Done()
-	if err != nil {
-		return fmt.Errorf("crawl demo network: %w", err)
+	if err := crawlDemo(ctx, out, a, f, o.Delay, start); err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "\ncrawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles, in %s\n\n",
-		stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), time.Since(start).Round(time.Millisecond))
-
-	arts, err := a.Articles()
+	q, problems, err := reportDemo(ctx, out, a, f, o.Hostile)
 	if err != nil {
 		return err
-	}
-	rep := report.Build(arts, report.Filter{})
-	if err := render.Write(out, rep, "text"); err != nil {
-		return err
-	}
-	q := demo.SampleQuery(f)
-	if err := sampleSearch(ctx, out, a, q); err != nil {
-		return err
-	}
-
-	problems := demo.Check(f, a, rep, arts, o.Hostile)
-	for _, p := range problems {
-		fmt.Fprintln(os.Stderr, "demo check:", p)
 	}
 	if o.Keep {
 		abs, _ := filepath.Abs(dir)
@@ -112,6 +92,44 @@ func runDemo(cmd *cobra.Command, g *cli.Globals, o demoOptions) error {
 		return fmt.Errorf("demo: %d problems: copies not attributed to the right origin or site furniture reported as syndication", len(problems))
 	}
 	return nil
+}
+
+// crawlDemo crawls the demo network f into a with the politeness delay,
+// showing progress, and prints what the crawl (begun at start) found.
+func crawlDemo(ctx context.Context, out io.Writer, a *archive.Archive, f *farm.Farm, delay time.Duration, start time.Time) error {
+	counts := &archive.PageCounts{}
+	stop := progress.StartCrawl(os.Stderr, counts)
+	stats, err := a.Crawl(ctx, crawler.Config{Seeds: f.Seeds(), Resolve: f.Resolve(), AllowPrivate: true, Delay: delay}, counts, stop.Attach)
+	stop.Done()
+	if err != nil {
+		return fmt.Errorf("crawl demo network: %w", err)
+	}
+	fmt.Fprintf(out, "\ncrawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles, in %s\n\n",
+		stats.Pages, stats.Requests, stats.Errors, stats.RobotsDenied, counts.Articles.Load(), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// reportDemo prints the report of the crawled demo archive and the sample
+// search q, and checks what dedup found against the network's truth; the
+// problems go to stderr.
+func reportDemo(ctx context.Context, out io.Writer, a *archive.Archive, f *farm.Farm, hostile bool) (q string, problems []string, err error) {
+	arts, err := a.Articles()
+	if err != nil {
+		return "", nil, err
+	}
+	rep := report.Build(arts, report.Filter{})
+	if err := render.Write(out, rep, "text"); err != nil {
+		return "", nil, err
+	}
+	q = demo.SampleQuery(f)
+	if err := sampleSearch(ctx, out, a, q); err != nil {
+		return "", nil, err
+	}
+	problems = demo.Check(f, a, rep, arts, hostile)
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "demo check:", p)
+	}
+	return q, problems, nil
 }
 
 // demoDir is the demo's archive directory: --data (or $SYNDEX_DATA) when

@@ -139,6 +139,12 @@ func runWorker(cmd *cobra.Command, g *cli.Globals, o workerOptions) error {
 	if err != nil {
 		return err
 	}
+	return work(ctx, w, fr)
+}
+
+// work runs the worker w on the shared frontier fr until the crawl ends
+// or ctx is cancelled, and prints what it did.
+func work(ctx context.Context, w *stream.Worker, fr *crawler.SharedFrontier) error {
 	start := time.Now()
 	stats, crawlErr := w.Run(ctx)
 	fmt.Fprintf(os.Stderr, "worker %s: crawled %d pages (%d requests, %d errors, %d robots-denied) → %d articles published to %s in %s\n",

@@ -151,6 +151,13 @@ func runEvalDedup(cmd *cobra.Command, g *cli.Globals, o evalDedupOptions) error 
 	if err != nil {
 		return fmt.Errorf("eval dedup %s: %w", ls.name, err)
 	}
+	return o.print(cmd, ls, run)
+}
+
+// print writes the scores of the run over the set ls (JSON with --json;
+// else aligned lines, and the input's bad lines on stderr); a score below
+// its floor is the error.
+func (o evalDedupOptions) print(cmd *cobra.Command, ls labelled, run evaluate.ClusterRun) error {
 	sc := ls.score(run)
 	floors := o.floors(sc.res, ls.set != nil, sc.merged)
 	if o.JSON {
@@ -205,15 +212,7 @@ func (o evalDedupOptions) labelledSet(ctx context.Context) (labelled, error) {
 		}
 		ls.raw, err = encodeArticles(ls.set.Articles, o.NoSite)
 	default:
-		opt := synth.Default()
-		opt.Stories = o.Generate
-		opt.Network = o.Network
-		opt.Furniture = o.Furniture
-		if o.NoSite && !o.furnitureSet {
-			opt.Furniture = 0 // without addresses and dates a template page is a story copied to every site
-		}
-		opt.NoSite = o.NoSite
-		ls.raw, err = encodeArticles(synth.Generate(opt, o.Seed), false)
+		ls.raw, err = encodeArticles(synth.Generate(o.synthOptions(), o.Seed), false)
 	}
 	if err != nil {
 		return ls, err
@@ -225,6 +224,19 @@ func (o evalDedupOptions) labelledSet(ctx context.Context) (labelled, error) {
 		ls.raw, err = encodeArticles(ls.arts, true)
 	}
 	return ls, err
+}
+
+// synthOptions are the generator's options for --generate.
+func (o evalDedupOptions) synthOptions() synth.Options {
+	opt := synth.Default()
+	opt.Stories = o.Generate
+	opt.Network = o.Network
+	opt.Furniture = o.Furniture
+	if o.NoSite && !o.furnitureSet {
+		opt.Furniture = 0 // without addresses and dates a template page is a story copied to every site
+	}
+	opt.NoSite = o.NoSite
+	return opt
 }
 
 // score scores a run's clusters against the set's labels (and, for a

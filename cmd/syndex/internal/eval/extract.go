@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -47,9 +46,7 @@ directory of corpora.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(scores)
+				return cli.PrintJSON(cmd.OutOrStdout(), scores)
 			}
 			return nil
 		},

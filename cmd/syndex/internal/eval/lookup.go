@@ -68,25 +68,17 @@ func newEvalLookupCommand(g *cli.Globals) *cobra.Command {
 }
 
 func runEvalLookup(cmd *cobra.Command, g *cli.Globals, o evalLookupOptions) error {
-	in := o.In
-	if btoi(in != "")+btoi(o.Generate > 0)+btoi(o.Corpus != "") != 1 {
-		return cli.Usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
+	if err := o.check(g); err != nil {
+		return err
 	}
 	if g.DataSet {
-		if in == "" {
-			return cli.Usagef("eval lookup: --data DIR goes with --in QUERIES.jsonl (labelled copies to look up in that archive)")
-		}
 		return evalLookupArchive(cmd, g, o)
-	}
-	holdout := o.Holdout
-	if holdout <= 0 || holdout > 1 {
-		return cli.Usagef("eval lookup: --holdout must be in (0, 1]")
 	}
 	cfg, err := o.dedupConfig(g)
 	if err != nil {
 		return err
 	}
-	opt := evaluate.LookupOptions{Holdout: holdout, Seed: o.Seed, NoEdit: o.NoEdit}
+	opt := evaluate.LookupOptions{Holdout: o.Holdout, Seed: o.Seed, NoEdit: o.NoEdit}
 	arts, name, err := o.labelledSet(cmd.Context(), &opt)
 	if err != nil {
 		return err
@@ -94,18 +86,39 @@ func runEvalLookup(cmd *cobra.Command, g *cli.Globals, o evalLookupOptions) erro
 	start := time.Now()
 	res := evaluate.Lookup(arts, cfg, opt)
 	elapsed := time.Since(start)
-	floor := o.MinTop1
+	return o.print(cmd.OutOrStdout(), name, res, elapsed)
+}
+
+// check checks that one labelled set is named, --data only with --in,
+// and the holdout share when no archive is read.
+func (o evalLookupOptions) check(g *cli.Globals) error {
+	if btoi(o.In != "")+btoi(o.Generate > 0)+btoi(o.Corpus != "") != 1 {
+		return cli.Usagef("eval lookup: give exactly one of --in FILE, --generate N or --corpus DIR")
+	}
+	if g.DataSet && o.In == "" {
+		return cli.Usagef("eval lookup: --data DIR goes with --in QUERIES.jsonl (labelled copies to look up in that archive)")
+	}
+	if !g.DataSet && (o.Holdout <= 0 || o.Holdout > 1) {
+		return cli.Usagef("eval lookup: --holdout must be in (0, 1]")
+	}
+	return nil
+}
+
+// print writes the scores of the set called name to w (JSON with
+// --json); the share of true originals ranked first below --min-top1 is
+// the error.
+func (o evalLookupOptions) print(w io.Writer, name string, res evaluate.LookupResult, elapsed time.Duration) error {
 	var below error
-	if res.Top1 < floor {
-		below = fmt.Errorf("eval lookup: below the floor: true original first %.4f < %.4f", res.Top1, floor)
+	if res.Top1 < o.MinTop1 {
+		below = fmt.Errorf("eval lookup: below the floor: true original first %.4f < %.4f", res.Top1, o.MinTop1)
 	}
 	if o.JSON {
-		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(res); err != nil {
+		if err := json.NewEncoder(w).Encode(res); err != nil {
 			return err
 		}
 		return below
 	}
-	writeLookupScores(cmd.OutOrStdout(), name, res, opt.NoEdit, elapsed)
+	writeLookupScores(w, name, res, o.NoEdit, elapsed)
 	return below
 }
 

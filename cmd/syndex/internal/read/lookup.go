@@ -55,14 +55,9 @@ func LookupCommand(g *cli.Globals) *cobra.Command {
 }
 
 func runLookup(cmd *cobra.Command, g *cli.Globals, o lookupOptions, args []string) error {
-	q, err := o.query(args)
+	q, err := o.input(cmd, g, args)
 	if err != nil {
 		return err
-	}
-	if len(args) == 1 {
-		if err := readLookupInput(cmd, g, args[0], o.URL, &q); err != nil {
-			return err
-		}
 	}
 	lk, byURL, closeFn, err := openLooker(cmd, g)
 	if err != nil {
@@ -84,10 +79,27 @@ func runLookup(cmd *cobra.Command, g *cli.Globals, o lookupOptions, args []strin
 	if err != nil {
 		return err
 	}
+	return o.print(res)
+}
+
+// input checks the options against the arguments and returns the query
+// they set, with the text of a FILE or - argument read.
+func (o lookupOptions) input(cmd *cobra.Command, g *cli.Globals, args []string) (archive.LookupQuery, error) {
+	q, err := o.query(args)
+	if err != nil || len(args) != 1 {
+		return q, err
+	}
+	if err := readLookupInput(cmd, g, args[0], o.URL, &q); err != nil {
+		return q, err
+	}
+	return q, nil
+}
+
+// print writes a lookup's result to stdout: JSON with --json, else for a
+// terminal.
+func (o lookupOptions) print(res *archive.LookupResult) error {
 	if o.JSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return cli.PrintJSON(os.Stdout, res)
 	}
 	return writeLookup(os.Stdout, res)
 }
@@ -208,7 +220,19 @@ func readLookupInput(cmd *cobra.Command, g *cli.Globals, name, pageURL string, q
 // writeLookup prints a lookup for a terminal.
 func writeLookup(w io.Writer, res *archive.LookupResult) error {
 	ew := &lineWriter{w: w}
-	clean := func(s string, n int) string { return printable.Truncate(printable.Clean(s), n) }
+	writeVerdict(ew, res)
+	for _, m := range res.Matches {
+		writeMatch(ew, m)
+	}
+	return ew.err
+}
+
+// clean is s made printable and cut to n characters.
+func clean(s string, n int) string { return printable.Truncate(printable.Clean(s), n) }
+
+// writeVerdict prints the lookup's verdict line (for a copy, with its
+// original).
+func writeVerdict(ew *lineWriter, res *archive.LookupResult) {
 	switch res.Verdict {
 	case archive.VerdictCopy:
 		m := res.Matches[0]
@@ -227,30 +251,32 @@ func writeLookup(w io.Writer, res *archive.LookupResult) error {
 	default:
 		ew.printf("NO MATCH: nothing archived shares this text (%d words)\n", res.Query.Words)
 	}
-	for _, m := range res.Matches {
-		kind := "shares text"
-		if m.Copy {
-			kind = "copy of its original"
-		}
-		ew.printf("\n%2d. cluster %s  score %.2f  %s\n", m.Rank, m.Cluster, m.Score, kind)
-		ew.printf("    original  %-28s %s  %s\n", clean(m.Original.Site, 200), dateOrUnknown(m.Original.Published), clean(m.Original.Title, 80))
-		ew.printf("    this text carries %.0f%% of it, %.0f%% of this text is from it (containment %.2f, Jaccard %.2f, %d shared shingles)\n",
-			100*m.OriginalShare, 100*m.CopyShare, m.Containment, m.Jaccard, m.SharedFeatures)
-		if m.Closest != nil {
-			ew.printf("    closest member: the copy on %s (%.0f%% of this text found in it)\n", clean(m.Closest.Site, 200), 100*m.Closest.ProbeShare)
-		}
-		if len(m.Copies) == 0 {
-			ew.printf("    no archived copies\n")
-		}
-		for _, c := range m.Copies {
-			lag := "lag unknown"
-			if c.LagSeconds != nil {
-				lag = "after " + printable.Lag(c.LagSeconds)
-			}
-			ew.printf("    copy      %-28s %s  carries %3.0f%%  %s\n", clean(c.Site, 200), dateOrUnknown(c.Published), 100*c.OriginalShare, lag)
-		}
+}
+
+// writeMatch prints one matching cluster: its original, the shares, the
+// closest member and the copies.
+func writeMatch(ew *lineWriter, m archive.LookupMatch) {
+	kind := "shares text"
+	if m.Copy {
+		kind = "copy of its original"
 	}
-	return ew.err
+	ew.printf("\n%2d. cluster %s  score %.2f  %s\n", m.Rank, m.Cluster, m.Score, kind)
+	ew.printf("    original  %-28s %s  %s\n", clean(m.Original.Site, 200), dateOrUnknown(m.Original.Published), clean(m.Original.Title, 80))
+	ew.printf("    this text carries %.0f%% of it, %.0f%% of this text is from it (containment %.2f, Jaccard %.2f, %d shared shingles)\n",
+		100*m.OriginalShare, 100*m.CopyShare, m.Containment, m.Jaccard, m.SharedFeatures)
+	if m.Closest != nil {
+		ew.printf("    closest member: the copy on %s (%.0f%% of this text found in it)\n", clean(m.Closest.Site, 200), 100*m.Closest.ProbeShare)
+	}
+	if len(m.Copies) == 0 {
+		ew.printf("    no archived copies\n")
+	}
+	for _, c := range m.Copies {
+		lag := "lag unknown"
+		if c.LagSeconds != nil {
+			lag = "after " + printable.Lag(c.LagSeconds)
+		}
+		ew.printf("    copy      %-28s %s  carries %3.0f%%  %s\n", clean(c.Site, 200), dateOrUnknown(c.Published), 100*c.OriginalShare, lag)
+	}
 }
 
 func dateOrUnknown(t time.Time) string {

@@ -158,19 +158,39 @@ func (o *searchOptions) settleFormat() error {
 // checkPaging checks --limit, --offset, --out and --page-size against the
 // format.
 func (o *searchOptions) checkPaging() error {
-	deep := o.deep()
-	switch {
-	case deep && o.Offset != 0:
-		return cli.Usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", o.Format)
-	case deep && o.limitSet && o.Limit < 1:
-		return cli.Usagef("--limit must be ≥ 1")
-	case !deep && (o.Limit < 1 || o.Limit > index.MaxLimit || o.Offset < 0):
-		return cli.Usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
-	case !deep && o.Out != "":
-		return cli.Usagef("--out works with --format csv or jsonl")
+	check := o.checkPage
+	if o.deep() {
+		check = o.checkDeep
+	}
+	if err := check(); err != nil {
+		return err
 	}
 	if o.PageSize < 1 || o.PageSize > index.MaxLimit {
 		return cli.Usagef("--page-size must be 1–%d", index.MaxLimit)
+	}
+	return nil
+}
+
+// checkDeep checks --offset and --limit for the formats that write every
+// hit.
+func (o *searchOptions) checkDeep() error {
+	switch {
+	case o.Offset != 0:
+		return cli.Usagef("--format %s writes every hit: --offset does not apply (use --limit to cap the stories)", o.Format)
+	case o.limitSet && o.Limit < 1:
+		return cli.Usagef("--limit must be ≥ 1")
+	}
+	return nil
+}
+
+// checkPage checks --limit, --offset and --out for the formats that print
+// one page.
+func (o *searchOptions) checkPage() error {
+	switch {
+	case o.Limit < 1 || o.Limit > index.MaxLimit || o.Offset < 0:
+		return cli.Usagef("--limit must be 1–%d and --offset ≥ 0 (page with --offset, or write every hit with --format csv|jsonl)", index.MaxLimit)
+	case o.Out != "":
+		return cli.Usagef("--out works with --format csv or jsonl")
 	}
 	return nil
 }
