@@ -1,16 +1,15 @@
 // Package fastjson decodes the Article fields dedup uses from JSON Lines
 // without reflection, for the offline runner (dedup.Run), and hands every
-// line it cannot decode exactly as encoding/json would back to it.
+// line it cannot decode exactly as encoding/json would back to it. The
+// JSON itself is read by internal/jsonfast; this package holds only which
+// members dedup fills, which it skips and which it declines.
 package fastjson
 
 import (
 	"bytes"
-	"encoding/binary"
-	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/jsonfast"
 )
 
 // Decoder decodes the Article fields dedup uses from one JSONL line
@@ -21,6 +20,7 @@ import (
 // the caller decodes the line with encoding/json instead, which also
 // produces the error message for corrupt lines.
 type Decoder struct {
+	s    jsonfast.Scanner
 	text []byte // the decoded "text" value, reused between lines
 	str  []byte // scratch for other strings
 }
@@ -42,524 +42,97 @@ var articleKinds = map[string]byte{"title": 's', "lang": 's',
 	"modified": 't', "boilerplate": 'a', "evidence": 'a', "similarity": 'n', "truth_original": 'b',
 	"original_share": 'n', "copy_share": 'n', "via": 's'}
 
-// kindOK reports whether the value at p has the type kind wants (null is
-// always accepted, as encoding/json leaves the field alone).
-func kindOK(p *jsonScan, kind byte) bool {
-	c := p.peek()
-	if c == 'n' {
+// skipKind checks that the value at s decodes into a field of kind as
+// encoding/json decodes it, and skips it (null is always accepted, as
+// encoding/json leaves the field alone).
+func skipKind(s *jsonfast.Scanner, kind byte) bool {
+	if s.Lit("null") {
 		return true
 	}
+	var ok bool
 	switch kind {
 	case 's':
-		return c == '"'
+		ok = s.Peek() == '"' && s.Skip()
 	case 't':
-		return p.isTime()
+		_, ok = s.Time()
 	case 'a':
-		return c == '[' && p.isStringArray()
+		ok = s.SkipStrings()
 	case 'n':
-		return c == '-' || (c >= '0' && c <= '9')
+		_, ok = s.Float()
 	case 'b':
-		return c == 't' || c == 'f'
+		_, ok = s.Bool()
+	default:
+		ok = s.Skip()
 	}
-	return true
-}
-
-// isTime reports whether the value at p is an RFC 3339 date, without
-// moving p.
-func (p *jsonScan) isTime() bool {
-	save := p.i
-	v, ok := p.str(p.tmp[:0])
-	p.i = save
-	if !ok {
-		return false
-	}
-	_, err := time.Parse(time.RFC3339Nano, string(v))
-	return err == nil
-}
-
-// isStringArray reports whether the array at p holds only strings (and
-// nulls), without moving p.
-func (p *jsonScan) isStringArray() bool {
-	save := p.i
-	defer func() { p.i = save }()
-	p.i++
-	p.ws()
-	if p.eat(']') {
-		return true
-	}
-	for {
-		p.ws()
-		if c := p.peek(); c != '"' && c != 'n' {
-			return false
-		}
-		if !p.skipValue(1) {
-			return false
-		}
-		p.ws()
-		if p.eat(',') {
-			continue
-		}
-		return p.eat(']')
-	}
+	return ok
 }
 
 // Decode fills a (Text left empty) and d.text from line.
 func (d *Decoder) Decode(line []byte, a *article.Article) bool {
-	p := &jsonScan{b: line}
-	return p.line(func(key []byte) bool { return d.field(p, key, a) })
-}
-
-// line walks the one object a line holds, calling member with p at each
-// member's value, which member reads or skips; it reports false when
-// the line is not plainly valid JSON or member refuses a value.
-func (p *jsonScan) line(member func(key []byte) bool) bool {
-	p.ws()
-	if !p.eat('{') {
-		return false
-	}
-	p.ws()
-	if p.eat('}') {
-		return p.end()
-	}
-	for {
-		p.ws()
-		key, ok := p.rawKey()
-		if !ok {
-			return false
-		}
-		p.ws()
-		if !p.eat(':') {
-			return false
-		}
-		p.ws()
-		if !member(key) {
-			return false
-		}
-		p.ws()
-		if p.eat(',') {
-			continue
-		}
-		if p.eat('}') {
-			return p.end()
-		}
-		return false
-	}
+	s := &d.s
+	s.Reset(line)
+	return s.Object(func(key []byte) bool { return d.field(key, a) })
 }
 
 // field reads the value of member key into a, or skips it when dedup
 // does not read it.
-func (d *Decoder) field(p *jsonScan, key []byte, a *article.Article) bool {
+func (d *Decoder) field(key []byte, a *article.Article) bool {
+	s := &d.s
 	k := string(key)
 	switch {
 	case k == "noindex": // the one bool dedup reads
-		switch {
-		case p.lit("true"):
-			a.NoIndex = true
-		case p.lit("false"):
-			a.NoIndex = false
-		default:
-			return false
-		}
-		return true
-	case !fastFields[k]:
-		return skipField(p, key, k)
-	}
-	if p.peek() != '"' {
-		return false // null or a wrong type: let encoding/json decide
-	}
-	dst := d.str[:0]
-	if k == "text" {
-		dst = d.text[:0]
-	}
-	dst, ok := p.str(dst)
-	if !ok {
-		return false
-	}
-	if k == "text" {
-		d.text = dst
-		return true
-	}
-	d.str = dst
-	return setField(a, k, dst)
-}
-
-// skipField skips the value of a member dedup does not read, after
-// checking it would decode as encoding/json decodes it.
-func skipField(p *jsonScan, key []byte, k string) bool {
-	lower := string(bytes.ToLower(key))
-	if lower != k && (fastFields[lower] || articleKinds[lower] != 0 || lower == "noindex") {
-		return false // encoding/json matches keys case-insensitively
-	}
-	if kind := articleKinds[k]; kind != 0 && !kindOK(p, kind) {
-		return false
-	}
-	return p.skipValue(0)
-}
-
-// setField sets the string (or RFC 3339 date) field k of a.
-func setField(a *article.Article, k string, v []byte) bool {
-	switch k {
-	case "published", "fetched":
-		t, err := time.Parse(time.RFC3339Nano, string(v))
-		if err != nil || !bytes.ContainsAny(v, "Tt") {
-			return false
-		}
+		var ok bool
+		a.NoIndex, ok = s.Bool()
+		return ok
+	case k == "published" || k == "fetched":
+		t, ok := s.Time()
 		if k == "published" {
 			a.Published = t
 		} else {
 			a.Fetched = t
 		}
-		return true
-	}
-	s := string(v)
-	switch k {
-	case "id":
-		a.ID = s
-	case "url":
-		a.URL = s
-	case "site":
-		a.Site = s
-	case "canonical":
-		a.Canonical = s
-	case "source":
-		a.Source = s
-	case "author":
-		a.Author = s
-	case "site_name":
-		a.SiteName = s
-	}
-	return true
-}
-
-// jsonScan is a cursor over one JSON value.
-type jsonScan struct {
-	b   []byte
-	i   int
-	tmp []byte // scratch for strings that are only validated
-}
-
-func (p *jsonScan) ws() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-func (p *jsonScan) peek() byte {
-	if p.i < len(p.b) {
-		return p.b[p.i]
-	}
-	return 0
-}
-
-func (p *jsonScan) eat(c byte) bool {
-	if p.i < len(p.b) && p.b[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *jsonScan) end() bool {
-	p.ws()
-	return p.i == len(p.b)
-}
-
-// rawKey reads an object key that has no escapes and is valid UTF-8.
-func (p *jsonScan) rawKey() ([]byte, bool) {
-	if !p.eat('"') {
-		return nil, false
-	}
-	start := p.i
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		switch {
-		case c == '"':
-			k := p.b[start:p.i]
-			p.i++
-			return k, utf8.Valid(k)
-		case c == '\\' || c < 0x20:
-			return nil, false
-		}
-		p.i++
-	}
-	return nil, false
-}
-
-// Byte masks for plainRun, eight bytes at a time.
-const (
-	ones8  = 0x0101010101010101
-	highs8 = 0x8080808080808080
-)
-
-// hasZero8 reports whether some byte of x is zero.
-func hasZero8(x uint64) bool { return (x-ones8)&^x&highs8 != 0 }
-
-// plainRun advances p.i over string bytes that need no decoding: up to
-// the next '"', backslash, control byte or the end. It reports false when
-// the bytes passed are not valid UTF-8.
-func (p *jsonScan) plainRun() bool {
-	b := p.b
-	i := p.i
-	for i < len(b) {
-		i = plainWords(b, i)
-		if i >= len(b) {
-			break
-		}
-		c := b[i]
-		if c == '"' || c == '\\' || c < 0x20 {
-			break
-		}
-		if c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			p.i = i
-			return false
-		}
-		i += n
-	}
-	p.i = i
-	return true
-}
-
-// plainWords returns i moved past the 8-byte words of b from i that are
-// plain: ASCII, none of their bytes a quote, a backslash or a control
-// byte.
-func plainWords(b []byte, i int) int {
-	for i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if x&highs8 != 0 || (x-0x20*ones8)&^x&highs8 != 0 ||
-			hasZero8(x^('"'*ones8)) || hasZero8(x^('\\'*ones8)) {
-			break
-		}
-		i += 8
-	}
-	return i
-}
-
-// str decodes a string value, appending it to dst. Invalid UTF-8 and
-// unpaired surrogates make it fail (encoding/json would substitute U+FFFD;
-// the fallback does exactly that).
-func (p *jsonScan) str(dst []byte) ([]byte, bool) {
-	if !p.eat('"') {
-		return dst, false
-	}
-	for p.i < len(p.b) {
-		start := p.i
-		if !p.plainRun() {
-			return dst, false
-		}
-		chunk := p.b[start:p.i]
-		dst = append(dst, chunk...)
-		if p.i >= len(p.b) {
-			return dst, false
-		}
-		switch c := p.b[p.i]; {
-		case c == '"':
-			p.i++
-			return dst, true
-		case c < 0x20:
-			return dst, false
-		}
+		return ok
+	case !fastFields[k]:
+		return skipField(s, key, k)
+	case k == "text":
 		var ok bool
-		if dst, ok = p.escape(dst); !ok {
-			return dst, false
-		}
-	}
-	return dst, false
-}
-
-// escape appends to dst the character of the backslash escape at p.i:
-// one character, or \u and four hex digits.
-func (p *jsonScan) escape(dst []byte) ([]byte, bool) {
-	if p.i+1 >= len(p.b) {
-		return dst, false
-	}
-	e := p.b[p.i+1]
-	p.i += 2
-	if c := escapes[e]; c != 0 {
-		return append(dst, c), true
-	}
-	if e != 'u' {
-		return dst, false
-	}
-	r, ok := p.unicodeEscape()
-	if !ok {
-		return dst, false
-	}
-	return utf8.AppendRune(dst, r), true
-}
-
-// escapes maps the character after a backslash to what it stands for
-// (0: not a one-character escape).
-var escapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
-// unicodeEscape reads the four hex digits of a \u escape (and of a second
-// one after a surrogate, which must pair with it).
-func (p *jsonScan) unicodeEscape() (rune, bool) {
-	r, ok := p.hex4()
-	if !ok || !utf16.IsSurrogate(r) {
-		return r, ok
-	}
-	if !(p.eat('\\') && p.eat('u')) {
-		return r, false
-	}
-	r2, ok := p.hex4()
-	if !ok {
-		return r, false
-	}
-	if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-		return r, false
-	}
-	return r, true
-}
-
-func (p *jsonScan) hex4() (rune, bool) {
-	if p.i+4 > len(p.b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range p.b[p.i : p.i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	p.i += 4
-	return r, true
-}
-
-// skipValue validates and skips any JSON value.
-func (p *jsonScan) skipValue(depth int) bool {
-	if depth > 64 {
-		return false
-	}
-	switch c := p.peek(); {
-	case c == '"':
-		return p.skipStr()
-	case c == '{':
-		return p.skipObject(depth)
-	case c == '[':
-		return p.skipArray(depth)
-	case c == 't':
-		return p.lit("true")
-	case c == 'f':
-		return p.lit("false")
-	case c == 'n':
-		return p.lit("null")
-	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
-	}
-	return false
-}
-
-// skipObject validates and skips the object at p, at nesting depth.
-func (p *jsonScan) skipObject(depth int) bool {
-	p.i++
-	p.ws()
-	if p.eat('}') {
-		return true
-	}
-	for {
-		p.ws()
-		if !p.skipStr() {
-			return false
-		}
-		p.ws()
-		if !p.eat(':') {
-			return false
-		}
-		p.ws()
-		if !p.skipValue(depth + 1) {
-			return false
-		}
-		p.ws()
-		if p.eat(',') {
-			continue
-		}
-		return p.eat('}')
-	}
-}
-
-// skipArray validates and skips the array at p, at nesting depth.
-func (p *jsonScan) skipArray(depth int) bool {
-	p.i++
-	p.ws()
-	if p.eat(']') {
-		return true
-	}
-	for {
-		p.ws()
-		if !p.skipValue(depth + 1) {
-			return false
-		}
-		p.ws()
-		if p.eat(',') {
-			continue
-		}
-		return p.eat(']')
-	}
-}
-
-// skipStr validates and skips a string.
-func (p *jsonScan) skipStr() bool {
-	if p.peek() != '"' {
-		return false
+		d.text, ok = s.AppendString(d.text[:0])
+		return ok
 	}
 	var ok bool
-	p.tmp, ok = p.str(p.tmp[:0])
-	return ok
-}
-
-func (p *jsonScan) lit(s string) bool {
-	if bytes.HasPrefix(p.b[p.i:], []byte(s)) {
-		p.i += len(s)
-		return true
+	if d.str, ok = s.AppendString(d.str[:0]); !ok {
+		return false // null or a wrong type: let encoding/json decide
 	}
-	return false
-}
-
-// number validates a JSON number.
-func (p *jsonScan) number() bool {
-	p.eat('-')
-	if p.eat('0') {
-		// no leading zeros
-	} else if p.digits() == 0 {
-		return false
-	}
-	if p.eat('.') && p.digits() == 0 {
-		return false
-	}
-	if p.eat('e') || p.eat('E') {
-		if !p.eat('+') {
-			p.eat('-')
-		}
-		if p.digits() == 0 {
-			return false
-		}
-	}
+	setField(a, k, string(d.str))
 	return true
 }
 
-// digits skips the decimal digits at p and returns how many there were.
-func (p *jsonScan) digits() int {
-	n := 0
-	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-		p.i++
-		n++
+// skipField skips the value of a member dedup does not read, after
+// checking it would decode as encoding/json decodes it.
+func skipField(s *jsonfast.Scanner, key []byte, k string) bool {
+	lower := string(bytes.ToLower(key))
+	if lower != k && (fastFields[lower] || articleKinds[lower] != 0 || lower == "noindex") {
+		return false // encoding/json matches keys case-insensitively
 	}
-	return n
+	return skipKind(s, articleKinds[k])
+}
+
+// setField sets the string field k of a.
+func setField(a *article.Article, k, v string) {
+	switch k {
+	case "id":
+		a.ID = v
+	case "url":
+		a.URL = v
+	case "site":
+		a.Site = v
+	case "canonical":
+		a.Canonical = v
+	case "source":
+		a.Source = v
+	case "author":
+		a.Author = v
+	case "site_name":
+		a.SiteName = v
+	}
 }

@@ -8,20 +8,18 @@ import "bytes"
 // its text is not a plain string (the caller then decodes the line with
 // encoding/json).
 func (d *Decoder) DecodeText(line []byte) bool {
-	p := &jsonScan{b: line}
+	s := &d.s
+	s.Reset(line)
 	d.text = d.text[:0]
-	return p.line(func(key []byte) bool {
+	return s.Object(func(key []byte) bool {
 		switch {
 		case string(key) == "text":
-			if p.peek() != '"' {
-				return false
-			}
 			var ok bool
-			d.text, ok = p.str(d.text[:0])
+			d.text, ok = s.AppendString(d.text[:0])
 			return ok
 		case bytes.EqualFold(key, []byte("text")):
 			return false // encoding/json matches keys case-insensitively
 		}
-		return p.skipValue(0)
+		return s.Skip()
 	})
 }
