@@ -525,9 +525,18 @@ func (s *Scanner) skipArray(depth int) bool {
 	}
 }
 
-// skipString checks and skips a string.
+// skipString checks and skips a string, copying nothing unless it holds
+// escapes or invalid UTF-8.
 func (s *Scanner) skipString() bool {
+	if !s.Eat('"') {
+		return false
+	}
+	s.plainRun()
+	if s.i < len(s.b) && s.b[s.i] == '"' {
+		s.i++
+		return true
+	}
 	var ok bool
-	s.tmp, ok = s.AppendString(s.tmp[:0])
+	s.tmp, ok = s.appendRest(s.tmp[:0])
 	return ok
 }
