@@ -135,16 +135,7 @@ func (s *Scanner) plainRun() {
 	b := s.b
 	i := s.i
 	for i < len(b) {
-		// Eight ASCII bytes at a time, none of them a quote, a
-		// backslash or a control byte.
-		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
-			if x&highs8 != 0 || (x-0x20*ones8)&^x&highs8 != 0 ||
-				hasZero8(x^('"'*ones8)) || hasZero8(x^('\\'*ones8)) {
-				break
-			}
-			i += 8
-		}
+		i = plainWords(b, i)
 		if i >= len(b) {
 			break
 		}
@@ -163,6 +154,21 @@ func (s *Scanner) plainRun() {
 		i += n
 	}
 	s.i = i
+}
+
+// plainWords returns i moved past the 8-byte words of b from i that are
+// plain: ASCII, none of their bytes a quote, a backslash or a control
+// byte.
+func plainWords(b []byte, i int) int {
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if x&highs8 != 0 || (x-0x20*ones8)&^x&highs8 != 0 ||
+			hasZero8(x^('"'*ones8)) || hasZero8(x^('\\'*ones8)) {
+			break
+		}
+		i += 8
+	}
+	return i
 }
 
 // AppendString reads a string value, appending it decoded to dst as
@@ -278,20 +284,26 @@ func hex4(b []byte) rune {
 	}
 	var r rune
 	for _, c := range b[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
+		v := hexValue[c]
+		if v < 0 {
 			return -1
 		}
-		r = r<<4 | rune(c)
+		r = r<<4 | rune(v)
 	}
 	return r
 }
+
+// hexValue is the value of a hex digit, -1 for other bytes.
+var hexValue = func() (t [256]int8) {
+	for c := range t {
+		t[c] = -1
+	}
+	for c := 0; c < 16; c++ {
+		t["0123456789abcdef"[c]] = int8(c)
+		t["0123456789ABCDEF"[c]] = int8(c)
+	}
+	return t
+}()
 
 // Strings reads an array of strings (an empty array is an empty slice,
 // not nil, as encoding/json leaves it). A null element is declined.
@@ -394,33 +406,52 @@ func numberLen(b []byte) int {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i)
-	default:
+	if i = intEnd(b, i); i < 0 {
 		return 0
 	}
 	if i < len(b) && b[i] == '.' {
-		j := digits(b, i+1)
-		if j == i+1 {
+		if i = someDigits(b, i+1); i < 0 {
 			return 0
 		}
-		i = j
 	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(b, i)
-		if j == i {
-			return 0
-		}
-		i = j
+	if i = expEnd(b, i); i < 0 {
+		return 0
 	}
 	return i
+}
+
+// expEnd returns the index after the exponent at i (i when there is
+// none), -1 for an exponent without digits.
+func expEnd(b []byte, i int) int {
+	if i == len(b) || (b[i] != 'e' && b[i] != 'E') {
+		return i
+	}
+	i++
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	return someDigits(b, i)
+}
+
+// intEnd returns the index after the integer part of a number at i (0,
+// or digits not starting with 0), -1 when there is none.
+func intEnd(b []byte, i int) int {
+	switch {
+	case i < len(b) && b[i] == '0':
+		return i + 1
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		return digits(b, i)
+	}
+	return -1
+}
+
+// someDigits returns the index after the run of digits at i, -1 when
+// there is none.
+func someDigits(b []byte, i int) int {
+	if j := digits(b, i); j > i {
+		return j
+	}
+	return -1
 }
 
 // digits returns the index after the run of digits starting at i.
