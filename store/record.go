@@ -28,15 +28,16 @@ const (
 
 // encodeRecord marshals rec and seals it with its checksum.
 func encodeRecord(rec *record) ([]byte, error) {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return nil, err
+	body, ok := appendQuick(make([]byte, 0, quickSize(rec)+sumLen), rec)
+	if !ok {
+		b, err := json.Marshal(rec)
+		if err != nil {
+			return nil, err
+		}
+		body = append(make([]byte, 0, len(b)-1+sumLen), b[:len(b)-1]...) // without the closing brace
 	}
-	body := b[:len(b)-1] // without the closing brace
 	sum := crc32.Checksum(body, castagnoli)
-	out := make([]byte, 0, len(body)+sumLen)
-	out = append(out, body...)
-	out = append(out, sumOpen...)
+	out := append(body, sumOpen...)
 	out = hex.AppendEncode(out, []byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
 	return append(out, sumClose...), nil
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -473,4 +475,213 @@ func (r *quickReader) time(p *time.Time) bool {
 		return false
 	}
 	return p.UnmarshalJSON(start[:len(start)-len(r.b)]) == nil
+}
+
+// The writing side: appendQuick writes a record as json.Marshal does,
+// byte for byte, without reflection. It knows the members of
+// article.Article as they are; quickMembers is their number, and a
+// build whose Article has another number writes through json.Marshal
+// (a member appendQuick did not write would be lost).
+const quickMembers = 26
+
+var quickWrite = reflect.TypeFor[article.Article]().NumField() == quickMembers
+
+// appendQuick appends rec as json.Marshal writes it, without the closing
+// brace, and reports whether it could (not when a float is not finite, a
+// date outside the years 0-9999, or Article has members it does not know).
+func appendQuick(b []byte, rec *record) ([]byte, bool) {
+	if !quickWrite {
+		return nil, false
+	}
+	a := &rec.Article
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, rec.Seq, 10)
+	b = appendMember(b, `,"id":`, a.ID, false)
+	b = appendMember(b, `,"url":`, a.URL, true)
+	b = appendMember(b, `,"site":`, a.Site, true)
+	b = appendMember(b, `,"title":`, a.Title, true)
+	b = appendMember(b, `,"text":`, a.Text, false)
+	b = appendMember(b, `,"author":`, a.Author, true)
+	var ok bool
+	for _, t := range []struct {
+		key string
+		t   time.Time
+	}{{`,"published":`, a.Published}, {`,"modified":`, a.Modified}, {`,"fetched":`, a.Fetched}} {
+		if b, ok = appendTime(b, t.key, t.t); !ok {
+			return nil, false
+		}
+	}
+	b = appendMember(b, `,"lang":`, a.Lang, true)
+	b = appendMember(b, `,"canonical":`, a.Canonical, true)
+	b = appendMember(b, `,"source":`, a.Source, true)
+	b = appendMember(b, `,"site_name":`, a.SiteName, true)
+	b = appendStrings(b, `,"boilerplate":`, a.Boilerplate)
+	b = appendMember(b, `,"warc":`, a.WARC, true)
+	b = appendBool(b, `,"noindex":true`, a.NoIndex)
+	b = appendMember(b, `,"cluster":`, a.Cluster, true)
+	b = appendMember(b, `,"role":`, string(a.Role), true)
+	b = appendMember(b, `,"original":`, a.Original, true)
+	for _, f := range []struct {
+		key string
+		f   float64
+	}{{`,"similarity":`, a.Similarity}, {`,"original_share":`, a.OriginalShare}, {`,"copy_share":`, a.CopyShare}} {
+		if b, ok = appendFloat(b, f.key, f.f); !ok {
+			return nil, false
+		}
+	}
+	b = appendMember(b, `,"via":`, a.Via, true)
+	b = appendStrings(b, `,"evidence":`, a.Evidence)
+	b = appendMember(b, `,"truth_cluster":`, a.TruthCluster, true)
+	b = appendBool(b, `,"truth_original":true`, a.TruthOriginal)
+	return b, true
+}
+
+// quickSize is about how long rec's JSON is (escapes aside).
+func quickSize(rec *record) int {
+	a := &rec.Article
+	n := 512 + len(a.ID) + len(a.URL) + len(a.Site) + len(a.Title) + len(a.Text) + len(a.Author) +
+		len(a.Lang) + len(a.Canonical) + len(a.Source) + len(a.SiteName) + len(a.WARC) + len(a.Cluster) +
+		len(a.Role) + len(a.Original) + len(a.Via) + len(a.TruthCluster)
+	for _, s := range a.Boilerplate {
+		n += len(s) + 3
+	}
+	for _, s := range a.Evidence {
+		n += len(s) + 3
+	}
+	return n
+}
+
+// appendMember appends key and s; nothing when omitEmpty and s is empty.
+func appendMember(b []byte, key, s string, omitEmpty bool) []byte {
+	if omitEmpty && s == "" {
+		return b
+	}
+	return appendJSONString(append(b, key...), s)
+}
+
+// appendStrings appends key and the strings of ss; nothing when ss is
+// empty.
+func appendStrings(b []byte, key string, ss []string) []byte {
+	if len(ss) == 0 {
+		return b
+	}
+	b = append(b, key...)
+	for i, s := range ss {
+		if i == 0 {
+			b = append(b, '[')
+		} else {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendBool appends member (a key with the value true) when v.
+func appendBool(b []byte, member string, v bool) []byte {
+	if v {
+		b = append(b, member...)
+	}
+	return b
+}
+
+// appendTime appends key and t as time.Time's MarshalJSON writes it;
+// nothing for the zero time.
+func appendTime(b []byte, key string, t time.Time) ([]byte, bool) {
+	if t.IsZero() {
+		return b, true
+	}
+	b = append(append(b, key...), '"')
+	b, err := t.AppendText(b)
+	if err != nil {
+		return nil, false
+	}
+	return append(b, '"'), true
+}
+
+// appendFloat appends key and f as encoding/json writes a float64 (as
+// ECMAScript prints a number); nothing for 0.
+func appendFloat(b []byte, key string, f float64) ([]byte, bool) {
+	if f == 0 {
+		return b, true
+	}
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return nil, false
+	}
+	b = append(b, key...)
+	format := byte('f')
+	if abs := math.Abs(f); abs < 1e-6 || abs >= 1e21 {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		// e-07 is written e-7
+		b[n-2] = b[n-1]
+		b = b[:n-1]
+	}
+	return b, true
+}
+
+// htmlSafe marks the ASCII bytes encoding/json writes as they are:
+// printable, but the quote, the backslash, <, > and &.
+var htmlSafe = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = !strings.ContainsRune("\"\\<>&", c)
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s quoted as encoding/json quotes a string
+// (HTML-safe, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if htmlSafe[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			b = appendEscape(b, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+			start = i + size
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			start = i + size
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendEscape appends the escape of an ASCII byte encoding/json does
+// not write as it is.
+func appendEscape(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '"':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 }

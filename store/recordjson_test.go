@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -144,5 +145,79 @@ func FuzzDecodeQuick(f *testing.F) {
 	f.Add([]byte(`{"text":"\ud83c\udf89 \ud83c x","seq":3,"similarity":1e-3,"evidence":[]}`))
 	f.Fuzz(func(t *testing.T, v []byte) {
 		checkQuick(t, v)
+	})
+}
+
+// checkAppend fails t when appendQuick writes rec otherwise than
+// json.Marshal, or declines a record json.Marshal writes.
+func checkAppend(t *testing.T, rec *record) {
+	t.Helper()
+	want, err := json.Marshal(rec)
+	got, ok := appendQuick(nil, rec)
+	switch {
+	case err != nil && ok:
+		t.Fatalf("appendQuick wrote %s, json.Marshal fails: %v", got, err)
+	case err != nil:
+		return
+	case !ok:
+		t.Fatalf("appendQuick declined what json.Marshal writes: %s", want)
+	}
+	if string(got)+"}" != string(want) {
+		t.Fatalf("appendQuick wrote\n%s}\njson.Marshal\n%s", got, want)
+	}
+}
+
+func TestAppendQuickMatchesJSON(t *testing.T) {
+	if !quickWrite {
+		t.Fatalf("article.Article has %d members, appendQuick knows %d: teach it the new ones", reflect.TypeFor[article.Article]().NumField(), quickMembers)
+	}
+	var recs []*record
+	for _, v := range quickRecords(t) {
+		var rec record
+		if err := json.Unmarshal(v, &rec); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, &rec)
+	}
+	recs = append(recs,
+		&record{},
+		&record{Seq: 7, Article: article.Article{Text: "<script>&amp;</script> \u2029 \x7f \x01 \x1f", Similarity: -1e-7, OriginalShare: 1e21, CopyShare: 999999999999999999999.0}},
+		&record{Article: article.Article{Similarity: 5e-324, OriginalShare: -0.000001, CopyShare: 1.7976931348623157e308, Evidence: []string{}, Boilerplate: []string{""}}},
+		&record{Article: article.Article{Similarity: math.NaN()}},
+		&record{Article: article.Article{CopyShare: math.Inf(-1)}},
+		&record{Article: article.Article{Published: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		&record{Article: article.Article{Modified: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}},
+		&record{Article: article.Article{Fetched: time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", -(23*3600+59*60)))}},
+		&record{Article: article.Article{Fetched: time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600))}},
+	)
+	for _, rec := range recs {
+		checkAppend(t, rec)
+	}
+}
+
+func TestEncodeRecordReadsBack(t *testing.T) {
+	for _, v := range quickRecords(t) {
+		var rec record
+		if err := json.Unmarshal(v, &rec); err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeRecord([]byte(rec.ID), v, 1)
+		if err != nil || !reflect.DeepEqual(*got, rec) {
+			t.Errorf("decodeRecord(%s) = %#v, %v", v, got, err)
+		}
+	}
+}
+
+func FuzzAppendQuick(f *testing.F) {
+	f.Add("a", "text <b>\n", "\xff\u2028", 0.5, 1e-7, int64(1700000000), int64(5), 3600, true)
+	f.Add("", "", "", 0.0, -0.0, int64(0), int64(0), 0, false)
+	f.Fuzz(func(t *testing.T, id, text, other string, x, y float64, sec, nsec int64, zone int, flag bool) {
+		when := time.Unix(sec, nsec).In(time.FixedZone("", zone))
+		rec := &record{Seq: uint64(sec), Article: article.Article{
+			ID: id, Text: text, Title: other, URL: other + id, Lang: other, Role: article.Role(other),
+			Published: when, Fetched: when.Add(time.Duration(nsec)), Similarity: x, OriginalShare: y, CopyShare: x * y,
+			Boilerplate: []string{text, other}, Evidence: []string{id}, NoIndex: flag, TruthOriginal: !flag,
+		}}
+		checkAppend(t, rec)
 	})
 }
