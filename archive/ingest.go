@@ -196,7 +196,9 @@ func (a *Archive) assignReplay(arts []*article.Article) error {
 // assignMode is assign, or assignReplay with replay: the batch goes
 // through dedup, then every article whose assignment changed is written
 // with the clusters to index again, behind the next batch when the
-// archive writes behind.
+// archive writes behind. Behind, the write's goroutine also reads the
+// stored articles whose assignment changed and applies the assignments:
+// dedup of the next batch, on the caller's goroutine, needs neither.
 func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 	if len(arts) == 0 {
 		return nil
@@ -206,27 +208,37 @@ func (a *Archive) assignMode(arts []*article.Article, replay bool) error {
 	if err := a.waitWrite(); err != nil {
 		return err
 	}
-	bw := a.changedArticles(ch, replay)
+	var kept []keptAssignment
 	if !replay {
 		// Articles re-added unchanged still need storing (new text, new
 		// fetch); replayed ones are the stored ones.
-		bw.addUnchanged(a.Dedup, arts, ch)
+		kept = unchanged(a.Dedup, arts, ch)
 	}
-	write := func() error {
-		return a.Store.PutArticlesWith(bw.puts, func(tx *bolt.Tx) error {
-			return markPending(tx, bw.affected)
-		})
+	prepare := func() *batchWrite {
+		bw := a.changedArticles(ch, replay)
+		bw.addUnchanged(kept)
+		return bw
 	}
 	if a.behind.on && !replay {
-		w := &storeWrite{done: make(chan struct{}), affected: bw.affected, n: len(arts), arts: ch.fresh}
+		w := &storeWrite{done: make(chan struct{}), n: len(arts), arts: ch.fresh}
 		a.behind.w = w
 		go func() {
 			defer close(w.done)
-			w.err = write()
+			bw := prepare()
+			w.affected = bw.affected
+			w.err = a.writeBatch(bw)
 		}()
 		return nil
 	}
-	return a.wrote(write(), bw.affected, len(arts))
+	bw := prepare()
+	return a.wrote(a.writeBatch(bw), bw.affected, len(arts))
+}
+
+// writeBatch stores what a batch writes in one transaction.
+func (a *Archive) writeBatch(bw *batchWrite) error {
+	return a.Store.PutArticlesWith(bw.puts, func(tx *bolt.Tx) error {
+		return markPending(tx, bw.affected)
+	})
 }
 
 // dedupChanges is what adding a batch to dedup changed: the new
@@ -292,18 +304,37 @@ func (a *Archive) changedArticles(ch *dedupChanges, replay bool) *batchWrite {
 	return bw
 }
 
-// addUnchanged adds the articles of arts whose assignment did not
-// change, with the one they have.
-func (bw *batchWrite) addUnchanged(ix *dedup.Clusterer, arts []*article.Article, ch *dedupChanges) {
+// keptAssignment is an article of a batch whose assignment dedup did not
+// change, with the one it has (ok false: none).
+type keptAssignment struct {
+	art *article.Article
+	as  article.Assignment
+	ok  bool
+}
+
+// unchanged returns the articles of arts whose assignment did not
+// change, with the one they have in ix.
+func unchanged(ix *dedup.Clusterer, arts []*article.Article, ch *dedupChanges) []keptAssignment {
+	var kept []keptAssignment
 	for _, art := range arts {
 		if _, ok := ch.assigned[art.ID]; ok {
 			continue
 		}
-		if as, ok := ix.Assignment(art.ID); ok {
-			art.Apply(as)
-			bw.affected[as.Cluster] = true
+		as, ok := ix.Assignment(art.ID)
+		kept = append(kept, keptAssignment{art: art, as: as, ok: ok})
+	}
+	return kept
+}
+
+// addUnchanged adds the articles whose assignment did not change, with
+// the one they have.
+func (bw *batchWrite) addUnchanged(kept []keptAssignment) {
+	for _, k := range kept {
+		if k.ok {
+			k.art.Apply(k.as)
+			bw.affected[k.as.Cluster] = true
 		}
-		bw.puts = append(bw.puts, art)
+		bw.puts = append(bw.puts, k.art)
 	}
 }
 
@@ -325,7 +356,7 @@ type writeBehind struct {
 type storeWrite struct {
 	done     chan struct{}
 	err      error
-	affected map[string]bool
+	affected map[string]bool             // set by the write's goroutine before done
 	n        int                         // articles of the batch
 	arts     map[string]*article.Article // the batch by id, for dedupText
 }
