@@ -361,18 +361,29 @@ func checkCDXJFile(rep *Report, dir, c string, warcs map[string]*warc.Verified, 
 		bad[base] = true
 		return
 	}
-	var problems []string
+	n, problems, sorted, cut := scanCDXJ(b, warcs, indexed)
+	if cut {
+		rep.add(Warning, "cdxj", name, "last line cut short (a crash while writing); the next crawl or `--repair` drops it")
+		bad[base] = true
+	}
+	if reportCDXJ(rep, name, n, problems, sorted) {
+		bad[base] = true
+	}
+}
+
+// scanCDXJ reads the lines of the CDXJ file b: each record's WARC offset
+// goes into indexed (by file name), each bad record's problem into
+// problems. It returns how many whole lines there are, whether they are
+// sorted, and whether the last line is cut short (then it is not read).
+func scanCDXJ(b []byte, warcs map[string]*warc.Verified, indexed map[string]map[int64]bool) (n int, problems []string, sorted, cut bool) {
 	var prev []byte
-	sorted := true
-	n := 0
+	sorted = true
 	for i, l := range bytes.SplitAfter(b, []byte("\n")) {
 		if len(l) == 0 {
 			continue
 		}
 		if l[len(l)-1] != '\n' {
-			rep.add(Warning, "cdxj", name, "last line cut short (a crash while writing); the next crawl or `--repair` drops it")
-			bad[base] = true
-			break
+			return n, problems, sorted, true
 		}
 		n++
 		if prev != nil && bytes.Compare(prev, l) > 0 {
@@ -389,9 +400,7 @@ func checkCDXJFile(rep *Report, dir, c string, warcs map[string]*warc.Verified, 
 		}
 		indexed[file][off] = true
 	}
-	if reportCDXJ(rep, name, n, problems, sorted) {
-		bad[base] = true
-	}
+	return n, problems, sorted, false
 }
 
 // reportCDXJ reports what checkCDXJFile found in CDXJ file name (lines

@@ -56,9 +56,7 @@ func runScheduled(cmd *cobra.Command, g *cli.Globals) error {
 		return err
 	}
 	defer followHeap()()
-	if !g.LogLevelSet {
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	}
+	logInfo(g)
 	dir := g.DataDir()
 	ctx, cancel := cli.SignalContext(cmd.Context())
 	defer cancel()
@@ -98,6 +96,14 @@ func runScheduled(cmd *cobra.Command, g *cli.Globals) error {
 	}
 	fmt.Fprintln(os.Stderr, "syndex run: stopped; archive flushed")
 	return nil
+}
+
+// logInfo logs at level info on stderr, as a long-running `syndex run`
+// does, unless --log-level was given.
+func logInfo(g *cli.Globals) {
+	if !g.LogLevelSet {
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	}
 }
 
 // scheduledConfig is the configuration `syndex run` needs: a file (run

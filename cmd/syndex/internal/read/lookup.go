@@ -107,11 +107,8 @@ func (o lookupOptions) print(res *archive.LookupResult) error {
 // query checks the options against the arguments and returns the query
 // they set, before its text is read.
 func (o lookupOptions) query(args []string) (archive.LookupQuery, error) {
-	switch {
-	case o.In != "" && (len(args) > 0 || o.URL != ""):
-		return archive.LookupQuery{}, cli.Usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
-	case o.In == "" && len(args) == 0 && o.URL == "":
-		return archive.LookupQuery{}, cli.Usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
+	if err := o.oneInput(args); err != nil {
+		return archive.LookupQuery{}, err
 	}
 	if o.Limit < 1 || o.Limit > 100 {
 		return archive.LookupQuery{}, cli.Usagef("--limit %d: want 1–100", o.Limit)
@@ -121,6 +118,18 @@ func (o lookupOptions) query(args []string) (archive.LookupQuery, error) {
 		return archive.LookupQuery{}, err
 	}
 	return archive.LookupQuery{Site: o.Site, Published: pub, Limit: o.Limit}, nil
+}
+
+// oneInput checks that the options and arguments name one input: --in,
+// or --url, a FILE or -.
+func (o lookupOptions) oneInput(args []string) error {
+	switch {
+	case o.In != "" && (len(args) > 0 || o.URL != ""):
+		return cli.Usagef("lookup: --in FILE.jsonl looks up every line; give no other input")
+	case o.In == "" && len(args) == 0 && o.URL == "":
+		return cli.Usagef("lookup: give --url URL (an archived page), a FILE (.html or text), - for stdin, or --in FILE.jsonl")
+	}
+	return nil
 }
 
 // archived sets q to look up the archived article fetched from pageURL;
