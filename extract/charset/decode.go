@@ -33,6 +33,15 @@ const prescanLimit = 1024
 // <head>, up to 64 KiB), then detection (valid
 // UTF-8 stays UTF-8; otherwise a statistical guess). It returns the UTF-8
 // bytes and the name of the encoding it decoded from.
+//
+// Two deliberate deviations from WHATWG: valid UTF-8 wins over a legacy
+// declaration (see declared), and a header charset the body does not fit
+// gives way to the page's own <meta>: when decoding by the header turns
+// more than one in misfitShare of the body's non-ASCII bytes into U+FFFD
+// (archives and proxies relabel GBK or Latin-1 pages as UTF-8) and the
+// <meta> names another charset under which the body has at most that
+// share of U+FFFD and under a quarter as many, the <meta> charset is used.
+// A page its header decodes within that share is decoded as before.
 func Decode(body []byte, contentType string) ([]byte, string, error) {
 	// 1. Byte-order mark.
 	if bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}) {
@@ -45,7 +54,13 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 	}
 	// 2. Transport-layer charset.
 	if enc, name := headerCharset(contentType); enc != nil {
-		return declared(body, enc, name)
+		out, got, err := declared(body, enc, name)
+		if bad, misfit := misdecoded(body, out, got); err == nil && misfit {
+			if alt, altName, ok := metaFallback(body, got, bad); ok {
+				return alt, altName, nil
+			}
+		}
+		return out, got, err
 	}
 	// 3. <meta> prescan, and the rest of the <head>.
 	if enc, name := metaCharset(body); enc != nil {
@@ -66,6 +81,65 @@ func declared(body []byte, enc encoding.Encoding, name string) ([]byte, string, 
 		return body, "utf-8", nil
 	}
 	return transcode(body, enc, name)
+}
+
+// misfitShare bounds the header-versus-<meta> check: a charset misfits a
+// body when decoding by it turns more than one in misfitShare of the
+// body's non-ASCII bytes into U+FFFD. Measured on the 200 MB real-page
+// WARC: GBK and Latin-1 pages under a UTF-8 header misfit by 16 % and
+// 96-100 %, UTF-8 pages with a few stray bytes by 0.7-1.4 %.
+const misfitShare = 20
+
+// misdecoded returns how many U+FFFD decoding body as name produced, and
+// whether they are more than one in misfitShare of its non-ASCII bytes.
+// The non-ASCII bytes are counted only when there is a U+FFFD at all.
+func misdecoded(body, out []byte, name string) (int, bool) {
+	bad := replacements(body, out, name)
+	return bad, bad > 0 && bad*misfitShare > nonASCII(body)
+}
+
+// metaFallback decodes body with the charset its <meta> declares when
+// that differs from the header's and fits the body: its U+FFFD are at most
+// one in misfitShare of the non-ASCII bytes and under a quarter of the
+// header's (headerBad).
+func metaFallback(body []byte, header string, headerBad int) ([]byte, string, bool) {
+	enc, name := metaCharset(body)
+	if enc == nil || name == header {
+		return nil, "", false
+	}
+	out, got, err := declared(body, enc, name)
+	if err != nil || got == header {
+		return nil, "", false
+	}
+	bad := replacements(body, out, got)
+	if bad*misfitShare > nonASCII(body) || bad*4 >= headerBad {
+		return nil, "", false
+	}
+	return out, got, true
+}
+
+// replacements counts the U+FFFD that decoding body as name produced (a
+// U+FFFD already written in a UTF-8 body is not counted).
+func replacements(body, out []byte, name string) int {
+	n := bytes.Count(out, replacementChar)
+	if n > 0 && name == "utf-8" {
+		n -= bytes.Count(body, replacementChar)
+	}
+	return n
+}
+
+// replacementChar is U+FFFD in UTF-8.
+var replacementChar = []byte("\uFFFD")
+
+// nonASCII counts the bytes of b above 0x7F.
+func nonASCII(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			n++
+		}
+	}
+	return n
 }
 
 // utf16BOM returns the UTF-16 encoding a byte-order mark opening body
