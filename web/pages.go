@@ -63,17 +63,11 @@ type form struct {
 }
 
 // parseRange reads the from= and to= fields by the one rule of package
-// daterange: both bounds inclusive, a day or month covering all of it.
+// daterange, as the command line's --from and --to: both bounds inclusive,
+// a day or month covering all of it, and a to before from refused. The
+// error names the field ("to: ...").
 func parseRange(from, to string) (time.Time, time.Time, error) {
-	f, err := daterange.From(from)
-	if err != nil {
-		return f, time.Time{}, fmt.Errorf("from: %v", err)
-	}
-	t, err := daterange.To(to)
-	if err != nil {
-		return f, t, fmt.Errorf("to: %v", err)
-	}
-	return f, t, nil
+	return daterange.Range(from, to)
 }
 
 // parseForm reads the search form of r and the query it asks for, with

@@ -319,6 +319,8 @@ func TestBadInput(t *testing.T) {
 		{"/?q=flood&page=0", 400, "page"},
 		{"/?sort=random", 400, "sort"},
 		{"/network?min_count=many", 400, "min_count"},
+		{"/?q=flood&from=2024-05-07&to=2024-05-06", 400, "to: 2024-05-06 is before from 2024-05-07"},
+		{"/network?from=2024-06&to=2024-05", 400, "to: 2024-05 is before from 2024-06"},
 		{"/cluster/nope", 404, "Nothing"},
 		{"/site/nowhere.example", 404, "No article"},
 		{"/no/such/page", 404, "no page"},

@@ -48,3 +48,35 @@ func parse(s string, end bool) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date like 2024-05-31, a month like 2024-05 or an RFC 3339 time", s)
 }
+
+// Bound names the bound a Range error is about: "from" or "to".
+type Bound string
+
+// RangeError is what Range refuses: the bound at fault and why.
+type RangeError struct {
+	Bound    Bound
+	Err      error
+	Reversed bool // the upper bound is before the lower one
+}
+
+func (e *RangeError) Error() string { return string(e.Bound) + ": " + e.Err.Error() }
+
+func (e *RangeError) Unwrap() error { return e.Err }
+
+// Range parses a lower and an upper bound together, by From and To, and
+// refuses an upper bound before the lower one (an empty range asked for by
+// mistake, which would otherwise answer with nothing and no reason). Its
+// errors are *RangeError, so that each caller names the bound in its own
+// words (--to on the command line, to= in the web UI).
+func Range(fromS, toS string) (from, to time.Time, err error) {
+	if from, err = From(fromS); err != nil {
+		return from, to, &RangeError{Bound: "from", Err: err}
+	}
+	if to, err = To(toS); err != nil {
+		return from, to, &RangeError{Bound: "to", Err: err}
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return from, to, &RangeError{Bound: "to", Reversed: true, Err: fmt.Errorf("%s is before from %s", toS, fromS)}
+	}
+	return from, to, nil
+}

@@ -1,6 +1,8 @@
 package daterange
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -44,6 +46,47 @@ func TestParse(t *testing.T) {
 			}
 			if got := format(to); got != tt.to {
 				t.Errorf("To(%q) = %s, want %s", tt.in, got, tt.to)
+			}
+		})
+	}
+}
+
+func TestRange(t *testing.T) {
+	tests := []struct {
+		from, to string
+		bound    Bound // "" when the range is accepted
+		reversed bool
+	}{
+		{from: "", to: ""},
+		{from: "2024-05-31", to: "2024-05-31"}, // one day: both bounds inclusive
+		{from: "2024-05", to: "2024-05-31"},
+		{from: "2024-05-31", to: ""},
+		{from: "", to: "2024-05-31"},
+		{from: "2024-06-01", to: "2024-05-31", bound: "to", reversed: true},
+		{from: "2024-06", to: "2024-05", bound: "to", reversed: true},
+		{from: "2024-05-31T12:00:00Z", to: "2024-05-31T11:59:59Z", bound: "to", reversed: true},
+		{from: "yesterday", to: "2024-05-31", bound: "from"},
+		{from: "2024-05-31", to: "tomorrow", bound: "to"},
+		{from: "yesterday", to: "tomorrow", bound: "from"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+".."+tt.to, func(t *testing.T) {
+			_, _, err := Range(tt.from, tt.to)
+			if tt.bound == "" {
+				if err != nil {
+					t.Fatalf("Range(%q, %q): %v", tt.from, tt.to, err)
+				}
+				return
+			}
+			var re *RangeError
+			if !errors.As(err, &re) {
+				t.Fatalf("Range(%q, %q) = %v, want a *RangeError", tt.from, tt.to, err)
+			}
+			if re.Bound != tt.bound || re.Reversed != tt.reversed {
+				t.Errorf("Range(%q, %q): bound %q reversed %v, want %q %v", tt.from, tt.to, re.Bound, re.Reversed, tt.bound, tt.reversed)
+			}
+			if !strings.HasPrefix(err.Error(), string(tt.bound)+": ") {
+				t.Errorf("error %q does not name %s", err, tt.bound)
 			}
 		})
 	}

@@ -41,19 +41,21 @@ func ParseDate(flag, s string) (time.Time, error) {
 	return t, nil
 }
 
-// ParseRange reads the --from and --to values by the one rule of
-// ParseDate, and refuses a --to before --from.
+// ParseRange reads the --from and --to values by the one rule of package
+// daterange (daterange.Range), which refuses a --to before --from; its
+// errors name the flags.
 func ParseRange(fromS, toS string) (from, to time.Time, err error) {
-	if from, err = ParseDate("from", fromS); err != nil {
-		return from, to, err
-	}
-	if to, err = ParseDate("to", toS); err != nil {
-		return from, to, err
-	}
-	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+	from, to, err = daterange.Range(fromS, toS)
+	var re *daterange.RangeError
+	switch {
+	case err == nil:
+		return from, to, nil
+	case errors.As(err, &re) && re.Reversed:
 		return from, to, Usagef("--to %s is before --from %s", toS, fromS)
+	case errors.As(err, &re):
+		return from, to, Usagef("--%s %v", re.Bound, re.Err)
 	}
-	return from, to, nil
+	return from, to, err
 }
 
 // PrintJSON writes v to w as the commands' --json output: indented by two
