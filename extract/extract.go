@@ -264,7 +264,7 @@ func (e *Extractor) findText(p *page) {
 	if err == nil && tr != nil {
 		p.blocks = dom.Blocks(tr.ContentNode)
 		p.tmeta = tr.Metadata
-		p.tmeta.Language = trustedLang(tr.Metadata.Language, tr.ContentText)
+		p.tmeta.Language = trustedLang(tr.Metadata.Language, p.meta.Lang, tr.ContentText)
 		p.tmeta.Author = inPageOrder(p.tmeta.Author, p.src)
 		p.tmeta.Sitename = inPageOrder(p.tmeta.Sitename, p.src)
 	} else {

@@ -15,26 +15,32 @@ import (
 //     points or control characters, what a page decoded with the wrong
 //     charset is full of, and the detector read only the few letters left
 //     between them;
-//   - text has few letters (under thinLetters) and the detector has no
-//     confidence in its choice: two languages scored the same, or only one
-//     scored at all and barely.
+//   - the detector has no confidence in its choice (two languages scored
+//     the same, or only one scored at all and barely), checked where the
+//     text has few letters (under thinLetters) or the page declares
+//     another language than the one detected.
 //
 // The detector breaks a tie between languages in Go's map order, so on
 // such text the same page got a different language from run to run. Its
 // confidence is the same on every run, and above zero only when one
 // language scored strictly best, the one it then always picks. Running it
-// again costs as much as go-trafilatura's run, so it is done only on text
-// with few letters, where ties happen (on the seven real corpora no text
-// scored a tie); a garbled text needs no detection to be refused.
-func trustedLang(lang, text string) string {
+// again costs as much as go-trafilatura's run, so it is done only where a
+// tie can change the outcome cheaply seen: on short texts, where ties
+// happen, and where the detection contradicts the declared language — of
+// two tied languages the declared one is kept unchecked and the other is
+// checked and dropped for the declaration, so a page that declares its
+// language gets the same one either way. On the seven real corpora no
+// text scored a tie. A garbled text needs no detection to be refused.
+func trustedLang(lang, declared, text string) string {
 	if lang == "" {
 		return ""
 	}
 	letters, garbled := letterCount(text)
-	switch {
-	case garbled:
+	if garbled {
 		return ""
-	case letters < thinLetters && whatlanggo.Detect(text).Confidence == 0:
+	}
+	d := primaryTag(declared)
+	if (letters < thinLetters || d != "" && d != lang) && whatlanggo.Detect(text).Confidence == 0 {
 		return ""
 	}
 	return lang
@@ -87,10 +93,7 @@ var decodable = []*unicode.RangeTable{unicode.L, unicode.M, unicode.N, unicode.P
 
 // chooseLang trusts detection on enough text, else the page's declaration.
 func chooseLang(detected, declared, text string) string {
-	declared = strings.ToLower(strings.TrimSpace(declared))
-	if i := strings.IndexAny(declared, "-_"); i > 0 {
-		declared = declared[:i]
-	}
+	declared = primaryTag(declared)
 	if detected != "" && len(text) >= 200 {
 		return detected
 	}
@@ -98,4 +101,14 @@ func chooseLang(detected, declared, text string) string {
 		return declared
 	}
 	return detected
+}
+
+// primaryTag is a declared language tag's primary subtag, lower-cased:
+// "en" of "en-GB", "en_US" or " EN ".
+func primaryTag(declared string) string {
+	declared = strings.ToLower(strings.TrimSpace(declared))
+	if i := strings.IndexAny(declared, "-_"); i > 0 {
+		declared = declared[:i]
+	}
+	return declared
 }

@@ -14,8 +14,12 @@ import (
 // a tie the detector breaks in Go's map order.
 var garbledPara = strings.Repeat("\ufffd\ufffdde\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\ufffd ", 12)
 
-// thinPara is clean text with the same tie: few letters among numbers.
-var thinPara = strings.Repeat("12,5 de 13,0 – ", 12)
+// thinPara is clean text with the same tie: few letters among numbers;
+// longTiePara the same with more letters than thinLetters.
+var (
+	thinPara    = strings.Repeat("12,5 de 13,0 – ", 12)
+	longTiePara = strings.Repeat("12,5 de 13,0 – ", 300)
+)
 
 const germanPara = "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke über den Fluss abzureißen und eine neue zu bauen. " +
 	"Die Kosten werden auf zwölf Millionen Euro geschätzt, und die Bauarbeiten sollen im nächsten Frühjahr beginnen."
@@ -33,10 +37,11 @@ func langPage(htmlAttr, head string, paras []string) string {
 // TestLangNoise checks that a page whose text the detector can only guess
 // at (garbled, or a few letters that score the same in two languages)
 // gets no language guessed from it, the same on every run: its declared
-// language if it has one, else none; and that clean text, short or long,
-// still gets the detected one.
+// language if it has one, else none; that a tie on a longer text gives
+// the declared language; and that clean text, short or long, still gets
+// the detected one.
 func TestLangNoise(t *testing.T) {
-	for _, para := range []string{garbledPara, thinPara} {
+	for _, para := range []string{garbledPara, thinPara, longTiePara} {
 		if info := whatlanggo.Detect(para); info.Confidence != 0 {
 			t.Fatalf("fixture %.30q: detector confidence %.2f (%s), want a tie (0)", para, info.Confidence, info.Lang.Iso6391())
 		}
@@ -52,6 +57,9 @@ func TestLangNoise(t *testing.T) {
 		{"garbled, content-language", "", `<meta http-equiv="content-language" content="zh">`, four(garbledPara), "zh"},
 		{"thin tie, nothing declared", "", "", four(thinPara), ""},
 		{"thin tie, og:locale", "", `<meta property="og:locale" content="fr_FR">`, four(thinPara), "fr"},
+		{"long tie, declared one of the two", ` lang="fr"`, "", []string{longTiePara}, "fr"},
+		{"long tie, declared the other", ` lang="es"`, "", []string{longTiePara}, "es"},
+		{"long tie, declared neither", ` lang="it"`, "", []string{longTiePara}, "it"},
 		{"clean, nothing declared", "", "", four(germanPara), "de"},
 		{"clean and short, nothing declared", "", "", []string{germanPara}, "de"},
 		{"clean, html lang", ` lang="de-AT"`, "", four(germanPara), "de"},
@@ -106,17 +114,21 @@ func TestLetterCount(t *testing.T) {
 
 func TestTrustedLang(t *testing.T) {
 	long := strings.Repeat("Le conseil municipal a voté mardi la construction d'un nouveau pont. ", 10)
-	cases := []struct{ name, lang, text, want string }{
-		{"short clean", "fr", "Le conseil municipal a voté mardi.", "fr"},
-		{"long clean", "fr", long, "fr"},
-		{"garbled", "fr", garbledPara, ""},
-		{"garbled, long", "fr", strings.Repeat(garbledPara+"Le conseil municipal. ", 20), ""},
-		{"thin tie", "es", thinPara, ""},
-		{"nothing detected", "", "Le conseil", ""},
+	cases := []struct{ name, lang, declared, text, want string }{
+		{"short clean", "fr", "", "Le conseil municipal a voté mardi.", "fr"},
+		{"long clean", "fr", "", long, "fr"},
+		{"long clean, declared otherwise", "fr", "de-DE", long, "fr"},
+		{"garbled", "fr", "", garbledPara, ""},
+		{"garbled, declared", "fr", "fr", garbledPara, ""},
+		{"garbled, long", "fr", "", strings.Repeat(garbledPara+"Le conseil municipal. ", 20), ""},
+		{"thin tie", "es", "", thinPara, ""},
+		{"long tie, declared", "es", "ES", longTiePara, "es"},
+		{"long tie, declared the other", "es", "fr_FR", longTiePara, ""},
+		{"nothing detected", "", "fr", "Le conseil", ""},
 	}
 	for _, c := range cases {
-		if got := trustedLang(c.lang, c.text); got != c.want {
-			t.Errorf("%s: trustedLang(%q, …) = %q, want %q", c.name, c.lang, got, c.want)
+		if got := trustedLang(c.lang, c.declared, c.text); got != c.want {
+			t.Errorf("%s: trustedLang(%q, %q, …) = %q, want %q", c.name, c.lang, c.declared, got, c.want)
 		}
 	}
 }
