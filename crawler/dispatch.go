@@ -21,31 +21,9 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 // given), dispatches leases until fr has nothing left, and writes the
 // final stats.
 func (c *Crawler) run(ctx context.Context, fr frontier.Frontier, more func() ([]*frontier.Entry, error)) (Stats, error) {
-	c.mu.Lock()
-	c.started = time.Now()
-	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
-	c.fr = nil
-	c.mu.Unlock()
-	if err := CheckSeeds(ctx, c.s.Config); err != nil {
+	if err := c.begin(ctx, fr, more); err != nil {
 		return c.Stats(), err
 	}
-	seeds := c.seedEntries()
-	if more != nil {
-		due, err := more()
-		if err != nil {
-			return c.Stats(), err
-		}
-		seeds = append(seeds, due...)
-	}
-	rs, err := fr.Begin(ctx, seeds)
-	if err != nil {
-		return c.Stats(), err
-	}
-	c.mu.Lock()
-	c.pass, c.fr = int(rs.Pass), fr
-	c.mu.Unlock()
-	c.log.Info("crawl pass", "pass", rs.Pass, "resumed", rs.Resumed, "seeds", len(c.s.Seeds), "queued", rs.Queued)
-
 	statsDone, statsStopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(statsStopped)
@@ -54,6 +32,42 @@ func (c *Crawler) run(ctx context.Context, fr frontier.Frontier, more func() ([]
 	errs := []error{c.dispatch(ctx, fr)}
 	close(statsDone)
 	<-statsStopped // the final stats below must not race a periodic write of the same file
+	return c.end(ctx, fr, errs)
+}
+
+// begin starts a pass: fresh stats, the seeds checked, then queued in fr
+// with the entries more gives (revisits due).
+func (c *Crawler) begin(ctx context.Context, fr frontier.Frontier, more func() ([]*frontier.Entry, error)) error {
+	c.mu.Lock()
+	c.started = time.Now()
+	c.stats = Stats{Started: c.started, Status: map[string]int64{}}
+	c.fr = nil
+	c.mu.Unlock()
+	if err := CheckSeeds(ctx, c.s.Config); err != nil {
+		return err
+	}
+	seeds := c.seedEntries()
+	if more != nil {
+		due, err := more()
+		if err != nil {
+			return err
+		}
+		seeds = append(seeds, due...)
+	}
+	rs, err := fr.Begin(ctx, seeds)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.pass, c.fr = int(rs.Pass), fr
+	c.mu.Unlock()
+	c.log.Info("crawl pass", "pass", rs.Pass, "resumed", rs.Resumed, "seeds", len(c.s.Seeds), "queued", rs.Queued)
+	return nil
+}
+
+// end ends the pass after the dispatch loop (errs: its error): the
+// frontier's run and the WARC file closed, the final stats written.
+func (c *Crawler) end(ctx context.Context, fr frontier.Frontier, errs []error) (Stats, error) {
 	errs = append(errs, fr.End(context.WithoutCancel(ctx)))
 	if c.w != nil {
 		errs = append(errs, c.w.EndFile())

@@ -271,10 +271,18 @@ func (ix *Clusterer) isAligned(m match, a, b uint32) bool {
 		return false
 	}
 	dl, de := &ix.docs[later], &ix.docs[earlier]
-	if dl.site == de.site || dl.published-de.published > alignDays*alignDay || len(dl.sents) == 0 || len(de.sents) == 0 {
+	if !alignable(dl, de) {
 		return false
 	}
 	return alignedShare(dl.sents, de.sents, ix.grams()) >= ix.cfg.Align
+}
+
+// alignable reports whether later may be a rewrite of earlier that the
+// alignment rule looks at: of another site, within alignDays, both with
+// a sentence sketch.
+func alignable(later, earlier *doc) bool {
+	return later.site != earlier.site && later.published-earlier.published <= alignDays*alignDay &&
+		len(later.sents) != 0 && len(earlier.sents) != 0
 }
 
 // originalOfCopies reports whether document di is the original of a

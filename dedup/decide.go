@@ -121,20 +121,28 @@ func (d *decision) votesOf(cast []vote, dx *doc) ([]vote, int) {
 		if dm == dx || dm.site == dx.site {
 			continue
 		}
-		named := false
-		if dx.canonHash != 0 && dx.canonHash == dm.urlHash {
-			cast = append(cast, vote{i, true})
-			named = true
-		}
-		if dx.src != "" && d.ix.attributes(dx, dm) {
-			cast = append(cast, vote{i, false})
-			named = true
-		}
-		if named && first < 0 {
+		var named bool
+		if cast, named = d.ix.voteFor(cast, dx, dm, i); named && first < 0 {
 			first = i
 		}
 	}
 	return cast, first
+}
+
+// voteFor appends to cast dx's votes for member i, dm: a canonical vote
+// when dx's canonical link names it, an attribution vote when dx
+// attributes it. It reports whether dx named dm either way.
+func (ix *Clusterer) voteFor(cast []vote, dx, dm *doc, i int) ([]vote, bool) {
+	named := false
+	if dx.canonHash != 0 && dx.canonHash == dm.urlHash {
+		cast = append(cast, vote{i, true})
+		named = true
+	}
+	if dx.src != "" && ix.attributes(dx, dm) {
+		cast = append(cast, vote{i, false})
+		named = true
+	}
+	return cast, named
 }
 
 // withEarlierSources adds to the voted members those a credited member

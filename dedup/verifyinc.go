@@ -236,8 +236,8 @@ func (ix *Clusterer) verifyPair(x, e uint32, text string) {
 	if !eFirst && !xFirst {
 		return
 	}
-	te, err := ix.texts(ix.docs[e].id)
-	if err != nil || te == "" {
+	te, ok := ix.textOf(e)
+	if !ok {
 		return
 	}
 	sc := ix.scratch()
@@ -252,6 +252,13 @@ func (ix *Clusterer) verifyPair(x, e uint32, text string) {
 	if xFirst && ix.rewriteOf(&sc.b, &sc.a) {
 		ix.joinInc(e, x)
 	}
+}
+
+// textOf reads document e's text (Texts); false when it cannot be read
+// or is empty.
+func (ix *Clusterer) textOf(e uint32) (string, bool) {
+	te, err := ix.texts(ix.docs[e].id)
+	return te, err == nil && te != ""
 }
 
 // pairWays returns the ways x and candidate e can be copy and source:

@@ -547,22 +547,37 @@ func (f *Frontier) claimWith(ctx context.Context, lim frontier.Limits) (*claim, 
 	c := &claim{reclaimed: toInt(res[3])}
 	host, _ := res[0].(string)
 	if host == "" {
-		c.wait = time.Duration(toInt(res[1])) * time.Millisecond
-		if toInt(res[1]) < 0 {
-			c.wait = -1
-		}
-		c.leases = toInt(res[2])
+		c.idle(res)
 		return c, nil
 	}
+	if err := c.leased(host, res); err != nil {
+		// Give the lease back without the unreadable entry.
+		f.release(ctx, host, -1, nil)
+		return nil, fmt.Errorf("frontier %s: decode entry of %s: %w", f.ns, host, err)
+	}
+	return c, nil
+}
+
+// idle reads the script's reply when no host was leased: when to ask
+// again (-1: none queued) and the hosts leased by anyone.
+func (c *claim) idle(res []any) {
+	c.wait = time.Duration(toInt(res[1])) * time.Millisecond
+	if toInt(res[1]) < 0 {
+		c.wait = -1
+	}
+	c.leases = toInt(res[2])
+}
+
+// leased reads the script's reply leasing host: its entry, its robots.txt
+// record (none when unreadable: fetched again) and its failures.
+func (c *claim) leased(host string, res []any) error {
 	c.host = host
 	if len(res) > 4 {
 		c.fails = toInt(res[4])
 	}
 	c.e = new(frontier.Entry)
 	if err := json.Unmarshal([]byte(res[1].(string)), c.e); err != nil {
-		// Give the lease back without the unreadable entry.
-		f.release(ctx, host, -1, nil)
-		return nil, fmt.Errorf("frontier %s: decode entry of %s: %w", f.ns, host, err)
+		return err
 	}
 	if r, _ := res[2].(string); r != "" {
 		c.robots = new(frontier.RobotsRec)
@@ -570,7 +585,7 @@ func (f *Frontier) claimWith(ctx context.Context, lim frontier.Limits) (*claim, 
 			c.robots = nil // refetch
 		}
 	}
-	return c, nil
+	return nil
 }
 
 func toInt(v any) int64 {

@@ -95,14 +95,7 @@ func (r *Run) Claim(ctx context.Context) (*frontier.Lease, error) {
 		return nil, err
 	}
 	if cl.host == "" {
-		l := &frontier.Lease{Wait: cl.wait, Leased: cl.leases, Reclaimed: cl.reclaimed}
-		switch {
-		case l.Wait < 0 && l.Leased > 0:
-			l.Wait = sharedPoll
-		case l.Wait >= 0:
-			l.Wait = min(l.Wait, sharedPoll)
-		}
-		return l, nil
+		return idleLease(cl), nil
 	}
 	scheme := "http"
 	if u, err := url.Parse(cl.e.URL); err == nil {
@@ -110,15 +103,35 @@ func (r *Run) Claim(ctx context.Context) (*frontier.Lease, error) {
 	}
 	l := &frontier.Lease{Host: cl.host, Scheme: scheme, Entry: cl.e, Fails: int(cl.fails), Reclaimed: cl.reclaimed}
 	if rec := cl.robots; rec != nil {
-		l.Robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.opt.UserAgent), rec.Fetched)
-		r.opt.Policy.CapCrawlDelay(l.Robots, "", nil)
-		l.RobotsUntil = rec.Until(r.opt.Policy)
-		if l.Robots.DisallowAll {
-			l.RobotsFails = rec.Fails
-		}
-		r.noteRobots(cl.host, l.Robots, l.RobotsUntil)
+		r.cachedRobots(l, rec)
 	}
 	return l, nil
+}
+
+// idleLease is the lease of a claim that leased no host: the frontier
+// is asked again within sharedPoll, other workers' releases not being
+// signalled here.
+func idleLease(cl *claim) *frontier.Lease {
+	l := &frontier.Lease{Wait: cl.wait, Leased: cl.leases, Reclaimed: cl.reclaimed}
+	switch {
+	case l.Wait < 0 && l.Leased > 0:
+		l.Wait = sharedPoll
+	case l.Wait >= 0:
+		l.Wait = min(l.Wait, sharedPoll)
+	}
+	return l
+}
+
+// cachedRobots gives lease l the host's robots.txt rules from its cached
+// record rec.
+func (r *Run) cachedRobots(l *frontier.Lease, rec *frontier.RobotsRec) {
+	l.Robots = robots.Parse(rec.Status, rec.Body, robots.ProductToken(r.opt.UserAgent), rec.Fetched)
+	r.opt.Policy.CapCrawlDelay(l.Robots, "", nil)
+	l.RobotsUntil = rec.Until(r.opt.Policy)
+	if l.Robots.DisallowAll {
+		l.RobotsFails = rec.Fails
+	}
+	r.noteRobots(l.Host, l.Robots, l.RobotsUntil)
 }
 
 // Hold renews the lease every third of its TTL while the work goes on,
