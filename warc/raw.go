@@ -192,14 +192,24 @@ func locate(loc string) (Source, Position, error) {
 		return Source{}, Position{}, err
 	}
 	for _, s := range srcs {
-		switch {
-		case src.Entry != "" && s.Entry == src.Entry:
-			return s, Position{Offset: off, Skip: idx}, nil
-		case src.Entry == "" && !s.deflated && off >= s.base && off < s.base+s.Size:
-			return s, Position{Offset: off - s.base, Skip: idx}, nil
+		if pos, ok := s.positionOf(src, off, idx); ok {
+			return s, pos, nil
 		}
 	}
 	return Source{}, Position{}, fmt.Errorf("warc location %q: no record stream there", loc)
+}
+
+// positionOf returns the position in s of record idx at offset off of a
+// location's source at: in s when at names s's WACZ entry, or, for a
+// plain file, when off falls in s's record stream.
+func (s Source) positionOf(at Source, off int64, idx int) (Position, bool) {
+	switch {
+	case at.Entry != "" && s.Entry == at.Entry:
+		return Position{Offset: off, Skip: idx}, true
+	case at.Entry == "" && !s.deflated && off >= s.base && off < s.base+s.Size:
+		return Position{Offset: off - s.base, Skip: idx}, true
+	}
+	return Position{}, false
 }
 
 // ReadCapture reads the one capture at loc (see Capture.Location), for

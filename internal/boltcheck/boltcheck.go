@@ -638,23 +638,33 @@ func (c *checker) leaf(path [][]byte, p page, where string, lo, hi []byte, depth
 		if !c.keyOK(path, where, i, keys, lo, hi) {
 			return
 		}
-		switch flags {
-		case 0:
-			if c.visit != nil {
-				c.visit(path, k, v)
-			}
-		case bucketLeafFlag:
-			if s, ok := c.nestedBucket(path, where, k, v); ok {
-				subs = append(subs, s)
-			}
-		default:
-			c.problem("bucket %s: %s element %d: flags %#x", ShowPath(path), where, i, flags)
+		if subs, ok = c.leafValue(path, where, i, flags, k, v, subs); !ok {
 			return
 		}
 	}
 	for _, s := range subs {
 		c.walkBucket(append(path[:len(path):len(path)], s.name), s.root, s.inline, depth+1)
 	}
+}
+
+// leafValue takes element i of a leaf, key k: a value (visited) or a
+// nested bucket (appended to subs when sound). It reports false, noting
+// the problem, for other flags.
+func (c *checker) leafValue(path [][]byte, where string, i int, flags uint32, k, v []byte, subs []nested) ([]nested, bool) {
+	switch flags {
+	case 0:
+		if c.visit != nil {
+			c.visit(path, k, v)
+		}
+	case bucketLeafFlag:
+		if s, ok := c.nestedBucket(path, where, k, v); ok {
+			subs = append(subs, s)
+		}
+	default:
+		c.problem("bucket %s: %s element %d: flags %#x", ShowPath(path), where, i, flags)
+		return subs, false
+	}
+	return subs, true
 }
 
 // nested is a bucket inside a leaf: its name, its root page or, inline,
