@@ -6,11 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/internal/jsonfast"
 )
 
 // A quick reading of article records. encoding/json reads a record in two
@@ -23,100 +22,58 @@ import (
 // member name in another case, a null, a value of another type, anything
 // that is not JSON. A declined record is read by encoding/json as before,
 // so what a record decodes to does not depend on which path read it.
-
-// quickReader reads one record: b is what is left of it.
-type quickReader struct {
-	b []byte
-}
+// The JSON itself is read by internal/jsonfast; this file holds only
+// which members decodeQuick fills and which it declines.
 
 // decodeQuick decodes the record v into rec and reports whether it
 // could; when it could not, rec is left in an unspecified state.
 func decodeQuick(v []byte, rec *record) bool {
-	r := quickReader{b: v}
-	r.space()
-	if !r.byte('{') {
-		return false
-	}
-	r.space()
-	if r.byte('}') {
-		return r.end()
-	}
-	for {
-		key, ok := r.key()
-		if !ok || !r.member(key, rec) {
-			return false
-		}
-		r.space()
-		if r.byte('}') {
-			return r.end()
-		}
-		if !r.byte(',') {
-			return false
-		}
-		r.space()
-	}
-}
-
-// end reports whether only white space is left.
-func (r *quickReader) end() bool {
-	r.space()
-	return len(r.b) == 0
-}
-
-// key reads a member name and the colon after it.
-func (r *quickReader) key() ([]byte, bool) {
-	raw, ok := r.plainString()
-	if !ok {
-		return nil, false
-	}
-	r.space()
-	if !r.byte(':') {
-		return nil, false
-	}
-	r.space()
-	return raw, true
+	var s jsonfast.Scanner
+	s.Reset(v)
+	return s.Object(func(key []byte) bool { return member(&s, key, rec) })
 }
 
 // member reads the value of member key into rec; false for a member
 // decodeQuick does not read.
-func (r *quickReader) member(key []byte, rec *record) bool {
-	if p := stringField(key, &rec.Article); p != nil {
-		return r.stringTo(p)
-	}
+func member(s *jsonfast.Scanner, key []byte, rec *record) bool {
 	a := &rec.Article
+	if p := stringField(key, a); p != nil {
+		var ok bool
+		*p, ok = s.String()
+		return ok
+	}
+	var ok bool
 	switch string(key) {
 	case "seq":
-		return r.uint(&rec.Seq)
+		rec.Seq, ok = s.Uint()
 	case "role":
-		var s string
-		ok := r.stringTo(&s)
-		a.Role = article.Role(s)
-		return ok
+		var r string
+		r, ok = s.String()
+		a.Role = article.Role(r)
 	case "published":
-		return r.time(&a.Published)
+		a.Published, ok = s.Time()
 	case "modified":
-		return r.time(&a.Modified)
+		a.Modified, ok = s.Time()
 	case "fetched":
-		return r.time(&a.Fetched)
+		a.Fetched, ok = s.Time()
 	case "similarity":
-		return r.float(&a.Similarity)
+		a.Similarity, ok = s.Float()
 	case "original_share":
-		return r.float(&a.OriginalShare)
+		a.OriginalShare, ok = s.Float()
 	case "copy_share":
-		return r.float(&a.CopyShare)
+		a.CopyShare, ok = s.Float()
 	case "noindex":
-		return r.bool(&a.NoIndex)
+		a.NoIndex, ok = s.Bool()
 	case "truth_original":
-		return r.bool(&a.TruthOriginal)
+		a.TruthOriginal, ok = s.Bool()
 	case "boilerplate":
-		return r.strings(&a.Boilerplate)
+		a.Boilerplate, ok = s.Strings()
 	case "evidence":
-		return r.strings(&a.Evidence)
+		a.Evidence, ok = s.Strings()
 	case "crc32c":
-		_, ok := r.plainString()
-		return ok
+		_, ok = s.PlainString()
 	}
-	return false
+	return ok
 }
 
 // stringField returns the string member of a named key, nil when key
@@ -155,326 +112,6 @@ func stringField(key []byte, a *article.Article) *string {
 		return &a.TruthCluster
 	}
 	return nil
-}
-
-// space skips JSON white space.
-func (r *quickReader) space() {
-	for len(r.b) > 0 {
-		switch r.b[0] {
-		case ' ', '\t', '\n', '\r':
-			r.b = r.b[1:]
-		default:
-			return
-		}
-	}
-}
-
-// byte consumes c when it comes next.
-func (r *quickReader) byte(c byte) bool {
-	if len(r.b) > 0 && r.b[0] == c {
-		r.b = r.b[1:]
-		return true
-	}
-	return false
-}
-
-// literal consumes the literal word when it comes next.
-func (r *quickReader) literal(word string) bool {
-	if len(r.b) >= len(word) && string(r.b[:len(word)]) == word {
-		r.b = r.b[len(word):]
-		return true
-	}
-	return false
-}
-
-// plainString reads a string of plain bytes alone (a member name, a
-// checksum), else nothing.
-func (r *quickReader) plainString() ([]byte, bool) {
-	if !r.byte('"') {
-		return nil, false
-	}
-	i := plainRun(r.b)
-	if i == len(r.b) || r.b[i] != '"' {
-		return nil, false
-	}
-	s := r.b[:i]
-	r.b = r.b[i+1:]
-	return s, true
-}
-
-// plain marks the bytes a string holds as they are: printable ASCII
-// but the quote and the backslash.
-var plain = func() (t [256]bool) {
-	for c := ' '; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// plainRun is the length of the run of plain bytes at the start of b.
-func plainRun(b []byte) int {
-	i := 0
-	for i < len(b) && plain[b[i]] {
-		i++
-	}
-	return i
-}
-
-// stringTo reads a string value into p as encoding/json does: escapes
-// resolved, invalid UTF-8 and lone surrogates replaced by U+FFFD.
-func (r *quickReader) stringTo(p *string) bool {
-	if !r.byte('"') {
-		return false
-	}
-	i := plainRun(r.b)
-	if i < len(r.b) && r.b[i] == '"' {
-		*p = string(r.b[:i])
-		r.b = r.b[i+1:]
-		return true
-	}
-	// Unescaped, the string is no longer than it is raw but for
-	// replaced bytes of invalid UTF-8.
-	var sb strings.Builder
-	sb.Grow(rawLen(r.b[i:]) + i)
-	sb.Write(r.b[:i])
-	r.b = r.b[i:]
-	if !r.unquote(&sb) {
-		return false
-	}
-	*p = sb.String()
-	return true
-}
-
-// rawLen is the length of the rest of a string up to its closing quote
-// (or of b when there is none).
-func rawLen(b []byte) int {
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
-		}
-	}
-	return len(b)
-}
-
-// unquote reads the rest of a string that needs unescaping into sb, up
-// to and with its closing quote.
-func (r *quickReader) unquote(sb *strings.Builder) bool {
-	for {
-		i := plainRun(r.b)
-		sb.Write(r.b[:i])
-		r.b = r.b[i:]
-		if len(r.b) == 0 {
-			return false
-		}
-		switch c := r.b[0]; {
-		case c == '"':
-			r.b = r.b[1:]
-			return true
-		case c == '\\':
-			if !r.escape(sb) {
-				return false
-			}
-		case c < ' ':
-			return false
-		default:
-			rn, size := utf8.DecodeRune(r.b)
-			if rn == utf8.RuneError && size == 1 {
-				sb.WriteRune(utf8.RuneError)
-			} else {
-				sb.Write(r.b[:size])
-			}
-			r.b = r.b[size:]
-		}
-	}
-}
-
-// escapes are the one-letter escapes of JSON and what they stand for.
-var escapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
-// escape reads one escape sequence (at r.b[0], a backslash).
-func (r *quickReader) escape(sb *strings.Builder) bool {
-	if len(r.b) < 2 {
-		return false
-	}
-	if c := escapes[r.b[1]]; c != 0 {
-		sb.WriteByte(c)
-		r.b = r.b[2:]
-		return true
-	}
-	if r.b[1] != 'u' {
-		return false
-	}
-	rn := hex4(r.b)
-	if rn < 0 {
-		return false
-	}
-	r.b = r.b[6:]
-	if utf16.IsSurrogate(rn) {
-		// A pair is consumed whole; a lone half becomes U+FFFD and what
-		// follows it is read on its own.
-		if dec := utf16.DecodeRune(rn, hex4(r.b)); dec != unicode.ReplacementChar {
-			sb.WriteRune(dec)
-			r.b = r.b[6:]
-			return true
-		}
-		rn = unicode.ReplacementChar
-	}
-	sb.WriteRune(rn)
-	return true
-}
-
-// hex4 decodes the \uXXXX at the start of b, or returns -1.
-func hex4(b []byte) rune {
-	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
-		return -1
-	}
-	var rn rune
-	for _, c := range b[2:6] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		rn = rn*16 + rune(c)
-	}
-	return rn
-}
-
-// strings reads an array of strings into p (an empty array is an empty
-// slice, not nil, as encoding/json leaves it).
-func (r *quickReader) strings(p *[]string) bool {
-	if !r.byte('[') {
-		return false
-	}
-	out := []string{}
-	r.space()
-	if r.byte(']') {
-		*p = out
-		return true
-	}
-	for {
-		var s string
-		if !r.stringTo(&s) {
-			return false
-		}
-		out = append(out, s)
-		r.space()
-		if r.byte(']') {
-			*p = out
-			return true
-		}
-		if !r.byte(',') {
-			return false
-		}
-		r.space()
-	}
-}
-
-// bool reads true or false.
-func (r *quickReader) bool(p *bool) bool {
-	switch {
-	case r.literal("true"):
-		*p = true
-	case r.literal("false"):
-		*p = false
-	default:
-		return false
-	}
-	return true
-}
-
-// uint reads a number of digits alone (no sign, fraction or exponent).
-func (r *quickReader) uint(p *uint64) bool {
-	n := 0
-	for n < len(r.b) && '0' <= r.b[n] && r.b[n] <= '9' {
-		n++
-	}
-	if n == 0 || (n > 1 && r.b[0] == '0') {
-		return false
-	}
-	v, err := strconv.ParseUint(string(r.b[:n]), 10, 64)
-	if err != nil {
-		return false
-	}
-	*p, r.b = v, r.b[n:]
-	return true
-}
-
-// float reads a JSON number as a float64.
-func (r *quickReader) float(p *float64) bool {
-	n := numberLen(r.b)
-	if n == 0 {
-		return false
-	}
-	v, err := strconv.ParseFloat(string(r.b[:n]), 64)
-	if err != nil {
-		return false
-	}
-	*p, r.b = v, r.b[n:]
-	return true
-}
-
-// numberLen is the length of the JSON number at the start of b, 0 when
-// there is none: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
-func numberLen(b []byte) int {
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i)
-	default:
-		return 0
-	}
-	if i < len(b) && b[i] == '.' {
-		if j := digits(b, i+1); j > i+1 {
-			i = j
-		} else {
-			return 0
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(b, i)
-		if j == i {
-			return 0
-		}
-		i = j
-	}
-	return i
-}
-
-// digits returns the index after the run of digits starting at i.
-func digits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
-}
-
-// time reads a string as time.Time's UnmarshalJSON does, given the same
-// bytes encoding/json gives it.
-func (r *quickReader) time(p *time.Time) bool {
-	start := r.b
-	var s string
-	if !r.stringTo(&s) {
-		return false
-	}
-	return p.UnmarshalJSON(start[:len(start)-len(r.b)]) == nil
 }
 
 // The writing side: appendQuick writes a record as json.Marshal does,
