@@ -1,12 +1,9 @@
 package store
 
 import (
-	"math"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/internal/jsonfast"
@@ -193,7 +190,7 @@ func appendMember(b []byte, key, s string, omitEmpty bool) []byte {
 	if omitEmpty && s == "" {
 		return b
 	}
-	return appendJSONString(append(b, key...), s)
+	return jsonfast.AppendString(append(b, key...), s)
 }
 
 // appendStrings appends key and the strings of ss; nothing when ss is
@@ -209,7 +206,7 @@ func appendStrings(b []byte, key string, ss []string) []byte {
 		} else {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = jsonfast.AppendString(b, s)
 	}
 	return append(b, ']')
 }
@@ -228,97 +225,14 @@ func appendTime(b []byte, key string, t time.Time) ([]byte, bool) {
 	if t.IsZero() {
 		return b, true
 	}
-	b = append(append(b, key...), '"')
-	b, err := t.AppendText(b)
-	if err != nil {
-		return nil, false
-	}
-	return append(b, '"'), true
+	return jsonfast.AppendTime(append(b, key...), t)
 }
 
-// appendFloat appends key and f as encoding/json writes a float64 (as
-// ECMAScript prints a number); nothing for 0.
+// appendFloat appends key and f as encoding/json writes a float64;
+// nothing for 0.
 func appendFloat(b []byte, key string, f float64) ([]byte, bool) {
 	if f == 0 {
 		return b, true
 	}
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return nil, false
-	}
-	b = append(b, key...)
-	format := byte('f')
-	if abs := math.Abs(f); abs < 1e-6 || abs >= 1e21 {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if n := len(b); format == 'e' && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-		// e-07 is written e-7
-		b[n-2] = b[n-1]
-		b = b[:n-1]
-	}
-	return b, true
-}
-
-// htmlSafe marks the ASCII bytes encoding/json writes as they are:
-// printable, but the quote, the backslash, <, > and &.
-var htmlSafe = func() (t [256]bool) {
-	for c := ' '; c < utf8.RuneSelf; c++ {
-		t[c] = !strings.ContainsRune("\"\\<>&", c)
-	}
-	return t
-}()
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s quoted as encoding/json quotes a string
-// (HTML-safe, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if htmlSafe[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			b = appendEscape(b, c)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-			start = i + size
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			start = i + size
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// appendEscape appends the escape of an ASCII byte encoding/json does
-// not write as it is.
-func appendEscape(b []byte, c byte) []byte {
-	switch c {
-	case '\\', '"':
-		return append(b, '\\', c)
-	case '\b':
-		return append(b, '\\', 'b')
-	case '\f':
-		return append(b, '\\', 'f')
-	case '\n':
-		return append(b, '\\', 'n')
-	case '\r':
-		return append(b, '\\', 'r')
-	case '\t':
-		return append(b, '\\', 't')
-	}
-	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+	return jsonfast.AppendFloat(append(b, key...), f)
 }
