@@ -479,8 +479,14 @@ type siteView struct {
 	MedianLag *int64
 }
 
+// site is a site's page. A site written in another case or with "www."
+// is sent to the page of the site as articles name it.
 func (s *server) site(w http.ResponseWriter, r *http.Request) {
-	site := r.PathValue("site")
+	site := article.SiteName(r.PathValue("site"))
+	if site != r.PathValue("site") {
+		http.Redirect(w, r, sitePath(site), http.StatusMovedPermanently)
+		return
+	}
 	arts, err := s.snapshot()
 	if err != nil {
 		s.fail(w, r, err, false)
@@ -677,7 +683,7 @@ func (s *server) apiSites(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) apiSite(w http.ResponseWriter, r *http.Request) {
-	site := r.PathValue("site")
+	site := article.SiteName(r.PathValue("site"))
 	arts, err := s.snapshot()
 	if err != nil {
 		s.fail(w, r, err, true)

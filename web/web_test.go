@@ -432,6 +432,15 @@ func TestSiteAndNetwork(t *testing.T) {
 	if got := text(byID(doc, "copiers")); len(rows) != 3 || !strings.Contains(got, "aggregator.example 1 1d02h") || !strings.Contains(got, "copier.example 1 3h00m") {
 		t.Errorf("copiers table: %d rows: %q", len(rows), got)
 	}
+	// Another spelling of the site leads to the site's page.
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(srv.URL + "/site/WWW.Origin.Example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/site/origin.example" {
+		t.Errorf("/site/WWW.Origin.Example: %d to %q, want 301 to /site/origin.example", res.StatusCode, res.Header.Get("Location"))
+	}
 	doc = page(t, srv, "/site/copier.example", http.StatusOK)
 	if got := text(byID(doc, "sources")); !strings.Contains(got, "origin.example 1 3h00m") || !strings.Contains(got, "evil.example 1 2h00m") {
 		t.Errorf("sources table %q", got)
@@ -480,6 +489,7 @@ func TestAPI(t *testing.T) {
 		{"/api/report?min_count=2", 200, func(m map[string]any) bool { return len(m["edges"].([]any)) == 0 }},
 		{"/api/report?to=2024-05-06", 200, func(m map[string]any) bool { return m["totals"].(map[string]any)["copies"].(float64) == 1 }},
 		{"/api/sites/copier.example", 200, func(m map[string]any) bool { return len(m["edges"].([]any)) == 2 }},
+		{"/api/sites/www.Copier.EXAMPLE", 200, func(m map[string]any) bool { return len(m["edges"].([]any)) == 2 }},
 		{"/api/sites/none.example", 404, func(m map[string]any) bool { return m["error"] != nil }},
 		{"/api/nothing", 404, func(m map[string]any) bool { return m["error"] != nil }},
 	}
