@@ -211,6 +211,17 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 				}
 				continue
 			}
+			// A field lacking a word of the phrase is left out (as the
+			// copy fields are): it cannot match, and as a clause it would
+			// only dilute the score of the fields that do.
+			missing, err := anyTermMissing(ctx, r, f.name, uniqueTerms(toks))
+			if err != nil {
+				closeSearchers(out)
+				return nil, err
+			}
+			if missing {
+				continue
+			}
 			// Title bigrams are all indexed; body bigrams by the index's
 			// rule (bigramvocab.go).
 			keep := vocab.usable(a)
@@ -231,9 +242,9 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 // phraseInField is the phrase q in one field, of the analysed tokens
 // toks, narrowed to the documents holding bigrams (those of its
 // neighbouring words the field is sure to hold). Whichever bigrams those
-// are, the field's searcher is there and scores as Bleve's positional
-// phrase query does, so that a phrase's hits and scores do not depend on
-// which bigrams an index keeps.
+// are, the field's searcher is there (when the field holds every word)
+// and scores as Bleve's positional phrase query does, so that a phrase's
+// hits and scores do not depend on which bigrams an index keeps.
 func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
 	q *userquery.Phrase, f textField, toks analysis.TokenStream, bigrams [][]byte) (search.Searcher, error) {
 	var phrase []phraseTerm
