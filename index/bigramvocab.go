@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,17 +93,24 @@ type bigramLearner struct {
 	df   map[string]int
 }
 
-// bigramsRec is the content of BigramsFile.
+// bigramsRec is the content of BigramsFile. Files written before the
+// rule existed hold only Common, each language's common terms as an array
+// (bigramRuleCommon). A file of bigramRuleProduct holds Rule and
+// MinProduct, and under Common an object per language (productTerms):
+// another JSON type on purpose, so that an earlier syndex, which would take
+// every bigram of two common words to be indexed and miss hits, cannot
+// read the file and rebuilds the index from the store instead.
 type bigramsRec struct {
-	Common map[string][]string `json:"common"`
-	// Rule is the rule of the bigrams kept: bigramRuleCommon when absent
-	// (files written before it), bigramRuleProduct with MinProduct and
-	// each language's learning bodies (Docs) and the number of them holding
-	// each common term (DF, in the order of Common).
-	Rule       int              `json:"rule,omitempty"`
-	MinProduct float64          `json:"min_product,omitempty"`
-	Docs       map[string]int   `json:"docs,omitempty"`
-	DF         map[string][]int `json:"df,omitempty"`
+	Rule       int             `json:"rule,omitempty"`
+	MinProduct float64         `json:"min_product,omitempty"`
+	Common     json.RawMessage `json:"common"`
+}
+
+// productTerms is a language's entry in a file of bigramRuleProduct: its
+// learning bodies and the number of them holding each common term.
+type productTerms struct {
+	Docs int            `json:"docs"`
+	DF   map[string]int `json:"df"`
 }
 
 // newBigramVocab returns the vocabulary of a new index: nothing fixed, the
@@ -133,49 +141,69 @@ func loadBigramVocab(dir string) (*bigramVocab, error) {
 		return nil, fmt.Errorf("open index %s: %s: bigram rule %d (min product %v): %w", dir, BigramsFile, rec.Rule, rec.MinProduct, ErrIncompatible)
 	}
 	v.rule, v.minProduct = rec.Rule, rec.MinProduct
-	for a, terms := range rec.Common {
-		df := rec.DF[a]
-		if v.rule == bigramRuleProduct && (len(df) != len(terms) || rec.Docs[a] <= 0) {
-			return nil, fmt.Errorf("open index %s: %s: %d counts for %d common terms of %s: %w", dir, BigramsFile, len(df), len(terms), a, ErrCorrupt)
-		}
-		ct := &commonTerms{df: make(map[string]int, len(terms)), docs: rec.Docs[a]}
-		for i, t := range terms {
-			n := 0
-			if df != nil {
-				n = df[i]
-			}
-			ct.df[t] = n
-		}
-		v.common[a] = ct
+	if err := v.readCommon(rec); err != nil {
+		return nil, fmt.Errorf("open index %s: %s: %w: %v", dir, BigramsFile, ErrCorrupt, err)
 	}
 	return v, nil
 }
 
+// readCommon fills v.common from a file's Common by the file's rule.
+func (v *bigramVocab) readCommon(rec bigramsRec) error {
+	if v.rule == bigramRuleCommon {
+		var common map[string][]string
+		if err := json.Unmarshal(rec.Common, &common); err != nil {
+			return err
+		}
+		for a, terms := range common {
+			ct := &commonTerms{df: make(map[string]int, len(terms))}
+			for _, t := range terms {
+				ct.df[t] = 0
+			}
+			v.common[a] = ct
+		}
+		return nil
+	}
+	var common map[string]productTerms
+	if err := json.Unmarshal(rec.Common, &common); err != nil {
+		return err
+	}
+	for a, pt := range common {
+		if pt.Docs <= 0 {
+			return fmt.Errorf("%s: %d learning bodies", a, pt.Docs)
+		}
+		if pt.DF == nil {
+			pt.DF = map[string]int{}
+		}
+		v.common[a] = &commonTerms{df: pt.DF, docs: pt.Docs}
+	}
+	return nil
+}
+
 // save writes the fixed sets (v.mu held).
 func (v *bigramVocab) save() error {
-	rec := bigramsRec{Common: map[string][]string{}}
+	var common any
+	if v.rule == bigramRuleProduct {
+		pc := make(map[string]productTerms, len(v.common))
+		for a, ct := range v.common {
+			pc[a] = productTerms{Docs: ct.docs, DF: ct.df}
+		}
+		common = pc
+	} else {
+		cc := make(map[string][]string, len(v.common))
+		for a, ct := range v.common {
+			cc[a] = slices.Sorted(maps.Keys(ct.df))
+		}
+		common = cc
+	}
+	raw, err := json.Marshal(common)
+	if err != nil {
+		return err
+	}
+	rec := bigramsRec{Common: raw}
 	if v.rule == bigramRuleProduct {
 		rec.Rule, rec.MinProduct = v.rule, v.minProduct
-		rec.Docs, rec.DF = map[string]int{}, map[string][]int{}
 	}
-	for a, ct := range v.common {
-		terms := make([]string, 0, len(ct.df))
-		for t := range ct.df {
-			terms = append(terms, t)
-		}
-		slices.Sort(terms)
-		rec.Common[a] = terms
-		if v.rule == bigramRuleProduct {
-			rec.Docs[a] = ct.docs
-			df := make([]int, len(terms))
-			for i, t := range terms {
-				df[i] = ct.df[t]
-			}
-			rec.DF[a] = df
-		}
-	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
+	if raw, err = json.Marshal(rec); err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(v.path, raw)

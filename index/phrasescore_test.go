@@ -304,9 +304,19 @@ func TestPairRuleFile(t *testing.T) {
 		must(t, err)
 		var rec bigramsRec
 		must(t, json.Unmarshal(raw, &rec))
-		if rec.Rule != bigramRuleProduct || rec.MinProduct != 0.02 || rec.Docs["en"] != 20 || len(rec.DF["en"]) != len(rec.Common["en"]) {
-			t.Fatalf("%s records rule %d, min product %v, %d docs, %d counts for %d terms", BigramsFile,
-				rec.Rule, rec.MinProduct, rec.Docs["en"], len(rec.DF["en"]), len(rec.Common["en"]))
+		var common map[string]productTerms
+		must(t, json.Unmarshal(rec.Common, &common))
+		if rec.Rule != bigramRuleProduct || rec.MinProduct != 0.02 || common["en"].Docs != 20 || len(common["en"].DF) == 0 {
+			t.Fatalf("%s records rule %d, min product %v, %d docs, %d common terms", BigramsFile,
+				rec.Rule, rec.MinProduct, common["en"].Docs, len(common["en"].DF))
+		}
+		// The file as an earlier syndex reads it: it must fail to, or it
+		// would take every bigram of two common words to be indexed.
+		var earlier struct {
+			Common map[string][]string `json:"common"`
+		}
+		if err := json.Unmarshal(raw, &earlier); err == nil {
+			t.Errorf("an earlier syndex reads %s as %d languages of common terms; want an error", BigramsFile, len(earlier.Common))
 		}
 		bigramMinProduct = 0.5
 		ix, err = Open(dir)
@@ -342,7 +352,8 @@ func TestPairRuleFile(t *testing.T) {
 		}
 	})
 	t.Run("bad", func(t *testing.T) {
-		for _, raw := range []string{`{"common":{},"rule":7}`, `{"common":{},"rule":2}`, `{"common":{"en":["a"]},"rule":2,"min_product":0.01}`} {
+		for _, raw := range []string{`{"common":{},"rule":7}`, `{"common":{},"rule":2}`, `{"common":{"en":["a"]},"rule":2,"min_product":0.01}`,
+			`{"common":{"en":{"docs":0,"df":{"a":1}}},"rule":2,"min_product":0.01}`, `{"common":{"en":{"docs":20}}}`} {
 			dir := filepath.Join(t.TempDir(), "ix")
 			ix, err := OpenWith(dir, Options{Shards: 2})
 			must(t, err)
