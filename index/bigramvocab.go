@@ -149,6 +149,9 @@ func loadBigramVocab(dir string) (*bigramVocab, error) {
 
 // readCommon fills v.common from a file's Common by the file's rule.
 func (v *bigramVocab) readCommon(rec bigramsRec) error {
+	if len(rec.Common) == 0 {
+		return nil // no language fixed yet
+	}
 	if v.rule == bigramRuleCommon {
 		var common map[string][]string
 		if err := json.Unmarshal(rec.Common, &common); err != nil {

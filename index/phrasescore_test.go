@@ -351,6 +351,23 @@ func TestPairRuleFile(t *testing.T) {
 			t.Errorf("old rule: title pair across a stop word in %d stories, want 1", n)
 		}
 	})
+	t.Run("empty", func(t *testing.T) {
+		for _, raw := range []string{`{}`, `{"common":{}}`, `{"common":null}`} {
+			dir := filepath.Join(t.TempDir(), "ix")
+			ix, err := OpenWith(dir, Options{Shards: 2})
+			must(t, err)
+			must(t, ix.Close())
+			must(t, os.WriteFile(filepath.Join(dir, BigramsFile), []byte(raw), 0o644))
+			ix, err = Open(dir)
+			if err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+			if n := len(ix.bigrams.vocab.common); n != 0 {
+				t.Errorf("%s: %d languages fixed", raw, n)
+			}
+			must(t, ix.Close())
+		}
+	})
 	t.Run("bad", func(t *testing.T) {
 		for _, raw := range []string{`{"common":{},"rule":7}`, `{"common":{},"rule":2}`, `{"common":{"en":["a"]},"rule":2,"min_product":0.01}`,
 			`{"common":{"en":{"docs":0,"df":{"a":1}}},"rule":2,"min_product":0.01}`, `{"common":{"en":{"docs":20}}}`} {
