@@ -26,12 +26,19 @@ func commonDocs(from, to int) []Doc {
 	return docs
 }
 
+// bigramDocs is the number of stories whose English body holds bigram.
 func bigramDocs(t *testing.T, ix *Index, bigram string) uint64 {
+	t.Helper()
+	return termDocs(t, ix, schema.BigramsField("en"), bigram)
+}
+
+// termDocs is the number of stories holding term in field, over every shard.
+func termDocs(t *testing.T, ix *Index, field, term string) uint64 {
 	t.Helper()
 	var n uint64
 	for _, sh := range ix.shards {
-		q := query.NewTermQuery(bigram)
-		q.SetField(schema.BigramsField("en"))
+		q := query.NewTermQuery(term)
+		q.SetField(field)
 		r, err := sh.Search(bleve.NewSearchRequest(q))
 		must(t, err)
 		n += r.Total

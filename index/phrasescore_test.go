@@ -384,17 +384,10 @@ func TestPairRuleFile(t *testing.T) {
 	})
 }
 
+// titlePairDocs is the number of stories whose English title holds pair.
 func titlePairDocs(t *testing.T, ix *Index, pair string) uint64 {
 	t.Helper()
-	var n uint64
-	for _, sh := range ix.shards {
-		q := query.NewTermQuery(pair)
-		q.SetField(schema.TitleBigramsField("en"))
-		r, err := sh.Search(bleve.NewSearchRequest(q))
-		must(t, err)
-		n += r.Total
-	}
-	return n
+	return termDocs(t, ix, schema.TitleBigramsField("en"), pair)
 }
 
 // TestUsablePairsHeld: under each rule, a pair a phrase query may narrow
