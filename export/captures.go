@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/syndex/syndex/article"
+	"github.com/syndex/syndex/config"
 	"github.com/syndex/syndex/index"
 	"github.com/syndex/syndex/warc"
 )
@@ -40,14 +41,23 @@ type Source interface {
 
 // Selection names the articles whose captures are exported: every member
 // of the clusters and of the clusters the query finds, and every article
-// of the sites; nothing named selects the whole archive. NoIndex filters
-// the selected articles by their noindex marking.
+// of the sites; nothing named selects the whole archive. A Sites value is
+// read by config.ExpandSite over Collections: a collection (NAME or
+// @NAME) stands for its sites. NoIndex filters the selected articles by
+// their noindex marking.
 type Selection struct {
-	Clusters []string
-	Sites    []string
-	Query    string
-	NoIndex  article.NoIndexMode
+	Clusters    []string
+	Sites       []string
+	Collections map[string][]string // the config's collections
+	Query       string
+	NoIndex     article.NoIndexMode
 }
+
+// SiteError is a Sites value that is neither a site nor a collection.
+type SiteError struct{ Err error }
+
+func (e *SiteError) Error() string { return e.Err.Error() }
+func (e *SiteError) Unwrap() error { return e.Err }
 
 // Select gathers the selected articles in arrival order and describes
 // the selection ("cluster X, site Y, noindex exclude").
@@ -56,7 +66,10 @@ func Select(ctx context.Context, src Source, sel Selection) ([]*article.Article,
 	if err != nil {
 		return nil, "", err
 	}
-	siteSet, siteDesc := sel.siteSet()
+	siteSet, siteDesc, err := sel.siteSet()
+	if err != nil {
+		return nil, "", err
+	}
 	desc = append(desc, siteDesc...)
 	all := len(want) == 0 && len(siteSet) == 0
 	if all {
@@ -86,15 +99,28 @@ func (sel Selection) whole(desc []string) ([]string, error) {
 }
 
 // siteSet is the selected sites as article sites are named (lower case,
-// without www.), with their description.
-func (sel Selection) siteSet() (map[string]bool, []string) {
+// without www.; a collection's sites for a collection), with their
+// description; a value that is neither a site nor a collection is a
+// *SiteError.
+func (sel Selection) siteSet() (map[string]bool, []string, error) {
 	set := map[string]bool{}
 	var desc []string
-	for _, s := range sel.Sites {
-		set[article.SiteName(s)] = true
-		desc = append(desc, "site "+s)
+	for _, v := range sel.Sites {
+		site, sites, err := config.ExpandSite(sel.Collections, v)
+		if err != nil {
+			return nil, nil, &SiteError{Err: err}
+		}
+		if site != "" {
+			set[site] = true
+			desc = append(desc, "site "+v)
+			continue
+		}
+		for _, s := range sites {
+			set[s] = true
+		}
+		desc = append(desc, fmt.Sprintf("collection %s (%s)", strings.TrimPrefix(strings.TrimSpace(v), "@"), strings.Join(sites, ", ")))
 	}
-	return set, desc
+	return set, desc, nil
 }
 
 // filterNoIndex keeps the articles the NoIndex mode keeps, and adds the

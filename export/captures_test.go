@@ -63,6 +63,7 @@ func TestSelect(t *testing.T) {
 		{ID: "b", Cluster: "a", Site: "copier.example", Text: "flood in the valley", NoIndex: true},
 		{ID: "c", Cluster: "c", Site: "other.example", Text: "election night"},
 	}}
+	coll := map[string][]string{"copiers": {"copier.example", "other.example", "copier.example"}, "origins": {"origin.example"}}
 	tests := []struct {
 		name    string
 		sel     Selection
@@ -78,6 +79,16 @@ func TestSelect(t *testing.T) {
 		{"no such cluster", Selection{Clusters: []string{"zzz"}}, "", "", "cluster zzz: no such cluster"},
 		{"query finds nothing", Selection{Query: "sports"}, "", "", `the selection (query "sports" (0 clusters)) holds no articles`},
 		{"bad query", Selection{Query: "bad("}, "", "", "bad query"},
+		{"collection", Selection{Sites: []string{"copiers"}, Collections: coll}, "b c", "collection copiers (copier.example, other.example)", ""},
+		{"@collection", Selection{Sites: []string{"@copiers"}, Collections: coll}, "b c", "collection copiers (copier.example, other.example)", ""},
+		{"collection of one site", Selection{Sites: []string{"@origins"}, Collections: coll}, "a", "collection origins (origin.example)", ""},
+		{"collection and site", Selection{Sites: []string{"origins", "Other.example"}, Collections: coll}, "a c", "collection origins (origin.example), site Other.example", ""},
+		{"collection and cluster", Selection{Clusters: []string{"c"}, Sites: []string{"@origins"}, Collections: coll}, "a c", "cluster c, collection origins (origin.example)", ""},
+		{"collection with noindex", Selection{Sites: []string{"copiers"}, Collections: coll, NoIndex: article.NoIndexExclude}, "c", "collection copiers (copier.example, other.example), noindex exclude", ""},
+		{"localhost is a site", Selection{Sites: []string{"localhost"}, Collections: coll}, "", "", "the selection (site localhost) holds no articles"},
+		{"unknown @collection", Selection{Sites: []string{"@nope"}, Collections: coll}, "", "", `"@nope" is neither a site (example.org) nor a collection (collections: copiers, origins)`},
+		{"a name without a dot", Selection{Sites: []string{"copier"}, Collections: coll}, "", "", `"copier" is neither a site`},
+		{"a collection without config", Selection{Sites: []string{"copiers"}}, "", "", "the config defines none"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -106,6 +117,10 @@ func TestSelect(t *testing.T) {
 	var qe *QueryError
 	if _, _, err := Select(context.Background(), src, Selection{Query: "bad("}); !errors.As(err, &qe) {
 		t.Errorf("bad query: %v, want a *QueryError", err)
+	}
+	var se *SiteError
+	if _, _, err := Select(context.Background(), src, Selection{Sites: []string{"@nope"}, Collections: coll}); !errors.As(err, &se) {
+		t.Errorf("unknown collection: %v, want a *SiteError", err)
 	}
 }
 

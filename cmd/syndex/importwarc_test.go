@@ -164,6 +164,46 @@ func TestExportWACZRoundTrip(t *testing.T) {
 	if r := syndex(t, work, "export", "--data", data, "--site", "wire.example"); r.code != 2 {
 		t.Errorf("--site with jsonl: exit %d", r.code)
 	}
+	exportCollections(t, work, data, src)
+}
+
+// exportCollections exports the captures of a site and of a collection
+// (NAME and @NAME) in both capture formats: a collection selects its
+// sites' articles as the site itself does, and an unknown one is a usage
+// error.
+func exportCollections(t *testing.T, work, data string, src map[string]*article.Article) {
+	t.Helper()
+	cfg := filepath.Join(work, "collections.yaml")
+	if err := os.WriteFile(cfg, []byte("collections:\n  wires: [wire.example]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range src {
+		if a.Site == "wire.example" {
+			n++
+		}
+	}
+	if n == 0 || n == len(src) {
+		t.Fatalf("%d of %d articles on wire.example: the test needs some and not all", n, len(src))
+	}
+	for _, tc := range []struct{ format, site, desc string }{
+		{"wacz", "wire.example", "site wire.example"},
+		{"wacz", "wires", "collection wires (wire.example)"},
+		{"warc", "@wires", "collection wires (wire.example)"},
+		{"warc", "WWW.Wire.example", "site WWW.Wire.example"},
+	} {
+		out := filepath.Join(work, "sel."+tc.format)
+		r := syndex(t, work, "export", "--data", data, "--config", cfg, "--format", tc.format, "--site", tc.site, "--out", out)
+		if want := fmt.Sprintf("exported %d captures of %s\n", n, tc.desc); r.code != 0 || r.stderr != want {
+			t.Errorf("--format %s --site %s: exit %d, stderr %q, want %q", tc.format, tc.site, r.code, r.stderr, want)
+		}
+	}
+	for _, site := range []string{"@nope", "wire"} {
+		r := syndex(t, work, "export", "--data", data, "--config", cfg, "--format", "warc", "--site", site, "--out", filepath.Join(work, "x.warc.gz"))
+		if r.code != 2 || !strings.Contains(r.stderr, "--site: ") || !strings.Contains(r.stderr, "collections: wires") {
+			t.Errorf("--site %s: exit %d: %s", site, r.code, r.stderr)
+		}
+	}
 }
 
 // TestImportWARCKill kills an import with SIGKILL and runs it again: the

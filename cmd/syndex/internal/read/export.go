@@ -33,7 +33,7 @@ type exportOptions struct {
 func (o *exportOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Format, "format", "jsonl", "jsonl, csv, wacz (captures for replay tools) or warc")
 	f.StringArrayVar(&o.Clusters, "cluster", nil, "wacz/warc: the captures of this cluster, original and copies (repeatable)")
-	f.StringArrayVar(&o.Sites, "site", nil, "wacz/warc: the captures of this site's articles (repeatable)")
+	f.StringArrayVar(&o.Sites, "site", nil, "wacz/warc: the captures of this site's articles, or of a collection's sites (NAME or @NAME; repeatable)")
 	cli.StringVarGiven(f, &o.Query, &o.querySet, "query", "", "wacz/warc: the captures of every cluster the search query finds")
 	cli.StringVarGiven(f, &o.Title, &o.titleSet, "title", "", "wacz: the collection's title (default: describes the selection)")
 	f.StringVar(&o.Out, "out", "", "output file (default stdout)")

@@ -33,7 +33,7 @@ func runExportCaptures(cmd *cobra.Command, g *cli.Globals, o exportOptions) erro
 		return err
 	}
 	defer a.Close()
-	sel, desc, err := selectCaptures(ctx, a, o, noindex)
+	sel, desc, err := selectCaptures(ctx, g, a, o, noindex)
 	if err != nil {
 		return err
 	}
@@ -86,13 +86,26 @@ func writeCaptures(caps *export.Captures, o exportOptions) error {
 }
 
 // selectCaptures gathers the articles the options select
-// (export.Select); a missing cluster or a bad query is a usage error.
-func selectCaptures(ctx context.Context, a cli.Reader, o exportOptions, noindex article.NoIndexMode) ([]*article.Article, string, error) {
-	sel, desc, err := export.Select(ctx, exportSource{a}, export.Selection{Clusters: o.Clusters, Sites: o.Sites, Query: o.Query, NoIndex: noindex})
+// (export.Select; a --site value naming one of the config's collections
+// stands for its sites); a missing cluster, a --site that is neither a
+// site nor a collection or a bad query is a usage error.
+func selectCaptures(ctx context.Context, g *cli.Globals, a cli.Reader, o exportOptions, noindex article.NoIndexMode) ([]*article.Article, string, error) {
+	selection := export.Selection{Clusters: o.Clusters, Sites: o.Sites, Query: o.Query, NoIndex: noindex}
+	if len(o.Sites) > 0 {
+		c, err := g.LoadConfig()
+		if err != nil {
+			return nil, "", err
+		}
+		selection.Collections = c.Collections
+	}
+	sel, desc, err := export.Select(ctx, exportSource{a}, selection)
 	var qe *export.QueryError
+	var se *export.SiteError
 	switch {
 	case errors.Is(err, export.ErrNoCluster):
 		return nil, "", cli.Usagef("--%v", err)
+	case errors.As(err, &se):
+		return nil, "", cli.Usagef("--site: %v", se.Err)
 	case errors.As(err, &qe):
 		return nil, "", cli.AsUsage(qe.Err)
 	}
