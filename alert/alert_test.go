@@ -139,9 +139,12 @@ func TestEvaluate(t *testing.T) {
 }
 
 // TestWebhookRetries delivers through a receiver that fails the first
-// attempts (503, a Retry-After, a timeout), checks that every alert
-// arrives exactly once with its id, that a stop leaves undelivered alerts
-// for the next start, and that a permanent refusal is not retried.
+// attempts (503, a Retry-After, a connection dropped without an answer),
+// checks that every alert arrives exactly once with its id, that a stop
+// leaves undelivered alerts for the next start, and that a permanent
+// refusal is not retried. No attempt depends on the clock: the webhook's
+// timeout is a hang detector here (TestWebhookTimeout checks that it
+// ends a hung attempt).
 func TestWebhookRetries(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex
@@ -174,12 +177,7 @@ func TestWebhookRetries(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		case n == 3:
-			// Never answers: only the client's timeout ends this attempt.
-			select {
-			case <-r.Context().Done():
-			case <-time.After(patience):
-				t.Errorf("%s: attempt 3 still open after %v: the webhook's timeout never hung up", al.ID, patience)
-			}
+			dropConnection(t, w)
 			return
 		}
 		mu.Lock()
@@ -193,14 +191,12 @@ func TestWebhookRetries(t *testing.T) {
 	defer a.Close()
 	retries := 4
 	cfg := config.AlertsConfig{
-		// Timeout: ends the hung attempts (three: 15 s in all); a good
-		// attempt, a loopback request, ends far within it however loaded
-		// the machine (a second left it little room).
-		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(5 * time.Second), Backoff: config.Duration(10 * time.Millisecond),
+		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(patience), Backoff: config.Duration(10 * time.Millisecond),
 			Retries: &retries, Headers: map[string]string{"Authorization": "Bearer t"}},
 		Rules: []config.AlertRule{{Name: "ledger-copied", Watch: config.WatchCopies, Origin: []string{"ledger.example"}}},
 	}
-	e, err := New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond})
+	opt := Options{Dir: dir, Interval: 10 * time.Millisecond, Client: freshConnections()}
+	e, err := New(ctx, a, cfg, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +227,7 @@ func TestWebhookRetries(t *testing.T) {
 
 	// The next start sends the queued alert, then a new one, each after
 	// failed attempts, each once.
-	e, err = New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond})
+	e, err = New(ctx, a, cfg, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +255,7 @@ func TestWebhookRetries(t *testing.T) {
 
 	// A restart delivers nothing again; a refused alert is given up.
 	cfg.Rules = append(cfg.Rules, config.AlertRule{Name: "x|refused|", Watch: config.WatchCopies, Copier: []string{"relay.example"}})
-	e, err = New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond})
+	e, err = New(ctx, a, cfg, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,6 +277,81 @@ func TestWebhookRetries(t *testing.T) {
 	if _, del, _ := Read(e.Path()); del["x|refused||copies|c3"].Status != StatusFailed {
 		t.Errorf("refused alert: %+v", del["x|refused||copies|c3"])
 	}
+}
+
+// TestWebhookTimeout posts to a receiver that never answers: the
+// webhook's timeout ends each attempt (the receiver sees the client hang
+// up), and after its retries the alert is recorded as not delivered.
+// Every attempt hangs, so however slow the machine only the timeout can
+// end one.
+func TestWebhookTimeout(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	attempts, hungUp := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // a request read to its end is canceled when the client hangs up
+		mu.Lock()
+		attempts++
+		mu.Unlock()
+		select {
+		case <-r.Context().Done():
+			mu.Lock()
+			hungUp++
+			mu.Unlock()
+		case <-time.After(patience):
+			t.Errorf("an attempt still open after %v: the webhook's timeout never hung up", patience)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	a := open(t, dir)
+	defer a.Close()
+	retries := 1
+	cfg := config.AlertsConfig{
+		Webhook: config.WebhookConfig{URL: srv.URL, Timeout: config.Duration(50 * time.Millisecond), Backoff: config.Duration(10 * time.Millisecond), Retries: &retries},
+		Rules:   []config.AlertRule{{Name: "ledger-copied", Watch: config.WatchCopies, Origin: []string{"ledger.example"}}},
+	}
+	e, err := New(ctx, a, cfg, nil, Options{Dir: dir, Interval: 10 * time.Millisecond, Client: freshConnections()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ingest(t, a, art("orig", "ledger.example", story, day), art("c1", "wire.example", "Republished.\n\n"+story, day.Add(time.Hour)))
+	run, stop := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- e.Run(run) }()
+	waitFor(t, "the outcome of c1's alert in the alert file", func() bool { _, del, _ := Read(e.Path()); return len(del) == 1 })
+	stop()
+	<-done
+	srv.Close() // waits for the handlers
+	_, del, _ := Read(e.Path())
+	d := del["ledger-copied|copies|c1"]
+	if d.Status != StatusFailed || d.Attempts != 2 || !strings.Contains(d.Error, "deadline exceeded") {
+		t.Errorf("delivery %+v, want failed after 2 attempts that timed out", d)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if attempts != 2 || hungUp != 2 {
+		t.Errorf("receiver saw %d attempts, %d ended by the client hanging up; want 2 and 2", attempts, hungUp)
+	}
+}
+
+// dropConnection ends a request without an answer: the receiver closes
+// the connection, and the client sees a network error.
+func dropConnection(t *testing.T, w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	conn.Close()
+}
+
+// freshConnections is a client that opens a connection for every
+// request, so a dropped connection is never an idle one the transport
+// retries by itself (it would for a request with an Idempotency-Key).
+func freshConnections() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 }
 
 // patience is a hang detector, not a speed bound: far beyond what any of

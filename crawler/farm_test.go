@@ -273,9 +273,10 @@ func TestFarm(t *testing.T) {
 	down.html("/", articleHTML("Down home", "/a/1"))
 	down.robots = "User-agent: *\nDisallow: /\n" // what a 503 means
 
-	// hostile: a 40 MB page, a gzip bomb, a stalled response, legacy charsets.
+	// hostile: a 40 MB page, a gzip bomb, legacy charsets (a stalled
+	// response: TestStalledPage).
 	hostile.setRobots("User-agent: *\nDisallow:\n")
-	hostile.html("/", articleHTML("Hostile home", "/big", "/bomb", "/stall", "/win1256", "/koi8", "/sjis", "/report.pdf", "/after"))
+	hostile.html("/", articleHTML("Hostile home", "/big", "/bomb", "/win1256", "/koi8", "/sjis", "/report.pdf", "/after"))
 	hostile.mux.HandleFunc("/sjis", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		b, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(`<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"></head><body><p>東京で記者会見</p></body></html>`))
@@ -313,16 +314,6 @@ func TestFarm(t *testing.T) {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Write(bomb.Bytes())
 	})
-	hostile.mux.HandleFunc("/stall", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, "<html><body>partial")
-		w.(http.Flusher).Flush()
-		select { // only the crawler's Timeout ends this
-		case <-r.Context().Done():
-		case <-time.After(patience):
-			t.Errorf("hung: /stall still open after %v: the crawler's Timeout never hung up", patience)
-		}
-	})
 	hostile.mux.HandleFunc("/win1256", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=windows-1256")
 		b, _ := charmap.Windows1256.NewEncoder().Bytes([]byte("<html><body><p>مرحبا بالعالم</p></body></html>"))
@@ -345,10 +336,8 @@ func TestFarm(t *testing.T) {
 		Delay:        delay,
 		AllowPrivate: true,
 		MaxBodySize:  1 << 20, MaxDecodedSize: 4 << 20,
-		// Timeout ends /stall; any other loopback page answers far within
-		// it however loaded the machine. MaxDelay spares the hostile host
-		// a 10 s slow-host gap after /stall.
-		Timeout: 5 * time.Second, HeaderTimeout: 4 * time.Second, MaxDelay: time.Second,
+		// No page here waits for a timeout: they are hang detectors.
+		Timeout: patience, HeaderTimeout: patience, MaxDelay: time.Second,
 		BackoffBase: 100 * time.Millisecond, RobotsRetry: 100 * time.Millisecond, RobotsRetries: 2,
 		Logger: quietLogger(),
 	}
@@ -454,15 +443,12 @@ func TestFarm(t *testing.T) {
 		t.Errorf("down robots.txt fetched %d times, want 2 (RobotsRetries)", n)
 	}
 
-	// Hostile: truncation recorded, bomb and stall refused, crawl went on.
+	// Hostile: truncation recorded, bomb refused, crawl went on.
 	if p := pages.get(hostile.base + "/big"); p == nil || !p.Truncated || len(p.Body) != 1<<20 {
 		t.Errorf("big page: %v; log %v", p != nil && p.Truncated, outcomeOf(t, st, "/big"))
 	}
 	if p := pages.get(hostile.base + "/bomb"); p != nil {
 		t.Errorf("gzip bomb handed to the handler (%d bytes)", len(p.Body))
-	}
-	if p := pages.get(hostile.base + "/stall"); p != nil {
-		t.Errorf("stalled page handed to the handler")
 	}
 	if pages.get(hostile.base+"/after") == nil {
 		t.Errorf("crawl did not go on after the hostile pages")
@@ -497,17 +483,90 @@ func TestFarm(t *testing.T) {
 		t.Errorf("pdf link: %+v", l)
 	}
 	for path, want := range map[string]string{
-		"/bomb": "decoded body exceeds limit", "/stall": "failed", "/loop2": "redirect",
+		"/bomb": "decoded body exceeds limit", "/loop2": "redirect",
 		"/private/target": "robots-denied", "/private/secret": "robots-denied",
 	} {
 		host := hostile.base
-		if !strings.HasPrefix(path, "/bomb") && !strings.HasPrefix(path, "/stall") {
+		if !strings.HasPrefix(path, "/bomb") {
 			host = news.base
 		}
 		hu, _ := url.Parse(host)
 		if got := outcomes[hu.Host+path]; !strings.Contains(got, want) {
 			t.Errorf("log for %s = %q, want it to contain %q", path, got, want)
 		}
+	}
+}
+
+// TestStalledPage serves a page that stalls after its first bytes: the
+// crawler's Timeout hangs up (the server sees it go), the page is never
+// handed on, and the fetch log records the failure. A first crawl with
+// no timeout in reach learns the host's robots.txt, so the second, with
+// a short Timeout, makes no request but the stalled ones: however slow
+// the machine, only the Timeout can end them.
+func TestStalledPage(t *testing.T) {
+	h := newFarmHost(t, "127.0.0.6")
+	h.setRobots("User-agent: *\nDisallow:\n")
+	h.html("/", articleHTML("Stall home"))
+	var mu sync.Mutex
+	stalls, ended, hungUp := 0, 0, 0
+	h.mux.HandleFunc("/stall", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		stalls++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><body>partial")
+		w.(http.Flusher).Flush()
+		select { // only the crawler's Timeout ends this
+		case <-r.Context().Done():
+			mu.Lock()
+			hungUp++
+			mu.Unlock()
+		case <-time.After(patience):
+			t.Errorf("hung: /stall still open after %v: the crawler's Timeout never hung up", patience)
+		}
+		mu.Lock()
+		ended++
+		mu.Unlock()
+	})
+	st, err := store.Open(t.TempDir(), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var pages pageLog
+	cfg := Config{Seeds: []string{h.base + "/"}, Delay: 10 * time.Millisecond, AllowPrivate: true,
+		DisableSitemaps: true, Timeout: patience, HeaderTimeout: patience, Logger: quietLogger()}
+	crawlOnce(t, cfg, st, pages.handler)
+	if pages.get(h.base+"/") == nil || h.count("/robots.txt", 0) != 1 {
+		t.Fatalf("first crawl: home page %v, robots.txt fetched %d times", pages.get(h.base+"/") != nil, h.count("/robots.txt", 0))
+	}
+	cfg.Seeds = []string{h.base + "/stall"}
+	cfg.Timeout, cfg.HeaderTimeout = 100*time.Millisecond, 100*time.Millisecond
+	crawlOnce(t, cfg, st, pages.handler)
+	for deadline := time.Now().Add(patience); ; time.Sleep(5 * time.Millisecond) { // the handlers see the hang-ups
+		mu.Lock()
+		running := stalls - ended
+		mu.Unlock()
+		if running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d /stall handlers still running %v after the crawl ended", running, patience)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if stalls == 0 || hungUp != stalls {
+		t.Errorf("/stall requested %d times, %d ended by the crawler hanging up; want every one", stalls, hungUp)
+	}
+	if n := len(h.hitList()); n != 1+1+stalls {
+		t.Errorf("%d requests, want robots.txt, the home page and the stalls: %+v", n, h.hitList())
+	}
+	if pages.get(h.base+"/stall") != nil {
+		t.Errorf("stalled page handed to the handler")
+	}
+	if l := outcomeOf(t, st, "/stall"); len(l) == 0 || !strings.Contains(l[len(l)-1].Outcome+" "+l[len(l)-1].Error, "failed") {
+		t.Errorf("log for /stall: %+v, want a failure", l)
 	}
 }
 

@@ -69,7 +69,7 @@ serve: {addr: 127.0.0.1:0}
 collections:
   origins: [%s]
 alerts:
-  webhook: {url: %s, timeout: 2s, retries: 5, backoff: 100ms}
+  webhook: {url: %s, timeout: 3m, retries: 5, backoff: 100ms}
   rules:
     - {name: zeppelin, query: 'zeppelin +hangar'}
     - {name: ledger-copied, watch: copies, origin: [origins]}
@@ -77,6 +77,9 @@ alerts:
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The webhook's timeout is a hang detector: every attempt is answered
+	// (a 503 or a 200), so a slow machine cannot turn an answer into a
+	// timed-out attempt and a fourth try.
 	d := startRun(t, work, "--config", cfg)
 	waitFor(t, d, patience, "api.addr", func() bool {
 		_, err := os.Stat(filepath.Join(data, archive.APIAddrFile))
