@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/syndex/syndex/index/fasttoken"
 	"github.com/syndex/syndex/index/schema"
 	"github.com/syndex/syndex/internal/atomicfile"
 )
@@ -426,7 +427,8 @@ func (pm *bigramMaker) add(f map[string]any, a, title, text string) (held bool, 
 	if an == nil {
 		return false, fmt.Errorf("no analyzer for %s", a)
 	}
-	body := an.Analyze([]byte(text))
+	fast := fasttoken.Analyzer(an) // the same tokens
+	body := fast.Analyze([]byte(text))
 	set := pm.vocab.commonSet(a)
 	if set == nil { // still learning: count this body's terms
 		if set, err = pm.vocab.observe(a, uniqueTerms(body)); err != nil {
@@ -442,7 +444,7 @@ func (pm *bigramMaker) add(f map[string]any, a, title, text string) (held bool, 
 			keepAnalyzed(f, schema.BodyField(a), an, body)
 		}
 	}
-	tt := an.Analyze([]byte(title))
+	tt := fast.Analyze([]byte(title))
 	if p := schema.JoinBigrams(tt, pm.vocab.titleKeep()); p != "" {
 		f[schema.TitleBigramsField(a)] = p
 	}
@@ -460,7 +462,7 @@ func (pm *bigramMaker) bodyBigrams(f map[string]any, a string, set *commonTerms)
 		return fmt.Errorf("no analyzer for %s", a)
 	}
 	text, _ := f[schema.BodyField(a)].(string)
-	body := an.Analyze([]byte(text))
+	body := fasttoken.Analyzer(an).Analyze([]byte(text))
 	if p := schema.JoinBigrams(body, pm.vocab.bodyKeep(set)); p != "" {
 		f[schema.BigramsField(a)] = p
 	}

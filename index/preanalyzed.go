@@ -4,6 +4,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/syndex/syndex/index/fasttoken"
 )
 
 // A Builder's documents are analysed once. Their title and body go through
@@ -58,18 +60,25 @@ func (m builderMapping) MapDocument(doc *document.Document, data any) error {
 	if af != nil {
 		delete(f, fieldAnalyzed)
 	}
-	if err := m.IndexMappingImpl.MapDocument(doc, data); err != nil || af == nil {
+	if err := m.IndexMappingImpl.MapDocument(doc, data); err != nil {
 		return err
 	}
 	for i, fl := range doc.Fields {
 		tf, ok := fl.(*document.TextField)
-		if !ok {
+		if !ok || tf.Analyzer() == nil {
 			continue
 		}
-		// Only where the mapping gives the field the analyzer that made
-		// the stream.
+		// The stream only where the mapping gives the field the analyzer
+		// that made it; the other text fields (the copies' titles and
+		// texts) tokenize faster to the same tokens (fasttoken).
+		an, fast := analysis.Analyzer(nil), fasttoken.Analyzer(tf.Analyzer())
 		if a, ok := af[tf.Name()]; ok && tf.Analyzer() == a.an && len(tf.ArrayPositions()) == 0 {
-			doc.Fields[i] = document.NewTextFieldCustom(tf.Name(), tf.ArrayPositions(), tf.Value(), tf.Options(), a)
+			an = a
+		} else if fast != tf.Analyzer() {
+			an = fast
+		}
+		if an != nil {
+			doc.Fields[i] = document.NewTextFieldCustom(tf.Name(), tf.ArrayPositions(), tf.Value(), tf.Options(), an)
 		}
 	}
 	return nil
