@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -42,6 +43,14 @@ const prescanLimit = 1024
 // <meta> names another charset under which the body has at most that
 // share of U+FFFD and under a quarter as many, the <meta> charset is used.
 // A page its header decodes within that share is decoded as before.
+// Single-byte header charsets (ISO-8859-1, Windows-1252, ...) never give
+// U+FFFD, so for them the evidence is the bytes themselves: when most of
+// the body's non-ASCII bytes stand in runs of three or more (CJK text is
+// runs of two-byte characters; a Latin text's accented letters stand
+// alone or in pairs among ASCII ones) and the <meta> names a multi-byte
+// CJK charset under which the body decodes almost without U+FFFD, the
+// <meta> charset is used; so is a UTF-8 <meta> over a body that is UTF-8
+// but for a few stray bytes (multibyteFallback).
 func Decode(body []byte, contentType string) ([]byte, string, error) {
 	// 1. Byte-order mark.
 	if bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}) {
@@ -57,6 +66,11 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 		out, got, err := declared(body, enc, name)
 		if bad, misfit := misdecoded(body, out, got); err == nil && misfit {
 			if alt, altName, ok := metaFallback(body, got, bad); ok {
+				return alt, altName, nil
+			}
+		}
+		if err == nil && got == name && singleByte(name) {
+			if alt, altName, ok := multibyteFallback(body); ok {
 				return alt, altName, nil
 			}
 		}
@@ -116,6 +130,86 @@ func metaFallback(body []byte, header string, headerBad int) ([]byte, string, bo
 		return nil, "", false
 	}
 	return out, got, true
+}
+
+// multibyteCharsets are the multi-byte encodings (as lookup names them)
+// multibyteFallback may prefer to a single-byte header charset.
+var multibyteCharsets = map[string]bool{"gbk": true, "gb18030": true, "big5": true, "shift_jis": true, "euc-jp": true, "euc-kr": true}
+
+// Evidence multibyteFallback needs: at least multibyteMinBytes non-ASCII
+// bytes, of which at least runShare percent stand in runs of minRun or
+// more non-ASCII bytes, and at most one U+FFFD per multibyteBadShare
+// non-ASCII bytes under the <meta> charset. Runs of three: Portuguese
+// ("informações") has runs of two, Chinese, Japanese and Korean news
+// text keeps 82-100 % of its bytes in longer ones.
+const (
+	multibyteMinBytes = 32
+	minRun            = 3
+	runShare          = 60
+	multibyteBadShare = 100
+)
+
+// singleByte reports whether the encoding named name (as lookup names
+// it) maps each byte to one character.
+func singleByte(name string) bool {
+	enc, err := htmlindex.Get(name)
+	_, ok := enc.(*charmap.Charmap)
+	return err == nil && ok
+}
+
+// multibyteFallback decodes a body its single-byte header charset would
+// read as mojibake with the multi-byte charset its <meta> declares:
+//
+//   - a UTF-8 <meta>, when the body is UTF-8 but for a few stray bytes (a
+//     valid one was read as UTF-8 already): at most one U+FFFD per
+//     multibyteBadShare non-ASCII bytes;
+//   - a CJK <meta> (GBK, Big5, Shift_JIS, EUC), when the body's
+//     non-ASCII bytes come in runs (as two-byte characters do, and the
+//     accented letters of a Latin text do not) and that charset decodes
+//     them with as few U+FFFD. A body that is as nearly UTF-8 is read as
+//     UTF-8, as a valid one is (see declared).
+func multibyteFallback(body []byte) ([]byte, string, bool) {
+	high, inRuns := nonASCIIRuns(body)
+	if high < multibyteMinBytes {
+		return nil, "", false
+	}
+	enc, name := metaCharset(body)
+	if name != "utf-8" && !(multibyteCharsets[name] && inRuns*100 >= high*runShare) {
+		return nil, "", false
+	}
+	if u := bytes.ToValidUTF8(body, replacementChar); replacements(body, u, "utf-8")*multibyteBadShare <= high {
+		return u, "utf-8", true
+	}
+	if name == "utf-8" {
+		return nil, "", false
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil || bytes.Count(out, replacementChar)*multibyteBadShare > high {
+		return nil, "", false
+	}
+	return out, name, true
+}
+
+// nonASCIIRuns counts the bytes of b above 0x7F, and those of them in
+// runs of at least minRun such bytes.
+func nonASCIIRuns(b []byte) (high, inRuns int) {
+	run := 0 // length of the current run of non-ASCII bytes
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			run++
+			continue
+		}
+		high += run
+		if run >= minRun {
+			inRuns += run
+		}
+		run = 0
+	}
+	high += run
+	if run >= minRun {
+		inRuns += run
+	}
+	return high, inRuns
 }
 
 // replacements counts the U+FFFD that decoding body as name produced (a
