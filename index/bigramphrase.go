@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 
@@ -41,35 +42,55 @@ type bigramPhraseSearcher struct {
 	pos    map[string][]uint64 // reused per candidate
 }
 
+// newBigramPhraseSearcher returns the phrase's searcher in field f, nil
+// when f lacks one of its words.
 func newBigramPhraseSearcher(ctx context.Context, r index.IndexReader, f textField, phrase []phraseTerm,
 	bigrams [][]byte, options search.SearcherOptions) (search.Searcher, error) {
 	verify := len(phrase) != 2 || len(bigrams) != 1 || options.IncludeTermVectors
 	if verify {
 		options.IncludeTermVectors = true
 	}
-	ps, err := phraseCandidates(ctx, r, f.bigrams, bigrams)
-	if err != nil {
-		return nil, err
-	}
 	termSearchers := make([]search.Searcher, 0, len(phrase))
 	for _, t := range phrase {
 		ts, err := searcher.NewTermSearcher(ctx, r, t.term, f.name, f.boost, options)
 		if err != nil {
 			closeSearchers(termSearchers)
-			if ps != nil {
-				_ = ps.Close()
-			}
 			return nil, err
 		}
 		termSearchers = append(termSearchers, ts)
+		if ts.Count() == 0 {
+			closeSearchers(termSearchers)
+			return nil, nil
+		}
+	}
+	narrow, err := bigramReaders(ctx, r, f.bigrams, bigrams)
+	if err != nil {
+		closeSearchers(termSearchers)
+		return nil, err
+	}
+	if narrow != nil {
+		// Before the words' conjunction (which would AND their postings
+		// alone), so that its own optimisation keeps the narrowed ones.
+		err = narrowPostings(narrow, termSearchers)
+		for _, tfr := range narrow {
+			_ = tfr.Close()
+		}
+		if err != nil {
+			closeSearchers(termSearchers)
+			return nil, err
+		}
 	}
 	ts, err := searcher.NewConjunctionSearcher(ctx, r, termSearchers, options)
 	if err != nil {
 		closeSearchers(termSearchers)
-		if ps != nil {
-			_ = ps.Close()
-		}
 		return nil, err
+	}
+	var ps search.Searcher
+	if narrow != nil {
+		if ps, err = phraseCandidates(ctx, r, f.bigrams, bigrams); err != nil {
+			_ = ts.Close()
+			return nil, err
+		}
 	}
 	// Bleve's phrase searcher normalises its conjunction at once (a
 	// parent's norm, when there is one, replaces it).
@@ -78,24 +99,93 @@ func newBigramPhraseSearcher(ctx context.Context, r index.IndexReader, f textFie
 		pos: map[string][]uint64{}}, nil
 }
 
+// bigramReaders opens a reader of each bigram's postings in field, none
+// when one of them is in no document (then neither is the phrase).
+func bigramReaders(ctx context.Context, r index.IndexReader, field string, bigrams [][]byte) ([]index.TermFieldReader, error) {
+	var out []index.TermFieldReader
+	for _, p := range bigrams {
+		tfr, err := r.TermFieldReader(ctx, p, field, false, false, false)
+		if err != nil {
+			closeReaders(out)
+			return nil, fmt.Errorf("phrase bigram %q: %w", p, err)
+		}
+		out = append(out, tfr)
+		if tfr.Count() == 0 {
+			closeReaders(out)
+			return nil, nil
+		}
+	}
+	return out, nil
+}
+
+func closeReaders(rs []index.TermFieldReader) {
+	for _, r := range rs {
+		_ = r.Close()
+	}
+}
+
 // phraseCandidates returns the conjunction of the bigrams' postings in
-// field, nil when one of them is in no document (then neither is the
-// phrase).
+// field: their documents alone, without frequencies (scoring is the
+// words'), so that a step to the next candidate jumps in the postings'
+// bitmap rather than decoding every posting on the way.
 func phraseCandidates(ctx context.Context, r index.IndexReader, field string, bigrams [][]byte) (search.Searcher, error) {
+	opts := search.SearcherOptions{Score: "none"}
 	var ss []search.Searcher
 	for _, p := range bigrams {
-		ts, err := searcher.NewTermSearcherBytes(ctx, r, p, field, 0, search.SearcherOptions{})
+		ts, err := searcher.NewTermSearcherBytes(ctx, r, p, field, 0, opts)
 		if err != nil {
 			closeSearchers(ss)
 			return nil, err
 		}
 		ss = append(ss, ts)
-		if ts.Count() == 0 {
-			closeSearchers(ss)
-			return nil, nil
+	}
+	return combine(ctx, r, opts, ss, true)
+}
+
+// narrowPostings has the term searchers of the phrase's words iterate,
+// in each segment, only the documents holding all of its bigrams
+// (readers, not iterated themselves) and words: scorch's conjunction
+// optimisation, which ANDs the postings' bitmaps up front, over the
+// bigrams and the words together. Bleve's conjunction of the words alone
+// ANDs only theirs; then advancing the words to each candidate decodes
+// the frequencies of every document holding both words up to it, and the
+// conjunction steps every word past each hit to the next document holding
+// both, most of them not candidates. The scores are unchanged: a term
+// searcher's document count (its idf) is read when it is made, and the
+// frequencies and norms it reads are those of the same postings. Segments
+// whose postings have no bitmap (a term in one document) are left as they
+// are: the leapfrog in bigramPhraseSearcher.from checks every candidate
+// against the words whatever the postings iterate.
+func narrowPostings(bigrams []index.TermFieldReader, words []search.Searcher) error {
+	all := make([]index.Optimizable, 0, len(bigrams)+len(words))
+	for _, b := range bigrams {
+		o, ok := b.(index.Optimizable)
+		if !ok {
+			return nil
+		}
+		all = append(all, o)
+	}
+	for _, w := range words {
+		o, ok := w.(index.Optimizable)
+		if !ok {
+			return nil
+		}
+		all = append(all, o)
+	}
+	var octx index.OptimizableContext
+	for _, o := range all {
+		var err error
+		if octx, err = o.Optimize("conjunction", octx); err != nil {
+			return fmt.Errorf("phrase postings: %w", err)
+		}
+		if octx == nil {
+			return nil
 		}
 	}
-	return combine(ctx, r, search.SearcherOptions{}, ss, true)
+	if _, err := octx.Finish(); err != nil {
+		return fmt.Errorf("phrase postings: %w", err)
+	}
+	return nil
 }
 
 // Next implements search.Searcher.

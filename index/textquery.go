@@ -211,29 +211,23 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 				}
 				continue
 			}
-			// A field lacking a word of the phrase is left out (as the
-			// copy fields are): it cannot match, and as a clause it would
-			// only dilute the score of the fields that do.
-			missing, err := anyTermMissing(ctx, r, f.name, uniqueTerms(toks))
-			if err != nil {
-				closeSearchers(out)
-				return nil, err
-			}
-			if missing {
-				continue
-			}
 			// Title bigrams are all indexed; body bigrams by the index's
 			// rule (bigramvocab.go).
 			keep := vocab.usable(a)
 			if f.bigrams == schema.TitleBigramsField(a) {
 				keep = titleBigrams
 			}
+			// A field lacking a word of the phrase is left out (as the
+			// copy fields are): it cannot match, and as a clause it would
+			// only dilute the score of the fields that do.
 			s, err := phraseInField(ctx, r, m, options, q, f, toks, uniqueTerms(schema.BigramTokens(toks, keep)))
 			if err != nil {
 				closeSearchers(out)
 				return nil, err
 			}
-			out = append(out, s)
+			if s != nil {
+				out = append(out, s)
+			}
 		}
 	}
 	return combine(ctx, r, options, out, false)
@@ -241,10 +235,11 @@ func (leaves) PhraseSearcher(ctx context.Context, r index.IndexReader, m mapping
 
 // phraseInField is the phrase q in one field, of the analysed tokens
 // toks, narrowed to the documents holding bigrams (those of its
-// neighbouring words the field is sure to hold). Whichever bigrams those
-// are, the field's searcher is there (when the field holds every word)
-// and scores as Bleve's positional phrase query does, so that a phrase's
-// hits and scores do not depend on which bigrams an index keeps.
+// neighbouring words the field is sure to hold); nil when the field
+// lacks one of its words. Whichever bigrams those are, the field's
+// searcher is there (when the field holds every word) and scores as
+// Bleve's positional phrase query does, so that a phrase's hits and
+// scores do not depend on which bigrams an index keeps.
 func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
 	q *userquery.Phrase, f textField, toks analysis.TokenStream, bigrams [][]byte) (search.Searcher, error) {
 	var phrase []phraseTerm
@@ -258,6 +253,10 @@ func phraseInField(ctx context.Context, r index.IndexReader, m mapping.IndexMapp
 	if len(bigrams) == 0 || len(phrase) < 2 {
 		// No bigram to narrow it (a rare word does that: positions are
 		// checked only in its documents).
+		missing, err := anyTermMissing(ctx, r, f.name, uniqueTerms(toks))
+		if err != nil || missing {
+			return nil, err
+		}
 		pq := query.NewMatchPhraseQuery(q.Text)
 		pq.SetField(f.name)
 		pq.SetBoost(f.boost)
