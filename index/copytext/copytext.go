@@ -41,18 +41,18 @@ type grammer struct {
 }
 
 // set returns the word triples (or words) of every paragraph of a text.
-func (g *grammer) set(text string) map[uint64]struct{} {
-	have := map[uint64]struct{}{}
+func (g *grammer) set(text string) *hashSet {
+	have := newHashSet(len(text) / 6)
 	for p := range strings.SplitSeq(text, "\n\n") {
 		for _, h := range g.of(p) {
-			have[h] = struct{}{}
+			have.add(h)
 		}
 	}
 	return have
 }
 
 // added is Added against the triples of the original.
-func (g *grammer) added(have map[uint64]struct{}, copyText string) string {
+func (g *grammer) added(have *hashSet, copyText string) string {
 	var out []string
 	size := 0
 	for p := range strings.SplitSeq(copyText, "\n\n") {
@@ -63,7 +63,7 @@ func (g *grammer) added(have map[uint64]struct{}, copyText string) string {
 		}
 		found := 0
 		for _, h := range grams {
-			if _, ok := have[h]; ok {
+			if have.has(h) {
 				found++
 			}
 		}
@@ -85,11 +85,21 @@ func (g *grammer) added(have map[uint64]struct{}, copyText string) string {
 func (g *grammer) of(p string) []uint64 {
 	g.words = g.words[:0]
 	g.word = g.word[:0]
-	for _, r := range p {
-		r = unicode.ToLower(r)
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			g.word = utf8.AppendRune(g.word, r)
-			continue
+	for i := 0; i < len(p); {
+		if b := p[i]; b < utf8.RuneSelf { // ASCII: as below, by table
+			i++
+			if c := asciiWord[b]; c != 0 {
+				g.word = append(g.word, c)
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(p[i:])
+			i += size
+			r = unicode.ToLower(r)
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				g.word = utf8.AppendRune(g.word, r)
+				continue
+			}
 		}
 		if len(g.word) > 0 {
 			g.words = append(g.words, xxhash.Sum64(g.word))
@@ -113,6 +123,83 @@ func (g *grammer) of(p string) []uint64 {
 	return g.grams
 }
 
+// asciiWord maps an ASCII letter or digit to its lower case, any other
+// ASCII character to 0: unicode.ToLower, IsLetter and IsDigit on ASCII.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for b := range byte(utf8.RuneSelf) {
+		if r := unicode.ToLower(rune(b)); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			t[b] = byte(r)
+		}
+	}
+	return t
+}()
+
+// hashSet is a set of hashes (of word triples): open addressing on their
+// low bits, which are as good as any, as they are xxhash's.
+type hashSet struct {
+	slots []uint64 // 0: free
+	n     int
+	zero  bool // 0 is in the set
+}
+
+// newHashSet returns a set for about n hashes.
+func newHashSet(n int) *hashSet {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &hashSet{slots: make([]uint64, size)}
+}
+
+// add puts h in the set.
+func (s *hashSet) add(h uint64) {
+	if h == 0 {
+		s.zero = true
+		return
+	}
+	if 2*(s.n+1) > len(s.slots) {
+		s.grow()
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return
+		case 0:
+			s.slots[i] = h
+			s.n++
+			return
+		}
+	}
+}
+
+// has reports whether h is in the set.
+func (s *hashSet) has(h uint64) bool {
+	if h == 0 {
+		return s.zero
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// grow doubles the table.
+func (s *hashSet) grow() {
+	old := s.slots
+	s.slots, s.n = make([]uint64, 2*len(old)), 0
+	for _, h := range old {
+		if h != 0 {
+			s.add(h)
+		}
+	}
+}
+
 // Of returns, aligned with the copies, the title of each copy when it is
 // not the original's, and the text each copy adds (Added); any reports
 // whether a copy has either.
@@ -122,7 +209,7 @@ func Of(origTitle, origText string, titles, texts []string) (ct, cb []string, an
 	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 	ot := norm(origTitle)
 	var g grammer
-	var have map[uint64]struct{} // the original's triples, made once
+	var have *hashSet // the original's triples, made once
 	for i := range texts {
 		if t := strings.TrimSpace(titles[i]); t != "" && norm(t) != ot {
 			ct[i] = t
