@@ -11,6 +11,7 @@ import (
 
 	"github.com/syndex/syndex/article"
 	"github.com/syndex/syndex/dedup"
+	"github.com/syndex/syndex/store"
 )
 
 // MaxLineBytes is the longest JSONL line read as an Article
@@ -147,7 +148,7 @@ func decodeLines(r io.Reader, size int, bad *BadLinesError, dups *DuplicateIDsEr
 
 // decodeLine turns one JSONL line into an Article the archive can store.
 func decodeLine(raw []byte) (*article.Article, error) {
-	art, err := article.Decode(raw)
+	art, err := decodeArticle(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +156,24 @@ func decodeLine(raw []byte) (*article.Article, error) {
 		return nil, err
 	}
 	return art, nil
+}
+
+// decodeArticle is article.Decode, reading the line with
+// store.DecodeArticle when it can (one pass, no reflection; about a
+// quarter of the JSONL decode goroutine's CPU went to encoding/json), else
+// with encoding/json as article.Decode does.
+func decodeArticle(raw []byte) (*article.Article, error) {
+	var a article.Article
+	if !store.DecodeArticle(raw, &a) {
+		return article.Decode(raw)
+	}
+	if err := a.Normalize(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(a.Text) == "" {
+		return nil, fmt.Errorf("article %.80q has no text", a.ID)
+	}
+	return &a, nil
 }
 
 // ReadJSONL is ReadLines without the line numbers.

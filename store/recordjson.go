@@ -30,6 +30,27 @@ func decodeQuick(v []byte, rec *record) bool {
 	return s.Object(func(key []byte) bool { return member(&s, key, rec) })
 }
 
+// DecodeArticle decodes the JSON object v, one line of an import, into a
+// and reports whether it could: exactly as json.Unmarshal would when it
+// could, and false for anything decodeQuick declines or a member a stored
+// record has but an Article does not (seq, crc32c), which the caller then
+// decodes with encoding/json. a must be the zero Article; when it could
+// not, a is left in an unspecified state.
+func DecodeArticle(v []byte, a *article.Article) bool {
+	var s jsonfast.Scanner
+	s.Reset(v)
+	var rec record
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "seq", "crc32c":
+			return false
+		}
+		return member(&s, key, &rec)
+	})
+	*a = rec.Article
+	return ok
+}
+
 // member reads the value of member key into rec; false for a member
 // decodeQuick does not read.
 func member(s *jsonfast.Scanner, key []byte, rec *record) bool {
