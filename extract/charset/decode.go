@@ -49,8 +49,11 @@ const prescanLimit = 1024
 // runs of two-byte characters; a Latin text's accented letters stand
 // alone or in pairs among ASCII ones) and the <meta> names a multi-byte
 // CJK charset under which the body decodes almost without U+FFFD, the
-// <meta> charset is used; so is a UTF-8 <meta> over a body that is UTF-8
-// but for a few stray bytes (multibyteFallback).
+// <meta> charset is used; so is a Cyrillic, Greek, Hebrew, Arabic or Thai
+// <meta> under a Windows-1252 (ISO-8859-1) header, whose reading of such
+// runs as strings of accented letters no Latin language writes, and a
+// UTF-8 <meta> over a body that is UTF-8 but for a few stray bytes
+// (singleByteFallback).
 func Decode(body []byte, contentType string) ([]byte, string, error) {
 	// 1. Byte-order mark.
 	if bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}) {
@@ -70,7 +73,7 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 			}
 		}
 		if err == nil && got == name && singleByte(name) {
-			if alt, altName, ok := multibyteFallback(body); ok {
+			if alt, altName, ok := singleByteFallback(body, name); ok {
 				return alt, altName, nil
 			}
 		}
@@ -133,10 +136,20 @@ func metaFallback(body []byte, header string, headerBad int) ([]byte, string, bo
 }
 
 // multibyteCharsets are the multi-byte encodings (as lookup names them)
-// multibyteFallback may prefer to a single-byte header charset.
+// singleByteFallback may prefer to a single-byte header charset.
 var multibyteCharsets = map[string]bool{"gbk": true, "gb18030": true, "big5": true, "shift_jis": true, "euc-jp": true, "euc-kr": true}
 
-// Evidence multibyteFallback needs: at least multibyteMinBytes non-ASCII
+// nonLatinCharsets are the single-byte encodings of non-Latin scripts
+// (Cyrillic, Greek, Hebrew, Arabic, Thai; as lookup names them)
+// singleByteFallback may prefer to a Windows-1252 header: their words
+// are runs of non-ASCII bytes.
+var nonLatinCharsets = map[string]bool{
+	"windows-1251": true, "koi8-r": true, "koi8-u": true, "iso-8859-5": true, "ibm866": true, "x-mac-cyrillic": true,
+	"windows-1253": true, "iso-8859-7": true, "windows-1255": true, "iso-8859-8": true, "iso-8859-8-i": true,
+	"windows-1256": true, "iso-8859-6": true, "windows-874": true,
+}
+
+// Evidence singleByteFallback needs: at least multibyteMinBytes non-ASCII
 // bytes, of which at least runShare percent stand in runs of minRun or
 // more non-ASCII bytes, and at most one U+FFFD per multibyteBadShare
 // non-ASCII bytes under the <meta> charset. Runs of three: Portuguese
@@ -157,8 +170,8 @@ func singleByte(name string) bool {
 	return err == nil && ok
 }
 
-// multibyteFallback decodes a body its single-byte header charset would
-// read as mojibake with the multi-byte charset its <meta> declares:
+// singleByteFallback decodes a body its single-byte header charset
+// (header) would read as mojibake with the charset its <meta> declares:
 //
 //   - a UTF-8 <meta>, when the body is UTF-8 but for a few stray bytes (a
 //     valid one was read as UTF-8 already): at most one U+FFFD per
@@ -166,15 +179,21 @@ func singleByte(name string) bool {
 //   - a CJK <meta> (GBK, Big5, Shift_JIS, EUC), when the body's
 //     non-ASCII bytes come in runs (as two-byte characters do, and the
 //     accented letters of a Latin text do not) and that charset decodes
-//     them with as few U+FFFD. A body that is as nearly UTF-8 is read as
-//     UTF-8, as a valid one is (see declared).
-func multibyteFallback(body []byte) ([]byte, string, bool) {
+//     them with as few U+FFFD;
+//   - under a Windows-1252 header, a Cyrillic, Greek, Hebrew, Arabic or
+//     Thai <meta> on the same evidence (the letters of those scripts come
+//     in runs too).
+//
+// A body that is as nearly UTF-8 is read as UTF-8, as a valid one is (see
+// declared).
+func singleByteFallback(body []byte, header string) ([]byte, string, bool) {
 	high, inRuns := nonASCIIRuns(body)
 	if high < multibyteMinBytes {
 		return nil, "", false
 	}
 	enc, name := metaCharset(body)
-	if name != "utf-8" && !(multibyteCharsets[name] && inRuns*100 >= high*runShare) {
+	runs := inRuns*100 >= high*runShare
+	if name != "utf-8" && !(runs && (multibyteCharsets[name] || header == "windows-1252" && nonLatinCharsets[name])) {
 		return nil, "", false
 	}
 	if u := bytes.ToValidUTF8(body, replacementChar); replacements(body, u, "utf-8")*multibyteBadShare <= high {

@@ -12,9 +12,10 @@ import (
 )
 
 // TestDecodeSingleByteHeaderOverMultibyte: a single-byte header charset
-// (never a U+FFFD) over a CJK page gives way to the page's multi-byte
-// <meta> charset when the bytes show it; Latin pages with a stale CJK
-// <meta>, and pages with too little evidence, decode as before.
+// (never a U+FFFD) over a CJK or UTF-8 page, or a Windows-1252 one over a
+// Cyrillic, Greek, Hebrew or Arabic page, gives way to the page's <meta>
+// charset when the bytes show it; Latin pages with a stale <meta>, and
+// pages with too little evidence, decode as before.
 func TestDecodeSingleByteHeaderOverMultibyte(t *testing.T) {
 	zh := "<p>国务院新闻办公室今天上午举行新闻发布会，介绍今年前三季度国民经济运行情况。统计局发言人表示，经济运行总体平稳，就业形势保持稳定。</p>"
 	tw := "<p>中央氣象局今天發布颱風警報，提醒民眾注意強風豪雨，山區及沿海地區應加強防範措施。</p>"
@@ -24,6 +25,9 @@ func TestDecodeSingleByteHeaderOverMultibyte(t *testing.T) {
 	de := "<p>Die Bürgerinnen und Bürger äußerten sich über die Öffnungszeiten der Bäder und die Gebühren für Schüler.</p>"
 	pt := "<p>As informações da administração sobre as eleições e as situações das populações não são públicas.</p>"
 	ru := "<p>Осенний дождь шёл над городом, и паромщик сказал, что урожай в этом году хороший.</p>"
+	el := "<p>Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για τη στήριξη των νοικοκυριών και των μικρών επιχειρήσεων.</p>"
+	he := "<p>הממשלה הודיעה היום על צעדים חדשים לתמיכה במשקי הבית ובעסקים קטנים ברחבי הארץ.</p>"
+	ar := "<p>أعلنت الحكومة اليوم عن إجراءات جديدة لدعم الأسر والشركات الصغيرة في جميع أنحاء البلاد.</p>"
 	head := func(charset string) string {
 		return `<html><head><meta http-equiv="Content-Type" content="text/html; charset=` + charset + `"><title>t</title></head><body>`
 	}
@@ -51,6 +55,28 @@ func TestDecodeSingleByteHeaderOverMultibyte(t *testing.T) {
 			"euc-kr", head("euc-kr") + ko},
 		{"windows-1251 header, gbk body, gbk meta", "text/html; charset=windows-1251", head("gbk") + encode(t, simplifiedchinese.GBK, zh),
 			"gbk", head("gbk") + zh},
+		// Under a Windows-1252 header, the single-byte charsets of other
+		// scripts: their words are runs of non-ASCII bytes too.
+		{"iso-8859-1 header, cp1251 body, windows-1251 meta", l1, head("windows-1251") + encode(t, charmap.Windows1251, ru),
+			"windows-1251", head("windows-1251") + ru},
+		{"windows-1252 header, koi8-r body, koi8-r meta", w1252, head("koi8-r") + encode(t, charmap.KOI8R, ru),
+			"koi8-r", head("koi8-r") + ru},
+		{"iso-8859-1 header, greek body, iso-8859-7 meta", l1, head("iso-8859-7") + encode(t, charmap.ISO8859_7, el),
+			"iso-8859-7", head("iso-8859-7") + el},
+		{"iso-8859-1 header, hebrew body, windows-1255 meta", l1, head("windows-1255") + encode(t, charmap.Windows1255, he),
+			"windows-1255", head("windows-1255") + he},
+		{"iso-8859-1 header, arabic body, windows-1256 meta", l1, head("windows-1256") + encode(t, charmap.Windows1256, ar),
+			"windows-1256", head("windows-1256") + ar},
+		// Latin text under a stale Cyrillic <meta>, and another header than
+		// Windows-1252 (its reading of runs may be right): as before.
+		{"iso-8859-1 header, latin-1 french, stale windows-1251 meta", l1, head("windows-1251") + latin1(strings.Repeat(fr, 3)),
+			"windows-1252", head("windows-1251") + strings.Repeat(fr, 3)},
+		{"iso-8859-1 header, latin-1 german, stale koi8-r meta", l1, head("koi8-r") + latin1(strings.Repeat(de, 3)),
+			"windows-1252", head("koi8-r") + strings.Repeat(de, 3)},
+		{"windows-1251 header, cp1251 body, stale iso-8859-7 meta", "text/html; charset=windows-1251", head("iso-8859-7") + encode(t, charmap.Windows1251, ru),
+			"windows-1251", head("iso-8859-7") + ru},
+		{"iso-8859-7 header, greek body, stale windows-1251 meta", "text/html; charset=iso-8859-7", head("windows-1251") + encode(t, charmap.ISO8859_7, el),
+			"iso-8859-7", head("windows-1251") + el},
 		// Valid UTF-8 under a single-byte header was already read as UTF-8;
 		// UTF-8 but for a stray byte in over a hundred is read so too when
 		// the <meta> says UTF-8, or names a CJK charset it fits worse.
@@ -83,8 +109,8 @@ func TestDecodeSingleByteHeaderOverMultibyte(t *testing.T) {
 			"windows-1252", "<p>" + latin1Of(t, encode(t, simplifiedchinese.GBK, zh))},
 		{"iso-8859-1 header, gbk body, stale utf-8 meta", l1, head("utf-8") + encode(t, simplifiedchinese.GBK, zh),
 			"windows-1252", head("utf-8") + latin1Of(t, encode(t, simplifiedchinese.GBK, zh))},
-		{"iso-8859-1 header, gbk body, single-byte meta", l1, head("koi8-r") + encode(t, simplifiedchinese.GBK, zh),
-			"windows-1252", head("koi8-r") + latin1Of(t, encode(t, simplifiedchinese.GBK, zh))},
+		{"iso-8859-1 header, gbk body, latin single-byte meta", l1, head("iso-8859-2") + encode(t, simplifiedchinese.GBK, zh),
+			"windows-1252", head("iso-8859-2") + latin1Of(t, encode(t, simplifiedchinese.GBK, zh))},
 		{"iso-8859-1 header, short gbk title, gbk meta", l1, head("gbk") + encode(t, simplifiedchinese.GBK, "<h1>新闻发布会</h1>"),
 			"windows-1252", head("gbk") + latin1Of(t, encode(t, simplifiedchinese.GBK, "<h1>新闻发布会</h1>"))},
 		// A body full of invalid sequences for the <meta> charset stays.
