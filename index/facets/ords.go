@@ -77,6 +77,24 @@ type fieldOrds struct {
 	day    []int32
 	k      []int32
 	marked []bool
+	// free holds count arrays of earlier queries, zeroed (*[]uint32 of
+	// len(terms)): at 1M generated stories the day fields hold 45,000 and
+	// 75,000 terms a segment, a megabyte of counts a query.
+	free sync.Pool
+}
+
+// counts returns zeroed counts for the field's ordinals.
+func (fo *fieldOrds) counts() []uint32 {
+	if p, _ := fo.free.Get().(*[]uint32); p != nil {
+		return *p
+	}
+	return make([]uint32, len(fo.terms))
+}
+
+// release zeroes counts from fo.counts and keeps them for another query.
+func (fo *fieldOrds) release(c []uint32) {
+	clear(c)
+	fo.free.Put(&c)
 }
 
 // segOrds are the facet fields' ordinals of one segment.
@@ -87,7 +105,8 @@ type segOrds struct {
 // size is the heap the ordinals hold, in bytes (about).
 func (o *segOrds) size() int {
 	n := 0
-	for _, f := range o.fields {
+	for i := range o.fields {
+		f := &o.fields[i]
 		n += 4 * (len(f.single) + len(f.start) + len(f.multi))
 		for _, t := range f.terms {
 			n += 16 + len(t)

@@ -176,7 +176,7 @@ func (o *segOrds) count(c *[nFacetFields][]uint32, local uint64) {
 			continue
 		}
 		if c[f] == nil {
-			c[f] = make([]uint32, len(fo.terms))
+			c[f] = fo.counts()
 		}
 		if fo.single != nil {
 			if local < uint64(len(fo.single)) {
@@ -240,6 +240,7 @@ type Counts struct {
 func (t *Tally) Counts(mode article.NoIndexMode) (Counts, error) {
 	var out Counts
 	const day, cdays = 3, 4 // facetFields
+	out.Hist.Grow(t.daysCounted())
 	for _, st := range t.shards {
 		for f, m := range st.terms {
 			for term, n := range m {
@@ -267,6 +268,10 @@ func (t *Tally) Counts(mode article.NoIndexMode) (Counts, error) {
 						out.Hist.Add(fo.day[ord], int(fo.k[ord]), fo.marked[ord], f == cdays, int(n), mode)
 					}
 				}
+				if c != nil {
+					fo.release(c)
+					st.counts[i][f] = nil
+				}
 			}
 		}
 	}
@@ -274,6 +279,27 @@ func (t *Tally) Counts(mode article.NoIndexMode) (Counts, error) {
 		t.cache.Prune(t.live.LiveSegments())
 	}
 	return out, nil
+}
+
+// daysCounted is the number of day terms (of either day field) the
+// tally's ordinals counted hits for.
+func (t *Tally) daysCounted() int {
+	n := 0
+	for _, st := range t.shards {
+		for i, o := range st.ords {
+			if o == nil {
+				continue
+			}
+			for _, c := range st.counts[i][3:] { // the day fields (facetFields)
+				for _, k := range c {
+					if k != 0 {
+						n++
+					}
+				}
+			}
+		}
+	}
+	return n
 }
 
 // Count is one facet value and how many matching clusters have it.

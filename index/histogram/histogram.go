@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,11 +107,16 @@ type Counts struct {
 	undatedOriginals, undatedCopies int
 }
 
-// dated counts originals and copies on one day (days since 1970-01-01).
+// dated counts originals and copies on one day (days since 1970-01-01);
+// a histogram of a broad query at 1M stories holds ~100,000 of them.
 type dated struct {
 	day               int32
-	originals, copies int
+	originals, copies int32
 }
+
+// Grow makes room for n more days' counts (a caller that knows how many
+// terms it will add saves the slice's regrowth).
+func (hc *Counts) Grow(n int) { hc.days = slices.Grow(hc.days, n) }
 
 // Day values of a day term that is not a date (DayTerm).
 const (
@@ -154,10 +160,21 @@ func (hc *Counts) Add(day int32, k int, marked, copies bool, n int, mode article
 	case day == undatedDay:
 		hc.undatedOriginals += n
 	case copies:
-		hc.days = append(hc.days, dated{day: day, copies: k * n})
+		hc.at(day).copies += int32(k * n)
 	default:
-		hc.days = append(hc.days, dated{day: day, originals: n})
+		hc.at(day).originals += int32(n)
 	}
+}
+
+// at returns the counts of day: the last ones when they are that day's
+// (a segment's day terms come in order, a day's copy terms one after
+// another), else new ones.
+func (hc *Counts) at(day int32) *dated {
+	if n := len(hc.days); n > 0 && hc.days[n-1].day == day {
+		return &hc.days[n-1]
+	}
+	hc.days = append(hc.days, dated{day: day})
+	return &hc.days[len(hc.days)-1]
 }
 
 // AddTerm counts n stories with a day term.
@@ -194,12 +211,37 @@ func (hc *Counts) Histogram(interval string) *Histogram {
 	for i, t := 0, start; i < len(h.Buckets); i, t = i+1, nextBucket(t, interval) {
 		h.Buckets[i].Start = t.Format(time.DateOnly)
 	}
+	bi := bucketer{first: int(first), interval: interval}
 	for _, d := range hc.days {
-		b := &h.Buckets[bucketIndex(int(d.day), int(first), interval)]
-		b.Originals += d.originals
-		b.Copies += d.copies
+		b := &h.Buckets[bi.index(int(d.day))]
+		b.Originals += int(d.originals)
+		b.Copies += int(d.copies)
 	}
 	return h
+}
+
+// bucketer numbers the buckets of days as bucketIndex does, remembering
+// the last month's span: a histogram's days come mostly in order (a
+// segment's terms are), so most need no calendar arithmetic.
+type bucketer struct {
+	first    int
+	interval string
+	// from, to and at: days [from, to) are in bucket at (from == to: none
+	// yet).
+	from, to, at int
+}
+
+func (b *bucketer) index(d int) int {
+	if b.interval != Month {
+		return bucketIndex(d, b.first, b.interval)
+	}
+	if d < b.from || d >= b.to {
+		y, m, day := civil(d)
+		b.from = d - day + 1
+		b.to = b.from + daysIn(y, m)
+		b.at = bucketIndex(d, b.first, Month)
+	}
+	return b.at
 }
 
 // bucketIndex is the number of the bucket holding day d, counted from the

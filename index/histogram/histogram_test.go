@@ -181,3 +181,27 @@ func BenchmarkParseDay(b *testing.B) {
 		b.Log(sum)
 	}
 }
+
+// TestBucketer: the bucketer numbers every day as bucketIndex does,
+// whether the days come in order (as a segment's terms do), repeated or
+// shuffled, across month ends and leap days.
+func TestBucketer(t *testing.T) {
+	first, _ := parseDay("1899-12-25")
+	r := rand.New(rand.NewPCG(3, 4))
+	var days []int
+	for d := first; d < first+3*366; d++ {
+		days = append(days, d, d)
+	}
+	shuffled := append([]int(nil), days...)
+	r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for _, interval := range []string{Day, Week, Month} {
+		for _, order := range [][]int{days, shuffled} {
+			b := bucketer{first: first, interval: interval}
+			for _, d := range order {
+				if got, want := b.index(d), bucketIndex(d, first, interval); got != want {
+					t.Fatalf("%s: day %s in bucket %d, want %d", interval, dayTime(d).Format(time.DateOnly), got, want)
+				}
+			}
+		}
+	}
+}
