@@ -208,8 +208,9 @@ func (hc *Counts) Histogram(interval string) *Histogram {
 	h.Interval = interval
 	start := BucketStart(dayTime(int(first)), interval)
 	h.Buckets = make([]Bucket, bucketIndex(int(last), int(first), interval)+1)
-	for i, t := 0, start; i < len(h.Buckets); i, t = i+1, nextBucket(t, interval) {
-		h.Buckets[i].Start = t.Format(time.DateOnly)
+	startDay := int(start.Unix() / 86400)
+	for i := range h.Buckets {
+		h.Buckets[i].Start = bucketStartDay(startDay, i, interval)
 	}
 	bi := bucketer{first: int(first), interval: interval}
 	for _, d := range hc.days {
@@ -218,6 +219,34 @@ func (hc *Counts) Histogram(interval string) *Histogram {
 		b.Copies += int(d.copies)
 	}
 	return h
+}
+
+// bucketStartDay is the first day of bucket i of a histogram whose first
+// bucket starts on day start, as 2006-01-02: what formatting the i-th
+// nextBucket from start gives, without time.Time (a 126-year histogram
+// has 1,500 months).
+func bucketStartDay(start, i int, interval string) string {
+	switch interval {
+	case Week:
+		return formatDay(start + 7*i)
+	case Month:
+		y, m, _ := civil(start)
+		k := y*12 + m - 1 + i
+		return formatDay(daysFromCivil(k/12, k%12+1, 1))
+	}
+	return formatDay(start + i)
+}
+
+// formatDay is day d (since 1970-01-01) as 2006-01-02, for the years
+// 0–9999 a day term can hold.
+func formatDay(d int) string {
+	y, m, day := civil(d)
+	if y < 0 || y > 9999 {
+		return dayTime(d).Format(time.DateOnly)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return string(b[:])
 }
 
 // bucketer numbers the buckets of days as bucketIndex does, remembering

@@ -205,3 +205,29 @@ func TestBucketer(t *testing.T) {
 		}
 	}
 }
+
+// TestBucketStartDay: a bucket's first day is what formatting the i-th
+// bucket after the first by time.Time arithmetic gives, for buckets from
+// year 0 to 9999, across leap days and month ends.
+func TestBucketStartDay(t *testing.T) {
+	for _, from := range []string{"0000-01-01", "1899-12-25", "1970-01-01", "2000-02-29", "2024-01-31", "9990-11-30"} {
+		first, ok := parseDay(from)
+		if !ok {
+			t.Fatalf("parseDay(%s)", from)
+		}
+		for _, interval := range []string{Day, Week, Month} {
+			start := BucketStart(dayTime(first), interval)
+			day := int(start.Unix() / 86400)
+			at := start
+			for i := range 400 {
+				if at.Year() > 9999 {
+					break
+				}
+				if got, want := bucketStartDay(day, i, interval), at.Format(time.DateOnly); got != want {
+					t.Fatalf("%s from %s: bucket %d starts %s, want %s", interval, from, i, got, want)
+				}
+				at = nextBucket(at, interval)
+			}
+		}
+	}
+}
