@@ -32,9 +32,10 @@ var (
 	// 200 took a 4,133-article rebuild from 367–371 to 341–343 MiB peak
 	// RSS at no more CPU (14.3–14.8 s against 15.0–15.4 s). 100: half
 	// the segments to write and merge, so a 20k import's shards (about
-	// 47 segments each) merge in one pass instead of writing two thirds
-	// of their documents twice. But on the 27,314-article archive of the
-	// 1 GiB real-page WARC, 100 took the build's peak to 631,780 kB
+	// 47 segments each) merged in one pass of builderMerge instead of
+	// writing two thirds of their documents twice (with 50 they now
+	// merge in one pass too: builderMergeBytes). But on the
+	// 27,314-article archive of the 1 GiB real-page WARC, 100 took the build's peak to 631,780 kB
 	// (reindex) and 638,900 kB (the import's build at its end), 150–220
 	// MB of it the final merges' mapped segments, against 500,208 kB
 	// with 50 on the same main (and 89.8 against 99.4 CPU-s). A segment
@@ -52,18 +53,43 @@ var (
 	// of the 3,593 real articles, 5.7 KB for the 27,168 of the 1 GiB
 	// real-page WARC: 47.5 a segment).
 	builderSegmentBytes = 256 << 10
-	// builderMerge is how many segments a shard's final merge reads at
-	// once. Bleve merges the first builderMerge segments into one, puts
-	// it last and goes on until one is left, so a shard of more segments
-	// writes some documents twice: with 64 and batches of 50, a
-	// 20,000-article import (94 segments per shard) merged two thirds of
-	// its documents twice. 256
-	// did that in one pass, but with both shards' merges at once their
-	// inputs' mapped pages took the 1 GiB real-page WARC import from
-	// 491,772 to 794,792 kB peak RSS (index build 45.9 against 46.4 s);
-	// a 20k import ran at 1,917–1,969 articles/s with 64 and 1,927–2,042
-	// with 256 on a quiet machine, a difference within its noise.
+	// builderMerge is how many segments a pass of a shard's final merge
+	// reads when they are too large together to be merged in one
+	// (builderMergeBytes): the first builderMerge are merged into one,
+	// put last, and so on until one is left, as Bleve's offline builder
+	// does (buildmerge.go), so most documents are written twice. Merged
+	// in one pass or not, the documents end in the order of these
+	// passes. 256 in passes of Bleve's (b0581d0, reverted in 717a7ad)
+	// took the 1 GiB real-page WARC import from 491,772 to 794,792 kB
+	// peak RSS: both shards' first merges of 256 segments at once held
+	// 50–245 MB of their input files resident against 37–133 MB with
+	// 64 (sampled every second, under load; the heap stayed at 300–324
+	// MB).
 	builderMerge = 64
+	// builderMergeBytes bounds the segment files a shard's final merge
+	// reads in one pass: at most this much and its segments are merged
+	// at once, each document written once. A merge keeps a part of every
+	// input it reads resident between releases (mergerelease.go): on
+	// this machine's ext4 each page read through the map brought in
+	// about 170 KB of the file, so of a builder's segments (under 1 MB
+	// each) a wide merge holds up to nearly all it reads, for both
+	// shards at once. The 1 GiB real-page WARC's first passes of 256
+	// (about 250 MB a shard) held 50–245 MB of file pages at once under
+	// load, over a heap of about 310 MB, and took the import's peak
+	// 303 MB higher than passes of 64 on a quiet machine; 2 × 80 MiB on
+	// top of that heap stays under the 512 MiB that import keeps to. A
+	// 20,620-article generated import's shards are 95 segments of 68.3
+	// and 68.6 MB: one pass each. A 9,294-article real-page cut (103
+	// segments, about 87 MB a shard) merged in one pass peaked at
+	// 400,564 kB against 398,816 in passes (its extraction's peak).
+	builderMergeBytes = 80 << 20
+	// builderMergeOpen is the most segments Bleve's builder opens for one
+	// merge: all of a shard of up to builderMergeOpen segments go to one
+	// call of our merge (buildMerge), which chooses between one pass and
+	// passes; a larger shard is merged in Bleve's passes of this many,
+	// each of them planned so, keeping its open files bounded. Opened
+	// segments let go of their pages at once (releasingZap.Open).
+	builderMergeOpen = 1024
 	// builderHold bounds the documents a Builder holds back while their
 	// language's common terms are learned (see Add).
 	builderHold = 1000
@@ -127,7 +153,7 @@ func NewBuilder(dir string, o Options) (*Builder, error) {
 		// Temporary segments stay on the index's file system, under
 		// the index directory (Remove knows them).
 		bb, err := bleve.NewBuilder(shardDir(dir, i), builderMapping{m}, map[string]any{
-			"batchSize": builderBatch, "mergeMax": builderMerge, "buildPathPrefix": dir,
+			"batchSize": builderBatch, "mergeMax": builderMergeOpen, "buildPathPrefix": dir,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("build index %s: shard %d: %w", dir, i, err)

@@ -249,3 +249,118 @@ func TestBuilderSegmentBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestBuilderMergePasses builds the same documents with a shard's final
+// merge in one pass (its segments under builderMergeBytes), in passes of
+// builderMerge (over it) and as Bleve's builder merged them itself (a
+// width of builderMerge handed to it): in every shard a segment of the
+// same size holding the documents in the same order, and the same answers
+// in the same order, ties included. (Segment files are not compared byte
+// for byte: zap writes the sections of a field in map order.)
+func TestBuilderMergePasses(t *testing.T) {
+	ctx := context.Background()
+	docs := fixture()
+	for i := range 500 {
+		docs = append(docs, genDoc(i))
+	}
+	defer func(b, m, mb, mo int) {
+		builderBatch, builderMerge, builderMergeBytes, builderMergeOpen = b, m, mb, mo
+	}(builderBatch, builderMerge, builderMergeBytes, builderMergeOpen)
+	builderBatch, builderMerge = 20, 4 // about 14 segments a shard
+	const shards = 2
+	type build struct {
+		name        string
+		bytes, open int
+		merges      func(n int64) bool
+	}
+	builds := []build{
+		{"one pass", 1 << 40, 1024, func(n int64) bool { return n == shards }},
+		{"passes", 1, 1024, func(n int64) bool { return n >= 3*shards }},
+		{"Bleve's passes", 1 << 40, 4, func(n int64) bool { return n >= 3*shards }},
+	}
+	var first *Index
+	var firstSizes []int64
+	var firstOrder [][]string
+	for _, c := range builds {
+		builderMergeBytes, builderMergeOpen = c.bytes, c.open
+		before := releasingMerges.Load()
+		dir := filepath.Join(t.TempDir(), "built")
+		b, err := NewBuilder(dir, Options{Shards: shards})
+		must(t, err)
+		for _, d := range docs {
+			must(t, b.Add(ctx, d))
+		}
+		ix, err := b.Close(1)
+		must(t, err)
+		defer ix.Close()
+		if n := releasingMerges.Load() - before; !c.merges(n) {
+			t.Errorf("%s: %d merges", c.name, n)
+		}
+		var sizes []int64
+		var order [][]string
+		for i, s := range ix.shards {
+			zaps, _ := filepath.Glob(filepath.Join(shardDir(dir, i), "store", "*.zap"))
+			if len(zaps) != 1 {
+				t.Fatalf("%s: shard %d: %v, want one segment", c.name, i, zaps)
+			}
+			fi, err := os.Stat(zaps[0])
+			must(t, err)
+			sizes = append(sizes, fi.Size())
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), len(docs), 0, false)
+			res, err := s.Search(req) // every score 1: document order
+			must(t, err)
+			var ids []string
+			for _, h := range res.Hits {
+				ids = append(ids, h.ID)
+			}
+			order = append(order, ids)
+		}
+		if leftover, _ := filepath.Glob(filepath.Join(dir, "*", "*.pass*")); len(leftover) > 0 {
+			t.Errorf("%s: left behind %v", c.name, leftover)
+		}
+		if first == nil {
+			first, firstSizes, firstOrder = ix, sizes, order
+			continue
+		}
+		for i := range sizes {
+			if sizes[i] != firstSizes[i] {
+				t.Errorf("%s: shard %d's segment has %d bytes, %d by %s", c.name, i, sizes[i], firstSizes[i], builds[0].name)
+			}
+			if !slices.Equal(order[i], firstOrder[i]) {
+				t.Errorf("%s: shard %d holds its documents in another order than by %s:\n%v\n%v", c.name, i, builds[0].name, order[i], firstOrder[i])
+			}
+		}
+		en := vocab["en"]
+		for _, q := range []Query{{Text: "bank"}, {Text: en[20], Limit: 200}, {Text: en[300] + " " + en[301]},
+			{Text: `"` + en[30] + " " + en[31] + `"`}, {Text: en[50], Sort: "-date", Limit: 100}} {
+			a, err := first.Search(ctx, q)
+			must(t, err)
+			b, err := ix.Search(ctx, q)
+			must(t, err)
+			if a.Total != b.Total || !slices.Equal(clusters(a), clusters(b)) {
+				t.Errorf("%+v: %s %d %v, %s %d %v", q, builds[0].name, a.Total, clusters(a), c.name, b.Total, clusters(b))
+			}
+		}
+	}
+}
+
+// TestMergeOrder: the order merges of width segments at a time leave.
+func TestMergeOrder(t *testing.T) {
+	for _, c := range []struct {
+		n, width int
+		want     []int
+	}{
+		{0, 4, nil},
+		{1, 4, []int{0}},
+		{4, 4, []int{0, 1, 2, 3}},
+		{5, 4, []int{4, 0, 1, 2, 3}},
+		{7, 3, []int{6, 0, 1, 2, 3, 4, 5}},
+		{10, 4, []int{8, 9, 0, 1, 2, 3, 4, 5, 6, 7}},
+		{11, 4, []int{4, 5, 6, 7, 8, 9, 10, 0, 1, 2, 3}},
+		{14, 4, []int{8, 9, 10, 11, 12, 13, 0, 1, 2, 3, 4, 5, 6, 7}},
+	} {
+		if got := mergeOrder(c.n, c.width); !slices.Equal(got, c.want) {
+			t.Errorf("mergeOrder(%d, %d) = %v, want %v", c.n, c.width, got, c.want)
+		}
+	}
+}
