@@ -22,6 +22,33 @@ func encode(t *testing.T, enc encoding.Encoding, s string) string {
 
 // TestDecodeHeaderMisfit: a header charset the body does not fit gives
 // way to a <meta> charset that does; every other page decodes as before.
+// decodeCase is a page's Content-Type and body, and the encoding Decode
+// should choose and the whole body it should give.
+type decodeCase struct {
+	name, contentType, body string
+	wantEnc, want           string
+}
+
+// runDecodeCases decodes each case's body under its Content-Type and
+// checks the encoding chosen and the whole decoded body.
+func runDecodeCases(t *testing.T, tests []decodeCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, enc, err := Decode([]byte(tc.body), tc.contentType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if enc != tc.wantEnc {
+				t.Errorf("encoding = %q, want %q", enc, tc.wantEnc)
+			}
+			if string(got) != tc.want {
+				t.Errorf("decoded\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestDecodeHeaderMisfit(t *testing.T) {
 	zh := "<p>秋季的第一场雨落在河边的小镇上，渡口的船夫说今年的稻子收成很好。</p>"
 	ru := "<p>Осенний дождь шёл над городом, и паромщик сказал, что урожай хороший.</p>"
@@ -38,10 +65,7 @@ func TestDecodeHeaderMisfit(t *testing.T) {
 	stray := strings.Replace(strings.Replace(frs, "l'été", "l\x92été", 1), "déjà là", "déjà là\x85", 1)
 	strayOut := strings.Replace(strings.Replace(frs, "l'été", "l\uFFFDété", 1), "déjà là", "déjà là\uFFFD", 1)
 	const u8 = "text/html; charset=utf-8"
-	tests := []struct {
-		name, contentType, body string
-		wantEnc, want           string // want is the whole decoded body
-	}{
+	tests := []decodeCase{
 		{"utf-8 header, gbk body, gb2312 meta", u8, head("gb2312") + gbk,
 			"gbk", head("gb2312") + zh},
 		{"utf-8 header, cp1251 body, windows-1251 meta", u8, head("windows-1251") + cp1251,
@@ -68,18 +92,5 @@ func TestDecodeHeaderMisfit(t *testing.T) {
 		{"gbk header, gbk body, utf-8 meta", "text/html; charset=gbk", head("utf-8") + gbk,
 			"gbk", head("utf-8") + zh},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, enc, err := Decode([]byte(tc.body), tc.contentType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if enc != tc.wantEnc {
-				t.Errorf("encoding = %q, want %q", enc, tc.wantEnc)
-			}
-			if string(got) != tc.want {
-				t.Errorf("decoded\n%q\nwant\n%q", got, tc.want)
-			}
-		})
-	}
+	runDecodeCases(t, tests)
 }

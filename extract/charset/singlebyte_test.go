@@ -37,10 +37,7 @@ func TestDecodeSingleByteHeaderOverMultibyte(t *testing.T) {
 	latin1 := func(s string) string { return encode(t, charmap.Windows1252, s) } // how the header reads bytes
 	const l1 = "text/html; charset=ISO-8859-1"
 	const w1252 = "text/html; charset=windows-1252"
-	tests := []struct {
-		name, contentType, body string
-		wantEnc, want           string
-	}{
+	tests := []decodeCase{
 		{"iso-8859-1 header, gbk body, gb2312 meta", l1, head("gb2312") + encode(t, simplifiedchinese.GBK, zh),
 			"gbk", head("gb2312") + zh},
 		{"windows-1252 header, gb18030 body, gb18030 meta", w1252, head("gb18030") + encode(t, simplifiedchinese.GB18030, zh),
@@ -117,20 +114,7 @@ func TestDecodeSingleByteHeaderOverMultibyte(t *testing.T) {
 		{"iso-8859-1 header, gbk body cut to odd bytes, gbk meta", l1, head("gbk") + oddCut(encode(t, simplifiedchinese.GBK, zh)),
 			"windows-1252", head("gbk") + latin1Of(t, oddCut(encode(t, simplifiedchinese.GBK, zh)))},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, enc, err := Decode([]byte(tc.body), tc.contentType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if enc != tc.wantEnc {
-				t.Errorf("encoding = %q, want %q", enc, tc.wantEnc)
-			}
-			if string(got) != tc.want {
-				t.Errorf("decoded\n%q\nwant\n%q", got, tc.want)
-			}
-		})
-	}
+	runDecodeCases(t, tests)
 }
 
 // latin1Of is s's bytes read as Windows-1252 (the mojibake a single-byte
