@@ -178,14 +178,7 @@ func TestBuildOrderDeterministic(t *testing.T) {
 		defer ix.Close()
 		var out [][]string
 		for _, s := range ix.shards {
-			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), len(docs), 0, false)
-			res, err := s.Search(req) // every score 1: document order
-			must(t, err)
-			var ids []string
-			for _, h := range res.Hits {
-				ids = append(ids, h.ID)
-			}
-			out = append(out, ids)
+			out = append(out, docOrder(t, s, len(docs)))
 		}
 		return out
 	}
@@ -306,14 +299,7 @@ func TestBuilderMergePasses(t *testing.T) {
 			fi, err := os.Stat(zaps[0])
 			must(t, err)
 			sizes = append(sizes, fi.Size())
-			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), len(docs), 0, false)
-			res, err := s.Search(req) // every score 1: document order
-			must(t, err)
-			var ids []string
-			for _, h := range res.Hits {
-				ids = append(ids, h.ID)
-			}
-			order = append(order, ids)
+			order = append(order, docOrder(t, s, len(docs)))
 		}
 		if leftover, _ := filepath.Glob(filepath.Join(dir, "*", "*.pass*")); len(leftover) > 0 {
 			t.Errorf("%s: left behind %v", c.name, leftover)
@@ -363,4 +349,17 @@ func TestMergeOrder(t *testing.T) {
 			t.Errorf("mergeOrder(%d, %d) = %v, want %v", c.n, c.width, got, c.want)
 		}
 	}
+}
+
+// docOrder is the ids of the first n documents of shard s in the order the
+// shard holds them (a match-all query scores every one 1).
+func docOrder(t *testing.T, s bleve.Index, n int) []string {
+	t.Helper()
+	res, err := s.Search(bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), n, 0, false))
+	must(t, err)
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
